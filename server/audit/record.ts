@@ -1,0 +1,46 @@
+import type { Db } from '../shared/db.js';
+
+/** Who did it, for the audit log: ids only. */
+export interface AuditActor {
+  userId: string | null;
+  tokenId?: string | null;
+  requestId?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  recordType?: string;
+  recordId?: string | null;
+  /** A code from a list, never free text (free-text reasons live on the business record). */
+  reasonCode?: string | null;
+  /** Ids, codes, counts and field names only: never personal data. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Appends one audit event in the caller's transaction, so that the event exists if and only
+ * if the change it describes was committed.
+ */
+export async function recordAudit(trx: Db, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await trx('audit_events').insert({
+    actor_user_id: actor.userId,
+    actor_token_id: actor.tokenId ?? null,
+    request_id: actor.requestId ?? null,
+    action: entry.action,
+    record_type: entry.recordType ?? null,
+    record_id: entry.recordId ?? null,
+    reason_code: entry.reasonCode ?? null,
+    data: JSON.stringify(entry.data ?? {}),
+  });
+}
+
+/** Links committed, unsealed events into the hash chain; returns how many were sealed. */
+export async function sealAudit(db: Db, maxRows = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await db.raw('SELECT audit_seal(?) AS n', [maxRows]);
+    const n = Number(rows[0].n);
+    total += n;
+    if (n < maxRows) return total;
+  }
+}

@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+import { obj, Nullable, ListQuery, Uuid } from '../shared/schema.js';
+
+export const AuditQuery = obj({
+  ...ListQuery,
+  action: Type.Optional(Type.String({ maxLength: 100 })),
+  recordType: Type.Optional(Type.String({ maxLength: 100 })),
+  recordId: Type.Optional(Type.String({ maxLength: 100 })),
+  actorUserId: Type.Optional(Uuid),
+  from: Type.Optional(Type.String({ format: 'date' })),
+  to: Type.Optional(Type.String({ format: 'date' })),
+  sort: Type.Optional(Type.Union([Type.Literal('occurredAt'), Type.Literal('-occurredAt')])),
+});
+
+export const AuditEventView = obj({
+  id: Type.Integer(),
+  occurredAt: Type.String({ format: 'date-time' }),
+  actorUserId: Nullable(Type.String()),
+  actorTokenId: Nullable(Type.String()),
+  action: Type.String(),
+  recordType: Nullable(Type.String()),
+  recordId: Nullable(Type.String()),
+  reasonCode: Nullable(Type.String()),
+  requestId: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  seq: Nullable(Type.Integer()),
+});
+
+export const AuditList = obj({
+  items: Type.Array(AuditEventView),
+  nextCursor: Nullable(Type.String()),
+  head: Nullable(obj({ seq: Type.Integer(), hash: Type.String() })),
+});
+
+export const ChainReportView = obj({
+  ok: Type.Boolean(),
+  checked: Type.Integer(),
+  headSeq: Nullable(Type.Integer()),
+  headHash: Nullable(Type.String()),
+  firstBroken: Nullable(obj({ seq: Type.Integer(), eventId: Type.Integer(), reason: Type.String() })),
+  unsealed: Type.Integer(),
+});

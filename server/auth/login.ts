@@ -1,0 +1,47 @@
+import type { Deps } from '../shared/deps.js';
+import { AppError } from '../shared/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { burnPasswordCheck, verifyPassword } from './passwords.js';
+import { clearFailures, isBlocked, LOGIN_LIMITS, recordFailure } from './rate-limit.js';
+import * as repo from './repo.js';
+
+/**
+ * Checks an e-mail and password. Failures are counted per account and per address; a
+ * blocked account or address is refused before the password is checked. The message is
+ * the same whether the e-mail is unknown, the account inactive or the password wrong.
+ */
+export async function login(
+  deps: Deps,
+  input: { email: string; password: string },
+  meta: { ip: string; requestId: string },
+): Promise<{ userId: string; mustChangePassword: boolean }> {
+  const now = deps.now();
+  const accountKey = `acct:${deps.keyring.keyedHash(input.email.trim().toLowerCase())}`;
+  const addressKey = `addr:${deps.keyring.keyedHash(meta.ip)}`;
+  const auditActor = { userId: null, requestId: meta.requestId };
+  if ((await isBlocked(deps.db, accountKey, LOGIN_LIMITS.perAccount, now)) || (await isBlocked(deps.db, addressKey, LOGIN_LIMITS.perAddress, now))) {
+    await recordAudit(deps.db, auditActor, { action: 'auth.login_blocked', reasonCode: 'rate_limited' });
+    throw new AppError('too_many_attempts');
+  }
+  const user = await repo.findUserByEmail(deps.db, input.email.trim());
+  let ok = false;
+  if (user) ok = (await verifyPassword(user.password_hash, input.password)) && user.active;
+  else await burnPasswordCheck(input.password);
+  if (!user || !ok) {
+    await recordFailure(deps.db, accountKey, LOGIN_LIMITS.perAccount, now);
+    await recordFailure(deps.db, addressKey, LOGIN_LIMITS.perAddress, now);
+    await recordAudit(deps.db, { ...auditActor, userId: user?.id ?? null }, {
+      action: 'auth.login_failed',
+      recordType: user ? 'user' : undefined,
+      recordId: user?.id,
+      reasonCode: !user ? 'unknown_account' : user.active ? 'wrong_password' : 'inactive_account',
+    });
+    throw new AppError('invalid_credentials');
+  }
+  await deps.db.transaction(async (trx) => {
+    await clearFailures(trx, accountKey);
+    await trx('users').where({ id: user.id }).update({ last_login_at: now });
+    await recordAudit(trx, { userId: user.id, requestId: meta.requestId }, { action: 'auth.login', recordType: 'user', recordId: user.id });
+  });
+  return { userId: user.id, mustChangePassword: user.must_change_password };
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../shared/db.js';
+import type { Role } from '../shared/authorize.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  roles: Role[];
+  active: boolean;
+  must_change_password: boolean;
+  password_changed_at: Date;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db<UserRow>('users').where({ id }).first();
+}
+
+export interface SessionActorRow {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  flash: unknown;
+  last_seen_at: Date;
+  expires_at: Date;
+  name: string;
+  roles: Role[];
+}
+
+export function findLiveSession(db: Db, idHash: string, now: Date): Promise<SessionActorRow | undefined> {
+  return db('web_sessions as s')
+    .join('users as u', 'u.id', 's.user_id')
+    .where('s.id_hash', idHash)
+    .andWhere('s.expires_at', '>', now)
+    .andWhere('u.active', true)
+    .first('s.id_hash', 's.user_id', 's.csrf_token', 's.flash', 's.last_seen_at', 's.expires_at', 'u.name', 'u.roles');
+}
+
+export async function insertSession(db: Db, row: { id_hash: string; user_id: string; csrf_token: string; expires_at: Date; now: Date }): Promise<void> {
+  await db('web_sessions').insert({
+    id_hash: row.id_hash,
+    user_id: row.user_id,
+    csrf_token: row.csrf_token,
+    expires_at: row.expires_at,
+    created_at: row.now,
+    last_seen_at: row.now,
+  });
+}
+
+export async function touchSession(db: Db, idHash: string, now: Date, expiresAt: Date): Promise<void> {
+  await db('web_sessions').where({ id_hash: idHash }).update({ last_seen_at: now, expires_at: expiresAt });
+}
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db('web_sessions').where({ id_hash: idHash }).delete();
+}
+
+export async function deleteSessionsOfUser(db: Db, userId: string, exceptIdHash?: string): Promise<void> {
+  const q = db('web_sessions').where({ user_id: userId });
+  if (exceptIdHash) q.andWhereNot({ id_hash: exceptIdHash });
+  await q.delete();
+}
+
+export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
+  return db('web_sessions').where('expires_at', '<=', now).delete();
+}
+
+export async function setFlash(db: Db, idHash: string, flash: { type: string; message: string } | null): Promise<void> {
+  await db('web_sessions').where({ id_hash: idHash }).update({ flash: flash === null ? null : JSON.stringify(flash) });
+}
+
+export interface TokenActorRow {
+  id: string;
+  user_id: string;
+  roles: Role[];
+  user_roles: Role[];
+  name: string;
+  last_used_at: Date | null;
+}
+
+export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<TokenActorRow | undefined> {
+  return db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .where('t.token_hash', tokenHash)
+    .whereNull('t.revoked_at')
+    .andWhere((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
+    .andWhere('u.active', true)
+    .first('t.id', 't.user_id', 't.roles', 'u.roles as user_roles', 'u.name', 't.last_used_at');
+}
+
+export async function touchToken(db: Db, id: string, now: Date): Promise<void> {
+  await db('api_tokens').where({ id }).update({ last_used_at: now });
+}

@@ -1,0 +1,74 @@
+import type { Deps } from '../shared/deps.js';
+import type { Role } from '../shared/authorize.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { randomToken, sha256Hex } from '../shared/crypto.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { TokenCreateBody } from './schemas.js';
+
+export interface TokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  roles: Role[];
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const COLUMNS = ['id', 'user_id', 'name', 'prefix', 'roles', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'];
+
+export function presentToken(t: TokenRow) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    roles: t.roles,
+    createdAt: t.created_at.toISOString(),
+    expiresAt: t.expires_at?.toISOString() ?? null,
+    revokedAt: t.revoked_at?.toISOString() ?? null,
+    lastUsedAt: t.last_used_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Creates an API token carrying a subset of its creator's roles. The secret is returned once;
+ * only its SHA-256 is stored.
+ */
+export async function createToken(deps: Deps, actor: AuditActor & { roles: Role[] }, input: TokenCreateBody) {
+  const extra = input.roles.filter((r) => !actor.roles.includes(r));
+  if (extra.length) {
+    throw new AppError('validation_failed', undefined, [{ field: 'roles', message: `vous ne pouvez pas donner un rôle que vous n’avez pas (${extra.join(', ')})` }]);
+  }
+  const secret = `pbo_${randomToken(32)}`;
+  const expiresAt = input.expiresOn ? new Date(`${input.expiresOn}T23:59:59Z`) : null;
+  if (expiresAt && expiresAt <= deps.now()) {
+    throw new AppError('validation_failed', undefined, [{ field: 'expiresOn', message: 'doit être une date future' }]);
+  }
+  return deps.db.transaction(async (trx) => {
+    const [row] = await trx('api_tokens')
+      .insert({ user_id: actor.userId, name: input.name.trim(), token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: input.roles, expires_at: expiresAt, created_at: deps.now() })
+      .returning(COLUMNS);
+    await recordAudit(trx, actor, { action: 'token.created', recordType: 'api_token', recordId: row.id, data: { roles: input.roles } });
+    return { token: secret, item: presentToken(row as TokenRow) };
+  });
+}
+
+export async function listTokens(deps: Deps, userId: string | null) {
+  const q = deps.db('api_tokens').select(COLUMNS).orderBy('created_at', 'desc');
+  if (userId) q.where({ user_id: userId });
+  return ((await q) as TokenRow[]).map(presentToken);
+}
+
+/** Revokes a token (its owner, or an admin). Revoking twice answers the same. */
+export async function revokeToken(deps: Deps, actor: AuditActor & { isAdmin: boolean }, tokenId: string) {
+  return deps.db.transaction(async (trx) => {
+    const row = (await trx('api_tokens').where({ id: tokenId }).forUpdate().first(COLUMNS)) as TokenRow | undefined;
+    if (!row || (row.user_id !== actor.userId && !actor.isAdmin)) throw notFound('Jeton');
+    if (row.revoked_at) return presentToken(row);
+    const [updated] = await trx('api_tokens').where({ id: tokenId }).update({ revoked_at: deps.now() }).returning(COLUMNS);
+    await recordAudit(trx, actor, { action: 'token.revoked', recordType: 'api_token', recordId: tokenId });
+    return presentToken(updated as TokenRow);
+  });
+}

@@ -1,0 +1,36 @@
+import type { Deps } from './shared/deps.js';
+import { recordAudit } from './audit/index.js';
+import { generatePassword, hashPassword } from './auth/index.js';
+import { defaultSettings, insertSettings } from './settings/index.js';
+import { loadDemo } from '../db/seeds/demo.js';
+
+export interface BootstrapResult {
+  admin: { email: string; password: string | null } | null;
+  demoLoaded: boolean;
+}
+
+export const DEFAULT_ADMIN_EMAIL = 'admin@participation.local';
+
+/**
+ * Makes an empty database usable: the settings row, and a first admin (from ADMIN_EMAIL and
+ * ADMIN_PASSWORD, or with a generated password returned once). Loads the demo data when
+ * asked to (a fresh embedded folder).
+ */
+export async function bootstrap(deps: Deps, options: { loadDemoData: boolean }): Promise<BootstrapResult> {
+  await insertSettings(deps.db, defaultSettings(), null);
+  const { n } = (await deps.db('users').count<{ n: number }[]>({ n: '*' }))[0];
+  let admin: BootstrapResult['admin'] = null;
+  if (Number(n) === 0) {
+    const email = deps.config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
+    const generated = deps.config.adminPassword ? null : generatePassword();
+    const hash = await hashPassword(deps.config.adminPassword ?? generated!);
+    await deps.db.transaction(async (trx) => {
+      const [row] = await trx('users').insert({ email, name: 'Administrateur', roles: ['admin'], password_hash: hash, must_change_password: false }).returning('id');
+      await recordAudit(trx, { userId: null }, { action: 'user.created', recordType: 'user', recordId: row.id, reasonCode: 'first_admin', data: { roles: ['admin'] } });
+    });
+    admin = { email, password: generated };
+  }
+  let demoLoaded = false;
+  if (options.loadDemoData) demoLoaded = await loadDemo(deps);
+  return { admin, demoLoaded };
+}

@@ -1,0 +1,66 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { AUTHENTICATED, roles, type Access } from '../shared/authorize.js';
+import { NAV } from '../shared/render.js';
+import { page } from '../web.js';
+
+/** What each capability will offer, shown on its page until it is built. */
+const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
+  {
+    path: '/participants', title: 'Participants', access: roles('staff', 'project_lead', 'finance', 'dpo', 'auditor', 'admin'),
+    text: 'Le registre des personnes qui participent, avec leurs consentements et leurs données limitées à ce qui est nécessaire.',
+    items: ['inscription (souvent via une structure relais) et import depuis un tableur', 'consentements par finalité (papier, oral, en ligne)', 'bénéficiaires des remboursements et coordonnées bancaires chiffrées', 'structures relais partenaires'],
+  },
+  {
+    path: '/sessions', title: 'Sessions & lieux', access: roles('staff', 'project_lead', 'auditor', 'admin'),
+    text: 'Les démarches participatives, leurs ateliers et comités, les lieux accessibles et les présences.',
+    items: ['projets et sessions', 'réservation de salles accessibles, sans double réservation', 'invitations par e-mail ou courrier', 'feuilles d’émargement et présences'],
+  },
+  {
+    path: '/claims', title: 'Remboursements', access: roles('staff', 'project_lead', 'finance', 'auditor'),
+    text: 'Les demandes de remboursement des frais de transport et de garde, et les indemnités de participation.',
+    items: ['saisie rapide depuis un formulaire papier', 'barèmes officiels (indemnités kilométriques, repas, nuitées)', 'avances pour les personnes qui ne peuvent pas avancer les frais', 'décisions motivées et courriers'],
+  },
+  {
+    path: '/payments', title: 'Paiements', access: roles('finance', 'auditor'),
+    text: 'Les lots de paiement : chaque demande payée une seule fois.',
+    items: ['lots par bénéficiaire', 'fichiers de virement SEPA ou export comptable', 'bordereaux et attestations de paiement'],
+  },
+  {
+    path: '/grants', title: 'Financements', access: roles('project_lead', 'finance', 'auditor'),
+    text: 'Les subventions (par exemple le Pacte des solidarités) et le suivi du budget.',
+    items: ['lignes budgétaires par catégorie et par année', 'engagé, réalisé, reste à consommer', 'état récapitulatif des dépenses, compte rendu financier (CERFA 15059), demandes de versement'],
+  },
+  {
+    path: '/privacy', title: 'Données personnelles', access: roles('dpo', 'admin'),
+    text: 'Le tableau de bord du délégué à la protection des données.',
+    items: ['registre des traitements', 'durées de conservation et purges', 'demandes d’accès, de rectification et d’effacement'],
+  },
+];
+
+export function homePages(deps: Deps) {
+  return [
+    defineRoute({
+      kind: 'page', method: 'get', path: '/', access: AUTHENTICATED, summary: 'Dashboard',
+      handler: async (req, res) => {
+        const actor = req.ctx.actor!;
+        const cards = NAV.filter((n) => n.href !== '/' && (n.roles === 'any' || actor.roles.some((r) => (n.roles as readonly string[]).includes(r))));
+        await page(deps, req, res, 'home/dashboard.njk', { title: 'Tableau de bord', cards, coming: COMING });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/admin', access: roles('admin', 'dpo', 'auditor'), summary: 'Administration index',
+      handler: async (req, res) => {
+        await page(deps, req, res, 'home/admin.njk', { title: 'Administration' });
+      },
+    }),
+    ...COMING.map((c) =>
+      defineRoute({
+        kind: 'page', method: 'get', path: c.path, access: c.access, summary: `${c.title} (coming)`,
+        handler: async (req, res) => {
+          await page(deps, req, res, 'home/coming.njk', { title: c.title, section: c });
+        },
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,38 @@
+import type { Deps } from './shared/deps.js';
+import { serializeError } from './shared/logger.js';
+import { sealAudit } from './audit/index.js';
+import { deleteExpiredSessions } from './auth/index.js';
+
+interface Job {
+  name: string;
+  everyMs: number;
+  run: (deps: Deps) => Promise<unknown>;
+}
+
+const JOBS: Job[] = [
+  { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAudit(deps.db) },
+  { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
+];
+
+/** Runs periodic work inside the service; each job never overlaps itself. */
+export function startBackgroundJobs(deps: Deps) {
+  const running = new Set<Promise<unknown>>();
+  const timers = JOBS.map((job) => {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      const p = job.run(deps).catch((e) => deps.log.error({ job: job.name, err: serializeError(e) }, 'background job failed')).finally(() => {
+        busy = false;
+        running.delete(p);
+      });
+      running.add(p);
+    }, job.everyMs).unref();
+  });
+  return {
+    stop: () => timers.forEach(clearInterval),
+    done: async () => {
+      await Promise.allSettled([...running]);
+    },
+  };
+}

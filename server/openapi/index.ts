@@ -1,0 +1,117 @@
+import type { TSchema } from '@sinclair/typebox';
+import { defineRoute, type RouteSpec } from '../shared/http.js';
+import { PUBLIC, describeAccess } from '../shared/authorize.js';
+import { ErrorBody } from '../shared/schema.js';
+
+const ERROR_RESPONSES: Record<number, string> = {
+  400: 'Invalid input: `details` names each field',
+  401: 'Not signed in',
+  403: 'Signed in without a role this route allows',
+  404: 'Not found',
+  409: 'State conflict (stable `code`; `…_requires_override` may be repeated with `override.reason`)',
+};
+
+/** Strips TypeBox's symbol keys so the schema is plain JSON Schema. */
+function plain(schema: TSchema): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema));
+}
+
+function queryParameters(schema: TSchema | undefined, location: 'query' | 'path') {
+  if (!schema) return [];
+  const s = plain(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(s.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (s.required ?? []).includes(name),
+    schema: prop,
+    ...(prop.description ? { description: prop.description } : {}),
+  }));
+}
+
+/** OpenAPI 3.1 built from the same route specs and JSON Schemas that validate requests. */
+export function buildOpenApi(routes: RouteSpec[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    if (r.kind === 'page') continue;
+    const path = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const responses: Record<string, unknown> = {};
+    for (const [status, resp] of Object.entries(r.responses ?? { 200: { description: 'OK' } })) {
+      responses[status] = resp.schema
+        ? { description: resp.description, content: { [resp.contentType ?? 'application/json']: { schema: plain(resp.schema) } } }
+        : resp.contentType
+          ? { description: resp.description, content: { [resp.contentType]: {} } }
+          : { description: resp.description };
+    }
+    const isPublic = 'public' in r.access;
+    const errorCodes = [400, ...(isPublic ? [] : [401, 403])];
+    for (const code of errorCodes) {
+      responses[code] ??= { description: ERROR_RESPONSES[code], content: { 'application/json': { schema: plain(ErrorBody) } } };
+    }
+    paths[path] ??= {};
+    paths[path][r.method] = {
+      summary: r.summary,
+      description: `Access: ${describeAccess(r.access)}.`,
+      tags: r.tags ?? [],
+      operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      parameters: [...queryParameters(r.params, 'path'), ...queryParameters(r.query, 'query')],
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } } : {}),
+      responses,
+      security: isPublic ? [] : [{ session: [] }, { bearer: [] }],
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Participation back-office API',
+      version: '0.1.0',
+      description:
+        'JSON API of the participation back-office. Amounts are integer cents in fields ending in `Cents`; dates `YYYY-MM-DD`; instants ISO 8601 with an offset. ' +
+        'Errors: `{"error":{"code","message","details":[{"field","message"}]}}`. Lists: `?limit=` (max 200) `&cursor=` → `{items, nextCursor}`, `?sort=field|-field`.',
+    },
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'pbo_sid', description: 'Session cookie from POST /api/auth/login' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token created by a user, with a subset of their roles' },
+      },
+      schemas: { Error: plain(ErrorBody) },
+    },
+    paths,
+  };
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Documentation de l’API</title>
+<link rel="stylesheet" href="/api/docs/ui/swagger-ui.css"></head>
+<body><main><h1 class="visually-hidden">Documentation de l’API</h1><div id="swagger-ui"></div></main>
+<script src="/api/docs/ui/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>`;
+
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
+
+export function openApiRoutes(build: () => unknown) {
+  let cached: unknown = null;
+  return [
+    defineRoute({
+      method: 'get', path: '/api/openapi.json', access: PUBLIC, tags: ['docs'], summary: 'This OpenAPI 3.1 document',
+      responses: { 200: { description: 'OpenAPI document', contentType: 'application/json' } },
+      handler: (_req, res) => {
+        cached ??= build();
+        res.json(cached);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/docs', access: PUBLIC, tags: ['docs'], summary: 'Interactive API documentation',
+      responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+      handler: (_req, res) => {
+        res.type('html').send(DOCS_HTML);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/docs/init.js', access: PUBLIC, tags: ['docs'], summary: 'Script of the documentation page',
+      responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
+      handler: (_req, res) => {
+        res.type('text/javascript').send(DOCS_INIT);
+      },
+    }),
+  ];
+}

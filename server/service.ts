@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Deps } from './shared/deps.js';
+import { isFreshDataDir, migrateLatest, openDatabase, type Database } from './shared/db.js';
+import { keyringFromConfig } from './shared/crypto.js';
+
+export interface Service {
+  deps: Deps;
+  database: Database;
+  /** True when the embedded data folder was created by this start. */
+  freshEmbedded: boolean;
+}
+
+/** Opens the database (server or embedded), applies pending migrations and builds the dependencies. */
+export async function openService(config: Config, log: Logger): Promise<Service> {
+  const freshEmbedded = !config.databaseUrl && isFreshDataDir(config.dataDir);
+  const database = await openDatabase(config);
+  try {
+    const applied = await migrateLatest(database.knex);
+    if (applied.length) log.info({ migrations: applied.length }, 'migrations applied');
+    const deps: Deps = { db: database.knex, dbKind: database.kind, config, keyring: keyringFromConfig(config), log, now: () => new Date() };
+    return { deps, database, freshEmbedded };
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+/** A knex instance or a transaction: repositories accept either. */
+export type Db = Knex | Knex.Transaction;
+
+export interface Database {
+  knex: Knex;
+  /** `server` for a PostgreSQL server reached by DATABASE_URL, `embedded` for PGlite. */
+  kind: 'server' | 'embedded';
+  close(): Promise<void>;
+}
+
+// int8 (counts, sums, bigserial ids) as JS numbers: every value we store fits in 2^53.
+pg.types.setTypeParser(20, (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error('int8 value outside the safe integer range');
+  return n;
+});
+// A DATE is a calendar day, not an instant: keep 'YYYY-MM-DD' rather than a Date at local midnight.
+pg.types.setTypeParser(1082, (value: string) => value);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const MIGRATIONS_DIR = path.resolve(here, '../../db/migrations');
+
+/** Loads TypeScript migrations by dynamic import (knex's own loader cannot read .ts in an ESM package). */
+export const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{8}T\d{4}-.*\.ts$/.test(f)).sort();
+  },
+  getMigrationName(name) {
+    return name;
+  },
+  async getMigration(name) {
+    return import(pathToFileURL(path.join(MIGRATIONS_DIR, name)).href);
+  },
+};
+
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, applied] = await knex.migrate.latest({ migrationSource });
+  return applied as string[];
+}
+
+/** Raised when a second process tries to open an embedded data folder that is in use. */
+export class DataDirLockedError extends Error {}
+
+function lockPath(dataDir: string): string {
+  return path.join(dataDir, 'service.lock');
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data folder's lock file. PGlite has no lock of its own and two processes on one
+ * folder silently lose rows, so a second process must refuse to start.
+ */
+export function acquireDataDirLock(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = lockPath(dataDir);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o600);
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && pid !== process.pid) {
+        throw new DataDirLockedError(
+          `The data folder ${dataDir} is already used by another process (pid ${pid}). ` +
+            'Stop that process first, or set DATA_DIR to another folder.',
+        );
+      }
+      fs.unlinkSync(file); // left by a process that died: take it over
+    }
+  }
+  throw new DataDirLockedError(`Could not lock the data folder ${dataDir}.`);
+}
+
+/** True when the embedded data folder has never been initialised. */
+export function isFreshDataDir(dataDir: string): boolean {
+  return !fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
+}
+
+export async function openServerDatabase(databaseUrl: string, poolMax = 10): Promise<Database> {
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { connectionString: databaseUrl, application_name: 'participation' },
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 10_000,
+  });
+  return { knex, kind: 'server', close: () => knex.destroy() };
+}
+
+/**
+ * Opens the embedded PostgreSQL (PGlite) in `dataDir/pgdata`, or in memory when `dataDir` is null.
+ * One PGlite instance, a pool of one connection: always pass the transaction down.
+ */
+export async function openEmbeddedDatabase(dataDir: string | null): Promise<Database> {
+  const release = dataDir === null ? () => {} : acquireDataDirLock(dataDir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+    const pglite = await PGlite.create(dataDir === null ? 'memory://' : path.join(dataDir, 'pgdata'), {
+      extensions: { btree_gist },
+    });
+    const pgConfig = createPgConfig(pglite);
+    const knex = knexFactory({
+      client: 'pg',
+      connection: () => pgConfig as unknown as Knex.PgConnectionConfig,
+      pool: { min: 1, max: 1 },
+      acquireConnectionTimeout: 60_000,
+    });
+    return {
+      knex,
+      kind: 'embedded',
+      async close() {
+        await knex.destroy();
+        await pglite.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir);
+}

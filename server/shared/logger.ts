@@ -1,0 +1,43 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Logs carry no personal data: no bodies, no query strings (`?q=Dupont`), no cookies or
+ * tokens, and for database errors only the SQLSTATE and constraint — never their `detail`
+ * or message, which quote the values (`Key (email)=(…)`, `invalid input syntax: "…"`).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.iban', '*.email'],
+        censor: '[redacted]',
+      },
+      serializers: { err: serializeError },
+    },
+    destination,
+  );
+}
+
+export function pathOnly(url: string): string {
+  const i = url.indexOf('?');
+  return i === -1 ? url : url.slice(0, i);
+}
+
+interface PgLikeError extends Error {
+  code?: string;
+  constraint?: string;
+  table?: string;
+  routine?: string;
+  severity?: string;
+}
+
+export function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const e = err as PgLikeError;
+  if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity) {
+    return { type: 'DatabaseError', sqlstate: e.code, constraint: e.constraint, table: e.table, routine: e.routine };
+  }
+  return { type: e.name, message: e.message, code: e.code, stack: e.stack };
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import type { Request, Response } from 'express';
+import type { Actor, Role } from './authorize.js';
+import { formatCents, formatDateTime, formatDate } from './format.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const TEMPLATES_DIR = path.resolve(here, '../../templates');
+
+/** Templates autoescape everything; `| safe` is not used on user data. */
+export const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATES_DIR, { noCache: process.env.NODE_ENV !== 'production' }), {
+  autoescape: true,
+  throwOnUndefined: false,
+});
+templates.addFilter('cents', (v: number) => formatCents(v));
+templates.addFilter('datetime', (v: Date | string | null, tz?: string) => (v ? formatDateTime(v, tz) : ''));
+templates.addFilter('date', (v: Date | string | null, tz?: string) => (v ? formatDate(v, tz) : ''));
+
+export interface NavItem {
+  href: string;
+  label: string;
+  roles: readonly Role[] | 'any';
+}
+
+/** The staff navigation, by capability. */
+export const NAV: NavItem[] = [
+  { href: '/', label: 'Tableau de bord', roles: 'any' },
+  { href: '/participants', label: 'Participants', roles: ['staff', 'project_lead', 'finance', 'dpo', 'auditor', 'admin'] },
+  { href: '/sessions', label: 'Sessions & lieux', roles: ['staff', 'project_lead', 'auditor', 'admin'] },
+  { href: '/claims', label: 'Remboursements', roles: ['staff', 'project_lead', 'finance', 'auditor'] },
+  { href: '/payments', label: 'Paiements', roles: ['finance', 'auditor'] },
+  { href: '/grants', label: 'Financements', roles: ['project_lead', 'finance', 'auditor'] },
+  { href: '/privacy', label: 'Données personnelles', roles: ['dpo', 'admin'] },
+  { href: '/admin', label: 'Administration', roles: ['admin', 'dpo', 'auditor'] },
+];
+
+export function navFor(actor: Actor | null, currentPath: string) {
+  if (!actor) return [];
+  return NAV.filter((n) => n.roles === 'any' || actor.roles.some((r) => (n.roles as readonly Role[]).includes(r))).map((n) => ({
+    ...n,
+    current: n.href === '/' ? currentPath === '/' : currentPath === n.href || currentPath.startsWith(`${n.href}/`),
+  }));
+}
+
+export interface PageLocals {
+  actor: Actor | null;
+  csrfToken: string;
+  flash: { type: string; message: string } | null;
+  timeZone: string;
+  orgName: string;
+}
+
+/** Renders a page template inside the layout, with the request's navigation, CSRF token and flash message. */
+export function renderPage(req: Pick<Request, 'path'>, res: Response, template: string, locals: PageLocals, vars: Record<string, unknown> = {}, status = 200): void {
+  const html = templates.render(template, {
+    ...vars,
+    actor: locals.actor,
+    nav: navFor(locals.actor, req.path),
+    csrfToken: locals.csrfToken,
+    flash: locals.flash,
+    tz: locals.timeZone,
+    orgName: locals.orgName,
+    currentPath: req.path,
+  });
+  res.status(status).type('html').send(html);
+}

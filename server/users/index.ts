@@ -1,0 +1,3 @@
+export { userRoutes } from './routes.js';
+export { userPages } from './pages.js';
+export { createUser } from './manage-users.js';

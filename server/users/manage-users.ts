@@ -1,0 +1,62 @@
+import type { Deps } from '../shared/deps.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail } from '../auth/index.js';
+import type { UserCreateBody, UserPatchBody } from './schemas.js';
+import { countOtherActiveAdmins, getUser, USER_COLUMNS } from './repo.js';
+import { presentUser } from './presenter.js';
+
+/**
+ * Creates a staff account. Without a password one is generated and returned once; either
+ * way the person must choose their own at first login.
+ */
+export async function createUser(deps: Deps, actor: AuditActor, input: UserCreateBody) {
+  const temporaryPassword = input.password ? null : generatePassword();
+  const hash = await hashPassword(input.password ?? temporaryPassword!);
+  return deps.db.transaction(async (trx) => {
+    if (await findUserByEmail(trx, input.email)) throw new AppError('email_taken', undefined, [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
+    const [row] = await trx('users')
+      .insert({ email: input.email.trim(), name: input.name.trim(), roles: input.roles, password_hash: hash, must_change_password: true, created_at: deps.now(), updated_at: deps.now() })
+      .returning(USER_COLUMNS);
+    await recordAudit(trx, actor, { action: 'user.created', recordType: 'user', recordId: row.id, data: { roles: input.roles } });
+    return { user: presentUser(row), temporaryPassword };
+  });
+}
+
+/** Changes name, roles or the active flag; at least one active admin always remains. */
+export async function updateUser(deps: Deps, actor: AuditActor, id: string, patch: UserPatchBody) {
+  return deps.db.transaction(async (trx) => {
+    const before = await getUser(trx, id, true);
+    if (!before) throw notFound('Compte');
+    const losesAdmin = before.roles.includes('admin') && before.active && ((patch.roles && !patch.roles.includes('admin')) || patch.active === false);
+    if (losesAdmin) {
+      // Serialise admin removals so two admins cannot demote each other at once.
+      await trx.raw('SELECT pg_advisory_xact_lock(727100502)');
+      if ((await countOtherActiveAdmins(trx, id)) === 0) throw new AppError('last_admin');
+    }
+    const changes: Record<string, unknown> = { updated_at: deps.now() };
+    if (patch.name !== undefined) changes.name = patch.name.trim();
+    if (patch.roles !== undefined) changes.roles = patch.roles;
+    if (patch.active !== undefined) changes.active = patch.active;
+    const [row] = await trx('users').where({ id }).update(changes).returning(USER_COLUMNS);
+    if (patch.active === false) await deleteSessionsOfUser(trx, id);
+    const fields = Object.keys(patch);
+    const action = patch.active === false && before.active ? 'user.deactivated' : patch.active === true && !before.active ? 'user.reactivated' : 'user.updated';
+    await recordAudit(trx, actor, { action, recordType: 'user', recordId: id, data: { fields, ...(patch.roles ? { roles: patch.roles } : {}) } });
+    return presentUser(row);
+  });
+}
+
+/** Gives the account a new generated password, shown once; its sessions are closed. */
+export async function resetPassword(deps: Deps, actor: AuditActor, id: string) {
+  const temporaryPassword = generatePassword();
+  const hash = await hashPassword(temporaryPassword);
+  return deps.db.transaction(async (trx) => {
+    const user = await getUser(trx, id, true);
+    if (!user) throw notFound('Compte');
+    await trx('users').where({ id }).update({ password_hash: hash, must_change_password: true, password_changed_at: deps.now(), updated_at: deps.now() });
+    await deleteSessionsOfUser(trx, id);
+    await recordAudit(trx, actor, { action: 'user.password_reset', recordType: 'user', recordId: id });
+    return { temporaryPassword };
+  });
+}

@@ -1,0 +1,108 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { roles, ROLES, ROLE_LABELS } from '../shared/authorize.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { check } from '../shared/validate.js';
+import { auditActorOf } from '../audit/index.js';
+import { flash } from '../auth/index.js';
+import { page, formBody, fieldErrors } from '../web.js';
+import { UserCreateBody, UserIdParams, UserListQuery, UserPatchBody } from './schemas.js';
+import { getUser, listUsers } from './repo.js';
+import { presentUser } from './presenter.js';
+import { createUser, resetPassword, updateUser } from './manage-users.js';
+
+const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const roleOptions = (checked: string[]) => ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], checked: checked.includes(r) }));
+
+export function userPages(deps: Deps) {
+  const admin = roles('admin');
+  return [
+    defineRoute({
+      kind: 'page', method: 'get', path: '/admin/users', access: admin, summary: 'Staff accounts', query: UserListQuery,
+      handler: async (req, res) => {
+        const result = await listUsers(deps.db, { ...req.query, limit: req.query.limit ?? '25' });
+        const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
+        await page(deps, req, res, 'admin/users.njk', {
+          title: 'Comptes du personnel',
+          users: result.items.map(presentUser),
+          nextHref: result.nextCursor ? `/admin/users?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
+          filters: req.query,
+          roleOptions: [{ value: '', label: 'Tous les rôles' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))],
+          roleLabels: ROLE_LABELS,
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/admin/users/new', access: admin, summary: 'New staff account form',
+      handler: async (req, res) => {
+        await page(deps, req, res, 'admin/user-new.njk', { title: 'Nouveau compte', values: {}, errors: {}, roleOptions: roleOptions([]) });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/admin/users', access: admin, summary: 'Create a staff account from the form',
+      handler: async (req, res) => {
+        const form = formBody(req);
+        const input = { email: str(form.email).trim(), name: str(form.name).trim(), roles: asList(form.roles) };
+        const checked = check(UserCreateBody, input);
+        let errors = checked.ok ? {} : fieldErrors(checked.details);
+        if (checked.ok) {
+          try {
+            const created = await createUser(deps, auditActorOf(req.ctx), checked.value);
+            return page(deps, req, res, 'admin/user-created.njk', { title: 'Compte créé', user: created.user, temporaryPassword: created.temporaryPassword }, 201);
+          } catch (e) {
+            if (!(e instanceof AppError) || !e.details.length) throw e;
+            errors = fieldErrors(e.details);
+          }
+        }
+        await page(deps, req, res, 'admin/user-new.njk', { title: 'Nouveau compte', values: input, errors, roleOptions: roleOptions(input.roles) }, 400);
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/admin/users/:id', access: admin, summary: 'Edit a staff account', params: UserIdParams,
+      handler: async (req, res) => {
+        const user = await getUser(deps.db, req.params.id);
+        if (!user) throw notFound('Compte');
+        const view = presentUser(user);
+        await page(deps, req, res, 'admin/user-edit.njk', { title: `Compte de ${view.name}`, user: view, values: view, errors: {}, roleOptions: roleOptions(view.roles), confirmReset: req.query.confirm === 'reset', confirmDeactivate: req.query.confirm === 'deactivate' });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/admin/users/:id', access: admin, summary: 'Save a staff account (name, roles, active)', params: UserIdParams,
+      handler: async (req, res) => {
+        const user = await getUser(deps.db, req.params.id);
+        if (!user) throw notFound('Compte');
+        const form = formBody(req);
+        const patch: Record<string, unknown> = {};
+        if (typeof form.name === 'string') patch.name = form.name.trim();
+        if (form.action === 'deactivate') patch.active = false;
+        else if (form.action === 'reactivate') patch.active = true;
+        else patch.roles = asList(form.roles);
+        const checked = check(UserPatchBody, patch);
+        let errors = checked.ok ? {} : fieldErrors(checked.details);
+        if (checked.ok) {
+          try {
+            await updateUser(deps, auditActorOf(req.ctx), req.params.id, checked.value);
+            const message = patch.active === false ? 'Le compte a été désactivé et ses sessions fermées.' : patch.active === true ? 'Le compte a été réactivé.' : 'Le compte a été enregistré.';
+            await flash(deps, req, 'success', message);
+            return res.redirect(303, `/admin/users/${req.params.id}`);
+          } catch (e) {
+            if (!(e instanceof AppError) || e.status !== 400 && e.code !== 'last_admin') throw e;
+            errors = e.details.length ? fieldErrors(e.details) : { roles: e.message };
+          }
+        }
+        const view = presentUser(user);
+        await page(deps, req, res, 'admin/user-edit.njk', { title: `Compte de ${view.name}`, user: view, values: { ...view, ...patch }, errors, roleOptions: roleOptions(asList(form.roles)) }, 400);
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/admin/users/:id/reset-password', access: admin, summary: 'Reset a staff password', params: UserIdParams,
+      handler: async (req, res) => {
+        const user = await getUser(deps.db, req.params.id);
+        if (!user) throw notFound('Compte');
+        const { temporaryPassword } = await resetPassword(deps, auditActorOf(req.ctx), req.params.id);
+        await page(deps, req, res, 'admin/user-created.njk', { title: 'Mot de passe réinitialisé', user: presentUser(user), temporaryPassword, reset: true });
+      },
+    }),
+  ];
+}

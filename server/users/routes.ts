@@ -1,0 +1,62 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { roles } from '../shared/authorize.js';
+import { notFound } from '../shared/errors.js';
+import { auditActorOf } from '../audit/index.js';
+import { PasswordReset, UserCreateBody, UserCreated, UserIdParams, UserList, UserListQuery, UserPatchBody, UserView } from './schemas.js';
+import { getUser, listUsers } from './repo.js';
+import { presentUser } from './presenter.js';
+import { createUser, resetPassword, updateUser } from './manage-users.js';
+
+export function userRoutes(deps: Deps) {
+  const admin = roles('admin');
+  return [
+    defineRoute({
+      method: 'get', path: '/api/users', access: admin, tags: ['users'],
+      summary: 'Staff accounts: search (q), filters (role, active), sort (name, email, createdAt), cursor pagination',
+      query: UserListQuery,
+      responses: { 200: { description: 'A page of accounts', schema: UserList } },
+      handler: async (req, res) => {
+        const page = await listUsers(deps.db, req.query);
+        res.json({ items: page.items.map(presentUser), nextCursor: page.nextCursor });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/users', access: admin, tags: ['users'],
+      summary: 'Create a staff account (a password is generated when none is given)',
+      body: UserCreateBody,
+      responses: { 201: { description: 'Created', schema: UserCreated }, 409: { description: 'E-mail already used (email_taken)' } },
+      handler: async (req, res) => {
+        res.status(201).json(await createUser(deps, auditActorOf(req.ctx), req.body));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/users/:id', access: admin, tags: ['users'],
+      summary: 'One staff account', params: UserIdParams,
+      responses: { 200: { description: 'Account', schema: UserView } },
+      handler: async (req, res) => {
+        const user = await getUser(deps.db, req.params.id);
+        if (!user) throw notFound('Compte');
+        res.json(presentUser(user));
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/users/:id', access: admin, tags: ['users'],
+      summary: 'Change name, roles or deactivate/reactivate (one active admin always remains: 409 last_admin)',
+      params: UserIdParams, body: UserPatchBody,
+      responses: { 200: { description: 'Account', schema: UserView } },
+      handler: async (req, res) => {
+        res.json(await updateUser(deps, auditActorOf(req.ctx), req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/users/:id/reset-password', access: admin, tags: ['users'],
+      summary: 'Reset a password: a new one is generated and shown once; sessions are closed',
+      params: UserIdParams,
+      responses: { 200: { description: 'New temporary password', schema: PasswordReset } },
+      handler: async (req, res) => {
+        res.json(await resetPassword(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+  ];
+}
