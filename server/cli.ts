@@ -13,6 +13,9 @@ import { ROLES, type Role } from './shared/authorize.js';
 /** Operator commands. Output is for the operator's terminal, never personal data. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+// Variables from ./.env, if present (the environment wins).
+if (fs.existsSync('.env')) process.loadEnvFile('.env');
+
 const HELP = `Usage: npm run cli -- <command> [options]
 
 Commands:

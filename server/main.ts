@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, serializeError } from './shared/logger.js';
 import { DataDirLockedError } from './shared/db.js';
@@ -10,6 +11,9 @@ import { DEMO_PASSWORD } from '../db/seeds/demo.js';
 
 /** Operator-facing lines (start-up banner, first credentials): stdout, not the JSON log. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+// Variables from ./.env, if present (the environment wins).
+if (fs.existsSync('.env')) process.loadEnvFile('.env');
 
 async function main() {
   let config;

@@ -2,7 +2,7 @@ import type { Db } from '../shared/db.js';
 
 export const LOGIN_LIMITS = {
   perAccount: { failures: 8, windowMinutes: 15 },
-  perAddress: { failures: 40, windowMinutes: 15 },
+  perAddress: { failures: 100, windowMinutes: 15 },
 };
 
 /** True when this key has too many failures in its current window. */

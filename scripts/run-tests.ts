@@ -1,0 +1,54 @@
+// `npm test`: runs the suite on the PostgreSQL server named by DATABASE_URL, then a pass on
+// the embedded PGlite (without the @pg tests, which need a real server's concurrency, and
+// without the browser tests already run). Without DATABASE_URL, only the embedded pass runs
+// and the @pg tests are not selected: `bash .ci/run` starts a server and runs everything.
+import { spawn } from 'node:child_process';
+
+interface Pass {
+  label: string;
+  env: Record<string, string | undefined>;
+  args: string[];
+}
+
+const extra = process.argv.slice(2);
+const serverUrl = process.env.DATABASE_URL;
+const passes: Pass[] = [];
+if (serverUrl) passes.push({ label: 'PostgreSQL server (DATABASE_URL)', env: { DATABASE_URL: serverUrl }, args: [] });
+passes.push({
+  label: 'embedded PGlite',
+  env: { DATABASE_URL: undefined },
+  args: ['--grep', serverUrl ? '@pg|@browser' : '@pg', '--invert'],
+});
+
+function run(pass: Pass): Promise<{ code: number; passed: number; failed: number }> {
+  return new Promise((resolve) => {
+    process.stdout.write(`\n=== Tests on ${pass.label} ===\n`);
+    const env = { ...process.env, ...pass.env };
+    for (const [k, v] of Object.entries(pass.env)) if (v === undefined) delete env[k];
+    const child = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...pass.args, ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code) => {
+      const passed = Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
+      const failed = Number(/(\d+) failing/.exec(out)?.[1] ?? 0);
+      resolve({ code: code ?? 1, passed, failed });
+    });
+  });
+}
+
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+for (const pass of passes) {
+  const r = await run(pass);
+  passed += r.passed;
+  failed += r.failed;
+  if (r.code !== 0) exitCode = r.code;
+  if (r.passed === 0) exitCode ||= 1;
+}
+if (!serverUrl) process.stdout.write('\nDATABASE_URL is not set: the @pg tests (concurrency on a real server) were not selected. `bash .ci/run` runs them.\n');
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(exitCode);

@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { ctx } from '../helpers/context.js';
+import { signedIn } from '../helpers/factories.js';
+import { recordAudit, sealAudit, verifyAuditChain } from '../../server/audit/index.js';
+import { openServerDatabase } from '../../server/shared/db.js';
+
+describe('audit log', () => {
+  it('when a change is audited, then the event is listed with filters and the chain head is shown', async () => {
+    const admin = await signedIn('admin');
+    await admin.patch('/api/settings', { thresholds: { claimDeadlineMonths: 4 } });
+    const r = await admin.get('/api/audit?action=settings.updated&limit=1');
+    expect(r.status).to.equal(200);
+    expect(r.body.items).to.have.length(1);
+    expect(r.body.items[0]).to.include({ action: 'settings.updated', actorUserId: admin.user.id, recordType: 'organisation_settings' });
+    expect(r.body.items[0].seq).to.be.a('number');
+    expect(r.body.head.hash).to.match(/^[0-9a-f]{64}$/);
+    const page = await admin.get('/admin/audit');
+    expect(page.text).to.include(r.body.head.hash);
+  });
+
+  it('when someone tries to update or delete an audit row, then the database refuses', async () => {
+    const db = ctx().deps.db;
+    await recordAudit(db, { userId: null }, { action: 'test.append_only' });
+    const row = await db('audit_events').where({ action: 'test.append_only' }).first();
+    let updateError: unknown = null;
+    await db('audit_events').where({ id: row.id }).update({ action: 'test.changed' }).catch((e) => (updateError = e));
+    expect(String(updateError)).to.match(/append-only/);
+    let deleteError: unknown = null;
+    await db('audit_events').where({ id: row.id }).delete().catch((e) => (deleteError = e));
+    expect(String(deleteError)).to.match(/append-only/);
+  });
+
+  it('when a sealed audit row is tampered with, then the verifier reports the first broken link', async () => {
+    const db = ctx().deps.db;
+    const marker = randomUUID();
+    for (let i = 0; i < 3; i++) await recordAudit(db, { userId: null }, { action: 'test.tamper', recordId: `${marker}-${i}` });
+    await sealAudit(db);
+    expect((await verifyAuditChain(db)).ok).to.equal(true);
+    const target = await db('audit_events').where({ record_id: `${marker}-1` }).first();
+    const link = await db('audit_chain').where({ event_id: target.id }).first();
+    // A superuser can switch the trigger off: the chain still shows what was done.
+    await db.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    try {
+      await db('audit_events').where({ id: target.id }).update({ reason_code: 'forged' });
+    } finally {
+      await db.raw('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    }
+    const report = await verifyAuditChain(db);
+    expect(report.ok).to.equal(false);
+    expect(report.firstBroken).to.deep.equal({ seq: Number(link.seq), eventId: Number(target.id), reason: 'event content changed' });
+    // Put it back so that later tests see an intact chain.
+    await db.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
+    try {
+      await db('audit_events').where({ id: target.id }).update({ reason_code: null });
+    } finally {
+      await db.raw('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
+    }
+    expect((await verifyAuditChain(db)).ok).to.equal(true);
+  });
+
+  it('@pg when many writers and several sealers run at once, then every event is sealed exactly once and the chain never forks', async function () {
+    this.timeout(60_000);
+    const url = ctx().testDb.url!;
+    const instances = await Promise.all([openServerDatabase(url, 10), openServerDatabase(url, 10)]);
+    try {
+      const marker = randomUUID();
+      const writers = Array.from({ length: 40 }, (_, i) =>
+        instances[i % 2].knex.transaction(async (trx) => {
+          await recordAudit(trx, { userId: null }, { action: 'test.concurrent', recordId: `${marker}-${i}` });
+          await trx.raw('SELECT pg_sleep(?)', [Math.random() / 50]);
+          await recordAudit(trx, { userId: null }, { action: 'test.concurrent', recordId: `${marker}-${i}b` });
+        }),
+      );
+      const sealers = Array.from({ length: 10 }, (_, i) => sealAudit(instances[i % 2].knex, 7));
+      await Promise.all([...writers, ...sealers]);
+      await sealAudit(instances[0].knex);
+      const report = await verifyAuditChain(instances[1].knex);
+      expect(report.ok).to.equal(true);
+      expect(report.unsealed).to.equal(0);
+      const { rows } = await instances[0].knex.raw(
+        'SELECT count(*) AS n, count(DISTINCT c.seq) AS seqs FROM audit_events e JOIN audit_chain c ON c.event_id = e.id WHERE e.record_id LIKE ?',
+        [`${marker}%`],
+      );
+      expect(Number(rows[0].n)).to.equal(80);
+      expect(Number(rows[0].seqs)).to.equal(80);
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+    }
+  });
+});
