@@ -17,6 +17,7 @@ import { settingsRoutes, settingsPages } from './settings/index.js';
 import { auditRoutes, auditPages } from './audit/index.js';
 import { homePages } from './home/pages.js';
 import { healthRoutes } from './health/routes.js';
+import { jobRoutes } from './jobs/routes.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
 
@@ -36,6 +37,7 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...auditRoutes(deps),
     ...auditPages(deps),
     ...homePages(deps),
+    ...jobRoutes(deps),
   ];
 }
 

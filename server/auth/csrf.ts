@@ -23,7 +23,8 @@ export function csrfProtection() {
     const actor = req.ctx.actor;
     if (actor?.via === 'token') return next();
     const expected = actor?.csrfToken ?? req.cookies?.[PRE_CSRF_COOKIE];
-    const header = req.get('x-csrf-token');
+    // Multipart bodies are parsed after this check: their forms carry the token in the query.
+    const header = req.get('x-csrf-token') ?? (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined);
     if (req.path.startsWith('/api/')) {
       if (req.is('application/json') || same(header, expected)) return next();
       return next(new AppError('csrf_failed'));

@@ -54,7 +54,23 @@ export function buildOpenApi(routes: RouteSpec[]) {
       tags: r.tags ?? [],
       operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: [...queryParameters(r.params, 'path'), ...queryParameters(r.query, 'query')],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } } : {}),
+      ...(r.upload
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    properties: { ...((r.body ? (plain(r.body).properties as object) : {}) ?? {}), [r.upload.field]: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                  },
+                },
+              },
+            },
+          }
+        : r.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } }
+          : {}),
       responses,
       security: isPublic ? [] : [{ session: [] }, { bearer: [] }],
     };

@@ -3,6 +3,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { assertAccess, type Access, type Actor } from './authorize.js';
 import { validate } from './validate.js';
+import { singleUpload } from './files.js';
 
 /** What every handler knows about the request beyond Express. */
 export interface RequestContext {
@@ -33,6 +34,12 @@ export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSch
   query?: Q;
   /** Path parameters schema (`:id` → `{ id }`). */
   params?: P;
+  /**
+   * A multipart/form-data route with one file field (in `req.file`); the other fields are
+   * validated by `body` as strings. Cookie-authenticated callers send the CSRF token in the
+   * `X-CSRF-Token` header or the `_csrf` query parameter.
+   */
+  upload?: { field: string; maxBytes?: number };
   /** Response schemas by status, for the OpenAPI document. */
   responses?: Record<number, { description: string; schema?: TSchema; contentType?: string }>;
   /** `page` routes render HTML and stay out of the OpenAPI document. */
@@ -67,7 +74,11 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
         const q = validate(spec.query, { ...(req.query as object) });
         Object.defineProperty(req, 'query', { value: q, writable: true, configurable: true });
       }
-      if (spec.body) req.body = validate(spec.body, req.body ?? {});
+      if (spec.body) {
+        const body = { ...(req.body ?? {}) };
+        if (spec.kind === 'page' || spec.upload) delete body._csrf;
+        req.body = validate(spec.body, body);
+      }
       next();
     };
     const handle = async (req: Request, res: Response, next: NextFunction) => {
@@ -78,6 +89,8 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
       }
     };
     Object.defineProperty(handle, ROUTE_SPEC, { value: spec });
-    router[spec.method](spec.path, authorize, parse, handle);
+    const chain: RequestHandler[] = [authorize];
+    if (spec.upload) chain.push(singleUpload(spec.upload.field, spec.upload.maxBytes));
+    router[spec.method](spec.path, ...chain, parse, handle);
   }
 }

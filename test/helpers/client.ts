@@ -42,9 +42,9 @@ export class Client {
     }
   }
 
-  async request<T = any>(method: string, path: string, options: { json?: unknown; form?: Record<string, string | string[]>; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async request<T = any>(method: string, path: string, options: { json?: unknown; form?: Record<string, string | string[]>; raw?: string; multipart?: FormData; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
     const extra: Record<string, string> = { ...(options.headers ?? {}) };
-    let body: string | undefined;
+    let body: string | FormData | undefined;
     if (options.json !== undefined) {
       extra['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
@@ -53,7 +53,8 @@ export class Client {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(options.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
       body = params.toString();
-    } else if (options.raw !== undefined) body = options.raw;
+    } else if (options.multipart) body = options.multipart;
+    else if (options.raw !== undefined) body = options.raw;
     const res = await fetch(this.baseUrl + path, { method, headers: this.headers(extra), body, redirect: 'manual' });
     this.keepCookies(res);
     const text = await res.text();
@@ -78,6 +79,14 @@ export class Client {
   /** Posts a page form with the session's CSRF token, as a browser would. */
   async postForm(path: string, form: Record<string, string | string[]>) {
     return this.request('POST', path, { form: { _csrf: this.csrfToken ?? '', ...form } });
+  }
+
+  /** Sends multipart/form-data: text fields and one file, with the CSRF header a page script would add. */
+  async upload<T = any>(method: string, path: string, fields: Record<string, string>, file?: { field: string; name: string; bytes: Buffer; type?: string }): Promise<Reply<T>> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (file) form.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
+    return this.request<T>(method, path, { multipart: form, headers: this.csrfToken ? { 'x-csrf-token': this.csrfToken } : {} });
   }
 
   async login(email: string, password: string): Promise<Reply> {

@@ -1,0 +1,38 @@
+/**
+ * CSV in the French Excel dialect: UTF-8 with BOM, `;` separator, CRLF, `,` decimals (the
+ * caller formats amounts with `centsToCsv`). Cells that a spreadsheet would run as a formula
+ * (starting with =, +, -, @, tab or carriage return) are neutralised with a leading quote.
+ */
+export const CSV_BOM = '\uFEFF';
+
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** A number already formatted for the dialect (`-12,34`): written as is, never neutralised. */
+export class CsvNumber {
+  constructor(readonly text: string) {}
+}
+
+export type CsvValue = string | number | CsvNumber | null | undefined;
+
+export function csvCell(value: CsvValue): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof CsvNumber ? value.text : typeof value === 'number' ? String(value).replace('.', ',') : neutraliseFormula(value);
+  return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(cells: CsvValue[]): string {
+  return `${cells.map(csvCell).join(';')}\r\n`;
+}
+
+export function toCsv(headers: string[], rows: CsvValue[][]): string {
+  return CSV_BOM + csvLine(headers) + rows.map(csvLine).join('');
+}
+
+/** `123456` → `1234,56` (no thousands separator: spreadsheets read it as a number). */
+export function centsToCsv(cents: number): CsvNumber {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return new CsvNumber(`${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`);
+}
