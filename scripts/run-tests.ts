@@ -25,7 +25,7 @@ function run(pass: Pass): Promise<{ code: number; passed: number; failed: number
     process.stdout.write(`\n=== Tests on ${pass.label} ===\n`);
     const env = { ...process.env, ...pass.env };
     for (const [k, v] of Object.entries(pass.env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...pass.args, ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...pass.args, ...(extra.some((a) => !a.startsWith('-')) ? [] : ['test/**/*.test.ts']), ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();

@@ -16,6 +16,13 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
   { email: 'admin.demo@departement.example', name: 'Lucie Garnier', roles: ['admin'] },
 ];
 
+/**
+ * Later capabilities add their demo data here, in order (each step receives the staff ids by
+ * e-mail and may read what earlier steps inserted).
+ */
+export type DemoStep = (deps: Deps, staff: Record<string, string>) => Promise<void>;
+const DEMO_STEPS: DemoStep[] = [];
+
 /** True when the database holds nothing but the first admin and the settings. */
 export async function isEmptyForDemo(deps: Deps): Promise<boolean> {
   const { n } = (await deps.db('users').count<{ n: number }[]>({ n: '*' }))[0];
@@ -41,12 +48,15 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
     debtor: { name: 'Département de la Drôme — régie d’avances', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' },
   });
   const hash = await hashPassword(DEMO_PASSWORD);
+  const staff: Record<string, string> = {};
   await deps.db.transaction(async (trx) => {
     for (const u of DEMO_USERS) {
       const [row] = await trx('users').insert({ email: u.email, name: u.name, roles: u.roles, password_hash: hash }).returning('id');
+      staff[u.email] = row.id;
       await recordAudit(trx, system, { action: 'user.created', recordType: 'user', recordId: row.id, reasonCode: 'demo', data: { roles: u.roles } });
     }
-    await recordAudit(trx, system, { action: 'demo.loaded', reasonCode: 'demo' });
   });
+  for (const step of DEMO_STEPS) await step(deps, staff);
+  await recordAudit(deps.db, system, { action: 'demo.loaded', reasonCode: 'demo' });
   return true;
 }

@@ -7,11 +7,6 @@ import { page } from '../web.js';
 /** What each capability will offer, shown on its page until it is built. */
 const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
   {
-    path: '/participants', title: 'Participants', access: roles('staff', 'project_lead', 'finance', 'dpo', 'auditor', 'admin'),
-    text: 'Le registre des personnes qui participent, avec leurs consentements et leurs données limitées à ce qui est nécessaire.',
-    items: ['inscription (souvent via une structure relais) et import depuis un tableur', 'consentements par finalité (papier, oral, en ligne)', 'bénéficiaires des remboursements et coordonnées bancaires chiffrées', 'structures relais partenaires'],
-  },
-  {
     path: '/sessions', title: 'Sessions & lieux', access: roles('staff', 'project_lead', 'auditor', 'admin'),
     text: 'Les démarches participatives, leurs ateliers et comités, les lieux accessibles et les présences.',
     items: ['projets et sessions', 'réservation de salles accessibles, sans double réservation', 'invitations par e-mail ou courrier', 'feuilles d’émargement et présences'],
@@ -30,11 +25,6 @@ const COMING: { path: string; title: string; access: Access; text: string; items
     path: '/grants', title: 'Financements', access: roles('project_lead', 'finance', 'auditor'),
     text: 'Les subventions (par exemple le Pacte des solidarités) et le suivi du budget.',
     items: ['lignes budgétaires par catégorie et par année', 'engagé, réalisé, reste à consommer', 'état récapitulatif des dépenses, compte rendu financier (CERFA 15059), demandes de versement'],
-  },
-  {
-    path: '/privacy', title: 'Données personnelles', access: roles('dpo', 'admin'),
-    text: 'Le tableau de bord du délégué à la protection des données.',
-    items: ['registre des traitements', 'durées de conservation et purges', 'demandes d’accès, de rectification et d’effacement'],
   },
 ];
 

@@ -63,7 +63,7 @@ describe('@browser signing in', function () {
       await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.waitForURL(`${ctx().baseUrl}/`);
-      for (const path of ['/admin', '/admin/users', '/admin/users/new', '/admin/settings', '/admin/audit', '/account', '/account/tokens', '/participants']) {
+      for (const path of ['/admin', '/admin/users', '/admin/users/new', '/admin/settings', '/admin/audit', '/account', '/account/tokens', '/sessions']) {
         await page.goto(`${ctx().baseUrl}${path}`);
         await expectNoAxeViolations(page, path);
       }

@@ -30,3 +30,29 @@ export async function signedIn(...roles: Role[]): Promise<Client & { user: Await
   client.user = user;
   return client;
 }
+
+/** Inserts a real partner (structure relais). */
+export async function createPartner(options: { name?: string } = {}) {
+  const [row] = await ctx().deps.db('partners')
+    .insert({ name: options.name ?? `Association ${randomBytes(4).toString('hex')}`, kind: 'association', contact_name: 'Référente Test', email: uniqueEmail('partner'), commune_insee: '26362', commune_name: 'Valence' })
+    .returning(['id', 'name']);
+  return row as { id: string; name: string };
+}
+
+/** Inserts a real participant (active, reachable by e-mail); returns id and reference. */
+export async function createParticipant(options: { firstName?: string; lastName?: string; email?: string | null; partnerId?: string | null; preferredChannel?: string; needs?: string[] } = {}) {
+  const [row] = await ctx().deps.db('participants')
+    .insert({
+      first_name: options.firstName ?? 'Camille',
+      last_name: options.lastName ?? `Test${randomBytes(3).toString('hex')}`,
+      email: options.email === undefined ? uniqueEmail('participant') : options.email,
+      preferred_channel: options.preferredChannel ?? 'email',
+      partner_id: options.partnerId ?? null,
+      needs: options.needs ?? [],
+      commune_insee: '26362',
+      commune_name: 'Valence',
+      postal_code: '26000',
+    })
+    .returning(['id', 'reference', 'first_name', 'last_name', 'email']);
+  return row as { id: string; reference: string; first_name: string; last_name: string; email: string | null };
+}
