@@ -15,6 +15,11 @@ import { authRoutes, authPages } from './auth/index.js';
 import { userRoutes, userPages } from './users/index.js';
 import { settingsRoutes, settingsPages } from './settings/index.js';
 import { auditRoutes, auditPages } from './audit/index.js';
+import { partnerRoutes, partnerPages } from './partners/index.js';
+import { participantRoutes, participantPages } from './participants/index.js';
+import { payeeRoutes, payeePages } from './payees/index.js';
+import { consentRoutes, consentPages, purposePages } from './consents/index.js';
+import { privacyRoutes, privacyPages, participantPrivacyPages } from './privacy/index.js';
 import { homePages } from './home/pages.js';
 import { healthRoutes } from './health/routes.js';
 import { jobRoutes } from './jobs/routes.js';
@@ -36,6 +41,18 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...settingsPages(deps),
     ...auditRoutes(deps),
     ...auditPages(deps),
+    ...partnerRoutes(deps),
+    ...partnerPages(deps),
+    ...participantRoutes(deps),
+    ...participantPages(deps),
+    ...payeeRoutes(deps),
+    ...payeePages(deps),
+    ...consentRoutes(deps),
+    ...consentPages(deps),
+    ...purposePages(deps),
+    ...privacyRoutes(deps),
+    ...privacyPages(deps),
+    ...participantPrivacyPages(deps),
     ...homePages(deps),
     ...jobRoutes(deps),
   ];

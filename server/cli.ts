@@ -9,6 +9,7 @@ import { sealAudit, verifyAuditChain } from './audit/index.js';
 import { createUser } from './users/index.js';
 import { loadDemo, isEmptyForDemo } from '../db/seeds/demo.js';
 import { ROLES, type Role } from './shared/authorize.js';
+import { retentionCommand } from './privacy/retention-cli.js';
 
 /** Operator commands. Output is for the operator's terminal, never personal data. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -25,6 +26,9 @@ Commands:
   create-admin --email E --name N [--roles admin,finance]
                               create a staff account; prints a generated password once
   audit-verify                seal pending audit events and verify the hash chain
+  retention --dry-run         count what retention would archive and anonymise (changes nothing)
+  retention --apply [--batch 500]
+                              archive and anonymise people past their retention period
   backup <file.tar.gz>        copy the embedded database (service stopped) into one file
   restore <file.tar.gz>       restore an embedded database into an empty DATA_DIR
   help                        this text
@@ -128,6 +132,11 @@ async function main(argv: string[]) {
           say(`AUDIT CHAIN BROKEN at link #${report.firstBroken!.seq} (event ${report.firstBroken!.eventId}): ${report.firstBroken!.reason}`);
           process.exitCode = 3;
         }
+      });
+      return;
+    case 'retention':
+      await withService(config, async ({ deps }) => {
+        process.exitCode = await retentionCommand(deps, args, (text) => process.stdout.write(text));
       });
       return;
     case 'backup':

@@ -2,6 +2,7 @@ import type { Deps } from './shared/deps.js';
 import { serializeError } from './shared/logger.js';
 import { sealAudit } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
+import { runDailyRetention } from './privacy/index.js';
 
 interface Job {
   name: string;
@@ -12,6 +13,8 @@ interface Job {
 const JOBS: Job[] = [
   { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAudit(deps.db) },
   { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
+  // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
+  { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },
 ];
 
 /** Runs periodic work inside the service; each job never overlaps itself. */

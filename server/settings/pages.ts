@@ -12,14 +12,14 @@ import { getSettings } from './get-settings.js';
 import { updateSettings } from './update-settings.js';
 import { check } from '../shared/validate.js';
 
-type Kind = 'text' | 'nullable' | 'int' | 'euros';
+type Kind = 'text' | 'nullable' | 'int' | 'euros' | 'bool';
 const FIELDS: [string, Kind][] = [
   ['name', 'text'], ['legalForm', 'text'], ['siret', 'nullable'],
   ['address.line1', 'text'], ['address.line2', 'text'], ['address.postalCode', 'text'], ['address.city', 'text'],
   ['dpo.name', 'text'], ['dpo.email', 'text'], ['dpo.phone', 'text'],
   ['timeZone', 'text'], ['payerMode', 'text'], ['sepaVersion', 'text'],
   ['debtor.name', 'text'], ['debtor.iban', 'nullable'], ['debtor.bic', 'nullable'],
-  ['retention.activeYearsAfterLastContact', 'int'], ['retention.archiveYearsAfterLastPayment', 'int'],
+  ['retention.activeYearsAfterLastContact', 'int'], ['retention.archiveYearsAfterLastPayment', 'int'], ['retention.dailyRun', 'bool'],
   ['thresholds.receiptRequiredAboveCents', 'euros'], ['thresholds.allowanceYearlyWarningCents', 'euros'],
   ['thresholds.claimDeadlineMonths', 'int'], ['thresholds.solicitationLimitPer90Days', 'int'],
   ...COST_CATEGORIES.flatMap((c): [string, Kind][] => [[`accountingCodes.${c}.nature`, 'text'], [`accountingCodes.${c}.fonction`, 'text']]),
@@ -46,7 +46,10 @@ function patchFromForm(form: Record<string, string | string[]>): { patch: Record
     const v = raw.trim();
     if (kind === 'text') setPath(patch, name, v);
     else if (kind === 'nullable') setPath(patch, name, v === '' ? null : v);
-    else if (kind === 'int') {
+    else if (kind === 'bool') {
+      if (v === 'true' || v === 'false') setPath(patch, name, v === 'true');
+      else errors[name] = 'doit être oui ou non';
+    } else if (kind === 'int') {
       if (/^\d{1,6}$/.test(v)) setPath(patch, name, Number(v));
       else errors[name] = 'doit être un nombre entier';
     } else {

@@ -47,6 +47,7 @@ const Debtor = obj({
 const Retention = obj({
   activeYearsAfterLastContact: Type.Integer({ minimum: 1, maximum: 10 }),
   archiveYearsAfterLastPayment: Type.Integer({ minimum: 1, maximum: 30 }),
+  dailyRun: Type.Boolean({ description: 'Apply retention once a day inside the service' }),
 });
 const Thresholds = obj({
   receiptRequiredAboveCents: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
@@ -119,7 +120,7 @@ export function defaultSettings(name = 'Mon organisation'): Settings {
     sepaVersion: 'pain.001.001.09',
     debtor: { name: '', iban: null, bic: null },
     accountingCodes: structuredClone(DEFAULT_CODES),
-    retention: { activeYearsAfterLastContact: 2, archiveYearsAfterLastPayment: 10 },
+    retention: { activeYearsAfterLastContact: 2, archiveYearsAfterLastPayment: 10, dailyRun: true },
     thresholds: { receiptRequiredAboveCents: 1500, allowanceYearlyWarningCents: 50000, claimDeadlineMonths: 3, solicitationLimitPer90Days: 4 },
   };
 }

@@ -71,7 +71,9 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
     const parse: RequestHandler = (req, _res, next) => {
       if (spec.params) req.params = validate(spec.params, { ...req.params }) as Record<string, string>;
       if (spec.query) {
-        const q = validate(spec.query, { ...(req.query as object) });
+        // An empty field of a GET form (`?role=`) means "no filter".
+        const given = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== ''));
+        const q = validate(spec.query, given);
         Object.defineProperty(req, 'query', { value: q, writable: true, configurable: true });
       }
       if (spec.body) {

@@ -8,7 +8,7 @@ describe('organisation settings', () => {
     const r = await admin.get('/api/settings');
     expect(r.status).to.equal(200);
     expect(r.body.settings.timeZone).to.equal('Europe/Paris');
-    expect(r.body.settings.retention).to.deep.equal({ activeYearsAfterLastContact: 2, archiveYearsAfterLastPayment: 10 });
+    expect(r.body.settings.retention).to.deep.equal({ activeYearsAfterLastContact: 2, archiveYearsAfterLastPayment: 10, dailyRun: true });
   });
 
   it('when some fields change, then nested objects merge and the audit names the fields, not the values', async () => {

@@ -114,3 +114,12 @@ describe('staff accounts (admin)', () => {
     expect(list.text).to.include('Paul Girard-Martin');
   });
 });
+
+describe('staff accounts list filters', () => {
+  it('when the filter form is sent with empty fields, then they mean no filter (not a 400)', async () => {
+    const admin = await signedIn('admin');
+    const r = await admin.get('/admin/users?q=&role=&active=&sort=name');
+    expect(r.status).to.equal(200);
+    expect((await admin.get('/api/users?role=&active=')).status).to.equal(200);
+  });
+});

@@ -1,0 +1,58 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { ConsentView, ConsentWithdrawBody } from './schemas.js';
+import { eraseNeeds, eraseProfile, getConsent, lockConsent, markWithdrawn, setPreferredChannel, type ConsentParticipant } from './repo.js';
+import { presentConsent } from './presenter.js';
+import { lockWritableParticipant, organisationToday } from './consent-rules.js';
+
+/**
+ * What a withdrawal does at once to the data the consent covered. Erasing or anonymising a
+ * whole person is the privacy capability's job, not this one's.
+ */
+async function applyWithdrawal(db: Db, participant: ConsentParticipant, purposeCode: string, now: Date): Promise<string[]> {
+  switch (purposeCode) {
+    case 'profile':
+      await eraseProfile(db, participant.id, now);
+      return ['profile_erased'];
+    case 'needs':
+      await eraseNeeds(db, participant.id, now);
+      return ['needs_erased'];
+    case 'contact':
+      // Without consent to be contacted directly, only the referring partner may pass messages on.
+      if (participant.partner_id) {
+        await setPreferredChannel(db, participant.id, 'partner', now);
+        return ['contact_through_partner'];
+      }
+      return ['contact_withdrawn'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Withdraws a consent: a dated event, never a delete, acting at once on the data it covered.
+ * Repeating it answers the same consent, unchanged.
+ */
+export async function withdrawConsent(deps: Deps, actor: AuditActor, participantId: string, consentId: string, input: ConsentWithdrawBody): Promise<ConsentView> {
+  return deps.db.transaction(async (trx) => {
+    const participant = await lockWritableParticipant(trx, participantId);
+    const locked = await lockConsent(trx, consentId);
+    if (!locked || locked.participant_id !== participantId) throw notFound('Consentement');
+    const consent = (await getConsent(trx, consentId))!;
+    const today = await organisationToday(deps, trx);
+    if (consent.withdrawn_on) return presentConsent(consent, today);
+    if (consent.superseded_by) throw conflict('consent_superseded', 'Ce consentement a été remplacé par un plus récent : c’est celui-ci qu’il faut retirer.');
+    const withdrawnOn = input.withdrawnOn ?? today;
+    if (withdrawnOn > today) throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas être dans le futur' }]);
+    if (withdrawnOn < consent.given_on) throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas précéder la date du consentement' }]);
+    await markWithdrawn(trx, consentId, { withdrawn_on: withdrawnOn, withdrawal_channel: input.channel, withdrawn_by: actor.userId });
+    const effects = await applyWithdrawal(trx, participant, consent.purpose_code, deps.now());
+    await recordAudit(trx, actor, {
+      action: 'consent.withdrawn', recordType: 'consent', recordId: consentId,
+      data: { participantId, purposeCode: consent.purpose_code, channel: input.channel, effects },
+    });
+    return presentConsent((await getConsent(trx, consentId))!, today);
+  });
+}

@@ -1,0 +1,157 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import type { Actor } from '../shared/authorize.js';
+import { conflict, notFound, type ErrorDetail } from '../shared/errors.js';
+import { foldName } from '../shared/communes.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { activePartnerOptions } from '../partners/index.js';
+import { findDuplicates, insertParticipant } from './repo.js';
+import { localDay, toColumns, type ParticipantState } from './rules.js';
+import { mapColumns, parseMapping, readTable, rowValues, type Column } from './import-parse.js';
+import { duplicateKeys, rowToParticipant } from './import-rows.js';
+import { filledFields } from './register-participant.js';
+
+export interface ImportError { row: number; field: string; message: string }
+interface StoredRow { row: number; state: ParticipantState }
+interface ImportRow {
+  id: string; kind: string; status: 'previewed' | 'confirmed' | 'cancelled' | 'expired'; mapping: { header: string; field: string | null }[];
+  rows: StoredRow[] | null; report: ImportError[]; valid_count: number; error_count: number; expires_at: Date; created_at: Date;
+}
+
+const PREVIEW_ROWS = 20;
+const TTL_MS = 24 * 3600_000;
+
+/** Previewed imports past their expiry lose their rows (personal data waits 24 hours at most). */
+export async function expireStaleImports(db: Db, now: Date): Promise<void> {
+  await db('imports').where('status', 'previewed').where('expires_at', '<', now).update({ status: 'expired', rows: null });
+}
+
+function previewOf(rows: StoredRow[] | null, partnerNames: Map<string, string>) {
+  return (rows ?? []).slice(0, PREVIEW_ROWS).map(({ row, state: s }) => ({
+    row, civility: s.civility, lastName: s.lastName, firstName: s.firstName, email: s.email, phone: s.phone,
+    addressLine1: s.addressLine1, postalCode: s.postalCode, communeName: s.communeName, preferredChannel: s.preferredChannel,
+    partnerName: s.partnerId ? partnerNames.get(s.partnerId) ?? null : null, isMinor: s.isMinor, guardianName: s.guardianName,
+  }));
+}
+
+async function present(db: Db, imp: ImportRow, now: Date) {
+  const partners = new Map((await activePartnerOptions(db)).map((p) => [p.id, p.name]));
+  const expired = imp.status === 'expired' || (imp.status === 'previewed' && imp.expires_at < now);
+  return {
+    importId: imp.id,
+    status: expired ? 'expired' as const : imp.status,
+    validCount: imp.valid_count,
+    errorCount: imp.error_count,
+    errors: imp.report,
+    columns: Array.isArray(imp.mapping) ? imp.mapping : [],
+    preview: expired ? [] : previewOf(imp.rows, partners),
+    expiresAt: imp.expires_at.toISOString(),
+  };
+}
+export type ImportView = Awaited<ReturnType<typeof present>>;
+
+/**
+ * Reads a spreadsheet, maps its columns, checks every row with the creation rules and against
+ * likely duplicates (in the file and in the database), and keeps the valid rows for 24 hours.
+ * Writes nothing to participants; the report holds row numbers, fields and messages only.
+ */
+export async function previewImport(deps: Deps, actor: AuditActor, file: { buffer: Buffer } | undefined, mappingText: string | undefined): Promise<ImportView> {
+  const mapping = parseMapping(mappingText);
+  const table = await readTable(file?.buffer);
+  const columns: Column[] = mapColumns(table.headers, mapping);
+  const { settings } = await getSettings(deps.db);
+  const now = deps.now();
+  const today = localDay(now, settings.timeZone);
+  const partners = new Map((await activePartnerOptions(deps.db)).map((p) => [foldName(p.name), p.id]));
+  const errors: ImportError[] = [];
+  const valid: StoredRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { line, cells } of table.rows) {
+    const { state, details } = rowToParticipant(rowValues(cells, columns), partners, today);
+    if (!state) {
+      errors.push(...details.map((d: ErrorDetail) => ({ row: line, field: d.field, message: d.message })));
+      continue;
+    }
+    const inFile = duplicateKeys(state).find((k) => seen.has(k.key));
+    if (inFile) {
+      errors.push({ row: line, field: 'duplicates', message: `doublon de la ligne ${seen.get(inFile.key)} (${inFile.label})` });
+      continue;
+    }
+    const inDb = await findDuplicates(deps.db, state);
+    if (inDb.length) {
+      errors.push({ row: line, field: 'duplicates', message: `doublon probable de la fiche ${inDb.map((d) => d.reference).join(', ')} : créez-la depuis le formulaire si ce n’en est pas un` });
+      continue;
+    }
+    for (const k of duplicateKeys(state)) seen.set(k.key, line);
+    valid.push({ row: line, state });
+  }
+  const errorRows = new Set(errors.map((e) => e.row)).size;
+  const imp = await deps.db.transaction(async (trx) => {
+    await expireStaleImports(trx, now);
+    const [row] = (await trx('imports').insert({
+      kind: 'participants', status: 'previewed',
+      // Kept as a list: the file's column order matters and jsonb objects do not keep it.
+      mapping: JSON.stringify(columns.map((c) => ({ header: c.header, field: c.field }))),
+      rows: JSON.stringify(valid), report: JSON.stringify(errors), valid_count: valid.length, error_count: errorRows,
+      created_by: actor.userId, created_at: now, expires_at: new Date(now.getTime() + TTL_MS),
+    }).returning('*')) as ImportRow[];
+    await recordAudit(trx, actor, { action: 'participants.import_previewed', recordType: 'import', recordId: row.id, data: { validCount: valid.length, errorCount: errorRows } });
+    return row;
+  });
+  return present(deps.db, imp, now);
+}
+
+export async function getImport(deps: Deps, id: string): Promise<ImportView> {
+  const imp = (await deps.db('imports').where({ id, kind: 'participants' }).first()) as ImportRow | undefined;
+  if (!imp) throw notFound('Import');
+  return present(deps.db, imp, deps.now());
+}
+
+async function lockImport(trx: Db, id: string): Promise<ImportRow> {
+  const imp = (await trx('imports').where({ id, kind: 'participants' }).forUpdate().first()) as ImportRow | undefined;
+  if (!imp) throw notFound('Import');
+  return imp;
+}
+
+/**
+ * Creates the previewed valid rows, all or none, in one transaction; the stored rows are then
+ * erased. Confirming twice answers the same result. A row that became a likely duplicate since
+ * the preview stops everything (409 `import_stale`): preview the file again.
+ */
+export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Actor | null, id: string) {
+  return deps.db.transaction(async (trx) => {
+    const imp = await lockImport(trx, id);
+    const now = deps.now();
+    if (imp.status === 'confirmed') return { importId: id, status: 'confirmed' as const, createdCount: imp.valid_count };
+    if (imp.status !== 'previewed') throw conflict('import_not_pending', 'Cet import a été annulé ou a expiré : déposez le fichier de nouveau.');
+    if (imp.expires_at < now) throw conflict('import_expired', 'Cet aperçu date de plus de 24 heures : déposez le fichier de nouveau.');
+    const rows = imp.rows ?? [];
+    const stale: ErrorDetail[] = [];
+    for (const r of rows) {
+      const dups = await findDuplicates(trx, r.state);
+      if (dups.length) stale.push({ field: `rows.${r.row}`, message: `doublon probable de la fiche ${dups.map((d) => d.reference).join(', ')}` });
+    }
+    if (stale.length) throw conflict('import_stale', 'Des fiches semblables ont été créées depuis l’aperçu : déposez le fichier de nouveau.', stale);
+    for (const r of rows) {
+      const created = await insertParticipant(trx, { ...toColumns(r.state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });
+      await recordAudit(trx, actor, { action: 'participant.created', recordType: 'participant', recordId: created.id, reasonCode: 'import', data: { importId: id, fields: filledFields(r.state) } });
+    }
+    await trx('imports').where({ id }).update({ status: 'confirmed', rows: null, confirmed_at: now });
+    await recordAudit(trx, actor, { action: 'participants.imported', recordType: 'import', recordId: id, data: { created: rows.length, rowsWithErrors: imp.error_count } });
+    return { importId: id, status: 'confirmed' as const, createdCount: rows.length };
+  });
+}
+
+/** Drops a previewed import and its rows; cancelling twice answers the same. */
+export async function cancelImport(deps: Deps, actor: AuditActor, id: string) {
+  return deps.db.transaction(async (trx) => {
+    const imp = await lockImport(trx, id);
+    if (imp.status === 'confirmed') throw conflict('import_not_pending', 'Cet import a déjà été confirmé.');
+    if (imp.status === 'previewed') {
+      await trx('imports').where({ id }).update({ status: 'cancelled', rows: null });
+      await recordAudit(trx, actor, { action: 'participants.import_cancelled', recordType: 'import', recordId: id, data: { validCount: imp.valid_count } });
+    }
+    return { importId: id, status: imp.status === 'expired' ? 'expired' as const : 'cancelled' as const };
+  });
+}

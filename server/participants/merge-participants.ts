@@ -1,0 +1,64 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import type { Actor } from '../shared/authorize.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getParticipant, lockParticipant } from './repo.js';
+import { presentParticipant } from './presenter.js';
+
+/**
+ * Moves the source's consents to the kept record. Where both hold a live consent for one
+ * purpose, the older is superseded by the newer (one live consent per purpose and person).
+ */
+async function moveConsents(trx: Db, sourceId: string, keptId: string): Promise<number> {
+  const live = await trx('consents')
+    .whereIn('participant_id', [sourceId, keptId])
+    .whereNull('withdrawn_on').whereNull('superseded_by')
+    .orderBy([{ column: 'given_on', order: 'desc' }, { column: 'created_at', order: 'desc' }])
+    .select('id', 'purpose_code');
+  const newest = new Map<string, string>();
+  for (const c of live) {
+    const keep = newest.get(c.purpose_code);
+    if (!keep) newest.set(c.purpose_code, c.id);
+    else await trx('consents').where({ id: c.id }).update({ superseded_by: keep });
+  }
+  return trx('consents').where({ participant_id: sourceId }).update({ participant_id: keptId });
+}
+
+/**
+ * Merges two records of one person: `keptId` stays; the source's consents, payees and privacy
+ * requests move to it; the source points to it (`merged_into_id`) and disappears from lists,
+ * and records merged earlier into the source follow. Both must be active and live. Audited
+ * with both ids.
+ */
+export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: Actor | null, keptId: string, sourceId: string) {
+  if (keptId === sourceId) throw validationError([{ field: 'sourceId', message: 'doit désigner une autre fiche que celle conservée' }]);
+  return deps.db.transaction(async (trx) => {
+    // Lock in id order so that two opposite merges cannot deadlock.
+    const [first, second] = [keptId, sourceId].sort();
+    const locked = new Map([[first, await lockParticipant(trx, first)], [second, await lockParticipant(trx, second)]]);
+    const kept = locked.get(keptId);
+    const source = locked.get(sourceId);
+    if (!kept) throw notFound('Participant');
+    if (!source) throw validationError([{ field: 'sourceId', message: 'fiche introuvable' }]);
+    if (source.merged_into_id === keptId && !kept.merged_into_id) {
+      // Merging again what is already merged here: the same answer, nothing moves.
+      return { kept: presentParticipant((await getParticipant(trx, keptId))!, reader), sourceId, moved: { consents: 0, payees: 0, privacyRequests: 0 } };
+    }
+    for (const [row, field] of [[kept, 'id'], [source, 'sourceId']] as const) {
+      if (row.merged_into_id) throw conflict('participant_merged', 'Une des deux fiches a déjà été fusionnée.', [{ field, message: 'fiche déjà fusionnée' }]);
+      if (row.status !== 'active') throw conflict('participant_not_active', 'Seules deux fiches actives peuvent être fusionnées.', [{ field, message: 'fiche archivée ou anonymisée' }]);
+    }
+    const consents = await moveConsents(trx, sourceId, keptId);
+    const payees = await trx('payees').where({ participant_id: sourceId }).update({ participant_id: keptId });
+    const privacyRequests = await trx('privacy_requests').where({ participant_id: sourceId }).update({ participant_id: keptId });
+    const now = deps.now();
+    await trx('participants').where({ merged_into_id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
+    await trx('participants').where({ id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
+    // The person's last contact is the latest of both records'.
+    await trx('participants').where({ id: keptId }).update({ last_contact_at: source.last_contact_at > kept.last_contact_at ? source.last_contact_at : kept.last_contact_at, updated_at: now });
+    const moved = { consents, payees, privacyRequests };
+    await recordAudit(trx, actor, { action: 'participant.merged', recordType: 'participant', recordId: keptId, data: { keptId, sourceId, moved } });
+    return { kept: presentParticipant((await getParticipant(trx, keptId))!, reader), sourceId, moved };
+  });
+}

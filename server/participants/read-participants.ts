@@ -1,0 +1,44 @@
+import type { Deps } from '../shared/deps.js';
+import type { Actor } from '../shared/authorize.js';
+import { forbidden, notFound } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getParticipant, listParticipants, type ListFilters, type SearchScope } from './repo.js';
+import { presentParticipant, type ParticipantRow } from './presenter.js';
+import { assertMayReadArchived, readableGroups } from './policy.js';
+
+/**
+ * One participant as this reader may see it. An archived record is readable by finance and
+ * the DPO only (403 `archived_restricted` for others), and each read is audited.
+ */
+export async function readParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, via: 'api' | 'page'): Promise<{ row: ParticipantRow; view: ReturnType<typeof presentParticipant> }> {
+  const row = await getParticipant(deps.db, id);
+  if (!row) throw notFound('Participant');
+  if (row.status === 'archived' && !row.merged_into_id) {
+    assertMayReadArchived(reader);
+    await recordAudit(deps.db, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
+  }
+  return { row, view: presentParticipant(row, reader) };
+}
+
+/** How far a reader's search may look (an auditor cannot probe e-mails or names). */
+export function searchScopeOf(reader: Actor | null): SearchScope {
+  const groups = readableGroups(reader);
+  return groups.has('contact') ? 'full' : groups.has('identity') ? 'identity' : 'minimal';
+}
+
+/**
+ * A page of participants as this reader may see them. Listing archived records is for
+ * finance and the DPO, and audits one read per record shown; filtering on needs is for the
+ * roles that may read needs.
+ */
+export async function listForReader(deps: Deps, actor: AuditActor, reader: Actor | null, filters: ListFilters) {
+  if (filters.status === 'archived') assertMayReadArchived(reader);
+  if (filters.hasNeeds && !readableGroups(reader).has('needs')) throw forbidden('Vous ne pouvez pas filtrer sur les besoins des personnes.');
+  const page = await listParticipants(deps.db, filters, searchScopeOf(reader));
+  if (filters.status === 'archived' && page.items.length) {
+    await deps.db.transaction(async (trx) => {
+      for (const r of page.items) await recordAudit(trx, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: r.id, data: { via: 'list' } });
+    });
+  }
+  return { rows: page.items, items: page.items.map((r) => presentParticipant(r, reader)), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,51 @@
+import type { Deps } from '../shared/deps.js';
+import type { Actor } from '../shared/authorize.js';
+import { validationError } from '../shared/errors.js';
+import { requireOverride } from '../shared/override.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import type { ParticipantCreateBody } from './schemas.js';
+import { applyInput, checkParticipant, COLUMN_OF, EMPTY_STATE, localDay, toColumns, type ParticipantState } from './rules.js';
+import { assertConsentsCover, assertPartnerUsable, duplicateDetails } from './checks.js';
+import { findDuplicates, getParticipant, insertParticipant } from './repo.js';
+import { presentParticipant } from './presenter.js';
+import { canWrite } from './policy.js';
+
+export const DUPLICATE_CODE = 'participant_duplicate_requires_override';
+
+/** Field names that hold a value (for the audit log: names only, never values). */
+export function filledFields(s: ParticipantState): string[] {
+  return (Object.keys(COLUMN_OF) as (keyof ParticipantState)[]).filter((f) => f !== 'communeName' && (Array.isArray(s[f]) ? (s[f] as unknown[]).length > 0 : s[f] !== null && s[f] !== false));
+}
+
+/**
+ * Registers a participant. Refuses (400) what breaks the rules in rules.ts, (409
+ * `consent_required`) needs or profile answers without their consent — there is none before
+ * the record exists — and (409 `participant_duplicate_requires_override`) a likely duplicate,
+ * unless the request repeats with `override.reason`: then the record is created and the
+ * override audited. Never merges on its own. The creation counts as a contact.
+ */
+export async function registerParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, input: ParticipantCreateBody) {
+  const { settings } = await getSettings(deps.db);
+  const today = localDay(deps.now(), settings.timeZone);
+  const { state, details } = checkParticipant(applyInput(EMPTY_STATE, input), { today, chooseChannel: !input.preferredChannel });
+  if (details.length) throw validationError(details);
+  return deps.db.transaction(async (trx) => {
+    await assertPartnerUsable(trx, state.partnerId, null);
+    assertConsentsCover(EMPTY_STATE, state, new Set());
+    const duplicates = await findDuplicates(trx, state);
+    if (duplicates.length) {
+      requireOverride(DUPLICATE_CODE, 'Une fiche semble déjà exister pour cette personne. Vérifiez-la, ou confirmez la création en indiquant le motif.', input.override, canWrite(reader), duplicateDetails(duplicates));
+    }
+    const now = deps.now();
+    const { id } = await insertParticipant(trx, { ...toColumns(state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });
+    await recordAudit(trx, actor, {
+      action: 'participant.created',
+      recordType: 'participant',
+      recordId: id,
+      reasonCode: duplicates.length ? 'duplicate_override' : null,
+      data: { fields: filledFields(state), ...(duplicates.length ? { duplicateIds: duplicates.map((d) => d.id) } : {}) },
+    });
+    return presentParticipant((await getParticipant(trx, id))!, reader);
+  });
+}

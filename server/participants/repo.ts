@@ -1,0 +1,141 @@
+import type { Db } from '../shared/db.js';
+import { paginate, type Page } from '../shared/pagination.js';
+import { containsPattern, foldedSql, foldText } from '../shared/search.js';
+import { normalisePhone, phoneDigits } from '../shared/phone.js';
+import type { ParticipantRow } from './presenter.js';
+
+/** Participants with their partner's name and a folded "last first" name to sort on. */
+function participantsQuery(db: Db) {
+  const inner = db('participants as p')
+    .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
+    .select('p.*', 'pa.name as partner_name', db.raw(`(${foldedSql(db, 'p.last_name').toQuery()} || ' ' || ${foldedSql(db, 'p.first_name').toQuery()}) AS sort_name`));
+  return db.from(inner.as('x')).select('x.*');
+}
+
+export async function getParticipant(db: Db, id: string): Promise<ParticipantRow | undefined> {
+  return (await participantsQuery(db).where('x.id', id).first()) as ParticipantRow | undefined;
+}
+
+/** The participant row under a row lock, for a change in the caller's transaction. */
+export async function lockParticipant(db: Db, id: string): Promise<ParticipantRow | undefined> {
+  return (await db('participants').where({ id }).forUpdate().first()) as ParticipantRow | undefined;
+}
+
+export async function getByReference(db: Db, reference: string): Promise<{ id: string } | undefined> {
+  return db('participants').where('reference', reference.trim().toUpperCase()).first('id');
+}
+
+/** Which fields a search may look into: the reader's roles decide (no search by e-mail for an auditor). */
+export type SearchScope = 'full' | 'identity' | 'minimal';
+
+export interface ListFilters {
+  q?: string;
+  partnerId?: string;
+  status?: 'active' | 'archived' | 'anonymised';
+  communeInsee?: string;
+  hasNeeds?: 'true' | 'false';
+  limit?: string;
+  cursor?: string;
+  sort?: string;
+}
+
+/** Live records only (merged ones are hidden), active by default; keyset pages. */
+export function listParticipants(db: Db, f: ListFilters, scope: SearchScope): Promise<Page<ParticipantRow & Record<string, unknown>>> {
+  const query = participantsQuery(db).whereNull('x.merged_into_id').where('x.status', f.status ?? 'active');
+  const q = f.q?.trim();
+  if (q) {
+    const like = containsPattern(q);
+    const folded = containsPattern(foldText(q));
+    query.where((w) => {
+      w.whereILike('x.reference', like).orWhereRaw(`${foldedSql(db, 'x.commune_name').toQuery()} LIKE ?`, [folded]).orWhereRaw(`${foldedSql(db, 'x.partner_name').toQuery()} LIKE ?`, [folded]);
+      if (scope === 'minimal') return;
+      const first = foldedSql(db, 'x.first_name').toQuery();
+      const last = foldedSql(db, 'x.last_name').toQuery();
+      w.orWhereRaw(`(${first} || ' ' || ${last}) LIKE ?`, [folded]).orWhereRaw(`(${last} || ' ' || ${first}) LIKE ?`, [folded]);
+      if (scope === 'identity') return;
+      w.orWhereILike('x.email', like);
+      const phone = normalisePhone(q);
+      if (phone) w.orWhere('x.phone', phone);
+      else if (/^[\d\s.]{4,}$/.test(q)) w.orWhereRaw("replace(x.phone, ' ', '') LIKE ?", [`%${phoneDigits(q)}%`]);
+    });
+  }
+  if (f.partnerId) query.where('x.partner_id', f.partnerId);
+  if (f.communeInsee) query.where('x.commune_insee', f.communeInsee);
+  if (f.hasNeeds === 'true') query.whereRaw('cardinality(x.needs) > 0');
+  if (f.hasNeeds === 'false') query.whereRaw('cardinality(x.needs) = 0');
+  return paginate<ParticipantRow & Record<string, unknown>>(query, f, {
+    columns: { lastName: 'x.sort_name', createdAt: 'x.created_at', reference: 'x.reference' },
+    default: 'lastName',
+  }, 'x.id');
+}
+
+export async function insertParticipant(db: Db, values: Record<string, unknown>): Promise<{ id: string; reference: string }> {
+  const [row] = await db('participants').insert(values).returning(['id', 'reference']);
+  return row;
+}
+
+export async function updateParticipantRow(db: Db, id: string, values: Record<string, unknown>): Promise<void> {
+  await db('participants').where({ id }).update(values);
+}
+
+export interface DuplicateCandidate {
+  id: string;
+  reference: string;
+  matches: ('email' | 'phone' | 'name_commune')[];
+}
+
+/**
+ * Records that are probably the same person: same e-mail (any case), same phone, or same
+ * last and first name (any case) in the same commune, among live, non-anonymised records.
+ */
+export async function findDuplicates(db: Db, who: { email: string | null; phone: string | null; firstName: string | null; lastName: string | null; communeInsee: string | null }, exceptId?: string): Promise<DuplicateCandidate[]> {
+  const hasName = !!(who.firstName && who.lastName && who.communeInsee);
+  if (!who.email && !who.phone && !hasName) return [];
+  const rows = await db('participants')
+    .whereNull('merged_into_id')
+    .whereNot('status', 'anonymised')
+    .modify((q) => {
+      if (exceptId) q.whereNot('id', exceptId);
+    })
+    .where((w) => {
+      if (who.email) w.orWhereRaw('lower(email) = lower(?)', [who.email]);
+      if (who.phone) w.orWhere('phone', who.phone);
+      if (hasName) w.orWhereRaw('(lower(last_name) = lower(?) AND lower(first_name) = lower(?) AND commune_insee = ?)', [who.lastName, who.firstName, who.communeInsee]);
+    })
+    .orderBy('created_at')
+    .limit(10)
+    .select('id', 'reference', 'email', 'phone', 'first_name', 'last_name', 'commune_insee');
+  return (rows as { id: string; reference: string; email: string | null; phone: string | null; first_name: string | null; last_name: string | null; commune_insee: string | null }[]).map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    matches: [
+      ...(who.email && r.email && r.email.toLowerCase() === who.email.toLowerCase() ? ['email' as const] : []),
+      ...(who.phone && r.phone === who.phone ? ['phone' as const] : []),
+      ...(hasName && r.commune_insee === who.communeInsee && r.last_name?.toLowerCase() === who.lastName!.toLowerCase() && r.first_name?.toLowerCase() === who.firstName!.toLowerCase() ? ['name_commune' as const] : []),
+    ],
+  }));
+}
+
+/**
+ * Purposes with a live consent on `today`: neither withdrawn nor superseded, not expired.
+ * (Read-only: the consents capability writes this table.)
+ */
+export async function livePurposes(db: Db, participantId: string, today: string): Promise<Set<string>> {
+  const rows = await db('consents')
+    .where({ participant_id: participantId })
+    .whereNull('withdrawn_on')
+    .whereNull('superseded_by')
+    .where('given_on', '<=', today)
+    .where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today))
+    .distinct('purpose_code');
+  return new Set(rows.map((r: { purpose_code: string }) => r.purpose_code));
+}
+
+/** Communes where live participants live, for the list filter. */
+export async function communesInUse(db: Db): Promise<{ code: string; name: string }[]> {
+  return db('participants')
+    .whereNull('merged_into_id').where('status', 'active').whereNotNull('commune_insee')
+    .groupBy('commune_insee', 'commune_name')
+    .orderBy('commune_name')
+    .select('commune_insee as code', 'commune_name as name');
+}

@@ -1,0 +1,98 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { auditActorOf } from '../audit/index.js';
+import {
+  ImportCancelled, ImportConfirmed, ImportIdParams, ImportUploadBody, ImportView, MergeBody, MergeResult,
+  ParticipantCreateBody, ParticipantIdParams, ParticipantList, ParticipantListQuery, ParticipantPatchBody, ParticipantView,
+} from './schemas.js';
+import { PARTICIPANT_READERS, PARTICIPANT_WRITERS } from './policy.js';
+import { listForReader, readParticipant } from './read-participants.js';
+import { registerParticipant } from './register-participant.js';
+import { updateParticipant } from './update-participant.js';
+import { mergeParticipants } from './merge-participants.js';
+import { cancelImport, confirmImport, getImport, previewImport } from './import-participants.js';
+import { MAX_IMPORT_BYTES } from './import-parse.js';
+
+export function participantRoutes(deps: Deps) {
+  return [
+    defineRoute({
+      method: 'get', path: '/api/participants', access: PARTICIPANT_READERS, tags: ['participants'],
+      summary: 'Participants: search (q), filters (partnerId, status, communeInsee, hasNeeds), sort (lastName, createdAt, reference), cursor pagination; fields per role',
+      query: ParticipantListQuery,
+      responses: { 200: { description: 'A page of participants', schema: ParticipantList }, 403: { description: 'archived_restricted (status=archived is for finance and the DPO)' } },
+      handler: async (req, res) => {
+        const page = await listForReader(deps, auditActorOf(req.ctx), req.ctx.actor, req.query);
+        res.json({ items: page.items, nextCursor: page.nextCursor });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/participants', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'Register a participant (409 participant_duplicate_requires_override for a likely duplicate; 409 consent_required for needs/profile)',
+      body: ParticipantCreateBody,
+      responses: { 201: { description: 'Created', schema: ParticipantView } },
+      handler: async (req, res) => {
+        res.status(201).json(await registerParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/participants/imports', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'Preview an import of participants from a CSV or XLSX file (multipart, field `file`, 5 MB): per-row errors, nothing written',
+      upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }, body: ImportUploadBody,
+      responses: { 201: { description: 'Preview', schema: ImportView } },
+      handler: async (req, res) => {
+        res.status(201).json(await previewImport(deps, auditActorOf(req.ctx), req.file, req.body.mapping));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/participants/imports/:id', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'An import: status, counts, errors and preview', params: ImportIdParams,
+      responses: { 200: { description: 'Import', schema: ImportView } },
+      handler: async (req, res) => {
+        res.json(await getImport(deps, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/participants/imports/:id/confirm', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'Create the valid rows of a previewed import, all or none (409 import_expired, import_not_pending, import_stale)', params: ImportIdParams,
+      responses: { 200: { description: 'Confirmed', schema: ImportConfirmed } },
+      handler: async (req, res) => {
+        res.json(await confirmImport(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/participants/imports/:id/cancel', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'Drop a previewed import and its rows', params: ImportIdParams,
+      responses: { 200: { description: 'Cancelled', schema: ImportCancelled } },
+      handler: async (req, res) => {
+        res.json(await cancelImport(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/participants/:id', access: PARTICIPANT_READERS, tags: ['participants'],
+      summary: 'One participant, fields per role; a merged record answers its mergedIntoId; archived records: finance and DPO only, audited',
+      params: ParticipantIdParams,
+      responses: { 200: { description: 'Participant', schema: ParticipantView }, 403: { description: 'archived_restricted' } },
+      handler: async (req, res) => {
+        res.json((await readParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, 'api')).view);
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/participants/:id', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'Change a participant (same rules as the creation; needs/profile need their live consent: 409 consent_required)',
+      params: ParticipantIdParams, body: ParticipantPatchBody,
+      responses: { 200: { description: 'Participant', schema: ParticipantView } },
+      handler: async (req, res) => {
+        res.json(await updateParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/participants/:id/merge', access: PARTICIPANT_WRITERS, tags: ['participants'],
+      summary: 'Merge the record `sourceId` into this one: consents, payees and privacy requests move here; the source points here',
+      params: ParticipantIdParams, body: MergeBody,
+      responses: { 200: { description: 'Merged', schema: MergeResult } },
+      handler: async (req, res) => {
+        res.json(await mergeParticipants(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body.sourceId));
+      },
+    }),
+  ];
+}

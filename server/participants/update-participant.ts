@@ -1,0 +1,37 @@
+import type { Deps } from '../shared/deps.js';
+import type { Actor } from '../shared/authorize.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import type { ParticipantPatchBody } from './schemas.js';
+import { applyInput, changedFields, checkParticipant, localDay, stateFromRow, toColumns } from './rules.js';
+import { assertConsentsCover, assertPartnerUsable } from './checks.js';
+import { getParticipant, livePurposes, lockParticipant, updateParticipantRow } from './repo.js';
+import { presentParticipant } from './presenter.js';
+
+/**
+ * Changes an active participant's fields under the same rules as the creation; needs and
+ * profile answers need their live consent. Sending what is already stored changes nothing.
+ * Does not touch `last_contact_at`: only contacts from the person count (DESIGN §5).
+ */
+export async function updateParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, patch: ParticipantPatchBody) {
+  const { settings } = await getSettings(deps.db);
+  const today = localDay(deps.now(), settings.timeZone);
+  return deps.db.transaction(async (trx) => {
+    const row = await lockParticipant(trx, id);
+    if (!row) throw notFound('Participant');
+    if (row.merged_into_id) throw conflict('participant_merged', 'Cette fiche a été fusionnée dans une autre : modifiez la fiche conservée.', [{ field: 'mergedIntoId', message: row.merged_into_id }]);
+    if (row.status !== 'active') throw conflict('participant_not_active', 'Cette fiche est archivée ou anonymisée : elle ne peut plus être modifiée.');
+    const before = stateFromRow(row);
+    const { state, details } = checkParticipant(applyInput(before, patch), { today, chooseChannel: false });
+    if (details.length) throw validationError(details);
+    await assertPartnerUsable(trx, state.partnerId, before.partnerId);
+    assertConsentsCover(before, state, await livePurposes(trx, id, today));
+    const changed = changedFields(before, state);
+    if (changed.length) {
+      await updateParticipantRow(trx, id, { ...toColumns(state, changed), updated_at: deps.now() });
+      await recordAudit(trx, actor, { action: 'participant.updated', recordType: 'participant', recordId: id, data: { fields: changed.filter((f) => f !== 'communeName') } });
+    }
+    return presentParticipant((await getParticipant(trx, id))!, reader);
+  });
+}

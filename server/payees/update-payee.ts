@@ -1,0 +1,37 @@
+import type { Deps } from '../shared/deps.js';
+import { notFound } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { PayeePatchBody, PayeeView, Warning } from './schemas.js';
+import { getPayee, lockPayee, updatePayeeRow } from './repo.js';
+import { presentPayee } from './presenter.js';
+import { normaliseBic, sealIban } from './iban.js';
+import { fieldError, ibanWarnings, writableParticipant } from './payee-rules.js';
+
+/** Changes the name, BIC or active flag, or replaces the IBAN (re-encrypted with the current key). */
+export async function updatePayee(deps: Deps, actor: AuditActor, id: string, patch: PayeePatchBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
+  return deps.db.transaction(async (trx) => {
+    const locked = await lockPayee(trx, id);
+    if (!locked) throw notFound('Bénéficiaire');
+    await writableParticipant(trx, locked.participant_id);
+    const before = (await getPayee(trx, id))!;
+    const changes: Record<string, unknown> = { updated_at: deps.now() };
+    if (patch.name !== undefined) {
+      const name = patch.name?.trim() || null;
+      if (patch.name !== null && !name) throw fieldError('name', 'ne peut pas être vide');
+      if (!name && (before.kind === 'legal_representative' || before.kind === 'childcare_provider')) throw fieldError('name', 'champ obligatoire : le titulaire du compte');
+      changes.name = name;
+    }
+    if (patch.bic !== undefined) changes.bic = patch.bic ? normaliseBic(patch.bic) : null;
+    if (patch.active !== undefined) changes.active = patch.active;
+    if (patch.iban !== undefined) Object.assign(changes, sealIban(deps.keyring, patch.iban));
+    await updatePayeeRow(trx, id, changes);
+    const row = (await getPayee(trx, id))!;
+    const warnings = patch.iban !== undefined ? await ibanWarnings(trx, row.iban_hash, row) : [];
+    const action = patch.active === false && before.active ? 'payee.deactivated' : patch.active === true && !before.active ? 'payee.reactivated' : 'payee.updated';
+    await recordAudit(trx, actor, {
+      action, recordType: 'payee', recordId: id,
+      data: { participantId: row.participant_id, fields: Object.keys(patch), ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}) },
+    });
+    return { payee: presentPayee(row), warnings };
+  });
+}

@@ -1,0 +1,55 @@
+import type { Deps } from '../shared/deps.js';
+import { AppError, notFound } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { hasAccountingRecords } from './accounting.js';
+import type { ErasureCounts } from './erasure.js';
+import { anonymiseParticipants, archiveParticipants } from './lifecycle.js';
+import { ERASURE_REASON_LABELS } from './labels.js';
+import { getParticipantLifecycle, getRequest } from './repo.js';
+import { closeRequestIn, organisationToday } from './requests.js';
+import { presentRequest } from './presenter.js';
+import type { EraseBody } from './schemas.js';
+
+/**
+ * Erases a person's data at once with the lifecycle's own machinery: without accounting
+ * records the person is anonymised; with accounting records still under retention they are
+ * archived (GDPR art. 17(3)(b)): only what accounting needs stays, in the restricted archive.
+ * The reason goes on the request (closed here) and in the audit event as a code.
+ * Repeating the erasure changes nothing and answers the same state.
+ */
+export async function eraseParticipant(deps: Deps, actor: AuditActor, participantId: string, input: EraseBody) {
+  const today = await organisationToday(deps.db, deps.now());
+  return deps.db.transaction(async (trx) => {
+    const person = await getParticipantLifecycle(trx, participantId, true);
+    if (!person) throw notFound('Personne');
+    const request = input.requestId ? await getRequest(trx, input.requestId, true) : undefined;
+    if (input.requestId) {
+      if (!request || request.participant_id !== participantId) {
+        throw new AppError('validation_failed', undefined, [{ field: 'requestId', message: 'cette demande ne concerne pas cette personne' }]);
+      }
+      if (!['erasure', 'objection'].includes(request.kind)) {
+        throw new AppError('validation_failed', undefined, [{ field: 'requestId', message: 'doit être une demande d’effacement ou d’opposition' }]);
+      }
+    }
+    const now = deps.now();
+    const keepForAccounting = await hasAccountingRecords(trx, participantId);
+    let outcome: 'anonymised' | 'archived' = 'anonymised';
+    let erased: ErasureCounts = {};
+    if (person.status !== 'anonymised') {
+      if (keepForAccounting) {
+        outcome = 'archived';
+        if (person.status === 'active') erased = await archiveParticipants(trx, [participantId], now);
+      } else erased = await anonymiseParticipants(trx, [participantId], now);
+    }
+    if (person.status !== outcome) {
+      await recordAudit(trx, actor, {
+        action: 'participant.erased', recordType: 'participant', recordId: participantId, reasonCode: input.reasonCode,
+        data: { outcome, requestId: request?.id ?? null, erased },
+      });
+    }
+    const closed = request
+      ? await closeRequestIn(trx, actor, request, outcome === 'anonymised' ? 'anonymised' : 'archived_legal_retention', `Motif : ${ERASURE_REASON_LABELS[input.reasonCode]}.`, today, now)
+      : null;
+    return { participantId, reference: person.reference, status: outcome, outcome, erased, request: closed ? presentRequest(closed, today) : null };
+  });
+}

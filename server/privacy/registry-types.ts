@@ -1,0 +1,106 @@
+/**
+ * The vocabulary of the personal-data registry (GDPR art. 30): who the data is about, what
+ * kind of data it is, why it is held, on which legal basis, how long, and what erasing it means.
+ */
+
+/** Whose data a column holds (the "categories of people" of the processing register). */
+export const DATA_SUBJECTS = ['participant', 'guardian', 'payee', 'staff', 'partner_contact'] as const;
+export type DataSubject = (typeof DATA_SUBJECTS)[number];
+
+export const CATEGORIES = [
+  'identity', 'contact', 'relationship', 'bank', 'special_category_health', 'profile', 'consent_record', 'evidence',
+  'free_text', 'request_record', 'lifecycle', 'pseudonymous_id', 'staff_identity', 'authentication', 'technical',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const LEGAL_BASES = ['consent', 'explicit_consent', 'public_task', 'legal_obligation', 'legitimate_interest'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+export const PURPOSES = [
+  'participation', 'reimbursement', 'needs', 'representativeness', 'accountability', 'rights',
+  'partners', 'imports', 'staff_access', 'security', 'organisation',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/**
+ * How long a value is kept.
+ * - `active`: erased when the person is archived (2 years after the last contact by default);
+ * - `accounting`: kept in the restricted archive while accounting retention runs (only for
+ *   people with accounting records), erased at anonymisation;
+ * - `kept`: never erased by the lifecycle; it no longer identifies anyone once the person is
+ *   anonymised (reference, dates of consents and requests);
+ * - the other rules concern data outside the participant lifecycle (staff, partners, sessions…).
+ */
+export const RETENTION_RULES = [
+  'active', 'accounting', 'kept', 'staff_account', 'session', 'security_window', 'audit', 'partner_relationship', 'import_preview', 'organisation',
+] as const;
+export type RetentionRule = (typeof RETENTION_RULES)[number];
+
+/** Retention rules the participant lifecycle (archiving, anonymisation, erasure) acts on. */
+export const LIFECYCLE_RULES: readonly RetentionRule[] = ['active', 'accounting'];
+
+/** What erasing a value means: nothing (`keep`), NULL, or a constant SQL literal (`'{}'` for arrays, a default). */
+export type Erasure = 'keep' | 'set_null' | { constant: string };
+
+export interface PersonalColumn {
+  personal: true;
+  subject: DataSubject;
+  category: Category;
+  purpose: Purpose;
+  legalBasis: LegalBasis;
+  /** GDPR art. 9 (health: needs). */
+  specialCategory: boolean;
+  retention: RetentionRule;
+  /** Needed by accounting (kept in the archive while accounting retention runs). */
+  accounting: boolean;
+  erasure: Erasure;
+}
+
+export interface PlainColumn {
+  personal: false;
+  /** Why it is not personal data, when that is not obvious. */
+  note?: string;
+}
+
+export type ColumnDecl = PersonalColumn | PlainColumn;
+
+export interface TableDecl {
+  /** What the table holds, in French (shown in the processing register). */
+  label: string;
+  /**
+   * How rows belong to one participant, as a SQL condition with one `?` bound to an array of
+   * participant ids. Tables without it are outside the participant lifecycle.
+   */
+  participantLink?: string;
+  /** A timestamp column set when the lifecycle erases something in a row (files.erased_at). */
+  erasedMarker?: string;
+  columns: Record<string, ColumnDecl>;
+}
+
+export const plain = (note?: string): PlainColumn => ({ personal: false, ...(note ? { note } : {}) });
+
+/** A personal column; lifecycle rules are erased to NULL unless another erasure is given, others are kept. */
+export function personal(
+  subject: DataSubject,
+  category: Category,
+  purpose: Purpose,
+  legalBasis: LegalBasis,
+  retention: RetentionRule,
+  options: { erasure?: Erasure; specialCategory?: boolean } = {},
+): PersonalColumn {
+  return {
+    personal: true,
+    subject,
+    category,
+    purpose,
+    legalBasis,
+    specialCategory: options.specialCategory ?? false,
+    retention,
+    accounting: retention === 'accounting',
+    erasure: options.erasure ?? (LIFECYCLE_RULES.includes(retention) ? 'set_null' : 'keep'),
+  };
+}
+
+/** A reference to a staff account (who created, recorded, witnessed): staff data, kept with the account. */
+export const staffRef = (retention: RetentionRule = 'staff_account'): PersonalColumn =>
+  personal('staff', 'staff_identity', 'staff_access', 'public_task', retention);

@@ -1,0 +1,147 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import { getJob, startJob, type JobRow } from '../shared/jobs.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import type { ErasureCounts, Step } from './erasure.js';
+import { addBatch, applyDueBatch, countDue, emptyBatchTotals, previewDueBatch, type BatchResult, type Phase, type RetentionPolicy } from './lifecycle.js';
+
+/** Retention runs: a dry run counts, an apply run archives and anonymises, in batches. */
+export type RetentionMode = 'dry_run' | 'apply';
+export type RetentionTrigger = 'api' | 'page' | 'cli' | 'daily';
+export const RETENTION_JOB = 'retention';
+export const BATCH_SIZE = 500;
+
+export interface RetentionResult extends Record<string, unknown> {
+  mode: RetentionMode;
+  asOf: string;
+  policy: { activeYearsAfterLastContact: number; archiveYearsAfterLastPayment: number };
+  participants: Record<Step, number>;
+  erased: Record<Step, ErasureCounts>;
+  durationMs: number;
+}
+
+export async function retentionPolicy(db: Db): Promise<RetentionPolicy & { dailyRun: boolean }> {
+  const { settings } = await getSettings(db);
+  return {
+    activeYears: settings.retention.activeYearsAfterLastContact,
+    archiveYears: settings.retention.archiveYearsAfterLastPayment,
+    dailyRun: settings.retention.dailyRun,
+    timeZone: settings.timeZone,
+  };
+}
+
+/**
+ * Runs retention once. `apply` works in transactions of `batchSize` participants taken with
+ * FOR UPDATE SKIP LOCKED, each audited with its counts in the same transaction, so two runners
+ * (two instances, the daily job and an operator) never process one person twice and a crash
+ * keeps every committed batch. `dry_run` reads the same batches and changes nothing.
+ */
+export async function executeRetention(
+  deps: Deps,
+  input: { mode: RetentionMode; actor: AuditActor; jobId: string | null; batchSize?: number },
+  onProgress: (done: number, total: number) => Promise<void> = async () => {},
+): Promise<RetentionResult> {
+  const started = Date.now();
+  const now = deps.now();
+  const policy = await retentionPolicy(deps.db);
+  const due = await countDue(deps.db, policy, now);
+  const total = due.archive + due.anonymise + due.anonymiseFromArchive;
+  const totals = emptyBatchTotals();
+  const limit = input.batchSize ?? BATCH_SIZE;
+  let done = 0;
+  await onProgress(0, total);
+  for (const phase of ['active', 'archived'] as Phase[]) {
+    let afterId: string | null = null;
+    for (;;) {
+      const batch: BatchResult = input.mode === 'apply'
+        ? await deps.db.transaction(async (trx) => {
+            const b = await applyDueBatch(trx, phase, policy, now, limit);
+            if (b.ids.length) {
+              await recordAudit(trx, input.actor, {
+                action: 'retention.batch_applied', recordType: 'job', recordId: input.jobId,
+                data: { phase, participants: b.participants, erased: b.erased },
+              });
+            }
+            return b;
+          })
+        : await previewDueBatch(deps.db, phase, policy, now, limit, afterId);
+      if (batch.ids.length === 0) break;
+      afterId = batch.ids[batch.ids.length - 1];
+      addBatch(totals, batch);
+      done += batch.ids.length;
+      await onProgress(done, Math.max(total, done));
+    }
+  }
+  const result: RetentionResult = {
+    mode: input.mode,
+    asOf: now.toISOString(),
+    policy: { activeYearsAfterLastContact: policy.activeYears, archiveYearsAfterLastPayment: policy.archiveYears },
+    ...totals,
+    durationMs: Date.now() - started,
+  };
+  await recordAudit(deps.db, input.actor, {
+    action: input.mode === 'apply' ? 'retention.applied' : 'retention.previewed', recordType: 'job', recordId: input.jobId,
+    data: { participants: result.participants, erased: result.erased },
+  });
+  return result;
+}
+
+/**
+ * Starts a retention run as a job (202 + polling for the API, a progress bar for the CLI,
+ * the daily job). `finished` settles when the run is over and its job row final.
+ */
+export async function startRetentionRun(
+  deps: Deps,
+  input: { mode: RetentionMode; trigger: RetentionTrigger; actor: AuditActor; batchSize?: number },
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ job: JobRow; finished: Promise<JobRow> }> {
+  let giveId!: (id: string) => void;
+  const jobId = new Promise<string>((resolve) => (giveId = resolve));
+  let settle!: () => void;
+  const workDone = new Promise<void>((resolve) => (settle = resolve));
+  const job = await startJob(deps, { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: input.actor.userId }, async (progress) => {
+    try {
+      return await executeRetention(deps, { ...input, jobId: await jobId }, async (done, total) => {
+        onProgress?.(done, total);
+        await progress(done, total);
+      });
+    } finally {
+      settle();
+    }
+  });
+  giveId(job.id);
+  const finished = workDone.then(async () => {
+    // startJob writes the final status right after the work settles.
+    for (;;) {
+      const row = await getJob(deps.db, job.id, deps.now());
+      if (!row || row.status !== 'running') return row ?? job;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  return { job, finished };
+}
+
+/** Past runs, newest first. */
+export async function listRetentionRuns(db: Db, limit = 20): Promise<JobRow[]> {
+  return (await db('jobs').where({ kind: RETENTION_JOB }).orderBy('created_at', 'desc').limit(limit)) as JobRow[];
+}
+
+/**
+ * The daily run inside the service (background job, checked every hour): applies retention
+ * once per day in the organisation's time zone when the setting allows it. Two instances
+ * checking at once may both start: harmless, the row locks make the second one find nothing.
+ */
+export async function runDailyRetention(deps: Deps): Promise<JobRow | null> {
+  const policy = await retentionPolicy(deps.db);
+  if (!policy.dailyRun) return null;
+  const now = deps.now();
+  const { rows } = await deps.db.raw(
+    `SELECT 1 FROM jobs WHERE kind = ? AND params->>'trigger' = 'daily'
+       AND (created_at AT TIME ZONE ?)::date = (?::timestamptz AT TIME ZONE ?)::date LIMIT 1`,
+    [RETENTION_JOB, policy.timeZone, now, policy.timeZone],
+  );
+  if (rows.length) return null;
+  const { finished } = await startRetentionRun(deps, { mode: 'apply', trigger: 'daily', actor: { userId: null, requestId: 'daily-retention' } });
+  return finished;
+}
