@@ -18,6 +18,7 @@ import { auditRoutes, auditPages } from './audit/index.js';
 import { homePages } from './home/pages.js';
 import { healthRoutes } from './health/routes.js';
 import { jobRoutes } from './jobs/routes.js';
+import { outboxRoutes, outboxPages } from './notifications/index.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
 
@@ -38,6 +39,8 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...auditPages(deps),
     ...homePages(deps),
     ...jobRoutes(deps),
+    ...outboxRoutes(deps),
+    ...outboxPages(deps),
   ];
 }
 

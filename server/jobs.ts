@@ -2,6 +2,7 @@ import type { Deps } from './shared/deps.js';
 import { serializeError } from './shared/logger.js';
 import { sealAudit } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
+import { createMailer, deliverDueEmails } from './notifications/index.js';
 
 interface Job {
   name: string;
@@ -16,8 +17,10 @@ const JOBS: Job[] = [
 
 /** Runs periodic work inside the service; each job never overlaps itself. */
 export function startBackgroundJobs(deps: Deps) {
+  const mailer = createMailer(deps.config);
+  const jobs: Job[] = [...JOBS, { name: 'outbox', everyMs: 2_000, run: () => deliverDueEmails(deps, mailer.send) }];
   const running = new Set<Promise<unknown>>();
-  const timers = JOBS.map((job) => {
+  const timers = jobs.map((job) => {
     let busy = false;
     return setInterval(() => {
       if (busy) return;
@@ -30,7 +33,10 @@ export function startBackgroundJobs(deps: Deps) {
     }, job.everyMs).unref();
   });
   return {
-    stop: () => timers.forEach(clearInterval),
+    stop: () => {
+      timers.forEach(clearInterval);
+      mailer.close();
+    },
     done: async () => {
       await Promise.allSettled([...running]);
     },
