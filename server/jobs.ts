@@ -3,6 +3,7 @@ import { serializeError } from './shared/logger.js';
 import { sealAudit } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
 import { createMailer, deliverDueEmails } from './notifications/index.js';
+import { expireBookingOptions } from './venues/index.js';
 
 interface Job {
   name: string;
@@ -13,6 +14,7 @@ interface Job {
 const JOBS: Job[] = [
   { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAudit(deps.db) },
   { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
+  { name: 'booking-options', everyMs: 3600_000, run: (deps) => expireBookingOptions(deps) },
 ];
 
 /** Runs periodic work inside the service; each job never overlaps itself. */

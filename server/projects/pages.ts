@@ -1,0 +1,5 @@
+import type { Deps } from '../shared/deps.js';
+
+export function projectPages(_deps: Deps) {
+  return [];
+}

@@ -1,0 +1,5 @@
+import type { Deps } from '../shared/deps.js';
+
+export function sessionPages(_deps: Deps) {
+  return [];
+}

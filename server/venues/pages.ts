@@ -1,0 +1,5 @@
+import type { Deps } from '../shared/deps.js';
+
+export function venuePages(_deps: Deps) {
+  return [];
+}
