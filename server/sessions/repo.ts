@@ -138,3 +138,19 @@ export function invitationCandidates(db: Db, f: { partnerId?: string; commune?: 
 export function partnerOptions(db: Db): Promise<{ id: string; name: string }[]> {
   return db('partners').where('active', true).orderByRaw('lower(name)').select('id', 'name');
 }
+
+export function activeProjects(db: Db): Promise<{ id: string; name: string }[]> {
+  return db('projects').where('status', 'active').orderByRaw('lower(name)').select('id', 'name');
+}
+
+/** Active people not yet in the session, by name or reference (walk-in search). */
+export function walkInCandidates(db: Db, sessionId: string, q: string) {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db('participants as p')
+    .where('p.status', 'active')
+    .whereNotExists((w) => w.select(db.raw('1')).from('session_participants as sp').whereRaw('sp.participant_id = p.id').where('sp.session_id', sessionId))
+    .where((w) => w.whereILike('p.last_name', like).orWhereILike('p.first_name', like).orWhere('p.reference', q))
+    .orderByRaw('lower(p.last_name), lower(p.first_name)')
+    .limit(20)
+    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name') as unknown as Promise<{ id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]>;
+}

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
+import { roles, type Role } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { BookingCreateBody, BookingList, BookingListQuery, BookingView, IdParams, VenueCreateBody, VenueList, VenueListQuery, VenuePatchBody, VenueView } from './schemas.js';
@@ -11,7 +11,8 @@ import { cancelBooking, confirmBooking, createBooking } from './bookings.js';
 
 export const VENUE_READERS = roles('staff', 'project_lead', 'auditor', 'admin');
 /** Staff book venues day to day; project leads may too. */
-export const VENUE_WRITERS = roles('staff', 'project_lead');
+export const VENUE_WRITER_ROLES: readonly Role[] = ['staff', 'project_lead'];
+export const VENUE_WRITERS = roles(...VENUE_WRITER_ROLES);
 
 export function venueRoutes(deps: Deps) {
   return [
