@@ -8,7 +8,8 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody } from '../web.js';
-import { DIMENSION_LABELS, PARTICIPATION_LEVELS, PARTICIPATION_LEVEL_LABELS, ProjectIdParams, ProjectListQuery, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
+import { validate } from '../shared/validate.js';
+import { ProjectCreateBody, ProjectPatchBody, DIMENSION_LABELS, PARTICIPATION_LEVELS, PARTICIPATION_LEVEL_LABELS, ProjectIdParams, ProjectListQuery, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
 import { getProject, leadOptions, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
@@ -80,7 +81,7 @@ export function projectPages(deps: Deps) {
         const form = formBody(req);
         const input = readForm(form);
         try {
-          const created = await createProject(deps, auditActorOf(req.ctx), input as never);
+          const created = await createProject(deps, auditActorOf(req.ctx), validate(ProjectCreateBody, input));
           await flash(deps, req, 'success', 'Le projet a été créé.');
           return res.redirect(303, `/projects/${created.id}`);
         } catch (e) {
@@ -114,7 +115,7 @@ export function projectPages(deps: Deps) {
         if (!p) throw notFound('Projet');
         const form = formBody(req);
         try {
-          await updateProject(deps, auditActorOf(req.ctx), p.id, { ...readForm(form), status: text(form.status) === 'closed' ? 'closed' : 'active' } as never);
+          await updateProject(deps, auditActorOf(req.ctx), p.id, validate(ProjectPatchBody, { ...readForm(form), status: text(form.status) === 'closed' ? 'closed' : 'active' }));
           await flash(deps, req, 'success', 'Le projet a été enregistré.');
           return res.redirect(303, `/projects/${p.id}`);
         } catch (e) {

@@ -9,7 +9,8 @@ import { formatLocalRange } from '../shared/dates.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { page, formBody, type PageRequest } from '../web.js';
-import { PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
+import { InvitationsBody, PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
+import { validate } from '../shared/validate.js';
 import { getSession, invitationCandidates, partnerOptions } from './repo.js';
 import { inviteParticipants } from './invitations.js';
 import { channelFor } from './notify.js';
@@ -53,7 +54,7 @@ export function invitationPages(deps: Deps) {
         const reason = text(form.overrideReason);
         if (!participantIds.length) return renderInvite(deps, req, res, req.params.id, {}, { errors: { participantIds: 'Cochez au moins une personne.' } }, 400);
         try {
-          const result = await inviteParticipants(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, { participantIds, ...(form.override === '1' ? { override: { reason } } : {}) });
+          const result = await inviteParticipants(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, validate(InvitationsBody, { participantIds, ...(form.override === '1' ? { override: { reason } } : {}) }));
           const session = (await getSession(deps.db, req.params.id))!;
           await page(deps, req, res, 'sessions/invited.njk', { title: 'Invitations envoyées', session, result, letters: result.invited.filter((i) => i.channel === 'letter').length, emails: result.invited.filter((i) => i.channel === 'email').length });
         } catch (e) {

@@ -5,7 +5,7 @@ import { defineRoute } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
-import { check } from '../shared/validate.js';
+import { check, validate } from '../shared/validate.js';
 import { checked, formFailure, integer, text } from '../shared/form.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { auditActorOf } from '../audit/index.js';
@@ -13,7 +13,7 @@ import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { listVenues, liveBookingOfSession, presentVenue, VENUE_ATTRIBUTE_LABELS } from '../venues/index.js';
 import { page, formBody, type PageRequest } from '../web.js';
-import { PARTICIPATION_STATUS_LABELS, SESSION_KINDS, SESSION_KIND_LABELS, SESSION_STATUS_LABELS, SessionCreateBody, SessionIdParams } from './schemas.js';
+import { ReplyBody, PARTICIPATION_STATUS_LABELS, SESSION_KINDS, SESSION_KIND_LABELS, SESSION_STATUS_LABELS, SessionCreateBody, SessionIdParams } from './schemas.js';
 import { countsBySession, getSession, listSessions, sessionParticipants } from './repo.js';
 import { presentSession, presentSessionParticipant } from './presenter.js';
 import { cancelSession, createSession } from './manage-sessions.js';
@@ -138,7 +138,7 @@ export function sessionPages(deps: Deps) {
       kind: 'page', method: 'post', path: '/sessions/:id/replies', access: SESSION_WRITERS, summary: 'Record a reply from the session page', params: SessionIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réponse est enregistrée.', () => recordReply(deps, auditActorOf(req.ctx), req.params.id, { participantId: text(form.participantId), status: text(form.status) === 'declined' ? 'declined' : 'confirmed' }));
+        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réponse est enregistrée.', () => recordReply(deps, auditActorOf(req.ctx), req.params.id, validate(ReplyBody, { participantId: text(form.participantId), status: text(form.status) === 'declined' ? 'declined' : 'confirmed' })));
       },
     }),
     defineRoute({

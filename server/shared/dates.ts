@@ -90,10 +90,10 @@ export function addDays(date: string, days: number): string {
   return `${pad(next.getUTCFullYear(), 4)}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
 }
 
-/** `14 h 00` (French usage in letters). */
+/** `14 h 00`, `9 h 30` (French usage in letters). */
 export function formatTimeFr(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
-  const { time } = toLocal(instant, timeZone);
-  return time.replace(':', ' h ');
+  const [h, m] = toLocal(instant, timeZone).time.split(':');
+  return `${Number(h)} h ${m}`;
 }
 
 const longDate = new Map<string, Intl.DateTimeFormat>();

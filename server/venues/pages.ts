@@ -7,7 +7,8 @@ import { checked, formFailure, integer, list, nullableText, text } from '../shar
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../web.js';
-import { COST_MODE_LABELS, IdParams, VENUE_ATTRIBUTES, VENUE_ATTRIBUTE_LABELS, VenueListQuery } from './schemas.js';
+import { COST_MODE_LABELS, IdParams, VENUE_ATTRIBUTES, VENUE_ATTRIBUTE_LABELS, VenueCreateBody, VenueListQuery, VenuePatchBody } from './schemas.js';
+import { validate } from '../shared/validate.js';
 import { getVenue, listVenues } from './repo.js';
 import { presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
@@ -56,7 +57,7 @@ export function venuePages(deps: Deps) {
       handler: async (req, res) => {
         const form = formBody(req);
         try {
-          await createVenue(deps, auditActorOf(req.ctx), readForm(form) as never);
+          await createVenue(deps, auditActorOf(req.ctx), validate(VenueCreateBody, readForm(form)));
           await flash(deps, req, 'success', 'Le lieu a été ajouté.');
           return res.redirect(303, '/venues');
         } catch (e) {
@@ -81,7 +82,7 @@ export function venuePages(deps: Deps) {
         if (!v) throw notFound('Lieu');
         const form = formBody(req);
         try {
-          await updateVenue(deps, auditActorOf(req.ctx), v.id, { ...readForm(form), active: checked(form.active) } as never);
+          await updateVenue(deps, auditActorOf(req.ctx), v.id, validate(VenuePatchBody, { ...readForm(form), active: checked(form.active) }));
           await flash(deps, req, 'success', 'Le lieu a été enregistré.');
           return res.redirect(303, '/venues');
         } catch (e) {
