@@ -3,6 +3,7 @@ import type { Role } from '../../server/shared/authorize.js';
 import { recordAudit } from '../../server/audit/index.js';
 import { hashPassword } from '../../server/auth/index.js';
 import { updateSettings } from '../../server/settings/index.js';
+import { demoLogistics } from './demo-logistics.js';
 
 /** Every demo account uses this password (documented in the README); change it before real use. */
 export const DEMO_PASSWORD = 'Demo-Atelier-2026';
@@ -21,7 +22,7 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
  * e-mail and may read what earlier steps inserted).
  */
 export type DemoStep = (deps: Deps, staff: Record<string, string>) => Promise<void>;
-const DEMO_STEPS: DemoStep[] = [];
+const DEMO_STEPS: DemoStep[] = [demoLogistics];
 
 /** True when the database holds nothing but the first admin and the settings. */
 export async function isEmptyForDemo(deps: Deps): Promise<boolean> {

@@ -52,9 +52,9 @@ describe('session pages (forms without JavaScript)', () => {
     const bad = await staff.postForm('/venues', { name: 'Salle', capacity: '0', costMode: 'free' });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('id="f-capacity-error"');
-    const ok = await staff.postForm('/venues', { name: 'Salle des fêtes de Crest', capacity: '50', costMode: 'half_day', cost: '45,50', stepFreeAccess: 'on' });
+    const ok = await staff.postForm('/venues', { name: 'Salle du Temple de Crest', capacity: '50', costMode: 'half_day', cost: '45,50', stepFreeAccess: 'on' });
     expect(ok.status).to.equal(303);
-    const row = await ctx().deps.db('venues').where({ name: 'Salle des fêtes de Crest' }).first('cost_cents', 'step_free_access');
+    const row = await ctx().deps.db('venues').where({ name: 'Salle du Temple de Crest' }).first('cost_cents', 'step_free_access');
     expect(row).to.deep.equal({ cost_cents: 4550, step_free_access: true });
   });
 });
