@@ -28,8 +28,11 @@ async function queue(n: number, tag: string): Promise<string[]> {
   return ids;
 }
 
+/** The Message-IDs of these messages, in the order of `ids` (a WHERE IN answers in any order). */
 async function messageIds(ids: string[]): Promise<string[]> {
-  return (await ctx().deps.db('outbox_messages').whereIn('id', ids).select('message_id')).map((r) => r.message_id);
+  const rows = await ctx().deps.db('outbox_messages').whereIn('id', ids).select('id', 'message_id');
+  const byId = new Map(rows.map((r) => [r.id, r.message_id]));
+  return ids.map((id) => byId.get(id));
 }
 
 /** Runs the worker until none of these messages is due any more. */
