@@ -12,6 +12,7 @@ import { validate } from '../shared/validate.js';
 import { getVenue, listVenues } from './repo.js';
 import { presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
+import { venueImportPages } from './import-pages.js';
 import { VENUE_READERS, VENUE_WRITERS, VENUE_WRITER_ROLES } from './routes.js';
 import { Type } from '@sinclair/typebox';
 import { obj } from '../shared/schema.js';
@@ -38,6 +39,7 @@ const rename = (f: string) => (f === 'costCents' ? 'cost' : f);
 
 export function venuePages(deps: Deps) {
   return [
+    ...venueImportPages(deps),
     defineRoute({
       kind: 'page', method: 'get', path: '/venues', access: VENUE_READERS, summary: 'Venues: search', query: VenuePageQuery,
       handler: async (req, res) => {

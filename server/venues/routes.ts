@@ -8,6 +8,8 @@ import { getBooking, getVenue, listBookings, listVenues } from './repo.js';
 import { presentBooking, presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
 import { cancelBooking, confirmBooking, createBooking } from './bookings.js';
+import { confirmVenueImport, previewVenueImport } from './import-venues.js';
+import { obj } from '../shared/schema.js';
 
 export const VENUE_READERS = roles('staff', 'project_lead', 'auditor', 'admin');
 /** Staff book venues day to day; project leads may too. */
@@ -31,6 +33,23 @@ export function venueRoutes(deps: Deps) {
       responses: { 201: { description: 'Created', schema: VenueView } },
       handler: async (req, res) => {
         res.status(201).json(await createVenue(deps, auditActorOf(req.ctx), req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/venues/imports', access: VENUE_WRITERS, tags: ['venues'],
+      summary: 'Read a CSV or XLSX of venues (field `file`): preview with per-row errors; nothing is written before confirmation',
+      upload: { field: 'file', maxBytes: 5 * 1024 * 1024 }, body: obj({}),
+      responses: { 201: { description: 'Preview (id, validCount, errorCount, report of rows and fields)' } },
+      handler: async (req, res) => {
+        res.status(201).json(await previewVenueImport(deps, auditActorOf(req.ctx), (req as unknown as { file?: { buffer: Buffer } }).file));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/venues/imports/:id/confirm', access: VENUE_WRITERS, tags: ['venues'],
+      summary: 'Write the valid lines of a previewed import as venues (once)', params: IdParams,
+      responses: { 200: { description: 'Confirmed (created count)' }, 409: { description: 'import_not_pending' } },
+      handler: async (req, res) => {
+        res.json(await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id));
       },
     }),
     defineRoute({

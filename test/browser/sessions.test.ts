@@ -86,7 +86,7 @@ describe('@browser sessions', function () {
       // The invitations are real outbox messages: take them out of the queue so that they do not reach other tests' workers.
       expect(await ctx().deps.db('outbox_messages').where({ related_id: sessionId, status: 'pending' }).update({ status: 'delivered', delivered_at: new Date() })).to.equal(3);
 
-      for (const path of ['/sessions', '/projects', `/projects/${project.id}`, `/projects/${project.id}/dashboard`, `/projects/${project.id}/edit`, '/projects/new', '/venues', '/venues/new', `/venues/${venue.id}`]) {
+      for (const path of ['/sessions', '/projects', `/projects/${project.id}`, `/projects/${project.id}/dashboard`, `/projects/${project.id}/edit`, '/projects/new', '/venues', '/venues/new', '/venues/import', `/venues/${venue.id}`]) {
         await page.goto(`${base}${path}`);
         await expectNoAxeViolations(page, path);
       }
