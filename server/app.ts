@@ -23,6 +23,10 @@ import { privacyRoutes, privacyPages, participantPrivacyPages } from './privacy/
 import { homePages } from './home/pages.js';
 import { healthRoutes } from './health/routes.js';
 import { jobRoutes } from './jobs/routes.js';
+import { outboxRoutes, outboxPages } from './notifications/index.js';
+import { projectRoutes, projectPages } from './projects/index.js';
+import { venueRoutes, venuePages } from './venues/index.js';
+import { sessionRoutes, sessionPages } from './sessions/index.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
 
@@ -55,6 +59,14 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...participantPrivacyPages(deps),
     ...homePages(deps),
     ...jobRoutes(deps),
+    ...outboxRoutes(deps),
+    ...outboxPages(deps),
+    ...projectRoutes(deps),
+    ...projectPages(deps),
+    ...venueRoutes(deps),
+    ...venuePages(deps),
+    ...sessionRoutes(deps),
+    ...sessionPages(deps),
   ];
 }
 

@@ -16,6 +16,8 @@ export interface Config {
   demoData: 'auto' | 'never';
   smtp: { host: string; port: number; secure: boolean; user: string | null; password: string | null } | null;
   mailFrom: string;
+  /** Where e-mails are written as .eml files when no SMTP server is configured. */
+  mailDir: string;
   /** Base64 AES-256 key; null means "use the key file beside the embedded data folder". */
   encryptionKey: string | null;
   encryptionKeyId: string;
@@ -110,10 +112,11 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionOldKeys[id] = key;
   }
 
+  const dataDir = path.resolve(env.DATA_DIR || './data');
   return {
     port,
     host: env.HOST || '0.0.0.0',
-    dataDir: path.resolve(env.DATA_DIR || './data'),
+    dataDir,
     databaseUrl,
     adminEmail,
     adminPassword,
@@ -125,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: oneOf(env, 'DEMO_DATA', ['auto', 'never'] as const, 'auto'),
     smtp,
     mailFrom,
+    mailDir: path.resolve(env.MAIL_DIR || path.join(dataDir, 'mail')),
     encryptionKey,
     encryptionKeyId,
     encryptionOldKeys,

@@ -3,6 +3,8 @@ import { serializeError } from './shared/logger.js';
 import { sealAudit } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
 import { runDailyRetention } from './privacy/index.js';
+import { createMailer, deliverDueEmails } from './notifications/index.js';
+import { expireBookingOptions } from './venues/index.js';
 
 interface Job {
   name: string;
@@ -15,12 +17,15 @@ const JOBS: Job[] = [
   { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
   // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
   { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },
+  { name: 'booking-options', everyMs: 3600_000, run: (deps) => expireBookingOptions(deps) },
 ];
 
 /** Runs periodic work inside the service; each job never overlaps itself. */
 export function startBackgroundJobs(deps: Deps) {
+  const mailer = createMailer(deps.config);
+  const jobs: Job[] = [...JOBS, { name: 'outbox', everyMs: 2_000, run: () => deliverDueEmails(deps, mailer.send) }];
   const running = new Set<Promise<unknown>>();
-  const timers = JOBS.map((job) => {
+  const timers = jobs.map((job) => {
     let busy = false;
     return setInterval(() => {
       if (busy) return;
@@ -33,7 +38,10 @@ export function startBackgroundJobs(deps: Deps) {
     }, job.everyMs).unref();
   });
   return {
-    stop: () => timers.forEach(clearInterval),
+    stop: () => {
+      timers.forEach(clearInterval);
+      mailer.close();
+    },
     done: async () => {
       await Promise.allSettled([...running]);
     },

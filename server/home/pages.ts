@@ -7,11 +7,6 @@ import { page } from '../web.js';
 /** What each capability will offer, shown on its page until it is built. */
 const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
   {
-    path: '/sessions', title: 'Sessions & lieux', access: roles('staff', 'project_lead', 'auditor', 'admin'),
-    text: 'Les démarches participatives, leurs ateliers et comités, les lieux accessibles et les présences.',
-    items: ['projets et sessions', 'réservation de salles accessibles, sans double réservation', 'invitations par e-mail ou courrier', 'feuilles d’émargement et présences'],
-  },
-  {
     path: '/claims', title: 'Remboursements', access: roles('staff', 'project_lead', 'finance', 'auditor'),
     text: 'Les demandes de remboursement des frais de transport et de garde, et les indemnités de participation.',
     items: ['saisie rapide depuis un formulaire papier', 'barèmes officiels (indemnités kilométriques, repas, nuitées)', 'avances pour les personnes qui ne peuvent pas avancer les frais', 'décisions motivées et courriers'],

@@ -1,4 +1,5 @@
 import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
+import { LOGISTICS_REGISTRY } from './registry-logistics.js';
 
 /**
  * The personal-data registry: every column of every table of the public schema, declared
@@ -267,4 +268,5 @@ export const REGISTRY: Record<string, TableDecl> = {
       created_by: staffRef(), created_at: plain(), started_at: plain(), finished_at: plain(), heartbeat_at: plain(),
     },
   },
+  ...LOGISTICS_REGISTRY,
 };

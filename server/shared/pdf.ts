@@ -196,6 +196,12 @@ export class PdfDocument {
     return this;
   }
 
+  /** Starts a new page (one letter per page in a bundle). */
+  pageBreak(): this {
+    this.newPage();
+    return this;
+  }
+
   space(height = 10): this {
     this.y -= height;
     return this;

@@ -1,0 +1,37 @@
+import type { Deps } from '../shared/deps.js';
+import { PdfDocument } from '../shared/pdf.js';
+import { formatDate } from '../shared/format.js';
+import { getSettings } from '../settings/index.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { pendingLetters, markPrinted } from './repo.js';
+
+/**
+ * One PDF with every letter waiting to be printed (one or more pages each), for people
+ * without e-mail. Printing is a separate, explicit step (`markLettersPrinted`), so a bundle
+ * downloaded twice prints the same letters.
+ */
+export async function letterBundle(deps: Deps, actor: AuditActor, ids?: string[]): Promise<{ pdf: Uint8Array; ids: string[] }> {
+  const { settings } = await getSettings(deps.db);
+  const letters = await pendingLetters(deps.db, ids);
+  const pdf = await PdfDocument.create('Courriers à imprimer', settings.name);
+  letters.forEach((l, i) => {
+    if (i > 0) pdf.pageBreak();
+    const org = [settings.name, settings.address.line1, settings.address.line2, `${settings.address.postalCode} ${settings.address.city}`.trim()].filter(Boolean);
+    pdf.paragraph(org.join('\n'), { size: 9.5 });
+    const to = [l.recipient_name, l.address_line1, l.address_line2, [l.postal_code, l.commune_name].filter(Boolean).join(' ')].filter((x) => x && x.trim());
+    pdf.space(10).paragraph(to.join('\n') || '(adresse à compléter)', { indent: 280 });
+    pdf.space(10).paragraph(`Le ${formatDate(deps.now(), settings.timeZone)}`, { indent: 280 });
+    pdf.space(6).heading(l.subject, 2).paragraph(l.body_text);
+  });
+  if (!letters.length) pdf.paragraph('Aucun courrier en attente d’impression.');
+  await recordAudit(deps.db, actor, { action: 'outbox.letters_exported', data: { count: letters.length } });
+  return { pdf: await pdf.save(), ids: letters.map((l) => l.id) };
+}
+
+export async function markLettersPrinted(deps: Deps, actor: AuditActor, ids: string[]): Promise<number> {
+  return deps.db.transaction(async (trx) => {
+    const n = await markPrinted(trx, ids, deps.now());
+    await recordAudit(trx, actor, { action: 'outbox.letters_printed', data: { count: n } });
+    return n;
+  });
+}

@@ -1,0 +1,108 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { roles } from '../shared/authorize.js';
+import { notFound } from '../shared/errors.js';
+import { obj, Uuid } from '../shared/schema.js';
+import { auditActorOf, recordAudit } from '../audit/index.js';
+import { page, fieldErrors } from '../web.js';
+import { flash } from '../auth/index.js';
+import { MarkPrintedBody, OutboxList, OutboxQuery, OutboxView, TestEmailBody } from './schemas.js';
+import { sendTestEmail } from './test-email.js';
+import { check } from '../shared/validate.js';
+import { formBody } from '../web.js';
+import { countByStatus, getOutboxMessage, listOutbox, presentOutbox } from './repo.js';
+import { retryMessage } from './worker.js';
+import { letterBundle, markLettersPrinted } from './letters.js';
+
+const ADMIN = roles('admin');
+const PRINTERS = roles('admin', 'staff');
+
+async function retry(deps: Deps, ctx: Parameters<typeof auditActorOf>[0], id: string) {
+  const ok = await retryMessage(deps, id);
+  if (!ok) throw notFound('Message à renvoyer');
+  await recordAudit(deps.db, auditActorOf(ctx), { action: 'outbox.retried', recordType: 'outbox_message', recordId: id });
+}
+
+export function outboxRoutes(deps: Deps) {
+  return [
+    defineRoute({
+      method: 'get', path: '/api/outbox', access: ADMIN, tags: ['outbox'],
+      summary: 'Messages to send or print, with their delivery status (no addresses or bodies)',
+      query: OutboxQuery,
+      responses: { 200: { description: 'A page of messages', schema: OutboxList } },
+      handler: async (req, res) => {
+        const result = await listOutbox(deps.db, req.query);
+        res.json({ items: result.items.map(presentOutbox), nextCursor: result.nextCursor, counts: await countByStatus(deps.db) });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/outbox/:id/retry', access: ADMIN, tags: ['outbox'],
+      summary: 'Send a failed or waiting e-mail again now', params: obj({ id: Uuid }),
+      responses: { 200: { description: 'Queued again', schema: OutboxView } },
+      handler: async (req, res) => {
+        await retry(deps, req.ctx, req.params.id);
+        res.json(presentOutbox((await getOutboxMessage(deps.db, req.params.id))!));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/outbox/test', access: ADMIN, tags: ['outbox'],
+      summary: 'Queue a test e-mail to check the mail settings', body: TestEmailBody,
+      responses: { 202: { description: 'Queued', schema: OutboxView } },
+      handler: async (req, res) => {
+        const id = await sendTestEmail(deps, auditActorOf(req.ctx), req.body.to);
+        res.status(202).json(presentOutbox((await getOutboxMessage(deps.db, id))!));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/outbox/letters.pdf', access: PRINTERS, tags: ['outbox'],
+      summary: 'One PDF with every letter waiting to be printed',
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+      handler: async (req, res) => {
+        const { pdf } = await letterBundle(deps, auditActorOf(req.ctx));
+        res.type('application/pdf').setHeader('Content-Disposition', 'attachment; filename="courriers.pdf"');
+        res.send(Buffer.from(pdf));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/outbox/letters/mark-printed', access: PRINTERS, tags: ['outbox'],
+      summary: 'Mark letters as printed and posted', body: MarkPrintedBody,
+      handler: async (req, res) => {
+        res.json({ printed: await markLettersPrinted(deps, auditActorOf(req.ctx), req.body.ids) });
+      },
+    }),
+  ];
+}
+
+export function outboxPages(deps: Deps) {
+  return [
+    defineRoute({
+      kind: 'page', method: 'get', path: '/admin/outbox', access: ADMIN, summary: 'Outbox page', query: OutboxQuery,
+      handler: async (req, res) => {
+        const result = await listOutbox(deps.db, { ...req.query, limit: req.query.limit ?? '50' });
+        await page(deps, req, res, 'admin/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: req.query, errors: fieldErrors([]) });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/admin/outbox/test', access: ADMIN, summary: 'Send a test e-mail',
+      handler: async (req, res) => {
+        const form = formBody(req);
+        const checked = check(TestEmailBody, { to: typeof form.to === 'string' ? form.to.trim() : '' });
+        if (!checked.ok) {
+          const result = await listOutbox(deps.db, { limit: '50' });
+          return page(deps, req, res, 'admin/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: {}, errors: fieldErrors(checked.details), testTo: form.to }, 400);
+        }
+        await sendTestEmail(deps, auditActorOf(req.ctx), checked.value.to);
+        await flash(deps, req, 'success', 'Un e-mail de test a été mis en file d’envoi.');
+        res.redirect(303, '/admin/outbox');
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/admin/outbox/:id/retry', access: ADMIN, summary: 'Retry a message', params: obj({ id: Uuid }),
+      handler: async (req, res) => {
+        await retry(deps, req.ctx, req.params.id);
+        await flash(deps, req, 'success', 'Le message sera renvoyé dans quelques secondes.');
+        res.redirect(303, '/admin/outbox');
+      },
+    }),
+  ];
+}

@@ -1,0 +1,32 @@
+import { Type } from '@sinclair/typebox';
+import { obj, Uuid, Nullable, ListQuery, Email } from '../shared/schema.js';
+
+export const OutboxStatus = Type.Union(['pending', 'sending', 'delivered', 'failed', 'printed'].map((s) => Type.Literal(s)));
+
+export const OutboxQuery = obj({
+  ...ListQuery,
+  status: Type.Optional(OutboxStatus),
+  channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('letter')])),
+  sort: Type.Optional(Type.Union([Type.Literal('createdAt'), Type.Literal('-createdAt')])),
+});
+
+/** What the outbox list shows: no recipient address or body (personal data stays on the message). */
+export const OutboxView = obj({
+  id: Uuid,
+  messageId: Type.String(),
+  channel: Type.String(),
+  template: Type.String(),
+  participantId: Nullable(Uuid),
+  status: OutboxStatus,
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.String({ format: 'date-time' }),
+  lastErrorCode: Nullable(Type.String()),
+  relatedType: Nullable(Type.String()),
+  relatedId: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  deliveredAt: Nullable(Type.String({ format: 'date-time' })),
+});
+
+export const OutboxList = obj({ items: Type.Array(OutboxView), nextCursor: Nullable(Type.String()), counts: Type.Record(Type.String(), Type.Integer()) });
+export const MarkPrintedBody = obj({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) });
+export const TestEmailBody = obj({ to: Email });

@@ -1,0 +1,84 @@
+import type { Deps } from '../shared/deps.js';
+import { serializeError } from '../shared/logger.js';
+import type { SendEmail } from './mailer.js';
+
+/** After this many failed attempts an e-mail is marked failed (visible on the outbox page). */
+export const MAX_ATTEMPTS = 8;
+/** How long a claimed message is reserved for the instance that claimed it. */
+export const LEASE_SECONDS = 120;
+
+/** 30 s, 1 min, 2 min … at most 1 h between attempts. */
+export function backoffSeconds(attempts: number): number {
+  return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+}
+
+interface Claimed {
+  id: string;
+  message_id: string;
+  recipient_email: string;
+  recipient_name: string | null;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  attempts: number;
+}
+
+/**
+ * Claims due e-mails (pending, or sending with an expired lease: its instance died) with
+ * FOR UPDATE SKIP LOCKED, so that concurrent workers never take the same message, and
+ * reserves them with a lease. Committed before any sending.
+ */
+async function claim(deps: Deps, limit: number): Promise<Claimed[]> {
+  const now = deps.now();
+  return deps.db.transaction(async (trx) => {
+    const { rows } = await trx.raw(
+      `SELECT id FROM outbox_messages
+        WHERE channel = 'email' AND recipient_email IS NOT NULL
+          AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until < ?))
+        ORDER BY next_attempt_at, created_at
+        LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [now, now, limit],
+    );
+    if (!rows.length) return [];
+    return (await trx('outbox_messages')
+      .whereIn('id', rows.map((r: { id: string }) => r.id))
+      .update({ status: 'sending', lease_until: new Date(now.getTime() + LEASE_SECONDS * 1000), attempts: trx.raw('attempts + 1') })
+      .returning(['id', 'message_id', 'recipient_email', 'recipient_name', 'subject', 'body_text', 'body_html', 'attempts'])) as Claimed[];
+  });
+}
+
+/**
+ * Delivers due e-mails once each: a message is marked delivered only after the server
+ * accepted it; a failure schedules a retry with backoff. A crash between the two leaves the
+ * message `sending` until its lease expires; it is then sent again with the same Message-ID.
+ */
+export async function deliverDueEmails(deps: Deps, send: SendEmail, limit = 20): Promise<{ delivered: number; failed: number }> {
+  const claimed = await claim(deps, limit);
+  let delivered = 0;
+  let failed = 0;
+  for (const m of claimed) {
+    try {
+      await send({ messageId: m.message_id, to: m.recipient_email, toName: m.recipient_name, subject: m.subject, text: m.body_text, html: m.body_html });
+      await deps.db('outbox_messages').where({ id: m.id, status: 'sending' }).update({ status: 'delivered', delivered_at: deps.now(), lease_until: null, last_error_code: null });
+      delivered++;
+    } catch (e) {
+      failed++;
+      const code = (e as { code?: string }).code ?? 'send_failed';
+      deps.log.warn({ outboxId: m.id, attempts: m.attempts, err: { type: (e as Error).name, code } }, 'e-mail not delivered');
+      const giveUp = m.attempts >= MAX_ATTEMPTS;
+      await deps.db('outbox_messages').where({ id: m.id }).update({
+        status: giveUp ? 'failed' : 'pending',
+        lease_until: null,
+        last_error_code: String(code).slice(0, 60),
+        next_attempt_at: new Date(deps.now().getTime() + backoffSeconds(m.attempts) * 1000),
+      }).catch((err) => deps.log.error({ err: serializeError(err) }, 'outbox update failed'));
+    }
+  }
+  return { delivered, failed };
+}
+
+/** Puts a failed (or waiting) message back in the queue now. */
+export async function retryMessage(deps: Deps, id: string): Promise<boolean> {
+  const n = await deps.db('outbox_messages').where({ id, channel: 'email' }).whereIn('status', ['failed', 'pending']).update({ status: 'pending', next_attempt_at: deps.now(), attempts: 0, last_error_code: null });
+  return n > 0;
+}

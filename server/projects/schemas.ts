@@ -1,0 +1,98 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { obj, Uuid, Nullable, Cents, ListQuery } from '../shared/schema.js';
+import { COST_CATEGORIES, type CostCategory } from '../settings/index.js';
+
+export const PARTICIPATION_LEVELS = ['information', 'consultation', 'concertation', 'co_construction'] as const;
+export const PARTICIPATION_LEVEL_LABELS: Record<(typeof PARTICIPATION_LEVELS)[number], string> = {
+  information: 'Information',
+  consultation: 'Consultation',
+  concertation: 'Concertation',
+  co_construction: 'Co-construction',
+};
+
+/** Target dimensions and their values: the optional profile's terms (DESIGN.md §4). */
+export const TARGET_VALUES = {
+  age_band: ['16-24', '25-29', '30-44', '45-59', '60-74', '75+'],
+  activity: ['in_work', 'job_seeker', 'student', 'retired', 'other'],
+  household: ['single', 'couple', 'with_children', 'single_parent'],
+} as const;
+export type TargetDimension = keyof typeof TARGET_VALUES;
+export const DIMENSION_LABELS: Record<TargetDimension, string> = { age_band: 'Tranche d’âge', activity: 'Activité', household: 'Foyer' };
+export const VALUE_LABELS: Record<string, string> = {
+  '16-24': '16–24 ans', '25-29': '25–29 ans', '30-44': '30–44 ans', '45-59': '45–59 ans', '60-74': '60–74 ans', '75+': '75 ans et plus',
+  in_work: 'En emploi', job_seeker: 'En recherche d’emploi', student: 'Études ou formation', retired: 'Retraite', other: 'Autre',
+  single: 'Seul·e', couple: 'En couple', with_children: 'Avec enfants', single_parent: 'Parent isolé',
+};
+
+const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const ParticipationLevel = lit(PARTICIPATION_LEVELS);
+const LocalDate = Type.String({ format: 'date' });
+const Budget = Type.Partial(obj(Object.fromEntries(COST_CATEGORIES.map((c) => [c, Cents])) as Record<CostCategory, typeof Cents>), { additionalProperties: false, description: 'Planned cents per cost category' });
+const Target = obj({
+  dimension: lit(Object.keys(TARGET_VALUES) as TargetDimension[]),
+  value: Type.String({ minLength: 1, maxLength: 40 }),
+  percent: Type.Integer({ minimum: 0, maximum: 100 }),
+});
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.String({ maxLength: 5000 }),
+  participationLevel: ParticipationLevel,
+  leadUserId: Nullable(Uuid),
+  startsOn: LocalDate,
+  endsOn: Nullable(LocalDate),
+  status: Type.Union([Type.Literal('active'), Type.Literal('closed')]),
+  solicitationLimit: Nullable(Type.Integer({ minimum: 1, maximum: 50, description: 'Overrides the organisation’s limit per rolling 90 days' })),
+  allowanceEnabled: Type.Boolean(),
+  allowanceHalfDayCents: Nullable(Cents),
+  budget: Budget,
+  targets: Type.Array(Target, { maxItems: 30 }),
+};
+
+export const ProjectCreateBody = obj({
+  name: fields.name,
+  description: Type.Optional(fields.description),
+  participationLevel: fields.participationLevel,
+  leadUserId: Type.Optional(fields.leadUserId),
+  startsOn: fields.startsOn,
+  endsOn: Type.Optional(fields.endsOn),
+  solicitationLimit: Type.Optional(fields.solicitationLimit),
+  allowanceEnabled: Type.Optional(fields.allowanceEnabled),
+  allowanceHalfDayCents: Type.Optional(fields.allowanceHalfDayCents),
+  budget: Type.Optional(fields.budget),
+  targets: Type.Optional(fields.targets),
+});
+export type ProjectCreateBody = Static<typeof ProjectCreateBody>;
+
+export const ProjectPatchBody = Type.Partial(obj(fields), { additionalProperties: false, minProperties: 1 });
+export type ProjectPatchBody = Static<typeof ProjectPatchBody>;
+
+export const ProjectView = obj({
+  id: Uuid,
+  name: Type.String(),
+  description: Type.String(),
+  participationLevel: ParticipationLevel,
+  leadUserId: Nullable(Uuid),
+  leadName: Nullable(Type.String()),
+  startsOn: LocalDate,
+  endsOn: Nullable(LocalDate),
+  status: fields.status,
+  solicitationLimit: Nullable(Type.Integer()),
+  allowanceEnabled: Type.Boolean(),
+  allowanceHalfDayCents: Nullable(Type.Integer()),
+  budget: Type.Record(Type.String(), Type.Integer()),
+  plannedTotalCents: Type.Integer(),
+  targets: Type.Array(Target),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const ProjectListQuery = obj({
+  ...ListQuery,
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  status: Type.Optional(fields.status),
+  sort: Type.Optional(Type.String({ maxLength: 20 })),
+});
+export const ProjectList = obj({ items: Type.Array(ProjectView), nextCursor: Nullable(Type.String()) });
+export const ProjectIdParams = obj({ id: Uuid });

@@ -1,0 +1,112 @@
+import type { Deps } from '../shared/deps.js';
+import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import type { Role } from '../shared/authorize.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { liveBookingOfSession, sessionCancelled, type VenueRow } from '../venues/index.js';
+import type { InvitationsBody, ReplyBody } from './schemas.js';
+import { activeParticipants, getSession, solicitationsBefore, touchLastContact, type ParticipantContact, type SessionRow } from './repo.js';
+import { notifyParticipant, sessionVars } from './notify.js';
+import { OVERRIDE_SOLICITATION_ROLES } from './policy.js';
+
+export interface Warning {
+  code: string;
+  message: string;
+  participantId?: string;
+}
+
+const NEED_CHECKS: { need: string; met: (v: VenueRow | null, s: SessionRow) => boolean; label: string }[] = [
+  { need: 'step_free_access', met: (v) => !!v?.step_free_access, label: 'd’un accès sans marche' },
+  { need: 'hearing_loop', met: (v) => !!v?.hearing_loop, label: 'd’une boucle magnétique' },
+  { need: 'childcare', met: (_v, s) => s.childcare_on_site, label: 'd’une garde d’enfants sur place' },
+];
+
+const nameOf = (p: { first_name: string | null; last_name: string | null }) => [p.first_name, p.last_name].filter(Boolean).join(' ');
+
+/** Needs the venue or the session does not meet, and a full room: remarks, not refusals. */
+export function invitationWarnings(session: SessionRow, venue: VenueRow | null, people: ParticipantContact[], invitedAfter: number): Warning[] {
+  const warnings: Warning[] = [];
+  if (!venue) warnings.push({ code: 'no_venue', message: 'Aucun lieu n’est réservé : l’accessibilité n’a pas pu être vérifiée.' });
+  for (const p of people) {
+    for (const check of NEED_CHECKS) {
+      if (p.needs.includes(check.need) && !check.met(venue, session)) {
+        warnings.push({ code: `need_not_met.${check.need}`, message: `${nameOf(p)} a besoin ${check.label} : ${venue ? `le lieu « ${venue.name} » ne l’offre pas` : 'aucun lieu n’est réservé'}.`, participantId: p.id });
+      }
+    }
+  }
+  const capacity = Math.min(session.capacity, venue?.capacity ?? session.capacity);
+  if (invitedAfter > capacity) warnings.push({ code: 'capacity_exceeded', message: `${invitedAfter} personnes invitées pour ${capacity} places.` });
+  return warnings;
+}
+
+/**
+ * Invites participants to a session: one invitation row and one message (e-mail or letter)
+ * each, in one transaction. People invited to too many sessions in the 90 days before the
+ * session start need an override with a reason (409 `solicitation_limit_requires_override`).
+ * Already invited people are left as they are.
+ */
+export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], sessionId: string, input: InvitationsBody) {
+  const { settings } = await getSettings(deps.db);
+  return deps.db.transaction(async (trx) => {
+    const session = await getSession(trx, sessionId, true);
+    if (!session) throw notFound('Session');
+    if (session.status === 'cancelled') throw sessionCancelled();
+    if (session.status === 'held') throw conflict('session_held', 'Cette session a déjà eu lieu.');
+    const people = await activeParticipants(trx, input.participantIds);
+    const unknown = input.participantIds.map((id, i) => ({ id, i })).filter(({ id }) => !people.some((p) => p.id === id));
+    if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: `participantIds.${i}`, message: 'participant inconnu ou inactif' })));
+    const existing = new Set((await trx('session_participants').where({ session_id: sessionId }).whereIn('participant_id', input.participantIds).select('participant_id')).map((r) => r.participant_id as string));
+    const fresh = people.filter((p) => !existing.has(p.id));
+
+    const limit = session.project_solicitation_limit ?? settings.thresholds.solicitationLimitPer90Days;
+    const counts = await solicitationsBefore(trx, fresh.map((p) => p.id), session.starts_at, sessionId);
+    const over = fresh.filter((p) => (counts.get(p.id) ?? 0) >= limit);
+    if (over.length && !input.override) {
+      throw new AppError('solicitation_limit_requires_override',
+        `Ces personnes ont déjà été sollicitées ${limit} fois ou plus dans les 90 jours avant cette session : ${over.map((p) => p.reference).join(', ')}. Pour les inviter quand même, indiquez une raison.`,
+        over.map((p) => ({ field: 'participantIds', message: `${p.reference} : ${counts.get(p.id)} sollicitation(s) sur 90 jours (limite ${limit})` })), 409);
+    }
+    if (over.length && !actorRoles.some((r) => OVERRIDE_SOLICITATION_ROLES.includes(r))) throw new AppError('override_forbidden');
+
+    const booking = await liveBookingOfSession(trx, sessionId);
+    const venue = booking?.venue ?? null;
+    const vars = sessionVars(settings, session, venue);
+    const now = deps.now();
+    const overIds = new Set(over.map((p) => p.id));
+    const invited: { participantId: string; channel: 'email' | 'letter'; messageId: string }[] = [];
+    for (const p of fresh) {
+      await trx('session_participants').insert({
+        session_id: sessionId, participant_id: p.id, status: 'invited', invited_at: now,
+        override_reason_code: overIds.has(p.id) ? 'solicitation_override' : null,
+        override_reason: overIds.has(p.id) ? input.override!.reason : null,
+      });
+      const message = await notifyParticipant(trx, deps, 'invitation', p, vars, sessionId);
+      invited.push({ participantId: p.id, channel: message.channel, messageId: message.id });
+    }
+    if (over.length) {
+      await recordAudit(trx, actor, { action: 'session.solicitation_override', recordType: 'session', recordId: sessionId, reasonCode: 'solicitation_override', data: { participantIds: [...overIds], limit } });
+    }
+    await recordAudit(trx, actor, { action: 'session.invited', recordType: 'session', recordId: sessionId, data: { invited: invited.length, email: invited.filter((i) => i.channel === 'email').length, letter: invited.filter((i) => i.channel === 'letter').length } });
+    const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereNot('status', 'declined').count({ n: '*' });
+    return { invited, alreadyInvited: [...existing], warnings: invitationWarnings(session, venue, people.filter((p) => !existing.has(p.id)), Number(n)) };
+  });
+}
+
+/** Records a participant's answer (confirmed or declined); a reply is a contact (retention clock). */
+export async function recordReply(deps: Deps, actor: AuditActor, sessionId: string, input: ReplyBody) {
+  return deps.db.transaction(async (trx) => {
+    const session = await getSession(trx, sessionId, true);
+    if (!session) throw notFound('Session');
+    if (session.status === 'cancelled') throw sessionCancelled();
+    const row = await trx('session_participants').where({ session_id: sessionId, participant_id: input.participantId }).first('status');
+    if (!row) throw validationError([{ field: 'participantId', message: 'cette personne n’est pas invitée à cette session' }]);
+    if (!['invited', 'confirmed', 'declined'].includes(row.status)) throw conflict('attendance_recorded', 'La présence de cette personne est déjà enregistrée.');
+    const now = deps.now();
+    if (row.status !== input.status) {
+      await trx('session_participants').where({ session_id: sessionId, participant_id: input.participantId }).update({ status: input.status, replied_at: now });
+      await recordAudit(trx, actor, { action: 'session.reply', recordType: 'session', recordId: sessionId, data: { participantId: input.participantId, status: input.status } });
+    }
+    await touchLastContact(trx, [input.participantId], now);
+    return { participantId: input.participantId, status: input.status };
+  });
+}

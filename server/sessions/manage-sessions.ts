@@ -1,0 +1,116 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { costOf, createBookingIn, liveBookingOfSession, mapOverlap, sessionCancelled } from '../venues/index.js';
+import type { SessionCreateBody, SessionPatchBody } from './schemas.js';
+import { countsBySession, getSession, projectExists, sessionParticipants } from './repo.js';
+import { presentSession } from './presenter.js';
+import { notifyParticipant, sessionVars } from './notify.js';
+
+type Timing = { startsAt?: string; endsAt?: string; startLocal?: string; endLocal?: string };
+
+function instantOf(at: string | undefined, localValue: string | undefined, atField: string, localField: string, timeZone: string): Date | undefined {
+  if (at && localValue) throw validationError([{ field: localField, message: `indiquez soit ${atField} (instant avec décalage), soit ${localField} (heure locale), pas les deux` }]);
+  if (at) return new Date(at);
+  if (!localValue) return undefined;
+  try {
+    return localDateTimeToInstant(localValue, timeZone);
+  } catch (e) {
+    if (e instanceof LocalTimeError) throw validationError([{ field: localField, message: e.message }]);
+    throw e;
+  }
+}
+
+/** Start and end from instants with offsets or local wall-clock times; the end comes after the start. */
+export function resolveTimes(input: Timing, timeZone: string, current?: { start: Date; end: Date }): { start: Date; end: Date } {
+  const start = instantOf(input.startsAt, input.startLocal, 'startsAt', 'startLocal', timeZone) ?? current?.start;
+  const end = instantOf(input.endsAt, input.endLocal, 'endsAt', 'endLocal', timeZone) ?? current?.end;
+  if (!start) throw validationError([{ field: 'startsAt', message: 'champ obligatoire (ou startLocal)' }]);
+  if (!end) throw validationError([{ field: 'endsAt', message: 'champ obligatoire (ou endLocal)' }]);
+  if (end <= start) throw validationError([{ field: input.endLocal ? 'endLocal' : 'endsAt', message: 'la fin doit être après le début' }]);
+  return { start, end };
+}
+
+/** A session as the API shows it, with its live booking and participant counts. */
+export async function sessionView(db: Db, id: string, timeZone: string) {
+  const s = await getSession(db, id);
+  if (!s) throw notFound('Session');
+  const booking = await liveBookingOfSession(db, id);
+  return presentSession(s, booking, (await countsBySession(db, [id])).get(id)!, timeZone);
+}
+
+/** Creates a session of a project; with `venueId`, the venue is held as an option for its times. */
+export async function createSession(deps: Deps, actor: AuditActor, input: SessionCreateBody) {
+  const { settings } = await getSettings(deps.db);
+  return deps.db.transaction(async (trx) => {
+    const project = await projectExists(trx, input.projectId);
+    if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
+    if (project.status === 'closed') throw conflict('project_closed', 'Ce projet est clos : on ne peut plus y ajouter de session.');
+    const { start, end } = resolveTimes(input, settings.timeZone);
+    const now = deps.now();
+    const [row] = await trx('sessions').insert({
+      project_id: input.projectId, title: input.title.trim(), kind: input.kind, starts_at: start, ends_at: end, capacity: input.capacity,
+      meal_provided: input.mealProvided ?? false, childcare_on_site: input.childcareOnSite ?? false, created_by: actor.userId, created_at: now, updated_at: now,
+    }).returning('id');
+    await recordAudit(trx, actor, { action: 'session.created', recordType: 'session', recordId: row.id, data: { projectId: input.projectId } });
+    if (input.venueId) await createBookingIn(trx, deps, actor, { venueId: input.venueId, sessionId: row.id }, settings.timeZone);
+    return sessionView(trx, row.id, settings.timeZone);
+  });
+}
+
+/** Changes a session; new times move its live booking (and may then overlap: 409 `booking_overlap`). */
+export async function updateSession(deps: Deps, actor: AuditActor, id: string, patch: SessionPatchBody) {
+  const { settings } = await getSettings(deps.db);
+  let bookingId: string | null = null;
+  return mapOverlap(deps, () => bookingId, () => deps.db.transaction(async (trx) => {
+    const s = await getSession(trx, id, true);
+    if (!s) throw notFound('Session');
+    if (s.status === 'cancelled') throw sessionCancelled();
+    const { start, end } = resolveTimes(patch, settings.timeZone, { start: s.starts_at, end: s.ends_at });
+    const changes: Record<string, unknown> = { starts_at: start, ends_at: end, updated_at: deps.now() };
+    if (patch.title !== undefined) changes.title = patch.title.trim();
+    if (patch.kind !== undefined) changes.kind = patch.kind;
+    if (patch.capacity !== undefined) changes.capacity = patch.capacity;
+    if (patch.mealProvided !== undefined) changes.meal_provided = patch.mealProvided;
+    if (patch.childcareOnSite !== undefined) changes.childcare_on_site = patch.childcareOnSite;
+    await trx('sessions').where({ id }).update(changes);
+    const booking = await liveBookingOfSession(trx, id);
+    if (booking && (start.getTime() !== s.starts_at.getTime() || end.getTime() !== s.ends_at.getTime())) {
+      bookingId = booking.id;
+      await trx('bookings').where({ id: booking.id }).update({
+        during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
+        cost_cents: await costOf(trx, booking.venue_id, start, end, settings.timeZone),
+        updated_at: deps.now(),
+      });
+    }
+    await recordAudit(trx, actor, { action: 'session.updated', recordType: 'session', recordId: id, data: { fields: Object.keys(patch) } });
+    return sessionView(trx, id, settings.timeZone);
+  }));
+}
+
+/**
+ * Cancels a session: its booking is released and every invitee who had not declined is told,
+ * by e-mail or letter, in the same transaction. Cancelling again answers the same 200.
+ */
+export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
+  const { settings } = await getSettings(deps.db);
+  return deps.db.transaction(async (trx) => {
+    const s = await getSession(trx, id, true);
+    if (!s) throw notFound('Session');
+    if (s.status === 'held') throw conflict('session_held', 'Cette session a déjà eu lieu : elle ne peut plus être annulée.');
+    if (s.status === 'scheduled') {
+      const now = deps.now();
+      const booking = await liveBookingOfSession(trx, id);
+      await trx('sessions').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+      await trx('bookings').where({ session_id: id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+      const vars = sessionVars(settings, s, booking?.venue ?? null);
+      const people = (await sessionParticipants(trx, id)).filter((p) => ['invited', 'confirmed'].includes(p.status));
+      for (const p of people) await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id);
+      await recordAudit(trx, actor, { action: 'session.cancelled', recordType: 'session', recordId: id, data: { notified: people.length, bookingReleased: !!booking } });
+    }
+    return sessionView(trx, id, settings.timeZone);
+  });
+}

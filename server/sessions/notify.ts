@@ -1,0 +1,60 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import { formatLocalRange, formatLongDate, formatTimeFr } from '../shared/dates.js';
+import { enqueueMessage } from '../notifications/index.js';
+import { VENUE_ATTRIBUTE_LABELS, type VenueRow } from '../venues/index.js';
+import type { Settings } from '../settings/index.js';
+import { PARTICIPATION_LEVEL_LABELS } from '../projects/index.js';
+import { SESSION_KIND_LABELS } from './schemas.js';
+import type { SessionRow } from './repo.js';
+
+interface Person {
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  preferred_channel: string;
+}
+
+/** E-mail for people with an address who chose e-mail; a printed letter for everybody else. */
+export function channelFor(p: Person): 'email' | 'letter' {
+  return p.email && p.preferred_channel === 'email' ? 'email' : 'letter';
+}
+
+const fullName = (p: Person) => [p.first_name, p.last_name].filter(Boolean).join(' ');
+
+/** What the invitation and cancellation texts say about a session (plain French, local time). */
+export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow | null) {
+  const tz = settings.timeZone;
+  const accessibility = venue ? (Object.keys(VENUE_ATTRIBUTE_LABELS) as (keyof typeof VENUE_ATTRIBUTE_LABELS)[]).filter((k) => venue[k]).map((k) => VENUE_ATTRIBUTE_LABELS[k]) : [];
+  const org = settings.address;
+  return {
+    orgName: settings.name,
+    orgAddress: [org.line1, org.line2, `${org.postalCode} ${org.city}`.trim()].filter(Boolean).join(', '),
+    projectName: s.project_name,
+    levelLabel: PARTICIPATION_LEVEL_LABELS[s.project_participation_level as keyof typeof PARTICIPATION_LEVEL_LABELS] ?? '',
+    title: s.title,
+    kindLabel: SESSION_KIND_LABELS[s.kind],
+    when: formatLocalRange(s.starts_at, s.ends_at, tz),
+    day: formatLongDate(s.starts_at, tz),
+    startTime: formatTimeFr(s.starts_at, tz),
+    venue: venue ? { name: venue.name, address: [venue.address, [venue.postal_code, venue.commune_name].filter(Boolean).join(' ')].filter(Boolean).join(', '), transportAccess: venue.transport_access, stepFree: venue.step_free_access } : null,
+    accessibility,
+    mealProvided: s.meal_provided,
+    childcareOnSite: s.childcare_on_site,
+  };
+}
+
+/** Queues one message to a participant in the caller's transaction; returns its id and channel. */
+export async function notifyParticipant(trx: Db, deps: Deps, template: 'invitation' | 'session-cancelled', p: Person, vars: Record<string, unknown>, sessionId: string) {
+  const channel = channelFor(p);
+  const name = fullName(p);
+  const id = await enqueueMessage(trx, deps.config.publicUrl, {
+    template,
+    channel,
+    to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
+    vars: { ...vars, name },
+    related: { type: 'session', id: sessionId },
+  });
+  return { id, channel };
+}

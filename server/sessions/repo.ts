@@ -1,0 +1,179 @@
+import type { Db } from '../shared/db.js';
+import { paginate } from '../shared/pagination.js';
+import type { SessionListQuery } from './schemas.js';
+
+export interface SessionRow extends Record<string, unknown> {
+  id: string;
+  project_id: string;
+  project_name: string;
+  project_solicitation_limit: number | null;
+  project_participation_level: string;
+  title: string;
+  kind: 'workshop' | 'committee' | 'interview' | 'focus_group' | 'other';
+  starts_at: Date;
+  ends_at: Date;
+  status: 'scheduled' | 'held' | 'cancelled';
+  capacity: number;
+  meal_provided: boolean;
+  childcare_on_site: boolean;
+  cancelled_at: Date | null;
+}
+
+const COLUMNS = ['s.id', 's.project_id', 'p.name as project_name', 'p.solicitation_limit as project_solicitation_limit', 'p.participation_level as project_participation_level', 's.title', 's.kind', 's.starts_at', 's.ends_at', 's.status', 's.capacity', 's.meal_provided', 's.childcare_on_site', 's.cancelled_at'];
+
+function base(db: Db) {
+  return db('sessions as s').join('projects as p', 'p.id', 's.project_id').select(COLUMNS);
+}
+
+export function listSessions(db: Db, f: SessionListQuery, now: Date) {
+  const q = base(db);
+  if (f.projectId) q.where('s.project_id', f.projectId);
+  if (f.status) q.where('s.status', f.status);
+  if (f.when === 'upcoming') q.where('s.ends_at', '>=', now);
+  if (f.when === 'past') q.where('s.ends_at', '<', now);
+  return paginate<SessionRow>(q, f, { columns: { startsAt: 's.starts_at', title: 's.title' }, default: f.when === 'past' ? '-startsAt' : 'startsAt' }, 's.id');
+}
+
+export async function getSession(db: Db, id: string, forUpdate = false): Promise<SessionRow | undefined> {
+  const q = base(db).where('s.id', id).first();
+  return (await (forUpdate ? q.forUpdate('s') : q)) as SessionRow | undefined;
+}
+
+export async function projectExists(db: Db, id: string): Promise<{ id: string; status: string } | undefined> {
+  return db('projects').where({ id }).first('id', 'status');
+}
+
+/** Number of participants per status, for each session. */
+export async function countsBySession(db: Db, ids: string[]): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>(ids.map((id) => [id, {}]));
+  if (!ids.length) return out;
+  const rows = await db('session_participants').whereIn('session_id', ids).select('session_id', 'status').count({ n: '*' }).groupBy('session_id', 'status');
+  for (const r of rows as { session_id: string; status: string; n: number }[]) out.get(r.session_id)![r.status] = Number(r.n);
+  return out;
+}
+
+export interface SessionParticipantRow {
+  participant_id: string;
+  reference: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  preferred_channel: string;
+  needs: string[];
+  status: string;
+  walk_in: boolean;
+  invited_at: Date | null;
+  replied_at: Date | null;
+}
+
+/** The people of a session (invited or walk-in), sorted by last name. */
+export function sessionParticipants(db: Db, sessionId: string): Promise<SessionParticipantRow[]> {
+  return db('session_participants as sp')
+    .join('participants as p', 'p.id', 'sp.participant_id')
+    .where('sp.session_id', sessionId)
+    .orderByRaw('lower(p.last_name), lower(p.first_name), p.id')
+    .select('sp.participant_id', 'p.reference', 'p.first_name', 'p.last_name', 'p.email', 'p.preferred_channel', 'p.needs', 'sp.status', 'sp.walk_in', 'sp.invited_at', 'sp.replied_at') as unknown as Promise<SessionParticipantRow[]>;
+}
+
+export interface ParticipantContact {
+  id: string;
+  reference: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  preferred_channel: string;
+  needs: string[];
+  status: string;
+}
+
+/** Active participants among `ids` (archived or anonymised people cannot be invited). */
+export function activeParticipants(db: Db, ids: string[]): Promise<ParticipantContact[]> {
+  return db('participants').whereIn('id', ids).where('status', 'active').whereNull('merged_into_id')
+    .select('id', 'reference', 'first_name', 'last_name', 'email', 'preferred_channel', 'needs', 'status') as unknown as Promise<ParticipantContact[]>;
+}
+
+/**
+ * How many sessions each participant was invited to (or attended as a walk-in) that start in
+ * the 90 days up to `start`, excluding `sessionId` and cancelled sessions.
+ */
+export async function solicitationsBefore(db: Db, participantIds: string[], start: Date, sessionId: string): Promise<Map<string, number>> {
+  const rows = await db('session_participants as sp')
+    .join('sessions as s', 's.id', 'sp.session_id')
+    .whereIn('sp.participant_id', participantIds)
+    .whereNot('s.id', sessionId)
+    .whereNot('s.status', 'cancelled')
+    .where('s.starts_at', '>', new Date(start.getTime() - 90 * 86_400_000))
+    .where('s.starts_at', '<=', start)
+    .select('sp.participant_id')
+    .count({ n: '*' })
+    .groupBy('sp.participant_id');
+  return new Map((rows as { participant_id: string; n: number }[]).map((r) => [r.participant_id, Number(r.n)]));
+}
+
+export async function touchLastContact(db: Db, participantIds: string[], now: Date): Promise<void> {
+  if (participantIds.length) await db('participants').whereIn('id', participantIds).update({ last_contact_at: now });
+}
+
+/** True when the participant attended the session: it opens the right to claim for it. */
+export async function hasAttended(db: Db, sessionId: string, participantId: string): Promise<boolean> {
+  return !!(await db('session_participants').where({ session_id: sessionId, participant_id: participantId, status: 'attended' }).first('status'));
+}
+
+/** Candidates for invitation: active participants filtered by partner, commune and needs. */
+export function invitationCandidates(db: Db, f: { partnerId?: string; commune?: string; need?: string; q?: string }, sessionId: string) {
+  const q = db('participants as p')
+    .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
+    .leftJoin('session_participants as sp', (j) => j.on('sp.participant_id', 'p.id').andOnVal('sp.session_id', sessionId))
+    .where('p.status', 'active')
+    .orderByRaw('lower(p.last_name), lower(p.first_name)')
+    .limit(200)
+    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name', 'p.needs', 'p.email', 'p.preferred_channel', 'pa.name as partner_name', 'sp.status as session_status');
+  if (f.partnerId) q.where('p.partner_id', f.partnerId);
+  if (f.commune) q.where((w) => w.where('p.commune_insee', f.commune).orWhereILike('p.commune_name', `%${f.commune!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (f.need) q.whereRaw('? = ANY(p.needs)', [f.need]);
+  if (f.q) q.where((w) => w.whereILike('p.last_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).orWhereILike('p.first_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).orWhere('p.reference', f.q!));
+  return q;
+}
+
+export function partnerOptions(db: Db): Promise<{ id: string; name: string }[]> {
+  return db('partners').where('active', true).orderByRaw('lower(name)').select('id', 'name');
+}
+
+export function activeProjects(db: Db): Promise<{ id: string; name: string }[]> {
+  return db('projects').where('status', 'active').orderByRaw('lower(name)').select('id', 'name');
+}
+
+/** Active people not yet in the session, by name or reference (walk-in search). */
+export function walkInCandidates(db: Db, sessionId: string, q: string) {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db('participants as p')
+    .where('p.status', 'active')
+    .whereNotExists((w) => w.select(db.raw('1')).from('session_participants as sp').whereRaw('sp.participant_id = p.id').where('sp.session_id', sessionId))
+    .where((w) => w.whereILike('p.last_name', like).orWhereILike('p.first_name', like).orWhere('p.reference', q))
+    .orderByRaw('lower(p.last_name), lower(p.first_name)')
+    .limit(20)
+    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name') as unknown as Promise<{ id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]>;
+}
+
+const STATUS_STRENGTH = ['invited', 'declined', 'confirmed', 'absent', 'absent_excused', 'attended'];
+
+/**
+ * Moves a merged person's invitations and attendance to the record that is kept. When both
+ * records were in one session, the kept row takes the stronger status (attended wins) and
+ * the source's row goes.
+ */
+export async function moveSessionParticipants(trx: Db, sourceId: string, keptId: string): Promise<number> {
+  const both = await trx('session_participants as s')
+    .join('session_participants as k', function () {
+      this.on('k.session_id', 's.session_id').andOn('k.participant_id', trx.raw('?', [keptId]));
+    })
+    .where('s.participant_id', sourceId)
+    .select('s.session_id', 's.status as source_status', 'k.status as kept_status');
+  for (const row of both) {
+    if (STATUS_STRENGTH.indexOf(row.source_status) > STATUS_STRENGTH.indexOf(row.kept_status)) {
+      await trx('session_participants').where({ session_id: row.session_id, participant_id: keptId }).update({ status: row.source_status });
+    }
+    await trx('session_participants').where({ session_id: row.session_id, participant_id: sourceId }).delete();
+  }
+  return trx('session_participants').where({ participant_id: sourceId }).update({ participant_id: keptId });
+}

@@ -1,0 +1,117 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { auditActorOf } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { AttendanceBody, InvitationsBody, InvitationsResult, ParticipantList, ReplyBody, SessionCreateBody, SessionIdParams, SessionList, SessionListQuery, SessionPatchBody, SessionView } from './schemas.js';
+import { countsBySession, listSessions, sessionParticipants } from './repo.js';
+import { presentSession, presentSessionParticipant } from './presenter.js';
+import { cancelSession, createSession, sessionView, updateSession } from './manage-sessions.js';
+import { inviteParticipants, recordReply } from './invitations.js';
+import { markHeld, recordAttendance } from './attendance.js';
+import { attendanceSheet } from './attendance-sheet.js';
+import { SESSION_READERS, SESSION_WRITERS } from './policy.js';
+import { liveBookingOfSession } from '../venues/index.js';
+
+export function sessionRoutes(deps: Deps) {
+  const tz = async () => (await getSettings(deps.db)).settings.timeZone;
+  return [
+    defineRoute({
+      method: 'get', path: '/api/sessions', access: SESSION_READERS, tags: ['sessions'],
+      summary: 'Sessions by project, upcoming or past, status; sort startsAt or title', query: SessionListQuery,
+      responses: { 200: { description: 'A page of sessions', schema: SessionList } },
+      handler: async (req, res) => {
+        const page = await listSessions(deps.db, req.query, deps.now());
+        const counts = await countsBySession(deps.db, page.items.map((s) => s.id));
+        const zone = await tz();
+        const items = [];
+        for (const s of page.items) items.push(presentSession(s, await liveBookingOfSession(deps.db, s.id), counts.get(s.id)!, zone));
+        res.json({ items, nextCursor: page.nextCursor });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/sessions', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Create a session: startsAt/endsAt with offsets, or startLocal/endLocal in the organisation’s zone (a DST-skipped or repeated time is a 400); venueId holds the venue as an option',
+      body: SessionCreateBody,
+      responses: { 201: { description: 'Created', schema: SessionView } },
+      handler: async (req, res) => {
+        res.status(201).json(await createSession(deps, auditActorOf(req.ctx), req.body));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/sessions/:id', access: SESSION_READERS, tags: ['sessions'],
+      summary: 'One session with its booking and counts', params: SessionIdParams,
+      responses: { 200: { description: 'Session', schema: SessionView } },
+      handler: async (req, res) => {
+        res.json(await sessionView(deps.db, req.params.id, await tz()));
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/sessions/:id', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Change a session; new times move its booking (409 booking_overlap, session_cancelled)', params: SessionIdParams, body: SessionPatchBody,
+      responses: { 200: { description: 'Session', schema: SessionView } },
+      handler: async (req, res) => {
+        res.json(await updateSession(deps, auditActorOf(req.ctx), req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/sessions/:id/cancel', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Cancel a session: releases its booking and tells every invitee (e-mail or letter)', params: SessionIdParams,
+      responses: { 200: { description: 'Cancelled', schema: SessionView } },
+      handler: async (req, res) => {
+        res.json(await cancelSession(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/sessions/:id/participants', access: SESSION_READERS, tags: ['sessions'],
+      summary: 'Invitations, replies and attendance of a session, sorted by last name', params: SessionIdParams,
+      responses: { 200: { description: 'People', schema: ParticipantList } },
+      handler: async (req, res) => {
+        await sessionView(deps.db, req.params.id, await tz());
+        res.json({ items: (await sessionParticipants(deps.db, req.params.id)).map(presentSessionParticipant) });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/sessions/:id/invitations', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Invite participants (e-mail or letter each, through the outbox); warnings for unmet needs and a full room; 409 solicitation_limit_requires_override unless override.reason is given',
+      params: SessionIdParams, body: InvitationsBody,
+      responses: { 200: { description: 'Invited', schema: InvitationsResult }, 409: { description: 'solicitation_limit_requires_override, session_cancelled' } },
+      handler: async (req, res) => {
+        res.json(await inviteParticipants(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/sessions/:id/replies', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Record a participant’s reply (confirmed or declined)', params: SessionIdParams, body: ReplyBody,
+      handler: async (req, res) => {
+        res.json(await recordReply(deps, auditActorOf(req.ctx), req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'put', path: '/api/sessions/:id/attendance', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Replace the attendance of a session (walk-ins allowed)', params: SessionIdParams, body: AttendanceBody,
+      responses: { 200: { description: 'People', schema: ParticipantList } },
+      handler: async (req, res) => {
+        res.json(await recordAttendance(deps, auditActorOf(req.ctx), req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/sessions/:id/held', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Mark a session as held (attendance must be recorded: 409 attendance_missing)', params: SessionIdParams,
+      responses: { 200: { description: 'Session', schema: SessionView } },
+      handler: async (req, res) => {
+        await markHeld(deps, auditActorOf(req.ctx), req.params.id);
+        res.json(await sessionView(deps.db, req.params.id, await tz()));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/sessions/:id/attendance-sheet', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Attendance sheet to print and sign (PDF)', params: SessionIdParams,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+      handler: async (req, res) => {
+        const pdf = await attendanceSheet(deps, auditActorOf(req.ctx), req.params.id);
+        res.type('application/pdf').setHeader('Content-Disposition', 'attachment; filename="emargement.pdf"');
+        res.send(Buffer.from(pdf));
+      },
+    }),
+  ];
+}

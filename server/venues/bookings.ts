@@ -1,0 +1,132 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import { formatLocalRange } from '../shared/dates.js';
+import { venueCost } from '../shared/halfdays.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import type { BookingCreateBody } from './schemas.js';
+import { cancelExpiredOptions, getBooking, getVenue, insertBooking, liveBookingOfSession, overlappingConfirmed, sessionForBooking } from './repo.js';
+import { presentBooking } from './presenter.js';
+
+/** An option holds a venue for this long, then lapses (a background job cancels it). */
+export const OPTION_DAYS = 7;
+
+const pgCode = (e: unknown) => (e as { code?: string }).code;
+
+export function sessionCancelled(): AppError {
+  return conflict('session_cancelled', 'Cette session est annulée : on ne peut plus y inviter personne ni y réserver de lieu.');
+}
+
+/** The 409 for an exclusion-constraint violation, naming the confirmed booking in the way (session and local time). */
+async function overlapError(db: Db, bookingId: string, timeZone: string): Promise<AppError> {
+  const mine = await getBooking(db, bookingId);
+  const other = mine ? (await overlappingConfirmed(db, mine.venue_id, new Date(mine.starts_at), new Date(mine.ends_at), mine.id))[0] : undefined;
+  const when = other ? formatLocalRange(new Date(other.starts_at), new Date(other.ends_at), timeZone) : '';
+  const what = other?.session_title ? `la session « ${other.session_title} »` : 'une autre réservation';
+  return conflict('booking_overlap', other ? `Ce lieu est déjà réservé pour ${what}, ${when}.` : 'Ce lieu est déjà réservé sur ce créneau.', other ? [{ field: 'bookingId', message: `${other.id} : ${what}, ${when}` }] : []);
+}
+
+/**
+ * Runs `work` and turns a violation of the no-overlap constraint (SQLSTATE 23P01, also raised
+ * when two transactions race) into a 409 `booking_overlap` naming the other booking.
+ */
+export async function mapOverlap<T>(deps: Deps, bookingId: () => string | null, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const id = bookingId();
+    if (pgCode(e) === '23P01' && id) {
+      const { settings } = await getSettings(deps.db);
+      throw await overlapError(deps.db, id, settings.timeZone);
+    }
+    throw e;
+  }
+}
+
+/** Cost of holding `venueId` over [start, end) by the venue's cost mode. */
+export async function costOf(db: Db, venueId: string, start: Date, end: Date, timeZone: string): Promise<number> {
+  const venue = await getVenue(db, venueId);
+  return venue ? venueCost(venue.cost_mode, venue.cost_cents, start, end, timeZone) : 0;
+}
+
+/** Inside the caller's transaction: an option on a venue, for a session's times or a given range. */
+export async function createBookingIn(trx: Db, deps: Deps, actor: AuditActor, input: BookingCreateBody, timeZone: string) {
+  const venue = await getVenue(trx, input.venueId);
+  if (!venue || !venue.active) throw validationError([{ field: 'venueId', message: 'lieu inconnu ou désactivé' }]);
+  let start = input.startsAt ? new Date(input.startsAt) : null;
+  let end = input.endsAt ? new Date(input.endsAt) : null;
+  if (input.sessionId) {
+    const session = await sessionForBooking(trx, input.sessionId);
+    if (!session) throw validationError([{ field: 'sessionId', message: 'session inconnue' }]);
+    if (session.status === 'cancelled') throw sessionCancelled();
+    if (await liveBookingOfSession(trx, input.sessionId)) throw conflict('session_already_booked', 'Cette session a déjà un lieu réservé : annulez d’abord cette réservation.');
+    start ??= session.starts_at;
+    end ??= session.ends_at;
+  }
+  if (!start) throw validationError([{ field: 'startsAt', message: 'champ obligatoire (ou indiquez une session)' }]);
+  if (!end) throw validationError([{ field: 'endsAt', message: 'champ obligatoire (ou indiquez une session)' }]);
+  if (end <= start) throw validationError([{ field: 'endsAt', message: 'doit être après le début' }]);
+  const now = deps.now();
+  const [row] = await insertBooking(trx, {
+    venueId: venue.id, sessionId: input.sessionId ?? null, start, end,
+    costCents: venueCost(venue.cost_mode, venue.cost_cents, start, end, timeZone),
+    optionExpiresAt: new Date(now.getTime() + OPTION_DAYS * 86_400_000), createdBy: actor.userId, now,
+  });
+  await recordAudit(trx, actor, { action: 'booking.created', recordType: 'booking', recordId: row.id, data: { venueId: venue.id, sessionId: input.sessionId ?? null } });
+  return row.id as string;
+}
+
+export async function createBooking(deps: Deps, actor: AuditActor, input: BookingCreateBody) {
+  const { settings } = await getSettings(deps.db);
+  try {
+    return await deps.db.transaction(async (trx) => {
+      const id = await createBookingIn(trx, deps, actor, input, settings.timeZone);
+      return presentBooking((await getBooking(trx, id))!);
+    });
+  } catch (e) {
+    if (pgCode(e) === '23505') throw conflict('session_already_booked', 'Cette session a déjà un lieu réservé : annulez d’abord cette réservation.');
+    throw e;
+  }
+}
+
+/**
+ * Confirms an option. Two confirmed bookings of one venue never overlap: the database refuses
+ * the second (409 `booking_overlap`). Confirming a confirmed booking answers the same 200.
+ */
+export async function confirmBooking(deps: Deps, actor: AuditActor, id: string) {
+  return mapOverlap(deps, () => id, () => deps.db.transaction(async (trx) => {
+    const b = await getBooking(trx, id, true);
+    if (!b) throw notFound('Réservation');
+    if (b.status === 'confirmed') return presentBooking(b);
+    if (b.status === 'cancelled') throw conflict('booking_cancelled', 'Cette réservation est annulée : faites-en une nouvelle.');
+    if (b.session_status === 'cancelled') throw sessionCancelled();
+    if (b.option_expires_at && b.option_expires_at < deps.now()) throw conflict('booking_option_expired', `Cette option a expiré (elle dure ${OPTION_DAYS} jours) : faites une nouvelle réservation.`);
+    const now = deps.now();
+    await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
+    await recordAudit(trx, actor, { action: 'booking.confirmed', recordType: 'booking', recordId: id, data: { venueId: b.venue_id, costCents: b.cost_cents } });
+    return presentBooking((await getBooking(trx, id))!);
+  }));
+}
+
+/** Cancels an option or a confirmed booking (idempotent); the venue is free again. */
+export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
+  return deps.db.transaction(async (trx) => {
+    const b = await getBooking(trx, id, true);
+    if (!b) throw notFound('Réservation');
+    if (b.status !== 'cancelled') {
+      await trx('bookings').where({ id }).update({ status: 'cancelled', cancelled_at: deps.now(), updated_at: deps.now() });
+      await recordAudit(trx, actor, { action: 'booking.cancelled', recordType: 'booking', recordId: id });
+    }
+    return presentBooking((await getBooking(trx, id))!);
+  });
+}
+
+/** Background job: options past their delay are cancelled. */
+export async function expireBookingOptions(deps: Deps): Promise<number> {
+  return deps.db.transaction(async (trx) => {
+    const n = await cancelExpiredOptions(trx, deps.now());
+    if (n) await recordAudit(trx, { userId: null, requestId: 'job' }, { action: 'booking.options_expired', data: { count: n } });
+    return n;
+  });
+}

@@ -1,0 +1,115 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { Deps } from '../shared/deps.js';
+import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import { sniffSpreadsheet } from '../shared/files.js';
+import { parseEuros } from '../shared/money.js';
+import { check } from '../shared/validate.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { VenueCreateBody } from './schemas.js';
+import { VENUE_COLUMNS } from './repo.js';
+
+export const MAX_IMPORT_ROWS = 2000;
+const IMPORT_HOURS = 24;
+
+/** Column headings people use in their spreadsheets → API field (compared without case or accents). */
+const HEADINGS: Record<string, string> = {
+  nom: 'name', 'nom du lieu': 'name', lieu: 'name', adresse: 'address', 'code postal': 'postalCode', cp: 'postalCode', commune: 'communeName', ville: 'communeName',
+  'code insee': 'communeInsee', insee: 'communeInsee', capacite: 'capacity', places: 'capacity', 'nombre de places': 'capacity',
+  'acces sans marche': 'stepFreeAccess', 'plain pied': 'stepFreeAccess', 'toilettes accessibles': 'accessibleToilets', 'boucle magnetique': 'hearingLoop',
+  'stationnement pmr': 'pmrParking', 'parking pmr': 'pmrParking', 'espace garde d enfants': 'childcareSpace', 'garde d enfants': 'childcareSpace',
+  transports: 'transportAccess', 'acces transports': 'transportAccess', 'acces en transports en commun': 'transportAccess', tarif: 'costMode', 'mode de cout': 'costMode',
+  cout: 'costCents', montant: 'costCents', 'cout en euros': 'costCents', contact: 'contactName', telephone: 'contactPhone', 'e mail': 'contactEmail', email: 'contactEmail', remarques: 'notes', notes: 'notes',
+};
+const BOOLEAN_FIELDS = new Set(['stepFreeAccess', 'accessibleToilets', 'hearingLoop', 'pmrParking', 'childcareSpace']);
+const COST_MODES: Record<string, string> = { gratuit: 'free', free: 'free', 'demi journee': 'half_day', half_day: 'half_day', journee: 'day', day: 'day' };
+
+const normalise = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9_]+/g, ' ').trim();
+
+async function readRows(bytes: Buffer): Promise<string[][]> {
+  const kind = sniffSpreadsheet(bytes);
+  if (kind === 'csv') {
+    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const delimiter = (text.split('\n')[0].match(/;/g)?.length ?? 0) >= (text.split('\n')[0].match(/,/g)?.length ?? 0) ? ';' : ',';
+    return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  }
+  if (kind === 'xlsx') {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const rows: string[][] = [];
+    sheet?.eachRow({ includeEmpty: false }, (row) => {
+      const cells: string[] = [];
+      row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cell.text ?? ''; });
+      rows.push(Array.from(cells, (c) => c ?? ''));
+    });
+    return rows;
+  }
+  throw validationError([{ field: 'file', message: 'doit être un fichier CSV (UTF-8) ou XLSX' }]);
+}
+
+/** One spreadsheet line → API input; values that cannot be read are kept as text so validation names them. */
+function toInput(headers: (string | undefined)[], cells: string[]): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  headers.forEach((field, i) => {
+    const raw = (cells[i] ?? '').trim();
+    if (!field || raw === '') return;
+    if (BOOLEAN_FIELDS.has(field)) input[field] = ['oui', 'o', 'x', '1', 'vrai', 'true', 'yes'].includes(normalise(raw)) ? true : ['non', 'n', '0', 'faux', 'false', 'no'].includes(normalise(raw)) ? false : raw;
+    else if (field === 'capacity') input[field] = /^\d+$/.test(raw) ? Number(raw) : raw;
+    else if (field === 'costCents') input[field] = parseEuros(raw) ?? raw;
+    else if (field === 'costMode') input[field] = COST_MODES[normalise(raw)] ?? raw;
+    else input[field] = raw;
+  });
+  return input;
+}
+
+/**
+ * Reads a venue spreadsheet and keeps the valid lines waiting for confirmation: nothing is
+ * written to `venues` yet. The report names lines and fields, never values.
+ */
+export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { buffer: Buffer } | undefined) {
+  if (!file || !file.buffer.length) throw validationError([{ field: 'file', message: 'fichier obligatoire' }]);
+  const [head, ...lines] = await readRows(file.buffer);
+  if (!head) throw validationError([{ field: 'file', message: 'le fichier est vide' }]);
+  if (lines.length > MAX_IMPORT_ROWS) throw validationError([{ field: 'file', message: `au plus ${MAX_IMPORT_ROWS} lignes` }]);
+  const headers = head.map((h) => HEADINGS[normalise(h ?? '')]);
+  if (!headers.includes('name') || !headers.includes('capacity')) throw validationError([{ field: 'file', message: 'les colonnes « Nom » et « Capacité » sont obligatoires' }]);
+  const valid: Record<string, unknown>[] = [];
+  const report: { row: number; field: string; message: string }[] = [];
+  lines.forEach((cells, i) => {
+    const checked = check(VenueCreateBody, toInput(headers, cells));
+    if (checked.ok) valid.push(checked.value);
+    else for (const d of checked.details) report.push({ row: i + 2, field: d.field, message: d.message });
+  });
+  const errorRows = new Set(report.map((r) => r.row)).size;
+  const [row] = await deps.db('imports').insert({
+    kind: 'venues', status: 'previewed', rows: JSON.stringify(valid), report: JSON.stringify(report), valid_count: valid.length, error_count: errorRows,
+    created_by: actor.userId, created_at: deps.now(), expires_at: new Date(deps.now().getTime() + IMPORT_HOURS * 3600_000),
+  }).returning(['id']);
+  await recordAudit(deps.db, actor, { action: 'venue.import_previewed', recordType: 'import', recordId: row.id, data: { valid: valid.length, errors: errorRows } });
+  return { id: row.id as string, status: 'previewed', validCount: valid.length, errorCount: errorRows, report, preview: valid.slice(0, 50).map((v) => ({ name: v.name as string, communeName: (v.communeName as string | undefined) ?? null, capacity: v.capacity as number })) };
+}
+
+/** Writes the waiting lines as venues, once; confirming again answers the same result. */
+export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: string) {
+  return deps.db.transaction(async (trx) => {
+    const imp = await trx('imports').where({ id, kind: 'venues' }).forUpdate().first();
+    if (!imp) throw notFound('Import');
+    if (imp.status === 'confirmed') return { id, status: 'confirmed', created: imp.valid_count as number };
+    if (imp.status !== 'previewed') throw conflict('import_not_pending', 'Cet import a été annulé ou a expiré : envoyez le fichier à nouveau.');
+    if (imp.expires_at < deps.now()) {
+      await trx('imports').where({ id }).update({ status: 'expired', rows: null });
+      throw new AppError('import_not_pending', 'Cet import a expiré : envoyez le fichier à nouveau.', [], 409);
+    }
+    const rows = (imp.rows ?? []) as Record<string, unknown>[];
+    for (const r of rows) {
+      const columns: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) if (VENUE_COLUMNS[k]) columns[VENUE_COLUMNS[k]] = v;
+      if (r.costMode === 'free' || !r.costMode) columns.cost_cents = 0;
+      await trx('venues').insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() });
+    }
+    await trx('imports').where({ id }).update({ status: 'confirmed', rows: null, confirmed_at: deps.now() });
+    await recordAudit(trx, actor, { action: 'venue.imported', recordType: 'import', recordId: id, data: { created: rows.length } });
+    return { id, status: 'confirmed', created: rows.length };
+  });
+}

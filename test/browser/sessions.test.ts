@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { ctx } from '../helpers/context.js';
+import { createParticipant, createUser, TEST_PASSWORD } from '../helpers/factories.js';
+import { createProject, createVenue } from '../helpers/logistics.js';
+import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+
+describe('@browser sessions', function () {
+  this.timeout(90_000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('when staff create a session, book a venue, invite three people and take attendance with a walk-in, then each page works with the keyboard and axe finds nothing', async () => {
+    const user = await createUser({ roles: ['staff', 'project_lead'] });
+    const tag = `Brw${randomBytes(3).toString('hex')}`;
+    const project = await createProject({ name: `Projet ${tag}` });
+    const venue = await createVenue({ name: `Salle à l’étage ${tag}`, stepFreeAccess: false });
+    const wheelchair = await createParticipant({ firstName: 'Rose', lastName: `${tag}Aubry`, needs: ['step_free_access'] });
+    await createParticipant({ firstName: 'Ánh', lastName: `${tag}Nguyễn` });
+    await createParticipant({ firstName: 'Paul', lastName: `${tag}Morel`, email: null, preferredChannel: 'letter' });
+    await createParticipant({ firstName: 'Léa', lastName: `${tag}Walkin` });
+    const { context, page } = await newPage(browser);
+    const base = ctx().baseUrl;
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Adresse e-mail').fill(user.email);
+      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/`);
+
+      await page.goto(`${base}/sessions/new`);
+      await expectNoAxeViolations(page, 'new session');
+      await page.getByLabel('Projet').selectOption(project.id);
+      await page.getByLabel('Titre').fill(`Atelier ${tag}`);
+      await page.getByLabel('Date').fill('2026-10-25');
+      await page.getByLabel('Heure de début').fill('14:00');
+      await page.getByLabel('Heure de fin').fill('17:00');
+      await page.getByLabel('Nombre de places').fill('12');
+      await page.getByRole('button', { name: 'Créer la session' }).click();
+      await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/);
+      const sessionUrl = page.url();
+      expect(await page.locator('main').textContent()).to.include('dimanche 25 octobre 2026, de 14 h 00 à 17 h 00');
+      await expectNoAxeViolations(page, 'session detail');
+
+      await page.getByLabel('Lieu à réserver').selectOption(venue.id);
+      await page.getByRole('button', { name: 'Réserver ce lieu' }).click();
+      await page.getByRole('button', { name: 'Confirmer la réservation' }).click();
+      await page.waitForSelector('text=La réservation est confirmée.');
+      expect(await page.locator('main').textContent()).to.include(venue.name).and.include('confirmée');
+
+      await page.getByRole('link', { name: 'Inviter des participants' }).click();
+      await page.getByLabel('Nom ou référence').fill(tag);
+      await page.getByRole('button', { name: 'Filtrer' }).click();
+      await expectNoAxeViolations(page, 'invitation selection');
+      for (const name of ['Aubry', 'Nguyễn', 'Morel']) await page.getByRole('checkbox', { name: new RegExp(`${tag}${name}`) }).check();
+      await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
+      await page.waitForSelector('h1:has-text("Invitations envoyées")');
+      const result = await page.locator('main').textContent();
+      expect(result).to.include('3 invitation(s) : 2 par e-mail, 1 par courrier');
+      expect(result).to.include(`Rose ${tag}Aubry a besoin d’un accès sans marche`);
+      await expectNoAxeViolations(page, 'invitations sent');
+
+      await page.goto(`${sessionUrl}/attendance`);
+      await page.getByLabel('Nom ou référence').fill(`${tag}Walkin`);
+      await page.getByRole('button', { name: 'Chercher' }).click();
+      await expectNoAxeViolations(page, 'attendance');
+      for (const name of ['Walkin Léa', 'Aubry Rose', 'Nguyễn Ánh']) await page.getByRole('group', { name: `Présence de ${tag}${name}` }).getByLabel('Présent·e', { exact: true }).check();
+      await page.getByRole('group', { name: `Présence de ${tag}Morel Paul` }).getByLabel('Absent·e excusé·e').check();
+      await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
+      await page.waitForURL(sessionUrl);
+      const detail = await page.locator('main').textContent();
+      expect(detail).to.include('Présences enregistrées : 3 présent(s).').and.include('(sans invitation)');
+      await page.getByRole('button', { name: 'Marquer la session comme tenue' }).click();
+      await page.waitForSelector('text=La session est marquée comme tenue.');
+
+      const sessionId = sessionUrl.split('/').pop();
+      const rows = await ctx().deps.db('session_participants').where({ session_id: sessionId }).select('participant_id', 'status', 'walk_in');
+      expect(rows.find((r) => r.participant_id === wheelchair.id)?.status).to.equal('attended');
+      expect(rows.filter((r) => r.walk_in)).to.have.length(1);
+      // The invitations are real outbox messages: take them out of the queue so that they do not reach other tests' workers.
+      expect(await ctx().deps.db('outbox_messages').where({ related_id: sessionId, status: 'pending' }).update({ status: 'delivered', delivered_at: new Date() })).to.equal(3);
+
+      for (const path of ['/sessions', '/projects', `/projects/${project.id}`, `/projects/${project.id}/dashboard`, `/projects/${project.id}/edit`, '/projects/new', '/venues', '/venues/new', '/venues/import', `/venues/${venue.id}`]) {
+        await page.goto(`${base}${path}`);
+        await expectNoAxeViolations(page, path);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
