@@ -116,21 +116,6 @@ export async function findDuplicates(db: Db, who: { email: string | null; phone:
   }));
 }
 
-/**
- * Purposes with a live consent on `today`: neither withdrawn nor superseded, not expired.
- * (Read-only: the consents capability writes this table.)
- */
-export async function livePurposes(db: Db, participantId: string, today: string): Promise<Set<string>> {
-  const rows = await db('consents')
-    .where({ participant_id: participantId })
-    .whereNull('withdrawn_on')
-    .whereNull('superseded_by')
-    .where('given_on', '<=', today)
-    .where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today))
-    .distinct('purpose_code');
-  return new Set(rows.map((r: { purpose_code: string }) => r.purpose_code));
-}
-
 /** Communes where live participants live, for the list filter. */
 export async function communesInUse(db: Db): Promise<{ code: string; name: string }[]> {
   return db('participants')

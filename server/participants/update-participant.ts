@@ -6,7 +6,8 @@ import { getSettings } from '../settings/index.js';
 import type { ParticipantPatchBody } from './schemas.js';
 import { applyInput, changedFields, checkParticipant, localDay, stateFromRow, toColumns } from './rules.js';
 import { assertConsentsCover, assertPartnerUsable } from './checks.js';
-import { getParticipant, livePurposes, lockParticipant, updateParticipantRow } from './repo.js';
+import { getParticipant, lockParticipant, updateParticipantRow } from './repo.js';
+import { liveConsentPurposes as livePurposes } from '../consents/index.js';
 import { presentParticipant } from './presenter.js';
 
 /**
