@@ -21,6 +21,8 @@ export interface Config {
   /** Base64 AES-256 key; null means "use the key file beside the embedded data folder". */
   encryptionKey: string | null;
   encryptionKeyId: string;
+  /** Key the keyed hashes (IBAN duplicates) derive from; stays fixed across rotations. Default: the current key. */
+  encryptionHashKeyId: string | null;
   /** Older keys kept to decrypt values written before a rotation: id → base64 key. */
   encryptionOldKeys: Record<string, string>;
 }
@@ -113,6 +115,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const dataDir = path.resolve(env.DATA_DIR || './data');
+  const encryptionHashKeyId = env.ENCRYPTION_HASH_KEY_ID || null;
+  if (encryptionHashKeyId !== null && encryptionHashKeyId !== encryptionKeyId && !encryptionOldKeys[encryptionHashKeyId]) {
+    throw new ConfigError('ENCRYPTION_HASH_KEY_ID', 'the id of the current key or of a key in ENCRYPTION_OLD_KEYS', encryptionHashKeyId);
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -131,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailDir: path.resolve(env.MAIL_DIR || path.join(dataDir, 'mail')),
     encryptionKey,
     encryptionKeyId,
+    encryptionHashKeyId,
     encryptionOldKeys,
   };
 }

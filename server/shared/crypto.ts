@@ -15,10 +15,17 @@ export interface Keyring {
   keyedHash(value: string): string;
 }
 
-export function createKeyring(currentId: string, keys: Record<string, Buffer>): Keyring {
+/**
+ * `hashKeyId` names the key the keyed hash derives from. It must not change when the
+ * encryption key rotates (hashes already stored would stop matching): keep the old key in
+ * ENCRYPTION_OLD_KEYS and set ENCRYPTION_HASH_KEY_ID to its id.
+ */
+export function createKeyring(currentId: string, keys: Record<string, Buffer>, hashKeyId = currentId): Keyring {
   const current = keys[currentId];
   if (!current || current.length !== 32) throw new Error('the current encryption key must be 32 bytes');
-  const hmacKey = Buffer.from(hkdfSync('sha256', current, Buffer.alloc(0), 'participation keyed hash', 32));
+  const hashBase = keys[hashKeyId];
+  if (!hashBase || hashBase.length !== 32) throw new Error(`no 32-byte key with id ${hashKeyId} for the keyed hash`);
+  const hmacKey = Buffer.from(hkdfSync('sha256', hashBase, Buffer.alloc(0), 'participation keyed hash', 32));
   return {
     currentId,
     encrypt(plaintext) {
@@ -57,6 +64,7 @@ export function loadOrCreateKeyFile(file: string): string {
 export function keyringFromConfig(config: {
   encryptionKey: string | null;
   encryptionKeyId: string;
+  encryptionHashKeyId: string | null;
   encryptionOldKeys: Record<string, string>;
   dataDir: string;
 }): Keyring {
@@ -64,7 +72,7 @@ export function keyringFromConfig(config: {
   const keys: Record<string, Buffer> = {};
   for (const [id, b64] of Object.entries(config.encryptionOldKeys)) keys[id] = Buffer.from(b64, 'base64');
   keys[config.encryptionKeyId] = Buffer.from(currentB64, 'base64');
-  return createKeyring(config.encryptionKeyId, keys);
+  return createKeyring(config.encryptionKeyId, keys, config.encryptionHashKeyId ?? config.encryptionKeyId);
 }
 
 export function sha256Hex(data: string | Buffer): string {

@@ -60,3 +60,18 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://participation.example.fr' }).cookieSecure).to.equal(true);
   });
 });
+
+describe('encryption key rotation', () => {
+  it('when the key rotates with ENCRYPTION_HASH_KEY_ID kept on the old key, then old values decrypt and keyed hashes do not change', async () => {
+    const { keyringFromConfig } = await import('../../server/shared/crypto.js');
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const before = keyringFromConfig(loadConfig({ ENCRYPTION_KEY: k1, ENCRYPTION_KEY_ID: 'k1' }));
+    const stored = before.encrypt('FR7630006000011234567890189');
+    const after = keyringFromConfig(loadConfig({ ENCRYPTION_KEY: k2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_OLD_KEYS: `k1:${k1}`, ENCRYPTION_HASH_KEY_ID: 'k1' }));
+    expect(after.decrypt(stored.ciphertext, stored.keyId)).to.equal('FR7630006000011234567890189');
+    expect(after.encrypt('x').keyId).to.equal('k2');
+    expect(after.keyedHash('FR76')).to.equal(before.keyedHash('FR76'));
+    expect(() => loadConfig({ ENCRYPTION_KEY: k2, ENCRYPTION_HASH_KEY_ID: 'k9' })).to.throw(ConfigError, /ENCRYPTION_HASH_KEY_ID/);
+  });
+});
