@@ -46,6 +46,7 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
     legalForm: 'public_body',
     siret: '22260001700008',
     address: { line1: '26 avenue du Président Herriot', line2: '', postalCode: '26000', city: 'Valence' },
+    phone: '04 75 79 26 26',
     dpo: { name: 'Délégué à la protection des données', email: 'dpo@departement.example', phone: '04 75 79 26 26' },
     timeZone: 'Europe/Paris',
     payerMode: 'accounting_export',

@@ -30,6 +30,7 @@ export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow |
   const org = settings.address;
   return {
     orgName: settings.name,
+    orgPhone: settings.phone,
     orgAddress: [org.line1, org.line2, `${org.postalCode} ${org.city}`.trim()].filter(Boolean).join(', '),
     projectName: s.project_name,
     levelLabel: PARTICIPATION_LEVEL_LABELS[s.project_participation_level as keyof typeof PARTICIPATION_LEVEL_LABELS] ?? '',

@@ -15,7 +15,7 @@ import { check } from '../shared/validate.js';
 type Kind = 'text' | 'nullable' | 'int' | 'euros' | 'bool';
 const FIELDS: [string, Kind][] = [
   ['name', 'text'], ['legalForm', 'text'], ['siret', 'nullable'],
-  ['address.line1', 'text'], ['address.line2', 'text'], ['address.postalCode', 'text'], ['address.city', 'text'],
+  ['address.line1', 'text'], ['address.line2', 'text'], ['address.postalCode', 'text'], ['address.city', 'text'], ['phone', 'text'],
   ['dpo.name', 'text'], ['dpo.email', 'text'], ['dpo.phone', 'text'],
   ['timeZone', 'text'], ['payerMode', 'text'], ['sepaVersion', 'text'],
   ['debtor.name', 'text'], ['debtor.iban', 'nullable'], ['debtor.bic', 'nullable'],

@@ -28,3 +28,17 @@ describe('sessions on the day of the October clock change', () => {
     expect(message.body_text).to.not.include('13 h 00');
   });
 });
+
+describe('invitation contact line', () => {
+  it('when the organisation has a phone number, then invitations say whom to call', async () => {
+    const admin = await signedIn('admin');
+    await admin.patch('/api/settings', { phone: '04 75 00 00 00' });
+    const staff = await signedIn('staff');
+    const project = await createProject();
+    const created = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier téléphone', kind: 'workshop', startLocal: '2027-02-10T14:00', endLocal: '2027-02-10T16:00', capacity: 10 });
+    const person = await createParticipant({ lastName: 'Appel' });
+    await staff.post(`/api/sessions/${created.body.id}/invitations`, { participantIds: [person.id] });
+    const message = await ctx().deps.db('outbox_messages').where({ participant_id: person.id, template: 'invitation' }).first('body_text');
+    expect(message.body_text).to.include('au 04 75 00 00 00');
+  });
+});
