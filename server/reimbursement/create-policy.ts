@@ -1,0 +1,80 @@
+import type { Deps } from '../shared/deps.js';
+import type { Actor } from '../shared/authorize.js';
+import { conflict, forbidden, validationError } from '../shared/errors.js';
+import { check } from '../shared/validate.js';
+import { toLocal } from '../shared/dates.js';
+import { formatDate } from '../shared/format.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { PolicyRates, type PolicyCreateBody, type PolicyRatesPatch } from './schemas.js';
+import { insertVersion, listVersions, projectAllowance, versionExists } from './repo.js';
+import { versionInForce, type PolicyVersion } from './resolve-policy.js';
+import { canWriteOrganisationPolicy, canWriteProjectPolicy } from './access.js';
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+const pgCode = (e: unknown) => (e as { code?: string }).code;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Dotted names of the fields of `after` that differ from `before` (arrays compare whole). */
+export function changedRateFields(before: unknown, after: unknown, prefix = ''): string[] {
+  if (isPlainObject(after)) {
+    return Object.keys(after).flatMap((k) => changedRateFields(isPlainObject(before) ? before[k] : undefined, after[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
+}
+
+/**
+ * Adds a policy version from a date: the organisation's (complete rates; finance or admin) or
+ * a project's override (any subset; finance or the project's lead). Never changes an
+ * existing version: a second version on the same day is 409 `policy_version_exists`. Audits
+ * the names of the fields that change (never values). Warns when the date is in the past:
+ * lines not yet decided will be computed with it, decided lines keep their amounts.
+ */
+export async function createPolicyVersion(deps: Deps, actor: Actor, auditActor: AuditActor, body: PolicyCreateBody): Promise<{ version: PolicyVersion; warnings: Warning[] }> {
+  const projectId = body.projectId ?? null;
+  const rates: PolicyRatesPatch = body.rates;
+  const { settings } = await getSettings(deps.db);
+  try {
+    return await deps.db.transaction(async (trx) => {
+      if (projectId) {
+        const project = await projectAllowance(trx, projectId);
+        if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
+        if (!canWriteProjectPolicy(actor, project.leadUserId)) throw forbidden('Seuls le service financier et le chef de ce projet peuvent modifier son barème.');
+      } else {
+        if (!canWriteOrganisationPolicy(actor)) throw forbidden('Seuls le service financier et l’administration peuvent modifier le barème de l’organisation.');
+        const complete = check(PolicyRates, rates);
+        if (!complete.ok) throw validationError(complete.details.map((d) => ({ field: d.field === '(corps)' ? 'rates' : `rates.${d.field}`, message: d.message })));
+      }
+      if (await versionExists(trx, projectId, body.effectiveFrom)) {
+        throw conflict('policy_version_exists', `Une version du barème commence déjà le ${formatDate(body.effectiveFrom)} : choisissez une autre date.`, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+      }
+      const previous = versionInForce(await listVersions(trx, projectId), body.effectiveFrom);
+      const version = await insertVersion(trx, { projectId, effectiveFrom: body.effectiveFrom, rates, createdBy: actor.userId });
+      const fields = projectId ? changedRateFields(undefined, rates) : changedRateFields(previous?.rates, rates);
+      await recordAudit(trx, auditActor, {
+        action: 'reimbursement_policy.created',
+        recordType: 'reimbursement_policies',
+        recordId: version.id,
+        data: { projectId, effectiveFrom: body.effectiveFrom, fields },
+      });
+      const warnings: Warning[] = [];
+      if (body.effectiveFrom < toLocal(deps.now(), settings.timeZone).date) {
+        warnings.push({
+          code: 'policy_retroactive',
+          message: 'Ce barème s’applique à des déplacements passés : les lignes pas encore décidées seront calculées avec lui, les lignes déjà décidées gardent leur montant.',
+        });
+      }
+      return { version, warnings };
+    });
+  } catch (e) {
+    if (pgCode(e) === '23505') throw conflict('policy_version_exists', `Une version du barème commence déjà le ${formatDate(body.effectiveFrom)} : choisissez une autre date.`, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+    throw e;
+  }
+}

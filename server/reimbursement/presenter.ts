@@ -1,0 +1,12 @@
+import type { Policy } from './types.js';
+import type { PolicyVersion } from './resolve-policy.js';
+
+/** A version as the API shows it. */
+export function presentVersion(v: PolicyVersion) {
+  return { id: v.id, projectId: v.projectId, effectiveFrom: v.effectiveFrom, rates: v.rates, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() };
+}
+
+/** The merged policy in force on a day. */
+export function presentPolicy(p: Policy) {
+  return { ...p, projectPolicyId: p.projectPolicyId ?? null };
+}

@@ -1,0 +1,64 @@
+/**
+ * Choosing the policy in force on a travel day (pure): the organisation's latest version
+ * effective on or before that day, with the project's latest override effective on or before
+ * that day merged into it, and the project's allowance switch.
+ */
+import type { Policy } from './types.js';
+import type { PolicyRates, PolicyRatesPatch } from './schemas.js';
+
+export interface PolicyVersion {
+  id: string;
+  projectId: string | null;
+  /** `YYYY-MM-DD`. */
+  effectiveFrom: string;
+  rates: PolicyRatesPatch;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+/** The project's allowance settings (columns of `projects`, not versioned). */
+export interface ProjectAllowance {
+  allowanceEnabled: boolean;
+  allowanceHalfDayCents: number | null;
+}
+
+/** The version with the latest `effectiveFrom` on or before `travelDate`, or undefined. */
+export function versionInForce<T extends { effectiveFrom: string }>(versions: readonly T[], travelDate: string): T | undefined {
+  let best: T | undefined;
+  for (const v of versions) if (v.effectiveFrom <= travelDate && (!best || v.effectiveFrom > best.effectiveFrom)) best = v;
+  return best;
+}
+
+/** Merges an override into complete rates: the keys it gives replace, nested objects key by key. */
+export function mergeRates(base: PolicyRates, patch: PolicyRatesPatch): PolicyRates {
+  return {
+    ...base,
+    ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+    mileageCentsPerKm: { ...base.mileageCentsPerKm, ...patch.mileageCentsPerKm },
+    nightCapCents: { ...base.nightCapCents, ...patch.nightCapCents },
+  } as PolicyRates;
+}
+
+/**
+ * The policy for a line travelled on `travelDate`: null when the organisation had no policy
+ * in force then. A project whose allowance is switched on gets its own half-day amount
+ * (which wins over any policy's); otherwise the policies' `allowanceHalfDayCents` applies.
+ */
+export function resolvePolicy(
+  organisation: readonly PolicyVersion[],
+  project: readonly PolicyVersion[],
+  allowance: ProjectAllowance | null,
+  travelDate: string,
+): Policy | null {
+  const base = versionInForce(organisation, travelDate);
+  if (!base) return null;
+  const override = versionInForce(project, travelDate);
+  const rates = mergeRates(base.rates as PolicyRates, override?.rates ?? {});
+  if (allowance?.allowanceEnabled && allowance.allowanceHalfDayCents !== null) rates.allowanceHalfDayCents = allowance.allowanceHalfDayCents;
+  return {
+    id: base.id,
+    projectPolicyId: override?.id ?? null,
+    effectiveFrom: override && override.effectiveFrom > base.effectiveFrom ? override.effectiveFrom : base.effectiveFrom,
+    ...rates,
+  };
+}
