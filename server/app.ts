@@ -27,6 +27,8 @@ import { outboxRoutes, outboxPages } from './notifications/index.js';
 import { projectRoutes, projectPages } from './projects/index.js';
 import { venueRoutes, venuePages } from './venues/index.js';
 import { sessionRoutes, sessionPages } from './sessions/index.js';
+import { policyRoutes, policyPages } from './reimbursement/index.js';
+import { claimRoutes, claimPages } from './claims/index.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
 
@@ -67,6 +69,10 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...venuePages(deps),
     ...sessionRoutes(deps),
     ...sessionPages(deps),
+    ...policyRoutes(deps),
+    ...policyPages(deps),
+    ...claimRoutes(deps),
+    ...claimPages(deps),
   ];
 }
 

@@ -7,11 +7,6 @@ import { page } from '../web.js';
 /** What each capability will offer, shown on its page until it is built. */
 const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
   {
-    path: '/claims', title: 'Remboursements', access: roles('staff', 'project_lead', 'finance', 'auditor'),
-    text: 'Les demandes de remboursement des frais de transport et de garde, et les indemnités de participation.',
-    items: ['saisie rapide depuis un formulaire papier', 'barèmes officiels (indemnités kilométriques, repas, nuitées)', 'avances pour les personnes qui ne peuvent pas avancer les frais', 'décisions motivées et courriers'],
-  },
-  {
     path: '/payments', title: 'Paiements', access: roles('finance', 'auditor'),
     text: 'Les lots de paiement : chaque demande payée une seule fois.',
     items: ['lots par bénéficiaire', 'fichiers de virement SEPA ou export comptable', 'bordereaux et attestations de paiement'],

@@ -6,6 +6,9 @@ import type { Db } from '../shared/db.js';
  * anonymises people directly. The claims/payments issue extends the two SQL expressions below
  * (paid claims of the participant; date of their last payment) and nothing else changes:
  * every caller — retention runs, previews, erasure — goes through them.
+ *
+ * Claims exist since issue 5, but a decided or approved claim is not yet money paid: only PAID
+ * claims (status `paid`, set by the payments issue) will count here, so this stays FALSE until then.
  */
 
 /** SQL condition, true when the participant whose id is in `idColumn` has accounting records (paid claims). */

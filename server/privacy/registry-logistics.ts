@@ -1,8 +1,12 @@
 import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
 
-/** Registry of the logistics tables (projects, venues, sessions, bookings, attendance) and the outbox. */
+/** Registry of the logistics tables (projects, venues, sessions, bookings, attendance), the claims and the outbox. */
 const venueContact = (category: 'identity' | 'contact' | 'free_text') => personal('partner_contact', category, 'partners', 'legitimate_interest', 'partner_relationship');
 const timestamps = { created_at: plain(), updated_at: plain() };
+/** Amounts, dates and times of a claim: kept for the accounts and grant justifications (by reference only). */
+const claimEvidence = personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'kept');
+/** Free-text notes of a decision or an override: erased with the active data. */
+const claimText = personal('participant', 'free_text', 'reimbursement', 'public_task', 'active');
 
 export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   projects: {
@@ -53,6 +57,52 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       override_reason_code: plain(),
       override_reason: personal('participant', 'free_text', 'participation', 'public_task', 'active'),
     },
+  },
+  claims: {
+    label: 'Demandes de remboursement (frais de transport, de garde, indemnités)',
+    participantLink: 'participant_id = ANY(?::uuid[])',
+    columns: {
+      id: plain(), reference: plain('claim reference (R-YYYY-NNNNN)'), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
+      project_id: plain(), status: plain(), is_advance: plain(), advance_of_claim_id: plain(),
+      departure_at: claimEvidence, return_at: claimEvidence,
+      submitted_at: plain(), decided_at: plain(), decided_by: staffRef(), entered_by: staffRef(), cancelled_at: plain(),
+      flags: plain('review flags (codes)'), late: plain(),
+      amount_requested_cents: claimEvidence, amount_eligible_cents: claimEvidence, amount_granted_cents: claimEvidence,
+      amount_to_pay_cents: claimEvidence, to_recover_cents: claimEvidence,
+      decision_reason_code: plain(), decision_note: claimText, override_reason: claimText,
+      version: plain(), ...timestamps,
+    },
+  },
+  claim_sessions: { label: 'Sessions concernées par chaque demande', columns: { claim_id: plain(), session_id: plain() } },
+  claim_receipts: {
+    label: 'Justificatifs des demandes (le fichier est dans « files »)',
+    participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
+    columns: { id: plain(), claim_id: plain(), file_id: plain('link to the receipt file'), amount_cents: claimEvidence, created_by: staffRef(), created_at: plain() },
+  },
+  claim_lines: {
+    label: 'Lignes des demandes : montant demandé, calculé, accordé et motif',
+    participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
+    columns: {
+      id: plain(), seq: plain(), claim_id: plain(), position: plain(), kind: plain(), travel_date: claimEvidence, category: plain(),
+      // What the person declared (km, fares, hours, night location, reduced mobility as a cap
+      // rule): needed by accounting, erased at anonymisation; amounts and codes stay.
+      input: personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'accounting', { erasure: { constant: "'{}'::jsonb" } }),
+      requested_cents: claimEvidence, eligible_cents: claimEvidence, granted_cents: claimEvidence,
+      explanation: plain('a computation such as 42 km × 0,32 €, without identity'), rule: plain('code of the rule applied, never a diagnosis'), flags: plain(),
+      reason_code: plain(), reason_note: claimText, prior_mileage_decikm: plain('kilometres, frozen at decision'),
+      receipt_id: plain(), receipt_reuse_acknowledged: plain(), created_at: plain(),
+    },
+  },
+  idempotency_keys: {
+    label: 'Clés d’idempotence des requêtes d’argent (24 heures)',
+    columns: {
+      user_id: staffRef(), route: plain(), key: plain('a random key chosen by the client'), request_hash: plain('SHA-256 of the request body'),
+      response_status: plain(), response_body: plain('the first response: ids, references, codes and amounts, never names'), created_at: plain(),
+    },
+  },
+  reimbursement_policies: {
+    label: 'Barèmes de remboursement (versions)',
+    columns: { id: plain(), project_id: plain(), effective_from: plain(), rates: plain('rates and caps, no person'), created_by: staffRef(), created_at: plain() },
   },
   outbox_messages: {
     label: 'Messages envoyés aux participants (e-mails et courriers)',

@@ -1,0 +1,71 @@
+import type { Deps } from '../shared/deps.js';
+import type { Role } from '../shared/authorize.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { requireOverride } from '../shared/override.js';
+import { toLocal } from '../shared/dates.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import type { Override } from '../shared/override.js';
+import type { SettleBody } from './schemas.js';
+import { attendanceOf, claimSessionIds, getClaim, insertLines, sessionsByIds, settlementOf } from './repo.js';
+import { lineRows, recomputeClaim } from './compute.js';
+import { claimTimes } from './create-claim.js';
+import { submitIn } from './submit-claim.js';
+import { OVERRIDE_ATTENDANCE_ROLES } from './policy.js';
+import { hasRole } from './rules.js';
+
+/**
+ * Settles a decided advance after its sessions: a new claim linked to it holds the actual
+ * lines (they replace the estimates) and is submitted for a decision like any claim; its
+ * decision pays the difference or records the amount to recover. When the person attended
+ * none of the sessions, the settlement has no line and everything advanced is to recover.
+ */
+export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], advanceId: string, input: SettleBody & { override?: Override }) {
+  const { settings } = await getSettings(deps.db);
+  return deps.db.transaction(async (trx) => {
+    const advance = await getClaim(trx, advanceId, true);
+    if (!advance || !advance.is_advance) throw notFound('Avance');
+    if (!['approved', 'partially_approved', 'in_batch', 'paid'].includes(advance.status)) throw conflict('advance_not_decided', 'L’avance doit être accordée avant d’être régularisée.');
+    const existing = await settlementOf(trx, advanceId);
+    if (existing) throw conflict('advance_already_settled', 'Cette avance est déjà régularisée.', [{ field: 'id', message: existing.id }]);
+    const sessionIds = await claimSessionIds(trx, advanceId);
+    const sessions = await sessionsByIds(trx, sessionIds);
+    const now = deps.now();
+    if (sessions.some((s) => s.ends_at > now)) throw conflict('session_not_over', 'La régularisation se fait après la session.');
+    const attendance = await attendanceOf(trx, advance.participant_id, sessionIds);
+    const absent = sessions.every((s) => attendance.get(s.id) !== 'attended');
+    let overrideReason: string | null = null;
+    if (absent && input.lines.length) {
+      overrideReason = requireOverride('attendance_requires_override', 'La personne n’a assisté à aucune session : tout ce qui a été avancé est à récupérer. Pour retenir des frais quand même, indiquez une raison.',
+        input.override, hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES)).reason;
+    }
+    const { departure, ret } = claimTimes(sessions, input, advance);
+    const flags = ['advance_settlement', ...(absent ? ['absent'] : []), ...(overrideReason ? ['attendance_override'] : [])];
+    const [row] = await trx('claims').insert({
+      participant_id: advance.participant_id, payee_id: advance.payee_id, project_id: advance.project_id, advance_of_claim_id: advanceId,
+      departure_at: departure, return_at: ret, entered_by: actor.userId, flags, override_reason: overrideReason,
+      to_recover_cents: absent && !input.lines.length ? (advance.amount_granted_cents ?? 0) : 0, created_at: now, updated_at: now,
+    }).returning(['id']);
+    const id = row.id as string;
+    await trx('claim_sessions').insert(sessionIds.map((s) => ({ claim_id: id, session_id: s })));
+    await insertLines(trx, lineRows(id, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()));
+    await recomputeClaim(trx, deps, id, settings.timeZone, settings.thresholds.claimDeadlineMonths);
+    await recomputeClaim(trx, deps, advanceId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
+    await recordAudit(trx, actor, { action: 'claim.advance_settled', recordType: 'claim', recordId: advanceId, reasonCode: absent ? 'absent' : null, data: { settlementId: id, lines: input.lines.length } });
+    await submitIn(trx, deps, actor, id);
+    return id;
+  });
+}
+
+/** Cancels a claim before batching; cancelling a cancelled claim changes nothing. */
+export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string, reasonNote?: string) {
+  await deps.db.transaction(async (trx) => {
+    const claim = await getClaim(trx, claimId, true);
+    if (!claim) throw notFound('Demande');
+    if (claim.status === 'cancelled') return;
+    if (['in_batch', 'paid'].includes(claim.status)) throw conflict('claim_in_batch', 'Cette demande est déjà dans un lot de paiement : elle ne peut plus être annulée.');
+    const now = deps.now();
+    await trx('claims').where({ id: claimId }).update({ status: 'cancelled', cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });
+    await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claimId, data: { from: claim.status } });
+  });
+}

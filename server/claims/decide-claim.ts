@@ -1,0 +1,163 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import type { Actor } from '../shared/authorize.js';
+import { AppError, conflict, forbidden, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
+import { requireOverride } from '../shared/override.js';
+import { formatCents } from '../shared/format.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import type { DecisionBody } from './schemas.js';
+import { DECIDED, claimLines, claimReceipts, getClaim, linesBackedBy, projectLeadOf, type ClaimRow, type LineRow } from './repo.js';
+import { recomputeClaim } from './compute.js';
+import { claimVars, notifyClaim } from './notify.js';
+import { OVERRIDE_RECEIPT_ROLES } from './policy.js';
+import { hasRole, mayDecide } from './rules.js';
+
+type LineDecision = DecisionBody['lines'][number];
+
+/** The reason a line gets when it is granted its eligible amount but less than asked: the rule (cap) or ineligibility. */
+function defaultReason(line: LineRow, granted: number): string | null {
+  if (granted >= line.requested_cents) return null;
+  if (granted === line.eligible_cents) return line.flags.includes('not_eligible') ? 'not_eligible' : 'over_cap';
+  return null;
+}
+
+/** The same decision as the one recorded (repeat → same answer)? */
+function sameDecision(lines: LineRow[], decisions: LineDecision[]): boolean {
+  if (lines.length !== decisions.length) return false;
+  const byId = new Map(decisions.map((d) => [d.lineId, d]));
+  return lines.every((l) => {
+    const d = byId.get(l.id);
+    return !!d && d.grantedCents === l.granted_cents && (d.reasonCode ?? defaultReason(l, d.grantedCents)) === l.reason_code;
+  });
+}
+
+async function assertDecider(trx: Db, actor: Pick<Actor, 'userId' | 'roles'>, claim: ClaimRow) {
+  if (!mayDecide(actor, await projectLeadOf(trx, claim.project_id))) throw forbidden('Seuls le service financier et le chef de ce projet décident de ses demandes.');
+  if (claim.entered_by && claim.entered_by === actor.userId) throw conflict('separation_of_duties', 'Vous avez saisi cette demande : une autre personne doit la décider.');
+}
+
+/** Checks each line's decision; returns field errors and the lines that need an override. */
+async function checkLines(trx: Db, lines: LineRow[], decisions: LineDecision[], receipts: Map<string, { sha256: string; amount_cents: number }>) {
+  const details: ErrorDetail[] = [];
+  const byId = new Map(lines.map((l) => [l.id, l]));
+  const seen = new Set<string>();
+  const noReceipt: string[] = [];
+  const unacknowledged: number[] = [];
+  const grantedBySha = new Map<string, number>();
+  decisions.forEach((d, i) => {
+    const line = byId.get(d.lineId);
+    if (!line || seen.has(d.lineId)) return details.push({ field: `lines.${i}.lineId`, message: line ? 'ligne décidée deux fois' : 'ligne inconnue pour cette demande' });
+    seen.add(d.lineId);
+    if (d.grantedCents > line.eligible_cents) details.push({ field: `lines.${i}.grantedCents`, message: `ne peut dépasser le montant calculé (${formatCents(line.eligible_cents)})` });
+    else if (d.grantedCents < line.eligible_cents && !d.reasonCode) details.push({ field: `lines.${i}.reasonCode`, message: 'indiquez le motif de la réduction ou du refus' });
+    if (d.reasonCode === 'other' && !d.reasonNote?.trim()) details.push({ field: `lines.${i}.reasonNote`, message: 'précisez le motif' });
+    if (d.grantedCents > 0 && line.flags.includes('missing_receipt')) noReceipt.push(line.id);
+    if (d.grantedCents > 0 && line.flags.includes('reused_receipt') && !d.receiptReuseAcknowledged) unacknowledged.push(i);
+    const r = line.receipt_id ? receipts.get(line.receipt_id) : undefined;
+    if (r && d.grantedCents > 0) grantedBySha.set(r.sha256, (grantedBySha.get(r.sha256) ?? 0) + d.grantedCents);
+  });
+  lines.filter((l) => !seen.has(l.id)).forEach((l) => details.push({ field: 'lines', message: `la ligne ${l.position + 1} n’est pas décidée` }));
+  // The total granted against one receipt (this claim and the others) never exceeds its amount.
+  for (const [i, d] of decisions.entries()) {
+    const line = byId.get(d.lineId);
+    const r = line?.receipt_id ? receipts.get(line.receipt_id) : undefined;
+    if (!line || !r || d.grantedCents === 0) continue;
+    const elsewhere = (await linesBackedBy(trx, r.sha256)).filter((u) => u.claim_id !== line.claim_id && u.status !== 'rejected').reduce((s, u) => s + (u.granted_cents ?? 0), 0);
+    if (elsewhere + grantedBySha.get(r.sha256)! > r.amount_cents) {
+      details.push({ field: `lines.${i}.grantedCents`, message: `le justificatif ne couvre que ${formatCents(r.amount_cents)}, dont ${formatCents(elsewhere)} déjà accordés ailleurs` });
+    }
+  }
+  return { details, noReceipt, unacknowledged };
+}
+
+/**
+ * Decides a submitted claim line by line, under a row lock: ten simultaneous decisions give
+ * one decision, one audit event and one letter. Mileage is recomputed with the kilometres
+ * of earlier lines frozen now. Repeating the recorded decision answers the same; another
+ * decision on a decided claim is 409 `claim_already_decided`.
+ */
+export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'roles'> & { userId: string }, claimId: string, input: DecisionBody): Promise<void> {
+  const { settings } = await getSettings(deps.db);
+  await deps.db.transaction(async (trx) => {
+    let claim = await getClaim(trx, claimId, true);
+    if (!claim) throw notFound('Demande');
+    await assertDecider(trx, actor, claim);
+    if (DECIDED.includes(claim.status)) {
+      if (sameDecision(await claimLines(trx, claimId), input.lines)) return;
+      throw conflict('claim_already_decided', 'Cette demande a déjà été décidée.');
+    }
+    if (claim.status === 'cancelled') throw conflict('claim_cancelled', 'Cette demande est annulée.');
+    if (claim.status !== 'submitted') throw conflict('claim_not_submitted', 'La demande doit être transmise avant d’être décidée.');
+    claim = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths, { freeze: true });
+    const lines = await claimLines(trx, claimId);
+    const receipts = new Map((await claimReceipts(trx, claimId)).map((r) => [r.id, r]));
+    const { details, noReceipt, unacknowledged } = await checkLines(trx, lines, input.lines, receipts);
+    if (details.length) throw validationError(details);
+    if (unacknowledged.length) {
+      throw new AppError('receipt_reuse_unacknowledged', 'Un justificatif sert aussi à d’autres lignes : confirmez que vous l’avez vérifié (receiptReuseAcknowledged).',
+        unacknowledged.map((i) => ({ field: `lines.${i}.receiptReuseAcknowledged`, message: 'justificatif déjà utilisé : à confirmer' })), 409);
+    }
+    let override: string | null = null;
+    if (noReceipt.length) {
+      override = requireOverride('receipt_requires_override', 'Des lignes accordées n’ont pas de justificatif. Pour les accorder quand même, indiquez une raison.', input.override, hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES),
+        noReceipt.map((id) => ({ field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`, message: 'justificatif manquant' }))).reason;
+    }
+    const byId = new Map(input.lines.map((d) => [d.lineId, d]));
+    let granted = 0;
+    let requested = 0;
+    let reduced = 0;
+    for (const l of lines) {
+      const d = byId.get(l.id)!;
+      granted += d.grantedCents;
+      requested += l.requested_cents;
+      if (d.grantedCents < l.requested_cents) reduced++;
+      await trx('claim_lines').where({ id: l.id }).update({
+        granted_cents: d.grantedCents, reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents), reason_note: d.reasonNote?.trim() || null,
+        receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
+      });
+    }
+    const status = granted === 0 ? 'rejected' : granted >= requested ? 'approved' : 'partially_approved';
+    const advance = claim.advance_of_claim_id ? await getClaim(trx, claim.advance_of_claim_id) : undefined;
+    const advanced = advance?.amount_granted_cents ?? 0;
+    const now = deps.now();
+    await trx('claims').where({ id: claimId }).update({
+      status, decided_at: now, decided_by: actor.userId, amount_granted_cents: granted,
+      amount_to_pay_cents: Math.max(0, granted - advanced), to_recover_cents: Math.max(0, advanced - granted),
+      decision_note: input.note?.trim() || null, decision_reason_code: override ? 'receipt_override' : null,
+      override_reason: override ?? claim.override_reason, updated_at: now, version: trx.raw('version + 1'),
+    });
+    const decided = (await getClaim(trx, claimId))!;
+    await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
+    await recordAudit(trx, actor, {
+      action: 'claim.decided', recordType: 'claim', recordId: claimId, reasonCode: override ? 'receipt_override' : null,
+      data: { status, lines: lines.length, reduced, reasons: [...new Set(input.lines.map((d) => d.reasonCode).filter(Boolean))] },
+    });
+  });
+}
+
+/**
+ * Approves, each in its own transaction, the submitted claims without any flag, every line at
+ * its computed amount; the others are listed as skipped with the reason.
+ */
+export async function bulkApprove(deps: Deps, actor: AuditActor & Pick<Actor, 'roles'> & { userId: string }, claimIds: string[]) {
+  const approved: string[] = [];
+  const skipped: { claimId: string; reason: string }[] = [];
+  for (const id of claimIds) {
+    const claim = await getClaim(deps.db, id);
+    if (!claim) skipped.push({ claimId: id, reason: 'not_found' });
+    else if (claim.status !== 'submitted') skipped.push({ claimId: id, reason: `status_${claim.status}` });
+    else if (claim.flags.length) skipped.push({ claimId: id, reason: 'flagged' });
+    else {
+      try {
+        const lines = await claimLines(deps.db, id);
+        await decideClaim(deps, actor, id, { lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })) });
+        approved.push(id);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        skipped.push({ claimId: id, reason: e.code });
+      }
+    }
+  }
+  return { approved, skipped };
+}

@@ -1,0 +1,123 @@
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { hasAnyRole } from '../shared/authorize.js';
+import { obj, Uuid } from '../shared/schema.js';
+import { parseEuros } from '../shared/money.js';
+import { list, text } from '../shared/form.js';
+import { AppError, validationError } from '../shared/errors.js';
+import type { Response } from 'express';
+import { flash } from '../auth/index.js';
+import type { PageRequest } from '../web.js';
+import { auditActorOf } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { page, formBody } from '../web.js';
+import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS, ReceiptFields } from './schemas.js';
+import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS } from './policy.js';
+import { claimView } from './presenter.js';
+import { participantName, userNames } from './choices.js';
+import { projectLeadOf } from './repo.js';
+import { mayDecide } from './rules.js';
+import { submitClaim } from './submit-claim.js';
+import { decideClaim } from './decide-claim.js';
+import { cancelClaim, settleAdvance } from './advances.js';
+import { attachReceipt, receiptFile } from './receipts.js';
+
+/** Runs a page action; a refusal (400/409) comes back as a message on the claim page. */
+async function act(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>) {
+  try {
+    await work();
+    await flash(deps, req, 'success', success);
+  } catch (e) {
+    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409 && e.status !== 413)) throw e;
+    await flash(deps, req, 'error', e.details.length ? `${e.message} ${e.details.map((d) => d.message).join(' ; ')}` : e.message);
+  }
+  res.redirect(303, back);
+}
+
+export function detailPages(deps: Deps) {
+  return [
+    defineRoute({
+      kind: 'page', method: 'get', path: '/claims/:id', access: CLAIM_READERS, summary: 'Claim detail: lines, receipts, flags, decision form', params: ClaimIdParams,
+      handler: async (req, res) => {
+        const { settings } = await getSettings(deps.db);
+        const claim = await claimView(deps.db, settings, req.params.id);
+        const actor = req.ctx.actor!;
+        const people = await userNames(deps.db, [claim.enteredBy, claim.decidedBy].filter((x): x is string => !!x));
+        const canDecide = claim.status === 'submitted' && mayDecide(actor, await projectLeadOf(deps.db, claim.projectId)) && claim.enteredBy !== actor.userId;
+        await page(deps, req, res, 'claims/detail.njk', {
+          title: `Demande ${claim.reference}`, claim, participant: await participantName(deps.db, claim.participantId),
+          userNames: Object.fromEntries(people.map((u) => [u.id, u.name])),
+          statusLabels: CLAIM_STATUS_LABELS, flagLabels: CLAIM_FLAG_LABELS, kindLabels: LINE_KIND_LABELS,
+          reasonOptions: [{ value: '', label: '— Aucun (montant calculé accordé) —' }, ...REASON_CODES.map((r) => ({ value: r, label: REASON_LABELS[r] }))],
+          canWrite: hasAnyRole(actor, CLAIM_WRITER_ROLES), canDecide, enteredByMe: claim.enteredBy === actor.userId,
+          decided: ['approved', 'partially_approved', 'rejected', 'in_batch', 'paid'].includes(claim.status),
+          canSettle: claim.isAdvance && ['approved', 'partially_approved', 'in_batch', 'paid'].includes(claim.status) && !claim.flags.includes('advance_settlement'),
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/claims/:id/receipts/:receiptId', access: CLAIM_READERS, summary: 'A receipt file, for preview', params: obj({ id: Uuid, receiptId: Uuid }),
+      handler: async (req, res) => {
+        const file = await receiptFile(deps.db, req.params.id, req.params.receiptId);
+        res.type(file.mediaType).setHeader('Content-Disposition', 'inline');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.send(file.content);
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/claims/:id/submit', access: CLAIM_WRITERS, summary: 'Submit a draft from its page', params: ClaimIdParams,
+      handler: async (req, res) => {
+        await act(deps, req, res, `/claims/${req.params.id}`, 'La demande est transmise.', () => submitClaim(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/claims/:id/cancel', access: CLAIM_WRITERS, summary: 'Cancel a claim from its page', params: ClaimIdParams,
+      handler: async (req, res) => {
+        await act(deps, req, res, `/claims/${req.params.id}`, 'La demande est annulée.', () => cancelClaim(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/claims/:id/receipts', access: CLAIM_WRITERS, summary: 'Attach a receipt from the claim page (multipart)', params: ClaimIdParams,
+      body: ReceiptFields, upload: { field: 'file' },
+      handler: async (req, res) => {
+        const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
+        await act(deps, req, res, `/claims/${req.params.id}`, 'Le justificatif est ajouté.', () => attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, Number(req.body.amountCents), req.body.lineId));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/claims/:id/decision', access: CLAIM_DECIDERS, summary: 'Decide each line from the claim page', params: ClaimIdParams,
+      handler: async (req, res) => {
+        const form = formBody(req);
+        const ids = list(form.lineId);
+        const granted = list(form.granted);
+        const reasons = list(form.reasonCode);
+        const notes = list(form.reasonNote);
+        const acks = new Set(list(form.ack));
+        const actor = req.ctx.actor!;
+        await act(deps, req, res, `/claims/${req.params.id}`, 'La décision est enregistrée ; le courrier ou l’e-mail part à la personne.', async () => {
+          const lines = ids.map((lineId, i) => {
+            const cents = parseEuros(text(granted[i]));
+            if (cents === null) throw validationError([{ field: `granted-${i}`, message: `ligne ${i + 1} : montant accordé invalide` }]);
+            return { lineId, grantedCents: cents, ...(text(reasons[i]) ? { reasonCode: text(reasons[i]) as never } : {}), ...(text(notes[i]) ? { reasonNote: text(notes[i]) } : {}), receiptReuseAcknowledged: acks.has(lineId) };
+          });
+          const overrideReason = text(form.overrideReason);
+          await decideClaim(deps, { ...auditActorOf(req.ctx), userId: actor.userId, roles: actor.roles }, req.params.id, { lines, ...(overrideReason ? { override: { reason: overrideReason } } : {}), ...(text(form.note) ? { note: text(form.note) } : {}) });
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/claims/:id/settle', access: CLAIM_WRITERS, summary: 'Settle an advance from its page (as estimated, or absent)', params: ClaimIdParams,
+      handler: async (req, res) => {
+        const form = formBody(req);
+        const { settings } = await getSettings(deps.db);
+        const advance = await claimView(deps.db, settings, req.params.id);
+        const absent = text(form.outcome) === 'absent';
+        const lines = absent ? [] : advance.lines.map((l) => {
+          const { travelDate: _t, ...input } = l.input as Record<string, unknown>;
+          return { ...input, kind: l.kind, travelDate: l.travelDate } as never;
+        });
+        await act(deps, req, res, `/claims/${req.params.id}`, 'La régularisation est créée et transmise pour décision.', () => settleAdvance(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, { lines}));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,39 @@
+import type { Deps } from '../shared/deps.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { storeDocument, readFileContent } from '../shared/files.js';
+import type { Db } from '../shared/db.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { getClaim, linesBackedBy } from './repo.js';
+import { recomputeClaim } from './compute.js';
+
+/**
+ * Attaches a receipt (PDF, JPEG or PNG by its content, 10 MB at most) to a draft or submitted
+ * claim, with the amount written on it; optionally links a line to it. When the same content
+ * already backs lines of any claim, the line is flagged `reused_receipt` (links on the page);
+ * the reviewer acknowledges it and the total granted against it never exceeds its amount.
+ */
+export async function attachReceipt(deps: Deps, actor: AuditActor, claimId: string, file: { buffer: Buffer; originalname?: string } | undefined, amountCents: number, lineId?: string) {
+  const { settings } = await getSettings(deps.db);
+  return deps.db.transaction(async (trx) => {
+    const claim = await getClaim(trx, claimId, true);
+    if (!claim) throw notFound('Demande');
+    if (!['draft', 'submitted'].includes(claim.status)) throw conflict('claim_already_decided', 'Cette demande est déjà décidée : ses justificatifs ne changent plus.');
+    if (lineId && !(await trx('claim_lines').where({ id: lineId, claim_id: claimId }).first('id'))) throw validationError([{ field: 'lineId', message: 'ligne inconnue pour cette demande' }]);
+    const stored = await storeDocument(trx, file, { field: 'file', purpose: 'receipt', createdBy: actor.userId, required: true });
+    const [row] = await trx('claim_receipts').insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId }).returning(['id']);
+    const reusedBy = await linesBackedBy(trx, stored!.sha256);
+    if (lineId) await trx('claim_lines').where({ id: lineId }).update({ receipt_id: row.id, receipt_reuse_acknowledged: false });
+    await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
+    await recordAudit(trx, actor, { action: 'claim.receipt_added', recordType: 'claim', recordId: claimId, data: { receiptId: row.id, fileId: stored!.id, reused: reusedBy.length > 0 } });
+    return { receiptId: row.id as string, reusedBy: reusedBy.map((u) => ({ claimId: u.claim_id, reference: u.reference, lineId: u.line_id })) };
+  });
+}
+
+/** The file of a receipt of this claim (for previews), or 404. */
+export async function receiptFile(db: Db, claimId: string, receiptId: string) {
+  const r = await db('claim_receipts').where({ id: receiptId, claim_id: claimId }).first('file_id');
+  const file = r ? await readFileContent(db, r.file_id) : null;
+  if (!file) throw notFound('Justificatif');
+  return file;
+}

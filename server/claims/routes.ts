@@ -1,0 +1,156 @@
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { obj, Uuid } from '../shared/schema.js';
+import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
+import { auditActorOf } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { toLocal } from '../shared/dates.js';
+import {
+  BulkApproveBody, BulkResult, CancelBody, ClaimCreateBody, ClaimFormQuery, ClaimIdParams, ClaimList, ClaimListQuery, ClaimPatchBody, ClaimView, DecisionBody,
+  ReceiptFields, SettleBody, YearlyTotals,
+} from './schemas.js';
+import { Override } from '../shared/override.js';
+import { CLAIM_DECIDERS, CLAIM_READERS, CLAIM_WRITERS } from './policy.js';
+import { countsByStatus, listClaims } from './queue.js';
+import { claimView, presentSummary, yearlyTotals } from './presenter.js';
+import { createClaimIn, updateDraft } from './create-claim.js';
+import { submitClaim } from './submit-claim.js';
+import { attachReceipt } from './receipts.js';
+import { bulkApprove, decideClaim } from './decide-claim.js';
+import { cancelClaim, settleAdvance } from './advances.js';
+import { claimFormPdf, decisionLetter } from './documents.js';
+
+const pdf = (res: import('express').Response, bytes: Uint8Array, name: string) => {
+  res.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${name}"`);
+  res.send(Buffer.from(bytes));
+};
+
+export function claimRoutes(deps: Deps) {
+  const settings = async () => (await getSettings(deps.db)).settings;
+  const view = async (id: string) => claimView(deps.db, await settings(), id);
+  const decider = (req: { ctx: { actor: { userId: string; roles: import('../shared/authorize.js').Role[] } | null; requestId: string } }) =>
+    ({ ...auditActorOf(req.ctx as never), userId: req.ctx.actor!.userId, roles: req.ctx.actor!.roles });
+  return [
+    defineRoute({
+      method: 'get', path: '/api/claims', access: CLAIM_READERS, tags: ['claims'],
+      summary: 'Claims queue: filters status, flag, projectId, sessionId, participantId, olderThanDays, advancesToSettle; sort createdAt, reference, amount; counts=true adds counts per status',
+      query: ClaimListQuery, responses: { 200: { description: 'A page of claims', schema: ClaimList } },
+      handler: async (req, res) => {
+        const now = deps.now();
+        const page = await listClaims(deps.db, req.query, now);
+        res.json({ items: page.items.map(presentSummary), nextCursor: page.nextCursor, ...(req.query.counts === 'true' ? { counts: await countsByStatus(deps.db, req.query, now) } : {}) });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims', access: CLAIM_WRITERS, tags: ['claims'],
+      summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. Accepts an Idempotency-Key header. 409 attendance_requires_override for a session not attended',
+      body: ClaimCreateBody,
+      responses: { 201: { description: 'Created', schema: ClaimView }, 409: { description: 'attendance_requires_override, advance_after_session, session_cancelled' }, 422: { description: 'idempotency_key_reused' } },
+      handler: async (req, res) => {
+        const actor = req.ctx.actor!;
+        const result = await idempotent(deps.db, { userId: actor.userId, route: 'POST /api/claims', key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body, now: deps.now() }, async (trx) => {
+          const id = await createClaimIn(trx, deps, auditActorOf(req.ctx), actor.roles, req.body);
+          return { status: 201, body: await claimView(trx, (await getSettings(trx)).settings, id) };
+        });
+        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        res.status(result.status).json(result.body);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/claims/:id', access: CLAIM_READERS, tags: ['claims'], summary: 'One claim with its lines, receipts, flags and warnings', params: ClaimIdParams,
+      responses: { 200: { description: 'Claim', schema: ClaimView } },
+      handler: async (req, res) => {
+        res.json(await view(req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/claims/:id', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Change a draft (payee, times, lines replaced as a whole); 409 claim_not_draft, claim_changed',
+      params: ClaimIdParams, body: ClaimPatchBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      handler: async (req, res) => {
+        await updateDraft(deps, auditActorOf(req.ctx), req.params.id, req.body);
+        res.json(await view(req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims/:id/receipts', access: CLAIM_WRITERS, tags: ['claims'],
+      summary: 'Attach a receipt (multipart: file, amountCents, optional lineId); PDF, JPEG or PNG by content, 10 MB; a content already backing other lines is flagged reused_receipt',
+      params: ClaimIdParams, body: ReceiptFields, upload: { field: 'file' },
+      responses: { 201: { description: 'Attached', schema: ClaimView } },
+      handler: async (req, res) => {
+        const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
+        await attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, Number(req.body.amountCents), req.body.lineId);
+        res.status(201).json(await view(req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims/:id/submit', access: CLAIM_WRITERS, tags: ['claims'],
+      summary: 'Submit a draft: flags computed, acknowledgement of receipt sent (e-mail or letter); repeating it answers the same', params: ClaimIdParams,
+      responses: { 200: { description: 'Claim', schema: ClaimView } },
+      handler: async (req, res) => {
+        await submitClaim(deps, auditActorOf(req.ctx), req.params.id);
+        res.json(await view(req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims/:id/decision', access: CLAIM_DECIDERS, tags: ['claims'],
+      summary: 'Decide each line (granted amount, reason code and note); 409 separation_of_duties, claim_already_decided, receipt_reuse_unacknowledged, receipt_requires_override; the same decision again answers the same',
+      params: ClaimIdParams, body: DecisionBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      handler: async (req, res) => {
+        await decideClaim(deps, decider(req), req.params.id, req.body);
+        res.json(await view(req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims/bulk-approve', access: CLAIM_DECIDERS, tags: ['claims'],
+      summary: 'Approve submitted claims without flags at their computed amounts; the others are listed as skipped', body: BulkApproveBody,
+      responses: { 200: { description: 'Result', schema: BulkResult } },
+      handler: async (req, res) => {
+        res.json(await bulkApprove(deps, decider(req), req.body.claimIds));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims/:id/cancel', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Cancel a claim before batching (409 claim_in_batch)',
+      params: ClaimIdParams, body: CancelBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      handler: async (req, res) => {
+        await cancelClaim(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonNote);
+        res.json(await view(req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/claims/:id/settle', access: CLAIM_WRITERS, tags: ['claims'],
+      summary: 'Settle a decided advance after its sessions: a settlement claim with the actual lines (none when absent: everything to recover)',
+      params: ClaimIdParams, body: obj({ ...SettleBody.properties, override: Type.Optional(Override) }),
+      responses: { 201: { description: 'The settlement claim', schema: ClaimView }, 409: { description: 'advance_not_decided, advance_already_settled, session_not_over, attendance_requires_override' } },
+      handler: async (req, res) => {
+        const id = await settleAdvance(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body);
+        res.status(201).json(await view(id));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/claims/:id/decision-letter', access: CLAIM_READERS, tags: ['claims'], summary: 'Decision letter (PDF) with reasons and how to contest', params: ClaimIdParams,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+      handler: async (req, res) => {
+        pdf(res, await decisionLetter(deps, auditActorOf(req.ctx), req.params.id), 'decision.pdf');
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/sessions/:id/claim-form', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Claim form to hand out (PDF), prefilled with the participant’s name when participantId is given',
+      params: ClaimIdParams, query: ClaimFormQuery, responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+      handler: async (req, res) => {
+        pdf(res, await claimFormPdf(deps, req.params.id, req.query.participantId), 'demande-de-remboursement.pdf');
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/participants/:id/claim-totals', access: CLAIM_READERS, tags: ['claims'],
+      summary: 'Yearly totals granted to a participant: refunds and allowances apart, with a warning above the allowance threshold',
+      params: obj({ id: Uuid }), query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
+      responses: { 200: { description: 'Totals', schema: YearlyTotals } },
+      handler: async (req, res) => {
+        const s = await settings();
+        const year = Number(req.query.year ?? toLocal(deps.now(), s.timeZone).date.slice(0, 4));
+        res.json(await yearlyTotals(deps.db, s, req.params.id, year));
+      },
+    }),
+  ];
+}

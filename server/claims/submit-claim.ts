@@ -1,0 +1,33 @@
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { claimLines, getClaim } from './repo.js';
+import { recomputeClaim } from './compute.js';
+import { claimVars, notifyClaim } from './notify.js';
+
+/**
+ * Submits a draft in the caller's transaction: computes it again (flags: missing receipt,
+ * late against the deadline setting, over cap, reused receipt, taxi, advance to settle) and
+ * queues the acknowledgement of receipt. Submitting a submitted claim changes nothing.
+ */
+export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: string): Promise<void> {
+  const claim = await getClaim(trx, claimId, true);
+  if (!claim) throw notFound('Demande');
+  if (claim.status === 'submitted') return;
+  if (claim.status !== 'draft') throw conflict('claim_not_draft', 'Cette demande a déjà été transmise.');
+  const lines = await claimLines(trx, claimId);
+  if (!lines.length && !claim.advance_of_claim_id) throw conflict('claim_empty', 'Ajoutez au moins une ligne avant de transmettre la demande.');
+  const { settings } = await getSettings(trx);
+  const now = deps.now();
+  await trx('claims').where({ id: claimId }).update({ status: 'submitted', submitted_at: now });
+  const submitted = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
+  await notifyClaim(trx, deps, 'claim-received', submitted, await claimVars(trx, settings, submitted));
+  await recordAudit(trx, actor, { action: 'claim.submitted', recordType: 'claim', recordId: claimId, data: { flags: submitted.flags, lines: lines.length } });
+  await trx('participants').where({ id: claim.participant_id }).update({ last_contact_at: now });
+}
+
+export async function submitClaim(deps: Deps, actor: AuditActor, claimId: string): Promise<void> {
+  await deps.db.transaction((trx) => submitIn(trx, deps, actor, claimId));
+}
