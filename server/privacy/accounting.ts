@@ -1,19 +1,18 @@
 import type { Db } from '../shared/db.js';
 
 /**
- * What accounting retention needs to know about a participant. Today no claims or payments
- * exist, so nobody has accounting records and nobody has a last payment: the lifecycle
- * anonymises people directly. The claims/payments issue extends the two SQL expressions below
- * (paid claims of the participant; date of their last payment) and nothing else changes:
- * every caller — retention runs, previews, erasure — goes through them.
+ * What accounting retention needs to know about a participant: whether money was paid to
+ * them (claims in a payment batch or paid), and when last. Every caller — retention runs,
+ * previews, erasure — goes through the two SQL expressions below.
  *
- * Claims exist since issue 5, but a decided or approved claim is not yet money paid: only PAID
- * claims (status `paid`, set by the payments issue) will count here, so this stays FALSE until then.
+ * A decided claim is not yet money paid: only claims `in_batch` or `paid` count. Payment
+ * dates arrive with the payments capability; until then the last payment is unknown (NULL)
+ * and the archive period counts from the archiving date.
  */
 
-/** SQL condition, true when the participant whose id is in `idColumn` has accounting records (paid claims). */
-export function accountingRecordsSql(_idColumn: string): string {
-  return 'FALSE';
+/** SQL condition, true when the participant whose id is in `idColumn` has accounting records. */
+export function accountingRecordsSql(idColumn: string): string {
+  return `EXISTS (SELECT 1 FROM claims acc WHERE acc.participant_id = ${idColumn} AND acc.status IN ('in_batch', 'paid'))`;
 }
 
 /** SQL expression: the instant of the participant's last payment, or NULL. */
