@@ -7,6 +7,7 @@ import { getParticipant, lockParticipant } from './repo.js';
 import { presentParticipant } from './presenter.js';
 import { moveSessionParticipants } from '../sessions/index.js';
 import { moveMessages } from '../notifications/index.js';
+import { moveClaims } from '../claims/index.js';
 
 /**
  * Moves the source's consents to the kept record. Where both hold a live consent for one
@@ -56,13 +57,14 @@ export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: A
     const privacyRequests = await trx('privacy_requests').where({ participant_id: sourceId }).update({ participant_id: keptId });
     const sessions = await moveSessionParticipants(trx, sourceId, keptId);
     const messages = await moveMessages(trx, sourceId, keptId);
+    const claims = await moveClaims(trx, sourceId, keptId);
     const now = deps.now();
     await trx('participants').where({ merged_into_id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     await trx('participants').where({ id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     // The person's last contact is the latest of both records'.
     await trx('participants').where({ id: keptId }).update({ last_contact_at: source.last_contact_at > kept.last_contact_at ? source.last_contact_at : kept.last_contact_at, updated_at: now });
     const moved = { consents, payees, privacyRequests };
-    await recordAudit(trx, actor, { action: 'participant.merged', recordType: 'participant', recordId: keptId, data: { keptId, sourceId, moved: { ...moved, sessions, messages } } });
+    await recordAudit(trx, actor, { action: 'participant.merged', recordType: 'participant', recordId: keptId, data: { keptId, sourceId, moved: { ...moved, sessions, messages, claims } } });
     return { kept: presentParticipant((await getParticipant(trx, keptId))!, reader), sourceId, moved };
   });
 }

@@ -27,3 +27,16 @@ describe('participants: merge with attendance', () => {
     expect(rows.find((x) => x.session_id === s2.id)!.status).to.equal('declined');
   });
 });
+
+describe('participants: merge with claims', () => {
+  it('when the merged-away record has a claim, then the claim follows the kept record', async () => {
+    const db = ctx().deps.db;
+    const staff = await signedIn('staff');
+    const kept = await createParticipant({ lastName: 'Fusionclaim' });
+    const source = await createParticipant({ lastName: 'Fusionclaim' });
+    const project = await createProject();
+    const [claim] = await db('claims').insert({ participant_id: source.id, project_id: project.id, departure_at: new Date(), return_at: new Date(Date.now() + 3600_000) }).returning('id');
+    expect((await staff.post(`/api/participants/${kept.id}/merge`, { sourceId: source.id })).status).to.equal(200);
+    expect((await db('claims').where({ id: claim.id }).first('participant_id')).participant_id).to.equal(kept.id);
+  });
+});
