@@ -36,7 +36,7 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
     for (const p of CONTEST_TEXT(settings.name, v.orgAddress)) pdf.paragraph(p);
   }
   pdf.heading('Une question ?', 2);
-  pdf.paragraph(`Appelez ou écrivez à ${settings.name}${v.orgAddress ? `, ${v.orgAddress}` : ''}, en donnant la référence ${claim.reference}.`);
+  pdf.paragraph(`Appelez ou écrivez à ${settings.name}${settings.phone ? ` (${settings.phone})` : ''}${v.orgAddress ? `, ${v.orgAddress}` : ''}, en donnant la référence ${claim.reference}.`);
   await recordAudit(deps.db, actor, { action: 'claim.decision_letter_printed', recordType: 'claim', recordId: claimId });
   return pdf.save();
 }

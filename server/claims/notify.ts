@@ -22,6 +22,7 @@ export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
   return {
     orgName: settings.name,
     orgAddress,
+    orgPhone: settings.phone,
     contest: CONTEST_TEXT(settings.name, orgAddress),
     reference: claim.reference,
     isAdvance: claim.is_advance,
