@@ -1,0 +1,154 @@
+import { expect } from 'chai';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { ctx } from '../helpers/context.js';
+import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { attendedSession } from '../claims/helpers.js';
+import { receiptPng } from '../../db/seeds/demo-claims.js';
+
+/** Focuses a field and types into it, as a clerk does with Tab and the keyboard (no mouse). */
+async function typeInto(page: Page, label: string | RegExp, text: string) {
+  const field = page.getByLabel(label, { exact: typeof label === 'string' });
+  await field.focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(text);
+}
+
+/** Focuses a control and presses Enter: a link followed or a button pressed with the keyboard. */
+async function pressEnterOn(page: Page, locator: ReturnType<Page['getByRole']>) {
+  await locator.focus();
+  await page.keyboard.press('Enter');
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${ctx().baseUrl}/login`);
+  await typeInto(page, 'Adresse e-mail', email);
+  await typeInto(page, 'Mot de passe', TEST_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${ctx().baseUrl}/`);
+}
+
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+describe('@browser claims', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('when staff enter a paper claim with the keyboard only and finance decide it line by line, then it is partially approved with the reason, and axe finds nothing on the claim pages', async () => {
+    const tag = `Brw${randomBytes(3).toString('hex')}`;
+    const day = daysAgo(3);
+    const { staff, person } = await attendedSession({ startsAt: `${day}T14:00:00+01:00`, endsAt: `${day}T17:00:00+01:00` });
+    await ctx().deps.db('participants').where({ id: person.id }).update({ last_name: `${tag}Girard`, first_name: 'Pierre' });
+    const finance = await createUser({ roles: ['finance'], name: 'Finance Testeuse' });
+    const base = ctx().baseUrl;
+
+    // Staff: from the person's page to the entry form, then the paper form typed in.
+    const clerk = await newPage(browser);
+    let claimUrl: string;
+    try {
+      const page = clerk.page;
+      await signIn(page, staff.user.email);
+      await page.goto(`${base}/participants/${person.id}/claims`);
+      await pressEnterOn(page, page.getByRole('link', { name: 'Saisir une demande' }));
+      await page.waitForURL(/\/claims\/new\?participantId=/);
+      expect(await page.getByLabel(/^2\. Personne/).inputValue()).to.equal(person.id);
+
+      // The sessions the person attended come first: one arrow down picks it.
+      await page.getByLabel(/^3\. Session/).focus();
+      await page.keyboard.press('ArrowDown');
+      const session = page.getByLabel(/^3\. Session/);
+      expect(await session.locator('option:checked').textContent()).to.include('Atelier remboursements').and.include('présent·e');
+
+      // Sent too early (no line yet): the errors are listed, the choices kept.
+      await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer et transmettre' }));
+      await page.getByRole('alert').waitFor();
+      expect(await page.getByRole('alert').textContent()).to.include('ajoutez au moins une ligne');
+      expect(await page.getByLabel(/^3\. Session/).locator('option:checked').textContent()).to.include('présent·e');
+      await expectNoAxeViolations(page, 'claim entry form with errors');
+
+      // Line 1: Die ↔ Valence by car, 2 × 66 km, 5 CV. Enter in a field adds a line (the form's first button).
+      await page.getByLabel('Type de frais (ligne 1)').focus();
+      await page.keyboard.type('Voiture');
+      await typeInto(page, 'Km aller-retour (ligne 1)', '132');
+      await page.getByLabel('Puissance fiscale (ligne 1)').focus();
+      await page.keyboard.type('5');
+      await page.getByLabel('Km aller-retour (ligne 1)').focus();
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Type de frais (ligne 2)').waitFor();
+      expect(await page.getByLabel('Km aller-retour (ligne 1)').inputValue()).to.equal('132');
+      expect(await page.getByLabel('Puissance fiscale (ligne 1)').inputValue()).to.equal('cv_5_or_less');
+      expect(await page.getByLabel('Type de frais (ligne 1)').inputValue()).to.equal('mileage');
+
+      // Line 2: the bus to Die station, 19,80 € for the return trip.
+      await page.getByLabel('Type de frais (ligne 2)').focus();
+      await page.keyboard.type('Transports');
+      await typeInto(page, 'Montant payé en € (ligne 2)', '19,80');
+      expect(await page.getByLabel('Type de frais (ligne 2)').inputValue()).to.equal('public_transport');
+      await expectNoAxeViolations(page, 'claim entry form');
+      await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer et transmettre' }));
+      await page.waitForURL(/\/claims\/[0-9a-f-]{36}$/);
+      claimUrl = page.url();
+      const entered = await page.locator('main').textContent();
+      expect(entered).to.include('La demande est enregistrée et transmise pour décision.').and.include('À instruire');
+      expect(entered).to.include('132 km × 0,32 € = 42,24 €').and.include('Justificatif manquant');
+      expect(entered).to.include('Vous avez saisi cette demande : une autre personne doit la décider.');
+
+      // The ticket, scanned: it says 15,80 € (less than written on the form).
+      await page.getByLabel('Fichier (PDF, JPEG ou PNG, 10 Mo au plus)').setInputFiles({ name: 'billet.png', mimeType: 'image/png', buffer: receiptPng([randomInt(256), randomInt(256), randomInt(256)]) });
+      await typeInto(page, 'Montant du justificatif en centimes', '1580');
+      await page.getByLabel('Ligne justifiée').focus();
+      await page.keyboard.type('Ligne 2');
+      await pressEnterOn(page, page.getByRole('button', { name: 'Ajouter le justificatif' }));
+      await page.waitForSelector('text=Le justificatif est ajouté.');
+      expect(await page.locator('main').textContent()).not.to.include('Justificatif manquant');
+      await expectNoAxeViolations(page, 'claim detail (staff, submitted)');
+    } finally {
+      await clerk.context.close();
+    }
+
+    // Finance: the mileage in full, the ticket reduced to what the receipt shows, with the reason.
+    const reviewer = await newPage(browser);
+    try {
+      const page = reviewer.page;
+      await signIn(page, finance.email);
+      await page.goto(claimUrl);
+      await expectNoAxeViolations(page, 'claim detail (decision form)');
+      expect(await page.getByLabel('Accordé en € (ligne 1)').inputValue()).to.equal('42,24');
+      await typeInto(page, 'Accordé en € (ligne 2)', '15,80');
+      await page.getByLabel('Motif si réduit ou refusé (ligne 2)').focus();
+      await page.keyboard.type('autre');
+      expect(await page.getByLabel('Motif si réduit ou refusé (ligne 2)').inputValue()).to.equal('other');
+      await typeInto(page, 'Précision (ligne 2)', 'Le billet joint ne justifie que 15,80 €.');
+      await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer la décision' }));
+      await page.waitForSelector('text=La décision est enregistrée');
+      const decided = await page.locator('main').textContent();
+      expect(decided).to.include('Acceptée en partie').and.include('Finance Testeuse').and.include('Motif : autre motif (voir la précision) (Le billet joint ne justifie que 15,80 €.)');
+      await expectNoAxeViolations(page, 'claim detail (decided)');
+
+      const claimId = claimUrl.split('/').pop()!;
+      const claim = await ctx().deps.db('claims').where({ id: claimId }).first('status', 'amount_granted_cents', 'entered_by', 'decided_by');
+      expect(claim).to.deep.equal({ status: 'partially_approved', amount_granted_cents: 4224 + 1580, entered_by: staff.user.id, decided_by: finance.id });
+      const lines = await ctx().deps.db('claim_lines').where({ claim_id: claimId }).orderBy('position').select('kind', 'granted_cents', 'reason_code');
+      expect(lines).to.deep.equal([{ kind: 'mileage', granted_cents: 4224, reason_code: null }, { kind: 'public_transport', granted_cents: 1580, reason_code: 'other' }]);
+      // The acknowledgement and the decision are real outbox messages: out of the queue, so that other tests' workers do not send them.
+      expect(await ctx().deps.db('outbox_messages').where({ related_id: claimId, status: 'pending' }).update({ status: 'delivered', delivered_at: new Date() })).to.equal(2);
+
+      // The demo's partially approved claim (childcare over the cap) and the other claim pages.
+      const demo = await ctx().deps.db('claims').where({ status: 'partially_approved' }).whereNot({ id: claimId }).orderBy('created_at').first('id');
+      for (const path of ['/claims', '/claims?status=submitted', '/claims/advances', `/participants/${person.id}/claims`, ...(demo ? [`/claims/${demo.id}`] : [])]) {
+        await page.goto(`${base}${path}`);
+        await expectNoAxeViolations(page, path);
+      }
+      expect(await page.goto(`${base}/claims/advances`).then(() => page.locator('main').textContent())).to.include('(avance)');
+    } finally {
+      await reviewer.context.close();
+    }
+  });
+});
