@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
@@ -11,7 +12,7 @@ import type { PageRequest } from '../web.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { page, formBody } from '../web.js';
-import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS, ReceiptFields } from './schemas.js';
+import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS } from './policy.js';
 import { claimView } from './presenter.js';
 import { participantName, userNames } from './choices.js';
@@ -33,6 +34,9 @@ async function act(deps: Deps, req: PageRequest, res: Response, back: string, su
   }
   res.redirect(303, back);
 }
+
+/** The receipt form of the claim page: the amount as typed, in euros. */
+const ReceiptPageFields = obj({ amount: Type.String({ maxLength: 20 }), lineId: Type.Optional(Uuid) });
 
 export function detailPages(deps: Deps) {
   return [
@@ -78,10 +82,15 @@ export function detailPages(deps: Deps) {
     }),
     defineRoute({
       kind: 'page', method: 'post', path: '/claims/:id/receipts', access: CLAIM_WRITERS, summary: 'Attach a receipt from the claim page (multipart)', params: ClaimIdParams,
-      body: ReceiptFields, upload: { field: 'file' },
+      body: ReceiptPageFields, upload: { field: 'file' },
       handler: async (req, res) => {
         const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
-        await act(deps, req, res, `/claims/${req.params.id}`, 'Le justificatif est ajouté.', () => attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, Number(req.body.amountCents), req.body.lineId));
+        await act(deps, req, res, `/claims/${req.params.id}`, 'Le justificatif est ajouté.', async () => {
+          // People type euros (12,50), not cents.
+          const cents = parseEuros(req.body.amount);
+          if (cents === null) throw validationError([{ field: 'amount', message: 'le montant doit être en euros, par exemple 12,50' }]);
+          return attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, cents, req.body.lineId);
+        });
       },
     }),
     defineRoute({

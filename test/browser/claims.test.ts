@@ -102,7 +102,7 @@ describe('@browser claims', function () {
 
       // The ticket, scanned: it says 15,80 € (less than written on the form).
       await page.getByLabel('Fichier (PDF, JPEG ou PNG, 10 Mo au plus)').setInputFiles({ name: 'billet.png', mimeType: 'image/png', buffer: receiptPng([randomInt(256), randomInt(256), randomInt(256)]) });
-      await typeInto(page, 'Montant du justificatif en centimes', '1580');
+      await typeInto(page, 'Montant du justificatif (€)', '15,80');
       await page.getByLabel('Ligne justifiée').focus();
       await page.keyboard.type('Ligne 2');
       await pressEnterOn(page, page.getByRole('button', { name: 'Ajouter le justificatif' }));
