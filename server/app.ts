@@ -29,6 +29,7 @@ import { venueRoutes, venuePages } from './venues/index.js';
 import { sessionRoutes, sessionPages } from './sessions/index.js';
 import { policyRoutes, policyPages } from './reimbursement/index.js';
 import { claimRoutes, claimPages } from './claims/index.js';
+import { paymentRoutes, paymentPages } from './payments/index.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
 
@@ -73,6 +74,8 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...policyPages(deps),
     ...claimRoutes(deps),
     ...claimPages(deps),
+    ...paymentRoutes(deps),
+    ...paymentPages(deps),
   ];
 }
 

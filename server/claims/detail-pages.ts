@@ -22,6 +22,7 @@ import { submitClaim } from './submit-claim.js';
 import { decideClaim } from './decide-claim.js';
 import { cancelClaim, settleAdvance } from './advances.js';
 import { attachReceipt, receiptFile } from './receipts.js';
+import { claimPaymentStatus } from '../payments/index.js';
 
 /** Runs a page action; a refusal (400/409) comes back as a message on the claim page. */
 async function act(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>) {
@@ -56,6 +57,7 @@ export function detailPages(deps: Deps) {
           canWrite: hasAnyRole(actor, CLAIM_WRITER_ROLES), canDecide, enteredByMe: claim.enteredBy === actor.userId,
           decided: ['approved', 'partially_approved', 'rejected', 'in_batch', 'paid'].includes(claim.status),
           canSettle: claim.isAdvance && ['approved', 'partially_approved', 'in_batch', 'paid'].includes(claim.status) && !claim.flags.includes('advance_settlement'),
+          payment: await claimPaymentStatus(deps.db, claim.id), canSeeBatch: hasAnyRole(actor, ['finance', 'auditor']),
         });
       },
     }),

@@ -17,11 +17,12 @@ export const LINE_KIND_LABELS: Record<(typeof LINE_KINDS)[number], string> = {
   taxi: 'Taxi ou transport adapté', childcare: 'Garde d’enfants', meal: 'Repas', night: 'Nuitée', allowance: 'Indemnité de participation',
 };
 
-export const CLAIM_FLAGS = ['missing_receipt', 'late', 'over_cap', 'reused_receipt', 'taxi', 'advance_to_settle', 'not_eligible', 'no_payee', 'attendance_override', 'advance_settlement'] as const;
+export const CLAIM_FLAGS = ['missing_receipt', 'late', 'over_cap', 'reused_receipt', 'taxi', 'advance_to_settle', 'not_eligible', 'no_payee', 'attendance_override', 'advance_settlement', 'payment_rejected', 'batch_voided'] as const;
 export const CLAIM_FLAG_LABELS: Record<(typeof CLAIM_FLAGS)[number], string> = {
   missing_receipt: 'Justificatif manquant', late: 'Hors délai', over_cap: 'Au-dessus du plafond', reused_receipt: 'Justificatif déjà utilisé',
   taxi: 'Taxi (exceptionnel)', advance_to_settle: 'Avance à régulariser', not_eligible: 'Non éligible', no_payee: 'Bénéficiaire à choisir',
   attendance_override: 'Présence non enregistrée (dérogation)', advance_settlement: 'Régularisation d’avance',
+  payment_rejected: 'Paiement rejeté par la banque', batch_voided: 'Lot de paiement annulé après export',
 };
 
 export const REASON_CODES = ['over_cap', 'no_receipt', 'not_attended', 'duplicate', 'not_eligible', 'other'] as const;

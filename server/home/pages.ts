@@ -7,11 +7,6 @@ import { page } from '../web.js';
 /** What each capability will offer, shown on its page until it is built. */
 const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
   {
-    path: '/payments', title: 'Paiements', access: roles('finance', 'auditor'),
-    text: 'Les lots de paiement : chaque demande payée une seule fois.',
-    items: ['lots par bénéficiaire', 'fichiers de virement SEPA ou export comptable', 'bordereaux et attestations de paiement'],
-  },
-  {
     path: '/grants', title: 'Financements', access: roles('project_lead', 'finance', 'auditor'),
     text: 'Les subventions (par exemple le Pacte des solidarités) et le suivi du budget.',
     items: ['lignes budgétaires par catégorie et par année', 'engagé, réalisé, reste à consommer', 'état récapitulatif des dépenses, compte rendu financier (CERFA 15059), demandes de versement'],

@@ -8,6 +8,7 @@ import { presentParticipant } from './presenter.js';
 import { moveSessionParticipants } from '../sessions/index.js';
 import { moveMessages } from '../notifications/index.js';
 import { moveClaims } from '../claims/index.js';
+import { movePayments } from '../payments/index.js';
 
 /**
  * Moves the source's consents to the kept record. Where both hold a live consent for one
@@ -58,6 +59,7 @@ export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: A
     const sessions = await moveSessionParticipants(trx, sourceId, keptId);
     const messages = await moveMessages(trx, sourceId, keptId);
     const claims = await moveClaims(trx, sourceId, keptId);
+    await movePayments(trx, sourceId, keptId);
     const now = deps.now();
     await trx('participants').where({ merged_into_id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     await trx('participants').where({ id: sourceId }).update({ merged_into_id: keptId, updated_at: now });

@@ -5,9 +5,9 @@ import type { Db } from '../shared/db.js';
  * them (claims in a payment batch or paid), and when last. Every caller — retention runs,
  * previews, erasure — goes through the two SQL expressions below.
  *
- * A decided claim is not yet money paid: only claims `in_batch` or `paid` count. Payment
- * dates arrive with the payments capability; until then the last payment is unknown (NULL)
- * and the archive period counts from the archiving date.
+ * A decided claim is not yet money paid: only claims `in_batch` or `paid` count. The last
+ * payment is the latest `paid_at` of the participant's paid payments; without one (claims
+ * only batched) it is NULL and the archive period counts from the archiving date.
  */
 
 /** SQL condition, true when the participant whose id is in `idColumn` has accounting records. */
@@ -16,8 +16,8 @@ export function accountingRecordsSql(idColumn: string): string {
 }
 
 /** SQL expression: the instant of the participant's last payment, or NULL. */
-export function lastPaymentAtSql(_idColumn: string): string {
-  return 'NULL::timestamptz';
+export function lastPaymentAtSql(idColumn: string): string {
+  return `(SELECT max(pay.paid_at) FROM payments pay WHERE pay.participant_id = ${idColumn} AND pay.status = 'paid')`;
 }
 
 /** Ids among `participantIds` that have accounting records. */
@@ -32,7 +32,7 @@ export async function hasAccountingRecords(trx: Db, participantId: string): Prom
   return (await participantsWithAccountingRecords(trx, [participantId])).has(participantId);
 }
 
-/** The participant's last payment, or null (none yet: payments do not exist). */
+/** The participant's last payment, or null when nothing was paid yet. */
 export async function lastPaymentAt(trx: Db, participantId: string): Promise<Date | null> {
   const { rows } = await trx.raw(`SELECT ${lastPaymentAtSql('p.id')} AS at FROM participants p WHERE p.id = ?`, [participantId]);
   return (rows[0]?.at as Date | null | undefined) ?? null;

@@ -7,6 +7,8 @@ const timestamps = { created_at: plain(), updated_at: plain() };
 const claimEvidence = personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'kept');
 /** Free-text notes of a decision or an override: erased with the active data. */
 const claimText = personal('participant', 'free_text', 'reimbursement', 'public_task', 'active');
+/** The payee's name and bank details as exported: an accounting record, erased at anonymisation. */
+const payeeSnapshot = (category: 'identity' | 'bank') => personal('payee', category, 'reimbursement', 'legal_obligation', 'accounting');
 
 export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   projects: {
@@ -92,6 +94,29 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       reason_code: plain(), reason_note: claimText, prior_mileage_decikm: plain('kilometres, frozen at decision'),
       receipt_id: plain(), receipt_reuse_acknowledged: plain(), created_at: plain(),
     },
+  },
+  payment_batches: {
+    label: 'Lots de paiement (virements, espèces ou chèques par la régie)',
+    columns: {
+      id: plain(), reference: plain('batch reference (B-YYYY-NNNNN)'), status: plain(), kind: plain(), file_format: plain(),
+      created_by: staffRef(), exported_at: plain(), exported_by: staffRef(), paid_at: plain(), cancelled_at: plain(), voided_at: plain(),
+      void_reason: plain('why a whole batch was voided, written by finance about the batch'), total_cents: plain('total of a batch'), payment_count: plain(), ...timestamps,
+    },
+  },
+  payments: {
+    label: 'Paiements : un par bénéficiaire dans un lot, avec le nom et l’IBAN chiffré au moment de l’export',
+    participantLink: 'participant_id = ANY(?::uuid[])',
+    columns: {
+      id: plain(), batch_id: plain(), position: plain(), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
+      payee_name_snapshot: payeeSnapshot('identity'), iban_ciphertext_snapshot: payeeSnapshot('bank'), iban_key_id_snapshot: payeeSnapshot('bank'), bic_snapshot: payeeSnapshot('bank'),
+      amount_cents: claimEvidence, end_to_end_id: plain('batch and claim references'), status: plain(), rejected_reason_code: plain(), rejected_at: plain(),
+      paid_at: claimEvidence, created_at: plain(),
+    },
+  },
+  batch_claims: {
+    label: 'Demandes payées par chaque lot',
+    participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
+    columns: { batch_id: plain(), claim_id: plain(), payment_id: plain(), amount_cents: claimEvidence, voided: plain(), voided_at: plain() },
   },
   idempotency_keys: {
     label: 'Clés d’idempotence des requêtes d’argent (24 heures)',

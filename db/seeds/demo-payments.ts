@@ -1,0 +1,54 @@
+import type { DemoStep } from './demo.js';
+import { getSettings } from '../../server/settings/index.js';
+import { createClaimIn } from '../../server/claims/create-claim.js';
+import { submitClaim } from '../../server/claims/submit-claim.js';
+import { decideClaim } from '../../server/claims/decide-claim.js';
+import { buildBatch } from '../../server/payments/build-batch.js';
+import { exportBatch } from '../../server/payments/batch-lifecycle.js';
+import { markPaid } from '../../server/payments/mark-paid.js';
+
+const STAFF = 'claire.martin@departement.example';
+const FINANCE = 'sophie.lefevre@departement.example';
+/** Return trips to the held sessions, in decikilometres (Romans ↔ Valence, Crest ↔ Valence, Tain ↔ Valence). */
+const TRIPS = [400, 560, 360];
+
+/**
+ * Demo payment batches, through the use cases: one paid, one exported, one open. The demo
+ * claims step keeps one claim per status (decided by finance, who may not batch them), so
+ * this step enters its own mileage claims for people who attended a held session and have an
+ * IBAN: entered by staff, decided by the project's lead, batched by finance. Does nothing
+ * when the earlier steps left no such person.
+ */
+export const demoPayments: DemoStep = async (deps, staff) => {
+  const clerk = staff[STAFF];
+  const finance = staff[FINANCE];
+  if (!clerk || !finance) return;
+  const people: { participant_id: string; session_id: string; lead: string }[] = await deps.db('session_participants as sp')
+    .join('sessions as s', 's.id', 'sp.session_id').join('projects as pr', 'pr.id', 's.project_id')
+    .join('payees as py', function () { this.on('py.participant_id', 'sp.participant_id').andOn(deps.db.raw('py.active AND py.iban_ciphertext IS NOT NULL')); })
+    .where({ 's.status': 'held', 'sp.status': 'attended' }).whereNotNull('pr.lead_user_id').whereNot('pr.lead_user_id', finance)
+    .whereNotExists(deps.db('claim_sessions as cs').join('claims as c', 'c.id', 'cs.claim_id').whereRaw('c.participant_id = sp.participant_id AND cs.session_id = sp.session_id'))
+    .distinctOn('sp.participant_id').orderBy(['sp.participant_id', 's.starts_at']).limit(TRIPS.length)
+    .select('sp.participant_id', 'sp.session_id', 'pr.lead_user_id as lead');
+  if (people.length === 0) return;
+  const { settings } = await getSettings(deps.db);
+  const entering = { userId: clerk, requestId: 'demo' };
+  const claimIds: string[] = [];
+  for (const [i, p] of people.entries()) {
+    const id = await deps.db.transaction((trx) => createClaimIn(trx, deps, entering, ['staff'], {
+      participantId: p.participant_id, sessionIds: [p.session_id], lines: [{ kind: 'mileage', distanceDeciKm: TRIPS[i], fiscalPower: 'cv_5_or_less' }], submit: false,
+    }));
+    await submitClaim(deps, entering, id);
+    const lines: { id: string; eligible_cents: number }[] = await deps.db('claim_lines').where({ claim_id: id }).orderBy('position').select('id', 'eligible_cents');
+    await decideClaim(deps, { userId: p.lead, requestId: 'demo', roles: ['project_lead'] }, id, { lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })) });
+    claimIds.push(id);
+  }
+  const paying = { userId: finance, requestId: 'demo' };
+  for (const [i, claimId] of claimIds.entries()) {
+    await deps.db.transaction(async (trx) => {
+      const { batchId } = await buildBatch(trx, paying, { claimIds: [claimId] }, settings.timeZone, deps.now());
+      if (i <= 1) await exportBatch(trx, paying, settings, batchId, deps.now());
+      if (i === 0) await markPaid(trx, deps, paying, settings, batchId, undefined);
+    });
+  }
+};

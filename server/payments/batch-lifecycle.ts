@@ -1,0 +1,85 @@
+import type { Knex } from 'knex';
+import type { Deps } from '../shared/deps.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Settings } from '../settings/index.js';
+import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';
+
+async function lockedBatch(trx: Knex.Transaction, id: string): Promise<BatchRow> {
+  const batch = await getBatch(trx, id, true);
+  if (!batch) throw notFound('Lot de paiement');
+  return batch;
+}
+
+/** The file format a batch is exported in: cash slip, SEPA transfer (version from the settings) or accounting export. */
+export function fileFormatFor(kind: 'transfer' | 'cash', settings: Settings): string {
+  if (kind === 'cash') return 'cash_slip';
+  return settings.payerMode === 'sepa_transfer' ? settings.sepaVersion : 'accounting_export';
+}
+
+/**
+ * Exports an open batch: each payment keeps a snapshot of its payee's name, encrypted IBAN
+ * (with key id) and BIC as they are now, so the files never change afterwards. Exporting an
+ * exported or paid batch again answers the same (its files are identical).
+ */
+export async function exportBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, settings: Settings, batchId: string, now: Date): Promise<void> {
+  const batch = await lockedBatch(trx, batchId);
+  if (batch.status === 'exported' || batch.status === 'paid') return;
+  if (batch.status !== 'open') throw conflict('batch_not_open', 'Ce lot est annulé : il ne peut plus être exporté.');
+  const format = fileFormatFor(batch.kind, settings);
+  if (format.startsWith('pain.') && !settings.debtor.iban) throw conflict('debtor_not_configured', 'Renseignez l’IBAN du compte à débiter dans les paramètres de l’organisation avant d’exporter un fichier de virement.');
+  const rows = await trx('payments as p').leftJoin('payees as py', 'py.id', 'p.payee_id').where('p.batch_id', batchId).orderBy('p.position')
+    .select('p.id', 'p.position', 'p.participant_id', 'py.name', 'py.iban_ciphertext', 'py.iban_key_id', 'py.bic', 'py.active');
+  const names = await participantNames(trx, rows.map((r) => r.participant_id));
+  if (batch.kind === 'transfer') {
+    const noIban = rows.filter((r) => !r.iban_ciphertext || !r.active);
+    if (noIban.length) throw conflict('payee_without_iban', 'Des bénéficiaires de ce lot n’ont plus d’IBAN : annulez le lot et refaites-le.', noIban.map((r) => ({ field: `payments.${r.position - 1}`, message: 'bénéficiaire sans IBAN' })));
+  }
+  for (const r of rows) {
+    await trx('payments').where({ id: r.id }).update({
+      payee_name_snapshot: r.name ?? names.get(r.participant_id)?.name ?? null,
+      iban_ciphertext_snapshot: batch.kind === 'transfer' ? r.iban_ciphertext : null,
+      iban_key_id_snapshot: batch.kind === 'transfer' ? r.iban_key_id : null,
+      bic_snapshot: batch.kind === 'transfer' ? r.bic : null,
+    });
+  }
+  await trx('payment_batches').where({ id: batchId }).update({ status: 'exported', file_format: format, exported_at: now, exported_by: actor.userId, updated_at: now });
+  await recordAudit(trx, actor, { action: 'payment_batch.exported', recordType: 'payment_batch', recordId: batchId, data: { format, paymentCount: rows.length } });
+}
+
+const liveClaimIds = async (trx: Knex.Transaction, batchId: string) => (await batchClaims(trx, batchId)).filter((c) => !c.voided).map((c) => c.claim_id);
+
+/** Cancels an open batch: its claims return to approved and may be batched again. An exported batch may be at the bank: 409, void it instead. */
+export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const batch = await lockedBatch(trx, batchId);
+    if (batch.status === 'cancelled') return;
+    if (batch.status !== 'open') throw conflict('batch_not_open', batch.status === 'exported' ? 'Ce lot est exporté : son fichier est peut-être déjà à la banque. Annulez-le avec un motif (« annuler après export »).' : 'Seul un lot ouvert peut être annulé.');
+    const now = deps.now();
+    const claims = await liveClaimIds(trx, batchId);
+    await releaseClaims(trx, claims, null, now);
+    await trx('payment_batches').where({ id: batchId }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+    await recordAudit(trx, actor, { action: 'payment_batch.cancelled', recordType: 'payment_batch', recordId: batchId, data: { claimCount: claims.length } });
+  });
+}
+
+/**
+ * Voids an exported batch with a reason: its file must not be sent. Claims return to
+ * approved, flagged `batch_voided`, and may be batched again. A batch with payments already
+ * marked paid cannot be voided (reject those payments one by one).
+ */
+export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, reason: string): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const batch = await lockedBatch(trx, batchId);
+    if (batch.status === 'voided') return;
+    if (batch.status === 'open') throw conflict('batch_not_exported', 'Ce lot n’est pas exporté : annulez-le simplement.');
+    if (batch.status !== 'exported') throw conflict('batch_not_exported', 'Seul un lot exporté, pas encore payé, peut être annulé après export.');
+    const paid = await trx('payments').where({ batch_id: batchId, status: 'paid' }).count({ n: '*' });
+    if (Number(paid[0].n) > 0) throw conflict('batch_partly_paid', 'Des paiements de ce lot sont déjà marqués payés : signalez plutôt les rejets un par un.');
+    const now = deps.now();
+    const claims = await liveClaimIds(trx, batchId);
+    await releaseClaims(trx, claims, 'batch_voided', now);
+    await trx('payment_batches').where({ id: batchId }).update({ status: 'voided', voided_at: now, void_reason: reason.trim(), updated_at: now });
+    await recordAudit(trx, actor, { action: 'payment_batch.voided', recordType: 'payment_batch', recordId: batchId, data: { claimCount: claims.length } });
+  });
+}

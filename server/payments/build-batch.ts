@@ -1,0 +1,90 @@
+import type { Knex } from 'knex';
+import { conflict, validationError, type ErrorDetail } from '../shared/errors.js';
+import { localToInstant } from '../shared/dates.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { BatchCreateBody } from './schemas.js';
+import { countSkipped, lockClaimsById, lockPayableClaims, PAYABLE, setClaimsStatus, type PayableClaimRow } from './repo.js';
+
+const SEPA_ID_MAX = 35;
+
+/** The end-to-end id of a payment: batch reference and first claim reference (+ how many more), so the bank statement leads back to the claims. */
+export function endToEndId(batchReference: string, claimReferences: string[], position: number): string {
+  const [first, ...rest] = [...claimReferences].sort();
+  const id = `${batchReference}/${first}${rest.length ? `+${rest.length}` : ''}`;
+  return id.length <= SEPA_ID_MAX ? id : `${batchReference}/P${position}`;
+}
+
+const named = (rows: PayableClaimRow[], message: string): ErrorDetail[] => rows.map((c) => ({ field: `claim ${c.reference}`, message }));
+
+/** Explicit claims: each must exist, be payable, not decided by the actor and fit the batch kind; otherwise nothing is built. */
+async function explicitClaims(trx: Knex.Transaction, actorId: string, ids: string[], kind: 'transfer' | 'cash'): Promise<PayableClaimRow[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length !== ids.length) throw validationError([{ field: 'claimIds', message: 'une demande figure deux fois' }]);
+  const rows = await lockClaimsById(trx, unique);
+  const found = new Set(rows.map((r) => r.id));
+  const unknown = ids.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
+  if (unknown.length) throw validationError(unknown.map((x) => ({ field: `claimIds.${x.i}`, message: 'demande inconnue' })));
+  const notPayable = rows.filter((r) => !PAYABLE.includes(r.status) || !(Number(r.amount_to_pay_cents) > 0));
+  if (notPayable.length) throw conflict('claim_not_payable', `Seules les demandes accordées, avec un montant à payer, et pas encore dans un lot peuvent être payées : ${notPayable.map((r) => r.reference).join(', ')}.`, named(notPayable, 'pas à payer (statut ou montant)'));
+  const mine = rows.filter((r) => r.decided_by === actorId);
+  if (mine.length) throw conflict('separation_of_duties', `Vous avez décidé ces demandes : une autre personne doit les mettre en paiement (${mine.map((r) => r.reference).join(', ')}).`, named(mine, 'décidée par vous'));
+  if (kind === 'transfer') {
+    const noIban = rows.filter((r) => !r.has_iban);
+    if (noIban.length) throw conflict('payee_without_iban', `Ces demandes n’ont pas de bénéficiaire avec un IBAN : payez-les en espèces ou par chèque (lot « cash ») ou complétez les coordonnées bancaires (${noIban.map((r) => r.reference).join(', ')}).`, named(noIban, 'bénéficiaire sans IBAN'));
+  }
+  return rows;
+}
+
+/**
+ * Builds a payment batch: one payment per payee summing its claims, claims → `in_batch`.
+ * Pays each claim at most once: explicit claims are locked and re-checked, filtered ones
+ * are taken with SKIP LOCKED, and the partial unique index on batch_claims refuses a claim
+ * already in a live batch whatever happens (two servers, retries). Runs in the caller's
+ * transaction (the idempotency key commits with it).
+ */
+export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, input: BatchCreateBody, timeZone: string, now: Date): Promise<{ batchId: string; skipped?: Record<string, number> }> {
+  const kind = input.kind ?? 'transfer';
+  const hasFilters = input.projectId || input.sessionId || input.decidedBefore || input.advancesOnly;
+  if (input.claimIds && hasFilters) throw validationError([{ field: 'claimIds', message: 'choisissez des demandes ou des filtres, pas les deux' }]);
+  let claims: PayableClaimRow[];
+  let skipped: Record<string, number> | undefined;
+  if (input.claimIds) claims = await explicitClaims(trx, actor.userId, input.claimIds, kind);
+  else {
+    const filters = {
+      projectId: input.projectId, sessionId: input.sessionId, advancesOnly: input.advancesOnly,
+      decidedBefore: input.decidedBefore ? localToInstant(input.decidedBefore, '00:00', timeZone) : undefined,
+      notDecidedBy: actor.userId, withIban: kind === 'transfer',
+    };
+    claims = await lockPayableClaims(trx, filters);
+    skipped = await countSkipped(trx, filters);
+  }
+  if (claims.length === 0) throw conflict('no_claims_to_batch', 'Aucune demande à payer ne correspond à ce choix (ou elles sont déjà dans un lot en cours de création).');
+
+  const groups = new Map<string, PayableClaimRow[]>();
+  for (const c of claims) {
+    const key = c.payee_id ?? `participant:${c.participant_id}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const ordered = [...groups.values()].map((g) => g.sort((a, b) => a.reference.localeCompare(b.reference))).sort((a, b) => a[0].reference.localeCompare(b[0].reference));
+  const total = claims.reduce((s, c) => s + Number(c.amount_to_pay_cents), 0);
+  const [batch] = await trx('payment_batches')
+    .insert({ kind, created_by: actor.userId, total_cents: total, payment_count: ordered.length, created_at: now, updated_at: now })
+    .returning(['id', 'reference']);
+  for (const [i, group] of ordered.entries()) {
+    const [payment] = await trx('payments').insert({
+      batch_id: batch.id, position: i + 1, participant_id: group[0].participant_id, payee_id: group[0].payee_id,
+      amount_cents: group.reduce((s, c) => s + Number(c.amount_to_pay_cents), 0),
+      end_to_end_id: endToEndId(batch.reference, group.map((c) => c.reference), i + 1), created_at: now,
+    }).returning('id');
+    try {
+      await trx('batch_claims').insert(group.map((c) => ({ batch_id: batch.id, claim_id: c.id, payment_id: payment.id, amount_cents: Number(c.amount_to_pay_cents) })));
+    } catch (e) {
+      // The database's last word: a claim already in a live batch (never reached while the locks above hold).
+      if ((e as { constraint?: string }).constraint === 'batch_claims_one_live_batch') throw conflict('claim_in_another_batch', 'Une de ces demandes est déjà dans un autre lot.');
+      throw e;
+    }
+  }
+  await setClaimsStatus(trx, claims.map((c) => c.id), 'in_batch', now);
+  await recordAudit(trx, actor, { action: 'payment_batch.created', recordType: 'payment_batch', recordId: batch.id, data: { kind, claimCount: claims.length, paymentCount: ordered.length, totalCents: total } });
+  return { batchId: batch.id, skipped };
+}

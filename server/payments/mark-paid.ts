@@ -1,0 +1,84 @@
+import type { Knex } from 'knex';
+import type { Deps } from '../shared/deps.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { enqueueMessage } from '../notifications/index.js';
+import type { Settings } from '../settings/index.js';
+import { batchClaims, batchPayments, getBatch, releaseClaims, setClaimsStatus, type PaymentRow } from './repo.js';
+
+/** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
+async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
+  const p = await trx('participants').where({ id: payment.participant_id }).first('id', 'first_name', 'last_name', 'email', 'preferred_channel', 'status');
+  if (!p || p.status !== 'active') return;
+  const channel = p.email && p.preferred_channel === 'email' ? 'email' : 'letter';
+  const name = [p.first_name, p.last_name].filter(Boolean).join(' ');
+  await enqueueMessage(trx, deps.config.publicUrl, {
+    template: 'payment-sent', channel,
+    to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
+    vars: { name, orgName: settings.name, orgPhone: settings.phone, amountCents: Number(payment.amount_cents), references: claimReferences.join(', '), cash: !payment.iban_ciphertext_snapshot },
+    related: { type: 'payment', id: payment.id },
+  });
+}
+
+/** An exported batch whose payments are all settled (paid or rejected, at least one paid) is paid. */
+async function closeIfSettled(trx: Knex.Transaction, batchId: string, now: Date) {
+  const payments = await batchPayments(trx, batchId);
+  if (payments.some((p) => p.status === 'pending') || !payments.some((p) => p.status === 'paid')) return;
+  await trx('payment_batches').where({ id: batchId, status: 'exported' }).update({ status: 'paid', paid_at: now, updated_at: now });
+}
+
+/**
+ * Marks an exported batch paid, whole or some payments: payments get their date, claims
+ * become `paid`, each participant is told (outbox, same transaction). Marking again what is
+ * already paid answers the same.
+ */
+export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditActor, settings: Settings, batchId: string, paymentIds: string[] | undefined): Promise<void> {
+  const batch = await getBatch(trx, batchId, true);
+  if (!batch) throw notFound('Lot de paiement');
+  if (batch.status !== 'exported' && batch.status !== 'paid') throw conflict('batch_not_exported', batch.status === 'open' ? 'Exportez le lot avant de le marquer payé.' : 'Ce lot est annulé : il ne peut pas être payé.');
+  const payments = await batchPayments(trx, batchId);
+  const byId = new Map(payments.map((p) => [p.id, p]));
+  const unknown = (paymentIds ?? []).map((id, i) => ({ id, i })).filter((x) => !byId.has(x.id));
+  if (unknown.length) throw validationError(unknown.map((x) => ({ field: `paymentIds.${x.i}`, message: 'paiement inconnu dans ce lot' })));
+  const chosen = paymentIds ? [...new Set(paymentIds)].map((id) => byId.get(id)!) : payments.filter((p) => p.status !== 'rejected');
+  const rejected = chosen.filter((p) => p.status === 'rejected');
+  if (rejected.length) throw conflict('payment_rejected', 'Un paiement rejeté par la banque ne peut pas être marqué payé : ses demandes iront dans un nouveau lot.', rejected.map((p) => ({ field: `payment ${p.end_to_end_id}`, message: 'rejeté' })));
+  const todo = chosen.filter((p) => p.status === 'pending');
+  if (todo.length === 0) return;
+  const now = deps.now();
+  const claims = (await batchClaims(trx, batchId)).filter((c) => !c.voided);
+  for (const p of todo) {
+    const mine = claims.filter((c) => c.payment_id === p.id);
+    await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
+    await setClaimsStatus(trx, mine.map((c) => c.claim_id), 'paid', now);
+    await notifyPayment(trx, deps, settings, p, mine.map((c) => c.reference));
+  }
+  await closeIfSettled(trx, batchId, now);
+  await recordAudit(trx, actor, { action: 'payment_batch.marked_paid', recordType: 'payment_batch', recordId: batchId, data: { paymentCount: todo.length, paymentIds: todo.map((p) => p.id) } });
+}
+
+/**
+ * Records a payment rejected by the bank (with its ISO reason code): its claims return to
+ * approved, flagged `payment_rejected`, their batch rows are voided, so they can go into a
+ * new batch. Rejecting again with the same code answers the same.
+ */
+export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: string, reasonCode: string): Promise<{ batchId: string }> {
+  return deps.db.transaction(async (trx) => {
+    const found = await trx('payments').where({ id: paymentId }).first('batch_id');
+    if (!found) throw notFound('Paiement');
+    const batch = (await getBatch(trx, found.batch_id, true))!;
+    const payment = (await trx('payments').where({ id: paymentId }).forUpdate().first()) as PaymentRow;
+    if (payment.status === 'rejected') {
+      if (payment.rejected_reason_code === reasonCode) return { batchId: batch.id };
+      throw conflict('payment_already_rejected', 'Ce paiement est déjà signalé rejeté, avec un autre motif.');
+    }
+    if (batch.status !== 'exported' && batch.status !== 'paid') throw conflict('batch_not_exported', 'Seul le paiement d’un lot exporté peut être rejeté par la banque.');
+    const now = deps.now();
+    const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
+    await trx('payments').where({ id: paymentId }).update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });
+    await releaseClaims(trx, claims.map((c) => c.claim_id), 'payment_rejected', now);
+    await closeIfSettled(trx, batch.id, now);
+    await recordAudit(trx, actor, { action: 'payment.rejected', recordType: 'payment', recordId: paymentId, reasonCode, data: { batchId: batch.id, claimCount: claims.length } });
+    return { batchId: batch.id };
+  });
+}

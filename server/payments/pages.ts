@@ -1,0 +1,140 @@
+import type { Response } from 'express';
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { AppError } from '../shared/errors.js';
+import { hasAnyRole } from '../shared/authorize.js';
+import { obj } from '../shared/schema.js';
+import { list, text } from '../shared/form.js';
+import { auditActorOf } from '../audit/index.js';
+import { flash } from '../auth/index.js';
+import { getSettings } from '../settings/index.js';
+import { page, formBody, type PageRequest } from '../web.js';
+import { BATCH_MANAGERS, BATCH_READERS } from './policy.js';
+import { BATCH_KIND_LABELS, BATCH_STATUS_LABELS, BATCH_STATUSES, BatchIdParams, PAYMENT_STATUS_LABELS, REJECT_REASON_LABELS, type BatchStatus } from './schemas.js';
+import { batchPageView, listBatches } from './presenter.js';
+import { payableClaimsForBuilder, projectsWithPayableClaims } from './repo.js';
+import { buildBatch } from './build-batch.js';
+import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
+import { markPaid } from './mark-paid.js';
+
+const ListPageQuery = obj({ status: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) });
+const BuilderQuery = obj({ projectId: Type.Optional(Type.String({ maxLength: 40 })) });
+const labels = { statusLabels: BATCH_STATUS_LABELS, kindLabels: BATCH_KIND_LABELS, paymentStatusLabels: PAYMENT_STATUS_LABELS, rejectLabels: REJECT_REASON_LABELS };
+const uuidOrUndefined = (v: string) => (/^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
+
+/** Runs a page action; a refusal (400/409) comes back as a message on the page it returns to. */
+async function act(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>) {
+  try {
+    await work();
+    await flash(deps, req, 'success', success);
+  } catch (e) {
+    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
+    await flash(deps, req, 'error', e.details.length ? `${e.message} ${e.details.map((d) => `${d.field} : ${d.message}`).join(' ; ')}` : e.message);
+  }
+  res.redirect(303, back);
+}
+
+export function paymentPages(deps: Deps) {
+  const builder = async (req: PageRequest, res: Response, projectId: string | undefined, selected: string[], kind: string, error: string | null = null) => {
+    const claims = (await payableClaimsForBuilder(deps.db, req.ctx.actor!.userId, projectId)).map((c) => ({ ...c, checked: selected.includes(c.id), amount: Number(c.amount_to_pay_cents) }));
+    const chosen = claims.filter((c) => c.checked);
+    await page(deps, req, res, 'payments/new.njk', {
+      title: 'Nouveau lot de paiement', claims, projectId: projectId ?? '', kind, error,
+      projects: [{ value: '', label: 'Toutes les démarches' }, ...(await projectsWithPayableClaims(deps.db)).map((p) => ({ value: p.id, label: p.name }))],
+      selectedCount: chosen.length, selectedCents: chosen.reduce((s, c) => s + c.amount, 0), payeeCount: new Set(chosen.map((c) => c.payee_name ?? c.id)).size,
+      listedCents: claims.reduce((s, c) => s + c.amount, 0),
+    }, error ? 409 : 200);
+  };
+  const confirmPage = (what: 'cancel' | 'void') => defineRoute({
+    kind: 'page', method: 'get', path: `/payments/:id/${what}`, access: BATCH_MANAGERS, summary: `Confirm ${what === 'cancel' ? 'cancelling' : 'voiding'} a batch`, params: BatchIdParams,
+    handler: async (req, res) => {
+      const batch = await batchPageView(deps.db, req.params.id);
+      await page(deps, req, res, 'payments/confirm.njk', { title: `Annuler le lot ${batch.reference}`, batch, what, ...labels });
+    },
+  });
+  return [
+    defineRoute({
+      kind: 'page', method: 'get', path: '/payments', access: BATCH_READERS, summary: 'Payment batches list', query: ListPageQuery,
+      handler: async (req, res) => {
+        const status = BATCH_STATUSES.includes(req.query.status as BatchStatus) ? (req.query.status as BatchStatus) : undefined;
+        const result = await listBatches(deps.db, { status, cursor: req.query.cursor, limit: '25' });
+        await page(deps, req, res, 'payments/list.njk', {
+          title: 'Paiements', batches: result.items, status: status ?? '', canManage: hasAnyRole(req.ctx.actor, ['finance']),
+          statusOptions: [{ value: '', label: 'Tous' }, ...BATCH_STATUSES.map((s) => ({ value: s, label: BATCH_STATUS_LABELS[s] }))],
+          nextHref: result.nextCursor ? `/payments?${status ? `status=${status}&` : ''}cursor=${result.nextCursor}` : null, ...labels,
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/payments/new', access: BATCH_MANAGERS, summary: 'Batch builder: approved claims with checkboxes and the total', query: BuilderQuery,
+      handler: async (req, res) => builder(req, res, uuidOrUndefined(req.query.projectId ?? ''), [], 'transfer'),
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/payments/new', access: BATCH_MANAGERS, summary: 'Recompute the total of the chosen claims, or build the batch',
+      handler: async (req, res) => {
+        const form = formBody(req);
+        const selected = list(form.claimIds).filter((id) => uuidOrUndefined(id));
+        const kind = text(form.kind) === 'cash' ? 'cash' : 'transfer';
+        const projectId = uuidOrUndefined(text(form.projectId));
+        if (text(form.action) !== 'create') return builder(req, res, projectId, selected, kind);
+        if (selected.length === 0) return builder(req, res, projectId, selected, kind, 'Cochez au moins une demande.');
+        const { settings } = await getSettings(deps.db);
+        try {
+          const built = await deps.db.transaction((trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected }, settings.timeZone, deps.now()));
+          await flash(deps, req, 'success', 'Le lot est créé. Vérifiez-le puis exportez-le.');
+          res.redirect(303, `/payments/${built.batchId}`);
+        } catch (e) {
+          if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
+          await builder(req, res, projectId, selected, kind, e.message);
+        }
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/payments/:id', access: BATCH_READERS, summary: 'Batch detail with downloads and actions', params: BatchIdParams,
+      handler: async (req, res) => {
+        const batch = await batchPageView(deps.db, req.params.id);
+        const { settings } = await getSettings(deps.db);
+        await page(deps, req, res, 'payments/detail.njk', {
+          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, ['finance']),
+          hasFiles: batch.status === 'exported' || batch.status === 'paid', hasSepa: batch.kind === 'transfer' && !!settings.debtor.iban, ...labels,
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/payments/:id/export', access: BATCH_MANAGERS, summary: 'Export the batch from its page', params: BatchIdParams,
+      handler: async (req, res) => {
+        const { settings } = await getSettings(deps.db);
+        await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est exporté : ses fichiers sont prêts.',
+          () => deps.db.transaction((trx) => exportBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/payments/:id/mark-paid', access: BATCH_MANAGERS, summary: 'Mark the whole batch paid from its page', params: BatchIdParams,
+      handler: async (req, res) => {
+        const { settings } = await getSettings(deps.db);
+        await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est marqué payé. Les personnes sont prévenues.',
+          () => deps.db.transaction((trx) => markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined)));
+      },
+    }),
+    confirmPage('cancel'),
+    confirmPage('void'),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/payments/:id/cancel', access: BATCH_MANAGERS, summary: 'Cancel an open batch (after confirmation)', params: BatchIdParams,
+      handler: async (req, res) => {
+        await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est annulé : ses demandes peuvent aller dans un autre lot.', () => cancelBatch(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/payments/:id/void', access: BATCH_MANAGERS, summary: 'Void an exported batch with a reason (after confirmation)', params: BatchIdParams,
+      handler: async (req, res) => {
+        const reason = text(formBody(req).reason);
+        if (reason.length < 3) {
+          await flash(deps, req, 'error', 'Indiquez le motif de l’annulation.');
+          return res.redirect(303, `/payments/${req.params.id}/void`);
+        }
+        await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est annulé : son fichier ne doit pas être envoyé à la banque.', () => voidBatch(deps, auditActorOf(req.ctx), req.params.id, reason.slice(0, 500)));
+      },
+    }),
+  ];
+}

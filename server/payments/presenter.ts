@@ -1,0 +1,66 @@
+import type { Db } from '../shared/db.js';
+import { notFound } from '../shared/errors.js';
+import { paginate, type ListParams } from '../shared/pagination.js';
+import type { BatchViewT, BatchStatus } from './schemas.js';
+import { batchClaims, batchPayments, getBatch, livePayees, participantNames, type BatchRow } from './repo.js';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function presentBatchSummary(b: BatchRow) {
+  return {
+    id: b.id, reference: b.reference, status: b.status, kind: b.kind, fileFormat: b.file_format,
+    totalCents: Number(b.total_cents), paymentCount: b.payment_count, createdAt: b.created_at.toISOString(),
+    exportedAt: iso(b.exported_at), paidAt: iso(b.paid_at), cancelledAt: iso(b.cancelled_at), voidedAt: iso(b.voided_at),
+  };
+}
+
+/**
+ * A batch with its payments and their claims: ids, references, codes and amounts only, never
+ * names nor bank details (the response of an idempotent POST is stored with its key).
+ */
+export async function batchView(db: Db, batchId: string, skipped?: Record<string, number>): Promise<BatchViewT> {
+  const b = await getBatch(db, batchId);
+  if (!b) throw notFound('Lot de paiement');
+  const payments = await batchPayments(db, batchId);
+  const claims = await batchClaims(db, batchId);
+  return {
+    ...presentBatchSummary(b),
+    voidReason: b.void_reason,
+    payments: payments.map((p) => ({
+      id: p.id, position: p.position, participantId: p.participant_id, payeeId: p.payee_id,
+      amountCents: Number(p.amount_cents), endToEndId: p.end_to_end_id, status: p.status, rejectedReasonCode: p.rejected_reason_code, paidAt: iso(p.paid_at),
+      claims: claims.filter((c) => c.payment_id === p.id).map((c) => ({ id: c.claim_id, reference: c.reference, amountCents: Number(c.amount_cents), voided: c.voided })),
+    })),
+    ...(skipped ? { skipped } : {}),
+  };
+}
+
+/** The batch page's view: the API view plus each payee's name (export snapshot, or the payee as it is now while open) and masked IBAN. */
+export async function batchPageView(db: Db, batchId: string) {
+  const view = await batchView(db, batchId);
+  const rows = await batchPayments(db, batchId);
+  const payees = await livePayees(db, rows.map((p) => p.payee_id).filter((x): x is string => !!x));
+  const people = await participantNames(db, rows.map((p) => p.participant_id));
+  return {
+    ...view,
+    payments: view.payments.map((p, i) => {
+      const live = p.payeeId ? payees.get(p.payeeId) : undefined;
+      return { ...p, payeeName: rows[i].payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null, ibanMasked: live?.iban_masked ?? null };
+    }),
+  };
+}
+
+export async function listBatches(db: Db, params: ListParams & { status?: BatchStatus }) {
+  const q = db('payment_batches').select('*');
+  if (params.status) q.where({ status: params.status });
+  const page = await paginate<BatchRow & Record<string, unknown>>(q, params, { columns: { createdAt: 'created_at', reference: 'reference' }, default: '-createdAt' });
+  return { items: page.items.map(presentBatchSummary), nextCursor: page.nextCursor };
+}
+
+/** Payment status of one claim, for the claim page: the live batch (or the last one) and its payment. */
+export async function claimPaymentStatus(db: Db, claimId: string) {
+  const row = await db('batch_claims as bc').join('payment_batches as b', 'b.id', 'bc.batch_id').join('payments as p', 'p.id', 'bc.payment_id')
+    .where('bc.claim_id', claimId).orderBy('b.created_at', 'desc')
+    .first('b.id as batchId', 'b.reference as batchReference', 'b.status as batchStatus', 'p.status as paymentStatus', 'p.paid_at as paidAt', 'p.rejected_reason_code as rejectedReasonCode', 'bc.voided');
+  return row ?? null;
+}

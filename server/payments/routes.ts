@@ -1,0 +1,136 @@
+import type { Response } from 'express';
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
+import { auditActorOf } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import {
+  BatchCreateBody, BatchIdParams, BatchList, BatchListQuery, BatchView, CertificateParams, CertificateQuery, EmptyBody, MarkPaidBody, RejectBody, VoidBody,
+} from './schemas.js';
+import { BATCH_MANAGERS, BATCH_READERS, CERTIFICATE_READERS } from './policy.js';
+import { batchView, listBatches } from './presenter.js';
+import { buildBatch } from './build-batch.js';
+import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
+import { markPaid, rejectPayment } from './mark-paid.js';
+import { downloadBatchFile, type BatchFileKind } from './download.js';
+import { certificatePdf } from './certificates.js';
+
+function send(res: Response, file: { bytes: Buffer | Uint8Array; type: string; filename: string }) {
+  res.type(file.type).setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(Buffer.from(file.bytes));
+}
+
+const FILES: { path: string; kind: BatchFileKind; summary: string; type: string }[] = [
+  { path: 'sepa.xml', kind: 'sepa', summary: 'SEPA credit transfer file (pain.001.001.09, or .03 per the settings)', type: 'application/xml' },
+  { path: 'accounting.csv', kind: 'csv', summary: 'Accounting export, CSV (French Excel dialect): one line per payment and accounting code', type: 'text/csv' },
+  { path: 'accounting.xlsx', kind: 'xlsx', summary: 'Accounting export, XLSX', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+  { path: 'slip.pdf', kind: 'slip', summary: 'Batch slip (bordereau) with totals per category and signature boxes', type: 'application/pdf' },
+];
+
+export function paymentRoutes(deps: Deps) {
+  const settings = async () => (await getSettings(deps.db)).settings;
+  const actorOf = (req: { ctx: import('../shared/http.js').RequestContext }) => ({ ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId });
+  const keyed = <T>(req: { ctx: import('../shared/http.js').RequestContext; get(name: string): string | undefined; body: unknown }, route: string, work: Parameters<typeof idempotent<T>>[2]) =>
+    idempotent<T>(deps.db, { userId: req.ctx.actor!.userId, route, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body, now: deps.now() }, work);
+  const reply = (res: Response, result: { status: number; body: unknown; replayed: boolean }) => {
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(result.status).json(result.body);
+  };
+  return [
+    defineRoute({
+      method: 'get', path: '/api/payment-batches', access: BATCH_READERS, tags: ['payments'], summary: 'Payment batches, newest first; filter status',
+      query: BatchListQuery, responses: { 200: { description: 'A page of batches', schema: BatchList } },
+      handler: async (req, res) => {
+        res.json(await listBatches(deps.db, req.query));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/payment-batches', access: BATCH_MANAGERS, tags: ['payments'],
+      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. Accepts an Idempotency-Key. 409 separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch',
+      body: BatchCreateBody,
+      responses: { 201: { description: 'Created', schema: BatchView }, 409: { description: 'separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch' }, 422: { description: 'idempotency_key_reused' } },
+      handler: async (req, res) => {
+        const s = await settings();
+        reply(res, await keyed(req, 'POST /api/payment-batches', async (trx) => {
+          const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now());
+          return { status: 201, body: await batchView(trx, built.batchId, built.skipped) };
+        }));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/payment-batches/:id', access: BATCH_READERS, tags: ['payments'], summary: 'One batch with its payments and claims (masked IBANs only)',
+      params: BatchIdParams, responses: { 200: { description: 'Batch', schema: BatchView } },
+      handler: async (req, res) => {
+        res.json(await batchView(deps.db, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/payment-batches/:id/export', access: BATCH_MANAGERS, tags: ['payments'],
+      summary: 'Export an open batch: snapshots of payee names and encrypted IBANs, files available; exporting again answers the same. Accepts an Idempotency-Key',
+      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban' } },
+      handler: async (req, res) => {
+        const s = await settings();
+        reply(res, await keyed(req, `POST /api/payment-batches/${req.params.id}/export`, async (trx) => {
+          await exportBatch(trx, actorOf(req), s, req.params.id, deps.now());
+          return { status: 200, body: await batchView(trx, req.params.id) };
+        }));
+      },
+    }),
+    ...FILES.map((f) => defineRoute({
+      method: 'get', path: `/api/payment-batches/:id/${f.path}`, access: BATCH_MANAGERS, tags: ['payments'],
+      summary: `${f.summary}. Restricted export: finance only, each download audited with the file’s SHA-256`,
+      params: BatchIdParams, responses: { 200: { description: 'File', contentType: f.type }, 409: { description: 'batch_not_exported' } },
+      handler: async (req, res) => {
+        send(res, await downloadBatchFile(deps, auditActorOf(req.ctx), req.params.id, f.kind));
+      },
+    })),
+    defineRoute({
+      method: 'post', path: '/api/payment-batches/:id/mark-paid', access: BATCH_MANAGERS, tags: ['payments'],
+      summary: 'Mark an exported batch paid, whole or some payments (paymentIds): claims → paid, participants told. Accepts an Idempotency-Key',
+      params: BatchIdParams, body: MarkPaidBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_exported, payment_rejected' } },
+      handler: async (req, res) => {
+        const s = await settings();
+        reply(res, await keyed(req, `POST /api/payment-batches/${req.params.id}/mark-paid`, async (trx) => {
+          await markPaid(trx, deps, auditActorOf(req.ctx), s, req.params.id, req.body.paymentIds);
+          return { status: 200, body: await batchView(trx, req.params.id) };
+        }));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/payment-batches/:id/cancel', access: BATCH_MANAGERS, tags: ['payments'], summary: 'Cancel an open batch: claims back to approved (409 batch_not_open once exported: void it)',
+      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView } },
+      handler: async (req, res) => {
+        await cancelBatch(deps, auditActorOf(req.ctx), req.params.id);
+        res.json(await batchView(deps.db, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/payment-batches/:id/void', access: BATCH_MANAGERS, tags: ['payments'],
+      summary: 'Void an exported batch with a reason: its file must not be sent; claims back to approved, flagged batch_voided',
+      params: BatchIdParams, body: VoidBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_exported, batch_partly_paid' } },
+      handler: async (req, res) => {
+        await voidBatch(deps, auditActorOf(req.ctx), req.params.id, req.body.reason);
+        res.json(await batchView(deps.db, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/payments/:id/reject', access: BATCH_MANAGERS, tags: ['payments'],
+      summary: 'Record a payment rejected by the bank (ISO reason code): its claims back to approved, flagged payment_rejected, free for a new batch',
+      params: BatchIdParams, body: RejectBody, responses: { 200: { description: 'The batch', schema: BatchView } },
+      handler: async (req, res) => {
+        const { batchId } = await rejectPayment(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonCode);
+        res.json(await batchView(deps.db, batchId));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/participants/:id/certificates/:year', access: CERTIFICATE_READERS, tags: ['payments'],
+      summary: 'Yearly payment certificate (PDF): kind=refund (actual costs) or kind=allowance, on separate documents',
+      params: CertificateParams, query: CertificateQuery, responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+      handler: async (req, res) => {
+        const bytes = await certificatePdf(deps, req.params.id, Number(req.params.year), req.query.kind);
+        send(res, { bytes, type: 'application/pdf', filename: `attestation-${req.query.kind === 'refund' ? 'remboursements' : 'indemnites'}-${req.params.year}.pdf` });
+      },
+    }),
+  ];
+}

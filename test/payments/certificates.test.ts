@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { ctx } from '../helpers/context.js';
+import { pdfText } from '../helpers/documents.js';
+import { approvedClaim, attendee, download, exportedBatch, mileage, payingSetup } from './helpers.js';
+
+describe('payments: certificates', () => {
+  it('when a participant was paid refunds and allowances, then the yearly certificates show them on separate documents, per calendar year', async () => {
+    const s = await payingSetup();
+    await ctx().deps.db('projects').where({ id: s.project.id }).update({ allowance_enabled: true, allowance_half_day_cents: 4302 });
+    const a = await attendee(s, { firstName: 'Aurélie', lastName: 'Ağaoğlu' });
+    const c1 = await approvedClaim(s, a.id, [mileage(420), { kind: 'allowance' }]);
+    expect(c1.amountCents).to.equal(1344 + 4302);
+    const c2 = await approvedClaim(s, a.id, [mileage(500)]);
+    const batch = await exportedBatch(s, [c1.id]);
+    expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {})).status).to.equal(200);
+    const later = await exportedBatch(s, [c2.id]);
+    expect((await s.finance.post(`/api/payment-batches/${later.id}/mark-paid`, {})).status).to.equal(200);
+    // The second payment was made the following year.
+    await ctx().deps.db('payments').where({ batch_id: later.id }).update({ paid_at: new Date('2027-01-05T10:00:00Z') });
+    const year = new Date().getUTCFullYear();
+    const cert = async (y: number, kind: string) => pdfText((await download(s.staff, `/api/participants/${a.id}/certificates/${y}?kind=${kind}`)).bytes);
+    const refund = await cert(year, 'refund');
+    expect(refund).to.include('Attestation de remboursement de frais').and.include('Aurélie Ağaoğlu').and.include(c1.reference).and.include('13,44').and.not.include('43,02');
+    expect(refund).to.include('Ce ne sont pas des revenus');
+    const allowance = await cert(year, 'allowance');
+    expect(allowance).to.include('indemnités de participation').and.include('43,02').and.not.include('13,44');
+    const next = await cert(2027, 'refund');
+    expect(next).to.include(c2.reference).and.include('16,00').and.not.include(c1.reference);
+    expect(await cert(2027, 'allowance')).to.include('Aucune somme');
+    const bad = await s.staff.get(`/api/participants/${a.id}/certificates/${year}?kind=both`);
+    expect(bad.status).to.equal(400);
+  });
+
+  it('when a paid person’s duplicate record is merged into another, then the payments follow to the kept record and its certificate', async () => {
+    const s = await payingSetup();
+    const source = await attendee(s, { firstName: 'Marc', lastName: 'Doublon' });
+    const kept = await attendee(s, { firstName: 'Marc', lastName: 'Doublon' });
+    const c = await approvedClaim(s, source.id);
+    const batch = await exportedBatch(s, [c.id]);
+    expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {})).status).to.equal(200);
+    const merged = await s.staff.post(`/api/participants/${kept.id}/merge`, { sourceId: source.id });
+    expect(merged.status, merged.text).to.equal(200);
+    expect((await ctx().deps.db('payments').where({ batch_id: batch.id }).first('participant_id')).participant_id).to.equal(kept.id);
+    const year = new Date().getUTCFullYear();
+    const text = pdfText((await download(s.staff, `/api/participants/${kept.id}/certificates/${year}?kind=refund`)).bytes);
+    expect(text).to.include(c.reference);
+  });
+});
