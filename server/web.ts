@@ -3,9 +3,9 @@ import type { Request, Response } from 'express';
 /** What page helpers read from a request. */
 export type PageRequest = Pick<Request, 'ctx' | 'path' | 'cookies' | 'originalUrl'>;
 import type { Deps } from './shared/deps.js';
-import type { AppError } from './shared/errors.js';
 import { renderPage } from './shared/render.js';
-import { preSessionCsrf, takeFlash } from './auth/sessions.js';
+import { flash, preSessionCsrf, takeFlash } from './auth/sessions.js';
+import { AppError } from './shared/errors.js';
 import { getSettings } from './settings/get-settings.js';
 
 /** Renders a staff page with the layout's needs (CSRF token, flash message, organisation name and time zone). */
@@ -45,4 +45,19 @@ export function fieldErrors(details: { field: string; message: string }[]): Reco
   const out: Record<string, string> = {};
   for (const d of details) out[d.field] ??= d.message;
   return out;
+}
+
+/**
+ * Runs the action of a page button, then goes back to `back` with a message: the success
+ * text, or why it was refused (a 4xx the person can act on) in French.
+ */
+export async function actThenRedirect(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+    await flash(deps, req, 'success', success);
+  } catch (e) {
+    if (!(e instanceof AppError) || e.status < 400 || e.status >= 500 || e.status === 401 || e.status === 403) throw e;
+    await flash(deps, req, 'error', e.details.length ? `${e.message} ${e.details.map((d) => d.message).join(' ; ')}` : e.message);
+  }
+  res.redirect(303, back);
 }

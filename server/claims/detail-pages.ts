@@ -5,13 +5,10 @@ import { hasAnyRole } from '../shared/authorize.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { parseEuros } from '../shared/money.js';
 import { list, text } from '../shared/form.js';
-import { AppError, validationError } from '../shared/errors.js';
-import type { Response } from 'express';
-import { flash } from '../auth/index.js';
-import type { PageRequest } from '../web.js';
+import { validationError } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { page, formBody } from '../web.js';
+import { page, formBody, actThenRedirect as act } from '../web.js';
 import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS } from './policy.js';
 import { claimView } from './presenter.js';
@@ -23,18 +20,6 @@ import { decideClaim } from './decide-claim.js';
 import { cancelClaim, settleAdvance } from './advances.js';
 import { attachReceipt, receiptFile } from './receipts.js';
 import { claimPaymentStatus } from '../payments/index.js';
-
-/** Runs a page action; a refusal (400/409) comes back as a message on the claim page. */
-async function act(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>) {
-  try {
-    await work();
-    await flash(deps, req, 'success', success);
-  } catch (e) {
-    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409 && e.status !== 413)) throw e;
-    await flash(deps, req, 'error', e.details.length ? `${e.message} ${e.details.map((d) => d.message).join(' ; ')}` : e.message);
-  }
-  res.redirect(303, back);
-}
 
 /** The receipt form of the claim page: the amount as typed, in euros. */
 const ReceiptPageFields = obj({ amount: Type.String({ maxLength: 20 }), lineId: Type.Optional(Uuid) });

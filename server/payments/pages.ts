@@ -9,7 +9,7 @@ import { list, text } from '../shared/form.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
-import { page, formBody, type PageRequest } from '../web.js';
+import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
 import { BATCH_MANAGERS, BATCH_READERS } from './policy.js';
 import { BATCH_KIND_LABELS, BATCH_STATUS_LABELS, BATCH_STATUSES, BatchIdParams, PAYMENT_STATUS_LABELS, REJECT_REASON_LABELS, type BatchStatus } from './schemas.js';
 import { batchPageView, listBatches } from './presenter.js';
@@ -22,18 +22,6 @@ const ListPageQuery = obj({ status: Type.Optional(Type.String({ maxLength: 20 })
 const BuilderQuery = obj({ projectId: Type.Optional(Type.String({ maxLength: 40 })) });
 const labels = { statusLabels: BATCH_STATUS_LABELS, kindLabels: BATCH_KIND_LABELS, paymentStatusLabels: PAYMENT_STATUS_LABELS, rejectLabels: REJECT_REASON_LABELS };
 const uuidOrUndefined = (v: string) => (/^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
-
-/** Runs a page action; a refusal (400/409) comes back as a message on the page it returns to. */
-async function act(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>) {
-  try {
-    await work();
-    await flash(deps, req, 'success', success);
-  } catch (e) {
-    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
-    await flash(deps, req, 'error', e.details.length ? `${e.message} ${e.details.map((d) => `${d.field} : ${d.message}`).join(' ; ')}` : e.message);
-  }
-  res.redirect(303, back);
-}
 
 export function paymentPages(deps: Deps) {
   const builder = async (req: PageRequest, res: Response, projectId: string | undefined, selected: string[], kind: string, error: string | null = null) => {

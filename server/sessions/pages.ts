@@ -1,9 +1,8 @@
 import type { Deps } from '../shared/deps.js';
-import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { check, validate } from '../shared/validate.js';
 import { checked, formFailure, integer, text } from '../shared/form.js';
@@ -12,7 +11,7 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { listVenues, liveBookingOfSession, presentVenue, VENUE_ATTRIBUTE_LABELS } from '../venues/index.js';
-import { page, formBody, type PageRequest } from '../web.js';
+import { page, formBody, actThenRedirect as act } from '../web.js';
 import { ReplyBody, PARTICIPATION_STATUS_LABELS, SESSION_KINDS, SESSION_KIND_LABELS, SESSION_STATUS_LABELS, SessionCreateBody, SessionIdParams } from './schemas.js';
 import { countsBySession, getSession, listSessions, sessionParticipants } from './repo.js';
 import { presentSession, presentSessionParticipant } from './presenter.js';
@@ -26,18 +25,6 @@ import { projectChoices, bookForSession, confirmSessionBooking, cancelSessionBoo
 
 const kindOptions = SESSION_KINDS.map((k) => ({ value: k, label: SESSION_KIND_LABELS[k] }));
 const rename = (f: string) => ({ startLocal: 'startTime', startsAt: 'startTime', endLocal: 'endTime', endsAt: 'endTime' })[f] ?? f;
-
-/** Runs a page action; a refusal (400/409) comes back as an error message on the session page. */
-export async function act(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>) {
-  try {
-    await work();
-    await flash(deps, req, 'success', success);
-  } catch (e) {
-    if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
-    await flash(deps, req, 'error', e.details.length && e.status === 400 ? `${e.message} ${e.details.map((d) => d.message).join(' ; ')}` : e.message);
-  }
-  res.redirect(303, back);
-}
 
 export function sessionPages(deps: Deps) {
   const formVars = async () => ({
