@@ -5,6 +5,8 @@ import { deleteExpiredSessions } from './auth/index.js';
 import { runDailyRetention } from './privacy/index.js';
 import { createMailer, deliverDueEmails } from './notifications/index.js';
 import { expireBookingOptions } from './venues/index.js';
+import { expireStaleImports } from './participants/index.js';
+import { purgeIdempotencyKeys } from './shared/idempotency.js';
 
 interface Job {
   name: string;
@@ -18,7 +20,14 @@ const JOBS: Job[] = [
   // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
   { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },
   { name: 'booking-options', everyMs: 3600_000, run: (deps) => expireBookingOptions(deps) },
+  // Import previews hold personal data for 24 h at most; idempotency keys are kept 24 h.
+  { name: 'expired-previews-and-keys', everyMs: 3600_000, run: (deps) => purgeExpired(deps) },
 ];
+
+export async function purgeExpired(deps: Deps): Promise<void> {
+  await expireStaleImports(deps.db, deps.now());
+  await purgeIdempotencyKeys(deps.db, deps.now());
+}
 
 /** Runs periodic work inside the service; each job never overlaps itself. */
 export function startBackgroundJobs(deps: Deps) {

@@ -9,6 +9,7 @@ export { PARTICIPANT_READERS, PARTICIPANT_WRITERS } from './policy.js';
 export { registerParticipant } from './register-participant.js';
 export { updateParticipant } from './update-participant.js';
 export { localDay } from './rules.js';
+export { expireStaleImports } from './import-participants.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';
 
 /** The participant pages, fixed paths (`/participants/new`, `/participants/imports`) before `/participants/:id`. */
