@@ -4,7 +4,7 @@ import type { AuditActor } from '../../server/audit/index.js';
 import { isValidIban } from '../../server/shared/formats.js';
 import { getSettings } from '../../server/settings/index.js';
 import { recordConsent, withdrawConsent } from '../../server/consents/index.js';
-import { todayIn } from '../../server/consents/dates.js';
+import { localDay } from '../../server/shared/dates.js';
 import { createPayee } from '../../server/payees/index.js';
 import type { DemoStep } from './demo.js';
 
@@ -43,7 +43,7 @@ export async function seedConsentsAndPayees(deps: Deps, staff: Record<string, st
   const witness = staff[WITNESS_EMAIL];
   const actor: AuditActor = { userId: witness ?? null, requestId: 'demo' };
   const { settings } = await getSettings(deps.db);
-  const today = todayIn(settings.timeZone, deps.now());
+  const today = localDay(deps.now(), settings.timeZone);
   const taken = async (participantId: string, purposeCode: string) =>
     !!(await deps.db('consents').where({ participant_id: participantId, purpose_code: purposeCode }).whereNull('withdrawn_on').whereNull('superseded_by').first('id'));
   const channels = witness ? (['paper', 'oral', 'online'] as const) : (['paper', 'online'] as const);

@@ -1,7 +1,8 @@
 import type { AuditActor } from '../../server/audit/index.js';
 import { getSettings } from '../../server/settings/index.js';
 import { createPartner } from '../../server/partners/index.js';
-import { localDay, registerParticipant, updateParticipant, type ParticipantCreateBody, type ParticipantPatchBody } from '../../server/participants/index.js';
+import { localDay } from '../../server/shared/dates.js';
+import { registerParticipant, updateParticipant, type ParticipantCreateBody, type ParticipantPatchBody } from '../../server/participants/index.js';
 import type { DemoStep } from './demo.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';

@@ -2,7 +2,7 @@ import type { DemoStep } from './demo.js';
 import { getSettings } from '../../server/settings/index.js';
 import { recordPrivacyRequest } from '../../server/privacy/index.js';
 import { completePrivacyRequest } from '../../server/privacy/requests.js';
-import { addDays, localDay } from '../../server/privacy/dates.js';
+import { addDays, localDay } from '../../server/shared/dates.js';
 
 const DPO_EMAIL = 'jean-marc.rousseau@departement.example';
 

@@ -3,12 +3,12 @@ import type { Db } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { getParticipant, type ConsentParticipant } from './repo.js';
-import { todayIn } from './dates.js';
+import { localDay } from '../shared/dates.js';
 
 /** Today in the organisation's time zone (read within the caller's transaction). */
 export async function organisationToday(deps: Deps, db: Db): Promise<string> {
   const { settings } = await getSettings(db);
-  return todayIn(settings.timeZone, deps.now());
+  return localDay(deps.now(), settings.timeZone);
 }
 
 /**

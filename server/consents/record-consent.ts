@@ -6,7 +6,7 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ConsentCreateBody, ConsentView } from './schemas.js';
 import { getConsent, getPurpose, insertConsent, isActiveStaff, lockUnreplacedConsent, setSupersededBy, touchLastContact } from './repo.js';
 import { presentConsent } from './presenter.js';
-import { addMonths } from './dates.js';
+import { addMonths } from '../shared/dates.js';
 import { lockWritableParticipant, organisationToday } from './consent-rules.js';
 
 export interface EvidenceUpload {

@@ -16,9 +16,10 @@ import { getParticipant } from './repo.js';
 import { liveConsentPurposes as livePurposes } from '../consents/index.js';
 import { presentParticipant, type ParticipantView } from './presenter.js';
 import { formErrors, formProblems, formValuesOf, inputFromForm, type FormValues } from './form.js';
-import { EMPTY_STATE, localDay, stateFromRow } from './rules.js';
+import { EMPTY_STATE, stateFromRow } from './rules.js';
 import * as labels from './labels.js';
 import { LABELS } from './pages.js';
+import { localDay } from '../shared/dates.js';
 
 /** Select options of the participant form. */
 async function formOptions(deps: Deps, values: FormValues) {

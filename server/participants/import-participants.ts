@@ -7,10 +7,11 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { activePartnerOptions } from '../partners/index.js';
 import { findDuplicates, insertParticipant } from './repo.js';
-import { localDay, toColumns, type ParticipantState } from './rules.js';
+import { toColumns, type ParticipantState } from './rules.js';
 import { mapColumns, parseMapping, readTable, rowValues, type Column } from './import-parse.js';
 import { duplicateKeys, rowToParticipant } from './import-rows.js';
 import { filledFields } from './register-participant.js';
+import { localDay } from '../shared/dates.js';
 
 export interface ImportError { row: number; field: string; message: string }
 interface StoredRow { row: number; state: ParticipantState }

@@ -8,7 +8,6 @@ export { participantRoutes } from './routes.js';
 export { PARTICIPANT_READERS, PARTICIPANT_WRITERS } from './policy.js';
 export { registerParticipant } from './register-participant.js';
 export { updateParticipant } from './update-participant.js';
-export { localDay } from './rules.js';
 export { expireStaleImports } from './import-participants.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';
 

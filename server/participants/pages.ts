@@ -14,8 +14,9 @@ import { listForReader, readParticipant } from './read-participants.js';
 import { communesInUse } from './repo.js';
 import { liveConsentPurposes as livePurposes } from '../consents/index.js';
 import { participantTimeline } from './timeline.js';
-import { localDay } from './rules.js';
+
 import * as labels from './labels.js';
+import { localDay } from '../shared/dates.js';
 
 const Filter = Type.Optional(Type.String({ maxLength: 500 }));
 const PageListQuery = obj({ q: Filter, partnerId: Filter, status: Filter, communeInsee: Filter, hasNeeds: Filter, sort: Filter, cursor: Filter });

@@ -5,11 +5,12 @@ import { requireOverride } from '../shared/override.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ParticipantCreateBody } from './schemas.js';
-import { applyInput, checkParticipant, COLUMN_OF, EMPTY_STATE, localDay, toColumns, type ParticipantState } from './rules.js';
+import { applyInput, checkParticipant, COLUMN_OF, EMPTY_STATE, toColumns, type ParticipantState } from './rules.js';
 import { assertConsentsCover, assertPartnerUsable, duplicateDetails } from './checks.js';
 import { findDuplicates, getParticipant, insertParticipant } from './repo.js';
 import { presentParticipant } from './presenter.js';
 import { canWrite } from './policy.js';
+import { localDay } from '../shared/dates.js';
 
 export const DUPLICATE_CODE = 'participant_duplicate_requires_override';
 

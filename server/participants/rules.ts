@@ -146,9 +146,3 @@ export function changedFields(before: ParticipantState, after: ParticipantState)
   return (Object.keys(COLUMN_OF) as (keyof ParticipantState)[]).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
 }
 
-/** Today's date (`YYYY-MM-DD`) in a time zone. */
-export function localDay(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}

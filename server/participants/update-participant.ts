@@ -4,11 +4,12 @@ import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ParticipantPatchBody } from './schemas.js';
-import { applyInput, changedFields, checkParticipant, localDay, stateFromRow, toColumns } from './rules.js';
+import { applyInput, changedFields, checkParticipant, stateFromRow, toColumns } from './rules.js';
 import { assertConsentsCover, assertPartnerUsable } from './checks.js';
 import { getParticipant, lockParticipant, updateParticipantRow } from './repo.js';
 import { liveConsentPurposes as livePurposes } from '../consents/index.js';
 import { presentParticipant } from './presenter.js';
+import { localDay } from '../shared/dates.js';
 
 /**
  * Changes an active participant's fields under the same rules as the creation; needs and

@@ -3,7 +3,7 @@ import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { localDay } from './dates.js';
+import { localDay } from '../shared/dates.js';
 import { archivedReadsOf, participantExportRows, requestsOfParticipant } from './repo.js';
 import { presentRequest } from './presenter.js';
 

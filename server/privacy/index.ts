@@ -5,4 +5,4 @@ export { REGISTRY } from './registry.js';
 export { runDailyRetention, startRetentionRun, executeRetention, type RetentionMode, type RetentionResult } from './retention.js';
 export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
 export { recordPrivacyRequest } from './requests.js';
-export { addOneMonth } from './dates.js';
+export { addOneMonth } from './requests.js';

@@ -3,7 +3,7 @@ import { countDue, upcomingByMonth } from './lifecycle.js';
 import { listRetentionRuns, retentionPolicy } from './retention.js';
 import { openRequests, watchedEventsSince } from './repo.js';
 import { presentRequest, presentRun } from './presenter.js';
-import { localDay } from './dates.js';
+import { localDay } from '../shared/dates.js';
 
 /** What retention would do now, what is coming, and the past runs (GET /api/privacy/retention, pages). */
 export async function retentionOverview(db: Db, now: Date, runs = 20) {

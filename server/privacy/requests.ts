@@ -3,7 +3,13 @@ import type { Db } from '../shared/db.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { addOneMonth, localDay } from './dates.js';
+import { addMonths, localDay } from '../shared/dates.js';
+
+/**
+ * The legal one-month deadline of a request (GDPR art. 12(3)): the same day of the next
+ * month, or that month's last day when it has no such day (31 January → 28 or 29 February).
+ */
+export const addOneMonth = (day: string): string => addMonths(day, 1);
 import type { OutcomeCode, RequestCompleteBody, RequestCreateBody } from './schemas.js';
 import { closeRequest, getParticipantLifecycle, getRequest, insertRequest, type RequestRow } from './repo.js';
 import { presentRequest } from './presenter.js';

@@ -83,7 +83,22 @@ export function toLocal(instant: Date, timeZone = DEFAULT_TIME_ZONE): { date: st
   return { date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}`, minutes: w.hour * 60 + w.minute };
 }
 
-/** The next calendar day of a `YYYY-MM-DD` string. */
+/** The calendar day (`YYYY-MM-DD`) of an instant in a time zone: "today" is `localDay(now, tz)`. */
+export function localDay(instant: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  return toLocal(instant, timeZone).date;
+}
+
+/** `2026-01-31` + 1 month → `2026-02-28`: the day is kept, or clamped to the end of the target month. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, lastDay))}`;
+}
+
+/** A `YYYY-MM-DD` string plus `days` calendar days (negative to go back). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
   const next = new Date(Date.UTC(y, m - 1, d + days));

@@ -1,9 +1,9 @@
 import { ctx } from '../helpers/context.js';
-import { todayIn, addMonths } from '../../server/consents/dates.js';
+import { localDay, addMonths } from '../../server/shared/dates.js';
 
 /** Today in the organisation's time zone, as the server sees it. */
 export function today(): string {
-  return todayIn('Europe/Paris', ctx().deps.now());
+  return localDay(ctx().deps.now(), 'Europe/Paris');
 }
 
 export function daysFromToday(days: number): string {

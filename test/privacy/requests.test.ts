@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { createParticipant, signedIn } from '../helpers/factories.js';
 import { addOneMonth } from '../../server/privacy/index.js';
-import { addDays, localDay } from '../../server/privacy/dates.js';
+import { addDays, localDay } from '../../server/shared/dates.js';
 
 const today = () => localDay(new Date(), 'Europe/Paris');
 

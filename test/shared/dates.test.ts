@@ -71,3 +71,15 @@ describe('half-days (split at 13:00 local)', () => {
     expect(venueCost('day', 8000, s, e)).to.equal(8000);
   });
 });
+
+describe('calendar days', () => {
+  it('when months are added, then the day is kept or clamped to the end of the month; local days follow the time zone', async () => {
+    const { addMonths, localDay } = await import('../../server/shared/dates.js');
+    expect(addMonths('2026-01-31', 1)).to.equal('2026-02-28');
+    expect(addMonths('2028-01-31', 1)).to.equal('2028-02-29');
+    expect(addMonths('2026-11-30', 3)).to.equal('2027-02-28');
+    expect(addMonths('2026-03-15', 24)).to.equal('2028-03-15');
+    expect(localDay(new Date('2026-12-31T23:30:00Z'), 'Europe/Paris')).to.equal('2027-01-01');
+    expect(localDay(new Date('2026-12-31T23:30:00Z'), 'America/Cayenne')).to.equal('2026-12-31');
+  });
+});
