@@ -11,17 +11,11 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:claims -- [--n 1000000] [--seconds 10] [--rounds 2] [--connections 64]
 import os from 'node:os';
 import type { Server } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import express from 'express';
-import knexFactory from 'knex';
 import pg from 'pg';
-import { loadConfig } from '../server/config.js';
-import { createLogger } from '../server/shared/logger.js';
-import { createKeyring, randomToken, sha256Hex } from '../server/shared/crypto.js';
-import { migrateLatest, openServerDatabase } from '../server/shared/db.js';
-import type { Deps } from '../server/shared/deps.js';
-import { bootstrap } from '../server/bootstrap.js';
+import { randomToken, sha256Hex } from '../server/shared/crypto.js';
+import { benchDatabase, fmt, seconds } from './bench-support.js';
 import { createApp } from '../server/app.js';
 import { listClaims } from '../server/claims/queue.js';
 import type { ClaimListQuery } from '../server/claims/schemas.js';
@@ -43,18 +37,9 @@ const participantsCount = Math.min(100_000, Math.max(1_000, Math.ceil(n / 10)));
 const sessionsCount = PROJECTS * Math.min(210, Math.max(5, Math.ceil(n / 200 / PROJECTS))); // ~5,000 at 1M, a multiple of PROJECTS
 const CHUNK = 100_000;
 
-const serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server (a fresh database is created on it, then dropped)');
-
-const name = `pbo_bench_claims_${process.pid}_${randomBytes(3).toString('hex')}`;
-const admin = knexFactory({ client: 'pg', connection: { connectionString: serverUrl }, pool: { min: 0, max: 1 } });
-await admin.raw('CREATE DATABASE ??', [name]);
-const url = new URL(serverUrl);
-url.pathname = `/${name}`;
-const database = await openServerDatabase(url.toString(), POOL_MAX);
-const barePool = new pg.Pool({ connectionString: url.toString(), max: POOL_MAX });
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const bench = await benchDatabase('pbo_bench_claims', POOL_MAX);
+const url = bench.url;
+const barePool = new pg.Pool({ connectionString: url, max: POOL_MAX });
 
 const servers: Server[] = [];
 let cleaned = false;
@@ -66,9 +51,7 @@ const cleanup = async () => {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
   await barePool.end().catch(() => {});
-  await database.close().catch(() => {});
-  await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-  await admin.destroy();
+  await bench.drop();
 };
 process.once('SIGINT', () => {
   process.stdout.write('\ninterrupted: dropping the benchmark database\n');
@@ -136,17 +119,7 @@ const load = (target: string, headers: Record<string, string>, warmupMs: number,
   });
 
 try {
-  await migrateLatest(database.knex);
-  const key = randomBytes(32);
-  const deps: Deps = {
-    db: database.knex,
-    dbKind: 'server',
-    config: loadConfig({ PORT: '0', DATABASE_URL: url.toString(), ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn' }),
-    keyring: createKeyring('k1', { k1: key }),
-    log: createLogger('warn'),
-    now: () => new Date(),
-  };
-  await bootstrap(deps, { loadDemoData: false });
+  const { deps } = bench;
   const db = deps.db;
 
   // 1. Data, in SQL. Ids are md5-derived so rows can point to each other without lookups;

@@ -147,3 +147,26 @@ export async function openEmbeddedDatabase(dataDir: string | null): Promise<Data
 export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
   return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir);
 }
+
+/**
+ * A new, empty database on a PostgreSQL server (for test runs and benchmarks), with `drop()`
+ * to close it and remove it. `prefix` names it, with the process id and a random suffix.
+ */
+export async function createScratchDatabase(serverUrl: string, prefix: string, poolMax = 10): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+  const { randomBytes } = await import('node:crypto');
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: { connectionString: serverUrl }, pool: { min: 0, max: 1 } });
+  await admin.raw('CREATE DATABASE ??', [name]);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openServerDatabase(url.toString(), poolMax);
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close().catch(() => undefined);
+      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
+      await admin.destroy();
+    },
+  };
+}

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
-import { migrateLatest, openEmbeddedDatabase, openServerDatabase, type Database } from '../../server/shared/db.js';
+import { createScratchDatabase, migrateLatest, openEmbeddedDatabase, type Database } from '../../server/shared/db.js';
 
 export interface TestDatabase {
   database: Database;
@@ -20,20 +18,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await migrateLatest(database.knex);
     return { database, url: null, drop: () => database.close() };
   }
-  const name = `pbo_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client: 'pg', connection: { connectionString: serverUrl }, pool: { min: 0, max: 1 } });
-  await admin.raw('CREATE DATABASE ??', [name]);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openServerDatabase(url.toString(), 20);
-  await migrateLatest(database.knex);
-  return {
-    database,
-    url: url.toString(),
-    async drop() {
-      await database.close();
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-      await admin.destroy();
-    },
-  };
+  const scratch = await createScratchDatabase(serverUrl, 'pbo_test', 20);
+  await migrateLatest(scratch.database.knex);
+  return scratch;
 }

@@ -2,9 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import knexFactory from 'knex';
-import { acquireDataDirLock, DataDirLockedError, migrateLatest, migrationSource, openServerDatabase, MIGRATIONS_DIR } from '../../server/shared/db.js';
+import { acquireDataDirLock, createScratchDatabase, DataDirLockedError, migrateLatest, migrationSource, MIGRATIONS_DIR } from '../../server/shared/db.js';
 
 describe('database', () => {
   it('when a second process opens a data folder in use, then it refuses with a clear message', () => {
@@ -35,13 +33,8 @@ describe('database', () => {
 
   it('@pg when every migration is rolled back and applied again on the real server, then both directions work', async function () {
     this.timeout(120_000);
-    const serverUrl = process.env.DATABASE_URL!;
-    const name = `pbo_migr_${randomBytes(4).toString('hex')}`;
-    const admin = knexFactory({ client: 'pg', connection: { connectionString: serverUrl }, pool: { min: 0, max: 1 } });
-    await admin.raw('CREATE DATABASE ??', [name]);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const db = await openServerDatabase(url.toString(), 2);
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL!, 'pbo_migr', 2);
+    const db = scratch.database;
     try {
       const tables = async () => (await db.knex.raw("SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_name NOT LIKE 'knex_%' ORDER BY 1")).rows.map((r: { table_name: string }) => r.table_name);
       const applied = await migrateLatest(db.knex);
@@ -55,9 +48,7 @@ describe('database', () => {
       await migrateLatest(db.knex);
       expect(await tables()).to.deep.equal(full);
     } finally {
-      await db.close();
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-      await admin.destroy();
+      await scratch.drop();
     }
   });
 });
