@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from './dates.js';
 /** French formatting of money and dates for pages, letters and exports. */
 
 const euro = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -8,7 +9,6 @@ export function formatCents(cents: number): string {
   return `${euro.format(cents / 100).replace(/[\u202f\u00a0]/g, ' ')} €`;
 }
 
-export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
 /** `12/03/2026 14:00` in the given time zone. */
 export function formatDateTime(value: Date | string, timeZone = DEFAULT_TIME_ZONE): string {
