@@ -1,5 +1,6 @@
 import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
 import { LOGISTICS_REGISTRY } from './registry-logistics.js';
+import { GRANTS_REGISTRY } from './registry-grants.js';
 
 /**
  * The personal-data registry: every column of every table of the public schema, declared
@@ -269,4 +270,5 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   ...LOGISTICS_REGISTRY,
+  ...GRANTS_REGISTRY,
 };

@@ -1,0 +1,57 @@
+import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
+
+/** Registry of the grant and budget tables. Grant justifications quote the participant reference only. */
+const timestamps = { created_at: plain(), updated_at: plain() };
+/** Amounts and dates of a claim line turned into an expense: kept for the accounts and grant justifications. */
+const claimEvidence = personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'kept');
+
+export const GRANTS_REGISTRY: Record<string, TableDecl> = {
+  grants: {
+    label: 'Subventions et financements (financeur, convention, période, taux, plafonds)',
+    columns: {
+      id: plain(), reference: plain('grant reference (F-YYYY-NNNNN)'), funder: plain('a funding body'), programme: plain(), axis: plain(),
+      agreement_number: plain(), period_start: plain(), period_end: plain(), total_cents: plain(), cofunding_rate_bp: plain(),
+      eligible_categories: plain(), status: plain(), created_by: staffRef(), version: plain(), ...timestamps,
+    },
+  },
+  grant_ceilings: { label: 'Plafonds annuels des subventions', columns: { grant_id: plain(), year: plain(), ceiling_cents: plain() } },
+  grant_projects: { label: 'Projets financés par chaque subvention et part prise', columns: { grant_id: plain(), project_id: plain(), share_bp: plain() } },
+  budget_lines: {
+    label: 'Lignes budgétaires (catégorie × année)',
+    columns: { id: plain(), grant_id: plain(), category: plain(), year: plain(), amount_cents: plain(), ...timestamps },
+  },
+  expenses: {
+    label: 'Dépenses (lignes de demandes, réservations de salles, factures)',
+    participantLink: 'participant_id = ANY(?::uuid[])',
+    columns: {
+      id: plain(), reference: plain('expense reference (DEP-YYYY-NNNNN)'), project_id: plain(), category: plain(), source: plain(),
+      claim_line_id: plain(), claim_id: plain(), participant_id: plain('link to the participant (statements print the reference only)'),
+      booking_id: plain(), session_id: plain(), description: plain('what an invoice paid for, written by staff about a supplier'),
+      supplier: plain('a supplier (company or association)'), invoice_number: plain(), invoice_file_id: plain('link to the invoice file'),
+      amount_cents: claimEvidence, incurred_on: claimEvidence, status: plain(), committed_at: plain(), paid_on: claimEvidence,
+      cancelled_at: plain(), override_reason: plain('why finance let a budget line be exceeded, about the budget'), created_by: staffRef(), ...timestamps,
+    },
+  },
+  expense_parts: {
+    label: 'Répartition des dépenses entre subventions',
+    participantLink: 'expense_id IN (SELECT id FROM expenses WHERE participant_id = ANY(?::uuid[]))',
+    columns: { id: plain(), expense_id: plain(), grant_id: plain(), budget_line_id: plain(), amount_cents: claimEvidence },
+  },
+  drawdowns: {
+    label: 'Demandes de versement (appels de fonds)',
+    columns: {
+      id: plain(), grant_id: plain(), number: plain(), period_from: plain(), period_to: plain(), eligible_actual_cents: plain(),
+      cofunding_rate_bp: plain(), requested_cents: plain(), created_by: staffRef(), created_at: plain(),
+    },
+  },
+  drawdown_years: { label: 'Montants demandés par année', columns: { drawdown_id: plain(), year: plain(), eligible_actual_cents: plain(), requested_cents: plain() } },
+  drawdown_parts: { label: 'Parts de dépenses demandées', columns: { drawdown_id: plain(), expense_part_id: plain() } },
+  grant_report_notes: {
+    label: 'Explications des écarts du compte rendu financier',
+    columns: { grant_id: plain(), year: plain(), category: plain(), explanation: plain('explains a budget gap, written by finance'), updated_by: staffRef(), updated_at: plain() },
+  },
+  auditor_scopes: {
+    label: 'Accès limités des auditeurs (subventions, période, expiration)',
+    columns: { id: plain(), user_id: staffRef(), grant_id: plain(), from_date: plain(), to_date: plain(), expires_at: plain(), created_by: staffRef(), created_at: plain() },
+  },
+};
