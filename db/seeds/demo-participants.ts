@@ -20,7 +20,7 @@ type Demo = Omit<ParticipantCreateBody, 'partnerId'> & { partner?: string; later
 const P = (n: number) => `06 39 98 ${String(10 + n).padStart(2, '0')} ${String(20 + n).padStart(2, '0')}`;
 
 /** About 25 people of varied origins across real Drôme communes; some minors, some reachable only through a partner. */
-const PEOPLE: Demo[] = [
+export const DEMO_PEOPLE: Demo[] = [
   { civility: 'mme', lastName: 'Nguyễn', firstName: 'Thị Ánh', email: 'anh.nguyen@example.org', phone: P(1), addressLine1: '12 rue Madier de Montjau', postalCode: '26000', communeInsee: '26362', partner: 'secours', later: { needs: ['large_print'], profileAgeBand: '30-44', profileActivity: 'in_work', profileHousehold: 'single_parent', profileCommuneInsee: '26362' } },
   { civility: 'mme', lastName: 'Martin', firstName: 'Jeanne', phone: P(2), addressLine1: '4 place Jules Nadi', postalCode: '26100', communeInsee: '26281', preferredChannel: 'phone', later: { profileAgeBand: '75+', profileActivity: 'retired', profileHousehold: 'single', profileCommuneInsee: '26281' } },
   { civility: 'm', lastName: 'Diallo', firstName: 'Mamadou', email: 'mamadou.diallo@example.org', postalCode: '26000', communeInsee: '26362', partner: 'secours' },
@@ -75,7 +75,7 @@ export const demoParticipants: DemoStep = async (deps, staff) => {
   for (const { key, ...partner } of PARTNERS) partnerIds[key] = (await createPartner(deps, actor, null, partner)).id;
   const purposes = new Map((await deps.db('consent_purposes').whereIn('code', ['needs', 'profile']).select('code', 'legal_basis', 'text_version', 'validity_months')).map((p) => [p.code as string, p]));
 
-  for (const [i, { partner, later, ...person }] of PEOPLE.entries()) {
+  for (const [i, { partner, later, ...person }] of DEMO_PEOPLE.entries()) {
     const guardian = person.isMinor ? { guardianConsentOn: daysBefore(today, 40 + i) } : {};
     const created = await registerParticipant(deps, actor, null, { ...person, ...guardian, ...(partner ? { partnerId: partnerIds[partner] } : {}) });
     if (!later) continue;

@@ -9,6 +9,15 @@ export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/**
+ * Cells of a spreadsheet row (exceljs `addRow`): text neutralised like CSV cells, numbers and
+ * dates kept as values. XLSX text cells are not run as formulas by Excel, but a copy-paste into
+ * another sheet or a CSV re-export would: the same rule everywhere keeps it simple.
+ */
+export function sheetCells<T>(values: T[]): T[] {
+  return values.map((v) => (typeof v === 'string' ? (neutraliseFormula(v) as T) : v));
+}
+
 /** A number already formatted for the dialect (`-12,34`): written as is, never neutralised. */
 export class CsvNumber {
   constructor(readonly text: string) {}

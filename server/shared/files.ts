@@ -68,10 +68,12 @@ export async function storeDocument(
   file: { buffer: Buffer; originalname?: string } | undefined,
   options: { field: string; purpose: 'consent_evidence' | 'receipt' | 'invoice' | 'other'; createdBy: string | null; required?: boolean },
 ): Promise<StoredFile | null> {
-  if (!file || file.buffer.length === 0) {
+  // A browser form with no file chosen sends an empty part without a name: that is "no file".
+  if (!file || (file.buffer.length === 0 && !file.originalname)) {
     if (options.required) throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'fichier obligatoire' }]);
     return null;
   }
+  if (file.buffer.length === 0) throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'le fichier envoyé est vide' }]);
   const mediaType = sniffDocumentType(file.buffer);
   if (!mediaType) throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'doit être un PDF, un JPEG ou un PNG (le contenu du fichier ne correspond pas)' }]);
   if (file.buffer.length > MAX_DOCUMENT_BYTES) throw new AppError('payload_too_large', undefined, [{ field: options.field, message: 'fichier trop volumineux' }]);

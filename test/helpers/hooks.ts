@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startTestContext, ctx } from './context.js';
 import { DEMO_USERS } from '../../db/seeds/demo.js';
+import { DEMO_PEOPLE } from '../../db/seeds/demo-participants.js';
 
 /** Mocha root hooks: one fresh database and app for the run, dropped at the end. */
 export const mochaHooks = {
@@ -16,7 +17,18 @@ export const mochaHooks = {
       // The logs of the whole run must hold no personal data: no name or e-mail of any
       // account (demo people included), no IBAN.
       const people = await c.deps.db('users').select('email', 'name');
-      const needles = [...people.flatMap((p) => [p.email, p.name]), ...DEMO_USERS.flatMap((u) => [u.email, u.name])].filter((n) => n && n.length > 4);
+      // Participants and payees too (the demo people and everyone the tests created, while
+      // their data is still there): names, e-mails and phone numbers, as stored and as digits.
+      const participants = await c.deps.db('participants').select('first_name', 'last_name', 'email', 'phone', 'guardian_name', 'guardian_email', 'guardian_phone');
+      const payees = await c.deps.db('payees').whereNotNull('name').pluck('name');
+      const phone = (p: string | null | undefined) => (p ? [p, p.replace(/\D/g, '')] : []);
+      const needles = [
+        ...people.flatMap((p) => [p.email, p.name]),
+        ...DEMO_USERS.flatMap((u) => [u.email, u.name]),
+        ...DEMO_PEOPLE.flatMap((p) => [`${p.firstName} ${p.lastName}`, p.email, p.guardianName, p.guardianEmail, ...phone(p.phone), ...phone(p.guardianPhone)]),
+        ...participants.flatMap((p) => [p.first_name && p.last_name ? `${p.first_name} ${p.last_name}` : null, p.email, p.guardian_name, p.guardian_email, ...phone(p.phone), ...phone(p.guardian_phone)]),
+        ...payees,
+      ].filter((n): n is string => typeof n === 'string' && n.length > 6);
       const logs = c.logs.join('');
       const found = [...new Set(needles.filter((n) => logs.toLowerCase().includes(n.toLowerCase())))];
       expect(found, 'personal data found in the logs').to.deep.equal([]);
