@@ -30,6 +30,8 @@ import { sessionRoutes, sessionPages } from './sessions/index.js';
 import { policyRoutes, policyPages } from './reimbursement/index.js';
 import { claimRoutes, claimPages } from './claims/index.js';
 import { paymentRoutes, paymentPages } from './payments/index.js';
+import { grantRoutes, grantPages } from './grants/index.js';
+import { grantReportRoutes, grantReportPages } from './grant-reports/index.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
 
@@ -76,6 +78,8 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...claimPages(deps),
     ...paymentRoutes(deps),
     ...paymentPages(deps),
+    ...grantRoutes(deps), ...grantPages(deps),
+    ...grantReportRoutes(deps), ...grantReportPages(deps),
   ];
 }
 

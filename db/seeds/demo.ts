@@ -8,7 +8,9 @@ import { demoConsents } from './demo-consents.js';
 import { demoPrivacy } from './demo-privacy.js';
 import { demoLogistics } from './demo-logistics.js';
 import { demoClaims } from './demo-claims.js';
+import { demoGrants } from './demo-grants.js';
 import { demoPayments } from './demo-payments.js';
+import { demoGrantReports } from './demo-grant-reports.js';
 
 /** Every demo account uses this password (documented in the README); change it before real use. */
 export const DEMO_PASSWORD = 'Demo-Atelier-2026';
@@ -27,7 +29,7 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
  * e-mail and may read what earlier steps inserted).
  */
 export type DemoStep = (deps: Deps, staff: Record<string, string>) => Promise<void>;
-const DEMO_STEPS: DemoStep[] = [demoParticipants, demoConsents, demoLogistics, demoClaims, demoPayments, demoPrivacy];
+const DEMO_STEPS: DemoStep[] = [demoParticipants, demoConsents, demoLogistics, demoGrants, demoClaims, demoPayments, demoGrantReports, demoPrivacy];
 
 /** True when the database holds nothing but the first admin and the settings. */
 export async function isEmptyForDemo(deps: Deps): Promise<boolean> {

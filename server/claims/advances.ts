@@ -5,6 +5,7 @@ import { requireOverride } from '../shared/override.js';
 import { toLocal } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
+import { claimCancelled } from '../grants/index.js';
 import type { Override } from '../shared/override.js';
 import type { SettleBody } from './schemas.js';
 import { attendanceOf, claimSessionIds, getClaim, insertLines, sessionsByIds, settlementOf } from './repo.js';
@@ -66,6 +67,7 @@ export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string
     if (['in_batch', 'paid'].includes(claim.status)) throw conflict('claim_in_batch', 'Cette demande est déjà dans un lot de paiement : elle ne peut plus être annulée.');
     const now = deps.now();
     await trx('claims').where({ id: claimId }).update({ status: 'cancelled', cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });
+    await claimCancelled(trx, claimId);
     await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claimId, data: { from: claim.status } });
   });
 }

@@ -6,6 +6,7 @@ import { requireOverride } from '../shared/override.js';
 import { formatCents } from '../shared/format.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
+import { claimDecided } from '../grants/index.js';
 import type { DecisionBody } from './schemas.js';
 import { DECIDED, claimLines, claimReceipts, getClaim, linesBackedBy, projectLeadOf, type ClaimRow, type LineRow } from './repo.js';
 import { recomputeClaim } from './compute.js';
@@ -127,6 +128,7 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
       decision_note: input.note?.trim() || null, decision_reason_code: override ? 'receipt_override' : null,
       override_reason: override ?? claim.override_reason, updated_at: now, version: trx.raw('version + 1'),
     });
+    await claimDecided(trx, claimId, { actor, roles: actor.roles, override: input.override });
     const decided = (await getClaim(trx, claimId))!;
     await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
     await recordAudit(trx, actor, {

@@ -6,11 +6,6 @@ import { page } from '../web.js';
 
 /** What each capability will offer, shown on its page until it is built. */
 const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
-  {
-    path: '/grants', title: 'Financements', access: roles('project_lead', 'finance', 'auditor'),
-    text: 'Les subventions (par exemple le Pacte des solidarités) et le suivi du budget.',
-    items: ['lignes budgétaires par catégorie et par année', 'engagé, réalisé, reste à consommer', 'état récapitulatif des dépenses, compte rendu financier (CERFA 15059), demandes de versement'],
-  },
 ];
 
 export function homePages(deps: Deps) {

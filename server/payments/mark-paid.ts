@@ -4,6 +4,7 @@ import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
+import { claimsPaid, claimsUnpaid } from '../grants/index.js';
 import { batchClaims, batchPayments, getBatch, releaseClaims, setClaimsStatus, type PaymentRow } from './repo.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
@@ -51,6 +52,7 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
     const mine = claims.filter((c) => c.payment_id === p.id);
     await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
     await setClaimsStatus(trx, mine.map((c) => c.claim_id), 'paid', now);
+    await claimsPaid(trx, mine.map((c) => c.claim_id), now);
     await notifyPayment(trx, deps, settings, p, mine.map((c) => c.reference));
   }
   await closeIfSettled(trx, batchId, now);
@@ -77,6 +79,7 @@ export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: st
     const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
     await trx('payments').where({ id: paymentId }).update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });
     await releaseClaims(trx, claims.map((c) => c.claim_id), 'payment_rejected', now);
+    await claimsUnpaid(trx, claims.map((c) => c.claim_id));
     await closeIfSettled(trx, batch.id, now);
     await recordAudit(trx, actor, { action: 'payment.rejected', recordType: 'payment', recordId: paymentId, reasonCode, data: { batchId: batch.id, claimCount: claims.length } });
     return { batchId: batch.id };

@@ -4,6 +4,7 @@ import { conflict, notFound, validationError } from '../shared/errors.js';
 import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
+import { bookingsCancelled } from '../grants/index.js';
 import { costOf, createBookingIn, liveBookingOfSession, mapOverlap, sessionCancelled } from '../venues/index.js';
 import type { SessionCreateBody, SessionPatchBody } from './schemas.js';
 import { countsBySession, getSession, projectExists, sessionParticipants } from './repo.js';
@@ -106,6 +107,7 @@ export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
       const booking = await liveBookingOfSession(trx, id);
       await trx('sessions').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
       await trx('bookings').where({ session_id: id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+      await bookingsCancelled(trx, { sessionId: id });
       const vars = sessionVars(settings, s, booking?.venue ?? null);
       const people = (await sessionParticipants(trx, id)).filter((p) => ['invited', 'confirmed'].includes(p.status));
       for (const p of people) await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id);

@@ -16,6 +16,7 @@ export const ERRORS = {
   conflict: [409, 'Cette action est en conflit avec l’état actuel des données.'],
   email_taken: [409, 'Un compte existe déjà avec cette adresse e-mail.'],
   last_admin: [409, 'Il doit rester au moins un administrateur actif.'],
+  budget_exceeded_requires_override: [409, 'Cette dépense dépasserait une ligne budgétaire : le service financier peut passer outre en indiquant une raison.'],
   idempotency_key_reused: [422, 'Cette clé d’idempotence a déjà servi pour une autre requête.'],
   internal_error: [500, 'Une erreur inattendue est survenue. L’équipe technique a été prévenue.'],
   service_unavailable: [503, 'Le service est momentanément indisponible.'],

@@ -31,6 +31,7 @@ export const NAV: NavItem[] = [
   { href: '/claims', label: 'Remboursements', roles: ['staff', 'project_lead', 'finance', 'auditor'] },
   { href: '/payments', label: 'Paiements', roles: ['finance', 'auditor'] },
   { href: '/grants', label: 'Financements', roles: ['project_lead', 'finance', 'auditor'] },
+  { href: '/expenses', label: 'Dépenses', roles: ['project_lead', 'finance', 'auditor'] },
   { href: '/privacy', label: 'Données personnelles', roles: ['dpo', 'admin'] },
   { href: '/admin', label: 'Administration', roles: ['admin', 'dpo', 'auditor'] },
 ];

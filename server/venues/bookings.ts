@@ -5,6 +5,7 @@ import { formatLocalRange } from '../shared/dates.js';
 import { venueCost } from '../shared/halfdays.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
+import { bookingConfirmed, bookingsCancelled, type HookControl } from '../grants/index.js';
 import type { BookingCreateBody } from './schemas.js';
 import { cancelExpiredOptions, getBooking, getVenue, insertBooking, liveBookingOfSession, overlappingConfirmed, sessionForBooking } from './repo.js';
 import { presentBooking } from './presenter.js';
@@ -94,7 +95,7 @@ export async function createBooking(deps: Deps, actor: AuditActor, input: Bookin
  * Confirms an option. Two confirmed bookings of one venue never overlap: the database refuses
  * the second (409 `booking_overlap`). Confirming a confirmed booking answers the same 200.
  */
-export async function confirmBooking(deps: Deps, actor: AuditActor, id: string) {
+export async function confirmBooking(deps: Deps, actor: AuditActor, id: string, budget: Omit<HookControl, 'actor'> = {}) {
   return mapOverlap(deps, () => id, () => deps.db.transaction(async (trx) => {
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
@@ -104,6 +105,7 @@ export async function confirmBooking(deps: Deps, actor: AuditActor, id: string) 
     if (b.option_expires_at && b.option_expires_at < deps.now()) throw conflict('booking_option_expired', `Cette option a expiré (elle dure ${OPTION_DAYS} jours) : faites une nouvelle réservation.`);
     const now = deps.now();
     await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
+    await bookingConfirmed(trx, id, { actor, ...budget });
     await recordAudit(trx, actor, { action: 'booking.confirmed', recordType: 'booking', recordId: id, data: { venueId: b.venue_id, costCents: b.cost_cents } });
     return presentBooking((await getBooking(trx, id))!);
   }));
@@ -116,6 +118,7 @@ export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
     if (!b) throw notFound('Réservation');
     if (b.status !== 'cancelled') {
       await trx('bookings').where({ id }).update({ status: 'cancelled', cancelled_at: deps.now(), updated_at: deps.now() });
+      await bookingsCancelled(trx, { bookingId: id });
       await recordAudit(trx, actor, { action: 'booking.cancelled', recordType: 'booking', recordId: id });
     }
     return presentBooking((await getBooking(trx, id))!);

@@ -10,6 +10,8 @@ import { createVenue, updateVenue } from './manage-venues.js';
 import { cancelBooking, confirmBooking, createBooking } from './bookings.js';
 import { confirmVenueImport, previewVenueImport } from './import-venues.js';
 import { obj } from '../shared/schema.js';
+import { Type } from '@sinclair/typebox';
+import { Override } from '../shared/override.js';
 
 export const VENUE_READERS = roles('staff', 'project_lead', 'auditor', 'admin');
 /** Staff book venues day to day; project leads may too. */
@@ -100,10 +102,10 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/bookings/:id/confirm', access: VENUE_WRITERS, tags: ['bookings'],
-      summary: 'Confirm an option (409 booking_overlap naming the other booking’s session and time)', params: IdParams,
-      responses: { 200: { description: 'Confirmed', schema: BookingView }, 409: { description: 'booking_overlap, booking_cancelled, booking_option_expired, session_cancelled' } },
+      summary: 'Confirm an option (409 booking_overlap naming the other booking’s session and time); its cost is committed on the budget (409 budget_exceeded_requires_override: finance repeats with override.reason)', params: IdParams, body: obj({ override: Type.Optional(Override) }),
+      responses: { 200: { description: 'Confirmed', schema: BookingView }, 409: { description: 'booking_overlap, booking_cancelled, booking_option_expired, session_cancelled, budget_exceeded_requires_override' } },
       handler: async (req, res) => {
-        res.json(await confirmBooking(deps, auditActorOf(req.ctx), req.params.id));
+        res.json(await confirmBooking(deps, auditActorOf(req.ctx), req.params.id, { roles: req.ctx.actor!.roles, override: req.body.override }));
       },
     }),
     defineRoute({

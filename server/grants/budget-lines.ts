@@ -1,0 +1,59 @@
+import type { Deps } from '../shared/deps.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getBudgetLine, getGrant, grantProjects } from './repo.js';
+import { resplitProjects } from './manage-grants.js';
+import type { Warning } from './budget.js';
+
+const pgCode = (e: unknown) => (e as { code?: string }).code;
+
+/**
+ * Adds a budget line (category × year) to a grant: the year inside the grant's period (else
+ * 400 `year`), the category among the eligible ones (else 400 `category`), one line per
+ * category and year (else 409 `budget_line_exists`). Expenses that had nowhere to go for that
+ * category and year are re-split onto it.
+ */
+export async function addBudgetLine(deps: Deps, actor: AuditActor, grantId: string, input: { category: string; year: number; amountCents: number }): Promise<{ id: string; warnings: Warning[] }> {
+  return deps.db.transaction(async (trx) => {
+    const g = await getGrant(trx, grantId, true);
+    if (!g) throw notFound('Financement');
+    const details = [];
+    if (input.year < Number(g.period_start.slice(0, 4)) || input.year > Number(g.period_end.slice(0, 4))) details.push({ field: 'year', message: `doit être dans la période du financement (${g.period_start.slice(0, 4)}–${g.period_end.slice(0, 4)})` });
+    if (!g.eligible_categories.includes(input.category)) details.push({ field: 'category', message: 'cette catégorie n’est pas éligible à ce financement' });
+    if (details.length) throw validationError(details);
+    if (await trx('budget_lines').where({ grant_id: grantId, category: input.category, year: input.year }).first('id')) {
+      throw conflict('budget_line_exists', 'Ce financement a déjà une ligne pour cette catégorie et cette année.', [{ field: 'category', message: 'ligne existante' }]);
+    }
+    const [row] = await trx('budget_lines').insert({ grant_id: grantId, category: input.category, year: input.year, amount_cents: input.amountCents }).returning(['id']);
+    await trx('grants').where({ id: grantId }).update({ version: g.version + 1, updated_at: deps.now() });
+    await recordAudit(trx, actor, { action: 'budget_line.created', recordType: 'grant', recordId: grantId, data: { budgetLineId: row.id, category: input.category, year: input.year } });
+    const warnings = await resplitProjects(trx, actor, (await grantProjects(trx, grantId)).map((p) => p.project_id));
+    return { id: row.id as string, warnings };
+  }).catch((e) => {
+    if (pgCode(e) === '23505') throw conflict('budget_line_exists', 'Ce financement a déjà une ligne pour cette catégorie et cette année.', [{ field: 'category', message: 'ligne existante' }]);
+    throw e;
+  });
+}
+
+/** Changes a line's amount (a line may end below what it carries: the grant page shows it overspent). */
+export async function updateBudgetLine(deps: Deps, actor: AuditActor, grantId: string, lineId: string, amountCents: number): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const line = await getBudgetLine(trx, lineId, true);
+    if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
+    await trx('budget_lines').where({ id: lineId }).update({ amount_cents: amountCents, updated_at: deps.now() });
+    await trx('grants').where({ id: grantId }).increment('version', 1);
+    await recordAudit(trx, actor, { action: 'budget_line.updated', recordType: 'grant', recordId: grantId, data: { budgetLineId: lineId } });
+  });
+}
+
+/** Deletes a line no expense part uses (else 409 `budget_line_in_use`). */
+export async function deleteBudgetLine(deps: Deps, actor: AuditActor, grantId: string, lineId: string): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const line = await getBudgetLine(trx, lineId, true);
+    if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
+    if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id')) throw conflict('budget_line_in_use', 'Des dépenses sont imputées sur cette ligne : elle ne peut pas être supprimée.');
+    await trx('budget_lines').where({ id: lineId }).delete();
+    await trx('grants').where({ id: grantId }).increment('version', 1);
+    await recordAudit(trx, actor, { action: 'budget_line.deleted', recordType: 'grant', recordId: grantId, data: { budgetLineId: lineId, category: line.category, year: line.year } });
+  });
+}

@@ -1,0 +1,156 @@
+import type { Response } from 'express';
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../shared/deps.js';
+import { defineRoute } from '../shared/http.js';
+import { hasAnyRole } from '../shared/authorize.js';
+import { AppError } from '../shared/errors.js';
+import { obj } from '../shared/schema.js';
+import { check } from '../shared/validate.js';
+import { formFailure, text } from '../shared/form.js';
+import { parseEuros } from '../shared/money.js';
+import { auditActorOf } from '../audit/index.js';
+import { flash } from '../auth/index.js';
+import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
+import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
+import { BUDGET_OVERRIDE_ROLES, EXPENSE_WRITERS, GRANT_READERS } from './policy.js';
+import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, IdParams } from './schemas.js';
+import { expenseView, listExpenses } from './presenter.js';
+import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
+import { auditorScope } from './scopes.js';
+import { downloadInvoice } from './invoice-file.js';
+import { expenseLinks, grantChoices, projectChoices } from './repo.js';
+import { sendFile } from './routes.js';
+
+const FilterQuery = obj({
+  projectId: Type.Optional(Type.String({ maxLength: 40 })), grantId: Type.Optional(Type.String({ maxLength: 40 })), category: Type.Optional(Type.String({ maxLength: 20 })),
+  status: Type.Optional(Type.String({ maxLength: 20 })), from: Type.Optional(Type.String({ maxLength: 10 })), to: Type.Optional(Type.String({ maxLength: 10 })), cursor: Type.Optional(Type.String({ maxLength: 500 })),
+});
+const uuid = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
+const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+const labels = { statusLabels: EXPENSE_STATUS_LABELS, sourceLabels: EXPENSE_SOURCE_LABELS, categoryLabels: COST_CATEGORY_LABELS };
+const FIELDS = ['projectId', 'category', 'description', 'supplier', 'invoiceNumber', 'amountEuros', 'incurredOn', 'paidOn'];
+
+export function expensePages(deps: Deps) {
+  const scopeOf = (req: PageRequest) => auditorScope(deps.db, req.ctx.actor, deps.now());
+  const options = async () => ({
+    projectOptions: [{ value: '', label: 'Toutes' }, ...(await projectChoices(deps.db)).map((p) => ({ value: p.id, label: p.name }))],
+    grantOptions: [{ value: '', label: 'Tous' }, ...(await grantChoices(deps.db)).map((g) => ({ value: g.id, label: `${g.reference} — ${g.funder}` }))],
+    categoryOptions: [{ value: '', label: 'Toutes' }, ...COST_CATEGORIES.map((c) => ({ value: c, label: COST_CATEGORY_LABELS[c] }))],
+    statusOptions: [{ value: '', label: 'Tous' }, ...EXPENSE_STATUSES.map((s) => ({ value: s, label: EXPENSE_STATUS_LABELS[s] }))],
+  });
+  const form = async (req: PageRequest, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, message: string | null = null, override: { details: string[] } | null = null, status = 200) => {
+    const o = await options();
+    await page(deps, req, res, 'grants/expense-form.njk', {
+      title: 'Saisir une facture', values, errors, message, override,
+      projectOptions: [{ value: '', label: '— Choisir —' }, ...o.projectOptions.slice(1)], categoryOptions: [{ value: '', label: '— Choisir —' }, ...o.categoryOptions.slice(1)],
+    }, status);
+  };
+  return [
+    defineRoute({
+      kind: 'page', method: 'get', path: '/expenses', access: GRANT_READERS, summary: 'Expenses list with filters (project, grant, category, status, dates)', query: FilterQuery,
+      handler: async (req, res) => {
+        const f = {
+          projectId: uuid(req.query.projectId), grantId: uuid(req.query.grantId), category: (COST_CATEGORIES as readonly string[]).includes(req.query.category ?? '') ? req.query.category : undefined,
+          status: (EXPENSE_STATUSES as readonly string[]).includes(req.query.status ?? '') ? req.query.status : undefined, from: day(req.query.from), to: day(req.query.to),
+        };
+        const result = await listExpenses(deps.db, { ...f, cursor: req.query.cursor, limit: '25' } as Parameters<typeof listExpenses>[1], await scopeOf(req));
+        const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v) as [string, string][]);
+        await page(deps, req, res, 'grants/expenses.njk', {
+          title: 'Dépenses', expenses: result.items, filters: f, ...(await options()), canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']),
+          nextHref: result.nextCursor ? `/expenses?${params}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null, filtered: params.size > 0, ...labels,
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/expenses/new', access: EXPENSE_WRITERS, summary: 'Invoice entry form',
+      handler: async (req, res) => form(req, res, {}),
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/expenses/new', access: EXPENSE_WRITERS, summary: 'Enter an invoice from the form (multipart with the file); over budget, finance confirms with a reason', upload: { field: 'file' },
+      handler: async (req, res) => {
+        const f = formBody(req);
+        const values = Object.fromEntries(FIELDS.map((k) => [k, text(f[k])]));
+        const cents = parseEuros(values.amountEuros);
+        const reason = text(f.overrideReason);
+        const input = Object.fromEntries(Object.entries({
+          projectId: values.projectId, category: values.category, description: values.description, supplier: values.supplier, invoiceNumber: values.invoiceNumber,
+          amountCents: cents === null ? values.amountEuros || undefined : String(cents), incurredOn: values.incurredOn, paidOn: values.paidOn,
+        }).filter(([, v]) => v !== '' && v !== undefined));
+        const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
+        try {
+          const checked = check(ExpenseCreateBody, input);
+          if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
+          const { id, warnings } = await createInvoiceExpense(deps, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, checked.value, file,
+            { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined });
+          await flash(deps, req, 'success', warnings.length ? `La dépense est enregistrée. ${warnings.map((w) => w.message).join(' ')}` : 'La dépense est enregistrée.');
+          res.redirect(303, `/expenses/${id}`);
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'budget_exceeded_requires_override') {
+            const mayOverride = hasAnyRole(req.ctx.actor, BUDGET_OVERRIDE_ROLES);
+            return form(req, res, values, {}, `${e.message} Joignez à nouveau la facture.`, mayOverride ? { details: e.details.map((d) => d.message) } : null, 409);
+          }
+          const { errors, message } = formFailure(e, (field) => (field === 'amountCents' ? 'amountEuros' : field));
+          await form(req, res, values, errors, message, null, 400);
+        }
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/expenses/:id', access: GRANT_READERS, summary: 'Expense detail: parts per grant and budget line, source, invoice', params: IdParams,
+      handler: async (req, res) => {
+        const expense = await expenseView(deps.db, req.params.id, await scopeOf(req));
+        const links = await expenseLinks(deps.db, expense.projectId, expense.claimId);
+        await page(deps, req, res, 'grants/expense.njk', {
+          title: `Dépense ${expense.reference}`, expense, ...links,
+          canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']) && expense.source !== 'claim_line' && expense.status !== 'cancelled', ...labels,
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/expenses/:id/invoice', access: GRANT_READERS, summary: 'Download the invoice (audited)', params: IdParams,
+      handler: async (req, res) => {
+        await expenseView(deps.db, req.params.id, await scopeOf(req));
+        sendFile(res, await downloadInvoice(deps.db, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/expenses/:id/paid', access: EXPENSE_WRITERS, summary: 'Mark an expense paid from its page', params: IdParams,
+      handler: async (req, res) => {
+        const paidOn = text(formBody(req).paidOn);
+        await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est marquée payée.', async () => {
+          if (!day(paidOn)) throw new AppError('validation_failed', 'Date de paiement invalide :', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
+          return markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, paidOn);
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/expenses/:id/invoice', access: EXPENSE_WRITERS, summary: 'Enter the invoice of a booking expense from its page (multipart): actual on the payment day', params: IdParams, upload: { field: 'file' },
+      handler: async (req, res) => {
+        const f = formBody(req);
+        const paidOn = text(f.paidOn);
+        const corrected = text(f.amountEuros);
+        const cents = corrected ? parseEuros(corrected) : undefined;
+        const reason = text(f.overrideReason);
+        const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
+        await act(deps, req, res, `/expenses/${req.params.id}`, 'La facture est enregistrée : la dépense est réalisée.', async () => {
+          if (!day(paidOn)) throw new AppError('validation_failed', 'Date de paiement invalide :', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
+          if (cents === null) throw new AppError('validation_failed', 'Montant invalide :', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
+          return enterBookingInvoice(deps, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, req.params.id, { paidOn, ...(cents !== undefined ? { amountCents: String(cents) } : {}) }, file,
+            { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined });
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/expenses/:id/cancel', access: EXPENSE_WRITERS, summary: 'Confirm cancelling an expense', params: IdParams,
+      handler: async (req, res) => {
+        const expense = await expenseView(deps.db, req.params.id, null);
+        await page(deps, req, res, 'grants/expense-cancel.njk', { title: `Annuler la dépense ${expense.reference}`, expense });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/expenses/:id/cancel', access: EXPENSE_WRITERS, summary: 'Cancel an expense (after confirmation)', params: IdParams,
+      handler: async (req, res) => {
+        await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est annulée.', () => cancelExpense(deps, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+  ];
+}

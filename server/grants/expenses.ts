@@ -1,0 +1,92 @@
+import type { Deps } from '../shared/deps.js';
+import type { Role } from '../shared/authorize.js';
+import type { Override } from '../shared/override.js';
+import { conflict, notFound, validationError } from '../shared/errors.js';
+import { storeDocument } from '../shared/files.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { ExpenseCreateBody } from './schemas.js';
+import { expenseInDrawdown, getExpense, insertExpense } from './repo.js';
+import { placeExpenses, type Warning } from './budget.js';
+
+type Control = { roles: readonly Role[]; override?: Override };
+type Upload = { buffer: Buffer; originalname?: string } | undefined;
+
+/**
+ * Enters an invoice by hand (catering, facilitation, printing…) with its file: committed, or
+ * actual at once when `paidOn` is given; split across the project's grants, under the budget
+ * control (409 `budget_exceeded_requires_override`, finance may overrule with a reason).
+ */
+export async function createInvoiceExpense(deps: Deps, actor: AuditActor & { userId: string }, input: ExpenseCreateBody, file: Upload, control: Control): Promise<{ id: string; warnings: Warning[] }> {
+  const amountCents = Number(input.amountCents);
+  return deps.db.transaction(async (trx) => {
+    const project = await trx('projects').where({ id: input.projectId }).first('id');
+    if (!project) throw validationError([{ field: 'projectId', message: 'démarche inconnue' }]);
+    if (input.paidOn && input.paidOn < input.incurredOn) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
+    const stored = await storeDocument(trx, file, { field: 'file', purpose: 'invoice', createdBy: actor.userId, required: true });
+    const id = await insertExpense(trx, {
+      project_id: input.projectId, category: input.category, source: 'invoice', description: input.description?.trim() ?? '', supplier: input.supplier?.trim() ?? '',
+      invoice_number: input.invoiceNumber?.trim() ?? '', invoice_file_id: stored!.id, amount_cents: amountCents, incurred_on: input.incurredOn,
+      status: input.paidOn ? 'actual' : 'committed', paid_on: input.paidOn ?? null, created_by: actor.userId, created_at: deps.now(), committed_at: deps.now(), updated_at: deps.now(),
+    });
+    const placed = await placeExpenses(trx, [{ id, projectId: input.projectId, category: input.category, incurredOn: input.incurredOn, amountCents }], { check: true, ...control });
+    if (placed.overridden) await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
+    await recordAudit(trx, actor, { action: 'expense.created', recordType: 'expense', recordId: id, reasonCode: placed.overridden ? 'budget_override' : null, data: { source: 'invoice', category: input.category, fileSha256: stored!.sha256, status: input.paidOn ? 'actual' : 'committed' } });
+    return { id, warnings: placed.warnings };
+  });
+}
+
+/**
+ * The invoice of a venue booking arrives: stored, the expense becomes actual on `paidOn`,
+ * with a corrected amount if the invoice differs (re-split under the budget control).
+ */
+export async function enterBookingInvoice(deps: Deps, actor: AuditActor & { userId: string }, expenseId: string, input: { paidOn: string; amountCents?: string }, file: Upload, control: Control): Promise<{ warnings: Warning[] }> {
+  return deps.db.transaction(async (trx) => {
+    const e = await getExpense(trx, expenseId, true);
+    if (!e) throw notFound('Dépense');
+    if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : elle devient réalisée quand son paiement est fait.');
+    if (e.status === 'cancelled') throw conflict('expense_cancelled', 'Cette dépense est annulée.');
+    if (input.paidOn < e.incurred_on) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
+    const stored = await storeDocument(trx, file, { field: 'file', purpose: 'invoice', createdBy: actor.userId, required: true });
+    const amountCents = input.amountCents !== undefined ? Number(input.amountCents) : e.amount_cents;
+    let warnings: Warning[] = [];
+    let overridden = false;
+    if (amountCents !== e.amount_cents) {
+      if (await expenseInDrawdown(trx, e.id)) throw conflict('expense_in_drawdown', 'Cette dépense figure déjà dans une demande de versement : son montant ne peut plus changer.');
+      ({ warnings, overridden } = await placeExpenses(trx, [{ id: e.id, projectId: e.project_id, category: e.category, incurredOn: e.incurred_on, amountCents }], { check: true, ...control }));
+    }
+    await trx('expenses').where({ id: e.id }).update({
+      invoice_file_id: stored!.id, amount_cents: amountCents, status: 'actual', paid_on: input.paidOn, updated_at: deps.now(),
+      ...(overridden ? { override_reason: control.override!.reason.trim() } : {}),
+    });
+    await recordAudit(trx, actor, { action: 'expense.invoiced', recordType: 'expense', recordId: e.id, reasonCode: overridden ? 'budget_override' : null, data: { fileSha256: stored!.sha256, amountChanged: amountCents !== e.amount_cents } });
+    return { warnings };
+  });
+}
+
+/** Marks an invoice or booking expense paid on a day (actual); the same day again answers the same. */
+export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: string, paidOn: string): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const e = await getExpense(trx, expenseId, true);
+    if (!e) throw notFound('Dépense');
+    if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : elle devient réalisée quand son paiement est fait.');
+    if (e.status === 'cancelled') throw conflict('expense_cancelled', 'Cette dépense est annulée.');
+    if (e.status === 'actual' && e.paid_on === paidOn) return;
+    if (e.status === 'actual') throw conflict('expense_already_paid', `Cette dépense est déjà payée (le ${e.paid_on}).`);
+    if (paidOn < e.incurred_on) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
+    await trx('expenses').where({ id: e.id }).update({ status: 'actual', paid_on: paidOn, updated_at: deps.now() });
+    await recordAudit(trx, actor, { action: 'expense.paid', recordType: 'expense', recordId: e.id });
+  });
+}
+
+/** Cancels an invoice or booking expense not yet claimed in a drawdown (idempotent). */
+export async function cancelExpense(deps: Deps, actor: AuditActor, expenseId: string): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const e = await getExpense(trx, expenseId, true);
+    if (!e) throw notFound('Dépense');
+    if (e.status === 'cancelled') return;
+    if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : annulez la demande elle-même.');
+    if (await expenseInDrawdown(trx, e.id)) throw conflict('expense_in_drawdown', 'Cette dépense figure déjà dans une demande de versement : elle ne peut plus être annulée.');
+    await trx('expenses').where({ id: e.id }).update({ status: 'cancelled', paid_on: null, cancelled_at: deps.now(), updated_at: deps.now() });
+    await recordAudit(trx, actor, { action: 'expense.cancelled', recordType: 'expense', recordId: e.id });
+  });
+}

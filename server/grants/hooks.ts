@@ -1,0 +1,180 @@
+import type { Db } from '../shared/db.js';
+import type { Role } from '../shared/authorize.js';
+import type { Override } from '../shared/override.js';
+import { localDay } from '../shared/dates.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { insertExpense } from './repo.js';
+import { placeExpenses, type Warning } from './budget.js';
+
+/** What the deciding use case passes: who acts (roles for the override) and the override if given. */
+export interface HookControl {
+  actor: AuditActor;
+  roles?: readonly Role[];
+  override?: Override;
+}
+
+const OVERRIDE_CODE = 'budget_override';
+
+async function auditOverride(trx: Db, actor: AuditActor, expenseIds: string[], source: string) {
+  for (const id of expenseIds) await recordAudit(trx, actor, { action: 'expense.budget_overridden', recordType: 'expense', recordId: id, reasonCode: OVERRIDE_CODE, data: { source } });
+}
+
+/**
+ * A claim was just decided (same transaction): one committed expense per line granted more
+ * than 0 (amount granted, line category, travel date). For an advance settlement, the
+ * advance's expenses are cancelled and the settlement's lines carry the real cost; when the
+ * advance was already paid and the settlement has nothing more to pay, they are actual at
+ * once, dated by the advance's payment. A line would overspend its budget line → 409
+ * `budget_exceeded_requires_override` and the whole decision rolls back.
+ */
+export async function claimDecided(trx: Db, claimId: string, control: HookControl): Promise<Warning[]> {
+  const claim = await trx('claims').where({ id: claimId }).first('id', 'project_id', 'participant_id', 'advance_of_claim_id', 'amount_to_pay_cents');
+  if (!claim) return [];
+  const now = trx.fn.now();
+  if (claim.advance_of_claim_id) {
+    await trx('expenses').where({ claim_id: claim.advance_of_claim_id }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+  }
+  const lines = await trx('claim_lines').where({ claim_id: claimId }).where('granted_cents', '>', 0).orderBy('position').select('id', 'category', 'travel_date', 'granted_cents');
+  const ids: string[] = [];
+  for (const l of lines) {
+    ids.push(await insertExpense(trx, {
+      project_id: claim.project_id, category: l.category, source: 'claim_line', claim_line_id: l.id, claim_id: claimId, participant_id: claim.participant_id,
+      amount_cents: l.granted_cents, incurred_on: l.travel_date, created_by: control.actor.userId,
+    }));
+  }
+  const placed = await placeExpenses(trx, lines.map((l, i) => ({ id: ids[i], projectId: claim.project_id, category: l.category, incurredOn: l.travel_date, amountCents: l.granted_cents })),
+    { check: true, override: control.override, roles: control.roles });
+  if (placed.overridden) {
+    await trx('expenses').whereIn('id', ids).update({ override_reason: control.override!.reason.trim() });
+    await auditOverride(trx, control.actor, ids, 'claim_line');
+  }
+  if (claim.advance_of_claim_id && Number(claim.amount_to_pay_cents) === 0) {
+    const paidOn = await paidDayOfClaim(trx, claim.advance_of_claim_id);
+    if (paidOn) await trx('expenses').whereIn('id', ids).update({ status: 'actual', paid_on: paidOn, updated_at: now });
+  }
+  return placed.warnings;
+}
+
+/** The local day the live payment of a claim was paid, if it was. */
+async function paidDayOfClaim(trx: Db, claimId: string): Promise<string | null> {
+  const row = await trx('batch_claims as bc').join('payments as p', 'p.id', 'bc.payment_id').where({ 'bc.claim_id': claimId, 'bc.voided': false, 'p.status': 'paid' }).first('p.paid_at');
+  if (!row?.paid_at) return null;
+  const { settings } = await getSettings(trx);
+  return localDay(new Date(row.paid_at), settings.timeZone);
+}
+
+/** Settlements whose expenses follow their advance's payment (decided, nothing more to pay). */
+async function settlementsDrivenBy(trx: Db, advanceIds: string[]): Promise<string[]> {
+  if (!advanceIds.length) return [];
+  return (await trx('claims').whereIn('advance_of_claim_id', advanceIds).where('amount_to_pay_cents', 0).whereNotNull('decided_at').whereNot('status', 'cancelled').select('id')).map((r: { id: string }) => r.id);
+}
+
+/**
+ * The payment of these claims was marked paid (same transaction): their committed expenses
+ * become actual, dated by the payment's local day — and so do those of settlements that had
+ * nothing more to pay after their advance.
+ */
+export async function claimsPaid(trx: Db, claimIds: string[], paidAt: Date): Promise<void> {
+  if (!claimIds.length) return;
+  const { settings } = await getSettings(trx);
+  const ids = [...claimIds, ...(await settlementsDrivenBy(trx, claimIds))];
+  await trx('expenses').whereIn('claim_id', ids).where({ status: 'committed' }).update({ status: 'actual', paid_on: localDay(paidAt, settings.timeZone), updated_at: paidAt });
+}
+
+/** The bank rejected the payment of these claims (same transaction): their actual expenses are committed again. */
+export async function claimsUnpaid(trx: Db, claimIds: string[]): Promise<void> {
+  if (!claimIds.length) return;
+  const ids = [...claimIds, ...(await settlementsDrivenBy(trx, claimIds))];
+  await trx('expenses').whereIn('claim_id', ids).where({ status: 'actual' }).update({ status: 'committed', paid_on: null, updated_at: trx.fn.now() });
+}
+
+/** A decided claim was cancelled before payment (same transaction): its expenses are cancelled. */
+export async function claimCancelled(trx: Db, claimId: string): Promise<void> {
+  const now = trx.fn.now();
+  await trx('expenses').where({ claim_id: claimId }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+}
+
+/**
+ * A booking was just confirmed (same transaction): its cost is committed on the budget
+ * (category venue, day of the booking, project of its session). A booking without a session
+ * or without cost commits nothing. Over budget → 409 `budget_exceeded_requires_override`.
+ */
+export async function bookingConfirmed(trx: Db, bookingId: string, control: HookControl): Promise<Warning[]> {
+  const b = await trx('bookings as b').join('sessions as s', 's.id', 'b.session_id').where('b.id', bookingId)
+    .first('b.id', 'b.cost_cents', 'b.session_id', 's.project_id', trx.raw('lower(b.during) AS starts_at'));
+  if (!b || Number(b.cost_cents) <= 0) return [];
+  if (await trx('expenses').where({ booking_id: bookingId }).first('id')) return [];
+  const { settings } = await getSettings(trx);
+  const incurredOn = localDay(new Date(b.starts_at), settings.timeZone);
+  const id = await insertExpense(trx, {
+    project_id: b.project_id, category: 'venue', source: 'booking', booking_id: bookingId, session_id: b.session_id,
+    amount_cents: Number(b.cost_cents), incurred_on: incurredOn, created_by: control.actor.userId, description: 'Réservation de salle',
+  });
+  const placed = await placeExpenses(trx, [{ id, projectId: b.project_id, category: 'venue', incurredOn, amountCents: Number(b.cost_cents) }], { check: true, override: control.override, roles: control.roles });
+  if (placed.overridden) {
+    await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
+    await auditOverride(trx, control.actor, [id], 'booking');
+  }
+  return placed.warnings;
+}
+
+/** Bookings were cancelled (one booking, or all of a session): their committed expenses are cancelled (an invoiced one stays actual). */
+export async function bookingsCancelled(trx: Db, where: { bookingId?: string; sessionId?: string }): Promise<void> {
+  const now = trx.fn.now();
+  const q = trx('expenses').where({ source: 'booking', status: 'committed' });
+  if (where.bookingId) q.where({ booking_id: where.bookingId });
+  else if (where.sessionId) q.where({ session_id: where.sessionId });
+  else return;
+  await q.update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+}
+
+/**
+ * Expenses for the confirmed bookings of a project's sessions that have none yet (bookings
+ * confirmed before the project was funded, or before this capability existed). No budget
+ * check: the caller re-splits and reports overspending.
+ */
+export async function backfillBookings(trx: Db, projectId: string, actor: AuditActor): Promise<number> {
+  const rows = await trx('bookings as b').join('sessions as s', 's.id', 'b.session_id')
+    .where({ 's.project_id': projectId, 'b.status': 'confirmed' }).where('b.cost_cents', '>', 0)
+    .whereNotExists(trx('expenses as e').whereRaw('e.booking_id = b.id'))
+    .select('b.id', 'b.cost_cents', 'b.session_id', trx.raw('lower(b.during) AS starts_at'));
+  if (!rows.length) return 0;
+  const { settings } = await getSettings(trx);
+  for (const b of rows) {
+    await insertExpense(trx, {
+      project_id: projectId, category: 'venue', source: 'booking', booking_id: b.id, session_id: b.session_id,
+      amount_cents: Number(b.cost_cents), incurred_on: localDay(new Date(b.starts_at), settings.timeZone), created_by: actor.userId, description: 'Réservation de salle',
+    });
+  }
+  return rows.length;
+}
+
+/**
+ * Expenses for the decided claim lines of a project that have none (claims decided before
+ * this capability existed): committed, or actual on the payment day when paid (a settlement
+ * with nothing more to pay follows its advance's payment); an advance already settled gets
+ * none (its settlement carries the cost). No budget check: the caller re-splits.
+ */
+export async function backfillClaims(trx: Db, projectId: string, actor: AuditActor): Promise<number> {
+  const lines = await trx('claim_lines as l').join('claims as c', 'c.id', 'l.claim_id')
+    .where('c.project_id', projectId).whereIn('c.status', ['approved', 'partially_approved', 'in_batch', 'paid']).where('l.granted_cents', '>', 0)
+    .whereNotExists(trx('expenses as e').whereRaw('e.claim_line_id = l.id'))
+    .whereNotExists(trx('claims as s').whereRaw('s.advance_of_claim_id = c.id').whereNotNull('s.decided_at').whereNot('s.status', 'cancelled'))
+    .orderBy(['c.id', 'l.position'])
+    .select('l.id', 'l.category', 'l.travel_date', 'l.granted_cents', 'c.id as claim_id', 'c.participant_id', 'c.status', 'c.advance_of_claim_id', 'c.amount_to_pay_cents');
+  const paidDays = new Map<string, string | null>();
+  const paidDay = async (claimId: string) => {
+    if (!paidDays.has(claimId)) paidDays.set(claimId, await paidDayOfClaim(trx, claimId));
+    return paidDays.get(claimId)!;
+  };
+  for (const l of lines) {
+    const followsAdvance = l.advance_of_claim_id && Number(l.amount_to_pay_cents) === 0;
+    const paidOn = followsAdvance ? await paidDay(l.advance_of_claim_id) : l.status === 'paid' ? await paidDay(l.claim_id) : null;
+    await insertExpense(trx, {
+      project_id: projectId, category: l.category, source: 'claim_line', claim_line_id: l.id, claim_id: l.claim_id, participant_id: l.participant_id,
+      amount_cents: l.granted_cents, incurred_on: l.travel_date, created_by: actor.userId, ...(paidOn ? { status: 'actual', paid_on: paidOn } : {}),
+    });
+  }
+  return lines.length;
+}

@@ -1,0 +1,212 @@
+import type { Db } from '../shared/db.js';
+
+export interface GrantRow {
+  id: string;
+  reference: string;
+  funder: string;
+  programme: string;
+  axis: string;
+  agreement_number: string;
+  period_start: string;
+  period_end: string;
+  total_cents: number;
+  cofunding_rate_bp: number;
+  eligible_categories: string[];
+  status: 'active' | 'closed';
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface BudgetLineRow {
+  id: string;
+  grant_id: string;
+  category: string;
+  year: number;
+  amount_cents: number;
+}
+
+export interface ExpenseRow {
+  id: string;
+  reference: string;
+  project_id: string;
+  category: string;
+  source: 'claim_line' | 'booking' | 'invoice';
+  claim_line_id: string | null;
+  claim_id: string | null;
+  participant_id: string | null;
+  booking_id: string | null;
+  session_id: string | null;
+  description: string;
+  supplier: string;
+  invoice_number: string;
+  invoice_file_id: string | null;
+  amount_cents: number;
+  incurred_on: string;
+  status: 'committed' | 'actual' | 'cancelled';
+  paid_on: string | null;
+  override_reason: string | null;
+  created_at: Date;
+}
+
+export interface PartRow {
+  id: string;
+  expense_id: string;
+  grant_id: string | null;
+  budget_line_id: string | null;
+  amount_cents: number;
+  grant_reference: string | null;
+  category: string | null;
+  year: number | null;
+  in_drawdown: boolean;
+}
+
+// ---- grants ----
+
+export async function getGrant(db: Db, id: string, lock = false): Promise<GrantRow | undefined> {
+  const q = db('grants').where({ id }).first();
+  if (lock) q.forUpdate();
+  return (await q) as GrantRow | undefined;
+}
+
+export async function grantCeilings(db: Db, grantId: string): Promise<{ year: number; ceiling_cents: number }[]> {
+  return db('grant_ceilings').where({ grant_id: grantId }).orderBy('year').select('year', 'ceiling_cents');
+}
+
+export async function grantProjects(db: Db, grantId: string): Promise<{ project_id: string; share_bp: number; name: string }[]> {
+  return db('grant_projects as gp').join('projects as p', 'p.id', 'gp.project_id').where('gp.grant_id', grantId).orderBy('p.name').select('gp.project_id', 'gp.share_bp', 'p.name');
+}
+
+export async function replaceCeilings(trx: Db, grantId: string, ceilings: { year: number; ceilingCents: number }[]) {
+  await trx('grant_ceilings').where({ grant_id: grantId }).delete();
+  if (ceilings.length) await trx('grant_ceilings').insert(ceilings.map((c) => ({ grant_id: grantId, year: c.year, ceiling_cents: c.ceilingCents })));
+}
+
+export async function replaceProjects(trx: Db, grantId: string, projects: { projectId: string; shareBp: number }[]) {
+  await trx('grant_projects').where({ grant_id: grantId }).delete();
+  if (projects.length) await trx('grant_projects').insert(projects.map((p) => ({ grant_id: grantId, project_id: p.projectId, share_bp: p.shareBp })));
+}
+
+/** Locks the projects (by id, a fixed order) and returns which exist with the shares other grants take of each. */
+export async function lockProjectsWithShares(trx: Db, projectIds: string[], exceptGrantId: string | null) {
+  const ids = [...new Set(projectIds)].sort();
+  if (!ids.length) return { existing: new Set<string>(), otherShares: new Map<string, number>() };
+  const rows = await trx('projects').whereIn('id', ids).orderBy('id').forUpdate().select('id');
+  const shares = await trx('grant_projects').whereIn('project_id', ids).modify((q) => { if (exceptGrantId) q.whereNot('grant_id', exceptGrantId); })
+    .groupBy('project_id').select('project_id', trx.raw('sum(share_bp)::int AS total'));
+  return { existing: new Set(rows.map((r: { id: string }) => r.id)), otherShares: new Map<string, number>(shares.map((s: { project_id: string; total: number }) => [s.project_id, Number(s.total)])) };
+}
+
+// ---- budget lines ----
+
+export async function budgetLines(db: Db, grantId: string): Promise<(BudgetLineRow & { committed_cents: number; actual_cents: number; in_use: boolean })[]> {
+  const rows = await db('budget_lines as bl').where('bl.grant_id', grantId)
+    .leftJoin(db('expense_parts as ep').join('expenses as e', 'e.id', 'ep.expense_id').whereNotNull('ep.budget_line_id')
+      .groupBy('ep.budget_line_id')
+      .select('ep.budget_line_id',
+        db.raw("coalesce(sum(ep.amount_cents) FILTER (WHERE e.status = 'committed'), 0) AS committed_cents"),
+        db.raw("coalesce(sum(ep.amount_cents) FILTER (WHERE e.status = 'actual'), 0) AS actual_cents"),
+        db.raw('count(*) AS parts'))
+      .as('u'), 'u.budget_line_id', 'bl.id')
+    .orderBy([{ column: 'bl.year' }, { column: 'bl.category' }])
+    .select('bl.*', db.raw('coalesce(u.committed_cents, 0) AS committed_cents'), db.raw('coalesce(u.actual_cents, 0) AS actual_cents'), db.raw('coalesce(u.parts, 0) > 0 AS in_use'));
+  return rows.map((r: Record<string, unknown>) => ({ ...(r as unknown as BudgetLineRow), amount_cents: Number(r.amount_cents), committed_cents: Number(r.committed_cents), actual_cents: Number(r.actual_cents), in_use: !!r.in_use }));
+}
+
+export async function getBudgetLine(db: Db, id: string, lock = false): Promise<BudgetLineRow | undefined> {
+  const q = db('budget_lines').where({ id }).first();
+  if (lock) q.forUpdate();
+  return (await q) as BudgetLineRow | undefined;
+}
+
+/** Locks budget lines in id order (so racing transactions queue instead of deadlocking) and returns what they are. */
+export async function lockBudgetLines(trx: Db, ids: string[]): Promise<(BudgetLineRow & { grant_reference: string })[]> {
+  const sorted = [...new Set(ids)].sort();
+  if (!sorted.length) return [];
+  await trx('budget_lines').whereIn('id', sorted).orderBy('id').forUpdate().select('id');
+  return trx('budget_lines as bl').join('grants as g', 'g.id', 'bl.grant_id').whereIn('bl.id', sorted).orderBy('bl.id').select('bl.*', 'g.reference as grant_reference');
+}
+
+/** What is committed or actual on each line (non-cancelled expenses), leaving out some expenses. */
+export async function usedOnLines(trx: Db, lineIds: string[], exceptExpenseIds: string[]): Promise<Map<string, number>> {
+  if (!lineIds.length) return new Map();
+  const q = trx('expense_parts as ep').join('expenses as e', 'e.id', 'ep.expense_id').whereIn('ep.budget_line_id', lineIds).whereNot('e.status', 'cancelled');
+  if (exceptExpenseIds.length) q.whereNotIn('e.id', exceptExpenseIds);
+  const rows = await q.groupBy('ep.budget_line_id').select('ep.budget_line_id', trx.raw('sum(ep.amount_cents) AS used'));
+  return new Map(rows.map((r: { budget_line_id: string; used: string }) => [r.budget_line_id, Number(r.used)]));
+}
+
+// ---- funding ----
+
+/** Grants funding a project on a day for a category (period and eligibility), with their budget line for that category and year. */
+export async function fundingGrants(trx: Db, projectId: string, category: string, day: string) {
+  const year = Number(day.slice(0, 4));
+  const rows = await trx('grant_projects as gp').join('grants as g', 'g.id', 'gp.grant_id')
+    .leftJoin('budget_lines as bl', (j) => j.on('bl.grant_id', 'g.id').andOnVal('bl.category', category).andOnVal('bl.year', year))
+    .where('gp.project_id', projectId).where('g.period_start', '<=', day).where('g.period_end', '>=', day)
+    .whereRaw('?::text = ANY (g.eligible_categories)', [category])
+    .orderBy('g.reference')
+    .select('g.id as grant_id', 'g.reference', 'gp.share_bp', 'bl.id as budget_line_id');
+  return rows.map((r: { grant_id: string; reference: string; share_bp: number; budget_line_id: string | null }) => ({ grantId: r.grant_id, reference: r.reference, shareBp: r.share_bp, budgetLineId: r.budget_line_id }));
+}
+
+// ---- expenses ----
+
+export async function getExpense(db: Db, id: string, lock = false): Promise<ExpenseRow | undefined> {
+  const q = db('expenses').where({ id }).first();
+  if (lock) q.forUpdate();
+  const row = (await q) as ExpenseRow | undefined;
+  return row ? { ...row, amount_cents: Number(row.amount_cents) } : undefined;
+}
+
+export async function expenseParts(db: Db, expenseIds: string[]): Promise<PartRow[]> {
+  if (!expenseIds.length) return [];
+  const rows = await db('expense_parts as ep').leftJoin('grants as g', 'g.id', 'ep.grant_id').leftJoin('budget_lines as bl', 'bl.id', 'ep.budget_line_id')
+    .whereIn('ep.expense_id', expenseIds)
+    .orderByRaw('ep.grant_id IS NULL, g.reference')
+    .select('ep.id', 'ep.expense_id', 'ep.grant_id', 'ep.budget_line_id', 'ep.amount_cents', 'g.reference as grant_reference', 'bl.category', 'bl.year',
+      db.raw('EXISTS (SELECT 1 FROM drawdown_parts dp WHERE dp.expense_part_id = ep.id) AS in_drawdown'));
+  return rows.map((r: PartRow) => ({ ...r, amount_cents: Number(r.amount_cents) }));
+}
+
+export async function replaceParts(trx: Db, expenseId: string, parts: { grantId: string | null; budgetLineId: string | null; amountCents: number }[]) {
+  await trx('expense_parts').where({ expense_id: expenseId }).delete();
+  if (parts.length) await trx('expense_parts').insert(parts.map((p) => ({ expense_id: expenseId, grant_id: p.grantId, budget_line_id: p.budgetLineId, amount_cents: p.amountCents })));
+}
+
+export async function insertExpense(trx: Db, row: Record<string, unknown>): Promise<string> {
+  const [r] = await trx('expenses').insert(row).returning(['id']);
+  return r.id as string;
+}
+
+/** Non-cancelled expenses of a project none of whose parts is in a drawdown, locked (for a re-split). */
+export async function resplittableExpenses(trx: Db, projectId: string): Promise<ExpenseRow[]> {
+  const rows = await trx('expenses as e').where('e.project_id', projectId).whereNot('e.status', 'cancelled')
+    .whereNotExists(trx('expense_parts as ep').join('drawdown_parts as dp', 'dp.expense_part_id', 'ep.id').whereRaw('ep.expense_id = e.id'))
+    .orderBy('e.id').forUpdate().select('e.*');
+  return rows.map((r: ExpenseRow) => ({ ...r, amount_cents: Number(r.amount_cents) }));
+}
+
+export async function expenseInDrawdown(db: Db, expenseId: string): Promise<boolean> {
+  const row = await db('expense_parts as ep').join('drawdown_parts as dp', 'dp.expense_part_id', 'ep.id').where('ep.expense_id', expenseId).first('ep.id');
+  return !!row;
+}
+
+// ---- choices and labels for the pages ----
+
+export async function projectChoices(db: Db, activeOnly = false): Promise<{ id: string; name: string }[]> {
+  const q = db('projects').orderBy('name').select('id', 'name');
+  if (activeOnly) q.where({ status: 'active' });
+  return q;
+}
+
+export async function grantChoices(db: Db): Promise<{ id: string; reference: string; funder: string }[]> {
+  return db('grants').orderBy('reference').select('id', 'reference', 'funder');
+}
+
+/** The project's name and the claim's reference an expense page links to. */
+export async function expenseLinks(db: Db, projectId: string, claimId: string | null): Promise<{ projectName: string; claimReference: string | null }> {
+  const project = await db('projects').where({ id: projectId }).first('name');
+  const claim = claimId ? await db('claims').where({ id: claimId }).first('reference') : null;
+  return { projectName: project?.name ?? '', claimReference: claim?.reference ?? null };
+}

@@ -1,0 +1,170 @@
+import type { Response } from 'express';
+import type { Deps } from '../shared/deps.js';
+import { defineRoute, type RequestContext } from '../shared/http.js';
+import { notFound } from '../shared/errors.js';
+import { auditActorOf } from '../audit/index.js';
+import {
+  BudgetLineBody, BudgetLinePatch, CancelBody, ExpenseCreateBody, ExpenseList, ExpenseListQuery, ExpenseView, GrantCreateBody, GrantList, GrantListQuery, GrantPatchBody, GrantView,
+  IdParams, InvoiceBody, LineParams, PaidBody, ScopeBody, ScopeList, ScopeParams, ScopeView,
+} from './schemas.js';
+import { EXPENSE_WRITERS, GRANT_READERS, GRANT_WRITERS } from './policy.js';
+import { expenseView, grantView, listExpenses, listGrants } from './presenter.js';
+import { createGrant, updateGrant } from './manage-grants.js';
+import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
+import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
+import { assertGrantInScope, auditorScope, listScopes, removeScope, setScope } from './scopes.js';
+import { downloadInvoice } from './invoice-file.js';
+
+type Upload = { buffer: Buffer; originalname?: string } | undefined;
+const fileOf = (req: unknown) => (req as { file?: Upload }).file;
+const BUDGET_409 = { description: 'budget_exceeded_requires_override (repeat as finance with override.reason)' };
+
+export function grantRoutes(deps: Deps) {
+  const scopeOf = (ctx: RequestContext) => auditorScope(deps.db, ctx.actor, deps.now());
+  const actorOf = (ctx: RequestContext) => ({ ...auditActorOf(ctx), userId: ctx.actor!.userId });
+  const control = (ctx: RequestContext, override?: { reason: string }) => ({ roles: ctx.actor!.roles, override });
+  return [
+    defineRoute({
+      method: 'get', path: '/api/grants', access: GRANT_READERS, tags: ['grants'], summary: 'Grants (financements): search q (funder, reference, agreement number), sort funder|reference|periodStart|createdAt|totalCents, keyset pages; a scoped auditor sees only their grants',
+      query: GrantListQuery, responses: { 200: { description: 'A page of grants', schema: GrantList } },
+      handler: async (req, res) => {
+        res.json(await listGrants(deps.db, req.query, await scopeOf(req.ctx)));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/grants', access: GRANT_WRITERS, tags: ['grants'],
+      summary: 'Create a grant with its annual ceilings and funded projects (shares in basis points; a project’s shares across grants ≤ 10000, checked under the project’s lock); its projects’ expenses are re-split',
+      body: GrantCreateBody, responses: { 201: { description: 'Created (warnings: lines overspent by the re-split)', schema: GrantView } },
+      handler: async (req, res) => {
+        const { id, warnings } = await createGrant(deps, auditActorOf(req.ctx), req.body);
+        res.status(201).json(await grantView(deps.db, id, warnings));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/grants/:id', access: GRANT_READERS, tags: ['grants'], summary: 'One grant with ceilings, projects and budget lines (planned, committed, actual, remaining)',
+      params: IdParams, responses: { 200: { description: 'Grant', schema: GrantView } },
+      handler: async (req, res) => {
+        assertGrantInScope(await scopeOf(req.ctx), req.params.id);
+        res.json(await grantView(deps.db, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/grants/:id', access: GRANT_WRITERS, tags: ['grants'], summary: 'Change a grant (optimistic check on version: 409 version_conflict); projects replaces the funded projects and re-splits their expenses',
+      params: IdParams, body: GrantPatchBody, responses: { 200: { description: 'Grant', schema: GrantView }, 409: { description: 'version_conflict' } },
+      handler: async (req, res) => {
+        const { warnings } = await updateGrant(deps, auditActorOf(req.ctx), req.params.id, req.body);
+        res.json(await grantView(deps.db, req.params.id, warnings));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/grants/:id/budget-lines', access: GRANT_WRITERS, tags: ['grants'], summary: 'Add a budget line (category × year inside the period; 409 budget_line_exists)',
+      params: IdParams, body: BudgetLineBody, responses: { 201: { description: 'Grant', schema: GrantView }, 409: { description: 'budget_line_exists' } },
+      handler: async (req, res) => {
+        const { warnings } = await addBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.body);
+        res.status(201).json(await grantView(deps.db, req.params.id, warnings));
+      },
+    }),
+    defineRoute({
+      method: 'patch', path: '/api/grants/:id/budget-lines/:lineId', access: GRANT_WRITERS, tags: ['grants'], summary: 'Change a budget line’s amount',
+      params: LineParams, body: BudgetLinePatch, responses: { 200: { description: 'Grant', schema: GrantView } },
+      handler: async (req, res) => {
+        await updateBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId, req.body.amountCents);
+        res.json(await grantView(deps.db, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'delete', path: '/api/grants/:id/budget-lines/:lineId', access: GRANT_WRITERS, tags: ['grants'], summary: 'Delete a budget line no expense uses (409 budget_line_in_use)',
+      params: LineParams, responses: { 200: { description: 'Grant', schema: GrantView }, 409: { description: 'budget_line_in_use' } },
+      handler: async (req, res) => {
+        await deleteBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId);
+        res.json(await grantView(deps.db, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/grants/:id/auditor-scopes', access: GRANT_WRITERS, tags: ['grants'], summary: 'Auditors limited to this grant, with their date ranges and expiries',
+      params: IdParams, responses: { 200: { description: 'Scopes', schema: ScopeList } },
+      handler: async (req, res) => {
+        res.json({ items: await listScopes(deps.db, req.params.id) });
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/grants/:id/auditor-scopes', access: GRANT_WRITERS, tags: ['grants'],
+      summary: 'Limit an auditor (role auditor) to this grant, expenses between fromDate and toDate, until expiresAt; an auditor with any scope sees only unexpired scoped grants',
+      params: IdParams, body: ScopeBody, responses: { 200: { description: 'Scope', schema: ScopeView } },
+      handler: async (req, res) => {
+        res.json(await setScope(deps.db, auditActorOf(req.ctx), req.params.id, req.body));
+      },
+    }),
+    defineRoute({
+      method: 'delete', path: '/api/grants/:id/auditor-scopes/:userId', access: GRANT_WRITERS, tags: ['grants'], summary: 'Remove an auditor’s scope on this grant',
+      params: ScopeParams, responses: { 204: { description: 'Removed' } },
+      handler: async (req, res) => {
+        await removeScope(deps.db, auditActorOf(req.ctx), req.params.id, req.params.userId);
+        res.status(204).end();
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/expenses', access: GRANT_READERS, tags: ['expenses'], summary: 'Expenses with their parts per grant and budget line; filters projectId, grantId, category, status, source, from/to (incurred); sort incurredOn|createdAt|amountCents|reference',
+      query: ExpenseListQuery, responses: { 200: { description: 'A page of expenses', schema: ExpenseList } },
+      handler: async (req, res) => {
+        res.json(await listExpenses(deps.db, req.query, await scopeOf(req.ctx)));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/expenses', access: EXPENSE_WRITERS, tags: ['expenses'],
+      summary: 'Enter an invoice (multipart: file PDF/JPEG/PNG checked by content, projectId, category, amountCents, incurredOn, optional paidOn → actual at once); split across the project’s grants',
+      body: ExpenseCreateBody, upload: { field: 'file' }, responses: { 201: { description: 'Created (warnings no_budget_line)', schema: ExpenseView }, 409: BUDGET_409 },
+      handler: async (req, res) => {
+        const { id, warnings } = await createInvoiceExpense(deps, actorOf(req.ctx), req.body, fileOf(req), control(req.ctx, req.body.override));
+        res.status(201).json(await expenseView(deps.db, id, null, warnings));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/expenses/:id', access: GRANT_READERS, tags: ['expenses'], summary: 'One expense with its parts per grant and budget line',
+      params: IdParams, responses: { 200: { description: 'Expense', schema: ExpenseView } },
+      handler: async (req, res) => {
+        res.json(await expenseView(deps.db, req.params.id, await scopeOf(req.ctx)));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/expenses/:id/invoice', access: EXPENSE_WRITERS, tags: ['expenses'],
+      summary: 'Enter the invoice of a booking (or invoice) expense (multipart: file, paidOn, optional corrected amountCents): actual on paidOn',
+      params: IdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: BUDGET_409 },
+      handler: async (req, res) => {
+        const { warnings } = await enterBookingInvoice(deps, actorOf(req.ctx), req.params.id, req.body, fileOf(req), control(req.ctx, req.body.override));
+        res.json(await expenseView(deps.db, req.params.id, null, warnings));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/expenses/:id/invoice', access: GRANT_READERS, tags: ['expenses'], summary: 'Download the invoice file (audited with its SHA-256)',
+      params: IdParams, responses: { 200: { description: 'The file', contentType: 'application/pdf' } },
+      handler: async (req, res) => {
+        await expenseView(deps.db, req.params.id, await scopeOf(req.ctx));
+        sendFile(res, await downloadInvoice(deps.db, auditActorOf(req.ctx), req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/expenses/:id/paid', access: EXPENSE_WRITERS, tags: ['expenses'], summary: 'Mark an invoice or booking expense paid on paidOn (actual)',
+      params: IdParams, body: PaidBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_cancelled, expense_already_paid' } },
+      handler: async (req, res) => {
+        await markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, req.body.paidOn);
+        res.json(await expenseView(deps.db, req.params.id, null));
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/expenses/:id/cancel', access: EXPENSE_WRITERS, tags: ['expenses'], summary: 'Cancel an invoice or booking expense not in a drawdown (idempotent)',
+      params: IdParams, body: CancelBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_in_drawdown' } },
+      handler: async (req, res) => {
+        await cancelExpense(deps, auditActorOf(req.ctx), req.params.id);
+        res.json(await expenseView(deps.db, req.params.id, null));
+      },
+    }),
+  ];
+}
+
+export function sendFile(res: Response, file: { content: Buffer; mediaType: string; filename: string } | null) {
+  if (!file) throw notFound('Facture');
+  res.type(file.mediaType).setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(file.content);
+}

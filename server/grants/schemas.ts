@@ -1,0 +1,104 @@
+import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Cents, ListQuery, Nullable, obj, Uuid } from '../shared/schema.js';
+import { Override } from '../shared/override.js';
+import { COST_CATEGORIES } from '../settings/index.js';
+
+const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
+const Day = Type.String({ format: 'date' });
+const Category = lit(COST_CATEGORIES);
+const Bp = Type.Integer({ minimum: 1, maximum: 10000, description: 'basis points: 5000 = 50 %' });
+
+export const EXPENSE_STATUSES = ['committed', 'actual', 'cancelled'] as const;
+export const EXPENSE_SOURCES = ['claim_line', 'booking', 'invoice'] as const;
+export const EXPENSE_STATUS_LABELS: Record<(typeof EXPENSE_STATUSES)[number], string> = { committed: 'Engagée', actual: 'Réalisée (payée)', cancelled: 'Annulée' };
+export const EXPENSE_SOURCE_LABELS: Record<(typeof EXPENSE_SOURCES)[number], string> = { claim_line: 'Demande de remboursement', booking: 'Réservation de salle', invoice: 'Facture' };
+
+const GrantFields = {
+  funder: Type.String({ minLength: 1, maxLength: 200 }),
+  programme: Type.Optional(Type.String({ maxLength: 200 })),
+  axis: Type.Optional(Type.String({ maxLength: 200 })),
+  agreementNumber: Type.Optional(Type.String({ maxLength: 100 })),
+  periodStart: Day,
+  periodEnd: Day,
+  totalCents: Cents,
+  cofundingRateBp: Bp,
+  eligibleCategories: Type.Array(Category, { minItems: 1, maxItems: COST_CATEGORIES.length, uniqueItems: true }),
+  ceilings: Type.Optional(Type.Array(obj({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), ceilingCents: Cents }), { maxItems: 100 })),
+  projects: Type.Optional(Type.Array(obj({ projectId: Uuid, shareBp: Bp }), { maxItems: 200 })),
+};
+export const GrantCreateBody = obj(GrantFields);
+export type GrantCreateBody = Static<typeof GrantCreateBody>;
+export const GrantPatchBody = obj({
+  version: Type.Integer({ minimum: 1, description: 'the version read: a stale one answers 409 version_conflict' }),
+  ...Type.Partial(obj(GrantFields)).properties,
+  status: Type.Optional(lit(['active', 'closed'] as const)),
+});
+export type GrantPatchBody = Static<typeof GrantPatchBody>;
+
+export const IdParams = obj({ id: Uuid });
+export const LineParams = obj({ id: Uuid, lineId: Uuid });
+export const GrantListQuery = obj({ ...ListQuery, q: Type.Optional(Type.String({ maxLength: 100, description: 'funder, reference or agreement number' })), sort: Type.Optional(Type.String({ maxLength: 20 })) });
+
+export const BudgetLineBody = obj({ category: Category, year: Type.Integer({ minimum: 2000, maximum: 2100 }), amountCents: Cents });
+export const BudgetLinePatch = obj({ amountCents: Cents });
+
+const BudgetLineView = obj({
+  id: Uuid, category: Type.String(), year: Type.Integer(), amountCents: Cents,
+  committedCents: Cents, actualCents: Cents, remainingCents: Type.Integer({ description: 'amount − committed − actual (negative when overspent)' }),
+});
+export const GrantSummary = obj({
+  id: Uuid, reference: Type.String(), funder: Type.String(), programme: Type.String(), axis: Type.String(), agreementNumber: Type.String(),
+  periodStart: Type.String(), periodEnd: Type.String(), totalCents: Cents, cofundingRateBp: Type.Integer(), eligibleCategories: Type.Array(Type.String()),
+  status: Type.String(), version: Type.Integer(), createdAt: Type.String(),
+});
+export const GrantView = obj({
+  ...GrantSummary.properties,
+  ceilings: Type.Array(obj({ year: Type.Integer(), ceilingCents: Cents })),
+  projects: Type.Array(obj({ projectId: Uuid, name: Type.String(), shareBp: Type.Integer() })),
+  budgetLines: Type.Array(BudgetLineView),
+  warnings: Type.Optional(Type.Array(obj({ code: Type.String(), message: Type.String() }))),
+});
+export const GrantList = obj({ items: Type.Array(GrantSummary), nextCursor: Nullable(Type.String()) });
+
+// ---- expenses ----
+
+const CentsText = Type.String({ pattern: '^[0-9]{1,11}$', description: 'integer cents (multipart field)' });
+export const ExpenseCreateBody = obj({
+  projectId: Uuid,
+  category: Category,
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+  supplier: Type.Optional(Type.String({ maxLength: 200 })),
+  invoiceNumber: Type.Optional(Type.String({ maxLength: 100 })),
+  amountCents: CentsText,
+  incurredOn: Day,
+  paidOn: Type.Optional(Day),
+  override: Type.Optional(Override),
+}, { description: 'multipart/form-data with the invoice in `file` (PDF, JPEG or PNG); `override[reason]` for a budget override' });
+export type ExpenseCreateBody = Static<typeof ExpenseCreateBody>;
+export const InvoiceBody = obj({ paidOn: Day, amountCents: Type.Optional(CentsText), override: Type.Optional(Override) }, { description: 'multipart/form-data with the invoice in `file`' });
+export const PaidBody = obj({ paidOn: Day });
+export const CancelBody = obj({});
+export const ExpenseListQuery = obj({
+  ...ListQuery,
+  projectId: Type.Optional(Uuid), grantId: Type.Optional(Uuid), category: Type.Optional(Category), status: Type.Optional(lit(EXPENSE_STATUSES)),
+  source: Type.Optional(lit(EXPENSE_SOURCES)), from: Type.Optional(Day), to: Type.Optional(Day), sort: Type.Optional(Type.String({ maxLength: 20 })),
+});
+export type ExpenseListQuery = Static<typeof ExpenseListQuery>;
+
+const PartView = obj({ id: Uuid, grantId: Nullable(Uuid), grantReference: Nullable(Type.String()), budgetLineId: Nullable(Uuid), category: Nullable(Type.String()), year: Nullable(Type.Integer()), amountCents: Cents, inDrawdown: Type.Boolean() });
+export const ExpenseView = obj({
+  id: Uuid, reference: Type.String(), projectId: Uuid, category: Type.String(), source: Type.String(),
+  claimId: Nullable(Uuid), claimLineId: Nullable(Uuid), bookingId: Nullable(Uuid), sessionId: Nullable(Uuid),
+  description: Type.String(), supplier: Type.String(), invoiceNumber: Type.String(), hasInvoice: Type.Boolean(),
+  amountCents: Cents, incurredOn: Type.String(), status: Type.String(), paidOn: Nullable(Type.String()), overridden: Type.Boolean(), createdAt: Type.String(),
+  parts: Type.Array(PartView),
+  warnings: Type.Optional(Type.Array(obj({ code: Type.String(), message: Type.String() }))),
+});
+export const ExpenseList = obj({ items: Type.Array(ExpenseView), nextCursor: Nullable(Type.String()) });
+
+// ---- auditor scopes ----
+
+export const ScopeBody = obj({ userId: Uuid, fromDate: Day, toDate: Day, expiresAt: Type.String({ format: 'date-time' }) });
+export const ScopeParams = obj({ id: Uuid, userId: Uuid });
+export const ScopeView = obj({ id: Uuid, userId: Uuid, grantId: Uuid, fromDate: Type.String(), toDate: Type.String(), expiresAt: Type.String() });
+export const ScopeList = obj({ items: Type.Array(ScopeView) });

@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import type { Client } from '../helpers/client.js';
+import { ctx } from '../helpers/context.js';
+
+export const db = () => ctx().deps.db;
+
+/** A grant funding `projectId` (default 100 %), period 2024–2027, with the budget lines given (category → cents, for `year`). */
+export async function fundedGrant(finance: Client, projectId: string | null, lines: Record<string, number> = {}, options: { shareBp?: number; year?: number; funder?: string; eligible?: string[] } = {}) {
+  const r = await finance.post('/api/grants', {
+    funder: options.funder ?? 'État — Pacte des solidarités', programme: 'Pacte', periodStart: '2024-01-01', periodEnd: '2027-12-31',
+    totalCents: 10_000_000, cofundingRateBp: 5000,
+    eligibleCategories: options.eligible ?? ['transport', 'mileage', 'childcare', 'meals', 'allowances', 'venue', 'catering', 'facilitation'],
+    ceilings: [{ year: 2026, ceilingCents: 2_500_000 }],
+    projects: projectId ? [{ projectId, shareBp: options.shareBp ?? 10000 }] : [],
+  });
+  expect(r.status, r.text).to.equal(201);
+  for (const [category, amountCents] of Object.entries(lines)) {
+    const l = await finance.post(`/api/grants/${r.body.id}/budget-lines`, { category, year: options.year ?? 2026, amountCents });
+    expect(l.status, l.text).to.equal(201);
+  }
+  const g = await finance.get(`/api/grants/${r.body.id}`);
+  return g.body as { id: string; reference: string; version: number; budgetLines: { id: string; category: string; year: number; amountCents: number; committedCents: number; actualCents: number; remainingCents: number }[] };
+}
+
+export async function lineOf(client: Client, grantId: string, category: string, year = 2026) {
+  const g = await client.get(`/api/grants/${grantId}`);
+  return g.body.budgetLines.find((l: { category: string; year: number }) => l.category === category && l.year === year) as { id: string; amountCents: number; committedCents: number; actualCents: number; remainingCents: number };
+}
+
+export async function expensesOfClaim(claimId: string) {
+  return db()('expenses').where({ claim_id: claimId }).orderBy('created_at').select('*');
+}
+
+export async function partsOf(expenseId: string) {
+  return db()('expense_parts').where({ expense_id: expenseId }).select('*');
+}

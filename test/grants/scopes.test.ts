@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { createParticipant, signedIn } from '../helpers/factories.js';
+import { createProject } from '../helpers/logistics.js';
+import { SAMPLE_FILES } from '../helpers/documents.js';
+import { db, fundedGrant, lineOf } from './helpers.js';
+import { attendedSession, MILEAGE } from '../claims/helpers.js';
+
+describe('grants: auditor scopes and concurrency', () => {
+  it('when an auditor is limited to one grant and a date range, then other grants are 404, expenses outside the range are hidden, and nothing is visible after expiry', async () => {
+    const finance = await signedIn('finance');
+    const auditor = await signedIn('auditor');
+    const project = await createProject();
+    const g1 = await fundedGrant(finance, project.id, { catering: 100_000 });
+    const g2 = await fundedGrant(finance, null, {}, { funder: 'ARS Auvergne-Rhône-Alpes' });
+    const enter = (incurredOn: string) => finance.upload('POST', '/api/expenses', { projectId: project.id, category: 'catering', amountCents: '2000', incurredOn }, { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' });
+    const march = (await enter('2026-03-01')).body.id;
+    const august = (await enter('2026-08-01')).body.id;
+    // Without scope rows, an auditor reads everything.
+    expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(200);
+    const staffUser = await signedIn('staff');
+    const refused = await finance.post(`/api/grants/${g1.id}/auditor-scopes`, { userId: staffUser.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2099-01-01T00:00:00Z' });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error.details[0].field).to.equal('userId');
+    const scope = await finance.post(`/api/grants/${g1.id}/auditor-scopes`, { userId: auditor.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2099-01-01T00:00:00Z' });
+    expect(scope.status, scope.text).to.equal(200);
+    expect((await auditor.get('/api/grants?limit=200')).body.items.map((g: { id: string }) => g.id)).to.deep.equal([g1.id]);
+    expect((await auditor.get(`/api/grants/${g1.id}`)).status).to.equal(200);
+    expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(404);
+    const list = await auditor.get(`/api/expenses?projectId=${project.id}`);
+    expect(list.body.items.map((e: { id: string }) => e.id)).to.deep.equal([march]);
+    expect((await auditor.get(`/api/expenses/${august}`)).status).to.equal(404);
+    expect((await auditor.get(`/api/expenses/${march}`)).status).to.equal(200);
+    expect((await auditor.get(`/api/expenses/${august}/invoice`)).status).to.equal(404);
+    expect((await auditor.post('/api/grants', {})).status).to.equal(403);
+    // Expired: nothing at all.
+    await finance.post(`/api/grants/${g1.id}/auditor-scopes`, { userId: auditor.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2020-01-01T00:00:00Z' });
+    expect((await auditor.get(`/api/grants/${g1.id}`)).status).to.equal(404);
+    expect((await auditor.get('/api/grants')).body.items).to.deep.equal([]);
+    expect((await auditor.get('/api/expenses')).body.items).to.deep.equal([]);
+    expect((await finance.get(`/api/grants/${g1.id}/auditor-scopes`)).body.items).to.have.length(1);
+    const removed = await finance.request('DELETE', `/api/grants/${g1.id}/auditor-scopes/${auditor.user.id}`, { json: {} });
+    expect(removed.status).to.equal(204);
+    expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(200);
+  });
+
+  it('@pg when 50 claims are decided at once against a line with room for exactly 10, then exactly 10 pass, 40 get 409 and the line is never overspent', async function () {
+    this.timeout(180_000);
+    const s = await attendedSession();
+    const finance = await signedIn('finance');
+    const claims: { id: string; lines: { id: string; eligibleCents: number }[] }[] = [];
+    for (let i = 0; i < 50; i++) {
+      const person = await createParticipant();
+      await db()('session_participants').insert({ session_id: s.sessionId, participant_id: person.id, status: 'attended', walk_in: true });
+      const c = await s.staff.post('/api/claims', { participantId: person.id, sessionIds: [s.sessionId], lines: [MILEAGE], submit: true });
+      expect(c.status, c.text).to.equal(201);
+      claims.push(c.body);
+    }
+    const each = claims[0].lines[0].eligibleCents;
+    expect(claims.every((c) => c.lines[0].eligibleCents === each)).to.equal(true);
+    const g = await fundedGrant(finance, s.project.id, { mileage: each * 10 });
+    // 50 simultaneous requests (each on its own HTTP connection and, server side, its own database connection from the pool).
+    const lead = s.lead;
+    const replies = await Promise.all(claims.map((c) => lead.post(`/api/claims/${c.id}/decision`, { lines: c.lines.map((l) => ({ lineId: l.id, grantedCents: l.eligibleCents })) })));
+    const codes = replies.map((r) => (r.status === 200 ? 'ok' : `${r.status} ${r.body?.error?.code}`));
+    expect(codes.filter((c) => c === 'ok')).to.have.length(10);
+    expect(codes.filter((c) => c === '409 budget_exceeded_requires_override')).to.have.length(40);
+    const line = await lineOf(finance, g.id, 'mileage');
+    expect(line.committedCents).to.equal(each * 10);
+    expect(line.remainingCents).to.equal(0);
+    const decided = await db()('claims').whereIn('id', claims.map((c) => c.id)).whereNot('status', 'submitted').count({ n: '*' });
+    expect(Number(decided[0].n)).to.equal(10);
+  });
+
+  it('@pg when 10 grants are created at once on one project with 20 % each, then at most 5 exist and its shares never pass 100 %', async () => {
+    const finance = await signedIn('finance');
+    const project = await createProject();
+    const base = { funder: 'Course aux parts', periodStart: '2026-01-01', periodEnd: '2026-12-31', totalCents: 1000, cofundingRateBp: 5000, eligibleCategories: ['transport'] };
+    const replies = await Promise.all(Array.from({ length: 10 }, () => finance.post('/api/grants', { ...base, projects: [{ projectId: project.id, shareBp: 2000 }] })));
+    expect(replies.filter((r) => r.status === 201)).to.have.length(5);
+    expect(replies.filter((r) => r.status === 400).every((r) => r.body.error.details[0].field === 'projects.0.shareBp')).to.equal(true);
+    const [{ total }] = await db()('grant_projects').where({ project_id: project.id }).sum({ total: 'share_bp' });
+    expect(Number(total)).to.equal(10000);
+  });
+});
