@@ -6,6 +6,7 @@ import { detailPages } from './detail-pages.js';
 export { claimRoutes } from './routes.js';
 export { yearlyTotals } from './presenter.js';
 export { CLAIM_READERS } from './policy.js';
+export { CLAIM_STATUS_LABELS } from './schemas.js';
 export { moveClaims } from './merge.js';
 
 /** The claim pages: fixed paths (`/claims/new`, `/claims/advances`) before `/claims/:id`. */

@@ -20,6 +20,7 @@ import { attachReceipt } from './receipts.js';
 import { bulkApprove, decideClaim } from './decide-claim.js';
 import { cancelClaim, settleAdvance } from './advances.js';
 import { claimFormPdf, decisionLetter } from './documents.js';
+import { evidenceRoutes } from './evidence.js';
 
 const pdf = (res: import('express').Response, bytes: Uint8Array, name: string) => {
   res.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${name}"`);
@@ -152,5 +153,6 @@ export function claimRoutes(deps: Deps) {
         res.json(await yearlyTotals(deps.db, s, req.params.id, year));
       },
     }),
+    ...evidenceRoutes(deps),
   ];
 }

@@ -14,9 +14,14 @@ import { listForReader, readParticipant } from './read-participants.js';
 import { communesInUse } from './repo.js';
 import { liveConsentPurposes as livePurposes } from '../consents/index.js';
 import { participantTimeline } from './timeline.js';
+import { CLAIM_READERS, CLAIM_STATUS_LABELS } from '../claims/index.js';
+import { BATCH_READERS, CERTIFICATE_READERS, PAYMENT_STATUS_LABELS, participantPayments } from '../payments/index.js';
+import { hasAnyRole, type Access } from '../shared/authorize.js';
 
 import * as labels from './labels.js';
 import { localDay } from '../shared/dates.js';
+
+const rolesOf = (access: Access) => ('roles' in access ? access.roles : []);
 
 const Filter = Type.Optional(Type.String({ maxLength: 500 }));
 const PageListQuery = obj({ q: Filter, partnerId: Filter, status: Filter, communeInsee: Filter, hasNeeds: Filter, sort: Filter, cursor: Filter });
@@ -81,6 +86,10 @@ export function browsePages(deps: Deps) {
           show: { identity: groups.has('identity'), postal: groups.has('postal'), contact: groups.has('contact'), needs: groups.has('needs'), profile: groups.has('profile') },
           consent: { needs: live.has('needs'), profile: live.has('profile') },
           timeline: groups.has('contact') ? await participantTimeline(deps.db, row.id) : null,
+          // Payment status: for those who read claims; certificates for those who hand them out.
+          payments: hasAnyRole(actor, rolesOf(CLAIM_READERS)) ? await participantPayments(deps.db, settings, row.id) : null,
+          canCertify: hasAnyRole(actor, rolesOf(CERTIFICATE_READERS)), canSeeBatch: hasAnyRole(actor, rolesOf(BATCH_READERS)),
+          claimStatusLabels: CLAIM_STATUS_LABELS, paymentStatusLabels: PAYMENT_STATUS_LABELS,
           canWrite: canWrite(actor) && row.status === 'active',
           labels: LABELS,
         });

@@ -16,8 +16,11 @@ export function endToEndId(batchReference: string, claimReferences: string[], po
 
 const named = (rows: PayableClaimRow[], message: string): ErrorDetail[] => rows.map((c) => ({ field: `claim ${c.reference}`, message }));
 
-/** Explicit claims: each must exist, be payable, not decided by the actor and fit the batch kind; otherwise nothing is built. */
-async function explicitClaims(trx: Knex.Transaction, actorId: string, ids: string[], kind: 'transfer' | 'cash'): Promise<PayableClaimRow[]> {
+/**
+ * Explicit claims: each must exist, be payable, not decided by the actor (unless the setting
+ * `deciderCannotBatch` is off: `actorId` null) and fit the batch kind; otherwise nothing is built.
+ */
+async function explicitClaims(trx: Knex.Transaction, actorId: string | null, ids: string[], kind: 'transfer' | 'cash'): Promise<PayableClaimRow[]> {
   const unique = [...new Set(ids)];
   if (unique.length !== ids.length) throw validationError([{ field: 'claimIds', message: 'une demande figure deux fois' }]);
   const rows = await lockClaimsById(trx, unique);
@@ -26,8 +29,8 @@ async function explicitClaims(trx: Knex.Transaction, actorId: string, ids: strin
   if (unknown.length) throw validationError(unknown.map((x) => ({ field: `claimIds.${x.i}`, message: 'demande inconnue' })));
   const notPayable = rows.filter((r) => !PAYABLE.includes(r.status) || !(Number(r.amount_to_pay_cents) > 0));
   if (notPayable.length) throw conflict('claim_not_payable', `Seules les demandes accordées, avec un montant à payer, et pas encore dans un lot peuvent être payées : ${notPayable.map((r) => r.reference).join(', ')}.`, named(notPayable, 'pas à payer (statut ou montant)'));
-  const mine = rows.filter((r) => r.decided_by === actorId);
-  if (mine.length) throw conflict('separation_of_duties', `Vous avez décidé ces demandes : une autre personne doit les mettre en paiement (${mine.map((r) => r.reference).join(', ')}).`, named(mine, 'décidée par vous'));
+  const mine = actorId ? rows.filter((r) => r.decided_by === actorId) : [];
+  if (mine.length) throw conflict('separation_of_duties', `Vous avez décidé ces demandes : une autre personne doit les mettre en paiement (${mine.map((r) => r.reference).join(', ')}). Cette règle se règle dans les paramètres de l’organisation.`, named(mine, 'décidée par vous'));
   if (kind === 'transfer') {
     const noIban = rows.filter((r) => !r.has_iban);
     if (noIban.length) throw conflict('payee_without_iban', `Ces demandes n’ont pas de bénéficiaire avec un IBAN : payez-les en espèces ou par chèque (lot « cash ») ou complétez les coordonnées bancaires (${noIban.map((r) => r.reference).join(', ')}).`, named(noIban, 'bénéficiaire sans IBAN'));
@@ -40,20 +43,23 @@ async function explicitClaims(trx: Knex.Transaction, actorId: string, ids: strin
  * Pays each claim at most once: explicit claims are locked and re-checked, filtered ones
  * are taken with SKIP LOCKED, and the partial unique index on batch_claims refuses a claim
  * already in a live batch whatever happens (two servers, retries). Runs in the caller's
- * transaction (the idempotency key commits with it).
+ * transaction (the idempotency key commits with it). Separation of duties: unless the
+ * setting `deciderCannotBatch` is off, claims the actor decided are refused (explicit) or left
+ * out (filters, counted in `skipped.decidedByYou`).
  */
-export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, input: BatchCreateBody, timeZone: string, now: Date): Promise<{ batchId: string; skipped?: Record<string, number> }> {
+export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, input: BatchCreateBody, timeZone: string, now: Date, options: { deciderCannotBatch?: boolean } = {}): Promise<{ batchId: string; skipped?: Record<string, number> }> {
+  const excluded = options.deciderCannotBatch === false ? null : actor.userId;
   const kind = input.kind ?? 'transfer';
   const hasFilters = input.projectId || input.sessionId || input.decidedBefore || input.advancesOnly;
   if (input.claimIds && hasFilters) throw validationError([{ field: 'claimIds', message: 'choisissez des demandes ou des filtres, pas les deux' }]);
   let claims: PayableClaimRow[];
   let skipped: Record<string, number> | undefined;
-  if (input.claimIds) claims = await explicitClaims(trx, actor.userId, input.claimIds, kind);
+  if (input.claimIds) claims = await explicitClaims(trx, excluded, input.claimIds, kind);
   else {
     const filters = {
       projectId: input.projectId, sessionId: input.sessionId, advancesOnly: input.advancesOnly,
       decidedBefore: input.decidedBefore ? localToInstant(input.decidedBefore, '00:00', timeZone) : undefined,
-      notDecidedBy: actor.userId, withIban: kind === 'transfer',
+      notDecidedBy: excluded, withIban: kind === 'transfer',
     };
     claims = await lockPayableClaims(trx, filters);
     skipped = await countSkipped(trx, filters);

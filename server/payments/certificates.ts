@@ -1,5 +1,6 @@
 import type { Deps } from '../shared/deps.js';
-import { notFound } from '../shared/errors.js';
+import type { Db } from '../shared/db.js';
+import { conflict, notFound } from '../shared/errors.js';
 import { localToInstant } from '../shared/dates.js';
 import { formatCents, formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
@@ -8,37 +9,43 @@ import { getSettings } from '../settings/index.js';
 export type CertificateKind = 'refund' | 'allowance';
 
 export interface CertificateLine {
+  paymentId: string;
   paidAt: Date;
   claimReference: string;
   cents: number;
 }
 
 /**
- * What was paid to a participant in a calendar year (local time), split into refunds of
- * actual costs and participation allowances (claim_lines category `allowances`): they go on
- * separate certificates, since an allowance may count as income for social benefits. A claim
- * paid less than its lines grant (an advance settlement) counts its refunds first.
+ * What was paid to a participant (optionally in an instant range, or for one payment), split
+ * into refunds of actual costs and participation allowances (claim_lines category
+ * `allowances`): they go on separate certificates, since an allowance may count as income for
+ * social benefits. A claim paid less than its lines grant (an advance settlement) counts its
+ * refunds first.
  */
-export async function paidInYear(deps: Deps, participantId: string, year: number, timeZone: string): Promise<Record<CertificateKind, CertificateLine[]>> {
-  const from = localToInstant(`${year}-01-01`, '00:00', timeZone);
-  const to = localToInstant(`${year + 1}-01-01`, '00:00', timeZone);
-  const { rows } = await deps.db.raw(
-    `SELECT p.paid_at, c.reference, bc.amount_cents,
-            coalesce((SELECT sum(l.granted_cents) FROM claim_lines l WHERE l.claim_id = c.id AND l.category = 'allowances'), 0)::bigint AS allowance,
-            coalesce((SELECT sum(l.granted_cents) FROM claim_lines l WHERE l.claim_id = c.id AND l.category <> 'allowances'), 0)::bigint AS refund
-       FROM payments p JOIN batch_claims bc ON bc.payment_id = p.id JOIN claims c ON c.id = bc.claim_id
-      WHERE p.participant_id = ? AND p.status = 'paid' AND p.paid_at >= ? AND p.paid_at < ?
-      ORDER BY p.paid_at, c.reference`,
-    [participantId, from, to],
-  );
+export async function paidLines(db: Db, where: { participantId?: string; paymentId?: string; batchId?: string; from?: Date; to?: Date }): Promise<Record<CertificateKind, CertificateLine[]>> {
+  const q = db('payments as p').join('batch_claims as bc', 'bc.payment_id', 'p.id').join('claims as c', 'c.id', 'bc.claim_id').where('p.status', 'paid')
+    .orderBy([{ column: 'p.paid_at' }, { column: 'c.reference' }])
+    .select('p.id as payment_id', 'p.paid_at', 'c.reference', 'bc.amount_cents',
+      db.raw("coalesce((SELECT sum(l.granted_cents) FROM claim_lines l WHERE l.claim_id = c.id AND l.category <> 'allowances'), 0)::bigint AS refund"));
+  if (where.participantId) q.where('p.participant_id', where.participantId);
+  if (where.paymentId) q.where('p.id', where.paymentId);
+  if (where.batchId) q.where('p.batch_id', where.batchId);
+  if (where.from) q.where('p.paid_at', '>=', where.from);
+  if (where.to) q.where('p.paid_at', '<', where.to);
   const out: Record<CertificateKind, CertificateLine[]> = { refund: [], allowance: [] };
-  for (const r of rows as { paid_at: Date; reference: string; amount_cents: string; allowance: string; refund: string }[]) {
+  for (const r of (await q) as { payment_id: string; paid_at: Date; reference: string; amount_cents: string; refund: string }[]) {
     const paid = Number(r.amount_cents);
     const refund = Math.min(paid, Number(r.refund));
-    if (refund > 0) out.refund.push({ paidAt: r.paid_at, claimReference: r.reference, cents: refund });
-    if (paid - refund > 0) out.allowance.push({ paidAt: r.paid_at, claimReference: r.reference, cents: paid - refund });
+    const line = { paymentId: r.payment_id, paidAt: r.paid_at, claimReference: r.reference };
+    if (refund > 0) out.refund.push({ ...line, cents: refund });
+    if (paid - refund > 0) out.allowance.push({ ...line, cents: paid - refund });
   }
   return out;
+}
+
+/** What was paid to a participant in a calendar year (local time), refunds and allowances apart. */
+export async function paidInYear(deps: Deps, participantId: string, year: number, timeZone: string): Promise<Record<CertificateKind, CertificateLine[]>> {
+  return paidLines(deps.db, { participantId, from: localToInstant(`${year}-01-01`, '00:00', timeZone), to: localToInstant(`${year + 1}-01-01`, '00:00', timeZone) });
 }
 
 const TITLES: Record<CertificateKind, string> = {
@@ -76,4 +83,37 @@ export async function certificatePdf(deps: Deps, participantId: string, year: nu
   pdf.paragraph(EXPLANATIONS[kind]);
   pdf.signature(`Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`);
   return pdf.save();
+}
+
+/**
+ * The certificate of one payment, of one kind (refund of actual costs or allowance, on
+ * separate documents): 404 for an unknown payment, 409 when it is not paid (yet, or rejected
+ * by the bank) or holds no amount of that kind.
+ */
+export async function paymentCertificatePdf(deps: Deps, paymentId: string, kind: CertificateKind): Promise<{ bytes: Uint8Array; filename: string }> {
+  const { settings } = await getSettings(deps.db);
+  const payment = await deps.db('payments as p').join('payment_batches as b', 'b.id', 'p.batch_id').join('participants as pa', 'pa.id', 'p.participant_id').where('p.id', paymentId)
+    .first('p.status', 'p.paid_at', 'p.end_to_end_id', 'b.reference as batch_reference', 'pa.reference', 'pa.first_name', 'pa.last_name');
+  if (!payment) throw notFound('Paiement');
+  if (payment.status !== 'paid') throw conflict('payment_not_paid', payment.status === 'rejected' ? 'Ce paiement a été rejeté par la banque : il n’y a rien à attester.' : 'Ce paiement n’est pas encore fait : l’attestation sera disponible une fois le lot marqué payé.');
+  const lines = (await paidLines(deps.db, { paymentId }))[kind];
+  if (lines.length === 0) throw conflict('nothing_to_certify', kind === 'allowance' ? 'Ce paiement ne contient pas d’indemnité de participation.' : 'Ce paiement ne contient pas de remboursement de frais.');
+  const total = lines.reduce((s, l) => s + l.cents, 0);
+  const paidOn = formatDate(payment.paid_at, settings.timeZone);
+  const pdf = await PdfDocument.create(`${TITLES[kind]} — paiement du ${paidOn}`, `${settings.name} — ${TITLES[kind].toLowerCase()}`);
+  pdf.heading(`${TITLES[kind]} — paiement du ${paidOn}`);
+  pdf.paragraph(`${settings.name} atteste avoir versé à la personne ci-dessous, le ${paidOn} :`);
+  pdf.facts([
+    ['Nom', [payment.first_name, payment.last_name].filter(Boolean).join(' ') || '—'],
+    ['Référence', payment.reference],
+    ['Montant', formatCents(total)],
+    ['Référence du paiement', `${payment.end_to_end_id} (lot ${payment.batch_reference})`],
+  ]);
+  pdf.table(
+    [{ header: 'Demande', width: 60 }, { header: 'Montant', width: 40, align: 'right' }],
+    lines.map((l) => [l.claimReference, formatCents(l.cents)]).concat(lines.length > 1 ? [['Total', formatCents(total)]] : []),
+  );
+  pdf.paragraph(EXPLANATIONS[kind]);
+  pdf.signature(`Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`);
+  return { bytes: await pdf.save(), filename: `attestation-${kind === 'refund' ? 'remboursement' : 'indemnites'}-${payment.end_to_end_id.replace(/[^A-Za-z0-9-]+/g, '-')}.pdf` };
 }

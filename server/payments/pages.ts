@@ -2,33 +2,35 @@ import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole } from '../shared/authorize.js';
-import { obj } from '../shared/schema.js';
+import { obj, Uuid } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
 import { BATCH_MANAGERS, BATCH_READERS } from './policy.js';
-import { BATCH_KIND_LABELS, BATCH_STATUS_LABELS, BATCH_STATUSES, BatchIdParams, PAYMENT_STATUS_LABELS, REJECT_REASON_LABELS, type BatchStatus } from './schemas.js';
+import { BATCH_KIND_LABELS, BATCH_STATUS_LABELS, BATCH_STATUSES, BatchIdParams, PAYMENT_STATUS_LABELS, REJECT_REASONS, REJECT_REASON_LABELS, type BatchStatus } from './schemas.js';
 import { batchPageView, listBatches } from './presenter.js';
 import { payableClaimsForBuilder, projectsWithPayableClaims } from './repo.js';
 import { buildBatch } from './build-batch.js';
 import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
-import { markPaid } from './mark-paid.js';
+import { markPaid, rejectPayment } from './mark-paid.js';
 
 const ListPageQuery = obj({ status: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) });
 const BuilderQuery = obj({ projectId: Type.Optional(Type.String({ maxLength: 40 })) });
 const labels = { statusLabels: BATCH_STATUS_LABELS, kindLabels: BATCH_KIND_LABELS, paymentStatusLabels: PAYMENT_STATUS_LABELS, rejectLabels: REJECT_REASON_LABELS };
+const PaymentPageParams = obj({ id: Uuid, paymentId: Uuid });
 const uuidOrUndefined = (v: string) => (/^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
 
 export function paymentPages(deps: Deps) {
   const builder = async (req: PageRequest, res: Response, projectId: string | undefined, selected: string[], kind: string, error: string | null = null) => {
-    const claims = (await payableClaimsForBuilder(deps.db, req.ctx.actor!.userId, projectId)).map((c) => ({ ...c, checked: selected.includes(c.id), amount: Number(c.amount_to_pay_cents) }));
+    const { settings } = await getSettings(deps.db);
+    const claims = (await payableClaimsForBuilder(deps.db, settings.deciderCannotBatch ? req.ctx.actor!.userId : null, projectId)).map((c) => ({ ...c, checked: selected.includes(c.id), amount: Number(c.amount_to_pay_cents) }));
     const chosen = claims.filter((c) => c.checked);
     await page(deps, req, res, 'payments/new.njk', {
-      title: 'Nouveau lot de paiement', claims, projectId: projectId ?? '', kind, error,
+      title: 'Nouveau lot de paiement', claims, projectId: projectId ?? '', kind, error, deciderCannotBatch: settings.deciderCannotBatch,
       projects: [{ value: '', label: 'Toutes les démarches' }, ...(await projectsWithPayableClaims(deps.db)).map((p) => ({ value: p.id, label: p.name }))],
       selectedCount: chosen.length, selectedCents: chosen.reduce((s, c) => s + c.amount, 0), payeeCount: new Set(chosen.map((c) => c.payee_name ?? c.id)).size,
       listedCents: claims.reduce((s, c) => s + c.amount, 0),
@@ -69,7 +71,7 @@ export function paymentPages(deps: Deps) {
         if (selected.length === 0) return builder(req, res, projectId, selected, kind, 'Cochez au moins une demande.');
         const { settings } = await getSettings(deps.db);
         try {
-          const built = await deps.db.transaction((trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected }, settings.timeZone, deps.now()));
+          const built = await deps.db.transaction((trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected }, settings.timeZone, deps.now(), { deciderCannotBatch: settings.deciderCannotBatch }));
           await flash(deps, req, 'success', 'Le lot est créé. Vérifiez-le puis exportez-le.');
           res.redirect(303, `/payments/${built.batchId}`);
         } catch (e) {
@@ -103,6 +105,33 @@ export function paymentPages(deps: Deps) {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est marqué payé. Les personnes sont prévenues.',
           () => deps.db.transaction((trx) => markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined)));
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'get', path: '/payments/:id/payments/:paymentId/reject', access: BATCH_MANAGERS, summary: 'Confirm a payment rejected by the bank, with its reason', params: PaymentPageParams,
+      handler: async (req, res) => {
+        const batch = await batchPageView(deps.db, req.params.id);
+        const payment = batch.payments.find((p) => p.id === req.params.paymentId);
+        if (!payment) throw notFound('Paiement');
+        await page(deps, req, res, 'payments/reject.njk', {
+          title: `Rejet du paiement n° ${payment.position} du lot ${batch.reference}`, batch, payment, ...labels,
+          reasonOptions: REJECT_REASONS.map((r) => ({ value: r, label: `${REJECT_REASON_LABELS[r]} (${r})` })),
+        });
+      },
+    }),
+    defineRoute({
+      kind: 'page', method: 'post', path: '/payments/:id/payments/:paymentId/reject', access: BATCH_MANAGERS, summary: 'Record a payment rejected by the bank (after confirmation)', params: PaymentPageParams,
+      handler: async (req, res) => {
+        const reason = text(formBody(req).reasonCode);
+        const code = REJECT_REASONS.find((r) => r === reason);
+        const batch = await batchPageView(deps.db, req.params.id);
+        if (!batch.payments.some((p) => p.id === req.params.paymentId)) throw notFound('Paiement');
+        if (!code) {
+          await flash(deps, req, 'error', 'Choisissez le motif du rejet donné par la banque.');
+          return res.redirect(303, `/payments/${req.params.id}/payments/${req.params.paymentId}/reject`);
+        }
+        await act(deps, req, res, `/payments/${req.params.id}`, 'Le rejet est enregistré : les demandes de ce paiement pourront aller dans un nouveau lot.',
+          () => rejectPayment(deps, auditActorOf(req.ctx), req.params.paymentId, code));
       },
     }),
     confirmPage('cancel'),

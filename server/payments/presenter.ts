@@ -1,8 +1,11 @@
 import type { Db } from '../shared/db.js';
+import { localDay } from '../shared/dates.js';
+import type { Settings } from '../settings/index.js';
 import { notFound } from '../shared/errors.js';
 import { paginate, type ListParams } from '../shared/pagination.js';
 import type { BatchViewT, BatchStatus } from './schemas.js';
-import { batchClaims, batchPayments, getBatch, livePayees, participantNames, type BatchRow } from './repo.js';
+import { batchClaims, batchPayments, getBatch, livePayees, participantClaimPayments, participantNames, type BatchRow } from './repo.js';
+import { paidLines } from './certificates.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -41,11 +44,13 @@ export async function batchPageView(db: Db, batchId: string) {
   const rows = await batchPayments(db, batchId);
   const payees = await livePayees(db, rows.map((p) => p.payee_id).filter((x): x is string => !!x));
   const people = await participantNames(db, rows.map((p) => p.participant_id));
+  const paid = await paidLines(db, { batchId });
   return {
     ...view,
     payments: view.payments.map((p, i) => {
       const live = p.payeeId ? payees.get(p.payeeId) : undefined;
-      return { ...p, payeeName: rows[i].payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null, ibanMasked: live?.iban_masked ?? null };
+      const certificates = { refund: paid.refund.some((l) => l.paymentId === p.id), allowance: paid.allowance.some((l) => l.paymentId === p.id) };
+      return { ...p, payeeName: rows[i].payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null, ibanMasked: live?.iban_masked ?? null, certificates };
     }),
   };
 }
@@ -63,4 +68,39 @@ export async function claimPaymentStatus(db: Db, claimId: string) {
     .where('bc.claim_id', claimId).orderBy('b.created_at', 'desc')
     .first('b.id as batchId', 'b.reference as batchReference', 'b.status as batchStatus', 'p.status as paymentStatus', 'p.paid_at as paidAt', 'p.rejected_reason_code as rejectedReasonCode', 'bc.voided');
   return row ?? null;
+}
+
+/**
+ * The payment section of a participant's page: their claims with status, batch, payment and
+ * paid date (and which per-payment certificates exist), and per calendar year of payment the
+ * refunds and allowances paid, with a warning when allowances pass the yearly threshold
+ * (they may count as income for social benefits).
+ */
+export async function participantPayments(db: Db, settings: Settings, participantId: string) {
+  const claims = await participantClaimPayments(db, participantId);
+  const paid = await paidLines(db, { participantId });
+  const kindsOf = (paymentId: string | null) => ({
+    refund: !!paymentId && paid.refund.some((l) => l.paymentId === paymentId),
+    allowance: !!paymentId && paid.allowance.some((l) => l.paymentId === paymentId),
+  });
+  const years = new Map<number, { year: number; refundsCents: number; allowancesCents: number }>();
+  for (const kind of ['refund', 'allowance'] as const) {
+    for (const l of paid[kind]) {
+      const year = Number(localDay(l.paidAt, settings.timeZone).slice(0, 4));
+      const y = years.get(year) ?? { year, refundsCents: 0, allowancesCents: 0 };
+      if (kind === 'refund') y.refundsCents += l.cents;
+      else y.allowancesCents += l.cents;
+      years.set(year, y);
+    }
+  }
+  const threshold = settings.thresholds.allowanceYearlyWarningCents;
+  return {
+    claims: claims.map((c) => ({
+      id: c.id, reference: c.reference, status: c.status, amountGrantedCents: c.amount_granted_cents, amountToPayCents: c.amount_to_pay_cents,
+      batchId: c.batch_id, batchReference: c.batch_reference, paymentId: c.payment_id, paymentStatus: c.payment_status, paidAt: iso(c.paid_at), voided: !!c.voided,
+      certificates: c.payment_status === 'paid' && !c.voided ? kindsOf(c.payment_id) : { refund: false, allowance: false },
+    })),
+    years: [...years.values()].sort((a, b) => b.year - a.year).map((y) => ({ ...y, overThreshold: y.allowancesCents > threshold })),
+    thresholdCents: threshold,
+  };
 }

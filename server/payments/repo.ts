@@ -65,7 +65,8 @@ export interface ClaimFilters {
   sessionId?: string;
   decidedBefore?: Date;
   advancesOnly?: boolean;
-  notDecidedBy: string;
+  /** Leave out the claims this user decided (separation of duties); null when the setting is off. */
+  notDecidedBy: string | null;
   withIban: boolean;
 }
 
@@ -85,14 +86,19 @@ function filterSql(f: ClaimFilters): { where: string[]; args: (string | Date)[] 
 /** Payable claims matching the filters; rows another builder holds are skipped, not waited for. */
 export async function lockPayableClaims(trx: Db, f: ClaimFilters, limit = 5000): Promise<PayableClaimRow[]> {
   const { where, args } = filterSql(f);
-  where.push('c.decided_by IS DISTINCT FROM ?::uuid', `${f.withIban ? '' : 'NOT '}${HAS_IBAN}`);
-  const { rows } = await trx.raw(`SELECT ${payableColumns} FROM claims c WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT ${limit} FOR UPDATE OF c SKIP LOCKED`, [...args, f.notDecidedBy]);
+  if (f.notDecidedBy) where.push('c.decided_by IS DISTINCT FROM ?::uuid');
+  where.push(`${f.withIban ? '' : 'NOT '}${HAS_IBAN}`);
+  const { rows } = await trx.raw(`SELECT ${payableColumns} FROM claims c WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT ${limit} FOR UPDATE OF c SKIP LOCKED`, [...args, ...(f.notDecidedBy ? [f.notDecidedBy] : [])]);
   return rows;
 }
 
 /** How many payable claims the filters leave out because the actor decided them or the bank details do not fit the batch kind. */
 export async function countSkipped(trx: Db, f: ClaimFilters): Promise<{ decidedByYou: number; otherKind: number }> {
   const { where, args } = filterSql(f);
+  if (!f.notDecidedBy) {
+    const { rows } = await trx.raw(`SELECT count(*) FILTER (WHERE ${f.withIban ? 'NOT ' : ''}${HAS_IBAN}) AS other FROM claims c WHERE ${where.join(' AND ')}`, args);
+    return { decidedByYou: 0, otherKind: Number(rows[0].other) };
+  }
   const { rows } = await trx.raw(
     `SELECT count(*) FILTER (WHERE c.decided_by = ?::uuid) AS mine,
             count(*) FILTER (WHERE c.decided_by IS DISTINCT FROM ?::uuid AND ${f.withIban ? 'NOT ' : ''}${HAS_IBAN}) AS other
@@ -160,13 +166,17 @@ export async function setClaimsStatus(trx: Db, claimIds: string[], status: 'in_b
   await trx('claims').whereIn('id', claimIds).update({ status, version: trx.raw('version + 1'), updated_at: now });
 }
 
-/** Payable claims for the batch builder page (those the actor did not decide), oldest first, with the payee's name and whether it has an IBAN. */
-export async function payableClaimsForBuilder(db: Db, actorId: string, projectId: string | undefined, limit = 200) {
+/**
+ * Payable claims for the batch builder page (those the actor did not decide, unless `actorId`
+ * is null: separation of duties off), oldest first, with the payee's name and whether it has an IBAN.
+ */
+export async function payableClaimsForBuilder(db: Db, actorId: string | null, projectId: string | undefined, limit = 200) {
   const q = db('claims as c').join('participants as pa', 'pa.id', 'c.participant_id').join('projects as pr', 'pr.id', 'c.project_id').leftJoin('payees as py', 'py.id', 'c.payee_id')
-    .whereIn('c.status', PAYABLE).where('c.amount_to_pay_cents', '>', 0).whereRaw('c.decided_by IS DISTINCT FROM ?::uuid', [actorId])
+    .whereIn('c.status', PAYABLE).where('c.amount_to_pay_cents', '>', 0)
     .orderBy([{ column: 'c.decided_at' }, { column: 'c.id' }]).limit(limit)
     .select('c.id', 'c.reference', 'c.amount_to_pay_cents', 'c.is_advance', 'c.decided_at', 'pr.name as project_name', 'pa.first_name', 'pa.last_name', 'py.name as payee_name',
       db.raw('(py.active AND py.iban_ciphertext IS NOT NULL) IS TRUE AS has_iban'));
+  if (actorId) q.whereRaw('c.decided_by IS DISTINCT FROM ?::uuid', [actorId]);
   if (projectId) q.where('c.project_id', projectId);
   return q;
 }
@@ -178,4 +188,36 @@ export async function projectsWithPayableClaims(db: Db): Promise<{ id: string; n
 /** Merging two records of one person: the source's payments follow its claims to the kept record (certificates, retention). */
 export async function movePayments(db: Db, sourceId: string, keptId: string): Promise<number> {
   return db('payments').where({ participant_id: sourceId }).update({ participant_id: keptId });
+}
+
+export interface ClaimPaymentRow {
+  id: string;
+  reference: string;
+  status: string;
+  amount_granted_cents: number | null;
+  amount_to_pay_cents: number | null;
+  batch_id: string | null;
+  batch_reference: string | null;
+  payment_id: string | null;
+  payment_status: string | null;
+  paid_at: Date | null;
+  voided: boolean | null;
+}
+
+/** A participant's claims (most recent first) with their latest batch and payment, if any. */
+export async function participantClaimPayments(db: Db, participantId: string, limit = 200): Promise<ClaimPaymentRow[]> {
+  const { rows } = await db.raw(
+    `SELECT c.id, c.reference, c.status, c.amount_granted_cents, c.amount_to_pay_cents,
+            lb.batch_id, lb.batch_reference, lb.payment_id, lb.payment_status, lb.paid_at, lb.voided
+       FROM claims c
+       LEFT JOIN LATERAL (
+         SELECT b.id AS batch_id, b.reference AS batch_reference, p.id AS payment_id, p.status AS payment_status, p.paid_at, bc.voided
+           FROM batch_claims bc JOIN payment_batches b ON b.id = bc.batch_id JOIN payments p ON p.id = bc.payment_id
+          WHERE bc.claim_id = c.id ORDER BY b.created_at DESC LIMIT 1
+       ) lb ON true
+      WHERE c.participant_id = ? AND c.status <> 'draft'
+      ORDER BY c.created_at DESC, c.id LIMIT ${limit}`,
+    [participantId],
+  );
+  return rows;
 }

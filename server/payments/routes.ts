@@ -13,7 +13,7 @@ import { buildBatch } from './build-batch.js';
 import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
 import { markPaid, rejectPayment } from './mark-paid.js';
 import { downloadBatchFile, type BatchFileKind } from './download.js';
-import { certificatePdf } from './certificates.js';
+import { certificatePdf, paymentCertificatePdf } from './certificates.js';
 
 function send(res: Response, file: { bytes: Buffer | Uint8Array; type: string; filename: string }) {
   res.type(file.type).setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
@@ -53,7 +53,7 @@ export function paymentRoutes(deps: Deps) {
       handler: async (req, res) => {
         const s = await settings();
         reply(res, await keyed(req, 'POST /api/payment-batches', async (trx) => {
-          const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now());
+          const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), { deciderCannotBatch: s.deciderCannotBatch });
           return { status: 201, body: await batchView(trx, built.batchId, built.skipped) };
         }));
       },
@@ -130,6 +130,16 @@ export function paymentRoutes(deps: Deps) {
       handler: async (req, res) => {
         const bytes = await certificatePdf(deps, req.params.id, Number(req.params.year), req.query.kind);
         send(res, { bytes, type: 'application/pdf', filename: `attestation-${req.query.kind === 'refund' ? 'remboursements' : 'indemnites'}-${req.params.year}.pdf` });
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/payments/:id/certificate.pdf', access: CERTIFICATE_READERS, tags: ['payments'],
+      summary: 'Certificate of one paid payment (PDF): kind=refund (actual costs) or kind=allowance, on separate documents; 409 payment_not_paid, nothing_to_certify (no amount of that kind)',
+      params: BatchIdParams, query: CertificateQuery,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' }, 404: { description: 'not_found' }, 409: { description: 'payment_not_paid, nothing_to_certify' } },
+      handler: async (req, res) => {
+        const file = await paymentCertificatePdf(deps, req.params.id, req.query.kind);
+        send(res, { bytes: file.bytes, type: 'application/pdf', filename: file.filename });
       },
     }),
   ];

@@ -18,7 +18,7 @@ const FIELDS: [string, Kind][] = [
   ['address.line1', 'text'], ['address.line2', 'text'], ['address.postalCode', 'text'], ['address.city', 'text'], ['phone', 'text'],
   ['dpo.name', 'text'], ['dpo.email', 'text'], ['dpo.phone', 'text'],
   ['timeZone', 'text'], ['payerMode', 'text'], ['sepaVersion', 'text'],
-  ['debtor.name', 'text'], ['debtor.iban', 'nullable'], ['debtor.bic', 'nullable'],
+  ['debtor.name', 'text'], ['debtor.iban', 'nullable'], ['debtor.bic', 'nullable'], ['deciderCannotBatch', 'bool'],
   ['retention.activeYearsAfterLastContact', 'int'], ['retention.archiveYearsAfterLastPayment', 'int'], ['retention.dailyRun', 'bool'],
   ['thresholds.receiptRequiredAboveCents', 'euros'], ['thresholds.allowanceYearlyWarningCents', 'euros'],
   ['thresholds.claimDeadlineMonths', 'int'], ['thresholds.solicitationLimitPer90Days', 'int'],

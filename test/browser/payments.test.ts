@@ -66,7 +66,22 @@ describe('@browser payments', function () {
       await page.waitForURL(batchUrl);
       expect(await page.locator('main').textContent()).to.include('Payé');
       await expectNoAxeViolations(page, 'paid batch');
+      await page.getByRole('link', { name: 'Signaler un rejet du paiement n° 1' }).click();
+      await expectNoAxeViolations(page, 'reject confirmation');
+      await page.getByRole('link', { name: 'Non, revenir au lot' }).click();
+      await page.waitForURL(batchUrl);
       expect((await ctx().deps.db('claims').where({ id: claim.id }).first('status')).status).to.equal('paid');
+
+      const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Dossier de pièces \(ZIP\)/ }).click()]);
+      expect(fs.readFileSync((await bundle.path())!).subarray(0, 2).toString('latin1')).to.equal('PK');
+      expect(bundle.suggestedFilename()).to.match(/^dossier-B-\d{4}-\d+\.zip$/);
+      await page.goto(`${base}/participants/${person.id}`);
+      expect(await page.getByRole('heading', { name: 'Paiements' }).isVisible()).to.equal(true);
+      expect(await page.locator('main').textContent()).to.include(claim.reference).and.include('payé le');
+      await expectNoAxeViolations(page, 'participant payments');
+      await page.goto(`${base}/claims/${claim.id}`);
+      const [claimBundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Dossier de pièces (ZIP)' }).click()]);
+      expect(claimBundle.suggestedFilename()).to.equal(`dossier-${claim.reference}.zip`);
     } finally {
       await context.close();
     }

@@ -211,4 +211,23 @@ describe('payments: batches', () => {
     const audits = await db()('audit_events').where({ action: 'payment_batch.file_downloaded', record_id: batch.id });
     expect(audits.map((x) => x.data.file).sort()).to.deep.equal(['csv', 'csv', 'slip', 'xlsx']);
   });
+
+  it('when a payee loses their bank details before export, then exporting answers 409 payee_without_iban naming the payment, the batch stays open and nothing changes', async () => {
+    const s = await payingSetup();
+    const a = await attendee(s);
+    const c = await approvedClaim(s, a.id);
+    const built = await s.finance.post('/api/payment-batches', { claimIds: [c.id] });
+    expect(built.status, built.text).to.equal(201);
+    await db()('payees').where({ id: a.payeeId }).update({ active: false });
+    const before = await rowCounts(['web_sessions']);
+    const r = await s.finance.post(`/api/payment-batches/${built.body.id}/export`, {});
+    expect(r.status).to.equal(409);
+    expect(r.body.error.code).to.equal('payee_without_iban');
+    expect(r.body.error.details[0].field).to.equal('payments.0');
+    expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
+    const batch = await db()('payment_batches').where({ id: built.body.id }).first('status', 'exported_at');
+    expect(batch).to.deep.equal({ status: 'open', exported_at: null });
+    expect((await db()('payments').where({ batch_id: built.body.id }).first('payee_name_snapshot')).payee_name_snapshot).to.equal(null);
+    expect((await s.finance.post('/api/payment-batches/00000000-0000-4000-8000-000000000000/export', {})).status).to.equal(404);
+  });
 });
