@@ -10,9 +10,26 @@ import type { Db } from '../shared/db.js';
  * only batched) it is NULL and the archive period counts from the archiving date.
  */
 
+/** Claim statuses that are money paid (or being paid): their records are accounting records. */
+const PAID = `('in_batch', 'paid')`;
+
 /** SQL condition, true when the participant whose id is in `idColumn` has accounting records. */
 export function accountingRecordsSql(idColumn: string): string {
-  return `EXISTS (SELECT 1 FROM claims acc WHERE acc.participant_id = ${idColumn} AND acc.status IN ('in_batch', 'paid'))`;
+  return `EXISTS (SELECT 1 FROM claims acc WHERE acc.participant_id = ${idColumn} AND acc.status IN ${PAID})`;
+}
+
+/**
+ * SQL condition on `files` (one `?` bound to an array of participant ids): the receipt files
+ * of these participants' paid claims (`paid`: accounting records, kept in the archive), or of
+ * their claims never paid (draft, submitted, decided but not batched, rejected, cancelled),
+ * unless the same file also backs a paid claim.
+ */
+export function receiptFilesSql(paid: boolean): string {
+  const mine = `id IN (SELECT rc.file_id FROM claim_receipts rc JOIN claims c ON c.id = rc.claim_id
+                        WHERE c.participant_id = ANY(?::uuid[]) AND c.status ${paid ? '' : 'NOT '}IN ${PAID})`;
+  if (paid) return mine;
+  return `${mine} AND NOT EXISTS (SELECT 1 FROM claim_receipts rp JOIN claims cp ON cp.id = rp.claim_id
+                                   WHERE rp.file_id = files.id AND cp.status IN ${PAID})`;
 }
 
 /** SQL expression: the instant of the participant's last payment, or NULL. */

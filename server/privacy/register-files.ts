@@ -37,6 +37,12 @@ export async function registerPdf(r: Register, timeZone: string): Promise<Uint8A
       8,
     );
   }
+  pdf.heading('Documents déposés', 2);
+  pdf.table(
+    [{ header: 'Documents', width: 4 }, { header: 'Cycle de vie des participants', width: 2 }, { header: 'Conservation', width: 6 }],
+    r.documents.map((d) => [d.label, d.participantLifecycle ? 'oui' : 'non', d.retention.join(' ; ')]),
+    8,
+  );
   pdf.heading('Mesures de sécurité', 2);
   for (const m of r.securityMeasures) pdf.paragraph(`• ${m}`);
   return pdf.save();

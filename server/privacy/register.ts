@@ -108,9 +108,32 @@ interface Entry extends PersonalColumn {
   column: string;
 }
 
+/** Personal columns; a column declared per kind of row is named with its kind (`files.content (Preuves de consentement)`). */
 function personalEntries(): Entry[] {
+  return Object.entries(REGISTRY).flatMap(([table, t]) => [
+    ...Object.entries(t.columns).flatMap(([column, c]) => (c.personal ? [{ ...c, table, column }] : [])),
+    ...Object.values(t.kinds ?? {}).flatMap((k) =>
+      Object.entries(k.columns).flatMap(([column, c]) => (c.personal ? [{ ...c, table, column: `${column} (${k.label})` }] : [])),
+    ),
+  ]);
+}
+
+/**
+ * Tables whose kinds of rows follow different rules (the documents in `files`): for each kind,
+ * its retention, or why it is outside the participant lifecycle.
+ */
+function documentKinds(settings: Settings) {
   return Object.entries(REGISTRY).flatMap(([table, t]) =>
-    Object.entries(t.columns).flatMap(([column, c]) => (c.personal ? [{ ...c, table, column }] : [])),
+    Object.entries(t.kinds ?? {}).map(([kind, k]) => {
+      const own = Object.values(k.columns).flatMap((c) => (c.personal ? [c] : []));
+      return {
+        table,
+        kind,
+        label: k.label,
+        participantLifecycle: Boolean(k.participantLink),
+        retention: own.length ? [...new Set(own.map((c) => retentionText(c.retention, settings)))] : [k.note ?? 'Hors du cycle de vie des participants'],
+      };
+    }),
   );
 }
 
@@ -147,6 +170,7 @@ export async function buildRegister(db: Db, now: Date) {
     retention: settings.retention,
     consentPurposes: (await consentPurposes(db)).map((p) => ({ code: p.code, label: p.label, legalBasis: p.legal_basis, legalBasisLabel: REGISTER_LEGAL_BASIS_LABELS[p.legal_basis] ?? p.legal_basis, specialCategory: p.special_category, textVersion: p.text_version, validityMonths: p.validity_months })),
     activities,
+    documents: documentKinds(settings),
     securityMeasures: SECURITY_MEASURES,
   };
 }

@@ -60,6 +60,8 @@ export interface PlainColumn {
   personal: false;
   /** Why it is not personal data, when that is not obvious. */
   note?: string;
+  /** Declared by each kind of row of the table instead (`byKind()`). */
+  byKind?: true;
 }
 
 export type ColumnDecl = PersonalColumn | PlainColumn;
@@ -75,9 +77,65 @@ export interface TableDecl {
   /** A timestamp column set when the lifecycle erases something in a row (files.erased_at). */
   erasedMarker?: string;
   columns: Record<string, ColumnDecl>;
+  /**
+   * Kinds of rows governed by different rules (files: consent evidence, receipts, invoices).
+   * Each kind selects its rows, says how they belong to participants (or that they are outside
+   * the lifecycle) and declares the columns the table declares `byKind()`. A table with kinds
+   * has no `participantLink` of its own.
+   */
+  kinds?: Record<string, RowKind>;
+}
+
+export interface RowKind {
+  /** What these rows are, in French (shown in the processing register). */
+  label: string;
+  /** SQL condition on the table's own columns selecting the rows of this kind (`purpose = 'invoice'`). */
+  rows: string;
+  /** Like `TableDecl.participantLink`, for the rows of this kind; absent: outside the participant lifecycle. */
+  participantLink?: string;
+  /** Why the rows are outside the participant lifecycle, in French (shown in the register). */
+  note?: string;
+  /** The declarations of the columns the table declares `byKind()`. */
+  columns: Record<string, ColumnDecl>;
 }
 
 export const plain = (note?: string): PlainColumn => ({ personal: false, ...(note ? { note } : {}) });
+
+/** A column whose declaration depends on the kind of row (see `TableDecl.kinds`). */
+export const byKind = (): PlainColumn => ({ personal: false, note: 'declared per kind of row', byKind: true });
+
+/**
+ * One set of rows governed by one set of rules: a whole table, or one kind of rows of a table.
+ * The lifecycle, the register and the tests read the registry through these scopes.
+ */
+export interface RowScope {
+  table: string;
+  /** The kind's key, or null for a whole table. */
+  kind: string | null;
+  label: string;
+  /** SQL condition with one `?` bound to an array of participant ids; absent: outside the lifecycle. */
+  participantLink?: string;
+  erasedMarker?: string;
+  note?: string;
+  /** Every column of the table, with the kind's declarations in place of `byKind()`. */
+  columns: Record<string, ColumnDecl>;
+}
+
+export function rowScopes(registry: Record<string, TableDecl>): RowScope[] {
+  return Object.entries(registry).flatMap(([table, decl]): RowScope[] => {
+    const { label, participantLink, erasedMarker, columns } = decl;
+    if (!decl.kinds) return [{ table, kind: null, label, participantLink, erasedMarker, columns }];
+    return Object.entries(decl.kinds).map(([kind, k]) => ({
+      table,
+      kind,
+      label: k.label,
+      participantLink: k.participantLink ? `(${k.rows}) AND (${k.participantLink})` : undefined,
+      erasedMarker,
+      note: k.note,
+      columns: { ...columns, ...k.columns },
+    }));
+  });
+}
 
 /** A personal column; lifecycle rules are erased to NULL unless another erasure is given, others are kept. */
 export function personal(

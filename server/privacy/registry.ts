@@ -1,4 +1,5 @@
-import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
+import { byKind, personal, plain, staffRef, type TableDecl } from './registry-types.js';
+import { receiptFilesSql } from './accounting.js';
 import { LOGISTICS_REGISTRY } from './registry-logistics.js';
 import { GRANTS_REGISTRY } from './registry-grants.js';
 
@@ -15,6 +16,12 @@ const contact = P('contact', 'participation', 'consent', 'active');
 const consentProof = P('consent_record', 'accountability', 'legal_obligation', 'kept');
 const requestRecord = P('request_record', 'rights', 'legal_obligation', 'kept');
 const bank = personal('payee', 'bank', 'reimbursement', 'legal_obligation', 'accounting');
+/** A consent evidence file: erased with the active data. */
+const consentEvidence = P('evidence', 'accountability', 'legal_obligation', 'active');
+/** A receipt of a paid claim: an accounting record, kept in the restricted archive until anonymisation. */
+const paidReceipt = P('evidence', 'reimbursement', 'legal_obligation', 'accounting');
+/** A receipt of a claim never paid: erased with the active data. */
+const unpaidReceipt = P('evidence', 'reimbursement', 'public_task', 'active');
 
 export const REGISTRY: Record<string, TableDecl> = {
   participants: {
@@ -97,21 +104,50 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   files: {
-    label: 'Documents déposés (preuves de consentement)',
-    // Consent evidence only; the claims issue links receipts, kept for accounting.
-    participantLink: 'id IN (SELECT evidence_file_id FROM consents WHERE participant_id = ANY(?::uuid[]))',
+    label: 'Documents déposés (preuves de consentement, justificatifs, factures)',
     erasedMarker: 'erased_at',
     columns: {
       id: plain(),
       sha256: plain('hash of the content, to recognise one document backing several records'),
       media_type: plain(),
       size_bytes: plain(),
-      content: P('evidence', 'accountability', 'legal_obligation', 'active'),
-      original_name: P('evidence', 'accountability', 'legal_obligation', 'active'),
-      purpose: plain(),
+      content: byKind(),
+      original_name: byKind(),
+      purpose: plain('kind of document'),
       created_by: staffRef(),
       created_at: plain(),
       erased_at: plain(),
+    },
+    // Erasing a document empties `content` (and its name) and sets `erased_at`; the row and
+    // the SHA-256 stay, so the accounts and evidence bundles still name what existed.
+    kinds: {
+      consent_evidence: {
+        label: 'Preuves de consentement',
+        rows: "purpose = 'consent_evidence'",
+        participantLink: 'id IN (SELECT evidence_file_id FROM consents WHERE participant_id = ANY(?::uuid[]))',
+        columns: { content: consentEvidence, original_name: consentEvidence },
+      },
+      receipt_paid: {
+        label: 'Justificatifs des demandes payées (pièces comptables)',
+        rows: "purpose = 'receipt'",
+        participantLink: receiptFilesSql(true),
+        columns: { content: paidReceipt, original_name: paidReceipt },
+      },
+      receipt_unpaid: {
+        label: 'Justificatifs des demandes jamais payées (brouillon, refusée, annulée…)',
+        rows: "purpose = 'receipt'",
+        participantLink: receiptFilesSql(false),
+        columns: { content: unpaidReceipt, original_name: unpaidReceipt },
+      },
+      invoice: {
+        label: 'Factures des fournisseurs (dépenses des subventions)',
+        rows: "purpose = 'invoice'",
+        note: 'Hors du cycle de vie des participants : pièces comptables d’une entreprise ou d’une association, conservées avec la dépense',
+        columns: {
+          content: plain('a supplier invoice (expenses.invoice_file_id): a document of a company or association, not participant data'),
+          original_name: plain('name of a supplier invoice file'),
+        },
+      },
     },
   },
   privacy_requests: {

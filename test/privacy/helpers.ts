@@ -4,6 +4,7 @@ import { ctx } from '../helpers/context.js';
 import type { Client } from '../helpers/client.js';
 import { createParticipant, createPartner, uniqueEmail } from '../helpers/factories.js';
 import { REGISTRY } from '../../server/privacy/registry.js';
+import { rowScopes } from '../../server/privacy/registry-types.js';
 
 /** Runs `fn` with the app's clock set to `at`, and always puts the real clock back. */
 export async function atClock<T>(at: Date, fn: () => Promise<T>): Promise<T> {
@@ -77,16 +78,16 @@ export async function findInPersonalColumns(needles: string[]): Promise<string[]
   const { rows: types } = await db.raw("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'");
   const typeOf = new Map((types as { table_name: string; column_name: string; data_type: string }[]).map((t) => [`${t.table_name}.${t.column_name}`, t.data_type]));
   const found: string[] = [];
-  for (const [table, decl] of Object.entries(REGISTRY)) {
-    for (const [column, c] of Object.entries(decl.columns)) {
-      if (!c.personal) continue;
-      const type = typeOf.get(`${table}.${column}`);
-      for (const needle of needles) {
-        const where = type === 'bytea' ? 'position(convert_to(?, \'UTF8\') in ??) > 0' : '??::text ILIKE ?';
-        const bindings = type === 'bytea' ? [needle, column] : [column, `%${needle}%`];
-        const { rows } = await db.raw(`SELECT count(*) AS n FROM ?? WHERE ${where}`, [table, ...bindings]);
-        if (Number(rows[0].n) > 0) found.push(`${table}.${column}`);
-      }
+  // A column declared personal for one kind of rows (files.content of receipts) is searched in every row.
+  const personalColumns = new Set(rowScopes(REGISTRY).flatMap((s) => Object.entries(s.columns).filter(([, c]) => c.personal).map(([column]) => `${s.table}.${column}`)));
+  for (const name of personalColumns) {
+    const [table, column] = name.split('.');
+    const type = typeOf.get(name);
+    for (const needle of needles) {
+      const where = type === 'bytea' ? 'position(convert_to(?, \'UTF8\') in ??) > 0' : '??::text ILIKE ?';
+      const bindings = type === 'bytea' ? [needle, column] : [column, `%${needle}%`];
+      const { rows } = await db.raw(`SELECT count(*) AS n FROM ?? WHERE ${where}`, [table, ...bindings]);
+      if (Number(rows[0].n) > 0) found.push(name);
     }
   }
   return [...new Set(found)];

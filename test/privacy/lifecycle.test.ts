@@ -53,9 +53,9 @@ describe('personal-data lifecycle (controlled clock)', () => {
   });
 
   it('when an archived person reaches the end of accounting retention, then they are anonymised; until then only what accounting needs remains', async () => {
-    // Nobody has accounting records until claims and payments exist (hasAccountingRecords is
-    // false for everyone), so no run archives anyone today: the archiving step itself is
-    // applied here, as a run would for a paid person, then retention takes over.
+    // This person has no paid claim (runs would anonymise them at once): the archiving step
+    // itself is applied here, as a run would for a paid person, then retention takes over
+    // (receipts.test.ts walks a person with a real paid claim through the runs).
     const t1 = new Date('2003-06-10T09:00:00Z');
     const person = await createFullPerson({ lastContactAt: new Date('2001-01-05T09:00:00Z') });
     const db = ctx().deps.db;

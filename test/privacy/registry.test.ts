@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { REGISTRY } from '../../server/privacy/registry.js';
-import { LIFECYCLE_RULES } from '../../server/privacy/registry-types.js';
+import { LIFECYCLE_RULES, rowScopes } from '../../server/privacy/registry-types.js';
 import { erasedColumns } from '../../server/privacy/erasure.js';
 
 describe('personal-data registry', () => {
@@ -19,17 +19,29 @@ describe('personal-data registry', () => {
 
   it('when personal columns are declared, then their rules are consistent', () => {
     const problems: string[] = [];
-    for (const [table, decl] of Object.entries(REGISTRY)) {
-      for (const [column, c] of Object.entries(decl.columns)) {
-        if (!c.personal) continue;
-        const name = `${table}.${column}`;
+    for (const scope of rowScopes(REGISTRY)) {
+      for (const [column, c] of Object.entries(scope.columns)) {
+        const name = `${scope.table}.${column}${scope.kind ? ` (${scope.kind})` : ''}`;
+        if (!c.personal) {
+          if (c.byKind) problems.push(`${name}: declared per kind of row, but this kind does not declare it`);
+          continue;
+        }
         const lifecycle = LIFECYCLE_RULES.includes(c.retention);
-        if (lifecycle && !decl.participantLink) problems.push(`${name}: lifecycle rule on a table not linked to participants`);
+        if (lifecycle && !scope.participantLink) problems.push(`${name}: lifecycle rule on a table not linked to participants`);
         if (lifecycle && c.erasure === 'keep') problems.push(`${name}: lifecycle rule without an erasure`);
         if (!lifecycle && c.erasure !== 'keep') problems.push(`${name}: erasure outside the lifecycle`);
         if (c.accounting !== (c.retention === 'accounting')) problems.push(`${name}: accounting flag and retention disagree`);
         if (c.specialCategory && c.legalBasis !== 'explicit_consent') problems.push(`${name}: special category without explicit consent`);
         if (c.category === 'special_category_health' && !c.specialCategory) problems.push(`${name}: health data not flagged special`);
+      }
+    }
+    for (const [table, decl] of Object.entries(REGISTRY)) {
+      if (!decl.kinds) continue;
+      if (decl.participantLink) problems.push(`${table}: a table with kinds of rows links participants per kind`);
+      const perKind = Object.entries(decl.columns).filter(([, c]) => !c.personal && c.byKind).map(([n]) => n).sort();
+      for (const [kind, k] of Object.entries(decl.kinds)) {
+        if (JSON.stringify(Object.keys(k.columns).sort()) !== JSON.stringify(perKind)) problems.push(`${table} (${kind}): declares ${Object.keys(k.columns)} instead of ${perKind}`);
+        if (!k.participantLink && !k.note) problems.push(`${table} (${kind}): outside the lifecycle without saying why`);
       }
     }
     expect(problems).to.deep.equal([]);
@@ -41,7 +53,13 @@ describe('personal-data registry', () => {
     expect(archive.participants).to.include.members(['email', 'phone', 'needs', 'needs_note', 'profile_age_band', 'guardian_name', 'partner_id']);
     expect(archive.participants).to.not.include.members(['first_name', 'last_name']);
     expect(archive).to.not.have.property('payees');
-    expect(archive.files).to.include('content');
+    // Documents: consent evidence and receipts of claims never paid go with the active data;
+    // receipts of paid claims stay in the archive; supplier invoices are outside the lifecycle.
+    expect(archive['files:consent_evidence']).to.include.members(['content', 'original_name']);
+    expect(archive['files:receipt_unpaid']).to.include.members(['content', 'original_name']);
+    expect(archive).to.not.have.property('files:receipt_paid');
+    expect(anonymise['files:receipt_paid']).to.include.members(['content', 'original_name']);
+    expect(anonymise).to.not.have.property('files:invoice');
     expect(anonymise.participants).to.include.members(['first_name', 'last_name', 'email']);
     expect(anonymise.payees).to.include.members(['name', 'iban_ciphertext', 'iban_key_id', 'iban_hash', 'iban_masked', 'bic']);
     expect(anonymise.participants).to.not.include.members(['reference', 'status', 'last_contact_at']);
