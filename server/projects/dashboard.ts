@@ -3,6 +3,7 @@ import { notFound } from '../shared/errors.js';
 import { formatLocalShort } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
 import { committedVenueCents } from '../venues/index.js';
+import { projectBudgetDashboard } from '../grant-reports/index.js';
 import { getProject } from './repo.js';
 import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
 import { DIMENSION_LABELS, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
@@ -15,7 +16,9 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part * 100
 /**
  * What a project lead watches: attendance per session, attrition (share of the first
  * session's attendees still attending), panel composition against target from consented
- * profiles only (groups under 5 hidden), and committed venue costs.
+ * profiles only (groups under 5 hidden), committed venue costs, and the budget: planned vs
+ * committed, actual and remaining per category, burn per month, forecast, cost per person and
+ * per hour attended, and the time to money of its claims (server/grant-reports).
  */
 export async function projectDashboard(deps: Deps, projectId: string) {
   const { settings } = await getSettings(deps.db);
@@ -63,5 +66,6 @@ export async function projectDashboard(deps: Deps, projectId: string) {
     composition,
     minGroupSize: MIN_GROUP_SIZE,
     venueCosts: { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
+    budget: await projectBudgetDashboard(deps, projectId),
   };
 }

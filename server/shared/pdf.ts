@@ -17,6 +17,22 @@ function fonts() {
 }
 
 const A4: [number, number] = [595.28, 841.89];
+
+// Measuring text through fontkit shapes it each time, which made long tables several times
+// slower than drawing them: widths are summed from each character's advance, cached per font
+// (kerning is ignored when wrapping; it moves a line by a fraction of a point).
+const advances = new WeakMap<PDFFont, Map<string, number>>();
+function textWidth(font: PDFFont, text: string, size: number): number {
+  let cache = advances.get(font);
+  if (!cache) advances.set(font, (cache = new Map()));
+  let width = 0;
+  for (const ch of text) {
+    let w = cache.get(ch);
+    if (w === undefined) cache.set(ch, (w = font.widthOfTextAtSize(ch, 1000)));
+    width += w;
+  }
+  return (width * size) / 1000;
+}
 const MARGIN = 50;
 const INK = rgb(0, 0, 0);
 const GREY = rgb(0.35, 0.35, 0.35);
@@ -75,15 +91,15 @@ export class PdfDocument {
       let line = '';
       for (const word of paragraph.split(/\s+/).filter(Boolean)) {
         const candidate = line ? `${line} ${word}` : word;
-        if (font.widthOfTextAtSize(candidate, size) <= width) {
+        if (textWidth(font, candidate, size) <= width) {
           line = candidate;
           continue;
         }
         if (line) lines.push(line);
         let rest = word;
-        while (font.widthOfTextAtSize(rest, size) > width) {
+        while (textWidth(font, rest, size) > width) {
           let cut = rest.length - 1;
-          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
+          while (cut > 1 && textWidth(font, rest.slice(0, cut), size) > width) cut--;
           lines.push(rest.slice(0, cut));
           rest = rest.slice(cut);
         }
@@ -172,7 +188,7 @@ export class PdfDocument {
       let x = MARGIN;
       wrapped.forEach((lines, i) => {
         lines.forEach((l, j) => {
-          const w = font.widthOfTextAtSize(l, size);
+          const w = textWidth(font, l, size);
           const tx = columns[i].align === 'right' ? x + widths[i] - 3 - w : x + 3;
           this.page.drawText(l, { x: tx, y: this.y - 3 - size - j * size * 1.3, size, font, color: INK });
         });

@@ -1,0 +1,132 @@
+import type { Deps } from '../shared/deps.js';
+import { localDay } from '../shared/dates.js';
+import { notFound } from '../shared/errors.js';
+import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
+import {
+  attendanceOf, claimDelays, grantFigures, grantProjectIds, projectActualByMonth, projectCategoryFigures,
+  projectPeriod, type GrantRow,
+} from './repo.js';
+import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
+import { expensesHref } from './links.js';
+import { monthLabel } from './charts.js';
+
+const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;
+
+export const FORECAST_METHOD = `Réalisé à ce jour + moyenne mensuelle du réalisé des ${PACE_MONTHS} mois complets précédant le mois en cours × nombre de mois entiers restant après le mois en cours jusqu’à la fin de la période.`;
+
+function figures(planned: number, committed: number, actual: number) {
+  return { plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: planned - committed };
+}
+
+function monthly(byMonth: Map<string, number>, from: string, to: string) {
+  const months = [...byMonth.keys()].sort();
+  const first = months[0] && months[0] < monthOf(from) ? months[0] : monthOf(from);
+  const last = months.at(-1) && months.at(-1)! > monthOf(to) ? months.at(-1)! : monthOf(to);
+  let cumulative = 0;
+  return monthRange(first, last).map((month) => {
+    const actualCents = byMonth.get(month) ?? 0;
+    cumulative += actualCents;
+    return { month, label: monthLabel(month), actualCents, cumulativeCents: cumulative };
+  });
+}
+
+function costs(actualCents: number, attendance: { participants: number; attendedMinutes: number }) {
+  return {
+    participants: attendance.participants,
+    attendedHours: Math.round((attendance.attendedMinutes / 60) * 10) / 10,
+    perParticipantCents: perUnit(actualCents, attendance.participants),
+    perAttendedHourCents: attendance.attendedMinutes > 0 ? perUnit(actualCents * 60, attendance.attendedMinutes) : null,
+  };
+}
+
+/**
+ * The grant's budget: planned (budget lines), committed, actual and remaining per category,
+ * per budget line (category × year) and per project; actual per month of payment and the
+ * forecast at the current pace; cost per person who attended and per hour attended (each
+ * attendance × the session's length) in held sessions of the grant's projects in its period.
+ * Every figure carries the link to the expenses behind it.
+ */
+export async function grantDashboard(deps: Deps, grant: GrantRow) {
+  const { settings } = await getSettings(deps.db);
+  const today = localDay(deps.now(), settings.timeZone);
+  const { lines, projects, actualByMonth: byMonth } = await grantFigures(deps.db, grant.id);
+  const base = { grantId: grant.id };
+
+  const categories = new Map<string, { planned: number; committed: number; actual: number }>();
+  for (const l of lines) {
+    const c = categories.get(l.category) ?? { planned: 0, committed: 0, actual: 0 };
+    c.planned += l.planned;
+    c.committed += l.committed;
+    c.actual += l.actual;
+    categories.set(l.category, c);
+  }
+  const total = [...categories.values()].reduce((s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }), { planned: 0, committed: 0, actual: 0 });
+  const forecast = forecastAtPace({ today, periodEnd: grant.period_end, actualToDateCents: total.actual, actualByMonth: byMonth });
+  const attendance = await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), grant.period_start, grant.period_end, settings.timeZone);
+
+  return {
+    grant: { id: grant.id, reference: grant.reference, funder: grant.funder, programme: grant.programme, periodStart: grant.period_start, periodEnd: grant.period_end, totalCents: grant.total_cents, cofundingRateBp: grant.cofunding_rate_bp },
+    asOf: today,
+    totals: { ...figures(total.planned, total.committed, total.actual), links: links(base) },
+    byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual), links: links({ ...base, category }) })),
+    byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual), links: links({ ...base, budgetLineId: l.id }) })),
+    byProject: projects.map((p) => {
+      const planned = p.share_bp === null ? 0 : Math.round((p.planned_total * p.share_bp) / 10000);
+      return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual), links: links({ ...base, projectId: p.project_id }) };
+    }),
+    monthly: monthly(byMonth, grant.period_start, grant.period_end).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', paidFrom: `${m.month}-01`, paidTo: endOfMonth(m.month) }) })),
+    forecast: { method: FORECAST_METHOD, ...forecast, plannedCents: total.planned, gapCents: forecast.forecastCents - total.planned },
+    costs: costs(total.actual, attendance),
+  };
+}
+
+function endOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+function links(filters: Parameters<typeof expensesHref>[0]) {
+  return { committed: expensesHref({ ...filters, status: 'committed,actual' }), actual: expensesHref({ ...filters, status: 'actual' }) };
+}
+
+function delayStats(values: (number | null)[]) {
+  const known = values.filter((v): v is number => v !== null);
+  return { count: known.length, medianDays: percentile(known, 50), p90Days: percentile(known, 90) };
+}
+
+/**
+ * The money side of a project dashboard: planned (project budget) vs committed, actual and
+ * remaining per category, actual per month and the forecast to the project's end, cost per
+ * person and per hour attended, and the time to money of its claims (calendar days from the
+ * end of the session to submission, decision and payment: median and 90th percentile,
+ * nearest rank).
+ */
+export async function projectBudgetDashboard(deps: Deps, projectId: string) {
+  const { settings } = await getSettings(deps.db);
+  const period = await projectPeriod(deps.db, projectId);
+  if (!period) throw notFound('Projet');
+  const today = localDay(deps.now(), settings.timeZone);
+  const rows = await projectCategoryFigures(deps.db, projectId);
+  const order = Object.keys(COST_CATEGORY_LABELS);
+  rows.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));
+  const total = rows.reduce((s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }), { planned: 0, committed: 0, actual: 0 });
+  const byMonth = await projectActualByMonth(deps.db, projectId);
+  const end = period.ends_on;
+  const attendance = await attendanceOf(deps.db, [projectId], period.starts_on, end ?? '9999-12-31', settings.timeZone);
+  const delays = await claimDelays(deps.db, projectId, settings.timeZone);
+  const base = { projectId };
+  return {
+    asOf: today,
+    totals: { ...figures(total.planned, total.committed, total.actual), links: links(base) },
+    byCategory: rows.map((c) => ({ category: c.category, label: label(c.category), ...figures(c.planned, c.committed, c.actual), links: links({ ...base, category: c.category }) })),
+    monthly: monthly(byMonth, period.starts_on, end ?? today).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', paidFrom: `${m.month}-01`, paidTo: endOfMonth(m.month) }) })),
+    forecast: end ? { method: FORECAST_METHOD, ...forecastAtPace({ today, periodEnd: end, actualToDateCents: total.actual, actualByMonth: byMonth }), plannedCents: total.planned } : null,
+    costs: costs(total.actual, attendance),
+    timeToMoney: {
+      claims: delays.length,
+      toSubmission: delayStats(delays.map((d) => d.to_submission)),
+      toDecision: delayStats(delays.map((d) => d.to_decision)),
+      toPayment: delayStats(delays.map((d) => d.to_payment)),
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { roles } from '../shared/authorize.js';
+
+/** Who watches budgets: project leads, finance, auditors (within their scope) and admins. */
+export const DASHBOARD_READERS = roles('project_lead', 'finance', 'auditor', 'admin');
+/** Funder documents (statement, financial report, drawdown documents, evidence bundle). */
+export const REPORT_EXPORTERS = roles('finance', 'auditor', 'admin');
+/** Who asks the funder for money and explains the gaps. */
+export const DRAWDOWN_WRITERS = roles('finance', 'admin');
+/** Who follows a figure to its expenses: the dashboards' readers, and staff (project dashboards). */
+export const BEHIND_READERS = roles('staff', 'project_lead', 'finance', 'auditor', 'admin');

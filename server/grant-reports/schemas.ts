@@ -1,0 +1,59 @@
+import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { obj, Uuid } from '../shared/schema.js';
+import { COST_CATEGORIES } from '../settings/index.js';
+
+const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
+const Day = (description: string) => Type.String({ format: 'date', description });
+
+export const GrantIdParams = obj({ id: Uuid });
+export const DrawdownIdParams = obj({ id: Uuid });
+
+export const PeriodQuery = obj({
+  from: Type.Optional(Day('first payment day (default: start of the grant period, or of the auditor’s range)')),
+  to: Type.Optional(Day('last payment day (default: end of the grant period, or of the auditor’s range)')),
+});
+
+export const StatementQuery = obj({
+  from: Type.Optional(Day('first payment day (default: start of the grant period)')),
+  to: Type.Optional(Day('last payment day (default: end of the grant period)')),
+  format: Type.Optional(lit(['csv', 'xlsx', 'pdf'] as const)),
+});
+export type StatementQuery = Static<typeof StatementQuery>;
+
+export const FinancialReportQuery = obj({
+  year: Type.String({ pattern: '^(20[0-9]{2}|2100)$', description: 'calendar year' }),
+  format: Type.Optional(lit(['json', 'pdf', 'csv', 'xlsx'] as const)),
+});
+
+export const NotesBody = obj({
+  year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+  notes: Type.Array(obj({ category: lit(COST_CATEGORIES), explanation: Type.String({ maxLength: 2000 }) }), { maxItems: COST_CATEGORIES.length }),
+});
+export type NotesBody = Static<typeof NotesBody>;
+
+export const DrawdownBody = obj({ from: Day('first payment day'), to: Day('last payment day') });
+export type DrawdownBody = Static<typeof DrawdownBody>;
+
+const Figures = {
+  plannedCents: Type.Integer(), committedCents: Type.Integer(), actualCents: Type.Integer(), remainingCents: Type.Integer(),
+  links: obj({ committed: Type.String(), actual: Type.String() }),
+};
+
+export const GrantDashboardView = Type.Object({
+  grant: Type.Object({ id: Uuid, reference: Type.String(), funder: Type.String() }),
+  asOf: Type.String({ format: 'date' }),
+  totals: Type.Object(Figures),
+  byCategory: Type.Array(Type.Object({ category: Type.String(), label: Type.String(), ...Figures })),
+  byLine: Type.Array(Type.Object({ budgetLineId: Uuid, category: Type.String(), year: Type.Integer(), ...Figures })),
+  byProject: Type.Array(Type.Object({ projectId: Uuid, name: Type.String(), shareBp: Type.Union([Type.Integer(), Type.Null()]), ...Figures })),
+  monthly: Type.Array(Type.Object({ month: Type.String(), actualCents: Type.Integer(), cumulativeCents: Type.Integer(), href: Type.String() })),
+  forecast: Type.Object({ method: Type.String(), paceCents: Type.Integer(), monthsLeft: Type.Integer(), forecastCents: Type.Integer(), plannedCents: Type.Integer(), gapCents: Type.Integer() }),
+  costs: Type.Object({ participants: Type.Integer(), attendedHours: Type.Number(), perParticipantCents: Type.Union([Type.Integer(), Type.Null()]), perAttendedHourCents: Type.Union([Type.Integer(), Type.Null()]) }),
+});
+
+export const DrawdownView = Type.Object({
+  id: Uuid, grantId: Uuid, grantReference: Type.String(), number: Type.Integer(), from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }),
+  eligibleActualCents: Type.Integer(), cofundingRateBp: Type.Integer(), requestedCents: Type.Integer(), createdAt: Type.String(), partCount: Type.Integer(),
+  years: Type.Array(Type.Object({ year: Type.Integer(), eligibleActualCents: Type.Integer(), requestedCents: Type.Integer(), ceilingCents: Type.Union([Type.Integer(), Type.Null()]) })),
+});
+export const DrawdownList = Type.Object({ items: Type.Array(DrawdownView) });

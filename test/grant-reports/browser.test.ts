@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { ctx } from '../helpers/context.js';
+import { signedIn, TEST_PASSWORD } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { pdfText } from '../helpers/documents.js';
+import { grantScenario } from './helpers.js';
+
+describe('@browser grant reports', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function downloadOf(page: Page, button: ReturnType<Page['getByRole']>) {
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
+  }
+
+  it('when finance opens the grant dashboard and the exports page, then axe finds nothing and the three documents download', async () => {
+    const s = await grantScenario();
+    const finance = await signedIn('finance');
+    const { context, page } = await newPage(browser);
+    const base = ctx().baseUrl;
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Adresse e-mail').fill(finance.user.email);
+      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/`);
+
+      await page.goto(`${base}/grants/${s.g1.id}/dashboard`);
+      expect(await page.locator('h1').textContent()).to.include(s.g1.reference);
+      expect(await page.locator('svg[role="img"]').count()).to.equal(3);
+      await expectNoAxeViolations(page, 'grant dashboard');
+      await page.getByRole('link', { name: '318,60 €' }).first().click();
+      await page.waitForURL(/\/grant-reports\/expenses\?/);
+      expect(await page.locator('main').textContent()).to.include(s.expenses.e8.reference).and.include('318,60 €');
+      await expectNoAxeViolations(page, 'expenses behind a figure');
+      await page.goBack();
+      await page.getByRole('link', { name: 'Documents pour le financeur' }).click();
+      await page.waitForURL(`${base}/grants/${s.g1.id}/exports`);
+      await expectNoAxeViolations(page, 'grant exports');
+
+      await page.getByLabel('Payées à partir du').first().fill('2025-01-01');
+      await page.getByLabel('Jusqu’au').first().fill('2026-12-31');
+      const pdf = await downloadOf(page, page.getByRole('button', { name: 'Télécharger l’état (PDF)' }));
+      expect(pdf.name).to.equal(`etat-depenses-${s.g1.reference}-2025-01-01-2026-12-31.pdf`);
+      expect(pdfText(pdf.bytes)).to.include('318,60 €');
+      const csv = await downloadOf(page, page.getByRole('button', { name: 'Télécharger l’état (CSV)' }));
+      expect(csv.bytes.toString('utf8')).to.include('Total général;;;5 ligne(s);;318,60');
+      const xlsx = await downloadOf(page, page.getByRole('button', { name: 'Télécharger l’état (Excel)' }));
+      expect(xlsx.bytes.subarray(0, 2).toString()).to.equal('PK');
+
+      await page.getByLabel('Année').selectOption('2025');
+      await page.getByRole('button', { name: 'Afficher' }).click();
+      const report = await downloadOf(page, page.getByRole('link', { name: 'Compte rendu financier 2025 (PDF)' }));
+      expect(pdfText(report.bytes)).to.include('Compte rendu financier').and.include('210,60 €');
+      await page.getByLabel('Explication de l’écart, Location de salles').fill('Une salle gratuite a été prêtée.');
+      await page.getByRole('button', { name: 'Enregistrer les explications' }).click();
+      expect(await page.locator('.flash').textContent()).to.include('explications des écarts ont été enregistrées');
+
+      await page.getByRole('button', { name: 'Préparer la demande…' }).click();
+      await page.waitForURL(/drawdowns\/new/);
+      await expectNoAxeViolations(page, 'drawdown confirmation');
+      await page.getByRole('button', { name: 'Oui, créer la demande de versement' }).click();
+      await page.waitForURL(new RegExp(`/grants/${s.g1.id}/exports`));
+      const drawdown = await downloadOf(page, page.getByRole('link', { name: 'PDF de la demande n° 1' }));
+      expect(pdfText(drawdown.bytes)).to.include('Demande de versement n° 1').and.include('124,00 €');
+      await expectNoAxeViolations(page, 'grant exports with a drawdown');
+    } finally {
+      await context.close();
+    }
+  });
+});

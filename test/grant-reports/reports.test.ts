@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { ctx } from '../helpers/context.js';
+import { signedIn } from '../helpers/factories.js';
+import { pdfText } from '../helpers/documents.js';
+import { exportAudit, fetchBytes, grantScenario, type GrantScenario } from './helpers.js';
+
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+describe('grant reports: the hand-computed scenario', () => {
+  let s: GrantScenario;
+  let finance: Awaited<ReturnType<typeof signedIn>>;
+  before(async () => {
+    ctx().clock.now = new Date('2026-05-15T10:00:00+02:00');
+    s = await grantScenario();
+    finance = await signedIn('finance');
+  });
+  after(() => {
+    ctx().clock.now = null;
+  });
+
+  it('when the grant dashboard is read, then planned, committed, actual and remaining match the hand-computed table', async () => {
+    const r = await finance.get(`/api/grants/${s.g1.id}/dashboard`);
+    expect(r.status, r.text).to.equal(200);
+    const d = r.body;
+    expect(d.totals).to.include({ plannedCents: 140000, committedCents: 39060, actualCents: 31860, remainingCents: 100940 });
+    expect(d.byCategory.map((c: any) => [c.category, c.plannedCents, c.committedCents, c.actualCents, c.remainingCents])).to.have.deep.members([
+      ['transport', 90000, 16860, 16860, 73140], ['venue', 30000, 15000, 15000, 15000], ['catering', 20000, 7200, 0, 12800],
+    ]);
+    expect(d.byLine.map((l: any) => [l.category, l.year, l.plannedCents, l.committedCents, l.actualCents])).to.have.deep.members([
+      ['transport', 2025, 50000, 8060, 8060], ['venue', 2025, 30000, 15000, 15000], ['transport', 2026, 40000, 8800, 8800], ['catering', 2026, 20000, 7200, 0],
+    ]);
+    expect(d.byProject.map((p: any) => [p.projectId, p.shareBp, p.plannedCents, p.committedCents, p.actualCents])).to.have.deep.members([
+      [s.p1.id, 6000, 90000, 35060, 27860], [s.p2.id, 10000, 10000, 4000, 4000],
+    ]);
+    const months = Object.fromEntries(d.monthly.filter((m: any) => m.actualCents).map((m: any) => [m.month, m.actualCents]));
+    expect(months).to.deep.equal({ '2025-04': 6060, '2025-07': 15000, '2026-01': 2000, '2026-03': 4800, '2026-04': 4000 });
+    expect(d.monthly.at(-1)).to.include({ month: '2026-12', cumulativeCents: 31860 });
+    // Pace: (2 000 + 4 800 + 4 000) / 6 = 1 800 per month; 7 months after May 2026.
+    expect(d.forecast).to.include({ paceCents: 1800, monthsLeft: 7, forecastCents: 44460, plannedCents: 140000, gapCents: -95540 });
+    // 4 people; 2×3 h + 2×2 h + 1.5 h + 1 h = 12.5 h attended.
+    expect(d.costs).to.deep.equal({ participants: 4, attendedHours: 12.5, perParticipantCents: 7965, perAttendedHourCents: 2549 });
+    expect(d.totals.links.actual).to.equal(`/grant-reports/expenses?grantId=${s.g1.id}&status=actual`);
+    expect(d.byCategory.find((c: any) => c.category === 'venue').links.committed).to.equal(`/grant-reports/expenses?grantId=${s.g1.id}&category=venue&status=committed%2Cactual`);
+    // Following a figure lists the rows that sum to it.
+    const behind = async (href: string) => {
+      const page = await finance.get(href);
+      expect(page.status, href).to.equal(200);
+      return /<dt>Total<\/dt><dd>([^<]+)<\/dd>/.exec(page.text)![1];
+    };
+    expect(await behind(d.totals.links.committed)).to.equal('390,60 €');
+    expect(await behind(d.byLine.find((l: any) => l.category === 'transport' && l.year === 2025).links.actual)).to.equal('80,60 €');
+    expect(await behind(d.monthly.find((m: any) => m.month === '2026-01').href)).to.equal('20,00 €');
+    expect(await behind(d.byProject.find((p: any) => p.projectId === s.p1.id).links.actual)).to.equal('278,60 €');
+
+    const g2 = (await finance.get(`/api/grants/${s.g2.id}/dashboard`)).body;
+    expect(g2.totals).to.include({ plannedCents: 30000, committedCents: 11530, actualCents: 11530 });
+  });
+
+  it('when the project dashboard is read, then its budget, cost per person and time to money match the hand-computed table', async () => {
+    const lead = await signedIn('project_lead');
+    const r = await lead.get(`/api/projects/${s.p1.id}/dashboard`);
+    expect(r.status, r.text).to.equal(200);
+    const b = r.body.budget;
+    expect(b.byCategory.map((c: any) => [c.category, c.plannedCents, c.committedCents, c.actualCents])).to.deep.equal([
+      ['transport', 100000, 21433, 21433], ['venue', 50000, 25000, 25000], ['catering', 0, 12000, 0],
+    ]);
+    expect(b.totals).to.include({ plannedCents: 150000, committedCents: 58433, actualCents: 46433, remainingCents: 91567 });
+    expect(b.forecast).to.include({ paceCents: 1889, monthsLeft: 7, forecastCents: 59655 });
+    expect(b.costs).to.deep.equal({ participants: 3, attendedHours: 11, perParticipantCents: 15478, perAttendedHourCents: 4221 });
+    // Days after the session: submission [2, 5, 1], decision [10, 15, 9], payment [23, 311, 19] (the cancelled claim is left out).
+    expect(b.timeToMoney).to.deep.equal({
+      claims: 3,
+      toSubmission: { count: 3, medianDays: 2, p90Days: 5 },
+      toDecision: { count: 3, medianDays: 10, p90Days: 15 },
+      toPayment: { count: 3, medianDays: 23, p90Days: 311 },
+    });
+    const page = await lead.get(`/projects/${s.p1.id}/dashboard`);
+    expect(page.status).to.equal(200);
+    const monthly = b.monthly.find((m: any) => m.month === '2026-01');
+    const behind = await lead.get(monthly.href);
+    expect(behind.text).to.include('<dt>Total</dt><dd>33,33 €</dd>').and.include(s.expenses.e2.reference);
+    expect(page.text).to.include('Du temps à l’argent').and.include('311 j').and.include('464,33 €').and.include('aria-label="Engagé par catégorie');
+  });
+
+  it('when the statement is downloaded as CSV, then every paid part is there with its line totals, in the French Excel dialect, neutralised and without names', async () => {
+    const r = await fetchBytes(finance, `/api/grants/${s.g1.id}/statement?from=2025-01-01&to=2026-12-31&format=csv`);
+    expect(r.status).to.equal(200);
+    expect(r.type).to.include('text/csv');
+    const text = r.bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF')).to.equal(true);
+    const rows = text.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+    expect(rows[0]).to.deep.equal(['Date de paiement', 'Catégorie', 'Ligne budgétaire', 'Dépense', 'Demande', 'Justificatif ou facture', 'Participant', 'Montant']);
+    const body = rows.slice(1, 6);
+    expect(body.map((x) => [x[0], x[1], x[2], x[3], x[7]])).to.deep.equal([
+      ['02/04/2025', 'Transports en commun et taxis', 'Transports en commun et taxis 2025', s.expenses.e1.reference, '60,60'],
+      ['01/07/2025', 'Location de salles', 'Location de salles 2025', s.expenses.e3.reference, '150,00'],
+      ['15/01/2026', 'Transports en commun et taxis', 'Transports en commun et taxis 2025', s.expenses.e2.reference, '20,00'],
+      ['20/03/2026', 'Transports en commun et taxis', 'Transports en commun et taxis 2026', s.expenses.e5.reference, '48,00'],
+      ['10/04/2026', 'Transports en commun et taxis', 'Transports en commun et taxis 2026', s.expenses.e8.reference, '40,00'],
+    ]);
+    expect(body[0][4]).to.equal(s.claims.r1.reference);
+    expect(body[0][5]).to.equal(`justificatif ${s.files.receipt1.sha256.slice(0, 12)}`);
+    expect(body[0][6]).to.equal(s.people.pa.reference);
+    expect(text).to.include(`"'=HYPERLINK(""http://x.example"")"`).and.include(";'+33 @x;");
+    const totals = rows.slice(6).map((x) => [x[2], x[7]]);
+    expect(totals).to.deep.equal([['Total Transports en commun et taxis 2025', '80,60'], ['Total Location de salles 2025', '150,00'], ['Total Transports en commun et taxis 2026', '88,00'], ['Total général', '318,60']]);
+    for (const p of Object.values(s.people)) expect(text).not.to.include(p.last_name);
+
+    const audit = await exportAudit('grant.statement_exported', s.g1.id, createHash('sha256').update(r.bytes).digest('hex'));
+    expect(audit.data).to.include({ from: '2025-01-01', to: '2026-12-31', format: 'csv', completed: true, bytes: r.bytes.length });
+  });
+
+  it('when the statement of 2025 is downloaded as PDF and XLSX, then the text holds the same lines and totals', async () => {
+    const pdf = await fetchBytes(finance, `/api/grants/${s.g1.id}/statement?from=2025-01-01&to=2025-12-31&format=pdf`);
+    expect(pdf.status).to.equal(200);
+    const text = pdfText(pdf.bytes);
+    expect(text).to.include('État récapitulatif des dépenses').and.include(s.g1.reference).and.include(s.expenses.e1.reference).and.include(s.expenses.e3.reference);
+    expect(text).to.include('60,60 €').and.include('150,00 €').and.include('210,60 €').and.not.include(s.expenses.e2.reference);
+    expect(text).to.include(s.people.pa.reference).and.not.include(s.people.pa.last_name);
+
+    const xlsx = await fetchBytes(finance, `/api/grants/${s.g1.id}/statement?from=2025-01-01&to=2026-12-31&format=xlsx`);
+    expect(xlsx.status).to.equal(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const values = sheet.getSheetValues().slice(1).map((row) => (row as unknown[]).slice(1));
+    expect(values[1][7]).to.equal(60.6);
+    expect(values[2][5]).to.equal('\'=HYPERLINK("http://x.example")');
+    expect(values[5][5]).to.equal('\'+33 @x');
+    expect(values.at(-1)!.slice(2)).to.deep.equal(['Total général', undefined, undefined, undefined, undefined, 318.6]);
+  });
+
+  it('when the financial report is read and its gaps explained, then planned vs actual per category, gaps and attendance match, and the exports neutralise the text', async () => {
+    const r2025 = await finance.get(`/api/grants/${s.g1.id}/financial-report?year=2025`);
+    expect(r2025.status, r2025.text).to.equal(200);
+    expect(r2025.body.rows.map((x: any) => [x.category, x.plannedCents, x.actualCents, x.gapCents, x.gapPercent])).to.deep.equal([
+      ['transport', 50000, 6060, -43940, -87.9], ['venue', 30000, 15000, -15000, -50],
+    ]);
+    expect(r2025.body.totals).to.deep.equal({ plannedCents: 80000, actualCents: 21060, gapCents: -58940, gapPercent: -73.7 });
+    expect(r2025.body.qualitative).to.deep.equal({ sessionsHeld: 2, participants: 3, attendanceRatePercent: 80 });
+
+    const put = await finance.put(`/api/grants/${s.g1.id}/financial-report/notes`, { year: 2026, notes: [{ category: 'catering', explanation: '@SUM(A1) traiteur reporté' }, { category: 'transport', explanation: 'Moins de trajets que prévu.' }] });
+    expect(put.status, put.text).to.equal(200);
+    expect(put.body.rows.map((x: any) => [x.category, x.plannedCents, x.actualCents, x.gapCents, x.gapPercent, x.explanation])).to.deep.equal([
+      ['transport', 40000, 10800, -29200, -73, 'Moins de trajets que prévu.'], ['catering', 20000, 0, -20000, -100, '@SUM(A1) traiteur reporté'],
+    ]);
+    expect(put.body.qualitative).to.deep.equal({ sessionsHeld: 2, participants: 2, attendanceRatePercent: 100 });
+
+    const csv = (await fetchBytes(finance, `/api/grants/${s.g1.id}/financial-report?year=2026&format=csv`)).bytes.toString('utf8');
+    expect(csv.startsWith('\uFEFFCatégorie;Prévu;Réalisé;Écart (€);Écart (%);Explication')).to.equal(true);
+    expect(csv).to.include('\r\nTransports en commun et taxis;400,00;108,00;-292,00;-73;Moins de trajets que prévu.\r\n').and.include(";'@SUM(A1) traiteur reporté\r\n").and.include('Total;600,00;108,00;-492,00;-82;');
+    const pdf = pdfText((await fetchBytes(finance, `/api/grants/${s.g1.id}/financial-report?year=2026&format=pdf`)).bytes);
+    expect(pdf).to.include('CERFA').and.include('400,00 €').and.include('108,00 €').and.include('-292,00 €').and.include('Moins de trajets que prévu.').and.include('Taux de présence');
+    const xlsx = await fetchBytes(finance, `/api/grants/${s.g1.id}/financial-report?year=2026&format=xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    const cells = book.worksheets[0].getSheetValues().flatMap((row) => (row as unknown[] | undefined) ?? []);
+    expect(cells).to.include("'@SUM(A1) traiteur reporté").and.include(108);
+  });
+
+  it('when drawdowns are made, then the rate and the ceilings apply, they are numbered, and no part is claimed twice', async () => {
+    const first = await finance.request('POST', `/api/grants/${s.g1.id}/drawdowns`, { json: { from: '2025-01-01', to: '2025-12-31' }, headers: { 'idempotency-key': 'dd-2025' } });
+    expect(first.status, first.text).to.equal(201);
+    // 2025: (60,60 + 150,00) × 50 % = 105,30, capped by the 80,00 ceiling.
+    expect(first.body).to.include({ number: 1, eligibleActualCents: 21060, requestedCents: 8000, partCount: 2 });
+    const replay = await finance.request('POST', `/api/grants/${s.g1.id}/drawdowns`, { json: { from: '2025-01-01', to: '2025-12-31' }, headers: { 'idempotency-key': 'dd-2025' } });
+    expect(replay.status).to.equal(201);
+    expect(replay.headers.get('idempotent-replayed')).to.equal('true');
+    expect(replay.body.id).to.equal(first.body.id);
+
+    const second = await finance.post(`/api/grants/${s.g1.id}/drawdowns`, { from: '2025-01-01', to: '2026-12-31' });
+    expect(second.status, second.text).to.equal(201);
+    // E2 (20,00, a 2025 line: ceiling used up → 0) + E5 and E8 (88,00 on 2026 lines → 44,00).
+    expect(second.body).to.include({ number: 2, eligibleActualCents: 10800, requestedCents: 4400, partCount: 3 });
+    expect(second.body.years).to.deep.equal([
+      { year: 2025, eligibleActualCents: 2000, requestedCents: 0, ceilingCents: 8000 },
+      { year: 2026, eligibleActualCents: 8800, requestedCents: 4400, ceilingCents: 100000 },
+    ]);
+    const third = await finance.post(`/api/grants/${s.g1.id}/drawdowns`, { from: '2025-01-01', to: '2026-12-31' });
+    expect(third.status).to.equal(409);
+    expect(third.body.error.code).to.equal('nothing_to_draw_down');
+
+    const list = await finance.get(`/api/grants/${s.g1.id}/drawdowns`);
+    expect(list.body.items.map((d: any) => d.number)).to.deep.equal([2, 1]);
+    const claimed = await ctx().deps.db('drawdown_parts as dp').join('drawdowns as d', 'd.id', 'dp.drawdown_id').where('d.grant_id', s.g1.id).select('dp.expense_part_id');
+    expect(claimed).to.have.length(5);
+    expect(new Set(claimed.map((c: { expense_part_id: string }) => c.expense_part_id)).size).to.equal(5);
+
+    const doc = pdfText((await fetchBytes(finance, `/api/drawdowns/${second.body.id}/document.pdf`)).bytes);
+    expect(doc).to.include('Demande de versement n° 2').and.include('108,00 €').and.include('44,00 €');
+    const csv = (await fetchBytes(finance, `/api/drawdowns/${second.body.id}/document.csv`)).bytes.toString('utf8');
+    expect(csv).to.include(s.expenses.e2.reference).and.include(s.expenses.e8.reference).and.include(";'+33 @x;").and.not.include(s.expenses.e1.reference);
+    expect(csv).to.include('Total général;;;3 ligne(s);;108,00');
+    const xlsx = await fetchBytes(finance, `/api/drawdowns/${second.body.id}/document.xlsx`);
+    expect(xlsx.status).to.equal(200);
+    expect(xlsx.bytes.subarray(0, 2).toString()).to.equal('PK');
+  });
+
+  it('when the evidence bundle is downloaded, then the zip holds the statement and every receipt and invoice of the period', async () => {
+    const r = await fetchBytes(finance, `/api/grants/${s.g1.id}/evidence.zip?from=2025-01-01&to=2026-12-31`);
+    expect(r.status).to.equal(200);
+    expect(r.type).to.include('application/zip');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbo-zip-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'b.zip'), r.bytes);
+      const names = execFileSync('zipinfo', ['-1', path.join(dir, 'b.zip')], { encoding: 'utf8' }).trim().split('\n').sort();
+      expect(names).to.deep.equal([
+        `etat-${s.g1.reference}-2025-01-01-2026-12-31.csv`,
+        `etat-${s.g1.reference}-2025-01-01-2026-12-31.pdf`,
+        `factures/${s.expenses.e3.reference}-${s.files.invoice3.sha256.slice(0, 12)}.pdf`,
+        `factures/${s.expenses.e8.reference}-${s.files.invoice8.sha256.slice(0, 12)}.png`,
+        `justificatifs/${s.claims.r1.reference}-${s.files.receipt1.sha256.slice(0, 12)}.pdf`,
+      ].sort());
+      execFileSync('unzip', ['-tq', path.join(dir, 'b.zip')]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const audit = await exportAudit('grant.evidence_exported', s.g1.id, createHash('sha256').update(r.bytes).digest('hex'));
+    expect(audit.data).to.include({ from: '2025-01-01', to: '2026-12-31', format: 'zip', completed: true });
+  });
+
+  it('when a grant is unknown, then every report answers 404; when a period is reversed, then 400 names the field', async () => {
+    for (const p of [`/api/grants/${UNKNOWN}/dashboard`, `/api/grants/${UNKNOWN}/statement`, `/api/grants/${UNKNOWN}/financial-report?year=2025`, `/api/grants/${UNKNOWN}/evidence.zip`, `/api/grants/${UNKNOWN}/drawdowns`, `/api/drawdowns/${UNKNOWN}`, `/grants/${UNKNOWN}/dashboard`]) {
+      expect((await finance.get(p)).status, p).to.equal(404);
+    }
+    expect((await finance.post(`/api/grants/${UNKNOWN}/drawdowns`, { from: '2025-01-01', to: '2025-12-31' })).status).to.equal(404);
+    const bad = await finance.get(`/api/grants/${s.g1.id}/statement?from=2026-01-01&to=2025-01-01`);
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.details[0].field).to.equal('to');
+  });
+
+  it('when an auditor is scoped to one grant and 2025, then they see that grant within 2025 only', async () => {
+    const auditor = await signedIn('auditor');
+    await ctx().deps.db('auditor_scopes').insert({ user_id: auditor.user.id, grant_id: s.g1.id, from_date: '2025-01-01', to_date: '2025-12-31', expires_at: '2027-01-01T00:00:00Z' });
+    expect((await auditor.get(`/api/grants/${s.g1.id}/dashboard`)).status).to.equal(200);
+    expect((await auditor.get(`/api/grants/${s.g2.id}/dashboard`)).status).to.equal(404);
+    expect((await auditor.get(`/api/grants/${s.g2.id}/statement?from=2025-01-01&to=2025-12-31`)).status).to.equal(404);
+    const inside = await fetchBytes(auditor, `/api/grants/${s.g1.id}/statement?format=csv`);
+    expect(inside.status).to.equal(200);
+    expect(inside.bytes.toString('utf8')).to.include('Total général;;;2 ligne(s);;210,60').and.not.include(s.expenses.e5.reference);
+    expect((await auditor.get(`/api/grants/${s.g1.id}/statement?from=2025-01-01&to=2026-06-30`)).status).to.equal(403);
+    expect((await auditor.get(`/api/grants/${s.g1.id}/financial-report?year=2025`)).status).to.equal(200);
+    expect((await auditor.get(`/api/grants/${s.g1.id}/financial-report?year=2026`)).status).to.equal(403);
+    expect((await auditor.get(`/api/grants/${s.g1.id}/evidence.zip?from=2026-01-01&to=2026-12-31`)).status).to.equal(403);
+    expect((await auditor.post(`/api/grants/${s.g1.id}/drawdowns`, { from: '2025-01-01', to: '2025-12-31' })).status).to.equal(403);
+    const page = await auditor.get(`/grants/${s.g1.id}/exports`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('value="2025-12-31"').and.not.include('Enregistrer les explications');
+  });
+});
