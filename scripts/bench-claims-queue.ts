@@ -4,14 +4,15 @@
 // queue API runs (captured from `listClaims`, sent as JSON rows: no auth, validation or
 // presenter) and one running no SQL at all (the ceiling of this client on this machine). Each
 // target gets 64 concurrent keep-alive connections for 2 s of warm-up then 10 s of measure
-// (fetch, from a worker thread so the client does not share the servers' event loop; the
+// (autocannon, or fetch with --client fetch, from a worker thread so the client does not share the servers' event loop; the
 // targets alternate in --rounds, 2 by default); prints
 // req/s, p50, p99 and the ratio app / bare SQL route (target ≥ 60 %). Prints figures; not a test.
 // Usage:
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:claims -- [--n 1000000] [--seconds 10] [--rounds 2] [--connections 64]
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:claims -- [--n 1000000] [--seconds 10] [--rounds 2] [--connections 64] [--client autocannon|fetch]
 import os from 'node:os';
 import type { Server } from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import express from 'express';
 import pg from 'pg';
 import { randomToken, sha256Hex } from '../server/shared/crypto.js';
@@ -107,9 +108,33 @@ const { parentPort, workerData } = require('node:worker_threads');
 })().catch((e) => parentPort.postMessage({ latencies: [], errors: 0, elapsedMs: 0, error: String((e && e.stack) || e) }));
 `;
 
+// The same measure with autocannon (the default; `--client fetch` for the loop above): every
+// 200 response's latency from autocannon's 'response' event, so rounds combine exactly.
+const AUTOCANNON = `
+const { parentPort, workerData } = require('node:worker_threads');
+const autocannon = require(workerData.autocannonPath);
+const { url, headers, connections, warmupMs, durationMs } = workerData;
+const run = (ms) => new Promise((resolve, reject) => {
+  const latencies = [];
+  const started = performance.now();
+  const instance = autocannon({ url, headers, connections, duration: Math.max(1, ms / 1000) }, (err, res) => {
+    if (err) return reject(err);
+    resolve({ latencies, errors: res.errors + res.timeouts + res.non2xx, elapsedMs: performance.now() - started });
+  });
+  instance.on('response', (_client, status, _bytes, responseTime) => { if (status === 200) latencies.push(responseTime); });
+});
+(async () => {
+  await run(warmupMs);
+  parentPort.postMessage(await run(durationMs));
+})().catch((e) => parentPort.postMessage({ latencies: [], errors: 0, elapsedMs: 0, error: String((e && e.stack) || e) }));
+`;
+const clientKind = process.argv.includes('--client') ? process.argv[process.argv.indexOf('--client') + 1] : 'autocannon';
+if (!['autocannon', 'fetch'].includes(clientKind)) throw new Error('--client must be autocannon or fetch');
+
 const load = (target: string, headers: Record<string, string>, warmupMs: number, durationMs: number) =>
   new Promise<LoadResult>((resolve, reject) => {
-    const w = new Worker(CLIENT, { eval: true, workerData: { url: target, headers, connections, warmupMs, durationMs } });
+    const autocannonPath = createRequire(import.meta.url).resolve('autocannon');
+    const w = new Worker(clientKind === 'autocannon' ? AUTOCANNON : CLIENT, { eval: true, workerData: { url: target, headers, connections, warmupMs, durationMs, autocannonPath } });
     w.once('message', (m: LoadResult) => {
       void w.terminate();
       if (m.error) reject(new Error(m.error));
@@ -280,7 +305,7 @@ try {
   const [ceiling, bareSql, appRes] = results;
   const pad = (s: string, w: number) => s.padEnd(w);
   const num = (s: string, w: number) => s.padStart(w);
-  console.log(`\nclaims queue benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL server, pool ${POOL_MAX}, ${connections} connections, ${measureSeconds} s per target in ${rounds} rounds, fetch (${await undiciKind()})`);
+  console.log(`\nclaims queue benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL server, pool ${POOL_MAX}, ${connections} connections, ${measureSeconds} s per target in ${rounds} rounds, ${clientKind === 'autocannon' ? 'autocannon 9 (worker thread)' : `fetch (${await undiciKind()})`}`);
   console.log(`  generated ${fmt(n)} claims (${fmt(n)} claim_sessions, ${fmt(participantsCount)} participants, ${fmt(sessionsCount)} sessions, ${PROJECTS} projects) in ${seconds(loadMs)} s, with VACUUM ANALYZE`);
   console.log(`  request: GET /api/claims?status=submitted&projectId=<busiest project>&limit=50 — ${fmt(stats.matching)} matching claims of ${fmt(stats.claims)}`);
   console.log(`  plan (${usesIndex ? 'index scan' : 'NO INDEX SCAN ON claims'}):`);
@@ -292,6 +317,8 @@ try {
   console.log(`\n  app / bare SQL route: ${(ratio * 100).toFixed(0)} % (target ≥ 60 %) ${ratio >= 0.6 ? '✓' : '✗'}`);
   console.log(`  bare SQL route / ceiling: ${((bareSql.rps / ceiling.rps) * 100).toFixed(0)} %, app / ceiling: ${((appRes.rps / ceiling.rps) * 100).toFixed(0)} %`);
 } finally {
+  // Requests the client cut at the end of a measure may still be running in the servers: let them end before the pools close.
+  await new Promise((r) => setTimeout(r, 1500));
   await cleanup();
 }
 

@@ -29,6 +29,9 @@ Commands:
   retention --dry-run         count what retention would archive and anonymise (changes nothing)
   retention --apply [--batch 500]
                               archive and anonymise people past their retention period
+  generate [--scale 1] [--seed 42] [--database-url URL]
+                              load a realistic generated dataset into an empty database
+                              (scale 1: 100,000 participants, 5,000 sessions, 1,000,000 claims)
   backup <file.tar.gz>        copy the embedded database (service stopped) into one file
   restore <file.tar.gz>       restore an embedded database into an empty DATA_DIR
   help                        this text
@@ -139,6 +142,22 @@ async function main(argv: string[]) {
         process.exitCode = await retentionCommand(deps, args, (text) => process.stdout.write(text));
       });
       return;
+    case 'generate': {
+      const url = option(args, 'database-url');
+      const scale = Number(option(args, 'scale') ?? 1);
+      const seed = Number(option(args, 'seed') ?? 42);
+      if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+      const { generateData, sizes } = await import('../scripts/generate-data.js');
+      const n = sizes(scale);
+      await withService(url ? loadConfig({ ...process.env, DATABASE_URL: url }) : config, async ({ deps }) => {
+        await bootstrap(deps, { loadDemoData: false });
+        say(`Generating scale ${scale} (seed ${seed}): ${n.participants.toLocaleString('en-US')} participants, ${n.sessions.toLocaleString('en-US')} sessions, ${n.claims.toLocaleString('en-US')} claims…`);
+        const summary = await generateData(deps.db, deps.keyring, { scale, seed });
+        for (const [table, count] of Object.entries(summary.counts)) say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
+        say(`Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`);
+      });
+      return;
+    }
     case 'backup':
       await backup(config, args[0]);
       return;

@@ -1,0 +1,132 @@
+// Bulk loading for the data generator. The `pg` driver has no COPY FROM STDIN without
+// pg-copy-streams (not a dependency), so rows go in chunks as one statement per chunk:
+// `INSERT … SELECT … FROM unnest($1::text[], $2::text[], …)` — one round trip and one
+// parameter per column whatever the chunk size (no 65,535-parameter limit of multi-row
+// VALUES), the same SQL on the server and on the embedded PGlite. Each chunk runs with
+// `session_replication_role = replica`: foreign keys and triggers are not checked while
+// loading (the invariant checker checks the result); CHECK, UNIQUE and EXCLUDE constraints are.
+import type { Knex } from 'knex';
+
+export interface Progress {
+  add(rows: number): void;
+  done(): void;
+}
+
+/** A progress bar on stderr: rows loaded of the estimate, rows/s, elapsed. */
+export function progressBar(totalRows: number, label: string, out: NodeJS.WriteStream | null = process.stderr): Progress & { rows: number } {
+  const t0 = performance.now();
+  let last = 0;
+  const state = {
+    rows: 0,
+    add(n: number) {
+      state.rows += n;
+      const now = performance.now();
+      if (out && (now - last > 200 || state.rows >= totalRows)) {
+        last = now;
+        const share = Math.min(1, state.rows / Math.max(1, totalRows));
+        const width = 30;
+        const bar = '█'.repeat(Math.round(share * width)).padEnd(width, '░');
+        const secs = (now - t0) / 1000;
+        out.write(`\r${label} ${bar} ${(share * 100).toFixed(0).padStart(3)} % ${state.rows.toLocaleString('en-US')} rows, ${Math.round(state.rows / Math.max(secs, 0.001)).toLocaleString('en-US')} rows/s, ${secs.toFixed(1)} s   `);
+      }
+    },
+    done() {
+      if (out) out.write('\n');
+    },
+  };
+  return state;
+}
+
+type Value = string | number | boolean | null;
+
+/**
+ * Chunks in flight at once, across tables (foreign keys are not checked while loading, so the
+ * order does not matter): the generator keeps producing rows while PostgreSQL inserts.
+ */
+export class Pipeline {
+  private inflight = new Set<Promise<void>>();
+  private failure: unknown = null;
+
+  constructor(private max = 3) {}
+
+  async run(work: () => Promise<void>): Promise<void> {
+    if (this.failure) throw this.failure;
+    while (this.inflight.size >= this.max) await Promise.race(this.inflight);
+    if (this.failure) throw this.failure;
+    const p: Promise<void> = work().catch((e) => { this.failure ??= e; }).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  async drain(): Promise<void> {
+    while (this.inflight.size) await Promise.race(this.inflight);
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** Buffers rows of one table column by column and inserts them a chunk at a time. */
+export class Loader {
+  private columns: Value[][];
+  private count = 0;
+  loaded = 0;
+  /** Time spent in the database, ms (for the summary). */
+  ms = 0;
+
+  /** `columns`: [name, SQL type] pairs; each value is sent as text and cast to its type. */
+  constructor(private db: Knex, readonly table: string, private spec: [string, string][], private progress: Progress, private pipeline: Pipeline, private chunk = 10_000) {
+    this.columns = spec.map(() => []);
+  }
+
+  async push(...values: Value[]): Promise<void> {
+    for (let i = 0; i < values.length; i++) this.columns[i].push(values[i]);
+    this.count++;
+    if (this.count >= this.chunk) await this.flush();
+  }
+
+  /** Sends what is buffered (it may still be in flight after this returns: drain the pipeline). */
+  async flush(): Promise<void> {
+    if (!this.count) return;
+    const columns = this.columns.map((c) => c.map((v) => (v === null ? null : String(v))));
+    const n = this.count;
+    this.columns = this.spec.map(() => []);
+    this.count = 0;
+    const names = this.spec.map(([name]) => `"${name}"`).join(', ');
+    const select = this.spec.map(([, type], i) => `c${i}::${type}`).join(', ');
+    const params = this.spec.map(() => `?::text[]`).join(', ');
+    const aliases = this.spec.map((_, i) => `c${i}`).join(', ');
+    await this.pipeline.run(async () => {
+      const t0 = performance.now();
+      await this.db.transaction(async (trx) => {
+        await trx.raw('SET LOCAL session_replication_role = replica');
+        await trx.raw(`INSERT INTO ${this.table} (${names}) SELECT ${select} FROM unnest(${params}) AS u(${aliases})`, columns as never);
+      });
+      this.ms += performance.now() - t0;
+      this.loaded += n;
+      this.progress.add(n);
+    });
+  }
+}
+
+/**
+ * Runs `work` with the secondary indexes of `tables` dropped, then builds them again (one
+ * sort per index instead of one insertion per row). Primary keys and indexes behind
+ * constraints (UNIQUE, EXCLUDE) stay; a unique index rebuilt afterwards still refuses
+ * duplicates. The indexes are rebuilt even when `work` fails.
+ */
+export async function withoutSecondaryIndexes<T>(db: Knex, tables: string[], work: () => Promise<T>, say: (line: string) => void = () => undefined): Promise<T> {
+  const { rows } = await db.raw(
+    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+      WHERE t.relname = ANY(?) AND t.relnamespace = 'public'::regnamespace AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+    [tables],
+  );
+  const indexes = rows as { name: string; def: string }[];
+  for (const ix of indexes) await db.raw(`DROP INDEX ${ix.name}`);
+  try {
+    return await work();
+  } finally {
+    const t0 = performance.now();
+    for (const ix of indexes) await db.raw(ix.def);
+    say(`rebuilt ${indexes.length} secondary indexes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}
