@@ -1,7 +1,9 @@
-// `npm test`: runs the suite on the PostgreSQL server named by DATABASE_URL, then a pass on
-// the embedded PGlite (without the @pg tests, which need a real server's concurrency, and
-// without the browser tests already run). Without DATABASE_URL, only the embedded pass runs
-// and the @pg tests are not selected: `bash .ci/run` starts a server and runs everything.
+// `npm test`: runs the suite on the PostgreSQL server named by DATABASE_URL and, at the same
+// time (the machine has two cores; each pass keeps one busy), a pass on the embedded PGlite
+// (without the @pg tests, which need a real server's concurrency, and without the browser
+// tests already run). The server pass prints as it goes, the embedded one when it is done.
+// Without DATABASE_URL, only the embedded pass runs and the @pg tests are not selected:
+// `bash .ci/run` starts a server and runs everything.
 import { spawn } from 'node:child_process';
 
 interface Pass {
@@ -20,21 +22,21 @@ passes.push({
   args: ['--grep', serverUrl ? '@pg|@browser' : '@pg', '--invert'],
 });
 
-function run(pass: Pass): Promise<{ code: number; passed: number; failed: number }> {
+function run(pass: Pass, live: boolean): Promise<{ code: number; passed: number; failed: number; out: string }> {
   return new Promise((resolve) => {
-    process.stdout.write(`\n=== Tests on ${pass.label} ===\n`);
+    if (live) process.stdout.write(`\n=== Tests on ${pass.label} ===\n`);
     const env = { ...process.env, ...pass.env };
     for (const [k, v] of Object.entries(pass.env)) if (v === undefined) delete env[k];
     const child = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...pass.args, ...(extra.some((a) => !a.startsWith('-')) ? [] : ['test/**/*.test.ts']), ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      process.stdout.write(chunk);
+      if (live) process.stdout.write(chunk);
     });
     child.on('close', (code) => {
       const passed = Number(/(\d+) passing/.exec(out)?.[1] ?? 0);
       const failed = Number(/(\d+) failing/.exec(out)?.[1] ?? 0);
-      resolve({ code: code ?? 1, passed, failed });
+      resolve({ code: code ?? 1, passed, failed, out });
     });
   });
 }
@@ -42,8 +44,10 @@ function run(pass: Pass): Promise<{ code: number; passed: number; failed: number
 let passed = 0;
 let failed = 0;
 let exitCode = 0;
-for (const pass of passes) {
-  const r = await run(pass);
+const running = passes.map((pass, i) => run(pass, i === 0));
+for (const [i, pending] of running.entries()) {
+  const r = await pending;
+  if (i > 0) process.stdout.write(`\n=== Tests on ${passes[i].label} (ran at the same time) ===\n${r.out}`);
   passed += r.passed;
   failed += r.failed;
   if (r.code !== 0) exitCode = r.code;

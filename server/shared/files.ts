@@ -41,7 +41,8 @@ export function safeFileName(name: string | undefined): string | null {
  * is a 413 naming the field; any other multipart oddity is a 400.
  */
 export function singleUpload(field: string, maxBytes = MAX_DOCUMENT_BYTES): RequestHandler {
-  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 100_000, parts: 60 } }).single(field);
+  // Browsers send file names in UTF-8 without saying so; multer's default (latin1) would garble `reçu.pdf`.
+  const parse = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 100_000, parts: 60 } }).single(field);
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return next();

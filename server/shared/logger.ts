@@ -34,7 +34,16 @@ interface PgLikeError extends Error {
 }
 
 export function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { type: typeof err };
+  if (!(err instanceof Error)) {
+    // Something thrown that is not an Error: say what it is (its shape, never its values).
+    const o = err && typeof err === 'object' ? (err as Record<string, unknown>) : null;
+    return {
+      type: typeof err,
+      ...(o ? { constructor: (o.constructor as { name?: string } | undefined)?.name, keys: Object.keys(o).slice(0, 12) } : {}),
+      ...(o && typeof o.code === 'string' ? { code: o.code } : {}),
+      ...(o && typeof o.name === 'string' ? { name: o.name } : {}),
+    };
+  }
   const e = err as PgLikeError;
   if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity) {
     return { type: 'DatabaseError', sqlstate: e.code, constraint: e.constraint, table: e.table, routine: e.routine };

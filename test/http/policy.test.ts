@@ -29,7 +29,8 @@ function mountedRoutes(app: Express): { path: string; method: string; declared: 
   return out;
 }
 
-describe('route policies (deny by default)', () => {
+describe('route policies (deny by default)', function () {
+  this.timeout(120_000);
   it('when the router is walked, then every mounted route declares who may call it', () => {
     const routes = mountedRoutes(createApp(ctx().deps));
     expect(routes.length).to.be.greaterThan(20);

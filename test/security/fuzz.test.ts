@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import type { TSchema } from '@sinclair/typebox';
 import { ajv } from '../../server/shared/validate.js';
 import { ROLES } from '../../server/shared/authorize.js';
-import type { RouteSpec } from '../../server/shared/http.js';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { concretePath, declaredRoutes, rowCounts } from '../helpers/routes.js';
@@ -167,6 +166,13 @@ describe('fuzzing the write routes with generated hostile input @pg', function (
         expect(explains(res), c.name).to.equal(null);
       }
       expect(await filesCount()).to.equal(before);
+    });
+
+    it('when a file name has accents, then it is stored as typed (UTF-8), not garbled', async () => {
+      const res = await client.upload('POST', `/api/participants/${participantId}/consents`, consentFields, { field: 'evidence', name: 'reçu de février – Œuvre.pdf', bytes: PDF });
+      expect(res.status).to.equal(201);
+      const stored = await ctx().deps.db('files').where({ purpose: 'consent_evidence' }).orderBy('created_at', 'desc').first('original_name');
+      expect(stored.original_name).to.equal('reçu de février – Œuvre.pdf');
     });
 
     it('when a file name tries a path traversal, then the stored name keeps no path', async () => {
