@@ -64,8 +64,9 @@ function parseGrants(out: string): Row[] {
   if (csv) rows.push({ figure: `expenditure statement CSV, ${csv[1]} lines, s`, measured: csv[2], limit: `${csv[3]} COPY … TO STDOUT`, ratio: csv[4], target: '≤ 2', ok: check(Number(csv[4]) <= 2) });
   const rss = /serving process RSS: idle ([\d.]+) MB, peak during the exports ([\d.]+) MB(?: \(\+([\d.]+) MB over idle)?/.exec(out);
   if (rss) {
-    const growth = rss[3] === undefined ? Number(rss[2]) : Number(rss[3]);
-    rows.push({ figure: `serving process memory during the exports, MB${rss[3] === undefined ? ' (peak RSS)' : ' over idle'}`, measured: String(growth), limit: `idle ${rss[1]} MB, peak ${rss[2]} MB`, ratio: '–', target: '≤ 150 MB', ok: check(growth <= 150) });
+    // The target is the serving process's peak RSS; what the export itself adds is shown beside it.
+    const peak = Number(rss[2]);
+    rows.push({ figure: 'serving process peak RSS during the exports, MB', measured: String(peak), limit: `idle ${rss[1]} MB (tsx, whole app)${rss[3] === undefined ? '' : `, export adds ${rss[3]} MB`}`, ratio: '–', target: '≤ 150 MB', ok: check(peak <= 150) });
   }
   const pdf = /statement PDF: ([\d,]+) lines, statementPdf ([\d.]+) s vs pdf-lib alone ([\d.]+) s → ratio ([\d.]+)/.exec(out);
   if (pdf) rows.push({ figure: `statement PDF, ${pdf[1]} lines, s`, measured: pdf[2], limit: `${pdf[3]} pdf-lib alone, same font`, ratio: pdf[4], target: '≤ 1.5', ok: check(Number(pdf[4]) <= 1.5) });

@@ -43,6 +43,7 @@ export interface FaultReport {
   connectionErrors: number;
   byStatus: Record<string, number>;
   serverErrors: string[];
+  overloaded: number;
   outcomes: Record<string, number>;
   unexpected: Record<string, number>;
   emails: { outbox: number; received: number; repeats: number };
@@ -211,6 +212,7 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       connectionErrors: stats.connectionErrors,
       byStatus: Object.fromEntries([...stats.byStatus].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
       serverErrors: stats.serverErrors,
+      overloaded: stats.overloaded,
       outcomes,
       unexpected,
       emails: { outbox: Number(outboxCount), received: deliveries.length, repeats: [...perId.values()].filter((n) => n > 1).length },
@@ -237,7 +239,8 @@ export function formatReport(r: FaultReport): string {
   const lines = [
     `fault injection — ${r.seconds} s, ${r.kills} SIGKILLs (restart to /health: median ${median(r.restartMs)} ms, max ${Math.max(0, ...r.restartMs)} ms)`,
     `  requests: ${r.requests.toLocaleString('en-US')}, connection errors retried: ${r.connectionErrors}, by status: ${JSON.stringify(r.byStatus)}`,
-    `  5xx responses: ${r.serverErrors.length}${r.serverErrors.length ? ` (${[...new Set(r.serverErrors)].slice(0, 5).join('; ')})` : ''}`,
+    `  503 overloaded (database pool busy, retried after Retry-After): ${r.overloaded}`,
+    `  other 5xx responses: ${r.serverErrors.length}${r.serverErrors.length ? ` (${[...new Set(r.serverErrors)].slice(0, 5).join('; ')})` : ''}`,
     `  e-mails: ${r.emails.outbox} in the outbox, ${r.emails.received} received by SMTP, ${r.emails.repeats} delivered more than once`,
     '  outcomes:',
     ...Object.entries(r.outcomes).map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`),

@@ -18,9 +18,11 @@ export interface Stats {
   byStatus: Map<number, number>;
   /** Responses ≥ 500 with their route and code (never bodies: they could hold names). */
   serverErrors: string[];
+  /** 503 answers (every database connection busy: nothing written), retried after Retry-After. */
+  overloaded: number;
 }
 
-export const newStats = (): Stats => ({ requests: 0, connectionErrors: 0, byStatus: new Map(), serverErrors: [] });
+export const newStats = (): Stats => ({ requests: 0, connectionErrors: 0, byStatus: new Map(), serverErrors: [], overloaded: 0 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,6 +58,13 @@ export class ApiClient {
             } catch {
               parsed = text;
             }
+          }
+          if (res.status === 503 && res.headers.get('retry-after') && Date.now() < deadline) {
+            // Overloaded: nothing was written; a real client waits and tries again.
+            this.stats.overloaded++;
+            retries++;
+            await sleep(Number(res.headers.get('retry-after')) * 1000 * (0.5 + this.random()));
+            continue;
           }
           if (res.status >= 500) this.stats.serverErrors.push(`${method} ${path.replace(/[0-9a-f-]{36}/g, ':id')} → ${res.status} ${parsed?.error?.code ?? parsed?.code ?? ''}`);
           return { status: res.status, body: parsed as T, retries, replayed: res.headers.get('idempotent-replayed') === 'true' };

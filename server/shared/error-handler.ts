@@ -42,6 +42,12 @@ export function toAppError(err: unknown, req: Request): AppError {
     req.ctx?.log.warn({ err: serializeError(err) }, 'database refused client input');
     return new AppError(CLIENT_SQLSTATES[e.code]);
   }
+  // Every database connection of this instance stayed busy past the pool's wait: an overload,
+  // not a bug. 503 tells the client to try again (nothing was written: no connection, no transaction).
+  if (e?.name === 'KnexTimeoutError') {
+    req.ctx?.log.warn({ err: serializeError(err) }, 'database pool exhausted');
+    return new AppError('service_unavailable', 'Le service est très sollicité : réessayez dans quelques secondes.');
+  }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('malformed_request');
   req.ctx?.log.error({ err: serializeError(err) }, 'unexpected error');
@@ -58,6 +64,7 @@ export function errorHandler(deps: Deps, renderPage: ErrorPageRenderer) {
       res.destroy();
       return;
     }
+    if (error.status === 503) res.setHeader('Retry-After', '5');
     if (wantsJson(req)) {
       res.status(error.status).json(error.toJSON());
       return;

@@ -34,11 +34,13 @@ interface PgLikeError extends Error {
 }
 
 export function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) {
+  // Duck-typed: errors from modules loaded another way (CommonJS under tsx) may fail instanceof.
+  const errorLike = err instanceof Error || (!!err && typeof err === 'object' && typeof (err as Error).name === 'string' && typeof (err as Error).message === 'string');
+  if (!errorLike) {
     // Something thrown that is not an Error: say what it is (its shape, never its values).
     const o = err && typeof err === 'object' ? (err as Record<string, unknown>) : null;
     return {
-      type: typeof err,
+      type: err === null ? 'null' : typeof err,
       ...(o ? { constructor: (o.constructor as { name?: string } | undefined)?.name, keys: Object.keys(o).slice(0, 12) } : {}),
       ...(o && typeof o.code === 'string' ? { code: o.code } : {}),
       ...(o && typeof o.name === 'string' ? { name: o.name } : {}),
