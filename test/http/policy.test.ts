@@ -70,7 +70,7 @@ describe('route policies (deny by default)', function () {
     }
   });
 
-  it('when a route is called with a role it does not allow, then it answers 403', async () => {
+  it('@router when a route is called with a role it does not allow, then it answers 403', async () => {
     const clients = new Map<string, Client>();
     let checked = 0;
     for (const r of declaredRoutes().filter((x) => 'roles' in x.access)) {

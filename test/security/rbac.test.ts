@@ -68,7 +68,7 @@ describe('RBAC matrix (every route × every role, anonymous and a narrower API t
     expect(doc.includes(matrixMarkdown()), 'run: npx tsx scripts/rbac-matrix.ts --doc').to.equal(true);
   });
 
-  it('when every principal calls every route, then the service answers as the table says', async () => {
+  it('@router when every principal calls every route, then the service answers as the table says', async () => {
     const principals: { name: string; roles: Role[] | null; client: Client; apiOnly?: boolean }[] = [{ name: 'anonymous', roles: null, client: new Client() }];
     for (const role of ROLES) principals.push({ name: role, roles: [role], client: await signedIn(role) });
     // A token carrying fewer roles than its creator: it gets only what its own roles allow.
