@@ -13,19 +13,9 @@ import { frenchIban } from '../../db/seeds/demo-consents.js';
 import { ApiClient, type Stats } from './http.js';
 import type { ServiceInstance } from './services.js';
 
-export type Random = () => number;
-
-/** A small seeded PRNG (mulberry32): the harness's choices repeat with the seed. */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded PRNG (mulberry32) for the generator and the harness: the choices repeat with the seed.
+export { seeded, type Random } from '../generate/french.js';
+import type { Random } from '../generate/french.js';
 
 const pick = <T>(random: Random, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
+import { getGrant, type GrantRow } from '../grants/index.js';
 
 /**
  * Reads for budget reports, statements and drawdowns. The rules (DESIGN §4): an expense part
@@ -7,24 +8,9 @@ import type { Db } from '../shared/db.js';
  * or actual; actual = status actual, reported by `paid_on`; cancelled never counts.
  */
 
-export interface GrantRow {
-  id: string;
-  reference: string;
-  funder: string;
-  programme: string;
-  axis: string;
-  agreement_number: string;
-  period_start: string;
-  period_end: string;
-  total_cents: number;
-  cofunding_rate_bp: number;
-  eligible_categories: string[];
-  status: string;
-}
+// The grant record is the grants capability's.
+export { getGrant, type GrantRow };
 
-export function getGrant(db: Db, id: string): Promise<GrantRow | undefined> {
-  return db('grants').where({ id }).first('id', 'reference', 'funder', 'programme', 'axis', 'agreement_number', 'period_start', 'period_end', 'total_cents', 'cofunding_rate_bp', 'eligible_categories', 'status');
-}
 
 export async function grantCeilings(db: Db, grantId: string): Promise<Map<number, number>> {
   const rows: { year: number; ceiling_cents: number }[] = await db('grant_ceilings').where({ grant_id: grantId }).select('year', 'ceiling_cents');
