@@ -19,9 +19,10 @@ if (serverUrl) passes.push({ label: 'PostgreSQL server (DATABASE_URL)', env: { D
 passes.push({
   label: 'embedded PGlite',
   env: { DATABASE_URL: undefined },
-  // @router tests walk every route for every role: the answer does not depend on the database,
-  // so the embedded pass leaves them to the server pass.
-  args: ['--grep', serverUrl ? '@pg|@browser|@router' : '@pg', '--invert'],
+  // @router tests walk every route for every role, @process tests start `npm start` and PGlite
+  // instances of their own: the answer does not depend on the pass's database, so the embedded
+  // pass leaves them to the server pass.
+  args: ['--grep', serverUrl ? '@pg|@browser|@router|@process' : '@pg', '--invert'],
 });
 
 function run(pass: Pass, live: boolean): Promise<{ code: number; passed: number; failed: number; out: string }> {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
@@ -34,8 +33,8 @@ import { grantRoutes, grantPages } from './grants/index.js';
 import { grantReportRoutes, grantReportPages } from './grant-reports/index.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { renderErrorPage } from './web.js';
+import { PROJECT_ROOT } from './shared/paths.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** Every route of the application, API and pages; the OpenAPI document and the policy test read this list. */
@@ -122,7 +121,7 @@ export function createApp(deps: Deps): express.Express {
     strictTransportSecurity: deps.config.publicUrl.startsWith('https:'),
   }));
 
-  app.use('/assets', express.static(path.resolve(here, '../assets'), { maxAge: '1h', index: false }));
+  app.use('/assets', express.static(path.join(PROJECT_ROOT, 'assets'), { maxAge: '1h', index: false }));
   app.use('/api/docs/ui', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
 
   app.use(cookieParser());

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Deps } from './shared/deps.js';
 import { isFreshDataDir, migrateLatest, openDatabase, type Database } from './shared/db.js';
 import { keyringFromConfig } from './shared/crypto.js';
+import { findPgliteTemplate } from './shared/pglite-template.js';
 
 export interface Service {
   deps: Deps;
@@ -14,9 +15,11 @@ export interface Service {
 /** Opens the database (server or embedded), applies pending migrations and builds the dependencies. */
 export async function openService(config: Config, log: Logger): Promise<Service> {
   const freshEmbedded = !config.databaseUrl && isFreshDataDir(config.dataDir);
-  const database = await openDatabase(config);
+  const template = freshEmbedded ? await findPgliteTemplate() : null;
+  const database = await openDatabase(config, template ? { loadDataDir: template } : {});
   try {
     const applied = await migrateLatest(database.knex);
+    if (template) log.info({ migrationsAfterTemplate: applied.length }, 'embedded database created from the migrated template');
     if (applied.length) log.info({ migrations: applied.length }, 'migrations applied');
     const deps: Deps = { db: database.knex, dbKind: database.kind, config, keyring: keyringFromConfig(config), log, now: () => new Date() };
     return { deps, database, freshEmbedded };

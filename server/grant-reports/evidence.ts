@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
-import { ZipArchive } from 'archiver';
+import { PassThrough, Readable, pipeline } from 'node:stream';
 import type { Deps } from '../shared/deps.js';
 import { countStatementRows, evidenceFiles, fileContent, statementQuery, type GrantRow } from './repo.js';
 import { PDF_MAX_ROWS, statementCsv, statementPdf, streamRows } from './statement.js';
@@ -13,12 +12,16 @@ const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
  * every supporting document behind its lines (invoices, claim receipts), named after the
  * expense or claim reference and the file's hash prefix as the statement quotes it. Streamed:
  * the CSV comes from a cursor, and each file is read from the database only when the archive
- * has written the previous one.
+ * has written the previous one. archiver is loaded with the first bundle (cold start).
  */
 export function evidenceZip(deps: Deps, grant: GrantRow, orgName: string, from: string, to: string): Readable {
-  const zip = new ZipArchive({ zlib: { level: 6 } });
+  const out = new PassThrough();
   const base = `etat-${grant.reference}-${from}-${to}`;
   (async () => {
+    const { ZipArchive } = await import('archiver');
+    const zip = new ZipArchive({ zlib: { level: 6 } });
+    // Either side failing or going away (client gone) destroys both.
+    pipeline(zip, out, () => undefined);
     zip.append(Readable.from(statementCsv(streamRows(deps, (trx) => statementQuery(trx, grant.id, from, to)))), { name: `${base}.csv` });
     await once(zip, 'entry');
     if ((await countStatementRows(deps.db, grant.id, from, to)) <= PDF_MAX_ROWS) {
@@ -33,6 +36,6 @@ export function evidenceZip(deps: Deps, grant: GrantRow, orgName: string, from: 
       await once(zip, 'entry');
     }
     await zip.finalize();
-  })().catch((e) => zip.destroy(e));
-  return zip;
+  })().catch((e) => out.destroy(e));
+  return out;
 }

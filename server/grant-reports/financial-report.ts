@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Deps } from '../shared/deps.js';
 import { centsToCsv, neutraliseFormula, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
 import { formatCents } from '../shared/format.js';
@@ -61,7 +61,8 @@ export function financialReportCsv(r: FinancialReport): string {
 }
 
 export async function financialReportXlsx(r: FinancialReport, grant: GrantRow): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded on first use (cold start)
+  const book = new Excel.Workbook();
   book.creator = r.orgName;
   const sheet = book.addWorksheet(`CRF ${r.year}`);
   sheet.addRow([`Compte rendu financier ${r.year} — ${neutraliseFormula(grant.funder)} — ${grant.reference}`]).font = { bold: true };

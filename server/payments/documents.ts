@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { PdfDocument } from '../shared/pdf.js';
 import { centsToCsv, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
 import { formatCents, formatDate } from '../shared/format.js';
@@ -72,6 +71,7 @@ export function accountingCsv(batch: BatchRow, settings: Settings, payments: Fil
 }
 
 export async function accountingXlsx(batch: BatchRow, settings: Settings, payments: FilePayment[]): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs'); // loaded on first use (cold start)
   const book = new ExcelJS.Workbook();
   book.creator = settings.name;
   book.created = batch.exported_at!;

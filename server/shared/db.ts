@@ -26,13 +26,17 @@ pg.types.setTypeParser(1082, (value: string) => value);
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = path.resolve(here, '../../db/migrations');
 
-/** Loads TypeScript migrations by dynamic import (knex's own loader cannot read .ts in an ESM package). */
+/**
+ * Loads the migrations by dynamic import (knex's own loader cannot read .ts in an ESM package):
+ * the TypeScript files under tsx, their compiled .js under dist/. Either way a migration is
+ * recorded under its .ts name, so a database migrated by one runs with the other.
+ */
 export const migrationSource: Knex.MigrationSource<string> = {
   async getMigrations() {
-    return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{8}T\d{4}-.*\.ts$/.test(f)).sort();
+    return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{8}T\d{4}-.*\.[jt]s$/.test(f) && !f.endsWith('.d.ts')).sort();
   },
   getMigrationName(name) {
-    return name;
+    return name.replace(/\.js$/, '.ts');
   },
   async getMigration(name) {
     return import(pathToFileURL(path.join(MIGRATIONS_DIR, name)).href);
@@ -109,11 +113,18 @@ export async function openServerDatabase(databaseUrl: string, poolMax = 10): Pro
   return { knex, kind: 'server', close: () => knex.destroy() };
 }
 
+export interface EmbeddedDatabase extends Database {
+  kind: 'embedded';
+  /** The whole data folder as a gzipped tar (PGlite's dumpDataDir), for `loadDataDir`. */
+  dump(): Promise<Blob>;
+}
+
 /**
  * Opens the embedded PostgreSQL (PGlite) in `dataDir/pgdata`, or in memory when `dataDir` is null.
- * One PGlite instance, a pool of one connection: always pass the transaction down.
+ * One PGlite instance, a pool of one connection: always pass the transaction down. With
+ * `loadDataDir`, a new folder is filled from that dump instead of being created by initdb.
  */
-export async function openEmbeddedDatabase(dataDir: string | null): Promise<Database> {
+export async function openEmbeddedDatabase(dataDir: string | null, options: { loadDataDir?: Blob } = {}): Promise<EmbeddedDatabase> {
   const release = dataDir === null ? () => {} : acquireDataDirLock(dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
@@ -121,6 +132,7 @@ export async function openEmbeddedDatabase(dataDir: string | null): Promise<Data
     const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
     const pglite = await PGlite.create(dataDir === null ? 'memory://' : path.join(dataDir, 'pgdata'), {
       extensions: { btree_gist },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
     const pgConfig = createPgConfig(pglite);
     const knex = knexFactory({
@@ -132,6 +144,7 @@ export async function openEmbeddedDatabase(dataDir: string | null): Promise<Data
     return {
       knex,
       kind: 'embedded',
+      dump: async () => pglite.dumpDataDir('gzip'),
       async close() {
         await knex.destroy();
         await pglite.close();
@@ -144,8 +157,9 @@ export async function openEmbeddedDatabase(dataDir: string | null): Promise<Data
   }
 }
 
-export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
-  return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir);
+/** `loadDataDir`: a new embedded folder starts from this dump (the migrated template) instead of initdb. */
+export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }, options: { loadDataDir?: Blob } = {}): Promise<Database> {
+  return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir, options);
 }
 
 /**

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 
 /**
  * French documents (letters, forms, reports) readable when printed in black and white.
@@ -34,8 +33,22 @@ function textWidth(font: PDFFont, text: string, size: number): number {
   return (width * size) / 1000;
 }
 const MARGIN = 50;
-const INK = rgb(0, 0, 0);
-const GREY = rgb(0.35, 0.35, 0.35);
+
+// pdf-lib and fontkit take about half a second and 50 MB to load: they are loaded with the
+// first document, not with the service (cold start).
+let INK: Color;
+let GREY: Color;
+let SHADE: Color;
+let pdfLib: Promise<{ PDFDocument: typeof PDFDocument; fontkit: unknown }> | null = null;
+function loadPdfLib() {
+  pdfLib ??= Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]).then(([lib, fk]) => {
+    INK = lib.rgb(0, 0, 0);
+    GREY = lib.rgb(0.35, 0.35, 0.35);
+    SHADE = lib.rgb(0.9, 0.9, 0.9);
+    return { PDFDocument: lib.PDFDocument, fontkit: fk.default };
+  });
+  return pdfLib;
+}
 
 export interface Column {
   header: string;
@@ -56,8 +69,9 @@ export class PdfDocument {
 
   /** A new A4 document; `header` is printed small at the top of every page (organisation, title). */
   static async create(title: string, header: string): Promise<PdfDocument> {
-    const doc = await PDFDocument.create();
-    doc.registerFontkit(fontkit);
+    const lib = await loadPdfLib();
+    const doc = await lib.PDFDocument.create();
+    doc.registerFontkit(lib.fontkit as Parameters<PDFDocument['registerFontkit']>[0]);
     doc.setTitle(title);
     doc.setLanguage('fr-FR');
     doc.setCreator('Participation back-office');
@@ -184,7 +198,7 @@ export class PdfDocument {
       const wrapped = cells.map((c, i) => this.wrap(c ?? '', size, widths[i] - 6, font));
       const height = Math.max(...wrapped.map((w) => w.length)) * size * 1.3 + 6;
       if (this.y - height < MARGIN + 20) return false;
-      if (shade) this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: this.width, height, color: rgb(0.9, 0.9, 0.9) });
+      if (shade) this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: this.width, height, color: SHADE });
       let x = MARGIN;
       wrapped.forEach((lines, i) => {
         lines.forEach((l, j) => {

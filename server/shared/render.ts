@@ -1,12 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
 import type { Actor, Role } from './authorize.js';
 import { formatCents, formatDateTime, formatDate } from './format.js';
+import { PROJECT_ROOT } from './paths.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const TEMPLATES_DIR = path.resolve(here, '../../templates');
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
 /** Templates autoescape everything; `| safe` is not used on user data. */
 export const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATES_DIR, { noCache: process.env.NODE_ENV !== 'production' }), {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { ZipArchive } from 'archiver';
 import { toCsv } from './csv.js';
 
 /** Adds one file to a streamed ZIP; resolves once the archive has taken it (one file in memory at a time). */
@@ -28,6 +27,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
  * status is 200.
  */
 export async function streamZip(res: ServerResponse, filename: string, date: Date, produce: (add: AddEntry) => Promise<void>, onComplete: (summary: ZipSummary) => Promise<void>): Promise<void> {
+  const { ZipArchive } = await import('archiver'); // loaded with the first ZIP, not at start-up
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const hash = createHash('sha256');
   let bytes = 0;

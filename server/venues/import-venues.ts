@@ -1,5 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import type { Deps } from '../shared/deps.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
 import { sniffSpreadsheet } from '../shared/files.js';
@@ -34,6 +33,7 @@ async function readRows(bytes: Buffer): Promise<string[][]> {
     return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   }
   if (kind === 'xlsx') {
+    const { default: ExcelJS } = await import('exceljs'); // loaded on first use (cold start)
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
     const sheet = book.worksheets[0];
