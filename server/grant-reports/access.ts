@@ -40,3 +40,8 @@ export function visiblePeriod(scope: GrantScope, grant: GrantRow): { from: strin
   const range = scope.all ? undefined : scope.grants.get(grant.id);
   return range ?? { from: grant.period_start, to: grant.period_end };
 }
+
+/** The range of days an auditor is limited to on this grant (null: nothing limits the reader). */
+export function auditorRange(scope: GrantScope, grantId: string): { from: string; to: string } | null {
+  return scope.all ? null : scope.grants.get(grantId) ?? null;
+}

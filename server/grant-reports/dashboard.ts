@@ -7,7 +7,7 @@ import {
   projectPeriod, type GrantRow,
 } from './repo.js';
 import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
-import { expensesHref } from './links.js';
+import { expensesHref, type ExpenseFilters } from './links.js';
 import { monthLabel } from './charts.js';
 
 const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;
@@ -16,6 +16,10 @@ export const FORECAST_METHOD = `Réalisé à ce jour + moyenne mensuelle du réa
 
 function figures(planned: number, committed: number, actual: number) {
   return { plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: planned - committed };
+}
+
+function links(filters: ExpenseFilters) {
+  return { committed: expensesHref({ ...filters, status: 'committed,actual' }), actual: expensesHref({ ...filters, status: 'actual' }) };
 }
 
 function monthly(byMonth: Map<string, number>, from: string, to: string) {
@@ -45,12 +49,27 @@ function costs(actualCents: number, attendance: { participants: number; attended
  * forecast at the current pace; cost per person who attended and per hour attended (each
  * attendance × the session's length) in held sessions of the grant's projects in its period.
  * Every figure carries the link to the expenses behind it.
+ *
+ * For an auditor limited to a range of days (`range`), the figures are theirs: committed =
+ * parts incurred (day of service) in the range, actual = parts paid in the range, monthly
+ * burn and cost per person within it; planned stays the grant's budget. Remaining
+ * (planned − committed, over whole budget-line years) and the forecast (the pace of the months
+ * before today, up to the end of the grant) would mix days outside the range: they are left
+ * out (null).
  */
-export async function grantDashboard(deps: Deps, grant: GrantRow) {
+export async function grantDashboard(deps: Deps, grant: GrantRow, range: { from: string; to: string } | null = null) {
   const { settings } = await getSettings(deps.db);
   const today = localDay(deps.now(), settings.timeZone);
-  const { lines, projects, actualByMonth: byMonth } = await grantFigures(deps.db, grant.id);
+  const { lines, projects, actualByMonth: byMonth } = await grantFigures(deps.db, grant.id, range);
   const base = { grantId: grant.id };
+  // The days the figures cover: the grant's period, within the auditor's range if any.
+  const from = range && range.from > grant.period_start ? range.from : grant.period_start;
+  const to = range && range.to < grant.period_end ? range.to : grant.period_end;
+  const figures = (planned: number, committed: number, actual: number) => ({ plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: range ? null : planned - committed });
+  const links = (filters: ExpenseFilters) => ({
+    committed: expensesHref({ ...filters, status: 'committed,actual', ...(range ? { from: range.from, to: range.to } : {}) }),
+    actual: expensesHref({ ...filters, status: 'actual', ...(range ? { paidFrom: range.from, paidTo: range.to } : {}) }),
+  });
 
   const categories = new Map<string, { planned: number; committed: number; actual: number }>();
   for (const l of lines) {
@@ -61,12 +80,13 @@ export async function grantDashboard(deps: Deps, grant: GrantRow) {
     categories.set(l.category, c);
   }
   const total = [...categories.values()].reduce((s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }), { planned: 0, committed: 0, actual: 0 });
-  const forecast = forecastAtPace({ today, periodEnd: grant.period_end, actualToDateCents: total.actual, actualByMonth: byMonth });
-  const attendance = await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), grant.period_start, grant.period_end, settings.timeZone);
+  const forecast = range ? null : forecastAtPace({ today, periodEnd: grant.period_end, actualToDateCents: total.actual, actualByMonth: byMonth });
+  const attendance = from <= to ? await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), from, to, settings.timeZone) : { participants: 0, attendedMinutes: 0 };
 
   return {
     grant: { id: grant.id, reference: grant.reference, funder: grant.funder, programme: grant.programme, periodStart: grant.period_start, periodEnd: grant.period_end, totalCents: grant.total_cents, cofundingRateBp: grant.cofunding_rate_bp },
     asOf: today,
+    auditorRange: range ? { from: range.from, to: range.to } : null,
     totals: { ...figures(total.planned, total.committed, total.actual), links: links(base) },
     byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual), links: links({ ...base, category }) })),
     byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual), links: links({ ...base, budgetLineId: l.id }) })),
@@ -74,19 +94,22 @@ export async function grantDashboard(deps: Deps, grant: GrantRow) {
       const planned = p.share_bp === null ? 0 : Math.round((p.planned_total * p.share_bp) / 10000);
       return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual), links: links({ ...base, projectId: p.project_id }) };
     }),
-    monthly: monthly(byMonth, grant.period_start, grant.period_end).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', paidFrom: `${m.month}-01`, paidTo: endOfMonth(m.month) }) })),
-    forecast: { method: FORECAST_METHOD, ...forecast, plannedCents: total.planned, gapCents: forecast.forecastCents - total.planned },
+    monthly: monthly(byMonth, from, to).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month, range) }) })),
+    forecast: forecast ? { method: FORECAST_METHOD, ...forecast, plannedCents: total.planned, gapCents: forecast.forecastCents - total.planned } : null,
     costs: costs(total.actual, attendance),
   };
+}
+
+/** The payment days of a month, within a range when one is given. */
+function monthDays(month: string, range: { from: string; to: string } | null = null): { paidFrom: string; paidTo: string } {
+  const first = `${month}-01`;
+  const last = endOfMonth(month);
+  return { paidFrom: range && range.from > first ? range.from : first, paidTo: range && range.to < last ? range.to : last };
 }
 
 function endOfMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
-}
-
-function links(filters: Parameters<typeof expensesHref>[0]) {
-  return { committed: expensesHref({ ...filters, status: 'committed,actual' }), actual: expensesHref({ ...filters, status: 'actual' }) };
 }
 
 function delayStats(values: (number | null)[]) {
@@ -119,7 +142,7 @@ export async function projectBudgetDashboard(deps: Deps, projectId: string) {
     asOf: today,
     totals: { ...figures(total.planned, total.committed, total.actual), links: links(base) },
     byCategory: rows.map((c) => ({ category: c.category, label: label(c.category), ...figures(c.planned, c.committed, c.actual), links: links({ ...base, category: c.category }) })),
-    monthly: monthly(byMonth, period.starts_on, end ?? today).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', paidFrom: `${m.month}-01`, paidTo: endOfMonth(m.month) }) })),
+    monthly: monthly(byMonth, period.starts_on, end ?? today).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month) }) })),
     forecast: end ? { method: FORECAST_METHOD, ...forecastAtPace({ today, periodEnd: end, actualToDateCents: total.actual, actualByMonth: byMonth }), plannedCents: total.planned } : null,
     costs: costs(total.actual, attendance),
     timeToMoney: {

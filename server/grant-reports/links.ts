@@ -1,10 +1,10 @@
 /**
- * Where the expenses behind a dashboard figure are listed: a page of this capability
- * (`/grant-reports/expenses`) that takes every filter a figure needs — grant, project,
- * budget line, category, statuses, payment days — and shows the rows with their sum (the
- * figure), each linked to its expense page (server/grants).
+ * Where the expenses behind a dashboard figure are listed: the expense list of server/grants
+ * (`/expenses`), which takes every filter a figure needs — grant, project, budget line,
+ * category, statuses, days of service, payment days — and shows the sum of what they select
+ * (filtered by grant or budget line, only the parts on it): the figure itself.
  */
-export const EXPENSES_BEHIND = '/grant-reports/expenses';
+export const EXPENSES_LIST = '/expenses';
 
 export interface ExpenseFilters {
   grantId?: string;
@@ -13,6 +13,9 @@ export interface ExpenseFilters {
   category?: string;
   /** `actual`, or `committed,actual` for what is committed. */
   status?: string;
+  /** Days of service range (`YYYY-MM-DD`): what a scoped auditor's committed figures count. */
+  from?: string;
+  to?: string;
   /** Payment day range for actual spend (`YYYY-MM-DD`). */
   paidFrom?: string;
   paidTo?: string;
@@ -20,6 +23,6 @@ export interface ExpenseFilters {
 
 export function expensesHref(filters: ExpenseFilters): string {
   const q = new URLSearchParams();
-  for (const k of ['grantId', 'projectId', 'budgetLineId', 'category', 'status', 'paidFrom', 'paidTo'] as const) if (filters[k]) q.set(k, filters[k]!);
-  return `${EXPENSES_BEHIND}?${q.toString()}`;
+  for (const k of ['grantId', 'projectId', 'budgetLineId', 'category', 'status', 'from', 'to', 'paidFrom', 'paidTo'] as const) if (filters[k]) q.set(k, filters[k]!);
+  return `${EXPENSES_LIST}?${q.toString()}`;
 }

@@ -3,33 +3,23 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
-import { obj, Uuid } from '../shared/schema.js';
-import { AppError } from '../shared/errors.js';
+import { obj } from '../shared/schema.js';
 import { text } from '../shared/form.js';
 import { localDay } from '../shared/dates.js';
 import { idempotent } from '../shared/idempotency.js';
 import { validate } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
-import { COST_CATEGORIES, COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
-import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUS_LABELS } from '../grants/index.js';
+import { COST_CATEGORIES, getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect } from '../web.js';
-import { BEHIND_READERS, DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
-import { expensesBehind } from './repo.js';
+import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
 import { DrawdownBody, GrantIdParams, NotesBody } from './schemas.js';
-import { grantInScope, grantScopeOf, visiblePeriod } from './access.js';
+import { auditorRange, grantInScope, grantScopeOf, visiblePeriod } from './access.js';
 import { grantDashboard } from './dashboard.js';
 import { budgetCharts } from './charts.js';
 import { financialReport, saveNotes } from './financial-report.js';
 import { createDrawdown, drawdownList, previewDrawdown } from './drawdowns.js';
 import { periodOf } from './routes.js';
 
-const BehindQuery = obj({
-  grantId: Type.Optional(Uuid), projectId: Type.Optional(Uuid), budgetLineId: Type.Optional(Uuid), category: Type.Optional(Type.Union(COST_CATEGORIES.map((c) => Type.Literal(c)))),
-  status: Type.Optional(Type.Union([Type.Literal('actual'), Type.Literal('committed'), Type.Literal('committed,actual')])),
-  paidFrom: Type.Optional(Type.String({ format: 'date' })), paidTo: Type.Optional(Type.String({ format: 'date' })),
-});
-const BEHIND_LIMIT = 500;
-const STATUS_TEXT: Record<string, string> = { actual: 'réalisées (payées)', committed: 'engagées, pas encore payées', 'committed,actual': 'engagées (payées ou non)' };
 const ExportsQuery = obj({ year: Type.Optional(Type.String({ maxLength: 4 })), from: Type.Optional(Type.String({ maxLength: 10 })), to: Type.Optional(Type.String({ maxLength: 10 })) });
 const DayRange = obj({ from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) });
 
@@ -40,32 +30,10 @@ export function grantReportPages(deps: Deps) {
   };
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/grant-reports/expenses', access: BEHIND_READERS, query: BehindQuery,
-      summary: 'The expenses (or, for a grant, the expense parts) behind a dashboard figure, with their sum; filters grantId or projectId, budgetLineId, category, status, paidFrom/paidTo',
-      handler: async (req, res) => {
-        const q = req.query;
-        if (!q.grantId && !q.projectId) throw new AppError('validation_failed', undefined, [{ field: 'grantId', message: 'indiquez un financement ou un projet' }]);
-        const scope = await grantScopeOf(deps.db, req.ctx.actor, deps.now());
-        const grant = q.grantId ? await grantInScope(deps.db, scope, q.grantId) : null;
-        if (!grant && !scope.all) throw new AppError('forbidden', 'Votre accès d’auditeur est limité à certains financements.');
-        const statuses = (q.status ?? 'committed,actual').split(',');
-        const result = await expensesBehind(deps.db, { ...q, statuses }, BEHIND_LIMIT);
-        const filters = [
-          grant ? `financement ${grant.reference} (${grant.funder})` : null, q.category ? `catégorie « ${COST_CATEGORY_LABELS[q.category as CostCategory]} »` : null,
-          q.budgetLineId ? 'une ligne budgétaire' : null, `dépenses ${STATUS_TEXT[q.status ?? 'committed,actual']}`,
-          q.paidFrom || q.paidTo ? `payées du ${q.paidFrom ?? '…'} au ${q.paidTo ?? '…'}` : null,
-        ].filter(Boolean).join(', ');
-        await page(deps, req, res, 'grant-reports/behind.njk', {
-          title: 'Dépenses derrière un montant', result, filters, byPart: !!grant, limit: BEHIND_LIMIT, back: grant ? `/grants/${grant.id}/dashboard` : `/projects/${q.projectId}/dashboard`,
-          categoryLabels: COST_CATEGORY_LABELS, statusLabels: EXPENSE_STATUS_LABELS, sourceLabels: EXPENSE_SOURCE_LABELS,
-        });
-      },
-    }),
-    defineRoute({
       kind: 'page', method: 'get', path: '/grants/:id/dashboard', access: DASHBOARD_READERS, summary: 'Grant budget dashboard', params: GrantIdParams,
       handler: async (req, res) => {
-        const { grant } = await scoped(req.ctx, req.params.id);
-        const dashboard = await grantDashboard(deps, grant);
+        const { scope, grant } = await scoped(req.ctx, req.params.id);
+        const dashboard = await grantDashboard(deps, grant, auditorRange(scope, grant.id));
         await page(deps, req, res, 'grant-reports/dashboard.njk', {
           title: `Budget — ${grant.funder} (${grant.reference})`, grant, dashboard, charts: budgetCharts(dashboard),
           rows: {

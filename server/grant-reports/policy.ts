@@ -6,5 +6,3 @@ export const DASHBOARD_READERS = roles('project_lead', 'finance', 'auditor', 'ad
 export const REPORT_EXPORTERS = roles('finance', 'auditor', 'admin');
 /** Who asks the funder for money and explains the gaps. */
 export const DRAWDOWN_WRITERS = roles('finance', 'admin');
-/** Who follows a figure to its expenses: the dashboards' readers, and staff (project dashboards). */
-export const BEHIND_READERS = roles('staff', 'project_lead', 'finance', 'auditor', 'admin');

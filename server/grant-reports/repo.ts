@@ -23,14 +23,20 @@ export interface ProjectFigures { project_id: string; name: string; share_bp: nu
 /**
  * Everything the grant dashboard sums, in one pass over the grant's parts: committed and
  * actual per budget line, per project, and actual per month of payment (the parts are read
- * once, then rolled up here; a grant may hold millions of them).
+ * once, then rolled up here; a grant may hold millions of them). With a range (a scoped
+ * auditor's), committed counts the parts whose expense was incurred (day of service) within
+ * it and actual those paid within it.
  */
-export async function grantFigures(db: Db, grantId: string): Promise<{ lines: LineFigures[]; projects: ProjectFigures[]; actualByMonth: Map<string, number> }> {
+export async function grantFigures(db: Db, grantId: string, range: { from: string; to: string } | null = null): Promise<{ lines: LineFigures[]; projects: ProjectFigures[]; actualByMonth: Map<string, number> }> {
+  const within = (column: string) => (range ? `(${column} BETWEEN ?::date AND ?::date)` : 'true');
   const { rows: sums } = await db.raw(`
-    SELECT ep.budget_line_id, e.project_id, e.status, to_char(e.paid_on, 'YYYY-MM') AS month, SUM(ep.amount_cents)::bigint AS amount
+    SELECT ep.budget_line_id, e.project_id, e.status, to_char(e.paid_on, 'YYYY-MM') AS month,
+           ${within('e.incurred_on')} AS served_within, COALESCE(${within('e.paid_on')}, false) AS paid_within, SUM(ep.amount_cents)::bigint AS amount
       FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
-     WHERE ep.grant_id = ? AND e.status IN ('committed', 'actual')
-     GROUP BY 1, 2, 3, 4`, [grantId]) as { rows: { budget_line_id: string; project_id: string; status: string; month: string | null; amount: number }[] };
+     WHERE ep.grant_id = ? AND e.status IN ('committed', 'actual')${range ? ` AND (${within('e.incurred_on')} OR ${within('e.paid_on')})` : ''}
+     GROUP BY 1, 2, 3, 4, 5, 6`, range ? [range.from, range.to, range.from, range.to, grantId, range.from, range.to, range.from, range.to] : [grantId]) as {
+    rows: { budget_line_id: string; project_id: string; status: string; month: string | null; served_within: boolean; paid_within: boolean; amount: number }[];
+  };
   const lineRows: { id: string; category: string; year: number; amount_cents: number }[] = await db('budget_lines').where({ grant_id: grantId }).orderBy(['year', 'category']).select('id', 'category', 'year', 'amount_cents');
   const { rows: projectRows } = await db.raw(`
     SELECT p.id AS project_id, p.name, gp.share_bp,
@@ -44,9 +50,11 @@ export async function grantFigures(db: Db, grantId: string): Promise<{ lines: Li
   for (const r of sums) {
     const line = lines.get(r.budget_line_id);
     const project = projects.get(r.project_id);
-    if (line) line.committed += r.amount;
-    if (project) project.committed += r.amount;
-    if (r.status === 'actual') {
+    if (r.served_within) {
+      if (line) line.committed += r.amount;
+      if (project) project.committed += r.amount;
+    }
+    if (r.status === 'actual' && r.paid_within) {
       if (line) line.actual += r.amount;
       if (project) project.actual += r.amount;
       actualByMonth.set(r.month!, (actualByMonth.get(r.month!) ?? 0) + r.amount);
@@ -352,30 +360,4 @@ export async function requestedSoFar(db: Db, grantId: string): Promise<Map<numbe
     SELECT dy.year, SUM(dy.requested_cents)::bigint AS requested FROM drawdown_years dy JOIN drawdowns d ON d.id = dy.drawdown_id
      WHERE d.grant_id = ? GROUP BY dy.year`, [grantId]);
   return new Map(rows.map((r: { year: number; requested: number }) => [r.year, r.requested]));
-}
-
-// ---- The expenses behind a figure -------------------------------------------------------
-
-export interface BehindFilters { grantId?: string; projectId?: string; budgetLineId?: string; category?: string; statuses: string[]; paidFrom?: string; paidTo?: string }
-export interface BehindRow { id: string; reference: string; project_name: string; category: string; source: string; status: string; incurred_on: string; paid_on: string | null; line_year: number | null; amount_cents: number }
-
-/**
- * The expenses (whole amounts) or, for a grant, the expense parts on its lines that make up a
- * dashboard figure, with their count and sum (the figure itself); the first `limit` rows.
- */
-export async function expensesBehind(db: Db, f: BehindFilters, limit: number): Promise<{ rows: BehindRow[]; count: number; totalCents: number }> {
-  const q = f.grantId
-    ? db('expense_parts as ep').join('expenses as e', 'e.id', 'ep.expense_id').join('budget_lines as bl', 'bl.id', 'ep.budget_line_id').where('ep.grant_id', f.grantId)
-    : db('expenses as e').where('e.project_id', f.projectId!);
-  if (f.grantId && f.projectId) q.where('e.project_id', f.projectId);
-  if (f.budgetLineId) q.where('ep.budget_line_id', f.budgetLineId);
-  if (f.category) q.where(f.grantId ? 'bl.category' : 'e.category', f.category);
-  q.whereIn('e.status', f.statuses);
-  if (f.paidFrom) q.where('e.paid_on', '>=', f.paidFrom);
-  if (f.paidTo) q.where('e.paid_on', '<=', f.paidTo);
-  const amount = f.grantId ? 'ep.amount_cents' : 'e.amount_cents';
-  const [agg] = await q.clone().select(db.raw('COUNT(*)::bigint AS count'), db.raw(`COALESCE(SUM(${amount}), 0)::bigint AS total`));
-  const rows = await q.join('projects as pr', 'pr.id', 'e.project_id').orderBy([{ column: 'e.incurred_on' }, { column: 'e.reference' }]).limit(limit)
-    .select('e.id', 'e.reference', 'pr.name as project_name', 'e.category', 'e.source', 'e.status', 'e.incurred_on', 'e.paid_on', db.raw(`${f.grantId ? 'bl.year' : 'NULL::int'} AS line_year`), db.raw(`${amount} AS amount_cents`));
-  return { rows, count: agg.count, totalCents: agg.total };
 }

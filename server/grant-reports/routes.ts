@@ -9,7 +9,7 @@ import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
-import { assertPeriodInScope, grantInScope, grantScopeOf, visiblePeriod, type GrantScope } from './access.js';
+import { assertPeriodInScope, auditorRange, grantInScope, grantScopeOf, visiblePeriod, type GrantScope } from './access.js';
 import { grantDashboard } from './dashboard.js';
 import { drawdownPartsQuery, getDrawdown, statementQuery, type GrantRow } from './repo.js';
 import { assertPdfSize, statementCsv, statementPdf, statementXlsx, streamRows } from './statement.js';
@@ -49,11 +49,11 @@ export function grantReportRoutes(deps: Deps) {
   return [
     defineRoute({
       method: 'get', path: '/api/grants/:id/dashboard', access: DASHBOARD_READERS, tags: ['grant-reports'],
-      summary: 'Budget of a grant: planned, committed, actual and remaining per category, budget line and project; actual per month of payment; forecast at the current pace; cost per participant and per attended hour. Every figure links to its expenses',
+      summary: 'Budget of a grant: planned, committed, actual and remaining per category, budget line and project; actual per month of payment; forecast at the current pace; cost per participant and per attended hour. Every figure links to the expense list (/expenses) filtered to the parts behind it. A scoped auditor gets the figures of their range (committed by day of service, actual by payment day, months within it), without remaining nor forecast',
       params: GrantIdParams, responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
       handler: async (req, res) => {
-        const { grant } = await scopedGrant(req.ctx, req.params.id);
-        res.json(await grantDashboard(deps, grant));
+        const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
+        res.json(await grantDashboard(deps, grant, auditorRange(scope, grant.id)));
       },
     }),
     defineRoute({

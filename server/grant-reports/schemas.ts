@@ -35,19 +35,23 @@ export const DrawdownBody = obj({ from: Day('first payment day'), to: Day('last 
 export type DrawdownBody = Static<typeof DrawdownBody>;
 
 const Figures = {
-  plannedCents: Type.Integer(), committedCents: Type.Integer(), actualCents: Type.Integer(), remainingCents: Type.Integer(),
-  links: obj({ committed: Type.String(), actual: Type.String() }),
+  plannedCents: Type.Integer(),
+  committedCents: Type.Integer({ description: 'parts committed or actual (for a scoped auditor: incurred within their range)' }),
+  actualCents: Type.Integer({ description: 'parts paid (for a scoped auditor: paid within their range)' }),
+  remainingCents: Type.Union([Type.Integer(), Type.Null()], { description: 'planned − committed; null for a scoped auditor (budget lines span whole years)' }),
+  links: obj({ committed: Type.String(), actual: Type.String() }, { description: 'the expense list (/expenses) filtered to the parts behind the figure: its total is the figure' }),
 };
 
 export const GrantDashboardView = Type.Object({
   grant: Type.Object({ id: Uuid, reference: Type.String(), funder: Type.String() }),
   asOf: Type.String({ format: 'date' }),
+  auditorRange: Type.Union([Type.Object({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }), Type.Null()], { description: 'the days a scoped auditor’s figures cover (null: everything)' }),
   totals: Type.Object(Figures),
   byCategory: Type.Array(Type.Object({ category: Type.String(), label: Type.String(), ...Figures })),
   byLine: Type.Array(Type.Object({ budgetLineId: Uuid, category: Type.String(), year: Type.Integer(), ...Figures })),
   byProject: Type.Array(Type.Object({ projectId: Uuid, name: Type.String(), shareBp: Type.Union([Type.Integer(), Type.Null()]), ...Figures })),
   monthly: Type.Array(Type.Object({ month: Type.String(), actualCents: Type.Integer(), cumulativeCents: Type.Integer(), href: Type.String() })),
-  forecast: Type.Object({ method: Type.String(), paceCents: Type.Integer(), monthsLeft: Type.Integer(), forecastCents: Type.Integer(), plannedCents: Type.Integer(), gapCents: Type.Integer() }),
+  forecast: Type.Union([Type.Object({ method: Type.String(), paceCents: Type.Integer(), monthsLeft: Type.Integer(), forecastCents: Type.Integer(), plannedCents: Type.Integer(), gapCents: Type.Integer() }), Type.Null()], { description: 'null for a scoped auditor (the pace would use months outside their range)' }),
   costs: Type.Object({ participants: Type.Integer(), attendedHours: Type.Number(), perParticipantCents: Type.Union([Type.Integer(), Type.Null()]), perAttendedHourCents: Type.Union([Type.Integer(), Type.Null()]) }),
 });
 

@@ -2,7 +2,8 @@ import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { hasAnyRole } from '../shared/authorize.js';
+import { hasAnyRole, type Role } from '../shared/authorize.js';
+import { formatDate } from '../shared/format.js';
 import { AppError } from '../shared/errors.js';
 import { obj } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
@@ -10,33 +11,50 @@ import { formFailure, text } from '../shared/form.js';
 import { parseEuros } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
+import { COST_CATEGORIES, COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
-import { BUDGET_OVERRIDE_ROLES, EXPENSE_WRITERS, GRANT_READERS } from './policy.js';
-import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, IdParams } from './schemas.js';
+import { BUDGET_OVERRIDE_ROLES, EXPENSE_LIST_READERS, EXPENSE_WRITERS, GRANT_READERS } from './policy.js';
+import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, IdParams, type ExpenseListQuery } from './schemas.js';
 import { expenseView, listExpenses } from './presenter.js';
 import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
-import { auditorScope } from './scopes.js';
+import { auditorScope, type AuditorScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
-import { expenseLinks, grantChoices, projectChoices } from './repo.js';
+import { budgetLineLabel, expenseLinks, grantChoices, projectChoices } from './repo.js';
 import { sendFile } from './routes.js';
 
 const FilterQuery = obj({
-  projectId: Type.Optional(Type.String({ maxLength: 40 })), grantId: Type.Optional(Type.String({ maxLength: 40 })), category: Type.Optional(Type.String({ maxLength: 20 })),
-  status: Type.Optional(Type.String({ maxLength: 20 })), from: Type.Optional(Type.String({ maxLength: 10 })), to: Type.Optional(Type.String({ maxLength: 10 })), cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  projectId: Type.Optional(Type.String({ maxLength: 40 })), grantId: Type.Optional(Type.String({ maxLength: 40 })), budgetLineId: Type.Optional(Type.String({ maxLength: 40 })),
+  category: Type.Optional(Type.String({ maxLength: 20 })), status: Type.Optional(Type.String({ maxLength: 40 })),
+  from: Type.Optional(Type.String({ maxLength: 10 })), to: Type.Optional(Type.String({ maxLength: 10 })), paidFrom: Type.Optional(Type.String({ maxLength: 10 })), paidTo: Type.Optional(Type.String({ maxLength: 10 })),
+  sort: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })),
 });
 const uuid = (v: string | undefined) => (v && /^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
 const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+/** Statuses asked (`committed,actual`…), known ones only, in a fixed order. */
+const statusesOf = (v: string | undefined) => {
+  const asked = (v ?? '').split(',');
+  const known = EXPENSE_STATUSES.filter((x) => asked.includes(x));
+  return known.length ? known.join(',') : undefined;
+};
+const STATUS_TEXT: Record<string, string> = {
+  actual: 'réalisées (payées)', committed: 'engagées, pas encore payées', 'committed,actual': 'engagées (payées ou non)', cancelled: 'annulées',
+};
+const SORTS = [
+  { value: '-incurredOn', label: 'Date de service, la plus récente d’abord' }, { value: 'incurredOn', label: 'Date de service, la plus ancienne d’abord' },
+  { value: '-amountCents', label: 'Montant décroissant' }, { value: 'amountCents', label: 'Montant croissant' }, { value: 'reference', label: 'Référence' },
+];
+const READ_EXPENSE = (GRANT_READERS as { roles: readonly Role[] }).roles;
 const labels = { statusLabels: EXPENSE_STATUS_LABELS, sourceLabels: EXPENSE_SOURCE_LABELS, categoryLabels: COST_CATEGORY_LABELS };
 const FIELDS = ['projectId', 'category', 'description', 'supplier', 'invoiceNumber', 'amountEuros', 'incurredOn', 'paidOn'];
 
 export function expensePages(deps: Deps) {
   const scopeOf = (req: PageRequest) => auditorScope(deps.db, req.ctx.actor, deps.now());
-  const options = async () => ({
+  // A scoped auditor is offered only their grants.
+  const options = async (scope: AuditorScope | null = null) => ({
     projectOptions: [{ value: '', label: 'Toutes' }, ...(await projectChoices(deps.db)).map((p) => ({ value: p.id, label: p.name }))],
-    grantOptions: [{ value: '', label: 'Tous' }, ...(await grantChoices(deps.db)).map((g) => ({ value: g.id, label: `${g.reference} — ${g.funder}` }))],
+    grantOptions: [{ value: '', label: 'Tous' }, ...(await grantChoices(deps.db)).filter((g) => !scope || scope.grantIds.includes(g.id)).map((g) => ({ value: g.id, label: `${g.reference} — ${g.funder}` }))],
     categoryOptions: [{ value: '', label: 'Toutes' }, ...COST_CATEGORIES.map((c) => ({ value: c, label: COST_CATEGORY_LABELS[c] }))],
-    statusOptions: [{ value: '', label: 'Tous' }, ...EXPENSE_STATUSES.map((s) => ({ value: s, label: EXPENSE_STATUS_LABELS[s] }))],
+    statusOptions: [{ value: '', label: 'Tous' }, { value: 'committed,actual', label: 'Engagée (payée ou non)' }, ...EXPENSE_STATUSES.map((s) => ({ value: s, label: s === 'committed' ? 'Engagée, pas encore payée' : EXPENSE_STATUS_LABELS[s] }))],
   });
   const form = async (req: PageRequest, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, message: string | null = null, override: { details: string[] } | null = null, status = 200) => {
     const o = await options();
@@ -47,17 +65,40 @@ export function expensePages(deps: Deps) {
   };
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/expenses', access: GRANT_READERS, summary: 'Expenses list with filters (project, grant, category, status, dates)', query: FilterQuery,
+      kind: 'page', method: 'get', path: '/expenses', access: EXPENSE_LIST_READERS, query: FilterQuery,
+      summary: 'Expenses list: filters project, grant, budget line, category, status (one or several: committed,actual), days of service, payment days; shows the active filters and the sum of what they select (filtered by grant or budget line, only the parts on it): the dashboard figure a link stands for; sorted, paginated',
       handler: async (req, res) => {
+        const q = req.query;
         const f = {
-          projectId: uuid(req.query.projectId), grantId: uuid(req.query.grantId), category: (COST_CATEGORIES as readonly string[]).includes(req.query.category ?? '') ? req.query.category : undefined,
-          status: (EXPENSE_STATUSES as readonly string[]).includes(req.query.status ?? '') ? req.query.status : undefined, from: day(req.query.from), to: day(req.query.to),
+          projectId: uuid(q.projectId), grantId: uuid(q.grantId), budgetLineId: uuid(q.budgetLineId),
+          category: (COST_CATEGORIES as readonly string[]).includes(q.category ?? '') ? q.category : undefined, status: statusesOf(q.status),
+          from: day(q.from), to: day(q.to), paidFrom: day(q.paidFrom), paidTo: day(q.paidTo),
         };
-        const result = await listExpenses(deps.db, { ...f, cursor: req.query.cursor, limit: '25' } as Parameters<typeof listExpenses>[1], await scopeOf(req));
+        const sort = SORTS.some((o) => o.value === q.sort) ? q.sort! : SORTS[0].value;
+        const scope = await scopeOf(req);
+        const result = await listExpenses(deps.db, { ...f, sort, cursor: q.cursor, limit: '25' } as ExpenseListQuery, scope);
         const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v) as [string, string][]);
+        const filtered = params.size > 0;
+        if (sort !== SORTS[0].value) params.set('sort', sort);
+        const o = await options(scope);
+        const line = f.budgetLineId ? await budgetLineLabel(deps.db, f.budgetLineId) : undefined;
+        const nameOf = (list: { value: string; label: string }[], id: string | undefined) => list.find((x) => x.value === id)?.label;
+        const range = (a?: string, b?: string) => `du ${a ? formatDate(a) : '…'} au ${b ? formatDate(b) : '…'}`;
+        const active = [
+          f.grantId ? `financement ${nameOf(o.grantOptions, f.grantId) ?? 'inconnu'}` : null,
+          line ? `ligne budgétaire ${COST_CATEGORY_LABELS[line.category as CostCategory] ?? line.category} ${line.year} (${line.grant_reference})` : f.budgetLineId ? 'ligne budgétaire inconnue' : null,
+          f.projectId ? `démarche ${nameOf(o.projectOptions, f.projectId) ?? 'inconnue'}` : null,
+          f.category ? `catégorie « ${COST_CATEGORY_LABELS[f.category as CostCategory]} »` : null,
+          f.status ? `dépenses ${STATUS_TEXT[f.status] ?? f.status.split(',').map((x) => EXPENSE_STATUS_LABELS[x as keyof typeof EXPENSE_STATUS_LABELS].toLowerCase()).join(' ou ')}` : null,
+          f.from || f.to ? `service ${range(f.from, f.to)}` : null,
+          f.paidFrom || f.paidTo ? `payées ${range(f.paidFrom, f.paidTo)}` : null,
+        ].filter((x): x is string => !!x);
+        const byParts = !!(f.grantId || f.budgetLineId || scope);
         await page(deps, req, res, 'grants/expenses.njk', {
-          title: 'Dépenses', expenses: result.items, filters: f, ...(await options()), canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']),
-          nextHref: result.nextCursor ? `/expenses?${params}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null, filtered: params.size > 0, ...labels,
+          title: 'Dépenses', expenses: result.items, count: result.count, totalCents: result.totalCents, filters: f, active, byParts, scoped: !!scope,
+          sort, sortOptions: SORTS, sortLabel: SORTS.find((x) => x.value === sort)!.label, ...o, canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']), canOpen: hasAnyRole(req.ctx.actor, READ_EXPENSE),
+          dashboardHref: f.grantId && hasAnyRole(req.ctx.actor, READ_EXPENSE) ? `/grants/${f.grantId}/dashboard` : null,
+          nextHref: result.nextCursor ? `/expenses?${params}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null, filtered, ...labels,
         });
       },
     }),
@@ -100,7 +141,7 @@ export function expensePages(deps: Deps) {
         const expense = await expenseView(deps.db, req.params.id, await scopeOf(req));
         const links = await expenseLinks(deps.db, expense.projectId, expense.claimId);
         await page(deps, req, res, 'grants/expense.njk', {
-          title: `Dépense ${expense.reference}`, expense, ...links,
+          title: `Dépense ${expense.reference}`, expense, ...links, scoped: !!(await scopeOf(req)),
           canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']) && expense.source !== 'claim_line' && expense.status !== 'cancelled', ...labels,
         });
       },

@@ -2,9 +2,12 @@ import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { containsPattern } from '../shared/search.js';
 import { paginate } from '../shared/pagination.js';
-import type { ExpenseListQuery } from './schemas.js';
-import { budgetLines, expenseParts, getExpense, getGrant, grantCeilings, grantProjects, type ExpenseRow, type GrantRow, type PartRow } from './repo.js';
-import type { AuditorScope } from './scopes.js';
+import type { Knex } from 'knex';
+import type { ExpenseFilters, ExpenseListQuery } from './schemas.js';
+import {
+  budgetLines, withCountedParts, expenseListPage, expenseListTotals, expenseParts, getExpense, getGrant, grantCeilings, grantProjects, type ExpenseRow, type GrantRow, type PartRow,
+} from './repo.js';
+import { partInScope, scopeRanges, type AuditorScope } from './scopes.js';
 import type { Warning } from './budget.js';
 
 export function presentGrantSummary(g: GrantRow) {
@@ -47,51 +50,54 @@ export async function listGrants(db: Db, params: { limit?: string; cursor?: stri
   return { items: page.items.map(presentGrantSummary), nextCursor: page.nextCursor };
 }
 
-export function presentExpense(e: ExpenseRow, parts: PartRow[], warnings?: Warning[]) {
+/** An expense with its parts (for a scoped auditor, only the parts of their grants and range). */
+export function presentExpense(e: ExpenseRow, parts: PartRow[], warnings?: Warning[], scope: AuditorScope | null = null) {
   return {
     id: e.id, reference: e.reference, projectId: e.project_id, category: e.category, source: e.source,
     claimId: e.claim_id, claimLineId: e.claim_line_id, bookingId: e.booking_id, sessionId: e.session_id,
     description: e.description, supplier: e.supplier, invoiceNumber: e.invoice_number, hasInvoice: !!e.invoice_file_id,
     amountCents: Number(e.amount_cents), incurredOn: e.incurred_on, status: e.status, paidOn: e.paid_on, overridden: !!e.override_reason,
     createdAt: new Date(e.created_at).toISOString(),
-    parts: parts.filter((p) => p.expense_id === e.id).map((p) => ({
+    parts: parts.filter((p) => p.expense_id === e.id && partInScope(scope, e, p)).map((p) => ({
       id: p.id, grantId: p.grant_id, grantReference: p.grant_reference, budgetLineId: p.budget_line_id, category: p.category, year: p.year, amountCents: p.amount_cents, inDrawdown: !!p.in_drawdown,
     })),
     ...(warnings ? { warnings } : {}),
   };
 }
 
-/** Restricts an expense query (alias `e`) to an auditor's scope: a part on a scoped grant, within that grant's range. */
-export function applyExpenseScope(db: Db, q: import('knex').Knex.QueryBuilder, scope: AuditorScope | null) {
-  if (!scope) return q;
-  if (!scope.grantIds.length) return q.whereRaw('false');
-  return q.where((w) => {
-    for (const gid of scope.grantIds) {
-      const r = scope.ranges.get(gid)!;
-      w.orWhere((x) => x.whereBetween('e.incurred_on', [r.from, r.to]).whereExists(db('expense_parts as sp').whereRaw('sp.expense_id = e.id').where('sp.grant_id', gid)));
-    }
-  });
+/** Restricts an expense query (alias `e`) to an auditor's scope: a part on a scoped grant, incurred or paid within that grant's range. */
+export function applyExpenseScope(db: Db, q: Knex.QueryBuilder, scope: AuditorScope | null) {
+  return scope ? withCountedParts(db, q, { ranges: scopeRanges(scope) }) : q;
 }
 
 export async function expenseView(db: Db, id: string, scope: AuditorScope | null, warnings?: Warning[]) {
   const e = await getExpense(db, id);
   if (!e) throw notFound('Dépense');
   if (scope && !(await applyExpenseScope(db, db('expenses as e').where('e.id', id).first('e.id'), scope))) throw notFound('Dépense');
-  return presentExpense(e, await expenseParts(db, [id]), warnings);
+  return presentExpense(e, await expenseParts(db, [id]), warnings, scope);
 }
 
-/** Expenses with filters (project, grant, category, status, source, incurred between from and to), newest first by default. */
-export async function listExpenses(db: Db, f: ExpenseListQuery, scope: AuditorScope | null) {
-  const q = db('expenses as e').select('e.*');
-  if (f.projectId) q.where('e.project_id', f.projectId);
-  if (f.category) q.where('e.category', f.category);
-  if (f.status) q.where('e.status', f.status);
-  if (f.source) q.where('e.source', f.source);
-  if (f.from) q.where('e.incurred_on', '>=', f.from);
-  if (f.to) q.where('e.incurred_on', '<=', f.to);
-  if (f.grantId) q.whereExists(db('expense_parts as gp').whereRaw('gp.expense_id = e.id').where('gp.grant_id', f.grantId));
-  applyExpenseScope(db, q, scope);
-  const page = await paginate<ExpenseRow & Record<string, unknown>>(q, f, { columns: { incurredOn: 'e.incurred_on', createdAt: 'e.created_at', amountCents: 'e.amount_cents', reference: 'e.reference' }, default: '-incurredOn' }, 'e.id');
-  const parts = await expenseParts(db, page.items.map((e) => e.id));
-  return { items: page.items.map((e) => presentExpense({ ...e, amount_cents: Number(e.amount_cents) }, parts)), nextCursor: page.nextCursor };
+/** The list's filters as parsed from the query (statuses split on commas). */
+export function expenseFilters(q: ExpenseListQuery): ExpenseFilters {
+  const { status, limit: _l, cursor: _c, sort: _s, ...rest } = q;
+  return { ...rest, ...(status ? { statuses: [...new Set(status.split(','))] } : {}) };
+}
+
+/**
+ * Expenses with filters (project, grant, budget line, category, statuses, source, days of
+ * service from/to, payment days paidFrom/paidTo), newest first by default, with their count
+ * and the sum of what they count (`listedCents`): filtered by grant or budget line, only the
+ * parts on it — the figure a dashboard link stands for; a scoped auditor counts and sees
+ * only the parts of their grants and range.
+ */
+export async function listExpenses(db: Db, q: ExpenseListQuery, scope: AuditorScope | null) {
+  const f = expenseFilters(q);
+  const parts = { grantId: f.grantId, budgetLineId: f.budgetLineId, ...(scope ? { ranges: scopeRanges(scope) } : {}) };
+  const page = await expenseListPage(db, f, parts, q);
+  const totals = await expenseListTotals(db, f, parts);
+  const rows = await expenseParts(db, page.items.map((e) => e.id));
+  return {
+    items: page.items.map((e) => ({ ...presentExpense(e, rows, undefined, scope), listedCents: e.listed_cents })),
+    nextCursor: page.nextCursor, count: totals.count, totalCents: totals.totalCents,
+  };
 }

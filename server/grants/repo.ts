@@ -1,4 +1,7 @@
+import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
+import { paginate, type ListParams } from '../shared/pagination.js';
+import type { ExpenseFilters } from './schemas.js';
 
 export interface GrantRow {
   id: string;
@@ -185,6 +188,86 @@ export async function resplittableExpenses(trx: Db, projectId: string): Promise<
     .whereNotExists(trx('expense_parts as ep').join('drawdown_parts as dp', 'dp.expense_part_id', 'ep.id').whereRaw('ep.expense_id = e.id'))
     .orderBy('e.id').forUpdate().select('e.*');
   return rows.map((r: ExpenseRow) => ({ ...r, amount_cents: Number(r.amount_cents) }));
+}
+
+/**
+ * Which parts of an expense a list counts: those on a grant, on a budget line and, for an
+ * auditor limited by scope rows, those on their grants whose expense was incurred or paid
+ * within that grant's range (`ranges: []`: none at all). No part filter: whole expenses.
+ */
+export interface PartFilter {
+  grantId?: string;
+  budgetLineId?: string;
+  ranges?: { grantId: string; from: string; to: string }[];
+}
+
+const hasPartFilter = (p: PartFilter) => !!(p.grantId || p.budgetLineId || p.ranges);
+
+/** Restricts a query on `expense_parts as <alias>` (correlated with `expenses as e`) to the parts the filter counts. */
+function whereParts(q: Knex.QueryBuilder, alias: string, p: PartFilter): Knex.QueryBuilder {
+  if (p.grantId) q.where(`${alias}.grant_id`, p.grantId);
+  if (p.budgetLineId) q.where(`${alias}.budget_line_id`, p.budgetLineId);
+  if (p.ranges) {
+    const ranges = p.ranges;
+    if (!ranges.length) return q.whereRaw('false');
+    q.where((any) => {
+      for (const r of ranges) {
+        any.orWhere((one) => one.where(`${alias}.grant_id`, r.grantId).where((day) => day.whereBetween('e.incurred_on', [r.from, r.to]).orWhereBetween('e.paid_on', [r.from, r.to])));
+      }
+    });
+  }
+  return q;
+}
+
+function whereExpense(q: Knex.QueryBuilder, f: ExpenseFilters): Knex.QueryBuilder {
+  if (f.projectId) q.where('e.project_id', f.projectId);
+  if (f.category) q.where('e.category', f.category);
+  if (f.statuses?.length) q.whereIn('e.status', f.statuses);
+  if (f.source) q.where('e.source', f.source);
+  if (f.from) q.where('e.incurred_on', '>=', f.from);
+  if (f.to) q.where('e.incurred_on', '<=', f.to);
+  if (f.paidFrom) q.where('e.paid_on', '>=', f.paidFrom);
+  if (f.paidTo) q.where('e.paid_on', '<=', f.paidTo);
+  return q;
+}
+
+/** Keeps, in a query on `expenses as e`, the expenses with at least one part the filter counts. */
+export function withCountedParts(db: Db, q: Knex.QueryBuilder, p: PartFilter): Knex.QueryBuilder {
+  return hasPartFilter(p) ? q.whereExists(whereParts(db('expense_parts as mp').whereRaw('mp.expense_id = e.id'), 'mp', p)) : q;
+}
+
+/** Expenses matching the filters with at least one counted part (any, without a part filter). */
+function matchingExpenses(db: Db, f: ExpenseFilters, p: PartFilter): Knex.QueryBuilder {
+  return withCountedParts(db, whereExpense(db('expenses as e'), f), p);
+}
+
+/**
+ * A page of expenses matching the filters, each with `listed_cents`: the sum of its counted
+ * parts (with a part filter), otherwise its whole amount.
+ */
+export async function expenseListPage(db: Db, f: ExpenseFilters, p: PartFilter, page: ListParams): Promise<{ items: (ExpenseRow & { listed_cents: number })[]; nextCursor: string | null }> {
+  const listed = hasPartFilter(p)
+    ? whereParts(db('expense_parts as lp').whereRaw('lp.expense_id = e.id'), 'lp', p).select(db.raw('COALESCE(SUM(lp.amount_cents), 0)')).as('listed_cents')
+    : db.raw('e.amount_cents AS listed_cents');
+  const q = matchingExpenses(db, f, p).select('e.*', listed);
+  const result = await paginate<ExpenseRow & { listed_cents: number } & Record<string, unknown>>(q, page,
+    { columns: { incurredOn: 'e.incurred_on', createdAt: 'e.created_at', amountCents: 'e.amount_cents', reference: 'e.reference' }, default: '-incurredOn' }, 'e.id');
+  return { items: result.items.map((r) => ({ ...r, amount_cents: Number(r.amount_cents), listed_cents: Number(r.listed_cents) })), nextCursor: result.nextCursor };
+}
+
+/** How many expenses match the filters and the sum of what they count (all pages): the figure a dashboard link stands for. */
+export async function expenseListTotals(db: Db, f: ExpenseFilters, p: PartFilter): Promise<{ count: number; totalCents: number }> {
+  const q = hasPartFilter(p)
+    ? whereParts(whereExpense(db('expenses as e').join('expense_parts as tp', 'tp.expense_id', 'e.id'), f), 'tp', p)
+      .select(db.raw('COUNT(DISTINCT e.id)::bigint AS count'), db.raw('COALESCE(SUM(tp.amount_cents), 0)::bigint AS total'))
+    : whereExpense(db('expenses as e'), f).select(db.raw('COUNT(*)::bigint AS count'), db.raw('COALESCE(SUM(e.amount_cents), 0)::bigint AS total'));
+  const [row] = await q;
+  return { count: Number(row.count), totalCents: Number(row.total) };
+}
+
+/** A budget line with its grant's reference (the expense list names the line it is filtered by). */
+export async function budgetLineLabel(db: Db, id: string): Promise<{ grant_id: string; grant_reference: string; category: string; year: number } | undefined> {
+  return db('budget_lines as bl').join('grants as g', 'g.id', 'bl.grant_id').where('bl.id', id).first('bl.grant_id', 'g.reference as grant_reference', 'bl.category', 'bl.year');
 }
 
 export async function expenseInDrawdown(db: Db, expenseId: string): Promise<boolean> {

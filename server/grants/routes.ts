@@ -104,7 +104,7 @@ export function grantRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/expenses', access: GRANT_READERS, tags: ['expenses'], summary: 'Expenses with their parts per grant and budget line; filters projectId, grantId, category, status, source, from/to (incurred); sort incurredOn|createdAt|amountCents|reference',
+      method: 'get', path: '/api/expenses', access: GRANT_READERS, tags: ['expenses'], summary: 'Expenses with their parts per grant and budget line; filters projectId, grantId, budgetLineId, category, status (one or several: committed,actual), source, from/to (days of service), paidFrom/paidTo (payment days); count and totalCents over all pages — filtered by grant or budget line, only the parts on it count (listedCents), so a dashboard link gives its figure; a scoped auditor sees only the parts of their grants and range; sort incurredOn|createdAt|amountCents|reference',
       query: ExpenseListQuery, responses: { 200: { description: 'A page of expenses', schema: ExpenseList } },
       handler: async (req, res) => {
         res.json(await listExpenses(deps.db, req.query, await scopeOf(req.ctx)));

@@ -78,12 +78,22 @@ export type ExpenseCreateBody = Static<typeof ExpenseCreateBody>;
 export const InvoiceBody = obj({ paidOn: Day, amountCents: Type.Optional(CentsText), override: Type.Optional(Override) }, { description: 'multipart/form-data with the invoice in `file`' });
 export const PaidBody = obj({ paidOn: Day });
 export const CancelBody = obj({});
+const STATUS_WORD = `(${EXPENSE_STATUSES.join('|')})`;
+/** `committed`, `actual`, `cancelled`, or several separated by commas (`committed,actual`: what is committed, paid or not). */
+export const StatusList = Type.String({ pattern: `^${STATUS_WORD}(,${STATUS_WORD}){0,2}$`, description: 'one status or several separated by commas: committed,actual is everything committed (paid or not)' });
 export const ExpenseListQuery = obj({
   ...ListQuery,
-  projectId: Type.Optional(Uuid), grantId: Type.Optional(Uuid), category: Type.Optional(Category), status: Type.Optional(lit(EXPENSE_STATUSES)),
-  source: Type.Optional(lit(EXPENSE_SOURCES)), from: Type.Optional(Day), to: Type.Optional(Day), sort: Type.Optional(Type.String({ maxLength: 20 })),
+  projectId: Type.Optional(Uuid),
+  grantId: Type.Optional(Type.String({ format: 'uuid', description: 'expenses with a part on this grant; the sums count only those parts' })),
+  budgetLineId: Type.Optional(Type.String({ format: 'uuid', description: 'expenses with a part on this budget line; the sums count only those parts' })),
+  category: Type.Optional(Category), status: Type.Optional(StatusList), source: Type.Optional(lit(EXPENSE_SOURCES)),
+  from: Type.Optional(Type.String({ format: 'date', description: 'first day of service (incurredOn)' })), to: Type.Optional(Type.String({ format: 'date', description: 'last day of service (incurredOn)' })),
+  paidFrom: Type.Optional(Type.String({ format: 'date', description: 'first payment day (actual spend is reported by payment day)' })), paidTo: Type.Optional(Type.String({ format: 'date', description: 'last payment day' })),
+  sort: Type.Optional(Type.String({ maxLength: 20, description: 'incurredOn|createdAt|amountCents|reference, - for descending (default -incurredOn)' })),
 });
 export type ExpenseListQuery = Static<typeof ExpenseListQuery>;
+/** The filters of the expense list, parsed (statuses split). */
+export type ExpenseFilters = Omit<ExpenseListQuery, 'status' | 'limit' | 'cursor' | 'sort'> & { statuses?: string[] };
 
 const PartView = obj({ id: Uuid, grantId: Nullable(Uuid), grantReference: Nullable(Type.String()), budgetLineId: Nullable(Uuid), category: Nullable(Type.String()), year: Nullable(Type.Integer()), amountCents: Cents, inDrawdown: Type.Boolean() });
 export const ExpenseView = obj({
@@ -94,7 +104,15 @@ export const ExpenseView = obj({
   parts: Type.Array(PartView),
   warnings: Type.Optional(Type.Array(obj({ code: Type.String(), message: Type.String() }))),
 });
-export const ExpenseList = obj({ items: Type.Array(ExpenseView), nextCursor: Nullable(Type.String()) });
+export const ExpenseListItem = obj({
+  ...ExpenseView.properties,
+  listedCents: Type.Integer({ description: 'what this expense counts in the list: the sum of its parts on the grant or budget line asked (for a scoped auditor, of its parts they may see), otherwise its whole amount' }),
+});
+export const ExpenseList = obj({
+  items: Type.Array(ExpenseListItem), nextCursor: Nullable(Type.String()),
+  count: Type.Integer({ description: 'expenses matching the filters, all pages' }),
+  totalCents: Type.Integer({ description: 'sum of listedCents over all pages: the dashboard figure a link with these filters stands for' }),
+});
 
 // ---- auditor scopes ----
 

@@ -5,10 +5,28 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { isScopedAuditor } from './policy.js';
 import { getGrant } from './repo.js';
 
-/** What an auditor may see: per grant, the range of expense days. */
+/**
+ * What an auditor may see: per grant, a range of days. An expense part on one of these grants
+ * is theirs when its expense was incurred (day of service) or paid within that grant's range —
+ * the statement of the range, which runs by payment day, lists nothing they could not open.
+ */
 export interface AuditorScope {
   grantIds: string[];
   ranges: Map<string, { from: string; to: string }>;
+}
+
+/** The scope as the expense queries take it (server/grants/repo.ts `PartFilter.ranges`). */
+export function scopeRanges(scope: AuditorScope): { grantId: string; from: string; to: string }[] {
+  return scope.grantIds.map((grantId) => ({ grantId, ...scope.ranges.get(grantId)! }));
+}
+
+/** May the scope see this part of this expense? (Same rule as `scopeRanges` in SQL.) */
+export function partInScope(scope: AuditorScope | null, expense: { incurred_on: string; paid_on: string | null }, part: { grant_id: string | null }): boolean {
+  if (!scope) return true;
+  const range = part.grant_id ? scope.ranges.get(part.grant_id) : undefined;
+  if (!range || !scope.grantIds.includes(part.grant_id!)) return false;
+  const within = (day: string | null) => day !== null && day >= range.from && day <= range.to;
+  return within(expense.incurred_on) || within(expense.paid_on);
 }
 
 /**

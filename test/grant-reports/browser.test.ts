@@ -39,7 +39,7 @@ describe('@browser grant reports', function () {
       expect(await page.locator('svg[role="img"]').count()).to.equal(3);
       await expectNoAxeViolations(page, 'grant dashboard');
       await page.getByRole('link', { name: '318,60 €' }).first().click();
-      await page.waitForURL(/\/grant-reports\/expenses\?/);
+      await page.waitForURL(/\/expenses\?grantId=/);
       expect(await page.locator('main').textContent()).to.include(s.expenses.e8.reference).and.include('318,60 €');
       await expectNoAxeViolations(page, 'expenses behind a figure');
       await page.goBack();

@@ -15,7 +15,7 @@ describe('grant report pages', () => {
     expect(r.status, r.text).to.equal(200);
     expect(r.text).to.include('<h1>Budget de la subvention').and.include('role="img"').and.include('aria-label="Engagé par catégorie, trait rouge : prévu')
       .and.include('<caption>Prévu, engagé et réalisé par catégorie (données du graphique)</caption>').and.include('318,60 €').and.include('Transports en commun et taxis 2025')
-      .and.include(`href="/grant-reports/expenses?grantId=${s.g1.id}&amp;status=actual"`).and.include('href="/grants/' + s.g1.id + '/exports"');
+      .and.include(`href="/expenses?grantId=${s.g1.id}&amp;status=actual"`).and.include('Reste à engager').and.include('href="/grants/' + s.g1.id + '/exports"').and.not.include('Votre accès d’auditeur');
     const lead = await signedIn('project_lead');
     const page = await lead.get(`/grants/${s.g1.id}/dashboard`);
     expect(page.status).to.equal(200);

@@ -8,9 +8,60 @@ import ExcelJS from 'exceljs';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { pdfText } from '../helpers/documents.js';
+import { formatCents } from '../../server/shared/format.js';
 import { exportAudit, fetchBytes, grantScenario, type GrantScenario } from './helpers.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+type Client = Awaited<ReturnType<typeof signedIn>>;
+
+/**
+ * Follows a dashboard link: the JSON list (every page, two expenses at a time) and the page
+ * both give the same total, which is returned. Filtered by grant or budget line, each
+ * expense counts only its parts on it (an expense split across two grants, only its share).
+ */
+async function followLink(client: Client, href: string): Promise<number> {
+  expect(href.startsWith('/expenses?'), href).to.equal(true);
+  const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+  let cursor: string | null = null;
+  let sum = 0;
+  let listed = 0;
+  let answer: any;
+  do {
+    answer = await client.get(`/api/expenses?${params}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(answer.status, `${href}: ${answer.text}`).to.equal(200);
+    for (const e of answer.body.items) {
+      const counted = e.parts.filter((p: any) => (!params.get('grantId') || p.grantId === params.get('grantId')) && (!params.get('budgetLineId') || p.budgetLineId === params.get('budgetLineId')));
+      expect(e.listedCents, `${href}: ${e.reference}`).to.equal(params.get('grantId') || params.get('budgetLineId') ? counted.reduce((t: number, p: any) => t + p.amountCents, 0) : e.amountCents);
+      sum += e.listedCents;
+      listed += 1;
+    }
+    cursor = answer.body.nextCursor;
+  } while (cursor);
+  expect(sum, href).to.equal(answer.body.totalCents);
+  expect(listed, href).to.equal(answer.body.count);
+  const page = await client.get(href);
+  expect(page.status, href).to.equal(200);
+  expect(/<dt>Total<\/dt><dd>([^<]+)<\/dd>/.exec(page.text)?.[1], href).to.equal(formatCents(sum));
+  return sum;
+}
+
+/** Every committed, actual and monthly figure of a grant dashboard equals the total of the list its link opens; remaining = planned − that committed. */
+async function expectFiguresFollowed(client: Client, d: any): Promise<number> {
+  let links = 0;
+  for (const row of [d.totals, ...d.byCategory, ...d.byLine, ...d.byProject]) {
+    const committed = await followLink(client, row.links.committed);
+    expect(committed, row.links.committed).to.equal(row.committedCents);
+    expect(await followLink(client, row.links.actual), row.links.actual).to.equal(row.actualCents);
+    if (row.remainingCents !== null) expect(row.plannedCents - committed).to.equal(row.remainingCents);
+    links += 2;
+  }
+  for (const m of d.monthly) {
+    expect(await followLink(client, m.href), m.href).to.equal(m.actualCents);
+    links += 1;
+  }
+  return links;
+}
 
 describe('grant reports: the hand-computed scenario', () => {
   let s: GrantScenario;
@@ -45,8 +96,9 @@ describe('grant reports: the hand-computed scenario', () => {
     expect(d.forecast).to.include({ paceCents: 1800, monthsLeft: 7, forecastCents: 44460, plannedCents: 140000, gapCents: -95540 });
     // 4 people; 2×3 h + 2×2 h + 1.5 h + 1 h = 12.5 h attended.
     expect(d.costs).to.deep.equal({ participants: 4, attendedHours: 12.5, perParticipantCents: 7965, perAttendedHourCents: 2549 });
-    expect(d.totals.links.actual).to.equal(`/grant-reports/expenses?grantId=${s.g1.id}&status=actual`);
-    expect(d.byCategory.find((c: any) => c.category === 'venue').links.committed).to.equal(`/grant-reports/expenses?grantId=${s.g1.id}&category=venue&status=committed%2Cactual`);
+    expect(d.auditorRange).to.equal(null);
+    expect(d.totals.links.actual).to.equal(`/expenses?grantId=${s.g1.id}&status=actual`);
+    expect(d.byCategory.find((c: any) => c.category === 'venue').links.committed).to.equal(`/expenses?grantId=${s.g1.id}&category=venue&status=committed%2Cactual`);
     // Following a figure lists the rows that sum to it.
     const behind = async (href: string) => {
       const page = await finance.get(href);
@@ -60,6 +112,30 @@ describe('grant reports: the hand-computed scenario', () => {
 
     const g2 = (await finance.get(`/api/grants/${s.g2.id}/dashboard`)).body;
     expect(g2.totals).to.include({ plannedCents: 30000, committedCents: 11530, actualCents: 11530 });
+  });
+
+  it('when every figure of the grant dashboards is followed to its expenses, then each list (JSON, every page, and HTML) adds up to the figure, counting only the parts on the grant or budget line', async () => {
+    // G1: 2 links × (total, 3 categories, 4 lines, 2 projects) + 24 months; G2: 2 × (1 + 2 + 2 + 1) + 24.
+    for (const [g, links] of [[s.g1, 44], [s.g2, 36]] as const) {
+      const d = (await finance.get(`/api/grants/${g.id}/dashboard`)).body;
+      const lines = (await finance.get(`/api/grants/${g.id}`)).body.budgetLines;
+      expect(d.byLine.map((l: any) => [l.budgetLineId, l.plannedCents])).to.have.deep.members(lines.map((l: any) => [l.id, l.amountCents]));
+      expect(await expectFiguresFollowed(finance, d)).to.equal(links);
+    }
+    // E1 (101,00 €) is split across G1 (60,60 €), G2 (30,30 €) and the own budget: each grant's list counts its share only.
+    const april = 'status=actual&paidFrom=2025-04-01&paidTo=2025-04-30';
+    const row = async (q: string) => (await finance.get(`/api/expenses?${q}`)).body;
+    for (const [q, cents] of [[`grantId=${s.g1.id}&${april}`, 6060], [`grantId=${s.g2.id}&${april}`, 3030], [`projectId=${s.p1.id}&${april}`, 10100]] as const) {
+      const list = await row(q);
+      expect(list.items.map((e: any) => [e.reference, e.amountCents, e.listedCents]), q).to.deep.equal([[s.expenses.e1.reference, 10100, cents]]);
+      expect(list).to.include({ count: 1, totalCents: cents });
+    }
+    const line = (await row(`budgetLineId=${s.lines.get(`${s.g1.id}|transport|2025`)}&status=committed,actual&sort=reference`));
+    expect(line.items.map((e: any) => e.reference)).to.deep.equal([s.expenses.e1.reference, s.expenses.e2.reference].sort());
+    expect(line.totalCents).to.equal(8060);
+    const bad = await finance.get('/api/expenses?status=committed,paid');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.details[0].field).to.equal('status');
   });
 
   it('when the project dashboard is read, then its budget, cost per person and time to money match the hand-computed table', async () => {
@@ -83,8 +159,22 @@ describe('grant reports: the hand-computed scenario', () => {
     const page = await lead.get(`/projects/${s.p1.id}/dashboard`);
     expect(page.status).to.equal(200);
     const monthly = b.monthly.find((m: any) => m.month === '2026-01');
+    expect(monthly.href).to.equal(`/expenses?projectId=${s.p1.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`);
     const behind = await lead.get(monthly.href);
-    expect(behind.text).to.include('<dt>Total</dt><dd>33,33 €</dd>').and.include(s.expenses.e2.reference);
+    expect(behind.text).to.include('<dt>Total</dt><dd>33,33 €</dd>').and.include(s.expenses.e2.reference).and.include(`href="/expenses/${s.expenses.e2.id}"`);
+    // Whole expenses on a project dashboard: every figure adds up, for the lead and for staff (who reads project dashboards, not expense pages).
+    const staff = await signedIn('staff');
+    expect((await staff.get(`/projects/${s.p1.id}/dashboard`)).status).to.equal(200);
+    for (const c of [b.totals, ...b.byCategory]) {
+      expect(await followLink(lead, c.links.committed)).to.equal(c.committedCents);
+      expect(await followLink(lead, c.links.actual)).to.equal(c.actualCents);
+    }
+    for (const m of b.monthly) expect(await followLink(lead, m.href)).to.equal(m.actualCents);
+    const byStaff = await staff.get(b.totals.links.committed);
+    expect(byStaff.status).to.equal(200);
+    expect(byStaff.text).to.include('<dt>Total</dt><dd>584,33 €</dd>').and.include(s.expenses.e4.reference).and.not.include(`href="/expenses/${s.expenses.e4.id}"`);
+    expect((await staff.get(`/expenses/${s.expenses.e4.id}`)).status).to.equal(403);
+    expect((await staff.get('/api/expenses')).status).to.equal(403);
     expect(page.text).to.include('Du temps à l’argent').and.include('311 j').and.include('464,33 €').and.include('aria-label="Engagé par catégorie');
   });
 
@@ -233,6 +323,57 @@ describe('grant reports: the hand-computed scenario', () => {
     const bad = await finance.get(`/api/grants/${s.g1.id}/statement?from=2026-01-01&to=2025-01-01`);
     expect(bad.status).to.equal(400);
     expect(bad.body.error.details[0].field).to.equal('to');
+  });
+
+  it('when an auditor scoped to 2025 reads the grant dashboard, then every figure is of 2025 (committed by day of service, actual by payment day), remaining and forecast are left out, each link adds up; finance still sees everything', async () => {
+    const auditor = await signedIn('auditor');
+    await ctx().deps.db('auditor_scopes').insert({ user_id: auditor.user.id, grant_id: s.g1.id, from_date: '2025-01-01', to_date: '2025-12-31', expires_at: '2027-01-01T00:00:00Z' });
+    const r = await auditor.get(`/api/grants/${s.g1.id}/dashboard`);
+    expect(r.status, r.text).to.equal(200);
+    const d = r.body;
+    expect(d.auditorRange).to.deep.equal({ from: '2025-01-01', to: '2025-12-31' });
+    // Committed in 2025: E1 60,60 + E2 20,00 (paid in 2026) + E3 150,00; actual in 2025: E1 + E3.
+    expect(d.totals).to.include({ plannedCents: 140000, committedCents: 23060, actualCents: 21060, remainingCents: null });
+    expect(d.byCategory.map((c: any) => [c.category, c.plannedCents, c.committedCents, c.actualCents, c.remainingCents])).to.have.deep.members([
+      ['transport', 90000, 8060, 6060, null], ['venue', 30000, 15000, 15000, null], ['catering', 20000, 0, 0, null],
+    ]);
+    expect(d.byLine.map((l: any) => [l.category, l.year, l.plannedCents, l.committedCents, l.actualCents])).to.have.deep.members([
+      ['transport', 2025, 50000, 8060, 6060], ['venue', 2025, 30000, 15000, 15000], ['transport', 2026, 40000, 0, 0], ['catering', 2026, 20000, 0, 0],
+    ]);
+    expect(d.byProject.map((p: any) => [p.projectId, p.committedCents, p.actualCents])).to.have.deep.members([[s.p1.id, 23060, 21060], [s.p2.id, 0, 0]]);
+    expect(d.monthly.map((m: any) => m.month)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, '0')}`));
+    expect(Object.fromEntries(d.monthly.filter((m: any) => m.actualCents).map((m: any) => [m.month, m.actualCents]))).to.deep.equal({ '2025-04': 6060, '2025-07': 15000 });
+    expect(d.monthly.at(-1).cumulativeCents).to.equal(21060);
+    expect(d.forecast).to.equal(null);
+    // 2025 sessions only: 3 people, 2×3 h + 2×2 h.
+    expect(d.costs).to.deep.equal({ participants: 3, attendedHours: 10, perParticipantCents: 7020, perAttendedHourCents: 2106 });
+    expect(d.totals.links.actual).to.equal(`/expenses?grantId=${s.g1.id}&status=actual&paidFrom=2025-01-01&paidTo=2025-12-31`);
+    expect(d.totals.links.committed).to.equal(`/expenses?grantId=${s.g1.id}&status=committed%2Cactual&from=2025-01-01&to=2025-12-31`);
+    expect(await expectFiguresFollowed(auditor, d)).to.equal(2 * (1 + 3 + 4 + 2) + 12);
+
+    // The list shows the auditor G1's parts of 2025 only (E1's G2 and own-budget parts are not theirs).
+    const list = (await auditor.get(`/api/expenses?projectId=${s.p1.id}`)).body;
+    const { e1, e2, e3, e6 } = s.expenses;
+    expect(list.items.map((e: any) => e.reference)).to.have.members([e1.reference, e2.reference, e3.reference, e6.reference]);
+    expect(list.items.flatMap((e: any) => e.parts.map((p: any) => p.grantId))).to.deep.equal(list.items.map(() => s.g1.id));
+    expect(list.items.find((e: any) => e.id === e1.id).listedCents).to.equal(6060);
+    expect(list.totalCents).to.equal(6060 + 2000 + 15000 + 3000);
+    expect((await auditor.get(`/api/expenses/${e1.id}`)).body.parts.map((p: any) => [p.grantId, p.amountCents])).to.deep.equal([[s.g1.id, 6060]]);
+    expect((await auditor.get(`/api/expenses/${s.expenses.e5.id}`)).status).to.equal(404);
+    expect((await auditor.get(`/api/expenses?grantId=${s.g2.id}`)).body).to.include({ count: 0, totalCents: 0 });
+
+    const page = await auditor.get(`/grants/${s.g1.id}/dashboard`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('Votre accès d’auditeur est limité à la période du 01/01/2025 au 31/12/2025.').and.include('Pas de prévision : votre accès d’auditeur')
+      .and.include('230,60 €').and.not.include('Reste à engager').and.not.include('390,60 €').and.not.include('févr. 2026');
+    const listPage = await auditor.get(`/expenses?projectId=${s.p1.id}`);
+    expect(listPage.text).to.include('Votre accès d’auditeur est limité').and.include(s.g1.reference).and.not.include(s.g2.reference);
+
+    const all = (await finance.get(`/api/grants/${s.g1.id}/dashboard`)).body;
+    expect(all.auditorRange).to.equal(null);
+    expect(all.totals).to.include({ committedCents: 39060, actualCents: 31860, remainingCents: 100940 });
+    expect(all.forecast).to.include({ forecastCents: 44460 });
+    expect(all.monthly).to.have.length(24);
   });
 
   it('when an auditor is scoped to one grant and 2025, then they see that grant within 2025 only', async () => {

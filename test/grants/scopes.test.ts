@@ -43,6 +43,40 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(200);
   });
 
+  it('when an expense is split across two grants and an auditor is scoped to one, then list, total and expense show only that grant’s parts, incurred or paid within the range', async () => {
+    const finance = await signedIn('finance');
+    const auditor = await signedIn('auditor');
+    const project = await createProject();
+    const gA = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 6000 });
+    const gB = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 4000, funder: 'ARS Auvergne-Rhône-Alpes' });
+    for (const g of [gA, gB]) expect((await finance.post(`/api/grants/${g.id}/budget-lines`, { category: 'catering', year: 2025, amountCents: 100_000 })).status).to.equal(201);
+    const enter = async (amountCents: string, incurredOn: string, paidOn?: string) => (await finance.upload('POST', '/api/expenses', { projectId: project.id, category: 'catering', amountCents, incurredOn, ...(paidOn ? { paidOn } : {}) },
+      { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' })).body.id as string;
+    const paidInRange = await enter('1000', '2025-12-20', '2026-01-10');
+    const incurredInRange = await enter('2000', '2026-03-01');
+    const outside = await enter('3000', '2025-06-01', '2025-07-01');
+    await finance.post(`/api/grants/${gA.id}/auditor-scopes`, { userId: auditor.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2099-01-01T00:00:00Z' });
+
+    const list = (await auditor.get(`/api/expenses?projectId=${project.id}&sort=amountCents`)).body;
+    expect(list.items.map((e: any) => [e.id, e.amountCents, e.listedCents, e.parts.map((p: any) => [p.grantId, p.amountCents])])).to.deep.equal([
+      [paidInRange, 1000, 600, [[gA.id, 600]]], [incurredInRange, 2000, 1200, [[gA.id, 1200]]],
+    ]);
+    expect(list).to.include({ count: 2, totalCents: 1800 });
+    expect((await auditor.get(`/api/expenses/${paidInRange}`)).body.parts).to.have.length(1);
+    expect((await auditor.get(`/api/expenses/${outside}`)).status).to.equal(404);
+    expect((await auditor.get(`/api/expenses?grantId=${gB.id}`)).body).to.include({ count: 0, totalCents: 0 });
+    const page = await auditor.get(`/expenses?projectId=${project.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('<dt>Total</dt><dd>18,00 €</dd>').and.include(gA.reference).and.not.include(gB.reference);
+
+    // Finance: whole amounts without a grant filter, the grant's parts with one.
+    expect((await finance.get(`/api/expenses?projectId=${project.id}`)).body).to.include({ count: 3, totalCents: 6000 });
+    expect((await finance.get(`/api/expenses?projectId=${project.id}&grantId=${gB.id}`)).body).to.include({ count: 3, totalCents: 2400 });
+    expect((await finance.get(`/api/expenses?grantId=${gA.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`)).body).to.include({ count: 1, totalCents: 600 });
+    const lineA = gA.budgetLines.find((l) => l.year === 2026)!;
+    expect((await finance.get(`/api/expenses?budgetLineId=${lineA.id}&status=committed,actual`)).body).to.include({ count: 1, totalCents: 1200 });
+  });
+
   it('@pg when 50 claims are decided at once against a line with room for exactly 10, then exactly 10 pass, 40 get 409 and the line is never overspent', async function () {
     this.timeout(180_000);
     const s = await attendedSession();
