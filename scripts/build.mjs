@@ -56,7 +56,7 @@ async function build() {
   const t = Date.now();
   const { buildPgliteTemplate } = await import(pathToFileURL(path.join(DIST, 'server/shared/pglite-template.js')).href);
   const template = await buildPgliteTemplate();
-  say(`embedded database template: ${template.migrations} migrations, ${(template.bytes / 1e6).toFixed(1)} MB, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  say(`embedded database template (dist/pglite-template): ${template.migrations} migrations, ${(template.bytes / 1e6).toFixed(0)} MB, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 

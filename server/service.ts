@@ -16,7 +16,7 @@ export interface Service {
 export async function openService(config: Config, log: Logger): Promise<Service> {
   const freshEmbedded = !config.databaseUrl && isFreshDataDir(config.dataDir);
   const template = freshEmbedded ? await findPgliteTemplate() : null;
-  const database = await openDatabase(config, template ? { loadDataDir: template } : {});
+  const database = await openDatabase(config, template ? { templateDir: template } : {});
   try {
     const applied = await migrateLatest(database.knex);
     if (template) log.info({ migrationsAfterTemplate: applied.length }, 'embedded database created from the migrated template');

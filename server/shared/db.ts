@@ -121,12 +121,24 @@ export interface EmbeddedDatabase extends Database {
 
 /**
  * Opens the embedded PostgreSQL (PGlite) in `dataDir/pgdata`, or in memory when `dataDir` is null.
- * One PGlite instance, a pool of one connection: always pass the transaction down. With
- * `loadDataDir`, a new folder is filled from that dump instead of being created by initdb.
+ * One PGlite instance, a pool of one connection: always pass the transaction down. A new
+ * folder is copied from `templateDir` (a migrated cluster) or, in memory, loaded from the
+ * `loadDataDir` dump, instead of being created by initdb.
  */
-export async function openEmbeddedDatabase(dataDir: string | null, options: { loadDataDir?: Blob } = {}): Promise<EmbeddedDatabase> {
+export async function openEmbeddedDatabase(dataDir: string | null, options: { loadDataDir?: Blob; templateDir?: string } = {}): Promise<EmbeddedDatabase> {
   const release = dataDir === null ? () => {} : acquireDataDirLock(dataDir);
   try {
+    // A new folder starts as a copy of the migrated template's cluster (a cleanly closed one):
+    // copied under the lock, to a temporary name renamed at the end, so that a crash mid-copy
+    // leaves a folder that is still "fresh".
+    if (dataDir !== null && options.templateDir && isFreshDataDir(dataDir)) {
+      const target = path.join(dataDir, 'pgdata');
+      const partial = `${target}.partial`;
+      fs.rmSync(partial, { recursive: true, force: true });
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.cpSync(options.templateDir, partial, { recursive: true });
+      fs.renameSync(partial, target);
+    }
     const { PGlite } = await import('@electric-sql/pglite');
     const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
     const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
@@ -157,8 +169,8 @@ export async function openEmbeddedDatabase(dataDir: string | null, options: { lo
   }
 }
 
-/** `loadDataDir`: a new embedded folder starts from this dump (the migrated template) instead of initdb. */
-export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }, options: { loadDataDir?: Blob } = {}): Promise<Database> {
+/** `templateDir`: a new embedded folder starts as a copy of this cluster (the migrated template) instead of initdb. */
+export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }, options: { templateDir?: string } = {}): Promise<Database> {
   return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir, options);
 }
 

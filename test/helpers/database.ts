@@ -1,5 +1,4 @@
 import { createScratchDatabase, migrateLatest, openEmbeddedDatabase, type Database } from '../../server/shared/db.js';
-import { findPgliteTemplate } from '../../server/shared/pglite-template.js';
 
 export interface TestDatabase {
   database: Database;
@@ -9,15 +8,13 @@ export interface TestDatabase {
 }
 
 /**
- * The migrated schema as a PGlite dump, made once per test process: the build's template
- * (dist/, when it matches the migrations) or, failing that, one in-memory database created and
- * migrated here. Loading it takes about a third of PGlite's initdb and the migrations.
+ * The migrated schema as a PGlite dump, made once per test process (one in-memory database
+ * created and migrated here). Loading it takes about a third of PGlite's initdb and the
+ * migrations.
  */
 let embeddedTemplate: Promise<Blob> | null = null;
 function migratedDump(): Promise<Blob> {
   embeddedTemplate ??= (async () => {
-    const built = await findPgliteTemplate();
-    if (built) return built;
     const database = await openEmbeddedDatabase(null);
     try {
       await migrateLatest(database.knex);

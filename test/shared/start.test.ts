@@ -26,19 +26,19 @@ async function schemaOf(knex: Knex): Promise<unknown> {
 describe('Embedded database template and npm start @process', function () {
   this.timeout(240_000);
   let dir: string;
-  let templateFile: string;
+  let templateDir: string;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbo-start-'));
-    templateFile = path.join(dir, 'template.tar.gz');
-    await buildPgliteTemplate(templateFile);
+    templateDir = path.join(dir, 'template');
+    await buildPgliteTemplate(templateDir);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a new data folder made from the template has the schema the migrations build, and nothing left to migrate', async () => {
-    const template = await findPgliteTemplate(templateFile);
-    expect(template).to.be.instanceOf(Blob);
-    const fromTemplate = await openEmbeddedDatabase(path.join(dir, 'data'), { loadDataDir: template! });
+    const template = await findPgliteTemplate(templateDir);
+    expect(template).to.equal(path.join(templateDir, 'pgdata'));
+    const fromTemplate = await openEmbeddedDatabase(path.join(dir, 'data'), { templateDir: template! });
     const plain = await openEmbeddedDatabase(null);
     try {
       expect(await migrateLatest(fromTemplate.knex)).to.deep.equal([]);
@@ -60,33 +60,24 @@ describe('Embedded database template and npm start @process', function () {
     }
   });
 
-  it('ignores a template that does not match: changed migration, other PGlite version, missing dump', async () => {
-    const metaFile = templateFile.replace(/\.tar\.gz$/, '.json');
-    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { pglite: string; migrations: Record<string, string> };
-    const write = (m: unknown, file: string) => fs.writeFileSync(file.replace(/\.tar\.gz$/, '.json'), JSON.stringify(m));
-    const copy = (name: string) => {
-      const f = path.join(dir, name);
-      fs.copyFileSync(templateFile, f);
-      return f;
+  it('ignores a template that does not match: changed migration, other PGlite version, missing cluster', async () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(templateDir, 'template.json'), 'utf8')) as { pglite: string; migrations: Record<string, string> };
+    const variant = (name: string, m: unknown, withCluster = true) => {
+      const d = path.join(dir, name);
+      if (withCluster) fs.cpSync(path.join(templateDir, 'pgdata'), path.join(d, 'pgdata'), { recursive: true });
+      else fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'template.json'), JSON.stringify(m));
+      return d;
     };
-    const first = Object.keys(meta.migrations)[0];
-    const changed = copy('changed.tar.gz');
-    write({ ...meta, migrations: { ...meta.migrations, [first]: '0'.repeat(64) } }, changed);
-    expect(await findPgliteTemplate(changed)).to.equal(null);
-    const removed = copy('removed.tar.gz');
-    write({ ...meta, migrations: { ...meta.migrations, '20200101T0000-gone.ts': 'a'.repeat(64) } }, removed);
-    expect(await findPgliteTemplate(removed)).to.equal(null);
-    const version = copy('version.tar.gz');
-    write({ ...meta, pglite: '0.0.1' }, version);
-    expect(await findPgliteTemplate(version)).to.equal(null);
-    const missing = path.join(dir, 'missing.tar.gz');
-    write(meta, missing);
-    expect(await findPgliteTemplate(missing)).to.equal(null);
-    // An older template (fewer migrations than today) is still used: the rest apply on top.
-    const older = copy('older.tar.gz');
     const names = Object.keys(meta.migrations);
-    write({ ...meta, migrations: Object.fromEntries(names.slice(0, -1).map((n) => [n, meta.migrations[n]])) }, older);
-    expect(await findPgliteTemplate(older)).to.be.instanceOf(Blob);
+    expect(await findPgliteTemplate(variant('changed', { ...meta, migrations: { ...meta.migrations, [names[0]]: '0'.repeat(64) } }))).to.equal(null);
+    expect(await findPgliteTemplate(variant('removed', { ...meta, migrations: { ...meta.migrations, '20200101T0000-gone.ts': 'a'.repeat(64) } }))).to.equal(null);
+    expect(await findPgliteTemplate(variant('version', { ...meta, pglite: '0.0.1' }))).to.equal(null);
+    expect(await findPgliteTemplate(variant('missing', meta, false))).to.equal(null);
+    expect(await findPgliteTemplate(path.join(dir, 'nothing-here'))).to.equal(null);
+    // An older template (fewer migrations than today) is still used: the rest apply on top.
+    const older = variant('older', { ...meta, migrations: Object.fromEntries(names.slice(0, -1).map((n) => [n, meta.migrations[n]])) });
+    expect(await findPgliteTemplate(older)).to.equal(path.join(older, 'pgdata'));
   });
 
   it('npm start (scripts/start.mjs) serves the compiled app on a new embedded folder: health, sign-in, pages and assets', async () => {
