@@ -86,7 +86,7 @@ function parseRetention(out: string): Row[] {
 }
 
 function parseColdStart(out: string): Row[] {
-  const fresh = /fresh data folder \(migrations \+ demo\): median ([\d.]+) s/.exec(out);
+  const fresh = /fresh data folder \((?:migrations|template) \+ demo\):\s+median ([\d.]+) s/.exec(out);
   const warm = /existing data folder:\s+median ([\d.]+) s/.exec(out);
   if (!fresh || !warm) throw new Error('cold start: summary lines not found');
   return [
