@@ -3,11 +3,12 @@ import { localDay } from '../shared/dates.js';
 import { notFound } from '../shared/errors.js';
 import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
 import {
-  attendanceOf, claimDelays, grantFigures, grantProjectIds, projectActualByMonth, projectCategoryFigures,
-  projectPeriod, type GrantRow,
+  attendanceOf, claimDelays, getGrant, grantFigures, grantProjectIds, projectActualByMonth, projectCategoryFigures,
+  projectPeriod, type DayRange, type GrantRow,
 } from './repo.js';
+import type { AuditorScope } from '../grants/index.js';
 import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
-import { expensesHref, type ExpenseFilters } from './links.js';
+import { expensesHref, type ExpenseLinkFilters } from '../grants/index.js';
 import { monthLabel } from './charts.js';
 
 const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;
@@ -18,8 +19,15 @@ function figures(planned: number, committed: number, actual: number) {
   return { plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: planned - committed };
 }
 
-function links(filters: ExpenseFilters) {
-  return { committed: expensesHref({ ...filters, status: 'committed,actual' }), actual: expensesHref({ ...filters, status: 'actual' }) };
+/**
+ * The expense lists behind a committed and an actual figure; within a scoped auditor's range,
+ * committed by day of service (from/to) and actual by payment day (paidFrom/paidTo).
+ */
+function links(filters: ExpenseLinkFilters, range: DayRange | null = null) {
+  return {
+    committed: expensesHref({ ...filters, status: 'committed,actual', ...(range ? { from: range.from, to: range.to } : {}) }),
+    actual: expensesHref({ ...filters, status: 'actual', ...(range ? { paidFrom: range.from, paidTo: range.to } : {}) }),
+  };
 }
 
 function monthly(byMonth: Map<string, number>, from: string, to: string) {
@@ -57,7 +65,7 @@ function costs(actualCents: number, attendance: { participants: number; attended
  * before today, up to the end of the grant) would mix days outside the range: they are left
  * out (null).
  */
-export async function grantDashboard(deps: Deps, grant: GrantRow, range: { from: string; to: string } | null = null) {
+export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRange | null = null) {
   const { settings } = await getSettings(deps.db);
   const today = localDay(deps.now(), settings.timeZone);
   const { lines, projects, actualByMonth: byMonth } = await grantFigures(deps.db, grant.id, range);
@@ -66,10 +74,7 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: { from:
   const from = range && range.from > grant.period_start ? range.from : grant.period_start;
   const to = range && range.to < grant.period_end ? range.to : grant.period_end;
   const figures = (planned: number, committed: number, actual: number) => ({ plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: range ? null : planned - committed });
-  const links = (filters: ExpenseFilters) => ({
-    committed: expensesHref({ ...filters, status: 'committed,actual', ...(range ? { from: range.from, to: range.to } : {}) }),
-    actual: expensesHref({ ...filters, status: 'actual', ...(range ? { paidFrom: range.from, paidTo: range.to } : {}) }),
-  });
+  const linked = (filters: ExpenseLinkFilters) => links(filters, range);
 
   const categories = new Map<string, { planned: number; committed: number; actual: number }>();
   for (const l of lines) {
@@ -87,12 +92,12 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: { from:
     grant: { id: grant.id, reference: grant.reference, funder: grant.funder, programme: grant.programme, periodStart: grant.period_start, periodEnd: grant.period_end, totalCents: grant.total_cents, cofundingRateBp: grant.cofunding_rate_bp },
     asOf: today,
     auditorRange: range ? { from: range.from, to: range.to } : null,
-    totals: { ...figures(total.planned, total.committed, total.actual), links: links(base) },
-    byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual), links: links({ ...base, category }) })),
-    byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual), links: links({ ...base, budgetLineId: l.id }) })),
+    totals: { ...figures(total.planned, total.committed, total.actual), links: linked(base) },
+    byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual), links: linked({ ...base, category }) })),
+    byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual), links: linked({ ...base, budgetLineId: l.id }) })),
     byProject: projects.map((p) => {
       const planned = p.share_bp === null ? 0 : Math.round((p.planned_total * p.share_bp) / 10000);
-      return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual), links: links({ ...base, projectId: p.project_id }) };
+      return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual), links: linked({ ...base, projectId: p.project_id }) };
     }),
     monthly: monthly(byMonth, from, to).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month, range) }) })),
     forecast: forecast ? { method: FORECAST_METHOD, ...forecast, plannedCents: total.planned, gapCents: forecast.forecastCents - total.planned } : null,
@@ -101,7 +106,7 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: { from:
 }
 
 /** The payment days of a month, within a range when one is given. */
-function monthDays(month: string, range: { from: string; to: string } | null = null): { paidFrom: string; paidTo: string } {
+function monthDays(month: string, range: DayRange | null = null): { paidFrom: string; paidTo: string } {
   const first = `${month}-01`;
   const last = endOfMonth(month);
   return { paidFrom: range && range.from > first ? range.from : first, paidTo: range && range.to < last ? range.to : last };
@@ -122,9 +127,56 @@ function delayStats(values: (number | null)[]) {
  * remaining per category, actual per month and the forecast to the project's end, cost per
  * person and per hour attended, and the time to money of its claims (calendar days from the
  * end of the session to submission, decision and payment: median and 90th percentile,
- * nearest rank).
+ * nearest rank). With an auditor's scope, only their grants' parts instead
+ * (`scopedProjectBudget`).
  */
-export async function projectBudgetDashboard(deps: Deps, projectId: string) {
+export async function projectBudgetDashboard(deps: Deps, projectId: string): Promise<ProjectBudget>;
+export async function projectBudgetDashboard(deps: Deps, projectId: string, scope: AuditorScope): Promise<ScopedProjectBudget>;
+export async function projectBudgetDashboard(deps: Deps, projectId: string, scope?: AuditorScope): Promise<ProjectBudget | ScopedProjectBudget> {
+  return scope ? scopedProjectBudget(deps, projectId, scope) : wholeProjectBudget(deps, projectId);
+}
+
+export type ProjectBudget = Awaited<ReturnType<typeof wholeProjectBudget>>;
+export type ScopedProjectBudget = Awaited<ReturnType<typeof scopedProjectBudget>>;
+
+/**
+ * A scoped auditor's money on a project dashboard: for each of their grants that funds the
+ * project (or holds parts of its expenses), the grant's parts of this project's expenses
+ * within their range on it, by the rule of the grant dashboard (committed = incurred within
+ * the range, paid or not; actual = paid within it), in total and per category, each figure
+ * linked to the expense list that adds up to it; the same figures as the project's row of
+ * that grant's dashboard. The project's own budget, the monthly burn, the forecast, the cost
+ * per person and the time to money cover every expense and claim of the project, whatever
+ * grant funds it and whenever: they are not given.
+ */
+async function scopedProjectBudget(deps: Deps, projectId: string, scope: AuditorScope) {
+  const { settings } = await getSettings(deps.db);
+  if (!(await projectPeriod(deps.db, projectId))) throw notFound('Projet');
+  const grants = [];
+  for (const grantId of scope.grantIds) {
+    const range = scope.ranges.get(grantId)!;
+    const [grant, { lines }, funded] = await Promise.all([getGrant(deps.db, grantId), grantFigures(deps.db, grantId, range, projectId), grantProjectIds(deps.db, grantId)]);
+    if (!grant || (!funded.includes(projectId) && !lines.some((l) => l.committed || l.actual))) continue;
+    const base = { grantId, projectId };
+    const categories = new Map<string, { committed: number; actual: number }>();
+    for (const l of lines) {
+      const c = categories.get(l.category) ?? { committed: 0, actual: 0 };
+      c.committed += l.committed;
+      c.actual += l.actual;
+      categories.set(l.category, c);
+    }
+    const total = [...categories.values()].reduce((t, c) => ({ committed: t.committed + c.committed, actual: t.actual + c.actual }), { committed: 0, actual: 0 });
+    grants.push({
+      grantId, reference: grant.reference, funder: grant.funder, auditorRange: { from: range.from, to: range.to },
+      totals: { committedCents: total.committed, actualCents: total.actual, links: links(base, range) },
+      byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), committedCents: c.committed, actualCents: c.actual, links: links({ ...base, category }, range) })),
+    });
+  }
+  grants.sort((a, b) => a.reference.localeCompare(b.reference));
+  return { asOf: localDay(deps.now(), settings.timeZone), grants };
+}
+
+async function wholeProjectBudget(deps: Deps, projectId: string) {
   const { settings } = await getSettings(deps.db);
   const period = await projectPeriod(deps.db, projectId);
   if (!period) throw notFound('Projet');

@@ -8,7 +8,7 @@ import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../setting
 import { attendanceOf, grantProjectIds, reportNotes, saveReportNotes, yearFigures, type GrantRow } from './repo.js';
 import { gapPercent } from './rules.js';
 import { grantFacts } from './statement.js';
-import { expensesHref } from './links.js';
+import { expensesHref } from '../grants/index.js';
 
 const ORDER = Object.keys(COST_CATEGORY_LABELS);
 const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;

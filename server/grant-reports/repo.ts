@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { getGrant, type GrantRow } from '../grants/index.js';
+// The rule of a grant's figures is the grants capability's (to be exported by server/grants/index.ts).
+import { grantPartSums, sumsByLine, type DayRange } from '../grants/index.js';
 
 /**
  * Reads for budget reports, statements and drawdowns. The rules (DESIGN §4): an expense part
@@ -9,7 +11,7 @@ import { getGrant, type GrantRow } from '../grants/index.js';
  */
 
 // The grant record is the grants capability's.
-export { getGrant, type GrantRow };
+export { getGrant, type GrantRow, type DayRange };
 
 
 export async function grantCeilings(db: Db, grantId: string): Promise<Map<number, number>> {
@@ -21,22 +23,14 @@ export interface LineFigures { id: string; category: string; year: number; plann
 export interface ProjectFigures { project_id: string; name: string; share_bp: number | null; planned_total: number; committed: number; actual: number }
 
 /**
- * Everything the grant dashboard sums, in one pass over the grant's parts: committed and
- * actual per budget line, per project, and actual per month of payment (the parts are read
- * once, then rolled up here; a grant may hold millions of them). With a range (a scoped
- * auditor's), committed counts the parts whose expense was incurred (day of service) within
- * it and actual those paid within it.
+ * Everything the grant dashboard sums: committed and actual per budget line, per project, and
+ * actual per month of payment, rolled up from the grant's part sums (server/grants
+ * `grantPartSums`, the one rule of these figures). With a range (a scoped auditor's),
+ * committed counts the parts whose expense was incurred (day of service) within it and actual
+ * those paid within it. With a project, only the parts of its expenses.
  */
-export async function grantFigures(db: Db, grantId: string, range: { from: string; to: string } | null = null): Promise<{ lines: LineFigures[]; projects: ProjectFigures[]; actualByMonth: Map<string, number> }> {
-  const within = (column: string) => (range ? `(${column} BETWEEN ?::date AND ?::date)` : 'true');
-  const { rows: sums } = await db.raw(`
-    SELECT ep.budget_line_id, e.project_id, e.status, to_char(e.paid_on, 'YYYY-MM') AS month,
-           ${within('e.incurred_on')} AS served_within, COALESCE(${within('e.paid_on')}, false) AS paid_within, SUM(ep.amount_cents)::bigint AS amount
-      FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
-     WHERE ep.grant_id = ? AND e.status IN ('committed', 'actual')${range ? ` AND (${within('e.incurred_on')} OR ${within('e.paid_on')})` : ''}
-     GROUP BY 1, 2, 3, 4, 5, 6`, range ? [range.from, range.to, range.from, range.to, grantId, range.from, range.to, range.from, range.to] : [grantId]) as {
-    rows: { budget_line_id: string; project_id: string; status: string; month: string | null; served_within: boolean; paid_within: boolean; amount: number }[];
-  };
+export async function grantFigures(db: Db, grantId: string, range: DayRange | null = null, projectId?: string): Promise<{ lines: LineFigures[]; projects: ProjectFigures[]; actualByMonth: Map<string, number> }> {
+  const sums = await grantPartSums(db, grantId, range, projectId);
   const lineRows: { id: string; category: string; year: number; amount_cents: number }[] = await db('budget_lines').where({ grant_id: grantId }).orderBy(['year', 'category']).select('id', 'category', 'year', 'amount_cents');
   const { rows: projectRows } = await db.raw(`
     SELECT p.id AS project_id, p.name, gp.share_bp,
@@ -44,21 +38,17 @@ export async function grantFigures(db: Db, grantId: string, range: { from: strin
       FROM projects p LEFT JOIN grant_projects gp ON gp.project_id = p.id AND gp.grant_id = ?
      WHERE gp.grant_id IS NOT NULL OR p.id = ANY(?::uuid[])
      ORDER BY p.name, p.id`, [grantId, [...new Set(sums.map((r) => r.project_id))]]) as { rows: { project_id: string; name: string; share_bp: number | null; planned_total: number }[] };
-  const lines = new Map(lineRows.map((l) => [l.id, { id: l.id, category: l.category, year: l.year, planned: l.amount_cents, committed: 0, actual: 0 }]));
+  const byLine = sumsByLine(sums);
+  const lines = new Map(lineRows.map((l) => [l.id, { id: l.id, category: l.category, year: l.year, planned: l.amount_cents, committed: byLine.get(l.id)?.committed ?? 0, actual: byLine.get(l.id)?.actual ?? 0 }]));
   const projects = new Map(projectRows.map((p) => [p.project_id, { ...p, committed: 0, actual: 0 }]));
   const actualByMonth = new Map<string, number>();
   for (const r of sums) {
-    const line = lines.get(r.budget_line_id);
     const project = projects.get(r.project_id);
-    if (r.served_within) {
-      if (line) line.committed += r.amount;
-      if (project) project.committed += r.amount;
+    if (project) {
+      project.committed += r.committed;
+      project.actual += r.actual;
     }
-    if (r.status === 'actual' && r.paid_within) {
-      if (line) line.actual += r.amount;
-      if (project) project.actual += r.amount;
-      actualByMonth.set(r.month!, (actualByMonth.get(r.month!) ?? 0) + r.amount);
-    }
+    if (r.actual && r.month) actualByMonth.set(r.month, (actualByMonth.get(r.month) ?? 0) + r.actual);
   }
   return { lines: [...lines.values()], projects: [...projects.values()], actualByMonth: new Map([...actualByMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) };
 }
@@ -171,13 +161,25 @@ const STATEMENT_JOINS = `
       LEFT JOIN files inf ON inf.id = e.invoice_file_id
       LEFT JOIN participants pa ON pa.id = e.participant_id`;
 
+/** The parts a statement of [from, to] lists: the grant's, whose expense is actual and paid in the range (bindings: grant, from, to). */
+const STATEMENT_FILTER = `ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date`;
+
 /** The statement's query: the grant's parts whose expense is actual and paid in [from, to]. */
 export function statementQuery(db: Db, grantId: string, from: string, to: string): Knex.Raw {
   return db.raw(`
     SELECT ${STATEMENT_COLUMNS}
       FROM expense_parts ep ${STATEMENT_JOINS}
-     WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date
+     WHERE ${STATEMENT_FILTER}
      ORDER BY e.paid_on, e.reference, ep.id`, [grantId, from, to]);
+}
+
+/** Lines and cents per budget line of what statementQuery lists (the totals at the end of the statement). */
+export function statementTotalsQuery(db: Db, grantId: string, from: string, to: string): Knex.Raw {
+  return db.raw(`
+    SELECT bl.category, bl.year, COUNT(*)::bigint AS count, SUM(ep.amount_cents)::bigint AS cents
+      FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id JOIN budget_lines bl ON bl.id = ep.budget_line_id
+     WHERE ${STATEMENT_FILTER}
+     GROUP BY bl.category, bl.year`, [grantId, from, to]);
 }
 
 /** The parts a drawdown claimed, as statement rows. */
@@ -192,7 +194,7 @@ export function drawdownPartsQuery(db: Db, drawdownId: string): Knex.Raw {
 export async function countStatementRows(db: Db, grantId: string, from: string, to: string): Promise<number> {
   const { rows } = await db.raw(`
     SELECT COUNT(*)::bigint AS n FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
-     WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date`, [grantId, from, to]);
+     WHERE ${STATEMENT_FILTER}`, [grantId, from, to]);
   return rows[0].n;
 }
 

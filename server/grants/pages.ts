@@ -14,10 +14,10 @@ import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
 import { GRANT_READERS, GRANT_WRITERS } from './policy.js';
 import { BudgetLineBody, GrantCreateBody, GrantPatchBody, IdParams, LineParams } from './schemas.js';
-import { budgetLineUsage, grantView, listGrants } from './presenter.js';
+import { budgetLineUsage, figureLinks, grantView, listGrants } from './presenter.js';
 import { createGrant, updateGrant } from './manage-grants.js';
 import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
-import { assertGrantInScope, auditorScope } from './scopes.js';
+import { assertGrantInScope, auditorScope, scopeRange } from './scopes.js';
 import { expensePages } from './expense-pages.js';
 import { projectChoices } from './repo.js';
 
@@ -108,16 +108,21 @@ export function grantPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/grants/:id', access: GRANT_READERS, summary: 'Grant detail: budget lines (planned, committed, actual, remaining), projects funded', params: IdParams,
+      kind: 'page', method: 'get', path: '/grants/:id', access: GRANT_READERS, summary: 'Grant detail: budget lines (planned, committed, actual, remaining; a scoped auditor’s range only, without remaining), each figure linked to its expenses; projects funded', params: IdParams,
       handler: async (req, res) => {
-        assertGrantInScope(await scopeOf(req), req.params.id);
-        const grant = await grantView(deps.db, req.params.id);
-        const lines = await budgetLineUsage(deps.db, req.params.id);
+        const scope = await scopeOf(req);
+        assertGrantInScope(scope, req.params.id);
+        const range = scopeRange(scope, req.params.id);
+        const grant = await grantView(deps.db, req.params.id, undefined, range);
+        const lines = await budgetLineUsage(deps.db, req.params.id, range);
         const years: number[] = [];
         for (let y = Number(grant.periodStart.slice(0, 4)); y <= Number(grant.periodEnd.slice(0, 4)); y++) years.push(y);
         await page(deps, req, res, 'grants/detail.njk', {
-          title: `Financement ${grant.reference}`, grant, lines, canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']), categoryLabels,
-          totals: lines.reduce((t, l) => ({ amount: t.amount + l.amountCents, committed: t.committed + l.committedCents, actual: t.actual + l.actualCents, remaining: t.remaining + l.remainingCents }), { amount: 0, committed: 0, actual: 0, remaining: 0 }),
+          title: `Financement ${grant.reference}`, grant, lines, canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']), categoryLabels, auditorRange: range,
+          totals: {
+            ...lines.reduce((t, l) => ({ amount: t.amount + l.amountCents, committed: t.committed + l.committedCents, actual: t.actual + l.actualCents, remaining: t.remaining + (l.remainingCents ?? 0) }), { amount: 0, committed: 0, actual: 0, remaining: 0 }),
+            links: figureLinks({ grantId: req.params.id }, range),
+          },
           categoryOptions: grant.eligibleCategories.map((c) => ({ value: c, label: COST_CATEGORY_LABELS[c as keyof typeof COST_CATEGORY_LABELS] ?? c })),
           yearOptions: years.map((y) => ({ value: String(y), label: String(y) })),
         });

@@ -4,8 +4,10 @@ import { containsPattern } from '../shared/search.js';
 import { paginate } from '../shared/pagination.js';
 import type { Knex } from 'knex';
 import type { ExpenseFilters, ExpenseListQuery } from './schemas.js';
+import { expensesHref } from './links.js';
 import {
-  budgetLines, withCountedParts, expenseListPage, expenseListTotals, expenseParts, getExpense, getGrant, grantCeilings, grantProjects, type ExpenseRow, type GrantRow, type PartRow,
+  budgetLines, withCountedParts, expenseListPage, expenseListTotals, expenseParts, getExpense, getGrant, grantCeilings, grantPartSums, grantProjects, sumsByLine,
+  type DayRange, type ExpenseRow, type GrantRow, type PartRow,
 } from './repo.js';
 import { partInScope, scopeRanges, type AuditorScope } from './scopes.js';
 import type { Warning } from './budget.js';
@@ -18,22 +20,50 @@ export function presentGrantSummary(g: GrantRow) {
   };
 }
 
-/** Budget lines of a grant with what is committed, actual and remaining on each (cancelled expenses do not count). */
-export async function budgetLineUsage(db: Db, grantId: string) {
-  return (await budgetLines(db, grantId)).map((l) => ({
-    id: l.id, category: l.category, year: l.year, amountCents: l.amount_cents, committedCents: l.committed_cents, actualCents: l.actual_cents,
-    remainingCents: l.amount_cents - l.committed_cents - l.actual_cents, inUse: l.in_use,
-  }));
+/** The expense list (`/expenses`) filtered to the parts behind a figure: its total is the figure. */
+
+/**
+ * Where the committed and actual figures of a grant or budget line lead. Unscoped: committed
+ * = parts of expenses committed and not yet paid, actual = parts of paid ones. Within a
+ * scoped auditor's range (the grant dashboard's rule): committed = parts of expenses
+ * incurred within it, paid or not; actual = parts paid within it.
+ */
+export function figureLinks(on: { grantId: string } | { budgetLineId: string }, range: DayRange | null) {
+  return range
+    ? { committed: expensesHref({ ...on, status: 'committed,actual', from: range.from, to: range.to }), actual: expensesHref({ ...on, status: 'actual', paidFrom: range.from, paidTo: range.to }) }
+    : { committed: expensesHref({ ...on, status: 'committed' }), actual: expensesHref({ ...on, status: 'actual' }) };
 }
 
-export async function grantView(db: Db, id: string, warnings?: Warning[]) {
+/**
+ * Budget lines of a grant with what is committed, actual and remaining on each (cancelled
+ * expenses do not count), each figure with the link to the parts behind it. For a scoped
+ * auditor (`range`), committed and actual are those of their range by the rule of the grant
+ * dashboard (`grantPartSums`: committed = incurred within it, paid or not; actual = paid
+ * within it) and remaining, which would mix in other dates, is null.
+ */
+export async function budgetLineUsage(db: Db, grantId: string, range: DayRange | null = null) {
+  const lines = await budgetLines(db, grantId);
+  const within = range ? sumsByLine(await grantPartSums(db, grantId, range)) : null;
+  return lines.map((l) => {
+    const committed = within ? within.get(l.id)?.committed ?? 0 : l.committed_cents;
+    const actual = within ? within.get(l.id)?.actual ?? 0 : l.actual_cents;
+    return {
+      id: l.id, category: l.category, year: l.year, amountCents: l.amount_cents, committedCents: committed, actualCents: actual,
+      remainingCents: within ? null : l.amount_cents - committed - actual, links: figureLinks({ budgetLineId: l.id }, range), inUse: l.in_use,
+    };
+  });
+}
+
+/** A grant with its ceilings, projects and budget lines (for a scoped auditor, the lines' figures of their range: `budgetLineUsage`). */
+export async function grantView(db: Db, id: string, warnings?: Warning[], range: DayRange | null = null) {
   const g = await getGrant(db, id);
   if (!g) throw notFound('Financement');
   return {
     ...presentGrantSummary(g),
+    auditorRange: range ? { from: range.from, to: range.to } : null,
     ceilings: (await grantCeilings(db, id)).map((c) => ({ year: c.year, ceilingCents: Number(c.ceiling_cents) })),
     projects: (await grantProjects(db, id)).map((p) => ({ projectId: p.project_id, name: p.name, shareBp: p.share_bp })),
-    budgetLines: (await budgetLineUsage(db, id)).map(({ inUse: _u, ...l }) => l),
+    budgetLines: (await budgetLineUsage(db, id, range)).map(({ inUse: _u, ...l }) => l),
     ...(warnings ? { warnings } : {}),
   };
 }

@@ -116,6 +116,47 @@ export async function budgetLines(db: Db, grantId: string): Promise<(BudgetLineR
   return rows.map((r: Record<string, unknown>) => ({ ...(r as unknown as BudgetLineRow), amount_cents: Number(r.amount_cents), committed_cents: Number(r.committed_cents), actual_cents: Number(r.actual_cents), in_use: !!r.in_use }));
 }
 
+/** A range of days (`YYYY-MM-DD`, both ends included): a scoped auditor's on one grant. */
+export interface DayRange { from: string; to: string }
+
+/** A grant's expense parts summed per budget line, project and month of payment (`YYYY-MM`, null: unpaid). */
+export interface PartSum { budget_line_id: string | null; project_id: string; month: string | null; committed: number; actual: number }
+
+/**
+ * The rule of the budget figures of a grant, in one pass over its parts (a grant may hold
+ * millions of them): committed = parts of committed or actual expenses, actual = parts of
+ * actual ones (cancelled never counts). With a range (a scoped auditor's), committed counts
+ * the parts whose expense was incurred (day of service) within it and actual those paid
+ * within it: the parts the expense list gives with from/to, resp. paidFrom/paidTo. The grant
+ * dashboard (server/grant-reports), the grant's budget lines and the project dashboard of a
+ * scoped auditor all sum these rows.
+ */
+export async function grantPartSums(db: Db, grantId: string, range: DayRange | null = null, projectId?: string): Promise<PartSum[]> {
+  const within = (column: string) => (range ? `${column} BETWEEN ?::date AND ?::date` : 'true');
+  const days = range ? [range.from, range.to] : [];
+  const { rows } = await db.raw(`
+    SELECT ep.budget_line_id, e.project_id, to_char(e.paid_on, 'YYYY-MM') AS month,
+           COALESCE(SUM(ep.amount_cents) FILTER (WHERE ${within('e.incurred_on')}), 0)::bigint AS committed,
+           COALESCE(SUM(ep.amount_cents) FILTER (WHERE e.status = 'actual' AND ${within('e.paid_on')}), 0)::bigint AS actual
+      FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
+     WHERE ep.grant_id = ? AND e.status IN ('committed', 'actual')${projectId ? ' AND e.project_id = ?' : ''}${range ? ` AND (${within('e.incurred_on')} OR ${within('e.paid_on')})` : ''}
+     GROUP BY 1, 2, 3`, [...days, ...days, grantId, ...(projectId ? [projectId] : []), ...days, ...days]) as { rows: PartSum[] };
+  return rows.map((r) => ({ ...r, committed: Number(r.committed), actual: Number(r.actual) }));
+}
+
+/** Committed and actual per budget line, by the rule of `grantPartSums`. */
+export function sumsByLine(sums: PartSum[]): Map<string, { committed: number; actual: number }> {
+  const byLine = new Map<string, { committed: number; actual: number }>();
+  for (const r of sums) {
+    if (!r.budget_line_id) continue;
+    const l = byLine.get(r.budget_line_id) ?? { committed: 0, actual: 0 };
+    l.committed += r.committed;
+    l.actual += r.actual;
+    byLine.set(r.budget_line_id, l);
+  }
+  return byLine;
+}
+
 export async function getBudgetLine(db: Db, id: string, lock = false): Promise<BudgetLineRow | undefined> {
   const q = db('budget_lines').where({ id }).first();
   if (lock) q.forUpdate();

@@ -12,7 +12,7 @@ import { expenseView, grantView, listExpenses, listGrants } from './presenter.js
 import { createGrant, updateGrant } from './manage-grants.js';
 import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
 import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
-import { assertGrantInScope, auditorScope, listScopes, removeScope, setScope } from './scopes.js';
+import { assertGrantInScope, auditorScope, listScopes, removeScope, scopeRange, setScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
 
 type Upload = { buffer: Buffer; originalname?: string } | undefined;
@@ -41,11 +41,13 @@ export function grantRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/grants/:id', access: GRANT_READERS, tags: ['grants'], summary: 'One grant with ceilings, projects and budget lines (planned, committed, actual, remaining)',
+      method: 'get', path: '/api/grants/:id', access: GRANT_READERS, tags: ['grants'],
+      summary: 'One grant with ceilings, projects and budget lines (planned, committed, actual, remaining), each figure linked to the expense list (/expenses) filtered to the parts behind it. A scoped auditor gets the lines’ figures of their range, by the grant dashboard’s rule (committed by day of service, actual by payment day), without remaining',
       params: IdParams, responses: { 200: { description: 'Grant', schema: GrantView } },
       handler: async (req, res) => {
-        assertGrantInScope(await scopeOf(req.ctx), req.params.id);
-        res.json(await grantView(deps.db, req.params.id));
+        const scope = await scopeOf(req.ctx);
+        assertGrantInScope(scope, req.params.id);
+        res.json(await grantView(deps.db, req.params.id, undefined, scopeRange(scope, req.params.id)));
       },
     }),
     defineRoute({

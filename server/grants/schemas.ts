@@ -42,9 +42,16 @@ export const GrantListQuery = obj({ ...ListQuery, q: Type.Optional(Type.String({
 export const BudgetLineBody = obj({ category: Category, year: Type.Integer({ minimum: 2000, maximum: 2100 }), amountCents: Cents });
 export const BudgetLinePatch = obj({ amountCents: Cents });
 
+const FigureLinks = obj({
+  committed: Type.String({ description: 'The expense list (/expenses) filtered to the parts behind committedCents: its totalCents is the figure' }),
+  actual: Type.String({ description: 'The expense list filtered to the parts behind actualCents' }),
+});
 const BudgetLineView = obj({
   id: Uuid, category: Type.String(), year: Type.Integer(), amountCents: Cents,
-  committedCents: Cents, actualCents: Cents, remainingCents: Type.Integer({ description: 'amount − committed − actual (negative when overspent)' }),
+  committedCents: Type.Integer({ minimum: 0, description: 'Parts of expenses committed, not yet paid; for a scoped auditor (auditorRange), parts of expenses incurred (day of service) within their range, paid or not' }),
+  actualCents: Type.Integer({ minimum: 0, description: 'Parts of paid expenses; for a scoped auditor, parts paid within their range' }),
+  remainingCents: Nullable(Type.Integer({ description: 'amount − committed − actual (negative when overspent); null for a scoped auditor (it would mix in dates outside their range)' })),
+  links: FigureLinks,
 });
 export const GrantSummary = obj({
   id: Uuid, reference: Type.String(), funder: Type.String(), programme: Type.String(), axis: Type.String(), agreementNumber: Type.String(),
@@ -55,6 +62,7 @@ export const GrantView = obj({
   ...GrantSummary.properties,
   ceilings: Type.Array(obj({ year: Type.Integer(), ceilingCents: Cents })),
   projects: Type.Array(obj({ projectId: Uuid, name: Type.String(), shareBp: Type.Integer() })),
+  auditorRange: Nullable(obj({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }, { description: 'The days a scoped auditor is limited to on this grant: the budget lines’ figures are theirs (null: unscoped reader)' })),
   budgetLines: Type.Array(BudgetLineView),
   warnings: Type.Optional(Type.Array(obj({ code: Type.String(), message: Type.String() }))),
 });

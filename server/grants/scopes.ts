@@ -20,6 +20,11 @@ export function scopeRanges(scope: AuditorScope): { grantId: string; from: strin
   return scope.grantIds.map((grantId) => ({ grantId, ...scope.ranges.get(grantId)! }));
 }
 
+/** The range of days the scope limits this grant's figures to (null: nothing limits the reader). */
+export function scopeRange(scope: AuditorScope | null, grantId: string): { from: string; to: string } | null {
+  return scope ? scope.ranges.get(grantId) ?? null : null;
+}
+
 /** May the scope see this part of this expense? (Same rule as `scopeRanges` in SQL.) */
 export function partInScope(scope: AuditorScope | null, expense: { incurred_on: string; paid_on: string | null }, part: { grant_id: string | null }): boolean {
   if (!scope) return true;

@@ -42,6 +42,6 @@ export function dashboardCharts(d: Dashboard) {
     attendance: chart('Taux de présence par session', d.sessions.filter((s) => s.status !== 'cancelled').map((s) => ({ label: `${s.startLocal.slice(0, 10)} ${s.title}`, value: s.attendanceRate }))),
     attrition: chart('Part des personnes de la première session encore présentes', d.attrition.map((a) => ({ label: `${a.startLocal.slice(0, 10)} ${a.title}`, value: a.retainedPercent }))),
     composition: d.composition.map((c) => ({ dimension: c.dimension, label: c.label, chart: chart(`Composition du panel, ${c.label.toLowerCase()}`, c.groups.map((g) => ({ label: g.label, value: g.percent, target: g.targetPercent }))) })),
-    budget: budgetCharts(d.budget),
+    budget: d.budget ? budgetCharts(d.budget) : null,
   };
 }

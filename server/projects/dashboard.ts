@@ -4,6 +4,8 @@ import { formatLocalShort } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
 import { committedVenueCents } from '../venues/index.js';
 import { projectBudgetDashboard } from '../grant-reports/index.js';
+import { auditorScope } from '../grants/index.js';
+import type { Actor } from '../shared/authorize.js';
 import { getProject } from './repo.js';
 import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
 import { DIMENSION_LABELS, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
@@ -19,8 +21,14 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part * 100
  * profiles only (groups under 5 hidden), committed venue costs, and the budget: planned vs
  * committed, actual and remaining per category, burn per month, forecast, cost per person and
  * per hour attended, and the time to money of its claims (server/grant-reports).
+ *
+ * An auditor limited to some grants and dates (server/grants scopes) gets, instead of the
+ * budget and the venue costs (every expense and booking of the project, whatever funds it and
+ * whenever), `auditorBudget`: their grants' parts of the project's expenses within their
+ * range, the figures the project's row of their grant dashboard shows.
  */
-export async function projectDashboard(deps: Deps, projectId: string) {
+export async function projectDashboard(deps: Deps, projectId: string, actor: Actor | null = null) {
+  const scope = await auditorScope(deps.db, actor, deps.now());
   const { settings } = await getSettings(deps.db);
   const project = await getProject(deps.db, projectId);
   if (!project) throw notFound('Projet');
@@ -65,7 +73,8 @@ export async function projectDashboard(deps: Deps, projectId: string) {
     attrition,
     composition,
     minGroupSize: MIN_GROUP_SIZE,
-    venueCosts: { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
-    budget: await projectBudgetDashboard(deps, projectId),
+    venueCosts: scope ? null : { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
+    budget: scope ? null : await projectBudgetDashboard(deps, projectId),
+    auditorBudget: scope ? await projectBudgetDashboard(deps, projectId, scope) : null,
   };
 }

@@ -95,7 +95,7 @@ export function projectPages(deps: Deps) {
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
-        const dashboard = await projectDashboard(deps, p.id);
+        const dashboard = await projectDashboard(deps, p.id, req.ctx.actor);
         await page(deps, req, res, 'projects/detail.njk', { title: p.name, project: presentProject(p), dashboard, levels: PARTICIPATION_LEVEL_LABELS, budgetFields, dimensionLabels: DIMENSION_LABELS, valueLabels: VALUE_LABELS, canWrite: hasAnyRole(req.ctx.actor, PROJECT_WRITER_ROLES) });
       },
     }),
@@ -129,7 +129,7 @@ export function projectPages(deps: Deps) {
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
-        const dashboard = await projectDashboard(deps, p.id);
+        const dashboard = await projectDashboard(deps, p.id, req.ctx.actor);
         await page(deps, req, res, 'projects/dashboard.njk', { title: `Tableau de bord — ${p.name}`, project: presentProject(p), dashboard, charts: dashboardCharts(dashboard) });
       },
     }),

@@ -48,9 +48,9 @@ export function projectRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/projects/:id/dashboard', access: PROJECT_READERS, tags: ['projects'],
-      summary: 'Sessions, attendance rate, attrition, panel composition against target (groups under 5 hidden), committed venue costs', params: ProjectIdParams,
+      summary: 'Sessions, attendance rate, attrition, panel composition against target (groups under 5 hidden), committed venue costs, budget (planned, committed, actual, remaining per category, monthly burn, forecast, cost per person, time to money). A scoped auditor gets neither budget nor venue costs (null) but auditorBudget: per grant of theirs, its parts of the project’s expenses within their range (committed by day of service, actual by payment day), each figure linked to its expenses', params: ProjectIdParams,
       handler: async (req, res) => {
-        res.json(await projectDashboard(deps, req.params.id));
+        res.json(await projectDashboard(deps, req.params.id, req.ctx.actor));
       },
     }),
   ];

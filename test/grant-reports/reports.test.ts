@@ -10,41 +10,11 @@ import { signedIn } from '../helpers/factories.js';
 import { pdfText } from '../helpers/documents.js';
 import { formatCents } from '../../server/shared/format.js';
 import { exportAudit, fetchBytes, grantScenario, type GrantScenario } from './helpers.js';
+import { followLink, pageExpenseLinks } from '../grants/helpers.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 type Client = Awaited<ReturnType<typeof signedIn>>;
-
-/**
- * Follows a dashboard link: the JSON list (every page, two expenses at a time) and the page
- * both give the same total, which is returned. Filtered by grant or budget line, each
- * expense counts only its parts on it (an expense split across two grants, only its share).
- */
-async function followLink(client: Client, href: string): Promise<number> {
-  expect(href.startsWith('/expenses?'), href).to.equal(true);
-  const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
-  let cursor: string | null = null;
-  let sum = 0;
-  let listed = 0;
-  let answer: any;
-  do {
-    answer = await client.get(`/api/expenses?${params}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(answer.status, `${href}: ${answer.text}`).to.equal(200);
-    for (const e of answer.body.items) {
-      const counted = e.parts.filter((p: any) => (!params.get('grantId') || p.grantId === params.get('grantId')) && (!params.get('budgetLineId') || p.budgetLineId === params.get('budgetLineId')));
-      expect(e.listedCents, `${href}: ${e.reference}`).to.equal(params.get('grantId') || params.get('budgetLineId') ? counted.reduce((t: number, p: any) => t + p.amountCents, 0) : e.amountCents);
-      sum += e.listedCents;
-      listed += 1;
-    }
-    cursor = answer.body.nextCursor;
-  } while (cursor);
-  expect(sum, href).to.equal(answer.body.totalCents);
-  expect(listed, href).to.equal(answer.body.count);
-  const page = await client.get(href);
-  expect(page.status, href).to.equal(200);
-  expect(/<dt>Total<\/dt><dd>([^<]+)<\/dd>/.exec(page.text)?.[1], href).to.equal(formatCents(sum));
-  return sum;
-}
 
 /** Every committed, actual and monthly figure of a grant dashboard equals the total of the list its link opens; remaining = planned − that committed. */
 async function expectFiguresFollowed(client: Client, d: any): Promise<number> {
@@ -374,6 +344,113 @@ describe('grant reports: the hand-computed scenario', () => {
     expect(all.totals).to.include({ committedCents: 39060, actualCents: 31860, remainingCents: 100940 });
     expect(all.forecast).to.include({ forecastCents: 44460 });
     expect(all.monthly).to.have.length(24);
+  });
+
+  it('when an auditor scoped to G1 and 2025 reads the grant (API and page), then each budget line gives 2025 only (committed by day of service, actual by payment day) without remaining, and every link adds up; finance still sees the full figures, linked too', async () => {
+    const auditor = await signedIn('auditor');
+    await ctx().deps.db('auditor_scopes').insert({ user_id: auditor.user.id, grant_id: s.g1.id, from_date: '2025-01-01', to_date: '2025-12-31', expires_at: '2027-01-01T00:00:00Z' });
+    const line = (category: string, year: number) => s.lines.get(`${s.g1.id}|${category}|${year}`)!;
+    const r = await auditor.get(`/api/grants/${s.g1.id}`);
+    expect(r.status, r.text).to.equal(200);
+    expect(r.body.auditorRange).to.deep.equal({ from: '2025-01-01', to: '2025-12-31' });
+    // Committed in 2025: transport E1 60,60 + E2 20,00 (paid in 2026); venue E3 150,00. Paid in 2025: E1 and E3. E4, E5, E8 are of 2026; E6 is cancelled.
+    expect(r.body.budgetLines.map((l: any) => [l.category, l.year, l.amountCents, l.committedCents, l.actualCents, l.remainingCents])).to.have.deep.members([
+      ['transport', 2025, 50000, 8060, 6060, null], ['venue', 2025, 30000, 15000, 15000, null], ['transport', 2026, 40000, 0, 0, null], ['catering', 2026, 20000, 0, 0, null],
+    ]);
+    // The same figures as the auditor's grant dashboard, per budget line.
+    const dashboard = (await auditor.get(`/api/grants/${s.g1.id}/dashboard`)).body;
+    expect(r.body.budgetLines.map((l: any) => [l.id, l.committedCents, l.actualCents])).to.have.deep.members(dashboard.byLine.map((l: any) => [l.budgetLineId, l.committedCents, l.actualCents]));
+    const transport = r.body.budgetLines.find((l: any) => l.id === line('transport', 2025));
+    expect(transport.links).to.deep.equal({
+      committed: `/expenses?budgetLineId=${line('transport', 2025)}&status=committed%2Cactual&from=2025-01-01&to=2025-12-31`,
+      actual: `/expenses?budgetLineId=${line('transport', 2025)}&status=actual&paidFrom=2025-01-01&paidTo=2025-12-31`,
+    });
+    for (const l of r.body.budgetLines) {
+      expect(await followLink(auditor, l.links.committed), l.links.committed).to.equal(l.committedCents);
+      expect(await followLink(auditor, l.links.actual), l.links.actual).to.equal(l.actualCents);
+    }
+
+    const page = await auditor.get(`/grants/${s.g1.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('Votre accès d’auditeur est limité à la période du 01/01/2025 au 31/12/2025.').and.include('Le reste n’est pas affiché')
+      .and.include('80,60 €').and.include('<a href="/expenses?grantId=').and.not.include('>Reste<').and.not.include('Dépassement')
+      .and.not.include('88,00 €').and.not.include('72,00 €').and.not.include('419,40 €');
+    // Every linked figure of the page, totals included, is the total of the list it opens: 4 lines × 2 + the total row × 2.
+    const hrefs = pageExpenseLinks(page.text);
+    expect(hrefs).to.have.length(10);
+    expect(hrefs.slice(-2)).to.deep.equal([`/expenses?grantId=${s.g1.id}&status=committed%2Cactual&from=2025-01-01&to=2025-12-31`, `/expenses?grantId=${s.g1.id}&status=actual&paidFrom=2025-01-01&paidTo=2025-12-31`]);
+    const shown = [...page.text.matchAll(/href="\/expenses\?[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    for (const [i, href] of hrefs.entries()) expect(formatCents(await followLink(auditor, href)), href).to.equal(shown[i]);
+    expect(shown.slice(-2)).to.deep.equal([formatCents(23060), formatCents(21060)]);
+
+    // Finance: the whole figures as before (committed = committed, not yet paid), remaining, and links that add up to them.
+    const all = (await finance.get(`/api/grants/${s.g1.id}`)).body;
+    expect(all.auditorRange).to.equal(null);
+    expect(all.budgetLines.map((l: any) => [l.category, l.year, l.committedCents, l.actualCents, l.remainingCents])).to.have.deep.members([
+      ['transport', 2025, 0, 8060, 41940], ['venue', 2025, 0, 15000, 15000], ['transport', 2026, 0, 8800, 31200], ['catering', 2026, 7200, 0, 12800],
+    ]);
+    for (const l of all.budgetLines) {
+      expect(l.links.committed).to.equal(`/expenses?budgetLineId=${l.id}&status=committed`);
+      expect(await followLink(finance, l.links.committed), l.links.committed).to.equal(l.committedCents);
+      expect(await followLink(finance, l.links.actual), l.links.actual).to.equal(l.actualCents);
+    }
+    const financePage = await finance.get(`/grants/${s.g1.id}`);
+    expect(financePage.text).to.include('>Reste<').and.include(formatCents(100940)).and.not.include('Votre accès d’auditeur');
+    const financeHrefs = pageExpenseLinks(financePage.text).filter((h) => h.includes('status='));
+    expect(financeHrefs.slice(-2)).to.deep.equal([`/expenses?grantId=${s.g1.id}&status=committed`, `/expenses?grantId=${s.g1.id}&status=actual`]);
+    expect(await followLink(finance, financeHrefs.at(-2)!)).to.equal(7200);
+    expect(await followLink(finance, financeHrefs.at(-1)!)).to.equal(31860);
+  });
+
+  it('when an auditor scoped to G1 and 2025 reads a project dashboard, then they get G1’s parts of the project in 2025 (the project’s row of their grant dashboard), each link adding up, and neither the project budget, venue costs nor time to money; the lead and an unscoped auditor see the whole budget', async () => {
+    const auditor = await signedIn('auditor');
+    await ctx().deps.db('auditor_scopes').insert({ user_id: auditor.user.id, grant_id: s.g1.id, from_date: '2025-01-01', to_date: '2025-12-31', expires_at: '2027-01-01T00:00:00Z' });
+    const r = await auditor.get(`/api/projects/${s.p1.id}/dashboard`);
+    expect(r.status, r.text).to.equal(200);
+    expect(r.body.budget).to.equal(null);
+    expect(r.body.venueCosts).to.equal(null);
+    expect(r.body.sessions).to.have.length(3);
+    const [g] = r.body.auditorBudget.grants;
+    expect(r.body.auditorBudget.grants).to.have.length(1);
+    expect(g).to.include({ grantId: s.g1.id, reference: s.g1.reference });
+    expect(g.auditorRange).to.deep.equal({ from: '2025-01-01', to: '2025-12-31' });
+    // G1's parts of P1: committed in 2025 E1 60,60 + E2 20,00 + E3 150,00; paid in 2025 E1 + E3.
+    expect(g.totals).to.include({ committedCents: 23060, actualCents: 21060 });
+    expect(g.byCategory.map((c: any) => [c.category, c.committedCents, c.actualCents])).to.have.deep.members([['transport', 8060, 6060], ['venue', 15000, 15000], ['catering', 0, 0]]);
+    const row = (await auditor.get(`/api/grants/${s.g1.id}/dashboard`)).body.byProject.find((p: any) => p.projectId === s.p1.id);
+    expect([row.committedCents, row.actualCents]).to.deep.equal([g.totals.committedCents, g.totals.actualCents]);
+    expect(g.totals.links).to.deep.equal({
+      committed: `/expenses?grantId=${s.g1.id}&projectId=${s.p1.id}&status=committed%2Cactual&from=2025-01-01&to=2025-12-31`,
+      actual: `/expenses?grantId=${s.g1.id}&projectId=${s.p1.id}&status=actual&paidFrom=2025-01-01&paidTo=2025-12-31`,
+    });
+    for (const c of [g.totals, ...g.byCategory]) {
+      expect(await followLink(auditor, c.links.committed), c.links.committed).to.equal(c.committedCents);
+      expect(await followLink(auditor, c.links.actual), c.links.actual).to.equal(c.actualCents);
+    }
+    // P2 is funded by G1 but spent nothing in 2025.
+    const p2 = (await auditor.get(`/api/projects/${s.p2.id}/dashboard`)).body.auditorBudget.grants;
+    expect(p2.map((x: any) => [x.grantId, x.totals.committedCents, x.totals.actualCents])).to.deep.equal([[s.g1.id, 0, 0]]);
+
+    const page = await auditor.get(`/projects/${s.p1.id}/dashboard`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('Votre accès d’auditeur est limité à certains financements').and.include('ne sont pas affichés')
+      .and.include(`${s.g1.reference}), du 01/01/2025 au 31/12/2025`).and.include(`href="/grants/${s.g1.id}/dashboard"`)
+      .and.not.include('Du temps à l’argent').and.not.include('Coûts des lieux').and.not.include('584,33 €').and.not.include('464,33 €').and.not.include(s.g2.reference);
+    const hrefs = pageExpenseLinks(page.text);
+    const shown = [...page.text.matchAll(/href="\/expenses\?[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(hrefs).to.have.length(2 * (3 + 1));
+    for (const [i, href] of hrefs.entries()) expect(formatCents(await followLink(auditor, href)), href).to.equal(shown[i]);
+    expect(shown.slice(-2)).to.deep.equal([formatCents(23060), formatCents(21060)]);
+
+    // Unscoped readers: the whole project budget, as before.
+    const lead = (await (await signedIn('project_lead')).get(`/api/projects/${s.p1.id}/dashboard`)).body;
+    const unscoped = (await (await signedIn('auditor')).get(`/api/projects/${s.p1.id}/dashboard`)).body;
+    for (const d of [lead, unscoped]) {
+      expect(d.auditorBudget).to.equal(null);
+      expect(d.budget.totals).to.include({ committedCents: 58433, actualCents: 46433 });
+      expect(d.budget.timeToMoney.claims).to.be.greaterThan(0);
+      expect(d.venueCosts).to.not.equal(null);
+    }
   });
 
   it('when an auditor is scoped to one grant and 2025, then they see that grant within 2025 only', async () => {

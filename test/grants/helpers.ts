@@ -1,8 +1,45 @@
 import { expect } from 'chai';
 import type { Client } from '../helpers/client.js';
 import { ctx } from '../helpers/context.js';
+import { formatCents } from '../../server/shared/format.js';
 
 export const db = () => ctx().deps.db;
+
+/**
+ * Follows a dashboard link: the JSON list (every page, two expenses at a time) and the page
+ * both give the same total, which is returned. Filtered by grant or budget line, each
+ * expense counts only its parts on it (an expense split across two grants, only its share).
+ */
+export async function followLink(client: Client, href: string): Promise<number> {
+  expect(href.startsWith('/expenses?'), href).to.equal(true);
+  const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+  let cursor: string | null = null;
+  let sum = 0;
+  let listed = 0;
+  let answer: any;
+  do {
+    answer = await client.get(`/api/expenses?${params}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(answer.status, `${href}: ${answer.text}`).to.equal(200);
+    for (const e of answer.body.items) {
+      const counted = e.parts.filter((p: any) => (!params.get('grantId') || p.grantId === params.get('grantId')) && (!params.get('budgetLineId') || p.budgetLineId === params.get('budgetLineId')));
+      expect(e.listedCents, `${href}: ${e.reference}`).to.equal(params.get('grantId') || params.get('budgetLineId') ? counted.reduce((t: number, p: any) => t + p.amountCents, 0) : e.amountCents);
+      sum += e.listedCents;
+      listed += 1;
+    }
+    cursor = answer.body.nextCursor;
+  } while (cursor);
+  expect(sum, href).to.equal(answer.body.totalCents);
+  expect(listed, href).to.equal(answer.body.count);
+  const page = await client.get(href);
+  expect(page.status, href).to.equal(200);
+  expect(/<dt>Total<\/dt><dd>([^<]+)<\/dd>/.exec(page.text)?.[1], href).to.equal(formatCents(sum));
+  return sum;
+}
+
+/** The links to the expense list on an HTML page, in order (`&amp;` unescaped). */
+export function pageExpenseLinks(html: string): string[] {
+  return [...html.matchAll(/href="(\/expenses\?[^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
+}
 
 /** A grant funding `projectId` (default 100 %), period 2024–2027, with the budget lines given (category → cents, for `year`). */
 export async function fundedGrant(finance: Client, projectId: string | null, lines: Record<string, number> = {}, options: { shareBp?: number; year?: number; funder?: string; eligible?: string[] } = {}) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createParticipant, signedIn } from '../helpers/factories.js';
 import { createProject } from '../helpers/logistics.js';
 import { SAMPLE_FILES } from '../helpers/documents.js';
-import { db, fundedGrant, lineOf } from './helpers.js';
+import { db, followLink, fundedGrant, lineOf } from './helpers.js';
 import { attendedSession, MILEAGE } from '../claims/helpers.js';
 
 describe('grants: auditor scopes and concurrency', () => {
@@ -75,6 +75,25 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await finance.get(`/api/expenses?grantId=${gA.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`)).body).to.include({ count: 1, totalCents: 600 });
     const lineA = gA.budgetLines.find((l) => l.year === 2026)!;
     expect((await finance.get(`/api/expenses?budgetLineId=${lineA.id}&status=committed,actual`)).body).to.include({ count: 1, totalCents: 1200 });
+
+    // The grant's budget lines: the auditor's range only (2025 line: paid in the range 6,00; 2026 line: incurred in it 12,00), without
+    // remaining; finance: committed (not yet paid) and actual over all dates (2025 line: 6,00 + 18,00 paid), remaining. Each link adds up.
+    const lines = async (client: typeof finance) => (await client.get(`/api/grants/${gA.id}`)).body.budgetLines
+      .map((l: any) => ({ ...l, row: [l.year, l.committedCents, l.actualCents, l.remainingCents] }));
+    const scoped = await lines(auditor);
+    expect(scoped.map((l: any) => l.row)).to.have.deep.members([[2025, 0, 600, null], [2026, 1200, 0, null]]);
+    const whole = await lines(finance);
+    expect(whole.map((l: any) => l.row)).to.have.deep.members([[2025, 0, 2400, 97600], [2026, 1200, 0, 98800]]);
+    for (const [client, ls] of [[auditor, scoped], [finance, whole]] as const) {
+      for (const l of ls) {
+        expect(await followLink(client, l.links.committed), l.links.committed).to.equal(l.committedCents);
+        expect(await followLink(client, l.links.actual), l.links.actual).to.equal(l.actualCents);
+      }
+    }
+    const detail = await auditor.get(`/grants/${gA.id}`);
+    expect(detail.status).to.equal(200);
+    expect(detail.text).to.include('Votre accès d’auditeur est limité à la période du 01/01/2026 au 30/06/2026.').and.not.include('>Reste<').and.not.include('24,00 €');
+    expect((await auditor.get(`/grants/${gB.id}`)).status).to.equal(404);
   });
 
   it('@pg when 50 claims are decided at once against a line with room for exactly 10, then exactly 10 pass, 40 get 409 and the line is never overspent', async function () {

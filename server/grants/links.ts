@@ -1,12 +1,12 @@
 /**
- * Where the expenses behind a dashboard figure are listed: the expense list of server/grants
- * (`/expenses`), which takes every filter a figure needs — grant, project, budget line,
+ * Where the expenses behind a figure (grant page, dashboards, financial report) are listed: the
+ * expense list (`/expenses`), which takes every filter a figure needs — grant, project, budget line,
  * category, statuses, days of service, payment days — and shows the sum of what they select
  * (filtered by grant or budget line, only the parts on it): the figure itself.
  */
 export const EXPENSES_LIST = '/expenses';
 
-export interface ExpenseFilters {
+export interface ExpenseLinkFilters {
   grantId?: string;
   projectId?: string;
   budgetLineId?: string;
@@ -21,7 +21,7 @@ export interface ExpenseFilters {
   paidTo?: string;
 }
 
-export function expensesHref(filters: ExpenseFilters): string {
+export function expensesHref(filters: ExpenseLinkFilters): string {
   const q = new URLSearchParams();
   for (const k of ['grantId', 'projectId', 'budgetLineId', 'category', 'status', 'from', 'to', 'paidFrom', 'paidTo'] as const) if (filters[k]) q.set(k, filters[k]!);
   return `${EXPENSES_LIST}?${q.toString()}`;
