@@ -1,6 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import ExcelJS from 'exceljs';
 import type { Deps } from '../shared/deps.js';
 import { conflict } from '../shared/errors.js';
 import { CSV_BOM, centsToCsv, csvCell, csvLine, neutraliseFormula, type CsvValue } from '../shared/csv.js';
@@ -35,14 +34,19 @@ export class StatementTotals {
   count = 0;
 
   add(r: StatementRow): void {
-    let years = this.perLine.get(r.category);
-    if (!years) this.perLine.set(r.category, (years = new Map()));
-    let t = years.get(r.year);
-    if (!t) years.set(r.year, (t = { category: r.category, year: r.year, cents: 0, count: 0 }));
-    t.cents += r.amount_cents;
-    t.count++;
-    this.total += r.amount_cents;
-    this.count++;
+    this.addLine(r.category, r.year, r.amount_cents, 1);
+  }
+
+  /** `count` lines of a budget line summing to `cents` (the statement's GROUP BY on the server). */
+  addLine(category: string, year: number, cents: number, count: number): void {
+    let years = this.perLine.get(category);
+    if (!years) this.perLine.set(category, (years = new Map()));
+    let t = years.get(year);
+    if (!t) years.set(year, (t = { category, year, cents: 0, count: 0 }));
+    t.cents += cents;
+    t.count += count;
+    this.total += cents;
+    this.count += count;
   }
 
   lines(): { label: string; category: string; year: number; cents: number; count: number }[] {
@@ -89,9 +93,27 @@ export function statementCsvLine(r: StatementRow): string {
   return `${dayFr(r.paid_on)};${lineCsv(r.category, r.year)};${cell(r.expense_reference)};${cell(r.claim_reference ?? '')};${cell(evidenceOf(r))};${cell(r.participant_reference ?? '')};${amount}\r\n`;
 }
 
-/** The statement as CSV (French Excel dialect), produced batch by batch, totals at the end. */
+/** What the statement CSV starts with: the BOM and the header line. */
+export function statementCsvHead(): string {
+  return CSV_BOM + csvLine(STATEMENT_HEADERS);
+}
+
+/** What the statement CSV ends with: a total per budget line, the grand total, then the trailer lines. */
+export function statementCsvTail(totals: StatementTotals, trailer: CsvValue[][] = []): string {
+  let out = '';
+  for (const t of totals.lines()) out += csvLine(['', '', `Total ${t.label}`, '', '', `${t.count} ligne(s)`, '', centsToCsv(t.cents)]);
+  out += csvLine(['', '', 'Total général', '', '', `${totals.count} ligne(s)`, '', centsToCsv(totals.total)]);
+  for (const t of trailer) out += csvLine(t);
+  return out;
+}
+
+/**
+ * The statement as CSV (French Excel dialect), produced batch by batch, totals at the end. On
+ * a PostgreSQL server the grant statement comes from statementCsvByCopy (statement-copy.ts)
+ * instead, byte for byte the same.
+ */
 export async function* statementCsv(batches: AsyncIterable<StatementRow[]>, trailer: CsvValue[][] = []): AsyncGenerator<string> {
-  yield CSV_BOM + csvLine(STATEMENT_HEADERS);
+  yield statementCsvHead();
   const totals = new StatementTotals();
   for await (const batch of batches) {
     let out = '';
@@ -101,11 +123,7 @@ export async function* statementCsv(batches: AsyncIterable<StatementRow[]>, trai
     }
     yield out;
   }
-  let out = '';
-  for (const t of totals.lines()) out += csvLine(['', '', `Total ${t.label}`, '', '', `${t.count} ligne(s)`, '', centsToCsv(t.cents)]);
-  out += csvLine(['', '', 'Total général', '', '', `${totals.count} ligne(s)`, '', centsToCsv(totals.total)]);
-  for (const t of trailer) out += csvLine(t);
-  yield out;
+  yield statementCsvTail(totals, trailer);
 }
 
 const xlsxText = (v: string) => neutraliseFormula(v);
@@ -114,13 +132,17 @@ function xlsxDate(day: string): Date {
   return new Date(Date.UTC(y, m - 1, d));
 }
 
-/** The statement as XLSX, written row by row by exceljs' streaming writer (text cells neutralised too). */
+/**
+ * The statement as XLSX, written row by row by exceljs' streaming writer (text cells neutralised
+ * too). exceljs is loaded on the first XLSX, not when the service starts.
+ */
 export function statementXlsx(batches: AsyncIterable<StatementRow[]>, sheetName: string, trailer: string[][] = []): Readable {
   const out = new PassThrough();
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = book.addWorksheet(sheetName.slice(0, 31));
-  sheet.columns = STATEMENT_HEADERS.map((h, i) => ({ header: h, width: [14, 16, 22, 18, 18, 28, 16, 14][i] }));
   (async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const sheet = book.addWorksheet(sheetName.slice(0, 31));
+    sheet.columns = STATEMENT_HEADERS.map((h, i) => ({ header: h, width: [14, 16, 22, 18, 18, 28, 16, 14][i] }));
     const totals = new StatementTotals();
     for await (const batch of batches) {
       for (const r of batch) {
