@@ -4,8 +4,9 @@
 // 1. the budget report (grantDashboard, the dashboard's query path) vs the same SQL run bare
 //    on a pg client (target ratio ≤ 1.2);
 // 2. the statement CSV of the whole grant (every part: N lines) downloaded over HTTP from the
-//    app running in a child process vs `COPY (same query) TO STDOUT` through psql (target ratio
-//    ≤ 2), and the child's peak RSS sampled every 10 ms (target ≤ 150 MB);
+//    compiled app (dist/, scripts/bench-serve.mjs) in a child process vs `COPY (same query) TO
+//    STDOUT` through psql (target ratio ≤ 2), and the child's peak RSS sampled every 10 ms
+//    (target ≤ 150 MB);
 // 3. a ~10,000-line statement PDF (statementPdf, rows read from the database) vs pdf-lib drawing
 //    the same lines (cells wrapped beforehand, untimed) with the same font (DejaVu Sans, subset)
 //    with no logic (target ratio ≤ 1.5).
@@ -14,11 +15,9 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn, execFile } from 'node:child_process';
+import { spawn, spawnSync, execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import type { Server } from 'node:http';
 import pg from 'pg';
 import { PDFDocument, rgb } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
@@ -31,41 +30,7 @@ const arg = (name: string, fallback: number) => {
 };
 const MB = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
-if (process.argv.includes('--serve')) await serve(process.argv[process.argv.indexOf('--serve') + 1]);
-else await main();
-
-/** Child mode: the app on a random port; prints the port, samples its own RSS, reports the peak when asked. */
-async function serve(url: string) {
-  const { loadConfig } = await import('../server/config.js');
-  const { createLogger } = await import('../server/shared/logger.js');
-  const { createKeyring } = await import('../server/shared/crypto.js');
-  const { openServerDatabase } = await import('../server/shared/db.js');
-  const { createApp } = await import('../server/app.js');
-  const key = Buffer.alloc(32, 3);
-  const database = await openServerDatabase(url);
-  const deps = {
-    db: database.knex, dbKind: 'server' as const, keyring: createKeyring('k1', { k1: key }), log: createLogger('warn'), now: () => new Date(),
-    config: loadConfig({ PORT: '0', DATABASE_URL: url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn' }),
-  };
-  const server: Server = await new Promise((resolve) => {
-    const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));
-  });
-  global.gc?.();
-  let peak = process.memoryUsage().rss;
-  const idle = peak;
-  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10).unref();
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line === 'reset') { global.gc?.(); peak = process.memoryUsage().rss; }
-    if (line === 'report') process.stdout.write(`${JSON.stringify({ idle, peak })}\n`);
-    if (line === 'quit') break;
-  }
-  server.closeAllConnections();
-  server.close();
-  await database.close();
-  process.exit(0);
-}
+await main();
 
 async function main() {
   const { benchDatabase, fmt, seconds } = await import('./bench-support.js');
@@ -164,8 +129,11 @@ async function main() {
     const [reader] = await db('users').insert({ email: 'finance@bench.example', name: 'Finance', roles: ['finance'], password_hash: adminRow.password_hash }).returning('id');
     const secret = `pbo_${randomToken(32)}`;
     await db('api_tokens').insert({ user_id: reader.id, name: 'bench', token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: ['finance'] });
-    const script = fileURLToPath(import.meta.url);
-    child = spawn(process.execPath, [...process.execArgv, '--expose-gc', script, '--serve', url], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The serving process is the compiled app under plain Node, as `npm start` runs it.
+    // @ts-expect-error plain JavaScript module without types
+    const { isStale } = (await import('./build.mjs')) as { isStale: () => boolean };
+    if (isStale() && spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+    child = spawn(process.execPath, ['--expose-gc', 'scripts/bench-serve.mjs', url], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const nextJson = async () => JSON.parse((await lines.next()).value as string);
     const { port } = await nextJson();
