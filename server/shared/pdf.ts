@@ -39,9 +39,11 @@ const MARGIN = 50;
 let INK: Color;
 let GREY: Color;
 let SHADE: Color;
+let ops: typeof import('pdf-lib');
 let pdfLib: Promise<{ PDFDocument: typeof PDFDocument; fontkit: unknown }> | null = null;
 function loadPdfLib() {
   pdfLib ??= Promise.all([import('pdf-lib'), import('@pdf-lib/fontkit')]).then(([lib, fk]) => {
+    ops = lib;
     INK = lib.rgb(0, 0, 0);
     GREY = lib.rgb(0.35, 0.35, 0.35);
     SHADE = lib.rgb(0.9, 0.9, 0.9);
@@ -85,7 +87,18 @@ export class PdfDocument {
     return A4[0] - 2 * MARGIN;
   }
 
+  // The rules under table rows of the current page, stroked as one path when the page is
+  // done: a long table draws one graphics state per page instead of one per row.
+  private rules: { x1: number; x2: number; y: number }[] = [];
+  private flushRules() {
+    if (!this.rules.length) return;
+    const path = this.rules.flatMap(({ x1, x2, y }) => [ops.moveTo(x1, y), ops.lineTo(x2, y)]);
+    this.page.pushOperators(ops.pushGraphicsState(), ops.setStrokingColor(GREY), ops.setLineWidth(0.4), ...path, ops.stroke(), ops.popGraphicsState());
+    this.rules = [];
+  }
+
   private newPage() {
+    if (this.page) this.flushRules();
     this.page = this.doc.addPage(A4);
     this.y = A4[1] - MARGIN;
     if (this.header) {
@@ -209,7 +222,7 @@ export class PdfDocument {
         x += widths[i];
       });
       this.y -= height;
-      this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: MARGIN + this.width, y: this.y }, thickness: 0.4, color: GREY });
+      this.rules.push({ x1: MARGIN, x2: MARGIN + this.width, y: this.y });
       return true;
     };
     const headers = columns.map((c) => c.header);
@@ -239,6 +252,7 @@ export class PdfDocument {
 
   /** Adds "Page n / N" to every page and returns the bytes. */
   async save(): Promise<Uint8Array> {
+    this.flushRules();
     const pages = this.doc.getPages();
     pages.forEach((p, i) => {
       const text = `Page ${i + 1} / ${pages.length}`;
