@@ -9,7 +9,7 @@ import { formatCents, formatDate, formatDateTime } from '../shared/format.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { recordAudit, auditActorOf, type AuditActor } from '../audit/index.js';
 import { getSettings, type Settings } from '../settings/index.js';
-import { streamZip, type AddEntry } from '../shared/zip.js';
+import { streamZip, type AddEntry, type ZipSummary } from '../shared/zip.js';
 import { BATCH_MANAGERS, batchEvidence, paymentReferenceText } from '../payments/index.js';
 import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_LABELS, type ReasonCode } from './schemas.js';
 import { CLAIM_READERS } from './policy.js';
@@ -20,7 +20,8 @@ import { userNames } from './choices.js';
  * Evidence bundles (issue 6): one ZIP per claim — receipts, attendance entry, decision trail
  * (PDF), payment reference, manifest with SHA-256 — and one per batch (a folder per claim, the
  * batch slip and its accounting CSV). Both are streamed (never built in memory) and each
- * download is audited with the ZIP's SHA-256 once the last byte has gone.
+ * download is audited with the ZIP's SHA-256 once the last byte has gone (or, cut off midway,
+ * with what was sent and `completed: false`).
  */
 
 const ACTION_LABELS: Record<string, string> = {
@@ -134,8 +135,8 @@ function assertMayRead(actor: Actor | null, status: string) {
 }
 
 export function evidenceRoutes(deps: Deps) {
-  const audited = (actor: AuditActor, action: string, recordType: string, recordId: string) => (summary: { sha256: string; bytes: number; files: number }) =>
-    deps.db.transaction((trx) => recordAudit(trx, actor, { action, recordType, recordId, data: summary }));
+  const audited = (actor: AuditActor, action: string, recordType: string, recordId: string) => (summary: ZipSummary) =>
+    deps.db.transaction((trx) => recordAudit(trx, actor, { action, recordType, recordId, data: { ...summary } }));
   return [
     defineRoute({
       method: 'get', path: '/api/claims/:id/evidence.zip', access: CLAIM_READERS, tags: ['claims'],

@@ -6,10 +6,12 @@ import { toCsv } from './csv.js';
 export type AddEntry = (name: string, content: Buffer | Uint8Array | string) => Promise<void>;
 
 export interface ZipSummary {
-  /** SHA-256 of the ZIP as sent, byte for byte. */
+  /** SHA-256 of the ZIP as sent, byte for byte (of the part sent, when not completed). */
   sha256: string;
   bytes: number;
   files: number;
+  /** False when the download was cut off after some bytes had gone (client gone, a file failed). */
+  completed: boolean;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -18,15 +20,17 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
  * Streams a ZIP to the response, never building it in memory: `produce` adds files one by
  * one (each awaited until the archive has compressed it), then a `manifest.csv` lists every
  * file with its size and SHA-256. The SHA-256 of the whole ZIP is computed from the bytes as
- * they go out. `onComplete` (the audit) runs after the last byte was handed to the response
- * but before the response ends: if it fails, or anything fails mid-stream, the response is cut
- * off (the client sees a failed download) and nothing is recorded; so no bundle leaves without
- * its trace and no trace names a bundle that did not leave whole.
+ * they go out. `audit` runs after the last byte was handed to the response but before the
+ * response ends (`completed: true`): if it fails, the response is cut off (the client sees a
+ * failed download), so no bundle leaves whole without its trace. A download cut off after some
+ * bytes had gone (client gone, a file that failed) is audited too, with `completed: false` and
+ * what was sent, since the files already sent may hold personal data: the same convention as
+ * every other streamed export (server/grant-reports/send.ts). Nothing sent, nothing recorded.
  *
  * Checks that may refuse the download (404, 403, 409) must run before: once this is called the
  * status is 200.
  */
-export async function streamZip(res: ServerResponse, filename: string, date: Date, produce: (add: AddEntry) => Promise<void>, onComplete: (summary: ZipSummary) => Promise<void>): Promise<void> {
+export async function streamZip(res: ServerResponse, filename: string, date: Date, produce: (add: AddEntry) => Promise<void>, audit: (summary: ZipSummary) => Promise<void>): Promise<void> {
   const { ZipArchive } = await import('archiver'); // loaded with the first ZIP, not at start-up
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const hash = createHash('sha256');
@@ -56,6 +60,7 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
     }
   });
 
+  let audited = false;
   const add: AddEntry = async (name, content) => {
     if (failure) throw failure;
     const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
@@ -70,10 +75,13 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
     await add('manifest.csv', toCsv(['Fichier', 'Octets', 'SHA-256'], manifest.map(([n, b, h]) => [n, String(b), h])));
     await Promise.race([archive.finalize(), failed]);
     await Promise.race([finished, failed]);
-    await onComplete({ sha256: hash.digest('hex'), bytes, files: manifest.length });
+    audited = true;
+    await audit({ sha256: hash.digest('hex'), bytes, files: manifest.length, completed: true });
     res.end();
   } catch (e) {
     archive.abort();
+    // Cut off after bytes had gone: recorded as such (the original error is what is thrown).
+    if (!audited && bytes > 0) await audit({ sha256: hash.digest('hex'), bytes, files: manifest.length, completed: false }).catch(() => undefined);
     // Before the first byte, the error handler can still answer properly; after, cut the download.
     if (res.headersSent) res.destroy();
     else for (const h of ['Content-Disposition', 'Content-Type', 'Cache-Control']) res.removeHeader(h);

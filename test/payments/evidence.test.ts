@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -9,7 +9,7 @@ import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { pdfText, SAMPLE_FILES } from '../helpers/documents.js';
 import { TICKET } from '../claims/helpers.js';
-import { streamZip } from '../../server/shared/zip.js';
+import { streamZip, type ZipSummary } from '../../server/shared/zip.js';
 import { approvedClaim, attendee, download, exportedBatch, mileage, payingSetup, type PaySetup } from './helpers.js';
 
 const db = () => ctx().deps.db;
@@ -149,22 +149,51 @@ describe('payments: evidence bundles', () => {
     const audits = await db()('audit_events').where({ action: 'payment_batch.evidence_downloaded', record_id: open.body.id });
     expect(audits).to.have.length(1);
     expect(audits[0].data.sha256).to.equal(sha256(res.bytes));
+    expect(audits[0].data).to.include({ completed: true, bytes: res.bytes.length });
   });
 
-  it('when the bundle fails in the middle of the stream, then the download is cut off and nothing is recorded', async () => {
-    let completed = 0;
+  it('when the bundle fails in the middle of the stream, then the download is cut off and audited as not completed, with what was sent', async () => {
+    const audits: ZipSummary[] = [];
+    const thrown: Error[] = [];
     const server = http.createServer((_req, res) => {
       streamZip(res, 'x.zip', new Date('2026-03-12T10:00:00Z'), async (add) => {
-        await add('big.bin', Buffer.alloc(2_000_000, 7));
+        await add('big.bin', randomBytes(2_000_000));
         throw new Error('storage failed');
-      }, async () => { completed++; }).catch(() => undefined);
+      }, async (summary) => { audits.push(summary); }).catch((e: Error) => thrown.push(e));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
       const outcome = await fetch(`http://127.0.0.1:${port}/`).then(async (r) => ({ status: r.status, body: Buffer.from(await r.arrayBuffer()) })).catch((e: Error) => e);
       expect(outcome).to.be.instanceOf(Error);
-      expect(completed).to.equal(0);
+      for (let i = 0; i < 100 && !thrown.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(thrown.map((e) => e.message)).to.deep.equal(['storage failed']);
+      expect(audits).to.have.length(1);
+      expect(audits[0].completed).to.equal(false);
+      expect(audits[0].bytes).to.be.greaterThan(0);
+      expect(audits[0].sha256).to.match(/^[0-9a-f]{64}$/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('when a bundle fails before its first byte, then nothing is recorded and the error can still be answered', async () => {
+    const audits: ZipSummary[] = [];
+    const server = http.createServer((_req, res) => {
+      streamZip(res, 'x.zip', new Date('2026-03-12T10:00:00Z'), async () => {
+        throw new Error('nothing to add');
+      }, async (summary) => { audits.push(summary); }).catch(() => {
+        res.statusCode = 500;
+        res.end('failed');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      expect(r.status).to.equal(500);
+      expect(r.headers.get('content-disposition')).to.equal(null);
+      expect(audits).to.have.length(0);
     } finally {
       server.close();
     }
