@@ -66,7 +66,7 @@ function parseGrants(out: string): Row[] {
   if (rss) {
     // The target is the serving process's peak RSS; what the export itself adds is shown beside it.
     const peak = Number(rss[2]);
-    rows.push({ figure: 'serving process peak RSS during the exports, MB', measured: String(peak), limit: `idle ${rss[1]} MB (tsx, whole app)${rss[3] === undefined ? '' : `, export adds ${rss[3]} MB`}`, ratio: '–', target: '≤ 150 MB', ok: check(peak <= 150) });
+    rows.push({ figure: 'serving process peak RSS during the exports, MB', measured: String(peak), limit: `idle ${rss[1]} MB (compiled app, whole)${rss[3] === undefined ? '' : `, export adds ${rss[3]} MB`}`, ratio: '–', target: '≤ 150 MB', ok: check(peak <= 150) });
   }
   const pdf = /statement PDF: ([\d,]+) lines, statementPdf ([\d.]+) s(?: \(of which reading the rows [\d.]+ s\))? vs pdf-lib alone ([\d.]+) s → ratio ([\d.]+)/.exec(out);
   if (pdf) rows.push({ figure: `statement PDF, ${pdf[1]} lines, s`, measured: pdf[2], limit: `${pdf[3]} pdf-lib alone, same font`, ratio: pdf[4], target: '≤ 1.5', ok: check(Number(pdf[4]) <= 1.5) });
