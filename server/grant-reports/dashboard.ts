@@ -1,22 +1,22 @@
 import type { Deps } from '../shared/deps.js';
-import { localDay } from '../shared/dates.js';
+import { addDays, addMonths, localDay } from '../shared/dates.js';
 import { notFound } from '../shared/errors.js';
 import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
 import {
   attendanceOf, claimDelays, getGrant, grantFigures, grantProjectIds, projectActualByMonth, projectCategoryFigures,
   projectPeriod, type DayRange, type GrantRow,
 } from './repo.js';
-import type { AuditorScope } from '../grants/index.js';
+import { expensesHref, type AuditorScope, type ExpenseLinkFilters } from '../grants/index.js';
 import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
-import { expensesHref, type ExpenseLinkFilters } from '../grants/index.js';
 import { monthLabel } from './charts.js';
 
 const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;
 
 export const FORECAST_METHOD = `Réalisé à ce jour + moyenne mensuelle du réalisé des ${PACE_MONTHS} mois complets précédant le mois en cours × nombre de mois entiers restant après le mois en cours jusqu’à la fin de la période.`;
 
-function figures(planned: number, committed: number, actual: number) {
-  return { plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: planned - committed };
+/** Remaining is left out (null) within an auditor's range: it would mix in days outside it. */
+function figures(planned: number, committed: number, actual: number, range: DayRange | null = null) {
+  return { plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: range ? null : planned - committed };
 }
 
 /**
@@ -73,7 +73,6 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRang
   // The days the figures cover: the grant's period, within the auditor's range if any.
   const from = range && range.from > grant.period_start ? range.from : grant.period_start;
   const to = range && range.to < grant.period_end ? range.to : grant.period_end;
-  const figures = (planned: number, committed: number, actual: number) => ({ plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: range ? null : planned - committed });
   const linked = (filters: ExpenseLinkFilters) => links(filters, range);
 
   const categories = new Map<string, { planned: number; committed: number; actual: number }>();
@@ -92,12 +91,12 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRang
     grant: { id: grant.id, reference: grant.reference, funder: grant.funder, programme: grant.programme, periodStart: grant.period_start, periodEnd: grant.period_end, totalCents: grant.total_cents, cofundingRateBp: grant.cofunding_rate_bp },
     asOf: today,
     auditorRange: range ? { from: range.from, to: range.to } : null,
-    totals: { ...figures(total.planned, total.committed, total.actual), links: linked(base) },
-    byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual), links: linked({ ...base, category }) })),
-    byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual), links: linked({ ...base, budgetLineId: l.id }) })),
+    totals: { ...figures(total.planned, total.committed, total.actual, range), links: linked(base) },
+    byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual, range), links: linked({ ...base, category }) })),
+    byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual, range), links: linked({ ...base, budgetLineId: l.id }) })),
     byProject: projects.map((p) => {
       const planned = p.share_bp === null ? 0 : Math.round((p.planned_total * p.share_bp) / 10000);
-      return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual), links: linked({ ...base, projectId: p.project_id }) };
+      return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual, range), links: linked({ ...base, projectId: p.project_id }) };
     }),
     monthly: monthly(byMonth, from, to).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month, range) }) })),
     forecast: forecast ? { method: FORECAST_METHOD, ...forecast, plannedCents: total.planned, gapCents: forecast.forecastCents - total.planned } : null,
@@ -108,13 +107,8 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRang
 /** The payment days of a month, within a range when one is given. */
 function monthDays(month: string, range: DayRange | null = null): { paidFrom: string; paidTo: string } {
   const first = `${month}-01`;
-  const last = endOfMonth(month);
+  const last = addDays(addMonths(first, 1), -1);
   return { paidFrom: range && range.from > first ? range.from : first, paidTo: range && range.to < last ? range.to : last };
-}
-
-function endOfMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
 }
 
 function delayStats(values: (number | null)[]) {

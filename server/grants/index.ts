@@ -9,7 +9,7 @@ export { resplitProjects } from './manage-grants.js';
 export { auditorScope, assertGrantInScope, type AuditorScope } from './scopes.js';
 export { budgetLineUsage, grantView, listExpenses, listGrants, presentExpense, presentGrantSummary, applyExpenseScope, expenseView } from './presenter.js';
 export { getGrant, grantCeilings, grantProjects, budgetLines, expenseParts, getExpense, fundingGrants, grantPartSums, sumsByLine, type GrantRow, type BudgetLineRow, type ExpenseRow, type PartRow, type DayRange } from './repo.js';
-export { expensesHref, EXPENSES_LIST, type ExpenseLinkFilters } from './links.js';
+export { expensesHref, type ExpenseLinkFilters } from './links.js';
 export { downloadInvoice } from './invoice-file.js';
 export { GRANT_READERS, GRANT_WRITERS, EXPENSE_WRITERS, BUDGET_OVERRIDE_ROLES, isScopedAuditor } from './policy.js';
 export { EXPENSE_STATUS_LABELS, EXPENSE_SOURCE_LABELS } from './schemas.js';

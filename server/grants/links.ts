@@ -4,7 +4,7 @@
  * category, statuses, days of service, payment days — and shows the sum of what they select
  * (filtered by grant or budget line, only the parts on it): the figure itself.
  */
-export const EXPENSES_LIST = '/expenses';
+const EXPENSES_LIST = '/expenses';
 
 export interface ExpenseLinkFilters {
   grantId?: string;
