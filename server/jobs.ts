@@ -3,7 +3,7 @@ import { serializeError } from './shared/logger.js';
 import { sealAudit } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
 import { runDailyRetention } from './privacy/index.js';
-import { createMailer, deliverDueEmails } from './notifications/index.js';
+import { createMailer, drainDueEmails } from './notifications/index.js';
 import { expireBookingOptions } from './venues/index.js';
 import { expireStaleImports } from './participants/index.js';
 import { purgeIdempotencyKeys } from './shared/idempotency.js';
@@ -32,7 +32,7 @@ export async function purgeExpired(deps: Deps): Promise<void> {
 /** Runs periodic work inside the service; each job never overlaps itself. */
 export function startBackgroundJobs(deps: Deps) {
   const mailer = createMailer(deps.config);
-  const jobs: Job[] = [...JOBS, { name: 'outbox', everyMs: 2_000, run: () => deliverDueEmails(deps, mailer.send) }];
+  const jobs: Job[] = [...JOBS, { name: 'outbox', everyMs: 2_000, run: () => drainDueEmails(deps, mailer.send) }];
   const running = new Set<Promise<unknown>>();
   const timers = jobs.map((job) => {
     let busy = false;

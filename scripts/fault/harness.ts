@@ -46,7 +46,7 @@ export interface FaultReport {
   overloaded: number;
   outcomes: Record<string, number>;
   unexpected: Record<string, number>;
-  emails: { outbox: number; received: number; repeats: number };
+  emails: { outbox: number; received: number; repeats: number; drainSeconds: number };
   crash: CrashReport | null;
   race: RaceReport | null;
   invariants: InvariantResult[];
@@ -186,15 +186,25 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
 
     // --- Drain the outbox: messages a killed instance left `sending` wait for their lease
     // (120 s); fast-forward the leases taken more than 10 s ago (a live instance finishes a
-    // send in milliseconds), then let the instances deliver. ---
-    const drainUntil = Date.now() + 120_000;
+    // send in milliseconds), then let the instances deliver. On a slow machine the backlog may
+    // take minutes: wait as long as it shrinks, and give up after 60 s without progress. ---
+    let left = Number.POSITIVE_INFINITY;
+    let progressAt = Date.now();
+    const drainStarted = Date.now();
     for (;;) {
       await db('outbox_messages').where({ status: 'sending' }).where('lease_until', '<', db.raw(`now() + interval '110 seconds'`)).update({ lease_until: db.raw('now()') });
       await db('outbox_messages').where({ status: 'pending' }).where('next_attempt_at', '>', db.raw('now()')).update({ next_attempt_at: db.raw('now()') });
       const [{ n }] = await db('outbox_messages').where({ channel: 'email' }).whereIn('status', ['pending', 'sending']).count({ n: '*' });
-      if (Number(n) === 0 || Date.now() > drainUntil) break;
+      if (left === Number.POSITIVE_INFINITY) log(`  outbox: ${n} e-mail(s) waiting after the scenarios`);
+      if (Number(n) < left) {
+        left = Number(n);
+        progressAt = Date.now();
+      }
+      if (left === 0 || Date.now() - progressAt > 60_000) break;
       await sleep(1000);
     }
+    const drainSeconds = Math.round((Date.now() - drainStarted) / 1000);
+    log(`  outbox drained in ${drainSeconds} s, ${left} e-mail(s) left`);
     for (const i of instances) await i.stop();
     await sleep(200);
 
@@ -215,7 +225,7 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       overloaded: stats.overloaded,
       outcomes,
       unexpected,
-      emails: { outbox: Number(outboxCount), received: deliveries.length, repeats: [...perId.values()].filter((n) => n > 1).length },
+      emails: { outbox: Number(outboxCount), received: deliveries.length, repeats: [...perId.values()].filter((n) => n > 1).length, drainSeconds },
       crash,
       race,
       invariants,
@@ -241,7 +251,7 @@ export function formatReport(r: FaultReport): string {
     `  requests: ${r.requests.toLocaleString('en-US')}, connection errors retried: ${r.connectionErrors}, by status: ${JSON.stringify(r.byStatus)}`,
     `  503 overloaded (database pool busy, retried after Retry-After): ${r.overloaded}`,
     `  other 5xx responses: ${r.serverErrors.length}${r.serverErrors.length ? ` (${[...new Set(r.serverErrors)].slice(0, 5).join('; ')})` : ''}`,
-    `  e-mails: ${r.emails.outbox} in the outbox, ${r.emails.received} received by SMTP, ${r.emails.repeats} delivered more than once`,
+    `  e-mails: ${r.emails.outbox} in the outbox, ${r.emails.received} received by SMTP, ${r.emails.repeats} delivered more than once; the backlog drained in ${r.emails.drainSeconds} s after the last kill`,
     '  outcomes:',
     ...Object.entries(r.outcomes).map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`),
   ];

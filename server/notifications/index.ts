@@ -1,6 +1,6 @@
 export { enqueueMessage, messageIdFor, type EnqueueInput, type OutboxRecipient } from './outbox.js';
 export { createMailer, type SendEmail, type OutgoingEmail } from './mailer.js';
-export { deliverDueEmails, retryMessage, backoffSeconds, MAX_ATTEMPTS } from './worker.js';
+export { deliverDueEmails, drainDueEmails, retryMessage, backoffSeconds, MAX_ATTEMPTS } from './worker.js';
 export { outboxRoutes, outboxPages } from './routes.js';
 export { letterBundle } from './letters.js';
 export { moveMessages } from './repo.js';

@@ -24,7 +24,10 @@ export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'mailDir
   let kind: 'smtp' | 'files';
   if (config.smtp) {
     kind = 'smtp';
+    // Pooled: the worker sends one message after another over the same connection (about 2 ms
+    // each on loopback) instead of opening one per message (about 100 ms each).
     transport = nodemailer.createTransport({
+      pool: true,
       host: config.smtp.host,
       port: config.smtp.port,
       secure: config.smtp.secure,

@@ -77,6 +77,23 @@ export async function deliverDueEmails(deps: Deps, send: SendEmail, limit = 20):
   return { delivered, failed };
 }
 
+/**
+ * What the outbox job runs on each tick: batches of `limit` one after another while batches
+ * come back full, for at most `budgetMs`, so that a backlog (a batch of 300 payment notices)
+ * drains at the SMTP server's pace instead of `limit` messages per tick.
+ */
+export async function drainDueEmails(deps: Deps, send: SendEmail, options: { limit?: number; budgetMs?: number } = {}): Promise<{ delivered: number; failed: number }> {
+  const limit = options.limit ?? 20;
+  const until = Date.now() + (options.budgetMs ?? 10_000);
+  const total = { delivered: 0, failed: 0 };
+  for (;;) {
+    const { delivered, failed } = await deliverDueEmails(deps, send, limit);
+    total.delivered += delivered;
+    total.failed += failed;
+    if (delivered + failed < limit || failed > 0 || Date.now() >= until) return total;
+  }
+}
+
 /** Puts a failed (or waiting) message back in the queue now. */
 export async function retryMessage(deps: Deps, id: string): Promise<boolean> {
   const n = await deps.db('outbox_messages').where({ id, channel: 'email' }).whereIn('status', ['failed', 'pending']).update({ status: 'pending', next_attempt_at: deps.now(), attempts: 0, last_error_code: null });

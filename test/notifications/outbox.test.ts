@@ -8,7 +8,7 @@ import { signedIn } from '../helpers/factories.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import { pdfText } from '../helpers/documents.js';
 import { Client } from '../helpers/client.js';
-import { createMailer, deliverDueEmails, enqueueMessage, backoffSeconds } from '../../server/notifications/index.js';
+import { createMailer, deliverDueEmails, drainDueEmails, enqueueMessage, backoffSeconds } from '../../server/notifications/index.js';
 import { openServerDatabase } from '../../server/shared/db.js';
 import type { Deps } from '../../server/shared/deps.js';
 
@@ -72,6 +72,34 @@ describe('outbox', () => {
     const mail = smtp.received.find((m) => m.messageId === expected[0])!;
     expect(mail.subject).to.equal('Message de test — Département de test');
     expect(mail.text).to.include('Bonjour Personne 0');
+  });
+
+  it('when a backlog is due, then one tick of the outbox job sends batch after batch until none is left; with the server down it stops after one batch', async function () {
+    this.timeout(60_000);
+    const smtp = await new TestSmtp().start();
+    const port = smtp.port;
+    const mailer = createMailer(testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) }));
+    try {
+      // Messages other tests left due come first; a limit of 10 makes this backlog five batches at least.
+      const ids = await queue(45, 'backlog');
+      const tick = await drainDueEmails(ctx().deps, mailer.send, { limit: 10 });
+      expect(tick.delivered).to.be.at.least(45);
+      const counts = smtp.counts();
+      for (const id of await messageIds(ids)) expect(counts.get(id), id).to.equal(1);
+
+      // The pooled connection would keep the server's close waiting: close it first.
+      mailer.close();
+      await smtp.stop();
+      const down = await queue(25, 'backlog-down');
+      const downMailer = createMailer(testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) }));
+      const refused = await drainDueEmails(ctx().deps, downMailer.send, { limit: 10 }).finally(() => downMailer.close());
+      expect(refused).to.deep.equal({ delivered: 0, failed: 10 });
+      const attempted = await ctx().deps.db('outbox_messages').whereIn('id', down).where('attempts', '>', 0).count({ n: '*' });
+      expect(Number(attempted[0].n)).to.equal(10);
+    } finally {
+      mailer.close();
+      await smtp.stop().catch(() => undefined);
+    }
   });
 
   it('@pg when two workers on two connections pools run at once, then each message is delivered exactly once', async function () {
