@@ -130,6 +130,33 @@ async function expenseParts(db: Db): Promise<InvariantResult> {
   return { name: 'the parts of every expense sum to its amount', checked: rows.length, violations };
 }
 
+/**
+ * Drawdowns: per grant and year, what the drawdowns recorded as eligible equals the parts they
+ * hold claimed now (withdrawals deducted), what they requested is neither negative nor over the
+ * year's ceiling, and no expense part has two live claims.
+ */
+async function drawdowns(db: Db): Promise<InvariantResult> {
+  const rows = await rowsOf<{ grant_id: string; year: number; eligible: string | null; requested: string | null; claimed: string | null; ceiling: string | null }>(db,
+    `WITH y AS (SELECT d.grant_id, dy.year, sum(dy.eligible_actual_cents) AS eligible, sum(dy.requested_cents) AS requested
+                  FROM drawdown_years dy JOIN drawdowns d ON d.id = dy.drawdown_id GROUP BY 1, 2),
+          c AS (SELECT ep.grant_id, bl.year, sum(ep.amount_cents) AS claimed
+                  FROM drawdown_parts dp JOIN expense_parts ep ON ep.id = dp.expense_part_id JOIN budget_lines bl ON bl.id = ep.budget_line_id
+                 WHERE dp.withdrawn_by IS NULL GROUP BY 1, 2)
+     SELECT coalesce(y.grant_id, c.grant_id) AS grant_id, coalesce(y.year, c.year) AS year, y.eligible, y.requested, c.claimed, gc.ceiling_cents AS ceiling
+       FROM y FULL JOIN c ON c.grant_id = y.grant_id AND c.year = y.year
+       LEFT JOIN grant_ceilings gc ON gc.grant_id = coalesce(y.grant_id, c.grant_id) AND gc.year = coalesce(y.year, c.year)`);
+  const violations: Violation[] = [];
+  for (const r of rows) {
+    const id = `${r.grant_id}/${r.year}`;
+    if (Number(r.eligible ?? 0) !== Number(r.claimed ?? 0)) violations.push({ id, detail: `drawdowns recorded ${r.eligible ?? 0} eligible, live claims hold ${r.claimed ?? 0}` });
+    if (Number(r.requested ?? 0) < 0) violations.push({ id, detail: `requested ${r.requested} in all (negative)` });
+    if (r.ceiling !== null && Number(r.requested ?? 0) > Number(r.ceiling)) violations.push({ id, detail: `requested ${r.requested} over the ceiling ${r.ceiling}` });
+  }
+  const twice = await rowsOf<{ expense_part_id: string }>(db, `SELECT expense_part_id FROM drawdown_parts WHERE withdrawn_by IS NULL GROUP BY 1 HAVING count(*) > 1`);
+  for (const t of twice) violations.push({ id: t.expense_part_id, detail: 'expense part claimed by two drawdowns at once' });
+  return { name: 'drawdowns: eligible = live claims, requested within 0 and the ceiling, no part claimed twice', checked: rows.length, violations };
+}
+
 async function bookings(db: Db): Promise<InvariantResult> {
   const rows = await rowsOf<{ a: string; b: string }>(db,
     `SELECT a.id AS a, b.id AS b FROM bookings a JOIN bookings b ON a.venue_id = b.venue_id AND a.id < b.id AND a.during && b.during
@@ -182,7 +209,7 @@ async function auditChain(db: Db, options: InvariantOptions): Promise<InvariantR
 /** Runs every check; never throws on a violation (see assertInvariants). */
 export async function checkInvariants(db: Db, options: InvariantOptions = {}): Promise<InvariantResult[]> {
   const results: InvariantResult[] = [];
-  for (const check of [claimInTwoLiveBatches, claimPaidTwice, claimStatusMatchesBatches, batchTotals, paymentTotals, budgetLines, expenseParts, bookings]) {
+  for (const check of [claimInTwoLiveBatches, claimPaidTwice, claimStatusMatchesBatches, batchTotals, paymentTotals, budgetLines, expenseParts, drawdowns, bookings]) {
     results.push(await check(db));
   }
   results.push(await outbox(db, options));

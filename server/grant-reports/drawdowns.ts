@@ -5,20 +5,23 @@ import { formatCents, formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import {
-  claimParts, drawdownPartCount, drawdownYears, finishDrawdown, getDrawdown, getGrant, grantCeilings, insertDrawdown, listDrawdowns, lockGrant, nextDrawdownNumber,
-  requestedBefore, requestedSoFar, unclaimedByYear, type DrawdownRow, type GrantRow,
+  claimedByYear, claimParts, drawdownPartCounts, drawdownPreview, drawdownYears, drawnSoFar, finishDrawdown, getDrawdown, getGrant, grantCeilings, insertDrawdown,
+  listDrawdowns, lockGrant, nextDrawdownNumber, withdrawParts, type DrawdownRow, type GrantRow,
 } from './repo.js';
 import { requestedPerYear } from './rules.js';
 import { grantFacts } from './statement.js';
 
 /**
- * Creates the next drawdown (demande de versement) of a grant for a period of payment dates:
- * every actual part of the grant paid in the period and not yet claimed is claimed; per
- * budget-line year, requested = eligible × cofunding rate (half up), capped by the year's
- * ceiling minus what earlier drawdowns requested for that year. Under the grant's row lock,
- * so concurrent requests are numbered 1, 2, 3… and never claim a part twice (the unique
- * index on drawdown_parts.expense_part_id backs it). 409 nothing_to_draw_down when no part
- * is left; 409 drawdown_ceiling_reached when the ceilings leave nothing to ask.
+ * Creates the next drawdown (demande de versement) of a grant for a period of payment dates.
+ * It first withdraws the parts earlier drawdowns claimed whose expense is no longer actual
+ * (the bank rejected the payment, the claim was cancelled), then claims every actual part of
+ * the grant paid in the period and not claimed now. Per budget-line year the funder owes
+ * min(claimed spend × cofunding rate (half up), the year's ceiling); the drawdown requests
+ * the change from what earlier drawdowns requested, negative when withdrawals outweigh new
+ * spend (rules.requestedPerYear). Under the grant's row lock, so concurrent requests are
+ * numbered 1, 2, 3… and a part has at most one live claim (the partial unique index on
+ * drawdown_parts backs it). 409 nothing_to_draw_down when nothing is left to claim or
+ * withdraw; 409 drawdown_ceiling_reached when the ceilings leave the amount unchanged.
  */
 export async function createDrawdown(trx: Knex.Transaction, actor: AuditActor, grantId: string, period: { from: string; to: string }): Promise<string> {
   if (period.to < period.from) throw validationError([{ field: 'to', message: 'doit être postérieure ou égale au début de la période' }]);
@@ -26,14 +29,18 @@ export async function createDrawdown(trx: Knex.Transaction, actor: AuditActor, g
   if (!grant) throw notFound('Subvention');
   const number = await nextDrawdownNumber(trx, grantId);
   const id = await insertDrawdown(trx, { grant_id: grantId, number, period_from: period.from, period_to: period.to, cofunding_rate_bp: grant.cofunding_rate_bp, created_by: actor.userId });
-  const eligible = await claimParts(trx, id, grantId, period.from, period.to);
-  if (eligible.size === 0) throw conflict('nothing_to_draw_down', 'Aucune dépense payée sur cette période ne reste à demander : toutes sont déjà dans une demande de versement, ou aucune n’a été payée.');
-  const years = requestedPerYear(eligible, grant.cofunding_rate_bp, await grantCeilings(trx, grantId), await requestedBefore(trx, grantId, id));
-  if (years.every((y) => y.requestedCents === 0)) throw conflict('drawdown_ceiling_reached', 'Les plafonds annuels de la subvention sont atteints : il ne reste rien à demander pour ces dépenses.');
+  const withdrawn = await withdrawParts(trx, id, grantId);
+  const claimed = await claimParts(trx, id, grantId, period.from, period.to);
+  if (claimed.count === 0 && withdrawn.count === 0) throw conflict('nothing_to_draw_down', 'Aucune dépense payée sur cette période ne reste à demander : toutes sont déjà dans une demande de versement, ou aucune n’a été payée.');
+  const years = requestedPerYear(await claimedByYear(trx, grantId), grant.cofunding_rate_bp, await grantCeilings(trx, grantId), await drawnSoFar(trx, grantId, id));
+  if (years.every((y) => y.requestedCents === 0)) throw conflict('drawdown_ceiling_reached', 'Les plafonds annuels de la subvention sont atteints : cette demande ne changerait pas le montant dû.');
   await finishDrawdown(trx, id, years);
   await recordAudit(trx, actor, {
     action: 'drawdown.created', recordType: 'drawdown', recordId: id,
-    data: { grantId, number, from: period.from, to: period.to, eligibleCents: years.reduce((s, y) => s + y.eligibleCents, 0), requestedCents: years.reduce((s, y) => s + y.requestedCents, 0), cappedYears: years.filter((y) => y.capped).map((y) => y.year) },
+    data: {
+      grantId, number, from: period.from, to: period.to, claimedParts: claimed.count, withdrawnParts: withdrawn.count, withdrawnCents: withdrawn.cents,
+      eligibleCents: years.reduce((s, y) => s + y.eligibleCents, 0), requestedCents: years.reduce((s, y) => s + y.requestedCents, 0), cappedYears: years.filter((y) => y.capped).map((y) => y.year),
+    },
   });
   return id;
 }
@@ -44,9 +51,14 @@ export async function presentDrawdown(db: Db, d: DrawdownRow) {
   return {
     id: d.id, grantId: d.grant_id, grantReference: grant.reference, number: d.number, from: d.period_from, to: d.period_to,
     eligibleActualCents: d.eligible_actual_cents, cofundingRateBp: d.cofunding_rate_bp, requestedCents: d.requested_cents,
-    createdAt: d.created_at.toISOString(), partCount: await drawdownPartCount(db, d.id),
+    createdAt: d.created_at.toISOString(), ...(await partCounts(db, d.id)),
     years: (await drawdownYears(db, d.id)).map((y) => ({ year: y.year, eligibleActualCents: y.eligible_actual_cents, requestedCents: y.requested_cents, ceilingCents: ceilings.get(y.year) ?? null })),
   };
+}
+
+async function partCounts(db: Db, id: string) {
+  const c = await drawdownPartCounts(db, id);
+  return { partCount: c.claimed, withdrawnPartCount: c.withdrawn, withdrawnCents: c.withdrawnCents };
 }
 
 export type DrawdownView = Awaited<ReturnType<typeof presentDrawdown>>;
@@ -76,13 +88,16 @@ export async function drawdownPdf(d: DrawdownView, grant: GrantRow, orgName: str
     [{ header: 'Année', width: 15 }, { header: 'Dépenses éligibles payées', width: 30, align: 'right' }, { header: 'Montant demandé', width: 28, align: 'right' }, { header: 'Plafond annuel', width: 27, align: 'right' }],
     [...drawdownSummary(d), ['Total', formatCents(d.eligibleActualCents), formatCents(d.requestedCents), '']],
   );
-  pdf.paragraph(`Montant demandé = dépenses éligibles payées × taux de cofinancement (${(d.cofundingRateBp / 100).toLocaleString('fr-FR')} %), arrondi au centime, dans la limite du plafond annuel restant après les demandes précédentes. ${d.partCount} ligne(s) de dépense, détaillées dans l’état joint (CSV ou Excel de cette demande) ; aucune ne figure dans une autre demande.`, { size: 9.5 });
+  if (d.requestedCents < 0) pdf.paragraph(`Régularisation : les retraits l’emportent sur les dépenses nouvelles. Le montant de ${formatCents(-d.requestedCents)} sera déduit du prochain versement ou reversé au financeur.`, { size: 9.5 });
+  pdf.paragraph(`Pour chaque année, le montant dû = dépenses éligibles payées demandées à ce jour × taux de cofinancement (${(d.cofundingRateBp / 100).toLocaleString('fr-FR')} %), arrondi au centime, dans la limite du plafond annuel ; cette demande porte sur l’écart avec les demandes précédentes. ${d.partCount} ligne(s) de dépense demandée(s), détaillées dans l’état joint (CSV ou Excel de cette demande) ; aucune ne figure dans une autre demande en cours.`, { size: 9.5 });
+  if (d.withdrawnPartCount > 0) pdf.paragraph(`Retraits : ${d.withdrawnPartCount} ligne(s) demandée(s) précédemment ne sont plus payées (paiement rejeté par la banque ou demande annulée). Leurs ${formatCents(d.withdrawnCents)} de dépenses sont retirés ; ils figurent en négatif dans l’état joint et pourront être demandés à nouveau une fois payés.`, { size: 9.5 });
   pdf.signature('L’ordonnateur ou le représentant légal (nom, date, signature)');
   return pdf.save();
 }
 
-/** What a drawdown for the period would request now (for the confirmation page; nothing written). */
+/** What a drawdown for the period would do now (for the confirmation page; nothing written). */
 export async function previewDrawdown(db: Db, grant: GrantRow, from: string, to: string) {
-  const years = requestedPerYear(await unclaimedByYear(db, grant.id, from, to), grant.cofunding_rate_bp, await grantCeilings(db, grant.id), await requestedSoFar(db, grant.id));
-  return { years, eligibleCents: years.reduce((s, y) => s + y.eligibleCents, 0), requestedCents: years.reduce((s, y) => s + y.requestedCents, 0) };
+  const preview = await drawdownPreview(db, grant.id, from, to);
+  const years = requestedPerYear(preview.claimedByYear, grant.cofunding_rate_bp, await grantCeilings(db, grant.id), await drawnSoFar(db, grant.id));
+  return { years, claim: preview.claim, withdraw: preview.withdraw, eligibleCents: years.reduce((s, y) => s + y.eligibleCents, 0), requestedCents: years.reduce((s, y) => s + y.requestedCents, 0) };
 }

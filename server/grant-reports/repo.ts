@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
-import { getGrant, type GrantRow } from '../grants/index.js';
-// The rule of a grant's figures is the grants capability's (to be exported by server/grants/index.ts).
-import { grantPartSums, sumsByLine, type DayRange } from '../grants/index.js';
+// The rule of a grant's figures (grantPartSums) is the grants capability's.
+import { getGrant, grantPartSums, sumsByLine, type DayRange, type GrantRow } from '../grants/index.js';
+import type { DrawnSoFar } from './rules.js';
 
 /**
  * Reads for budget reports, statements and drawdowns. The rules (DESIGN §4): an expense part
@@ -134,7 +134,8 @@ export async function claimDelays(db: Db, projectId: string, timeZone: string): 
 // ---- Statement --------------------------------------------------------------------------
 
 export interface StatementRow {
-  paid_on: string;
+  /** Null only on a drawdown's withdrawn part whose payment day was lost before drawdowns kept it (December 2026). */
+  paid_on: string | null;
   category: string;
   year: number;
   expense_reference: string;
@@ -182,13 +183,18 @@ export function statementTotalsQuery(db: Db, grantId: string, from: string, to: 
      GROUP BY bl.category, bl.year`, [grantId, from, to]);
 }
 
-/** The parts a drawdown claimed, as statement rows. */
+/**
+ * The parts a drawdown claimed (at the payment day it saw) and those it withdrew (negative
+ * amounts, last), as statement rows: they sum to the drawdown's eligible figure.
+ */
 export function drawdownPartsQuery(db: Db, drawdownId: string): Knex.Raw {
   return db.raw(`
-    SELECT ${STATEMENT_COLUMNS}
+    SELECT COALESCE(dp.paid_on, e.paid_on) AS paid_on, bl.category, bl.year, e.reference AS expense_reference, e.source, c.reference AS claim_reference,
+           left(rf.sha256, 12) AS receipt_sha256, e.invoice_number, left(inf.sha256, 12) AS invoice_sha256, pa.reference AS participant_reference,
+           CASE WHEN dp.withdrawn_by = ? THEN -ep.amount_cents ELSE ep.amount_cents END AS amount_cents
       FROM drawdown_parts dp JOIN expense_parts ep ON ep.id = dp.expense_part_id ${STATEMENT_JOINS}
-     WHERE dp.drawdown_id = ?
-     ORDER BY e.paid_on, e.reference, ep.id`, [drawdownId]);
+     WHERE dp.drawdown_id = ? OR dp.withdrawn_by = ?
+     ORDER BY (dp.withdrawn_by IS NOT DISTINCT FROM ?), COALESCE(dp.paid_on, e.paid_on), e.reference, ep.id`, [drawdownId, drawdownId, drawdownId, drawdownId]);
 }
 
 export async function countStatementRows(db: Db, grantId: string, from: string, to: string): Promise<number> {
@@ -297,25 +303,53 @@ export async function insertDrawdown(trx: Db, row: { grant_id: string; number: n
   return r.id;
 }
 
-/** Claims every unclaimed actual part of the grant paid in the period; returns the eligible cents per budget-line year. */
-export async function claimParts(trx: Db, drawdownId: string, grantId: string, from: string, to: string): Promise<Map<number, number>> {
-  await trx.raw(`
-    INSERT INTO drawdown_parts (drawdown_id, expense_part_id)
-    SELECT ?, ep.id FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
-     WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date
-       AND NOT EXISTS (SELECT 1 FROM drawdown_parts dp WHERE dp.expense_part_id = ep.id)`, [drawdownId, grantId, from, to]);
+/** A live claim: a drawdown_parts row no later drawdown withdrew (aliases dp, ep). */
+const LIVE_CLAIM = 'dp.expense_part_id = ep.id AND dp.withdrawn_by IS NULL';
+
+/**
+ * Withdraws the grant's live claims whose expense is no longer actual (payment rejected, claim
+ * cancelled, advance settled): this drawdown deducts them. Returns how many and their cents.
+ */
+export async function withdrawParts(trx: Db, drawdownId: string, grantId: string): Promise<{ count: number; cents: number }> {
   const { rows } = await trx.raw(`
-    SELECT bl.year, SUM(ep.amount_cents)::bigint AS eligible
-      FROM drawdown_parts dp JOIN expense_parts ep ON ep.id = dp.expense_part_id JOIN budget_lines bl ON bl.id = ep.budget_line_id
-     WHERE dp.drawdown_id = ? GROUP BY bl.year`, [drawdownId]);
-  return new Map(rows.map((r: { year: number; eligible: number }) => [r.year, r.eligible]));
+    WITH w AS (
+      UPDATE drawdown_parts dp SET withdrawn_by = ?
+        FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
+       WHERE ${LIVE_CLAIM} AND ep.grant_id = ? AND e.status <> 'actual'
+      RETURNING ep.amount_cents)
+    SELECT COUNT(*)::bigint AS count, COALESCE(SUM(amount_cents), 0)::bigint AS cents FROM w`, [drawdownId, grantId]);
+  return { count: Number(rows[0].count), cents: Number(rows[0].cents) };
 }
 
-export async function requestedBefore(trx: Db, grantId: string, exceptDrawdownId: string): Promise<Map<number, number>> {
+/** Claims every actual part of the grant paid in the period and not claimed now, with its payment day. Returns how many and their cents. */
+export async function claimParts(trx: Db, drawdownId: string, grantId: string, from: string, to: string): Promise<{ count: number; cents: number }> {
   const { rows } = await trx.raw(`
-    SELECT dy.year, SUM(dy.requested_cents)::bigint AS requested FROM drawdown_years dy JOIN drawdowns d ON d.id = dy.drawdown_id
-     WHERE d.grant_id = ? AND d.id <> ? GROUP BY dy.year`, [grantId, exceptDrawdownId]);
-  return new Map(rows.map((r: { year: number; requested: number }) => [r.year, r.requested]));
+    WITH c AS (
+      INSERT INTO drawdown_parts (drawdown_id, expense_part_id, paid_on)
+      SELECT ?, ep.id, e.paid_on FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
+       WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date
+         AND NOT EXISTS (SELECT 1 FROM drawdown_parts dp WHERE ${LIVE_CLAIM})
+      RETURNING expense_part_id)
+    SELECT COUNT(*)::bigint AS count, COALESCE(SUM(ep.amount_cents), 0)::bigint AS cents FROM c JOIN expense_parts ep ON ep.id = c.expense_part_id`, [drawdownId, grantId, from, to]);
+  return { count: Number(rows[0].count), cents: Number(rows[0].cents) };
+}
+
+/** Eligible spend the grant has claimed per budget-line year: its live claims. */
+export async function claimedByYear(db: Db, grantId: string): Promise<Map<number, number>> {
+  const { rows } = await db.raw(`
+    SELECT bl.year, SUM(ep.amount_cents)::bigint AS claimed
+      FROM drawdown_parts dp JOIN expense_parts ep ON ep.id = dp.expense_part_id JOIN budget_lines bl ON bl.id = ep.budget_line_id
+     WHERE dp.withdrawn_by IS NULL AND ep.grant_id = ? GROUP BY bl.year`, [grantId]);
+  return new Map(rows.map((r: { year: number; claimed: number }) => [r.year, Number(r.claimed)]));
+}
+
+/** What the grant's drawdowns recorded so far per year (eligible and requested), one drawdown excepted. */
+export async function drawnSoFar(db: Db, grantId: string, exceptDrawdownId: string | null = null): Promise<Map<number, DrawnSoFar>> {
+  const { rows } = await db.raw(`
+    SELECT dy.year, SUM(dy.eligible_actual_cents)::bigint AS eligible, SUM(dy.requested_cents)::bigint AS requested
+      FROM drawdown_years dy JOIN drawdowns d ON d.id = dy.drawdown_id
+     WHERE d.grant_id = ? AND d.id IS DISTINCT FROM ?::uuid GROUP BY dy.year`, [grantId, exceptDrawdownId]);
+  return new Map(rows.map((r: { year: number; eligible: number; requested: number }) => [r.year, { eligibleCents: Number(r.eligible), requestedCents: Number(r.requested) }]));
 }
 
 export async function finishDrawdown(trx: Db, id: string, years: { year: number; eligibleCents: number; requestedCents: number }[]): Promise<void> {
@@ -338,28 +372,44 @@ export async function drawdownYears(db: Db, id: string): Promise<{ year: number;
   return db('drawdown_years').where({ drawdown_id: id }).orderBy('year').select('year', 'eligible_actual_cents', 'requested_cents');
 }
 
-export async function drawdownPartCount(db: Db, id: string): Promise<number> {
-  const [r] = await db('drawdown_parts').where({ drawdown_id: id }).count<{ n: number }[]>({ n: '*' });
-  return Number(r.n);
+/** How many parts a drawdown claimed, and how many (and how many cents) it withdrew. */
+export async function drawdownPartCounts(db: Db, id: string): Promise<{ claimed: number; withdrawn: number; withdrawnCents: number }> {
+  const { rows } = await db.raw(`
+    SELECT COUNT(*) FILTER (WHERE dp.drawdown_id = ?)::bigint AS claimed, COUNT(*) FILTER (WHERE dp.withdrawn_by = ?)::bigint AS withdrawn,
+           COALESCE(SUM(ep.amount_cents) FILTER (WHERE dp.withdrawn_by = ?), 0)::bigint AS withdrawn_cents
+      FROM drawdown_parts dp JOIN expense_parts ep ON ep.id = dp.expense_part_id WHERE dp.drawdown_id = ? OR dp.withdrawn_by = ?`, [id, id, id, id, id]);
+  return { claimed: Number(rows[0].claimed), withdrawn: Number(rows[0].withdrawn), withdrawnCents: Number(rows[0].withdrawn_cents) };
 }
 
 
 
 
-/** What a drawdown for the period would claim, per budget-line year (nothing written). */
-export async function unclaimedByYear(db: Db, grantId: string, from: string, to: string): Promise<Map<number, number>> {
+/**
+ * What a drawdown for the period would do now (nothing written): the claimed spend per year
+ * afterwards (live claims still actual, plus unclaimed actual parts paid in the period), and
+ * the parts it would claim and withdraw.
+ */
+export async function drawdownPreview(db: Db, grantId: string, from: string, to: string): Promise<{ claimedByYear: Map<number, number>; claim: { count: number; cents: number }; withdraw: { count: number; cents: number } }> {
   const { rows } = await db.raw(`
-    SELECT bl.year, SUM(ep.amount_cents)::bigint AS eligible
+    SELECT bl.year, ep.amount_cents, (e.status = 'actual') AS actual, live.yes IS NOT NULL AS live
       FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id JOIN budget_lines bl ON bl.id = ep.budget_line_id
-     WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date
-       AND NOT EXISTS (SELECT 1 FROM drawdown_parts dp WHERE dp.expense_part_id = ep.id)
-     GROUP BY bl.year`, [grantId, from, to]);
-  return new Map(rows.map((r: { year: number; eligible: number }) => [r.year, r.eligible]));
-}
-
-export async function requestedSoFar(db: Db, grantId: string): Promise<Map<number, number>> {
-  const { rows } = await db.raw(`
-    SELECT dy.year, SUM(dy.requested_cents)::bigint AS requested FROM drawdown_years dy JOIN drawdowns d ON d.id = dy.drawdown_id
-     WHERE d.grant_id = ? GROUP BY dy.year`, [grantId]);
-  return new Map(rows.map((r: { year: number; requested: number }) => [r.year, r.requested]));
+      LEFT JOIN LATERAL (SELECT 1 AS yes FROM drawdown_parts dp WHERE ${LIVE_CLAIM}) live ON true
+     WHERE ep.grant_id = ? AND (live.yes IS NOT NULL OR (e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date))`, [grantId, from, to]);
+  const claimed = new Map<number, number>();
+  const claim = { count: 0, cents: 0 };
+  const withdraw = { count: 0, cents: 0 };
+  for (const r of rows as { year: number; amount_cents: number; actual: boolean; live: boolean }[]) {
+    const cents = Number(r.amount_cents);
+    if (r.live && !r.actual) {
+      withdraw.count++;
+      withdraw.cents += cents;
+      continue;
+    }
+    if (!r.live) {
+      claim.count++;
+      claim.cents += cents;
+    }
+    claimed.set(r.year, (claimed.get(r.year) ?? 0) + cents);
+  }
+  return { claimedByYear: claimed, claim, withdraw };
 }

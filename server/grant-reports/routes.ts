@@ -106,7 +106,7 @@ export function grantReportRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
-      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: unclaimed actual parts × cofunding rate, capped by the annual ceilings; never claims a part twice. Accepts an Idempotency-Key. 409 nothing_to_draw_down, drawdown_ceiling_reached',
+      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim. Accepts an Idempotency-Key. 409 nothing_to_draw_down, drawdown_ceiling_reached',
       params: GrantIdParams, body: DrawdownBody,
       responses: { 201: { description: 'Created', schema: DrawdownView }, 409: { description: 'nothing_to_draw_down, drawdown_ceiling_reached' }, 422: { description: 'idempotency_key_reused' } },
       handler: async (req, res) => {
@@ -146,7 +146,8 @@ export function grantReportRoutes(deps: Deps) {
         const filename = `demande-versement-${grant.reference}-${drawdown.number}.${format}`;
         const audit = { action: 'drawdown.document_exported', recordType: 'drawdown', recordId: drawdown.id, data: { grantId: grant.id, number: drawdown.number } };
         if (format === 'pdf') return sendBuffer(deps, res, auditActorOf(req.ctx), { format, filename, bytes: await drawdownPdf(drawdown, grant, await orgName()) }, audit);
-        const trailer = [['Année', 'Dépenses éligibles', 'Montant demandé', 'Plafond annuel'], ...drawdownSummary(drawdown), ['Total', formatCents(drawdown.eligibleActualCents), formatCents(drawdown.requestedCents), '']].map((r) => ['', '', ...r]);
+        const withdrawn = drawdown.withdrawnPartCount ? [[`dont ${drawdown.withdrawnPartCount} ligne(s) retirée(s) : demandées précédemment, plus payées (montants négatifs)`, formatCents(-drawdown.withdrawnCents), '', '']] : [];
+        const trailer = [['Année', 'Dépenses éligibles', 'Montant demandé', 'Plafond annuel'], ...drawdownSummary(drawdown), ['Total', formatCents(drawdown.eligibleActualCents), formatCents(drawdown.requestedCents), ''], ...withdrawn].map((r) => ['', '', ...r]);
         const rows = streamRows(deps, (trx) => drawdownPartsQuery(trx, drawdown.id));
         const body = format === 'csv' ? Readable.from(statementCsv(rows, [[], ...trailer])) : statementXlsx(rows, `Demande ${drawdown.number}`, [[], ...trailer]);
         await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);

@@ -67,22 +67,34 @@ export function gapPercent(plannedCents: number, actualCents: number): number | 
   return Math.round(((actualCents - plannedCents) * 1000) / plannedCents) / 10;
 }
 
+/** What earlier drawdowns of a grant recorded for one year. */
+export interface DrawnSoFar {
+  eligibleCents: number;
+  requestedCents: number;
+}
+
 /**
- * What a drawdown requests per calendar year: eligible × cofunding rate (basis points), half
- * up, capped by that year's ceiling minus what earlier drawdowns already requested for the
- * year (no ceiling row: no cap). Never negative.
+ * What a drawdown records per calendar year, worked out on the cumulative figures so that
+ * withdrawals and ceilings net off exactly: after this drawdown the grant has claimed, for the
+ * year, `claimedCents` of eligible spend (its live claimed parts); the funder owes
+ * min(claimed × cofunding rate (basis points, half up), the year's ceiling if any); the
+ * drawdown records the change from what earlier drawdowns recorded. Both figures are negative
+ * when parts were withdrawn (payment rejected, claim cancelled) and nothing new outweighs
+ * them; a year whose figures do not change is left out.
  */
 export function requestedPerYear(
-  eligibleByYear: Map<number, number>,
+  claimedByYear: Map<number, number>,
   rateBp: number,
   ceilings: Map<number, number>,
-  alreadyRequested: Map<number, number>,
-): { year: number; eligibleCents: number; uncappedCents: number; requestedCents: number; capped: boolean }[] {
-  return [...eligibleByYear.entries()].sort(([a], [b]) => a - b).map(([year, eligibleCents]) => {
-    const uncappedCents = roundHalfUp(BigInt(eligibleCents) * BigInt(rateBp), 10000n);
+  soFar: Map<number, DrawnSoFar>,
+): { year: number; eligibleCents: number; claimedCents: number; dueCents: number; requestedCents: number; capped: boolean }[] {
+  const years = [...new Set([...claimedByYear.keys(), ...soFar.keys()])].sort((a, b) => a - b);
+  return years.map((year) => {
+    const claimedCents = claimedByYear.get(year) ?? 0;
+    const before = soFar.get(year) ?? { eligibleCents: 0, requestedCents: 0 };
+    const uncapped = roundHalfUp(BigInt(claimedCents) * BigInt(rateBp), 10000n);
     const ceiling = ceilings.get(year);
-    const room = ceiling === undefined ? Infinity : Math.max(0, ceiling - (alreadyRequested.get(year) ?? 0));
-    const requestedCents = Math.min(uncappedCents, room);
-    return { year, eligibleCents, uncappedCents, requestedCents, capped: requestedCents < uncappedCents };
-  });
+    const dueCents = ceiling === undefined ? uncapped : Math.min(uncapped, ceiling);
+    return { year, eligibleCents: claimedCents - before.eligibleCents, claimedCents, dueCents, requestedCents: dueCents - before.requestedCents, capped: dueCents < uncapped };
+  }).filter((y) => y.eligibleCents !== 0 || y.requestedCents !== 0);
 }

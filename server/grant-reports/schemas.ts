@@ -57,7 +57,10 @@ export const GrantDashboardView = Type.Object({
 
 export const DrawdownView = Type.Object({
   id: Uuid, grantId: Uuid, grantReference: Type.String(), number: Type.Integer(), from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }),
-  eligibleActualCents: Type.Integer(), cofundingRateBp: Type.Integer(), requestedCents: Type.Integer(), createdAt: Type.String(), partCount: Type.Integer(),
+  eligibleActualCents: Type.Integer(), cofundingRateBp: Type.Integer(), requestedCents: Type.Integer(), createdAt: Type.String(),
+  partCount: Type.Integer({ description: 'Expense parts this drawdown claimed' }),
+  withdrawnPartCount: Type.Integer({ description: 'Parts earlier drawdowns claimed that this one withdrew (their expense is no longer paid: payment rejected, claim cancelled)' }),
+  withdrawnCents: Type.Integer({ description: 'Eligible spend of the withdrawn parts, deducted' }),
   years: Type.Array(Type.Object({ year: Type.Integer(), eligibleActualCents: Type.Integer(), requestedCents: Type.Integer(), ceilingCents: Type.Union([Type.Integer(), Type.Null()]) })),
 });
 export const DrawdownList = Type.Object({ items: Type.Array(DrawdownView) });

@@ -23,7 +23,7 @@ export function evidenceOf(r: StatementRow): string {
 
 /** The cells of a line, amounts in cents last; no names, ever: the participant reference only. */
 export function statementCells(r: StatementRow): [string, string, string, string, string, string, string, number] {
-  return [formatDate(r.paid_on), label(r.category), `${label(r.category)} ${r.year}`, r.expense_reference, r.claim_reference ?? '', evidenceOf(r), r.participant_reference ?? '', r.amount_cents];
+  return [r.paid_on === null ? '' : formatDate(r.paid_on), label(r.category), `${label(r.category)} ${r.year}`, r.expense_reference, r.claim_reference ?? '', evidenceOf(r), r.participant_reference ?? '', r.amount_cents];
 }
 
 /** Totals per budget line (category × year) and overall, accumulated while the lines stream. */
@@ -88,9 +88,9 @@ function cell(v: string): string {
  * invoice numbers) is still quoted and neutralised as csvCell does.
  */
 export function statementCsvLine(r: StatementRow): string {
-  const cents = r.amount_cents;
-  const amount = `${Math.floor(cents / 100)},${cents % 100 < 10 ? '0' : ''}${cents % 100}`;
-  return `${dayFr(r.paid_on)};${lineCsv(r.category, r.year)};${cell(r.expense_reference)};${cell(r.claim_reference ?? '')};${cell(evidenceOf(r))};${cell(r.participant_reference ?? '')};${amount}\r\n`;
+  const cents = r.amount_cents < 0 ? -r.amount_cents : r.amount_cents;
+  const amount = `${r.amount_cents < 0 ? '-' : ''}${Math.floor(cents / 100)},${cents % 100 < 10 ? '0' : ''}${cents % 100}`;
+  return `${r.paid_on === null ? '' : dayFr(r.paid_on)};${lineCsv(r.category, r.year)};${cell(r.expense_reference)};${cell(r.claim_reference ?? '')};${cell(evidenceOf(r))};${cell(r.participant_reference ?? '')};${amount}\r\n`;
 }
 
 /** What the statement CSV starts with: the BOM and the header line. */
@@ -148,7 +148,7 @@ export function statementXlsx(batches: AsyncIterable<StatementRow[]>, sheetName:
       for (const r of batch) {
         totals.add(r);
         const c = statementCells(r);
-        const row = sheet.addRow([xlsxDate(r.paid_on), ...c.slice(1, 7).map((v) => xlsxText(String(v))), c[7] / 100]);
+        const row = sheet.addRow([r.paid_on === null ? null : xlsxDate(r.paid_on), ...c.slice(1, 7).map((v) => xlsxText(String(v))), c[7] / 100]);
         row.getCell(1).numFmt = 'dd/mm/yyyy';
         row.getCell(8).numFmt = '#,##0.00';
         row.commit();

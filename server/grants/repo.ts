@@ -209,7 +209,7 @@ export async function expenseParts(db: Db, expenseIds: string[]): Promise<PartRo
     .whereIn('ep.expense_id', expenseIds)
     .orderByRaw('ep.grant_id IS NULL, g.reference')
     .select('ep.id', 'ep.expense_id', 'ep.grant_id', 'ep.budget_line_id', 'ep.amount_cents', 'g.reference as grant_reference', 'bl.category', 'bl.year',
-      db.raw('EXISTS (SELECT 1 FROM drawdown_parts dp WHERE dp.expense_part_id = ep.id) AS in_drawdown'));
+      db.raw('EXISTS (SELECT 1 FROM drawdown_parts dp WHERE dp.expense_part_id = ep.id AND dp.withdrawn_by IS NULL) AS in_drawdown'));
   return rows.map((r: PartRow) => ({ ...r, amount_cents: Number(r.amount_cents) }));
 }
 

@@ -45,7 +45,7 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   drawdown_years: { label: 'Montants demandés par année', columns: { drawdown_id: plain(), year: plain(), eligible_actual_cents: plain(), requested_cents: plain() } },
-  drawdown_parts: { label: 'Parts de dépenses demandées', columns: { drawdown_id: plain(), expense_part_id: plain() } },
+  drawdown_parts: { label: 'Parts de dépenses demandées (et retirées)', columns: { drawdown_id: plain(), expense_part_id: plain(), paid_on: plain(), withdrawn_by: plain() } },
   grant_report_notes: {
     label: 'Explications des écarts du compte rendu financier',
     columns: { grant_id: plain(), year: plain(), category: plain(), explanation: plain('explains a budget gap, written by finance'), updated_by: staffRef(), updated_at: plain() },
