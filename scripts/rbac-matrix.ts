@@ -11,7 +11,7 @@ import { allRoutes } from '../server/app.js';
 import { openApiRoutes } from '../server/openapi/index.js';
 import { ROLES } from '../server/shared/authorize.js';
 import type { Deps } from '../server/shared/deps.js';
-import { EXPECTED_ACCESS, accessKey, routeKey } from '../test/security/rbac-matrix.js';
+import { EXPECTED_ACCESS, SCOPED_AUDITOR, accessKey, routeKey } from '../test/security/rbac-matrix.js';
 
 const DOC = new URL('../docs/security.md', import.meta.url);
 export const MATRIX_START = '<!-- rbac-matrix:start -->';
@@ -19,9 +19,10 @@ export const MATRIX_END = '<!-- rbac-matrix:end -->';
 
 /** The matrix as Markdown, one row per route, from the kept table. */
 export function matrixMarkdown(): string {
-  const head = `| route | anonymous | ${ROLES.join(' | ')} |\n|---|---|${ROLES.map(() => '---').join('|')}|`;
+  const columns = [...ROLES, SCOPED_AUDITOR];
+  const head = `| route | anonymous | ${ROLES.join(' | ')} | auditor limited to grants |\n|---|---|${columns.map(() => '---').join('|')}|`;
   const rows = Object.entries(EXPECTED_ACCESS).sort(([a], [b]) => a.localeCompare(b)).map(([route, who]) => {
-    const cells = ROLES.map((role) => (who === 'public' || who === 'signed-in' || who.split(' ').includes(role) ? '✓' : '—'));
+    const cells = columns.map((role) => (who === 'public' || who === 'signed-in' || who.split(' ').includes(role) ? '✓' : '—'));
     return `| \`${route}\` | ${who === 'public' ? '✓' : '—'} | ${cells.join(' | ')} |`;
   });
   return [MATRIX_START, head, ...rows, MATRIX_END].join('\n');

@@ -32,7 +32,11 @@ export interface SessionActorRow {
   expires_at: Date;
   name: string;
   roles: Role[];
+  auditor_scoped: boolean;
 }
+
+/** Whether the user is an auditor limited to some grants (any scope row, even expired: then they see nothing). */
+const AUDITOR_SCOPED = 'EXISTS (SELECT 1 FROM auditor_scopes a WHERE a.user_id = u.id) AS auditor_scoped';
 
 export function findLiveSession(db: Db, idHash: string, now: Date): Promise<SessionActorRow | undefined> {
   return db('web_sessions as s')
@@ -40,7 +44,7 @@ export function findLiveSession(db: Db, idHash: string, now: Date): Promise<Sess
     .where('s.id_hash', idHash)
     .andWhere('s.expires_at', '>', now)
     .andWhere('u.active', true)
-    .first('s.id_hash', 's.user_id', 's.csrf_token', 's.flash', 's.last_seen_at', 's.expires_at', 'u.name', 'u.roles');
+    .first('s.id_hash', 's.user_id', 's.csrf_token', 's.flash', 's.last_seen_at', 's.expires_at', 'u.name', 'u.roles', db.raw(AUDITOR_SCOPED));
 }
 
 export async function insertSession(db: Db, row: { id_hash: string; user_id: string; csrf_token: string; expires_at: Date; now: Date }): Promise<void> {
@@ -83,6 +87,7 @@ export interface TokenActorRow {
   user_roles: Role[];
   name: string;
   last_used_at: Date | null;
+  auditor_scoped: boolean;
 }
 
 export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<TokenActorRow | undefined> {
@@ -92,7 +97,7 @@ export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<Tok
     .whereNull('t.revoked_at')
     .andWhere((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
     .andWhere('u.active', true)
-    .first('t.id', 't.user_id', 't.roles', 'u.roles as user_roles', 'u.name', 't.last_used_at');
+    .first('t.id', 't.user_id', 't.roles', 'u.roles as user_roles', 'u.name', 't.last_used_at', db.raw(AUDITOR_SCOPED));
 }
 
 export async function touchToken(db: Db, id: string, now: Date): Promise<void> {

@@ -62,7 +62,7 @@ async function actorOf(deps: Deps, req: Request): Promise<Actor | null> {
     if (!token) return null;
     if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() > TOUCH_EVERY_MS) await repo.touchToken(deps.db, token.id, now);
     const roles = token.roles.filter((r: Role) => token.user_roles.includes(r));
-    return { userId: token.user_id, name: token.name, roles, via: 'token', sessionId: null, tokenId: token.id, csrfToken: null };
+    return { userId: token.user_id, name: token.name, roles, via: 'token', sessionId: null, tokenId: token.id, csrfToken: null, auditorScoped: token.auditor_scoped };
   }
   const id = req.cookies?.[SESSION_COOKIE];
   if (typeof id !== 'string' || id.length > 100) return null;
@@ -72,7 +72,7 @@ async function actorOf(deps: Deps, req: Request): Promise<Actor | null> {
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await repo.touchSession(deps.db, idHash, now, new Date(now.getTime() + deps.config.sessionTtlHours * 3600_000));
   }
-  return { userId: session.user_id, name: session.name, roles: session.roles, via: 'session', sessionId: idHash, tokenId: null, csrfToken: session.csrf_token };
+  return { userId: session.user_id, name: session.name, roles: session.roles, via: 'session', sessionId: idHash, tokenId: null, csrfToken: session.csrf_token, auditorScoped: session.auditor_scoped };
 }
 
 /** Stores a one-time message shown on the next page of this session. */

@@ -6,7 +6,7 @@ export { allocate, splitExpense, type Allocation, type FundingGrant, type Planne
 export { placeExpenses, planParts, type Warning, type BudgetControl } from './budget.js';
 export { claimDecided, claimsPaid, claimsUnpaid, claimCancelled, bookingConfirmed, bookingsCancelled, backfillBookings, backfillClaims, type HookControl } from './hooks.js';
 export { resplitProjects } from './manage-grants.js';
-export { auditorScope, assertGrantInScope, type AuditorScope } from './scopes.js';
+export { auditorScope, assertGrantInScope, assertProjectInScope, type AuditorScope } from './scopes.js';
 export { budgetLineUsage, grantView, listExpenses, listGrants, presentExpense, presentGrantSummary, applyExpenseScope, expenseView } from './presenter.js';
 export { getGrant, grantCeilings, grantProjects, budgetLines, expenseParts, getExpense, fundingGrants, grantPartSums, sumsByLine, type GrantRow, type BudgetLineRow, type ExpenseRow, type PartRow, type DayRange } from './repo.js';
 export { expensesHref, type ExpenseLinkFilters } from './links.js';

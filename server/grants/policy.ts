@@ -1,14 +1,14 @@
-import { roles, type Actor, type Role } from '../shared/authorize.js';
+import { roles, withScopedAuditors, type Actor, type Role } from '../shared/authorize.js';
 
 /** Finance and admin create and change grants, budget lines and auditor scopes. */
 export const GRANT_WRITERS = roles('finance', 'admin');
 /** Who reads grants and expenses (an auditor with scope rows only within them). */
-export const GRANT_READERS = roles('project_lead', 'finance', 'auditor', 'admin');
+export const GRANT_READERS = withScopedAuditors(roles('project_lead', 'finance', 'auditor', 'admin'));
 /**
  * Who opens the expense list page: the readers of grants, and staff, who read project
  * dashboards whose every amount links to this list (`/expenses?projectId=…`).
  */
-export const EXPENSE_LIST_READERS = roles('staff', 'project_lead', 'finance', 'auditor', 'admin');
+export const EXPENSE_LIST_READERS = withScopedAuditors(roles('staff', 'project_lead', 'finance', 'auditor', 'admin'));
 /** Finance enters invoices and marks expenses paid or cancelled. */
 export const EXPENSE_WRITERS = roles('finance', 'admin');
 /** Only finance may overrule a budget line (409 budget_exceeded_requires_override), with a reason. */

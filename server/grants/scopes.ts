@@ -48,6 +48,13 @@ export async function auditorScope(db: Db, user: Pick<Actor, 'userId' | 'roles'>
   return { grantIds: live.map((r: { grant_id: string }) => r.grant_id), ranges: new Map(live.map((r: { grant_id: string; from_date: string; to_date: string }) => [r.grant_id, { from: r.from_date, to: r.to_date }])) };
 }
 
+/** May the scope see this project (one of its grants funds it)? 404 otherwise, as if it did not exist. */
+export async function assertProjectInScope(db: Db, scope: AuditorScope | null, projectId: string): Promise<void> {
+  if (!scope) return;
+  const funded = scope.grantIds.length ? await db('grant_projects').where({ project_id: projectId }).whereIn('grant_id', scope.grantIds).first('grant_id') : undefined;
+  if (!funded) throw notFound('Projet');
+}
+
 /** May the scope see this grant? (404 otherwise, as if it did not exist.) */
 export function assertGrantInScope(scope: AuditorScope | null, grantId: string): void {
   if (scope && !scope.grantIds.includes(grantId)) throw notFound('Financement');

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED, roles, type Access } from '../shared/authorize.js';
-import { NAV } from '../shared/render.js';
+import { navItemsFor } from '../shared/render.js';
 import { page } from '../web.js';
 
 /** What each capability will offer, shown on its page until it is built. */
@@ -14,7 +14,7 @@ export function homePages(deps: Deps) {
       kind: 'page', method: 'get', path: '/', access: AUTHENTICATED, summary: 'Dashboard',
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
-        const cards = NAV.filter((n) => n.href !== '/' && (n.roles === 'any' || actor.roles.some((r) => (n.roles as readonly string[]).includes(r))));
+        const cards = navItemsFor(actor).filter((n) => n.href !== '/');
         await page(deps, req, res, 'home/dashboard.njk', { title: 'Tableau de bord', cards, coming: COMING });
       },
     }),

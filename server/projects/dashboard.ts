@@ -4,7 +4,7 @@ import { formatLocalShort } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
 import { committedVenueCents } from '../venues/index.js';
 import { projectBudgetDashboard } from '../grant-reports/index.js';
-import { auditorScope } from '../grants/index.js';
+import { assertProjectInScope, auditorScope } from '../grants/index.js';
 import type { Actor } from '../shared/authorize.js';
 import { getProject } from './repo.js';
 import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
@@ -25,13 +25,15 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part * 100
  * An auditor limited to some grants and dates (server/grants scopes) gets, instead of the
  * budget and the venue costs (every expense and booking of the project, whatever funds it and
  * whenever), `auditorBudget`: their grants' parts of the project's expenses within their
- * range, the figures the project's row of their grant dashboard shows.
+ * range, the figures the project's row of their grant dashboard shows; a project none of
+ * their grants funds is 404 to them.
  */
 export async function projectDashboard(deps: Deps, projectId: string, actor: Actor | null = null) {
   const scope = await auditorScope(deps.db, actor, deps.now());
   const { settings } = await getSettings(deps.db);
   const project = await getProject(deps.db, projectId);
   if (!project) throw notFound('Projet');
+  await assertProjectInScope(deps.db, scope, projectId);
   const sessions = await projectSessions(deps.db, projectId);
   const rows = await projectAttendance(deps.db, projectId);
   const bySession = new Map<string, { session_id: string; participant_id: string; status: string }[]>();

@@ -14,7 +14,7 @@ import { getProject, leadOptions, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
 import { projectDashboard } from './dashboard.js';
-import { PROJECT_READERS, PROJECT_WRITERS, PROJECT_WRITER_ROLES } from './policy.js';
+import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS, PROJECT_WRITER_ROLES } from './policy.js';
 import { dashboardCharts } from './charts.js';
 
 const levelOptions = PARTICIPATION_LEVELS.map((l) => ({ value: l, label: PARTICIPATION_LEVEL_LABELS[l] }));
@@ -125,7 +125,7 @@ export function projectPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/projects/:id/dashboard', access: PROJECT_READERS, summary: 'Project dashboard', params: ProjectIdParams,
+      kind: 'page', method: 'get', path: '/projects/:id/dashboard', access: PROJECT_DASHBOARD_READERS, summary: 'Project dashboard', params: ProjectIdParams,
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');

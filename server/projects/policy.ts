@@ -1,7 +1,9 @@
-import { roles, type Role } from '../shared/authorize.js';
+import { roles, withScopedAuditors, type Role } from '../shared/authorize.js';
 
 /** Who reads projects, sessions and venues: the people who run or check them. */
 export const PROJECT_READERS = roles('staff', 'project_lead', 'auditor', 'admin');
+/** A project's dashboard: its readers, and auditors limited to grants for the projects those grants fund. */
+export const PROJECT_DASHBOARD_READERS = withScopedAuditors(PROJECT_READERS);
 /** Project leads create projects and decide their settings; admins may fix them. */
 export const PROJECT_WRITER_ROLES: readonly Role[] = ['project_lead', 'admin'];
 export const PROJECT_WRITERS = roles(...PROJECT_WRITER_ROLES);

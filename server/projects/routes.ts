@@ -7,7 +7,7 @@ import { getProject, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
 import { projectDashboard } from './dashboard.js';
-import { PROJECT_READERS, PROJECT_WRITERS } from './policy.js';
+import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS } from './policy.js';
 
 export function projectRoutes(deps: Deps) {
   return [
@@ -47,7 +47,7 @@ export function projectRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/projects/:id/dashboard', access: PROJECT_READERS, tags: ['projects'],
+      method: 'get', path: '/api/projects/:id/dashboard', access: PROJECT_DASHBOARD_READERS, tags: ['projects'],
       summary: 'Sessions, attendance rate, attrition, panel composition against target (groups under 5 hidden), committed venue costs, budget (planned, committed, actual, remaining per category, monthly burn, forecast, cost per person, time to money). A scoped auditor gets neither budget nor venue costs (null) but auditorBudget: per grant of theirs, its parts of the project’s expenses within their range (committed by day of service, actual by payment day), each figure linked to its expenses', params: ProjectIdParams,
       handler: async (req, res) => {
         res.json(await projectDashboard(deps, req.params.id, req.ctx.actor));

@@ -21,17 +21,32 @@ export interface Actor {
   sessionId: string | null;
   tokenId: string | null;
   csrfToken: string | null;
+  /**
+   * An auditor limited to some grants (auditor_scopes rows). The auditor role then opens only
+   * the routes marked `scopedAuditors` (grants, expenses, funder documents), whose handlers
+   * apply the scope; the user's other roles open what they open anyway.
+   */
+  auditorScoped: boolean;
 }
 
 /**
  * Who may call a route. Every route declares one: `public` routes need nobody,
- * `authenticated` any signed-in actor, otherwise one of the listed roles.
+ * `authenticated` any signed-in actor, otherwise one of the listed roles. `scopedAuditors`:
+ * an auditor limited to some grants may call it too (its handler applies the scope); without
+ * it the auditor role of such an auditor does not open the route.
  */
-export type Access = { public: true } | { authenticated: true } | { roles: readonly Role[] };
+export type Access = { public: true } | { authenticated: true } | { roles: readonly Role[]; scopedAuditors?: true };
 
 export const PUBLIC: Access = { public: true };
 export const AUTHENTICATED: Access = { authenticated: true };
 export const roles = (...list: Role[]): Access => ({ roles: list });
+/** The same roles, and auditors limited to some grants: the handler applies their scope. */
+export const withScopedAuditors = (access: Access): Access => ('roles' in access ? { roles: access.roles, scopedAuditors: true } : access);
+
+/** Whether these roles open something to the actor (the auditor role of a scoped auditor only where scoped auditors are let in). */
+export function rolesOpen(actor: Pick<Actor, 'roles' | 'auditorScoped'>, list: readonly Role[], scopedAuditors: boolean): boolean {
+  return actor.roles.some((r) => list.includes(r) && (r !== 'auditor' || !actor.auditorScoped || scopedAuditors));
+}
 
 export function hasAnyRole(actor: Actor | null, list: readonly Role[]): boolean {
   return !!actor && actor.roles.some((r) => list.includes(r));
@@ -43,10 +58,11 @@ export function assertAccess(access: Access, actor: Actor | null): void {
   if (!actor) throw new AppError('unauthenticated');
   if ('authenticated' in access) return;
   if (!hasAnyRole(actor, access.roles)) throw new AppError('forbidden');
+  if (!rolesOpen(actor, access.roles, !!access.scopedAuditors)) throw new AppError('forbidden', 'Votre accès d’auditeur est limité aux financements qui vous ont été ouverts.');
 }
 
 export function describeAccess(access: Access): string {
   if ('public' in access) return 'public';
   if ('authenticated' in access) return 'any signed-in user';
-  return access.roles.join(', ');
+  return `${access.roles.join(', ')}${access.scopedAuditors ? ' (auditors limited to some grants: within their scope)' : ''}`;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
-import type { Actor, Role } from './authorize.js';
+import { rolesOpen, type Actor, type Role } from './authorize.js';
 import { formatCents, formatDateTime, formatDate } from './format.js';
 import { PROJECT_ROOT } from './paths.js';
 
@@ -20,6 +20,8 @@ export interface NavItem {
   href: string;
   label: string;
   roles: readonly Role[] | 'any';
+  /** Shown to auditors limited to some grants (their pages apply the scope). */
+  scopedAuditors?: true;
 }
 
 /** The staff navigation, by capability. */
@@ -29,15 +31,20 @@ export const NAV: NavItem[] = [
   { href: '/sessions', label: 'Sessions & lieux', roles: ['staff', 'project_lead', 'auditor', 'admin'] },
   { href: '/claims', label: 'Remboursements', roles: ['staff', 'project_lead', 'finance', 'auditor'] },
   { href: '/payments', label: 'Paiements', roles: ['finance', 'auditor'] },
-  { href: '/grants', label: 'Financements', roles: ['project_lead', 'finance', 'auditor'] },
-  { href: '/expenses', label: 'Dépenses', roles: ['project_lead', 'finance', 'auditor'] },
+  { href: '/grants', label: 'Financements', roles: ['project_lead', 'finance', 'auditor'], scopedAuditors: true },
+  { href: '/expenses', label: 'Dépenses', roles: ['project_lead', 'finance', 'auditor'], scopedAuditors: true },
   { href: '/privacy', label: 'Données personnelles', roles: ['dpo', 'admin'] },
   { href: '/admin', label: 'Administration', roles: ['admin', 'dpo', 'auditor'] },
 ];
 
+/** The entries of the navigation this actor may open (the routes behind them apply the same rule). */
+export function navItemsFor(actor: Actor): NavItem[] {
+  return NAV.filter((n) => n.roles === 'any' || rolesOpen(actor, n.roles, !!n.scopedAuditors));
+}
+
 export function navFor(actor: Actor | null, currentPath: string) {
   if (!actor) return [];
-  return NAV.filter((n) => n.roles === 'any' || actor.roles.some((r) => (n.roles as readonly Role[]).includes(r))).map((n) => ({
+  return navItemsFor(actor).map((n) => ({
     ...n,
     current: n.href === '/' ? currentPath === '/' : currentPath === n.href || currentPath.startsWith(`${n.href}/`),
   }));
@@ -56,6 +63,8 @@ export function renderPage(req: Pick<Request, 'path'>, res: Response, template: 
   const html = templates.render(template, {
     ...vars,
     actor: locals.actor,
+    // An auditor limited to some grants and nothing else: pages link them only where they may go.
+    limitedToGrants: !!locals.actor?.auditorScoped && locals.actor.roles.every((r) => r === 'auditor'),
     nav: navFor(locals.actor, req.path),
     csrfToken: locals.csrfToken,
     flash: locals.flash,

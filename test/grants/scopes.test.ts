@@ -43,6 +43,48 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(200);
   });
 
+  it('when an auditor is limited to a grant, then only grants, expenses, funder documents and the dashboards of funded projects open; participants, claims, payments and sessions are 403 and out of the menu', async () => {
+    const finance = await signedIn('finance');
+    const auditor = await signedIn('auditor');
+    const auditorAndStaff = await signedIn('auditor', 'staff');
+    const funded = await createProject();
+    const other = await createProject();
+    const grant = await fundedGrant(finance, funded.id, { catering: 100_000 });
+    const person = await createParticipant();
+    // Before any scope: an auditor reads participants and every project's dashboard.
+    expect((await auditor.get(`/api/participants/${person.id}`)).status).to.equal(200);
+    expect((await auditor.get(`/api/projects/${other.id}/dashboard`)).status).to.equal(200);
+    for (const who of [auditor, auditorAndStaff]) {
+      expect((await finance.post(`/api/grants/${grant.id}/auditor-scopes`, { userId: who.user.id, fromDate: '2026-01-01', toDate: '2026-12-31', expiresAt: '2099-01-01T00:00:00Z' })).status).to.equal(200);
+    }
+    for (const path of ['/api/participants', `/api/participants/${person.id}`, '/api/claims', '/api/payment-batches', '/api/sessions', '/api/venues', '/api/audit', `/api/projects/${funded.id}`]) {
+      const r = await auditor.get(path);
+      expect(r.status, path).to.equal(403);
+      expect(r.body.error.message, path).to.include('limité aux financements');
+    }
+    const page = await auditor.get('/participants');
+    expect(page.status).to.equal(403);
+    expect(page.text).to.include('limité aux financements');
+    // What the scope applies to still opens; a project none of their grants funds is 404.
+    expect((await auditor.get(`/api/grants/${grant.id}`)).status).to.equal(200);
+    expect((await auditor.get(`/api/grants/${grant.id}/dashboard`)).status).to.equal(200);
+    expect((await auditor.get(`/api/projects/${funded.id}/dashboard`)).status).to.equal(200);
+    expect((await auditor.get(`/projects/${funded.id}/dashboard`)).status).to.equal(200);
+    expect((await auditor.get(`/api/projects/${other.id}/dashboard`)).status).to.equal(404);
+    expect((await auditor.get(`/projects/${other.id}/dashboard`)).status).to.equal(404);
+    // Pages link them where they may go: the grant page to the project's dashboard, not to the project.
+    const grantPage = await auditor.get(`/grants/${grant.id}`);
+    expect(grantPage.text).to.include(`href="/projects/${funded.id}/dashboard"`).and.not.include(`href="/projects/${funded.id}"`);
+    const home = await auditor.get('/');
+    expect(home.status).to.equal(200);
+    const menu = home.text.slice(home.text.indexOf('<nav'), home.text.indexOf('</nav>'));
+    expect(menu).to.include('href="/grants"').and.include('href="/expenses"');
+    for (const href of ['/participants', '/claims', '/payments', '/sessions', '/admin']) expect(menu, href).to.not.include(`href="${href}"`);
+    // Another role opens what it opens anyway.
+    expect((await auditorAndStaff.get(`/api/participants/${person.id}`)).status).to.equal(200);
+    expect((await auditorAndStaff.get('/participants')).status).to.equal(200);
+  });
+
   it('when an expense is split across two grants and an auditor is scoped to one, then list, total and expense show only that grant’s parts, incurred or paid within the range', async () => {
     const finance = await signedIn('finance');
     const auditor = await signedIn('auditor');

@@ -4,11 +4,17 @@ import type { RouteSpec } from '../../server/shared/http.js';
 /** `METHOD /path` of a route, as the matrix names it. */
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
 
-/** How the matrix writes an access policy: `public`, `signed-in`, or the roles separated by spaces. */
+/** The matrix's name for an auditor limited to some grants, where a route lets them in. */
+export const SCOPED_AUDITOR = 'scoped-auditor';
+
+/**
+ * How the matrix writes an access policy: `public`, `signed-in`, or the roles separated by
+ * spaces, then `scoped-auditor` when auditors limited to some grants may call it too.
+ */
 export function accessKey(access: Access): string {
   if ('public' in access) return 'public';
   if ('authenticated' in access) return 'signed-in';
-  return [...access.roles].sort().join(' ');
+  return [...[...access.roles].sort(), ...(access.scopedAuditors ? [SCOPED_AUDITOR] : [])].join(' ');
 }
 
 /**
@@ -138,14 +144,14 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/projects': 'admin project_lead',
   'GET /api/projects/:id': 'admin auditor project_lead staff',
   'PATCH /api/projects/:id': 'admin project_lead',
-  'GET /api/projects/:id/dashboard': 'admin auditor project_lead staff',
+  'GET /api/projects/:id/dashboard': 'admin auditor project_lead staff scoped-auditor',
   'GET /projects': 'admin auditor project_lead staff',
   'GET /projects/new': 'admin project_lead',
   'POST /projects': 'admin project_lead',
   'GET /projects/:id': 'admin auditor project_lead staff',
   'GET /projects/:id/edit': 'admin project_lead',
   'POST /projects/:id': 'admin project_lead',
-  'GET /projects/:id/dashboard': 'admin auditor project_lead staff',
+  'GET /projects/:id/dashboard': 'admin auditor project_lead staff scoped-auditor',
   'GET /api/venues': 'admin auditor project_lead staff',
   'POST /api/venues': 'project_lead staff',
   'POST /api/venues/imports': 'project_lead staff',
@@ -251,9 +257,9 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/openapi.json': 'public',
   'GET /api/docs': 'public',
   'GET /api/docs/init.js': 'public',
-  'GET /api/grants': 'admin auditor finance project_lead',
+  'GET /api/grants': 'admin auditor finance project_lead scoped-auditor',
   'POST /api/grants': 'admin finance',
-  'GET /api/grants/:id': 'admin auditor finance project_lead',
+  'GET /api/grants/:id': 'admin auditor finance project_lead scoped-auditor',
   'PATCH /api/grants/:id': 'admin finance',
   'POST /api/grants/:id/budget-lines': 'admin finance',
   'PATCH /api/grants/:id/budget-lines/:lineId': 'admin finance',
@@ -261,45 +267,45 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'GET /api/grants/:id/auditor-scopes': 'admin finance',
   'POST /api/grants/:id/auditor-scopes': 'admin finance',
   'DELETE /api/grants/:id/auditor-scopes/:userId': 'admin finance',
-  'GET /api/expenses': 'admin auditor finance project_lead',
+  'GET /api/expenses': 'admin auditor finance project_lead scoped-auditor',
   'POST /api/expenses': 'admin finance',
-  'GET /api/expenses/:id': 'admin auditor finance project_lead',
+  'GET /api/expenses/:id': 'admin auditor finance project_lead scoped-auditor',
   'POST /api/expenses/:id/invoice': 'admin finance',
-  'GET /api/expenses/:id/invoice': 'admin auditor finance project_lead',
+  'GET /api/expenses/:id/invoice': 'admin auditor finance project_lead scoped-auditor',
   'POST /api/expenses/:id/paid': 'admin finance',
   'POST /api/expenses/:id/cancel': 'admin finance',
-  'GET /grants': 'admin auditor finance project_lead',
+  'GET /grants': 'admin auditor finance project_lead scoped-auditor',
   'GET /grants/new': 'admin finance',
   'POST /grants/new': 'admin finance',
-  'GET /grants/:id': 'admin auditor finance project_lead',
+  'GET /grants/:id': 'admin auditor finance project_lead scoped-auditor',
   'GET /grants/:id/edit': 'admin finance',
   'POST /grants/:id/edit': 'admin finance',
   'POST /grants/:id/budget-lines': 'admin finance',
   'POST /grants/:id/budget-lines/:lineId': 'admin finance',
   'GET /grants/:id/budget-lines/:lineId/delete': 'admin finance',
   'POST /grants/:id/budget-lines/:lineId/delete': 'admin finance',
-  'GET /expenses': 'admin auditor finance project_lead staff',
+  'GET /expenses': 'admin auditor finance project_lead staff scoped-auditor',
   'GET /expenses/new': 'admin finance',
   'POST /expenses/new': 'admin finance',
-  'GET /expenses/:id': 'admin auditor finance project_lead',
-  'GET /expenses/:id/invoice': 'admin auditor finance project_lead',
+  'GET /expenses/:id': 'admin auditor finance project_lead scoped-auditor',
+  'GET /expenses/:id/invoice': 'admin auditor finance project_lead scoped-auditor',
   'POST /expenses/:id/paid': 'admin finance',
   'POST /expenses/:id/invoice': 'admin finance',
   'GET /expenses/:id/cancel': 'admin finance',
   'POST /expenses/:id/cancel': 'admin finance',
-  'GET /api/grants/:id/dashboard': 'admin auditor finance project_lead',
-  'GET /api/grants/:id/statement': 'admin auditor finance',
-  'GET /api/grants/:id/financial-report': 'admin auditor finance',
+  'GET /api/grants/:id/dashboard': 'admin auditor finance project_lead scoped-auditor',
+  'GET /api/grants/:id/statement': 'admin auditor finance scoped-auditor',
+  'GET /api/grants/:id/financial-report': 'admin auditor finance scoped-auditor',
   'PUT /api/grants/:id/financial-report/notes': 'admin finance',
   'POST /api/grants/:id/drawdowns': 'admin finance',
-  'GET /api/grants/:id/drawdowns': 'admin auditor finance',
-  'GET /api/drawdowns/:id': 'admin auditor finance',
-  'GET /api/drawdowns/:id/document.pdf': 'admin auditor finance',
-  'GET /api/drawdowns/:id/document.csv': 'admin auditor finance',
-  'GET /api/drawdowns/:id/document.xlsx': 'admin auditor finance',
-  'GET /api/grants/:id/evidence.zip': 'admin auditor finance',
-  'GET /grants/:id/dashboard': 'admin auditor finance project_lead',
-  'GET /grants/:id/exports': 'admin auditor finance',
+  'GET /api/grants/:id/drawdowns': 'admin auditor finance scoped-auditor',
+  'GET /api/drawdowns/:id': 'admin auditor finance scoped-auditor',
+  'GET /api/drawdowns/:id/document.pdf': 'admin auditor finance scoped-auditor',
+  'GET /api/drawdowns/:id/document.csv': 'admin auditor finance scoped-auditor',
+  'GET /api/drawdowns/:id/document.xlsx': 'admin auditor finance scoped-auditor',
+  'GET /api/grants/:id/evidence.zip': 'admin auditor finance scoped-auditor',
+  'GET /grants/:id/dashboard': 'admin auditor finance project_lead scoped-auditor',
+  'GET /grants/:id/exports': 'admin auditor finance scoped-auditor',
   'GET /grants/:id/drawdowns/new': 'admin finance',
   'POST /grants/:id/drawdowns': 'admin finance',
   'POST /grants/:id/financial-report/notes': 'admin finance',

@@ -3,19 +3,21 @@ import { ROLES, type Role } from '../../server/shared/authorize.js';
 import type { RouteSpec } from '../../server/shared/http.js';
 import { Client } from '../helpers/client.js';
 import { signedIn } from '../helpers/factories.js';
+import { ctx } from '../helpers/context.js';
 import { concretePath, declaredRoutes } from '../helpers/routes.js';
-import { EXPECTED_ACCESS, accessKey, routeKey } from './rbac-matrix.js';
+import { EXPECTED_ACCESS, SCOPED_AUDITOR, accessKey, routeKey } from './rbac-matrix.js';
 import { readFileSync } from 'node:fs';
 import { matrixMarkdown } from '../../scripts/rbac-matrix.js';
 
 type Outcome = 'unauthenticated' | 'forbidden' | 'passes';
 
-/** What the kept table says a principal gets on a route. */
-function expected(who: string, principal: { roles: Role[] } | null, kind: 'api' | 'page', method: string): Outcome {
+/** What the kept table says a principal gets on a route (an auditor limited to grants counts as `scoped-auditor`, not `auditor`). */
+function expected(who: string, principal: { roles: Role[]; scoped?: boolean } | null, kind: 'api' | 'page', method: string): Outcome {
   if (who === 'public') return 'passes';
   if (!principal) return kind === 'page' && method !== 'get' ? 'forbidden' : 'unauthenticated';
   if (who === 'signed-in') return 'passes';
-  return principal.roles.some((r) => who.split(' ').includes(r)) ? 'passes' : 'forbidden';
+  const names: string[] = principal.scoped ? [SCOPED_AUDITOR] : principal.roles;
+  return names.some((r) => who.split(' ').includes(r)) ? 'passes' : 'forbidden';
 }
 
 /** What the service answered, as the matrix counts it. */
@@ -69,8 +71,13 @@ describe('RBAC matrix (every route × every role, anonymous and a narrower API t
   });
 
   it('@router when every principal calls every route, then the service answers as the table says', async () => {
-    const principals: { name: string; roles: Role[] | null; client: Client; apiOnly?: boolean }[] = [{ name: 'anonymous', roles: null, client: new Client() }];
+    const principals: { name: string; roles: Role[] | null; scoped?: boolean; client: Client; apiOnly?: boolean }[] = [{ name: 'anonymous', roles: null, client: new Client() }];
     for (const role of ROLES) principals.push({ name: role, roles: [role], client: await signedIn(role) });
+    // An auditor limited to one grant: only the routes that apply such a scope let them in.
+    const scoped = await signedIn('auditor');
+    const [grant] = await ctx().deps.db('grants').insert({ funder: 'Matrice', programme: 'Axe', agreement_number: 'RBAC-1', period_start: '2026-01-01', period_end: '2026-12-31', total_cents: 100000, cofunding_rate_bp: 5000, eligible_categories: ['transport'] }).returning(['id']);
+    await ctx().deps.db('auditor_scopes').insert({ user_id: scoped.user.id, grant_id: grant.id, from_date: '2026-01-01', to_date: '2026-12-31', expires_at: new Date(Date.now() + 86_400_000) });
+    principals.push({ name: 'auditor limited to a grant', roles: ['auditor'], scoped: true, client: scoped });
     // A token carrying fewer roles than its creator: it gets only what its own roles allow.
     const creator = await signedIn('finance', 'staff');
     const created = await creator.post('/api/tokens', { name: 'matrice', roles: ['staff'] });
@@ -85,7 +92,7 @@ describe('RBAC matrix (every route × every role, anonymous and a narrower API t
       const kind = r.kind === 'page' ? 'page' : 'api';
       for (const p of principals) {
         if (p.apiOnly && kind === 'page') continue;
-        const want = expected(who, p.roles ? { roles: p.roles } : null, kind, r.method);
+        const want = expected(who, p.roles ? { roles: p.roles, scoped: p.scoped } : null, kind, r.method);
         if (want === 'passes' && (wouldAct(r) || who === 'public')) continue;
         const res = await call(p.client, r);
         calls++;
