@@ -67,7 +67,7 @@ export interface StoredFile {
 export async function storeDocument(
   trx: Db,
   file: { buffer: Buffer; originalname?: string } | undefined,
-  options: { field: string; purpose: 'consent_evidence' | 'receipt' | 'invoice' | 'other'; createdBy: string | null; required?: boolean },
+  options: { field: string; purpose: 'consent_evidence' | 'receipt' | 'invoice'; createdBy: string | null; required?: boolean },
 ): Promise<StoredFile | null> {
   // A browser form with no file chosen sends an empty part without a name: that is "no file".
   if (!file || (file.buffer.length === 0 && !file.originalname)) {
