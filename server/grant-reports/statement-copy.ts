@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -138,26 +139,67 @@ export class CopyBinaryText {
   }
 }
 
+/** The connection and COPY query of a running export, for a cancel from outside the generator. */
+interface CopyRun {
+  conn: pg.Client | null;
+  copy: unknown;
+  finished: boolean;
+}
+
+/**
+ * Asks the server to cancel what the connection runs (a CancelRequest on a socket of its own,
+ * as psql's Ctrl-C does: 16 bytes, code 80877102, the backend's process id and secret key).
+ * A client who leaves while the server still sorts would otherwise keep a backend busy until
+ * the first row. The export's connection is closed afterwards and never reused, so a cancel
+ * that arrives late cannot hit another query.
+ */
+export function cancelBackend(conn: pg.Client): void {
+  const c = conn as unknown as { host: string; port: number; processID: number | null; secretKey: number | null };
+  if (c.processID === null || c.secretKey === null) return;
+  const request = Buffer.alloc(16);
+  request.writeInt32BE(16, 0);
+  request.writeInt32BE(80877102, 4);
+  request.writeInt32BE(c.processID, 8);
+  request.writeInt32BE(c.secretKey, 12);
+  const socket = c.host.startsWith('/') ? net.connect(`${c.host}/.s.PGSQL.${c.port}`) : net.connect(c.port, c.host);
+  socket.on('error', () => {});
+  socket.once('connect', () => socket.end(request));
+  socket.setTimeout(10_000, () => socket.destroy());
+}
+
 /**
  * The statement CSV streamed from one COPY on a pool connection, then its totals from a
  * GROUP BY in the same REPEATABLE READ, READ ONLY transaction (the snapshot the COPY read).
  * Backpressure: the COPY is read only as the response drains. When the stream is destroyed
- * early (the client went away) or fails, the connection is closed (the server rolls back; a
- * COPY still sending cannot be stopped otherwise) and goes back to the pool, which discards it.
+ * early (the client went away) or fails, the COPY is cancelled and the connection closed (the
+ * server rolls back) and given back to the pool, which discards it.
  */
 export function statementCsvByCopy(deps: Deps, grantId: string, from: string, to: string): Readable {
-  return Readable.from(copyChunks(deps, grantId, from, to), { objectMode: false, highWaterMark: 64 * 1024 });
+  const run: CopyRun = { conn: null, copy: null, finished: false };
+  const chunks = copyChunks(deps, grantId, from, to, run);
+  // Not Readable.from: its destroy waits for the generator, which waits for the COPY's next row.
+  return new Readable({
+    highWaterMark: 64 * 1024,
+    read() {
+      chunks.next().then(({ value, done }) => this.push(done ? null : value), (e: Error) => this.destroy(e));
+    },
+    destroy(error, callback) {
+      if (!run.finished && run.conn && run.copy) cancelBackend(run.conn);
+      chunks.return(undefined).then(() => callback(error), (e: Error) => callback(error ?? e));
+    },
+  });
 }
 
-async function* copyChunks(deps: Deps, grantId: string, from: string, to: string): AsyncGenerator<Buffer> {
+async function* copyChunks(deps: Deps, grantId: string, from: string, to: string, run: CopyRun): AsyncGenerator<Buffer> {
   yield Buffer.from(statementCsvHead(), 'utf8');
   const pool = deps.db.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<unknown> };
   const conn = await pool.acquireConnection();
-  let finished = false;
+  run.conn = conn;
   try {
     await conn.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const copy = conn.query(copyStreams.to(statementCopySql(deps, grantId, from, to)));
-    // After an abort the driver still reports the closed connection to the query: not a crash.
+    run.copy = copy;
+    // After an abort the driver still reports the cancelled or closed connection to the query: not a crash.
     copy.on('error', () => {});
     const rows = new CopyBinaryText();
     for await (const chunk of copy) {
@@ -165,17 +207,18 @@ async function* copyChunks(deps: Deps, grantId: string, from: string, to: string
       if (bytes.length > 0) yield bytes;
     }
     if (!rows.done) throw new Error('COPY ended without its trailer');
+    run.copy = null;
     const totalsSql = statementTotalsQuery(deps.db, grantId, from, to).toSQL().toNative();
     const { rows: sums } = await conn.query<{ category: string; year: number; count: number; cents: number }>(totalsSql.sql, totalsSql.bindings as unknown[]);
     await conn.query('COMMIT');
-    finished = true;
+    run.finished = true;
     const totals = new StatementTotals();
     for (const t of sums) totals.addLine(t.category, t.year, t.cents, t.count);
     // Same snapshot, same filter: the totals count exactly the lines sent (else the file stops short).
     if (totals.count !== copy.rowCount) throw new Error(`statement totals count ${totals.count} lines, COPY sent ${copy.rowCount}`);
     yield Buffer.from(statementCsvTail(totals), 'utf8');
   } finally {
-    if (!finished) await conn.end().catch(() => {});
+    if (!run.finished) await conn.end().catch(() => {});
     await pool.releaseConnection(conn);
   }
 }

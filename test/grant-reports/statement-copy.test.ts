@@ -8,7 +8,9 @@ import { signedIn } from '../helpers/factories.js';
 import { exportAudit, fetchBytes, grantScenario, type GrantScenario } from './helpers.js';
 import { statementQuery } from '../../server/grant-reports/repo.js';
 import { statementCsv, streamRows } from '../../server/grant-reports/statement.js';
-import { CopyBinaryText, statementCsvByCopy } from '../../server/grant-reports/statement-copy.js';
+import { CopyBinaryText, cancelBackend, statementCsvByCopy } from '../../server/grant-reports/statement-copy.js';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { createScratchDatabase, migrateLatest } from '../../server/shared/db.js';
 import { bootstrap } from '../../server/bootstrap.js';
 import { createApp } from '../../server/app.js';
@@ -124,6 +126,58 @@ describe('statement CSV by COPY on the PostgreSQL server', () => {
 });
 
 describe('statement CSV by COPY: a client that goes away', () => {
+  it('when a COPY is cancelled while the server is still working @pg, then the server stops at once (not at the first row)', async function () {
+    this.timeout(30_000);
+    const conn = new pg.Client({ connectionString: ctx().testDb.url! });
+    await conn.connect();
+    try {
+      await conn.query('BEGIN');
+      // A query that sends nothing for 30 s, as a sort of a million rows does before its first row.
+      const copy = conn.query(copyStreams.to('COPY (SELECT pg_sleep(30)) TO STDOUT'));
+      const outcome = (async () => {
+        try {
+          for await (const chunk of copy) void chunk;
+          return 'finished';
+        } catch (e) {
+          return (e as { code?: string }).code;
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      cancelBackend(conn);
+      expect(await outcome).to.equal('57014'); // query_canceled
+      expect(Date.now() - started).to.be.below(5000);
+      await conn.query('ROLLBACK');
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('when the client leaves while the COPY has sent nothing yet @pg, then the export cancels it at once', async function () {
+    this.timeout(30_000);
+    const s = await grantScenario();
+    const db = ctx().deps.db;
+    // The COPY waits on a lock: it sends nothing, as while it sorts a million rows.
+    const locker = new pg.Client({ connectionString: ctx().testDb.url! });
+    await locker.connect();
+    const waiting = async () => (await db.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%' AND state = 'active' AND pid <> pg_backend_pid()`)).rows[0].n as number;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE expense_parts IN ACCESS EXCLUSIVE MODE');
+      const stream = statementCsvByCopy(ctx().deps, s.g1.id, '2025-01-01', '2026-12-31');
+      stream.on('error', () => {});
+      stream.resume();
+      for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await waiting(), 'the COPY is waiting').to.equal(1);
+      stream.destroy();
+      for (let i = 0; i < 100 && (await waiting()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await waiting(), 'the COPY was cancelled while the lock is still held').to.equal(0);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
+  });
+
   it('when the client aborts mid-download @pg, then the COPY stops, the only pool connection comes back and no audit claims completion', async function () {
     this.timeout(120_000);
     const scratch = await createScratchDatabase(ctx().testDb.url!, 'pbo_copy_abort', 1);
