@@ -1,16 +1,9 @@
 import { expect } from 'chai';
-import { ctx } from '../helpers/context.js';
 import { pdfText } from '../helpers/documents.js';
 import { createVenue } from '../helpers/logistics.js';
 import { approvedClaim, attendee, exportedBatch, mileage, payingSetup, type PaySetup } from '../payments/helpers.js';
-import { fetchBytes, pdfBytes } from './helpers.js';
+import { fetchBytes, movingClock, pdfBytes } from './helpers.js';
 
-const clients: { login(email: string, password: string): Promise<unknown>; user: { email: string; password: string } }[] = [];
-/** Moves the clock; the clients sign in again (a session idles out over weeks). */
-const at = async (iso: string) => {
-  ctx().clock.now = new Date(iso);
-  for (const c of clients) await c.login(c.user.email, c.user.password);
-};
 
 /**
  * The acceptance scenario through the real API of every capability: a project funded by two
@@ -23,14 +16,12 @@ describe('grant reports end to end (real claims, payments, bookings and invoices
   let grantA: { id: string; reference: string };
   let grantB: { id: string };
   const refs: Record<string, string> = {};
-  after(() => {
-    ctx().clock.now = null;
-  });
+  const { at, follow } = movingClock();
 
   before(async () => {
     await at('2026-02-01T10:00:00+01:00');
     s = await payingSetup(); // a held session on 12/03/2026, 14:00–17:00
-    clients.push(s.staff, s.lead, s.finance);
+    follow(s.staff, s.lead, s.finance);
     const grant = async (body: object) => {
       const r = await s.finance.post('/api/grants', body);
       expect(r.status, r.text).to.equal(201);

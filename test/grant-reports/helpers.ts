@@ -140,3 +140,23 @@ export async function exportAudit(action: string, recordId: string, sha256: stri
   }
   throw new Error(`no ${action} audit event with that hash`);
 }
+
+type SignedInClient = { login(email: string, password: string): Promise<unknown>; user: { email: string; password: string } };
+
+/**
+ * A clock for scenarios that span months: `at(iso)` moves it and signs the followed clients in
+ * again (a session idles out over weeks); `follow` adds clients; the clock is reset after the suite.
+ */
+export function movingClock() {
+  const clients: SignedInClient[] = [];
+  after(() => {
+    ctx().clock.now = null;
+  });
+  return {
+    follow: (...more: SignedInClient[]) => clients.push(...more),
+    at: async (iso: string) => {
+      ctx().clock.now = new Date(iso);
+      for (const c of clients) await c.login(c.user.email, c.user.password);
+    },
+  };
+}

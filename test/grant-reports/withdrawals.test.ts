@@ -3,14 +3,8 @@ import { ctx } from '../helpers/context.js';
 import { pdfText } from '../helpers/documents.js';
 import { approvedClaim, attendee, exportedBatch, mileage, payingSetup, type PaySetup } from '../payments/helpers.js';
 import { checkInvariants } from '../../scripts/fault/invariants.js';
-import { fetchBytes } from './helpers.js';
+import { fetchBytes, movingClock } from './helpers.js';
 
-const clients: { login(email: string, password: string): Promise<unknown>; user: { email: string; password: string } }[] = [];
-/** Moves the clock; the clients sign in again (a session idles out over weeks). */
-const at = async (iso: string) => {
-  ctx().clock.now = new Date(iso);
-  for (const c of clients) await c.login(c.user.email, c.user.password);
-};
 
 /**
  * A drawdown claimed two paid claims; the bank then rejects one payment. The next drawdown
@@ -28,14 +22,12 @@ describe('drawdown withdrawals (payment rejected, claim cancelled)', function ()
   const drawdown = (key: string) => s.finance.request('POST', `/api/grants/${grant.id}/drawdowns`, { json: { from: '2026-01-01', to: '2026-12-31' }, headers: { 'idempotency-key': `withdrawals-${key}` } });
   const paymentOf = (batch: string, claim: string) => batches[batch].payments.find((p) => p.participantId === people[claim])!.id;
   const expenseOf = async (claim: string) => (await s.finance.get(`/api/expenses?projectId=${s.project.id}&source=claim_line`)).body.items.find((e: { claimId: string }) => e.claimId === claims[claim].id);
-  after(() => {
-    ctx().clock.now = null;
-  });
+  const { at, follow } = movingClock();
 
   before(async () => {
     await at('2026-02-01T10:00:00+01:00');
     s = await payingSetup();
-    clients.push(s.staff, s.lead, s.finance);
+    follow(s.staff, s.lead, s.finance);
     const g = await s.finance.post('/api/grants', {
       funder: 'Financeur (retraits)', periodStart: '2026-01-01', periodEnd: '2026-12-31', totalCents: 1_000_000, cofundingRateBp: 5000, eligibleCategories: ['mileage'],
       projects: [{ projectId: s.project.id, shareBp: 10000 }],
