@@ -77,4 +77,43 @@ describe('@browser grant reports', function () {
       await context.close();
     }
   });
+  it('when an auditor limited to the grant signs in, then the menu offers only grants and expenses, the grant, its dashboard, a project dashboard and the statement open, participants are refused in French, and axe finds nothing', async () => {
+    const s = await grantScenario();
+    const auditor = await signedIn('auditor');
+    await ctx().deps.db('auditor_scopes').insert({ user_id: auditor.user.id, grant_id: s.g1.id, from_date: '2025-01-01', to_date: '2026-12-31', expires_at: new Date(Date.now() + 86_400_000) });
+    const { context, page } = await newPage(browser);
+    const base = ctx().baseUrl;
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('Adresse e-mail').fill(auditor.user.email);
+      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${base}/`);
+      const menu = await page.locator('nav').first().locator('a').allTextContents();
+      expect(menu.map((t) => t.trim())).to.deep.equal(['Tableau de bord', 'Financements', 'Dépenses']);
+      await expectNoAxeViolations(page, 'home of a scoped auditor');
+
+      await page.locator('nav').first().getByRole('link', { name: 'Financements' }).click();
+      await page.waitForURL(`${base}/grants`);
+      expect(await page.locator('tbody tr').count()).to.equal(1);
+      await page.getByRole('link', { name: s.g1.reference }).click();
+      await page.waitForURL(`${base}/grants/${s.g1.id}`);
+      await expectNoAxeViolations(page, 'grant seen by a scoped auditor');
+      await page.getByRole('link', { name: s.p1.name }).click();
+      await page.waitForURL(`${base}/projects/${s.p1.id}/dashboard`);
+      await expectNoAxeViolations(page, 'project dashboard seen by a scoped auditor');
+      await page.goto(`${base}/grants/${s.g1.id}/exports`);
+      await page.getByLabel('Payées à partir du').first().fill('2025-01-01');
+      await page.getByLabel('Jusqu’au').first().fill('2026-12-31');
+      const csv = await downloadOf(page, page.getByRole('button', { name: 'Télécharger l’état (CSV)' }));
+      expect(csv.bytes.toString('utf8')).to.include('Total général;;;5 ligne(s);;318,60');
+
+      const refused = await page.goto(`${base}/participants`);
+      expect(refused!.status()).to.equal(403);
+      expect(await page.locator('main').textContent()).to.include('limité aux financements');
+      await expectNoAxeViolations(page, 'page refused to a scoped auditor');
+    } finally {
+      await context.close();
+    }
+  });
 });
