@@ -9,7 +9,15 @@ describe('payments: demo data', () => {
     expect(paid.length).to.be.at.least(1);
     expect(exported.length).to.be.at.least(1);
     expect(open.length).to.be.at.least(1);
-    const first = await finance.get(`/api/payment-batches/${paid[0].id}`);
-    expect(first.body.payments[0].status).to.equal('paid');
+    // Other suites leave paid batches too (some with a payment the bank rejected, dated earlier by a moved clock): one of them is wholly paid.
+    let wholly = false;
+    for (const b of paid) {
+      const batch = await finance.get(`/api/payment-batches/${b.id}`);
+      if (batch.body.payments.length > 0 && batch.body.payments.every((p: { status: string }) => p.status === 'paid')) {
+        wholly = true;
+        break;
+      }
+    }
+    expect(wholly).to.equal(true);
   });
 });
