@@ -123,10 +123,15 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     log(`  settings: ${sepa.status === 200 ? 'SEPA transfers (pain.001)' : `accounting export (SEPA refused: ${sepa.status})`}`);
     const openapi = await admin.client.get('/api/openapi.json');
     let deadline = Number.POSITIVE_INFINITY;
+    // The mix goes on past its time until its planned kills are done (a restart can take 20 s
+    // on a loaded machine), but never past 4 times its time.
+    let hardDeadline = Number.POSITIVE_INFINITY;
+    let killsDone = false;
     let stop = false;
+    const mixing = () => !stop && (Date.now() < deadline || (!killsDone && Date.now() < hardDeadline));
     const w: World = {
       db, instances, stats, venues: await createVenues(db, options.venues ?? 6), admin: admin.client, random, expensesApi: !!openapi.body?.paths?.['/api/expenses']?.post,
-      stopping: () => stop || Date.now() > deadline,
+      stopping: () => !mixing(),
     };
     log(`  expenses API: ${w.expensesApi ? 'present (invoices in the mix)' : 'absent (no invoices in the mix)'}`);
 
@@ -135,10 +140,11 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     const teams = await Promise.all(Array.from({ length: options.teams ?? Math.max(1, Math.ceil(options.clients / 4)) }, (_, i) => createTeam(w, i + 1)));
     for (const team of teams) await fundTeam(w, team, tally);
     deadline = Date.now() + options.mixSeconds * 1000;
+    hardDeadline = Date.now() + options.mixSeconds * 4000;
     const onKill = (at: number) => killTimes.push(at);
     const clients = Array.from({ length: options.clients }, async (_, i) => {
       await sleep(Math.floor(random() * 1000));
-      while (!stop && Date.now() < deadline) {
+      while (mixing()) {
         try {
           await cycle(w, teams[i % teams.length], tally);
         } catch (e) {
@@ -151,7 +157,7 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       for (let k = 0; k < options.mixKills; k++) {
         await sleep(every * (0.6 + 0.8 * random()));
         while (instances.some((i) => !i.up)) await sleep(100);
-        if (stop || Date.now() > deadline) break;
+        if (stop || Date.now() > hardDeadline) break;
         const victim = instances[Math.floor(random() * instances.length)];
         onKill(Date.now());
         await victim.kill();
@@ -161,6 +167,8 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     })().catch((e) => {
       stop = true;
       throw e;
+    }).finally(() => {
+      killsDone = true;
     });
     killer.catch(() => undefined); // awaited below; stops the clients at once if a restart fails
     const progress = setInterval(() => log(`  … ${Math.round((deadline - Date.now()) / 1000)} s left, ${stats.requests} requests, ${killTimes.length} kills`), 30_000);
