@@ -13,7 +13,7 @@ import { assertPeriodInScope, auditorRange, grantInScope, grantScopeOf, visibleP
 import { grantDashboard } from './dashboard.js';
 import { drawdownPartsQuery, getDrawdown, statementQuery, type GrantRow } from './repo.js';
 import { assertPdfSize, statementCsv, statementPdf, statementXlsx, streamRows } from './statement.js';
-import { statementCsvByCopy } from './statement-copy.js';
+import { copyPathAvailable, statementCsvByCopy } from './statement-copy.js';
 import { financialReport, financialReportCsv, financialReportPdf, financialReportXlsx, saveNotes } from './financial-report.js';
 import { createDrawdown, drawdownList, drawdownPdf, drawdownSummary, drawdownView } from './drawdowns.js';
 import { evidenceZip } from './evidence.js';
@@ -73,9 +73,9 @@ export function grantReportRoutes(deps: Deps) {
           await assertPdfSize(deps, grant.id, from, to);
           return sendBuffer(deps, res, auditActorOf(req.ctx), { format, filename, bytes: await statementPdf(rows(), { grant, orgName: await orgName(), from, to }) }, audit);
         }
-        // CSV: one COPY on a PostgreSQL server (formatted in SQL); rows from a cursor on PGlite.
-        const csv = () => (deps.dbKind === 'server' ? statementCsvByCopy(deps, grant.id, from, to) : Readable.from(statementCsv(rows()), { highWaterMark: 2 }));
-        const body = format === 'csv' ? csv() : statementXlsx(rows(), `État ${grant.reference}`);
+        // CSV: one COPY on a PostgreSQL server in UTF-8 (formatted in SQL); rows from a cursor on PGlite or another encoding.
+        const csv = async () => (await copyPathAvailable(deps) ? statementCsvByCopy(deps, grant.id, from, to) : Readable.from(statementCsv(rows()), { highWaterMark: 2 }));
+        const body = format === 'csv' ? await csv() : statementXlsx(rows(), `État ${grant.reference}`);
         await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);
       },
     }),

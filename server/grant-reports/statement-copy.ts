@@ -139,6 +139,25 @@ export class CopyBinaryText {
   }
 }
 
+const copyReady = new WeakMap<object, Promise<boolean>>();
+
+/**
+ * Whether the statement CSV may come from COPY: on a PostgreSQL server whose encoding is UTF8
+ * (or SQL_ASCII, which stores the UTF-8 the driver sends). Binary COPY sends text in the
+ * server's encoding, unconverted; another encoding falls back to the cursor path, which the
+ * driver converts. Asked once per database.
+ */
+export function copyPathAvailable(deps: Pick<Deps, 'db' | 'dbKind'>): Promise<boolean> {
+  if (deps.dbKind !== 'server') return Promise.resolve(false);
+  let ready = copyReady.get(deps.db);
+  if (!ready) {
+    ready = deps.db.raw('SHOW server_encoding').then((r: { rows: { server_encoding: string }[] }) => ['UTF8', 'SQL_ASCII'].includes(r.rows[0].server_encoding));
+    ready.catch(() => copyReady.delete(deps.db));
+    copyReady.set(deps.db, ready);
+  }
+  return ready;
+}
+
 /** The connection and COPY query of a running export, for a cancel from outside the generator. */
 interface CopyRun {
   conn: pg.Client | null;

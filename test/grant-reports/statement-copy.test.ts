@@ -8,10 +8,10 @@ import { signedIn } from '../helpers/factories.js';
 import { exportAudit, fetchBytes, grantScenario, type GrantScenario } from './helpers.js';
 import { statementQuery } from '../../server/grant-reports/repo.js';
 import { statementCsv, streamRows } from '../../server/grant-reports/statement.js';
-import { CopyBinaryText, cancelBackend, statementCsvByCopy } from '../../server/grant-reports/statement-copy.js';
+import { CopyBinaryText, cancelBackend, copyPathAvailable, statementCsvByCopy } from '../../server/grant-reports/statement-copy.js';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { createScratchDatabase, migrateLatest } from '../../server/shared/db.js';
+import { createScratchDatabase, migrateLatest, openServerDatabase } from '../../server/shared/db.js';
 import { bootstrap } from '../../server/bootstrap.js';
 import { createApp } from '../../server/app.js';
 import { createKeyring, randomToken, sha256Hex } from '../../server/shared/crypto.js';
@@ -126,6 +126,30 @@ describe('statement CSV by COPY on the PostgreSQL server', () => {
 });
 
 describe('statement CSV by COPY: a client that goes away', () => {
+  it('when the server database is not in UTF-8 @pg, then the statement CSV takes the cursor path (binary COPY would send its bytes unconverted)', async function () {
+    this.timeout(30_000);
+    expect(await copyPathAvailable(ctx().deps)).to.equal(true);
+    expect(await copyPathAvailable({ db: ctx().deps.db, dbKind: 'embedded' })).to.equal(false);
+    const name = `pbo_latin1_${process.pid}`;
+    const admin = new pg.Client({ connectionString: ctx().testDb.url! });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.query(`CREATE DATABASE ${name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+      const url = new URL(ctx().testDb.url!);
+      url.pathname = `/${name}`;
+      const latin1 = await openServerDatabase(url.toString(), 1);
+      try {
+        expect(await copyPathAvailable({ db: latin1.knex, dbKind: 'server' })).to.equal(false);
+      } finally {
+        await latin1.close();
+      }
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    }
+  });
+
   it('when a COPY is cancelled while the server is still working @pg, then the server stops at once (not at the first row)', async function () {
     this.timeout(30_000);
     const conn = new pg.Client({ connectionString: ctx().testDb.url! });
