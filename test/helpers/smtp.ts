@@ -22,6 +22,8 @@ export class TestSmtp {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
+    // A client that goes away mid-session (a reset pooled connection) is not a test failure.
+    server.on('error', () => undefined);
     const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
     this.port = address.port;
     this.server = server;
