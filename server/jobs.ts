@@ -1,5 +1,4 @@
 import type { Deps } from './shared/deps.js';
-import { serializeError } from './shared/logger.js';
 import { sealAudit } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
 import { runDailyRetention } from './privacy/index.js';
@@ -39,7 +38,7 @@ export function startBackgroundJobs(deps: Deps) {
     return setInterval(() => {
       if (busy) return;
       busy = true;
-      const p = job.run(deps).catch((e) => deps.log.error({ job: job.name, err: serializeError(e) }, 'background job failed')).finally(() => {
+      const p = job.run(deps).catch((e) => deps.log.error({ job: job.name, err: e }, 'background job failed')).finally(() => {
         busy = false;
         running.delete(p);
       });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import fs from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger, serializeError } from './shared/logger.js';
+import { createLogger } from './shared/logger.js';
 import { DataDirLockedError } from './shared/db.js';
 import { openService } from './service.js';
 import { bootstrap } from './bootstrap.js';
@@ -81,6 +81,6 @@ async function main() {
 
 main().catch((e) => {
   process.stderr.write(`Could not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
-  createLogger('error').error({ err: serializeError(e) }, 'start failed');
+  createLogger('error').error({ err: e }, 'start failed');
   process.exit(1);
 });

@@ -1,5 +1,4 @@
 import type { Deps } from '../shared/deps.js';
-import { serializeError } from '../shared/logger.js';
 import type { SendEmail } from './mailer.js';
 
 /** After this many failed attempts an e-mail is marked failed (visible on the outbox page). */
@@ -71,7 +70,7 @@ export async function deliverDueEmails(deps: Deps, send: SendEmail, limit = 20):
         lease_until: null,
         last_error_code: String(code).slice(0, 60),
         next_attempt_at: new Date(deps.now().getTime() + backoffSeconds(m.attempts) * 1000),
-      }).catch((err) => deps.log.error({ err: serializeError(err) }, 'outbox update failed'));
+      }).catch((err) => deps.log.error({ err: err }, 'outbox update failed'));
     }
   }
   return { delivered, failed };

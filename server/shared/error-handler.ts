@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Deps } from './deps.js';
 import { AppError } from './errors.js';
-import { serializeError } from './logger.js';
 
 /** True when the client expects JSON rather than a page. */
 export function wantsJson(req: Request): boolean {
@@ -39,18 +38,18 @@ export function toAppError(err: unknown, req: Request): AppError {
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type');
   if (e?.severity && e.code && CLIENT_SQLSTATES[e.code]) {
-    req.ctx?.log.warn({ err: serializeError(err) }, 'database refused client input');
+    req.ctx?.log.warn({ err: err }, 'database refused client input');
     return new AppError(CLIENT_SQLSTATES[e.code]);
   }
   // Every database connection of this instance stayed busy past the pool's wait: an overload,
   // not a bug. 503 tells the client to try again (nothing was written: no connection, no transaction).
   if (e?.name === 'KnexTimeoutError') {
-    req.ctx?.log.warn({ err: serializeError(err) }, 'database pool exhausted');
+    req.ctx?.log.warn({ err: err }, 'database pool exhausted');
     return new AppError('service_unavailable', 'Le service est très sollicité : réessayez dans quelques secondes.');
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('malformed_request');
-  req.ctx?.log.error({ err: serializeError(err) }, 'unexpected error');
+  req.ctx?.log.error({ err: err }, 'unexpected error');
   return new AppError('internal_error');
 }
 
@@ -76,7 +75,7 @@ export function errorHandler(deps: Deps, renderPage: ErrorPageRenderer) {
     try {
       await renderPage(deps, req, res, error);
     } catch (renderErr) {
-      req.ctx?.log.error({ err: serializeError(renderErr) }, 'error page failed');
+      req.ctx?.log.error({ err: renderErr }, 'error page failed');
       res.status(error.status).type('text/plain').send(error.message);
     }
   };

@@ -1,6 +1,5 @@
 import type { Deps } from './deps.js';
 import type { Db } from './db.js';
-import { serializeError } from './logger.js';
 
 export interface JobRow {
   id: string;
@@ -47,7 +46,7 @@ export async function startJob(
       const result = await work(progress);
       await deps.db('jobs').where({ id: job.id }).update({ status: 'completed', result: JSON.stringify(result), finished_at: deps.now(), heartbeat_at: deps.now() });
     } catch (e) {
-      deps.log.error({ job: job.kind, jobId: job.id, err: serializeError(e) }, 'job failed');
+      deps.log.error({ job: job.kind, jobId: job.id, err: e }, 'job failed');
       await deps.db('jobs').where({ id: job.id }).update({ status: 'failed', error_code: 'job_failed', finished_at: deps.now() }).catch(() => undefined);
     }
   })();
