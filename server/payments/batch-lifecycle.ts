@@ -1,3 +1,4 @@
+import { retryingTransaction } from '../shared/idempotency.js';
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -51,7 +52,7 @@ const liveClaimIds = async (trx: Knex.Transaction, batchId: string) => (await ba
 
 /** Cancels an open batch: its claims return to approved and may be batched again. An exported batch may be at the bank: 409, void it instead. */
 export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await retryingTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'cancelled') return;
     if (batch.status !== 'open') throw conflict('batch_not_open', batch.status === 'exported' ? 'Ce lot est exporté : son fichier est peut-être déjà à la banque. Annulez-le avec un motif (« annuler après export »).' : 'Seul un lot ouvert peut être annulé.');
@@ -69,7 +70,7 @@ export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string
  * marked paid cannot be voided (reject those payments one by one).
  */
 export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, reason: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await retryingTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'voided') return;
     if (batch.status === 'open') throw conflict('batch_not_exported', 'Ce lot n’est pas exporté : annulez-le simplement.');

@@ -1,3 +1,4 @@
+import { retryingTransaction } from '../shared/idempotency.js';
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
@@ -65,7 +66,7 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
  * new batch. Rejecting again with the same code answers the same.
  */
 export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: string, reasonCode: string): Promise<{ batchId: string }> {
-  return deps.db.transaction(async (trx) => {
+  return retryingTransaction(deps.db, async (trx) => {
     const found = await trx('payments').where({ id: paymentId }).first('batch_id');
     if (!found) throw notFound('Paiement');
     const batch = (await getBatch(trx, found.batch_id, true))!;

@@ -1,3 +1,4 @@
+import { retryingTransaction } from '../shared/idempotency.js';
 import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
@@ -71,7 +72,7 @@ export function paymentPages(deps: Deps) {
         if (selected.length === 0) return builder(req, res, projectId, selected, kind, 'Cochez au moins une demande.');
         const { settings } = await getSettings(deps.db);
         try {
-          const built = await deps.db.transaction((trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected }, settings.timeZone, deps.now(), { deciderCannotBatch: settings.deciderCannotBatch }));
+          const built = await retryingTransaction(deps.db, (trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected }, settings.timeZone, deps.now(), { deciderCannotBatch: settings.deciderCannotBatch }));
           await flash(deps, req, 'success', 'Le lot est créé. Vérifiez-le puis exportez-le.');
           res.redirect(303, `/payments/${built.batchId}`);
         } catch (e) {
@@ -96,7 +97,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est exporté : ses fichiers sont prêts.',
-          () => deps.db.transaction((trx) => exportBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
+          () => retryingTransaction(deps.db, (trx) => exportBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
       },
     }),
     defineRoute({
@@ -104,7 +105,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est marqué payé. Les personnes sont prévenues.',
-          () => deps.db.transaction((trx) => markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined)));
+          () => retryingTransaction(deps.db, (trx) => markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined)));
       },
     }),
     defineRoute({

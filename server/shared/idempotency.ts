@@ -33,6 +33,26 @@ export function idempotencyKeyOf(header: string | undefined): string | null {
   return header;
 }
 
+/** SQLSTATEs after which PostgreSQL has rolled the whole transaction back and asks for a retry. */
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+
+/**
+ * Runs `work` in a transaction, again (up to 3 times in all, after 50–150 ms) when the server
+ * broke a deadlock or a serialization conflict by rolling it back: nothing of it was
+ * written, and the next attempt sees the winner's commit. `work` must only write to the
+ * database (side effects go through the outbox), so running it again is safe.
+ */
+export async function retryingTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (e) {
+      if (attempt >= attempts || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 100)));
+    }
+  }
+}
+
 /**
  * Runs a money-creating request at most once per (user, route, key). Without a key, `work`
  * simply runs in a transaction. With a key:
@@ -42,17 +62,18 @@ export function idempotencyKeyOf(header: string | undefined): string | null {
  * - a retry with the same body gets the stored response, marked `replayed`;
  * - a retry with another body gets `422 idempotency_key_reused`;
  * - a concurrent duplicate waits on the primary key held by the first transaction, then
- *   replays its response (or runs, if the first rolled back).
+ *   replays its response (or runs, if the first rolled back);
+ * - a transaction the server rolled back to break a deadlock runs again (retryingTransaction).
  */
 export async function idempotent<T>(
   db: Knex,
   request: { userId: string; route: string; key: string | null; body: unknown; now: Date },
   work: (trx: Knex.Transaction) => Promise<{ status: number; body: T }>,
 ): Promise<IdempotentResponse<T>> {
-  if (!request.key) return db.transaction(async (trx) => ({ ...(await work(trx)), replayed: false }));
+  if (!request.key) return retryingTransaction(db, async (trx) => ({ ...(await work(trx)), replayed: false }));
   const hash = requestHash(request.body);
   const id = { user_id: request.userId, route: request.route, key: request.key };
-  return db.transaction(async (trx) => {
+  return retryingTransaction(db, async (trx) => {
     await trx('idempotency_keys').where(id).where('created_at', '<', new Date(request.now.getTime() - IDEMPOTENCY_WINDOW_MS)).delete();
     const inserted = await trx.raw(
       `INSERT INTO idempotency_keys (user_id, route, key, request_hash, response_status, response_body, created_at)
