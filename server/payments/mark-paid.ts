@@ -1,12 +1,12 @@
-import { retryingTransaction } from '../shared/idempotency.js';
 import type { Knex } from 'knex';
+import { retryingTransaction } from '../shared/idempotency.js';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import { claimsPaid, claimsUnpaid } from '../grants/index.js';
-import { batchClaims, batchPayments, getBatch, releaseClaims, setClaimsStatus, type PaymentRow } from './repo.js';
+import { batchClaims, batchPayments, getBatch, lockClaimsInIdOrder, releaseClaims, setClaimsStatus, type PaymentRow } from './repo.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
 async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
@@ -49,6 +49,9 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
   if (todo.length === 0) return;
   const now = deps.now();
   const claims = (await batchClaims(trx, batchId)).filter((c) => !c.voided);
+  // All at once, in id order (the loop below writes them payment by payment).
+  const todoIds = new Set(todo.map((p) => p.id));
+  await lockClaimsInIdOrder(trx, claims.filter((c) => todoIds.has(c.payment_id)).map((c) => c.claim_id));
   for (const p of todo) {
     const mine = claims.filter((c) => c.payment_id === p.id);
     await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });

@@ -1,4 +1,3 @@
-import { retryingTransaction } from '../shared/idempotency.js';
 import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
@@ -7,6 +6,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
+import { retryingTransaction } from '../shared/idempotency.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';

@@ -150,17 +150,18 @@ export async function participantNames(trx: Db, ids: string[]): Promise<Map<stri
  * statement set, so the claims can go into a new batch.
  */
 /**
- * Locks these claims in id order. Every write to several claims takes its locks this way (the
- * batch builder's lockClaimsById too): an UPDATE … WHERE id IN (…) locks rows in the order it
- * finds them, and two such writes on overlapping claims could each hold one the other waits for.
+ * Locks these claims in id order. Every write to several claims takes all its claim locks this
+ * way, at once, before writing (the batch builder's lockClaimsById too): an UPDATE … WHERE id
+ * IN (…) locks rows in the order it finds them, and two writes taking overlapping claims in
+ * different orders (or in several steps) could each hold one the other waits for.
  */
-async function lockInIdOrder(trx: Db, claimIds: string[]): Promise<void> {
+export async function lockClaimsInIdOrder(trx: Db, claimIds: string[]): Promise<void> {
   await trx.raw('SELECT 1 FROM claims WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE', [claimIds]);
 }
 
 export async function releaseClaims(trx: Db, claimIds: string[], flag: string | null, now: Date): Promise<void> {
   if (claimIds.length === 0) return;
-  await lockInIdOrder(trx, claimIds);
+  await lockClaimsInIdOrder(trx, claimIds);
   await trx.raw(
     `UPDATE claims SET status = CASE WHEN amount_granted_cents >= amount_requested_cents THEN 'approved' ELSE 'partially_approved' END,
        flags = CASE WHEN ?::text IS NULL OR ?::text = ANY(flags) THEN flags ELSE array_append(flags, ?::text) END,
@@ -173,7 +174,7 @@ export async function releaseClaims(trx: Db, claimIds: string[], flag: string | 
 
 export async function setClaimsStatus(trx: Db, claimIds: string[], status: 'in_batch' | 'paid', now: Date): Promise<void> {
   if (claimIds.length === 0) return;
-  await lockInIdOrder(trx, claimIds);
+  await lockClaimsInIdOrder(trx, claimIds);
   await trx('claims').whereIn('id', claimIds).update({ status, version: trx.raw('version + 1'), updated_at: now });
 }
 
