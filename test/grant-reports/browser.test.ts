@@ -17,6 +17,15 @@ describe('@browser grant reports', function () {
     await browser?.close();
   });
 
+  async function signIn(page: Page, email: string) {
+    const base = ctx().baseUrl;
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Adresse e-mail').fill(email);
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/`);
+  }
+
   async function downloadOf(page: Page, button: ReturnType<Page['getByRole']>) {
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
@@ -28,11 +37,7 @@ describe('@browser grant reports', function () {
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {
-      await page.goto(`${base}/login`);
-      await page.getByLabel('Adresse e-mail').fill(finance.user.email);
-      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-      await page.keyboard.press('Enter');
-      await page.waitForURL(`${base}/`);
+      await signIn(page, finance.user.email);
 
       await page.goto(`${base}/grants/${s.g1.id}/dashboard`);
       expect(await page.locator('h1').textContent()).to.include(s.g1.reference);
@@ -84,11 +89,7 @@ describe('@browser grant reports', function () {
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {
-      await page.goto(`${base}/login`);
-      await page.getByLabel('Adresse e-mail').fill(auditor.user.email);
-      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-      await page.keyboard.press('Enter');
-      await page.waitForURL(`${base}/`);
+      await signIn(page, auditor.user.email);
       const menu = await page.locator('nav').first().locator('a').allTextContents();
       expect(menu.map((t) => t.trim())).to.deep.equal(['Tableau de bord', 'Financements', 'Dépenses']);
       await expectNoAxeViolations(page, 'home of a scoped auditor');
