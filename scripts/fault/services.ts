@@ -47,6 +47,15 @@ export interface InstanceOptions {
   logFile: string;
 }
 
+/**
+ * Instances still running. If the harness itself dies (an uncaught error), they are killed on
+ * its way out instead of being left serving, connected to a scratch database.
+ */
+const LIVE = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of LIVE) child.kill('SIGKILL');
+});
+
 export class ServiceInstance {
   private child: ChildProcess | null = null;
   /** True between a successful /health and the kill. */
@@ -94,6 +103,8 @@ export class ServiceInstance {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    LIVE.add(child);
+    child.once('exit', () => LIVE.delete(child));
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });
     let exited = false;
