@@ -4,10 +4,11 @@ import { conflict, notFound, validationError } from '../shared/errors.js';
 import { formatCents, formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
+import { getGrant, grantCeilings, type GrantRow } from './repo.js';
 import {
-  claimedByYear, claimParts, drawdownPartCounts, drawdownPreview, drawdownYears, drawnSoFar, finishDrawdown, getDrawdown, getGrant, grantCeilings, insertDrawdown,
-  listDrawdowns, lockGrant, nextDrawdownNumber, withdrawParts, type DrawdownRow, type GrantRow,
-} from './repo.js';
+  claimedByYear, claimParts, drawdownPartCounts, drawdownPreview, drawdownYears, drawnSoFar, finishDrawdown, getDrawdown, insertDrawdown,
+  listDrawdowns, lockGrant, nextDrawdownNumber, withdrawParts, type DrawdownRow,
+} from './drawdowns-repo.js';
 import { requestedPerYear } from './rules.js';
 import { grantFacts } from './statement.js';
 

@@ -11,7 +11,8 @@ import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialRe
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
 import { assertPeriodInScope, auditorRange, grantInScope, grantScopeOf, visiblePeriod, type GrantScope } from './access.js';
 import { grantDashboard } from './dashboard.js';
-import { drawdownPartsQuery, getDrawdown, statementQuery, type GrantRow } from './repo.js';
+import { drawdownPartsQuery, statementQuery, type GrantRow } from './repo.js';
+import { getDrawdown } from './drawdowns-repo.js';
 import { assertPdfSize, statementCsv, statementPdf, statementXlsx, streamRows } from './statement.js';
 import { copyPathAvailable, statementCsvByCopy } from './statement-copy.js';
 import { financialReport, financialReportCsv, financialReportPdf, financialReportXlsx, saveNotes } from './financial-report.js';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { retryingTransaction } from '../shared/idempotency.js';
+import { retryingTransaction } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { retryingTransaction } from '../shared/idempotency.js';
+import { retryingTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
-import { retryingTransaction } from '../shared/idempotency.js';
+import { retryingTransaction } from '../shared/db.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';

@@ -196,3 +196,23 @@ export async function createScratchDatabase(serverUrl: string, prefix: string, p
     },
   };
 }
+
+/** SQLSTATEs after which PostgreSQL has rolled the whole transaction back and asks for a retry. */
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+
+/**
+ * Runs `work` in a transaction, again (up to 3 times in all, after 50–150 ms) when the server
+ * broke a deadlock or a serialization conflict by rolling it back: nothing of it was
+ * written, and the next attempt sees the winner's commit. `work` must only write to the
+ * database (side effects go through the outbox), so running it again is safe.
+ */
+export async function retryingTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (e) {
+      if (attempt >= attempts || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 100)));
+    }
+  }
+}

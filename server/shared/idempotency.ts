@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Db } from './db.js';
+import { retryingTransaction, type Db } from './db.js';
 import { AppError } from './errors.js';
 
 /** How long a key is remembered (DESIGN §8: 24 h per user and route). */
@@ -33,26 +33,6 @@ export function idempotencyKeyOf(header: string | undefined): string | null {
   return header;
 }
 
-/** SQLSTATEs after which PostgreSQL has rolled the whole transaction back and asks for a retry. */
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
-
-/**
- * Runs `work` in a transaction, again (up to 3 times in all, after 50–150 ms) when the server
- * broke a deadlock or a serialization conflict by rolling it back: nothing of it was
- * written, and the next attempt sees the winner's commit. `work` must only write to the
- * database (side effects go through the outbox), so running it again is safe.
- */
-export async function retryingTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work);
-    } catch (e) {
-      if (attempt >= attempts || !RETRYABLE.has((e as { code?: string }).code ?? '')) throw e;
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 100)));
-    }
-  }
-}
-
 /**
  * Runs a money-creating request at most once per (user, route, key). Without a key, `work`
  * simply runs in a transaction. With a key:
@@ -63,7 +43,7 @@ export async function retryingTransaction<T>(db: Knex, work: (trx: Knex.Transact
  * - a retry with another body gets `422 idempotency_key_reused`;
  * - a concurrent duplicate waits on the primary key held by the first transaction, then
  *   replays its response (or runs, if the first rolled back);
- * - a transaction the server rolled back to break a deadlock runs again (retryingTransaction).
+ * - a transaction the server rolled back to break a deadlock runs again (retryingTransaction, shared/db.ts).
  */
 export async function idempotent<T>(
   db: Knex,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
-import { idempotent, retryingTransaction } from '../../server/shared/idempotency.js';
+import { idempotent } from '../../server/shared/idempotency.js';
+import { retryingTransaction } from '../../server/shared/db.js';
 import { signedIn } from '../helpers/factories.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
