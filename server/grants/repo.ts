@@ -334,3 +334,9 @@ export async function expenseLinks(db: Db, projectId: string, claimId: string | 
   const claim = claimId ? await db('claims').where({ id: claimId }).first('reference') : null;
   return { projectName: project?.name ?? '', claimReference: claim?.reference ?? null };
 }
+
+/** Whether one of these grants funds the project. */
+export async function projectFundedBy(db: Db, projectId: string, grantIds: string[]): Promise<boolean> {
+  if (!grantIds.length) return false;
+  return !!(await db('grant_projects').where({ project_id: projectId }).whereIn('grant_id', grantIds).first('grant_id'));
+}

@@ -3,7 +3,7 @@ import type { Actor } from '../shared/authorize.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { isScopedAuditor } from './policy.js';
-import { getGrant } from './repo.js';
+import { getGrant, projectFundedBy } from './repo.js';
 
 /**
  * What an auditor may see: per grant, a range of days. An expense part on one of these grants
@@ -51,8 +51,7 @@ export async function auditorScope(db: Db, user: Pick<Actor, 'userId' | 'roles'>
 /** May the scope see this project (one of its grants funds it)? 404 otherwise, as if it did not exist. */
 export async function assertProjectInScope(db: Db, scope: AuditorScope | null, projectId: string): Promise<void> {
   if (!scope) return;
-  const funded = scope.grantIds.length ? await db('grant_projects').where({ project_id: projectId }).whereIn('grant_id', scope.grantIds).first('grant_id') : undefined;
-  if (!funded) throw notFound('Projet');
+  if (!(await projectFundedBy(db, projectId, scope.grantIds))) throw notFound('Projet');
 }
 
 /** May the scope see this grant? (404 otherwise, as if it did not exist.) */
