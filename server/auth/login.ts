@@ -6,9 +6,11 @@ import { clearFailures, isBlocked, LOGIN_LIMITS, recordFailure } from './rate-li
 import * as repo from './repo.js';
 
 /**
- * Checks an e-mail and password. Failures are counted per account and per address; a
- * blocked account or address is refused before the password is checked. The message is
- * the same whether the e-mail is unknown, the account inactive or the password wrong.
+ * Checks an e-mail and password. Failures are counted per (account, address), per address and
+ * per account (LOGIN_LIMITS); a blocked pair or address is refused before the password is
+ * checked. The account-wide count never refuses an address that has not failed on this
+ * account: the right password from a new address always gets through. The message is the
+ * same whether the e-mail is unknown, the account inactive or the password wrong.
  */
 export async function login(
   deps: Deps,
@@ -16,10 +18,18 @@ export async function login(
   meta: { ip: string; requestId: string },
 ): Promise<{ userId: string; mustChangePassword: boolean }> {
   const now = deps.now();
-  const accountKey = `acct:${deps.keyring.keyedHash(input.email.trim().toLowerCase())}`;
+  const email = input.email.trim().toLowerCase();
+  const accountKey = `acct:${deps.keyring.keyedHash(email)}`;
   const addressKey = `addr:${deps.keyring.keyedHash(meta.ip)}`;
+  const pairKey = `pair:${deps.keyring.keyedHash(`${email}\u0000${meta.ip}`)}`;
   const auditActor = { userId: null, requestId: meta.requestId };
-  if ((await isBlocked(deps.db, accountKey, LOGIN_LIMITS.perAccount, now)) || (await isBlocked(deps.db, addressKey, LOGIN_LIMITS.perAddress, now))) {
+  const blocked =
+    (await isBlocked(deps.db, pairKey, LOGIN_LIMITS.perAccountAndAddress, now)) ||
+    (await isBlocked(deps.db, addressKey, LOGIN_LIMITS.perAddress, now)) ||
+    // Under a distributed attack, one failure is enough to shut this address out of the account.
+    ((await isBlocked(deps.db, accountKey, LOGIN_LIMITS.perAccount, now)) &&
+      (await isBlocked(deps.db, pairKey, { ...LOGIN_LIMITS.perAccountAndAddress, failures: 1 }, now)));
+  if (blocked) {
     await recordAudit(deps.db, auditActor, { action: 'auth.login_blocked', reasonCode: 'rate_limited' });
     throw new AppError('too_many_attempts');
   }
@@ -28,6 +38,7 @@ export async function login(
   if (user) ok = (await verifyPassword(user.password_hash, input.password)) && user.active;
   else await burnPasswordCheck(input.password);
   if (!user || !ok) {
+    await recordFailure(deps.db, pairKey, LOGIN_LIMITS.perAccountAndAddress, now);
     await recordFailure(deps.db, accountKey, LOGIN_LIMITS.perAccount, now);
     await recordFailure(deps.db, addressKey, LOGIN_LIMITS.perAddress, now);
     await recordAudit(deps.db, { ...auditActor, userId: user?.id ?? null }, {
@@ -39,7 +50,8 @@ export async function login(
     throw new AppError('invalid_credentials');
   }
   await deps.db.transaction(async (trx) => {
-    await clearFailures(trx, accountKey);
+    // Only this address's count on this account: the account-wide count runs out with its window.
+    await clearFailures(trx, pairKey);
     await trx('users').where({ id: user.id }).update({ last_login_at: now });
     await recordAudit(trx, { userId: user.id, requestId: meta.requestId }, { action: 'auth.login', recordType: 'user', recordId: user.id });
   });

@@ -9,6 +9,7 @@ import { ChangePasswordBody, LoginBody, TokenCreateBody } from './schemas.js';
 import { login } from './login.js';
 import { closeSession, flash, openSession } from './sessions.js';
 import { changeOwnPassword } from './change-password.js';
+import { CHANGE_PASSWORD_PAGE } from './password-change-gate.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
 import { Uuid } from '../shared/schema.js';
 import { obj } from '../shared/schema.js';
@@ -43,7 +44,7 @@ export function authPages(deps: Deps) {
             const { userId, mustChangePassword } = await login(deps, input, { ip: req.ctx.ip, requestId: req.ctx.requestId });
             await closeSession(deps, req, res);
             await openSession(deps, res, userId);
-            return res.redirect(303, mustChangePassword ? '/account?must=1' : next);
+            return res.redirect(303, mustChangePassword ? CHANGE_PASSWORD_PAGE : next);
           } catch (e) {
             if (!(e instanceof AppError) || !['invalid_credentials', 'too_many_attempts'].includes(e.code)) throw e;
             message = e.message;
@@ -63,7 +64,7 @@ export function authPages(deps: Deps) {
     defineRoute({
       kind: 'page', method: 'get', path: '/account', access: AUTHENTICATED, summary: 'My account',
       handler: async (req, res) => {
-        await page(deps, req, res, 'auth/account.njk', { title: 'Mon compte', must: req.query.must === '1', errors: {}, roleLabels: ROLE_LABELS });
+        await page(deps, req, res, 'auth/account.njk', { title: 'Mon compte', errors: {}, roleLabels: ROLE_LABELS });
       },
     }),
     defineRoute({
@@ -79,7 +80,7 @@ export function authPages(deps: Deps) {
           try {
             const actor = req.ctx.actor!;
             await changeOwnPassword(deps, { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId }, input);
-            await flash(deps, req, 'success', 'Votre mot de passe a été changé. Vos autres sessions ont été fermées.');
+            await flash(deps, req, 'success', 'Votre mot de passe a été changé. Vos autres sessions ont été fermées et vos jetons d’API révoqués.');
             return res.redirect(303, '/account');
           } catch (e) {
             if (!(e instanceof AppError) || e.code !== 'validation_failed') throw e;

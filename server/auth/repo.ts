@@ -33,6 +33,7 @@ export interface SessionActorRow {
   name: string;
   roles: Role[];
   auditor_scoped: boolean;
+  must_change_password: boolean;
 }
 
 /** Whether the user is an auditor limited to some grants (any scope row, even expired: then they see nothing). */
@@ -44,7 +45,7 @@ export function findLiveSession(db: Db, idHash: string, now: Date): Promise<Sess
     .where('s.id_hash', idHash)
     .andWhere('s.expires_at', '>', now)
     .andWhere('u.active', true)
-    .first('s.id_hash', 's.user_id', 's.csrf_token', 's.flash', 's.last_seen_at', 's.expires_at', 'u.name', 'u.roles', db.raw(AUDITOR_SCOPED));
+    .first('s.id_hash', 's.user_id', 's.csrf_token', 's.flash', 's.last_seen_at', 's.expires_at', 'u.name', 'u.roles', 'u.must_change_password', db.raw(AUDITOR_SCOPED));
 }
 
 export async function insertSession(db: Db, row: { id_hash: string; user_id: string; csrf_token: string; expires_at: Date; now: Date }): Promise<void> {
@@ -72,6 +73,25 @@ export async function deleteSessionsOfUser(db: Db, userId: string, exceptIdHash?
   await q.delete();
 }
 
+/**
+ * Sets a new password hash and ends every credential the old password stood behind: all the
+ * user's API tokens are revoked and all their sessions closed, except `keepSessionIdHash`
+ * (the session that changed its own password). The only way the application changes a
+ * password hash: a password change cannot forget to end the old credentials.
+ */
+export async function replacePassword(
+  trx: Db,
+  userId: string,
+  change: { hash: string; mustChange: boolean; now: Date; keepSessionIdHash?: string },
+): Promise<{ tokensRevoked: number; sessionsClosed: number }> {
+  await trx('users').where({ id: userId }).update({ password_hash: change.hash, must_change_password: change.mustChange, password_changed_at: change.now, updated_at: change.now });
+  const tokensRevoked = await trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: change.now });
+  const sessions = trx('web_sessions').where({ user_id: userId });
+  if (change.keepSessionIdHash) sessions.andWhereNot({ id_hash: change.keepSessionIdHash });
+  const sessionsClosed = await sessions.delete();
+  return { tokensRevoked, sessionsClosed };
+}
+
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
   return db('web_sessions').where('expires_at', '<=', now).delete();
 }
@@ -88,6 +108,7 @@ export interface TokenActorRow {
   name: string;
   last_used_at: Date | null;
   auditor_scoped: boolean;
+  must_change_password: boolean;
 }
 
 export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<TokenActorRow | undefined> {
@@ -97,7 +118,7 @@ export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<Tok
     .whereNull('t.revoked_at')
     .andWhere((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
     .andWhere('u.active', true)
-    .first('t.id', 't.user_id', 't.roles', 'u.roles as user_roles', 'u.name', 't.last_used_at', db.raw(AUDITOR_SCOPED));
+    .first('t.id', 't.user_id', 't.roles', 'u.roles as user_roles', 'u.name', 't.last_used_at', 'u.must_change_password', db.raw(AUDITOR_SCOPED));
 }
 
 export async function touchToken(db: Db, id: string, now: Date): Promise<void> {

@@ -3,6 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import type { Actor, Role } from '../shared/authorize.js';
 import { randomToken, sha256Hex } from '../shared/crypto.js';
 import * as repo from './repo.js';
+import { refusedUntilPasswordChange } from './password-change-gate.js';
 
 export const SESSION_COOKIE = 'pbo_sid';
 /** Pre-session CSRF cookie, for forms posted before signing in (the login form). */
@@ -40,12 +41,15 @@ function bearerToken(req: Request): string | null {
 
 /**
  * Resolves who is calling from an API token (`Authorization: Bearer …`) or the session
- * cookie. A token acts with the roles it carries that its creator still holds.
+ * cookie. A token acts with the roles it carries that its creator still holds. Every request
+ * passes here, so this is also where an account whose password must be changed is kept to
+ * the password change and sign-out (password-change-gate.ts), whatever route it asks for.
  */
 export function resolveActor(deps: Deps) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     try {
       req.ctx.actor = await actorOf(deps, req);
+      if (refusedUntilPasswordChange(req.ctx.actor, req, res, next)) return;
       next();
     } catch (e) {
       next(e);
@@ -62,7 +66,7 @@ async function actorOf(deps: Deps, req: Request): Promise<Actor | null> {
     if (!token) return null;
     if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() > TOUCH_EVERY_MS) await repo.touchToken(deps.db, token.id, now);
     const roles = token.roles.filter((r: Role) => token.user_roles.includes(r));
-    return { userId: token.user_id, name: token.name, roles, via: 'token', sessionId: null, tokenId: token.id, csrfToken: null, auditorScoped: token.auditor_scoped };
+    return { userId: token.user_id, name: token.name, roles, via: 'token', sessionId: null, tokenId: token.id, csrfToken: null, auditorScoped: token.auditor_scoped, mustChangePassword: token.must_change_password };
   }
   const id = req.cookies?.[SESSION_COOKIE];
   if (typeof id !== 'string' || id.length > 100) return null;
@@ -72,7 +76,7 @@ async function actorOf(deps: Deps, req: Request): Promise<Actor | null> {
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await repo.touchSession(deps.db, idHash, now, new Date(now.getTime() + deps.config.sessionTtlHours * 3600_000));
   }
-  return { userId: session.user_id, name: session.name, roles: session.roles, via: 'session', sessionId: idHash, tokenId: null, csrfToken: session.csrf_token, auditorScoped: session.auditor_scoped };
+  return { userId: session.user_id, name: session.name, roles: session.roles, via: 'session', sessionId: idHash, tokenId: null, csrfToken: session.csrf_token, auditorScoped: session.auditor_scoped, mustChangePassword: session.must_change_password };
 }
 
 /** Stores a one-time message shown on the next page of this session. */

@@ -27,6 +27,11 @@ export interface Actor {
    * apply the scope; the user's other roles open what they open anyway.
    */
   auditorScoped: boolean;
+  /**
+   * The account's password was set by an administrator (or must be changed): until it is,
+   * only the password change and sign-out are open (enforced in auth/sessions.ts `resolveActor`).
+   */
+  mustChangePassword: boolean;
 }
 
 /**

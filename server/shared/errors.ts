@@ -9,6 +9,7 @@ export const ERRORS = {
   invalid_credentials: [401, 'Adresse e-mail ou mot de passe incorrect.'],
   too_many_attempts: [429, 'Trop de tentatives. Réessayez dans quelques minutes.'],
   forbidden: [403, 'Vous n’avez pas les droits nécessaires pour cette action.'],
+  password_change_required: [403, 'Vous devez d’abord changer votre mot de passe (page « Mon compte »).'],
   csrf_failed: [403, 'Le formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez.'],
   override_forbidden: [403, 'Vous n’avez pas le droit de passer outre cette règle.'],
   not_found: [404, 'Élément introuvable.'],

@@ -43,7 +43,8 @@ export function navItemsFor(actor: Actor): NavItem[] {
 }
 
 export function navFor(actor: Actor | null, currentPath: string) {
-  if (!actor) return [];
+  // With a password change pending, every other page redirects to /account: link nowhere else.
+  if (!actor || actor.mustChangePassword) return [];
   return navItemsFor(actor).map((n) => ({
     ...n,
     current: n.href === '/' ? currentPath === '/' : currentPath === n.href || currentPath.startsWith(`${n.href}/`),

@@ -1,16 +1,17 @@
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import { deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail } from '../auth/index.js';
+import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, replacePassword } from '../auth/index.js';
 import type { UserCreateBody, UserPatchBody } from './schemas.js';
 import { countOtherActiveAdmins, getUser, USER_COLUMNS } from './repo.js';
 import { presentUser } from './presenter.js';
 
 /**
- * Creates a staff account. Without a password one is generated and returned once; either
- * way the person must choose their own at first login.
+ * Creates a staff account. Without a password one is generated and returned once; a given one
+ * must not be easy to guess. Either way the person must choose their own at first login.
  */
 export async function createUser(deps: Deps, actor: AuditActor, input: UserCreateBody) {
+  if (input.password) assertStrongPassword(input.password, 'password', 'le mot de passe', input);
   const temporaryPassword = input.password ? null : generatePassword();
   const hash = await hashPassword(input.password ?? temporaryPassword!);
   return deps.db.transaction(async (trx) => {
@@ -47,16 +48,19 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
   });
 }
 
-/** Gives the account a new generated password, shown once; its sessions are closed. */
+/**
+ * Gives the account a new generated password, shown once, to be changed at the next sign-in.
+ * All its sessions are closed and all its API tokens revoked: whoever knew the old password
+ * (or held a token made with it) is out.
+ */
 export async function resetPassword(deps: Deps, actor: AuditActor, id: string) {
   const temporaryPassword = generatePassword();
   const hash = await hashPassword(temporaryPassword);
   return deps.db.transaction(async (trx) => {
     const user = await getUser(trx, id, true);
     if (!user) throw notFound('Compte');
-    await trx('users').where({ id }).update({ password_hash: hash, must_change_password: true, password_changed_at: deps.now(), updated_at: deps.now() });
-    await deleteSessionsOfUser(trx, id);
-    await recordAudit(trx, actor, { action: 'user.password_reset', recordType: 'user', recordId: id });
+    const ended = await replacePassword(trx, id, { hash, mustChange: true, now: deps.now() });
+    await recordAudit(trx, actor, { action: 'user.password_reset', recordType: 'user', recordId: id, data: ended });
     return { temporaryPassword };
   });
 }

@@ -51,13 +51,13 @@ describe('signing in and out', () => {
     expect(Number(after[0].n)).to.equal(0);
   });
 
-  it(`when an account fails ${LOGIN_LIMITS.perAccount.failures} times, then even the right password is refused for a while (429)`, async () => {
+  it(`when an account fails ${LOGIN_LIMITS.perAccountAndAddress.failures} times from one address, then even the right password from that address is refused for a while (429)`, async () => {
     const user = await createUser();
-    for (let i = 0; i < LOGIN_LIMITS.perAccount.failures; i++) expect((await new Client().login(user.email, `wrong-${i}-password`)).status).to.equal(401);
+    for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress.failures; i++) expect((await new Client().login(user.email, `wrong-${i}-password`)).status).to.equal(401);
     const blocked = await new Client().login(user.email, TEST_PASSWORD);
     expect(blocked.status).to.equal(429);
     expect(blocked.body.error.code).to.equal('too_many_attempts');
-    ctx().clock.now = new Date(Date.now() + (LOGIN_LIMITS.perAccount.windowMinutes + 1) * 60_000);
+    ctx().clock.now = new Date(Date.now() + (LOGIN_LIMITS.perAccountAndAddress.windowMinutes + 1) * 60_000);
     try {
       expect((await new Client().login(user.email, TEST_PASSWORD)).status).to.equal(200);
     } finally {
@@ -67,7 +67,7 @@ describe('signing in and out', () => {
 
   it('when the attempts are counted, then the table holds keyed hashes, not e-mail addresses', async () => {
     const rows = await ctx().deps.db('login_attempts').select('key');
-    for (const { key } of rows) expect(key).to.match(/^(acct|addr):[0-9a-f]{64}$/);
+    for (const { key } of rows) expect(key).to.match(/^(acct|addr|pair):[0-9a-f]{64}$/);
   });
 
   it('when I change my password, then the old one stops working and my other sessions close', async () => {
