@@ -51,7 +51,8 @@ describe('signing in and out', () => {
     expect(Number(after[0].n)).to.equal(0);
   });
 
-  it(`when an account fails ${LOGIN_LIMITS.perAccountAndAddress.failures} times from one address, then even the right password from that address is refused for a while (429)`, async () => {
+  it(`when an account fails ${LOGIN_LIMITS.perAccountAndAddress.failures} times from one address, then even the right password from that address is refused for a while (429)`, async function () {
+    this.timeout(90_000); // ten argon2 checks on a busy machine
     const user = await createUser();
     for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress.failures; i++) expect((await new Client().login(user.email, `wrong-${i}-password`)).status).to.equal(401);
     const blocked = await new Client().login(user.email, TEST_PASSWORD);
@@ -70,7 +71,8 @@ describe('signing in and out', () => {
     for (const { key } of rows) expect(key).to.match(/^(acct|addr|pair):[0-9a-f]{64}$/);
   });
 
-  it('when I change my password, then the old one stops working and my other sessions close', async () => {
+  it('when I change my password, then the old one stops working and my other sessions close', async function () {
+    this.timeout(60_000); // seven argon2 checks and the password-strength dictionaries on a busy machine
     const user = await createUser();
     const a = new Client();
     const b = new Client();
