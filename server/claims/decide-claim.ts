@@ -154,8 +154,8 @@ export async function bulkApprove(deps: Deps, actor: AuditActor & Pick<Actor, 'r
     const right = claim ? mayDecide(actor, await decisionFacts(deps.db, claim)) : null;
     if (!claim) skipped.push({ claimId: id, reason: 'not_found' });
     else if (claim.status !== 'submitted') skipped.push({ claimId: id, reason: `status_${claim.status}` });
-    else if (claim.flags.length) skipped.push({ claimId: id, reason: 'flagged' });
     else if (right && !right.ok) skipped.push({ claimId: id, reason: right.code });
+    else if (claim.flags.length) skipped.push({ claimId: id, reason: 'flagged' });
     else {
       try {
         const lines = await claimLines(deps.db, id);
