@@ -4,6 +4,7 @@ import { signedIn } from '../helpers/factories.js';
 import { SAMPLE_FILES } from '../helpers/documents.js';
 import { declaredRoutes } from '../helpers/routes.js';
 import type { Client } from '../helpers/client.js';
+import { mayDecide } from '../../server/claims/policy.js';
 import { attendedSession, MILEAGE } from './helpers.js';
 
 type Person = Client & { user: { id: string } };
@@ -114,6 +115,19 @@ async function tryEveryDecisionPath(who: Client, claimId: string) {
 }
 
 describe('claims: separation of duties counts every hand', () => {
+  it('when the rule is asked, then finance and the project’s lead may decide, a lead of another project may not, and any hand of the actor refuses with every act named once', () => {
+    const [me, other, lead] = ['u-me', 'u-other', 'u-lead'];
+    const none = { projectLeadId: lead, hands: [{ userId: other, action: 'created' as const }] };
+    expect(mayDecide({ userId: me, roles: ['finance'] }, none)).to.deep.equal({ ok: true });
+    expect(mayDecide({ userId: lead, roles: ['project_lead'] }, none)).to.deep.equal({ ok: true });
+    expect(mayDecide({ userId: me, roles: ['project_lead'] }, none)).to.deep.equal({ ok: false, code: 'forbidden', reason: 'Seuls le service financier et le chef de ce projet décident de ses demandes.' });
+    expect(mayDecide({ userId: me, roles: ['staff'] }, none).ok).to.equal(false);
+    const mine = { projectLeadId: lead, hands: [{ userId: me, action: 'receipt_added' as const }, { userId: other, action: 'created' as const }, { userId: me, action: 'receipt_added' as const }, { userId: me, action: 'advance_settled' as const }] };
+    expect(mayDecide({ userId: me, roles: ['finance', 'project_lead'] }, mine)).to.deep.equal({
+      ok: false, code: 'separation_of_duties', reason: 'Vous êtes intervenu·e sur cette demande (ajout d’un justificatif, régularisation de l’avance) : une autre personne doit la décider.',
+    });
+  });
+
   it('when a route writes a claim, its lines or receipts, then it is a decision or it has an exercise below (a new write route must record its hand)', () => {
     const writes = declaredRoutes()
       .filter((r) => r.method !== 'get' && (r.path.startsWith('/api/claims') || r.path.startsWith('/claims')))
@@ -196,6 +210,20 @@ describe('claims: separation of duties counts every hand', () => {
     const finance = await signedIn('finance');
     const forFinance = await finance.get(`/claims/${c.id}`);
     expect(forFinance.text).to.include(`action="/claims/${c.id}/decision"`).and.not.include('decision-refusal');
+  });
+
+  it('when some path writes as decider someone who had a hand, straight into the database, then the database refuses it (23514) and accepts another person', async () => {
+    const w = await attendedSession();
+    const c = await draftBy(w);
+    expect((await w.lead.post(`/api/claims/${c.id}/submit`)).status).to.equal(200);
+    const decide = (userId: string) => db().transaction(async (trx) => {
+      await trx('claims').where({ id: c.id }).update({ status: 'approved', decided_at: new Date(), decided_by: userId, amount_granted_cents: 0 });
+      throw new Error('rollback');
+    }).then(() => 'stored', (e: { code?: string; message: string }) => e.code ?? e.message);
+    expect(await decide((w.lead as Person).user.id)).to.equal('23514');
+    expect(await decide((w.staff as Person).user.id)).to.equal('23514');
+    const finance = await signedIn('finance') as Person;
+    expect(await decide(finance.user.id)).to.equal('rollback');
   });
 
   it('when the hands of older claims are backfilled, then entry, receipts, edits and submission come back with their users, and down removes only the backfilled rows', async () => {
