@@ -8,7 +8,7 @@ import { getSettings } from '../settings/index.js';
 import { claimCancelled } from '../grants/index.js';
 import type { Override } from '../shared/override.js';
 import type { SettleBody } from './schemas.js';
-import { attendanceOf, claimSessionIds, getClaim, insertLines, sessionsByIds, settlementOf } from './repo.js';
+import { attendanceOf, claimSessionIds, getClaim, insertLines, recordHand, sessionsByIds, settlementOf } from './repo.js';
 import { lineRows, recomputeClaim } from './compute.js';
 import { claimTimes } from './create-claim.js';
 import { submitIn } from './submit-claim.js';
@@ -48,6 +48,7 @@ export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: r
       to_recover_cents: absent && !input.lines.length ? (advance.amount_granted_cents ?? 0) : 0, created_at: now, updated_at: now,
     }).returning(['id']);
     const id = row.id as string;
+    await recordHand(trx, id, actor.userId, 'advance_settled', now);
     await trx('claim_sessions').insert(sessionIds.map((s) => ({ claim_id: id, session_id: s })));
     await insertLines(trx, lineRows(id, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()));
     await recomputeClaim(trx, deps, id, settings.timeZone, settings.thresholds.claimDeadlineMonths);
@@ -66,6 +67,7 @@ export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string
     if (claim.status === 'cancelled') return;
     if (['in_batch', 'paid'].includes(claim.status)) throw conflict('claim_in_batch', 'Cette demande est déjà dans un lot de paiement : elle ne peut plus être annulée.');
     const now = deps.now();
+    await recordHand(trx, claimId, actor.userId, 'cancelled', now);
     await trx('claims').where({ id: claimId }).update({ status: 'cancelled', cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });
     await claimCancelled(trx, claimId);
     await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claimId, data: { from: claim.status } });

@@ -7,7 +7,7 @@ import { toLocal } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ClaimCreateBody, ClaimPatchBody } from './schemas.js';
-import { attendanceOf, claimReceipts, claimSessionIds, defaultPayeeId, getClaim, getParticipant, insertLines, payeeOfParticipant, sessionsByIds, touchClaim, type ClaimSessionRow } from './repo.js';
+import { attendanceOf, claimReceipts, claimSessionIds, defaultPayeeId, getClaim, getParticipant, insertLines, payeeOfParticipant, recordHand, sessionsByIds, touchClaim, type ClaimSessionRow } from './repo.js';
 import { lineRows, recomputeClaim } from './compute.js';
 import { OVERRIDE_ATTENDANCE_ROLES } from './policy.js';
 import { hasRole } from './rules.js';
@@ -70,6 +70,7 @@ export async function createClaimIn(trx: Db, deps: Deps, actor: AuditActor, acto
     departure_at: departure, return_at: ret, entered_by: actor.userId, flags, override_reason: overrideReason, created_at: now, updated_at: now,
   }).returning(['id']);
   const claimId = row.id as string;
+  await recordHand(trx, claimId, actor.userId, 'created', now);
   await trx('claim_sessions').insert(sessions.map((s) => ({ claim_id: claimId, session_id: s.id })));
   await insertLines(trx, lineRows(claimId, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()));
   await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
@@ -90,6 +91,7 @@ export async function updateDraft(deps: Deps, actor: AuditActor, claimId: string
     const sessions = await sessionsByIds(trx, await claimSessionIds(trx, claimId));
     const { departure, ret } = claimTimes(sessions, input, claim);
     await touchClaim(trx, claimId, { payee_id: input.payeeId ?? claim.payee_id, departure_at: departure, return_at: ret }, deps.now());
+    await recordHand(trx, claimId, actor.userId, 'edited', deps.now());
     if (input.lines) {
       const receipts = new Set((await claimReceipts(trx, claimId)).map((r) => r.id));
       await trx('claim_lines').where({ claim_id: claimId }).delete();

@@ -8,11 +8,11 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { claimDecided } from '../grants/index.js';
 import type { DecisionBody } from './schemas.js';
-import { DECIDED, claimLines, claimReceipts, getClaim, linesBackedBy, projectLeadOf, type ClaimRow, type LineRow } from './repo.js';
+import { DECIDED, claimLines, claimReceipts, decisionFacts, getClaim, linesBackedBy, type ClaimRow, type LineRow } from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimVars, notifyClaim } from './notify.js';
-import { OVERRIDE_RECEIPT_ROLES } from './policy.js';
-import { hasRole, mayDecide } from './rules.js';
+import { OVERRIDE_RECEIPT_ROLES, mayDecide } from './policy.js';
+import { hasRole } from './rules.js';
 
 type LineDecision = DecisionBody['lines'][number];
 
@@ -33,9 +33,11 @@ function sameDecision(lines: LineRow[], decisions: LineDecision[]): boolean {
   });
 }
 
+/** `mayDecide` on the claim as it stands under its row lock: 403 for a non-decider, 409 `separation_of_duties` for a hand. */
 async function assertDecider(trx: Db, actor: Pick<Actor, 'userId' | 'roles'>, claim: ClaimRow) {
-  if (!mayDecide(actor, await projectLeadOf(trx, claim.project_id))) throw forbidden('Seuls le service financier et le chef de ce projet décident de ses demandes.');
-  if (claim.entered_by && claim.entered_by === actor.userId) throw conflict('separation_of_duties', 'Vous avez saisi cette demande : une autre personne doit la décider.');
+  const right = mayDecide(actor, await decisionFacts(trx, claim));
+  if (right.ok) return;
+  throw right.code === 'forbidden' ? forbidden(right.reason) : conflict('separation_of_duties', right.reason);
 }
 
 /** Checks each line's decision; returns field errors and the lines that need an override. */
@@ -140,15 +142,19 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
 
 /**
  * Approves, each in its own transaction, the submitted claims without any flag, every line at
- * its computed amount; the others are listed as skipped with the reason.
+ * its computed amount; the others are listed as skipped with the reason. `mayDecide` is asked
+ * for each claim (and again by `decideClaim` under the lock): a claim the actor had a hand on
+ * is skipped as `separation_of_duties`.
  */
 export async function bulkApprove(deps: Deps, actor: AuditActor & Pick<Actor, 'roles'> & { userId: string }, claimIds: string[]) {
   const approved: string[] = [];
   const skipped: { claimId: string; reason: string }[] = [];
   for (const id of claimIds) {
     const claim = await getClaim(deps.db, id);
+    const right = claim ? mayDecide(actor, await decisionFacts(deps.db, claim)) : null;
     if (!claim) skipped.push({ claimId: id, reason: 'not_found' });
     else if (claim.status !== 'submitted') skipped.push({ claimId: id, reason: `status_${claim.status}` });
+    else if (right && !right.ok) skipped.push({ claimId: id, reason: right.code });
     else if (claim.flags.length) skipped.push({ claimId: id, reason: 'flagged' });
     else {
       try {

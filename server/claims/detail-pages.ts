@@ -10,11 +10,10 @@ import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act } from '../web.js';
 import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
-import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS } from './policy.js';
+import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS, HAND_LABELS, mayDecide } from './policy.js';
 import { claimView } from './presenter.js';
 import { participantName, userNames } from './choices.js';
-import { projectLeadOf } from './repo.js';
-import { mayDecide } from './rules.js';
+import { decisionFacts } from './repo.js';
 import { submitClaim } from './submit-claim.js';
 import { decideClaim } from './decide-claim.js';
 import { cancelClaim, settleAdvance } from './advances.js';
@@ -32,14 +31,21 @@ export function detailPages(deps: Deps) {
         const { settings } = await getSettings(deps.db);
         const claim = await claimView(deps.db, settings, req.params.id);
         const actor = req.ctx.actor!;
-        const people = await userNames(deps.db, [claim.enteredBy, claim.decidedBy].filter((x): x is string => !!x));
-        const canDecide = claim.status === 'submitted' && mayDecide(actor, await projectLeadOf(deps.db, claim.projectId)) && claim.enteredBy !== actor.userId;
+        const facts = await decisionFacts(deps.db, { id: claim.id, project_id: claim.projectId });
+        const people = await userNames(deps.db, [claim.enteredBy, claim.decidedBy, ...facts.hands.map((h) => h.userId)].filter((x): x is string => !!x));
+        // The page asks the rule the decision itself applies, and says why when the form is absent.
+        const right = mayDecide(actor, facts);
+        const canDecide = claim.status === 'submitted' && right.ok;
+        const hands = [...new Set(facts.hands.map((h) => h.userId))].map((userId) => ({
+          userId, actions: [...new Set(facts.hands.filter((h) => h.userId === userId).map((h) => HAND_LABELS[h.action]))].join(', '),
+        }));
         await page(deps, req, res, 'claims/detail.njk', {
           title: `Demande ${claim.reference}`, claim, participant: await participantName(deps.db, claim.participantId),
           userNames: Object.fromEntries(people.map((u) => [u.id, u.name])),
           statusLabels: CLAIM_STATUS_LABELS, flagLabels: CLAIM_FLAG_LABELS, kindLabels: LINE_KIND_LABELS,
           reasonOptions: [{ value: '', label: '— Aucun (montant calculé accordé) —' }, ...REASON_CODES.map((r) => ({ value: r, label: REASON_LABELS[r] }))],
-          canWrite: hasAnyRole(actor, CLAIM_WRITER_ROLES), canDecide, enteredByMe: claim.enteredBy === actor.userId,
+          canWrite: hasAnyRole(actor, CLAIM_WRITER_ROLES), canDecide, hands,
+          decisionRefusal: claim.status === 'submitted' && !right.ok ? right.reason : null,
           decided: ['approved', 'partially_approved', 'rejected', 'in_batch', 'paid'].includes(claim.status),
           canSettle: claim.isAdvance && ['approved', 'partially_approved', 'in_batch', 'paid'].includes(claim.status) && !claim.flags.includes('advance_settlement'),
           payment: await claimPaymentStatus(deps.db, claim.id), canSeeBatch: hasAnyRole(actor, ['finance', 'auditor']),

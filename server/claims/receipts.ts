@@ -4,7 +4,7 @@ import { storeDocument, readFileContent } from '../shared/files.js';
 import type { Db } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { getClaim, linesBackedBy } from './repo.js';
+import { getClaim, linesBackedBy, recordHand } from './repo.js';
 import { recomputeClaim } from './compute.js';
 
 /**
@@ -22,6 +22,7 @@ export async function attachReceipt(deps: Deps, actor: AuditActor, claimId: stri
     if (lineId && !(await trx('claim_lines').where({ id: lineId, claim_id: claimId }).first('id'))) throw validationError([{ field: 'lineId', message: 'ligne inconnue pour cette demande' }]);
     const stored = await storeDocument(trx, file, { field: 'file', purpose: 'receipt', createdBy: actor.userId, required: true });
     const [row] = await trx('claim_receipts').insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId }).returning(['id']);
+    await recordHand(trx, claimId, actor.userId, 'receipt_added', deps.now());
     const reusedBy = await linesBackedBy(trx, stored!.sha256);
     if (lineId) await trx('claim_lines').where({ id: lineId }).update({ receipt_id: row.id, receipt_reuse_acknowledged: false });
     await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);

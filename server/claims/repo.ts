@@ -1,5 +1,6 @@
 import type { Db } from '../shared/db.js';
 import type { ClaimStatus } from './schemas.js';
+import type { DecisionFacts, HandAction } from './policy.js';
 
 export interface ClaimRow {
   id: string;
@@ -178,6 +179,31 @@ export async function touchClaim(trx: Db, id: string, values: Record<string, unk
 /** Who may decide: the project's lead (besides finance). */
 export async function projectLeadOf(db: Db, projectId: string): Promise<string | null> {
   return ((await db('projects').where({ id: projectId }).first('lead_user_id'))?.lead_user_id as string | null) ?? null;
+}
+
+/**
+ * Records that `userId` had a hand on the claim, in the writing use case's transaction (which
+ * holds the claim's row lock, as the decision does: a hand and a decision never cross).
+ */
+export async function recordHand(trx: Db, claimId: string, userId: string | null, action: HandAction, now: Date): Promise<void> {
+  // Every claim write comes from a signed-in person (a page, the API, a token, the demo loader).
+  if (!userId) throw new Error(`a hand on a claim (${action}) needs the acting user`);
+  await trx('claim_hands').insert({ claim_id: claimId, user_id: userId, action, occurred_at: now });
+}
+
+export interface HandRow {
+  userId: string;
+  action: HandAction;
+  occurredAt: Date;
+}
+
+export function handsOn(db: Db, claimId: string): Promise<HandRow[]> {
+  return db('claim_hands').where({ claim_id: claimId }).orderBy('id').select('user_id as userId', 'action', 'occurred_at as occurredAt') as unknown as Promise<HandRow[]>;
+}
+
+/** What `mayDecide` reads of a claim. */
+export async function decisionFacts(db: Db, claim: { id: string; project_id: string }): Promise<DecisionFacts> {
+  return { projectLeadId: await projectLeadOf(db, claim.project_id), hands: await handsOn(db, claim.id) };
 }
 
 export async function settlementOf(db: Db, advanceId: string): Promise<{ id: string; status: string } | undefined> {

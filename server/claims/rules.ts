@@ -1,4 +1,4 @@
-import type { Actor, Role } from '../shared/authorize.js';
+import type { Role } from '../shared/authorize.js';
 import { addMonths } from '../shared/dates.js';
 
 /**
@@ -7,11 +7,6 @@ import { addMonths } from '../shared/dates.js';
  */
 export function claimDeadline(sessionDay: string, months: number): string {
   return addMonths(sessionDay, months);
-}
-
-/** Finance decides any claim; a project lead decides the claims of the projects they lead. */
-export function mayDecide(actor: Pick<Actor, 'userId' | 'roles'>, projectLeadId: string | null): boolean {
-  return actor.roles.includes('finance') || (actor.roles.includes('project_lead') && projectLeadId === actor.userId);
 }
 
 export const hasRole = (roles: readonly Role[], allowed: readonly Role[]) => roles.some((r) => allowed.includes(r));

@@ -3,7 +3,7 @@ import type { Db } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { claimLines, getClaim } from './repo.js';
+import { claimLines, getClaim, recordHand } from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimVars, notifyClaim } from './notify.js';
 
@@ -22,6 +22,7 @@ export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: 
   const { settings } = await getSettings(trx);
   const now = deps.now();
   await trx('claims').where({ id: claimId }).update({ status: 'submitted', submitted_at: now });
+  await recordHand(trx, claimId, actor.userId, 'submitted', now);
   const submitted = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
   await notifyClaim(trx, deps, 'claim-received', submitted, await claimVars(trx, settings, submitted));
   await recordAudit(trx, actor, { action: 'claim.submitted', recordType: 'claim', recordId: claimId, data: { flags: submitted.flags, lines: lines.length } });

@@ -76,6 +76,10 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   claim_sessions: { label: 'Sessions concernées par chaque demande', columns: { claim_id: plain(), session_id: plain() } },
+  claim_hands: {
+    label: 'Qui est intervenu sur chaque demande avant sa décision (séparation des tâches)',
+    columns: { id: plain(), claim_id: plain(), user_id: staffRef(), action: plain('code of what was done'), occurred_at: plain(), backfilled: plain() },
+  },
   claim_receipts: {
     label: 'Justificatifs des demandes (le fichier est dans « files »)',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',

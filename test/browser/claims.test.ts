@@ -98,7 +98,7 @@ describe('@browser claims', function () {
       const entered = await page.locator('main').textContent();
       expect(entered).to.include('La demande est enregistrée et transmise pour décision.').and.include('À instruire');
       expect(entered).to.include('132 km × 0,32 € = 42,24 €').and.include('Justificatif manquant');
-      expect(entered).to.include('Vous avez saisi cette demande : une autre personne doit la décider.');
+      expect(entered).to.include('Seuls le service financier et le chef de ce projet décident de ses demandes.');
 
       // The ticket, scanned: it says 15,80 € (less than written on the form).
       await page.getByLabel('Fichier (PDF, JPEG ou PNG, 10 Mo au plus)').setInputFiles({ name: 'billet.png', mimeType: 'image/png', buffer: receiptPng([randomInt(256), randomInt(256), randomInt(256)]) });
