@@ -59,7 +59,7 @@ export function attendancePages(deps: Deps) {
         }
         try {
           const result = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, marks, { mode: 'each', field: () => 'status' });
-          const saved = `Présences enregistrées : ${result.changed} changement(s), ${result.items.filter((i) => i.status === 'attended').length} présent(s).`;
+          const saved = `Présences enregistrées : ${result.items.filter((i) => i.status === 'attended').length} présent(s). ${result.changed} personne(s) modifiée(s).`;
           if (result.refusals.length) {
             await flash(deps, req, 'error', `${saved} Non modifié : ${result.refusals.map((r) => r.message).join(' ')}`);
             return res.redirect(303, `/sessions/${req.params.id}/attendance`);

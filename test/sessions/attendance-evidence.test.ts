@@ -159,7 +159,7 @@ describe('attendance is evidence', () => {
     expect(posted.status).to.equal(303);
     expect(posted.headers.get('location')).to.equal(`/sessions/${s.sessionId}/attendance`);
     const after = await s.staff.get(`/sessions/${s.sessionId}/attendance`);
-    expect(after.text).to.include('1 changement(s)').and.include('La présence de Zoé Verrou justifie la demande').and.include(claim.reference);
+    expect(after.text).to.include('1 personne(s) modifiée(s).').and.include('La présence de Zoé Verrou justifie la demande').and.include(claim.reference);
     const rows = await db()('session_participants').where({ session_id: s.sessionId }).whereIn('participant_id', [a.id, b.id]).select('participant_id', 'status');
     expect(statuses(rows.map((r) => ({ participantId: r.participant_id, status: r.status })))).to.deep.equal({ [a.id]: 'attended', [b.id]: 'absent' });
   });
