@@ -70,7 +70,8 @@ describe('attendance is evidence', () => {
     expect(audit.map((a) => [a.data.participantId, a.data.to])).to.have.deep.members([[people[0].id, 'attended'], [walkIn.id, 'attended'], [walkIn.id, null]]);
   });
 
-  it('when the presence behind a paid claim is changed or removed, then 409 attendance_behind_claim names the claim, nothing changes and the evidence bundle still says present', async () => {
+  it('when the presence behind a paid claim is changed or removed, then 409 attendance_behind_claim names the claim, nothing changes and the evidence bundle still says present', async function () {
+    this.timeout(60_000); // a claim taken through decision (and payment) on a shared machine
     const s = await payingSetup();
     const a = await attendee(s, { firstName: 'Zoé', lastName: 'Preuve' });
     const other = await attendee(s);
@@ -96,7 +97,8 @@ describe('attendance is evidence', () => {
     expect(presence).to.include('Présente').and.not.include('non enregistrée');
   });
 
-  it('when the claim behind a presence is a draft, cancelled or rejected, then the presence can change; when it is submitted or approved, it cannot', async () => {
+  it('when the claim behind a presence is a draft, cancelled or rejected, then the presence can change; when it is submitted or approved, it cannot', async function () {
+    this.timeout(60_000); // a claim taken through decision (and payment) on a shared machine
     const s = await payingSetup();
     const blocked: string[] = [];
     for (const status of ['draft', 'cancelled', 'rejected', 'submitted', 'approved', 'in_batch']) {
@@ -146,7 +148,8 @@ describe('attendance is evidence', () => {
     expect((await db()('session_participants').where({ session_id: sessionId }).first('status')).status).to.equal('invited');
   });
 
-  it('when the attendance page saves a form where one person holds a live claim, then the others are saved and the message names the person and the claim; the locked row shows the claim', async () => {
+  it('when the attendance page saves a form where one person holds a live claim, then the others are saved and the message names the person and the claim; the locked row shows the claim', async function () {
+    this.timeout(60_000); // a claim taken through decision (and payment) on a shared machine
     const s = await payingSetup();
     const a = await attendee(s, { firstName: 'Zoé', lastName: 'Verrou' });
     const b = await attendee(s);
