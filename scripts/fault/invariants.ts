@@ -198,6 +198,24 @@ async function outbox(db: Db, options: InvariantOptions): Promise<InvariantResul
   return { name, checked: rows.length, violations };
 }
 
+/** Attendance is evidence (docs/security.md): no mark before its session started, no claim (not an advance) before it either. */
+async function evidenceAfterStart(db: Db): Promise<InvariantResult> {
+  const marks = await rowsOf<{ session_id: string; participant_id: string; status: string }>(db,
+    `SELECT sp.session_id, sp.participant_id, sp.status FROM session_participants sp JOIN sessions s ON s.id = sp.session_id
+      WHERE sp.status IN ('attended', 'absent_excused', 'absent') AND (s.starts_at > now() OR sp.attendance_recorded_at < s.starts_at)`);
+  const claims = await rowsOf<{ id: string }>(db,
+    `SELECT DISTINCT c.id FROM claims c JOIN claim_sessions cs ON cs.claim_id = c.id JOIN sessions s ON s.id = cs.session_id
+      WHERE NOT c.is_advance AND c.created_at < s.starts_at`);
+  return {
+    name: 'no attendance mark nor claim (advances aside) before its session started',
+    checked: await count(db, `SELECT (SELECT count(*) FROM session_participants) + (SELECT count(*) FROM claims) AS n`),
+    violations: [
+      ...marks.map((r) => ({ id: `${r.session_id}/${r.participant_id}`, detail: `${r.status} before the session started` })),
+      ...claims.map((r) => ({ id: r.id, detail: 'claim entered before its session started' })),
+    ],
+  };
+}
+
 async function auditChain(db: Db, options: InvariantOptions): Promise<InvariantResult> {
   if (options.seal) await sealAudit(db);
   const report = await verifyAuditChain(db);
@@ -209,7 +227,7 @@ async function auditChain(db: Db, options: InvariantOptions): Promise<InvariantR
 /** Runs every check; never throws on a violation (see assertInvariants). */
 export async function checkInvariants(db: Db, options: InvariantOptions = {}): Promise<InvariantResult[]> {
   const results: InvariantResult[] = [];
-  for (const check of [claimInTwoLiveBatches, claimPaidTwice, claimStatusMatchesBatches, batchTotals, paymentTotals, budgetLines, expenseParts, drawdowns, bookings]) {
+  for (const check of [claimInTwoLiveBatches, claimPaidTwice, claimStatusMatchesBatches, batchTotals, paymentTotals, budgetLines, expenseParts, drawdowns, bookings, evidenceAfterStart]) {
     results.push(await check(db));
   }
   results.push(await outbox(db, options));

@@ -39,7 +39,8 @@ async function checkSessions(trx: Db, ids: string[]): Promise<ClaimSessionRow[]>
  * Creates a claim (a draft, or submitted at once for a paper form) in the caller's
  * transaction: each line computed with the policy in force on its travel date. A claim for a
  * session the person did not attend answers 409 `attendance_requires_override` unless an
- * override reason is given; an advance is entered before the session instead.
+ * override reason is given; an advance is entered before the session instead, and a claim for
+ * a session that has not started is refused (409 `session_not_started`).
  */
 export async function createClaimIn(trx: Db, deps: Deps, actor: AuditActor, actorRoles: readonly Role[], input: ClaimCreateBody) {
   const { settings } = await getSettings(trx);
@@ -52,6 +53,12 @@ export async function createClaimIn(trx: Db, deps: Deps, actor: AuditActor, acto
   if (input.isAdvance) {
     if (sessions.some((s) => s.starts_at <= now)) throw conflict('advance_after_session', 'Une avance se demande avant la session ; après, saisissez une demande ordinaire.');
   } else {
+    // Attendance is the evidence of a claim and is recorded once the session has started; before, only an advance.
+    const early = sessions.filter((s) => s.starts_at > now);
+    if (early.length) {
+      throw conflict('session_not_started', 'La session n’a pas encore commencé : une demande de remboursement se saisit après la session ; avant, seule une avance est possible.',
+        early.map((s) => ({ field: `sessionIds.${input.sessionIds.indexOf(s.id)}`, message: 'session pas encore commencée' })));
+    }
     const attendance = await attendanceOf(trx, input.participantId, input.sessionIds);
     const missing = sessions.filter((s) => attendance.get(s.id) !== 'attended');
     if (missing.length) {

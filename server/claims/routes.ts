@@ -47,7 +47,7 @@ export function claimRoutes(deps: Deps) {
       method: 'post', path: '/api/claims', access: CLAIM_WRITERS, tags: ['claims'],
       summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. Accepts an Idempotency-Key header. 409 attendance_requires_override for a session not attended',
       body: ClaimCreateBody,
-      responses: { 201: { description: 'Created', schema: ClaimView }, 409: { description: 'attendance_requires_override, advance_after_session, session_cancelled' }, 422: { description: 'idempotency_key_reused' } },
+      responses: { 201: { description: 'Created', schema: ClaimView }, 409: { description: 'attendance_requires_override, advance_after_session, session_cancelled, session_not_started (a claim, not an advance, for a session that has not started)' }, 422: { description: 'idempotency_key_reused' } },
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
         const result = await idempotent(deps.db, { userId: actor.userId, route: 'POST /api/claims', key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body, now: deps.now() }, async (trx) => {

@@ -56,7 +56,7 @@ export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: A
     const consents = await moveConsents(trx, sourceId, keptId);
     const payees = await trx('payees').where({ participant_id: sourceId }).update({ participant_id: keptId });
     const privacyRequests = await trx('privacy_requests').where({ participant_id: sourceId }).update({ participant_id: keptId });
-    const sessions = await moveSessionParticipants(trx, sourceId, keptId);
+    const sessions = await moveSessionParticipants(trx, sourceId, keptId, deps.now());
     const messages = await moveMessages(trx, sourceId, keptId);
     const claims = await moveClaims(trx, sourceId, keptId);
     await movePayments(trx, sourceId, keptId);

@@ -1,51 +1,87 @@
 import type { Deps } from '../shared/deps.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import type { Db } from '../shared/db.js';
+import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
+import { liveClaimsOfSession } from '../claims/index.js';
 import { sessionCancelled } from '../venues/index.js';
-import type { AttendanceBody } from './schemas.js';
-import { activeParticipants, getSession, sessionParticipants, touchLastContact } from './repo.js';
+import { activeParticipants, getSession, sessionParticipants, touchLastContact, type SessionRow } from './repo.js';
+import { applyAttendanceChange, attendanceRows } from './attendance-repo.js';
+import { ATTENDANCE_STATUSES, mayChangeAttendance, type AttendanceChange, type AttendanceStatus } from './policy.js';
 import { presentSessionParticipant } from './presenter.js';
 
-const ATTENDANCE = ['attended', 'absent_excused', 'absent'];
+/** One person's new mark; null removes it. */
+export interface AttendanceMark {
+  participantId: string;
+  status: AttendanceStatus | null;
+}
+
+export interface Refusal {
+  participantId: string;
+  code: string;
+  message: string;
+}
+
+const nameOf = (p: { first_name: string | null; last_name: string | null; reference: string }) => [p.first_name, p.last_name].filter(Boolean).join(' ') || p.reference;
 
 /**
- * Replaces the attendance of a session. Listed people get their status (walk-ins who were not
- * invited are added); invited people left out return to `invited` and walk-ins left out are
- * removed. Attending is a contact (retention clock) and opens the right to a claim.
+ * Changes the attendance of the listed people of a session, person by person: people left out
+ * keep their mark. Each change goes through `mayChangeAttendance` (policy.ts) and the one
+ * writer `applyAttendanceChange`, in one transaction with the session locked. With `each`
+ * (the attendance page), a refused person is reported and the others are saved; with `all`
+ * (the API), one refusal refuses the whole request. Each change is audited; attending is a
+ * contact (retention clock) and opens the right to a claim.
  */
-export async function recordAttendance(deps: Deps, actor: AuditActor, sessionId: string, input: AttendanceBody) {
+export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId: string, marks: AttendanceMark[], options: { mode: 'all' | 'each'; field?: (i: number) => string }) {
+  const field = options.field ?? ((i: number) => `entries.${i}.participantId`);
   return deps.db.transaction(async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
-    const ids = input.entries.map((e) => e.participantId);
+    const ids = marks.map((m) => m.participantId);
     const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
-    if (dup >= 0) throw validationError([{ field: `entries.${dup}.participantId`, message: 'personne en double' }]);
-    const known = new Set((await activeParticipants(trx, ids)).map((p) => p.id));
-    const current = new Map((await trx('session_participants').where({ session_id: sessionId }).select('participant_id', 'status', 'walk_in')).map((r) => [r.participant_id as string, r]));
-    const unknown = input.entries.map((e, i) => ({ e, i })).filter(({ e }) => !known.has(e.participantId) && !current.has(e.participantId));
-    if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: `entries.${i}.participantId`, message: 'participant inconnu ou inactif' })));
+    if (dup >= 0) throw validationError([{ field: field(dup), message: 'personne en double' }]);
+    const { changes, refusals } = await decide(trx, session, marks, field, deps.now());
+    if (refusals.length && options.mode === 'all') {
+      throw new AppError(refusals[0].code, refusals.map((r) => r.message).join(' '), refusals.map((r) => ({ field: field(ids.indexOf(r.participantId)), message: r.message })), 409);
+    }
     const now = deps.now();
-    let walkIns = 0;
-    for (const e of input.entries) {
-      if (current.has(e.participantId)) {
-        await trx('session_participants').where({ session_id: sessionId, participant_id: e.participantId }).update({ status: e.status, attendance_recorded_at: now });
-      } else {
-        walkIns++;
-        await trx('session_participants').insert({ session_id: sessionId, participant_id: e.participantId, status: e.status, walk_in: true, attendance_recorded_at: now });
-      }
+    for (const change of changes) {
+      await applyAttendanceChange(trx, change, now);
+      await recordAudit(trx, actor, { action: 'session.attendance_changed', recordType: 'session', recordId: sessionId, data: { participantId: change.participantId, from: change.from, to: change.to, walkIn: change.from === null } });
     }
-    const listed = new Set(ids);
-    for (const [participantId, row] of current) {
-      if (listed.has(participantId) || !ATTENDANCE.includes(row.status)) continue;
-      const q = trx('session_participants').where({ session_id: sessionId, participant_id: participantId });
-      await (row.walk_in ? q.delete() : q.update({ status: 'invited', attendance_recorded_at: null }));
-    }
-    const attended = input.entries.filter((e) => e.status === 'attended').map((e) => e.participantId);
-    await touchLastContact(trx, attended, now);
-    await recordAudit(trx, actor, { action: 'session.attendance_recorded', recordType: 'session', recordId: sessionId, data: { attended: attended.length, absent: input.entries.length - attended.length, walkIns } });
-    return { items: (await sessionParticipants(trx, sessionId)).map(presentSessionParticipant) };
+    await touchLastContact(trx, changes.filter((c) => c.to === 'attended').map((c) => c.participantId), now);
+    return { changed: changes.length, refusals, items: (await sessionParticipants(trx, sessionId)).map(presentSessionParticipant) };
   });
+}
+
+/** Asks the policy about each mark; the refusals that concern one person are collected. */
+async function decide(trx: Db, session: SessionRow, marks: AttendanceMark[], field: (i: number) => string, now: Date) {
+  const ids = marks.map((m) => m.participantId);
+  const rows = new Map((await attendanceRows(trx, session.id, ids)).map((r) => [r.participant_id, r]));
+  const active = new Map((await activeParticipants(trx, ids.filter((id) => !rows.has(id)))).map((p) => [p.id, p]));
+  // Someone not on the list can only be added as a walk-in, and only while active.
+  const unknown = marks.map((m, i) => ({ m, i })).filter(({ m }) => m.status !== null && !rows.has(m.participantId) && !active.has(m.participantId));
+  if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: field(i), message: 'participant inconnu ou inactif' })));
+  const claims = await liveClaimsOfSession(trx, session.id, ids);
+  const changes: AttendanceChange[] = [];
+  const refusals: Refusal[] = [];
+  for (const m of marks) {
+    const row = rows.get(m.participantId);
+    const walkIn = active.get(m.participantId);
+    if (!row && !walkIn) continue; // removing the mark of someone not on the list: nothing to do
+    const person = row
+      ? { participantId: m.participantId, name: nameOf(row), status: row.status, walkIn: row.walk_in }
+      : { participantId: m.participantId, name: nameOf(walkIn!), status: null, walkIn: true };
+    try {
+      const change = mayChangeAttendance(session, person, m.status, claims.get(m.participantId) ?? [], now);
+      if (change) changes.push(change);
+    } catch (e) {
+      // A refusal that concerns the whole session (not started, cancelled) refuses everything.
+      if (!(e instanceof AppError) || e.code !== 'attendance_behind_claim') throw e;
+      refusals.push({ participantId: m.participantId, code: e.code, message: e.message });
+    }
+  }
+  return { changes, refusals };
 }
 
 /** Marks a session as held; its attendance must be recorded first. Repeating answers the same 200. */
@@ -55,7 +91,7 @@ export async function markHeld(deps: Deps, actor: AuditActor, sessionId: string)
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
     if (session.status === 'held') return;
-    const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereIn('status', ATTENDANCE).count({ n: '*' });
+    const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereIn('status', ATTENDANCE_STATUSES).count({ n: '*' });
     if (Number(n) === 0) throw conflict('attendance_missing', 'Enregistrez d’abord les présences de cette session.');
     await trx('sessions').where({ id: sessionId }).update({ status: 'held', updated_at: deps.now() });
     await recordAudit(trx, actor, { action: 'session.held', recordType: 'session', recordId: sessionId, data: { recorded: Number(n) } });

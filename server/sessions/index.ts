@@ -1,3 +1,4 @@
 export { sessionRoutes } from './routes.js';
 export { sessionPages } from './pages.js';
-export { hasAttended, moveSessionParticipants } from './repo.js';
+export { hasAttended } from './repo.js';
+export { moveSessionParticipants } from './merge-attendance.js';

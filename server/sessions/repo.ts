@@ -154,26 +154,3 @@ export function walkInCandidates(db: Db, sessionId: string, q: string) {
     .limit(20)
     .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name') as unknown as Promise<{ id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]>;
 }
-
-const STATUS_STRENGTH = ['invited', 'declined', 'confirmed', 'absent', 'absent_excused', 'attended'];
-
-/**
- * Moves a merged person's invitations and attendance to the record that is kept. When both
- * records were in one session, the kept row takes the stronger status (attended wins) and
- * the source's row goes.
- */
-export async function moveSessionParticipants(trx: Db, sourceId: string, keptId: string): Promise<number> {
-  const both = await trx('session_participants as s')
-    .join('session_participants as k', function () {
-      this.on('k.session_id', 's.session_id').andOn('k.participant_id', trx.raw('?', [keptId]));
-    })
-    .where('s.participant_id', sourceId)
-    .select('s.session_id', 's.status as source_status', 'k.status as kept_status');
-  for (const row of both) {
-    if (STATUS_STRENGTH.indexOf(row.source_status) > STATUS_STRENGTH.indexOf(row.kept_status)) {
-      await trx('session_participants').where({ session_id: row.session_id, participant_id: keptId }).update({ status: row.source_status });
-    }
-    await trx('session_participants').where({ session_id: row.session_id, participant_id: sourceId }).delete();
-  }
-  return trx('session_participants').where({ participant_id: sourceId }).update({ participant_id: keptId });
-}

@@ -2,14 +2,14 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { AttendanceBody, InvitationsBody, InvitationsResult, ParticipantList, ReplyBody, SessionCreateBody, SessionIdParams, SessionList, SessionListQuery, SessionPatchBody, SessionView } from './schemas.js';
+import { AttendanceBody, AttendanceMarkBody, AttendancePersonParams, InvitationsBody, InvitationsResult, ParticipantList, ReplyBody, SessionCreateBody, SessionIdParams, SessionList, SessionListQuery, SessionPatchBody, SessionView } from './schemas.js';
 import { countsBySession, listSessions, sessionParticipants } from './repo.js';
 import { presentSession, presentSessionParticipant } from './presenter.js';
 import { cancelSession, createSession, sessionView, updateSession } from './manage-sessions.js';
 import { inviteParticipants, recordReply } from './invitations.js';
-import { markHeld, recordAttendance } from './attendance.js';
+import { changeAttendance, markHeld } from './attendance.js';
 import { attendanceSheet } from './attendance-sheet.js';
-import { SESSION_READERS, SESSION_WRITERS } from './policy.js';
+import { SESSION_READERS, SESSION_WRITERS, type AttendanceStatus } from './policy.js';
 import { liveBookingOfSession } from '../venues/index.js';
 
 export function sessionRoutes(deps: Deps) {
@@ -88,10 +88,32 @@ export function sessionRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'put', path: '/api/sessions/:id/attendance', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Replace the attendance of a session (walk-ins allowed)', params: SessionIdParams, body: AttendanceBody,
-      responses: { 200: { description: 'People', schema: ParticipantList } },
+      summary: 'Record the attendance of the listed people, person by person: people left out keep their mark; someone not on the list is added as a walk-in. All or nothing: 409 session_not_started before the session starts, 409 attendance_behind_claim (naming the claim) when a change would drop the presence behind a submitted, approved, batched or paid claim',
+      params: SessionIdParams, body: AttendanceBody,
+      responses: { 200: { description: 'People', schema: ParticipantList }, 409: { description: 'session_not_started, attendance_behind_claim, session_cancelled' } },
       handler: async (req, res) => {
-        res.json(await recordAttendance(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        const { items } = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, req.body.entries.map((e) => ({ participantId: e.participantId, status: e.status as AttendanceStatus })), { mode: 'all' });
+        res.json({ items });
+      },
+    }),
+    defineRoute({
+      method: 'put', path: '/api/sessions/:id/attendance/:participantId', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Mark one person present or absent (a person not on the list is added as a walk-in); 409 session_not_started before the session starts, 409 attendance_behind_claim (naming the claim) when it would drop the presence behind a live claim',
+      params: AttendancePersonParams, body: AttendanceMarkBody,
+      responses: { 200: { description: 'People', schema: ParticipantList }, 409: { description: 'session_not_started, attendance_behind_claim, session_cancelled' } },
+      handler: async (req, res) => {
+        const { items } = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, [{ participantId: req.params.participantId, status: req.body.status as AttendanceStatus }], { mode: 'all', field: () => 'participantId' });
+        res.json({ items });
+      },
+    }),
+    defineRoute({
+      method: 'delete', path: '/api/sessions/:id/attendance/:participantId', access: SESSION_WRITERS, tags: ['sessions'],
+      summary: 'Remove one person’s mark: an invited person returns to invited, a walk-in leaves the list; 409 attendance_behind_claim (naming the claim) when it is the presence behind a live claim',
+      params: AttendancePersonParams,
+      responses: { 200: { description: 'People', schema: ParticipantList }, 409: { description: 'attendance_behind_claim, session_cancelled' } },
+      handler: async (req, res) => {
+        const { items } = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, [{ participantId: req.params.participantId, status: null }], { mode: 'all', field: () => 'participantId' });
+        res.json({ items });
       },
     }),
     defineRoute({

@@ -95,10 +95,13 @@ export const AttendanceBody = obj({
   entries: Type.Array(obj({
     participantId: Uuid,
     status: lit(['attended', 'absent_excused', 'absent'] as const),
-    walkIn: Type.Optional(Type.Boolean()),
+    walkIn: Type.Optional(Type.Boolean({ description: 'Informative: anyone not on the list is added as a walk-in' })),
   }), { maxItems: 1000 }),
 });
 export type AttendanceBody = Static<typeof AttendanceBody>;
+export const AttendancePersonParams = obj({ id: Uuid, participantId: Uuid });
+export const AttendanceMarkBody = obj({ status: lit(['attended', 'absent_excused', 'absent'] as const) });
+export type AttendanceMarkBody = Static<typeof AttendanceMarkBody>;
 export const ParticipantRow = obj({
   participantId: Uuid, reference: Type.String(), firstName: Nullable(Type.String()), lastName: Nullable(Type.String()),
   status: lit(PARTICIPATION_STATUSES), walkIn: Type.Boolean(), invitedAt: Nullable(Instant), repliedAt: Nullable(Instant),

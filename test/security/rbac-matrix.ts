@@ -180,6 +180,8 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /api/sessions/:id/invitations': 'project_lead staff',
   'POST /api/sessions/:id/replies': 'project_lead staff',
   'PUT /api/sessions/:id/attendance': 'project_lead staff',
+  'PUT /api/sessions/:id/attendance/:participantId': 'project_lead staff',
+  'DELETE /api/sessions/:id/attendance/:participantId': 'project_lead staff',
   'POST /api/sessions/:id/held': 'project_lead staff',
   'GET /api/sessions/:id/attendance-sheet': 'project_lead staff',
   'GET /sessions': 'admin auditor project_lead staff',

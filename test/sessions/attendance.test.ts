@@ -27,7 +27,7 @@ describe('attendance', () => {
     expect(text.indexOf('Bernard')).to.be.lessThan(text.indexOf('Nguyễn'));
   });
 
-  it('when attendance is recorded with a walk-in, then statuses are replaced, attendance counts as contact and the session can be held', async () => {
+  it('when attendance is recorded with a walk-in, then the listed people get their status, people left out keep theirs, attendance counts as contact and the session can be held', async () => {
     const staff = await signedIn('staff');
     const project = await createProject();
     const s = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier', kind: 'workshop', startsAt: '2026-02-03T14:00:00+01:00', endsAt: '2026-02-03T16:00:00+01:00', capacity: 10 });
@@ -42,8 +42,8 @@ describe('attendance', () => {
     expect(byId).to.deep.equal({ [a.id]: ['attended', false], [b.id]: ['absent_excused', false], [walkIn.id]: ['attended', true] });
     expect(await hasAttended(ctx().deps.db, s.body.id, walkIn.id)).to.equal(true);
     expect(await hasAttended(ctx().deps.db, s.body.id, b.id)).to.equal(false);
-    const replaced = await staff.put(`/api/sessions/${s.body.id}/attendance`, { entries: [{ participantId: a.id, status: 'absent' }] });
-    expect(replaced.body.items.map((i: { participantId: string; status: string }) => [i.participantId, i.status]).sort()).to.deep.equal([[a.id, 'absent'], [b.id, 'invited']].sort());
+    const partial = await staff.put(`/api/sessions/${s.body.id}/attendance`, { entries: [{ participantId: a.id, status: 'absent' }] });
+    expect(partial.body.items.map((i: { participantId: string; status: string }) => [i.participantId, i.status]).sort()).to.deep.equal([[a.id, 'absent'], [b.id, 'absent_excused'], [walkIn.id, 'attended']].sort());
     const held = await staff.post(`/api/sessions/${s.body.id}/held`);
     expect(held.body.status).to.equal('held');
     expect((await staff.post(`/api/sessions/${s.body.id}/held`)).status).to.equal(200);
