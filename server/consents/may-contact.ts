@@ -1,6 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { MESSAGE_USES, isConsentBased, type MessageUseCode } from '../privacy/index.js';
-import { livePurposeCodes } from './repo.js';
+import { livePurposeCodes, participantsWithLivePurpose } from './repo.js';
 
 /**
  * What the consent gate says about one message to one participant:
@@ -22,4 +22,9 @@ export async function mayContact(db: Db, participantId: string, use: MessageUseC
   const live = (await livePurposeCodes(db, participantId, today)).includes('contact');
   if (live) return { ok: true, direct: true };
   return isConsentBased(use) ? { ok: false, refused: 'no_consent' } : { ok: true, direct: false };
+}
+
+/** Of these participants, those who may receive consent-based messages on `today` (for lists that say so before sending). */
+export async function contactableParticipants(db: Db, participantIds: string[], today: string): Promise<Set<string>> {
+  return new Set(await participantsWithLivePurpose(db, participantIds, 'contact', today));
 }

@@ -54,9 +54,10 @@ export function invitationWarnings(session: SessionRow, venue: VenueRow | null, 
 /**
  * Invites participants to a session: one invitation row and one message (e-mail or letter)
  * each, in one transaction. People without a live contact consent are not invited: they come
- * back in `notContacted` ("non contacté·e : pas de consentement"), never silently skipped. People invited to too many sessions in the 90 days before the
- * session start need an override with a reason (409 `solicitation_limit_requires_override`).
- * Already invited people are left as they are.
+ * back in `notContacted` ("non contacté·e : pas de consentement"), never silently skipped.
+ * People invited to too many sessions in the 90 days before the session start need an
+ * override with a reason (409 `solicitation_limit_requires_override`). Already invited people
+ * are left as they are.
  */
 export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], sessionId: string, input: InvitationsBody) {
   const { settings } = await getSettings(deps.db);

@@ -50,8 +50,11 @@ describe('invitations and the contact consent (DESIGN §5)', () => {
     const audit = await db()('audit_events').where({ record_id: s.id, action: 'session.invited' }).first('data');
     expect(audit.data).to.include({ invited: 1, notContacted: 2 });
 
-    // The invitation page lists them with the reason.
+    // The invitation page says it before sending, and lists them with the reason after.
     const other = await session(staff, 'Atelier du formulaire', '2027-02-17T14:00', '2027-02-17T16:00');
+    const choose = await staff.get(`/sessions/${other.id}/invite?q=${encodeURIComponent('JamaisInv')}`);
+    expect(choose.text).to.include('JamaisInv').and.include('pas de consentement : ne sera pas contacté·e');
+    expect((await staff.get(`/sessions/${other.id}/invite?q=${encodeURIComponent('AccordInv')}`)).text).to.include('AccordInv').and.not.include('ne sera pas contacté·e');
     const page = await staff.postForm(`/sessions/${other.id}/invite`, { participantIds: [withdrawn.id, never.id, consenting.id] });
     expect(page.status, page.text).to.equal(200);
     expect(page.text).to.include('Non contacté·es (2)').and.include(`Yasmine RetraitInv</a> (${withdrawn.reference}) — ${NOT_CONTACTED}`)
