@@ -101,7 +101,7 @@ function expect(ok: boolean, tally: Tally, what: string, status: number, code?: 
 
 const codeOf = (body: unknown) => (body as { error?: { code?: string } } | null)?.error?.code;
 
-/** Registers a participant reachable by e-mail, with a payee holding an IBAN. */
+/** Registers a participant reachable by e-mail, who agreed to be contacted, with a payee holding an IBAN. */
 export async function registerPerson(team: Team, random: Random, tally: Tally): Promise<string | null> {
   const first = pick(random, ['Camille', 'Nadia', 'Karim', 'Lucie', 'Mohamed', 'Inès', 'Thomas', 'Fatou', 'Élodie', 'Nguyễn']);
   const body = { firstName: first, lastName: `Charge${randomUUID().slice(0, 8)}`, email: `p.${randomUUID().slice(0, 12)}@fault.example`, preferredChannel: 'email', communeInsee: '26362' };
@@ -109,6 +109,9 @@ export async function registerPerson(team: Team, random: Random, tally: Tally): 
   // A look-alike already registered (or our own first attempt, before a crash): staff confirm it is another person.
   if (p.status === 409 && codeOf(p.body)?.endsWith('_requires_override')) p = await team.staff.post('/api/participants', { ...body, override: { reason: 'Personne différente (vérifié)' } });
   if (!expect(p.status === 201, tally, 'participant registered', p.status, codeOf(p.body))) return null;
+  // Invitations need a live contact consent (the outbox's consent gate): given on paper before the sessions of 2026.
+  const consent = await team.staff.post(`/api/participants/${p.body.id}/consents`, { purposeCode: 'contact', channel: 'paper', givenOn: '2026-01-02' });
+  if (!expect(consent.status === 201 || consent.status === 200, tally, 'contact consent recorded', consent.status, codeOf(consent.body))) return null;
   const payee = await team.staff.post(`/api/participants/${p.body.id}/payees`, { iban: nextIban() });
   if (!expect(payee.status === 201, tally, 'payee with IBAN', payee.status, codeOf(payee.body))) return null;
   team.people.push(p.body.id);

@@ -46,12 +46,12 @@ export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
   };
 }
 
-/** Queues one message about a claim to its participant, in the caller's transaction. */
+/** Queues one message about a claim to its participant, in the caller's transaction (legally required: sent even without a contact consent, by letter then). */
 export async function notifyClaim(trx: Db, deps: Deps, template: 'claim-received' | 'claim-decision', claim: ClaimRow, vars: Record<string, unknown>) {
   const p = (await getParticipant(trx, claim.participant_id))!;
   const channel = channelOf(p);
   const name = [p.first_name, p.last_name].filter(Boolean).join(' ');
-  return enqueueMessage(trx, deps.config.publicUrl, {
+  return enqueueMessage(trx, deps, {
     template, channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
     vars: { ...vars, name },

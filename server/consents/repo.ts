@@ -140,6 +140,13 @@ export async function livePurposeCodes(db: Db, participantId: string, today: str
   return rows.map((r: { purpose_code: string }) => r.purpose_code);
 }
 
+/** Of these participants, those with a live consent for this purpose on `today`. */
+export async function participantsWithLivePurpose(db: Db, participantIds: string[], purposeCode: string, today: string): Promise<string[]> {
+  if (!participantIds.length) return [];
+  return db('consents').whereIn('participant_id', participantIds).where({ purpose_code: purposeCode }).whereNull('withdrawn_on').whereNull('superseded_by')
+    .where('given_on', '<=', today).where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today)).distinct().pluck('participant_id');
+}
+
 export async function isActiveStaff(db: Db, userId: string): Promise<boolean> {
   return !!(await db('users').where({ id: userId, active: true }).whereRaw("'staff' = ANY(roles)").first('id'));
 }

@@ -8,8 +8,9 @@ export interface OutboxRow extends Record<string, unknown> {
   message_id: string;
   channel: string;
   template: string;
+  use: string;
   participant_id: string | null;
-  status: 'pending' | 'sending' | 'delivered' | 'failed' | 'printed';
+  status: 'pending' | 'sending' | 'delivered' | 'failed' | 'printed' | 'withheld';
   attempts: number;
   next_attempt_at: Date;
   last_error_code: string | null;
@@ -19,7 +20,7 @@ export interface OutboxRow extends Record<string, unknown> {
   delivered_at: Date | null;
 }
 
-const LIST_COLUMNS = ['id', 'message_id', 'channel', 'template', 'participant_id', 'status', 'attempts', 'next_attempt_at', 'last_error_code', 'related_type', 'related_id', 'created_at', 'delivered_at'];
+const LIST_COLUMNS = ['id', 'message_id', 'channel', 'template', 'use', 'participant_id', 'status', 'attempts', 'next_attempt_at', 'last_error_code', 'related_type', 'related_id', 'created_at', 'delivered_at'];
 
 export function listOutbox(db: Db, f: Static<typeof OutboxQuery>) {
   const q = db('outbox_messages').select(LIST_COLUMNS);
@@ -47,18 +48,29 @@ export interface LetterRow {
   address_line2: string | null;
   postal_code: string | null;
   commune_name: string | null;
+  /** Set when the person is reached through their association: the letter goes to it. */
+  partner_name: string | null;
+  partner_address_line1: string | null;
+  partner_postal_code: string | null;
+  partner_commune_name: string | null;
   created_at: Date;
 }
 
-/** Letters waiting to be printed, with the recipient's postal address as it is today. */
+/**
+ * Letters waiting to be printed, with the recipient's postal address as it is today — or, for
+ * people whose channel is their association (`preferred_channel = 'partner'`, set when they
+ * withdraw their contact consent), the association's address.
+ */
 export function pendingLetters(db: Db, ids?: string[]): Promise<LetterRow[]> {
   const q = db('outbox_messages as m')
     .leftJoin('participants as p', 'p.id', 'm.participant_id')
+    .leftJoin('partners as pa', (j) => j.on('pa.id', 'p.partner_id').andOnVal('p.preferred_channel', '=', 'partner'))
     .where('m.channel', 'letter')
     .where('m.status', 'pending')
     .whereNotNull('m.body_text') // erased with the person's data: nothing left to send
     .orderBy('m.created_at')
-    .select('m.id', 'm.subject', 'm.body_text', 'm.recipient_name', 'm.participant_id', 'p.address_line1', 'p.address_line2', 'p.postal_code', 'p.commune_name', 'm.created_at');
+    .select('m.id', 'm.subject', 'm.body_text', 'm.recipient_name', 'm.participant_id', 'p.address_line1', 'p.address_line2', 'p.postal_code', 'p.commune_name', 'm.created_at',
+      { partner_name: 'pa.name', partner_address_line1: 'pa.address_line1', partner_postal_code: 'pa.postal_code', partner_commune_name: 'pa.commune_name' });
   if (ids) q.whereIn('m.id', ids);
   return q as unknown as Promise<LetterRow[]>;
 }
@@ -73,6 +85,7 @@ export function presentOutbox(r: OutboxRow) {
     messageId: r.message_id,
     channel: r.channel,
     template: r.template,
+    use: r.use,
     participantId: r.participant_id,
     status: r.status,
     attempts: r.attempts,
@@ -88,4 +101,22 @@ export function presentOutbox(r: OutboxRow) {
 /** A merged person's messages follow the record that is kept. */
 export async function moveMessages(db: Db, sourceId: string, keptId: string): Promise<number> {
   return db('outbox_messages').where({ participant_id: sourceId }).update({ participant_id: keptId });
+}
+
+export interface ParticipantMessageRow {
+  id: string;
+  channel: string;
+  template: string;
+  use: string;
+  status: OutboxRow['status'];
+  subject: string;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+/** The messages of one person, newest first, withheld ones (not contacted: no consent) included. */
+export function participantMessageRows(db: Db, participantId: string, limit = 100): Promise<ParticipantMessageRow[]> {
+  return db('outbox_messages').where({ participant_id: participantId })
+    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit)
+    .select('id', 'channel', 'template', 'use', 'status', 'subject', 'created_at', 'delivered_at') as unknown as Promise<ParticipantMessageRow[]>;
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, ListQuery, Email } from '../shared/schema.js';
 
-export const OutboxStatus = Type.Union(['pending', 'sending', 'delivered', 'failed', 'printed'].map((s) => Type.Literal(s)));
+export const OutboxStatus = Type.Union(['pending', 'sending', 'delivered', 'failed', 'printed', 'withheld'].map((s) => Type.Literal(s)));
 
 export const OutboxQuery = obj({
   ...ListQuery,
@@ -16,6 +16,8 @@ export const OutboxView = obj({
   messageId: Type.String(),
   channel: Type.String(),
   template: Type.String(),
+  /** Its use, declared in the privacy registry (server/privacy/registry-uses.ts). */
+  use: Type.String(),
   participantId: Nullable(Uuid),
   status: OutboxStatus,
   attempts: Type.Integer(),

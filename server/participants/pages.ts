@@ -13,6 +13,7 @@ import { PARTICIPANT_READERS, canReadArchived, canWrite, readableGroups } from '
 import { listForReader, readParticipant } from './read-participants.js';
 import { communesInUse } from './repo.js';
 import { liveConsentPurposes as livePurposes } from '../consents/index.js';
+import { participantMessages } from '../notifications/index.js';
 import { participantTimeline } from './timeline.js';
 import { CLAIM_READERS, CLAIM_STATUS_LABELS } from '../claims/index.js';
 import { BATCH_READERS, CERTIFICATE_READERS, PAYMENT_STATUS_LABELS, participantPayments } from '../payments/index.js';
@@ -86,6 +87,7 @@ export function browsePages(deps: Deps) {
           show: { identity: groups.has('identity'), postal: groups.has('postal'), contact: groups.has('contact'), needs: groups.has('needs'), profile: groups.has('profile') },
           consent: { needs: live.has('needs'), profile: live.has('profile') },
           timeline: groups.has('contact') ? await participantTimeline(deps.db, row.id) : null,
+          messages: groups.has('contact') ? await participantMessages(deps.db, row.id) : null,
           // Payment status: for those who read claims; certificates for those who hand them out.
           payments: hasAnyRole(actor, rolesOf(CLAIM_READERS)) ? await participantPayments(deps.db, settings, row.id) : null,
           canCertify: hasAnyRole(actor, rolesOf(CERTIFICATE_READERS)), canSeeBatch: hasAnyRole(actor, rolesOf(BATCH_READERS)),

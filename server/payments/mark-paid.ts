@@ -14,7 +14,7 @@ async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settin
   if (!p || p.status !== 'active') return;
   const channel = p.email && p.preferred_channel === 'email' ? 'email' : 'letter';
   const name = [p.first_name, p.last_name].filter(Boolean).join(' ');
-  await enqueueMessage(trx, deps.config.publicUrl, {
+  await enqueueMessage(trx, deps, {
     template: 'payment-sent', channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
     vars: { name, orgName: settings.name, orgPhone: settings.phone, amountCents: Number(payment.amount_cents), references: claimReferences.join(', '), cash: !payment.iban_ciphertext_snapshot },

@@ -22,6 +22,12 @@ export async function registerPdf(r: Register, timeZone: string): Promise<Uint8A
     [{ header: 'Finalité', width: 5 }, { header: 'Base légale', width: 3 }, { header: 'Version du texte', width: 2 }, { header: 'Validité', width: 2 }],
     r.consentPurposes.map((p) => [`${p.label}${p.specialCategory ? ' (données de santé)' : ''}`, p.legalBasisLabel, String(p.textVersion), p.validityMonths ? `${p.validityMonths} mois` : 'sans limite']),
   );
+  pdf.heading('Messages et leur base légale', 2);
+  pdf.table(
+    [{ header: 'Usage', width: 4 }, { header: 'Base légale', width: 3 }, { header: 'Modèles', width: 2 }, { header: 'Règle d’envoi', width: 5 }],
+    r.messageUses.map((u) => [u.label, u.legalBasisLabel, u.templates.join(', ') || '—', u.why]),
+    8,
+  );
   for (const a of r.activities) {
     pdf.heading(a.name, 2);
     pdf.paragraph(a.description);

@@ -3,6 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings, type Settings } from '../settings/index.js';
 import { REGISTRY } from './registry.js';
+import { MESSAGE_USES } from './registry-uses.js';
 import type { Category, DataSubject, LegalBasis, PersonalColumn, Purpose, RetentionRule } from './registry-types.js';
 import { CATEGORY_LABELS, REGISTER_LEGAL_BASIS_LABELS } from './labels.js';
 import { consentPurposes } from './repo.js';
@@ -137,6 +138,20 @@ function documentKinds(settings: Settings) {
   );
 }
 
+/** The uses of contact details: each message template, its use and its legal basis (DESIGN §5). */
+function messageUses() {
+  return Object.entries(MESSAGE_USES).map(([code, u]) => ({
+    code,
+    label: u.label,
+    legalBasis: u.legalBasis,
+    legalBasisLabel: REGISTER_LEGAL_BASIS_LABELS[u.legalBasis] ?? u.legalBasis,
+    consentBased: u.legalBasis === 'consent',
+    audience: u.audience,
+    why: u.why,
+    templates: [...u.templates],
+  }));
+}
+
 export async function buildRegister(db: Db, now: Date) {
   const { settings } = await getSettings(db);
   const entries = personalEntries();
@@ -170,6 +185,7 @@ export async function buildRegister(db: Db, now: Date) {
     retention: settings.retention,
     consentPurposes: (await consentPurposes(db)).map((p) => ({ code: p.code, label: p.label, legalBasis: p.legal_basis, legalBasisLabel: REGISTER_LEGAL_BASIS_LABELS[p.legal_basis] ?? p.legal_basis, specialCategory: p.special_category, textVersion: p.text_version, validityMonths: p.validity_months })),
     activities,
+    messageUses: messageUses(),
     documents: documentKinds(settings),
     securityMeasures: SECURITY_MEASURES,
   };

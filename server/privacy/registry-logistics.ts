@@ -137,7 +137,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     label: 'Messages envoyés aux participants (e-mails et courriers)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     columns: {
-      id: plain(), message_id: plain(), channel: plain(), template: plain(), participant_id: plain('link to the participant'),
+      id: plain(), message_id: plain(), channel: plain(), template: plain(), use: plain('its use, declared in registry-uses.ts'), participant_id: plain('link to the participant'),
       recipient_email: personal('participant', 'contact', 'participation', 'consent', 'active'),
       recipient_name: personal('participant', 'identity', 'participation', 'consent', 'active'),
       subject: plain('the subject line of a template, without names'),

@@ -5,9 +5,10 @@ import { defineRoute } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
-import { formatLocalRange } from '../shared/dates.js';
+import { formatLocalRange, localDay } from '../shared/dates.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
+import { contactableParticipants } from '../consents/index.js';
 import { page, formBody, type PageRequest } from '../web.js';
 import { InvitationsBody, PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
 import { validate } from '../shared/validate.js';
@@ -27,8 +28,12 @@ async function renderInvite(deps: Deps, req: PageRequest, res: Response, session
   const { settings } = await getSettings(deps.db);
   const session = await getSession(deps.db, sessionId);
   if (!session) throw notFound('Session');
-  const candidates = (await invitationCandidates(deps.db, { ...filters, partnerId: filters.partnerId || undefined, commune: filters.commune || undefined, need: filters.need || undefined, q: filters.q || undefined }, sessionId)).map((p: Record<string, unknown>) => ({
-    ...p, needsLabel: (p.needs as string[]).map((n) => NEED_LABELS[n] ?? n).join(', '), channel: channelFor(p as never) === 'email' ? 'e-mail' : 'courrier', statusLabel: p.session_status ? PARTICIPATION_STATUS_LABELS[p.session_status as keyof typeof PARTICIPATION_STATUS_LABELS] : null,
+  const rows = await invitationCandidates(deps.db, { ...filters, partnerId: filters.partnerId || undefined, commune: filters.commune || undefined, need: filters.need || undefined, q: filters.q || undefined }, sessionId);
+  // Said before sending: without a live contact consent the outbox will not send the invitation.
+  const contactable = await contactableParticipants(deps.db, rows.map((p: Record<string, unknown>) => p.id as string), localDay(deps.now(), settings.timeZone));
+  const candidates = rows.map((p: Record<string, unknown>) => ({
+    ...p, needsLabel: (p.needs as string[]).map((n) => NEED_LABELS[n] ?? n).join(', '),
+    channel: !contactable.has(p.id as string) ? 'pas de consentement : ne sera pas contacté·e' : channelFor(p as never) === 'email' ? 'e-mail' : 'courrier', statusLabel: p.session_status ? PARTICIPATION_STATUS_LABELS[p.session_status as keyof typeof PARTICIPATION_STATUS_LABELS] : null,
   }));
   await page(deps, req, res, 'sessions/invite.njk', {
     title: `Inviter à « ${session.title} »`, session, when: formatLocalRange(session.starts_at, session.ends_at, settings.timeZone), candidates, filters,

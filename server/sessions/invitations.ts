@@ -9,6 +9,18 @@ import { activeParticipants, getSession, solicitationsBefore, touchLastContact, 
 import { notifyParticipant, sessionVars } from './notify.js';
 import { OVERRIDE_SOLICITATION_ROLES } from './policy.js';
 
+/** What the invitation result and the person's page say when the consent gate refused the message. */
+export const NOT_CONTACTED_MESSAGE = 'non contacté·e : pas de consentement';
+
+/** A person who was not invited: consent-based message, no live contact consent. */
+export interface NotContacted {
+  participantId: string;
+  reference: string;
+  name: string;
+  reason: 'no_consent';
+  message: string;
+}
+
 export interface Warning {
   code: string;
   message: string;
@@ -41,9 +53,11 @@ export function invitationWarnings(session: SessionRow, venue: VenueRow | null, 
 
 /**
  * Invites participants to a session: one invitation row and one message (e-mail or letter)
- * each, in one transaction. People invited to too many sessions in the 90 days before the
- * session start need an override with a reason (409 `solicitation_limit_requires_override`).
- * Already invited people are left as they are.
+ * each, in one transaction. People without a live contact consent are not invited: they come
+ * back in `notContacted` ("non contacté·e : pas de consentement"), never silently skipped.
+ * People invited to too many sessions in the 90 days before the session start need an
+ * override with a reason (409 `solicitation_limit_requires_override`). Already invited people
+ * are left as they are.
  */
 export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], sessionId: string, input: InvitationsBody) {
   const { settings } = await getSettings(deps.db);
@@ -74,21 +88,29 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
     const now = deps.now();
     const overIds = new Set(over.map((p) => p.id));
     const invited: { participantId: string; channel: 'email' | 'letter'; messageId: string }[] = [];
+    const notContacted: NotContacted[] = [];
     for (const p of fresh) {
+      // The outbox asks the consent gate: no live contact consent, no invitation (and no invitation row).
+      const message = await notifyParticipant(trx, deps, 'invitation', p, vars, sessionId);
+      if (!message.queued) {
+        notContacted.push({ participantId: p.id, reference: p.reference, name: nameOf(p), reason: message.reason, message: NOT_CONTACTED_MESSAGE });
+        continue;
+      }
       await trx('session_participants').insert({
         session_id: sessionId, participant_id: p.id, status: 'invited', invited_at: now,
         override_reason_code: overIds.has(p.id) ? 'solicitation_override' : null,
         override_reason: overIds.has(p.id) ? input.override!.reason : null,
       });
-      const message = await notifyParticipant(trx, deps, 'invitation', p, vars, sessionId);
       invited.push({ participantId: p.id, channel: message.channel, messageId: message.id });
     }
-    if (over.length) {
-      await recordAudit(trx, actor, { action: 'session.solicitation_override', recordType: 'session', recordId: sessionId, reasonCode: 'solicitation_override', data: { participantIds: [...overIds], limit } });
+    const invitedIds = new Set(invited.map((i) => i.participantId));
+    const overInvited = [...overIds].filter((id) => invitedIds.has(id));
+    if (overInvited.length) {
+      await recordAudit(trx, actor, { action: 'session.solicitation_override', recordType: 'session', recordId: sessionId, reasonCode: 'solicitation_override', data: { participantIds: overInvited, limit } });
     }
-    await recordAudit(trx, actor, { action: 'session.invited', recordType: 'session', recordId: sessionId, data: { invited: invited.length, email: invited.filter((i) => i.channel === 'email').length, letter: invited.filter((i) => i.channel === 'letter').length } });
+    await recordAudit(trx, actor, { action: 'session.invited', recordType: 'session', recordId: sessionId, data: { invited: invited.length, email: invited.filter((i) => i.channel === 'email').length, letter: invited.filter((i) => i.channel === 'letter').length, notContacted: notContacted.length } });
     const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereNot('status', 'declined').count({ n: '*' });
-    return { invited, alreadyInvited: [...existing], warnings: invitationWarnings(session, venue, people.filter((p) => !existing.has(p.id)), Number(n)) };
+    return { invited, notContacted, alreadyInvited: [...existing], warnings: invitationWarnings(session, venue, people.filter((p) => invitedIds.has(p.id)), Number(n)) };
   });
 }
 

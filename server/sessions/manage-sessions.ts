@@ -110,8 +110,11 @@ export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
       await bookingsCancelled(trx, { sessionId: id });
       const vars = sessionVars(settings, s, booking?.venue ?? null);
       const people = (await sessionParticipants(trx, id)).filter((p) => ['invited', 'confirmed'].includes(p.status));
-      for (const p of people) await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id);
-      await recordAudit(trx, actor, { action: 'session.cancelled', recordType: 'session', recordId: id, data: { notified: people.length, bookingReleased: !!booking } });
+      // Without a live contact consent nobody is told by message: the person's page lists it (non contacté·e).
+      const results = [];
+      for (const p of people) results.push(await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id));
+      const notContacted = results.filter((r) => !r.queued).length;
+      await recordAudit(trx, actor, { action: 'session.cancelled', recordType: 'session', recordId: id, data: { notified: people.length - notContacted, notContacted, bookingReleased: !!booking } });
     }
     return sessionView(trx, id, settings.timeZone);
   });

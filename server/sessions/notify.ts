@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { formatLocalRange, formatLongDate, formatTimeFr } from '../shared/dates.js';
-import { enqueueMessage } from '../notifications/index.js';
+import { enqueueMessage, type EnqueueResult } from '../notifications/index.js';
 import { VENUE_ATTRIBUTE_LABELS, type VenueRow } from '../venues/index.js';
 import type { Settings } from '../settings/index.js';
 import { PARTICIPATION_LEVEL_LABELS } from '../projects/index.js';
@@ -46,16 +46,19 @@ export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow |
   };
 }
 
-/** Queues one message to a participant in the caller's transaction; returns its id and channel. */
-export async function notifyParticipant(trx: Db, deps: Deps, template: 'invitation' | 'session-cancelled', p: Person, vars: Record<string, unknown>, sessionId: string) {
+/**
+ * Queues one message to a participant in the caller's transaction. Invitations and
+ * cancellations are consent-based: without a live contact consent nothing is queued and the
+ * result says so (`queued: false`, reason `no_consent`).
+ */
+export async function notifyParticipant(trx: Db, deps: Deps, template: 'invitation' | 'session-cancelled', p: Person, vars: Record<string, unknown>, sessionId: string): Promise<EnqueueResult> {
   const channel = channelFor(p);
   const name = fullName(p);
-  const id = await enqueueMessage(trx, deps.config.publicUrl, {
+  return enqueueMessage(trx, deps, {
     template,
     channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
     vars: { ...vars, name },
     related: { type: 'session', id: sessionId },
   });
-  return { id, channel };
 }

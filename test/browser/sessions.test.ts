@@ -21,10 +21,10 @@ describe('@browser sessions', function () {
     const tag = `Brw${randomBytes(3).toString('hex')}`;
     const project = await createProject({ name: `Projet ${tag}` });
     const venue = await createVenue({ name: `Salle à l’étage ${tag}`, stepFreeAccess: false });
-    const wheelchair = await createParticipant({ firstName: 'Rose', lastName: `${tag}Aubry`, needs: ['step_free_access'] });
-    await createParticipant({ firstName: 'Ánh', lastName: `${tag}Nguyễn` });
-    await createParticipant({ firstName: 'Paul', lastName: `${tag}Morel`, email: null, preferredChannel: 'letter' });
-    await createParticipant({ firstName: 'Léa', lastName: `${tag}Walkin` });
+    const wheelchair = await createParticipant({ contactConsent: true, firstName: 'Rose', lastName: `${tag}Aubry`, needs: ['step_free_access'] });
+    await createParticipant({ contactConsent: true, firstName: 'Ánh', lastName: `${tag}Nguyễn` });
+    await createParticipant({ contactConsent: true, firstName: 'Paul', lastName: `${tag}Morel`, email: null, preferredChannel: 'letter' });
+    await createParticipant({ contactConsent: true, firstName: 'Léa', lastName: `${tag}Walkin` });
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {

@@ -13,7 +13,7 @@ export async function attendedSession(options: { email?: string | null; preferre
     startsAt: options.startsAt ?? '2026-03-12T14:00:00+01:00', endsAt: options.endsAt ?? '2026-03-12T17:00:00+01:00',
   });
   if (s.status !== 201) throw new Error(s.text);
-  const person = await createParticipant({ email: options.email, preferredChannel: options.preferredChannel });
+  const person = await createParticipant({ email: options.email, preferredChannel: options.preferredChannel, contactConsent: true });
   await ctx().deps.db('session_participants').insert({ session_id: s.body.id, participant_id: person.id, status: 'attended', walk_in: true });
   return { staff, lead, project, sessionId: s.body.id as string, person };
 }

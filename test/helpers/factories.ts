@@ -39,8 +39,12 @@ export async function createPartner(options: { name?: string } = {}) {
   return row as { id: string; name: string };
 }
 
-/** Inserts a real participant (active, reachable by e-mail); returns id and reference. */
-export async function createParticipant(options: { firstName?: string; lastName?: string; email?: string | null; partnerId?: string | null; preferredChannel?: string; needs?: string[] } = {}) {
+/**
+ * Inserts a real participant (active, reachable by e-mail); returns id and reference. Like a
+ * person just registered, they have no consent: pass `contactConsent: true` for someone who
+ * agreed to be contacted (invitations need it — the outbox's consent gate refuses otherwise).
+ */
+export async function createParticipant(options: { firstName?: string; lastName?: string; email?: string | null; partnerId?: string | null; preferredChannel?: string; needs?: string[]; contactConsent?: boolean } = {}) {
   const [row] = await ctx().deps.db('participants')
     .insert({
       first_name: options.firstName ?? 'Camille',
@@ -54,5 +58,19 @@ export async function createParticipant(options: { firstName?: string; lastName?
       postal_code: '26000',
     })
     .returning(['id', 'reference', 'first_name', 'last_name', 'email']);
+  if (options.contactConsent) await giveContactConsent(row.id);
   return row as { id: string; reference: string; first_name: string; last_name: string; email: string | null };
+}
+
+/**
+ * Records a live `contact` consent (on paper, given on `givenOn`, by default long ago) as the
+ * consents capability would: a real row, the purpose's current text version.
+ */
+export async function giveContactConsent(participantId: string, givenOn = '2024-01-02'): Promise<string> {
+  const db = ctx().deps.db;
+  const purpose = await db('consent_purposes').where({ code: 'contact' }).first('legal_basis', 'text_version');
+  const [row] = await db('consents')
+    .insert({ participant_id: participantId, purpose_code: 'contact', legal_basis: purpose.legal_basis, text_version: purpose.text_version, channel: 'paper', given_on: givenOn })
+    .returning('id');
+  return row.id as string;
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestContext, ctx } from './context.js';
 import { DEMO_USERS } from '../../db/seeds/demo.js';
 import { DEMO_PEOPLE } from '../../db/seeds/demo-participants.js';
+import { consentBasedMessagesWithoutConsent } from './consent-walk.js';
 
 /** Mocha root hooks: one fresh database and app for the run, dropped at the end. */
 export const mochaHooks = {
@@ -33,6 +34,9 @@ export const mochaHooks = {
       const found = [...new Set(needles.filter((n) => logs.toLowerCase().includes(n.toLowerCase())))];
       expect(found, 'personal data found in the logs').to.deep.equal([]);
       expect(logs).to.not.match(/FR76\s?\d{4}/);
+      // Every message of the whole run, whatever wrote it: no consent-based message (invitation,
+      // reminder, news…) reached a person without a live contact consent (DESIGN §5).
+      expect(await consentBasedMessagesWithoutConsent(c.deps.db), 'consent-based messages queued without a live contact consent').to.deep.equal([]);
     } finally {
       await c.close();
     }

@@ -17,12 +17,12 @@ async function queue(n: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   await deps.db.transaction(async (trx) => {
     for (let i = 0; i < n; i++) {
-      ids.push(await enqueueMessage(trx, deps.config.publicUrl, {
+      ids.push((await enqueueMessage(trx, deps, {
         template: 'test-message',
         channel: 'email',
         to: { email: `personne${i}.${tag}@test.example`, name: `Personne ${i}` },
         vars: { name: `Personne ${i}`, orgName: 'Département de test' },
-      }));
+      })).id);
     }
   });
   return ids;
@@ -155,7 +155,7 @@ describe('outbox', () => {
     const ids: string[] = [];
     await deps.db.transaction(async (trx) => {
       for (const name of ['Nguyễn Thị Ánh', 'Jean Dupont']) {
-        ids.push(await enqueueMessage(trx, deps.config.publicUrl, { template: 'test-message', channel: 'letter', to: { name }, vars: { name, orgName: 'Département de test' } }));
+        ids.push((await enqueueMessage(trx, deps, { template: 'test-message', channel: 'letter', to: { name }, vars: { name, orgName: 'Département de test' } })).id);
       }
     });
     const staff = await signedIn('staff');

@@ -20,7 +20,7 @@ describe('project dashboard', () => {
     const s2 = (await lead.post('/api/sessions', { projectId: project.id, title: 'Deuxième atelier', kind: 'workshop', startsAt: '2026-03-03T14:00:00+01:00', endsAt: '2026-03-03T17:00:00+01:00', capacity: 20 })).body;
     await lead.post(`/api/bookings/${s1.booking.id}/confirm`);
     const people = [];
-    for (let i = 0; i < 8; i++) people.push(await createParticipant());
+    for (let i = 0; i < 8; i++) people.push(await createParticipant({ contactConsent: true }));
     // 6 single parents with a live consent, 1 couple with a live consent, 1 withdrawn (not counted).
     for (let i = 0; i < 6; i++) await giveProfile(people[i].id, { household: 'single_parent' });
     await giveProfile(people[6].id, { household: 'couple' });

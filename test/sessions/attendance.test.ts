@@ -18,7 +18,7 @@ describe('attendance', () => {
     const project = await createProject({ name: 'Refonte du guide' });
     const venue = await createVenue({ name: 'Centre social Le Polygone' });
     const s = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier n° 3', kind: 'workshop', startLocal: '2026-10-25T14:00', endLocal: '2026-10-25T17:00', capacity: 10, venueId: venue.id });
-    const people = [await createParticipant({ firstName: 'Zoé', lastName: 'Bernard' }), await createParticipant({ firstName: 'Ánh', lastName: 'Nguyễn Thị' }), await createParticipant({ firstName: 'Luc', lastName: 'Aubert' })];
+    const people = [await createParticipant({ contactConsent: true, firstName: 'Zoé', lastName: 'Bernard' }), await createParticipant({ contactConsent: true, firstName: 'Ánh', lastName: 'Nguyễn Thị' }), await createParticipant({ contactConsent: true, firstName: 'Luc', lastName: 'Aubert' })];
     await staff.post(`/api/sessions/${s.body.id}/invitations`, { participantIds: people.map((p) => p.id) });
     const text = await pdfOf(staff, `/api/sessions/${s.body.id}/attendance-sheet`);
     expect(text).to.include('Feuille d’émargement').and.include('Refonte du guide').and.include('Atelier n° 3').and.include('dimanche 25 octobre 2026, de 14 h 00 à 17 h 00').and.include('Centre social Le Polygone').and.include('Signature');
@@ -31,7 +31,7 @@ describe('attendance', () => {
     const staff = await signedIn('staff');
     const project = await createProject();
     const s = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier', kind: 'workshop', startsAt: '2026-02-03T14:00:00+01:00', endsAt: '2026-02-03T16:00:00+01:00', capacity: 10 });
-    const [a, b, walkIn] = [await createParticipant(), await createParticipant(), await createParticipant()];
+    const [a, b, walkIn] = [await createParticipant({ contactConsent: true }), await createParticipant({ contactConsent: true }), await createParticipant({ contactConsent: true })];
     await staff.post(`/api/sessions/${s.body.id}/invitations`, { participantIds: [a.id, b.id] });
     const early = await staff.post(`/api/sessions/${s.body.id}/held`);
     expect(early.status).to.equal(409);

@@ -11,7 +11,7 @@ describe('sessions on the day of the October clock change', () => {
     const created = await staff.post('/api/sessions', { projectId: project.id, title: 'Comité du changement d’heure', kind: 'committee', startLocal: '2026-10-25T14:00', endLocal: '2026-10-25T17:00', capacity: 10 });
     expect(created.status, created.text).to.equal(201);
     const id = created.body.id;
-    const person = await createParticipant({ lastName: 'Heure' });
+    const person = await createParticipant({ contactConsent: true, lastName: 'Heure' });
     const invited = await staff.post(`/api/sessions/${id}/invitations`, { participantIds: [person.id] });
     expect(invited.status, invited.text).to.be.oneOf([200, 201]);
 
@@ -36,7 +36,7 @@ describe('invitation contact line', () => {
     const staff = await signedIn('staff');
     const project = await createProject();
     const created = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier téléphone', kind: 'workshop', startLocal: '2027-02-10T14:00', endLocal: '2027-02-10T16:00', capacity: 10 });
-    const person = await createParticipant({ lastName: 'Appel' });
+    const person = await createParticipant({ contactConsent: true, lastName: 'Appel' });
     await staff.post(`/api/sessions/${created.body.id}/invitations`, { participantIds: [person.id] });
     const message = await ctx().deps.db('outbox_messages').where({ participant_id: person.id, template: 'invitation' }).first('body_text');
     expect(message.body_text).to.include('au 04 75 00 00 00');

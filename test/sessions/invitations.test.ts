@@ -19,9 +19,9 @@ describe('invitations', () => {
     const project = await createProject({ name: 'Guide des aides' });
     const venue = await createVenue({ name: 'Maison des solidarités', stepFreeAccess: true });
     const s = await sessionAt(staff, project.id, '2026-10-25T14:00', '2026-10-25T17:00', { venueId: venue.id, childcareOnSite: true });
-    const mail = await createParticipant({ firstName: 'Awa', lastName: 'Diallo' });
-    const letter = await createParticipant({ firstName: 'Ánh', lastName: 'Nguyễn Thị', email: null, preferredChannel: 'letter' });
-    const phone = await createParticipant({ firstName: 'Paul', lastName: 'Morel', preferredChannel: 'phone' });
+    const mail = await createParticipant({ contactConsent: true, firstName: 'Awa', lastName: 'Diallo' });
+    const letter = await createParticipant({ contactConsent: true, firstName: 'Ánh', lastName: 'Nguyễn Thị', email: null, preferredChannel: 'letter' });
+    const phone = await createParticipant({ contactConsent: true, firstName: 'Paul', lastName: 'Morel', preferredChannel: 'phone' });
     const r = await staff.post(`/api/sessions/${s.id}/invitations`, { participantIds: [mail.id, letter.id, phone.id] });
     expect(r.status, r.text).to.equal(200);
     const channels = Object.fromEntries(r.body.invited.map((i: { participantId: string; channel: string }) => [i.participantId, i.channel]));
@@ -54,8 +54,8 @@ describe('invitations', () => {
     const project = await createProject();
     const venue = await createVenue({ name: 'Salle à l’étage', stepFreeAccess: false, capacity: 2 });
     const s = await sessionAt(staff, project.id, '2027-05-04T14:00', '2027-05-04T16:00', { venueId: venue.id });
-    const wheelchair = await createParticipant({ firstName: 'Rose', lastName: 'Martin', needs: ['step_free_access', 'childcare'] });
-    const others = await Promise.all([createParticipant(), createParticipant()]);
+    const wheelchair = await createParticipant({ contactConsent: true, firstName: 'Rose', lastName: 'Martin', needs: ['step_free_access', 'childcare'] });
+    const others = await Promise.all([createParticipant({ contactConsent: true }), createParticipant({ contactConsent: true })]);
     const r = await staff.post(`/api/sessions/${s.id}/invitations`, { participantIds: [wheelchair.id, ...others.map((o) => o.id)] });
     expect(r.status).to.equal(200);
     const codes = r.body.warnings.map((w: { code: string }) => w.code);
@@ -66,8 +66,8 @@ describe('invitations', () => {
   it('when a participant was solicited up to the limit in the 90 days before, then 409 requires an override; with a reason it passes and is audited without the text', async () => {
     const staff = await signedIn('staff');
     const project = await createProject({ solicitationLimit: 2 });
-    const busy = await createParticipant();
-    const calm = await createParticipant();
+    const busy = await createParticipant({ contactConsent: true });
+    const calm = await createParticipant({ contactConsent: true });
     const s1 = await sessionAt(staff, project.id, '2027-06-01T10:00', '2027-06-01T12:00');
     const s2 = await sessionAt(staff, project.id, '2027-07-01T10:00', '2027-07-01T12:00');
     const s3 = await sessionAt(staff, project.id, '2027-08-01T10:00', '2027-08-01T12:00');
@@ -97,14 +97,14 @@ describe('invitations', () => {
     const staff = await signedIn('staff');
     const project = await createProject();
     const s = await sessionAt(staff, project.id, '2027-09-01T10:00', '2027-09-01T12:00');
-    const p = await createParticipant();
+    const p = await createParticipant({ contactConsent: true });
     await ctx().deps.db('participants').where({ id: p.id }).update({ last_contact_at: new Date('2025-01-01T00:00:00Z') });
     await staff.post(`/api/sessions/${s.id}/invitations`, { participantIds: [p.id] });
     const r = await staff.post(`/api/sessions/${s.id}/replies`, { participantId: p.id, status: 'confirmed' });
     expect(r.body).to.deep.equal({ participantId: p.id, status: 'confirmed' });
     const after = await ctx().deps.db('participants').where({ id: p.id }).first('last_contact_at');
     expect(after.last_contact_at.getUTCFullYear()).to.be.greaterThan(2025);
-    const stranger = await createParticipant();
+    const stranger = await createParticipant({ contactConsent: true });
     expect((await staff.post(`/api/sessions/${s.id}/replies`, { participantId: stranger.id, status: 'confirmed' })).body.error.details[0].field).to.equal('participantId');
   });
 });

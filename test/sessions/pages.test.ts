@@ -19,7 +19,7 @@ describe('session pages (forms without JavaScript)', () => {
   it('when the solicitation limit is reached on the invitation page, then an override form asks for a reason, and the reason lets it through', async () => {
     const staff = await signedIn('staff');
     const project = await createProject({ solicitationLimit: 1 });
-    const p = await createParticipant();
+    const p = await createParticipant({ contactConsent: true });
     const first = await staff.post('/api/sessions', { projectId: project.id, title: 'Un', kind: 'workshop', startLocal: '2027-10-05T10:00', endLocal: '2027-10-05T12:00', capacity: 10 });
     const second = await staff.post('/api/sessions', { projectId: project.id, title: 'Deux', kind: 'workshop', startLocal: '2027-10-12T10:00', endLocal: '2027-10-12T12:00', capacity: 10 });
     await staff.post(`/api/sessions/${first.body.id}/invitations`, { participantIds: [p.id] });

@@ -55,9 +55,9 @@ describe('sessions', () => {
     const venue = await createVenue();
     const s = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier annulé', kind: 'workshop', startLocal: '2027-04-06T14:00', endLocal: '2027-04-06T16:00', capacity: 10, venueId: venue.id });
     await staff.post(`/api/bookings/${s.body.booking.id}/confirm`);
-    const byMail = await createParticipant({ firstName: 'Inès' });
-    const byLetter = await createParticipant({ firstName: 'Marcel', email: null, preferredChannel: 'letter' });
-    const declined = await createParticipant();
+    const byMail = await createParticipant({ contactConsent: true, firstName: 'Inès' });
+    const byLetter = await createParticipant({ contactConsent: true, firstName: 'Marcel', email: null, preferredChannel: 'letter' });
+    const declined = await createParticipant({ contactConsent: true });
     await staff.post(`/api/sessions/${s.body.id}/invitations`, { participantIds: [byMail.id, byLetter.id, declined.id] });
     await staff.post(`/api/sessions/${s.body.id}/replies`, { participantId: declined.id, status: 'declined' });
     const cancelled = await staff.post(`/api/sessions/${s.body.id}/cancel`);
@@ -76,7 +76,7 @@ describe('sessions', () => {
     expect(book.status).to.equal(409);
     expect(book.body.error.code).to.equal('session_cancelled');
     const audit = await ctx().deps.db('audit_events').where({ action: 'session.cancelled', record_id: s.body.id }).first('data');
-    expect(audit.data).to.deep.equal({ notified: 2, bookingReleased: true });
+    expect(audit.data).to.deep.equal({ notified: 2, notContacted: 0, bookingReleased: true });
   });
 
   it('when sessions are listed, then upcoming and past are separated', async () => {
