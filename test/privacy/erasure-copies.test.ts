@@ -7,7 +7,7 @@ import { signedIn } from '../helpers/factories.js';
 import { createMailer, deliverDueEmails, mailFileName } from '../../server/notifications/index.js';
 import { anonymiseParticipants } from '../../server/privacy/lifecycle.js';
 import { MILEAGE } from '../claims/helpers.js';
-import { attendee, payingSetup, type PaySetup } from '../payments/helpers.js';
+import { attendee, exportedBatch, payingSetup, type PaySetup } from '../payments/helpers.js';
 import { fundedGrant } from '../grants/helpers.js';
 import { participantRow, runRetention } from './helpers.js';
 
@@ -17,6 +17,7 @@ import { participantRow, runRetention } from './helpers.js';
 
 const db = () => ctx().deps.db;
 const tag = () => randomBytes(4).toString('hex');
+const ok = (r: { status: number; text: string }, status: number) => expect(r.status, r.text).to.equal(status);
 
 /** Writes every due e-mail as an .eml file in the app's mail folder (the embedded default without SMTP). */
 async function deliverToMailFolder() {
@@ -93,6 +94,10 @@ describe('erasure reaches every copy', () => {
     expect(expense).to.deep.equal({ override_reason: null, amount_cents: expense.amount_cents, status: 'committed' });
     expect(Number(expense.amount_cents)).to.be.greaterThan(0);
     expect(r.body.erased.expenses).to.deep.equal({ free_text: 1 });
+    // What is owed is still paid: finance batches, exports and pays the archived person's claim.
+    const batch = await exportedBatch(s, [c.body.id]);
+    ok(await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {}), 200);
+    expect((await db()('claims').where({ id: c.body.id }).first('status')).status).to.equal('paid');
   });
 
   it('when someone tries to anonymise a person who is still owed money, then it is refused: an anonymised person never has anything payable', async () => {
@@ -131,6 +136,9 @@ describe('erasure reaches every copy', () => {
     fs.writeFileSync(file, `To: ${person.email}\n\nBonjour ${person.first_name} ${person.last_name}\n`);
     const run = await runRetention(dpo, 'apply') as Awaited<ReturnType<typeof runRetention>> & { files: Record<string, number> };
     expect(run.files.mail_files).to.be.at.least(1);
+    const runPage = await dpo.get(`/privacy/retention/runs/${run.jobId}`);
+    expect(runPage.status).to.equal(200);
+    expect(runPage.text).to.include('Fichiers supprimés').and.include('Copies des e-mails envoyés');
     expect(fs.existsSync(file)).to.equal(false);
     expect(fs.existsSync(otherFile)).to.equal(true);
   });
