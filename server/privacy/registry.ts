@@ -128,13 +128,13 @@ export const REGISTRY: Record<string, TableDecl> = {
         columns: { content: consentEvidence, original_name: freeText(consentEvidence) },
       },
       receipt_paid: {
-        label: 'Justificatifs des demandes payées (pièces comptables)',
+        label: 'Justificatifs des demandes accordées, en paiement ou payées (pièces comptables)',
         rows: "purpose = 'receipt'",
         participantLink: receiptFilesSql(true),
         columns: { content: paidReceipt, original_name: freeText(paidReceipt) },
       },
       receipt_unpaid: {
-        label: 'Justificatifs des demandes jamais payées (brouillon, refusée, annulée…)',
+        label: 'Justificatifs des autres demandes (brouillon, déposée, refusée, annulée)',
         rows: "purpose = 'receipt'",
         participantLink: receiptFilesSql(false),
         columns: { content: unpaidReceipt, original_name: freeText(unpaidReceipt) },

@@ -200,12 +200,12 @@ describe('retention of receipt files', () => {
     expect(kinds.invoice.retention.join(' ')).to.include('Hors du cycle de vie des participants');
     const reimbursement = json.body.activities.find((a: { purpose: string }) => a.purpose === 'reimbursement');
     const evidence = reimbursement.categories.find((c: { category: string }) => c.category === 'evidence');
-    expect(evidence.columns.join(' ')).to.include('files.content (Justificatifs des demandes payées');
+    expect(evidence.columns.join(' ')).to.include('files.content (Justificatifs des demandes accordées, en paiement ou payées');
     expect(JSON.stringify(json.body.activities)).to.not.include('Factures des fournisseurs');
 
     const page = await dpo.get('/privacy/register');
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('Documents déposés').and.include('Justificatifs des demandes payées').and.include('Factures des fournisseurs');
+    expect(page.text).to.include('Documents déposés').and.include('Justificatifs des demandes accordées, en paiement ou payées').and.include('Factures des fournisseurs');
     const pdf = await download(dpo, '/api/privacy/register?format=pdf');
     const text = pdfText(pdf.bytes).replace(/\s+/g, ' ');
     expect(text).to.include('Documents déposés').and.include('Factures des fournisseurs');
