@@ -9,6 +9,7 @@ export { CLAIM_READERS } from './policy.js';
 export { CLAIM_STATUS_LABELS } from './schemas.js';
 export { moveClaims } from './merge.js';
 export { liveClaimsOfSession } from './live-claims.js';
+export { cancelClaimsOnErasure, ERASURE_CANCEL_REASON } from './cancel-on-erasure.js';
 
 /** The claim pages: fixed paths (`/claims/new`, `/claims/advances`) before `/claims/:id`. */
 export function claimPages(deps: Deps) {

@@ -1,5 +1,5 @@
 export { enqueueMessage, messageIdFor, type EnqueueInput, type EnqueueResult, type OutboxRecipient } from './outbox.js';
-export { createMailer, type SendEmail, type OutgoingEmail } from './mailer.js';
+export { createMailer, mailFileName, mailFolderOutboxIds, removeMailFiles, type SendEmail, type OutgoingEmail } from './mailer.js';
 export { deliverDueEmails, drainDueEmails, retryMessage, backoffSeconds, MAX_ATTEMPTS } from './worker.js';
 export { outboxRoutes, outboxPages } from './routes.js';
 export { letterBundle } from './letters.js';

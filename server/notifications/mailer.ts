@@ -16,8 +16,37 @@ export interface OutgoingEmail {
 export type SendEmail = (mail: OutgoingEmail) => Promise<void>;
 
 /**
+ * The name of a message's .eml file in MAIL_DIR: its Message-ID (`<outbox id@host>`) made
+ * safe for a file name. The privacy lifecycle finds a person's files by this name.
+ */
+export function mailFileName(messageId: string): string {
+  return `${messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9@._-]/g, '_')}.eml`;
+}
+
+/** The outbox ids of the .eml files in MAIL_DIR (none when the folder does not exist). */
+export function mailFolderOutboxIds(mailDir: string): string[] {
+  if (!fs.existsSync(mailDir)) return [];
+  return fs.readdirSync(mailDir).map((f) => /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@.*\.eml$/.exec(f)?.[1]).filter((id): id is string => !!id);
+}
+
+/** Deletes the .eml files of these messages from MAIL_DIR; returns how many existed. */
+export function removeMailFiles(mailDir: string, messageIds: string[]): number {
+  let removed = 0;
+  for (const id of messageIds) {
+    try {
+      fs.unlinkSync(path.join(mailDir, mailFileName(id)));
+      removed++;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return removed;
+}
+
+/**
  * SMTP when configured; otherwise each message is written as an .eml file in MAIL_DIR (the
  * embedded default), named by its id so that a repeat overwrites rather than duplicates.
+ * The files are copies of outbox messages and follow their retention (server/privacy/product-files.ts).
  */
 export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'mailDir'>): { send: SendEmail; close: () => void; kind: 'smtp' | 'files' } {
   let transport: Transporter;
@@ -51,8 +80,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'mailDir
     });
     if (kind === 'files') {
       fs.mkdirSync(config.mailDir, { recursive: true, mode: 0o700 });
-      const name = mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9@._-]/g, '_');
-      fs.writeFileSync(path.join(config.mailDir, `${name}.eml`), (info as unknown as { message: Buffer }).message, { mode: 0o600 });
+      fs.writeFileSync(path.join(config.mailDir, mailFileName(mail.messageId)), (info as unknown as { message: Buffer }).message, { mode: 0o600 });
     }
   };
   return { send, close: () => transport.close(), kind };

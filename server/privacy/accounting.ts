@@ -1,35 +1,46 @@
 import type { Db } from '../shared/db.js';
 
 /**
- * What accounting retention needs to know about a participant: whether money was paid to
- * them (claims in a payment batch or paid), and when last. Every caller — retention runs,
- * previews, erasure — goes through the two SQL expressions below.
+ * What accounting retention needs to know about a participant: whether money is owed or was
+ * paid to them (a claim approved, in a payment batch or paid: DESIGN §5), and when last.
+ * Every caller — retention runs, previews, erasure, the participant's privacy page — goes
+ * through the SQL expressions below.
  *
- * A decided claim is not yet money paid: only claims `in_batch` or `paid` count. The last
- * payment is the latest `paid_at` of the participant's paid payments; without one (claims
- * only batched) it is NULL and the archive period counts from the archiving date.
+ * A person with such a claim is archived, never anonymised straight away: what is owed is
+ * still paid (the payee's name and bank details stay in the archive), what was paid stays
+ * justified. The last payment is the latest `paid_at` of the participant's paid payments;
+ * without one (claims only approved or batched) it is NULL and the archive period counts
+ * from the archiving date.
  */
 
-/** Claim statuses that are money paid (or being paid): their records are accounting records. */
-const PAID = `('in_batch', 'paid')`;
+/** Claim statuses whose records are accounting records: money owed (approved) or paid. */
+export const OWED_OR_PAID_STATUSES = ['approved', 'partially_approved', 'in_batch', 'paid'] as const;
+/** Claim statuses of money still to pay: an anonymised person never has one. */
+export const PAYABLE_STATUSES = ['approved', 'partially_approved', 'in_batch'] as const;
+const OWED_OR_PAID = `(${OWED_OR_PAID_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** SQL condition, true when the participant whose id is in `idColumn` has accounting records. */
 export function accountingRecordsSql(idColumn: string): string {
-  return `EXISTS (SELECT 1 FROM claims acc WHERE acc.participant_id = ${idColumn} AND acc.status IN ${PAID})`;
+  return `EXISTS (SELECT 1 FROM claims acc WHERE acc.participant_id = ${idColumn} AND acc.status IN ${OWED_OR_PAID})`;
+}
+
+/** SQL condition, true when the participant whose id is in `idColumn` has a claim still to pay. */
+export function payableClaimsSql(idColumn: string): string {
+  return `EXISTS (SELECT 1 FROM claims pc WHERE pc.participant_id = ${idColumn} AND pc.status IN (${PAYABLE_STATUSES.map((s) => `'${s}'`).join(', ')}))`;
 }
 
 /**
  * SQL condition on `files` (one `?` bound to an array of participant ids): the receipt files
- * of these participants' paid claims (`paid`: accounting records, kept in the archive), or of
- * their claims never paid (draft, submitted, decided but not batched, rejected, cancelled),
- * unless the same file also backs a paid claim.
+ * of these participants' claims approved, batched or paid (`paid`: accounting records, kept
+ * in the archive), or of their other claims (draft, submitted, rejected, cancelled), unless
+ * the same file also backs a claim approved, batched or paid.
  */
 export function receiptFilesSql(paid: boolean): string {
   const mine = `id IN (SELECT rc.file_id FROM claim_receipts rc JOIN claims c ON c.id = rc.claim_id
-                        WHERE c.participant_id = ANY(?::uuid[]) AND c.status ${paid ? '' : 'NOT '}IN ${PAID})`;
+                        WHERE c.participant_id = ANY(?::uuid[]) AND c.status ${paid ? '' : 'NOT '}IN ${OWED_OR_PAID})`;
   if (paid) return mine;
   return `${mine} AND NOT EXISTS (SELECT 1 FROM claim_receipts rp JOIN claims cp ON cp.id = rp.claim_id
-                                   WHERE rp.file_id = files.id AND cp.status IN ${PAID})`;
+                                   WHERE rp.file_id = files.id AND cp.status IN ${OWED_OR_PAID})`;
 }
 
 /** SQL expression: the instant of the participant's last payment, or NULL. */
@@ -44,7 +55,7 @@ export async function participantsWithAccountingRecords(trx: Db, participantIds:
   return new Set((rows as { id: string }[]).map((r) => r.id));
 }
 
-/** True when the participant has accounting records (paid claims) that accounting retention keeps. */
+/** True when the participant has accounting records (a claim approved, batched or paid) that accounting retention keeps. */
 export async function hasAccountingRecords(trx: Db, participantId: string): Promise<boolean> {
   return (await participantsWithAccountingRecords(trx, [participantId])).has(participantId);
 }

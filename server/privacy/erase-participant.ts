@@ -8,18 +8,22 @@ import { ERASURE_REASON_LABELS } from './labels.js';
 import { getParticipantLifecycle, getRequest } from './repo.js';
 import { closeRequestIn, organisationToday } from './requests.js';
 import { presentRequest } from './presenter.js';
+import { sweepProductFiles } from './product-files.js';
 import type { EraseBody } from './schemas.js';
 
 /**
- * Erases a person's data at once with the lifecycle's own machinery: without accounting
- * records the person is anonymised; with accounting records still under retention they are
- * archived (GDPR art. 17(3)(b)): only what accounting needs stays, in the restricted archive.
+ * Erases a person's data at once with the lifecycle's own machinery (DESIGN §5): a person
+ * with no claim approved, in a batch or paid is anonymised (their draft and submitted claims
+ * are cancelled, reason "effacement"); a person with such a claim is archived (GDPR art.
+ * 17(3)(b)): what is owed is still paid, only what accounting needs stays, in the restricted
+ * archive. Once committed, the files the product wrote about them (mail folder) are deleted;
+ * a crash before that leaves them to the next retention run's sweep.
  * The reason goes on the request (closed here) and in the audit event as a code.
  * Repeating the erasure changes nothing and answers the same state.
  */
 export async function eraseParticipant(deps: Deps, actor: AuditActor, participantId: string, input: EraseBody) {
   const today = await organisationToday(deps.db, deps.now());
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     const person = await getParticipantLifecycle(trx, participantId, true);
     if (!person) throw notFound('Personne');
     const request = input.requestId ? await getRequest(trx, input.requestId, true) : undefined;
@@ -39,7 +43,7 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
       if (keepForAccounting) {
         outcome = 'archived';
         if (person.status === 'active') erased = await archiveParticipants(trx, [participantId], now);
-      } else erased = await anonymiseParticipants(trx, [participantId], now);
+      } else erased = await anonymiseParticipants(trx, [participantId], now, actor);
     }
     if (person.status !== outcome) {
       await recordAudit(trx, actor, {
@@ -52,4 +56,5 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
       : null;
     return { participantId, reference: person.reference, status: outcome, outcome, erased, request: closed ? presentRequest(closed, today) : null };
   });
+  return { ...result, files: await sweepProductFiles(deps, { participantIds: [participantId] }) };
 }

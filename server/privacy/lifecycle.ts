@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
-import { accountingRecordsSql, lastPaymentAtSql, participantsWithAccountingRecords } from './accounting.js';
+import { cancelClaimsOnErasure } from '../claims/index.js';
+import type { AuditActor } from '../audit/index.js';
+import { accountingRecordsSql, lastPaymentAtSql, participantsWithAccountingRecords, PAYABLE_STATUSES, payableClaimsSql } from './accounting.js';
 import { addCounts, applyErasures, countErasures, type ErasureCounts, type Step } from './erasure.js';
 
 /**
@@ -52,10 +54,11 @@ export function activeDueSql(policy: RetentionPolicy, now: Date): Sql {
   };
 }
 
-/** Condition on `p`: archived and due for anonymisation at `now`. */
+/** Condition on `p`: archived, due for anonymisation at `now`, and with nothing left to pay. */
 export function archivedDueSql(policy: RetentionPolicy, now: Date): Sql {
   return {
-    sql: `p.status = 'archived' AND coalesce(${lastPaymentAtSql('p.id')}, p.archived_at) + make_interval(years => ?) < ?::timestamptz`,
+    sql: `p.status = 'archived' AND coalesce(${lastPaymentAtSql('p.id')}, p.archived_at) + make_interval(years => ?) < ?::timestamptz
+          AND NOT (${payableClaimsSql('p.id')})`,
     bindings: [policy.archiveYears, now],
   };
 }
@@ -71,9 +74,18 @@ export async function archiveParticipants(trx: Db, ids: string[], now: Date): Pr
   return applyErasures(trx, ids, 'archive', now);
 }
 
-/** Moves participants to `anonymised` and erases everything that identifies them; the reference and status remain. */
-export async function anonymiseParticipants(trx: Db, ids: string[], now: Date): Promise<ErasureCounts> {
+/**
+ * Moves participants to `anonymised` and erases everything that identifies them; the
+ * reference and status remain. Every path to anonymisation (erasure, retention) goes through
+ * here, so here: their draft and submitted claims are cancelled, reason "effacement"
+ * (DESIGN §5), and an anonymised person never has a claim still to pay — a caller that
+ * passes someone with a claim approved or in a batch is a bug (they must be archived).
+ */
+export async function anonymiseParticipants(trx: Db, ids: string[], now: Date, actor: AuditActor): Promise<ErasureCounts> {
   if (ids.length === 0) return {};
+  const payable = await trx('claims').whereIn('participant_id', ids).whereIn('status', PAYABLE_STATUSES).first('id');
+  if (payable) throw new Error('anonymisation refused: a claim is still to be paid (the person must be archived)');
+  await cancelClaimsOnErasure(trx, actor, ids, now);
   // Status first: the table only requires names of active people.
   await trx.raw(`UPDATE participants SET status = 'anonymised', anonymised_at = ?, updated_at = ? WHERE id = ANY(?::uuid[]) AND status <> 'anonymised'`, [now, now, ids]);
   return applyErasures(trx, ids, 'anonymise', now);
@@ -89,7 +101,7 @@ async function split(trx: Db, phase: Phase, ids: string[]) {
  * Takes up to `limit` due participants of the phase under row locks, skipping those another
  * runner holds (two runners never process one person), and applies their step.
  */
-export async function applyDueBatch(trx: Db, phase: Phase, policy: RetentionPolicy, now: Date, limit: number): Promise<BatchResult> {
+export async function applyDueBatch(trx: Db, phase: Phase, policy: RetentionPolicy, now: Date, limit: number, actor: AuditActor): Promise<BatchResult> {
   const due = dueSql(phase, policy, now);
   // No ORDER BY: the (status, last_contact_at) index yields due people in index order and
   // the scan stops at the limit; sorting every due person by id made each batch O(due).
@@ -99,7 +111,7 @@ export async function applyDueBatch(trx: Db, phase: Phase, policy: RetentionPoli
   return {
     ids,
     participants: { archive: steps.archive.length, anonymise: steps.anonymise.length },
-    erased: { archive: await archiveParticipants(trx, steps.archive, now), anonymise: await anonymiseParticipants(trx, steps.anonymise, now) },
+    erased: { archive: await archiveParticipants(trx, steps.archive, now), anonymise: await anonymiseParticipants(trx, steps.anonymise, now, actor) },
   };
 }
 

@@ -33,6 +33,15 @@ function resultRows(result: Record<string, unknown> | null) {
   );
 }
 
+/** Files the product wrote, deleted by a run (or to delete, in a dry run), as table rows. */
+function fileRows(result: Record<string, unknown> | null) {
+  const files = (result?.files ?? {}) as Record<string, number>;
+  return Object.entries(files).map(([kind, count]) => ({ kind: FILE_KIND_LABELS[kind] ?? kind, count }));
+}
+
+/** French names of the kinds of files of server/privacy/product-files.ts. */
+const FILE_KIND_LABELS: Record<string, string> = { mail_files: 'Copies des e-mails envoyés (dossier des e-mails)' };
+
 export const labels = {
   modes: { dry_run: 'Simulation', apply: 'Application' } as Record<string, string>,
   triggers: { api: 'API', page: 'Page', cli: 'Ligne de commande', daily: 'Passage quotidien' } as Record<string, string>,
@@ -96,6 +105,7 @@ export function privacyPages(deps: Deps) {
           running,
           refresh,
           rows: resultRows(view.result),
+          fileRows: fileRows(view.result),
           labels,
         });
       },

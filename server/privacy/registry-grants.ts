@@ -1,17 +1,23 @@
-import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
+import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
 
 /** Registry of the grant and budget tables. Grant justifications quote the participant reference only. */
 const timestamps = { created_at: plain(), updated_at: plain() };
 /** Amounts and dates of a claim line turned into an expense: kept for the accounts and grant justifications. */
 const claimEvidence = personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'kept');
+/**
+ * Text finance types on an expense (what it paid for, the supplier, why a budget line was
+ * exceeded). On invoices it is about a supplier; on the expenses of a participant's claim it
+ * may quote them, so there it is erased with the active data (the amounts stay).
+ */
+const expenseText = (erasure: 'set_null' | { constant: string }) => freeText(personal('participant', 'free_text', 'accountability', 'public_task', 'active', { erasure }));
 
 export const GRANTS_REGISTRY: Record<string, TableDecl> = {
   grants: {
     label: 'Subventions et financements (financeur, convention, période, taux, plafonds)',
     columns: {
-      id: plain(), reference: plain('grant reference (F-YYYY-NNNNN)'), funder: plain('a funding body'), programme: plain(), axis: plain(),
-      agreement_number: plain(), period_start: plain(), period_end: plain(), total_cents: plain(), cofunding_rate_bp: plain(),
-      eligible_categories: plain(), status: plain(), created_by: staffRef(), version: plain(), ...timestamps,
+      id: plain(), reference: code('grant reference (F-YYYY-NNNNN)'), funder: typedText('a funding body'), programme: typedText('a funding programme'), axis: typedText('an axis of a programme'),
+      agreement_number: typedText('number of a grant agreement'), period_start: plain(), period_end: plain(), total_cents: plain(), cofunding_rate_bp: plain(),
+      eligible_categories: code('expense categories'), status: plain(), created_by: staffRef(), version: plain(), ...timestamps,
     },
   },
   grant_ceilings: { label: 'Plafonds annuels des subventions', columns: { grant_id: plain(), year: plain(), ceiling_cents: plain() } },
@@ -24,12 +30,12 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
     label: 'Dépenses (lignes de demandes, réservations de salles, factures)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     columns: {
-      id: plain(), reference: plain('expense reference (DEP-YYYY-NNNNN)'), project_id: plain(), category: plain(), source: plain(),
+      id: plain(), reference: code('expense reference (DEP-YYYY-NNNNN)'), project_id: plain(), category: plain(), source: plain(),
       claim_line_id: plain(), claim_id: plain(), participant_id: plain('link to the participant (statements print the reference only)'),
-      booking_id: plain(), session_id: plain(), description: plain('what an invoice paid for, written by staff about a supplier'),
-      supplier: plain('a supplier (company or association)'), invoice_number: plain(), invoice_file_id: plain('link to the invoice file'),
+      booking_id: plain(), session_id: plain(), description: expenseText({ constant: "''" }),
+      supplier: expenseText({ constant: "''" }), invoice_number: expenseText({ constant: "''" }), invoice_file_id: plain('link to the invoice file'),
       amount_cents: claimEvidence, incurred_on: claimEvidence, status: plain(), committed_at: plain(), paid_on: claimEvidence,
-      cancelled_at: plain(), override_reason: plain('why finance let a budget line be exceeded, about the budget'), created_by: staffRef(), ...timestamps,
+      cancelled_at: plain(), override_reason: expenseText('set_null'), created_by: staffRef(), ...timestamps,
     },
   },
   expense_parts: {
@@ -48,7 +54,7 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
   drawdown_parts: { label: 'Parts de dépenses demandées (et retirées)', columns: { drawdown_id: plain(), expense_part_id: plain(), paid_on: plain(), withdrawn_by: plain() } },
   grant_report_notes: {
     label: 'Explications des écarts du compte rendu financier',
-    columns: { grant_id: plain(), year: plain(), category: plain(), explanation: plain('explains a budget gap, written by finance'), updated_by: staffRef(), updated_at: plain() },
+    columns: { grant_id: plain(), year: plain(), category: code('an expense category'), explanation: typedText('explains a budget gap, written by finance'), updated_by: staffRef(), updated_at: plain() },
   },
   auditor_scopes: {
     label: 'Accès limités des auditeurs (subventions, période, expiration)',

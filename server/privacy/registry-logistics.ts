@@ -1,4 +1,4 @@
-import { personal, plain, staffRef, type TableDecl } from './registry-types.js';
+import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
 
 /** Registry of the logistics tables (projects, venues, sessions, bookings, attendance), the claims and the outbox. */
 const venueContact = (category: 'identity' | 'contact' | 'free_text') => personal('partner_contact', category, 'partners', 'legitimate_interest', 'partner_relationship');
@@ -6,7 +6,7 @@ const timestamps = { created_at: plain(), updated_at: plain() };
 /** Amounts, dates and times of a claim: kept for the accounts and grant justifications (by reference only). */
 const claimEvidence = personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'kept');
 /** Free-text notes of a decision or an override: erased with the active data. */
-const claimText = personal('participant', 'free_text', 'reimbursement', 'public_task', 'active');
+const claimText = freeText(personal('participant', 'free_text', 'reimbursement', 'public_task', 'active'));
 /** The payee's name and bank details as exported: an accounting record, erased at anonymisation. */
 const payeeSnapshot = (category: 'identity' | 'bank') => personal('payee', category, 'reimbursement', 'legal_obligation', 'accounting');
 
@@ -14,27 +14,27 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   projects: {
     label: 'Démarches participatives',
     columns: {
-      id: plain(), name: plain(), description: plain('describes a project, not a person'), participation_level: plain(),
+      id: plain(), name: typedText('name of a project'), description: typedText('describes a project, not a person'), participation_level: plain(),
       lead_user_id: staffRef(), starts_on: plain(), ends_on: plain(), status: plain(), solicitation_limit: plain(),
       allowance_enabled: plain(), allowance_half_day_cents: plain(), created_by: staffRef(), ...timestamps,
     },
   },
   project_budget: { label: 'Budget prévu par catégorie', columns: { project_id: plain(), category: plain(), planned_cents: plain() } },
-  project_targets: { label: 'Composition cible du panel', columns: { project_id: plain(), dimension: plain(), value: plain(), percent: plain() } },
+  project_targets: { label: 'Composition cible du panel', columns: { project_id: plain(), dimension: plain(), value: code('a profile value such as 16-24'), percent: plain() } },
   venues: {
     label: 'Lieux et salles',
     columns: {
-      id: plain(), name: plain(), address: plain('address of a venue'), postal_code: plain(), commune_insee: plain(), commune_name: plain(),
+      id: plain(), name: typedText('name of a venue'), address: typedText('address of a venue'), postal_code: plain(), commune_insee: plain(), commune_name: typedText('commune of a venue'),
       capacity: plain(), step_free_access: plain(), accessible_toilets: plain(), hearing_loop: plain(), pmr_parking: plain(), childcare_space: plain(),
-      transport_access: plain(), cost_mode: plain(), cost_cents: plain(),
-      contact_name: venueContact('identity'), contact_phone: venueContact('contact'), contact_email: venueContact('contact'), notes: venueContact('free_text'),
+      transport_access: typedText('how to reach a venue'), cost_mode: plain(), cost_cents: plain(),
+      contact_name: venueContact('identity'), contact_phone: venueContact('contact'), contact_email: venueContact('contact'), notes: freeText(venueContact('free_text')),
       active: plain(), created_by: staffRef(), ...timestamps,
     },
   },
   sessions: {
     label: 'Sessions (ateliers, comités, entretiens)',
     columns: {
-      id: plain(), project_id: plain(), title: plain(), kind: plain(), starts_at: plain(), ends_at: plain(), status: plain(), capacity: plain(),
+      id: plain(), project_id: plain(), title: typedText('title of a session'), kind: plain(), starts_at: plain(), ends_at: plain(), status: plain(), capacity: plain(),
       meal_provided: plain(), childcare_on_site: plain(), cancelled_at: plain(), created_by: staffRef(), ...timestamps,
     },
   },
@@ -57,21 +57,21 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       replied_at: personal('participant', 'consent_record', 'accountability', 'public_task', 'kept'),
       attendance_recorded_at: plain(),
       override_reason_code: plain(),
-      override_reason: personal('participant', 'free_text', 'participation', 'public_task', 'active'),
+      override_reason: freeText(personal('participant', 'free_text', 'participation', 'public_task', 'active')),
     },
   },
   claims: {
     label: 'Demandes de remboursement (frais de transport, de garde, indemnités)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     columns: {
-      id: plain(), reference: plain('claim reference (R-YYYY-NNNNN)'), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
+      id: plain(), reference: code('claim reference (R-YYYY-NNNNN)'), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
       project_id: plain(), status: plain(), is_advance: plain(), advance_of_claim_id: plain(),
       departure_at: claimEvidence, return_at: claimEvidence,
       submitted_at: plain(), decided_at: plain(), decided_by: staffRef(), entered_by: staffRef(), cancelled_at: plain(),
-      flags: plain('review flags (codes)'), late: plain(),
+      flags: code('review flags (codes)'), late: plain(),
       amount_requested_cents: claimEvidence, amount_eligible_cents: claimEvidence, amount_granted_cents: claimEvidence,
       amount_to_pay_cents: claimEvidence, to_recover_cents: claimEvidence,
-      decision_reason_code: plain(), decision_note: claimText, override_reason: claimText,
+      decision_reason_code: code('a reason code, such as effacement'), decision_note: claimText, override_reason: claimText,
       version: plain(), ...timestamps,
     },
   },
@@ -94,7 +94,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       // rule): needed by accounting, erased at anonymisation; amounts and codes stay.
       input: personal('participant', 'evidence', 'reimbursement', 'legal_obligation', 'accounting', { erasure: { constant: "'{}'::jsonb" } }),
       requested_cents: claimEvidence, eligible_cents: claimEvidence, granted_cents: claimEvidence,
-      explanation: plain('a computation such as 42 km × 0,32 €, without identity'), rule: plain('code of the rule applied, never a diagnosis'), flags: plain(),
+      explanation: code('a computation such as 42 km × 0,32 €, without identity'), rule: code('code of the rule applied, never a diagnosis'), flags: code(),
       reason_code: plain(), reason_note: claimText, prior_mileage_decikm: plain('kilometres, frozen at decision'),
       receipt_id: plain(), receipt_reuse_acknowledged: plain(), created_at: plain(),
     },
@@ -102,9 +102,9 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   payment_batches: {
     label: 'Lots de paiement (virements, espèces ou chèques par la régie)',
     columns: {
-      id: plain(), reference: plain('batch reference (B-YYYY-NNNNN)'), status: plain(), kind: plain(), file_format: plain(),
+      id: plain(), reference: code('batch reference (B-YYYY-NNNNN)'), status: plain(), kind: plain(), file_format: plain(),
       created_by: staffRef(), exported_at: plain(), exported_by: staffRef(), paid_at: plain(), cancelled_at: plain(), voided_at: plain(),
-      void_reason: plain('why a whole batch was voided, written by finance about the batch'), total_cents: plain('total of a batch'), payment_count: plain(), ...timestamps,
+      void_reason: typedText('why a whole batch was voided, written by finance about the batch'), total_cents: plain('total of a batch'), payment_count: plain(), ...timestamps,
     },
   },
   payments: {
@@ -113,7 +113,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     columns: {
       id: plain(), batch_id: plain(), position: plain(), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
       payee_name_snapshot: payeeSnapshot('identity'), iban_ciphertext_snapshot: payeeSnapshot('bank'), iban_key_id_snapshot: payeeSnapshot('bank'), bic_snapshot: payeeSnapshot('bank'),
-      amount_cents: claimEvidence, end_to_end_id: plain('batch and claim references'), status: plain(), rejected_reason_code: plain(), rejected_at: plain(),
+      amount_cents: claimEvidence, end_to_end_id: code('batch and claim references'), status: plain(), rejected_reason_code: code('a bank rejection code'), rejected_at: plain(),
       paid_at: claimEvidence, created_at: plain(),
     },
   },
@@ -125,26 +125,26 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   idempotency_keys: {
     label: 'Clés d’idempotence des requêtes d’argent (24 heures)',
     columns: {
-      user_id: staffRef(), route: plain(), key: plain('a random key chosen by the client'), request_hash: plain('SHA-256 of the request body'),
-      response_status: plain(), response_body: plain('the first response: ids, references, codes and amounts, never names'), created_at: plain(),
+      user_id: staffRef(), route: code(), key: code('a random key chosen by the client'), request_hash: code('SHA-256 of the request body'),
+      response_status: plain(), response_body: code('the first response: ids, references, codes and amounts, never names'), created_at: plain(),
     },
   },
   reimbursement_policies: {
     label: 'Barèmes de remboursement (versions)',
-    columns: { id: plain(), project_id: plain(), effective_from: plain(), rates: plain('rates and caps, no person'), created_by: staffRef(), created_at: plain() },
+    columns: { id: plain(), project_id: plain(), effective_from: plain(), rates: code('rates and caps, no person'), created_by: staffRef(), created_at: plain() },
   },
   outbox_messages: {
     label: 'Messages envoyés aux participants (e-mails et courriers)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     columns: {
-      id: plain(), message_id: plain(), channel: plain(), template: plain(), use: plain('its use, declared in registry-uses.ts'), participant_id: plain('link to the participant'),
+      id: plain(), message_id: code(), channel: plain(), template: code(), use: code('its use, declared in registry-uses.ts'), participant_id: plain('link to the participant'),
       recipient_email: personal('participant', 'contact', 'participation', 'consent', 'active'),
       recipient_name: personal('participant', 'identity', 'participation', 'consent', 'active'),
-      subject: plain('the subject line of a template, without names'),
+      subject: code('the subject line of a template, without names'),
       body_text: personal('participant', 'free_text', 'participation', 'consent', 'active'),
       body_html: personal('participant', 'free_text', 'participation', 'consent', 'active'),
-      status: plain(), attempts: plain(), next_attempt_at: plain(), lease_until: plain(), last_error_code: plain(),
-      related_type: plain(), related_id: plain(), created_at: plain(), delivered_at: plain(),
+      status: plain(), attempts: plain(), next_attempt_at: plain(), lease_until: plain(), last_error_code: code(),
+      related_type: code(), related_id: code(), created_at: plain(), delivered_at: plain(),
     },
   },
 };

@@ -54,6 +54,8 @@ export interface PersonalColumn {
   /** Needed by accounting (kept in the archive while accounting retention runs). */
   accounting: boolean;
   erasure: Erasure;
+  /** A user types what they like here (a note, a reason, a name): anything personal may end up in it. */
+  freeText?: boolean;
 }
 
 export interface PlainColumn {
@@ -62,6 +64,12 @@ export interface PlainColumn {
   note?: string;
   /** Declared by each kind of row of the table instead (`byKind()`). */
   byKind?: true;
+  /**
+   * Whether a user types what they like here. Every text, JSON or array column that no CHECK
+   * constraint binds to a list or a pattern says so (a test reads the schema): free text is
+   * never plain data in rows linked to a participant, since anyone may type a name in it.
+   */
+  freeText?: boolean;
 }
 
 export type ColumnDecl = PersonalColumn | PlainColumn;
@@ -100,6 +108,15 @@ export interface RowKind {
 }
 
 export const plain = (note?: string): PlainColumn => ({ personal: false, ...(note ? { note } : {}) });
+
+/** A text column no user types into: a code, a reference, a hash, generated text (say which when not obvious). */
+export const code = (note?: string): PlainColumn => ({ ...plain(note), freeText: false });
+
+/** A text column staff type freely, about something else than a person (a project, a venue, a grant), outside the participant lifecycle. */
+export const typedText = (note: string): PlainColumn => ({ ...plain(note), freeText: true });
+
+/** Marks a personal column as free text: whatever a user types there is erased by its rule. */
+export const freeText = (column: PersonalColumn): PersonalColumn => ({ ...column, freeText: true });
 
 /** A column whose declaration depends on the kind of row (see `TableDecl.kinds`). */
 export const byKind = (): PlainColumn => ({ personal: false, note: 'declared per kind of row', byKind: true });

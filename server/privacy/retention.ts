@@ -4,6 +4,7 @@ import { getJob, startJob, type JobRow } from '../shared/jobs.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ErasureCounts, Step } from './erasure.js';
+import { sweepProductFiles } from './product-files.js';
 import { addBatch, applyDueBatch, countDue, emptyBatchTotals, previewDueBatch, type BatchResult, type Phase, type RetentionPolicy } from './lifecycle.js';
 
 /** Retention runs: a dry run counts, an apply run archives and anonymises, in batches. */
@@ -18,6 +19,8 @@ export interface RetentionResult extends Record<string, unknown> {
   policy: { activeYearsAfterLastContact: number; archiveYearsAfterLastPayment: number };
   participants: Record<Step, number>;
   erased: Record<Step, ErasureCounts>;
+  /** Files the product wrote about erased people (mail folder…), deleted (or, in a dry run, to delete), per kind. */
+  files: Record<string, number>;
   durationMs: number;
 }
 
@@ -35,7 +38,9 @@ export async function retentionPolicy(db: Db): Promise<RetentionPolicy & { daily
  * Runs retention once. `apply` works in transactions of `batchSize` participants taken with
  * FOR UPDATE SKIP LOCKED, each audited with its counts in the same transaction, so two runners
  * (two instances, the daily job and an operator) never process one person twice and a crash
- * keeps every committed batch. `dry_run` reads the same batches and changes nothing.
+ * keeps every committed batch. Then the files the product wrote about erased people are
+ * deleted (server/privacy/product-files.ts), those of this run's people and any a crash left
+ * behind. `dry_run` reads the same batches and changes nothing.
  */
 export async function executeRetention(
   deps: Deps,
@@ -56,7 +61,7 @@ export async function executeRetention(
     for (;;) {
       const batch: BatchResult = input.mode === 'apply'
         ? await deps.db.transaction(async (trx) => {
-            const b = await applyDueBatch(trx, phase, policy, now, limit);
+            const b = await applyDueBatch(trx, phase, policy, now, limit, input.actor);
             if (b.ids.length) {
               await recordAudit(trx, input.actor, {
                 action: 'retention.batch_applied', recordType: 'job', recordId: input.jobId,
@@ -73,16 +78,20 @@ export async function executeRetention(
       await onProgress(done, Math.max(total, done));
     }
   }
+  // After the batches: in a dry run the people of this run are not erased yet, so only the
+  // files of people erased before are counted (an apply run deletes those and this run's).
+  const files = await sweepProductFiles(deps, { dryRun: input.mode === 'dry_run' });
   const result: RetentionResult = {
     mode: input.mode,
     asOf: now.toISOString(),
     policy: { activeYearsAfterLastContact: policy.activeYears, archiveYearsAfterLastPayment: policy.archiveYears },
     ...totals,
+    files,
     durationMs: Date.now() - started,
   };
   await recordAudit(deps.db, input.actor, {
     action: input.mode === 'apply' ? 'retention.applied' : 'retention.previewed', recordType: 'job', recordId: input.jobId,
-    data: { participants: result.participants, erased: result.erased },
+    data: { participants: result.participants, erased: result.erased, files },
   });
   return result;
 }

@@ -76,6 +76,7 @@ export const EraseResult = obj({
   status: Type.String(),
   outcome: Type.Union([Type.Literal('anonymised'), Type.Literal('archived')]),
   erased: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
+  files: Type.Record(Type.String(), Type.Integer(), { description: 'Files the product wrote about the person and deleted now, per kind (mail_files: .eml copies of messages)' }),
   request: Nullable(RequestView),
 });
 

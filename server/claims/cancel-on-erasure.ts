@@ -1,0 +1,30 @@
+import type { Db } from '../shared/db.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
+import { claimCancelled } from '../grants/index.js';
+
+/** The reason code a claim carries when it is cancelled because its person is erased (DESIGN §5). */
+export const ERASURE_CANCEL_REASON = 'effacement';
+
+/** Claim statuses cancelled when their person is anonymised: nothing was decided yet. */
+const UNDECIDED = ['draft', 'submitted'] as const;
+
+/**
+ * Cancels the draft and submitted claims of people about to be anonymised, reason
+ * "effacement" (DESIGN §5), in the caller's transaction: their expenses are released like
+ * any cancellation and each claim gets its audit event. Returns the ids cancelled.
+ * Decided claims are left alone: a claim approved, batched or paid keeps its person archived
+ * (the caller checks), a rejected or cancelled one owes nothing.
+ */
+export async function cancelClaimsOnErasure(trx: Db, actor: AuditActor, participantIds: string[], now: Date): Promise<string[]> {
+  if (participantIds.length === 0) return [];
+  const rows = (await trx('claims').whereIn('participant_id', participantIds).whereIn('status', UNDECIDED)
+    .orderBy('id').forUpdate().select('id', 'status')) as { id: string; status: string }[];
+  for (const claim of rows) {
+    await trx('claims').where({ id: claim.id }).update({
+      status: 'cancelled', cancelled_at: now, decision_reason_code: ERASURE_CANCEL_REASON, updated_at: now, version: trx.raw('version + 1'),
+    });
+    await claimCancelled(trx, claim.id);
+    await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claim.id, reasonCode: ERASURE_CANCEL_REASON, data: { from: claim.status } });
+  }
+  return rows.map((r) => r.id);
+}
