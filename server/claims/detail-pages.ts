@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
-import { obj, Uuid } from '../shared/schema.js';
+import { Label, obj, Uuid } from '../shared/schema.js';
 import { parseEuros } from '../shared/money.js';
 import { list, text } from '../shared/form.js';
 import { validationError } from '../shared/errors.js';
@@ -22,7 +22,7 @@ import { attachReceipt, receiptFile } from './receipts.js';
 import { claimPaymentStatus } from '../payments/index.js';
 
 /** The receipt form of the claim page: the amount as typed, in euros. */
-const ReceiptPageFields = obj({ amount: Type.String({ maxLength: 20 }), lineId: Type.Optional(Uuid) });
+const ReceiptPageFields = obj({ amount: Label({ minLength: 0, maxLength: 20 }), lineId: Type.Optional(Uuid) });
 
 export function detailPages(deps: Deps) {
   return [

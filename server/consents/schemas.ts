@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Label, FreeText } from '../shared/schema.js';
 
 export const CHANNELS = ['paper', 'oral', 'online'] as const;
 export const WITHDRAWAL_CHANNELS = ['paper', 'oral', 'online', 'email', 'phone'] as const;
@@ -86,8 +86,8 @@ export type PurposeView = Static<typeof PurposeView>;
 export const PurposeList = obj({ items: Type.Array(PurposeView) });
 
 export const PurposePatchBody = obj({
-  label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  text: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'A change raises the text version' })),
+  label: Type.Optional(Label({ maxLength: 200 })),
+  text: Type.Optional(FreeText({ minLength: 1, maxLength: 4000, description: 'A change raises the text version' })),
   legalBasis: Type.Optional(literals(LEGAL_BASES)),
   specialCategory: Type.Optional(Type.Boolean()),
   validityMonths: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),

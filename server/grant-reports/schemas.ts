@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { obj, Uuid } from '../shared/schema.js';
+import { obj, Uuid, FreeText } from '../shared/schema.js';
 import { COST_CATEGORIES } from '../settings/index.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
@@ -27,7 +27,7 @@ export const FinancialReportQuery = obj({
 
 export const NotesBody = obj({
   year: Type.Integer({ minimum: 2000, maximum: 2100 }),
-  notes: Type.Array(obj({ category: lit(COST_CATEGORIES), explanation: Type.String({ maxLength: 2000 }) }), { maxItems: COST_CATEGORIES.length }),
+  notes: Type.Array(obj({ category: lit(COST_CATEGORIES), explanation: FreeText({ maxLength: 2000 }) }), { maxItems: COST_CATEGORIES.length }),
 });
 export type NotesBody = Static<typeof NotesBody>;
 

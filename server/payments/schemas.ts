@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { Cents, Nullable, ListQuery, obj, Uuid } from '../shared/schema.js';
+import { Cents, Nullable, ListQuery, obj, Uuid, FreeText } from '../shared/schema.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
 
@@ -31,7 +31,7 @@ export type BatchCreateBody = Static<typeof BatchCreateBody>;
 export const BatchIdParams = obj({ id: Uuid });
 export const MarkPaidBody = obj({ paymentIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 5000 })) });
 export const RejectBody = obj({ reasonCode: lit(REJECT_REASONS) });
-export const VoidBody = obj({ reason: Type.String({ minLength: 3, maxLength: 500 }) });
+export const VoidBody = obj({ reason: FreeText({ minLength: 3, maxLength: 500 }) });
 export const EmptyBody = obj({});
 export const BatchListQuery = obj({ ...ListQuery, status: Type.Optional(lit(BATCH_STATUSES)), sort: Type.Optional(Type.String({ maxLength: 20 })) });
 export const CertificateParams = obj({ id: Uuid, year: Type.String({ pattern: '^20[0-9]{2}$' }) });
