@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, Label, Secret } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, Label, Secret, RecordId } from '../shared/schema.js';
 import { ROLES } from '../shared/authorize.js';
 import { PASSWORD_MIN_LENGTH } from './passwords.js';
 
@@ -52,4 +52,4 @@ export const TokenView = obj({
 
 export const TokenCreated = obj({ token: Type.String({ description: 'Shown once; store it now.' }), item: TokenView });
 export const TokenList = obj({ items: Type.Array(TokenView) });
-export const IdParams = obj({ id: Uuid });
+export const IdParams = obj({ id: RecordId('api_tokens') });

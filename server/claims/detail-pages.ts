@@ -9,7 +9,7 @@ import { validationError } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act } from '../web.js';
-import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
+import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, ClaimReceiptParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS } from './policy.js';
 import { claimView } from './presenter.js';
 import { participantName, userNames } from './choices.js';
@@ -47,7 +47,7 @@ export function detailPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/claims/:id/receipts/:receiptId', access: CLAIM_READERS, summary: 'A receipt file, for preview', params: obj({ id: Uuid, receiptId: Uuid }),
+      kind: 'page', method: 'get', path: '/claims/:id/receipts/:receiptId', access: CLAIM_READERS, summary: 'A receipt file, for preview', params: ClaimReceiptParams,
       handler: async (req, res) => {
         const file = await receiptFile(deps.db, req.params.id, req.params.receiptId);
         res.type(file.mediaType).setHeader('Content-Disposition', 'inline');

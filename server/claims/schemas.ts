@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, ListQuery, FreeText } from '../shared/schema.js';
+import { obj, Uuid, Nullable, ListQuery, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -102,7 +102,8 @@ export const ReceiptFields = obj({
   lineId: Type.Optional(Uuid),
 });
 
-export const ClaimIdParams = obj({ id: Uuid });
+export const ClaimIdParams = obj({ id: RecordId('claims') });
+export const ClaimReceiptParams = obj({ id: RecordId('claims'), receiptId: RecordId('claim_receipts') });
 export const ClaimListQuery = obj({
   ...ListQuery,
   status: Type.Optional(lit(CLAIM_STATUSES)),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, Label, FreeText } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const CHANNELS = ['paper', 'oral', 'online'] as const;
 export const WITHDRAWAL_CHANNELS = ['paper', 'oral', 'online', 'email', 'phone'] as const;
@@ -95,8 +95,8 @@ export const PurposePatchBody = obj({
 }, { minProperties: 1 });
 export type PurposePatchBody = Static<typeof PurposePatchBody>;
 
-export const ParticipantIdParams = obj({ id: Uuid });
-export const ConsentIdParams = obj({ id: Uuid });
-export const WithdrawParams = obj({ id: Uuid, consentId: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
+export const ConsentIdParams = obj({ id: RecordId('consents') });
+export const WithdrawParams = obj({ id: RecordId('participants'), consentId: RecordId('consents') });
 // Any short string: an unknown code is a 404, not a 400 on the path.
 export const PurposeCodeParams = obj({ code: Type.String({ minLength: 1, maxLength: 60 }) });

@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { Cents, ListQuery, Nullable, obj, Uuid, Label, FreeText } from '../shared/schema.js';
+import { Cents, ListQuery, Nullable, obj, Uuid, Label, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 import { COST_CATEGORIES } from '../settings/index.js';
 
@@ -35,8 +35,9 @@ export const GrantPatchBody = obj({
 });
 export type GrantPatchBody = Static<typeof GrantPatchBody>;
 
-export const IdParams = obj({ id: Uuid });
-export const LineParams = obj({ id: Uuid, lineId: Uuid });
+export const IdParams = obj({ id: RecordId('grants') });
+export const ExpenseIdParams = obj({ id: RecordId('expenses') });
+export const LineParams = obj({ id: RecordId('grants'), lineId: RecordId('budget_lines') });
 export const GrantListQuery = obj({ ...ListQuery, q: Type.Optional(Type.String({ maxLength: 100, description: 'funder, reference or agreement number' })), sort: Type.Optional(Type.String({ maxLength: 20 })) });
 
 export const BudgetLineBody = obj({ category: Category, year: Type.Integer({ minimum: 2000, maximum: 2100 }), amountCents: Cents });
@@ -125,6 +126,6 @@ export const ExpenseList = obj({
 // ---- auditor scopes ----
 
 export const ScopeBody = obj({ userId: Uuid, fromDate: Day, toDate: Day, expiresAt: Type.String({ format: 'date-time' }) });
-export const ScopeParams = obj({ id: Uuid, userId: Uuid });
+export const ScopeParams = obj({ id: RecordId('grants'), userId: RecordId('users') });
 export const ScopeView = obj({ id: Uuid, userId: Uuid, grantId: Uuid, fromDate: Type.String(), toDate: Type.String(), expiresAt: Type.String() });
 export const ScopeList = obj({ items: Type.Array(ScopeView) });

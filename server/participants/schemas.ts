@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, ListQuery, Label, FreeText } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 
 export const CIVILITIES = ['mme', 'm', 'mx'] as const;
@@ -101,7 +101,7 @@ export const ParticipantListQuery = obj({
 export type ParticipantListQuery = Static<typeof ParticipantListQuery>;
 
 export const ParticipantList = obj({ items: Type.Array(ParticipantView), nextCursor: Nullable(Type.String()) });
-export const ParticipantIdParams = obj({ id: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
 
 export const MergeBody = obj({ sourceId: Uuid });
 export type MergeBody = Static<typeof MergeBody>;
@@ -114,7 +114,7 @@ export const MergeResult = obj({
 export const ImportUploadBody = obj({
   mapping: Type.Optional(FreeText({ maxLength: 10_000, description: 'JSON object {"column header in the file": "field" | null}; fields: civility, lastName, firstName, email, phone, addressLine1, addressLine2, postalCode, communeName, communeInsee, preferredChannel, partner, isMinor, guardianName, guardianEmail, guardianPhone' })),
 });
-export const ImportIdParams = obj({ id: Uuid });
+export const ImportIdParams = obj({ id: RecordId('imports') });
 const ImportError = obj({ row: Type.Integer({ description: 'Line in the file (the header is line 1)' }), field: Type.String(), message: Type.String() });
 export const ImportView = obj({
   importId: Uuid,

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, ListQuery, Label, FreeText } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const PARTNER_KINDS = ['association', 'public_service', 'company', 'other'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
@@ -59,4 +59,4 @@ export const PartnerListQuery = obj({
 export type PartnerListQuery = Static<typeof PartnerListQuery>;
 
 export const PartnerList = obj({ items: Type.Array(PartnerView), nextCursor: Nullable(Type.String()) });
-export const PartnerIdParams = obj({ id: Uuid });
+export const PartnerIdParams = obj({ id: RecordId('partners') });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, Label } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Label, RecordId } from '../shared/schema.js';
 
 export const PAYEE_KINDS = ['participant', 'legal_representative', 'childcare_provider', 'partner'] as const;
 export type PayeeKind = (typeof PAYEE_KINDS)[number];
@@ -56,6 +56,6 @@ export const PayeeResult = obj({ payee: PayeeView, warnings: Type.Array(Warning)
 export const PayeeList = obj({ items: Type.Array(PayeeView) });
 export const RevealedIban = obj({ payeeId: Uuid, iban: Type.String({ description: 'Electronic format, no spaces' }) });
 
-export const ParticipantIdParams = obj({ id: Uuid });
-export const PayeeIdParams = obj({ id: Uuid });
-export const ParticipantPayeeParams = obj({ id: Uuid, payeeId: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
+export const PayeeIdParams = obj({ id: RecordId('payees') });
+export const ParticipantPayeeParams = obj({ id: RecordId('participants'), payeeId: RecordId('payees') });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, Cents, ListQuery, Label, FreeText } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Cents, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 import { COST_CATEGORIES, type CostCategory } from '../settings/index.js';
 
 export const PARTICIPATION_LEVELS = ['information', 'consultation', 'concertation', 'co_construction'] as const;
@@ -95,4 +95,4 @@ export const ProjectListQuery = obj({
   sort: Type.Optional(Type.String({ maxLength: 20 })),
 });
 export const ProjectList = obj({ items: Type.Array(ProjectView), nextCursor: Nullable(Type.String()) });
-export const ProjectIdParams = obj({ id: Uuid });
+export const ProjectIdParams = obj({ id: RecordId('projects') });

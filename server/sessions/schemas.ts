@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, ListQuery, Label, FreeText } from '../shared/schema.js';
+import { obj, Uuid, Nullable, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const SESSION_KINDS = ['workshop', 'committee', 'interview', 'focus_group', 'other'] as const;
 export const SESSION_KIND_LABELS: Record<(typeof SESSION_KINDS)[number], string> = {
@@ -73,7 +73,7 @@ export const SessionListQuery = obj({
 });
 export type SessionListQuery = Static<typeof SessionListQuery>;
 export const SessionList = obj({ items: Type.Array(SessionView), nextCursor: Nullable(Type.String()) });
-export const SessionIdParams = obj({ id: Uuid });
+export const SessionIdParams = obj({ id: RecordId('sessions') });
 
 export const Override = obj({ reason: FreeText({ minLength: 3, maxLength: 500 }) });
 export const InvitationsBody = obj({

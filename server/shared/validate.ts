@@ -22,6 +22,7 @@ ajv.addFormat('bic', { type: 'string', validate: isValidBic });
 ajv.addFormat('siret', { type: 'string', validate: isValidSiret });
 ajv.addFormat('timezone', { type: 'string', validate: isValidTimeZone });
 ajv.addKeyword({ keyword: 'x-label', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'x-record', schemaType: 'string' });
 // How a typed string is read (shared/schema.ts `Name`, `Text`, `Secret`): a name is trimmed of
 // every Unicode space in place, and a blank one is refused when the field may not be empty — so
 // "   " or a no-break space never reaches a database CHECK as a 500.

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, ListQuery, Label } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, ListQuery, Label, RecordId } from '../shared/schema.js';
 import { Role, RoleList, Password } from '../auth/index.js';
 
 export const UserCreateBody = obj({
@@ -39,4 +39,4 @@ export const UserListQuery = obj({
 export const UserList = obj({ items: Type.Array(UserView), nextCursor: Nullable(Type.String()) });
 export const UserCreated = obj({ user: UserView, temporaryPassword: Nullable(Type.String({ description: 'Shown once when the server generated it' })) });
 export const PasswordReset = obj({ temporaryPassword: Type.String() });
-export const UserIdParams = obj({ id: Uuid });
+export const UserIdParams = obj({ id: RecordId('users') });

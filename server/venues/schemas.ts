@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, Cents, Email, ListQuery, Label, FreeText } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Cents, Email, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const VENUE_ATTRIBUTES = ['step_free_access', 'accessible_toilets', 'hearing_loop', 'pmr_parking', 'childcare_space'] as const;
 export type VenueAttribute = (typeof VENUE_ATTRIBUTES)[number];
@@ -58,7 +58,9 @@ export const VenueListQuery = obj({
 });
 export type VenueListQuery = Static<typeof VenueListQuery>;
 export const VenueList = obj({ items: Type.Array(VenueView), nextCursor: Nullable(Type.String()) });
-export const IdParams = obj({ id: Uuid });
+export const VenueIdParams = obj({ id: RecordId('venues') });
+export const BookingIdParams = obj({ id: RecordId('bookings') });
+export const ImportIdParams = obj({ id: RecordId('imports') });
 
 export const BookingCreateBody = obj({
   venueId: Uuid,
