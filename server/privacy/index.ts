@@ -6,3 +6,4 @@ export { runDailyRetention, startRetentionRun, executeRetention, type RetentionM
 export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
 export { recordPrivacyRequest } from './requests.js';
 export { addOneMonth } from './requests.js';
+export { archiveDoor, participantScopedParams, participantOfRowSql, ARCHIVE_READER_ROLES } from './archive-door.js';
