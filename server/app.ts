@@ -6,6 +6,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { Deps } from './shared/deps.js';
 import { mountRoutes, type RouteSpec } from './shared/http.js';
+import { archiveDoor } from './privacy/index.js';
 import { pathOnly } from './shared/logger.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { resolveActor } from './auth/sessions.js';
@@ -133,7 +134,7 @@ export function createApp(deps: Deps): express.Express {
   const router = express.Router();
   const routes = allRoutes(deps);
   const docs = openApiRoutes(() => buildOpenApi([...routes, ...docs]));
-  mountRoutes(router, [...routes, ...docs]);
+  mountRoutes(router, [...routes, ...docs], [archiveDoor(deps)]);
   app.use(router);
 
   app.use(notFoundHandler());

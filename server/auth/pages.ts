@@ -11,8 +11,7 @@ import { closeSession, flash, openSession } from './sessions.js';
 import { changeOwnPassword } from './change-password.js';
 import { CHANGE_PASSWORD_PAGE } from './password-change-gate.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
-import { Uuid } from '../shared/schema.js';
-import { obj } from '../shared/schema.js';
+import { obj, RecordId } from '../shared/schema.js';
 
 /** Only a path of this site may follow the login (no `//evil.example`). */
 export function safeNext(next: unknown): string {
@@ -118,7 +117,7 @@ export function authPages(deps: Deps) {
     }),
     defineRoute({
       kind: 'page', method: 'post', path: '/account/tokens/:id/revoke', access: AUTHENTICATED, summary: 'Revoke an API token',
-      params: obj({ id: Uuid }),
+      params: obj({ id: RecordId('api_tokens') }),
       handler: async (req, res) => {
         await revokeToken(deps, { ...auditActorOf(req.ctx), isAdmin: req.ctx.actor!.roles.includes('admin') }, req.params.id);
         await flash(deps, req, 'success', 'Le jeton a été révoqué : il ne permet plus d’accéder à l’API.');

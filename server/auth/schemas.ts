@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, Label, Secret, RecordId } from '../shared/schema.js';
 import { ROLES } from '../shared/authorize.js';
 import { PASSWORD_MIN_LENGTH } from './passwords.js';
 
@@ -7,14 +7,14 @@ export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 export const RoleList = Type.Array(Role, { minItems: 1, uniqueItems: true });
 
 export const LoginBody = obj({
-  email: Type.String({ minLength: 3, maxLength: 254 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  email: Label({ minLength: 3, maxLength: 254 }),
+  password: Secret({ minLength: 1, maxLength: 1024 }),
 });
 
-export const Password = Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 1024 });
+export const Password = Secret({ minLength: PASSWORD_MIN_LENGTH, maxLength: 1024 });
 
 export const ChangePasswordBody = obj({
-  currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  currentPassword: Secret({ minLength: 1, maxLength: 1024 }),
   newPassword: Password,
 });
 
@@ -33,7 +33,7 @@ export const MeResponse = obj({
 });
 
 export const TokenCreateBody = obj({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Label({ maxLength: 100 }),
   roles: RoleList,
   expiresOn: Type.Optional(Nullable(Type.String({ format: 'date' }))),
 });
@@ -52,4 +52,4 @@ export const TokenView = obj({
 
 export const TokenCreated = obj({ token: Type.String({ description: 'Shown once; store it now.' }), item: TokenView });
 export const TokenList = obj({ items: Type.Array(TokenView) });
-export const IdParams = obj({ id: Uuid });
+export const IdParams = obj({ id: RecordId('api_tokens') });

@@ -2,14 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
-import { obj, Uuid } from '../shared/schema.js';
+import { Label, obj, Uuid } from '../shared/schema.js';
 import { parseEuros } from '../shared/money.js';
 import { list, text } from '../shared/form.js';
 import { validationError } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act } from '../web.js';
-import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
+import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, ClaimReceiptParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS, HAND_LABELS, mayDecide } from './policy.js';
 import { claimView } from './presenter.js';
 import { participantName, userNames } from './choices.js';
@@ -21,7 +21,7 @@ import { attachReceipt, receiptFile } from './receipts.js';
 import { claimPaymentStatus } from '../payments/index.js';
 
 /** The receipt form of the claim page: the amount as typed, in euros. */
-const ReceiptPageFields = obj({ amount: Type.String({ maxLength: 20 }), lineId: Type.Optional(Uuid) });
+const ReceiptPageFields = obj({ amount: Label({ minLength: 0, maxLength: 20 }), lineId: Type.Optional(Uuid) });
 
 export function detailPages(deps: Deps) {
   return [
@@ -53,7 +53,7 @@ export function detailPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/claims/:id/receipts/:receiptId', access: CLAIM_READERS, summary: 'A receipt file, for preview', params: obj({ id: Uuid, receiptId: Uuid }),
+      kind: 'page', method: 'get', path: '/claims/:id/receipts/:receiptId', access: CLAIM_READERS, summary: 'A receipt file, for preview', params: ClaimReceiptParams,
       handler: async (req, res) => {
         const file = await receiptFile(deps.db, req.params.id, req.params.receiptId);
         res.type(file.mediaType).setHeader('Content-Disposition', 'inline');

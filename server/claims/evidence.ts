@@ -10,6 +10,7 @@ import { formatLocalRange } from '../shared/dates.js';
 import { recordAudit, auditActorOf, type AuditActor } from '../audit/index.js';
 import { getSettings, type Settings } from '../settings/index.js';
 import { streamZip, type AddEntry, type ZipSummary } from '../shared/zip.js';
+import { obj, RecordId } from '../shared/schema.js';
 import { BATCH_MANAGERS, batchEvidence, paymentReferenceText } from '../payments/index.js';
 import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_LABELS, type ReasonCode } from './schemas.js';
 import { CLAIM_READERS } from './policy.js';
@@ -134,6 +135,8 @@ function assertMayRead(actor: Actor | null, status: string) {
   }
 }
 
+const BatchIdParams = obj({ id: RecordId('payment_batches') });
+
 export function evidenceRoutes(deps: Deps) {
   const audited = (actor: AuditActor, action: string, recordType: string, recordId: string) => (summary: ZipSummary) =>
     deps.db.transaction((trx) => recordAudit(trx, actor, { action, recordType, recordId, data: { ...summary } }));
@@ -155,7 +158,7 @@ export function evidenceRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/payment-batches/:id/evidence.zip', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Evidence bundle of an exported batch (ZIP, streamed): a folder per claim (as its own bundle), the batch slip and accounting CSV, manifest.csv. Restricted export (names, IBANs): finance only, audited with the ZIP’s SHA-256',
-      params: ClaimIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' }, 409: { description: 'batch_not_exported' } },
+      params: BatchIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' }, 409: { description: 'batch_not_exported' } },
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const batch = await batchEvidence(deps, settings, req.params.id);

@@ -3,7 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
-import { obj, Uuid } from '../shared/schema.js';
+import { obj, RecordId } from '../shared/schema.js';
 import { toLocal } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../web.js';
@@ -50,7 +50,7 @@ export function claimPages(deps: Deps) {
     }),
     defineRoute({
       kind: 'page', method: 'get', path: '/participants/:id/claims', access: CLAIM_READERS, summary: 'A participant’s claims and yearly totals',
-      params: obj({ id: Uuid }), query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
+      params: obj({ id: RecordId('participants') }), query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const p = await participantName(deps.db, req.params.id);

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { obj, Uuid } from '../shared/schema.js';
+import { obj, RecordId } from '../shared/schema.js';
 import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -145,7 +145,7 @@ export function claimRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/participants/:id/claim-totals', access: CLAIM_READERS, tags: ['claims'],
       summary: 'Yearly totals granted to a participant: refunds and allowances apart, with a warning above the allowance threshold',
-      params: obj({ id: Uuid }), query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
+      params: obj({ id: RecordId('participants') }), query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
       responses: { 200: { description: 'Totals', schema: YearlyTotals } },
       handler: async (req, res) => {
         const s = await settings();

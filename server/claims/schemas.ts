@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, ListQuery } from '../shared/schema.js';
+import { obj, Uuid, Nullable, ListQuery, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -83,18 +83,18 @@ export const LineDecision = obj({
   lineId: Uuid,
   grantedCents: Cents,
   reasonCode: Type.Optional(lit(REASON_CODES)),
-  reasonNote: Type.Optional(Type.String({ maxLength: 1000 })),
+  reasonNote: Type.Optional(FreeText({ maxLength: 1000 })),
   receiptReuseAcknowledged: Type.Optional(Type.Boolean()),
 });
 export const DecisionBody = obj({
   lines: Type.Array(LineDecision, { maxItems: 50 }),
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  note: Type.Optional(FreeText({ maxLength: 2000 })),
   override: Type.Optional(Override),
 });
 export type DecisionBody = Static<typeof DecisionBody>;
 
 export const BulkApproveBody = obj({ claimIds: Type.Array(Uuid, { minItems: 1, maxItems: 200, uniqueItems: true }) });
-export const CancelBody = obj({ reasonNote: Type.Optional(Type.String({ maxLength: 500 })) });
+export const CancelBody = obj({ reasonNote: Type.Optional(FreeText({ maxLength: 500 })) });
 export const SettleBody = obj({ lines: Type.Array(LineInputSchema, { maxItems: 50 }), departureAt: Type.Optional(Instant), returnAt: Type.Optional(Instant) });
 export type SettleBody = Static<typeof SettleBody>;
 export const ReceiptFields = obj({
@@ -102,7 +102,8 @@ export const ReceiptFields = obj({
   lineId: Type.Optional(Uuid),
 });
 
-export const ClaimIdParams = obj({ id: Uuid });
+export const ClaimIdParams = obj({ id: RecordId('claims') });
+export const ClaimReceiptParams = obj({ id: RecordId('claims'), receiptId: RecordId('claim_receipts') });
 export const ClaimListQuery = obj({
   ...ListQuery,
   status: Type.Optional(lit(CLAIM_STATUSES)),

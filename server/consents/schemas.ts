@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const CHANNELS = ['paper', 'oral', 'online'] as const;
 export const WITHDRAWAL_CHANNELS = ['paper', 'oral', 'online', 'email', 'phone'] as const;
@@ -86,8 +86,8 @@ export type PurposeView = Static<typeof PurposeView>;
 export const PurposeList = obj({ items: Type.Array(PurposeView) });
 
 export const PurposePatchBody = obj({
-  label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  text: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'A change raises the text version' })),
+  label: Type.Optional(Label({ maxLength: 200 })),
+  text: Type.Optional(FreeText({ minLength: 1, maxLength: 4000, description: 'A change raises the text version' })),
   legalBasis: Type.Optional(literals(LEGAL_BASES)),
   specialCategory: Type.Optional(Type.Boolean()),
   validityMonths: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),
@@ -95,8 +95,8 @@ export const PurposePatchBody = obj({
 }, { minProperties: 1 });
 export type PurposePatchBody = Static<typeof PurposePatchBody>;
 
-export const ParticipantIdParams = obj({ id: Uuid });
-export const ConsentIdParams = obj({ id: Uuid });
-export const WithdrawParams = obj({ id: Uuid, consentId: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
+export const ConsentIdParams = obj({ id: RecordId('consents') });
+export const WithdrawParams = obj({ id: RecordId('participants'), consentId: RecordId('consents') });
 // Any short string: an unknown code is a 404, not a 400 on the path.
 export const PurposeCodeParams = obj({ code: Type.String({ minLength: 1, maxLength: 60 }) });

@@ -1,12 +1,12 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { obj, Uuid } from '../shared/schema.js';
+import { obj, Uuid, FreeText, RecordId } from '../shared/schema.js';
 import { COST_CATEGORIES } from '../settings/index.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
 const Day = (description: string) => Type.String({ format: 'date', description });
 
-export const GrantIdParams = obj({ id: Uuid });
-export const DrawdownIdParams = obj({ id: Uuid });
+export const GrantIdParams = obj({ id: RecordId('grants') });
+export const DrawdownIdParams = obj({ id: RecordId('drawdowns') });
 
 export const PeriodQuery = obj({
   from: Type.Optional(Day('first payment day (default: start of the grant period, or of the auditor’s range)')),
@@ -27,7 +27,7 @@ export const FinancialReportQuery = obj({
 
 export const NotesBody = obj({
   year: Type.Integer({ minimum: 2000, maximum: 2100 }),
-  notes: Type.Array(obj({ category: lit(COST_CATEGORIES), explanation: Type.String({ maxLength: 2000 }) }), { maxItems: COST_CATEGORIES.length }),
+  notes: Type.Array(obj({ category: lit(COST_CATEGORIES), explanation: FreeText({ maxLength: 2000 }) }), { maxItems: COST_CATEGORIES.length }),
 });
 export type NotesBody = Static<typeof NotesBody>;
 

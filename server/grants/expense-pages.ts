@@ -14,7 +14,7 @@ import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
 import { BUDGET_OVERRIDE_ROLES, EXPENSE_LIST_READERS, EXPENSE_WRITERS, GRANT_READERS } from './policy.js';
-import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, IdParams, type ExpenseListQuery } from './schemas.js';
+import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, ExpenseIdParams, type ExpenseListQuery } from './schemas.js';
 import { expenseView, listExpenses } from './presenter.js';
 import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
 import { auditorScope, type AuditorScope } from './scopes.js';
@@ -136,7 +136,7 @@ export function expensePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/expenses/:id', access: GRANT_READERS, summary: 'Expense detail: parts per grant and budget line, source, invoice', params: IdParams,
+      kind: 'page', method: 'get', path: '/expenses/:id', access: GRANT_READERS, summary: 'Expense detail: parts per grant and budget line, source, invoice', params: ExpenseIdParams,
       handler: async (req, res) => {
         const expense = await expenseView(deps.db, req.params.id, await scopeOf(req));
         const links = await expenseLinks(deps.db, expense.projectId, expense.claimId);
@@ -147,14 +147,14 @@ export function expensePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/expenses/:id/invoice', access: GRANT_READERS, summary: 'Download the invoice (audited)', params: IdParams,
+      kind: 'page', method: 'get', path: '/expenses/:id/invoice', access: GRANT_READERS, summary: 'Download the invoice (audited)', params: ExpenseIdParams,
       handler: async (req, res) => {
         await expenseView(deps.db, req.params.id, await scopeOf(req));
         sendFile(res, await downloadInvoice(deps.db, auditActorOf(req.ctx), req.params.id));
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/expenses/:id/paid', access: EXPENSE_WRITERS, summary: 'Mark an expense paid from its page', params: IdParams,
+      kind: 'page', method: 'post', path: '/expenses/:id/paid', access: EXPENSE_WRITERS, summary: 'Mark an expense paid from its page', params: ExpenseIdParams,
       handler: async (req, res) => {
         const paidOn = text(formBody(req).paidOn);
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est marquée payée.', async () => {
@@ -164,7 +164,7 @@ export function expensePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/expenses/:id/invoice', access: EXPENSE_WRITERS, summary: 'Enter the invoice of a booking expense from its page (multipart): actual on the payment day', params: IdParams, upload: { field: 'file' },
+      kind: 'page', method: 'post', path: '/expenses/:id/invoice', access: EXPENSE_WRITERS, summary: 'Enter the invoice of a booking expense from its page (multipart): actual on the payment day', params: ExpenseIdParams, upload: { field: 'file' },
       handler: async (req, res) => {
         const f = formBody(req);
         const paidOn = text(f.paidOn);
@@ -181,14 +181,14 @@ export function expensePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/expenses/:id/cancel', access: EXPENSE_WRITERS, summary: 'Confirm cancelling an expense', params: IdParams,
+      kind: 'page', method: 'get', path: '/expenses/:id/cancel', access: EXPENSE_WRITERS, summary: 'Confirm cancelling an expense', params: ExpenseIdParams,
       handler: async (req, res) => {
         const expense = await expenseView(deps.db, req.params.id, null);
         await page(deps, req, res, 'grants/expense-cancel.njk', { title: `Annuler la dépense ${expense.reference}`, expense });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/expenses/:id/cancel', access: EXPENSE_WRITERS, summary: 'Cancel an expense (after confirmation)', params: IdParams,
+      kind: 'page', method: 'post', path: '/expenses/:id/cancel', access: EXPENSE_WRITERS, summary: 'Cancel an expense (after confirmation)', params: ExpenseIdParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est annulée.', () => cancelExpense(deps, auditActorOf(req.ctx), req.params.id));
       },

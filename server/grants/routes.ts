@@ -5,7 +5,7 @@ import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import {
   BudgetLineBody, BudgetLinePatch, CancelBody, ExpenseCreateBody, ExpenseList, ExpenseListQuery, ExpenseView, GrantCreateBody, GrantList, GrantListQuery, GrantPatchBody, GrantView,
-  IdParams, InvoiceBody, LineParams, PaidBody, ScopeBody, ScopeList, ScopeParams, ScopeView,
+  ExpenseIdParams, IdParams, InvoiceBody, LineParams, PaidBody, ScopeBody, ScopeList, ScopeParams, ScopeView,
 } from './schemas.js';
 import { EXPENSE_WRITERS, GRANT_READERS, GRANT_WRITERS } from './policy.js';
 import { expenseView, grantView, listExpenses, listGrants } from './presenter.js';
@@ -123,7 +123,7 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/expenses/:id', access: GRANT_READERS, tags: ['expenses'], summary: 'One expense with its parts per grant and budget line',
-      params: IdParams, responses: { 200: { description: 'Expense', schema: ExpenseView } },
+      params: ExpenseIdParams, responses: { 200: { description: 'Expense', schema: ExpenseView } },
       handler: async (req, res) => {
         res.json(await expenseView(deps.db, req.params.id, await scopeOf(req.ctx)));
       },
@@ -131,7 +131,7 @@ export function grantRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/expenses/:id/invoice', access: EXPENSE_WRITERS, tags: ['expenses'],
       summary: 'Enter the invoice of a booking (or invoice) expense (multipart: file, paidOn, optional corrected amountCents): actual on paidOn',
-      params: IdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: BUDGET_409 },
+      params: ExpenseIdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: BUDGET_409 },
       handler: async (req, res) => {
         const { warnings } = await enterBookingInvoice(deps, actorOf(req.ctx), req.params.id, req.body, fileOf(req), control(req.ctx, req.body.override));
         res.json(await expenseView(deps.db, req.params.id, null, warnings));
@@ -139,7 +139,7 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/expenses/:id/invoice', access: GRANT_READERS, tags: ['expenses'], summary: 'Download the invoice file (audited with its SHA-256)',
-      params: IdParams, responses: { 200: { description: 'The file', contentType: 'application/pdf' } },
+      params: ExpenseIdParams, responses: { 200: { description: 'The file', contentType: 'application/pdf' } },
       handler: async (req, res) => {
         await expenseView(deps.db, req.params.id, await scopeOf(req.ctx));
         sendFile(res, await downloadInvoice(deps.db, auditActorOf(req.ctx), req.params.id));
@@ -147,7 +147,7 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/expenses/:id/paid', access: EXPENSE_WRITERS, tags: ['expenses'], summary: 'Mark an invoice or booking expense paid on paidOn (actual)',
-      params: IdParams, body: PaidBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_cancelled, expense_already_paid' } },
+      params: ExpenseIdParams, body: PaidBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_cancelled, expense_already_paid' } },
       handler: async (req, res) => {
         await markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, req.body.paidOn);
         res.json(await expenseView(deps.db, req.params.id, null));
@@ -155,7 +155,7 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/expenses/:id/cancel', access: EXPENSE_WRITERS, tags: ['expenses'], summary: 'Cancel an invoice or booking expense not in a drawdown (idempotent)',
-      params: IdParams, body: CancelBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_in_drawdown' } },
+      params: ExpenseIdParams, body: CancelBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_in_drawdown' } },
       handler: async (req, res) => {
         await cancelExpense(deps, auditActorOf(req.ctx), req.params.id);
         res.json(await expenseView(deps.db, req.params.id, null));

@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { Cents, ListQuery, Nullable, obj, Uuid } from '../shared/schema.js';
+import { Cents, ListQuery, Nullable, obj, Uuid, Label, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 import { COST_CATEGORIES } from '../settings/index.js';
 
@@ -14,10 +14,10 @@ export const EXPENSE_STATUS_LABELS: Record<(typeof EXPENSE_STATUSES)[number], st
 export const EXPENSE_SOURCE_LABELS: Record<(typeof EXPENSE_SOURCES)[number], string> = { claim_line: 'Demande de remboursement', booking: 'Réservation de salle', invoice: 'Facture' };
 
 const GrantFields = {
-  funder: Type.String({ minLength: 1, maxLength: 200 }),
-  programme: Type.Optional(Type.String({ maxLength: 200 })),
-  axis: Type.Optional(Type.String({ maxLength: 200 })),
-  agreementNumber: Type.Optional(Type.String({ maxLength: 100 })),
+  funder: Label({ maxLength: 200 }),
+  programme: Type.Optional(Label({ minLength: 0, maxLength: 200 })),
+  axis: Type.Optional(Label({ minLength: 0, maxLength: 200 })),
+  agreementNumber: Type.Optional(Label({ minLength: 0, maxLength: 100 })),
   periodStart: Day,
   periodEnd: Day,
   totalCents: Cents,
@@ -35,8 +35,9 @@ export const GrantPatchBody = obj({
 });
 export type GrantPatchBody = Static<typeof GrantPatchBody>;
 
-export const IdParams = obj({ id: Uuid });
-export const LineParams = obj({ id: Uuid, lineId: Uuid });
+export const IdParams = obj({ id: RecordId('grants') });
+export const ExpenseIdParams = obj({ id: RecordId('expenses') });
+export const LineParams = obj({ id: RecordId('grants'), lineId: RecordId('budget_lines') });
 export const GrantListQuery = obj({ ...ListQuery, q: Type.Optional(Type.String({ maxLength: 100, description: 'funder, reference or agreement number' })), sort: Type.Optional(Type.String({ maxLength: 20 })) });
 
 export const BudgetLineBody = obj({ category: Category, year: Type.Integer({ minimum: 2000, maximum: 2100 }), amountCents: Cents });
@@ -74,9 +75,9 @@ const CentsText = Type.String({ pattern: '^[0-9]{1,11}$', description: 'integer 
 export const ExpenseCreateBody = obj({
   projectId: Uuid,
   category: Category,
-  description: Type.Optional(Type.String({ maxLength: 500 })),
-  supplier: Type.Optional(Type.String({ maxLength: 200 })),
-  invoiceNumber: Type.Optional(Type.String({ maxLength: 100 })),
+  description: Type.Optional(FreeText({ maxLength: 500 })),
+  supplier: Type.Optional(Label({ minLength: 0, maxLength: 200 })),
+  invoiceNumber: Type.Optional(Label({ minLength: 0, maxLength: 100 })),
   amountCents: CentsText,
   incurredOn: Day,
   paidOn: Type.Optional(Day),
@@ -125,6 +126,6 @@ export const ExpenseList = obj({
 // ---- auditor scopes ----
 
 export const ScopeBody = obj({ userId: Uuid, fromDate: Day, toDate: Day, expiresAt: Type.String({ format: 'date-time' }) });
-export const ScopeParams = obj({ id: Uuid, userId: Uuid });
+export const ScopeParams = obj({ id: RecordId('grants'), userId: RecordId('users') });
 export const ScopeView = obj({ id: Uuid, userId: Uuid, grantId: Uuid, fromDate: Type.String(), toDate: Type.String(), expiresAt: Type.String() });
 export const ScopeList = obj({ items: Type.Array(ScopeView) });

@@ -3,7 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
-import { obj, Uuid, Nullable } from '../shared/schema.js';
+import { obj, Uuid, Nullable, RecordId } from '../shared/schema.js';
 import { getJob, presentJob } from '../shared/jobs.js';
 
 export const JobView = obj({
@@ -23,7 +23,7 @@ export function jobRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/jobs/:id', access: AUTHENTICATED, tags: ['jobs'],
       summary: 'Progress of a long job (the one who started it, or an admin)',
-      params: obj({ id: Uuid }),
+      params: obj({ id: RecordId('jobs') }),
       responses: { 200: { description: 'Job', schema: JobView } },
       handler: async (req, res) => {
         const job = await getJob(deps.db, req.params.id, deps.now());

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { roles } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
-import { obj, Uuid } from '../shared/schema.js';
+import { obj, RecordId } from '../shared/schema.js';
 import { auditActorOf, recordAudit } from '../audit/index.js';
 import { page, fieldErrors } from '../web.js';
 import { flash } from '../auth/index.js';
@@ -37,7 +37,7 @@ export function outboxRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/outbox/:id/retry', access: ADMIN, tags: ['outbox'],
-      summary: 'Send a failed or waiting e-mail again now', params: obj({ id: Uuid }),
+      summary: 'Send a failed or waiting e-mail again now', params: obj({ id: RecordId('outbox_messages') }),
       responses: { 200: { description: 'Queued again', schema: OutboxView } },
       handler: async (req, res) => {
         await retry(deps, req.ctx, req.params.id);
@@ -97,7 +97,7 @@ export function outboxPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/outbox/:id/retry', access: ADMIN, summary: 'Retry a message', params: obj({ id: Uuid }),
+      kind: 'page', method: 'post', path: '/admin/outbox/:id/retry', access: ADMIN, summary: 'Retry a message', params: obj({ id: RecordId('outbox_messages') }),
       handler: async (req, res) => {
         await retry(deps, req.ctx, req.params.id);
         await flash(deps, req, 'success', 'Le message sera renvoyé dans quelques secondes.');

@@ -1,7 +1,7 @@
-import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { AppError, type ErrorDetail } from '../shared/errors.js';
 import { sniffSpreadsheet } from '../shared/files.js';
+import { readXlsxRows } from '../shared/spreadsheet.js';
 import { foldName } from '../shared/communes.js';
 
 /** Spreadsheet columns an import understands (API field names; `partner` is a partner's name). */
@@ -73,37 +73,11 @@ function readCsv(bytes: Buffer): Table {
   return { headers, rows: rest.map((cells, i) => ({ line: i + 2, cells })) };
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
-  if (typeof value === 'boolean') return value ? 'oui' : 'non';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
-  if ('text' in value && typeof value.text === 'string') return value.text.trim();
-  if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-  return '';
-}
-
 async function readXlsx(bytes: Buffer): Promise<Table> {
-  const { default: Excel } = await import('exceljs'); // loaded on first use (cold start)
-  const workbook = new Excel.Workbook();
-  try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
-    throw fileError('classeur XLSX illisible');
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return { headers: [], rows: [] };
-  const headers: string[] = [];
-  const rows: Table['rows'] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, line) => {
-    const cells: string[] = [];
-    for (let i = 1; i <= Math.max(row.cellCount, headers.length); i++) cells.push(cellText(row.getCell(i).value));
-    if (!headers.length) headers.push(...cells);
-    else if (cells.some((c) => c !== '')) rows.push({ line, cells });
-  });
-  return { headers, rows };
+  const [header, ...rows] = await readXlsxRows(bytes, { maxRows: MAX_IMPORT_ROWS });
+  if (!header) return { headers: [], rows: [] };
+  const width = header.cells.length;
+  return { headers: header.cells, rows: rows.map((r) => ({ line: r.line, cells: r.cells.length < width ? [...r.cells, ...Array<string>(width - r.cells.length).fill('')] : r.cells })) };
 }
 
 /** Reads a CSV (`;` or `,`, UTF-8 with or without BOM) or the first sheet of an XLSX file. */

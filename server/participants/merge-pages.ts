@@ -47,7 +47,7 @@ export function mergePages(deps: Deps) {
         const found = await getByReference(deps.db, reference);
         if (!found) return render({ sourceReference: 'aucune fiche ne porte cette référence' }, 400);
         if (found.id === kept.id) return render({ sourceReference: 'c’est la fiche conservée : indiquez la fiche en double' }, 400);
-        const { row: sourceRow, view: source } = await readParticipant(deps, actor, req.ctx.actor, found.id, 'page');
+        const { row: sourceRow, view: source } = await readParticipant(deps, actor, req.ctx.actor, found.id, 'lookup');
         if (sourceRow.merged_into_id || sourceRow.status !== 'active') return render({ sourceReference: 'cette fiche est déjà fusionnée, archivée ou anonymisée' }, 409);
         await page(deps, req, res, 'participants/merge-confirm.njk', { title: 'Confirmer la fusion', kept, source, participantId: kept.id, labels: LABELS });
       },

@@ -8,14 +8,17 @@ import { assertMayReadArchived, readableGroups } from './policy.js';
 
 /**
  * One participant as this reader may see it. An archived record is readable by finance and
- * the DPO only (403 `archived_restricted` for others), and each read is audited.
+ * the DPO only (403 `archived_restricted` for others). Routes reach it through the archive door
+ * (privacy/archive-door.ts), which audits the read; this check stays for callers without a route.
  */
-export async function readParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, via: 'api' | 'page'): Promise<{ row: ParticipantRow; view: ReturnType<typeof presentParticipant> }> {
+export async function readParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, via: 'api' | 'page' | 'lookup'): Promise<{ row: ParticipantRow; view: ReturnType<typeof presentParticipant> }> {
   const row = await getParticipant(deps.db, id);
   if (!row) throw notFound('Participant');
   if (row.status === 'archived' && !row.merged_into_id) {
     assertMayReadArchived(reader);
-    await recordAudit(deps.db, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
+    // A record found another way than by the route's id (a merge looks a reference up) did not
+    // pass the door: its read is audited here.
+    if (via === 'lookup') await recordAudit(deps.db, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
   }
   return { row, view: presentParticipant(row, reader) };
 }

@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, ListQuery } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 
 export const CIVILITIES = ['mme', 'm', 'mx'] as const;
@@ -13,7 +13,7 @@ export type Channel = (typeof CHANNELS)[number];
 export type Need = (typeof NEEDS)[number];
 
 const oneOf = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
-const Text = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
+const Text = (maxLength: number) => Type.Optional(Nullable(Label({ minLength: 0, maxLength })));
 const LocalDate = Type.String({ format: 'date' });
 
 /** Every field a person may give; the same for creation and change (all optional in a PATCH). */
@@ -24,7 +24,7 @@ const participantFields = {
   addressLine1: Text(200),
   addressLine2: Text(200),
   postalCode: Text(10),
-  communeInsee: Type.Optional(Nullable(Type.String({ maxLength: 5, description: 'INSEE code; the commune name is resolved by the server' }))),
+  communeInsee: Type.Optional(Nullable(Label({ minLength: 0, maxLength: 5, description: 'INSEE code; the commune name is resolved by the server' }))),
   preferredChannel: Type.Optional(oneOf(CHANNELS)),
   partnerId: Type.Optional(Nullable(Uuid)),
   isMinor: Type.Optional(Type.Boolean()),
@@ -33,14 +33,14 @@ const participantFields = {
   guardianPhone: Text(30),
   guardianConsentOn: Type.Optional(Nullable(LocalDate)),
   needs: Type.Optional(Type.Array(oneOf(NEEDS), { uniqueItems: true, description: 'Needs a live `needs` consent (special-category data)' })),
-  needsNote: Text(500),
+  needsNote: Type.Optional(Nullable(FreeText({ maxLength: 500 }))),
   profileAgeBand: Type.Optional(Nullable(oneOf(AGE_BANDS))),
   profileActivity: Type.Optional(Nullable(oneOf(ACTIVITIES))),
   profileHousehold: Type.Optional(Nullable(oneOf(HOUSEHOLDS))),
-  profileCommuneInsee: Type.Optional(Nullable(Type.String({ maxLength: 5 }))),
+  profileCommuneInsee: Type.Optional(Nullable(Label({ minLength: 0, maxLength: 5 }))),
 };
 
-const Name = Type.String({ minLength: 1, maxLength: 100 });
+const Name = Label({ maxLength: 100 });
 
 export const ParticipantCreateBody = obj({
   firstName: Name,
@@ -101,7 +101,7 @@ export const ParticipantListQuery = obj({
 export type ParticipantListQuery = Static<typeof ParticipantListQuery>;
 
 export const ParticipantList = obj({ items: Type.Array(ParticipantView), nextCursor: Nullable(Type.String()) });
-export const ParticipantIdParams = obj({ id: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
 
 export const MergeBody = obj({ sourceId: Uuid });
 export type MergeBody = Static<typeof MergeBody>;
@@ -112,9 +112,9 @@ export const MergeResult = obj({
 });
 
 export const ImportUploadBody = obj({
-  mapping: Type.Optional(Type.String({ maxLength: 10_000, description: 'JSON object {"column header in the file": "field" | null}; fields: civility, lastName, firstName, email, phone, addressLine1, addressLine2, postalCode, communeName, communeInsee, preferredChannel, partner, isMinor, guardianName, guardianEmail, guardianPhone' })),
+  mapping: Type.Optional(FreeText({ maxLength: 10_000, description: 'JSON object {"column header in the file": "field" | null}; fields: civility, lastName, firstName, email, phone, addressLine1, addressLine2, postalCode, communeName, communeInsee, preferredChannel, partner, isMinor, guardianName, guardianEmail, guardianPhone' })),
 });
-export const ImportIdParams = obj({ id: Uuid });
+export const ImportIdParams = obj({ id: RecordId('imports') });
 const ImportError = obj({ row: Type.Integer({ description: 'Line in the file (the header is line 1)' }), field: Type.String(), message: Type.String() });
 export const ImportView = obj({
   importId: Uuid,

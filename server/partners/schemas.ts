@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, ListQuery } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const PARTNER_KINDS = ['association', 'public_service', 'company', 'other'] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
@@ -11,7 +11,7 @@ export const PARTNER_KIND_LABELS: Record<PartnerKind, string> = {
 };
 
 const PartnerKind = Type.Union(PARTNER_KINDS.map((k) => Type.Literal(k)));
-const Text = (maxLength: number) => Type.Optional(Nullable(Type.String({ maxLength })));
+const Text = (maxLength: number) => Type.Optional(Nullable(Label({ minLength: 0, maxLength })));
 
 const partnerFields = {
   kind: Type.Optional(PartnerKind),
@@ -21,14 +21,14 @@ const partnerFields = {
   addressLine1: Text(200),
   postalCode: Text(10),
   communeInsee: Text(5),
-  notes: Text(2000),
+  notes: Type.Optional(Nullable(FreeText({ maxLength: 2000 }))),
   active: Type.Optional(Type.Boolean()),
 };
 
-export const PartnerCreateBody = obj({ name: Type.String({ minLength: 1, maxLength: 200 }), ...partnerFields });
+export const PartnerCreateBody = obj({ name: Label({ maxLength: 200 }), ...partnerFields });
 export type PartnerCreateBody = Static<typeof PartnerCreateBody>;
 
-export const PartnerPatchBody = obj({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...partnerFields }, { minProperties: 1 });
+export const PartnerPatchBody = obj({ name: Type.Optional(Label({ maxLength: 200 })), ...partnerFields }, { minProperties: 1 });
 export type PartnerPatchBody = Static<typeof PartnerPatchBody>;
 
 const OptionalText = Type.Optional(Nullable(Type.String()));
@@ -59,4 +59,4 @@ export const PartnerListQuery = obj({
 export type PartnerListQuery = Static<typeof PartnerListQuery>;
 
 export const PartnerList = obj({ items: Type.Array(PartnerView), nextCursor: Nullable(Type.String()) });
-export const PartnerIdParams = obj({ id: Uuid });
+export const PartnerIdParams = obj({ id: RecordId('partners') });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Label, RecordId } from '../shared/schema.js';
 
 export const PAYEE_KINDS = ['participant', 'legal_representative', 'childcare_provider', 'partner'] as const;
 export type PayeeKind = (typeof PAYEE_KINDS)[number];
@@ -13,7 +13,7 @@ export const PAYEE_KIND_LABELS: Record<PayeeKind, string> = {
 
 const Kind = Type.Union(PAYEE_KINDS.map((k) => Type.Literal(k)));
 // SEPA limits the creditor name to 70 characters.
-const Name = Type.String({ minLength: 1, maxLength: 70 });
+const Name = Label({ maxLength: 70 });
 const Iban = (description: string) => Type.String({ format: 'iban', maxLength: 50, description });
 const Bic = Type.String({ format: 'bic', maxLength: 14 });
 
@@ -56,6 +56,6 @@ export const PayeeResult = obj({ payee: PayeeView, warnings: Type.Array(Warning)
 export const PayeeList = obj({ items: Type.Array(PayeeView) });
 export const RevealedIban = obj({ payeeId: Uuid, iban: Type.String({ description: 'Electronic format, no spaces' }) });
 
-export const ParticipantIdParams = obj({ id: Uuid });
-export const PayeeIdParams = obj({ id: Uuid });
-export const ParticipantPayeeParams = obj({ id: Uuid, payeeId: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
+export const PayeeIdParams = obj({ id: RecordId('payees') });
+export const ParticipantPayeeParams = obj({ id: RecordId('participants'), payeeId: RecordId('payees') });

@@ -4,7 +4,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole } from '../shared/authorize.js';
-import { obj, Uuid } from '../shared/schema.js';
+import { obj, RecordId } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
 import { retryingTransaction } from '../shared/db.js';
 import { auditActorOf } from '../audit/index.js';
@@ -22,7 +22,7 @@ import { markPaid, rejectPayment } from './mark-paid.js';
 const ListPageQuery = obj({ status: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) });
 const BuilderQuery = obj({ projectId: Type.Optional(Type.String({ maxLength: 40 })) });
 const labels = { statusLabels: BATCH_STATUS_LABELS, kindLabels: BATCH_KIND_LABELS, paymentStatusLabels: PAYMENT_STATUS_LABELS, rejectLabels: REJECT_REASON_LABELS };
-const PaymentPageParams = obj({ id: Uuid, paymentId: Uuid });
+const PaymentPageParams = obj({ id: RecordId('payment_batches'), paymentId: RecordId('payments') });
 const uuidOrUndefined = (v: string) => (/^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
 
 export function paymentPages(deps: Deps) {

@@ -5,7 +5,7 @@ import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import {
-  BatchCreateBody, BatchIdParams, BatchList, BatchListQuery, BatchView, CertificateParams, CertificateQuery, EmptyBody, MarkPaidBody, RejectBody, VoidBody,
+  BatchCreateBody, BatchIdParams, PaymentIdParams, BatchList, BatchListQuery, BatchView, CertificateParams, CertificateQuery, EmptyBody, MarkPaidBody, RejectBody, VoidBody,
 } from './schemas.js';
 import { BATCH_MANAGERS, BATCH_READERS, CERTIFICATE_READERS } from './policy.js';
 import { batchView, listBatches } from './presenter.js';
@@ -117,7 +117,7 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/payments/:id/reject', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Record a payment rejected by the bank (ISO reason code): its claims back to approved, flagged payment_rejected, free for a new batch',
-      params: BatchIdParams, body: RejectBody, responses: { 200: { description: 'The batch', schema: BatchView } },
+      params: PaymentIdParams, body: RejectBody, responses: { 200: { description: 'The batch', schema: BatchView } },
       handler: async (req, res) => {
         const { batchId } = await rejectPayment(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonCode);
         res.json(await batchView(deps.db, batchId));
@@ -135,7 +135,7 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/payments/:id/certificate.pdf', access: CERTIFICATE_READERS, tags: ['payments'],
       summary: 'Certificate of one paid payment (PDF): kind=refund (actual costs) or kind=allowance, on separate documents; 409 payment_not_paid, nothing_to_certify (no amount of that kind)',
-      params: BatchIdParams, query: CertificateQuery,
+      params: PaymentIdParams, query: CertificateQuery,
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' }, 404: { description: 'not_found' }, 409: { description: 'payment_not_paid, nothing_to_certify' } },
       handler: async (req, res) => {
         const file = await paymentCertificatePdf(deps, req.params.id, req.query.kind);

@@ -1,5 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
-import { Cents, Nullable, ListQuery, obj, Uuid } from '../shared/schema.js';
+import { Cents, Nullable, ListQuery, obj, Uuid, FreeText, RecordId } from '../shared/schema.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
 
@@ -28,13 +28,14 @@ export const BatchCreateBody = obj({
 }, { description: 'Either claimIds, or filters (none: every payable claim)' });
 export type BatchCreateBody = Static<typeof BatchCreateBody>;
 
-export const BatchIdParams = obj({ id: Uuid });
+export const BatchIdParams = obj({ id: RecordId('payment_batches') });
+export const PaymentIdParams = obj({ id: RecordId('payments') });
 export const MarkPaidBody = obj({ paymentIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 5000 })) });
 export const RejectBody = obj({ reasonCode: lit(REJECT_REASONS) });
-export const VoidBody = obj({ reason: Type.String({ minLength: 3, maxLength: 500 }) });
+export const VoidBody = obj({ reason: FreeText({ minLength: 3, maxLength: 500 }) });
 export const EmptyBody = obj({});
 export const BatchListQuery = obj({ ...ListQuery, status: Type.Optional(lit(BATCH_STATUSES)), sort: Type.Optional(Type.String({ maxLength: 20 })) });
-export const CertificateParams = obj({ id: Uuid, year: Type.String({ pattern: '^20[0-9]{2}$' }) });
+export const CertificateParams = obj({ id: RecordId('participants'), year: Type.String({ pattern: '^20[0-9]{2}$' }) });
 export const CertificateQuery = obj({ kind: lit(['refund', 'allowance'] as const) });
 
 const PaymentView = obj({

@@ -7,7 +7,7 @@ import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../web.js';
-import { IdParams, RequestCompleteBody, RunBody } from './schemas.js';
+import { RequestCompleteBody, RequestIdParams, RunBody, RunIdParams } from './schemas.js';
 import { buildRegister } from './register.js';
 import { privacyDashboard, retentionOverview } from './overview.js';
 import { RETENTION_JOB, startRetentionRun } from './retention.js';
@@ -91,7 +91,7 @@ export function privacyPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/privacy/retention/runs/:id', access: RETENTION_RUNNERS, summary: 'Progress and result of a retention run', params: IdParams,
+      kind: 'page', method: 'get', path: '/privacy/retention/runs/:id', access: RETENTION_RUNNERS, summary: 'Progress and result of a retention run', params: RunIdParams,
       handler: async (req, res) => {
         const job = await getJob(deps.db, req.params.id, deps.now());
         if (!job || job.kind !== RETENTION_JOB) throw notFound('Traitement');
@@ -111,7 +111,7 @@ export function privacyPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/privacy/requests/:id/complete', access: DPO_ONLY, summary: 'Close a privacy request from a form', params: IdParams,
+      kind: 'page', method: 'post', path: '/privacy/requests/:id/complete', access: DPO_ONLY, summary: 'Close a privacy request from a form', params: RequestIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
         const request = await getRequest(deps.db, req.params.id);

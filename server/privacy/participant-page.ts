@@ -6,7 +6,7 @@ import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../web.js';
-import { ERASURE_REASONS, EraseBody, IdParams, OUTCOME_CODES, REQUEST_CHANNELS, REQUEST_KINDS, RequestCreateBody } from './schemas.js';
+import { EraseBody, ERASURE_REASONS, OUTCOME_CODES, ParticipantIdParams, REQUEST_CHANNELS, REQUEST_KINDS, RequestCreateBody } from './schemas.js';
 import { getParticipantLifecycle, requestsOfParticipant } from './repo.js';
 import { presentRequest } from './presenter.js';
 import { organisationToday, recordPrivacyRequest } from './requests.js';
@@ -48,11 +48,11 @@ export function participantPrivacyPages(deps: Deps) {
 
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/:id/privacy', access: DPO_ONLY, summary: 'Privacy tab of a participant', params: IdParams,
+      kind: 'page', method: 'get', path: '/participants/:id/privacy', access: DPO_ONLY, summary: 'Privacy tab of a participant', params: ParticipantIdParams,
       handler: async (req, res) => render(req, res, req.params.id),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/:id/privacy/requests', access: DPO_ONLY, summary: 'Record a privacy request from the form', params: IdParams,
+      kind: 'page', method: 'post', path: '/participants/:id/privacy/requests', access: DPO_ONLY, summary: 'Record a privacy request from the form', params: ParticipantIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
         const values = { kind: str(form.kind), channel: str(form.channel), receivedOn: str(form.receivedOn).trim(), note: str(form.note) };
@@ -72,7 +72,7 @@ export function participantPrivacyPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/:id/privacy/erase', access: DPO_ONLY, summary: 'Erase a person after confirmation', params: IdParams,
+      kind: 'page', method: 'post', path: '/participants/:id/privacy/erase', access: DPO_ONLY, summary: 'Erase a person after confirmation', params: ParticipantIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
         const checked = check(EraseBody, { reasonCode: str(form.reasonCode), requestId: str(form.requestId) || null });

@@ -4,10 +4,7 @@ import { defineRoute } from '../shared/http.js';
 import { roles } from '../shared/authorize.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import {
-  EraseBody, EraseResult, ExportQuery, IdParams, RegisterQuery, RequestCompleteBody, RequestCreateBody, RequestList, RequestListQuery,
-  RequestView, RetentionOverview, RunBody, RunView,
-} from './schemas.js';
+import { EraseBody, EraseResult, ExportQuery, ParticipantIdParams, RegisterQuery, RequestCompleteBody, RequestCreateBody, RequestIdParams, RequestList, RequestListQuery, RequestView, RetentionOverview, RunBody, RunView } from './schemas.js';
 import { listRequests } from './repo.js';
 import { presentRequest, presentRun } from './presenter.js';
 import { completePrivacyRequest, organisationToday, recordPrivacyRequest } from './requests.js';
@@ -54,7 +51,7 @@ export function privacyRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/privacy/requests/:id/complete', access: DPO_ONLY, tags: ['privacy'],
       summary: 'Record the outcome of a request (409 request_already_closed, erasure_not_done)',
-      params: IdParams, body: RequestCompleteBody,
+      params: RequestIdParams, body: RequestCompleteBody,
       responses: { 200: { description: 'Closed request', schema: RequestView } },
       handler: async (req, res) => {
         res.json(await completePrivacyRequest(deps, auditActorOf(req.ctx), req.params.id, req.body as RequestCompleteBody));
@@ -99,7 +96,7 @@ export function privacyRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/participants/:id/export', access: DPO_ONLY, tags: ['privacy'],
       summary: 'Everything held on a participant (right of access) as JSON, or a letter in plain French (?format=pdf); audited',
-      params: IdParams, query: ExportQuery,
+      params: ParticipantIdParams, query: ExportQuery,
       responses: { 200: { description: 'Export (JSON or application/pdf)' } },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
@@ -115,7 +112,7 @@ export function privacyRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/participants/:id/erase', access: DPO_ONLY, tags: ['privacy'],
       summary: 'Erase a person: anonymised without accounting records, archived with them (GDPR art. 17(3)(b)); closes the request',
-      params: IdParams, body: EraseBody,
+      params: ParticipantIdParams, body: EraseBody,
       responses: { 200: { description: 'State after erasure', schema: EraseResult } },
       handler: async (req, res) => {
         res.json(await eraseParticipant(deps, auditActorOf(req.ctx), req.params.id, req.body as EraseBody));

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, ListQuery } from '../shared/schema.js';
+import { obj, Uuid, Nullable, ListQuery, FreeText, RecordId } from '../shared/schema.js';
 import { JobView } from '../jobs/routes.js';
 
 export const REQUEST_KINDS = ['access', 'rectification', 'erasure', 'objection'] as const;
@@ -19,7 +19,7 @@ export type ErasureReason = (typeof ERASURE_REASONS)[number];
 /** One of a list of codes (the TypeScript type stays `string`; use cases narrow it). */
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Day = Type.String({ format: 'date' });
-const Note = Type.String({ maxLength: 2000 });
+const Note = FreeText({ maxLength: 2000 });
 
 export const RequestCreateBody = obj({
   participantId: Nullable(Uuid),
@@ -62,7 +62,9 @@ export const RequestView = obj({
   createdAt: Type.String({ format: 'date-time' }),
 });
 export const RequestList = obj({ items: Type.Array(RequestView), nextCursor: Nullable(Type.String()) });
-export const IdParams = obj({ id: Uuid });
+export const ParticipantIdParams = obj({ id: RecordId('participants') });
+export const RequestIdParams = obj({ id: RecordId('privacy_requests') });
+export const RunIdParams = obj({ id: RecordId('jobs') });
 
 export const EraseBody = obj({
   requestId: Type.Optional(Nullable(Uuid)),

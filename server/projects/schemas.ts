@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, Cents, ListQuery } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Cents, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 import { COST_CATEGORIES, type CostCategory } from '../settings/index.js';
 
 export const PARTICIPATION_LEVELS = ['information', 'consultation', 'concertation', 'co_construction'] as const;
@@ -31,13 +31,13 @@ const LocalDate = Type.String({ format: 'date' });
 const Budget = Type.Partial(obj(Object.fromEntries(COST_CATEGORIES.map((c) => [c, Cents])) as Record<CostCategory, typeof Cents>), { additionalProperties: false, description: 'Planned cents per cost category' });
 const Target = obj({
   dimension: lit(Object.keys(TARGET_VALUES) as TargetDimension[]),
-  value: Type.String({ minLength: 1, maxLength: 40 }),
+  value: Label({ maxLength: 40 }),
   percent: Type.Integer({ minimum: 0, maximum: 100 }),
 });
 
 const fields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.String({ maxLength: 5000 }),
+  name: Label({ maxLength: 200 }),
+  description: FreeText({ maxLength: 5000 }),
   participationLevel: ParticipationLevel,
   leadUserId: Nullable(Uuid),
   startsOn: LocalDate,
@@ -95,4 +95,4 @@ export const ProjectListQuery = obj({
   sort: Type.Optional(Type.String({ maxLength: 20 })),
 });
 export const ProjectList = obj({ items: Type.Array(ProjectView), nextCursor: Nullable(Type.String()) });
-export const ProjectIdParams = obj({ id: Uuid });
+export const ProjectIdParams = obj({ id: RecordId('projects') });

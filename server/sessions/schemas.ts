@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, ListQuery } from '../shared/schema.js';
+import { obj, Uuid, Nullable, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const SESSION_KINDS = ['workshop', 'committee', 'interview', 'focus_group', 'other'] as const;
 export const SESSION_KIND_LABELS: Record<(typeof SESSION_KINDS)[number], string> = {
@@ -25,7 +25,7 @@ const timing = {
 
 export const SessionCreateBody = obj({
   projectId: Uuid,
-  title: Type.String({ minLength: 1, maxLength: 200 }),
+  title: Label({ maxLength: 200 }),
   kind: Kind,
   ...timing,
   capacity: Type.Integer({ minimum: 1, maximum: 10000 }),
@@ -36,7 +36,7 @@ export const SessionCreateBody = obj({
 export type SessionCreateBody = Static<typeof SessionCreateBody>;
 
 export const SessionPatchBody = obj({
-  title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  title: Type.Optional(Label({ maxLength: 200 })),
   kind: Type.Optional(Kind),
   ...timing,
   capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
@@ -73,9 +73,9 @@ export const SessionListQuery = obj({
 });
 export type SessionListQuery = Static<typeof SessionListQuery>;
 export const SessionList = obj({ items: Type.Array(SessionView), nextCursor: Nullable(Type.String()) });
-export const SessionIdParams = obj({ id: Uuid });
+export const SessionIdParams = obj({ id: RecordId('sessions') });
 
-export const Override = obj({ reason: Type.String({ minLength: 3, maxLength: 500 }) });
+export const Override = obj({ reason: FreeText({ minLength: 3, maxLength: 500 }) });
 export const InvitationsBody = obj({
   participantIds: Type.Array(Uuid, { minItems: 1, maxItems: 200, uniqueItems: true }),
   override: Type.Optional(Override),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Nullable } from '../shared/schema.js';
+import { obj, Nullable, Label } from '../shared/schema.js';
 
 export const COST_CATEGORIES = ['transport', 'mileage', 'childcare', 'meals', 'nights', 'allowances', 'venue', 'catering', 'facilitation', 'interpreting', 'printing', 'other'] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
@@ -26,7 +26,7 @@ const AccountingCode = obj({
 
 const accountingProps = Object.fromEntries(COST_CATEGORIES.map((c) => [c, AccountingCode])) as Record<CostCategory, typeof AccountingCode>;
 
-const Text = (max: number) => Type.String({ maxLength: max });
+const Text = (max: number) => Label({ minLength: 0, maxLength: max });
 
 const Address = obj({
   line1: Text(200),
@@ -58,7 +58,7 @@ const Thresholds = obj({
 
 /** The organisation's settings (DESIGN.md §4). One schema validates, types and documents them. */
 export const Settings = obj({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Label({ maxLength: 200 }),
   legalForm: Type.Union([Type.Literal('public_body'), Type.Literal('association')]),
   siret: Nullable(Type.String({ format: 'siret' })),
   address: Address,

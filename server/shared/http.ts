@@ -61,8 +61,14 @@ export function defineRoute<B extends TSchema = TSchema, Q extends TSchema = TSc
   return spec as unknown as RouteSpec;
 }
 
-/** Mounts routes: authorize → validate → handler; errors go to the error middleware. */
-export function mountRoutes(router: Router, specs: RouteSpec[]): void {
+/**
+ * A check the application runs on every route after validation and before its handler, with the
+ * route's declaration (app.ts passes the archive door of privacy/archive-door.ts).
+ */
+export type RouteGuard = (spec: RouteSpec, req: Request) => Promise<void>;
+
+/** Mounts routes: authorize → validate → guards → handler; errors go to the error middleware. */
+export function mountRoutes(router: Router, specs: RouteSpec[], guards: RouteGuard[] = []): void {
   for (const spec of specs) {
     const authorize: RequestHandler = (req, _res, next) => {
       assertAccess(spec.access, req.ctx.actor);
@@ -85,6 +91,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[]): void {
     };
     const handle = async (req: Request, res: Response, next: NextFunction) => {
       try {
+        for (const guard of guards) await guard(spec, req);
         await spec.handler(req as unknown as TypedRequest<TSchema, TSchema, TSchema>, res);
       } catch (e) {
         next(e);

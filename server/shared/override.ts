@@ -1,5 +1,5 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { obj } from './schema.js';
+import type { Static } from '@sinclair/typebox';
+import { FreeText, obj } from './schema.js';
 import { AppError, conflict, type ErrorDetail } from './errors.js';
 
 /**
@@ -7,7 +7,7 @@ import { AppError, conflict, type ErrorDetail } from './errors.js';
  * `409 …_requires_override` (DESIGN §8). Put it in the body schema of the route.
  */
 export const Override = obj({
-  reason: Type.String({ minLength: 3, maxLength: 500, description: 'Why the rule is overruled (kept on the business record, never in the audit log)' }),
+  reason: FreeText({ minLength: 3, maxLength: 500, description: 'Why the rule is overruled (kept on the business record, never in the audit log)' }),
 });
 export type Override = Static<typeof Override>;
 

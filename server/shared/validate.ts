@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type AnySchemaObject, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import localizeModule from 'ajv-i18n';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -22,6 +22,27 @@ ajv.addFormat('bic', { type: 'string', validate: isValidBic });
 ajv.addFormat('siret', { type: 'string', validate: isValidSiret });
 ajv.addFormat('timezone', { type: 'string', validate: isValidTimeZone });
 ajv.addKeyword({ keyword: 'x-label', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'x-record', schemaType: 'string' });
+// How a typed string is read (shared/schema.ts `Name`, `Text`, `Secret`): a name is trimmed of
+// every Unicode space in place, and a blank one is refused when the field may not be empty — so
+// "   " or a no-break space never reaches a database CHECK as a 500.
+ajv.addKeyword({
+  keyword: 'x-text',
+  type: 'string',
+  schemaType: 'string',
+  modifying: true,
+  errors: true,
+  validate: function xText(kind: string, data: string, parentSchema?: AnySchemaObject, cxt?: Parameters<SchemaValidateFunction>[3]) {
+    if (kind !== 'name') return true;
+    const trimmed = data.trim();
+    if (trimmed !== data && cxt?.parentData) (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = trimmed;
+    if (trimmed === '' && ((parentSchema?.minLength as number | undefined) ?? 0) > 0) {
+      (xText as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-text', message: 'must not be blank', params: {} }];
+      return false;
+    }
+    return true;
+  },
+});
 
 const FORMAT_MESSAGES: Record<string, string> = {
   email: 'doit être une adresse e-mail valide',
@@ -58,6 +79,7 @@ function messageOf(e: ErrorObject): string {
     const format = (e.params as { format: string }).format;
     if (FORMAT_MESSAGES[format]) return FORMAT_MESSAGES[format];
   }
+  if (e.keyword === 'x-text') return 'ne doit pas être vide ni ne contenir que des espaces';
   if (e.keyword === 'additionalProperties') return 'champ inconnu';
   if (e.keyword === 'required') return 'champ obligatoire';
   return e.message ?? 'valeur invalide';

@@ -1,17 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Email, Uuid, Nullable, ListQuery } from '../shared/schema.js';
+import { obj, Email, Uuid, Nullable, ListQuery, Label, RecordId } from '../shared/schema.js';
 import { Role, RoleList, Password } from '../auth/index.js';
 
 export const UserCreateBody = obj({
   email: Email,
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Label({ maxLength: 200 }),
   roles: RoleList,
   password: Type.Optional(Password),
 });
 export type UserCreateBody = Static<typeof UserCreateBody>;
 
 export const UserPatchBody = obj({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  name: Type.Optional(Label({ maxLength: 200 })),
   roles: Type.Optional(RoleList),
   active: Type.Optional(Type.Boolean()),
 }, { minProperties: 1 });
@@ -39,4 +39,4 @@ export const UserListQuery = obj({
 export const UserList = obj({ items: Type.Array(UserView), nextCursor: Nullable(Type.String()) });
 export const UserCreated = obj({ user: UserView, temporaryPassword: Nullable(Type.String({ description: 'Shown once when the server generated it' })) });
 export const PasswordReset = obj({ temporaryPassword: Type.String() });
-export const UserIdParams = obj({ id: Uuid });
+export const UserIdParams = obj({ id: RecordId('users') });

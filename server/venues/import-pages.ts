@@ -5,7 +5,7 @@ import { obj } from '../shared/schema.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page } from '../web.js';
-import { IdParams } from './schemas.js';
+import { ImportIdParams } from './schemas.js';
 import { confirmVenueImport, previewVenueImport } from './import-venues.js';
 import { VENUE_WRITERS } from './routes.js';
 
@@ -31,7 +31,7 @@ export function venueImportPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/venues/import/:id/confirm', access: VENUE_WRITERS, summary: 'Confirm a venue import', params: IdParams,
+      kind: 'page', method: 'post', path: '/venues/import/:id/confirm', access: VENUE_WRITERS, summary: 'Confirm a venue import', params: ImportIdParams,
       handler: async (req, res) => {
         try {
           const r = await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id);

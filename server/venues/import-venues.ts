@@ -2,6 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Deps } from '../shared/deps.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
 import { sniffSpreadsheet } from '../shared/files.js';
+import { readXlsxRows } from '../shared/spreadsheet.js';
 import { parseEuros } from '../shared/money.js';
 import { check } from '../shared/validate.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -32,19 +33,7 @@ async function readRows(bytes: Buffer): Promise<string[][]> {
     const delimiter = (text.split('\n')[0].match(/;/g)?.length ?? 0) >= (text.split('\n')[0].match(/,/g)?.length ?? 0) ? ';' : ',';
     return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   }
-  if (kind === 'xlsx') {
-    const { default: ExcelJS } = await import('exceljs'); // loaded on first use (cold start)
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(bytes as unknown as ArrayBuffer);
-    const sheet = book.worksheets[0];
-    const rows: string[][] = [];
-    sheet?.eachRow({ includeEmpty: false }, (row) => {
-      const cells: string[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, col) => { cells[col - 1] = cell.text ?? ''; });
-      rows.push(Array.from(cells, (c) => c ?? ''));
-    });
-    return rows;
-  }
+  if (kind === 'xlsx') return (await readXlsxRows(bytes, { maxRows: MAX_IMPORT_ROWS })).map((r) => r.cells);
   throw validationError([{ field: 'file', message: 'doit être un fichier CSV (UTF-8) ou XLSX' }]);
 }
 

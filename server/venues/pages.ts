@@ -7,7 +7,7 @@ import { checked, formFailure, integer, list, nullableText, text } from '../shar
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../web.js';
-import { COST_MODE_LABELS, IdParams, VENUE_ATTRIBUTES, VENUE_ATTRIBUTE_LABELS, VenueCreateBody, VenueListQuery, VenuePatchBody } from './schemas.js';
+import { COST_MODE_LABELS, VENUE_ATTRIBUTE_LABELS, VENUE_ATTRIBUTES, VenueCreateBody, VenueIdParams, VenueListQuery, VenuePatchBody } from './schemas.js';
 import { validate } from '../shared/validate.js';
 import { getVenue, listVenues } from './repo.js';
 import { presentVenue } from './presenter.js';
@@ -69,7 +69,7 @@ export function venuePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/venues/:id', access: VENUE_WRITERS, summary: 'Edit a venue', params: IdParams,
+      kind: 'page', method: 'get', path: '/venues/:id', access: VENUE_WRITERS, summary: 'Edit a venue', params: VenueIdParams,
       handler: async (req, res) => {
         const v = await getVenue(deps.db, req.params.id);
         if (!v) throw notFound('Lieu');
@@ -78,7 +78,7 @@ export function venuePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/venues/:id', access: VENUE_WRITERS, summary: 'Save a venue from the form', params: IdParams,
+      kind: 'page', method: 'post', path: '/venues/:id', access: VENUE_WRITERS, summary: 'Save a venue from the form', params: VenueIdParams,
       handler: async (req, res) => {
         const v = await getVenue(deps.db, req.params.id);
         if (!v) throw notFound('Lieu');

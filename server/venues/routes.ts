@@ -3,7 +3,7 @@ import { defineRoute } from '../shared/http.js';
 import { roles, type Role } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { BookingCreateBody, BookingList, BookingListQuery, BookingView, IdParams, VenueCreateBody, VenueList, VenueListQuery, VenuePatchBody, VenueView } from './schemas.js';
+import { BookingCreateBody, BookingIdParams, BookingList, BookingListQuery, BookingView, ImportIdParams, VenueCreateBody, VenueIdParams, VenueList, VenueListQuery, VenuePatchBody, VenueView } from './schemas.js';
 import { getBooking, getVenue, listBookings, listVenues } from './repo.js';
 import { presentBooking, presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
@@ -48,7 +48,7 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/venues/imports/:id/confirm', access: VENUE_WRITERS, tags: ['venues'],
-      summary: 'Write the valid lines of a previewed import as venues (once)', params: IdParams,
+      summary: 'Write the valid lines of a previewed import as venues (once)', params: ImportIdParams,
       responses: { 200: { description: 'Confirmed (created count)' }, 409: { description: 'import_not_pending' } },
       handler: async (req, res) => {
         res.json(await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id));
@@ -56,7 +56,7 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/venues/:id', access: VENUE_READERS, tags: ['venues'],
-      summary: 'One venue', params: IdParams,
+      summary: 'One venue', params: VenueIdParams,
       responses: { 200: { description: 'Venue', schema: VenueView } },
       handler: async (req, res) => {
         const v = await getVenue(deps.db, req.params.id);
@@ -66,7 +66,7 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'patch', path: '/api/venues/:id', access: VENUE_WRITERS, tags: ['venues'],
-      summary: 'Change a venue (active: false hides it from searches)', params: IdParams, body: VenuePatchBody,
+      summary: 'Change a venue (active: false hides it from searches)', params: VenueIdParams, body: VenuePatchBody,
       responses: { 200: { description: 'Venue', schema: VenueView } },
       handler: async (req, res) => {
         res.json(await updateVenue(deps, auditActorOf(req.ctx), req.params.id, req.body));
@@ -92,7 +92,7 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/bookings/:id', access: VENUE_READERS, tags: ['bookings'],
-      summary: 'One booking', params: IdParams,
+      summary: 'One booking', params: BookingIdParams,
       responses: { 200: { description: 'Booking', schema: BookingView } },
       handler: async (req, res) => {
         const b = await getBooking(deps.db, req.params.id);
@@ -102,7 +102,7 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/bookings/:id/confirm', access: VENUE_WRITERS, tags: ['bookings'],
-      summary: 'Confirm an option (409 booking_overlap naming the other booking’s session and time); its cost is committed on the budget (409 budget_exceeded_requires_override: finance repeats with override.reason)', params: IdParams, body: obj({ override: Type.Optional(Override) }),
+      summary: 'Confirm an option (409 booking_overlap naming the other booking’s session and time); its cost is committed on the budget (409 budget_exceeded_requires_override: finance repeats with override.reason)', params: BookingIdParams, body: obj({ override: Type.Optional(Override) }),
       responses: { 200: { description: 'Confirmed', schema: BookingView }, 409: { description: 'booking_overlap, booking_cancelled, booking_option_expired, session_cancelled, budget_exceeded_requires_override' } },
       handler: async (req, res) => {
         res.json(await confirmBooking(deps, auditActorOf(req.ctx), req.params.id, { roles: req.ctx.actor!.roles, override: req.body.override }));
@@ -110,7 +110,7 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/bookings/:id/cancel', access: VENUE_WRITERS, tags: ['bookings'],
-      summary: 'Cancel a booking (idempotent)', params: IdParams,
+      summary: 'Cancel a booking (idempotent)', params: BookingIdParams,
       responses: { 200: { description: 'Cancelled', schema: BookingView } },
       handler: async (req, res) => {
         res.json(await cancelBooking(deps, auditActorOf(req.ctx), req.params.id));

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, Cents, Email, ListQuery } from '../shared/schema.js';
+import { obj, Uuid, Nullable, Cents, Email, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
 export const VENUE_ATTRIBUTES = ['step_free_access', 'accessible_toilets', 'hearing_loop', 'pmr_parking', 'childcare_space'] as const;
 export type VenueAttribute = (typeof VENUE_ATTRIBUTES)[number];
@@ -13,10 +13,10 @@ export const VENUE_ATTRIBUTE_LABELS: Record<VenueAttribute, string> = {
 export const COST_MODE_LABELS = { free: 'Gratuit', half_day: 'Par demi-journée', day: 'Par journée' } as const;
 
 const CostMode = Type.Union([Type.Literal('free'), Type.Literal('half_day'), Type.Literal('day')]);
-const Text = (max: number) => Type.String({ maxLength: max });
+const Text = (max: number) => Label({ minLength: 0, maxLength: max });
 
 const fields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Label({ maxLength: 200 }),
   address: Text(300),
   postalCode: Nullable(Type.String({ pattern: '^[0-9]{5}$' })),
   communeInsee: Nullable(Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' })),
@@ -27,13 +27,13 @@ const fields = {
   hearingLoop: Type.Boolean(),
   pmrParking: Type.Boolean(),
   childcareSpace: Type.Boolean(),
-  transportAccess: Text(1000),
+  transportAccess: FreeText({ maxLength: 1000 }),
   costMode: CostMode,
   costCents: Cents,
   contactName: Nullable(Text(200)),
   contactPhone: Nullable(Type.String({ pattern: '^[0-9 +().-]{0,20}$' })),
   contactEmail: Nullable(Email),
-  notes: Text(2000),
+  notes: FreeText({ maxLength: 2000 }),
   active: Type.Boolean(),
 };
 
@@ -58,7 +58,9 @@ export const VenueListQuery = obj({
 });
 export type VenueListQuery = Static<typeof VenueListQuery>;
 export const VenueList = obj({ items: Type.Array(VenueView), nextCursor: Nullable(Type.String()) });
-export const IdParams = obj({ id: Uuid });
+export const VenueIdParams = obj({ id: RecordId('venues') });
+export const BookingIdParams = obj({ id: RecordId('bookings') });
+export const ImportIdParams = obj({ id: RecordId('imports') });
 
 export const BookingCreateBody = obj({
   venueId: Uuid,

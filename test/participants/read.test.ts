@@ -100,9 +100,10 @@ describe('participants: finding and reading', () => {
     const listed = await (await signedIn('dpo')).get(`/api/participants?status=archived&q=${p.reference}`);
     expect(listed.body.items.map((x: { id: string }) => x.id)).to.deep.equal([p.id]);
     const reads = (await auditOf(p.id)).filter((e) => e.action === 'participant.archived_read');
-    expect(reads.map((e) => e.data.via)).to.deep.equal(['api', 'list']);
+    expect(reads.map((e) => e.data.via)).to.deep.equal(['GET /api/participants/:id', 'list']);
     expect((await staff.get(`/participants/${p.id}`)).status).to.equal(403);
-    expect((await staff.patch(`/api/participants/${p.id}`, { firstName: 'Autre' })).status).to.equal(409);
+    // Staff do not pass the archive door, for a change either (it was a 409 participant_not_active after the read).
+    expect((await staff.patch(`/api/participants/${p.id}`, { firstName: 'Autre' })).status).to.equal(403);
   });
 
   it('when a participant does not exist, then 404', async () => {

@@ -25,8 +25,11 @@ describe('partners (structures relais)', () => {
     const r = await staff.post('/api/partners', { name: 'X', email: 'faux', phone: 'abc', postalCode: '123', communeInsee: '99999' });
     expect(r.status).to.equal(400);
     expect(r.body.error.details.map((d: { field: string }) => d.field)).to.include.members(['email']);
+    // A blank name is refused by the schema (shared text rule), before the business checks.
     const r2 = await staff.post('/api/partners', { name: ' ', phone: 'abc', postalCode: '123', communeInsee: '99999' });
-    expect(r2.body.error.details.map((d: { field: string }) => d.field)).to.have.members(['name', 'phone', 'postalCode', 'communeInsee']);
+    expect(r2.body.error.details).to.deep.equal([{ field: 'name', message: 'ne doit pas être vide ni ne contenir que des espaces' }]);
+    const r3 = await staff.post('/api/partners', { name: 'Y', phone: 'abc', postalCode: '123', communeInsee: '99999' });
+    expect(r3.body.error.details.map((d: { field: string }) => d.field)).to.have.members(['phone', 'postalCode', 'communeInsee']);
     expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
   });
 

@@ -133,12 +133,13 @@ describe('payees (API)', () => {
     expect((await staff.patch(`/api/payees/${id}`, { iban: 'FR00 1234' })).status).to.equal(400);
   });
 
-  it('when the participant is no longer active, then no payee can be added (409)', async () => {
+  it('when the participant is no longer active, then no payee can be added (staff do not pass the archive door: 403)', async () => {
     const staff = await signedIn('staff');
     const participant = await createParticipant();
     await ctx().deps.db('participants').where({ id: participant.id }).update({ status: 'archived', archived_at: new Date() });
     const r = await staff.post(`/api/participants/${participant.id}/payees`, { iban: freshIban() });
-    expect(r.status).to.equal(409);
-    expect(r.body.error.code).to.equal('participant_not_active');
+    expect(r.status).to.equal(403);
+    expect(r.body.error.code).to.equal('archived_restricted');
+    expect(Number((await ctx().deps.db('payees').where({ participant_id: participant.id }).count({ n: '*' }))[0].n)).to.equal(0);
   });
 });

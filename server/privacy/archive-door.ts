@@ -1,0 +1,67 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { Deps } from '../shared/deps.js';
+import type { RouteGuard, RouteSpec } from '../shared/http.js';
+import { hasAnyRole, type Actor } from '../shared/authorize.js';
+import { AppError } from '../shared/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { auditActorOf } from '../audit/actor.js';
+import { REGISTRY } from './registry.js';
+
+/** Who may open the restricted archive (DESIGN §5): finance and the DPO. */
+export const ARCHIVE_READER_ROLES = ['finance', 'dpo'] as const;
+
+/**
+ * The SQL that names the participant behind one row of `table` (one `?`: the row id), derived
+ * from the registry's `participantLink` of that table; null when the table is not linked to
+ * participants. A link of another shape fails `archiveDoorCoverage` (tested), so a new table
+ * cannot slip past the door unnoticed.
+ */
+export function participantOfRowSql(table: string): string | null {
+  const link = REGISTRY[table]?.participantLink;
+  if (!link) return null;
+  if (link === 'id = ANY(?::uuid[])') return `SELECT id FROM ${table} WHERE id = ?`;
+  if (link === 'participant_id = ANY(?::uuid[])') return `SELECT participant_id FROM ${table} WHERE id = ?`;
+  const via = /^(\w+) IN \(SELECT id FROM (\w+) WHERE participant_id = ANY\(\?::uuid\[\]\)\)$/.exec(link);
+  if (via) return `SELECT o.participant_id FROM ${table} t JOIN ${via[2]} o ON o.id = t.${via[1]} WHERE t.id = ?`;
+  throw new Error(`archive door: the participant link of ${table} has a shape the door cannot read: ${link}`);
+}
+
+/** The path parameters of a route that identify a row of a participant-linked table, with that table. */
+export function participantScopedParams(spec: RouteSpec): { param: string; table: string }[] {
+  const props = ((spec.params as (TSchema & { properties?: Record<string, TSchema & { 'x-record'?: string }> }) | undefined)?.properties) ?? {};
+  return Object.entries(props)
+    .map(([param, s]) => ({ param, table: s['x-record'] ?? '' }))
+    .filter((p) => p.table && participantOfRowSql(p.table) !== null);
+}
+
+function archivedRestricted(): AppError {
+  return new AppError('archived_restricted', 'Ces données concernent une personne archivée : seuls le service financier et le délégué à la protection des données peuvent les consulter.', [], 403);
+}
+
+/**
+ * The one door of the restricted archive, run by the HTTP layer before every handler whose
+ * path names a row of a participant-linked table (from the route's `RecordId` types and the
+ * registry — no hand list of routes). When the row belongs to an archived person (not merged
+ * into another): finance and the DPO go through and each request records one
+ * `participant.archived_read` per archived person; anyone else gets 403 `archived_restricted`.
+ * A row that does not exist passes, and the handler answers 404 as usual.
+ */
+export function archiveDoor(deps: Deps): RouteGuard {
+  return async (spec, req) => {
+    const scoped = participantScopedParams(spec);
+    if (!scoped.length) return;
+    const params = req.params as Record<string, string>;
+    const parts = scoped.map((p) => `(${participantOfRowSql(p.table)})`);
+    const { rows } = await deps.db.raw(
+      `SELECT id FROM participants WHERE status = 'archived' AND merged_into_id IS NULL AND id IN (${parts.join(' UNION ')})`,
+      scoped.map((p) => params[p.param]),
+    );
+    if (!rows.length) return;
+    const actor = req.ctx.actor as Actor | null;
+    if (!hasAnyRole(actor, ARCHIVE_READER_ROLES)) throw archivedRestricted();
+    const via = `${spec.method.toUpperCase()} ${spec.path}`;
+    await deps.db.transaction(async (trx) => {
+      for (const { id } of rows as { id: string }[]) await recordAudit(trx, auditActorOf(req.ctx), { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
+    });
+  };
+}

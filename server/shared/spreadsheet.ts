@@ -1,0 +1,125 @@
+import { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import type ExcelJS from 'exceljs';
+import { AppError } from './errors.js';
+
+/**
+ * What an XLSX import may expand to once unzipped. A 5,000-line participant list is under 2 MB
+ * of XML; a ZIP bomb (4.9 MB expanding to 1.2 GB) stops here, before a parser holds it.
+ */
+export const MAX_XLSX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024;
+
+const fileError = (message: string) => new AppError('validation_failed', undefined, [{ field: 'file', message }]);
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  dataStart: number;
+  compressedSize: number;
+}
+
+/** The entries of a ZIP file from its central directory (no ZIP64: a spreadsheet import never needs it). */
+function zipEntries(bytes: Buffer): ZipEntry[] {
+  const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0 || eocd + 22 > bytes.length) throw fileError('classeur XLSX illisible');
+  const count = bytes.readUInt16LE(eocd + 10);
+  let at = bytes.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50) throw fileError('classeur XLSX illisible');
+    const method = bytes.readUInt16LE(at + 10);
+    const compressedSize = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const extraLength = bytes.readUInt16LE(at + 30);
+    const commentLength = bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) throw fileError('classeur XLSX illisible');
+    const dataStart = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    if (compressedSize === 0xffffffff || dataStart + compressedSize > bytes.length) throw fileError('classeur XLSX illisible');
+    entries.push({ name, method, dataStart, compressedSize });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/**
+ * Refuses a ZIP whose entries really expand past `limit` bytes. The sizes the file declares are
+ * not trusted: each entry is inflated as a stream and its output counted, stopping at the limit
+ * (so the work done is bounded by the limit too, and the event loop keeps serving meanwhile).
+ */
+export async function assertZipExpandsWithin(bytes: Buffer, limit: number): Promise<void> {
+  let total = 0;
+  const over = () => fileError(`classeur XLSX trop volumineux une fois décompressé (${Math.round(limit / 1024 / 1024)} Mo au plus)`);
+  for (const entry of zipEntries(bytes)) {
+    const data = bytes.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
+    if (entry.method === 0) {
+      total += data.length;
+      if (total > limit) throw over();
+      continue;
+    }
+    if (entry.method !== 8) throw fileError('classeur XLSX illisible');
+    const inflate = createInflateRaw();
+    const source = Readable.from([data]);
+    source.pipe(inflate);
+    try {
+      for await (const chunk of inflate) {
+        total += (chunk as Buffer).length;
+        if (total > limit) throw over();
+      }
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw fileError('classeur XLSX illisible');
+    } finally {
+      source.unpipe(inflate);
+      inflate.destroy();
+    }
+  }
+}
+
+/** The text of a cell as a person reads it (numbers with a decimal comma, booleans oui/non, dates YYYY-MM-DD). */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
+  if (typeof value === 'boolean') return value ? 'oui' : 'non';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
+  if ('text' in value && typeof value.text === 'string') return value.text.trim();
+  if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+  return '';
+}
+
+export interface SheetRow {
+  /** Line number in the sheet (the header is usually line 1). */
+  line: number;
+  cells: string[];
+}
+
+/**
+ * The non-empty rows of the first sheet of an XLSX file, read as a stream: the file is refused
+ * (400 naming `file`) when it expands past `maxUncompressedBytes`, and reading stops as soon as
+ * it holds more than `maxRows` rows besides the header — a 65,000-row sheet is never parsed whole.
+ */
+export async function readXlsxRows(bytes: Buffer, limits: { maxRows: number; maxUncompressedBytes?: number }): Promise<SheetRow[]> {
+  await assertZipExpandsWithin(bytes, limits.maxUncompressedBytes ?? MAX_XLSX_UNCOMPRESSED_BYTES);
+  const { default: Excel } = await import('exceljs'); // loaded on first use (cold start)
+  const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([bytes]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const rows: SheetRow[] = [];
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = (row.values ?? []) as ExcelJS.CellValue[];
+        const cells = Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1]));
+        if (!cells.some((c) => c !== '')) continue;
+        rows.push({ line: row.number, cells });
+        if (rows.length > limits.maxRows + 1) throw fileError(`${limits.maxRows} lignes au plus par import`);
+      }
+      break; // the first sheet only
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw fileError('classeur XLSX illisible');
+  }
+  return rows;
+}
