@@ -17,6 +17,7 @@ import { batchPageView, listBatches } from './presenter.js';
 import { payableClaimsForBuilder, projectsWithPayableClaims } from './repo.js';
 import { buildBatch } from './build-batch.js';
 import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
+import { bankFileFacts } from './bank-file.js';
 import { markPaid, rejectPayment } from './mark-paid.js';
 
 const ListPageQuery = obj({ status: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) });
@@ -86,9 +87,10 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const batch = await batchPageView(deps.db, req.params.id);
         const { settings } = await getSettings(deps.db);
+        const bankFile = await bankFileFacts(deps.db, { sepa_file_id: batch.sepaFileId });
         await page(deps, req, res, 'payments/detail.njk', {
-          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, ['finance']),
-          hasFiles: batch.status === 'exported' || batch.status === 'paid', hasSepa: batch.kind === 'transfer' && !!settings.debtor.iban, ...labels,
+          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, ['finance']), bankFile,
+          hasFiles: batch.status === 'exported' || batch.status === 'paid', hasSepa: batch.kind === 'transfer' && (!!bankFile || !!settings.debtor.iban), ...labels,
         });
       },
     }),
@@ -97,7 +99,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est exporté : ses fichiers sont prêts.',
-          () => retryingTransaction(deps.db, (trx) => exportBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
+          () => retryingTransaction(deps.db, (trx) => exportBatch(trx, deps.keyring, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
       },
     }),
     defineRoute({

@@ -15,6 +15,8 @@ export interface BatchRow {
   void_reason: string | null;
   total_cents: string | number;
   payment_count: number;
+  /** The frozen SEPA file (`files`, purpose `payment_file`), set at export. */
+  sepa_file_id: string | null;
   created_at: Date;
   updated_at: Date;
 }

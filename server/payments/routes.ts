@@ -68,11 +68,11 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/export', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Export an open batch: snapshots of payee names and encrypted IBANs, files available; exporting again answers the same. Accepts an Idempotency-Key',
-      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban' } },
+      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban, sepa_field_empty (a payee name with no Latin character: the batch stays open)' } },
       handler: async (req, res) => {
         const s = await settings();
         reply(res, await keyed(req, `POST /api/payment-batches/${req.params.id}/export`, async (trx) => {
-          await exportBatch(trx, actorOf(req), s, req.params.id, deps.now());
+          await exportBatch(trx, deps.keyring, actorOf(req), s, req.params.id, deps.now());
           return { status: 200, body: await batchView(trx, req.params.id) };
         }));
       },
