@@ -101,7 +101,8 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       id: plain(), reference: plain('batch reference (B-YYYY-NNNNN)'), status: plain(), kind: plain(), file_format: plain(),
       created_by: staffRef(), exported_at: plain(), exported_by: staffRef(), paid_at: plain(), cancelled_at: plain(), voided_at: plain(),
       void_reason: plain('why a whole batch was voided, written by finance about the batch'), total_cents: plain('total of a batch'), payment_count: plain(),
-      sepa_file_id: plain('link to the frozen SEPA file, whose content the lifecycle erases'), ...timestamps,
+      sepa_file_id: plain('link to the frozen SEPA file, whose content the lifecycle erases'),
+      own_iban_override_reason: plain('why finance paid the organisation’s own account, written about the batch'), ...timestamps,
     },
   },
   payments: {

@@ -78,6 +78,7 @@ export const REGISTRY: Record<string, TableDecl> = {
       iban_hash: bank,
       iban_masked: bank,
       bic: bank,
+      own_iban_override_reason: personal('payee', 'free_text', 'reimbursement', 'legal_obligation', 'accounting'),
       active: plain(),
       created_by: staffRef(),
       ...timestamps,
