@@ -135,6 +135,29 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     expect(audits.map((a) => a.data.sha256)).to.deep.equal([stored.sha256, stored.sha256, stored.sha256]);
   });
 
+  it('when a batch was exported without a SEPA file (accounting-export mode, or before files were frozen), then its first SEPA download freezes one and later ones return it unchanged', async () => {
+    const admin = await signedIn('admin');
+    expect((await admin.patch('/api/settings', { payerMode: 'accounting_export', debtor: { name: 'Régie', iban: null, bic: null } })).status).to.equal(200);
+    const s = await payingSetup();
+    const person = await attendee(s, { firstName: 'Ольга', lastName: 'Тардива' });
+    const batch = await exportedBatch(s, [(await approvedClaim(s, person.id)).id]);
+    expect(batch.fileFormat).to.equal('accounting_export');
+    const db = ctx().deps.db;
+    expect((await db('payment_batches').where({ id: batch.id }).first()).sepa_file_id).to.equal(null);
+    const none = await s.finance.get(`/api/payment-batches/${batch.id}/sepa.xml`);
+    expect(none.status).to.equal(409);
+    expect(none.body.error.code).to.equal('sepa_not_available');
+
+    await sepaMode('pain.001.001.03');
+    const first = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
+    expect(first.status).to.equal(200);
+    expect(first.bytes.toString('utf8')).to.include("<Nm>Ol'ga Tardiva</Nm>").and.include('pain.001.001.03');
+    await admin.patch('/api/settings', { sepaVersion: 'pain.001.001.09', debtor: { name: 'Autre', iban: frenchIban('30002', '00550', '00001234567'), bic: null } });
+    const again = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
+    expect(again.bytes.equals(first.bytes)).to.equal(true);
+    expect(await db('files').where({ purpose: 'payment_file', sha256: sha256Hex(first.bytes) })).to.have.length(1);
+  });
+
   it('when the people of an exported batch are anonymised, then only the file’s SHA-256 remains and a download answers 410 with it', async () => {
     await sepaMode('pain.001.001.09');
     const s = await payingSetup();
