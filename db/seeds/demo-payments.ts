@@ -47,7 +47,7 @@ export const demoPayments: DemoStep = async (deps, staff) => {
   for (const [i, claimId] of claimIds.entries()) {
     await deps.db.transaction(async (trx) => {
       const { batchId } = await buildBatch(trx, paying, { claimIds: [claimId] }, settings.timeZone, deps.now());
-      if (i <= 1) await exportBatch(trx, paying, settings, batchId, deps.now());
+      if (i <= 1) await exportBatch(trx, deps.keyring, paying, settings, batchId, deps.now());
       if (i === 0) await markPaid(trx, deps, paying, settings, batchId, undefined);
     });
   }

@@ -4,11 +4,12 @@ import type { PayeeCreateBody, PayeeView, Warning } from './schemas.js';
 import { getPartner, getPayee, insertPayee } from './repo.js';
 import { presentPayee } from './presenter.js';
 import { sealIban, normaliseBic } from './iban.js';
-import { fieldError, ibanWarnings, writableParticipant } from './payee-rules.js';
+import { fieldError, ibanWarnings, ownIbanOverride, OWN_IBAN_WARNING, writableParticipant } from './payee-rules.js';
 
 /**
  * Adds a payee to a participant. The IBAN is stored encrypted with its masked form and keyed
- * hash; an IBAN already used for another participant is a warning, not an error.
+ * hash; an IBAN already used for another participant is a warning, not an error; the
+ * organisation's own IBAN needs an override reason (409 `own_iban_requires_override`).
  */
 export async function createPayee(deps: Deps, actor: AuditActor, participantId: string, input: PayeeCreateBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
   const kind = input.kind ?? 'participant';
@@ -25,6 +26,7 @@ export async function createPayee(deps: Deps, actor: AuditActor, participantId: 
       throw fieldError('partnerId', 'seulement pour un bénéficiaire de type structure relais');
     }
     const sealed = input.iban ? sealIban(deps.keyring, input.iban) : null;
+    const ownIbanReason = await ownIbanOverride(trx, deps.keyring, sealed?.iban_hash ?? null, input.override);
     const id = await insertPayee(trx, {
       participant_id: participantId,
       kind,
@@ -32,14 +34,15 @@ export async function createPayee(deps: Deps, actor: AuditActor, participantId: 
       partner_id: kind === 'partner' ? input.partnerId : null,
       ...(sealed ?? {}),
       bic: input.bic ? normaliseBic(input.bic) : null,
+      own_iban_override_reason: ownIbanReason,
       created_by: actor.userId,
       created_at: deps.now(),
       updated_at: deps.now(),
     });
     const row = (await getPayee(trx, id))!;
-    const warnings = await ibanWarnings(trx, row.iban_hash, row);
+    const warnings = [...(ownIbanReason ? [OWN_IBAN_WARNING] : []), ...(await ibanWarnings(trx, row.iban_hash, row))];
     await recordAudit(trx, actor, {
-      action: 'payee.created', recordType: 'payee', recordId: id,
+      action: 'payee.created', recordType: 'payee', recordId: id, reasonCode: ownIbanReason ? 'own_iban_override' : null,
       data: { participantId, kind, hasIban: !!sealed, ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}) },
     });
     return { payee: presentPayee(row), warnings };

@@ -34,3 +34,11 @@ export function sealIban(keyring: Keyring, iban: string): SealedIban {
 export function normaliseBic(bic: string): string {
   return bic.replace(/\s/g, '').toUpperCase();
 }
+
+/**
+ * The keyed hash of the organisation's own account (the debtor IBAN of the settings), to
+ * compare with payees' `iban_hash` without decrypting anything; null when none is set.
+ */
+export function ownIbanHash(keyring: Keyring, debtorIban: string | null | undefined): string | null {
+  return debtorIban ? keyring.keyedHash(normaliseIban(debtorIban)) : null;
+}

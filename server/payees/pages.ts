@@ -16,6 +16,7 @@ import { updatePayee } from './update-payee.js';
 import { revealIban } from './reveal-iban.js';
 import { groupByFour } from './iban.js';
 import { IBAN_REVEALERS, PAYEE_READERS, PAYEE_WRITERS, canRevealIban, canWritePayees } from './policy.js';
+import { OWN_IBAN_CODE } from './payee-rules.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const kindOptions = PAYEE_KINDS.map((k) => ({ value: k, label: PAYEE_KIND_LABELS[k] }));
@@ -25,6 +26,16 @@ async function participantOr404(deps: Deps, id: string) {
   if (!participant) throw notFound('Participant');
   return { ...participant, fullName: [participant.first_name, participant.last_name].filter(Boolean).join(' ') || participant.reference };
 }
+
+/** The form errors of a refusal: the own-IBAN rule asks for a reason in the `overrideReason` field. */
+function formErrors(e: AppError): Record<string, string> {
+  if (e.code === OWN_IBAN_CODE) return { iban: e.message, overrideReason: 'indiquez le motif pour confirmer cet IBAN' };
+  const errors = fieldErrors(e.details);
+  if (errors['override.reason']) errors.overrideReason = errors['override.reason'];
+  return errors;
+}
+
+const overrideOf = (reason: string) => (reason ? { override: { reason: reason.slice(0, 500) } } : {});
 
 function withWarnings(message: string, warnings: Warning[]): string {
   return warnings.length ? `${message} Attention : ${warnings.map((w) => w.message).join(' ')}` : message;
@@ -74,8 +85,9 @@ export function payeePages(deps: Deps) {
       kind: 'page', method: 'post', path: '/participants/:id/payees', access: PAYEE_WRITERS, summary: 'Add a payee from the form', params: ParticipantIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
-        const values = { kind: str(form.kind) || 'participant', name: str(form.name), partnerId: str(form.partnerId), iban: str(form.iban), bic: str(form.bic) };
-        const input = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+        const values = { kind: str(form.kind) || 'participant', name: str(form.name), partnerId: str(form.partnerId), iban: str(form.iban), bic: str(form.bic), overrideReason: str(form.overrideReason) };
+        const { overrideReason, ...fields } = values;
+        const input = { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')), ...overrideOf(overrideReason) };
         const checked = check(PayeeCreateBody, input);
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
@@ -84,11 +96,11 @@ export function payeePages(deps: Deps) {
             await flash(deps, req, warnings.length ? 'info' : 'success', withWarnings('Le bénéficiaire a été ajouté.', warnings));
             return res.redirect(303, `/participants/${req.params.id}/payees`);
           } catch (e) {
-            if (!(e instanceof AppError) || e.status !== 400) throw e;
-            errors = fieldErrors(e.details);
+            if (!(e instanceof AppError) || (e.status !== 400 && e.code !== OWN_IBAN_CODE)) throw e;
+            errors = formErrors(e);
           }
         }
-        await renderList(req, res, req.params.id, { values, errors }, 400);
+        await renderList(req, res, req.params.id, { values, errors }, errors.overrideReason ? 409 : 400);
       },
     }),
     defineRoute({
@@ -101,9 +113,9 @@ export function payeePages(deps: Deps) {
         const row = await getPayee(deps.db, req.params.payeeId);
         if (!row || row.participant_id !== req.params.id) throw notFound('Bénéficiaire');
         const form = formBody(req);
-        const values = { name: str(form.name), iban: str(form.iban), bic: str(form.bic), active: form.active === 'true' };
+        const values = { name: str(form.name), iban: str(form.iban), bic: str(form.bic), active: form.active === 'true', overrideReason: str(form.overrideReason) };
         const patch: Record<string, unknown> = { name: values.name || null, bic: values.bic || null, active: values.active };
-        if (values.iban) patch.iban = values.iban;
+        if (values.iban) Object.assign(patch, { iban: values.iban }, overrideOf(values.overrideReason));
         const checked = check(PayeePatchBody, patch);
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
@@ -112,11 +124,11 @@ export function payeePages(deps: Deps) {
             await flash(deps, req, warnings.length ? 'info' : 'success', withWarnings('Le bénéficiaire a été enregistré.', warnings));
             return res.redirect(303, `/participants/${req.params.id}/payees`);
           } catch (e) {
-            if (!(e instanceof AppError) || e.status !== 400) throw e;
-            errors = fieldErrors(e.details);
+            if (!(e instanceof AppError) || (e.status !== 400 && e.code !== OWN_IBAN_CODE)) throw e;
+            errors = formErrors(e);
           }
         }
-        await renderEdit(req, res, req.params.id, req.params.payeeId, { values, errors }, 400);
+        await renderEdit(req, res, req.params.id, req.params.payeeId, { values, errors }, errors.overrideReason ? 409 : 400);
       },
     }),
     defineRoute({

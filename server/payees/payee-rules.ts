@@ -1,5 +1,9 @@
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import type { Db } from '../shared/db.js';
+import type { Keyring } from '../shared/crypto.js';
+import { requireOverride, type Override } from '../shared/override.js';
+import { getSettings } from '../settings/index.js';
+import { ownIbanHash } from './iban.js';
 import { getParticipant, sharedIbanReferences, type PayeeParticipant } from './repo.js';
 import type { Warning } from './schemas.js';
 
@@ -23,4 +27,20 @@ export async function ibanWarnings(db: Db, hash: string | null, payee: { partici
 
 export function fieldError(field: string, message: string): AppError {
   return new AppError('validation_failed', undefined, [{ field, message }]);
+}
+
+export const OWN_IBAN_CODE = 'own_iban_requires_override';
+export const OWN_IBAN_WARNING: Warning = { code: 'own_iban', message: 'Cet IBAN est celui du compte de l’organisme (le compte à débiter des paramètres) : le motif indiqué est enregistré.' };
+
+/**
+ * A payee whose IBAN (keyed hash) is the organisation's own debtor IBAN is almost always a
+ * typing mistake: 409 `own_iban_requires_override` unless the request repeats with
+ * `override.reason`. Returns the reason to keep on the payee, or null when the IBAN is not
+ * the organisation's.
+ */
+export async function ownIbanOverride(db: Db, keyring: Keyring, ibanHash: string | null, override: Override | undefined): Promise<string | null> {
+  if (!ibanHash) return null;
+  const { settings } = await getSettings(db);
+  if (ibanHash !== ownIbanHash(keyring, settings.debtor.iban)) return null;
+  return requireOverride(OWN_IBAN_CODE, 'Cet IBAN est celui du compte de l’organisme (compte à débiter). Vérifiez-le ; s’il est juste, confirmez en indiquant le motif.', override, true, [{ field: 'iban', message: 'IBAN du compte de l’organisme' }]).reason;
 }

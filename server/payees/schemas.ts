@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, Label, RecordId } from '../shared/schema.js';
+import { Override } from '../shared/override.js';
 
 export const PAYEE_KINDS = ['participant', 'legal_representative', 'childcare_provider', 'partner'] as const;
 export type PayeeKind = (typeof PAYEE_KINDS)[number];
@@ -23,6 +24,7 @@ export const PayeeCreateBody = obj({
   partnerId: Type.Optional(Type.String({ format: 'uuid', description: 'Required for kind partner' })),
   iban: Type.Optional(Iban('With or without spaces; stored encrypted, never returned except by reveal-iban')),
   bic: Type.Optional(Bic),
+  override: Type.Optional(Override),
 });
 export type PayeeCreateBody = Static<typeof PayeeCreateBody>;
 
@@ -31,6 +33,7 @@ export const PayeePatchBody = obj({
   iban: Type.Optional(Iban('Replaces the IBAN')),
   bic: Type.Optional(Nullable(Bic)),
   active: Type.Optional(Type.Boolean()),
+  override: Type.Optional(Override),
 }, { minProperties: 1 });
 export type PayeePatchBody = Static<typeof PayeePatchBody>;
 

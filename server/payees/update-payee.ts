@@ -5,9 +5,9 @@ import type { PayeePatchBody, PayeeView, Warning } from './schemas.js';
 import { getPayee, lockPayee, updatePayeeRow } from './repo.js';
 import { presentPayee } from './presenter.js';
 import { normaliseBic, sealIban } from './iban.js';
-import { fieldError, ibanWarnings, writableParticipant } from './payee-rules.js';
+import { fieldError, ibanWarnings, ownIbanOverride, OWN_IBAN_WARNING, writableParticipant } from './payee-rules.js';
 
-/** Changes the name, BIC or active flag, or replaces the IBAN (re-encrypted with the current key). */
+/** Changes the name, BIC or active flag, or replaces the IBAN (re-encrypted with the current key; the organisation's own IBAN needs an override reason). */
 export async function updatePayee(deps: Deps, actor: AuditActor, id: string, patch: PayeePatchBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
   return deps.db.transaction(async (trx) => {
     const locked = await lockPayee(trx, id);
@@ -23,14 +23,19 @@ export async function updatePayee(deps: Deps, actor: AuditActor, id: string, pat
     }
     if (patch.bic !== undefined) changes.bic = patch.bic ? normaliseBic(patch.bic) : null;
     if (patch.active !== undefined) changes.active = patch.active;
-    if (patch.iban !== undefined) Object.assign(changes, sealIban(deps.keyring, patch.iban));
+    let ownIbanReason: string | null = null;
+    if (patch.iban !== undefined) {
+      const sealed = sealIban(deps.keyring, patch.iban);
+      ownIbanReason = await ownIbanOverride(trx, deps.keyring, sealed.iban_hash, patch.override);
+      Object.assign(changes, sealed, { own_iban_override_reason: ownIbanReason });
+    }
     await updatePayeeRow(trx, id, changes);
     const row = (await getPayee(trx, id))!;
-    const warnings = patch.iban !== undefined ? await ibanWarnings(trx, row.iban_hash, row) : [];
+    const warnings = patch.iban !== undefined ? [...(ownIbanReason ? [OWN_IBAN_WARNING] : []), ...(await ibanWarnings(trx, row.iban_hash, row))] : [];
     const action = patch.active === false && before.active ? 'payee.deactivated' : patch.active === true && !before.active ? 'payee.reactivated' : 'payee.updated';
     await recordAudit(trx, actor, {
-      action, recordType: 'payee', recordId: id,
-      data: { participantId: row.participant_id, fields: Object.keys(patch), ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}) },
+      action, recordType: 'payee', recordId: id, reasonCode: ownIbanReason ? 'own_iban_override' : null,
+      data: { participantId: row.participant_id, fields: Object.keys(patch).filter((k) => k !== 'override'), ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}) },
     });
     return { payee: presentPayee(row), warnings };
   });

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
+import type { Keyring } from '../shared/crypto.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { retryingTransaction } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';
+import { freezeBankFile } from './bank-file.js';
 
 async function lockedBatch(trx: Knex.Transaction, id: string): Promise<BatchRow> {
   const batch = await getBatch(trx, id, true);
@@ -20,10 +22,12 @@ export function fileFormatFor(kind: 'transfer' | 'cash', settings: Settings): st
 
 /**
  * Exports an open batch: each payment keeps a snapshot of its payee's name, encrypted IBAN
- * (with key id) and BIC as they are now, so the files never change afterwards. Exporting an
- * exported or paid batch again answers the same (its files are identical).
+ * (with key id) and BIC as they are now, and a SEPA batch gets its bank file built and frozen
+ * here, once (`freezeBankFile`): a file that would not be valid is refused with a 409 naming
+ * the payees, and the batch stays open. Exporting an exported or paid batch again answers the
+ * same (its files are identical).
  */
-export async function exportBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, settings: Settings, batchId: string, now: Date): Promise<void> {
+export async function exportBatch(trx: Knex.Transaction, keyring: Keyring, actor: AuditActor & { userId: string }, settings: Settings, batchId: string, now: Date): Promise<void> {
   const batch = await lockedBatch(trx, batchId);
   if (batch.status === 'exported' || batch.status === 'paid') return;
   if (batch.status !== 'open') throw conflict('batch_not_open', 'Ce lot est annulé : il ne peut plus être exporté.');
@@ -45,7 +49,8 @@ export async function exportBatch(trx: Knex.Transaction, actor: AuditActor & { u
     });
   }
   await trx('payment_batches').where({ id: batchId }).update({ status: 'exported', file_format: format, exported_at: now, exported_by: actor.userId, updated_at: now });
-  await recordAudit(trx, actor, { action: 'payment_batch.exported', recordType: 'payment_batch', recordId: batchId, data: { format, paymentCount: rows.length } });
+  const frozen = format.startsWith('pain.') ? await freezeBankFile(trx, keyring, (await getBatch(trx, batchId))!, settings, actor.userId) : null;
+  await recordAudit(trx, actor, { action: 'payment_batch.exported', recordType: 'payment_batch', recordId: batchId, data: { format, paymentCount: rows.length, ...(frozen ? { sha256: frozen.sha256 } : {}) } });
 }
 
 const liveClaimIds = async (trx: Knex.Transaction, batchId: string) => (await batchClaims(trx, batchId)).filter((c) => !c.voided).map((c) => c.claim_id);

@@ -3,7 +3,8 @@ import { conflict, validationError, type ErrorDetail } from '../shared/errors.js
 import { localToInstant } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { BatchCreateBody } from './schemas.js';
-import { countSkipped, lockClaimsById, lockPayableClaims, PAYABLE, setClaimsStatus, type PayableClaimRow } from './repo.js';
+import { requireOverride } from '../shared/override.js';
+import { claimsPayingIban, countSkipped, lockClaimsById, lockPayableClaims, PAYABLE, setClaimsStatus, type PayableClaimRow } from './repo.js';
 
 const SEPA_ID_MAX = 35;
 
@@ -45,9 +46,12 @@ async function explicitClaims(trx: Knex.Transaction, actorId: string | null, ids
  * already in a live batch whatever happens (two servers, retries). Runs in the caller's
  * transaction (the idempotency key commits with it). Separation of duties: unless the
  * setting `deciderCannotBatch` is off, claims the actor decided are refused (explicit) or left
- * out (filters, counted in `skipped.decidedByYou`).
+ * out (filters, counted in `skipped.decidedByYou`). A transfer to the organisation's own account
+ * (`options.ownIbanHash`, the keyed hash of the settings' debtor IBAN) answers 409
+ * `own_iban_requires_override` naming the claims, unless `override.reason` is given: it is kept
+ * on the batch and audited as a code.
  */
-export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, input: BatchCreateBody, timeZone: string, now: Date, options: { deciderCannotBatch?: boolean } = {}): Promise<{ batchId: string; skipped?: Record<string, number> }> {
+export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { userId: string }, input: BatchCreateBody, timeZone: string, now: Date, options: { deciderCannotBatch?: boolean; ownIbanHash?: string | null } = {}): Promise<{ batchId: string; skipped?: Record<string, number> }> {
   const excluded = options.deciderCannotBatch === false ? null : actor.userId;
   const kind = input.kind ?? 'transfer';
   const hasFilters = input.projectId || input.sessionId || input.decidedBefore || input.advancesOnly;
@@ -65,6 +69,11 @@ export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { us
     skipped = await countSkipped(trx, filters);
   }
   if (claims.length === 0) throw conflict('no_claims_to_batch', 'Aucune demande à payer ne correspond à ce choix (ou elles sont déjà dans un lot en cours de création).');
+  const ownIban = kind === 'transfer' && options.ownIbanHash ? await claimsPayingIban(trx, claims, options.ownIbanHash) : [];
+  const ownIbanReason = ownIban.length
+    ? requireOverride('own_iban_requires_override', `Ces demandes seraient virées sur le compte de l’organisme lui-même (son IBAN est celui du compte à débiter) : ${ownIban.join(', ')}. Vérifiez les coordonnées bancaires ; si c’est voulu, confirmez en indiquant le motif.`,
+      input.override, true, ownIban.map((reference) => ({ field: `claim ${reference}`, message: 'bénéficiaire avec l’IBAN de l’organisme' }))).reason
+    : null;
 
   const groups = new Map<string, PayableClaimRow[]>();
   for (const c of claims) {
@@ -74,7 +83,7 @@ export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { us
   const ordered = [...groups.values()].map((g) => g.sort((a, b) => a.reference.localeCompare(b.reference))).sort((a, b) => a[0].reference.localeCompare(b[0].reference));
   const total = claims.reduce((s, c) => s + Number(c.amount_to_pay_cents), 0);
   const [batch] = await trx('payment_batches')
-    .insert({ kind, created_by: actor.userId, total_cents: total, payment_count: ordered.length, created_at: now, updated_at: now })
+    .insert({ kind, created_by: actor.userId, total_cents: total, payment_count: ordered.length, own_iban_override_reason: ownIbanReason, created_at: now, updated_at: now })
     .returning(['id', 'reference']);
   for (const [i, group] of ordered.entries()) {
     const [payment] = await trx('payments').insert({
@@ -91,6 +100,9 @@ export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { us
     }
   }
   await setClaimsStatus(trx, claims.map((c) => c.id), 'in_batch', now);
-  await recordAudit(trx, actor, { action: 'payment_batch.created', recordType: 'payment_batch', recordId: batch.id, data: { kind, claimCount: claims.length, paymentCount: ordered.length, totalCents: total } });
+  await recordAudit(trx, actor, {
+    action: 'payment_batch.created', recordType: 'payment_batch', recordId: batch.id, reasonCode: ownIbanReason ? 'own_iban_override' : null,
+    data: { kind, claimCount: claims.length, paymentCount: ordered.length, totalCents: total },
+  });
   return { batchId: batch.id, skipped };
 }

@@ -3,7 +3,7 @@ import { centsToCsv, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
 import { formatCents, formatDate } from '../shared/format.js';
 import { toLocal } from '../shared/dates.js';
 import { COST_CATEGORY_LABELS, type CostCategory, type Settings } from '../settings/index.js';
-import { sepaXml, type SepaVersion } from './sepa.js';
+import type { SepaFile, SepaVersion } from './sepa.js';
 import { splitByCategory, type FileClaim, type FilePayment } from './file-data.js';
 import { BATCH_KIND_LABELS, type BatchStatus } from './schemas.js';
 import type { BatchRow } from './repo.js';
@@ -17,10 +17,10 @@ export function remittanceOf(claims: FileClaim[]): string {
   return `${what} ${dates.join(', ')}`.trim();
 }
 
-/** The SEPA file of an exported transfer batch; ids derive from the batch reference, dates from the export instant. */
-export function batchSepa(batch: BatchRow, settings: Settings, payments: FilePayment[]): string {
+/** The content of the SEPA file of an exported transfer batch; ids derive from the batch reference, dates from the export instant. */
+export function batchSepaFile(batch: BatchRow, settings: Settings, payments: FilePayment[]): SepaFile {
   const exported = toLocal(batch.exported_at!, settings.timeZone);
-  return sepaXml({
+  return {
     version: (batch.file_format?.startsWith('pain.') ? batch.file_format : settings.sepaVersion) as SepaVersion,
     messageId: batch.reference,
     paymentInfoId: `${batch.reference}-VIR`,
@@ -29,7 +29,7 @@ export function batchSepa(batch: BatchRow, settings: Settings, payments: FilePay
     initiatorName: settings.name,
     debtor: { name: settings.debtor.name || settings.name, iban: settings.debtor.iban!, bic: settings.debtor.bic },
     transfers: payments.map((p) => ({ endToEndId: p.endToEndId, amountCents: p.amountCents, name: p.name, iban: p.iban!, bic: p.bic, remittance: remittanceOf(p.claims) })),
-  });
+  };
 }
 
 const HEADERS = ['Lot', 'Date d’export', 'Référence du paiement', 'Créancier', 'Code tiers', 'IBAN', 'BIC', 'Nature', 'Fonction', 'Catégorie', 'Montant', 'Demandes', 'Justificatifs'];

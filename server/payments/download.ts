@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { getBatch } from './repo.js';
 import { batchFileData } from './file-data.js';
-import { accountingCsv, accountingXlsx, batchSepa, batchSlip } from './documents.js';
+import { accountingCsv, accountingXlsx, batchSlip } from './documents.js';
+import { bankFileBytes, freezeBankFile } from './bank-file.js';
+import { sha256Hex } from '../shared/crypto.js';
 import { BATCH_STATUS_LABELS } from './schemas.js';
 
 export type BatchFileKind = 'sepa' | 'csv' | 'xlsx' | 'slip';
@@ -21,24 +22,33 @@ const TYPES: Record<BatchFileKind, { type: string; ext: string }> = {
  * A file of an exported (or paid) batch — restricted export: it carries names and IBANs.
  * The download is audited with the SHA-256 of the exact bytes, in the same transaction, so
  * no file leaves without its trace. A voided batch has no files: they must not be sent.
+ * The SEPA file is the frozen one (`bankFileBytes`): the same bytes at every download,
+ * whatever the settings or payees say since; 410 once retention erased it. A batch exported
+ * before files were frozen (or in accounting-export mode) gets its file frozen at its first
+ * SEPA download.
  */
 export async function downloadBatchFile(deps: Deps, actor: AuditActor, batchId: string, kind: BatchFileKind): Promise<{ bytes: Buffer; type: string; filename: string }> {
   const { settings } = await getSettings(deps.db);
   return deps.db.transaction(async (trx) => {
-    const batch = await getBatch(trx, batchId);
+    const batch = await getBatch(trx, batchId, kind === 'sepa');
     if (!batch) throw notFound('Lot de paiement');
     if (batch.status !== 'exported' && batch.status !== 'paid') {
       throw conflict('batch_not_exported', batch.status === 'open' ? 'Exportez le lot pour obtenir ses fichiers.' : 'Ce lot est annulé : ses fichiers ne doivent pas être envoyés.');
     }
-    if (kind === 'sepa' && (batch.kind !== 'transfer' || !settings.debtor.iban)) {
+    if (kind === 'sepa' && (batch.kind !== 'transfer' || (!batch.sepa_file_id && !settings.debtor.iban))) {
       throw conflict('sepa_not_available', batch.kind !== 'transfer' ? 'Un lot en espèces ou chèques n’a pas de fichier de virement.' : 'Renseignez l’IBAN du compte à débiter dans les paramètres.');
     }
-    const payments = await batchFileData(trx, deps.keyring, batch, settings.timeZone);
-    const bytes = kind === 'sepa' ? Buffer.from(batchSepa(batch, settings, payments), 'utf8')
-      : kind === 'csv' ? Buffer.from(accountingCsv(batch, settings, payments), 'utf8')
+    let bytes: Buffer;
+    if (kind === 'sepa') {
+      if (!batch.sepa_file_id) batch.sepa_file_id = (await freezeBankFile(trx, deps.keyring, batch, settings, actor.userId ?? null)).id;
+      bytes = (await bankFileBytes(trx, deps.keyring, batch))!.bytes;
+    } else {
+      const payments = await batchFileData(trx, deps.keyring, batch, settings.timeZone);
+      bytes = kind === 'csv' ? Buffer.from(accountingCsv(batch, settings, payments), 'utf8')
         : kind === 'xlsx' ? await accountingXlsx(batch, settings, payments)
           : Buffer.from(await batchSlip(batch, settings, payments, (s) => BATCH_STATUS_LABELS[s]));
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    }
+    const sha256 = sha256Hex(bytes);
     await recordAudit(trx, actor, { action: 'payment_batch.file_downloaded', recordType: 'payment_batch', recordId: batchId, data: { file: kind, sha256, bytes: bytes.length } });
     const name = kind === 'slip' ? `bordereau-${batch.reference}` : kind === 'sepa' ? `virements-${batch.reference}` : `export-comptable-${batch.reference}`;
     return { bytes, type: TYPES[kind].type, filename: `${name}.${TYPES[kind].ext}` };

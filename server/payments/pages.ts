@@ -10,6 +10,7 @@ import { retryingTransaction } from '../shared/db.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
+import { ownIbanHash } from '../payees/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
 import { BATCH_MANAGERS, BATCH_READERS } from './policy.js';
 import { BATCH_KIND_LABELS, BATCH_STATUS_LABELS, BATCH_STATUSES, BatchIdParams, PAYMENT_STATUS_LABELS, REJECT_REASONS, REJECT_REASON_LABELS, type BatchStatus } from './schemas.js';
@@ -17,6 +18,7 @@ import { batchPageView, listBatches } from './presenter.js';
 import { payableClaimsForBuilder, projectsWithPayableClaims } from './repo.js';
 import { buildBatch } from './build-batch.js';
 import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
+import { bankFileFacts } from './bank-file.js';
 import { markPaid, rejectPayment } from './mark-paid.js';
 
 const ListPageQuery = obj({ status: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) });
@@ -26,12 +28,12 @@ const PaymentPageParams = obj({ id: RecordId('payment_batches'), paymentId: Reco
 const uuidOrUndefined = (v: string) => (/^[0-9a-f-]{36}$/i.test(v) ? v : undefined);
 
 export function paymentPages(deps: Deps) {
-  const builder = async (req: PageRequest, res: Response, projectId: string | undefined, selected: string[], kind: string, error: string | null = null) => {
+  const builder = async (req: PageRequest, res: Response, projectId: string | undefined, selected: string[], kind: string, error: string | null = null, askReason = false) => {
     const { settings } = await getSettings(deps.db);
     const claims = (await payableClaimsForBuilder(deps.db, settings.deciderCannotBatch ? req.ctx.actor!.userId : null, projectId)).map((c) => ({ ...c, checked: selected.includes(c.id), amount: Number(c.amount_to_pay_cents) }));
     const chosen = claims.filter((c) => c.checked);
     await page(deps, req, res, 'payments/new.njk', {
-      title: 'Nouveau lot de paiement', claims, projectId: projectId ?? '', kind, error, deciderCannotBatch: settings.deciderCannotBatch,
+      title: 'Nouveau lot de paiement', claims, projectId: projectId ?? '', kind, error, askReason, deciderCannotBatch: settings.deciderCannotBatch,
       projects: [{ value: '', label: 'Toutes les démarches' }, ...(await projectsWithPayableClaims(deps.db)).map((p) => ({ value: p.id, label: p.name }))],
       selectedCount: chosen.length, selectedCents: chosen.reduce((s, c) => s + c.amount, 0), payeeCount: new Set(chosen.map((c) => c.payee_name ?? c.id)).size,
       listedCents: claims.reduce((s, c) => s + c.amount, 0),
@@ -71,13 +73,15 @@ export function paymentPages(deps: Deps) {
         if (text(form.action) !== 'create') return builder(req, res, projectId, selected, kind);
         if (selected.length === 0) return builder(req, res, projectId, selected, kind, 'Cochez au moins une demande.');
         const { settings } = await getSettings(deps.db);
+        const reason = text(form.overrideReason).slice(0, 500);
         try {
-          const built = await retryingTransaction(deps.db, (trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected }, settings.timeZone, deps.now(), { deciderCannotBatch: settings.deciderCannotBatch }));
+          const built = await retryingTransaction(deps.db, (trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected, ...(reason ? { override: { reason } } : {}) },
+            settings.timeZone, deps.now(), { deciderCannotBatch: settings.deciderCannotBatch, ownIbanHash: ownIbanHash(deps.keyring, settings.debtor.iban) }));
           await flash(deps, req, 'success', 'Le lot est créé. Vérifiez-le puis exportez-le.');
           res.redirect(303, `/payments/${built.batchId}`);
         } catch (e) {
           if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
-          await builder(req, res, projectId, selected, kind, e.message);
+          await builder(req, res, projectId, selected, kind, e.message, e.code === 'own_iban_requires_override' || (!!reason && e.details.some((d) => d.field === 'override.reason')));
         }
       },
     }),
@@ -86,9 +90,10 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const batch = await batchPageView(deps.db, req.params.id);
         const { settings } = await getSettings(deps.db);
+        const bankFile = await bankFileFacts(deps.db, { sepa_file_id: batch.sepaFileId });
         await page(deps, req, res, 'payments/detail.njk', {
-          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, ['finance']),
-          hasFiles: batch.status === 'exported' || batch.status === 'paid', hasSepa: batch.kind === 'transfer' && !!settings.debtor.iban, ...labels,
+          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, ['finance']), bankFile,
+          hasFiles: batch.status === 'exported' || batch.status === 'paid', hasSepa: batch.kind === 'transfer' && (!!bankFile || !!settings.debtor.iban), ...labels,
         });
       },
     }),
@@ -97,7 +102,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est exporté : ses fichiers sont prêts.',
-          () => retryingTransaction(deps.db, (trx) => exportBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
+          () => retryingTransaction(deps.db, (trx) => exportBatch(trx, deps.keyring, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
       },
     }),
     defineRoute({

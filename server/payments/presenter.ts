@@ -45,8 +45,11 @@ export async function batchPageView(db: Db, batchId: string) {
   const payees = await livePayees(db, rows.map((p) => p.payee_id).filter((x): x is string => !!x));
   const people = await participantNames(db, rows.map((p) => p.participant_id));
   const paid = await paidLines(db, { batchId });
+  const { sepa_file_id: sepaFileId, own_iban_override_reason: ownIbanOverrideReason } = (await getBatch(db, batchId))!;
   return {
     ...view,
+    sepaFileId,
+    ownIbanOverrideReason,
     payments: view.payments.map((p, i) => {
       const live = p.payeeId ? payees.get(p.payeeId) : undefined;
       const certificates = { refund: paid.refund.some((l) => l.paymentId === p.id), allowance: paid.allowance.some((l) => l.paymentId === p.id) };

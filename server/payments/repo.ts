@@ -15,6 +15,10 @@ export interface BatchRow {
   void_reason: string | null;
   total_cents: string | number;
   payment_count: number;
+  /** The frozen SEPA file (`files`, purpose `payment_file`), set at export. */
+  sepa_file_id: string | null;
+  /** Why finance paid the organisation's own account in this batch (override of `own_iban_requires_override`). */
+  own_iban_override_reason: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -232,4 +236,12 @@ export async function participantClaimPayments(db: Db, participantId: string, li
     [participantId],
   );
   return rows;
+}
+
+/** Claims among these whose payee's IBAN has this keyed hash (the organisation's own account). */
+export async function claimsPayingIban(trx: Db, claims: { id: string; payee_id: string | null; reference: string }[], ibanHash: string): Promise<string[]> {
+  const payeeIds = [...new Set(claims.map((c) => c.payee_id).filter((x): x is string => !!x))];
+  if (payeeIds.length === 0) return [];
+  const own = new Set(await trx('payees').whereIn('id', payeeIds).where({ iban_hash: ibanHash }).pluck('id'));
+  return claims.filter((c) => c.payee_id && own.has(c.payee_id)).map((c) => c.reference).sort();
 }

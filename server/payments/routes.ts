@@ -4,6 +4,7 @@ import { defineRoute } from '../shared/http.js';
 import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
+import { ownIbanHash } from '../payees/index.js';
 import {
   BatchCreateBody, BatchIdParams, PaymentIdParams, BatchList, BatchListQuery, BatchView, CertificateParams, CertificateQuery, EmptyBody, MarkPaidBody, RejectBody, VoidBody,
 } from './schemas.js';
@@ -47,13 +48,13 @@ export function paymentRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/payment-batches', access: BATCH_MANAGERS, tags: ['payments'],
-      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. Accepts an Idempotency-Key. 409 separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch',
+      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. Accepts an Idempotency-Key. 409 separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override (a payee with the organisation’s own IBAN: repeat with override.reason)',
       body: BatchCreateBody,
-      responses: { 201: { description: 'Created', schema: BatchView }, 409: { description: 'separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch' }, 422: { description: 'idempotency_key_reused' } },
+      responses: { 201: { description: 'Created', schema: BatchView }, 409: { description: 'separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override' }, 422: { description: 'idempotency_key_reused' } },
       handler: async (req, res) => {
         const s = await settings();
         reply(res, await keyed(req, 'POST /api/payment-batches', async (trx) => {
-          const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), { deciderCannotBatch: s.deciderCannotBatch });
+          const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), { deciderCannotBatch: s.deciderCannotBatch, ownIbanHash: ownIbanHash(deps.keyring, s.debtor.iban) });
           return { status: 201, body: await batchView(trx, built.batchId, built.skipped) };
         }));
       },
@@ -68,11 +69,11 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/export', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Export an open batch: snapshots of payee names and encrypted IBANs, files available; exporting again answers the same. Accepts an Idempotency-Key',
-      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban' } },
+      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban, sepa_field_empty (a payee name with no Latin character: the batch stays open)' } },
       handler: async (req, res) => {
         const s = await settings();
         reply(res, await keyed(req, `POST /api/payment-batches/${req.params.id}/export`, async (trx) => {
-          await exportBatch(trx, actorOf(req), s, req.params.id, deps.now());
+          await exportBatch(trx, deps.keyring, actorOf(req), s, req.params.id, deps.now());
           return { status: 200, body: await batchView(trx, req.params.id) };
         }));
       },

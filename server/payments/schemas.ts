@@ -1,4 +1,5 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
+import { Override } from '../shared/override.js';
 import { Cents, Nullable, ListQuery, obj, Uuid, FreeText, RecordId } from '../shared/schema.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
@@ -25,6 +26,7 @@ export const BatchCreateBody = obj({
   sessionId: Type.Optional(Uuid),
   decidedBefore: Type.Optional(Type.String({ format: 'date', description: 'claims decided before this local date' })),
   advancesOnly: Type.Optional(Type.Boolean()),
+  override: Type.Optional(Override),
 }, { description: 'Either claimIds, or filters (none: every payable claim)' });
 export type BatchCreateBody = Static<typeof BatchCreateBody>;
 

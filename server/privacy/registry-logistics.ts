@@ -104,7 +104,9 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     columns: {
       id: plain(), reference: code('batch reference (B-YYYY-NNNNN)'), status: plain(), kind: plain(), file_format: plain(),
       created_by: staffRef(), exported_at: plain(), exported_by: staffRef(), paid_at: plain(), cancelled_at: plain(), voided_at: plain(),
-      void_reason: typedText('why a whole batch was voided, written by finance about the batch'), total_cents: plain('total of a batch'), payment_count: plain(), ...timestamps,
+      void_reason: typedText('why a whole batch was voided, written by finance about the batch'), total_cents: plain('total of a batch'), payment_count: plain(),
+      sepa_file_id: plain('link to the frozen SEPA file, whose content the lifecycle erases'),
+      own_iban_override_reason: typedText('why finance paid the organisation’s own account, written about the batch'), ...timestamps,
     },
   },
   payments: {

@@ -22,6 +22,8 @@ const consentEvidence = P('evidence', 'accountability', 'legal_obligation', 'act
 const paidReceipt = P('evidence', 'reimbursement', 'legal_obligation', 'accounting');
 /** A receipt of a claim never paid: erased with the active data. */
 const unpaidReceipt = P('evidence', 'reimbursement', 'public_task', 'active');
+/** A frozen SEPA file (names and IBANs of a batch's payees, encrypted): an accounting record, erased when one of its people is anonymised. */
+const bankFile = personal('payee', 'bank', 'reimbursement', 'legal_obligation', 'accounting');
 
 export const REGISTRY: Record<string, TableDecl> = {
   participants: {
@@ -76,6 +78,7 @@ export const REGISTRY: Record<string, TableDecl> = {
       iban_hash: bank,
       iban_masked: bank,
       bic: bank,
+      own_iban_override_reason: personal('payee', 'free_text', 'reimbursement', 'legal_obligation', 'accounting'),
       active: plain(),
       created_by: staffRef(),
       ...timestamps,
@@ -104,7 +107,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   files: {
-    label: 'Documents déposés (preuves de consentement, justificatifs, factures)',
+    label: 'Documents déposés (preuves de consentement, justificatifs, factures) et fichiers de virement figés',
     erasedMarker: 'erased_at',
     columns: {
       id: plain(),
@@ -114,6 +117,7 @@ export const REGISTRY: Record<string, TableDecl> = {
       content: byKind(),
       original_name: byKind(),
       purpose: plain('kind of document'),
+      key_id: plain('id of the keyring key that encrypts the content (frozen payment files)'),
       created_by: staffRef(),
       created_at: plain(),
       erased_at: plain(),
@@ -147,6 +151,12 @@ export const REGISTRY: Record<string, TableDecl> = {
           content: plain('a supplier invoice (expenses.invoice_file_id): a document of a company or association, not participant data'),
           original_name: typedText('name of a supplier invoice file'),
         },
+      },
+      payment_file: {
+        label: 'Fichiers de virement SEPA des lots exportés (figés à l’export, chiffrés)',
+        rows: "purpose = 'payment_file'",
+        participantLink: 'id IN (SELECT b.sepa_file_id FROM payment_batches b JOIN payments p ON p.batch_id = b.id WHERE p.participant_id = ANY(?::uuid[]))',
+        columns: { content: bankFile, original_name: plain('name of a bank file: the batch reference') },
       },
     },
   },

@@ -101,7 +101,7 @@ export const AttendanceBody = obj({
   }), { maxItems: 1000 }),
 });
 export type AttendanceBody = Static<typeof AttendanceBody>;
-export const AttendancePersonParams = obj({ id: Uuid, participantId: Uuid });
+export const AttendancePersonParams = obj({ id: RecordId('sessions'), participantId: RecordId('participants') });
 export const AttendanceMarkBody = obj({ status: lit(['attended', 'absent_excused', 'absent'] as const) });
 export type AttendanceMarkBody = Static<typeof AttendanceMarkBody>;
 export const ParticipantRow = obj({

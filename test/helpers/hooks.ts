@@ -3,6 +3,7 @@ import { startTestContext, ctx } from './context.js';
 import { DEMO_USERS } from '../../db/seeds/demo.js';
 import { DEMO_PEOPLE } from '../../db/seeds/demo-participants.js';
 import { consentBasedMessagesWithoutConsent } from './consent-walk.js';
+import { validateStoredBankFiles } from './bank-files.js';
 
 /** Mocha root hooks: one fresh database and app for the run, dropped at the end. */
 export const mochaHooks = {
@@ -11,10 +12,17 @@ export const mochaHooks = {
     const c = await startTestContext();
     process.stdout.write(`  database: ${c.deps.dbKind === 'server' ? 'PostgreSQL server' : 'embedded PGlite (in memory)'}\n`);
   },
+  // Every SEPA file a test made (each is frozen in the database at export) passes the ISO
+  // 20022 and EPC schemas: checked after each test, so no test can skip it.
+  async afterEach(this: Mocha.Context) {
+    this.timeout(60_000);
+    await validateStoredBankFiles();
+  },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
     const c = ctx();
     try {
+      await validateStoredBankFiles();
       // The logs of the whole run must hold no personal data: no name or e-mail of any
       // account (demo people included), no IBAN.
       const people = await c.deps.db('users').select('email', 'name');

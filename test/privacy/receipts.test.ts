@@ -192,8 +192,10 @@ describe('retention of receipt files', () => {
     const json = await dpo.get('/api/privacy/register');
     expect(json.status).to.equal(200);
     const kinds = Object.fromEntries((json.body.documents as { kind: string; participantLifecycle: boolean; retention: string[] }[]).map((d) => [d.kind, d]));
-    expect(Object.keys(kinds)).to.have.members(['consent_evidence', 'receipt_paid', 'receipt_unpaid', 'invoice']);
+    expect(Object.keys(kinds)).to.have.members(['consent_evidence', 'receipt_paid', 'receipt_unpaid', 'invoice', 'payment_file']);
     expect(kinds.receipt_paid.participantLifecycle).to.equal(true);
+    expect(kinds.payment_file.participantLifecycle).to.equal(true);
+    expect(kinds.payment_file.retention.join(' ')).to.include('archive restreinte 10 ans après le dernier paiement');
     expect(kinds.receipt_paid.retention.join(' ')).to.include('archive restreinte 10 ans après le dernier paiement');
     expect(kinds.receipt_unpaid.retention.join(' ')).to.include('après le dernier contact, puis effacement');
     expect(kinds.invoice.participantLifecycle).to.equal(false);

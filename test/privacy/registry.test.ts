@@ -21,7 +21,7 @@ describe('personal-data registry', () => {
   it('when a document is stored, then whatever purpose the schema allows falls in a retention kind of the registry', async () => {
     const { rows } = await ctx().deps.db.raw("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'files_purpose_check'");
     const allowed = [...(rows[0].def as string).matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort();
-    expect(allowed).to.deep.equal(['consent_evidence', 'invoice', 'receipt']);
+    expect(allowed).to.deep.equal(['consent_evidence', 'invoice', 'payment_file', 'receipt']);
     const covered = new Set(Object.values(REGISTRY.files.kinds!).map((k) => /purpose = '([a-z_]+)'/.exec(k.rows)![1]));
     for (const purpose of allowed) expect(covered.has(purpose), purpose).to.equal(true);
     const refused = await ctx().deps.db('files').insert({ sha256: 'x'.repeat(64), media_type: 'application/pdf', size_bytes: 1, content: Buffer.from('x'), purpose: 'other' }).then(() => 'stored', (e: { code?: string }) => e.code);
