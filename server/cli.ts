@@ -5,7 +5,7 @@ import { createLogger } from './shared/logger.js';
 import { acquireDataDirLock, DataDirLockedError, isFreshDataDir, migrationSource } from './shared/db.js';
 import { openService } from './service.js';
 import { bootstrap } from './bootstrap.js';
-import { auditEpochCommand, auditVerifyCommand } from './audit/index.js';
+import { auditEpochCommand, auditKeyFilePaths, auditVerifyCommand } from './audit/index.js';
 import { createUser } from './users/index.js';
 import { loadDemo, isEmptyForDemo } from '../db/seeds/demo.js';
 import { ROLES, type Role } from './shared/authorize.js';
@@ -91,7 +91,14 @@ async function restore(config: Config, file: string | undefined) {
   } finally {
     release();
   }
-  // The restored chain is shorter than the last signed checkpoint: record it as a new epoch.
+  // The restored chain is shorter than the last signed checkpoint: record it as a new epoch,
+  // with the install's own audit keys (new ones made now could verify nothing).
+  const files = auditKeyFilePaths(config.dataDir);
+  if ((!config.auditHmacKey && !fs.existsSync(files.hmac)) || (!config.auditSigningKey && !fs.existsSync(files.signing))) {
+    say(`Audit keys not found (${files.hmac}, ${files.signing}): put them back, then run "npm run cli -- audit-epoch --reason restore" before starting.`);
+    process.exitCode = 2;
+    return;
+  }
   await withService(config, async ({ deps }) => {
     await auditEpochCommand(deps, ['--reason', 'restore'], say);
   });

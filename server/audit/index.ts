@@ -3,7 +3,7 @@ export { sealAudit, type AuditDeps } from './seal.js';
 export { verifyAuditChain, auditHead, type ChainReport } from './verify.js';
 export { writeAuditCheckpoint, sealAndCheckpoint } from './write-checkpoint.js';
 export { startAuditEpoch } from './epoch.js';
-export { auditKeysFromConfig } from './keys.js';
+export { auditKeysFromConfig, auditKeyFilePaths } from './keys.js';
 export { auditRoutes, auditPages, auditPublicKey } from './routes.js';
 export { auditActorOf } from './actor.js';
 export { auditVerifyCommand, auditEpochCommand } from './cli.js';
