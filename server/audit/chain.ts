@@ -27,6 +27,36 @@ export async function findSwitch(db: Db): Promise<{ eventId: string; seq: number
   return rows.length ? { eventId: String(rows[0].id), seq: rows[0].seq === null ? null : Number(rows[0].seq) } : null;
 }
 
+/**
+ * The columns of an event as stored, for `canonicalOf`. The canonical text is built here, not
+ * by the database function audit_event_canonical: a superuser could redefine that function to
+ * show an edited event as it was. Only schema-qualified built-ins are used.
+ */
+export const EVENT_COLUMNS = `e.id::text AS e_id,
+  pg_catalog.to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS e_at,
+  e.actor_user_id::text AS e_actor_user_id, e.actor_token_id::text AS e_actor_token_id, e.action AS e_action,
+  e.record_type AS e_record_type, e.record_id AS e_record_id, e.reason_code AS e_reason_code,
+  e.request_id AS e_request_id, e.data::text AS e_data`;
+
+export interface EventColumns {
+  e_id: string | null;
+  e_at: string;
+  e_actor_user_id: string | null;
+  e_actor_token_id: string | null;
+  e_action: string;
+  e_record_type: string | null;
+  e_record_id: string | null;
+  e_reason_code: string | null;
+  e_request_id: string | null;
+  e_data: string;
+}
+
+/** The text hashed for one event; the same as the SQL function audit_event_canonical, which sealed the older links. */
+export function canonicalOf(e: EventColumns): string {
+  return [e.e_id, e.e_at, e.e_actor_user_id ?? '', e.e_actor_token_id ?? '', e.e_action, e.e_record_type ?? '', e.e_record_id ?? '',
+    e.e_reason_code ?? '', e.e_request_id ?? '', e.e_data].join('|');
+}
+
 export interface LinkRow {
   seq: number;
   eventId: number;
@@ -39,13 +69,14 @@ export interface LinkRow {
 /** Links from `fromSeq` on, in order, with the canonical text of their event as it is now. */
 export async function readLinks(db: Db, fromSeq: number, limit: number): Promise<LinkRow[]> {
   const { rows } = await db.raw(
-    `SELECT c.seq, c.event_id, c.prev_hash, c.hash, e.action, audit_event_canonical(e) AS canonical
+    `SELECT c.seq, c.event_id, c.prev_hash, c.hash, ${EVENT_COLUMNS}
        FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
       WHERE c.seq >= ? ORDER BY c.seq LIMIT ?`,
     [fromSeq, limit],
   );
-  return (rows as { seq: string; event_id: string; prev_hash: string; hash: string; action: string | null; canonical: string | null }[]).map((r) => ({
-    seq: Number(r.seq), eventId: Number(r.event_id), action: r.action, prevHash: r.prev_hash, hash: r.hash, canonical: r.canonical,
+  return (rows as ({ seq: string; event_id: string; prev_hash: string; hash: string } & EventColumns)[]).map((r) => ({
+    seq: Number(r.seq), eventId: Number(r.event_id), action: r.e_id === null ? null : r.e_action, prevHash: r.prev_hash, hash: r.hash,
+    canonical: r.e_id === null ? null : canonicalOf(r),
   }));
 }
 

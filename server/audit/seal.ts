@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { auditKeysFromConfig, type AuditKeys } from './keys.js';
-import { findSwitch, GENESIS, linkHash, SWITCH_ACTION } from './chain.js';
+import { canonicalOf, EVENT_COLUMNS, findSwitch, GENESIS, linkHash, SWITCH_ACTION, type EventColumns } from './chain.js';
 
 /** What sealing needs: the database and the configuration the audit key comes from. */
 export type AuditDeps = Pick<Deps, 'db' | 'config'>;
@@ -39,16 +39,16 @@ async function sealBatch(trx: Db, keys: AuditKeys, maxRows: number): Promise<num
     switchEventId = String(row.id);
   }
   const { rows } = await trx.raw(
-    `SELECT e.id, audit_event_canonical(e) AS canonical FROM audit_events e
+    `SELECT ${EVENT_COLUMNS} FROM audit_events e
       WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
       ORDER BY e.id LIMIT ?`,
     [maxRows],
   );
-  const links = (rows as { id: string; canonical: string }[]).map((r) => {
+  const links = (rows as EventColumns[]).map((r) => {
     seq++;
-    if (String(r.id) === switchEventId) keyed = true;
-    const hash = linkHash(prevHash, r.canonical, keyed ? keys.hmacKey : null);
-    const link = { seq, event_id: r.id, prev_hash: prevHash, hash };
+    if (r.e_id === switchEventId) keyed = true;
+    const hash = linkHash(prevHash, canonicalOf(r), keyed ? keys.hmacKey : null);
+    const link = { seq, event_id: r.e_id, prev_hash: prevHash, hash };
     prevHash = hash;
     return link;
   });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createHmac, randomBytes, verify as verifySignature, createPublicKey } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes, randomUUID, verify as verifySignature } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { signedIn } from '../helpers/factories.js';
 import { auditVerifyCommand, recordAudit, sealAudit, startAuditEpoch, verifyAuditChain, writeAuditCheckpoint } from '../../server/audit/index.js';
 import { canonicalJson, readSignedFiles, signPayload } from '../../server/audit/checkpoints.js';
 import { createAuditKeys, auditKeysFromConfig } from '../../server/audit/keys.js';
-import { GENESIS, SWITCH_ACTION, walkChain } from '../../server/audit/chain.js';
+import { canonicalOf, EVENT_COLUMNS, GENESIS, SWITCH_ACTION, walkChain } from '../../server/audit/chain.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import type { Db } from '../../server/shared/db.js';
 
@@ -122,6 +122,25 @@ describe('audit chain against a database superuser', function () {
     const refused = await writeAuditCheckpoint(trail.deps, { force: true });
     expect(refused.written).to.equal(null);
     expect(refused.problem).to.equal(`truncated: link #${signed.seq} of the last signed statement is gone`);
+  });
+
+  it('when a superuser edits an event and redefines the database function that renders events, then the edit is still detected', async () => {
+    await history(3);
+    const target = await trail.db('audit_events').where({ record_id: 'r-1' }).first('id');
+    const link = await trail.db('audit_chain').where({ event_id: target.id }).first('seq');
+    await asSuperuser(async () => {
+      await editEvent('r-1');
+      // The function now shows the edited event as it was before the edit.
+      await trail.db.raw(`CREATE OR REPLACE FUNCTION audit_event_canonical(e audit_events) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
+        SELECT concat_ws('|', e.id::text, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+          coalesce(e.actor_user_id::text, ''), coalesce(e.actor_token_id::text, ''), e.action, coalesce(e.record_type, ''),
+          coalesce(e.record_id, ''), CASE WHEN e.reason_code = 'forged' THEN '' ELSE coalesce(e.reason_code, '') END,
+          coalesce(e.request_id, ''), e.data::text) $f$`);
+    });
+    const { rows } = await trail.db.raw('SELECT audit_event_canonical(e) AS c FROM audit_events e WHERE e.id = ?', [target.id]);
+    expect(rows[0].c).to.not.include('forged');
+    const report = await verifyAuditChain(trail.deps);
+    expect(report.firstBroken).to.include({ seq: Number(link.seq), reason: 'event content changed (or link not computed with the audit key)' });
   });
 
   it('when a superuser recomputes the keyed links with a wrong key, then the first recomputed link is reported', async () => {
@@ -308,17 +327,35 @@ describe('audit keys and published checkpoint', function () {
     expect(audit.text).to.include(auditKeysFromConfig(ctx().deps.config).publicKeyFingerprint);
   });
 
+  it('when events hold nulls, Unicode and JSON, then the service renders them exactly as the SQL function that sealed the older links', async () => {
+    const db = ctx().deps.db;
+    await recordAudit(db, { userId: null }, { action: 'test.canonical' });
+    await recordAudit(db, { userId: randomUUID(), tokenId: randomUUID(), requestId: 'req-1' }, {
+      action: 'test.canonical', recordType: 'claim', recordId: 'Łukasz|Nguyễn', reasonCode: 'code', data: { n: 1.5, s: 'é"\\\n', a: [null, true], nested: { z: 1, a: 2 } },
+    });
+    const { rows } = await db.raw(`SELECT audit_event_canonical(e) AS sql, ${EVENT_COLUMNS} FROM audit_events e`);
+    expect(rows.length).to.be.greaterThan(2);
+    for (const r of rows) expect(canonicalOf(r)).to.equal(r.sql);
+  });
+
   it('structural: when the code and the database are scanned, then only server/audit/seal.ts writes chain links and no database function computes them', async () => {
     const writers: string[] = [];
+    const trustsDbRendering: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(p);
-        else if (/\.ts$/.test(entry.name) && /(['"`])audit_chain\1\)\s*\.insert|insert\s+into\s+audit_chain/i.test(fs.readFileSync(p, 'utf8'))) writers.push(path.relative('.', p));
+        else if (/\.ts$/.test(entry.name)) {
+          const text = fs.readFileSync(p, 'utf8');
+          if (/(['"`])audit_chain\1\)\s*\.insert|insert\s+into\s+audit_chain/i.test(text)) writers.push(path.relative('.', p));
+          if (/audit_event_canonical\s*\(/.test(text)) trustsDbRendering.push(path.relative('.', p));
+        }
       }
     };
     walk('server');
     expect(writers).to.deep.equal(['server/audit/seal.ts']);
+    // Links are computed and checked from the stored columns, never from a function a superuser can redefine.
+    expect(trustsDbRendering).to.deep.equal([]);
     const { rows } = await ctx().deps.db.raw(`SELECT proname FROM pg_proc WHERE prosrc ILIKE '%audit_chain%' AND prosrc ~* '(insert|update)'`);
     expect(rows).to.deep.equal([]);
   });
