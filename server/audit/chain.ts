@@ -33,7 +33,7 @@ export async function findSwitch(db: Db): Promise<{ eventId: string; seq: number
  * show an edited event as it was. Only schema-qualified built-ins are used.
  */
 export const EVENT_COLUMNS = `e.id::text AS e_id,
-  pg_catalog.to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS e_at,
+  pg_catalog.to_char(pg_catalog.timezone('UTC', e.occurred_at), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS e_at,
   e.actor_user_id::text AS e_actor_user_id, e.actor_token_id::text AS e_actor_token_id, e.action AS e_action,
   e.record_type AS e_record_type, e.record_id AS e_record_id, e.reason_code AS e_reason_code,
   e.request_id AS e_request_id, e.data::text AS e_data`;

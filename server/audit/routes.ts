@@ -10,6 +10,7 @@ import { listAuditEvents, presentAuditEvent } from './repo.js';
 import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
 import { auditKeysFromConfig } from './keys.js';
+import { currentState, readSignedFiles } from './checkpoints.js';
 import { downloadCheckpoint } from './download-checkpoint.js';
 import { auditActorOf } from './actor.js';
 
@@ -18,7 +19,11 @@ export const AUDIT_READERS = roles('admin', 'dpo', 'auditor');
 /** What the register and audit pages publish: the key that verifies signed checkpoints. */
 export function auditPublicKey(config: Config) {
   const keys = auditKeysFromConfig(config);
-  return { pem: keys.publicKeyPem, fingerprint: keys.publicKeyFingerprint, downloadHref: '/api/audit/checkpoint' };
+  const last = currentState(readSignedFiles(config.auditCheckpointDir, keys).files.map((f) => f.payload)).last;
+  return {
+    pem: keys.publicKeyPem, fingerprint: keys.publicKeyFingerprint, downloadHref: '/api/audit/checkpoint',
+    lastSigned: last ? { seq: last.seq, epoch: last.epoch, signedAt: new Date(last.signedAt) } : null,
+  };
 }
 
 export function auditRoutes(deps: Deps) {

@@ -325,6 +325,7 @@ describe('audit keys and published checkpoint', function () {
     expect(event.data).to.deep.equal({ epoch: 0, seq: doc.payload.seq });
     const audit = await dpo.get('/admin/audit');
     expect(audit.text).to.include(auditKeysFromConfig(ctx().deps.config).publicKeyFingerprint);
+    expect(audit.text).to.include(`maillon n° ${doc.payload.seq}, le`);
   });
 
   it('when events hold nulls, Unicode and JSON, then the service renders them exactly as the SQL function that sealed the older links', async () => {
