@@ -6,7 +6,8 @@ import path from 'node:path';
 import { ctx, testConfig } from '../helpers/context.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { signedIn } from '../helpers/factories.js';
-import { auditVerifyCommand, recordAudit, sealAudit, startAuditEpoch, verifyAuditChain, writeAuditCheckpoint } from '../../server/audit/index.js';
+import { auditVerifyCommand, recordAudit, sealAndCheckpoint, sealAudit, startAuditEpoch, verifyAuditChain, writeAuditCheckpoint } from '../../server/audit/index.js';
+import { createLogger } from '../../server/shared/logger.js';
 import { canonicalJson, readSignedFiles, signPayload } from '../../server/audit/checkpoints.js';
 import { createAuditKeys, auditKeysFromConfig } from '../../server/audit/keys.js';
 import { canonicalOf, EVENT_COLUMNS, GENESIS, SWITCH_ACTION, walkChain } from '../../server/audit/chain.js';
@@ -216,6 +217,37 @@ describe('audit chain against a database superuser', function () {
     expect(code).to.equal(3);
     expect(text).to.include('truncated');
     fs.rmSync(kept);
+  });
+
+  it('when the periodic job runs, then it signs at most one checkpoint per interval, and logs an error instead of signing over a truncated chain', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (l: string) => lines.push(l) });
+    let now = new Date('2026-12-07T10:00:00Z');
+    const job = { ...trail.deps, now: () => now, log };
+    await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
+    await sealAndCheckpoint(job);
+    const first = readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files;
+    expect(first).to.have.length(1);
+    await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
+    now = new Date(now.getTime() + 30_000);
+    await sealAndCheckpoint(job);
+    expect(readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files, 'too soon: no new checkpoint').to.have.length(1);
+    now = new Date(now.getTime() + 31_000);
+    await sealAndCheckpoint(job);
+    const files = readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files;
+    expect(files).to.have.length(2);
+    const head = files.at(-1)!.payload.seq;
+    await asSuperuser(async () => {
+      const tail = await trail.db('audit_chain').where('seq', '>=', head).pluck('event_id');
+      await trail.db('audit_chain').where('seq', '>=', head).delete();
+      await trail.db('audit_events').whereIn('id', tail).delete();
+    });
+    await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
+    now = new Date(now.getTime() + 61_000);
+    await sealAndCheckpoint(job);
+    expect(readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files).to.have.length(2);
+    expect(lines.join('')).to.include('audit chain not checkpointed');
+    expect(lines.join('')).to.include(`link #${head} does not match the last signed statement`);
   });
 
   it('when a checkpoint file is forged with another key, then the verifier names it', async () => {
