@@ -3,6 +3,8 @@
 // samples its own RSS every 10 ms and, on stdin: `reset` (GC, restart the peak), `report` (prints
 // idle and peak RSS), `quit`. Usage: node --expose-gc scripts/bench-serve.mjs <database url>
 import { createInterface } from 'node:readline';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,7 +20,11 @@ const key = Buffer.alloc(32, 3);
 const database = await openServerDatabase(url);
 const deps = {
   db: database.knex, dbKind: 'server', keyring: createKeyring('k1', { k1: key }), log: createLogger('warn'), now: () => new Date(),
-  config: loadConfig({ PORT: '0', DATABASE_URL: url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn' }),
+  config: loadConfig({
+    PORT: '0', DATABASE_URL: url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn',
+    AUDIT_HMAC_KEY: Buffer.alloc(32, 4).toString('base64'), AUDIT_SIGNING_KEY: Buffer.alloc(32, 5).toString('base64'),
+    AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-audit-checkpoints-')),
+  }),
 };
 const server = await new Promise((resolve) => {
   const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));

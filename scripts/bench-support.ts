@@ -1,6 +1,9 @@
 // What the benchmark scripts share: a scratch database on the server named by DATABASE_URL,
 // migrated and bootstrapped, with the dependencies the app needs.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/shared/logger.js';
 import { createKeyring } from '../server/shared/crypto.js';
@@ -18,7 +21,11 @@ export async function benchDatabase(prefix: string, poolMax = 10) {
     const deps: Deps = {
       db: scratch.database.knex,
       dbKind: 'server',
-      config: loadConfig({ PORT: '0', DATABASE_URL: scratch.url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn' }),
+      config: loadConfig({
+        PORT: '0', DATABASE_URL: scratch.url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn',
+        AUDIT_HMAC_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+        AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-audit-checkpoints-')),
+      }),
       keyring: createKeyring('k1', { k1: key }),
       log: createLogger('warn'),
       now: () => new Date(),

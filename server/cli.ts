@@ -5,7 +5,7 @@ import { createLogger } from './shared/logger.js';
 import { acquireDataDirLock, DataDirLockedError, isFreshDataDir, migrationSource } from './shared/db.js';
 import { openService } from './service.js';
 import { bootstrap } from './bootstrap.js';
-import { sealAudit, verifyAuditChain } from './audit/index.js';
+import { auditEpochCommand, auditKeyFilePaths, auditVerifyCommand } from './audit/index.js';
 import { createUser } from './users/index.js';
 import { loadDemo, isEmptyForDemo } from '../db/seeds/demo.js';
 import { ROLES, type Role } from './shared/authorize.js';
@@ -25,7 +25,12 @@ Commands:
   demo                        load the demo data into an empty database
   create-admin --email E --name N [--roles admin,finance]
                               create a staff account; prints a generated password once
-  audit-verify                seal pending audit events and verify the hash chain
+  audit-verify [--checkpoint file.json]
+                              seal pending audit events, verify the chain against the audit
+                              key and the signed checkpoints (plus a downloaded one), sign one
+  audit-epoch --reason restore
+                              after restoring a backup: record a new audit epoch, so that the
+                              links lost by the restore are not reported as a truncation
   retention --dry-run         count what retention would archive and anonymise (changes nothing)
   retention --apply [--batch 500]
                               archive and anonymise people past their retention period
@@ -86,6 +91,17 @@ async function restore(config: Config, file: string | undefined) {
   } finally {
     release();
   }
+  // The restored chain is shorter than the last signed checkpoint: record it as a new epoch,
+  // with the install's own audit keys (new ones made now could verify nothing).
+  const files = auditKeyFilePaths(config.dataDir);
+  if ((!config.auditHmacKey && !fs.existsSync(files.hmac)) || (!config.auditSigningKey && !fs.existsSync(files.signing))) {
+    say(`Audit keys not found (${files.hmac}, ${files.signing}): put them back, then run "npm run cli -- audit-epoch --reason restore" before starting.`);
+    process.exitCode = 2;
+    return;
+  }
+  await withService(config, async ({ deps }) => {
+    await auditEpochCommand(deps, ['--reason', 'restore'], say);
+  });
 }
 
 async function main(argv: string[]) {
@@ -127,14 +143,12 @@ async function main(argv: string[]) {
     }
     case 'audit-verify':
       await withService(config, async ({ deps }) => {
-        const sealed = await sealAudit(deps.db);
-        const report = await verifyAuditChain(deps.db);
-        say(`Sealed ${sealed} pending event(s); checked ${report.checked} link(s).`);
-        if (report.ok) say(`Audit chain intact. Head: #${report.headSeq ?? 0} ${report.headHash ?? '(empty)'}`);
-        else {
-          say(`AUDIT CHAIN BROKEN at link #${report.firstBroken!.seq} (event ${report.firstBroken!.eventId}): ${report.firstBroken!.reason}`);
-          process.exitCode = 3;
-        }
+        process.exitCode = await auditVerifyCommand(deps, args, say);
+      });
+      return;
+    case 'audit-epoch':
+      await withService(config, async ({ deps }) => {
+        process.exitCode = await auditEpochCommand(deps, args, say);
       });
       return;
     case 'retention':

@@ -25,6 +25,14 @@ export interface Config {
   encryptionHashKeyId: string | null;
   /** Older keys kept to decrypt values written before a rotation: id → base64 key. */
   encryptionOldKeys: Record<string, string>;
+  /** Base64 32-byte key of the audit chain's keyed hash (HMAC); null means the key file beside the data folder. Never stored in the database. */
+  auditHmacKey: string | null;
+  /** Base64 32-byte Ed25519 seed that signs audit checkpoints; null means the key file beside the data folder. */
+  auditSigningKey: string | null;
+  /** Folder outside the database, writable by every instance, where signed audit checkpoints are written. */
+  auditCheckpointDir: string;
+  /** Minimum time between two signed checkpoints while events keep coming. */
+  auditCheckpointEverySeconds: number;
 }
 
 /** A configuration value that cannot be used; the message is the one line printed before exiting. */
@@ -119,6 +127,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (encryptionHashKeyId !== null && encryptionHashKeyId !== encryptionKeyId && !encryptionOldKeys[encryptionHashKeyId]) {
     throw new ConfigError('ENCRYPTION_HASH_KEY_ID', 'the id of the current key or of a key in ENCRYPTION_OLD_KEYS', encryptionHashKeyId);
   }
+  const audit: Record<'auditHmacKey' | 'auditSigningKey', string | null> = { auditHmacKey: null, auditSigningKey: null };
+  for (const [field, name] of [['auditHmacKey', 'AUDIT_HMAC_KEY'], ['auditSigningKey', 'AUDIT_SIGNING_KEY']] as const) {
+    const value = env[name] || null;
+    if (value !== null && !isBase64Key(value)) throw new ConfigError(name, '32 random bytes in base64 (openssl rand -base64 32)', undefined);
+    // Every instance must chain and sign with the same keys: no per-machine key file with a server database.
+    if (value === null && databaseUrl !== null) throw new ConfigError(name, 'set when DATABASE_URL is set (32 random bytes in base64: openssl rand -base64 32)', undefined);
+    audit[field] = value;
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -139,5 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKeyId,
     encryptionHashKeyId,
     encryptionOldKeys,
+    ...audit,
+    auditCheckpointDir: path.resolve(env.AUDIT_CHECKPOINT_DIR || path.join(dataDir, 'audit-checkpoints')),
+    auditCheckpointEverySeconds: int(env, 'AUDIT_CHECKPOINT_EVERY_SECONDS', 60, 1, 86_400),
   };
 }

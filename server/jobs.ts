@@ -1,5 +1,5 @@
 import type { Deps } from './shared/deps.js';
-import { sealAudit } from './audit/index.js';
+import { sealAndCheckpoint } from './audit/index.js';
 import { deleteExpiredSessions } from './auth/index.js';
 import { runDailyRetention } from './privacy/index.js';
 import { createMailer, drainDueEmails } from './notifications/index.js';
@@ -14,7 +14,8 @@ interface Job {
 }
 
 const JOBS: Job[] = [
-  { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAudit(deps.db) },
+  // Seals with the keyed hash, and signs a checkpoint outside the database when one is due.
+  { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAndCheckpoint(deps) },
   { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
   // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
   { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },

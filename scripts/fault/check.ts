@@ -1,6 +1,7 @@
 // The invariant checker on any database: `tsx scripts/fault/check.ts --database-url postgres://…/db`
 // [--outbox-not-delivered when no outbox worker ran]. Exit code 1 on any violation.
 import { openServerDatabase } from '../../server/shared/db.js';
+import { loadConfig } from '../../server/config.js';
 import { checkInvariants, formatInvariants, violationCount } from './invariants.js';
 
 const i = process.argv.indexOf('--database-url');
@@ -11,7 +12,9 @@ if (!url) {
 }
 const database = await openServerDatabase(url, 2);
 try {
-  const results = await checkInvariants(database.knex, { outboxDelivered: !process.argv.includes('--outbox-not-delivered') });
+  // The audit chain is checked when the service's audit keys are in the environment.
+  const audit = process.env.AUDIT_HMAC_KEY ? loadConfig({ ...process.env, DATABASE_URL: url }) : undefined;
+  const results = await checkInvariants(database.knex, { outboxDelivered: !process.argv.includes('--outbox-not-delivered'), audit });
   process.stdout.write(`${formatInvariants(results)}\n`);
   process.exitCode = violationCount(results) ? 1 : 0;
 } finally {

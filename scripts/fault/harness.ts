@@ -4,7 +4,10 @@
 // restarted; then issue 6's two crash scenarios; then the invariant checker over everything.
 // Used by `npm run fault` (scripts/fault/run.ts) and by test/fault/fault.test.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../../server/config.js';
 import { SMTPServer } from 'smtp-server';
 import { createScratchDatabase, migrateLatest } from '../../server/shared/db.js';
 import { checkInvariants, formatInvariants, violationCount, type Delivery, type InvariantResult } from './invariants.js';
@@ -97,6 +100,8 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     smtp = await startSmtp(deliveries);
     const env = {
       DATABASE_URL: scratch.url, ENCRYPTION_KEY: randomBytes(32).toString('base64'), SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port),
+      AUDIT_HMAC_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+      AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fault-audit-checkpoints-')),
       LOG_LEVEL: 'warn', DEMO_DATA: 'never', ADMIN_EMAIL: 'admin@fault.example', ADMIN_PASSWORD: randomBytes(12).toString('hex'), MAIL_FROM: 'Participation <no-reply@fault.example>',
     };
     const logDir = options.logDir ?? path.resolve('test-results/fault', new URL(scratch.url).pathname.slice(1));
@@ -219,7 +224,7 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     for (const i of instances) await i.stop();
     await sleep(200);
 
-    const invariants = await checkInvariants(db, { deliveries, killTimes, seal: true });
+    const invariants = await checkInvariants(db, { deliveries, killTimes, seal: true, audit: loadConfig(env) });
     const [{ n: outboxCount }] = await db('outbox_messages').where({ channel: 'email' }).count({ n: '*' });
     const perId = new Map<string, number>();
     for (const d of deliveries) perId.set(d.messageId, (perId.get(d.messageId) ?? 0) + 1);

@@ -33,14 +33,3 @@ export async function recordAudit(trx: Db, actor: AuditActor, entry: AuditEntry)
     data: JSON.stringify(entry.data ?? {}),
   });
 }
-
-/** Links committed, unsealed events into the hash chain; returns how many were sealed. */
-export async function sealAudit(db: Db, maxRows = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { rows } = await db.raw('SELECT audit_seal(?) AS n', [maxRows]);
-    const n = Number(rows[0].n);
-    total += n;
-    if (n < maxRows) return total;
-  }
-}

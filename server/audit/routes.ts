@@ -1,14 +1,30 @@
 import type { Deps } from '../shared/deps.js';
+import type { Config } from '../config.js';
 import { defineRoute } from '../shared/http.js';
 import { roles } from '../shared/authorize.js';
+import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../web.js';
 import { AuditList, AuditQuery, ChainReportView } from './schemas.js';
 import { listAuditEvents, presentAuditEvent } from './repo.js';
-import { sealAudit } from './record.js';
+import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
+import { auditKeysFromConfig } from './keys.js';
+import { currentState, readSignedFiles } from './checkpoints.js';
+import { downloadCheckpoint } from './download-checkpoint.js';
+import { auditActorOf } from './actor.js';
 
 export const AUDIT_READERS = roles('admin', 'dpo', 'auditor');
+
+/** What the register and audit pages publish: the key that verifies signed checkpoints. */
+export function auditPublicKey(config: Config) {
+  const keys = auditKeysFromConfig(config);
+  const last = currentState(readSignedFiles(config.auditCheckpointDir, keys).files.map((f) => f.payload)).last;
+  return {
+    pem: keys.publicKeyPem, fingerprint: keys.publicKeyFingerprint, downloadHref: '/api/audit/checkpoint',
+    lastSigned: last ? { seq: last.seq, epoch: last.epoch, signedAt: new Date(last.signedAt) } : null,
+  };
+}
 
 export function auditRoutes(deps: Deps) {
   return [
@@ -18,7 +34,7 @@ export function auditRoutes(deps: Deps) {
       query: AuditQuery,
       responses: { 200: { description: 'A page of events', schema: AuditList } },
       handler: async (req, res) => {
-        await sealAudit(deps.db);
+        await sealAudit(deps);
         const { settings } = await getSettings(deps.db);
         const page = await listAuditEvents(deps.db, req.query, settings.timeZone);
         res.json({ items: page.items.map(presentAuditEvent), nextCursor: page.nextCursor, head: await auditHead(deps.db) });
@@ -26,11 +42,22 @@ export function auditRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/audit/verify', access: AUDIT_READERS, tags: ['audit'],
-      summary: 'Seal pending events and verify the whole hash chain; reports the first broken link',
+      summary: 'Seal pending events and verify the whole chain (keyed hashes, signed checkpoints); reports the first broken link or a truncation',
       responses: { 200: { description: 'Verification report', schema: ChainReportView } },
       handler: async (_req, res) => {
-        await sealAudit(deps.db);
-        res.json(await verifyAuditChain(deps.db));
+        await sealAudit(deps);
+        res.json(await verifyAuditChain(deps));
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/api/audit/checkpoint', access: AUDIT_READERS, tags: ['audit'],
+      summary: 'The latest signed checkpoint of the audit chain (Ed25519), signed now over the verified head; audited',
+      responses: { 200: { description: 'Signed checkpoint (application/json attachment)' } },
+      handler: async (req, res) => {
+        const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
+        if (!file) throw new AppError('conflict', 'La chaîne d’audit ne prolonge pas le dernier point de contrôle signé : lancez la vérification (audit-verify).');
+        res.type('application/json').setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+        res.send(file.text);
       },
     }),
   ];
@@ -41,7 +68,7 @@ export function auditPages(deps: Deps) {
     defineRoute({
       kind: 'page', method: 'get', path: '/admin/audit', access: AUDIT_READERS, summary: 'Audit log page', query: AuditQuery,
       handler: async (req, res) => {
-        await sealAudit(deps.db);
+        await sealAudit(deps);
         const { settings } = await getSettings(deps.db);
         const result = await listAuditEvents(deps.db, { ...req.query, limit: req.query.limit ?? '50' }, settings.timeZone);
         const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
@@ -49,6 +76,7 @@ export function auditPages(deps: Deps) {
           title: 'Journal d’audit',
           events: result.items.map(presentAuditEvent),
           head: await auditHead(deps.db),
+          publicKey: auditPublicKey(deps.config),
           filters: req.query,
           nextHref: result.nextCursor ? `/admin/audit?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
         });

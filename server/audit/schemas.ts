@@ -39,4 +39,11 @@ export const ChainReportView = obj({
   headHash: Nullable(Type.String()),
   firstBroken: Nullable(obj({ seq: Type.Integer(), eventId: Type.Integer(), reason: Type.String() })),
   unsealed: Type.Integer(),
+  keyedFromSeq: Nullable(Type.Integer()),
+  epoch: Type.Integer(),
+  lastSigned: Nullable(obj({
+    type: Type.Union([Type.Literal('checkpoint'), Type.Literal('epoch')]),
+    epoch: Type.Integer(), seq: Type.Integer(), hash: Type.String(), signedAt: Type.String({ format: 'date-time' }),
+  })),
+  checkpointProblem: Nullable(Type.String()),
 });

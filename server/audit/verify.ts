@@ -1,53 +1,72 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../shared/db.js';
+import { auditKeysFromConfig } from './keys.js';
+import { findSwitch, GENESIS, walkChain, type Broken } from './chain.js';
+import { currentState, readSignedFiles, verifySignedText, type SignedPayload } from './checkpoints.js';
+import type { AuditDeps } from './seal.js';
 
 export interface ChainReport {
   ok: boolean;
   checked: number;
   headSeq: number | null;
   headHash: string | null;
-  /** The first link whose hash does not match its event or its predecessor. */
-  firstBroken: { seq: number; eventId: number; reason: string } | null;
+  /** The first link whose hash does not match its event, its predecessor, the audit key or a signed checkpoint. */
+  firstBroken: Broken | null;
   unsealed: number;
+  /** The link from which hashes are keyed (HMAC). */
+  keyedFromSeq: number | null;
+  /** 0, or the number of the last recorded restore. */
+  epoch: number;
+  /** The latest signed statement the chain was compared with. */
+  lastSigned: { type: 'checkpoint' | 'epoch'; epoch: number; seq: number; hash: string; signedAt: string } | null;
+  /** A truncation, or a signed file that does not verify. */
+  checkpointProblem: string | null;
 }
 
-const GENESIS = '0'.repeat(64);
+const describe = (p: SignedPayload) => `${p.type === 'epoch' ? `opening of epoch ${p.epoch}` : 'checkpoint'} signed at ${p.signedAt}`;
 
 /**
- * Recomputes the chain from the events as they are now, in batches, and reports the first
- * link that does not match: an edited event, a removed event, or a reordered chain.
+ * Recomputes the chain from the events as they are now and compares it with the signed
+ * statements outside the database. Detects an edited event, a chain recomputed in SQL (plain
+ * SHA-256, or HMAC under any other key), a removed or reordered link, a moved switch, and a
+ * removed tail (shorter than the last signed checkpoint) unless a signed epoch records the
+ * restore. `extraSigned`: texts of signed files kept elsewhere (the DPO's downloaded copy).
+ * `internalOnly`: the links among themselves only (before an epoch is started over a restore).
  */
-export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
-  let prevHash = GENESIS;
-  let expectedSeq = 1;
-  let checked = 0;
-  let head: { seq: number; hash: string } | null = null;
-  for (;;) {
-    const { rows } = await db.raw(
-      `SELECT c.seq, c.event_id, c.prev_hash, c.hash, audit_event_canonical(e) AS canonical
-         FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
-        WHERE c.seq >= ? ORDER BY c.seq LIMIT ?`,
-      [expectedSeq, batchSize],
-    );
-    for (const r of rows as { seq: number; event_id: number; prev_hash: string; hash: string; canonical: string | null }[]) {
-      const broken = (reason: string) => ({ seq: r.seq, eventId: r.event_id, reason });
-      let problem: ReturnType<typeof broken> | null = null;
-      if (r.seq !== expectedSeq) problem = broken(`missing link before seq ${r.seq}`);
-      else if (r.canonical === null) problem = broken('event removed');
-      else if (r.prev_hash !== prevHash) problem = broken('previous hash does not match');
-      else if (createHash('sha256').update(`${prevHash}|${r.canonical}`, 'utf8').digest('hex') !== r.hash) problem = broken('event content changed');
-      if (problem) {
-        const unsealed = await countUnsealed(db);
-        return { ok: false, checked, headSeq: head?.seq ?? null, headHash: head?.hash ?? null, firstBroken: problem, unsealed };
-      }
-      prevHash = r.hash;
-      head = { seq: r.seq, hash: r.hash };
-      expectedSeq++;
-      checked++;
-    }
-    if (rows.length < batchSize) break;
+export async function verifyAuditChain(deps: AuditDeps, opts: { extraSigned?: string[]; internalOnly?: boolean } = {}): Promise<ChainReport> {
+  const keys = auditKeysFromConfig(deps.config);
+  const { files, invalid } = readSignedFiles(deps.config.auditCheckpointDir, keys);
+  const payloads = files.map((f) => f.payload);
+  const problems: string[] = [];
+  if (invalid.length) problems.push(`signed file(s) that do not verify with the audit public key: ${invalid.join(', ')}`);
+  for (const text of opts.extraSigned ?? []) {
+    const payload = verifySignedText(keys, text);
+    if (payload) payloads.push(payload);
+    else problems.push('the checkpoint file given does not verify with the audit public key');
   }
-  return { ok: true, checked, headSeq: head?.seq ?? null, headHash: head?.hash ?? null, firstBroken: null, unsealed: await countUnsealed(db) };
+  const state = currentState(opts.internalOnly ? [] : payloads);
+  const expected = new Map<number, { hash: string; what: string }>();
+  for (const p of [...(state.opening ? [state.opening] : []), ...state.checkpoints]) expected.set(p.seq, { hash: p.hash, what: describe(p) });
+  const dbSwitch = await findSwitch(deps.db);
+  // The signed switch wins: moving or removing it in the database is itself detected.
+  const switchSeq = state.last?.keyedFromSeq ?? dbSwitch?.seq ?? null;
+  const walk = await walkChain(deps.db, { start: { seq: 0, hash: GENESIS }, hmacKey: keys.hmacKey, switchSeq, expected });
+  const headSeq = walk.head?.seq ?? 0;
+  if (!walk.broken && state.last && headSeq < state.last.seq) {
+    problems.push(`truncated: the chain ends at link #${headSeq} but the ${describe(state.last)} covers link #${state.last.seq}`);
+  }
+  const last = state.last;
+  return {
+    ok: !walk.broken && problems.length === 0,
+    checked: walk.checked,
+    headSeq: walk.head?.seq ?? null,
+    headHash: walk.head?.hash ?? null,
+    firstBroken: walk.broken,
+    unsealed: await countUnsealed(deps.db),
+    keyedFromSeq: switchSeq,
+    epoch: state.epoch,
+    lastSigned: last ? { type: last.type, epoch: last.epoch, seq: last.seq, hash: last.hash, signedAt: last.signedAt } : null,
+    checkpointProblem: problems.length ? problems.join('; ') : null,
+  };
 }
 
 async function countUnsealed(db: Db): Promise<number> {

@@ -4,7 +4,7 @@ import { ROLE_LABELS } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { getJob } from '../shared/jobs.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
+import { auditActorOf, auditPublicKey } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../web.js';
 import { RequestCompleteBody, RequestIdParams, RunBody, RunIdParams } from './schemas.js';
@@ -65,7 +65,9 @@ export function privacyPages(deps: Deps) {
     defineRoute({
       kind: 'page', method: 'get', path: '/privacy/register', access: RETENTION_RUNNERS, summary: 'Record of processing activities',
       handler: async (req, res) => {
-        await page(deps, req, res, 'privacy/register.njk', { title: 'Registre des activités de traitement', r: await buildRegister(deps.db, deps.now()) });
+        await page(deps, req, res, 'privacy/register.njk', {
+          title: 'Registre des activités de traitement', r: await buildRegister(deps.db, deps.now()), auditKey: auditPublicKey(deps.config),
+        });
       },
     }),
     defineRoute({

@@ -35,8 +35,8 @@ describe('audit log', () => {
     const db = ctx().deps.db;
     const marker = randomUUID();
     for (let i = 0; i < 3; i++) await recordAudit(db, { userId: null }, { action: 'test.tamper', recordId: `${marker}-${i}` });
-    await sealAudit(db);
-    expect((await verifyAuditChain(db)).ok).to.equal(true);
+    await sealAudit(ctx().deps);
+    expect((await verifyAuditChain(ctx().deps)).ok).to.equal(true);
     const target = await db('audit_events').where({ record_id: `${marker}-1` }).first();
     const link = await db('audit_chain').where({ event_id: target.id }).first();
     // A superuser can switch the trigger off: the chain still shows what was done.
@@ -46,9 +46,9 @@ describe('audit log', () => {
     } finally {
       await db.raw('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
     }
-    const report = await verifyAuditChain(db);
+    const report = await verifyAuditChain(ctx().deps);
     expect(report.ok).to.equal(false);
-    expect(report.firstBroken).to.deep.equal({ seq: Number(link.seq), eventId: Number(target.id), reason: 'event content changed' });
+    expect(report.firstBroken).to.deep.equal({ seq: Number(link.seq), eventId: Number(target.id), reason: 'event content changed (or link not computed with the audit key)' });
     // Put it back so that later tests see an intact chain.
     await db.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
     try {
@@ -56,7 +56,7 @@ describe('audit log', () => {
     } finally {
       await db.raw('ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only');
     }
-    expect((await verifyAuditChain(db)).ok).to.equal(true);
+    expect((await verifyAuditChain(ctx().deps)).ok).to.equal(true);
   });
 
   it('@pg when many writers and several sealers run at once, then every event is sealed exactly once and the chain never forks', async function () {
@@ -72,10 +72,10 @@ describe('audit log', () => {
           await recordAudit(trx, { userId: null }, { action: 'test.concurrent', recordId: `${marker}-${i}b` });
         }),
       );
-      const sealers = Array.from({ length: 10 }, (_, i) => sealAudit(instances[i % 2].knex, 7));
+      const sealers = Array.from({ length: 10 }, (_, i) => sealAudit({ db: instances[i % 2].knex, config: ctx().deps.config }, 7));
       await Promise.all([...writers, ...sealers]);
-      await sealAudit(instances[0].knex);
-      const report = await verifyAuditChain(instances[1].knex);
+      await sealAudit({ db: instances[0].knex, config: ctx().deps.config });
+      const report = await verifyAuditChain({ db: instances[1].knex, config: ctx().deps.config });
       expect(report.ok).to.equal(true);
       expect(report.unsealed).to.equal(0);
       const { rows } = await instances[0].knex.raw(

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import fs from 'node:fs';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/shared/logger.js';
@@ -24,11 +26,17 @@ export interface TestContext {
 let current: TestContext | null = null;
 
 export const TEST_KEY = Buffer.alloc(32, 7).toString('base64');
+/** Audit keys and checkpoint folder generated per test run (never a leftover of a previous run). */
+export const TEST_AUDIT_ENV = {
+  AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+  AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+  AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pbo-audit-checkpoints-')),
+};
 export const LOG_FILE = path.resolve('test-results/app.log');
 
 /** Builds the configuration the app sees in tests. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', DATA_DIR: 'test-results/data', ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'info', ...overrides });
+  return loadConfig({ PORT: '0', DATA_DIR: 'test-results/data', ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'info', ...TEST_AUDIT_ENV, ...overrides });
 }
 
 /** One app and one fresh database for the whole run, shared by the test files. */

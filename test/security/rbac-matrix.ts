@@ -57,6 +57,7 @@ export const EXPECTED_ACCESS: Record<string, string> = {
   'POST /admin/settings': 'admin',
   'GET /api/audit': 'admin auditor dpo',
   'POST /api/audit/verify': 'admin auditor dpo',
+  'GET /api/audit/checkpoint': 'admin auditor dpo',
   'GET /admin/audit': 'admin auditor dpo',
   'GET /api/partners': 'admin auditor dpo finance project_lead staff',
   'POST /api/partners': 'admin staff',
