@@ -11,7 +11,8 @@ import { recordAudit, auditActorOf, type AuditActor } from '../audit/index.js';
 import { getSettings, type Settings } from '../settings/index.js';
 import { streamZip, type AddEntry, type ZipSummary } from '../shared/zip.js';
 import { obj, RecordId } from '../shared/schema.js';
-import { BATCH_MANAGERS, batchEvidence, paymentReferenceText } from '../payments/index.js';
+import { BATCH_MANAGERS, batchEvidence, batchParticipantIdsSql, paymentReferenceText } from '../payments/index.js';
+import { auditArchivedInExport } from '../privacy/index.js';
 import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_LABELS, type ReasonCode } from './schemas.js';
 import { CLAIM_READERS } from './policy.js';
 import { claimLines, claimSessionIds, getClaim, sessionsByIds, type ClaimRow } from './repo.js';
@@ -162,6 +163,7 @@ export function evidenceRoutes(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const batch = await batchEvidence(deps, settings, req.params.id);
+        await auditArchivedInExport(deps.db, auditActorOf(req.ctx), { recordType: 'payment_batch', recordId: req.params.id, via: 'batch evidence ZIP' }, batchParticipantIdsSql(req.params.id));
         await streamZip(res, `dossier-${batch.reference}.zip`, batch.exportedAt, async (add) => {
           await add(`bordereau-${batch.reference}.pdf`, batch.slip);
           await add(`export-comptable-${batch.reference}.csv`, batch.accountingCsv);

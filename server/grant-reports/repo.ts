@@ -278,3 +278,12 @@ export async function saveReportNotes(trx: Db, grantId: string, year: number, no
     [grantId, year, n.category, n.explanation, userId]);
   }
 }
+
+/** The people behind the paid expenses of a grant's period, as a subquery (for the archive door of its evidence ZIP). */
+export function periodParticipantIdsSql(grantId: string, from: string, to: string): { sql: string; bindings: unknown[] } {
+  return {
+    sql: `SELECT e.participant_id FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
+           WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date AND e.participant_id IS NOT NULL`,
+    bindings: [grantId, from, to],
+  };
+}

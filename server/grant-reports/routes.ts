@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
+import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { AppError, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/format.js';
@@ -11,7 +12,7 @@ import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialRe
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
 import { assertPeriodInScope, auditorRange, grantInScope, grantScopeOf, visiblePeriod, type GrantScope } from './access.js';
 import { grantDashboard } from './dashboard.js';
-import { drawdownPartsQuery, statementQuery, type GrantRow } from './repo.js';
+import { drawdownPartsQuery, statementQuery, type GrantRow, periodParticipantIdsSql } from './repo.js';
 import { getDrawdown } from './drawdowns-repo.js';
 import { assertPdfSize, statementCsv, statementPdf, statementXlsx, streamRows } from './statement.js';
 import { copyPathAvailable, statementCsvByCopy } from './statement-copy.js';
@@ -161,6 +162,7 @@ export function grantReportRoutes(deps: Deps) {
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
+        await auditArchivedInExport(deps.db, auditActorOf(req.ctx), { recordType: 'grant', recordId: grant.id, via: 'grant evidence ZIP' }, periodParticipantIdsSql(grant.id, from, to));
         await streamDownload(deps, res, auditActorOf(req.ctx), { format: 'zip', filename: `preuves-${grant.reference}-${from}-${to}.zip`, body: evidenceZip(deps, grant, await orgName(), from, to) },
           { action: 'grant.evidence_exported', recordType: 'grant', recordId: grant.id, data: { from, to } });
       },

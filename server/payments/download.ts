@@ -2,7 +2,8 @@ import type { Deps } from '../shared/deps.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { getBatch } from './repo.js';
+import { auditArchivedInExport } from '../privacy/index.js';
+import { batchParticipantIdsSql, getBatch } from './repo.js';
 import { batchFileData } from './file-data.js';
 import { accountingCsv, accountingXlsx, batchSlip } from './documents.js';
 import { bankFileBytes, freezeBankFile } from './bank-file.js';
@@ -50,6 +51,7 @@ export async function downloadBatchFile(deps: Deps, actor: AuditActor, batchId: 
     }
     const sha256 = sha256Hex(bytes);
     await recordAudit(trx, actor, { action: 'payment_batch.file_downloaded', recordType: 'payment_batch', recordId: batchId, data: { file: kind, sha256, bytes: bytes.length } });
+    await auditArchivedInExport(trx, actor, { recordType: 'payment_batch', recordId: batchId, via: `batch file ${kind}` }, batchParticipantIdsSql(batchId));
     const name = kind === 'slip' ? `bordereau-${batch.reference}` : kind === 'sepa' ? `virements-${batch.reference}` : `export-comptable-${batch.reference}`;
     return { bytes, type: TYPES[kind].type, filename: `${name}.${TYPES[kind].ext}` };
   });

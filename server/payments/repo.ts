@@ -245,3 +245,8 @@ export async function claimsPayingIban(trx: Db, claims: { id: string; payee_id: 
   const own = new Set(await trx('payees').whereIn('id', payeeIds).where({ iban_hash: ibanHash }).pluck('id'));
   return claims.filter((c) => c.payee_id && own.has(c.payee_id)).map((c) => c.reference).sort();
 }
+
+/** The people paid by a batch, as a subquery (for the archive door of batch exports). */
+export function batchParticipantIdsSql(batchId: string): { sql: string; bindings: unknown[] } {
+  return { sql: 'SELECT participant_id FROM payments WHERE batch_id = ?', bindings: [batchId] };
+}

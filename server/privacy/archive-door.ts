@@ -1,9 +1,10 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
 import type { RouteGuard, RouteSpec } from '../shared/http.js';
 import { hasAnyRole, type Actor } from '../shared/authorize.js';
 import { AppError } from '../shared/errors.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
 import { auditActorOf } from '../audit/actor.js';
 import { REGISTRY } from './registry.js';
 
@@ -64,4 +65,25 @@ export function archiveDoor(deps: Deps): RouteGuard {
       for (const { id } of rows as { id: string }[]) await recordAudit(trx, auditActorOf(req.ctx), { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
     });
   };
+}
+
+/**
+ * The door for exports that gather many people (a batch file, a grant's evidence ZIP): when
+ * the people behind it (`participantIds`, a subquery with its bindings) include archived ones,
+ * one `participant.archived_read` event on the exported record names how many. Call it in the
+ * transaction that audits the export.
+ */
+export async function auditArchivedInExport(
+  trx: Db,
+  actor: AuditActor,
+  exported: { recordType: string; recordId: string; via: string },
+  participantIds: { sql: string; bindings: unknown[] },
+): Promise<number> {
+  const { rows } = await trx.raw(
+    `SELECT count(*)::int AS n FROM participants WHERE status = 'archived' AND merged_into_id IS NULL AND id IN (${participantIds.sql})`,
+    participantIds.bindings as never[],
+  );
+  const count = Number(rows[0].n);
+  if (count > 0) await recordAudit(trx, actor, { action: 'participant.archived_read', recordType: exported.recordType, recordId: exported.recordId, data: { via: exported.via, archivedCount: count } });
+  return count;
 }

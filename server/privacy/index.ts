@@ -7,4 +7,4 @@ export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
 export { recordPrivacyRequest } from './requests.js';
 export { addOneMonth } from './requests.js';
 export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry-uses.js';
-export { archiveDoor, participantScopedParams, participantOfRowSql, ARCHIVE_READER_ROLES } from './archive-door.js';
+export { archiveDoor, auditArchivedInExport, participantScopedParams, participantOfRowSql, ARCHIVE_READER_ROLES } from './archive-door.js';

@@ -99,6 +99,13 @@ describe('archive door: data of an archived person is for finance and the DPO, e
     expect(leaked).to.deep.equal([]);
     // The walk must have opened the archive for real (participant, claims, payees, certificates, evidence…).
     expect(granted.length, granted.join('\n')).to.be.at.least(14);
+    // A batch file that carries an archived person leaves one event naming how many.
+    const events = async () => db('audit_events').where({ action: 'participant.archived_read', record_type: 'payment_batch', record_id: batch.id }).orderBy('id').pluck('data');
+    const before = (await events()).length;
+    expect((await s.finance.get(`/api/payment-batches/${batch.id}/accounting.csv`)).status).to.equal(200);
+    const after = await events();
+    expect(after.length - before).to.equal(1);
+    expect(after[after.length - 1]).to.deep.equal({ via: 'batch file csv', archivedCount: 1 });
   });
 });
 
