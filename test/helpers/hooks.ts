@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestContext, ctx } from './context.js';
 import { DEMO_USERS } from '../../db/seeds/demo.js';
 import { DEMO_PEOPLE } from '../../db/seeds/demo-participants.js';
+import { replayFailures, unflaggedMoneyRoutes } from './money-walk.js';
 
 /** Mocha root hooks: one fresh database and app for the run, dropped at the end. */
 export const mochaHooks = {
@@ -33,6 +34,9 @@ export const mochaHooks = {
       const found = [...new Set(needles.filter((n) => logs.toLowerCase().includes(n.toLowerCase())))];
       expect(found, 'personal data found in the logs').to.deep.equal([]);
       expect(logs).to.not.match(/FR76\s?\d{4}/);
+      // Every POST the suite sent that added rows to a money table must be idempotent (money-walk.ts).
+      expect(unflaggedMoneyRoutes(), 'money-creating POST routes without idempotent: true').to.deep.equal([]);
+      expect(replayFailures, 'idempotent routes that did not replay the same key').to.deep.equal([]);
     } finally {
       await c.close();
     }
