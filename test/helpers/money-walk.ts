@@ -65,7 +65,8 @@ export async function watched(method: string, baseUrl: string, url: string, hasK
   const mine = ++started;
   const alone = inFlight === 1;
   try {
-    if (!watch) return await send(null);
+    // Overlapping requests cannot be attributed: no counting for them (races stay cheap).
+    if (!watch || !alone) return await send(null);
     const spec = routeOf(method, url);
     const flagged = spec?.idempotent === true || (spec?.kind === 'page' && spec.idempotent === 'form');
     const replays = spec ? replayChecked.get(`${spec.method.toUpperCase()} ${spec.path}`) ?? 0 : 0;
