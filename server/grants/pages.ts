@@ -133,14 +133,14 @@ export function grantPages(deps: Deps) {
       handler: async (req, res) => form(req, res, req.params.id, valuesOf(await grantView(deps.db, req.params.id))),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/grants/:id/edit', access: GRANT_WRITERS, summary: 'Change a grant from the form (optimistic check on its version)', params: IdParams,
+      kind: 'page', method: 'post', path: '/grants/:id/edit', access: GRANT_WRITERS, summary: 'Change a grant from the form (optimistic check on its version); new funded projects get their expenses split, so it is keyed like a creation', params: IdParams, idempotent: 'form',
       handler: async (req, res) => {
         const f = formBody(req);
         const input = { ...grantInput(f), version: Number(text(f.version)) || 0 };
         const checked = check(GrantPatchBody, input);
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-          const { warnings } = await updateGrant(deps, auditActorOf(req.ctx), req.params.id, checked.value);
+          const { warnings } = await keyedFormWork(deps, req, (trx) => updateGrant({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, checked.value));
           await flash(deps, req, 'success', warnings.length ? `Le financement est modifié. Attention : ${warnings.map((w) => w.message).join(' ; ')}` : 'Le financement est modifié.');
           res.redirect(303, `/grants/${req.params.id}`);
         } catch (e) {
