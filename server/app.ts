@@ -134,7 +134,7 @@ export function createApp(deps: Deps): express.Express {
   const router = express.Router();
   const routes = allRoutes(deps);
   const docs = openApiRoutes(() => buildOpenApi([...routes, ...docs]));
-  mountRoutes(router, [...routes, ...docs], [archiveDoor(deps)]);
+  mountRoutes(router, [...routes, ...docs], deps, [archiveDoor(deps)]);
   app.use(router);
 
   app.use(notFoundHandler());

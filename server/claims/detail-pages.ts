@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import { defineRoute } from '../shared/http.js';
+import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { Label, obj, Uuid } from '../shared/schema.js';
+import { sendStoredFile } from '../shared/files.js';
 import { parseEuros } from '../shared/money.js';
 import { list, text } from '../shared/form.js';
 import { validationError } from '../shared/errors.js';
@@ -56,9 +57,7 @@ export function detailPages(deps: Deps) {
       kind: 'page', method: 'get', path: '/claims/:id/receipts/:receiptId', access: CLAIM_READERS, summary: 'A receipt file, for preview', params: ClaimReceiptParams,
       handler: async (req, res) => {
         const file = await receiptFile(deps.db, req.params.id, req.params.receiptId);
-        res.type(file.mediaType).setHeader('Content-Disposition', 'inline');
-        res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.send(file.content);
+        sendStoredFile(res, { content: file.content, mediaType: file.mediaType, filename: file.name ?? `justificatif.${file.mediaType === 'application/pdf' ? 'pdf' : file.mediaType === 'image/png' ? 'png' : 'jpg'}` });
       },
     }),
     defineRoute({
@@ -87,7 +86,7 @@ export function detailPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/claims/:id/decision', access: CLAIM_DECIDERS, summary: 'Decide each line from the claim page', params: ClaimIdParams,
+      kind: 'page', method: 'post', path: '/claims/:id/decision', access: CLAIM_DECIDERS, summary: 'Decide each line from the claim page', params: ClaimIdParams, idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
         const ids = list(form.lineId);
@@ -103,12 +102,12 @@ export function detailPages(deps: Deps) {
             return { lineId, grantedCents: cents, ...(text(reasons[i]) ? { reasonCode: text(reasons[i]) as never } : {}), ...(text(notes[i]) ? { reasonNote: text(notes[i]) } : {}), receiptReuseAcknowledged: acks.has(lineId) };
           });
           const overrideReason = text(form.overrideReason);
-          await decideClaim(deps, { ...auditActorOf(req.ctx), userId: actor.userId, roles: actor.roles }, req.params.id, { lines, ...(overrideReason ? { override: { reason: overrideReason } } : {}), ...(text(form.note) ? { note: text(form.note) } : {}) });
+          await keyedFormWork(deps, req, (trx) => decideClaim({ ...deps, db: trx }, { ...auditActorOf(req.ctx), userId: actor.userId, roles: actor.roles }, req.params.id, { lines, ...(overrideReason ? { override: { reason: overrideReason } } : {}), ...(text(form.note) ? { note: text(form.note) } : {}) }));
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/claims/:id/settle', access: CLAIM_WRITERS, summary: 'Settle an advance from its page (as estimated, or absent)', params: ClaimIdParams,
+      kind: 'page', method: 'post', path: '/claims/:id/settle', access: CLAIM_WRITERS, summary: 'Settle an advance from its page (as estimated, or absent)', params: ClaimIdParams, idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
         const { settings } = await getSettings(deps.db);
@@ -118,7 +117,7 @@ export function detailPages(deps: Deps) {
           const { travelDate: _t, ...input } = l.input as Record<string, unknown>;
           return { ...input, kind: l.kind, travelDate: l.travelDate } as never;
         });
-        await act(deps, req, res, `/claims/${req.params.id}`, 'La régularisation est créée et transmise pour décision.', () => settleAdvance(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, { lines}));
+        await act(deps, req, res, `/claims/${req.params.id}`, 'La régularisation est créée et transmise pour décision.', () => keyedFormWork(deps, req, (trx) => settleAdvance({ ...deps, db: trx }, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, { lines })));
       },
     }),
   ];

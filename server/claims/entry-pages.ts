@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import { defineRoute } from '../shared/http.js';
+import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
 import { formFailure, text, checked } from '../shared/form.js';
@@ -43,7 +43,7 @@ export function entryPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/claims/new', access: CLAIM_WRITERS, summary: 'Add a line row, or enter and submit the claim',
+      kind: 'page', method: 'post', path: '/claims/new', access: CLAIM_WRITERS, summary: 'Add a line row, or enter and submit the claim', idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
         const action = text(form.action);
@@ -65,7 +65,7 @@ export function entryPages(deps: Deps) {
         let message: string | null = null;
         if (!Object.keys(errors).length && valid.ok) {
           try {
-            const id = await deps.db.transaction((trx) => createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, valid.value));
+            const id = await keyedFormWork(deps, req, (trx) => createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, valid.value));
             await flash(deps, req, 'success', 'La demande est enregistrée et transmise pour décision.');
             return res.redirect(303, `/claims/${id}`);
           } catch (e) {

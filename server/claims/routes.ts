@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { obj, RecordId } from '../shared/schema.js';
-import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
+import type { Knex } from 'knex';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { toLocal } from '../shared/dates.js';
@@ -30,6 +30,8 @@ const pdf = (res: import('express').Response, bytes: Uint8Array, name: string) =
 export function claimRoutes(deps: Deps) {
   const settings = async () => (await getSettings(deps.db)).settings;
   const view = async (id: string) => claimView(deps.db, await settings(), id);
+  // Idempotent routes (shared/http.ts) work and answer in the transaction their key is written in.
+  const viewIn = async (trx: Knex, id: string) => claimView(trx, (await getSettings(trx)).settings, id);
   const decider = (req: { ctx: { actor: { userId: string; roles: import('../shared/authorize.js').Role[] } | null; requestId: string } }) =>
     ({ ...auditActorOf(req.ctx as never), userId: req.ctx.actor!.userId, roles: req.ctx.actor!.roles });
   return [
@@ -45,17 +47,12 @@ export function claimRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/claims', access: CLAIM_WRITERS, tags: ['claims'],
-      summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. Accepts an Idempotency-Key header. 409 attendance_requires_override for a session not attended',
-      body: ClaimCreateBody,
-      responses: { 201: { description: 'Created', schema: ClaimView }, 409: { description: 'attendance_requires_override, advance_after_session, session_cancelled, session_not_started (a claim, not an advance, for a session that has not started)' }, 422: { description: 'idempotency_key_reused' } },
-      handler: async (req, res) => {
-        const actor = req.ctx.actor!;
-        const result = await idempotent(deps.db, { userId: actor.userId, route: 'POST /api/claims', key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body, now: deps.now() }, async (trx) => {
-          const id = await createClaimIn(trx, deps, auditActorOf(req.ctx), actor.roles, req.body);
-          return { status: 201, body: await claimView(trx, (await getSettings(trx)).settings, id) };
-        });
-        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        res.status(result.status).json(result.body);
+      summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. 409 attendance_requires_override for a session not attended',
+      body: ClaimCreateBody, idempotent: true,
+      responses: { 201: { description: 'Created', schema: ClaimView }, 409: { description: 'attendance_requires_override, advance_after_session, session_cancelled, session_not_started (a claim, not an advance, for a session that has not started)' } },
+      handler: async (req, trx) => {
+        const id = await createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.body);
+        return { status: 201, body: await viewIn(trx, id) };
       },
     }),
     defineRoute({
@@ -96,19 +93,17 @@ export function claimRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/claims/:id/decision', access: CLAIM_DECIDERS, tags: ['claims'],
       summary: 'Decide each line (granted amount, reason code and note); 409 separation_of_duties, claim_already_decided, receipt_reuse_unacknowledged, receipt_requires_override; the same decision again answers the same',
-      params: ClaimIdParams, body: DecisionBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
-      handler: async (req, res) => {
-        await decideClaim(deps, decider(req), req.params.id, req.body);
-        res.json(await view(req.params.id));
+      params: ClaimIdParams, body: DecisionBody, responses: { 200: { description: 'Claim', schema: ClaimView } }, idempotent: true,
+      handler: async (req, trx) => {
+        await decideClaim({ ...deps, db: trx }, decider(req), req.params.id, req.body);
+        return { status: 200, body: await viewIn(trx, req.params.id) };
       },
     }),
     defineRoute({
       method: 'post', path: '/api/claims/bulk-approve', access: CLAIM_DECIDERS, tags: ['claims'],
       summary: 'Approve submitted claims without flags at their computed amounts; the others are listed as skipped', body: BulkApproveBody,
-      responses: { 200: { description: 'Result', schema: BulkResult } },
-      handler: async (req, res) => {
-        res.json(await bulkApprove(deps, decider(req), req.body.claimIds));
-      },
+      responses: { 200: { description: 'Result', schema: BulkResult } }, idempotent: true,
+      handler: async (req, trx) => ({ status: 200, body: await bulkApprove({ ...deps, db: trx }, decider(req), req.body.claimIds) }),
     }),
     defineRoute({
       method: 'post', path: '/api/claims/:id/cancel', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Cancel a claim before batching (409 claim_in_batch)',
@@ -122,10 +117,10 @@ export function claimRoutes(deps: Deps) {
       method: 'post', path: '/api/claims/:id/settle', access: CLAIM_WRITERS, tags: ['claims'],
       summary: 'Settle a decided advance after its sessions: a settlement claim with the actual lines (none when absent: everything to recover)',
       params: ClaimIdParams, body: obj({ ...SettleBody.properties, override: Type.Optional(Override) }),
-      responses: { 201: { description: 'The settlement claim', schema: ClaimView }, 409: { description: 'advance_not_decided, advance_already_settled, session_not_over, attendance_requires_override' } },
-      handler: async (req, res) => {
-        const id = await settleAdvance(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body);
-        res.status(201).json(await view(id));
+      responses: { 201: { description: 'The settlement claim', schema: ClaimView }, 409: { description: 'advance_not_decided, advance_already_settled, session_not_over, attendance_requires_override' } }, idempotent: true,
+      handler: async (req, trx) => {
+        const id = await settleAdvance({ ...deps, db: trx }, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body);
+        return { status: 201, body: await viewIn(trx, id) };
       },
     }),
     defineRoute({

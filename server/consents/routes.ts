@@ -3,6 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
+import { sendStoredFile } from '../shared/files.js';
 import { auditActorOf } from '../audit/index.js';
 import {
   ConsentCreateBody, ConsentIdParams, ConsentList, ConsentRecorded, ConsentView, ConsentWithdrawBody, ParticipantIdParams,
@@ -80,9 +81,7 @@ export function consentRoutes(deps: Deps) {
       responses: { 200: { description: 'PDF, JPEG or PNG', contentType: 'application/octet-stream' } },
       handler: async (req, res) => {
         const file = await readConsentEvidence(deps, auditActorOf(req.ctx), req.params.id);
-        res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
-        res.setHeader('Cache-Control', 'no-store');
-        res.type(file.mediaType).send(file.content);
+        sendStoredFile(res, { content: file.content, mediaType: file.mediaType, filename: file.fileName }, { download: true });
       },
     }),
     defineRoute({

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import { defineRoute, type RequestContext } from '../shared/http.js';
+import { defineRoute, keyedFormWork, type RequestContext } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { obj } from '../shared/schema.js';
 import { text } from '../shared/form.js';
 import { localDay } from '../shared/dates.js';
-import { idempotent } from '../shared/idempotency.js';
 import { validate } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { COST_CATEGORIES, getSettings } from '../settings/index.js';
@@ -71,20 +69,17 @@ export function grantReportPages(deps: Deps) {
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
-        await page(deps, req, res, 'grant-reports/drawdown-confirm.njk', { title: `Demande de versement — ${grant.reference}`, grant, from, to, preview: await previewDrawdown(deps.db, grant, from, to), key: randomUUID() });
+        await page(deps, req, res, 'grant-reports/drawdown-confirm.njk', { title: `Demande de versement — ${grant.reference}`, grant, from, to, preview: await previewDrawdown(deps.db, grant, from, to) });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, summary: 'Create a drawdown from the confirmation form (its key makes a double submit harmless)', params: GrantIdParams,
+      kind: 'page', method: 'post', path: '/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, summary: 'Create a drawdown from the confirmation form (its key makes a double submit harmless)', params: GrantIdParams, idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
         await scoped(req.ctx, req.params.id);
         await actThenRedirect(deps, req, res, `/grants/${req.params.id}/exports`, 'La demande de versement a été créée.', async () => {
           const body = validate(DrawdownBody, { from: text(form.from), to: text(form.to) });
-          await idempotent(deps.db, { userId: req.ctx.actor!.userId, route: `POST /api/grants/${req.params.id}/drawdowns`, key: text(form.key) || null, body, now: deps.now() }, async (trx) => {
-            const id = await createDrawdown(trx, auditActorOf(req.ctx), req.params.id, body);
-            return { status: 201, body: { id } };
-          });
+          await keyedFormWork(deps, req, (trx) => createDrawdown(trx, auditActorOf(req.ctx), req.params.id, body));
         });
       },
     }),

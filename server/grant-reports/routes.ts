@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { Response } from 'express';
+import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { AppError, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/format.js';
-import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';
@@ -44,9 +44,9 @@ async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
 }
 
 export function grantReportRoutes(deps: Deps) {
-  const scopedGrant = async (ctx: RequestContext, id: string) => {
-    const scope = await grantScopeOf(deps.db, ctx.actor, deps.now());
-    return { scope, grant: await grantInScope(deps.db, scope, id) };
+  const scopedGrant = async (ctx: RequestContext, id: string, db: Knex = deps.db) => {
+    const scope = await grantScopeOf(db, ctx.actor, deps.now());
+    return { scope, grant: await grantInScope(db, scope, id) };
   };
   const orgName = async () => (await getSettings(deps.db)).settings.name;
   return [
@@ -108,17 +108,13 @@ export function grantReportRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
-      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim. Accepts an Idempotency-Key. 409 nothing_to_draw_down, drawdown_ceiling_reached',
-      params: GrantIdParams, body: DrawdownBody,
-      responses: { 201: { description: 'Created', schema: DrawdownView }, 409: { description: 'nothing_to_draw_down, drawdown_ceiling_reached' }, 422: { description: 'idempotency_key_reused' } },
-      handler: async (req, res) => {
-        await scopedGrant(req.ctx, req.params.id);
-        const result = await idempotent(deps.db, { userId: req.ctx.actor!.userId, route: `POST /api/grants/${req.params.id}/drawdowns`, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body, now: deps.now() }, async (trx) => {
-          const id = await createDrawdown(trx, auditActorOf(req.ctx), req.params.id, req.body);
-          return { status: 201, body: await drawdownView(trx, id) };
-        });
-        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        res.status(result.status).json(result.body);
+      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim. 409 nothing_to_draw_down, drawdown_ceiling_reached',
+      params: GrantIdParams, body: DrawdownBody, idempotent: true,
+      responses: { 201: { description: 'Created', schema: DrawdownView }, 409: { description: 'nothing_to_draw_down, drawdown_ceiling_reached' } },
+      handler: async (req, trx) => {
+        await scopedGrant(req.ctx, req.params.id, trx);
+        const id = await createDrawdown(trx, auditActorOf(req.ctx), req.params.id, req.body);
+        return { status: 201, body: await drawdownView(trx, id) };
       },
     }),
     defineRoute({

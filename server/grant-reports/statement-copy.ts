@@ -23,7 +23,7 @@ const literal = (text: string) => `E'${text.replace(/\\/g, '\\\\').replace(/'/g,
 
 // csvCell in SQL, for the rare text that needs it: neutralised (leading ') then quoted.
 const FORMULA = String.raw`E'^[=+@\t\r-]'`;
-const QUOTED = String.raw`E'[";\r\n]'`;
+const QUOTED = String.raw`E'[";,\r\n]'`; // CSV_QUOTED of shared/csv.ts
 function cellSql(x: string): string {
   const neutral = `(CASE WHEN ${x} ~ ${FORMULA} THEN '''' || ${x} ELSE ${x} END)`;
   return `(CASE WHEN ${x} ~ ${QUOTED} THEN '"' || replace(${neutral}, '"', '""') || '"' ELSE ${neutral} END)`;
@@ -56,7 +56,7 @@ const EVIDENCE = `CASE WHEN s.source = 'claim_line' THEN COALESCE('justificatif 
 // neutralising or quoting; a false positive only costs the exact, slower branch.
 const TEXTS = ['s.expense_reference', "COALESCE(s.claim_reference, '')", `(${EVIDENCE})`, "COALESCE(s.participant_reference, '')"];
 const FREE_TEXTS = ['s.expense_reference', "COALESCE(s.claim_reference, '')", "COALESCE(s.invoice_number, '')", "COALESCE(s.participant_reference, '')"];
-const NEEDS_CELL = String.raw`E'[";\r\n]|\\|[=+@\t\r-]'`;
+const NEEDS_CELL = String.raw`E'[";,\r\n]|\\|[=+@\t\r-]'`;
 
 /** The line of a statement row `s` (the columns of repo.ts' statement query), CRLF included. */
 const LINE_SQL = `to_char(s.paid_on, 'DD/MM/YYYY') || ';' || ${budgetLineCellsSql('s.category', 's.year')} || ';'

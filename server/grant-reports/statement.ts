@@ -78,7 +78,7 @@ function lineCsv(category: string, year: number): string {
 function cell(v: string): string {
   if (v === '') return v;
   const c = v.charCodeAt(0);
-  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || v.includes('"') || v.includes(';') || v.includes('\n') || v.includes('\r')) return csvCell(v);
+  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || v.includes('"') || v.includes(';') || v.includes(',') || v.includes('\n') || v.includes('\r')) return csvCell(v);
   return v;
 }
 

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import { defineRoute } from '../shared/http.js';
+import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { hasAnyRole, type Role } from '../shared/authorize.js';
 import { formatDate } from '../shared/format.js';
 import { AppError } from '../shared/errors.js';
@@ -107,7 +107,7 @@ export function expensePages(deps: Deps) {
       handler: async (req, res) => form(req, res, {}),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/expenses/new', access: EXPENSE_WRITERS, summary: 'Enter an invoice from the form (multipart with the file); over budget, finance confirms with a reason', upload: { field: 'file' },
+      kind: 'page', method: 'post', path: '/expenses/new', access: EXPENSE_WRITERS, summary: 'Enter an invoice from the form (multipart with the file); over budget, finance confirms with a reason', upload: { field: 'file' }, idempotent: 'form',
       handler: async (req, res) => {
         const f = formBody(req);
         const values = Object.fromEntries(FIELDS.map((k) => [k, text(f[k])]));
@@ -121,8 +121,8 @@ export function expensePages(deps: Deps) {
         try {
           const checked = check(ExpenseCreateBody, input);
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-          const { id, warnings } = await createInvoiceExpense(deps, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, checked.value, file,
-            { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined });
+          const { id, warnings } = await keyedFormWork(deps, req, (trx) => createInvoiceExpense({ ...deps, db: trx }, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, checked.value, file,
+            { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined }));
           await flash(deps, req, 'success', warnings.length ? `La dépense est enregistrée. ${warnings.map((w) => w.message).join(' ')}` : 'La dépense est enregistrée.');
           res.redirect(303, `/expenses/${id}`);
         } catch (e) {
@@ -164,7 +164,7 @@ export function expensePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/expenses/:id/invoice', access: EXPENSE_WRITERS, summary: 'Enter the invoice of a booking expense from its page (multipart): actual on the payment day', params: ExpenseIdParams, upload: { field: 'file' },
+      kind: 'page', method: 'post', path: '/expenses/:id/invoice', access: EXPENSE_WRITERS, summary: 'Enter the invoice of a booking expense from its page (multipart): actual on the payment day', params: ExpenseIdParams, upload: { field: 'file' }, idempotent: 'form',
       handler: async (req, res) => {
         const f = formBody(req);
         const paidOn = text(f.paidOn);
@@ -175,8 +175,8 @@ export function expensePages(deps: Deps) {
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La facture est enregistrée : la dépense est réalisée.', async () => {
           if (!day(paidOn)) throw new AppError('validation_failed', 'Date de paiement invalide :', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
           if (cents === null) throw new AppError('validation_failed', 'Montant invalide :', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
-          return enterBookingInvoice(deps, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, req.params.id, { paidOn, ...(cents !== undefined ? { amountCents: String(cents) } : {}) }, file,
-            { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined });
+          return keyedFormWork(deps, req, (trx) => enterBookingInvoice({ ...deps, db: trx }, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, req.params.id, { paidOn, ...(cents !== undefined ? { amountCents: String(cents) } : {}) }, file,
+            { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined }));
         });
       },
     }),

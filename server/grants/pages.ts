@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import { defineRoute } from '../shared/http.js';
+import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { obj } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
@@ -91,14 +91,14 @@ export function grantPages(deps: Deps) {
       handler: async (req, res) => form(req, res, null, { eligibleCategories: [], ceilings: [], projects: [], cofundingPercent: '50' }),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/grants/new', access: GRANT_WRITERS, summary: 'Create a grant from the form',
+      kind: 'page', method: 'post', path: '/grants/new', access: GRANT_WRITERS, summary: 'Create a grant from the form', idempotent: 'form',
       handler: async (req, res) => {
         const f = formBody(req);
         const input = grantInput(f);
         const checked = check(GrantCreateBody, input);
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-          const { id } = await createGrant(deps, auditActorOf(req.ctx), checked.value);
+          const { id } = await keyedFormWork(deps, req, (trx) => createGrant({ ...deps, db: trx }, auditActorOf(req.ctx), checked.value));
           await flash(deps, req, 'success', 'Le financement est créé. Ajoutez ses lignes budgétaires.');
           res.redirect(303, `/grants/${id}`);
         } catch (e) {
@@ -133,14 +133,14 @@ export function grantPages(deps: Deps) {
       handler: async (req, res) => form(req, res, req.params.id, valuesOf(await grantView(deps.db, req.params.id))),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/grants/:id/edit', access: GRANT_WRITERS, summary: 'Change a grant from the form (optimistic check on its version)', params: IdParams,
+      kind: 'page', method: 'post', path: '/grants/:id/edit', access: GRANT_WRITERS, summary: 'Change a grant from the form (optimistic check on its version); new funded projects get their expenses split, so it is keyed like a creation', params: IdParams, idempotent: 'form',
       handler: async (req, res) => {
         const f = formBody(req);
         const input = { ...grantInput(f), version: Number(text(f.version)) || 0 };
         const checked = check(GrantPatchBody, input);
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-          const { warnings } = await updateGrant(deps, auditActorOf(req.ctx), req.params.id, checked.value);
+          const { warnings } = await keyedFormWork(deps, req, (trx) => updateGrant({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, checked.value));
           await flash(deps, req, 'success', warnings.length ? `Le financement est modifié. Attention : ${warnings.map((w) => w.message).join(' ; ')}` : 'Le financement est modifié.');
           res.redirect(303, `/grants/${req.params.id}`);
         } catch (e) {
@@ -150,7 +150,7 @@ export function grantPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/grants/:id/budget-lines', access: GRANT_WRITERS, summary: 'Add a budget line from the grant page', params: IdParams,
+      kind: 'page', method: 'post', path: '/grants/:id/budget-lines', access: GRANT_WRITERS, summary: 'Add a budget line from the grant page', params: IdParams, idempotent: 'form',
       handler: async (req, res) => {
         const f = formBody(req);
         const amount = parseEuros(text(f.amountEuros));
@@ -158,7 +158,7 @@ export function grantPages(deps: Deps) {
           const input = { category: text(f.category), year: Number(text(f.year)), amountCents: amount ?? -1 };
           const checked = check(BudgetLineBody, input);
           if (!checked.ok || amount === null) throw new AppError('validation_failed', 'Ligne budgétaire invalide :', checked.ok ? [{ field: 'amountCents', message: 'montant en euros invalide' }] : checked.details);
-          return addBudgetLine(deps, auditActorOf(req.ctx), req.params.id, checked.value);
+          return keyedFormWork(deps, req, (trx) => addBudgetLine({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, checked.value));
         });
       },
     }),

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
+import { sendStoredFile } from '../shared/files.js';
 import { auditActorOf } from '../audit/index.js';
 import {
   BudgetLineBody, BudgetLinePatch, CancelBody, ExpenseCreateBody, ExpenseList, ExpenseListQuery, ExpenseView, GrantCreateBody, GrantList, GrantListQuery, GrantPatchBody, GrantView,
@@ -34,10 +35,10 @@ export function grantRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/grants', access: GRANT_WRITERS, tags: ['grants'],
       summary: 'Create a grant with its annual ceilings and funded projects (shares in basis points; a project’s shares across grants ≤ 10000, checked under the project’s lock); its projects’ expenses are re-split',
-      body: GrantCreateBody, responses: { 201: { description: 'Created (warnings: lines overspent by the re-split)', schema: GrantView } },
-      handler: async (req, res) => {
-        const { id, warnings } = await createGrant(deps, auditActorOf(req.ctx), req.body);
-        res.status(201).json(await grantView(deps.db, id, warnings));
+      body: GrantCreateBody, responses: { 201: { description: 'Created (warnings: lines overspent by the re-split)', schema: GrantView } }, idempotent: true,
+      handler: async (req, trx) => {
+        const { id, warnings } = await createGrant({ ...deps, db: trx }, auditActorOf(req.ctx), req.body);
+        return { status: 201, body: await grantView(trx, id, warnings) };
       },
     }),
     defineRoute({
@@ -60,10 +61,10 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/grants/:id/budget-lines', access: GRANT_WRITERS, tags: ['grants'], summary: 'Add a budget line (category × year inside the period; 409 budget_line_exists)',
-      params: IdParams, body: BudgetLineBody, responses: { 201: { description: 'Grant', schema: GrantView }, 409: { description: 'budget_line_exists' } },
-      handler: async (req, res) => {
-        const { warnings } = await addBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.body);
-        res.status(201).json(await grantView(deps.db, req.params.id, warnings));
+      params: IdParams, body: BudgetLineBody, responses: { 201: { description: 'Grant', schema: GrantView }, 409: { description: 'budget_line_exists' } }, idempotent: true,
+      handler: async (req, trx) => {
+        const { warnings } = await addBudgetLine({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, req.body);
+        return { status: 201, body: await grantView(trx, req.params.id, warnings) };
       },
     }),
     defineRoute({
@@ -115,10 +116,10 @@ export function grantRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/expenses', access: EXPENSE_WRITERS, tags: ['expenses'],
       summary: 'Enter an invoice (multipart: file PDF/JPEG/PNG checked by content, projectId, category, amountCents, incurredOn, optional paidOn → actual at once); split across the project’s grants',
-      body: ExpenseCreateBody, upload: { field: 'file' }, responses: { 201: { description: 'Created (warnings no_budget_line)', schema: ExpenseView }, 409: BUDGET_409 },
-      handler: async (req, res) => {
-        const { id, warnings } = await createInvoiceExpense(deps, actorOf(req.ctx), req.body, fileOf(req), control(req.ctx, req.body.override));
-        res.status(201).json(await expenseView(deps.db, id, null, warnings));
+      body: ExpenseCreateBody, upload: { field: 'file' }, responses: { 201: { description: 'Created (warnings no_budget_line)', schema: ExpenseView }, 409: BUDGET_409 }, idempotent: true,
+      handler: async (req, trx) => {
+        const { id, warnings } = await createInvoiceExpense({ ...deps, db: trx }, actorOf(req.ctx), req.body, fileOf(req), control(req.ctx, req.body.override));
+        return { status: 201, body: await expenseView(trx, id, null, warnings) };
       },
     }),
     defineRoute({
@@ -131,10 +132,10 @@ export function grantRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/expenses/:id/invoice', access: EXPENSE_WRITERS, tags: ['expenses'],
       summary: 'Enter the invoice of a booking (or invoice) expense (multipart: file, paidOn, optional corrected amountCents): actual on paidOn',
-      params: ExpenseIdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: BUDGET_409 },
-      handler: async (req, res) => {
-        const { warnings } = await enterBookingInvoice(deps, actorOf(req.ctx), req.params.id, req.body, fileOf(req), control(req.ctx, req.body.override));
-        res.json(await expenseView(deps.db, req.params.id, null, warnings));
+      params: ExpenseIdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: BUDGET_409 }, idempotent: true,
+      handler: async (req, trx) => {
+        const { warnings } = await enterBookingInvoice({ ...deps, db: trx }, actorOf(req.ctx), req.params.id, req.body, fileOf(req), control(req.ctx, req.body.override));
+        return { status: 200, body: await expenseView(trx, req.params.id, null, warnings) };
       },
     }),
     defineRoute({
@@ -166,7 +167,5 @@ export function grantRoutes(deps: Deps) {
 
 export function sendFile(res: Response, file: { content: Buffer; mediaType: string; filename: string } | null) {
   if (!file) throw notFound('Facture');
-  res.type(file.mediaType).setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-  res.setHeader('Cache-Control', 'no-store');
-  res.send(file.content);
+  sendStoredFile(res, file, { download: true });
 }

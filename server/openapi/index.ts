@@ -9,6 +9,18 @@ const ERROR_RESPONSES: Record<number, string> = {
   403: 'Signed in without a role this route allows',
   404: 'Not found',
   409: 'State conflict (stable `code`; `…_requires_override` may be repeated with `override.reason`)',
+  422: '`idempotency_key_reused`: this `Idempotency-Key` already served this route with another body',
+};
+
+/** The header every `idempotent: true` route accepts (shared/http.ts, shared/idempotency.ts). */
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
+  description:
+    'Makes this money-creating request safe to retry: for 24 h, the same key (per user and route) with the same body gets the first answer again ' +
+    '(header `Idempotent-Replayed: true`) and creates nothing more; with another body, 422 `idempotency_key_reused`. A refused request (4xx) stores nothing.',
 };
 
 /** Strips TypeBox's symbol keys so the schema is plain JSON Schema. */
@@ -43,7 +55,7 @@ export function buildOpenApi(routes: RouteSpec[]) {
           : { description: resp.description };
     }
     const isPublic = 'public' in r.access;
-    const errorCodes = [400, ...(isPublic ? [] : [401, 403])];
+    const errorCodes = [400, ...(isPublic ? [] : [401, 403]), ...(r.idempotent ? [422] : [])];
     for (const code of errorCodes) {
       responses[code] ??= { description: ERROR_RESPONSES[code], content: { 'application/json': { schema: plain(ErrorBody) } } };
     }
@@ -53,7 +65,7 @@ export function buildOpenApi(routes: RouteSpec[]) {
       description: `Access: ${describeAccess(r.access)}.`,
       tags: r.tags ?? [],
       operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      parameters: [...queryParameters(r.params, 'path'), ...queryParameters(r.query, 'query')],
+      parameters: [...queryParameters(r.params, 'path'), ...queryParameters(r.query, 'query'), ...(r.idempotent ? [IDEMPOTENCY_KEY] : [])],
       ...(r.upload
         ? {
             requestBody: {

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import { defineRoute } from '../shared/http.js';
+import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { obj, RecordId } from '../shared/schema.js';
@@ -64,7 +64,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => builder(req, res, uuidOrUndefined(req.query.projectId ?? ''), [], 'transfer'),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/payments/new', access: BATCH_MANAGERS, summary: 'Recompute the total of the chosen claims, or build the batch',
+      kind: 'page', method: 'post', path: '/payments/new', access: BATCH_MANAGERS, summary: 'Recompute the total of the chosen claims, or build the batch', idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
         const selected = list(form.claimIds).filter((id) => uuidOrUndefined(id));
@@ -75,7 +75,7 @@ export function paymentPages(deps: Deps) {
         const { settings } = await getSettings(deps.db);
         const reason = text(form.overrideReason).slice(0, 500);
         try {
-          const built = await retryingTransaction(deps.db, (trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected, ...(reason ? { override: { reason } } : {}) },
+          const built = await keyedFormWork(deps, req, (trx) => buildBatch(trx, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, { kind, claimIds: selected, ...(reason ? { override: { reason } } : {}) },
             settings.timeZone, deps.now(), { deciderCannotBatch: settings.deciderCannotBatch, ownIbanHash: ownIbanHash(deps.keyring, settings.debtor.iban) }));
           await flash(deps, req, 'success', 'Le lot est créé. Vérifiez-le puis exportez-le.');
           res.redirect(303, `/payments/${built.batchId}`);

@@ -1,7 +1,6 @@
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { idempotencyKeyOf, idempotent } from '../shared/idempotency.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { ownIbanHash } from '../payees/index.js';
@@ -30,14 +29,7 @@ const FILES: { path: string; kind: BatchFileKind; summary: string; type: string 
 ];
 
 export function paymentRoutes(deps: Deps) {
-  const settings = async () => (await getSettings(deps.db)).settings;
   const actorOf = (req: { ctx: import('../shared/http.js').RequestContext }) => ({ ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId });
-  const keyed = <T>(req: { ctx: import('../shared/http.js').RequestContext; get(name: string): string | undefined; body: unknown }, route: string, work: Parameters<typeof idempotent<T>>[2]) =>
-    idempotent<T>(deps.db, { userId: req.ctx.actor!.userId, route, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body, now: deps.now() }, work);
-  const reply = (res: Response, result: { status: number; body: unknown; replayed: boolean }) => {
-    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(result.status).json(result.body);
-  };
   return [
     defineRoute({
       method: 'get', path: '/api/payment-batches', access: BATCH_READERS, tags: ['payments'], summary: 'Payment batches, newest first; filter status',
@@ -48,15 +40,13 @@ export function paymentRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/payment-batches', access: BATCH_MANAGERS, tags: ['payments'],
-      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. Accepts an Idempotency-Key. 409 separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override (a payee with the organisation’s own IBAN: repeat with override.reason)',
-      body: BatchCreateBody,
-      responses: { 201: { description: 'Created', schema: BatchView }, 409: { description: 'separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override' }, 422: { description: 'idempotency_key_reused' } },
-      handler: async (req, res) => {
-        const s = await settings();
-        reply(res, await keyed(req, 'POST /api/payment-batches', async (trx) => {
-          const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), { deciderCannotBatch: s.deciderCannotBatch, ownIbanHash: ownIbanHash(deps.keyring, s.debtor.iban) });
-          return { status: 201, body: await batchView(trx, built.batchId, built.skipped) };
-        }));
+      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. 409 separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override (a payee with the organisation’s own IBAN: repeat with override.reason)',
+      body: BatchCreateBody, idempotent: true,
+      responses: { 201: { description: 'Created', schema: BatchView }, 409: { description: 'separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override' } },
+      handler: async (req, trx) => {
+        const s = (await getSettings(trx)).settings;
+        const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), { deciderCannotBatch: s.deciderCannotBatch, ownIbanHash: ownIbanHash(deps.keyring, s.debtor.iban) });
+        return { status: 201, body: await batchView(trx, built.batchId, built.skipped) };
       },
     }),
     defineRoute({
@@ -68,14 +58,11 @@ export function paymentRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/export', access: BATCH_MANAGERS, tags: ['payments'],
-      summary: 'Export an open batch: snapshots of payee names and encrypted IBANs, files available; exporting again answers the same. Accepts an Idempotency-Key',
-      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban, sepa_field_empty (a payee name with no Latin character: the batch stays open)' } },
-      handler: async (req, res) => {
-        const s = await settings();
-        reply(res, await keyed(req, `POST /api/payment-batches/${req.params.id}/export`, async (trx) => {
-          await exportBatch(trx, deps.keyring, actorOf(req), s, req.params.id, deps.now());
-          return { status: 200, body: await batchView(trx, req.params.id) };
-        }));
+      summary: 'Export an open batch: snapshots of payee names and encrypted IBANs, files available; exporting again answers the same',
+      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban, sepa_field_empty (a payee name with no Latin character: the batch stays open)' } }, idempotent: true,
+      handler: async (req, trx) => {
+        await exportBatch(trx, deps.keyring, actorOf(req), (await getSettings(trx)).settings, req.params.id, deps.now());
+        return { status: 200, body: await batchView(trx, req.params.id) };
       },
     }),
     ...FILES.map((f) => defineRoute({
@@ -88,14 +75,11 @@ export function paymentRoutes(deps: Deps) {
     })),
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/mark-paid', access: BATCH_MANAGERS, tags: ['payments'],
-      summary: 'Mark an exported batch paid, whole or some payments (paymentIds): claims → paid, participants told. Accepts an Idempotency-Key',
-      params: BatchIdParams, body: MarkPaidBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_exported, payment_rejected' } },
-      handler: async (req, res) => {
-        const s = await settings();
-        reply(res, await keyed(req, `POST /api/payment-batches/${req.params.id}/mark-paid`, async (trx) => {
-          await markPaid(trx, deps, auditActorOf(req.ctx), s, req.params.id, req.body.paymentIds);
-          return { status: 200, body: await batchView(trx, req.params.id) };
-        }));
+      summary: 'Mark an exported batch paid, whole or some payments (paymentIds): claims → paid, participants told',
+      params: BatchIdParams, body: MarkPaidBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_exported, payment_rejected' } }, idempotent: true,
+      handler: async (req, trx) => {
+        await markPaid(trx, deps, auditActorOf(req.ctx), (await getSettings(trx)).settings, req.params.id, req.body.paymentIds);
+        return { status: 200, body: await batchView(trx, req.params.id) };
       },
     }),
     defineRoute({

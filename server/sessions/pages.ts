@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { Type } from '@sinclair/typebox';
-import { defineRoute } from '../shared/http.js';
+import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
@@ -110,9 +110,9 @@ export function sessionPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/booking/confirm', access: SESSION_WRITERS, summary: 'Confirm the session’s booking', params: SessionIdParams,
+      kind: 'page', method: 'post', path: '/sessions/:id/booking/confirm', access: SESSION_WRITERS, summary: 'Confirm the session’s booking', params: SessionIdParams, idempotent: 'form',
       handler: async (req, res) => {
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est confirmée.', () => confirmSessionBooking(deps, auditActorOf(req.ctx), req.params.id));
+        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est confirmée.', () => keyedFormWork(deps, req, (trx) => confirmSessionBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id)));
       },
     }),
     defineRoute({

@@ -2,6 +2,9 @@
  * CSV in the French Excel dialect: UTF-8 with BOM, `;` separator, CRLF, `,` decimals (the
  * caller formats amounts with `centsToCsv`). Cells that a spreadsheet would run as a formula
  * (starting with =, +, -, @, tab or carriage return) are neutralised with a leading quote.
+ * A text cell holding `;`, `,`, `"`, CR or LF is quoted (`"` doubled): `;` splits cells in the
+ * French dialect and `,` in the others a reader may pick (LibreOffice, a bank's import), so
+ * `ACME,=1+1` stays one cell whatever separator the reader guesses. Numbers are never quoted.
  */
 export const CSV_BOM = '\uFEFF';
 
@@ -25,10 +28,15 @@ export class CsvNumber {
 
 export type CsvValue = string | number | CsvNumber | null | undefined;
 
+/** The characters that make a text cell quoted (the statement's COPY uses the same class: grant-reports/statement-copy.ts). */
+export const CSV_QUOTED = /[";,\r\n]/;
+
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof CsvNumber ? value.text : typeof value === 'number' ? String(value).replace('.', ',') : neutraliseFormula(value);
-  return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value instanceof CsvNumber) return value.text;
+  if (typeof value === 'number') return String(value).replace('.', ',');
+  const text = neutraliseFormula(value);
+  return CSV_QUOTED.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(cells: CsvValue[]): string {

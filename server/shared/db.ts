@@ -204,9 +204,12 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serializati
  * Runs `work` in a transaction, again (up to 3 times in all, after 50–150 ms) when the server
  * broke a deadlock or a serialization conflict by rolling it back: nothing of it was
  * written, and the next attempt sees the winner's commit. `work` must only write to the
- * database (side effects go through the outbox), so running it again is safe.
+ * database (side effects go through the outbox), so running it again is safe. Inside a
+ * transaction (an idempotent route's, shared/http.ts) it runs in a savepoint and leaves the
+ * retry to the outer transaction, the one the server rolled back.
  */
 export async function retryingTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
+  if (db.isTransaction) return db.transaction(work);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(work);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import multer from 'multer';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Db } from './db.js';
 import { AppError } from './errors.js';
 
@@ -88,4 +88,27 @@ export async function storeDocument(
 export async function readFileContent(db: Db, id: string): Promise<{ mediaType: string; content: Buffer; name: string | null } | null> {
   const row = await db('files').where({ id }).whereNotNull('content').first('media_type', 'content', 'original_name');
   return row ? { mediaType: row.media_type, content: row.content, name: row.original_name } : null;
+}
+
+/** Stored files a browser may show inline: images (an <img> runs no script). */
+const INLINE_TYPES = new Set(['image/jpeg', 'image/png']);
+
+/**
+ * Serves a stored file (receipt, invoice, consent evidence) — every route that sends one goes
+ * through here (test/shared/stored-files.test.ts): a file someone uploaded must not act as a
+ * page of our origin. `Content-Security-Policy: sandbox` (no script, no same-origin, no form)
+ * and `nosniff` on every one; a PDF (it may carry JavaScript: an OpenAction) or any type that
+ * is not a plain image goes as an attachment, never rendered in the service's origin.
+ * `download` makes an image an attachment too (a "download" link).
+ */
+export function sendStoredFile(res: Response, file: { content: Buffer; mediaType: string; filename?: string | null }, options: { download?: boolean } = {}): void {
+  const inline = !options.download && INLINE_TYPES.has(file.mediaType);
+  const name = file.filename ? safeFileName(file.filename) : null;
+  const ascii = name ? name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') : null;
+  res.setHeader('Content-Type', inline || file.mediaType === 'application/pdf' ? file.mediaType : 'application/octet-stream');
+  res.setHeader('Content-Security-Policy', 'sandbox');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}${name ? `; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}` : ''}`);
+  res.send(file.content);
 }

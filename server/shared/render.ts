@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
 import { rolesOpen, type Actor, type Role } from './authorize.js';
@@ -14,6 +15,8 @@ export const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(
 });
 templates.addFilter('cents', (v: number) => formatCents(v));
 templates.addFilter('datetime', (v: Date | string | null, tz?: string) => (v ? formatDateTime(v, tz) : ''));
+// A page form that creates money rows carries a fresh key: submitting it twice creates once (shared/http.ts keyedFormWork).
+templates.addGlobal('idempotencyKeyField', () => new nunjucks.runtime.SafeString(`<input type="hidden" name="idempotencyKey" value="${randomUUID()}">`));
 templates.addFilter('date', (v: Date | string | null, tz?: string) => (v ? formatDate(v, tz) : ''));
 
 export interface NavItem {

@@ -103,10 +103,8 @@ export function venueRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/bookings/:id/confirm', access: VENUE_WRITERS, tags: ['bookings'],
       summary: 'Confirm an option (409 booking_overlap naming the other booking’s session and time); its cost is committed on the budget (409 budget_exceeded_requires_override: finance repeats with override.reason)', params: BookingIdParams, body: obj({ override: Type.Optional(Override) }),
-      responses: { 200: { description: 'Confirmed', schema: BookingView }, 409: { description: 'booking_overlap, booking_cancelled, booking_option_expired, session_cancelled, budget_exceeded_requires_override' } },
-      handler: async (req, res) => {
-        res.json(await confirmBooking(deps, auditActorOf(req.ctx), req.params.id, { roles: req.ctx.actor!.roles, override: req.body.override }));
-      },
+      responses: { 200: { description: 'Confirmed', schema: BookingView }, 409: { description: 'booking_overlap, booking_cancelled, booking_option_expired, session_cancelled, budget_exceeded_requires_override' } }, idempotent: true,
+      handler: async (req, trx) => ({ status: 200, body: await confirmBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, { roles: req.ctx.actor!.roles, override: req.body.override }) }),
     }),
     defineRoute({
       method: 'post', path: '/api/bookings/:id/cancel', access: VENUE_WRITERS, tags: ['bookings'],

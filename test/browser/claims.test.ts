@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
 import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
 import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
-import { attendedSession } from '../claims/helpers.js';
+import { attendedSession, TICKET } from '../claims/helpers.js';
 import { receiptPng } from '../../db/seeds/demo-claims.js';
 
 /** Focuses a field and types into it, as a clerk does with Tab and the keyboard (no mouse). */
@@ -149,6 +149,44 @@ describe('@browser claims', function () {
       expect(await page.goto(`${base}/claims/advances`).then(() => page.locator('main').textContent())).to.include('(avance)');
     } finally {
       await reviewer.context.close();
+    }
+  });
+
+  it('when a claim has an image receipt and a PDF receipt with a JavaScript OpenAction, then the page shows the image and offers the PDF as a download, both served sandboxed', async () => {
+    const { staff, sessionId, person } = await attendedSession();
+    const created = await staff.post('/api/claims', { participantId: person.id, sessionIds: [sessionId], lines: [TICKET(1200)] });
+    expect(created.status, created.text).to.equal(201);
+    const claimId = created.body.id as string;
+    const png = receiptPng([randomInt(256), randomInt(256), randomInt(256)]);
+    // The exact case of the issue: a PDF that runs a script when opened.
+    const pdf = Buffer.from(`%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R /OpenAction <</S /JavaScript /JS (app.alert\\(document.cookie\\))>> >> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n% ${claimId}`, 'latin1');
+    for (const [name, bytes, type] of [['billet.png', png, 'image/png'], ['billet.pdf', pdf, 'application/pdf']] as const) {
+      const up = await staff.upload('POST', `/api/claims/${claimId}/receipts`, { amountCents: '600' }, { field: 'file', name, bytes, type });
+      expect(up.status, up.text).to.equal(201);
+    }
+    const { page, context } = await newPage(browser);
+    try {
+      await signIn(page, staff.user.email);
+      await page.goto(`${ctx().baseUrl}/claims/${claimId}`);
+      // The image: shown, decoded by the browser.
+      const img = page.getByRole('img', { name: 'Aperçu du justificatif 1' });
+      await img.waitFor();
+      expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).to.equal(true);
+      // The PDF: a download link, no preview in the page.
+      const link = page.getByRole('link', { name: /Justificatif 2 .*PDF, à télécharger/ });
+      expect(await page.locator('main img').count()).to.equal(1);
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      expect(download.suggestedFilename()).to.equal('billet.pdf');
+      const served = await page.request.get(`${ctx().baseUrl}${await link.getAttribute('href')}`);
+      expect(served.headers()['content-disposition']).to.match(/^attachment; filename="billet.pdf"/);
+      expect(served.headers()['content-security-policy']).to.equal('sandbox');
+      expect(served.headers()['x-content-type-options']).to.equal('nosniff');
+      const image = await page.request.get(`${ctx().baseUrl}${await img.getAttribute('src')}`);
+      expect(image.headers()['content-disposition']).to.match(/^inline/);
+      expect(image.headers()['content-security-policy']).to.equal('sandbox');
+      await expectNoAxeViolations(page, 'claim detail with receipts');
+    } finally {
+      await context.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { pdfText } from '../helpers/documents.js';
 import { createVenue } from '../helpers/logistics.js';
 import { approvedClaim, attendee, exportedBatch, mileage, payingSetup, type PaySetup } from '../payments/helpers.js';
 import { fetchBytes, movingClock, pdfBytes } from './helpers.js';
-
+import { parse as parseCsv } from 'csv-parse/sync';
 
 /**
  * The acceptance scenario through the real API of every capability: a project funded by two
@@ -82,7 +82,8 @@ describe('grant reports end to end (real claims, payments, bookings and invoices
     expect((await s.finance.get(`/api/grants/${grantB.id}/dashboard`)).body.totals).to.include({ plannedCents: 20000, actualCents: 909 });
 
     const csv = (await fetchBytes(s.finance, `/api/grants/${grantA.id}/statement?from=2026-01-01&to=2027-12-31&format=csv`)).bytes.toString('utf8');
-    const rows = csv.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+    // Parsed as a spreadsheet would: a label holding a comma is a quoted cell.
+    const rows = parseCsv(csv, { delimiter: ';', bom: true, relax_column_count: true }) as string[][];
     expect(rows.slice(1, 5).map((r) => [r[0], r[2], r[3] === refs.booking || r[3] === refs.catering ? r[3] : r[4], r[5], r[7]])).to.deep.equal([
       ['10/04/2026', 'Indemnités kilométriques 2026', refs.c1, 'sans justificatif (barème)', '9,41'],
       ['02/05/2026', 'Restauration, collations 2026', refs.catering, "'-SUM(1)", '84,00'],

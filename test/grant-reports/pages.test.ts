@@ -36,8 +36,8 @@ describe('grant report pages', () => {
     const confirm = await finance.get(`/grants/${s.g1.id}/drawdowns/new?from=2025-01-01&to=2026-12-31`);
     expect(confirm.status).to.equal(200);
     expect(confirm.text).to.include('Créer la demande de versement ?').and.include('318,60 €').and.include('124,00 €');
-    const key = /name="key" value="([^"]+)"/.exec(confirm.text)![1];
-    const form = { from: '2025-01-01', to: '2026-12-31', key };
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(confirm.text)![1];
+    const form = { from: '2025-01-01', to: '2026-12-31', idempotencyKey: key };
     const first = await finance.postForm(`/grants/${s.g1.id}/drawdowns`, form);
     const again = await finance.postForm(`/grants/${s.g1.id}/drawdowns`, form);
     expect([first.status, again.status]).to.deep.equal([303, 303]);

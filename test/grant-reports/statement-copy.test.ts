@@ -53,7 +53,7 @@ describe('statement CSV by COPY on the PostgreSQL server', () => {
       const line = lines[i % lines.length];
       const [e] = await db('expenses').insert({
         project_id: s.p1.id, category: line.category, source: 'invoice', amount_cents: cents, incurred_on: `${line.year}-05-0${1 + i}`, status: 'actual', paid_on: `${line.year}-06-0${1 + (i % 3)}`,
-        participant_id: i % 2 ? s.people.pc.id : null, invoice_number: i === 1 ? 'F;1 "a"\r\nb' : '',
+        participant_id: i % 2 ? s.people.pc.id : null, invoice_number: i === 1 ? 'F;1 "a"\r\nb' : i === 2 ? 'ACME,=1+1' : '',
       }).returning(['id']);
       await db('expense_parts').insert({ expense_id: e.id, grant_id: s.g1.id, budget_line_id: line.id, amount_cents: cents });
     }
@@ -72,6 +72,8 @@ describe('statement CSV by COPY on the PostgreSQL server', () => {
     expect(copy.toString('utf8')).to.equal(cursor.toString('utf8'));
     expect(copy.equals(cursor)).to.equal(true);
     const text = copy.toString('utf8');
+    // A comma quotes a cell like a semicolon does (a reader guessing `,` as separator keeps one cell).
+    expect(text).to.include(';"ACME,=1+1";');
     expect(text).to.include("'=DEP-1;").and.include('"\'+DEP;2"').and.include('"R-""\r\n"""').and.include('R-Łukasz Nguyễn 👍').and.include(';1234567,89\r\n').and.include(';0,05\r\n');
     // 11 paid parts of G1 in the period (5 of the scenario, 6 added) and their totals.
     expect(text).to.include(';;Total général;;;11 ligne(s);;1234898,60\r\n');

@@ -1,4 +1,20 @@
 import { ctx } from './context.js';
+import { watched } from './money-walk.js';
+
+type Options = { json?: unknown; form?: Record<string, string | string[]>; raw?: string; multipart?: FormData; headers?: Record<string, string> };
+
+/** The request with an idempotency key: the header for the API, the form's hidden field for a page. */
+function withKey(options: Options, key: { value: string; asField: boolean }): Options {
+  if (!key.asField) return { ...options, headers: { ...(options.headers ?? {}), 'idempotency-key': key.value } };
+  if (options.form) return { ...options, form: { ...options.form, idempotencyKey: key.value } };
+  if (options.multipart) {
+    const copy = new FormData();
+    for (const [k, v] of options.multipart.entries()) copy.append(k, v);
+    copy.append('idempotencyKey', key.value);
+    return { ...options, multipart: copy };
+  }
+  return options;
+}
 
 export interface Reply<T = any> {
   status: number;
@@ -42,7 +58,17 @@ export class Client {
     }
   }
 
-  async request<T = any>(method: string, path: string, options: { json?: unknown; form?: Record<string, string | string[]>; raw?: string; multipart?: FormData; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async request<T = any>(method: string, path: string, options: Options = {}): Promise<Reply<T>> {
+    const hasKey = Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key') || !!options.form?.idempotencyKey || !!options.multipart?.has('idempotencyKey');
+    // A POST to an idempotent route is sent with a key and replayed by the money walk (money-walk.ts).
+    const { res, text } = await watched(method, this.baseUrl, path, hasKey, (key) => this.send(method, path, key ? withKey(options, key) : options));
+    this.keepCookies(res);
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body: parsed as T, text };
+  }
+
+  private async send(method: string, path: string, options: Options) {
     const extra: Record<string, string> = { ...(options.headers ?? {}) };
     let body: string | FormData | undefined;
     if (options.json !== undefined) {
@@ -56,11 +82,7 @@ export class Client {
     } else if (options.multipart) body = options.multipart;
     else if (options.raw !== undefined) body = options.raw;
     const res = await fetch(this.baseUrl + path, { method, headers: this.headers(extra), body, redirect: 'manual' });
-    this.keepCookies(res);
-    const text = await res.text();
-    let parsed: unknown = text;
-    if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
+    return { res, text: await res.text() };
   }
 
   get<T = any>(path: string) {

@@ -4,6 +4,7 @@ import { DEMO_USERS } from '../../db/seeds/demo.js';
 import { DEMO_PEOPLE } from '../../db/seeds/demo-participants.js';
 import { consentBasedMessagesWithoutConsent } from './consent-walk.js';
 import { validateStoredBankFiles } from './bank-files.js';
+import { replayFailures, unflaggedMoneyRoutes } from './money-walk.js';
 
 /** Mocha root hooks: one fresh database and app for the run, dropped at the end. */
 export const mochaHooks = {
@@ -45,6 +46,9 @@ export const mochaHooks = {
       // Every message of the whole run, whatever wrote it: no consent-based message (invitation,
       // reminder, news…) reached a person without a live contact consent (DESIGN §5).
       expect(await consentBasedMessagesWithoutConsent(c.deps.db), 'consent-based messages queued without a live contact consent').to.deep.equal([]);
+      // Every POST the suite sent that added rows to a money table must be idempotent (money-walk.ts).
+      expect(unflaggedMoneyRoutes(), 'money-creating POST routes without idempotent: true').to.deep.equal([]);
+      expect(replayFailures, 'idempotent routes that did not replay the same key').to.deep.equal([]);
     } finally {
       await c.close();
     }
