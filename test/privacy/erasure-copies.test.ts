@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
-import { signedIn } from '../helpers/factories.js';
+import { signedIn, giveContactConsent } from '../helpers/factories.js';
 import { createMailer, deliverDueEmails, mailFileName } from '../../server/notifications/index.js';
 import { anonymiseParticipants } from '../../server/privacy/lifecycle.js';
 import { MILEAGE } from '../claims/helpers.js';
@@ -117,6 +117,9 @@ describe('erasure reaches every copy', () => {
     const s = await payingSetup();
     const person = await attendee(s, { lastName: `Courriel${tag()}` });
     const other = await attendee(s, { lastName: `Voisine${tag()}` });
+    // Their claim-received e-mails need a live contact consent (the outbox's consent gate).
+    await giveContactConsent(person.id);
+    await giveContactConsent(other.id);
     await openClaim(s, person.id, true);
     await openClaim(s, other.id, true);
     await deliverToMailFolder();

@@ -34,7 +34,7 @@ async function sessionWith(n: number, startsInDays: number) {
   const s = await staff.post('/api/sessions', { projectId: project.id, title: 'Atelier preuve', kind: 'workshop', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3 * 3600_000).toISOString(), capacity: 20 });
   expect(s.status, s.text).to.equal(201);
   const people = [];
-  for (let i = 0; i < n; i++) people.push(await createParticipant({ firstName: 'Awa', lastName: `Témoin${i}` }));
+  for (let i = 0; i < n; i++) people.push(await createParticipant({ firstName: 'Awa', lastName: `Témoin${i}`, contactConsent: true }));
   if (n) expect((await staff.post(`/api/sessions/${s.body.id}/invitations`, { participantIds: people.map((p) => p.id) })).status).to.equal(200);
   return { staff, sessionId: s.body.id as string, people };
 }
@@ -127,7 +127,7 @@ describe('attendance is evidence', () => {
     const bulk = await staff.put(`/api/sessions/${sessionId}/attendance`, { entries: [{ participantId: people[1].id, status: 'absent' }] });
     expect(bulk.body.error.code).to.equal('session_not_started');
     expect((await staff.put(`/api/sessions/${sessionId}/attendance/${walkIn.id}`, { status: 'attended' })).body.error.code).to.equal('session_not_started');
-    const more = await createParticipant();
+    const more = await createParticipant({ contactConsent: true });
     expect((await staff.post(`/api/sessions/${sessionId}/invitations`, { participantIds: [more.id] })).status).to.equal(200);
     expect((await staff.post(`/api/sessions/${sessionId}/replies`, { participantId: people[0].id, status: 'confirmed' })).status).to.equal(200);
     const rows = await db()('session_participants').where({ session_id: sessionId }).select('status', 'attendance_recorded_at');
