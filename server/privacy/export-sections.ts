@@ -1,7 +1,7 @@
 import type { Db } from '../shared/db.js';
 import type { Settings } from '../settings/index.js';
 import { REGISTRY } from './registry.js';
-import { isExcluded, rowScopes, type ExportColumn, type ExportProjection, type PersonalColumn, type RowScope } from './registry-types.js';
+import { isExcluded, rowScopes, type ExportColumn, type ExportProjection, type PersonalColumn, type RowScope, type TableDecl } from './registry-types.js';
 import { ACTIVITIES, retentionText } from './register.js';
 import { REGISTER_LEGAL_BASIS_LABELS } from './labels.js';
 
@@ -35,12 +35,35 @@ export interface ExportedFile {
 const labelOf = (c: ExportColumn) => (typeof c === 'string' ? c : c.label);
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** The scopes the export reads; throws for a participant-linked scope without a declaration. */
-export function exportScopes(): (RowScope & { export: NonNullable<RowScope['export']> })[] {
-  return rowScopes(REGISTRY).filter((s) => s.participantLink).map((s) => {
-    if (!s.export) throw new Error(`${s.table}${s.kind ? ` (${s.kind})` : ''} is linked to participants but declares no export (server/privacy/registry*.ts)`);
-    return s as RowScope & { export: NonNullable<RowScope['export']> };
+const scopeName = (s: RowScope) => `${s.table}${s.kind ? ` (${s.kind})` : ''}`;
+
+/**
+ * What is wrong with the export declarations of a registry: a participant-linked scope without
+ * one, an empty projection or reason, a column the table does not declare, a staff column.
+ */
+export function exportDeclarationProblems(registry: Record<string, TableDecl>): string[] {
+  return rowScopes(registry).filter((s) => s.participantLink).flatMap((s): string[] => {
+    const decl = s.export;
+    if (!decl) return [`${scopeName(s)}: linked to participants but declares no export`];
+    if (isExcluded(decl)) return decl.excluded.trim() ? [] : [`${scopeName(s)}: excluded without a reason`];
+    const problems: string[] = [];
+    if (!Object.keys(decl.columns).length) problems.push(`${scopeName(s)}: exports no column`);
+    if (!decl.source.trim()) problems.push(`${scopeName(s)}: no source`);
+    for (const [key, c] of Object.entries(decl.columns)) {
+      if (typeof c !== 'string') continue;
+      const col = s.columns[key];
+      if (!col) problems.push(`${scopeName(s)}: exports ${key}, which the table does not declare`);
+      else if (col.personal && col.subject === 'staff') problems.push(`${scopeName(s)}: exports ${key}, a staff column`);
+    }
+    return problems;
   });
+}
+
+/** The scopes the export reads; throws when a declaration is missing or wrong (no table falls out silently). */
+export function exportScopes(): (RowScope & { export: NonNullable<RowScope['export']> })[] {
+  const problems = exportDeclarationProblems(REGISTRY);
+  if (problems.length) throw new Error(`access export declarations (server/privacy/registry*.ts): ${problems.join('; ')}`);
+  return rowScopes(REGISTRY).filter((s): s is RowScope & { export: NonNullable<RowScope['export']> } => Boolean(s.participantLink));
 }
 
 /** What art. 15(1) requires beside the data, from the declarations of the scope's personal columns about the person. */
