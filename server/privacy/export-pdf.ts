@@ -2,6 +2,8 @@ import { PdfDocument } from '../shared/pdf.js';
 import { formatCents, formatDate, formatDateTime } from '../shared/format.js';
 import { ROLE_LABELS, type Role } from '../shared/authorize.js';
 import type { ParticipantExport } from './export-participant.js';
+import { LINE_KIND_LABELS, REASON_LABELS } from '../claims/schemas.js';
+import { MESSAGE_USES } from './registry-uses.js';
 import {
   ACTIVITY_LABELS, CHANNEL_LABELS, CIVILITY_LABELS, CONSENT_CHANNEL_LABELS, HOUSEHOLD_LABELS, LEGAL_BASIS_LABELS, NEED_LABELS,
   OUTCOME_LABELS, PAYEE_KIND_LABELS, PREFERRED_CHANNEL_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS,
@@ -21,6 +23,10 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   'outbox_messages.status': { pending: 'à envoyer', sending: 'en cours d’envoi', delivered: 'envoyé', failed: 'échec de l’envoi', printed: 'imprimé pour la poste' },
   'outbox_messages.channel': { email: 'courriel', letter: 'courrier', partner: 'la structure qui vous accompagne' },
   'payments.payee_kind': PAYEE_KIND_LABELS,
+  'claim_lines.kind': LINE_KIND_LABELS,
+  'claim_lines.reason_code': REASON_LABELS,
+  'claims.decision_reason_code': REASON_LABELS,
+  'outbox_messages.use': Object.fromEntries(Object.entries(MESSAGE_USES).map(([k, u]) => [k, u.label])),
 };
 
 /** One value in plain French: dates, amounts, yes/no, codes in words. */

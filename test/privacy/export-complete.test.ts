@@ -120,7 +120,7 @@ describe('right of access: the export is complete by construction', () => {
     expect(pdf.status).to.equal(200);
     const text = pdfText(pdf.bytes).replace(/\s+/g, ' ');
     expect(text).to.include('Invitations et présences').and.include('Atelier remboursements').and.include(`Comité ${tag}`).and.include('présent').and.include('invité');
-    expect(text).to.include(c.body.reference).and.include('payée').and.include('14,50 €').and.include('10,00 €').and.include('over_cap');
+    expect(text).to.include(c.body.reference).and.include('payée').and.include('14,50 €').and.include('10,00 €').and.include('le montant dépasse le plafond').and.include('Voiture (indemnités kilométriques)');
     expect(text).to.include('ticket.pdf').and.include(`consentement-${tag}.pdf`).and.include(batch.reference);
     for (const m2 of messages) expect(text).to.include(m2.subject);
     expect(text).to.include('Pourquoi').and.include('Qui les voit').and.include('Combien de temps').and.include('D’où elles viennent').and.include('Remboursement des frais');
