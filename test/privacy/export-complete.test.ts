@@ -149,5 +149,9 @@ describe('right of access: the export is complete by construction', () => {
     expect(audits[2].data.completed).to.equal(true);
     expect(audits[2].data.bytes).to.equal(zip.bytes.length);
     expect(audits.every((x) => x.actor_user_id === client.user.id)).to.equal(true);
+    // An unknown person is 404, and only the DPO gets the ZIP; neither is audited.
+    expect((await download(client, '/api/participants/00000000-0000-4000-8000-000000000000/export?format=zip')).status).to.equal(404);
+    expect((await download(s.finance, `/api/participants/${a.id}/export?format=zip`)).status).to.equal(403);
+    expect(await db()('audit_events').where({ action: 'participant.exported', record_id: a.id }).count({ n: '*' })).to.deep.equal([{ n: 3 }]);
   });
 });
