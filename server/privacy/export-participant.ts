@@ -4,22 +4,34 @@ import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { localDay } from '../shared/dates.js';
+import type { ServerResponse } from 'node:http';
+import { streamZip, type ZipSummary } from '../shared/zip.js';
+import { participantExportPdf } from './export-pdf.js';
 import { archivedReadsOf, participantExportRows, requestsOfParticipant } from './repo.js';
 import { presentRequest } from './presenter.js';
+import { exportSections } from './export-sections.js';
+
+/** Payees whose name and account are the person's own; others (childcare provider, association) are someone else's. */
+const OWN_PAYEE_KINDS = ['participant', 'legal_representative'];
 
 /**
- * Everything held on one participant (GDPR art. 15), as plain data for JSON and the PDF.
- * Later capabilities (sessions, claims, payments) add their sections here. IBANs appear
- * masked: the person receives what we hold without the export itself becoming a risk.
+ * Everything held on one participant (GDPR art. 15), as plain data for JSON and the PDF, and
+ * the person's documents (consent evidence, receipts) for the ZIP. `tables` is built from the
+ * registry (export-sections.ts): every table linked to a participant gives what its `export`
+ * declaration says is theirs, with purposes, legal bases, recipients, retention and source;
+ * `notExported` names what is left out and why. The sections before it (participant,
+ * consents, payees, requests) are the same data laid out for the letter. IBANs appear masked:
+ * the export itself must not become a risk.
  */
 export async function buildParticipantExport(db: Db, participantId: string, now: Date) {
   const found = await participantExportRows(db, participantId);
   if (!found) return null;
   const { settings } = await getSettings(db);
+  const { sections, notExported, files } = await exportSections(db, participantId, settings);
   const today = localDay(now, settings.timeZone);
   const { p, consents, payees } = found;
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  return {
+  const data = {
     generatedAt: now.toISOString(),
     organisation: { name: settings.name, dpo: settings.dpo, address: settings.address },
     retention: settings.retention,
@@ -49,18 +61,48 @@ export async function buildParticipantExport(db: Db, participantId: string, now:
       givenOn: c.given_on, expiresOn: c.expires_on, withdrawnOn: c.withdrawn_on, withdrawalChannel: c.withdrawal_channel,
       evidence: c.evidence_file_id ? (c.evidence_erased_at ? 'erased' : 'held') : 'none',
     })),
-    payees: payees.map((y) => ({ kind: y.kind, name: y.name, ibanMasked: y.iban_masked, bic: y.bic, active: y.active, createdAt: iso(y.created_at) })),
+    payees: payees.map((y) => {
+      const own = OWN_PAYEE_KINDS.includes(y.kind);
+      return { kind: y.kind, name: own ? y.name : null, ibanMasked: own ? y.iban_masked : null, bic: own ? y.bic : null, active: y.active, createdAt: iso(y.created_at) };
+    }),
     privacyRequests: (await requestsOfParticipant(db, participantId)).map((r) => presentRequest(r, today)),
     archivedDataReads: (await archivedReadsOf(db, participantId)).map((e) => ({ at: e.occurred_at.toISOString(), by: e.actor_name, roles: e.actor_roles ?? [] })),
+    tables: sections,
+    notExported,
   };
+  return { data, files };
 }
 
-export type ParticipantExport = NonNullable<Awaited<ReturnType<typeof buildParticipantExport>>>;
+type Built = NonNullable<Awaited<ReturnType<typeof buildParticipantExport>>>;
+export type ParticipantExport = Built['data'];
 
-/** The export for the DPO, audited ('participant.exported', with the format only). */
-export async function exportParticipant(deps: Deps, actor: AuditActor, participantId: string, format: 'json' | 'pdf') {
-  const data = await buildParticipantExport(deps.db, participantId, deps.now());
-  if (!data) throw notFound('Personne');
+/** The export as JSON or PDF for the DPO, audited ('participant.exported', with the format only). */
+export async function exportParticipant(deps: Deps, actor: AuditActor, participantId: string, format: 'json' | 'pdf'): Promise<ParticipantExport> {
+  const built = await buildParticipantExport(deps.db, participantId, deps.now());
+  if (!built) throw notFound('Personne');
   await recordAudit(deps.db, actor, { action: 'participant.exported', recordType: 'participant', recordId: participantId, data: { format } });
-  return data;
+  return built.data;
+}
+
+/**
+ * The export as one ZIP: export.json, export.pdf (the letter) and the person's documents
+ * (consent evidence, receipts) under documents/, with manifest.csv. Streamed; audited like
+ * the other formats ('participant.exported', format zip, with the ZIP's SHA-256 and size).
+ */
+export async function streamParticipantExportZip(deps: Deps, actor: AuditActor, participantId: string, res: ServerResponse): Promise<void> {
+  const now = deps.now();
+  const built = await buildParticipantExport(deps.db, participantId, now);
+  if (!built) throw notFound('Personne');
+  const { settings } = await getSettings(deps.db);
+  const { data, files } = built;
+  await streamZip(res, `donnees-${data.participant.reference}.zip`, now, async (add) => {
+    await add('export.json', JSON.stringify(data, null, 2));
+    await add('export.pdf', await participantExportPdf(data, settings.timeZone));
+    for (const f of files) {
+      const row = await deps.db('files').where({ id: f.fileId }).whereNull('erased_at').first('content');
+      if (row?.content) await add(f.name, row.content as Buffer);
+    }
+  }, (summary: ZipSummary) => recordAudit(deps.db, actor, {
+    action: 'participant.exported', recordType: 'participant', recordId: participantId, data: { format: 'zip', ...summary },
+  }).then(() => undefined));
 }

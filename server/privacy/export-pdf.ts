@@ -1,7 +1,9 @@
 import { PdfDocument } from '../shared/pdf.js';
-import { formatDate, formatDateTime } from '../shared/format.js';
+import { formatCents, formatDate, formatDateTime } from '../shared/format.js';
 import { ROLE_LABELS, type Role } from '../shared/authorize.js';
 import type { ParticipantExport } from './export-participant.js';
+import { LINE_KIND_LABELS, REASON_LABELS } from '../claims/schemas.js';
+import { MESSAGE_USES } from './registry-uses.js';
 import {
   ACTIVITY_LABELS, CHANNEL_LABELS, CIVILITY_LABELS, CONSENT_CHANNEL_LABELS, HOUSEHOLD_LABELS, LEGAL_BASIS_LABELS, NEED_LABELS,
   OUTCOME_LABELS, PAYEE_KIND_LABELS, PREFERRED_CHANNEL_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS,
@@ -10,6 +12,36 @@ import {
 const or = (v: string | null | undefined, fallback = 'non renseigné') => (v && v.trim() ? v : fallback);
 const day = (v: string | null) => (v ? formatDate(v) : '—');
 
+/** Tables the letter lays out by hand above; every other table of the export is printed from the registry's labels. */
+const LAID_OUT = new Set(['participants', 'consents', 'payees', 'privacy_requests']);
+
+/** Codes printed in words, by `table.key` or by key. */
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  'session_participants.status': { invited: 'invité', confirmed: 'a dit oui', declined: 'a dit non', attended: 'présent', absent_excused: 'absent (excusé)', absent: 'absent' },
+  'claims.status': { draft: 'brouillon', submitted: 'déposée', approved: 'accordée', partially_approved: 'accordée en partie', rejected: 'refusée', in_batch: 'en paiement', paid: 'payée', cancelled: 'annulée' },
+  'payments.status': { pending: 'en cours', paid: 'payé', rejected: 'rejeté par la banque' },
+  'outbox_messages.status': { pending: 'à envoyer', sending: 'en cours d’envoi', delivered: 'envoyé', failed: 'échec de l’envoi', printed: 'imprimé pour la poste' },
+  'outbox_messages.channel': { email: 'courriel', letter: 'courrier', partner: 'la structure qui vous accompagne' },
+  'payments.payee_kind': PAYEE_KIND_LABELS,
+  'claim_lines.kind': LINE_KIND_LABELS,
+  'claim_lines.reason_code': REASON_LABELS,
+  'claims.decision_reason_code': REASON_LABELS,
+  'outbox_messages.use': Object.fromEntries(Object.entries(MESSAGE_USES).map(([k, u]) => [k, u.label])),
+};
+
+/** One value in plain French: dates, amounts, yes/no, codes in words. */
+function plainValue(table: string, key: string, v: unknown, timeZone: string): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  if (v instanceof Date) return formatDateTime(v, timeZone);
+  if (typeof v === 'boolean') return v ? 'oui' : 'non';
+  if (typeof v === 'number' && key.endsWith('cents')) return formatCents(v);
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return formatDate(v);
+  if (Array.isArray(v)) return v.map((x) => String(x)).join(', ');
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} : ${typeof x === 'object' ? JSON.stringify(x) : String(x)}`).join(' ; ');
+  const s = String(v);
+  return VALUE_LABELS[`${table}.${key}`]?.[s] ?? s;
+}
+
 /** The access export as a letter in plain French, readable in black and white (GDPR art. 15 and 12). */
 export async function participantExportPdf(data: ParticipantExport, timeZone: string): Promise<Uint8Array> {
   const p = data.participant;
@@ -17,6 +49,7 @@ export async function participantExportPdf(data: ParticipantExport, timeZone: st
   const pdf = await PdfDocument.create(`Vos données personnelles — ${p.reference}`, `${org.name} — vos données personnelles (${p.reference})`);
   pdf.heading('Les informations que nous gardons sur vous');
   pdf.paragraph(`Voici toutes les informations que ${org.name} garde à votre sujet, au ${formatDateTime(data.generatedAt, timeZone)}. Votre numéro de dossier est ${p.reference}.`);
+  pdf.paragraph('Cette liste est faite à partir du registre de nos données : chaque tableau où votre nom ou votre dossier apparaît y est lu. Pour chaque partie, nous disons pourquoi nous gardons ces informations, qui les voit, combien de temps, et d’où elles viennent.');
   if (p.status !== 'active') {
     pdf.paragraph(p.status === 'anonymised'
       ? 'Vos données ont été anonymisées : nous ne gardons plus rien qui permette de vous reconnaître.'
@@ -82,6 +115,34 @@ export async function participantExportPdf(data: ParticipantExport, timeZone: st
       data.archivedDataReads.map((r) => [formatDateTime(r.at, timeZone), or(r.by, '—'), r.roles.map((x) => ROLE_LABELS[x as Role] ?? x).join(', ')]),
     );
   } else pdf.paragraph('Personne n’a consulté vos données archivées.');
+
+  for (const section of data.tables.filter((s) => !LAID_OUT.has(s.table))) {
+    pdf.heading(section.label, 2);
+    if (!section.rows.length) pdf.paragraph('Rien à votre sujet.');
+    section.rows.forEach((row, i) => {
+      if (section.rows.length > 1) pdf.paragraph(`${i + 1}.`, { bold: true });
+      const facts = Object.entries(section.columns).flatMap(([key, label]): [string, string][] => {
+        const value = plainValue(section.table, key, row[key], timeZone);
+        return value === null ? [] : [[label, value]];
+      });
+      pdf.facts(facts.length ? facts : [['—', 'rien de renseigné']]);
+    });
+  }
+
+  pdf.heading('Pourquoi, pour qui, combien de temps, d’où viennent ces informations', 2);
+  for (const section of data.tables) {
+    pdf.paragraph(section.label, { bold: true });
+    pdf.facts([
+      ['Pourquoi', or(section.purposes.map((x) => `${x.name} (${x.legalBases.join(', ')})`).join(' ; '), '—')],
+      ['Qui les voit', or(section.recipients.join(' ; '), '—')],
+      ['Combien de temps', or(section.retention.join(' ; '), '—')],
+      ['D’où elles viennent', section.source],
+    ]);
+  }
+  if (data.notExported.length) {
+    pdf.heading('Ce que cette lettre ne reprend pas, et pourquoi', 2);
+    for (const x of data.notExported) pdf.facts([[x.label, x.reason]]);
+  }
 
   pdf.heading('Combien de temps nous gardons vos données', 2);
   pdf.paragraph(`Nous gardons vos coordonnées, vos besoins et votre profil ${data.retention.activeYearsAfterLastContact} ans après notre dernier contact avec vous. Si nous vous avons remboursé des frais, nous gardons ensuite seulement votre nom et vos coordonnées bancaires ${data.retention.archiveYearsAfterLastPayment} ans après le dernier paiement, comme la loi le demande pour les comptes publics. Ensuite, plus rien ne permet de vous reconnaître.`);

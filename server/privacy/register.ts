@@ -13,7 +13,7 @@ import { consentPurposes } from './repo.js';
  * and the settings: one activity per purpose, with its legal bases, people, data categories
  * (and the columns that hold them), recipients, retention and security measures.
  */
-const ACTIVITIES: Record<Purpose, { name: string; description: string; recipients: (s: Settings) => string[] }> = {
+export const ACTIVITIES: Record<Purpose, { name: string; description: string; recipients: (s: Settings) => string[] }> = {
   participation: {
     name: 'Organisation de la participation des personnes accompagnées',
     description: 'Inscrire les personnes, les inviter aux ateliers et réunions, leur rendre compte de ce qui a été fait de leurs contributions.',

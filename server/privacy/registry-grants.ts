@@ -1,4 +1,5 @@
 import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
+import { FROM_FINANCE } from './registry-export.js';
 
 /** Registry of the grant and budget tables. Grant justifications quote the participant reference only. */
 const timestamps = { created_at: plain(), updated_at: plain() };
@@ -29,6 +30,11 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
   expenses: {
     label: 'Dépenses (lignes de demandes, réservations de salles, factures)',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // Description, supplier and override reason are typed by finance.
+    export: {
+      source: FROM_FINANCE,
+      columns: { reference: 'Référence', category: 'Catégorie', amount_cents: 'Montant', incurred_on: 'Date de la dépense', status: 'État', paid_on: 'Payée le' },
+    },
     columns: {
       id: plain(), reference: code('expense reference (DEP-YYYY-NNNNN)'), project_id: plain(), category: plain(), source: plain(),
       claim_line_id: plain(), claim_id: plain(), participant_id: plain('link to the participant (statements print the reference only)'),
@@ -41,6 +47,7 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
   expense_parts: {
     label: 'Répartition des dépenses entre subventions',
     participantLink: 'expense_id IN (SELECT id FROM expenses WHERE participant_id = ANY(?::uuid[]))',
+    export: { excluded: 'La part de chaque financeur dans une dépense : un calcul comptable, sans rien de plus sur vous que le montant, donné dans « Dépenses ».' },
     columns: { id: plain(), expense_id: plain(), grant_id: plain(), budget_line_id: plain(), amount_cents: claimEvidence },
   },
   drawdowns: {

@@ -1,4 +1,5 @@
 import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
+import { FROM_CLAIMS, FROM_FINANCE, FROM_MESSAGES, FROM_SESSIONS, claimRef } from './registry-export.js';
 
 /** Registry of the logistics tables (projects, venues, sessions, bookings, attendance), the claims and the outbox. */
 const venueContact = (category: 'identity' | 'contact' | 'free_text') => personal('partner_contact', category, 'partners', 'legitimate_interest', 'partner_relationship');
@@ -48,6 +49,15 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   session_participants: {
     label: 'Invitations et présences',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // Only the person's own row: other attendees are other rows. The override reason is a staff note.
+    export: {
+      source: FROM_SESSIONS,
+      columns: {
+        session: { label: 'Session', sql: '(SELECT title FROM sessions WHERE sessions.id = session_participants.session_id)' },
+        session_starts_at: { label: 'Date', sql: '(SELECT starts_at FROM sessions WHERE sessions.id = session_participants.session_id)' },
+        status: 'Invitation ou présence', walk_in: 'Venu sans invitation', invited_at: 'Invité le', replied_at: 'Réponse le', attendance_recorded_at: 'Présence notée le',
+      },
+    },
     columns: {
       session_id: plain(),
       participant_id: plain('link to the participant'),
@@ -63,6 +73,16 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   claims: {
     label: 'Demandes de remboursement (frais de transport, de garde, indemnités)',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // The decision and override notes are staff notes: the decision itself (amounts, reason code) is given.
+    export: {
+      source: FROM_CLAIMS,
+      columns: {
+        reference: 'Référence', project: { label: 'Projet', sql: '(SELECT name FROM projects WHERE projects.id = claims.project_id)' },
+        status: 'État', is_advance: 'Avance', departure_at: 'Départ', return_at: 'Retour', submitted_at: 'Déposée le', decided_at: 'Décidée le', cancelled_at: 'Annulée le',
+        amount_requested_cents: 'Montant demandé', amount_eligible_cents: 'Montant calculé', amount_granted_cents: 'Montant accordé', amount_to_pay_cents: 'Montant à payer',
+        to_recover_cents: 'Montant à rembourser', decision_reason_code: 'Motif de la décision',
+      },
+    },
     columns: {
       id: plain(), reference: code('claim reference (R-YYYY-NNNNN)'), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
       project_id: plain(), status: plain(), is_advance: plain(), advance_of_claim_id: plain(),
@@ -83,11 +103,20 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   claim_receipts: {
     label: 'Justificatifs des demandes (le fichier est dans « files »)',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
+    export: { source: FROM_CLAIMS, columns: { claim: claimRef('claim_receipts'), amount_cents: 'Montant du justificatif', created_at: 'Déposé le' } },
     columns: { id: plain(), claim_id: plain(), file_id: plain('link to the receipt file'), amount_cents: claimEvidence, created_by: staffRef(), created_at: plain() },
   },
   claim_lines: {
     label: 'Lignes des demandes : montant demandé, calculé, accordé et motif',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
+    // The reason note is a staff note; the reason code is given.
+    export: {
+      source: FROM_CLAIMS,
+      columns: {
+        claim: claimRef('claim_lines'), position: 'Ligne', kind: 'Type de frais', travel_date: 'Date du trajet', category: 'Catégorie', input: 'Ce que vous avez déclaré',
+        requested_cents: 'Montant demandé', eligible_cents: 'Montant calculé', granted_cents: 'Montant accordé', explanation: 'Calcul', reason_code: 'Motif',
+      },
+    },
     columns: {
       id: plain(), seq: plain(), claim_id: plain(), position: plain(), kind: plain(), travel_date: claimEvidence, category: plain(),
       // What the person declared (km, fares, hours, night location, reduced mobility as a cap
@@ -112,6 +141,16 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   payments: {
     label: 'Paiements : un par bénéficiaire dans un lot, avec le nom et l’IBAN chiffré au moment de l’export',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // Paid to a childcare provider or an association: its name is someone else's.
+    export: {
+      source: FROM_FINANCE,
+      columns: {
+        batch: { label: 'Lot de paiement', sql: '(SELECT reference FROM payment_batches WHERE payment_batches.id = payments.batch_id)' },
+        payee_kind: { label: 'Payé à', sql: '(SELECT kind FROM payees WHERE payees.id = payments.payee_id)' },
+        payee_name_snapshot: { label: 'Nom sur le virement', sql: "CASE WHEN (SELECT kind FROM payees WHERE payees.id = payments.payee_id) IN ('participant', 'legal_representative') THEN payments.payee_name_snapshot END" },
+        amount_cents: 'Montant', end_to_end_id: 'Référence du virement', status: 'État', rejected_reason_code: 'Motif du rejet', rejected_at: 'Rejeté le', paid_at: 'Payé le',
+      },
+    },
     columns: {
       id: plain(), batch_id: plain(), position: plain(), participant_id: plain('link to the participant'), payee_id: plain('link to the payee'),
       payee_name_snapshot: payeeSnapshot('identity'), iban_ciphertext_snapshot: payeeSnapshot('bank'), iban_key_id_snapshot: payeeSnapshot('bank'), bic_snapshot: payeeSnapshot('bank'),
@@ -122,6 +161,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   batch_claims: {
     label: 'Demandes payées par chaque lot',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
+    export: { excluded: 'Le lien entre une demande et son lot de paiement : les montants et les dates figurent déjà dans « Demandes » et « Paiements ».' },
     columns: { batch_id: plain(), claim_id: plain(), payment_id: plain(), amount_cents: claimEvidence, voided: plain(), voided_at: plain() },
   },
   idempotency_keys: {
@@ -138,6 +178,14 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   outbox_messages: {
     label: 'Messages envoyés aux participants (e-mails et courriers)',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // body_html is the same message as body_text, laid out for e-mail.
+    export: {
+      source: FROM_MESSAGES,
+      columns: {
+        created_at: 'Écrit le', channel: 'Envoyé par', use: 'Type de message', recipient_name: 'À', recipient_email: 'Courriel', subject: 'Objet', body_text: 'Texte',
+        status: 'État', delivered_at: 'Envoyé le',
+      },
+    },
     columns: {
       id: plain(), message_id: code(), channel: plain(), template: code(), use: code('its use, declared in registry-uses.ts'), participant_id: plain('link to the participant'),
       recipient_email: personal('participant', 'contact', 'participation', 'consent', 'active'),

@@ -74,6 +74,27 @@ export interface PlainColumn {
 
 export type ColumnDecl = PersonalColumn | PlainColumn;
 
+/**
+ * What the access export (GDPR art. 15) gives the person of one set of rows: the columns that
+ * are theirs, each with a plain French label, or a projection (SQL on the row, for a value
+ * read from a linked table or shown only when it is theirs). `rows` narrows the rows further.
+ * `attach`: each row is a document whose content goes into the ZIP. `source`: where the data
+ * comes from, in French (art. 15(1)(g)).
+ */
+export interface ExportProjection {
+  columns: Record<string, ExportColumn>;
+  source: string;
+  rows?: string;
+  attach?: true;
+}
+/** A column of the row (its French label) or a projection `{ label, sql }`. */
+export type ExportColumn = string | { label: string; sql: string };
+/** Rows linked to the person that the export leaves out, and why (French, shown in the export). */
+export interface ExportExcluded { excluded: string }
+export type ExportDecl = ExportProjection | ExportExcluded;
+
+export const isExcluded = (e: ExportDecl): e is ExportExcluded => 'excluded' in e;
+
 export interface TableDecl {
   /** What the table holds, in French (shown in the processing register). */
   label: string;
@@ -85,6 +106,8 @@ export interface TableDecl {
   /** A timestamp column set when the lifecycle erases something in a row (files.erased_at). */
   erasedMarker?: string;
   columns: Record<string, ColumnDecl>;
+  /** What the access export gives of the rows linked to a participant (required with `participantLink`). */
+  export?: ExportDecl;
   /**
    * Kinds of rows governed by different rules (files: consent evidence, receipts, invoices).
    * Each kind selects its rows, says how they belong to participants (or that they are outside
@@ -105,6 +128,8 @@ export interface RowKind {
   note?: string;
   /** The declarations of the columns the table declares `byKind()`. */
   columns: Record<string, ColumnDecl>;
+  /** Like `TableDecl.export`, for the rows of this kind. */
+  export?: ExportDecl;
 }
 
 export const plain = (note?: string): PlainColumn => ({ personal: false, ...(note ? { note } : {}) });
@@ -136,12 +161,13 @@ export interface RowScope {
   note?: string;
   /** Every column of the table, with the kind's declarations in place of `byKind()`. */
   columns: Record<string, ColumnDecl>;
+  export?: ExportDecl;
 }
 
 export function rowScopes(registry: Record<string, TableDecl>): RowScope[] {
   return Object.entries(registry).flatMap(([table, decl]): RowScope[] => {
     const { label, participantLink, erasedMarker, columns } = decl;
-    if (!decl.kinds) return [{ table, kind: null, label, participantLink, erasedMarker, columns }];
+    if (!decl.kinds) return [{ table, kind: null, label, participantLink, erasedMarker, columns, export: decl.export }];
     return Object.entries(decl.kinds).map(([kind, k]) => ({
       table,
       kind,
@@ -150,6 +176,7 @@ export function rowScopes(registry: Record<string, TableDecl>): RowScope[] {
       erasedMarker,
       note: k.note,
       columns: { ...columns, ...k.columns },
+      export: k.export,
     }));
   });
 }

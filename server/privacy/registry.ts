@@ -1,4 +1,5 @@
 import { byKind, code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
+import { FROM_PERSON, THEIR_DOCUMENT } from './registry-export.js';
 import { receiptFilesSql } from './accounting.js';
 import { LOGISTICS_REGISTRY } from './registry-logistics.js';
 import { GRANTS_REGISTRY } from './registry-grants.js';
@@ -29,6 +30,19 @@ export const REGISTRY: Record<string, TableDecl> = {
   participants: {
     label: 'Personnes accompagnées qui participent',
     participantLink: 'id = ANY(?::uuid[])',
+    export: {
+      source: FROM_PERSON,
+      columns: {
+        reference: 'Numéro de dossier', civility: 'Civilité', first_name: 'Prénom', last_name: 'Nom', email: 'Courriel', phone: 'Téléphone',
+        address_line1: 'Adresse', address_line2: 'Complément d’adresse', postal_code: 'Code postal', commune_insee: 'Code de la commune', commune_name: 'Commune',
+        preferred_channel: 'Comment vous préférez être contacté',
+        partner: { label: 'Structure qui vous accompagne', sql: '(SELECT name FROM partners WHERE partners.id = participants.partner_id)' },
+        is_minor: 'Mineur', guardian_name: 'Représentant légal', guardian_email: 'Courriel du représentant légal', guardian_phone: 'Téléphone du représentant légal',
+        guardian_consent_on: 'Accord du représentant légal le', needs: 'Vos besoins pour participer', needs_note: 'Précision sur vos besoins',
+        profile_age_band: 'Tranche d’âge', profile_activity: 'Activité', profile_household: 'Foyer', profile_commune_insee: 'Commune (statistiques)',
+        status: 'État du dossier', last_contact_at: 'Dernier contact', created_at: 'Dossier créé le', archived_at: 'Archivé le', anonymised_at: 'Anonymisé le',
+      },
+    },
     columns: {
       id: plain('random identifier'),
       reference: P('pseudonymous_id', 'accountability', 'legal_obligation', 'kept'),
@@ -67,6 +81,18 @@ export const REGISTRY: Record<string, TableDecl> = {
   payees: {
     label: 'Bénéficiaires des remboursements et leurs coordonnées bancaires',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // A childcare provider or an association paid for the person is someone else: the export
+    // says such a payee exists, never its name or account.
+    export: {
+      source: FROM_PERSON,
+      columns: {
+        kind: 'Qui reçoit l’argent',
+        name: { label: 'Nom', sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.name END" },
+        iban_masked: { label: 'Compte bancaire (masqué)', sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.iban_masked END" },
+        bic: { label: 'BIC', sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.bic END" },
+        active: 'En service', created_at: 'Enregistré le',
+      },
+    },
     columns: {
       id: plain(),
       participant_id: plain('link to the participant'),
@@ -87,6 +113,14 @@ export const REGISTRY: Record<string, TableDecl> = {
   consents: {
     label: 'Consentements et leur retrait',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    export: {
+      source: FROM_PERSON,
+      columns: {
+        purpose: { label: 'Pour quoi', sql: '(SELECT label FROM consent_purposes WHERE consent_purposes.code = consents.purpose_code)' },
+        legal_basis: 'Base légale', text_version: 'Version du texte', channel: 'Comment vous l’avez donné', given_on: 'Donné le', expires_on: 'Valable jusqu’au',
+        withdrawn_on: 'Retiré le', withdrawal_channel: 'Comment vous l’avez retiré',
+      },
+    },
     columns: {
       id: plain(),
       participant_id: plain('link to the participant'),
@@ -130,18 +164,21 @@ export const REGISTRY: Record<string, TableDecl> = {
         rows: "purpose = 'consent_evidence'",
         participantLink: 'id IN (SELECT evidence_file_id FROM consents WHERE participant_id = ANY(?::uuid[]))',
         columns: { content: consentEvidence, original_name: freeText(consentEvidence) },
+        export: THEIR_DOCUMENT,
       },
       receipt_paid: {
         label: 'Justificatifs des demandes accordées, en paiement ou payées (pièces comptables)',
         rows: "purpose = 'receipt'",
         participantLink: receiptFilesSql(true),
         columns: { content: paidReceipt, original_name: freeText(paidReceipt) },
+        export: THEIR_DOCUMENT,
       },
       receipt_unpaid: {
         label: 'Justificatifs des autres demandes (brouillon, déposée, refusée, annulée)',
         rows: "purpose = 'receipt'",
         participantLink: receiptFilesSql(false),
         columns: { content: unpaidReceipt, original_name: freeText(unpaidReceipt) },
+        export: THEIR_DOCUMENT,
       },
       invoice: {
         label: 'Factures des fournisseurs (dépenses des subventions)',
@@ -157,12 +194,21 @@ export const REGISTRY: Record<string, TableDecl> = {
         rows: "purpose = 'payment_file'",
         participantLink: 'id IN (SELECT b.sepa_file_id FROM payment_batches b JOIN payments p ON p.batch_id = b.id WHERE p.participant_id = ANY(?::uuid[]))',
         columns: { content: bankFile, original_name: code('name of a bank file: the batch reference') },
+        export: { excluded: 'Le fichier de virement d’un lot nomme aussi les autres personnes payées ; vos paiements figurent dans « Paiements ».' },
       },
     },
   },
   privacy_requests: {
     label: 'Demandes d’exercice des droits',
     participantLink: 'participant_id = ANY(?::uuid[])',
+    // The outcome note is written by the DPO: the outcome itself is given (its code and date).
+    export: {
+      source: FROM_PERSON,
+      columns: {
+        reference: 'Référence', kind: 'Demande', received_on: 'Reçue le', channel: 'Reçue par', requester_note: 'Ce que vous avez demandé',
+        due_on: 'Réponse au plus tard le', status: 'État', outcome_code: 'Réponse', completed_on: 'Close le',
+      },
+    },
     columns: {
       id: plain(),
       reference: code('request reference'),

@@ -9,7 +9,7 @@ import { listRequests } from './repo.js';
 import { presentRequest, presentRun } from './presenter.js';
 import { completePrivacyRequest, organisationToday, recordPrivacyRequest } from './requests.js';
 import { eraseParticipant } from './erase-participant.js';
-import { exportParticipant } from './export-participant.js';
+import { exportParticipant, streamParticipantExportZip } from './export-participant.js';
 import { participantExportPdf } from './export-pdf.js';
 import { exportRegister } from './register.js';
 import { registerCsv, registerPdf } from './register-files.js';
@@ -95,11 +95,12 @@ export function privacyRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/participants/:id/export', access: DPO_ONLY, tags: ['privacy'],
-      summary: 'Everything held on a participant (right of access) as JSON, or a letter in plain French (?format=pdf); audited',
+      summary: 'Everything held on a participant (right of access, built from the registry) as JSON, a letter in plain French (?format=pdf), or a ZIP with both and the person’s documents (?format=zip); audited',
       params: ParticipantIdParams, query: ExportQuery,
-      responses: { 200: { description: 'Export (JSON or application/pdf)' } },
+      responses: { 200: { description: 'Export (JSON, application/pdf or application/zip)' } },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
+        if (format === 'zip') return streamParticipantExportZip(deps, auditActorOf(req.ctx), req.params.id, res);
         const data = await exportParticipant(deps, auditActorOf(req.ctx), req.params.id, format);
         if (format === 'json') {
           res.setHeader('Content-Disposition', `attachment; filename="donnees-${data.participant.reference}.json"`);

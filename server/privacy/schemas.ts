@@ -82,7 +82,7 @@ export const EraseResult = obj({
   request: Nullable(RequestView),
 });
 
-export const ExportQuery = obj({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf')])) });
+export const ExportQuery = obj({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('zip')])) });
 export const RegisterQuery = obj({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('csv')])) });
 
 export const RunBody = obj({ mode: Type.Union([Type.Literal('dry_run'), Type.Literal('apply')]) });
