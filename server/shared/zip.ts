@@ -51,7 +51,15 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
   res.setHeader('Content-Type', 'application/zip');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.setHeader('Cache-Control', 'no-store');
+  // Once the hash is read (the end, or a failure), chunks the archive still flushes are dropped:
+  // an aborted archive can emit data after the failure, and a finished hash cannot be updated.
+  let digested = false;
+  const digest = () => {
+    digested = true;
+    return hash.digest('hex');
+  };
   archive.on('data', (chunk: Buffer) => {
+    if (digested) return;
     hash.update(chunk);
     bytes += chunk.length;
     if (!res.write(chunk)) {
@@ -76,12 +84,12 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
     await Promise.race([archive.finalize(), failed]);
     await Promise.race([finished, failed]);
     audited = true;
-    await audit({ sha256: hash.digest('hex'), bytes, files: manifest.length, completed: true });
+    await audit({ sha256: digest(), bytes, files: manifest.length, completed: true });
     res.end();
   } catch (e) {
     archive.abort();
     // Cut off after bytes had gone: recorded as such (the original error is what is thrown).
-    if (!audited && bytes > 0) await audit({ sha256: hash.digest('hex'), bytes, files: manifest.length, completed: false }).catch(() => undefined);
+    if (!audited && bytes > 0) await audit({ sha256: digest(), bytes, files: manifest.length, completed: false }).catch(() => undefined);
     // Before the first byte, the error handler can still answer properly; after, cut the download.
     if (res.headersSent) res.destroy();
     else for (const h of ['Content-Disposition', 'Content-Type', 'Cache-Control']) res.removeHeader(h);
