@@ -5,7 +5,7 @@ import { mergePages } from './merge-pages.js';
 import { browsePages } from './pages.js';
 
 export { participantRoutes } from './routes.js';
-export { PARTICIPANT_READERS, PARTICIPANT_WRITERS } from './policy.js';
+export { PARTICIPANT_READERS, PARTICIPANT_WRITERS, ARCHIVE_READER_ROLES, canReadArchived, archivedRestricted } from './policy.js';
 export { registerParticipant } from './register-participant.js';
 export { updateParticipant } from './update-participant.js';
 export { expireStaleImports } from './import-participants.js';

@@ -2,14 +2,13 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import type { RouteGuard, RouteSpec } from '../shared/http.js';
-import { hasAnyRole, type Actor } from '../shared/authorize.js';
-import { AppError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { auditActorOf } from '../audit/actor.js';
+import type { Actor } from '../shared/authorize.js';
+import { ARCHIVE_READER_ROLES, archivedRestricted, canReadArchived } from '../participants/index.js';
+import { auditActorOf, recordAudit, type AuditActor } from '../audit/index.js';
 import { REGISTRY } from './registry.js';
 
-/** Who may open the restricted archive (DESIGN §5): finance and the DPO. */
-export const ARCHIVE_READER_ROLES = ['finance', 'dpo'] as const;
+/** Who may open the restricted archive (DESIGN §5): the one list, kept by participants. */
+export { ARCHIVE_READER_ROLES };
 
 /**
  * The SQL that names the participant behind one row of `table` (one `?`: the row id), derived
@@ -35,10 +34,6 @@ export function participantScopedParams(spec: RouteSpec): { param: string; table
     .filter((p) => p.table && participantOfRowSql(p.table) !== null);
 }
 
-function archivedRestricted(): AppError {
-  return new AppError('archived_restricted', 'Ces données concernent une personne archivée : seuls le service financier et le délégué à la protection des données peuvent les consulter.', [], 403);
-}
-
 /**
  * The one door of the restricted archive, run by the HTTP layer before every handler whose
  * path names a row of a participant-linked table (from the route's `RecordId` types and the
@@ -59,7 +54,7 @@ export function archiveDoor(deps: Deps): RouteGuard {
     );
     if (!rows.length) return;
     const actor = req.ctx.actor as Actor | null;
-    if (!hasAnyRole(actor, ARCHIVE_READER_ROLES)) throw archivedRestricted();
+    if (!canReadArchived(actor)) throw archivedRestricted();
     const via = `${spec.method.toUpperCase()} ${spec.path}`;
     await deps.db.transaction(async (trx) => {
       for (const { id } of rows as { id: string }[]) await recordAudit(trx, auditActorOf(req.ctx), { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
