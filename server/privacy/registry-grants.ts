@@ -14,6 +14,7 @@ const expenseText = (erasure: 'set_null' | { constant: string }) => freeText(per
 
 export const GRANTS_REGISTRY: Record<string, TableDecl> = {
   grants: {
+    owner: 'grants',
     label: 'Subventions et financements (financeur, convention, période, taux, plafonds)',
     columns: {
       id: plain(), reference: code('grant reference (F-YYYY-NNNNN)'), funder: typedText('a funding body'), programme: typedText('a funding programme'), axis: typedText('an axis of a programme'),
@@ -21,13 +22,15 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
       eligible_categories: code('expense categories'), status: plain(), created_by: staffRef(), version: plain(), ...timestamps,
     },
   },
-  grant_ceilings: { label: 'Plafonds annuels des subventions', columns: { grant_id: plain(), year: plain(), ceiling_cents: plain() } },
-  grant_projects: { label: 'Projets financés par chaque subvention et part prise', columns: { grant_id: plain(), project_id: plain(), share_bp: plain() } },
+  grant_ceilings: { owner: 'grants', label: 'Plafonds annuels des subventions', columns: { grant_id: plain(), year: plain(), ceiling_cents: plain() } },
+  grant_projects: { owner: 'grants', label: 'Projets financés par chaque subvention et part prise', columns: { grant_id: plain(), project_id: plain(), share_bp: plain() } },
   budget_lines: {
+    owner: 'grants',
     label: 'Lignes budgétaires (catégorie × année)',
     columns: { id: plain(), grant_id: plain(), category: plain(), year: plain(), amount_cents: plain(), ...timestamps },
   },
   expenses: {
+    owner: 'grants',
     label: 'Dépenses (lignes de demandes, réservations de salles, factures)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // Description, supplier and override reason are typed by finance.
@@ -45,25 +48,29 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   expense_parts: {
+    owner: 'grants',
     label: 'Répartition des dépenses entre subventions',
     participantLink: 'expense_id IN (SELECT id FROM expenses WHERE participant_id = ANY(?::uuid[]))',
     export: { excluded: 'La part de chaque financeur dans une dépense : un calcul comptable, sans rien de plus sur vous que le montant, donné dans « Dépenses ».' },
     columns: { id: plain(), expense_id: plain(), grant_id: plain(), budget_line_id: plain(), amount_cents: claimEvidence },
   },
   drawdowns: {
+    owner: 'grant-reports',
     label: 'Demandes de versement (appels de fonds)',
     columns: {
       id: plain(), grant_id: plain(), number: plain(), period_from: plain(), period_to: plain(), eligible_actual_cents: plain(),
       cofunding_rate_bp: plain(), requested_cents: plain(), created_by: staffRef(), created_at: plain(),
     },
   },
-  drawdown_years: { label: 'Montants demandés par année', columns: { drawdown_id: plain(), year: plain(), eligible_actual_cents: plain(), requested_cents: plain() } },
-  drawdown_parts: { label: 'Parts de dépenses demandées (et retirées)', columns: { drawdown_id: plain(), expense_part_id: plain(), paid_on: plain(), withdrawn_by: plain() } },
+  drawdown_years: { owner: 'grant-reports', label: 'Montants demandés par année', columns: { drawdown_id: plain(), year: plain(), eligible_actual_cents: plain(), requested_cents: plain() } },
+  drawdown_parts: { owner: 'grant-reports', label: 'Parts de dépenses demandées (et retirées)', columns: { drawdown_id: plain(), expense_part_id: plain(), paid_on: plain(), withdrawn_by: plain() } },
   grant_report_notes: {
+    owner: 'grant-reports',
     label: 'Explications des écarts du compte rendu financier',
     columns: { grant_id: plain(), year: plain(), category: code('an expense category'), explanation: typedText('explains a budget gap, written by finance'), updated_by: staffRef(), updated_at: plain() },
   },
   auditor_scopes: {
+    owner: 'grants',
     label: 'Accès limités des auditeurs (subventions, période, expiration)',
     columns: { id: plain(), user_id: staffRef(), grant_id: plain(), from_date: plain(), to_date: plain(), expires_at: plain(), created_by: staffRef(), created_at: plain() },
   },

@@ -13,6 +13,7 @@ const payeeSnapshot = (category: 'identity' | 'bank') => personal('payee', categ
 
 export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   projects: {
+    owner: 'projects',
     label: 'Démarches participatives',
     columns: {
       id: plain(), name: typedText('name of a project'), description: typedText('describes a project, not a person'), participation_level: plain(),
@@ -20,9 +21,10 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       allowance_enabled: plain(), allowance_half_day_cents: plain(), created_by: staffRef(), ...timestamps,
     },
   },
-  project_budget: { label: 'Budget prévu par catégorie', columns: { project_id: plain(), category: plain(), planned_cents: plain() } },
-  project_targets: { label: 'Composition cible du panel', columns: { project_id: plain(), dimension: plain(), value: code('a profile value such as 16-24'), percent: plain() } },
+  project_budget: { owner: 'projects', label: 'Budget prévu par catégorie', columns: { project_id: plain(), category: plain(), planned_cents: plain() } },
+  project_targets: { owner: 'projects', label: 'Composition cible du panel', columns: { project_id: plain(), dimension: plain(), value: code('a profile value such as 16-24'), percent: plain() } },
   venues: {
+    owner: 'venues',
     label: 'Lieux et salles',
     columns: {
       id: plain(), name: typedText('name of a venue'), address: typedText('address of a venue'), postal_code: plain(), commune_insee: plain(), commune_name: typedText('commune of a venue'),
@@ -33,6 +35,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   sessions: {
+    owner: 'sessions',
     label: 'Sessions (ateliers, comités, entretiens)',
     columns: {
       id: plain(), project_id: plain(), title: typedText('title of a session'), kind: plain(), starts_at: plain(), ends_at: plain(), status: plain(), capacity: plain(),
@@ -40,6 +43,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   bookings: {
+    owner: 'venues',
     label: 'Réservations de lieux',
     columns: {
       id: plain(), venue_id: plain(), session_id: plain(), during: plain(), status: plain(), cost_cents: plain(), option_expires_at: plain(),
@@ -47,6 +51,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   session_participants: {
+    owner: 'sessions',
     label: 'Invitations et présences',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // Only the person's own row: other attendees are other rows. The override reason is a staff note.
@@ -71,6 +76,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   claims: {
+    owner: 'claims',
     label: 'Demandes de remboursement (frais de transport, de garde, indemnités)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // The decision and override notes are staff notes: the decision itself (amounts, reason code) is given.
@@ -95,18 +101,21 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       version: plain(), ...timestamps,
     },
   },
-  claim_sessions: { label: 'Sessions concernées par chaque demande', columns: { claim_id: plain(), session_id: plain() } },
+  claim_sessions: { owner: 'claims', label: 'Sessions concernées par chaque demande', columns: { claim_id: plain(), session_id: plain() } },
   claim_hands: {
+    owner: 'claims',
     label: 'Qui est intervenu sur chaque demande avant sa décision (séparation des tâches)',
     columns: { id: plain(), claim_id: plain(), user_id: staffRef(), action: plain('code of what was done'), occurred_at: plain(), backfilled: plain() },
   },
   claim_receipts: {
+    owner: 'claims',
     label: 'Justificatifs des demandes (le fichier est dans « files »)',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
     export: { source: FROM_CLAIMS, columns: { claim: claimRef('claim_receipts'), amount_cents: 'Montant du justificatif', created_at: 'Déposé le' } },
     columns: { id: plain(), claim_id: plain(), file_id: plain('link to the receipt file'), amount_cents: claimEvidence, created_by: staffRef(), created_at: plain() },
   },
   claim_lines: {
+    owner: 'claims',
     label: 'Lignes des demandes : montant demandé, calculé, accordé et motif',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
     // The reason note is a staff note; the reason code is given.
@@ -129,6 +138,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   payment_batches: {
+    owner: 'payments',
     label: 'Lots de paiement (virements, espèces ou chèques par la régie)',
     columns: {
       id: plain(), reference: code('batch reference (B-YYYY-NNNNN)'), status: plain(), kind: plain(), file_format: plain(),
@@ -139,6 +149,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   payments: {
+    owner: 'payments',
     label: 'Paiements : un par bénéficiaire dans un lot, avec le nom et l’IBAN chiffré au moment de l’export',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // Paid to a childcare provider or an association: its name is someone else's.
@@ -159,12 +170,14 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   batch_claims: {
+    owner: 'payments',
     label: 'Demandes payées par chaque lot',
     participantLink: 'claim_id IN (SELECT id FROM claims WHERE participant_id = ANY(?::uuid[]))',
     export: { excluded: 'Le lien entre une demande et son lot de paiement : les montants et les dates figurent déjà dans « Demandes » et « Paiements ».' },
     columns: { batch_id: plain(), claim_id: plain(), payment_id: plain(), amount_cents: claimEvidence, voided: plain(), voided_at: plain() },
   },
   idempotency_keys: {
+    owner: 'shared',
     label: 'Clés d’idempotence des requêtes d’argent (24 heures)',
     columns: {
       user_id: staffRef(), route: code(), key: code('a random key chosen by the client'), request_hash: code('SHA-256 of the request body'),
@@ -172,10 +185,12 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
     },
   },
   reimbursement_policies: {
+    owner: 'reimbursement',
     label: 'Barèmes de remboursement (versions)',
     columns: { id: plain(), project_id: plain(), effective_from: plain(), rates: code('rates and caps, no person'), created_by: staffRef(), created_at: plain() },
   },
   outbox_messages: {
+    owner: 'notifications',
     label: 'Messages envoyés aux participants (e-mails et courriers)',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // body_html is the same message as body_text, laid out for e-mail.

@@ -95,7 +95,23 @@ export type ExportDecl = ExportProjection | ExportExcluded;
 
 export const isExcluded = (e: ExportDecl): e is ExportExcluded => 'excluded' in e;
 
+/**
+ * The capabilities of `server/` (one folder each). `shared` owns the platform's tables (files,
+ * jobs, idempotency keys, import previews, reference counters).
+ */
+export const CAPABILITIES = [
+  'audit', 'auth', 'claims', 'consents', 'grant-reports', 'grants', 'notifications', 'participants', 'partners', 'payees',
+  'payments', 'privacy', 'projects', 'reimbursement', 'sessions', 'settings', 'shared', 'users', 'venues',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
 export interface TableDecl {
+  /**
+   * The one capability that inserts, updates and deletes the table's rows; every other one
+   * asks it through its `index.ts` (test/architecture/ownership.test.ts). The erasure machinery
+   * (privacy) is the one exception: it blanks the personal columns this registry declares.
+   */
+  owner: Capability;
   /** What the table holds, in French (shown in the processing register). */
   label: string;
   /**

@@ -28,6 +28,7 @@ const bankFile = personal('payee', 'bank', 'reimbursement', 'legal_obligation', 
 
 export const REGISTRY: Record<string, TableDecl> = {
   participants: {
+    owner: 'participants',
     label: 'Personnes accompagnées qui participent',
     participantLink: 'id = ANY(?::uuid[])',
     export: {
@@ -79,6 +80,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   payees: {
+    owner: 'payees',
     label: 'Bénéficiaires des remboursements et leurs coordonnées bancaires',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // A childcare provider or an association paid for the person is someone else: the export
@@ -111,6 +113,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   consents: {
+    owner: 'consents',
     label: 'Consentements et leur retrait',
     participantLink: 'participant_id = ANY(?::uuid[])',
     export: {
@@ -141,6 +144,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   files: {
+    owner: 'shared',
     label: 'Documents déposés (preuves de consentement, justificatifs, factures) et fichiers de virement figés',
     erasedMarker: 'erased_at',
     columns: {
@@ -199,6 +203,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   privacy_requests: {
+    owner: 'privacy',
     label: 'Demandes d’exercice des droits',
     participantLink: 'participant_id = ANY(?::uuid[])',
     // The outcome note is written by the DPO: the outcome itself is given (its code and date).
@@ -228,6 +233,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   partners: {
+    owner: 'partners',
     label: 'Structures relais (associations, services)',
     columns: {
       id: plain(),
@@ -247,6 +253,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   imports: {
+    owner: 'shared',
     label: 'Imports de tableurs en attente de confirmation',
     columns: {
       id: plain(),
@@ -264,6 +271,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   consent_purposes: {
+    owner: 'consents',
     label: 'Catalogue des finalités de consentement',
     columns: {
       code: plain(), label: typedText('label of a consent purpose'), text: typedText('the consent text people agree to'), legal_basis: plain(), special_category: plain(), text_version: plain(),
@@ -271,6 +279,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   users: {
+    owner: 'users',
     label: 'Comptes du personnel',
     columns: {
       id: plain(),
@@ -286,6 +295,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   web_sessions: {
+    owner: 'auth',
     label: 'Sessions de connexion du personnel',
     columns: {
       id_hash: personal('staff', 'authentication', 'security', 'legal_obligation', 'session'),
@@ -298,6 +308,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   api_tokens: {
+    owner: 'auth',
     label: 'Jetons d’accès à l’API',
     columns: {
       id: plain(),
@@ -313,6 +324,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   login_attempts: {
+    owner: 'auth',
     label: 'Tentatives de connexion échouées',
     columns: {
       key: personal('staff', 'pseudonymous_id', 'security', 'legal_obligation', 'security_window'),
@@ -321,6 +333,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   organisation_settings: {
+    owner: 'settings',
     label: 'Paramètres de l’organisation',
     columns: {
       id: plain(),
@@ -331,6 +344,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   audit_events: {
+    owner: 'audit',
     label: 'Journal d’audit',
     columns: {
       id: plain(),
@@ -346,14 +360,17 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   audit_chain: {
+    owner: 'audit',
     label: 'Chaîne d’empreintes du journal d’audit',
     columns: { seq: plain(), event_id: plain(), prev_hash: code(), hash: code(), sealed_at: plain() },
   },
   reference_counters: {
+    owner: 'shared',
     label: 'Compteurs des références',
     columns: { prefix: code(), year: plain(), last_value: plain() },
   },
   jobs: {
+    owner: 'shared',
     label: 'Traitements longs (conservation, imports, exports)',
     columns: {
       id: plain(), kind: code(), status: plain(), progress: plain(), total: plain(),

@@ -1,0 +1,227 @@
+// The code-shape scanner: reads `server/` with the TypeScript parser and says which file
+// touches which table (and how), which file imports past another capability's `index.ts`,
+// which import cycles exist, and where error codes are made inline. The architecture tests
+// (test/architecture/) and `npm run architecture` (the counts of docs/architecture.md) use it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const SERVER = join(ROOT, 'server');
+
+/** Every TypeScript file under `server/`, as a path relative to the repository. */
+export function serverFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) out.push(relative(ROOT, p));
+    }
+  };
+  walk(SERVER);
+  return out.sort();
+}
+
+/** The capability a file belongs to: its first folder under `server/` (`app` for the files at the top). */
+export function capabilityOf(file: string): string {
+  const parts = file.split('/');
+  return parts.length > 2 ? parts[1] : 'app';
+}
+
+const sources = new Map<string, ts.SourceFile>();
+function parse(file: string): ts.SourceFile {
+  let sf = sources.get(file);
+  if (!sf) {
+    sf = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.ES2022, true);
+    sources.set(file, sf);
+  }
+  return sf;
+}
+
+export type Access = 'read' | 'write';
+export interface TableCall {
+  file: string;
+  line: number;
+  table: string;
+  access: Access;
+  /** `builder`: a knex call on the table; `sql`: a table named in SQL text. */
+  via: 'builder' | 'sql';
+}
+
+const WRITE_METHODS = new Set(['insert', 'update', 'del', 'delete', 'increment', 'decrement', 'upsert', 'merge', 'truncate']);
+const TABLE_METHODS = new Set(['from', 'into', 'table', 'join', 'leftJoin', 'innerJoin', 'rightJoin', 'fullOuterJoin', 'whereExists']);
+const SQL_WRITE = /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?([a-z_][a-z0-9_]*)"?/g;
+const SQL_READ = /\b(?:FROM|JOIN)\s+"?([a-z_][a-z0-9_]*)"?/g;
+
+function stringText(node: ts.Node): string | undefined {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  return undefined;
+}
+
+/** The methods called along the chain a node starts (`trx('claims').where(…).update(…)` → where, update). */
+function chainMethods(node: ts.Node): string[] {
+  const methods: string[] = [];
+  let cur: ts.Node = node;
+  for (;;) {
+    const parent: ts.Node | undefined = cur.parent;
+    if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === cur) {
+      methods.push(parent.name.text);
+      cur = parent;
+    } else if (parent && ts.isCallExpression(parent) && parent.expression === cur) {
+      cur = parent;
+    } else break;
+  }
+  return methods;
+}
+
+/** Every call on a known table in `server/`, with whether it writes. */
+export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): TableCall[] {
+  const out: TableCall[] = [];
+  for (const file of files) {
+    const sf = parse(file);
+    const at = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+    const visit = (node: ts.Node) => {
+      if (ts.isCallExpression(node) && node.arguments.length >= 1) {
+        const first = stringText(node.arguments[0]);
+        const table = first?.trim().split(/\s+as\s+|\s+/i)[0];
+        if (table && tables.has(table)) {
+          const callee = node.expression;
+          const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+          const isTableCall = ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'db' || TABLE_METHODS.has(callee.name.text)));
+          if (isTableCall) {
+            const methods = chainMethods(node);
+            // `trx.insert(rows).into('t')`: the write is before the table.
+            let before: string[] = [];
+            if (method && (method === 'into' || method === 'table' || method === 'from')) {
+              let inner: ts.Expression = callee.expression;
+              while (ts.isCallExpression(inner) || ts.isPropertyAccessExpression(inner)) {
+                if (ts.isPropertyAccessExpression(inner)) before.push(inner.name.text);
+                inner = inner.expression;
+              }
+            } else if (method && method !== 'db') before = ['join'];
+            const joined = method !== undefined && method !== 'db' && method !== 'into' && method !== 'table' && method !== 'from';
+            const write = !joined && [...methods, ...before].some((m) => WRITE_METHODS.has(m));
+            out.push({ file, line: at(node), table, access: write ? 'write' : 'read', via: 'builder' });
+          }
+        }
+      }
+      const text = stringText(node) ?? (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) ? node.text : undefined);
+      if (text !== undefined && !ts.isImportDeclaration(node.parent) && !ts.isExportDeclaration(node.parent)) {
+        const writes = new Set<string>();
+        for (const m of text.matchAll(SQL_WRITE)) if (tables.has(m[1])) writes.add(m[1]);
+        for (const t of writes) out.push({ file, line: at(node), table: t, access: 'write', via: 'sql' });
+        for (const m of text.matchAll(SQL_READ)) if (tables.has(m[1]) && !writes.has(m[1])) out.push({ file, line: at(node), table: m[1], access: 'read', via: 'sql' });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
+export interface Import {
+  file: string;
+  line: number;
+  /** The imported file, relative to the repository (`.js` resolved to `.ts`). */
+  target: string;
+  typeOnly: boolean;
+}
+
+/** The relative imports (and re-exports) of every file in `server/`. */
+export function imports(files = serverFiles()): Import[] {
+  const out: Import[] = [];
+  for (const file of files) {
+    const sf = parse(file);
+    for (const st of sf.statements) {
+      if (!(ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) || !st.moduleSpecifier) continue;
+      const spec = stringText(st.moduleSpecifier);
+      if (!spec?.startsWith('.')) continue;
+      const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts');
+      const typeOnly = ts.isImportDeclaration(st) ? Boolean(st.importClause?.isTypeOnly) : st.isTypeOnly;
+      out.push({ file, line: sf.getLineAndCharacterOfPosition(st.getStart(sf)).line + 1, target, typeOnly });
+    }
+  }
+  return out;
+}
+
+/**
+ * Imports that reach past another capability's `index.ts` (`../claims/repo.js` from payments).
+ * `shared/` is the toolbox every capability uses: its files are imported one by one.
+ */
+export function importsPastIndex(files = serverFiles()): Import[] {
+  return imports(files).filter((i) => {
+    if (!i.target.startsWith('server/')) return false;
+    const from = capabilityOf(i.file);
+    const to = capabilityOf(i.target);
+    if (to === from || to === 'app' || to === 'shared') return false;
+    return !i.target.endsWith('/index.ts');
+  });
+}
+
+/** The import cycles between files of `server/` (type-only imports left out: they vanish at run time). */
+export function importCycles(files = serverFiles()): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const i of imports(files)) {
+    if (i.typeOnly) continue;
+    graph.set(i.file, [...(graph.get(i.file) ?? []), i.target]);
+  }
+  // Tarjan's strongly connected components: each component of more than one file is a cycle.
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const out: string[][] = [];
+  const strong = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!idx.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(comp.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!idx.has(v)) strong(v);
+  return out;
+}
+
+export interface InlineError {
+  file: string;
+  line: number;
+  code: string;
+}
+
+const ERROR_MAKERS = new Set(['conflict', 'forbidden', 'badRequest', 'unprocessable', 'tooLarge', 'gone']);
+
+/** Error codes written where the error is thrown (`conflict('batch_not_exported', '…')`, `new AppError(409, 'x', …)`), outside the catalogues (`errors.ts`). */
+export function inlineErrorCodes(files = serverFiles()): InlineError[] {
+  const out: InlineError[] = [];
+  for (const file of files) {
+    if (file.endsWith('/errors.ts')) continue;
+    const sf = parse(file);
+    const visit = (node: ts.Node) => {
+      let codeArg: ts.Node | undefined;
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ERROR_MAKERS.has(node.expression.text)) codeArg = node.arguments[0];
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'AppError') codeArg = node.arguments?.[1];
+      const code = codeArg && stringText(codeArg);
+      if (code !== undefined) out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, code });
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
