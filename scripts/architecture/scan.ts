@@ -93,7 +93,7 @@ export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): 
             const methods = chainMethods(node);
             // `trx.insert(rows).into('t')`: the write is before the table.
             let before: string[] = [];
-            if (method && (method === 'into' || method === 'table' || method === 'from')) {
+            if (method && ts.isPropertyAccessExpression(callee) && (method === 'into' || method === 'table' || method === 'from')) {
               let inner: ts.Expression = callee.expression;
               while (ts.isCallExpression(inner) || ts.isPropertyAccessExpression(inner)) {
                 if (ts.isPropertyAccessExpression(inner)) before.push(inner.name.text);

@@ -38,7 +38,7 @@ describe('right of access: the export is complete by construction', () => {
     const linked = rowScopes(REGISTRY).filter((s) => s.participantLink);
     expect(linked.map((s) => `${s.table}:${s.kind ?? ''}`)).to.include.members(['session_participants:', 'claims:', 'claim_lines:', 'claim_receipts:', 'payments:', 'outbox_messages:', 'files:receipt_paid', 'files:consent_evidence']);
     // A new participant-linked table, or a new kind of files, without a declaration is caught.
-    const withNewTable = { ...REGISTRY, notes_about_people: { label: 'Notes', participantLink: 'participant_id = ANY(?::uuid[])', columns: {} } };
+    const withNewTable = { ...REGISTRY, notes_about_people: { owner: 'participants' as const, label: 'Notes', participantLink: 'participant_id = ANY(?::uuid[])', columns: {} } };
     expect(exportDeclarationProblems(withNewTable)).to.deep.equal(['notes_about_people: linked to participants but declares no export']);
     const files = REGISTRY.files;
     const withNewKind = { ...REGISTRY, files: { ...files, kinds: { ...files.kinds, letter: { label: 'Courriers', rows: "purpose = 'letter'", participantLink: 'true', columns: {} } } } };
