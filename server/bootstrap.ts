@@ -1,6 +1,6 @@
 import type { Deps } from './shared/deps.js';
 import { recordAudit } from './audit/index.js';
-import { generatePassword, hashPassword } from './auth/index.js';
+import { generatePassword, hashPassword, insertAccount } from './auth/index.js';
 import { defaultSettings, insertSettings } from './settings/index.js';
 import { loadDemo } from '../db/seeds/demo.js';
 
@@ -25,7 +25,7 @@ export async function bootstrap(deps: Deps, options: { loadDemoData: boolean }):
     const generated = deps.config.adminPassword ? null : generatePassword();
     const hash = await hashPassword(deps.config.adminPassword ?? generated!);
     await deps.db.transaction(async (trx) => {
-      const [row] = await trx('users').insert({ email, name: 'Administrateur', roles: ['admin'], password_hash: hash, must_change_password: false }).returning('id');
+      const row = await insertAccount<{ id: string }>(trx, { email, name: 'Administrateur', roles: ['admin'], passwordHash: hash, mustChangePassword: false });
       await recordAudit(trx, { userId: null }, { action: 'user.created', recordType: 'user', recordId: row.id, reasonCode: 'first_admin', data: { roles: ['admin'] } });
     });
     admin = { email, password: generated };

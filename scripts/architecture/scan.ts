@@ -47,6 +47,8 @@ export interface TableCall {
   access: Access;
   /** `builder`: a knex call on the table; `sql`: a table named in SQL text. */
   via: 'builder' | 'sql';
+  /** The source text of the whole call chain, or of the SQL text. */
+  text: string;
 }
 
 const WRITE_METHODS = new Set(['insert', 'update', 'del', 'delete', 'increment', 'decrement', 'upsert', 'merge', 'truncate']);
@@ -60,7 +62,7 @@ function stringText(node: ts.Node): string | undefined {
 }
 
 /** The methods called along the chain a node starts (`trx('claims').where(…).update(…)` → where, update). */
-function chainMethods(node: ts.Node): string[] {
+function chainMethods(node: ts.Node): { methods: string[]; top: ts.Node } {
   const methods: string[] = [];
   let cur: ts.Node = node;
   for (;;) {
@@ -72,7 +74,7 @@ function chainMethods(node: ts.Node): string[] {
       cur = parent;
     } else break;
   }
-  return methods;
+  return { methods, top: cur };
 }
 
 /** Every call on a known table in `server/`, with whether it writes. */
@@ -90,7 +92,7 @@ export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): 
           const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
           const isTableCall = ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'db' || TABLE_METHODS.has(callee.name.text)));
           if (isTableCall) {
-            const methods = chainMethods(node);
+            const { methods, top } = chainMethods(node);
             // `trx.insert(rows).into('t')`: the write is before the table.
             let before: string[] = [];
             if (method && ts.isPropertyAccessExpression(callee) && (method === 'into' || method === 'table' || method === 'from')) {
@@ -102,7 +104,7 @@ export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): 
             } else if (method && method !== 'db') before = ['join'];
             const joined = method !== undefined && method !== 'db' && method !== 'into' && method !== 'table' && method !== 'from';
             const write = !joined && [...methods, ...before].some((m) => WRITE_METHODS.has(m));
-            out.push({ file, line: at(node), table, access: write ? 'write' : 'read', via: 'builder' });
+            out.push({ file, line: at(node), table, access: write ? 'write' : 'read', via: 'builder', text: top.getText(sf) });
           }
         }
       }
@@ -110,8 +112,8 @@ export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): 
       if (text !== undefined && !ts.isImportDeclaration(node.parent) && !ts.isExportDeclaration(node.parent)) {
         const writes = new Set<string>();
         for (const m of text.matchAll(SQL_WRITE)) if (tables.has(m[1])) writes.add(m[1]);
-        for (const t of writes) out.push({ file, line: at(node), table: t, access: 'write', via: 'sql' });
-        for (const m of text.matchAll(SQL_READ)) if (tables.has(m[1]) && !writes.has(m[1])) out.push({ file, line: at(node), table: m[1], access: 'read', via: 'sql' });
+        for (const t of writes) out.push({ file, line: at(node), table: t, access: 'write', via: 'sql', text });
+        for (const m of text.matchAll(SQL_READ)) if (tables.has(m[1]) && !writes.has(m[1])) out.push({ file, line: at(node), table: m[1], access: 'read', via: 'sql', text });
       }
       ts.forEachChild(node, visit);
     };

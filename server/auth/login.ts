@@ -52,7 +52,7 @@ export async function login(
   await deps.db.transaction(async (trx) => {
     // Only this address's count on this account: the account-wide count runs out with its window.
     await clearFailures(trx, pairKey);
-    await trx('users').where({ id: user.id }).update({ last_login_at: now });
+    await repo.recordLogin(trx, user.id, now);
     await recordAudit(trx, { userId: user.id, requestId: meta.requestId }, { action: 'auth.login', recordType: 'user', recordId: user.id });
   });
   return { userId: user.id, mustChangePassword: user.must_change_password };

@@ -124,3 +124,29 @@ export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<Tok
 export async function touchToken(db: Db, id: string, now: Date): Promise<void> {
   await db('api_tokens').where({ id }).update({ last_used_at: now });
 }
+
+/** A new staff account (the first admin, or one an admin creates): returns the given columns. */
+export async function insertAccount<Row = Record<string, unknown>>(
+  db: Db,
+  account: { email: string; name: string; roles: string[]; passwordHash: string; mustChangePassword: boolean; now?: Date },
+  returning: string[] = ['id'],
+): Promise<Row> {
+  const [row] = await db('users').insert({
+    email: account.email, name: account.name, roles: account.roles, password_hash: account.passwordHash, must_change_password: account.mustChangePassword,
+    ...(account.now ? { created_at: account.now, updated_at: account.now } : {}),
+  }).returning(returning);
+  return row as Row;
+}
+
+/** An account's name, roles or active flag changed by an admin: returns the given columns. */
+export async function updateAccount<Row = Record<string, unknown>>(db: Db, id: string, changes: { name?: string; roles?: string[]; active?: boolean; now: Date }, returning: string[]): Promise<Row> {
+  const { now, ...values } = changes;
+  const [row] = await db('users').where({ id }).update({ ...values, updated_at: now }).returning(returning);
+  return row as Row;
+}
+
+/** A successful sign-in. */
+export async function recordLogin(db: Db, userId: string, now: Date): Promise<void> {
+  await db('users').where({ id: userId }).update({ last_login_at: now });
+}
+

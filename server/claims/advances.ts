@@ -1,3 +1,4 @@
+import { moveToStatus } from './lifecycle.js';
 import type { Deps } from '../shared/deps.js';
 import type { Role } from '../shared/authorize.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -68,7 +69,7 @@ export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string
     if (['in_batch', 'paid'].includes(claim.status)) throw conflict('claim_in_batch', 'Cette demande est déjà dans un lot de paiement : elle ne peut plus être annulée.');
     const now = deps.now();
     await recordHand(trx, claimId, actor.userId, 'cancelled', now);
-    await trx('claims').where({ id: claimId }).update({ status: 'cancelled', cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });
+    await moveToStatus(trx, [claimId], 'cancelled', { cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });
     await claimCancelled(trx, claimId);
     await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claimId, data: { from: claim.status } });
   });

@@ -1,3 +1,4 @@
+import { moveToStatus } from './lifecycle.js';
 import type { Db } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { claimCancelled } from '../grants/index.js';
@@ -20,8 +21,8 @@ export async function cancelClaimsOnErasure(trx: Db, actor: AuditActor, particip
   const rows = (await trx('claims').whereIn('participant_id', participantIds).whereIn('status', UNDECIDED)
     .orderBy('id').forUpdate().select('id', 'status')) as { id: string; status: string }[];
   for (const claim of rows) {
-    await trx('claims').where({ id: claim.id }).update({
-      status: 'cancelled', cancelled_at: now, decision_reason_code: ERASURE_CANCEL_REASON, updated_at: now, version: trx.raw('version + 1'),
+    await moveToStatus(trx, [claim.id], 'cancelled', {
+      cancelled_at: now, decision_reason_code: ERASURE_CANCEL_REASON, updated_at: now, version: trx.raw('version + 1'),
     });
     await claimCancelled(trx, claim.id);
     await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claim.id, reasonCode: ERASURE_CANCEL_REASON, data: { from: claim.status } });

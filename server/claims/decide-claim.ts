@@ -1,3 +1,4 @@
+import { moveToStatus } from './lifecycle.js';
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
@@ -6,7 +7,7 @@ import { requireOverride } from '../shared/override.js';
 import { formatCents } from '../shared/format.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { claimDecided } from '../grants/index.js';
+import { recordClaimExpenses } from '../grants/index.js';
 import type { DecisionBody } from './schemas.js';
 import { DECIDED, claimLines, claimReceipts, decisionFacts, getClaim, linesBackedBy, type ClaimRow, type LineRow } from './repo.js';
 import { recomputeClaim } from './compute.js';
@@ -124,14 +125,17 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
     const advance = claim.advance_of_claim_id ? await getClaim(trx, claim.advance_of_claim_id) : undefined;
     const advanced = advance?.amount_granted_cents ?? 0;
     const now = deps.now();
-    await trx('claims').where({ id: claimId }).update({
-      status, decided_at: now, decided_by: actor.userId, amount_granted_cents: granted,
+    await moveToStatus(trx, [claimId], status, {
+      decided_at: now, decided_by: actor.userId, amount_granted_cents: granted,
       amount_to_pay_cents: Math.max(0, granted - advanced), to_recover_cents: Math.max(0, advanced - granted),
       decision_note: input.note?.trim() || null, decision_reason_code: override ? 'receipt_override' : null,
       override_reason: override ?? claim.override_reason, updated_at: now, version: trx.raw('version + 1'),
     });
-    await claimDecided(trx, claimId, { actor, roles: actor.roles, override: input.override });
     const decided = (await getClaim(trx, claimId))!;
+    await recordClaimExpenses(trx, {
+      claim: { id: claimId, projectId: decided.project_id, participantId: decided.participant_id, advanceOfClaimId: decided.advance_of_claim_id, amountToPayCents: Number(decided.amount_to_pay_cents) },
+      lines: (await claimLines(trx, claimId)).map((l) => ({ id: l.id, category: l.category, travelDate: l.travel_date, grantedCents: Number(l.granted_cents ?? 0) })),
+    }, { actor, roles: actor.roles, override: input.override });
     await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
     await recordAudit(trx, actor, {
       action: 'claim.decided', recordType: 'claim', recordId: claimId, reasonCode: override ? 'receipt_override' : null,

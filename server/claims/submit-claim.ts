@@ -1,3 +1,5 @@
+import { moveToStatus } from './lifecycle.js';
+import { touchLastContact } from '../participants/index.js';
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -21,12 +23,12 @@ export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: 
   if (!lines.length && !claim.advance_of_claim_id) throw conflict('claim_empty', 'Ajoutez au moins une ligne avant de transmettre la demande.');
   const { settings } = await getSettings(trx);
   const now = deps.now();
-  await trx('claims').where({ id: claimId }).update({ status: 'submitted', submitted_at: now });
+  await moveToStatus(trx, [claimId], 'submitted', { submitted_at: now });
   await recordHand(trx, claimId, actor.userId, 'submitted', now);
   const submitted = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
   await notifyClaim(trx, deps, 'claim-received', submitted, await claimVars(trx, settings, submitted));
   await recordAudit(trx, actor, { action: 'claim.submitted', recordType: 'claim', recordId: claimId, data: { flags: submitted.flags, lines: lines.length } });
-  await trx('participants').where({ id: claim.participant_id }).update({ last_contact_at: now });
+  await touchLastContact(trx, [claim.participant_id], now);
 }
 
 export async function submitClaim(deps: Deps, actor: AuditActor, claimId: string): Promise<void> {

@@ -4,7 +4,8 @@ import { storeDocument } from '../shared/files.js';
 import { formatDate } from '../shared/format.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ConsentCreateBody, ConsentView } from './schemas.js';
-import { getConsent, getPurpose, insertConsent, isActiveStaff, lockUnreplacedConsent, setSupersededBy, touchLastContact } from './repo.js';
+import { getConsent, getPurpose, insertConsent, isActiveStaff, lockUnreplacedConsent, setSupersededBy } from './repo.js';
+import { touchLastContact } from '../participants/index.js';
 import { presentConsent } from './presenter.js';
 import { addMonths } from '../shared/dates.js';
 import { lockWritableParticipant, organisationToday } from './consent-rules.js';
@@ -59,7 +60,7 @@ export async function recordConsent(deps: Deps, actor: AuditActor, participantId
       await setSupersededBy(trx, previous.id, id);
       await setSupersededBy(trx, id, null);
     }
-    await touchLastContact(trx, participantId, deps.now());
+    await touchLastContact(trx, [participantId], deps.now());
     await recordAudit(trx, actor, {
       action: 'consent.recorded', recordType: 'consent', recordId: id,
       data: { participantId, purposeCode: purpose.code, channel: input.channel, textVersion: purpose.text_version, evidence: !!file, supersededConsentId: previous?.id ?? null },

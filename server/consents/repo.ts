@@ -56,24 +56,6 @@ export async function getParticipant(db: Db, id: string, forUpdate = false): Pro
   return forUpdate ? q.forUpdate() : q;
 }
 
-/** Consent counts as contact (DESIGN §5): it restarts the active retention period. */
-export async function touchLastContact(db: Db, participantId: string, now: Date): Promise<void> {
-  await db('participants').where({ id: participantId }).update({ last_contact_at: db.raw('GREATEST(last_contact_at, ?)', [now]) });
-}
-
-export async function eraseProfile(db: Db, participantId: string, now: Date): Promise<void> {
-  await db('participants').where({ id: participantId })
-    .update({ profile_age_band: null, profile_activity: null, profile_household: null, profile_commune_insee: null, updated_at: now });
-}
-
-export async function eraseNeeds(db: Db, participantId: string, now: Date): Promise<void> {
-  await db('participants').where({ id: participantId }).update({ needs: db.raw("'{}'::text[]"), needs_note: null, updated_at: now });
-}
-
-export async function setPreferredChannel(db: Db, participantId: string, channel: string, now: Date): Promise<void> {
-  await db('participants').where({ id: participantId }).update({ preferred_channel: channel, updated_at: now });
-}
-
 export async function listPurposes(db: Db, options: { activeOnly?: boolean } = {}): Promise<PurposeRow[]> {
   const q = db('consent_purposes').orderBy([{ column: 'position' }, { column: 'code' }]).select('*');
   if (options.activeOnly) q.where({ active: true });

@@ -3,7 +3,8 @@ import type { Db } from '../shared/db.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ConsentView, ConsentWithdrawBody } from './schemas.js';
-import { eraseNeeds, eraseProfile, getConsent, lockConsent, markWithdrawn, setPreferredChannel, type ConsentParticipant } from './repo.js';
+import { eraseNeeds, eraseProfile, setPreferredChannel } from '../participants/index.js';
+import { getConsent, lockConsent, markWithdrawn, type ConsentParticipant } from './repo.js';
 import { presentConsent } from './presenter.js';
 import { lockWritableParticipant, organisationToday } from './consent-rules.js';
 

@@ -4,7 +4,7 @@ export { grantRoutes } from './routes.js';
 export { grantPages } from './pages.js';
 export { allocate, splitExpense, type Allocation, type FundingGrant, type PlannedPart } from './allocation.js';
 export { placeExpenses, planParts, type Warning, type BudgetControl } from './budget.js';
-export { claimDecided, claimsPaid, claimsUnpaid, claimCancelled, bookingConfirmed, bookingsCancelled, backfillBookings, backfillClaims, type HookControl } from './hooks.js';
+export { recordClaimExpenses, claimsPaid, claimsUnpaid, claimCancelled, bookingConfirmed, bookingsCancelled, backfillBookings, backfillClaims, type DecidedClaim, type HookControl } from './commitments.js';
 export { resplitProjects } from './manage-grants.js';
 export { auditorScope, assertGrantInScope, assertProjectInScope, type AuditorScope } from './scopes.js';
 export { budgetLineUsage, grantView, listExpenses, listGrants, presentExpense, presentGrantSummary, applyExpenseScope, expenseView } from './presenter.js';

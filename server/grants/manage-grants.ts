@@ -5,7 +5,7 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { GrantCreateBody, GrantPatchBody } from './schemas.js';
 import { getGrant, grantCeilings, grantProjects, lockProjectsWithShares, replaceCeilings, replaceProjects, resplittableExpenses } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
-import { backfillBookings, backfillClaims } from './hooks.js';
+import { backfillBookings, backfillClaims } from './commitments.js';
 
 type GrantInput = Omit<GrantCreateBody, 'funder' | 'periodStart' | 'periodEnd' | 'totalCents' | 'cofundingRateBp' | 'eligibleCategories'> & Partial<GrantCreateBody>;
 

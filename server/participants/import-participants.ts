@@ -1,3 +1,4 @@
+import { closeImportPreview, expireStaleImports, getImportPreview, insertImportPreview } from '../shared/import-previews.js';
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
@@ -23,10 +24,6 @@ interface ImportRow {
 const PREVIEW_ROWS = 20;
 const TTL_MS = 24 * 3600_000;
 
-/** Previewed imports past their expiry lose their rows (personal data waits 24 hours at most). */
-export async function expireStaleImports(db: Db, now: Date): Promise<void> {
-  await db('imports').where('status', 'previewed').where('expires_at', '<', now).update({ status: 'expired', rows: null });
-}
 
 function previewOf(rows: StoredRow[] | null, partnerNames: Map<string, string>) {
   return (rows ?? []).slice(0, PREVIEW_ROWS).map(({ row, state: s }) => ({
@@ -90,13 +87,13 @@ export async function previewImport(deps: Deps, actor: AuditActor, file: { buffe
   const errorRows = new Set(errors.map((e) => e.row)).size;
   const imp = await deps.db.transaction(async (trx) => {
     await expireStaleImports(trx, now);
-    const [row] = (await trx('imports').insert({
-      kind: 'participants', status: 'previewed',
+    const row = await insertImportPreview<ImportRow>(trx, {
+      kind: 'participants',
       // Kept as a list: the file's column order matters and jsonb objects do not keep it.
-      mapping: JSON.stringify(columns.map((c) => ({ header: c.header, field: c.field }))),
-      rows: JSON.stringify(valid), report: JSON.stringify(errors), valid_count: valid.length, error_count: errorRows,
-      created_by: actor.userId, created_at: now, expires_at: new Date(now.getTime() + TTL_MS),
-    }).returning('*')) as ImportRow[];
+      mapping: columns.map((c) => ({ header: c.header, field: c.field })),
+      rows: valid, report: errors, validCount: valid.length, errorCount: errorRows,
+      createdBy: actor.userId, now, expiresAt: new Date(now.getTime() + TTL_MS),
+    });
     await recordAudit(trx, actor, { action: 'participants.import_previewed', recordType: 'import', recordId: row.id, data: { validCount: valid.length, errorCount: errorRows } });
     return row;
   });
@@ -104,13 +101,13 @@ export async function previewImport(deps: Deps, actor: AuditActor, file: { buffe
 }
 
 export async function getImport(deps: Deps, id: string): Promise<ImportView> {
-  const imp = (await deps.db('imports').where({ id, kind: 'participants' }).first()) as ImportRow | undefined;
+  const imp = await getImportPreview<ImportRow>(deps.db, 'participants', id);
   if (!imp) throw notFound('Import');
   return present(deps.db, imp, deps.now());
 }
 
 async function lockImport(trx: Db, id: string): Promise<ImportRow> {
-  const imp = (await trx('imports').where({ id, kind: 'participants' }).forUpdate().first()) as ImportRow | undefined;
+  const imp = await getImportPreview<ImportRow>(trx, 'participants', id, true);
   if (!imp) throw notFound('Import');
   return imp;
 }
@@ -138,7 +135,7 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
       const created = await insertParticipant(trx, { ...toColumns(r.state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });
       await recordAudit(trx, actor, { action: 'participant.created', recordType: 'participant', recordId: created.id, reasonCode: 'import', data: { importId: id, fields: filledFields(r.state) } });
     }
-    await trx('imports').where({ id }).update({ status: 'confirmed', rows: null, confirmed_at: now });
+    await closeImportPreview(trx, id, 'confirmed', now);
     await recordAudit(trx, actor, { action: 'participants.imported', recordType: 'import', recordId: id, data: { created: rows.length, rowsWithErrors: imp.error_count } });
     return { importId: id, status: 'confirmed' as const, createdCount: rows.length };
   });
@@ -150,7 +147,7 @@ export async function cancelImport(deps: Deps, actor: AuditActor, id: string) {
     const imp = await lockImport(trx, id);
     if (imp.status === 'confirmed') throw conflict('import_not_pending', 'Cet import a déjà été confirmé.');
     if (imp.status === 'previewed') {
-      await trx('imports').where({ id }).update({ status: 'cancelled', rows: null });
+      await closeImportPreview(trx, id, 'cancelled', deps.now());
       await recordAudit(trx, actor, { action: 'participants.import_cancelled', recordType: 'import', recordId: id, data: { validCount: imp.valid_count } });
     }
     return { importId: id, status: imp.status === 'expired' ? 'expired' as const : 'cancelled' as const };

@@ -6,9 +6,11 @@ import { browsePages } from './pages.js';
 
 export { participantRoutes } from './routes.js';
 export { PARTICIPANT_READERS, PARTICIPANT_WRITERS, ARCHIVE_READER_ROLES, canReadArchived, archivedRestricted } from './policy.js';
+export { markArchived, markAnonymised } from './lifecycle.js';
+export { touchLastContact, eraseProfile, eraseNeeds, setPreferredChannel } from './contact.js';
 export { registerParticipant } from './register-participant.js';
 export { updateParticipant } from './update-participant.js';
-export { expireStaleImports } from './import-participants.js';
+export { expireStaleImports } from '../shared/import-previews.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';
 
 /** The participant pages, fixed paths (`/participants/new`, `/participants/imports`) before `/participants/:id`. */

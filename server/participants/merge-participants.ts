@@ -1,5 +1,4 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -9,25 +8,9 @@ import { moveSessionParticipants } from '../sessions/index.js';
 import { moveMessages } from '../notifications/index.js';
 import { moveClaims } from '../claims/index.js';
 import { movePayments } from '../payments/index.js';
-
-/**
- * Moves the source's consents to the kept record. Where both hold a live consent for one
- * purpose, the older is superseded by the newer (one live consent per purpose and person).
- */
-async function moveConsents(trx: Db, sourceId: string, keptId: string): Promise<number> {
-  const live = await trx('consents')
-    .whereIn('participant_id', [sourceId, keptId])
-    .whereNull('withdrawn_on').whereNull('superseded_by')
-    .orderBy([{ column: 'given_on', order: 'desc' }, { column: 'created_at', order: 'desc' }])
-    .select('id', 'purpose_code');
-  const newest = new Map<string, string>();
-  for (const c of live) {
-    const keep = newest.get(c.purpose_code);
-    if (!keep) newest.set(c.purpose_code, c.id);
-    else await trx('consents').where({ id: c.id }).update({ superseded_by: keep });
-  }
-  return trx('consents').where({ participant_id: sourceId }).update({ participant_id: keptId });
-}
+import { moveConsents } from '../consents/index.js';
+import { movePayees } from '../payees/index.js';
+import { movePrivacyRequests } from '../privacy/index.js';
 
 /**
  * Merges two records of one person: `keptId` stays; the source's consents, payees and privacy
@@ -54,8 +37,8 @@ export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: A
       if (row.status !== 'active') throw conflict('participant_not_active', 'Seules deux fiches actives peuvent être fusionnées.', [{ field, message: 'fiche archivée ou anonymisée' }]);
     }
     const consents = await moveConsents(trx, sourceId, keptId);
-    const payees = await trx('payees').where({ participant_id: sourceId }).update({ participant_id: keptId });
-    const privacyRequests = await trx('privacy_requests').where({ participant_id: sourceId }).update({ participant_id: keptId });
+    const payees = await movePayees(trx, sourceId, keptId);
+    const privacyRequests = await movePrivacyRequests(trx, sourceId, keptId);
     const sessions = await moveSessionParticipants(trx, sourceId, keptId, deps.now());
     const messages = await moveMessages(trx, sourceId, keptId);
     const claims = await moveClaims(trx, sourceId, keptId);

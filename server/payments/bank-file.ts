@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { sha256Hex, type Keyring } from '../shared/crypto.js';
 import { AppError, conflict } from '../shared/errors.js';
+import { storeSealedFile } from '../shared/files.js';
 import type { Settings } from '../settings/index.js';
 import { batchFileData } from './file-data.js';
 import { batchSepaFile } from './documents.js';
@@ -42,10 +43,10 @@ export async function freezeBankFile(trx: Knex.Transaction, keyring: Keyring, ba
   const bytes = Buffer.from(xml, 'utf8');
   const sha256 = sha256Hex(bytes);
   const sealed = keyring.encrypt(xml);
-  const [row] = await trx('files').insert({
-    sha256, media_type: 'application/xml', size_bytes: bytes.length, content: Buffer.from(sealed.ciphertext, 'base64'), key_id: sealed.keyId,
-    original_name: `virements-${batch.reference}.xml`, purpose: 'payment_file', created_by: createdBy,
-  }).returning(['id']);
+  const row = await storeSealedFile(trx, {
+    sha256, mediaType: 'application/xml', sizeBytes: bytes.length, ciphertext: Buffer.from(sealed.ciphertext, 'base64'), keyId: sealed.keyId,
+    name: `virements-${batch.reference}.xml`, purpose: 'payment_file', createdBy,
+  });
   await trx('payment_batches').where({ id: batch.id }).update({ sepa_file_id: row.id });
   return { id: row.id, sha256 };
 }

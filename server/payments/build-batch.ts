@@ -2,9 +2,10 @@ import type { Knex } from 'knex';
 import { conflict, validationError, type ErrorDetail } from '../shared/errors.js';
 import { localToInstant } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
+import { markInBatch } from '../claims/index.js';
 import type { BatchCreateBody } from './schemas.js';
 import { requireOverride } from '../shared/override.js';
-import { claimsPayingIban, countSkipped, lockClaimsById, lockPayableClaims, PAYABLE, setClaimsStatus, type PayableClaimRow } from './repo.js';
+import { claimsPayingIban, countSkipped, lockClaimsById, lockPayableClaims, PAYABLE, type PayableClaimRow } from './repo.js';
 
 const SEPA_ID_MAX = 35;
 
@@ -99,7 +100,7 @@ export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { us
       throw e;
     }
   }
-  await setClaimsStatus(trx, claims.map((c) => c.id), 'in_batch', now);
+  await markInBatch(trx, claims.map((c) => c.id), now);
   await recordAudit(trx, actor, {
     action: 'payment_batch.created', recordType: 'payment_batch', recordId: batch.id, reasonCode: ownIbanReason ? 'own_iban_override' : null,
     data: { kind, claimCount: claims.length, paymentCount: ordered.length, totalCents: total },

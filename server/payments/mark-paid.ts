@@ -6,7 +6,8 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import { claimsPaid, claimsUnpaid } from '../grants/index.js';
-import { batchClaims, batchPayments, getBatch, lockClaimsInIdOrder, releaseClaims, setClaimsStatus, type PaymentRow } from './repo.js';
+import { lockClaimsInIdOrder, markPaid as markClaimsPaid } from '../claims/index.js';
+import { batchClaims, batchPayments, getBatch, releaseClaims, type PaymentRow } from './repo.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
 async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
@@ -55,7 +56,7 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
   for (const p of todo) {
     const mine = claims.filter((c) => c.payment_id === p.id);
     await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
-    await setClaimsStatus(trx, mine.map((c) => c.claim_id), 'paid', now);
+    await markClaimsPaid(trx, mine.map((c) => c.claim_id), now);
     await claimsPaid(trx, mine.map((c) => c.claim_id), now);
     await notifyPayment(trx, deps, settings, p, mine.map((c) => c.reference));
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import { releaseFromBatch } from '../claims/index.js';
 
 export interface BatchRow {
   id: string;
@@ -149,37 +150,14 @@ export async function participantNames(trx: Db, ids: string[]): Promise<Map<stri
 }
 
 /**
- * Claims back to their decided status (approved, or partially approved), optionally flagged:
- * what cancelling, voiding and a bank rejection do. Their batch rows are voided in the same
- * statement set, so the claims can go into a new batch.
+ * Claims back to their decided status (approved, or partially approved), optionally flagged,
+ * through claims' lifecycle: what cancelling, voiding and a bank rejection do. Their batch rows
+ * are voided in the same transaction, so the claims can go into a new batch.
  */
-/**
- * Locks these claims in id order. Every write to several claims takes all its claim locks this
- * way, at once, before writing (the batch builder's lockClaimsById too): an UPDATE … WHERE id
- * IN (…) locks rows in the order it finds them, and two writes taking overlapping claims in
- * different orders (or in several steps) could each hold one the other waits for.
- */
-export async function lockClaimsInIdOrder(trx: Db, claimIds: string[]): Promise<void> {
-  await trx.raw('SELECT 1 FROM claims WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE', [claimIds]);
-}
-
 export async function releaseClaims(trx: Db, claimIds: string[], flag: string | null, now: Date): Promise<void> {
   if (claimIds.length === 0) return;
-  await lockClaimsInIdOrder(trx, claimIds);
-  await trx.raw(
-    `UPDATE claims SET status = CASE WHEN amount_granted_cents >= amount_requested_cents THEN 'approved' ELSE 'partially_approved' END,
-       flags = CASE WHEN ?::text IS NULL OR ?::text = ANY(flags) THEN flags ELSE array_append(flags, ?::text) END,
-       version = version + 1, updated_at = ?
-     WHERE id = ANY(?::uuid[]) AND status IN ('in_batch', 'paid')`,
-    [flag, flag, flag, now, claimIds],
-  );
+  await releaseFromBatch(trx, claimIds, flag, now);
   await trx('batch_claims').whereIn('claim_id', claimIds).where({ voided: false }).update({ voided: true, voided_at: now });
-}
-
-export async function setClaimsStatus(trx: Db, claimIds: string[], status: 'in_batch' | 'paid', now: Date): Promise<void> {
-  if (claimIds.length === 0) return;
-  await lockClaimsInIdOrder(trx, claimIds);
-  await trx('claims').whereIn('id', claimIds).update({ status, version: trx.raw('version + 1'), updated_at: now });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { cancelClaimsOnErasure } from '../claims/index.js';
+import { markAnonymised, markArchived } from '../participants/index.js';
 import type { AuditActor } from '../audit/index.js';
 import { accountingRecordsSql, lastPaymentAtSql, participantsWithAccountingRecords, PAYABLE_STATUSES, payableClaimsSql } from './accounting.js';
 import { addCounts, applyErasures, countErasures, type ErasureCounts, type Step } from './erasure.js';
@@ -70,7 +71,7 @@ function dueSql(phase: Phase, policy: RetentionPolicy, now: Date): Sql {
 /** Moves participants to `archived` and erases what accounting does not need. The caller holds their row locks. */
 export async function archiveParticipants(trx: Db, ids: string[], now: Date): Promise<ErasureCounts> {
   if (ids.length === 0) return {};
-  await trx.raw(`UPDATE participants SET status = 'archived', archived_at = ?, updated_at = ? WHERE id = ANY(?::uuid[]) AND status = 'active'`, [now, now, ids]);
+  await markArchived(trx, ids, now);
   return applyErasures(trx, ids, 'archive', now);
 }
 
@@ -87,7 +88,7 @@ export async function anonymiseParticipants(trx: Db, ids: string[], now: Date, a
   if (payable) throw new Error('anonymisation refused: a claim is still to be paid (the person must be archived)');
   await cancelClaimsOnErasure(trx, actor, ids, now);
   // Status first: the table only requires names of active people.
-  await trx.raw(`UPDATE participants SET status = 'anonymised', anonymised_at = ?, updated_at = ? WHERE id = ANY(?::uuid[]) AND status <> 'anonymised'`, [now, now, ids]);
+  await markAnonymised(trx, ids, now);
   return applyErasures(trx, ids, 'anonymise', now);
 }
 

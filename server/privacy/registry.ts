@@ -279,7 +279,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     },
   },
   users: {
-    owner: 'users',
+    owner: 'auth',
     label: 'Comptes du personnel',
     columns: {
       id: plain(),

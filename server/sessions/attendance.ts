@@ -4,7 +4,8 @@ import { AppError, conflict, notFound, validationError } from '../shared/errors.
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { liveClaimsOfSession } from '../claims/index.js';
 import { sessionCancelled } from '../venues/index.js';
-import { activeParticipants, getSession, sessionParticipants, touchLastContact, type SessionRow } from './repo.js';
+import { activeParticipants, getSession, sessionParticipants, type SessionRow } from './repo.js';
+import { touchLastContact } from '../participants/index.js';
 import { applyAttendanceChange, attendanceRows } from './attendance-repo.js';
 import { ATTENDANCE_STATUSES, mayChangeAttendance, type AttendanceChange, type AttendanceStatus } from './policy.js';
 import { presentSessionParticipant } from './presenter.js';

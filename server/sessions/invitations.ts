@@ -5,7 +5,8 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { liveBookingOfSession, sessionCancelled, type VenueRow } from '../venues/index.js';
 import type { InvitationsBody, ReplyBody } from './schemas.js';
-import { activeParticipants, getSession, solicitationsBefore, touchLastContact, type ParticipantContact, type SessionRow } from './repo.js';
+import { activeParticipants, getSession, solicitationsBefore, type ParticipantContact, type SessionRow } from './repo.js';
+import { touchLastContact } from '../participants/index.js';
 import { notifyParticipant, sessionVars } from './notify.js';
 import { OVERRIDE_SOLICITATION_ROLES } from './policy.js';
 

@@ -4,8 +4,7 @@ import { conflict, notFound, validationError } from '../shared/errors.js';
 import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { bookingsCancelled } from '../grants/index.js';
-import { costOf, createBookingIn, liveBookingOfSession, mapOverlap, sessionCancelled } from '../venues/index.js';
+import { cancelBookingsOfSession, createBookingIn, liveBookingOfSession, mapOverlap, moveBookingOfSession, sessionCancelled } from '../venues/index.js';
 import type { SessionCreateBody, SessionPatchBody } from './schemas.js';
 import { countsBySession, getSession, projectExists, sessionParticipants } from './repo.js';
 import { presentSession } from './presenter.js';
@@ -81,11 +80,7 @@ export async function updateSession(deps: Deps, actor: AuditActor, id: string, p
     const booking = await liveBookingOfSession(trx, id);
     if (booking && (start.getTime() !== s.starts_at.getTime() || end.getTime() !== s.ends_at.getTime())) {
       bookingId = booking.id;
-      await trx('bookings').where({ id: booking.id }).update({
-        during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
-        cost_cents: await costOf(trx, booking.venue_id, start, end, settings.timeZone),
-        updated_at: deps.now(),
-      });
+      await moveBookingOfSession(trx, booking, start, end, settings.timeZone, deps.now());
     }
     await recordAudit(trx, actor, { action: 'session.updated', recordType: 'session', recordId: id, data: { fields: Object.keys(patch) } });
     return sessionView(trx, id, settings.timeZone);
@@ -106,8 +101,7 @@ export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
       const now = deps.now();
       const booking = await liveBookingOfSession(trx, id);
       await trx('sessions').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
-      await trx('bookings').where({ session_id: id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancelled_at: now, updated_at: now });
-      await bookingsCancelled(trx, { sessionId: id });
+      await cancelBookingsOfSession(trx, id, now);
       const vars = sessionVars(settings, s, booking?.venue ?? null);
       const people = (await sessionParticipants(trx, id)).filter((p) => ['invited', 'confirmed'].includes(p.status));
       // Without a live contact consent nobody is told by message: the person's page lists it (non contacté·e).

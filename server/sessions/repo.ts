@@ -110,10 +110,6 @@ export async function solicitationsBefore(db: Db, participantIds: string[], star
   return new Map((rows as { participant_id: string; n: number }[]).map((r) => [r.participant_id, Number(r.n)]));
 }
 
-export async function touchLastContact(db: Db, participantIds: string[], now: Date): Promise<void> {
-  if (participantIds.length) await db('participants').whereIn('id', participantIds).update({ last_contact_at: now });
-}
-
 /** True when the participant attended the session: it opens the right to claim for it. */
 export async function hasAttended(db: Db, sessionId: string, participantId: string): Promise<boolean> {
   return !!(await db('session_participants').where({ session_id: sessionId, participant_id: participantId, status: 'attended' }).first('status'));

@@ -85,6 +85,21 @@ export async function storeDocument(
   return { id: row.id, sha256, mediaType, sizeBytes: file.buffer.length };
 }
 
+/**
+ * Stores a file the service produced, encrypted (a frozen bank file): its hash and size are of
+ * the clear bytes; the content is the ciphertext under `keyId`. The caller passes its transaction.
+ */
+export async function storeSealedFile(
+  trx: Db,
+  file: { sha256: string; mediaType: string; sizeBytes: number; ciphertext: Buffer; keyId: string; name: string; purpose: string; createdBy: string | null },
+): Promise<{ id: string }> {
+  const [row] = await trx('files').insert({
+    sha256: file.sha256, media_type: file.mediaType, size_bytes: file.sizeBytes, content: file.ciphertext, key_id: file.keyId,
+    original_name: file.name, purpose: file.purpose, created_by: file.createdBy,
+  }).returning(['id']);
+  return { id: row.id };
+}
+
 export async function readFileContent(db: Db, id: string): Promise<{ mediaType: string; content: Buffer; name: string | null } | null> {
   const row = await db('files').where({ id }).whereNotNull('content').first('media_type', 'content', 'original_name');
   return row ? { mediaType: row.media_type, content: row.content, name: row.original_name } : null;

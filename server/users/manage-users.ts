@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, replacePassword } from '../auth/index.js';
+import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, insertAccount, replacePassword, updateAccount, type UserRow } from '../auth/index.js';
 import type { UserCreateBody, UserPatchBody } from './schemas.js';
 import { countOtherActiveAdmins, getUser, USER_COLUMNS } from './repo.js';
 import { presentUser } from './presenter.js';
@@ -16,9 +16,7 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
   const hash = await hashPassword(input.password ?? temporaryPassword!);
   return deps.db.transaction(async (trx) => {
     if (await findUserByEmail(trx, input.email)) throw new AppError('email_taken', undefined, [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
-    const [row] = await trx('users')
-      .insert({ email: input.email.trim(), name: input.name.trim(), roles: input.roles, password_hash: hash, must_change_password: true, created_at: deps.now(), updated_at: deps.now() })
-      .returning(USER_COLUMNS);
+    const row = await insertAccount<UserRow>(trx, { email: input.email.trim(), name: input.name.trim(), roles: input.roles, passwordHash: hash, mustChangePassword: true, now: deps.now() }, USER_COLUMNS);
     await recordAudit(trx, actor, { action: 'user.created', recordType: 'user', recordId: row.id, data: { roles: input.roles } });
     return { user: presentUser(row), temporaryPassword };
   });
@@ -35,11 +33,11 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
       await trx.raw('SELECT pg_advisory_xact_lock(727100502)');
       if ((await countOtherActiveAdmins(trx, id)) === 0) throw new AppError('last_admin');
     }
-    const changes: Record<string, unknown> = { updated_at: deps.now() };
+    const changes: { name?: string; roles?: string[]; active?: boolean; now: Date } = { now: deps.now() };
     if (patch.name !== undefined) changes.name = patch.name.trim();
     if (patch.roles !== undefined) changes.roles = patch.roles;
     if (patch.active !== undefined) changes.active = patch.active;
-    const [row] = await trx('users').where({ id }).update(changes).returning(USER_COLUMNS);
+    const row = await updateAccount<UserRow>(trx, id, changes, USER_COLUMNS);
     if (patch.active === false) await deleteSessionsOfUser(trx, id);
     const fields = Object.keys(patch);
     const action = patch.active === false && before.active ? 'user.deactivated' : patch.active === true && !before.active ? 'user.reactivated' : 'user.updated';

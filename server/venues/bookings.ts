@@ -133,3 +133,18 @@ export async function expireBookingOptions(deps: Deps): Promise<number> {
     return n;
   });
 }
+
+/** A session moved: its live booking follows (new hours, cost at the venue's rates for them). */
+export async function moveBookingOfSession(trx: Db, booking: { id: string; venue_id: string }, start: Date, end: Date, timeZone: string, now: Date): Promise<void> {
+  await trx('bookings').where({ id: booking.id }).update({
+    during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
+    cost_cents: await costOf(trx, booking.venue_id, start, end, timeZone),
+    updated_at: now,
+  });
+}
+
+/** A session was cancelled: its bookings are released, and their committed expenses with them. */
+export async function cancelBookingsOfSession(trx: Db, sessionId: string, now: Date): Promise<void> {
+  await trx('bookings').where({ session_id: sessionId }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+  await bookingsCancelled(trx, { sessionId });
+}

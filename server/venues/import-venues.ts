@@ -1,3 +1,4 @@
+import { closeImportPreview, getImportPreview, insertImportPreview } from '../shared/import-previews.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Deps } from '../shared/deps.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
@@ -71,10 +72,10 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
     else for (const d of checked.details) report.push({ row: i + 2, field: d.field, message: d.message });
   });
   const errorRows = new Set(report.map((r) => r.row)).size;
-  const [row] = await deps.db('imports').insert({
-    kind: 'venues', status: 'previewed', rows: JSON.stringify(valid), report: JSON.stringify(report), valid_count: valid.length, error_count: errorRows,
-    created_by: actor.userId, created_at: deps.now(), expires_at: new Date(deps.now().getTime() + IMPORT_HOURS * 3600_000),
-  }).returning(['id']);
+  const row = await insertImportPreview<{ id: string }>(deps.db, {
+    kind: 'venues', rows: valid, report, validCount: valid.length, errorCount: errorRows,
+    createdBy: actor.userId, now: deps.now(), expiresAt: new Date(deps.now().getTime() + IMPORT_HOURS * 3600_000),
+  });
   await recordAudit(deps.db, actor, { action: 'venue.import_previewed', recordType: 'import', recordId: row.id, data: { valid: valid.length, errors: errorRows } });
   return { id: row.id as string, status: 'previewed', validCount: valid.length, errorCount: errorRows, report, preview: valid.slice(0, 50).map((v) => ({ name: v.name as string, communeName: (v.communeName as string | undefined) ?? null, capacity: v.capacity as number })) };
 }
@@ -82,12 +83,12 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
 /** Writes the waiting lines as venues, once; confirming again answers the same result. */
 export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: string) {
   return deps.db.transaction(async (trx) => {
-    const imp = await trx('imports').where({ id, kind: 'venues' }).forUpdate().first();
+    const imp = await getImportPreview<{ status: string; valid_count: number; expires_at: Date; rows: unknown }>(trx, 'venues', id, true);
     if (!imp) throw notFound('Import');
     if (imp.status === 'confirmed') return { id, status: 'confirmed', created: imp.valid_count as number };
     if (imp.status !== 'previewed') throw conflict('import_not_pending', 'Cet import a été annulé ou a expiré : envoyez le fichier à nouveau.');
     if (imp.expires_at < deps.now()) {
-      await trx('imports').where({ id }).update({ status: 'expired', rows: null });
+      await closeImportPreview(trx, id, 'expired', deps.now());
       throw new AppError('import_not_pending', 'Cet import a expiré : envoyez le fichier à nouveau.', [], 409);
     }
     const rows = (imp.rows ?? []) as Record<string, unknown>[];
@@ -97,7 +98,7 @@ export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: stri
       if (r.costMode === 'free' || !r.costMode) columns.cost_cents = 0;
       await trx('venues').insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() });
     }
-    await trx('imports').where({ id }).update({ status: 'confirmed', rows: null, confirmed_at: deps.now() });
+    await closeImportPreview(trx, id, 'confirmed', deps.now());
     await recordAudit(trx, actor, { action: 'venue.imported', recordType: 'import', recordId: id, data: { created: rows.length } });
     return { id, status: 'confirmed', created: rows.length };
   });

@@ -7,6 +7,11 @@ import { getSettings } from '../settings/index.js';
 import { insertExpense } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 
+/**
+ * What the budget commits and spends when another capability acts: expenses recorded when a
+ * claim is decided, paid, unpaid or cancelled, and when a booking is confirmed or cancelled.
+ */
+
 /** What the deciding use case passes: who acts (roles for the override) and the override if given. */
 export interface HookControl {
   actor: AuditActor;
@@ -20,6 +25,12 @@ async function auditOverride(trx: Db, actor: AuditActor, expenseIds: string[], s
   for (const id of expenseIds) await recordAudit(trx, actor, { action: 'expense.budget_overridden', recordType: 'expense', recordId: id, reasonCode: OVERRIDE_CODE, data: { source } });
 }
 
+/** What claims hand over when a claim is decided: the claim and its lines, as decided. */
+export interface DecidedClaim {
+  claim: { id: string; projectId: string; participantId: string; advanceOfClaimId: string | null; amountToPayCents: number };
+  lines: { id: string; category: string; travelDate: string; grantedCents: number }[];
+}
+
 /**
  * A claim was just decided (same transaction): one committed expense per line granted more
  * than 0 (amount granted, line category, travel date). For an advance settlement, the
@@ -28,29 +39,27 @@ async function auditOverride(trx: Db, actor: AuditActor, expenseIds: string[], s
  * once, dated by the advance's payment. A line would overspend its budget line → 409
  * `budget_exceeded_requires_override` and the whole decision rolls back.
  */
-export async function claimDecided(trx: Db, claimId: string, control: HookControl): Promise<Warning[]> {
-  const claim = await trx('claims').where({ id: claimId }).first('id', 'project_id', 'participant_id', 'advance_of_claim_id', 'amount_to_pay_cents');
-  if (!claim) return [];
+export async function recordClaimExpenses(trx: Db, { claim, lines: decided }: DecidedClaim, control: HookControl): Promise<Warning[]> {
   const now = trx.fn.now();
-  if (claim.advance_of_claim_id) {
-    await trx('expenses').where({ claim_id: claim.advance_of_claim_id }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+  if (claim.advanceOfClaimId) {
+    await trx('expenses').where({ claim_id: claim.advanceOfClaimId }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
   }
-  const lines = await trx('claim_lines').where({ claim_id: claimId }).where('granted_cents', '>', 0).orderBy('position').select('id', 'category', 'travel_date', 'granted_cents');
+  const lines = decided.filter((l) => l.grantedCents > 0);
   const ids: string[] = [];
   for (const l of lines) {
     ids.push(await insertExpense(trx, {
-      project_id: claim.project_id, category: l.category, source: 'claim_line', claim_line_id: l.id, claim_id: claimId, participant_id: claim.participant_id,
-      amount_cents: l.granted_cents, incurred_on: l.travel_date, created_by: control.actor.userId,
+      project_id: claim.projectId, category: l.category, source: 'claim_line', claim_line_id: l.id, claim_id: claim.id, participant_id: claim.participantId,
+      amount_cents: l.grantedCents, incurred_on: l.travelDate, created_by: control.actor.userId,
     }));
   }
-  const placed = await placeExpenses(trx, lines.map((l, i) => ({ id: ids[i], projectId: claim.project_id, category: l.category, incurredOn: l.travel_date, amountCents: l.granted_cents })),
+  const placed = await placeExpenses(trx, lines.map((l, i) => ({ id: ids[i], projectId: claim.projectId, category: l.category, incurredOn: l.travelDate, amountCents: l.grantedCents })),
     { check: true, override: control.override, roles: control.roles });
   if (placed.overridden) {
     await trx('expenses').whereIn('id', ids).update({ override_reason: control.override!.reason.trim() });
     await auditOverride(trx, control.actor, ids, 'claim_line');
   }
-  if (claim.advance_of_claim_id && Number(claim.amount_to_pay_cents) === 0) {
-    const paidOn = await paidDayOfClaim(trx, claim.advance_of_claim_id);
+  if (claim.advanceOfClaimId && claim.amountToPayCents === 0) {
+    const paidOn = await paidDayOfClaim(trx, claim.advanceOfClaimId);
     if (paidOn) await trx('expenses').whereIn('id', ids).update({ status: 'actual', paid_on: paidOn, updated_at: now });
   }
   return placed.warnings;
