@@ -56,7 +56,7 @@ export async function getParticipant(db: Db, id: string, forUpdate = false): Pro
   return forUpdate ? q.forUpdate() : q;
 }
 
-/** Consent counts as contact (DESIGN §5): it restarts the active retention period. */
+/** Consent counts as contact (docs/domain.md#last-contact): it restarts the active retention period. */
 export async function touchLastContact(db: Db, participantId: string, now: Date): Promise<void> {
   await db('participants').where({ id: participantId }).update({ last_contact_at: db.raw('GREATEST(last_contact_at, ?)', [now]) });
 }
