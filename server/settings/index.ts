@@ -1,5 +1,5 @@
 // Settings — the organisation's settings (docs/domain.md#organisation-settings).
-// Words: paramètres de l’organisation → settings; régie → payer mode sepa; imputation → accounting code.
+// Words: paramètres de l’organisation → settings; régie → payer mode sepa_transfer; imputation → accounting code.
 // Shape: one row: identity, time zone, payer mode, debtor account, accounting codes per cost
 //   category (docs/domain.md#cost-categories), retention periods and thresholds.
 // Owns: organisation_settings.
