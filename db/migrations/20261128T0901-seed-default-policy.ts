@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // The organisation's first reimbursement policy, with the national civil-service rates
-// (DESIGN.md §6): mileage by the arrêté of 14 March 2022, meals by the arrêté of 20
+// (docs/domain.md#reimbursement-rates): mileage by the arrêté of 14 March 2022, meals by the arrêté of 20
 // September 2023. Numbers are written out here (not imported) so that this migration stays
 // what it was when it ran. Amounts in cents, mileage in cents per km.
 const EFFECTIVE_FROM = '2022-03-14';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Idempotency keys of money-creating POSTs (DESIGN §8): per user and route, the hash of the
+// Idempotency keys of money-creating POSTs (docs/domain.md#idempotency-keys): per user and route, the hash of the
 // request body and the first response, replayed for 24 hours to a retry with the same key.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

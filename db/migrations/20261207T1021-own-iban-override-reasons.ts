@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // Paying the organisation's own account (its debtor IBAN) is almost always a typing mistake:
-// a payee with that IBAN, and a batch paying one, need an override with a reason (DESIGN §8).
+// a payee with that IBAN, and a batch paying one, need an override with a reason (docs/domain.md#overrides).
 // The reason is kept on the business record; the audit event carries the code only.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -3,7 +3,7 @@ import type { Db } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { claimCancelled } from '../grants/index.js';
 
-/** The reason code a claim carries when it is cancelled because its person is erased (DESIGN §5). */
+/** The reason code a claim carries when it is cancelled because its person is erased (docs/domain.md#erasure-and-withdrawal). */
 export const ERASURE_CANCEL_REASON = 'effacement';
 
 /** Claim statuses cancelled when their person is anonymised: nothing was decided yet. */
@@ -11,7 +11,7 @@ const UNDECIDED = ['draft', 'submitted'] as const;
 
 /**
  * Cancels the draft and submitted claims of people about to be anonymised, reason
- * "effacement" (DESIGN §5), in the caller's transaction: their expenses are released like
+ * "effacement" (docs/domain.md#erasure-and-withdrawal), in the caller's transaction: their expenses are released like
  * any cancellation and each claim gets its audit event. Returns the ids cancelled.
  * Decided claims are left alone: a claim approved, batched or paid keeps its person archived
  * (the caller checks), a rejected or cancelled one owes nothing.

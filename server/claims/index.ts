@@ -1,3 +1,12 @@
+// Claims — reimbursement requests (docs/domain.md#claim, docs/domain.md#claim-lifecycle).
+// Words: demande de remboursement, état de frais → claim; ligne → claim line; justificatif → receipt;
+//   avance → advance; régularisation → settlement; dérogation → override.
+// Shape: a claim draft → submitted → approved | partially_approved | rejected → in_batch → paid
+//   (cancelled before batching), its lines (asked, computed, granted, rule or reason), the sessions
+//   it covers, its receipts, and who had a hand in it (separation of duties).
+// Owns: claims, claim_sessions, claim_hands, claim_receipts, claim_lines.
+// Calls: audit, auth, grants, notifications, payments, privacy, reimbursement, settings; shared/.
+
 import type { Deps } from '../shared/deps.js';
 import { claimPages as browsePages } from './pages.js';
 import { entryPages } from './entry-pages.js';

@@ -13,7 +13,7 @@ import { livePurposeCodes, participantsWithLivePurpose } from './repo.js';
 export type ContactPermission = { ok: true; direct: boolean } | { ok: false; refused: 'no_consent' };
 
 /**
- * The one consent gate for messages (DESIGN §5): may a message of this use reach this
+ * The one consent gate for messages (docs/domain.md#messages-and-their-legal-basis): may a message of this use reach this
  * participant on `today` (`YYYY-MM-DD`, organisation time zone)? Called by the outbox for every
  * message to a participant, in the caller's transaction, so no sender can forget it.
  */

@@ -1,3 +1,12 @@
+// Grant reports — what funders receive (docs/domain.md#expense).
+// Words: état récapitulatif des dépenses → expenditure statement; compte rendu financier
+//   (CERFA 15059) → financial report; appel de fonds, demande de versement → drawdown.
+// Shape: numbered drawdowns per grant (per year: eligible actual spend × rate, within the ceiling),
+//   the expense parts they claim (withdrawn when no longer actual), notes explaining report gaps;
+//   statements, reports and dashboards read from grants' records.
+// Owns: drawdowns, drawdown_years, drawdown_parts, grant_report_notes.
+// Calls: audit, grants, privacy, settings; shared/.
+
 export { grantReportRoutes } from './routes.js';
 export { grantReportPages } from './pages.js';
 export { projectBudgetDashboard } from './dashboard.js';

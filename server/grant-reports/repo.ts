@@ -4,7 +4,7 @@ import type { Db } from '../shared/db.js';
 import { getGrant, grantPartSums, sumsByLine, type DayRange, type GrantRow } from '../grants/index.js';
 
 /**
- * Reads for budget reports, statements and drawdowns. The rules (DESIGN §4): an expense part
+ * Reads for budget reports, statements and drawdowns. The rules (docs/domain.md#expense): an expense part
  * sits on the budget line of the year of `expenses.incurred_on`; committed = status committed
  * or actual; actual = status actual, reported by `paid_on`; cancelled never counts.
  */

@@ -1,3 +1,12 @@
+// Grants — funding and budgets (docs/domain.md#grant, docs/domain.md#expense).
+// Words: subvention → grant; financeur → funder; ligne budgétaire → budget line; engagé → committed;
+//   réalisé → actual; taux de cofinancement → co-funding rate; plafond annuel → annual ceiling.
+// Shape: grants (active, closed) with annual ceilings, funded projects and shares, budget lines
+//   (category × year); expenses committed → actual (or cancelled), split into parts per grant;
+//   auditors' scopes (grants and dates).
+// Owns: grants, grant_ceilings, grant_projects, budget_lines, expenses, expense_parts, auditor_scopes.
+// Calls: audit, auth, settings; shared/.
+
 // Grants and budgets: the public interface other capabilities (claims, venues, payments,
 // grant-reports) may use. Signatures here stay stable.
 export { grantRoutes } from './routes.js';

@@ -1,3 +1,10 @@
+// OpenAPI — the API's description, built from the same route specs and JSON Schemas that
+// validate requests (docs/architecture.md#requests).
+// Words: none of the domain's own.
+// Shape: one OpenAPI 3.1 document and its interactive page; no records.
+// Owns: no table.
+// Calls: shared/.
+
 import type { TSchema } from '@sinclair/typebox';
 import { defineRoute, type RouteSpec } from '../shared/http.js';
 import { PUBLIC, describeAccess } from '../shared/authorize.js';

@@ -15,7 +15,7 @@ const CHANNELS: Record<string, string> = {
 const YES = new Set(['oui', 'o', 'x', '1', 'vrai', 'true', 'yes']);
 const NO = new Set(['non', 'n', '0', 'faux', 'false', 'no']);
 
-// Import reports keep messages, never the values read (DESIGN: no personal data in reports).
+// Import reports keep messages, never the values read (no personal data in reports: docs/domain.md#imports).
 const COMMUNE_MESSAGES: Record<string, string> = {
   communeInsee: 'code INSEE inconnu',
   communeName: 'commune inconnue ou qui ne correspond pas au code postal',

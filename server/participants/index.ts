@@ -1,3 +1,12 @@
+// Participants — the people who take part (docs/domain.md#participant).
+// Words: usager, personne concernée → participant; structure relais → partner; besoins → needs;
+//   profil → representativeness profile (docs/domain.md#representativeness-profile); fusion → merge.
+// Shape: a participant with a public reference (P-2026-00042), contact, needs and profile, and a
+//   data status active → archived → anonymised (docs/domain.md#personal-data-lifecycle);
+//   imports from spreadsheets (docs/domain.md#imports), likely duplicates and merges.
+// Owns: participants.
+// Calls: audit, auth, claims, consents, notifications, partners, payments, sessions, settings; shared/.
+
 import type { Deps } from '../shared/deps.js';
 import { importPages } from './import-pages.js';
 import { formPages } from './form-pages.js';

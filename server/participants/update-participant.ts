@@ -14,7 +14,7 @@ import { localDay } from '../shared/dates.js';
 /**
  * Changes an active participant's fields under the same rules as the creation; needs and
  * profile answers need their live consent. Sending what is already stored changes nothing.
- * Does not touch `last_contact_at`: only contacts from the person count (DESIGN §5).
+ * Does not touch `last_contact_at`: only contacts from the person count (docs/domain.md#last-contact).
  */
 export async function updateParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, patch: ParticipantPatchBody) {
   const { settings } = await getSettings(deps.db);

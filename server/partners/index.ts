@@ -1,3 +1,10 @@
+// Partners — the associations and services that refer participants (docs/domain.md#partner).
+// Words: structure relais, association → partner.
+// Shape: partners (name, contact, active flag); a participant's messages may go through their partner
+//   (the letters themselves are notifications').
+// Owns: partners.
+// Calls: audit, auth; shared/.
+
 export { partnerRoutes } from './routes.js';
 export { partnerPages } from './pages.js';
 export { activePartnerOptions, getPartner, findPartnerIdByName } from './repo.js';

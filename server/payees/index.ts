@@ -1,3 +1,10 @@
+// Payees — who receives the money of a claim (docs/domain.md#payee).
+// Words: bénéficiaire → payee; IBAN/BIC → bank details.
+// Shape: payees (the participant, a representative, a childcare provider or a partner) with
+//   IBAN/BIC encrypted at rest, shown masked, and a keyed hash to spot one IBAN shared by several.
+// Owns: payees.
+// Calls: audit, auth, settings; shared/.
+
 export { payeeRoutes } from './routes.js';
 export { payeePages } from './pages.js';
 export { movePayees } from './merge.js';

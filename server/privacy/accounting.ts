@@ -2,7 +2,7 @@ import type { Db } from '../shared/db.js';
 
 /**
  * What accounting retention needs to know about a participant: whether money is owed or was
- * paid to them (a claim approved, in a payment batch or paid: DESIGN §5), and when last.
+ * paid to them (a claim approved, in a payment batch or paid: docs/domain.md#erasure-and-withdrawal), and when last.
  * Every caller — retention runs, previews, erasure, the participant's privacy page — goes
  * through the SQL expressions below.
  *

@@ -7,7 +7,7 @@ import { ARCHIVE_READER_ROLES, archivedRestricted, canReadArchived } from '../pa
 import { auditActorOf, recordAudit, type AuditActor } from '../audit/index.js';
 import { REGISTRY } from './registry.js';
 
-/** Who may open the restricted archive (DESIGN §5): the one list, kept by participants. */
+/** Who may open the restricted archive (docs/domain.md#restricted-archive): the one list, kept by participants. */
 export { ARCHIVE_READER_ROLES };
 
 /**

@@ -12,7 +12,7 @@ import { sweepProductFiles } from './product-files.js';
 import type { EraseBody } from './schemas.js';
 
 /**
- * Erases a person's data at once with the lifecycle's own machinery (DESIGN §5): a person
+ * Erases a person's data at once with the lifecycle's own machinery (docs/domain.md#erasure-and-withdrawal): a person
  * with no claim approved, in a batch or paid is anonymised (their draft and submitted claims
  * are cancelled, reason "effacement"); a person with such a claim is archived (GDPR art.
  * 17(3)(b)): what is owed is still paid, only what accounting needs stays, in the restricted

@@ -1,3 +1,12 @@
+// Privacy — personal data and people's rights (docs/domain.md#personal-data-lifecycle).
+// Words: durée de conservation → retention; archive restreinte → restricted archive; effacement →
+//   erasure; demande d’exercice des droits → privacy request; registre des traitements → processing register.
+// Shape: the personal-data registry (every table and column, its owner, purpose, legal basis,
+//   retention), retention runs active → archived → anonymised, erasure, the access export,
+//   privacy requests (open → completed | refused), the archive door (docs/domain.md#restricted-archive).
+// Owns: privacy_requests (and blanks the personal columns the registry declares, in every table).
+// Calls: audit, auth, claims, jobs, notifications, participants, settings; shared/.
+
 export { privacyRoutes } from './routes.js';
 export { privacyPages } from './pages.js';
 export { participantPrivacyPages } from './participant-page.js';

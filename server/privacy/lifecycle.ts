@@ -7,7 +7,7 @@ import { accountingRecordsSql, lastPaymentAtSql, participantsWithAccountingRecor
 import { addCounts, applyErasures, countErasures, type ErasureCounts, type Step } from './erasure.js';
 
 /**
- * The personal-data lifecycle of participants: active → archived → anonymised (DESIGN.md §5).
+ * The personal-data lifecycle of participants: active → archived → anonymised (docs/domain.md#personal-data-lifecycle).
  * - last contact: participants.last_contact_at (bumped by attendance, claims, replies…) or the
  *   latest consent given or withdrawn, whichever is later;
  * - due for the first step when last contact + activeYears < now: people with accounting
@@ -79,7 +79,7 @@ export async function archiveParticipants(trx: Db, ids: string[], now: Date): Pr
  * Moves participants to `anonymised` and erases everything that identifies them; the
  * reference and status remain. Every path to anonymisation (erasure, retention) goes through
  * here, so here: their draft and submitted claims are cancelled, reason "effacement"
- * (DESIGN §5), and an anonymised person never has a claim still to pay — a caller that
+ * (docs/domain.md#erasure-and-withdrawal), and an anonymised person never has a claim still to pay — a caller that
  * passes someone with a claim approved or in a batch is a bug (they must be archived).
  */
 export async function anonymiseParticipants(trx: Db, ids: string[], now: Date, actor: AuditActor): Promise<ErasureCounts> {

@@ -138,7 +138,7 @@ function documentKinds(settings: Settings) {
   );
 }
 
-/** The uses of contact details: each message template, its use and its legal basis (DESIGN §5). */
+/** The uses of contact details: each message template, its use and its legal basis (docs/domain.md#messages-and-their-legal-basis). */
 function messageUses() {
   return Object.entries(MESSAGE_USES).map(([code, u]) => ({
     code,

@@ -1,7 +1,7 @@
 import type { LegalBasis } from './registry-types.js';
 
 /**
- * The uses of contact details (DESIGN §5, "Messages and their legal basis"): the registry
+ * The uses of contact details (docs/domain.md#messages-and-their-legal-basis): the registry
  * declares columns, and here the messages made from them. The same e-mail or postal address
  * serves invitations (consent) and claim decisions (legal obligation); what decides whether a
  * message may go is its use, not the column.

@@ -84,7 +84,7 @@ export async function getParticipantLifecycle(db: Db, id: string, forUpdate = fa
   return (await (forUpdate ? q.forUpdate() : q)) as ParticipantLifecycleRow | undefined;
 }
 
-/** Reads and exports that the DPO watches (DESIGN.md §2: audit of exports and of reads of archived data). */
+/** Reads and exports that the DPO watches (audit of exports and of reads of archived data: docs/domain.md#users-and-roles). */
 export const WATCHED_ACTIONS = ['participant.exported', 'participant.archived_read', 'privacy.register_exported'] as const;
 
 export interface WatchedEventRow {

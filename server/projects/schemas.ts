@@ -10,7 +10,7 @@ export const PARTICIPATION_LEVEL_LABELS: Record<(typeof PARTICIPATION_LEVELS)[nu
   co_construction: 'Co-construction',
 };
 
-/** Target dimensions and their values: the optional profile's terms (DESIGN.md §4). */
+/** Target dimensions and their values: the optional profile's terms (docs/domain.md#representativeness-profile). */
 export const TARGET_VALUES = {
   age_band: ['16-24', '25-29', '30-44', '45-59', '60-74', '75+'],
   activity: ['in_work', 'job_seeker', 'student', 'retired', 'other'],

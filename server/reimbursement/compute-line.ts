@@ -1,5 +1,5 @@
 /**
- * The eligible amount of one claim line under a policy (DESIGN.md §6). Pure: no clock, no
+ * The eligible amount of one claim line under a policy (docs/domain.md#reimbursement-rates). Pure: no clock, no
  * database. Integer arithmetic only: cents, tenths of a km, quarter-hours; one rounding per
  * line, half up.
  */

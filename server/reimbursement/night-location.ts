@@ -1,5 +1,5 @@
 /**
- * Which night cap applies where (DESIGN.md §6): Paris, cities of 200 000 inhabitants or more
+ * Which night cap applies where (docs/domain.md#nights): Paris, cities of 200 000 inhabitants or more
  * and the communes of the Métropole du Grand Paris, everywhere else. Offline data from
  * `@etalab/decoupage-administratif` (communes with their population, EPCI with members),
  * read once on first use.

@@ -12,7 +12,7 @@ const nightProps = { standard: Amount, big_city: Amount, paris: Amount };
 
 /**
  * The rates of a complete policy (the `rates` column of `reimbursement_policies`, and the
- * organisation's versions): DESIGN.md §6. One schema validates, types and documents them.
+ * organisation's versions): docs/domain.md#reimbursement-rates. One schema validates, types and documents them.
  */
 export const PolicyRates = obj({
   mileageCentsPerKm: obj(mileageProps),

@@ -17,7 +17,7 @@ export type LineKind =
   | 'night'
   | 'allowance';
 
-/** Where a night was spent, for the cap (DESIGN.md §6). */
+/** Where a night was spent, for the cap (docs/domain.md#nights). */
 export type NightLocation = 'standard' | 'big_city' | 'paris';
 
 /** A versioned reimbursement policy: rates in force from `effectiveFrom` (a calendar day). */

@@ -50,7 +50,7 @@ export interface AttendanceChange {
 const joinFr = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`);
 
 /**
- * The per-person rules of attendance (DESIGN §8: attendance is evidence). Every path that
+ * The per-person rules of attendance (docs/domain.md#attendance-is-evidence). Every path that
  * writes an attendance mark — the API per person and in bulk, the attendance page, walk-ins,
  * a participant merge — asks here first.
  *

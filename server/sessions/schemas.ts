@@ -84,7 +84,7 @@ export type InvitationsBody = Static<typeof InvitationsBody>;
 export const Warning = obj({ code: Type.String(), message: Type.String(), participantId: Type.Optional(Uuid) });
 export const InvitationsResult = obj({
   invited: Type.Array(obj({ participantId: Uuid, channel: lit(['email', 'letter'] as const), messageId: Uuid })),
-  /** Not invited: an invitation needs a live contact consent (DESIGN §5). */
+  /** Not invited: an invitation needs a live contact consent (docs/domain.md#messages-and-their-legal-basis). */
   notContacted: Type.Array(obj({ participantId: Uuid, reference: Type.String(), name: Type.String(), reason: lit(['no_consent'] as const), message: Type.String() })),
   alreadyInvited: Type.Array(Uuid),
   warnings: Type.Array(Warning),

@@ -1,3 +1,10 @@
+// Settings — the organisation's settings (docs/domain.md#organisation-settings).
+// Words: paramètres de l’organisation → settings; régie → payer mode sepa_transfer; imputation → accounting code.
+// Shape: one row: identity, time zone, payer mode, debtor account, accounting codes per cost
+//   category (docs/domain.md#cost-categories), retention periods and thresholds.
+// Owns: organisation_settings.
+// Calls: audit, auth; shared/.
+
 export { settingsRoutes } from './routes.js';
 export { settingsPages } from './pages.js';
 export { getSettings } from './get-settings.js';

@@ -56,7 +56,7 @@ const Thresholds = obj({
   solicitationLimitPer90Days: Type.Integer({ minimum: 1, maximum: 50 }),
 });
 
-/** The organisation's settings (DESIGN.md §4). One schema validates, types and documents them. */
+/** The organisation's settings (docs/domain.md#organisation-settings). One schema validates, types and documents them. */
 export const Settings = obj({
   name: Label({ maxLength: 200 }),
   legalForm: Type.Union([Type.Literal('public_body'), Type.Literal('association')]),

@@ -1,7 +1,7 @@
 import { addDays, toLocal, DEFAULT_TIME_ZONE } from './dates.js';
 import type { Cents } from './money.js';
 
-/** Half-days split at 13:00 local time (DESIGN.md §6). */
+/** Half-days split at 13:00 local time (docs/domain.md#half-days). */
 export const HALF_DAY_SPLIT_MINUTES = 13 * 60;
 
 export interface HalfDayCount {

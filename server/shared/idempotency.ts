@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { retryingTransaction, type Db } from './db.js';
 import { AppError } from './errors.js';
 
-/** How long a key is remembered (DESIGN §8: 24 h per user and route). */
+/** How long a key is remembered (24 h per user and route: docs/domain.md#idempotency-keys). */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 export interface IdempotentResponse<T = unknown> {

@@ -4,7 +4,7 @@ import { AppError, conflict, type ErrorDetail } from './errors.js';
 
 /**
  * `"override": {"reason": "…"}`: how a client overrules a rule that answered
- * `409 …_requires_override` (DESIGN §8). Put it in the body schema of the route.
+ * `409 …_requires_override` (docs/domain.md#overrides). Put it in the body schema of the route.
  */
 export const Override = obj({
   reason: FreeText({ minLength: 3, maxLength: 500, description: 'Why the rule is overruled (kept on the business record, never in the audit log)' }),

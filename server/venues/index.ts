@@ -1,3 +1,10 @@
+// Venues — places and their bookings (docs/domain.md#venue, docs/domain.md#booking-lifecycle).
+// Words: lieu, salle → venue; réservation → booking; accessibilité → accessibility attributes.
+// Shape: venues (capacity, accessibility, cost per half-day or day); bookings option → confirmed →
+//   cancelled, two confirmed bookings of one venue never overlapping (database constraint).
+// Owns: venues, bookings.
+// Calls: audit, auth, grants, settings; shared/.
+
 export { venueRoutes, VENUE_READERS, VENUE_WRITERS } from './routes.js';
 export { expireBookingOptions, createBookingIn, confirmBooking, cancelBooking, mapOverlap, costOf, sessionCancelled, moveBookingOfSession, cancelBookingsOfSession, OPTION_DAYS } from './bookings.js';
 export { liveBookingOfSession, committedVenueCents, getVenue, listVenues, type VenueRow, type BookingRow } from './repo.js';

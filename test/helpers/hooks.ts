@@ -44,7 +44,7 @@ export const mochaHooks = {
       expect(found, 'personal data found in the logs').to.deep.equal([]);
       expect(logs).to.not.match(/FR76\s?\d{4}/);
       // Every message of the whole run, whatever wrote it: no consent-based message (invitation,
-      // reminder, news…) reached a person without a live contact consent (DESIGN §5).
+      // reminder, news…) reached a person without a live contact consent (docs/domain.md#messages-and-their-legal-basis).
       expect(await consentBasedMessagesWithoutConsent(c.deps.db), 'consent-based messages queued without a live contact consent').to.deep.equal([]);
       // Every POST the suite sent that added rows to a money table must be idempotent (money-walk.ts).
       expect(unflaggedMoneyRoutes(), 'money-creating POST routes without idempotent: true').to.deep.equal([]);

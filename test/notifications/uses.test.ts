@@ -33,7 +33,7 @@ describe('messages: every template has a declared use, and consent-based ones pa
         for (const part of ['subject', 'txt', 'html']) expect(fs.existsSync(path.join(TEMPLATES_DIR, 'emails', `${t}.${part}.njk`)), `${use}: ${t}.${part}.njk`).to.equal(true);
       }
     }
-    // The DESIGN's list: invitations, reminders, project news and retention notices need consent; claim decisions and payment notices do not.
+    // The list of docs/domain.md#messages-and-their-legal-basis: invitations, reminders, project news and retention notices need consent; claim decisions and payment notices do not.
     const basis = (u: MessageUseCode) => MESSAGE_USES[u].legalBasis;
     expect(['invitation', 'reminder', 'project_news', 'retention_notice'].map((u) => basis(u as MessageUseCode))).to.deep.equal(['consent', 'consent', 'consent', 'consent']);
     expect(basis('claim_decision')).to.equal('legal_obligation');

@@ -166,7 +166,7 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     const file = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
     const sha256 = sha256Hex(file.bytes);
     await validateStoredBankFiles(); // before its content goes
-    // Anonymisation is for people with nothing left to pay (DESIGN §5): the batch is paid first.
+    // Anonymisation is for people with nothing left to pay (docs/domain.md#erasure-and-withdrawal): the batch is paid first.
     expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {})).status).to.equal(200);
     const db = ctx().deps.db;
     await db.transaction((trx) => anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' }));

@@ -13,7 +13,7 @@ import { participantRow, runRetention } from './helpers.js';
 
 // Issue 13, point 4: erasure reaches every copy — free text on the records linked to the
 // person (the reason finance gives for exceeding a budget line), the .eml copies of the
-// messages in the mail folder, and the claims still open (DESIGN §5).
+// messages in the mail folder, and the claims still open (docs/domain.md#erasure-and-withdrawal).
 
 const db = () => ctx().deps.db;
 const tag = () => randomBytes(4).toString('hex');
@@ -83,7 +83,7 @@ describe('erasure reaches every copy', () => {
     const dpo = await signedIn('dpo');
     const r = await dpo.post(`/api/participants/${person.id}/erase`, { reasonCode: 'erasure_request' });
     expect(r.status, r.text).to.equal(200);
-    // DESIGN §5: an approved claim is owed: the person is archived (GDPR art. 17(3)(b)), not anonymised.
+    // docs/domain.md#erasure-and-withdrawal: an approved claim is owed: the person is archived (GDPR art. 17(3)(b)), not anonymised.
     expect(r.body).to.include({ status: 'archived', outcome: 'archived' });
     expect((await participantRow(person.id)).status).to.equal('archived');
     expect((await db()('claims').where({ id: c.body.id }).first('status')).status).to.equal('approved');

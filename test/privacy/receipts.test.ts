@@ -166,7 +166,7 @@ describe('retention of receipt files', () => {
     expect([...bundle.keys()]).to.not.include(`justificatifs/${rejected.reference}-J1.pdf`);
     expect(bundle.get(`justificatifs/${rejected.reference}-J1-efface.txt`)?.toString('utf8')).to.include(sha256(rejected.bytes));
 
-    // Reached by a retention run: an approved claim is owed (DESIGN §5), so its person is
+    // Reached by a retention run: an approved claim is owed (docs/domain.md#erasure-and-withdrawal), so its person is
     // archived, not anonymised, and its receipt stays with the accounts; the draft's goes.
     const idle = await attendee(s, { lastName: `Attente${Date.now().toString(36)}` });
     const approved = await claimWithReceipt(s, idle, 'approved');

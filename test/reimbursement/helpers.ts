@@ -2,7 +2,7 @@ import { localToInstant } from '../../server/shared/dates.js';
 import { defaultPolicyRates } from '../../server/reimbursement/schemas.js';
 import type { LineContext, LineInput, Policy } from '../../server/reimbursement/types.js';
 
-/** The organisation's default policy (DESIGN.md §6), with changes. */
+/** The organisation's default policy (docs/domain.md#reimbursement-rates), with changes. */
 export function policy(changes: Partial<Policy> = {}): Policy {
   return { id: '00000000-0000-4000-8000-000000000001', effectiveFrom: '2022-03-14', projectPolicyId: null, ...defaultPolicyRates(), ...changes };
 }

@@ -19,7 +19,7 @@ async function ledProject(leadUserId: string, allowance: number | null = null) {
 }
 
 describe('reimbursement policies (versions, API, page)', () => {
-  it('when the database is migrated, then the organisation’s policy of 14 March 2022 holds the DESIGN.md §6 rates and is valid', async () => {
+  it('when the database is migrated, then the organisation’s policy of 14 March 2022 holds the default rates (docs/domain.md#reimbursement-rates) and is valid', async () => {
     const finance = await signedIn('finance');
     const r = await finance.get('/api/policies');
     expect(r.status).to.equal(200);

@@ -29,7 +29,8 @@ async function session(staff: Awaited<ReturnType<typeof signedIn>>, title: strin
   return { id: s.body.id as string, projectId: project.id };
 }
 
-describe('invitations and the contact consent (DESIGN §5)', () => {
+// docs/domain.md#messages-and-their-legal-basis
+describe('invitations and the contact consent', () => {
   it('when one person withdrew their contact consent and another never gave it, then neither is invited and the result, the page and their own page say "non contacté·e : pas de consentement"', async function () {
     this.timeout(60_000);
     const { staff, withdrawn, never, consenting } = await people('Inv');
