@@ -2,7 +2,7 @@ import type { Db } from '../shared/db.js';
 import type { ClaimStatus } from './schemas.js';
 
 /**
- * The claim lifecycle (docs/domain.md): which status may follow which. Every change of a
+ * The claim lifecycle (docs/domain.md#claim-lifecycle): which status may follow which. Every change of a
  * claim's status goes through `moveToStatus` below, in this capability; payments moves claims
  * into a batch, to paid and back through `markInBatch`, `markPaid` and `releaseFromBatch`.
  *

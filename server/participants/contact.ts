@@ -2,7 +2,7 @@ import type { Db } from '../shared/db.js';
 
 /**
  * The person got in touch or took part (attendance, a reply to an invitation, a claim sent, a
- * consent given): it restarts the active retention period (docs/domain.md). One rule for every
+ * consent given): it restarts the active retention period (docs/domain.md#last-contact). One rule for every
  * capability: the last contact only moves forward.
  */
 export async function touchLastContact(db: Db, participantIds: string[], now: Date): Promise<void> {

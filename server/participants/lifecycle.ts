@@ -2,7 +2,7 @@ import type { Db } from '../shared/db.js';
 
 /**
  * A participant's record: active → archived (restricted archive) → anonymised. Privacy's
- * retention and erasure decide when (docs/domain.md); these are the only writes of the status.
+ * retention and erasure decide when (docs/domain.md#personal-data-lifecycle); these are the only writes of the status.
  * The caller holds the rows' locks; a person already past the step is left as is.
  */
 export async function markArchived(trx: Db, ids: string[], now: Date): Promise<void> {
