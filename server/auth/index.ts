@@ -1,5 +1,3 @@
-export { authRoutes } from './routes.js';
-export { authPages } from './pages.js';
 export { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from './passwords.js';
 export { deleteSessionsOfUser, deleteExpiredSessions, findUserByEmail, replacePassword, type UserRow } from './repo.js';
 export { assertStrongPassword, passwordWeakness } from './password-strength.js';

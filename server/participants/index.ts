@@ -1,17 +1,5 @@
-import type { Deps } from '../shared/deps.js';
-import { importPages } from './import-pages.js';
-import { formPages } from './form-pages.js';
-import { mergePages } from './merge-pages.js';
-import { browsePages } from './pages.js';
-
-export { participantRoutes } from './routes.js';
 export { PARTICIPANT_READERS, PARTICIPANT_WRITERS, ARCHIVE_READER_ROLES, canReadArchived, archivedRestricted } from './policy.js';
 export { registerParticipant } from './register-participant.js';
 export { updateParticipant } from './update-participant.js';
 export { expireStaleImports } from './import-participants.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';
-
-/** The participant pages, fixed paths (`/participants/new`, `/participants/imports`) before `/participants/:id`. */
-export function participantPages(deps: Deps) {
-  return [...importPages(deps), ...formPages(deps), ...mergePages(deps), ...browsePages(deps)];
-}

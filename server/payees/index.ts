@@ -1,4 +1,2 @@
-export { payeeRoutes } from './routes.js';
-export { payeePages } from './pages.js';
 export { createPayee } from './create-payee.js';
 export { maskIban, ownIbanHash } from './iban.js';

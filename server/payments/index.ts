@@ -1,5 +1,3 @@
-export { paymentRoutes } from './routes.js';
-export { paymentPages } from './pages.js';
 export { claimPaymentStatus, participantPayments } from './presenter.js';
 export { movePayments } from './repo.js';
 export { batchEvidence, paymentReferenceText } from './evidence.js';

@@ -1,5 +1,3 @@
-export { settingsRoutes } from './routes.js';
-export { settingsPages } from './pages.js';
 export { getSettings } from './get-settings.js';
 export { updateSettings } from './update-settings.js';
 export { insertSettings } from './repo.js';
