@@ -11,5 +11,19 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // A capability reaches another only through its index.ts (`../claims/index.js`, not `../claims/repo.js`);
+    // `shared/` is the toolbox, imported file by file. The files at the top of server/ (app.ts…) are the
+    // composition root and import any file (`./claims/routes.js`).
+    files: ['server/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^\\.\\./(?!shared/)[^/]+/(?!index\\.js$)',
+          message: "Import another capability through its index.ts ('../<capability>/index.js'); only server/shared/ files are imported one by one.",
+        }],
+      }],
+    },
+  },
   { files: ['test/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' } },
 );

@@ -7,33 +7,58 @@ import helmet from 'helmet';
 import type { Deps } from './shared/deps.js';
 import { mountRoutes, type RouteSpec } from './shared/http.js';
 import { archiveDoor } from './privacy/index.js';
+import { archivedRestricted, canReadArchived } from './participants/index.js';
 import { pathOnly } from './shared/logger.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
-import { resolveActor } from './auth/sessions.js';
+import { flash, preSessionCsrf, resolveActor, takeFlash } from './auth/sessions.js';
 import { csrfProtection } from './auth/csrf.js';
-import { authRoutes, authPages } from './auth/index.js';
-import { userRoutes, userPages } from './users/index.js';
-import { settingsRoutes, settingsPages } from './settings/index.js';
-import { auditRoutes, auditPages } from './audit/index.js';
-import { partnerRoutes, partnerPages } from './partners/index.js';
-import { participantRoutes, participantPages } from './participants/index.js';
-import { payeeRoutes, payeePages } from './payees/index.js';
-import { consentRoutes, consentPages, purposePages } from './consents/index.js';
-import { privacyRoutes, privacyPages, participantPrivacyPages } from './privacy/index.js';
+import { authRoutes } from './auth/routes.js';
+import { authPages } from './auth/pages.js';
+import { userRoutes } from './users/routes.js';
+import { userPages } from './users/pages.js';
+import { settingsRoutes } from './settings/routes.js';
+import { settingsPages } from './settings/pages.js';
+import { auditRoutes, auditPages } from './audit/routes.js';
+import { partnerRoutes } from './partners/routes.js';
+import { partnerPages } from './partners/pages.js';
+import { participantRoutes } from './participants/routes.js';
+import { importPages as participantImportPages } from './participants/import-pages.js';
+import { formPages as participantFormPages } from './participants/form-pages.js';
+import { mergePages as participantMergePages } from './participants/merge-pages.js';
+import { browsePages as participantBrowsePages } from './participants/pages.js';
+import { payeeRoutes } from './payees/routes.js';
+import { payeePages } from './payees/pages.js';
+import { consentRoutes } from './consents/routes.js';
+import { consentPages } from './consents/pages.js';
+import { purposePages } from './consents/purpose-pages.js';
+import { privacyRoutes } from './privacy/routes.js';
+import { privacyPages } from './privacy/pages.js';
+import { participantPrivacyPages } from './privacy/participant-page.js';
 import { homePages } from './home/pages.js';
 import { healthRoutes } from './health/routes.js';
 import { jobRoutes } from './jobs/routes.js';
-import { outboxRoutes, outboxPages } from './notifications/index.js';
-import { projectRoutes, projectPages } from './projects/index.js';
-import { venueRoutes, venuePages } from './venues/index.js';
-import { sessionRoutes, sessionPages } from './sessions/index.js';
-import { policyRoutes, policyPages } from './reimbursement/index.js';
-import { claimRoutes, claimPages } from './claims/index.js';
-import { paymentRoutes, paymentPages } from './payments/index.js';
-import { grantRoutes, grantPages } from './grants/index.js';
-import { grantReportRoutes, grantReportPages } from './grant-reports/index.js';
+import { outboxRoutes, outboxPages } from './notifications/routes.js';
+import { projectRoutes } from './projects/routes.js';
+import { projectPages } from './projects/pages.js';
+import { venueRoutes } from './venues/routes.js';
+import { venuePages } from './venues/pages.js';
+import { sessionRoutes } from './sessions/routes.js';
+import { sessionPages } from './sessions/pages.js';
+import { policyRoutes } from './reimbursement/routes.js';
+import { policyPages } from './reimbursement/pages.js';
+import { claimRoutes } from './claims/routes.js';
+import { entryPages as claimEntryPages } from './claims/entry-pages.js';
+import { claimPages as claimBrowsePages } from './claims/pages.js';
+import { detailPages as claimDetailPages } from './claims/detail-pages.js';
+import { paymentRoutes } from './payments/routes.js';
+import { paymentPages } from './payments/pages.js';
+import { grantRoutes } from './grants/routes.js';
+import { grantPages } from './grants/pages.js';
+import { grantReportRoutes } from './grant-reports/routes.js';
+import { grantReportPages } from './grant-reports/pages.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
-import { renderErrorPage } from './web.js';
+import { pageContext, renderErrorPage } from './shared/pages.js';
+import { getSettings } from './settings/index.js';
 import { PROJECT_ROOT } from './shared/paths.js';
 
 const require = createRequire(import.meta.url);
@@ -53,7 +78,11 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...partnerRoutes(deps),
     ...partnerPages(deps),
     ...participantRoutes(deps),
-    ...participantPages(deps),
+    // Participant pages: fixed paths (`/participants/new`, `/participants/imports`) before `/participants/:id`.
+    ...participantImportPages(deps),
+    ...participantFormPages(deps),
+    ...participantMergePages(deps),
+    ...participantBrowsePages(deps),
     ...payeeRoutes(deps),
     ...payeePages(deps),
     ...consentRoutes(deps),
@@ -75,7 +104,10 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...policyRoutes(deps),
     ...policyPages(deps),
     ...claimRoutes(deps),
-    ...claimPages(deps),
+    // Claim pages: fixed paths (`/claims/new`, `/claims/advances`) before `/claims/:id`.
+    ...claimEntryPages(deps),
+    ...claimBrowsePages(deps),
+    ...claimDetailPages(deps),
     ...paymentRoutes(deps),
     ...paymentPages(deps),
     ...grantRoutes(deps), ...grantPages(deps),
@@ -108,6 +140,21 @@ export function createApp(deps: Deps): express.Express {
     next();
   });
 
+  // What pages take from the session and the settings (shared/pages.ts), read when a page renders.
+  app.use(pageContext((req, res) => ({
+    async layout() {
+      const { settings } = await getSettings(deps.db);
+      const actor = req.ctx.actor;
+      return {
+        csrfToken: actor?.csrfToken ?? preSessionCsrf(deps, req, res),
+        flash: actor ? await takeFlash(deps, req) : null,
+        timeZone: settings.timeZone,
+        orgName: settings.name,
+      };
+    },
+    flash: (type, message) => flash(deps, req, type, message),
+  })));
+
   app.use(helmet({
     contentSecurityPolicy: {
       directives: {
@@ -134,7 +181,7 @@ export function createApp(deps: Deps): express.Express {
   const router = express.Router();
   const routes = allRoutes(deps);
   const docs = openApiRoutes(() => buildOpenApi([...routes, ...docs]));
-  mountRoutes(router, [...routes, ...docs], deps, [archiveDoor(deps)]);
+  mountRoutes(router, [...routes, ...docs], deps, [archiveDoor(deps, { canReadArchived, archivedRestricted })]);
   app.use(router);
 
   app.use(notFoundHandler());

@@ -149,26 +149,37 @@ export function imports(files = serverFiles()): Import[] {
 
 /**
  * Imports that reach past another capability's `index.ts` (`../claims/repo.js` from payments).
- * `shared/` is the toolbox every capability uses: its files are imported one by one.
+ * `shared/` is the toolbox every capability uses: its files are imported one by one. The files
+ * at the top of `server/` (app.ts, main.ts, cli.ts…) are the composition root: they mount each
+ * capability's routes and pages and wire capabilities together, so they import any file.
  */
 export function importsPastIndex(files = serverFiles()): Import[] {
   return imports(files).filter((i) => {
     if (!i.target.startsWith('server/')) return false;
     const from = capabilityOf(i.file);
     const to = capabilityOf(i.target);
-    if (to === from || to === 'app' || to === 'shared') return false;
+    if (from === 'app' || to === from || to === 'app' || to === 'shared') return false;
     return !i.target.endsWith('/index.ts');
   });
 }
 
-/** The import cycles between files of `server/` (type-only imports left out: they vanish at run time). */
-export function importCycles(files = serverFiles()): string[][] {
+/** The runtime import graph of `server/`: each file and the files it imports (type-only imports left out: they vanish at run time). */
+export function importGraph(files = serverFiles()): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const i of imports(files)) {
     if (i.typeOnly) continue;
     graph.set(i.file, [...(graph.get(i.file) ?? []), i.target]);
   }
-  // Tarjan's strongly connected components: each component of more than one file is a cycle.
+  return graph;
+}
+
+/** The import cycles between files of `server/`: the strongly connected components of its runtime import graph. */
+export function importCycles(files = serverFiles()): string[][] {
+  return cyclesOf(importGraph(files));
+}
+
+/** Tarjan's strongly connected components of a graph: each component of more than one node (or a node pointing at itself) is a cycle, its nodes sorted. */
+export function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   let index = 0;
   const idx = new Map<string, number>();
   const low = new Map<string, number>();
@@ -199,6 +210,30 @@ export function importCycles(files = serverFiles()): string[][] {
   };
   for (const v of [...graph.keys()].sort()) if (!idx.has(v)) strong(v);
   return out;
+}
+
+/** One loop through a cycle found by `cyclesOf`, from its first node back to it (`a → b → a`), to say which imports to break. */
+export function loopIn(graph: ReadonlyMap<string, readonly string[]>, cycle: readonly string[]): string[] {
+  const inCycle = new Set(cycle);
+  const start = cycle[0];
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  while (queue.length) {
+    const v = queue.shift()!;
+    for (const w of graph.get(v) ?? []) {
+      if (!inCycle.has(w)) continue;
+      if (w === start) {
+        const path = [start];
+        for (let at = v; at !== start; at = cameFrom.get(at)!) path.splice(1, 0, at);
+        return [...path, start];
+      }
+      if (!cameFrom.has(w)) {
+        cameFrom.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [...cycle];
 }
 
 export interface InlineError {

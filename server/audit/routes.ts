@@ -1,30 +1,18 @@
 import type { Deps } from '../shared/deps.js';
-import type { Config } from '../config.js';
 import { defineRoute } from '../shared/http.js';
 import { roles } from '../shared/authorize.js';
 import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
-import { page } from '../web.js';
+import { page } from '../shared/pages.js';
 import { AuditList, AuditQuery, ChainReportView } from './schemas.js';
 import { listAuditEvents, presentAuditEvent } from './repo.js';
 import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
-import { auditKeysFromConfig } from './keys.js';
-import { currentState, readSignedFiles } from './checkpoints.js';
 import { downloadCheckpoint } from './download-checkpoint.js';
 import { auditActorOf } from './actor.js';
+import { auditPublicKey } from './public-key.js';
 
 export const AUDIT_READERS = roles('admin', 'dpo', 'auditor');
-
-/** What the register and audit pages publish: the key that verifies signed checkpoints. */
-export function auditPublicKey(config: Config) {
-  const keys = auditKeysFromConfig(config);
-  const last = currentState(readSignedFiles(config.auditCheckpointDir, keys).files.map((f) => f.payload)).last;
-  return {
-    pem: keys.publicKeyPem, fingerprint: keys.publicKeyFingerprint, downloadHref: '/api/audit/checkpoint',
-    lastSigned: last ? { seq: last.seq, epoch: last.epoch, signedAt: new Date(last.signedAt) } : null,
-  };
-}
 
 export function auditRoutes(deps: Deps) {
   return [

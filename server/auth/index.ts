@@ -4,9 +4,6 @@
 //   failed sign-in counts per account and per address under keyed hashes.
 // Owns: web_sessions, api_tokens, login_attempts.
 // Calls: audit; shared/.
-
-export { authRoutes } from './routes.js';
-export { authPages } from './pages.js';
 export { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from './passwords.js';
 export { deleteSessionsOfUser, deleteExpiredSessions, findUserByEmail, replacePassword, insertAccount, updateAccount, type UserRow } from './repo.js';
 export { assertStrongPassword, passwordWeakness } from './password-strength.js';

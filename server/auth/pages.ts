@@ -4,7 +4,7 @@ import { AUTHENTICATED, PUBLIC, ROLES, ROLE_LABELS, type Role } from '../shared/
 import { AppError } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf, recordAudit } from '../audit/index.js';
-import { page, formBody, fieldErrors } from '../web.js';
+import { page, formBody, fieldErrors } from '../shared/pages.js';
 import { ChangePasswordBody, LoginBody, TokenCreateBody } from './schemas.js';
 import { login } from './login.js';
 import { closeSession, flash, openSession } from './sessions.js';

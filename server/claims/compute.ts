@@ -3,7 +3,7 @@ import type { Db } from '../shared/db.js';
 import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { toLocal } from '../shared/dates.js';
 import { computeLine, policyFor } from '../reimbursement/index.js';
-import type { LineInput, LineKind } from '../reimbursement/types.js';
+import type { LineInput, LineKind } from '../reimbursement/index.js';
 import type { LineInputBody } from './schemas.js';
 import { claimLines, claimReceipts, claimSessionIds, getClaim, linesBackedBy, priorMileageDeciKm, sessionsByIds, touchClaim, type ClaimRow, type LineRow } from './repo.js';
 import { claimDeadline } from './rules.js';

@@ -9,7 +9,7 @@ import { list, text } from '../shared/form.js';
 import { validationError } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { page, formBody, actThenRedirect as act } from '../web.js';
+import { page, formBody, actThenRedirect as act } from '../shared/pages.js';
 import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, ClaimReceiptParams, LINE_KIND_LABELS, REASON_CODES, REASON_LABELS } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS, HAND_LABELS, mayDecide } from './policy.js';
 import { claimView } from './presenter.js';

@@ -8,7 +8,7 @@ import { formatLocalRange } from '../shared/dates.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
-import { page, formBody, type PageRequest } from '../web.js';
+import { page, formBody, type PageRequest } from '../shared/pages.js';
 import type { Response } from 'express';
 import { ClaimCreateBody } from './schemas.js';
 import { CLAIM_WRITERS } from './policy.js';

@@ -6,7 +6,7 @@ import { notFound } from '../shared/errors.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { toLocal } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
-import { page } from '../web.js';
+import { page } from '../shared/pages.js';
 import { CLAIM_FLAGS, CLAIM_FLAG_LABELS, CLAIM_STATUSES, CLAIM_STATUS_LABELS, ClaimListQuery } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITER_ROLES } from './policy.js';
 import { countsByStatus, listClaims } from './queue.js';

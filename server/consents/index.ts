@@ -5,10 +5,6 @@
 //   the one gate for consent-based messages (docs/domain.md#messages-and-their-legal-basis).
 // Owns: consents, consent_purposes.
 // Calls: audit, auth, privacy, settings; shared/.
-
-export { consentRoutes } from './routes.js';
-export { consentPages } from './pages.js';
-export { purposePages } from './purpose-pages.js';
 export { liveConsentPurposes } from './live.js';
 export { moveConsents } from './merge.js';
 export { recordConsent } from './record-consent.js';

@@ -7,7 +7,7 @@ import { obj, Uuid } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody, fieldErrors, type PageRequest } from '../web.js';
+import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { CHANNELS, CHANNEL_LABELS, ConsentCreateBody, ConsentWithdrawBody, ParticipantIdParams, STATUS_LABELS, WITHDRAWAL_CHANNELS, WithdrawParams } from './schemas.js';
 import { getParticipant, listActiveStaff, listConsents, listPurposes } from './repo.js';
 import { presentConsent } from './presenter.js';

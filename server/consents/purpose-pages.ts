@@ -5,7 +5,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody, fieldErrors, type PageRequest } from '../web.js';
+import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { LEGAL_BASES, LEGAL_BASIS_LABELS, PurposeCodeParams, PurposePatchBody } from './schemas.js';
 import { getPurpose, listPurposes } from './repo.js';
 import { presentPurpose } from './presenter.js';

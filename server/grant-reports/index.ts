@@ -6,8 +6,5 @@
 //   statements, reports and dashboards read from grants' records.
 // Owns: drawdowns, drawdown_years, drawdown_parts, grant_report_notes.
 // Calls: audit, grants, privacy, settings; shared/.
-
-export { grantReportRoutes } from './routes.js';
-export { grantReportPages } from './pages.js';
 export { projectBudgetDashboard } from './dashboard.js';
 export { budgetCharts } from './charts.js';

@@ -8,7 +8,7 @@ import { localDay } from '../shared/dates.js';
 import { validate } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { COST_CATEGORIES, getSettings } from '../settings/index.js';
-import { page, formBody, actThenRedirect } from '../web.js';
+import { page, formBody, actThenRedirect } from '../shared/pages.js';
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
 import { DrawdownBody, GrantIdParams, NotesBody } from './schemas.js';
 import { auditorRange, grantInScope, grantScopeOf, visiblePeriod } from './access.js';

@@ -12,7 +12,7 @@ import { parseEuros } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
-import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
+import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
 import { BUDGET_OVERRIDE_ROLES, EXPENSE_LIST_READERS, EXPENSE_WRITERS, GRANT_READERS } from './policy.js';
 import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, ExpenseIdParams, type ExpenseListQuery } from './schemas.js';
 import { expenseView, listExpenses } from './presenter.js';

@@ -9,8 +9,6 @@
 
 // Grants and budgets: the public interface other capabilities (claims, venues, payments,
 // grant-reports) may use. Signatures here stay stable.
-export { grantRoutes } from './routes.js';
-export { grantPages } from './pages.js';
 export { allocate, splitExpense, type Allocation, type FundingGrant, type PlannedPart } from './allocation.js';
 export { placeExpenses, planParts, type Warning, type BudgetControl } from './budget.js';
 export { recordClaimExpenses, claimsPaid, claimsUnpaid, claimCancelled, bookingConfirmed, bookingsCancelled, backfillBookings, backfillClaims, type DecidedClaim, type HookControl } from './commitments.js';

@@ -11,7 +11,7 @@ import { centsToInput, parseEuros } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
-import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
+import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
 import { GRANT_READERS, GRANT_WRITERS } from './policy.js';
 import { BudgetLineBody, GrantCreateBody, GrantPatchBody, IdParams, LineParams } from './schemas.js';
 import { budgetLineUsage, figureLinks, grantView, listGrants } from './presenter.js';

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED, roles, type Access } from '../shared/authorize.js';
 import { navItemsFor } from '../shared/render.js';
-import { page } from '../web.js';
+import { page } from '../shared/pages.js';
 
 /** What each capability will offer, shown on its page until it is built. */
 const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [

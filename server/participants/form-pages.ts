@@ -6,7 +6,7 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { activePartnerOptions } from '../partners/index.js';
-import { page, formBody, type PageRequest } from '../web.js';
+import { page, formBody, type PageRequest } from '../shared/pages.js';
 import { ParticipantCreateBody, ParticipantIdParams, ParticipantPatchBody } from './schemas.js';
 import { PARTICIPANT_WRITERS } from './policy.js';
 import { readParticipant } from './read-participants.js';

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { resolveCommune } from '../shared/communes.js';
 import { check } from '../shared/validate.js';
-import { fieldErrors } from '../web.js';
+import { fieldErrors } from '../shared/pages.js';
 import type { ErrorDetail } from '../shared/errors.js';
 import type { ParticipantView } from './presenter.js';
 import { applyInput, checkParticipant, type ParticipantState } from './rules.js';

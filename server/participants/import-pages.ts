@@ -4,7 +4,7 @@ import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, fieldErrors } from '../web.js';
+import { page, fieldErrors } from '../shared/pages.js';
 import { ImportIdParams } from './schemas.js';
 import { PARTICIPANT_WRITERS } from './policy.js';
 import { cancelImport, confirmImport, getImport, previewImport } from './import-participants.js';

@@ -6,14 +6,6 @@
 //   imports from spreadsheets (docs/domain.md#imports), likely duplicates and merges.
 // Owns: participants.
 // Calls: audit, auth, claims, consents, notifications, partners, payments, sessions, settings; shared/.
-
-import type { Deps } from '../shared/deps.js';
-import { importPages } from './import-pages.js';
-import { formPages } from './form-pages.js';
-import { mergePages } from './merge-pages.js';
-import { browsePages } from './pages.js';
-
-export { participantRoutes } from './routes.js';
 export { PARTICIPANT_READERS, PARTICIPANT_WRITERS, ARCHIVE_READER_ROLES, canReadArchived, archivedRestricted } from './policy.js';
 export { markArchived, markAnonymised } from './lifecycle.js';
 export { touchLastContact, eraseProfile, eraseNeeds, setPreferredChannel } from './contact.js';
@@ -21,8 +13,3 @@ export { registerParticipant } from './register-participant.js';
 export { updateParticipant } from './update-participant.js';
 export { expireStaleImports } from '../shared/import-previews.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';
-
-/** The participant pages, fixed paths (`/participants/new`, `/participants/imports`) before `/participants/:id`. */
-export function participantPages(deps: Deps) {
-  return [...importPages(deps), ...formPages(deps), ...mergePages(deps), ...browsePages(deps)];
-}

@@ -3,7 +3,7 @@ import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody } from '../web.js';
+import { page, formBody } from '../shared/pages.js';
 import { ParticipantIdParams } from './schemas.js';
 import { PARTICIPANT_WRITERS } from './policy.js';
 import { readParticipant } from './read-participants.js';

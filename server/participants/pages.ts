@@ -7,7 +7,7 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { activePartnerOptions } from '../partners/index.js';
-import { page } from '../web.js';
+import { page } from '../shared/pages.js';
 import { ParticipantIdParams, ParticipantListQuery } from './schemas.js';
 import { PARTICIPANT_READERS, canReadArchived, canWrite, readableGroups } from './policy.js';
 import { listForReader, readParticipant } from './read-participants.js';

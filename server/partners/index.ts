@@ -4,9 +4,6 @@
 //   (the letters themselves are notifications').
 // Owns: partners.
 // Calls: audit, auth; shared/.
-
-export { partnerRoutes } from './routes.js';
-export { partnerPages } from './pages.js';
 export { activePartnerOptions, getPartner, findPartnerIdByName } from './repo.js';
 export { PARTNER_READERS, PARTNER_WRITERS, PARTNER_WRITER_ROLES } from './policy.js';
 export { createPartner, updatePartner } from './manage-partners.js';

@@ -11,7 +11,7 @@ import type { ErrorDetail } from '../shared/errors.js';
 import { resolveCommune } from '../shared/communes.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody, fieldErrors, type PageRequest } from '../web.js';
+import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { PARTNER_KINDS, PARTNER_KIND_LABELS, PartnerCreateBody, PartnerIdParams, PartnerListQuery, PartnerPatchBody } from './schemas.js';
 import { getPartner, listPartners } from './repo.js';
 import { presentPartner, type PartnerView } from './presenter.js';

@@ -7,7 +7,7 @@ import { obj, Uuid } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody, fieldErrors, type PageRequest } from '../web.js';
+import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { PAYEE_KINDS, PAYEE_KIND_LABELS, ParticipantIdParams, ParticipantPayeeParams, PayeeCreateBody, PayeePatchBody, type Warning } from './schemas.js';
 import { getParticipant, getPayee, listActivePartners, listPayees } from './repo.js';
 import { presentPayee } from './presenter.js';

@@ -5,9 +5,6 @@
 //   per payee (pending → paid | rejected, with a snapshot of name and IBAN), the claims each pays.
 // Owns: payment_batches, payments, batch_claims.
 // Calls: audit, auth, grants, notifications, payees, privacy, settings; shared/.
-
-export { paymentRoutes } from './routes.js';
-export { paymentPages } from './pages.js';
 export { claimPaymentStatus, participantPayments } from './presenter.js';
 export { movePayments } from './repo.js';
 export { batchEvidence, paymentReferenceText } from './evidence.js';

@@ -11,7 +11,7 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { ownIbanHash } from '../payees/index.js';
-import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
+import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
 import { BATCH_MANAGERS, BATCH_READERS } from './policy.js';
 import { BATCH_KIND_LABELS, BATCH_STATUS_LABELS, BATCH_STATUSES, BatchIdParams, PAYMENT_STATUS_LABELS, REJECT_REASONS, REJECT_REASON_LABELS, type BatchStatus } from './schemas.js';
 import { batchPageView, listBatches } from './presenter.js';

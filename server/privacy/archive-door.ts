@@ -3,12 +3,20 @@ import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import type { RouteGuard, RouteSpec } from '../shared/http.js';
 import type { Actor } from '../shared/authorize.js';
-import { ARCHIVE_READER_ROLES, archivedRestricted, canReadArchived } from '../participants/index.js';
+import type { AppError } from '../shared/errors.js';
 import { auditActorOf, recordAudit, type AuditActor } from '../audit/index.js';
 import { REGISTRY } from './registry.js';
 
-/** Who may open the restricted archive (docs/domain.md#restricted-archive): the one list, kept by participants. */
-export { ARCHIVE_READER_ROLES };
+/**
+ * Who may open the restricted archive (docs/domain.md#restricted-archive) and the refusal of anyone else: the one list,
+ * kept by participants' policy (`canReadArchived`, `archivedRestricted`). The composition root
+ * (app.ts) hands it to the door, so privacy does not import participants, which import consents,
+ * which read privacy's registry.
+ */
+export interface ArchiveRule {
+  canReadArchived(actor: Actor | null): boolean;
+  archivedRestricted(): AppError;
+}
 
 /**
  * The SQL that names the participant behind one row of `table` (one `?`: the row id), derived
@@ -42,7 +50,7 @@ export function participantScopedParams(spec: RouteSpec): { param: string; table
  * `participant.archived_read` per archived person; anyone else gets 403 `archived_restricted`.
  * A row that does not exist passes, and the handler answers 404 as usual.
  */
-export function archiveDoor(deps: Deps): RouteGuard {
+export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }: ArchiveRule): RouteGuard {
   return async (spec, req) => {
     const scoped = participantScopedParams(spec);
     if (!scoped.length) return;

@@ -6,7 +6,7 @@ import { getJob } from '../shared/jobs.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf, auditPublicKey } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody } from '../web.js';
+import { page, formBody } from '../shared/pages.js';
 import { RequestCompleteBody, RequestIdParams, RunBody, RunIdParams } from './schemas.js';
 import { buildRegister } from './register.js';
 import { privacyDashboard, retentionOverview } from './overview.js';

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody, fieldErrors, type PageRequest } from '../web.js';
+import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { EraseBody, ERASURE_REASONS, OUTCOME_CODES, ParticipantIdParams, REQUEST_CHANNELS, REQUEST_KINDS, RequestCreateBody } from './schemas.js';
 import { getParticipantLifecycle, requestsOfParticipant } from './repo.js';
 import { presentRequest } from './presenter.js';

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import { mailFolderOutboxIds, removeMailFiles } from '../notifications/index.js';
+import { mailFolderOutboxIds, removeMailFiles } from '../shared/mail-folder.js';
 
 /**
  * Files the product writes outside the database are copies of rows and follow the retention

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, ListQuery, FreeText, RecordId } from '../shared/schema.js';
-import { JobView } from '../jobs/routes.js';
+import { JobView } from '../jobs/index.js';
 
 export const REQUEST_KINDS = ['access', 'rectification', 'erasure', 'objection'] as const;
 export const REQUEST_CHANNELS = ['mail', 'email', 'phone', 'in_person', 'partner'] as const;

@@ -5,7 +5,4 @@
 //   target panel; the project dashboard.
 // Owns: projects, project_budget, project_targets.
 // Calls: audit, auth, grant-reports, grants, settings, venues; shared/.
-
-export { projectRoutes } from './routes.js';
-export { projectPages } from './pages.js';
 export { PARTICIPATION_LEVELS, PARTICIPATION_LEVEL_LABELS } from './schemas.js';

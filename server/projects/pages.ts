@@ -7,7 +7,7 @@ import { formFailure, integer, nullableText, text, checked } from '../shared/for
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
-import { page, formBody } from '../web.js';
+import { page, formBody } from '../shared/pages.js';
 import { validate } from '../shared/validate.js';
 import { ProjectCreateBody, ProjectPatchBody, DIMENSION_LABELS, PARTICIPATION_LEVELS, PARTICIPATION_LEVEL_LABELS, ProjectIdParams, ProjectListQuery, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
 import { getProject, leadOptions, listProjects } from './repo.js';

@@ -8,7 +8,7 @@ import { formatLocalRange } from '../shared/dates.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
-import { page, formBody } from '../web.js';
+import { page, formBody } from '../shared/pages.js';
 import { PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
 import { getSession, sessionParticipants, walkInCandidates } from './repo.js';
 import { liveClaimsOfSession } from '../claims/index.js';

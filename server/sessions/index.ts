@@ -5,8 +5,5 @@
 //   attended | absent_excused | absent (docs/domain.md#attendance-is-evidence).
 // Owns: sessions, session_participants.
 // Calls: audit, auth, claims, consents, grants, notifications, projects, settings, venues; shared/.
-
-export { sessionRoutes } from './routes.js';
-export { sessionPages } from './pages.js';
 export { hasAttended } from './repo.js';
 export { moveSessionParticipants } from './merge-attendance.js';

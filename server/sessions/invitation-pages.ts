@@ -9,7 +9,7 @@ import { formatLocalRange, localDay } from '../shared/dates.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { contactableParticipants } from '../consents/index.js';
-import { page, formBody, type PageRequest } from '../web.js';
+import { page, formBody, type PageRequest } from '../shared/pages.js';
 import { InvitationsBody, PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
 import { validate } from '../shared/validate.js';
 import { getSession, invitationCandidates, partnerOptions } from './repo.js';

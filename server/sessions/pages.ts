@@ -11,7 +11,7 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { listVenues, liveBookingOfSession, presentVenue, VENUE_ATTRIBUTE_LABELS } from '../venues/index.js';
-import { page, formBody, actThenRedirect as act } from '../web.js';
+import { page, formBody, actThenRedirect as act } from '../shared/pages.js';
 import { ReplyBody, PARTICIPATION_STATUS_LABELS, SESSION_KINDS, SESSION_KIND_LABELS, SESSION_STATUS_LABELS, SessionCreateBody, SessionIdParams } from './schemas.js';
 import { countsBySession, getSession, listSessions, sessionParticipants } from './repo.js';
 import { presentSession, presentSessionParticipant } from './presenter.js';

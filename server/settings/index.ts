@@ -4,9 +4,6 @@
 //   category (docs/domain.md#cost-categories), retention periods and thresholds.
 // Owns: organisation_settings.
 // Calls: audit, auth; shared/.
-
-export { settingsRoutes } from './routes.js';
-export { settingsPages } from './pages.js';
 export { getSettings } from './get-settings.js';
 export { updateSettings } from './update-settings.js';
 export { insertSettings } from './repo.js';

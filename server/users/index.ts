@@ -3,7 +3,4 @@
 // Shape: users with roles and an active flag; deactivating one closes their sessions.
 // Owns: users.
 // Calls: audit, auth; shared/.
-
-export { userRoutes } from './routes.js';
-export { userPages } from './pages.js';
 export { createUser } from './manage-users.js';

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody, fieldErrors } from '../web.js';
+import { page, formBody, fieldErrors } from '../shared/pages.js';
 import { UserCreateBody, UserIdParams, UserListQuery, UserPatchBody } from './schemas.js';
 import { getUser, listUsers } from './repo.js';
 import { presentUser } from './presenter.js';

@@ -4,7 +4,7 @@ import { AppError } from '../shared/errors.js';
 import { obj } from '../shared/schema.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page } from '../web.js';
+import { page } from '../shared/pages.js';
 import { ImportIdParams } from './schemas.js';
 import { confirmVenueImport, previewVenueImport } from './import-venues.js';
 import { VENUE_WRITERS } from './routes.js';

@@ -6,7 +6,7 @@ import { parseEuros, centsToInput } from '../shared/money.js';
 import { checked, formFailure, integer, list, nullableText, text } from '../shared/form.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { page, formBody } from '../web.js';
+import { page, formBody } from '../shared/pages.js';
 import { COST_MODE_LABELS, VENUE_ATTRIBUTE_LABELS, VENUE_ATTRIBUTES, VenueCreateBody, VenueIdParams, VenueListQuery, VenuePatchBody } from './schemas.js';
 import { validate } from '../shared/validate.js';
 import { getVenue, listVenues } from './repo.js';
