@@ -9,7 +9,5 @@
 export { PARTICIPANT_READERS, PARTICIPANT_WRITERS, ARCHIVE_READER_ROLES, canReadArchived, archivedRestricted } from './policy.js';
 export { markArchived, markAnonymised } from './lifecycle.js';
 export { touchLastContact, eraseProfile, eraseNeeds, setPreferredChannel } from './contact.js';
-export { registerParticipant } from './register-participant.js';
-export { updateParticipant } from './update-participant.js';
 export { expireStaleImports } from '../shared/import-previews.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';
