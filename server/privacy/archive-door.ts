@@ -5,7 +5,7 @@ import type { RouteGuard, RouteSpec } from '../shared/http.js';
 import type { Actor } from '../shared/authorize.js';
 import { ARCHIVE_READER_ROLES, archivedRestricted, canReadArchived } from '../participants/index.js';
 import { auditActorOf, recordAudit, type AuditActor } from '../audit/index.js';
-import { REGISTRY } from './registry.js';
+import { REGISTRY } from './registry/registry.js';
 
 /** Who may open the restricted archive (DESIGN §5): the one list, kept by participants. */
 export { ARCHIVE_READER_ROLES };

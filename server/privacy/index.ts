@@ -1,10 +1,10 @@
 export { privacyRoutes } from './routes.js';
 export { privacyPages } from './pages.js';
 export { participantPrivacyPages } from './participant-page.js';
-export { REGISTRY } from './registry.js';
+export { REGISTRY } from './registry/registry.js';
 export { runDailyRetention, startRetentionRun, executeRetention, type RetentionMode, type RetentionResult } from './retention.js';
 export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
 export { recordPrivacyRequest } from './requests.js';
 export { addOneMonth } from './requests.js';
-export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry-uses.js';
+export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry/uses.js';
 export { archiveDoor, auditArchivedInExport, participantScopedParams, participantOfRowSql, ARCHIVE_READER_ROLES } from './archive-door.js';

@@ -8,7 +8,7 @@ import { auditActorOf, auditPublicKey } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../web.js';
 import { RequestCompleteBody, RequestIdParams, RunBody, RunIdParams } from './schemas.js';
-import { buildRegister } from './register.js';
+import { buildRegister } from './processing-register/register.js';
 import { privacyDashboard, retentionOverview } from './overview.js';
 import { RETENTION_JOB, startRetentionRun } from './retention.js';
 import { completePrivacyRequest } from './requests.js';
