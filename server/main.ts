@@ -6,7 +6,7 @@ import { DataDirLockedError } from './shared/db.js';
 import { openService } from './service.js';
 import { bootstrap } from './bootstrap.js';
 import { createApp } from './app.js';
-import { startBackgroundJobs } from './jobs.js';
+import { startBackgroundJobs } from './jobs/scheduler.js';
 import { DEMO_PASSWORD } from '../db/seeds/demo.js';
 
 /** Operator-facing lines (start-up banner, first credentials): stdout, not the JSON log. */

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { ROLE_LABELS } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { getJob } from '../shared/jobs.js';
+import { getJob } from '../jobs/index.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf, auditPublicKey } from '../audit/index.js';
 import { flash } from '../auth/index.js';

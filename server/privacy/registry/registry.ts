@@ -370,7 +370,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     columns: { prefix: code(), year: plain(), last_value: plain() },
   },
   jobs: {
-    owner: 'shared',
+    owner: 'jobs',
     label: 'Traitements longs (conservation, imports, exports)',
     columns: {
       id: plain(), kind: code(), status: plain(), progress: plain(), total: plain(),
