@@ -1,9 +1,9 @@
-import type { AuditActor } from '../../server/audit/index.js';
-import { getSettings } from '../../server/settings/index.js';
-import { createPartner } from '../../server/partners/index.js';
-import { localDay } from '../../server/shared/dates.js';
-import { registerParticipant, updateParticipant, type ParticipantCreateBody, type ParticipantPatchBody } from '../../server/participants/index.js';
-import type { DemoStep } from './demo.js';
+import type { AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { createPartner } from '../partners/index.js';
+import { localDay } from '../shared/dates.js';
+import { registerParticipant, updateParticipant, type ParticipantCreateBody, type ParticipantPatchBody } from '../participants/index.js';
+import type { DemoStep } from './load-demo.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';
 
