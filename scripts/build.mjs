@@ -12,11 +12,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const DIST = path.join(ROOT, 'dist');
 export const STAMP = path.join(DIST, '.build-stamp');
 /**
- * What the build reads (server/ and db/, the generator server/cli.ts imports, this script, the
- * lock file and the compiler settings): a file here newer than the stamp means dist/ is out of
- * date. Templates and assets are read from the project folder at run time, not built.
+ * What the build reads (server/ and db/, this script, the lock file and the compiler settings):
+ * a file here newer than the stamp means dist/ is out of date. Templates and assets are read
+ * from the project folder at run time, not built.
  */
-export const INPUTS = ['server', 'db', 'scripts/generate-data.ts', 'scripts/generate', 'scripts/build.mjs', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+export const INPUTS = ['server', 'db', 'scripts/build.mjs', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** The newest modification time (ms) of the build's inputs. */
 export function newestInput() {

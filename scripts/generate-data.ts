@@ -3,7 +3,7 @@
 // 5,000 sessions over three years with their venue bookings, 1,000,000 claims with ~3,000,000
 // lines, monthly payment batches (payments, batch_claims) for the claims paid, grants with
 // budget lines per category and year, and an expense (split into parts per grant) for every
-// decided claim line, venue booking and catering invoice. Run by `npm run generate` (server/cli.ts).
+// decided claim line, venue booking and catering invoice. Run by `npm run generate` (scripts/generate/command.ts).
 // The figures that must hold are the invariant checker's (scripts/fault/invariants.ts).
 import type { Knex } from 'knex';
 import type { Keyring } from '../server/shared/crypto.js';

@@ -2,7 +2,7 @@ import type { Deps } from './shared/deps.js';
 import { recordAudit } from './audit/index.js';
 import { generatePassword, hashPassword, insertAccount } from './auth/index.js';
 import { defaultSettings, insertSettings } from './settings/index.js';
-import { loadDemo } from '../db/seeds/demo.js';
+import { loadDemo } from './demo/index.js';
 
 export interface BootstrapResult {
   admin: { email: string; password: string | null } | null;

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './shared/logger.js';
 import { acquireDataDirLock, DataDirLockedError, isFreshDataDir, migrationSource } from './shared/db.js';
-import { openService } from './service.js';
+import { withService } from './service.js';
 import { bootstrap } from './bootstrap.js';
 import { auditEpochCommand, auditKeyFilePaths, auditVerifyCommand } from './audit/index.js';
 import { createUser } from './users/index.js';
-import { loadDemo, isEmptyForDemo } from '../db/seeds/demo.js';
+import { loadDemo, isEmptyForDemo } from './demo/index.js';
 import { ROLES, type Role } from './shared/authorize.js';
 import { retentionCommand } from './privacy/retention-cli.js';
 
@@ -34,26 +33,16 @@ Commands:
   retention --dry-run         count what retention would archive and anonymise (changes nothing)
   retention --apply [--batch 500]
                               archive and anonymise people past their retention period
-  generate [--scale 1] [--seed 42] [--database-url URL]
-                              load a realistic generated dataset into an empty database
-                              (scale 1: 100,000 participants, 5,000 sessions, 1,000,000 claims)
   backup <file.tar.gz>        copy the embedded database (service stopped) into one file
   restore <file.tar.gz>       restore an embedded database into an empty DATA_DIR
   help                        this text
+
+The data generator is a command of its own: npm run generate -- --help
 `;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
-}
-
-async function withService<T>(config: Config, fn: (s: Awaited<ReturnType<typeof openService>>) => Promise<T>): Promise<T> {
-  const service = await openService(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
-  try {
-    return await fn(service);
-  } finally {
-    await service.database.close();
-  }
 }
 
 async function backup(config: Config, file: string | undefined) {
@@ -156,22 +145,6 @@ async function main(argv: string[]) {
         process.exitCode = await retentionCommand(deps, args, (text) => process.stdout.write(text));
       });
       return;
-    case 'generate': {
-      const url = option(args, 'database-url');
-      const scale = Number(option(args, 'scale') ?? 1);
-      const seed = Number(option(args, 'seed') ?? 42);
-      if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
-      const { generateData, sizes } = await import('../scripts/generate-data.js');
-      const n = sizes(scale);
-      await withService(url ? loadConfig({ ...process.env, DATABASE_URL: url }) : config, async ({ deps }) => {
-        await bootstrap(deps, { loadDemoData: false });
-        say(`Generating scale ${scale} (seed ${seed}): ${n.participants.toLocaleString('en-US')} participants, ${n.sessions.toLocaleString('en-US')} sessions, ${n.claims.toLocaleString('en-US')} claims…`);
-        const summary = await generateData(deps.db, deps.keyring, { scale, seed });
-        for (const [table, count] of Object.entries(summary.counts)) say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
-        say(`Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`);
-      });
-      return;
-    }
     case 'backup':
       await backup(config, args[0]);
       return;

@@ -6,8 +6,8 @@ import { DataDirLockedError } from './shared/db.js';
 import { openService } from './service.js';
 import { bootstrap } from './bootstrap.js';
 import { createApp } from './app.js';
-import { startBackgroundJobs } from './jobs.js';
-import { DEMO_PASSWORD } from '../db/seeds/demo.js';
+import { startBackgroundJobs } from './jobs/scheduler.js';
+import { DEMO_PASSWORD } from './demo/index.js';
 
 /** Operator-facing lines (start-up banner, first credentials): stdout, not the JSON log. */
 const say = (line: string) => process.stdout.write(`${line}\n`);

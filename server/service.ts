@@ -4,6 +4,7 @@ import type { Deps } from './shared/deps.js';
 import { isFreshDataDir, migrateLatest, openDatabase, type Database } from './shared/db.js';
 import { keyringFromConfig } from './shared/crypto.js';
 import { findPgliteTemplate } from './shared/pglite-template.js';
+import { createLogger } from './shared/logger.js';
 
 export interface Service {
   deps: Deps;
@@ -26,5 +27,15 @@ export async function openService(config: Config, log: Logger): Promise<Service>
   } catch (e) {
     await database.close();
     throw e;
+  }
+}
+
+/** Opens the service for one operator command (warnings and errors only in the log) and closes it after. */
+export async function withService<T>(config: Config, fn: (s: Service) => Promise<T>): Promise<T> {
+  const service = await openService(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  try {
+    return await fn(service);
+  } finally {
+    await service.database.close();
   }
 }

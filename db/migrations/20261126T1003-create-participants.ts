@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // Participants (usagers). Every personal column is declared in the personal-data registry
-// (server/privacy/registry.ts). Lifecycle: active → archived → anonymised. The reference is
+// (server/privacy/registry/registry.ts). Lifecycle: active → archived → anonymised. The reference is
 // the only identifier used in grant justifications; it survives anonymisation.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`

@@ -15,7 +15,7 @@ import { freePort, ServiceInstance, snapshotService } from './services.js';
 import { newStats } from './http.js';
 import { bump, createTeam, createVenues, cycle, fundTeam, seeded, userWithToken, type Tally, type World } from './workload.js';
 import { crashWhileBuilding, raceForTheSameClaims, type CrashReport, type RaceReport } from './scenarios.js';
-import { frenchIban } from '../../db/seeds/demo-consents.js';
+import { frenchIban } from '../../server/demo/consents.js';
 
 export interface FaultOptions {
   /** A PostgreSQL server (a fresh database is created on it and dropped at the end). */

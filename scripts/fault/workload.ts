@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { randomToken, sha256Hex } from '../../server/shared/crypto.js';
 import { hashPassword } from '../../server/auth/index.js';
-import { frenchIban } from '../../db/seeds/demo-consents.js';
+import { frenchIban } from '../../server/demo/consents.js';
 import { ApiClient, type Stats } from './http.js';
 import type { ServiceInstance } from './services.js';
 

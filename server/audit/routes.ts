@@ -60,7 +60,7 @@ export function auditPages(deps: Deps) {
         const { settings } = await getSettings(deps.db);
         const result = await listAuditEvents(deps.db, { ...req.query, limit: req.query.limit ?? '50' }, settings.timeZone);
         const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
-        await page(deps, req, res, 'admin/audit.njk', {
+        await page(deps, req, res, 'audit/list.njk', {
           title: 'Journal d’audit',
           events: result.items.map(presentAuditEvent),
           head: await auditHead(deps.db),

@@ -20,7 +20,7 @@ export function purposePages(deps: Deps) {
     const row = await getPurpose(deps.db, code);
     if (!row) throw notFound('Finalité');
     const purpose = presentPurpose(row);
-    await page(deps, req, res, 'admin/consent-purpose-edit.njk', {
+    await page(deps, req, res, 'consents/purpose-edit.njk', {
       title: `Finalité « ${purpose.label} »`,
       purpose,
       values: values ?? { ...purpose, validityMonths: purpose.validityMonths === null ? '' : String(purpose.validityMonths) },
@@ -33,7 +33,7 @@ export function purposePages(deps: Deps) {
     defineRoute({
       kind: 'page', method: 'get', path: '/admin/consent-purposes', access: PURPOSE_EDITORS, summary: 'Consent purposes catalogue',
       handler: async (req, res) => {
-        await page(deps, req, res, 'admin/consent-purposes.njk', { title: 'Finalités des consentements', purposes: (await listPurposes(deps.db)).map(presentPurpose), legalBasisLabels: LEGAL_BASIS_LABELS });
+        await page(deps, req, res, 'consents/purposes.njk', { title: 'Finalités des consentements', purposes: (await listPurposes(deps.db)).map(presentPurpose), legalBasisLabels: LEGAL_BASIS_LABELS });
       },
     }),
     defineRoute({

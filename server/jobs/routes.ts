@@ -4,7 +4,7 @@ import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { obj, Uuid, Nullable, RecordId } from '../shared/schema.js';
-import { getJob, presentJob } from '../shared/jobs.js';
+import { getJob, presentJob } from './records.js';
 
 export const JobView = obj({
   id: Uuid,

@@ -79,7 +79,7 @@ export function outboxPages(deps: Deps) {
       kind: 'page', method: 'get', path: '/admin/outbox', access: ADMIN, summary: 'Outbox page', query: OutboxQuery,
       handler: async (req, res) => {
         const result = await listOutbox(deps.db, { ...req.query, limit: req.query.limit ?? '50' });
-        await page(deps, req, res, 'admin/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: req.query, errors: fieldErrors([]) });
+        await page(deps, req, res, 'notifications/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: req.query, errors: fieldErrors([]) });
       },
     }),
     defineRoute({
@@ -89,7 +89,7 @@ export function outboxPages(deps: Deps) {
         const checked = check(TestEmailBody, { to: typeof form.to === 'string' ? form.to.trim() : '' });
         if (!checked.ok) {
           const result = await listOutbox(deps.db, { limit: '50' });
-          return page(deps, req, res, 'admin/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: {}, errors: fieldErrors(checked.details), testTo: form.to }, 400);
+          return page(deps, req, res, 'notifications/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: {}, errors: fieldErrors(checked.details), testTo: form.to }, 400);
         }
         await sendTestEmail(deps, auditActorOf(req.ctx), checked.value.to);
         await flash(deps, req, 'success', 'Un e-mail de test a été mis en file d’envoi.');

@@ -16,7 +16,7 @@ export const OutboxView = obj({
   messageId: Type.String(),
   channel: Type.String(),
   template: Type.String(),
-  /** Its use, declared in the privacy registry (server/privacy/registry-uses.ts). */
+  /** Its use, declared in the privacy registry (server/privacy/registry/uses.ts). */
   use: Type.String(),
   participantId: Nullable(Uuid),
   status: OutboxStatus,

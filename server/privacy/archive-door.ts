@@ -5,7 +5,7 @@ import type { RouteGuard, RouteSpec } from '../shared/http.js';
 import type { Actor } from '../shared/authorize.js';
 import type { AppError } from '../shared/errors.js';
 import { auditActorOf, recordAudit, type AuditActor } from '../audit/index.js';
-import { REGISTRY } from './registry.js';
+import { REGISTRY } from './registry/registry.js';
 
 /**
  * Who may open the restricted archive (docs/domain.md#restricted-archive) and the refusal of anyone else: the one list,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
-import { REGISTRY } from './registry.js';
-import { rowScopes, type Category, type Erasure, type PersonalColumn, type TableDecl } from './registry-types.js';
+import { REGISTRY } from './registry/registry.js';
+import { rowScopes, type Category, type Erasure, type PersonalColumn, type TableDecl } from './registry/types.js';
 
 /**
  * The generic erasure engine: it reads the registry and builds, per table (or kind of rows of

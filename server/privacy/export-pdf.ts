@@ -3,7 +3,7 @@ import { formatCents, formatDate, formatDateTime } from '../shared/format.js';
 import { ROLE_LABELS, type Role } from '../shared/authorize.js';
 import type { ParticipantExport } from './export-participant.js';
 import { LINE_KIND_LABELS, REASON_LABELS } from '../claims/index.js';
-import { MESSAGE_USES } from './registry-uses.js';
+import { MESSAGE_USES } from './registry/uses.js';
 import {
   ACTIVITY_LABELS, CHANNEL_LABELS, CIVILITY_LABELS, CONSENT_CHANNEL_LABELS, HOUSEHOLD_LABELS, LEGAL_BASIS_LABELS, NEED_LABELS,
   OUTCOME_LABELS, PAYEE_KIND_LABELS, PREFERRED_CHANNEL_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS,

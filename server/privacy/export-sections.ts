@@ -1,8 +1,8 @@
 import type { Db } from '../shared/db.js';
 import type { Settings } from '../settings/index.js';
-import { REGISTRY } from './registry.js';
-import { isExcluded, rowScopes, type ExportColumn, type ExportProjection, type PersonalColumn, type RowScope, type TableDecl } from './registry-types.js';
-import { ACTIVITIES, retentionText } from './register.js';
+import { REGISTRY } from './registry/registry.js';
+import { isExcluded, rowScopes, type ExportColumn, type ExportProjection, type PersonalColumn, type RowScope, type TableDecl } from './registry/types.js';
+import { ACTIVITIES, retentionText } from './processing-register/register.js';
 import { REGISTER_LEGAL_BASIS_LABELS } from './labels.js';
 
 /**
@@ -62,7 +62,7 @@ export function exportDeclarationProblems(registry: Record<string, TableDecl>): 
 /** The scopes the export reads; throws when a declaration is missing or wrong (no table falls out silently). */
 export function exportScopes(): (RowScope & { export: NonNullable<RowScope['export']> })[] {
   const problems = exportDeclarationProblems(REGISTRY);
-  if (problems.length) throw new Error(`access export declarations (server/privacy/registry*.ts): ${problems.join('; ')}`);
+  if (problems.length) throw new Error(`access export declarations (server/privacy/registry/*.ts): ${problems.join('; ')}`);
   return rowScopes(REGISTRY).filter((s): s is RowScope & { export: NonNullable<RowScope['export']> } => Boolean(s.participantLink));
 }
 

@@ -1,4 +1,4 @@
-import { presentJob, type JobRow } from '../shared/jobs.js';
+import { presentJob, type JobRow } from '../jobs/index.js';
 import type { RequestRow } from './repo.js';
 
 /** A privacy request as the API and pages show it; `overdue` is judged against the organisation's today. */

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
-import { getJob, startJob, type JobRow } from '../shared/jobs.js';
+import { getJob, startJob, type JobRow } from '../jobs/index.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ErasureCounts, Step } from './erasure.js';

@@ -11,8 +11,8 @@ import { completePrivacyRequest, organisationToday, recordPrivacyRequest } from 
 import { eraseParticipant } from './erase-participant.js';
 import { exportParticipant, streamParticipantExportZip } from './export-participant.js';
 import { participantExportPdf } from './export-pdf.js';
-import { exportRegister } from './register.js';
-import { registerCsv, registerPdf } from './register-files.js';
+import { exportRegister } from './processing-register/register.js';
+import { registerCsv, registerPdf } from './processing-register/files.js';
 import { retentionOverview } from './overview.js';
 import { startRetentionRun } from './retention.js';
 

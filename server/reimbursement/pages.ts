@@ -103,7 +103,7 @@ export function policyPages(deps: Deps) {
       const v = projectId ? undefined : getPath(inForce, f.path);
       initial[`rates.${f.path}`] = typeof v === 'number' ? centsToInput(v) : '';
     }
-    await page(deps, req, res, 'admin/policies.njk', {
+    await page(deps, req, res, 'reimbursement/policies.njk', {
       title: project ? `Barème de remboursement — ${project.name}` : 'Barème de remboursement de l’organisation',
       project: project ?? null,
       projectOptions: [{ value: '', label: 'L’organisation (barème de base)' }, ...projects.map((p) => ({ value: p.id, label: p.name }))],

@@ -75,7 +75,7 @@ const TIME_ZONES = ['Europe/Paris', 'America/Cayenne', 'America/Guadeloupe', 'Am
 
 export function settingsPages(deps: Deps) {
   const render = async (req: PageRequest, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, status = 200) =>
-    page(deps, req, res, 'admin/settings.njk', {
+    page(deps, req, res, 'settings/form.njk', {
       title: 'Paramètres de l’organisation',
       values,
       errors,

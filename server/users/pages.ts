@@ -23,7 +23,7 @@ export function userPages(deps: Deps) {
       handler: async (req, res) => {
         const result = await listUsers(deps.db, { ...req.query, limit: req.query.limit ?? '25' });
         const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
-        await page(deps, req, res, 'admin/users.njk', {
+        await page(deps, req, res, 'users/list.njk', {
           title: 'Comptes du personnel',
           users: result.items.map(presentUser),
           nextHref: result.nextCursor ? `/admin/users?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
@@ -36,7 +36,7 @@ export function userPages(deps: Deps) {
     defineRoute({
       kind: 'page', method: 'get', path: '/admin/users/new', access: admin, summary: 'New staff account form',
       handler: async (req, res) => {
-        await page(deps, req, res, 'admin/user-new.njk', { title: 'Nouveau compte', values: {}, errors: {}, roleOptions: roleOptions([]) });
+        await page(deps, req, res, 'users/new.njk', { title: 'Nouveau compte', values: {}, errors: {}, roleOptions: roleOptions([]) });
       },
     }),
     defineRoute({
@@ -49,13 +49,13 @@ export function userPages(deps: Deps) {
         if (checked.ok) {
           try {
             const created = await createUser(deps, auditActorOf(req.ctx), checked.value);
-            return page(deps, req, res, 'admin/user-created.njk', { title: 'Compte créé', user: created.user, temporaryPassword: created.temporaryPassword }, 201);
+            return page(deps, req, res, 'users/created.njk', { title: 'Compte créé', user: created.user, temporaryPassword: created.temporaryPassword }, 201);
           } catch (e) {
             if (!(e instanceof AppError) || !e.details.length) throw e;
             errors = fieldErrors(e.details);
           }
         }
-        await page(deps, req, res, 'admin/user-new.njk', { title: 'Nouveau compte', values: input, errors, roleOptions: roleOptions(input.roles) }, 400);
+        await page(deps, req, res, 'users/new.njk', { title: 'Nouveau compte', values: input, errors, roleOptions: roleOptions(input.roles) }, 400);
       },
     }),
     defineRoute({
@@ -64,7 +64,7 @@ export function userPages(deps: Deps) {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
         const view = presentUser(user);
-        await page(deps, req, res, 'admin/user-edit.njk', { title: `Compte de ${view.name}`, user: view, values: view, errors: {}, roleOptions: roleOptions(view.roles), confirmReset: req.query.confirm === 'reset', confirmDeactivate: req.query.confirm === 'deactivate' });
+        await page(deps, req, res, 'users/edit.njk', { title: `Compte de ${view.name}`, user: view, values: view, errors: {}, roleOptions: roleOptions(view.roles), confirmReset: req.query.confirm === 'reset', confirmDeactivate: req.query.confirm === 'deactivate' });
       },
     }),
     defineRoute({
@@ -92,7 +92,7 @@ export function userPages(deps: Deps) {
           }
         }
         const view = presentUser(user);
-        await page(deps, req, res, 'admin/user-edit.njk', { title: `Compte de ${view.name}`, user: view, values: { ...view, ...patch }, errors, roleOptions: roleOptions(asList(form.roles)) }, 400);
+        await page(deps, req, res, 'users/edit.njk', { title: `Compte de ${view.name}`, user: view, values: { ...view, ...patch }, errors, roleOptions: roleOptions(asList(form.roles)) }, 400);
       },
     }),
     defineRoute({
@@ -101,7 +101,7 @@ export function userPages(deps: Deps) {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
         const { temporaryPassword } = await resetPassword(deps, auditActorOf(req.ctx), req.params.id);
-        await page(deps, req, res, 'admin/user-created.njk', { title: 'Mot de passe réinitialisé', user: presentUser(user), temporaryPassword, reset: true });
+        await page(deps, req, res, 'users/created.njk', { title: 'Mot de passe réinitialisé', user: presentUser(user), temporaryPassword, reset: true });
       },
     }),
   ];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { REGISTRY } from '../../server/privacy/index.js';
-import { CAPABILITIES } from '../../server/privacy/registry-types.js';
+import { CAPABILITIES } from '../../server/privacy/registry/types.js';
 import { capabilityOf, ROOT, tableCalls } from '../../scripts/architecture/scan.js';
 
 const tables = new Set(Object.keys(REGISTRY));

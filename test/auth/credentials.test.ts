@@ -6,7 +6,7 @@ import { createApp } from '../../server/app.js';
 import { LOGIN_LIMITS } from '../../server/auth/rate-limit.js';
 import { passwordWeakness } from '../../server/auth/password-strength.js';
 import { OPEN_DURING_PASSWORD_CHANGE } from '../../server/auth/password-change-gate.js';
-import { DEMO_PASSWORD } from '../../db/seeds/demo.js';
+import { DEMO_PASSWORD } from '../../server/demo/load-demo.js';
 import { ctx } from '../helpers/context.js';
 import { Client } from '../helpers/client.js';
 import { createParticipant, createUser, signedIn, TEST_PASSWORD, uniqueEmail } from '../helpers/factories.js';

@@ -5,7 +5,7 @@ import { ctx } from '../helpers/context.js';
 import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
 import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
 import { attendedSession, TICKET } from '../claims/helpers.js';
-import { receiptPng } from '../../db/seeds/demo-claims.js';
+import { receiptPng } from '../../server/demo/claims.js';
 
 /** Focuses a field and types into it, as a clerk does with Tab and the keyboard (no mouse). */
 async function typeInto(page: Page, label: string | RegExp, text: string) {

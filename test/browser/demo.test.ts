@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
 import { launchBrowser, newPage } from '../helpers/browser.js';
-import { DEMO_PASSWORD, DEMO_USERS } from '../../db/seeds/demo.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../server/demo/load-demo.js';
 
 describe('@browser demo data', function () {
   this.timeout(60_000);

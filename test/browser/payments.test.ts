@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
 import { signedIn, TEST_PASSWORD } from '../helpers/factories.js';
 import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
-import { frenchIban } from '../../db/seeds/demo-consents.js';
+import { frenchIban } from '../../server/demo/consents.js';
 import { approvedClaim, attendee, payingSetup } from '../payments/helpers.js';
 
 describe('@browser payments', function () {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { isValidIBAN } from 'ibantools';
 import { ctx } from '../helpers/context.js';
 import { createParticipant, signedIn } from '../helpers/factories.js';
-import { demoIban, frenchIban, seedConsentsAndPayees } from '../../db/seeds/demo-consents.js';
+import { demoIban, frenchIban, seedConsentsAndPayees } from '../../server/demo/consents.js';
 
 describe('consents: demo data', () => {
   it('when demo IBANs are generated, then they pass the French RIB key and ISO 13616 checks', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startTestContext, ctx } from './context.js';
-import { DEMO_USERS } from '../../db/seeds/demo.js';
-import { DEMO_PEOPLE } from '../../db/seeds/demo-participants.js';
+import { DEMO_USERS } from '../../server/demo/load-demo.js';
+import { DEMO_PEOPLE } from '../../server/demo/participants.js';
 import { consentBasedMessagesWithoutConsent } from './consent-walk.js';
 import { validateStoredBankFiles } from './bank-files.js';
 import { replayFailures, unflaggedMoneyRoutes } from './money-walk.js';

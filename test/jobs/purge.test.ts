@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { createUser } from '../helpers/factories.js';
-import { purgeExpired } from '../../server/jobs.js';
+import { purgeExpired } from '../../server/jobs/scheduler.js';
 
 describe('hourly purge of expired previews and idempotency keys', () => {
   it('when an import preview is past its 24 h and a key older than 24 h, then the rows and the key go; fresh ones stay', async () => {

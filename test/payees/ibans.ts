@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { frenchIban } from '../../db/seeds/demo-consents.js';
+import { frenchIban } from '../../server/demo/consents.js';
 
 /** A valid French IBAN that no other test uses. */
 export function freshIban(): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { validateStoredBankFiles, xsdErrors } from '../helpers/bank-files.js';
-import { frenchIban } from '../../db/seeds/demo-consents.js';
+import { frenchIban } from '../../server/demo/consents.js';
 import { sepaText, sepaXml, type SepaVersion } from '../../server/payments/sepa.js';
 import { sha256Hex } from '../../server/shared/crypto.js';
 import { anonymiseParticipants } from '../../server/privacy/lifecycle.js';
@@ -197,7 +197,6 @@ describe('payments: bank files are valid, or not produced, and never change', ()
       }
     };
     walk(path.resolve('server'));
-    walk(path.resolve('db/seeds'));
     expect(offenders).to.deep.equal([]);
     expect(fs.readFileSync(path.resolve('server/payments/download.ts'), 'utf8')).to.match(/bankFileBytes\(/);
   });

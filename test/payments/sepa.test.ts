@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
-import { frenchIban } from '../../db/seeds/demo-consents.js';
+import { frenchIban } from '../../server/demo/consents.js';
 import { sepaAmount, sepaId, sepaText } from '../../server/payments/sepa.js';
 import { toLocal } from '../../server/shared/dates.js';
 import { approvedClaim, attendee, download, exportedBatch, mileage, payingSetup } from './helpers.js';

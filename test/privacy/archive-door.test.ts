@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { TSchema } from '@sinclair/typebox';
 import { declaredRoutes } from '../helpers/routes.js';
-import { REGISTRY } from '../../server/privacy/registry.js';
+import { REGISTRY } from '../../server/privacy/registry/registry.js';
 import { participantScopedParams } from '../../server/privacy/archive-door.js';
 import { ARCHIVE_READER_ROLES } from '../../server/participants/index.js';
 import { ROLES } from '../../server/shared/authorize.js';

@@ -9,8 +9,8 @@ import { signedIn } from '../helpers/factories.js';
 import { pdfText, SAMPLE_FILES } from '../helpers/documents.js';
 import { TICKET } from '../claims/helpers.js';
 import { attendee, download, exportedBatch, mileage, payingSetup, type PaySetup } from '../payments/helpers.js';
-import { REGISTRY } from '../../server/privacy/registry.js';
-import { rowScopes } from '../../server/privacy/registry-types.js';
+import { REGISTRY } from '../../server/privacy/registry/registry.js';
+import { rowScopes } from '../../server/privacy/registry/types.js';
 import { exportDeclarationProblems } from '../../server/privacy/export-sections.js';
 
 const db = () => ctx().deps.db;

@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import type { Client } from '../helpers/client.js';
 import { createParticipant, createPartner, uniqueEmail } from '../helpers/factories.js';
-import { REGISTRY } from '../../server/privacy/registry.js';
-import { rowScopes } from '../../server/privacy/registry-types.js';
+import { REGISTRY } from '../../server/privacy/registry/registry.js';
+import { rowScopes } from '../../server/privacy/registry/types.js';
 
 /** Runs `fn` with the app's clock set to `at`, and always puts the real clock back. */
 export async function atClock<T>(at: Date, fn: () => Promise<T>): Promise<T> {

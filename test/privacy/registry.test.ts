@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { ctx } from '../helpers/context.js';
-import { REGISTRY } from '../../server/privacy/registry.js';
-import { LIFECYCLE_RULES, plain, rowScopes, type TableDecl } from '../../server/privacy/registry-types.js';
+import { REGISTRY } from '../../server/privacy/registry/registry.js';
+import { LIFECYCLE_RULES, plain, rowScopes, type TableDecl } from '../../server/privacy/registry/types.js';
 import { erasedAt, erasedColumns } from '../../server/privacy/erasure.js';
 
 describe('personal-data registry', () => {
@@ -14,7 +14,7 @@ describe('personal-data registry', () => {
     const declared = new Set(Object.entries(REGISTRY).flatMap(([t, d]) => Object.keys(d.columns).map((c) => `${t}.${c}`)));
     const undeclared = [...inSchema].filter((c) => !declared.has(c)).sort();
     const vanished = [...declared].filter((c) => !inSchema.has(c)).sort();
-    expect(undeclared, 'columns missing from server/privacy/registry.ts (declare them: docs/personal-data.md)').to.deep.equal([]);
+    expect(undeclared, 'columns missing from server/privacy/registry/registry.ts (declare them: docs/personal-data.md)').to.deep.equal([]);
     expect(vanished, 'declared columns that no longer exist').to.deep.equal([]);
   });
 
@@ -118,7 +118,7 @@ async function undeclaredTextColumns(db: Knex, registry: Record<string, TableDec
 
 describe('free text in the personal-data registry', () => {
   it('when a text, JSON or array column is in the schema, then its declaration says whether users type free text in it', async () => {
-    expect(await undeclaredTextColumns(ctx().deps.db, REGISTRY), 'declare them in server/privacy/registry*.ts (docs/personal-data.md)').to.deep.equal([]);
+    expect(await undeclaredTextColumns(ctx().deps.db, REGISTRY), 'declare them in server/privacy/registry/*.ts (docs/personal-data.md)').to.deep.equal([]);
   });
 
   it('when a migration adds a comment column without declaring it, or declares it plain without saying what is typed there, then the check names it', async () => {

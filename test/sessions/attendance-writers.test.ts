@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REGISTRY } from '../../server/privacy/registry.js';
+import { REGISTRY } from '../../server/privacy/registry/registry.js';
 import { ctx } from '../helpers/context.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

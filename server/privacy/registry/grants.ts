@@ -1,5 +1,5 @@
-import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
-import { FROM_FINANCE } from './registry-export.js';
+import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './types.js';
+import { FROM_FINANCE } from './export.js';
 
 /** Registry of the grant and budget tables. Grant justifications quote the participant reference only. */
 const timestamps = { created_at: plain(), updated_at: plain() };

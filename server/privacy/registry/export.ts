@@ -1,4 +1,4 @@
-import type { ExportColumn, ExportProjection } from './registry-types.js';
+import type { ExportColumn, ExportProjection } from './types.js';
 
 /**
  * Shared pieces of the export declarations of the registry (what the access export gives of

@@ -1,9 +1,9 @@
-import type { Deps } from '../../server/shared/deps.js';
+import type { Deps } from '../shared/deps.js';
 import type { Knex } from 'knex';
-import { addDays, localToInstant, toLocal } from '../../server/shared/dates.js';
-import { venueCost } from '../../server/shared/halfdays.js';
-import { recordAudit } from '../../server/audit/index.js';
-import { getSettings } from '../../server/settings/index.js';
+import { addDays, localToInstant, toLocal } from '../shared/dates.js';
+import { venueCost } from '../shared/halfdays.js';
+import { recordAudit } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
 
 const VENUES = [
   { name: 'Maison des solidarités de Valence', address: '33 avenue de Romans', postal_code: '26000', commune_insee: '26362', commune_name: 'Valence', capacity: 40, step_free_access: true, accessible_toilets: true, hearing_loop: true, pmr_parking: true, childcare_space: true, transport_access: 'Bus Citéa lignes 1 et 4, arrêt « Romans ». Gare de Valence-Ville à 10 minutes à pied.', cost_mode: 'free', cost_cents: 0, contact_name: 'Accueil de la MDS', contact_phone: '04 75 79 26 00' },

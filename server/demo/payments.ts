@@ -1,11 +1,11 @@
-import type { DemoStep } from './demo.js';
-import { getSettings } from '../../server/settings/index.js';
-import { createClaimIn } from '../../server/claims/create-claim.js';
-import { submitClaim } from '../../server/claims/submit-claim.js';
-import { decideClaim } from '../../server/claims/decide-claim.js';
-import { buildBatch } from '../../server/payments/build-batch.js';
-import { exportBatch } from '../../server/payments/batch-lifecycle.js';
-import { markPaid } from '../../server/payments/mark-paid.js';
+import type { DemoStep } from './load-demo.js';
+import { getSettings } from '../settings/index.js';
+import { createClaimIn } from '../claims/create-claim.js';
+import { submitClaim } from '../claims/submit-claim.js';
+import { decideClaim } from '../claims/decide-claim.js';
+import { buildBatch } from '../payments/build-batch.js';
+import { exportBatch } from '../payments/batch-lifecycle.js';
+import { markPaid } from '../payments/mark-paid.js';
 
 const STAFF = 'claire.martin@departement.example';
 const FINANCE = 'sophie.lefevre@departement.example';

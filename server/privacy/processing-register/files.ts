@@ -1,6 +1,6 @@
-import { PdfDocument } from '../shared/pdf.js';
-import { toCsv } from '../shared/csv.js';
-import { formatDateTime } from '../shared/format.js';
+import { PdfDocument } from '../../shared/pdf.js';
+import { toCsv } from '../../shared/csv.js';
+import { formatDateTime } from '../../shared/format.js';
 import type { Register } from './register.js';
 
 /** The processing register as a PDF (one sheet per activity, CNIL model) and as a CSV (French Excel dialect). */

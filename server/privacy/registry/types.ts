@@ -97,10 +97,10 @@ export const isExcluded = (e: ExportDecl): e is ExportExcluded => 'excluded' in 
 
 /**
  * The capabilities of `server/` (one folder each). `shared` owns the platform's tables (files,
- * jobs, idempotency keys, import previews, reference counters).
+ * idempotency keys, import previews, reference counters).
  */
 export const CAPABILITIES = [
-  'audit', 'auth', 'claims', 'consents', 'grant-reports', 'grants', 'notifications', 'participants', 'partners', 'payees',
+  'audit', 'auth', 'claims', 'consents', 'grant-reports', 'grants', 'jobs', 'notifications', 'participants', 'partners', 'payees',
   'payments', 'privacy', 'projects', 'reimbursement', 'sessions', 'settings', 'shared', 'users', 'venues',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];

@@ -1,15 +1,15 @@
 import { deflateSync } from 'node:zlib';
 import type { Knex } from 'knex';
-import { recordAudit, type AuditActor } from '../../server/audit/index.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
 // The claims capability exports only its routes and pages; the demo drives its use cases
 // directly (as the other demo steps do with theirs) so that lines, flags and messages are real.
-import { createClaimIn } from '../../server/claims/create-claim.js';
-import { attachReceipt } from '../../server/claims/receipts.js';
-import { submitClaim } from '../../server/claims/submit-claim.js';
-import { decideClaim } from '../../server/claims/decide-claim.js';
-import { cancelClaim } from '../../server/claims/advances.js';
-import type { ClaimCreateBody, DecisionBody, LineInputBody } from '../../server/claims/schemas.js';
-import type { DemoStep } from './demo.js';
+import { createClaimIn } from '../claims/create-claim.js';
+import { attachReceipt } from '../claims/receipts.js';
+import { submitClaim } from '../claims/submit-claim.js';
+import { decideClaim } from '../claims/decide-claim.js';
+import { cancelClaim } from '../claims/advances.js';
+import type { ClaimCreateBody, DecisionBody, LineInputBody } from '../claims/schemas.js';
+import type { DemoStep } from './load-demo.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';
 const FINANCE_EMAIL = 'sophie.lefevre@departement.example';

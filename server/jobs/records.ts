@@ -1,5 +1,5 @@
-import type { Deps } from './deps.js';
-import type { Db } from './db.js';
+import type { Deps } from '../shared/deps.js';
+import type { Db } from '../shared/db.js';
 
 export interface JobRow {
   id: string;

@@ -1,10 +1,10 @@
-import type { DemoStep } from './demo.js';
-import { AppError } from '../../server/shared/errors.js';
-import { localDay } from '../../server/shared/dates.js';
-import { getSettings } from '../../server/settings/index.js';
-import { createDrawdown } from '../../server/grant-reports/drawdowns.js';
-import { saveNotes } from '../../server/grant-reports/financial-report.js';
-import { getGrant } from '../../server/grant-reports/repo.js';
+import type { DemoStep } from './load-demo.js';
+import { AppError } from '../shared/errors.js';
+import { localDay } from '../shared/dates.js';
+import { getSettings } from '../settings/index.js';
+import { createDrawdown } from '../grant-reports/drawdowns.js';
+import { saveNotes } from '../grant-reports/financial-report.js';
+import { getGrant } from '../grant-reports/repo.js';
 
 const FINANCE_EMAIL = 'sophie.lefevre@departement.example';
 const AGREEMENT = 'PDS-26-2024-017';

@@ -1,10 +1,10 @@
-import type { DemoStep } from './demo.js';
-import { addDays, toLocal } from '../../server/shared/dates.js';
-import { getSettings } from '../../server/settings/index.js';
-import { createGrant } from '../../server/grants/manage-grants.js';
-import { addBudgetLine } from '../../server/grants/budget-lines.js';
-import { createInvoiceExpense } from '../../server/grants/expenses.js';
-import { receiptPdf } from './demo-claims.js';
+import type { DemoStep } from './load-demo.js';
+import { addDays, toLocal } from '../shared/dates.js';
+import { getSettings } from '../settings/index.js';
+import { createGrant } from '../grants/manage-grants.js';
+import { addBudgetLine } from '../grants/budget-lines.js';
+import { createInvoiceExpense } from '../grants/expenses.js';
+import { receiptPdf } from './claims.js';
 
 const FINANCE_EMAIL = 'sophie.lefevre@departement.example';
 const PROJECT_NAME = 'Refonte du guide des aides aux familles';

@@ -1,16 +1,16 @@
-import type { Deps } from '../../server/shared/deps.js';
-import type { Role } from '../../server/shared/authorize.js';
-import { recordAudit } from '../../server/audit/index.js';
-import { hashPassword } from '../../server/auth/index.js';
-import { updateSettings } from '../../server/settings/index.js';
-import { demoParticipants } from './demo-participants.js';
-import { demoConsents } from './demo-consents.js';
-import { demoPrivacy } from './demo-privacy.js';
-import { demoLogistics } from './demo-logistics.js';
-import { demoClaims } from './demo-claims.js';
-import { demoGrants } from './demo-grants.js';
-import { demoPayments } from './demo-payments.js';
-import { demoGrantReports } from './demo-grant-reports.js';
+import type { Deps } from '../shared/deps.js';
+import type { Role } from '../shared/authorize.js';
+import { recordAudit } from '../audit/index.js';
+import { hashPassword } from '../auth/index.js';
+import { updateSettings } from '../settings/index.js';
+import { demoParticipants } from './participants.js';
+import { demoConsents } from './consents.js';
+import { demoPrivacy } from './privacy.js';
+import { demoLogistics } from './logistics.js';
+import { demoClaims } from './claims.js';
+import { demoGrants } from './grants.js';
+import { demoPayments } from './payments.js';
+import { demoGrantReports } from './grant-reports.js';
 
 /** Every demo account uses this password (documented in the README); change it before real use. */
 export const DEMO_PASSWORD = 'Demo-Atelier-2026';

@@ -1,8 +1,8 @@
-import type { DemoStep } from './demo.js';
-import { getSettings } from '../../server/settings/index.js';
-import { recordPrivacyRequest } from '../../server/privacy/index.js';
-import { completePrivacyRequest } from '../../server/privacy/requests.js';
-import { addDays, localDay } from '../../server/shared/dates.js';
+import type { DemoStep } from './load-demo.js';
+import { getSettings } from '../settings/index.js';
+import { recordPrivacyRequest } from '../privacy/index.js';
+import { completePrivacyRequest } from '../privacy/requests.js';
+import { addDays, localDay } from '../shared/dates.js';
 
 const DPO_EMAIL = 'jean-marc.rousseau@departement.example';
 

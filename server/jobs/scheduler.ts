@@ -1,11 +1,11 @@
-import type { Deps } from './shared/deps.js';
-import { sealAndCheckpoint } from './audit/index.js';
-import { deleteExpiredSessions } from './auth/index.js';
-import { runDailyRetention } from './privacy/index.js';
-import { createMailer, drainDueEmails } from './notifications/index.js';
-import { expireBookingOptions } from './venues/index.js';
-import { expireStaleImports } from './participants/index.js';
-import { purgeIdempotencyKeys } from './shared/idempotency.js';
+import type { Deps } from '../shared/deps.js';
+import { sealAndCheckpoint } from '../audit/index.js';
+import { deleteExpiredSessions } from '../auth/index.js';
+import { runDailyRetention } from '../privacy/index.js';
+import { createMailer, drainDueEmails } from '../notifications/index.js';
+import { expireBookingOptions } from '../venues/index.js';
+import { expireStaleImports } from '../participants/index.js';
+import { purgeIdempotencyKeys } from '../shared/idempotency.js';
 
 interface Job {
   name: string;

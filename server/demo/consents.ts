@@ -1,12 +1,12 @@
 import { composeIBAN } from 'ibantools';
-import type { Deps } from '../../server/shared/deps.js';
-import type { AuditActor } from '../../server/audit/index.js';
-import { isValidIban } from '../../server/shared/formats.js';
-import { getSettings } from '../../server/settings/index.js';
-import { recordConsent, withdrawConsent } from '../../server/consents/index.js';
-import { localDay } from '../../server/shared/dates.js';
-import { createPayee } from '../../server/payees/index.js';
-import type { DemoStep } from './demo.js';
+import type { Deps } from '../shared/deps.js';
+import type { AuditActor } from '../audit/index.js';
+import { isValidIban } from '../shared/formats.js';
+import { getSettings } from '../settings/index.js';
+import { recordConsent, withdrawConsent } from '../consents/index.js';
+import { localDay } from '../shared/dates.js';
+import { createPayee } from '../payees/index.js';
+import type { DemoStep } from './load-demo.js';
 
 const WITNESS_EMAIL = 'claire.martin@departement.example';
 

@@ -1,12 +1,12 @@
-import type { Db } from '../shared/db.js';
-import type { Deps } from '../shared/deps.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings, type Settings } from '../settings/index.js';
-import { REGISTRY } from './registry.js';
-import { MESSAGE_USES } from './registry-uses.js';
-import type { Category, DataSubject, LegalBasis, PersonalColumn, Purpose, RetentionRule } from './registry-types.js';
-import { CATEGORY_LABELS, REGISTER_LEGAL_BASIS_LABELS } from './labels.js';
-import { consentPurposes } from './repo.js';
+import type { Db } from '../../shared/db.js';
+import type { Deps } from '../../shared/deps.js';
+import { recordAudit, type AuditActor } from '../../audit/index.js';
+import { getSettings, type Settings } from '../../settings/index.js';
+import { REGISTRY } from '../registry/registry.js';
+import { MESSAGE_USES } from '../registry/uses.js';
+import type { Category, DataSubject, LegalBasis, PersonalColumn, Purpose, RetentionRule } from '../registry/types.js';
+import { CATEGORY_LABELS, REGISTER_LEGAL_BASIS_LABELS } from '../labels.js';
+import { consentPurposes } from '../repo.js';
 
 /**
  * The record of processing activities (GDPR art. 30, CNIL model), built from the registry

@@ -1,12 +1,12 @@
-import type { AuditActor } from '../../server/audit/index.js';
-import { getSettings } from '../../server/settings/index.js';
-import { createPartner } from '../../server/partners/index.js';
-import { localDay } from '../../server/shared/dates.js';
-import type { ParticipantCreateBody, ParticipantPatchBody } from '../../server/participants/index.js';
+import type { AuditActor } from '../audit/index.js';
+import { getSettings } from '../settings/index.js';
+import { createPartner } from '../partners/index.js';
+import { localDay } from '../shared/dates.js';
+import type { ParticipantCreateBody, ParticipantPatchBody } from '../participants/index.js';
 // The demo is a composition root of its own: it runs the participants' use cases as the API does.
-import { registerParticipant } from '../../server/participants/register-participant.js';
-import { updateParticipant } from '../../server/participants/update-participant.js';
-import type { DemoStep } from './demo.js';
+import { registerParticipant } from '../participants/register-participant.js';
+import { updateParticipant } from '../participants/update-participant.js';
+import type { DemoStep } from './load-demo.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';
 

@@ -1,4 +1,4 @@
-import type { LegalBasis } from './registry-types.js';
+import type { LegalBasis } from './types.js';
 
 /**
  * The uses of contact details (docs/domain.md#messages-and-their-legal-basis): the registry
@@ -76,6 +76,6 @@ export function isConsentBased(use: MessageUseCode): boolean {
 /** The use a template belongs to; throws for a template no use declares (it cannot be sent). */
 export function useOfTemplate(template: string): MessageUseCode {
   const found = (Object.keys(MESSAGE_USES) as MessageUseCode[]).filter((u) => (MESSAGE_USES[u].templates as readonly string[]).includes(template));
-  if (found.length !== 1) throw new Error(`template ${template} has ${found.length ? 'several declared uses' : 'no declared use'} in server/privacy/registry-uses.ts`);
+  if (found.length !== 1) throw new Error(`template ${template} has ${found.length ? 'several declared uses' : 'no declared use'} in server/privacy/registry/uses.ts`);
   return found[0];
 }

@@ -1,5 +1,5 @@
-import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
-import { FROM_CLAIMS, FROM_FINANCE, FROM_MESSAGES, FROM_SESSIONS, claimRef } from './registry-export.js';
+import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './types.js';
+import { FROM_CLAIMS, FROM_FINANCE, FROM_MESSAGES, FROM_SESSIONS, claimRef } from './export.js';
 
 /** Registry of the logistics tables (projects, venues, sessions, bookings, attendance), the claims and the outbox. */
 const venueContact = (category: 'identity' | 'contact' | 'free_text') => personal('partner_contact', category, 'partners', 'legitimate_interest', 'partner_relationship');
@@ -202,7 +202,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       },
     },
     columns: {
-      id: plain(), message_id: code(), channel: plain(), template: code(), use: code('its use, declared in registry-uses.ts'), participant_id: plain('link to the participant'),
+      id: plain(), message_id: code(), channel: plain(), template: code(), use: code('its use, declared in registry/uses.ts'), participant_id: plain('link to the participant'),
       recipient_email: personal('participant', 'contact', 'participation', 'consent', 'active'),
       recipient_name: personal('participant', 'identity', 'participation', 'consent', 'active'),
       subject: code('the subject line of a template, without names'),

@@ -1,8 +1,8 @@
-import { byKind, code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './registry-types.js';
-import { FROM_PERSON, THEIR_DOCUMENT } from './registry-export.js';
-import { receiptFilesSql } from './accounting.js';
-import { LOGISTICS_REGISTRY } from './registry-logistics.js';
-import { GRANTS_REGISTRY } from './registry-grants.js';
+import { byKind, code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './types.js';
+import { FROM_PERSON, THEIR_DOCUMENT } from './export.js';
+import { receiptFilesSql } from '../accounting.js';
+import { LOGISTICS_REGISTRY } from './logistics.js';
+import { GRANTS_REGISTRY } from './grants.js';
 
 /**
  * The personal-data registry: every column of every table of the public schema, declared
@@ -370,7 +370,7 @@ export const REGISTRY: Record<string, TableDecl> = {
     columns: { prefix: code(), year: plain(), last_value: plain() },
   },
   jobs: {
-    owner: 'shared',
+    owner: 'jobs',
     label: 'Traitements longs (conservation, imports, exports)',
     columns: {
       id: plain(), kind: code(), status: plain(), progress: plain(), total: plain(),
