@@ -11,21 +11,22 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  {
-    // A capability reaches another only through its index.ts (`../claims/index.js`, not `../claims/repo.js`);
-    // `shared/` is the toolbox, imported file by file. The files at the top of server/ (app.ts…) are the
-    // composition root and import any file (`./claims/routes.js`).
-    // The demo data (server/demo/) runs use cases directly, as the seed data did (scripts/architecture/scan.ts).
-    files: ['server/*/**/*.ts'],
+  // A capability reaches another only through its index.ts (`../claims/index.js`, not `../claims/repo.js`);
+  // `shared/` is the toolbox, imported file by file. The files at the top of server/ (app.ts…) are the
+  // composition root and import any file (`./claims/routes.js`). A file in a sub-folder of a capability
+  // (privacy/registry/) imports its own capability's files freely and others' as above. The demo data
+  // (server/demo/) runs use cases directly, as the seed data did (scripts/architecture/scan.ts).
+  ...[['server/*/*.ts', '\\.\\./'], ['server/*/*/**/*.ts', '\\.\\./\\.\\./']].map(([files, up]) => ({
+    files: [files],
     ignores: ['server/demo/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
-          regex: '^\\.\\./(?!shared/)[^/]+/(?!index\\.js$)',
+          regex: `^${up}(?!shared/)[^/.][^/]*/(?!index\\.js$)`,
           message: "Import another capability through its index.ts ('../<capability>/index.js'); only server/shared/ files are imported one by one.",
         }],
       }],
     },
-  },
+  })),
   { files: ['test/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' } },
 );
