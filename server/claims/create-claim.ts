@@ -7,7 +7,8 @@ import { toLocal } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ClaimCreateBody, ClaimPatchBody } from './schemas.js';
-import { attendanceOf, claimReceipts, claimSessionIds, defaultPayeeId, getClaim, getParticipant, insertLines, payeeOfParticipant, recordHand, sessionsByIds, touchClaim, type ClaimSessionRow } from './repo.js';
+import { attendanceOf, claimReceipts, claimSessionIds, defaultPayeeId, getClaim, insertLines, payeeOfParticipant, recordHand, sessionsByIds, touchClaim, type ClaimSessionRow } from './repo.js';
+import { participantContact } from '../participants/index.js';
 import { lineRows, recomputeClaim } from './compute.js';
 import { OVERRIDE_ATTENDANCE_ROLES } from './policy.js';
 import { hasRole } from './rules.js';
@@ -44,7 +45,7 @@ async function checkSessions(trx: Db, ids: string[]): Promise<ClaimSessionRow[]>
  */
 export async function createClaimIn(trx: Db, deps: Deps, actor: AuditActor, actorRoles: readonly Role[], input: ClaimCreateBody) {
   const { settings } = await getSettings(trx);
-  const person = await getParticipant(trx, input.participantId);
+  const person = await participantContact(trx, input.participantId);
   if (!person || person.status !== 'active' || person.merged_into_id) throw validationError([{ field: 'participantId', message: 'participant inconnu ou inactif' }]);
   const sessions = await checkSessions(trx, input.sessionIds);
   const now = deps.now();

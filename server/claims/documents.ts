@@ -5,7 +5,8 @@ import { formatCents, formatDate } from '../shared/format.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { DECIDED, getClaim, getParticipant, sessionsByIds } from './repo.js';
+import { DECIDED, getClaim, sessionsByIds } from './repo.js';
+import { participantContact } from '../participants/index.js';
 import { claimVars } from './notify.js';
 import { CONTEST_TEXT } from './contest.js';
 
@@ -18,7 +19,7 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   const claim = await getClaim(deps.db, claimId);
   if (!claim) throw notFound('Demande');
   if (!DECIDED.includes(claim.status)) throw conflict('claim_not_decided', 'La demande n’est pas encore décidée.');
-  const person = (await getParticipant(deps.db, claim.participant_id))!;
+  const person = (await participantContact(deps.db, claim.participant_id))!;
   const v = await claimVars(deps.db, settings, claim);
   const pdf = await PdfDocument.create(`Décision — ${claim.reference}`, settings.name);
   pdf.paragraph([settings.name, v.orgAddress].filter(Boolean).join('\n'), { size: 9.5 });
@@ -46,7 +47,7 @@ export async function claimFormPdf(deps: Deps, sessionId: string, participantId?
   const { settings } = await getSettings(deps.db);
   const [session] = await sessionsByIds(deps.db, [sessionId]);
   if (!session) throw notFound('Session');
-  const person = participantId ? await getParticipant(deps.db, participantId) : undefined;
+  const person = participantId ? await participantContact(deps.db, participantId) : undefined;
   if (participantId && !person) throw notFound('Participant');
   const pdf = await PdfDocument.create(`Demande de remboursement — ${session.title}`, settings.name);
   pdf.heading('Demande de remboursement de vos frais');

@@ -4,14 +4,10 @@ import { formatLocalRange } from '../shared/dates.js';
 import { formatDate } from '../shared/format.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
-import { claimLines, claimSessionIds, getParticipant, sessionsByIds, type ClaimRow } from './repo.js';
+import { claimLines, claimSessionIds, sessionsByIds, type ClaimRow } from './repo.js';
+import { channelFor, fullName, participantContact } from '../participants/index.js';
 import { CONTEST_TEXT } from './contest.js';
 import { LINE_KIND_LABELS, REASON_LABELS, type ReasonCode } from './schemas.js';
-
-/** E-mail for people with an address who chose e-mail; a printed letter for everybody else. */
-export function channelOf(p: { email: string | null; preferred_channel: string }): 'email' | 'letter' {
-  return p.email && p.preferred_channel === 'email' ? 'email' : 'letter';
-}
 
 /** What the claim texts say (plain French): organisation, sessions, and each line asked and granted. */
 export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
@@ -48,9 +44,9 @@ export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
 
 /** Queues one message about a claim to its participant, in the caller's transaction (legally required: sent even without a contact consent, by letter then). */
 export async function notifyClaim(trx: Db, deps: Deps, template: 'claim-received' | 'claim-decision', claim: ClaimRow, vars: Record<string, unknown>) {
-  const p = (await getParticipant(trx, claim.participant_id))!;
-  const channel = channelOf(p);
-  const name = [p.first_name, p.last_name].filter(Boolean).join(' ');
+  const p = (await participantContact(trx, claim.participant_id))!;
+  const channel = channelFor(p);
+  const name = fullName(p);
   return enqueueMessage(trx, deps, {
     template, channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },

@@ -98,21 +98,6 @@ export function sessionsByIds(db: Db, ids: string[]): Promise<ClaimSessionRow[]>
   return db('sessions').whereIn('id', ids).orderBy('starts_at').select('id', 'project_id', 'title', 'starts_at', 'ends_at', 'status', 'meal_provided') as unknown as Promise<ClaimSessionRow[]>;
 }
 
-export interface ClaimParticipant {
-  id: string;
-  reference: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  preferred_channel: string;
-  status: string;
-  merged_into_id: string | null;
-}
-
-export function getParticipant(db: Db, id: string): Promise<ClaimParticipant | undefined> {
-  return db('participants').where({ id }).first('id', 'reference', 'first_name', 'last_name', 'email', 'preferred_channel', 'status', 'merged_into_id');
-}
-
 /** The payee a claim goes to by default: the participant's own active payee, else their only active one. */
 export async function defaultPayeeId(db: Db, participantId: string): Promise<string | null> {
   const rows = await db('payees').where({ participant_id: participantId, active: true }).orderBy('created_at').select('id', 'kind');

@@ -7,14 +7,15 @@ import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import { claimsPaid, claimsUnpaid } from '../grants/index.js';
 import { lockClaimsInIdOrder, markPaid as markClaimsPaid } from '../claims/index.js';
+import { channelFor, fullName, participantContact } from '../participants/index.js';
 import { batchClaims, batchPayments, getBatch, releaseClaims, type PaymentRow } from './repo.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
 async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
-  const p = await trx('participants').where({ id: payment.participant_id }).first('id', 'first_name', 'last_name', 'email', 'preferred_channel', 'status');
+  const p = await participantContact(trx, payment.participant_id);
   if (!p || p.status !== 'active') return;
-  const channel = p.email && p.preferred_channel === 'email' ? 'email' : 'letter';
-  const name = [p.first_name, p.last_name].filter(Boolean).join(' ');
+  const channel = channelFor(p);
+  const name = fullName(p);
   await enqueueMessage(trx, deps, {
     template: 'payment-sent', channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },

@@ -4,8 +4,8 @@ import { AppError, conflict, notFound, validationError } from '../shared/errors.
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { liveClaimsOfSession } from '../claims/index.js';
 import { sessionCancelled } from '../venues/index.js';
-import { activeParticipants, getSession, sessionParticipants, type SessionRow } from './repo.js';
-import { touchLastContact } from '../participants/index.js';
+import { getSession, sessionParticipants, type SessionRow } from './repo.js';
+import { activeParticipantContacts, touchLastContact } from '../participants/index.js';
 import { applyAttendanceChange, attendanceRows } from './attendance-repo.js';
 import { ATTENDANCE_STATUSES, mayChangeAttendance, type AttendanceChange, type AttendanceStatus } from './policy.js';
 import { presentSessionParticipant } from './presenter.js';
@@ -59,7 +59,7 @@ export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId:
 async function decide(trx: Db, session: SessionRow, marks: AttendanceMark[], field: (i: number) => string, now: Date) {
   const ids = marks.map((m) => m.participantId);
   const rows = new Map((await attendanceRows(trx, session.id, ids)).map((r) => [r.participant_id, r]));
-  const active = new Map((await activeParticipants(trx, ids.filter((id) => !rows.has(id)))).map((p) => [p.id, p]));
+  const active = new Map((await activeParticipantContacts(trx, ids.filter((id) => !rows.has(id)))).map((p) => [p.id, p]));
   // Someone not on the list can only be added as a walk-in, and only while active.
   const unknown = marks.map((m, i) => ({ m, i })).filter(({ m }) => m.status !== null && !rows.has(m.participantId) && !active.has(m.participantId));
   if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: field(i), message: 'participant inconnu ou inactif' })));

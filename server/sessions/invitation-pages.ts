@@ -14,7 +14,7 @@ import { InvitationsBody, PARTICIPATION_STATUS_LABELS, SessionIdParams } from '.
 import { validate } from '../shared/validate.js';
 import { getSession, invitationCandidates, partnerOptions } from './repo.js';
 import { inviteParticipants } from './invitations.js';
-import { channelFor } from './notify.js';
+import { channelFor } from '../participants/index.js';
 import { SESSION_WRITERS } from './policy.js';
 
 export const NEED_LABELS: Record<string, string> = {

@@ -5,8 +5,8 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { liveBookingOfSession, sessionCancelled, type VenueRow } from '../venues/index.js';
 import type { InvitationsBody, ReplyBody } from './schemas.js';
-import { activeParticipants, getSession, solicitationsBefore, type ParticipantContact, type SessionRow } from './repo.js';
-import { touchLastContact } from '../participants/index.js';
+import { getSession, solicitationsBefore, type SessionRow } from './repo.js';
+import { activeParticipantContacts, touchLastContact, type ParticipantContact } from '../participants/index.js';
 import { notifyParticipant, sessionVars } from './notify.js';
 import { OVERRIDE_SOLICITATION_ROLES } from './policy.js';
 
@@ -67,7 +67,7 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
     if (session.status === 'held') throw conflict('session_held', 'Cette session a déjà eu lieu.');
-    const people = await activeParticipants(trx, input.participantIds);
+    const people = await activeParticipantContacts(trx, input.participantIds);
     const unknown = input.participantIds.map((id, i) => ({ id, i })).filter(({ id }) => !people.some((p) => p.id === id));
     if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: `participantIds.${i}`, message: 'participant inconnu ou inactif' })));
     const existing = new Set((await trx('session_participants').where({ session_id: sessionId }).whereIn('participant_id', input.participantIds).select('participant_id')).map((r) => r.participant_id as string));

@@ -5,23 +5,11 @@ import { enqueueMessage, type EnqueueResult } from '../notifications/index.js';
 import { VENUE_ATTRIBUTE_LABELS, type VenueRow } from '../venues/index.js';
 import type { Settings } from '../settings/index.js';
 import { PARTICIPATION_LEVEL_LABELS } from '../projects/index.js';
+import { channelFor, fullName, type ParticipantContact } from '../participants/index.js';
 import { SESSION_KIND_LABELS } from './schemas.js';
 import type { SessionRow } from './repo.js';
 
-interface Person {
-  id: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  preferred_channel: string;
-}
-
-/** E-mail for people with an address who chose e-mail; a printed letter for everybody else. */
-export function channelFor(p: Person): 'email' | 'letter' {
-  return p.email && p.preferred_channel === 'email' ? 'email' : 'letter';
-}
-
-const fullName = (p: Person) => [p.first_name, p.last_name].filter(Boolean).join(' ');
+type Person = Pick<ParticipantContact, 'id' | 'first_name' | 'last_name' | 'email' | 'preferred_channel'>;
 
 /** What the invitation and cancellation texts say about a session (plain French, local time). */
 export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow | null) {

@@ -75,23 +75,6 @@ export function sessionParticipants(db: Db, sessionId: string): Promise<SessionP
     .select('sp.participant_id', 'p.reference', 'p.first_name', 'p.last_name', 'p.email', 'p.preferred_channel', 'p.needs', 'sp.status', 'sp.walk_in', 'sp.invited_at', 'sp.replied_at') as unknown as Promise<SessionParticipantRow[]>;
 }
 
-export interface ParticipantContact {
-  id: string;
-  reference: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  preferred_channel: string;
-  needs: string[];
-  status: string;
-}
-
-/** Active participants among `ids` (archived or anonymised people cannot be invited). */
-export function activeParticipants(db: Db, ids: string[]): Promise<ParticipantContact[]> {
-  return db('participants').whereIn('id', ids).where('status', 'active').whereNull('merged_into_id')
-    .select('id', 'reference', 'first_name', 'last_name', 'email', 'preferred_channel', 'needs', 'status') as unknown as Promise<ParticipantContact[]>;
-}
-
 /**
  * How many sessions each participant was invited to (or attended as a walk-in) that start in
  * the 90 days up to `start`, excluding `sessionId` and cancelled sessions.
