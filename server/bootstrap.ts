@@ -1,4 +1,5 @@
 import type { Deps } from './shared/deps.js';
+import { inTransaction } from './shared/db.js';
 import { recordAudit } from './audit/index.js';
 import { generatePassword, hashPassword, insertAccount } from './auth/index.js';
 import { defaultSettings, insertSettings } from './settings/index.js';
@@ -24,7 +25,7 @@ export async function bootstrap(deps: Deps, options: { loadDemoData: boolean }):
     const email = deps.config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     const generated = deps.config.adminPassword ? null : generatePassword();
     const hash = await hashPassword(deps.config.adminPassword ?? generated!);
-    await deps.db.transaction(async (trx) => {
+    await inTransaction(deps.db, async (trx) => {
       const row = await insertAccount<{ id: string }>(trx, { email, name: 'Administrateur', roles: ['admin'], passwordHash: hash, mustChangePassword: false });
       await recordAudit(trx, { userId: null }, { action: 'user.created', recordType: 'user', recordId: row.id, reasonCode: 'first_admin', data: { roles: ['admin'] } });
     });

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { auditKeysFromConfig, type AuditKeys } from './keys.js';
 import { canonicalOf, EVENT_COLUMNS, findSwitch, GENESIS, linkHash, SWITCH_ACTION, type EventColumns } from './chain.js';
 
@@ -18,7 +18,7 @@ export async function sealAudit(deps: AuditDeps, maxRows = 5000): Promise<number
   const keys = auditKeysFromConfig(deps.config);
   let total = 0;
   for (;;) {
-    const n = await deps.db.transaction((trx) => sealBatch(trx, keys, maxRows));
+    const n = await inTransaction(deps.db, (trx) => sealBatch(trx, keys, maxRows));
     total += n;
     if (n < maxRows) return total;
   }

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { AppError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -24,7 +25,7 @@ export async function changeOwnPassword(
   }
   assertStrongPassword(input.newPassword, 'newPassword', 'le nouveau mot de passe', user);
   const hash = await hashPassword(input.newPassword);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const ended = await repo.replacePassword(trx, user.id, { hash, mustChange: false, now: deps.now(), keepSessionIdHash: actor.sessionId ?? undefined });
     await recordAudit(trx, actor, { action: 'user.password_changed', recordType: 'user', recordId: user.id, data: ended });
     return ended;

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { AppError } from '../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
@@ -49,7 +50,7 @@ export async function login(
     });
     throw new AppError('invalid_credentials');
   }
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     // Only this address's count on this account: the account-wide count runs out with its window.
     await clearFailures(trx, pairKey);
     await repo.recordLogin(trx, user.id, now);

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { randomToken, sha256Hex } from '../shared/crypto.js';
@@ -46,7 +47,7 @@ export async function createToken(deps: Deps, actor: AuditActor & { roles: Role[
   if (expiresAt && expiresAt <= deps.now()) {
     throw new AppError('validation_failed', undefined, [{ field: 'expiresOn', message: 'doit être une date future' }]);
   }
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const [row] = await trx('api_tokens')
       .insert({ user_id: actor.userId, name: input.name.trim(), token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: input.roles, expires_at: expiresAt, created_at: deps.now() })
       .returning(COLUMNS);
@@ -63,7 +64,7 @@ export async function listTokens(deps: Deps, userId: string | null) {
 
 /** Revokes a token (its owner, or an admin). Revoking twice answers the same. */
 export async function revokeToken(deps: Deps, actor: AuditActor & { isAdmin: boolean }, tokenId: string) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const row = (await trx('api_tokens').where({ id: tokenId }).forUpdate().first(COLUMNS)) as TokenRow | undefined;
     if (!row || (row.user_id !== actor.userId && !actor.isAdmin)) throw notFound('Jeton');
     if (row.revoked_at) return presentToken(row);

@@ -1,4 +1,5 @@
 import { moveToStatus } from './lifecycle.js';
+import { inTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import type { Role } from '../shared/authorize.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -24,7 +25,7 @@ import { hasRole } from './rules.js';
  */
 export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], advanceId: string, input: SettleBody & { override?: Override }) {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const advance = await getClaim(trx, advanceId, true);
     if (!advance || !advance.is_advance) throw notFound('Avance');
     if (!['approved', 'partially_approved', 'in_batch', 'paid'].includes(advance.status)) throw conflict('advance_not_decided', 'L’avance doit être accordée avant d’être régularisée.');
@@ -62,7 +63,7 @@ export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: r
 
 /** Cancels a claim before batching; cancelling a cancelled claim changes nothing. */
 export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string, reasonNote?: string) {
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     if (claim.status === 'cancelled') return;

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
@@ -90,7 +90,7 @@ export async function createClaimIn(trx: Db, deps: Deps, actor: AuditActor, acto
 /** Changes a draft: payee, times, lines (replaced as a whole). A stale `version` is a 409. */
 export async function updateDraft(deps: Deps, actor: AuditActor, claimId: string, input: ClaimPatchBody) {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     if (claim.status !== 'draft') throw conflict('claim_not_draft', 'Seul un brouillon peut être modifié.');

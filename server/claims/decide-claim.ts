@@ -1,6 +1,6 @@
 import { moveToStatus } from './lifecycle.js';
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { AppError, conflict, forbidden, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
@@ -83,7 +83,7 @@ async function checkLines(trx: Db, lines: LineRow[], decisions: LineDecision[], 
  */
 export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'roles'> & { userId: string }, claimId: string, input: DecisionBody): Promise<void> {
   const { settings } = await getSettings(deps.db);
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     let claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     await assertDecider(trx, actor, claim);

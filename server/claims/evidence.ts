@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole, type Actor } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
@@ -140,7 +140,7 @@ const BatchIdParams = obj({ id: RecordId('payment_batches') });
 
 export function evidenceRoutes(deps: Deps) {
   const audited = (actor: AuditActor, action: string, recordType: string, recordId: string) => (summary: ZipSummary) =>
-    deps.db.transaction((trx) => recordAudit(trx, actor, { action, recordType, recordId, data: { ...summary } }));
+    inTransaction(deps.db, (trx) => recordAudit(trx, actor, { action, recordType, recordId, data: { ...summary } }));
   return [
     defineRoute({
       method: 'get', path: '/api/claims/:id/evidence.zip', access: CLAIM_READERS, tags: ['claims'],

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { storeDocument, readFileContent } from '../shared/files.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { getClaim, linesBackedBy, recordHand } from './repo.js';
@@ -15,7 +15,7 @@ import { recomputeClaim } from './compute.js';
  */
 export async function attachReceipt(deps: Deps, actor: AuditActor, claimId: string, file: { buffer: Buffer; originalname?: string } | undefined, amountCents: number, lineId?: string) {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     if (!['draft', 'submitted'].includes(claim.status)) throw conflict('claim_already_decided', 'Cette demande est déjà décidée : ses justificatifs ne changent plus.');

@@ -1,7 +1,7 @@
 import { moveToStatus } from './lifecycle.js';
 import { touchLastContact } from '../participants/index.js';
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -32,5 +32,5 @@ export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: 
 }
 
 export async function submitClaim(deps: Deps, actor: AuditActor, claimId: string): Promise<void> {
-  await deps.db.transaction((trx) => submitIn(trx, deps, actor, claimId));
+  await inTransaction(deps.db, (trx) => submitIn(trx, deps, actor, claimId));
 }

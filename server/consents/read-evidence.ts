@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { readFileContent } from '../shared/files.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -8,7 +9,7 @@ const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jp
 
 /** The evidence file of a consent (the signed form, a scan); each read is audited. */
 export async function readConsentEvidence(deps: Deps, actor: AuditActor, consentId: string): Promise<{ mediaType: string; content: Buffer; fileName: string }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const consent = await getConsent(trx, consentId);
     if (!consent) throw notFound('Consentement');
     const file = consent.evidence_file_id ? await readFileContent(trx, consent.evidence_file_id) : null;

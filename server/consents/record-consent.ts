@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { storeDocument } from '../shared/files.js';
 import { formatDate } from '../shared/format.js';
@@ -21,7 +22,7 @@ export interface EvidenceUpload {
  * is marked superseded in the same transaction, so there is always at most one per purpose.
  */
 export async function recordConsent(deps: Deps, actor: AuditActor, participantId: string, input: ConsentCreateBody, evidence?: EvidenceUpload): Promise<{ consent: ConsentView; supersededConsentId: string | null }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     await lockWritableParticipant(trx, participantId);
     const today = await organisationToday(deps, trx);
     const purpose = await getPurpose(trx, input.purposeCode);

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { PurposePatchBody, PurposeView } from './schemas.js';
@@ -19,7 +20,7 @@ const COLUMNS: Record<keyof PurposePatchBody, string> = {
  * version the person agreed to, so older consents still say what was read or heard.
  */
 export async function updatePurpose(deps: Deps, actor: AuditActor, code: string, patch: PurposePatchBody): Promise<PurposeView> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const before = await getPurpose(trx, code, true);
     if (!before) throw notFound('Finalité');
     const changes: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ConsentView, ConsentWithdrawBody } from './schemas.js';
@@ -37,7 +37,7 @@ async function applyWithdrawal(db: Db, participant: ConsentParticipant, purposeC
  * Repeating it answers the same consent, unchanged.
  */
 export async function withdrawConsent(deps: Deps, actor: AuditActor, participantId: string, consentId: string, input: ConsentWithdrawBody): Promise<ConsentView> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const participant = await lockWritableParticipant(trx, participantId);
     const locked = await lockConsent(trx, consentId);
     if (!locked || locked.participant_id !== participantId) throw notFound('Consentement');

@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { inTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import { centsToCsv, neutraliseFormula, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
 import { formatCents } from '../shared/format.js';
@@ -99,7 +100,7 @@ export async function financialReportPdf(r: FinancialReport, grant: GrantRow): P
 
 /** Replaces the gap explanations of a year (an empty text removes one); audited without the text. */
 export async function saveNotes(deps: Deps, actor: AuditActor, grant: GrantRow, year: number, notes: { category: string; explanation: string }[]): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     await saveReportNotes(trx, grant.id, year, notes, actor.userId);
     await recordAudit(trx, actor, { action: 'grant.report_notes_saved', recordType: 'grant', recordId: grant.id, data: { year, categories: notes.map((n) => n.category) } });
   });

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getBudgetLine, getGrant, grantProjects } from './repo.js';
@@ -14,7 +15,7 @@ const pgCode = (e: unknown) => (e as { code?: string }).code;
  * category and year are re-split onto it.
  */
 export async function addBudgetLine(deps: Deps, actor: AuditActor, grantId: string, input: { category: string; year: number; amountCents: number }): Promise<{ id: string; warnings: Warning[] }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const g = await getGrant(trx, grantId, true);
     if (!g) throw notFound('Financement');
     const details = [];
@@ -37,7 +38,7 @@ export async function addBudgetLine(deps: Deps, actor: AuditActor, grantId: stri
 
 /** Changes a line's amount (a line may end below what it carries: the grant page shows it overspent). */
 export async function updateBudgetLine(deps: Deps, actor: AuditActor, grantId: string, lineId: string, amountCents: number): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
     await trx('budget_lines').where({ id: lineId }).update({ amount_cents: amountCents, updated_at: deps.now() });
@@ -48,7 +49,7 @@ export async function updateBudgetLine(deps: Deps, actor: AuditActor, grantId: s
 
 /** Deletes a line no expense part uses (else 409 `budget_line_in_use`). */
 export async function deleteBudgetLine(deps: Deps, actor: AuditActor, grantId: string, lineId: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
     if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id')) throw conflict('budget_line_in_use', 'Des dépenses sont imputées sur cette ligne : elle ne peut pas être supprimée.');

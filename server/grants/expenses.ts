@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import type { Override } from '../shared/override.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
@@ -18,7 +19,7 @@ type Upload = { buffer: Buffer; originalname?: string } | undefined;
  */
 export async function createInvoiceExpense(deps: Deps, actor: AuditActor & { userId: string }, input: ExpenseCreateBody, file: Upload, control: Control): Promise<{ id: string; warnings: Warning[] }> {
   const amountCents = Number(input.amountCents);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const project = await trx('projects').where({ id: input.projectId }).first('id');
     if (!project) throw validationError([{ field: 'projectId', message: 'démarche inconnue' }]);
     if (input.paidOn && input.paidOn < input.incurredOn) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
@@ -40,7 +41,7 @@ export async function createInvoiceExpense(deps: Deps, actor: AuditActor & { use
  * with a corrected amount if the invoice differs (re-split under the budget control).
  */
 export async function enterBookingInvoice(deps: Deps, actor: AuditActor & { userId: string }, expenseId: string, input: { paidOn: string; amountCents?: string }, file: Upload, control: Control): Promise<{ warnings: Warning[] }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
     if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : elle devient réalisée quand son paiement est fait.');
@@ -65,7 +66,7 @@ export async function enterBookingInvoice(deps: Deps, actor: AuditActor & { user
 
 /** Marks an invoice or booking expense paid on a day (actual); the same day again answers the same. */
 export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: string, paidOn: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
     if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : elle devient réalisée quand son paiement est fait.');
@@ -80,7 +81,7 @@ export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: 
 
 /** Cancels an invoice or booking expense not yet claimed in a drawdown (idempotent). */
 export async function cancelExpense(deps: Deps, actor: AuditActor, expenseId: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
     if (e.status === 'cancelled') return;

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { conflict, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { GrantCreateBody, GrantPatchBody } from './schemas.js';
@@ -78,7 +78,7 @@ export async function createGrant(deps: Deps, actor: AuditActor, input: GrantCre
   const details = checkFields(input);
   if (!input.funder.trim()) details.unshift({ field: 'funder', message: 'champ obligatoire' });
   if (details.length) throw validationError(details);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const projects = input.projects ?? [];
     await checkShares(trx, null, projects);
     const [row] = await trx('grants').insert({ ...columns(input), created_by: actor.userId }).returning(['id']);
@@ -92,7 +92,7 @@ export async function createGrant(deps: Deps, actor: AuditActor, input: GrantCre
 
 /** Changes a grant when `version` is the current one (else 409 version_conflict); shares changed → re-split. */
 export async function updateGrant(deps: Deps, actor: AuditActor, id: string, input: GrantPatchBody): Promise<{ warnings: Warning[] }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const g = await getGrant(trx, id, true);
     if (!g) throw notFound('Financement');
     if (g.version !== input.version) throw conflict('version_conflict', 'Ce financement a été modifié entre-temps : rechargez-le avant de recommencer.', [{ field: 'version', message: `version actuelle ${g.version}` }]);

@@ -1,4 +1,4 @@
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -70,7 +70,7 @@ export async function listScopes(db: Db, grantId: string) {
 
 /** Gives (or changes) an auditor's access to one grant, for expenses within a date range, until an expiry. */
 export async function setScope(db: Db, actor: AuditActor, grantId: string, input: { userId: string; fromDate: string; toDate: string; expiresAt: string }) {
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await getGrant(trx, grantId))) throw notFound('Financement');
     const user = await trx('users').where({ id: input.userId }).first('id', 'roles', 'active');
     if (!user) throw validationError([{ field: 'userId', message: 'compte inconnu' }]);
@@ -85,7 +85,7 @@ export async function setScope(db: Db, actor: AuditActor, grantId: string, input
 }
 
 export async function removeScope(db: Db, actor: AuditActor, grantId: string, userId: string) {
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const n = await trx('auditor_scopes').where({ grant_id: grantId, user_id: userId }).delete();
     if (!n) throw notFound('Accès auditeur');
     await recordAudit(trx, actor, { action: 'auditor_scope.removed', recordType: 'grant', recordId: grantId, data: { userId } });

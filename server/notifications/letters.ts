@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { formatDate } from '../shared/format.js';
 import { getSettings } from '../settings/index.js';
@@ -31,7 +32,7 @@ export async function letterBundle(deps: Deps, actor: AuditActor, ids?: string[]
 }
 
 export async function markLettersPrinted(deps: Deps, actor: AuditActor, ids: string[]): Promise<number> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const n = await markPrinted(trx, ids, deps.now());
     await recordAudit(trx, actor, { action: 'outbox.letters_printed', data: { count: n } });
     return n;

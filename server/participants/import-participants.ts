@@ -1,6 +1,6 @@
 import { closeImportPreview, expireStaleImports, getImportPreview, insertImportPreview } from '../shared/import-previews.js';
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { conflict, notFound, type ErrorDetail } from '../shared/errors.js';
 import { foldName } from '../shared/communes.js';
@@ -85,7 +85,7 @@ export async function previewImport(deps: Deps, actor: AuditActor, file: { buffe
     valid.push({ row: line, state });
   }
   const errorRows = new Set(errors.map((e) => e.row)).size;
-  const imp = await deps.db.transaction(async (trx) => {
+  const imp = await inTransaction(deps.db, async (trx) => {
     await expireStaleImports(trx, now);
     const row = await insertImportPreview<ImportRow>(trx, {
       kind: 'participants',
@@ -118,7 +118,7 @@ async function lockImport(trx: Db, id: string): Promise<ImportRow> {
  * the preview stops everything (409 `import_stale`): preview the file again.
  */
 export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Actor | null, id: string) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const imp = await lockImport(trx, id);
     const now = deps.now();
     if (imp.status === 'confirmed') return { importId: id, status: 'confirmed' as const, createdCount: imp.valid_count };
@@ -143,7 +143,7 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
 
 /** Drops a previewed import and its rows; cancelling twice answers the same. */
 export async function cancelImport(deps: Deps, actor: AuditActor, id: string) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const imp = await lockImport(trx, id);
     if (imp.status === 'confirmed') throw conflict('import_not_pending', 'Cet import a déjà été confirmé.');
     if (imp.status === 'previewed') {

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -20,7 +21,7 @@ import { movePrivacyRequests } from '../privacy/index.js';
  */
 export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: Actor | null, keptId: string, sourceId: string) {
   if (keptId === sourceId) throw validationError([{ field: 'sourceId', message: 'doit désigner une autre fiche que celle conservée' }]);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     // Lock in id order so that two opposite merges cannot deadlock.
     const [first, second] = [keptId, sourceId].sort();
     const locked = new Map([[first, await lockParticipant(trx, first)], [second, await lockParticipant(trx, second)]]);

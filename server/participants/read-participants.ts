@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -39,7 +40,7 @@ export async function listForReader(deps: Deps, actor: AuditActor, reader: Actor
   if (filters.hasNeeds && !readableGroups(reader).has('needs')) throw forbidden('Vous ne pouvez pas filtrer sur les besoins des personnes.');
   const page = await listParticipants(deps.db, filters, searchScopeOf(reader));
   if (filters.status === 'archived' && page.items.length) {
-    await deps.db.transaction(async (trx) => {
+    await inTransaction(deps.db, async (trx) => {
       for (const r of page.items) await recordAudit(trx, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: r.id, data: { via: 'list' } });
     });
   }

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { validationError } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
@@ -31,7 +32,7 @@ export async function registerParticipant(deps: Deps, actor: AuditActor, reader:
   const today = localDay(deps.now(), settings.timeZone);
   const { state, details } = checkParticipant(applyInput(EMPTY_STATE, input), { today, chooseChannel: !input.preferredChannel });
   if (details.length) throw validationError(details);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     await assertPartnerUsable(trx, state.partnerId, null);
     assertConsentsCover(EMPTY_STATE, state, new Set());
     const duplicates = await findDuplicates(trx, state);

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -19,7 +20,7 @@ import { localDay } from '../shared/dates.js';
 export async function updateParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, patch: ParticipantPatchBody) {
   const { settings } = await getSettings(deps.db);
   const today = localDay(deps.now(), settings.timeZone);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const row = await lockParticipant(trx, id);
     if (!row) throw notFound('Participant');
     if (row.merged_into_id) throw conflict('participant_merged', 'Cette fiche a été fusionnée dans une autre : modifiez la fiche conservée.', [{ field: 'mergedIntoId', message: row.merged_into_id }]);

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { AppError, conflict, notFound, type ErrorDetail } from '../shared/errors.js';
 import type { Actor } from '../shared/authorize.js';
 import { communeByCode } from '../shared/communes.js';
@@ -54,7 +55,7 @@ const nameTaken = () => conflict('partner_name_taken', 'Une structure relais por
 /** Creates a partner (structure relais); its name is unique whatever the case. */
 export async function createPartner(deps: Deps, actor: AuditActor, reader: Actor | null, input: PartnerCreateBody) {
   const values = toColumns(input);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     // Serialise creations so that two people cannot add the same name at once.
     await trx.raw('SELECT pg_advisory_xact_lock(727100601)');
     if (await findPartnerIdByName(trx, String(values.name))) throw nameTaken();
@@ -67,7 +68,7 @@ export async function createPartner(deps: Deps, actor: AuditActor, reader: Actor
 /** Changes a partner; `active: false` deactivates it (its participants keep the link). */
 export async function updatePartner(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, patch: PartnerPatchBody) {
   const values = toColumns(patch);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const before = await lockPartner(trx, id);
     if (!before) throw notFound('Structure relais');
     if (typeof values.name === 'string') {

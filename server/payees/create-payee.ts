@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { PayeeCreateBody, PayeeView, Warning } from './schemas.js';
 import { getPartner, getPayee, insertPayee } from './repo.js';
@@ -14,7 +15,7 @@ import { fieldError, ibanWarnings, ownIbanOverride, OWN_IBAN_WARNING, writablePa
 export async function createPayee(deps: Deps, actor: AuditActor, participantId: string, input: PayeeCreateBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
   const kind = input.kind ?? 'participant';
   const name = input.name?.trim() || null;
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     await writableParticipant(trx, participantId);
     if (input.name !== undefined && !name) throw fieldError('name', 'ne peut pas être vide');
     if ((kind === 'legal_representative' || kind === 'childcare_provider') && !name) throw fieldError('name', 'champ obligatoire : le titulaire du compte');

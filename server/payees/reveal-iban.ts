@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getPayee } from './repo.js';
@@ -8,7 +9,7 @@ import { getPayee } from './repo.js';
  * transaction, so no IBAN is ever shown without its trace.
  */
 export async function revealIban(deps: Deps, actor: AuditActor, payeeId: string): Promise<{ payeeId: string; participantId: string; iban: string }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const payee = await getPayee(trx, payeeId);
     if (!payee) throw notFound('Bénéficiaire');
     if (!payee.iban_ciphertext || !payee.iban_key_id) throw conflict('payee_without_iban', 'Aucun IBAN n’est enregistré pour ce bénéficiaire.');

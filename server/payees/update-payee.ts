@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { PayeePatchBody, PayeeView, Warning } from './schemas.js';
@@ -9,7 +10,7 @@ import { fieldError, ibanWarnings, ownIbanOverride, OWN_IBAN_WARNING, writablePa
 
 /** Changes the name, BIC or active flag, or replaces the IBAN (re-encrypted with the current key; the organisation's own IBAN needs an override reason). */
 export async function updatePayee(deps: Deps, actor: AuditActor, id: string, patch: PayeePatchBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const locked = await lockPayee(trx, id);
     if (!locked) throw notFound('Bénéficiaire');
     await writableParticipant(trx, locked.participant_id);

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import type { Keyring } from '../shared/crypto.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { retryingTransaction } from '../shared/db.js';
+import { inTransaction } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';
@@ -57,7 +57,7 @@ const liveClaimIds = async (trx: Knex.Transaction, batchId: string) => (await ba
 
 /** Cancels an open batch: its claims return to approved and may be batched again. An exported batch may be at the bank: 409, void it instead. */
 export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string): Promise<void> {
-  await retryingTransaction(deps.db, async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'cancelled') return;
     if (batch.status !== 'open') throw conflict('batch_not_open', batch.status === 'exported' ? 'Ce lot est exporté : son fichier est peut-être déjà à la banque. Annulez-le avec un motif (« annuler après export »).' : 'Seul un lot ouvert peut être annulé.');
@@ -75,7 +75,7 @@ export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string
  * marked paid cannot be voided (reject those payments one by one).
  */
 export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, reason: string): Promise<void> {
-  await retryingTransaction(deps.db, async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'voided') return;
     if (batch.status === 'open') throw conflict('batch_not_exported', 'Ce lot n’est pas exporté : annulez-le simplement.');

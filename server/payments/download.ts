@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -30,7 +31,7 @@ const TYPES: Record<BatchFileKind, { type: string; ext: string }> = {
  */
 export async function downloadBatchFile(deps: Deps, actor: AuditActor, batchId: string, kind: BatchFileKind): Promise<{ bytes: Buffer; type: string; filename: string }> {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const batch = await getBatch(trx, batchId, kind === 'sepa');
     if (!batch) throw notFound('Lot de paiement');
     if (batch.status !== 'exported' && batch.status !== 'paid') {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { retryingTransaction } from '../shared/db.js';
+import { inTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -71,7 +71,7 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
  * new batch. Rejecting again with the same code answers the same.
  */
 export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: string, reasonCode: string): Promise<{ batchId: string }> {
-  return retryingTransaction(deps.db, async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const found = await trx('payments').where({ id: paymentId }).first('batch_id');
     if (!found) throw notFound('Paiement');
     const batch = (await getBatch(trx, found.batch_id, true))!;

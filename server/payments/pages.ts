@@ -6,7 +6,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
-import { retryingTransaction } from '../shared/db.js';
+import { inTransaction } from '../shared/db.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
@@ -102,7 +102,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est exporté : ses fichiers sont prêts.',
-          () => retryingTransaction(deps.db, (trx) => exportBatch(trx, deps.keyring, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
+          () => inTransaction(deps.db, (trx) => exportBatch(trx, deps.keyring, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, settings, req.params.id, deps.now())));
       },
     }),
     defineRoute({
@@ -110,7 +110,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est marqué payé. Les personnes sont prévenues.',
-          () => retryingTransaction(deps.db, (trx) => markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined)));
+          () => inTransaction(deps.db, (trx) => markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined)));
       },
     }),
     defineRoute({

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import type { RouteGuard, RouteSpec } from '../shared/http.js';
 import type { Actor } from '../shared/authorize.js';
 import type { AppError } from '../shared/errors.js';
@@ -64,7 +64,7 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
     const actor = req.ctx.actor as Actor | null;
     if (!canReadArchived(actor)) throw archivedRestricted();
     const via = `${spec.method.toUpperCase()} ${spec.path}`;
-    await deps.db.transaction(async (trx) => {
+    await inTransaction(deps.db, async (trx) => {
       for (const { id } of rows as { id: string }[]) await recordAudit(trx, auditActorOf(req.ctx), { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
     });
   };

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { hasAccountingRecords } from './accounting.js';
@@ -23,7 +24,7 @@ import type { EraseBody } from './schemas.js';
  */
 export async function eraseParticipant(deps: Deps, actor: AuditActor, participantId: string, input: EraseBody) {
   const today = await organisationToday(deps.db, deps.now());
-  const result = await deps.db.transaction(async (trx) => {
+  const result = await inTransaction(deps.db, async (trx) => {
     const person = await getParticipantLifecycle(trx, participantId, true);
     if (!person) throw notFound('Personne');
     const request = input.requestId ? await getRequest(trx, input.requestId, true) : undefined;

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -29,7 +29,7 @@ export async function organisationToday(db: Db, now: Date): Promise<string> {
 export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input: RequestCreateBody) {
   const today = await organisationToday(deps.db, deps.now());
   if (input.receivedOn > today) throw new AppError('validation_failed', undefined, [{ field: 'receivedOn', message: 'ne peut pas être une date future' }]);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     if (input.participantId && !(await getParticipantLifecycle(trx, input.participantId))) {
       throw new AppError('validation_failed', undefined, [{ field: 'participantId', message: 'aucune personne ne porte cet identifiant' }]);
     }
@@ -62,7 +62,7 @@ export async function closeRequestIn(trx: Db, actor: AuditActor, request: Reques
 /** Records the outcome of a request (DPO). Erasure outcomes require the erasure to have been done. */
 export async function completePrivacyRequest(deps: Deps, actor: AuditActor, id: string, input: RequestCompleteBody) {
   const today = await organisationToday(deps.db, deps.now());
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const request = await getRequest(trx, id, true);
     if (!request) throw notFound('Demande');
     const needed = ERASURE_OUTCOMES[input.outcomeCode];

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { getJob, startJob, type JobRow } from '../jobs/index.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -60,7 +60,7 @@ export async function executeRetention(
     let afterId: string | null = null;
     for (;;) {
       const batch: BatchResult = input.mode === 'apply'
-        ? await deps.db.transaction(async (trx) => {
+        ? await inTransaction(deps.db, async (trx) => {
             const b = await applyDueBatch(trx, phase, policy, now, limit, input.actor);
             if (b.ids.length) {
               await recordAudit(trx, input.actor, {

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { validationError, notFound, type ErrorDetail } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { TARGET_VALUES, type ProjectCreateBody, type ProjectPatchBody, type TargetDimension } from './schemas.js';
@@ -28,7 +28,7 @@ async function checkProject(db: Db, p: Merged): Promise<void> {
 
 /** Creates a project with its planned budget per category and its target panel composition. */
 export async function createProject(deps: Deps, actor: AuditActor, input: ProjectCreateBody) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const merged = { startsOn: input.startsOn, endsOn: input.endsOn ?? null, allowanceEnabled: input.allowanceEnabled ?? false, allowanceHalfDayCents: input.allowanceHalfDayCents ?? null, leadUserId: input.leadUserId ?? null, targets: input.targets };
     await checkProject(trx, merged);
     const [row] = await trx('projects').insert({
@@ -54,7 +54,7 @@ export async function createProject(deps: Deps, actor: AuditActor, input: Projec
 
 /** Changes a project; `budget` and `targets`, when given, replace the previous ones. */
 export async function updateProject(deps: Deps, actor: AuditActor, id: string, patch: ProjectPatchBody) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const before: ProjectDetail | undefined = await getProject(trx, id, true);
     if (!before) throw notFound('Projet');
     const merged = {

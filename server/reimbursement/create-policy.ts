@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { conflict, forbidden, validationError } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
@@ -42,7 +43,7 @@ export async function createPolicyVersion(deps: Deps, actor: Actor, auditActor: 
   const rates: PolicyRatesPatch = body.rates;
   const { settings } = await getSettings(deps.db);
   try {
-    return await deps.db.transaction(async (trx) => {
+    return await inTransaction(deps.db, async (trx) => {
       if (projectId) {
         const project = await projectAllowance(trx, projectId);
         if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { liveClaimsOfSession } from '../claims/index.js';
@@ -34,7 +34,7 @@ const nameOf = (p: { first_name: string | null; last_name: string | null; refere
  */
 export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId: string, marks: AttendanceMark[], options: { mode: 'all' | 'each'; field?: (i: number) => string }) {
   const field = options.field ?? ((i: number) => `entries.${i}.participantId`);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
@@ -87,7 +87,7 @@ async function decide(trx: Db, session: SessionRow, marks: AttendanceMark[], fie
 
 /** Marks a session as held; its attendance must be recorded first. Repeating answers the same 200. */
 export async function markHeld(deps: Deps, actor: AuditActor, sessionId: string) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();

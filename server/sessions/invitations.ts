@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
 import type { Role } from '../shared/authorize.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -62,7 +63,7 @@ export function invitationWarnings(session: SessionRow, venue: VenueRow | null, 
  */
 export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], sessionId: string, input: InvitationsBody) {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
@@ -117,7 +118,7 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
 
 /** Records a participant's answer (confirmed or declined); a reply is a contact (retention clock). */
 export async function recordReply(deps: Deps, actor: AuditActor, sessionId: string, input: ReplyBody) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();

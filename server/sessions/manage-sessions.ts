@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
 import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -45,7 +45,7 @@ export async function sessionView(db: Db, id: string, timeZone: string) {
 /** Creates a session of a project; with `venueId`, the venue is held as an option for its times. */
 export async function createSession(deps: Deps, actor: AuditActor, input: SessionCreateBody) {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const project = await projectExists(trx, input.projectId);
     if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
     if (project.status === 'closed') throw conflict('project_closed', 'Ce projet est clos : on ne peut plus y ajouter de session.');
@@ -65,7 +65,7 @@ export async function createSession(deps: Deps, actor: AuditActor, input: Sessio
 export async function updateSession(deps: Deps, actor: AuditActor, id: string, patch: SessionPatchBody) {
   const { settings } = await getSettings(deps.db);
   let bookingId: string | null = null;
-  return mapOverlap(deps, () => bookingId, () => deps.db.transaction(async (trx) => {
+  return mapOverlap(deps, () => bookingId, () => inTransaction(deps.db, async (trx) => {
     const s = await getSession(trx, id, true);
     if (!s) throw notFound('Session');
     if (s.status === 'cancelled') throw sessionCancelled();
@@ -93,7 +93,7 @@ export async function updateSession(deps: Deps, actor: AuditActor, id: string, p
  */
 export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const s = await getSession(trx, id, true);
     if (!s) throw notFound('Session');
     if (s.status === 'held') throw conflict('session_held', 'Cette session a déjà eu lieu : elle ne peut plus être annulée.');

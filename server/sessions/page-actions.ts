@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { conflict, validationError } from '../shared/errors.js';
 import type { AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -10,7 +10,7 @@ import { activeProjects } from './repo.js';
 export async function bookForSession(deps: Deps, actor: AuditActor, sessionId: string, venueId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(venueId)) throw validationError([{ field: 'venueId', message: 'choisissez un lieu' }]);
   const { settings } = await getSettings(deps.db);
-  return deps.db.transaction((trx) => createBookingIn(trx, deps, actor, { venueId, sessionId }, settings.timeZone));
+  return inTransaction(deps.db, (trx) => createBookingIn(trx, deps, actor, { venueId, sessionId }, settings.timeZone));
 }
 
 async function liveBookingId(db: Db, sessionId: string): Promise<string> {

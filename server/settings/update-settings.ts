@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { validate } from '../shared/validate.js';
 import { normaliseIban } from '../shared/formats.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -11,7 +12,7 @@ import { insertSettings, readSettingsRow, writeSettings } from './repo.js';
  * names of the fields that changed (never their values).
  */
 export async function updateSettings(deps: Deps, actor: AuditActor, patch: SettingsPatch) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     let row = await readSettingsRow(trx, true);
     if (!row) {
       await insertSettings(trx, defaultSettings(), actor.userId);

@@ -201,14 +201,15 @@ export async function createScratchDatabase(serverUrl: string, prefix: string, p
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 
 /**
- * Runs `work` in a transaction, again (up to 3 times in all, after 50–150 ms) when the server
+ * The one way the service opens a transaction (use cases, pages, idempotent routes): runs
+ * `work` in a transaction, again (up to 3 times in all, after 50–150 ms) when the server
  * broke a deadlock or a serialization conflict by rolling it back: nothing of it was
  * written, and the next attempt sees the winner's commit. `work` must only write to the
  * database (side effects go through the outbox), so running it again is safe. Inside a
  * transaction (an idempotent route's, shared/http.ts) it runs in a savepoint and leaves the
  * retry to the outer transaction, the one the server rolled back.
  */
-export async function retryingTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
+export async function inTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
   if (db.isTransaction) return db.transaction(work);
   for (let attempt = 1; ; attempt++) {
     try {

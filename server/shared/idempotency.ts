@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { retryingTransaction, type Db } from './db.js';
+import { inTransaction, type Db } from './db.js';
 import { AppError } from './errors.js';
 
 /** How long a key is remembered (24 h per user and route: docs/domain.md#idempotency-keys). */
@@ -43,17 +43,17 @@ export function idempotencyKeyOf(header: string | undefined): string | null {
  * - a retry with another body gets `422 idempotency_key_reused`;
  * - a concurrent duplicate waits on the primary key held by the first transaction, then
  *   replays its response (or runs, if the first rolled back);
- * - a transaction the server rolled back to break a deadlock runs again (retryingTransaction, shared/db.ts).
+ * - a transaction the server rolled back to break a deadlock runs again (inTransaction, shared/db.ts).
  */
 export async function idempotent<T>(
   db: Knex,
   request: { userId: string; route: string; key: string | null; body: unknown; now: Date },
   work: (trx: Knex.Transaction) => Promise<{ status: number; body: T }>,
 ): Promise<IdempotentResponse<T>> {
-  if (!request.key) return retryingTransaction(db, async (trx) => ({ ...(await work(trx)), replayed: false }));
+  if (!request.key) return inTransaction(db, async (trx) => ({ ...(await work(trx)), replayed: false }));
   const hash = requestHash(request.body);
   const id = { user_id: request.userId, route: request.route, key: request.key };
-  return retryingTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     await trx('idempotency_keys').where(id).where('created_at', '<', new Date(request.now.getTime() - IDEMPOTENCY_WINDOW_MS)).delete();
     const inserted = await trx.raw(
       `INSERT INTO idempotency_keys (user_id, route, key, request_hash, response_status, response_body, created_at)

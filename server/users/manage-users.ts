@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, insertAccount, replacePassword, updateAccount, type UserRow } from '../auth/index.js';
@@ -14,7 +15,7 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
   if (input.password) assertStrongPassword(input.password, 'password', 'le mot de passe', input);
   const temporaryPassword = input.password ? null : generatePassword();
   const hash = await hashPassword(input.password ?? temporaryPassword!);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     if (await findUserByEmail(trx, input.email)) throw new AppError('email_taken', undefined, [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
     const row = await insertAccount<UserRow>(trx, { email: input.email.trim(), name: input.name.trim(), roles: input.roles, passwordHash: hash, mustChangePassword: true, now: deps.now() }, USER_COLUMNS);
     await recordAudit(trx, actor, { action: 'user.created', recordType: 'user', recordId: row.id, data: { roles: input.roles } });
@@ -24,7 +25,7 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
 
 /** Changes name, roles or the active flag; at least one active admin always remains. */
 export async function updateUser(deps: Deps, actor: AuditActor, id: string, patch: UserPatchBody) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const before = await getUser(trx, id, true);
     if (!before) throw notFound('Compte');
     const losesAdmin = before.roles.includes('admin') && before.active && ((patch.roles && !patch.roles.includes('admin')) || patch.active === false);
@@ -54,7 +55,7 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
 export async function resetPassword(deps: Deps, actor: AuditActor, id: string) {
   const temporaryPassword = generatePassword();
   const hash = await hashPassword(temporaryPassword);
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const user = await getUser(trx, id, true);
     if (!user) throw notFound('Compte');
     const ended = await replacePassword(trx, id, { hash, mustChange: true, now: deps.now() });

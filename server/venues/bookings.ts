@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { venueCost } from '../shared/halfdays.js';
@@ -81,7 +81,7 @@ export async function createBookingIn(trx: Db, deps: Deps, actor: AuditActor, in
 export async function createBooking(deps: Deps, actor: AuditActor, input: BookingCreateBody) {
   const { settings } = await getSettings(deps.db);
   try {
-    return await deps.db.transaction(async (trx) => {
+    return await inTransaction(deps.db, async (trx) => {
       const id = await createBookingIn(trx, deps, actor, input, settings.timeZone);
       return presentBooking((await getBooking(trx, id))!);
     });
@@ -96,7 +96,7 @@ export async function createBooking(deps: Deps, actor: AuditActor, input: Bookin
  * the second (409 `booking_overlap`). Confirming a confirmed booking answers the same 200.
  */
 export async function confirmBooking(deps: Deps, actor: AuditActor, id: string, budget: Omit<HookControl, 'actor'> = {}) {
-  return mapOverlap(deps, () => id, () => deps.db.transaction(async (trx) => {
+  return mapOverlap(deps, () => id, () => inTransaction(deps.db, async (trx) => {
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
     if (b.status === 'confirmed') return presentBooking(b);
@@ -113,7 +113,7 @@ export async function confirmBooking(deps: Deps, actor: AuditActor, id: string, 
 
 /** Cancels an option or a confirmed booking (idempotent); the venue is free again. */
 export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
     if (b.status !== 'cancelled') {
@@ -127,7 +127,7 @@ export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
 
 /** Background job: options past their delay are cancelled. */
 export async function expireBookingOptions(deps: Deps): Promise<number> {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const n = await cancelExpiredOptions(trx, deps.now());
     if (n) await recordAudit(trx, { userId: null, requestId: 'job' }, { action: 'booking.options_expired', data: { count: n } });
     return n;

@@ -1,4 +1,5 @@
 import { closeImportPreview, getImportPreview, insertImportPreview } from '../shared/import-previews.js';
+import { inTransaction } from '../shared/db.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Deps } from '../shared/deps.js';
 import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
@@ -82,7 +83,7 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
 
 /** Writes the waiting lines as venues, once; confirming again answers the same result. */
 export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: string) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const imp = await getImportPreview<{ status: string; valid_count: number; expires_at: Date; rows: unknown }>(trx, 'venues', id, true);
     if (!imp) throw notFound('Import');
     if (imp.status === 'confirmed') return { id, status: 'confirmed', created: imp.valid_count as number };

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { VenueCreateBody, VenuePatchBody } from './schemas.js';
@@ -12,7 +13,7 @@ function toColumns(input: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function createVenue(deps: Deps, actor: AuditActor, input: VenueCreateBody) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     const columns = toColumns(input);
     if (input.costMode === 'free') columns.cost_cents = 0;
     const [row] = await trx('venues').insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() }).returning('id');
@@ -22,7 +23,7 @@ export async function createVenue(deps: Deps, actor: AuditActor, input: VenueCre
 }
 
 export async function updateVenue(deps: Deps, actor: AuditActor, id: string, patch: VenuePatchBody) {
-  return deps.db.transaction(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     if (!(await getVenue(trx, id))) throw notFound('Lieu');
     const columns = toColumns(patch);
     if (patch.costMode === 'free') columns.cost_cents = 0;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { idempotent } from '../../server/shared/idempotency.js';
-import { retryingTransaction } from '../../server/shared/db.js';
+import { inTransaction } from '../../server/shared/db.js';
 import { signedIn } from '../helpers/factories.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +37,7 @@ describe('transactions the server rolls back to break a deadlock', () => {
 
   it('when the work fails for another reason, then it is not run again', async () => {
     let runs = 0;
-    const failed = await retryingTransaction(ctx().deps.db, async () => {
+    const failed = await inTransaction(ctx().deps.db, async () => {
       runs++;
       throw Object.assign(new Error('refused'), { code: '23505' });
     }).catch((e: { code?: string }) => e.code);
