@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import { claimsPaid, claimsUnpaid } from '../grants/index.js';
 import type { ClaimStatus } from './schemas.js';
 
 /**
@@ -56,11 +57,28 @@ export async function markInBatch(trx: Db, claimIds: string[], now: Date): Promi
   await moveToStatus(trx, claimIds, 'in_batch', { version: trx.raw('version + 1'), updated_at: now });
 }
 
-/** Payments marked the payment of these batched claims paid. */
+/**
+ * Settlements whose expenses follow their advance's payment (decided, nothing more to pay):
+ * when an advance is paid or its payment rejected, their expenses follow it.
+ */
+async function withSettlements(trx: Db, advanceIds: string[]): Promise<string[]> {
+  const settlements = await trx('claims').whereIn('advance_of_claim_id', advanceIds).where('amount_to_pay_cents', 0).whereNotNull('decided_at').whereNot('status', 'cancelled').select('id');
+  return [...advanceIds, ...settlements.map((r: { id: string }) => r.id)];
+}
+
+/** Payments marked the payment of these batched claims paid: their expenses become actual, dated by the payment's day. */
 export async function markPaid(trx: Db, claimIds: string[], now: Date): Promise<void> {
   if (claimIds.length === 0) return;
   await lockClaimsInIdOrder(trx, claimIds);
   await moveToStatus(trx, claimIds, 'paid', { version: trx.raw('version + 1'), updated_at: now });
+  await claimsPaid(trx, await withSettlements(trx, claimIds), now);
+}
+
+/** The bank rejected the payment of these claims: back to their decided status, flagged, and their expenses committed again. */
+export async function paymentRejected(trx: Db, claimIds: string[], now: Date): Promise<void> {
+  if (claimIds.length === 0) return;
+  await releaseFromBatch(trx, claimIds, 'payment_rejected', now);
+  await claimsUnpaid(trx, await withSettlements(trx, claimIds));
 }
 
 /**

@@ -41,7 +41,10 @@ export interface DecidedClaim {
  */
 export async function recordClaimExpenses(trx: Db, { claim, lines: decided }: DecidedClaim, control: HookControl): Promise<Warning[]> {
   const now = trx.fn.now();
+  // The day the advance was paid is the day its expenses became actual (claimsPaid): read before they are cancelled.
+  let advancePaidOn: string | null = null;
   if (claim.advanceOfClaimId) {
+    advancePaidOn = (await trx('expenses').where({ claim_id: claim.advanceOfClaimId, status: 'actual' }).orderBy('paid_on').first('paid_on'))?.paid_on ?? null;
     await trx('expenses').where({ claim_id: claim.advanceOfClaimId }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
   }
   const lines = decided.filter((l) => l.grantedCents > 0);
@@ -58,9 +61,8 @@ export async function recordClaimExpenses(trx: Db, { claim, lines: decided }: De
     await trx('expenses').whereIn('id', ids).update({ override_reason: control.override!.reason.trim() });
     await auditOverride(trx, control.actor, ids, 'claim_line');
   }
-  if (claim.advanceOfClaimId && claim.amountToPayCents === 0) {
-    const paidOn = await paidDayOfClaim(trx, claim.advanceOfClaimId);
-    if (paidOn) await trx('expenses').whereIn('id', ids).update({ status: 'actual', paid_on: paidOn, updated_at: now });
+  if (claim.advanceOfClaimId && claim.amountToPayCents === 0 && advancePaidOn) {
+    await trx('expenses').whereIn('id', ids).update({ status: 'actual', paid_on: advancePaidOn, updated_at: now });
   }
   return placed.warnings;
 }
@@ -73,29 +75,21 @@ async function paidDayOfClaim(trx: Db, claimId: string): Promise<string | null> 
   return localDay(new Date(row.paid_at), settings.timeZone);
 }
 
-/** Settlements whose expenses follow their advance's payment (decided, nothing more to pay). */
-async function settlementsDrivenBy(trx: Db, advanceIds: string[]): Promise<string[]> {
-  if (!advanceIds.length) return [];
-  return (await trx('claims').whereIn('advance_of_claim_id', advanceIds).where('amount_to_pay_cents', 0).whereNotNull('decided_at').whereNot('status', 'cancelled').select('id')).map((r: { id: string }) => r.id);
-}
-
 /**
  * The payment of these claims was marked paid (same transaction): their committed expenses
- * become actual, dated by the payment's local day — and so do those of settlements that had
- * nothing more to pay after their advance.
+ * become actual, dated by the payment's local day. Claims pass the settlements that had
+ * nothing more to pay after their advance with it.
  */
 export async function claimsPaid(trx: Db, claimIds: string[], paidAt: Date): Promise<void> {
   if (!claimIds.length) return;
   const { settings } = await getSettings(trx);
-  const ids = [...claimIds, ...(await settlementsDrivenBy(trx, claimIds))];
-  await trx('expenses').whereIn('claim_id', ids).where({ status: 'committed' }).update({ status: 'actual', paid_on: localDay(paidAt, settings.timeZone), updated_at: paidAt });
+  await trx('expenses').whereIn('claim_id', claimIds).where({ status: 'committed' }).update({ status: 'actual', paid_on: localDay(paidAt, settings.timeZone), updated_at: paidAt });
 }
 
-/** The bank rejected the payment of these claims (same transaction): their actual expenses are committed again. */
+/** The bank rejected the payment of these claims (same transaction, settlements included): their actual expenses are committed again. */
 export async function claimsUnpaid(trx: Db, claimIds: string[]): Promise<void> {
   if (!claimIds.length) return;
-  const ids = [...claimIds, ...(await settlementsDrivenBy(trx, claimIds))];
-  await trx('expenses').whereIn('claim_id', ids).where({ status: 'actual' }).update({ status: 'committed', paid_on: null, updated_at: trx.fn.now() });
+  await trx('expenses').whereIn('claim_id', claimIds).where({ status: 'actual' }).update({ status: 'committed', paid_on: null, updated_at: trx.fn.now() });
 }
 
 /** A decided claim was cancelled before payment (same transaction): its expenses are cancelled. */

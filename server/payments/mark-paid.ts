@@ -5,10 +5,9 @@ import { conflict, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
-import { claimsPaid, claimsUnpaid } from '../grants/index.js';
-import { lockClaimsInIdOrder, markPaid as markClaimsPaid } from '../claims/index.js';
+import { lockClaimsInIdOrder, markPaid as markClaimsPaid, paymentRejected } from '../claims/index.js';
 import { channelFor, fullName, participantContact } from '../participants/index.js';
-import { batchClaims, batchPayments, getBatch, releaseClaims, type PaymentRow } from './repo.js';
+import { batchClaims, batchPayments, getBatch, voidBatchRows, type PaymentRow } from './repo.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
 async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
@@ -58,7 +57,6 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
     const mine = claims.filter((c) => c.payment_id === p.id);
     await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
     await markClaimsPaid(trx, mine.map((c) => c.claim_id), now);
-    await claimsPaid(trx, mine.map((c) => c.claim_id), now);
     await notifyPayment(trx, deps, settings, p, mine.map((c) => c.reference));
   }
   await closeIfSettled(trx, batchId, now);
@@ -84,8 +82,8 @@ export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: st
     const now = deps.now();
     const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
     await trx('payments').where({ id: paymentId }).update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });
-    await releaseClaims(trx, claims.map((c) => c.claim_id), 'payment_rejected', now);
-    await claimsUnpaid(trx, claims.map((c) => c.claim_id));
+    await paymentRejected(trx, claims.map((c) => c.claim_id), now);
+    await voidBatchRows(trx, claims.map((c) => c.claim_id), now);
     await closeIfSettled(trx, batch.id, now);
     await recordAudit(trx, actor, { action: 'payment.rejected', recordType: 'payment', recordId: paymentId, reasonCode, data: { batchId: batch.id, claimCount: claims.length } });
     return { batchId: batch.id };

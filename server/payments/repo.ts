@@ -157,6 +157,12 @@ export async function participantNames(trx: Db, ids: string[]): Promise<Map<stri
 export async function releaseClaims(trx: Db, claimIds: string[], flag: string | null, now: Date): Promise<void> {
   if (claimIds.length === 0) return;
   await releaseFromBatch(trx, claimIds, flag, now);
+  await voidBatchRows(trx, claimIds, now);
+}
+
+/** The claims' live batch rows are voided: they may go into a new batch. */
+export async function voidBatchRows(trx: Db, claimIds: string[], now: Date): Promise<void> {
+  if (claimIds.length === 0) return;
   await trx('batch_claims').whereIn('claim_id', claimIds).where({ voided: false }).update({ voided: true, voided_at: now });
 }
 
