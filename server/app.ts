@@ -27,7 +27,7 @@ import { outboxRoutes, outboxPages } from './notifications/index.js';
 import { projectRoutes, projectPages } from './projects/index.js';
 import { venueRoutes, venuePages } from './venues/index.js';
 import { sessionRoutes, sessionPages } from './sessions/index.js';
-import { policyRoutes, policyPages } from './reimbursement/index.js';
+import { rateRoutes, ratePages } from './reimbursement/index.js';
 import { claimRoutes, claimPages } from './claims/index.js';
 import { paymentRoutes, paymentPages } from './payments/index.js';
 import { grantRoutes, grantPages } from './grants/index.js';
@@ -72,8 +72,8 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...venuePages(deps),
     ...sessionRoutes(deps),
     ...sessionPages(deps),
-    ...policyRoutes(deps),
-    ...policyPages(deps),
+    ...rateRoutes(deps),
+    ...ratePages(deps),
     ...claimRoutes(deps),
     ...claimPages(deps),
     ...paymentRoutes(deps),

@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import type { Config } from '../config.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
 import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../web.js';
@@ -13,8 +12,7 @@ import { auditKeysFromConfig } from './keys.js';
 import { currentState, readSignedFiles } from './checkpoints.js';
 import { downloadCheckpoint } from './download-checkpoint.js';
 import { auditActorOf } from './actor.js';
-
-export const AUDIT_READERS = roles('admin', 'dpo', 'auditor');
+import { AUDIT_READERS } from './policy.js';
 
 /** What the register and audit pages publish: the key that verifies signed checkpoints. */
 export function auditPublicKey(config: Config) {

@@ -12,12 +12,12 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../web.js';
-import { GRANT_READERS, GRANT_WRITERS } from './policy.js';
+import { GRANT_READERS, GRANT_WRITERS, assertGrantInScope, scopeRange } from './policy.js';
 import { BudgetLineBody, GrantCreateBody, GrantPatchBody, IdParams, LineParams } from './schemas.js';
 import { budgetLineUsage, figureLinks, grantView, listGrants } from './presenter.js';
 import { createGrant, updateGrant } from './manage-grants.js';
 import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
-import { assertGrantInScope, auditorScope, scopeRange } from './scopes.js';
+import { auditorScope } from './scopes.js';
 import { expensePages } from './expense-pages.js';
 import { projectChoices } from './repo.js';
 

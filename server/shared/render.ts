@@ -2,7 +2,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
-import { rolesOpen, type Actor, type Role } from './authorize.js';
+import { limitedToGrants, rolesOpen, type Actor, type Role } from './authorize.js';
 import { formatCents, formatDateTime, formatDate } from './format.js';
 import { PROJECT_ROOT } from './paths.js';
 
@@ -68,7 +68,7 @@ export function renderPage(req: Pick<Request, 'path'>, res: Response, template: 
     ...vars,
     actor: locals.actor,
     // An auditor limited to some grants and nothing else: pages link them only where they may go.
-    limitedToGrants: !!locals.actor?.auditorScoped && locals.actor.roles.every((r) => r === 'auditor'),
+    limitedToGrants: limitedToGrants(locals.actor),
     nav: navFor(locals.actor, req.path),
     csrfToken: locals.csrfToken,
     flash: locals.flash,

@@ -1,4 +1,5 @@
-export { venueRoutes, VENUE_READERS, VENUE_WRITERS } from './routes.js';
+export { venueRoutes } from './routes.js';
+export { VENUE_READERS, VENUE_WRITERS } from './policy.js';
 export { expireBookingOptions, createBookingIn, confirmBooking, cancelBooking, mapOverlap, costOf, sessionCancelled, OPTION_DAYS } from './bookings.js';
 export { liveBookingOfSession, committedVenueCents, getVenue, listVenues, type VenueRow, type BookingRow } from './repo.js';
 export { presentVenue, presentBooking } from './presenter.js';
