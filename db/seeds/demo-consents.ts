@@ -1,7 +1,7 @@
 import { composeIBAN } from 'ibantools';
 import type { Deps } from '../../server/shared/deps.js';
 import type { AuditActor } from '../../server/audit/index.js';
-import { isValidIban } from '../../server/shared/formats.js';
+import { isValidIban } from '../../server/shared/validators.js';
 import { getSettings } from '../../server/settings/index.js';
 import { recordConsent, withdrawConsent } from '../../server/consents/index.js';
 import { localDay } from '../../server/shared/dates.js';

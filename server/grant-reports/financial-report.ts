@@ -1,7 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { Deps } from '../shared/deps.js';
 import { centsToCsv, neutraliseFormula, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
-import { formatCents } from '../shared/format.js';
+import { centsToEuros, formatCents } from '../shared/money.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
@@ -68,8 +68,8 @@ export async function financialReportXlsx(r: FinancialReport, grant: GrantRow): 
   sheet.addRow([`Compte rendu financier ${r.year} — ${neutraliseFormula(grant.funder)} — ${grant.reference}`]).font = { bold: true };
   sheet.addRow(HEADERS).font = { bold: true };
   const money = (row: ExcelJS.Row) => [2, 3, 4].forEach((i) => { row.getCell(i).numFmt = '#,##0.00'; });
-  for (const x of r.rows) money(sheet.addRow([x.label, x.plannedCents / 100, x.actualCents / 100, x.gapCents / 100, x.gapPercent, neutraliseFormula(x.explanation)]));
-  const total = sheet.addRow(['Total', r.totals.plannedCents / 100, r.totals.actualCents / 100, r.totals.gapCents / 100, r.totals.gapPercent, '']);
+  for (const x of r.rows) money(sheet.addRow([x.label, centsToEuros(x.plannedCents), centsToEuros(x.actualCents), centsToEuros(x.gapCents), x.gapPercent, neutraliseFormula(x.explanation)]));
+  const total = sheet.addRow(['Total', centsToEuros(r.totals.plannedCents), centsToEuros(r.totals.actualCents), centsToEuros(r.totals.gapCents), r.totals.gapPercent, '']);
   total.font = { bold: true };
   money(total);
   sheet.addRow([]);

@@ -5,7 +5,7 @@ import type { Deps } from '../shared/deps.js';
 import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { AppError, validationError } from '../shared/errors.js';
-import { formatCents } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';

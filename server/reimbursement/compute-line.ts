@@ -3,8 +3,7 @@
  * database. Integer arithmetic only: cents, tenths of a km, quarter-hours; one rounding per
  * line, half up.
  */
-import { formatCents } from '../shared/format.js';
-import { roundHalfUp, type Cents } from '../shared/money.js';
+import { cents, formatCents, roundHalfUp, timesCount, type Cents } from '../shared/money.js';
 import { countHalfDays } from '../shared/halfdays.js';
 import type { LineComputation, LineContext, LineFlag, LineInput, LineKind, NightLocation } from './types.js';
 import { amountOfParts, explainParts, formatKm, mileageRule, splitAcrossBands } from './mileage.js';
@@ -104,7 +103,7 @@ function childcare(input: LineInput, context: LineContext): Outcome {
 }
 
 function notEligible(explanation: string, rule: string): Outcome {
-  return { eligibleCents: 0, explanation, rule, flags: ['not_eligible'], receiptRequired: false };
+  return { eligibleCents: cents(0), explanation, rule, flags: ['not_eligible'], receiptRequired: false };
 }
 
 function meal(context: LineContext): Outcome {
@@ -112,7 +111,7 @@ function meal(context: LineContext): Outcome {
   if (context.mealProvided) return notEligible('Repas fourni sur place : 0,00 €', 'meal_provided');
   const windows = MEAL_WINDOWS.reduce((n, w) => n + countWindows(context.departure, context.return, w, context.timeZone), 0);
   if (windows === 0) return notEligible('Absence ne couvrant aucune plage de repas entière (11 h – 14 h, 18 h – 21 h) : 0,00 €', 'meal_no_window');
-  const total = windows * context.rates.mealFlatCents;
+  const total = timesCount(context.rates.mealFlatCents, windows);
   return { eligibleCents: total, explanation: `${windows} repas × ${formatCents(context.rates.mealFlatCents)} = ${formatCents(total)}`, rule: `meal_windows_${windows}`, flags: [], receiptRequired: false };
 }
 
@@ -128,7 +127,7 @@ function night(input: LineInput, context: LineContext): Outcome {
   const perNight = reduced ? context.rates.nightReducedMobilityCapCents : byLocation;
   const capRule = reduced ? 'cap_reduced_mobility' : `cap_night_${location}`;
   const capLabel = reduced ? 'plafond mobilité réduite' : NIGHT_LOCATION_LABELS[location];
-  const cap = nights * perNight;
+  const cap = timesCount(perNight, nights);
   const capText = `${nights} nuit${nights > 1 ? 's' : ''} × ${formatCents(perNight)} = ${formatCents(cap)}, ${capLabel}`;
   if (amount > cap) {
     return { eligibleCents: cap, explanation: `Nuitée : ${formatCents(amount)} plafonnés à ${capText}`, rule: capRule, flags: ['over_cap'], receiptRequired: true };
@@ -141,7 +140,7 @@ function allowance(context: LineContext): Outcome {
   const rate = context.rates.allowanceHalfDayCents;
   if (rate === null) return notEligible('Pas d’indemnité de participation pour ce projet : 0,00 €', 'allowance_off');
   const { halfDays } = countHalfDays(context.departure, context.return, context.timeZone);
-  const total = halfDays * rate;
+  const total = timesCount(rate, halfDays);
   return { eligibleCents: total, explanation: `${halfDays} demi-journée${halfDays > 1 ? 's' : ''} × ${formatCents(rate)} = ${formatCents(total)}`, rule: 'allowance_half_days', flags: [], receiptRequired: false };
 }
 

@@ -59,6 +59,7 @@ export function resolveRateSet(
     id: base.id,
     projectPolicyId: override?.id ?? null,
     effectiveFrom: override && override.effectiveFrom > base.effectiveFrom ? override.effectiveFrom : base.effectiveFrom,
-    ...rates,
+    // The rates are checked by the `Rates` schema (whole cents) before they are stored.
+    ...(rates as Omit<RateSet, 'id' | 'projectPolicyId' | 'effectiveFrom'>),
   };
 }

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Nullable, Uuid } from '../shared/schema.js';
+import { CentsUpTo, obj, Nullable, Uuid } from '../shared/schema.js';
 
 /** A rate in cents per km (0,32 €/km = 32). */
 const CentsPerKm = Type.Integer({ minimum: 0, maximum: 1000, description: 'cents per km' });
-const Amount = Type.Integer({ minimum: 0, maximum: 10_000_00, description: 'integer cents' });
+const Amount = CentsUpTo(10_000_00, 'integer cents');
 /** Rates for the bands ≤ 2 000 km, 2 001–10 000 km, > 10 000 km. */
 const BandRates = Type.Tuple([CentsPerKm, CentsPerKm, CentsPerKm]);
 

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
 import { limitedToGrants, rolesOpen, type Actor, type Role } from './authorize.js';
-import { formatCents, formatDateTime, formatDate } from './format.js';
+import { formatDateTime, formatDate } from './format.js';
+import { formatCents } from './money.js';
 import { PROJECT_ROOT } from './paths.js';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');

@@ -3,8 +3,8 @@ import { defaultRates } from '../../server/reimbursement/schemas.js';
 import type { LineContext, LineInput, RateSet } from '../../server/reimbursement/types.js';
 
 /** The organisation's default rate set (DESIGN.md §6), with changes. */
-export function rateSet(changes: Partial<RateSet> = {}): RateSet {
-  return { id: '00000000-0000-4000-8000-000000000001', effectiveFrom: '2022-03-14', projectPolicyId: null, ...defaultRates(), ...changes };
+export function rateSet(changes: { [K in keyof RateSet]?: unknown } = {}): RateSet {
+  return { id: '00000000-0000-4000-8000-000000000001', effectiveFrom: '2022-03-14', projectPolicyId: null, ...defaultRates(), ...changes } as RateSet;
 }
 
 /** `'2026-05-12 11:00'` in Europe/Paris (or the zone given) → instant. */
@@ -26,6 +26,7 @@ export function context(changes: Partial<LineContext> = {}): LineContext {
   };
 }
 
-export function line(input: Partial<LineInput> & Pick<LineInput, 'kind'>): LineInput {
-  return { travelDate: '2026-05-12', hasReceipt: true, ...input };
+/** A line as a person enters it (amounts as plain numbers of cents, branded here). */
+export function line(input: Partial<Omit<LineInput, 'amountCents'>> & Pick<LineInput, 'kind'> & { amountCents?: number }): LineInput {
+  return { travelDate: '2026-05-12', hasReceipt: true, ...input } as LineInput;
 }
