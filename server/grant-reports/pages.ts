@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, keyedFormWork, type RequestContext } from '../shared/http.js';
-import { hasAnyRole } from '../shared/authorize.js';
+import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj } from '../shared/schema.js';
 import { text } from '../shared/form.js';
 import { localDay } from '../shared/dates.js';
@@ -39,7 +39,7 @@ export function grantReportPages(deps: Deps) {
             lines: dashboard.byLine.map((l) => ({ ...l, rowLabel: `${l.label} ${l.year}` })),
             projects: dashboard.byProject.map((p) => ({ ...p, rowLabel: `${p.name}${p.shareBp !== null ? ` (part ${p.shareBp / 100} %)` : ''}` })),
           },
-          canExport: hasAnyRole(req.ctx.actor, ['finance', 'auditor', 'admin']),
+          canExport: hasAnyRole(req.ctx.actor, rolesOf(REPORT_EXPORTERS)),
         });
       },
     }),
@@ -54,7 +54,7 @@ export function grantReportPages(deps: Deps) {
         const lastYear = Number(visible.to.slice(0, 4));
         const asked = Number(req.query.year);
         const year = Number.isInteger(asked) && asked >= firstYear && asked <= lastYear ? asked : Math.min(lastYear, Math.max(firstYear, thisYear));
-        const canWrite = hasAnyRole(req.ctx.actor, ['finance', 'admin']);
+        const canWrite = hasAnyRole(req.ctx.actor, rolesOf(DRAWDOWN_WRITERS));
         const yearFullyVisible = periodVisible(scope, grant, { from: `${year}-01-01`, to: `${year}-12-31` });
         await page(deps, req, res, 'grant-reports/exports.njk', {
           title: `Documents pour le financeur — ${grant.reference}`, grant, visible, year, canWrite,

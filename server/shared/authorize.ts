@@ -58,6 +58,11 @@ export function limitedToGrants(actor: Pick<Actor, 'roles' | 'auditorScoped'> | 
   return !!actor?.auditorScoped && actor.roles.every((r) => r === 'auditor');
 }
 
+/** The roles a role set lists (none for public or any-signed-in access): pages show a button to the roles of the route behind it. */
+export function rolesOf(access: Access): readonly Role[] {
+  return 'roles' in access ? access.roles : [];
+}
+
 export function hasAnyRole(actor: Actor | null, list: readonly Role[]): boolean {
   return !!actor && actor.roles.some((r) => list.includes(r));
 }
