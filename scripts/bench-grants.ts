@@ -39,7 +39,7 @@ async function main() {
   const { getGrant, statementQuery } = await import('../server/grant-reports/repo.js');
   const { statementPdf, streamRows, statementCells, PDF_COLUMNS } = await import('../server/grant-reports/statement.js');
   const { PdfDocument } = await import('../server/shared/pdf.js');
-  const { formatCents } = await import('../server/shared/format.js');
+  const { formatCents } = await import('../server/shared/money.js');
 
   const n = arg('lines', 1_000_000);
   const runs = arg('runs', 5);

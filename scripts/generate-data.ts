@@ -7,7 +7,7 @@
 // The figures that must hold are the invariant checker's (scripts/fault/invariants.ts).
 import type { Knex } from 'knex';
 import type { Keyring } from '../server/shared/crypto.js';
-import { normaliseIban } from '../server/shared/formats.js';
+import { normaliseIban } from '../server/shared/validators.js';
 import { maskIban } from '../server/payees/index.js';
 import { hashPassword } from '../server/auth/index.js';
 import { Loader, Pipeline, progressBar, withoutSecondaryIndexes, type Progress } from './generate/bulk.js';

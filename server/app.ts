@@ -44,8 +44,8 @@ import { venueRoutes } from './venues/routes.js';
 import { venuePages } from './venues/pages.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { sessionPages } from './sessions/pages.js';
-import { policyRoutes } from './reimbursement/routes.js';
-import { policyPages } from './reimbursement/pages.js';
+import { rateRoutes } from './reimbursement/routes.js';
+import { ratePages } from './reimbursement/pages.js';
 import { claimRoutes } from './claims/routes.js';
 import { entryPages as claimEntryPages } from './claims/entry-pages.js';
 import { claimPages as claimBrowsePages } from './claims/pages.js';
@@ -101,8 +101,8 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...venuePages(deps),
     ...sessionRoutes(deps),
     ...sessionPages(deps),
-    ...policyRoutes(deps),
-    ...policyPages(deps),
+    ...rateRoutes(deps),
+    ...ratePages(deps),
     ...claimRoutes(deps),
     // Claim pages: fixed paths (`/claims/new`, `/claims/advances`) before `/claims/:id`.
     ...claimEntryPages(deps),

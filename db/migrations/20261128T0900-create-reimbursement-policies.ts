@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 // Versioned reimbursement policies (docs/domain.md#versioned-policies): the organisation's versions (project_id
 // null) hold every rate; a project's versions override some of them. A change is a new row
 // from a date, never an update, so that what a line was computed with can always be read
-// again. The rates' shape is checked by the JSON Schema `PolicyRates` before insertion.
+// again. The rates' shape is checked by the JSON Schema `Rates` (server/reimbursement/schemas.ts) before insertion.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE TABLE reimbursement_policies (

@@ -1,6 +1,5 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
 import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../shared/pages.js';
@@ -11,8 +10,7 @@ import { auditHead, verifyAuditChain } from './verify.js';
 import { downloadCheckpoint } from './download-checkpoint.js';
 import { auditActorOf } from './actor.js';
 import { auditPublicKey } from './public-key.js';
-
-export const AUDIT_READERS = roles('admin', 'dpo', 'auditor');
+import { AUDIT_READERS } from './policy.js';
 
 export function auditRoutes(deps: Deps) {
   return [

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { toLocal } from '../shared/dates.js';
-import { computeLine, policyFor } from '../reimbursement/index.js';
+import { computeLine, rateSetFor } from '../reimbursement/index.js';
 import type { LineInput, LineKind } from '../reimbursement/index.js';
 import type { LineInputBody } from './schemas.js';
 import { claimLines, claimReceipts, claimSessionIds, getClaim, linesBackedBy, priorMileageDeciKm, sessionsByIds, touchClaim, type ClaimRow, type LineRow } from './repo.js';
@@ -70,9 +70,9 @@ export async function recomputeClaim(trx: Db, deps: Deps, claimId: string, timeZ
     if (line.kind === 'mileage' && (prior === null || options.freeze)) prior = await priorMileageDeciKm(trx, claim.participant_id, claimId, line.travel_date, line.seq);
     let result;
     try {
-      const policy = await policyFor(trx, { projectId: claim.project_id, travelDate: line.travel_date });
+      const rates = await rateSetFor(trx, { projectId: claim.project_id, travelDate: line.travel_date });
       result = computeLine(input, {
-        policy, timeZone, departure: claim.departure_at, return: claim.return_at, mealProvided, priorMileageDeciKmThisYear: prior ?? 0,
+        rates, timeZone, departure: claim.departure_at, return: claim.return_at, mealProvided, priorMileageDeciKmThisYear: prior ?? 0,
       });
     } catch (e) {
       if (e instanceof Error && 'field' in e) {

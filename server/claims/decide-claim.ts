@@ -4,7 +4,7 @@ import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { AppError, conflict, forbidden, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
-import { formatCents } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { recordClaimExpenses } from '../grants/index.js';

@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
-import { formatCents, formatDate } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';

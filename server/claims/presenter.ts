@@ -1,6 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { formatCents } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
 import { toLocal } from '../shared/dates.js';
 import type { Settings } from '../settings/index.js';
 import { claimLines, claimReceipts, claimSessionIds, getClaim, yearlyGranted, type ClaimRow, type LineRow, type ReceiptRow } from './repo.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Uuid, Nullable, ListQuery, FreeText, RecordId } from '../shared/schema.js';
+import { CentsUpTo, obj, Uuid, Nullable, ListQuery, FreeText, RecordId } from '../shared/schema.js';
 import { Override } from '../shared/override.js';
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -37,7 +37,7 @@ export const REASON_LABELS: Record<ReasonCode, string> = {
   other: 'autre motif (voir la précision)',
 };
 
-const Cents = Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'Integer cents' });
+const Cents = CentsUpTo(10_000_000, 'Integer cents');
 
 export const LineInputSchema = obj({
   kind: lit(LINE_KINDS),

@@ -1,7 +1,7 @@
 import { composeIBAN } from 'ibantools';
 import type { Deps } from '../shared/deps.js';
 import type { AuditActor } from '../audit/index.js';
-import { isValidIban } from '../shared/formats.js';
+import { isValidIban } from '../shared/validators.js';
 import { getSettings } from '../settings/index.js';
 import { recordConsent, withdrawConsent } from '../consents/index.js';
 import { localDay } from '../shared/dates.js';

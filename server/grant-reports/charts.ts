@@ -1,4 +1,4 @@
-import { formatCents } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
 
 /** Same shape as the project charts (templates/_chart.njk barChart): values in cents, scaled to the largest. */
 interface Row { label: string; cents: number; targetCents?: number | null }

@@ -1,6 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { addDays, addMonths, localDay } from '../shared/dates.js';
 import { notFound } from '../shared/errors.js';
+import { basisPointsOf } from '../shared/money.js';
 import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
 import {
   attendanceOf, claimDelays, getGrant, grantFigures, grantProjectIds, projectActualByMonth, projectCategoryFigures,
@@ -95,7 +96,7 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRang
     byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual, range), links: linked({ ...base, category }) })),
     byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual, range), links: linked({ ...base, budgetLineId: l.id }) })),
     byProject: projects.map((p) => {
-      const planned = p.share_bp === null ? 0 : Math.round((p.planned_total * p.share_bp) / 10000);
+      const planned = p.share_bp === null ? 0 : basisPointsOf(p.planned_total, p.share_bp);
       return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual, range), links: linked({ ...base, projectId: p.project_id }) };
     }),
     monthly: monthly(byMonth, from, to).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month, range) }) })),

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { conflict, notFound, validationError } from '../shared/errors.js';
-import { formatCents, formatDate } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getGrant, grantCeilings, type GrantRow } from './repo.js';

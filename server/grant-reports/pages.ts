@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, keyedFormWork, type RequestContext } from '../shared/http.js';
-import { hasAnyRole } from '../shared/authorize.js';
+import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj } from '../shared/schema.js';
 import { text } from '../shared/form.js';
 import { localDay } from '../shared/dates.js';
@@ -9,9 +9,9 @@ import { validate } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { COST_CATEGORIES, getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect } from '../shared/pages.js';
-import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
+import { auditorScope, periodVisible, scopeRange, visiblePeriod } from '../grants/index.js';
+import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { DrawdownBody, GrantIdParams, NotesBody } from './schemas.js';
-import { auditorRange, grantInScope, grantScopeOf, visiblePeriod } from './access.js';
 import { grantDashboard } from './dashboard.js';
 import { budgetCharts } from './charts.js';
 import { financialReport, saveNotes } from './financial-report.js';
@@ -23,7 +23,7 @@ const DayRange = obj({ from: Type.Optional(Type.String({ format: 'date' })), to:
 
 export function grantReportPages(deps: Deps) {
   const scoped = async (ctx: RequestContext, id: string) => {
-    const scope = await grantScopeOf(deps.db, ctx.actor, deps.now());
+    const scope = await auditorScope(deps.db, ctx.actor, deps.now());
     return { scope, grant: await grantInScope(deps.db, scope, id) };
   };
   return [
@@ -31,7 +31,7 @@ export function grantReportPages(deps: Deps) {
       kind: 'page', method: 'get', path: '/grants/:id/dashboard', access: DASHBOARD_READERS, summary: 'Grant budget dashboard', params: GrantIdParams,
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
-        const dashboard = await grantDashboard(deps, grant, auditorRange(scope, grant.id));
+        const dashboard = await grantDashboard(deps, grant, scopeRange(scope, grant.id));
         await page(deps, req, res, 'grant-reports/dashboard.njk', {
           title: `Budget — ${grant.funder} (${grant.reference})`, grant, dashboard, charts: budgetCharts(dashboard),
           rows: {
@@ -39,7 +39,7 @@ export function grantReportPages(deps: Deps) {
             lines: dashboard.byLine.map((l) => ({ ...l, rowLabel: `${l.label} ${l.year}` })),
             projects: dashboard.byProject.map((p) => ({ ...p, rowLabel: `${p.name}${p.shareBp !== null ? ` (part ${p.shareBp / 100} %)` : ''}` })),
           },
-          canExport: hasAnyRole(req.ctx.actor, ['finance', 'auditor', 'admin']),
+          canExport: hasAnyRole(req.ctx.actor, rolesOf(REPORT_EXPORTERS)),
         });
       },
     }),
@@ -54,13 +54,13 @@ export function grantReportPages(deps: Deps) {
         const lastYear = Number(visible.to.slice(0, 4));
         const asked = Number(req.query.year);
         const year = Number.isInteger(asked) && asked >= firstYear && asked <= lastYear ? asked : Math.min(lastYear, Math.max(firstYear, thisYear));
-        const canWrite = hasAnyRole(req.ctx.actor, ['finance', 'admin']);
-        const yearFullyVisible = scope.all || (visible.from <= `${year}-01-01` && visible.to >= `${year}-12-31`);
+        const canWrite = hasAnyRole(req.ctx.actor, rolesOf(DRAWDOWN_WRITERS));
+        const yearFullyVisible = periodVisible(scope, grant, { from: `${year}-01-01`, to: `${year}-12-31` });
         await page(deps, req, res, 'grant-reports/exports.njk', {
           title: `Documents pour le financeur — ${grant.reference}`, grant, visible, year, canWrite,
           years: Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i),
           report: yearFullyVisible ? await financialReport(deps, grant, year) : null,
-          drawdowns: (await drawdownList(deps.db, grant.id)).filter((d) => scope.all || (d.from >= visible.from && d.to <= visible.to)),
+          drawdowns: (await drawdownList(deps.db, grant.id)).filter((d) => periodVisible(scope, grant, d)),
         });
       },
     }),

@@ -5,12 +5,12 @@ import type { Deps } from '../shared/deps.js';
 import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { AppError, validationError } from '../shared/errors.js';
-import { formatCents } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';
-import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS } from './policy.js';
-import { assertPeriodInScope, auditorRange, grantInScope, grantScopeOf, visiblePeriod, type GrantScope } from './access.js';
+import { assertPeriodInScope, auditorScope, periodVisible, scopeRange, visiblePeriod, type AuditorScope } from '../grants/index.js';
+import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { grantDashboard } from './dashboard.js';
 import { drawdownPartsQuery, statementQuery, type GrantRow, periodParticipantIdsSql } from './repo.js';
 import { getDrawdown } from './drawdowns-repo.js';
@@ -24,7 +24,7 @@ import { sendBuffer, streamDownload, TYPES } from './send.js';
 const pdf = { description: 'PDF', contentType: TYPES.pdf };
 
 /** The payment-day period asked, defaulting to what the reader may see; 400 when reversed, 403 outside an auditor's range. */
-export function periodOf(query: { from?: string; to?: string }, scope: GrantScope, grant: GrantRow): { from: string; to: string } {
+export function periodOf(query: { from?: string; to?: string }, scope: AuditorScope | null, grant: GrantRow): { from: string; to: string } {
   const visible = visiblePeriod(scope, grant);
   const from = query.from ?? visible.from;
   const to = query.to ?? visible.to;
@@ -37,7 +37,7 @@ export function periodOf(query: { from?: string; to?: string }, scope: GrantScop
 async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
   const d = await getDrawdown(deps.db, id);
   if (!d) throw new AppError('not_found', 'Demande de versement introuvable.');
-  const scope = await grantScopeOf(deps.db, ctx.actor, deps.now());
+  const scope = await auditorScope(deps.db, ctx.actor, deps.now());
   const grant = await grantInScope(deps.db, scope, d.grant_id);
   assertPeriodInScope(scope, grant.id, d.period_from, d.period_to);
   return { drawdown: await drawdownView(deps.db, id), grant };
@@ -45,7 +45,7 @@ async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
 
 export function grantReportRoutes(deps: Deps) {
   const scopedGrant = async (ctx: RequestContext, id: string, db: Knex = deps.db) => {
-    const scope = await grantScopeOf(db, ctx.actor, deps.now());
+    const scope = await auditorScope(db, ctx.actor, deps.now());
     return { scope, grant: await grantInScope(db, scope, id) };
   };
   const orgName = async () => (await getSettings(deps.db)).settings.name;
@@ -56,7 +56,7 @@ export function grantReportRoutes(deps: Deps) {
       params: GrantIdParams, responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
-        res.json(await grantDashboard(deps, grant, auditorRange(scope, grant.id)));
+        res.json(await grantDashboard(deps, grant, scopeRange(scope, grant.id)));
       },
     }),
     defineRoute({
@@ -123,8 +123,7 @@ export function grantReportRoutes(deps: Deps) {
       responses: { 200: { description: 'Drawdowns', schema: DrawdownList } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
-        const range = visiblePeriod(scope, grant);
-        const items = (await drawdownList(deps.db, grant.id)).filter((d) => scope.all || (d.from >= range.from && d.to <= range.to));
+        const items = (await drawdownList(deps.db, grant.id)).filter((d) => periodVisible(scope, grant, d));
         res.json({ items });
       },
     }),

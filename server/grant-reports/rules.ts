@@ -1,4 +1,4 @@
-import { roundHalfUp, type Cents } from '../shared/money.js';
+import { cents, roundHalfUp, sumCents, type Cents } from '../shared/money.js';
 
 /**
  * Nearest-rank percentile: the smallest value such that at least p % of the values are at or
@@ -52,7 +52,7 @@ export function forecastAtPace(options: { today: string; periodEnd: string; actu
   for (let i = 1; i <= PACE_MONTHS; i++) last6 += options.actualByMonth.get(addMonthKey(current, -i)) ?? 0;
   const monthsLeft = Math.max(0, monthsBetween(current, monthOf(options.periodEnd)));
   const paceCents = roundHalfUp(BigInt(last6), BigInt(PACE_MONTHS));
-  const forecastCents = options.actualToDateCents + roundHalfUp(BigInt(last6) * BigInt(monthsLeft), BigInt(PACE_MONTHS));
+  const forecastCents = sumCents(cents(options.actualToDateCents), roundHalfUp(BigInt(last6) * BigInt(monthsLeft), BigInt(PACE_MONTHS)));
   return { paceCents, monthsLeft, forecastCents };
 }
 

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { conflict } from '../shared/errors.js';
 import { CSV_BOM, centsToCsv, csvCell, csvLine, neutraliseFormula, type CsvValue } from '../shared/csv.js';
-import { formatCents, formatDate } from '../shared/format.js';
+import { centsToDecimal, centsToEuros, formatCents } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
 import { PdfDocument, type Column } from '../shared/pdf.js';
 import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { countStatementRows, cursorBatches, type GrantRow, type StatementRow } from './repo.js';
@@ -88,8 +89,7 @@ function cell(v: string): string {
  * invoice numbers) is still quoted and neutralised as csvCell does.
  */
 export function statementCsvLine(r: StatementRow): string {
-  const cents = r.amount_cents < 0 ? -r.amount_cents : r.amount_cents;
-  const amount = `${r.amount_cents < 0 ? '-' : ''}${Math.floor(cents / 100)},${cents % 100 < 10 ? '0' : ''}${cents % 100}`;
+  const amount = centsToDecimal(r.amount_cents, ',');
   return `${r.paid_on === null ? '' : dayFr(r.paid_on)};${lineCsv(r.category, r.year)};${cell(r.expense_reference)};${cell(r.claim_reference ?? '')};${cell(evidenceOf(r))};${cell(r.participant_reference ?? '')};${amount}\r\n`;
 }
 
@@ -148,14 +148,14 @@ export function statementXlsx(batches: AsyncIterable<StatementRow[]>, sheetName:
       for (const r of batch) {
         totals.add(r);
         const c = statementCells(r);
-        const row = sheet.addRow([r.paid_on === null ? null : xlsxDate(r.paid_on), ...c.slice(1, 7).map((v) => xlsxText(String(v))), c[7] / 100]);
+        const row = sheet.addRow([r.paid_on === null ? null : xlsxDate(r.paid_on), ...c.slice(1, 7).map((v) => xlsxText(String(v))), centsToEuros(c[7])]);
         row.getCell(1).numFmt = 'dd/mm/yyyy';
         row.getCell(8).numFmt = '#,##0.00';
         row.commit();
       }
     }
     for (const t of [...totals.lines().map((t) => ({ label: `Total ${t.label}`, cents: t.cents })), { label: 'Total général', cents: totals.total }]) {
-      const row = sheet.addRow(['', '', t.label, '', '', '', '', t.cents / 100]);
+      const row = sheet.addRow(['', '', t.label, '', '', '', '', centsToEuros(t.cents)]);
       row.font = { bold: true };
       row.getCell(8).numFmt = '#,##0.00';
       row.commit();

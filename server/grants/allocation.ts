@@ -6,6 +6,7 @@
  * share, then the cents left over go one by one to the largest remainders (ties: the own
  * budget last, then the order given). The parts always sum exactly to the amount.
  */
+import { splitByBasisPoints } from '../shared/money.js';
 
 export interface ShareInput<K> {
   key: K;
@@ -28,18 +29,8 @@ export function allocate<K>(amountCents: number, shares: ShareInput<K>[]): Alloc
   const total = shares.reduce((s, x) => s + x.shareBp, 0);
   if (shares.some((x) => !Number.isInteger(x.shareBp) || x.shareBp < 0) || total > 10000) throw new RangeError('shares must be non-negative integers summing to at most 10000');
   const parties = [...shares.map((s) => s.shareBp), 10000 - total];
-  const floors = parties.map((bp) => Math.floor((amountCents * bp) / 10000));
-  const remainders = parties.map((bp) => (amountCents * bp) % 10000);
-  let left = amountCents - floors.reduce((s, x) => s + x, 0);
-  // The own budget (last index) comes after the grants on equal remainders.
-  const order = parties.map((_, i) => i).sort((a, b) => remainders[b] - remainders[a] || (a === parties.length - 1 ? 1 : b === parties.length - 1 ? -1 : a - b));
-  for (const i of order) {
-    if (left === 0) break;
-    if (remainders[i] > 0) {
-      floors[i]++;
-      left--;
-    }
-  }
+  // The own budget (last party) comes after the grants on equal remainders.
+  const floors = splitByBasisPoints(amountCents, parties);
   return { shares: shares.map((s, i) => ({ key: s.key, amountCents: floors[i] })), ownCents: floors[floors.length - 1] };
 }
 

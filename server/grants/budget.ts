@@ -1,7 +1,7 @@
 import type { Db } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import { requireOverride, type Override } from '../shared/override.js';
-import { formatCents } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
 import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { splitExpense, type PlannedPart, type SplitWarning } from './allocation.js';
 import { fundingGrants, lockBudgetLines, replaceParts, usedOnLines } from './repo.js';

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, keyedFormWork } from '../shared/http.js';
-import { hasAnyRole, type Role } from '../shared/authorize.js';
+import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { formatDate } from '../shared/format.js';
 import { AppError } from '../shared/errors.js';
 import { obj } from '../shared/schema.js';
@@ -13,11 +13,11 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
-import { BUDGET_OVERRIDE_ROLES, EXPENSE_LIST_READERS, EXPENSE_WRITERS, GRANT_READERS } from './policy.js';
+import { BUDGET_OVERRIDE_ROLES, EXPENSE_LIST_READERS, EXPENSE_WRITERS, GRANT_READERS, type AuditorScope } from './policy.js';
 import { EXPENSE_SOURCE_LABELS, EXPENSE_STATUSES, EXPENSE_STATUS_LABELS, ExpenseCreateBody, ExpenseIdParams, type ExpenseListQuery } from './schemas.js';
 import { expenseView, listExpenses } from './presenter.js';
 import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
-import { auditorScope, type AuditorScope } from './scopes.js';
+import { auditorScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
 import { budgetLineLabel, expenseLinks, grantChoices, projectChoices } from './repo.js';
 import { sendFile } from './routes.js';
@@ -43,7 +43,7 @@ const SORTS = [
   { value: '-incurredOn', label: 'Date de service, la plus récente d’abord' }, { value: 'incurredOn', label: 'Date de service, la plus ancienne d’abord' },
   { value: '-amountCents', label: 'Montant décroissant' }, { value: 'amountCents', label: 'Montant croissant' }, { value: 'reference', label: 'Référence' },
 ];
-const READ_EXPENSE = (GRANT_READERS as { roles: readonly Role[] }).roles;
+const READ_EXPENSE = rolesOf(GRANT_READERS);
 const labels = { statusLabels: EXPENSE_STATUS_LABELS, sourceLabels: EXPENSE_SOURCE_LABELS, categoryLabels: COST_CATEGORY_LABELS };
 const FIELDS = ['projectId', 'category', 'description', 'supplier', 'invoiceNumber', 'amountEuros', 'incurredOn', 'paidOn'];
 
@@ -96,7 +96,7 @@ export function expensePages(deps: Deps) {
         const byParts = !!(f.grantId || f.budgetLineId || scope);
         await page(deps, req, res, 'grants/expenses.njk', {
           title: 'Dépenses', expenses: result.items, count: result.count, totalCents: result.totalCents, filters: f, active, byParts, scoped: !!scope,
-          sort, sortOptions: SORTS, sortLabel: SORTS.find((x) => x.value === sort)!.label, ...o, canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']), canOpen: hasAnyRole(req.ctx.actor, READ_EXPENSE),
+          sort, sortOptions: SORTS, sortLabel: SORTS.find((x) => x.value === sort)!.label, ...o, canWrite: hasAnyRole(req.ctx.actor, rolesOf(EXPENSE_WRITERS)), canOpen: hasAnyRole(req.ctx.actor, READ_EXPENSE),
           dashboardHref: f.grantId && hasAnyRole(req.ctx.actor, READ_EXPENSE) ? `/grants/${f.grantId}/dashboard` : null,
           nextHref: result.nextCursor ? `/expenses?${params}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null, filtered, ...labels,
         });
@@ -142,7 +142,7 @@ export function expensePages(deps: Deps) {
         const links = await expenseLinks(deps.db, expense.projectId, expense.claimId);
         await page(deps, req, res, 'grants/expense.njk', {
           title: `Dépense ${expense.reference}`, expense, ...links, scoped: !!(await scopeOf(req)),
-          canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']) && expense.source !== 'claim_line' && expense.status !== 'cancelled', ...labels,
+          canWrite: hasAnyRole(req.ctx.actor, rolesOf(EXPENSE_WRITERS)) && expense.source !== 'claim_line' && expense.status !== 'cancelled', ...labels,
         });
       },
     }),

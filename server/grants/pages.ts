@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, keyedFormWork } from '../shared/http.js';
-import { hasAnyRole } from '../shared/authorize.js';
+import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
 import { AppError } from '../shared/errors.js';
@@ -12,12 +12,12 @@ import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
-import { GRANT_READERS, GRANT_WRITERS } from './policy.js';
+import { GRANT_READERS, GRANT_WRITERS, assertGrantInScope, scopeRange } from './policy.js';
 import { BudgetLineBody, GrantCreateBody, GrantPatchBody, IdParams, LineParams } from './schemas.js';
 import { budgetLineUsage, figureLinks, grantView, listGrants } from './presenter.js';
 import { createGrant, updateGrant } from './manage-grants.js';
 import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
-import { assertGrantInScope, auditorScope, scopeRange } from './scopes.js';
+import { auditorScope } from './scopes.js';
 import { expensePages } from './expense-pages.js';
 import { projectChoices } from './repo.js';
 
@@ -81,7 +81,7 @@ export function grantPages(deps: Deps) {
         const result = await listGrants(deps.db, { q: q || undefined, sort, cursor: req.query.cursor, limit: '25' }, await scopeOf(req));
         const params = new URLSearchParams({ ...(q ? { q } : {}), sort });
         await page(deps, req, res, 'grants/list.njk', {
-          title: 'Financements', grants: result.items, q, sort, sorts: SORTS, canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']),
+          title: 'Financements', grants: result.items, q, sort, sorts: SORTS, canWrite: hasAnyRole(req.ctx.actor, rolesOf(GRANT_WRITERS)),
           nextHref: result.nextCursor ? `/grants?${params}&cursor=${result.nextCursor}` : null, categoryLabels,
         });
       },
@@ -118,7 +118,7 @@ export function grantPages(deps: Deps) {
         const years: number[] = [];
         for (let y = Number(grant.periodStart.slice(0, 4)); y <= Number(grant.periodEnd.slice(0, 4)); y++) years.push(y);
         await page(deps, req, res, 'grants/detail.njk', {
-          title: `Financement ${grant.reference}`, grant, lines, canWrite: hasAnyRole(req.ctx.actor, ['finance', 'admin']), categoryLabels, auditorRange: range,
+          title: `Financement ${grant.reference}`, grant, lines, canWrite: hasAnyRole(req.ctx.actor, rolesOf(GRANT_WRITERS)), categoryLabels, auditorRange: range,
           totals: {
             ...lines.reduce((t, l) => ({ amount: t.amount + l.amountCents, committed: t.committed + l.committedCents, actual: t.actual + l.actualCents, remaining: t.remaining + (l.remainingCents ?? 0) }), { amount: 0, committed: 0, actual: 0, remaining: 0 }),
             links: figureLinks({ grantId: req.params.id }, range),

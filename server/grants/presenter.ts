@@ -9,7 +9,7 @@ import {
   budgetLines, withCountedParts, expenseListPage, expenseListTotals, expenseParts, getExpense, getGrant, grantCeilings, grantPartSums, grantProjects, sumsByLine,
   type DayRange, type ExpenseRow, type GrantRow, type PartRow,
 } from './repo.js';
-import { partInScope, scopeRanges, type AuditorScope } from './scopes.js';
+import { partInScope, scopeRanges, type AuditorScope } from './policy.js';
 import type { Warning } from './budget.js';
 
 export function presentGrantSummary(g: GrantRow) {

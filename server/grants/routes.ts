@@ -8,12 +8,12 @@ import {
   BudgetLineBody, BudgetLinePatch, CancelBody, ExpenseCreateBody, ExpenseList, ExpenseListQuery, ExpenseView, GrantCreateBody, GrantList, GrantListQuery, GrantPatchBody, GrantView,
   ExpenseIdParams, IdParams, InvoiceBody, LineParams, PaidBody, ScopeBody, ScopeList, ScopeParams, ScopeView,
 } from './schemas.js';
-import { EXPENSE_WRITERS, GRANT_READERS, GRANT_WRITERS } from './policy.js';
+import { EXPENSE_WRITERS, GRANT_READERS, GRANT_WRITERS, assertGrantInScope, scopeRange } from './policy.js';
 import { expenseView, grantView, listExpenses, listGrants } from './presenter.js';
 import { createGrant, updateGrant } from './manage-grants.js';
 import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
 import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
-import { assertGrantInScope, auditorScope, listScopes, removeScope, scopeRange, setScope } from './scopes.js';
+import { auditorScope, listScopes, removeScope, setScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
 
 type Upload = { buffer: Buffer; originalname?: string } | undefined;

@@ -2,37 +2,8 @@ import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import { isScopedAuditor } from './policy.js';
+import { isScopedAuditor, type AuditorScope } from './policy.js';
 import { getGrant, projectFundedBy } from './repo.js';
-
-/**
- * What an auditor may see: per grant, a range of days. An expense part on one of these grants
- * is theirs when its expense was incurred (day of service) or paid within that grant's range —
- * the statement of the range, which runs by payment day, lists nothing they could not open.
- */
-export interface AuditorScope {
-  grantIds: string[];
-  ranges: Map<string, { from: string; to: string }>;
-}
-
-/** The scope as the expense queries take it (server/grants/repo.ts `PartFilter.ranges`). */
-export function scopeRanges(scope: AuditorScope): { grantId: string; from: string; to: string }[] {
-  return scope.grantIds.map((grantId) => ({ grantId, ...scope.ranges.get(grantId)! }));
-}
-
-/** The range of days the scope limits this grant's figures to (null: nothing limits the reader). */
-export function scopeRange(scope: AuditorScope | null, grantId: string): { from: string; to: string } | null {
-  return scope ? scope.ranges.get(grantId) ?? null : null;
-}
-
-/** May the scope see this part of this expense? (Same rule as `scopeRanges` in SQL.) */
-export function partInScope(scope: AuditorScope | null, expense: { incurred_on: string; paid_on: string | null }, part: { grant_id: string | null }): boolean {
-  if (!scope) return true;
-  const range = part.grant_id ? scope.ranges.get(part.grant_id) : undefined;
-  if (!range || !scope.grantIds.includes(part.grant_id!)) return false;
-  const within = (day: string | null) => day !== null && day >= range.from && day <= range.to;
-  return within(expense.incurred_on) || within(expense.paid_on);
-}
 
 /**
  * The scope of the actor: `null` when nothing limits them (not a pure auditor, or an auditor
@@ -52,11 +23,6 @@ export async function auditorScope(db: Db, user: Pick<Actor, 'userId' | 'roles'>
 export async function assertProjectInScope(db: Db, scope: AuditorScope | null, projectId: string): Promise<void> {
   if (!scope) return;
   if (!(await projectFundedBy(db, projectId, scope.grantIds))) throw notFound('Projet');
-}
-
-/** May the scope see this grant? (404 otherwise, as if it did not exist.) */
-export function assertGrantInScope(scope: AuditorScope | null, grantId: string): void {
-  if (scope && !scope.grantIds.includes(grantId)) throw notFound('Financement');
 }
 
 export function presentScope(r: { id: string; user_id: string; grant_id: string; from_date: string; to_date: string; expires_at: Date }) {

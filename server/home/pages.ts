@@ -1,6 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { AUTHENTICATED, roles, type Access } from '../shared/authorize.js';
+import { AUTHENTICATED, type Access } from '../shared/authorize.js';
+import { ADMIN_INDEX_READERS } from './policy.js';
 import { navItemsFor } from '../shared/render.js';
 import { page } from '../shared/pages.js';
 
@@ -19,7 +20,7 @@ export function homePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin', access: roles('admin', 'dpo', 'auditor'), summary: 'Administration index',
+      kind: 'page', method: 'get', path: '/admin', access: ADMIN_INDEX_READERS, summary: 'Administration index',
       handler: async (req, res) => {
         await page(deps, req, res, 'home/admin.njk', { title: 'Administration' });
       },

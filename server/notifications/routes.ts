@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
+import { LETTER_PRINTERS, OUTBOX_ADMINS } from './policy.js';
 import { notFound } from '../shared/errors.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { auditActorOf, recordAudit } from '../audit/index.js';
@@ -14,8 +14,6 @@ import { countByStatus, getOutboxMessage, listOutbox, presentOutbox } from './re
 import { retryMessage } from './worker.js';
 import { letterBundle, markLettersPrinted } from './letters.js';
 
-const ADMIN = roles('admin');
-const PRINTERS = roles('admin', 'staff');
 
 async function retry(deps: Deps, ctx: Parameters<typeof auditActorOf>[0], id: string) {
   const ok = await retryMessage(deps, id);
@@ -26,7 +24,7 @@ async function retry(deps: Deps, ctx: Parameters<typeof auditActorOf>[0], id: st
 export function outboxRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/outbox', access: ADMIN, tags: ['outbox'],
+      method: 'get', path: '/api/outbox', access: OUTBOX_ADMINS, tags: ['outbox'],
       summary: 'Messages to send or print, with their delivery status (no addresses or bodies)',
       query: OutboxQuery,
       responses: { 200: { description: 'A page of messages', schema: OutboxList } },
@@ -36,7 +34,7 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/outbox/:id/retry', access: ADMIN, tags: ['outbox'],
+      method: 'post', path: '/api/outbox/:id/retry', access: OUTBOX_ADMINS, tags: ['outbox'],
       summary: 'Send a failed or waiting e-mail again now', params: obj({ id: RecordId('outbox_messages') }),
       responses: { 200: { description: 'Queued again', schema: OutboxView } },
       handler: async (req, res) => {
@@ -45,7 +43,7 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/outbox/test', access: ADMIN, tags: ['outbox'],
+      method: 'post', path: '/api/outbox/test', access: OUTBOX_ADMINS, tags: ['outbox'],
       summary: 'Queue a test e-mail to check the mail settings', body: TestEmailBody,
       responses: { 202: { description: 'Queued', schema: OutboxView } },
       handler: async (req, res) => {
@@ -54,7 +52,7 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/outbox/letters.pdf', access: PRINTERS, tags: ['outbox'],
+      method: 'get', path: '/api/outbox/letters.pdf', access: LETTER_PRINTERS, tags: ['outbox'],
       summary: 'One PDF with every letter waiting to be printed',
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
@@ -64,7 +62,7 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/outbox/letters/mark-printed', access: PRINTERS, tags: ['outbox'],
+      method: 'post', path: '/api/outbox/letters/mark-printed', access: LETTER_PRINTERS, tags: ['outbox'],
       summary: 'Mark letters as printed and posted', body: MarkPrintedBody,
       handler: async (req, res) => {
         res.json({ printed: await markLettersPrinted(deps, auditActorOf(req.ctx), req.body.ids) });
@@ -76,14 +74,14 @@ export function outboxRoutes(deps: Deps) {
 export function outboxPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/outbox', access: ADMIN, summary: 'Outbox page', query: OutboxQuery,
+      kind: 'page', method: 'get', path: '/admin/outbox', access: OUTBOX_ADMINS, summary: 'Outbox page', query: OutboxQuery,
       handler: async (req, res) => {
         const result = await listOutbox(deps.db, { ...req.query, limit: req.query.limit ?? '50' });
         await page(deps, req, res, 'notifications/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: req.query, errors: fieldErrors([]) });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/outbox/test', access: ADMIN, summary: 'Send a test e-mail',
+      kind: 'page', method: 'post', path: '/admin/outbox/test', access: OUTBOX_ADMINS, summary: 'Send a test e-mail',
       handler: async (req, res) => {
         const form = formBody(req);
         const checked = check(TestEmailBody, { to: typeof form.to === 'string' ? form.to.trim() : '' });
@@ -97,7 +95,7 @@ export function outboxPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/outbox/:id/retry', access: ADMIN, summary: 'Retry a message', params: obj({ id: RecordId('outbox_messages') }),
+      kind: 'page', method: 'post', path: '/admin/outbox/:id/retry', access: OUTBOX_ADMINS, summary: 'Retry a message', params: obj({ id: RecordId('outbox_messages') }),
       handler: async (req, res) => {
         await retry(deps, req.ctx, req.params.id);
         await flash(deps, req, 'success', 'Le message sera renvoyé dans quelques secondes.');

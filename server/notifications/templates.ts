@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { TEMPLATES_DIR, templates as htmlTemplates } from '../shared/render.js';
-import { formatCents, formatDate, formatDateTime } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
+import { formatDate, formatDateTime } from '../shared/format.js';
 
 // Text parts are not HTML: a second environment without autoescaping renders them.
 const textTemplates = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATES_DIR), { autoescape: false });

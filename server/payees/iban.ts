@@ -1,5 +1,5 @@
 import type { Keyring } from '../shared/crypto.js';
-import { normaliseIban } from '../shared/formats.js';
+import { normaliseIban } from '../shared/validators.js';
 
 /** `FR7630006000011234567890189` → `FR76 •••• •••• •••• •••• •••0 189`: country, check digits and last 4 visible. */
 export function maskIban(iban: string): string {

@@ -2,7 +2,8 @@ import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { localToInstant } from '../shared/dates.js';
-import { formatCents, formatDate } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { getSettings } from '../settings/index.js';
 

@@ -1,6 +1,7 @@
 import { PdfDocument } from '../shared/pdf.js';
 import { centsToCsv, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
-import { formatCents, formatDate } from '../shared/format.js';
+import { centsToEuros, formatCents } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
 import { toLocal } from '../shared/dates.js';
 import { COST_CATEGORY_LABELS, type CostCategory, type Settings } from '../settings/index.js';
 import type { SepaFile, SepaVersion } from './sepa.js';
@@ -80,7 +81,7 @@ export async function accountingXlsx(batch: BatchRow, settings: Settings, paymen
   sheet.addRow(HEADERS).font = { bold: true };
   for (const r of accountingRows(batch, settings, payments)) {
     // A spreadsheet holds amounts as numbers of euros; the cents are exact at two decimals.
-    const row = sheet.addRow(sheetCells(r.cells.map((v, i) => (i === 10 ? r.cents / 100 : v))));
+    const row = sheet.addRow(sheetCells(r.cells.map((v, i) => (i === 10 ? centsToEuros(r.cents) : v))));
     row.getCell(11).numFmt = '#,##0.00';
   }
   sheet.columns.forEach((c) => { c.width = 18; });

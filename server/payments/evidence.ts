@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { formatCents, formatDate } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch } from './repo.js';
 import { batchFileData } from './file-data.js';

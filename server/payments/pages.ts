@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { hasAnyRole } from '../shared/authorize.js';
+import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
 import { inTransaction } from '../shared/db.js';
@@ -53,7 +53,7 @@ export function paymentPages(deps: Deps) {
         const status = BATCH_STATUSES.includes(req.query.status as BatchStatus) ? (req.query.status as BatchStatus) : undefined;
         const result = await listBatches(deps.db, { status, cursor: req.query.cursor, limit: '25' });
         await page(deps, req, res, 'payments/list.njk', {
-          title: 'Paiements', batches: result.items, status: status ?? '', canManage: hasAnyRole(req.ctx.actor, ['finance']),
+          title: 'Paiements', batches: result.items, status: status ?? '', canManage: hasAnyRole(req.ctx.actor, rolesOf(BATCH_MANAGERS)),
           statusOptions: [{ value: '', label: 'Tous' }, ...BATCH_STATUSES.map((s) => ({ value: s, label: BATCH_STATUS_LABELS[s] }))],
           nextHref: result.nextCursor ? `/payments?${status ? `status=${status}&` : ''}cursor=${result.nextCursor}` : null, ...labels,
         });
@@ -92,7 +92,7 @@ export function paymentPages(deps: Deps) {
         const { settings } = await getSettings(deps.db);
         const bankFile = await bankFileFacts(deps.db, { sepa_file_id: batch.sepaFileId });
         await page(deps, req, res, 'payments/detail.njk', {
-          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, ['finance']), bankFile,
+          title: `Lot ${batch.reference}`, batch, canManage: hasAnyRole(req.ctx.actor, rolesOf(BATCH_MANAGERS)), bankFile,
           hasFiles: batch.status === 'exported' || batch.status === 'paid', hasSepa: batch.kind === 'transfer' && (!!bankFile || !!settings.debtor.iban), ...labels,
         });
       },

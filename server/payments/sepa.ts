@@ -6,6 +6,7 @@
  */
 
 import anyAscii from 'any-ascii';
+import { centsToDecimal } from '../shared/money.js';
 
 export type SepaVersion = 'pain.001.001.09' | 'pain.001.001.03';
 
@@ -56,7 +57,7 @@ export function sepaId(value: string): string {
 
 /** `12345` cents → `123.45` (integer arithmetic, no float). */
 export function sepaAmount(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+  return centsToDecimal(cents, '.');
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

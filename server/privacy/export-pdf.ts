@@ -1,5 +1,6 @@
 import { PdfDocument } from '../shared/pdf.js';
-import { formatCents, formatDate, formatDateTime } from '../shared/format.js';
+import { formatCents } from '../shared/money.js';
+import { formatDate, formatDateTime } from '../shared/format.js';
 import { ROLE_LABELS, type Role } from '../shared/authorize.js';
 import type { ParticipantExport } from './export-participant.js';
 import { LINE_KIND_LABELS, REASON_LABELS } from '../claims/index.js';

@@ -14,7 +14,7 @@ import { RETENTION_JOB, startRetentionRun } from './retention.js';
 import { completePrivacyRequest } from './requests.js';
 import { getRequest } from './repo.js';
 import { presentRun } from './presenter.js';
-import { DPO_ONLY, RETENTION_RUNNERS } from './routes.js';
+import { DPO_ONLY, RETENTION_RUNNERS } from './policy.js';
 import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, STEP_LABELS, TABLE_LABELS } from './labels.js';
 
 /** French month name of `YYYY-MM`. */

@@ -12,7 +12,7 @@ import { presentRequest } from './presenter.js';
 import { organisationToday, recordPrivacyRequest } from './requests.js';
 import { eraseParticipant } from './erase-participant.js';
 import { hasAccountingRecords } from './accounting.js';
-import { DPO_ONLY } from './routes.js';
+import { DPO_ONLY } from './policy.js';
 import { labels } from './pages.js';
 import { ERASURE_REASON_LABELS } from './labels.js';
 

@@ -1,7 +1,6 @@
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { EraseBody, EraseResult, ExportQuery, ParticipantIdParams, RegisterQuery, RequestCompleteBody, RequestCreateBody, RequestIdParams, RequestList, RequestListQuery, RequestView, RetentionOverview, RunBody, RunView } from './schemas.js';
@@ -15,11 +14,7 @@ import { exportRegister } from './processing-register/register.js';
 import { registerCsv, registerPdf } from './processing-register/files.js';
 import { retentionOverview } from './overview.js';
 import { startRetentionRun } from './retention.js';
-
-/** Who runs retention and reads the register; who records and who closes requests. */
-export const RETENTION_RUNNERS = roles('dpo', 'admin');
-export const REQUEST_RECORDERS = roles('dpo', 'staff');
-export const DPO_ONLY = roles('dpo');
+import { DPO_ONLY, REQUEST_RECORDERS, RETENTION_RUNNERS } from './policy.js';
 
 function sendPdf(res: Response, bytes: Uint8Array, fileName: string) {
   res.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${fileName}"`);

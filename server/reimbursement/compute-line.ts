@@ -1,10 +1,9 @@
 /**
- * The eligible amount of one claim line under a policy (docs/domain.md#reimbursement-rates). Pure: no clock, no
+ * The eligible amount of one claim line under a rate set (docs/domain.md#reimbursement-rates). Pure: no clock, no
  * database. Integer arithmetic only: cents, tenths of a km, quarter-hours; one rounding per
  * line, half up.
  */
-import { formatCents } from '../shared/format.js';
-import { roundHalfUp, type Cents } from '../shared/money.js';
+import { cents, formatCents, roundHalfUp, timesCount, type Cents } from '../shared/money.js';
 import { countHalfDays } from '../shared/halfdays.js';
 import type { LineComputation, LineContext, LineFlag, LineInput, LineKind, NightLocation } from './types.js';
 import { amountOfParts, explainParts, formatKm, mileageRule, splitAcrossBands } from './mileage.js';
@@ -73,7 +72,7 @@ function mileage(input: LineInput, context: LineContext): Outcome {
   if (!input.fiscalPower) throw new LineInputError('fiscalPower', 'puissance fiscale obligatoire pour les indemnités kilométriques');
   const prior = context.priorMileageDeciKmThisYear;
   if (!Number.isSafeInteger(prior) || prior < 0) throw new RangeError('priorMileageDeciKmThisYear must be a non-negative integer');
-  const parts = splitAcrossBands(prior, distance, context.policy.mileageCentsPerKm[input.fiscalPower]);
+  const parts = splitAcrossBands(prior, distance, context.rates.mileageCentsPerKm[input.fiscalPower]);
   const total = amountOfParts(parts);
   return { eligibleCents: total, explanation: explainParts(parts, total), rule: mileageRule(parts), flags: [], receiptRequired: false };
 }
@@ -94,7 +93,7 @@ function childcare(input: LineInput, context: LineContext): Outcome {
   const q = input.childcareQuarterHours;
   if (q === undefined || q === null) throw new LineInputError('childcareQuarterHours', 'durée de garde obligatoire');
   if (!Number.isSafeInteger(q) || q < 0 || q > MAX_CHILDCARE_QUARTER_HOURS) throw new LineInputError('childcareQuarterHours', 'doit être une durée entre 0 et 24 heures, par quarts d’heure');
-  const hourly = context.policy.childcareHourlyCapCents;
+  const hourly = context.rates.childcareHourlyCapCents;
   const cap = roundHalfUp(BigInt(q) * BigInt(hourly), 4n);
   const capText = `${formatQuarterHours(q)} × ${formatCents(hourly)} = ${formatCents(cap)}`;
   if (amount > cap) {
@@ -104,7 +103,7 @@ function childcare(input: LineInput, context: LineContext): Outcome {
 }
 
 function notEligible(explanation: string, rule: string): Outcome {
-  return { eligibleCents: 0, explanation, rule, flags: ['not_eligible'], receiptRequired: false };
+  return { eligibleCents: cents(0), explanation, rule, flags: ['not_eligible'], receiptRequired: false };
 }
 
 function meal(context: LineContext): Outcome {
@@ -112,8 +111,8 @@ function meal(context: LineContext): Outcome {
   if (context.mealProvided) return notEligible('Repas fourni sur place : 0,00 €', 'meal_provided');
   const windows = MEAL_WINDOWS.reduce((n, w) => n + countWindows(context.departure, context.return, w, context.timeZone), 0);
   if (windows === 0) return notEligible('Absence ne couvrant aucune plage de repas entière (11 h – 14 h, 18 h – 21 h) : 0,00 €', 'meal_no_window');
-  const total = windows * context.policy.mealFlatCents;
-  return { eligibleCents: total, explanation: `${windows} repas × ${formatCents(context.policy.mealFlatCents)} = ${formatCents(total)}`, rule: `meal_windows_${windows}`, flags: [], receiptRequired: false };
+  const total = timesCount(context.rates.mealFlatCents, windows);
+  return { eligibleCents: total, explanation: `${windows} repas × ${formatCents(context.rates.mealFlatCents)} = ${formatCents(total)}`, rule: `meal_windows_${windows}`, flags: [], receiptRequired: false };
 }
 
 function night(input: LineInput, context: LineContext): Outcome {
@@ -123,12 +122,12 @@ function night(input: LineInput, context: LineContext): Outcome {
   if (nights === 0) return notEligible('Absence ne couvrant pas toute la plage de 0 h à 5 h : 0,00 €', 'night_not_away');
   const amount = amountOf(input);
   const location = input.nightLocation ?? 'standard';
-  const byLocation = context.policy.nightCapCents[location];
-  const reduced = input.reducedMobility === true && context.policy.nightReducedMobilityCapCents > byLocation;
-  const perNight = reduced ? context.policy.nightReducedMobilityCapCents : byLocation;
+  const byLocation = context.rates.nightCapCents[location];
+  const reduced = input.reducedMobility === true && context.rates.nightReducedMobilityCapCents > byLocation;
+  const perNight = reduced ? context.rates.nightReducedMobilityCapCents : byLocation;
   const capRule = reduced ? 'cap_reduced_mobility' : `cap_night_${location}`;
   const capLabel = reduced ? 'plafond mobilité réduite' : NIGHT_LOCATION_LABELS[location];
-  const cap = nights * perNight;
+  const cap = timesCount(perNight, nights);
   const capText = `${nights} nuit${nights > 1 ? 's' : ''} × ${formatCents(perNight)} = ${formatCents(cap)}, ${capLabel}`;
   if (amount > cap) {
     return { eligibleCents: cap, explanation: `Nuitée : ${formatCents(amount)} plafonnés à ${capText}`, rule: capRule, flags: ['over_cap'], receiptRequired: true };
@@ -138,18 +137,18 @@ function night(input: LineInput, context: LineContext): Outcome {
 
 function allowance(context: LineContext): Outcome {
   checkTimes(context);
-  const rate = context.policy.allowanceHalfDayCents;
+  const rate = context.rates.allowanceHalfDayCents;
   if (rate === null) return notEligible('Pas d’indemnité de participation pour ce projet : 0,00 €', 'allowance_off');
   const { halfDays } = countHalfDays(context.departure, context.return, context.timeZone);
-  const total = halfDays * rate;
+  const total = timesCount(rate, halfDays);
   return { eligibleCents: total, explanation: `${halfDays} demi-journée${halfDays > 1 ? 's' : ''} × ${formatCents(rate)} = ${formatCents(total)}`, rule: 'allowance_half_days', flags: [], receiptRequired: false };
 }
 
 function outcomeOf(input: LineInput, context: LineContext): Outcome {
   switch (input.kind) {
     case 'mileage': return mileage(input, context);
-    case 'motorbike': return flatPerKm(input, context.policy.motorbikeCentsPerKm, 'motorbike_rate', 'Moto de plus de 125 cm³');
-    case 'moped': return flatPerKm(input, context.policy.mopedCentsPerKm, 'moped_rate', 'Cyclomoteur');
+    case 'motorbike': return flatPerKm(input, context.rates.motorbikeCentsPerKm, 'motorbike_rate', 'Moto de plus de 125 cm³');
+    case 'moped': return flatPerKm(input, context.rates.mopedCentsPerKm, 'moped_rate', 'Cyclomoteur');
     case 'public_transport': return actualCost(input, 'Transport en commun');
     case 'taxi': return actualCost(input, 'Taxi ou transport adapté', ['taxi']);
     case 'childcare': return childcare(input, context);
@@ -165,7 +164,7 @@ function outcomeOf(input: LineInput, context: LineContext): Outcome {
  * explanation (`42 km × 0,32 € = 13,44 €`), the rule applied as a code, review flags and the
  * cost category. Refunds of actual costs and allowances never share a category.
  *
- * - The policy must be the one in force on `input.travelDate` (see `policyFor`).
+ * - The rate set must be the one in force on `input.travelDate` (see `rateSetFor`).
  * - Mileage: `context.priorMileageDeciKmThisYear` is the caller's to compute: the person's
  *   earlier non-rejected `mileage` lines (cars only) of the same calendar year as the travel
  *   date — 0 on the first trip of a new year — frozen when the line is decided.
@@ -176,13 +175,13 @@ function outcomeOf(input: LineInput, context: LineContext): Outcome {
  * - Throws LineInputError naming the field when the input lacks what its kind needs.
  */
 export function computeLine(input: LineInput, context: LineContext): LineComputation {
-  if (context.policy.effectiveFrom > input.travelDate) throw new RangeError(`policy ${context.policy.id} is not in force on ${input.travelDate}`);
+  if (context.rates.effectiveFrom > input.travelDate) throw new RangeError(`rate set ${context.rates.id} is not in force on ${input.travelDate}`);
   const outcome = outcomeOf(input, context);
   const flags = [...outcome.flags];
   // Tickets, taxis, childcare and nights always need one (unless the rule gave nothing to
   // pay for, e.g. lodged for free); any other line holding an amount, above the threshold.
   const needsReceipt = outcome.receiptRequired
-    || (!RECEIPT_ALWAYS_REQUIRED.includes(input.kind) && (input.amountCents ?? 0) > context.policy.receiptThresholdCents);
+    || (!RECEIPT_ALWAYS_REQUIRED.includes(input.kind) && (input.amountCents ?? 0) > context.rates.receiptThresholdCents);
   if (needsReceipt && !input.hasReceipt) flags.unshift('missing_receipt');
   return {
     eligibleCents: outcome.eligibleCents,

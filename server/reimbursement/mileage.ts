@@ -4,8 +4,7 @@
  * Distances are tenths of a km and rates cents per km, so every product is an integer of
  * tenths of a cent, rounded once per line, half up.
  */
-import { formatCents } from '../shared/format.js';
-import { roundHalfUp, type Cents } from '../shared/money.js';
+import { formatCents, roundHalfUp, type Cents } from '../shared/money.js';
 
 /** Upper bounds of the first two bands, in tenths of a km: ≤ 2 000 km, 2 001–10 000 km, then above. */
 export const MILEAGE_BAND_LIMITS_DECI_KM = [20_000, 100_000] as const;

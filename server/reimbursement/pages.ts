@@ -3,9 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
-import { centsToInput, parseEuros } from '../shared/money.js';
-import { formatCents, formatDate } from '../shared/format.js';
-import { isValidLocalDate } from '../shared/formats.js';
+import { formatCents, centsToInput, parseEuros } from '../shared/money.js';
+import { formatDate } from '../shared/format.js';
+import { isValidLocalDate } from '../shared/validators.js';
 import { toLocal } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
 import { check } from '../shared/validate.js';
@@ -13,11 +13,11 @@ import { obj } from '../shared/schema.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
-import { POLICY_READERS, POLICY_WRITERS, canWriteOrganisationPolicy, canWriteProjectPolicy } from './access.js';
-import { PolicyCreateBody, type PolicyRates, type PolicyRatesPatch } from './schemas.js';
+import { RATE_READERS, RATE_WRITERS, mayWriteOrganisationRates, mayWriteProjectRates } from './policy.js';
+import { RateVersionCreateBody, type Rates, type RatesPatch } from './schemas.js';
 import { listVersions, projectOptions } from './repo.js';
-import { versionInForce } from './resolve-policy.js';
-import { createPolicyVersion } from './create-policy.js';
+import { versionInForce } from './resolve-rate-set.js';
+import { createRateVersion } from './create-rate-version.js';
 
 type Unit = 'perKm' | 'euros' | 'optionalEuros';
 interface RateField {
@@ -87,7 +87,7 @@ function ratesFromForm(form: Record<string, string | string[]>, forProject: bool
 
 const PageQuery = obj({ projectId: Type.Optional(Type.String({ format: 'uuid' })) });
 
-export function policyPages(deps: Deps) {
+export function ratePages(deps: Deps) {
   const render = async (req: PageRequest, res: Response, projectId: string | null, values: Record<string, string> | null, errors: Record<string, string> = {}, status = 200) => {
     const projects = await projectOptions(deps.db);
     const project = projectId ? projects.find((p) => p.id === projectId) : undefined;
@@ -95,9 +95,9 @@ export function policyPages(deps: Deps) {
     const versions = projectId ? await listVersions(deps.db, projectId) : orgVersions;
     const { settings } = await getSettings(deps.db);
     const today = toLocal(deps.now(), settings.timeZone).date;
-    const inForce = versionInForce(orgVersions, today)?.rates as PolicyRates | undefined;
+    const inForce = versionInForce(orgVersions, today)?.rates as Rates | undefined;
     const actor = req.ctx.actor;
-    const canWrite = projectId ? canWriteProjectPolicy(actor, project?.lead_user_id ?? null) : canWriteOrganisationPolicy(actor);
+    const canWrite = projectId ? mayWriteProjectRates(actor, project?.lead_user_id ?? null) : mayWriteOrganisationRates(actor);
     const initial: Record<string, string> = { effectiveFrom: '' };
     for (const f of RATE_FIELDS) {
       const v = projectId ? undefined : getPath(inForce, f.path);
@@ -118,14 +118,14 @@ export function policyPages(deps: Deps) {
 
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/policies', access: POLICY_READERS, query: PageQuery,
+      kind: 'page', method: 'get', path: '/admin/policies', access: RATE_READERS, query: PageQuery,
       summary: 'Reimbursement policy versions and the form to add one',
       handler: async (req, res) => {
         await render(req, res, req.query.projectId ?? null, null);
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/policies', access: POLICY_WRITERS,
+      kind: 'page', method: 'post', path: '/admin/policies', access: RATE_WRITERS,
       summary: 'Add a policy version from the form',
       handler: async (req, res) => {
         const form = formBody(req);
@@ -134,12 +134,12 @@ export function policyPages(deps: Deps) {
         const effectiveFrom = typeof form.effectiveFrom === 'string' ? form.effectiveFrom.trim() : '';
         if (!isValidLocalDate(effectiveFrom)) errors.effectiveFrom = 'doit être une date existante (JJ/MM/AAAA)';
         if (projectId && Object.keys(rates).length === 0 && !Object.keys(errors).length) errors['rates'] = 'indiquez au moins un taux à changer pour ce projet';
-        const body = { ...(projectId ? { projectId } : {}), effectiveFrom, rates: completeMileage(rates as PolicyRatesPatch, projectId ? await orgRatesOn(effectiveFrom) : null) };
-        const checked = check(PolicyCreateBody, body);
+        const body = { ...(projectId ? { projectId } : {}), effectiveFrom, rates: completeMileage(rates as RatesPatch, projectId ? await orgRatesOn(effectiveFrom) : null) };
+        const checked = check(RateVersionCreateBody, body);
         const all = { ...(checked.ok || Object.keys(errors).length ? {} : fieldErrors(checked.details)), ...errors };
         if (Object.keys(all).length === 0) {
           try {
-            const result = await createPolicyVersion(deps, req.ctx.actor!, auditActorOf(req.ctx), body as PolicyCreateBody);
+            const result = await createRateVersion(deps, req.ctx.actor!, auditActorOf(req.ctx), body as RateVersionCreateBody);
             const note = result.warnings.length ? ` ${result.warnings.map((w) => w.message).join(' ')}` : '';
             await flash(deps, req, 'success', `La nouvelle version du barème, applicable à partir du ${formatDate(effectiveFrom)}, a été enregistrée.${note}`);
             res.redirect(303, projectId ? `/admin/policies?projectId=${projectId}` : '/admin/policies');
@@ -156,9 +156,9 @@ export function policyPages(deps: Deps) {
     }),
   ];
 
-  async function orgRatesOn(date: string): Promise<PolicyRates | null> {
+  async function orgRatesOn(date: string): Promise<Rates | null> {
     if (!isValidLocalDate(date)) return null;
-    return (versionInForce(await listVersions(deps.db, null), date)?.rates as PolicyRates | undefined) ?? null;
+    return (versionInForce(await listVersions(deps.db, null), date)?.rates as Rates | undefined) ?? null;
   }
 }
 
@@ -166,11 +166,11 @@ export function policyPages(deps: Deps) {
  * A project's form may change one band of a fiscal power; the API takes the three bands of a
  * power together, so the others are filled in from the organisation's version in force.
  */
-function completeMileage(rates: PolicyRatesPatch, base: PolicyRates | null): PolicyRatesPatch {
+function completeMileage(rates: RatesPatch, base: Rates | null): RatesPatch {
   if (!rates.mileageCentsPerKm || !base) return rates;
   const merged = base.mileageCentsPerKm;
   const out: Record<string, [number, number, number]> = {};
-  for (const [power, bands] of Object.entries(rates.mileageCentsPerKm) as [keyof PolicyRates['mileageCentsPerKm'], (number | undefined)[]][]) {
+  for (const [power, bands] of Object.entries(rates.mileageCentsPerKm) as [keyof Rates['mileageCentsPerKm'], (number | undefined)[]][]) {
     out[power] = [0, 1, 2].map((i) => bands[i] ?? merged[power][i]) as [number, number, number];
   }
   return { ...rates, mileageCentsPerKm: out };

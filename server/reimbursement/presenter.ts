@@ -1,12 +1,12 @@
-import type { Policy } from './types.js';
-import type { PolicyVersion } from './resolve-policy.js';
+import type { RateSet } from './types.js';
+import type { RateVersion } from './resolve-rate-set.js';
 
 /** A version as the API shows it. */
-export function presentVersion(v: PolicyVersion) {
+export function presentVersion(v: RateVersion) {
   return { id: v.id, projectId: v.projectId, effectiveFrom: v.effectiveFrom, rates: v.rates, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() };
 }
 
-/** The merged policy in force on a day. */
-export function presentPolicy(p: Policy) {
+/** The merged rate set in force on a day. */
+export function presentRateSet(p: RateSet) {
   return { ...p, projectPolicyId: p.projectPolicyId ?? null };
 }

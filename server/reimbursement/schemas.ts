@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Nullable, Uuid } from '../shared/schema.js';
+import { CentsUpTo, obj, Nullable, Uuid } from '../shared/schema.js';
 
 /** A rate in cents per km (0,32 €/km = 32). */
 const CentsPerKm = Type.Integer({ minimum: 0, maximum: 1000, description: 'cents per km' });
-const Amount = Type.Integer({ minimum: 0, maximum: 10_000_00, description: 'integer cents' });
+const Amount = CentsUpTo(10_000_00, 'integer cents');
 /** Rates for the bands ≤ 2 000 km, 2 001–10 000 km, > 10 000 km. */
 const BandRates = Type.Tuple([CentsPerKm, CentsPerKm, CentsPerKm]);
 
@@ -11,10 +11,10 @@ const mileageProps = { cv_5_or_less: BandRates, cv_6_7: BandRates, cv_8_or_more:
 const nightProps = { standard: Amount, big_city: Amount, paris: Amount };
 
 /**
- * The rates of a complete policy (the `rates` column of `reimbursement_policies`, and the
+ * The rates of a complete rate set (the `rates` column of `reimbursement_policies`, and the
  * organisation's versions): docs/domain.md#reimbursement-rates. One schema validates, types and documents them.
  */
-export const PolicyRates = obj({
+export const Rates = obj({
   mileageCentsPerKm: obj(mileageProps),
   motorbikeCentsPerKm: CentsPerKm,
   mopedCentsPerKm: CentsPerKm,
@@ -25,50 +25,50 @@ export const PolicyRates = obj({
   receiptThresholdCents: Amount,
   allowanceHalfDayCents: Nullable(Amount),
 });
-export type PolicyRates = Static<typeof PolicyRates>;
+export type Rates = Static<typeof Rates>;
 
 /** A project's override: any subset of the fields; nested objects may give some keys only. */
-export const PolicyRatesPatch = Type.Partial(obj({
-  ...PolicyRates.properties,
+export const RatesPatch = Type.Partial(obj({
+  ...Rates.properties,
   mileageCentsPerKm: Type.Partial(obj(mileageProps), { additionalProperties: false, minProperties: 1 }),
   nightCapCents: Type.Partial(obj(nightProps), { additionalProperties: false, minProperties: 1 }),
 }), { additionalProperties: false, minProperties: 1 });
-export type PolicyRatesPatch = Static<typeof PolicyRatesPatch>;
+export type RatesPatch = Static<typeof RatesPatch>;
 
-export const PolicyCreateBody = obj({
+export const RateVersionCreateBody = obj({
   projectId: Type.Optional(Nullable(Uuid)),
   effectiveFrom: Type.String({ format: 'date', description: 'First travel day the rates apply to' }),
   /** Complete for the organisation, partial for a project: checked by the use case. */
-  rates: PolicyRatesPatch,
+  rates: RatesPatch,
 });
-export type PolicyCreateBody = Static<typeof PolicyCreateBody>;
+export type RateVersionCreateBody = Static<typeof RateVersionCreateBody>;
 
-export const PolicyListQuery = obj({ projectId: Type.Optional(Uuid) });
-export const PolicyInForceQuery = obj({ projectId: Type.Optional(Uuid), date: Type.String({ format: 'date' }) });
+export const RateVersionListQuery = obj({ projectId: Type.Optional(Uuid) });
+export const RateSetInForceQuery = obj({ projectId: Type.Optional(Uuid), date: Type.String({ format: 'date' }) });
 
-export const PolicyVersionView = obj({
+export const RateVersionView = obj({
   id: Uuid,
   projectId: Nullable(Uuid),
   effectiveFrom: Type.String({ format: 'date' }),
-  rates: PolicyRatesPatch,
+  rates: RatesPatch,
   createdBy: Nullable(Uuid),
   createdAt: Type.String({ format: 'date-time' }),
 });
-export const PolicyVersionList = obj({ items: Type.Array(PolicyVersionView) });
-export const PolicyCreated = obj({
-  version: PolicyVersionView,
+export const RateVersionList = obj({ items: Type.Array(RateVersionView) });
+export const RateVersionCreated = obj({
+  version: RateVersionView,
   warnings: Type.Array(obj({ code: Type.String(), message: Type.String() })),
 });
-export const PolicyInForce = obj({
+export const RateSetInForce = obj({
   id: Uuid,
   projectPolicyId: Nullable(Uuid),
   effectiveFrom: Type.String({ format: 'date' }),
-  ...PolicyRates.properties,
+  ...Rates.properties,
 });
 
-/** The organisation's first policy: arrêtés of 14 March 2022 (mileage) and 20 September 2023 (meals). */
-export const DEFAULT_POLICY_EFFECTIVE_FROM = '2022-03-14';
-export function defaultPolicyRates(): PolicyRates {
+/** The organisation's first rates: arrêtés of 14 March 2022 (mileage) and 20 September 2023 (meals). */
+export const DEFAULT_RATES_EFFECTIVE_FROM = '2022-03-14';
+export function defaultRates(): Rates {
   return {
     mileageCentsPerKm: { cv_5_or_less: [32, 40, 23], cv_6_7: [41, 51, 30], cv_8_or_more: [45, 55, 32] },
     motorbikeCentsPerKm: 15,

@@ -20,13 +20,13 @@ export type LineKind =
 /** Where a night was spent, for the cap (docs/domain.md#nights). */
 export type NightLocation = 'standard' | 'big_city' | 'paris';
 
-/** A versioned reimbursement policy: rates in force from `effectiveFrom` (a calendar day). */
-export interface Policy {
-  /** The organisation's policy version in force (a `reimbursement_policies` row id). */
+/** The reimbursement rates in force on a day (the versioned "policies" of the API, table `reimbursement_policies`): rates in force from `effectiveFrom` (a calendar day). */
+export interface RateSet {
+  /** The organisation's rate version in force (a `reimbursement_policies` row id). */
   id: string;
   /** The later of the organisation's and the project's version dates. */
   effectiveFrom: string;
-  /** The project's override version merged into it, if any (traceability; added by the policy engineer). */
+  /** The project's override version merged into it, if any (traceability). */
   projectPolicyId?: string | null;
   /** Mileage rates in cents per km, by fiscal power, for the bands ≤ 2 000 km, 2 001–10 000 km, > 10 000 km. */
   mileageCentsPerKm: Record<FiscalPowerBand, [number, number, number]>;
@@ -65,7 +65,7 @@ export interface LineInput {
 
 /** What the line needs to know about the rest of the world. */
 export interface LineContext {
-  policy: Policy;
+  rates: RateSet;
   timeZone: string;
   /** Departure and return (default: the session's start and end). */
   departure: Date;

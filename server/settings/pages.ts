@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
+import { SETTINGS_ADMINS } from './policy.js';
 import { AppError } from '../shared/errors.js';
 import { centsToInput, parseEuros } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
@@ -88,7 +88,7 @@ export function settingsPages(deps: Deps) {
       kind: 'page',
       method: 'get',
       path: '/admin/settings',
-      access: roles('admin'),
+      access: SETTINGS_ADMINS,
       summary: 'Settings page',
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
@@ -99,7 +99,7 @@ export function settingsPages(deps: Deps) {
       kind: 'page',
       method: 'post',
       path: '/admin/settings',
-      access: roles('admin'),
+      access: SETTINGS_ADMINS,
       summary: 'Save settings from the form',
       handler: async (req, res) => {
         const form = formBody(req);

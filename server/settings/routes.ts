@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
+import { SETTINGS_ADMINS } from './policy.js';
 import { auditActorOf } from '../audit/index.js';
 import { SettingsPatch, SettingsResponse } from './schemas.js';
 import { getSettings } from './get-settings.js';
@@ -17,7 +17,7 @@ export function settingsRoutes(deps: Deps) {
     defineRoute({
       method: 'get',
       path: '/api/settings',
-      access: roles('admin'),
+      access: SETTINGS_ADMINS,
       summary: 'Read the organisation settings',
       tags: ['settings'],
       responses: { 200: { description: 'Settings', schema: SettingsResponse } },
@@ -28,7 +28,7 @@ export function settingsRoutes(deps: Deps) {
     defineRoute({
       method: 'patch',
       path: '/api/settings',
-      access: roles('admin'),
+      access: SETTINGS_ADMINS,
       summary: 'Change some organisation settings (nested objects merge); audited',
       tags: ['settings'],
       body: SettingsPatch,

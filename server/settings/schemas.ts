@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { obj, Nullable, Label } from '../shared/schema.js';
+import { CentsUpTo, obj, Nullable, Label } from '../shared/schema.js';
 
 export const COST_CATEGORIES = ['transport', 'mileage', 'childcare', 'meals', 'nights', 'allowances', 'venue', 'catering', 'facilitation', 'interpreting', 'printing', 'other'] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
@@ -50,8 +50,8 @@ const Retention = obj({
   dailyRun: Type.Boolean({ description: 'Apply retention once a day inside the service' }),
 });
 const Thresholds = obj({
-  receiptRequiredAboveCents: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
-  allowanceYearlyWarningCents: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+  receiptRequiredAboveCents: CentsUpTo(1_000_000),
+  allowanceYearlyWarningCents: CentsUpTo(10_000_000),
   claimDeadlineMonths: Type.Integer({ minimum: 1, maximum: 24 }),
   solicitationLimitPer90Days: Type.Integer({ minimum: 1, maximum: 50 }),
 });

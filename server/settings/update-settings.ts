@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { validate } from '../shared/validate.js';
-import { normaliseIban } from '../shared/formats.js';
+import { normaliseIban } from '../shared/validators.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { Settings, defaultSettings, type SettingsPatch } from './schemas.js';
 import { changedFields, mergeDeep } from './get-settings.js';

@@ -24,7 +24,7 @@ export interface Actor {
   /**
    * An auditor limited to some grants (auditor_scopes rows). The auditor role then opens only
    * the routes marked `scopedAuditors` (grants, expenses, funder documents), whose handlers
-   * apply the scope; the user's other roles open what they open anyway.
+   * apply the scope (the rules: server/grants/policy.ts); the user's other roles open what they open anyway.
    */
   auditorScoped: boolean;
   /**
@@ -51,6 +51,16 @@ export const withScopedAuditors = (access: Access): Access => ('roles' in access
 /** Whether these roles open something to the actor (the auditor role of a scoped auditor only where scoped auditors are let in). */
 export function rolesOpen(actor: Pick<Actor, 'roles' | 'auditorScoped'>, list: readonly Role[], scopedAuditors: boolean): boolean {
   return actor.roles.some((r) => list.includes(r) && (r !== 'auditor' || !actor.auditorScoped || scopedAuditors));
+}
+
+/** Whether the pages tell the actor their view is limited to some grants: a scoped auditor with no other role. */
+export function limitedToGrants(actor: Pick<Actor, 'roles' | 'auditorScoped'> | null | undefined): boolean {
+  return !!actor?.auditorScoped && actor.roles.every((r) => r === 'auditor');
+}
+
+/** The roles a role set lists (none for public or any-signed-in access): pages show a button to the roles of the route behind it. */
+export function rolesOf(access: Access): readonly Role[] {
+  return 'roles' in access ? access.roles : [];
 }
 
 export function hasAnyRole(actor: Actor | null, list: readonly Role[]): boolean {

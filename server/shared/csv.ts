@@ -6,6 +6,7 @@
  * French dialect and `,` in the others a reader may pick (LibreOffice, a bank's import), so
  * `ACME,=1+1` stays one cell whatever separator the reader guesses. Numbers are never quoted.
  */
+import { centsToDecimal } from './money.js';
 export const CSV_BOM = '\uFEFF';
 
 export function neutraliseFormula(value: string): string {
@@ -49,7 +50,5 @@ export function toCsv(headers: string[], rows: CsvValue[][]): string {
 
 /** `123456` → `1234,56` (no thousands separator: spreadsheets read it as a number). */
 export function centsToCsv(cents: number): CsvNumber {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return new CsvNumber(`${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`);
+  return new CsvNumber(centsToDecimal(cents, ','));
 }

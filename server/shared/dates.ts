@@ -2,7 +2,7 @@
  * Dates and times in the organisation's time zone (default Europe/Paris). Instants are stored
  * in UTC; people type and read local wall-clock times. The only module that converts.
  */
-import { isValidLocalDate } from './formats.js';
+import { isValidLocalDate } from './validators.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 

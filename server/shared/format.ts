@@ -1,14 +1,5 @@
 import { DEFAULT_TIME_ZONE } from './dates.js';
-/** French formatting of money and dates for pages, letters and exports. */
-
-const euro = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** `123456` cents → `1 234,56 €` (plain spaces, so that every font and CSV reader copes). */
-export function formatCents(cents: number): string {
-  if (!Number.isInteger(cents)) throw new Error('amounts are integer cents');
-  return `${euro.format(cents / 100).replace(/[\u202f\u00a0]/g, ' ')} €`;
-}
-
+/** French formatting of dates for pages, letters and exports (money: ./money.ts). */
 
 /** `12/03/2026 14:00` in the given time zone. */
 export function formatDateTime(value: Date | string, timeZone = DEFAULT_TIME_ZONE): string {

@@ -1,5 +1,5 @@
 import { addDays, toLocal, DEFAULT_TIME_ZONE } from './dates.js';
-import type { Cents } from './money.js';
+import { cents, type Cents } from './money.js';
 
 /** Half-days split at 13:00 local time (docs/domain.md#half-days). */
 export const HALF_DAY_SPLIT_MINUTES = 13 * 60;
@@ -38,7 +38,7 @@ export type VenueCostMode = 'free' | 'half_day' | 'day';
 
 /** A venue's cost for a range: free, per half-day touched or per local day touched. */
 export function venueCost(mode: VenueCostMode, unitCents: number, start: Date, end: Date, timeZone = DEFAULT_TIME_ZONE): Cents {
-  if (mode === 'free') return 0;
+  if (mode === 'free') return cents(0);
   const { halfDays, days } = countHalfDays(start, end, timeZone);
-  return (mode === 'half_day' ? halfDays : days) * unitCents;
+  return cents((mode === 'half_day' ? halfDays : days) * unitCents);
 }

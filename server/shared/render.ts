@@ -2,8 +2,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { Request, Response } from 'express';
-import { rolesOpen, type Actor, type Role } from './authorize.js';
-import { formatCents, formatDateTime, formatDate } from './format.js';
+import { limitedToGrants, rolesOpen, type Actor, type Role } from './authorize.js';
+import { formatDateTime, formatDate } from './format.js';
+import { formatCents } from './money.js';
 import { PROJECT_ROOT } from './paths.js';
 
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
@@ -68,7 +69,7 @@ export function renderPage(req: Pick<Request, 'path'>, res: Response, template: 
     ...vars,
     actor: locals.actor,
     // An auditor limited to some grants and nothing else: pages link them only where they may go.
-    limitedToGrants: !!locals.actor?.auditorScoped && locals.actor.roles.every((r) => r === 'auditor'),
+    limitedToGrants: limitedToGrants(locals.actor),
     nav: navFor(locals.actor, req.path),
     csrfToken: locals.csrfToken,
     flash: locals.flash,

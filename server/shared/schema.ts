@@ -34,7 +34,10 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const RecordId = (table: string) => Type.String({ format: 'uuid', 'x-record': table });
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-export const Cents = Type.Integer({ minimum: 0, maximum: 100_000_000_00 });
+/** The one schema of an amount sent in: integer cents, never negative, at most `maximum` (each field sets its bound). */
+export const CentsUpTo = (maximum: number, description?: string) => Type.Integer({ minimum: 0, maximum, ...(description ? { description } : {}) });
+/** An amount up to 100 million euros. */
+export const Cents = CentsUpTo(100_000_000_00);
 
 export const ListQuery = {
   limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200 (default 50)' })),

@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import localizeModule from 'ajv-i18n';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { AppError, type ErrorDetail } from './errors.js';
-import { isValidIban, isValidBic, isValidSiret, isValidTimeZone, isValidLocalDate } from './formats.js';
+import { isValidIban, isValidBic, isValidSiret, isValidTimeZone, isValidLocalDate } from './validators.js';
 
 // CommonJS packages seen through ESM interop.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;

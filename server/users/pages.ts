@@ -1,6 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles, ROLES, ROLE_LABELS } from '../shared/authorize.js';
+import { ROLES, ROLE_LABELS } from '../shared/authorize.js';
+import { USER_ADMINS } from './policy.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
@@ -16,10 +17,9 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const roleOptions = (checked: string[]) => ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], checked: checked.includes(r) }));
 
 export function userPages(deps: Deps) {
-  const admin = roles('admin');
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/users', access: admin, summary: 'Staff accounts', query: UserListQuery,
+      kind: 'page', method: 'get', path: '/admin/users', access: USER_ADMINS, summary: 'Staff accounts', query: UserListQuery,
       handler: async (req, res) => {
         const result = await listUsers(deps.db, { ...req.query, limit: req.query.limit ?? '25' });
         const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
@@ -34,13 +34,13 @@ export function userPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/users/new', access: admin, summary: 'New staff account form',
+      kind: 'page', method: 'get', path: '/admin/users/new', access: USER_ADMINS, summary: 'New staff account form',
       handler: async (req, res) => {
         await page(deps, req, res, 'users/new.njk', { title: 'Nouveau compte', values: {}, errors: {}, roleOptions: roleOptions([]) });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/users', access: admin, summary: 'Create a staff account from the form',
+      kind: 'page', method: 'post', path: '/admin/users', access: USER_ADMINS, summary: 'Create a staff account from the form',
       handler: async (req, res) => {
         const form = formBody(req);
         const input = { email: str(form.email).trim(), name: str(form.name).trim(), roles: asList(form.roles) };
@@ -59,7 +59,7 @@ export function userPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/users/:id', access: admin, summary: 'Edit a staff account', params: UserIdParams,
+      kind: 'page', method: 'get', path: '/admin/users/:id', access: USER_ADMINS, summary: 'Edit a staff account', params: UserIdParams,
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
@@ -68,7 +68,7 @@ export function userPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/users/:id', access: admin, summary: 'Save a staff account (name, roles, active)', params: UserIdParams,
+      kind: 'page', method: 'post', path: '/admin/users/:id', access: USER_ADMINS, summary: 'Save a staff account (name, roles, active)', params: UserIdParams,
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
@@ -96,7 +96,7 @@ export function userPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/users/:id/reset-password', access: admin, summary: 'Reset a staff password', params: UserIdParams,
+      kind: 'page', method: 'post', path: '/admin/users/:id/reset-password', access: USER_ADMINS, summary: 'Reset a staff password', params: UserIdParams,
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles } from '../shared/authorize.js';
+import { USER_ADMINS } from './policy.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { PasswordReset, UserCreateBody, UserCreated, UserIdParams, UserList, UserListQuery, UserPatchBody, UserView } from './schemas.js';
@@ -9,10 +9,9 @@ import { presentUser } from './presenter.js';
 import { createUser, resetPassword, updateUser } from './manage-users.js';
 
 export function userRoutes(deps: Deps) {
-  const admin = roles('admin');
   return [
     defineRoute({
-      method: 'get', path: '/api/users', access: admin, tags: ['users'],
+      method: 'get', path: '/api/users', access: USER_ADMINS, tags: ['users'],
       summary: 'Staff accounts: search (q), filters (role, active), sort (name, email, createdAt), cursor pagination',
       query: UserListQuery,
       responses: { 200: { description: 'A page of accounts', schema: UserList } },
@@ -22,7 +21,7 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/users', access: admin, tags: ['users'],
+      method: 'post', path: '/api/users', access: USER_ADMINS, tags: ['users'],
       summary: 'Create a staff account (a password is generated when none is given)',
       body: UserCreateBody,
       responses: { 201: { description: 'Created', schema: UserCreated }, 409: { description: 'E-mail already used (email_taken)' } },
@@ -31,7 +30,7 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/users/:id', access: admin, tags: ['users'],
+      method: 'get', path: '/api/users/:id', access: USER_ADMINS, tags: ['users'],
       summary: 'One staff account', params: UserIdParams,
       responses: { 200: { description: 'Account', schema: UserView } },
       handler: async (req, res) => {
@@ -41,7 +40,7 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/users/:id', access: admin, tags: ['users'],
+      method: 'patch', path: '/api/users/:id', access: USER_ADMINS, tags: ['users'],
       summary: 'Change name, roles or deactivate/reactivate (one active admin always remains: 409 last_admin)',
       params: UserIdParams, body: UserPatchBody,
       responses: { 200: { description: 'Account', schema: UserView } },
@@ -50,7 +49,7 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/users/:id/reset-password', access: admin, tags: ['users'],
+      method: 'post', path: '/api/users/:id/reset-password', access: USER_ADMINS, tags: ['users'],
       summary: 'Reset a password: a new one is generated and shown once; sessions are closed',
       params: UserIdParams,
       responses: { 200: { description: 'New temporary password', schema: PasswordReset } },

@@ -7,7 +7,7 @@ import { flash } from '../auth/index.js';
 import { page } from '../shared/pages.js';
 import { ImportIdParams } from './schemas.js';
 import { confirmVenueImport, previewVenueImport } from './import-venues.js';
-import { VENUE_WRITERS } from './routes.js';
+import { VENUE_WRITERS } from './policy.js';
 
 /** Venue import pages: upload (multipart, CSRF token in the query), preview with per-row errors, confirm. */
 export function venueImportPages(deps: Deps) {

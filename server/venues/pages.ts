@@ -1,6 +1,5 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { hasAnyRole } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { parseEuros, centsToInput } from '../shared/money.js';
 import { checked, formFailure, integer, list, nullableText, text } from '../shared/form.js';
@@ -13,14 +12,13 @@ import { getVenue, listVenues } from './repo.js';
 import { presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
 import { venueImportPages } from './import-pages.js';
-import { VENUE_READERS, VENUE_WRITERS, VENUE_WRITER_ROLES } from './routes.js';
+import { VENUE_READERS, VENUE_WRITERS, mayWriteVenues } from './policy.js';
 import { Type } from '@sinclair/typebox';
 import { obj } from '../shared/schema.js';
 
 const ATTRIBUTE_FIELDS: Record<string, string> = { step_free_access: 'stepFreeAccess', accessible_toilets: 'accessibleToilets', hearing_loop: 'hearingLoop', pmr_parking: 'pmrParking', childcare_space: 'childcareSpace' };
 const attributes = VENUE_ATTRIBUTES.map((a) => ({ value: a, field: ATTRIBUTE_FIELDS[a], label: VENUE_ATTRIBUTE_LABELS[a] }));
 const costModes = Object.entries(COST_MODE_LABELS).map(([value, label]) => ({ value, label }));
-const canWrite = (actor: Parameters<typeof hasAnyRole>[0]) => hasAnyRole(actor, VENUE_WRITER_ROLES);
 /** The search form sends one `needs` per ticked box. */
 const VenuePageQuery = obj({ ...VenueListQuery.properties, needs: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10 })])) });
 
@@ -45,7 +43,7 @@ export function venuePages(deps: Deps) {
       handler: async (req, res) => {
         const needs = list(req.query.needs).flatMap((n) => n.split(',')).filter((n) => (VENUE_ATTRIBUTES as readonly string[]).includes(n));
         const result = await listVenues(deps.db, { ...req.query, needs: needs.join(',') || undefined, limit: req.query.limit ?? '50' });
-        await page(deps, req, res, 'venues/list.njk', { title: 'Lieux', venues: result.items.map(presentVenue), filters: { ...req.query, needs }, attributes, costModes: COST_MODE_LABELS, canWrite: canWrite(req.ctx.actor) });
+        await page(deps, req, res, 'venues/list.njk', { title: 'Lieux', venues: result.items.map(presentVenue), filters: { ...req.query, needs }, attributes, costModes: COST_MODE_LABELS, canWrite: mayWriteVenues(req.ctx.actor) });
       },
     }),
     defineRoute({

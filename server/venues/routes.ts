@@ -1,6 +1,5 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { roles, type Role } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { BookingCreateBody, BookingIdParams, BookingList, BookingListQuery, BookingView, ImportIdParams, VenueCreateBody, VenueIdParams, VenueList, VenueListQuery, VenuePatchBody, VenueView } from './schemas.js';
@@ -12,11 +11,7 @@ import { confirmVenueImport, previewVenueImport } from './import-venues.js';
 import { obj } from '../shared/schema.js';
 import { Type } from '@sinclair/typebox';
 import { Override } from '../shared/override.js';
-
-export const VENUE_READERS = roles('staff', 'project_lead', 'auditor', 'admin');
-/** Staff book venues day to day; project leads may too. */
-export const VENUE_WRITER_ROLES: readonly Role[] = ['staff', 'project_lead'];
-export const VENUE_WRITERS = roles(...VENUE_WRITER_ROLES);
+import { VENUE_READERS, VENUE_WRITERS } from './policy.js';
 
 export function venueRoutes(deps: Deps) {
   return [

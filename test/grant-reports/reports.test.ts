@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { pdfText } from '../helpers/documents.js';
-import { formatCents } from '../../server/shared/format.js';
+import { formatCents } from '../../server/shared/money.js';
 import { exportAudit, fetchBytes, grantScenario, type GrantScenario } from './helpers.js';
 import { followLink, pageExpenseLinks } from '../grants/helpers.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Client } from '../helpers/client.js';
 import { ctx } from '../helpers/context.js';
-import { formatCents } from '../../server/shared/format.js';
+import { formatCents } from '../../server/shared/money.js';
 
 export const db = () => ctx().deps.db;
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { computeLine, LineInputError, formatQuarterHours } from '../../server/reimbursement/compute-line.js';
-import { context, line, policy } from './helpers.js';
+import { context, line, rateSet } from './helpers.js';
 
 describe('reimbursement rules: actual costs and receipts', () => {
   it('when a public transport ticket has its receipt, then the actual cost is eligible, in the transport category', () => {
@@ -41,7 +41,7 @@ describe('reimbursement rules: actual costs and receipts', () => {
   });
 
   it('when the hourly cap makes a half cent (a quarter-hour at 18,50 €), then the cap rounds half up', () => {
-    const r = computeLine(line({ kind: 'childcare', amountCents: 1000, childcareQuarterHours: 1 }), context({ policy: policy({ childcareHourlyCapCents: 1850 }) }));
+    const r = computeLine(line({ kind: 'childcare', amountCents: 1000, childcareQuarterHours: 1 }), context({ rates: rateSet({ childcareHourlyCapCents: 1850 }) }));
     expect(r.eligibleCents).to.equal(463); // 4,625 €
     expect(r.flags).to.deep.equal(['over_cap']);
   });
@@ -84,6 +84,6 @@ describe('reimbursement rules: actual costs and receipts', () => {
   });
 
   it('when the policy given came into force after the travel day, then the call is a programming error', () => {
-    expect(() => computeLine(line({ kind: 'public_transport', amountCents: 100, travelDate: '2026-05-12' }), context({ policy: policy({ effectiveFrom: '2026-05-13' }) }))).to.throw(RangeError);
+    expect(() => computeLine(line({ kind: 'public_transport', amountCents: 100, travelDate: '2026-05-12' }), context({ rates: rateSet({ effectiveFrom: '2026-05-13' }) }))).to.throw(RangeError);
   });
 });

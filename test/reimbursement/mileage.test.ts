@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { computeLine, LineInputError } from '../../server/reimbursement/compute-line.js';
 import { splitAcrossBands } from '../../server/reimbursement/mileage.js';
-import { context, line, policy } from './helpers.js';
+import { context, line, rateSet } from './helpers.js';
 
 const km = (n: number) => n * 10;
 const car = (distanceDeciKm: number, fiscalPower: 'cv_5_or_less' | 'cv_6_7' | 'cv_8_or_more' = 'cv_5_or_less') =>
@@ -78,8 +78,8 @@ describe('reimbursement rules: mileage', () => {
   });
 
   it('when the project’s policy has other rates, then they apply', () => {
-    const p = policy({ mileageCentsPerKm: { ...policy().mileageCentsPerKm, cv_5_or_less: [35, 40, 23] } });
-    expect(computeLine(car(km(10)), context({ policy: p })).eligibleCents).to.equal(350);
+    const p = rateSet({ mileageCentsPerKm: { ...rateSet().mileageCentsPerKm, cv_5_or_less: [35, 40, 23] } });
+    expect(computeLine(car(km(10)), context({ rates: p })).eligibleCents).to.equal(350);
   });
 
   it('when the vehicle is a motorbike over 125 cm³ or a moped, then the flat rate applies whatever the year’s kilometres', () => {

@@ -3,8 +3,8 @@ import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { createProject } from '../helpers/logistics.js';
 import { rowCounts } from '../helpers/routes.js';
-import { policyFor } from '../../server/reimbursement/index.js';
-import { PolicyRates, defaultPolicyRates } from '../../server/reimbursement/schemas.js';
+import { rateSetFor } from '../../server/reimbursement/index.js';
+import { Rates, defaultRates } from '../../server/reimbursement/schemas.js';
 import { check } from '../../server/shared/validate.js';
 
 // Organisation versions added here start far in the future, so that the claims tests of the
@@ -25,21 +25,21 @@ describe('reimbursement policies (versions, API, page)', () => {
     expect(r.status).to.equal(200);
     const first = r.body.items.find((v: { effectiveFrom: string }) => v.effectiveFrom === '2022-03-14');
     expect(first.projectId).to.equal(null);
-    expect(first.rates).to.deep.equal(defaultPolicyRates());
-    expect(check(PolicyRates, first.rates).ok).to.equal(true);
-    const p = await policyFor(db(), { projectId: null, travelDate: '2026-05-12' });
+    expect(first.rates).to.deep.equal(defaultRates());
+    expect(check(Rates, first.rates).ok).to.equal(true);
+    const p = await rateSetFor(db(), { projectId: null, travelDate: '2026-05-12' });
     expect(p).to.deep.include({ id: first.id, mealFlatCents: 2000, allowanceHalfDayCents: null, projectPolicyId: null });
   });
 
   it('when finance adds an organisation version, then lines travelled the day before keep the old rates and the audit names the fields only', async () => {
     const finance = await signedIn('finance');
-    const rates = { ...defaultPolicyRates(), mealFlatCents: 2150, nightCapCents: { standard: 9500, big_city: 12000, paris: 14000 } };
+    const rates = { ...defaultRates(), mealFlatCents: 2150, nightCapCents: { standard: 9500, big_city: 12000, paris: 14000 } };
     const r = await finance.post('/api/policies', { effectiveFrom: '2091-03-01', rates });
     expect(r.status).to.equal(201);
     expect(r.body.warnings).to.deep.equal([]);
     expect(r.body.version).to.deep.include({ projectId: null, effectiveFrom: '2091-03-01', createdBy: finance.user.id });
-    expect((await policyFor(db(), { projectId: null, travelDate: '2091-02-28' })).mealFlatCents).to.equal(2000);
-    expect((await policyFor(db(), { projectId: null, travelDate: '2091-03-01' })).mealFlatCents).to.equal(2150);
+    expect((await rateSetFor(db(), { projectId: null, travelDate: '2091-02-28' })).mealFlatCents).to.equal(2000);
+    expect((await rateSetFor(db(), { projectId: null, travelDate: '2091-03-01' })).mealFlatCents).to.equal(2150);
     const [event] = await audits(r.body.version.id);
     expect(event.actor_user_id).to.equal(finance.user.id);
     expect(event.data.fields).to.have.members(['mealFlatCents', 'nightCapCents.standard']);
@@ -48,19 +48,19 @@ describe('reimbursement policies (versions, API, page)', () => {
 
   it('when a second version is added on the same day, then 409 policy_version_exists and nothing is written', async () => {
     const admin = await signedIn('admin');
-    expect((await admin.post('/api/policies', { effectiveFrom: '2091-05-01', rates: defaultPolicyRates() })).status).to.equal(201);
+    expect((await admin.post('/api/policies', { effectiveFrom: '2091-05-01', rates: defaultRates() })).status).to.equal(201);
     const before = await rowCounts(['web_sessions']);
-    const again = await admin.post('/api/policies', { effectiveFrom: '2091-05-01', rates: defaultPolicyRates() });
+    const again = await admin.post('/api/policies', { effectiveFrom: '2091-05-01', rates: defaultRates() });
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('policy_version_exists');
     expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
   });
 
   for (const [label, body, field] of [
-    ['a negative rate', { effectiveFrom: '2091-06-01', rates: { ...defaultPolicyRates(), mealFlatCents: -1 } }, 'rates.mealFlatCents'],
-    ['a fraction of a cent', { effectiveFrom: '2091-06-01', rates: { ...defaultPolicyRates(), childcareHourlyCapCents: 1800.5 } }, 'rates.childcareHourlyCapCents'],
-    ['two mileage bands instead of three', { effectiveFrom: '2091-06-01', rates: { ...defaultPolicyRates(), mileageCentsPerKm: { ...defaultPolicyRates().mileageCentsPerKm, cv_6_7: [41, 51] } } }, 'rates.mileageCentsPerKm.cv_6_7'],
-    ['a date that does not exist', { effectiveFrom: '2091-02-30', rates: defaultPolicyRates() }, 'effectiveFrom'],
+    ['a negative rate', { effectiveFrom: '2091-06-01', rates: { ...defaultRates(), mealFlatCents: -1 } }, 'rates.mealFlatCents'],
+    ['a fraction of a cent', { effectiveFrom: '2091-06-01', rates: { ...defaultRates(), childcareHourlyCapCents: 1800.5 } }, 'rates.childcareHourlyCapCents'],
+    ['two mileage bands instead of three', { effectiveFrom: '2091-06-01', rates: { ...defaultRates(), mileageCentsPerKm: { ...defaultRates().mileageCentsPerKm, cv_6_7: [41, 51] } } }, 'rates.mileageCentsPerKm.cv_6_7'],
+    ['a date that does not exist', { effectiveFrom: '2091-02-30', rates: defaultRates() }, 'effectiveFrom'],
     ['partial rates for the organisation', { effectiveFrom: '2091-06-01', rates: { mealFlatCents: 2100 } }, 'rates.motorbikeCentsPerKm'],
     ['an unknown project', { projectId: '00000000-0000-4000-8000-00000000abcd', effectiveFrom: '2091-06-01', rates: { mealFlatCents: 2100 } }, 'projectId'],
   ] as const) {
@@ -95,7 +95,7 @@ describe('reimbursement policies (versions, API, page)', () => {
     const other = await signedIn('project_lead');
     const project = await ledProject(other.user.id);
     expect((await lead.post('/api/policies', { projectId: project.id, effectiveFrom: '2091-07-01', rates: { mealFlatCents: 2500 } })).status).to.equal(403);
-    expect((await lead.post('/api/policies', { effectiveFrom: '2091-07-01', rates: defaultPolicyRates() })).status).to.equal(403);
+    expect((await lead.post('/api/policies', { effectiveFrom: '2091-07-01', rates: defaultRates() })).status).to.equal(403);
     const finance = await signedIn('finance');
     expect((await finance.post('/api/policies', { projectId: project.id, effectiveFrom: '2091-07-01', rates: { mealFlatCents: 2500 } })).status).to.equal(201);
     const staff = await signedIn('staff');
@@ -135,7 +135,7 @@ describe('reimbursement policies (versions, API, page)', () => {
     expect(bad.text).to.include('doit être un montant en euros');
     const ok = await finance.postForm('/admin/policies', { ...form, effectiveFrom: '2092-01-01', 'rates.mealFlatCents': '21,00', 'rates.allowanceHalfDayCents': '' });
     expect(ok.status).to.equal(303);
-    const p = await policyFor(db(), { projectId: null, travelDate: '2092-01-01' });
+    const p = await rateSetFor(db(), { projectId: null, travelDate: '2092-01-01' });
     expect(p).to.deep.include({ mealFlatCents: 2100, allowanceHalfDayCents: null });
   });
 
@@ -147,7 +147,7 @@ describe('reimbursement policies (versions, API, page)', () => {
     expect(page.text).to.include('applique le barème de l’organisation sans modification');
     const ok = await lead.postForm('/admin/policies', { projectId: project.id, effectiveFrom: '2026-01-01', 'rates.mileageCentsPerKm.cv_5_or_less.0': '0,35' });
     expect(ok.status).to.equal(303);
-    const p = await policyFor(db(), { projectId: project.id, travelDate: '2026-05-12' });
+    const p = await rateSetFor(db(), { projectId: project.id, travelDate: '2026-05-12' });
     expect(p.mileageCentsPerKm.cv_5_or_less).to.deep.equal([35, 40, 23]);
     const empty = await lead.postForm('/admin/policies', { projectId: project.id, effectiveFrom: '2026-02-01' });
     expect(empty.status).to.equal(400);

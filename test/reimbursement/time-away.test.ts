@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { computeLine, LineInputError } from '../../server/reimbursement/compute-line.js';
 import { countWindows, localInstant, MEAL_WINDOWS, NIGHT_WINDOW } from '../../server/reimbursement/windows.js';
-import { context, line, local, policy } from './helpers.js';
+import { context, line, local, rateSet } from './helpers.js';
 
 const meal = line({ kind: 'meal', hasReceipt: false });
 const away = (from: string, to: string, timeZone = 'Europe/Paris') => context({ departure: local(from, timeZone), return: local(to, timeZone), timeZone });
@@ -132,7 +132,7 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
 
   describe('participation allowance', () => {
     const allowance = line({ kind: 'allowance', hasReceipt: false });
-    const on = policy({ allowanceHalfDayCents: 4302 });
+    const on = rateSet({ allowanceHalfDayCents: 4302 });
 
     it('when the policy has no allowance (the default), then nothing is due, flagged not_eligible, in its own category', () => {
       const r = computeLine(allowance, context());
@@ -147,7 +147,7 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
       ['12:59', '13:01', 2],
     ] as const) {
       it(`when the time away is ${from}–${to}, then ${halfDays} half-day(s) are due (split at 13:00)`, () => {
-        const r = computeLine(allowance, { ...away(`2026-05-12 ${from}`, `2026-05-12 ${to}`), policy: on });
+        const r = computeLine(allowance, { ...away(`2026-05-12 ${from}`, `2026-05-12 ${to}`), rates: on });
         expect(r.eligibleCents).to.equal(halfDays * 4302);
         expect(r.rule).to.equal('allowance_half_days');
         expect(r.category).to.equal('allowances');
@@ -155,7 +155,7 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
     }
 
     it('when the allowance is explained, then the half-days and the amount are spelled out', () => {
-      const r = computeLine(allowance, { ...away('2026-05-12 09:00', '2026-05-13 17:00'), policy: on });
+      const r = computeLine(allowance, { ...away('2026-05-12 09:00', '2026-05-13 17:00'), rates: on });
       expect(r.explanation).to.equal('4 demi-journées × 43,02 € = 172,08 €');
     });
   });

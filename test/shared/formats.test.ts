@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { isValidIban, isValidSiret, isValidTimeZone, isValidLocalDate } from '../../server/shared/formats.js';
-import { formatCents, formatDate, formatDateTime } from '../../server/shared/format.js';
-import { parseEuros, roundHalfUp, centsToInput } from '../../server/shared/money.js';
+import { isValidIban, isValidSiret, isValidTimeZone, isValidLocalDate } from '../../server/shared/validators.js';
+import { formatDate, formatDateTime } from '../../server/shared/format.js';
+import { formatCents, parseEuros, roundHalfUp, centsToInput } from '../../server/shared/money.js';
 
 describe('formats', () => {
   it('when a SIRET has a correct Luhn key, then it is valid; one digit off, then not', () => {

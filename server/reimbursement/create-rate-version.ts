@@ -7,10 +7,10 @@ import { toLocal } from '../shared/dates.js';
 import { formatDate } from '../shared/format.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { PolicyRates, type PolicyCreateBody, type PolicyRatesPatch } from './schemas.js';
+import { Rates, type RateVersionCreateBody, type RatesPatch } from './schemas.js';
 import { insertVersion, listVersions, projectAllowance, versionExists } from './repo.js';
-import { versionInForce, type PolicyVersion } from './resolve-policy.js';
-import { canWriteOrganisationPolicy, canWriteProjectPolicy } from './access.js';
+import { versionInForce, type RateVersion } from './resolve-rate-set.js';
+import { mayWriteOrganisationRates, mayWriteProjectRates } from './policy.js';
 
 export interface Warning {
   code: string;
@@ -32,25 +32,25 @@ export function changedRateFields(before: unknown, after: unknown, prefix = ''):
 }
 
 /**
- * Adds a policy version from a date: the organisation's (complete rates; finance or admin) or
+ * Adds a rate version from a date: the organisation's (complete rates; finance or admin) or
  * a project's override (any subset; finance or the project's lead). Never changes an
  * existing version: a second version on the same day is 409 `policy_version_exists`. Audits
  * the names of the fields that change (never values). Warns when the date is in the past:
  * lines not yet decided will be computed with it, decided lines keep their amounts.
  */
-export async function createPolicyVersion(deps: Deps, actor: Actor, auditActor: AuditActor, body: PolicyCreateBody): Promise<{ version: PolicyVersion; warnings: Warning[] }> {
+export async function createRateVersion(deps: Deps, actor: Actor, auditActor: AuditActor, body: RateVersionCreateBody): Promise<{ version: RateVersion; warnings: Warning[] }> {
   const projectId = body.projectId ?? null;
-  const rates: PolicyRatesPatch = body.rates;
+  const rates: RatesPatch = body.rates;
   const { settings } = await getSettings(deps.db);
   try {
     return await inTransaction(deps.db, async (trx) => {
       if (projectId) {
         const project = await projectAllowance(trx, projectId);
         if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
-        if (!canWriteProjectPolicy(actor, project.leadUserId)) throw forbidden('Seuls le service financier et le chef de ce projet peuvent modifier son barème.');
+        if (!mayWriteProjectRates(actor, project.leadUserId)) throw forbidden('Seuls le service financier et le chef de ce projet peuvent modifier son barème.');
       } else {
-        if (!canWriteOrganisationPolicy(actor)) throw forbidden('Seuls le service financier et l’administration peuvent modifier le barème de l’organisation.');
-        const complete = check(PolicyRates, rates);
+        if (!mayWriteOrganisationRates(actor)) throw forbidden('Seuls le service financier et l’administration peuvent modifier le barème de l’organisation.');
+        const complete = check(Rates, rates);
         if (!complete.ok) throw validationError(complete.details.map((d) => ({ field: d.field === '(corps)' ? 'rates' : `rates.${d.field}`, message: d.message })));
       }
       if (await versionExists(trx, projectId, body.effectiveFrom)) {

@@ -1,3 +1,4 @@
+/** Checks of identifiers people type: IBAN, BIC, SIRET… (validators, not formatting). */
 import { isValidIBAN, electronicFormatIBAN, isValidBIC } from 'ibantools';
 
 /** IBAN with or without spaces, any case. */
