@@ -44,9 +44,33 @@ function run(pass: Pass, live: boolean): Promise<{ code: number; passed: number;
   });
 }
 
+/**
+ * The code's shape is checked first, by the tools that keep it (CI runs only this command):
+ * Prettier's layout and ESLint's rules (imports only through a capability's index.ts among
+ * them). The architecture tests (test/architecture/) run with the suite.
+ */
+function staticCheck(label: string, args: string[]): Promise<number> {
+  process.stdout.write(`\n=== ${label} ===\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
 let passed = 0;
 let failed = 0;
 let exitCode = 0;
+const only = extra.some((a) => !a.startsWith('-'));
+if (!only) {
+  const checks = [
+    await staticCheck('Prettier (layout)', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '**/*.{ts,js,mjs}']),
+    await staticCheck('ESLint (rules, imports through index.ts)', ['node_modules/eslint/bin/eslint.js', '.']),
+  ];
+  if (checks.some((c) => c !== 0)) {
+    process.stdout.write('\nThe static checks failed (above): `npx prettier --write "**/*.{ts,js,mjs}"` fixes the layout.\n');
+    exitCode = 1;
+  }
+}
 const running = passes.map((pass, i) => run(pass, i === 0));
 for (const [i, pending] of running.entries()) {
   const r = await pending;

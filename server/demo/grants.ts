@@ -1,6 +1,7 @@
 import type { DemoStep } from './load-demo.js';
 import { addDays, toLocal } from '../shared/dates.js';
 import { getSettings } from '../settings/index.js';
+import { centsToDecimal } from '../shared/money.js';
 import { createGrant } from '../grants/manage-grants.js';
 import { addBudgetLine } from '../grants/budget-lines.js';
 import { createInvoiceExpense } from '../grants/expenses.js';
@@ -49,7 +50,7 @@ export const demoGrants: DemoStep = async (deps, staff) => {
   ];
   for (const inv of invoices) {
     const { paidOn, ...rest } = inv;
-    const pdf = receiptPdf([inv.supplier, `Facture ${inv.invoiceNumber}`, inv.description, `Total TTC : ${(inv.amountCents / 100).toFixed(2).replace('.', ',')} EUR`]);
+    const pdf = receiptPdf([inv.supplier, `Facture ${inv.invoiceNumber}`, inv.description, `Total TTC : ${centsToDecimal(inv.amountCents)} EUR`]);
     await createInvoiceExpense(deps, actor, { ...rest, projectId: project.id, amountCents: String(inv.amountCents), ...(paidOn && paidOn <= today ? { paidOn } : {}) },
       { buffer: pdf, originalname: `facture-${inv.invoiceNumber}.pdf` }, { roles: ['finance'] });
   }

@@ -34,8 +34,6 @@ const NOT_MONEY: { file: string; line: string; reason: string }[] = [
   { file: 'server/privacy/retention-cli.ts', line: 'Math.round(ratio * width)', reason: 'progress bar' },
   { file: 'server/privacy/retention-cli.ts', line: 'Math.floor(ratio * 100)', reason: 'progress in percent' },
   { file: 'server/privacy/retention-cli.ts', line: '(result.durationMs / 1000).toFixed(1)', reason: 'seconds' },
-  { file: 'server/cli.ts', line: 'summary.seconds.toFixed(1)', reason: 'seconds' },
-  { file: 'server/cli.ts', line: 'Math.round(summary.rowsPerSecond)', reason: 'rows per second' },
 ];
 
 /**
