@@ -1,9 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { isScopedAuditor } from './policy.js';
 import { getGrant, projectFundedBy } from './repo.js';
+import type { ScopeView } from './schemas.js';
 
 /**
  * What an auditor may see: per grant, a range of days. An expense part on one of these grants
@@ -59,7 +61,7 @@ export function assertGrantInScope(scope: AuditorScope | null, grantId: string):
   if (scope && !scope.grantIds.includes(grantId)) throw notFound('Financement');
 }
 
-export function presentScope(r: { id: string; user_id: string; grant_id: string; from_date: string; to_date: string; expires_at: Date }) {
+export function presentScope(r: { id: string; user_id: string; grant_id: string; from_date: string; to_date: string; expires_at: Date }): Static<typeof ScopeView> {
   return { id: r.id, userId: r.user_id, grantId: r.grant_id, fromDate: r.from_date, toDate: r.to_date, expiresAt: new Date(r.expires_at).toISOString() };
 }
 
