@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import { paginate } from '../shared/pagination.js';
-import type { AuditQuery } from './schemas.js';
+import type { AuditQuery, AuditEventView } from './schemas.js';
 
 export interface AuditRow extends Record<string, unknown> {
   id: number;
@@ -32,7 +32,7 @@ export function listAuditEvents(db: Db, f: Static<typeof AuditQuery>, timeZone: 
   return paginate<AuditRow>(q, f, { columns: { occurredAt: 'e.occurred_at' }, default: '-occurredAt' }, 'e.id');
 }
 
-export function presentAuditEvent(r: AuditRow) {
+export function presentAuditEvent(r: AuditRow): Static<typeof AuditEventView> {
   return {
     id: r.id,
     occurredAt: r.occurred_at.toISOString(),

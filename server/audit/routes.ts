@@ -3,7 +3,7 @@ import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../shared/pages.js';
-import { AuditList, AuditQuery, ChainReportView } from './schemas.js';
+import { AuditList, AuditQuery, ChainReportView, SignedCheckpointFile } from './schemas.js';
 import { listAuditEvents, presentAuditEvent } from './repo.js';
 import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
@@ -38,7 +38,7 @@ export function auditRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/audit/checkpoint', access: AUDIT_READERS, tags: ['audit'],
       summary: 'The latest signed checkpoint of the audit chain (Ed25519), signed now over the verified head; audited',
-      responses: { 200: { description: 'Signed checkpoint (application/json attachment)' } },
+      responses: { 200: { description: 'Signed checkpoint (application/json attachment)', schema: SignedCheckpointFile } },
       handler: async (req, res) => {
         const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
         if (!file) throw new AppError('conflict', 'La chaîne d’audit ne prolonge pas le dernier point de contrôle signé : lancez la vérification (audit-verify).');

@@ -47,3 +47,11 @@ export const ChainReportView = obj({
   })),
   checkpointProblem: Nullable(Type.String()),
 });
+
+/** The signed checkpoint file handed to the DPO (checkpoints.ts `signPayload`): a document kept outside the service. */
+export const SignedCheckpointFile = Type.Object({
+  payload: Type.Object({ type: Type.Union([Type.Literal('checkpoint'), Type.Literal('epoch')]), epoch: Type.Integer() }, { description: 'what is signed (canonical JSON)' }),
+  algorithm: Type.Literal('Ed25519'),
+  signature: Type.String({ description: 'base64' }),
+  publicKeyFingerprint: Type.String(),
+}, { additionalProperties: false });

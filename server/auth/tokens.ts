@@ -1,10 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { randomToken, sha256Hex } from '../shared/crypto.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import type { TokenCreateBody } from './schemas.js';
+import type { TokenCreateBody, TokenView } from './schemas.js';
 
 export interface TokenRow {
   id: string;
@@ -20,7 +21,7 @@ export interface TokenRow {
 
 const COLUMNS = ['id', 'user_id', 'name', 'prefix', 'roles', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'];
 
-export function presentToken(t: TokenRow) {
+export function presentToken(t: TokenRow): Static<typeof TokenView> {
   return {
     id: t.id,
     name: t.name,

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
@@ -6,6 +7,7 @@ import type { Settings } from '../settings/index.js';
 import { claimLines, claimReceipts, claimSessionIds, getClaim, yearlyGranted, type ClaimRow, type LineRow, type ReceiptRow } from './repo.js';
 import { reuseOf } from './compute.js';
 import type { ClaimListRow } from './queue.js';
+import type { ClaimView, ClaimSummary } from './schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -38,7 +40,7 @@ export function presentReceipt(r: ReceiptRow) {
 }
 
 /** The API shape of a claim: ids, references, codes and amounts (no names: see the participant). */
-export function presentClaim(c: ClaimRow, sessionIds: string[], lines: ReturnType<typeof presentLine>[], receipts: ReturnType<typeof presentReceipt>[], warnings: Warning[]) {
+export function presentClaim(c: ClaimRow, sessionIds: string[], lines: ReturnType<typeof presentLine>[], receipts: ReturnType<typeof presentReceipt>[], warnings: Warning[]): Static<typeof ClaimView> {
   return {
     id: c.id, reference: c.reference, status: c.status, participantId: c.participant_id, participantReference: c.participant_reference, payeeId: c.payee_id,
     projectId: c.project_id, sessionIds, isAdvance: c.is_advance, advanceOfClaimId: c.advance_of_claim_id,
@@ -61,7 +63,7 @@ export async function claimView(db: Db, settings: Settings, id: string) {
   return presentClaim(c, await claimSessionIds(db, id), lines.map((l) => presentLine(l, reuse.get(l.id))), receipts.map(presentReceipt), totals.warnings);
 }
 
-export function presentSummary(r: ClaimListRow) {
+export function presentSummary(r: ClaimListRow): Static<typeof ClaimSummary> {
   return {
     id: r.id, reference: r.reference, status: r.status, participantId: r.participant_id, participantReference: r.participant_reference, projectId: r.project_id,
     isAdvance: r.is_advance, flags: r.flags, amountRequestedCents: r.amount_requested_cents, amountEligibleCents: r.amount_eligible_cents,

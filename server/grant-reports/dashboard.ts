@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { addDays, addMonths, localDay } from '../shared/dates.js';
 import { notFound } from '../shared/errors.js';
@@ -10,6 +11,7 @@ import {
 import { expensesHref, type AuditorScope, type ExpenseLinkFilters } from '../grants/index.js';
 import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
 import { monthLabel } from './charts.js';
+import type { ProjectBudgetView, ScopedProjectBudgetView } from './schemas.js';
 
 const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;
 
@@ -131,8 +133,8 @@ export async function projectBudgetDashboard(deps: Deps, projectId: string, scop
   return scope ? scopedProjectBudget(deps, projectId, scope) : wholeProjectBudget(deps, projectId);
 }
 
-export type ProjectBudget = Awaited<ReturnType<typeof wholeProjectBudget>>;
-export type ScopedProjectBudget = Awaited<ReturnType<typeof scopedProjectBudget>>;
+export type ProjectBudget = Static<typeof ProjectBudgetView>;
+export type ScopedProjectBudget = Static<typeof ScopedProjectBudgetView>;
 
 /**
  * A scoped auditor's money on a project dashboard: for each of their grants that funds the
@@ -144,7 +146,7 @@ export type ScopedProjectBudget = Awaited<ReturnType<typeof scopedProjectBudget>
  * per person and the time to money cover every expense and claim of the project, whatever
  * grant funds it and whenever: they are not given.
  */
-async function scopedProjectBudget(deps: Deps, projectId: string, scope: AuditorScope) {
+async function scopedProjectBudget(deps: Deps, projectId: string, scope: AuditorScope): Promise<ScopedProjectBudget> {
   const { settings } = await getSettings(deps.db);
   if (!(await projectPeriod(deps.db, projectId))) throw notFound('Projet');
   const grants = [];
@@ -171,7 +173,7 @@ async function scopedProjectBudget(deps: Deps, projectId: string, scope: Auditor
   return { asOf: localDay(deps.now(), settings.timeZone), grants };
 }
 
-async function wholeProjectBudget(deps: Deps, projectId: string) {
+async function wholeProjectBudget(deps: Deps, projectId: string): Promise<ProjectBudget> {
   const { settings } = await getSettings(deps.db);
   const period = await projectPeriod(deps.db, projectId);
   if (!period) throw notFound('Projet');

@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
 import { attendanceOf, grantProjectIds, reportNotes, saveReportNotes, yearFigures, type GrantRow } from './repo.js';
 import { gapPercent } from './rules.js';
+import type { FinancialReportView } from './schemas.js';
 import { grantFacts } from './statement.js';
 import { expensesHref } from '../grants/index.js';
 
@@ -22,7 +23,7 @@ const pct = (p: number | null) => (p === null ? '—' : `${p.toLocaleString('fr-
  * and what the money did (sessions held, distinct people who attended, attendance rate in
  * the held sessions of the grant's projects that year).
  */
-export async function financialReport(deps: Deps, grant: GrantRow, year: number) {
+export async function financialReport(deps: Deps, grant: GrantRow, year: number): Promise<FinancialReportView> {
   const { settings } = await getSettings(deps.db);
   const figures = (await yearFigures(deps.db, grant.id, year)).sort((a, b) => ORDER.indexOf(a.category) - ORDER.indexOf(b.category));
   const notes = await reportNotes(deps.db, grant.id, year);
@@ -41,7 +42,7 @@ export async function financialReport(deps: Deps, grant: GrantRow, year: number)
   };
 }
 
-export type FinancialReport = Awaited<ReturnType<typeof financialReport>>;
+export type FinancialReport = FinancialReportView;
 
 const HEADERS = ['Catégorie', 'Prévu', 'Réalisé', 'Écart (€)', 'Écart (%)', 'Explication de l’écart'];
 

@@ -7,4 +7,5 @@
 // Owns: drawdowns, drawdown_years, drawdown_parts, grant_report_notes.
 // Calls: audit, grants, privacy, settings; shared/.
 export { projectBudgetDashboard } from './dashboard.js';
+export { ProjectBudgetView, ScopedProjectBudgetView } from './schemas.js';
 export { budgetCharts } from './charts.js';

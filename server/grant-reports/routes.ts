@@ -8,7 +8,7 @@ import { AppError, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';
+import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, FinancialReportView, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';
 import { assertPeriodInScope, auditorScope, periodVisible, scopeRange, visiblePeriod, type AuditorScope } from '../grants/index.js';
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { grantDashboard } from './dashboard.js';
@@ -84,7 +84,7 @@ export function grantReportRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/grants/:id/financial-report', access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: 'Financial report of a year laid out like CERFA 15059: planned (budget lines of the year) vs actual (paid in the year) per category, gap in € and %, explanations, sessions held, distinct participants, attendance rate. format=json (default), pdf, csv or xlsx (downloads audited)',
-      params: GrantIdParams, query: FinancialReportQuery, responses: { 200: { description: 'Report (JSON) or file' } },
+      params: GrantIdParams, query: FinancialReportQuery, responses: { 200: { description: 'Report (JSON) or file', schema: FinancialReportView } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const year = Number(req.query.year);
@@ -99,7 +99,7 @@ export function grantReportRoutes(deps: Deps) {
     defineRoute({
       method: 'put', path: '/api/grants/:id/financial-report/notes', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
       summary: 'Explanations of the gaps of a year, per category (replaces the given categories; an empty text removes one)',
-      params: GrantIdParams, body: NotesBody, responses: { 200: { description: 'The report with its explanations' } },
+      params: GrantIdParams, body: NotesBody, responses: { 200: { description: 'The report with its explanations', schema: FinancialReportView } },
       handler: async (req, res) => {
         const { grant } = await scopedGrant(req.ctx, req.params.id);
         await saveNotes(deps, auditActorOf(req.ctx), grant, req.body.year, req.body.notes);

@@ -31,6 +31,19 @@ export const NotesBody = obj({
 });
 export type NotesBody = Static<typeof NotesBody>;
 
+const Gap = { gapCents: Type.Integer({ description: 'actual − planned' }), gapPercent: Type.Union([Type.Number(), Type.Null()], { description: 'gap in percent of planned (null when nothing was planned)' }) };
+/** The financial report of a year, laid out like CERFA 15059 (financial-report.ts). */
+export const FinancialReportView = obj({
+  grantId: Uuid, reference: Type.String(), year: Type.Integer(), orgName: Type.String(),
+  rows: Type.Array(obj({
+    category: Type.String(), label: Type.String(), plannedCents: Type.Integer(), actualCents: Type.Integer(), ...Gap,
+    explanation: Type.String(), href: Type.String({ description: 'the expense list filtered to the parts behind the actual figure' }),
+  })),
+  totals: obj({ plannedCents: Type.Integer(), actualCents: Type.Integer(), ...Gap }),
+  qualitative: obj({ sessionsHeld: Type.Integer(), participants: Type.Integer(), attendanceRatePercent: Type.Union([Type.Number(), Type.Null()]) }),
+});
+export type FinancialReportView = Static<typeof FinancialReportView>;
+
 export const DrawdownBody = obj({ from: Day('first payment day'), to: Day('last payment day') });
 export type DrawdownBody = Static<typeof DrawdownBody>;
 
@@ -42,25 +55,51 @@ const Figures = {
   links: obj({ committed: Type.String(), actual: Type.String() }, { description: 'the expense list (/expenses) filtered to the parts behind the figure: its total is the figure' }),
 };
 
-export const GrantDashboardView = Type.Object({
-  grant: Type.Object({ id: Uuid, reference: Type.String(), funder: Type.String() }),
+export const GrantDashboardView = obj({
+  grant: obj({
+    id: Uuid, reference: Type.String(), funder: Type.String(), programme: Type.String(), periodStart: Type.String(), periodEnd: Type.String(),
+    totalCents: Type.Integer(), cofundingRateBp: Type.Integer(),
+  }),
   asOf: Type.String({ format: 'date' }),
-  auditorRange: Type.Union([Type.Object({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }), Type.Null()], { description: 'the days a scoped auditor’s figures cover (null: everything)' }),
-  totals: Type.Object(Figures),
-  byCategory: Type.Array(Type.Object({ category: Type.String(), label: Type.String(), ...Figures })),
-  byLine: Type.Array(Type.Object({ budgetLineId: Uuid, category: Type.String(), year: Type.Integer(), ...Figures })),
-  byProject: Type.Array(Type.Object({ projectId: Uuid, name: Type.String(), shareBp: Type.Union([Type.Integer(), Type.Null()]), ...Figures })),
-  monthly: Type.Array(Type.Object({ month: Type.String(), actualCents: Type.Integer(), cumulativeCents: Type.Integer(), href: Type.String() })),
-  forecast: Type.Union([Type.Object({ method: Type.String(), paceCents: Type.Integer(), monthsLeft: Type.Integer(), forecastCents: Type.Integer(), plannedCents: Type.Integer(), gapCents: Type.Integer() }), Type.Null()], { description: 'null for a scoped auditor (the pace would use months outside their range)' }),
-  costs: Type.Object({ participants: Type.Integer(), attendedHours: Type.Number(), perParticipantCents: Type.Union([Type.Integer(), Type.Null()]), perAttendedHourCents: Type.Union([Type.Integer(), Type.Null()]) }),
+  auditorRange: Type.Union([obj({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }), Type.Null()], { description: 'the days a scoped auditor’s figures cover (null: everything)' }),
+  totals: obj(Figures),
+  byCategory: Type.Array(obj({ category: Type.String(), label: Type.String(), ...Figures })),
+  byLine: Type.Array(obj({ budgetLineId: Uuid, category: Type.String(), label: Type.String(), year: Type.Integer(), ...Figures })),
+  byProject: Type.Array(obj({ projectId: Uuid, name: Type.String(), shareBp: Type.Union([Type.Integer(), Type.Null()]), ...Figures })),
+  monthly: Type.Array(obj({ month: Type.String(), label: Type.String(), actualCents: Type.Integer(), cumulativeCents: Type.Integer(), href: Type.String() })),
+  forecast: Type.Union([obj({ method: Type.String(), paceCents: Type.Integer(), monthsLeft: Type.Integer(), forecastCents: Type.Integer(), plannedCents: Type.Integer(), gapCents: Type.Integer() }), Type.Null()], { description: 'null for a scoped auditor (the pace would use months outside their range)' }),
+  costs: obj({ participants: Type.Integer(), attendedHours: Type.Number(), perParticipantCents: Type.Union([Type.Integer(), Type.Null()]), perAttendedHourCents: Type.Union([Type.Integer(), Type.Null()]) }),
 });
 
-export const DrawdownView = Type.Object({
+const Links = Figures.links;
+const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
+const Delays = obj({ count: Type.Integer(), medianDays: NullableInt, p90Days: NullableInt });
+/** The money side of a project dashboard (dashboard.ts `projectBudgetDashboard`). */
+export const ProjectBudgetView = obj({
+  asOf: Type.String({ format: 'date' }),
+  totals: obj(Figures),
+  byCategory: Type.Array(obj({ category: Type.String(), label: Type.String(), ...Figures })),
+  monthly: Type.Array(obj({ month: Type.String(), label: Type.String(), actualCents: Type.Integer(), cumulativeCents: Type.Integer(), href: Type.String() })),
+  forecast: Type.Union([obj({ method: Type.String(), paceCents: Type.Integer(), monthsLeft: Type.Integer(), forecastCents: Type.Integer(), plannedCents: Type.Integer() }), Type.Null()], { description: 'null when the project has no end date' }),
+  costs: obj({ participants: Type.Integer(), attendedHours: Type.Number(), perParticipantCents: NullableInt, perAttendedHourCents: NullableInt }),
+  timeToMoney: obj({ claims: Type.Integer(), toSubmission: Delays, toDecision: Delays, toPayment: Delays }, { description: 'calendar days from the end of the session: median and 90th percentile' }),
+});
+/** A scoped auditor's money on a project dashboard: their grants' parts within their range. */
+export const ScopedProjectBudgetView = obj({
+  asOf: Type.String({ format: 'date' }),
+  grants: Type.Array(obj({
+    grantId: Uuid, reference: Type.String(), funder: Type.String(), auditorRange: obj({ from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }) }),
+    totals: obj({ committedCents: Type.Integer(), actualCents: Type.Integer(), links: Links }),
+    byCategory: Type.Array(obj({ category: Type.String(), label: Type.String(), committedCents: Type.Integer(), actualCents: Type.Integer(), links: Links })),
+  })),
+});
+
+export const DrawdownView = obj({
   id: Uuid, grantId: Uuid, grantReference: Type.String(), number: Type.Integer(), from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }),
   eligibleActualCents: Type.Integer(), cofundingRateBp: Type.Integer(), requestedCents: Type.Integer(), createdAt: Type.String(),
   partCount: Type.Integer({ description: 'Expense parts this drawdown claimed' }),
   withdrawnPartCount: Type.Integer({ description: 'Parts earlier drawdowns claimed that this one withdrew (their expense is no longer paid: payment rejected, claim cancelled)' }),
   withdrawnCents: Type.Integer({ description: 'Eligible spend of the withdrawn parts, deducted' }),
-  years: Type.Array(Type.Object({ year: Type.Integer(), eligibleActualCents: Type.Integer(), requestedCents: Type.Integer(), ceilingCents: Type.Union([Type.Integer(), Type.Null()]) })),
+  years: Type.Array(obj({ year: Type.Integer(), eligibleActualCents: Type.Integer(), requestedCents: Type.Integer(), ceilingCents: Type.Union([Type.Integer(), Type.Null()]) })),
 });
-export const DrawdownList = Type.Object({ items: Type.Array(DrawdownView) });
+export const DrawdownList = obj({ items: Type.Array(DrawdownView) });

@@ -1,9 +1,10 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { containsPattern } from '../shared/search.js';
 import { paginate } from '../shared/pagination.js';
 import type { Knex } from 'knex';
-import type { ExpenseFilters, ExpenseListQuery } from './schemas.js';
+import type { ExpenseFilters, ExpenseListQuery, GrantSummary, ExpenseView } from './schemas.js';
 import { expensesHref } from './links.js';
 import {
   budgetLines, withCountedParts, expenseListPage, expenseListTotals, expenseParts, getExpense, getGrant, grantCeilings, grantPartSums, grantProjects, sumsByLine,
@@ -12,7 +13,7 @@ import {
 import { partInScope, scopeRanges, type AuditorScope } from './policy.js';
 import type { Warning } from './budget.js';
 
-export function presentGrantSummary(g: GrantRow) {
+export function presentGrantSummary(g: GrantRow): Static<typeof GrantSummary> {
   return {
     id: g.id, reference: g.reference, funder: g.funder, programme: g.programme, axis: g.axis, agreementNumber: g.agreement_number,
     periodStart: g.period_start, periodEnd: g.period_end, totalCents: Number(g.total_cents), cofundingRateBp: g.cofunding_rate_bp,
@@ -81,7 +82,7 @@ export async function listGrants(db: Db, params: { limit?: string; cursor?: stri
 }
 
 /** An expense with its parts (for a scoped auditor, only the parts of their grants and range). */
-export function presentExpense(e: ExpenseRow, parts: PartRow[], warnings?: Warning[], scope: AuditorScope | null = null) {
+export function presentExpense(e: ExpenseRow, parts: PartRow[], warnings?: Warning[], scope: AuditorScope | null = null): Static<typeof ExpenseView> {
   return {
     id: e.id, reference: e.reference, projectId: e.project_id, category: e.category, source: e.source,
     claimId: e.claim_id, claimLineId: e.claim_line_id, bookingId: e.booking_id, sessionId: e.session_id,

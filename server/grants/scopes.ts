@@ -1,9 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { isScopedAuditor, type AuditorScope } from './policy.js';
 import { getGrant, projectFundedBy } from './repo.js';
+import type { ScopeView } from './schemas.js';
 
 /**
  * The scope of the actor: `null` when nothing limits them (not a pure auditor, or an auditor
@@ -25,7 +27,7 @@ export async function assertProjectInScope(db: Db, scope: AuditorScope | null, p
   if (!(await projectFundedBy(db, projectId, scope.grantIds))) throw notFound('Projet');
 }
 
-export function presentScope(r: { id: string; user_id: string; grant_id: string; from_date: string; to_date: string; expires_at: Date }) {
+export function presentScope(r: { id: string; user_id: string; grant_id: string; from_date: string; to_date: string; expires_at: Date }): Static<typeof ScopeView> {
   return { id: r.id, userId: r.user_id, grantId: r.grant_id, fromDate: r.from_date, toDate: r.to_date, expiresAt: new Date(r.expires_at).toISOString() };
 }
 

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import { paginate } from '../shared/pagination.js';
-import type { OutboxQuery } from './schemas.js';
+import type { OutboxQuery, OutboxView } from './schemas.js';
 
 export interface OutboxRow extends Record<string, unknown> {
   id: string;
@@ -79,7 +79,7 @@ export async function markPrinted(db: Db, ids: string[], now: Date): Promise<num
   return db('outbox_messages').whereIn('id', ids).where({ channel: 'letter', status: 'pending' }).update({ status: 'printed', delivered_at: now });
 }
 
-export function presentOutbox(r: OutboxRow) {
+export function presentOutbox(r: OutboxRow): Static<typeof OutboxView> {
   return {
     id: r.id,
     messageId: r.message_id,

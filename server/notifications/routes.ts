@@ -6,7 +6,7 @@ import { obj, RecordId } from '../shared/schema.js';
 import { auditActorOf, recordAudit } from '../audit/index.js';
 import { page, fieldErrors } from '../shared/pages.js';
 import { flash } from '../auth/index.js';
-import { MarkPrintedBody, OutboxList, OutboxQuery, OutboxView, TestEmailBody } from './schemas.js';
+import { MarkPrintedBody, MarkPrintedResult, OutboxList, OutboxQuery, OutboxView, TestEmailBody } from './schemas.js';
 import { sendTestEmail } from './test-email.js';
 import { check } from '../shared/validate.js';
 import { formBody } from '../shared/pages.js';
@@ -64,6 +64,7 @@ export function outboxRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/outbox/letters/mark-printed', access: LETTER_PRINTERS, tags: ['outbox'],
       summary: 'Mark letters as printed and posted', body: MarkPrintedBody,
+      responses: { 200: { description: 'How many were marked', schema: MarkPrintedResult } },
       handler: async (req, res) => {
         res.json({ printed: await markLettersPrinted(deps, auditActorOf(req.ctx), req.body.ids) });
       },

@@ -31,4 +31,5 @@ export const OutboxView = obj({
 
 export const OutboxList = obj({ items: Type.Array(OutboxView), nextCursor: Nullable(Type.String()), counts: Type.Record(Type.String(), Type.Integer()) });
 export const MarkPrintedBody = obj({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) });
+export const MarkPrintedResult = obj({ printed: Type.Integer({ description: 'Letters marked printed and posted' }) });
 export const TestEmailBody = obj({ to: Email });

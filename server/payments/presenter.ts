@@ -1,15 +1,16 @@
+import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import { localDay } from '../shared/dates.js';
 import type { Settings } from '../settings/index.js';
 import { notFound } from '../shared/errors.js';
 import { paginate, type ListParams } from '../shared/pagination.js';
-import type { BatchViewT, BatchStatus } from './schemas.js';
+import type { BatchViewT, BatchStatus, BatchSummary } from './schemas.js';
 import { batchClaims, batchPayments, getBatch, livePayees, participantClaimPayments, participantNames, type BatchRow } from './repo.js';
 import { paidLines } from './certificates.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function presentBatchSummary(b: BatchRow) {
+export function presentBatchSummary(b: BatchRow): Static<typeof BatchSummary> {
   return {
     id: b.id, reference: b.reference, status: b.status, kind: b.kind, fileFormat: b.file_format,
     totalCents: Number(b.total_cents), paymentCount: b.payment_count, createdAt: b.created_at.toISOString(),

@@ -3,7 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { EraseBody, EraseResult, ExportQuery, ParticipantIdParams, RegisterQuery, RequestCompleteBody, RequestCreateBody, RequestIdParams, RequestList, RequestListQuery, RequestView, RetentionOverview, RunBody, RunView } from './schemas.js';
+import { EraseBody, EraseResult, ExportQuery, ParticipantExportDocument, ParticipantIdParams, RegisterDocument, RegisterQuery, RequestCompleteBody, RequestCreateBody, RequestIdParams, RequestList, RequestListQuery, RequestView, RetentionOverview, RunBody, RunView } from './schemas.js';
 import { listRequests } from './repo.js';
 import { presentRequest, presentRun } from './presenter.js';
 import { completePrivacyRequest, organisationToday, recordPrivacyRequest } from './requests.js';
@@ -75,7 +75,7 @@ export function privacyRoutes(deps: Deps) {
       method: 'get', path: '/api/privacy/register', access: RETENTION_RUNNERS, tags: ['privacy'],
       summary: 'Record of processing activities (GDPR art. 30) as JSON, PDF or CSV (?format=); audited',
       query: RegisterQuery,
-      responses: { 200: { description: 'Register (JSON, application/pdf or text/csv)' } },
+      responses: { 200: { description: 'Register (JSON, application/pdf or text/csv)', schema: RegisterDocument } },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
         const register = await exportRegister(deps, auditActorOf(req.ctx), format);
@@ -92,7 +92,7 @@ export function privacyRoutes(deps: Deps) {
       method: 'get', path: '/api/participants/:id/export', access: DPO_ONLY, tags: ['privacy'],
       summary: 'Everything held on a participant (right of access, built from the registry) as JSON, a letter in plain French (?format=pdf), or a ZIP with both and the person’s documents (?format=zip); audited',
       params: ParticipantIdParams, query: ExportQuery,
-      responses: { 200: { description: 'Export (JSON, application/pdf or application/zip)' } },
+      responses: { 200: { description: 'Export (JSON, application/pdf or application/zip)', schema: ParticipantExportDocument } },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
         if (format === 'zip') return streamParticipantExportZip(deps, auditActorOf(req.ctx), req.params.id, res);

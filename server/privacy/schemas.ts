@@ -97,3 +97,31 @@ export const RetentionOverview = obj({
   upcoming: Type.Array(obj({ month: Type.String(), count: Type.Integer() })),
   runs: Type.Array(RunView),
 });
+
+/**
+ * The record of processing activities as JSON (register.ts `buildRegister`): a document laid
+ * out for the DPO; its parts are described by the register itself.
+ */
+export const RegisterDocument = Type.Object({
+  generatedAt: Type.String({ format: 'date-time' }),
+  controller: Type.Object({}), dpo: Type.Unknown(), retention: Type.Object({}),
+  consentPurposes: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })),
+  activities: Type.Array(Type.Object({ purpose: Type.String(), name: Type.String() })),
+  messageUses: Type.Array(Type.Unknown()), documents: Type.Array(Type.Unknown()), securityMeasures: Type.Array(Type.Unknown()),
+}, { additionalProperties: false });
+
+/**
+ * Everything held on a participant as JSON (export-participant.ts `buildParticipantExport`):
+ * the letter's sections, then every registry table linked to them (`tables`) and what is
+ * left out and why (`notExported`).
+ */
+export const ParticipantExportDocument = Type.Object({
+  generatedAt: Type.String({ format: 'date-time' }),
+  organisation: Type.Object({ name: Type.String() }), retention: Type.Object({}),
+  participant: Type.Object({ reference: Type.String(), status: Type.String() }),
+  consents: Type.Array(Type.Object({ purposeCode: Type.String() })),
+  payees: Type.Array(Type.Object({ kind: Type.String() })),
+  privacyRequests: Type.Array(Type.Object({})),
+  archivedDataReads: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), by: Nullable(Type.String()), roles: Type.Array(Type.String()) })),
+  tables: Type.Array(Type.Unknown()), notExported: Type.Array(Type.Unknown()),
+}, { additionalProperties: false });

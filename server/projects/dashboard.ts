@@ -8,7 +8,7 @@ import { assertProjectInScope, auditorScope } from '../grants/index.js';
 import type { Actor } from '../shared/authorize.js';
 import { getProject } from './repo.js';
 import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
-import { DIMENSION_LABELS, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
+import { DIMENSION_LABELS, TARGET_VALUES, VALUE_LABELS, type ProjectDashboardView, type TargetDimension } from './schemas.js';
 
 /** Groups smaller than this are not shown, so that nobody can be recognised. */
 export const MIN_GROUP_SIZE = 5;
@@ -28,7 +28,7 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part * 100
  * range, the figures the project's row of their grant dashboard shows; a project none of
  * their grants funds is 404 to them.
  */
-export async function projectDashboard(deps: Deps, projectId: string, actor: Actor | null = null) {
+export async function projectDashboard(deps: Deps, projectId: string, actor: Actor | null = null): Promise<ProjectDashboardView> {
   const scope = await auditorScope(deps.db, actor, deps.now());
   const { settings } = await getSettings(deps.db);
   const project = await getProject(deps.db, projectId);

@@ -1,7 +1,9 @@
+import type { Static } from '@sinclair/typebox';
 import type { ProjectDetail } from './repo.js';
+import type { ProjectView } from './schemas.js';
 
 /** The fields of a project an API response or page may show. */
-export function presentProject(p: ProjectDetail) {
+export function presentProject(p: ProjectDetail): Static<typeof ProjectView> {
   return {
     id: p.id,
     name: p.name,

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { ProjectCreateBody, ProjectIdParams, ProjectList, ProjectListQuery, ProjectPatchBody, ProjectView } from './schemas.js';
+import { ProjectCreateBody, ProjectDashboardView, ProjectIdParams, ProjectList, ProjectListQuery, ProjectPatchBody, ProjectView } from './schemas.js';
 import { getProject, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
@@ -49,6 +49,7 @@ export function projectRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/projects/:id/dashboard', access: PROJECT_DASHBOARD_READERS, tags: ['projects'],
       summary: 'Sessions, attendance rate, attrition, panel composition against target (groups under 5 hidden), committed venue costs, budget (planned, committed, actual, remaining per category, monthly burn, forecast, cost per person, time to money). A scoped auditor gets neither budget nor venue costs (null) but auditorBudget: per grant of theirs, its parts of the project’s expenses within their range (committed by day of service, actual by payment day), each figure linked to its expenses', params: ProjectIdParams,
+      responses: { 200: { description: 'Dashboard', schema: ProjectDashboardView } },
       handler: async (req, res) => {
         res.json(await projectDashboard(deps, req.params.id, req.ctx.actor));
       },

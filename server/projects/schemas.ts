@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, Cents, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 import { COST_CATEGORIES, type CostCategory } from '../settings/index.js';
+import { ProjectBudgetView, ScopedProjectBudgetView } from '../grant-reports/index.js';
 
 export const PARTICIPATION_LEVELS = ['information', 'consultation', 'concertation', 'co_construction'] as const;
 export const PARTICIPATION_LEVEL_LABELS: Record<(typeof PARTICIPATION_LEVELS)[number], string> = {
@@ -96,3 +97,24 @@ export const ProjectListQuery = obj({
 });
 export const ProjectList = obj({ items: Type.Array(ProjectView), nextCursor: Nullable(Type.String()) });
 export const ProjectIdParams = obj({ id: RecordId('projects') });
+
+const Percent = Nullable(Type.Integer());
+/** What a project lead watches (dashboard.ts): attendance, attrition, panel composition (groups under 5 hidden), venue costs, budget. */
+export const ProjectDashboardView = obj({
+  projectId: Uuid,
+  sessions: Type.Array(obj({
+    id: Uuid, title: Type.String(), startsAt: Type.String({ format: 'date-time' }), startLocal: Type.String(), status: Type.String(),
+    expected: Type.Integer(), attended: Type.Integer(), attendanceRate: Percent,
+  })),
+  overallAttendanceRate: Percent,
+  attrition: Type.Array(obj({ sessionId: Uuid, title: Type.String(), startLocal: Type.String(), retained: Type.Integer(), retainedPercent: Percent })),
+  composition: Type.Array(obj({
+    dimension: Type.String(), label: Type.String(), answered: Nullable(Type.Integer({ description: 'null under the minimum group size' })),
+    groups: Type.Array(obj({ value: Type.String(), label: Type.String(), count: Nullable(Type.Integer()), percent: Percent, targetPercent: Nullable(Type.Number()) })),
+  })),
+  minGroupSize: Type.Integer(),
+  venueCosts: Nullable(obj({ committedCents: Type.Integer(), plannedCents: Type.Integer() }, { description: 'null for a scoped auditor' })),
+  budget: Nullable(ProjectBudgetView),
+  auditorBudget: Nullable(ScopedProjectBudgetView),
+});
+export type ProjectDashboardView = Static<typeof ProjectDashboardView>;

@@ -1,13 +1,15 @@
+import type { Static } from '@sinclair/typebox';
 import { toLocal } from '../shared/dates.js';
 import type { BookingRow } from '../venues/index.js';
 import type { SessionParticipantRow, SessionRow } from './repo.js';
+import type { SessionView } from './schemas.js';
 
 const local = (d: Date, tz: string) => {
   const l = toLocal(d, tz);
   return `${l.date}T${l.time}`;
 };
 
-export function presentSession(s: SessionRow, booking: BookingRow | undefined | null, counts: Record<string, number>, timeZone: string) {
+export function presentSession(s: SessionRow, booking: BookingRow | undefined | null, counts: Record<string, number>, timeZone: string): Static<typeof SessionView> {
   return {
     id: s.id,
     projectId: s.project_id,

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { AttendanceBody, AttendanceMarkBody, AttendancePersonParams, InvitationsBody, InvitationsResult, ParticipantList, ReplyBody, SessionCreateBody, SessionIdParams, SessionList, SessionListQuery, SessionPatchBody, SessionView } from './schemas.js';
+import { AttendanceBody, AttendanceMarkBody, AttendancePersonParams, InvitationsBody, InvitationsResult, ParticipantList, ReplyBody, ReplyView, SessionCreateBody, SessionIdParams, SessionList, SessionListQuery, SessionPatchBody, SessionView } from './schemas.js';
 import { countsBySession, listSessions, sessionParticipants } from './repo.js';
 import { presentSession, presentSessionParticipant } from './presenter.js';
 import { cancelSession, createSession, sessionView, updateSession } from './manage-sessions.js';
@@ -82,6 +82,7 @@ export function sessionRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/sessions/:id/replies', access: SESSION_WRITERS, tags: ['sessions'],
       summary: 'Record a participant’s reply (confirmed or declined)', params: SessionIdParams, body: ReplyBody,
+      responses: { 200: { description: 'The reply recorded', schema: ReplyView } },
       handler: async (req, res) => {
         res.json(await recordReply(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },

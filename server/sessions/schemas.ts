@@ -92,6 +92,7 @@ export const InvitationsResult = obj({
 
 export const ReplyBody = obj({ participantId: Uuid, status: lit(['confirmed', 'declined'] as const) });
 export type ReplyBody = Static<typeof ReplyBody>;
+export const ReplyView = ReplyBody;
 
 export const AttendanceBody = obj({
   entries: Type.Array(obj({

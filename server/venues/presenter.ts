@@ -1,6 +1,8 @@
+import type { Static } from '@sinclair/typebox';
 import type { BookingRow, VenueRow } from './repo.js';
+import type { VenueView, BookingView } from './schemas.js';
 
-export function presentVenue(v: VenueRow) {
+export function presentVenue(v: VenueRow): Static<typeof VenueView> {
   return {
     id: v.id,
     name: v.name,
@@ -26,7 +28,7 @@ export function presentVenue(v: VenueRow) {
   };
 }
 
-export function presentBooking(b: BookingRow) {
+export function presentBooking(b: BookingRow): Static<typeof BookingView> {
   return {
     id: b.id,
     venueId: b.venue_id,

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { BookingCreateBody, BookingIdParams, BookingList, BookingListQuery, BookingView, ImportIdParams, VenueCreateBody, VenueIdParams, VenueList, VenueListQuery, VenuePatchBody, VenueView } from './schemas.js';
+import { BookingCreateBody, BookingIdParams, BookingList, BookingListQuery, BookingView, ImportIdParams, VenueCreateBody, VenueImportConfirmed, VenueImportPreview, VenueIdParams, VenueList, VenueListQuery, VenuePatchBody, VenueView } from './schemas.js';
 import { getBooking, getVenue, listBookings, listVenues } from './repo.js';
 import { presentBooking, presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
@@ -36,7 +36,7 @@ export function venueRoutes(deps: Deps) {
       method: 'post', path: '/api/venues/imports', access: VENUE_WRITERS, tags: ['venues'],
       summary: 'Read a CSV or XLSX of venues (field `file`): preview with per-row errors; nothing is written before confirmation',
       upload: { field: 'file', maxBytes: 5 * 1024 * 1024 }, body: obj({}),
-      responses: { 201: { description: 'Preview (id, validCount, errorCount, report of rows and fields)' } },
+      responses: { 201: { description: 'Preview (id, validCount, errorCount, report of rows and fields)', schema: VenueImportPreview } },
       handler: async (req, res) => {
         res.status(201).json(await previewVenueImport(deps, auditActorOf(req.ctx), (req as unknown as { file?: { buffer: Buffer } }).file));
       },
@@ -44,7 +44,7 @@ export function venueRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/venues/imports/:id/confirm', access: VENUE_WRITERS, tags: ['venues'],
       summary: 'Write the valid lines of a previewed import as venues (once)', params: ImportIdParams,
-      responses: { 200: { description: 'Confirmed (created count)' }, 409: { description: 'import_not_pending' } },
+      responses: { 200: { description: 'Confirmed (created count)', schema: VenueImportConfirmed }, 409: { description: 'import_not_pending' } },
       handler: async (req, res) => {
         res.json(await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id));
       },

@@ -61,6 +61,16 @@ export const VenueList = obj({ items: Type.Array(VenueView), nextCursor: Nullabl
 export const VenueIdParams = obj({ id: RecordId('venues') });
 export const BookingIdParams = obj({ id: RecordId('bookings') });
 export const ImportIdParams = obj({ id: RecordId('imports') });
+/** A venue spreadsheet read and waiting for confirmation: the report names lines and fields, never values. */
+export const VenueImportPreview = obj({
+  id: Uuid,
+  status: Type.Literal('previewed'),
+  validCount: Type.Integer(),
+  errorCount: Type.Integer({ description: 'Lines with at least one error' }),
+  report: Type.Array(obj({ row: Type.Integer({ description: 'Line in the file (the header is line 1)' }), field: Type.String(), message: Type.String() })),
+  preview: Type.Array(obj({ name: Type.String(), communeName: Nullable(Type.String()), capacity: Type.Integer() }), { description: 'The first 50 valid lines' }),
+});
+export const VenueImportConfirmed = obj({ id: Uuid, status: Type.Literal('confirmed'), created: Type.Integer({ description: 'Venues written' }) });
 
 export const BookingCreateBody = obj({
   venueId: Uuid,

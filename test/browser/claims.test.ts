@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { createUser } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { attendedSession, TICKET } from '../claims/helpers.js';
 import { receiptPng } from '../../server/demo/claims.js';
 
@@ -19,14 +19,6 @@ async function typeInto(page: Page, label: string | RegExp, text: string) {
 async function pressEnterOn(page: Page, locator: ReturnType<Page['getByRole']>) {
   await locator.focus();
   await page.keyboard.press('Enter');
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${ctx().baseUrl}/login`);
-  await typeInto(page, 'Adresse e-mail', email);
-  await typeInto(page, 'Mot de passe', TEST_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(`${ctx().baseUrl}/`);
 }
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -54,7 +46,7 @@ describe('@browser claims', function () {
     let claimUrl: string;
     try {
       const page = clerk.page;
-      await signIn(page, staff.user.email);
+      await signInPage(page, staff.user.email, { via: 'typed' });
       await page.goto(`${base}/participants/${person.id}/claims`);
       await pressEnterOn(page, page.getByRole('link', { name: 'Saisir une demande' }));
       await page.waitForURL(/\/claims\/new\?participantId=/);
@@ -117,7 +109,7 @@ describe('@browser claims', function () {
     const reviewer = await newPage(browser);
     try {
       const page = reviewer.page;
-      await signIn(page, finance.email);
+      await signInPage(page, finance.email, { via: 'typed' });
       await page.goto(claimUrl);
       await expectNoAxeViolations(page, 'claim detail (decision form)');
       expect(await page.getByLabel('Accordé en € (ligne 1)').inputValue()).to.equal('42,24');
@@ -166,7 +158,7 @@ describe('@browser claims', function () {
     }
     const { page, context } = await newPage(browser);
     try {
-      await signIn(page, staff.user.email);
+      await signInPage(page, staff.user.email, { via: 'typed' });
       await page.goto(`${ctx().baseUrl}/claims/${claimId}`);
       // The image: shown, decoded by the browser.
       const img = page.getByRole('img', { name: 'Aperçu du justificatif 1' });

@@ -1,17 +1,9 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { createParticipant, createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { createParticipant, createUser } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { freshIban } from '../payees/ibans.js';
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${ctx().baseUrl}/login`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.waitForURL(`${ctx().baseUrl}/`);
-}
 
 /** Moves the focus with Tab until `selector` has it (fails after 60 presses). */
 async function tabTo(page: Page, selector: string) {
@@ -37,7 +29,7 @@ describe('@browser consents and payees', function () {
     const participant = await createParticipant({ firstName: 'Thị Ánh', lastName: 'Nguyễn' });
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, staff.email);
+      await signInPage(page, staff.email);
       await page.goto(`${ctx().baseUrl}/participants/${participant.id}/consents`);
       await expectNoAxeViolations(page, 'consents page');
 
@@ -96,7 +88,7 @@ describe('@browser consents and payees', function () {
     const admin = await createUser({ roles: ['admin'] });
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, finance.email);
+      await signInPage(page, finance.email);
       await page.goto(`${ctx().baseUrl}/participants/${participant.id}/payees?reveal=${payee.id}`);
       await expectNoAxeViolations(page, 'reveal confirmation');
       await page.getByRole('button', { name: 'Afficher l’IBAN complet' }).focus();
@@ -107,7 +99,7 @@ describe('@browser consents and payees', function () {
       await page.getByRole('button', { name: 'Se déconnecter' }).click();
       await page.waitForURL(/\/login/);
 
-      await signIn(page, admin.email);
+      await signInPage(page, admin.email);
       for (const path of ['/admin', '/admin/consent-purposes', '/admin/consent-purposes/contact']) {
         await page.goto(`${ctx().baseUrl}${path}`);
         await expectNoAxeViolations(page, path);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { launchBrowser, newPage } from '../helpers/browser.js';
+import { launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../server/demo/load-demo.js';
 
 describe('@browser demo data', function () {
@@ -18,11 +18,7 @@ describe('@browser demo data', function () {
     const demoAdmin = DEMO_USERS.find((u) => u.roles.includes('admin'))!;
     const { context, page } = await newPage(browser);
     try {
-      await page.goto(`${ctx().baseUrl}/login`);
-      await page.getByLabel('Adresse e-mail').fill(demoAdmin.email);
-      await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${ctx().baseUrl}/`);
+      await signInPage(page, demoAdmin.email, { password: DEMO_PASSWORD, via: 'button' });
       expect(await page.title()).to.include('Département de la Drôme');
       await page.goto(`${ctx().baseUrl}/admin/users?q=departement.example`);
       const text = await page.locator('main').textContent();

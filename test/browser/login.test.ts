@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
 import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 
 describe('@browser signing in', function () {
   this.timeout(60_000);
@@ -58,11 +58,7 @@ describe('@browser signing in', function () {
     const admin = await createUser({ roles: ['admin'] });
     const { context, page } = await newPage(browser);
     try {
-      await page.goto(`${ctx().baseUrl}/login`);
-      await page.getByLabel('Adresse e-mail').fill(admin.email);
-      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${ctx().baseUrl}/`);
+      await signInPage(page, admin.email, { via: 'button' });
       for (const path of ['/admin', '/admin/users', '/admin/users/new', '/admin/settings', '/admin/audit', '/account', '/account/tokens', '/sessions']) {
         await page.goto(`${ctx().baseUrl}${path}`);
         await expectNoAxeViolations(page, path);

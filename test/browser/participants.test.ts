@@ -1,17 +1,9 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { createUser } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { tag } from '../participants/support.js';
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${ctx().baseUrl}/login`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${ctx().baseUrl}/`);
-}
 
 /** Moves the focus to a field with the keyboard-reachable label and types, as a person would. */
 async function typeInto(page: Page, label: string, text: string) {
@@ -34,7 +26,7 @@ describe('@browser participants', function () {
     const lastName = `Nguyễn${tag()}`;
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, staff.email);
+      await signInPage(page, staff.email, { via: 'button' });
       await page.goto(`${ctx().baseUrl}/participants`);
       await expectNoAxeViolations(page, 'participants list');
       await page.getByRole('link', { name: 'Nouvelle fiche' }).click();
@@ -91,7 +83,7 @@ describe('@browser participants', function () {
     const t = tag();
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, staff.email);
+      await signInPage(page, staff.email, { via: 'button' });
       await page.goto(`${ctx().baseUrl}/participants/imports`);
       await expectNoAxeViolations(page, 'import upload page');
       await page.getByLabel('Fichier (obligatoire)').setInputFiles({
@@ -115,7 +107,7 @@ describe('@browser participants', function () {
     const auditor = await createUser({ roles: ['auditor'] });
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, auditor.email);
+      await signInPage(page, auditor.email, { via: 'button' });
       await page.goto(`${ctx().baseUrl}/participants`);
       await expectNoAxeViolations(page, 'participants list (auditor)');
       const first = page.getByRole('row').nth(1).getByRole('link').first();

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { signedIn, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { signedIn } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { frenchIban } from '../../server/demo/consents.js';
 import { approvedClaim, attendee, payingSetup } from '../payments/helpers.js';
 
@@ -30,11 +30,7 @@ describe('@browser payments', function () {
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {
-      await page.goto(`${base}/login`);
-      await page.getByLabel('Adresse e-mail').fill(s.finance.user.email);
-      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-      await page.keyboard.press('Enter');
-      await page.waitForURL(`${base}/`);
+      await signInPage(page, s.finance.user.email);
 
       await page.goto(`${base}/payments`);
       await expectNoAxeViolations(page, 'batches list');

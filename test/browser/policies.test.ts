@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { createUser } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 
 describe('@browser reimbursement policy page', function () {
   this.timeout(60_000);
@@ -19,11 +19,7 @@ describe('@browser reimbursement policy page', function () {
     const finance = await createUser({ roles: ['finance'] });
     const { context, page } = await newPage(browser);
     try {
-      await page.goto(`${ctx().baseUrl}/login`);
-      await page.getByLabel('Adresse e-mail').fill(finance.email);
-      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-      await page.getByRole('button', { name: 'Se connecter' }).click();
-      await page.waitForURL(`${ctx().baseUrl}/`);
+      await signInPage(page, finance.email, { via: 'button' });
       await page.goto(`${ctx().baseUrl}/admin/policies`);
       await expectNoAxeViolations(page, '/admin/policies');
       await page.getByLabel('Applicable aux déplacements à partir du').fill('2093-01-01');

@@ -1,18 +1,10 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { ctx } from '../helpers/context.js';
-import { createUser, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { createUser } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { createFullPerson } from '../privacy/helpers.js';
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${ctx().baseUrl}/login`);
-  await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(`${ctx().baseUrl}/`);
-}
 
 describe('@browser data protection officer', function () {
   this.timeout(90_000);
@@ -30,7 +22,7 @@ describe('@browser data protection officer', function () {
     const person = await createFullPerson({ lastContactAt: new Date('1990-03-01T10:00:00Z') });
     const { context, page } = await newPage(browser);
     try {
-      await signIn(page, dpo.email);
+      await signInPage(page, dpo.email, { via: 'button' });
       await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Données personnelles' }).click();
       await expect(await page.locator('h1').textContent()).to.equal('Données personnelles');
       await expectNoAxeViolations(page, '/privacy');
@@ -70,7 +62,7 @@ describe('@browser data protection officer', function () {
     const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
     try {
       const page = await context.newPage();
-      await signIn(page, dpo.email);
+      await signInPage(page, dpo.email, { via: 'button' });
       await page.goto(`${ctx().baseUrl}/privacy/retention/runs/${job.id}`);
       expect(await page.locator('main').textContent()).to.include('25 %');
       await ctx().deps.db('jobs').where({ id: job.id }).update({
@@ -87,7 +79,7 @@ describe('@browser data protection officer', function () {
     // stops it, which axe's meta-refresh rule cannot see) and after stopping it.
     const { context: checked, page } = await newPage(browser);
     try {
-      await signIn(page, dpo.email);
+      await signInPage(page, dpo.email, { via: 'button' });
       const [other] = await ctx().deps.db('jobs').insert({ kind: 'retention', status: 'running', params: JSON.stringify({ mode: 'dry_run', trigger: 'page' }), progress: 1, total: 4, started_at: new Date(), heartbeat_at: new Date() }).returning('id');
       await page.goto(`${ctx().baseUrl}/privacy/retention/runs/${other.id}`);
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).disableRules(['meta-refresh']).analyze();

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { createParticipant, createUser, TEST_PASSWORD } from '../helpers/factories.js';
+import { createParticipant, createUser } from '../helpers/factories.js';
 import { createProject, createVenue } from '../helpers/logistics.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 
 describe('@browser sessions', function () {
   this.timeout(90_000);
@@ -28,11 +28,7 @@ describe('@browser sessions', function () {
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {
-      await page.goto(`${base}/login`);
-      await page.getByLabel('Adresse e-mail').fill(user.email);
-      await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-      await page.keyboard.press('Enter');
-      await page.waitForURL(`${base}/`);
+      await signInPage(page, user.email);
 
       await page.goto(`${base}/sessions/new`);
       await expectNoAxeViolations(page, 'new session');

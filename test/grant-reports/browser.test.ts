@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { ctx } from '../helpers/context.js';
-import { signedIn, TEST_PASSWORD } from '../helpers/factories.js';
-import { expectNoAxeViolations, launchBrowser, newPage } from '../helpers/browser.js';
+import { signedIn } from '../helpers/factories.js';
+import { expectNoAxeViolations, launchBrowser, newPage, signInPage } from '../helpers/browser.js';
 import { pdfText } from '../helpers/documents.js';
 import { grantScenario } from './helpers.js';
 
@@ -17,15 +17,6 @@ describe('@browser grant reports', function () {
     await browser?.close();
   });
 
-  async function signIn(page: Page, email: string) {
-    const base = ctx().baseUrl;
-    await page.goto(`${base}/login`);
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}/`);
-  }
-
   async function downloadOf(page: Page, button: ReturnType<Page['getByRole']>) {
     const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
     return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
@@ -37,7 +28,7 @@ describe('@browser grant reports', function () {
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {
-      await signIn(page, finance.user.email);
+      await signInPage(page, finance.user.email);
 
       await page.goto(`${base}/grants/${s.g1.id}/dashboard`);
       expect(await page.locator('h1').textContent()).to.include(s.g1.reference);
@@ -89,7 +80,7 @@ describe('@browser grant reports', function () {
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {
-      await signIn(page, auditor.user.email);
+      await signInPage(page, auditor.user.email);
       const menu = await page.locator('nav').first().locator('a').allTextContents();
       expect(menu.map((t) => t.trim())).to.deep.equal(['Tableau de bord', 'Financements', 'Dépenses']);
       await expectNoAxeViolations(page, 'home of a scoped auditor');

@@ -1,5 +1,6 @@
 import { ctx } from './context.js';
-import { watched } from './money-walk.js';
+import { routeOf, watched } from './money-walk.js';
+import { checkResponse } from './response-check.js';
 
 type Options = { json?: unknown; form?: Record<string, string | string[]>; raw?: string; multipart?: FormData; headers?: Record<string, string> };
 
@@ -65,6 +66,8 @@ export class Client {
     this.keepCookies(res);
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
+    // Every 2xx JSON body of an API route matches the schema OpenAPI publishes for it (response-check.ts).
+    if (this.baseUrl === ctx().baseUrl && text) checkResponse(routeOf(method, path), method, path, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { Client } from '../helpers/client.js';
 import { signedIn } from '../helpers/factories.js';
 import { declaredRoutes } from '../helpers/routes.js';
+import { routeOf } from '../helpers/money-walk.js';
+import { checkResponse, undescribedJsonRoutes } from '../helpers/response-check.js';
 
 describe('HTTP conventions', () => {
   it('when the JSON body is malformed, then 400 malformed_json, never 500', async () => {
@@ -61,6 +63,12 @@ describe('HTTP conventions', () => {
       expect(r.body.paths[path], path).to.have.property(route.method);
     }
     expect(r.body.paths['/api/settings'].patch.requestBody.content['application/json'].schema.properties).to.have.property('siret');
+  });
+
+  it('when an API route answers JSON, then it declares the schema of its body (the test client checks every 2xx body against it)', () => {
+    expect(undescribedJsonRoutes(), 'API routes with a 2xx JSON answer and no response schema').to.deep.equal([]);
+    const claim = routeOf('GET', '/api/claims/00000000-0000-4000-8000-000000000000');
+    expect(() => checkResponse(claim, 'GET', '/api/claims/x', 200, 'application/json', { id: 'x' })).to.throw(/GET \/api\/claims\/:id .* does not describe/);
   });
 
   it('when the interactive docs are opened, then the page and its script load', async () => {
