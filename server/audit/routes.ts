@@ -2,7 +2,6 @@ import type { Deps } from '../shared/deps.js';
 import type { Config } from '../config.js';
 import { defineRoute } from '../shared/http.js';
 import { roles } from '../shared/authorize.js';
-import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../web.js';
 import { AuditList, AuditQuery, ChainReportView } from './schemas.js';
@@ -13,6 +12,7 @@ import { auditKeysFromConfig } from './keys.js';
 import { currentState, readSignedFiles } from './checkpoints.js';
 import { downloadCheckpoint } from './download-checkpoint.js';
 import { auditActorOf } from './actor.js';
+import { auditError } from './errors.js';
 
 export const AUDIT_READERS = roles('admin', 'dpo', 'auditor');
 
@@ -55,7 +55,7 @@ export function auditRoutes(deps: Deps) {
       responses: { 200: { description: 'Signed checkpoint (application/json attachment)' } },
       handler: async (req, res) => {
         const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
-        if (!file) throw new AppError('conflict', 'La chaîne d’audit ne prolonge pas le dernier point de contrôle signé : lancez la vérification (audit-verify).');
+        if (!file) throw auditError('checkpoint_not_extended');
         res.type('application/json').setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
         res.send(file.text);
       },

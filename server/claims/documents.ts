@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { formatCents, formatDate } from '../shared/format.js';
 import { formatLocalRange } from '../shared/dates.js';
@@ -8,6 +8,7 @@ import { getSettings } from '../settings/index.js';
 import { DECIDED, getClaim, getParticipant, sessionsByIds } from './repo.js';
 import { claimVars } from './notify.js';
 import { CONTEST_TEXT } from './contest.js';
+import { claimsError } from './errors.js';
 
 /**
  * The decision letter (PDF): each line asked and granted and, for any reduction or refusal,
@@ -17,7 +18,7 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   const { settings } = await getSettings(deps.db);
   const claim = await getClaim(deps.db, claimId);
   if (!claim) throw notFound('Demande');
-  if (!DECIDED.includes(claim.status)) throw conflict('claim_not_decided', 'La demande n’est pas encore décidée.');
+  if (!DECIDED.includes(claim.status)) throw claimsError('claim_not_decided');
   const person = (await getParticipant(deps.db, claim.participant_id))!;
   const v = await claimVars(deps.db, settings, claim);
   const pdf = await PdfDocument.create(`Décision — ${claim.reference}`, settings.name);

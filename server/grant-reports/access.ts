@@ -1,10 +1,10 @@
 import type { Actor } from '../shared/authorize.js';
 import type { Db } from '../shared/db.js';
-import { AppError } from '../shared/errors.js';
 import { formatDate } from '../shared/format.js';
 import { assertGrantInScope, auditorScope } from '../grants/index.js';
 import { getGrant, type GrantRow } from './repo.js';
 import { notFound } from '../shared/errors.js';
+import { grantReportsError } from './errors.js';
 
 /**
  * What an actor may read of the grants, from server/grants' auditor scopes: everything, or
@@ -31,7 +31,7 @@ export function assertPeriodInScope(scope: GrantScope, grantId: string, from: st
   if (scope.all) return;
   const range = scope.grants.get(grantId);
   if (!range || from < range.from || to > range.to) {
-    throw new AppError('forbidden', range ? `Votre accès d’auditeur est limité à la période du ${formatDate(range.from)} au ${formatDate(range.to)}.` : 'Votre accès d’auditeur ne couvre pas cette subvention.');
+    throw range ? grantReportsError('auditor_period_out_of_scope', { from: formatDate(range.from), to: formatDate(range.to) }) : grantReportsError('auditor_grant_out_of_scope');
   }
 }
 

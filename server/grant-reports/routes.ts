@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
-import { AppError, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/format.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -36,7 +36,7 @@ export function periodOf(query: { from?: string; to?: string }, scope: GrantScop
 /** A drawdown the reader may see: its grant in scope and its period within the auditor's range. */
 async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
   const d = await getDrawdown(deps.db, id);
-  if (!d) throw new AppError('not_found', 'Demande de versement introuvable.');
+  if (!d) throw notFound('Demande de versement');
   const scope = await grantScopeOf(deps.db, ctx.actor, deps.now());
   const grant = await grantInScope(deps.db, scope, d.grant_id);
   assertPeriodInScope(scope, grant.id, d.period_from, d.period_to);
@@ -61,9 +61,10 @@ export function grantReportRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/grants/:id/statement', access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: 'Expenditure statement (état récapitulatif des dépenses): the grant’s expense parts paid in [from, to], with budget line, supporting document and participant reference (never a name), totals per line. CSV (French Excel dialect, streamed), XLSX (streamed) or PDF (up to 20,000 lines: 409 statement_too_large_for_pdf). Each download audited with its SHA-256',
+      summary: 'Expenditure statement (état récapitulatif des dépenses): the grant’s expense parts paid in [from, to], with budget line, supporting document and participant reference (never a name), totals per line. CSV (French Excel dialect, streamed), XLSX (streamed) or PDF (up to 20,000 lines). Each download audited with its SHA-256',
       params: GrantIdParams, query: StatementQuery,
-      responses: { 200: { description: 'File', contentType: `${TYPES.csv}, ${TYPES.xlsx}, ${TYPES.pdf}` }, 403: { description: 'outside the auditor’s scope' }, 409: { description: 'statement_too_large_for_pdf' } },
+      responses: { 200: { description: 'File', contentType: `${TYPES.csv}, ${TYPES.xlsx}, ${TYPES.pdf}` }, 403: { description: 'outside the auditor’s scope' } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope', 'statement_too_large_for_pdf'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
@@ -108,9 +109,10 @@ export function grantReportRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
-      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim. 409 nothing_to_draw_down, drawdown_ceiling_reached',
+      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim',
       params: GrantIdParams, body: DrawdownBody, idempotent: true,
-      responses: { 201: { description: 'Created', schema: DrawdownView }, 409: { description: 'nothing_to_draw_down, drawdown_ceiling_reached' } },
+      responses: { 201: { description: 'Created', schema: DrawdownView } },
+      errors: ['nothing_to_draw_down', 'drawdown_ceiling_reached'],
       handler: async (req, trx) => {
         await scopedGrant(req.ctx, req.params.id, trx);
         const id = await createDrawdown(trx, auditActorOf(req.ctx), req.params.id, req.body);

@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getPayee } from './repo.js';
+import { payeesError } from './errors.js';
 
 /**
  * Decrypts a payee's IBAN for finance or an admin. The audit event is written in the same
@@ -11,7 +12,7 @@ export async function revealIban(deps: Deps, actor: AuditActor, payeeId: string)
   return deps.db.transaction(async (trx) => {
     const payee = await getPayee(trx, payeeId);
     if (!payee) throw notFound('Bénéficiaire');
-    if (!payee.iban_ciphertext || !payee.iban_key_id) throw conflict('payee_without_iban', 'Aucun IBAN n’est enregistré pour ce bénéficiaire.');
+    if (!payee.iban_ciphertext || !payee.iban_key_id) throw payeesError('payee_without_iban');
     const iban = deps.keyring.decrypt(payee.iban_ciphertext, payee.iban_key_id);
     await recordAudit(trx, actor, { action: 'payee.iban_revealed', recordType: 'payee', recordId: payeeId, data: { participantId: payee.participant_id, keyId: payee.iban_key_id } });
     return { payeeId, participantId: payee.participant_id, iban };

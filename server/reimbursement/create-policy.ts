@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import type { Actor } from '../shared/authorize.js';
-import { conflict, forbidden, validationError } from '../shared/errors.js';
+import { validationError } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { toLocal } from '../shared/dates.js';
 import { formatDate } from '../shared/format.js';
@@ -10,6 +10,7 @@ import { PolicyRates, type PolicyCreateBody, type PolicyRatesPatch } from './sch
 import { insertVersion, listVersions, projectAllowance, versionExists } from './repo.js';
 import { versionInForce, type PolicyVersion } from './resolve-policy.js';
 import { canWriteOrganisationPolicy, canWriteProjectPolicy } from './access.js';
+import { reimbursementError } from './errors.js';
 
 export interface Warning {
   code: string;
@@ -46,14 +47,14 @@ export async function createPolicyVersion(deps: Deps, actor: Actor, auditActor: 
       if (projectId) {
         const project = await projectAllowance(trx, projectId);
         if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
-        if (!canWriteProjectPolicy(actor, project.leadUserId)) throw forbidden('Seuls le service financier et le chef de ce projet peuvent modifier son barème.');
+        if (!canWriteProjectPolicy(actor, project.leadUserId)) throw reimbursementError('project_rates_forbidden');
       } else {
-        if (!canWriteOrganisationPolicy(actor)) throw forbidden('Seuls le service financier et l’administration peuvent modifier le barème de l’organisation.');
+        if (!canWriteOrganisationPolicy(actor)) throw reimbursementError('organisation_rates_forbidden');
         const complete = check(PolicyRates, rates);
         if (!complete.ok) throw validationError(complete.details.map((d) => ({ field: d.field === '(corps)' ? 'rates' : `rates.${d.field}`, message: d.message })));
       }
       if (await versionExists(trx, projectId, body.effectiveFrom)) {
-        throw conflict('policy_version_exists', `Une version du barème commence déjà le ${formatDate(body.effectiveFrom)} : choisissez une autre date.`, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+        throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
       }
       const previous = versionInForce(await listVersions(trx, projectId), body.effectiveFrom);
       const version = await insertVersion(trx, { projectId, effectiveFrom: body.effectiveFrom, rates, createdBy: actor.userId });
@@ -74,7 +75,7 @@ export async function createPolicyVersion(deps: Deps, actor: Actor, auditActor: 
       return { version, warnings };
     });
   } catch (e) {
-    if (pgCode(e) === '23505') throw conflict('policy_version_exists', `Une version du barème commence déjà le ${formatDate(body.effectiveFrom)} : choisissez une autre date.`, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+    if (pgCode(e) === '23505') throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
     throw e;
   }
 }

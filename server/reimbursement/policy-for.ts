@@ -1,9 +1,9 @@
 import type { Db } from '../shared/db.js';
-import { conflict } from '../shared/errors.js';
 import { formatDate } from '../shared/format.js';
 import type { Policy } from './types.js';
 import { resolvePolicy } from './resolve-policy.js';
 import { projectAllowance, versionsInForce } from './repo.js';
+import { reimbursementError } from './errors.js';
 
 /**
  * The policy in force on a travel day: the organisation's latest version effective on or
@@ -21,6 +21,6 @@ export async function policyFor(db: Db, where: { projectId: string | null | unde
     allowance ?? null,
     where.travelDate,
   );
-  if (!policy) throw conflict('policy_not_in_force', `Aucun barème de remboursement n’était en vigueur le ${formatDate(where.travelDate)}.`);
+  if (!policy) throw reimbursementError('policy_not_in_force', { date: formatDate(where.travelDate) });
   return policy;
 }

@@ -7,6 +7,7 @@ import { assertAccess, type Access, type Actor } from './authorize.js';
 import { validate } from './validate.js';
 import { singleUpload } from './files.js';
 import { idempotencyKeyOf, idempotent } from './idempotency.js';
+import type { ErrorCode } from './errors.js';
 
 /** What every handler knows about the request beyond Express. */
 export interface RequestContext {
@@ -54,6 +55,12 @@ interface BaseSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
    * `X-CSRF-Token` header or the `_csrf` query parameter.
    */
   upload?: { field: string; maxBytes?: number };
+  /**
+   * The refusals this route answers beyond the generic ones (validation, access, not found),
+   * as keys of the error catalogues: the OpenAPI document lists each under its status with its
+   * code and message.
+   */
+  errors?: ErrorCode[];
   /** Response schemas by status, for the OpenAPI document. */
   responses?: Record<number, { description: string; schema?: TSchema; contentType?: string }>;
   /** `page` routes render HTML and stay out of the OpenAPI document. */
