@@ -53,6 +53,7 @@ export function auditRoutes(deps: Deps) {
       method: 'get', path: '/api/audit/checkpoint', access: AUDIT_READERS, tags: ['audit'],
       summary: 'The latest signed checkpoint of the audit chain (Ed25519), signed now over the verified head; audited',
       responses: { 200: { description: 'Signed checkpoint (application/json attachment)' } },
+      errors: ['checkpoint_not_extended'],
       handler: async (req, res) => {
         const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
         if (!file) throw auditError('checkpoint_not_extended');

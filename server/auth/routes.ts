@@ -70,6 +70,7 @@ export function authRoutes(deps: Deps) {
       tags: ['auth'],
       body: ChangePasswordBody,
       responses: { 204: { description: 'Changed' } },
+      errors: ['password_change_by_token'],
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
         if (actor.via !== 'session') throw authError('password_change_by_token');
@@ -97,6 +98,7 @@ export function authRoutes(deps: Deps) {
       tags: ['auth'],
       body: TokenCreateBody,
       responses: { 201: { description: 'Created', schema: TokenCreated } },
+      errors: ['token_by_token'],
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
         if (actor.via !== 'session') throw authError('token_by_token');

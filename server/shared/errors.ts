@@ -38,8 +38,6 @@ export const ERRORS = {
   not_found: [404, 'Élément introuvable.'],
   route_not_found: [404, 'Cette adresse n’existe pas.'],
   conflict: [409, 'Cette action est en conflit avec l’état actuel des données.'],
-  email_taken: [409, 'Un compte existe déjà avec cette adresse e-mail.'],
-  last_admin: [409, 'Il doit rester au moins un administrateur actif.'],
   idempotency_key_reused: [422, 'Cette clé d’idempotence a déjà servi pour une autre requête.'],
   internal_error: [500, 'Une erreur inattendue est survenue. L’équipe technique a été prévenue.'],
   service_unavailable: [503, 'Le service est momentanément indisponible.'],

@@ -139,6 +139,15 @@ export async function keyedFormWork<T>(deps: { db: Knex; now: () => Date }, req:
  */
 export type RouteGuard = (spec: RouteSpec, req: Request) => Promise<void>;
 
+/**
+ * Sees what each route's handler throws (set by the test suite only, test/helpers/error-walk.ts:
+ * an API route answering a refusal it does not declare in `errors` fails the run).
+ */
+let thrownWatcher: ((spec: RouteSpec, error: unknown) => void) | null = null;
+export function watchThrown(watcher: typeof thrownWatcher): void {
+  thrownWatcher = watcher;
+}
+
 /** Mounts routes: authorize → validate → guards → handler (in its idempotent transaction when declared); errors go to the error middleware. */
 export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex; now: () => Date }, guards: RouteGuard[] = []): void {
   for (const spec of specs) {
@@ -178,6 +187,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
         res.status(result.status).json(result.body);
       } catch (e) {
+        thrownWatcher?.(spec, e);
         next(e);
       }
     };

@@ -1,10 +1,11 @@
 import type { Deps } from '../shared/deps.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, replacePassword } from '../auth/index.js';
 import type { UserCreateBody, UserPatchBody } from './schemas.js';
 import { countOtherActiveAdmins, getUser, USER_COLUMNS } from './repo.js';
 import { presentUser } from './presenter.js';
+import { usersError } from './errors.js';
 
 /**
  * Creates a staff account. Without a password one is generated and returned once; a given one
@@ -15,7 +16,7 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
   const temporaryPassword = input.password ? null : generatePassword();
   const hash = await hashPassword(input.password ?? temporaryPassword!);
   return deps.db.transaction(async (trx) => {
-    if (await findUserByEmail(trx, input.email)) throw new AppError('email_taken', undefined, [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
+    if (await findUserByEmail(trx, input.email)) throw usersError('email_taken', [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
     const [row] = await trx('users')
       .insert({ email: input.email.trim(), name: input.name.trim(), roles: input.roles, password_hash: hash, must_change_password: true, created_at: deps.now(), updated_at: deps.now() })
       .returning(USER_COLUMNS);
@@ -33,7 +34,7 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
     if (losesAdmin) {
       // Serialise admin removals so two admins cannot demote each other at once.
       await trx.raw('SELECT pg_advisory_xact_lock(727100502)');
-      if ((await countOtherActiveAdmins(trx, id)) === 0) throw new AppError('last_admin');
+      if ((await countOtherActiveAdmins(trx, id)) === 0) throw usersError('last_admin');
     }
     const changes: Record<string, unknown> = { updated_at: deps.now() };
     if (patch.name !== undefined) changes.name = patch.name.trim();
