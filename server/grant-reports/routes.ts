@@ -86,6 +86,7 @@ export function grantReportRoutes(deps: Deps) {
       method: 'get', path: '/api/grants/:id/financial-report', access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: 'Financial report of a year laid out like CERFA 15059: planned (budget lines of the year) vs actual (paid in the year) per category, gap in € and %, explanations, sessions held, distinct participants, attendance rate. format=json (default), pdf, csv or xlsx (downloads audited)',
       params: GrantIdParams, query: FinancialReportQuery, responses: { 200: { description: 'Report (JSON) or file' } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const year = Number(req.query.year);
@@ -133,6 +134,7 @@ export function grantReportRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/drawdowns/:id', access: REPORT_EXPORTERS, tags: ['grant-reports'], summary: 'One drawdown with its amounts per year',
       params: DrawdownIdParams, responses: { 200: { description: 'Drawdown', schema: DrawdownView } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         res.json((await drawdownInScope(deps, req.ctx, req.params.id)).drawdown);
       },
@@ -141,6 +143,7 @@ export function grantReportRoutes(deps: Deps) {
       method: 'get', path: `/api/drawdowns/:id/document.${format}`, access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: format === 'pdf' ? 'The numbered drawdown document (demande de versement), PDF; audited' : `The expense lines a drawdown claims with its amounts per year, ${format.toUpperCase()}; audited`,
       params: DrawdownIdParams, responses: { 200: format === 'pdf' ? pdf : { description: 'File', contentType: TYPES[format] } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req: { ctx: RequestContext; params: { id: string } }, res: Response) => {
         const { drawdown, grant } = await drawdownInScope(deps, req.ctx, req.params.id);
         const filename = `demande-versement-${grant.reference}-${drawdown.number}.${format}`;
@@ -157,6 +160,7 @@ export function grantReportRoutes(deps: Deps) {
       method: 'get', path: '/api/grants/:id/evidence.zip', access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: 'Evidence bundle of a period (ZIP, streamed): the statement (CSV and PDF) and every invoice and claim receipt behind its lines; audited with its SHA-256',
       params: GrantIdParams, query: PeriodQuery, responses: { 200: { description: 'ZIP', contentType: TYPES.zip } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
