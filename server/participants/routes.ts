@@ -41,6 +41,7 @@ export function participantRoutes(deps: Deps) {
       summary: 'Preview an import of participants from a CSV or XLSX file (multipart, field `file`, 5 MB): per-row errors, nothing written',
       upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }, body: ImportUploadBody,
       responses: { 201: { description: 'Preview', schema: ImportView } },
+      errors: ['import_columns_unmapped'],
       handler: async (req, res) => {
         res.status(201).json(await previewImport(deps, auditActorOf(req.ctx), req.file, req.body.mapping));
       },
