@@ -173,6 +173,12 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex
     const handle = async (req: Request, res: Response, next: NextFunction) => {
       try {
         for (const guard of guards) await guard(spec, req);
+      } catch (e) {
+        // A guard's refusal (the archive door) is every route's, like access: not the route's own.
+        next(e);
+        return;
+      }
+      try {
         const typed = req as unknown as TypedRequest<TSchema, TSchema, TSchema>;
         if (spec.idempotent === 'form') {
           const { _csrf: _token, [FORM_KEY_FIELD]: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;
