@@ -261,7 +261,8 @@ export function inlineErrorCodes(files = serverFiles()): InlineError[] {
     const visit = (node: ts.Node) => {
       let codeArg: ts.Node | undefined;
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ERROR_MAKERS.has(node.expression.text)) codeArg = node.arguments[0];
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'AppError') codeArg = node.arguments?.[1];
+      // `new AppError(code, message)`: the generic codes only, with the catalogue's message (a message written here is prose outside the catalogue).
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'AppError' && node.arguments?.[1] && node.arguments[1].kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isIdentifier(node.arguments[1]) && node.arguments[1].text === 'undefined')) codeArg = node.arguments[0];
       const code = codeArg && stringText(codeArg);
       if (code !== undefined) out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, code });
       ts.forEachChild(node, visit);

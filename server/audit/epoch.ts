@@ -1,4 +1,3 @@
-import { AppError } from '../shared/errors.js';
 import { auditKeysFromConfig } from './keys.js';
 import { EPOCH_ACTION, findSwitch } from './chain.js';
 import { currentState, readSignedFiles, writeSignedFile, type EpochPayload } from './checkpoints.js';
@@ -6,6 +5,7 @@ import { recordAudit, type AuditActor } from './record.js';
 import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
 import { writeAuditCheckpoint, type CheckpointDeps } from './write-checkpoint.js';
+import { auditError } from './errors.js';
 
 /**
  * Records that the database was restored from a backup: an `audit.epoch_started` event, and
@@ -25,12 +25,12 @@ export async function startAuditEpoch(deps: CheckpointDeps, actor: AuditActor, r
   const signedSwitch = state.last?.keyedFromSeq ?? null;
   const [headBefore, switchBefore] = [await auditHead(deps.db), await findSwitch(deps.db)];
   if (signedSwitch !== null && (headBefore?.seq ?? 0) >= signedSwitch && switchBefore?.seq !== signedSwitch) {
-    throw new AppError('conflict', `La bascule vers les empreintes à clé n’est plus au maillon ${signedSwitch} signé : aucune époque ne peut couvrir cette chaîne.`);
+    throw auditError('keyed_switch_moved', { seq: signedSwitch });
   }
   await sealAudit(deps);
   const before = await verifyAuditChain(deps, { internalOnly: true });
   if (before.firstBroken) {
-    throw new AppError('conflict', `La chaîne d’audit restaurée est rompue au maillon ${before.firstBroken.seq} : aucune époque ne peut la couvrir.`);
+    throw auditError('restored_chain_broken', { seq: before.firstBroken.seq });
   }
   const epoch = state.epoch + 1;
   const previous = state.last ? { epoch: state.last.epoch, seq: state.last.seq, hash: state.last.hash } : null;

@@ -1,6 +1,5 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { AppError } from '../shared/errors.js';
 import { getSettings } from '../settings/index.js';
 import { page } from '../shared/pages.js';
 import { AuditList, AuditQuery, ChainReportView, SignedCheckpointFile } from './schemas.js';
@@ -11,6 +10,7 @@ import { downloadCheckpoint } from './download-checkpoint.js';
 import { auditActorOf } from './actor.js';
 import { auditPublicKey } from './public-key.js';
 import { AUDIT_READERS } from './policy.js';
+import { auditError } from './errors.js';
 
 export function auditRoutes(deps: Deps) {
   return [
@@ -39,9 +39,10 @@ export function auditRoutes(deps: Deps) {
       method: 'get', path: '/api/audit/checkpoint', access: AUDIT_READERS, tags: ['audit'],
       summary: 'The latest signed checkpoint of the audit chain (Ed25519), signed now over the verified head; audited',
       responses: { 200: { description: 'Signed checkpoint (application/json attachment)', schema: SignedCheckpointFile } },
+      errors: ['checkpoint_not_extended'],
       handler: async (req, res) => {
         const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
-        if (!file) throw new AppError('conflict', 'La chaîne d’audit ne prolonge pas le dernier point de contrôle signé : lancez la vérification (audit-verify).');
+        if (!file) throw auditError('checkpoint_not_extended');
         res.type('application/json').setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
         res.send(file.text);
       },

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED, PUBLIC } from '../shared/authorize.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { auditActorOf, recordAudit } from '../audit/index.js';
 import { ChangePasswordBody, IdParams, LoginBody, MeResponse, TokenCreateBody, TokenCreated, TokenList, TokenView } from './schemas.js';
 import { login } from './login.js';
@@ -9,6 +9,7 @@ import { closeSession, openSession } from './sessions.js';
 import { changeOwnPassword } from './change-password.js';
 import { createToken, listTokens, revokeToken } from './tokens.js';
 import * as repo from './repo.js';
+import { authError } from './errors.js';
 
 async function me(deps: Deps, userId: string) {
   const user = await repo.findUserById(deps.db, userId);
@@ -69,9 +70,10 @@ export function authRoutes(deps: Deps) {
       tags: ['auth'],
       body: ChangePasswordBody,
       responses: { 204: { description: 'Changed' } },
+      errors: ['password_change_by_token'],
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
-        if (actor.via !== 'session') throw new AppError('forbidden', 'Le mot de passe se change depuis une session, pas avec un jeton d’API.');
+        if (actor.via !== 'session') throw authError('password_change_by_token');
         await changeOwnPassword(deps, { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId }, req.body);
         res.status(204).end();
       },
@@ -96,9 +98,10 @@ export function authRoutes(deps: Deps) {
       tags: ['auth'],
       body: TokenCreateBody,
       responses: { 201: { description: 'Created', schema: TokenCreated } },
+      errors: ['token_by_token'],
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
-        if (actor.via !== 'session') throw new AppError('forbidden', 'Un jeton d’API ne peut pas créer d’autre jeton.');
+        if (actor.via !== 'session') throw authError('token_by_token');
         res.status(201).json(await createToken(deps, { ...auditActorOf(req.ctx), roles: actor.roles }, req.body));
       },
     }),

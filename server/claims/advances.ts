@@ -2,7 +2,7 @@ import { moveToStatus } from './lifecycle.js';
 import { inTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import type { Role } from '../shared/authorize.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
 import { toLocal } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -16,6 +16,7 @@ import { claimTimes } from './create-claim.js';
 import { submitIn } from './submit-claim.js';
 import { OVERRIDE_ATTENDANCE_ROLES } from './policy.js';
 import { hasRole } from './rules.js';
+import { claimsError } from './errors.js';
 
 /**
  * Settles a decided advance after its sessions: a new claim linked to it holds the actual
@@ -28,19 +29,18 @@ export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: r
   return inTransaction(deps.db, async (trx) => {
     const advance = await getClaim(trx, advanceId, true);
     if (!advance || !advance.is_advance) throw notFound('Avance');
-    if (!['approved', 'partially_approved', 'in_batch', 'paid'].includes(advance.status)) throw conflict('advance_not_decided', 'L’avance doit être accordée avant d’être régularisée.');
+    if (!['approved', 'partially_approved', 'in_batch', 'paid'].includes(advance.status)) throw claimsError('advance_not_decided');
     const existing = await settlementOf(trx, advanceId);
-    if (existing) throw conflict('advance_already_settled', 'Cette avance est déjà régularisée.', [{ field: 'id', message: existing.id }]);
+    if (existing) throw claimsError('advance_already_settled', [{ field: 'id', message: existing.id }]);
     const sessionIds = await claimSessionIds(trx, advanceId);
     const sessions = await sessionsByIds(trx, sessionIds);
     const now = deps.now();
-    if (sessions.some((s) => s.ends_at > now)) throw conflict('session_not_over', 'La régularisation se fait après la session.');
+    if (sessions.some((s) => s.ends_at > now)) throw claimsError('session_not_over');
     const attendance = await attendanceOf(trx, advance.participant_id, sessionIds);
     const absent = sessions.every((s) => attendance.get(s.id) !== 'attended');
     let overrideReason: string | null = null;
     if (absent && input.lines.length) {
-      overrideReason = requireOverride('attendance_requires_override', 'La personne n’a assisté à aucune session : tout ce qui a été avancé est à récupérer. Pour retenir des frais quand même, indiquez une raison.',
-        input.override, hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES)).reason;
+      overrideReason = requireOverride(claimsError('absent_advance_requires_override'), input.override, hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES)).reason;
     }
     const { departure, ret } = claimTimes(sessions, input, advance);
     const flags = ['advance_settlement', ...(absent ? ['absent'] : []), ...(overrideReason ? ['attendance_override'] : [])];
@@ -67,7 +67,7 @@ export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     if (claim.status === 'cancelled') return;
-    if (['in_batch', 'paid'].includes(claim.status)) throw conflict('claim_in_batch', 'Cette demande est déjà dans un lot de paiement : elle ne peut plus être annulée.');
+    if (['in_batch', 'paid'].includes(claim.status)) throw claimsError('claim_in_batch');
     const now = deps.now();
     await recordHand(trx, claimId, actor.userId, 'cancelled', now);
     await moveToStatus(trx, [claimId], 'cancelled', { cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });

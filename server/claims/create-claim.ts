@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
 import { toLocal } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -13,6 +13,7 @@ import { lineRows, recomputeClaim } from './compute.js';
 import { OVERRIDE_ATTENDANCE_ROLES } from './policy.js';
 import { hasRole } from './rules.js';
 import { submitIn } from './submit-claim.js';
+import { claimsError } from './errors.js';
 
 interface Times {
   departureAt?: string;
@@ -32,7 +33,7 @@ async function checkSessions(trx: Db, ids: string[]): Promise<ClaimSessionRow[]>
   const unknown = ids.map((id, i) => ({ id, i })).filter(({ id }) => !sessions.some((s) => s.id === id));
   if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: `sessionIds.${i}`, message: 'session inconnue' })));
   if (new Set(sessions.map((s) => s.project_id)).size > 1) throw validationError([{ field: 'sessionIds', message: 'les sessions doivent appartenir au même projet' }]);
-  if (sessions.some((s) => s.status === 'cancelled')) throw conflict('session_cancelled', 'Une des sessions est annulée : aucun frais ne peut être demandé pour elle.');
+  if (sessions.some((s) => s.status === 'cancelled')) throw claimsError('claim_session_cancelled');
   return sessions;
 }
 
@@ -52,19 +53,18 @@ export async function createClaimIn(trx: Db, deps: Deps, actor: AuditActor, acto
   const flags: string[] = [];
   let overrideReason: string | null = null;
   if (input.isAdvance) {
-    if (sessions.some((s) => s.starts_at <= now)) throw conflict('advance_after_session', 'Une avance se demande avant la session ; après, saisissez une demande ordinaire.');
+    if (sessions.some((s) => s.starts_at <= now)) throw claimsError('advance_after_session');
   } else {
     // Attendance is the evidence of a claim and is recorded once the session has started; before, only an advance.
     const early = sessions.filter((s) => s.starts_at > now);
     if (early.length) {
-      throw conflict('session_not_started', 'La session n’a pas encore commencé : une demande de remboursement se saisit après la session ; avant, seule une avance est possible.',
-        early.map((s) => ({ field: `sessionIds.${input.sessionIds.indexOf(s.id)}`, message: 'session pas encore commencée' })));
+      throw claimsError('claim_session_not_started', early.map((s) => ({ field: `sessionIds.${input.sessionIds.indexOf(s.id)}`, message: 'session pas encore commencée' })));
     }
     const attendance = await attendanceOf(trx, input.participantId, input.sessionIds);
     const missing = sessions.filter((s) => attendance.get(s.id) !== 'attended');
     if (missing.length) {
-      const o = requireOverride('attendance_requires_override', 'La présence de cette personne n’est pas enregistrée pour toutes les sessions. Pour saisir la demande quand même, indiquez une raison.',
-        input.override, hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES), missing.map((s) => ({ field: `sessionIds.${input.sessionIds.indexOf(s.id)}`, message: 'présence non enregistrée' })));
+      const o = requireOverride(claimsError('attendance_requires_override', missing.map((s) => ({ field: `sessionIds.${input.sessionIds.indexOf(s.id)}`, message: 'présence non enregistrée' }))),
+        input.override, hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES));
       overrideReason = o.reason;
       flags.push('attendance_override');
     }
@@ -93,8 +93,8 @@ export async function updateDraft(deps: Deps, actor: AuditActor, claimId: string
   return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
-    if (claim.status !== 'draft') throw conflict('claim_not_draft', 'Seul un brouillon peut être modifié.');
-    if (input.version !== undefined && input.version !== claim.version) throw conflict('claim_changed', 'La demande a été modifiée entre-temps : rechargez-la.');
+    if (claim.status !== 'draft') throw claimsError('claim_not_draft');
+    if (input.version !== undefined && input.version !== claim.version) throw claimsError('claim_changed');
     if (input.payeeId && !(await payeeOfParticipant(trx, input.payeeId, claim.participant_id))) throw validationError([{ field: 'payeeId', message: 'bénéficiaire inconnu, inactif ou d’une autre personne' }]);
     const sessions = await sessionsByIds(trx, await claimSessionIds(trx, claimId));
     const { departure, ret } = claimTimes(sessions, input, claim);

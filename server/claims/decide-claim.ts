@@ -2,7 +2,7 @@ import { moveToStatus } from './lifecycle.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
-import { AppError, conflict, forbidden, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
+import { AppError, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
 import { formatCents } from '../shared/money.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -14,6 +14,7 @@ import { recomputeClaim } from './compute.js';
 import { claimVars, notifyClaim } from './notify.js';
 import { OVERRIDE_RECEIPT_ROLES, mayDecide } from './policy.js';
 import { hasRole } from './rules.js';
+import { claimsError } from './errors.js';
 
 type LineDecision = DecisionBody['lines'][number];
 
@@ -38,7 +39,7 @@ function sameDecision(lines: LineRow[], decisions: LineDecision[]): boolean {
 async function assertDecider(trx: Db, actor: Pick<Actor, 'userId' | 'roles'>, claim: ClaimRow) {
   const right = mayDecide(actor, await decisionFacts(trx, claim));
   if (right.ok) return;
-  throw right.code === 'forbidden' ? forbidden(right.reason) : conflict('separation_of_duties', right.reason);
+  throw right.error;
 }
 
 /** Checks each line's decision; returns field errors and the lines that need an override. */
@@ -89,23 +90,22 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
     await assertDecider(trx, actor, claim);
     if (DECIDED.includes(claim.status)) {
       if (sameDecision(await claimLines(trx, claimId), input.lines)) return;
-      throw conflict('claim_already_decided', 'Cette demande a déjà été décidée.');
+      throw claimsError('claim_already_decided');
     }
-    if (claim.status === 'cancelled') throw conflict('claim_cancelled', 'Cette demande est annulée.');
-    if (claim.status !== 'submitted') throw conflict('claim_not_submitted', 'La demande doit être transmise avant d’être décidée.');
+    if (claim.status === 'cancelled') throw claimsError('claim_cancelled');
+    if (claim.status !== 'submitted') throw claimsError('claim_not_submitted');
     claim = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths, { freeze: true });
     const lines = await claimLines(trx, claimId);
     const receipts = new Map((await claimReceipts(trx, claimId)).map((r) => [r.id, r]));
     const { details, noReceipt, unacknowledged } = await checkLines(trx, lines, input.lines, receipts);
     if (details.length) throw validationError(details);
     if (unacknowledged.length) {
-      throw new AppError('receipt_reuse_unacknowledged', 'Un justificatif sert aussi à d’autres lignes : confirmez que vous l’avez vérifié (receiptReuseAcknowledged).',
-        unacknowledged.map((i) => ({ field: `lines.${i}.receiptReuseAcknowledged`, message: 'justificatif déjà utilisé : à confirmer' })), 409);
+      throw claimsError('receipt_reuse_unacknowledged', unacknowledged.map((i) => ({ field: `lines.${i}.receiptReuseAcknowledged`, message: 'justificatif déjà utilisé : à confirmer' })));
     }
     let override: string | null = null;
     if (noReceipt.length) {
-      override = requireOverride('receipt_requires_override', 'Des lignes accordées n’ont pas de justificatif. Pour les accorder quand même, indiquez une raison.', input.override, hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES),
-        noReceipt.map((id) => ({ field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`, message: 'justificatif manquant' }))).reason;
+      override = requireOverride(claimsError('receipt_requires_override', noReceipt.map((id) => ({ field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`, message: 'justificatif manquant' }))),
+        input.override, hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES)).reason;
     }
     const byId = new Map(input.lines.map((d) => [d.lineId, d]));
     let granted = 0;

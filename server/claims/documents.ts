@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
@@ -10,6 +10,7 @@ import { DECIDED, getClaim, sessionsByIds } from './repo.js';
 import { participantContact } from '../participants/index.js';
 import { claimVars } from './notify.js';
 import { CONTEST_TEXT } from './contest.js';
+import { claimsError } from './errors.js';
 
 /**
  * The decision letter (PDF): each line asked and granted and, for any reduction or refusal,
@@ -19,7 +20,7 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   const { settings } = await getSettings(deps.db);
   const claim = await getClaim(deps.db, claimId);
   if (!claim) throw notFound('Demande');
-  if (!DECIDED.includes(claim.status)) throw conflict('claim_not_decided', 'La demande n’est pas encore décidée.');
+  if (!DECIDED.includes(claim.status)) throw claimsError('claim_not_decided');
   const person = (await participantContact(deps.db, claim.participant_id))!;
   const v = await claimVars(deps.db, settings, claim);
   const pdf = await PdfDocument.create(`Décision — ${claim.reference}`, settings.name);

@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { defineRoute } from '../shared/http.js';
 import { hasAnyRole, type Actor } from '../shared/authorize.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { readFileContent } from '../shared/files.js';
 import { formatCents } from '../shared/money.js';
@@ -18,6 +18,7 @@ import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS
 import { CLAIM_READERS } from './policy.js';
 import { claimLines, claimSessionIds, getClaim, sessionsByIds, type ClaimRow } from './repo.js';
 import { userNames } from './choices.js';
+import { claimsError } from './errors.js';
 
 /**
  * Evidence bundles (issue 6): one ZIP per claim — receipts, attendance entry, decision trail
@@ -133,7 +134,7 @@ async function addClaimFiles(db: Db, settings: Settings, claim: ClaimRow, add: A
 /** An archived person's claims are for finance only (the DPO does not read claims), as their record is. */
 function assertMayRead(actor: Actor | null, status: string) {
   if (status === 'archived' && !hasAnyRole(actor, ['finance'])) {
-    throw new AppError('archived_restricted', 'Cette personne est archivée : seul le service financier peut obtenir ce dossier.', [], 403);
+    throw claimsError('evidence_archived_restricted');
   }
 }
 
@@ -146,7 +147,8 @@ export function evidenceRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/claims/:id/evidence.zip', access: CLAIM_READERS, tags: ['claims'],
       summary: 'Evidence bundle of a claim (ZIP, streamed): receipts, attendance entry, decision trail (PDF), payment reference, manifest.csv with SHA-256; audited with the ZIP’s SHA-256',
-      params: ClaimIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' }, 403: { description: 'archived_restricted' } },
+      params: ClaimIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
+      errors: ['evidence_archived_restricted'],
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const claim = await getClaim(deps.db, req.params.id);
@@ -160,7 +162,8 @@ export function evidenceRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/payment-batches/:id/evidence.zip', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Evidence bundle of an exported batch (ZIP, streamed): a folder per claim (as its own bundle), the batch slip and accounting CSV, manifest.csv. Restricted export (names, IBANs): finance only, audited with the ZIP’s SHA-256',
-      params: BatchIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' }, 409: { description: 'batch_not_exported' } },
+      params: BatchIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
+      errors: ['batch_open_no_evidence', 'batch_cancelled_no_evidence'],
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const batch = await batchEvidence(deps, settings, req.params.id);

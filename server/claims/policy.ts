@@ -1,4 +1,6 @@
 import { roles, type Actor, type Role } from '../shared/authorize.js';
+import type { AppError } from '../shared/errors.js';
+import { claimsError } from './errors.js';
 
 export const CLAIM_READERS = roles('staff', 'project_lead', 'finance', 'auditor');
 /** Staff enter claims from paper, attach receipts, submit and cancel; leads and finance may too. */
@@ -30,7 +32,9 @@ export interface DecisionFacts {
   hands: readonly Hand[];
 }
 
-export type DecisionRight = { ok: true } | { ok: false; code: 'forbidden' | 'separation_of_duties'; reason: string };
+export type DecisionRight = { ok: true } | { ok: false; code: 'forbidden' | 'separation_of_duties'; reason: string; error: AppError };
+
+const refused = (code: 'forbidden' | 'separation_of_duties', error: AppError): DecisionRight => ({ ok: false, code, reason: error.message, error });
 
 /**
  * Who may decide a claim: finance (any claim) or the lead of its project, and never someone
@@ -40,13 +44,10 @@ export type DecisionRight = { ok: true } | { ok: false; code: 'forbidden' | 'sep
  */
 export function mayDecide(actor: Pick<Actor, 'userId' | 'roles'>, claim: DecisionFacts): DecisionRight {
   const decider = actor.roles.includes('finance') || (actor.roles.includes('project_lead') && claim.projectLeadId === actor.userId);
-  if (!decider) return { ok: false, code: 'forbidden', reason: 'Seuls le service financier et le chef de ce projet décident de ses demandes.' };
+  if (!decider) return refused('forbidden', claimsError('not_claim_decider'));
   const mine = [...new Set(claim.hands.filter((h) => h.userId === actor.userId).map((h) => h.action))];
   if (mine.length) {
-    return {
-      ok: false, code: 'separation_of_duties',
-      reason: `Vous êtes intervenu·e sur cette demande (${mine.map((a) => HAND_LABELS[a]).join(', ')}) : une autre personne doit la décider.`,
-    };
+    return refused('separation_of_duties', claimsError('separation_of_duties', { hands: mine.map((a) => HAND_LABELS[a]).join(', ') }));
   }
   return { ok: true };
 }

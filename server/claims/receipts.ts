@@ -1,11 +1,12 @@
 import type { Deps } from '../shared/deps.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { storeDocument, readFileContent } from '../shared/files.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { getClaim, linesBackedBy, recordHand } from './repo.js';
 import { recomputeClaim } from './compute.js';
+import { claimsError } from './errors.js';
 
 /**
  * Attaches a receipt (PDF, JPEG or PNG by its content, 10 MB at most) to a draft or submitted
@@ -18,7 +19,7 @@ export async function attachReceipt(deps: Deps, actor: AuditActor, claimId: stri
   return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
-    if (!['draft', 'submitted'].includes(claim.status)) throw conflict('claim_already_decided', 'Cette demande est déjà décidée : ses justificatifs ne changent plus.');
+    if (!['draft', 'submitted'].includes(claim.status)) throw claimsError('receipts_frozen');
     if (lineId && !(await trx('claim_lines').where({ id: lineId, claim_id: claimId }).first('id'))) throw validationError([{ field: 'lineId', message: 'ligne inconnue pour cette demande' }]);
     const stored = await storeDocument(trx, file, { field: 'file', purpose: 'receipt', createdBy: actor.userId, required: true });
     const [row] = await trx('claim_receipts').insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId }).returning(['id']);

@@ -47,9 +47,10 @@ export function claimRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/claims', access: CLAIM_WRITERS, tags: ['claims'],
-      summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. 409 attendance_requires_override for a session not attended',
+      summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. A session not attended: repeat with override.reason',
       body: ClaimCreateBody, idempotent: true,
-      responses: { 201: { description: 'Created', schema: ClaimView }, 409: { description: 'attendance_requires_override, advance_after_session, session_cancelled, session_not_started (a claim, not an advance, for a session that has not started)' } },
+      errors: ['attendance_requires_override', 'override_forbidden', 'advance_after_session', 'claim_session_cancelled', 'claim_session_not_started', 'policy_not_in_force', 'claim_already_submitted', 'claim_empty'],
+      responses: { 201: { description: 'Created', schema: ClaimView } },
       handler: async (req, trx) => {
         const id = await createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.body);
         return { status: 201, body: await viewIn(trx, id) };
@@ -63,8 +64,9 @@ export function claimRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/claims/:id', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Change a draft (payee, times, lines replaced as a whole); 409 claim_not_draft, claim_changed',
+      method: 'patch', path: '/api/claims/:id', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Change a draft (payee, times, lines replaced as a whole)',
       params: ClaimIdParams, body: ClaimPatchBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      errors: ['claim_not_draft', 'claim_changed', 'claim_session_cancelled', 'policy_not_in_force'],
       handler: async (req, res) => {
         await updateDraft(deps, auditActorOf(req.ctx), req.params.id, req.body);
         res.json(await view(req.params.id));
@@ -75,6 +77,7 @@ export function claimRoutes(deps: Deps) {
       summary: 'Attach a receipt (multipart: file, amountCents, optional lineId); PDF, JPEG or PNG by content, 10 MB; a content already backing other lines is flagged reused_receipt',
       params: ClaimIdParams, body: ReceiptFields, upload: { field: 'file' },
       responses: { 201: { description: 'Attached', schema: ClaimView } },
+      errors: ['receipts_frozen', 'file_too_large', 'malformed_form'],
       handler: async (req, res) => {
         const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
         await attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, Number(req.body.amountCents), req.body.lineId);
@@ -85,6 +88,7 @@ export function claimRoutes(deps: Deps) {
       method: 'post', path: '/api/claims/:id/submit', access: CLAIM_WRITERS, tags: ['claims'],
       summary: 'Submit a draft: flags computed, acknowledgement of receipt sent (e-mail or letter); repeating it answers the same', params: ClaimIdParams,
       responses: { 200: { description: 'Claim', schema: ClaimView } },
+      errors: ['claim_already_submitted', 'claim_empty'],
       handler: async (req, res) => {
         await submitClaim(deps, auditActorOf(req.ctx), req.params.id);
         res.json(await view(req.params.id));
@@ -92,8 +96,9 @@ export function claimRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/claims/:id/decision', access: CLAIM_DECIDERS, tags: ['claims'],
-      summary: 'Decide each line (granted amount, reason code and note); 409 separation_of_duties, claim_already_decided, receipt_reuse_unacknowledged, receipt_requires_override; the same decision again answers the same',
+      summary: 'Decide each line (granted amount, reason code and note); the same decision again answers the same',
       params: ClaimIdParams, body: DecisionBody, responses: { 200: { description: 'Claim', schema: ClaimView } }, idempotent: true,
+      errors: ['not_claim_decider', 'separation_of_duties', 'claim_already_decided', 'claim_cancelled', 'claim_not_submitted', 'receipt_reuse_unacknowledged', 'receipt_requires_override', 'override_forbidden', 'budget_exceeded_requires_override'],
       handler: async (req, trx) => {
         await decideClaim({ ...deps, db: trx }, decider(req), req.params.id, req.body);
         return { status: 200, body: await viewIn(trx, req.params.id) };
@@ -106,8 +111,9 @@ export function claimRoutes(deps: Deps) {
       handler: async (req, trx) => ({ status: 200, body: await bulkApprove({ ...deps, db: trx }, decider(req), req.body.claimIds) }),
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/:id/cancel', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Cancel a claim before batching (409 claim_in_batch)',
+      method: 'post', path: '/api/claims/:id/cancel', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Cancel a claim before batching',
       params: ClaimIdParams, body: CancelBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      errors: ['claim_in_batch'],
       handler: async (req, res) => {
         await cancelClaim(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonNote);
         res.json(await view(req.params.id));
@@ -117,7 +123,8 @@ export function claimRoutes(deps: Deps) {
       method: 'post', path: '/api/claims/:id/settle', access: CLAIM_WRITERS, tags: ['claims'],
       summary: 'Settle a decided advance after its sessions: a settlement claim with the actual lines (none when absent: everything to recover)',
       params: ClaimIdParams, body: obj({ ...SettleBody.properties, override: Type.Optional(Override) }),
-      responses: { 201: { description: 'The settlement claim', schema: ClaimView }, 409: { description: 'advance_not_decided, advance_already_settled, session_not_over, attendance_requires_override' } }, idempotent: true,
+      responses: { 201: { description: 'The settlement claim', schema: ClaimView } }, idempotent: true,
+      errors: ['advance_not_decided', 'advance_already_settled', 'session_not_over', 'absent_advance_requires_override', 'override_forbidden', 'policy_not_in_force'],
       handler: async (req, trx) => {
         const id = await settleAdvance({ ...deps, db: trx }, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body);
         return { status: 201, body: await viewIn(trx, id) };

@@ -2,12 +2,13 @@ import { moveToStatus } from './lifecycle.js';
 import { touchLastContact } from '../participants/index.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { claimLines, getClaim, recordHand } from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimVars, notifyClaim } from './notify.js';
+import { claimsError } from './errors.js';
 
 /**
  * Submits a draft in the caller's transaction: computes it again (flags: missing receipt,
@@ -18,9 +19,9 @@ export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: 
   const claim = await getClaim(trx, claimId, true);
   if (!claim) throw notFound('Demande');
   if (claim.status === 'submitted') return;
-  if (claim.status !== 'draft') throw conflict('claim_not_draft', 'Cette demande a déjà été transmise.');
+  if (claim.status !== 'draft') throw claimsError('claim_already_submitted');
   const lines = await claimLines(trx, claimId);
-  if (!lines.length && !claim.advance_of_claim_id) throw conflict('claim_empty', 'Ajoutez au moins une ligne avant de transmettre la demande.');
+  if (!lines.length && !claim.advance_of_claim_id) throw claimsError('claim_empty');
   const { settings } = await getSettings(trx);
   const now = deps.now();
   await moveToStatus(trx, [claimId], 'submitted', { submitted_at: now });

@@ -60,7 +60,8 @@ export function consentRoutes(deps: Deps) {
       method: 'post', path: '/api/participants/:id/consents', access: CONSENT_RECORDERS, tags: ['consents'],
       summary: 'Record a consent (JSON, or multipart/form-data with an `evidence` file: PDF, JPEG or PNG, 10 MB at most); supersedes the previous one for the purpose',
       params: ParticipantIdParams, body: ConsentCreateBody, upload: { field: 'evidence' },
-      responses: { 201: { description: 'Recorded', schema: ConsentRecorded }, 409: { description: 'Participant archived, anonymised or merged' }, 413: { description: 'Evidence file over 10 MB' } },
+      responses: { 201: { description: 'Recorded', schema: ConsentRecorded }, 413: { description: 'Evidence file over 10 MB' } },
+      errors: ['consent_participant_merged', 'consent_participant_not_active', 'file_too_large', 'malformed_form'],
       handler: async (req, res) => {
         res.status(201).json(await recordConsent(deps, auditActorOf(req.ctx), req.params.id, req.body, req.file));
       },
@@ -69,7 +70,8 @@ export function consentRoutes(deps: Deps) {
       method: 'post', path: '/api/participants/:id/consents/:consentId/withdraw', access: CONSENT_RECORDERS, tags: ['consents'],
       summary: 'Withdraw a consent (a dated event); acts at once (profile → profile erased, needs → needs erased, contact → through the partner); repeating answers the same',
       params: WithdrawParams, body: ConsentWithdrawBody,
-      responses: { 200: { description: 'The withdrawn consent', schema: ConsentView }, 409: { description: 'Superseded consent (consent_superseded)' } },
+      responses: { 200: { description: 'The withdrawn consent', schema: ConsentView } },
+      errors: ['consent_superseded'],
       handler: async (req, res) => {
         res.json(await withdrawConsent(deps, auditActorOf(req.ctx), req.params.id, req.params.consentId, req.body));
       },

@@ -1,12 +1,13 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ConsentView, ConsentWithdrawBody } from './schemas.js';
 import { eraseNeeds, eraseProfile, setPreferredChannel } from '../participants/index.js';
 import { getConsent, lockConsent, markWithdrawn, type ConsentParticipant } from './repo.js';
 import { presentConsent } from './presenter.js';
 import { lockWritableParticipant, organisationToday } from './consent-rules.js';
+import { consentsError } from './errors.js';
 
 /**
  * What a withdrawal does at once to the data the consent covered. Erasing or anonymising a
@@ -44,7 +45,7 @@ export async function withdrawConsent(deps: Deps, actor: AuditActor, participant
     const consent = (await getConsent(trx, consentId))!;
     const today = await organisationToday(deps, trx);
     if (consent.withdrawn_on) return presentConsent(consent, today);
-    if (consent.superseded_by) throw conflict('consent_superseded', 'Ce consentement a été remplacé par un plus récent : c’est celui-ci qu’il faut retirer.');
+    if (consent.superseded_by) throw consentsError('consent_superseded');
     const withdrawnOn = input.withdrawnOn ?? today;
     if (withdrawnOn > today) throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas être dans le futur' }]);
     if (withdrawnOn < consent.given_on) throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas précéder la date du consentement' }]);

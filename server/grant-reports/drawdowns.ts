@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
@@ -12,6 +12,7 @@ import {
 } from './drawdowns-repo.js';
 import { requestedPerYear } from './rules.js';
 import { grantFacts } from './statement.js';
+import { grantReportsError } from './errors.js';
 
 /**
  * Creates the next drawdown (demande de versement) of a grant for a period of payment dates.
@@ -33,9 +34,9 @@ export async function createDrawdown(trx: Knex.Transaction, actor: AuditActor, g
   const id = await insertDrawdown(trx, { grant_id: grantId, number, period_from: period.from, period_to: period.to, cofunding_rate_bp: grant.cofunding_rate_bp, created_by: actor.userId });
   const withdrawn = await withdrawParts(trx, id, grantId);
   const claimed = await claimParts(trx, id, grantId, period.from, period.to);
-  if (claimed.count === 0 && withdrawn.count === 0) throw conflict('nothing_to_draw_down', 'Aucune dépense payée sur cette période ne reste à demander : toutes sont déjà dans une demande de versement, ou aucune n’a été payée.');
+  if (claimed.count === 0 && withdrawn.count === 0) throw grantReportsError('nothing_to_draw_down');
   const years = requestedPerYear(await claimedByYear(trx, grantId), grant.cofunding_rate_bp, await grantCeilings(trx, grantId), await drawnSoFar(trx, grantId, id));
-  if (years.every((y) => y.requestedCents === 0)) throw conflict('drawdown_ceiling_reached', 'Les plafonds annuels de la subvention sont atteints : cette demande ne changerait pas le montant dû.');
+  if (years.every((y) => y.requestedCents === 0)) throw grantReportsError('drawdown_ceiling_reached');
   await finishDrawdown(trx, id, years);
   await recordAudit(trx, actor, {
     action: 'drawdown.created', recordType: 'drawdown', recordId: id,

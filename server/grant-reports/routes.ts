@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
-import { AppError, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -36,7 +36,7 @@ export function periodOf(query: { from?: string; to?: string }, scope: AuditorSc
 /** A drawdown the reader may see: its grant in scope and its period within the auditor's range. */
 async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
   const d = await getDrawdown(deps.db, id);
-  if (!d) throw new AppError('not_found', 'Demande de versement introuvable.');
+  if (!d) throw notFound('Demande de versement');
   const scope = await auditorScope(deps.db, ctx.actor, deps.now());
   const grant = await grantInScope(deps.db, scope, d.grant_id);
   assertPeriodInScope(scope, grant.id, d.period_from, d.period_to);
@@ -61,9 +61,10 @@ export function grantReportRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/grants/:id/statement', access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: 'Expenditure statement (état récapitulatif des dépenses): the grant’s expense parts paid in [from, to], with budget line, supporting document and participant reference (never a name), totals per line. CSV (French Excel dialect, streamed), XLSX (streamed) or PDF (up to 20,000 lines: 409 statement_too_large_for_pdf). Each download audited with its SHA-256',
+      summary: 'Expenditure statement (état récapitulatif des dépenses): the grant’s expense parts paid in [from, to], with budget line, supporting document and participant reference (never a name), totals per line. CSV (French Excel dialect, streamed), XLSX (streamed) or PDF (up to 20,000 lines). Each download audited with its SHA-256',
       params: GrantIdParams, query: StatementQuery,
-      responses: { 200: { description: 'File', contentType: `${TYPES.csv}, ${TYPES.xlsx}, ${TYPES.pdf}` }, 403: { description: 'outside the auditor’s scope' }, 409: { description: 'statement_too_large_for_pdf' } },
+      responses: { 200: { description: 'File', contentType: `${TYPES.csv}, ${TYPES.xlsx}, ${TYPES.pdf}` }, 403: { description: 'outside the auditor’s scope' } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope', 'statement_too_large_for_pdf'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
@@ -85,6 +86,7 @@ export function grantReportRoutes(deps: Deps) {
       method: 'get', path: '/api/grants/:id/financial-report', access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: 'Financial report of a year laid out like CERFA 15059: planned (budget lines of the year) vs actual (paid in the year) per category, gap in € and %, explanations, sessions held, distinct participants, attendance rate. format=json (default), pdf, csv or xlsx (downloads audited)',
       params: GrantIdParams, query: FinancialReportQuery, responses: { 200: { description: 'Report (JSON) or file', schema: FinancialReportView } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const year = Number(req.query.year);
@@ -108,9 +110,10 @@ export function grantReportRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
-      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim. 409 nothing_to_draw_down, drawdown_ceiling_reached',
+      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim',
       params: GrantIdParams, body: DrawdownBody, idempotent: true,
-      responses: { 201: { description: 'Created', schema: DrawdownView }, 409: { description: 'nothing_to_draw_down, drawdown_ceiling_reached' } },
+      responses: { 201: { description: 'Created', schema: DrawdownView } },
+      errors: ['nothing_to_draw_down', 'drawdown_ceiling_reached'],
       handler: async (req, trx) => {
         await scopedGrant(req.ctx, req.params.id, trx);
         const id = await createDrawdown(trx, auditActorOf(req.ctx), req.params.id, req.body);
@@ -130,6 +133,7 @@ export function grantReportRoutes(deps: Deps) {
     defineRoute({
       method: 'get', path: '/api/drawdowns/:id', access: REPORT_EXPORTERS, tags: ['grant-reports'], summary: 'One drawdown with its amounts per year',
       params: DrawdownIdParams, responses: { 200: { description: 'Drawdown', schema: DrawdownView } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         res.json((await drawdownInScope(deps, req.ctx, req.params.id)).drawdown);
       },
@@ -138,6 +142,7 @@ export function grantReportRoutes(deps: Deps) {
       method: 'get', path: `/api/drawdowns/:id/document.${format}`, access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: format === 'pdf' ? 'The numbered drawdown document (demande de versement), PDF; audited' : `The expense lines a drawdown claims with its amounts per year, ${format.toUpperCase()}; audited`,
       params: DrawdownIdParams, responses: { 200: format === 'pdf' ? pdf : { description: 'File', contentType: TYPES[format] } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req: { ctx: RequestContext; params: { id: string } }, res: Response) => {
         const { drawdown, grant } = await drawdownInScope(deps, req.ctx, req.params.id);
         const filename = `demande-versement-${grant.reference}-${drawdown.number}.${format}`;
@@ -154,6 +159,7 @@ export function grantReportRoutes(deps: Deps) {
       method: 'get', path: '/api/grants/:id/evidence.zip', access: REPORT_EXPORTERS, tags: ['grant-reports'],
       summary: 'Evidence bundle of a period (ZIP, streamed): the statement (CSV and PDF) and every invoice and claim receipt behind its lines; audited with its SHA-256',
       params: GrantIdParams, query: PeriodQuery, responses: { 200: { description: 'ZIP', contentType: TYPES.zip } },
+      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);

@@ -1,13 +1,13 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
-import { conflict } from '../shared/errors.js';
 import { CSV_BOM, centsToCsv, csvCell, csvLine, neutraliseFormula, type CsvValue } from '../shared/csv.js';
 import { centsToDecimal, centsToEuros, formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument, type Column } from '../shared/pdf.js';
 import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { countStatementRows, cursorBatches, type GrantRow, type StatementRow } from './repo.js';
+import { grantReportsError } from './errors.js';
 
 /** A PDF is built in memory (pdf-lib): beyond this many lines, the CSV or XLSX is the document. */
 export const PDF_MAX_ROWS = 20_000;
@@ -188,7 +188,7 @@ export const PDF_COLUMNS: Column[] = [
 /** Refuses (409) a PDF of more lines than a PDF can reasonably hold. */
 export async function assertPdfSize(deps: Deps, grantId: string, from: string, to: string): Promise<number> {
   const n = await countStatementRows(deps.db, grantId, from, to);
-  if (n > PDF_MAX_ROWS) throw conflict('statement_too_large_for_pdf', `Cette période compte ${n} lignes : téléchargez l’état en CSV ou en Excel (le PDF est limité à ${PDF_MAX_ROWS} lignes).`);
+  if (n > PDF_MAX_ROWS) throw grantReportsError('statement_too_large_for_pdf', { rows: n, max: PDF_MAX_ROWS });
   return n;
 }
 

@@ -1,10 +1,11 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getBudgetLine, getGrant, grantProjects } from './repo.js';
 import { resplitProjects } from './manage-grants.js';
 import type { Warning } from './budget.js';
+import { grantsError } from './errors.js';
 
 const pgCode = (e: unknown) => (e as { code?: string }).code;
 
@@ -23,7 +24,7 @@ export async function addBudgetLine(deps: Deps, actor: AuditActor, grantId: stri
     if (!g.eligible_categories.includes(input.category)) details.push({ field: 'category', message: 'cette catégorie n’est pas éligible à ce financement' });
     if (details.length) throw validationError(details);
     if (await trx('budget_lines').where({ grant_id: grantId, category: input.category, year: input.year }).first('id')) {
-      throw conflict('budget_line_exists', 'Ce financement a déjà une ligne pour cette catégorie et cette année.', [{ field: 'category', message: 'ligne existante' }]);
+      throw grantsError('budget_line_exists', [{ field: 'category', message: 'ligne existante' }]);
     }
     const [row] = await trx('budget_lines').insert({ grant_id: grantId, category: input.category, year: input.year, amount_cents: input.amountCents }).returning(['id']);
     await trx('grants').where({ id: grantId }).update({ version: g.version + 1, updated_at: deps.now() });
@@ -31,7 +32,7 @@ export async function addBudgetLine(deps: Deps, actor: AuditActor, grantId: stri
     const warnings = await resplitProjects(trx, actor, (await grantProjects(trx, grantId)).map((p) => p.project_id));
     return { id: row.id as string, warnings };
   }).catch((e) => {
-    if (pgCode(e) === '23505') throw conflict('budget_line_exists', 'Ce financement a déjà une ligne pour cette catégorie et cette année.', [{ field: 'category', message: 'ligne existante' }]);
+    if (pgCode(e) === '23505') throw grantsError('budget_line_exists', [{ field: 'category', message: 'ligne existante' }]);
     throw e;
   });
 }
@@ -52,7 +53,7 @@ export async function deleteBudgetLine(deps: Deps, actor: AuditActor, grantId: s
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
-    if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id')) throw conflict('budget_line_in_use', 'Des dépenses sont imputées sur cette ligne : elle ne peut pas être supprimée.');
+    if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id')) throw grantsError('budget_line_in_use');
     await trx('budget_lines').where({ id: lineId }).delete();
     await trx('grants').where({ id: grantId }).increment('version', 1);
     await recordAudit(trx, actor, { action: 'budget_line.deleted', recordType: 'grant', recordId: grantId, data: { budgetLineId: lineId, category: line.category, year: line.year } });

@@ -6,6 +6,7 @@ import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { splitExpense, type PlannedPart, type SplitWarning } from './allocation.js';
 import { fundingGrants, lockBudgetLines, replaceParts, usedOnLines } from './repo.js';
 import { BUDGET_OVERRIDE_ROLES } from './policy.js';
+import { grantsError } from './errors.js';
 
 export interface Warning {
   code: string;
@@ -64,9 +65,8 @@ export async function placeExpenses(trx: Db, expenses: ToPlace[], control: Budge
   let overridden = false;
   const warnings: Warning[] = [...plans.values()].flatMap((p) => p.warnings.map((w) => ({ code: w.code, message: w.message })));
   if (over.length && control.check) {
-    requireOverride('budget_exceeded_requires_override', 'Cette dépense dépasserait une ligne budgétaire. Le service financier peut passer outre en indiquant une raison.',
-      control.override, !!control.roles?.some((r) => BUDGET_OVERRIDE_ROLES.includes(r)),
-      over.map((l) => ({ field: `budgetLines.${l.id}`, message: describe(l) })));
+    requireOverride(grantsError('budget_exceeded_requires_override', over.map((l) => ({ field: `budgetLines.${l.id}`, message: describe(l) }))),
+      control.override, !!control.roles?.some((r) => BUDGET_OVERRIDE_ROLES.includes(r)));
     overridden = true;
   } else if (over.length) {
     warnings.push(...over.map((l) => ({ code: 'budget_line_overspent', message: `Ligne dépassée : ${describe(l)}` })));

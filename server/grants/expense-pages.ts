@@ -21,6 +21,7 @@ import { auditorScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
 import { budgetLineLabel, expenseLinks, grantChoices, projectChoices } from './repo.js';
 import { sendFile } from './routes.js';
+import { grantsError } from './errors.js';
 
 const FilterQuery = obj({
   projectId: Type.Optional(Type.String({ maxLength: 40 })), grantId: Type.Optional(Type.String({ maxLength: 40 })), budgetLineId: Type.Optional(Type.String({ maxLength: 40 })),
@@ -158,7 +159,7 @@ export function expensePages(deps: Deps) {
       handler: async (req, res) => {
         const paidOn = text(formBody(req).paidOn);
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est marquée payée.', async () => {
-          if (!day(paidOn)) throw new AppError('validation_failed', 'Date de paiement invalide :', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
+          if (!day(paidOn)) throw grantsError('paid_on_invalid', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
           return markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, paidOn);
         });
       },
@@ -173,8 +174,8 @@ export function expensePages(deps: Deps) {
         const reason = text(f.overrideReason);
         const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La facture est enregistrée : la dépense est réalisée.', async () => {
-          if (!day(paidOn)) throw new AppError('validation_failed', 'Date de paiement invalide :', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
-          if (cents === null) throw new AppError('validation_failed', 'Montant invalide :', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
+          if (!day(paidOn)) throw grantsError('paid_on_invalid', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
+          if (cents === null) throw grantsError('amount_invalid', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
           return keyedFormWork(deps, req, (trx) => enterBookingInvoice({ ...deps, db: trx }, { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId }, req.params.id, { paidOn, ...(cents !== undefined ? { amountCents: String(cents) } : {}) }, file,
             { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined }));
         });

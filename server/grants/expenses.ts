@@ -2,12 +2,13 @@ import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import type { Override } from '../shared/override.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { storeDocument } from '../shared/files.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ExpenseCreateBody } from './schemas.js';
 import { expenseInDrawdown, getExpense, insertExpense } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
+import { grantsError } from './errors.js';
 
 type Control = { roles: readonly Role[]; override?: Override };
 type Upload = { buffer: Buffer; originalname?: string } | undefined;
@@ -44,15 +45,15 @@ export async function enterBookingInvoice(deps: Deps, actor: AuditActor & { user
   return inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
-    if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : elle devient réalisée quand son paiement est fait.');
-    if (e.status === 'cancelled') throw conflict('expense_cancelled', 'Cette dépense est annulée.');
+    if (e.source === 'claim_line') throw grantsError('expense_follows_claim');
+    if (e.status === 'cancelled') throw grantsError('expense_cancelled');
     if (input.paidOn < e.incurred_on) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
     const stored = await storeDocument(trx, file, { field: 'file', purpose: 'invoice', createdBy: actor.userId, required: true });
     const amountCents = input.amountCents !== undefined ? Number(input.amountCents) : e.amount_cents;
     let warnings: Warning[] = [];
     let overridden = false;
     if (amountCents !== e.amount_cents) {
-      if (await expenseInDrawdown(trx, e.id)) throw conflict('expense_in_drawdown', 'Cette dépense figure déjà dans une demande de versement : son montant ne peut plus changer.');
+      if (await expenseInDrawdown(trx, e.id)) throw grantsError('expense_in_drawdown');
       ({ warnings, overridden } = await placeExpenses(trx, [{ id: e.id, projectId: e.project_id, category: e.category, incurredOn: e.incurred_on, amountCents }], { check: true, ...control }));
     }
     await trx('expenses').where({ id: e.id }).update({
@@ -69,10 +70,10 @@ export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: 
   await inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
-    if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : elle devient réalisée quand son paiement est fait.');
-    if (e.status === 'cancelled') throw conflict('expense_cancelled', 'Cette dépense est annulée.');
+    if (e.source === 'claim_line') throw grantsError('expense_follows_claim');
+    if (e.status === 'cancelled') throw grantsError('expense_cancelled');
     if (e.status === 'actual' && e.paid_on === paidOn) return;
-    if (e.status === 'actual') throw conflict('expense_already_paid', `Cette dépense est déjà payée (le ${e.paid_on}).`);
+    if (e.status === 'actual') throw grantsError('expense_already_paid', { paidOn: String(e.paid_on) });
     if (paidOn < e.incurred_on) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
     await trx('expenses').where({ id: e.id }).update({ status: 'actual', paid_on: paidOn, updated_at: deps.now() });
     await recordAudit(trx, actor, { action: 'expense.paid', recordType: 'expense', recordId: e.id });
@@ -85,8 +86,8 @@ export async function cancelExpense(deps: Deps, actor: AuditActor, expenseId: st
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
     if (e.status === 'cancelled') return;
-    if (e.source === 'claim_line') throw conflict('expense_follows_claim', 'Cette dépense suit la demande de remboursement : annulez la demande elle-même.');
-    if (await expenseInDrawdown(trx, e.id)) throw conflict('expense_in_drawdown', 'Cette dépense figure déjà dans une demande de versement : elle ne peut plus être annulée.');
+    if (e.source === 'claim_line') throw grantsError('claim_expense_not_cancellable');
+    if (await expenseInDrawdown(trx, e.id)) throw grantsError('drawn_expense_not_cancellable');
     await trx('expenses').where({ id: e.id }).update({ status: 'cancelled', paid_on: null, cancelled_at: deps.now(), updated_at: deps.now() });
     await recordAudit(trx, actor, { action: 'expense.cancelled', recordType: 'expense', recordId: e.id });
   });

@@ -1,11 +1,12 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { conflict, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
+import { notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { GrantCreateBody, GrantPatchBody } from './schemas.js';
 import { getGrant, grantCeilings, grantProjects, lockProjectsWithShares, replaceCeilings, replaceProjects, resplittableExpenses } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 import { backfillBookings, backfillClaims } from './commitments.js';
+import { grantsError } from './errors.js';
 
 type GrantInput = Omit<GrantCreateBody, 'funder' | 'periodStart' | 'periodEnd' | 'totalCents' | 'cofundingRateBp' | 'eligibleCategories'> & Partial<GrantCreateBody>;
 
@@ -95,7 +96,7 @@ export async function updateGrant(deps: Deps, actor: AuditActor, id: string, inp
   return inTransaction(deps.db, async (trx) => {
     const g = await getGrant(trx, id, true);
     if (!g) throw notFound('Financement');
-    if (g.version !== input.version) throw conflict('version_conflict', 'Ce financement a été modifié entre-temps : rechargez-le avant de recommencer.', [{ field: 'version', message: `version actuelle ${g.version}` }]);
+    if (g.version !== input.version) throw grantsError('version_conflict', [{ field: 'version', message: `version actuelle ${g.version}` }]);
     // A new period is checked against the ceilings kept as well as against new ones.
     const ceilingsToCheck = input.ceilings ?? ((input.periodStart || input.periodEnd) ? (await grantCeilings(trx, id)).map((c) => ({ year: c.year })) : undefined);
     const merged = { periodStart: input.periodStart ?? g.period_start, periodEnd: input.periodEnd ?? g.period_end, ceilings: ceilingsToCheck, projects: input.projects };

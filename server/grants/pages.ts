@@ -5,7 +5,7 @@ import { defineRoute, keyedFormWork } from '../shared/http.js';
 import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
 import { formFailure, list, text } from '../shared/form.js';
 import { centsToInput, parseEuros } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
@@ -20,6 +20,7 @@ import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-line
 import { auditorScope } from './scopes.js';
 import { expensePages } from './expense-pages.js';
 import { projectChoices } from './repo.js';
+import { grantsError } from './errors.js';
 
 const ListPageQuery = obj({ q: Type.Optional(Type.String({ maxLength: 100 })), sort: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })) });
 const SORTS = [
@@ -157,7 +158,7 @@ export function grantPages(deps: Deps) {
         await act(deps, req, res, `/grants/${req.params.id}`, 'La ligne budgétaire est ajoutée.', async () => {
           const input = { category: text(f.category), year: Number(text(f.year)), amountCents: amount ?? -1 };
           const checked = check(BudgetLineBody, input);
-          if (!checked.ok || amount === null) throw new AppError('validation_failed', 'Ligne budgétaire invalide :', checked.ok ? [{ field: 'amountCents', message: 'montant en euros invalide' }] : checked.details);
+          if (!checked.ok || amount === null) throw grantsError('budget_line_invalid', checked.ok ? [{ field: 'amountCents', message: 'montant en euros invalide' }] : checked.details);
           return keyedFormWork(deps, req, (trx) => addBudgetLine({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, checked.value));
         });
       },
@@ -167,7 +168,7 @@ export function grantPages(deps: Deps) {
       handler: async (req, res) => {
         const amount = parseEuros(text(formBody(req).amountEuros));
         await act(deps, req, res, `/grants/${req.params.id}`, 'Le montant de la ligne est modifié.', async () => {
-          if (amount === null) throw new AppError('validation_failed', 'Montant invalide :', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
+          if (amount === null) throw grantsError('amount_invalid', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
           return updateBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId, amount);
         });
       },
@@ -177,7 +178,7 @@ export function grantPages(deps: Deps) {
       handler: async (req, res) => {
         const grant = await grantView(deps.db, req.params.id);
         const line = grant.budgetLines.find((l) => l.id === req.params.lineId);
-        if (!line) throw new AppError('not_found', 'Ligne budgétaire introuvable.');
+        if (!line) throw notFound('Ligne budgétaire');
         await page(deps, req, res, 'grants/confirm-line.njk', { title: 'Supprimer la ligne budgétaire', grant, line, categoryLabels });
       },
     }),

@@ -1,5 +1,6 @@
 import { roles, withScopedAuditors, type Actor, type Role } from '../shared/authorize.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
+import { grantsError } from './errors.js';
 import { formatDate } from '../shared/format.js';
 
 /** Finance and admin create and change grants, budget lines and auditor scopes. */
@@ -69,7 +70,7 @@ export function assertPeriodInScope(scope: AuditorScope | null, grantId: string,
   if (!scope) return;
   const range = scope.ranges.get(grantId);
   if (!range || from < range.from || to > range.to) {
-    throw new AppError('forbidden', range ? `Votre accès d’auditeur est limité à la période du ${formatDate(range.from)} au ${formatDate(range.to)}.` : 'Votre accès d’auditeur ne couvre pas cette subvention.');
+    throw range ? grantsError('auditor_period_out_of_scope', { from: formatDate(range.from), to: formatDate(range.to) }) : grantsError('auditor_grant_out_of_scope');
   }
 }
 

@@ -18,7 +18,8 @@ import { downloadInvoice } from './invoice-file.js';
 
 type Upload = { buffer: Buffer; originalname?: string } | undefined;
 const fileOf = (req: unknown) => (req as { file?: Upload }).file;
-const BUDGET_409 = { description: 'budget_exceeded_requires_override (repeat as finance with override.reason)' };
+/** Over a budget line: finance may repeat the request with override.reason. */
+const BUDGET_ERRORS = ['budget_exceeded_requires_override', 'override_forbidden'] as const;
 
 export function grantRoutes(deps: Deps) {
   const scopeOf = (ctx: RequestContext) => auditorScope(deps.db, ctx.actor, deps.now());
@@ -52,16 +53,16 @@ export function grantRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/grants/:id', access: GRANT_WRITERS, tags: ['grants'], summary: 'Change a grant (optimistic check on version: 409 version_conflict); projects replaces the funded projects and re-splits their expenses',
-      params: IdParams, body: GrantPatchBody, responses: { 200: { description: 'Grant', schema: GrantView }, 409: { description: 'version_conflict' } },
+      method: 'patch', path: '/api/grants/:id', access: GRANT_WRITERS, tags: ['grants'], summary: 'Change a grant (optimistic check on version); projects replaces the funded projects and re-splits their expenses',
+      params: IdParams, body: GrantPatchBody, responses: { 200: { description: 'Grant', schema: GrantView } }, errors: ['version_conflict'],
       handler: async (req, res) => {
         const { warnings } = await updateGrant(deps, auditActorOf(req.ctx), req.params.id, req.body);
         res.json(await grantView(deps.db, req.params.id, warnings));
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/grants/:id/budget-lines', access: GRANT_WRITERS, tags: ['grants'], summary: 'Add a budget line (category × year inside the period; 409 budget_line_exists)',
-      params: IdParams, body: BudgetLineBody, responses: { 201: { description: 'Grant', schema: GrantView }, 409: { description: 'budget_line_exists' } }, idempotent: true,
+      method: 'post', path: '/api/grants/:id/budget-lines', access: GRANT_WRITERS, tags: ['grants'], summary: 'Add a budget line (category × year inside the period)',
+      params: IdParams, body: BudgetLineBody, responses: { 201: { description: 'Grant', schema: GrantView } }, errors: ['budget_line_exists'], idempotent: true,
       handler: async (req, trx) => {
         const { warnings } = await addBudgetLine({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, req.body);
         return { status: 201, body: await grantView(trx, req.params.id, warnings) };
@@ -76,8 +77,8 @@ export function grantRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'delete', path: '/api/grants/:id/budget-lines/:lineId', access: GRANT_WRITERS, tags: ['grants'], summary: 'Delete a budget line no expense uses (409 budget_line_in_use)',
-      params: LineParams, responses: { 200: { description: 'Grant', schema: GrantView }, 409: { description: 'budget_line_in_use' } },
+      method: 'delete', path: '/api/grants/:id/budget-lines/:lineId', access: GRANT_WRITERS, tags: ['grants'], summary: 'Delete a budget line no expense uses',
+      params: LineParams, responses: { 200: { description: 'Grant', schema: GrantView } }, errors: ['budget_line_in_use'],
       handler: async (req, res) => {
         await deleteBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId);
         res.json(await grantView(deps.db, req.params.id));
@@ -116,7 +117,7 @@ export function grantRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/expenses', access: EXPENSE_WRITERS, tags: ['expenses'],
       summary: 'Enter an invoice (multipart: file PDF/JPEG/PNG checked by content, projectId, category, amountCents, incurredOn, optional paidOn → actual at once); split across the project’s grants',
-      body: ExpenseCreateBody, upload: { field: 'file' }, responses: { 201: { description: 'Created (warnings no_budget_line)', schema: ExpenseView }, 409: BUDGET_409 }, idempotent: true,
+      body: ExpenseCreateBody, upload: { field: 'file' }, responses: { 201: { description: 'Created (warnings no_budget_line)', schema: ExpenseView } }, errors: [...BUDGET_ERRORS, 'file_too_large', 'malformed_form'], idempotent: true,
       handler: async (req, trx) => {
         const { id, warnings } = await createInvoiceExpense({ ...deps, db: trx }, actorOf(req.ctx), req.body, fileOf(req), control(req.ctx, req.body.override));
         return { status: 201, body: await expenseView(trx, id, null, warnings) };
@@ -132,7 +133,7 @@ export function grantRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/expenses/:id/invoice', access: EXPENSE_WRITERS, tags: ['expenses'],
       summary: 'Enter the invoice of a booking (or invoice) expense (multipart: file, paidOn, optional corrected amountCents): actual on paidOn',
-      params: ExpenseIdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: BUDGET_409 }, idempotent: true,
+      params: ExpenseIdParams, body: InvoiceBody, upload: { field: 'file' }, responses: { 200: { description: 'Expense', schema: ExpenseView } }, errors: [...BUDGET_ERRORS, 'expense_follows_claim', 'expense_cancelled', 'expense_in_drawdown', 'file_too_large', 'malformed_form'], idempotent: true,
       handler: async (req, trx) => {
         const { warnings } = await enterBookingInvoice({ ...deps, db: trx }, actorOf(req.ctx), req.params.id, req.body, fileOf(req), control(req.ctx, req.body.override));
         return { status: 200, body: await expenseView(trx, req.params.id, null, warnings) };
@@ -148,7 +149,7 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/expenses/:id/paid', access: EXPENSE_WRITERS, tags: ['expenses'], summary: 'Mark an invoice or booking expense paid on paidOn (actual)',
-      params: ExpenseIdParams, body: PaidBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_cancelled, expense_already_paid' } },
+      params: ExpenseIdParams, body: PaidBody, responses: { 200: { description: 'Expense', schema: ExpenseView } }, errors: ['expense_follows_claim', 'expense_cancelled', 'expense_already_paid'],
       handler: async (req, res) => {
         await markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, req.body.paidOn);
         res.json(await expenseView(deps.db, req.params.id, null));
@@ -156,7 +157,7 @@ export function grantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/expenses/:id/cancel', access: EXPENSE_WRITERS, tags: ['expenses'], summary: 'Cancel an invoice or booking expense not in a drawdown (idempotent)',
-      params: ExpenseIdParams, body: CancelBody, responses: { 200: { description: 'Expense', schema: ExpenseView }, 409: { description: 'expense_follows_claim, expense_in_drawdown' } },
+      params: ExpenseIdParams, body: CancelBody, responses: { 200: { description: 'Expense', schema: ExpenseView } }, errors: ['claim_expense_not_cancellable', 'drawn_expense_not_cancellable'],
       handler: async (req, res) => {
         await cancelExpense(deps, auditActorOf(req.ctx), req.params.id);
         res.json(await expenseView(deps.db, req.params.id, null));

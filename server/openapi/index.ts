@@ -9,6 +9,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { defineRoute, type RouteSpec } from '../shared/http.js';
 import { PUBLIC, describeAccess } from '../shared/authorize.js';
 import { ErrorBody } from '../shared/schema.js';
+import { describeError, type ErrorDescription } from '../shared/errors.js';
 
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'Invalid input: `details` names each field',
@@ -29,6 +30,19 @@ const IDEMPOTENCY_KEY = {
     'Makes this money-creating request safe to retry: for 24 h, the same key (per user and route) with the same body gets the first answer again ' +
     '(header `Idempotent-Replayed: true`) and creates nothing more; with another body, 422 `idempotency_key_reused`. A refused request (4xx) stores nothing.',
 };
+
+const STATUS_TEXT: Record<number, string> = { 409: 'State conflict', 410: 'Gone', 413: 'Too large', 503: 'Unavailable' };
+
+/** The errors a route declares, by status: each with its code and French message (`{argument}` where data fills it in). */
+function declaredErrors(r: RouteSpec): Map<number, ErrorDescription[]> {
+  const byStatus = new Map<number, ErrorDescription[]>();
+  for (const key of r.errors ?? []) {
+    const d = describeError(key);
+    if (!d) throw new Error(`${r.method.toUpperCase()} ${r.path} declares the error ${key}, which no loaded catalogue holds`);
+    byStatus.set(d.status, [...(byStatus.get(d.status) ?? []), d]);
+  }
+  return byStatus;
+}
 
 /** Strips TypeBox's symbol keys so the schema is plain JSON Schema. */
 function plain(schema: TSchema): Record<string, unknown> {
@@ -65,6 +79,19 @@ export function buildOpenApi(routes: RouteSpec[]) {
     const errorCodes = [400, ...(isPublic ? [] : [401, 403]), ...(r.idempotent ? [422] : [])];
     for (const code of errorCodes) {
       responses[code] ??= { description: ERROR_RESPONSES[code], content: { 'application/json': { schema: plain(ErrorBody) } } };
+    }
+    for (const [status, errors] of declaredErrors(r)) {
+      const given = responses[status] as { description?: string } | undefined;
+      const head = given?.description ?? ERROR_RESPONSES[status] ?? STATUS_TEXT[status] ?? 'Refused';
+      responses[status] = {
+        description: [head, ...errors.map((e) => `- \`${e.code}\`: ${e.message}`)].join('\n'),
+        content: {
+          'application/json': {
+            schema: plain(ErrorBody),
+            examples: Object.fromEntries(errors.map((e) => [e.key, { summary: e.code, value: { error: { code: e.code, message: e.message, details: [] } } }])),
+          },
+        },
+      };
     }
     paths[path] ??= {};
     paths[path][r.method] = {

@@ -1,8 +1,9 @@
 import type { Db } from '../shared/db.js';
-import { AppError, conflict, type ErrorDetail } from '../shared/errors.js';
+import { AppError, type ErrorDetail } from '../shared/errors.js';
 import { getPartner } from '../partners/index.js';
 import { NEEDS_FIELDS, PROFILE_FIELDS, type ParticipantState } from './rules.js';
 import type { DuplicateCandidate } from './repo.js';
+import { participantsError } from './errors.js';
 
 const MATCH_LABELS: Record<DuplicateCandidate['matches'][number], string> = {
   email: 'même adresse e-mail',
@@ -53,6 +54,6 @@ export function assertConsentsCover(before: ParticipantState, after: Participant
   gate(NEEDS_FIELDS, 'needs', 'besoins');
   gate(PROFILE_FIELDS, 'profile', 'profil');
   if (details.length) {
-    throw conflict('consent_required', 'La personne doit d’abord donner son consentement pour ces informations (onglet Consentements).', details);
+    throw participantsError('consent_required', details);
   }
 }

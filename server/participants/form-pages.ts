@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { AppError, conflict, type ErrorDetail } from '../shared/errors.js';
+import { AppError, type ErrorDetail } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
@@ -20,6 +20,7 @@ import { EMPTY_STATE, stateFromRow } from './rules.js';
 import * as labels from './labels.js';
 import { LABELS } from './pages.js';
 import { localDay } from '../shared/dates.js';
+import { participantsError } from './errors.js';
 
 /** Select options of the participant form. */
 async function formOptions(deps: Deps, values: FormValues) {
@@ -53,7 +54,7 @@ export function formPages(deps: Deps) {
 
   const editable = async (req: PageRequest, id: string) => {
     const { row, view } = await readParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, id, 'page');
-    if (row.merged_into_id || row.status !== 'active') throw conflict('participant_not_active', 'Cette fiche est fusionnée, archivée ou anonymisée : elle ne peut plus être modifiée.');
+    if (row.merged_into_id || row.status !== 'active') throw participantsError('participant_not_editable');
     return { row, view };
   };
 

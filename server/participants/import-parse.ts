@@ -3,6 +3,7 @@ import { AppError, type ErrorDetail } from '../shared/errors.js';
 import { sniffSpreadsheet } from '../shared/files.js';
 import { readXlsxRows } from '../shared/spreadsheet.js';
 import { foldName } from '../shared/communes.js';
+import { participantsError } from './errors.js';
 
 /** Spreadsheet columns an import understands (API field names; `partner` is a partner's name). */
 export const IMPORT_FIELDS = [
@@ -123,7 +124,7 @@ export function mapColumns(headers: string[], mapping: Record<string, string | n
   for (const required of ['lastName', 'firstName'] as const) {
     if (!seen.has(required)) problems.push({ field: 'mapping', message: `aucune colonne pour « ${IMPORT_FIELD_LABELS[required]} »` });
   }
-  if (problems.length) throw new AppError('validation_failed', 'Les colonnes du fichier ne peuvent pas être associées aux champs.', problems);
+  if (problems.length) throw participantsError('import_columns_unmapped', problems);
   return columns;
 }
 

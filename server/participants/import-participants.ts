@@ -2,7 +2,7 @@ import { closeImportPreview, expireStaleImports, getImportPreview, insertImportP
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
-import { conflict, notFound, type ErrorDetail } from '../shared/errors.js';
+import { notFound, type ErrorDetail } from '../shared/errors.js';
 import { foldName } from '../shared/communes.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -13,6 +13,7 @@ import { mapColumns, parseMapping, readTable, rowValues, type Column } from './i
 import { duplicateKeys, rowToParticipant } from './import-rows.js';
 import { filledFields } from './register-participant.js';
 import { localDay } from '../shared/dates.js';
+import { participantsError } from './errors.js';
 
 export interface ImportError { row: number; field: string; message: string }
 interface StoredRow { row: number; state: ParticipantState }
@@ -122,15 +123,15 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
     const imp = await lockImport(trx, id);
     const now = deps.now();
     if (imp.status === 'confirmed') return { importId: id, status: 'confirmed' as const, createdCount: imp.valid_count };
-    if (imp.status !== 'previewed') throw conflict('import_not_pending', 'Cet import a été annulé ou a expiré : déposez le fichier de nouveau.');
-    if (imp.expires_at < now) throw conflict('import_expired', 'Cet aperçu date de plus de 24 heures : déposez le fichier de nouveau.');
+    if (imp.status !== 'previewed') throw participantsError('import_not_pending');
+    if (imp.expires_at < now) throw participantsError('import_expired');
     const rows = imp.rows ?? [];
     const stale: ErrorDetail[] = [];
     for (const r of rows) {
       const dups = await findDuplicates(trx, r.state);
       if (dups.length) stale.push({ field: `rows.${r.row}`, message: `doublon probable de la fiche ${dups.map((d) => d.reference).join(', ')}` });
     }
-    if (stale.length) throw conflict('import_stale', 'Des fiches semblables ont été créées depuis l’aperçu : déposez le fichier de nouveau.', stale);
+    if (stale.length) throw participantsError('import_stale', stale);
     for (const r of rows) {
       const created = await insertParticipant(trx, { ...toColumns(r.state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });
       await recordAudit(trx, actor, { action: 'participant.created', recordType: 'participant', recordId: created.id, reasonCode: 'import', data: { importId: id, fields: filledFields(r.state) } });
@@ -145,7 +146,7 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
 export async function cancelImport(deps: Deps, actor: AuditActor, id: string) {
   return inTransaction(deps.db, async (trx) => {
     const imp = await lockImport(trx, id);
-    if (imp.status === 'confirmed') throw conflict('import_not_pending', 'Cet import a déjà été confirmé.');
+    if (imp.status === 'confirmed') throw participantsError('import_already_confirmed');
     if (imp.status === 'previewed') {
       await closeImportPreview(trx, id, 'cancelled', deps.now());
       await recordAudit(trx, actor, { action: 'participants.import_cancelled', recordType: 'import', recordId: id, data: { validCount: imp.valid_count } });

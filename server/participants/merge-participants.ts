@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getParticipant, lockParticipant } from './repo.js';
 import { presentParticipant } from './presenter.js';
@@ -12,6 +12,7 @@ import { movePayments } from '../payments/index.js';
 import { moveConsents } from '../consents/index.js';
 import { movePayees } from '../payees/index.js';
 import { movePrivacyRequests } from '../privacy/index.js';
+import { participantsError } from './errors.js';
 
 /**
  * Merges two records of one person: `keptId` stays; the source's consents, payees and privacy
@@ -34,8 +35,8 @@ export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: A
       return { kept: presentParticipant((await getParticipant(trx, keptId))!, reader), sourceId, moved: { consents: 0, payees: 0, privacyRequests: 0 } };
     }
     for (const [row, field] of [[kept, 'id'], [source, 'sourceId']] as const) {
-      if (row.merged_into_id) throw conflict('participant_merged', 'Une des deux fiches a déjà été fusionnée.', [{ field, message: 'fiche déjà fusionnée' }]);
-      if (row.status !== 'active') throw conflict('participant_not_active', 'Seules deux fiches actives peuvent être fusionnées.', [{ field, message: 'fiche archivée ou anonymisée' }]);
+      if (row.merged_into_id) throw participantsError('merge_source_merged', [{ field, message: 'fiche déjà fusionnée' }]);
+      if (row.status !== 'active') throw participantsError('merge_source_not_active', [{ field, message: 'fiche archivée ou anonymisée' }]);
     }
     const consents = await moveConsents(trx, sourceId, keptId);
     const payees = await movePayees(trx, sourceId, keptId);

@@ -1,5 +1,6 @@
 import { roles, hasAnyRole, type Actor, type Role } from '../shared/authorize.js';
 import { AppError } from '../shared/errors.js';
+import { participantsError } from './errors.js';
 
 /**
  * Who may read what of a participant (issue 3, item 10). Fields come in groups; a reader sees
@@ -40,7 +41,7 @@ export function canReadArchived(actor: Actor | null): boolean {
 }
 
 export function archivedRestricted(): AppError {
-  return new AppError('archived_restricted', 'Cette fiche est archivée : seuls le service financier et le délégué à la protection des données peuvent la consulter.', [], 403);
+  return participantsError('archived_restricted');
 }
 
 /** Throws 403 `archived_restricted` when the actor may not read archived records. */

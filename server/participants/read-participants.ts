@@ -1,11 +1,12 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
-import { forbidden, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getParticipant, listParticipants, type ListFilters, type SearchScope } from './repo.js';
 import { presentParticipant, type ParticipantRow } from './presenter.js';
 import { assertMayReadArchived, readableGroups } from './policy.js';
+import { participantsError } from './errors.js';
 
 /**
  * One participant as this reader may see it. An archived record is readable by finance and
@@ -37,7 +38,7 @@ export function searchScopeOf(reader: Actor | null): SearchScope {
  */
 export async function listForReader(deps: Deps, actor: AuditActor, reader: Actor | null, filters: ListFilters) {
   if (filters.status === 'archived') assertMayReadArchived(reader);
-  if (filters.hasNeeds && !readableGroups(reader).has('needs')) throw forbidden('Vous ne pouvez pas filtrer sur les besoins des personnes.');
+  if (filters.hasNeeds && !readableGroups(reader).has('needs')) throw participantsError('needs_filter_forbidden');
   const page = await listParticipants(deps.db, filters, searchScopeOf(reader));
   if (filters.status === 'archived' && page.items.length) {
     await inTransaction(deps.db, async (trx) => {

@@ -12,6 +12,7 @@ import { findDuplicates, getParticipant, insertParticipant } from './repo.js';
 import { presentParticipant } from './presenter.js';
 import { canWrite } from './policy.js';
 import { localDay } from '../shared/dates.js';
+import { participantsError } from './errors.js';
 
 export const DUPLICATE_CODE = 'participant_duplicate_requires_override';
 
@@ -37,7 +38,7 @@ export async function registerParticipant(deps: Deps, actor: AuditActor, reader:
     assertConsentsCover(EMPTY_STATE, state, new Set());
     const duplicates = await findDuplicates(trx, state);
     if (duplicates.length) {
-      requireOverride(DUPLICATE_CODE, 'Une fiche semble déjà exister pour cette personne. Vérifiez-la, ou confirmez la création en indiquant le motif.', input.override, canWrite(reader), duplicateDetails(duplicates));
+      requireOverride(participantsError('participant_duplicate_requires_override', duplicateDetails(duplicates)), input.override, canWrite(reader));
     }
     const now = deps.now();
     const { id } = await insertParticipant(trx, { ...toColumns(state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });

@@ -20,6 +20,7 @@ export function participantRoutes(deps: Deps) {
       summary: 'Participants: search (q), filters (partnerId, status, communeInsee, hasNeeds), sort (lastName, createdAt, reference), cursor pagination; fields per role',
       query: ParticipantListQuery,
       responses: { 200: { description: 'A page of participants', schema: ParticipantList }, 403: { description: 'archived_restricted (status=archived is for finance and the DPO)' } },
+      errors: ['archived_restricted', 'needs_filter_forbidden'],
       handler: async (req, res) => {
         const page = await listForReader(deps, auditActorOf(req.ctx), req.ctx.actor, req.query);
         res.json({ items: page.items, nextCursor: page.nextCursor });
@@ -27,9 +28,10 @@ export function participantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/participants', access: PARTICIPANT_WRITERS, tags: ['participants'],
-      summary: 'Register a participant (409 participant_duplicate_requires_override for a likely duplicate; 409 consent_required for needs/profile)',
+      summary: 'Register a participant (a likely duplicate: repeat with override.reason; needs/profile need their live consent)',
       body: ParticipantCreateBody,
       responses: { 201: { description: 'Created', schema: ParticipantView } },
+      errors: ['participant_duplicate_requires_override', 'override_forbidden', 'consent_required'],
       handler: async (req, res) => {
         res.status(201).json(await registerParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.body));
       },
@@ -39,6 +41,7 @@ export function participantRoutes(deps: Deps) {
       summary: 'Preview an import of participants from a CSV or XLSX file (multipart, field `file`, 5 MB): per-row errors, nothing written',
       upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }, body: ImportUploadBody,
       responses: { 201: { description: 'Preview', schema: ImportView } },
+      errors: ['import_columns_unmapped'],
       handler: async (req, res) => {
         res.status(201).json(await previewImport(deps, auditActorOf(req.ctx), req.file, req.body.mapping));
       },
@@ -53,8 +56,9 @@ export function participantRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/participants/imports/:id/confirm', access: PARTICIPANT_WRITERS, tags: ['participants'],
-      summary: 'Create the valid rows of a previewed import, all or none (409 import_expired, import_not_pending, import_stale)', params: ImportIdParams,
+      summary: 'Create the valid rows of a previewed import, all or none', params: ImportIdParams,
       responses: { 200: { description: 'Confirmed', schema: ImportConfirmed } },
+      errors: ['import_expired', 'import_not_pending', 'import_stale'],
       handler: async (req, res) => {
         res.json(await confirmImport(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id));
       },
@@ -63,6 +67,7 @@ export function participantRoutes(deps: Deps) {
       method: 'post', path: '/api/participants/imports/:id/cancel', access: PARTICIPANT_WRITERS, tags: ['participants'],
       summary: 'Drop a previewed import and its rows', params: ImportIdParams,
       responses: { 200: { description: 'Cancelled', schema: ImportCancelled } },
+      errors: ['import_already_confirmed'],
       handler: async (req, res) => {
         res.json(await cancelImport(deps, auditActorOf(req.ctx), req.params.id));
       },
@@ -72,15 +77,17 @@ export function participantRoutes(deps: Deps) {
       summary: 'One participant, fields per role; a merged record answers its mergedIntoId; archived records: finance and DPO only, audited',
       params: ParticipantIdParams,
       responses: { 200: { description: 'Participant', schema: ParticipantView }, 403: { description: 'archived_restricted' } },
+      errors: ['archived_restricted'],
       handler: async (req, res) => {
         res.json((await readParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, 'api')).view);
       },
     }),
     defineRoute({
       method: 'patch', path: '/api/participants/:id', access: PARTICIPANT_WRITERS, tags: ['participants'],
-      summary: 'Change a participant (same rules as the creation; needs/profile need their live consent: 409 consent_required)',
+      summary: 'Change a participant (same rules as the creation; needs/profile need their live consent)',
       params: ParticipantIdParams, body: ParticipantPatchBody,
       responses: { 200: { description: 'Participant', schema: ParticipantView } },
+      errors: ['participant_merged', 'participant_not_active', 'consent_required'],
       handler: async (req, res) => {
         res.json(await updateParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body));
       },
@@ -90,6 +97,7 @@ export function participantRoutes(deps: Deps) {
       summary: 'Merge the record `sourceId` into this one: consents, payees and privacy requests move here; the source points here',
       params: ParticipantIdParams, body: MergeBody,
       responses: { 200: { description: 'Merged', schema: MergeResult } },
+      errors: ['merge_source_merged', 'merge_source_not_active'],
       handler: async (req, res) => {
         res.json(await mergeParticipants(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body.sourceId));
       },

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ParticipantPatchBody } from './schemas.js';
@@ -11,6 +11,7 @@ import { getParticipant, lockParticipant, updateParticipantRow } from './repo.js
 import { liveConsentPurposes as livePurposes } from '../consents/index.js';
 import { presentParticipant } from './presenter.js';
 import { localDay } from '../shared/dates.js';
+import { participantsError } from './errors.js';
 
 /**
  * Changes an active participant's fields under the same rules as the creation; needs and
@@ -23,8 +24,8 @@ export async function updateParticipant(deps: Deps, actor: AuditActor, reader: A
   return inTransaction(deps.db, async (trx) => {
     const row = await lockParticipant(trx, id);
     if (!row) throw notFound('Participant');
-    if (row.merged_into_id) throw conflict('participant_merged', 'Cette fiche a été fusionnée dans une autre : modifiez la fiche conservée.', [{ field: 'mergedIntoId', message: row.merged_into_id }]);
-    if (row.status !== 'active') throw conflict('participant_not_active', 'Cette fiche est archivée ou anonymisée : elle ne peut plus être modifiée.');
+    if (row.merged_into_id) throw participantsError('participant_merged', [{ field: 'mergedIntoId', message: row.merged_into_id }]);
+    if (row.status !== 'active') throw participantsError('participant_not_active');
     const before = stateFromRow(row);
     const { state, details } = checkParticipant(applyInput(before, patch), { today, chooseChannel: false });
     if (details.length) throw validationError(details);

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import { AppError, conflict, notFound, type ErrorDetail } from '../shared/errors.js';
+import { AppError, notFound, type ErrorDetail } from '../shared/errors.js';
 import type { Actor } from '../shared/authorize.js';
 import { communeByCode } from '../shared/communes.js';
 import { normalisePhone, PHONE_MESSAGE } from '../shared/phone.js';
@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { PartnerCreateBody, PartnerPatchBody } from './schemas.js';
 import { findPartnerIdByName, getPartner, insertPartner, lockPartner, updatePartnerRow } from './repo.js';
 import { presentPartner } from './presenter.js';
+import { partnersError } from './errors.js';
 
 const COLUMNS: Record<string, string> = {
   name: 'name', kind: 'kind', contactName: 'contact_name', email: 'email', phone: 'phone',
@@ -50,7 +51,7 @@ function toColumns(input: PartnerCreateBody | PartnerPatchBody): Record<string, 
   return values;
 }
 
-const nameTaken = () => conflict('partner_name_taken', 'Une structure relais porte déjà ce nom.', [{ field: 'name', message: 'une structure relais porte déjà ce nom' }]);
+const nameTaken = () => partnersError('partner_name_taken', [{ field: 'name', message: 'une structure relais porte déjà ce nom' }]);
 
 /** Creates a partner (structure relais); its name is unique whatever the case. */
 export async function createPartner(deps: Deps, actor: AuditActor, reader: Actor | null, input: PartnerCreateBody) {

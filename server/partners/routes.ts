@@ -22,9 +22,10 @@ export function partnerRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/partners', access: PARTNER_WRITERS, tags: ['partners'],
-      summary: 'Create a partner (name unique whatever the case: 409 partner_name_taken)',
+      summary: 'Create a partner (name unique whatever the case)',
       body: PartnerCreateBody,
       responses: { 201: { description: 'Created', schema: PartnerView } },
+      errors: ['partner_name_taken'],
       handler: async (req, res) => {
         res.status(201).json(await createPartner(deps, auditActorOf(req.ctx), req.ctx.actor, req.body));
       },
@@ -44,6 +45,7 @@ export function partnerRoutes(deps: Deps) {
       summary: 'Change a partner; `active: false` deactivates it (no new participant may be linked to it)',
       params: PartnerIdParams, body: PartnerPatchBody,
       responses: { 200: { description: 'Partner', schema: PartnerView } },
+      errors: ['partner_name_taken'],
       handler: async (req, res) => {
         res.json(await updatePartner(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body));
       },

@@ -1,4 +1,4 @@
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
 import type { Db } from '../shared/db.js';
 import type { Keyring } from '../shared/crypto.js';
 import { requireOverride, type Override } from '../shared/override.js';
@@ -6,13 +6,14 @@ import { getSettings } from '../settings/index.js';
 import { ownIbanHash } from './iban.js';
 import { getParticipant, sharedIbanReferences, type PayeeParticipant } from './repo.js';
 import type { Warning } from './schemas.js';
+import { payeesError } from './errors.js';
 
 /** The participant, which must exist and still be an active, unmerged record to take new bank data. */
 export async function writableParticipant(db: Db, id: string): Promise<PayeeParticipant> {
   const participant = await getParticipant(db, id);
   if (!participant) throw notFound('Participant');
-  if (participant.merged_into_id) throw conflict('participant_merged', 'Cette fiche a été fusionnée avec une autre : enregistrez les bénéficiaires sur la fiche conservée.');
-  if (participant.status !== 'active') throw conflict('participant_not_active', 'Cette fiche est archivée ou anonymisée : elle ne peut plus recevoir de nouvelles données.');
+  if (participant.merged_into_id) throw payeesError('payee_participant_merged');
+  if (participant.status !== 'active') throw payeesError('payee_participant_not_active');
   return participant;
 }
 
@@ -42,5 +43,5 @@ export async function ownIbanOverride(db: Db, keyring: Keyring, ibanHash: string
   if (!ibanHash) return null;
   const { settings } = await getSettings(db);
   if (ibanHash !== ownIbanHash(keyring, settings.debtor.iban)) return null;
-  return requireOverride(OWN_IBAN_CODE, 'Cet IBAN est celui du compte de l’organisme (compte à débiter). Vérifiez-le ; s’il est juste, confirmez en indiquant le motif.', override, true, [{ field: 'iban', message: 'IBAN du compte de l’organisme' }]).reason;
+  return requireOverride(payeesError('payee_own_iban_requires_override', [{ field: 'iban', message: 'IBAN du compte de l’organisme' }]), override, true).reason;
 }

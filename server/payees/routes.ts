@@ -25,7 +25,8 @@ export function payeeRoutes(deps: Deps) {
       method: 'post', path: '/api/participants/:id/payees', access: PAYEE_WRITERS, tags: ['payees'],
       summary: 'Add a payee (the participant by default); an IBAN already used for another participant comes back as warning iban_shared',
       params: ParticipantIdParams, body: PayeeCreateBody,
-      responses: { 201: { description: 'Created, with warnings', schema: PayeeResult }, 409: { description: 'Participant archived, anonymised or merged' } },
+      responses: { 201: { description: 'Created, with warnings', schema: PayeeResult } },
+      errors: ['payee_participant_merged', 'payee_participant_not_active', 'payee_own_iban_requires_override'],
       handler: async (req, res) => {
         res.status(201).json(await createPayee(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },
@@ -35,6 +36,7 @@ export function payeeRoutes(deps: Deps) {
       summary: 'Change name, BIC, active flag, or replace the IBAN',
       params: PayeeIdParams, body: PayeePatchBody,
       responses: { 200: { description: 'Payee, with warnings', schema: PayeeResult } },
+      errors: ['payee_own_iban_requires_override'],
       handler: async (req, res) => {
         res.json(await updatePayee(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },
@@ -43,7 +45,8 @@ export function payeeRoutes(deps: Deps) {
       method: 'post', path: '/api/payees/:id/reveal-iban', access: IBAN_REVEALERS, tags: ['payees'],
       summary: 'The full IBAN of a payee (finance, admin); each reveal is audited (payee.iban_revealed)',
       params: PayeeIdParams,
-      responses: { 200: { description: 'The IBAN', schema: RevealedIban }, 409: { description: 'No IBAN recorded (payee_without_iban)' } },
+      responses: { 200: { description: 'The IBAN', schema: RevealedIban } },
+      errors: ['payee_without_iban'],
       handler: async (req, res) => {
         const { payeeId, iban } = await revealIban(deps, auditActorOf(req.ctx), req.params.id);
         res.setHeader('Cache-Control', 'no-store');

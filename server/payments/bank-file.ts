@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { sha256Hex, type Keyring } from '../shared/crypto.js';
-import { AppError, conflict } from '../shared/errors.js';
 import { storeSealedFile } from '../shared/files.js';
+import { paymentsError } from './errors.js';
 import type { Settings } from '../settings/index.js';
 import { batchFileData } from './file-data.js';
 import { batchSepaFile } from './documents.js';
@@ -28,16 +28,11 @@ export async function freezeBankFile(trx: Knex.Transaction, keyring: Keyring, ba
     const payees = [...new Set(blank.filter((b) => b.transfer !== null).map((b) => b.transfer!))].map((i) => payments[i]);
     const whole = blank.filter((b) => b.transfer === null);
     const who = payees.map((p) => `n° ${p.position} « ${p.name || 'sans nom'} »`).join(', ');
-    throw conflict(
-      'sepa_field_empty',
-      payees.length
-        ? `Le fichier de virement ne peut pas être produit : le nom du bénéficiaire ${who} ne contient aucun caractère utilisable par la banque (alphabet latin). Indiquez sur sa fiche le nom du titulaire du compte en lettres latines, puis exportez de nouveau.`
-        : 'Le fichier de virement ne peut pas être produit : le nom de l’organisme ou du compte à débiter ne contient aucun caractère utilisable par la banque (alphabet latin). Corrigez-le dans les paramètres.',
-      [
-        ...payees.map((p) => ({ field: `payments.${p.position - 1}.payeeName`, message: `« ${p.name || 'sans nom'} » : aucun caractère de l’alphabet latin utilisable dans un virement SEPA` })),
-        ...whole.map((b) => ({ field: `settings.${b.field === 'initiatorName' ? 'name' : b.field}`, message: 'aucun caractère de l’alphabet latin utilisable dans un virement SEPA' })),
-      ],
-    );
+    const details = [
+      ...payees.map((p) => ({ field: `payments.${p.position - 1}.payeeName`, message: `« ${p.name || 'sans nom'} » : aucun caractère de l’alphabet latin utilisable dans un virement SEPA` })),
+      ...whole.map((b) => ({ field: `settings.${b.field === 'initiatorName' ? 'name' : b.field}`, message: 'aucun caractère de l’alphabet latin utilisable dans un virement SEPA' })),
+    ];
+    throw payees.length ? paymentsError('sepa_payee_name_empty', { who }, details) : paymentsError('sepa_field_empty', details);
   }
   const xml = sepaXml(file);
   const bytes = Buffer.from(xml, 'utf8');
@@ -57,9 +52,7 @@ export async function bankFileBytes(trx: Knex.Transaction | Knex, keyring: Keyri
   const row = await trx('files').where({ id: batch.sepa_file_id, purpose: 'payment_file' }).first('sha256', 'content', 'key_id', 'erased_at');
   if (!row) throw new Error(`the bank file of batch ${batch.id} is missing`);
   if (!row.content) {
-    throw new AppError('payment_file_erased',
-      `Le fichier de virement de ce lot a été effacé avec les données des personnes (fin de la durée de conservation). Il reste son empreinte SHA-256 : ${row.sha256}.`,
-      [{ field: 'sha256', message: row.sha256 }], 410);
+    throw paymentsError('payment_file_erased', { sha256: row.sha256 }, [{ field: 'sha256', message: row.sha256 }]);
   }
   const bytes = Buffer.from(keyring.decrypt((row.content as Buffer).toString('base64'), row.key_id), 'utf8');
   if (sha256Hex(bytes) !== row.sha256) throw new Error(`the bank file of batch ${batch.id} does not match its SHA-256`);

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import type { Keyring } from '../shared/crypto.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { inTransaction } from '../shared/db.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';
 import { freezeBankFile } from './bank-file.js';
+import { paymentsError } from './errors.js';
 
 async function lockedBatch(trx: Knex.Transaction, id: string): Promise<BatchRow> {
   const batch = await getBatch(trx, id, true);
@@ -30,15 +31,15 @@ export function fileFormatFor(kind: 'transfer' | 'cash', settings: Settings): st
 export async function exportBatch(trx: Knex.Transaction, keyring: Keyring, actor: AuditActor & { userId: string }, settings: Settings, batchId: string, now: Date): Promise<void> {
   const batch = await lockedBatch(trx, batchId);
   if (batch.status === 'exported' || batch.status === 'paid') return;
-  if (batch.status !== 'open') throw conflict('batch_not_open', 'Ce lot est annulé : il ne peut plus être exporté.');
+  if (batch.status !== 'open') throw paymentsError('batch_not_open');
   const format = fileFormatFor(batch.kind, settings);
-  if (format.startsWith('pain.') && !settings.debtor.iban) throw conflict('debtor_not_configured', 'Renseignez l’IBAN du compte à débiter dans les paramètres de l’organisation avant d’exporter un fichier de virement.');
+  if (format.startsWith('pain.') && !settings.debtor.iban) throw paymentsError('debtor_not_configured');
   const rows = await trx('payments as p').leftJoin('payees as py', 'py.id', 'p.payee_id').where('p.batch_id', batchId).orderBy('p.position')
     .select('p.id', 'p.position', 'p.participant_id', 'py.name', 'py.iban_ciphertext', 'py.iban_key_id', 'py.bic', 'py.active');
   const names = await participantNames(trx, rows.map((r) => r.participant_id));
   if (batch.kind === 'transfer') {
     const noIban = rows.filter((r) => !r.iban_ciphertext || !r.active);
-    if (noIban.length) throw conflict('payee_without_iban', 'Des bénéficiaires de ce lot n’ont plus d’IBAN : annulez le lot et refaites-le.', noIban.map((r) => ({ field: `payments.${r.position - 1}`, message: 'bénéficiaire sans IBAN' })));
+    if (noIban.length) throw paymentsError('batch_payee_without_iban', noIban.map((r) => ({ field: `payments.${r.position - 1}`, message: 'bénéficiaire sans IBAN' })));
   }
   for (const r of rows) {
     await trx('payments').where({ id: r.id }).update({
@@ -60,7 +61,7 @@ export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string
   await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'cancelled') return;
-    if (batch.status !== 'open') throw conflict('batch_not_open', batch.status === 'exported' ? 'Ce lot est exporté : son fichier est peut-être déjà à la banque. Annulez-le avec un motif (« annuler après export »).' : 'Seul un lot ouvert peut être annulé.');
+    if (batch.status !== 'open') throw paymentsError(batch.status === 'exported' ? 'batch_exported_cannot_cancel' : 'batch_not_open_cannot_cancel');
     const now = deps.now();
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, null, now);
@@ -78,10 +79,10 @@ export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, 
   await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'voided') return;
-    if (batch.status === 'open') throw conflict('batch_not_exported', 'Ce lot n’est pas exporté : annulez-le simplement.');
-    if (batch.status !== 'exported') throw conflict('batch_not_exported', 'Seul un lot exporté, pas encore payé, peut être annulé après export.');
+    if (batch.status === 'open') throw paymentsError('batch_not_exported');
+    if (batch.status !== 'exported') throw paymentsError('batch_not_exported_cannot_void');
     const paid = await trx('payments').where({ batch_id: batchId, status: 'paid' }).count({ n: '*' });
-    if (Number(paid[0].n) > 0) throw conflict('batch_partly_paid', 'Des paiements de ce lot sont déjà marqués payés : signalez plutôt les rejets un par un.');
+    if (Number(paid[0].n) > 0) throw paymentsError('batch_partly_paid');
     const now = deps.now();
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, 'batch_voided', now);

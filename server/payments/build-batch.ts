@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
-import { conflict, validationError, type ErrorDetail } from '../shared/errors.js';
+import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { localToInstant } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { markInBatch } from '../claims/index.js';
 import type { BatchCreateBody } from './schemas.js';
 import { requireOverride } from '../shared/override.js';
 import { claimsPayingIban, countSkipped, lockClaimsById, lockPayableClaims, PAYABLE, type PayableClaimRow } from './repo.js';
+import { paymentsError } from './errors.js';
 
 const SEPA_ID_MAX = 35;
 
@@ -30,12 +31,12 @@ async function explicitClaims(trx: Knex.Transaction, actorId: string | null, ids
   const unknown = ids.map((id, i) => ({ id, i })).filter((x) => !found.has(x.id));
   if (unknown.length) throw validationError(unknown.map((x) => ({ field: `claimIds.${x.i}`, message: 'demande inconnue' })));
   const notPayable = rows.filter((r) => !PAYABLE.includes(r.status) || !(Number(r.amount_to_pay_cents) > 0));
-  if (notPayable.length) throw conflict('claim_not_payable', `Seules les demandes accordées, avec un montant à payer, et pas encore dans un lot peuvent être payées : ${notPayable.map((r) => r.reference).join(', ')}.`, named(notPayable, 'pas à payer (statut ou montant)'));
+  if (notPayable.length) throw paymentsError('claim_not_payable', { references: notPayable.map((r) => r.reference).join(', ') }, named(notPayable, 'pas à payer (statut ou montant)'));
   const mine = actorId ? rows.filter((r) => r.decided_by === actorId) : [];
-  if (mine.length) throw conflict('separation_of_duties', `Vous avez décidé ces demandes : une autre personne doit les mettre en paiement (${mine.map((r) => r.reference).join(', ')}). Cette règle se règle dans les paramètres de l’organisation.`, named(mine, 'décidée par vous'));
+  if (mine.length) throw paymentsError('batch_decided_by_builder', { references: mine.map((r) => r.reference).join(', ') }, named(mine, 'décidée par vous'));
   if (kind === 'transfer') {
     const noIban = rows.filter((r) => !r.has_iban);
-    if (noIban.length) throw conflict('payee_without_iban', `Ces demandes n’ont pas de bénéficiaire avec un IBAN : payez-les en espèces ou par chèque (lot « cash ») ou complétez les coordonnées bancaires (${noIban.map((r) => r.reference).join(', ')}).`, named(noIban, 'bénéficiaire sans IBAN'));
+    if (noIban.length) throw paymentsError('claims_payee_without_iban', { references: noIban.map((r) => r.reference).join(', ') }, named(noIban, 'bénéficiaire sans IBAN'));
   }
   return rows;
 }
@@ -69,11 +70,11 @@ export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { us
     claims = await lockPayableClaims(trx, filters);
     skipped = await countSkipped(trx, filters);
   }
-  if (claims.length === 0) throw conflict('no_claims_to_batch', 'Aucune demande à payer ne correspond à ce choix (ou elles sont déjà dans un lot en cours de création).');
+  if (claims.length === 0) throw paymentsError('no_claims_to_batch');
   const ownIban = kind === 'transfer' && options.ownIbanHash ? await claimsPayingIban(trx, claims, options.ownIbanHash) : [];
   const ownIbanReason = ownIban.length
-    ? requireOverride('own_iban_requires_override', `Ces demandes seraient virées sur le compte de l’organisme lui-même (son IBAN est celui du compte à débiter) : ${ownIban.join(', ')}. Vérifiez les coordonnées bancaires ; si c’est voulu, confirmez en indiquant le motif.`,
-      input.override, true, ownIban.map((reference) => ({ field: `claim ${reference}`, message: 'bénéficiaire avec l’IBAN de l’organisme' }))).reason
+    ? requireOverride(paymentsError('own_iban_requires_override', { references: ownIban.join(', ') }, ownIban.map((reference) => ({ field: `claim ${reference}`, message: 'bénéficiaire avec l’IBAN de l’organisme' }))),
+      input.override, true).reason
     : null;
 
   const groups = new Map<string, PayableClaimRow[]>();
@@ -96,7 +97,7 @@ export async function buildBatch(trx: Knex.Transaction, actor: AuditActor & { us
       await trx('batch_claims').insert(group.map((c) => ({ batch_id: batch.id, claim_id: c.id, payment_id: payment.id, amount_cents: Number(c.amount_to_pay_cents) })));
     } catch (e) {
       // The database's last word: a claim already in a live batch (never reached while the locks above hold).
-      if ((e as { constraint?: string }).constraint === 'batch_claims_one_live_batch') throw conflict('claim_in_another_batch', 'Une de ces demandes est déjà dans un autre lot.');
+      if ((e as { constraint?: string }).constraint === 'batch_claims_one_live_batch') throw paymentsError('claim_in_another_batch');
       throw e;
     }
   }

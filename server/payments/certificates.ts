@@ -1,11 +1,12 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { localToInstant } from '../shared/dates.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { getSettings } from '../settings/index.js';
+import { paymentsError } from './errors.js';
 
 export type CertificateKind = 'refund' | 'allowance';
 
@@ -96,9 +97,9 @@ export async function paymentCertificatePdf(deps: Deps, paymentId: string, kind:
   const payment = await deps.db('payments as p').join('payment_batches as b', 'b.id', 'p.batch_id').join('participants as pa', 'pa.id', 'p.participant_id').where('p.id', paymentId)
     .first('p.status', 'p.paid_at', 'p.end_to_end_id', 'b.reference as batch_reference', 'pa.reference', 'pa.first_name', 'pa.last_name');
   if (!payment) throw notFound('Paiement');
-  if (payment.status !== 'paid') throw conflict('payment_not_paid', payment.status === 'rejected' ? 'Ce paiement a été rejeté par la banque : il n’y a rien à attester.' : 'Ce paiement n’est pas encore fait : l’attestation sera disponible une fois le lot marqué payé.');
+  if (payment.status !== 'paid') throw paymentsError(payment.status === 'rejected' ? 'payment_rejected_no_certificate' : 'payment_not_paid');
   const lines = (await paidLines(deps.db, { paymentId }))[kind];
-  if (lines.length === 0) throw conflict('nothing_to_certify', kind === 'allowance' ? 'Ce paiement ne contient pas d’indemnité de participation.' : 'Ce paiement ne contient pas de remboursement de frais.');
+  if (lines.length === 0) throw paymentsError(kind === 'allowance' ? 'no_allowance_to_certify' : 'nothing_to_certify');
   const total = lines.reduce((s, l) => s + l.cents, 0);
   const paidOn = formatDate(payment.paid_at, settings.timeZone);
   const pdf = await PdfDocument.create(`${TITLES[kind]} — paiement du ${paidOn}`, `${settings.name} — ${TITLES[kind].toLowerCase()}`);

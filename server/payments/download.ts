@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { auditArchivedInExport } from '../privacy/index.js';
@@ -10,6 +10,7 @@ import { accountingCsv, accountingXlsx, batchSlip } from './documents.js';
 import { bankFileBytes, freezeBankFile } from './bank-file.js';
 import { sha256Hex } from '../shared/crypto.js';
 import { BATCH_STATUS_LABELS } from './schemas.js';
+import { paymentsError } from './errors.js';
 
 export type BatchFileKind = 'sepa' | 'csv' | 'xlsx' | 'slip';
 
@@ -35,10 +36,10 @@ export async function downloadBatchFile(deps: Deps, actor: AuditActor, batchId: 
     const batch = await getBatch(trx, batchId, kind === 'sepa');
     if (!batch) throw notFound('Lot de paiement');
     if (batch.status !== 'exported' && batch.status !== 'paid') {
-      throw conflict('batch_not_exported', batch.status === 'open' ? 'Exportez le lot pour obtenir ses fichiers.' : 'Ce lot est annulé : ses fichiers ne doivent pas être envoyés.');
+      throw paymentsError(batch.status === 'open' ? 'batch_open_no_files' : 'batch_cancelled_no_files');
     }
     if (kind === 'sepa' && (batch.kind !== 'transfer' || (!batch.sepa_file_id && !settings.debtor.iban))) {
-      throw conflict('sepa_not_available', batch.kind !== 'transfer' ? 'Un lot en espèces ou chèques n’a pas de fichier de virement.' : 'Renseignez l’IBAN du compte à débiter dans les paramètres.');
+      throw paymentsError(batch.kind !== 'transfer' ? 'cash_batch_no_sepa' : 'sepa_not_available');
     }
     let bytes: Buffer;
     if (kind === 'sepa') {

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import type { Settings } from '../settings/index.js';
@@ -8,6 +8,7 @@ import { batchClaims, getBatch } from './repo.js';
 import { batchFileData } from './file-data.js';
 import { accountingCsv, batchSlip } from './documents.js';
 import { BATCH_STATUS_LABELS, PAYMENT_STATUS_LABELS, REJECT_REASON_LABELS } from './schemas.js';
+import { paymentsError } from './errors.js';
 
 /** What the batch evidence bundle holds besides its claims: the slip, the accounting CSV, and the claims in reference order. */
 export interface BatchEvidence {
@@ -27,7 +28,7 @@ export async function batchEvidence(deps: Deps, settings: Settings, batchId: str
   const batch = await getBatch(deps.db, batchId);
   if (!batch) throw notFound('Lot de paiement');
   if (batch.status !== 'exported' && batch.status !== 'paid') {
-    throw conflict('batch_not_exported', batch.status === 'open' ? 'Exportez le lot pour obtenir son dossier de pièces.' : 'Ce lot est annulé : il n’a pas de dossier de pièces.');
+    throw paymentsError(batch.status === 'open' ? 'batch_open_no_evidence' : 'batch_cancelled_no_evidence');
   }
   const payments = await batchFileData(deps.db, deps.keyring, batch, settings.timeZone);
   const claims = (await batchClaims(deps.db, batchId)).map((c) => ({ id: c.claim_id, reference: c.reference }));

@@ -1,13 +1,14 @@
 import type { Knex } from 'knex';
 import { inTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import { lockClaimsInIdOrder, markPaid as markClaimsPaid, paymentRejected } from '../claims/index.js';
 import { channelFor, fullName, participantContact } from '../participants/index.js';
 import { batchClaims, batchPayments, getBatch, voidBatchRows, type PaymentRow } from './repo.js';
+import { paymentsError } from './errors.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
 async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
@@ -38,14 +39,14 @@ async function closeIfSettled(trx: Knex.Transaction, batchId: string, now: Date)
 export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditActor, settings: Settings, batchId: string, paymentIds: string[] | undefined): Promise<void> {
   const batch = await getBatch(trx, batchId, true);
   if (!batch) throw notFound('Lot de paiement');
-  if (batch.status !== 'exported' && batch.status !== 'paid') throw conflict('batch_not_exported', batch.status === 'open' ? 'Exportez le lot avant de le marquer payé.' : 'Ce lot est annulé : il ne peut pas être payé.');
+  if (batch.status !== 'exported' && batch.status !== 'paid') throw paymentsError(batch.status === 'open' ? 'batch_open_cannot_pay' : 'batch_cancelled_cannot_pay');
   const payments = await batchPayments(trx, batchId);
   const byId = new Map(payments.map((p) => [p.id, p]));
   const unknown = (paymentIds ?? []).map((id, i) => ({ id, i })).filter((x) => !byId.has(x.id));
   if (unknown.length) throw validationError(unknown.map((x) => ({ field: `paymentIds.${x.i}`, message: 'paiement inconnu dans ce lot' })));
   const chosen = paymentIds ? [...new Set(paymentIds)].map((id) => byId.get(id)!) : payments.filter((p) => p.status !== 'rejected');
   const rejected = chosen.filter((p) => p.status === 'rejected');
-  if (rejected.length) throw conflict('payment_rejected', 'Un paiement rejeté par la banque ne peut pas être marqué payé : ses demandes iront dans un nouveau lot.', rejected.map((p) => ({ field: `payment ${p.end_to_end_id}`, message: 'rejeté' })));
+  if (rejected.length) throw paymentsError('payment_rejected', rejected.map((p) => ({ field: `payment ${p.end_to_end_id}`, message: 'rejeté' })));
   const todo = chosen.filter((p) => p.status === 'pending');
   if (todo.length === 0) return;
   const now = deps.now();
@@ -76,9 +77,9 @@ export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: st
     const payment = (await trx('payments').where({ id: paymentId }).forUpdate().first()) as PaymentRow;
     if (payment.status === 'rejected') {
       if (payment.rejected_reason_code === reasonCode) return { batchId: batch.id };
-      throw conflict('payment_already_rejected', 'Ce paiement est déjà signalé rejeté, avec un autre motif.');
+      throw paymentsError('payment_already_rejected');
     }
-    if (batch.status !== 'exported' && batch.status !== 'paid') throw conflict('batch_not_exported', 'Seul le paiement d’un lot exporté peut être rejeté par la banque.');
+    if (batch.status !== 'exported' && batch.status !== 'paid') throw paymentsError('batch_not_exported_cannot_reject');
     const now = deps.now();
     const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
     await trx('payments').where({ id: paymentId }).update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });

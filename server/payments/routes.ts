@@ -40,9 +40,10 @@ export function paymentRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/payment-batches', access: BATCH_MANAGERS, tags: ['payments'],
-      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. 409 separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override (a payee with the organisation’s own IBAN: repeat with override.reason)',
+      summary: 'Build a batch from claimIds or filters (projectId, sessionId, decidedBefore, advancesOnly): one payment per payee, claims → in_batch. Kind transfer (payees with an IBAN) or cash. A payee with the organisation’s own IBAN: repeat with override.reason',
       body: BatchCreateBody, idempotent: true,
-      responses: { 201: { description: 'Created', schema: BatchView }, 409: { description: 'separation_of_duties, claim_not_payable, payee_without_iban, no_claims_to_batch, own_iban_requires_override' } },
+      errors: ['batch_decided_by_builder', 'claim_not_payable', 'claims_payee_without_iban', 'no_claims_to_batch', 'claim_in_another_batch', 'own_iban_requires_override', 'override_forbidden'],
+      responses: { 201: { description: 'Created', schema: BatchView } },
       handler: async (req, trx) => {
         const s = (await getSettings(trx)).settings;
         const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), { deciderCannotBatch: s.deciderCannotBatch, ownIbanHash: ownIbanHash(deps.keyring, s.debtor.iban) });
@@ -59,7 +60,8 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/export', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Export an open batch: snapshots of payee names and encrypted IBANs, files available; exporting again answers the same',
-      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_open, debtor_not_configured, payee_without_iban, sepa_field_empty (a payee name with no Latin character: the batch stays open)' } }, idempotent: true,
+      params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView } }, idempotent: true,
+      errors: ['batch_not_open', 'debtor_not_configured', 'batch_payee_without_iban', 'sepa_payee_name_empty', 'sepa_field_empty'],
       handler: async (req, trx) => {
         await exportBatch(trx, deps.keyring, actorOf(req), (await getSettings(trx)).settings, req.params.id, deps.now());
         return { status: 200, body: await batchView(trx, req.params.id) };
@@ -68,7 +70,8 @@ export function paymentRoutes(deps: Deps) {
     ...FILES.map((f) => defineRoute({
       method: 'get', path: `/api/payment-batches/:id/${f.path}`, access: BATCH_MANAGERS, tags: ['payments'],
       summary: `${f.summary}. Restricted export: finance only, each download audited with the file’s SHA-256`,
-      params: BatchIdParams, responses: { 200: { description: 'File', contentType: f.type }, 409: { description: 'batch_not_exported' } },
+      params: BatchIdParams, responses: { 200: { description: 'File', contentType: f.type } },
+      errors: ['batch_open_no_files', 'batch_cancelled_no_files', ...(f.kind === 'sepa' ? (['cash_batch_no_sepa', 'sepa_not_available', 'sepa_payee_name_empty', 'sepa_field_empty', 'payment_file_erased'] as const) : [])],
       handler: async (req, res) => {
         send(res, await downloadBatchFile(deps, auditActorOf(req.ctx), req.params.id, f.kind));
       },
@@ -76,15 +79,17 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/mark-paid', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Mark an exported batch paid, whole or some payments (paymentIds): claims → paid, participants told',
-      params: BatchIdParams, body: MarkPaidBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_exported, payment_rejected' } }, idempotent: true,
+      params: BatchIdParams, body: MarkPaidBody, responses: { 200: { description: 'Batch', schema: BatchView } }, idempotent: true,
+      errors: ['batch_open_cannot_pay', 'batch_cancelled_cannot_pay', 'payment_rejected'],
       handler: async (req, trx) => {
         await markPaid(trx, deps, auditActorOf(req.ctx), (await getSettings(trx)).settings, req.params.id, req.body.paymentIds);
         return { status: 200, body: await batchView(trx, req.params.id) };
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/payment-batches/:id/cancel', access: BATCH_MANAGERS, tags: ['payments'], summary: 'Cancel an open batch: claims back to approved (409 batch_not_open once exported: void it)',
+      method: 'post', path: '/api/payment-batches/:id/cancel', access: BATCH_MANAGERS, tags: ['payments'], summary: 'Cancel an open batch: claims back to approved (once exported: void it)',
       params: BatchIdParams, body: EmptyBody, responses: { 200: { description: 'Batch', schema: BatchView } },
+      errors: ['batch_exported_cannot_cancel', 'batch_not_open_cannot_cancel'],
       handler: async (req, res) => {
         await cancelBatch(deps, auditActorOf(req.ctx), req.params.id);
         res.json(await batchView(deps.db, req.params.id));
@@ -93,7 +98,8 @@ export function paymentRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/payment-batches/:id/void', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Void an exported batch with a reason: its file must not be sent; claims back to approved, flagged batch_voided',
-      params: BatchIdParams, body: VoidBody, responses: { 200: { description: 'Batch', schema: BatchView }, 409: { description: 'batch_not_exported, batch_partly_paid' } },
+      params: BatchIdParams, body: VoidBody, responses: { 200: { description: 'Batch', schema: BatchView } },
+      errors: ['batch_not_exported', 'batch_not_exported_cannot_void', 'batch_partly_paid'],
       handler: async (req, res) => {
         await voidBatch(deps, auditActorOf(req.ctx), req.params.id, req.body.reason);
         res.json(await batchView(deps.db, req.params.id));
@@ -103,6 +109,7 @@ export function paymentRoutes(deps: Deps) {
       method: 'post', path: '/api/payments/:id/reject', access: BATCH_MANAGERS, tags: ['payments'],
       summary: 'Record a payment rejected by the bank (ISO reason code): its claims back to approved, flagged payment_rejected, free for a new batch',
       params: PaymentIdParams, body: RejectBody, responses: { 200: { description: 'The batch', schema: BatchView } },
+      errors: ['payment_already_rejected', 'batch_not_exported_cannot_reject'],
       handler: async (req, res) => {
         const { batchId } = await rejectPayment(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonCode);
         res.json(await batchView(deps.db, batchId));
@@ -119,9 +126,10 @@ export function paymentRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'get', path: '/api/payments/:id/certificate.pdf', access: CERTIFICATE_READERS, tags: ['payments'],
-      summary: 'Certificate of one paid payment (PDF): kind=refund (actual costs) or kind=allowance, on separate documents; 409 payment_not_paid, nothing_to_certify (no amount of that kind)',
+      summary: 'Certificate of one paid payment (PDF): kind=refund (actual costs) or kind=allowance, on separate documents',
       params: PaymentIdParams, query: CertificateQuery,
-      responses: { 200: { description: 'PDF', contentType: 'application/pdf' }, 404: { description: 'not_found' }, 409: { description: 'payment_not_paid, nothing_to_certify' } },
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' }, 404: { description: 'not_found' } },
+      errors: ['payment_not_paid', 'payment_rejected_no_certificate', 'nothing_to_certify', 'no_allowance_to_certify'],
       handler: async (req, res) => {
         const file = await paymentCertificatePdf(deps, req.params.id, req.query.kind);
         send(res, { bytes: file.bytes, type: 'application/pdf', filename: file.filename });

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { AppError, notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { addMonths, localDay } from '../shared/dates.js';
@@ -13,6 +13,7 @@ export const addOneMonth = (day: string): string => addMonths(day, 1);
 import type { OutcomeCode, RequestCompleteBody, RequestCreateBody } from './schemas.js';
 import { closeRequest, getParticipantLifecycle, getRequest, insertRequest, type RequestRow } from './repo.js';
 import { presentRequest } from './presenter.js';
+import { privacyError } from './errors.js';
 
 /** Outcomes that only the erasure action produces; completing a request with them checks the person's state. */
 const ERASURE_OUTCOMES: Record<string, 'anonymised' | 'archived'> = { anonymised: 'anonymised', archived_legal_retention: 'archived' };
@@ -50,7 +51,7 @@ export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input:
 export async function closeRequestIn(trx: Db, actor: AuditActor, request: RequestRow, outcome: OutcomeCode, note: string | null, today: string, now: Date) {
   if (request.status !== 'open') {
     if (request.outcome_code === outcome) return request;
-    throw conflict('request_already_closed', 'Cette demande est déjà close avec une autre issue.');
+    throw privacyError('request_already_closed');
   }
   await closeRequest(trx, request.id, {
     status: outcome.startsWith('refused') ? 'refused' : 'completed', outcome_code: outcome, outcome_note: note, completed_on: today, handled_by: actor.userId, now,
@@ -69,7 +70,7 @@ export async function completePrivacyRequest(deps: Deps, actor: AuditActor, id: 
     if (needed && request.status === 'open') {
       const person = request.participant_id ? await getParticipantLifecycle(trx, request.participant_id) : undefined;
       if (!person || (needed === 'anonymised' ? person.status !== 'anonymised' : person.status === 'active')) {
-        throw conflict('erasure_not_done', 'Effacez d’abord les données de la personne (action « Effacer les données ») : la demande sera close automatiquement.');
+        throw privacyError('erasure_not_done');
       }
     }
     const closed = await closeRequestIn(trx, actor, request, input.outcomeCode as OutcomeCode, input.outcomeNote?.trim() || null, today, deps.now());

@@ -45,9 +45,10 @@ export function privacyRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/privacy/requests/:id/complete', access: DPO_ONLY, tags: ['privacy'],
-      summary: 'Record the outcome of a request (409 request_already_closed, erasure_not_done)',
+      summary: 'Record the outcome of a request',
       params: RequestIdParams, body: RequestCompleteBody,
       responses: { 200: { description: 'Closed request', schema: RequestView } },
+      errors: ['request_already_closed', 'erasure_not_done'],
       handler: async (req, res) => {
         res.json(await completePrivacyRequest(deps, auditActorOf(req.ctx), req.params.id, req.body as RequestCompleteBody));
       },

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
-import { conflict, forbidden, validationError } from '../shared/errors.js';
+import { validationError } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { toLocal } from '../shared/dates.js';
 import { formatDate } from '../shared/format.js';
@@ -11,6 +11,7 @@ import { Rates, type RateVersionCreateBody, type RatesPatch } from './schemas.js
 import { insertVersion, listVersions, projectAllowance, versionExists } from './repo.js';
 import { versionInForce, type RateVersion } from './resolve-rate-set.js';
 import { mayWriteOrganisationRates, mayWriteProjectRates } from './policy.js';
+import { reimbursementError } from './errors.js';
 
 export interface Warning {
   code: string;
@@ -47,14 +48,14 @@ export async function createRateVersion(deps: Deps, actor: Actor, auditActor: Au
       if (projectId) {
         const project = await projectAllowance(trx, projectId);
         if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
-        if (!mayWriteProjectRates(actor, project.leadUserId)) throw forbidden('Seuls le service financier et le chef de ce projet peuvent modifier son barème.');
+        if (!mayWriteProjectRates(actor, project.leadUserId)) throw reimbursementError('project_rates_forbidden');
       } else {
-        if (!mayWriteOrganisationRates(actor)) throw forbidden('Seuls le service financier et l’administration peuvent modifier le barème de l’organisation.');
+        if (!mayWriteOrganisationRates(actor)) throw reimbursementError('organisation_rates_forbidden');
         const complete = check(Rates, rates);
         if (!complete.ok) throw validationError(complete.details.map((d) => ({ field: d.field === '(corps)' ? 'rates' : `rates.${d.field}`, message: d.message })));
       }
       if (await versionExists(trx, projectId, body.effectiveFrom)) {
-        throw conflict('policy_version_exists', `Une version du barème commence déjà le ${formatDate(body.effectiveFrom)} : choisissez une autre date.`, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+        throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
       }
       const previous = versionInForce(await listVersions(trx, projectId), body.effectiveFrom);
       const version = await insertVersion(trx, { projectId, effectiveFrom: body.effectiveFrom, rates, createdBy: actor.userId });
@@ -75,7 +76,7 @@ export async function createRateVersion(deps: Deps, actor: Actor, auditActor: Au
       return { version, warnings };
     });
   } catch (e) {
-    if (pgCode(e) === '23505') throw conflict('policy_version_exists', `Une version du barème commence déjà le ${formatDate(body.effectiveFrom)} : choisissez une autre date.`, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+    if (pgCode(e) === '23505') throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
     throw e;
   }
 }

@@ -1,9 +1,9 @@
 import type { Db } from '../shared/db.js';
-import { conflict } from '../shared/errors.js';
 import { formatDate } from '../shared/format.js';
 import type { RateSet } from './types.js';
 import { resolveRateSet } from './resolve-rate-set.js';
 import { projectAllowance, versionsInForce } from './repo.js';
+import { reimbursementError } from './errors.js';
 
 /**
  * The rate set in force on a travel day: the organisation's latest version effective on or
@@ -21,6 +21,6 @@ export async function rateSetFor(db: Db, where: { projectId: string | null | und
     allowance ?? null,
     where.travelDate,
   );
-  if (!rates) throw conflict('policy_not_in_force', `Aucun barème de remboursement n’était en vigueur le ${formatDate(where.travelDate)}.`);
+  if (!rates) throw reimbursementError('policy_not_in_force', { date: formatDate(where.travelDate) });
   return rates;
 }

@@ -23,7 +23,7 @@ export function rateRoutes(deps: Deps) {
       method: 'get', path: '/api/policies/in-force', access: RATE_READERS, tags: ['policies'],
       summary: 'The policy a line travelled on `date` is computed with (organisation merged with the project’s override)',
       query: RateSetInForceQuery,
-      responses: { 200: { description: 'Policy in force', schema: RateSetInForce }, 409: { description: 'No policy in force that day (policy_not_in_force)' } },
+      responses: { 200: { description: 'Policy in force', schema: RateSetInForce } }, errors: ['policy_not_in_force'],
       handler: async (req, res) => {
         res.json(presentRateSet(await rateSetFor(deps.db, { projectId: req.query.projectId, travelDate: req.query.date })));
       },
@@ -32,7 +32,7 @@ export function rateRoutes(deps: Deps) {
       method: 'post', path: '/api/policies', access: RATE_WRITERS, tags: ['policies'],
       summary: 'Add a policy version from a date: complete rates for the organisation (finance, admin), any subset for a project (finance, its lead); audited, never rewrites a version',
       body: RateVersionCreateBody,
-      responses: { 201: { description: 'Created, with warnings (policy_retroactive)', schema: RateVersionCreated }, 409: { description: 'A version already starts that day (policy_version_exists)' } },
+      responses: { 201: { description: 'Created, with warnings (policy_retroactive)', schema: RateVersionCreated } }, errors: ['policy_version_exists', 'project_rates_forbidden', 'organisation_rates_forbidden'],
       handler: async (req, res) => {
         const { version, warnings } = await createRateVersion(deps, req.ctx.actor!, auditActorOf(req.ctx), req.body);
         res.status(201).json({ version: presentVersion(version), warnings });

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import { AppError, joinErrors, notFound, validationError } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { liveClaimsOfSession } from '../claims/index.js';
 import { sessionCancelled } from '../venues/index.js';
@@ -9,6 +9,7 @@ import { activeParticipantContacts, touchLastContact } from '../participants/ind
 import { applyAttendanceChange, attendanceRows } from './attendance-repo.js';
 import { ATTENDANCE_STATUSES, mayChangeAttendance, type AttendanceChange, type AttendanceStatus } from './policy.js';
 import { presentSessionParticipant } from './presenter.js';
+import { sessionsError } from './errors.js';
 
 /** One person's new mark; null removes it. */
 export interface AttendanceMark {
@@ -20,6 +21,7 @@ export interface Refusal {
   participantId: string;
   code: string;
   message: string;
+  error: AppError;
 }
 
 const nameOf = (p: { first_name: string | null; last_name: string | null; reference: string }) => [p.first_name, p.last_name].filter(Boolean).join(' ') || p.reference;
@@ -43,7 +45,7 @@ export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId:
     if (dup >= 0) throw validationError([{ field: field(dup), message: 'personne en double' }]);
     const { changes, refusals } = await decide(trx, session, marks, field, deps.now());
     if (refusals.length && options.mode === 'all') {
-      throw new AppError(refusals[0].code, refusals.map((r) => r.message).join(' '), refusals.map((r) => ({ field: field(ids.indexOf(r.participantId)), message: r.message })), 409);
+      throw joinErrors(refusals.map((r) => r.error), refusals.map((r) => ({ field: field(ids.indexOf(r.participantId)), message: r.message })));
     }
     const now = deps.now();
     for (const change of changes) {
@@ -79,7 +81,7 @@ async function decide(trx: Db, session: SessionRow, marks: AttendanceMark[], fie
     } catch (e) {
       // A refusal that concerns the whole session (not started, cancelled) refuses everything.
       if (!(e instanceof AppError) || e.code !== 'attendance_behind_claim') throw e;
-      refusals.push({ participantId: m.participantId, code: e.code, message: e.message });
+      refusals.push({ participantId: m.participantId, code: e.code, message: e.message, error: e });
     }
   }
   return { changes, refusals };
@@ -93,7 +95,7 @@ export async function markHeld(deps: Deps, actor: AuditActor, sessionId: string)
     if (session.status === 'cancelled') throw sessionCancelled();
     if (session.status === 'held') return;
     const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereIn('status', ATTENDANCE_STATUSES).count({ n: '*' });
-    if (Number(n) === 0) throw conflict('attendance_missing', 'Enregistrez d’abord les présences de cette session.');
+    if (Number(n) === 0) throw sessionsError('attendance_missing');
     await trx('sessions').where({ id: sessionId }).update({ status: 'held', updated_at: deps.now() });
     await recordAudit(trx, actor, { action: 'session.held', recordType: 'session', recordId: sessionId, data: { recorded: Number(n) } });
   });

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import { AppError, notFound, validationError } from '../shared/errors.js';
 import type { Role } from '../shared/authorize.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -10,6 +10,7 @@ import { getSession, solicitationsBefore, type SessionRow } from './repo.js';
 import { activeParticipantContacts, touchLastContact, type ParticipantContact } from '../participants/index.js';
 import { notifyParticipant, sessionVars } from './notify.js';
 import { OVERRIDE_SOLICITATION_ROLES } from './policy.js';
+import { sessionsError } from './errors.js';
 
 /** What the invitation result and the person's page say when the consent gate refused the message. */
 export const NOT_CONTACTED_MESSAGE = 'non contacté·e : pas de consentement';
@@ -67,7 +68,7 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
-    if (session.status === 'held') throw conflict('session_held', 'Cette session a déjà eu lieu.');
+    if (session.status === 'held') throw sessionsError('session_held_no_invitation');
     const people = await activeParticipantContacts(trx, input.participantIds);
     const unknown = input.participantIds.map((id, i) => ({ id, i })).filter(({ id }) => !people.some((p) => p.id === id));
     if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: `participantIds.${i}`, message: 'participant inconnu ou inactif' })));
@@ -78,9 +79,8 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
     const counts = await solicitationsBefore(trx, fresh.map((p) => p.id), session.starts_at, sessionId);
     const over = fresh.filter((p) => (counts.get(p.id) ?? 0) >= limit);
     if (over.length && !input.override) {
-      throw new AppError('solicitation_limit_requires_override',
-        `Ces personnes ont déjà été sollicitées ${limit} fois ou plus dans les 90 jours avant cette session : ${over.map((p) => p.reference).join(', ')}. Pour les inviter quand même, indiquez une raison.`,
-        over.map((p) => ({ field: 'participantIds', message: `${p.reference} : ${counts.get(p.id)} sollicitation(s) sur 90 jours (limite ${limit})` })), 409);
+      throw sessionsError('solicitation_limit_requires_override', { limit, references: over.map((p) => p.reference).join(', ') },
+        over.map((p) => ({ field: 'participantIds', message: `${p.reference} : ${counts.get(p.id)} sollicitation(s) sur 90 jours (limite ${limit})` })));
     }
     if (over.length && !actorRoles.some((r) => OVERRIDE_SOLICITATION_ROLES.includes(r))) throw new AppError('override_forbidden');
 
@@ -124,7 +124,7 @@ export async function recordReply(deps: Deps, actor: AuditActor, sessionId: stri
     if (session.status === 'cancelled') throw sessionCancelled();
     const row = await trx('session_participants').where({ session_id: sessionId, participant_id: input.participantId }).first('status');
     if (!row) throw validationError([{ field: 'participantId', message: 'cette personne n’est pas invitée à cette session' }]);
-    if (!['invited', 'confirmed', 'declined'].includes(row.status)) throw conflict('attendance_recorded', 'La présence de cette personne est déjà enregistrée.');
+    if (!['invited', 'confirmed', 'declined'].includes(row.status)) throw sessionsError('attendance_recorded');
     const now = deps.now();
     if (row.status !== input.status) {
       await trx('session_participants').where({ session_id: sessionId, participant_id: input.participantId }).update({ status: input.status, replied_at: now });

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
@@ -9,6 +9,7 @@ import type { SessionCreateBody, SessionPatchBody } from './schemas.js';
 import { countsBySession, getSession, projectExists, sessionParticipants } from './repo.js';
 import { presentSession } from './presenter.js';
 import { notifyParticipant, sessionVars } from './notify.js';
+import { sessionsError } from './errors.js';
 
 type Timing = { startsAt?: string; endsAt?: string; startLocal?: string; endLocal?: string };
 
@@ -48,7 +49,7 @@ export async function createSession(deps: Deps, actor: AuditActor, input: Sessio
   return inTransaction(deps.db, async (trx) => {
     const project = await projectExists(trx, input.projectId);
     if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
-    if (project.status === 'closed') throw conflict('project_closed', 'Ce projet est clos : on ne peut plus y ajouter de session.');
+    if (project.status === 'closed') throw sessionsError('project_closed');
     const { start, end } = resolveTimes(input, settings.timeZone);
     const now = deps.now();
     const [row] = await trx('sessions').insert({
@@ -96,7 +97,7 @@ export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
   return inTransaction(deps.db, async (trx) => {
     const s = await getSession(trx, id, true);
     if (!s) throw notFound('Session');
-    if (s.status === 'held') throw conflict('session_held', 'Cette session a déjà eu lieu : elle ne peut plus être annulée.');
+    if (s.status === 'held') throw sessionsError('session_held');
     if (s.status === 'scheduled') {
       const now = deps.now();
       const booking = await liveBookingOfSession(trx, id);

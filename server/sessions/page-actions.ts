@@ -1,10 +1,11 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { conflict, validationError } from '../shared/errors.js';
+import { validationError } from '../shared/errors.js';
 import type { AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { cancelBooking, confirmBooking, createBookingIn, liveBookingOfSession } from '../venues/index.js';
 import { activeProjects } from './repo.js';
+import { sessionsError } from './errors.js';
 
 /** The session pages act on "the session’s booking": these find it and call the booking use cases. */
 export async function bookForSession(deps: Deps, actor: AuditActor, sessionId: string, venueId: string) {
@@ -15,7 +16,7 @@ export async function bookForSession(deps: Deps, actor: AuditActor, sessionId: s
 
 async function liveBookingId(db: Db, sessionId: string): Promise<string> {
   const b = await liveBookingOfSession(db, sessionId);
-  if (!b) throw conflict('no_booking', 'Cette session n’a pas de lieu réservé.');
+  if (!b) throw sessionsError('no_booking');
   return b.id;
 }
 

@@ -1,5 +1,5 @@
 import { roles, type Role } from '../shared/authorize.js';
-import { conflict } from '../shared/errors.js';
+import { sessionsError } from './errors.js';
 
 export const SESSION_READERS = roles('staff', 'project_lead', 'auditor', 'admin');
 /** Staff and project leads create sessions, invite, and record attendance. */
@@ -70,16 +70,15 @@ export function mayChangeAttendance(
   liveClaims: readonly LiveClaim[],
   now: Date,
 ): AttendanceChange | null {
-  if (session.status === 'cancelled') throw conflict('session_cancelled', `Cette session est annulée : la présence de ${person.name} ne peut plus être enregistrée.`);
+  if (session.status === 'cancelled') throw sessionsError('attendance_session_cancelled', { name: person.name });
   if (to !== null && now.getTime() < session.starts_at.getTime()) {
-    throw conflict('session_not_started', `La session n’a pas encore commencé : la présence de ${person.name} ne peut être enregistrée qu’à partir de son début. Les invitations et les réponses restent ouvertes.`);
+    throw sessionsError('attendance_session_not_started', { name: person.name });
   }
   const from = person.status;
   if (to === from || (to === null && !isAttendanceStatus(from))) return null;
   if (from === 'attended' && liveClaims.length) {
     const claims = joinFr(liveClaims.map((c) => `${c.reference} (${c.label.toLowerCase()})`));
-    throw conflict('attendance_behind_claim',
-      `La présence de ${person.name} justifie ${liveClaims.length > 1 ? 'les demandes' : 'la demande'} ${claims} : elle ne peut être ni modifiée ni retirée. Annulez ou rejetez d’abord la demande.`,
+    throw sessionsError('attendance_behind_claim', { name: person.name, claims: `${liveClaims.length > 1 ? 'les demandes' : 'la demande'} ${claims}` },
       liveClaims.map((c) => ({ field: 'participantId', message: `présence justifiant la demande ${c.reference}` })));
   }
   return { sessionId: session.id, participantId: person.participantId, from, to, walkIn: from === null || person.walkIn } as AttendanceChange;

@@ -33,6 +33,7 @@ export function sessionRoutes(deps: Deps) {
       summary: 'Create a session: startsAt/endsAt with offsets, or startLocal/endLocal in the organisation’s zone (a DST-skipped or repeated time is a 400); venueId holds the venue as an option',
       body: SessionCreateBody,
       responses: { 201: { description: 'Created', schema: SessionView } },
+      errors: ['project_closed', 'booking_overlap', 'booking_overlap_with', 'session_already_booked'],
       handler: async (req, res) => {
         res.status(201).json(await createSession(deps, auditActorOf(req.ctx), req.body));
       },
@@ -47,8 +48,9 @@ export function sessionRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'patch', path: '/api/sessions/:id', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Change a session; new times move its booking (409 booking_overlap, session_cancelled)', params: SessionIdParams, body: SessionPatchBody,
+      summary: 'Change a session; new times move its booking', params: SessionIdParams, body: SessionPatchBody,
       responses: { 200: { description: 'Session', schema: SessionView } },
+      errors: ['booking_overlap', 'booking_overlap_with', 'session_cancelled'],
       handler: async (req, res) => {
         res.json(await updateSession(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },
@@ -57,6 +59,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'post', path: '/api/sessions/:id/cancel', access: SESSION_WRITERS, tags: ['sessions'],
       summary: 'Cancel a session: releases its booking and tells every invitee (e-mail or letter)', params: SessionIdParams,
       responses: { 200: { description: 'Cancelled', schema: SessionView } },
+      errors: ['session_held'],
       handler: async (req, res) => {
         res.json(await cancelSession(deps, auditActorOf(req.ctx), req.params.id));
       },
@@ -72,9 +75,10 @@ export function sessionRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/sessions/:id/invitations', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Invite participants (e-mail or letter each, through the outbox); warnings for unmet needs and a full room; 409 solicitation_limit_requires_override unless override.reason is given',
+      summary: 'Invite participants (e-mail or letter each, through the outbox); warnings for unmet needs and a full room; over the solicitation limit unless override.reason is given',
       params: SessionIdParams, body: InvitationsBody,
-      responses: { 200: { description: 'Invited', schema: InvitationsResult }, 409: { description: 'solicitation_limit_requires_override, session_cancelled' } },
+      responses: { 200: { description: 'Invited', schema: InvitationsResult } },
+      errors: ['solicitation_limit_requires_override', 'override_forbidden', 'session_cancelled', 'session_held_no_invitation'],
       handler: async (req, res) => {
         res.json(await inviteParticipants(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body));
       },
@@ -83,15 +87,17 @@ export function sessionRoutes(deps: Deps) {
       method: 'post', path: '/api/sessions/:id/replies', access: SESSION_WRITERS, tags: ['sessions'],
       summary: 'Record a participant’s reply (confirmed or declined)', params: SessionIdParams, body: ReplyBody,
       responses: { 200: { description: 'The reply recorded', schema: ReplyView } },
+      errors: ['attendance_recorded', 'attendance_session_cancelled', 'session_cancelled'],
       handler: async (req, res) => {
         res.json(await recordReply(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },
     }),
     defineRoute({
       method: 'put', path: '/api/sessions/:id/attendance', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Record the attendance of the listed people, person by person: people left out keep their mark; someone not on the list is added as a walk-in. All or nothing: 409 session_not_started before the session starts, 409 attendance_behind_claim (naming the claim) when a change would drop the presence behind a submitted, approved, batched or paid claim',
+      summary: 'Record the attendance of the listed people, person by person: people left out keep their mark; someone not on the list is added as a walk-in. All or nothing: refused before the session starts, and (naming the claim) when a change would drop the presence behind a submitted, approved, batched or paid claim',
       params: SessionIdParams, body: AttendanceBody,
-      responses: { 200: { description: 'People', schema: ParticipantList }, 409: { description: 'session_not_started, attendance_behind_claim, session_cancelled' } },
+      responses: { 200: { description: 'People', schema: ParticipantList } },
+      errors: ['attendance_session_not_started', 'attendance_behind_claim', 'attendance_session_cancelled', 'session_cancelled'],
       handler: async (req, res) => {
         const { items } = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, req.body.entries.map((e) => ({ participantId: e.participantId, status: e.status as AttendanceStatus })), { mode: 'all' });
         res.json({ items });
@@ -99,9 +105,10 @@ export function sessionRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'put', path: '/api/sessions/:id/attendance/:participantId', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Mark one person present or absent (a person not on the list is added as a walk-in); 409 session_not_started before the session starts, 409 attendance_behind_claim (naming the claim) when it would drop the presence behind a live claim',
+      summary: 'Mark one person present or absent (a person not on the list is added as a walk-in); refused before the session starts, and (naming the claim) when it would drop the presence behind a live claim',
       params: AttendancePersonParams, body: AttendanceMarkBody,
-      responses: { 200: { description: 'People', schema: ParticipantList }, 409: { description: 'session_not_started, attendance_behind_claim, session_cancelled' } },
+      responses: { 200: { description: 'People', schema: ParticipantList } },
+      errors: ['attendance_session_not_started', 'attendance_behind_claim', 'attendance_session_cancelled', 'session_cancelled'],
       handler: async (req, res) => {
         const { items } = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, [{ participantId: req.params.participantId, status: req.body.status as AttendanceStatus }], { mode: 'all', field: () => 'participantId' });
         res.json({ items });
@@ -109,9 +116,10 @@ export function sessionRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'delete', path: '/api/sessions/:id/attendance/:participantId', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Remove one person’s mark: an invited person returns to invited, a walk-in leaves the list; 409 attendance_behind_claim (naming the claim) when it is the presence behind a live claim',
+      summary: 'Remove one person’s mark: an invited person returns to invited, a walk-in leaves the list; refused (naming the claim) when it is the presence behind a live claim',
       params: AttendancePersonParams,
-      responses: { 200: { description: 'People', schema: ParticipantList }, 409: { description: 'attendance_behind_claim, session_cancelled' } },
+      responses: { 200: { description: 'People', schema: ParticipantList } },
+      errors: ['attendance_behind_claim', 'attendance_session_cancelled', 'session_cancelled'],
       handler: async (req, res) => {
         const { items } = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, [{ participantId: req.params.participantId, status: null }], { mode: 'all', field: () => 'participantId' });
         res.json({ items });
@@ -119,8 +127,9 @@ export function sessionRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/sessions/:id/held', access: SESSION_WRITERS, tags: ['sessions'],
-      summary: 'Mark a session as held (attendance must be recorded: 409 attendance_missing)', params: SessionIdParams,
+      summary: 'Mark a session as held (attendance must be recorded)', params: SessionIdParams,
       responses: { 200: { description: 'Session', schema: SessionView } },
+      errors: ['attendance_missing'],
       handler: async (req, res) => {
         await markHeld(deps, auditActorOf(req.ctx), req.params.id);
         res.json(await sessionView(deps.db, req.params.id, await tz()));

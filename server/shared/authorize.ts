@@ -73,7 +73,7 @@ export function assertAccess(access: Access, actor: Actor | null): void {
   if (!actor) throw new AppError('unauthenticated');
   if ('authenticated' in access) return;
   if (!hasAnyRole(actor, access.roles)) throw new AppError('forbidden');
-  if (!rolesOpen(actor, access.roles, !!access.scopedAuditors)) throw new AppError('forbidden', 'Votre accès d’auditeur est limité aux financements qui vous ont été ouverts.');
+  if (!rolesOpen(actor, access.roles, !!access.scopedAuditors)) throw new AppError('auditor_out_of_scope');
 }
 
 export function describeAccess(access: Access): string {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Deps } from './deps.js';
-import { AppError } from './errors.js';
+import { AppError, type GenericCode } from './errors.js';
 
 /** True when the client expects JSON rather than a page. */
 export function wantsJson(req: Request): boolean {
@@ -20,7 +20,7 @@ interface HttpishError extends Error {
 }
 
 // Database errors a client can cause with input that passed validation.
-const CLIENT_SQLSTATES: Record<string, string> = {
+const CLIENT_SQLSTATES: Record<string, GenericCode> = {
   '22P02': 'malformed_request', // invalid text representation
   '22007': 'malformed_request', // invalid datetime format
   '22008': 'malformed_request', // datetime out of range
@@ -45,7 +45,7 @@ export function toAppError(err: unknown, req: Request): AppError {
   // not a bug. 503 tells the client to try again (nothing was written: no connection, no transaction).
   if (e?.name === 'KnexTimeoutError') {
     req.ctx?.log.warn({ err: err }, 'database pool exhausted');
-    return new AppError('service_unavailable', 'Le service est très sollicité : réessayez dans quelques secondes.');
+    return new AppError('overloaded');
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('malformed_request');

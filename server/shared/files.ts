@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import multer from 'multer';
 import type { RequestHandler, Response } from 'express';
 import type { Db } from './db.js';
-import { AppError } from './errors.js';
+import { AppError, sharedError } from './errors.js';
 
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
@@ -48,10 +48,10 @@ export function singleUpload(field: string, maxBytes = MAX_DOCUMENT_BYTES): Requ
       if (!err) return next();
       const e = err as { code?: string; field?: string };
       if (e.code === 'LIMIT_FILE_SIZE') {
-        return next(new AppError('payload_too_large', `Le fichier dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo.`, [{ field, message: `fichier trop volumineux (${Math.round(maxBytes / 1024 / 1024)} Mo au plus)` }]));
+        return next(sharedError('file_too_large', { mb: Math.round(maxBytes / 1024 / 1024) }, [{ field, message: `fichier trop volumineux (${Math.round(maxBytes / 1024 / 1024)} Mo au plus)` }]));
       }
       if (e.code === 'LIMIT_UNEXPECTED_FILE') return next(new AppError('validation_failed', undefined, [{ field: e.field ?? field, message: 'fichier inattendu dans ce champ' }]));
-      return next(new AppError('malformed_request', 'Le formulaire envoyé est mal formé.', [{ field, message: 'envoi de fichier mal formé' }]));
+      return next(new AppError('malformed_form', undefined, [{ field, message: 'envoi de fichier mal formé' }]));
     });
   };
 }

@@ -7,6 +7,7 @@ import { assertAccess, type Access, type Actor } from './authorize.js';
 import { validate } from './validate.js';
 import { singleUpload } from './files.js';
 import { idempotencyKeyOf, idempotent } from './idempotency.js';
+import type { ErrorCode } from './errors.js';
 
 /** What every handler knows about the request beyond Express. */
 export interface RequestContext {
@@ -54,6 +55,12 @@ interface BaseSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
    * `X-CSRF-Token` header or the `_csrf` query parameter.
    */
   upload?: { field: string; maxBytes?: number };
+  /**
+   * The refusals this route answers beyond the generic ones (validation, access, not found),
+   * as keys of the error catalogues: the OpenAPI document lists each under its status with its
+   * code and message.
+   */
+  errors?: ErrorCode[];
   /** Response schemas by status, for the OpenAPI document. */
   responses?: Record<number, { description: string; schema?: TSchema; contentType?: string }>;
   /** `page` routes render HTML and stay out of the OpenAPI document. */
@@ -132,6 +139,15 @@ export async function keyedFormWork<T>(deps: { db: Knex; now: () => Date }, req:
  */
 export type RouteGuard = (spec: RouteSpec, req: Request) => Promise<void>;
 
+/**
+ * Sees what each route's handler throws (set by the test suite only, test/helpers/error-walk.ts:
+ * an API route answering a refusal it does not declare in `errors` fails the run).
+ */
+let thrownWatcher: ((spec: RouteSpec, error: unknown) => void) | null = null;
+export function watchThrown(watcher: typeof thrownWatcher): void {
+  thrownWatcher = watcher;
+}
+
 /** Mounts routes: authorize → validate → guards → handler (in its idempotent transaction when declared); errors go to the error middleware. */
 export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex; now: () => Date }, guards: RouteGuard[] = []): void {
   for (const spec of specs) {
@@ -157,6 +173,12 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex
     const handle = async (req: Request, res: Response, next: NextFunction) => {
       try {
         for (const guard of guards) await guard(spec, req);
+      } catch (e) {
+        // A guard's refusal (the archive door) is every route's, like access: not the route's own.
+        next(e);
+        return;
+      }
+      try {
         const typed = req as unknown as TypedRequest<TSchema, TSchema, TSchema>;
         if (spec.idempotent === 'form') {
           const { _csrf: _token, [FORM_KEY_FIELD]: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;
@@ -171,6 +193,7 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
         res.status(result.status).json(result.body);
       } catch (e) {
+        thrownWatcher?.(spec, e);
         next(e);
       }
     };

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { FreeText, obj } from './schema.js';
-import { AppError, conflict, type ErrorDetail } from './errors.js';
+import { AppError } from './errors.js';
 
 /**
  * `"override": {"reason": "…"}`: how a client overrules a rule that answered
@@ -13,13 +13,13 @@ export type Override = Static<typeof Override>;
 
 /**
  * Enforces a rule that a user with the right role may overrule. Without `override` it throws
- * `409 code` (a code ending in `_requires_override`) with `details`; with an override from
+ * `refusal` (a 409 from a catalogue, code ending in `_requires_override`); with an override from
  * someone not `allowed` it throws `403 override_forbidden`. When it returns, the caller goes
  * on and records the override in its audit event (a reason code, never the free text).
  */
-export function requireOverride(code: string, message: string, override: Override | undefined, allowed: boolean, details: ErrorDetail[] = []): Override {
-  if (!code.endsWith('_requires_override')) throw new Error(`override codes end in _requires_override: ${code}`);
-  if (!override) throw conflict(code, message, details);
+export function requireOverride(refusal: AppError, override: Override | undefined, allowed: boolean): Override {
+  if (!refusal.code.endsWith('_requires_override')) throw new Error(`override codes end in _requires_override: ${refusal.code}`);
+  if (!override) throw refusal;
   if (!allowed) throw new AppError('override_forbidden');
   const reason = override.reason.trim();
   if (reason.length < 3) throw new AppError('validation_failed', undefined, [{ field: 'override.reason', message: 'indiquez le motif (3 caractères au moins)' }]);

@@ -1,11 +1,12 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, insertAccount, replacePassword, updateAccount, type UserRow } from '../auth/index.js';
 import type { UserCreateBody, UserPatchBody } from './schemas.js';
 import { countOtherActiveAdmins, getUser, USER_COLUMNS } from './repo.js';
 import { presentUser } from './presenter.js';
+import { usersError } from './errors.js';
 
 /**
  * Creates a staff account. Without a password one is generated and returned once; a given one
@@ -16,7 +17,7 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
   const temporaryPassword = input.password ? null : generatePassword();
   const hash = await hashPassword(input.password ?? temporaryPassword!);
   return inTransaction(deps.db, async (trx) => {
-    if (await findUserByEmail(trx, input.email)) throw new AppError('email_taken', undefined, [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
+    if (await findUserByEmail(trx, input.email)) throw usersError('email_taken', [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
     const row = await insertAccount<UserRow>(trx, { email: input.email.trim(), name: input.name.trim(), roles: input.roles, passwordHash: hash, mustChangePassword: true, now: deps.now() }, USER_COLUMNS);
     await recordAudit(trx, actor, { action: 'user.created', recordType: 'user', recordId: row.id, data: { roles: input.roles } });
     return { user: presentUser(row), temporaryPassword };
@@ -32,7 +33,7 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
     if (losesAdmin) {
       // Serialise admin removals so two admins cannot demote each other at once.
       await trx.raw('SELECT pg_advisory_xact_lock(727100502)');
-      if ((await countOtherActiveAdmins(trx, id)) === 0) throw new AppError('last_admin');
+      if ((await countOtherActiveAdmins(trx, id)) === 0) throw usersError('last_admin');
     }
     const changes: { name?: string; roles?: string[]; active?: boolean; now: Date } = { now: deps.now() };
     if (patch.name !== undefined) changes.name = patch.name.trim();

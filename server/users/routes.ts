@@ -24,7 +24,8 @@ export function userRoutes(deps: Deps) {
       method: 'post', path: '/api/users', access: USER_ADMINS, tags: ['users'],
       summary: 'Create a staff account (a password is generated when none is given)',
       body: UserCreateBody,
-      responses: { 201: { description: 'Created', schema: UserCreated }, 409: { description: 'E-mail already used (email_taken)' } },
+      responses: { 201: { description: 'Created', schema: UserCreated } },
+      errors: ['email_taken'],
       handler: async (req, res) => {
         res.status(201).json(await createUser(deps, auditActorOf(req.ctx), req.body));
       },
@@ -41,9 +42,10 @@ export function userRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'patch', path: '/api/users/:id', access: USER_ADMINS, tags: ['users'],
-      summary: 'Change name, roles or deactivate/reactivate (one active admin always remains: 409 last_admin)',
+      summary: 'Change name, roles or deactivate/reactivate (one active admin always remains)',
       params: UserIdParams, body: UserPatchBody,
       responses: { 200: { description: 'Account', schema: UserView } },
+      errors: ['last_admin'],
       handler: async (req, res) => {
         res.json(await updateUser(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },

@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import { AppError, notFound, validationError } from '../shared/errors.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { venueCost } from '../shared/halfdays.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
@@ -9,6 +9,7 @@ import { bookingConfirmed, bookingsCancelled, type HookControl } from '../grants
 import type { BookingCreateBody } from './schemas.js';
 import { cancelExpiredOptions, getBooking, getVenue, insertBooking, liveBookingOfSession, overlappingConfirmed, sessionForBooking } from './repo.js';
 import { presentBooking } from './presenter.js';
+import { venuesError } from './errors.js';
 
 /** An option holds a venue for this long, then lapses (a background job cancels it). */
 export const OPTION_DAYS = 7;
@@ -16,7 +17,7 @@ export const OPTION_DAYS = 7;
 const pgCode = (e: unknown) => (e as { code?: string }).code;
 
 export function sessionCancelled(): AppError {
-  return conflict('session_cancelled', 'Cette session est annulée : on ne peut plus y inviter personne ni y réserver de lieu.');
+  return venuesError('session_cancelled');
 }
 
 /** The 409 for an exclusion-constraint violation, naming the confirmed booking in the way (session and local time). */
@@ -25,7 +26,7 @@ async function overlapError(db: Db, bookingId: string, timeZone: string): Promis
   const other = mine ? (await overlappingConfirmed(db, mine.venue_id, new Date(mine.starts_at), new Date(mine.ends_at), mine.id))[0] : undefined;
   const when = other ? formatLocalRange(new Date(other.starts_at), new Date(other.ends_at), timeZone) : '';
   const what = other?.session_title ? `la session « ${other.session_title} »` : 'une autre réservation';
-  return conflict('booking_overlap', other ? `Ce lieu est déjà réservé pour ${what}, ${when}.` : 'Ce lieu est déjà réservé sur ce créneau.', other ? [{ field: 'bookingId', message: `${other.id} : ${what}, ${when}` }] : []);
+  return other ? venuesError('booking_overlap_with', { what, when }, [{ field: 'bookingId', message: `${other.id} : ${what}, ${when}` }]) : venuesError('booking_overlap');
 }
 
 /**
@@ -61,7 +62,7 @@ export async function createBookingIn(trx: Db, deps: Deps, actor: AuditActor, in
     const session = await sessionForBooking(trx, input.sessionId);
     if (!session) throw validationError([{ field: 'sessionId', message: 'session inconnue' }]);
     if (session.status === 'cancelled') throw sessionCancelled();
-    if (await liveBookingOfSession(trx, input.sessionId)) throw conflict('session_already_booked', 'Cette session a déjà un lieu réservé : annulez d’abord cette réservation.');
+    if (await liveBookingOfSession(trx, input.sessionId)) throw venuesError('session_already_booked');
     start ??= session.starts_at;
     end ??= session.ends_at;
   }
@@ -86,7 +87,7 @@ export async function createBooking(deps: Deps, actor: AuditActor, input: Bookin
       return presentBooking((await getBooking(trx, id))!);
     });
   } catch (e) {
-    if (pgCode(e) === '23505') throw conflict('session_already_booked', 'Cette session a déjà un lieu réservé : annulez d’abord cette réservation.');
+    if (pgCode(e) === '23505') throw venuesError('session_already_booked');
     throw e;
   }
 }
@@ -100,9 +101,9 @@ export async function confirmBooking(deps: Deps, actor: AuditActor, id: string, 
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
     if (b.status === 'confirmed') return presentBooking(b);
-    if (b.status === 'cancelled') throw conflict('booking_cancelled', 'Cette réservation est annulée : faites-en une nouvelle.');
+    if (b.status === 'cancelled') throw venuesError('booking_cancelled');
     if (b.session_status === 'cancelled') throw sessionCancelled();
-    if (b.option_expires_at && b.option_expires_at < deps.now()) throw conflict('booking_option_expired', `Cette option a expiré (elle dure ${OPTION_DAYS} jours) : faites une nouvelle réservation.`);
+    if (b.option_expires_at && b.option_expires_at < deps.now()) throw venuesError('booking_option_expired', { days: OPTION_DAYS });
     const now = deps.now();
     await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
     await bookingConfirmed(trx, id, { actor, ...budget });

@@ -2,7 +2,7 @@ import { closeImportPreview, getImportPreview, insertImportPreview } from '../sh
 import { inTransaction } from '../shared/db.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Deps } from '../shared/deps.js';
-import { AppError, conflict, notFound, validationError } from '../shared/errors.js';
+import { notFound, validationError } from '../shared/errors.js';
 import { sniffSpreadsheet } from '../shared/files.js';
 import { readXlsxRows } from '../shared/spreadsheet.js';
 import { parseEuros } from '../shared/money.js';
@@ -10,6 +10,7 @@ import { check } from '../shared/validate.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { VenueCreateBody } from './schemas.js';
 import { VENUE_COLUMNS } from './repo.js';
+import { venuesError } from './errors.js';
 
 export const MAX_IMPORT_ROWS = 2000;
 const IMPORT_HOURS = 24;
@@ -87,10 +88,10 @@ export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: stri
     const imp = await getImportPreview<{ status: string; valid_count: number; expires_at: Date; rows: unknown }>(trx, 'venues', id, true);
     if (!imp) throw notFound('Import');
     if (imp.status === 'confirmed') return { id, status: 'confirmed', created: imp.valid_count as number };
-    if (imp.status !== 'previewed') throw conflict('import_not_pending', 'Cet import a été annulé ou a expiré : envoyez le fichier à nouveau.');
+    if (imp.status !== 'previewed') throw venuesError('venue_import_not_pending');
     if (imp.expires_at < deps.now()) {
       await closeImportPreview(trx, id, 'expired', deps.now());
-      throw new AppError('import_not_pending', 'Cet import a expiré : envoyez le fichier à nouveau.', [], 409);
+      throw venuesError('venue_import_expired');
     }
     const rows = (imp.rows ?? []) as Record<string, unknown>[];
     for (const r of rows) {

@@ -44,7 +44,8 @@ export function venueRoutes(deps: Deps) {
     defineRoute({
       method: 'post', path: '/api/venues/imports/:id/confirm', access: VENUE_WRITERS, tags: ['venues'],
       summary: 'Write the valid lines of a previewed import as venues (once)', params: ImportIdParams,
-      responses: { 200: { description: 'Confirmed (created count)', schema: VenueImportConfirmed }, 409: { description: 'import_not_pending' } },
+      responses: { 200: { description: 'Confirmed (created count)', schema: VenueImportConfirmed } },
+      errors: ['venue_import_not_pending', 'venue_import_expired'],
       handler: async (req, res) => {
         res.json(await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id));
       },
@@ -80,7 +81,8 @@ export function venueRoutes(deps: Deps) {
       method: 'post', path: '/api/bookings', access: VENUE_WRITERS, tags: ['bookings'],
       summary: 'Hold a venue (option, expires after 7 days) for a session or a time range; cost by the venue’s cost mode',
       body: BookingCreateBody,
-      responses: { 201: { description: 'Option', schema: BookingView }, 409: { description: 'session_cancelled, session_already_booked' } },
+      responses: { 201: { description: 'Option', schema: BookingView } },
+      errors: ['session_cancelled', 'session_already_booked', 'booking_overlap', 'booking_overlap_with'],
       handler: async (req, res) => {
         res.status(201).json(await createBooking(deps, auditActorOf(req.ctx), req.body));
       },
@@ -97,8 +99,9 @@ export function venueRoutes(deps: Deps) {
     }),
     defineRoute({
       method: 'post', path: '/api/bookings/:id/confirm', access: VENUE_WRITERS, tags: ['bookings'],
-      summary: 'Confirm an option (409 booking_overlap naming the other booking’s session and time); its cost is committed on the budget (409 budget_exceeded_requires_override: finance repeats with override.reason)', params: BookingIdParams, body: obj({ override: Type.Optional(Override) }),
-      responses: { 200: { description: 'Confirmed', schema: BookingView }, 409: { description: 'booking_overlap, booking_cancelled, booking_option_expired, session_cancelled, budget_exceeded_requires_override' } }, idempotent: true,
+      summary: 'Confirm an option (an overlap names the other booking’s session and time); its cost is committed on the budget (over a budget line: finance repeats with override.reason)', params: BookingIdParams, body: obj({ override: Type.Optional(Override) }),
+      responses: { 200: { description: 'Confirmed', schema: BookingView } }, idempotent: true,
+      errors: ['booking_overlap', 'booking_overlap_with', 'booking_cancelled', 'booking_option_expired', 'session_cancelled', 'budget_exceeded_requires_override', 'override_forbidden'],
       handler: async (req, trx) => ({ status: 200, body: await confirmBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, { roles: req.ctx.actor!.roles, override: req.body.override }) }),
     }),
     defineRoute({

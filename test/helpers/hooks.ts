@@ -5,6 +5,7 @@ import { DEMO_PEOPLE } from '../../server/demo/participants.js';
 import { consentBasedMessagesWithoutConsent } from './consent-walk.js';
 import { validateStoredBankFiles } from './bank-files.js';
 import { replayFailures, unflaggedMoneyRoutes } from './money-walk.js';
+import { undeclaredRefusals } from './error-walk.js';
 
 /** Mocha root hooks: one fresh database and app for the run, dropped at the end. */
 export const mochaHooks = {
@@ -49,6 +50,8 @@ export const mochaHooks = {
       // Every POST the suite sent that added rows to a money table must be idempotent (money-walk.ts).
       expect(unflaggedMoneyRoutes(), 'money-creating POST routes without idempotent: true').to.deep.equal([]);
       expect(replayFailures, 'idempotent routes that did not replay the same key').to.deep.equal([]);
+      // Every refusal an API route answered is generic or declared in its spec's errors (error-walk.ts).
+      expect(undeclaredRefusals(), 'API refusals their route does not declare (errors: […])').to.deep.equal([]);
     } finally {
       await c.close();
     }

@@ -4,6 +4,7 @@ import { communeByCode, communesByPostalCode, resolveCommune, searchCommunes } f
 import { checkParticipant, EMPTY_STATE } from '../../server/participants/rules.js';
 import { detectDelimiter, mapColumns } from '../../server/participants/import-parse.js';
 import { requireOverride } from '../../server/shared/override.js';
+import { participantsError } from '../../server/participants/errors.js';
 
 describe('participants: pure rules', () => {
   it('when a French phone number is typed in any usual way, then it becomes 0X XX XX XX XX', () => {
@@ -71,9 +72,10 @@ describe('participants: pure rules', () => {
   });
 
   it('when an override is missing, then the rule answers 409; given by someone not allowed, then 403', () => {
-    expect(() => requireOverride('x_requires_override', 'non', undefined, true)).to.throw().with.property('status', 409);
-    expect(() => requireOverride('x_requires_override', 'non', { reason: 'parce que' }, false)).to.throw().with.property('code', 'override_forbidden');
-    expect(requireOverride('x_requires_override', 'non', { reason: ' homonyme ' }, true)).to.deep.equal({ reason: 'homonyme' });
-    expect(() => requireOverride('x_requires_override', 'non', { reason: '   ' }, true)).to.throw().with.property('status', 400);
+    const refusal = participantsError('participant_duplicate_requires_override');
+    expect(() => requireOverride(refusal, undefined, true)).to.throw().with.property('status', 409);
+    expect(() => requireOverride(refusal, { reason: 'parce que' }, false)).to.throw().with.property('code', 'override_forbidden');
+    expect(requireOverride(refusal, { reason: ' homonyme ' }, true)).to.deep.equal({ reason: 'homonyme' });
+    expect(() => requireOverride(refusal, { reason: '   ' }, true)).to.throw().with.property('status', 400);
   });
 });
