@@ -16,17 +16,29 @@ export default tseslint.config(
   // composition root and import any file (`./claims/routes.js`). A file in a sub-folder of a capability
   // (privacy/registry/) imports its own capability's files freely and others' as above. The demo data
   // (server/demo/) runs use cases directly, as the seed data did (scripts/architecture/scan.ts).
-  ...[['server/*/*.ts', '\\.\\./'], ['server/*/*/**/*.ts', '\\.\\./\\.\\./']].map(([files, up]) => ({
+  ...[
+    ['server/*/*.ts', '\\.\\./'],
+    ['server/*/*/**/*.ts', '\\.\\./\\.\\./'],
+  ].map(([files, up]) => ({
     files: [files],
     ignores: ['server/demo/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          regex: `^${up}(?!shared/)[^/.][^/]*/(?!index\\.js$)`,
-          message: "Import another capability through its index.ts ('../<capability>/index.js'); only server/shared/ files are imported one by one.",
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^${up}(?!shared/)[^/.][^/]*/(?!index\\.js$)`,
+              message:
+                "Import another capability through its index.ts ('../<capability>/index.js'); only server/shared/ files are imported one by one.",
+            },
+          ],
+        },
+      ],
     },
   })),
-  { files: ['test/**/*.ts', 'scripts/**/*.ts'], rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' } },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
+  },
 );

@@ -128,13 +128,18 @@ const run = (ms) => new Promise((resolve, reject) => {
   parentPort.postMessage(await run(durationMs));
 })().catch((e) => parentPort.postMessage({ latencies: [], errors: 0, elapsedMs: 0, error: String((e && e.stack) || e) }));
 `;
-const clientKind = process.argv.includes('--client') ? process.argv[process.argv.indexOf('--client') + 1] : 'autocannon';
+const clientKind = process.argv.includes('--client')
+  ? process.argv[process.argv.indexOf('--client') + 1]
+  : 'autocannon';
 if (!['autocannon', 'fetch'].includes(clientKind)) throw new Error('--client must be autocannon or fetch');
 
 const load = (target: string, headers: Record<string, string>, warmupMs: number, durationMs: number) =>
   new Promise<LoadResult>((resolve, reject) => {
     const autocannonPath = createRequire(import.meta.url).resolve('autocannon');
-    const w = new Worker(clientKind === 'autocannon' ? AUTOCANNON : CLIENT, { eval: true, workerData: { url: target, headers, connections, warmupMs, durationMs, autocannonPath } });
+    const w = new Worker(clientKind === 'autocannon' ? AUTOCANNON : CLIENT, {
+      eval: true,
+      workerData: { url: target, headers, connections, warmupMs, durationMs, autocannonPath },
+    });
     w.once('message', (m: LoadResult) => {
       void w.terminate();
       if (m.error) reject(new Error(m.error));
@@ -231,21 +236,44 @@ try {
 
   // 2. A reader (finance) with an API token; the busiest project; the query the API runs.
   const adminRow = await db('users').first('password_hash');
-  const [reader] = await db('users').insert({ email: 'finance@bench.example', name: 'Finance', roles: ['finance'], password_hash: adminRow.password_hash }).returning('id');
+  const [reader] = await db('users')
+    .insert({
+      email: 'finance@bench.example',
+      name: 'Finance',
+      roles: ['finance'],
+      password_hash: adminRow.password_hash,
+    })
+    .returning('id');
   const secret = `pbo_${randomToken(32)}`;
-  await db('api_tokens').insert({ user_id: reader.id, name: 'bench', token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: ['finance'] });
+  await db('api_tokens').insert({
+    user_id: reader.id,
+    name: 'bench',
+    token_hash: sha256Hex(secret),
+    prefix: secret.slice(0, 10),
+    roles: ['finance'],
+  });
   const projectId = ((await db.raw(`SELECT md5('pr0')::uuid AS id`)).rows[0] as { id: string }).id;
   const filter: ClaimListQuery = { status: 'submitted', projectId, limit: '50' };
   const captured: { sql: string; bindings: unknown[] }[] = [];
-  const onQuery = (q: { sql: string; bindings?: unknown[] }) => captured.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  const onQuery = (q: { sql: string; bindings?: unknown[] }) =>
+    captured.push({ sql: q.sql, bindings: q.bindings ?? [] });
   db.on('query', onQuery);
   const reference = await listClaims(db, filter, deps.now());
   db.off('query', onQuery);
   if (captured.length !== 1) throw new Error(`listClaims ran ${captured.length} queries, expected 1`);
   const [{ sql, bindings }] = captured;
-  const stats = (await db.raw(`SELECT count(*)::int AS claims, count(*) FILTER (WHERE project_id = ? AND status = 'submitted')::int AS matching FROM claims`, [projectId])).rows[0] as { claims: number; matching: number };
-  const plan = ((await barePool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, bindings)).rows as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']);
-  const usesIndex = plan.some((l) => /Index (Only )?Scan/.test(l) && /claims/.test(l)) && !plan.some((l) => /Seq Scan on claims/.test(l));
+  const stats = (
+    await db.raw(
+      `SELECT count(*)::int AS claims, count(*) FILTER (WHERE project_id = ? AND status = 'submitted')::int AS matching FROM claims`,
+      [projectId],
+    )
+  ).rows[0] as { claims: number; matching: number };
+  const plan = (
+    (await barePool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, bindings)).rows as { 'QUERY PLAN': string }[]
+  ).map((r) => r['QUERY PLAN']);
+  const usesIndex =
+    plan.some((l) => /Index (Only )?Scan/.test(l) && /claims/.test(l)) &&
+    !plan.some((l) => /Seq Scan on claims/.test(l));
 
   // 3. The targets: the app, the bare route with the same SQL, the bare route without SQL.
   const appBase = await listen(createApp(deps));
@@ -268,7 +296,12 @@ try {
   const appFirst = (await (await fetch(appUrl, { headers: auth })).json()) as { items?: { id: string }[] };
   const bareFirst = (await (await fetch(`${bareBase}/claims`)).json()) as { id: string }[];
   const ids = (xs: { id: string }[]) => xs.map((x) => x.id).join(',');
-  if (!appFirst.items || appFirst.items.length !== 50 || ids(appFirst.items) !== ids(bareFirst.slice(0, 50)) || ids(reference.items) !== ids(appFirst.items)) {
+  if (
+    !appFirst.items ||
+    appFirst.items.length !== 50 ||
+    ids(appFirst.items) !== ids(bareFirst.slice(0, 50)) ||
+    ids(reference.items) !== ids(appFirst.items)
+  ) {
     throw new Error('the app and the bare SQL route do not return the same page of 50');
   }
   // One request with counts per status (what the queue page asks for), for information.
@@ -289,8 +322,15 @@ try {
   const acc = targets.map(() => ({ latencies: [] as number[], errors: 0, elapsedMs: 0 }));
   for (let round = 0; round < rounds; round++) {
     for (const [i, target] of targets.entries()) {
-      process.stdout.write(`round ${round + 1}/${rounds}: ${target.label} (${round === 0 ? warmupSeconds : 1} s warm-up + ${seconds((measureSeconds * 1000) / rounds)} s, ${connections} connections)…\n`);
-      const r = await load(target.url, target.headers, (round === 0 ? warmupSeconds : 1) * 1000, (measureSeconds * 1000) / rounds);
+      process.stdout.write(
+        `round ${round + 1}/${rounds}: ${target.label} (${round === 0 ? warmupSeconds : 1} s warm-up + ${seconds((measureSeconds * 1000) / rounds)} s, ${connections} connections)…\n`,
+      );
+      const r = await load(
+        target.url,
+        target.headers,
+        (round === 0 ? warmupSeconds : 1) * 1000,
+        (measureSeconds * 1000) / rounds,
+      );
       acc[i].latencies.push(...r.latencies);
       acc[i].errors += r.errors;
       acc[i].elapsedMs += r.elapsedMs;
@@ -299,23 +339,45 @@ try {
   const results = targets.map((target, i) => {
     const sorted = acc[i].latencies.sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-    return { label: target.label, rps: sorted.length / (acc[i].elapsedMs / 1000), p50: pct(50), p99: pct(99), requests: sorted.length, errors: acc[i].errors };
+    return {
+      label: target.label,
+      rps: sorted.length / (acc[i].elapsedMs / 1000),
+      p50: pct(50),
+      p99: pct(99),
+      requests: sorted.length,
+      errors: acc[i].errors,
+    };
   });
 
   const [ceiling, bareSql, appRes] = results;
   const pad = (s: string, w: number) => s.padEnd(w);
   const num = (s: string, w: number) => s.padStart(w);
-  console.log(`\nclaims queue benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL server, pool ${POOL_MAX}, ${connections} connections, ${measureSeconds} s per target in ${rounds} rounds, ${clientKind === 'autocannon' ? 'autocannon 9 (worker thread)' : `fetch (${await undiciKind()})`}`);
-  console.log(`  generated ${fmt(n)} claims (${fmt(n)} claim_sessions, ${fmt(participantsCount)} participants, ${fmt(sessionsCount)} sessions, ${PROJECTS} projects) in ${seconds(loadMs)} s, with VACUUM ANALYZE`);
-  console.log(`  request: GET /api/claims?status=submitted&projectId=<busiest project>&limit=50 — ${fmt(stats.matching)} matching claims of ${fmt(stats.claims)}`);
+  console.log(
+    `\nclaims queue benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL server, pool ${POOL_MAX}, ${connections} connections, ${measureSeconds} s per target in ${rounds} rounds, ${clientKind === 'autocannon' ? 'autocannon 9 (worker thread)' : `fetch (${await undiciKind()})`}`,
+  );
+  console.log(
+    `  generated ${fmt(n)} claims (${fmt(n)} claim_sessions, ${fmt(participantsCount)} participants, ${fmt(sessionsCount)} sessions, ${PROJECTS} projects) in ${seconds(loadMs)} s, with VACUUM ANALYZE`,
+  );
+  console.log(
+    `  request: GET /api/claims?status=submitted&projectId=<busiest project>&limit=50 — ${fmt(stats.matching)} matching claims of ${fmt(stats.claims)}`,
+  );
   console.log(`  plan (${usesIndex ? 'index scan' : 'NO INDEX SCAN ON claims'}):`);
   for (const line of plan) console.log(`    ${line}`);
-  console.log(`  with counts=true (one request at a time, 5 requests): p50 ${[...countsMs].sort((a, b) => a - b)[2].toFixed(1)} ms\n`);
-  console.log(`  ${pad('target', 34)}${num('req/s', 9)}${num('p50 ms', 9)}${num('p99 ms', 9)}${num('requests', 10)}${num('errors', 8)}`);
-  for (const r of results) console.log(`  ${pad(r.label, 34)}${num(fmt(r.rps), 9)}${num(r.p50.toFixed(1), 9)}${num(r.p99.toFixed(1), 9)}${num(fmt(r.requests), 10)}${num(String(r.errors), 8)}`);
+  console.log(
+    `  with counts=true (one request at a time, 5 requests): p50 ${[...countsMs].sort((a, b) => a - b)[2].toFixed(1)} ms\n`,
+  );
+  console.log(
+    `  ${pad('target', 34)}${num('req/s', 9)}${num('p50 ms', 9)}${num('p99 ms', 9)}${num('requests', 10)}${num('errors', 8)}`,
+  );
+  for (const r of results)
+    console.log(
+      `  ${pad(r.label, 34)}${num(fmt(r.rps), 9)}${num(r.p50.toFixed(1), 9)}${num(r.p99.toFixed(1), 9)}${num(fmt(r.requests), 10)}${num(String(r.errors), 8)}`,
+    );
   const ratio = appRes.rps / bareSql.rps;
   console.log(`\n  app / bare SQL route: ${(ratio * 100).toFixed(0)} % (target ≥ 60 %) ${ratio >= 0.6 ? '✓' : '✗'}`);
-  console.log(`  bare SQL route / ceiling: ${((bareSql.rps / ceiling.rps) * 100).toFixed(0)} %, app / ceiling: ${((appRes.rps / ceiling.rps) * 100).toFixed(0)} %`);
+  console.log(
+    `  bare SQL route / ceiling: ${((bareSql.rps / ceiling.rps) * 100).toFixed(0)} %, app / ceiling: ${((appRes.rps / ceiling.rps) * 100).toFixed(0)} %`,
+  );
 } finally {
   // Requests the client cut at the end of a measure may still be running in the servers: let them end before the pools close.
   await new Promise((r) => setTimeout(r, 1500));

@@ -53,7 +53,8 @@ for (let i = 0; i < runs; i++) {
   warm.push(await startOnce(dataDir, 39100 + i));
   fs.rmSync(dir, { recursive: true, force: true });
 }
-const fmt = (xs: number[]) => `median ${(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] / 1000).toFixed(2)} s (min ${(Math.min(...xs) / 1000).toFixed(2)}, max ${(Math.max(...xs) / 1000).toFixed(2)})`;
+const fmt = (xs: number[]) =>
+  `median ${(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] / 1000).toFixed(2)} s (min ${(Math.min(...xs) / 1000).toFixed(2)}, max ${(Math.max(...xs) / 1000).toFixed(2)})`;
 console.log(`cold start to first /health, embedded database, ${runs} runs, ${os.cpus().length} cores`);
 console.log(`  fresh data folder (template + demo):   ${fmt(fresh)}   limit 10 s`);
 console.log(`  existing data folder:                  ${fmt(warm)}   limit 3 s`);

@@ -16,9 +16,15 @@ if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server');
 const scratch = await createScratchDatabase(serverUrl, 'pbo_bench_gen', 10);
 try {
   await migrateLatest(scratch.database.knex);
-  const summary = await generateData(scratch.database.knex, createKeyring('k1', { k1: randomBytes(32) }), { scale: option('scale', 0.05), seed: option('seed', 42) });
-  for (const [table, count] of Object.entries(summary.counts)) console.log(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
-  console.log(`Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`);
+  const summary = await generateData(scratch.database.knex, createKeyring('k1', { k1: randomBytes(32) }), {
+    scale: option('scale', 0.05),
+    seed: option('seed', 42),
+  });
+  for (const [table, count] of Object.entries(summary.counts))
+    console.log(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
+  console.log(
+    `Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`,
+  );
   const t0 = performance.now();
   const results = await checkInvariants(scratch.database.knex, { outboxDelivered: false });
   console.log(`${formatInvariants(results)}\n  (checked in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);

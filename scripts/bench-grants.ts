@@ -37,7 +37,8 @@ async function main() {
   const { randomToken, sha256Hex } = await import('../server/shared/crypto.js');
   const { grantDashboard } = await import('../server/grant-reports/dashboard.js');
   const { getGrant, statementQuery } = await import('../server/grant-reports/repo.js');
-  const { statementPdf, streamRows, statementCells, PDF_COLUMNS } = await import('../server/grant-reports/statement.js');
+  const { statementPdf, streamRows, statementCells, PDF_COLUMNS } =
+    await import('../server/grant-reports/statement.js');
   const { PdfDocument } = await import('../server/shared/pdf.js');
   const { formatCents } = await import('../server/shared/money.js');
 
@@ -56,32 +57,57 @@ async function main() {
     const t0 = performance.now();
     await db.transaction(async (trx) => {
       await trx.raw('SET LOCAL session_replication_role = replica');
-      await trx.raw(`INSERT INTO projects (id, name, participation_level, starts_on, ends_on, status) VALUES (md5('project')::uuid, 'Projet du banc', 'consultation', '2025-01-01', '2027-12-31', 'active')`);
+      await trx.raw(
+        `INSERT INTO projects (id, name, participation_level, starts_on, ends_on, status) VALUES (md5('project')::uuid, 'Projet du banc', 'consultation', '2025-01-01', '2027-12-31', 'active')`,
+      );
       await trx.raw(`INSERT INTO sessions (id, project_id, title, kind, starts_at, ends_at, status, capacity)
         SELECT md5('s' || i)::uuid, md5('project')::uuid, 'Atelier ' || i, 'workshop', t, t + interval '3 hours', 'held', 30
           FROM (SELECT i, timestamptz '2025-01-06 14:00+01' + i * interval '7 days' AS t FROM generate_series(0, 149) AS i) x`);
-      await trx.raw(`INSERT INTO participants (id, reference, first_name, last_name, email, preferred_channel, last_contact_at, created_at)
-        SELECT md5('p' || i)::uuid, 'P-B-' || lpad(i::text, 7, '0'), 'Prénom' || i, 'Nom' || i, 'p' || i || '@bench.example', 'email', now(), now() FROM generate_series(1, ?) AS i`, [participants]);
-      await trx.raw(`INSERT INTO session_participants (session_id, participant_id, status, walk_in)
-        SELECT md5('s' || (i % 150))::uuid, md5('p' || i)::uuid, 'attended', true FROM generate_series(1, ?) AS i`, [participants]);
-      for (const [g, funder, rate] of [['g1', 'Pacte des solidarités (banc)', 5000], ['g2', 'Second financeur (banc)', 3000]] as const) {
-        await trx.raw(`INSERT INTO grants (id, reference, funder, period_start, period_end, total_cents, cofunding_rate_bp, eligible_categories)
-          VALUES (md5(?)::uuid, ?, ?, '2025-01-01', '2027-12-31', 100000000000, ?, ARRAY['transport', 'mileage', 'childcare', 'meals'])`, [g, `F-BENCH-${g}`, funder, rate]);
-        await trx.raw(`INSERT INTO budget_lines (id, grant_id, category, year, amount_cents)
-          SELECT md5(? || c || y)::uuid, md5(?)::uuid, c, y, 10000000000 FROM unnest(ARRAY['transport', 'mileage', 'childcare', 'meals']) c, generate_series(2025, 2027) y`, [g, g]);
-        await trx.raw(`INSERT INTO grant_ceilings (grant_id, year, ceiling_cents) SELECT md5(?)::uuid, y, 10000000000 FROM generate_series(2025, 2027) y`, [g]);
+      await trx.raw(
+        `INSERT INTO participants (id, reference, first_name, last_name, email, preferred_channel, last_contact_at, created_at)
+        SELECT md5('p' || i)::uuid, 'P-B-' || lpad(i::text, 7, '0'), 'Prénom' || i, 'Nom' || i, 'p' || i || '@bench.example', 'email', now(), now() FROM generate_series(1, ?) AS i`,
+        [participants],
+      );
+      await trx.raw(
+        `INSERT INTO session_participants (session_id, participant_id, status, walk_in)
+        SELECT md5('s' || (i % 150))::uuid, md5('p' || i)::uuid, 'attended', true FROM generate_series(1, ?) AS i`,
+        [participants],
+      );
+      for (const [g, funder, rate] of [
+        ['g1', 'Pacte des solidarités (banc)', 5000],
+        ['g2', 'Second financeur (banc)', 3000],
+      ] as const) {
+        await trx.raw(
+          `INSERT INTO grants (id, reference, funder, period_start, period_end, total_cents, cofunding_rate_bp, eligible_categories)
+          VALUES (md5(?)::uuid, ?, ?, '2025-01-01', '2027-12-31', 100000000000, ?, ARRAY['transport', 'mileage', 'childcare', 'meals'])`,
+          [g, `F-BENCH-${g}`, funder, rate],
+        );
+        await trx.raw(
+          `INSERT INTO budget_lines (id, grant_id, category, year, amount_cents)
+          SELECT md5(? || c || y)::uuid, md5(?)::uuid, c, y, 10000000000 FROM unnest(ARRAY['transport', 'mileage', 'childcare', 'meals']) c, generate_series(2025, 2027) y`,
+          [g, g],
+        );
+        await trx.raw(
+          `INSERT INTO grant_ceilings (grant_id, year, ceiling_cents) SELECT md5(?)::uuid, y, 10000000000 FROM generate_series(2025, 2027) y`,
+          [g],
+        );
       }
-      await trx.raw(`INSERT INTO grant_projects (grant_id, project_id, share_bp) VALUES (md5('g1')::uuid, md5('project')::uuid, 6000), (md5('g2')::uuid, md5('project')::uuid, 3000)`);
+      await trx.raw(
+        `INSERT INTO grant_projects (grant_id, project_id, share_bp) VALUES (md5('g1')::uuid, md5('project')::uuid, 6000), (md5('g2')::uuid, md5('project')::uuid, 3000)`,
+      );
     });
     for (let from = 1; from <= n; from += CHUNK) {
       const to = Math.min(n, from + CHUNK - 1);
       await db.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
         // Line i: claim ⌈i/2⌉, participant i mod P, category by i mod 4, a day in 2025–2027, paid 10–40 days later.
-        await trx.raw(`CREATE TEMP TABLE g ON COMMIT DROP AS
+        await trx.raw(
+          `CREATE TEMP TABLE g ON COMMIT DROP AS
           SELECT i, md5('l' || i)::uuid AS line_id, md5('c' || ((i + 1) / 2))::uuid AS claim_id, md5('p' || (1 + i % ?))::uuid AS participant_id,
                  (ARRAY['transport', 'mileage', 'childcare', 'meals'])[1 + i % 4] AS category, date '2025-01-01' + (i % 1065) AS day, 100 + (i::bigint * 7919 % 9900)::int AS cents
-            FROM generate_series(?::int, ?::int) AS i`, [participants, from, to]);
+            FROM generate_series(?::int, ?::int) AS i`,
+          [participants, from, to],
+        );
         await trx.raw(`INSERT INTO claims (id, reference, participant_id, project_id, status, departure_at, return_at, submitted_at, decided_at, amount_requested_cents, amount_eligible_cents, amount_granted_cents, amount_to_pay_cents)
           SELECT claim_id, 'R-B-' || lpad(((i + 1) / 2)::text, 8, '0'), participant_id, md5('project')::uuid, 'paid', day + time '09:00', day + time '18:00', day + time '19:00', day + 3 + time '10:00', cents, cents, cents, cents
             FROM g WHERE i % 2 = 1`);
@@ -98,48 +124,85 @@ async function main() {
       process.stdout.write(`\rgenerating claim lines ${fmt(to)} / ${fmt(n)} (${seconds(performance.now() - t0)} s)`);
     }
     process.stdout.write('\n');
-    await db.raw('VACUUM (ANALYZE) claims, claim_lines, expenses, expense_parts, budget_lines, participants, sessions, session_participants');
+    await db.raw(
+      'VACUUM (ANALYZE) claims, claim_lines, expenses, expense_parts, budget_lines, participants, sessions, session_participants',
+    );
     const grantId = (await db.raw(`SELECT md5('g1')::uuid AS id`)).rows[0].id as string;
     const grant = (await getGrant(db, grantId))!;
-    console.log(`data: ${fmt(n)} claim lines → ${fmt(n)} expenses, ${fmt(3 * n)} parts, in ${seconds(performance.now() - t0)} s`);
+    console.log(
+      `data: ${fmt(n)} claim lines → ${fmt(n)} expenses, ${fmt(3 * n)} parts, in ${seconds(performance.now() - t0)} s`,
+    );
 
     // 2. Budget report: the dashboard path vs the same SQL statements on a bare pg client.
     const captured: { sql: string; bindings: unknown[] }[] = [];
-    const onQuery = (q: { sql: string; bindings?: unknown[] }) => captured.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) =>
+      captured.push({ sql: q.sql, bindings: q.bindings ?? [] });
     db.on('query', onQuery);
     await grantDashboard(deps, grant);
     db.off('query', onQuery);
     const bare = new pg.Client({ connectionString: url });
     await bare.connect();
-    const toPg = (sql: string) => { let k = 0; return sql.replace(/\?/g, () => `$${++k}`); };
-    const timeIt = async (f: () => Promise<unknown>) => { const t = performance.now(); await f(); return performance.now() - t; };
+    const toPg = (sql: string) => {
+      let k = 0;
+      return sql.replace(/\?/g, () => `$${++k}`);
+    };
+    const timeIt = async (f: () => Promise<unknown>) => {
+      const t = performance.now();
+      await f();
+      return performance.now() - t;
+    };
     const appMs: number[] = [];
     const sqlMs: number[] = [];
     await grantDashboard(deps, grant);
     for (let r = 0; r < runs; r++) {
       appMs.push(await timeIt(() => grantDashboard(deps, grant)));
-      sqlMs.push(await timeIt(async () => { for (const q of captured) await bare.query(toPg(q.sql), q.bindings as unknown[]); }));
+      sqlMs.push(
+        await timeIt(async () => {
+          for (const q of captured) await bare.query(toPg(q.sql), q.bindings as unknown[]);
+        }),
+      );
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const dashRatio = median(appMs) / median(sqlMs);
-    console.log(`budget report: dashboard ${median(appMs).toFixed(0)} ms (${captured.length} queries) vs bare SQL ${median(sqlMs).toFixed(0)} ms → ratio ${dashRatio.toFixed(2)} (target ≤ 1.2; median of ${runs})`);
+    console.log(
+      `budget report: dashboard ${median(appMs).toFixed(0)} ms (${captured.length} queries) vs bare SQL ${median(sqlMs).toFixed(0)} ms → ratio ${dashRatio.toFixed(2)} (target ≤ 1.2; median of ${runs})`,
+    );
 
     // 3. Statement CSV over HTTP from a child process vs COPY … TO STDOUT through psql.
     const adminRow = await db('users').first('password_hash');
-    const [reader] = await db('users').insert({ email: 'finance@bench.example', name: 'Finance', roles: ['finance'], password_hash: adminRow.password_hash }).returning('id');
+    const [reader] = await db('users')
+      .insert({
+        email: 'finance@bench.example',
+        name: 'Finance',
+        roles: ['finance'],
+        password_hash: adminRow.password_hash,
+      })
+      .returning('id');
     const secret = `pbo_${randomToken(32)}`;
-    await db('api_tokens').insert({ user_id: reader.id, name: 'bench', token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: ['finance'] });
+    await db('api_tokens').insert({
+      user_id: reader.id,
+      name: 'bench',
+      token_hash: sha256Hex(secret),
+      prefix: secret.slice(0, 10),
+      roles: ['finance'],
+    });
     // The serving process is the compiled app under plain Node, as `npm start` runs it.
     // @ts-expect-error plain JavaScript module without types
     const { isStale } = (await import('./build.mjs')) as { isStale: () => boolean };
-    if (isStale() && spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
-    child = spawn(process.execPath, ['--expose-gc', 'scripts/bench-serve.mjs', url], { stdio: ['pipe', 'pipe', 'inherit'] });
+    if (isStale() && spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0)
+      throw new Error('npm run build failed');
+    child = spawn(process.execPath, ['--expose-gc', 'scripts/bench-serve.mjs', url], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const nextJson = async () => JSON.parse((await lines.next()).value as string);
     const { port } = await nextJson();
     const download = async (from: string, to: string, format: string) => {
       const t = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/api/grants/${grantId}/statement?from=${from}&to=${to}&format=${format}`, { headers: { authorization: `Bearer ${secret}` } });
+      const res = await fetch(
+        `http://127.0.0.1:${port}/api/grants/${grantId}/statement?from=${from}&to=${to}&format=${format}`,
+        { headers: { authorization: `Bearer ${secret}` } },
+      );
       let bytes = 0;
       let rows = 0;
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -151,11 +214,17 @@ async function main() {
       return { ms: performance.now() - t, bytes, rows };
     };
     const query = statementQuery(db, grantId, '2025-01-01', '2027-12-31').toQuery();
-    const copy = () => new Promise<{ ms: number; bytes: number }>((resolve, reject) => {
-      const t = performance.now();
-      const p = execFile('psql', [url, '-q', '-c', `COPY (${query}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')`], { maxBuffer: 4 * 1024 * 1024 * 1024, encoding: 'buffer' }, (err, out) => (err ? reject(err) : resolve({ ms: performance.now() - t, bytes: out.length })));
-      p.stdin?.end();
-    });
+    const copy = () =>
+      new Promise<{ ms: number; bytes: number }>((resolve, reject) => {
+        const t = performance.now();
+        const p = execFile(
+          'psql',
+          [url, '-q', '-c', `COPY (${query}) TO STDOUT WITH (FORMAT csv, DELIMITER ';')`],
+          { maxBuffer: 4 * 1024 * 1024 * 1024, encoding: 'buffer' },
+          (err, out) => (err ? reject(err) : resolve({ ms: performance.now() - t, bytes: out.length })),
+        );
+        p.stdin?.end();
+      });
     await download('2025-01-01', '2025-01-31', 'csv');
     child.stdin!.write('reset\n');
     const csvRuns: { ms: number; bytes: number; rows: number }[] = [];
@@ -168,20 +237,41 @@ async function main() {
     const mem = await nextJson();
     const csvMs = median(csvRuns.map((x) => x.ms));
     const copyMs = median(copyRuns.map((x) => x.ms));
-    console.log(`statement CSV: ${fmt(csvRuns[0].rows - 1)} lines, ${MB(csvRuns[0].bytes)}, ${(csvMs / 1000).toFixed(2)} s over HTTP vs COPY TO STDOUT ${(copyMs / 1000).toFixed(2)} s (${MB(copyRuns[0].bytes)}) → ratio ${(csvMs / copyMs).toFixed(2)} (target ≤ 2)`);
-    console.log(`serving process RSS: idle ${MB(mem.idle)}, peak during the exports ${MB(mem.peak)} (+${MB(mem.peak - mem.idle)} over idle; target ≤ 150 MB)`);
+    console.log(
+      `statement CSV: ${fmt(csvRuns[0].rows - 1)} lines, ${MB(csvRuns[0].bytes)}, ${(csvMs / 1000).toFixed(2)} s over HTTP vs COPY TO STDOUT ${(copyMs / 1000).toFixed(2)} s (${MB(copyRuns[0].bytes)}) → ratio ${(csvMs / copyMs).toFixed(2)} (target ≤ 2)`,
+    );
+    console.log(
+      `serving process RSS: idle ${MB(mem.idle)}, peak during the exports ${MB(mem.peak)} (+${MB(mem.peak - mem.idle)} over idle; target ≤ 150 MB)`,
+    );
     child.stdin!.write('quit\n');
 
     // 4. A ~10,000-line PDF: statementPdf vs pdf-lib alone with the same texts and font.
-    const { rows: [{ d }] } = await db.raw(`SELECT e.paid_on AS d FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id WHERE ep.grant_id = ? ORDER BY e.paid_on OFFSET 10000 LIMIT 1`, [grantId]);
+    const {
+      rows: [{ d }],
+    } = await db.raw(
+      `SELECT e.paid_on AS d FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id WHERE ep.grant_id = ? ORDER BY e.paid_on OFFSET 10000 LIMIT 1`,
+      [grantId],
+    );
     const to = new Date(Date.parse(`${d}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    const pdfRows = (await db.raw(`SELECT count(*)::int AS n FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id WHERE ep.grant_id = ? AND e.paid_on BETWEEN '2025-01-01' AND ?`, [grantId, to])).rows[0].n as number;
+    const pdfRows = (
+      await db.raw(
+        `SELECT count(*)::int AS n FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id WHERE ep.grant_id = ? AND e.paid_on BETWEEN '2025-01-01' AND ?`,
+        [grantId, to],
+      )
+    ).rows[0].n as number;
     const texts: string[][] = [];
     for await (const batch of streamRows(deps, (trx) => statementQuery(trx, grantId, '2025-01-01', to))) {
-      for (const r of batch) { const c = statementCells(r); texts.push([c[0], c[2], c[3], [c[4], c[5]].filter(Boolean).join(' — '), c[6], formatCents(c[7])]); }
+      for (const r of batch) {
+        const c = statementCells(r);
+        texts.push([c[0], c[2], c[3], [c[4], c[5]].filter(Boolean).join(' — '), c[6], formatCents(c[7])]);
+      }
     }
     const requireHere = createRequire(import.meta.url);
-    const fontFile = path.join(path.dirname(requireHere.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf');
+    const fontFile = path.join(
+      path.dirname(requireHere.resolve('dejavu-fonts-ttf/package.json')),
+      'ttf',
+      'DejaVuSans.ttf',
+    );
     const fontBytes = fs.readFileSync(fontFile);
     // The baseline draws exactly the lines the table draws (cells wrapped to their columns
     // beforehand, outside the timing): same glyphs, same font, no logic while drawing.
@@ -199,15 +289,28 @@ async function main() {
       let y = 780;
       for (const row of wrapped) {
         const height = Math.max(...row.map((l) => l.length)) * 9.75 + 6;
-        if (y - height < 70) { page = doc.addPage([595.28, 841.89]); y = 780; }
-        row.forEach((lines, i) => lines.forEach((l, j) => page.drawText(l, { x: xs[i], y: y - 3 - 7.5 - j * 9.75, size: 7.5, font, color: rgb(0, 0, 0) })));
+        if (y - height < 70) {
+          page = doc.addPage([595.28, 841.89]);
+          y = 780;
+        }
+        row.forEach((lines, i) =>
+          lines.forEach((l, j) =>
+            page.drawText(l, { x: xs[i], y: y - 3 - 7.5 - j * 9.75, size: 7.5, font, color: rgb(0, 0, 0) }),
+          ),
+        );
         y -= height;
       }
       return doc.save();
     };
-    const ours = () => statementPdf(streamRows(deps, (trx) => statementQuery(trx, grantId, '2025-01-01', to)), { grant, orgName: 'Banc', from: '2025-01-01', to });
+    const ours = () =>
+      statementPdf(
+        streamRows(deps, (trx) => statementQuery(trx, grantId, '2025-01-01', to)),
+        { grant, orgName: 'Banc', from: '2025-01-01', to },
+      );
     // Reading the rows (part of the statement, not of the baseline) is timed apart as well.
-    const fetchOnly = async () => { for await (const batch of streamRows(deps, (trx) => statementQuery(trx, grantId, '2025-01-01', to))) void batch; };
+    const fetchOnly = async () => {
+      for await (const batch of streamRows(deps, (trx) => statementQuery(trx, grantId, '2025-01-01', to))) void batch;
+    };
     await raw();
     await ours();
     const oursMs: number[] = [];
@@ -218,8 +321,12 @@ async function main() {
       rawMs.push(await timeIt(raw));
       fetchMs.push(await timeIt(fetchOnly));
     }
-    console.log(`statement PDF: ${fmt(pdfRows)} lines, statementPdf ${(median(oursMs) / 1000).toFixed(2)} s (of which reading the rows ${(median(fetchMs) / 1000).toFixed(2)} s) vs pdf-lib alone ${(median(rawMs) / 1000).toFixed(2)} s → ratio ${(median(oursMs) / median(rawMs)).toFixed(2)} (target ≤ 1.5)`);
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${MB(os.totalmem())} RAM, Node ${process.version}, PostgreSQL ${(await db.raw('SHOW server_version')).rows[0].server_version}`);
+    console.log(
+      `statement PDF: ${fmt(pdfRows)} lines, statementPdf ${(median(oursMs) / 1000).toFixed(2)} s (of which reading the rows ${(median(fetchMs) / 1000).toFixed(2)} s) vs pdf-lib alone ${(median(rawMs) / 1000).toFixed(2)} s → ratio ${(median(oursMs) / median(rawMs)).toFixed(2)} (target ≤ 1.5)`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${MB(os.totalmem())} RAM, Node ${process.version}, PostgreSQL ${(await db.raw('SHOW server_version')).rows[0].server_version}`,
+    );
     await bare.end();
   } finally {
     child?.kill();

@@ -59,7 +59,13 @@ try {
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const adminRow = await db('users').first('id');
   const secret = `pbo_${randomToken(32)}`;
-  await db('api_tokens').insert({ user_id: adminRow.id, name: 'bench', token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: ['admin'] });
+  await db('api_tokens').insert({
+    user_id: adminRow.id,
+    name: 'bench',
+    token_hash: sha256Hex(secret),
+    prefix: secret.slice(0, 10),
+    roles: ['admin'],
+  });
   const sample = async (until: () => boolean, minRequests = 0): Promise<number[]> => {
     const times: number[] = [];
     const client = async () => {
@@ -74,7 +80,8 @@ try {
     await Promise.all([client(), client()]);
     return times;
   };
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+  const pct = (xs: number[], p: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
   const idleEnd = performance.now() + 5_000;
   const idle = await sample(() => performance.now() > idleEnd, 200);
@@ -82,7 +89,8 @@ try {
   // 3. Dry run, then apply, the same way as the API and the CLI (a job, batches, audit).
   const actor = { userId: null, requestId: 'bench' };
   t = performance.now();
-  const dry = (await (await startRetentionRun(deps, { mode: 'dry_run', trigger: 'cli', actor, batchSize })).finished).result as RetentionResult;
+  const dry = (await (await startRetentionRun(deps, { mode: 'dry_run', trigger: 'cli', actor, batchSize })).finished)
+    .result as RetentionResult;
   const dryMs = performance.now() - t;
   let running = true;
   t = performance.now();
@@ -98,15 +106,30 @@ try {
   const result = job.result as RetentionResult;
   if (job.status !== 'completed') throw new Error(`retention job ${job.status}`);
   const people = result.participants.archive + result.participants.anonymise;
-  const erasedRows = Object.values(result.erased).flatMap((tables) => Object.values(tables)).flatMap((cats) => Object.values(cats)).reduce((s, x) => s + (x ?? 0), 0);
+  const erasedRows = Object.values(result.erased)
+    .flatMap((tables) => Object.values(tables))
+    .flatMap((cats) => Object.values(cats))
+    .reduce((s, x) => s + (x ?? 0), 0);
 
-  console.log(`\nretention benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL server, batch ${batchSize}`);
-  console.log(`  generated ${fmt(n)} participants (${fmt(n / 2)} due), consents and payees in ${seconds(generation)} s`);
-  console.log(`  dry run: ${fmt(dry.participants.anonymise + dry.participants.archive)} participants counted in ${seconds(dryMs)} s`);
-  console.log(`  apply:   ${fmt(people)} participants anonymised in ${seconds(applyMs)} s → ${fmt(people / (applyMs / 1000))} participants/s, ${fmt(erasedRows / (applyMs / 1000))} erased rows·categories/s`);
+  console.log(
+    `\nretention benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, PostgreSQL server, batch ${batchSize}`,
+  );
+  console.log(
+    `  generated ${fmt(n)} participants (${fmt(n / 2)} due), consents and payees in ${seconds(generation)} s`,
+  );
+  console.log(
+    `  dry run: ${fmt(dry.participants.anonymise + dry.participants.archive)} participants counted in ${seconds(dryMs)} s`,
+  );
+  console.log(
+    `  apply:   ${fmt(people)} participants anonymised in ${seconds(applyMs)} s → ${fmt(people / (applyMs / 1000))} participants/s, ${fmt(erasedRows / (applyMs / 1000))} erased rows·categories/s`,
+  );
   console.log(`  GET /api/users?limit=50 (token), 2 clients:`);
-  console.log(`    idle:   p50 ${pct(idle, 50).toFixed(1)} ms, p99 ${pct(idle, 99).toFixed(1)} ms (${idle.length} requests)`);
-  console.log(`    during: p50 ${pct(busy, 50).toFixed(1)} ms, p99 ${pct(busy, 99).toFixed(1)} ms (${busy.length} requests)`);
+  console.log(
+    `    idle:   p50 ${pct(idle, 50).toFixed(1)} ms, p99 ${pct(idle, 99).toFixed(1)} ms (${idle.length} requests)`,
+  );
+  console.log(
+    `    during: p50 ${pct(busy, 50).toFixed(1)} ms, p99 ${pct(busy, 99).toFixed(1)} ms (${busy.length} requests)`,
+  );
 } finally {
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

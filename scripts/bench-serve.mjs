@@ -19,10 +19,18 @@ const { createApp } = await load('app.js');
 const key = Buffer.alloc(32, 3);
 const database = await openServerDatabase(url);
 const deps = {
-  db: database.knex, dbKind: 'server', keyring: createKeyring('k1', { k1: key }), log: createLogger('warn'), now: () => new Date(),
+  db: database.knex,
+  dbKind: 'server',
+  keyring: createKeyring('k1', { k1: key }),
+  log: createLogger('warn'),
+  now: () => new Date(),
   config: loadConfig({
-    PORT: '0', DATABASE_URL: url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn',
-    AUDIT_HMAC_KEY: Buffer.alloc(32, 4).toString('base64'), AUDIT_SIGNING_KEY: Buffer.alloc(32, 5).toString('base64'),
+    PORT: '0',
+    DATABASE_URL: url,
+    ENCRYPTION_KEY: key.toString('base64'),
+    LOG_LEVEL: 'warn',
+    AUDIT_HMAC_KEY: Buffer.alloc(32, 4).toString('base64'),
+    AUDIT_SIGNING_KEY: Buffer.alloc(32, 5).toString('base64'),
     AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-audit-checkpoints-')),
   }),
 };
@@ -32,11 +40,16 @@ const server = await new Promise((resolve) => {
 global.gc?.();
 let peak = process.memoryUsage().rss;
 const idle = peak;
-setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10).unref();
+setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+}, 10).unref();
 const address = server.address();
 process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
-  if (line === 'reset') { global.gc?.(); peak = process.memoryUsage().rss; }
+  if (line === 'reset') {
+    global.gc?.();
+    peak = process.memoryUsage().rss;
+  }
   if (line === 'report') process.stdout.write(`${JSON.stringify({ idle, peak })}\n`);
   if (line === 'quit') break;
 }

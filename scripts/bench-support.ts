@@ -13,7 +13,8 @@ import { bootstrap } from '../server/bootstrap.js';
 
 export async function benchDatabase(prefix: string, poolMax = 10) {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server (a fresh database is created on it, then dropped)');
+  if (!serverUrl)
+    throw new Error('set DATABASE_URL to a PostgreSQL server (a fresh database is created on it, then dropped)');
   const scratch = await createScratchDatabase(serverUrl, prefix, poolMax);
   try {
     await migrateLatest(scratch.database.knex);
@@ -22,8 +23,12 @@ export async function benchDatabase(prefix: string, poolMax = 10) {
       db: scratch.database.knex,
       dbKind: 'server',
       config: loadConfig({
-        PORT: '0', DATABASE_URL: scratch.url, ENCRYPTION_KEY: key.toString('base64'), LOG_LEVEL: 'warn',
-        AUDIT_HMAC_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+        PORT: '0',
+        DATABASE_URL: scratch.url,
+        ENCRYPTION_KEY: key.toString('base64'),
+        LOG_LEVEL: 'warn',
+        AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+        AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
         AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-audit-checkpoints-')),
       }),
       keyring: createKeyring('k1', { k1: key }),

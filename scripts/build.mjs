@@ -16,7 +16,14 @@ export const STAMP = path.join(DIST, '.build-stamp');
  * a file here newer than the stamp means dist/ is out of date. Templates and assets are read
  * from the project folder at run time, not built.
  */
-export const INPUTS = ['server', 'db', 'scripts/build.mjs', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+export const INPUTS = [
+  'server',
+  'db',
+  'scripts/build.mjs',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 
 /** The newest modification time (ms) of the build's inputs. */
 export function newestInput() {
@@ -60,7 +67,9 @@ async function build() {
   const t = Date.now();
   const { buildPgliteTemplate } = await import(pathToFileURL(path.join(DIST, 'server/shared/pglite-template.js')).href);
   const template = await buildPgliteTemplate();
-  say(`embedded database template (dist/pglite-template): ${template.migrations} migrations, ${(template.bytes / 1e6).toFixed(0)} MB, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  say(
+    `embedded database template (dist/pglite-template): ${template.migrations} migrations, ${(template.bytes / 1e6).toFixed(0)} MB, in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
   fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 

@@ -21,10 +21,14 @@ export const MATRIX_END = '<!-- rbac-matrix:end -->';
 export function matrixMarkdown(): string {
   const columns = [...ROLES, SCOPED_AUDITOR];
   const head = `| route | anonymous | ${ROLES.join(' | ')} | auditor limited to grants |\n|---|---|${columns.map(() => '---').join('|')}|`;
-  const rows = Object.entries(EXPECTED_ACCESS).sort(([a], [b]) => a.localeCompare(b)).map(([route, who]) => {
-    const cells = columns.map((role) => (who === 'public' || who === 'signed-in' || who.split(' ').includes(role) ? '✓' : '—'));
-    return `| \`${route}\` | ${who === 'public' ? '✓' : '—'} | ${cells.join(' | ')} |`;
-  });
+  const rows = Object.entries(EXPECTED_ACCESS)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([route, who]) => {
+      const cells = columns.map((role) =>
+        who === 'public' || who === 'signed-in' || who.split(' ').includes(role) ? '✓' : '—',
+      );
+      return `| \`${route}\` | ${who === 'public' ? '✓' : '—'} | ${cells.join(' | ')} |`;
+    });
   return [MATRIX_START, head, ...rows, MATRIX_END].join('\n');
 }
 

@@ -30,7 +30,16 @@ function run(pass: Pass, live: boolean): Promise<{ code: number; passed: number;
     if (live) process.stdout.write(`\n=== Tests on ${pass.label} ===\n`);
     const env = { ...process.env, ...pass.env };
     for (const [k, v] of Object.entries(pass.env)) if (v === undefined) delete env[k];
-    const child = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...pass.args, ...(extra.some((a) => !a.startsWith('-')) ? [] : ['test/**/*.test.ts']), ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [
+        'node_modules/mocha/bin/mocha.js',
+        ...pass.args,
+        ...(extra.some((a) => !a.startsWith('-')) ? [] : ['test/**/*.test.ts']),
+        ...extra,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -63,11 +72,19 @@ let exitCode = 0;
 const only = extra.some((a) => !a.startsWith('-'));
 if (!only) {
   const checks = [
-    await staticCheck('Prettier (layout)', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '**/*.{ts,js,mjs}']),
+    await staticCheck('Prettier (layout)', [
+      'node_modules/prettier/bin/prettier.cjs',
+      '--check',
+      '--log-level',
+      'warn',
+      '**/*.{ts,js,mjs}',
+    ]),
     await staticCheck('ESLint (rules, imports through index.ts)', ['node_modules/eslint/bin/eslint.js', '.']),
   ];
   if (checks.some((c) => c !== 0)) {
-    process.stdout.write('\nThe static checks failed (above): `npx prettier --write "**/*.{ts,js,mjs}"` fixes the layout.\n');
+    process.stdout.write(
+      '\nThe static checks failed (above): `npx prettier --write "**/*.{ts,js,mjs}"` fixes the layout.\n',
+    );
     exitCode = 1;
   }
 }
@@ -80,6 +97,9 @@ for (const [i, pending] of running.entries()) {
   if (r.code !== 0) exitCode = r.code;
   if (r.passed === 0) exitCode ||= 1;
 }
-if (!serverUrl) process.stdout.write('\nDATABASE_URL is not set: the @pg tests (concurrency on a real server) were not selected. `bash .ci/run` runs them.\n');
+if (!serverUrl)
+  process.stdout.write(
+    '\nDATABASE_URL is not set: the @pg tests (concurrency on a real server) were not selected. `bash .ci/run` runs them.\n',
+  );
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(exitCode);

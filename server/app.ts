@@ -110,8 +110,10 @@ export function allRoutes(deps: Deps): RouteSpec[] {
     ...claimDetailPages(deps),
     ...paymentRoutes(deps),
     ...paymentPages(deps),
-    ...grantRoutes(deps), ...grantPages(deps),
-    ...grantReportRoutes(deps), ...grantReportPages(deps),
+    ...grantRoutes(deps),
+    ...grantPages(deps),
+    ...grantReportRoutes(deps),
+    ...grantReportPages(deps),
   ];
 }
 
@@ -129,48 +131,58 @@ export function createApp(deps: Deps): express.Express {
     req.ctx = { requestId, actor: null, log, ip: req.ip ?? 'unknown' };
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      log.info({
-        method: req.method,
-        path: pathOnly(req.originalUrl),
-        status: res.statusCode,
-        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-        userId: req.ctx.actor?.userId,
-      }, 'request');
+      log.info(
+        {
+          method: req.method,
+          path: pathOnly(req.originalUrl),
+          status: res.statusCode,
+          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          userId: req.ctx.actor?.userId,
+        },
+        'request',
+      );
     });
     next();
   });
 
   // What pages take from the session and the settings (shared/pages.ts), read when a page renders.
-  app.use(pageContext((req, res) => ({
-    async layout() {
-      const { settings } = await getSettings(deps.db);
-      const actor = req.ctx.actor;
-      return {
-        csrfToken: actor?.csrfToken ?? preSessionCsrf(deps, req, res),
-        flash: actor ? await takeFlash(deps, req) : null,
-        timeZone: settings.timeZone,
-        orgName: settings.name,
-      };
-    },
-    flash: (type, message) => flash(deps, req, type, message),
-  })));
-
-  app.use(helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+  app.use(
+    pageContext((req, res) => ({
+      async layout() {
+        const { settings } = await getSettings(deps.db);
+        const actor = req.ctx.actor;
+        return {
+          csrfToken: actor?.csrfToken ?? preSessionCsrf(deps, req, res),
+          flash: actor ? await takeFlash(deps, req) : null,
+          timeZone: settings.timeZone,
+          orgName: settings.name,
+        };
       },
-    },
-    strictTransportSecurity: deps.config.publicUrl.startsWith('https:'),
-  }));
+      flash: (type, message) => flash(deps, req, type, message),
+    })),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: deps.config.publicUrl.startsWith('https:'),
+    }),
+  );
 
   app.use('/assets', express.static(path.join(PROJECT_ROOT, 'assets'), { maxAge: '1h', index: false }));
-  app.use('/api/docs/ui', express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+  app.use(
+    '/api/docs/ui',
+    express.static(path.dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }),
+  );
 
   app.use(cookieParser());
   app.use('/api', express.json({ limit: '1mb', strict: true }));

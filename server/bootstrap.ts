@@ -26,8 +26,24 @@ export async function bootstrap(deps: Deps, options: { loadDemoData: boolean }):
     const generated = deps.config.adminPassword ? null : generatePassword();
     const hash = await hashPassword(deps.config.adminPassword ?? generated!);
     await inTransaction(deps.db, async (trx) => {
-      const row = await insertAccount<{ id: string }>(trx, { email, name: 'Administrateur', roles: ['admin'], passwordHash: hash, mustChangePassword: false });
-      await recordAudit(trx, { userId: null }, { action: 'user.created', recordType: 'user', recordId: row.id, reasonCode: 'first_admin', data: { roles: ['admin'] } });
+      const row = await insertAccount<{ id: string }>(trx, {
+        email,
+        name: 'Administrateur',
+        roles: ['admin'],
+        passwordHash: hash,
+        mustChangePassword: false,
+      });
+      await recordAudit(
+        trx,
+        { userId: null },
+        {
+          action: 'user.created',
+          recordType: 'user',
+          recordId: row.id,
+          reasonCode: 'first_admin',
+          data: { roles: ['admin'] },
+        },
+      );
     });
     admin = { email, password: generated };
   }

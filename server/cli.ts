@@ -58,22 +58,32 @@ async function backup(config: Config, file: string | undefined) {
     await pglite.close();
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()), { mode: 0o600 });
-    say(`Backup written to ${file} (${fs.statSync(file).size} bytes). Keep the key file ${config.dataDir}.key with it: without it encrypted bank details cannot be read.`);
+    say(
+      `Backup written to ${file} (${fs.statSync(file).size} bytes). Keep the key file ${config.dataDir}.key with it: without it encrypted bank details cannot be read.`,
+    );
   } finally {
     release();
   }
 }
 
 async function restore(config: Config, file: string | undefined) {
-  if (config.databaseUrl) throw new Error('restore is for the embedded database; for a PostgreSQL server use pg_restore.');
-  if (!file || !fs.existsSync(file)) throw new Error('name an existing backup file: npm run cli -- restore backups/participation.tar.gz');
-  if (!isFreshDataDir(config.dataDir)) throw new Error(`${config.dataDir} already holds a database: move it away first, or set DATA_DIR to an empty folder.`);
+  if (config.databaseUrl)
+    throw new Error('restore is for the embedded database; for a PostgreSQL server use pg_restore.');
+  if (!file || !fs.existsSync(file))
+    throw new Error('name an existing backup file: npm run cli -- restore backups/participation.tar.gz');
+  if (!isFreshDataDir(config.dataDir))
+    throw new Error(
+      `${config.dataDir} already holds a database: move it away first, or set DATA_DIR to an empty folder.`,
+    );
   const release = acquireDataDirLock(config.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
     const blob = new Blob([fs.readFileSync(file)]);
-    const pglite = await PGlite.create(path.join(config.dataDir, 'pgdata'), { loadDataDir: blob, extensions: { btree_gist } });
+    const pglite = await PGlite.create(path.join(config.dataDir, 'pgdata'), {
+      loadDataDir: blob,
+      extensions: { btree_gist },
+    });
     await pglite.query('SELECT 1');
     await pglite.close();
     say(`Restored ${file} into ${config.dataDir}.`);
@@ -83,8 +93,13 @@ async function restore(config: Config, file: string | undefined) {
   // The restored chain is shorter than the last signed checkpoint: record it as a new epoch,
   // with the install's own audit keys (new ones made now could verify nothing).
   const files = auditKeyFilePaths(config.dataDir);
-  if ((!config.auditHmacKey && !fs.existsSync(files.hmac)) || (!config.auditSigningKey && !fs.existsSync(files.signing))) {
-    say(`Audit keys not found (${files.hmac}, ${files.signing}): put them back, then run "npm run cli -- audit-epoch --reason restore" before starting.`);
+  if (
+    (!config.auditHmacKey && !fs.existsSync(files.hmac)) ||
+    (!config.auditSigningKey && !fs.existsSync(files.signing))
+  ) {
+    say(
+      `Audit keys not found (${files.hmac}, ${files.signing}): put them back, then run "npm run cli -- audit-epoch --reason restore" before starting.`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -124,7 +139,11 @@ async function main(argv: string[]) {
       if (!email) throw new Error('--email is required');
       if (roles.some((r) => !ROLES.includes(r))) throw new Error(`--roles must be among ${ROLES.join(', ')}`);
       await withService(config, async ({ deps }) => {
-        const { user, temporaryPassword } = await createUser(deps, { userId: null, requestId: 'cli' }, { email, name, roles });
+        const { user, temporaryPassword } = await createUser(
+          deps,
+          { userId: null, requestId: 'cli' },
+          { email, name, roles },
+        );
         say(`Account created for ${user.email} with roles ${user.roles.join(', ')}.`);
         say(`Temporary password (shown once, to change at first login): ${temporaryPassword}`);
       });

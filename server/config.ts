@@ -37,8 +37,14 @@ export interface Config {
 
 /** A configuration value that cannot be used; the message is the one line printed before exiting. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, expected: string, got: string | undefined) {
-    super(`Configuration error: ${variable} must be ${expected}${got === undefined ? '' : ` (got "${got.slice(0, 60)}")`}.`);
+  constructor(
+    readonly variable: string,
+    expected: string,
+    got: string | undefined,
+  ) {
+    super(
+      `Configuration error: ${variable} must be ${expected}${got === undefined ? '' : ` (got "${got.slice(0, 60)}")`}.`,
+    );
   }
 }
 
@@ -79,12 +85,18 @@ export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = env.DATABASE_URL || null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'a postgres:// or postgresql:// connection string', databaseUrl.replace(/:[^:@/]*@/, ':***@'));
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a postgres:// or postgresql:// connection string',
+      databaseUrl.replace(/:[^:@/]*@/, ':***@'),
+    );
   }
   const adminEmail = env.ADMIN_EMAIL || null;
-  if (adminEmail !== null && !EMAIL.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'an e-mail address', adminEmail);
+  if (adminEmail !== null && !EMAIL.test(adminEmail))
+    throw new ConfigError('ADMIN_EMAIL', 'an e-mail address', adminEmail);
   const adminPassword = env.ADMIN_PASSWORD || null;
-  if (adminPassword !== null && adminPassword.length < 12) throw new ConfigError('ADMIN_PASSWORD', 'at least 12 characters long', undefined);
+  if (adminPassword !== null && adminPassword.length < 12)
+    throw new ConfigError('ADMIN_PASSWORD', 'at least 12 characters long', undefined);
   if ((adminEmail === null) !== (adminPassword === null) && adminPassword !== null) {
     throw new ConfigError('ADMIN_EMAIL', 'set when ADMIN_PASSWORD is set', undefined);
   }
@@ -96,43 +108,73 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('PUBLIC_URL', 'an http:// or https:// address', publicUrl);
   }
   const smtpHost = env.SMTP_HOST || null;
-  const smtp = smtpHost === null ? null : {
-    host: smtpHost,
-    port: int(env, 'SMTP_PORT', 587, 1, 65535),
-    secure: bool(env, 'SMTP_SECURE', false),
-    user: env.SMTP_USER || null,
-    password: env.SMTP_PASSWORD || null,
-  };
+  const smtp =
+    smtpHost === null
+      ? null
+      : {
+          host: smtpHost,
+          port: int(env, 'SMTP_PORT', 587, 1, 65535),
+          secure: bool(env, 'SMTP_SECURE', false),
+          user: env.SMTP_USER || null,
+          password: env.SMTP_PASSWORD || null,
+        };
   const mailFrom = env.MAIL_FROM || 'Participation <no-reply@localhost>';
-  if (!/<[^\s@]+@[^\s@]+>$|^[^\s@]+@[^\s@]+$/.test(mailFrom)) throw new ConfigError('MAIL_FROM', 'an e-mail address, optionally as "Name <address>"', mailFrom);
+  if (!/<[^\s@]+@[^\s@]+>$|^[^\s@]+@[^\s@]+$/.test(mailFrom))
+    throw new ConfigError('MAIL_FROM', 'an e-mail address, optionally as "Name <address>"', mailFrom);
 
   const encryptionKey = env.ENCRYPTION_KEY || null;
   if (encryptionKey !== null && !isBase64Key(encryptionKey)) {
     throw new ConfigError('ENCRYPTION_KEY', '32 random bytes in base64 (openssl rand -base64 32)', undefined);
   }
   if (encryptionKey === null && databaseUrl !== null) {
-    throw new ConfigError('ENCRYPTION_KEY', 'set when DATABASE_URL is set (32 random bytes in base64: openssl rand -base64 32)', undefined);
+    throw new ConfigError(
+      'ENCRYPTION_KEY',
+      'set when DATABASE_URL is set (32 random bytes in base64: openssl rand -base64 32)',
+      undefined,
+    );
   }
   const encryptionKeyId = env.ENCRYPTION_KEY_ID || 'k1';
-  if (!/^[A-Za-z0-9_-]{1,32}$/.test(encryptionKeyId)) throw new ConfigError('ENCRYPTION_KEY_ID', 'letters, digits, - or _ (at most 32)', encryptionKeyId);
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(encryptionKeyId))
+    throw new ConfigError('ENCRYPTION_KEY_ID', 'letters, digits, - or _ (at most 32)', encryptionKeyId);
   const encryptionOldKeys: Record<string, string> = {};
   for (const pair of (env.ENCRYPTION_OLD_KEYS || '').split(',').filter(Boolean)) {
     const [id, key] = pair.split(':');
-    if (!id || !key || !isBase64Key(key)) throw new ConfigError('ENCRYPTION_OLD_KEYS', 'a comma-separated list of id:base64key', undefined);
+    if (!id || !key || !isBase64Key(key))
+      throw new ConfigError('ENCRYPTION_OLD_KEYS', 'a comma-separated list of id:base64key', undefined);
     encryptionOldKeys[id] = key;
   }
 
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const encryptionHashKeyId = env.ENCRYPTION_HASH_KEY_ID || null;
-  if (encryptionHashKeyId !== null && encryptionHashKeyId !== encryptionKeyId && !encryptionOldKeys[encryptionHashKeyId]) {
-    throw new ConfigError('ENCRYPTION_HASH_KEY_ID', 'the id of the current key or of a key in ENCRYPTION_OLD_KEYS', encryptionHashKeyId);
+  if (
+    encryptionHashKeyId !== null &&
+    encryptionHashKeyId !== encryptionKeyId &&
+    !encryptionOldKeys[encryptionHashKeyId]
+  ) {
+    throw new ConfigError(
+      'ENCRYPTION_HASH_KEY_ID',
+      'the id of the current key or of a key in ENCRYPTION_OLD_KEYS',
+      encryptionHashKeyId,
+    );
   }
-  const audit: Record<'auditHmacKey' | 'auditSigningKey', string | null> = { auditHmacKey: null, auditSigningKey: null };
-  for (const [field, name] of [['auditHmacKey', 'AUDIT_HMAC_KEY'], ['auditSigningKey', 'AUDIT_SIGNING_KEY']] as const) {
+  const audit: Record<'auditHmacKey' | 'auditSigningKey', string | null> = {
+    auditHmacKey: null,
+    auditSigningKey: null,
+  };
+  for (const [field, name] of [
+    ['auditHmacKey', 'AUDIT_HMAC_KEY'],
+    ['auditSigningKey', 'AUDIT_SIGNING_KEY'],
+  ] as const) {
     const value = env[name] || null;
-    if (value !== null && !isBase64Key(value)) throw new ConfigError(name, '32 random bytes in base64 (openssl rand -base64 32)', undefined);
+    if (value !== null && !isBase64Key(value))
+      throw new ConfigError(name, '32 random bytes in base64 (openssl rand -base64 32)', undefined);
     // Every instance must chain and sign with the same keys: no per-machine key file with a server database.
-    if (value === null && databaseUrl !== null) throw new ConfigError(name, 'set when DATABASE_URL is set (32 random bytes in base64: openssl rand -base64 32)', undefined);
+    if (value === null && databaseUrl !== null)
+      throw new ConfigError(
+        name,
+        'set when DATABASE_URL is set (32 random bytes in base64: openssl rand -base64 32)',
+        undefined,
+      );
     audit[field] = value;
   }
   return {

@@ -52,14 +52,17 @@ async function main() {
   const url = config.publicUrl.replace(`:${config.port}`, `:${port}`);
   const jobs = startBackgroundJobs(deps);
 
-  say(`Participation back-office listening on ${url} (database: ${database.kind === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`);
+  say(
+    `Participation back-office listening on ${url} (database: ${database.kind === 'embedded' ? `embedded, ${config.dataDir}` : 'PostgreSQL server'})`,
+  );
   if (boot.admin) {
     say(`First administrator: ${boot.admin.email}`);
     if (boot.admin.password) say(`Generated password (shown once, change it after signing in): ${boot.admin.password}`);
     say(`Sign in at ${url}/login`);
   }
   if (boot.demoLoaded) say(`Demo data loaded: demo accounts (see README) use the password ${DEMO_PASSWORD}`);
-  if (database.kind === 'embedded') say('The embedded database is for trying the product: production uses a PostgreSQL server (DATABASE_URL).');
+  if (database.kind === 'embedded')
+    say('The embedded database is for trying the product: production uses a PostgreSQL server (DATABASE_URL).');
 
   let stopping = false;
   const stop = async (signal: string) => {

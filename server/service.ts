@@ -20,9 +20,17 @@ export async function openService(config: Config, log: Logger): Promise<Service>
   const database = await openDatabase(config, template ? { templateDir: template } : {});
   try {
     const applied = await migrateLatest(database.knex);
-    if (template) log.info({ migrationsAfterTemplate: applied.length }, 'embedded database created from the migrated template');
+    if (template)
+      log.info({ migrationsAfterTemplate: applied.length }, 'embedded database created from the migrated template');
     if (applied.length) log.info({ migrations: applied.length }, 'migrations applied');
-    const deps: Deps = { db: database.knex, dbKind: database.kind, config, keyring: keyringFromConfig(config), log, now: () => new Date() };
+    const deps: Deps = {
+      db: database.knex,
+      dbKind: database.kind,
+      config,
+      keyring: keyringFromConfig(config),
+      log,
+      now: () => new Date(),
+    };
     return { deps, database, freshEmbedded };
   } catch (e) {
     await database.close();

@@ -64,5 +64,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex('consent_purposes').whereIn('code', PURPOSES.map((p) => p.code)).delete();
+  await knex('consent_purposes')
+    .whereIn(
+      'code',
+      PURPOSES.map((p) => p.code),
+    )
+    .delete();
 }

@@ -18,7 +18,12 @@ const RATES = {
 };
 
 export async function up(knex: Knex): Promise<void> {
-  await knex('reimbursement_policies').insert({ project_id: null, effective_from: EFFECTIVE_FROM, rates: JSON.stringify(RATES), created_by: null });
+  await knex('reimbursement_policies').insert({
+    project_id: null,
+    effective_from: EFFECTIVE_FROM,
+    rates: JSON.stringify(RATES),
+    created_by: null,
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {

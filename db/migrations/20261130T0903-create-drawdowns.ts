@@ -63,5 +63,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP TABLE auditor_scopes; DROP TABLE grant_report_notes; DROP TABLE drawdown_parts; DROP TABLE drawdown_years; DROP TABLE drawdowns;');
+  await knex.raw(
+    'DROP TABLE auditor_scopes; DROP TABLE grant_report_notes; DROP TABLE drawdown_parts; DROP TABLE drawdown_years; DROP TABLE drawdowns;',
+  );
 }

@@ -18,7 +18,10 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   const [{ n }] = (await knex.raw(`SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'withheld'`)).rows;
-  if (n > 0) throw new Error(`${n} withheld message(s) (not contacted: no consent) have no status before this migration: delete them first if you really roll back`);
+  if (n > 0)
+    throw new Error(
+      `${n} withheld message(s) (not contacted: no consent) have no status before this migration: delete them first if you really roll back`,
+    );
   await knex.raw(`
     ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_withheld_empty;
     ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_status_check;

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 // Fills the use of the messages written before uses existed, from their template (the
 // templates of that time, frozen here), then makes the use required: every message names it.
 const USE_OF_TEMPLATE: Record<string, string> = {
-  'invitation': 'invitation',
+  invitation: 'invitation',
   'session-cancelled': 'reminder',
   'claim-received': 'claim_receipt',
   'claim-decision': 'claim_decision',
@@ -16,7 +16,10 @@ export async function up(knex: Knex): Promise<void> {
     await knex('outbox_messages').where({ template }).whereNull('use').update({ use });
   }
   const [{ n }] = (await knex.raw(`SELECT count(*)::int AS n FROM outbox_messages WHERE use IS NULL`)).rows;
-  if (n > 0) throw new Error(`${n} outbox message(s) have a template with no known use: declare it in server/privacy/registry/uses.ts and here`);
+  if (n > 0)
+    throw new Error(
+      `${n} outbox message(s) have a template with no known use: declare it in server/privacy/registry/uses.ts and here`,
+    );
   await knex.raw('ALTER TABLE outbox_messages ALTER COLUMN use SET NOT NULL');
 }
 

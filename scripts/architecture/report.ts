@@ -21,7 +21,8 @@ const lines = [
 ];
 process.stdout.write(lines.join('\n') + '\n');
 if (process.argv.includes('--list')) {
-  for (const w of foreignWrites) process.stdout.write(`write ${w.table} (owner ${ownerOf(w.table)}) at ${w.file}:${w.line}\n`);
+  for (const w of foreignWrites)
+    process.stdout.write(`write ${w.table} (owner ${ownerOf(w.table)}) at ${w.file}:${w.line}\n`);
   for (const i of importsPastIndex()) process.stdout.write(`import ${i.target} at ${i.file}:${i.line}\n`);
   for (const c of cycles) process.stdout.write(`cycle ${c.join(' ')}\n`);
   for (const e of inlineErrorCodes()) process.stdout.write(`error ${e.code} at ${e.file}:${e.line}\n`);

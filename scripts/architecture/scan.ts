@@ -59,8 +59,28 @@ export interface TableCall {
   text: string;
 }
 
-const WRITE_METHODS = new Set(['insert', 'update', 'del', 'delete', 'increment', 'decrement', 'upsert', 'merge', 'truncate']);
-const TABLE_METHODS = new Set(['from', 'into', 'table', 'join', 'leftJoin', 'innerJoin', 'rightJoin', 'fullOuterJoin', 'whereExists']);
+const WRITE_METHODS = new Set([
+  'insert',
+  'update',
+  'del',
+  'delete',
+  'increment',
+  'decrement',
+  'upsert',
+  'merge',
+  'truncate',
+]);
+const TABLE_METHODS = new Set([
+  'from',
+  'into',
+  'table',
+  'join',
+  'leftJoin',
+  'innerJoin',
+  'rightJoin',
+  'fullOuterJoin',
+  'whereExists',
+]);
 const SQL_WRITE = /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?([a-z_][a-z0-9_]*)"?/g;
 const SQL_READ = /\b(?:FROM|JOIN)\s+"?([a-z_][a-z0-9_]*)"?/g;
 
@@ -98,30 +118,49 @@ export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): 
         if (table && tables.has(table)) {
           const callee = node.expression;
           const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-          const isTableCall = ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'db' || TABLE_METHODS.has(callee.name.text)));
+          const isTableCall =
+            ts.isIdentifier(callee) ||
+            (ts.isPropertyAccessExpression(callee) &&
+              (callee.name.text === 'db' || TABLE_METHODS.has(callee.name.text)));
           if (isTableCall) {
             const { methods, top } = chainMethods(node);
             // `trx.insert(rows).into('t')`: the write is before the table.
             let before: string[] = [];
-            if (method && ts.isPropertyAccessExpression(callee) && (method === 'into' || method === 'table' || method === 'from')) {
+            if (
+              method &&
+              ts.isPropertyAccessExpression(callee) &&
+              (method === 'into' || method === 'table' || method === 'from')
+            ) {
               let inner: ts.Expression = callee.expression;
               while (ts.isCallExpression(inner) || ts.isPropertyAccessExpression(inner)) {
                 if (ts.isPropertyAccessExpression(inner)) before.push(inner.name.text);
                 inner = inner.expression;
               }
             } else if (method && method !== 'db') before = ['join'];
-            const joined = method !== undefined && method !== 'db' && method !== 'into' && method !== 'table' && method !== 'from';
+            const joined =
+              method !== undefined && method !== 'db' && method !== 'into' && method !== 'table' && method !== 'from';
             const write = !joined && [...methods, ...before].some((m) => WRITE_METHODS.has(m));
-            out.push({ file, line: at(node), table, access: write ? 'write' : 'read', via: 'builder', text: top.getText(sf) });
+            out.push({
+              file,
+              line: at(node),
+              table,
+              access: write ? 'write' : 'read',
+              via: 'builder',
+              text: top.getText(sf),
+            });
           }
         }
       }
-      const text = stringText(node) ?? (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) ? node.text : undefined);
+      const text =
+        stringText(node) ??
+        (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) ? node.text : undefined);
       if (text !== undefined && !ts.isImportDeclaration(node.parent) && !ts.isExportDeclaration(node.parent)) {
         const writes = new Set<string>();
         for (const m of text.matchAll(SQL_WRITE)) if (tables.has(m[1])) writes.add(m[1]);
         for (const t of writes) out.push({ file, line: at(node), table: t, access: 'write', via: 'sql', text });
-        for (const m of text.matchAll(SQL_READ)) if (tables.has(m[1]) && !writes.has(m[1])) out.push({ file, line: at(node), table: m[1], access: 'read', via: 'sql', text });
+        for (const m of text.matchAll(SQL_READ))
+          if (tables.has(m[1]) && !writes.has(m[1]))
+            out.push({ file, line: at(node), table: m[1], access: 'read', via: 'sql', text });
       }
       ts.forEachChild(node, visit);
     };
@@ -260,11 +299,21 @@ export function inlineErrorCodes(files = serverFiles()): InlineError[] {
     const sf = parse(file);
     const visit = (node: ts.Node) => {
       let codeArg: ts.Node | undefined;
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ERROR_MAKERS.has(node.expression.text)) codeArg = node.arguments[0];
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && ERROR_MAKERS.has(node.expression.text))
+        codeArg = node.arguments[0];
       // `new AppError(code, message)`: the generic codes only, with the catalogue's message (a message written here is prose outside the catalogue).
-      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'AppError' && node.arguments?.[1] && node.arguments[1].kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isIdentifier(node.arguments[1]) && node.arguments[1].text === 'undefined')) codeArg = node.arguments[0];
+      if (
+        ts.isNewExpression(node) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === 'AppError' &&
+        node.arguments?.[1] &&
+        node.arguments[1].kind !== ts.SyntaxKind.UndefinedKeyword &&
+        !(ts.isIdentifier(node.arguments[1]) && node.arguments[1].text === 'undefined')
+      )
+        codeArg = node.arguments[0];
       const code = codeArg && stringText(codeArg);
-      if (code !== undefined) out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, code });
+      if (code !== undefined)
+        out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, code });
       ts.forEachChild(node, visit);
     };
     visit(sf);

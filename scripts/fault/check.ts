@@ -14,7 +14,10 @@ const database = await openServerDatabase(url, 2);
 try {
   // The audit chain is checked when the service's audit keys are in the environment.
   const audit = process.env.AUDIT_HMAC_KEY ? loadConfig({ ...process.env, DATABASE_URL: url }) : undefined;
-  const results = await checkInvariants(database.knex, { outboxDelivered: !process.argv.includes('--outbox-not-delivered'), audit });
+  const results = await checkInvariants(database.knex, {
+    outboxDelivered: !process.argv.includes('--outbox-not-delivered'),
+    audit,
+  });
   process.stdout.write(`${formatInvariants(results)}\n`);
   process.exitCode = violationCount(results) ? 1 : 0;
 } finally {

@@ -10,10 +10,26 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { SMTPServer } from 'smtp-server';
 import { createScratchDatabase, migrateLatest } from '../../server/shared/db.js';
-import { checkInvariants, formatInvariants, violationCount, type Delivery, type InvariantResult } from './invariants.js';
+import {
+  checkInvariants,
+  formatInvariants,
+  violationCount,
+  type Delivery,
+  type InvariantResult,
+} from './invariants.js';
 import { freePort, ServiceInstance, snapshotService } from './services.js';
 import { newStats } from './http.js';
-import { bump, createTeam, createVenues, cycle, fundTeam, seeded, userWithToken, type Tally, type World } from './workload.js';
+import {
+  bump,
+  createTeam,
+  createVenues,
+  cycle,
+  fundTeam,
+  seeded,
+  userWithToken,
+  type Tally,
+  type World,
+} from './workload.js';
 import { crashWhileBuilding, raceForTheSameClaims, type CrashReport, type RaceReport } from './scenarios.js';
 import { frenchIban } from '../../server/demo/consents.js';
 
@@ -65,7 +81,9 @@ async function startSmtp(deliveries: Delivery[]) {
     logger: false,
     onData(stream, _session, callback) {
       let head = '';
-      stream.on('data', (chunk: Buffer) => { if (head.length < 64_000) head += chunk.toString('latin1'); });
+      stream.on('data', (chunk: Buffer) => {
+        if (head.length < 64_000) head += chunk.toString('latin1');
+      });
       stream.on('end', () => {
         const m = /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(head.split(/\r?\n\r?\n/)[0]);
         deliveries.push({ messageId: m ? m[1] : `(none ${randomUUID()})`, at: Date.now() });
@@ -99,10 +117,18 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     await migrateLatest(scratch.database.knex);
     smtp = await startSmtp(deliveries);
     const env = {
-      DATABASE_URL: scratch.url, ENCRYPTION_KEY: randomBytes(32).toString('base64'), SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port),
-      AUDIT_HMAC_KEY: randomBytes(32).toString('base64'), AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+      DATABASE_URL: scratch.url,
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+      AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
       AUDIT_CHECKPOINT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fault-audit-checkpoints-')),
-      LOG_LEVEL: 'warn', DEMO_DATA: 'never', ADMIN_EMAIL: 'admin@fault.example', ADMIN_PASSWORD: randomBytes(12).toString('hex'), MAIL_FROM: 'Participation <no-reply@fault.example>',
+      LOG_LEVEL: 'warn',
+      DEMO_DATA: 'never',
+      ADMIN_EMAIL: 'admin@fault.example',
+      ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+      MAIL_FROM: 'Participation <no-reply@fault.example>',
     };
     const logDir = options.logDir ?? path.resolve('test-results/fault', new URL(scratch.url).pathname.slice(1));
     // The code the instances run: a snapshot taken now (a first start that fails on an edit in
@@ -110,7 +136,20 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     for (let attempt = 1; ; attempt++) {
       snapshot = snapshotService();
       const ports = instances.length ? instances.map((i) => i.options.port) : [await freePort(), await freePort()];
-      instances.splice(0, instances.length, ...['a', 'b'].map((name, k) => new ServiceInstance({ name: `instance ${name}`, port: ports[k], cwd: snapshot!.dir, env, logFile: path.join(logDir, `instance-${name}.log`) })));
+      instances.splice(
+        0,
+        instances.length,
+        ...['a', 'b'].map(
+          (name, k) =>
+            new ServiceInstance({
+              name: `instance ${name}`,
+              port: ports[k],
+              cwd: snapshot!.dir,
+              env,
+              logFile: path.join(logDir, `instance-${name}.log`),
+            }),
+        ),
+      );
       try {
         // One after the other: the first applies nothing (migrated above) but creates the settings and the admin.
         for (const i of instances) await i.start();
@@ -123,12 +162,23 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
         await sleep(20_000);
       }
     }
-    log(`  two instances up: ${instances.map((i) => `${i.url} (${i.startTimes[0]} ms)`).join(', ')}; database ${new URL(scratch.url).pathname.slice(1)}`);
+    log(
+      `  two instances up: ${instances.map((i) => `${i.url} (${i.startTimes[0]} ms)`).join(', ')}; database ${new URL(scratch.url).pathname.slice(1)}`,
+    );
 
     const db = scratch.database.knex;
     const admin = await userWithToken({ db, instances, stats, random }, ['admin'], 'admin');
-    const sepa = await admin.client.send('PATCH', '/api/settings', { payerMode: 'sepa_transfer', debtor: { name: 'Département de la Drôme', iban: frenchIban('30001', '00064', '00000012345'), bic: 'BDFEFRPPCCT' } });
-    log(`  settings: ${sepa.status === 200 ? 'SEPA transfers (pain.001)' : `accounting export (SEPA refused: ${sepa.status})`}`);
+    const sepa = await admin.client.send('PATCH', '/api/settings', {
+      payerMode: 'sepa_transfer',
+      debtor: {
+        name: 'Département de la Drôme',
+        iban: frenchIban('30001', '00064', '00000012345'),
+        bic: 'BDFEFRPPCCT',
+      },
+    });
+    log(
+      `  settings: ${sepa.status === 200 ? 'SEPA transfers (pain.001)' : `accounting export (SEPA refused: ${sepa.status})`}`,
+    );
     const openapi = await admin.client.get('/api/openapi.json');
     let deadline = Number.POSITIVE_INFINITY;
     // The mix goes on past its time until its planned kills are done (a restart can take 20 s
@@ -138,14 +188,24 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     let stop = false;
     const mixing = () => !stop && (Date.now() < deadline || (!killsDone && Date.now() < hardDeadline));
     const w: World = {
-      db, instances, stats, venues: await createVenues(db, options.venues ?? 6), admin: admin.client, random, expensesApi: !!openapi.body?.paths?.['/api/expenses']?.post,
+      db,
+      instances,
+      stats,
+      venues: await createVenues(db, options.venues ?? 6),
+      admin: admin.client,
+      random,
+      expensesApi: !!openapi.body?.paths?.['/api/expenses']?.post,
       stopping: () => !mixing(),
     };
     log(`  expenses API: ${w.expensesApi ? 'present (invoices in the mix)' : 'absent (no invoices in the mix)'}`);
 
     // --- The real mix, with random kills ---
     const tally: Tally = new Map();
-    const teams = await Promise.all(Array.from({ length: options.teams ?? Math.max(1, Math.ceil(options.clients / 4)) }, (_, i) => createTeam(w, i + 1)));
+    const teams = await Promise.all(
+      Array.from({ length: options.teams ?? Math.max(1, Math.ceil(options.clients / 4)) }, (_, i) =>
+        createTeam(w, i + 1),
+      ),
+    );
     for (const team of teams) await fundTeam(w, team, tally);
     deadline = Date.now() + options.mixSeconds * 1000;
     hardDeadline = Date.now() + options.mixSeconds * 4000;
@@ -172,14 +232,22 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
         log(`  kill ${k + 1}/${options.mixKills}: ${victim.options.name} (SIGKILL), restarting`);
         await victim.start();
       }
-    })().catch((e) => {
-      stop = true;
-      throw e;
-    }).finally(() => {
-      killsDone = true;
-    });
+    })()
+      .catch((e) => {
+        stop = true;
+        throw e;
+      })
+      .finally(() => {
+        killsDone = true;
+      });
     killer.catch(() => undefined); // awaited below; stops the clients at once if a restart fails
-    const progress = setInterval(() => log(`  … ${Math.round((deadline - Date.now()) / 1000)} s left, ${stats.requests} requests, ${killTimes.length} kills`), 30_000);
+    const progress = setInterval(
+      () =>
+        log(
+          `  … ${Math.round((deadline - Date.now()) / 1000)} s left, ${stats.requests} requests, ${killTimes.length} kills`,
+        ),
+      30_000,
+    );
     await Promise.all(clients);
     stop = true;
     clearInterval(progress);
@@ -192,12 +260,16 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     let crash: CrashReport | null = null;
     if (options.crashKills > 0 && options.crashClaims > 0) {
       crash = await crashWhileBuilding(w, { claims: options.crashClaims, kills: options.crashKills, log, onKill });
-      log(`  crash scenario: ${crash.rounds.length} kills while building a batch of ${crash.claims} claims (build ${crash.buildMs} ms), ${crash.violations.length} violations`);
+      log(
+        `  crash scenario: ${crash.rounds.length} kills while building a batch of ${crash.claims} claims (build ${crash.buildMs} ms), ${crash.violations.length} violations`,
+      );
     }
     let race: RaceReport | null = null;
     if (options.raceClients > 0 && options.raceClaims > 0) {
       race = await raceForTheSameClaims(w, { claims: options.raceClaims, clients: options.raceClients });
-      log(`  race: ${race.attempts} clients on 2 instances batching the same ${race.claims} claims → ${JSON.stringify(race.outcomes)}, ${race.batches} batch(es)`);
+      log(
+        `  race: ${race.attempts} clients on 2 instances batching the same ${race.claims} claims → ${JSON.stringify(race.outcomes)}, ${race.batches} batch(es)`,
+      );
     }
 
     // --- Drain the outbox: messages a killed instance left `sending` wait for their lease
@@ -208,9 +280,18 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     let progressAt = Date.now();
     const drainStarted = Date.now();
     for (;;) {
-      await db('outbox_messages').where({ status: 'sending' }).where('lease_until', '<', db.raw(`now() + interval '110 seconds'`)).update({ lease_until: db.raw('now()') });
-      await db('outbox_messages').where({ status: 'pending' }).where('next_attempt_at', '>', db.raw('now()')).update({ next_attempt_at: db.raw('now()') });
-      const [{ n }] = await db('outbox_messages').where({ channel: 'email' }).whereIn('status', ['pending', 'sending']).count({ n: '*' });
+      await db('outbox_messages')
+        .where({ status: 'sending' })
+        .where('lease_until', '<', db.raw(`now() + interval '110 seconds'`))
+        .update({ lease_until: db.raw('now()') });
+      await db('outbox_messages')
+        .where({ status: 'pending' })
+        .where('next_attempt_at', '>', db.raw('now()'))
+        .update({ next_attempt_at: db.raw('now()') });
+      const [{ n }] = await db('outbox_messages')
+        .where({ channel: 'email' })
+        .whereIn('status', ['pending', 'sending'])
+        .count({ n: '*' });
       if (left === Number.POSITIVE_INFINITY) log(`  outbox: ${n} e-mail(s) waiting after the scenarios`);
       if (Number(n) < left) {
         left = Number(n);
@@ -241,7 +322,12 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       overloaded: stats.overloaded,
       outcomes,
       unexpected,
-      emails: { outbox: Number(outboxCount), received: deliveries.length, repeats: [...perId.values()].filter((n) => n > 1).length, drainSeconds },
+      emails: {
+        outbox: Number(outboxCount),
+        received: deliveries.length,
+        repeats: [...perId.values()].filter((n) => n > 1).length,
+        drainSeconds,
+      },
       crash,
       race,
       invariants,
@@ -271,13 +357,27 @@ export function formatReport(r: FaultReport): string {
     '  outcomes:',
     ...Object.entries(r.outcomes).map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`),
   ];
-  if (Object.keys(r.unexpected).length) lines.push('  unexpected outcomes:', ...Object.entries(r.unexpected).map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`));
+  if (Object.keys(r.unexpected).length)
+    lines.push(
+      '  unexpected outcomes:',
+      ...Object.entries(r.unexpected).map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`),
+    );
   if (r.crash) {
-    lines.push(`  issue 6 crash: a batch of ${r.crash.claims} claims (one build: ${r.crash.buildMs} ms), the building instance SIGKILLed ${r.crash.rounds.length} times:`);
-    for (const [i, round] of r.crash.rounds.entries()) lines.push(`    round ${String(i + 1).padStart(2)}: kill after ${String(round.delayMs).padStart(5)} ms (${round.killed}), retry with the same key ${round.retry}: ${round.claimsInBatch} claims, ${round.violations} violations`);
-    lines.push(`    final batch: ${r.crash.finalBatchClaims} claims; ${r.crash.violations.length} violations${r.crash.violations.length ? `: ${r.crash.violations.slice(0, 5).join('; ')}` : ''}`);
+    lines.push(
+      `  issue 6 crash: a batch of ${r.crash.claims} claims (one build: ${r.crash.buildMs} ms), the building instance SIGKILLed ${r.crash.rounds.length} times:`,
+    );
+    for (const [i, round] of r.crash.rounds.entries())
+      lines.push(
+        `    round ${String(i + 1).padStart(2)}: kill after ${String(round.delayMs).padStart(5)} ms (${round.killed}), retry with the same key ${round.retry}: ${round.claimsInBatch} claims, ${round.violations} violations`,
+      );
+    lines.push(
+      `    final batch: ${r.crash.finalBatchClaims} claims; ${r.crash.violations.length} violations${r.crash.violations.length ? `: ${r.crash.violations.slice(0, 5).join('; ')}` : ''}`,
+    );
   }
-  if (r.race) lines.push(`  issue 6 race: ${r.race.attempts} concurrent clients on two instances batching the same ${r.race.claims} claims → ${JSON.stringify(r.race.outcomes)}; ${r.race.batches} batch(es) hold them; ${r.race.violations.length} violations${r.race.violations.length ? `: ${r.race.violations.join('; ')}` : ''}`);
+  if (r.race)
+    lines.push(
+      `  issue 6 race: ${r.race.attempts} concurrent clients on two instances batching the same ${r.race.claims} claims → ${JSON.stringify(r.race.outcomes)}; ${r.race.batches} batch(es) hold them; ${r.race.violations.length} violations${r.race.violations.length ? `: ${r.race.violations.join('; ')}` : ''}`,
+    );
   lines.push(formatInvariants(r.invariants));
   lines.push(`${r.violations === 0 ? 'OK' : 'FAILED'}: ${r.violations} violation(s)`);
   return lines.join('\n');

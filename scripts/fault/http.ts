@@ -22,12 +22,23 @@ export interface Stats {
   overloaded: number;
 }
 
-export const newStats = (): Stats => ({ requests: 0, connectionErrors: 0, byStatus: new Map(), serverErrors: [], overloaded: 0 });
+export const newStats = (): Stats => ({
+  requests: 0,
+  connectionErrors: 0,
+  byStatus: new Map(),
+  serverErrors: [],
+  overloaded: 0,
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ApiClient {
-  constructor(readonly token: string, readonly instances: ServiceInstance[], readonly stats: Stats, readonly random: () => number = Math.random) {}
+  constructor(
+    readonly token: string,
+    readonly instances: ServiceInstance[],
+    readonly stats: Stats,
+    readonly random: () => number = Math.random,
+  ) {}
 
   private pick(): ServiceInstance | null {
     const live = this.instances.filter((i) => i.up);
@@ -36,7 +47,12 @@ export class ApiClient {
   }
 
   /** Sends until an HTTP answer arrives (connection errors retried for up to `patienceMs`). */
-  async send<T = any>(method: string, path: string, body?: unknown, options: { idempotencyKey?: string; patienceMs?: number; raw?: boolean; form?: FormData } = {}): Promise<Reply<T>> {
+  async send<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { idempotencyKey?: string; patienceMs?: number; raw?: boolean; form?: FormData } = {},
+  ): Promise<Reply<T>> {
     const deadline = Date.now() + (options.patienceMs ?? 90_000);
     let retries = 0;
     for (;;) {
@@ -47,7 +63,12 @@ export class ApiClient {
         if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
         try {
           this.stats.requests++;
-          const res = await fetch(`${target.url}${path}`, { method, headers, body: options.form ?? (body === undefined ? undefined : JSON.stringify(body)), signal: AbortSignal.timeout(60_000) });
+          const res = await fetch(`${target.url}${path}`, {
+            method,
+            headers,
+            body: options.form ?? (body === undefined ? undefined : JSON.stringify(body)),
+            signal: AbortSignal.timeout(60_000),
+          });
           const raw = options.raw ? Buffer.from(await res.arrayBuffer()) : null;
           const text = raw ? '' : await res.text();
           this.stats.byStatus.set(res.status, (this.stats.byStatus.get(res.status) ?? 0) + 1);
@@ -66,8 +87,16 @@ export class ApiClient {
             await sleep(Number(res.headers.get('retry-after')) * 1000 * (0.5 + this.random()));
             continue;
           }
-          if (res.status >= 500) this.stats.serverErrors.push(`${method} ${path.replace(/[0-9a-f-]{36}/g, ':id')} → ${res.status} ${parsed?.error?.code ?? parsed?.code ?? ''}`);
-          return { status: res.status, body: parsed as T, retries, replayed: res.headers.get('idempotent-replayed') === 'true' };
+          if (res.status >= 500)
+            this.stats.serverErrors.push(
+              `${method} ${path.replace(/[0-9a-f-]{36}/g, ':id')} → ${res.status} ${parsed?.error?.code ?? parsed?.code ?? ''}`,
+            );
+          return {
+            status: res.status,
+            body: parsed as T,
+            retries,
+            replayed: res.headers.get('idempotent-replayed') === 'true',
+          };
         } catch (e) {
           // Connection refused or reset, or a reply cut short: the instance died under us.
           this.stats.connectionErrors++;
@@ -81,6 +110,7 @@ export class ApiClient {
   }
 
   get = <T = any>(path: string) => this.send<T>('GET', path);
-  post = <T = any>(path: string, body: unknown = {}, idempotencyKey?: string) => this.send<T>('POST', path, body, { idempotencyKey });
+  post = <T = any>(path: string, body: unknown = {}, idempotencyKey?: string) =>
+    this.send<T>('POST', path, body, { idempotencyKey });
   put = <T = any>(path: string, body: unknown) => this.send<T>('PUT', path, body);
 }

@@ -15,11 +15,15 @@ const arg = (name: string, fallback: number) => {
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
-  process.stderr.write('set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run fault -- --minutes 10\n');
+  process.stderr.write(
+    'set DATABASE_URL to a PostgreSQL server, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run fault -- --minutes 10\n',
+  );
   process.exit(2);
 }
 const minutes = arg('minutes', 10);
-process.stderr.write(`fault injection: ${minutes} min of mix, ${arg('clients', 64)} clients, ${arg('kills', 20)} kills; then issue 6's crash and race scenarios\n`);
+process.stderr.write(
+  `fault injection: ${minutes} min of mix, ${arg('clients', 64)} clients, ${arg('kills', 20)} kills; then issue 6's crash and race scenarios\n`,
+);
 const report = await runFaultInjection({
   serverUrl,
   mixSeconds: Math.round(minutes * 60),

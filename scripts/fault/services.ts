@@ -18,7 +18,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export function snapshotService(): { dir: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pbo-fault-'));
   for (const entry of ['server', 'db', 'templates', 'assets', 'package.json', 'tsconfig.json']) {
-    if (fs.existsSync(path.join(ROOT, entry))) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+    if (fs.existsSync(path.join(ROOT, entry)))
+      fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
@@ -99,7 +100,13 @@ export class ServiceInstance {
     this.starts++;
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: this.options.cwd ?? ROOT,
-      env: { ...process.env, ...this.options.env, PORT: String(this.options.port), HOST: '127.0.0.1', PUBLIC_URL: `http://fault.localhost:${this.options.port}` },
+      env: {
+        ...process.env,
+        ...this.options.env,
+        PORT: String(this.options.port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: `http://fault.localhost:${this.options.port}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

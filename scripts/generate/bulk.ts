@@ -13,7 +13,11 @@ export interface Progress {
 }
 
 /** A progress bar on stderr: rows loaded of the estimate, rows/s, elapsed. */
-export function progressBar(totalRows: number, label: string, out: NodeJS.WriteStream | null = process.stderr): Progress & { rows: number } {
+export function progressBar(
+  totalRows: number,
+  label: string,
+  out: NodeJS.WriteStream | null = process.stderr,
+): Progress & { rows: number } {
   const t0 = performance.now();
   let last = 0;
   const state = {
@@ -27,7 +31,9 @@ export function progressBar(totalRows: number, label: string, out: NodeJS.WriteS
         const width = 30;
         const bar = '█'.repeat(Math.round(share * width)).padEnd(width, '░');
         const secs = (now - t0) / 1000;
-        out.write(`\r${label} ${bar} ${(share * 100).toFixed(0).padStart(3)} % ${state.rows.toLocaleString('en-US')} rows, ${Math.round(state.rows / Math.max(secs, 0.001)).toLocaleString('en-US')} rows/s, ${secs.toFixed(1)} s   `);
+        out.write(
+          `\r${label} ${bar} ${(share * 100).toFixed(0).padStart(3)} % ${state.rows.toLocaleString('en-US')} rows, ${Math.round(state.rows / Math.max(secs, 0.001)).toLocaleString('en-US')} rows/s, ${secs.toFixed(1)} s   `,
+        );
       }
     },
     done() {
@@ -53,7 +59,11 @@ export class Pipeline {
     if (this.failure) throw this.failure;
     while (this.inflight.size >= this.max) await Promise.race(this.inflight);
     if (this.failure) throw this.failure;
-    const p: Promise<void> = work().catch((e) => { this.failure ??= e; }).finally(() => this.inflight.delete(p));
+    const p: Promise<void> = work()
+      .catch((e) => {
+        this.failure ??= e;
+      })
+      .finally(() => this.inflight.delete(p));
     this.inflight.add(p);
   }
 
@@ -72,7 +82,14 @@ export class Loader {
   ms = 0;
 
   /** `columns`: [name, SQL type] pairs; each value is sent as text and cast to its type. */
-  constructor(private db: Knex, readonly table: string, private spec: [string, string][], private progress: Progress, private pipeline: Pipeline, private chunk = 10_000) {
+  constructor(
+    private db: Knex,
+    readonly table: string,
+    private spec: [string, string][],
+    private progress: Progress,
+    private pipeline: Pipeline,
+    private chunk = 10_000,
+  ) {
     this.columns = spec.map(() => []);
   }
 
@@ -97,7 +114,10 @@ export class Loader {
       const t0 = performance.now();
       await this.db.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
-        await trx.raw(`INSERT INTO ${this.table} (${names}) SELECT ${select} FROM unnest(${params}) AS u(${aliases})`, columns as never);
+        await trx.raw(
+          `INSERT INTO ${this.table} (${names}) SELECT ${select} FROM unnest(${params}) AS u(${aliases})`,
+          columns as never,
+        );
       });
       this.ms += performance.now() - t0;
       this.loaded += n;
@@ -112,7 +132,12 @@ export class Loader {
  * constraints (UNIQUE, EXCLUDE) stay; a unique index rebuilt afterwards still refuses
  * duplicates. The indexes are rebuilt even when `work` fails.
  */
-export async function withoutSecondaryIndexes<T>(db: Knex, tables: string[], work: () => Promise<T>, say: (line: string) => void = () => undefined): Promise<T> {
+export async function withoutSecondaryIndexes<T>(
+  db: Knex,
+  tables: string[],
+  work: () => Promise<T>,
+  say: (line: string) => void = () => undefined,
+): Promise<T> {
   const { rows } = await db.raw(
     `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid

@@ -39,10 +39,15 @@ async function main(args: string[]) {
   const n = sizes(scale);
   await withService(url ? loadConfig({ ...process.env, DATABASE_URL: url }) : config, async ({ deps }) => {
     await bootstrap(deps, { loadDemoData: false });
-    say(`Generating scale ${scale} (seed ${seed}): ${n.participants.toLocaleString('en-US')} participants, ${n.sessions.toLocaleString('en-US')} sessions, ${n.claims.toLocaleString('en-US')} claims…`);
+    say(
+      `Generating scale ${scale} (seed ${seed}): ${n.participants.toLocaleString('en-US')} participants, ${n.sessions.toLocaleString('en-US')} sessions, ${n.claims.toLocaleString('en-US')} claims…`,
+    );
     const summary = await generateData(deps.db, deps.keyring, { scale, seed });
-    for (const [table, count] of Object.entries(summary.counts)) say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
-    say(`Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`);
+    for (const [table, count] of Object.entries(summary.counts))
+      say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
+    say(
+      `Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`,
+    );
   });
 }
 

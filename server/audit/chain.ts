@@ -53,8 +53,18 @@ export interface EventColumns {
 
 /** The text hashed for one event; the same as the SQL function audit_event_canonical, which sealed the older links. */
 export function canonicalOf(e: EventColumns): string {
-  return [e.e_id, e.e_at, e.e_actor_user_id ?? '', e.e_actor_token_id ?? '', e.e_action, e.e_record_type ?? '', e.e_record_id ?? '',
-    e.e_reason_code ?? '', e.e_request_id ?? '', e.e_data].join('|');
+  return [
+    e.e_id,
+    e.e_at,
+    e.e_actor_user_id ?? '',
+    e.e_actor_token_id ?? '',
+    e.e_action,
+    e.e_record_type ?? '',
+    e.e_record_id ?? '',
+    e.e_reason_code ?? '',
+    e.e_request_id ?? '',
+    e.e_data,
+  ].join('|');
 }
 
 export interface LinkRow {
@@ -75,12 +85,20 @@ export async function readLinks(db: Db, fromSeq: number, limit: number): Promise
     [fromSeq, limit],
   );
   return (rows as ({ seq: string; event_id: string; prev_hash: string; hash: string } & EventColumns)[]).map((r) => ({
-    seq: Number(r.seq), eventId: Number(r.event_id), action: r.e_id === null ? null : r.e_action, prevHash: r.prev_hash, hash: r.hash,
+    seq: Number(r.seq),
+    eventId: Number(r.event_id),
+    action: r.e_id === null ? null : r.e_action,
+    prevHash: r.prev_hash,
+    hash: r.hash,
     canonical: r.e_id === null ? null : canonicalOf(r),
   }));
 }
 
-export interface Broken { seq: number; eventId: number; reason: string }
+export interface Broken {
+  seq: number;
+  eventId: number;
+  reason: string;
+}
 
 /**
  * Checks the links from `start` (the last trusted link: seq and hash, or 0 and GENESIS) to the
@@ -89,7 +107,13 @@ export interface Broken { seq: number; eventId: number; reason: string }
  */
 export async function walkChain(
   db: Db,
-  opts: { start: { seq: number; hash: string }; hmacKey: Buffer; switchSeq: number | null; expected?: Map<number, { hash: string; what: string }>; batchSize?: number },
+  opts: {
+    start: { seq: number; hash: string };
+    hmacKey: Buffer;
+    switchSeq: number | null;
+    expected?: Map<number, { hash: string; what: string }>;
+    batchSize?: number;
+  },
 ): Promise<{ head: { seq: number; hash: string } | null; checked: number; broken: Broken | null }> {
   const batchSize = opts.batchSize ?? 5000;
   let prevHash = opts.start.hash;
@@ -104,9 +128,12 @@ export async function walkChain(
       if (r.seq !== expectedSeq) return broken(`missing link before seq ${r.seq}`);
       if (r.canonical === null) return broken('event removed');
       if (r.prevHash !== prevHash) return broken('previous hash does not match');
-      if (r.seq === opts.switchSeq && r.action !== SWITCH_ACTION) return broken('the switch to keyed hashes was moved or removed');
+      if (r.seq === opts.switchSeq && r.action !== SWITCH_ACTION)
+        return broken('the switch to keyed hashes was moved or removed');
       if (linkHash(prevHash, r.canonical, keyed ? opts.hmacKey : null) !== r.hash) {
-        return broken(keyed ? 'event content changed (or link not computed with the audit key)' : 'event content changed');
+        return broken(
+          keyed ? 'event content changed (or link not computed with the audit key)' : 'event content changed',
+        );
       }
       const signed = opts.expected?.get(r.seq);
       if (signed && signed.hash !== r.hash) return broken(`does not match the ${signed.what}`);

@@ -48,7 +48,10 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const o = value as Record<string, unknown>;
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+    .join(',')}}`;
 }
 
 /** The file's text: the payload, its Ed25519 signature and the key's fingerprint. */
@@ -62,7 +65,12 @@ export function verifySignedText(keys: AuditKeys, text: string): SignedPayload |
   try {
     const doc = JSON.parse(text) as { payload?: SignedPayload; signature?: string };
     if (!doc.payload || typeof doc.signature !== 'string') return null;
-    const ok = verify(null, Buffer.from(canonicalJson(doc.payload), 'utf8'), keys.publicKey, Buffer.from(doc.signature, 'base64'));
+    const ok = verify(
+      null,
+      Buffer.from(canonicalJson(doc.payload), 'utf8'),
+      keys.publicKey,
+      Buffer.from(doc.signature, 'base64'),
+    );
     return ok && (doc.payload.type === 'checkpoint' || doc.payload.type === 'epoch') ? doc.payload : null;
   } catch {
     return null;
@@ -73,7 +81,9 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const NAME = /^(checkpoint-e\d{4}-s\d{12}|epoch-e\d{4})\.json$/;
 
 export function fileNameOf(payload: SignedPayload): string {
-  return payload.type === 'epoch' ? `epoch-e${pad(payload.epoch, 4)}.json` : `checkpoint-e${pad(payload.epoch, 4)}-s${pad(payload.seq, 12)}.json`;
+  return payload.type === 'epoch'
+    ? `epoch-e${pad(payload.epoch, 4)}.json`
+    : `checkpoint-e${pad(payload.epoch, 4)}-s${pad(payload.seq, 12)}.json`;
 }
 
 /**
@@ -100,7 +110,10 @@ export function readSignedFiles(dir: string, keys: AuditKeys): { files: SignedFi
   if (!fs.existsSync(dir)) return { files: [], invalid: [] };
   const files: SignedFile[] = [];
   const invalid: string[] = [];
-  for (const name of fs.readdirSync(dir).filter((n) => NAME.test(n)).sort()) {
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => NAME.test(n))
+    .sort()) {
     const payload = verifySignedText(keys, fs.readFileSync(path.join(dir, name), 'utf8'));
     // A file must also say what its name says: a valid file copied over another name is refused.
     if (payload && fileNameOf(payload) === name) files.push({ name, payload });
@@ -114,7 +127,9 @@ export function currentState(files: SignedPayload[]) {
   const epochs = files.filter((f): f is EpochPayload => f.type === 'epoch');
   const epoch = Math.max(0, ...epochs.map((e) => e.epoch));
   const opening = epochs.find((e) => e.epoch === epoch) ?? null;
-  const checkpoints = files.filter((f): f is CheckpointPayload => f.type === 'checkpoint' && f.epoch === epoch).sort((a, b) => a.seq - b.seq);
+  const checkpoints = files
+    .filter((f): f is CheckpointPayload => f.type === 'checkpoint' && f.epoch === epoch)
+    .sort((a, b) => a.seq - b.seq);
   const latest = checkpoints.at(-1) ?? null;
   // The latest signed statement of the epoch: what the chain must still contain.
   const last: SignedPayload | null = latest && (!opening || latest.seq >= opening.seq) ? latest : opening;
@@ -124,7 +139,8 @@ export function currentState(files: SignedPayload[]) {
 /** Keeps the epoch files and the latest `keep` checkpoints of each epoch. */
 export function pruneCheckpoints(dir: string, files: SignedFile[], keep = 20): void {
   const byEpoch = new Map<number, SignedFile[]>();
-  for (const f of files) if (f.payload.type === 'checkpoint') byEpoch.set(f.payload.epoch, [...(byEpoch.get(f.payload.epoch) ?? []), f]);
+  for (const f of files)
+    if (f.payload.type === 'checkpoint') byEpoch.set(f.payload.epoch, [...(byEpoch.get(f.payload.epoch) ?? []), f]);
   for (const list of byEpoch.values()) {
     list.sort((a, b) => a.payload.seq - b.payload.seq);
     for (const f of list.slice(0, Math.max(0, list.length - keep))) fs.rmSync(path.join(dir, f.name), { force: true });

@@ -12,7 +12,10 @@ import { writeAuditCheckpoint } from './write-checkpoint.js';
  * now (only over a chain that extends the last signed statement), and the download is audited.
  * Null when the chain cannot be signed over (truncated or rewritten): nothing is handed out.
  */
-export async function downloadCheckpoint(deps: Deps, actor: AuditActor): Promise<{ filename: string; text: string } | null> {
+export async function downloadCheckpoint(
+  deps: Deps,
+  actor: AuditActor,
+): Promise<{ filename: string; text: string } | null> {
   await sealAudit(deps);
   const { problem } = await writeAuditCheckpoint(deps, { force: true });
   if (problem) return null;
@@ -21,6 +24,11 @@ export async function downloadCheckpoint(deps: Deps, actor: AuditActor): Promise
   const last = currentState(files.map((f) => f.payload)).last;
   if (!last) return null;
   const text = fs.readFileSync(path.join(deps.config.auditCheckpointDir, fileNameOf(last)), 'utf8');
-  await recordAudit(deps.db, actor, { action: 'audit.checkpoint_downloaded', recordType: 'audit_chain', recordId: String(last.seq), data: { epoch: last.epoch, seq: last.seq } });
+  await recordAudit(deps.db, actor, {
+    action: 'audit.checkpoint_downloaded',
+    recordType: 'audit_chain',
+    recordId: String(last.seq),
+    data: { epoch: last.epoch, seq: last.seq },
+  });
   return { filename: `point-de-controle-audit-${last.epoch}-${last.seq}.json`, text };
 }

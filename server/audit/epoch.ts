@@ -35,7 +35,9 @@ export async function startAuditEpoch(deps: CheckpointDeps, actor: AuditActor, r
   const epoch = state.epoch + 1;
   const previous = state.last ? { epoch: state.last.epoch, seq: state.last.seq, hash: state.last.hash } : null;
   await recordAudit(deps.db, actor, {
-    action: EPOCH_ACTION, recordType: 'audit_chain', reasonCode: reason,
+    action: EPOCH_ACTION,
+    recordType: 'audit_chain',
+    reasonCode: reason,
     data: { epoch, restoredHeadSeq: before.headSeq ?? 0, previousSignedSeq: previous?.seq ?? null },
   });
   await sealAudit(deps);
@@ -45,8 +47,14 @@ export async function startAuditEpoch(deps: CheckpointDeps, actor: AuditActor, r
     [EPOCH_ACTION, String(epoch)],
   );
   const payload: EpochPayload = {
-    type: 'epoch', epoch, reason, seq: Number(rows[0].seq), hash: rows[0].hash,
-    keyedFromSeq: before.keyedFromSeq, previous, signedAt: deps.now().toISOString(),
+    type: 'epoch',
+    epoch,
+    reason,
+    seq: Number(rows[0].seq),
+    hash: rows[0].hash,
+    keyedFromSeq: before.keyedFromSeq,
+    previous,
+    signedAt: deps.now().toISOString(),
   };
   writeSignedFile(deps.config.auditCheckpointDir, keys, payload);
   await writeAuditCheckpoint(deps, { force: true });

@@ -35,7 +35,11 @@ export function createAuditKeys(hmacB64: string, signingSeedB64: string): AuditK
   const hmacKey = Buffer.from(hmacB64, 'base64');
   const seed = Buffer.from(signingSeedB64, 'base64');
   if (hmacKey.length !== 32 || seed.length !== 32) throw new Error('audit keys must be 32 bytes');
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const publicKey = createPublicKey(privateKey);
   const der = publicKey.export({ format: 'der', type: 'spki' });
   return {
@@ -58,7 +62,10 @@ export function auditKeysFromConfig(config: Config): AuditKeys {
   let keys = cache.get(config);
   if (!keys) {
     const files = auditKeyFilePaths(config.dataDir);
-    keys = createAuditKeys(config.auditHmacKey ?? loadOrCreateKeyFile(files.hmac), config.auditSigningKey ?? loadOrCreateKeyFile(files.signing));
+    keys = createAuditKeys(
+      config.auditHmacKey ?? loadOrCreateKeyFile(files.hmac),
+      config.auditSigningKey ?? loadOrCreateKeyFile(files.signing),
+    );
     cache.set(config, keys);
   }
   return keys;

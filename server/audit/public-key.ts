@@ -7,7 +7,9 @@ export function auditPublicKey(config: Config) {
   const keys = auditKeysFromConfig(config);
   const last = currentState(readSignedFiles(config.auditCheckpointDir, keys).files.map((f) => f.payload)).last;
   return {
-    pem: keys.publicKeyPem, fingerprint: keys.publicKeyFingerprint, downloadHref: '/api/audit/checkpoint',
+    pem: keys.publicKeyPem,
+    fingerprint: keys.publicKeyFingerprint,
+    downloadHref: '/api/audit/checkpoint',
     lastSigned: last ? { seq: last.seq, epoch: last.epoch, signedAt: new Date(last.signedAt) } : null,
   };
 }

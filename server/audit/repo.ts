@@ -21,7 +21,19 @@ export interface AuditRow extends Record<string, unknown> {
 export function listAuditEvents(db: Db, f: Static<typeof AuditQuery>, timeZone: string) {
   const q = db('audit_events as e')
     .leftJoin('audit_chain as c', 'c.event_id', 'e.id')
-    .select('e.id', 'e.occurred_at', 'e.actor_user_id', 'e.actor_token_id', 'e.action', 'e.record_type', 'e.record_id', 'e.reason_code', 'e.request_id', 'e.data', 'c.seq');
+    .select(
+      'e.id',
+      'e.occurred_at',
+      'e.actor_user_id',
+      'e.actor_token_id',
+      'e.action',
+      'e.record_type',
+      'e.record_id',
+      'e.reason_code',
+      'e.request_id',
+      'e.data',
+      'c.seq',
+    );
   if (f.action) q.where('e.action', f.action);
   if (f.recordType) q.where('e.record_type', f.recordType);
   if (f.recordId) q.where('e.record_id', f.recordId);

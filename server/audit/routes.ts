@@ -15,7 +15,10 @@ import { auditError } from './errors.js';
 export function auditRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/audit', access: AUDIT_READERS, tags: ['audit'],
+      method: 'get',
+      path: '/api/audit',
+      access: AUDIT_READERS,
+      tags: ['audit'],
       summary: 'Audit events (ids and codes only), filtered and paginated; with the chain head',
       query: AuditQuery,
       responses: { 200: { description: 'A page of events', schema: AuditList } },
@@ -23,12 +26,20 @@ export function auditRoutes(deps: Deps) {
         await sealAudit(deps);
         const { settings } = await getSettings(deps.db);
         const page = await listAuditEvents(deps.db, req.query, settings.timeZone);
-        res.json({ items: page.items.map(presentAuditEvent), nextCursor: page.nextCursor, head: await auditHead(deps.db) });
+        res.json({
+          items: page.items.map(presentAuditEvent),
+          nextCursor: page.nextCursor,
+          head: await auditHead(deps.db),
+        });
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/audit/verify', access: AUDIT_READERS, tags: ['audit'],
-      summary: 'Seal pending events and verify the whole chain (keyed hashes, signed checkpoints); reports the first broken link or a truncation',
+      method: 'post',
+      path: '/api/audit/verify',
+      access: AUDIT_READERS,
+      tags: ['audit'],
+      summary:
+        'Seal pending events and verify the whole chain (keyed hashes, signed checkpoints); reports the first broken link or a truncation',
       responses: { 200: { description: 'Verification report', schema: ChainReportView } },
       handler: async (_req, res) => {
         await sealAudit(deps);
@@ -36,9 +47,14 @@ export function auditRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/audit/checkpoint', access: AUDIT_READERS, tags: ['audit'],
+      method: 'get',
+      path: '/api/audit/checkpoint',
+      access: AUDIT_READERS,
+      tags: ['audit'],
       summary: 'The latest signed checkpoint of the audit chain (Ed25519), signed now over the verified head; audited',
-      responses: { 200: { description: 'Signed checkpoint (application/json attachment)', schema: SignedCheckpointFile } },
+      responses: {
+        200: { description: 'Signed checkpoint (application/json attachment)', schema: SignedCheckpointFile },
+      },
       errors: ['checkpoint_not_extended'],
       handler: async (req, res) => {
         const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
@@ -53,19 +69,32 @@ export function auditRoutes(deps: Deps) {
 export function auditPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/audit', access: AUDIT_READERS, summary: 'Audit log page', query: AuditQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/admin/audit',
+      access: AUDIT_READERS,
+      summary: 'Audit log page',
+      query: AuditQuery,
       handler: async (req, res) => {
         await sealAudit(deps);
         const { settings } = await getSettings(deps.db);
-        const result = await listAuditEvents(deps.db, { ...req.query, limit: req.query.limit ?? '50' }, settings.timeZone);
-        const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
+        const result = await listAuditEvents(
+          deps.db,
+          { ...req.query, limit: req.query.limit ?? '50' },
+          settings.timeZone,
+        );
+        const params = new URLSearchParams(
+          Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][],
+        );
         await page(deps, req, res, 'audit/list.njk', {
           title: 'Journal d’audit',
           events: result.items.map(presentAuditEvent),
           head: await auditHead(deps.db),
           publicKey: auditPublicKey(deps.config),
           filters: req.query,
-          nextHref: result.nextCursor ? `/admin/audit?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
+          nextHref: result.nextCursor
+            ? `/admin/audit?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}`
+            : null,
         });
       },
     }),

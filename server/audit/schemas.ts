@@ -41,17 +41,28 @@ export const ChainReportView = obj({
   unsealed: Type.Integer(),
   keyedFromSeq: Nullable(Type.Integer()),
   epoch: Type.Integer(),
-  lastSigned: Nullable(obj({
-    type: Type.Union([Type.Literal('checkpoint'), Type.Literal('epoch')]),
-    epoch: Type.Integer(), seq: Type.Integer(), hash: Type.String(), signedAt: Type.String({ format: 'date-time' }),
-  })),
+  lastSigned: Nullable(
+    obj({
+      type: Type.Union([Type.Literal('checkpoint'), Type.Literal('epoch')]),
+      epoch: Type.Integer(),
+      seq: Type.Integer(),
+      hash: Type.String(),
+      signedAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
   checkpointProblem: Nullable(Type.String()),
 });
 
 /** The signed checkpoint file handed to the DPO (checkpoints.ts `signPayload`): a document kept outside the service. */
-export const SignedCheckpointFile = Type.Object({
-  payload: Type.Object({ type: Type.Union([Type.Literal('checkpoint'), Type.Literal('epoch')]), epoch: Type.Integer() }, { description: 'what is signed (canonical JSON)' }),
-  algorithm: Type.Literal('Ed25519'),
-  signature: Type.String({ description: 'base64' }),
-  publicKeyFingerprint: Type.String(),
-}, { additionalProperties: false });
+export const SignedCheckpointFile = Type.Object(
+  {
+    payload: Type.Object(
+      { type: Type.Union([Type.Literal('checkpoint'), Type.Literal('epoch')]), epoch: Type.Integer() },
+      { description: 'what is signed (canonical JSON)' },
+    ),
+    algorithm: Type.Literal('Ed25519'),
+    signature: Type.String({ description: 'base64' }),
+    publicKeyFingerprint: Type.String(),
+  },
+  { additionalProperties: false },
+);

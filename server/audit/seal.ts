@@ -1,7 +1,15 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { auditKeysFromConfig, type AuditKeys } from './keys.js';
-import { canonicalOf, EVENT_COLUMNS, findSwitch, GENESIS, linkHash, SWITCH_ACTION, type EventColumns } from './chain.js';
+import {
+  canonicalOf,
+  EVENT_COLUMNS,
+  findSwitch,
+  GENESIS,
+  linkHash,
+  SWITCH_ACTION,
+  type EventColumns,
+} from './chain.js';
 
 /** What sealing needs: the database and the configuration the audit key comes from. */
 export type AuditDeps = Pick<Deps, 'db' | 'config'>;
@@ -34,7 +42,11 @@ async function sealBatch(trx: Db, keys: AuditKeys, maxRows: number): Promise<num
   let switchEventId = existing?.eventId ?? null;
   if (!existing) {
     const [row] = await trx('audit_events')
-      .insert({ action: SWITCH_ACTION, record_type: 'audit_chain', data: JSON.stringify({ algorithm: 'hmac-sha256', keyId: keys.hmacKeyId }) })
+      .insert({
+        action: SWITCH_ACTION,
+        record_type: 'audit_chain',
+        data: JSON.stringify({ algorithm: 'hmac-sha256', keyId: keys.hmacKeyId }),
+      })
       .returning('id');
     switchEventId = String(row.id);
   }

@@ -22,7 +22,8 @@ export interface ChainReport {
   checkpointProblem: string | null;
 }
 
-const describe = (p: SignedPayload) => `${p.type === 'epoch' ? `opening of epoch ${p.epoch}` : 'checkpoint'} signed at ${p.signedAt}`;
+const describe = (p: SignedPayload) =>
+  `${p.type === 'epoch' ? `opening of epoch ${p.epoch}` : 'checkpoint'} signed at ${p.signedAt}`;
 
 /**
  * Recomputes the chain from the events as they are now and compares it with the signed
@@ -32,12 +33,16 @@ const describe = (p: SignedPayload) => `${p.type === 'epoch' ? `opening of epoch
  * restore. `extraSigned`: texts of signed files kept elsewhere (the DPO's downloaded copy).
  * `internalOnly`: the links among themselves only (before an epoch is started over a restore).
  */
-export async function verifyAuditChain(deps: AuditDeps, opts: { extraSigned?: string[]; internalOnly?: boolean } = {}): Promise<ChainReport> {
+export async function verifyAuditChain(
+  deps: AuditDeps,
+  opts: { extraSigned?: string[]; internalOnly?: boolean } = {},
+): Promise<ChainReport> {
   const keys = auditKeysFromConfig(deps.config);
   const { files, invalid } = readSignedFiles(deps.config.auditCheckpointDir, keys);
   const payloads = files.map((f) => f.payload);
   const problems: string[] = [];
-  if (invalid.length) problems.push(`signed file(s) that do not verify with the audit public key: ${invalid.join(', ')}`);
+  if (invalid.length)
+    problems.push(`signed file(s) that do not verify with the audit public key: ${invalid.join(', ')}`);
   for (const text of opts.extraSigned ?? []) {
     const payload = verifySignedText(keys, text);
     if (payload) payloads.push(payload);
@@ -45,14 +50,22 @@ export async function verifyAuditChain(deps: AuditDeps, opts: { extraSigned?: st
   }
   const state = currentState(opts.internalOnly ? [] : payloads);
   const expected = new Map<number, { hash: string; what: string }>();
-  for (const p of [...(state.opening ? [state.opening] : []), ...state.checkpoints]) expected.set(p.seq, { hash: p.hash, what: describe(p) });
+  for (const p of [...(state.opening ? [state.opening] : []), ...state.checkpoints])
+    expected.set(p.seq, { hash: p.hash, what: describe(p) });
   const dbSwitch = await findSwitch(deps.db);
   // The signed switch wins: moving or removing it in the database is itself detected.
   const switchSeq = state.last?.keyedFromSeq ?? dbSwitch?.seq ?? null;
-  const walk = await walkChain(deps.db, { start: { seq: 0, hash: GENESIS }, hmacKey: keys.hmacKey, switchSeq, expected });
+  const walk = await walkChain(deps.db, {
+    start: { seq: 0, hash: GENESIS },
+    hmacKey: keys.hmacKey,
+    switchSeq,
+    expected,
+  });
   const headSeq = walk.head?.seq ?? 0;
   if (!walk.broken && state.last && headSeq < state.last.seq) {
-    problems.push(`truncated: the chain ends at link #${headSeq} but the ${describe(state.last)} covers link #${state.last.seq}`);
+    problems.push(
+      `truncated: the chain ends at link #${headSeq} but the ${describe(state.last)} covers link #${state.last.seq}`,
+    );
   }
   const last = state.last;
   return {
@@ -64,13 +77,17 @@ export async function verifyAuditChain(deps: AuditDeps, opts: { extraSigned?: st
     unsealed: await countUnsealed(deps.db),
     keyedFromSeq: switchSeq,
     epoch: state.epoch,
-    lastSigned: last ? { type: last.type, epoch: last.epoch, seq: last.seq, hash: last.hash, signedAt: last.signedAt } : null,
+    lastSigned: last
+      ? { type: last.type, epoch: last.epoch, seq: last.seq, hash: last.hash, signedAt: last.signedAt }
+      : null,
     checkpointProblem: problems.length ? problems.join('; ') : null,
   };
 }
 
 async function countUnsealed(db: Db): Promise<number> {
-  const { rows } = await db.raw('SELECT count(*) AS n FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)');
+  const { rows } = await db.raw(
+    'SELECT count(*) AS n FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)',
+  );
   return Number(rows[0].n);
 }
 

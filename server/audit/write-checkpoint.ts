@@ -1,7 +1,13 @@
 import type { Deps } from '../shared/deps.js';
 import { auditKeysFromConfig } from './keys.js';
 import { findSwitch, GENESIS, walkChain } from './chain.js';
-import { currentState, pruneCheckpoints, readSignedFiles, writeSignedFile, type CheckpointPayload } from './checkpoints.js';
+import {
+  currentState,
+  pruneCheckpoints,
+  readSignedFiles,
+  writeSignedFile,
+  type CheckpointPayload,
+} from './checkpoints.js';
 import { sealAudit } from './seal.js';
 
 export type CheckpointDeps = Pick<Deps, 'db' | 'config' | 'now'>;
@@ -19,14 +25,21 @@ export interface CheckpointResult {
  * included), so a truncated or rewritten chain is never signed over and stays detectable.
  * Without `force`, signs at most once every AUDIT_CHECKPOINT_EVERY_SECONDS.
  */
-export async function writeAuditCheckpoint(deps: CheckpointDeps, opts: { force?: boolean } = {}): Promise<CheckpointResult> {
+export async function writeAuditCheckpoint(
+  deps: CheckpointDeps,
+  opts: { force?: boolean } = {},
+): Promise<CheckpointResult> {
   const keys = auditKeysFromConfig(deps.config);
   const dir = deps.config.auditCheckpointDir;
   const { files, invalid } = readSignedFiles(dir, keys);
   if (invalid.length) return { written: null, problem: `signed file(s) that do not verify: ${invalid.join(', ')}` };
   const state = currentState(files.map((f) => f.payload));
   const latest = state.checkpoints.at(-1);
-  if (!opts.force && latest && deps.now().getTime() - Date.parse(latest.signedAt) < deps.config.auditCheckpointEverySeconds * 1000) {
+  if (
+    !opts.force &&
+    latest &&
+    deps.now().getTime() - Date.parse(latest.signedAt) < deps.config.auditCheckpointEverySeconds * 1000
+  ) {
     return { written: null, problem: null };
   }
   const base = state.last ? { seq: state.last.seq, hash: state.last.hash } : { seq: 0, hash: GENESIS };
@@ -35,15 +48,21 @@ export async function writeAuditCheckpoint(deps: CheckpointDeps, opts: { force?:
   if (base.seq > 0) {
     const link = await deps.db('audit_chain').select('hash').where({ seq: base.seq }).first();
     if (!link) return { written: null, problem: `truncated: link #${base.seq} of the last signed statement is gone` };
-    if (link.hash !== base.hash) return { written: null, problem: `link #${base.seq} does not match the last signed statement` };
+    if (link.hash !== base.hash)
+      return { written: null, problem: `link #${base.seq} does not match the last signed statement` };
   }
   const walk = await walkChain(deps.db, { start: base, hmacKey: keys.hmacKey, switchSeq });
   if (walk.broken) return { written: null, problem: `link #${walk.broken.seq}: ${walk.broken.reason}` };
   if (!walk.head || (latest && walk.head.seq === latest.seq)) return { written: null, problem: null };
   const dbSwitch = switchSeq ?? (await findSwitch(deps.db))?.seq ?? null;
   const payload: CheckpointPayload = {
-    type: 'checkpoint', epoch: state.epoch, seq: walk.head.seq, hash: walk.head.hash, count: walk.head.seq,
-    keyedFromSeq: dbSwitch !== null && dbSwitch <= walk.head.seq ? dbSwitch : null, signedAt: deps.now().toISOString(),
+    type: 'checkpoint',
+    epoch: state.epoch,
+    seq: walk.head.seq,
+    hash: walk.head.hash,
+    count: walk.head.seq,
+    keyedFromSeq: dbSwitch !== null && dbSwitch <= walk.head.seq ? dbSwitch : null,
+    signedAt: deps.now().toISOString(),
   };
   writeSignedFile(dir, keys, payload);
   pruneCheckpoints(dir, readSignedFiles(dir, keys).files);
@@ -54,5 +73,9 @@ export async function writeAuditCheckpoint(deps: CheckpointDeps, opts: { force?:
 export async function sealAndCheckpoint(deps: Pick<Deps, 'db' | 'config' | 'now' | 'log'>): Promise<void> {
   await sealAudit(deps);
   const { problem } = await writeAuditCheckpoint(deps);
-  if (problem) deps.log.error({ problem }, 'audit chain not checkpointed: it does not extend the last signed checkpoint (run audit-verify)');
+  if (problem)
+    deps.log.error(
+      { problem },
+      'audit chain not checkpointed: it does not extend the last signed checkpoint (run audit-verify)',
+    );
 }

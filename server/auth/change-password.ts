@@ -18,16 +18,30 @@ export async function changeOwnPassword(
 ): Promise<{ tokensRevoked: number; sessionsClosed: number }> {
   const user = await repo.findUserById(deps.db, actor.userId);
   if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
-    throw new AppError('validation_failed', undefined, [{ field: 'currentPassword', message: 'le mot de passe actuel est incorrect' }]);
+    throw new AppError('validation_failed', undefined, [
+      { field: 'currentPassword', message: 'le mot de passe actuel est incorrect' },
+    ]);
   }
   if (input.newPassword === input.currentPassword) {
-    throw new AppError('validation_failed', undefined, [{ field: 'newPassword', message: 'doit être différent du mot de passe actuel' }]);
+    throw new AppError('validation_failed', undefined, [
+      { field: 'newPassword', message: 'doit être différent du mot de passe actuel' },
+    ]);
   }
   assertStrongPassword(input.newPassword, 'newPassword', 'le nouveau mot de passe', user);
   const hash = await hashPassword(input.newPassword);
   return inTransaction(deps.db, async (trx) => {
-    const ended = await repo.replacePassword(trx, user.id, { hash, mustChange: false, now: deps.now(), keepSessionIdHash: actor.sessionId ?? undefined });
-    await recordAudit(trx, actor, { action: 'user.password_changed', recordType: 'user', recordId: user.id, data: ended });
+    const ended = await repo.replacePassword(trx, user.id, {
+      hash,
+      mustChange: false,
+      now: deps.now(),
+      keepSessionIdHash: actor.sessionId ?? undefined,
+    });
+    await recordAudit(trx, actor, {
+      action: 'user.password_changed',
+      recordType: 'user',
+      recordId: user.id,
+      data: ended,
+    });
     return ended;
   });
 }

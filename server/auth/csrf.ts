@@ -24,12 +24,15 @@ export function csrfProtection() {
     if (actor?.via === 'token') return next();
     const expected = actor?.csrfToken ?? req.cookies?.[PRE_CSRF_COOKIE];
     // Multipart bodies are parsed after this check: their forms carry the token in the query.
-    const header = req.get('x-csrf-token') ?? (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined);
+    const header =
+      req.get('x-csrf-token') ??
+      (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined);
     if (req.path.startsWith('/api/')) {
       if (req.is('application/json') || same(header, expected)) return next();
       return next(new AppError('csrf_failed'));
     }
-    const sent = (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>)._csrf : undefined) ?? header;
+    const sent =
+      (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>)._csrf : undefined) ?? header;
     if (same(sent, expected)) return next();
     return next(new AppError('csrf_failed'));
   };

@@ -2,7 +2,11 @@ import { defineErrors, errorMaker } from '../shared/errors.js';
 
 /** Why an account action is refused: code → [HTTP status, French message, wire code if another]. */
 export const AUTH_ERRORS = defineErrors('auth', {
-  password_change_by_token: [403, 'Le mot de passe se change depuis une session, pas avec un jeton d’API.', 'forbidden'],
+  password_change_by_token: [
+    403,
+    'Le mot de passe se change depuis une session, pas avec un jeton d’API.',
+    'forbidden',
+  ],
   token_by_token: [403, 'Un jeton d’API ne peut pas créer d’autre jeton.', 'forbidden'],
 });
 

@@ -5,7 +5,15 @@
 // Owns: web_sessions, api_tokens, login_attempts.
 // Calls: audit; shared/.
 export { hashPassword, generatePassword, PASSWORD_MIN_LENGTH } from './passwords.js';
-export { deleteSessionsOfUser, deleteExpiredSessions, findUserByEmail, replacePassword, insertAccount, updateAccount, type UserRow } from './repo.js';
+export {
+  deleteSessionsOfUser,
+  deleteExpiredSessions,
+  findUserByEmail,
+  replacePassword,
+  insertAccount,
+  updateAccount,
+  type UserRow,
+} from './repo.js';
 export { assertStrongPassword, passwordWeakness } from './password-strength.js';
 export { flash } from './sessions.js';
 export { Role, RoleList, Password } from './schemas.js';

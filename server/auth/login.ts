@@ -42,19 +42,27 @@ export async function login(
     await recordFailure(deps.db, pairKey, LOGIN_LIMITS.perAccountAndAddress, now);
     await recordFailure(deps.db, accountKey, LOGIN_LIMITS.perAccount, now);
     await recordFailure(deps.db, addressKey, LOGIN_LIMITS.perAddress, now);
-    await recordAudit(deps.db, { ...auditActor, userId: user?.id ?? null }, {
-      action: 'auth.login_failed',
-      recordType: user ? 'user' : undefined,
-      recordId: user?.id,
-      reasonCode: !user ? 'unknown_account' : user.active ? 'wrong_password' : 'inactive_account',
-    });
+    await recordAudit(
+      deps.db,
+      { ...auditActor, userId: user?.id ?? null },
+      {
+        action: 'auth.login_failed',
+        recordType: user ? 'user' : undefined,
+        recordId: user?.id,
+        reasonCode: !user ? 'unknown_account' : user.active ? 'wrong_password' : 'inactive_account',
+      },
+    );
     throw new AppError('invalid_credentials');
   }
   await inTransaction(deps.db, async (trx) => {
     // Only this address's count on this account: the account-wide count runs out with its window.
     await clearFailures(trx, pairKey);
     await repo.recordLogin(trx, user.id, now);
-    await recordAudit(trx, { userId: user.id, requestId: meta.requestId }, { action: 'auth.login', recordType: 'user', recordId: user.id });
+    await recordAudit(
+      trx,
+      { userId: user.id, requestId: meta.requestId },
+      { action: 'auth.login', recordType: 'user', recordId: user.id },
+    );
   });
   return { userId: user.id, mustChangePassword: user.must_change_password };
 }

@@ -23,14 +23,27 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 export function authPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/login', access: PUBLIC, summary: 'Login page',
+      kind: 'page',
+      method: 'get',
+      path: '/login',
+      access: PUBLIC,
+      summary: 'Login page',
       handler: async (req, res) => {
         if (req.ctx.actor) return res.redirect(303, safeNext(req.query.next));
-        await page(deps, req, res, 'auth/login.njk', { title: 'Connexion', next: safeNext(req.query.next), values: {}, errors: {} });
+        await page(deps, req, res, 'auth/login.njk', {
+          title: 'Connexion',
+          next: safeNext(req.query.next),
+          values: {},
+          errors: {},
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/login', access: PUBLIC, summary: 'Sign in from the login form',
+      kind: 'page',
+      method: 'post',
+      path: '/login',
+      access: PUBLIC,
+      summary: 'Sign in from the login form',
       handler: async (req, res) => {
         const form = formBody(req);
         const input = { email: str(form.email).trim(), password: str(form.password) };
@@ -40,7 +53,10 @@ export function authPages(deps: Deps) {
         if (!checked.ok) message = 'Saisissez votre adresse e-mail et votre mot de passe.';
         else {
           try {
-            const { userId, mustChangePassword } = await login(deps, input, { ip: req.ctx.ip, requestId: req.ctx.requestId });
+            const { userId, mustChangePassword } = await login(deps, input, {
+              ip: req.ctx.ip,
+              requestId: req.ctx.requestId,
+            });
             await closeSession(deps, req, res);
             await openSession(deps, res, userId);
             return res.redirect(303, mustChangePassword ? CHANGE_PASSWORD_PAGE : next);
@@ -49,37 +65,70 @@ export function authPages(deps: Deps) {
             message = e.message;
           }
         }
-        await page(deps, req, res, 'auth/login.njk', { title: 'Connexion', next, values: { email: input.email }, loginError: message }, checked.ok ? 401 : 400);
+        await page(
+          deps,
+          req,
+          res,
+          'auth/login.njk',
+          { title: 'Connexion', next, values: { email: input.email }, loginError: message },
+          checked.ok ? 401 : 400,
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/logout', access: AUTHENTICATED, summary: 'Sign out',
+      kind: 'page',
+      method: 'post',
+      path: '/logout',
+      access: AUTHENTICATED,
+      summary: 'Sign out',
       handler: async (req, res) => {
-        await recordAudit(deps.db, auditActorOf(req.ctx), { action: 'auth.logout', recordType: 'user', recordId: req.ctx.actor!.userId });
+        await recordAudit(deps.db, auditActorOf(req.ctx), {
+          action: 'auth.logout',
+          recordType: 'user',
+          recordId: req.ctx.actor!.userId,
+        });
         await closeSession(deps, req, res);
         res.redirect(303, '/login?loggedOut=1');
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/account', access: AUTHENTICATED, summary: 'My account',
+      kind: 'page',
+      method: 'get',
+      path: '/account',
+      access: AUTHENTICATED,
+      summary: 'My account',
       handler: async (req, res) => {
         await page(deps, req, res, 'auth/account.njk', { title: 'Mon compte', errors: {}, roleLabels: ROLE_LABELS });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/account/password', access: AUTHENTICATED, summary: 'Change my password',
+      kind: 'page',
+      method: 'post',
+      path: '/account/password',
+      access: AUTHENTICATED,
+      summary: 'Change my password',
       handler: async (req, res) => {
         const form = formBody(req);
         const input = { currentPassword: str(form.currentPassword), newPassword: str(form.newPassword) };
         const errors: Record<string, string> = {};
         const checked = check(ChangePasswordBody, input);
         if (!checked.ok) Object.assign(errors, fieldErrors(checked.details));
-        if (str(form.confirmPassword) !== input.newPassword) errors.confirmPassword ??= 'les deux mots de passe ne sont pas identiques';
+        if (str(form.confirmPassword) !== input.newPassword)
+          errors.confirmPassword ??= 'les deux mots de passe ne sont pas identiques';
         if (!Object.keys(errors).length) {
           try {
             const actor = req.ctx.actor!;
-            await changeOwnPassword(deps, { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId }, input);
-            await flash(deps, req, 'success', 'Votre mot de passe a été changé. Vos autres sessions ont été fermées et vos jetons d’API révoqués.');
+            await changeOwnPassword(
+              deps,
+              { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId },
+              input,
+            );
+            await flash(
+              deps,
+              req,
+              'success',
+              'Votre mot de passe a été changé. Vos autres sessions ont été fermées et vos jetons d’API révoqués.',
+            );
             return res.redirect(303, '/account');
           } catch (e) {
             if (!(e instanceof AppError) || e.code !== 'validation_failed') throw e;
@@ -90,13 +139,21 @@ export function authPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/account/tokens', access: AUTHENTICATED, summary: 'My API tokens',
+      kind: 'page',
+      method: 'get',
+      path: '/account/tokens',
+      access: AUTHENTICATED,
+      summary: 'My API tokens',
       handler: async (req, res) => {
         await tokensPage(deps, req, res, {});
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/account/tokens', access: AUTHENTICATED, summary: 'Create an API token',
+      kind: 'page',
+      method: 'post',
+      path: '/account/tokens',
+      access: AUTHENTICATED,
+      summary: 'Create an API token',
       handler: async (req, res) => {
         const form = formBody(req);
         const rolesField = form.roles === undefined ? [] : Array.isArray(form.roles) ? form.roles : [form.roles];
@@ -105,7 +162,11 @@ export function authPages(deps: Deps) {
         let errors: Record<string, string> = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const created = await createToken(deps, { ...auditActorOf(req.ctx), roles: req.ctx.actor!.roles }, checked.value);
+            const created = await createToken(
+              deps,
+              { ...auditActorOf(req.ctx), roles: req.ctx.actor!.roles },
+              checked.value,
+            );
             return tokensPage(deps, req, res, {}, created.token, 201);
           } catch (e) {
             if (!(e instanceof AppError) || e.code !== 'validation_failed') throw e;
@@ -116,10 +177,18 @@ export function authPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/account/tokens/:id/revoke', access: AUTHENTICATED, summary: 'Revoke an API token',
+      kind: 'page',
+      method: 'post',
+      path: '/account/tokens/:id/revoke',
+      access: AUTHENTICATED,
+      summary: 'Revoke an API token',
       params: obj({ id: RecordId('api_tokens') }),
       handler: async (req, res) => {
-        await revokeToken(deps, { ...auditActorOf(req.ctx), isAdmin: req.ctx.actor!.roles.includes('admin') }, req.params.id);
+        await revokeToken(
+          deps,
+          { ...auditActorOf(req.ctx), isAdmin: req.ctx.actor!.roles.includes('admin') },
+          req.params.id,
+        );
         await flash(deps, req, 'success', 'Le jeton a été révoqué : il ne permet plus d’accéder à l’API.');
         res.redirect(303, '/account/tokens');
       },
@@ -138,13 +207,24 @@ async function tokensPage(
 ) {
   const actor = req.ctx.actor!;
   const tokens = await listTokens(deps, actor.roles.includes('admin') ? null : actor.userId);
-  await page(deps, req, res, 'auth/tokens.njk', {
-    title: 'Jetons d’API',
-    tokens,
-    newToken,
-    errors,
-    values,
-    roleOptions: ROLES.filter((r: Role) => actor.roles.includes(r)).map((r) => ({ value: r, label: ROLE_LABELS[r], checked: (values.roles ?? []).includes(r) })),
-    roleLabels: ROLE_LABELS,
-  }, status);
+  await page(
+    deps,
+    req,
+    res,
+    'auth/tokens.njk',
+    {
+      title: 'Jetons d’API',
+      tokens,
+      newToken,
+      errors,
+      values,
+      roleOptions: ROLES.filter((r: Role) => actor.roles.includes(r)).map((r) => ({
+        value: r,
+        label: ROLE_LABELS[r],
+        checked: (values.roles ?? []).includes(r),
+      })),
+      roleLabels: ROLE_LABELS,
+    },
+    status,
+  );
 }

@@ -28,7 +28,12 @@ export const CHANGE_PASSWORD_PAGE = '/account?must=1';
  * 403 `password_change_required`, pages redirect to the change-password page. Returns true
  * when the request was refused (and answered or handed to the error middleware).
  */
-export function refusedUntilPasswordChange(actor: Actor | null, req: Request, res: Response, next: (e?: unknown) => void): boolean {
+export function refusedUntilPasswordChange(
+  actor: Actor | null,
+  req: Request,
+  res: Response,
+  next: (e?: unknown) => void,
+): boolean {
   if (!actor?.mustChangePassword) return false;
   if (OPEN.has(`${req.method} ${req.path}`)) return false;
   if (req.path === '/api' || req.path.startsWith('/api/')) next(new AppError('password_change_required'));

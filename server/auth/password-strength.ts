@@ -37,7 +37,12 @@ function personalWords(person: { email?: string; name?: string }): string[] {
   return [...new Set(words.filter((w) => w.length >= 3))];
 }
 
-const lettersOnly = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+const lettersOnly = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 
 /**
  * Whether the letters of the password are nothing but the person's own words ("Prénom-Nom-2026").
@@ -75,7 +80,15 @@ export function passwordWeakness(password: string, person: { email?: string; nam
  * Refuses a password a person chose when it is too easy to guess: 400 `validation_failed`
  * naming the field (`newPassword`, `password`), with the reason in French.
  */
-export function assertStrongPassword(password: string, field: string, label: string, person: { email?: string; name?: string }): void {
+export function assertStrongPassword(
+  password: string,
+  field: string,
+  label: string,
+  person: { email?: string; name?: string },
+): void {
   const weakness = passwordWeakness(password, person);
-  if (weakness) throw new AppError('validation_failed', undefined, [{ field, message: `${label} est trop facile à deviner : ${weakness}` }]);
+  if (weakness)
+    throw new AppError('validation_failed', undefined, [
+      { field, message: `${label} est trop facile à deviner : ${weakness}` },
+    ]);
 }

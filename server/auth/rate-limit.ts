@@ -17,7 +17,12 @@ export const LOGIN_LIMITS = {
 };
 
 /** True when this key has too many failures in its current window. */
-export async function isBlocked(db: Db, key: string, limit: { failures: number; windowMinutes: number }, now: Date): Promise<boolean> {
+export async function isBlocked(
+  db: Db,
+  key: string,
+  limit: { failures: number; windowMinutes: number },
+  now: Date,
+): Promise<boolean> {
   const row = await db('login_attempts').where({ key }).first();
   if (!row) return false;
   const expired = now.getTime() - new Date(row.window_start).getTime() > limit.windowMinutes * 60_000;

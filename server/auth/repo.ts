@@ -45,10 +45,24 @@ export function findLiveSession(db: Db, idHash: string, now: Date): Promise<Sess
     .where('s.id_hash', idHash)
     .andWhere('s.expires_at', '>', now)
     .andWhere('u.active', true)
-    .first('s.id_hash', 's.user_id', 's.csrf_token', 's.flash', 's.last_seen_at', 's.expires_at', 'u.name', 'u.roles', 'u.must_change_password', db.raw(AUDITOR_SCOPED));
+    .first(
+      's.id_hash',
+      's.user_id',
+      's.csrf_token',
+      's.flash',
+      's.last_seen_at',
+      's.expires_at',
+      'u.name',
+      'u.roles',
+      'u.must_change_password',
+      db.raw(AUDITOR_SCOPED),
+    );
 }
 
-export async function insertSession(db: Db, row: { id_hash: string; user_id: string; csrf_token: string; expires_at: Date; now: Date }): Promise<void> {
+export async function insertSession(
+  db: Db,
+  row: { id_hash: string; user_id: string; csrf_token: string; expires_at: Date; now: Date },
+): Promise<void> {
   await db('web_sessions').insert({
     id_hash: row.id_hash,
     user_id: row.user_id,
@@ -84,8 +98,16 @@ export async function replacePassword(
   userId: string,
   change: { hash: string; mustChange: boolean; now: Date; keepSessionIdHash?: string },
 ): Promise<{ tokensRevoked: number; sessionsClosed: number }> {
-  await trx('users').where({ id: userId }).update({ password_hash: change.hash, must_change_password: change.mustChange, password_changed_at: change.now, updated_at: change.now });
-  const tokensRevoked = await trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: change.now });
+  await trx('users').where({ id: userId }).update({
+    password_hash: change.hash,
+    must_change_password: change.mustChange,
+    password_changed_at: change.now,
+    updated_at: change.now,
+  });
+  const tokensRevoked = await trx('api_tokens')
+    .where({ user_id: userId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: change.now });
   const sessions = trx('web_sessions').where({ user_id: userId });
   if (change.keepSessionIdHash) sessions.andWhereNot({ id_hash: change.keepSessionIdHash });
   const sessionsClosed = await sessions.delete();
@@ -97,7 +119,9 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
 }
 
 export async function setFlash(db: Db, idHash: string, flash: { type: string; message: string } | null): Promise<void> {
-  await db('web_sessions').where({ id_hash: idHash }).update({ flash: flash === null ? null : JSON.stringify(flash) });
+  await db('web_sessions')
+    .where({ id_hash: idHash })
+    .update({ flash: flash === null ? null : JSON.stringify(flash) });
 }
 
 export interface TokenActorRow {
@@ -118,7 +142,16 @@ export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<Tok
     .whereNull('t.revoked_at')
     .andWhere((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
     .andWhere('u.active', true)
-    .first('t.id', 't.user_id', 't.roles', 'u.roles as user_roles', 'u.name', 't.last_used_at', 'u.must_change_password', db.raw(AUDITOR_SCOPED));
+    .first(
+      't.id',
+      't.user_id',
+      't.roles',
+      'u.roles as user_roles',
+      'u.name',
+      't.last_used_at',
+      'u.must_change_password',
+      db.raw(AUDITOR_SCOPED),
+    );
 }
 
 export async function touchToken(db: Db, id: string, now: Date): Promise<void> {
@@ -128,20 +161,41 @@ export async function touchToken(db: Db, id: string, now: Date): Promise<void> {
 /** A new staff account (the first admin, or one an admin creates): returns the given columns. */
 export async function insertAccount<Row = Record<string, unknown>>(
   db: Db,
-  account: { email: string; name: string; roles: string[]; passwordHash: string; mustChangePassword: boolean; now?: Date },
+  account: {
+    email: string;
+    name: string;
+    roles: string[];
+    passwordHash: string;
+    mustChangePassword: boolean;
+    now?: Date;
+  },
   returning: string[] = ['id'],
 ): Promise<Row> {
-  const [row] = await db('users').insert({
-    email: account.email, name: account.name, roles: account.roles, password_hash: account.passwordHash, must_change_password: account.mustChangePassword,
-    ...(account.now ? { created_at: account.now, updated_at: account.now } : {}),
-  }).returning(returning);
+  const [row] = await db('users')
+    .insert({
+      email: account.email,
+      name: account.name,
+      roles: account.roles,
+      password_hash: account.passwordHash,
+      must_change_password: account.mustChangePassword,
+      ...(account.now ? { created_at: account.now, updated_at: account.now } : {}),
+    })
+    .returning(returning);
   return row as Row;
 }
 
 /** An account's name, roles or active flag changed by an admin: returns the given columns. */
-export async function updateAccount<Row = Record<string, unknown>>(db: Db, id: string, changes: { name?: string; roles?: string[]; active?: boolean; now: Date }, returning: string[]): Promise<Row> {
+export async function updateAccount<Row = Record<string, unknown>>(
+  db: Db,
+  id: string,
+  changes: { name?: string; roles?: string[]; active?: boolean; now: Date },
+  returning: string[],
+): Promise<Row> {
   const { now, ...values } = changes;
-  const [row] = await db('users').where({ id }).update({ ...values, updated_at: now }).returning(returning);
+  const [row] = await db('users')
+    .where({ id })
+    .update({ ...values, updated_at: now })
+    .returning(returning);
   return row as Row;
 }
 
@@ -149,4 +203,3 @@ export async function updateAccount<Row = Record<string, unknown>>(db: Db, id: s
 export async function recordLogin(db: Db, userId: string, now: Date): Promise<void> {
   await db('users').where({ id: userId }).update({ last_login_at: now });
 }
-

@@ -3,7 +3,16 @@ import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED, PUBLIC } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf, recordAudit } from '../audit/index.js';
-import { ChangePasswordBody, IdParams, LoginBody, MeResponse, TokenCreateBody, TokenCreated, TokenList, TokenView } from './schemas.js';
+import {
+  ChangePasswordBody,
+  IdParams,
+  LoginBody,
+  MeResponse,
+  TokenCreateBody,
+  TokenCreated,
+  TokenList,
+  TokenView,
+} from './schemas.js';
 import { login } from './login.js';
 import { closeSession, openSession } from './sessions.js';
 import { changeOwnPassword } from './change-password.js';
@@ -14,7 +23,13 @@ import { authError } from './errors.js';
 async function me(deps: Deps, userId: string) {
   const user = await repo.findUserById(deps.db, userId);
   if (!user) throw notFound('Compte');
-  return { id: user.id, email: user.email, name: user.name, roles: user.roles, mustChangePassword: user.must_change_password };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    roles: user.roles,
+    mustChangePassword: user.must_change_password,
+  };
 }
 
 export function authRoutes(deps: Deps) {
@@ -26,7 +41,11 @@ export function authRoutes(deps: Deps) {
       summary: 'Sign in with e-mail and password; sets the session cookie',
       tags: ['auth'],
       body: LoginBody,
-      responses: { 200: { description: 'Signed in', schema: MeResponse }, 401: { description: 'Wrong e-mail or password' }, 429: { description: 'Too many attempts' } },
+      responses: {
+        200: { description: 'Signed in', schema: MeResponse },
+        401: { description: 'Wrong e-mail or password' },
+        429: { description: 'Too many attempts' },
+      },
       handler: async (req, res) => {
         const { userId } = await login(deps, req.body, { ip: req.ctx.ip, requestId: req.ctx.requestId });
         await closeSession(deps, req, res); // a new session id at every login
@@ -43,7 +62,11 @@ export function authRoutes(deps: Deps) {
       responses: { 204: { description: 'Signed out' } },
       handler: async (req, res) => {
         if (req.ctx.actor?.via === 'session') {
-          await recordAudit(deps.db, auditActorOf(req.ctx), { action: 'auth.logout', recordType: 'user', recordId: req.ctx.actor.userId });
+          await recordAudit(deps.db, auditActorOf(req.ctx), {
+            action: 'auth.logout',
+            recordType: 'user',
+            recordId: req.ctx.actor.userId,
+          });
         }
         await closeSession(deps, req, res);
         res.status(204).end();
@@ -74,7 +97,11 @@ export function authRoutes(deps: Deps) {
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
         if (actor.via !== 'session') throw authError('password_change_by_token');
-        await changeOwnPassword(deps, { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId }, req.body);
+        await changeOwnPassword(
+          deps,
+          { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId },
+          req.body,
+        );
         res.status(204).end();
       },
     }),
@@ -115,7 +142,9 @@ export function authRoutes(deps: Deps) {
       responses: { 200: { description: 'Revoked', schema: TokenView } },
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
-        res.json(await revokeToken(deps, { ...auditActorOf(req.ctx), isAdmin: actor.roles.includes('admin') }, req.params.id));
+        res.json(
+          await revokeToken(deps, { ...auditActorOf(req.ctx), isAdmin: actor.roles.includes('admin') }, req.params.id),
+        );
       },
     }),
   ];

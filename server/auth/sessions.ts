@@ -12,7 +12,13 @@ export const PRE_CSRF_COOKIE = 'pbo_csrf';
 const TOUCH_EVERY_MS = 60_000;
 
 function cookieOptions(deps: Deps, maxAgeMs?: number) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: deps.config.cookieSecure, path: '/', ...(maxAgeMs ? { maxAge: maxAgeMs } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.config.cookieSecure,
+    path: '/',
+    ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
+  };
 }
 
 /** Opens a new session (a new id at every login) and sets its cookie. */
@@ -21,7 +27,13 @@ export async function openSession(deps: Deps, res: Response, userId: string): Pr
   const csrfToken = randomToken();
   const now = deps.now();
   const ttl = deps.config.sessionTtlHours * 3600_000;
-  await repo.insertSession(deps.db, { id_hash: sha256Hex(id), user_id: userId, csrf_token: csrfToken, expires_at: new Date(now.getTime() + ttl), now });
+  await repo.insertSession(deps.db, {
+    id_hash: sha256Hex(id),
+    user_id: userId,
+    csrf_token: csrfToken,
+    expires_at: new Date(now.getTime() + ttl),
+    now,
+  });
   res.cookie(SESSION_COOKIE, id, cookieOptions(deps, ttl));
   return { csrfToken };
 }
@@ -64,9 +76,20 @@ async function actorOf(deps: Deps, req: Request): Promise<Actor | null> {
     if (bearer === '') return null;
     const token = await repo.findLiveToken(deps.db, sha256Hex(bearer), now);
     if (!token) return null;
-    if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() > TOUCH_EVERY_MS) await repo.touchToken(deps.db, token.id, now);
+    if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() > TOUCH_EVERY_MS)
+      await repo.touchToken(deps.db, token.id, now);
     const roles = token.roles.filter((r: Role) => token.user_roles.includes(r));
-    return { userId: token.user_id, name: token.name, roles, via: 'token', sessionId: null, tokenId: token.id, csrfToken: null, auditorScoped: token.auditor_scoped, mustChangePassword: token.must_change_password };
+    return {
+      userId: token.user_id,
+      name: token.name,
+      roles,
+      via: 'token',
+      sessionId: null,
+      tokenId: token.id,
+      csrfToken: null,
+      auditorScoped: token.auditor_scoped,
+      mustChangePassword: token.must_change_password,
+    };
   }
   const id = req.cookies?.[SESSION_COOKIE];
   if (typeof id !== 'string' || id.length > 100) return null;
@@ -76,17 +99,35 @@ async function actorOf(deps: Deps, req: Request): Promise<Actor | null> {
   if (now.getTime() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await repo.touchSession(deps.db, idHash, now, new Date(now.getTime() + deps.config.sessionTtlHours * 3600_000));
   }
-  return { userId: session.user_id, name: session.name, roles: session.roles, via: 'session', sessionId: idHash, tokenId: null, csrfToken: session.csrf_token, auditorScoped: session.auditor_scoped, mustChangePassword: session.must_change_password };
+  return {
+    userId: session.user_id,
+    name: session.name,
+    roles: session.roles,
+    via: 'session',
+    sessionId: idHash,
+    tokenId: null,
+    csrfToken: session.csrf_token,
+    auditorScoped: session.auditor_scoped,
+    mustChangePassword: session.must_change_password,
+  };
 }
 
 /** Stores a one-time message shown on the next page of this session. */
-export async function flash(deps: Deps, req: Pick<Request, 'ctx'>, type: 'success' | 'error' | 'info', message: string): Promise<void> {
+export async function flash(
+  deps: Deps,
+  req: Pick<Request, 'ctx'>,
+  type: 'success' | 'error' | 'info',
+  message: string,
+): Promise<void> {
   const sessionId = req.ctx.actor?.sessionId;
   if (sessionId) await repo.setFlash(deps.db, sessionId, { type, message });
 }
 
 /** Reads and clears the session's pending message. */
-export async function takeFlash(deps: Deps, req: Pick<Request, 'ctx'>): Promise<{ type: string; message: string } | null> {
+export async function takeFlash(
+  deps: Deps,
+  req: Pick<Request, 'ctx'>,
+): Promise<{ type: string; message: string } | null> {
   const sessionId = req.ctx.actor?.sessionId;
   if (!sessionId) return null;
   const row = await deps.db('web_sessions').where({ id_hash: sessionId }).first('flash');

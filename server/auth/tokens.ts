@@ -41,7 +41,9 @@ export function presentToken(t: TokenRow): Static<typeof TokenView> {
 export async function createToken(deps: Deps, actor: AuditActor & { roles: Role[] }, input: TokenCreateBody) {
   const extra = input.roles.filter((r) => !actor.roles.includes(r));
   if (extra.length) {
-    throw new AppError('validation_failed', undefined, [{ field: 'roles', message: `vous ne pouvez pas donner un rôle que vous n’avez pas (${extra.join(', ')})` }]);
+    throw new AppError('validation_failed', undefined, [
+      { field: 'roles', message: `vous ne pouvez pas donner un rôle que vous n’avez pas (${extra.join(', ')})` },
+    ]);
   }
   const secret = `pbo_${randomToken(32)}`;
   const expiresAt = input.expiresOn ? new Date(`${input.expiresOn}T23:59:59Z`) : null;
@@ -50,9 +52,22 @@ export async function createToken(deps: Deps, actor: AuditActor & { roles: Role[
   }
   return inTransaction(deps.db, async (trx) => {
     const [row] = await trx('api_tokens')
-      .insert({ user_id: actor.userId, name: input.name.trim(), token_hash: sha256Hex(secret), prefix: secret.slice(0, 10), roles: input.roles, expires_at: expiresAt, created_at: deps.now() })
+      .insert({
+        user_id: actor.userId,
+        name: input.name.trim(),
+        token_hash: sha256Hex(secret),
+        prefix: secret.slice(0, 10),
+        roles: input.roles,
+        expires_at: expiresAt,
+        created_at: deps.now(),
+      })
       .returning(COLUMNS);
-    await recordAudit(trx, actor, { action: 'token.created', recordType: 'api_token', recordId: row.id, data: { roles: input.roles } });
+    await recordAudit(trx, actor, {
+      action: 'token.created',
+      recordType: 'api_token',
+      recordId: row.id,
+      data: { roles: input.roles },
+    });
     return { token: secret, item: presentToken(row as TokenRow) };
   });
 }
@@ -69,7 +84,10 @@ export async function revokeToken(deps: Deps, actor: AuditActor & { isAdmin: boo
     const row = (await trx('api_tokens').where({ id: tokenId }).forUpdate().first(COLUMNS)) as TokenRow | undefined;
     if (!row || (row.user_id !== actor.userId && !actor.isAdmin)) throw notFound('Jeton');
     if (row.revoked_at) return presentToken(row);
-    const [updated] = await trx('api_tokens').where({ id: tokenId }).update({ revoked_at: deps.now() }).returning(COLUMNS);
+    const [updated] = await trx('api_tokens')
+      .where({ id: tokenId })
+      .update({ revoked_at: deps.now() })
+      .returning(COLUMNS);
     await recordAudit(trx, actor, { action: 'token.revoked', recordType: 'api_token', recordId: tokenId });
     return presentToken(updated as TokenRow);
   });

@@ -10,7 +10,15 @@ import { getSettings } from '../settings/index.js';
 import { claimCancelled } from '../grants/index.js';
 import type { Override } from '../shared/override.js';
 import type { SettleBody } from './schemas.js';
-import { attendanceOf, claimSessionIds, getClaim, insertLines, recordHand, sessionsByIds, settlementOf } from './repo.js';
+import {
+  attendanceOf,
+  claimSessionIds,
+  getClaim,
+  insertLines,
+  recordHand,
+  sessionsByIds,
+  settlementOf,
+} from './repo.js';
 import { lineRows, recomputeClaim } from './compute.js';
 import { claimTimes } from './create-claim.js';
 import { submitIn } from './submit-claim.js';
@@ -24,12 +32,19 @@ import { claimsError } from './errors.js';
  * decision pays the difference or records the amount to recover. When the person attended
  * none of the sessions, the settlement has no line and everything advanced is to recover.
  */
-export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], advanceId: string, input: SettleBody & { override?: Override }) {
+export async function settleAdvance(
+  deps: Deps,
+  actor: AuditActor,
+  actorRoles: readonly Role[],
+  advanceId: string,
+  input: SettleBody & { override?: Override },
+) {
   const { settings } = await getSettings(deps.db);
   return inTransaction(deps.db, async (trx) => {
     const advance = await getClaim(trx, advanceId, true);
     if (!advance || !advance.is_advance) throw notFound('Avance');
-    if (!['approved', 'partially_approved', 'in_batch', 'paid'].includes(advance.status)) throw claimsError('advance_not_decided');
+    if (!['approved', 'partially_approved', 'in_batch', 'paid'].includes(advance.status))
+      throw claimsError('advance_not_decided');
     const existing = await settlementOf(trx, advanceId);
     if (existing) throw claimsError('advance_already_settled', [{ field: 'id', message: existing.id }]);
     const sessionIds = await claimSessionIds(trx, advanceId);
@@ -40,22 +55,50 @@ export async function settleAdvance(deps: Deps, actor: AuditActor, actorRoles: r
     const absent = sessions.every((s) => attendance.get(s.id) !== 'attended');
     let overrideReason: string | null = null;
     if (absent && input.lines.length) {
-      overrideReason = requireOverride(claimsError('absent_advance_requires_override'), input.override, hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES)).reason;
+      overrideReason = requireOverride(
+        claimsError('absent_advance_requires_override'),
+        input.override,
+        hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES),
+      ).reason;
     }
     const { departure, ret } = claimTimes(sessions, input, advance);
-    const flags = ['advance_settlement', ...(absent ? ['absent'] : []), ...(overrideReason ? ['attendance_override'] : [])];
-    const [row] = await trx('claims').insert({
-      participant_id: advance.participant_id, payee_id: advance.payee_id, project_id: advance.project_id, advance_of_claim_id: advanceId,
-      departure_at: departure, return_at: ret, entered_by: actor.userId, flags, override_reason: overrideReason,
-      to_recover_cents: absent && !input.lines.length ? (advance.amount_granted_cents ?? 0) : 0, created_at: now, updated_at: now,
-    }).returning(['id']);
+    const flags = [
+      'advance_settlement',
+      ...(absent ? ['absent'] : []),
+      ...(overrideReason ? ['attendance_override'] : []),
+    ];
+    const [row] = await trx('claims')
+      .insert({
+        participant_id: advance.participant_id,
+        payee_id: advance.payee_id,
+        project_id: advance.project_id,
+        advance_of_claim_id: advanceId,
+        departure_at: departure,
+        return_at: ret,
+        entered_by: actor.userId,
+        flags,
+        override_reason: overrideReason,
+        to_recover_cents: absent && !input.lines.length ? (advance.amount_granted_cents ?? 0) : 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(['id']);
     const id = row.id as string;
     await recordHand(trx, id, actor.userId, 'advance_settled', now);
     await trx('claim_sessions').insert(sessionIds.map((s) => ({ claim_id: id, session_id: s })));
-    await insertLines(trx, lineRows(id, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()));
+    await insertLines(
+      trx,
+      lineRows(id, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()),
+    );
     await recomputeClaim(trx, deps, id, settings.timeZone, settings.thresholds.claimDeadlineMonths);
     await recomputeClaim(trx, deps, advanceId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
-    await recordAudit(trx, actor, { action: 'claim.advance_settled', recordType: 'claim', recordId: advanceId, reasonCode: absent ? 'absent' : null, data: { settlementId: id, lines: input.lines.length } });
+    await recordAudit(trx, actor, {
+      action: 'claim.advance_settled',
+      recordType: 'claim',
+      recordId: advanceId,
+      reasonCode: absent ? 'absent' : null,
+      data: { settlementId: id, lines: input.lines.length },
+    });
     await submitIn(trx, deps, actor, id);
     return id;
   });
@@ -70,8 +113,18 @@ export async function cancelClaim(deps: Deps, actor: AuditActor, claimId: string
     if (['in_batch', 'paid'].includes(claim.status)) throw claimsError('claim_in_batch');
     const now = deps.now();
     await recordHand(trx, claimId, actor.userId, 'cancelled', now);
-    await moveToStatus(trx, [claimId], 'cancelled', { cancelled_at: now, decision_note: reasonNote?.trim() || claim.decision_note, updated_at: now, version: trx.raw('version + 1') });
+    await moveToStatus(trx, [claimId], 'cancelled', {
+      cancelled_at: now,
+      decision_note: reasonNote?.trim() || claim.decision_note,
+      updated_at: now,
+      version: trx.raw('version + 1'),
+    });
     await claimCancelled(trx, claimId);
-    await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claimId, data: { from: claim.status } });
+    await recordAudit(trx, actor, {
+      action: 'claim.cancelled',
+      recordType: 'claim',
+      recordId: claimId,
+      data: { from: claim.status },
+    });
   });
 }

@@ -16,16 +16,34 @@ const UNDECIDED = ['draft', 'submitted'] as const;
  * Decided claims are left alone: a claim approved, batched or paid keeps its person archived
  * (the caller checks), a rejected or cancelled one owes nothing.
  */
-export async function cancelClaimsOnErasure(trx: Db, actor: AuditActor, participantIds: string[], now: Date): Promise<string[]> {
+export async function cancelClaimsOnErasure(
+  trx: Db,
+  actor: AuditActor,
+  participantIds: string[],
+  now: Date,
+): Promise<string[]> {
   if (participantIds.length === 0) return [];
-  const rows = (await trx('claims').whereIn('participant_id', participantIds).whereIn('status', UNDECIDED)
-    .orderBy('id').forUpdate().select('id', 'status')) as { id: string; status: string }[];
+  const rows = (await trx('claims')
+    .whereIn('participant_id', participantIds)
+    .whereIn('status', UNDECIDED)
+    .orderBy('id')
+    .forUpdate()
+    .select('id', 'status')) as { id: string; status: string }[];
   for (const claim of rows) {
     await moveToStatus(trx, [claim.id], 'cancelled', {
-      cancelled_at: now, decision_reason_code: ERASURE_CANCEL_REASON, updated_at: now, version: trx.raw('version + 1'),
+      cancelled_at: now,
+      decision_reason_code: ERASURE_CANCEL_REASON,
+      updated_at: now,
+      version: trx.raw('version + 1'),
     });
     await claimCancelled(trx, claim.id);
-    await recordAudit(trx, actor, { action: 'claim.cancelled', recordType: 'claim', recordId: claim.id, reasonCode: ERASURE_CANCEL_REASON, data: { from: claim.status } });
+    await recordAudit(trx, actor, {
+      action: 'claim.cancelled',
+      recordType: 'claim',
+      recordId: claim.id,
+      reasonCode: ERASURE_CANCEL_REASON,
+      data: { from: claim.status },
+    });
   }
   return rows.map((r) => r.id);
 }

@@ -5,33 +5,67 @@ import { toLocal } from '../shared/dates.js';
 import { computeLine, rateSetFor } from '../reimbursement/index.js';
 import type { LineInput, LineKind } from '../reimbursement/index.js';
 import type { LineInputBody } from './schemas.js';
-import { claimLines, claimReceipts, claimSessionIds, getClaim, linesBackedBy, priorMileageDeciKm, sessionsByIds, touchClaim, type ClaimRow, type LineRow } from './repo.js';
+import {
+  claimLines,
+  claimReceipts,
+  claimSessionIds,
+  getClaim,
+  linesBackedBy,
+  priorMileageDeciKm,
+  sessionsByIds,
+  touchClaim,
+  type ClaimRow,
+  type LineRow,
+} from './repo.js';
 import { claimDeadline } from './rules.js';
 
 export const CATEGORY_OF: Record<LineKind, string> = {
-  public_transport: 'transport', taxi: 'transport', mileage: 'mileage', motorbike: 'mileage', moped: 'mileage',
-  childcare: 'childcare', meal: 'meals', night: 'nights', allowance: 'allowances',
+  public_transport: 'transport',
+  taxi: 'transport',
+  mileage: 'mileage',
+  motorbike: 'mileage',
+  moped: 'mileage',
+  childcare: 'childcare',
+  meal: 'meals',
+  night: 'nights',
+  allowance: 'allowances',
 };
 
 /** Line flags that also flag the claim (the claim adds late, advance and payee flags). */
 const LINE_FLAGS_TO_CLAIM = ['missing_receipt', 'over_cap', 'taxi', 'not_eligible', 'reused_receipt'];
 
 /** Rows to insert for lines as typed: the computation comes right after (`recomputeClaim`). */
-export function lineRows(claimId: string, lines: LineInputBody[], defaultDate: string, receiptIds: Set<string>): Record<string, unknown>[] {
+export function lineRows(
+  claimId: string,
+  lines: LineInputBody[],
+  defaultDate: string,
+  receiptIds: Set<string>,
+): Record<string, unknown>[] {
   const details: ErrorDetail[] = [];
   const quarterHoursByDay = new Map<string, number>();
   const rows = lines.map((l, i) => {
     const { receiptId, ...input } = l;
     const travelDate = l.travelDate ?? defaultDate;
-    if (receiptId && !receiptIds.has(receiptId)) details.push({ field: `lines.${i}.receiptId`, message: 'justificatif inconnu pour cette demande' });
+    if (receiptId && !receiptIds.has(receiptId))
+      details.push({ field: `lines.${i}.receiptId`, message: 'justificatif inconnu pour cette demande' });
     if (l.kind === 'childcare' && l.childcareQuarterHours) {
       const total = (quarterHoursByDay.get(travelDate) ?? 0) + l.childcareQuarterHours;
       quarterHoursByDay.set(travelDate, total);
-      if (total > 96) details.push({ field: `lines.${i}.childcareQuarterHours`, message: 'plus de 24 heures de garde le même jour' });
+      if (total > 96)
+        details.push({ field: `lines.${i}.childcareQuarterHours`, message: 'plus de 24 heures de garde le même jour' });
     }
     return {
-      claim_id: claimId, position: i, kind: l.kind, travel_date: travelDate, category: CATEGORY_OF[l.kind as LineKind],
-      input: JSON.stringify({ ...input, travelDate }), requested_cents: 0, eligible_cents: 0, explanation: '', rule: '', flags: [],
+      claim_id: claimId,
+      position: i,
+      kind: l.kind,
+      travel_date: travelDate,
+      category: CATEGORY_OF[l.kind as LineKind],
+      input: JSON.stringify({ ...input, travelDate }),
+      requested_cents: 0,
+      eligible_cents: 0,
+      explanation: '',
+      rule: '',
+      flags: [],
       receipt_id: receiptId ?? null,
     };
   });
@@ -41,7 +75,9 @@ export function lineRows(claimId: string, lines: LineInputBody[], defaultDate: s
 
 /** What the person asked on a line: the actual cost when they give one, else the computed amount. */
 function requestedOf(input: LineInput, eligible: number): number {
-  return input.amountCents !== undefined && ['public_transport', 'taxi', 'childcare', 'night'].includes(input.kind) ? input.amountCents : eligible;
+  return input.amountCents !== undefined && ['public_transport', 'taxi', 'childcare', 'night'].includes(input.kind)
+    ? input.amountCents
+    : eligible;
 }
 
 /**
@@ -50,7 +86,14 @@ function requestedOf(input: LineInput, eligible: number): number {
  * kilometres of earlier lines are read now and frozen (decision). Throws 400 naming
  * `lines.N.field` when a line lacks what its kind needs.
  */
-export async function recomputeClaim(trx: Db, deps: Deps, claimId: string, timeZone: string, deadlineMonths: number, options: { freeze?: boolean } = {}): Promise<ClaimRow> {
+export async function recomputeClaim(
+  trx: Db,
+  deps: Deps,
+  claimId: string,
+  timeZone: string,
+  deadlineMonths: number,
+  options: { freeze?: boolean } = {},
+): Promise<ClaimRow> {
   const claim = (await getClaim(trx, claimId))!;
   const sessions = await sessionsByIds(trx, await claimSessionIds(trx, claimId));
   const lines = await claimLines(trx, claimId);
@@ -61,23 +104,39 @@ export async function recomputeClaim(trx: Db, deps: Deps, claimId: string, timeZ
   let requested = 0;
   let eligible = 0;
   // Mileage bands depend on earlier lines: compute in travel order.
-  const ordered = [...lines].sort((a, b) => (a.travel_date < b.travel_date ? -1 : a.travel_date > b.travel_date ? 1 : a.seq - b.seq));
+  const ordered = [...lines].sort((a, b) =>
+    a.travel_date < b.travel_date ? -1 : a.travel_date > b.travel_date ? 1 : a.seq - b.seq,
+  );
   for (const line of ordered) {
     const stored = line.input as unknown as LineInput;
     const receipt = line.receipt_id ? receipts.get(line.receipt_id) : undefined;
-    const input: LineInput = { ...stored, kind: line.kind as LineKind, travelDate: line.travel_date, hasReceipt: !!receipt || stored.hasReceipt === true };
+    const input: LineInput = {
+      ...stored,
+      kind: line.kind as LineKind,
+      travelDate: line.travel_date,
+      hasReceipt: !!receipt || stored.hasReceipt === true,
+    };
     let prior = line.prior_mileage_decikm;
-    if (line.kind === 'mileage' && (prior === null || options.freeze)) prior = await priorMileageDeciKm(trx, claim.participant_id, claimId, line.travel_date, line.seq);
+    if (line.kind === 'mileage' && (prior === null || options.freeze))
+      prior = await priorMileageDeciKm(trx, claim.participant_id, claimId, line.travel_date, line.seq);
     let result;
     try {
       const rates = await rateSetFor(trx, { projectId: claim.project_id, travelDate: line.travel_date });
       result = computeLine(input, {
-        rates, timeZone, departure: claim.departure_at, return: claim.return_at, mealProvided, priorMileageDeciKmThisYear: prior ?? 0,
+        rates,
+        timeZone,
+        departure: claim.departure_at,
+        return: claim.return_at,
+        mealProvided,
+        priorMileageDeciKmThisYear: prior ?? 0,
       });
     } catch (e) {
       if (e instanceof Error && 'field' in e) {
         const field = (e as Error & { field: string }).field;
-        details.push({ field: field === 'return' ? 'returnAt' : `lines.${line.position}.${field}`, message: e.message });
+        details.push({
+          field: field === 'return' ? 'returnAt' : `lines.${line.position}.${field}`,
+          message: e.message,
+        });
         continue;
       }
       throw e;
@@ -91,15 +150,28 @@ export async function recomputeClaim(trx: Db, deps: Deps, claimId: string, timeZ
     const asked = requestedOf(input, result.eligibleCents);
     requested += asked;
     eligible += result.eligibleCents;
-    await trx('claim_lines').where({ id: line.id }).update({
-      category: result.category, requested_cents: asked, eligible_cents: result.eligibleCents, explanation: result.explanation, rule: result.rule, flags,
-      prior_mileage_decikm: line.kind === 'mileage' && (options.freeze || line.prior_mileage_decikm !== null) ? prior : null,
-    });
+    await trx('claim_lines')
+      .where({ id: line.id })
+      .update({
+        category: result.category,
+        requested_cents: asked,
+        eligible_cents: result.eligibleCents,
+        explanation: result.explanation,
+        rule: result.rule,
+        flags,
+        prior_mileage_decikm:
+          line.kind === 'mileage' && (options.freeze || line.prior_mileage_decikm !== null) ? prior : null,
+      });
   }
   if (details.length) throw validationError(details);
   if (claim.is_advance && !['cancelled', 'draft'].includes(claim.status)) claimFlags.add('advance_to_settle');
-  if (claim.is_advance && (await trx('claims').where({ advance_of_claim_id: claimId }).whereNot('status', 'cancelled').first('id'))) claimFlags.delete('advance_to_settle');
-  for (const kept of ['attendance_override', 'advance_settlement', 'absent']) if (claim.flags.includes(kept)) claimFlags.add(kept);
+  if (
+    claim.is_advance &&
+    (await trx('claims').where({ advance_of_claim_id: claimId }).whereNot('status', 'cancelled').first('id'))
+  )
+    claimFlags.delete('advance_to_settle');
+  for (const kept of ['attendance_override', 'advance_settlement', 'absent'])
+    if (claim.flags.includes(kept)) claimFlags.add(kept);
   if (!claim.payee_id) claimFlags.add('no_payee');
   let late = false;
   if (claim.submitted_at && !claim.is_advance && sessions.length) {
@@ -107,7 +179,12 @@ export async function recomputeClaim(trx: Db, deps: Deps, claimId: string, timeZ
     late = toLocal(claim.submitted_at, timeZone).date > claimDeadline(toLocal(lastEnd, timeZone).date, deadlineMonths);
     if (late) claimFlags.add('late');
   }
-  await touchClaim(trx, claimId, { amount_requested_cents: requested, amount_eligible_cents: eligible, flags: [...claimFlags].sort(), late }, deps.now());
+  await touchClaim(
+    trx,
+    claimId,
+    { amount_requested_cents: requested, amount_eligible_cents: eligible, flags: [...claimFlags].sort(), late },
+    deps.now(),
+  );
   return (await getClaim(trx, claimId))!;
 }
 
@@ -118,7 +195,11 @@ export async function reuseOf(db: Db, lines: LineRow[], receipts: Map<string, { 
     const r = l.receipt_id ? receipts.get(l.receipt_id) : undefined;
     if (!r) continue;
     const uses = (await linesBackedBy(db, r.sha256)).filter((u) => u.line_id !== l.id);
-    if (uses.length) out.set(l.id, uses.map((u) => ({ claimId: u.claim_id, reference: u.reference, lineId: u.line_id })));
+    if (uses.length)
+      out.set(
+        l.id,
+        uses.map((u) => ({ claimId: u.claim_id, reference: u.reference, lineId: u.line_id })),
+      );
   }
   return out;
 }

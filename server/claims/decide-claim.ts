@@ -9,7 +9,16 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { recordClaimExpenses } from '../grants/index.js';
 import type { DecisionBody } from './schemas.js';
-import { DECIDED, claimLines, claimReceipts, decisionFacts, getClaim, linesBackedBy, type ClaimRow, type LineRow } from './repo.js';
+import {
+  DECIDED,
+  claimLines,
+  claimReceipts,
+  decisionFacts,
+  getClaim,
+  linesBackedBy,
+  type ClaimRow,
+  type LineRow,
+} from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimVars, notifyClaim } from './notify.js';
 import { OVERRIDE_RECEIPT_ROLES, mayDecide } from './policy.js';
@@ -31,7 +40,9 @@ function sameDecision(lines: LineRow[], decisions: LineDecision[]): boolean {
   const byId = new Map(decisions.map((d) => [d.lineId, d]));
   return lines.every((l) => {
     const d = byId.get(l.id);
-    return !!d && d.grantedCents === l.granted_cents && (d.reasonCode ?? defaultReason(l, d.grantedCents)) === l.reason_code;
+    return (
+      !!d && d.grantedCents === l.granted_cents && (d.reasonCode ?? defaultReason(l, d.grantedCents)) === l.reason_code
+    );
   });
 }
 
@@ -43,7 +54,12 @@ async function assertDecider(trx: Db, actor: Pick<Actor, 'userId' | 'roles'>, cl
 }
 
 /** Checks each line's decision; returns field errors and the lines that need an override. */
-async function checkLines(trx: Db, lines: LineRow[], decisions: LineDecision[], receipts: Map<string, { sha256: string; amount_cents: number }>) {
+async function checkLines(
+  trx: Db,
+  lines: LineRow[],
+  decisions: LineDecision[],
+  receipts: Map<string, { sha256: string; amount_cents: number }>,
+) {
   const details: ErrorDetail[] = [];
   const byId = new Map(lines.map((l) => [l.id, l]));
   const seen = new Set<string>();
@@ -52,25 +68,43 @@ async function checkLines(trx: Db, lines: LineRow[], decisions: LineDecision[], 
   const grantedBySha = new Map<string, number>();
   decisions.forEach((d, i) => {
     const line = byId.get(d.lineId);
-    if (!line || seen.has(d.lineId)) return details.push({ field: `lines.${i}.lineId`, message: line ? 'ligne décidée deux fois' : 'ligne inconnue pour cette demande' });
+    if (!line || seen.has(d.lineId))
+      return details.push({
+        field: `lines.${i}.lineId`,
+        message: line ? 'ligne décidée deux fois' : 'ligne inconnue pour cette demande',
+      });
     seen.add(d.lineId);
-    if (d.grantedCents > line.eligible_cents) details.push({ field: `lines.${i}.grantedCents`, message: `ne peut dépasser le montant calculé (${formatCents(line.eligible_cents)})` });
-    else if (d.grantedCents < line.eligible_cents && !d.reasonCode) details.push({ field: `lines.${i}.reasonCode`, message: 'indiquez le motif de la réduction ou du refus' });
-    if (d.reasonCode === 'other' && !d.reasonNote?.trim()) details.push({ field: `lines.${i}.reasonNote`, message: 'précisez le motif' });
+    if (d.grantedCents > line.eligible_cents)
+      details.push({
+        field: `lines.${i}.grantedCents`,
+        message: `ne peut dépasser le montant calculé (${formatCents(line.eligible_cents)})`,
+      });
+    else if (d.grantedCents < line.eligible_cents && !d.reasonCode)
+      details.push({ field: `lines.${i}.reasonCode`, message: 'indiquez le motif de la réduction ou du refus' });
+    if (d.reasonCode === 'other' && !d.reasonNote?.trim())
+      details.push({ field: `lines.${i}.reasonNote`, message: 'précisez le motif' });
     if (d.grantedCents > 0 && line.flags.includes('missing_receipt')) noReceipt.push(line.id);
-    if (d.grantedCents > 0 && line.flags.includes('reused_receipt') && !d.receiptReuseAcknowledged) unacknowledged.push(i);
+    if (d.grantedCents > 0 && line.flags.includes('reused_receipt') && !d.receiptReuseAcknowledged)
+      unacknowledged.push(i);
     const r = line.receipt_id ? receipts.get(line.receipt_id) : undefined;
     if (r && d.grantedCents > 0) grantedBySha.set(r.sha256, (grantedBySha.get(r.sha256) ?? 0) + d.grantedCents);
   });
-  lines.filter((l) => !seen.has(l.id)).forEach((l) => details.push({ field: 'lines', message: `la ligne ${l.position + 1} n’est pas décidée` }));
+  lines
+    .filter((l) => !seen.has(l.id))
+    .forEach((l) => details.push({ field: 'lines', message: `la ligne ${l.position + 1} n’est pas décidée` }));
   // The total granted against one receipt (this claim and the others) never exceeds its amount.
   for (const [i, d] of decisions.entries()) {
     const line = byId.get(d.lineId);
     const r = line?.receipt_id ? receipts.get(line.receipt_id) : undefined;
     if (!line || !r || d.grantedCents === 0) continue;
-    const elsewhere = (await linesBackedBy(trx, r.sha256)).filter((u) => u.claim_id !== line.claim_id && u.status !== 'rejected').reduce((s, u) => s + (u.granted_cents ?? 0), 0);
+    const elsewhere = (await linesBackedBy(trx, r.sha256))
+      .filter((u) => u.claim_id !== line.claim_id && u.status !== 'rejected')
+      .reduce((s, u) => s + (u.granted_cents ?? 0), 0);
     if (elsewhere + grantedBySha.get(r.sha256)! > r.amount_cents) {
-      details.push({ field: `lines.${i}.grantedCents`, message: `le justificatif ne couvre que ${formatCents(r.amount_cents)}, dont ${formatCents(elsewhere)} déjà accordés ailleurs` });
+      details.push({
+        field: `lines.${i}.grantedCents`,
+        message: `le justificatif ne couvre que ${formatCents(r.amount_cents)}, dont ${formatCents(elsewhere)} déjà accordés ailleurs`,
+      });
     }
   }
   return { details, noReceipt, unacknowledged };
@@ -82,7 +116,12 @@ async function checkLines(trx: Db, lines: LineRow[], decisions: LineDecision[], 
  * of earlier lines frozen now. Repeating the recorded decision answers the same; another
  * decision on a decided claim is 409 `claim_already_decided`.
  */
-export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'roles'> & { userId: string }, claimId: string, input: DecisionBody): Promise<void> {
+export async function decideClaim(
+  deps: Deps,
+  actor: AuditActor & Pick<Actor, 'roles'> & { userId: string },
+  claimId: string,
+  input: DecisionBody,
+): Promise<void> {
   const { settings } = await getSettings(deps.db);
   await inTransaction(deps.db, async (trx) => {
     let claim = await getClaim(trx, claimId, true);
@@ -94,18 +133,35 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
     }
     if (claim.status === 'cancelled') throw claimsError('claim_cancelled');
     if (claim.status !== 'submitted') throw claimsError('claim_not_submitted');
-    claim = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths, { freeze: true });
+    claim = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths, {
+      freeze: true,
+    });
     const lines = await claimLines(trx, claimId);
     const receipts = new Map((await claimReceipts(trx, claimId)).map((r) => [r.id, r]));
     const { details, noReceipt, unacknowledged } = await checkLines(trx, lines, input.lines, receipts);
     if (details.length) throw validationError(details);
     if (unacknowledged.length) {
-      throw claimsError('receipt_reuse_unacknowledged', unacknowledged.map((i) => ({ field: `lines.${i}.receiptReuseAcknowledged`, message: 'justificatif déjà utilisé : à confirmer' })));
+      throw claimsError(
+        'receipt_reuse_unacknowledged',
+        unacknowledged.map((i) => ({
+          field: `lines.${i}.receiptReuseAcknowledged`,
+          message: 'justificatif déjà utilisé : à confirmer',
+        })),
+      );
     }
     let override: string | null = null;
     if (noReceipt.length) {
-      override = requireOverride(claimsError('receipt_requires_override', noReceipt.map((id) => ({ field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`, message: 'justificatif manquant' }))),
-        input.override, hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES)).reason;
+      override = requireOverride(
+        claimsError(
+          'receipt_requires_override',
+          noReceipt.map((id) => ({
+            field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`,
+            message: 'justificatif manquant',
+          })),
+        ),
+        input.override,
+        hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES),
+      ).reason;
     }
     const byId = new Map(input.lines.map((d) => [d.lineId, d]));
     let granted = 0;
@@ -116,30 +172,63 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
       granted += d.grantedCents;
       requested += l.requested_cents;
       if (d.grantedCents < l.requested_cents) reduced++;
-      await trx('claim_lines').where({ id: l.id }).update({
-        granted_cents: d.grantedCents, reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents), reason_note: d.reasonNote?.trim() || null,
-        receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
-      });
+      await trx('claim_lines')
+        .where({ id: l.id })
+        .update({
+          granted_cents: d.grantedCents,
+          reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents),
+          reason_note: d.reasonNote?.trim() || null,
+          receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
+        });
     }
     const status = granted === 0 ? 'rejected' : granted >= requested ? 'approved' : 'partially_approved';
     const advance = claim.advance_of_claim_id ? await getClaim(trx, claim.advance_of_claim_id) : undefined;
     const advanced = advance?.amount_granted_cents ?? 0;
     const now = deps.now();
     await moveToStatus(trx, [claimId], status, {
-      decided_at: now, decided_by: actor.userId, amount_granted_cents: granted,
-      amount_to_pay_cents: Math.max(0, granted - advanced), to_recover_cents: Math.max(0, advanced - granted),
-      decision_note: input.note?.trim() || null, decision_reason_code: override ? 'receipt_override' : null,
-      override_reason: override ?? claim.override_reason, updated_at: now, version: trx.raw('version + 1'),
+      decided_at: now,
+      decided_by: actor.userId,
+      amount_granted_cents: granted,
+      amount_to_pay_cents: Math.max(0, granted - advanced),
+      to_recover_cents: Math.max(0, advanced - granted),
+      decision_note: input.note?.trim() || null,
+      decision_reason_code: override ? 'receipt_override' : null,
+      override_reason: override ?? claim.override_reason,
+      updated_at: now,
+      version: trx.raw('version + 1'),
     });
     const decided = (await getClaim(trx, claimId))!;
-    await recordClaimExpenses(trx, {
-      claim: { id: claimId, projectId: decided.project_id, participantId: decided.participant_id, advanceOfClaimId: decided.advance_of_claim_id, amountToPayCents: Number(decided.amount_to_pay_cents) },
-      lines: (await claimLines(trx, claimId)).map((l) => ({ id: l.id, category: l.category, travelDate: l.travel_date, grantedCents: Number(l.granted_cents ?? 0) })),
-    }, { actor, roles: actor.roles, override: input.override });
+    await recordClaimExpenses(
+      trx,
+      {
+        claim: {
+          id: claimId,
+          projectId: decided.project_id,
+          participantId: decided.participant_id,
+          advanceOfClaimId: decided.advance_of_claim_id,
+          amountToPayCents: Number(decided.amount_to_pay_cents),
+        },
+        lines: (await claimLines(trx, claimId)).map((l) => ({
+          id: l.id,
+          category: l.category,
+          travelDate: l.travel_date,
+          grantedCents: Number(l.granted_cents ?? 0),
+        })),
+      },
+      { actor, roles: actor.roles, override: input.override },
+    );
     await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
     await recordAudit(trx, actor, {
-      action: 'claim.decided', recordType: 'claim', recordId: claimId, reasonCode: override ? 'receipt_override' : null,
-      data: { status, lines: lines.length, reduced, reasons: [...new Set(input.lines.map((d) => d.reasonCode).filter(Boolean))] },
+      action: 'claim.decided',
+      recordType: 'claim',
+      recordId: claimId,
+      reasonCode: override ? 'receipt_override' : null,
+      data: {
+        status,
+        lines: lines.length,
+        reduced,
+        reasons: [...new Set(input.lines.map((d) => d.reasonCode).filter(Boolean))],
+      },
     });
   });
 }
@@ -150,7 +239,11 @@ export async function decideClaim(deps: Deps, actor: AuditActor & Pick<Actor, 'r
  * for each claim (and again by `decideClaim` under the lock): a claim the actor had a hand on
  * is skipped as `separation_of_duties`.
  */
-export async function bulkApprove(deps: Deps, actor: AuditActor & Pick<Actor, 'roles'> & { userId: string }, claimIds: string[]) {
+export async function bulkApprove(
+  deps: Deps,
+  actor: AuditActor & Pick<Actor, 'roles'> & { userId: string },
+  claimIds: string[],
+) {
   const approved: string[] = [];
   const skipped: { claimId: string; reason: string }[] = [];
   for (const id of claimIds) {
@@ -163,7 +256,9 @@ export async function bulkApprove(deps: Deps, actor: AuditActor & Pick<Actor, 'r
     else {
       try {
         const lines = await claimLines(deps.db, id);
-        await decideClaim(deps, actor, id, { lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })) });
+        await decideClaim(deps, actor, id, {
+          lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })),
+        });
         approved.push(id);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;

@@ -28,19 +28,48 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   pdf.space(6).paragraph([person.first_name, person.last_name].filter(Boolean).join(' '), { indent: 280 });
   pdf.paragraph(`Le ${v.decidedOn ?? formatDate(deps.now(), settings.timeZone)}`, { indent: 280 });
   pdf.heading(`Décision sur votre demande de remboursement ${claim.reference}`, 2);
-  pdf.paragraph(`Vous avez demandé le remboursement de vos frais pour : ${v.sessions.map((s) => `${s.title} (${s.when})`).join(' ; ')}.`);
-  pdf.table([
-    { header: 'Frais', width: 3 }, { header: 'Date', width: 1.6 }, { header: 'Demandé', width: 1.6, align: 'right' }, { header: 'Accordé', width: 1.6, align: 'right' }, { header: 'Motif', width: 4 },
-  ], v.lines.map((l) => [l.label, l.date, formatCents(l.askedCents), formatCents(l.grantedCents), l.reason ? `${l.reason}${l.reasonNote ? ` : ${l.reasonNote}` : ''}` : '']));
-  pdf.facts([['Total demandé', formatCents(v.askedCents)], ['Total accordé', formatCents(v.grantedCents)],
-    ...(claim.advance_of_claim_id ? [['Reste à vous payer', formatCents(v.toPayCents)] as [string, string], ['Somme à rembourser', formatCents(v.toRecoverCents)] as [string, string]] : [])]);
+  pdf.paragraph(
+    `Vous avez demandé le remboursement de vos frais pour : ${v.sessions.map((s) => `${s.title} (${s.when})`).join(' ; ')}.`,
+  );
+  pdf.table(
+    [
+      { header: 'Frais', width: 3 },
+      { header: 'Date', width: 1.6 },
+      { header: 'Demandé', width: 1.6, align: 'right' },
+      { header: 'Accordé', width: 1.6, align: 'right' },
+      { header: 'Motif', width: 4 },
+    ],
+    v.lines.map((l) => [
+      l.label,
+      l.date,
+      formatCents(l.askedCents),
+      formatCents(l.grantedCents),
+      l.reason ? `${l.reason}${l.reasonNote ? ` : ${l.reasonNote}` : ''}` : '',
+    ]),
+  );
+  pdf.facts([
+    ['Total demandé', formatCents(v.askedCents)],
+    ['Total accordé', formatCents(v.grantedCents)],
+    ...(claim.advance_of_claim_id
+      ? [
+          ['Reste à vous payer', formatCents(v.toPayCents)] as [string, string],
+          ['Somme à rembourser', formatCents(v.toRecoverCents)] as [string, string],
+        ]
+      : []),
+  ]);
   if (v.anyReduction) {
     pdf.heading('Si vous n’êtes pas d’accord', 2);
     for (const p of CONTEST_TEXT(settings.name, v.orgAddress)) pdf.paragraph(p);
   }
   pdf.heading('Une question ?', 2);
-  pdf.paragraph(`Appelez ou écrivez à ${settings.name}${settings.phone ? ` (${settings.phone})` : ''}${v.orgAddress ? `, ${v.orgAddress}` : ''}, en donnant la référence ${claim.reference}.`);
-  await recordAudit(deps.db, actor, { action: 'claim.decision_letter_printed', recordType: 'claim', recordId: claimId });
+  pdf.paragraph(
+    `Appelez ou écrivez à ${settings.name}${settings.phone ? ` (${settings.phone})` : ''}${v.orgAddress ? `, ${v.orgAddress}` : ''}, en donnant la référence ${claim.reference}.`,
+  );
+  await recordAudit(deps.db, actor, {
+    action: 'claim.decision_letter_printed',
+    recordType: 'claim',
+    recordId: claimId,
+  });
   return pdf.save();
 }
 
@@ -59,7 +88,9 @@ export async function claimFormPdf(deps: Deps, sessionId: string, participantId?
     ['Session', session.title],
     ['Date', formatLocalRange(session.starts_at, session.ends_at, settings.timeZone)],
   ]);
-  pdf.paragraph('Remplissez ce qui vous concerne et joignez vos tickets et factures. Nous vous remboursons vite.', { size: 10 });
+  pdf.paragraph('Remplissez ce qui vous concerne et joignez vos tickets et factures. Nous vous remboursons vite.', {
+    size: 10,
+  });
   pdf.heading('Comment êtes-vous venu·e ?', 2);
   pdf.checkbox('En bus, tram ou train : prix des tickets ........................ €');
   pdf.checkbox('En voiture : nombre de km aller-retour ............ km — chevaux fiscaux : ......');

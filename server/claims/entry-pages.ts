@@ -19,35 +19,92 @@ import { KIND_OPTIONS, POWER_OPTIONS, formField, lineRowsOf, linesFromRows, type
 const EMPTY_ROW: LineRowForm = { kind: '', travelDate: '', amount: '', km: '', fiscalPower: '', hours: '' };
 
 export function entryPages(deps: Deps) {
-  const render = async (req: PageRequest, res: Response, values: Record<string, unknown>, rows: LineRowForm[], errors: Record<string, string> = {}, message: string | null = null, status = 200) => {
+  const render = async (
+    req: PageRequest,
+    res: Response,
+    values: Record<string, unknown>,
+    rows: LineRowForm[],
+    errors: Record<string, string> = {},
+    message: string | null = null,
+    status = 200,
+  ) => {
     const { settings } = await getSettings(deps.db);
-    const participantId = typeof values.participantId === 'string' && /^[0-9a-f-]{36}$/.test(values.participantId) ? values.participantId : undefined;
+    const participantId =
+      typeof values.participantId === 'string' && /^[0-9a-f-]{36}$/.test(values.participantId)
+        ? values.participantId
+        : undefined;
     const q = typeof values.q === 'string' ? values.q.trim() : '';
     const found = q.length >= 2 ? await searchParticipants(deps.db, q) : [];
     const chosen = participantId ? await participantName(deps.db, participantId) : undefined;
     const people = [...(chosen ? [chosen] : []), ...found.filter((p) => p.id !== chosen?.id)];
     const sessions = await sessionChoices(deps.db, deps.now(), participantId);
-    await page(deps, req, res, 'claims/new.njk', {
-      title: 'Saisir une demande de remboursement', values, rows, errors, message, q,
-      people: [{ value: '', label: people.length ? '— Choisir —' : '— Cherchez d’abord la personne —' }, ...people.map((p) => ({ value: p.id, label: `${p.last_name ?? ''} ${p.first_name ?? ''} (${p.reference})` }))],
-      sessions: [{ value: '', label: '— Choisir —' }, ...sessions.map((s) => ({ value: s.id, label: `${s.title} — ${formatLocalRange(s.starts_at, s.ends_at, settings.timeZone)}${s.attendance === 'attended' ? ' — présent·e' : ''}` }))],
-      kindOptions: KIND_OPTIONS, powerOptions: POWER_OPTIONS,
-    }, status);
+    await page(
+      deps,
+      req,
+      res,
+      'claims/new.njk',
+      {
+        title: 'Saisir une demande de remboursement',
+        values,
+        rows,
+        errors,
+        message,
+        q,
+        people: [
+          { value: '', label: people.length ? '— Choisir —' : '— Cherchez d’abord la personne —' },
+          ...people.map((p) => ({ value: p.id, label: `${p.last_name ?? ''} ${p.first_name ?? ''} (${p.reference})` })),
+        ],
+        sessions: [
+          { value: '', label: '— Choisir —' },
+          ...sessions.map((s) => ({
+            value: s.id,
+            label: `${s.title} — ${formatLocalRange(s.starts_at, s.ends_at, settings.timeZone)}${s.attendance === 'attended' ? ' — présent·e' : ''}`,
+          })),
+        ],
+        kindOptions: KIND_OPTIONS,
+        powerOptions: POWER_OPTIONS,
+      },
+      status,
+    );
   };
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/claims/new', access: CLAIM_WRITERS, summary: 'Claim entry form (from a paper form, keyboard only)',
-      query: obj({ q: Type.Optional(Type.String({ maxLength: 100 })), participantId: Type.Optional(Uuid), sessionId: Type.Optional(Uuid) }),
+      kind: 'page',
+      method: 'get',
+      path: '/claims/new',
+      access: CLAIM_WRITERS,
+      summary: 'Claim entry form (from a paper form, keyboard only)',
+      query: obj({
+        q: Type.Optional(Type.String({ maxLength: 100 })),
+        participantId: Type.Optional(Uuid),
+        sessionId: Type.Optional(Uuid),
+      }),
       handler: async (req, res) => {
-        await render(req, res, { q: req.query.q, participantId: req.query.participantId, sessionId: req.query.sessionId }, [{ ...EMPTY_ROW }]);
+        await render(
+          req,
+          res,
+          { q: req.query.q, participantId: req.query.participantId, sessionId: req.query.sessionId },
+          [{ ...EMPTY_ROW }],
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/claims/new', access: CLAIM_WRITERS, summary: 'Add a line row, or enter and submit the claim', idempotent: 'form',
+      kind: 'page',
+      method: 'post',
+      path: '/claims/new',
+      access: CLAIM_WRITERS,
+      summary: 'Add a line row, or enter and submit the claim',
+      idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
         const action = text(form.action);
-        const values = { participantId: text(form.participantId), sessionId: text(form.sessionId), q: text(form.q), isAdvance: checked(form.isAdvance) ? 'on' : '', overrideReason: text(form.overrideReason) };
+        const values = {
+          participantId: text(form.participantId),
+          sessionId: text(form.sessionId),
+          q: text(form.q),
+          isAdvance: checked(form.isAdvance) ? 'on' : '',
+          overrideReason: text(form.overrideReason),
+        };
         if (action === 'add' || action === 'search') {
           const rows = lineRowsOf(form, true);
           if (action === 'add') rows.push({ ...EMPTY_ROW });
@@ -58,14 +115,22 @@ export function entryPages(deps: Deps) {
         if (!values.participantId) errors.participantId = 'choisissez la personne';
         if (!values.sessionId) errors.sessionId = 'choisissez la session';
         if (!rows.length && !Object.keys(errors).length) errors['line-0-kind'] = 'ajoutez au moins une ligne';
-        const input: Record<string, unknown> = { participantId: values.participantId, sessionIds: [values.sessionId], lines, submit: true, isAdvance: values.isAdvance === 'on' };
+        const input: Record<string, unknown> = {
+          participantId: values.participantId,
+          sessionIds: [values.sessionId],
+          lines,
+          submit: true,
+          isAdvance: values.isAdvance === 'on',
+        };
         if (values.overrideReason) input.override = { reason: values.overrideReason };
         const valid = check(ClaimCreateBody, input);
         if (!valid.ok) for (const d of valid.details) errors[formField(d.field)] ??= d.message;
         let message: string | null = null;
         if (!Object.keys(errors).length && valid.ok) {
           try {
-            const id = await keyedFormWork(deps, req, (trx) => createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, valid.value));
+            const id = await keyedFormWork(deps, req, (trx) =>
+              createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, valid.value),
+            );
             await flash(deps, req, 'success', 'La demande est enregistrée et transmise pour décision.');
             return res.redirect(303, `/claims/${id}`);
           } catch (e) {

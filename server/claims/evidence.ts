@@ -14,7 +14,14 @@ import { streamZip, type AddEntry, type ZipSummary } from '../shared/zip.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { BATCH_MANAGERS, batchEvidence, batchParticipantIdsSql, paymentReferenceText } from '../payments/index.js';
 import { auditArchivedInExport } from '../privacy/index.js';
-import { CLAIM_FLAG_LABELS, CLAIM_STATUS_LABELS, ClaimIdParams, LINE_KIND_LABELS, REASON_LABELS, type ReasonCode } from './schemas.js';
+import {
+  CLAIM_FLAG_LABELS,
+  CLAIM_STATUS_LABELS,
+  ClaimIdParams,
+  LINE_KIND_LABELS,
+  REASON_LABELS,
+  type ReasonCode,
+} from './schemas.js';
 import { CLAIM_READERS } from './policy.js';
 import { claimLines, claimSessionIds, getClaim, sessionsByIds, type ClaimRow } from './repo.js';
 import { userNames } from './choices.js';
@@ -29,9 +36,15 @@ import { claimsError } from './errors.js';
  */
 
 const ACTION_LABELS: Record<string, string> = {
-  'claim.created': 'Demande saisie', 'claim.updated': 'Brouillon modifié', 'claim.receipt_added': 'Justificatif ajouté', 'claim.submitted': 'Demande transmise',
-  'claim.decided': 'Décision', 'claim.decision_letter_printed': 'Courrier de décision imprimé', 'claim.cancelled': 'Demande annulée',
-  'claim.advance_settled': 'Avance régularisée', 'claim.evidence_downloaded': 'Dossier de pièces téléchargé',
+  'claim.created': 'Demande saisie',
+  'claim.updated': 'Brouillon modifié',
+  'claim.receipt_added': 'Justificatif ajouté',
+  'claim.submitted': 'Demande transmise',
+  'claim.decided': 'Décision',
+  'claim.decision_letter_printed': 'Courrier de décision imprimé',
+  'claim.cancelled': 'Demande annulée',
+  'claim.advance_settled': 'Avance régularisée',
+  'claim.evidence_downloaded': 'Dossier de pièces téléchargé',
 };
 const OVERRIDE_LABELS: Record<string, string> = {
   attendance_override: 'dérogation : présence non enregistrée, motif consigné au dossier',
@@ -39,15 +52,29 @@ const OVERRIDE_LABELS: Record<string, string> = {
   absent: 'personne absente : avance à récupérer',
 };
 const ATTENDANCE_LABELS: Record<string, string> = {
-  invited: 'Invitée, présence non enregistrée', confirmed: 'A confirmé, présence non enregistrée', declined: 'A décliné l’invitation',
-  attended: 'Présente', absent_excused: 'Absente excusée', absent: 'Absente',
+  invited: 'Invitée, présence non enregistrée',
+  confirmed: 'A confirmé, présence non enregistrée',
+  declined: 'A décliné l’invitation',
+  attended: 'Présente',
+  absent_excused: 'Absente excusée',
+  absent: 'Absente',
 };
 const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 /** The claim's audit trail: ids and codes only (no free text lives there). */
 function claimEvents(db: Db, claimId: string) {
-  return db('audit_events').where({ record_type: 'claim', record_id: claimId }).orderBy('id')
-    .select('occurred_at', 'actor_user_id', 'action', 'reason_code', 'data') as unknown as Promise<{ occurred_at: Date; actor_user_id: string | null; action: string; reason_code: string | null; data: Record<string, unknown> }[]>;
+  return db('audit_events')
+    .where({ record_type: 'claim', record_id: claimId })
+    .orderBy('id')
+    .select('occurred_at', 'actor_user_id', 'action', 'reason_code', 'data') as unknown as Promise<
+    {
+      occurred_at: Date;
+      actor_user_id: string | null;
+      action: string;
+      reason_code: string | null;
+      data: Record<string, unknown>;
+    }[]
+  >;
 }
 
 /**
@@ -59,36 +86,87 @@ export async function decisionTrailPdf(db: Db, settings: Settings, claim: ClaimR
   const tz = settings.timeZone;
   const lines = await claimLines(db, claim.id);
   const events = await claimEvents(db, claim.id);
-  const names = new Map((await userNames(db, [claim.entered_by, claim.decided_by, ...events.map((e) => e.actor_user_id)].filter((x): x is string => !!x))).map((u) => [u.id, u.name]));
-  const who = (id: string | null) => (id ? names.get(id) ?? 'compte supprimé' : 'système');
-  const pdf = await PdfDocument.create(`Historique de la décision ${claim.reference}`, `${settings.name} — dossier de pièces ${claim.reference}`);
+  const names = new Map(
+    (
+      await userNames(
+        db,
+        [claim.entered_by, claim.decided_by, ...events.map((e) => e.actor_user_id)].filter((x): x is string => !!x),
+      )
+    ).map((u) => [u.id, u.name]),
+  );
+  const who = (id: string | null) => (id ? (names.get(id) ?? 'compte supprimé') : 'système');
+  const pdf = await PdfDocument.create(
+    `Historique de la décision ${claim.reference}`,
+    `${settings.name} — dossier de pièces ${claim.reference}`,
+  );
   pdf.heading(`Historique de la décision — demande ${claim.reference}`);
   pdf.facts([
     ['Personne (référence)', claim.participant_reference],
     ['État', CLAIM_STATUS_LABELS[claim.status]],
     ['Saisie', `${formatDateTime(claim.created_at, tz)} par ${who(claim.entered_by)}`],
-    ['Décidée', claim.decided_at ? `${formatDateTime(claim.decided_at, tz)} par ${who(claim.decided_by)}` : 'pas encore'],
+    [
+      'Décidée',
+      claim.decided_at ? `${formatDateTime(claim.decided_at, tz)} par ${who(claim.decided_by)}` : 'pas encore',
+    ],
     ['Total demandé', formatCents(claim.amount_requested_cents)],
     ['Total calculé par le barème', formatCents(claim.amount_eligible_cents)],
     ['Total accordé', claim.amount_granted_cents === null ? '—' : formatCents(claim.amount_granted_cents)],
-    ...(claim.flags.length ? [['Signalements', claim.flags.map((f) => CLAIM_FLAG_LABELS[f as keyof typeof CLAIM_FLAG_LABELS] ?? f).join(', ')] as [string, string]] : []),
+    ...(claim.flags.length
+      ? [
+          [
+            'Signalements',
+            claim.flags.map((f) => CLAIM_FLAG_LABELS[f as keyof typeof CLAIM_FLAG_LABELS] ?? f).join(', '),
+          ] as [string, string],
+        ]
+      : []),
   ]);
   pdf.heading('Lignes', 2);
   pdf.table(
-    [{ header: 'Frais', width: 3 }, { header: 'Date', width: 1.8 }, { header: 'Demandé', width: 1.7, align: 'right' }, { header: 'Calculé', width: 1.7, align: 'right' },
-      { header: 'Accordé', width: 1.7, align: 'right' }, { header: 'Règle et motif', width: 5 }],
+    [
+      { header: 'Frais', width: 3 },
+      { header: 'Date', width: 1.8 },
+      { header: 'Demandé', width: 1.7, align: 'right' },
+      { header: 'Calculé', width: 1.7, align: 'right' },
+      { header: 'Accordé', width: 1.7, align: 'right' },
+      { header: 'Règle et motif', width: 5 },
+    ],
     lines.map((l) => [
-      LINE_KIND_LABELS[l.kind as keyof typeof LINE_KIND_LABELS] ?? l.kind, l.travel_date.split('-').reverse().join('/'), formatCents(l.requested_cents), formatCents(l.eligible_cents),
+      LINE_KIND_LABELS[l.kind as keyof typeof LINE_KIND_LABELS] ?? l.kind,
+      l.travel_date.split('-').reverse().join('/'),
+      formatCents(l.requested_cents),
+      formatCents(l.eligible_cents),
       l.granted_cents === null ? '—' : formatCents(l.granted_cents),
-      [l.explanation, l.rule ? `règle : ${l.rule}` : '', l.reason_code ? `motif : ${REASON_LABELS[l.reason_code as ReasonCode] ?? l.reason_code}${l.reason_note ? ` (${l.reason_note})` : ''}` : ''].filter(Boolean).join(' — '),
+      [
+        l.explanation,
+        l.rule ? `règle : ${l.rule}` : '',
+        l.reason_code
+          ? `motif : ${REASON_LABELS[l.reason_code as ReasonCode] ?? l.reason_code}${l.reason_note ? ` (${l.reason_note})` : ''}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' — '),
     ]),
   );
   pdf.heading('Décisions, dérogations et étapes', 2);
   pdf.table(
-    [{ header: 'Date', width: 2.2 }, { header: 'Étape', width: 3 }, { header: 'Par', width: 2.5 }, { header: 'Précision', width: 4 }],
+    [
+      { header: 'Date', width: 2.2 },
+      { header: 'Étape', width: 3 },
+      { header: 'Par', width: 2.5 },
+      { header: 'Précision', width: 4 },
+    ],
     events.map((e) => [
-      formatDateTime(e.occurred_at, tz), ACTION_LABELS[e.action] ?? e.action, who(e.actor_user_id),
-      [e.reason_code ? OVERRIDE_LABELS[e.reason_code] ?? e.reason_code : '', e.action === 'claim.decided' && typeof e.data.status === 'string' ? `résultat : ${CLAIM_STATUS_LABELS[e.data.status as keyof typeof CLAIM_STATUS_LABELS] ?? e.data.status}` : ''].filter(Boolean).join(' ; '),
+      formatDateTime(e.occurred_at, tz),
+      ACTION_LABELS[e.action] ?? e.action,
+      who(e.actor_user_id),
+      [
+        e.reason_code ? (OVERRIDE_LABELS[e.reason_code] ?? e.reason_code) : '',
+        e.action === 'claim.decided' && typeof e.data.status === 'string'
+          ? `résultat : ${CLAIM_STATUS_LABELS[e.data.status as keyof typeof CLAIM_STATUS_LABELS] ?? e.data.status}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ; '),
     ]),
   );
   pdf.paragraph('Document établi à partir du dossier de la demande et de son journal d’audit.', { size: 9 });
@@ -98,15 +176,22 @@ export async function decisionTrailPdf(db: Db, settings: Settings, claim: ClaimR
 /** The attendance entry of each of the claim's sessions, as plain text. */
 async function attendanceText(db: Db, settings: Settings, claim: ClaimRow): Promise<string> {
   const sessions = await sessionsByIds(db, await claimSessionIds(db, claim.id));
-  const entries = await db('session_participants').where({ participant_id: claim.participant_id }).whereIn('session_id', sessions.map((s) => s.id))
+  const entries = await db('session_participants')
+    .where({ participant_id: claim.participant_id })
+    .whereIn(
+      'session_id',
+      sessions.map((s) => s.id),
+    )
     .select('session_id', 'status', 'walk_in', 'attendance_recorded_at');
   const blocks = sessions.map((s) => {
     const e = entries.find((x) => x.session_id === s.id);
     return [
       `Session : ${s.title}`,
       `Date : ${formatLocalRange(s.starts_at, s.ends_at, settings.timeZone)}`,
-      `Présence : ${e ? ATTENDANCE_LABELS[e.status] ?? e.status : 'aucune inscription'}${e?.walk_in ? ' (venue sans invitation)' : ''}`,
-      ...(e?.attendance_recorded_at ? [`Présence enregistrée le : ${formatDateTime(e.attendance_recorded_at, settings.timeZone)}`] : []),
+      `Présence : ${e ? (ATTENDANCE_LABELS[e.status] ?? e.status) : 'aucune inscription'}${e?.walk_in ? ' (venue sans invitation)' : ''}`,
+      ...(e?.attendance_recorded_at
+        ? [`Présence enregistrée le : ${formatDateTime(e.attendance_recorded_at, settings.timeZone)}`]
+        : []),
     ].join('\r\n');
   });
   return `Demande ${claim.reference} — personne ${claim.participant_reference}\r\n\r\n${blocks.join('\r\n\r\n')}\r\n`;
@@ -119,13 +204,20 @@ async function attendanceText(db: Db, settings: Settings, claim: ClaimRow): Prom
 async function addClaimFiles(db: Db, settings: Settings, claim: ClaimRow, add: AddEntry, folder = ''): Promise<void> {
   await add(`${folder}decision.pdf`, await decisionTrailPdf(db, settings, claim));
   await add(`${folder}presence.txt`, await attendanceText(db, settings, claim));
-  const receipts = await db('claim_receipts as r').join('files as f', 'f.id', 'r.file_id').where('r.claim_id', claim.id).orderBy(['r.created_at', 'r.id'])
+  const receipts = await db('claim_receipts as r')
+    .join('files as f', 'f.id', 'r.file_id')
+    .where('r.claim_id', claim.id)
+    .orderBy(['r.created_at', 'r.id'])
     .select('r.file_id', 'r.amount_cents', 'f.sha256', 'f.media_type', 'f.erased_at');
   for (const [i, r] of receipts.entries()) {
     const name = `${folder}justificatifs/${claim.reference}-J${i + 1}`;
     const file = r.erased_at ? null : await readFileContent(db, r.file_id);
     if (file) await add(`${name}.${EXTENSIONS[file.mediaType] ?? 'bin'}`, file.content);
-    else await add(`${name}-efface.txt`, `Le justificatif ${claim.reference}-J${i + 1} (${formatCents(Number(r.amount_cents))}) a été effacé${r.erased_at ? ` le ${formatDate(r.erased_at, settings.timeZone)}` : ''}, selon la durée de conservation.\r\nSon empreinte SHA-256 était : ${r.sha256}\r\n`);
+    else
+      await add(
+        `${name}-efface.txt`,
+        `Le justificatif ${claim.reference}-J${i + 1} (${formatCents(Number(r.amount_cents))}) a été effacé${r.erased_at ? ` le ${formatDate(r.erased_at, settings.timeZone)}` : ''}, selon la durée de conservation.\r\nSon empreinte SHA-256 était : ${r.sha256}\r\n`,
+      );
   }
   const payment = await paymentReferenceText(db, settings, claim.id);
   if (payment) await add(`${folder}paiement.txt`, payment);
@@ -145,9 +237,14 @@ export function evidenceRoutes(deps: Deps) {
     inTransaction(deps.db, (trx) => recordAudit(trx, actor, { action, recordType, recordId, data: { ...summary } }));
   return [
     defineRoute({
-      method: 'get', path: '/api/claims/:id/evidence.zip', access: CLAIM_READERS, tags: ['claims'],
-      summary: 'Evidence bundle of a claim (ZIP, streamed): receipts, attendance entry, decision trail (PDF), payment reference, manifest.csv with SHA-256; audited with the ZIP’s SHA-256',
-      params: ClaimIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
+      method: 'get',
+      path: '/api/claims/:id/evidence.zip',
+      access: CLAIM_READERS,
+      tags: ['claims'],
+      summary:
+        'Evidence bundle of a claim (ZIP, streamed): receipts, attendance entry, decision trail (PDF), payment reference, manifest.csv with SHA-256; audited with the ZIP’s SHA-256',
+      params: ClaimIdParams,
+      responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
       errors: ['evidence_archived_restricted'],
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
@@ -155,27 +252,48 @@ export function evidenceRoutes(deps: Deps) {
         if (!claim) throw notFound('Demande');
         const person = await deps.db('participants').where({ id: claim.participant_id }).first('status');
         assertMayRead(req.ctx.actor, person.status);
-        await streamZip(res, `dossier-${claim.reference}.zip`, claim.updated_at, (add) => addClaimFiles(deps.db, settings, claim, add),
-          audited(auditActorOf(req.ctx), 'claim.evidence_downloaded', 'claim', claim.id));
+        await streamZip(
+          res,
+          `dossier-${claim.reference}.zip`,
+          claim.updated_at,
+          (add) => addClaimFiles(deps.db, settings, claim, add),
+          audited(auditActorOf(req.ctx), 'claim.evidence_downloaded', 'claim', claim.id),
+        );
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/payment-batches/:id/evidence.zip', access: BATCH_MANAGERS, tags: ['payments'],
-      summary: 'Evidence bundle of an exported batch (ZIP, streamed): a folder per claim (as its own bundle), the batch slip and accounting CSV, manifest.csv. Restricted export (names, IBANs): finance only, audited with the ZIP’s SHA-256',
-      params: BatchIdParams, responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
+      method: 'get',
+      path: '/api/payment-batches/:id/evidence.zip',
+      access: BATCH_MANAGERS,
+      tags: ['payments'],
+      summary:
+        'Evidence bundle of an exported batch (ZIP, streamed): a folder per claim (as its own bundle), the batch slip and accounting CSV, manifest.csv. Restricted export (names, IBANs): finance only, audited with the ZIP’s SHA-256',
+      params: BatchIdParams,
+      responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
       errors: ['batch_open_no_evidence', 'batch_cancelled_no_evidence'],
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const batch = await batchEvidence(deps, settings, req.params.id);
-        await auditArchivedInExport(deps.db, auditActorOf(req.ctx), { recordType: 'payment_batch', recordId: req.params.id, via: 'batch evidence ZIP' }, batchParticipantIdsSql(req.params.id));
-        await streamZip(res, `dossier-${batch.reference}.zip`, batch.exportedAt, async (add) => {
-          await add(`bordereau-${batch.reference}.pdf`, batch.slip);
-          await add(`export-comptable-${batch.reference}.csv`, batch.accountingCsv);
-          for (const c of batch.claims) {
-            const claim = await getClaim(deps.db, c.id);
-            if (claim) await addClaimFiles(deps.db, settings, claim, add, `${claim.reference}/`);
-          }
-        }, audited(auditActorOf(req.ctx), 'payment_batch.evidence_downloaded', 'payment_batch', req.params.id));
+        await auditArchivedInExport(
+          deps.db,
+          auditActorOf(req.ctx),
+          { recordType: 'payment_batch', recordId: req.params.id, via: 'batch evidence ZIP' },
+          batchParticipantIdsSql(req.params.id),
+        );
+        await streamZip(
+          res,
+          `dossier-${batch.reference}.zip`,
+          batch.exportedAt,
+          async (add) => {
+            await add(`bordereau-${batch.reference}.pdf`, batch.slip);
+            await add(`export-comptable-${batch.reference}.csv`, batch.accountingCsv);
+            for (const c of batch.claims) {
+              const claim = await getClaim(deps.db, c.id);
+              if (claim) await addClaimFiles(deps.db, settings, claim, add, `${claim.reference}/`);
+            }
+          },
+          audited(auditActorOf(req.ctx), 'payment_batch.evidence_downloaded', 'payment_batch', req.params.id),
+        );
       },
     }),
   ];

@@ -12,9 +12,15 @@ export interface LineRowForm {
   hours: string;
 }
 
-export const KIND_OPTIONS = [{ value: '', label: '— Type de frais —' }, ...LINE_KINDS.map((k) => ({ value: k, label: LINE_KIND_LABELS[k] }))];
+export const KIND_OPTIONS = [
+  { value: '', label: '— Type de frais —' },
+  ...LINE_KINDS.map((k) => ({ value: k, label: LINE_KIND_LABELS[k] })),
+];
 export const POWER_OPTIONS = [
-  { value: '', label: '—' }, { value: 'cv_5_or_less', label: '5 CV ou moins' }, { value: 'cv_6_7', label: '6 ou 7 CV' }, { value: 'cv_8_or_more', label: '8 CV ou plus' },
+  { value: '', label: '—' },
+  { value: 'cv_5_or_less', label: '5 CV ou moins' },
+  { value: 'cv_6_7', label: '6 ou 7 CV' },
+  { value: 'cv_8_or_more', label: '8 CV ou plus' },
 ];
 
 /** The line rows of a posted form (repeated fields), empty rows left out unless `keepEmpty`. */
@@ -23,7 +29,14 @@ export function lineRowsOf(form: Record<string, string | string[]>, keepEmpty = 
   const n = Math.max(...['kind', 'travelDate', 'amount', 'km', 'fiscalPower', 'hours'].map((c) => col(c).length), 0);
   const rows: LineRowForm[] = [];
   for (let i = 0; i < n; i++) {
-    const row = { kind: text(col('kind')[i]), travelDate: text(col('travelDate')[i]), amount: text(col('amount')[i]), km: text(col('km')[i]), fiscalPower: text(col('fiscalPower')[i]), hours: text(col('hours')[i]) };
+    const row = {
+      kind: text(col('kind')[i]),
+      travelDate: text(col('travelDate')[i]),
+      amount: text(col('amount')[i]),
+      km: text(col('km')[i]),
+      fiscalPower: text(col('fiscalPower')[i]),
+      hours: text(col('hours')[i]),
+    };
     if (keepEmpty || Object.values(row).some(Boolean)) rows.push(row);
   }
   return rows;
@@ -78,7 +91,24 @@ export function linesFromRows(rows: LineRowForm[]): { lines: LineInputBody[]; er
 /** API field names (`lines.0.amountCents`) → form field ids (`line-0-amount`). */
 export function formField(field: string): string {
   const m = /^lines\.(\d+)\.(\w+)$/.exec(field);
-  if (!m) return ({ sessionIds: 'sessionId', 'sessionIds.0': 'sessionId', returnAt: 'returnTime', departureAt: 'departureTime' } as Record<string, string>)[field] ?? field;
-  const map: Record<string, string> = { amountCents: 'amount', distanceDeciKm: 'km', childcareQuarterHours: 'hours', fiscalPower: 'fiscalPower', travelDate: 'travelDate', kind: 'kind' };
+  if (!m)
+    return (
+      (
+        {
+          sessionIds: 'sessionId',
+          'sessionIds.0': 'sessionId',
+          returnAt: 'returnTime',
+          departureAt: 'departureTime',
+        } as Record<string, string>
+      )[field] ?? field
+    );
+  const map: Record<string, string> = {
+    amountCents: 'amount',
+    distanceDeciKm: 'km',
+    childcareQuarterHours: 'hours',
+    fiscalPower: 'fiscalPower',
+    travelDate: 'travelDate',
+    kind: 'kind',
+  };
   return `line-${m[1]}-${map[m[2]] ?? 'kind'}`;
 }

@@ -24,10 +24,13 @@ export const CLAIM_TRANSITIONS = {
 
 /** The statuses a claim may come from to reach `to`. */
 export function statusesBefore(to: ClaimStatus): ClaimStatus[] {
-  return (Object.entries(CLAIM_TRANSITIONS) as [ClaimStatus, readonly ClaimStatus[]][]).filter(([, next]) => next.includes(to)).map(([from]) => from);
+  return (Object.entries(CLAIM_TRANSITIONS) as [ClaimStatus, readonly ClaimStatus[]][])
+    .filter(([, next]) => next.includes(to))
+    .map(([from]) => from);
 }
 
-export const mayMove = (from: ClaimStatus, to: ClaimStatus): boolean => (CLAIM_TRANSITIONS[from] as readonly ClaimStatus[]).includes(to);
+export const mayMove = (from: ClaimStatus, to: ClaimStatus): boolean =>
+  (CLAIM_TRANSITIONS[from] as readonly ClaimStatus[]).includes(to);
 
 /**
  * Locks these claims in id order. Every write to several claims takes all its claim locks this
@@ -44,10 +47,21 @@ export async function lockClaimsInIdOrder(trx: Db, claimIds: string[]): Promise<
  * The use case has checked the status and said why not in French; a claim found in a status
  * the table does not allow is a bug, and the whole transaction rolls back.
  */
-export async function moveToStatus(trx: Db, claimIds: string[], to: ClaimStatus, values: Record<string, unknown> = {}): Promise<void> {
+export async function moveToStatus(
+  trx: Db,
+  claimIds: string[],
+  to: ClaimStatus,
+  values: Record<string, unknown> = {},
+): Promise<void> {
   if (claimIds.length === 0) return;
-  const moved = await trx('claims').whereIn('id', claimIds).whereIn('status', statusesBefore(to)).update({ ...values, status: to });
-  if (moved !== claimIds.length) throw new Error(`claim lifecycle: ${claimIds.length - Number(moved)} claim(s) cannot become ${to} from their status`);
+  const moved = await trx('claims')
+    .whereIn('id', claimIds)
+    .whereIn('status', statusesBefore(to))
+    .update({ ...values, status: to });
+  if (moved !== claimIds.length)
+    throw new Error(
+      `claim lifecycle: ${claimIds.length - Number(moved)} claim(s) cannot become ${to} from their status`,
+    );
 }
 
 /** Payments put these decided claims into a batch (already locked by the batch builder). */
@@ -62,7 +76,12 @@ export async function markInBatch(trx: Db, claimIds: string[], now: Date): Promi
  * when an advance is paid or its payment rejected, their expenses follow it.
  */
 async function withSettlements(trx: Db, advanceIds: string[]): Promise<string[]> {
-  const settlements = await trx('claims').whereIn('advance_of_claim_id', advanceIds).where('amount_to_pay_cents', 0).whereNotNull('decided_at').whereNot('status', 'cancelled').select('id');
+  const settlements = await trx('claims')
+    .whereIn('advance_of_claim_id', advanceIds)
+    .where('amount_to_pay_cents', 0)
+    .whereNotNull('decided_at')
+    .whereNot('status', 'cancelled')
+    .select('id');
   return [...advanceIds, ...settlements.map((r: { id: string }) => r.id)];
 }
 

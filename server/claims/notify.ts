@@ -22,7 +22,10 @@ export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
     contest: CONTEST_TEXT(settings.name, orgAddress),
     reference: claim.reference,
     isAdvance: claim.is_advance,
-    sessions: sessions.map((s) => ({ title: s.title, when: formatLocalRange(s.starts_at, s.ends_at, settings.timeZone) })),
+    sessions: sessions.map((s) => ({
+      title: s.title,
+      when: formatLocalRange(s.starts_at, s.ends_at, settings.timeZone),
+    })),
     lines: lines.map((l) => ({
       label: LINE_KIND_LABELS[l.kind as keyof typeof LINE_KIND_LABELS] ?? l.kind,
       date: formatDate(l.travel_date),
@@ -43,12 +46,19 @@ export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
 }
 
 /** Queues one message about a claim to its participant, in the caller's transaction (legally required: sent even without a contact consent, by letter then). */
-export async function notifyClaim(trx: Db, deps: Deps, template: 'claim-received' | 'claim-decision', claim: ClaimRow, vars: Record<string, unknown>) {
+export async function notifyClaim(
+  trx: Db,
+  deps: Deps,
+  template: 'claim-received' | 'claim-decision',
+  claim: ClaimRow,
+  vars: Record<string, unknown>,
+) {
   const p = (await participantContact(trx, claim.participant_id))!;
   const channel = channelFor(p);
   const name = fullName(p);
   return enqueueMessage(trx, deps, {
-    template, channel,
+    template,
+    channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
     vars: { ...vars, name },
     related: { type: 'claim', id: claim.id },

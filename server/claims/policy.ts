@@ -14,11 +14,22 @@ export const OVERRIDE_ATTENDANCE_ROLES: readonly Role[] = ['staff', 'project_lea
 export const OVERRIDE_RECEIPT_ROLES: readonly Role[] = ['project_lead', 'finance'];
 
 /** What a person can do to a claim before its decision; each is recorded in `claim_hands`. */
-export const HAND_ACTIONS = ['created', 'edited', 'receipt_added', 'submitted', 'advance_settled', 'cancelled'] as const;
+export const HAND_ACTIONS = [
+  'created',
+  'edited',
+  'receipt_added',
+  'submitted',
+  'advance_settled',
+  'cancelled',
+] as const;
 export type HandAction = (typeof HAND_ACTIONS)[number];
 export const HAND_LABELS: Record<HandAction, string> = {
-  created: 'saisie', edited: 'modification du brouillon', receipt_added: 'ajout d’un justificatif', submitted: 'transmission',
-  advance_settled: 'régularisation de l’avance', cancelled: 'annulation',
+  created: 'saisie',
+  edited: 'modification du brouillon',
+  receipt_added: 'ajout d’un justificatif',
+  submitted: 'transmission',
+  advance_settled: 'régularisation de l’avance',
+  cancelled: 'annulation',
 };
 
 export interface Hand {
@@ -32,9 +43,15 @@ export interface DecisionFacts {
   hands: readonly Hand[];
 }
 
-export type DecisionRight = { ok: true } | { ok: false; code: 'forbidden' | 'separation_of_duties'; reason: string; error: AppError };
+export type DecisionRight =
+  { ok: true } | { ok: false; code: 'forbidden' | 'separation_of_duties'; reason: string; error: AppError };
 
-const refused = (code: 'forbidden' | 'separation_of_duties', error: AppError): DecisionRight => ({ ok: false, code, reason: error.message, error });
+const refused = (code: 'forbidden' | 'separation_of_duties', error: AppError): DecisionRight => ({
+  ok: false,
+  code,
+  reason: error.message,
+  error,
+});
 
 /**
  * Who may decide a claim: finance (any claim) or the lead of its project, and never someone
@@ -43,11 +60,15 @@ const refused = (code: 'forbidden' | 'separation_of_duties', error: AppError): D
  * the refusal carries the French reason shown to the user.
  */
 export function mayDecide(actor: Pick<Actor, 'userId' | 'roles'>, claim: DecisionFacts): DecisionRight {
-  const decider = actor.roles.includes('finance') || (actor.roles.includes('project_lead') && claim.projectLeadId === actor.userId);
+  const decider =
+    actor.roles.includes('finance') || (actor.roles.includes('project_lead') && claim.projectLeadId === actor.userId);
   if (!decider) return refused('forbidden', claimsError('not_claim_decider'));
   const mine = [...new Set(claim.hands.filter((h) => h.userId === actor.userId).map((h) => h.action))];
   if (mine.length) {
-    return refused('separation_of_duties', claimsError('separation_of_duties', { hands: mine.map((a) => HAND_LABELS[a]).join(', ') }));
+    return refused(
+      'separation_of_duties',
+      claimsError('separation_of_duties', { hands: mine.map((a) => HAND_LABELS[a]).join(', ') }),
+    );
   }
   return { ok: true };
 }

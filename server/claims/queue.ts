@@ -22,7 +22,10 @@ export interface ClaimListRow extends Record<string, unknown> {
   submitted_at: Date | null;
 }
 
-export const QUEUE_SORT = { columns: { createdAt: 'c.created_at', reference: 'c.reference', amount: 'c.amount_requested_cents' }, default: 'createdAt' };
+export const QUEUE_SORT = {
+  columns: { createdAt: 'c.created_at', reference: 'c.reference', amount: 'c.amount_requested_cents' },
+  default: 'createdAt',
+};
 
 /** Filters of the claims queue, shared by the page, the API and the benchmark's bare route. */
 export function filteredClaims(db: Db, f: ClaimListQuery, now: Date, withStatus = true) {
@@ -31,11 +34,25 @@ export function filteredClaims(db: Db, f: ClaimListQuery, now: Date, withStatus 
   if (f.flag) q.whereRaw('c.flags @> ARRAY[?]::text[]', [f.flag]);
   if (f.projectId) q.where('c.project_id', f.projectId);
   if (f.participantId) q.where('c.participant_id', f.participantId);
-  if (f.sessionId) q.whereExists((w) => w.select(db.raw('1')).from('claim_sessions as cs').whereRaw('cs.claim_id = c.id').where('cs.session_id', f.sessionId!));
+  if (f.sessionId)
+    q.whereExists((w) =>
+      w
+        .select(db.raw('1'))
+        .from('claim_sessions as cs')
+        .whereRaw('cs.claim_id = c.id')
+        .where('cs.session_id', f.sessionId!),
+    );
   if (f.olderThanDays) q.where('c.created_at', '<=', new Date(now.getTime() - Number(f.olderThanDays) * 86_400_000));
   if (f.advancesToSettle === 'true') {
-    q.where('c.is_advance', true).whereIn('c.status', ['approved', 'partially_approved', 'in_batch', 'paid'])
-      .whereNotExists((w) => w.select(db.raw('1')).from('claims as s').whereRaw('s.advance_of_claim_id = c.id').whereNot('s.status', 'cancelled'));
+    q.where('c.is_advance', true)
+      .whereIn('c.status', ['approved', 'partially_approved', 'in_batch', 'paid'])
+      .whereNotExists((w) =>
+        w
+          .select(db.raw('1'))
+          .from('claims as s')
+          .whereRaw('s.advance_of_claim_id = c.id')
+          .whereNot('s.status', 'cancelled'),
+      );
   }
   return q;
 }
@@ -45,8 +62,25 @@ export function listClaims(db: Db, f: ClaimListQuery, now: Date) {
   const q = filteredClaims(db, f, now)
     .join('participants as p', 'p.id', 'c.participant_id')
     .join('projects as pr', 'pr.id', 'c.project_id')
-    .select('c.id', 'c.reference', 'c.status', 'c.participant_id', 'p.reference as participant_reference', 'p.first_name', 'p.last_name', 'c.project_id', 'pr.name as project_name',
-      'c.is_advance', 'c.flags', 'c.amount_requested_cents', 'c.amount_eligible_cents', 'c.amount_granted_cents', 'c.to_recover_cents', 'c.created_at', 'c.submitted_at');
+    .select(
+      'c.id',
+      'c.reference',
+      'c.status',
+      'c.participant_id',
+      'p.reference as participant_reference',
+      'p.first_name',
+      'p.last_name',
+      'c.project_id',
+      'pr.name as project_name',
+      'c.is_advance',
+      'c.flags',
+      'c.amount_requested_cents',
+      'c.amount_eligible_cents',
+      'c.amount_granted_cents',
+      'c.to_recover_cents',
+      'c.created_at',
+      'c.submitted_at',
+    );
   return paginate<ClaimListRow>(q, f, QUEUE_SORT, 'c.id');
 }
 

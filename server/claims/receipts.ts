@@ -14,21 +14,45 @@ import { claimsError } from './errors.js';
  * already backs lines of any claim, the line is flagged `reused_receipt` (links on the page);
  * the reviewer acknowledges it and the total granted against it never exceeds its amount.
  */
-export async function attachReceipt(deps: Deps, actor: AuditActor, claimId: string, file: { buffer: Buffer; originalname?: string } | undefined, amountCents: number, lineId?: string) {
+export async function attachReceipt(
+  deps: Deps,
+  actor: AuditActor,
+  claimId: string,
+  file: { buffer: Buffer; originalname?: string } | undefined,
+  amountCents: number,
+  lineId?: string,
+) {
   const { settings } = await getSettings(deps.db);
   return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     if (!['draft', 'submitted'].includes(claim.status)) throw claimsError('receipts_frozen');
-    if (lineId && !(await trx('claim_lines').where({ id: lineId, claim_id: claimId }).first('id'))) throw validationError([{ field: 'lineId', message: 'ligne inconnue pour cette demande' }]);
-    const stored = await storeDocument(trx, file, { field: 'file', purpose: 'receipt', createdBy: actor.userId, required: true });
-    const [row] = await trx('claim_receipts').insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId }).returning(['id']);
+    if (lineId && !(await trx('claim_lines').where({ id: lineId, claim_id: claimId }).first('id')))
+      throw validationError([{ field: 'lineId', message: 'ligne inconnue pour cette demande' }]);
+    const stored = await storeDocument(trx, file, {
+      field: 'file',
+      purpose: 'receipt',
+      createdBy: actor.userId,
+      required: true,
+    });
+    const [row] = await trx('claim_receipts')
+      .insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId })
+      .returning(['id']);
     await recordHand(trx, claimId, actor.userId, 'receipt_added', deps.now());
     const reusedBy = await linesBackedBy(trx, stored!.sha256);
-    if (lineId) await trx('claim_lines').where({ id: lineId }).update({ receipt_id: row.id, receipt_reuse_acknowledged: false });
+    if (lineId)
+      await trx('claim_lines').where({ id: lineId }).update({ receipt_id: row.id, receipt_reuse_acknowledged: false });
     await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
-    await recordAudit(trx, actor, { action: 'claim.receipt_added', recordType: 'claim', recordId: claimId, data: { receiptId: row.id, fileId: stored!.id, reused: reusedBy.length > 0 } });
-    return { receiptId: row.id as string, reusedBy: reusedBy.map((u) => ({ claimId: u.claim_id, reference: u.reference, lineId: u.line_id })) };
+    await recordAudit(trx, actor, {
+      action: 'claim.receipt_added',
+      recordType: 'claim',
+      recordId: claimId,
+      data: { receiptId: row.id, fileId: stored!.id, reused: reusedBy.length > 0 },
+    });
+    return {
+      receiptId: row.id as string,
+      reusedBy: reusedBy.map((u) => ({ claimId: u.claim_id, reference: u.reference, lineId: u.line_id })),
+    };
   });
 }
 

@@ -77,30 +77,57 @@ export interface ClaimSessionRow {
 }
 
 export async function getClaim(db: Db, id: string, forUpdate = false): Promise<ClaimRow | undefined> {
-  const q = db('claims as c').join('participants as p', 'p.id', 'c.participant_id').where('c.id', id).first('c.*', 'p.reference as participant_reference');
+  const q = db('claims as c')
+    .join('participants as p', 'p.id', 'c.participant_id')
+    .where('c.id', id)
+    .first('c.*', 'p.reference as participant_reference');
   return (await (forUpdate ? q.forUpdate('c') : q)) as ClaimRow | undefined;
 }
 
 export function claimLines(db: Db, claimId: string): Promise<LineRow[]> {
-  return db('claim_lines').where({ claim_id: claimId }).orderBy([{ column: 'position' }, { column: 'seq' }]).select('*') as unknown as Promise<LineRow[]>;
+  return db('claim_lines')
+    .where({ claim_id: claimId })
+    .orderBy([{ column: 'position' }, { column: 'seq' }])
+    .select('*') as unknown as Promise<LineRow[]>;
 }
 
 export function claimReceipts(db: Db, claimId: string): Promise<ReceiptRow[]> {
-  return db('claim_receipts as r').join('files as f', 'f.id', 'r.file_id').where('r.claim_id', claimId).orderBy('r.created_at')
-    .select('r.id', 'r.claim_id', 'r.file_id', 'r.amount_cents', 'f.sha256', 'f.media_type', 'f.original_name') as unknown as Promise<ReceiptRow[]>;
+  return db('claim_receipts as r')
+    .join('files as f', 'f.id', 'r.file_id')
+    .where('r.claim_id', claimId)
+    .orderBy('r.created_at')
+    .select(
+      'r.id',
+      'r.claim_id',
+      'r.file_id',
+      'r.amount_cents',
+      'f.sha256',
+      'f.media_type',
+      'f.original_name',
+    ) as unknown as Promise<ReceiptRow[]>;
 }
 
 export async function claimSessionIds(db: Db, claimId: string): Promise<string[]> {
-  return (await db('claim_sessions').where({ claim_id: claimId }).select('session_id')).map((r) => r.session_id as string);
+  return (await db('claim_sessions').where({ claim_id: claimId }).select('session_id')).map(
+    (r) => r.session_id as string,
+  );
 }
 
 export function sessionsByIds(db: Db, ids: string[]): Promise<ClaimSessionRow[]> {
-  return db('sessions').whereIn('id', ids).orderBy('starts_at').select('id', 'project_id', 'title', 'starts_at', 'ends_at', 'status', 'meal_provided') as unknown as Promise<ClaimSessionRow[]>;
+  return db('sessions')
+    .whereIn('id', ids)
+    .orderBy('starts_at')
+    .select('id', 'project_id', 'title', 'starts_at', 'ends_at', 'status', 'meal_provided') as unknown as Promise<
+    ClaimSessionRow[]
+  >;
 }
 
 /** The payee a claim goes to by default: the participant's own active payee, else their only active one. */
 export async function defaultPayeeId(db: Db, participantId: string): Promise<string | null> {
-  const rows = await db('payees').where({ participant_id: participantId, active: true }).orderBy('created_at').select('id', 'kind');
+  const rows = await db('payees')
+    .where({ participant_id: participantId, active: true })
+    .orderBy('created_at')
+    .select('id', 'kind');
   return (rows.find((r) => r.kind === 'participant') ?? (rows.length === 1 ? rows[0] : undefined))?.id ?? null;
 }
 
@@ -109,7 +136,10 @@ export async function payeeOfParticipant(db: Db, payeeId: string, participantId:
 }
 
 export async function attendanceOf(db: Db, participantId: string, sessionIds: string[]): Promise<Map<string, string>> {
-  const rows = await db('session_participants').where({ participant_id: participantId }).whereIn('session_id', sessionIds).select('session_id', 'status');
+  const rows = await db('session_participants')
+    .where({ participant_id: participantId })
+    .whereIn('session_id', sessionIds)
+    .select('session_id', 'status');
   return new Map(rows.map((r) => [r.session_id as string, r.status as string]));
 }
 
@@ -119,7 +149,13 @@ export async function attendanceOf(db: Db, participantId: string, sessionIds: st
  * drafts, cancelled or rejected claims and refused lines do not count; the claim being
  * computed counts even as a draft.
  */
-export async function priorMileageDeciKm(db: Db, participantId: string, claimId: string, travelDate: string, seq: number): Promise<number> {
+export async function priorMileageDeciKm(
+  db: Db,
+  participantId: string,
+  claimId: string,
+  travelDate: string,
+  seq: number,
+): Promise<number> {
   const yearStart = `${travelDate.slice(0, 4)}-01-01`;
   const [{ total }] = await db('claim_lines as l')
     .join('claims as c', 'c.id', 'l.claim_id')
@@ -129,7 +165,11 @@ export async function priorMileageDeciKm(db: Db, participantId: string, claimId:
     .where((w) => w.whereNot('c.status', 'draft').orWhere('c.id', claimId))
     .where((w) => w.whereNull('l.granted_cents').orWhere('l.granted_cents', '>', 0))
     .where('l.travel_date', '>=', yearStart)
-    .where((w) => w.where('l.travel_date', '<', travelDate).orWhere((x) => x.where('l.travel_date', travelDate).where('l.seq', '<', seq)))
+    .where((w) =>
+      w
+        .where('l.travel_date', '<', travelDate)
+        .orWhere((x) => x.where('l.travel_date', travelDate).where('l.seq', '<', seq)),
+    )
     .select(db.raw("COALESCE(SUM((l.input->>'distanceDeciKm')::integer), 0)::integer AS total"));
   return Number(total);
 }
@@ -150,7 +190,9 @@ export function linesBackedBy(db: Db, sha256: string): Promise<ReceiptUse[]> {
     .join('claims as c', 'c.id', 'l.claim_id')
     .where('f.sha256', sha256)
     .whereNot('c.status', 'cancelled')
-    .select('l.id as line_id', 'c.id as claim_id', 'c.reference', 'l.granted_cents', 'c.status') as unknown as Promise<ReceiptUse[]>;
+    .select('l.id as line_id', 'c.id as claim_id', 'c.reference', 'l.granted_cents', 'c.status') as unknown as Promise<
+    ReceiptUse[]
+  >;
 }
 
 export async function insertLines(trx: Db, rows: Record<string, unknown>[]): Promise<void> {
@@ -158,7 +200,9 @@ export async function insertLines(trx: Db, rows: Record<string, unknown>[]): Pro
 }
 
 export async function touchClaim(trx: Db, id: string, values: Record<string, unknown>, now: Date): Promise<void> {
-  await trx('claims').where({ id }).update({ ...values, updated_at: now, version: trx.raw('version + 1') });
+  await trx('claims')
+    .where({ id })
+    .update({ ...values, updated_at: now, version: trx.raw('version + 1') });
 }
 
 /** Who may decide: the project's lead (besides finance). */
@@ -170,7 +214,13 @@ export async function projectLeadOf(db: Db, projectId: string): Promise<string |
  * Records that `userId` had a hand on the claim, in the writing use case's transaction (which
  * holds the claim's row lock, as the decision does: a hand and a decision never cross).
  */
-export async function recordHand(trx: Db, claimId: string, userId: string | null, action: HandAction, now: Date): Promise<void> {
+export async function recordHand(
+  trx: Db,
+  claimId: string,
+  userId: string | null,
+  action: HandAction,
+  now: Date,
+): Promise<void> {
   // Every claim write comes from a signed-in person (a page, the API, a token, the demo loader).
   if (!userId) throw new Error(`a hand on a claim (${action}) needs the acting user`);
   await trx('claim_hands').insert({ claim_id: claimId, user_id: userId, action, occurred_at: now });
@@ -183,7 +233,10 @@ export interface HandRow {
 }
 
 export function handsOn(db: Db, claimId: string): Promise<HandRow[]> {
-  return db('claim_hands').where({ claim_id: claimId }).orderBy('id').select('user_id as userId', 'action', 'occurred_at as occurredAt') as unknown as Promise<HandRow[]>;
+  return db('claim_hands')
+    .where({ claim_id: claimId })
+    .orderBy('id')
+    .select('user_id as userId', 'action', 'occurred_at as occurredAt') as unknown as Promise<HandRow[]>;
 }
 
 /** What `mayDecide` reads of a claim. */
@@ -198,14 +251,23 @@ export async function settlementOf(db: Db, advanceId: string): Promise<{ id: str
 export const DECIDED: ClaimStatus[] = ['approved', 'partially_approved', 'rejected', 'in_batch', 'paid'];
 
 /** Granted refunds and allowances of the participant's decided claims in a calendar year (advances replaced by their settlement). */
-export async function yearlyGranted(db: Db, participantId: string, year: number): Promise<{ refunds: number; allowances: number }> {
+export async function yearlyGranted(
+  db: Db,
+  participantId: string,
+  year: number,
+): Promise<{ refunds: number; allowances: number }> {
   const rows = await db('claim_lines as l')
     .join('claims as c', 'c.id', 'l.claim_id')
     .where('c.participant_id', participantId)
     .whereIn('c.status', DECIDED)
-    .whereNotExists((w) => w.select(db.raw('1')).from('claims as s').whereRaw('s.advance_of_claim_id = c.id').whereIn('s.status', DECIDED))
+    .whereNotExists((w) =>
+      w.select(db.raw('1')).from('claims as s').whereRaw('s.advance_of_claim_id = c.id').whereIn('s.status', DECIDED),
+    )
     .whereBetween('l.travel_date', [`${year}-01-01`, `${year}-12-31`])
-    .select(db.raw("(l.category = 'allowances') AS allowance"), db.raw('COALESCE(SUM(l.granted_cents), 0)::bigint AS total'))
+    .select(
+      db.raw("(l.category = 'allowances') AS allowance"),
+      db.raw('COALESCE(SUM(l.granted_cents), 0)::bigint AS total'),
+    )
     .groupByRaw("l.category = 'allowances'");
   let refunds = 0;
   let allowances = 0;

@@ -7,8 +7,20 @@ import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { toLocal } from '../shared/dates.js';
 import {
-  BulkApproveBody, BulkResult, CancelBody, ClaimCreateBody, ClaimFormQuery, ClaimIdParams, ClaimList, ClaimListQuery, ClaimPatchBody, ClaimView, DecisionBody,
-  ReceiptFields, SettleBody, YearlyTotals,
+  BulkApproveBody,
+  BulkResult,
+  CancelBody,
+  ClaimCreateBody,
+  ClaimFormQuery,
+  ClaimIdParams,
+  ClaimList,
+  ClaimListQuery,
+  ClaimPatchBody,
+  ClaimView,
+  DecisionBody,
+  ReceiptFields,
+  SettleBody,
+  YearlyTotals,
 } from './schemas.js';
 import { Override } from '../shared/override.js';
 import { CLAIM_DECIDERS, CLAIM_READERS, CLAIM_WRITERS } from './policy.js';
@@ -32,24 +44,48 @@ export function claimRoutes(deps: Deps) {
   const view = async (id: string) => claimView(deps.db, await settings(), id);
   // Idempotent routes (shared/http.ts) work and answer in the transaction their key is written in.
   const viewIn = async (trx: Knex, id: string) => claimView(trx, (await getSettings(trx)).settings, id);
-  const decider = (req: { ctx: { actor: { userId: string; roles: import('../shared/authorize.js').Role[] } | null; requestId: string } }) =>
-    ({ ...auditActorOf(req.ctx as never), userId: req.ctx.actor!.userId, roles: req.ctx.actor!.roles });
+  const decider = (req: {
+    ctx: { actor: { userId: string; roles: import('../shared/authorize.js').Role[] } | null; requestId: string };
+  }) => ({ ...auditActorOf(req.ctx as never), userId: req.ctx.actor!.userId, roles: req.ctx.actor!.roles });
   return [
     defineRoute({
-      method: 'get', path: '/api/claims', access: CLAIM_READERS, tags: ['claims'],
-      summary: 'Claims queue: filters status, flag, projectId, sessionId, participantId, olderThanDays, advancesToSettle; sort createdAt, reference, amount; counts=true adds counts per status',
-      query: ClaimListQuery, responses: { 200: { description: 'A page of claims', schema: ClaimList } },
+      method: 'get',
+      path: '/api/claims',
+      access: CLAIM_READERS,
+      tags: ['claims'],
+      summary:
+        'Claims queue: filters status, flag, projectId, sessionId, participantId, olderThanDays, advancesToSettle; sort createdAt, reference, amount; counts=true adds counts per status',
+      query: ClaimListQuery,
+      responses: { 200: { description: 'A page of claims', schema: ClaimList } },
       handler: async (req, res) => {
         const now = deps.now();
         const page = await listClaims(deps.db, req.query, now);
-        res.json({ items: page.items.map(presentSummary), nextCursor: page.nextCursor, ...(req.query.counts === 'true' ? { counts: await countsByStatus(deps.db, req.query, now) } : {}) });
+        res.json({
+          items: page.items.map(presentSummary),
+          nextCursor: page.nextCursor,
+          ...(req.query.counts === 'true' ? { counts: await countsByStatus(deps.db, req.query, now) } : {}),
+        });
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/claims', access: CLAIM_WRITERS, tags: ['claims'],
-      summary: 'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. A session not attended: repeat with override.reason',
-      body: ClaimCreateBody, idempotent: true,
-      errors: ['attendance_requires_override', 'override_forbidden', 'advance_after_session', 'claim_session_cancelled', 'claim_session_not_started', 'policy_not_in_force', 'claim_already_submitted', 'claim_empty'],
+      method: 'post',
+      path: '/api/claims',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary:
+        'Enter a claim (draft, or submitted with submit=true); each line computed with the policy in force on its travel date. A session not attended: repeat with override.reason',
+      body: ClaimCreateBody,
+      idempotent: true,
+      errors: [
+        'attendance_requires_override',
+        'override_forbidden',
+        'advance_after_session',
+        'claim_session_cancelled',
+        'claim_session_not_started',
+        'policy_not_in_force',
+        'claim_already_submitted',
+        'claim_empty',
+      ],
       responses: { 201: { description: 'Created', schema: ClaimView } },
       handler: async (req, trx) => {
         const id = await createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.body);
@@ -57,15 +93,26 @@ export function claimRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/claims/:id', access: CLAIM_READERS, tags: ['claims'], summary: 'One claim with its lines, receipts, flags and warnings', params: ClaimIdParams,
+      method: 'get',
+      path: '/api/claims/:id',
+      access: CLAIM_READERS,
+      tags: ['claims'],
+      summary: 'One claim with its lines, receipts, flags and warnings',
+      params: ClaimIdParams,
       responses: { 200: { description: 'Claim', schema: ClaimView } },
       handler: async (req, res) => {
         res.json(await view(req.params.id));
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/claims/:id', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Change a draft (payee, times, lines replaced as a whole)',
-      params: ClaimIdParams, body: ClaimPatchBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      method: 'patch',
+      path: '/api/claims/:id',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary: 'Change a draft (payee, times, lines replaced as a whole)',
+      params: ClaimIdParams,
+      body: ClaimPatchBody,
+      responses: { 200: { description: 'Claim', schema: ClaimView } },
       errors: ['claim_not_draft', 'claim_changed', 'claim_session_cancelled', 'policy_not_in_force'],
       handler: async (req, res) => {
         await updateDraft(deps, auditActorOf(req.ctx), req.params.id, req.body);
@@ -73,20 +120,38 @@ export function claimRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/:id/receipts', access: CLAIM_WRITERS, tags: ['claims'],
-      summary: 'Attach a receipt (multipart: file, amountCents, optional lineId); PDF, JPEG or PNG by content, 10 MB; a content already backing other lines is flagged reused_receipt',
-      params: ClaimIdParams, body: ReceiptFields, upload: { field: 'file' },
+      method: 'post',
+      path: '/api/claims/:id/receipts',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary:
+        'Attach a receipt (multipart: file, amountCents, optional lineId); PDF, JPEG or PNG by content, 10 MB; a content already backing other lines is flagged reused_receipt',
+      params: ClaimIdParams,
+      body: ReceiptFields,
+      upload: { field: 'file' },
       responses: { 201: { description: 'Attached', schema: ClaimView } },
       errors: ['receipts_frozen', 'file_too_large', 'malformed_form'],
       handler: async (req, res) => {
         const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
-        await attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, Number(req.body.amountCents), req.body.lineId);
+        await attachReceipt(
+          deps,
+          auditActorOf(req.ctx),
+          req.params.id,
+          file,
+          Number(req.body.amountCents),
+          req.body.lineId,
+        );
         res.status(201).json(await view(req.params.id));
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/:id/submit', access: CLAIM_WRITERS, tags: ['claims'],
-      summary: 'Submit a draft: flags computed, acknowledgement of receipt sent (e-mail or letter); repeating it answers the same', params: ClaimIdParams,
+      method: 'post',
+      path: '/api/claims/:id/submit',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary:
+        'Submit a draft: flags computed, acknowledgement of receipt sent (e-mail or letter); repeating it answers the same',
+      params: ClaimIdParams,
       responses: { 200: { description: 'Claim', schema: ClaimView } },
       errors: ['claim_already_submitted', 'claim_empty'],
       handler: async (req, res) => {
@@ -95,24 +160,54 @@ export function claimRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/:id/decision', access: CLAIM_DECIDERS, tags: ['claims'],
+      method: 'post',
+      path: '/api/claims/:id/decision',
+      access: CLAIM_DECIDERS,
+      tags: ['claims'],
       summary: 'Decide each line (granted amount, reason code and note); the same decision again answers the same',
-      params: ClaimIdParams, body: DecisionBody, responses: { 200: { description: 'Claim', schema: ClaimView } }, idempotent: true,
-      errors: ['not_claim_decider', 'separation_of_duties', 'claim_already_decided', 'claim_cancelled', 'claim_not_submitted', 'receipt_reuse_unacknowledged', 'receipt_requires_override', 'override_forbidden', 'budget_exceeded_requires_override'],
+      params: ClaimIdParams,
+      body: DecisionBody,
+      responses: { 200: { description: 'Claim', schema: ClaimView } },
+      idempotent: true,
+      errors: [
+        'not_claim_decider',
+        'separation_of_duties',
+        'claim_already_decided',
+        'claim_cancelled',
+        'claim_not_submitted',
+        'receipt_reuse_unacknowledged',
+        'receipt_requires_override',
+        'override_forbidden',
+        'budget_exceeded_requires_override',
+      ],
       handler: async (req, trx) => {
         await decideClaim({ ...deps, db: trx }, decider(req), req.params.id, req.body);
         return { status: 200, body: await viewIn(trx, req.params.id) };
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/bulk-approve', access: CLAIM_DECIDERS, tags: ['claims'],
-      summary: 'Approve submitted claims without flags at their computed amounts; the others are listed as skipped', body: BulkApproveBody,
-      responses: { 200: { description: 'Result', schema: BulkResult } }, idempotent: true,
-      handler: async (req, trx) => ({ status: 200, body: await bulkApprove({ ...deps, db: trx }, decider(req), req.body.claimIds) }),
+      method: 'post',
+      path: '/api/claims/bulk-approve',
+      access: CLAIM_DECIDERS,
+      tags: ['claims'],
+      summary: 'Approve submitted claims without flags at their computed amounts; the others are listed as skipped',
+      body: BulkApproveBody,
+      responses: { 200: { description: 'Result', schema: BulkResult } },
+      idempotent: true,
+      handler: async (req, trx) => ({
+        status: 200,
+        body: await bulkApprove({ ...deps, db: trx }, decider(req), req.body.claimIds),
+      }),
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/:id/cancel', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Cancel a claim before batching',
-      params: ClaimIdParams, body: CancelBody, responses: { 200: { description: 'Claim', schema: ClaimView } },
+      method: 'post',
+      path: '/api/claims/:id/cancel',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary: 'Cancel a claim before batching',
+      params: ClaimIdParams,
+      body: CancelBody,
+      responses: { 200: { description: 'Claim', schema: ClaimView } },
       errors: ['claim_in_batch'],
       handler: async (req, res) => {
         await cancelClaim(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonNote);
@@ -120,34 +215,69 @@ export function claimRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/claims/:id/settle', access: CLAIM_WRITERS, tags: ['claims'],
-      summary: 'Settle a decided advance after its sessions: a settlement claim with the actual lines (none when absent: everything to recover)',
-      params: ClaimIdParams, body: obj({ ...SettleBody.properties, override: Type.Optional(Override) }),
-      responses: { 201: { description: 'The settlement claim', schema: ClaimView } }, idempotent: true,
-      errors: ['advance_not_decided', 'advance_already_settled', 'session_not_over', 'absent_advance_requires_override', 'override_forbidden', 'policy_not_in_force'],
+      method: 'post',
+      path: '/api/claims/:id/settle',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary:
+        'Settle a decided advance after its sessions: a settlement claim with the actual lines (none when absent: everything to recover)',
+      params: ClaimIdParams,
+      body: obj({ ...SettleBody.properties, override: Type.Optional(Override) }),
+      responses: { 201: { description: 'The settlement claim', schema: ClaimView } },
+      idempotent: true,
+      errors: [
+        'advance_not_decided',
+        'advance_already_settled',
+        'session_not_over',
+        'absent_advance_requires_override',
+        'override_forbidden',
+        'policy_not_in_force',
+      ],
       handler: async (req, trx) => {
-        const id = await settleAdvance({ ...deps, db: trx }, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body);
+        const id = await settleAdvance(
+          { ...deps, db: trx },
+          auditActorOf(req.ctx),
+          req.ctx.actor!.roles,
+          req.params.id,
+          req.body,
+        );
         return { status: 201, body: await viewIn(trx, id) };
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/claims/:id/decision-letter', access: CLAIM_READERS, tags: ['claims'], summary: 'Decision letter (PDF) with reasons and how to contest', params: ClaimIdParams,
+      method: 'get',
+      path: '/api/claims/:id/decision-letter',
+      access: CLAIM_READERS,
+      tags: ['claims'],
+      summary: 'Decision letter (PDF) with reasons and how to contest',
+      params: ClaimIdParams,
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
         pdf(res, await decisionLetter(deps, auditActorOf(req.ctx), req.params.id), 'decision.pdf');
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/sessions/:id/claim-form', access: CLAIM_WRITERS, tags: ['claims'], summary: 'Claim form to hand out (PDF), prefilled with the participant’s name when participantId is given',
-      params: ClaimIdParams, query: ClaimFormQuery, responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
+      method: 'get',
+      path: '/api/sessions/:id/claim-form',
+      access: CLAIM_WRITERS,
+      tags: ['claims'],
+      summary: 'Claim form to hand out (PDF), prefilled with the participant’s name when participantId is given',
+      params: ClaimIdParams,
+      query: ClaimFormQuery,
+      responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
         pdf(res, await claimFormPdf(deps, req.params.id, req.query.participantId), 'demande-de-remboursement.pdf');
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/participants/:id/claim-totals', access: CLAIM_READERS, tags: ['claims'],
-      summary: 'Yearly totals granted to a participant: refunds and allowances apart, with a warning above the allowance threshold',
-      params: obj({ id: RecordId('participants') }), query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
+      method: 'get',
+      path: '/api/participants/:id/claim-totals',
+      access: CLAIM_READERS,
+      tags: ['claims'],
+      summary:
+        'Yearly totals granted to a participant: refunds and allowances apart, with a warning above the allowance threshold',
+      params: obj({ id: RecordId('participants') }),
+      query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
       responses: { 200: { description: 'Totals', schema: YearlyTotals } },
       handler: async (req, res) => {
         const s = await settings();

@@ -26,9 +26,20 @@ export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: 
   const now = deps.now();
   await moveToStatus(trx, [claimId], 'submitted', { submitted_at: now });
   await recordHand(trx, claimId, actor.userId, 'submitted', now);
-  const submitted = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
+  const submitted = await recomputeClaim(
+    trx,
+    deps,
+    claimId,
+    settings.timeZone,
+    settings.thresholds.claimDeadlineMonths,
+  );
   await notifyClaim(trx, deps, 'claim-received', submitted, await claimVars(trx, settings, submitted));
-  await recordAudit(trx, actor, { action: 'claim.submitted', recordType: 'claim', recordId: claimId, data: { flags: submitted.flags, lines: lines.length } });
+  await recordAudit(trx, actor, {
+    action: 'claim.submitted',
+    recordType: 'claim',
+    recordId: claimId,
+    data: { flags: submitted.flags, lines: lines.length },
+  });
   await touchLastContact(trx, [claim.participant_id], now);
 }
 

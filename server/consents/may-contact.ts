@@ -17,7 +17,12 @@ export type ContactPermission = { ok: true; direct: boolean } | { ok: false; ref
  * participant on `today` (`YYYY-MM-DD`, organisation time zone)? Called by the outbox for every
  * message to a participant, in the caller's transaction, so no sender can forget it.
  */
-export async function mayContact(db: Db, participantId: string, use: MessageUseCode, today: string): Promise<ContactPermission> {
+export async function mayContact(
+  db: Db,
+  participantId: string,
+  use: MessageUseCode,
+  today: string,
+): Promise<ContactPermission> {
   if (MESSAGE_USES[use].audience !== 'participant') throw new Error(`use ${use} is not a message to participants`);
   const live = (await livePurposeCodes(db, participantId, today)).includes('contact');
   if (live) return { ok: true, direct: true };

@@ -7,8 +7,12 @@ import type { Db } from '../shared/db.js';
 export async function moveConsents(trx: Db, sourceId: string, keptId: string): Promise<number> {
   const live = await trx('consents')
     .whereIn('participant_id', [sourceId, keptId])
-    .whereNull('withdrawn_on').whereNull('superseded_by')
-    .orderBy([{ column: 'given_on', order: 'desc' }, { column: 'created_at', order: 'desc' }])
+    .whereNull('withdrawn_on')
+    .whereNull('superseded_by')
+    .orderBy([
+      { column: 'given_on', order: 'desc' },
+      { column: 'created_at', order: 'desc' },
+    ])
     .select('id', 'purpose_code');
   const newest = new Map<string, string>();
   for (const c of live) {

@@ -2,7 +2,10 @@ import type { ConsentRow, PurposeRow } from './repo.js';
 import type { ConsentStatus, ConsentView, PurposeView } from './schemas.js';
 
 /** Withdrawn and superseded are events; expired is read from the date, as seen on `today`. */
-export function statusOf(c: Pick<ConsentRow, 'withdrawn_on' | 'superseded_by' | 'expires_on'>, today: string): ConsentStatus {
+export function statusOf(
+  c: Pick<ConsentRow, 'withdrawn_on' | 'superseded_by' | 'expires_on'>,
+  today: string,
+): ConsentStatus {
   if (c.withdrawn_on) return 'withdrawn';
   if (c.superseded_by) return 'superseded';
   if (c.expires_on && c.expires_on <= today) return 'expired';

@@ -5,7 +5,14 @@ import { storeDocument } from '../shared/files.js';
 import { formatDate } from '../shared/format.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { ConsentCreateBody, ConsentView } from './schemas.js';
-import { getConsent, getPurpose, insertConsent, isActiveStaff, lockUnreplacedConsent, setSupersededBy } from './repo.js';
+import {
+  getConsent,
+  getPurpose,
+  insertConsent,
+  isActiveStaff,
+  lockUnreplacedConsent,
+  setSupersededBy,
+} from './repo.js';
 import { touchLastContact } from '../participants/index.js';
 import { presentConsent } from './presenter.js';
 import { addMonths } from '../shared/dates.js';
@@ -21,25 +28,45 @@ export interface EvidenceUpload {
  * evidence file if any. A consent for a purpose that already has one replaces it: the old one
  * is marked superseded in the same transaction, so there is always at most one per purpose.
  */
-export async function recordConsent(deps: Deps, actor: AuditActor, participantId: string, input: ConsentCreateBody, evidence?: EvidenceUpload): Promise<{ consent: ConsentView; supersededConsentId: string | null }> {
+export async function recordConsent(
+  deps: Deps,
+  actor: AuditActor,
+  participantId: string,
+  input: ConsentCreateBody,
+  evidence?: EvidenceUpload,
+): Promise<{ consent: ConsentView; supersededConsentId: string | null }> {
   return inTransaction(deps.db, async (trx) => {
     await lockWritableParticipant(trx, participantId);
     const today = await organisationToday(deps, trx);
     const purpose = await getPurpose(trx, input.purposeCode);
     const errors: ErrorDetail[] = [];
     if (!purpose || !purpose.active) errors.push({ field: 'purposeCode', message: 'finalité inconnue ou désactivée' });
-    if (input.channel === 'oral' && !input.witnessUserId) errors.push({ field: 'witnessUserId', message: 'obligatoire pour un accord oral : le membre du personnel qui en est témoin' });
-    else if (input.witnessUserId && !(await isActiveStaff(trx, input.witnessUserId))) errors.push({ field: 'witnessUserId', message: 'doit être un agent administratif au compte actif' });
+    if (input.channel === 'oral' && !input.witnessUserId)
+      errors.push({
+        field: 'witnessUserId',
+        message: 'obligatoire pour un accord oral : le membre du personnel qui en est témoin',
+      });
+    else if (input.witnessUserId && !(await isActiveStaff(trx, input.witnessUserId)))
+      errors.push({ field: 'witnessUserId', message: 'doit être un agent administratif au compte actif' });
     if (input.givenOn > today) errors.push({ field: 'givenOn', message: 'ne peut pas être dans le futur' });
-    const expiresOn = input.expiresOn ?? (purpose?.validity_months ? addMonths(input.givenOn, purpose.validity_months) : null);
-    if (expiresOn && expiresOn <= input.givenOn) errors.push({ field: 'expiresOn', message: 'doit être postérieure à la date de recueil' });
+    const expiresOn =
+      input.expiresOn ?? (purpose?.validity_months ? addMonths(input.givenOn, purpose.validity_months) : null);
+    if (expiresOn && expiresOn <= input.givenOn)
+      errors.push({ field: 'expiresOn', message: 'doit être postérieure à la date de recueil' });
     const previous = purpose ? await lockUnreplacedConsent(trx, participantId, purpose.code) : undefined;
     if (previous && previous.given_on > input.givenOn) {
-      errors.push({ field: 'givenOn', message: `un consentement plus récent (du ${formatDate(previous.given_on)}) existe déjà pour cette finalité` });
+      errors.push({
+        field: 'givenOn',
+        message: `un consentement plus récent (du ${formatDate(previous.given_on)}) existe déjà pour cette finalité`,
+      });
     }
     if (errors.length || !purpose) throw validationError(errors);
 
-    const file = await storeDocument(trx, evidence, { field: 'evidence', purpose: 'consent_evidence', createdBy: actor.userId });
+    const file = await storeDocument(trx, evidence, {
+      field: 'evidence',
+      purpose: 'consent_evidence',
+      createdBy: actor.userId,
+    });
     // The partial unique index allows one unreplaced consent per purpose: the new row is
     // inserted pointing at the old one (so not yet live), the old one is marked superseded,
     // then the new one becomes live.
@@ -63,8 +90,17 @@ export async function recordConsent(deps: Deps, actor: AuditActor, participantId
     }
     await touchLastContact(trx, [participantId], deps.now());
     await recordAudit(trx, actor, {
-      action: 'consent.recorded', recordType: 'consent', recordId: id,
-      data: { participantId, purposeCode: purpose.code, channel: input.channel, textVersion: purpose.text_version, evidence: !!file, supersededConsentId: previous?.id ?? null },
+      action: 'consent.recorded',
+      recordType: 'consent',
+      recordId: id,
+      data: {
+        participantId,
+        purposeCode: purpose.code,
+        channel: input.channel,
+        textVersion: purpose.text_version,
+        evidence: !!file,
+        supersededConsentId: previous?.id ?? null,
+      },
     });
     return { consent: presentConsent((await getConsent(trx, id))!, today), supersededConsentId: previous?.id ?? null };
   });

@@ -49,7 +49,20 @@ export interface ConsentParticipant {
   merged_into_id: string | null;
 }
 
-const PARTICIPANT_COLUMNS = ['id', 'reference', 'status', 'first_name', 'last_name', 'address_line1', 'address_line2', 'postal_code', 'commune_name', 'is_minor', 'partner_id', 'merged_into_id'];
+const PARTICIPANT_COLUMNS = [
+  'id',
+  'reference',
+  'status',
+  'first_name',
+  'last_name',
+  'address_line1',
+  'address_line2',
+  'postal_code',
+  'commune_name',
+  'is_minor',
+  'partner_id',
+  'merged_into_id',
+];
 
 export async function getParticipant(db: Db, id: string, forUpdate = false): Promise<ConsentParticipant | undefined> {
   const q = db('participants').where({ id }).first(PARTICIPANT_COLUMNS);
@@ -57,7 +70,9 @@ export async function getParticipant(db: Db, id: string, forUpdate = false): Pro
 }
 
 export async function listPurposes(db: Db, options: { activeOnly?: boolean } = {}): Promise<PurposeRow[]> {
-  const q = db('consent_purposes').orderBy([{ column: 'position' }, { column: 'code' }]).select('*');
+  const q = db('consent_purposes')
+    .orderBy([{ column: 'position' }, { column: 'code' }])
+    .select('*');
   if (options.activeOnly) q.where({ active: true });
   return q;
 }
@@ -77,16 +92,35 @@ function consentQuery(db: Db) {
     .join('consent_purposes as cp', 'cp.code', 'c.purpose_code')
     .leftJoin('users as w', 'w.id', 'c.witness_user_id')
     .leftJoin('files as f', 'f.id', 'c.evidence_file_id')
-    .select('c.id', 'c.participant_id', 'c.purpose_code', 'c.legal_basis', 'c.text_version', 'c.channel', 'c.witness_user_id', 'c.given_on', 'c.expires_on',
-      'c.evidence_file_id', 'c.withdrawn_on', 'c.withdrawal_channel', 'c.superseded_by', 'c.created_at')
+    .select(
+      'c.id',
+      'c.participant_id',
+      'c.purpose_code',
+      'c.legal_basis',
+      'c.text_version',
+      'c.channel',
+      'c.witness_user_id',
+      'c.given_on',
+      'c.expires_on',
+      'c.evidence_file_id',
+      'c.withdrawn_on',
+      'c.withdrawal_channel',
+      'c.superseded_by',
+      'c.created_at',
+    )
     .select({ purpose_label: 'cp.label', witness_name: 'w.name' })
     .select(db.raw('(f.content IS NOT NULL) AS has_evidence'));
 }
 
 /** Every consent of a participant, live or not, newest first. */
 export async function listConsents(db: Db, participantId: string): Promise<ConsentRow[]> {
-  return consentQuery(db).where('c.participant_id', participantId)
-    .orderBy([{ column: 'c.given_on', order: 'desc' }, { column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]);
+  return consentQuery(db)
+    .where('c.participant_id', participantId)
+    .orderBy([
+      { column: 'c.given_on', order: 'desc' },
+      { column: 'c.created_at', order: 'desc' },
+      { column: 'c.id', order: 'desc' },
+    ]);
 }
 
 export async function getConsent(db: Db, id: string): Promise<ConsentRow | undefined> {
@@ -94,8 +128,17 @@ export async function getConsent(db: Db, id: string): Promise<ConsentRow | undef
 }
 
 /** The consent neither withdrawn nor superseded for this purpose (expired or not), locked. */
-export async function lockUnreplacedConsent(db: Db, participantId: string, purposeCode: string): Promise<{ id: string; given_on: string } | undefined> {
-  return db('consents').where({ participant_id: participantId, purpose_code: purposeCode }).whereNull('withdrawn_on').whereNull('superseded_by').forUpdate().first('id', 'given_on');
+export async function lockUnreplacedConsent(
+  db: Db,
+  participantId: string,
+  purposeCode: string,
+): Promise<{ id: string; given_on: string } | undefined> {
+  return db('consents')
+    .where({ participant_id: participantId, purpose_code: purposeCode })
+    .whereNull('withdrawn_on')
+    .whereNull('superseded_by')
+    .forUpdate()
+    .first('id', 'given_on');
 }
 
 export async function insertConsent(db: Db, values: Record<string, unknown>): Promise<string> {
@@ -107,7 +150,11 @@ export async function setSupersededBy(db: Db, id: string, supersededBy: string |
   await db('consents').where({ id }).update({ superseded_by: supersededBy });
 }
 
-export async function markWithdrawn(db: Db, id: string, values: { withdrawn_on: string; withdrawal_channel: string; withdrawn_by: string | null }): Promise<void> {
+export async function markWithdrawn(
+  db: Db,
+  id: string,
+  values: { withdrawn_on: string; withdrawal_channel: string; withdrawn_by: string | null },
+): Promise<void> {
   await db('consents').where({ id }).update(values);
 }
 
@@ -117,16 +164,33 @@ export async function lockConsent(db: Db, id: string): Promise<{ id: string; par
 
 /** Purpose codes with a consent given by `today`, neither withdrawn, superseded nor expired. */
 export async function livePurposeCodes(db: Db, participantId: string, today: string): Promise<string[]> {
-  const rows = await db('consents').where({ participant_id: participantId }).whereNull('withdrawn_on').whereNull('superseded_by')
-    .where('given_on', '<=', today).where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today)).distinct('purpose_code');
+  const rows = await db('consents')
+    .where({ participant_id: participantId })
+    .whereNull('withdrawn_on')
+    .whereNull('superseded_by')
+    .where('given_on', '<=', today)
+    .where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today))
+    .distinct('purpose_code');
   return rows.map((r: { purpose_code: string }) => r.purpose_code);
 }
 
 /** Of these participants, those with a live consent for this purpose on `today`. */
-export async function participantsWithLivePurpose(db: Db, participantIds: string[], purposeCode: string, today: string): Promise<string[]> {
+export async function participantsWithLivePurpose(
+  db: Db,
+  participantIds: string[],
+  purposeCode: string,
+  today: string,
+): Promise<string[]> {
   if (!participantIds.length) return [];
-  return db('consents').whereIn('participant_id', participantIds).where({ purpose_code: purposeCode }).whereNull('withdrawn_on').whereNull('superseded_by')
-    .where('given_on', '<=', today).where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today)).distinct().pluck('participant_id');
+  return db('consents')
+    .whereIn('participant_id', participantIds)
+    .where({ purpose_code: purposeCode })
+    .whereNull('withdrawn_on')
+    .whereNull('superseded_by')
+    .where('given_on', '<=', today)
+    .where((w) => w.whereNull('expires_on').orWhere('expires_on', '>', today))
+    .distinct()
+    .pluck('participant_id');
 }
 
 export async function isActiveStaff(db: Db, userId: string): Promise<boolean> {

@@ -27,14 +27,20 @@ export const STATUS_LABELS: Record<ConsentStatus, string> = {
   superseded: 'Remplacé',
 };
 
-const literals = <T extends readonly string[]>(values: T, description?: string) => Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});
+const literals = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Union(
+    values.map((v) => Type.Literal(v)),
+    description ? { description } : {},
+  );
 const LocalDate = (description?: string) => Type.String({ format: 'date', ...(description ? { description } : {}) });
 export const PurposeCode = Type.String({ pattern: '^[a-z_]{2,40}$' });
 
 export const ConsentCreateBody = obj({
   purposeCode: PurposeCode,
   channel: literals(CHANNELS),
-  witnessUserId: Type.Optional(Type.String({ format: 'uuid', description: 'Required for oral consents: an active staff member' })),
+  witnessUserId: Type.Optional(
+    Type.String({ format: 'uuid', description: 'Required for oral consents: an active staff member' }),
+  ),
   givenOn: LocalDate('Not in the future'),
   expiresOn: Type.Optional(LocalDate('Default: givenOn + the purpose’s validity')),
 });
@@ -85,14 +91,17 @@ export const PurposeView = obj({
 export type PurposeView = Static<typeof PurposeView>;
 export const PurposeList = obj({ items: Type.Array(PurposeView) });
 
-export const PurposePatchBody = obj({
-  label: Type.Optional(Label({ maxLength: 200 })),
-  text: Type.Optional(FreeText({ minLength: 1, maxLength: 4000, description: 'A change raises the text version' })),
-  legalBasis: Type.Optional(literals(LEGAL_BASES)),
-  specialCategory: Type.Optional(Type.Boolean()),
-  validityMonths: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),
-  active: Type.Optional(Type.Boolean()),
-}, { minProperties: 1 });
+export const PurposePatchBody = obj(
+  {
+    label: Type.Optional(Label({ maxLength: 200 })),
+    text: Type.Optional(FreeText({ minLength: 1, maxLength: 4000, description: 'A change raises the text version' })),
+    legalBasis: Type.Optional(literals(LEGAL_BASES)),
+    specialCategory: Type.Optional(Type.Boolean()),
+    validityMonths: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 120 }))),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { minProperties: 1 },
+);
 export type PurposePatchBody = Static<typeof PurposePatchBody>;
 
 export const ParticipantIdParams = obj({ id: RecordId('participants') });

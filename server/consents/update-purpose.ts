@@ -19,7 +19,12 @@ const COLUMNS: Record<keyof PurposePatchBody, string> = {
  * Edits a purpose of the catalogue. A new text raises the text version: consents keep the
  * version the person agreed to, so older consents still say what was read or heard.
  */
-export async function updatePurpose(deps: Deps, actor: AuditActor, code: string, patch: PurposePatchBody): Promise<PurposeView> {
+export async function updatePurpose(
+  deps: Deps,
+  actor: AuditActor,
+  code: string,
+  patch: PurposePatchBody,
+): Promise<PurposeView> {
   return inTransaction(deps.db, async (trx) => {
     const before = await getPurpose(trx, code, true);
     if (!before) throw notFound('Finalité');
@@ -33,11 +38,18 @@ export async function updatePurpose(deps: Deps, actor: AuditActor, code: string,
       }
       if (value !== (before as unknown as Record<string, unknown>)[column]) changes[column] = value;
     }
-    const fields = Object.entries(COLUMNS).filter(([, column]) => column in changes).map(([field]) => field);
+    const fields = Object.entries(COLUMNS)
+      .filter(([, column]) => column in changes)
+      .map(([field]) => field);
     if (!fields.length) return presentPurpose(before);
     if ('text' in changes) changes.text_version = before.text_version + 1;
     const row = await updatePurposeRow(trx, code, { ...changes, updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'consent_purpose.updated', recordType: 'consent_purpose', recordId: code, data: { fields, textVersion: row.text_version } });
+    await recordAudit(trx, actor, {
+      action: 'consent_purpose.updated',
+      recordType: 'consent_purpose',
+      recordId: code,
+      data: { fields, textVersion: row.text_version },
+    });
     return presentPurpose(row);
   });
 }

@@ -13,7 +13,12 @@ import { consentsError } from './errors.js';
  * What a withdrawal does at once to the data the consent covered. Erasing or anonymising a
  * whole person is the privacy capability's job, not this one's.
  */
-async function applyWithdrawal(db: Db, participant: ConsentParticipant, purposeCode: string, now: Date): Promise<string[]> {
+async function applyWithdrawal(
+  db: Db,
+  participant: ConsentParticipant,
+  purposeCode: string,
+  now: Date,
+): Promise<string[]> {
   switch (purposeCode) {
     case 'profile':
       await eraseProfile(db, participant.id, now);
@@ -37,7 +42,13 @@ async function applyWithdrawal(db: Db, participant: ConsentParticipant, purposeC
  * Withdraws a consent: a dated event, never a delete, acting at once on the data it covered.
  * Repeating it answers the same consent, unchanged.
  */
-export async function withdrawConsent(deps: Deps, actor: AuditActor, participantId: string, consentId: string, input: ConsentWithdrawBody): Promise<ConsentView> {
+export async function withdrawConsent(
+  deps: Deps,
+  actor: AuditActor,
+  participantId: string,
+  consentId: string,
+  input: ConsentWithdrawBody,
+): Promise<ConsentView> {
   return inTransaction(deps.db, async (trx) => {
     const participant = await lockWritableParticipant(trx, participantId);
     const locked = await lockConsent(trx, consentId);
@@ -47,12 +58,20 @@ export async function withdrawConsent(deps: Deps, actor: AuditActor, participant
     if (consent.withdrawn_on) return presentConsent(consent, today);
     if (consent.superseded_by) throw consentsError('consent_superseded');
     const withdrawnOn = input.withdrawnOn ?? today;
-    if (withdrawnOn > today) throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas être dans le futur' }]);
-    if (withdrawnOn < consent.given_on) throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas précéder la date du consentement' }]);
-    await markWithdrawn(trx, consentId, { withdrawn_on: withdrawnOn, withdrawal_channel: input.channel, withdrawn_by: actor.userId });
+    if (withdrawnOn > today)
+      throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas être dans le futur' }]);
+    if (withdrawnOn < consent.given_on)
+      throw validationError([{ field: 'withdrawnOn', message: 'ne peut pas précéder la date du consentement' }]);
+    await markWithdrawn(trx, consentId, {
+      withdrawn_on: withdrawnOn,
+      withdrawal_channel: input.channel,
+      withdrawn_by: actor.userId,
+    });
     const effects = await applyWithdrawal(trx, participant, consent.purpose_code, deps.now());
     await recordAudit(trx, actor, {
-      action: 'consent.withdrawn', recordType: 'consent', recordId: consentId,
+      action: 'consent.withdrawn',
+      recordType: 'consent',
+      recordId: consentId,
       data: { participantId, purposeCode: consent.purpose_code, channel: input.channel, effects },
     });
     return presentConsent((await getConsent(trx, consentId))!, today);

@@ -16,11 +16,13 @@ const FINANCE_EMAIL = 'sophie.lefevre@departement.example';
 
 /** PDF text strings: WinAnsi octal escapes for accented letters, parentheses and backslashes escaped. */
 function pdfString(s: string): string {
-  return [...s.replace(/[’]/g, "'").replace(/→/g, '->')].map((c) => {
-    const code = c.charCodeAt(0);
-    if (c === '(' || c === ')' || c === '\\') return `\\${c}`;
-    return code < 128 ? c : code < 256 ? `\\${code.toString(8).padStart(3, '0')}` : '?';
-  }).join('');
+  return [...s.replace(/[’]/g, "'").replace(/→/g, '->')]
+    .map((c) => {
+      const code = c.charCodeAt(0);
+      if (c === '(' || c === ')' || c === '\\') return `\\${c}`;
+      return code < 128 ? c : code < 256 ? `\\${code.toString(8).padStart(3, '0')}` : '?';
+    })
+    .join('');
 }
 
 /** A one-page PDF (valid cross-reference table) showing a few lines of text: a scanned receipt. */
@@ -73,7 +75,12 @@ export function receiptPng([r, g, b]: [number, number, number]): Buffer {
   header.set([8, 2, 0, 0, 0], 8); // 8 bits, RGB, no interlace
   const row = Buffer.from([0, ...Array.from({ length: size }, () => [r, g, b]).flat()]);
   const pixels = Buffer.concat(Array.from({ length: size }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(pixels)), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(pixels)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 interface Receipt {
@@ -103,42 +110,131 @@ const km = (n: number) => n * 10;
  * to Valence (20 km) costs 2 × 2,60 €. The man from Die also gets an advance for the next session.
  */
 const CLAIMS: DemoClaim[] = [
-  { lastName: 'Kowalski', session: 'second', outcome: 'draft', lines: [{ kind: 'mileage', distanceDeciKm: km(76), fiscalPower: 'cv_6_7' }] },
-  { lastName: 'Martin', session: 'first', outcome: 'submitted', lines: [{ kind: 'public_transport', amountCents: 520 }] },
-  { lastName: 'Girard', session: 'first', outcome: 'decided', lines: [{ kind: 'mileage', distanceDeciKm: km(132), fiscalPower: 'cv_5_or_less' }] },
   {
-    lastName: 'Nguyễn', session: 'first', outcome: 'decided',
-    lines: [{ kind: 'public_transport', amountCents: 320 }, { kind: 'childcare', amountCents: 7000, childcareQuarterHours: 12 }],
+    lastName: 'Kowalski',
+    session: 'second',
+    outcome: 'draft',
+    lines: [{ kind: 'mileage', distanceDeciKm: km(76), fiscalPower: 'cv_6_7' }],
+  },
+  {
+    lastName: 'Martin',
+    session: 'first',
+    outcome: 'submitted',
+    lines: [{ kind: 'public_transport', amountCents: 520 }],
+  },
+  {
+    lastName: 'Girard',
+    session: 'first',
+    outcome: 'decided',
+    lines: [{ kind: 'mileage', distanceDeciKm: km(132), fiscalPower: 'cv_5_or_less' }],
+  },
+  {
+    lastName: 'Nguyễn',
+    session: 'first',
+    outcome: 'decided',
+    lines: [
+      { kind: 'public_transport', amountCents: 320 },
+      { kind: 'childcare', amountCents: 7000, childcareQuarterHours: 12 },
+    ],
     receipts: [
       { line: 0, file: receiptPng([230, 120, 40]), name: 'tickets-citea.png', amountCents: 320 },
-      { line: 1, file: receiptPdf(['Babysitting Drôme Services', 'Facture n. 2026-0412', 'Garde de 2 enfants, 3 h', 'Total TTC : 70,00 EUR']), name: 'facture-garde.pdf', amountCents: 7000 },
+      {
+        line: 1,
+        file: receiptPdf([
+          'Babysitting Drôme Services',
+          'Facture n. 2026-0412',
+          'Garde de 2 enfants, 3 h',
+          'Total TTC : 70,00 EUR',
+        ]),
+        name: 'facture-garde.pdf',
+        amountCents: 7000,
+      },
     ],
-    decision: [{ grantedCents: 320 }, { grantedCents: 5400, reasonCode: 'over_cap', reasonNote: 'Garde remboursée dans la limite de 18 € de l’heure, soit 3 h × 18 €.' }],
+    decision: [
+      { grantedCents: 320 },
+      {
+        grantedCents: 5400,
+        reasonCode: 'over_cap',
+        reasonNote: 'Garde remboursée dans la limite de 18 € de l’heure, soit 3 h × 18 €.',
+      },
+    ],
   },
   {
-    lastName: 'Ağaoğlu', session: 'second', outcome: 'decided', lines: [{ kind: 'taxi', amountCents: 11000 }],
-    receipts: [{ line: 0, file: receiptPdf(['Taxi Valentinois', 'Valence -> Crest aller-retour', 'Montant : 110,00 EUR']), name: 'taxi.pdf', amountCents: 11000 }],
-    decision: [{ grantedCents: 0, reasonCode: 'other', reasonNote: 'Le car régional ligne 28 dessert Crest et le taxi n’avait pas été accepté avant la rencontre.' }],
+    lastName: 'Ağaoğlu',
+    session: 'second',
+    outcome: 'decided',
+    lines: [{ kind: 'taxi', amountCents: 11000 }],
+    receipts: [
+      {
+        line: 0,
+        file: receiptPdf(['Taxi Valentinois', 'Valence -> Crest aller-retour', 'Montant : 110,00 EUR']),
+        name: 'taxi.pdf',
+        amountCents: 11000,
+      },
+    ],
+    decision: [
+      {
+        grantedCents: 0,
+        reasonCode: 'other',
+        reasonNote: 'Le car régional ligne 28 dessert Crest et le taxi n’avait pas été accepté avant la rencontre.',
+      },
+    ],
   },
   {
-    lastName: 'Diallo', session: 'first', outcome: 'cancelled', lines: [{ kind: 'public_transport', amountCents: 320 }],
+    lastName: 'Diallo',
+    session: 'first',
+    outcome: 'cancelled',
+    lines: [{ kind: 'public_transport', amountCents: 320 }],
     receipts: [{ line: 0, file: receiptPng([40, 110, 200]), name: 'ticket-bus.png', amountCents: 320 }],
     note: 'Demande saisie deux fois par erreur.',
   },
-  { lastName: 'Girard', session: 'future', outcome: 'decided', isAdvance: true, lines: [{ kind: 'mileage', distanceDeciKm: km(132), fiscalPower: 'cv_5_or_less' }] },
+  {
+    lastName: 'Girard',
+    session: 'future',
+    outcome: 'decided',
+    isAdvance: true,
+    lines: [{ kind: 'mileage', distanceDeciKm: km(132), fiscalPower: 'cv_5_or_less' }],
+  },
 ];
 
 /** Makes sure the person is on the session's list: present for a held session, invited for one to come. */
-async function ensureOnList(trx: Knex.Transaction, session: { id: string; ends_at: Date; starts_at: Date }, participantId: string, held: boolean, now: Date) {
-  const row = await trx('session_participants').where({ session_id: session.id, participant_id: participantId }).first('status');
+async function ensureOnList(
+  trx: Knex.Transaction,
+  session: { id: string; ends_at: Date; starts_at: Date },
+  participantId: string,
+  held: boolean,
+  now: Date,
+) {
+  const row = await trx('session_participants')
+    .where({ session_id: session.id, participant_id: participantId })
+    .first('status');
   if (held) {
     if (row?.status === 'attended') return;
-    if (row) await trx('session_participants').where({ session_id: session.id, participant_id: participantId }).update({ status: 'attended', attendance_recorded_at: session.ends_at });
-    else await trx('session_participants').insert({ session_id: session.id, participant_id: participantId, status: 'attended', walk_in: true, attendance_recorded_at: session.ends_at });
+    if (row)
+      await trx('session_participants')
+        .where({ session_id: session.id, participant_id: participantId })
+        .update({ status: 'attended', attendance_recorded_at: session.ends_at });
+    else
+      await trx('session_participants').insert({
+        session_id: session.id,
+        participant_id: participantId,
+        status: 'attended',
+        walk_in: true,
+        attendance_recorded_at: session.ends_at,
+      });
   } else if (!row || row.status === 'declined') {
     const invitedAt = new Date(Math.min(now.getTime(), session.starts_at.getTime() - 7 * 86_400_000));
-    if (row) await trx('session_participants').where({ session_id: session.id, participant_id: participantId }).update({ status: 'confirmed', replied_at: now });
-    else await trx('session_participants').insert({ session_id: session.id, participant_id: participantId, status: 'invited', invited_at: invitedAt });
+    if (row)
+      await trx('session_participants')
+        .where({ session_id: session.id, participant_id: participantId })
+        .update({ status: 'confirmed', replied_at: now });
+    else
+      await trx('session_participants').insert({
+        session_id: session.id,
+        participant_id: participantId,
+        status: 'invited',
+        invited_at: invitedAt,
+      });
   }
 }
 
@@ -155,31 +251,72 @@ export const demoClaims: DemoStep = async (deps, staff) => {
   const entering: AuditActor = { userId: clerk, requestId: 'demo' };
   const deciding = { userId: finance, requestId: 'demo', roles: ['finance' as const] };
   const now = deps.now();
-  const held = await deps.db('sessions').where({ status: 'held' }).orderBy('starts_at').limit(2).select('id', 'starts_at', 'ends_at');
-  const future = await deps.db('sessions').where({ status: 'scheduled' }).where('starts_at', '>', now).orderBy('starts_at').first('id', 'starts_at', 'ends_at');
+  const held = await deps
+    .db('sessions')
+    .where({ status: 'held' })
+    .orderBy('starts_at')
+    .limit(2)
+    .select('id', 'starts_at', 'ends_at');
+  const future = await deps
+    .db('sessions')
+    .where({ status: 'scheduled' })
+    .where('starts_at', '>', now)
+    .orderBy('starts_at')
+    .first('id', 'starts_at', 'ends_at');
   const sessions = { first: held[0], second: held[1], future };
   const counts: Record<string, number> = {};
 
   for (const c of CLAIMS) {
     const session = sessions[c.session];
-    const person = await deps.db('participants').where({ last_name: c.lastName, status: 'active' }).whereNull('merged_into_id').orderBy('created_at').first('id');
+    const person = await deps
+      .db('participants')
+      .where({ last_name: c.lastName, status: 'active' })
+      .whereNull('merged_into_id')
+      .orderBy('created_at')
+      .first('id');
     if (!session || !person) continue;
-    const input: ClaimCreateBody = { participantId: person.id, sessionIds: [session.id], lines: c.lines, ...(c.isAdvance ? { isAdvance: true } : {}) };
+    const input: ClaimCreateBody = {
+      participantId: person.id,
+      sessionIds: [session.id],
+      lines: c.lines,
+      ...(c.isAdvance ? { isAdvance: true } : {}),
+    };
     const claimId = await deps.db.transaction(async (trx) => {
       await ensureOnList(trx, session, person.id, c.session !== 'future', now);
       return createClaimIn(trx, deps, entering, ['staff'], { ...input, submit: false });
     });
-    const lineIds: string[] = (await deps.db('claim_lines').where({ claim_id: claimId }).orderBy('position').select('id')).map((l: { id: string }) => l.id);
-    for (const r of c.receipts ?? []) await attachReceipt(deps, entering, claimId, { buffer: r.file, originalname: r.name }, r.amountCents, lineIds[r.line]);
+    const lineIds: string[] = (
+      await deps.db('claim_lines').where({ claim_id: claimId }).orderBy('position').select('id')
+    ).map((l: { id: string }) => l.id);
+    for (const r of c.receipts ?? [])
+      await attachReceipt(
+        deps,
+        entering,
+        claimId,
+        { buffer: r.file, originalname: r.name },
+        r.amountCents,
+        lineIds[r.line],
+      );
     if (c.outcome !== 'draft' && c.outcome !== 'cancelled') await submitClaim(deps, entering, claimId);
     if (c.outcome === 'cancelled') await cancelClaim(deps, entering, claimId, c.note);
     if (c.outcome === 'decided') {
-      const eligible: { id: string; eligible_cents: number }[] = await deps.db('claim_lines').where({ claim_id: claimId }).orderBy('position').select('id', 'eligible_cents');
-      const lines = eligible.map((l, i) => ({ lineId: l.id, ...(c.decision?.[i] ?? { grantedCents: l.eligible_cents }) }));
+      const eligible: { id: string; eligible_cents: number }[] = await deps
+        .db('claim_lines')
+        .where({ claim_id: claimId })
+        .orderBy('position')
+        .select('id', 'eligible_cents');
+      const lines = eligible.map((l, i) => ({
+        lineId: l.id,
+        ...(c.decision?.[i] ?? { grantedCents: l.eligible_cents }),
+      }));
       await decideClaim(deps, deciding, claimId, { lines, ...(c.note ? { note: c.note } : {}) });
     }
     const { status } = await deps.db('claims').where({ id: claimId }).first('status');
     counts[status] = (counts[status] ?? 0) + 1;
   }
-  await recordAudit(deps.db, { userId: null, requestId: 'demo' }, { action: 'demo.claims_loaded', reasonCode: 'demo', data: { counts } });
+  await recordAudit(
+    deps.db,
+    { userId: null, requestId: 'demo' },
+    { action: 'demo.claims_loaded', reasonCode: 'demo', data: { counts } },
+  );
 };

@@ -29,10 +29,24 @@ export const demoGrantReports: DemoStep = async (deps, staff) => {
   } catch (e) {
     if (!(e instanceof AppError) || e.status !== 409) throw e;
   }
-  const year = Math.min(Number(grant.period_end.slice(0, 4)), Math.max(Number(grant.period_start.slice(0, 4)), Number(today.slice(0, 4))));
+  const year = Math.min(
+    Number(grant.period_end.slice(0, 4)),
+    Math.max(Number(grant.period_start.slice(0, 4)), Number(today.slice(0, 4))),
+  );
   await saveNotes(deps, actor, grant, year, [
-    { category: 'facilitation', explanation: 'La facture d’animation des ateliers de co-écriture est engagée ; elle sera payée à la remise du rapport de synthèse.' },
-    { category: 'allowances', explanation: 'Le département n’a pas ouvert l’indemnité de participation sur ce projet cette année : seuls les frais réels ont été remboursés.' },
-    { category: 'venue', explanation: 'Deux ateliers ont eu lieu dans des salles prêtées gratuitement par les centres sociaux.' },
+    {
+      category: 'facilitation',
+      explanation:
+        'La facture d’animation des ateliers de co-écriture est engagée ; elle sera payée à la remise du rapport de synthèse.',
+    },
+    {
+      category: 'allowances',
+      explanation:
+        'Le département n’a pas ouvert l’indemnité de participation sur ce projet cette année : seuls les frais réels ont été remboursés.',
+    },
+    {
+      category: 'venue',
+      explanation: 'Deux ateliers ont eu lieu dans des salles prêtées gratuitement par les centres sociaux.',
+    },
   ]);
 };

@@ -29,7 +29,16 @@ export const DEMO_USERS: { email: string; name: string; roles: Role[] }[] = [
  * e-mail and may read what earlier steps inserted).
  */
 export type DemoStep = (deps: Deps, staff: Record<string, string>) => Promise<void>;
-const DEMO_STEPS: DemoStep[] = [demoParticipants, demoConsents, demoLogistics, demoGrants, demoClaims, demoPayments, demoGrantReports, demoPrivacy];
+const DEMO_STEPS: DemoStep[] = [
+  demoParticipants,
+  demoConsents,
+  demoLogistics,
+  demoGrants,
+  demoClaims,
+  demoPayments,
+  demoGrantReports,
+  demoPrivacy,
+];
 
 /** True when the database holds nothing but the first admin and the settings. */
 export async function isEmptyForDemo(deps: Deps): Promise<boolean> {
@@ -60,9 +69,17 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
   const staff: Record<string, string> = {};
   await deps.db.transaction(async (trx) => {
     for (const u of DEMO_USERS) {
-      const [row] = await trx('users').insert({ email: u.email, name: u.name, roles: u.roles, password_hash: hash }).returning('id');
+      const [row] = await trx('users')
+        .insert({ email: u.email, name: u.name, roles: u.roles, password_hash: hash })
+        .returning('id');
       staff[u.email] = row.id;
-      await recordAudit(trx, system, { action: 'user.created', recordType: 'user', recordId: row.id, reasonCode: 'demo', data: { roles: u.roles } });
+      await recordAudit(trx, system, {
+        action: 'user.created',
+        recordType: 'user',
+        recordId: row.id,
+        reasonCode: 'demo',
+        data: { roles: u.roles },
+      });
     }
   });
   for (const step of DEMO_STEPS) await step(deps, staff);

@@ -23,24 +23,50 @@ export const demoPayments: DemoStep = async (deps, staff) => {
   const clerk = staff[STAFF];
   const finance = staff[FINANCE];
   if (!clerk || !finance) return;
-  const people: { participant_id: string; session_id: string; lead: string }[] = await deps.db('session_participants as sp')
-    .join('sessions as s', 's.id', 'sp.session_id').join('projects as pr', 'pr.id', 's.project_id')
-    .join('payees as py', function () { this.on('py.participant_id', 'sp.participant_id').andOn(deps.db.raw('py.active AND py.iban_ciphertext IS NOT NULL')); })
-    .where({ 's.status': 'held', 'sp.status': 'attended' }).whereNotNull('pr.lead_user_id').whereNot('pr.lead_user_id', finance)
-    .whereNotExists(deps.db('claim_sessions as cs').join('claims as c', 'c.id', 'cs.claim_id').whereRaw('c.participant_id = sp.participant_id AND cs.session_id = sp.session_id'))
-    .distinctOn('sp.participant_id').orderBy(['sp.participant_id', 's.starts_at']).limit(TRIPS.length)
+  const people: { participant_id: string; session_id: string; lead: string }[] = await deps
+    .db('session_participants as sp')
+    .join('sessions as s', 's.id', 'sp.session_id')
+    .join('projects as pr', 'pr.id', 's.project_id')
+    .join('payees as py', function () {
+      this.on('py.participant_id', 'sp.participant_id').andOn(
+        deps.db.raw('py.active AND py.iban_ciphertext IS NOT NULL'),
+      );
+    })
+    .where({ 's.status': 'held', 'sp.status': 'attended' })
+    .whereNotNull('pr.lead_user_id')
+    .whereNot('pr.lead_user_id', finance)
+    .whereNotExists(
+      deps
+        .db('claim_sessions as cs')
+        .join('claims as c', 'c.id', 'cs.claim_id')
+        .whereRaw('c.participant_id = sp.participant_id AND cs.session_id = sp.session_id'),
+    )
+    .distinctOn('sp.participant_id')
+    .orderBy(['sp.participant_id', 's.starts_at'])
+    .limit(TRIPS.length)
     .select('sp.participant_id', 'sp.session_id', 'pr.lead_user_id as lead');
   if (people.length === 0) return;
   const { settings } = await getSettings(deps.db);
   const entering = { userId: clerk, requestId: 'demo' };
   const claimIds: string[] = [];
   for (const [i, p] of people.entries()) {
-    const id = await deps.db.transaction((trx) => createClaimIn(trx, deps, entering, ['staff'], {
-      participantId: p.participant_id, sessionIds: [p.session_id], lines: [{ kind: 'mileage', distanceDeciKm: TRIPS[i], fiscalPower: 'cv_5_or_less' }], submit: false,
-    }));
+    const id = await deps.db.transaction((trx) =>
+      createClaimIn(trx, deps, entering, ['staff'], {
+        participantId: p.participant_id,
+        sessionIds: [p.session_id],
+        lines: [{ kind: 'mileage', distanceDeciKm: TRIPS[i], fiscalPower: 'cv_5_or_less' }],
+        submit: false,
+      }),
+    );
     await submitClaim(deps, entering, id);
-    const lines: { id: string; eligible_cents: number }[] = await deps.db('claim_lines').where({ claim_id: id }).orderBy('position').select('id', 'eligible_cents');
-    await decideClaim(deps, { userId: p.lead, requestId: 'demo', roles: ['project_lead'] }, id, { lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })) });
+    const lines: { id: string; eligible_cents: number }[] = await deps
+      .db('claim_lines')
+      .where({ claim_id: id })
+      .orderBy('position')
+      .select('id', 'eligible_cents');
+    await decideClaim(deps, { userId: p.lead, requestId: 'demo', roles: ['project_lead'] }, id, {
+      lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })),
+    });
     claimIds.push(id);
   }
   const paying = { userId: finance, requestId: 'demo' };

@@ -18,14 +18,23 @@ export const demoPrivacy: DemoStep = async (deps, staff) => {
   const people = await deps.db('participants').where({ status: 'active' }).orderBy('reference').limit(2).select('id');
   if (people.length) {
     await recordPrivacyRequest(deps, dpo, {
-      participantId: people[0].id, kind: 'access', channel: 'mail', receivedOn: addDays(today, -26),
+      participantId: people[0].id,
+      kind: 'access',
+      channel: 'mail',
+      receivedOn: addDays(today, -26),
       note: 'Courrier reçu : la personne souhaite une copie des informations la concernant.',
     });
     const done = await recordPrivacyRequest(deps, dpo, {
-      participantId: people[people.length - 1].id, kind: 'rectification', channel: 'phone', receivedOn: addDays(today, -40),
+      participantId: people[people.length - 1].id,
+      kind: 'rectification',
+      channel: 'phone',
+      receivedOn: addDays(today, -40),
       note: 'Nouveau numéro de téléphone communiqué par téléphone.',
     });
-    await completePrivacyRequest(deps, dpo, done.id, { outcomeCode: 'rectified', outcomeNote: 'Numéro corrigé dans le dossier.' });
+    await completePrivacyRequest(deps, dpo, done.id, {
+      outcomeCode: 'rectified',
+      outcomeNote: 'Numéro corrigé dans le dossier.',
+    });
   }
   const threeYearsAgo = new Date(deps.now());
   threeYearsAgo.setUTCFullYear(threeYearsAgo.getUTCFullYear() - 3);
@@ -33,13 +42,28 @@ export const demoPrivacy: DemoStep = async (deps, staff) => {
   await deps.db.transaction(async (trx) => {
     const [person] = await trx('participants')
       .insert({
-        first_name: 'Lucien', last_name: 'Marchetti', preferred_channel: 'letter', address_line1: '4 impasse des Tanneurs', postal_code: '26400',
-        commune_insee: '26108', commune_name: 'Crest', last_contact_at: threeYearsAgo, created_at: threeYearsAgo, updated_at: threeYearsAgo, created_by: staffId,
+        first_name: 'Lucien',
+        last_name: 'Marchetti',
+        preferred_channel: 'letter',
+        address_line1: '4 impasse des Tanneurs',
+        postal_code: '26400',
+        commune_insee: '26108',
+        commune_name: 'Crest',
+        last_contact_at: threeYearsAgo,
+        created_at: threeYearsAgo,
+        updated_at: threeYearsAgo,
+        created_by: staffId,
       })
       .returning('id');
     await trx('consents').insert({
-      participant_id: person.id, purpose_code: 'contact', legal_basis: 'consent', text_version: 1, channel: 'paper',
-      given_on: localDay(threeYearsAgo, settings.timeZone), recorded_by: staffId, created_at: threeYearsAgo,
+      participant_id: person.id,
+      purpose_code: 'contact',
+      legal_basis: 'consent',
+      text_version: 1,
+      channel: 'paper',
+      given_on: localDay(threeYearsAgo, settings.timeZone),
+      recorded_by: staffId,
+      created_at: threeYearsAgo,
     });
   });
 };

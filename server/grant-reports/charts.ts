@@ -1,7 +1,11 @@
 import { formatCents } from '../shared/money.js';
 
 /** Same shape as the project charts (templates/_chart.njk barChart): values in cents, scaled to the largest. */
-interface Row { label: string; cents: number; targetCents?: number | null }
+interface Row {
+  label: string;
+  cents: number;
+  targetCents?: number | null;
+}
 
 const LABEL_WIDTH = 220;
 const BAR_AREA = 340;
@@ -25,10 +29,23 @@ const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'aoû
 export const monthLabel = (m: string) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
 
 /** Bar charts of a budget (grant or project): committed per category against planned, actual per month, cumulative actual against planned. */
-export function budgetCharts(d: { byCategory: { label: string; committedCents: number; plannedCents: number }[]; monthly: { label: string; actualCents: number; cumulativeCents: number }[]; totals: { plannedCents: number } }) {
+export function budgetCharts(d: {
+  byCategory: { label: string; committedCents: number; plannedCents: number }[];
+  monthly: { label: string; actualCents: number; cumulativeCents: number }[];
+  totals: { plannedCents: number };
+}) {
   return {
-    categories: moneyChart('Engagé par catégorie, trait rouge : prévu', d.byCategory.map((c) => ({ label: c.label, cents: c.committedCents, targetCents: c.plannedCents }))),
-    monthly: moneyChart('Réalisé par mois de paiement', d.monthly.map((m) => ({ label: m.label, cents: m.actualCents }))),
-    cumulative: moneyChart('Réalisé cumulé, trait rouge : total prévu', d.monthly.map((m) => ({ label: m.label, cents: m.cumulativeCents, targetCents: d.totals.plannedCents }))),
+    categories: moneyChart(
+      'Engagé par catégorie, trait rouge : prévu',
+      d.byCategory.map((c) => ({ label: c.label, cents: c.committedCents, targetCents: c.plannedCents })),
+    ),
+    monthly: moneyChart(
+      'Réalisé par mois de paiement',
+      d.monthly.map((m) => ({ label: m.label, cents: m.actualCents })),
+    ),
+    cumulative: moneyChart(
+      'Réalisé cumulé, trait rouge : total prévu',
+      d.monthly.map((m) => ({ label: m.label, cents: m.cumulativeCents, targetCents: d.totals.plannedCents })),
+    ),
   };
 }

@@ -5,8 +5,16 @@ import { notFound } from '../shared/errors.js';
 import { basisPointsOf } from '../shared/money.js';
 import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
 import {
-  attendanceOf, claimDelays, getGrant, grantFigures, grantProjectIds, projectActualByMonth, projectCategoryFigures,
-  projectPeriod, type DayRange, type GrantRow,
+  attendanceOf,
+  claimDelays,
+  getGrant,
+  grantFigures,
+  grantProjectIds,
+  projectActualByMonth,
+  projectCategoryFigures,
+  projectPeriod,
+  type DayRange,
+  type GrantRow,
 } from './repo.js';
 import { expensesHref, type AuditorScope, type ExpenseLinkFilters } from '../grants/index.js';
 import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
@@ -19,7 +27,12 @@ export const FORECAST_METHOD = `Réalisé à ce jour + moyenne mensuelle du réa
 
 /** Remaining is left out (null) within an auditor's range: it would mix in days outside it. */
 function figures(planned: number, committed: number, actual: number, range: DayRange | null = null) {
-  return { plannedCents: planned, committedCents: committed, actualCents: actual, remainingCents: range ? null : planned - committed };
+  return {
+    plannedCents: planned,
+    committedCents: committed,
+    actualCents: actual,
+    remainingCents: range ? null : planned - committed,
+  };
 }
 
 /**
@@ -28,8 +41,16 @@ function figures(planned: number, committed: number, actual: number, range: DayR
  */
 function links(filters: ExpenseLinkFilters, range: DayRange | null = null) {
   return {
-    committed: expensesHref({ ...filters, status: 'committed,actual', ...(range ? { from: range.from, to: range.to } : {}) }),
-    actual: expensesHref({ ...filters, status: 'actual', ...(range ? { paidFrom: range.from, paidTo: range.to } : {}) }),
+    committed: expensesHref({
+      ...filters,
+      status: 'committed,actual',
+      ...(range ? { from: range.from, to: range.to } : {}),
+    }),
+    actual: expensesHref({
+      ...filters,
+      status: 'actual',
+      ...(range ? { paidFrom: range.from, paidTo: range.to } : {}),
+    }),
   };
 }
 
@@ -86,23 +107,68 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRang
     c.actual += l.actual;
     categories.set(l.category, c);
   }
-  const total = [...categories.values()].reduce((s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }), { planned: 0, committed: 0, actual: 0 });
-  const forecast = range ? null : forecastAtPace({ today, periodEnd: grant.period_end, actualToDateCents: total.actual, actualByMonth: byMonth });
-  const attendance = from <= to ? await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), from, to, settings.timeZone) : { participants: 0, attendedMinutes: 0 };
+  const total = [...categories.values()].reduce(
+    (s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }),
+    { planned: 0, committed: 0, actual: 0 },
+  );
+  const forecast = range
+    ? null
+    : forecastAtPace({ today, periodEnd: grant.period_end, actualToDateCents: total.actual, actualByMonth: byMonth });
+  const attendance =
+    from <= to
+      ? await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), from, to, settings.timeZone)
+      : { participants: 0, attendedMinutes: 0 };
 
   return {
-    grant: { id: grant.id, reference: grant.reference, funder: grant.funder, programme: grant.programme, periodStart: grant.period_start, periodEnd: grant.period_end, totalCents: grant.total_cents, cofundingRateBp: grant.cofunding_rate_bp },
+    grant: {
+      id: grant.id,
+      reference: grant.reference,
+      funder: grant.funder,
+      programme: grant.programme,
+      periodStart: grant.period_start,
+      periodEnd: grant.period_end,
+      totalCents: grant.total_cents,
+      cofundingRateBp: grant.cofunding_rate_bp,
+    },
     asOf: today,
     auditorRange: range ? { from: range.from, to: range.to } : null,
     totals: { ...figures(total.planned, total.committed, total.actual, range), links: linked(base) },
-    byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), ...figures(c.planned, c.committed, c.actual, range), links: linked({ ...base, category }) })),
-    byLine: lines.map((l) => ({ budgetLineId: l.id, category: l.category, label: label(l.category), year: l.year, ...figures(l.planned, l.committed, l.actual, range), links: linked({ ...base, budgetLineId: l.id }) })),
+    byCategory: [...categories.entries()].map(([category, c]) => ({
+      category,
+      label: label(category),
+      ...figures(c.planned, c.committed, c.actual, range),
+      links: linked({ ...base, category }),
+    })),
+    byLine: lines.map((l) => ({
+      budgetLineId: l.id,
+      category: l.category,
+      label: label(l.category),
+      year: l.year,
+      ...figures(l.planned, l.committed, l.actual, range),
+      links: linked({ ...base, budgetLineId: l.id }),
+    })),
     byProject: projects.map((p) => {
       const planned = p.share_bp === null ? 0 : basisPointsOf(p.planned_total, p.share_bp);
-      return { projectId: p.project_id, name: p.name, shareBp: p.share_bp, ...figures(planned, p.committed, p.actual, range), links: linked({ ...base, projectId: p.project_id }) };
+      return {
+        projectId: p.project_id,
+        name: p.name,
+        shareBp: p.share_bp,
+        ...figures(planned, p.committed, p.actual, range),
+        links: linked({ ...base, projectId: p.project_id }),
+      };
     }),
-    monthly: monthly(byMonth, from, to).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month, range) }) })),
-    forecast: forecast ? { method: FORECAST_METHOD, ...forecast, plannedCents: total.planned, gapCents: forecast.forecastCents - total.planned } : null,
+    monthly: monthly(byMonth, from, to).map((m) => ({
+      ...m,
+      href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month, range) }),
+    })),
+    forecast: forecast
+      ? {
+          method: FORECAST_METHOD,
+          ...forecast,
+          plannedCents: total.planned,
+          gapCents: forecast.forecastCents - total.planned,
+        }
+      : null,
     costs: costs(total.actual, attendance),
   };
 }
@@ -111,7 +177,10 @@ export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRang
 function monthDays(month: string, range: DayRange | null = null): { paidFrom: string; paidTo: string } {
   const first = `${month}-01`;
   const last = addDays(addMonths(first, 1), -1);
-  return { paidFrom: range && range.from > first ? range.from : first, paidTo: range && range.to < last ? range.to : last };
+  return {
+    paidFrom: range && range.from > first ? range.from : first,
+    paidTo: range && range.to < last ? range.to : last,
+  };
 }
 
 function delayStats(values: (number | null)[]) {
@@ -128,8 +197,16 @@ function delayStats(values: (number | null)[]) {
  * (`scopedProjectBudget`).
  */
 export async function projectBudgetDashboard(deps: Deps, projectId: string): Promise<ProjectBudget>;
-export async function projectBudgetDashboard(deps: Deps, projectId: string, scope: AuditorScope): Promise<ScopedProjectBudget>;
-export async function projectBudgetDashboard(deps: Deps, projectId: string, scope?: AuditorScope): Promise<ProjectBudget | ScopedProjectBudget> {
+export async function projectBudgetDashboard(
+  deps: Deps,
+  projectId: string,
+  scope: AuditorScope,
+): Promise<ScopedProjectBudget>;
+export async function projectBudgetDashboard(
+  deps: Deps,
+  projectId: string,
+  scope?: AuditorScope,
+): Promise<ProjectBudget | ScopedProjectBudget> {
   return scope ? scopedProjectBudget(deps, projectId, scope) : wholeProjectBudget(deps, projectId);
 }
 
@@ -152,7 +229,11 @@ async function scopedProjectBudget(deps: Deps, projectId: string, scope: Auditor
   const grants = [];
   for (const grantId of scope.grantIds) {
     const range = scope.ranges.get(grantId)!;
-    const [grant, { lines }, funded] = await Promise.all([getGrant(deps.db, grantId), grantFigures(deps.db, grantId, range, projectId), grantProjectIds(deps.db, grantId)]);
+    const [grant, { lines }, funded] = await Promise.all([
+      getGrant(deps.db, grantId),
+      grantFigures(deps.db, grantId, range, projectId),
+      grantProjectIds(deps.db, grantId),
+    ]);
     if (!grant || (!funded.includes(projectId) && !lines.some((l) => l.committed || l.actual))) continue;
     const base = { grantId, projectId };
     const categories = new Map<string, { committed: number; actual: number }>();
@@ -162,11 +243,23 @@ async function scopedProjectBudget(deps: Deps, projectId: string, scope: Auditor
       c.actual += l.actual;
       categories.set(l.category, c);
     }
-    const total = [...categories.values()].reduce((t, c) => ({ committed: t.committed + c.committed, actual: t.actual + c.actual }), { committed: 0, actual: 0 });
+    const total = [...categories.values()].reduce(
+      (t, c) => ({ committed: t.committed + c.committed, actual: t.actual + c.actual }),
+      { committed: 0, actual: 0 },
+    );
     grants.push({
-      grantId, reference: grant.reference, funder: grant.funder, auditorRange: { from: range.from, to: range.to },
+      grantId,
+      reference: grant.reference,
+      funder: grant.funder,
+      auditorRange: { from: range.from, to: range.to },
       totals: { committedCents: total.committed, actualCents: total.actual, links: links(base, range) },
-      byCategory: [...categories.entries()].map(([category, c]) => ({ category, label: label(category), committedCents: c.committed, actualCents: c.actual, links: links({ ...base, category }, range) })),
+      byCategory: [...categories.entries()].map(([category, c]) => ({
+        category,
+        label: label(category),
+        committedCents: c.committed,
+        actualCents: c.actual,
+        links: links({ ...base, category }, range),
+      })),
     });
   }
   grants.sort((a, b) => a.reference.localeCompare(b.reference));
@@ -181,7 +274,10 @@ async function wholeProjectBudget(deps: Deps, projectId: string): Promise<Projec
   const rows = await projectCategoryFigures(deps.db, projectId);
   const order = Object.keys(COST_CATEGORY_LABELS);
   rows.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));
-  const total = rows.reduce((s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }), { planned: 0, committed: 0, actual: 0 });
+  const total = rows.reduce(
+    (s, c) => ({ planned: s.planned + c.planned, committed: s.committed + c.committed, actual: s.actual + c.actual }),
+    { planned: 0, committed: 0, actual: 0 },
+  );
   const byMonth = await projectActualByMonth(deps.db, projectId);
   const end = period.ends_on;
   const attendance = await attendanceOf(deps.db, [projectId], period.starts_on, end ?? '9999-12-31', settings.timeZone);
@@ -190,9 +286,23 @@ async function wholeProjectBudget(deps: Deps, projectId: string): Promise<Projec
   return {
     asOf: today,
     totals: { ...figures(total.planned, total.committed, total.actual), links: links(base) },
-    byCategory: rows.map((c) => ({ category: c.category, label: label(c.category), ...figures(c.planned, c.committed, c.actual), links: links({ ...base, category: c.category }) })),
-    monthly: monthly(byMonth, period.starts_on, end ?? today).map((m) => ({ ...m, href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month) }) })),
-    forecast: end ? { method: FORECAST_METHOD, ...forecastAtPace({ today, periodEnd: end, actualToDateCents: total.actual, actualByMonth: byMonth }), plannedCents: total.planned } : null,
+    byCategory: rows.map((c) => ({
+      category: c.category,
+      label: label(c.category),
+      ...figures(c.planned, c.committed, c.actual),
+      links: links({ ...base, category: c.category }),
+    })),
+    monthly: monthly(byMonth, period.starts_on, end ?? today).map((m) => ({
+      ...m,
+      href: expensesHref({ ...base, status: 'actual', ...monthDays(m.month) }),
+    })),
+    forecast: end
+      ? {
+          method: FORECAST_METHOD,
+          ...forecastAtPace({ today, periodEnd: end, actualToDateCents: total.actual, actualByMonth: byMonth }),
+          plannedCents: total.planned,
+        }
+      : null,
     costs: costs(total.actual, attendance),
     timeToMoney: {
       claims: delays.length,

@@ -22,17 +22,29 @@ export function evidenceZip(deps: Deps, grant: GrantRow, orgName: string, from: 
     const zip = new ZipArchive({ zlib: { level: 6 } });
     // Either side failing or going away (client gone) destroys both.
     pipeline(zip, out, () => undefined);
-    zip.append(Readable.from(statementCsv(streamRows(deps, (trx) => statementQuery(trx, grant.id, from, to)))), { name: `${base}.csv` });
+    zip.append(Readable.from(statementCsv(streamRows(deps, (trx) => statementQuery(trx, grant.id, from, to)))), {
+      name: `${base}.csv`,
+    });
     await once(zip, 'entry');
     if ((await countStatementRows(deps.db, grant.id, from, to)) <= PDF_MAX_ROWS) {
-      zip.append(Buffer.from(await statementPdf(streamRows(deps, (trx) => statementQuery(trx, grant.id, from, to)), { grant, orgName, from, to })), { name: `${base}.pdf` });
+      zip.append(
+        Buffer.from(
+          await statementPdf(
+            streamRows(deps, (trx) => statementQuery(trx, grant.id, from, to)),
+            { grant, orgName, from, to },
+          ),
+        ),
+        { name: `${base}.pdf` },
+      );
       await once(zip, 'entry');
     }
     for (const f of await evidenceFiles(deps.db, grant.id, from, to)) {
       const content = await fileContent(deps.db, f.id);
       if (!content) continue;
       const folder = f.kind === 'invoice' ? 'factures' : 'justificatifs';
-      zip.append(content, { name: `${folder}/${safe(f.owner)}-${f.sha256.slice(0, 12)}.${EXT[f.media_type] ?? 'bin'}` });
+      zip.append(content, {
+        name: `${folder}/${safe(f.owner)}-${f.sha256.slice(0, 12)}.${EXT[f.media_type] ?? 'bin'}`,
+      });
       await once(zip, 'entry');
     }
     await zip.finalize();

@@ -25,20 +25,52 @@ const pct = (p: number | null) => (p === null ? '—' : `${p.toLocaleString('fr-
  */
 export async function financialReport(deps: Deps, grant: GrantRow, year: number): Promise<FinancialReportView> {
   const { settings } = await getSettings(deps.db);
-  const figures = (await yearFigures(deps.db, grant.id, year)).sort((a, b) => ORDER.indexOf(a.category) - ORDER.indexOf(b.category));
+  const figures = (await yearFigures(deps.db, grant.id, year)).sort(
+    (a, b) => ORDER.indexOf(a.category) - ORDER.indexOf(b.category),
+  );
   const notes = await reportNotes(deps.db, grant.id, year);
   const rows = figures.map((f) => ({
-    category: f.category, label: label(f.category), plannedCents: f.planned, actualCents: f.actual, gapCents: f.actual - f.planned, gapPercent: gapPercent(f.planned, f.actual),
-    explanation: notes.get(f.category) ?? '', href: expensesHref({ grantId: grant.id, category: f.category, status: 'actual', paidFrom: `${year}-01-01`, paidTo: `${year}-12-31` }),
+    category: f.category,
+    label: label(f.category),
+    plannedCents: f.planned,
+    actualCents: f.actual,
+    gapCents: f.actual - f.planned,
+    gapPercent: gapPercent(f.planned, f.actual),
+    explanation: notes.get(f.category) ?? '',
+    href: expensesHref({
+      grantId: grant.id,
+      category: f.category,
+      status: 'actual',
+      paidFrom: `${year}-01-01`,
+      paidTo: `${year}-12-31`,
+    }),
   }));
   const planned = rows.reduce((s, r) => s + r.plannedCents, 0);
   const actual = rows.reduce((s, r) => s + r.actualCents, 0);
-  const a = await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), `${year}-01-01`, `${year}-12-31`, settings.timeZone);
+  const a = await attendanceOf(
+    deps.db,
+    await grantProjectIds(deps.db, grant.id),
+    `${year}-01-01`,
+    `${year}-12-31`,
+    settings.timeZone,
+  );
   return {
-    grantId: grant.id, reference: grant.reference, year, orgName: settings.name,
+    grantId: grant.id,
+    reference: grant.reference,
+    year,
+    orgName: settings.name,
     rows,
-    totals: { plannedCents: planned, actualCents: actual, gapCents: actual - planned, gapPercent: gapPercent(planned, actual) },
-    qualitative: { sessionsHeld: a.sessionsHeld, participants: a.participants, attendanceRatePercent: a.expected ? Math.round((a.attended * 1000) / a.expected) / 10 : null },
+    totals: {
+      plannedCents: planned,
+      actualCents: actual,
+      gapCents: actual - planned,
+      gapPercent: gapPercent(planned, actual),
+    },
+    qualitative: {
+      sessionsHeld: a.sessionsHeld,
+      participants: a.participants,
+      attendanceRatePercent: a.expected ? Math.round((a.attended * 1000) / a.expected) / 10 : null,
+    },
   };
 }
 
@@ -55,8 +87,22 @@ function qualitativeLines(r: FinancialReport): [string, string][] {
 }
 
 export function financialReportCsv(r: FinancialReport): string {
-  const rows: CsvValue[][] = r.rows.map((x) => [x.label, centsToCsv(x.plannedCents), centsToCsv(x.actualCents), centsToCsv(x.gapCents), x.gapPercent === null ? '' : x.gapPercent, x.explanation]);
-  rows.push(['Total', centsToCsv(r.totals.plannedCents), centsToCsv(r.totals.actualCents), centsToCsv(r.totals.gapCents), r.totals.gapPercent === null ? '' : r.totals.gapPercent, '']);
+  const rows: CsvValue[][] = r.rows.map((x) => [
+    x.label,
+    centsToCsv(x.plannedCents),
+    centsToCsv(x.actualCents),
+    centsToCsv(x.gapCents),
+    x.gapPercent === null ? '' : x.gapPercent,
+    x.explanation,
+  ]);
+  rows.push([
+    'Total',
+    centsToCsv(r.totals.plannedCents),
+    centsToCsv(r.totals.actualCents),
+    centsToCsv(r.totals.gapCents),
+    r.totals.gapPercent === null ? '' : r.totals.gapPercent,
+    '',
+  ]);
   rows.push([]);
   for (const [k, v] of qualitativeLines(r)) rows.push([k, v]);
   return toCsv(HEADERS, rows);
@@ -67,29 +113,82 @@ export async function financialReportXlsx(r: FinancialReport, grant: GrantRow): 
   const book = new Excel.Workbook();
   book.creator = r.orgName;
   const sheet = book.addWorksheet(`CRF ${r.year}`);
-  sheet.addRow([`Compte rendu financier ${r.year} — ${neutraliseFormula(grant.funder)} — ${grant.reference}`]).font = { bold: true };
+  sheet.addRow([`Compte rendu financier ${r.year} — ${neutraliseFormula(grant.funder)} — ${grant.reference}`]).font = {
+    bold: true,
+  };
   sheet.addRow(HEADERS).font = { bold: true };
-  const money = (row: ExcelJS.Row) => [2, 3, 4].forEach((i) => { row.getCell(i).numFmt = '#,##0.00'; });
-  for (const x of r.rows) money(sheet.addRow([x.label, centsToEuros(x.plannedCents), centsToEuros(x.actualCents), centsToEuros(x.gapCents), x.gapPercent, neutraliseFormula(x.explanation)]));
-  const total = sheet.addRow(['Total', centsToEuros(r.totals.plannedCents), centsToEuros(r.totals.actualCents), centsToEuros(r.totals.gapCents), r.totals.gapPercent, '']);
+  const money = (row: ExcelJS.Row) =>
+    [2, 3, 4].forEach((i) => {
+      row.getCell(i).numFmt = '#,##0.00';
+    });
+  for (const x of r.rows)
+    money(
+      sheet.addRow([
+        x.label,
+        centsToEuros(x.plannedCents),
+        centsToEuros(x.actualCents),
+        centsToEuros(x.gapCents),
+        x.gapPercent,
+        neutraliseFormula(x.explanation),
+      ]),
+    );
+  const total = sheet.addRow([
+    'Total',
+    centsToEuros(r.totals.plannedCents),
+    centsToEuros(r.totals.actualCents),
+    centsToEuros(r.totals.gapCents),
+    r.totals.gapPercent,
+    '',
+  ]);
   total.font = { bold: true };
   money(total);
   sheet.addRow([]);
   for (const [k, v] of qualitativeLines(r)) sheet.addRow(sheetCells([k, v]));
-  sheet.columns.forEach((c, i) => { c.width = i === 5 ? 60 : 18; });
+  sheet.columns.forEach((c, i) => {
+    c.width = i === 5 ? 60 : 18;
+  });
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 export async function financialReportPdf(r: FinancialReport, grant: GrantRow): Promise<Uint8Array> {
-  const pdf = await PdfDocument.create(`Compte rendu financier ${r.year} ${grant.reference}`, `${r.orgName} — compte rendu financier ${r.year} — ${grant.reference}`);
+  const pdf = await PdfDocument.create(
+    `Compte rendu financier ${r.year} ${grant.reference}`,
+    `${r.orgName} — compte rendu financier ${r.year} — ${grant.reference}`,
+  );
   pdf.heading(`Compte rendu financier de l’action subventionnée — année ${r.year}`);
-  pdf.paragraph('Présenté selon le modèle du formulaire CERFA n° 15059 (compte rendu financier de subvention). Réalisé : dépenses payées dans l’année ; prévu : lignes budgétaires de l’année.', { size: 9.5 });
+  pdf.paragraph(
+    'Présenté selon le modèle du formulaire CERFA n° 15059 (compte rendu financier de subvention). Réalisé : dépenses payées dans l’année ; prévu : lignes budgétaires de l’année.',
+    { size: 9.5 },
+  );
   pdf.facts([['Organisme', r.orgName], ...grantFacts(grant)]);
   pdf.heading('Tableau de synthèse : charges prévues et réalisées', 2);
   pdf.table(
-    [{ header: 'Catégorie', width: 20 }, { header: 'Prévu', width: 14, align: 'right' }, { header: 'Réalisé', width: 14, align: 'right' }, { header: 'Écart (€)', width: 14, align: 'right' }, { header: 'Écart (%)', width: 10, align: 'right' }, { header: 'Explication de l’écart', width: 28 }],
-    [...r.rows.map((x) => [x.label, formatCents(x.plannedCents), formatCents(x.actualCents), formatCents(x.gapCents), pct(x.gapPercent), x.explanation || '—']),
-      ['Total', formatCents(r.totals.plannedCents), formatCents(r.totals.actualCents), formatCents(r.totals.gapCents), pct(r.totals.gapPercent), '']],
+    [
+      { header: 'Catégorie', width: 20 },
+      { header: 'Prévu', width: 14, align: 'right' },
+      { header: 'Réalisé', width: 14, align: 'right' },
+      { header: 'Écart (€)', width: 14, align: 'right' },
+      { header: 'Écart (%)', width: 10, align: 'right' },
+      { header: 'Explication de l’écart', width: 28 },
+    ],
+    [
+      ...r.rows.map((x) => [
+        x.label,
+        formatCents(x.plannedCents),
+        formatCents(x.actualCents),
+        formatCents(x.gapCents),
+        pct(x.gapPercent),
+        x.explanation || '—',
+      ]),
+      [
+        'Total',
+        formatCents(r.totals.plannedCents),
+        formatCents(r.totals.actualCents),
+        formatCents(r.totals.gapCents),
+        pct(r.totals.gapPercent),
+        '',
+      ],
+    ],
     8.5,
   );
   pdf.heading('Données qualitatives de l’action', 2);
@@ -100,9 +199,20 @@ export async function financialReportPdf(r: FinancialReport, grant: GrantRow): P
 }
 
 /** Replaces the gap explanations of a year (an empty text removes one); audited without the text. */
-export async function saveNotes(deps: Deps, actor: AuditActor, grant: GrantRow, year: number, notes: { category: string; explanation: string }[]): Promise<void> {
+export async function saveNotes(
+  deps: Deps,
+  actor: AuditActor,
+  grant: GrantRow,
+  year: number,
+  notes: { category: string; explanation: string }[],
+): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     await saveReportNotes(trx, grant.id, year, notes, actor.userId);
-    await recordAudit(trx, actor, { action: 'grant.report_notes_saved', recordType: 'grant', recordId: grant.id, data: { year, categories: notes.map((n) => n.category) } });
+    await recordAudit(trx, actor, {
+      action: 'grant.report_notes_saved',
+      recordType: 'grant',
+      recordId: grant.id,
+      data: { year, categories: notes.map((n) => n.category) },
+    });
   });
 }

@@ -18,8 +18,15 @@ import { financialReport, saveNotes } from './financial-report.js';
 import { createDrawdown, drawdownList, previewDrawdown } from './drawdowns.js';
 import { periodOf } from './routes.js';
 
-const ExportsQuery = obj({ year: Type.Optional(Type.String({ maxLength: 4 })), from: Type.Optional(Type.String({ maxLength: 10 })), to: Type.Optional(Type.String({ maxLength: 10 })) });
-const DayRange = obj({ from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) });
+const ExportsQuery = obj({
+  year: Type.Optional(Type.String({ maxLength: 4 })),
+  from: Type.Optional(Type.String({ maxLength: 10 })),
+  to: Type.Optional(Type.String({ maxLength: 10 })),
+});
+const DayRange = obj({
+  from: Type.Optional(Type.String({ format: 'date' })),
+  to: Type.Optional(Type.String({ format: 'date' })),
+});
 
 export function grantReportPages(deps: Deps) {
   const scoped = async (ctx: RequestContext, id: string) => {
@@ -28,23 +35,40 @@ export function grantReportPages(deps: Deps) {
   };
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/grants/:id/dashboard', access: DASHBOARD_READERS, summary: 'Grant budget dashboard', params: GrantIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/grants/:id/dashboard',
+      access: DASHBOARD_READERS,
+      summary: 'Grant budget dashboard',
+      params: GrantIdParams,
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
         const dashboard = await grantDashboard(deps, grant, scopeRange(scope, grant.id));
         await page(deps, req, res, 'grant-reports/dashboard.njk', {
-          title: `Budget — ${grant.funder} (${grant.reference})`, grant, dashboard, charts: budgetCharts(dashboard),
+          title: `Budget — ${grant.funder} (${grant.reference})`,
+          grant,
+          dashboard,
+          charts: budgetCharts(dashboard),
           rows: {
             categories: dashboard.byCategory.map((c) => ({ ...c, rowLabel: c.label })),
             lines: dashboard.byLine.map((l) => ({ ...l, rowLabel: `${l.label} ${l.year}` })),
-            projects: dashboard.byProject.map((p) => ({ ...p, rowLabel: `${p.name}${p.shareBp !== null ? ` (part ${p.shareBp / 100} %)` : ''}` })),
+            projects: dashboard.byProject.map((p) => ({
+              ...p,
+              rowLabel: `${p.name}${p.shareBp !== null ? ` (part ${p.shareBp / 100} %)` : ''}`,
+            })),
           },
           canExport: hasAnyRole(req.ctx.actor, rolesOf(REPORT_EXPORTERS)),
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/grants/:id/exports', access: REPORT_EXPORTERS, summary: 'Funder documents of a grant: statement, financial report, drawdowns, evidence bundle', params: GrantIdParams, query: ExportsQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/grants/:id/exports',
+      access: REPORT_EXPORTERS,
+      summary: 'Funder documents of a grant: statement, financial report, drawdowns, evidence bundle',
+      params: GrantIdParams,
+      query: ExportsQuery,
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
         const { settings } = await getSettings(deps.db);
@@ -53,11 +77,18 @@ export function grantReportPages(deps: Deps) {
         const firstYear = Number(visible.from.slice(0, 4));
         const lastYear = Number(visible.to.slice(0, 4));
         const asked = Number(req.query.year);
-        const year = Number.isInteger(asked) && asked >= firstYear && asked <= lastYear ? asked : Math.min(lastYear, Math.max(firstYear, thisYear));
+        const year =
+          Number.isInteger(asked) && asked >= firstYear && asked <= lastYear
+            ? asked
+            : Math.min(lastYear, Math.max(firstYear, thisYear));
         const canWrite = hasAnyRole(req.ctx.actor, rolesOf(DRAWDOWN_WRITERS));
         const yearFullyVisible = periodVisible(scope, grant, { from: `${year}-01-01`, to: `${year}-12-31` });
         await page(deps, req, res, 'grant-reports/exports.njk', {
-          title: `Documents pour le financeur — ${grant.reference}`, grant, visible, year, canWrite,
+          title: `Documents pour le financeur — ${grant.reference}`,
+          grant,
+          visible,
+          year,
+          canWrite,
           years: Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i),
           report: yearFullyVisible ? await financialReport(deps, grant, year) : null,
           drawdowns: (await drawdownList(deps.db, grant.id)).filter((d) => periodVisible(scope, grant, d)),
@@ -65,36 +96,78 @@ export function grantReportPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/grants/:id/drawdowns/new', access: DRAWDOWN_WRITERS, summary: 'Confirm a drawdown: what it would request', params: GrantIdParams, query: DayRange,
+      kind: 'page',
+      method: 'get',
+      path: '/grants/:id/drawdowns/new',
+      access: DRAWDOWN_WRITERS,
+      summary: 'Confirm a drawdown: what it would request',
+      params: GrantIdParams,
+      query: DayRange,
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
-        await page(deps, req, res, 'grant-reports/drawdown-confirm.njk', { title: `Demande de versement — ${grant.reference}`, grant, from, to, preview: await previewDrawdown(deps.db, grant, from, to) });
-      },
-    }),
-    defineRoute({
-      kind: 'page', method: 'post', path: '/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, summary: 'Create a drawdown from the confirmation form (its key makes a double submit harmless)', params: GrantIdParams, idempotent: 'form',
-      handler: async (req, res) => {
-        const form = formBody(req);
-        await scoped(req.ctx, req.params.id);
-        await actThenRedirect(deps, req, res, `/grants/${req.params.id}/exports`, 'La demande de versement a été créée.', async () => {
-          const body = validate(DrawdownBody, { from: text(form.from), to: text(form.to) });
-          await keyedFormWork(deps, req, (trx) => createDrawdown(trx, auditActorOf(req.ctx), req.params.id, body));
+        await page(deps, req, res, 'grant-reports/drawdown-confirm.njk', {
+          title: `Demande de versement — ${grant.reference}`,
+          grant,
+          from,
+          to,
+          preview: await previewDrawdown(deps.db, grant, from, to),
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/grants/:id/financial-report/notes', access: DRAWDOWN_WRITERS, summary: 'Save the gap explanations of a year from the form', params: GrantIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/grants/:id/drawdowns',
+      access: DRAWDOWN_WRITERS,
+      summary: 'Create a drawdown from the confirmation form (its key makes a double submit harmless)',
+      params: GrantIdParams,
+      idempotent: 'form',
+      handler: async (req, res) => {
+        const form = formBody(req);
+        await scoped(req.ctx, req.params.id);
+        await actThenRedirect(
+          deps,
+          req,
+          res,
+          `/grants/${req.params.id}/exports`,
+          'La demande de versement a été créée.',
+          async () => {
+            const body = validate(DrawdownBody, { from: text(form.from), to: text(form.to) });
+            await keyedFormWork(deps, req, (trx) => createDrawdown(trx, auditActorOf(req.ctx), req.params.id, body));
+          },
+        );
+      },
+    }),
+    defineRoute({
+      kind: 'page',
+      method: 'post',
+      path: '/grants/:id/financial-report/notes',
+      access: DRAWDOWN_WRITERS,
+      summary: 'Save the gap explanations of a year from the form',
+      params: GrantIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
         const { grant } = await scoped(req.ctx, req.params.id);
         const year = Number(text(form.year));
-        await actThenRedirect(deps, req, res, `/grants/${grant.id}/exports?year=${Number.isInteger(year) ? year : ''}#compte-rendu`, 'Les explications des écarts ont été enregistrées.', async () => {
-          const body = validate(NotesBody, { year, notes: COST_CATEGORIES.filter((c) => `note_${c}` in form).map((c) => ({ category: c, explanation: text(form[`note_${c}`]) })) });
-          await saveNotes(deps, auditActorOf(req.ctx), grant, body.year, body.notes);
-        });
+        await actThenRedirect(
+          deps,
+          req,
+          res,
+          `/grants/${grant.id}/exports?year=${Number.isInteger(year) ? year : ''}#compte-rendu`,
+          'Les explications des écarts ont été enregistrées.',
+          async () => {
+            const body = validate(NotesBody, {
+              year,
+              notes: COST_CATEGORIES.filter((c) => `note_${c}` in form).map((c) => ({
+                category: c,
+                explanation: text(form[`note_${c}`]),
+              })),
+            });
+            await saveNotes(deps, auditActorOf(req.ctx), grant, body.year, body.notes);
+          },
+        );
       },
     }),
   ];
 }
-

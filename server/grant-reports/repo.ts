@@ -12,14 +12,29 @@ import { getGrant, grantPartSums, sumsByLine, type DayRange, type GrantRow } fro
 // The grant record is the grants capability's.
 export { getGrant, type GrantRow, type DayRange };
 
-
 export async function grantCeilings(db: Db, grantId: string): Promise<Map<number, number>> {
-  const rows: { year: number; ceiling_cents: number }[] = await db('grant_ceilings').where({ grant_id: grantId }).select('year', 'ceiling_cents');
+  const rows: { year: number; ceiling_cents: number }[] = await db('grant_ceilings')
+    .where({ grant_id: grantId })
+    .select('year', 'ceiling_cents');
   return new Map(rows.map((r) => [r.year, r.ceiling_cents]));
 }
 
-export interface LineFigures { id: string; category: string; year: number; planned: number; committed: number; actual: number }
-export interface ProjectFigures { project_id: string; name: string; share_bp: number | null; planned_total: number; committed: number; actual: number }
+export interface LineFigures {
+  id: string;
+  category: string;
+  year: number;
+  planned: number;
+  committed: number;
+  actual: number;
+}
+export interface ProjectFigures {
+  project_id: string;
+  name: string;
+  share_bp: number | null;
+  planned_total: number;
+  committed: number;
+  actual: number;
+}
 
 /**
  * Everything the grant dashboard sums: committed and actual per budget line, per project, and
@@ -28,17 +43,40 @@ export interface ProjectFigures { project_id: string; name: string; share_bp: nu
  * committed counts the parts whose expense was incurred (day of service) within it and actual
  * those paid within it. With a project, only the parts of its expenses.
  */
-export async function grantFigures(db: Db, grantId: string, range: DayRange | null = null, projectId?: string): Promise<{ lines: LineFigures[]; projects: ProjectFigures[]; actualByMonth: Map<string, number> }> {
+export async function grantFigures(
+  db: Db,
+  grantId: string,
+  range: DayRange | null = null,
+  projectId?: string,
+): Promise<{ lines: LineFigures[]; projects: ProjectFigures[]; actualByMonth: Map<string, number> }> {
   const sums = await grantPartSums(db, grantId, range, projectId);
-  const lineRows: { id: string; category: string; year: number; amount_cents: number }[] = await db('budget_lines').where({ grant_id: grantId }).orderBy(['year', 'category']).select('id', 'category', 'year', 'amount_cents');
-  const { rows: projectRows } = await db.raw(`
+  const lineRows: { id: string; category: string; year: number; amount_cents: number }[] = await db('budget_lines')
+    .where({ grant_id: grantId })
+    .orderBy(['year', 'category'])
+    .select('id', 'category', 'year', 'amount_cents');
+  const { rows: projectRows } = (await db.raw(
+    `
     SELECT p.id AS project_id, p.name, gp.share_bp,
            COALESCE((SELECT SUM(pb.planned_cents) FROM project_budget pb WHERE pb.project_id = p.id), 0)::bigint AS planned_total
       FROM projects p LEFT JOIN grant_projects gp ON gp.project_id = p.id AND gp.grant_id = ?
      WHERE gp.grant_id IS NOT NULL OR p.id = ANY(?::uuid[])
-     ORDER BY p.name, p.id`, [grantId, [...new Set(sums.map((r) => r.project_id))]]) as { rows: { project_id: string; name: string; share_bp: number | null; planned_total: number }[] };
+     ORDER BY p.name, p.id`,
+    [grantId, [...new Set(sums.map((r) => r.project_id))]],
+  )) as { rows: { project_id: string; name: string; share_bp: number | null; planned_total: number }[] };
   const byLine = sumsByLine(sums);
-  const lines = new Map(lineRows.map((l) => [l.id, { id: l.id, category: l.category, year: l.year, planned: l.amount_cents, committed: byLine.get(l.id)?.committed ?? 0, actual: byLine.get(l.id)?.actual ?? 0 }]));
+  const lines = new Map(
+    lineRows.map((l) => [
+      l.id,
+      {
+        id: l.id,
+        category: l.category,
+        year: l.year,
+        planned: l.amount_cents,
+        committed: byLine.get(l.id)?.committed ?? 0,
+        actual: byLine.get(l.id)?.actual ?? 0,
+      },
+    ]),
+  );
   const projects = new Map(projectRows.map((p) => [p.project_id, { ...p, committed: 0, actual: 0 }]));
   const actualByMonth = new Map<string, number>();
   for (const r of sums) {
@@ -49,19 +87,37 @@ export async function grantFigures(db: Db, grantId: string, range: DayRange | nu
     }
     if (r.actual && r.month) actualByMonth.set(r.month, (actualByMonth.get(r.month) ?? 0) + r.actual);
   }
-  return { lines: [...lines.values()], projects: [...projects.values()], actualByMonth: new Map([...actualByMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) };
+  return {
+    lines: [...lines.values()],
+    projects: [...projects.values()],
+    actualByMonth: new Map([...actualByMonth.entries()].sort(([a], [b]) => a.localeCompare(b))),
+  };
 }
 
-export interface Attendance { participants: number; attendedMinutes: number; sessionsHeld: number; expected: number; attended: number }
+export interface Attendance {
+  participants: number;
+  attendedMinutes: number;
+  sessionsHeld: number;
+  expected: number;
+  attended: number;
+}
 
 /**
  * Attendance in held sessions of some projects between two local days: distinct people who
  * attended, person-minutes attended (each attendance × the session's length), sessions held,
  * and expected (invited and not declined) vs attended, for the attendance rate.
  */
-export async function attendanceOf(db: Db, projectIds: string[], from: string, to: string, timeZone: string): Promise<Attendance> {
-  if (projectIds.length === 0) return { participants: 0, attendedMinutes: 0, sessionsHeld: 0, expected: 0, attended: 0 };
-  const { rows } = await db.raw(`
+export async function attendanceOf(
+  db: Db,
+  projectIds: string[],
+  from: string,
+  to: string,
+  timeZone: string,
+): Promise<Attendance> {
+  if (projectIds.length === 0)
+    return { participants: 0, attendedMinutes: 0, sessionsHeld: 0, expected: 0, attended: 0 };
+  const { rows } = await db.raw(
+    `
     SELECT COUNT(DISTINCT sp.participant_id) FILTER (WHERE sp.status = 'attended')::bigint AS participants,
            COALESCE(SUM(EXTRACT(EPOCH FROM (s.ends_at - s.starts_at)) / 60) FILTER (WHERE sp.status = 'attended'), 0)::bigint AS attended_minutes,
            COUNT(DISTINCT s.id)::bigint AS sessions_held,
@@ -70,22 +126,38 @@ export async function attendanceOf(db: Db, projectIds: string[], from: string, t
       FROM sessions s
       LEFT JOIN session_participants sp ON sp.session_id = s.id
      WHERE s.project_id = ANY(?::uuid[]) AND s.status = 'held'
-       AND (s.starts_at AT TIME ZONE ?)::date BETWEEN ?::date AND ?::date`, [projectIds, timeZone, from, to]);
+       AND (s.starts_at AT TIME ZONE ?)::date BETWEEN ?::date AND ?::date`,
+    [projectIds, timeZone, from, to],
+  );
   const r = rows[0];
-  return { participants: r.participants, attendedMinutes: r.attended_minutes, sessionsHeld: r.sessions_held, expected: r.expected, attended: r.attended };
+  return {
+    participants: r.participants,
+    attendedMinutes: r.attended_minutes,
+    sessionsHeld: r.sessions_held,
+    expected: r.expected,
+    attended: r.attended,
+  };
 }
 
 export async function grantProjectIds(db: Db, grantId: string): Promise<string[]> {
-  return (await db('grant_projects').where({ grant_id: grantId }).select('project_id')).map((r: { project_id: string }) => r.project_id);
+  return (await db('grant_projects').where({ grant_id: grantId }).select('project_id')).map(
+    (r: { project_id: string }) => r.project_id,
+  );
 }
 
 // ---- Projects ---------------------------------------------------------------------------
 
-export interface ProjectCategoryFigures { category: string; planned: number; committed: number; actual: number }
+export interface ProjectCategoryFigures {
+  category: string;
+  planned: number;
+  committed: number;
+  actual: number;
+}
 
 /** A project's planned budget (project_budget) and its expenses (whole amounts) per category. */
 export async function projectCategoryFigures(db: Db, projectId: string): Promise<ProjectCategoryFigures[]> {
-  const { rows } = await db.raw(`
+  const { rows } = await db.raw(
+    `
     WITH spent AS (
       SELECT category,
              SUM(amount_cents) FILTER (WHERE status IN ('committed', 'actual'))::bigint AS committed,
@@ -94,22 +166,34 @@ export async function projectCategoryFigures(db: Db, projectId: string): Promise
     SELECT COALESCE(pb.category, spent.category) AS category, COALESCE(pb.planned_cents, 0)::bigint AS planned,
            COALESCE(spent.committed, 0)::bigint AS committed, COALESCE(spent.actual, 0)::bigint AS actual
       FROM (SELECT category, planned_cents FROM project_budget WHERE project_id = ?) pb
-      FULL JOIN spent ON spent.category = pb.category`, [projectId, projectId]);
+      FULL JOIN spent ON spent.category = pb.category`,
+    [projectId, projectId],
+  );
   return rows;
 }
 
 export async function projectActualByMonth(db: Db, projectId: string): Promise<Map<string, number>> {
-  const { rows } = await db.raw(`
+  const { rows } = await db.raw(
+    `
     SELECT to_char(paid_on, 'YYYY-MM') AS month, SUM(amount_cents)::bigint AS actual
-      FROM expenses WHERE project_id = ? AND status = 'actual' GROUP BY 1 ORDER BY 1`, [projectId]);
+      FROM expenses WHERE project_id = ? AND status = 'actual' GROUP BY 1 ORDER BY 1`,
+    [projectId],
+  );
   return new Map(rows.map((r: { month: string; actual: number }) => [r.month, r.actual]));
 }
 
-export function projectPeriod(db: Db, projectId: string): Promise<{ starts_on: string; ends_on: string | null } | undefined> {
+export function projectPeriod(
+  db: Db,
+  projectId: string,
+): Promise<{ starts_on: string; ends_on: string | null } | undefined> {
   return db('projects').where({ id: projectId }).first('starts_on', 'ends_on');
 }
 
-export interface ClaimDelays { to_submission: number | null; to_decision: number | null; to_payment: number | null }
+export interface ClaimDelays {
+  to_submission: number | null;
+  to_decision: number | null;
+  to_payment: number | null;
+}
 
 /**
  * For each submitted claim of a project (advances excepted: they come before the session),
@@ -117,7 +201,8 @@ export interface ClaimDelays { to_submission: number | null; to_decision: number
  * submission, its decision and its payment (a live payment marked paid).
  */
 export async function claimDelays(db: Db, projectId: string, timeZone: string): Promise<ClaimDelays[]> {
-  const { rows } = await db.raw(`
+  const { rows } = await db.raw(
+    `
     SELECT (c.submitted_at AT TIME ZONE ?)::date - (se.ended AT TIME ZONE ?)::date AS to_submission,
            (c.decided_at AT TIME ZONE ?)::date - (se.ended AT TIME ZONE ?)::date AS to_decision,
            (pay.paid_at AT TIME ZONE ?)::date - (se.ended AT TIME ZONE ?)::date AS to_payment
@@ -126,7 +211,8 @@ export async function claimDelays(db: Db, projectId: string, timeZone: string): 
       LEFT JOIN LATERAL (SELECT MAX(p.paid_at) AS paid_at FROM batch_claims bc JOIN payments p ON p.id = bc.payment_id
                           WHERE bc.claim_id = c.id AND NOT bc.voided AND p.status = 'paid') pay ON true
      WHERE c.project_id = ? AND c.submitted_at IS NOT NULL AND c.status <> 'cancelled' AND NOT c.is_advance`,
-  [timeZone, timeZone, timeZone, timeZone, timeZone, timeZone, projectId]);
+    [timeZone, timeZone, timeZone, timeZone, timeZone, timeZone, projectId],
+  );
   return rows;
 }
 
@@ -166,20 +252,26 @@ const STATEMENT_FILTER = `ep.grant_id = ? AND e.status = 'actual' AND e.paid_on 
 
 /** The statement's query: the grant's parts whose expense is actual and paid in [from, to]. */
 export function statementQuery(db: Db, grantId: string, from: string, to: string): Knex.Raw {
-  return db.raw(`
+  return db.raw(
+    `
     SELECT ${STATEMENT_COLUMNS}
       FROM expense_parts ep ${STATEMENT_JOINS}
      WHERE ${STATEMENT_FILTER}
-     ORDER BY e.paid_on, e.reference, ep.id`, [grantId, from, to]);
+     ORDER BY e.paid_on, e.reference, ep.id`,
+    [grantId, from, to],
+  );
 }
 
 /** Lines and cents per budget line of what statementQuery lists (the totals at the end of the statement). */
 export function statementTotalsQuery(db: Db, grantId: string, from: string, to: string): Knex.Raw {
-  return db.raw(`
+  return db.raw(
+    `
     SELECT bl.category, bl.year, COUNT(*)::bigint AS count, SUM(ep.amount_cents)::bigint AS cents
       FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id JOIN budget_lines bl ON bl.id = ep.budget_line_id
      WHERE ${STATEMENT_FILTER}
-     GROUP BY bl.category, bl.year`, [grantId, from, to]);
+     GROUP BY bl.category, bl.year`,
+    [grantId, from, to],
+  );
 }
 
 /**
@@ -187,19 +279,25 @@ export function statementTotalsQuery(db: Db, grantId: string, from: string, to: 
  * amounts, last), as statement rows: they sum to the drawdown's eligible figure.
  */
 export function drawdownPartsQuery(db: Db, drawdownId: string): Knex.Raw {
-  return db.raw(`
+  return db.raw(
+    `
     SELECT COALESCE(dp.paid_on, e.paid_on) AS paid_on, bl.category, bl.year, e.reference AS expense_reference, e.source, c.reference AS claim_reference,
            left(rf.sha256, 12) AS receipt_sha256, e.invoice_number, left(inf.sha256, 12) AS invoice_sha256, pa.reference AS participant_reference,
            CASE WHEN dp.withdrawn_by = ? THEN -ep.amount_cents ELSE ep.amount_cents END AS amount_cents
       FROM drawdown_parts dp JOIN expense_parts ep ON ep.id = dp.expense_part_id ${STATEMENT_JOINS}
      WHERE dp.drawdown_id = ? OR dp.withdrawn_by = ?
-     ORDER BY (dp.withdrawn_by IS NOT DISTINCT FROM ?), COALESCE(dp.paid_on, e.paid_on), e.reference, ep.id`, [drawdownId, drawdownId, drawdownId, drawdownId]);
+     ORDER BY (dp.withdrawn_by IS NOT DISTINCT FROM ?), COALESCE(dp.paid_on, e.paid_on), e.reference, ep.id`,
+    [drawdownId, drawdownId, drawdownId, drawdownId],
+  );
 }
 
 export async function countStatementRows(db: Db, grantId: string, from: string, to: string): Promise<number> {
-  const { rows } = await db.raw(`
+  const { rows } = await db.raw(
+    `
     SELECT COUNT(*)::bigint AS n FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
-     WHERE ${STATEMENT_FILTER}`, [grantId, from, to]);
+     WHERE ${STATEMENT_FILTER}`,
+    [grantId, from, to],
+  );
   return rows[0].n;
 }
 
@@ -226,8 +324,14 @@ export async function* cursorBatches<T>(trx: Knex.Transaction, query: Knex.Raw, 
 }
 
 /** The stored files (invoices, claim receipts) behind the statement rows of a period. */
-export async function evidenceFiles(db: Db, grantId: string, from: string, to: string): Promise<{ id: string; sha256: string; media_type: string; kind: 'invoice' | 'receipt'; owner: string }[]> {
-  const { rows } = await db.raw(`
+export async function evidenceFiles(
+  db: Db,
+  grantId: string,
+  from: string,
+  to: string,
+): Promise<{ id: string; sha256: string; media_type: string; kind: 'invoice' | 'receipt'; owner: string }[]> {
+  const { rows } = await db.raw(
+    `
     SELECT DISTINCT ON (f.id) f.id, f.sha256, f.media_type, x.kind, x.owner
       FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
       LEFT JOIN claim_lines cl ON cl.id = e.claim_line_id
@@ -236,7 +340,9 @@ export async function evidenceFiles(db: Db, grantId: string, from: string, to: s
       CROSS JOIN LATERAL (VALUES ('invoice', e.invoice_file_id, e.reference), ('receipt', cr.file_id, c.reference)) AS x(kind, file_id, owner)
       JOIN files f ON f.id = x.file_id AND f.content IS NOT NULL
      WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date
-     ORDER BY f.id, x.owner`, [grantId, from, to]);
+     ORDER BY f.id, x.owner`,
+    [grantId, from, to],
+  );
   return rows;
 }
 
@@ -248,8 +354,13 @@ export async function fileContent(db: Db, id: string): Promise<Buffer | null> {
 // ---- Financial report -------------------------------------------------------------------
 
 /** Planned (budget lines of the year) and actual (parts paid in the year) per category. */
-export async function yearFigures(db: Db, grantId: string, year: number): Promise<{ category: string; planned: number; actual: number }[]> {
-  const { rows } = await db.raw(`
+export async function yearFigures(
+  db: Db,
+  grantId: string,
+  year: number,
+): Promise<{ category: string; planned: number; actual: number }[]> {
+  const { rows } = await db.raw(
+    `
     WITH planned AS (SELECT category, amount_cents FROM budget_lines WHERE grant_id = ? AND year = ?),
          actual AS (
            SELECT bl.category, SUM(ep.amount_cents)::bigint AS amount
@@ -257,30 +368,46 @@ export async function yearFigures(db: Db, grantId: string, year: number): Promis
             WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN make_date(?, 1, 1) AND make_date(?, 12, 31)
             GROUP BY bl.category)
     SELECT COALESCE(planned.category, actual.category) AS category, COALESCE(planned.amount_cents, 0)::bigint AS planned, COALESCE(actual.amount, 0)::bigint AS actual
-      FROM planned FULL JOIN actual ON actual.category = planned.category`, [grantId, year, grantId, year, year]);
+      FROM planned FULL JOIN actual ON actual.category = planned.category`,
+    [grantId, year, grantId, year, year],
+  );
   return rows;
 }
 
 export async function reportNotes(db: Db, grantId: string, year: number): Promise<Map<string, string>> {
-  const rows: { category: string; explanation: string }[] = await db('grant_report_notes').where({ grant_id: grantId, year }).select('category', 'explanation');
+  const rows: { category: string; explanation: string }[] = await db('grant_report_notes')
+    .where({ grant_id: grantId, year })
+    .select('category', 'explanation');
   return new Map(rows.map((r) => [r.category, r.explanation]));
 }
 
-export async function saveReportNotes(trx: Db, grantId: string, year: number, notes: { category: string; explanation: string }[], userId: string | null): Promise<void> {
+export async function saveReportNotes(
+  trx: Db,
+  grantId: string,
+  year: number,
+  notes: { category: string; explanation: string }[],
+  userId: string | null,
+): Promise<void> {
   for (const n of notes) {
     if (n.explanation.trim() === '') {
       await trx('grant_report_notes').where({ grant_id: grantId, year, category: n.category }).delete();
       continue;
     }
-    await trx.raw(`
+    await trx.raw(
+      `
       INSERT INTO grant_report_notes (grant_id, year, category, explanation, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, now())
       ON CONFLICT (grant_id, year, category) DO UPDATE SET explanation = EXCLUDED.explanation, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-    [grantId, year, n.category, n.explanation, userId]);
+      [grantId, year, n.category, n.explanation, userId],
+    );
   }
 }
 
 /** The people behind the paid expenses of a grant's period, as a subquery (for the archive door of its evidence ZIP). */
-export function periodParticipantIdsSql(grantId: string, from: string, to: string): { sql: string; bindings: unknown[] } {
+export function periodParticipantIdsSql(
+  grantId: string,
+  from: string,
+  to: string,
+): { sql: string; bindings: unknown[] } {
   return {
     sql: `SELECT e.participant_id FROM expense_parts ep JOIN expenses e ON e.id = ep.expense_id
            WHERE ep.grant_id = ? AND e.status = 'actual' AND e.paid_on BETWEEN ?::date AND ?::date AND e.participant_id IS NOT NULL`,

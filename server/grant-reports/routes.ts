@@ -8,15 +8,40 @@ import { notFound, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { DrawdownBody, DrawdownIdParams, DrawdownList, DrawdownView, FinancialReportQuery, FinancialReportView, GrantDashboardView, GrantIdParams, NotesBody, PeriodQuery, StatementQuery } from './schemas.js';
-import { assertPeriodInScope, auditorScope, periodVisible, scopeRange, visiblePeriod, type AuditorScope } from '../grants/index.js';
+import {
+  DrawdownBody,
+  DrawdownIdParams,
+  DrawdownList,
+  DrawdownView,
+  FinancialReportQuery,
+  FinancialReportView,
+  GrantDashboardView,
+  GrantIdParams,
+  NotesBody,
+  PeriodQuery,
+  StatementQuery,
+} from './schemas.js';
+import {
+  assertPeriodInScope,
+  auditorScope,
+  periodVisible,
+  scopeRange,
+  visiblePeriod,
+  type AuditorScope,
+} from '../grants/index.js';
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { grantDashboard } from './dashboard.js';
 import { drawdownPartsQuery, statementQuery, type GrantRow, periodParticipantIdsSql } from './repo.js';
 import { getDrawdown } from './drawdowns-repo.js';
 import { assertPdfSize, statementCsv, statementPdf, statementXlsx, streamRows } from './statement.js';
 import { copyPathAvailable, statementCsvByCopy } from './statement-copy.js';
-import { financialReport, financialReportCsv, financialReportPdf, financialReportXlsx, saveNotes } from './financial-report.js';
+import {
+  financialReport,
+  financialReportCsv,
+  financialReportPdf,
+  financialReportXlsx,
+  saveNotes,
+} from './financial-report.js';
 import { createDrawdown, drawdownList, drawdownPdf, drawdownSummary, drawdownView } from './drawdowns.js';
 import { evidenceZip } from './evidence.js';
 import { sendBuffer, streamDownload, TYPES } from './send.js';
@@ -24,7 +49,11 @@ import { sendBuffer, streamDownload, TYPES } from './send.js';
 const pdf = { description: 'PDF', contentType: TYPES.pdf };
 
 /** The payment-day period asked, defaulting to what the reader may see; 400 when reversed, 403 outside an auditor's range. */
-export function periodOf(query: { from?: string; to?: string }, scope: AuditorScope | null, grant: GrantRow): { from: string; to: string } {
+export function periodOf(
+  query: { from?: string; to?: string },
+  scope: AuditorScope | null,
+  grant: GrantRow,
+): { from: string; to: string } {
   const visible = visiblePeriod(scope, grant);
   const from = query.from ?? visible.from;
   const to = query.to ?? visible.to;
@@ -51,19 +80,32 @@ export function grantReportRoutes(deps: Deps) {
   const orgName = async () => (await getSettings(deps.db)).settings.name;
   return [
     defineRoute({
-      method: 'get', path: '/api/grants/:id/dashboard', access: DASHBOARD_READERS, tags: ['grant-reports'],
-      summary: 'Budget of a grant: planned, committed, actual and remaining per category, budget line and project; actual per month of payment; forecast at the current pace; cost per participant and per attended hour. Every figure links to the expense list (/expenses) filtered to the parts behind it. A scoped auditor gets the figures of their range (committed by day of service, actual by payment day, months within it), without remaining nor forecast',
-      params: GrantIdParams, responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
+      method: 'get',
+      path: '/api/grants/:id/dashboard',
+      access: DASHBOARD_READERS,
+      tags: ['grant-reports'],
+      summary:
+        'Budget of a grant: planned, committed, actual and remaining per category, budget line and project; actual per month of payment; forecast at the current pace; cost per participant and per attended hour. Every figure links to the expense list (/expenses) filtered to the parts behind it. A scoped auditor gets the figures of their range (committed by day of service, actual by payment day, months within it), without remaining nor forecast',
+      params: GrantIdParams,
+      responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         res.json(await grantDashboard(deps, grant, scopeRange(scope, grant.id)));
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/grants/:id/statement', access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: 'Expenditure statement (état récapitulatif des dépenses): the grant’s expense parts paid in [from, to], with budget line, supporting document and participant reference (never a name), totals per line. CSV (French Excel dialect, streamed), XLSX (streamed) or PDF (up to 20,000 lines). Each download audited with its SHA-256',
-      params: GrantIdParams, query: StatementQuery,
-      responses: { 200: { description: 'File', contentType: `${TYPES.csv}, ${TYPES.xlsx}, ${TYPES.pdf}` }, 403: { description: 'outside the auditor’s scope' } },
+      method: 'get',
+      path: '/api/grants/:id/statement',
+      access: REPORT_EXPORTERS,
+      tags: ['grant-reports'],
+      summary:
+        'Expenditure statement (état récapitulatif des dépenses): the grant’s expense parts paid in [from, to], with budget line, supporting document and participant reference (never a name), totals per line. CSV (French Excel dialect, streamed), XLSX (streamed) or PDF (up to 20,000 lines). Each download audited with its SHA-256',
+      params: GrantIdParams,
+      query: StatementQuery,
+      responses: {
+        200: { description: 'File', contentType: `${TYPES.csv}, ${TYPES.xlsx}, ${TYPES.pdf}` },
+        403: { description: 'outside the auditor’s scope' },
+      },
       errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope', 'statement_too_large_for_pdf'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
@@ -71,21 +113,41 @@ export function grantReportRoutes(deps: Deps) {
         const format = req.query.format ?? 'csv';
         const rows = () => streamRows(deps, (trx) => statementQuery(trx, grant.id, from, to));
         const filename = `etat-depenses-${grant.reference}-${from}-${to}.${format}`;
-        const audit = { action: 'grant.statement_exported', recordType: 'grant', recordId: grant.id, data: { from, to } };
+        const audit = {
+          action: 'grant.statement_exported',
+          recordType: 'grant',
+          recordId: grant.id,
+          data: { from, to },
+        };
         if (format === 'pdf') {
           await assertPdfSize(deps, grant.id, from, to);
-          return sendBuffer(deps, res, auditActorOf(req.ctx), { format, filename, bytes: await statementPdf(rows(), { grant, orgName: await orgName(), from, to }) }, audit);
+          return sendBuffer(
+            deps,
+            res,
+            auditActorOf(req.ctx),
+            { format, filename, bytes: await statementPdf(rows(), { grant, orgName: await orgName(), from, to }) },
+            audit,
+          );
         }
         // CSV: one COPY on a PostgreSQL server in UTF-8 (formatted in SQL); rows from a cursor on PGlite or another encoding.
-        const csv = async () => (await copyPathAvailable(deps) ? statementCsvByCopy(deps, grant.id, from, to) : Readable.from(statementCsv(rows()), { highWaterMark: 2 }));
+        const csv = async () =>
+          (await copyPathAvailable(deps))
+            ? statementCsvByCopy(deps, grant.id, from, to)
+            : Readable.from(statementCsv(rows()), { highWaterMark: 2 });
         const body = format === 'csv' ? await csv() : statementXlsx(rows(), `État ${grant.reference}`);
         await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/grants/:id/financial-report', access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: 'Financial report of a year laid out like CERFA 15059: planned (budget lines of the year) vs actual (paid in the year) per category, gap in € and %, explanations, sessions held, distinct participants, attendance rate. format=json (default), pdf, csv or xlsx (downloads audited)',
-      params: GrantIdParams, query: FinancialReportQuery, responses: { 200: { description: 'Report (JSON) or file', schema: FinancialReportView } },
+      method: 'get',
+      path: '/api/grants/:id/financial-report',
+      access: REPORT_EXPORTERS,
+      tags: ['grant-reports'],
+      summary:
+        'Financial report of a year laid out like CERFA 15059: planned (budget lines of the year) vs actual (paid in the year) per category, gap in € and %, explanations, sessions held, distinct participants, attendance rate. format=json (default), pdf, csv or xlsx (downloads audited)',
+      params: GrantIdParams,
+      query: FinancialReportQuery,
+      responses: { 200: { description: 'Report (JSON) or file', schema: FinancialReportView } },
       errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
@@ -94,14 +156,31 @@ export function grantReportRoutes(deps: Deps) {
         const report = await financialReport(deps, grant, year);
         const format = req.query.format ?? 'json';
         if (format === 'json') return res.json(report);
-        const bytes = format === 'pdf' ? await financialReportPdf(report, grant) : format === 'csv' ? Buffer.from(financialReportCsv(report), 'utf8') : await financialReportXlsx(report, grant);
-        await sendBuffer(deps, res, auditActorOf(req.ctx), { format, filename: `compte-rendu-financier-${grant.reference}-${year}.${format}`, bytes }, { action: 'grant.financial_report_exported', recordType: 'grant', recordId: grant.id, data: { year } });
+        const bytes =
+          format === 'pdf'
+            ? await financialReportPdf(report, grant)
+            : format === 'csv'
+              ? Buffer.from(financialReportCsv(report), 'utf8')
+              : await financialReportXlsx(report, grant);
+        await sendBuffer(
+          deps,
+          res,
+          auditActorOf(req.ctx),
+          { format, filename: `compte-rendu-financier-${grant.reference}-${year}.${format}`, bytes },
+          { action: 'grant.financial_report_exported', recordType: 'grant', recordId: grant.id, data: { year } },
+        );
       },
     }),
     defineRoute({
-      method: 'put', path: '/api/grants/:id/financial-report/notes', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
-      summary: 'Explanations of the gaps of a year, per category (replaces the given categories; an empty text removes one)',
-      params: GrantIdParams, body: NotesBody, responses: { 200: { description: 'The report with its explanations', schema: FinancialReportView } },
+      method: 'put',
+      path: '/api/grants/:id/financial-report/notes',
+      access: DRAWDOWN_WRITERS,
+      tags: ['grant-reports'],
+      summary:
+        'Explanations of the gaps of a year, per category (replaces the given categories; an empty text removes one)',
+      params: GrantIdParams,
+      body: NotesBody,
+      responses: { 200: { description: 'The report with its explanations', schema: FinancialReportView } },
       handler: async (req, res) => {
         const { grant } = await scopedGrant(req.ctx, req.params.id);
         await saveNotes(deps, auditActorOf(req.ctx), grant, req.body.year, req.body.notes);
@@ -109,9 +188,15 @@ export function grantReportRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/grants/:id/drawdowns', access: DRAWDOWN_WRITERS, tags: ['grant-reports'],
-      summary: 'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim',
-      params: GrantIdParams, body: DrawdownBody, idempotent: true,
+      method: 'post',
+      path: '/api/grants/:id/drawdowns',
+      access: DRAWDOWN_WRITERS,
+      tags: ['grant-reports'],
+      summary:
+        'Create the next numbered drawdown (demande de versement) for a period of payment days: withdraws the claimed parts no longer paid (payment rejected, claim cancelled), claims the unclaimed actual parts; per year claimed spend × cofunding rate within the annual ceiling, minus what earlier drawdowns requested (negative for a regularisation); a part has at most one live claim',
+      params: GrantIdParams,
+      body: DrawdownBody,
+      idempotent: true,
       responses: { 201: { description: 'Created', schema: DrawdownView } },
       errors: ['nothing_to_draw_down', 'drawdown_ceiling_reached'],
       handler: async (req, trx) => {
@@ -121,8 +206,12 @@ export function grantReportRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/grants/:id/drawdowns', access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: 'Drawdowns of a grant, newest first (an auditor sees those within their range)', params: GrantIdParams,
+      method: 'get',
+      path: '/api/grants/:id/drawdowns',
+      access: REPORT_EXPORTERS,
+      tags: ['grant-reports'],
+      summary: 'Drawdowns of a grant, newest first (an auditor sees those within their range)',
+      params: GrantIdParams,
       responses: { 200: { description: 'Drawdowns', schema: DrawdownList } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
@@ -131,41 +220,104 @@ export function grantReportRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/drawdowns/:id', access: REPORT_EXPORTERS, tags: ['grant-reports'], summary: 'One drawdown with its amounts per year',
-      params: DrawdownIdParams, responses: { 200: { description: 'Drawdown', schema: DrawdownView } },
+      method: 'get',
+      path: '/api/drawdowns/:id',
+      access: REPORT_EXPORTERS,
+      tags: ['grant-reports'],
+      summary: 'One drawdown with its amounts per year',
+      params: DrawdownIdParams,
+      responses: { 200: { description: 'Drawdown', schema: DrawdownView } },
       errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         res.json((await drawdownInScope(deps, req.ctx, req.params.id)).drawdown);
       },
     }),
-    ...(['pdf', 'csv', 'xlsx'] as const).map((format) => defineRoute({
-      method: 'get', path: `/api/drawdowns/:id/document.${format}`, access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: format === 'pdf' ? 'The numbered drawdown document (demande de versement), PDF; audited' : `The expense lines a drawdown claims with its amounts per year, ${format.toUpperCase()}; audited`,
-      params: DrawdownIdParams, responses: { 200: format === 'pdf' ? pdf : { description: 'File', contentType: TYPES[format] } },
-      errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
-      handler: async (req: { ctx: RequestContext; params: { id: string } }, res: Response) => {
-        const { drawdown, grant } = await drawdownInScope(deps, req.ctx, req.params.id);
-        const filename = `demande-versement-${grant.reference}-${drawdown.number}.${format}`;
-        const audit = { action: 'drawdown.document_exported', recordType: 'drawdown', recordId: drawdown.id, data: { grantId: grant.id, number: drawdown.number } };
-        if (format === 'pdf') return sendBuffer(deps, res, auditActorOf(req.ctx), { format, filename, bytes: await drawdownPdf(drawdown, grant, await orgName()) }, audit);
-        const withdrawn = drawdown.withdrawnPartCount ? [[`dont ${drawdown.withdrawnPartCount} ligne(s) retirée(s) : demandées précédemment, plus payées (montants négatifs)`, formatCents(-drawdown.withdrawnCents), '', '']] : [];
-        const trailer = [['Année', 'Dépenses éligibles', 'Montant demandé', 'Plafond annuel'], ...drawdownSummary(drawdown), ['Total', formatCents(drawdown.eligibleActualCents), formatCents(drawdown.requestedCents), ''], ...withdrawn].map((r) => ['', '', ...r]);
-        const rows = streamRows(deps, (trx) => drawdownPartsQuery(trx, drawdown.id));
-        const body = format === 'csv' ? Readable.from(statementCsv(rows, [[], ...trailer])) : statementXlsx(rows, `Demande ${drawdown.number}`, [[], ...trailer]);
-        await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);
-      },
-    })),
+    ...(['pdf', 'csv', 'xlsx'] as const).map((format) =>
+      defineRoute({
+        method: 'get',
+        path: `/api/drawdowns/:id/document.${format}`,
+        access: REPORT_EXPORTERS,
+        tags: ['grant-reports'],
+        summary:
+          format === 'pdf'
+            ? 'The numbered drawdown document (demande de versement), PDF; audited'
+            : `The expense lines a drawdown claims with its amounts per year, ${format.toUpperCase()}; audited`,
+        params: DrawdownIdParams,
+        responses: { 200: format === 'pdf' ? pdf : { description: 'File', contentType: TYPES[format] } },
+        errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
+        handler: async (req: { ctx: RequestContext; params: { id: string } }, res: Response) => {
+          const { drawdown, grant } = await drawdownInScope(deps, req.ctx, req.params.id);
+          const filename = `demande-versement-${grant.reference}-${drawdown.number}.${format}`;
+          const audit = {
+            action: 'drawdown.document_exported',
+            recordType: 'drawdown',
+            recordId: drawdown.id,
+            data: { grantId: grant.id, number: drawdown.number },
+          };
+          if (format === 'pdf')
+            return sendBuffer(
+              deps,
+              res,
+              auditActorOf(req.ctx),
+              { format, filename, bytes: await drawdownPdf(drawdown, grant, await orgName()) },
+              audit,
+            );
+          const withdrawn = drawdown.withdrawnPartCount
+            ? [
+                [
+                  `dont ${drawdown.withdrawnPartCount} ligne(s) retirée(s) : demandées précédemment, plus payées (montants négatifs)`,
+                  formatCents(-drawdown.withdrawnCents),
+                  '',
+                  '',
+                ],
+              ]
+            : [];
+          const trailer = [
+            ['Année', 'Dépenses éligibles', 'Montant demandé', 'Plafond annuel'],
+            ...drawdownSummary(drawdown),
+            ['Total', formatCents(drawdown.eligibleActualCents), formatCents(drawdown.requestedCents), ''],
+            ...withdrawn,
+          ].map((r) => ['', '', ...r]);
+          const rows = streamRows(deps, (trx) => drawdownPartsQuery(trx, drawdown.id));
+          const body =
+            format === 'csv'
+              ? Readable.from(statementCsv(rows, [[], ...trailer]))
+              : statementXlsx(rows, `Demande ${drawdown.number}`, [[], ...trailer]);
+          await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);
+        },
+      }),
+    ),
     defineRoute({
-      method: 'get', path: '/api/grants/:id/evidence.zip', access: REPORT_EXPORTERS, tags: ['grant-reports'],
-      summary: 'Evidence bundle of a period (ZIP, streamed): the statement (CSV and PDF) and every invoice and claim receipt behind its lines; audited with its SHA-256',
-      params: GrantIdParams, query: PeriodQuery, responses: { 200: { description: 'ZIP', contentType: TYPES.zip } },
+      method: 'get',
+      path: '/api/grants/:id/evidence.zip',
+      access: REPORT_EXPORTERS,
+      tags: ['grant-reports'],
+      summary:
+        'Evidence bundle of a period (ZIP, streamed): the statement (CSV and PDF) and every invoice and claim receipt behind its lines; audited with its SHA-256',
+      params: GrantIdParams,
+      query: PeriodQuery,
+      responses: { 200: { description: 'ZIP', contentType: TYPES.zip } },
       errors: ['auditor_period_out_of_scope', 'auditor_grant_out_of_scope'],
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const { from, to } = periodOf(req.query, scope, grant);
-        await auditArchivedInExport(deps.db, auditActorOf(req.ctx), { recordType: 'grant', recordId: grant.id, via: 'grant evidence ZIP' }, periodParticipantIdsSql(grant.id, from, to));
-        await streamDownload(deps, res, auditActorOf(req.ctx), { format: 'zip', filename: `preuves-${grant.reference}-${from}-${to}.zip`, body: evidenceZip(deps, grant, await orgName(), from, to) },
-          { action: 'grant.evidence_exported', recordType: 'grant', recordId: grant.id, data: { from, to } });
+        await auditArchivedInExport(
+          deps.db,
+          auditActorOf(req.ctx),
+          { recordType: 'grant', recordId: grant.id, via: 'grant evidence ZIP' },
+          periodParticipantIdsSql(grant.id, from, to),
+        );
+        await streamDownload(
+          deps,
+          res,
+          auditActorOf(req.ctx),
+          {
+            format: 'zip',
+            filename: `preuves-${grant.reference}-${from}-${to}.zip`,
+            body: evidenceZip(deps, grant, await orgName(), from, to),
+          },
+          { action: 'grant.evidence_exported', recordType: 'grant', recordId: grant.id, data: { from, to } },
+        );
       },
     }),
   ];

@@ -27,7 +27,7 @@ export function addMonthKey(month: string, n: number): string {
 export function monthsBetween(a: string, b: string): number {
   const [ya, ma] = a.split('-').map(Number);
   const [yb, mb] = b.split('-').map(Number);
-  return (yb * 12 + mb) - (ya * 12 + ma);
+  return yb * 12 + mb - (ya * 12 + ma);
 }
 
 /** Every month key from `from` to `to` inclusive. */
@@ -46,13 +46,21 @@ export const PACE_MONTHS = 6;
  * so far plus that pace times the whole months left after the current month up to the
  * period's end month. Once the period is over, the forecast is the actual spend.
  */
-export function forecastAtPace(options: { today: string; periodEnd: string; actualToDateCents: number; actualByMonth: Map<string, number> }): { paceCents: Cents; monthsLeft: number; forecastCents: Cents } {
+export function forecastAtPace(options: {
+  today: string;
+  periodEnd: string;
+  actualToDateCents: number;
+  actualByMonth: Map<string, number>;
+}): { paceCents: Cents; monthsLeft: number; forecastCents: Cents } {
   const current = monthOf(options.today);
   let last6 = 0;
   for (let i = 1; i <= PACE_MONTHS; i++) last6 += options.actualByMonth.get(addMonthKey(current, -i)) ?? 0;
   const monthsLeft = Math.max(0, monthsBetween(current, monthOf(options.periodEnd)));
   const paceCents = roundHalfUp(BigInt(last6), BigInt(PACE_MONTHS));
-  const forecastCents = sumCents(cents(options.actualToDateCents), roundHalfUp(BigInt(last6) * BigInt(monthsLeft), BigInt(PACE_MONTHS)));
+  const forecastCents = sumCents(
+    cents(options.actualToDateCents),
+    roundHalfUp(BigInt(last6) * BigInt(monthsLeft), BigInt(PACE_MONTHS)),
+  );
   return { paceCents, monthsLeft, forecastCents };
 }
 
@@ -87,14 +95,30 @@ export function requestedPerYear(
   rateBp: number,
   ceilings: Map<number, number>,
   soFar: Map<number, DrawnSoFar>,
-): { year: number; eligibleCents: number; claimedCents: number; dueCents: number; requestedCents: number; capped: boolean }[] {
+): {
+  year: number;
+  eligibleCents: number;
+  claimedCents: number;
+  dueCents: number;
+  requestedCents: number;
+  capped: boolean;
+}[] {
   const years = [...new Set([...claimedByYear.keys(), ...soFar.keys()])].sort((a, b) => a - b);
-  return years.map((year) => {
-    const claimedCents = claimedByYear.get(year) ?? 0;
-    const before = soFar.get(year) ?? { eligibleCents: 0, requestedCents: 0 };
-    const uncapped = roundHalfUp(BigInt(claimedCents) * BigInt(rateBp), 10000n);
-    const ceiling = ceilings.get(year);
-    const dueCents = ceiling === undefined ? uncapped : Math.min(uncapped, ceiling);
-    return { year, eligibleCents: claimedCents - before.eligibleCents, claimedCents, dueCents, requestedCents: dueCents - before.requestedCents, capped: dueCents < uncapped };
-  }).filter((y) => y.eligibleCents !== 0 || y.requestedCents !== 0);
+  return years
+    .map((year) => {
+      const claimedCents = claimedByYear.get(year) ?? 0;
+      const before = soFar.get(year) ?? { eligibleCents: 0, requestedCents: 0 };
+      const uncapped = roundHalfUp(BigInt(claimedCents) * BigInt(rateBp), 10000n);
+      const ceiling = ceilings.get(year);
+      const dueCents = ceiling === undefined ? uncapped : Math.min(uncapped, ceiling);
+      return {
+        year,
+        eligibleCents: claimedCents - before.eligibleCents,
+        claimedCents,
+        dueCents,
+        requestedCents: dueCents - before.requestedCents,
+        capped: dueCents < uncapped,
+      };
+    })
+    .filter((y) => y.eligibleCents !== 0 || y.requestedCents !== 0);
 }

@@ -26,7 +26,13 @@ export interface ExportAudit {
  * log with the hash and size of the bytes sent (and whether the client received them all).
  * Nothing is held in memory beyond the stream's buffers.
  */
-export async function streamDownload(deps: Deps, res: Response, actor: AuditActor, file: { format: FileFormat; filename: string; body: Readable }, audit: ExportAudit): Promise<void> {
+export async function streamDownload(
+  deps: Deps,
+  res: Response,
+  actor: AuditActor,
+  file: { format: FileFormat; filename: string; body: Readable },
+  audit: ExportAudit,
+): Promise<void> {
   res.status(200).type(TYPES[file.format]).setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
   res.setHeader('Cache-Control', 'no-store');
   const hash = createHash('sha256');
@@ -43,15 +49,36 @@ export async function streamDownload(deps: Deps, res: Response, actor: AuditActo
     await pipeline(file.body, tap, res);
   } catch (e) {
     completed = false;
-    deps.log.warn({ err: { code: (e as NodeJS.ErrnoException).code }, action: audit.action }, 'export stream interrupted');
+    deps.log.warn(
+      { err: { code: (e as NodeJS.ErrnoException).code }, action: audit.action },
+      'export stream interrupted',
+    );
     if (!res.headersSent) throw e;
     res.destroy();
   } finally {
-    if (completed || bytes > 0) await recordAudit(deps.db, actor, { action: audit.action, recordType: audit.recordType, recordId: audit.recordId, data: { ...audit.data, format: file.format, sha256: hash.digest('hex'), bytes, completed } });
+    if (completed || bytes > 0)
+      await recordAudit(deps.db, actor, {
+        action: audit.action,
+        recordType: audit.recordType,
+        recordId: audit.recordId,
+        data: { ...audit.data, format: file.format, sha256: hash.digest('hex'), bytes, completed },
+      });
   }
 }
 
 /** Sends a file built in memory (PDF), audited the same way. */
-export async function sendBuffer(deps: Deps, res: Response, actor: AuditActor, file: { format: FileFormat; filename: string; bytes: Uint8Array }, audit: ExportAudit): Promise<void> {
-  await streamDownload(deps, res, actor, { format: file.format, filename: file.filename, body: Readable.from([Buffer.from(file.bytes)]) }, audit);
+export async function sendBuffer(
+  deps: Deps,
+  res: Response,
+  actor: AuditActor,
+  file: { format: FileFormat; filename: string; bytes: Uint8Array },
+  audit: ExportAudit,
+): Promise<void> {
+  await streamDownload(
+    deps,
+    res,
+    actor,
+    { format: file.format, filename: file.filename, body: Readable.from([Buffer.from(file.bytes)]) },
+    audit,
+  );
 }

@@ -54,8 +54,18 @@ const EVIDENCE = `CASE WHEN s.source = 'claim_line' THEN COALESCE('justificatif 
 // The four texts of a line that come from the database, and the free texts among them. One
 // regular expression over the free texts (each behind a `|`) tells whether any needs
 // neutralising or quoting; a false positive only costs the exact, slower branch.
-const TEXTS = ['s.expense_reference', "COALESCE(s.claim_reference, '')", `(${EVIDENCE})`, "COALESCE(s.participant_reference, '')"];
-const FREE_TEXTS = ['s.expense_reference', "COALESCE(s.claim_reference, '')", "COALESCE(s.invoice_number, '')", "COALESCE(s.participant_reference, '')"];
+const TEXTS = [
+  's.expense_reference',
+  "COALESCE(s.claim_reference, '')",
+  `(${EVIDENCE})`,
+  "COALESCE(s.participant_reference, '')",
+];
+const FREE_TEXTS = [
+  's.expense_reference',
+  "COALESCE(s.claim_reference, '')",
+  "COALESCE(s.invoice_number, '')",
+  "COALESCE(s.participant_reference, '')",
+];
 const NEEDS_CELL = String.raw`E'[";,\r\n]|\\|[=+@\t\r-]'`;
 
 /** The line of a statement row `s` (the columns of repo.ts' statement query), CRLF included. */
@@ -118,7 +128,8 @@ export class CopyBinaryText {
       if (this.gathered < this.wanted) break;
       this.gathered = 0;
       if (this.state === HEADER) {
-        if (!this.head.subarray(0, 11).equals(SIGNATURE) || this.head.readUInt32BE(15) !== 0) throw new Error('unexpected COPY binary header');
+        if (!this.head.subarray(0, 11).equals(SIGNATURE) || this.head.readUInt32BE(15) !== 0)
+          throw new Error('unexpected COPY binary header');
         [this.state, this.wanted] = [COUNT, 2];
       } else if (this.state === COUNT) {
         const fields = this.head.readInt16BE(0);
@@ -151,7 +162,9 @@ export function copyPathAvailable(deps: Pick<Deps, 'db' | 'dbKind'>): Promise<bo
   if (deps.dbKind !== 'server') return Promise.resolve(false);
   let ready = copyReady.get(deps.db);
   if (!ready) {
-    ready = deps.db.raw('SHOW server_encoding').then((r: { rows: { server_encoding: string }[] }) => ['UTF8', 'SQL_ASCII'].includes(r.rows[0].server_encoding));
+    ready = deps.db
+      .raw('SHOW server_encoding')
+      .then((r: { rows: { server_encoding: string }[] }) => ['UTF8', 'SQL_ASCII'].includes(r.rows[0].server_encoding));
     ready.catch(() => copyReady.delete(deps.db));
     copyReady.set(deps.db, ready);
   }
@@ -200,18 +213,33 @@ export function statementCsvByCopy(deps: Deps, grantId: string, from: string, to
   return new Readable({
     highWaterMark: 64 * 1024,
     read() {
-      chunks.next().then(({ value, done }) => this.push(done ? null : value), (e: Error) => this.destroy(e));
+      chunks.next().then(
+        ({ value, done }) => this.push(done ? null : value),
+        (e: Error) => this.destroy(e),
+      );
     },
     destroy(error, callback) {
       if (!run.finished && run.conn && run.copy) cancelBackend(run.conn);
-      chunks.return(undefined).then(() => callback(error), (e: Error) => callback(error ?? e));
+      chunks.return(undefined).then(
+        () => callback(error),
+        (e: Error) => callback(error ?? e),
+      );
     },
   });
 }
 
-async function* copyChunks(deps: Deps, grantId: string, from: string, to: string, run: CopyRun): AsyncGenerator<Buffer> {
+async function* copyChunks(
+  deps: Deps,
+  grantId: string,
+  from: string,
+  to: string,
+  run: CopyRun,
+): AsyncGenerator<Buffer> {
   yield Buffer.from(statementCsvHead(), 'utf8');
-  const pool = deps.db.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<unknown> };
+  const pool = deps.db.client as {
+    acquireConnection(): Promise<pg.Client>;
+    releaseConnection(c: pg.Client): Promise<unknown>;
+  };
   const conn = await pool.acquireConnection();
   run.conn = conn;
   try {
@@ -228,13 +256,17 @@ async function* copyChunks(deps: Deps, grantId: string, from: string, to: string
     if (!rows.done) throw new Error('COPY ended without its trailer');
     run.copy = null;
     const totalsSql = statementTotalsQuery(deps.db, grantId, from, to).toSQL().toNative();
-    const { rows: sums } = await conn.query<{ category: string; year: number; count: number; cents: number }>(totalsSql.sql, totalsSql.bindings as unknown[]);
+    const { rows: sums } = await conn.query<{ category: string; year: number; count: number; cents: number }>(
+      totalsSql.sql,
+      totalsSql.bindings as unknown[],
+    );
     await conn.query('COMMIT');
     run.finished = true;
     const totals = new StatementTotals();
     for (const t of sums) totals.addLine(t.category, t.year, t.cents, t.count);
     // Same snapshot, same filter: the totals count exactly the lines sent (else the file stops short).
-    if (totals.count !== copy.rowCount) throw new Error(`statement totals count ${totals.count} lines, COPY sent ${copy.rowCount}`);
+    if (totals.count !== copy.rowCount)
+      throw new Error(`statement totals count ${totals.count} lines, COPY sent ${copy.rowCount}`);
     yield Buffer.from(statementCsvTail(totals), 'utf8');
   } finally {
     if (!run.finished) await conn.end().catch(() => {});

@@ -25,13 +25,18 @@ export interface Allocation<K> {
  * creates a cent; each party gets the floor or the ceiling of its exact share.
  */
 export function allocate<K>(amountCents: number, shares: ShareInput<K>[]): Allocation<K> {
-  if (!Number.isSafeInteger(amountCents) || amountCents < 0) throw new RangeError('amountCents must be a non-negative integer');
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0)
+    throw new RangeError('amountCents must be a non-negative integer');
   const total = shares.reduce((s, x) => s + x.shareBp, 0);
-  if (shares.some((x) => !Number.isInteger(x.shareBp) || x.shareBp < 0) || total > 10000) throw new RangeError('shares must be non-negative integers summing to at most 10000');
+  if (shares.some((x) => !Number.isInteger(x.shareBp) || x.shareBp < 0) || total > 10000)
+    throw new RangeError('shares must be non-negative integers summing to at most 10000');
   const parties = [...shares.map((s) => s.shareBp), 10000 - total];
   // The own budget (last party) comes after the grants on equal remainders.
   const floors = splitByBasisPoints(amountCents, parties);
-  return { shares: shares.map((s, i) => ({ key: s.key, amountCents: floors[i] })), ownCents: floors[floors.length - 1] };
+  return {
+    shares: shares.map((s, i) => ({ key: s.key, amountCents: floors[i] })),
+    ownCents: floors[floors.length - 1],
+  };
 }
 
 export interface FundingGrant {
@@ -59,15 +64,26 @@ export interface SplitWarning {
  * own-budget part, which also takes the share of a grant without a budget line for the
  * category and year (with a `no_budget_line` warning). Parts sum to `amountCents`.
  */
-export function splitExpense(amountCents: number, grants: FundingGrant[], label: { category: string; year: number }): { parts: PlannedPart[]; warnings: SplitWarning[] } {
-  const { shares, ownCents } = allocate(amountCents, grants.map((g) => ({ key: g, shareBp: g.shareBp })));
+export function splitExpense(
+  amountCents: number,
+  grants: FundingGrant[],
+  label: { category: string; year: number },
+): { parts: PlannedPart[]; warnings: SplitWarning[] } {
+  const { shares, ownCents } = allocate(
+    amountCents,
+    grants.map((g) => ({ key: g, shareBp: g.shareBp })),
+  );
   const parts: PlannedPart[] = [];
   const warnings: SplitWarning[] = [];
   let own = ownCents;
   for (const { key: g, amountCents: cents } of shares) {
     if (!g.budgetLineId) {
       own += cents;
-      warnings.push({ code: 'no_budget_line', grantId: g.grantId, message: `Le financement ${g.reference} n’a pas de ligne budgétaire « ${label.category} » ${label.year} : sa part reste sur le budget propre.` });
+      warnings.push({
+        code: 'no_budget_line',
+        grantId: g.grantId,
+        message: `Le financement ${g.reference} n’a pas de ligne budgétaire « ${label.category} » ${label.year} : sa part reste sur le budget propre.`,
+      });
     } else if (cents > 0) parts.push({ grantId: g.grantId, budgetLineId: g.budgetLineId, amountCents: cents });
   }
   if (own > 0 || parts.length === 0) parts.push({ grantId: null, budgetLineId: null, amountCents: own });

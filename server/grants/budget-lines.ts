@@ -15,36 +15,73 @@ const pgCode = (e: unknown) => (e as { code?: string }).code;
  * category and year (else 409 `budget_line_exists`). Expenses that had nowhere to go for that
  * category and year are re-split onto it.
  */
-export async function addBudgetLine(deps: Deps, actor: AuditActor, grantId: string, input: { category: string; year: number; amountCents: number }): Promise<{ id: string; warnings: Warning[] }> {
+export async function addBudgetLine(
+  deps: Deps,
+  actor: AuditActor,
+  grantId: string,
+  input: { category: string; year: number; amountCents: number },
+): Promise<{ id: string; warnings: Warning[] }> {
   return inTransaction(deps.db, async (trx) => {
     const g = await getGrant(trx, grantId, true);
     if (!g) throw notFound('Financement');
     const details = [];
-    if (input.year < Number(g.period_start.slice(0, 4)) || input.year > Number(g.period_end.slice(0, 4))) details.push({ field: 'year', message: `doit être dans la période du financement (${g.period_start.slice(0, 4)}–${g.period_end.slice(0, 4)})` });
-    if (!g.eligible_categories.includes(input.category)) details.push({ field: 'category', message: 'cette catégorie n’est pas éligible à ce financement' });
+    if (input.year < Number(g.period_start.slice(0, 4)) || input.year > Number(g.period_end.slice(0, 4)))
+      details.push({
+        field: 'year',
+        message: `doit être dans la période du financement (${g.period_start.slice(0, 4)}–${g.period_end.slice(0, 4)})`,
+      });
+    if (!g.eligible_categories.includes(input.category))
+      details.push({ field: 'category', message: 'cette catégorie n’est pas éligible à ce financement' });
     if (details.length) throw validationError(details);
-    if (await trx('budget_lines').where({ grant_id: grantId, category: input.category, year: input.year }).first('id')) {
+    if (
+      await trx('budget_lines').where({ grant_id: grantId, category: input.category, year: input.year }).first('id')
+    ) {
       throw grantsError('budget_line_exists', [{ field: 'category', message: 'ligne existante' }]);
     }
-    const [row] = await trx('budget_lines').insert({ grant_id: grantId, category: input.category, year: input.year, amount_cents: input.amountCents }).returning(['id']);
-    await trx('grants').where({ id: grantId }).update({ version: g.version + 1, updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'budget_line.created', recordType: 'grant', recordId: grantId, data: { budgetLineId: row.id, category: input.category, year: input.year } });
-    const warnings = await resplitProjects(trx, actor, (await grantProjects(trx, grantId)).map((p) => p.project_id));
+    const [row] = await trx('budget_lines')
+      .insert({ grant_id: grantId, category: input.category, year: input.year, amount_cents: input.amountCents })
+      .returning(['id']);
+    await trx('grants')
+      .where({ id: grantId })
+      .update({ version: g.version + 1, updated_at: deps.now() });
+    await recordAudit(trx, actor, {
+      action: 'budget_line.created',
+      recordType: 'grant',
+      recordId: grantId,
+      data: { budgetLineId: row.id, category: input.category, year: input.year },
+    });
+    const warnings = await resplitProjects(
+      trx,
+      actor,
+      (await grantProjects(trx, grantId)).map((p) => p.project_id),
+    );
     return { id: row.id as string, warnings };
   }).catch((e) => {
-    if (pgCode(e) === '23505') throw grantsError('budget_line_exists', [{ field: 'category', message: 'ligne existante' }]);
+    if (pgCode(e) === '23505')
+      throw grantsError('budget_line_exists', [{ field: 'category', message: 'ligne existante' }]);
     throw e;
   });
 }
 
 /** Changes a line's amount (a line may end below what it carries: the grant page shows it overspent). */
-export async function updateBudgetLine(deps: Deps, actor: AuditActor, grantId: string, lineId: string, amountCents: number): Promise<void> {
+export async function updateBudgetLine(
+  deps: Deps,
+  actor: AuditActor,
+  grantId: string,
+  lineId: string,
+  amountCents: number,
+): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
     await trx('budget_lines').where({ id: lineId }).update({ amount_cents: amountCents, updated_at: deps.now() });
     await trx('grants').where({ id: grantId }).increment('version', 1);
-    await recordAudit(trx, actor, { action: 'budget_line.updated', recordType: 'grant', recordId: grantId, data: { budgetLineId: lineId } });
+    await recordAudit(trx, actor, {
+      action: 'budget_line.updated',
+      recordType: 'grant',
+      recordId: grantId,
+      data: { budgetLineId: lineId },
+    });
   });
 }
 
@@ -53,9 +90,15 @@ export async function deleteBudgetLine(deps: Deps, actor: AuditActor, grantId: s
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
-    if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id')) throw grantsError('budget_line_in_use');
+    if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id'))
+      throw grantsError('budget_line_in_use');
     await trx('budget_lines').where({ id: lineId }).delete();
     await trx('grants').where({ id: grantId }).increment('version', 1);
-    await recordAudit(trx, actor, { action: 'budget_line.deleted', recordType: 'grant', recordId: grantId, data: { budgetLineId: lineId, category: line.category, year: line.year } });
+    await recordAudit(trx, actor, {
+      action: 'budget_line.deleted',
+      recordType: 'grant',
+      recordId: grantId,
+      data: { budgetLineId: lineId, category: line.category, year: line.year },
+    });
   });
 }

@@ -22,12 +22,25 @@ export interface HookControl {
 const OVERRIDE_CODE = 'budget_override';
 
 async function auditOverride(trx: Db, actor: AuditActor, expenseIds: string[], source: string) {
-  for (const id of expenseIds) await recordAudit(trx, actor, { action: 'expense.budget_overridden', recordType: 'expense', recordId: id, reasonCode: OVERRIDE_CODE, data: { source } });
+  for (const id of expenseIds)
+    await recordAudit(trx, actor, {
+      action: 'expense.budget_overridden',
+      recordType: 'expense',
+      recordId: id,
+      reasonCode: OVERRIDE_CODE,
+      data: { source },
+    });
 }
 
 /** What claims hand over when a claim is decided: the claim and its lines, as decided. */
 export interface DecidedClaim {
-  claim: { id: string; projectId: string; participantId: string; advanceOfClaimId: string | null; amountToPayCents: number };
+  claim: {
+    id: string;
+    projectId: string;
+    participantId: string;
+    advanceOfClaimId: string | null;
+    amountToPayCents: number;
+  };
   lines: { id: string; category: string; travelDate: string; grantedCents: number }[];
 }
 
@@ -39,24 +52,55 @@ export interface DecidedClaim {
  * once, dated by the advance's payment. A line would overspend its budget line → 409
  * `budget_exceeded_requires_override` and the whole decision rolls back.
  */
-export async function recordClaimExpenses(trx: Db, { claim, lines: decided }: DecidedClaim, control: HookControl): Promise<Warning[]> {
+export async function recordClaimExpenses(
+  trx: Db,
+  { claim, lines: decided }: DecidedClaim,
+  control: HookControl,
+): Promise<Warning[]> {
   const now = trx.fn.now();
   // The day the advance was paid is the day its expenses became actual (claimsPaid): read before they are cancelled.
   let advancePaidOn: string | null = null;
   if (claim.advanceOfClaimId) {
-    advancePaidOn = (await trx('expenses').where({ claim_id: claim.advanceOfClaimId, status: 'actual' }).orderBy('paid_on').first('paid_on'))?.paid_on ?? null;
-    await trx('expenses').where({ claim_id: claim.advanceOfClaimId }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+    advancePaidOn =
+      (
+        await trx('expenses')
+          .where({ claim_id: claim.advanceOfClaimId, status: 'actual' })
+          .orderBy('paid_on')
+          .first('paid_on')
+      )?.paid_on ?? null;
+    await trx('expenses')
+      .where({ claim_id: claim.advanceOfClaimId })
+      .whereNot('status', 'cancelled')
+      .update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
   }
   const lines = decided.filter((l) => l.grantedCents > 0);
   const ids: string[] = [];
   for (const l of lines) {
-    ids.push(await insertExpense(trx, {
-      project_id: claim.projectId, category: l.category, source: 'claim_line', claim_line_id: l.id, claim_id: claim.id, participant_id: claim.participantId,
-      amount_cents: l.grantedCents, incurred_on: l.travelDate, created_by: control.actor.userId,
-    }));
+    ids.push(
+      await insertExpense(trx, {
+        project_id: claim.projectId,
+        category: l.category,
+        source: 'claim_line',
+        claim_line_id: l.id,
+        claim_id: claim.id,
+        participant_id: claim.participantId,
+        amount_cents: l.grantedCents,
+        incurred_on: l.travelDate,
+        created_by: control.actor.userId,
+      }),
+    );
   }
-  const placed = await placeExpenses(trx, lines.map((l, i) => ({ id: ids[i], projectId: claim.projectId, category: l.category, incurredOn: l.travelDate, amountCents: l.grantedCents })),
-    { check: true, override: control.override, roles: control.roles });
+  const placed = await placeExpenses(
+    trx,
+    lines.map((l, i) => ({
+      id: ids[i],
+      projectId: claim.projectId,
+      category: l.category,
+      incurredOn: l.travelDate,
+      amountCents: l.grantedCents,
+    })),
+    { check: true, override: control.override, roles: control.roles },
+  );
   if (placed.overridden) {
     await trx('expenses').whereIn('id', ids).update({ override_reason: control.override!.reason.trim() });
     await auditOverride(trx, control.actor, ids, 'claim_line');
@@ -69,7 +113,10 @@ export async function recordClaimExpenses(trx: Db, { claim, lines: decided }: De
 
 /** The local day the live payment of a claim was paid, if it was. */
 async function paidDayOfClaim(trx: Db, claimId: string): Promise<string | null> {
-  const row = await trx('batch_claims as bc').join('payments as p', 'p.id', 'bc.payment_id').where({ 'bc.claim_id': claimId, 'bc.voided': false, 'p.status': 'paid' }).first('p.paid_at');
+  const row = await trx('batch_claims as bc')
+    .join('payments as p', 'p.id', 'bc.payment_id')
+    .where({ 'bc.claim_id': claimId, 'bc.voided': false, 'p.status': 'paid' })
+    .first('p.paid_at');
   if (!row?.paid_at) return null;
   const { settings } = await getSettings(trx);
   return localDay(new Date(row.paid_at), settings.timeZone);
@@ -83,19 +130,28 @@ async function paidDayOfClaim(trx: Db, claimId: string): Promise<string | null> 
 export async function claimsPaid(trx: Db, claimIds: string[], paidAt: Date): Promise<void> {
   if (!claimIds.length) return;
   const { settings } = await getSettings(trx);
-  await trx('expenses').whereIn('claim_id', claimIds).where({ status: 'committed' }).update({ status: 'actual', paid_on: localDay(paidAt, settings.timeZone), updated_at: paidAt });
+  await trx('expenses')
+    .whereIn('claim_id', claimIds)
+    .where({ status: 'committed' })
+    .update({ status: 'actual', paid_on: localDay(paidAt, settings.timeZone), updated_at: paidAt });
 }
 
 /** The bank rejected the payment of these claims (same transaction, settlements included): their actual expenses are committed again. */
 export async function claimsUnpaid(trx: Db, claimIds: string[]): Promise<void> {
   if (!claimIds.length) return;
-  await trx('expenses').whereIn('claim_id', claimIds).where({ status: 'actual' }).update({ status: 'committed', paid_on: null, updated_at: trx.fn.now() });
+  await trx('expenses')
+    .whereIn('claim_id', claimIds)
+    .where({ status: 'actual' })
+    .update({ status: 'committed', paid_on: null, updated_at: trx.fn.now() });
 }
 
 /** A decided claim was cancelled before payment (same transaction): its expenses are cancelled. */
 export async function claimCancelled(trx: Db, claimId: string): Promise<void> {
   const now = trx.fn.now();
-  await trx('expenses').where({ claim_id: claimId }).whereNot('status', 'cancelled').update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+  await trx('expenses')
+    .where({ claim_id: claimId })
+    .whereNot('status', 'cancelled')
+    .update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
 }
 
 /**
@@ -104,17 +160,30 @@ export async function claimCancelled(trx: Db, claimId: string): Promise<void> {
  * or without cost commits nothing. Over budget → 409 `budget_exceeded_requires_override`.
  */
 export async function bookingConfirmed(trx: Db, bookingId: string, control: HookControl): Promise<Warning[]> {
-  const b = await trx('bookings as b').join('sessions as s', 's.id', 'b.session_id').where('b.id', bookingId)
+  const b = await trx('bookings as b')
+    .join('sessions as s', 's.id', 'b.session_id')
+    .where('b.id', bookingId)
     .first('b.id', 'b.cost_cents', 'b.session_id', 's.project_id', trx.raw('lower(b.during) AS starts_at'));
   if (!b || Number(b.cost_cents) <= 0) return [];
   if (await trx('expenses').where({ booking_id: bookingId }).first('id')) return [];
   const { settings } = await getSettings(trx);
   const incurredOn = localDay(new Date(b.starts_at), settings.timeZone);
   const id = await insertExpense(trx, {
-    project_id: b.project_id, category: 'venue', source: 'booking', booking_id: bookingId, session_id: b.session_id,
-    amount_cents: Number(b.cost_cents), incurred_on: incurredOn, created_by: control.actor.userId, description: 'Réservation de salle',
+    project_id: b.project_id,
+    category: 'venue',
+    source: 'booking',
+    booking_id: bookingId,
+    session_id: b.session_id,
+    amount_cents: Number(b.cost_cents),
+    incurred_on: incurredOn,
+    created_by: control.actor.userId,
+    description: 'Réservation de salle',
   });
-  const placed = await placeExpenses(trx, [{ id, projectId: b.project_id, category: 'venue', incurredOn, amountCents: Number(b.cost_cents) }], { check: true, override: control.override, roles: control.roles });
+  const placed = await placeExpenses(
+    trx,
+    [{ id, projectId: b.project_id, category: 'venue', incurredOn, amountCents: Number(b.cost_cents) }],
+    { check: true, override: control.override, roles: control.roles },
+  );
   if (placed.overridden) {
     await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
     await auditOverride(trx, control.actor, [id], 'booking');
@@ -138,16 +207,25 @@ export async function bookingsCancelled(trx: Db, where: { bookingId?: string; se
  * check: the caller re-splits and reports overspending.
  */
 export async function backfillBookings(trx: Db, projectId: string, actor: AuditActor): Promise<number> {
-  const rows = await trx('bookings as b').join('sessions as s', 's.id', 'b.session_id')
-    .where({ 's.project_id': projectId, 'b.status': 'confirmed' }).where('b.cost_cents', '>', 0)
+  const rows = await trx('bookings as b')
+    .join('sessions as s', 's.id', 'b.session_id')
+    .where({ 's.project_id': projectId, 'b.status': 'confirmed' })
+    .where('b.cost_cents', '>', 0)
     .whereNotExists(trx('expenses as e').whereRaw('e.booking_id = b.id'))
     .select('b.id', 'b.cost_cents', 'b.session_id', trx.raw('lower(b.during) AS starts_at'));
   if (!rows.length) return 0;
   const { settings } = await getSettings(trx);
   for (const b of rows) {
     await insertExpense(trx, {
-      project_id: projectId, category: 'venue', source: 'booking', booking_id: b.id, session_id: b.session_id,
-      amount_cents: Number(b.cost_cents), incurred_on: localDay(new Date(b.starts_at), settings.timeZone), created_by: actor.userId, description: 'Réservation de salle',
+      project_id: projectId,
+      category: 'venue',
+      source: 'booking',
+      booking_id: b.id,
+      session_id: b.session_id,
+      amount_cents: Number(b.cost_cents),
+      incurred_on: localDay(new Date(b.starts_at), settings.timeZone),
+      created_by: actor.userId,
+      description: 'Réservation de salle',
     });
   }
   return rows.length;
@@ -160,12 +238,30 @@ export async function backfillBookings(trx: Db, projectId: string, actor: AuditA
  * none (its settlement carries the cost). No budget check: the caller re-splits.
  */
 export async function backfillClaims(trx: Db, projectId: string, actor: AuditActor): Promise<number> {
-  const lines = await trx('claim_lines as l').join('claims as c', 'c.id', 'l.claim_id')
-    .where('c.project_id', projectId).whereIn('c.status', ['approved', 'partially_approved', 'in_batch', 'paid']).where('l.granted_cents', '>', 0)
+  const lines = await trx('claim_lines as l')
+    .join('claims as c', 'c.id', 'l.claim_id')
+    .where('c.project_id', projectId)
+    .whereIn('c.status', ['approved', 'partially_approved', 'in_batch', 'paid'])
+    .where('l.granted_cents', '>', 0)
     .whereNotExists(trx('expenses as e').whereRaw('e.claim_line_id = l.id'))
-    .whereNotExists(trx('claims as s').whereRaw('s.advance_of_claim_id = c.id').whereNotNull('s.decided_at').whereNot('s.status', 'cancelled'))
+    .whereNotExists(
+      trx('claims as s')
+        .whereRaw('s.advance_of_claim_id = c.id')
+        .whereNotNull('s.decided_at')
+        .whereNot('s.status', 'cancelled'),
+    )
     .orderBy(['c.id', 'l.position'])
-    .select('l.id', 'l.category', 'l.travel_date', 'l.granted_cents', 'c.id as claim_id', 'c.participant_id', 'c.status', 'c.advance_of_claim_id', 'c.amount_to_pay_cents');
+    .select(
+      'l.id',
+      'l.category',
+      'l.travel_date',
+      'l.granted_cents',
+      'c.id as claim_id',
+      'c.participant_id',
+      'c.status',
+      'c.advance_of_claim_id',
+      'c.amount_to_pay_cents',
+    );
   const paidDays = new Map<string, string | null>();
   const paidDay = async (claimId: string) => {
     if (!paidDays.has(claimId)) paidDays.set(claimId, await paidDayOfClaim(trx, claimId));
@@ -173,10 +269,22 @@ export async function backfillClaims(trx: Db, projectId: string, actor: AuditAct
   };
   for (const l of lines) {
     const followsAdvance = l.advance_of_claim_id && Number(l.amount_to_pay_cents) === 0;
-    const paidOn = followsAdvance ? await paidDay(l.advance_of_claim_id) : l.status === 'paid' ? await paidDay(l.claim_id) : null;
+    const paidOn = followsAdvance
+      ? await paidDay(l.advance_of_claim_id)
+      : l.status === 'paid'
+        ? await paidDay(l.claim_id)
+        : null;
     await insertExpense(trx, {
-      project_id: projectId, category: l.category, source: 'claim_line', claim_line_id: l.id, claim_id: l.claim_id, participant_id: l.participant_id,
-      amount_cents: l.granted_cents, incurred_on: l.travel_date, created_by: actor.userId, ...(paidOn ? { status: 'actual', paid_on: paidOn } : {}),
+      project_id: projectId,
+      category: l.category,
+      source: 'claim_line',
+      claim_line_id: l.id,
+      claim_id: l.claim_id,
+      participant_id: l.participant_id,
+      amount_cents: l.granted_cents,
+      incurred_on: l.travel_date,
+      created_by: actor.userId,
+      ...(paidOn ? { status: 'actual', paid_on: paidOn } : {}),
     });
   }
   return lines.length;

@@ -18,21 +18,61 @@ type Upload = { buffer: Buffer; originalname?: string } | undefined;
  * actual at once when `paidOn` is given; split across the project's grants, under the budget
  * control (409 `budget_exceeded_requires_override`, finance may overrule with a reason).
  */
-export async function createInvoiceExpense(deps: Deps, actor: AuditActor & { userId: string }, input: ExpenseCreateBody, file: Upload, control: Control): Promise<{ id: string; warnings: Warning[] }> {
+export async function createInvoiceExpense(
+  deps: Deps,
+  actor: AuditActor & { userId: string },
+  input: ExpenseCreateBody,
+  file: Upload,
+  control: Control,
+): Promise<{ id: string; warnings: Warning[] }> {
   const amountCents = Number(input.amountCents);
   return inTransaction(deps.db, async (trx) => {
     const project = await trx('projects').where({ id: input.projectId }).first('id');
     if (!project) throw validationError([{ field: 'projectId', message: 'démarche inconnue' }]);
-    if (input.paidOn && input.paidOn < input.incurredOn) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
-    const stored = await storeDocument(trx, file, { field: 'file', purpose: 'invoice', createdBy: actor.userId, required: true });
-    const id = await insertExpense(trx, {
-      project_id: input.projectId, category: input.category, source: 'invoice', description: input.description?.trim() ?? '', supplier: input.supplier?.trim() ?? '',
-      invoice_number: input.invoiceNumber?.trim() ?? '', invoice_file_id: stored!.id, amount_cents: amountCents, incurred_on: input.incurredOn,
-      status: input.paidOn ? 'actual' : 'committed', paid_on: input.paidOn ?? null, created_by: actor.userId, created_at: deps.now(), committed_at: deps.now(), updated_at: deps.now(),
+    if (input.paidOn && input.paidOn < input.incurredOn)
+      throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
+    const stored = await storeDocument(trx, file, {
+      field: 'file',
+      purpose: 'invoice',
+      createdBy: actor.userId,
+      required: true,
     });
-    const placed = await placeExpenses(trx, [{ id, projectId: input.projectId, category: input.category, incurredOn: input.incurredOn, amountCents }], { check: true, ...control });
-    if (placed.overridden) await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
-    await recordAudit(trx, actor, { action: 'expense.created', recordType: 'expense', recordId: id, reasonCode: placed.overridden ? 'budget_override' : null, data: { source: 'invoice', category: input.category, fileSha256: stored!.sha256, status: input.paidOn ? 'actual' : 'committed' } });
+    const id = await insertExpense(trx, {
+      project_id: input.projectId,
+      category: input.category,
+      source: 'invoice',
+      description: input.description?.trim() ?? '',
+      supplier: input.supplier?.trim() ?? '',
+      invoice_number: input.invoiceNumber?.trim() ?? '',
+      invoice_file_id: stored!.id,
+      amount_cents: amountCents,
+      incurred_on: input.incurredOn,
+      status: input.paidOn ? 'actual' : 'committed',
+      paid_on: input.paidOn ?? null,
+      created_by: actor.userId,
+      created_at: deps.now(),
+      committed_at: deps.now(),
+      updated_at: deps.now(),
+    });
+    const placed = await placeExpenses(
+      trx,
+      [{ id, projectId: input.projectId, category: input.category, incurredOn: input.incurredOn, amountCents }],
+      { check: true, ...control },
+    );
+    if (placed.overridden)
+      await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
+    await recordAudit(trx, actor, {
+      action: 'expense.created',
+      recordType: 'expense',
+      recordId: id,
+      reasonCode: placed.overridden ? 'budget_override' : null,
+      data: {
+        source: 'invoice',
+        category: input.category,
+        fileSha256: stored!.sha256,
+        status: input.paidOn ? 'actual' : 'committed',
+      },
+    });
     return { id, warnings: placed.warnings };
   });
 }
@@ -41,26 +81,55 @@ export async function createInvoiceExpense(deps: Deps, actor: AuditActor & { use
  * The invoice of a venue booking arrives: stored, the expense becomes actual on `paidOn`,
  * with a corrected amount if the invoice differs (re-split under the budget control).
  */
-export async function enterBookingInvoice(deps: Deps, actor: AuditActor & { userId: string }, expenseId: string, input: { paidOn: string; amountCents?: string }, file: Upload, control: Control): Promise<{ warnings: Warning[] }> {
+export async function enterBookingInvoice(
+  deps: Deps,
+  actor: AuditActor & { userId: string },
+  expenseId: string,
+  input: { paidOn: string; amountCents?: string },
+  file: Upload,
+  control: Control,
+): Promise<{ warnings: Warning[] }> {
   return inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
     if (e.source === 'claim_line') throw grantsError('expense_follows_claim');
     if (e.status === 'cancelled') throw grantsError('expense_cancelled');
-    if (input.paidOn < e.incurred_on) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
-    const stored = await storeDocument(trx, file, { field: 'file', purpose: 'invoice', createdBy: actor.userId, required: true });
+    if (input.paidOn < e.incurred_on)
+      throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
+    const stored = await storeDocument(trx, file, {
+      field: 'file',
+      purpose: 'invoice',
+      createdBy: actor.userId,
+      required: true,
+    });
     const amountCents = input.amountCents !== undefined ? Number(input.amountCents) : e.amount_cents;
     let warnings: Warning[] = [];
     let overridden = false;
     if (amountCents !== e.amount_cents) {
       if (await expenseInDrawdown(trx, e.id)) throw grantsError('expense_in_drawdown');
-      ({ warnings, overridden } = await placeExpenses(trx, [{ id: e.id, projectId: e.project_id, category: e.category, incurredOn: e.incurred_on, amountCents }], { check: true, ...control }));
+      ({ warnings, overridden } = await placeExpenses(
+        trx,
+        [{ id: e.id, projectId: e.project_id, category: e.category, incurredOn: e.incurred_on, amountCents }],
+        { check: true, ...control },
+      ));
     }
-    await trx('expenses').where({ id: e.id }).update({
-      invoice_file_id: stored!.id, amount_cents: amountCents, status: 'actual', paid_on: input.paidOn, updated_at: deps.now(),
-      ...(overridden ? { override_reason: control.override!.reason.trim() } : {}),
+    await trx('expenses')
+      .where({ id: e.id })
+      .update({
+        invoice_file_id: stored!.id,
+        amount_cents: amountCents,
+        status: 'actual',
+        paid_on: input.paidOn,
+        updated_at: deps.now(),
+        ...(overridden ? { override_reason: control.override!.reason.trim() } : {}),
+      });
+    await recordAudit(trx, actor, {
+      action: 'expense.invoiced',
+      recordType: 'expense',
+      recordId: e.id,
+      reasonCode: overridden ? 'budget_override' : null,
+      data: { fileSha256: stored!.sha256, amountChanged: amountCents !== e.amount_cents },
     });
-    await recordAudit(trx, actor, { action: 'expense.invoiced', recordType: 'expense', recordId: e.id, reasonCode: overridden ? 'budget_override' : null, data: { fileSha256: stored!.sha256, amountChanged: amountCents !== e.amount_cents } });
     return { warnings };
   });
 }
@@ -74,7 +143,8 @@ export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: 
     if (e.status === 'cancelled') throw grantsError('expense_cancelled');
     if (e.status === 'actual' && e.paid_on === paidOn) return;
     if (e.status === 'actual') throw grantsError('expense_already_paid', { paidOn: String(e.paid_on) });
-    if (paidOn < e.incurred_on) throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
+    if (paidOn < e.incurred_on)
+      throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
     await trx('expenses').where({ id: e.id }).update({ status: 'actual', paid_on: paidOn, updated_at: deps.now() });
     await recordAudit(trx, actor, { action: 'expense.paid', recordType: 'expense', recordId: e.id });
   });
@@ -88,7 +158,9 @@ export async function cancelExpense(deps: Deps, actor: AuditActor, expenseId: st
     if (e.status === 'cancelled') return;
     if (e.source === 'claim_line') throw grantsError('claim_expense_not_cancellable');
     if (await expenseInDrawdown(trx, e.id)) throw grantsError('drawn_expense_not_cancellable');
-    await trx('expenses').where({ id: e.id }).update({ status: 'cancelled', paid_on: null, cancelled_at: deps.now(), updated_at: deps.now() });
+    await trx('expenses')
+      .where({ id: e.id })
+      .update({ status: 'cancelled', paid_on: null, cancelled_at: deps.now(), updated_at: deps.now() });
     await recordAudit(trx, actor, { action: 'expense.cancelled', recordType: 'expense', recordId: e.id });
   });
 }

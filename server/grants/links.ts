@@ -23,6 +23,17 @@ export interface ExpenseLinkFilters {
 
 export function expensesHref(filters: ExpenseLinkFilters): string {
   const q = new URLSearchParams();
-  for (const k of ['grantId', 'projectId', 'budgetLineId', 'category', 'status', 'from', 'to', 'paidFrom', 'paidTo'] as const) if (filters[k]) q.set(k, filters[k]!);
+  for (const k of [
+    'grantId',
+    'projectId',
+    'budgetLineId',
+    'category',
+    'status',
+    'from',
+    'to',
+    'paidFrom',
+    'paidTo',
+  ] as const)
+    if (filters[k]) q.set(k, filters[k]!);
   return `${EXPENSES_LIST}?${q.toString()}`;
 }

@@ -3,22 +3,41 @@ import { inTransaction, type Db } from '../shared/db.js';
 import { notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import type { GrantCreateBody, GrantPatchBody } from './schemas.js';
-import { getGrant, grantCeilings, grantProjects, lockProjectsWithShares, replaceCeilings, replaceProjects, resplittableExpenses } from './repo.js';
+import {
+  getGrant,
+  grantCeilings,
+  grantProjects,
+  lockProjectsWithShares,
+  replaceCeilings,
+  replaceProjects,
+  resplittableExpenses,
+} from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 import { backfillBookings, backfillClaims } from './commitments.js';
 import { grantsError } from './errors.js';
 
-type GrantInput = Omit<GrantCreateBody, 'funder' | 'periodStart' | 'periodEnd' | 'totalCents' | 'cofundingRateBp' | 'eligibleCategories'> & Partial<GrantCreateBody>;
+type GrantInput = Omit<
+  GrantCreateBody,
+  'funder' | 'periodStart' | 'periodEnd' | 'totalCents' | 'cofundingRateBp' | 'eligibleCategories'
+> &
+  Partial<GrantCreateBody>;
 
 /** Field checks beyond the schema: period order, ceilings inside the period, one entry per year and per project. */
-function checkFields(g: { periodStart: string; periodEnd: string; ceilings?: { year: number }[]; projects?: { projectId: string }[] }): ErrorDetail[] {
+function checkFields(g: {
+  periodStart: string;
+  periodEnd: string;
+  ceilings?: { year: number }[];
+  projects?: { projectId: string }[];
+}): ErrorDetail[] {
   const details: ErrorDetail[] = [];
-  if (g.periodEnd < g.periodStart) details.push({ field: 'periodEnd', message: 'doit être après le début de la période' });
+  if (g.periodEnd < g.periodStart)
+    details.push({ field: 'periodEnd', message: 'doit être après le début de la période' });
   const startYear = Number(g.periodStart.slice(0, 4));
   const endYear = Number(g.periodEnd.slice(0, 4));
   const years = new Set<number>();
   (g.ceilings ?? []).forEach((c, i) => {
-    if (c.year < startYear || c.year > endYear) details.push({ field: `ceilings.${i}.year`, message: `doit être dans la période (${startYear}–${endYear})` });
+    if (c.year < startYear || c.year > endYear)
+      details.push({ field: `ceilings.${i}.year`, message: `doit être dans la période (${startYear}–${endYear})` });
     else if (years.has(c.year)) details.push({ field: `ceilings.${i}.year`, message: 'année en double' });
     years.add(c.year);
   });
@@ -35,13 +54,21 @@ function checkFields(g: { periodStart: string; periodEnd: string; ceilings?: { y
  * grants stay ≤ 100 %, so two grants created at once cannot together exceed it.
  */
 async function checkShares(trx: Db, grantId: string | null, projects: { projectId: string; shareBp: number }[]) {
-  const { existing, otherShares } = await lockProjectsWithShares(trx, projects.map((p) => p.projectId), grantId);
+  const { existing, otherShares } = await lockProjectsWithShares(
+    trx,
+    projects.map((p) => p.projectId),
+    grantId,
+  );
   const details: ErrorDetail[] = [];
   projects.forEach((p, i) => {
     if (!existing.has(p.projectId)) details.push({ field: `projects.${i}.projectId`, message: 'démarche inconnue' });
     else {
       const others = otherShares.get(p.projectId) ?? 0;
-      if (others + p.shareBp > 10000) details.push({ field: `projects.${i}.shareBp`, message: `les financements de cette démarche dépasseraient 100 % (déjà ${others / 100} % ailleurs)` });
+      if (others + p.shareBp > 10000)
+        details.push({
+          field: `projects.${i}.shareBp`,
+          message: `les financements de cette démarche dépasseraient 100 % (déjà ${others / 100} % ailleurs)`,
+        });
     }
   });
   if (details.length) throw validationError(details);
@@ -60,63 +87,144 @@ export async function resplitProjects(trx: Db, actor: AuditActor, projectIds: st
     await backfillClaims(trx, projectId, actor);
     const expenses = await resplittableExpenses(trx, projectId);
     if (!expenses.length) continue;
-    const placed = await placeExpenses(trx, expenses.map((e) => ({ id: e.id, projectId, category: e.category, incurredOn: e.incurred_on, amountCents: e.amount_cents })), { check: false });
+    const placed = await placeExpenses(
+      trx,
+      expenses.map((e) => ({
+        id: e.id,
+        projectId,
+        category: e.category,
+        incurredOn: e.incurred_on,
+        amountCents: e.amount_cents,
+      })),
+      { check: false },
+    );
     warnings.push(...placed.warnings.filter((w) => w.code === 'budget_line_overspent'));
-    await recordAudit(trx, actor, { action: 'expenses.resplit', recordType: 'project', recordId: projectId, data: { expenses: expenses.length } });
+    await recordAudit(trx, actor, {
+      action: 'expenses.resplit',
+      recordType: 'project',
+      recordId: projectId,
+      data: { expenses: expenses.length },
+    });
   }
   return [...new Map(warnings.map((w) => [w.message, w])).values()];
 }
 
 const columns = (g: GrantInput) => {
   const out: Record<string, unknown> = {};
-  const map: Record<string, string> = { funder: 'funder', programme: 'programme', axis: 'axis', agreementNumber: 'agreement_number', periodStart: 'period_start', periodEnd: 'period_end', totalCents: 'total_cents', cofundingRateBp: 'cofunding_rate_bp', eligibleCategories: 'eligible_categories', status: 'status' };
-  for (const [k, col] of Object.entries(map)) if ((g as Record<string, unknown>)[k] !== undefined) out[col] = (g as Record<string, unknown>)[k];
-  for (const k of ['funder', 'programme', 'axis', 'agreement_number']) if (typeof out[k] === 'string') out[k] = (out[k] as string).trim();
+  const map: Record<string, string> = {
+    funder: 'funder',
+    programme: 'programme',
+    axis: 'axis',
+    agreementNumber: 'agreement_number',
+    periodStart: 'period_start',
+    periodEnd: 'period_end',
+    totalCents: 'total_cents',
+    cofundingRateBp: 'cofunding_rate_bp',
+    eligibleCategories: 'eligible_categories',
+    status: 'status',
+  };
+  for (const [k, col] of Object.entries(map))
+    if ((g as Record<string, unknown>)[k] !== undefined) out[col] = (g as Record<string, unknown>)[k];
+  for (const k of ['funder', 'programme', 'axis', 'agreement_number'])
+    if (typeof out[k] === 'string') out[k] = (out[k] as string).trim();
   return out;
 };
 
-export async function createGrant(deps: Deps, actor: AuditActor, input: GrantCreateBody): Promise<{ id: string; warnings: Warning[] }> {
+export async function createGrant(
+  deps: Deps,
+  actor: AuditActor,
+  input: GrantCreateBody,
+): Promise<{ id: string; warnings: Warning[] }> {
   const details = checkFields(input);
   if (!input.funder.trim()) details.unshift({ field: 'funder', message: 'champ obligatoire' });
   if (details.length) throw validationError(details);
   return inTransaction(deps.db, async (trx) => {
     const projects = input.projects ?? [];
     await checkShares(trx, null, projects);
-    const [row] = await trx('grants').insert({ ...columns(input), created_by: actor.userId }).returning(['id']);
+    const [row] = await trx('grants')
+      .insert({ ...columns(input), created_by: actor.userId })
+      .returning(['id']);
     await replaceCeilings(trx, row.id, input.ceilings ?? []);
     await replaceProjects(trx, row.id, projects);
-    const warnings = await resplitProjects(trx, actor, projects.map((p) => p.projectId));
-    await recordAudit(trx, actor, { action: 'grant.created', recordType: 'grant', recordId: row.id, data: { projects: projects.length, cofundingRateBp: input.cofundingRateBp } });
+    const warnings = await resplitProjects(
+      trx,
+      actor,
+      projects.map((p) => p.projectId),
+    );
+    await recordAudit(trx, actor, {
+      action: 'grant.created',
+      recordType: 'grant',
+      recordId: row.id,
+      data: { projects: projects.length, cofundingRateBp: input.cofundingRateBp },
+    });
     return { id: row.id as string, warnings };
   });
 }
 
 /** Changes a grant when `version` is the current one (else 409 version_conflict); shares changed → re-split. */
-export async function updateGrant(deps: Deps, actor: AuditActor, id: string, input: GrantPatchBody): Promise<{ warnings: Warning[] }> {
+export async function updateGrant(
+  deps: Deps,
+  actor: AuditActor,
+  id: string,
+  input: GrantPatchBody,
+): Promise<{ warnings: Warning[] }> {
   return inTransaction(deps.db, async (trx) => {
     const g = await getGrant(trx, id, true);
     if (!g) throw notFound('Financement');
-    if (g.version !== input.version) throw grantsError('version_conflict', [{ field: 'version', message: `version actuelle ${g.version}` }]);
+    if (g.version !== input.version)
+      throw grantsError('version_conflict', [{ field: 'version', message: `version actuelle ${g.version}` }]);
     // A new period is checked against the ceilings kept as well as against new ones.
-    const ceilingsToCheck = input.ceilings ?? ((input.periodStart || input.periodEnd) ? (await grantCeilings(trx, id)).map((c) => ({ year: c.year })) : undefined);
-    const merged = { periodStart: input.periodStart ?? g.period_start, periodEnd: input.periodEnd ?? g.period_end, ceilings: ceilingsToCheck, projects: input.projects };
+    const ceilingsToCheck =
+      input.ceilings ??
+      (input.periodStart || input.periodEnd
+        ? (await grantCeilings(trx, id)).map((c) => ({ year: c.year }))
+        : undefined);
+    const merged = {
+      periodStart: input.periodStart ?? g.period_start,
+      periodEnd: input.periodEnd ?? g.period_end,
+      ceilings: ceilingsToCheck,
+      projects: input.projects,
+    };
     const details = checkFields(merged);
-    if (input.funder !== undefined && !input.funder.trim()) details.unshift({ field: 'funder', message: 'champ obligatoire' });
+    if (input.funder !== undefined && !input.funder.trim())
+      details.unshift({ field: 'funder', message: 'champ obligatoire' });
     if (details.length) throw validationError(details);
     if (input.periodStart || input.periodEnd) {
-      const outside = await trx('budget_lines').where({ grant_id: id }).where((w) => w.where('year', '<', Number(merged.periodStart.slice(0, 4))).orWhere('year', '>', Number(merged.periodEnd.slice(0, 4)))).first('id');
-      if (outside) throw validationError([{ field: input.periodStart ? 'periodStart' : 'periodEnd', message: 'des lignes budgétaires sortiraient de la période' }]);
+      const outside = await trx('budget_lines')
+        .where({ grant_id: id })
+        .where((w) =>
+          w
+            .where('year', '<', Number(merged.periodStart.slice(0, 4)))
+            .orWhere('year', '>', Number(merged.periodEnd.slice(0, 4))),
+        )
+        .first('id');
+      if (outside)
+        throw validationError([
+          {
+            field: input.periodStart ? 'periodStart' : 'periodEnd',
+            message: 'des lignes budgétaires sortiraient de la période',
+          },
+        ]);
     }
     const before = (await grantProjects(trx, id)).map((p) => p.project_id);
     if (input.projects) await checkShares(trx, id, input.projects);
     const { version: _v, ceilings, projects, ...rest } = input;
-    await trx('grants').where({ id }).update({ ...columns(rest), version: g.version + 1, updated_at: deps.now() });
+    await trx('grants')
+      .where({ id })
+      .update({ ...columns(rest), version: g.version + 1, updated_at: deps.now() });
     if (ceilings) await replaceCeilings(trx, id, ceilings);
     if (projects) await replaceProjects(trx, id, projects);
     // Anything that moves the split (shares, period, eligibility) re-splits the projects concerned.
     const moves = projects || input.periodStart || input.periodEnd || input.eligibleCategories;
-    const warnings = moves ? await resplitProjects(trx, actor, [...before, ...(projects ?? []).map((p) => p.projectId)]) : [];
-    await recordAudit(trx, actor, { action: 'grant.updated', recordType: 'grant', recordId: id, data: { fields: Object.keys(input).filter((k) => k !== 'version') } });
+    const warnings = moves
+      ? await resplitProjects(trx, actor, [...before, ...(projects ?? []).map((p) => p.projectId)])
+      : [];
+    await recordAudit(trx, actor, {
+      action: 'grant.updated',
+      recordType: 'grant',
+      recordId: id,
+      data: { fields: Object.keys(input).filter((k) => k !== 'version') },
+    });
     return { warnings };
   });
 }

@@ -28,7 +28,11 @@ export const BUDGET_OVERRIDE_ROLES: readonly Role[] = ['finance'];
 
 /** An auditor is scoped when auditing is all they do here (no role that reads everything anyway). */
 export function isScopedAuditor(actor: Pick<Actor, 'roles'> | null): boolean {
-  return !!actor && actor.roles.includes('auditor') && !actor.roles.some((r) => r === 'finance' || r === 'admin' || r === 'project_lead');
+  return (
+    !!actor &&
+    actor.roles.includes('auditor') &&
+    !actor.roles.some((r) => r === 'finance' || r === 'admin' || r === 'project_lead')
+  );
 }
 
 /**
@@ -48,11 +52,15 @@ export function scopeRanges(scope: AuditorScope): { grantId: string; from: strin
 
 /** The range of days the scope limits this grant's figures to (null: nothing limits the reader). */
 export function scopeRange(scope: AuditorScope | null, grantId: string): { from: string; to: string } | null {
-  return scope ? scope.ranges.get(grantId) ?? null : null;
+  return scope ? (scope.ranges.get(grantId) ?? null) : null;
 }
 
 /** May the scope see this part of this expense? (Same rule as `scopeRanges` in SQL.) */
-export function partInScope(scope: AuditorScope | null, expense: { incurred_on: string; paid_on: string | null }, part: { grant_id: string | null }): boolean {
+export function partInScope(
+  scope: AuditorScope | null,
+  expense: { incurred_on: string; paid_on: string | null },
+  part: { grant_id: string | null },
+): boolean {
   if (!scope) return true;
   const range = part.grant_id ? scope.ranges.get(part.grant_id) : undefined;
   if (!range || !scope.grantIds.includes(part.grant_id!)) return false;
@@ -70,17 +78,26 @@ export function assertPeriodInScope(scope: AuditorScope | null, grantId: string,
   if (!scope) return;
   const range = scope.ranges.get(grantId);
   if (!range || from < range.from || to > range.to) {
-    throw range ? grantsError('auditor_period_out_of_scope', { from: formatDate(range.from), to: formatDate(range.to) }) : grantsError('auditor_grant_out_of_scope');
+    throw range
+      ? grantsError('auditor_period_out_of_scope', { from: formatDate(range.from), to: formatDate(range.to) })
+      : grantsError('auditor_grant_out_of_scope');
   }
 }
 
 /** The period an auditor may see of a grant (the whole grant period otherwise). */
-export function visiblePeriod(scope: AuditorScope | null, grant: { id: string; period_start: string; period_end: string }): { from: string; to: string } {
+export function visiblePeriod(
+  scope: AuditorScope | null,
+  grant: { id: string; period_start: string; period_end: string },
+): { from: string; to: string } {
   return scopeRange(scope, grant.id) ?? { from: grant.period_start, to: grant.period_end };
 }
 
 /** May the reader see a record covering `from`–`to` of this grant (a drawdown)? Whole within the visible period. */
-export function periodVisible(scope: AuditorScope | null, grant: { id: string; period_start: string; period_end: string }, period: { from: string; to: string }): boolean {
+export function periodVisible(
+  scope: AuditorScope | null,
+  grant: { id: string; period_start: string; period_end: string },
+  period: { from: string; to: string },
+): boolean {
   if (!scope) return true;
   const visible = visiblePeriod(scope, grant);
   return period.from >= visible.from && period.to <= visible.to;

@@ -7,17 +7,41 @@ import type { Knex } from 'knex';
 import type { ExpenseFilters, ExpenseListQuery, GrantSummary, ExpenseView } from './schemas.js';
 import { expensesHref } from './links.js';
 import {
-  budgetLines, withCountedParts, expenseListPage, expenseListTotals, expenseParts, getExpense, getGrant, grantCeilings, grantPartSums, grantProjects, sumsByLine,
-  type DayRange, type ExpenseRow, type GrantRow, type PartRow,
+  budgetLines,
+  withCountedParts,
+  expenseListPage,
+  expenseListTotals,
+  expenseParts,
+  getExpense,
+  getGrant,
+  grantCeilings,
+  grantPartSums,
+  grantProjects,
+  sumsByLine,
+  type DayRange,
+  type ExpenseRow,
+  type GrantRow,
+  type PartRow,
 } from './repo.js';
 import { partInScope, scopeRanges, type AuditorScope } from './policy.js';
 import type { Warning } from './budget.js';
 
 export function presentGrantSummary(g: GrantRow): Static<typeof GrantSummary> {
   return {
-    id: g.id, reference: g.reference, funder: g.funder, programme: g.programme, axis: g.axis, agreementNumber: g.agreement_number,
-    periodStart: g.period_start, periodEnd: g.period_end, totalCents: Number(g.total_cents), cofundingRateBp: g.cofunding_rate_bp,
-    eligibleCategories: g.eligible_categories, status: g.status, version: g.version, createdAt: new Date(g.created_at).toISOString(),
+    id: g.id,
+    reference: g.reference,
+    funder: g.funder,
+    programme: g.programme,
+    axis: g.axis,
+    agreementNumber: g.agreement_number,
+    periodStart: g.period_start,
+    periodEnd: g.period_end,
+    totalCents: Number(g.total_cents),
+    cofundingRateBp: g.cofunding_rate_bp,
+    eligibleCategories: g.eligible_categories,
+    status: g.status,
+    version: g.version,
+    createdAt: new Date(g.created_at).toISOString(),
   };
 }
 
@@ -31,7 +55,10 @@ export function presentGrantSummary(g: GrantRow): Static<typeof GrantSummary> {
  */
 export function figureLinks(on: { grantId: string } | { budgetLineId: string }, range: DayRange | null) {
   return range
-    ? { committed: expensesHref({ ...on, status: 'committed,actual', from: range.from, to: range.to }), actual: expensesHref({ ...on, status: 'actual', paidFrom: range.from, paidTo: range.to }) }
+    ? {
+        committed: expensesHref({ ...on, status: 'committed,actual', from: range.from, to: range.to }),
+        actual: expensesHref({ ...on, status: 'actual', paidFrom: range.from, paidTo: range.to }),
+      }
     : { committed: expensesHref({ ...on, status: 'committed' }), actual: expensesHref({ ...on, status: 'actual' }) };
 }
 
@@ -46,11 +73,18 @@ export async function budgetLineUsage(db: Db, grantId: string, range: DayRange |
   const lines = await budgetLines(db, grantId);
   const within = range ? sumsByLine(await grantPartSums(db, grantId, range)) : null;
   return lines.map((l) => {
-    const committed = within ? within.get(l.id)?.committed ?? 0 : l.committed_cents;
-    const actual = within ? within.get(l.id)?.actual ?? 0 : l.actual_cents;
+    const committed = within ? (within.get(l.id)?.committed ?? 0) : l.committed_cents;
+    const actual = within ? (within.get(l.id)?.actual ?? 0) : l.actual_cents;
     return {
-      id: l.id, category: l.category, year: l.year, amountCents: l.amount_cents, committedCents: committed, actualCents: actual,
-      remainingCents: within ? null : l.amount_cents - committed - actual, links: figureLinks({ budgetLineId: l.id }, range), inUse: l.in_use,
+      id: l.id,
+      category: l.category,
+      year: l.year,
+      amountCents: l.amount_cents,
+      committedCents: committed,
+      actualCents: actual,
+      remainingCents: within ? null : l.amount_cents - committed - actual,
+      links: figureLinks({ budgetLineId: l.id }, range),
+      inUse: l.in_use,
     };
   });
 }
@@ -63,35 +97,86 @@ export async function grantView(db: Db, id: string, warnings?: Warning[], range:
     ...presentGrantSummary(g),
     auditorRange: range ? { from: range.from, to: range.to } : null,
     ceilings: (await grantCeilings(db, id)).map((c) => ({ year: c.year, ceilingCents: Number(c.ceiling_cents) })),
-    projects: (await grantProjects(db, id)).map((p) => ({ projectId: p.project_id, name: p.name, shareBp: p.share_bp })),
+    projects: (await grantProjects(db, id)).map((p) => ({
+      projectId: p.project_id,
+      name: p.name,
+      shareBp: p.share_bp,
+    })),
     budgetLines: (await budgetLineUsage(db, id, range)).map(({ inUse: _u, ...l }) => l),
     ...(warnings ? { warnings } : {}),
   };
 }
 
 /** Grants, searchable by funder, reference or agreement number; an auditor with scopes sees only theirs. */
-export async function listGrants(db: Db, params: { limit?: string; cursor?: string; sort?: string; q?: string }, scope: AuditorScope | null) {
+export async function listGrants(
+  db: Db,
+  params: { limit?: string; cursor?: string; sort?: string; q?: string },
+  scope: AuditorScope | null,
+) {
   const q = db('grants').select('*');
   if (params.q) {
     const p = containsPattern(params.q);
-    q.where((w) => w.whereILike('funder', p).orWhereILike('reference', p).orWhereILike('agreement_number', p).orWhereILike('programme', p));
+    q.where((w) =>
+      w
+        .whereILike('funder', p)
+        .orWhereILike('reference', p)
+        .orWhereILike('agreement_number', p)
+        .orWhereILike('programme', p),
+    );
   }
   if (scope) q.whereIn('id', scope.grantIds);
-  const page = await paginate<GrantRow & Record<string, unknown>>(q, params, { columns: { funder: 'funder', reference: 'reference', periodStart: 'period_start', createdAt: 'created_at', totalCents: 'total_cents' }, default: '-createdAt' });
+  const page = await paginate<GrantRow & Record<string, unknown>>(q, params, {
+    columns: {
+      funder: 'funder',
+      reference: 'reference',
+      periodStart: 'period_start',
+      createdAt: 'created_at',
+      totalCents: 'total_cents',
+    },
+    default: '-createdAt',
+  });
   return { items: page.items.map(presentGrantSummary), nextCursor: page.nextCursor };
 }
 
 /** An expense with its parts (for a scoped auditor, only the parts of their grants and range). */
-export function presentExpense(e: ExpenseRow, parts: PartRow[], warnings?: Warning[], scope: AuditorScope | null = null): Static<typeof ExpenseView> {
+export function presentExpense(
+  e: ExpenseRow,
+  parts: PartRow[],
+  warnings?: Warning[],
+  scope: AuditorScope | null = null,
+): Static<typeof ExpenseView> {
   return {
-    id: e.id, reference: e.reference, projectId: e.project_id, category: e.category, source: e.source,
-    claimId: e.claim_id, claimLineId: e.claim_line_id, bookingId: e.booking_id, sessionId: e.session_id,
-    description: e.description, supplier: e.supplier, invoiceNumber: e.invoice_number, hasInvoice: !!e.invoice_file_id,
-    amountCents: Number(e.amount_cents), incurredOn: e.incurred_on, status: e.status, paidOn: e.paid_on, overridden: !!e.override_reason,
+    id: e.id,
+    reference: e.reference,
+    projectId: e.project_id,
+    category: e.category,
+    source: e.source,
+    claimId: e.claim_id,
+    claimLineId: e.claim_line_id,
+    bookingId: e.booking_id,
+    sessionId: e.session_id,
+    description: e.description,
+    supplier: e.supplier,
+    invoiceNumber: e.invoice_number,
+    hasInvoice: !!e.invoice_file_id,
+    amountCents: Number(e.amount_cents),
+    incurredOn: e.incurred_on,
+    status: e.status,
+    paidOn: e.paid_on,
+    overridden: !!e.override_reason,
     createdAt: new Date(e.created_at).toISOString(),
-    parts: parts.filter((p) => p.expense_id === e.id && partInScope(scope, e, p)).map((p) => ({
-      id: p.id, grantId: p.grant_id, grantReference: p.grant_reference, budgetLineId: p.budget_line_id, category: p.category, year: p.year, amountCents: p.amount_cents, inDrawdown: !!p.in_drawdown,
-    })),
+    parts: parts
+      .filter((p) => p.expense_id === e.id && partInScope(scope, e, p))
+      .map((p) => ({
+        id: p.id,
+        grantId: p.grant_id,
+        grantReference: p.grant_reference,
+        budgetLineId: p.budget_line_id,
+        category: p.category,
+        year: p.year,
+        amountCents: p.amount_cents,
+        inDrawdown: !!p.in_drawdown,
+      })),
     ...(warnings ? { warnings } : {}),
   };
 }
@@ -104,7 +189,8 @@ export function applyExpenseScope(db: Db, q: Knex.QueryBuilder, scope: AuditorSc
 export async function expenseView(db: Db, id: string, scope: AuditorScope | null, warnings?: Warning[]) {
   const e = await getExpense(db, id);
   if (!e) throw notFound('Dépense');
-  if (scope && !(await applyExpenseScope(db, db('expenses as e').where('e.id', id).first('e.id'), scope))) throw notFound('Dépense');
+  if (scope && !(await applyExpenseScope(db, db('expenses as e').where('e.id', id).first('e.id'), scope)))
+    throw notFound('Dépense');
   return presentExpense(e, await expenseParts(db, [id]), warnings, scope);
 }
 
@@ -126,9 +212,14 @@ export async function listExpenses(db: Db, q: ExpenseListQuery, scope: AuditorSc
   const parts = { grantId: f.grantId, budgetLineId: f.budgetLineId, ...(scope ? { ranges: scopeRanges(scope) } : {}) };
   const page = await expenseListPage(db, f, parts, q);
   const totals = await expenseListTotals(db, f, parts);
-  const rows = await expenseParts(db, page.items.map((e) => e.id));
+  const rows = await expenseParts(
+    db,
+    page.items.map((e) => e.id),
+  );
   return {
     items: page.items.map((e) => ({ ...presentExpense(e, rows, undefined, scope), listedCents: e.listed_cents })),
-    nextCursor: page.nextCursor, count: totals.count, totalCents: totals.totalCents,
+    nextCursor: page.nextCursor,
+    count: totals.count,
+    totalCents: totals.totalCents,
   };
 }

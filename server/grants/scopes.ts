@@ -13,12 +13,26 @@ import type { ScopeView } from './schemas.js';
  * (possibly none: all scopes expired → the auditor sees nothing). Dashboards and funder
  * documents apply the same scope.
  */
-export async function auditorScope(db: Db, user: Pick<Actor, 'userId' | 'roles'> | null, now: Date = new Date()): Promise<AuditorScope | null> {
+export async function auditorScope(
+  db: Db,
+  user: Pick<Actor, 'userId' | 'roles'> | null,
+  now: Date = new Date(),
+): Promise<AuditorScope | null> {
   if (!user || !isScopedAuditor(user)) return null;
-  const rows = await db('auditor_scopes').where({ user_id: user.userId }).select('grant_id', 'from_date', 'to_date', 'expires_at');
+  const rows = await db('auditor_scopes')
+    .where({ user_id: user.userId })
+    .select('grant_id', 'from_date', 'to_date', 'expires_at');
   if (!rows.length) return null;
   const live = rows.filter((r: { expires_at: Date }) => new Date(r.expires_at) > now);
-  return { grantIds: live.map((r: { grant_id: string }) => r.grant_id), ranges: new Map(live.map((r: { grant_id: string; from_date: string; to_date: string }) => [r.grant_id, { from: r.from_date, to: r.to_date }])) };
+  return {
+    grantIds: live.map((r: { grant_id: string }) => r.grant_id),
+    ranges: new Map(
+      live.map((r: { grant_id: string; from_date: string; to_date: string }) => [
+        r.grant_id,
+        { from: r.from_date, to: r.to_date },
+      ]),
+    ),
+  };
 }
 
 /** May the scope see this project (one of its grants funds it)? 404 otherwise, as if it did not exist. */
@@ -27,8 +41,22 @@ export async function assertProjectInScope(db: Db, scope: AuditorScope | null, p
   if (!(await projectFundedBy(db, projectId, scope.grantIds))) throw notFound('Projet');
 }
 
-export function presentScope(r: { id: string; user_id: string; grant_id: string; from_date: string; to_date: string; expires_at: Date }): Static<typeof ScopeView> {
-  return { id: r.id, userId: r.user_id, grantId: r.grant_id, fromDate: r.from_date, toDate: r.to_date, expiresAt: new Date(r.expires_at).toISOString() };
+export function presentScope(r: {
+  id: string;
+  user_id: string;
+  grant_id: string;
+  from_date: string;
+  to_date: string;
+  expires_at: Date;
+}): Static<typeof ScopeView> {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    grantId: r.grant_id,
+    fromDate: r.from_date,
+    toDate: r.to_date,
+    expiresAt: new Date(r.expires_at).toISOString(),
+  };
 }
 
 export async function listScopes(db: Db, grantId: string) {
@@ -37,17 +65,38 @@ export async function listScopes(db: Db, grantId: string) {
 }
 
 /** Gives (or changes) an auditor's access to one grant, for expenses within a date range, until an expiry. */
-export async function setScope(db: Db, actor: AuditActor, grantId: string, input: { userId: string; fromDate: string; toDate: string; expiresAt: string }) {
+export async function setScope(
+  db: Db,
+  actor: AuditActor,
+  grantId: string,
+  input: { userId: string; fromDate: string; toDate: string; expiresAt: string },
+) {
   return inTransaction(db, async (trx) => {
     if (!(await getGrant(trx, grantId))) throw notFound('Financement');
     const user = await trx('users').where({ id: input.userId }).first('id', 'roles', 'active');
     if (!user) throw validationError([{ field: 'userId', message: 'compte inconnu' }]);
-    if (!(user.roles as string[]).includes('auditor')) throw validationError([{ field: 'userId', message: 'ce compte n’a pas le rôle auditeur' }]);
-    if (input.toDate < input.fromDate) throw validationError([{ field: 'toDate', message: 'doit être après la date de début' }]);
+    if (!(user.roles as string[]).includes('auditor'))
+      throw validationError([{ field: 'userId', message: 'ce compte n’a pas le rôle auditeur' }]);
+    if (input.toDate < input.fromDate)
+      throw validationError([{ field: 'toDate', message: 'doit être après la date de début' }]);
     const [row] = await trx('auditor_scopes')
-      .insert({ user_id: input.userId, grant_id: grantId, from_date: input.fromDate, to_date: input.toDate, expires_at: input.expiresAt, created_by: actor.userId })
-      .onConflict(['user_id', 'grant_id']).merge(['from_date', 'to_date', 'expires_at', 'created_by']).returning('*');
-    await recordAudit(trx, actor, { action: 'auditor_scope.set', recordType: 'grant', recordId: grantId, data: { userId: input.userId, fromDate: input.fromDate, toDate: input.toDate } });
+      .insert({
+        user_id: input.userId,
+        grant_id: grantId,
+        from_date: input.fromDate,
+        to_date: input.toDate,
+        expires_at: input.expiresAt,
+        created_by: actor.userId,
+      })
+      .onConflict(['user_id', 'grant_id'])
+      .merge(['from_date', 'to_date', 'expires_at', 'created_by'])
+      .returning('*');
+    await recordAudit(trx, actor, {
+      action: 'auditor_scope.set',
+      recordType: 'grant',
+      recordId: grantId,
+      data: { userId: input.userId, fromDate: input.fromDate, toDate: input.toDate },
+    });
     return presentScope(row);
   });
 }
@@ -56,6 +105,11 @@ export async function removeScope(db: Db, actor: AuditActor, grantId: string, us
   await inTransaction(db, async (trx) => {
     const n = await trx('auditor_scopes').where({ grant_id: grantId, user_id: userId }).delete();
     if (!n) throw notFound('Accès auditeur');
-    await recordAudit(trx, actor, { action: 'auditor_scope.removed', recordType: 'grant', recordId: grantId, data: { userId } });
+    await recordAudit(trx, actor, {
+      action: 'auditor_scope.removed',
+      recordType: 'grant',
+      recordId: grantId,
+      data: { userId },
+    });
   });
 }

@@ -6,13 +6,16 @@ import { navItemsFor } from '../shared/render.js';
 import { page } from '../shared/pages.js';
 
 /** What each capability will offer, shown on its page until it is built. */
-const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [
-];
+const COMING: { path: string; title: string; access: Access; text: string; items: string[] }[] = [];
 
 export function homePages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/', access: AUTHENTICATED, summary: 'Dashboard',
+      kind: 'page',
+      method: 'get',
+      path: '/',
+      access: AUTHENTICATED,
+      summary: 'Dashboard',
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
         const cards = navItemsFor(actor).filter((n) => n.href !== '/');
@@ -20,14 +23,22 @@ export function homePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin', access: ADMIN_INDEX_READERS, summary: 'Administration index',
+      kind: 'page',
+      method: 'get',
+      path: '/admin',
+      access: ADMIN_INDEX_READERS,
+      summary: 'Administration index',
       handler: async (req, res) => {
         await page(deps, req, res, 'home/admin.njk', { title: 'Administration' });
       },
     }),
     ...COMING.map((c) =>
       defineRoute({
-        kind: 'page', method: 'get', path: c.path, access: c.access, summary: `${c.title} (coming)`,
+        kind: 'page',
+        method: 'get',
+        path: c.path,
+        access: c.access,
+        summary: `${c.title} (coming)`,
         handler: async (req, res) => {
           await page(deps, req, res, 'home/coming.njk', { title: c.title, section: c });
         },

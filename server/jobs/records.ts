@@ -32,22 +32,46 @@ export async function startJob(
   work: (progress: Progress) => Promise<Record<string, unknown>>,
 ): Promise<JobRow> {
   const now = deps.now();
-  const [job] = (await deps.db('jobs')
-    .insert({ kind: input.kind, status: 'running', params: JSON.stringify(input.params ?? {}), created_by: input.createdBy, created_at: now, started_at: now, heartbeat_at: now })
+  const [job] = (await deps
+    .db('jobs')
+    .insert({
+      kind: input.kind,
+      status: 'running',
+      params: JSON.stringify(input.params ?? {}),
+      created_by: input.createdBy,
+      created_at: now,
+      started_at: now,
+      heartbeat_at: now,
+    })
     .returning('*')) as JobRow[];
   let last = 0;
   const progress: Progress = async (done, total) => {
     if (Date.now() - last < 500 && (total === undefined || done < total)) return;
     last = Date.now();
-    await deps.db('jobs').where({ id: job.id }).update({ progress: done, ...(total !== undefined ? { total } : {}), heartbeat_at: deps.now() });
+    await deps
+      .db('jobs')
+      .where({ id: job.id })
+      .update({ progress: done, ...(total !== undefined ? { total } : {}), heartbeat_at: deps.now() });
   };
   void (async () => {
     try {
       const result = await work(progress);
-      await deps.db('jobs').where({ id: job.id }).update({ status: 'completed', result: JSON.stringify(result), finished_at: deps.now(), heartbeat_at: deps.now() });
+      await deps
+        .db('jobs')
+        .where({ id: job.id })
+        .update({
+          status: 'completed',
+          result: JSON.stringify(result),
+          finished_at: deps.now(),
+          heartbeat_at: deps.now(),
+        });
     } catch (e) {
       deps.log.error({ job: job.kind, jobId: job.id, err: e }, 'job failed');
-      await deps.db('jobs').where({ id: job.id }).update({ status: 'failed', error_code: 'job_failed', finished_at: deps.now() }).catch(() => undefined);
+      await deps
+        .db('jobs')
+        .where({ id: job.id })
+        .update({ status: 'failed', error_code: 'job_failed', finished_at: deps.now() })
+        .catch(() => undefined);
     }
   })();
   return job;

@@ -9,7 +9,12 @@ import { getJob, presentJob } from './records.js';
 export const JobView = obj({
   id: Uuid,
   kind: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('completed'),
+    Type.Literal('failed'),
+  ]),
   progress: Type.Integer(),
   total: Nullable(Type.Integer()),
   result: Nullable(Type.Record(Type.String(), Type.Unknown())),
@@ -21,7 +26,10 @@ export const JobView = obj({
 export function jobRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/jobs/:id', access: AUTHENTICATED, tags: ['jobs'],
+      method: 'get',
+      path: '/api/jobs/:id',
+      access: AUTHENTICATED,
+      tags: ['jobs'],
       summary: 'Progress of a long job (the one who started it, or an admin)',
       params: obj({ id: RecordId('jobs') }),
       responses: { 200: { description: 'Job', schema: JobView } },

@@ -39,10 +39,13 @@ export function startBackgroundJobs(deps: Deps) {
     return setInterval(() => {
       if (busy) return;
       busy = true;
-      const p = job.run(deps).catch((e) => deps.log.error({ job: job.name, err: e }, 'background job failed')).finally(() => {
-        busy = false;
-        running.delete(p);
-      });
+      const p = job
+        .run(deps)
+        .catch((e) => deps.log.error({ job: job.name, err: e }, 'background job failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(p);
+        });
       running.add(p);
     }, job.everyMs).unref();
   });

@@ -11,17 +11,38 @@ import { pendingLetters, markPrinted } from './repo.js';
  * without e-mail (addressed to their association when that is their channel). Printing is a separate, explicit step (`markLettersPrinted`), so a bundle
  * downloaded twice prints the same letters.
  */
-export async function letterBundle(deps: Deps, actor: AuditActor, ids?: string[]): Promise<{ pdf: Uint8Array; ids: string[] }> {
+export async function letterBundle(
+  deps: Deps,
+  actor: AuditActor,
+  ids?: string[],
+): Promise<{ pdf: Uint8Array; ids: string[] }> {
   const { settings } = await getSettings(deps.db);
   const letters = await pendingLetters(deps.db, ids);
   const pdf = await PdfDocument.create('Courriers à imprimer', settings.name);
   letters.forEach((l, i) => {
     if (i > 0) pdf.pageBreak();
-    const org = [settings.name, settings.address.line1, settings.address.line2, `${settings.address.postalCode} ${settings.address.city}`.trim()].filter(Boolean);
+    const org = [
+      settings.name,
+      settings.address.line1,
+      settings.address.line2,
+      `${settings.address.postalCode} ${settings.address.city}`.trim(),
+    ].filter(Boolean);
     pdf.paragraph(org.join('\n'), { size: 9.5 });
-    const to = (l.partner_name
-      ? [l.recipient_name, `aux bons soins de ${l.partner_name}`, l.partner_address_line1, [l.partner_postal_code, l.partner_commune_name].filter(Boolean).join(' ')]
-      : [l.recipient_name, l.address_line1, l.address_line2, [l.postal_code, l.commune_name].filter(Boolean).join(' ')]).filter((x) => x && x.trim());
+    const to = (
+      l.partner_name
+        ? [
+            l.recipient_name,
+            `aux bons soins de ${l.partner_name}`,
+            l.partner_address_line1,
+            [l.partner_postal_code, l.partner_commune_name].filter(Boolean).join(' '),
+          ]
+        : [
+            l.recipient_name,
+            l.address_line1,
+            l.address_line2,
+            [l.postal_code, l.commune_name].filter(Boolean).join(' '),
+          ]
+    ).filter((x) => x && x.trim());
     pdf.space(10).paragraph(to.join('\n') || '(adresse à compléter)', { indent: 280 });
     pdf.space(10).paragraph(`Le ${formatDate(deps.now(), settings.timeZone)}`, { indent: 280 });
     pdf.space(6).heading(l.subject, 2).paragraph(l.body_text);

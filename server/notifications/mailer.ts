@@ -21,7 +21,11 @@ export type SendEmail = (mail: OutgoingEmail) => Promise<void>;
  * embedded default), named by its id so that a repeat overwrites rather than duplicates.
  * The files are copies of outbox messages and follow their retention (server/privacy/product-files.ts).
  */
-export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'mailDir'>): { send: SendEmail; close: () => void; kind: 'smtp' | 'files' } {
+export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'mailDir'>): {
+  send: SendEmail;
+  close: () => void;
+  kind: 'smtp' | 'files';
+} {
   let transport: Transporter;
   let kind: 'smtp' | 'files';
   if (config.smtp) {
@@ -53,7 +57,11 @@ export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'mailDir
     });
     if (kind === 'files') {
       fs.mkdirSync(config.mailDir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(path.join(config.mailDir, mailFileName(mail.messageId)), (info as unknown as { message: Buffer }).message, { mode: 0o600 });
+      fs.writeFileSync(
+        path.join(config.mailDir, mailFileName(mail.messageId)),
+        (info as unknown as { message: Buffer }).message,
+        { mode: 0o600 },
+      );
     }
   };
   return { send, close: () => transport.close(), kind };

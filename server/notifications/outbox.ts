@@ -46,7 +46,11 @@ export function messageIdFor(id: string, publicUrl: string): string {
  * to such a person goes as a letter (by post, or through their association), never by e-mail.
  * A template without a declared use throws.
  */
-export async function enqueueMessage(trx: Db, deps: Pick<Deps, 'config' | 'now'>, input: EnqueueInput): Promise<EnqueueResult> {
+export async function enqueueMessage(
+  trx: Db,
+  deps: Pick<Deps, 'config' | 'now'>,
+  input: EnqueueInput,
+): Promise<EnqueueResult> {
   if (input.channel === 'email' && !input.to.email) throw new Error('an e-mail needs an address');
   const use = useOfTemplate(input.template);
   const participantId = input.to.participantId ?? null;
@@ -73,7 +77,7 @@ export async function enqueueMessage(trx: Db, deps: Pick<Deps, 'config' | 'now'>
     participant_id: participantId,
     // A withheld message keeps its subject only: nothing to send, no personal text to hold.
     recipient_email: !withheld && channel === 'email' ? input.to.email : null,
-    recipient_name: withheld ? null : input.to.name ?? null,
+    recipient_name: withheld ? null : (input.to.name ?? null),
     subject: rendered.subject,
     body_text: withheld ? null : rendered.text,
     body_html: withheld ? null : rendered.html,

@@ -20,7 +20,22 @@ export interface OutboxRow extends Record<string, unknown> {
   delivered_at: Date | null;
 }
 
-const LIST_COLUMNS = ['id', 'message_id', 'channel', 'template', 'use', 'participant_id', 'status', 'attempts', 'next_attempt_at', 'last_error_code', 'related_type', 'related_id', 'created_at', 'delivered_at'];
+const LIST_COLUMNS = [
+  'id',
+  'message_id',
+  'channel',
+  'template',
+  'use',
+  'participant_id',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error_code',
+  'related_type',
+  'related_id',
+  'created_at',
+  'delivered_at',
+];
 
 export function listOutbox(db: Db, f: Static<typeof OutboxQuery>) {
   const q = db('outbox_messages').select(LIST_COLUMNS);
@@ -34,7 +49,10 @@ export async function getOutboxMessage(db: Db, id: string): Promise<OutboxRow | 
 }
 
 export async function countByStatus(db: Db): Promise<Record<string, number>> {
-  const rows = (await db('outbox_messages').select('status').count({ n: '*' }).groupBy('status')) as { status: string; n: number }[];
+  const rows = (await db('outbox_messages').select('status').count({ n: '*' }).groupBy('status')) as {
+    status: string;
+    n: number;
+  }[];
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
@@ -69,14 +87,33 @@ export function pendingLetters(db: Db, ids?: string[]): Promise<LetterRow[]> {
     .where('m.status', 'pending')
     .whereNotNull('m.body_text') // erased with the person's data: nothing left to send
     .orderBy('m.created_at')
-    .select('m.id', 'm.subject', 'm.body_text', 'm.recipient_name', 'm.participant_id', 'p.address_line1', 'p.address_line2', 'p.postal_code', 'p.commune_name', 'm.created_at',
-      { partner_name: 'pa.name', partner_address_line1: 'pa.address_line1', partner_postal_code: 'pa.postal_code', partner_commune_name: 'pa.commune_name' });
+    .select(
+      'm.id',
+      'm.subject',
+      'm.body_text',
+      'm.recipient_name',
+      'm.participant_id',
+      'p.address_line1',
+      'p.address_line2',
+      'p.postal_code',
+      'p.commune_name',
+      'm.created_at',
+      {
+        partner_name: 'pa.name',
+        partner_address_line1: 'pa.address_line1',
+        partner_postal_code: 'pa.postal_code',
+        partner_commune_name: 'pa.commune_name',
+      },
+    );
   if (ids) q.whereIn('m.id', ids);
   return q as unknown as Promise<LetterRow[]>;
 }
 
 export async function markPrinted(db: Db, ids: string[], now: Date): Promise<number> {
-  return db('outbox_messages').whereIn('id', ids).where({ channel: 'letter', status: 'pending' }).update({ status: 'printed', delivered_at: now });
+  return db('outbox_messages')
+    .whereIn('id', ids)
+    .where({ channel: 'letter', status: 'pending' })
+    .update({ status: 'printed', delivered_at: now });
 }
 
 export function presentOutbox(r: OutboxRow): Static<typeof OutboxView> {
@@ -116,7 +153,21 @@ export interface ParticipantMessageRow {
 
 /** The messages of one person, newest first, withheld ones (not contacted: no consent) included. */
 export function participantMessageRows(db: Db, participantId: string, limit = 100): Promise<ParticipantMessageRow[]> {
-  return db('outbox_messages').where({ participant_id: participantId })
-    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit)
-    .select('id', 'channel', 'template', 'use', 'status', 'subject', 'created_at', 'delivered_at') as unknown as Promise<ParticipantMessageRow[]>;
+  return db('outbox_messages')
+    .where({ participant_id: participantId })
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(limit)
+    .select(
+      'id',
+      'channel',
+      'template',
+      'use',
+      'status',
+      'subject',
+      'created_at',
+      'delivered_at',
+    ) as unknown as Promise<ParticipantMessageRow[]>;
 }

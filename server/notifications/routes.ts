@@ -14,28 +14,42 @@ import { countByStatus, getOutboxMessage, listOutbox, presentOutbox } from './re
 import { retryMessage } from './worker.js';
 import { letterBundle, markLettersPrinted } from './letters.js';
 
-
 async function retry(deps: Deps, ctx: Parameters<typeof auditActorOf>[0], id: string) {
   const ok = await retryMessage(deps, id);
   if (!ok) throw notFound('Message à renvoyer');
-  await recordAudit(deps.db, auditActorOf(ctx), { action: 'outbox.retried', recordType: 'outbox_message', recordId: id });
+  await recordAudit(deps.db, auditActorOf(ctx), {
+    action: 'outbox.retried',
+    recordType: 'outbox_message',
+    recordId: id,
+  });
 }
 
 export function outboxRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/outbox', access: OUTBOX_ADMINS, tags: ['outbox'],
+      method: 'get',
+      path: '/api/outbox',
+      access: OUTBOX_ADMINS,
+      tags: ['outbox'],
       summary: 'Messages to send or print, with their delivery status (no addresses or bodies)',
       query: OutboxQuery,
       responses: { 200: { description: 'A page of messages', schema: OutboxList } },
       handler: async (req, res) => {
         const result = await listOutbox(deps.db, req.query);
-        res.json({ items: result.items.map(presentOutbox), nextCursor: result.nextCursor, counts: await countByStatus(deps.db) });
+        res.json({
+          items: result.items.map(presentOutbox),
+          nextCursor: result.nextCursor,
+          counts: await countByStatus(deps.db),
+        });
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/outbox/:id/retry', access: OUTBOX_ADMINS, tags: ['outbox'],
-      summary: 'Send a failed or waiting e-mail again now', params: obj({ id: RecordId('outbox_messages') }),
+      method: 'post',
+      path: '/api/outbox/:id/retry',
+      access: OUTBOX_ADMINS,
+      tags: ['outbox'],
+      summary: 'Send a failed or waiting e-mail again now',
+      params: obj({ id: RecordId('outbox_messages') }),
       responses: { 200: { description: 'Queued again', schema: OutboxView } },
       handler: async (req, res) => {
         await retry(deps, req.ctx, req.params.id);
@@ -43,8 +57,12 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/outbox/test', access: OUTBOX_ADMINS, tags: ['outbox'],
-      summary: 'Queue a test e-mail to check the mail settings', body: TestEmailBody,
+      method: 'post',
+      path: '/api/outbox/test',
+      access: OUTBOX_ADMINS,
+      tags: ['outbox'],
+      summary: 'Queue a test e-mail to check the mail settings',
+      body: TestEmailBody,
       responses: { 202: { description: 'Queued', schema: OutboxView } },
       handler: async (req, res) => {
         const id = await sendTestEmail(deps, auditActorOf(req.ctx), req.body.to);
@@ -52,7 +70,10 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/outbox/letters.pdf', access: LETTER_PRINTERS, tags: ['outbox'],
+      method: 'get',
+      path: '/api/outbox/letters.pdf',
+      access: LETTER_PRINTERS,
+      tags: ['outbox'],
       summary: 'One PDF with every letter waiting to be printed',
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
@@ -62,8 +83,12 @@ export function outboxRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/outbox/letters/mark-printed', access: LETTER_PRINTERS, tags: ['outbox'],
-      summary: 'Mark letters as printed and posted', body: MarkPrintedBody,
+      method: 'post',
+      path: '/api/outbox/letters/mark-printed',
+      access: LETTER_PRINTERS,
+      tags: ['outbox'],
+      summary: 'Mark letters as printed and posted',
+      body: MarkPrintedBody,
       responses: { 200: { description: 'How many were marked', schema: MarkPrintedResult } },
       handler: async (req, res) => {
         res.json({ printed: await markLettersPrinted(deps, auditActorOf(req.ctx), req.body.ids) });
@@ -75,20 +100,49 @@ export function outboxRoutes(deps: Deps) {
 export function outboxPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/outbox', access: OUTBOX_ADMINS, summary: 'Outbox page', query: OutboxQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/admin/outbox',
+      access: OUTBOX_ADMINS,
+      summary: 'Outbox page',
+      query: OutboxQuery,
       handler: async (req, res) => {
         const result = await listOutbox(deps.db, { ...req.query, limit: req.query.limit ?? '50' });
-        await page(deps, req, res, 'notifications/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: req.query, errors: fieldErrors([]) });
+        await page(deps, req, res, 'notifications/outbox.njk', {
+          title: 'Messages envoyés et à envoyer',
+          messages: result.items.map(presentOutbox),
+          counts: await countByStatus(deps.db),
+          filters: req.query,
+          errors: fieldErrors([]),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/outbox/test', access: OUTBOX_ADMINS, summary: 'Send a test e-mail',
+      kind: 'page',
+      method: 'post',
+      path: '/admin/outbox/test',
+      access: OUTBOX_ADMINS,
+      summary: 'Send a test e-mail',
       handler: async (req, res) => {
         const form = formBody(req);
         const checked = check(TestEmailBody, { to: typeof form.to === 'string' ? form.to.trim() : '' });
         if (!checked.ok) {
           const result = await listOutbox(deps.db, { limit: '50' });
-          return page(deps, req, res, 'notifications/outbox.njk', { title: 'Messages envoyés et à envoyer', messages: result.items.map(presentOutbox), counts: await countByStatus(deps.db), filters: {}, errors: fieldErrors(checked.details), testTo: form.to }, 400);
+          return page(
+            deps,
+            req,
+            res,
+            'notifications/outbox.njk',
+            {
+              title: 'Messages envoyés et à envoyer',
+              messages: result.items.map(presentOutbox),
+              counts: await countByStatus(deps.db),
+              filters: {},
+              errors: fieldErrors(checked.details),
+              testTo: form.to,
+            },
+            400,
+          );
         }
         await sendTestEmail(deps, auditActorOf(req.ctx), checked.value.to);
         await flash(deps, req, 'success', 'Un e-mail de test a été mis en file d’envoi.');
@@ -96,7 +150,12 @@ export function outboxPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/outbox/:id/retry', access: OUTBOX_ADMINS, summary: 'Retry a message', params: obj({ id: RecordId('outbox_messages') }),
+      kind: 'page',
+      method: 'post',
+      path: '/admin/outbox/:id/retry',
+      access: OUTBOX_ADMINS,
+      summary: 'Retry a message',
+      params: obj({ id: RecordId('outbox_messages') }),
       handler: async (req, res) => {
         await retry(deps, req.ctx, req.params.id);
         await flash(deps, req, 'success', 'Le message sera renvoyé dans quelques secondes.');

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, ListQuery, Email } from '../shared/schema.js';
 
-export const OutboxStatus = Type.Union(['pending', 'sending', 'delivered', 'failed', 'printed', 'withheld'].map((s) => Type.Literal(s)));
+export const OutboxStatus = Type.Union(
+  ['pending', 'sending', 'delivered', 'failed', 'printed', 'withheld'].map((s) => Type.Literal(s)),
+);
 
 export const OutboxQuery = obj({
   ...ListQuery,
@@ -29,7 +31,11 @@ export const OutboxView = obj({
   deliveredAt: Nullable(Type.String({ format: 'date-time' })),
 });
 
-export const OutboxList = obj({ items: Type.Array(OutboxView), nextCursor: Nullable(Type.String()), counts: Type.Record(Type.String(), Type.Integer()) });
+export const OutboxList = obj({
+  items: Type.Array(OutboxView),
+  nextCursor: Nullable(Type.String()),
+  counts: Type.Record(Type.String(), Type.Integer()),
+});
 export const MarkPrintedBody = obj({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) });
 export const MarkPrintedResult = obj({ printed: Type.Integer({ description: 'Letters marked printed and posted' }) });
 export const TestEmailBody = obj({ to: Email });

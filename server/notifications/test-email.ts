@@ -8,7 +8,12 @@ import { enqueueMessage } from './outbox.js';
 export async function sendTestEmail(deps: Deps, actor: AuditActor, to: string): Promise<string> {
   const { settings } = await getSettings(deps.db);
   return inTransaction(deps.db, async (trx) => {
-    const { id } = await enqueueMessage(trx, deps, { template: 'test-message', channel: 'email', to: { email: to }, vars: { name: '', orgName: settings.name } });
+    const { id } = await enqueueMessage(trx, deps, {
+      template: 'test-message',
+      channel: 'email',
+      to: { email: to },
+      vars: { name: '', orgName: settings.name },
+    });
     await recordAudit(trx, actor, { action: 'outbox.test_queued', recordType: 'outbox_message', recordId: id });
     return id;
   });

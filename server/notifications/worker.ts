@@ -40,9 +40,25 @@ async function claim(deps: Deps, limit: number): Promise<Claimed[]> {
     );
     if (!rows.length) return [];
     return (await trx('outbox_messages')
-      .whereIn('id', rows.map((r: { id: string }) => r.id))
-      .update({ status: 'sending', lease_until: new Date(now.getTime() + LEASE_SECONDS * 1000), attempts: trx.raw('attempts + 1') })
-      .returning(['id', 'message_id', 'recipient_email', 'recipient_name', 'subject', 'body_text', 'body_html', 'attempts'])) as Claimed[];
+      .whereIn(
+        'id',
+        rows.map((r: { id: string }) => r.id),
+      )
+      .update({
+        status: 'sending',
+        lease_until: new Date(now.getTime() + LEASE_SECONDS * 1000),
+        attempts: trx.raw('attempts + 1'),
+      })
+      .returning([
+        'id',
+        'message_id',
+        'recipient_email',
+        'recipient_name',
+        'subject',
+        'body_text',
+        'body_html',
+        'attempts',
+      ])) as Claimed[];
   });
 }
 
@@ -51,26 +67,47 @@ async function claim(deps: Deps, limit: number): Promise<Claimed[]> {
  * accepted it; a failure schedules a retry with backoff. A crash between the two leaves the
  * message `sending` until its lease expires; it is then sent again with the same Message-ID.
  */
-export async function deliverDueEmails(deps: Deps, send: SendEmail, limit = 20): Promise<{ delivered: number; failed: number }> {
+export async function deliverDueEmails(
+  deps: Deps,
+  send: SendEmail,
+  limit = 20,
+): Promise<{ delivered: number; failed: number }> {
   const claimed = await claim(deps, limit);
   let delivered = 0;
   let failed = 0;
   for (const m of claimed) {
     try {
-      await send({ messageId: m.message_id, to: m.recipient_email, toName: m.recipient_name, subject: m.subject, text: m.body_text, html: m.body_html });
-      await deps.db('outbox_messages').where({ id: m.id, status: 'sending' }).update({ status: 'delivered', delivered_at: deps.now(), lease_until: null, last_error_code: null });
+      await send({
+        messageId: m.message_id,
+        to: m.recipient_email,
+        toName: m.recipient_name,
+        subject: m.subject,
+        text: m.body_text,
+        html: m.body_html,
+      });
+      await deps
+        .db('outbox_messages')
+        .where({ id: m.id, status: 'sending' })
+        .update({ status: 'delivered', delivered_at: deps.now(), lease_until: null, last_error_code: null });
       delivered++;
     } catch (e) {
       failed++;
       const code = (e as { code?: string }).code ?? 'send_failed';
-      deps.log.warn({ outboxId: m.id, attempts: m.attempts, err: { type: (e as Error).name, code } }, 'e-mail not delivered');
+      deps.log.warn(
+        { outboxId: m.id, attempts: m.attempts, err: { type: (e as Error).name, code } },
+        'e-mail not delivered',
+      );
       const giveUp = m.attempts >= MAX_ATTEMPTS;
-      await deps.db('outbox_messages').where({ id: m.id }).update({
-        status: giveUp ? 'failed' : 'pending',
-        lease_until: null,
-        last_error_code: String(code).slice(0, 60),
-        next_attempt_at: new Date(deps.now().getTime() + backoffSeconds(m.attempts) * 1000),
-      }).catch((err) => deps.log.error({ err: err }, 'outbox update failed'));
+      await deps
+        .db('outbox_messages')
+        .where({ id: m.id })
+        .update({
+          status: giveUp ? 'failed' : 'pending',
+          lease_until: null,
+          last_error_code: String(code).slice(0, 60),
+          next_attempt_at: new Date(deps.now().getTime() + backoffSeconds(m.attempts) * 1000),
+        })
+        .catch((err) => deps.log.error({ err: err }, 'outbox update failed'));
     }
   }
   return { delivered, failed };
@@ -81,7 +118,11 @@ export async function deliverDueEmails(deps: Deps, send: SendEmail, limit = 20):
  * come back full, for at most `budgetMs`, so that a backlog (a batch of 300 payment notices)
  * drains at the SMTP server's pace instead of `limit` messages per tick.
  */
-export async function drainDueEmails(deps: Deps, send: SendEmail, options: { limit?: number; budgetMs?: number } = {}): Promise<{ delivered: number; failed: number }> {
+export async function drainDueEmails(
+  deps: Deps,
+  send: SendEmail,
+  options: { limit?: number; budgetMs?: number } = {},
+): Promise<{ delivered: number; failed: number }> {
   const limit = options.limit ?? 20;
   const until = Date.now() + (options.budgetMs ?? 10_000);
   const total = { delivered: 0, failed: 0 };
@@ -95,6 +136,10 @@ export async function drainDueEmails(deps: Deps, send: SendEmail, options: { lim
 
 /** Puts a failed (or waiting) message back in the queue now. */
 export async function retryMessage(deps: Deps, id: string): Promise<boolean> {
-  const n = await deps.db('outbox_messages').where({ id, channel: 'email' }).whereIn('status', ['failed', 'pending']).update({ status: 'pending', next_attempt_at: deps.now(), attempts: 0, last_error_code: null });
+  const n = await deps
+    .db('outbox_messages')
+    .where({ id, channel: 'email' })
+    .whereIn('status', ['failed', 'pending'])
+    .update({ status: 'pending', next_attempt_at: deps.now(), attempts: 0, last_error_code: null });
   return n > 0;
 }

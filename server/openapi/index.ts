@@ -31,14 +31,20 @@ const IDEMPOTENCY_KEY = {
     '(header `Idempotent-Replayed: true`) and creates nothing more; with another body, 422 `idempotency_key_reused`. A refused request (4xx) stores nothing.',
 };
 
-const STATUS_TEXT: Record<number, string> = { 409: 'State conflict', 410: 'Gone', 413: 'Too large', 503: 'Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  409: 'State conflict',
+  410: 'Gone',
+  413: 'Too large',
+  503: 'Unavailable',
+};
 
 /** The errors a route declares, by status: each with its code and French message (`{argument}` where data fills it in). */
 function declaredErrors(r: RouteSpec): Map<number, ErrorDescription[]> {
   const byStatus = new Map<number, ErrorDescription[]>();
   for (const key of r.errors ?? []) {
     const d = describeError(key);
-    if (!d) throw new Error(`${r.method.toUpperCase()} ${r.path} declares the error ${key}, which no loaded catalogue holds`);
+    if (!d)
+      throw new Error(`${r.method.toUpperCase()} ${r.path} declares the error ${key}, which no loaded catalogue holds`);
     byStatus.set(d.status, [...(byStatus.get(d.status) ?? []), d]);
   }
   return byStatus;
@@ -70,7 +76,10 @@ export function buildOpenApi(routes: RouteSpec[]) {
     const responses: Record<string, unknown> = {};
     for (const [status, resp] of Object.entries(r.responses ?? { 200: { description: 'OK' } })) {
       responses[status] = resp.schema
-        ? { description: resp.description, content: { [resp.contentType ?? 'application/json']: { schema: plain(resp.schema) } } }
+        ? {
+            description: resp.description,
+            content: { [resp.contentType ?? 'application/json']: { schema: plain(resp.schema) } },
+          }
         : resp.contentType
           ? { description: resp.description, content: { [resp.contentType]: {} } }
           : { description: resp.description };
@@ -78,7 +87,10 @@ export function buildOpenApi(routes: RouteSpec[]) {
     const isPublic = 'public' in r.access;
     const errorCodes = [400, ...(isPublic ? [] : [401, 403]), ...(r.idempotent ? [422] : [])];
     for (const code of errorCodes) {
-      responses[code] ??= { description: ERROR_RESPONSES[code], content: { 'application/json': { schema: plain(ErrorBody) } } };
+      responses[code] ??= {
+        description: ERROR_RESPONSES[code],
+        content: { 'application/json': { schema: plain(ErrorBody) } },
+      };
     }
     for (const [status, errors] of declaredErrors(r)) {
       const given = responses[status] as { description?: string } | undefined;
@@ -88,7 +100,12 @@ export function buildOpenApi(routes: RouteSpec[]) {
         content: {
           'application/json': {
             schema: plain(ErrorBody),
-            examples: Object.fromEntries(errors.map((e) => [e.key, { summary: e.code, value: { error: { code: e.code, message: e.message, details: [] } } }])),
+            examples: Object.fromEntries(
+              errors.map((e) => [
+                e.key,
+                { summary: e.code, value: { error: { code: e.code, message: e.message, details: [] } } },
+              ]),
+            ),
           },
         },
       };
@@ -99,7 +116,11 @@ export function buildOpenApi(routes: RouteSpec[]) {
       description: `Access: ${describeAccess(r.access)}.`,
       tags: r.tags ?? [],
       operationId: `${r.method}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
-      parameters: [...queryParameters(r.params, 'path'), ...queryParameters(r.query, 'query'), ...(r.idempotent ? [IDEMPOTENCY_KEY] : [])],
+      parameters: [
+        ...queryParameters(r.params, 'path'),
+        ...queryParameters(r.query, 'query'),
+        ...(r.idempotent ? [IDEMPOTENCY_KEY] : []),
+      ],
       ...(r.upload
         ? {
             requestBody: {
@@ -108,7 +129,10 @@ export function buildOpenApi(routes: RouteSpec[]) {
                 'multipart/form-data': {
                   schema: {
                     type: 'object',
-                    properties: { ...((r.body ? (plain(r.body).properties as object) : {}) ?? {}), [r.upload.field]: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                    properties: {
+                      ...((r.body ? (plain(r.body).properties as object) : {}) ?? {}),
+                      [r.upload.field]: { type: 'string', contentMediaType: 'application/octet-stream' },
+                    },
                   },
                 },
               },
@@ -132,8 +156,17 @@ export function buildOpenApi(routes: RouteSpec[]) {
     },
     components: {
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: 'pbo_sid', description: 'Session cookie from POST /api/auth/login' },
-        bearer: { type: 'http', scheme: 'bearer', description: 'API token created by a user, with a subset of their roles' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'pbo_sid',
+          description: 'Session cookie from POST /api/auth/login',
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API token created by a user, with a subset of their roles',
+        },
       },
       schemas: { Error: plain(ErrorBody) },
     },
@@ -154,7 +187,11 @@ export function openApiRoutes(build: () => unknown) {
   let cached: unknown = null;
   return [
     defineRoute({
-      method: 'get', path: '/api/openapi.json', access: PUBLIC, tags: ['docs'], summary: 'This OpenAPI 3.1 document',
+      method: 'get',
+      path: '/api/openapi.json',
+      access: PUBLIC,
+      tags: ['docs'],
+      summary: 'This OpenAPI 3.1 document',
       responses: { 200: { description: 'OpenAPI document', contentType: 'application/json' } },
       handler: (_req, res) => {
         cached ??= build();
@@ -162,14 +199,22 @@ export function openApiRoutes(build: () => unknown) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/docs', access: PUBLIC, tags: ['docs'], summary: 'Interactive API documentation',
+      method: 'get',
+      path: '/api/docs',
+      access: PUBLIC,
+      tags: ['docs'],
+      summary: 'Interactive API documentation',
       responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
       handler: (_req, res) => {
         res.type('html').send(DOCS_HTML);
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/docs/init.js', access: PUBLIC, tags: ['docs'], summary: 'Script of the documentation page',
+      method: 'get',
+      path: '/api/docs/init.js',
+      access: PUBLIC,
+      tags: ['docs'],
+      summary: 'Script of the documentation page',
       responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
       handler: (_req, res) => {
         res.type('text/javascript').send(DOCS_INIT);

@@ -12,7 +12,9 @@ const MATCH_LABELS: Record<DuplicateCandidate['matches'][number], string> = {
 };
 
 /** What a duplicate candidate looks like in an error's details (ids and references only). */
-export function duplicateDetails(candidates: DuplicateCandidate[]): (ErrorDetail & { id: string; reference: string; matches: string[] })[] {
+export function duplicateDetails(
+  candidates: DuplicateCandidate[],
+): (ErrorDetail & { id: string; reference: string; matches: string[] })[] {
   return candidates.map((c) => ({
     field: 'duplicates',
     message: `${c.reference} : ${c.matches.map((m) => MATCH_LABELS[m]).join(', ')}`,
@@ -23,7 +25,11 @@ export function duplicateDetails(candidates: DuplicateCandidate[]): (ErrorDetail
 }
 
 /** The partner must exist, and be active when the link is new. Returns the 400 detail, if any. */
-export async function partnerProblem(db: Db, partnerId: string | null, previousPartnerId: string | null): Promise<ErrorDetail | null> {
+export async function partnerProblem(
+  db: Db,
+  partnerId: string | null,
+  previousPartnerId: string | null,
+): Promise<ErrorDetail | null> {
   if (!partnerId || partnerId === previousPartnerId) return null;
   const partner = await getPartner(db, partnerId);
   if (!partner) return { field: 'partnerId', message: 'structure relais inconnue' };
@@ -31,7 +37,11 @@ export async function partnerProblem(db: Db, partnerId: string | null, previousP
   return null;
 }
 
-export async function assertPartnerUsable(db: Db, partnerId: string | null, previousPartnerId: string | null): Promise<void> {
+export async function assertPartnerUsable(
+  db: Db,
+  partnerId: string | null,
+  previousPartnerId: string | null,
+): Promise<void> {
   const problem = await partnerProblem(db, partnerId, previousPartnerId);
   if (problem) throw new AppError('validation_failed', undefined, [problem]);
 }
@@ -48,7 +58,8 @@ export function assertConsentsCover(before: ParticipantState, after: Participant
   const gate = (fields: readonly (keyof ParticipantState)[], purpose: string, label: string) => {
     if (live.has(purpose)) return;
     for (const f of fields) {
-      if (isSet(after[f]) && JSON.stringify(after[f]) !== JSON.stringify(before[f])) details.push({ field: f, message: `consentement « ${label} » nécessaire` });
+      if (isSet(after[f]) && JSON.stringify(after[f]) !== JSON.stringify(before[f]))
+        details.push({ field: f, message: `consentement « ${label} » nécessaire` });
     }
   };
   gate(NEEDS_FIELDS, 'needs', 'besoins');

@@ -32,18 +32,67 @@ async function formOptions(deps: Deps, values: FormValues) {
     ageBandOptions: labels.options(labels.AGE_BAND_LABELS, 'Non renseignée'),
     activityOptions: labels.options(labels.ACTIVITY_LABELS, 'Non renseignée'),
     householdOptions: labels.options(labels.HOUSEHOLD_LABELS, 'Non renseigné'),
-    needOptions: Object.entries(labels.NEED_LABELS).map(([value, label]) => ({ value, label, checked: (values.needs as string[] | undefined)?.includes(value) ?? false })),
+    needOptions: Object.entries(labels.NEED_LABELS).map(([value, label]) => ({
+      value,
+      label,
+      checked: (values.needs as string[] | undefined)?.includes(value) ?? false,
+    })),
   };
 }
 
 type DuplicateDetail = ErrorDetail & { id?: string; matches?: string[] };
 
 export function formPages(deps: Deps) {
-  const renderNew = async (req: PageRequest, res: Response, values: FormValues, errors: Record<string, string>, duplicates: { view: ParticipantView; reason: string }[] = [], status = 200) =>
-    page(deps, req, res, 'participants/new.njk', { title: 'Nouvelle fiche participant', values, errors, duplicates, labels: LABELS, ...(await formOptions(deps, values)) }, status);
+  const renderNew = async (
+    req: PageRequest,
+    res: Response,
+    values: FormValues,
+    errors: Record<string, string>,
+    duplicates: { view: ParticipantView; reason: string }[] = [],
+    status = 200,
+  ) =>
+    page(
+      deps,
+      req,
+      res,
+      'participants/new.njk',
+      {
+        title: 'Nouvelle fiche participant',
+        values,
+        errors,
+        duplicates,
+        labels: LABELS,
+        ...(await formOptions(deps, values)),
+      },
+      status,
+    );
 
-  const renderEdit = async (req: PageRequest, res: Response, p: ParticipantView, values: FormValues, errors: Record<string, string>, consent: { needs: boolean; profile: boolean }, status = 200) =>
-    page(deps, req, res, 'participants/edit.njk', { title: `Modifier la fiche ${p.reference}`, p, participantId: p.id, values, errors, consent, labels: LABELS, ...(await formOptions(deps, values)) }, status);
+  const renderEdit = async (
+    req: PageRequest,
+    res: Response,
+    p: ParticipantView,
+    values: FormValues,
+    errors: Record<string, string>,
+    consent: { needs: boolean; profile: boolean },
+    status = 200,
+  ) =>
+    page(
+      deps,
+      req,
+      res,
+      'participants/edit.njk',
+      {
+        title: `Modifier la fiche ${p.reference}`,
+        p,
+        participantId: p.id,
+        values,
+        errors,
+        consent,
+        labels: LABELS,
+        ...(await formOptions(deps, values)),
+      },
+      status,
+    );
 
   const today = async () => localDay(deps.now(), (await getSettings(deps.db)).settings.timeZone);
 
@@ -60,29 +109,57 @@ export function formPages(deps: Deps) {
 
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/new', access: PARTICIPANT_WRITERS, summary: 'New participant form',
+      kind: 'page',
+      method: 'get',
+      path: '/participants/new',
+      access: PARTICIPANT_WRITERS,
+      summary: 'New participant form',
       handler: async (req, res) => renderNew(req, res, { needs: [] }, {}),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants', access: PARTICIPANT_WRITERS, summary: 'Register a participant from the form (with the duplicate warning and its override)',
+      kind: 'page',
+      method: 'post',
+      path: '/participants',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Register a participant from the form (with the duplicate warning and its override)',
       handler: async (req, res) => {
-        const { values, input, errors } = inputFromForm(formBody(req), { mode: 'create', needs: false, profile: false });
-        Object.assign(errors, { ...formProblems(ParticipantCreateBody, input, EMPTY_STATE, { today: await today(), chooseChannel: !input.preferredChannel }), ...errors });
+        const { values, input, errors } = inputFromForm(formBody(req), {
+          mode: 'create',
+          needs: false,
+          profile: false,
+        });
+        Object.assign(errors, {
+          ...formProblems(ParticipantCreateBody, input, EMPTY_STATE, {
+            today: await today(),
+            chooseChannel: !input.preferredChannel,
+          }),
+          ...errors,
+        });
         // A reason too short still shows the duplicates again: try without the override.
         const reasonOnly = Object.keys(errors).length === 1 && !!errors.overrideReason;
         if (reasonOnly) delete input.override;
         if (!Object.keys(errors).length || reasonOnly) {
           try {
-            const created = await registerParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, input as ParticipantCreateBody);
+            const created = await registerParticipant(
+              deps,
+              auditActorOf(req.ctx),
+              req.ctx.actor,
+              input as ParticipantCreateBody,
+            );
             await flash(deps, req, 'success', `La fiche ${created.reference} a été créée.`);
             return res.redirect(303, `/participants/${created.id}`);
           } catch (e) {
-            if (!(e instanceof AppError) || e.status >= 500 || (!e.details.length && e.code !== DUPLICATE_CODE)) throw e;
+            if (!(e instanceof AppError) || e.status >= 500 || (!e.details.length && e.code !== DUPLICATE_CODE))
+              throw e;
             if (e.code === DUPLICATE_CODE) {
               const duplicates = [];
               for (const d of e.details as DuplicateDetail[]) {
                 const row = d.id ? await getParticipant(deps.db, d.id) : undefined;
-                if (row) duplicates.push({ view: presentParticipant(row, req.ctx.actor), reason: d.message.split(' : ').slice(1).join(' : ') });
+                if (row)
+                  duplicates.push({
+                    view: presentParticipant(row, req.ctx.actor),
+                    reason: d.message.split(' : ').slice(1).join(' : '),
+                  });
               }
               return renderNew(req, res, values, errors, duplicates, 409);
             }
@@ -93,19 +170,35 @@ export function formPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/:id/edit', access: PARTICIPANT_WRITERS, summary: 'Edit a participant', params: ParticipantIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/participants/:id/edit',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Edit a participant',
+      params: ParticipantIdParams,
       handler: async (req, res) => {
         const { view } = await editable(req, req.params.id);
         await renderEdit(req, res, view, formValuesOf(view), {}, await consentsOf(view.id));
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/:id', access: PARTICIPANT_WRITERS, summary: 'Save a participant from the edit form', params: ParticipantIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/:id',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Save a participant from the edit form',
+      params: ParticipantIdParams,
       handler: async (req, res) => {
         const { row, view } = await editable(req, req.params.id);
         const consent = await consentsOf(view.id);
         const { values, input, errors } = inputFromForm(formBody(req), { mode: 'edit', ...consent });
-        Object.assign(errors, { ...formProblems(ParticipantPatchBody, input, stateFromRow(row), { today: await today(), chooseChannel: false }), ...errors });
+        Object.assign(errors, {
+          ...formProblems(ParticipantPatchBody, input, stateFromRow(row), {
+            today: await today(),
+            chooseChannel: false,
+          }),
+          ...errors,
+        });
         if (!Object.keys(errors).length) {
           try {
             await updateParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, view.id, input as ParticipantPatchBody);

@@ -9,25 +9,59 @@ import type { ParticipantCreateBody } from './schemas.js';
 
 /** Text fields of the participant form, named as the API fields. */
 const TEXT_FIELDS = [
-  'civility', 'firstName', 'lastName', 'email', 'phone', 'addressLine1', 'addressLine2', 'postalCode', 'communeName',
-  'preferredChannel', 'partnerId', 'guardianName', 'guardianEmail', 'guardianPhone', 'guardianConsentOn', 'needsNote',
-  'profileAgeBand', 'profileActivity', 'profileHousehold', 'profileCommuneInsee', 'overrideReason',
+  'civility',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'postalCode',
+  'communeName',
+  'preferredChannel',
+  'partnerId',
+  'guardianName',
+  'guardianEmail',
+  'guardianPhone',
+  'guardianConsentOn',
+  'needsNote',
+  'profileAgeBand',
+  'profileActivity',
+  'profileHousehold',
+  'profileCommuneInsee',
+  'overrideReason',
 ] as const;
-const NULLABLE = ['civility', 'email', 'phone', 'addressLine1', 'addressLine2', 'postalCode', 'partnerId', 'guardianName', 'guardianEmail', 'guardianPhone', 'guardianConsentOn'] as const;
+const NULLABLE = [
+  'civility',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'postalCode',
+  'partnerId',
+  'guardianName',
+  'guardianEmail',
+  'guardianPhone',
+  'guardianConsentOn',
+] as const;
 const NEEDS_TEXT = ['needsNote'] as const;
 const PROFILE_TEXT = ['profileAgeBand', 'profileActivity', 'profileHousehold', 'profileCommuneInsee'] as const;
 
 export type FormValues = Record<string, string | string[]>;
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-const list = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : typeof v === 'string' && v ? [v] : []);
+const list = (v: unknown) =>
+  Array.isArray(v) ? v.filter((x) => typeof x === 'string') : typeof v === 'string' && v ? [v] : [];
 
 /**
  * Form strings → an API body. Creation leaves empty fields out; an edit sends them as null
  * (cleared). Needs and profile are sent only when the form showed them (a live consent).
  * The commune is resolved from its name and postal code.
  */
-export function inputFromForm(form: FormValues, options: { mode: 'create' | 'edit'; needs: boolean; profile: boolean }) {
+export function inputFromForm(
+  form: FormValues,
+  options: { mode: 'create' | 'edit'; needs: boolean; profile: boolean },
+) {
   const values: FormValues = {};
   for (const f of TEXT_FIELDS) values[f] = str(form[f]);
   values.needs = list(form.needs);
@@ -69,11 +103,15 @@ export function formValuesOf(v: ParticipantView): FormValues {
 
 /** API error details → messages beside the form fields (the commune field carries the INSEE errors). */
 export function formErrors(details: ErrorDetail[]): Record<string, string> {
-  return fieldErrors(details.filter((d) => d.field !== 'duplicates').map((d) => {
-    if (d.field === 'communeInsee') return { ...d, field: 'communeName' };
-    if (d.field === 'override.reason' || d.field === 'override') return { ...d, field: 'overrideReason' };
-    return d;
-  }));
+  return fieldErrors(
+    details
+      .filter((d) => d.field !== 'duplicates')
+      .map((d) => {
+        if (d.field === 'communeInsee') return { ...d, field: 'communeName' };
+        if (d.field === 'override.reason' || d.field === 'override') return { ...d, field: 'overrideReason' };
+        return d;
+      }),
+  );
 }
 
 const CONTACT_FIELDS = ['email', 'phone', 'addressLine1', 'postalCode', 'communeInsee', 'partnerId'];
@@ -83,13 +121,19 @@ const CONTACT_FIELDS = ['email', 'phone', 'addressLine1', 'postalCode', 'commune
  * on the fields the schema accepted (a reachability message is left out while a contact field
  * is itself wrong).
  */
-export function formProblems(schema: TSchema, input: Record<string, unknown>, base: ParticipantState, options: { today: string; chooseChannel: boolean }): Record<string, string> {
+export function formProblems(
+  schema: TSchema,
+  input: Record<string, unknown>,
+  base: ParticipantState,
+  options: { today: string; chooseChannel: boolean },
+): Record<string, string> {
   const checked = check(schema, input);
   const schemaDetails = checked.ok ? [] : checked.details;
   const failed = new Set(schemaDetails.map((d) => d.field.split('.')[0]));
   const accepted = Object.fromEntries(Object.entries(input).filter(([k]) => !failed.has(k)));
   const contactFailed = CONTACT_FIELDS.some((f) => failed.has(f));
-  const rules = checkParticipant(applyInput(base, accepted as ParticipantCreateBody), options).details
-    .filter((d) => !failed.has(d.field) && !(contactFailed && (d.field === 'contact' || d.field === 'preferredChannel')));
+  const rules = checkParticipant(applyInput(base, accepted as ParticipantCreateBody), options).details.filter(
+    (d) => !failed.has(d.field) && !(contactFailed && (d.field === 'contact' || d.field === 'preferredChannel')),
+  );
   return formErrors([...schemaDetails, ...rules]);
 }

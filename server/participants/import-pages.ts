@@ -12,7 +12,11 @@ import { IMPORT_FIELDS, IMPORT_FIELD_LABELS, MAX_IMPORT_BYTES } from './import-p
 import { LABELS } from './pages.js';
 
 /** The upload form's text fields: an optional JSON mapping, or one select per column (`col_N`) with its header (`header_N`). */
-const UploadForm = Type.Record(Type.String({ pattern: '^(mapping|col_[0-9]{1,3}|header_[0-9]{1,3})$' }), Type.String({ maxLength: 10_000 }), { maxProperties: 600 });
+const UploadForm = Type.Record(
+  Type.String({ pattern: '^(mapping|col_[0-9]{1,3}|header_[0-9]{1,3})$' }),
+  Type.String({ maxLength: 10_000 }),
+  { maxProperties: 600 },
+);
 
 /** `col_N`/`header_N` pairs → the JSON mapping the use case reads. */
 function mappingFromForm(body: Record<string, string>): string | undefined {
@@ -25,19 +29,35 @@ function mappingFromForm(body: Record<string, string>): string | undefined {
   return Object.keys(mapping).length ? JSON.stringify(mapping) : undefined;
 }
 
-const fieldOptions = [{ value: '', label: 'Ignorer cette colonne' }, ...IMPORT_FIELDS.map((f) => ({ value: f, label: IMPORT_FIELD_LABELS[f] }))];
+const fieldOptions = [
+  { value: '', label: 'Ignorer cette colonne' },
+  ...IMPORT_FIELDS.map((f) => ({ value: f, label: IMPORT_FIELD_LABELS[f] })),
+];
 
 export function importPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/imports', access: PARTICIPANT_WRITERS, summary: 'Import participants: upload form',
+      kind: 'page',
+      method: 'get',
+      path: '/participants/imports',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Import participants: upload form',
       handler: async (req, res) => {
-        await page(deps, req, res, 'participants/import.njk', { title: 'Importer des participants', errors: {}, fieldLabels: IMPORT_FIELD_LABELS });
+        await page(deps, req, res, 'participants/import.njk', {
+          title: 'Importer des participants',
+          errors: {},
+          fieldLabels: IMPORT_FIELD_LABELS,
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/imports', access: PARTICIPANT_WRITERS, summary: 'Import participants: read the file and show the preview',
-      upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES }, body: UploadForm,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/imports',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Import participants: read the file and show the preview',
+      upload: { field: 'file', maxBytes: MAX_IMPORT_BYTES },
+      body: UploadForm,
       handler: async (req, res) => {
         try {
           const view = await previewImport(deps, auditActorOf(req.ctx), req.file, mappingFromForm(req.body));
@@ -45,25 +65,51 @@ export function importPages(deps: Deps) {
         } catch (e) {
           if (!(e instanceof AppError) || e.status !== 400) throw e;
           const errors = fieldErrors(e.details.map((d) => (d.field === 'mapping' ? { ...d, field: 'file' } : d)));
-          await page(deps, req, res, 'participants/import.njk', { title: 'Importer des participants', errors, allErrors: e.details, fieldLabels: IMPORT_FIELD_LABELS }, 400);
+          await page(
+            deps,
+            req,
+            res,
+            'participants/import.njk',
+            { title: 'Importer des participants', errors, allErrors: e.details, fieldLabels: IMPORT_FIELD_LABELS },
+            400,
+          );
         }
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/imports/:id', access: PARTICIPANT_WRITERS, summary: 'Import participants: preview, errors per row, confirm or cancel', params: ImportIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/participants/imports/:id',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Import participants: preview, errors per row, confirm or cancel',
+      params: ImportIdParams,
       handler: async (req, res) => {
         const view = await getImport(deps, req.params.id);
         await page(deps, req, res, 'participants/import-preview.njk', {
-          title: 'Aperçu de l’import', imp: view, fieldOptions, fieldLabels: { ...LABELS.fields, ...IMPORT_FIELD_LABELS, rows: 'Ligne' }, labels: LABELS,
+          title: 'Aperçu de l’import',
+          imp: view,
+          fieldOptions,
+          fieldLabels: { ...LABELS.fields, ...IMPORT_FIELD_LABELS, rows: 'Ligne' },
+          labels: LABELS,
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/imports/:id/confirm', access: PARTICIPANT_WRITERS, summary: 'Import participants: create the valid rows', params: ImportIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/imports/:id/confirm',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Import participants: create the valid rows',
+      params: ImportIdParams,
       handler: async (req, res) => {
         try {
           const result = await confirmImport(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id);
-          await flash(deps, req, 'success', `${result.createdCount} fiche${result.createdCount > 1 ? 's' : ''} créée${result.createdCount > 1 ? 's' : ''} par l’import.`);
+          await flash(
+            deps,
+            req,
+            'success',
+            `${result.createdCount} fiche${result.createdCount > 1 ? 's' : ''} créée${result.createdCount > 1 ? 's' : ''} par l’import.`,
+          );
           return res.redirect(303, '/participants?sort=-createdAt');
         } catch (e) {
           if (!(e instanceof AppError) || e.status !== 409) throw e;
@@ -73,7 +119,12 @@ export function importPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/imports/:id/cancel', access: PARTICIPANT_WRITERS, summary: 'Import participants: cancel', params: ImportIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/imports/:id/cancel',
+      access: PARTICIPANT_WRITERS,
+      summary: 'Import participants: cancel',
+      params: ImportIdParams,
       handler: async (req, res) => {
         await cancelImport(deps, auditActorOf(req.ctx), req.params.id);
         await flash(deps, req, 'info', 'L’import a été annulé ; les lignes lues ont été effacées.');

@@ -7,15 +7,42 @@ import { participantsError } from './errors.js';
 
 /** Spreadsheet columns an import understands (API field names; `partner` is a partner's name). */
 export const IMPORT_FIELDS = [
-  'civility', 'lastName', 'firstName', 'email', 'phone', 'addressLine1', 'addressLine2', 'postalCode', 'communeName', 'communeInsee',
-  'preferredChannel', 'partner', 'isMinor', 'guardianName', 'guardianEmail', 'guardianPhone',
+  'civility',
+  'lastName',
+  'firstName',
+  'email',
+  'phone',
+  'addressLine1',
+  'addressLine2',
+  'postalCode',
+  'communeName',
+  'communeInsee',
+  'preferredChannel',
+  'partner',
+  'isMinor',
+  'guardianName',
+  'guardianEmail',
+  'guardianPhone',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
-  civility: 'Civilité', lastName: 'Nom', firstName: 'Prénom', email: 'Adresse e-mail', phone: 'Téléphone', addressLine1: 'Adresse',
-  addressLine2: 'Complément d’adresse', postalCode: 'Code postal', communeName: 'Commune', communeInsee: 'Code INSEE', preferredChannel: 'Canal',
-  partner: 'Structure relais', isMinor: 'Mineur', guardianName: 'Représentant légal', guardianEmail: 'E-mail du représentant légal', guardianPhone: 'Téléphone du représentant légal',
+  civility: 'Civilité',
+  lastName: 'Nom',
+  firstName: 'Prénom',
+  email: 'Adresse e-mail',
+  phone: 'Téléphone',
+  addressLine1: 'Adresse',
+  addressLine2: 'Complément d’adresse',
+  postalCode: 'Code postal',
+  communeName: 'Commune',
+  communeInsee: 'Code INSEE',
+  preferredChannel: 'Canal',
+  partner: 'Structure relais',
+  isMinor: 'Mineur',
+  guardianName: 'Représentant légal',
+  guardianEmail: 'E-mail du représentant légal',
+  guardianPhone: 'Téléphone du représentant légal',
 };
 
 /** Header names people use (folded: lower case, no accents, letters and digits only). */
@@ -65,10 +92,17 @@ function readCsv(bytes: Buffer): Table {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   let records: string[][];
   try {
-    records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    records = parse(text, {
+      delimiter: detectDelimiter(text),
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as string[][];
   } catch (e) {
     const line = (e as { lines?: number }).lines;
-    throw fileError(`fichier CSV illisible${line ? ` (vers la ligne ${line})` : ''} : vérifiez les guillemets et le séparateur`);
+    throw fileError(
+      `fichier CSV illisible${line ? ` (vers la ligne ${line})` : ''} : vérifiez les guillemets et le séparateur`,
+    );
   }
   const [headers = [], ...rest] = records;
   return { headers, rows: rest.map((cells, i) => ({ line: i + 2, cells })) };
@@ -78,7 +112,13 @@ async function readXlsx(bytes: Buffer): Promise<Table> {
   const [header, ...rows] = await readXlsxRows(bytes, { maxRows: MAX_IMPORT_ROWS });
   if (!header) return { headers: [], rows: [] };
   const width = header.cells.length;
-  return { headers: header.cells, rows: rows.map((r) => ({ line: r.line, cells: r.cells.length < width ? [...r.cells, ...Array<string>(width - r.cells.length).fill('')] : r.cells })) };
+  return {
+    headers: header.cells,
+    rows: rows.map((r) => ({
+      line: r.line,
+      cells: r.cells.length < width ? [...r.cells, ...Array<string>(width - r.cells.length).fill('')] : r.cells,
+    })),
+  };
 }
 
 /** Reads a CSV (`;` or `,`, UTF-8 with or without BOM) or the first sheet of an XLSX file. */
@@ -108,21 +148,30 @@ export interface Column {
 export function mapColumns(headers: string[], mapping: Record<string, string | null> = {}): Column[] {
   const problems: ErrorDetail[] = [];
   for (const [header, field] of Object.entries(mapping)) {
-    if (!headers.includes(header)) problems.push({ field: 'mapping', message: `colonne absente du fichier : « ${header} »` });
-    if (field && !(IMPORT_FIELDS as readonly string[]).includes(field)) problems.push({ field: 'mapping', message: `champ inconnu : « ${field} »` });
+    if (!headers.includes(header))
+      problems.push({ field: 'mapping', message: `colonne absente du fichier : « ${header} »` });
+    if (field && !(IMPORT_FIELDS as readonly string[]).includes(field))
+      problems.push({ field: 'mapping', message: `champ inconnu : « ${field} »` });
   }
   const columns = headers.map((header, index): Column => {
-    const chosen = Object.prototype.hasOwnProperty.call(mapping, header) ? mapping[header] : HEADER_ALIASES[foldHeader(header)];
+    const chosen = Object.prototype.hasOwnProperty.call(mapping, header)
+      ? mapping[header]
+      : HEADER_ALIASES[foldHeader(header)];
     return { index, header, field: (chosen || null) as ImportField | null };
   });
   const seen = new Set<string>();
   for (const c of columns) {
     if (!c.field) continue;
-    if (seen.has(c.field)) problems.push({ field: 'mapping', message: `deux colonnes alimentent « ${IMPORT_FIELD_LABELS[c.field]} » : gardez-en une` });
+    if (seen.has(c.field))
+      problems.push({
+        field: 'mapping',
+        message: `deux colonnes alimentent « ${IMPORT_FIELD_LABELS[c.field]} » : gardez-en une`,
+      });
     seen.add(c.field);
   }
   for (const required of ['lastName', 'firstName'] as const) {
-    if (!seen.has(required)) problems.push({ field: 'mapping', message: `aucune colonne pour « ${IMPORT_FIELD_LABELS[required]} »` });
+    if (!seen.has(required))
+      problems.push({ field: 'mapping', message: `aucune colonne pour « ${IMPORT_FIELD_LABELS[required]} »` });
   }
   if (problems.length) throw participantsError('import_columns_unmapped', problems);
   return columns;
@@ -135,10 +184,19 @@ export function parseMapping(text: string | undefined): Record<string, string | 
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AppError('validation_failed', undefined, [{ field: 'mapping', message: 'doit être un objet JSON {"colonne du fichier": "champ"}' }]);
+    throw new AppError('validation_failed', undefined, [
+      { field: 'mapping', message: 'doit être un objet JSON {"colonne du fichier": "champ"}' },
+    ]);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => v !== null && typeof v !== 'string')) {
-    throw new AppError('validation_failed', undefined, [{ field: 'mapping', message: 'doit être un objet JSON {"colonne du fichier": "champ"}' }]);
+  if (
+    !value ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    Object.values(value).some((v) => v !== null && typeof v !== 'string')
+  ) {
+    throw new AppError('validation_failed', undefined, [
+      { field: 'mapping', message: 'doit être un objet JSON {"colonne du fichier": "champ"}' },
+    ]);
   }
   return value as Record<string, string | null>;
 }

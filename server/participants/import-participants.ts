@@ -1,4 +1,9 @@
-import { closeImportPreview, expireStaleImports, getImportPreview, insertImportPreview } from '../shared/import-previews.js';
+import {
+  closeImportPreview,
+  expireStaleImports,
+  getImportPreview,
+  insertImportPreview,
+} from '../shared/import-previews.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { Actor } from '../shared/authorize.js';
@@ -15,22 +20,46 @@ import { filledFields } from './register-participant.js';
 import { localDay } from '../shared/dates.js';
 import { participantsError } from './errors.js';
 
-export interface ImportError { row: number; field: string; message: string }
-interface StoredRow { row: number; state: ParticipantState }
+export interface ImportError {
+  row: number;
+  field: string;
+  message: string;
+}
+interface StoredRow {
+  row: number;
+  state: ParticipantState;
+}
 interface ImportRow {
-  id: string; kind: string; status: 'previewed' | 'confirmed' | 'cancelled' | 'expired'; mapping: { header: string; field: string | null }[];
-  rows: StoredRow[] | null; report: ImportError[]; valid_count: number; error_count: number; expires_at: Date; created_at: Date;
+  id: string;
+  kind: string;
+  status: 'previewed' | 'confirmed' | 'cancelled' | 'expired';
+  mapping: { header: string; field: string | null }[];
+  rows: StoredRow[] | null;
+  report: ImportError[];
+  valid_count: number;
+  error_count: number;
+  expires_at: Date;
+  created_at: Date;
 }
 
 const PREVIEW_ROWS = 20;
 const TTL_MS = 24 * 3600_000;
 
-
 function previewOf(rows: StoredRow[] | null, partnerNames: Map<string, string>) {
   return (rows ?? []).slice(0, PREVIEW_ROWS).map(({ row, state: s }) => ({
-    row, civility: s.civility, lastName: s.lastName, firstName: s.firstName, email: s.email, phone: s.phone,
-    addressLine1: s.addressLine1, postalCode: s.postalCode, communeName: s.communeName, preferredChannel: s.preferredChannel,
-    partnerName: s.partnerId ? partnerNames.get(s.partnerId) ?? null : null, isMinor: s.isMinor, guardianName: s.guardianName,
+    row,
+    civility: s.civility,
+    lastName: s.lastName,
+    firstName: s.firstName,
+    email: s.email,
+    phone: s.phone,
+    addressLine1: s.addressLine1,
+    postalCode: s.postalCode,
+    communeName: s.communeName,
+    preferredChannel: s.preferredChannel,
+    partnerName: s.partnerId ? (partnerNames.get(s.partnerId) ?? null) : null,
+    isMinor: s.isMinor,
+    guardianName: s.guardianName,
   }));
 }
 
@@ -39,7 +68,7 @@ async function present(db: Db, imp: ImportRow, now: Date) {
   const expired = imp.status === 'expired' || (imp.status === 'previewed' && imp.expires_at < now);
   return {
     importId: imp.id,
-    status: expired ? 'expired' as const : imp.status,
+    status: expired ? ('expired' as const) : imp.status,
     validCount: imp.valid_count,
     errorCount: imp.error_count,
     errors: imp.report,
@@ -55,7 +84,12 @@ export type ImportView = Awaited<ReturnType<typeof present>>;
  * likely duplicates (in the file and in the database), and keeps the valid rows for 24 hours.
  * Writes nothing to participants; the report holds row numbers, fields and messages only.
  */
-export async function previewImport(deps: Deps, actor: AuditActor, file: { buffer: Buffer } | undefined, mappingText: string | undefined): Promise<ImportView> {
+export async function previewImport(
+  deps: Deps,
+  actor: AuditActor,
+  file: { buffer: Buffer } | undefined,
+  mappingText: string | undefined,
+): Promise<ImportView> {
   const mapping = parseMapping(mappingText);
   const table = await readTable(file?.buffer);
   const columns: Column[] = mapColumns(table.headers, mapping);
@@ -74,12 +108,20 @@ export async function previewImport(deps: Deps, actor: AuditActor, file: { buffe
     }
     const inFile = duplicateKeys(state).find((k) => seen.has(k.key));
     if (inFile) {
-      errors.push({ row: line, field: 'duplicates', message: `doublon de la ligne ${seen.get(inFile.key)} (${inFile.label})` });
+      errors.push({
+        row: line,
+        field: 'duplicates',
+        message: `doublon de la ligne ${seen.get(inFile.key)} (${inFile.label})`,
+      });
       continue;
     }
     const inDb = await findDuplicates(deps.db, state);
     if (inDb.length) {
-      errors.push({ row: line, field: 'duplicates', message: `doublon probable de la fiche ${inDb.map((d) => d.reference).join(', ')} : créez-la depuis le formulaire si ce n’en est pas un` });
+      errors.push({
+        row: line,
+        field: 'duplicates',
+        message: `doublon probable de la fiche ${inDb.map((d) => d.reference).join(', ')} : créez-la depuis le formulaire si ce n’en est pas un`,
+      });
       continue;
     }
     for (const k of duplicateKeys(state)) seen.set(k.key, line);
@@ -92,10 +134,20 @@ export async function previewImport(deps: Deps, actor: AuditActor, file: { buffe
       kind: 'participants',
       // Kept as a list: the file's column order matters and jsonb objects do not keep it.
       mapping: columns.map((c) => ({ header: c.header, field: c.field })),
-      rows: valid, report: errors, validCount: valid.length, errorCount: errorRows,
-      createdBy: actor.userId, now, expiresAt: new Date(now.getTime() + TTL_MS),
+      rows: valid,
+      report: errors,
+      validCount: valid.length,
+      errorCount: errorRows,
+      createdBy: actor.userId,
+      now,
+      expiresAt: new Date(now.getTime() + TTL_MS),
     });
-    await recordAudit(trx, actor, { action: 'participants.import_previewed', recordType: 'import', recordId: row.id, data: { validCount: valid.length, errorCount: errorRows } });
+    await recordAudit(trx, actor, {
+      action: 'participants.import_previewed',
+      recordType: 'import',
+      recordId: row.id,
+      data: { validCount: valid.length, errorCount: errorRows },
+    });
     return row;
   });
   return present(deps.db, imp, now);
@@ -122,22 +174,44 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
   return inTransaction(deps.db, async (trx) => {
     const imp = await lockImport(trx, id);
     const now = deps.now();
-    if (imp.status === 'confirmed') return { importId: id, status: 'confirmed' as const, createdCount: imp.valid_count };
+    if (imp.status === 'confirmed')
+      return { importId: id, status: 'confirmed' as const, createdCount: imp.valid_count };
     if (imp.status !== 'previewed') throw participantsError('import_not_pending');
     if (imp.expires_at < now) throw participantsError('import_expired');
     const rows = imp.rows ?? [];
     const stale: ErrorDetail[] = [];
     for (const r of rows) {
       const dups = await findDuplicates(trx, r.state);
-      if (dups.length) stale.push({ field: `rows.${r.row}`, message: `doublon probable de la fiche ${dups.map((d) => d.reference).join(', ')}` });
+      if (dups.length)
+        stale.push({
+          field: `rows.${r.row}`,
+          message: `doublon probable de la fiche ${dups.map((d) => d.reference).join(', ')}`,
+        });
     }
     if (stale.length) throw participantsError('import_stale', stale);
     for (const r of rows) {
-      const created = await insertParticipant(trx, { ...toColumns(r.state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });
-      await recordAudit(trx, actor, { action: 'participant.created', recordType: 'participant', recordId: created.id, reasonCode: 'import', data: { importId: id, fields: filledFields(r.state) } });
+      const created = await insertParticipant(trx, {
+        ...toColumns(r.state),
+        last_contact_at: now,
+        created_at: now,
+        updated_at: now,
+        created_by: actor.userId,
+      });
+      await recordAudit(trx, actor, {
+        action: 'participant.created',
+        recordType: 'participant',
+        recordId: created.id,
+        reasonCode: 'import',
+        data: { importId: id, fields: filledFields(r.state) },
+      });
     }
     await closeImportPreview(trx, id, 'confirmed', now);
-    await recordAudit(trx, actor, { action: 'participants.imported', recordType: 'import', recordId: id, data: { created: rows.length, rowsWithErrors: imp.error_count } });
+    await recordAudit(trx, actor, {
+      action: 'participants.imported',
+      recordType: 'import',
+      recordId: id,
+      data: { created: rows.length, rowsWithErrors: imp.error_count },
+    });
     return { importId: id, status: 'confirmed' as const, createdCount: rows.length };
   });
 }
@@ -149,8 +223,13 @@ export async function cancelImport(deps: Deps, actor: AuditActor, id: string) {
     if (imp.status === 'confirmed') throw participantsError('import_already_confirmed');
     if (imp.status === 'previewed') {
       await closeImportPreview(trx, id, 'cancelled', deps.now());
-      await recordAudit(trx, actor, { action: 'participants.import_cancelled', recordType: 'import', recordId: id, data: { validCount: imp.valid_count } });
+      await recordAudit(trx, actor, {
+        action: 'participants.import_cancelled',
+        recordType: 'import',
+        recordId: id,
+        data: { validCount: imp.valid_count },
+      });
     }
-    return { importId: id, status: imp.status === 'expired' ? 'expired' as const : 'cancelled' as const };
+    return { importId: id, status: imp.status === 'expired' ? ('expired' as const) : ('cancelled' as const) };
   });
 }

@@ -6,11 +6,24 @@
 //   imports from spreadsheets (docs/domain.md#imports), likely duplicates and merges.
 // Owns: participants.
 // Calls: audit, auth, claims, consents, notifications, partners, payments, sessions, settings; shared/.
-export { PARTICIPANT_READERS, PARTICIPANT_WRITERS, ARCHIVE_READER_ROLES, canReadArchived, archivedRestricted } from './policy.js';
+export {
+  PARTICIPANT_READERS,
+  PARTICIPANT_WRITERS,
+  ARCHIVE_READER_ROLES,
+  canReadArchived,
+  archivedRestricted,
+} from './policy.js';
 export { markArchived, markAnonymised } from './lifecycle.js';
 export {
-  touchLastContact, eraseProfile, eraseNeeds, setPreferredChannel,
-  participantContact, activeParticipantContacts, channelFor, fullName, type ParticipantContact,
+  touchLastContact,
+  eraseProfile,
+  eraseNeeds,
+  setPreferredChannel,
+  participantContact,
+  activeParticipantContacts,
+  channelFor,
+  fullName,
+  type ParticipantContact,
 } from './contact.js';
 export { expireStaleImports } from '../shared/import-previews.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';

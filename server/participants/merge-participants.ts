@@ -20,23 +20,42 @@ import { participantsError } from './errors.js';
  * and records merged earlier into the source follow. Both must be active and live. Audited
  * with both ids.
  */
-export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: Actor | null, keptId: string, sourceId: string) {
-  if (keptId === sourceId) throw validationError([{ field: 'sourceId', message: 'doit désigner une autre fiche que celle conservée' }]);
+export async function mergeParticipants(
+  deps: Deps,
+  actor: AuditActor,
+  reader: Actor | null,
+  keptId: string,
+  sourceId: string,
+) {
+  if (keptId === sourceId)
+    throw validationError([{ field: 'sourceId', message: 'doit désigner une autre fiche que celle conservée' }]);
   return inTransaction(deps.db, async (trx) => {
     // Lock in id order so that two opposite merges cannot deadlock.
     const [first, second] = [keptId, sourceId].sort();
-    const locked = new Map([[first, await lockParticipant(trx, first)], [second, await lockParticipant(trx, second)]]);
+    const locked = new Map([
+      [first, await lockParticipant(trx, first)],
+      [second, await lockParticipant(trx, second)],
+    ]);
     const kept = locked.get(keptId);
     const source = locked.get(sourceId);
     if (!kept) throw notFound('Participant');
     if (!source) throw validationError([{ field: 'sourceId', message: 'fiche introuvable' }]);
     if (source.merged_into_id === keptId && !kept.merged_into_id) {
       // Merging again what is already merged here: the same answer, nothing moves.
-      return { kept: presentParticipant((await getParticipant(trx, keptId))!, reader), sourceId, moved: { consents: 0, payees: 0, privacyRequests: 0 } };
+      return {
+        kept: presentParticipant((await getParticipant(trx, keptId))!, reader),
+        sourceId,
+        moved: { consents: 0, payees: 0, privacyRequests: 0 },
+      };
     }
-    for (const [row, field] of [[kept, 'id'], [source, 'sourceId']] as const) {
-      if (row.merged_into_id) throw participantsError('merge_source_merged', [{ field, message: 'fiche déjà fusionnée' }]);
-      if (row.status !== 'active') throw participantsError('merge_source_not_active', [{ field, message: 'fiche archivée ou anonymisée' }]);
+    for (const [row, field] of [
+      [kept, 'id'],
+      [source, 'sourceId'],
+    ] as const) {
+      if (row.merged_into_id)
+        throw participantsError('merge_source_merged', [{ field, message: 'fiche déjà fusionnée' }]);
+      if (row.status !== 'active')
+        throw participantsError('merge_source_not_active', [{ field, message: 'fiche archivée ou anonymisée' }]);
     }
     const consents = await moveConsents(trx, sourceId, keptId);
     const payees = await movePayees(trx, sourceId, keptId);
@@ -49,9 +68,19 @@ export async function mergeParticipants(deps: Deps, actor: AuditActor, reader: A
     await trx('participants').where({ merged_into_id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     await trx('participants').where({ id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     // The person's last contact is the latest of both records'.
-    await trx('participants').where({ id: keptId }).update({ last_contact_at: source.last_contact_at > kept.last_contact_at ? source.last_contact_at : kept.last_contact_at, updated_at: now });
+    await trx('participants')
+      .where({ id: keptId })
+      .update({
+        last_contact_at: source.last_contact_at > kept.last_contact_at ? source.last_contact_at : kept.last_contact_at,
+        updated_at: now,
+      });
     const moved = { consents, payees, privacyRequests };
-    await recordAudit(trx, actor, { action: 'participant.merged', recordType: 'participant', recordId: keptId, data: { keptId, sourceId, moved: { ...moved, sessions, messages, claims } } });
+    await recordAudit(trx, actor, {
+      action: 'participant.merged',
+      recordType: 'participant',
+      recordId: keptId,
+      data: { keptId, sourceId, moved: { ...moved, sessions, messages, claims } },
+    });
     return { kept: presentParticipant((await getParticipant(trx, keptId))!, reader), sourceId, moved };
   });
 }

@@ -25,28 +25,51 @@ import { localDay } from '../shared/dates.js';
 const rolesOf = (access: Access) => ('roles' in access ? access.roles : []);
 
 const Filter = Type.Optional(Type.String({ maxLength: 500 }));
-const PageListQuery = obj({ q: Filter, partnerId: Filter, status: Filter, communeInsee: Filter, hasNeeds: Filter, sort: Filter, cursor: Filter });
+const PageListQuery = obj({
+  q: Filter,
+  partnerId: Filter,
+  status: Filter,
+  communeInsee: Filter,
+  hasNeeds: Filter,
+  sort: Filter,
+  cursor: Filter,
+});
 
 const SORT_OPTIONS = [
-  { value: 'lastName', label: 'Nom (A → Z)' }, { value: '-lastName', label: 'Nom (Z → A)' },
-  { value: '-createdAt', label: 'Les plus récents' }, { value: 'createdAt', label: 'Les plus anciens' },
+  { value: 'lastName', label: 'Nom (A → Z)' },
+  { value: '-lastName', label: 'Nom (Z → A)' },
+  { value: '-createdAt', label: 'Les plus récents' },
+  { value: 'createdAt', label: 'Les plus anciens' },
   { value: 'reference', label: 'Référence' },
 ];
 
 /** Labels the participant templates use. */
 export const LABELS = {
-  fields: labels.FIELD_LABELS, civility: labels.CIVILITY_LABELS, channel: labels.CHANNEL_LABELS, needs: labels.NEED_LABELS,
-  ageBand: labels.AGE_BAND_LABELS, activity: labels.ACTIVITY_LABELS, household: labels.HOUSEHOLD_LABELS, status: labels.STATUS_LABELS,
+  fields: labels.FIELD_LABELS,
+  civility: labels.CIVILITY_LABELS,
+  channel: labels.CHANNEL_LABELS,
+  needs: labels.NEED_LABELS,
+  ageBand: labels.AGE_BAND_LABELS,
+  activity: labels.ACTIVITY_LABELS,
+  household: labels.HOUSEHOLD_LABELS,
+  status: labels.STATUS_LABELS,
 };
 
 export function browsePages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants', access: PARTICIPANT_READERS, summary: 'Participants list with search, filters and sort', query: PageListQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/participants',
+      access: PARTICIPANT_READERS,
+      summary: 'Participants list with search, filters and sort',
+      query: PageListQuery,
       handler: async (req, res) => {
         const actor = req.ctx.actor;
         const groups = readableGroups(actor);
-        const filters = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+        const filters = Object.fromEntries(
+          Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''),
+        ) as Record<string, string>;
         const query = validate(ParticipantListQuery, { ...filters, limit: '25' });
         const result = await listForReader(deps, auditActorOf(req.ctx), actor, query);
         const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
@@ -54,12 +77,24 @@ export function browsePages(deps: Deps) {
         await page(deps, req, res, 'participants/list.njk', {
           title: 'Participants',
           participants: result.items,
-          nextHref: result.nextCursor ? `/participants?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
+          nextHref: result.nextCursor
+            ? `/participants?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}`
+            : null,
           searching,
           filters: req.query,
-          partnerOptions: [{ value: '', label: 'Toutes' }, ...(await activePartnerOptions(deps.db)).map((p) => ({ value: p.id, label: p.name }))],
-          communeOptions: [{ value: '', label: 'Toutes' }, ...(await communesInUse(deps.db)).map((c) => ({ value: c.code, label: c.name }))],
-          statusOptions: [{ value: '', label: 'Actives' }, ...(canReadArchived(actor) ? [{ value: 'archived', label: 'Archivées (lecture tracée)' }] : []), { value: 'anonymised', label: 'Anonymisées' }],
+          partnerOptions: [
+            { value: '', label: 'Toutes' },
+            ...(await activePartnerOptions(deps.db)).map((p) => ({ value: p.id, label: p.name })),
+          ],
+          communeOptions: [
+            { value: '', label: 'Toutes' },
+            ...(await communesInUse(deps.db)).map((c) => ({ value: c.code, label: c.name })),
+          ],
+          statusOptions: [
+            { value: '', label: 'Actives' },
+            ...(canReadArchived(actor) ? [{ value: 'archived', label: 'Archivées (lecture tracée)' }] : []),
+            { value: 'anonymised', label: 'Anonymisées' },
+          ],
           sortOptions: SORT_OPTIONS,
           show: { identity: groups.has('identity'), contact: groups.has('contact'), needs: groups.has('needs') },
           canWrite: canWrite(actor),
@@ -68,7 +103,12 @@ export function browsePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/:id', access: PARTICIPANT_READERS, summary: 'A participant: identity, contact, needs, profile (per role) and history', params: ParticipantIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/participants/:id',
+      access: PARTICIPANT_READERS,
+      summary: 'A participant: identity, contact, needs, profile (per role) and history',
+      params: ParticipantIdParams,
       handler: async (req, res) => {
         const actor = req.ctx.actor;
         const { row, view } = await readParticipant(deps, auditActorOf(req.ctx), actor, req.params.id, 'page');
@@ -78,20 +118,33 @@ export function browsePages(deps: Deps) {
         }
         const groups = readableGroups(actor);
         const { settings } = await getSettings(deps.db);
-        const live = groups.has('needs') || groups.has('profile') ? await livePurposes(deps.db, row.id, localDay(deps.now(), settings.timeZone)) : new Set<string>();
+        const live =
+          groups.has('needs') || groups.has('profile')
+            ? await livePurposes(deps.db, row.id, localDay(deps.now(), settings.timeZone))
+            : new Set<string>();
         await page(deps, req, res, 'participants/detail.njk', {
           title: view.lastName ? `${view.lastName} ${view.firstName ?? ''}`.trim() : `Participant ${view.reference}`,
           p: view,
           participantId: row.id,
           activeTab: 'fiche',
-          show: { identity: groups.has('identity'), postal: groups.has('postal'), contact: groups.has('contact'), needs: groups.has('needs'), profile: groups.has('profile') },
+          show: {
+            identity: groups.has('identity'),
+            postal: groups.has('postal'),
+            contact: groups.has('contact'),
+            needs: groups.has('needs'),
+            profile: groups.has('profile'),
+          },
           consent: { needs: live.has('needs'), profile: live.has('profile') },
           timeline: groups.has('contact') ? await participantTimeline(deps.db, row.id) : null,
           messages: groups.has('contact') ? await participantMessages(deps.db, row.id) : null,
           // Payment status: for those who read claims; certificates for those who hand them out.
-          payments: hasAnyRole(actor, rolesOf(CLAIM_READERS)) ? await participantPayments(deps.db, settings, row.id) : null,
-          canCertify: hasAnyRole(actor, rolesOf(CERTIFICATE_READERS)), canSeeBatch: hasAnyRole(actor, rolesOf(BATCH_READERS)),
-          claimStatusLabels: CLAIM_STATUS_LABELS, paymentStatusLabels: PAYMENT_STATUS_LABELS,
+          payments: hasAnyRole(actor, rolesOf(CLAIM_READERS))
+            ? await participantPayments(deps.db, settings, row.id)
+            : null,
+          canCertify: hasAnyRole(actor, rolesOf(CERTIFICATE_READERS)),
+          canSeeBatch: hasAnyRole(actor, rolesOf(BATCH_READERS)),
+          claimStatusLabels: CLAIM_STATUS_LABELS,
+          paymentStatusLabels: PAYMENT_STATUS_LABELS,
           canWrite: canWrite(actor) && row.status === 'active',
           labels: LABELS,
         });

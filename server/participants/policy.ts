@@ -20,7 +20,14 @@ const GROUPS_BY_ROLE: Record<Role, FieldGroup[]> = {
   auditor: [],
 };
 
-export const PARTICIPANT_READER_ROLES: readonly Role[] = ['staff', 'admin', 'project_lead', 'finance', 'dpo', 'auditor'];
+export const PARTICIPANT_READER_ROLES: readonly Role[] = [
+  'staff',
+  'admin',
+  'project_lead',
+  'finance',
+  'dpo',
+  'auditor',
+];
 export const PARTICIPANT_WRITER_ROLES: readonly Role[] = ['staff', 'admin'];
 /** Archived records keep only what accounting needs; finance and the DPO read them, each read audited. */
 export const ARCHIVE_READER_ROLES: readonly Role[] = ['finance', 'dpo'];

@@ -37,22 +37,41 @@ export interface ParticipantRow {
 
 /** Field group → the fields it shows (camelCase) and how to read them from the row. */
 const GROUP_FIELDS: Record<FieldGroup, (r: ParticipantRow) => Record<string, unknown>> = {
-  identity: (r) => ({ civility: r.civility, firstName: r.first_name, lastName: r.last_name, isMinor: r.is_minor, guardianName: r.guardian_name }),
+  identity: (r) => ({
+    civility: r.civility,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    isMinor: r.is_minor,
+    guardianName: r.guardian_name,
+  }),
   postal: (r) => ({ addressLine1: r.address_line1, addressLine2: r.address_line2, postalCode: r.postal_code }),
   contact: (r) => ({
-    email: r.email, phone: r.phone, preferredChannel: r.preferred_channel,
-    guardianEmail: r.guardian_email, guardianPhone: r.guardian_phone, guardianConsentOn: r.guardian_consent_on,
+    email: r.email,
+    phone: r.phone,
+    preferredChannel: r.preferred_channel,
+    guardianEmail: r.guardian_email,
+    guardianPhone: r.guardian_phone,
+    guardianConsentOn: r.guardian_consent_on,
     lastContactAt: r.last_contact_at.toISOString(),
   }),
   needs: (r) => ({ needs: r.needs ?? [], needsNote: r.needs_note }),
-  profile: (r) => ({ profileAgeBand: r.profile_age_band, profileActivity: r.profile_activity, profileHousehold: r.profile_household, profileCommuneInsee: r.profile_commune_insee }),
+  profile: (r) => ({
+    profileAgeBand: r.profile_age_band,
+    profileActivity: r.profile_activity,
+    profileHousehold: r.profile_household,
+    profileCommuneInsee: r.profile_commune_insee,
+  }),
 };
 
 /**
  * The fields of a participant this actor may see (a whitelist per role, policy.ts). A merged
  * record shows where it went; an anonymised one only its reference and status.
  */
-export function presentParticipant(r: ParticipantRow, actor: Actor | null, groups: Set<FieldGroup> = readableGroups(actor)) {
+export function presentParticipant(
+  r: ParticipantRow,
+  actor: Actor | null,
+  groups: Set<FieldGroup> = readableGroups(actor),
+) {
   if (r.merged_into_id) return { id: r.id, reference: r.reference, status: r.status, mergedIntoId: r.merged_into_id };
   if (r.status === 'anonymised') return { id: r.id, reference: r.reference, status: r.status };
   const view: Record<string, unknown> = {

@@ -13,14 +13,26 @@ import { participantsError } from './errors.js';
  * the DPO only (403 `archived_restricted` for others). Routes reach it through the archive door
  * (privacy/archive-door.ts), which audits the read; this check stays for callers without a route.
  */
-export async function readParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, via: 'api' | 'page' | 'lookup'): Promise<{ row: ParticipantRow; view: ReturnType<typeof presentParticipant> }> {
+export async function readParticipant(
+  deps: Deps,
+  actor: AuditActor,
+  reader: Actor | null,
+  id: string,
+  via: 'api' | 'page' | 'lookup',
+): Promise<{ row: ParticipantRow; view: ReturnType<typeof presentParticipant> }> {
   const row = await getParticipant(deps.db, id);
   if (!row) throw notFound('Participant');
   if (row.status === 'archived' && !row.merged_into_id) {
     assertMayReadArchived(reader);
     // A record found another way than by the route's id (a merge looks a reference up) did not
     // pass the door: its read is audited here.
-    if (via === 'lookup') await recordAudit(deps.db, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
+    if (via === 'lookup')
+      await recordAudit(deps.db, actor, {
+        action: 'participant.archived_read',
+        recordType: 'participant',
+        recordId: id,
+        data: { via },
+      });
   }
   return { row, view: presentParticipant(row, reader) };
 }
@@ -42,7 +54,13 @@ export async function listForReader(deps: Deps, actor: AuditActor, reader: Actor
   const page = await listParticipants(deps.db, filters, searchScopeOf(reader));
   if (filters.status === 'archived' && page.items.length) {
     await inTransaction(deps.db, async (trx) => {
-      for (const r of page.items) await recordAudit(trx, actor, { action: 'participant.archived_read', recordType: 'participant', recordId: r.id, data: { via: 'list' } });
+      for (const r of page.items)
+        await recordAudit(trx, actor, {
+          action: 'participant.archived_read',
+          recordType: 'participant',
+          recordId: r.id,
+          data: { via: 'list' },
+        });
     });
   }
   return { rows: page.items, items: page.items.map((r) => presentParticipant(r, reader)), nextCursor: page.nextCursor };

@@ -18,7 +18,10 @@ export const DUPLICATE_CODE = 'participant_duplicate_requires_override';
 
 /** Field names that hold a value (for the audit log: names only, never values). */
 export function filledFields(s: ParticipantState): string[] {
-  return (Object.keys(COLUMN_OF) as (keyof ParticipantState)[]).filter((f) => f !== 'communeName' && (Array.isArray(s[f]) ? (s[f] as unknown[]).length > 0 : s[f] !== null && s[f] !== false));
+  return (Object.keys(COLUMN_OF) as (keyof ParticipantState)[]).filter(
+    (f) =>
+      f !== 'communeName' && (Array.isArray(s[f]) ? (s[f] as unknown[]).length > 0 : s[f] !== null && s[f] !== false),
+  );
 }
 
 /**
@@ -28,26 +31,47 @@ export function filledFields(s: ParticipantState): string[] {
  * unless the request repeats with `override.reason`: then the record is created and the
  * override audited. Never merges on its own. The creation counts as a contact.
  */
-export async function registerParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, input: ParticipantCreateBody) {
+export async function registerParticipant(
+  deps: Deps,
+  actor: AuditActor,
+  reader: Actor | null,
+  input: ParticipantCreateBody,
+) {
   const { settings } = await getSettings(deps.db);
   const today = localDay(deps.now(), settings.timeZone);
-  const { state, details } = checkParticipant(applyInput(EMPTY_STATE, input), { today, chooseChannel: !input.preferredChannel });
+  const { state, details } = checkParticipant(applyInput(EMPTY_STATE, input), {
+    today,
+    chooseChannel: !input.preferredChannel,
+  });
   if (details.length) throw validationError(details);
   return inTransaction(deps.db, async (trx) => {
     await assertPartnerUsable(trx, state.partnerId, null);
     assertConsentsCover(EMPTY_STATE, state, new Set());
     const duplicates = await findDuplicates(trx, state);
     if (duplicates.length) {
-      requireOverride(participantsError('participant_duplicate_requires_override', duplicateDetails(duplicates)), input.override, canWrite(reader));
+      requireOverride(
+        participantsError('participant_duplicate_requires_override', duplicateDetails(duplicates)),
+        input.override,
+        canWrite(reader),
+      );
     }
     const now = deps.now();
-    const { id } = await insertParticipant(trx, { ...toColumns(state), last_contact_at: now, created_at: now, updated_at: now, created_by: actor.userId });
+    const { id } = await insertParticipant(trx, {
+      ...toColumns(state),
+      last_contact_at: now,
+      created_at: now,
+      updated_at: now,
+      created_by: actor.userId,
+    });
     await recordAudit(trx, actor, {
       action: 'participant.created',
       recordType: 'participant',
       recordId: id,
       reasonCode: duplicates.length ? 'duplicate_override' : null,
-      data: { fields: filledFields(state), ...(duplicates.length ? { duplicateIds: duplicates.map((d) => d.id) } : {}) },
+      data: {
+        fields: filledFields(state),
+        ...(duplicates.length ? { duplicateIds: duplicates.map((d) => d.id) } : {}),
+      },
     });
     return presentParticipant((await getParticipant(trx, id))!, reader);
   });

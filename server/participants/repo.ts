@@ -8,7 +8,13 @@ import type { ParticipantRow } from './presenter.js';
 function participantsQuery(db: Db) {
   const inner = db('participants as p')
     .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
-    .select('p.*', 'pa.name as partner_name', db.raw(`(${foldedSql(db, 'p.last_name').toQuery()} || ' ' || ${foldedSql(db, 'p.first_name').toQuery()}) AS sort_name`));
+    .select(
+      'p.*',
+      'pa.name as partner_name',
+      db.raw(
+        `(${foldedSql(db, 'p.last_name').toQuery()} || ' ' || ${foldedSql(db, 'p.first_name').toQuery()}) AS sort_name`,
+      ),
+    );
   return db.from(inner.as('x')).select('x.*');
 }
 
@@ -40,18 +46,28 @@ export interface ListFilters {
 }
 
 /** Live records only (merged ones are hidden), active by default; keyset pages. */
-export function listParticipants(db: Db, f: ListFilters, scope: SearchScope): Promise<Page<ParticipantRow & Record<string, unknown>>> {
-  const query = participantsQuery(db).whereNull('x.merged_into_id').where('x.status', f.status ?? 'active');
+export function listParticipants(
+  db: Db,
+  f: ListFilters,
+  scope: SearchScope,
+): Promise<Page<ParticipantRow & Record<string, unknown>>> {
+  const query = participantsQuery(db)
+    .whereNull('x.merged_into_id')
+    .where('x.status', f.status ?? 'active');
   const q = f.q?.trim();
   if (q) {
     const like = containsPattern(q);
     const folded = containsPattern(foldText(q));
     query.where((w) => {
-      w.whereILike('x.reference', like).orWhereRaw(`${foldedSql(db, 'x.commune_name').toQuery()} LIKE ?`, [folded]).orWhereRaw(`${foldedSql(db, 'x.partner_name').toQuery()} LIKE ?`, [folded]);
+      w.whereILike('x.reference', like)
+        .orWhereRaw(`${foldedSql(db, 'x.commune_name').toQuery()} LIKE ?`, [folded])
+        .orWhereRaw(`${foldedSql(db, 'x.partner_name').toQuery()} LIKE ?`, [folded]);
       if (scope === 'minimal') return;
       const first = foldedSql(db, 'x.first_name').toQuery();
       const last = foldedSql(db, 'x.last_name').toQuery();
-      w.orWhereRaw(`(${first} || ' ' || ${last}) LIKE ?`, [folded]).orWhereRaw(`(${last} || ' ' || ${first}) LIKE ?`, [folded]);
+      w.orWhereRaw(`(${first} || ' ' || ${last}) LIKE ?`, [folded]).orWhereRaw(`(${last} || ' ' || ${first}) LIKE ?`, [
+        folded,
+      ]);
       if (scope === 'identity') return;
       w.orWhereILike('x.email', like);
       const phone = normalisePhone(q);
@@ -63,13 +79,21 @@ export function listParticipants(db: Db, f: ListFilters, scope: SearchScope): Pr
   if (f.communeInsee) query.where('x.commune_insee', f.communeInsee);
   if (f.hasNeeds === 'true') query.whereRaw('cardinality(x.needs) > 0');
   if (f.hasNeeds === 'false') query.whereRaw('cardinality(x.needs) = 0');
-  return paginate<ParticipantRow & Record<string, unknown>>(query, f, {
-    columns: { lastName: 'x.sort_name', createdAt: 'x.created_at', reference: 'x.reference' },
-    default: 'lastName',
-  }, 'x.id');
+  return paginate<ParticipantRow & Record<string, unknown>>(
+    query,
+    f,
+    {
+      columns: { lastName: 'x.sort_name', createdAt: 'x.created_at', reference: 'x.reference' },
+      default: 'lastName',
+    },
+    'x.id',
+  );
 }
 
-export async function insertParticipant(db: Db, values: Record<string, unknown>): Promise<{ id: string; reference: string }> {
+export async function insertParticipant(
+  db: Db,
+  values: Record<string, unknown>,
+): Promise<{ id: string; reference: string }> {
   const [row] = await db('participants').insert(values).returning(['id', 'reference']);
   return row;
 }
@@ -88,7 +112,17 @@ export interface DuplicateCandidate {
  * Records that are probably the same person: same e-mail (any case), same phone, or same
  * last and first name (any case) in the same commune, among live, non-anonymised records.
  */
-export async function findDuplicates(db: Db, who: { email: string | null; phone: string | null; firstName: string | null; lastName: string | null; communeInsee: string | null }, exceptId?: string): Promise<DuplicateCandidate[]> {
+export async function findDuplicates(
+  db: Db,
+  who: {
+    email: string | null;
+    phone: string | null;
+    firstName: string | null;
+    lastName: string | null;
+    communeInsee: string | null;
+  },
+  exceptId?: string,
+): Promise<DuplicateCandidate[]> {
   const hasName = !!(who.firstName && who.lastName && who.communeInsee);
   if (!who.email && !who.phone && !hasName) return [];
   const rows = await db('participants')
@@ -100,18 +134,38 @@ export async function findDuplicates(db: Db, who: { email: string | null; phone:
     .where((w) => {
       if (who.email) w.orWhereRaw('lower(email) = lower(?)', [who.email]);
       if (who.phone) w.orWhere('phone', who.phone);
-      if (hasName) w.orWhereRaw('(lower(last_name) = lower(?) AND lower(first_name) = lower(?) AND commune_insee = ?)', [who.lastName, who.firstName, who.communeInsee]);
+      if (hasName)
+        w.orWhereRaw('(lower(last_name) = lower(?) AND lower(first_name) = lower(?) AND commune_insee = ?)', [
+          who.lastName,
+          who.firstName,
+          who.communeInsee,
+        ]);
     })
     .orderBy('created_at')
     .limit(10)
     .select('id', 'reference', 'email', 'phone', 'first_name', 'last_name', 'commune_insee');
-  return (rows as { id: string; reference: string; email: string | null; phone: string | null; first_name: string | null; last_name: string | null; commune_insee: string | null }[]).map((r) => ({
+  return (
+    rows as {
+      id: string;
+      reference: string;
+      email: string | null;
+      phone: string | null;
+      first_name: string | null;
+      last_name: string | null;
+      commune_insee: string | null;
+    }[]
+  ).map((r) => ({
     id: r.id,
     reference: r.reference,
     matches: [
       ...(who.email && r.email && r.email.toLowerCase() === who.email.toLowerCase() ? ['email' as const] : []),
       ...(who.phone && r.phone === who.phone ? ['phone' as const] : []),
-      ...(hasName && r.commune_insee === who.communeInsee && r.last_name?.toLowerCase() === who.lastName!.toLowerCase() && r.first_name?.toLowerCase() === who.firstName!.toLowerCase() ? ['name_commune' as const] : []),
+      ...(hasName &&
+      r.commune_insee === who.communeInsee &&
+      r.last_name?.toLowerCase() === who.lastName!.toLowerCase() &&
+      r.first_name?.toLowerCase() === who.firstName!.toLowerCase()
+        ? ['name_commune' as const]
+        : []),
     ],
   }));
 }
@@ -119,7 +173,9 @@ export async function findDuplicates(db: Db, who: { email: string | null; phone:
 /** Communes where live participants live, for the list filter. */
 export async function communesInUse(db: Db): Promise<{ code: string; name: string }[]> {
   return db('participants')
-    .whereNull('merged_into_id').where('status', 'active').whereNotNull('commune_insee')
+    .whereNull('merged_into_id')
+    .where('status', 'active')
+    .whereNotNull('commune_insee')
     .groupBy('commune_insee', 'commune_name')
     .orderBy('commune_name')
     .select('commune_insee as code', 'commune_name as name');

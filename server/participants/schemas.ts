@@ -4,7 +4,15 @@ import { Override } from '../shared/override.js';
 
 export const CIVILITIES = ['mme', 'm', 'mx'] as const;
 export const CHANNELS = ['email', 'phone', 'letter', 'partner'] as const;
-export const NEEDS = ['step_free_access', 'hearing_loop', 'sign_language', 'large_print', 'childcare', 'accompanying_person', 'other'] as const;
+export const NEEDS = [
+  'step_free_access',
+  'hearing_loop',
+  'sign_language',
+  'large_print',
+  'childcare',
+  'accompanying_person',
+  'other',
+] as const;
 export const AGE_BANDS = ['16-24', '25-29', '30-44', '45-59', '60-74', '75+'] as const;
 export const ACTIVITIES = ['in_work', 'job_seeker', 'student', 'retired', 'other'] as const;
 export const HOUSEHOLDS = ['single', 'couple', 'with_children', 'single_parent'] as const;
@@ -12,7 +20,8 @@ export const STATUSES = ['active', 'archived', 'anonymised'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export type Need = (typeof NEEDS)[number];
 
-const oneOf = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
+const oneOf = <T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<TLiteral<T[number]>[]>;
 const Text = (maxLength: number) => Type.Optional(Nullable(Label({ minLength: 0, maxLength })));
 const LocalDate = Type.String({ format: 'date' });
 
@@ -24,7 +33,11 @@ const participantFields = {
   addressLine1: Text(200),
   addressLine2: Text(200),
   postalCode: Text(10),
-  communeInsee: Type.Optional(Nullable(Label({ minLength: 0, maxLength: 5, description: 'INSEE code; the commune name is resolved by the server' }))),
+  communeInsee: Type.Optional(
+    Nullable(
+      Label({ minLength: 0, maxLength: 5, description: 'INSEE code; the commune name is resolved by the server' }),
+    ),
+  ),
   preferredChannel: Type.Optional(oneOf(CHANNELS)),
   partnerId: Type.Optional(Nullable(Uuid)),
   isMinor: Type.Optional(Type.Boolean()),
@@ -32,7 +45,12 @@ const participantFields = {
   guardianEmail: Type.Optional(Nullable(Email)),
   guardianPhone: Text(30),
   guardianConsentOn: Type.Optional(Nullable(LocalDate)),
-  needs: Type.Optional(Type.Array(oneOf(NEEDS), { uniqueItems: true, description: 'Needs a live `needs` consent (special-category data)' })),
+  needs: Type.Optional(
+    Type.Array(oneOf(NEEDS), {
+      uniqueItems: true,
+      description: 'Needs a live `needs` consent (special-category data)',
+    }),
+  ),
   needsNote: Type.Optional(Nullable(FreeText({ maxLength: 500 }))),
   profileAgeBand: Type.Optional(Nullable(oneOf(AGE_BANDS))),
   profileActivity: Type.Optional(Nullable(oneOf(ACTIVITIES))),
@@ -50,7 +68,10 @@ export const ParticipantCreateBody = obj({
 });
 export type ParticipantCreateBody = Static<typeof ParticipantCreateBody>;
 
-export const ParticipantPatchBody = obj({ firstName: Type.Optional(Name), lastName: Type.Optional(Name), ...participantFields }, { minProperties: 1 });
+export const ParticipantPatchBody = obj(
+  { firstName: Type.Optional(Name), lastName: Type.Optional(Name), ...participantFields },
+  { minProperties: 1 },
+);
 export type ParticipantPatchBody = Static<typeof ParticipantPatchBody>;
 
 const Str = Type.Optional(Nullable(Type.String()));
@@ -91,12 +112,19 @@ export const ParticipantView = obj({
 
 export const ParticipantListQuery = obj({
   ...ListQuery,
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'Name, reference, e-mail, phone, commune or partner (as far as the reader may see them)' })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: 'Name, reference, e-mail, phone, commune or partner (as far as the reader may see them)',
+    }),
+  ),
   partnerId: Type.Optional(Uuid),
   status: Type.Optional(oneOf(STATUSES)),
   communeInsee: Type.Optional(Type.String({ maxLength: 5 })),
   hasNeeds: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-  sort: Type.Optional(Type.String({ maxLength: 20, description: 'lastName, -lastName, createdAt, -createdAt, reference, -reference' })),
+  sort: Type.Optional(
+    Type.String({ maxLength: 20, description: 'lastName, -lastName, createdAt, -createdAt, reference, -reference' }),
+  ),
 });
 export type ParticipantListQuery = Static<typeof ParticipantListQuery>;
 
@@ -112,10 +140,20 @@ export const MergeResult = obj({
 });
 
 export const ImportUploadBody = obj({
-  mapping: Type.Optional(FreeText({ maxLength: 10_000, description: 'JSON object {"column header in the file": "field" | null}; fields: civility, lastName, firstName, email, phone, addressLine1, addressLine2, postalCode, communeName, communeInsee, preferredChannel, partner, isMinor, guardianName, guardianEmail, guardianPhone' })),
+  mapping: Type.Optional(
+    FreeText({
+      maxLength: 10_000,
+      description:
+        'JSON object {"column header in the file": "field" | null}; fields: civility, lastName, firstName, email, phone, addressLine1, addressLine2, postalCode, communeName, communeInsee, preferredChannel, partner, isMinor, guardianName, guardianEmail, guardianPhone',
+    }),
+  ),
 });
 export const ImportIdParams = obj({ id: RecordId('imports') });
-const ImportError = obj({ row: Type.Integer({ description: 'Line in the file (the header is line 1)' }), field: Type.String(), message: Type.String() });
+const ImportError = obj({
+  row: Type.Integer({ description: 'Line in the file (the header is line 1)' }),
+  field: Type.String(),
+  message: Type.String(),
+});
 export const ImportView = obj({
   importId: Uuid,
   status: oneOf(['previewed', 'confirmed', 'cancelled', 'expired'] as const),

@@ -8,19 +8,39 @@ export interface TimelineEvent {
   label: string;
 }
 
-const REQUEST_KINDS: Record<string, string> = { access: 'd’accès', rectification: 'de rectification', erasure: 'd’effacement', objection: 'd’opposition' };
-const CHANNELS: Record<string, string> = { paper: 'sur papier', oral: 'à l’oral, devant témoin', online: 'en ligne', email: 'par e-mail', phone: 'par téléphone' };
+const REQUEST_KINDS: Record<string, string> = {
+  access: 'd’accès',
+  rectification: 'de rectification',
+  erasure: 'd’effacement',
+  objection: 'd’opposition',
+};
+const CHANNELS: Record<string, string> = {
+  paper: 'sur papier',
+  oral: 'à l’oral, devant témoin',
+  online: 'en ligne',
+  email: 'par e-mail',
+  phone: 'par téléphone',
+};
 
-function auditLabel(e: { action: string; reason_code: string | null; data: Record<string, unknown> }, participantId: string): string {
+function auditLabel(
+  e: { action: string; reason_code: string | null; data: Record<string, unknown> },
+  participantId: string,
+): string {
   switch (e.action) {
     case 'participant.created':
-      return e.reason_code === 'import' ? 'Fiche créée par import' : e.reason_code === 'duplicate_override' ? 'Fiche créée malgré un doublon probable (motif confirmé)' : 'Fiche créée';
+      return e.reason_code === 'import'
+        ? 'Fiche créée par import'
+        : e.reason_code === 'duplicate_override'
+          ? 'Fiche créée malgré un doublon probable (motif confirmé)'
+          : 'Fiche créée';
     case 'participant.updated': {
       const fields = Array.isArray(e.data.fields) ? (e.data.fields as string[]).map((f) => FIELD_LABELS[f] ?? f) : [];
       return `Fiche modifiée${fields.length ? ` (${fields.join(', ')})` : ''}`;
     }
     case 'participant.merged':
-      return e.data.sourceId === participantId ? 'Fiche fusionnée dans une autre fiche' : 'Une fiche en double a été fusionnée dans celle-ci';
+      return e.data.sourceId === participantId
+        ? 'Fiche fusionnée dans une autre fiche'
+        : 'Une fiche en double a été fusionnée dans celle-ci';
     case 'participant.archived_read':
       return 'Lecture de la fiche archivée';
     default:
@@ -35,24 +55,51 @@ function auditLabel(e: { action: string; reason_code: string | null; data: Recor
  */
 export async function participantTimeline(db: Db, participantId: string, limit = 100): Promise<TimelineEvent[]> {
   const events: TimelineEvent[] = [];
-  const consents = await db('consents as c').join('consent_purposes as cp', 'cp.code', 'c.purpose_code')
+  const consents = await db('consents as c')
+    .join('consent_purposes as cp', 'cp.code', 'c.purpose_code')
     .where('c.participant_id', participantId)
     .select('c.given_on', 'c.channel', 'c.withdrawn_on', 'c.withdrawal_channel', 'cp.label');
   for (const c of consents) {
-    events.push({ at: c.given_on, precision: 'day', label: `Consentement donné ${CHANNELS[c.channel] ?? ''} : ${c.label}` });
-    if (c.withdrawn_on) events.push({ at: c.withdrawn_on, precision: 'day', label: `Consentement retiré${c.withdrawal_channel ? ` ${CHANNELS[c.withdrawal_channel] ?? ''}` : ''} : ${c.label}` });
+    events.push({
+      at: c.given_on,
+      precision: 'day',
+      label: `Consentement donné ${CHANNELS[c.channel] ?? ''} : ${c.label}`,
+    });
+    if (c.withdrawn_on)
+      events.push({
+        at: c.withdrawn_on,
+        precision: 'day',
+        label: `Consentement retiré${c.withdrawal_channel ? ` ${CHANNELS[c.withdrawal_channel] ?? ''}` : ''} : ${c.label}`,
+      });
   }
-  const requests = await db('privacy_requests').where({ participant_id: participantId }).select('reference', 'kind', 'received_on', 'status', 'completed_on');
+  const requests = await db('privacy_requests')
+    .where({ participant_id: participantId })
+    .select('reference', 'kind', 'received_on', 'status', 'completed_on');
   for (const r of requests) {
     const kind = REQUEST_KINDS[r.kind] ?? r.kind;
     events.push({ at: r.received_on, precision: 'day', label: `Demande ${kind} reçue (${r.reference})` });
-    if (r.completed_on) events.push({ at: r.completed_on, precision: 'day', label: `Demande ${kind} ${r.status === 'refused' ? 'refusée' : 'traitée'} (${r.reference})` });
+    if (r.completed_on)
+      events.push({
+        at: r.completed_on,
+        precision: 'day',
+        label: `Demande ${kind} ${r.status === 'refused' ? 'refusée' : 'traitée'} (${r.reference})`,
+      });
   }
   const audits = await db('audit_events')
-    .where((w) => w.where({ record_type: 'participant', record_id: participantId }).orWhere((m) => m.where('action', 'participant.merged').whereRaw("data->>'sourceId' = ?", [participantId])))
-    .orderBy('id', 'desc').limit(limit)
+    .where((w) =>
+      w
+        .where({ record_type: 'participant', record_id: participantId })
+        .orWhere((m) => m.where('action', 'participant.merged').whereRaw("data->>'sourceId' = ?", [participantId])),
+    )
+    .orderBy('id', 'desc')
+    .limit(limit)
     .select('occurred_at', 'action', 'reason_code', 'data');
-  for (const e of audits) events.push({ at: (e.occurred_at as Date).toISOString(), precision: 'instant', label: auditLabel(e, participantId) });
+  for (const e of audits)
+    events.push({
+      at: (e.occurred_at as Date).toISOString(),
+      precision: 'instant',
+      label: auditLabel(e, participantId),
+    });
   // Days sort before the instants of the same day only by their text: enough for a history.
   return events.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
 }

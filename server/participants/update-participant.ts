@@ -18,13 +18,20 @@ import { participantsError } from './errors.js';
  * profile answers need their live consent. Sending what is already stored changes nothing.
  * Does not touch `last_contact_at`: only contacts from the person count (docs/domain.md#last-contact).
  */
-export async function updateParticipant(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, patch: ParticipantPatchBody) {
+export async function updateParticipant(
+  deps: Deps,
+  actor: AuditActor,
+  reader: Actor | null,
+  id: string,
+  patch: ParticipantPatchBody,
+) {
   const { settings } = await getSettings(deps.db);
   const today = localDay(deps.now(), settings.timeZone);
   return inTransaction(deps.db, async (trx) => {
     const row = await lockParticipant(trx, id);
     if (!row) throw notFound('Participant');
-    if (row.merged_into_id) throw participantsError('participant_merged', [{ field: 'mergedIntoId', message: row.merged_into_id }]);
+    if (row.merged_into_id)
+      throw participantsError('participant_merged', [{ field: 'mergedIntoId', message: row.merged_into_id }]);
     if (row.status !== 'active') throw participantsError('participant_not_active');
     const before = stateFromRow(row);
     const { state, details } = checkParticipant(applyInput(before, patch), { today, chooseChannel: false });
@@ -34,7 +41,12 @@ export async function updateParticipant(deps: Deps, actor: AuditActor, reader: A
     const changed = changedFields(before, state);
     if (changed.length) {
       await updateParticipantRow(trx, id, { ...toColumns(state, changed), updated_at: deps.now() });
-      await recordAudit(trx, actor, { action: 'participant.updated', recordType: 'participant', recordId: id, data: { fields: changed.filter((f) => f !== 'communeName') } });
+      await recordAudit(trx, actor, {
+        action: 'participant.updated',
+        recordType: 'participant',
+        recordId: id,
+        data: { fields: changed.filter((f) => f !== 'communeName') },
+      });
     }
     return presentParticipant((await getParticipant(trx, id))!, reader);
   });

@@ -11,19 +11,30 @@ import { presentPartner } from './presenter.js';
 import { partnersError } from './errors.js';
 
 const COLUMNS: Record<string, string> = {
-  name: 'name', kind: 'kind', contactName: 'contact_name', email: 'email', phone: 'phone',
-  addressLine1: 'address_line1', postalCode: 'postal_code', communeInsee: 'commune_insee', notes: 'notes', active: 'active',
+  name: 'name',
+  kind: 'kind',
+  contactName: 'contact_name',
+  email: 'email',
+  phone: 'phone',
+  addressLine1: 'address_line1',
+  postalCode: 'postal_code',
+  communeInsee: 'commune_insee',
+  notes: 'notes',
+  active: 'active',
 };
 
 const clean = (v: unknown) => (typeof v === 'string' ? (v.trim() === '' ? null : v.trim().replace(/\s+/g, ' ')) : v);
 
 /** Input fields → column values, trimmed and checked, with one French message per wrong field. */
-export function checkPartnerInput(input: Partial<PartnerCreateBody>): { values: Record<string, unknown>; details: ErrorDetail[] } {
+export function checkPartnerInput(input: Partial<PartnerCreateBody>): {
+  values: Record<string, unknown>;
+  details: ErrorDetail[];
+} {
   const values: Record<string, unknown> = {};
   const details: ErrorDetail[] = [];
   for (const [field, value] of Object.entries(input)) {
     if (value === undefined || !COLUMNS[field]) continue;
-    values[COLUMNS[field]] = field === 'notes' && typeof value === 'string' ? (value.trim() || null) : clean(value);
+    values[COLUMNS[field]] = field === 'notes' && typeof value === 'string' ? value.trim() || null : clean(value);
   }
   if ('name' in values && !values.name) details.push({ field: 'name', message: 'champ obligatoire' });
   if (typeof values.phone === 'string') {
@@ -31,7 +42,8 @@ export function checkPartnerInput(input: Partial<PartnerCreateBody>): { values: 
     if (phone) values.phone = phone;
     else details.push({ field: 'phone', message: PHONE_MESSAGE });
   }
-  if (typeof values.postal_code === 'string' && !/^\d{5}$/.test(values.postal_code)) details.push({ field: 'postalCode', message: 'doit comporter 5 chiffres' });
+  if (typeof values.postal_code === 'string' && !/^\d{5}$/.test(values.postal_code))
+    details.push({ field: 'postalCode', message: 'doit comporter 5 chiffres' });
   if ('commune_insee' in values) {
     if (values.commune_insee === null) values.commune_name = null;
     else {
@@ -51,7 +63,8 @@ function toColumns(input: PartnerCreateBody | PartnerPatchBody): Record<string, 
   return values;
 }
 
-const nameTaken = () => partnersError('partner_name_taken', [{ field: 'name', message: 'une structure relais porte déjà ce nom' }]);
+const nameTaken = () =>
+  partnersError('partner_name_taken', [{ field: 'name', message: 'une structure relais porte déjà ce nom' }]);
 
 /** Creates a partner (structure relais); its name is unique whatever the case. */
 export async function createPartner(deps: Deps, actor: AuditActor, reader: Actor | null, input: PartnerCreateBody) {
@@ -60,14 +73,30 @@ export async function createPartner(deps: Deps, actor: AuditActor, reader: Actor
     // Serialise creations so that two people cannot add the same name at once.
     await trx.raw('SELECT pg_advisory_xact_lock(727100601)');
     if (await findPartnerIdByName(trx, String(values.name))) throw nameTaken();
-    const id = await insertPartner(trx, { ...values, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'partner.created', recordType: 'partner', recordId: id, data: { fields: Object.keys(input) } });
+    const id = await insertPartner(trx, {
+      ...values,
+      created_by: actor.userId,
+      created_at: deps.now(),
+      updated_at: deps.now(),
+    });
+    await recordAudit(trx, actor, {
+      action: 'partner.created',
+      recordType: 'partner',
+      recordId: id,
+      data: { fields: Object.keys(input) },
+    });
     return presentPartner((await getPartner(trx, id))!, reader);
   });
 }
 
 /** Changes a partner; `active: false` deactivates it (its participants keep the link). */
-export async function updatePartner(deps: Deps, actor: AuditActor, reader: Actor | null, id: string, patch: PartnerPatchBody) {
+export async function updatePartner(
+  deps: Deps,
+  actor: AuditActor,
+  reader: Actor | null,
+  id: string,
+  patch: PartnerPatchBody,
+) {
   const values = toColumns(patch);
   return inTransaction(deps.db, async (trx) => {
     const before = await lockPartner(trx, id);
@@ -77,8 +106,18 @@ export async function updatePartner(deps: Deps, actor: AuditActor, reader: Actor
       if (await findPartnerIdByName(trx, values.name, id)) throw nameTaken();
     }
     await updatePartnerRow(trx, id, { ...values, updated_at: deps.now() });
-    const action = patch.active === false && before.active ? 'partner.deactivated' : patch.active === true && !before.active ? 'partner.reactivated' : 'partner.updated';
-    await recordAudit(trx, actor, { action, recordType: 'partner', recordId: id, data: { fields: Object.keys(patch) } });
+    const action =
+      patch.active === false && before.active
+        ? 'partner.deactivated'
+        : patch.active === true && !before.active
+          ? 'partner.reactivated'
+          : 'partner.updated';
+    await recordAudit(trx, actor, {
+      action,
+      recordType: 'partner',
+      recordId: id,
+      data: { fields: Object.keys(patch) },
+    });
     return presentPartner((await getPartner(trx, id))!, reader);
   });
 }

@@ -12,14 +12,37 @@ import { resolveCommune } from '../shared/communes.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
-import { PARTNER_KINDS, PARTNER_KIND_LABELS, PartnerCreateBody, PartnerIdParams, PartnerListQuery, PartnerPatchBody } from './schemas.js';
+import {
+  PARTNER_KINDS,
+  PARTNER_KIND_LABELS,
+  PartnerCreateBody,
+  PartnerIdParams,
+  PartnerListQuery,
+  PartnerPatchBody,
+} from './schemas.js';
 import { getPartner, listPartners } from './repo.js';
 import { presentPartner, type PartnerView } from './presenter.js';
 import { checkPartnerInput, createPartner, updatePartner } from './manage-partners.js';
 import { PARTNER_READERS, PARTNER_WRITERS, PARTNER_WRITER_ROLES } from './policy.js';
 
-const PageQuery = obj({ q: Type.Optional(Type.String({ maxLength: 100 })), active: Type.Optional(Type.String({ maxLength: 5 })), sort: Type.Optional(Type.String({ maxLength: 20 })), cursor: Type.Optional(Type.String({ maxLength: 500 })), confirm: Type.Optional(Type.String({ maxLength: 20 })) });
-const TEXT_FIELDS = ['name', 'kind', 'contactName', 'email', 'phone', 'addressLine1', 'postalCode', 'communeName', 'notes'] as const;
+const PageQuery = obj({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  active: Type.Optional(Type.String({ maxLength: 5 })),
+  sort: Type.Optional(Type.String({ maxLength: 20 })),
+  cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  confirm: Type.Optional(Type.String({ maxLength: 20 })),
+});
+const TEXT_FIELDS = [
+  'name',
+  'kind',
+  'contactName',
+  'email',
+  'phone',
+  'addressLine1',
+  'postalCode',
+  'communeName',
+  'notes',
+] as const;
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const kindOptions = PARTNER_KINDS.map((k) => ({ value: k, label: PARTNER_KIND_LABELS[k] }));
 
@@ -28,7 +51,8 @@ function inputFromForm(form: Record<string, string | string[]>) {
   const values: Record<string, string> = {};
   for (const f of TEXT_FIELDS) values[f] = str(form[f]);
   const input: Record<string, unknown> = { name: values.name, kind: values.kind || 'association' };
-  for (const f of ['contactName', 'email', 'phone', 'addressLine1', 'postalCode', 'notes'] as const) input[f] = values[f] || null;
+  for (const f of ['contactName', 'email', 'phone', 'addressLine1', 'postalCode', 'notes'] as const)
+    input[f] = values[f] || null;
   const errors: Record<string, string> = {};
   const commune = resolveCommune({ name: values.communeName, postalCode: values.postalCode });
   if ('field' in commune) errors[commune.field === 'communeInsee' ? 'communeName' : commune.field] = commune.message;
@@ -48,25 +72,61 @@ function formProblems(schema: TSchema, input: Record<string, unknown>): Record<s
 }
 
 function formValues(p: PartnerView): Record<string, string> {
-  return { name: p.name, kind: p.kind, contactName: p.contactName ?? '', email: p.email ?? '', phone: p.phone ?? '', addressLine1: p.addressLine1 ?? '', postalCode: p.postalCode ?? '', communeName: p.communeName ?? '', notes: p.notes ?? '' };
+  return {
+    name: p.name,
+    kind: p.kind,
+    contactName: p.contactName ?? '',
+    email: p.email ?? '',
+    phone: p.phone ?? '',
+    addressLine1: p.addressLine1 ?? '',
+    postalCode: p.postalCode ?? '',
+    communeName: p.communeName ?? '',
+    notes: p.notes ?? '',
+  };
 }
 
 export function partnerPages(deps: Deps) {
-  const renderForm = (req: PageRequest, res: Response, vars: { partner?: PartnerView; values: Record<string, string>; errors: Record<string, string>; confirmDeactivate?: boolean }, status = 200) =>
-    page(deps, req, res, 'partners/form.njk', { title: vars.partner ? vars.partner.name : 'Nouvelle structure relais', kindOptions, canEdit: true, ...vars }, status);
+  const renderForm = (
+    req: PageRequest,
+    res: Response,
+    vars: {
+      partner?: PartnerView;
+      values: Record<string, string>;
+      errors: Record<string, string>;
+      confirmDeactivate?: boolean;
+    },
+    status = 200,
+  ) =>
+    page(
+      deps,
+      req,
+      res,
+      'partners/form.njk',
+      { title: vars.partner ? vars.partner.name : 'Nouvelle structure relais', kindOptions, canEdit: true, ...vars },
+      status,
+    );
 
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/partners', access: PARTNER_READERS, summary: 'Partners list', query: PageQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/partners',
+      access: PARTNER_READERS,
+      summary: 'Partners list',
+      query: PageQuery,
       handler: async (req, res) => {
-        const filters = Object.fromEntries(Object.entries(req.query).filter(([k, v]) => v !== '' && k !== 'confirm')) as Record<string, string>;
+        const filters = Object.fromEntries(
+          Object.entries(req.query).filter(([k, v]) => v !== '' && k !== 'confirm'),
+        ) as Record<string, string>;
         const query = validate(PartnerListQuery, { ...filters, limit: '25' });
         const result = await listPartners(deps.db, query);
         const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
         await page(deps, req, res, 'partners/list.njk', {
           title: 'Structures relais',
           partners: result.items.map((p) => presentPartner(p, req.ctx.actor)),
-          nextHref: result.nextCursor ? `/partners?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
+          nextHref: result.nextCursor
+            ? `/partners?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}`
+            : null,
           filters: req.query,
           kindLabels: PARTNER_KIND_LABELS,
           canEdit: hasAnyRole(req.ctx.actor, PARTNER_WRITER_ROLES),
@@ -74,11 +134,19 @@ export function partnerPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/partners/new', access: PARTNER_WRITERS, summary: 'New partner form',
+      kind: 'page',
+      method: 'get',
+      path: '/partners/new',
+      access: PARTNER_WRITERS,
+      summary: 'New partner form',
       handler: async (req, res) => renderForm(req, res, { values: { kind: 'association' }, errors: {} }),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/partners', access: PARTNER_WRITERS, summary: 'Create a partner from the form',
+      kind: 'page',
+      method: 'post',
+      path: '/partners',
+      access: PARTNER_WRITERS,
+      summary: 'Create a partner from the form',
       handler: async (req, res) => {
         const { values, input, errors } = inputFromForm(formBody(req));
         Object.assign(errors, { ...formProblems(PartnerCreateBody, input), ...errors });
@@ -96,19 +164,42 @@ export function partnerPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/partners/:id', access: PARTNER_READERS, summary: 'A partner (form for those who may edit)', params: PartnerIdParams, query: PageQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/partners/:id',
+      access: PARTNER_READERS,
+      summary: 'A partner (form for those who may edit)',
+      params: PartnerIdParams,
+      query: PageQuery,
       handler: async (req, res) => {
         const row = await getPartner(deps.db, req.params.id);
         if (!row) throw notFound('Structure relais');
         const partner = presentPartner(row, req.ctx.actor);
         if (!hasAnyRole(req.ctx.actor, PARTNER_WRITER_ROLES)) {
-          return page(deps, req, res, 'partners/form.njk', { title: partner.name, partner, canEdit: false, kindLabels: PARTNER_KIND_LABELS, values: {}, errors: {} });
+          return page(deps, req, res, 'partners/form.njk', {
+            title: partner.name,
+            partner,
+            canEdit: false,
+            kindLabels: PARTNER_KIND_LABELS,
+            values: {},
+            errors: {},
+          });
         }
-        await renderForm(req, res, { partner, values: formValues(partner), errors: {}, confirmDeactivate: req.query.confirm === 'deactivate' });
+        await renderForm(req, res, {
+          partner,
+          values: formValues(partner),
+          errors: {},
+          confirmDeactivate: req.query.confirm === 'deactivate',
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/partners/:id', access: PARTNER_WRITERS, summary: 'Save, deactivate or reactivate a partner from the form', params: PartnerIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/partners/:id',
+      access: PARTNER_WRITERS,
+      summary: 'Save, deactivate or reactivate a partner from the form',
+      params: PartnerIdParams,
       handler: async (req, res) => {
         const row = await getPartner(deps.db, req.params.id);
         if (!row) throw notFound('Structure relais');
@@ -123,7 +214,12 @@ export function partnerPages(deps: Deps) {
         if (!Object.keys(errors).length) {
           try {
             await updatePartner(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, input as PartnerPatchBody);
-            const message = input.active === false ? 'La structure relais a été désactivée.' : input.active === true ? 'La structure relais a été réactivée.' : 'La structure relais a été enregistrée.';
+            const message =
+              input.active === false
+                ? 'La structure relais a été désactivée.'
+                : input.active === true
+                  ? 'La structure relais a été réactivée.'
+                  : 'La structure relais a été enregistrée.';
             await flash(deps, req, 'success', message);
             return res.redirect(303, `/partners/${req.params.id}`);
           } catch (e) {

@@ -24,20 +24,37 @@ export interface PartnerRow {
 function partnersQuery(db: Db) {
   const inner = db('partners as pa').select(
     'pa.*',
-    db.raw('(SELECT count(*) FROM participants p WHERE p.partner_id = pa.id AND p.merged_into_id IS NULL AND p.status = ?)::int AS participant_count', ['active']),
+    db.raw(
+      '(SELECT count(*) FROM participants p WHERE p.partner_id = pa.id AND p.merged_into_id IS NULL AND p.status = ?)::int AS participant_count',
+      ['active'],
+    ),
     foldedSql(db as never, 'pa.name').wrap('', ' AS sort_name'),
   );
   return db.from(inner.as('x')).select('x.*');
 }
 
-export function listPartners(db: Db, f: { q?: string; active?: 'true' | 'false'; limit?: string; cursor?: string; sort?: string }) {
+export function listPartners(
+  db: Db,
+  f: { q?: string; active?: 'true' | 'false'; limit?: string; cursor?: string; sort?: string },
+) {
   const query = partnersQuery(db);
   if (f.q) {
     const like = containsPattern(f.q.trim());
-    query.where((w) => w.whereILike('x.name', like).orWhereILike('x.contact_name', like).orWhereILike('x.commune_name', like).orWhereILike('x.email', like));
+    query.where((w) =>
+      w
+        .whereILike('x.name', like)
+        .orWhereILike('x.contact_name', like)
+        .orWhereILike('x.commune_name', like)
+        .orWhereILike('x.email', like),
+    );
   }
   if (f.active) query.where('x.active', f.active === 'true');
-  return paginate<PartnerRow & Record<string, unknown>>(query, f, { columns: { name: 'x.sort_name', createdAt: 'x.created_at' }, default: 'name' }, 'x.id');
+  return paginate<PartnerRow & Record<string, unknown>>(
+    query,
+    f,
+    { columns: { name: 'x.sort_name', createdAt: 'x.created_at' }, default: 'name' },
+    'x.id',
+  );
 }
 
 export async function getPartner(db: Db, id: string): Promise<PartnerRow | undefined> {

@@ -2,7 +2,14 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { PartnerCreateBody, PartnerIdParams, PartnerList, PartnerListQuery, PartnerPatchBody, PartnerView } from './schemas.js';
+import {
+  PartnerCreateBody,
+  PartnerIdParams,
+  PartnerList,
+  PartnerListQuery,
+  PartnerPatchBody,
+  PartnerView,
+} from './schemas.js';
 import { getPartner, listPartners } from './repo.js';
 import { presentPartner } from './presenter.js';
 import { createPartner, updatePartner } from './manage-partners.js';
@@ -11,7 +18,10 @@ import { PARTNER_READERS, PARTNER_WRITERS } from './policy.js';
 export function partnerRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/partners', access: PARTNER_READERS, tags: ['partners'],
+      method: 'get',
+      path: '/api/partners',
+      access: PARTNER_READERS,
+      tags: ['partners'],
       summary: 'Partners (structures relais): search (q), filter (active), sort (name, createdAt), cursor pagination',
       query: PartnerListQuery,
       responses: { 200: { description: 'A page of partners', schema: PartnerList } },
@@ -21,7 +31,10 @@ export function partnerRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/partners', access: PARTNER_WRITERS, tags: ['partners'],
+      method: 'post',
+      path: '/api/partners',
+      access: PARTNER_WRITERS,
+      tags: ['partners'],
       summary: 'Create a partner (name unique whatever the case)',
       body: PartnerCreateBody,
       responses: { 201: { description: 'Created', schema: PartnerView } },
@@ -31,8 +44,12 @@ export function partnerRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/partners/:id', access: PARTNER_READERS, tags: ['partners'],
-      summary: 'One partner', params: PartnerIdParams,
+      method: 'get',
+      path: '/api/partners/:id',
+      access: PARTNER_READERS,
+      tags: ['partners'],
+      summary: 'One partner',
+      params: PartnerIdParams,
       responses: { 200: { description: 'Partner', schema: PartnerView } },
       handler: async (req, res) => {
         const partner = await getPartner(deps.db, req.params.id);
@@ -41,9 +58,13 @@ export function partnerRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/partners/:id', access: PARTNER_WRITERS, tags: ['partners'],
+      method: 'patch',
+      path: '/api/partners/:id',
+      access: PARTNER_WRITERS,
+      tags: ['partners'],
       summary: 'Change a partner; `active: false` deactivates it (no new participant may be linked to it)',
-      params: PartnerIdParams, body: PartnerPatchBody,
+      params: PartnerIdParams,
+      body: PartnerPatchBody,
       responses: { 200: { description: 'Partner', schema: PartnerView } },
       errors: ['partner_name_taken'],
       handler: async (req, res) => {

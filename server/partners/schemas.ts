@@ -28,7 +28,10 @@ const partnerFields = {
 export const PartnerCreateBody = obj({ name: Label({ maxLength: 200 }), ...partnerFields });
 export type PartnerCreateBody = Static<typeof PartnerCreateBody>;
 
-export const PartnerPatchBody = obj({ name: Type.Optional(Label({ maxLength: 200 })), ...partnerFields }, { minProperties: 1 });
+export const PartnerPatchBody = obj(
+  { name: Type.Optional(Label({ maxLength: 200 })), ...partnerFields },
+  { minProperties: 1 },
+);
 export type PartnerPatchBody = Static<typeof PartnerPatchBody>;
 
 const OptionalText = Type.Optional(Nullable(Type.String()));

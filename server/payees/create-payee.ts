@@ -12,13 +12,19 @@ import { fieldError, ibanWarnings, ownIbanOverride, OWN_IBAN_WARNING, writablePa
  * hash; an IBAN already used for another participant is a warning, not an error; the
  * organisation's own IBAN needs an override reason (409 `own_iban_requires_override`).
  */
-export async function createPayee(deps: Deps, actor: AuditActor, participantId: string, input: PayeeCreateBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
+export async function createPayee(
+  deps: Deps,
+  actor: AuditActor,
+  participantId: string,
+  input: PayeeCreateBody,
+): Promise<{ payee: PayeeView; warnings: Warning[] }> {
   const kind = input.kind ?? 'participant';
   const name = input.name?.trim() || null;
   return inTransaction(deps.db, async (trx) => {
     await writableParticipant(trx, participantId);
     if (input.name !== undefined && !name) throw fieldError('name', 'ne peut pas être vide');
-    if ((kind === 'legal_representative' || kind === 'childcare_provider') && !name) throw fieldError('name', 'champ obligatoire : le titulaire du compte');
+    if ((kind === 'legal_representative' || kind === 'childcare_provider') && !name)
+      throw fieldError('name', 'champ obligatoire : le titulaire du compte');
     if (kind === 'partner') {
       if (!input.partnerId) throw fieldError('partnerId', 'champ obligatoire pour une structure relais');
       const partner = await getPartner(trx, input.partnerId);
@@ -43,8 +49,16 @@ export async function createPayee(deps: Deps, actor: AuditActor, participantId: 
     const row = (await getPayee(trx, id))!;
     const warnings = [...(ownIbanReason ? [OWN_IBAN_WARNING] : []), ...(await ibanWarnings(trx, row.iban_hash, row))];
     await recordAudit(trx, actor, {
-      action: 'payee.created', recordType: 'payee', recordId: id, reasonCode: ownIbanReason ? 'own_iban_override' : null,
-      data: { participantId, kind, hasIban: !!sealed, ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}) },
+      action: 'payee.created',
+      recordType: 'payee',
+      recordId: id,
+      reasonCode: ownIbanReason ? 'own_iban_override' : null,
+      data: {
+        participantId,
+        kind,
+        hasIban: !!sealed,
+        ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}),
+      },
     });
     return { payee: presentPayee(row), warnings };
   });

@@ -28,7 +28,12 @@ export interface SealedIban {
 export function sealIban(keyring: Keyring, iban: string): SealedIban {
   const normalised = normaliseIban(iban);
   const { ciphertext, keyId } = keyring.encrypt(normalised);
-  return { iban_ciphertext: ciphertext, iban_key_id: keyId, iban_hash: keyring.keyedHash(normalised), iban_masked: maskIban(normalised) };
+  return {
+    iban_ciphertext: ciphertext,
+    iban_key_id: keyId,
+    iban_hash: keyring.keyedHash(normalised),
+    iban_masked: maskIban(normalised),
+  };
 }
 
 export function normaliseBic(bic: string): string {

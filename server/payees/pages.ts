@@ -8,7 +8,15 @@ import { check } from '../shared/validate.js';
 import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
-import { PAYEE_KINDS, PAYEE_KIND_LABELS, ParticipantIdParams, ParticipantPayeeParams, PayeeCreateBody, PayeePatchBody, type Warning } from './schemas.js';
+import {
+  PAYEE_KINDS,
+  PAYEE_KIND_LABELS,
+  ParticipantIdParams,
+  ParticipantPayeeParams,
+  PayeeCreateBody,
+  PayeePatchBody,
+  type Warning,
+} from './schemas.js';
 import { getParticipant, getPayee, listActivePartners, listPayees } from './repo.js';
 import { presentPayee } from './presenter.js';
 import { createPayee } from './create-payee.js';
@@ -24,7 +32,10 @@ const kindOptions = PAYEE_KINDS.map((k) => ({ value: k, label: PAYEE_KIND_LABELS
 async function participantOr404(deps: Deps, id: string) {
   const participant = await getParticipant(deps.db, id);
   if (!participant) throw notFound('Participant');
-  return { ...participant, fullName: [participant.first_name, participant.last_name].filter(Boolean).join(' ') || participant.reference };
+  return {
+    ...participant,
+    fullName: [participant.first_name, participant.last_name].filter(Boolean).join(' ') || participant.reference,
+  };
 }
 
 /** The form errors of a refusal: the own-IBAN rule asks for a reason in the `overrideReason` field. */
@@ -42,58 +53,117 @@ function withWarnings(message: string, warnings: Warning[]): string {
 }
 
 export function payeePages(deps: Deps) {
-  const renderList = async (req: PageRequest, res: Response, participantId: string, extra: { values?: Record<string, string>; errors?: Record<string, string>; reveal?: string } = {}, status = 200) => {
+  const renderList = async (
+    req: PageRequest,
+    res: Response,
+    participantId: string,
+    extra: { values?: Record<string, string>; errors?: Record<string, string>; reveal?: string } = {},
+    status = 200,
+  ) => {
     const participant = await participantOr404(deps, participantId);
     const actor = req.ctx.actor;
     const payees = (await listPayees(deps.db, participantId)).map(presentPayee);
     const canWrite = canWritePayees(actor);
-    await page(deps, req, res, 'payees/list.njk', {
-      title: `Bénéficiaires des paiements — ${participant.reference}`,
-      participant,
-      payees,
-      kindLabels: PAYEE_KIND_LABELS,
-      kindOptions,
-      partnerOptions: canWrite ? [{ value: '', label: '— Choisir —' }, ...(await listActivePartners(deps.db)).map((p) => ({ value: p.id, label: p.name }))] : [],
-      canWrite,
-      canReveal: canRevealIban(actor),
-      revealPayee: extra.reveal ? payees.find((p) => p.id === extra.reveal && p.ibanMasked) ?? null : null,
-      values: extra.values ?? { kind: 'participant' },
-      errors: extra.errors ?? {},
-    }, status);
+    await page(
+      deps,
+      req,
+      res,
+      'payees/list.njk',
+      {
+        title: `Bénéficiaires des paiements — ${participant.reference}`,
+        participant,
+        payees,
+        kindLabels: PAYEE_KIND_LABELS,
+        kindOptions,
+        partnerOptions: canWrite
+          ? [
+              { value: '', label: '— Choisir —' },
+              ...(await listActivePartners(deps.db)).map((p) => ({ value: p.id, label: p.name })),
+            ]
+          : [],
+        canWrite,
+        canReveal: canRevealIban(actor),
+        revealPayee: extra.reveal ? (payees.find((p) => p.id === extra.reveal && p.ibanMasked) ?? null) : null,
+        values: extra.values ?? { kind: 'participant' },
+        errors: extra.errors ?? {},
+      },
+      status,
+    );
   };
 
-  const renderEdit = async (req: PageRequest, res: Response, participantId: string, payeeId: string, extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {}, status = 200) => {
+  const renderEdit = async (
+    req: PageRequest,
+    res: Response,
+    participantId: string,
+    payeeId: string,
+    extra: { values?: Record<string, unknown>; errors?: Record<string, string> } = {},
+    status = 200,
+  ) => {
     const participant = await participantOr404(deps, participantId);
     const row = await getPayee(deps.db, payeeId);
     if (!row || row.participant_id !== participantId) throw notFound('Bénéficiaire');
     const payee = presentPayee(row);
-    await page(deps, req, res, 'payees/edit.njk', {
-      title: `Modifier un bénéficiaire — ${participant.reference}`,
-      participant, payee, kindLabels: PAYEE_KIND_LABELS,
-      values: extra.values ?? { name: row.name ?? '', bic: row.bic ?? '', active: row.active },
-      errors: extra.errors ?? {},
-    }, status);
+    await page(
+      deps,
+      req,
+      res,
+      'payees/edit.njk',
+      {
+        title: `Modifier un bénéficiaire — ${participant.reference}`,
+        participant,
+        payee,
+        kindLabels: PAYEE_KIND_LABELS,
+        values: extra.values ?? { name: row.name ?? '', bic: row.bic ?? '', active: row.active },
+        errors: extra.errors ?? {},
+      },
+      status,
+    );
   };
 
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/:id/payees', access: PAYEE_READERS, summary: 'Payees of a participant',
-      params: ParticipantIdParams, query: obj({ reveal: Type.Optional(Uuid) }),
+      kind: 'page',
+      method: 'get',
+      path: '/participants/:id/payees',
+      access: PAYEE_READERS,
+      summary: 'Payees of a participant',
+      params: ParticipantIdParams,
+      query: obj({ reveal: Type.Optional(Uuid) }),
       handler: async (req, res) => renderList(req, res, req.params.id, { reveal: req.query.reveal }),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/:id/payees', access: PAYEE_WRITERS, summary: 'Add a payee from the form', params: ParticipantIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/:id/payees',
+      access: PAYEE_WRITERS,
+      summary: 'Add a payee from the form',
+      params: ParticipantIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
-        const values = { kind: str(form.kind) || 'participant', name: str(form.name), partnerId: str(form.partnerId), iban: str(form.iban), bic: str(form.bic), overrideReason: str(form.overrideReason) };
+        const values = {
+          kind: str(form.kind) || 'participant',
+          name: str(form.name),
+          partnerId: str(form.partnerId),
+          iban: str(form.iban),
+          bic: str(form.bic),
+          overrideReason: str(form.overrideReason),
+        };
         const { overrideReason, ...fields } = values;
-        const input = { ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')), ...overrideOf(overrideReason) };
+        const input = {
+          ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== '')),
+          ...overrideOf(overrideReason),
+        };
         const checked = check(PayeeCreateBody, input);
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
             const { warnings } = await createPayee(deps, auditActorOf(req.ctx), req.params.id, checked.value);
-            await flash(deps, req, warnings.length ? 'info' : 'success', withWarnings('Le bénéficiaire a été ajouté.', warnings));
+            await flash(
+              deps,
+              req,
+              warnings.length ? 'info' : 'success',
+              withWarnings('Le bénéficiaire a été ajouté.', warnings),
+            );
             return res.redirect(303, `/participants/${req.params.id}/payees`);
           } catch (e) {
             if (!(e instanceof AppError) || (e.status !== 400 && e.code !== OWN_IBAN_CODE)) throw e;
@@ -104,42 +174,85 @@ export function payeePages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/participants/:id/payees/:payeeId', access: PAYEE_WRITERS, summary: 'Edit a payee', params: ParticipantPayeeParams,
+      kind: 'page',
+      method: 'get',
+      path: '/participants/:id/payees/:payeeId',
+      access: PAYEE_WRITERS,
+      summary: 'Edit a payee',
+      params: ParticipantPayeeParams,
       handler: async (req, res) => renderEdit(req, res, req.params.id, req.params.payeeId),
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/:id/payees/:payeeId', access: PAYEE_WRITERS, summary: 'Save a payee from the form', params: ParticipantPayeeParams,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/:id/payees/:payeeId',
+      access: PAYEE_WRITERS,
+      summary: 'Save a payee from the form',
+      params: ParticipantPayeeParams,
       handler: async (req, res) => {
         const row = await getPayee(deps.db, req.params.payeeId);
         if (!row || row.participant_id !== req.params.id) throw notFound('Bénéficiaire');
         const form = formBody(req);
-        const values = { name: str(form.name), iban: str(form.iban), bic: str(form.bic), active: form.active === 'true', overrideReason: str(form.overrideReason) };
-        const patch: Record<string, unknown> = { name: values.name || null, bic: values.bic || null, active: values.active };
+        const values = {
+          name: str(form.name),
+          iban: str(form.iban),
+          bic: str(form.bic),
+          active: form.active === 'true',
+          overrideReason: str(form.overrideReason),
+        };
+        const patch: Record<string, unknown> = {
+          name: values.name || null,
+          bic: values.bic || null,
+          active: values.active,
+        };
         if (values.iban) Object.assign(patch, { iban: values.iban }, overrideOf(values.overrideReason));
         const checked = check(PayeePatchBody, patch);
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
             const { warnings } = await updatePayee(deps, auditActorOf(req.ctx), req.params.payeeId, checked.value);
-            await flash(deps, req, warnings.length ? 'info' : 'success', withWarnings('Le bénéficiaire a été enregistré.', warnings));
+            await flash(
+              deps,
+              req,
+              warnings.length ? 'info' : 'success',
+              withWarnings('Le bénéficiaire a été enregistré.', warnings),
+            );
             return res.redirect(303, `/participants/${req.params.id}/payees`);
           } catch (e) {
             if (!(e instanceof AppError) || (e.status !== 400 && e.code !== OWN_IBAN_CODE)) throw e;
             errors = formErrors(e);
           }
         }
-        await renderEdit(req, res, req.params.id, req.params.payeeId, { values, errors }, errors.overrideReason ? 409 : 400);
+        await renderEdit(
+          req,
+          res,
+          req.params.id,
+          req.params.payeeId,
+          { values, errors },
+          errors.overrideReason ? 409 : 400,
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/participants/:id/payees/:payeeId/reveal-iban', access: IBAN_REVEALERS, summary: 'Show a payee’s full IBAN once (audited)', params: ParticipantPayeeParams,
+      kind: 'page',
+      method: 'post',
+      path: '/participants/:id/payees/:payeeId/reveal-iban',
+      access: IBAN_REVEALERS,
+      summary: 'Show a payee’s full IBAN once (audited)',
+      params: ParticipantPayeeParams,
       handler: async (req, res) => {
         const participant = await participantOr404(deps, req.params.id);
         const row = await getPayee(deps.db, req.params.payeeId);
         if (!row || row.participant_id !== req.params.id) throw notFound('Bénéficiaire');
         const { iban } = await revealIban(deps, auditActorOf(req.ctx), req.params.payeeId);
         res.setHeader('Cache-Control', 'no-store');
-        await page(deps, req, res, 'payees/revealed.njk', { title: 'IBAN complet', participant, payee: presentPayee(row), iban: groupByFour(iban), kindLabels: PAYEE_KIND_LABELS });
+        await page(deps, req, res, 'payees/revealed.njk', {
+          title: 'IBAN complet',
+          participant,
+          payee: presentPayee(row),
+          iban: groupByFour(iban),
+          kindLabels: PAYEE_KIND_LABELS,
+        });
       },
     }),
   ];

@@ -18,12 +18,21 @@ export async function writableParticipant(db: Db, id: string): Promise<PayeePart
 }
 
 /** The non-blocking remark when the IBAN is already on a payee of another participant (references only). */
-export async function ibanWarnings(db: Db, hash: string | null, payee: { participant_id: string; kind: string; partner_id: string | null }): Promise<Warning[]> {
+export async function ibanWarnings(
+  db: Db,
+  hash: string | null,
+  payee: { participant_id: string; kind: string; partner_id: string | null },
+): Promise<Warning[]> {
   if (!hash) return [];
   const references = await sharedIbanReferences(db, hash, payee);
   if (!references.length) return [];
   const shown = references.length > 5 ? `${references.slice(0, 5).join(', ')}…` : references.join(', ');
-  return [{ code: 'iban_shared', message: `Cet IBAN est déjà utilisé pour un autre bénéficiaire (${shown}). Vérifiez qu’il s’agit bien du bon compte.` }];
+  return [
+    {
+      code: 'iban_shared',
+      message: `Cet IBAN est déjà utilisé pour un autre bénéficiaire (${shown}). Vérifiez qu’il s’agit bien du bon compte.`,
+    },
+  ];
 }
 
 export function fieldError(field: string, message: string): AppError {
@@ -31,7 +40,11 @@ export function fieldError(field: string, message: string): AppError {
 }
 
 export const OWN_IBAN_CODE = 'own_iban_requires_override';
-export const OWN_IBAN_WARNING: Warning = { code: 'own_iban', message: 'Cet IBAN est celui du compte de l’organisme (le compte à débiter des paramètres) : le motif indiqué est enregistré.' };
+export const OWN_IBAN_WARNING: Warning = {
+  code: 'own_iban',
+  message:
+    'Cet IBAN est celui du compte de l’organisme (le compte à débiter des paramètres) : le motif indiqué est enregistré.',
+};
 
 /**
  * A payee whose IBAN (keyed hash) is the organisation's own debtor IBAN is almost always a
@@ -39,9 +52,18 @@ export const OWN_IBAN_WARNING: Warning = { code: 'own_iban', message: 'Cet IBAN 
  * `override.reason`. Returns the reason to keep on the payee, or null when the IBAN is not
  * the organisation's.
  */
-export async function ownIbanOverride(db: Db, keyring: Keyring, ibanHash: string | null, override: Override | undefined): Promise<string | null> {
+export async function ownIbanOverride(
+  db: Db,
+  keyring: Keyring,
+  ibanHash: string | null,
+  override: Override | undefined,
+): Promise<string | null> {
   if (!ibanHash) return null;
   const { settings } = await getSettings(db);
   if (ibanHash !== ownIbanHash(keyring, settings.debtor.iban)) return null;
-  return requireOverride(payeesError('payee_own_iban_requires_override', [{ field: 'iban', message: 'IBAN du compte de l’organisme' }]), override, true).reason;
+  return requireOverride(
+    payeesError('payee_own_iban_requires_override', [{ field: 'iban', message: 'IBAN du compte de l’organisme' }]),
+    override,
+    true,
+  ).reason;
 }

@@ -32,10 +32,15 @@ export interface PayeeParticipant {
 
 /** The participant a payee belongs to (read from the participants table; no contact data). */
 export async function getParticipant(db: Db, id: string): Promise<PayeeParticipant | undefined> {
-  return db('participants').where({ id }).first('id', 'reference', 'first_name', 'last_name', 'status', 'partner_id', 'merged_into_id');
+  return db('participants')
+    .where({ id })
+    .first('id', 'reference', 'first_name', 'last_name', 'status', 'partner_id', 'merged_into_id');
 }
 
-export async function getPartner(db: Db, id: string): Promise<{ id: string; name: string; active: boolean } | undefined> {
+export async function getPartner(
+  db: Db,
+  id: string,
+): Promise<{ id: string; name: string; active: boolean } | undefined> {
   return db('partners').where({ id }).first('id', 'name', 'active');
 }
 
@@ -52,13 +57,37 @@ function payeeQuery(db: Db) {
   return db('payees as py')
     .join('participants as pt', 'pt.id', 'py.participant_id')
     .leftJoin('partners as pr', 'pr.id', 'py.partner_id')
-    .select('py.id', 'py.participant_id', 'py.kind', 'py.name', 'py.partner_id', 'py.iban_ciphertext', 'py.iban_key_id', 'py.iban_hash', 'py.iban_masked', 'py.bic', 'py.active', 'py.created_at', 'py.updated_at')
-    .select(db.raw(`COALESCE(py.name, CASE py.kind WHEN 'participant' THEN NULLIF(concat_ws(' ', pt.first_name, pt.last_name), '') WHEN 'partner' THEN pr.name END) AS display_name`))
+    .select(
+      'py.id',
+      'py.participant_id',
+      'py.kind',
+      'py.name',
+      'py.partner_id',
+      'py.iban_ciphertext',
+      'py.iban_key_id',
+      'py.iban_hash',
+      'py.iban_masked',
+      'py.bic',
+      'py.active',
+      'py.created_at',
+      'py.updated_at',
+    )
+    .select(
+      db.raw(
+        `COALESCE(py.name, CASE py.kind WHEN 'participant' THEN NULLIF(concat_ws(' ', pt.first_name, pt.last_name), '') WHEN 'partner' THEN pr.name END) AS display_name`,
+      ),
+    )
     .select(db.raw(`${SHARED} AS iban_shared`));
 }
 
 export async function listPayees(db: Db, participantId: string): Promise<PayeeRow[]> {
-  return payeeQuery(db).where('py.participant_id', participantId).orderBy([{ column: 'py.active', order: 'desc' }, { column: 'py.created_at', order: 'asc' }, { column: 'py.id', order: 'asc' }]);
+  return payeeQuery(db)
+    .where('py.participant_id', participantId)
+    .orderBy([
+      { column: 'py.active', order: 'desc' },
+      { column: 'py.created_at', order: 'asc' },
+      { column: 'py.id', order: 'asc' },
+    ]);
 }
 
 export async function getPayee(db: Db, id: string): Promise<PayeeRow | undefined> {
@@ -82,13 +111,18 @@ export async function updatePayeeRow(db: Db, id: string, values: Record<string, 
  * References of the other participants whose payees carry this keyed hash (no names: the
  * warning is shown to whoever enters the IBAN).
  */
-export async function sharedIbanReferences(db: Db, hash: string, payee: { participant_id: string; kind: string; partner_id: string | null }): Promise<string[]> {
+export async function sharedIbanReferences(
+  db: Db,
+  hash: string,
+  payee: { participant_id: string; kind: string; partner_id: string | null },
+): Promise<string[]> {
   const rows = await db('payees as o')
     .join('participants as pt', 'pt.id', 'o.participant_id')
     .where('o.iban_hash', hash)
     .whereNot('o.participant_id', payee.participant_id)
     .modify((q) => {
-      if (payee.kind === 'partner' && payee.partner_id) q.whereNot((w) => w.where('o.kind', 'partner').andWhere('o.partner_id', payee.partner_id));
+      if (payee.kind === 'partner' && payee.partner_id)
+        q.whereNot((w) => w.where('o.kind', 'partner').andWhere('o.partner_id', payee.partner_id));
     })
     .distinct('pt.reference')
     .orderBy('pt.reference');

@@ -2,7 +2,15 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { ParticipantIdParams, PayeeCreateBody, PayeeIdParams, PayeeList, PayeePatchBody, PayeeResult, RevealedIban } from './schemas.js';
+import {
+  ParticipantIdParams,
+  PayeeCreateBody,
+  PayeeIdParams,
+  PayeeList,
+  PayeePatchBody,
+  PayeeResult,
+  RevealedIban,
+} from './schemas.js';
 import { getParticipant, listPayees } from './repo.js';
 import { presentPayee } from './presenter.js';
 import { createPayee } from './create-payee.js';
@@ -13,8 +21,12 @@ import { IBAN_REVEALERS, PAYEE_READERS, PAYEE_WRITERS } from './policy.js';
 export function payeeRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/participants/:id/payees', access: PAYEE_READERS, tags: ['payees'],
-      summary: 'Payees of a participant (IBAN masked)', params: ParticipantIdParams,
+      method: 'get',
+      path: '/api/participants/:id/payees',
+      access: PAYEE_READERS,
+      tags: ['payees'],
+      summary: 'Payees of a participant (IBAN masked)',
+      params: ParticipantIdParams,
       responses: { 200: { description: 'Payees, active first', schema: PayeeList } },
       handler: async (req, res) => {
         if (!(await getParticipant(deps.db, req.params.id))) throw notFound('Participant');
@@ -22,9 +34,14 @@ export function payeeRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/participants/:id/payees', access: PAYEE_WRITERS, tags: ['payees'],
-      summary: 'Add a payee (the participant by default); an IBAN already used for another participant comes back as warning iban_shared',
-      params: ParticipantIdParams, body: PayeeCreateBody,
+      method: 'post',
+      path: '/api/participants/:id/payees',
+      access: PAYEE_WRITERS,
+      tags: ['payees'],
+      summary:
+        'Add a payee (the participant by default); an IBAN already used for another participant comes back as warning iban_shared',
+      params: ParticipantIdParams,
+      body: PayeeCreateBody,
       responses: { 201: { description: 'Created, with warnings', schema: PayeeResult } },
       errors: ['payee_participant_merged', 'payee_participant_not_active', 'payee_own_iban_requires_override'],
       handler: async (req, res) => {
@@ -32,9 +49,13 @@ export function payeeRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/payees/:id', access: PAYEE_WRITERS, tags: ['payees'],
+      method: 'patch',
+      path: '/api/payees/:id',
+      access: PAYEE_WRITERS,
+      tags: ['payees'],
       summary: 'Change name, BIC, active flag, or replace the IBAN',
-      params: PayeeIdParams, body: PayeePatchBody,
+      params: PayeeIdParams,
+      body: PayeePatchBody,
       responses: { 200: { description: 'Payee, with warnings', schema: PayeeResult } },
       errors: ['payee_own_iban_requires_override'],
       handler: async (req, res) => {
@@ -42,7 +63,10 @@ export function payeeRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/payees/:id/reveal-iban', access: IBAN_REVEALERS, tags: ['payees'],
+      method: 'post',
+      path: '/api/payees/:id/reveal-iban',
+      access: IBAN_REVEALERS,
+      tags: ['payees'],
       summary: 'The full IBAN of a payee (finance, admin); each reveal is audited (payee.iban_revealed)',
       params: PayeeIdParams,
       responses: { 200: { description: 'The IBAN', schema: RevealedIban } },

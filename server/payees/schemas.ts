@@ -19,7 +19,12 @@ const Iban = (description: string) => Type.String({ format: 'iban', maxLength: 5
 const Bic = Type.String({ format: 'bic', maxLength: 14 });
 
 export const PayeeCreateBody = obj({
-  kind: Type.Optional(Type.Union(PAYEE_KINDS.map((k) => Type.Literal(k)), { description: 'Default participant (the name is then the participant’s)' })),
+  kind: Type.Optional(
+    Type.Union(
+      PAYEE_KINDS.map((k) => Type.Literal(k)),
+      { description: 'Default participant (the name is then the participant’s)' },
+    ),
+  ),
   name: Type.Optional(Name),
   partnerId: Type.Optional(Type.String({ format: 'uuid', description: 'Required for kind partner' })),
   iban: Type.Optional(Iban('With or without spaces; stored encrypted, never returned except by reveal-iban')),
@@ -28,20 +33,27 @@ export const PayeeCreateBody = obj({
 });
 export type PayeeCreateBody = Static<typeof PayeeCreateBody>;
 
-export const PayeePatchBody = obj({
-  name: Type.Optional(Nullable(Name)),
-  iban: Type.Optional(Iban('Replaces the IBAN')),
-  bic: Type.Optional(Nullable(Bic)),
-  active: Type.Optional(Type.Boolean()),
-  override: Type.Optional(Override),
-}, { minProperties: 1 });
+export const PayeePatchBody = obj(
+  {
+    name: Type.Optional(Nullable(Name)),
+    iban: Type.Optional(Iban('Replaces the IBAN')),
+    bic: Type.Optional(Nullable(Bic)),
+    active: Type.Optional(Type.Boolean()),
+    override: Type.Optional(Override),
+  },
+  { minProperties: 1 },
+);
 export type PayeePatchBody = Static<typeof PayeePatchBody>;
 
 export const PayeeView = obj({
   id: Uuid,
   participantId: Uuid,
   kind: Kind,
-  name: Nullable(Type.String({ description: 'Account holder; for kind participant without a name of its own, the participant’s name' })),
+  name: Nullable(
+    Type.String({
+      description: 'Account holder; for kind participant without a name of its own, the participant’s name',
+    }),
+  ),
   partnerId: Nullable(Uuid),
   ibanMasked: Nullable(Type.String({ description: 'e.g. FR76 •••• •••• •••• •••• •••0 189' })),
   ibanShared: Type.Boolean({ description: 'The same IBAN is on a payee of another participant' }),

@@ -9,7 +9,12 @@ import { normaliseBic, sealIban } from './iban.js';
 import { fieldError, ibanWarnings, ownIbanOverride, OWN_IBAN_WARNING, writableParticipant } from './payee-rules.js';
 
 /** Changes the name, BIC or active flag, or replaces the IBAN (re-encrypted with the current key; the organisation's own IBAN needs an override reason). */
-export async function updatePayee(deps: Deps, actor: AuditActor, id: string, patch: PayeePatchBody): Promise<{ payee: PayeeView; warnings: Warning[] }> {
+export async function updatePayee(
+  deps: Deps,
+  actor: AuditActor,
+  id: string,
+  patch: PayeePatchBody,
+): Promise<{ payee: PayeeView; warnings: Warning[] }> {
   return inTransaction(deps.db, async (trx) => {
     const locked = await lockPayee(trx, id);
     if (!locked) throw notFound('Bénéficiaire');
@@ -19,7 +24,8 @@ export async function updatePayee(deps: Deps, actor: AuditActor, id: string, pat
     if (patch.name !== undefined) {
       const name = patch.name?.trim() || null;
       if (patch.name !== null && !name) throw fieldError('name', 'ne peut pas être vide');
-      if (!name && (before.kind === 'legal_representative' || before.kind === 'childcare_provider')) throw fieldError('name', 'champ obligatoire : le titulaire du compte');
+      if (!name && (before.kind === 'legal_representative' || before.kind === 'childcare_provider'))
+        throw fieldError('name', 'champ obligatoire : le titulaire du compte');
       changes.name = name;
     }
     if (patch.bic !== undefined) changes.bic = patch.bic ? normaliseBic(patch.bic) : null;
@@ -32,11 +38,26 @@ export async function updatePayee(deps: Deps, actor: AuditActor, id: string, pat
     }
     await updatePayeeRow(trx, id, changes);
     const row = (await getPayee(trx, id))!;
-    const warnings = patch.iban !== undefined ? [...(ownIbanReason ? [OWN_IBAN_WARNING] : []), ...(await ibanWarnings(trx, row.iban_hash, row))] : [];
-    const action = patch.active === false && before.active ? 'payee.deactivated' : patch.active === true && !before.active ? 'payee.reactivated' : 'payee.updated';
+    const warnings =
+      patch.iban !== undefined
+        ? [...(ownIbanReason ? [OWN_IBAN_WARNING] : []), ...(await ibanWarnings(trx, row.iban_hash, row))]
+        : [];
+    const action =
+      patch.active === false && before.active
+        ? 'payee.deactivated'
+        : patch.active === true && !before.active
+          ? 'payee.reactivated'
+          : 'payee.updated';
     await recordAudit(trx, actor, {
-      action, recordType: 'payee', recordId: id, reasonCode: ownIbanReason ? 'own_iban_override' : null,
-      data: { participantId: row.participant_id, fields: Object.keys(patch).filter((k) => k !== 'override'), ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}) },
+      action,
+      recordType: 'payee',
+      recordId: id,
+      reasonCode: ownIbanReason ? 'own_iban_override' : null,
+      data: {
+        participantId: row.participant_id,
+        fields: Object.keys(patch).filter((k) => k !== 'override'),
+        ...(warnings.length ? { warnings: warnings.map((w) => w.code) } : {}),
+      },
     });
     return { payee: presentPayee(row), warnings };
   });

@@ -28,45 +28,93 @@ export function fileFormatFor(kind: 'transfer' | 'cash', settings: Settings): st
  * the payees, and the batch stays open. Exporting an exported or paid batch again answers the
  * same (its files are identical).
  */
-export async function exportBatch(trx: Knex.Transaction, keyring: Keyring, actor: AuditActor & { userId: string }, settings: Settings, batchId: string, now: Date): Promise<void> {
+export async function exportBatch(
+  trx: Knex.Transaction,
+  keyring: Keyring,
+  actor: AuditActor & { userId: string },
+  settings: Settings,
+  batchId: string,
+  now: Date,
+): Promise<void> {
   const batch = await lockedBatch(trx, batchId);
   if (batch.status === 'exported' || batch.status === 'paid') return;
   if (batch.status !== 'open') throw paymentsError('batch_not_open');
   const format = fileFormatFor(batch.kind, settings);
   if (format.startsWith('pain.') && !settings.debtor.iban) throw paymentsError('debtor_not_configured');
-  const rows = await trx('payments as p').leftJoin('payees as py', 'py.id', 'p.payee_id').where('p.batch_id', batchId).orderBy('p.position')
-    .select('p.id', 'p.position', 'p.participant_id', 'py.name', 'py.iban_ciphertext', 'py.iban_key_id', 'py.bic', 'py.active');
-  const names = await participantNames(trx, rows.map((r) => r.participant_id));
+  const rows = await trx('payments as p')
+    .leftJoin('payees as py', 'py.id', 'p.payee_id')
+    .where('p.batch_id', batchId)
+    .orderBy('p.position')
+    .select(
+      'p.id',
+      'p.position',
+      'p.participant_id',
+      'py.name',
+      'py.iban_ciphertext',
+      'py.iban_key_id',
+      'py.bic',
+      'py.active',
+    );
+  const names = await participantNames(
+    trx,
+    rows.map((r) => r.participant_id),
+  );
   if (batch.kind === 'transfer') {
     const noIban = rows.filter((r) => !r.iban_ciphertext || !r.active);
-    if (noIban.length) throw paymentsError('batch_payee_without_iban', noIban.map((r) => ({ field: `payments.${r.position - 1}`, message: 'bénéficiaire sans IBAN' })));
+    if (noIban.length)
+      throw paymentsError(
+        'batch_payee_without_iban',
+        noIban.map((r) => ({ field: `payments.${r.position - 1}`, message: 'bénéficiaire sans IBAN' })),
+      );
   }
   for (const r of rows) {
-    await trx('payments').where({ id: r.id }).update({
-      payee_name_snapshot: r.name ?? names.get(r.participant_id)?.name ?? null,
-      iban_ciphertext_snapshot: batch.kind === 'transfer' ? r.iban_ciphertext : null,
-      iban_key_id_snapshot: batch.kind === 'transfer' ? r.iban_key_id : null,
-      bic_snapshot: batch.kind === 'transfer' ? r.bic : null,
-    });
+    await trx('payments')
+      .where({ id: r.id })
+      .update({
+        payee_name_snapshot: r.name ?? names.get(r.participant_id)?.name ?? null,
+        iban_ciphertext_snapshot: batch.kind === 'transfer' ? r.iban_ciphertext : null,
+        iban_key_id_snapshot: batch.kind === 'transfer' ? r.iban_key_id : null,
+        bic_snapshot: batch.kind === 'transfer' ? r.bic : null,
+      });
   }
-  await trx('payment_batches').where({ id: batchId }).update({ status: 'exported', file_format: format, exported_at: now, exported_by: actor.userId, updated_at: now });
-  const frozen = format.startsWith('pain.') ? await freezeBankFile(trx, keyring, (await getBatch(trx, batchId))!, settings, actor.userId) : null;
-  await recordAudit(trx, actor, { action: 'payment_batch.exported', recordType: 'payment_batch', recordId: batchId, data: { format, paymentCount: rows.length, ...(frozen ? { sha256: frozen.sha256 } : {}) } });
+  await trx('payment_batches')
+    .where({ id: batchId })
+    .update({ status: 'exported', file_format: format, exported_at: now, exported_by: actor.userId, updated_at: now });
+  const frozen = format.startsWith('pain.')
+    ? await freezeBankFile(trx, keyring, (await getBatch(trx, batchId))!, settings, actor.userId)
+    : null;
+  await recordAudit(trx, actor, {
+    action: 'payment_batch.exported',
+    recordType: 'payment_batch',
+    recordId: batchId,
+    data: { format, paymentCount: rows.length, ...(frozen ? { sha256: frozen.sha256 } : {}) },
+  });
 }
 
-const liveClaimIds = async (trx: Knex.Transaction, batchId: string) => (await batchClaims(trx, batchId)).filter((c) => !c.voided).map((c) => c.claim_id);
+const liveClaimIds = async (trx: Knex.Transaction, batchId: string) =>
+  (await batchClaims(trx, batchId)).filter((c) => !c.voided).map((c) => c.claim_id);
 
 /** Cancels an open batch: its claims return to approved and may be batched again. An exported batch may be at the bank: 409, void it instead. */
 export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'cancelled') return;
-    if (batch.status !== 'open') throw paymentsError(batch.status === 'exported' ? 'batch_exported_cannot_cancel' : 'batch_not_open_cannot_cancel');
+    if (batch.status !== 'open')
+      throw paymentsError(
+        batch.status === 'exported' ? 'batch_exported_cannot_cancel' : 'batch_not_open_cannot_cancel',
+      );
     const now = deps.now();
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, null, now);
-    await trx('payment_batches').where({ id: batchId }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
-    await recordAudit(trx, actor, { action: 'payment_batch.cancelled', recordType: 'payment_batch', recordId: batchId, data: { claimCount: claims.length } });
+    await trx('payment_batches')
+      .where({ id: batchId })
+      .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+    await recordAudit(trx, actor, {
+      action: 'payment_batch.cancelled',
+      recordType: 'payment_batch',
+      recordId: batchId,
+      data: { claimCount: claims.length },
+    });
   });
 }
 
@@ -86,7 +134,14 @@ export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, 
     const now = deps.now();
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, 'batch_voided', now);
-    await trx('payment_batches').where({ id: batchId }).update({ status: 'voided', voided_at: now, void_reason: reason.trim(), updated_at: now });
-    await recordAudit(trx, actor, { action: 'payment_batch.voided', recordType: 'payment_batch', recordId: batchId, data: { claimCount: claims.length } });
+    await trx('payment_batches')
+      .where({ id: batchId })
+      .update({ status: 'voided', voided_at: now, void_reason: reason.trim(), updated_at: now });
+    await recordAudit(trx, actor, {
+      action: 'payment_batch.voided',
+      recordType: 'payment_batch',
+      recordId: batchId,
+      data: { claimCount: claims.length },
+    });
   });
 }

@@ -24,18 +24,37 @@ export interface CertificateLine {
  * social benefits. A claim paid less than its lines grant (an advance settlement) counts its
  * refunds first.
  */
-export async function paidLines(db: Db, where: { participantId?: string; paymentId?: string; batchId?: string; from?: Date; to?: Date }): Promise<Record<CertificateKind, CertificateLine[]>> {
-  const q = db('payments as p').join('batch_claims as bc', 'bc.payment_id', 'p.id').join('claims as c', 'c.id', 'bc.claim_id').where('p.status', 'paid')
+export async function paidLines(
+  db: Db,
+  where: { participantId?: string; paymentId?: string; batchId?: string; from?: Date; to?: Date },
+): Promise<Record<CertificateKind, CertificateLine[]>> {
+  const q = db('payments as p')
+    .join('batch_claims as bc', 'bc.payment_id', 'p.id')
+    .join('claims as c', 'c.id', 'bc.claim_id')
+    .where('p.status', 'paid')
     .orderBy([{ column: 'p.paid_at' }, { column: 'c.reference' }])
-    .select('p.id as payment_id', 'p.paid_at', 'c.reference', 'bc.amount_cents',
-      db.raw("coalesce((SELECT sum(l.granted_cents) FROM claim_lines l WHERE l.claim_id = c.id AND l.category <> 'allowances'), 0)::bigint AS refund"));
+    .select(
+      'p.id as payment_id',
+      'p.paid_at',
+      'c.reference',
+      'bc.amount_cents',
+      db.raw(
+        "coalesce((SELECT sum(l.granted_cents) FROM claim_lines l WHERE l.claim_id = c.id AND l.category <> 'allowances'), 0)::bigint AS refund",
+      ),
+    );
   if (where.participantId) q.where('p.participant_id', where.participantId);
   if (where.paymentId) q.where('p.id', where.paymentId);
   if (where.batchId) q.where('p.batch_id', where.batchId);
   if (where.from) q.where('p.paid_at', '>=', where.from);
   if (where.to) q.where('p.paid_at', '<', where.to);
   const out: Record<CertificateKind, CertificateLine[]> = { refund: [], allowance: [] };
-  for (const r of (await q) as { payment_id: string; paid_at: Date; reference: string; amount_cents: string; refund: string }[]) {
+  for (const r of (await q) as {
+    payment_id: string;
+    paid_at: Date;
+    reference: string;
+    amount_cents: string;
+    refund: string;
+  }[]) {
     const paid = Number(r.amount_cents);
     const refund = Math.min(paid, Number(r.refund));
     const line = { paymentId: r.payment_id, paidAt: r.paid_at, claimReference: r.reference };
@@ -46,8 +65,17 @@ export async function paidLines(db: Db, where: { participantId?: string; payment
 }
 
 /** What was paid to a participant in a calendar year (local time), refunds and allowances apart. */
-export async function paidInYear(deps: Deps, participantId: string, year: number, timeZone: string): Promise<Record<CertificateKind, CertificateLine[]>> {
-  return paidLines(deps.db, { participantId, from: localToInstant(`${year}-01-01`, '00:00', timeZone), to: localToInstant(`${year + 1}-01-01`, '00:00', timeZone) });
+export async function paidInYear(
+  deps: Deps,
+  participantId: string,
+  year: number,
+  timeZone: string,
+): Promise<Record<CertificateKind, CertificateLine[]>> {
+  return paidLines(deps.db, {
+    participantId,
+    from: localToInstant(`${year}-01-01`, '00:00', timeZone),
+    to: localToInstant(`${year + 1}-01-01`, '00:00', timeZone),
+  });
 }
 
 const TITLES: Record<CertificateKind, string> = {
@@ -55,20 +83,32 @@ const TITLES: Record<CertificateKind, string> = {
   allowance: 'Attestation de versement d’indemnités de participation',
 };
 const EXPLANATIONS: Record<CertificateKind, string> = {
-  refund: 'Ces sommes remboursent des frais que la personne a réellement payés (transports, garde d’enfants, repas, nuitées), sur justificatifs. Ce ne sont pas des revenus.',
-  allowance: 'Ces sommes sont des indemnités de participation. Certains organismes (par exemple pour le RSA ou la prime d’activité) peuvent les compter comme des revenus.',
+  refund:
+    'Ces sommes remboursent des frais que la personne a réellement payés (transports, garde d’enfants, repas, nuitées), sur justificatifs. Ce ne sont pas des revenus.',
+  allowance:
+    'Ces sommes sont des indemnités de participation. Certains organismes (par exemple pour le RSA ou la prime d’activité) peuvent les compter comme des revenus.',
 };
 
 /** The yearly payment certificate (PDF) of one kind, to show a social-benefits office. */
-export async function certificatePdf(deps: Deps, participantId: string, year: number, kind: CertificateKind): Promise<Uint8Array> {
+export async function certificatePdf(
+  deps: Deps,
+  participantId: string,
+  year: number,
+  kind: CertificateKind,
+): Promise<Uint8Array> {
   const { settings } = await getSettings(deps.db);
-  const person = await deps.db('participants').where({ id: participantId }).first('reference', 'first_name', 'last_name');
+  const person = await deps
+    .db('participants')
+    .where({ id: participantId })
+    .first('reference', 'first_name', 'last_name');
   if (!person) throw notFound('Participant');
   const lines = (await paidInYear(deps, participantId, year, settings.timeZone))[kind];
   const total = lines.reduce((s, l) => s + l.cents, 0);
   const pdf = await PdfDocument.create(`${TITLES[kind]} ${year}`, `${settings.name} — ${TITLES[kind].toLowerCase()}`);
   pdf.heading(`${TITLES[kind]} — année ${year}`);
-  pdf.paragraph(`${settings.name} atteste avoir versé à la personne ci-dessous, du 1er janvier au 31 décembre ${year} :`);
+  pdf.paragraph(
+    `${settings.name} atteste avoir versé à la personne ci-dessous, du 1er janvier au 31 décembre ${year} :`,
+  );
   pdf.facts([
     ['Nom', [person.first_name, person.last_name].filter(Boolean).join(' ') || '—'],
     ['Référence', person.reference],
@@ -76,14 +116,22 @@ export async function certificatePdf(deps: Deps, participantId: string, year: nu
   ]);
   if (lines.length) {
     pdf.table(
-      [{ header: 'Date du paiement', width: 30 }, { header: 'Demande', width: 40 }, { header: 'Montant', width: 30, align: 'right' }],
-      lines.map((l) => [formatDate(l.paidAt, settings.timeZone), l.claimReference, formatCents(l.cents)]).concat([['Total', '', formatCents(total)]]),
+      [
+        { header: 'Date du paiement', width: 30 },
+        { header: 'Demande', width: 40 },
+        { header: 'Montant', width: 30, align: 'right' },
+      ],
+      lines
+        .map((l) => [formatDate(l.paidAt, settings.timeZone), l.claimReference, formatCents(l.cents)])
+        .concat([['Total', '', formatCents(total)]]),
     );
   } else {
     pdf.paragraph('Aucune somme de ce type n’a été versée cette année-là.');
   }
   pdf.paragraph(EXPLANATIONS[kind]);
-  pdf.signature(`Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`);
+  pdf.signature(
+    `Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`,
+  );
   return pdf.save();
 }
 
@@ -92,17 +140,37 @@ export async function certificatePdf(deps: Deps, participantId: string, year: nu
  * separate documents): 404 for an unknown payment, 409 when it is not paid (yet, or rejected
  * by the bank) or holds no amount of that kind.
  */
-export async function paymentCertificatePdf(deps: Deps, paymentId: string, kind: CertificateKind): Promise<{ bytes: Uint8Array; filename: string }> {
+export async function paymentCertificatePdf(
+  deps: Deps,
+  paymentId: string,
+  kind: CertificateKind,
+): Promise<{ bytes: Uint8Array; filename: string }> {
   const { settings } = await getSettings(deps.db);
-  const payment = await deps.db('payments as p').join('payment_batches as b', 'b.id', 'p.batch_id').join('participants as pa', 'pa.id', 'p.participant_id').where('p.id', paymentId)
-    .first('p.status', 'p.paid_at', 'p.end_to_end_id', 'b.reference as batch_reference', 'pa.reference', 'pa.first_name', 'pa.last_name');
+  const payment = await deps
+    .db('payments as p')
+    .join('payment_batches as b', 'b.id', 'p.batch_id')
+    .join('participants as pa', 'pa.id', 'p.participant_id')
+    .where('p.id', paymentId)
+    .first(
+      'p.status',
+      'p.paid_at',
+      'p.end_to_end_id',
+      'b.reference as batch_reference',
+      'pa.reference',
+      'pa.first_name',
+      'pa.last_name',
+    );
   if (!payment) throw notFound('Paiement');
-  if (payment.status !== 'paid') throw paymentsError(payment.status === 'rejected' ? 'payment_rejected_no_certificate' : 'payment_not_paid');
+  if (payment.status !== 'paid')
+    throw paymentsError(payment.status === 'rejected' ? 'payment_rejected_no_certificate' : 'payment_not_paid');
   const lines = (await paidLines(deps.db, { paymentId }))[kind];
   if (lines.length === 0) throw paymentsError(kind === 'allowance' ? 'no_allowance_to_certify' : 'nothing_to_certify');
   const total = lines.reduce((s, l) => s + l.cents, 0);
   const paidOn = formatDate(payment.paid_at, settings.timeZone);
-  const pdf = await PdfDocument.create(`${TITLES[kind]} — paiement du ${paidOn}`, `${settings.name} — ${TITLES[kind].toLowerCase()}`);
+  const pdf = await PdfDocument.create(
+    `${TITLES[kind]} — paiement du ${paidOn}`,
+    `${settings.name} — ${TITLES[kind].toLowerCase()}`,
+  );
   pdf.heading(`${TITLES[kind]} — paiement du ${paidOn}`);
   pdf.paragraph(`${settings.name} atteste avoir versé à la personne ci-dessous, le ${paidOn} :`);
   pdf.facts([
@@ -112,10 +180,20 @@ export async function paymentCertificatePdf(deps: Deps, paymentId: string, kind:
     ['Référence du paiement', `${payment.end_to_end_id} (lot ${payment.batch_reference})`],
   ]);
   pdf.table(
-    [{ header: 'Demande', width: 60 }, { header: 'Montant', width: 40, align: 'right' }],
-    lines.map((l) => [l.claimReference, formatCents(l.cents)]).concat(lines.length > 1 ? [['Total', formatCents(total)]] : []),
+    [
+      { header: 'Demande', width: 60 },
+      { header: 'Montant', width: 40, align: 'right' },
+    ],
+    lines
+      .map((l) => [l.claimReference, formatCents(l.cents)])
+      .concat(lines.length > 1 ? [['Total', formatCents(total)]] : []),
   );
   pdf.paragraph(EXPLANATIONS[kind]);
-  pdf.signature(`Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`);
-  return { bytes: await pdf.save(), filename: `attestation-${kind === 'refund' ? 'remboursement' : 'indemnites'}-${payment.end_to_end_id.replace(/[^A-Za-z0-9-]+/g, '-')}.pdf` };
+  pdf.signature(
+    `Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`,
+  );
+  return {
+    bytes: await pdf.save(),
+    filename: `attestation-${kind === 'refund' ? 'remboursement' : 'indemnites'}-${payment.end_to_end_id.replace(/[^A-Za-z0-9-]+/g, '-')}.pdf`,
+  };
 }

@@ -29,17 +29,42 @@ export function batchSepaFile(batch: BatchRow, settings: Settings, payments: Fil
     executionDate: exported.date,
     initiatorName: settings.name,
     debtor: { name: settings.debtor.name || settings.name, iban: settings.debtor.iban!, bic: settings.debtor.bic },
-    transfers: payments.map((p) => ({ endToEndId: p.endToEndId, amountCents: p.amountCents, name: p.name, iban: p.iban!, bic: p.bic, remittance: remittanceOf(p.claims) })),
+    transfers: payments.map((p) => ({
+      endToEndId: p.endToEndId,
+      amountCents: p.amountCents,
+      name: p.name,
+      iban: p.iban!,
+      bic: p.bic,
+      remittance: remittanceOf(p.claims),
+    })),
   };
 }
 
-const HEADERS = ['Lot', 'Date d’export', 'Référence du paiement', 'Créancier', 'Code tiers', 'IBAN', 'BIC', 'Nature', 'Fonction', 'Catégorie', 'Montant', 'Demandes', 'Justificatifs'];
+const HEADERS = [
+  'Lot',
+  'Date d’export',
+  'Référence du paiement',
+  'Créancier',
+  'Code tiers',
+  'IBAN',
+  'BIC',
+  'Nature',
+  'Fonction',
+  'Catégorie',
+  'Montant',
+  'Demandes',
+  'Justificatifs',
+];
 
 /**
  * Accounting lines: one per payment, split per accounting code when its claims span several
  * cost categories (the accountant imputes each amount to one code); amounts sum to the payment.
  */
-export function accountingRows(batch: BatchRow, settings: Settings, payments: FilePayment[]): { cells: (string | number)[]; cents: number }[] {
+export function accountingRows(
+  batch: BatchRow,
+  settings: Settings,
+  payments: FilePayment[],
+): { cells: (string | number)[]; cents: number }[] {
   const date = formatDate(batch.exported_at!, settings.timeZone);
   const rows: { cells: (string | number)[]; cents: number }[] = [];
   for (const p of payments) {
@@ -55,11 +80,26 @@ export function accountingRows(batch: BatchRow, settings: Settings, payments: Fi
         byCode.set(key, entry);
       }
     }
-    for (const e of [...byCode.values()].sort((a, b) => a.nature.localeCompare(b.nature) || a.fonction.localeCompare(b.fonction))) {
+    for (const e of [...byCode.values()].sort(
+      (a, b) => a.nature.localeCompare(b.nature) || a.fonction.localeCompare(b.fonction),
+    )) {
       rows.push({
         cents: e.cents,
-        cells: [batch.reference, date, p.endToEndId, p.name, (p.payeeId ?? p.participantId).slice(0, 8).toUpperCase(), p.iban ?? '', p.bic ?? '', e.nature, e.fonction, e.categories.join(', '), e.cents,
-          p.claims.map((c) => c.reference).join(' '), p.claims.flatMap((c) => c.receipts).join(' ')],
+        cells: [
+          batch.reference,
+          date,
+          p.endToEndId,
+          p.name,
+          (p.payeeId ?? p.participantId).slice(0, 8).toUpperCase(),
+          p.iban ?? '',
+          p.bic ?? '',
+          e.nature,
+          e.fonction,
+          e.categories.join(', '),
+          e.cents,
+          p.claims.map((c) => c.reference).join(' '),
+          p.claims.flatMap((c) => c.receipts).join(' '),
+        ],
       });
     }
   }
@@ -67,7 +107,9 @@ export function accountingRows(batch: BatchRow, settings: Settings, payments: Fi
 }
 
 export function accountingCsv(batch: BatchRow, settings: Settings, payments: FilePayment[]): string {
-  const rows = accountingRows(batch, settings, payments).map((r) => r.cells.map((v, i): CsvValue => (i === 10 ? centsToCsv(r.cents) : String(v))));
+  const rows = accountingRows(batch, settings, payments).map((r) =>
+    r.cells.map((v, i): CsvValue => (i === 10 ? centsToCsv(r.cents) : String(v))),
+  );
   return toCsv(HEADERS, rows);
 }
 
@@ -84,13 +126,23 @@ export async function accountingXlsx(batch: BatchRow, settings: Settings, paymen
     const row = sheet.addRow(sheetCells(r.cells.map((v, i) => (i === 10 ? centsToEuros(r.cents) : v))));
     row.getCell(11).numFmt = '#,##0.00';
   }
-  sheet.columns.forEach((c) => { c.width = 18; });
+  sheet.columns.forEach((c) => {
+    c.width = 18;
+  });
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 /** The batch slip (bordereau): payments, totals per cost category, signature boxes. */
-export async function batchSlip(batch: BatchRow, settings: Settings, payments: FilePayment[], statusLabel: (s: BatchStatus) => string): Promise<Uint8Array> {
-  const pdf = await PdfDocument.create(`Bordereau ${batch.reference}`, `${settings.name} — bordereau de paiement ${batch.reference}`);
+export async function batchSlip(
+  batch: BatchRow,
+  settings: Settings,
+  payments: FilePayment[],
+  statusLabel: (s: BatchStatus) => string,
+): Promise<Uint8Array> {
+  const pdf = await PdfDocument.create(
+    `Bordereau ${batch.reference}`,
+    `${settings.name} — bordereau de paiement ${batch.reference}`,
+  );
   pdf.heading(`Bordereau du lot de paiement ${batch.reference}`);
   const total = payments.reduce((s, p) => s + p.amountCents, 0);
   pdf.facts([
@@ -102,24 +154,56 @@ export async function batchSlip(batch: BatchRow, settings: Settings, payments: F
   ]);
   pdf.heading('Paiements', 2);
   pdf.table(
-    [{ header: 'N°', width: 5 }, { header: 'Bénéficiaire', width: 28 }, { header: 'Référence', width: 30 }, { header: 'Demandes', width: 22 }, { header: 'Montant', width: 15, align: 'right' }],
-    payments.map((p) => [String(p.position), p.name, p.endToEndId, p.claims.map((c) => c.reference).join(', '), formatCents(p.amountCents)]),
+    [
+      { header: 'N°', width: 5 },
+      { header: 'Bénéficiaire', width: 28 },
+      { header: 'Référence', width: 30 },
+      { header: 'Demandes', width: 22 },
+      { header: 'Montant', width: 15, align: 'right' },
+    ],
+    payments.map((p) => [
+      String(p.position),
+      p.name,
+      p.endToEndId,
+      p.claims.map((c) => c.reference).join(', '),
+      formatCents(p.amountCents),
+    ]),
   );
   const perCategory = new Map<string, number>();
   for (const c of payments.flatMap((p) => p.claims)) {
-    for (const [k, v] of Object.entries(splitByCategory(c.amountCents, c.categories))) perCategory.set(k, (perCategory.get(k) ?? 0) + v);
+    for (const [k, v] of Object.entries(splitByCategory(c.amountCents, c.categories)))
+      perCategory.set(k, (perCategory.get(k) ?? 0) + v);
   }
   pdf.heading('Totaux par catégorie', 2);
   pdf.table(
-    [{ header: 'Catégorie', width: 50 }, { header: 'Imputation', width: 25 }, { header: 'Montant', width: 25, align: 'right' }],
-    [...perCategory.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => {
-      const code = settings.accountingCodes[k as CostCategory];
-      return [COST_CATEGORY_LABELS[k as CostCategory] ?? k, code ? `${code.nature}${code.fonction ? ` / ${code.fonction}` : ''}` : '—', formatCents(v)];
-    }).concat([['Total', '', formatCents(total)]]),
+    [
+      { header: 'Catégorie', width: 50 },
+      { header: 'Imputation', width: 25 },
+      { header: 'Montant', width: 25, align: 'right' },
+    ],
+    [...perCategory.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => {
+        const code = settings.accountingCodes[k as CostCategory];
+        return [
+          COST_CATEGORY_LABELS[k as CostCategory] ?? k,
+          code ? `${code.nature}${code.fonction ? ` / ${code.fonction}` : ''}` : '—',
+          formatCents(v),
+        ];
+      })
+      .concat([['Total', '', formatCents(total)]]),
   );
-  if (batch.kind === 'cash') pdf.paragraph('Chaque personne signe à la remise des espèces ou du chèque (émargement ci-dessus ou sur la liste jointe).', { size: 9.5 });
+  if (batch.kind === 'cash')
+    pdf.paragraph(
+      'Chaque personne signe à la remise des espèces ou du chèque (émargement ci-dessus ou sur la liste jointe).',
+      { size: 9.5 },
+    );
   pdf.signature('Établi par (nom, date, signature)');
   pdf.signature('Visa de l’ordonnateur (nom, date, signature)');
-  pdf.signature(batch.kind === 'cash' ? 'Le régisseur (nom, date, signature)' : 'Le comptable ou le trésorier (nom, date, signature)');
+  pdf.signature(
+    batch.kind === 'cash'
+      ? 'Le régisseur (nom, date, signature)'
+      : 'Le comptable ou le trésorier (nom, date, signature)',
+  );
   return pdf.save();
 }

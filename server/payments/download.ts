@@ -30,7 +30,12 @@ const TYPES: Record<BatchFileKind, { type: string; ext: string }> = {
  * before files were frozen (or in accounting-export mode) gets its file frozen at its first
  * SEPA download.
  */
-export async function downloadBatchFile(deps: Deps, actor: AuditActor, batchId: string, kind: BatchFileKind): Promise<{ bytes: Buffer; type: string; filename: string }> {
+export async function downloadBatchFile(
+  deps: Deps,
+  actor: AuditActor,
+  batchId: string,
+  kind: BatchFileKind,
+): Promise<{ bytes: Buffer; type: string; filename: string }> {
   const { settings } = await getSettings(deps.db);
   return inTransaction(deps.db, async (trx) => {
     const batch = await getBatch(trx, batchId, kind === 'sepa');
@@ -43,18 +48,37 @@ export async function downloadBatchFile(deps: Deps, actor: AuditActor, batchId: 
     }
     let bytes: Buffer;
     if (kind === 'sepa') {
-      if (!batch.sepa_file_id) batch.sepa_file_id = (await freezeBankFile(trx, deps.keyring, batch, settings, actor.userId ?? null)).id;
+      if (!batch.sepa_file_id)
+        batch.sepa_file_id = (await freezeBankFile(trx, deps.keyring, batch, settings, actor.userId ?? null)).id;
       bytes = (await bankFileBytes(trx, deps.keyring, batch))!.bytes;
     } else {
       const payments = await batchFileData(trx, deps.keyring, batch, settings.timeZone);
-      bytes = kind === 'csv' ? Buffer.from(accountingCsv(batch, settings, payments), 'utf8')
-        : kind === 'xlsx' ? await accountingXlsx(batch, settings, payments)
-          : Buffer.from(await batchSlip(batch, settings, payments, (s) => BATCH_STATUS_LABELS[s]));
+      bytes =
+        kind === 'csv'
+          ? Buffer.from(accountingCsv(batch, settings, payments), 'utf8')
+          : kind === 'xlsx'
+            ? await accountingXlsx(batch, settings, payments)
+            : Buffer.from(await batchSlip(batch, settings, payments, (s) => BATCH_STATUS_LABELS[s]));
     }
     const sha256 = sha256Hex(bytes);
-    await recordAudit(trx, actor, { action: 'payment_batch.file_downloaded', recordType: 'payment_batch', recordId: batchId, data: { file: kind, sha256, bytes: bytes.length } });
-    await auditArchivedInExport(trx, actor, { recordType: 'payment_batch', recordId: batchId, via: `batch file ${kind}` }, batchParticipantIdsSql(batchId));
-    const name = kind === 'slip' ? `bordereau-${batch.reference}` : kind === 'sepa' ? `virements-${batch.reference}` : `export-comptable-${batch.reference}`;
+    await recordAudit(trx, actor, {
+      action: 'payment_batch.file_downloaded',
+      recordType: 'payment_batch',
+      recordId: batchId,
+      data: { file: kind, sha256, bytes: bytes.length },
+    });
+    await auditArchivedInExport(
+      trx,
+      actor,
+      { recordType: 'payment_batch', recordId: batchId, via: `batch file ${kind}` },
+      batchParticipantIdsSql(batchId),
+    );
+    const name =
+      kind === 'slip'
+        ? `bordereau-${batch.reference}`
+        : kind === 'sepa'
+          ? `virements-${batch.reference}`
+          : `export-comptable-${batch.reference}`;
     return { bytes, type: TYPES[kind].type, filename: `${name}.${TYPES[kind].ext}` };
   });
 }

@@ -33,7 +33,9 @@ export async function batchEvidence(deps: Deps, settings: Settings, batchId: str
   const payments = await batchFileData(deps.db, deps.keyring, batch, settings.timeZone);
   const claims = (await batchClaims(deps.db, batchId)).map((c) => ({ id: c.claim_id, reference: c.reference }));
   return {
-    reference: batch.reference, exportedAt: batch.exported_at!, claims,
+    reference: batch.reference,
+    exportedAt: batch.exported_at!,
+    claims,
     slip: await batchSlip(batch, settings, payments, (s) => BATCH_STATUS_LABELS[s]),
     accountingCsv: accountingCsv(batch, settings, payments),
   };
@@ -45,20 +47,43 @@ export async function batchEvidence(deps: Deps, settings: Settings, batchId: str
  * was never in an exported batch. No name nor bank details.
  */
 export async function paymentReferenceText(db: Db, settings: Settings, claimId: string): Promise<string | null> {
-  const rows = await db('batch_claims as bc').join('payment_batches as b', 'b.id', 'bc.batch_id').join('payments as p', 'p.id', 'bc.payment_id')
-    .where('bc.claim_id', claimId).whereIn('b.status', ['exported', 'paid', 'voided']).orderBy('b.created_at')
-    .select('b.reference', 'b.status as batch_status', 'b.exported_at', 'b.voided_at', 'p.end_to_end_id', 'p.status', 'p.paid_at', 'p.rejected_reason_code', 'p.rejected_at', 'bc.amount_cents');
+  const rows = await db('batch_claims as bc')
+    .join('payment_batches as b', 'b.id', 'bc.batch_id')
+    .join('payments as p', 'p.id', 'bc.payment_id')
+    .where('bc.claim_id', claimId)
+    .whereIn('b.status', ['exported', 'paid', 'voided'])
+    .orderBy('b.created_at')
+    .select(
+      'b.reference',
+      'b.status as batch_status',
+      'b.exported_at',
+      'b.voided_at',
+      'p.end_to_end_id',
+      'p.status',
+      'p.paid_at',
+      'p.rejected_reason_code',
+      'p.rejected_at',
+      'bc.amount_cents',
+    );
   if (rows.length === 0) return null;
   const day = (d: Date | null) => (d ? formatDate(d, settings.timeZone) : '—');
-  const blocks = rows.map((r) => [
-    `Lot de paiement : ${r.reference} (${BATCH_STATUS_LABELS[r.batch_status as keyof typeof BATCH_STATUS_LABELS].toLowerCase()})`,
-    `Exporté le : ${day(r.exported_at)}`,
-    `Référence de bout en bout (relevé bancaire) : ${r.end_to_end_id}`,
-    `Montant de cette demande : ${formatCents(Number(r.amount_cents))}`,
-    `État du paiement : ${PAYMENT_STATUS_LABELS[r.status] ?? r.status}`,
-    ...(r.paid_at ? [`Payé le : ${day(r.paid_at)}`] : []),
-    ...(r.rejected_reason_code ? [`Rejeté par la banque le ${day(r.rejected_at)} : ${REJECT_REASON_LABELS[r.rejected_reason_code as keyof typeof REJECT_REASON_LABELS] ?? ''} (${r.rejected_reason_code})`] : []),
-    ...(r.batch_status === 'voided' ? [`Lot annulé après export le ${day(r.voided_at)} : le fichier n’a pas été envoyé.`] : []),
-  ].join('\r\n'));
+  const blocks = rows.map((r) =>
+    [
+      `Lot de paiement : ${r.reference} (${BATCH_STATUS_LABELS[r.batch_status as keyof typeof BATCH_STATUS_LABELS].toLowerCase()})`,
+      `Exporté le : ${day(r.exported_at)}`,
+      `Référence de bout en bout (relevé bancaire) : ${r.end_to_end_id}`,
+      `Montant de cette demande : ${formatCents(Number(r.amount_cents))}`,
+      `État du paiement : ${PAYMENT_STATUS_LABELS[r.status] ?? r.status}`,
+      ...(r.paid_at ? [`Payé le : ${day(r.paid_at)}`] : []),
+      ...(r.rejected_reason_code
+        ? [
+            `Rejeté par la banque le ${day(r.rejected_at)} : ${REJECT_REASON_LABELS[r.rejected_reason_code as keyof typeof REJECT_REASON_LABELS] ?? ''} (${r.rejected_reason_code})`,
+          ]
+        : []),
+      ...(r.batch_status === 'voided'
+        ? [`Lot annulé après export le ${day(r.voided_at)} : le fichier n’a pas été envoyé.`]
+        : []),
+    ].join('\r\n'),
+  );
   return `${blocks.join('\r\n\r\n')}\r\n`;
 }

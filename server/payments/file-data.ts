@@ -35,18 +35,46 @@ export interface FilePayment {
  * Every payment and claim exported is included, even one rejected later: the file is what
  * was sent. IBANs are decrypted here, in memory, for the file being written.
  */
-export async function batchFileData(db: Db, keyring: Keyring, batch: BatchRow, timeZone: string): Promise<FilePayment[]> {
+export async function batchFileData(
+  db: Db,
+  keyring: Keyring,
+  batch: BatchRow,
+  timeZone: string,
+): Promise<FilePayment[]> {
   const payments = await batchPayments(db, batch.id);
   const links = await batchClaims(db, batch.id);
   const claimIds = links.map((l) => l.claim_id);
-  const sessions = await db('claim_sessions as cs').join('sessions as s', 's.id', 'cs.session_id').whereIn('cs.claim_id', claimIds).orderBy('s.starts_at').select('cs.claim_id', 's.starts_at');
-  const lines = await db('claim_lines').whereIn('claim_id', claimIds).groupBy('claim_id', 'category').select('claim_id', 'category', db.raw('coalesce(sum(granted_cents), 0)::bigint AS granted'));
-  const receipts = await db('claim_receipts').whereIn('claim_id', claimIds).orderBy(['created_at', 'id']).select('claim_id');
+  const sessions = await db('claim_sessions as cs')
+    .join('sessions as s', 's.id', 'cs.session_id')
+    .whereIn('cs.claim_id', claimIds)
+    .orderBy('s.starts_at')
+    .select('cs.claim_id', 's.starts_at');
+  const lines = await db('claim_lines')
+    .whereIn('claim_id', claimIds)
+    .groupBy('claim_id', 'category')
+    .select('claim_id', 'category', db.raw('coalesce(sum(granted_cents), 0)::bigint AS granted'));
+  const receipts = await db('claim_receipts')
+    .whereIn('claim_id', claimIds)
+    .orderBy(['created_at', 'id'])
+    .select('claim_id');
   const claimOf = (l: (typeof links)[number]): FileClaim => {
-    const dates = [...new Set(sessions.filter((s) => s.claim_id === l.claim_id).map((s) => toLocal(s.starts_at, timeZone).date))];
-    const categories = Object.fromEntries(lines.filter((x) => x.claim_id === l.claim_id && Number(x.granted) > 0).map((x) => [x.category as string, Number(x.granted)]));
+    const dates = [
+      ...new Set(sessions.filter((s) => s.claim_id === l.claim_id).map((s) => toLocal(s.starts_at, timeZone).date)),
+    ];
+    const categories = Object.fromEntries(
+      lines
+        .filter((x) => x.claim_id === l.claim_id && Number(x.granted) > 0)
+        .map((x) => [x.category as string, Number(x.granted)]),
+    );
     const count = receipts.filter((r) => r.claim_id === l.claim_id).length;
-    return { reference: l.reference, amountCents: Number(l.amount_cents), isAdvance: l.is_advance, sessionDates: dates, categories, receipts: Array.from({ length: count }, (_, i) => `${l.reference}-J${i + 1}`) };
+    return {
+      reference: l.reference,
+      amountCents: Number(l.amount_cents),
+      isAdvance: l.is_advance,
+      sessionDates: dates,
+      categories,
+      receipts: Array.from({ length: count }, (_, i) => `${l.reference}-J${i + 1}`),
+    };
   };
   return payments.map((p) => ({
     id: p.id,
@@ -55,7 +83,10 @@ export async function batchFileData(db: Db, keyring: Keyring, batch: BatchRow, t
     payeeId: p.payee_id,
     participantId: p.participant_id,
     name: p.payee_name_snapshot ?? '',
-    iban: p.iban_ciphertext_snapshot && p.iban_key_id_snapshot ? keyring.decrypt(p.iban_ciphertext_snapshot, p.iban_key_id_snapshot) : null,
+    iban:
+      p.iban_ciphertext_snapshot && p.iban_key_id_snapshot
+        ? keyring.decrypt(p.iban_ciphertext_snapshot, p.iban_key_id_snapshot)
+        : null,
     bic: p.bic_snapshot,
     amountCents: Number(p.amount_cents),
     status: p.status,
@@ -69,7 +100,9 @@ export async function batchFileData(db: Db, keyring: Keyring, batch: BatchRow, t
  * The parts always sum to `amount` exactly.
  */
 export function splitByCategory(amount: number, granted: Record<string, number>): Record<string, number> {
-  const entries = Object.entries(granted).filter(([, v]) => v > 0).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(granted)
+    .filter(([, v]) => v > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
   const total = entries.reduce((s, [, v]) => s + v, 0);
   if (total === 0) return { other: amount };
   if (total === amount) return Object.fromEntries(entries);

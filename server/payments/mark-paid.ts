@@ -11,15 +11,29 @@ import { batchClaims, batchPayments, getBatch, voidBatchRows, type PaymentRow } 
 import { paymentsError } from './errors.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
-async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settings, payment: PaymentRow, claimReferences: string[]) {
+async function notifyPayment(
+  trx: Knex.Transaction,
+  deps: Deps,
+  settings: Settings,
+  payment: PaymentRow,
+  claimReferences: string[],
+) {
   const p = await participantContact(trx, payment.participant_id);
   if (!p || p.status !== 'active') return;
   const channel = channelFor(p);
   const name = fullName(p);
   await enqueueMessage(trx, deps, {
-    template: 'payment-sent', channel,
+    template: 'payment-sent',
+    channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
-    vars: { name, orgName: settings.name, orgPhone: settings.phone, amountCents: Number(payment.amount_cents), references: claimReferences.join(', '), cash: !payment.iban_ciphertext_snapshot },
+    vars: {
+      name,
+      orgName: settings.name,
+      orgPhone: settings.phone,
+      amountCents: Number(payment.amount_cents),
+      references: claimReferences.join(', '),
+      cash: !payment.iban_ciphertext_snapshot,
+    },
     related: { type: 'payment', id: payment.id },
   });
 }
@@ -28,7 +42,9 @@ async function notifyPayment(trx: Knex.Transaction, deps: Deps, settings: Settin
 async function closeIfSettled(trx: Knex.Transaction, batchId: string, now: Date) {
   const payments = await batchPayments(trx, batchId);
   if (payments.some((p) => p.status === 'pending') || !payments.some((p) => p.status === 'paid')) return;
-  await trx('payment_batches').where({ id: batchId, status: 'exported' }).update({ status: 'paid', paid_at: now, updated_at: now });
+  await trx('payment_batches')
+    .where({ id: batchId, status: 'exported' })
+    .update({ status: 'paid', paid_at: now, updated_at: now });
 }
 
 /**
@@ -36,32 +52,67 @@ async function closeIfSettled(trx: Knex.Transaction, batchId: string, now: Date)
  * become `paid`, each participant is told (outbox, same transaction). Marking again what is
  * already paid answers the same.
  */
-export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditActor, settings: Settings, batchId: string, paymentIds: string[] | undefined): Promise<void> {
+export async function markPaid(
+  trx: Knex.Transaction,
+  deps: Deps,
+  actor: AuditActor,
+  settings: Settings,
+  batchId: string,
+  paymentIds: string[] | undefined,
+): Promise<void> {
   const batch = await getBatch(trx, batchId, true);
   if (!batch) throw notFound('Lot de paiement');
-  if (batch.status !== 'exported' && batch.status !== 'paid') throw paymentsError(batch.status === 'open' ? 'batch_open_cannot_pay' : 'batch_cancelled_cannot_pay');
+  if (batch.status !== 'exported' && batch.status !== 'paid')
+    throw paymentsError(batch.status === 'open' ? 'batch_open_cannot_pay' : 'batch_cancelled_cannot_pay');
   const payments = await batchPayments(trx, batchId);
   const byId = new Map(payments.map((p) => [p.id, p]));
   const unknown = (paymentIds ?? []).map((id, i) => ({ id, i })).filter((x) => !byId.has(x.id));
-  if (unknown.length) throw validationError(unknown.map((x) => ({ field: `paymentIds.${x.i}`, message: 'paiement inconnu dans ce lot' })));
-  const chosen = paymentIds ? [...new Set(paymentIds)].map((id) => byId.get(id)!) : payments.filter((p) => p.status !== 'rejected');
+  if (unknown.length)
+    throw validationError(
+      unknown.map((x) => ({ field: `paymentIds.${x.i}`, message: 'paiement inconnu dans ce lot' })),
+    );
+  const chosen = paymentIds
+    ? [...new Set(paymentIds)].map((id) => byId.get(id)!)
+    : payments.filter((p) => p.status !== 'rejected');
   const rejected = chosen.filter((p) => p.status === 'rejected');
-  if (rejected.length) throw paymentsError('payment_rejected', rejected.map((p) => ({ field: `payment ${p.end_to_end_id}`, message: 'rejeté' })));
+  if (rejected.length)
+    throw paymentsError(
+      'payment_rejected',
+      rejected.map((p) => ({ field: `payment ${p.end_to_end_id}`, message: 'rejeté' })),
+    );
   const todo = chosen.filter((p) => p.status === 'pending');
   if (todo.length === 0) return;
   const now = deps.now();
   const claims = (await batchClaims(trx, batchId)).filter((c) => !c.voided);
   // All at once, in id order (the loop below writes them payment by payment).
   const todoIds = new Set(todo.map((p) => p.id));
-  await lockClaimsInIdOrder(trx, claims.filter((c) => todoIds.has(c.payment_id)).map((c) => c.claim_id));
+  await lockClaimsInIdOrder(
+    trx,
+    claims.filter((c) => todoIds.has(c.payment_id)).map((c) => c.claim_id),
+  );
   for (const p of todo) {
     const mine = claims.filter((c) => c.payment_id === p.id);
     await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
-    await markClaimsPaid(trx, mine.map((c) => c.claim_id), now);
-    await notifyPayment(trx, deps, settings, p, mine.map((c) => c.reference));
+    await markClaimsPaid(
+      trx,
+      mine.map((c) => c.claim_id),
+      now,
+    );
+    await notifyPayment(
+      trx,
+      deps,
+      settings,
+      p,
+      mine.map((c) => c.reference),
+    );
   }
   await closeIfSettled(trx, batchId, now);
-  await recordAudit(trx, actor, { action: 'payment_batch.marked_paid', recordType: 'payment_batch', recordId: batchId, data: { paymentCount: todo.length, paymentIds: todo.map((p) => p.id) } });
+  await recordAudit(trx, actor, {
+    action: 'payment_batch.marked_paid',
+    recordType: 'payment_batch',
+    recordId: batchId,
+    data: { paymentCount: todo.length, paymentIds: todo.map((p) => p.id) },
+  });
 }
 
 /**
@@ -69,7 +120,12 @@ export async function markPaid(trx: Knex.Transaction, deps: Deps, actor: AuditAc
  * approved, flagged `payment_rejected`, their batch rows are voided, so they can go into a
  * new batch. Rejecting again with the same code answers the same.
  */
-export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: string, reasonCode: string): Promise<{ batchId: string }> {
+export async function rejectPayment(
+  deps: Deps,
+  actor: AuditActor,
+  paymentId: string,
+  reasonCode: string,
+): Promise<{ batchId: string }> {
   return inTransaction(deps.db, async (trx) => {
     const found = await trx('payments').where({ id: paymentId }).first('batch_id');
     if (!found) throw notFound('Paiement');
@@ -82,11 +138,27 @@ export async function rejectPayment(deps: Deps, actor: AuditActor, paymentId: st
     if (batch.status !== 'exported' && batch.status !== 'paid') throw paymentsError('batch_not_exported_cannot_reject');
     const now = deps.now();
     const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
-    await trx('payments').where({ id: paymentId }).update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });
-    await paymentRejected(trx, claims.map((c) => c.claim_id), now);
-    await voidBatchRows(trx, claims.map((c) => c.claim_id), now);
+    await trx('payments')
+      .where({ id: paymentId })
+      .update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });
+    await paymentRejected(
+      trx,
+      claims.map((c) => c.claim_id),
+      now,
+    );
+    await voidBatchRows(
+      trx,
+      claims.map((c) => c.claim_id),
+      now,
+    );
     await closeIfSettled(trx, batch.id, now);
-    await recordAudit(trx, actor, { action: 'payment.rejected', recordType: 'payment', recordId: paymentId, reasonCode, data: { batchId: batch.id, claimCount: claims.length } });
+    await recordAudit(trx, actor, {
+      action: 'payment.rejected',
+      recordType: 'payment',
+      recordId: paymentId,
+      reasonCode,
+      data: { batchId: batch.id, claimCount: claims.length },
+    });
     return { batchId: batch.id };
   });
 }

@@ -5,16 +5,33 @@ import type { Settings } from '../settings/index.js';
 import { notFound } from '../shared/errors.js';
 import { paginate, type ListParams } from '../shared/pagination.js';
 import type { BatchViewT, BatchStatus, BatchSummary } from './schemas.js';
-import { batchClaims, batchPayments, getBatch, livePayees, participantClaimPayments, participantNames, type BatchRow } from './repo.js';
+import {
+  batchClaims,
+  batchPayments,
+  getBatch,
+  livePayees,
+  participantClaimPayments,
+  participantNames,
+  type BatchRow,
+} from './repo.js';
 import { paidLines } from './certificates.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function presentBatchSummary(b: BatchRow): Static<typeof BatchSummary> {
   return {
-    id: b.id, reference: b.reference, status: b.status, kind: b.kind, fileFormat: b.file_format,
-    totalCents: Number(b.total_cents), paymentCount: b.payment_count, createdAt: b.created_at.toISOString(),
-    exportedAt: iso(b.exported_at), paidAt: iso(b.paid_at), cancelledAt: iso(b.cancelled_at), voidedAt: iso(b.voided_at),
+    id: b.id,
+    reference: b.reference,
+    status: b.status,
+    kind: b.kind,
+    fileFormat: b.file_format,
+    totalCents: Number(b.total_cents),
+    paymentCount: b.payment_count,
+    createdAt: b.created_at.toISOString(),
+    exportedAt: iso(b.exported_at),
+    paidAt: iso(b.paid_at),
+    cancelledAt: iso(b.cancelled_at),
+    voidedAt: iso(b.voided_at),
   };
 }
 
@@ -31,9 +48,23 @@ export async function batchView(db: Db, batchId: string, skipped?: Record<string
     ...presentBatchSummary(b),
     voidReason: b.void_reason,
     payments: payments.map((p) => ({
-      id: p.id, position: p.position, participantId: p.participant_id, payeeId: p.payee_id,
-      amountCents: Number(p.amount_cents), endToEndId: p.end_to_end_id, status: p.status, rejectedReasonCode: p.rejected_reason_code, paidAt: iso(p.paid_at),
-      claims: claims.filter((c) => c.payment_id === p.id).map((c) => ({ id: c.claim_id, reference: c.reference, amountCents: Number(c.amount_cents), voided: c.voided })),
+      id: p.id,
+      position: p.position,
+      participantId: p.participant_id,
+      payeeId: p.payee_id,
+      amountCents: Number(p.amount_cents),
+      endToEndId: p.end_to_end_id,
+      status: p.status,
+      rejectedReasonCode: p.rejected_reason_code,
+      paidAt: iso(p.paid_at),
+      claims: claims
+        .filter((c) => c.payment_id === p.id)
+        .map((c) => ({
+          id: c.claim_id,
+          reference: c.reference,
+          amountCents: Number(c.amount_cents),
+          voided: c.voided,
+        })),
     })),
     ...(skipped ? { skipped } : {}),
   };
@@ -43,8 +74,14 @@ export async function batchView(db: Db, batchId: string, skipped?: Record<string
 export async function batchPageView(db: Db, batchId: string) {
   const view = await batchView(db, batchId);
   const rows = await batchPayments(db, batchId);
-  const payees = await livePayees(db, rows.map((p) => p.payee_id).filter((x): x is string => !!x));
-  const people = await participantNames(db, rows.map((p) => p.participant_id));
+  const payees = await livePayees(
+    db,
+    rows.map((p) => p.payee_id).filter((x): x is string => !!x),
+  );
+  const people = await participantNames(
+    db,
+    rows.map((p) => p.participant_id),
+  );
   const paid = await paidLines(db, { batchId });
   const { sepa_file_id: sepaFileId, own_iban_override_reason: ownIbanOverrideReason } = (await getBatch(db, batchId))!;
   return {
@@ -53,8 +90,16 @@ export async function batchPageView(db: Db, batchId: string) {
     ownIbanOverrideReason,
     payments: view.payments.map((p, i) => {
       const live = p.payeeId ? payees.get(p.payeeId) : undefined;
-      const certificates = { refund: paid.refund.some((l) => l.paymentId === p.id), allowance: paid.allowance.some((l) => l.paymentId === p.id) };
-      return { ...p, payeeName: rows[i].payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null, ibanMasked: live?.iban_masked ?? null, certificates };
+      const certificates = {
+        refund: paid.refund.some((l) => l.paymentId === p.id),
+        allowance: paid.allowance.some((l) => l.paymentId === p.id),
+      };
+      return {
+        ...p,
+        payeeName: rows[i].payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null,
+        ibanMasked: live?.iban_masked ?? null,
+        certificates,
+      };
     }),
   };
 }
@@ -62,15 +107,29 @@ export async function batchPageView(db: Db, batchId: string) {
 export async function listBatches(db: Db, params: ListParams & { status?: BatchStatus }) {
   const q = db('payment_batches').select('*');
   if (params.status) q.where({ status: params.status });
-  const page = await paginate<BatchRow & Record<string, unknown>>(q, params, { columns: { createdAt: 'created_at', reference: 'reference' }, default: '-createdAt' });
+  const page = await paginate<BatchRow & Record<string, unknown>>(q, params, {
+    columns: { createdAt: 'created_at', reference: 'reference' },
+    default: '-createdAt',
+  });
   return { items: page.items.map(presentBatchSummary), nextCursor: page.nextCursor };
 }
 
 /** Payment status of one claim, for the claim page: the live batch (or the last one) and its payment. */
 export async function claimPaymentStatus(db: Db, claimId: string) {
-  const row = await db('batch_claims as bc').join('payment_batches as b', 'b.id', 'bc.batch_id').join('payments as p', 'p.id', 'bc.payment_id')
-    .where('bc.claim_id', claimId).orderBy('b.created_at', 'desc')
-    .first('b.id as batchId', 'b.reference as batchReference', 'b.status as batchStatus', 'p.status as paymentStatus', 'p.paid_at as paidAt', 'p.rejected_reason_code as rejectedReasonCode', 'bc.voided');
+  const row = await db('batch_claims as bc')
+    .join('payment_batches as b', 'b.id', 'bc.batch_id')
+    .join('payments as p', 'p.id', 'bc.payment_id')
+    .where('bc.claim_id', claimId)
+    .orderBy('b.created_at', 'desc')
+    .first(
+      'b.id as batchId',
+      'b.reference as batchReference',
+      'b.status as batchStatus',
+      'p.status as paymentStatus',
+      'p.paid_at as paidAt',
+      'p.rejected_reason_code as rejectedReasonCode',
+      'bc.voided',
+    );
   return row ?? null;
 }
 
@@ -100,11 +159,23 @@ export async function participantPayments(db: Db, settings: Settings, participan
   const threshold = settings.thresholds.allowanceYearlyWarningCents;
   return {
     claims: claims.map((c) => ({
-      id: c.id, reference: c.reference, status: c.status, amountGrantedCents: c.amount_granted_cents, amountToPayCents: c.amount_to_pay_cents,
-      batchId: c.batch_id, batchReference: c.batch_reference, paymentId: c.payment_id, paymentStatus: c.payment_status, paidAt: iso(c.paid_at), voided: !!c.voided,
-      certificates: c.payment_status === 'paid' && !c.voided ? kindsOf(c.payment_id) : { refund: false, allowance: false },
+      id: c.id,
+      reference: c.reference,
+      status: c.status,
+      amountGrantedCents: c.amount_granted_cents,
+      amountToPayCents: c.amount_to_pay_cents,
+      batchId: c.batch_id,
+      batchReference: c.batch_reference,
+      paymentId: c.payment_id,
+      paymentStatus: c.payment_status,
+      paidAt: iso(c.paid_at),
+      voided: !!c.voided,
+      certificates:
+        c.payment_status === 'paid' && !c.voided ? kindsOf(c.payment_id) : { refund: false, allowance: false },
     })),
-    years: [...years.values()].sort((a, b) => b.year - a.year).map((y) => ({ ...y, overThreshold: y.allowancesCents > threshold })),
+    years: [...years.values()]
+      .sort((a, b) => b.year - a.year)
+      .map((y) => ({ ...y, overThreshold: y.allowancesCents > threshold })),
     thresholdCents: threshold,
   };
 }

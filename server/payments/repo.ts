@@ -61,7 +61,10 @@ const payableColumns = `c.id, c.reference, c.status, c.participant_id, c.payee_i
 
 /** The given claims, locked in id order (concurrent builders wait, then see the new status). */
 export async function lockClaimsById(trx: Db, ids: string[]): Promise<PayableClaimRow[]> {
-  const { rows } = await trx.raw(`SELECT ${payableColumns} FROM claims c WHERE c.id = ANY(?::uuid[]) ORDER BY c.id FOR UPDATE OF c`, [ids]);
+  const { rows } = await trx.raw(
+    `SELECT ${payableColumns} FROM claims c WHERE c.id = ANY(?::uuid[]) ORDER BY c.id FOR UPDATE OF c`,
+    [ids],
+  );
   return rows;
 }
 
@@ -75,15 +78,25 @@ export interface ClaimFilters {
   withIban: boolean;
 }
 
-const HAS_IBAN = 'EXISTS (SELECT 1 FROM payees py WHERE py.id = c.payee_id AND py.active AND py.iban_ciphertext IS NOT NULL)';
+const HAS_IBAN =
+  'EXISTS (SELECT 1 FROM payees py WHERE py.id = c.payee_id AND py.active AND py.iban_ciphertext IS NOT NULL)';
 
 /** The filters as SQL over `claims c`: payable claims of the project, session, decision date, advances. */
 function filterSql(f: ClaimFilters): { where: string[]; args: (string | Date)[] } {
   const where: string[] = ["c.status IN ('approved', 'partially_approved')", 'c.amount_to_pay_cents > 0'];
   const args: (string | Date)[] = [];
-  if (f.projectId) { where.push('c.project_id = ?'); args.push(f.projectId); }
-  if (f.sessionId) { where.push('EXISTS (SELECT 1 FROM claim_sessions cs WHERE cs.claim_id = c.id AND cs.session_id = ?)'); args.push(f.sessionId); }
-  if (f.decidedBefore) { where.push('c.decided_at < ?'); args.push(f.decidedBefore); }
+  if (f.projectId) {
+    where.push('c.project_id = ?');
+    args.push(f.projectId);
+  }
+  if (f.sessionId) {
+    where.push('EXISTS (SELECT 1 FROM claim_sessions cs WHERE cs.claim_id = c.id AND cs.session_id = ?)');
+    args.push(f.sessionId);
+  }
+  if (f.decidedBefore) {
+    where.push('c.decided_at < ?');
+    args.push(f.decidedBefore);
+  }
   if (f.advancesOnly) where.push('c.is_advance');
   return { where, args };
 }
@@ -93,7 +106,10 @@ export async function lockPayableClaims(trx: Db, f: ClaimFilters, limit = 5000):
   const { where, args } = filterSql(f);
   if (f.notDecidedBy) where.push('c.decided_by IS DISTINCT FROM ?::uuid');
   where.push(`${f.withIban ? '' : 'NOT '}${HAS_IBAN}`);
-  const { rows } = await trx.raw(`SELECT ${payableColumns} FROM claims c WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT ${limit} FOR UPDATE OF c SKIP LOCKED`, [...args, ...(f.notDecidedBy ? [f.notDecidedBy] : [])]);
+  const { rows } = await trx.raw(
+    `SELECT ${payableColumns} FROM claims c WHERE ${where.join(' AND ')} ORDER BY c.created_at, c.id LIMIT ${limit} FOR UPDATE OF c SKIP LOCKED`,
+    [...args, ...(f.notDecidedBy ? [f.notDecidedBy] : [])],
+  );
   return rows;
 }
 
@@ -101,7 +117,10 @@ export async function lockPayableClaims(trx: Db, f: ClaimFilters, limit = 5000):
 export async function countSkipped(trx: Db, f: ClaimFilters): Promise<{ decidedByYou: number; otherKind: number }> {
   const { where, args } = filterSql(f);
   if (!f.notDecidedBy) {
-    const { rows } = await trx.raw(`SELECT count(*) FILTER (WHERE ${f.withIban ? 'NOT ' : ''}${HAS_IBAN}) AS other FROM claims c WHERE ${where.join(' AND ')}`, args);
+    const { rows } = await trx.raw(
+      `SELECT count(*) FILTER (WHERE ${f.withIban ? 'NOT ' : ''}${HAS_IBAN}) AS other FROM claims c WHERE ${where.join(' AND ')}`,
+      args,
+    );
     return { decidedByYou: 0, otherKind: Number(rows[0].other) };
   }
   const { rows } = await trx.raw(
@@ -134,19 +153,33 @@ export interface BatchClaimRow {
 }
 
 export async function batchClaims(trx: Db, batchId: string): Promise<BatchClaimRow[]> {
-  return trx('batch_claims as bc').join('claims as c', 'c.id', 'bc.claim_id').where('bc.batch_id', batchId)
-    .orderBy('c.reference').select('bc.*', 'c.reference', 'c.participant_id', 'c.is_advance');
+  return trx('batch_claims as bc')
+    .join('claims as c', 'c.id', 'bc.claim_id')
+    .where('bc.batch_id', batchId)
+    .orderBy('c.reference')
+    .select('bc.*', 'c.reference', 'c.participant_id', 'c.is_advance');
 }
 
 /** Payee names and masked IBANs as they are now (for an open batch, before the export snapshot). */
-export async function livePayees(trx: Db, payeeIds: string[]): Promise<Map<string, { name: string | null; iban_masked: string | null }>> {
+export async function livePayees(
+  trx: Db,
+  payeeIds: string[],
+): Promise<Map<string, { name: string | null; iban_masked: string | null }>> {
   const rows = await trx('payees').whereIn('id', payeeIds).select('id', 'name', 'iban_masked');
   return new Map(rows.map((r) => [r.id as string, r]));
 }
 
-export async function participantNames(trx: Db, ids: string[]): Promise<Map<string, { name: string; reference: string }>> {
+export async function participantNames(
+  trx: Db,
+  ids: string[],
+): Promise<Map<string, { name: string; reference: string }>> {
   const rows = await trx('participants').whereIn('id', ids).select('id', 'first_name', 'last_name', 'reference');
-  return new Map(rows.map((r) => [r.id as string, { name: [r.first_name, r.last_name].filter(Boolean).join(' '), reference: r.reference as string }]));
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      { name: [r.first_name, r.last_name].filter(Boolean).join(' '), reference: r.reference as string },
+    ]),
+  );
 }
 
 /**
@@ -163,26 +196,52 @@ export async function releaseClaims(trx: Db, claimIds: string[], flag: string | 
 /** The claims' live batch rows are voided: they may go into a new batch. */
 export async function voidBatchRows(trx: Db, claimIds: string[], now: Date): Promise<void> {
   if (claimIds.length === 0) return;
-  await trx('batch_claims').whereIn('claim_id', claimIds).where({ voided: false }).update({ voided: true, voided_at: now });
+  await trx('batch_claims')
+    .whereIn('claim_id', claimIds)
+    .where({ voided: false })
+    .update({ voided: true, voided_at: now });
 }
 
 /**
  * Payable claims for the batch builder page (those the actor did not decide, unless `actorId`
  * is null: separation of duties off), oldest first, with the payee's name and whether it has an IBAN.
  */
-export async function payableClaimsForBuilder(db: Db, actorId: string | null, projectId: string | undefined, limit = 200) {
-  const q = db('claims as c').join('participants as pa', 'pa.id', 'c.participant_id').join('projects as pr', 'pr.id', 'c.project_id').leftJoin('payees as py', 'py.id', 'c.payee_id')
-    .whereIn('c.status', PAYABLE).where('c.amount_to_pay_cents', '>', 0)
-    .orderBy([{ column: 'c.decided_at' }, { column: 'c.id' }]).limit(limit)
-    .select('c.id', 'c.reference', 'c.amount_to_pay_cents', 'c.is_advance', 'c.decided_at', 'pr.name as project_name', 'pa.first_name', 'pa.last_name', 'py.name as payee_name',
-      db.raw('(py.active AND py.iban_ciphertext IS NOT NULL) IS TRUE AS has_iban'));
+export async function payableClaimsForBuilder(
+  db: Db,
+  actorId: string | null,
+  projectId: string | undefined,
+  limit = 200,
+) {
+  const q = db('claims as c')
+    .join('participants as pa', 'pa.id', 'c.participant_id')
+    .join('projects as pr', 'pr.id', 'c.project_id')
+    .leftJoin('payees as py', 'py.id', 'c.payee_id')
+    .whereIn('c.status', PAYABLE)
+    .where('c.amount_to_pay_cents', '>', 0)
+    .orderBy([{ column: 'c.decided_at' }, { column: 'c.id' }])
+    .limit(limit)
+    .select(
+      'c.id',
+      'c.reference',
+      'c.amount_to_pay_cents',
+      'c.is_advance',
+      'c.decided_at',
+      'pr.name as project_name',
+      'pa.first_name',
+      'pa.last_name',
+      'py.name as payee_name',
+      db.raw('(py.active AND py.iban_ciphertext IS NOT NULL) IS TRUE AS has_iban'),
+    );
   if (actorId) q.whereRaw('c.decided_by IS DISTINCT FROM ?::uuid', [actorId]);
   if (projectId) q.where('c.project_id', projectId);
   return q;
 }
 
 export async function projectsWithPayableClaims(db: Db): Promise<{ id: string; name: string }[]> {
-  return db('projects').whereIn('id', db('claims').whereIn('status', PAYABLE).select('project_id')).orderBy('name').select('id', 'name');
+  return db('projects')
+    .whereIn('id', db('claims').whereIn('status', PAYABLE).select('project_id'))
+    .orderBy('name')
+    .select('id', 'name');
 }
 
 /** Merging two records of one person: the source's payments follow its claims to the kept record (certificates, retention). */
@@ -223,11 +282,18 @@ export async function participantClaimPayments(db: Db, participantId: string, li
 }
 
 /** Claims among these whose payee's IBAN has this keyed hash (the organisation's own account). */
-export async function claimsPayingIban(trx: Db, claims: { id: string; payee_id: string | null; reference: string }[], ibanHash: string): Promise<string[]> {
+export async function claimsPayingIban(
+  trx: Db,
+  claims: { id: string; payee_id: string | null; reference: string }[],
+  ibanHash: string,
+): Promise<string[]> {
   const payeeIds = [...new Set(claims.map((c) => c.payee_id).filter((x): x is string => !!x))];
   if (payeeIds.length === 0) return [];
   const own = new Set(await trx('payees').whereIn('id', payeeIds).where({ iban_hash: ibanHash }).pluck('id'));
-  return claims.filter((c) => c.payee_id && own.has(c.payee_id)).map((c) => c.reference).sort();
+  return claims
+    .filter((c) => c.payee_id && own.has(c.payee_id))
+    .map((c) => c.reference)
+    .sort();
 }
 
 /** The people paid by a batch, as a subquery (for the archive door of batch exports). */

@@ -52,7 +52,10 @@ export function sepaText(value: string, max: number): string {
 
 /** An identifier (MsgId, EndToEndId…): SEPA characters, at most 35, never starting or ending with `/` nor holding `//`. */
 export function sepaId(value: string): string {
-  return sepaText(value, SEPA_MAX.id).replace(/ /g, '').replace(/\/{2,}/g, '/').replace(/^\/+|\/+$/g, '');
+  return sepaText(value, SEPA_MAX.id)
+    .replace(/ /g, '')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\/+|\/+$/g, '');
 }
 
 /** `12345` cents → `123.45` (integer arithmetic, no float). */
@@ -64,7 +67,9 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 function agent(version: SepaVersion, bic: string | null, pad: string): string {
   const tag = version === 'pain.001.001.09' ? 'BICFI' : 'BIC';
-  return bic ? `${pad}<FinInstnId><${tag}>${esc(bic)}</${tag}></FinInstnId>` : `${pad}<FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId>`;
+  return bic
+    ? `${pad}<FinInstnId><${tag}>${esc(bic)}</${tag}></FinInstnId>`
+    : `${pad}<FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId>`;
 }
 
 /** A required text of the file that is empty once in the SEPA character set: `transfers.2.name`, `debtor.name`… */
@@ -106,7 +111,8 @@ export function sepaBlankFields(f: SepaFile): BlankField[] {
 export function sepaXml(f: SepaFile): string {
   if (f.transfers.length === 0) throw new Error('a SEPA file needs at least one transfer');
   const blank = sepaBlankFields(f);
-  if (blank.length) throw new Error(`a SEPA file cannot hold empty required texts: ${blank.map((b) => b.field).join(', ')}`);
+  if (blank.length)
+    throw new Error(`a SEPA file cannot hold empty required texts: ${blank.map((b) => b.field).join(', ')}`);
   const total = f.transfers.reduce((s, t) => s + t.amountCents, 0);
   const v09 = f.version === 'pain.001.001.09';
   const nb = String(f.transfers.length);
@@ -127,7 +133,9 @@ export function sepaXml(f: SepaFile): string {
     `      <NbOfTxs>${nb}</NbOfTxs>`,
     `      <CtrlSum>${sepaAmount(total)}</CtrlSum>`,
     '      <PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl></PmtTpInf>',
-    v09 ? `      <ReqdExctnDt><Dt>${f.executionDate}</Dt></ReqdExctnDt>` : `      <ReqdExctnDt>${f.executionDate}</ReqdExctnDt>`,
+    v09
+      ? `      <ReqdExctnDt><Dt>${f.executionDate}</Dt></ReqdExctnDt>`
+      : `      <ReqdExctnDt>${f.executionDate}</ReqdExctnDt>`,
     `      <Dbtr><Nm>${esc(sepaText(f.debtor.name, SEPA_MAX.name))}</Nm></Dbtr>`,
     `      <DbtrAcct><Id><IBAN>${esc(f.debtor.iban)}</IBAN></Id></DbtrAcct>`,
     `      <DbtrAgt>${agent(f.version, f.debtor.bic, '')}</DbtrAgt>`,

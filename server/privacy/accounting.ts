@@ -51,7 +51,10 @@ export function lastPaymentAtSql(idColumn: string): string {
 /** Ids among `participantIds` that have accounting records. */
 export async function participantsWithAccountingRecords(trx: Db, participantIds: string[]): Promise<Set<string>> {
   if (participantIds.length === 0) return new Set();
-  const { rows } = await trx.raw(`SELECT p.id FROM participants p WHERE p.id = ANY(?::uuid[]) AND (${accountingRecordsSql('p.id')})`, [participantIds]);
+  const { rows } = await trx.raw(
+    `SELECT p.id FROM participants p WHERE p.id = ANY(?::uuid[]) AND (${accountingRecordsSql('p.id')})`,
+    [participantIds],
+  );
   return new Set((rows as { id: string }[]).map((r) => r.id));
 }
 
@@ -62,6 +65,8 @@ export async function hasAccountingRecords(trx: Db, participantId: string): Prom
 
 /** The participant's last payment, or null when nothing was paid yet. */
 export async function lastPaymentAt(trx: Db, participantId: string): Promise<Date | null> {
-  const { rows } = await trx.raw(`SELECT ${lastPaymentAtSql('p.id')} AS at FROM participants p WHERE p.id = ?`, [participantId]);
+  const { rows } = await trx.raw(`SELECT ${lastPaymentAtSql('p.id')} AS at FROM participants p WHERE p.id = ?`, [
+    participantId,
+  ]);
   return (rows[0]?.at as Date | null | undefined) ?? null;
 }

@@ -36,7 +36,9 @@ export function participantOfRowSql(table: string): string | null {
 
 /** The path parameters of a route that identify a row of a participant-linked table, with that table. */
 export function participantScopedParams(spec: RouteSpec): { param: string; table: string }[] {
-  const props = ((spec.params as (TSchema & { properties?: Record<string, TSchema & { 'x-record'?: string }> }) | undefined)?.properties) ?? {};
+  const props =
+    (spec.params as (TSchema & { properties?: Record<string, TSchema & { 'x-record'?: string }> }) | undefined)
+      ?.properties ?? {};
   return Object.entries(props)
     .map(([param, s]) => ({ param, table: s['x-record'] ?? '' }))
     .filter((p) => p.table && participantOfRowSql(p.table) !== null);
@@ -65,7 +67,13 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
     if (!canReadArchived(actor)) throw archivedRestricted();
     const via = `${spec.method.toUpperCase()} ${spec.path}`;
     await inTransaction(deps.db, async (trx) => {
-      for (const { id } of rows as { id: string }[]) await recordAudit(trx, auditActorOf(req.ctx), { action: 'participant.archived_read', recordType: 'participant', recordId: id, data: { via } });
+      for (const { id } of rows as { id: string }[])
+        await recordAudit(trx, auditActorOf(req.ctx), {
+          action: 'participant.archived_read',
+          recordType: 'participant',
+          recordId: id,
+          data: { via },
+        });
     });
   };
 }
@@ -87,6 +95,12 @@ export async function auditArchivedInExport(
     participantIds.bindings as never[],
   );
   const count = Number(rows[0].n);
-  if (count > 0) await recordAudit(trx, actor, { action: 'participant.archived_read', recordType: exported.recordType, recordId: exported.recordId, data: { via: exported.via, archivedCount: count } });
+  if (count > 0)
+    await recordAudit(trx, actor, {
+      action: 'participant.archived_read',
+      recordType: exported.recordType,
+      recordId: exported.recordId,
+      data: { via: exported.via, archivedCount: count },
+    });
   return count;
 }

@@ -30,10 +30,14 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
     const request = input.requestId ? await getRequest(trx, input.requestId, true) : undefined;
     if (input.requestId) {
       if (!request || request.participant_id !== participantId) {
-        throw new AppError('validation_failed', undefined, [{ field: 'requestId', message: 'cette demande ne concerne pas cette personne' }]);
+        throw new AppError('validation_failed', undefined, [
+          { field: 'requestId', message: 'cette demande ne concerne pas cette personne' },
+        ]);
       }
       if (!['erasure', 'objection'].includes(request.kind)) {
-        throw new AppError('validation_failed', undefined, [{ field: 'requestId', message: 'doit être une demande d’effacement ou d’opposition' }]);
+        throw new AppError('validation_failed', undefined, [
+          { field: 'requestId', message: 'doit être une demande d’effacement ou d’opposition' },
+        ]);
       }
     }
     const now = deps.now();
@@ -48,14 +52,32 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
     }
     if (person.status !== outcome) {
       await recordAudit(trx, actor, {
-        action: 'participant.erased', recordType: 'participant', recordId: participantId, reasonCode: input.reasonCode,
+        action: 'participant.erased',
+        recordType: 'participant',
+        recordId: participantId,
+        reasonCode: input.reasonCode,
         data: { outcome, requestId: request?.id ?? null, erased },
       });
     }
     const closed = request
-      ? await closeRequestIn(trx, actor, request, outcome === 'anonymised' ? 'anonymised' : 'archived_legal_retention', `Motif : ${ERASURE_REASON_LABELS[input.reasonCode]}.`, today, now)
+      ? await closeRequestIn(
+          trx,
+          actor,
+          request,
+          outcome === 'anonymised' ? 'anonymised' : 'archived_legal_retention',
+          `Motif : ${ERASURE_REASON_LABELS[input.reasonCode]}.`,
+          today,
+          now,
+        )
       : null;
-    return { participantId, reference: person.reference, status: outcome, outcome, erased, request: closed ? presentRequest(closed, today) : null };
+    return {
+      participantId,
+      reference: person.reference,
+      status: outcome,
+      outcome,
+      erased,
+      request: closed ? presentRequest(closed, today) : null,
+    };
   });
   return { ...result, files: await sweepProductFiles(deps, { participantIds: [participantId] }) };
 }

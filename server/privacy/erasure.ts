@@ -49,9 +49,17 @@ function planFor(step: Step, registry: Record<string, TableDecl> = REGISTRY): Ta
     if (!scope.participantLink) continue;
     const columns: ErasableColumn[] = [];
     for (const [name, c] of Object.entries(scope.columns)) {
-      if (c.personal && erasedAt(c, step)) columns.push({ name, category: c.category, erasedSql: erasedSql(c.erasure) });
+      if (c.personal && erasedAt(c, step))
+        columns.push({ name, category: c.category, erasedSql: erasedSql(c.erasure) });
     }
-    if (columns.length) plans.push({ table: scope.table, kind: scope.kind, link: scope.participantLink, marker: scope.erasedMarker, columns });
+    if (columns.length)
+      plans.push({
+        table: scope.table,
+        kind: scope.kind,
+        link: scope.participantLink,
+        marker: scope.erasedMarker,
+        columns,
+      });
   }
   return plans;
 }
@@ -60,20 +68,31 @@ const PLANS: Record<Step, TablePlan[]> = { archive: planFor('archive'), anonymis
 
 /** The columns a step erases, by table, or by `table:kind` for tables with kinds of rows (for documentation and tests). */
 export function erasedColumns(step: Step): Record<string, string[]> {
-  return Object.fromEntries(PLANS[step].map((p) => [p.kind ? `${p.table}:${p.kind}` : p.table, p.columns.map((c) => c.name)]));
+  return Object.fromEntries(
+    PLANS[step].map((p) => [p.kind ? `${p.table}:${p.kind}` : p.table, p.columns.map((c) => c.name)]),
+  );
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 const stillHeld = (c: ErasableColumn) => `${quote(c.name)} IS DISTINCT FROM ${c.erasedSql}`;
 
 /** Counts, per category, the rows of these participants that one plan would change. */
-async function countPlan(trx: Db, plan: TablePlan, participantIds: string[]): Promise<Partial<Record<Category, number>>> {
+async function countPlan(
+  trx: Db,
+  plan: TablePlan,
+  participantIds: string[],
+): Promise<Partial<Record<Category, number>>> {
   const categories = [...new Set(plan.columns.map((c) => c.category))];
   const selects = categories.map((cat, i) => {
-    const held = plan.columns.filter((c) => c.category === cat).map(stillHeld).join(' OR ');
+    const held = plan.columns
+      .filter((c) => c.category === cat)
+      .map(stillHeld)
+      .join(' OR ');
     return `count(*) FILTER (WHERE ${held}) AS c${i}`;
   });
-  const { rows } = await trx.raw(`SELECT ${selects.join(', ')} FROM ${quote(plan.table)} WHERE ${plan.link}`, [participantIds]);
+  const { rows } = await trx.raw(`SELECT ${selects.join(', ')} FROM ${quote(plan.table)} WHERE ${plan.link}`, [
+    participantIds,
+  ]);
   const found: Partial<Record<Category, number>> = {};
   categories.forEach((cat, i) => {
     const n = Number(rows[0][`c${i}`]);
@@ -112,7 +131,10 @@ export async function applyErasures(trx: Db, participantIds: string[], step: Ste
       bindings.push(now);
     }
     bindings.push(participantIds);
-    await trx.raw(`UPDATE ${quote(plan.table)} SET ${sets.join(', ')} WHERE (${plan.link}) AND (${plan.columns.map(stillHeld).join(' OR ')})`, bindings);
+    await trx.raw(
+      `UPDATE ${quote(plan.table)} SET ${sets.join(', ')} WHERE (${plan.link}) AND (${plan.columns.map(stillHeld).join(' OR ')})`,
+      bindings,
+    );
   }
   return counts;
 }

@@ -43,30 +43,64 @@ export async function buildParticipantExport(db: Db, participantId: string, now:
       lastName: p.last_name,
       email: p.email,
       phone: p.phone,
-      address: { line1: p.address_line1, line2: p.address_line2, postalCode: p.postal_code, communeInsee: p.commune_insee, communeName: p.commune_name },
+      address: {
+        line1: p.address_line1,
+        line2: p.address_line2,
+        postalCode: p.postal_code,
+        communeInsee: p.commune_insee,
+        communeName: p.commune_name,
+      },
       preferredChannel: p.preferred_channel,
       partner: p.partner_name ?? null,
       isMinor: p.is_minor,
-      guardian: { name: p.guardian_name, email: p.guardian_email, phone: p.guardian_phone, consentOn: p.guardian_consent_on },
+      guardian: {
+        name: p.guardian_name,
+        email: p.guardian_email,
+        phone: p.guardian_phone,
+        consentOn: p.guardian_consent_on,
+      },
       needs: p.needs as string[],
       needsNote: p.needs_note,
-      profile: { ageBand: p.profile_age_band, activity: p.profile_activity, household: p.profile_household, communeInsee: p.profile_commune_insee },
+      profile: {
+        ageBand: p.profile_age_band,
+        activity: p.profile_activity,
+        household: p.profile_household,
+        communeInsee: p.profile_commune_insee,
+      },
       lastContactAt: iso(p.last_contact_at),
       createdAt: iso(p.created_at),
       archivedAt: iso(p.archived_at),
       anonymisedAt: iso(p.anonymised_at),
     },
     consents: consents.map((c) => ({
-      purposeCode: c.purpose_code, purpose: c.label, legalBasis: c.legal_basis, textVersion: c.text_version, channel: c.channel,
-      givenOn: c.given_on, expiresOn: c.expires_on, withdrawnOn: c.withdrawn_on, withdrawalChannel: c.withdrawal_channel,
+      purposeCode: c.purpose_code,
+      purpose: c.label,
+      legalBasis: c.legal_basis,
+      textVersion: c.text_version,
+      channel: c.channel,
+      givenOn: c.given_on,
+      expiresOn: c.expires_on,
+      withdrawnOn: c.withdrawn_on,
+      withdrawalChannel: c.withdrawal_channel,
       evidence: c.evidence_file_id ? (c.evidence_erased_at ? 'erased' : 'held') : 'none',
     })),
     payees: payees.map((y) => {
       const own = OWN_PAYEE_KINDS.includes(y.kind);
-      return { kind: y.kind, name: own ? y.name : null, ibanMasked: own ? y.iban_masked : null, bic: own ? y.bic : null, active: y.active, createdAt: iso(y.created_at) };
+      return {
+        kind: y.kind,
+        name: own ? y.name : null,
+        ibanMasked: own ? y.iban_masked : null,
+        bic: own ? y.bic : null,
+        active: y.active,
+        createdAt: iso(y.created_at),
+      };
     }),
     privacyRequests: (await requestsOfParticipant(db, participantId)).map((r) => presentRequest(r, today)),
-    archivedDataReads: (await archivedReadsOf(db, participantId)).map((e) => ({ at: e.occurred_at.toISOString(), by: e.actor_name, roles: e.actor_roles ?? [] })),
+    archivedDataReads: (await archivedReadsOf(db, participantId)).map((e) => ({
+      at: e.occurred_at.toISOString(),
+      by: e.actor_name,
+      roles: e.actor_roles ?? [],
+    })),
     tables: sections,
     notExported,
   };
@@ -77,10 +111,20 @@ type Built = NonNullable<Awaited<ReturnType<typeof buildParticipantExport>>>;
 export type ParticipantExport = Built['data'];
 
 /** The export as JSON or PDF for the DPO, audited ('participant.exported', with the format only). */
-export async function exportParticipant(deps: Deps, actor: AuditActor, participantId: string, format: 'json' | 'pdf'): Promise<ParticipantExport> {
+export async function exportParticipant(
+  deps: Deps,
+  actor: AuditActor,
+  participantId: string,
+  format: 'json' | 'pdf',
+): Promise<ParticipantExport> {
   const built = await buildParticipantExport(deps.db, participantId, deps.now());
   if (!built) throw notFound('Personne');
-  await recordAudit(deps.db, actor, { action: 'participant.exported', recordType: 'participant', recordId: participantId, data: { format } });
+  await recordAudit(deps.db, actor, {
+    action: 'participant.exported',
+    recordType: 'participant',
+    recordId: participantId,
+    data: { format },
+  });
   return built.data;
 }
 
@@ -89,20 +133,35 @@ export async function exportParticipant(deps: Deps, actor: AuditActor, participa
  * (consent evidence, receipts) under documents/, with manifest.csv. Streamed; audited like
  * the other formats ('participant.exported', format zip, with the ZIP's SHA-256 and size).
  */
-export async function streamParticipantExportZip(deps: Deps, actor: AuditActor, participantId: string, res: ServerResponse): Promise<void> {
+export async function streamParticipantExportZip(
+  deps: Deps,
+  actor: AuditActor,
+  participantId: string,
+  res: ServerResponse,
+): Promise<void> {
   const now = deps.now();
   const built = await buildParticipantExport(deps.db, participantId, now);
   if (!built) throw notFound('Personne');
   const { settings } = await getSettings(deps.db);
   const { data, files } = built;
-  await streamZip(res, `donnees-${data.participant.reference}.zip`, now, async (add) => {
-    await add('export.json', JSON.stringify(data, null, 2));
-    await add('export.pdf', await participantExportPdf(data, settings.timeZone));
-    for (const f of files) {
-      const row = await deps.db('files').where({ id: f.fileId }).whereNull('erased_at').first('content');
-      if (row?.content) await add(f.name, row.content as Buffer);
-    }
-  }, (summary: ZipSummary) => recordAudit(deps.db, actor, {
-    action: 'participant.exported', recordType: 'participant', recordId: participantId, data: { format: 'zip', ...summary },
-  }).then(() => undefined));
+  await streamZip(
+    res,
+    `donnees-${data.participant.reference}.zip`,
+    now,
+    async (add) => {
+      await add('export.json', JSON.stringify(data, null, 2));
+      await add('export.pdf', await participantExportPdf(data, settings.timeZone));
+      for (const f of files) {
+        const row = await deps.db('files').where({ id: f.fileId }).whereNull('erased_at').first('content');
+        if (row?.content) await add(f.name, row.content as Buffer);
+      }
+    },
+    (summary: ZipSummary) =>
+      recordAudit(deps.db, actor, {
+        action: 'participant.exported',
+        recordType: 'participant',
+        recordId: participantId,
+        data: { format: 'zip', ...summary },
+      }).then(() => undefined),
+  );
 }

@@ -1,7 +1,15 @@
 import type { Db } from '../shared/db.js';
 import type { Settings } from '../settings/index.js';
 import { REGISTRY } from './registry/registry.js';
-import { isExcluded, rowScopes, type ExportColumn, type ExportProjection, type PersonalColumn, type RowScope, type TableDecl } from './registry/types.js';
+import {
+  isExcluded,
+  rowScopes,
+  type ExportColumn,
+  type ExportProjection,
+  type PersonalColumn,
+  type RowScope,
+  type TableDecl,
+} from './registry/types.js';
 import { ACTIVITIES, retentionText } from './processing-register/register.js';
 import { REGISTER_LEGAL_BASIS_LABELS } from './labels.js';
 
@@ -42,50 +50,80 @@ const scopeName = (s: RowScope) => `${s.table}${s.kind ? ` (${s.kind})` : ''}`;
  * one, an empty projection or reason, a column the table does not declare, a staff column.
  */
 export function exportDeclarationProblems(registry: Record<string, TableDecl>): string[] {
-  return rowScopes(registry).filter((s) => s.participantLink).flatMap((s): string[] => {
-    const decl = s.export;
-    if (!decl) return [`${scopeName(s)}: linked to participants but declares no export`];
-    if (isExcluded(decl)) return decl.excluded.trim() ? [] : [`${scopeName(s)}: excluded without a reason`];
-    const problems: string[] = [];
-    if (!Object.keys(decl.columns).length) problems.push(`${scopeName(s)}: exports no column`);
-    if (!decl.source.trim()) problems.push(`${scopeName(s)}: no source`);
-    for (const [key, c] of Object.entries(decl.columns)) {
-      if (typeof c !== 'string') continue;
-      const col = s.columns[key];
-      if (!col) problems.push(`${scopeName(s)}: exports ${key}, which the table does not declare`);
-      else if (col.personal && col.subject === 'staff') problems.push(`${scopeName(s)}: exports ${key}, a staff column`);
-    }
-    return problems;
-  });
+  return rowScopes(registry)
+    .filter((s) => s.participantLink)
+    .flatMap((s): string[] => {
+      const decl = s.export;
+      if (!decl) return [`${scopeName(s)}: linked to participants but declares no export`];
+      if (isExcluded(decl)) return decl.excluded.trim() ? [] : [`${scopeName(s)}: excluded without a reason`];
+      const problems: string[] = [];
+      if (!Object.keys(decl.columns).length) problems.push(`${scopeName(s)}: exports no column`);
+      if (!decl.source.trim()) problems.push(`${scopeName(s)}: no source`);
+      for (const [key, c] of Object.entries(decl.columns)) {
+        if (typeof c !== 'string') continue;
+        const col = s.columns[key];
+        if (!col) problems.push(`${scopeName(s)}: exports ${key}, which the table does not declare`);
+        else if (col.personal && col.subject === 'staff')
+          problems.push(`${scopeName(s)}: exports ${key}, a staff column`);
+      }
+      return problems;
+    });
 }
 
 /** The scopes the export reads; throws when a declaration is missing or wrong (no table falls out silently). */
 export function exportScopes(): (RowScope & { export: NonNullable<RowScope['export']> })[] {
   const problems = exportDeclarationProblems(REGISTRY);
-  if (problems.length) throw new Error(`access export declarations (server/privacy/registry/*.ts): ${problems.join('; ')}`);
-  return rowScopes(REGISTRY).filter((s): s is RowScope & { export: NonNullable<RowScope['export']> } => Boolean(s.participantLink));
+  if (problems.length)
+    throw new Error(`access export declarations (server/privacy/registry/*.ts): ${problems.join('; ')}`);
+  return rowScopes(REGISTRY).filter((s): s is RowScope & { export: NonNullable<RowScope['export']> } =>
+    Boolean(s.participantLink),
+  );
 }
 
 /** What art. 15(1) requires beside the data, from the declarations of the scope's personal columns about the person. */
 function article15(scope: RowScope, settings: Settings) {
-  const own = Object.values(scope.columns).filter((c): c is PersonalColumn => c.personal && c.subject !== 'staff' && c.subject !== 'partner_contact');
+  const own = Object.values(scope.columns).filter(
+    (c): c is PersonalColumn => c.personal && c.subject !== 'staff' && c.subject !== 'partner_contact',
+  );
   const purposes = [...new Set(own.map((c) => c.purpose))].map((p) => ({
     code: p,
     name: ACTIVITIES[p].name,
-    legalBases: [...new Set(own.filter((c) => c.purpose === p).map((c) => REGISTER_LEGAL_BASIS_LABELS[c.legalBasis] ?? c.legalBasis))],
+    legalBases: [
+      ...new Set(
+        own.filter((c) => c.purpose === p).map((c) => REGISTER_LEGAL_BASIS_LABELS[c.legalBasis] ?? c.legalBasis),
+      ),
+    ],
   }));
   return {
     purposes,
-    recipients: [...new Set(purposes.flatMap((p) => ACTIVITIES[p.code as keyof typeof ACTIVITIES].recipients(settings)))],
+    recipients: [
+      ...new Set(purposes.flatMap((p) => ACTIVITIES[p.code as keyof typeof ACTIVITIES].recipients(settings))),
+    ],
     retention: [...new Set(own.map((c) => retentionText(c.retention, settings)))],
   };
 }
 
-const safeName = (s: string) => s.normalize('NFKD').replace(/[^\w.-]+/g, '_').slice(0, 80) || 'document';
+const safeName = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '_')
+    .slice(0, 80) || 'document';
 
-async function readScope(db: Db, scope: RowScope, decl: ExportProjection, participantId: string, files: ExportedFile[]) {
-  const select = Object.entries(decl.columns).map(([key, c]) => (typeof c === 'string' ? `${ident(table(scope))}.${ident(key)} AS ${ident(key)}` : `(${c.sql}) AS ${ident(key)}`));
-  if (decl.attach) select.push(`${ident(table(scope))}.id AS "__file_id"`, `(${ident(table(scope))}.content IS NOT NULL) AS "__has_content"`);
+async function readScope(
+  db: Db,
+  scope: RowScope,
+  decl: ExportProjection,
+  participantId: string,
+  files: ExportedFile[],
+) {
+  const select = Object.entries(decl.columns).map(([key, c]) =>
+    typeof c === 'string' ? `${ident(table(scope))}.${ident(key)} AS ${ident(key)}` : `(${c.sql}) AS ${ident(key)}`,
+  );
+  if (decl.attach)
+    select.push(
+      `${ident(table(scope))}.id AS "__file_id"`,
+      `(${ident(table(scope))}.content IS NOT NULL) AS "__has_content"`,
+    );
   const sql = `SELECT ${select.join(', ')} FROM ${ident(table(scope))} WHERE (${scope.participantLink}) AND (${decl.rows ?? 'true'}) ORDER BY 1`;
   const { rows } = await db.raw(sql, [[participantId]]);
   return (rows as Record<string, unknown>[]).map((row) => {
@@ -112,7 +150,15 @@ export async function exportSections(db: Db, participantId: string, settings: Se
     const columns = Object.fromEntries(Object.entries(decl.columns).map(([k, c]) => [k, labelOf(c)]));
     if (decl.attach) columns.file = 'Fichier joint';
     const rows = await readScope(db, scope, decl, participantId, files);
-    sections.push({ table: scope.table, kind: scope.kind, label: scope.label, source: decl.source, ...article15(scope, settings), columns, rows });
+    sections.push({
+      table: scope.table,
+      kind: scope.kind,
+      label: scope.label,
+      source: decl.source,
+      ...article15(scope, settings),
+      columns,
+      rows,
+    });
   }
   return { sections, notExported, files };
 }

@@ -7,9 +7,21 @@
 // Owns: privacy_requests (and blanks the personal columns the registry declares, in every table).
 // Calls: audit, auth, claims, jobs, notifications, participants, settings; shared/.
 export { REGISTRY } from './registry/registry.js';
-export { runDailyRetention, startRetentionRun, executeRetention, type RetentionMode, type RetentionResult } from './retention.js';
+export {
+  runDailyRetention,
+  startRetentionRun,
+  executeRetention,
+  type RetentionMode,
+  type RetentionResult,
+} from './retention.js';
 export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
 export { recordPrivacyRequest, movePrivacyRequests } from './requests.js';
 export { addOneMonth } from './requests.js';
 export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry/uses.js';
-export { archiveDoor, auditArchivedInExport, participantScopedParams, participantOfRowSql, type ArchiveRule } from './archive-door.js';
+export {
+  archiveDoor,
+  auditArchivedInExport,
+  participantScopedParams,
+  participantOfRowSql,
+  type ArchiveRule,
+} from './archive-door.js';

@@ -77,21 +77,55 @@ export const ACTION_LABELS: Record<string, string> = {
   'privacy.register_exported': 'Export du registre des traitements',
 };
 
-
 /** Words of the letters to the person (plain French). */
 export const NEED_LABELS: Record<string, string> = {
-  step_free_access: 'accès sans marche', hearing_loop: 'boucle magnétique', sign_language: 'interprète en langue des signes',
-  large_print: 'documents en gros caractères', childcare: 'garde d’enfants', accompanying_person: 'personne qui vous accompagne', other: 'autre besoin',
+  step_free_access: 'accès sans marche',
+  hearing_loop: 'boucle magnétique',
+  sign_language: 'interprète en langue des signes',
+  large_print: 'documents en gros caractères',
+  childcare: 'garde d’enfants',
+  accompanying_person: 'personne qui vous accompagne',
+  other: 'autre besoin',
 };
-export const ACTIVITY_LABELS: Record<string, string> = { in_work: 'en emploi', job_seeker: 'en recherche d’emploi', student: 'en études ou en formation', retired: 'à la retraite', other: 'autre situation' };
-export const HOUSEHOLD_LABELS: Record<string, string> = { single: 'personne seule', couple: 'en couple', with_children: 'avec enfants', single_parent: 'parent seul avec enfants' };
-export const PREFERRED_CHANNEL_LABELS: Record<string, string> = { email: 'par courriel', phone: 'par téléphone', letter: 'par courrier', partner: 'par la structure qui vous accompagne' };
-export const CONSENT_CHANNEL_LABELS: Record<string, string> = { paper: 'formulaire papier signé', oral: 'à l’oral, devant un agent', online: 'en ligne', email: 'par courriel', phone: 'par téléphone' };
+export const ACTIVITY_LABELS: Record<string, string> = {
+  in_work: 'en emploi',
+  job_seeker: 'en recherche d’emploi',
+  student: 'en études ou en formation',
+  retired: 'à la retraite',
+  other: 'autre situation',
+};
+export const HOUSEHOLD_LABELS: Record<string, string> = {
+  single: 'personne seule',
+  couple: 'en couple',
+  with_children: 'avec enfants',
+  single_parent: 'parent seul avec enfants',
+};
+export const PREFERRED_CHANNEL_LABELS: Record<string, string> = {
+  email: 'par courriel',
+  phone: 'par téléphone',
+  letter: 'par courrier',
+  partner: 'par la structure qui vous accompagne',
+};
+export const CONSENT_CHANNEL_LABELS: Record<string, string> = {
+  paper: 'formulaire papier signé',
+  oral: 'à l’oral, devant un agent',
+  online: 'en ligne',
+  email: 'par courriel',
+  phone: 'par téléphone',
+};
 export const LEGAL_BASIS_LABELS: Record<string, string> = {
-  consent: 'votre accord', explicit_consent: 'votre accord exprès (données de santé)', public_task: 'mission de service public',
-  legal_obligation: 'obligation légale', legitimate_interest: 'intérêt légitime',
+  consent: 'votre accord',
+  explicit_consent: 'votre accord exprès (données de santé)',
+  public_task: 'mission de service public',
+  legal_obligation: 'obligation légale',
+  legitimate_interest: 'intérêt légitime',
 };
-export const PAYEE_KIND_LABELS: Record<string, string> = { participant: 'vous-même', legal_representative: 'votre représentant légal', childcare_provider: 'le mode de garde', partner: 'la structure qui vous accompagne' };
+export const PAYEE_KIND_LABELS: Record<string, string> = {
+  participant: 'vous-même',
+  legal_representative: 'votre représentant légal',
+  childcare_provider: 'le mode de garde',
+  partner: 'la structure qui vous accompagne',
+};
 export const CIVILITY_LABELS: Record<string, string> = { mme: 'Madame', m: 'Monsieur', mx: 'Mx' };
 
 /** Legal bases as the processing register names them (GDPR articles). */

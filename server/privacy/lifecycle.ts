@@ -3,7 +3,13 @@ import type { Db } from '../shared/db.js';
 import { cancelClaimsOnErasure } from '../claims/index.js';
 import { markAnonymised, markArchived } from '../participants/index.js';
 import type { AuditActor } from '../audit/index.js';
-import { accountingRecordsSql, lastPaymentAtSql, participantsWithAccountingRecords, PAYABLE_STATUSES, payableClaimsSql } from './accounting.js';
+import {
+  accountingRecordsSql,
+  lastPaymentAtSql,
+  participantsWithAccountingRecords,
+  PAYABLE_STATUSES,
+  payableClaimsSql,
+} from './accounting.js';
 import { addCounts, applyErasures, countErasures, type ErasureCounts, type Step } from './erasure.js';
 
 /**
@@ -82,7 +88,12 @@ export async function archiveParticipants(trx: Db, ids: string[], now: Date): Pr
  * (docs/domain.md#erasure-and-withdrawal), and an anonymised person never has a claim still to pay — a caller that
  * passes someone with a claim approved or in a batch is a bug (they must be archived).
  */
-export async function anonymiseParticipants(trx: Db, ids: string[], now: Date, actor: AuditActor): Promise<ErasureCounts> {
+export async function anonymiseParticipants(
+  trx: Db,
+  ids: string[],
+  now: Date,
+  actor: AuditActor,
+): Promise<ErasureCounts> {
   if (ids.length === 0) return {};
   const payable = await trx('claims').whereIn('participant_id', ids).whereIn('status', PAYABLE_STATUSES).first('id');
   if (payable) throw new Error('anonymisation refused: a claim is still to be paid (the person must be archived)');
@@ -102,22 +113,42 @@ async function split(trx: Db, phase: Phase, ids: string[]) {
  * Takes up to `limit` due participants of the phase under row locks, skipping those another
  * runner holds (two runners never process one person), and applies their step.
  */
-export async function applyDueBatch(trx: Db, phase: Phase, policy: RetentionPolicy, now: Date, limit: number, actor: AuditActor): Promise<BatchResult> {
+export async function applyDueBatch(
+  trx: Db,
+  phase: Phase,
+  policy: RetentionPolicy,
+  now: Date,
+  limit: number,
+  actor: AuditActor,
+): Promise<BatchResult> {
   const due = dueSql(phase, policy, now);
   // No ORDER BY: the (status, last_contact_at) index yields due people in index order and
   // the scan stops at the limit; sorting every due person by id made each batch O(due).
-  const { rows } = await trx.raw(`SELECT p.id FROM participants p WHERE ${due.sql} LIMIT ? FOR UPDATE OF p SKIP LOCKED`, [...due.bindings, limit]);
+  const { rows } = await trx.raw(
+    `SELECT p.id FROM participants p WHERE ${due.sql} LIMIT ? FOR UPDATE OF p SKIP LOCKED`,
+    [...due.bindings, limit],
+  );
   const ids = (rows as { id: string }[]).map((r) => r.id);
   const steps = await split(trx, phase, ids);
   return {
     ids,
     participants: { archive: steps.archive.length, anonymise: steps.anonymise.length },
-    erased: { archive: await archiveParticipants(trx, steps.archive, now), anonymise: await anonymiseParticipants(trx, steps.anonymise, now, actor) },
+    erased: {
+      archive: await archiveParticipants(trx, steps.archive, now),
+      anonymise: await anonymiseParticipants(trx, steps.anonymise, now, actor),
+    },
   };
 }
 
 /** Like `applyDueBatch` but changes nothing: the next `limit` due participants after `afterId`, and what their step would erase. */
-export async function previewDueBatch(db: Db, phase: Phase, policy: RetentionPolicy, now: Date, limit: number, afterId: string | null): Promise<BatchResult> {
+export async function previewDueBatch(
+  db: Db,
+  phase: Phase,
+  policy: RetentionPolicy,
+  now: Date,
+  limit: number,
+  afterId: string | null,
+): Promise<BatchResult> {
   const due = dueSql(phase, policy, now);
   const { rows } = await db.raw(
     `SELECT p.id FROM participants p WHERE ${due.sql} ${afterId ? 'AND p.id > ?' : ''} ORDER BY p.id LIMIT ?`,
@@ -128,12 +159,19 @@ export async function previewDueBatch(db: Db, phase: Phase, policy: RetentionPol
   return {
     ids,
     participants: { archive: steps.archive.length, anonymise: steps.anonymise.length },
-    erased: { archive: await countErasures(db, steps.archive, 'archive'), anonymise: await countErasures(db, steps.anonymise, 'anonymise') },
+    erased: {
+      archive: await countErasures(db, steps.archive, 'archive'),
+      anonymise: await countErasures(db, steps.anonymise, 'anonymise'),
+    },
   };
 }
 
 /** How many participants are due now, by the step they would take. */
-export async function countDue(db: Db, policy: RetentionPolicy, now: Date): Promise<{ archive: number; anonymise: number; anonymiseFromArchive: number }> {
+export async function countDue(
+  db: Db,
+  policy: RetentionPolicy,
+  now: Date,
+): Promise<{ archive: number; anonymise: number; anonymiseFromArchive: number }> {
   const active = activeDueSql(policy, now);
   const archived = archivedDueSql(policy, now);
   const { rows } = await db.raw(
@@ -143,14 +181,23 @@ export async function countDue(db: Db, policy: RetentionPolicy, now: Date): Prom
        (SELECT count(*) FROM participants p WHERE ${archived.sql}) AS from_archive`,
     [...active.bindings, ...active.bindings, ...archived.bindings],
   );
-  return { archive: Number(rows[0].archive), anonymise: Number(rows[0].anonymise), anonymiseFromArchive: Number(rows[0].from_archive) };
+  return {
+    archive: Number(rows[0].archive),
+    anonymise: Number(rows[0].anonymise),
+    anonymiseFromArchive: Number(rows[0].from_archive),
+  };
 }
 
 /**
  * Active participants who will reach the end of their active period in each of the next
  * `months` calendar months (organisation time zone), from the current month on.
  */
-export async function upcomingByMonth(db: Db, policy: RetentionPolicy, now: Date, months = 3): Promise<{ month: string; count: number }[]> {
+export async function upcomingByMonth(
+  db: Db,
+  policy: RetentionPolicy,
+  now: Date,
+  months = 3,
+): Promise<{ month: string; count: number }[]> {
   const last = lastContactSql(policy.timeZone);
   const { rows } = await db.raw(
     `WITH bounds AS (SELECT date_trunc('month', ?::timestamptz AT TIME ZONE ?) AS first),

@@ -10,7 +10,11 @@ export async function retentionOverview(db: Db, now: Date, runs = 20) {
   const policy = await retentionPolicy(db);
   return {
     asOf: now.toISOString(),
-    policy: { activeYearsAfterLastContact: policy.activeYears, archiveYearsAfterLastPayment: policy.archiveYears, dailyRun: policy.dailyRun },
+    policy: {
+      activeYearsAfterLastContact: policy.activeYears,
+      archiveYearsAfterLastPayment: policy.archiveYears,
+      dailyRun: policy.dailyRun,
+    },
     due: await countDue(db, policy, now),
     upcoming: await upcomingByMonth(db, policy, now, 3),
     runs: (await listRetentionRuns(db, runs)).map(presentRun),

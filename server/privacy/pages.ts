@@ -15,11 +15,22 @@ import { completePrivacyRequest } from './requests.js';
 import { getRequest } from './repo.js';
 import { presentRun } from './presenter.js';
 import { DPO_ONLY, RETENTION_RUNNERS } from './policy.js';
-import { ACTION_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, REQUEST_KIND_LABELS, STATUS_LABELS, STEP_LABELS, TABLE_LABELS } from './labels.js';
+import {
+  ACTION_LABELS,
+  CATEGORY_LABELS,
+  CHANNEL_LABELS,
+  OUTCOME_LABELS,
+  REQUEST_KIND_LABELS,
+  STATUS_LABELS,
+  STEP_LABELS,
+  TABLE_LABELS,
+} from './labels.js';
 
 /** French month name of `YYYY-MM`. */
 const monthLabel = (ym: string) => {
-  const text = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${ym}-15T00:00:00Z`));
+  const text = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${ym}-15T00:00:00Z`),
+  );
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
@@ -28,7 +39,12 @@ function resultRows(result: Record<string, unknown> | null) {
   const erased = (result?.erased ?? {}) as Record<string, Record<string, Record<string, number>>>;
   return Object.entries(erased).flatMap(([step, tables]) =>
     Object.entries(tables).flatMap(([table, cats]) =>
-      Object.entries(cats).map(([cat, n]) => ({ step: STEP_LABELS[step] ?? step, table: TABLE_LABELS[table] ?? table, category: CATEGORY_LABELS[cat] ?? cat, count: n })),
+      Object.entries(cats).map(([cat, n]) => ({
+        step: STEP_LABELS[step] ?? step,
+        table: TABLE_LABELS[table] ?? table,
+        category: CATEGORY_LABELS[cat] ?? cat,
+        count: n,
+      })),
     ),
   );
 }
@@ -44,14 +60,31 @@ const FILE_KIND_LABELS: Record<string, string> = { mail_files: 'Copies des e-mai
 
 export const labels = {
   modes: { dry_run: 'Simulation', apply: 'Application' } as Record<string, string>,
-  triggers: { api: 'API', page: 'Page', cli: 'Ligne de commande', daily: 'Passage quotidien' } as Record<string, string>,
-  jobStatuses: { queued: 'En attente', running: 'En cours', completed: 'Terminé', failed: 'Échec' } as Record<string, string>,
-  kinds: REQUEST_KIND_LABELS, channels: CHANNEL_LABELS, outcomes: OUTCOME_LABELS, statuses: STATUS_LABELS, actions: ACTION_LABELS, roles: ROLE_LABELS, steps: STEP_LABELS };
+  triggers: { api: 'API', page: 'Page', cli: 'Ligne de commande', daily: 'Passage quotidien' } as Record<
+    string,
+    string
+  >,
+  jobStatuses: { queued: 'En attente', running: 'En cours', completed: 'Terminé', failed: 'Échec' } as Record<
+    string,
+    string
+  >,
+  kinds: REQUEST_KIND_LABELS,
+  channels: CHANNEL_LABELS,
+  outcomes: OUTCOME_LABELS,
+  statuses: STATUS_LABELS,
+  actions: ACTION_LABELS,
+  roles: ROLE_LABELS,
+  steps: STEP_LABELS,
+};
 
 export function privacyPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/privacy', access: RETENTION_RUNNERS, summary: 'DPO dashboard',
+      kind: 'page',
+      method: 'get',
+      path: '/privacy',
+      access: RETENTION_RUNNERS,
+      summary: 'DPO dashboard',
       handler: async (req, res) => {
         const d = await privacyDashboard(deps.db, deps.now());
         await page(deps, req, res, 'privacy/dashboard.njk', {
@@ -63,15 +96,25 @@ export function privacyPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/privacy/register', access: RETENTION_RUNNERS, summary: 'Record of processing activities',
+      kind: 'page',
+      method: 'get',
+      path: '/privacy/register',
+      access: RETENTION_RUNNERS,
+      summary: 'Record of processing activities',
       handler: async (req, res) => {
         await page(deps, req, res, 'privacy/register.njk', {
-          title: 'Registre des activités de traitement', r: await buildRegister(deps.db, deps.now()), auditKey: auditPublicKey(deps.config),
+          title: 'Registre des activités de traitement',
+          r: await buildRegister(deps.db, deps.now()),
+          auditKey: auditPublicKey(deps.config),
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/privacy/retention', access: RETENTION_RUNNERS, summary: 'Retention: preview and runs',
+      kind: 'page',
+      method: 'get',
+      path: '/privacy/retention',
+      access: RETENTION_RUNNERS,
+      summary: 'Retention: preview and runs',
       handler: async (req, res) => {
         const o = await retentionOverview(deps.db, deps.now(), 20);
         await page(deps, req, res, 'privacy/retention.njk', {
@@ -84,16 +127,29 @@ export function privacyPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/privacy/retention/runs', access: RETENTION_RUNNERS, summary: 'Start a retention run from the page',
+      kind: 'page',
+      method: 'post',
+      path: '/privacy/retention/runs',
+      access: RETENTION_RUNNERS,
+      summary: 'Start a retention run from the page',
       handler: async (req, res) => {
         const checked = check(RunBody, { mode: formBody(req).mode });
         if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-        const { job } = await startRetentionRun(deps, { mode: checked.value.mode, trigger: 'page', actor: auditActorOf(req.ctx) });
+        const { job } = await startRetentionRun(deps, {
+          mode: checked.value.mode,
+          trigger: 'page',
+          actor: auditActorOf(req.ctx),
+        });
         res.redirect(303, `/privacy/retention/runs/${job.id}`);
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/privacy/retention/runs/:id', access: RETENTION_RUNNERS, summary: 'Progress and result of a retention run', params: RunIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/privacy/retention/runs/:id',
+      access: RETENTION_RUNNERS,
+      summary: 'Progress and result of a retention run',
+      params: RunIdParams,
       handler: async (req, res) => {
         const job = await getJob(deps.db, req.params.id, deps.now());
         if (!job || job.kind !== RETENTION_JOB) throw notFound('Traitement');
@@ -113,16 +169,29 @@ export function privacyPages(deps: Deps) {
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/privacy/requests/:id/complete', access: DPO_ONLY, summary: 'Close a privacy request from a form', params: RequestIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/privacy/requests/:id/complete',
+      access: DPO_ONLY,
+      summary: 'Close a privacy request from a form',
+      params: RequestIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
         const request = await getRequest(deps.db, req.params.id);
         if (!request) throw notFound('Demande');
         const back = request.participant_id ? `/participants/${request.participant_id}/privacy` : '/privacy';
-        const checked = check(RequestCompleteBody, { outcomeCode: form.outcomeCode, outcomeNote: typeof form.outcomeNote === 'string' ? form.outcomeNote : null });
+        const checked = check(RequestCompleteBody, {
+          outcomeCode: form.outcomeCode,
+          outcomeNote: typeof form.outcomeNote === 'string' ? form.outcomeNote : null,
+        });
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-          await completePrivacyRequest(deps, auditActorOf(req.ctx), req.params.id, checked.value as RequestCompleteBody);
+          await completePrivacyRequest(
+            deps,
+            auditActorOf(req.ctx),
+            req.params.id,
+            checked.value as RequestCompleteBody,
+          );
           await flash(deps, req, 'success', `La demande ${request.reference} est close.`);
         } catch (e) {
           if (!(e instanceof AppError) || e.status >= 500) throw e;

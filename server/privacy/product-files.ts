@@ -36,7 +36,9 @@ export const mailFolderSweep: ProductFileSweep = {
     const messageIds: string[] = [];
     if (scope.participantIds) {
       if (!scope.participantIds.length) return 0;
-      const { rows } = await deps.db.raw(`${erasedPeople} AND o.participant_id = ANY(?::uuid[])`, [scope.participantIds]);
+      const { rows } = await deps.db.raw(`${erasedPeople} AND o.participant_id = ANY(?::uuid[])`, [
+        scope.participantIds,
+      ]);
       messageIds.push(...(rows as { message_id: string }[]).map((r) => r.message_id));
     } else {
       const onDisk = mailFolderOutboxIds(mailDir);

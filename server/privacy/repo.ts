@@ -21,20 +21,40 @@ export interface RequestRow extends Record<string, unknown> {
 }
 
 const REQUEST_COLUMNS = [
-  'r.id', 'r.reference', 'r.participant_id', 'p.reference as participant_reference', 'r.kind', 'r.received_on', 'r.channel',
-  'r.requester_note', 'r.due_on', 'r.status', 'r.outcome_code', 'r.outcome_note', 'r.completed_on', 'r.created_at',
+  'r.id',
+  'r.reference',
+  'r.participant_id',
+  'p.reference as participant_reference',
+  'r.kind',
+  'r.received_on',
+  'r.channel',
+  'r.requester_note',
+  'r.due_on',
+  'r.status',
+  'r.outcome_code',
+  'r.outcome_note',
+  'r.completed_on',
+  'r.created_at',
 ];
 
 function requests(db: Db) {
   return db('privacy_requests as r').leftJoin('participants as p', 'p.id', 'r.participant_id').select(REQUEST_COLUMNS);
 }
 
-export function listRequests(db: Db, f: { status?: string; kind?: string; participantId?: string; limit?: string; cursor?: string; sort?: string }) {
+export function listRequests(
+  db: Db,
+  f: { status?: string; kind?: string; participantId?: string; limit?: string; cursor?: string; sort?: string },
+) {
   const q = requests(db);
   if (f.status) q.where('r.status', f.status);
   if (f.kind) q.where('r.kind', f.kind);
   if (f.participantId) q.where('r.participant_id', f.participantId);
-  return paginate<RequestRow>(q, f, { columns: { dueOn: 'r.due_on', receivedOn: 'r.received_on' }, default: 'dueOn' }, 'r.id');
+  return paginate<RequestRow>(
+    q,
+    f,
+    { columns: { dueOn: 'r.due_on', receivedOn: 'r.received_on' }, default: 'dueOn' },
+    'r.id',
+  );
 }
 
 export async function getRequest(db: Db, id: string, forUpdate = false): Promise<RequestRow | undefined> {
@@ -43,29 +63,56 @@ export async function getRequest(db: Db, id: string, forUpdate = false): Promise
 }
 
 export async function requestsOfParticipant(db: Db, participantId: string): Promise<RequestRow[]> {
-  return (await requests(db).where('r.participant_id', participantId).orderBy('r.received_on', 'desc').orderBy('r.id')) as RequestRow[];
+  return (await requests(db)
+    .where('r.participant_id', participantId)
+    .orderBy('r.received_on', 'desc')
+    .orderBy('r.id')) as RequestRow[];
 }
 
 export async function openRequests(db: Db, limit = 50): Promise<RequestRow[]> {
-  return (await requests(db).where('r.status', 'open').orderBy('r.due_on').orderBy('r.id').limit(limit)) as RequestRow[];
+  return (await requests(db)
+    .where('r.status', 'open')
+    .orderBy('r.due_on')
+    .orderBy('r.id')
+    .limit(limit)) as RequestRow[];
 }
 
 export async function insertRequest(
   trx: Db,
-  row: { participant_id: string | null; kind: string; received_on: string; channel: string; requester_note: string | null; due_on: string; created_by: string | null; now: Date },
+  row: {
+    participant_id: string | null;
+    kind: string;
+    received_on: string;
+    channel: string;
+    requester_note: string | null;
+    due_on: string;
+    created_by: string | null;
+    now: Date;
+  },
 ): Promise<string> {
   const { now, ...fields } = row;
-  const [inserted] = await trx('privacy_requests').insert({ ...fields, created_at: now, updated_at: now }).returning('id');
+  const [inserted] = await trx('privacy_requests')
+    .insert({ ...fields, created_at: now, updated_at: now })
+    .returning('id');
   return inserted.id as string;
 }
 
 export async function closeRequest(
   trx: Db,
   id: string,
-  fields: { status: 'completed' | 'refused'; outcome_code: string; outcome_note: string | null; completed_on: string; handled_by: string | null; now: Date },
+  fields: {
+    status: 'completed' | 'refused';
+    outcome_code: string;
+    outcome_note: string | null;
+    completed_on: string;
+    handled_by: string | null;
+    now: Date;
+  },
 ): Promise<void> {
   const { now, ...rest } = fields;
-  await trx('privacy_requests').where({ id }).update({ ...rest, updated_at: now });
+  await trx('privacy_requests')
+    .where({ id })
+    .update({ ...rest, updated_at: now });
 }
 
 export interface ParticipantLifecycleRow {
@@ -79,13 +126,23 @@ export interface ParticipantLifecycleRow {
   anonymised_at: Date | null;
 }
 
-export async function getParticipantLifecycle(db: Db, id: string, forUpdate = false): Promise<ParticipantLifecycleRow | undefined> {
-  const q = db('participants').where({ id }).first('id', 'reference', 'status', 'first_name', 'last_name', 'last_contact_at', 'archived_at', 'anonymised_at');
+export async function getParticipantLifecycle(
+  db: Db,
+  id: string,
+  forUpdate = false,
+): Promise<ParticipantLifecycleRow | undefined> {
+  const q = db('participants')
+    .where({ id })
+    .first('id', 'reference', 'status', 'first_name', 'last_name', 'last_contact_at', 'archived_at', 'anonymised_at');
   return (await (forUpdate ? q.forUpdate() : q)) as ParticipantLifecycleRow | undefined;
 }
 
 /** Reads and exports that the DPO watches (audit of exports and of reads of archived data: docs/domain.md#users-and-roles). */
-export const WATCHED_ACTIONS = ['participant.exported', 'participant.archived_read', 'privacy.register_exported'] as const;
+export const WATCHED_ACTIONS = [
+  'participant.exported',
+  'participant.archived_read',
+  'privacy.register_exported',
+] as const;
 
 export interface WatchedEventRow {
   occurred_at: Date;
@@ -102,32 +159,80 @@ function watched(db: Db) {
   return db('audit_events as e')
     .leftJoin('users as u', 'u.id', 'e.actor_user_id')
     .joinRaw("LEFT JOIN participants p ON e.record_type = 'participant' AND p.id::text = e.record_id")
-    .select('e.occurred_at', 'e.action', 'e.record_type', 'e.record_id', 'e.data', 'u.name as actor_name', 'u.roles as actor_roles', 'p.reference as participant_reference');
+    .select(
+      'e.occurred_at',
+      'e.action',
+      'e.record_type',
+      'e.record_id',
+      'e.data',
+      'u.name as actor_name',
+      'u.roles as actor_roles',
+      'p.reference as participant_reference',
+    );
 }
 
 export async function watchedEventsSince(db: Db, since: Date, limit = 100): Promise<WatchedEventRow[]> {
-  return (await watched(db).whereIn('e.action', WATCHED_ACTIONS as unknown as string[]).where('e.occurred_at', '>=', since).orderBy('e.occurred_at', 'desc').orderBy('e.id', 'desc').limit(limit)) as WatchedEventRow[];
+  return (await watched(db)
+    .whereIn('e.action', WATCHED_ACTIONS as unknown as string[])
+    .where('e.occurred_at', '>=', since)
+    .orderBy('e.occurred_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit)) as WatchedEventRow[];
 }
 
 /** Who read this participant's archived data, oldest first. */
 export async function archivedReadsOf(db: Db, participantId: string): Promise<WatchedEventRow[]> {
-  return (await watched(db).where({ 'e.action': 'participant.archived_read', 'e.record_type': 'participant', 'e.record_id': participantId }).orderBy('e.occurred_at').orderBy('e.id')) as WatchedEventRow[];
+  return (await watched(db)
+    .where({ 'e.action': 'participant.archived_read', 'e.record_type': 'participant', 'e.record_id': participantId })
+    .orderBy('e.occurred_at')
+    .orderBy('e.id')) as WatchedEventRow[];
 }
 
 /** The rows of one participant's access export: the person (with the partner's name), consents, payees. */
 export async function participantExportRows(db: Db, participantId: string) {
-  const p = await db('participants as p').leftJoin('partners as pa', 'pa.id', 'p.partner_id').where('p.id', participantId).first('p.*', 'pa.name as partner_name');
+  const p = await db('participants as p')
+    .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
+    .where('p.id', participantId)
+    .first('p.*', 'pa.name as partner_name');
   if (!p) return null;
   const consents = await db('consents as c')
     .join('consent_purposes as cp', 'cp.code', 'c.purpose_code')
     .leftJoin('files as f', 'f.id', 'c.evidence_file_id')
     .where('c.participant_id', participantId)
-    .orderBy('c.given_on').orderBy('c.created_at')
-    .select('c.purpose_code', 'cp.label', 'c.legal_basis', 'c.text_version', 'c.channel', 'c.given_on', 'c.expires_on', 'c.withdrawn_on', 'c.withdrawal_channel', 'c.evidence_file_id', 'f.erased_at as evidence_erased_at');
-  const payees = await db('payees').where({ participant_id: participantId }).orderBy('created_at').select('kind', 'name', 'iban_masked', 'bic', 'active', 'created_at');
+    .orderBy('c.given_on')
+    .orderBy('c.created_at')
+    .select(
+      'c.purpose_code',
+      'cp.label',
+      'c.legal_basis',
+      'c.text_version',
+      'c.channel',
+      'c.given_on',
+      'c.expires_on',
+      'c.withdrawn_on',
+      'c.withdrawal_channel',
+      'c.evidence_file_id',
+      'f.erased_at as evidence_erased_at',
+    );
+  const payees = await db('payees')
+    .where({ participant_id: participantId })
+    .orderBy('created_at')
+    .select('kind', 'name', 'iban_masked', 'bic', 'active', 'created_at');
   return { p, consents, payees };
 }
 
-export async function consentPurposes(db: Db): Promise<{ code: string; label: string; legal_basis: string; special_category: boolean; text_version: number; validity_months: number | null }[]> {
-  return db('consent_purposes').where({ active: true }).orderBy('position').select('code', 'label', 'legal_basis', 'special_category', 'text_version', 'validity_months');
+export async function consentPurposes(db: Db): Promise<
+  {
+    code: string;
+    label: string;
+    legal_basis: string;
+    special_category: boolean;
+    text_version: number;
+    validity_months: number | null;
+  }[]
+> {
+  return db('consent_purposes')
+    .where({ active: true })
+    .orderBy('position')
+    .select('code', 'label', 'legal_basis', 'special_category', 'text_version', 'validity_months');
 }

@@ -16,7 +16,10 @@ import { presentRequest } from './presenter.js';
 import { privacyError } from './errors.js';
 
 /** Outcomes that only the erasure action produces; completing a request with them checks the person's state. */
-const ERASURE_OUTCOMES: Record<string, 'anonymised' | 'archived'> = { anonymised: 'anonymised', archived_legal_retention: 'archived' };
+const ERASURE_OUTCOMES: Record<string, 'anonymised' | 'archived'> = {
+  anonymised: 'anonymised',
+  archived_legal_retention: 'archived',
+};
 
 export async function organisationToday(db: Db, now: Date): Promise<string> {
   const { settings } = await getSettings(db);
@@ -29,17 +32,33 @@ export async function organisationToday(db: Db, now: Date): Promise<string> {
  */
 export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input: RequestCreateBody) {
   const today = await organisationToday(deps.db, deps.now());
-  if (input.receivedOn > today) throw new AppError('validation_failed', undefined, [{ field: 'receivedOn', message: 'ne peut pas être une date future' }]);
+  if (input.receivedOn > today)
+    throw new AppError('validation_failed', undefined, [
+      { field: 'receivedOn', message: 'ne peut pas être une date future' },
+    ]);
   return inTransaction(deps.db, async (trx) => {
     if (input.participantId && !(await getParticipantLifecycle(trx, input.participantId))) {
-      throw new AppError('validation_failed', undefined, [{ field: 'participantId', message: 'aucune personne ne porte cet identifiant' }]);
+      throw new AppError('validation_failed', undefined, [
+        { field: 'participantId', message: 'aucune personne ne porte cet identifiant' },
+      ]);
     }
     const note = input.note?.trim() || null;
     const id = await insertRequest(trx, {
-      participant_id: input.participantId ?? null, kind: input.kind, received_on: input.receivedOn, channel: input.channel,
-      requester_note: note, due_on: addOneMonth(input.receivedOn), created_by: actor.userId, now: deps.now(),
+      participant_id: input.participantId ?? null,
+      kind: input.kind,
+      received_on: input.receivedOn,
+      channel: input.channel,
+      requester_note: note,
+      due_on: addOneMonth(input.receivedOn),
+      created_by: actor.userId,
+      now: deps.now(),
     });
-    await recordAudit(trx, actor, { action: 'privacy_request.recorded', recordType: 'privacy_request', recordId: id, data: { kind: input.kind, channel: input.channel, participantId: input.participantId ?? null } });
+    await recordAudit(trx, actor, {
+      action: 'privacy_request.recorded',
+      recordType: 'privacy_request',
+      recordId: id,
+      data: { kind: input.kind, channel: input.channel, participantId: input.participantId ?? null },
+    });
     return presentRequest((await getRequest(trx, id))!, today);
   });
 }
@@ -48,15 +67,34 @@ export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input:
  * Closes a request inside the caller's transaction. Repeating the same outcome returns the
  * request unchanged; another outcome on a closed request is a 409.
  */
-export async function closeRequestIn(trx: Db, actor: AuditActor, request: RequestRow, outcome: OutcomeCode, note: string | null, today: string, now: Date) {
+export async function closeRequestIn(
+  trx: Db,
+  actor: AuditActor,
+  request: RequestRow,
+  outcome: OutcomeCode,
+  note: string | null,
+  today: string,
+  now: Date,
+) {
   if (request.status !== 'open') {
     if (request.outcome_code === outcome) return request;
     throw privacyError('request_already_closed');
   }
   await closeRequest(trx, request.id, {
-    status: outcome.startsWith('refused') ? 'refused' : 'completed', outcome_code: outcome, outcome_note: note, completed_on: today, handled_by: actor.userId, now,
+    status: outcome.startsWith('refused') ? 'refused' : 'completed',
+    outcome_code: outcome,
+    outcome_note: note,
+    completed_on: today,
+    handled_by: actor.userId,
+    now,
   });
-  await recordAudit(trx, actor, { action: 'privacy_request.completed', recordType: 'privacy_request', recordId: request.id, reasonCode: outcome, data: { kind: request.kind, participantId: request.participant_id } });
+  await recordAudit(trx, actor, {
+    action: 'privacy_request.completed',
+    recordType: 'privacy_request',
+    recordId: request.id,
+    reasonCode: outcome,
+    data: { kind: request.kind, participantId: request.participant_id },
+  });
   return (await getRequest(trx, request.id))!;
 }
 
@@ -73,7 +111,15 @@ export async function completePrivacyRequest(deps: Deps, actor: AuditActor, id: 
         throw privacyError('erasure_not_done');
       }
     }
-    const closed = await closeRequestIn(trx, actor, request, input.outcomeCode as OutcomeCode, input.outcomeNote?.trim() || null, today, deps.now());
+    const closed = await closeRequestIn(
+      trx,
+      actor,
+      request,
+      input.outcomeCode as OutcomeCode,
+      input.outcomeNote?.trim() || null,
+      today,
+      deps.now(),
+    );
     return presentRequest(closed, today);
   });
 }

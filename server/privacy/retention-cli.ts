@@ -44,11 +44,15 @@ export async function retentionCommand(deps: Deps, args: string[], out: Out): Pr
   }
   const interactive = process.stdout.isTTY === true;
   let lastDraw = 0;
-  const { job, finished } = await startRetentionRun(deps, { mode, trigger: 'cli', actor: { userId: null, requestId: 'cli' }, batchSize }, (done, total) => {
-    if (Date.now() - lastDraw < 100 && done < total) return;
-    lastDraw = Date.now();
-    out(interactive ? `\r${progressBar(done, total)}` : `${progressBar(done, total)}\n`);
-  });
+  const { job, finished } = await startRetentionRun(
+    deps,
+    { mode, trigger: 'cli', actor: { userId: null, requestId: 'cli' }, batchSize },
+    (done, total) => {
+      if (Date.now() - lastDraw < 100 && done < total) return;
+      lastDraw = Date.now();
+      out(interactive ? `\r${progressBar(done, total)}` : `${progressBar(done, total)}\n`);
+    },
+  );
   const row = await finished;
   if (interactive) out('\n');
   if (row.status !== 'completed' || !row.result) {

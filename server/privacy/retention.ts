@@ -5,7 +5,16 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import type { ErasureCounts, Step } from './erasure.js';
 import { sweepProductFiles } from './product-files.js';
-import { addBatch, applyDueBatch, countDue, emptyBatchTotals, previewDueBatch, type BatchResult, type Phase, type RetentionPolicy } from './lifecycle.js';
+import {
+  addBatch,
+  applyDueBatch,
+  countDue,
+  emptyBatchTotals,
+  previewDueBatch,
+  type BatchResult,
+  type Phase,
+  type RetentionPolicy,
+} from './lifecycle.js';
 
 /** Retention runs: a dry run counts, an apply run archives and anonymises, in batches. */
 export type RetentionMode = 'dry_run' | 'apply';
@@ -59,18 +68,21 @@ export async function executeRetention(
   for (const phase of ['active', 'archived'] as Phase[]) {
     let afterId: string | null = null;
     for (;;) {
-      const batch: BatchResult = input.mode === 'apply'
-        ? await inTransaction(deps.db, async (trx) => {
-            const b = await applyDueBatch(trx, phase, policy, now, limit, input.actor);
-            if (b.ids.length) {
-              await recordAudit(trx, input.actor, {
-                action: 'retention.batch_applied', recordType: 'job', recordId: input.jobId,
-                data: { phase, participants: b.participants, erased: b.erased },
-              });
-            }
-            return b;
-          })
-        : await previewDueBatch(deps.db, phase, policy, now, limit, afterId);
+      const batch: BatchResult =
+        input.mode === 'apply'
+          ? await inTransaction(deps.db, async (trx) => {
+              const b = await applyDueBatch(trx, phase, policy, now, limit, input.actor);
+              if (b.ids.length) {
+                await recordAudit(trx, input.actor, {
+                  action: 'retention.batch_applied',
+                  recordType: 'job',
+                  recordId: input.jobId,
+                  data: { phase, participants: b.participants, erased: b.erased },
+                });
+              }
+              return b;
+            })
+          : await previewDueBatch(deps.db, phase, policy, now, limit, afterId);
       if (batch.ids.length === 0) break;
       afterId = batch.ids[batch.ids.length - 1];
       addBatch(totals, batch);
@@ -90,7 +102,9 @@ export async function executeRetention(
     durationMs: Date.now() - started,
   };
   await recordAudit(deps.db, input.actor, {
-    action: input.mode === 'apply' ? 'retention.applied' : 'retention.previewed', recordType: 'job', recordId: input.jobId,
+    action: input.mode === 'apply' ? 'retention.applied' : 'retention.previewed',
+    recordType: 'job',
+    recordId: input.jobId,
     data: { participants: result.participants, erased: result.erased, files },
   });
   return result;
@@ -109,16 +123,20 @@ export async function startRetentionRun(
   const jobId = new Promise<string>((resolve) => (giveId = resolve));
   let settle!: () => void;
   const workDone = new Promise<void>((resolve) => (settle = resolve));
-  const job = await startJob(deps, { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: input.actor.userId }, async (progress) => {
-    try {
-      return await executeRetention(deps, { ...input, jobId: await jobId }, async (done, total) => {
-        onProgress?.(done, total);
-        await progress(done, total);
-      });
-    } finally {
-      settle();
-    }
-  });
+  const job = await startJob(
+    deps,
+    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: input.actor.userId },
+    async (progress) => {
+      try {
+        return await executeRetention(deps, { ...input, jobId: await jobId }, async (done, total) => {
+          onProgress?.(done, total);
+          await progress(done, total);
+        });
+      } finally {
+        settle();
+      }
+    },
+  );
   giveId(job.id);
   const finished = workDone.then(async () => {
     // startJob writes the final status right after the work settles.
@@ -151,6 +169,10 @@ export async function runDailyRetention(deps: Deps): Promise<JobRow | null> {
     [RETENTION_JOB, policy.timeZone, now, policy.timeZone],
   );
   if (rows.length) return null;
-  const { finished } = await startRetentionRun(deps, { mode: 'apply', trigger: 'daily', actor: { userId: null, requestId: 'daily-retention' } });
+  const { finished } = await startRetentionRun(deps, {
+    mode: 'apply',
+    trigger: 'daily',
+    actor: { userId: null, requestId: 'daily-retention' },
+  });
   return finished;
 }

@@ -3,7 +3,24 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { auditActorOf } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { EraseBody, EraseResult, ExportQuery, ParticipantExportDocument, ParticipantIdParams, RegisterDocument, RegisterQuery, RequestCompleteBody, RequestCreateBody, RequestIdParams, RequestList, RequestListQuery, RequestView, RetentionOverview, RunBody, RunView } from './schemas.js';
+import {
+  EraseBody,
+  EraseResult,
+  ExportQuery,
+  ParticipantExportDocument,
+  ParticipantIdParams,
+  RegisterDocument,
+  RegisterQuery,
+  RequestCompleteBody,
+  RequestCreateBody,
+  RequestIdParams,
+  RequestList,
+  RequestListQuery,
+  RequestView,
+  RetentionOverview,
+  RunBody,
+  RunView,
+} from './schemas.js';
 import { listRequests } from './repo.js';
 import { presentRequest, presentRun } from './presenter.js';
 import { completePrivacyRequest, organisationToday, recordPrivacyRequest } from './requests.js';
@@ -24,8 +41,12 @@ function sendPdf(res: Response, bytes: Uint8Array, fileName: string) {
 export function privacyRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/privacy/requests', access: REQUEST_RECORDERS, tags: ['privacy'],
-      summary: 'Privacy requests: filters (status, kind, participantId), sort by dueOn or receivedOn, cursor pagination',
+      method: 'get',
+      path: '/api/privacy/requests',
+      access: REQUEST_RECORDERS,
+      tags: ['privacy'],
+      summary:
+        'Privacy requests: filters (status, kind, participantId), sort by dueOn or receivedOn, cursor pagination',
       query: RequestListQuery,
       responses: { 200: { description: 'A page of requests', schema: RequestList } },
       handler: async (req, res) => {
@@ -35,7 +56,10 @@ export function privacyRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/privacy/requests', access: REQUEST_RECORDERS, tags: ['privacy'],
+      method: 'post',
+      path: '/api/privacy/requests',
+      access: REQUEST_RECORDERS,
+      tags: ['privacy'],
       summary: 'Record a request of a person (access, rectification, erasure, objection); due one month after receipt',
       body: RequestCreateBody,
       responses: { 201: { description: 'Recorded', schema: RequestView } },
@@ -44,17 +68,26 @@ export function privacyRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/privacy/requests/:id/complete', access: DPO_ONLY, tags: ['privacy'],
+      method: 'post',
+      path: '/api/privacy/requests/:id/complete',
+      access: DPO_ONLY,
+      tags: ['privacy'],
       summary: 'Record the outcome of a request',
-      params: RequestIdParams, body: RequestCompleteBody,
+      params: RequestIdParams,
+      body: RequestCompleteBody,
       responses: { 200: { description: 'Closed request', schema: RequestView } },
       errors: ['request_already_closed', 'erasure_not_done'],
       handler: async (req, res) => {
-        res.json(await completePrivacyRequest(deps, auditActorOf(req.ctx), req.params.id, req.body as RequestCompleteBody));
+        res.json(
+          await completePrivacyRequest(deps, auditActorOf(req.ctx), req.params.id, req.body as RequestCompleteBody),
+        );
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/privacy/retention', access: RETENTION_RUNNERS, tags: ['privacy'],
+      method: 'get',
+      path: '/api/privacy/retention',
+      access: RETENTION_RUNNERS,
+      tags: ['privacy'],
       summary: 'Retention preview (participants due now by step, coming months) and past runs',
       responses: { 200: { description: 'Overview', schema: RetentionOverview } },
       handler: async (_req, res) => {
@@ -63,17 +96,27 @@ export function privacyRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/privacy/retention/runs', access: RETENTION_RUNNERS, tags: ['privacy'],
+      method: 'post',
+      path: '/api/privacy/retention/runs',
+      access: RETENTION_RUNNERS,
+      tags: ['privacy'],
       summary: 'Start a retention run (dry_run counts, apply archives and anonymises); poll GET /api/jobs/{id}',
       body: RunBody,
       responses: { 202: { description: 'Run started', schema: RunView } },
       handler: async (req, res) => {
-        const { job } = await startRetentionRun(deps, { mode: req.body.mode, trigger: 'api', actor: auditActorOf(req.ctx) });
+        const { job } = await startRetentionRun(deps, {
+          mode: req.body.mode,
+          trigger: 'api',
+          actor: auditActorOf(req.ctx),
+        });
         res.status(202).location(`/api/jobs/${job.id}`).json(presentRun(job));
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/privacy/register', access: RETENTION_RUNNERS, tags: ['privacy'],
+      method: 'get',
+      path: '/api/privacy/register',
+      access: RETENTION_RUNNERS,
+      tags: ['privacy'],
       summary: 'Record of processing activities (GDPR art. 30) as JSON, PDF or CSV (?format=); audited',
       query: RegisterQuery,
       responses: { 200: { description: 'Register (JSON, application/pdf or text/csv)', schema: RegisterDocument } },
@@ -82,7 +125,9 @@ export function privacyRoutes(deps: Deps) {
         const register = await exportRegister(deps, auditActorOf(req.ctx), format);
         if (format === 'json') return res.json(register);
         if (format === 'csv') {
-          res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="registre-des-traitements.csv"');
+          res
+            .type('text/csv; charset=utf-8')
+            .setHeader('Content-Disposition', 'attachment; filename="registre-des-traitements.csv"');
           return res.send(registerCsv(register));
         }
         const { settings } = await getSettings(deps.db);
@@ -90,10 +135,17 @@ export function privacyRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/participants/:id/export', access: DPO_ONLY, tags: ['privacy'],
-      summary: 'Everything held on a participant (right of access, built from the registry) as JSON, a letter in plain French (?format=pdf), or a ZIP with both and the person’s documents (?format=zip); audited',
-      params: ParticipantIdParams, query: ExportQuery,
-      responses: { 200: { description: 'Export (JSON, application/pdf or application/zip)', schema: ParticipantExportDocument } },
+      method: 'get',
+      path: '/api/participants/:id/export',
+      access: DPO_ONLY,
+      tags: ['privacy'],
+      summary:
+        'Everything held on a participant (right of access, built from the registry) as JSON, a letter in plain French (?format=pdf), or a ZIP with both and the person’s documents (?format=zip); audited',
+      params: ParticipantIdParams,
+      query: ExportQuery,
+      responses: {
+        200: { description: 'Export (JSON, application/pdf or application/zip)', schema: ParticipantExportDocument },
+      },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
         if (format === 'zip') return streamParticipantExportZip(deps, auditActorOf(req.ctx), req.params.id, res);
@@ -107,9 +159,14 @@ export function privacyRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/participants/:id/erase', access: DPO_ONLY, tags: ['privacy'],
-      summary: 'Erase a person: anonymised without accounting records, archived with them (GDPR art. 17(3)(b)); closes the request',
-      params: ParticipantIdParams, body: EraseBody,
+      method: 'post',
+      path: '/api/participants/:id/erase',
+      access: DPO_ONLY,
+      tags: ['privacy'],
+      summary:
+        'Erase a person: anonymised without accounting records, archived with them (GDPR art. 17(3)(b)); closes the request',
+      params: ParticipantIdParams,
+      body: EraseBody,
       responses: { 200: { description: 'State after erasure', schema: EraseResult } },
       handler: async (req, res) => {
         res.json(await eraseParticipant(deps, auditActorOf(req.ctx), req.params.id, req.body as EraseBody));

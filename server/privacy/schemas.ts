@@ -6,11 +6,24 @@ export const REQUEST_KINDS = ['access', 'rectification', 'erasure', 'objection']
 export const REQUEST_CHANNELS = ['mail', 'email', 'phone', 'in_person', 'partner'] as const;
 /** How a request ended; `refused_*` close it as refused. */
 export const OUTCOME_CODES = [
-  'answered', 'data_exported', 'rectified', 'anonymised', 'archived_legal_retention', 'objection_upheld',
-  'refused_unfounded', 'refused_identity_unverified', 'refused_other',
+  'answered',
+  'data_exported',
+  'rectified',
+  'anonymised',
+  'archived_legal_retention',
+  'objection_upheld',
+  'refused_unfounded',
+  'refused_identity_unverified',
+  'refused_other',
 ] as const;
 /** Why a person's data is erased. */
-export const ERASURE_REASONS = ['erasure_request', 'consent_withdrawn', 'objection', 'purpose_ended', 'unlawful_processing'] as const;
+export const ERASURE_REASONS = [
+  'erasure_request',
+  'consent_withdrawn',
+  'objection',
+  'purpose_ended',
+  'unlawful_processing',
+] as const;
 
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export type OutcomeCode = (typeof OUTCOME_CODES)[number];
@@ -28,7 +41,10 @@ export const RequestCreateBody = obj({
   channel: literals(REQUEST_CHANNELS),
   note: Type.Optional(Nullable(Note)),
 });
-export type RequestCreateBody = Static<typeof RequestCreateBody> & { kind: RequestKind; channel: (typeof REQUEST_CHANNELS)[number] };
+export type RequestCreateBody = Static<typeof RequestCreateBody> & {
+  kind: RequestKind;
+  channel: (typeof REQUEST_CHANNELS)[number];
+};
 
 export const RequestCompleteBody = obj({
   outcomeCode: literals(OUTCOME_CODES),
@@ -78,12 +94,19 @@ export const EraseResult = obj({
   status: Type.String(),
   outcome: Type.Union([Type.Literal('anonymised'), Type.Literal('archived')]),
   erased: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer())),
-  files: Type.Record(Type.String(), Type.Integer(), { description: 'Files the product wrote about the person and deleted now, per kind (mail_files: .eml copies of messages)' }),
+  files: Type.Record(Type.String(), Type.Integer(), {
+    description:
+      'Files the product wrote about the person and deleted now, per kind (mail_files: .eml copies of messages)',
+  }),
   request: Nullable(RequestView),
 });
 
-export const ExportQuery = obj({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('zip')])) });
-export const RegisterQuery = obj({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('csv')])) });
+export const ExportQuery = obj({
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('zip')])),
+});
+export const RegisterQuery = obj({
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('pdf'), Type.Literal('csv')])),
+});
 
 export const RunBody = obj({ mode: Type.Union([Type.Literal('dry_run'), Type.Literal('apply')]) });
 
@@ -92,7 +115,11 @@ export const RunView = obj({ ...JobView.properties, mode: Type.String(), trigger
 
 export const RetentionOverview = obj({
   asOf: Type.String({ format: 'date-time' }),
-  policy: obj({ activeYearsAfterLastContact: Type.Integer(), archiveYearsAfterLastPayment: Type.Integer(), dailyRun: Type.Boolean() }),
+  policy: obj({
+    activeYearsAfterLastContact: Type.Integer(),
+    archiveYearsAfterLastPayment: Type.Integer(),
+    dailyRun: Type.Boolean(),
+  }),
   due: obj({ archive: Type.Integer(), anonymise: Type.Integer(), anonymiseFromArchive: Type.Integer() }),
   upcoming: Type.Array(obj({ month: Type.String(), count: Type.Integer() })),
   runs: Type.Array(RunView),
@@ -102,26 +129,44 @@ export const RetentionOverview = obj({
  * The record of processing activities as JSON (register.ts `buildRegister`): a document laid
  * out for the DPO; its parts are described by the register itself.
  */
-export const RegisterDocument = Type.Object({
-  generatedAt: Type.String({ format: 'date-time' }),
-  controller: Type.Object({}), dpo: Type.Unknown(), retention: Type.Object({}),
-  consentPurposes: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })),
-  activities: Type.Array(Type.Object({ purpose: Type.String(), name: Type.String() })),
-  messageUses: Type.Array(Type.Unknown()), documents: Type.Array(Type.Unknown()), securityMeasures: Type.Array(Type.Unknown()),
-}, { additionalProperties: false });
+export const RegisterDocument = Type.Object(
+  {
+    generatedAt: Type.String({ format: 'date-time' }),
+    controller: Type.Object({}),
+    dpo: Type.Unknown(),
+    retention: Type.Object({}),
+    consentPurposes: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })),
+    activities: Type.Array(Type.Object({ purpose: Type.String(), name: Type.String() })),
+    messageUses: Type.Array(Type.Unknown()),
+    documents: Type.Array(Type.Unknown()),
+    securityMeasures: Type.Array(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Everything held on a participant as JSON (export-participant.ts `buildParticipantExport`):
  * the letter's sections, then every registry table linked to them (`tables`) and what is
  * left out and why (`notExported`).
  */
-export const ParticipantExportDocument = Type.Object({
-  generatedAt: Type.String({ format: 'date-time' }),
-  organisation: Type.Object({ name: Type.String() }), retention: Type.Object({}),
-  participant: Type.Object({ reference: Type.String(), status: Type.String() }),
-  consents: Type.Array(Type.Object({ purposeCode: Type.String() })),
-  payees: Type.Array(Type.Object({ kind: Type.String() })),
-  privacyRequests: Type.Array(Type.Object({})),
-  archivedDataReads: Type.Array(Type.Object({ at: Type.String({ format: 'date-time' }), by: Nullable(Type.String()), roles: Type.Array(Type.String()) })),
-  tables: Type.Array(Type.Unknown()), notExported: Type.Array(Type.Unknown()),
-}, { additionalProperties: false });
+export const ParticipantExportDocument = Type.Object(
+  {
+    generatedAt: Type.String({ format: 'date-time' }),
+    organisation: Type.Object({ name: Type.String() }),
+    retention: Type.Object({}),
+    participant: Type.Object({ reference: Type.String(), status: Type.String() }),
+    consents: Type.Array(Type.Object({ purposeCode: Type.String() })),
+    payees: Type.Array(Type.Object({ kind: Type.String() })),
+    privacyRequests: Type.Array(Type.Object({})),
+    archivedDataReads: Type.Array(
+      Type.Object({
+        at: Type.String({ format: 'date-time' }),
+        by: Nullable(Type.String()),
+        roles: Type.Array(Type.String()),
+      }),
+    ),
+    tables: Type.Array(Type.Unknown()),
+    notExported: Type.Array(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);

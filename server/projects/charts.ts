@@ -24,7 +24,11 @@ const LABEL_WIDTH = 220;
 const BAR_AREA = 340;
 const ROW = 28;
 
-function chart(ariaPrefix: string, rows: { label: string; value: number | null; target?: number | null }[], unit = ' %'): BarChart {
+function chart(
+  ariaPrefix: string,
+  rows: { label: string; value: number | null; target?: number | null }[],
+  unit = ' %',
+): BarChart {
   const bars = rows.map((r, i) => ({
     y: i * ROW + 6,
     width: r.value === null ? 0 : Math.round((Math.min(100, r.value) / 100) * BAR_AREA),
@@ -39,9 +43,24 @@ function chart(ariaPrefix: string, rows: { label: string; value: number | null; 
 /** Bar charts drawn as inline SVG by the template (no script); each is followed by its data table. */
 export function dashboardCharts(d: Dashboard) {
   return {
-    attendance: chart('Taux de présence par session', d.sessions.filter((s) => s.status !== 'cancelled').map((s) => ({ label: `${s.startLocal.slice(0, 10)} ${s.title}`, value: s.attendanceRate }))),
-    attrition: chart('Part des personnes de la première session encore présentes', d.attrition.map((a) => ({ label: `${a.startLocal.slice(0, 10)} ${a.title}`, value: a.retainedPercent }))),
-    composition: d.composition.map((c) => ({ dimension: c.dimension, label: c.label, chart: chart(`Composition du panel, ${c.label.toLowerCase()}`, c.groups.map((g) => ({ label: g.label, value: g.percent, target: g.targetPercent }))) })),
+    attendance: chart(
+      'Taux de présence par session',
+      d.sessions
+        .filter((s) => s.status !== 'cancelled')
+        .map((s) => ({ label: `${s.startLocal.slice(0, 10)} ${s.title}`, value: s.attendanceRate })),
+    ),
+    attrition: chart(
+      'Part des personnes de la première session encore présentes',
+      d.attrition.map((a) => ({ label: `${a.startLocal.slice(0, 10)} ${a.title}`, value: a.retainedPercent })),
+    ),
+    composition: d.composition.map((c) => ({
+      dimension: c.dimension,
+      label: c.label,
+      chart: chart(
+        `Composition du panel, ${c.label.toLowerCase()}`,
+        c.groups.map((g) => ({ label: g.label, value: g.percent, target: g.targetPercent })),
+      ),
+    })),
     budget: d.budget ? budgetCharts(d.budget) : null,
   };
 }

@@ -8,7 +8,13 @@ import { assertProjectInScope, auditorScope } from '../grants/index.js';
 import type { Actor } from '../shared/authorize.js';
 import { getProject } from './repo.js';
 import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
-import { DIMENSION_LABELS, TARGET_VALUES, VALUE_LABELS, type ProjectDashboardView, type TargetDimension } from './schemas.js';
+import {
+  DIMENSION_LABELS,
+  TARGET_VALUES,
+  VALUE_LABELS,
+  type ProjectDashboardView,
+  type TargetDimension,
+} from './schemas.js';
 
 /** Groups smaller than this are not shown, so that nobody can be recognised. */
 export const MIN_GROUP_SIZE = 5;
@@ -28,7 +34,11 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part * 100
  * range, the figures the project's row of their grant dashboard shows; a project none of
  * their grants funds is 404 to them.
  */
-export async function projectDashboard(deps: Deps, projectId: string, actor: Actor | null = null): Promise<ProjectDashboardView> {
+export async function projectDashboard(
+  deps: Deps,
+  projectId: string,
+  actor: Actor | null = null,
+): Promise<ProjectDashboardView> {
   const scope = await auditorScope(deps.db, actor, deps.now());
   const { settings } = await getSettings(deps.db);
   const project = await getProject(deps.db, projectId);
@@ -43,12 +53,35 @@ export async function projectDashboard(deps: Deps, projectId: string, actor: Act
     const people = bySession.get(s.id) ?? [];
     const expected = people.filter((p) => p.status !== 'declined').length;
     const attended = people.filter((p) => p.status === 'attended').length;
-    return { id: s.id, title: s.title, startsAt: s.starts_at.toISOString(), startLocal: formatLocalShort(s.starts_at, settings.timeZone), status: s.status, expected, attended, attendanceRate: s.status === 'cancelled' ? null : percent(attended, expected) };
+    return {
+      id: s.id,
+      title: s.title,
+      startsAt: s.starts_at.toISOString(),
+      startLocal: formatLocalShort(s.starts_at, settings.timeZone),
+      status: s.status,
+      expected,
+      attended,
+      attendanceRate: s.status === 'cancelled' ? null : percent(attended, expected),
+    };
   });
 
-  const attendedSets = sessions.filter((s) => s.status !== 'cancelled').map((s) => ({ s, ids: new Set((bySession.get(s.id) ?? []).filter((p) => p.status === 'attended').map((p) => p.participant_id)) })).filter((x) => x.ids.size > 0);
+  const attendedSets = sessions
+    .filter((s) => s.status !== 'cancelled')
+    .map((s) => ({
+      s,
+      ids: new Set((bySession.get(s.id) ?? []).filter((p) => p.status === 'attended').map((p) => p.participant_id)),
+    }))
+    .filter((x) => x.ids.size > 0);
   const first = attendedSets[0];
-  const attrition = first ? attendedSets.map(({ s, ids }) => ({ sessionId: s.id, title: s.title, startLocal: formatLocalShort(s.starts_at, settings.timeZone), retained: [...first.ids].filter((id) => ids.has(id)).length, retainedPercent: percent([...first.ids].filter((id) => ids.has(id)).length, first.ids.size) })) : [];
+  const attrition = first
+    ? attendedSets.map(({ s, ids }) => ({
+        sessionId: s.id,
+        title: s.title,
+        startLocal: formatLocalShort(s.starts_at, settings.timeZone),
+        retained: [...first.ids].filter((id) => ids.has(id)).length,
+        retainedPercent: percent([...first.ids].filter((id) => ids.has(id)).length, first.ids.size),
+      }))
+    : [];
 
   const profiles = await consentedProfiles(deps.db, projectId);
   const composition = (Object.keys(TARGET_VALUES) as TargetDimension[]).map((dimension) => {
@@ -61,7 +94,13 @@ export async function projectDashboard(deps: Deps, projectId: string, actor: Act
         const count = answered.filter((p) => p[dimension] === value).length;
         const shown = count >= MIN_GROUP_SIZE && answered.length >= MIN_GROUP_SIZE;
         const target = project.targets.find((t) => t.dimension === dimension && t.value === value);
-        return { value, label: VALUE_LABELS[value] ?? value, count: shown ? count : null, percent: shown ? percent(count, answered.length) : null, targetPercent: target?.percent ?? null };
+        return {
+          value,
+          label: VALUE_LABELS[value] ?? value,
+          count: shown ? count : null,
+          percent: shown ? percent(count, answered.length) : null,
+          targetPercent: target?.percent ?? null,
+        };
       }),
     };
   });
@@ -75,7 +114,9 @@ export async function projectDashboard(deps: Deps, projectId: string, actor: Act
     attrition,
     composition,
     minGroupSize: MIN_GROUP_SIZE,
-    venueCosts: scope ? null : { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
+    venueCosts: scope
+      ? null
+      : { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
     budget: scope ? null : await projectBudgetDashboard(deps, projectId),
     auditorBudget: scope ? await projectBudgetDashboard(deps, projectId, scope) : null,
   };

@@ -6,48 +6,79 @@ import { TARGET_VALUES, type ProjectCreateBody, type ProjectPatchBody, type Targ
 import { getProject, replaceBudget, replaceTargets, userExists, type ProjectDetail } from './repo.js';
 import { presentProject } from './presenter.js';
 
-type Merged = { startsOn: string; endsOn: string | null; allowanceEnabled: boolean; allowanceHalfDayCents: number | null; leadUserId: string | null; targets?: ProjectCreateBody['targets'] };
+type Merged = {
+  startsOn: string;
+  endsOn: string | null;
+  allowanceEnabled: boolean;
+  allowanceHalfDayCents: number | null;
+  leadUserId: string | null;
+  targets?: ProjectCreateBody['targets'];
+};
 
 /** Rules across fields: dates in order, an allowance needs its amount, targets in the profile's terms summing to ≤ 100 % per dimension. */
 async function checkProject(db: Db, p: Merged): Promise<void> {
   const details: ErrorDetail[] = [];
-  if (p.endsOn && p.endsOn < p.startsOn) details.push({ field: 'endsOn', message: 'doit être postérieure ou égale à la date de début' });
-  if (p.allowanceEnabled && p.allowanceHalfDayCents === null) details.push({ field: 'allowanceHalfDayCents', message: 'montant par demi-journée obligatoire quand l’indemnité est activée' });
-  if (p.leadUserId && !(await userExists(db, p.leadUserId))) details.push({ field: 'leadUserId', message: 'compte inconnu ou désactivé' });
+  if (p.endsOn && p.endsOn < p.startsOn)
+    details.push({ field: 'endsOn', message: 'doit être postérieure ou égale à la date de début' });
+  if (p.allowanceEnabled && p.allowanceHalfDayCents === null)
+    details.push({
+      field: 'allowanceHalfDayCents',
+      message: 'montant par demi-journée obligatoire quand l’indemnité est activée',
+    });
+  if (p.leadUserId && !(await userExists(db, p.leadUserId)))
+    details.push({ field: 'leadUserId', message: 'compte inconnu ou désactivé' });
   const sums = new Map<string, number>();
   const seen = new Set<string>();
   (p.targets ?? []).forEach((t, i) => {
-    if (!(TARGET_VALUES[t.dimension as TargetDimension] as readonly string[]).includes(t.value)) details.push({ field: `targets.${i}.value`, message: `valeur inconnue pour ${t.dimension}` });
-    if (seen.has(`${t.dimension}:${t.value}`)) details.push({ field: `targets.${i}.value`, message: 'cible en double' });
+    if (!(TARGET_VALUES[t.dimension as TargetDimension] as readonly string[]).includes(t.value))
+      details.push({ field: `targets.${i}.value`, message: `valeur inconnue pour ${t.dimension}` });
+    if (seen.has(`${t.dimension}:${t.value}`))
+      details.push({ field: `targets.${i}.value`, message: 'cible en double' });
     seen.add(`${t.dimension}:${t.value}`);
     sums.set(t.dimension, (sums.get(t.dimension) ?? 0) + t.percent);
   });
-  for (const [dimension, sum] of sums) if (sum > 100) details.push({ field: 'targets', message: `les cibles « ${dimension} » dépassent 100 % (${sum} %)` });
+  for (const [dimension, sum] of sums)
+    if (sum > 100)
+      details.push({ field: 'targets', message: `les cibles « ${dimension} » dépassent 100 % (${sum} %)` });
   if (details.length) throw validationError(details);
 }
 
 /** Creates a project with its planned budget per category and its target panel composition. */
 export async function createProject(deps: Deps, actor: AuditActor, input: ProjectCreateBody) {
   return inTransaction(deps.db, async (trx) => {
-    const merged = { startsOn: input.startsOn, endsOn: input.endsOn ?? null, allowanceEnabled: input.allowanceEnabled ?? false, allowanceHalfDayCents: input.allowanceHalfDayCents ?? null, leadUserId: input.leadUserId ?? null, targets: input.targets };
+    const merged = {
+      startsOn: input.startsOn,
+      endsOn: input.endsOn ?? null,
+      allowanceEnabled: input.allowanceEnabled ?? false,
+      allowanceHalfDayCents: input.allowanceHalfDayCents ?? null,
+      leadUserId: input.leadUserId ?? null,
+      targets: input.targets,
+    };
     await checkProject(trx, merged);
-    const [row] = await trx('projects').insert({
-      name: input.name.trim(),
-      description: input.description ?? '',
-      participation_level: input.participationLevel,
-      lead_user_id: merged.leadUserId,
-      starts_on: input.startsOn,
-      ends_on: merged.endsOn,
-      solicitation_limit: input.solicitationLimit ?? null,
-      allowance_enabled: merged.allowanceEnabled,
-      allowance_half_day_cents: merged.allowanceHalfDayCents,
-      created_by: actor.userId,
-      created_at: deps.now(),
-      updated_at: deps.now(),
-    }).returning('id');
+    const [row] = await trx('projects')
+      .insert({
+        name: input.name.trim(),
+        description: input.description ?? '',
+        participation_level: input.participationLevel,
+        lead_user_id: merged.leadUserId,
+        starts_on: input.startsOn,
+        ends_on: merged.endsOn,
+        solicitation_limit: input.solicitationLimit ?? null,
+        allowance_enabled: merged.allowanceEnabled,
+        allowance_half_day_cents: merged.allowanceHalfDayCents,
+        created_by: actor.userId,
+        created_at: deps.now(),
+        updated_at: deps.now(),
+      })
+      .returning('id');
     await replaceBudget(trx, row.id, input.budget ?? {});
     await replaceTargets(trx, row.id, input.targets ?? []);
-    await recordAudit(trx, actor, { action: 'project.created', recordType: 'project', recordId: row.id, data: { participationLevel: input.participationLevel } });
+    await recordAudit(trx, actor, {
+      action: 'project.created',
+      recordType: 'project',
+      recordId: row.id,
+      data: { participationLevel: input.participationLevel },
+    });
     return presentProject((await getProject(trx, row.id))!);
   });
 }
@@ -61,7 +92,8 @@ export async function updateProject(deps: Deps, actor: AuditActor, id: string, p
       startsOn: patch.startsOn ?? before.starts_on,
       endsOn: patch.endsOn !== undefined ? patch.endsOn : before.ends_on,
       allowanceEnabled: patch.allowanceEnabled ?? before.allowance_enabled,
-      allowanceHalfDayCents: patch.allowanceHalfDayCents !== undefined ? patch.allowanceHalfDayCents : before.allowance_half_day_cents,
+      allowanceHalfDayCents:
+        patch.allowanceHalfDayCents !== undefined ? patch.allowanceHalfDayCents : before.allowance_half_day_cents,
       leadUserId: patch.leadUserId !== undefined ? patch.leadUserId : before.lead_user_id,
       targets: patch.targets,
     };
@@ -80,7 +112,12 @@ export async function updateProject(deps: Deps, actor: AuditActor, id: string, p
     await trx('projects').where({ id }).update(changes);
     if (patch.budget) await replaceBudget(trx, id, patch.budget);
     if (patch.targets) await replaceTargets(trx, id, patch.targets);
-    await recordAudit(trx, actor, { action: 'project.updated', recordType: 'project', recordId: id, data: { fields: Object.keys(patch) } });
+    await recordAudit(trx, actor, {
+      action: 'project.updated',
+      recordType: 'project',
+      recordId: id,
+      data: { fields: Object.keys(patch) },
+    });
     return presentProject((await getProject(trx, id))!);
   });
 }

@@ -9,7 +9,18 @@ import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody } from '../shared/pages.js';
 import { validate } from '../shared/validate.js';
-import { ProjectCreateBody, ProjectPatchBody, DIMENSION_LABELS, PARTICIPATION_LEVELS, PARTICIPATION_LEVEL_LABELS, ProjectIdParams, ProjectListQuery, TARGET_VALUES, VALUE_LABELS, type TargetDimension } from './schemas.js';
+import {
+  ProjectCreateBody,
+  ProjectPatchBody,
+  DIMENSION_LABELS,
+  PARTICIPATION_LEVELS,
+  PARTICIPATION_LEVEL_LABELS,
+  ProjectIdParams,
+  ProjectListQuery,
+  TARGET_VALUES,
+  VALUE_LABELS,
+  type TargetDimension,
+} from './schemas.js';
 import { getProject, leadOptions, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
@@ -18,7 +29,11 @@ import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS, PROJECT_WR
 import { dashboardCharts } from './charts.js';
 
 const levelOptions = PARTICIPATION_LEVELS.map((l) => ({ value: l, label: PARTICIPATION_LEVEL_LABELS[l] }));
-const targetFields = (Object.keys(TARGET_VALUES) as TargetDimension[]).map((d) => ({ dimension: d, label: DIMENSION_LABELS[d], values: TARGET_VALUES[d].map((v) => ({ value: v, label: VALUE_LABELS[v], name: `target_${d}_${v}` })) }));
+const targetFields = (Object.keys(TARGET_VALUES) as TargetDimension[]).map((d) => ({
+  dimension: d,
+  label: DIMENSION_LABELS[d],
+  values: TARGET_VALUES[d].map((v) => ({ value: v, label: VALUE_LABELS[v], name: `target_${d}_${v}` })),
+}));
 const budgetFields = COST_CATEGORIES.map((c) => ({ category: c, label: COST_CATEGORY_LABELS[c], name: `budget_${c}` }));
 
 /** Reads the project form; amounts typed in euros become cents (a wrong amount is kept as text so validation names it). */
@@ -29,10 +44,11 @@ function readForm(form: Record<string, string | string[]>) {
     if (raw) budget[b.category] = parseEuros(raw) ?? raw;
   }
   const targets: { dimension: string; value: string; percent: number | string }[] = [];
-  for (const d of targetFields) for (const v of d.values) {
-    const p = integer(form[v.name]);
-    if (p !== undefined) targets.push({ dimension: d.dimension, value: v.value, percent: p });
-  }
+  for (const d of targetFields)
+    for (const v of d.values) {
+      const p = integer(form[v.name]);
+      if (p !== undefined) targets.push({ dimension: d.dimension, value: v.value, percent: p });
+    }
   const allowance = text(form.allowanceHalfDay);
   return {
     name: text(form.name),
@@ -51,32 +67,70 @@ function readForm(form: Record<string, string | string[]>) {
 
 /** Form values from a saved project (amounts back to euros). */
 function formValues(p: ReturnType<typeof presentProject>) {
-  const values: Record<string, unknown> = { ...p, allowanceHalfDay: p.allowanceHalfDayCents !== null ? centsToInput(p.allowanceHalfDayCents) : '' };
+  const values: Record<string, unknown> = {
+    ...p,
+    allowanceHalfDay: p.allowanceHalfDayCents !== null ? centsToInput(p.allowanceHalfDayCents) : '',
+  };
   for (const [c, v] of Object.entries(p.budget)) values[`budget_${c}`] = centsToInput(v);
   for (const t of p.targets) values[`target_${t.dimension}_${t.value}`] = String(t.percent);
   return values;
 }
 
-const renameField = (f: string) => (f === 'allowanceHalfDayCents' ? 'allowanceHalfDay' : f.replace(/^budget\.(\w+)$/, 'budget_$1').replace(/^targets(\..*)?$/, 'targets'));
+const renameField = (f: string) =>
+  f === 'allowanceHalfDayCents'
+    ? 'allowanceHalfDay'
+    : f.replace(/^budget\.(\w+)$/, 'budget_$1').replace(/^targets(\..*)?$/, 'targets');
 
 export function projectPages(deps: Deps) {
-  const formVars = async () => ({ levelOptions, targetFields, budgetFields, leads: [{ value: '', label: '— Aucun —' }, ...(await leadOptions(deps.db)).map((u) => ({ value: u.id, label: u.name }))] });
+  const formVars = async () => ({
+    levelOptions,
+    targetFields,
+    budgetFields,
+    leads: [
+      { value: '', label: '— Aucun —' },
+      ...(await leadOptions(deps.db)).map((u) => ({ value: u.id, label: u.name })),
+    ],
+  });
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/projects', access: PROJECT_READERS, summary: 'Projects', query: ProjectListQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/projects',
+      access: PROJECT_READERS,
+      summary: 'Projects',
+      query: ProjectListQuery,
       handler: async (req, res) => {
         const result = await listProjects(deps.db, { ...req.query, limit: req.query.limit ?? '50' });
-        await page(deps, req, res, 'projects/list.njk', { title: 'Projets', projects: result.items.map(presentProject), levels: PARTICIPATION_LEVEL_LABELS, filters: req.query, canWrite: hasAnyRole(req.ctx.actor, PROJECT_WRITER_ROLES) });
+        await page(deps, req, res, 'projects/list.njk', {
+          title: 'Projets',
+          projects: result.items.map(presentProject),
+          levels: PARTICIPATION_LEVEL_LABELS,
+          filters: req.query,
+          canWrite: hasAnyRole(req.ctx.actor, PROJECT_WRITER_ROLES),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/projects/new', access: PROJECT_WRITERS, summary: 'New project form',
+      kind: 'page',
+      method: 'get',
+      path: '/projects/new',
+      access: PROJECT_WRITERS,
+      summary: 'New project form',
       handler: async (req, res) => {
-        await page(deps, req, res, 'projects/form.njk', { title: 'Nouveau projet', values: { participationLevel: 'consultation', leadUserId: req.ctx.actor!.userId }, errors: {}, ...(await formVars()) });
+        await page(deps, req, res, 'projects/form.njk', {
+          title: 'Nouveau projet',
+          values: { participationLevel: 'consultation', leadUserId: req.ctx.actor!.userId },
+          errors: {},
+          ...(await formVars()),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/projects', access: PROJECT_WRITERS, summary: 'Create a project from the form',
+      kind: 'page',
+      method: 'post',
+      path: '/projects',
+      access: PROJECT_WRITERS,
+      summary: 'Create a project from the form',
       handler: async (req, res) => {
         const form = formBody(req);
         const input = readForm(form);
@@ -86,51 +140,120 @@ export function projectPages(deps: Deps) {
           return res.redirect(303, `/projects/${created.id}`);
         } catch (e) {
           const f = formFailure(e, renameField);
-          await page(deps, req, res, 'projects/form.njk', { title: 'Nouveau projet', values: form, errors: f.errors, message: f.message, ...(await formVars()) }, 400);
+          await page(
+            deps,
+            req,
+            res,
+            'projects/form.njk',
+            { title: 'Nouveau projet', values: form, errors: f.errors, message: f.message, ...(await formVars()) },
+            400,
+          );
         }
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/projects/:id', access: PROJECT_READERS, summary: 'Project detail', params: ProjectIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/projects/:id',
+      access: PROJECT_READERS,
+      summary: 'Project detail',
+      params: ProjectIdParams,
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
         const dashboard = await projectDashboard(deps, p.id, req.ctx.actor);
-        await page(deps, req, res, 'projects/detail.njk', { title: p.name, project: presentProject(p), dashboard, levels: PARTICIPATION_LEVEL_LABELS, budgetFields, dimensionLabels: DIMENSION_LABELS, valueLabels: VALUE_LABELS, canWrite: hasAnyRole(req.ctx.actor, PROJECT_WRITER_ROLES) });
+        await page(deps, req, res, 'projects/detail.njk', {
+          title: p.name,
+          project: presentProject(p),
+          dashboard,
+          levels: PARTICIPATION_LEVEL_LABELS,
+          budgetFields,
+          dimensionLabels: DIMENSION_LABELS,
+          valueLabels: VALUE_LABELS,
+          canWrite: hasAnyRole(req.ctx.actor, PROJECT_WRITER_ROLES),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/projects/:id/edit', access: PROJECT_WRITERS, summary: 'Edit a project', params: ProjectIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/projects/:id/edit',
+      access: PROJECT_WRITERS,
+      summary: 'Edit a project',
+      params: ProjectIdParams,
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
         const view = presentProject(p);
-        await page(deps, req, res, 'projects/form.njk', { title: `Modifier « ${p.name} »`, project: view, values: formValues(view), errors: {}, ...(await formVars()) });
+        await page(deps, req, res, 'projects/form.njk', {
+          title: `Modifier « ${p.name} »`,
+          project: view,
+          values: formValues(view),
+          errors: {},
+          ...(await formVars()),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/projects/:id', access: PROJECT_WRITERS, summary: 'Save a project from the form', params: ProjectIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/projects/:id',
+      access: PROJECT_WRITERS,
+      summary: 'Save a project from the form',
+      params: ProjectIdParams,
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
         const form = formBody(req);
         try {
-          await updateProject(deps, auditActorOf(req.ctx), p.id, validate(ProjectPatchBody, { ...readForm(form), status: text(form.status) === 'closed' ? 'closed' : 'active' }));
+          await updateProject(
+            deps,
+            auditActorOf(req.ctx),
+            p.id,
+            validate(ProjectPatchBody, {
+              ...readForm(form),
+              status: text(form.status) === 'closed' ? 'closed' : 'active',
+            }),
+          );
           await flash(deps, req, 'success', 'Le projet a été enregistré.');
           return res.redirect(303, `/projects/${p.id}`);
         } catch (e) {
           const f = formFailure(e, renameField);
-          await page(deps, req, res, 'projects/form.njk', { title: `Modifier « ${p.name} »`, project: presentProject(p), values: form, errors: f.errors, message: f.message, ...(await formVars()) }, 400);
+          await page(
+            deps,
+            req,
+            res,
+            'projects/form.njk',
+            {
+              title: `Modifier « ${p.name} »`,
+              project: presentProject(p),
+              values: form,
+              errors: f.errors,
+              message: f.message,
+              ...(await formVars()),
+            },
+            400,
+          );
         }
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/projects/:id/dashboard', access: PROJECT_DASHBOARD_READERS, summary: 'Project dashboard', params: ProjectIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/projects/:id/dashboard',
+      access: PROJECT_DASHBOARD_READERS,
+      summary: 'Project dashboard',
+      params: ProjectIdParams,
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
         const dashboard = await projectDashboard(deps, p.id, req.ctx.actor);
-        await page(deps, req, res, 'projects/dashboard.njk', { title: `Tableau de bord — ${p.name}`, project: presentProject(p), dashboard, charts: dashboardCharts(dashboard) });
+        await page(deps, req, res, 'projects/dashboard.njk', {
+          title: `Tableau de bord — ${p.name}`,
+          project: presentProject(p),
+          dashboard,
+          charts: dashboardCharts(dashboard),
+        });
       },
     }),
   ];

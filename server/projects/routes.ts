@@ -2,7 +2,15 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { ProjectCreateBody, ProjectDashboardView, ProjectIdParams, ProjectList, ProjectListQuery, ProjectPatchBody, ProjectView } from './schemas.js';
+import {
+  ProjectCreateBody,
+  ProjectDashboardView,
+  ProjectIdParams,
+  ProjectList,
+  ProjectListQuery,
+  ProjectPatchBody,
+  ProjectView,
+} from './schemas.js';
 import { getProject, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
@@ -12,8 +20,12 @@ import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS } from './p
 export function projectRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/projects', access: PROJECT_READERS, tags: ['projects'],
-      summary: 'Projects: search (q), status, sort (name, startsOn, createdAt), cursor pagination', query: ProjectListQuery,
+      method: 'get',
+      path: '/api/projects',
+      access: PROJECT_READERS,
+      tags: ['projects'],
+      summary: 'Projects: search (q), status, sort (name, startsOn, createdAt), cursor pagination',
+      query: ProjectListQuery,
       responses: { 200: { description: 'A page of projects', schema: ProjectList } },
       handler: async (req, res) => {
         const page = await listProjects(deps.db, req.query);
@@ -21,16 +33,24 @@ export function projectRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/projects', access: PROJECT_WRITERS, tags: ['projects'],
-      summary: 'Create a project with its budget per cost category and target panel composition', body: ProjectCreateBody,
+      method: 'post',
+      path: '/api/projects',
+      access: PROJECT_WRITERS,
+      tags: ['projects'],
+      summary: 'Create a project with its budget per cost category and target panel composition',
+      body: ProjectCreateBody,
       responses: { 201: { description: 'Created', schema: ProjectView } },
       handler: async (req, res) => {
         res.status(201).json(await createProject(deps, auditActorOf(req.ctx), req.body));
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/projects/:id', access: PROJECT_READERS, tags: ['projects'],
-      summary: 'One project', params: ProjectIdParams,
+      method: 'get',
+      path: '/api/projects/:id',
+      access: PROJECT_READERS,
+      tags: ['projects'],
+      summary: 'One project',
+      params: ProjectIdParams,
       responses: { 200: { description: 'Project', schema: ProjectView } },
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
@@ -39,16 +59,26 @@ export function projectRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/projects/:id', access: PROJECT_WRITERS, tags: ['projects'],
-      summary: 'Change a project (budget and targets, when given, are replaced)', params: ProjectIdParams, body: ProjectPatchBody,
+      method: 'patch',
+      path: '/api/projects/:id',
+      access: PROJECT_WRITERS,
+      tags: ['projects'],
+      summary: 'Change a project (budget and targets, when given, are replaced)',
+      params: ProjectIdParams,
+      body: ProjectPatchBody,
       responses: { 200: { description: 'Project', schema: ProjectView } },
       handler: async (req, res) => {
         res.json(await updateProject(deps, auditActorOf(req.ctx), req.params.id, req.body));
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/projects/:id/dashboard', access: PROJECT_DASHBOARD_READERS, tags: ['projects'],
-      summary: 'Sessions, attendance rate, attrition, panel composition against target (groups under 5 hidden), committed venue costs, budget (planned, committed, actual, remaining per category, monthly burn, forecast, cost per person, time to money). A scoped auditor gets neither budget nor venue costs (null) but auditorBudget: per grant of theirs, its parts of the project’s expenses within their range (committed by day of service, actual by payment day), each figure linked to its expenses', params: ProjectIdParams,
+      method: 'get',
+      path: '/api/projects/:id/dashboard',
+      access: PROJECT_DASHBOARD_READERS,
+      tags: ['projects'],
+      summary:
+        'Sessions, attendance rate, attrition, panel composition against target (groups under 5 hidden), committed venue costs, budget (planned, committed, actual, remaining per category, monthly burn, forecast, cost per person, time to money). A scoped auditor gets neither budget nor venue costs (null) but auditorBudget: per grant of theirs, its parts of the project’s expenses within their range (committed by day of service, actual by payment day), each figure linked to its expenses',
+      params: ProjectIdParams,
       responses: { 200: { description: 'Dashboard', schema: ProjectDashboardView } },
       handler: async (req, res) => {
         res.json(await projectDashboard(deps, req.params.id, req.ctx.actor));

@@ -18,18 +18,37 @@ export const TARGET_VALUES = {
   household: ['single', 'couple', 'with_children', 'single_parent'],
 } as const;
 export type TargetDimension = keyof typeof TARGET_VALUES;
-export const DIMENSION_LABELS: Record<TargetDimension, string> = { age_band: 'Tranche d’âge', activity: 'Activité', household: 'Foyer' };
+export const DIMENSION_LABELS: Record<TargetDimension, string> = {
+  age_band: 'Tranche d’âge',
+  activity: 'Activité',
+  household: 'Foyer',
+};
 export const VALUE_LABELS: Record<string, string> = {
-  '16-24': '16–24 ans', '25-29': '25–29 ans', '30-44': '30–44 ans', '45-59': '45–59 ans', '60-74': '60–74 ans', '75+': '75 ans et plus',
-  in_work: 'En emploi', job_seeker: 'En recherche d’emploi', student: 'Études ou formation', retired: 'Retraite', other: 'Autre',
-  single: 'Seul·e', couple: 'En couple', with_children: 'Avec enfants', single_parent: 'Parent isolé',
+  '16-24': '16–24 ans',
+  '25-29': '25–29 ans',
+  '30-44': '30–44 ans',
+  '45-59': '45–59 ans',
+  '60-74': '60–74 ans',
+  '75+': '75 ans et plus',
+  in_work: 'En emploi',
+  job_seeker: 'En recherche d’emploi',
+  student: 'Études ou formation',
+  retired: 'Retraite',
+  other: 'Autre',
+  single: 'Seul·e',
+  couple: 'En couple',
+  with_children: 'Avec enfants',
+  single_parent: 'Parent isolé',
 };
 
 const lit = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
 export const ParticipationLevel = lit(PARTICIPATION_LEVELS);
 const LocalDate = Type.String({ format: 'date' });
-const Budget = Type.Partial(obj(Object.fromEntries(COST_CATEGORIES.map((c) => [c, Cents])) as Record<CostCategory, typeof Cents>), { additionalProperties: false, description: 'Planned cents per cost category' });
+const Budget = Type.Partial(
+  obj(Object.fromEntries(COST_CATEGORIES.map((c) => [c, Cents])) as Record<CostCategory, typeof Cents>),
+  { additionalProperties: false, description: 'Planned cents per cost category' },
+);
 const Target = obj({
   dimension: lit(Object.keys(TARGET_VALUES) as TargetDimension[]),
   value: Label({ maxLength: 40 }),
@@ -44,7 +63,9 @@ const fields = {
   startsOn: LocalDate,
   endsOn: Nullable(LocalDate),
   status: Type.Union([Type.Literal('active'), Type.Literal('closed')]),
-  solicitationLimit: Nullable(Type.Integer({ minimum: 1, maximum: 50, description: 'Overrides the organisation’s limit per rolling 90 days' })),
+  solicitationLimit: Nullable(
+    Type.Integer({ minimum: 1, maximum: 50, description: 'Overrides the organisation’s limit per rolling 90 days' }),
+  ),
   allowanceEnabled: Type.Boolean(),
   allowanceHalfDayCents: Nullable(Cents),
   budget: Budget,
@@ -102,18 +123,48 @@ const Percent = Nullable(Type.Integer());
 /** What a project lead watches (dashboard.ts): attendance, attrition, panel composition (groups under 5 hidden), venue costs, budget. */
 export const ProjectDashboardView = obj({
   projectId: Uuid,
-  sessions: Type.Array(obj({
-    id: Uuid, title: Type.String(), startsAt: Type.String({ format: 'date-time' }), startLocal: Type.String(), status: Type.String(),
-    expected: Type.Integer(), attended: Type.Integer(), attendanceRate: Percent,
-  })),
+  sessions: Type.Array(
+    obj({
+      id: Uuid,
+      title: Type.String(),
+      startsAt: Type.String({ format: 'date-time' }),
+      startLocal: Type.String(),
+      status: Type.String(),
+      expected: Type.Integer(),
+      attended: Type.Integer(),
+      attendanceRate: Percent,
+    }),
+  ),
   overallAttendanceRate: Percent,
-  attrition: Type.Array(obj({ sessionId: Uuid, title: Type.String(), startLocal: Type.String(), retained: Type.Integer(), retainedPercent: Percent })),
-  composition: Type.Array(obj({
-    dimension: Type.String(), label: Type.String(), answered: Nullable(Type.Integer({ description: 'null under the minimum group size' })),
-    groups: Type.Array(obj({ value: Type.String(), label: Type.String(), count: Nullable(Type.Integer()), percent: Percent, targetPercent: Nullable(Type.Number()) })),
-  })),
+  attrition: Type.Array(
+    obj({
+      sessionId: Uuid,
+      title: Type.String(),
+      startLocal: Type.String(),
+      retained: Type.Integer(),
+      retainedPercent: Percent,
+    }),
+  ),
+  composition: Type.Array(
+    obj({
+      dimension: Type.String(),
+      label: Type.String(),
+      answered: Nullable(Type.Integer({ description: 'null under the minimum group size' })),
+      groups: Type.Array(
+        obj({
+          value: Type.String(),
+          label: Type.String(),
+          count: Nullable(Type.Integer()),
+          percent: Percent,
+          targetPercent: Nullable(Type.Number()),
+        }),
+      ),
+    }),
+  ),
   minGroupSize: Type.Integer(),
-  venueCosts: Nullable(obj({ committedCents: Type.Integer(), plannedCents: Type.Integer() }, { description: 'null for a scoped auditor' })),
+  venueCosts: Nullable(
+    obj({ committedCents: Type.Integer(), plannedCents: Type.Integer() }, { description: 'null for a scoped auditor' }),
+  ),
   budget: Nullable(ProjectBudgetView),
   auditorBudget: Nullable(ScopedProjectBudgetView),
 });

@@ -16,15 +16,25 @@ export const RECEIPT_ALWAYS_REQUIRED: readonly LineKind[] = ['public_transport',
 
 /** A line that lacks what its kind needs, or holds an impossible value; `field` names the LineInput field. */
 export class LineInputError extends Error {
-  constructor(readonly field: keyof LineInput | 'return', message: string) {
+  constructor(
+    readonly field: keyof LineInput | 'return',
+    message: string,
+  ) {
     super(message);
   }
 }
 
 type Category = LineComputation['category'];
 const CATEGORY: Record<LineKind, Category> = {
-  public_transport: 'transport', taxi: 'transport', mileage: 'mileage', motorbike: 'mileage', moped: 'mileage',
-  childcare: 'childcare', meal: 'meals', night: 'nights', allowance: 'allowances',
+  public_transport: 'transport',
+  taxi: 'transport',
+  mileage: 'mileage',
+  motorbike: 'mileage',
+  moped: 'mileage',
+  childcare: 'childcare',
+  meal: 'meals',
+  night: 'nights',
+  allowance: 'allowances',
 };
 
 const NIGHT_LOCATION_LABELS: Record<NightLocation, string> = {
@@ -44,20 +54,25 @@ interface Outcome {
 
 function amountOf(input: LineInput): Cents {
   const a = input.amountCents;
-  if (a === undefined || a === null) throw new LineInputError('amountCents', 'montant obligatoire pour ce type de frais');
-  if (!Number.isSafeInteger(a) || a < 0) throw new LineInputError('amountCents', 'doit être un montant positif en centimes entiers');
+  if (a === undefined || a === null)
+    throw new LineInputError('amountCents', 'montant obligatoire pour ce type de frais');
+  if (!Number.isSafeInteger(a) || a < 0)
+    throw new LineInputError('amountCents', 'doit être un montant positif en centimes entiers');
   return a;
 }
 
 function distanceOf(input: LineInput): number {
   const d = input.distanceDeciKm;
-  if (d === undefined || d === null) throw new LineInputError('distanceDeciKm', 'distance obligatoire pour ce type de frais');
-  if (!Number.isSafeInteger(d) || d < 0) throw new LineInputError('distanceDeciKm', 'doit être une distance positive en dixièmes de km');
+  if (d === undefined || d === null)
+    throw new LineInputError('distanceDeciKm', 'distance obligatoire pour ce type de frais');
+  if (!Number.isSafeInteger(d) || d < 0)
+    throw new LineInputError('distanceDeciKm', 'doit être une distance positive en dixièmes de km');
   return d;
 }
 
 function checkTimes(context: LineContext): void {
-  if (context.return.getTime() < context.departure.getTime()) throw new LineInputError('return', 'le retour doit suivre le départ');
+  if (context.return.getTime() < context.departure.getTime())
+    throw new LineInputError('return', 'le retour doit suivre le départ');
 }
 
 /** `2 h 30`, `3 h`, `0 h 15`. */
@@ -69,37 +84,70 @@ export function formatQuarterHours(quarterHours: number): string {
 
 function mileage(input: LineInput, context: LineContext): Outcome {
   const distance = distanceOf(input);
-  if (!input.fiscalPower) throw new LineInputError('fiscalPower', 'puissance fiscale obligatoire pour les indemnités kilométriques');
+  if (!input.fiscalPower)
+    throw new LineInputError('fiscalPower', 'puissance fiscale obligatoire pour les indemnités kilométriques');
   const prior = context.priorMileageDeciKmThisYear;
-  if (!Number.isSafeInteger(prior) || prior < 0) throw new RangeError('priorMileageDeciKmThisYear must be a non-negative integer');
+  if (!Number.isSafeInteger(prior) || prior < 0)
+    throw new RangeError('priorMileageDeciKmThisYear must be a non-negative integer');
   const parts = splitAcrossBands(prior, distance, context.rates.mileageCentsPerKm[input.fiscalPower]);
   const total = amountOfParts(parts);
-  return { eligibleCents: total, explanation: explainParts(parts, total), rule: mileageRule(parts), flags: [], receiptRequired: false };
+  return {
+    eligibleCents: total,
+    explanation: explainParts(parts, total),
+    rule: mileageRule(parts),
+    flags: [],
+    receiptRequired: false,
+  };
 }
 
 function flatPerKm(input: LineInput, centsPerKm: number, rule: string, label: string): Outcome {
   const distance = distanceOf(input);
   const total = roundHalfUp(BigInt(distance) * BigInt(centsPerKm), 10n);
-  return { eligibleCents: total, explanation: `${label} : ${formatKm(distance)} × ${formatCents(centsPerKm)} = ${formatCents(total)}`, rule, flags: [], receiptRequired: false };
+  return {
+    eligibleCents: total,
+    explanation: `${label} : ${formatKm(distance)} × ${formatCents(centsPerKm)} = ${formatCents(total)}`,
+    rule,
+    flags: [],
+    receiptRequired: false,
+  };
 }
 
 function actualCost(input: LineInput, label: string, flags: LineFlag[] = []): Outcome {
   const amount = amountOf(input);
-  return { eligibleCents: amount, explanation: `${label} : ${formatCents(amount)} (coût réel sur justificatif)`, rule: 'actual_cost', flags, receiptRequired: true };
+  return {
+    eligibleCents: amount,
+    explanation: `${label} : ${formatCents(amount)} (coût réel sur justificatif)`,
+    rule: 'actual_cost',
+    flags,
+    receiptRequired: true,
+  };
 }
 
 function childcare(input: LineInput, context: LineContext): Outcome {
   const amount = amountOf(input);
   const q = input.childcareQuarterHours;
   if (q === undefined || q === null) throw new LineInputError('childcareQuarterHours', 'durée de garde obligatoire');
-  if (!Number.isSafeInteger(q) || q < 0 || q > MAX_CHILDCARE_QUARTER_HOURS) throw new LineInputError('childcareQuarterHours', 'doit être une durée entre 0 et 24 heures, par quarts d’heure');
+  if (!Number.isSafeInteger(q) || q < 0 || q > MAX_CHILDCARE_QUARTER_HOURS)
+    throw new LineInputError('childcareQuarterHours', 'doit être une durée entre 0 et 24 heures, par quarts d’heure');
   const hourly = context.rates.childcareHourlyCapCents;
   const cap = roundHalfUp(BigInt(q) * BigInt(hourly), 4n);
   const capText = `${formatQuarterHours(q)} × ${formatCents(hourly)} = ${formatCents(cap)}`;
   if (amount > cap) {
-    return { eligibleCents: cap, explanation: `Garde d’enfants : ${formatCents(amount)} plafonnés à ${capText}`, rule: 'cap_childcare_hours', flags: ['over_cap'], receiptRequired: true };
+    return {
+      eligibleCents: cap,
+      explanation: `Garde d’enfants : ${formatCents(amount)} plafonnés à ${capText}`,
+      rule: 'cap_childcare_hours',
+      flags: ['over_cap'],
+      receiptRequired: true,
+    };
   }
-  return { eligibleCents: amount, explanation: `Garde d’enfants : ${formatCents(amount)} (coût réel sur justificatif, plafond ${capText})`, rule: 'actual_cost', flags: [], receiptRequired: true };
+  return {
+    eligibleCents: amount,
+    explanation: `Garde d’enfants : ${formatCents(amount)} (coût réel sur justificatif, plafond ${capText})`,
+    rule: 'actual_cost',
+    flags: [],
+    receiptRequired: true,
+  };
 }
 
 function notEligible(explanation: string, rule: string): Outcome {
@@ -109,17 +157,31 @@ function notEligible(explanation: string, rule: string): Outcome {
 function meal(context: LineContext): Outcome {
   checkTimes(context);
   if (context.mealProvided) return notEligible('Repas fourni sur place : 0,00 €', 'meal_provided');
-  const windows = MEAL_WINDOWS.reduce((n, w) => n + countWindows(context.departure, context.return, w, context.timeZone), 0);
-  if (windows === 0) return notEligible('Absence ne couvrant aucune plage de repas entière (11 h – 14 h, 18 h – 21 h) : 0,00 €', 'meal_no_window');
+  const windows = MEAL_WINDOWS.reduce(
+    (n, w) => n + countWindows(context.departure, context.return, w, context.timeZone),
+    0,
+  );
+  if (windows === 0)
+    return notEligible(
+      'Absence ne couvrant aucune plage de repas entière (11 h – 14 h, 18 h – 21 h) : 0,00 €',
+      'meal_no_window',
+    );
   const total = timesCount(context.rates.mealFlatCents, windows);
-  return { eligibleCents: total, explanation: `${windows} repas × ${formatCents(context.rates.mealFlatCents)} = ${formatCents(total)}`, rule: `meal_windows_${windows}`, flags: [], receiptRequired: false };
+  return {
+    eligibleCents: total,
+    explanation: `${windows} repas × ${formatCents(context.rates.mealFlatCents)} = ${formatCents(total)}`,
+    rule: `meal_windows_${windows}`,
+    flags: [],
+    receiptRequired: false,
+  };
 }
 
 function night(input: LineInput, context: LineContext): Outcome {
   checkTimes(context);
   if (input.lodgedFree) return notEligible('Hébergement gratuit : 0,00 €', 'lodged_free');
   const nights = countWindows(context.departure, context.return, NIGHT_WINDOW, context.timeZone);
-  if (nights === 0) return notEligible('Absence ne couvrant pas toute la plage de 0 h à 5 h : 0,00 €', 'night_not_away');
+  if (nights === 0)
+    return notEligible('Absence ne couvrant pas toute la plage de 0 h à 5 h : 0,00 €', 'night_not_away');
   const amount = amountOf(input);
   const location = input.nightLocation ?? 'standard';
   const byLocation = context.rates.nightCapCents[location];
@@ -130,9 +192,21 @@ function night(input: LineInput, context: LineContext): Outcome {
   const cap = timesCount(perNight, nights);
   const capText = `${nights} nuit${nights > 1 ? 's' : ''} × ${formatCents(perNight)} = ${formatCents(cap)}, ${capLabel}`;
   if (amount > cap) {
-    return { eligibleCents: cap, explanation: `Nuitée : ${formatCents(amount)} plafonnés à ${capText}`, rule: capRule, flags: ['over_cap'], receiptRequired: true };
+    return {
+      eligibleCents: cap,
+      explanation: `Nuitée : ${formatCents(amount)} plafonnés à ${capText}`,
+      rule: capRule,
+      flags: ['over_cap'],
+      receiptRequired: true,
+    };
   }
-  return { eligibleCents: amount, explanation: `Nuitée : ${formatCents(amount)} (coût réel sur justificatif, plafond ${capText})`, rule: 'actual_cost', flags: [], receiptRequired: true };
+  return {
+    eligibleCents: amount,
+    explanation: `Nuitée : ${formatCents(amount)} (coût réel sur justificatif, plafond ${capText})`,
+    rule: 'actual_cost',
+    flags: [],
+    receiptRequired: true,
+  };
 }
 
 function allowance(context: LineContext): Outcome {
@@ -141,21 +215,37 @@ function allowance(context: LineContext): Outcome {
   if (rate === null) return notEligible('Pas d’indemnité de participation pour ce projet : 0,00 €', 'allowance_off');
   const { halfDays } = countHalfDays(context.departure, context.return, context.timeZone);
   const total = timesCount(rate, halfDays);
-  return { eligibleCents: total, explanation: `${halfDays} demi-journée${halfDays > 1 ? 's' : ''} × ${formatCents(rate)} = ${formatCents(total)}`, rule: 'allowance_half_days', flags: [], receiptRequired: false };
+  return {
+    eligibleCents: total,
+    explanation: `${halfDays} demi-journée${halfDays > 1 ? 's' : ''} × ${formatCents(rate)} = ${formatCents(total)}`,
+    rule: 'allowance_half_days',
+    flags: [],
+    receiptRequired: false,
+  };
 }
 
 function outcomeOf(input: LineInput, context: LineContext): Outcome {
   switch (input.kind) {
-    case 'mileage': return mileage(input, context);
-    case 'motorbike': return flatPerKm(input, context.rates.motorbikeCentsPerKm, 'motorbike_rate', 'Moto de plus de 125 cm³');
-    case 'moped': return flatPerKm(input, context.rates.mopedCentsPerKm, 'moped_rate', 'Cyclomoteur');
-    case 'public_transport': return actualCost(input, 'Transport en commun');
-    case 'taxi': return actualCost(input, 'Taxi ou transport adapté', ['taxi']);
-    case 'childcare': return childcare(input, context);
-    case 'meal': return meal(context);
-    case 'night': return night(input, context);
-    case 'allowance': return allowance(context);
-    default: throw new LineInputError('kind', 'type de frais inconnu');
+    case 'mileage':
+      return mileage(input, context);
+    case 'motorbike':
+      return flatPerKm(input, context.rates.motorbikeCentsPerKm, 'motorbike_rate', 'Moto de plus de 125 cm³');
+    case 'moped':
+      return flatPerKm(input, context.rates.mopedCentsPerKm, 'moped_rate', 'Cyclomoteur');
+    case 'public_transport':
+      return actualCost(input, 'Transport en commun');
+    case 'taxi':
+      return actualCost(input, 'Taxi ou transport adapté', ['taxi']);
+    case 'childcare':
+      return childcare(input, context);
+    case 'meal':
+      return meal(context);
+    case 'night':
+      return night(input, context);
+    case 'allowance':
+      return allowance(context);
+    default:
+      throw new LineInputError('kind', 'type de frais inconnu');
   }
 }
 
@@ -175,13 +265,15 @@ function outcomeOf(input: LineInput, context: LineContext): Outcome {
  * - Throws LineInputError naming the field when the input lacks what its kind needs.
  */
 export function computeLine(input: LineInput, context: LineContext): LineComputation {
-  if (context.rates.effectiveFrom > input.travelDate) throw new RangeError(`rate set ${context.rates.id} is not in force on ${input.travelDate}`);
+  if (context.rates.effectiveFrom > input.travelDate)
+    throw new RangeError(`rate set ${context.rates.id} is not in force on ${input.travelDate}`);
   const outcome = outcomeOf(input, context);
   const flags = [...outcome.flags];
   // Tickets, taxis, childcare and nights always need one (unless the rule gave nothing to
   // pay for, e.g. lodged for free); any other line holding an amount, above the threshold.
-  const needsReceipt = outcome.receiptRequired
-    || (!RECEIPT_ALWAYS_REQUIRED.includes(input.kind) && (input.amountCents ?? 0) > context.rates.receiptThresholdCents);
+  const needsReceipt =
+    outcome.receiptRequired ||
+    (!RECEIPT_ALWAYS_REQUIRED.includes(input.kind) && (input.amountCents ?? 0) > context.rates.receiptThresholdCents);
   if (needsReceipt && !input.hasReceipt) flags.unshift('missing_receipt');
   return {
     eligibleCents: outcome.eligibleCents,

@@ -27,7 +27,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Dotted names of the fields of `after` that differ from `before` (arrays compare whole). */
 export function changedRateFields(before: unknown, after: unknown, prefix = ''): string[] {
   if (isPlainObject(after)) {
-    return Object.keys(after).flatMap((k) => changedRateFields(isPlainObject(before) ? before[k] : undefined, after[k], prefix ? `${prefix}.${k}` : k));
+    return Object.keys(after).flatMap((k) =>
+      changedRateFields(isPlainObject(before) ? before[k] : undefined, after[k], prefix ? `${prefix}.${k}` : k),
+    );
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
 }
@@ -39,7 +41,12 @@ export function changedRateFields(before: unknown, after: unknown, prefix = ''):
  * the names of the fields that change (never values). Warns when the date is in the past:
  * lines not yet decided will be computed with it, decided lines keep their amounts.
  */
-export async function createRateVersion(deps: Deps, actor: Actor, auditActor: AuditActor, body: RateVersionCreateBody): Promise<{ version: RateVersion; warnings: Warning[] }> {
+export async function createRateVersion(
+  deps: Deps,
+  actor: Actor,
+  auditActor: AuditActor,
+  body: RateVersionCreateBody,
+): Promise<{ version: RateVersion; warnings: Warning[] }> {
   const projectId = body.projectId ?? null;
   const rates: RatesPatch = body.rates;
   const { settings } = await getSettings(deps.db);
@@ -52,13 +59,26 @@ export async function createRateVersion(deps: Deps, actor: Actor, auditActor: Au
       } else {
         if (!mayWriteOrganisationRates(actor)) throw reimbursementError('organisation_rates_forbidden');
         const complete = check(Rates, rates);
-        if (!complete.ok) throw validationError(complete.details.map((d) => ({ field: d.field === '(corps)' ? 'rates' : `rates.${d.field}`, message: d.message })));
+        if (!complete.ok)
+          throw validationError(
+            complete.details.map((d) => ({
+              field: d.field === '(corps)' ? 'rates' : `rates.${d.field}`,
+              message: d.message,
+            })),
+          );
       }
       if (await versionExists(trx, projectId, body.effectiveFrom)) {
-        throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+        throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [
+          { field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' },
+        ]);
       }
       const previous = versionInForce(await listVersions(trx, projectId), body.effectiveFrom);
-      const version = await insertVersion(trx, { projectId, effectiveFrom: body.effectiveFrom, rates, createdBy: actor.userId });
+      const version = await insertVersion(trx, {
+        projectId,
+        effectiveFrom: body.effectiveFrom,
+        rates,
+        createdBy: actor.userId,
+      });
       const fields = projectId ? changedRateFields(undefined, rates) : changedRateFields(previous?.rates, rates);
       await recordAudit(trx, auditActor, {
         action: 'reimbursement_policy.created',
@@ -70,13 +90,17 @@ export async function createRateVersion(deps: Deps, actor: Actor, auditActor: Au
       if (body.effectiveFrom < toLocal(deps.now(), settings.timeZone).date) {
         warnings.push({
           code: 'policy_retroactive',
-          message: 'Ce barème s’applique à des déplacements passés : les lignes pas encore décidées seront calculées avec lui, les lignes déjà décidées gardent leur montant.',
+          message:
+            'Ce barème s’applique à des déplacements passés : les lignes pas encore décidées seront calculées avec lui, les lignes déjà décidées gardent leur montant.',
         });
       }
       return { version, warnings };
     });
   } catch (e) {
-    if (pgCode(e) === '23505') throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [{ field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' }]);
+    if (pgCode(e) === '23505')
+      throw reimbursementError('policy_version_exists', { date: formatDate(body.effectiveFrom) }, [
+        { field: 'effectiveFrom', message: 'une version commence déjà ce jour-là' },
+      ]);
     throw e;
   }
 }

@@ -10,4 +10,13 @@ export { computeLine, LineInputError, MAX_CHILDCARE_QUARTER_HOURS, RECEIPT_ALWAY
 export { nightLocationOf } from './night-location.js';
 export { rateSetFor } from './rate-set-for.js';
 export { Rates, RatesPatch, defaultRates } from './schemas.js';
-export type { FiscalPowerBand, LineComputation, LineContext, LineFlag, LineInput, LineKind, NightLocation, RateSet } from './types.js';
+export type {
+  FiscalPowerBand,
+  LineComputation,
+  LineContext,
+  LineFlag,
+  LineInput,
+  LineKind,
+  NightLocation,
+  RateSet,
+} from './types.js';

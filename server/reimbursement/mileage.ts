@@ -21,7 +21,11 @@ export interface MileagePart {
  * A trip ending exactly at 2 000 km stays in the first band; the next tenth of a km is in
  * the second. Parts of zero length are left out; a zero-length trip gives one empty part.
  */
-export function splitAcrossBands(priorDeciKm: number, distanceDeciKm: number, rates: readonly [number, number, number]): MileagePart[] {
+export function splitAcrossBands(
+  priorDeciKm: number,
+  distanceDeciKm: number,
+  rates: readonly [number, number, number],
+): MileagePart[] {
   const bounds = [0, MILEAGE_BAND_LIMITS_DECI_KM[0], MILEAGE_BAND_LIMITS_DECI_KM[1], Number.POSITIVE_INFINITY];
   const start = priorDeciKm;
   const end = priorDeciKm + distanceDeciKm;
@@ -39,7 +43,9 @@ export function splitAcrossBands(priorDeciKm: number, distanceDeciKm: number, ra
 
 /** `42 km`, `42,5 km`, `2 000 km` (plain spaces). */
 export function formatKm(deciKm: number): string {
-  const whole = Math.floor(deciKm / 10).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  const whole = Math.floor(deciKm / 10)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
   const tenth = deciKm % 10;
   return `${whole}${tenth ? `,${tenth}` : ''} km`;
 }

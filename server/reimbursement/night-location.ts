@@ -68,7 +68,7 @@ function load(): Index {
 export function nightLocationOf(inseeCode: string): NightLocation {
   const { population, parent, grandParis } = load();
   const given = inseeCode.trim().toUpperCase();
-  const code = population.has(given) ? given : parent.get(given) ?? given;
+  const code = population.has(given) ? given : (parent.get(given) ?? given);
   if (code === PARIS_INSEE) return 'paris';
   if (grandParis.has(code) || (population.get(code) ?? 0) >= BIG_CITY_POPULATION) return 'big_city';
   return 'standard';

@@ -5,7 +5,14 @@ import type { RateVersionView } from './schemas.js';
 
 /** A version as the API shows it. */
 export function presentVersion(v: RateVersion): Static<typeof RateVersionView> {
-  return { id: v.id, projectId: v.projectId, effectiveFrom: v.effectiveFrom, rates: v.rates, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() };
+  return {
+    id: v.id,
+    projectId: v.projectId,
+    effectiveFrom: v.effectiveFrom,
+    rates: v.rates,
+    createdBy: v.createdBy,
+    createdAt: v.createdAt.toISOString(),
+  };
 }
 
 /** The merged rate set in force on a day. */

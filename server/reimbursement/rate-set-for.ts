@@ -11,7 +11,10 @@ import { reimbursementError } from './errors.js';
  * day, with the project's allowance when it is switched on. Reads only (pass the
  * transaction). Throws 409 `policy_not_in_force` when the organisation had no rates then.
  */
-export async function rateSetFor(db: Db, where: { projectId: string | null | undefined; travelDate: string }): Promise<RateSet> {
+export async function rateSetFor(
+  db: Db,
+  where: { projectId: string | null | undefined; travelDate: string },
+): Promise<RateSet> {
   const projectId = where.projectId ?? null;
   const versions = await versionsInForce(db, projectId, where.travelDate);
   const allowance = projectId ? await projectAllowance(db, projectId) : undefined;

@@ -14,7 +14,14 @@ interface VersionRow {
 const COLUMNS = ['id', 'project_id', 'effective_from', 'rates', 'created_by', 'created_at'];
 
 function toVersion(r: VersionRow): RateVersion {
-  return { id: r.id, projectId: r.project_id, effectiveFrom: r.effective_from, rates: r.rates, createdBy: r.created_by, createdAt: r.created_at };
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    effectiveFrom: r.effective_from,
+    rates: r.rates,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
 }
 
 /** The versions of the organisation (projectId null) or of one project, latest first. */
@@ -35,9 +42,20 @@ export async function versionsInForce(db: Db, projectId: string | null, travelDa
   return (rows as VersionRow[]).map(toVersion);
 }
 
-export async function projectAllowance(db: Db, projectId: string): Promise<(ProjectAllowance & { leadUserId: string | null }) | undefined> {
-  const row = await db('projects').where('id', projectId).first('allowance_enabled', 'allowance_half_day_cents', 'lead_user_id');
-  return row ? { allowanceEnabled: row.allowance_enabled, allowanceHalfDayCents: row.allowance_half_day_cents, leadUserId: row.lead_user_id } : undefined;
+export async function projectAllowance(
+  db: Db,
+  projectId: string,
+): Promise<(ProjectAllowance & { leadUserId: string | null }) | undefined> {
+  const row = await db('projects')
+    .where('id', projectId)
+    .first('allowance_enabled', 'allowance_half_day_cents', 'lead_user_id');
+  return row
+    ? {
+        allowanceEnabled: row.allowance_enabled,
+        allowanceHalfDayCents: row.allowance_half_day_cents,
+        leadUserId: row.lead_user_id,
+      }
+    : undefined;
 }
 
 export async function versionExists(db: Db, projectId: string | null, effectiveFrom: string): Promise<boolean> {
@@ -45,9 +63,17 @@ export async function versionExists(db: Db, projectId: string | null, effectiveF
   return !!(await (projectId ? q.where('project_id', projectId) : q.whereNull('project_id')).first('id'));
 }
 
-export async function insertVersion(db: Db, v: { projectId: string | null; effectiveFrom: string; rates: RatesPatch; createdBy: string | null }): Promise<RateVersion> {
+export async function insertVersion(
+  db: Db,
+  v: { projectId: string | null; effectiveFrom: string; rates: RatesPatch; createdBy: string | null },
+): Promise<RateVersion> {
   const [row] = await db('reimbursement_policies')
-    .insert({ project_id: v.projectId, effective_from: v.effectiveFrom, rates: JSON.stringify(v.rates), created_by: v.createdBy })
+    .insert({
+      project_id: v.projectId,
+      effective_from: v.effectiveFrom,
+      rates: JSON.stringify(v.rates),
+      created_by: v.createdBy,
+    })
     .returning(COLUMNS);
   return toVersion(row as VersionRow);
 }

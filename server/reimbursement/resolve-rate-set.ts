@@ -23,9 +23,13 @@ export interface ProjectAllowance {
 }
 
 /** The version with the latest `effectiveFrom` on or before `travelDate`, or undefined. */
-export function versionInForce<T extends { effectiveFrom: string }>(versions: readonly T[], travelDate: string): T | undefined {
+export function versionInForce<T extends { effectiveFrom: string }>(
+  versions: readonly T[],
+  travelDate: string,
+): T | undefined {
   let best: T | undefined;
-  for (const v of versions) if (v.effectiveFrom <= travelDate && (!best || v.effectiveFrom > best.effectiveFrom)) best = v;
+  for (const v of versions)
+    if (v.effectiveFrom <= travelDate && (!best || v.effectiveFrom > best.effectiveFrom)) best = v;
   return best;
 }
 
@@ -54,11 +58,13 @@ export function resolveRateSet(
   if (!base) return null;
   const override = versionInForce(project, travelDate);
   const rates = mergeRates(base.rates as Rates, override?.rates ?? {});
-  if (allowance?.allowanceEnabled && allowance.allowanceHalfDayCents !== null) rates.allowanceHalfDayCents = allowance.allowanceHalfDayCents;
+  if (allowance?.allowanceEnabled && allowance.allowanceHalfDayCents !== null)
+    rates.allowanceHalfDayCents = allowance.allowanceHalfDayCents;
   return {
     id: base.id,
     projectPolicyId: override?.id ?? null,
-    effectiveFrom: override && override.effectiveFrom > base.effectiveFrom ? override.effectiveFrom : base.effectiveFrom,
+    effectiveFrom:
+      override && override.effectiveFrom > base.effectiveFrom ? override.effectiveFrom : base.effectiveFrom,
     // The rates are checked by the `Rates` schema (whole cents) before they are stored.
     ...(rates as Omit<RateSet, 'id' | 'projectPolicyId' | 'effectiveFrom'>),
   };

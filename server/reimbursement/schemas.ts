@@ -28,11 +28,14 @@ export const Rates = obj({
 export type Rates = Static<typeof Rates>;
 
 /** A project's override: any subset of the fields; nested objects may give some keys only. */
-export const RatesPatch = Type.Partial(obj({
-  ...Rates.properties,
-  mileageCentsPerKm: Type.Partial(obj(mileageProps), { additionalProperties: false, minProperties: 1 }),
-  nightCapCents: Type.Partial(obj(nightProps), { additionalProperties: false, minProperties: 1 }),
-}), { additionalProperties: false, minProperties: 1 });
+export const RatesPatch = Type.Partial(
+  obj({
+    ...Rates.properties,
+    mileageCentsPerKm: Type.Partial(obj(mileageProps), { additionalProperties: false, minProperties: 1 }),
+    nightCapCents: Type.Partial(obj(nightProps), { additionalProperties: false, minProperties: 1 }),
+  }),
+  { additionalProperties: false, minProperties: 1 },
+);
 export type RatesPatch = Static<typeof RatesPatch>;
 
 export const RateVersionCreateBody = obj({

@@ -7,15 +7,7 @@ import type { Cents } from '../shared/money.js';
 
 export type FiscalPowerBand = 'cv_5_or_less' | 'cv_6_7' | 'cv_8_or_more';
 export type LineKind =
-  | 'public_transport'
-  | 'mileage'
-  | 'motorbike'
-  | 'moped'
-  | 'taxi'
-  | 'childcare'
-  | 'meal'
-  | 'night'
-  | 'allowance';
+  'public_transport' | 'mileage' | 'motorbike' | 'moped' | 'taxi' | 'childcare' | 'meal' | 'night' | 'allowance';
 
 /** Where a night was spent, for the cap (docs/domain.md#nights). */
 export type NightLocation = 'standard' | 'big_city' | 'paris';

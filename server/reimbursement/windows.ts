@@ -33,7 +33,13 @@ function offsetAt(ms: number, timeZone: string): number {
 export function localInstant(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number);
   const asUtc = Date.UTC(y, m - 1, d, 0, minutes);
-  const offsets = [...new Set([offsetAt(asUtc - 86_400_000, timeZone), offsetAt(asUtc, timeZone), offsetAt(asUtc + 86_400_000, timeZone)])];
+  const offsets = [
+    ...new Set([
+      offsetAt(asUtc - 86_400_000, timeZone),
+      offsetAt(asUtc, timeZone),
+      offsetAt(asUtc + 86_400_000, timeZone),
+    ]),
+  ];
   const candidates = offsets.map((o) => asUtc - o);
   const exact = candidates.filter((c) => offsetAt(c, timeZone) === asUtc - c);
   if (exact.length) return new Date(Math.min(...exact));

@@ -25,29 +25,54 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function attendancePages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/sessions/:id/attendance', access: SESSION_WRITERS, summary: 'Record attendance, person by person (radio buttons per person, walk-in search); before the session starts nobody can be marked, and a presence behind a live claim is shown locked with the claim', params: SessionIdParams, query: obj({ q: Type.Optional(Type.String({ maxLength: 100 })) }),
+      kind: 'page',
+      method: 'get',
+      path: '/sessions/:id/attendance',
+      access: SESSION_WRITERS,
+      summary:
+        'Record attendance, person by person (radio buttons per person, walk-in search); before the session starts nobody can be marked, and a presence behind a live claim is shown locked with the claim',
+      params: SessionIdParams,
+      query: obj({ q: Type.Optional(Type.String({ maxLength: 100 })) }),
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const session = await getSession(deps.db, req.params.id);
         if (!session) throw notFound('Session');
         const rows = await sessionParticipants(deps.db, session.id);
-        const claims = await liveClaimsOfSession(deps.db, session.id, rows.filter((p) => p.status === 'attended').map((p) => p.participant_id));
+        const claims = await liveClaimsOfSession(
+          deps.db,
+          session.id,
+          rows.filter((p) => p.status === 'attended').map((p) => p.participant_id),
+        );
         const people = rows.map((p) => ({
-          ...p, statusLabel: PARTICIPATION_STATUS_LABELS[p.status as keyof typeof PARTICIPATION_STATUS_LABELS],
-          lockedBy: (claims.get(p.participant_id) ?? []).map((c) => `${c.reference} (${c.label.toLowerCase()})`).join(', '),
+          ...p,
+          statusLabel: PARTICIPATION_STATUS_LABELS[p.status as keyof typeof PARTICIPATION_STATUS_LABELS],
+          lockedBy: (claims.get(p.participant_id) ?? [])
+            .map((c) => `${c.reference} (${c.label.toLowerCase()})`)
+            .join(', '),
         }));
         // Display only: the rule itself is mayChangeAttendance (policy.ts), which the POST goes through.
         const started = deps.now().getTime() >= session.starts_at.getTime();
         const q = started ? (req.query.q ?? '').trim() : '';
         await page(deps, req, res, 'sessions/attendance.njk', {
-          title: `Présences — ${session.title}`, session, when: formatLocalRange(session.starts_at, session.ends_at, settings.timeZone),
+          title: `Présences — ${session.title}`,
+          session,
+          when: formatLocalRange(session.starts_at, session.ends_at, settings.timeZone),
           started,
-          people, choices: CHOICES, q, walkIns: q ? await walkInCandidates(deps.db, session.id, q) : [],
+          people,
+          choices: CHOICES,
+          q,
+          walkIns: q ? await walkInCandidates(deps.db, session.id, q) : [],
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/attendance', access: SESSION_WRITERS, summary: 'Save attendance from the form, person by person: each posted person whose mark changes (Non renseigné removes it); a refused person is named with the claim, the others are saved', params: SessionIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/attendance',
+      access: SESSION_WRITERS,
+      summary:
+        'Save attendance from the form, person by person: each posted person whose mark changes (Non renseigné removes it); a refused person is named with the claim, the others are saved',
+      params: SessionIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
         const marks: AttendanceMark[] = [];
@@ -58,10 +83,18 @@ export function attendancePages(deps: Deps) {
           marks.push({ participantId: m[1], status: status === '' ? null : (status as AttendanceStatus) });
         }
         try {
-          const result = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, marks, { mode: 'each', field: () => 'status' });
+          const result = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, marks, {
+            mode: 'each',
+            field: () => 'status',
+          });
           const saved = `Présences enregistrées : ${result.items.filter((i) => i.status === 'attended').length} présent(s). ${result.changed} personne(s) modifiée(s).`;
           if (result.refusals.length) {
-            await flash(deps, req, 'error', `${saved} Non modifié : ${result.refusals.map((r) => r.message).join(' ')}`);
+            await flash(
+              deps,
+              req,
+              'error',
+              `${saved} Non modifié : ${result.refusals.map((r) => r.message).join(' ')}`,
+            );
             return res.redirect(303, `/sessions/${req.params.id}/attendance`);
           }
           await flash(deps, req, 'success', saved);

@@ -16,7 +16,14 @@ export function attendanceRows(db: Db, sessionId: string, participantIds: string
     .join('participants as p', 'p.id', 'sp.participant_id')
     .where('sp.session_id', sessionId)
     .whereIn('sp.participant_id', participantIds)
-    .select('sp.participant_id', 'sp.status', 'sp.walk_in', 'p.first_name', 'p.last_name', 'p.reference') as unknown as Promise<AttendanceRow[]>;
+    .select(
+      'sp.participant_id',
+      'sp.status',
+      'sp.walk_in',
+      'p.first_name',
+      'p.last_name',
+      'p.reference',
+    ) as unknown as Promise<AttendanceRow[]>;
 }
 
 /**
@@ -30,7 +37,13 @@ export async function applyAttendanceChange(trx: Db, change: AttendanceChange, a
   if (change.to === null) {
     await (change.walkIn ? row.delete() : row.update({ status: 'invited', attendance_recorded_at: null }));
   } else if (change.from === null) {
-    await trx('session_participants').insert({ session_id: change.sessionId, participant_id: change.participantId, status: change.to, walk_in: true, attendance_recorded_at: at });
+    await trx('session_participants').insert({
+      session_id: change.sessionId,
+      participant_id: change.participantId,
+      status: change.to,
+      walk_in: true,
+      attendance_recorded_at: at,
+    });
   } else {
     await row.update({ status: change.to, attendance_recorded_at: at });
   }

@@ -26,18 +26,36 @@ export async function attendanceSheet(deps: Deps, actor: AuditActor, sessionId: 
     ['Projet', session.project_name],
     ['Session', `${session.title} (${SESSION_KIND_LABELS[session.kind].toLowerCase()})`],
     ['Date', formatLocalRange(session.starts_at, session.ends_at, settings.timeZone)],
-    ['Lieu', venue ? [venue.name, venue.address, [venue.postal_code, venue.commune_name].filter(Boolean).join(' ')].filter(Boolean).join(', ') : 'non renseigné'],
+    [
+      'Lieu',
+      venue
+        ? [venue.name, venue.address, [venue.postal_code, venue.commune_name].filter(Boolean).join(' ')]
+            .filter(Boolean)
+            .join(', ')
+        : 'non renseigné',
+    ],
   ]);
   if (session.status === 'cancelled') pdf.paragraph('Cette session est annulée.', { bold: true });
-  pdf.paragraph('Merci de signer en face de votre nom. Votre signature permet le remboursement de vos frais.', { size: 9.5 });
+  pdf.paragraph('Merci de signer en face de votre nom. Votre signature permet le remboursement de vos frais.', {
+    size: 9.5,
+  });
   const rows = people.map((p) => [p.last_name ?? '', p.first_name ?? '', p.reference, '']);
   for (let i = 0; i < 5; i++) rows.push(['', '', '', '']);
-  pdf.table([
-    { header: 'Nom', width: 3 },
-    { header: 'Prénom', width: 3 },
-    { header: 'Référence', width: 2 },
-    { header: 'Signature', width: 4 },
-  ], rows, 11);
-  await recordAudit(deps.db, actor, { action: 'session.attendance_sheet_printed', recordType: 'session', recordId: sessionId, data: { people: people.length } });
+  pdf.table(
+    [
+      { header: 'Nom', width: 3 },
+      { header: 'Prénom', width: 3 },
+      { header: 'Référence', width: 2 },
+      { header: 'Signature', width: 4 },
+    ],
+    rows,
+    11,
+  );
+  await recordAudit(deps.db, actor, {
+    action: 'session.attendance_sheet_printed',
+    recordType: 'session',
+    recordId: sessionId,
+    data: { people: people.length },
+  });
   return pdf.save();
 }

@@ -24,7 +24,8 @@ export interface Refusal {
   error: AppError;
 }
 
-const nameOf = (p: { first_name: string | null; last_name: string | null; reference: string }) => [p.first_name, p.last_name].filter(Boolean).join(' ') || p.reference;
+const nameOf = (p: { first_name: string | null; last_name: string | null; reference: string }) =>
+  [p.first_name, p.last_name].filter(Boolean).join(' ') || p.reference;
 
 /**
  * Changes the attendance of the listed people of a session, person by person: people left out
@@ -34,7 +35,13 @@ const nameOf = (p: { first_name: string | null; last_name: string | null; refere
  * (the API), one refusal refuses the whole request. Each change is audited; attending is a
  * contact (retention clock) and opens the right to a claim.
  */
-export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId: string, marks: AttendanceMark[], options: { mode: 'all' | 'each'; field?: (i: number) => string }) {
+export async function changeAttendance(
+  deps: Deps,
+  actor: AuditActor,
+  sessionId: string,
+  marks: AttendanceMark[],
+  options: { mode: 'all' | 'each'; field?: (i: number) => string },
+) {
   const field = options.field ?? ((i: number) => `entries.${i}.participantId`);
   return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
@@ -45,15 +52,31 @@ export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId:
     if (dup >= 0) throw validationError([{ field: field(dup), message: 'personne en double' }]);
     const { changes, refusals } = await decide(trx, session, marks, field, deps.now());
     if (refusals.length && options.mode === 'all') {
-      throw joinErrors(refusals.map((r) => r.error), refusals.map((r) => ({ field: field(ids.indexOf(r.participantId)), message: r.message })));
+      throw joinErrors(
+        refusals.map((r) => r.error),
+        refusals.map((r) => ({ field: field(ids.indexOf(r.participantId)), message: r.message })),
+      );
     }
     const now = deps.now();
     for (const change of changes) {
       await applyAttendanceChange(trx, change, now);
-      await recordAudit(trx, actor, { action: 'session.attendance_changed', recordType: 'session', recordId: sessionId, data: { participantId: change.participantId, from: change.from, to: change.to, walkIn: change.from === null } });
+      await recordAudit(trx, actor, {
+        action: 'session.attendance_changed',
+        recordType: 'session',
+        recordId: sessionId,
+        data: { participantId: change.participantId, from: change.from, to: change.to, walkIn: change.from === null },
+      });
     }
-    await touchLastContact(trx, changes.filter((c) => c.to === 'attended').map((c) => c.participantId), now);
-    return { changed: changes.length, refusals, items: (await sessionParticipants(trx, sessionId)).map(presentSessionParticipant) };
+    await touchLastContact(
+      trx,
+      changes.filter((c) => c.to === 'attended').map((c) => c.participantId),
+      now,
+    );
+    return {
+      changed: changes.length,
+      refusals,
+      items: (await sessionParticipants(trx, sessionId)).map(presentSessionParticipant),
+    };
   });
 }
 
@@ -61,10 +84,20 @@ export async function changeAttendance(deps: Deps, actor: AuditActor, sessionId:
 async function decide(trx: Db, session: SessionRow, marks: AttendanceMark[], field: (i: number) => string, now: Date) {
   const ids = marks.map((m) => m.participantId);
   const rows = new Map((await attendanceRows(trx, session.id, ids)).map((r) => [r.participant_id, r]));
-  const active = new Map((await activeParticipantContacts(trx, ids.filter((id) => !rows.has(id)))).map((p) => [p.id, p]));
+  const active = new Map(
+    (
+      await activeParticipantContacts(
+        trx,
+        ids.filter((id) => !rows.has(id)),
+      )
+    ).map((p) => [p.id, p]),
+  );
   // Someone not on the list can only be added as a walk-in, and only while active.
-  const unknown = marks.map((m, i) => ({ m, i })).filter(({ m }) => m.status !== null && !rows.has(m.participantId) && !active.has(m.participantId));
-  if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: field(i), message: 'participant inconnu ou inactif' })));
+  const unknown = marks
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => m.status !== null && !rows.has(m.participantId) && !active.has(m.participantId));
+  if (unknown.length)
+    throw validationError(unknown.map(({ i }) => ({ field: field(i), message: 'participant inconnu ou inactif' })));
   const claims = await liveClaimsOfSession(trx, session.id, ids);
   const changes: AttendanceChange[] = [];
   const refusals: Refusal[] = [];
@@ -94,9 +127,17 @@ export async function markHeld(deps: Deps, actor: AuditActor, sessionId: string)
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
     if (session.status === 'held') return;
-    const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereIn('status', ATTENDANCE_STATUSES).count({ n: '*' });
+    const [{ n }] = await trx('session_participants')
+      .where({ session_id: sessionId })
+      .whereIn('status', ATTENDANCE_STATUSES)
+      .count({ n: '*' });
     if (Number(n) === 0) throw sessionsError('attendance_missing');
     await trx('sessions').where({ id: sessionId }).update({ status: 'held', updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'session.held', recordType: 'session', recordId: sessionId, data: { recorded: Number(n) } });
+    await recordAudit(trx, actor, {
+      action: 'session.held',
+      recordType: 'session',
+      recordId: sessionId,
+      data: { recorded: Number(n) },
+    });
   });
 }

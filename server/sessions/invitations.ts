@@ -36,21 +36,39 @@ const NEED_CHECKS: { need: string; met: (v: VenueRow | null, s: SessionRow) => b
   { need: 'childcare', met: (_v, s) => s.childcare_on_site, label: 'd’une garde d’enfants sur place' },
 ];
 
-const nameOf = (p: { first_name: string | null; last_name: string | null }) => [p.first_name, p.last_name].filter(Boolean).join(' ');
+const nameOf = (p: { first_name: string | null; last_name: string | null }) =>
+  [p.first_name, p.last_name].filter(Boolean).join(' ');
 
 /** Needs the venue or the session does not meet, and a full room: remarks, not refusals. */
-export function invitationWarnings(session: SessionRow, venue: VenueRow | null, people: ParticipantContact[], invitedAfter: number): Warning[] {
+export function invitationWarnings(
+  session: SessionRow,
+  venue: VenueRow | null,
+  people: ParticipantContact[],
+  invitedAfter: number,
+): Warning[] {
   const warnings: Warning[] = [];
-  if (!venue) warnings.push({ code: 'no_venue', message: 'Aucun lieu n’est réservé : l’accessibilité n’a pas pu être vérifiée.' });
+  if (!venue)
+    warnings.push({
+      code: 'no_venue',
+      message: 'Aucun lieu n’est réservé : l’accessibilité n’a pas pu être vérifiée.',
+    });
   for (const p of people) {
     for (const check of NEED_CHECKS) {
       if (p.needs.includes(check.need) && !check.met(venue, session)) {
-        warnings.push({ code: `need_not_met.${check.need}`, message: `${nameOf(p)} a besoin ${check.label} : ${venue ? `le lieu « ${venue.name} » ne l’offre pas` : 'aucun lieu n’est réservé'}.`, participantId: p.id });
+        warnings.push({
+          code: `need_not_met.${check.need}`,
+          message: `${nameOf(p)} a besoin ${check.label} : ${venue ? `le lieu « ${venue.name} » ne l’offre pas` : 'aucun lieu n’est réservé'}.`,
+          participantId: p.id,
+        });
       }
     }
   }
   const capacity = Math.min(session.capacity, venue?.capacity ?? session.capacity);
-  if (invitedAfter > capacity) warnings.push({ code: 'capacity_exceeded', message: `${invitedAfter} personnes invitées pour ${capacity} places.` });
+  if (invitedAfter > capacity)
+    warnings.push({
+      code: 'capacity_exceeded',
+      message: `${invitedAfter} personnes invitées pour ${capacity} places.`,
+    });
   return warnings;
 }
 
@@ -62,7 +80,13 @@ export function invitationWarnings(session: SessionRow, venue: VenueRow | null, 
  * override with a reason (409 `solicitation_limit_requires_override`). Already invited people
  * are left as they are.
  */
-export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRoles: readonly Role[], sessionId: string, input: InvitationsBody) {
+export async function inviteParticipants(
+  deps: Deps,
+  actor: AuditActor,
+  actorRoles: readonly Role[],
+  sessionId: string,
+  input: InvitationsBody,
+) {
   const { settings } = await getSettings(deps.db);
   return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
@@ -70,19 +94,43 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
     if (session.status === 'cancelled') throw sessionCancelled();
     if (session.status === 'held') throw sessionsError('session_held_no_invitation');
     const people = await activeParticipantContacts(trx, input.participantIds);
-    const unknown = input.participantIds.map((id, i) => ({ id, i })).filter(({ id }) => !people.some((p) => p.id === id));
-    if (unknown.length) throw validationError(unknown.map(({ i }) => ({ field: `participantIds.${i}`, message: 'participant inconnu ou inactif' })));
-    const existing = new Set((await trx('session_participants').where({ session_id: sessionId }).whereIn('participant_id', input.participantIds).select('participant_id')).map((r) => r.participant_id as string));
+    const unknown = input.participantIds
+      .map((id, i) => ({ id, i }))
+      .filter(({ id }) => !people.some((p) => p.id === id));
+    if (unknown.length)
+      throw validationError(
+        unknown.map(({ i }) => ({ field: `participantIds.${i}`, message: 'participant inconnu ou inactif' })),
+      );
+    const existing = new Set(
+      (
+        await trx('session_participants')
+          .where({ session_id: sessionId })
+          .whereIn('participant_id', input.participantIds)
+          .select('participant_id')
+      ).map((r) => r.participant_id as string),
+    );
     const fresh = people.filter((p) => !existing.has(p.id));
 
     const limit = session.project_solicitation_limit ?? settings.thresholds.solicitationLimitPer90Days;
-    const counts = await solicitationsBefore(trx, fresh.map((p) => p.id), session.starts_at, sessionId);
+    const counts = await solicitationsBefore(
+      trx,
+      fresh.map((p) => p.id),
+      session.starts_at,
+      sessionId,
+    );
     const over = fresh.filter((p) => (counts.get(p.id) ?? 0) >= limit);
     if (over.length && !input.override) {
-      throw sessionsError('solicitation_limit_requires_override', { limit, references: over.map((p) => p.reference).join(', ') },
-        over.map((p) => ({ field: 'participantIds', message: `${p.reference} : ${counts.get(p.id)} sollicitation(s) sur 90 jours (limite ${limit})` })));
+      throw sessionsError(
+        'solicitation_limit_requires_override',
+        { limit, references: over.map((p) => p.reference).join(', ') },
+        over.map((p) => ({
+          field: 'participantIds',
+          message: `${p.reference} : ${counts.get(p.id)} sollicitation(s) sur 90 jours (limite ${limit})`,
+        })),
+      );
     }
-    if (over.length && !actorRoles.some((r) => OVERRIDE_SOLICITATION_ROLES.includes(r))) throw new AppError('override_forbidden');
+    if (over.length && !actorRoles.some((r) => OVERRIDE_SOLICITATION_ROLES.includes(r)))
+      throw new AppError('override_forbidden');
 
     const booking = await liveBookingOfSession(trx, sessionId);
     const venue = booking?.venue ?? null;
@@ -95,11 +143,20 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
       // The outbox asks the consent gate: no live contact consent, no invitation (and no invitation row).
       const message = await notifyParticipant(trx, deps, 'invitation', p, vars, sessionId);
       if (!message.queued) {
-        notContacted.push({ participantId: p.id, reference: p.reference, name: nameOf(p), reason: message.reason, message: NOT_CONTACTED_MESSAGE });
+        notContacted.push({
+          participantId: p.id,
+          reference: p.reference,
+          name: nameOf(p),
+          reason: message.reason,
+          message: NOT_CONTACTED_MESSAGE,
+        });
         continue;
       }
       await trx('session_participants').insert({
-        session_id: sessionId, participant_id: p.id, status: 'invited', invited_at: now,
+        session_id: sessionId,
+        participant_id: p.id,
+        status: 'invited',
+        invited_at: now,
         override_reason_code: overIds.has(p.id) ? 'solicitation_override' : null,
         override_reason: overIds.has(p.id) ? input.override!.reason : null,
       });
@@ -108,11 +165,40 @@ export async function inviteParticipants(deps: Deps, actor: AuditActor, actorRol
     const invitedIds = new Set(invited.map((i) => i.participantId));
     const overInvited = [...overIds].filter((id) => invitedIds.has(id));
     if (overInvited.length) {
-      await recordAudit(trx, actor, { action: 'session.solicitation_override', recordType: 'session', recordId: sessionId, reasonCode: 'solicitation_override', data: { participantIds: overInvited, limit } });
+      await recordAudit(trx, actor, {
+        action: 'session.solicitation_override',
+        recordType: 'session',
+        recordId: sessionId,
+        reasonCode: 'solicitation_override',
+        data: { participantIds: overInvited, limit },
+      });
     }
-    await recordAudit(trx, actor, { action: 'session.invited', recordType: 'session', recordId: sessionId, data: { invited: invited.length, email: invited.filter((i) => i.channel === 'email').length, letter: invited.filter((i) => i.channel === 'letter').length, notContacted: notContacted.length } });
-    const [{ n }] = await trx('session_participants').where({ session_id: sessionId }).whereNot('status', 'declined').count({ n: '*' });
-    return { invited, notContacted, alreadyInvited: [...existing], warnings: invitationWarnings(session, venue, people.filter((p) => invitedIds.has(p.id)), Number(n)) };
+    await recordAudit(trx, actor, {
+      action: 'session.invited',
+      recordType: 'session',
+      recordId: sessionId,
+      data: {
+        invited: invited.length,
+        email: invited.filter((i) => i.channel === 'email').length,
+        letter: invited.filter((i) => i.channel === 'letter').length,
+        notContacted: notContacted.length,
+      },
+    });
+    const [{ n }] = await trx('session_participants')
+      .where({ session_id: sessionId })
+      .whereNot('status', 'declined')
+      .count({ n: '*' });
+    return {
+      invited,
+      notContacted,
+      alreadyInvited: [...existing],
+      warnings: invitationWarnings(
+        session,
+        venue,
+        people.filter((p) => invitedIds.has(p.id)),
+        Number(n),
+      ),
+    };
   });
 }
 
@@ -122,13 +208,23 @@ export async function recordReply(deps: Deps, actor: AuditActor, sessionId: stri
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
-    const row = await trx('session_participants').where({ session_id: sessionId, participant_id: input.participantId }).first('status');
-    if (!row) throw validationError([{ field: 'participantId', message: 'cette personne n’est pas invitée à cette session' }]);
+    const row = await trx('session_participants')
+      .where({ session_id: sessionId, participant_id: input.participantId })
+      .first('status');
+    if (!row)
+      throw validationError([{ field: 'participantId', message: 'cette personne n’est pas invitée à cette session' }]);
     if (!['invited', 'confirmed', 'declined'].includes(row.status)) throw sessionsError('attendance_recorded');
     const now = deps.now();
     if (row.status !== input.status) {
-      await trx('session_participants').where({ session_id: sessionId, participant_id: input.participantId }).update({ status: input.status, replied_at: now });
-      await recordAudit(trx, actor, { action: 'session.reply', recordType: 'session', recordId: sessionId, data: { participantId: input.participantId, status: input.status } });
+      await trx('session_participants')
+        .where({ session_id: sessionId, participant_id: input.participantId })
+        .update({ status: input.status, replied_at: now });
+      await recordAudit(trx, actor, {
+        action: 'session.reply',
+        recordType: 'session',
+        recordId: sessionId,
+        data: { participantId: input.participantId, status: input.status },
+      });
     }
     await touchLastContact(trx, [input.participantId], now);
     return { participantId: input.participantId, status: input.status };

@@ -4,7 +4,14 @@ import { notFound, validationError } from '../shared/errors.js';
 import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
-import { cancelBookingsOfSession, createBookingIn, liveBookingOfSession, mapOverlap, moveBookingOfSession, sessionCancelled } from '../venues/index.js';
+import {
+  cancelBookingsOfSession,
+  createBookingIn,
+  liveBookingOfSession,
+  mapOverlap,
+  moveBookingOfSession,
+  sessionCancelled,
+} from '../venues/index.js';
 import type { SessionCreateBody, SessionPatchBody } from './schemas.js';
 import { countsBySession, getSession, projectExists, sessionParticipants } from './repo.js';
 import { presentSession } from './presenter.js';
@@ -13,8 +20,20 @@ import { sessionsError } from './errors.js';
 
 type Timing = { startsAt?: string; endsAt?: string; startLocal?: string; endLocal?: string };
 
-function instantOf(at: string | undefined, localValue: string | undefined, atField: string, localField: string, timeZone: string): Date | undefined {
-  if (at && localValue) throw validationError([{ field: localField, message: `indiquez soit ${atField} (instant avec décalage), soit ${localField} (heure locale), pas les deux` }]);
+function instantOf(
+  at: string | undefined,
+  localValue: string | undefined,
+  atField: string,
+  localField: string,
+  timeZone: string,
+): Date | undefined {
+  if (at && localValue)
+    throw validationError([
+      {
+        field: localField,
+        message: `indiquez soit ${atField} (instant avec décalage), soit ${localField} (heure locale), pas les deux`,
+      },
+    ]);
   if (at) return new Date(at);
   if (!localValue) return undefined;
   try {
@@ -26,12 +45,19 @@ function instantOf(at: string | undefined, localValue: string | undefined, atFie
 }
 
 /** Start and end from instants with offsets or local wall-clock times; the end comes after the start. */
-export function resolveTimes(input: Timing, timeZone: string, current?: { start: Date; end: Date }): { start: Date; end: Date } {
+export function resolveTimes(
+  input: Timing,
+  timeZone: string,
+  current?: { start: Date; end: Date },
+): { start: Date; end: Date } {
   const start = instantOf(input.startsAt, input.startLocal, 'startsAt', 'startLocal', timeZone) ?? current?.start;
   const end = instantOf(input.endsAt, input.endLocal, 'endsAt', 'endLocal', timeZone) ?? current?.end;
   if (!start) throw validationError([{ field: 'startsAt', message: 'champ obligatoire (ou startLocal)' }]);
   if (!end) throw validationError([{ field: 'endsAt', message: 'champ obligatoire (ou endLocal)' }]);
-  if (end <= start) throw validationError([{ field: input.endLocal ? 'endLocal' : 'endsAt', message: 'la fin doit être après le début' }]);
+  if (end <= start)
+    throw validationError([
+      { field: input.endLocal ? 'endLocal' : 'endsAt', message: 'la fin doit être après le début' },
+    ]);
   return { start, end };
 }
 
@@ -52,12 +78,29 @@ export async function createSession(deps: Deps, actor: AuditActor, input: Sessio
     if (project.status === 'closed') throw sessionsError('project_closed');
     const { start, end } = resolveTimes(input, settings.timeZone);
     const now = deps.now();
-    const [row] = await trx('sessions').insert({
-      project_id: input.projectId, title: input.title.trim(), kind: input.kind, starts_at: start, ends_at: end, capacity: input.capacity,
-      meal_provided: input.mealProvided ?? false, childcare_on_site: input.childcareOnSite ?? false, created_by: actor.userId, created_at: now, updated_at: now,
-    }).returning('id');
-    await recordAudit(trx, actor, { action: 'session.created', recordType: 'session', recordId: row.id, data: { projectId: input.projectId } });
-    if (input.venueId) await createBookingIn(trx, deps, actor, { venueId: input.venueId, sessionId: row.id }, settings.timeZone);
+    const [row] = await trx('sessions')
+      .insert({
+        project_id: input.projectId,
+        title: input.title.trim(),
+        kind: input.kind,
+        starts_at: start,
+        ends_at: end,
+        capacity: input.capacity,
+        meal_provided: input.mealProvided ?? false,
+        childcare_on_site: input.childcareOnSite ?? false,
+        created_by: actor.userId,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
+    await recordAudit(trx, actor, {
+      action: 'session.created',
+      recordType: 'session',
+      recordId: row.id,
+      data: { projectId: input.projectId },
+    });
+    if (input.venueId)
+      await createBookingIn(trx, deps, actor, { venueId: input.venueId, sessionId: row.id }, settings.timeZone);
     return sessionView(trx, row.id, settings.timeZone);
   });
 }
@@ -66,26 +109,36 @@ export async function createSession(deps: Deps, actor: AuditActor, input: Sessio
 export async function updateSession(deps: Deps, actor: AuditActor, id: string, patch: SessionPatchBody) {
   const { settings } = await getSettings(deps.db);
   let bookingId: string | null = null;
-  return mapOverlap(deps, () => bookingId, () => inTransaction(deps.db, async (trx) => {
-    const s = await getSession(trx, id, true);
-    if (!s) throw notFound('Session');
-    if (s.status === 'cancelled') throw sessionCancelled();
-    const { start, end } = resolveTimes(patch, settings.timeZone, { start: s.starts_at, end: s.ends_at });
-    const changes: Record<string, unknown> = { starts_at: start, ends_at: end, updated_at: deps.now() };
-    if (patch.title !== undefined) changes.title = patch.title.trim();
-    if (patch.kind !== undefined) changes.kind = patch.kind;
-    if (patch.capacity !== undefined) changes.capacity = patch.capacity;
-    if (patch.mealProvided !== undefined) changes.meal_provided = patch.mealProvided;
-    if (patch.childcareOnSite !== undefined) changes.childcare_on_site = patch.childcareOnSite;
-    await trx('sessions').where({ id }).update(changes);
-    const booking = await liveBookingOfSession(trx, id);
-    if (booking && (start.getTime() !== s.starts_at.getTime() || end.getTime() !== s.ends_at.getTime())) {
-      bookingId = booking.id;
-      await moveBookingOfSession(trx, booking, start, end, settings.timeZone, deps.now());
-    }
-    await recordAudit(trx, actor, { action: 'session.updated', recordType: 'session', recordId: id, data: { fields: Object.keys(patch) } });
-    return sessionView(trx, id, settings.timeZone);
-  }));
+  return mapOverlap(
+    deps,
+    () => bookingId,
+    () =>
+      inTransaction(deps.db, async (trx) => {
+        const s = await getSession(trx, id, true);
+        if (!s) throw notFound('Session');
+        if (s.status === 'cancelled') throw sessionCancelled();
+        const { start, end } = resolveTimes(patch, settings.timeZone, { start: s.starts_at, end: s.ends_at });
+        const changes: Record<string, unknown> = { starts_at: start, ends_at: end, updated_at: deps.now() };
+        if (patch.title !== undefined) changes.title = patch.title.trim();
+        if (patch.kind !== undefined) changes.kind = patch.kind;
+        if (patch.capacity !== undefined) changes.capacity = patch.capacity;
+        if (patch.mealProvided !== undefined) changes.meal_provided = patch.mealProvided;
+        if (patch.childcareOnSite !== undefined) changes.childcare_on_site = patch.childcareOnSite;
+        await trx('sessions').where({ id }).update(changes);
+        const booking = await liveBookingOfSession(trx, id);
+        if (booking && (start.getTime() !== s.starts_at.getTime() || end.getTime() !== s.ends_at.getTime())) {
+          bookingId = booking.id;
+          await moveBookingOfSession(trx, booking, start, end, settings.timeZone, deps.now());
+        }
+        await recordAudit(trx, actor, {
+          action: 'session.updated',
+          recordType: 'session',
+          recordId: id,
+          data: { fields: Object.keys(patch) },
+        });
+        return sessionView(trx, id, settings.timeZone);
+      }),
+  );
 }
 
 /**
@@ -107,9 +160,15 @@ export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
       const people = (await sessionParticipants(trx, id)).filter((p) => ['invited', 'confirmed'].includes(p.status));
       // Without a live contact consent nobody is told by message: the person's page lists it (non contacté·e).
       const results = [];
-      for (const p of people) results.push(await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id));
+      for (const p of people)
+        results.push(await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id));
       const notContacted = results.filter((r) => !r.queued).length;
-      await recordAudit(trx, actor, { action: 'session.cancelled', recordType: 'session', recordId: id, data: { notified: people.length - notContacted, notContacted, bookingReleased: !!booking } });
+      await recordAudit(trx, actor, {
+        action: 'session.cancelled',
+        recordType: 'session',
+        recordId: id,
+        data: { notified: people.length - notContacted, notContacted, bookingReleased: !!booking },
+      });
     }
     return sessionView(trx, id, settings.timeZone);
   });

@@ -25,11 +25,19 @@ export async function moveSessionParticipants(trx: Db, sourceId: string, keptId:
         const session = (await getSession(trx, row.session_id, true))!;
         const [kept] = await attendanceRows(trx, row.session_id, [keptId]);
         const claims = (await liveClaimsOfSession(trx, row.session_id, [keptId])).get(keptId) ?? [];
-        const change = mayChangeAttendance(session, { participantId: keptId, name: kept.reference, status: kept.status, walkIn: kept.walk_in }, row.source_status, claims, now);
+        const change = mayChangeAttendance(
+          session,
+          { participantId: keptId, name: kept.reference, status: kept.status, walkIn: kept.walk_in },
+          row.source_status,
+          claims,
+          now,
+        );
         if (change) await applyAttendanceChange(trx, change, row.attendance_recorded_at ?? now);
       } else {
         // A reply (confirmed, declined) is not an attendance mark.
-        await trx('session_participants').where({ session_id: row.session_id, participant_id: keptId }).update({ status: row.source_status });
+        await trx('session_participants')
+          .where({ session_id: row.session_id, participant_id: keptId })
+          .update({ status: row.source_status });
       }
     }
     await trx('session_participants').where({ session_id: row.session_id, participant_id: sourceId }).delete();

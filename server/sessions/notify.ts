@@ -14,20 +14,34 @@ type Person = Pick<ParticipantContact, 'id' | 'first_name' | 'last_name' | 'emai
 /** What the invitation and cancellation texts say about a session (plain French, local time). */
 export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow | null) {
   const tz = settings.timeZone;
-  const accessibility = venue ? (Object.keys(VENUE_ATTRIBUTE_LABELS) as (keyof typeof VENUE_ATTRIBUTE_LABELS)[]).filter((k) => venue[k]).map((k) => VENUE_ATTRIBUTE_LABELS[k]) : [];
+  const accessibility = venue
+    ? (Object.keys(VENUE_ATTRIBUTE_LABELS) as (keyof typeof VENUE_ATTRIBUTE_LABELS)[])
+        .filter((k) => venue[k])
+        .map((k) => VENUE_ATTRIBUTE_LABELS[k])
+    : [];
   const org = settings.address;
   return {
     orgName: settings.name,
     orgPhone: settings.phone,
     orgAddress: [org.line1, org.line2, `${org.postalCode} ${org.city}`.trim()].filter(Boolean).join(', '),
     projectName: s.project_name,
-    levelLabel: PARTICIPATION_LEVEL_LABELS[s.project_participation_level as keyof typeof PARTICIPATION_LEVEL_LABELS] ?? '',
+    levelLabel:
+      PARTICIPATION_LEVEL_LABELS[s.project_participation_level as keyof typeof PARTICIPATION_LEVEL_LABELS] ?? '',
     title: s.title,
     kindLabel: SESSION_KIND_LABELS[s.kind],
     when: formatLocalRange(s.starts_at, s.ends_at, tz),
     day: formatLongDate(s.starts_at, tz),
     startTime: formatTimeFr(s.starts_at, tz),
-    venue: venue ? { name: venue.name, address: [venue.address, [venue.postal_code, venue.commune_name].filter(Boolean).join(' ')].filter(Boolean).join(', '), transportAccess: venue.transport_access, stepFree: venue.step_free_access } : null,
+    venue: venue
+      ? {
+          name: venue.name,
+          address: [venue.address, [venue.postal_code, venue.commune_name].filter(Boolean).join(' ')]
+            .filter(Boolean)
+            .join(', '),
+          transportAccess: venue.transport_access,
+          stepFree: venue.step_free_access,
+        }
+      : null,
     accessibility,
     mealProvided: s.meal_provided,
     childcareOnSite: s.childcare_on_site,
@@ -39,7 +53,14 @@ export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow |
  * cancellations are consent-based: without a live contact consent nothing is queued and the
  * result says so (`queued: false`, reason `no_consent`).
  */
-export async function notifyParticipant(trx: Db, deps: Deps, template: 'invitation' | 'session-cancelled', p: Person, vars: Record<string, unknown>, sessionId: string): Promise<EnqueueResult> {
+export async function notifyParticipant(
+  trx: Db,
+  deps: Deps,
+  template: 'invitation' | 'session-cancelled',
+  p: Person,
+  vars: Record<string, unknown>,
+  sessionId: string,
+): Promise<EnqueueResult> {
   const channel = channelFor(p);
   const name = fullName(p);
   return enqueueMessage(trx, deps, {

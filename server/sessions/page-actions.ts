@@ -29,5 +29,8 @@ export async function cancelSessionBooking(deps: Deps, actor: AuditActor, sessio
 }
 
 export async function projectChoices(db: Db) {
-  return [{ value: '', label: '— Choisir —' }, ...(await activeProjects(db)).map((p) => ({ value: p.id, label: p.name }))];
+  return [
+    { value: '', label: '— Choisir —' },
+    ...(await activeProjects(db)).map((p) => ({ value: p.id, label: p.name })),
+  ];
 }

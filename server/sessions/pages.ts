@@ -12,7 +12,15 @@ import { flash } from '../auth/index.js';
 import { getSettings } from '../settings/index.js';
 import { listVenues, liveBookingOfSession, presentVenue, VENUE_ATTRIBUTE_LABELS } from '../venues/index.js';
 import { page, formBody, actThenRedirect as act } from '../shared/pages.js';
-import { ReplyBody, PARTICIPATION_STATUS_LABELS, SESSION_KINDS, SESSION_KIND_LABELS, SESSION_STATUS_LABELS, SessionCreateBody, SessionIdParams } from './schemas.js';
+import {
+  ReplyBody,
+  PARTICIPATION_STATUS_LABELS,
+  SESSION_KINDS,
+  SESSION_KIND_LABELS,
+  SESSION_STATUS_LABELS,
+  SessionCreateBody,
+  SessionIdParams,
+} from './schemas.js';
 import { countsBySession, getSession, listSessions, sessionParticipants } from './repo.js';
 import { presentSession, presentSessionParticipant } from './presenter.js';
 import { cancelSession, createSession } from './manage-sessions.js';
@@ -24,43 +32,94 @@ import { attendancePages } from './attendance-pages.js';
 import { projectChoices, bookForSession, confirmSessionBooking, cancelSessionBooking } from './page-actions.js';
 
 const kindOptions = SESSION_KINDS.map((k) => ({ value: k, label: SESSION_KIND_LABELS[k] }));
-const rename = (f: string) => ({ startLocal: 'startTime', startsAt: 'startTime', endLocal: 'endTime', endsAt: 'endTime' })[f] ?? f;
+const rename = (f: string) =>
+  ({ startLocal: 'startTime', startsAt: 'startTime', endLocal: 'endTime', endsAt: 'endTime' })[f] ?? f;
 
 export function sessionPages(deps: Deps) {
   const formVars = async () => ({
     kindOptions,
     projects: await projectChoices(deps.db),
-    venues: [{ value: '', label: '— Plus tard —' }, ...(await listVenues(deps.db, { limit: '200' })).items.map((v) => ({ value: v.id, label: `${v.name} (${v.capacity} places${v.step_free_access ? '' : ', sans accès de plain-pied'})` }))],
+    venues: [
+      { value: '', label: '— Plus tard —' },
+      ...(await listVenues(deps.db, { limit: '200' })).items.map((v) => ({
+        value: v.id,
+        label: `${v.name} (${v.capacity} places${v.step_free_access ? '' : ', sans accès de plain-pied'})`,
+      })),
+    ],
   });
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/sessions', access: SESSION_READERS, summary: 'Sessions: upcoming and past',
+      kind: 'page',
+      method: 'get',
+      path: '/sessions',
+      access: SESSION_READERS,
+      summary: 'Sessions: upcoming and past',
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const load = async (when: 'upcoming' | 'past') => {
           const result = await listSessions(deps.db, { when, limit: '50' }, deps.now());
-          const counts = await countsBySession(deps.db, result.items.map((s) => s.id));
+          const counts = await countsBySession(
+            deps.db,
+            result.items.map((s) => s.id),
+          );
           const items = [];
-          for (const s of result.items) items.push({ ...presentSession(s, await liveBookingOfSession(deps.db, s.id), counts.get(s.id)!, settings.timeZone), when: formatLocalRange(s.starts_at, s.ends_at, settings.timeZone) });
+          for (const s of result.items)
+            items.push({
+              ...presentSession(s, await liveBookingOfSession(deps.db, s.id), counts.get(s.id)!, settings.timeZone),
+              when: formatLocalRange(s.starts_at, s.ends_at, settings.timeZone),
+            });
           return items;
         };
-        await page(deps, req, res, 'sessions/list.njk', { title: 'Sessions & lieux', upcoming: await load('upcoming'), past: await load('past'), statusLabels: SESSION_STATUS_LABELS, kindLabels: SESSION_KIND_LABELS, canWrite: hasAnyRole(req.ctx.actor, SESSION_WRITER_ROLES) });
+        await page(deps, req, res, 'sessions/list.njk', {
+          title: 'Sessions & lieux',
+          upcoming: await load('upcoming'),
+          past: await load('past'),
+          statusLabels: SESSION_STATUS_LABELS,
+          kindLabels: SESSION_KIND_LABELS,
+          canWrite: hasAnyRole(req.ctx.actor, SESSION_WRITER_ROLES),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/sessions/new', access: SESSION_WRITERS, summary: 'New session form', query: obj({ projectId: Type.Optional(Uuid) }),
+      kind: 'page',
+      method: 'get',
+      path: '/sessions/new',
+      access: SESSION_WRITERS,
+      summary: 'New session form',
+      query: obj({ projectId: Type.Optional(Uuid) }),
       handler: async (req, res) => {
-        await page(deps, req, res, 'sessions/form.njk', { title: 'Nouvelle session', values: { projectId: req.query.projectId, kind: 'workshop', capacity: '15', startTime: '14:00', endTime: '16:30' }, errors: {}, ...(await formVars()) });
+        await page(deps, req, res, 'sessions/form.njk', {
+          title: 'Nouvelle session',
+          values: {
+            projectId: req.query.projectId,
+            kind: 'workshop',
+            capacity: '15',
+            startTime: '14:00',
+            endTime: '16:30',
+          },
+          errors: {},
+          ...(await formVars()),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions', access: SESSION_WRITERS, summary: 'Create a session from the form (local date and times)',
+      kind: 'page',
+      method: 'post',
+      path: '/sessions',
+      access: SESSION_WRITERS,
+      summary: 'Create a session from the form (local date and times)',
       handler: async (req, res) => {
         const form = formBody(req);
         const date = text(form.date);
         const input: Record<string, unknown> = {
-          projectId: text(form.projectId), title: text(form.title), kind: text(form.kind), capacity: integer(form.capacity) ?? '',
-          startLocal: `${date}T${text(form.startTime)}`, endLocal: `${date}T${text(form.endTime)}`, mealProvided: checked(form.mealProvided), childcareOnSite: checked(form.childcareOnSite),
+          projectId: text(form.projectId),
+          title: text(form.title),
+          kind: text(form.kind),
+          capacity: integer(form.capacity) ?? '',
+          startLocal: `${date}T${text(form.startTime)}`,
+          endLocal: `${date}T${text(form.endTime)}`,
+          mealProvided: checked(form.mealProvided),
+          childcareOnSite: checked(form.childcareOnSite),
         };
         if (text(form.venueId)) input.venueId = text(form.venueId);
         let errors: Record<string, string> = {};
@@ -77,17 +136,31 @@ export function sessionPages(deps: Deps) {
             ({ errors, message } = formFailure(e, rename));
           }
         }
-        await page(deps, req, res, 'sessions/form.njk', { title: 'Nouvelle session', values: form, errors, message, ...(await formVars()) }, 400);
+        await page(
+          deps,
+          req,
+          res,
+          'sessions/form.njk',
+          { title: 'Nouvelle session', values: form, errors, message, ...(await formVars()) },
+          400,
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/sessions/:id', access: SESSION_READERS, summary: 'Session detail with booking and people', params: SessionIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/sessions/:id',
+      access: SESSION_READERS,
+      summary: 'Session detail with booking and people',
+      params: SessionIdParams,
       handler: async (req, res) => {
         const { settings } = await getSettings(deps.db);
         const s = await getSession(deps.db, req.params.id);
         if (!s) throw notFound('Session');
         const booking = await liveBookingOfSession(deps.db, s.id);
-        const venues = booking ? [] : (await listVenues(deps.db, { limit: '200', minCapacity: undefined })).items.map(presentVenue);
+        const venues = booking
+          ? []
+          : (await listVenues(deps.db, { limit: '200', minCapacity: undefined })).items.map(presentVenue);
         await page(deps, req, res, 'sessions/detail.njk', {
           title: s.title,
           session: presentSession(s, booking, (await countsBySession(deps.db, [s.id])).get(s.id)!, settings.timeZone),
@@ -96,48 +169,113 @@ export function sessionPages(deps: Deps) {
           venues,
           attributeLabels: VENUE_ATTRIBUTE_LABELS,
           people: (await sessionParticipants(deps.db, s.id)).map(presentSessionParticipant),
-          statusLabels: PARTICIPATION_STATUS_LABELS, sessionStatusLabels: SESSION_STATUS_LABELS, kindLabels: SESSION_KIND_LABELS,
+          statusLabels: PARTICIPATION_STATUS_LABELS,
+          sessionStatusLabels: SESSION_STATUS_LABELS,
+          kindLabels: SESSION_KIND_LABELS,
           canWrite: hasAnyRole(req.ctx.actor, SESSION_WRITER_ROLES),
           confirmCancel: req.query.confirm === 'cancel',
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/booking', access: SESSION_WRITERS, summary: 'Hold a venue for the session', params: SessionIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/booking',
+      access: SESSION_WRITERS,
+      summary: 'Hold a venue for the session',
+      params: SessionIdParams,
       handler: async (req, res) => {
         const venueId = text(formBody(req).venueId);
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'Le lieu est posé en option pour 7 jours : confirmez la réservation.', () => bookForSession(deps, auditActorOf(req.ctx), req.params.id, venueId));
+        await act(
+          deps,
+          req,
+          res,
+          `/sessions/${req.params.id}`,
+          'Le lieu est posé en option pour 7 jours : confirmez la réservation.',
+          () => bookForSession(deps, auditActorOf(req.ctx), req.params.id, venueId),
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/booking/confirm', access: SESSION_WRITERS, summary: 'Confirm the session’s booking', params: SessionIdParams, idempotent: 'form',
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/booking/confirm',
+      access: SESSION_WRITERS,
+      summary: 'Confirm the session’s booking',
+      params: SessionIdParams,
+      idempotent: 'form',
       handler: async (req, res) => {
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est confirmée.', () => keyedFormWork(deps, req, (trx) => confirmSessionBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id)));
+        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est confirmée.', () =>
+          keyedFormWork(deps, req, (trx) =>
+            confirmSessionBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id),
+          ),
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/booking/cancel', access: SESSION_WRITERS, summary: 'Cancel the session’s booking', params: SessionIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/booking/cancel',
+      access: SESSION_WRITERS,
+      summary: 'Cancel the session’s booking',
+      params: SessionIdParams,
       handler: async (req, res) => {
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est annulée.', () => cancelSessionBooking(deps, auditActorOf(req.ctx), req.params.id));
+        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est annulée.', () =>
+          cancelSessionBooking(deps, auditActorOf(req.ctx), req.params.id),
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/replies', access: SESSION_WRITERS, summary: 'Record a reply from the session page', params: SessionIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/replies',
+      access: SESSION_WRITERS,
+      summary: 'Record a reply from the session page',
+      params: SessionIdParams,
       handler: async (req, res) => {
         const form = formBody(req);
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réponse est enregistrée.', () => recordReply(deps, auditActorOf(req.ctx), req.params.id, validate(ReplyBody, { participantId: text(form.participantId), status: text(form.status) === 'declined' ? 'declined' : 'confirmed' })));
+        await act(deps, req, res, `/sessions/${req.params.id}`, 'La réponse est enregistrée.', () =>
+          recordReply(
+            deps,
+            auditActorOf(req.ctx),
+            req.params.id,
+            validate(ReplyBody, {
+              participantId: text(form.participantId),
+              status: text(form.status) === 'declined' ? 'declined' : 'confirmed',
+            }),
+          ),
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/cancel', access: SESSION_WRITERS, summary: 'Cancel the session', params: SessionIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/cancel',
+      access: SESSION_WRITERS,
+      summary: 'Cancel the session',
+      params: SessionIdParams,
       handler: async (req, res) => {
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La session est annulée ; les personnes invitées sont prévenues.', () => cancelSession(deps, auditActorOf(req.ctx), req.params.id));
+        await act(
+          deps,
+          req,
+          res,
+          `/sessions/${req.params.id}`,
+          'La session est annulée ; les personnes invitées sont prévenues.',
+          () => cancelSession(deps, auditActorOf(req.ctx), req.params.id),
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/sessions/:id/held', access: SESSION_WRITERS, summary: 'Mark the session as held', params: SessionIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/sessions/:id/held',
+      access: SESSION_WRITERS,
+      summary: 'Mark the session as held',
+      params: SessionIdParams,
       handler: async (req, res) => {
-        await act(deps, req, res, `/sessions/${req.params.id}`, 'La session est marquée comme tenue.', () => markHeld(deps, auditActorOf(req.ctx), req.params.id));
+        await act(deps, req, res, `/sessions/${req.params.id}`, 'La session est marquée comme tenue.', () =>
+          markHeld(deps, auditActorOf(req.ctx), req.params.id),
+        );
       },
     }),
     ...invitationPages(deps),

@@ -15,7 +15,8 @@ export const OVERRIDE_SOLICITATION_ROLES: readonly Role[] = ['staff', 'project_l
 /** The marks of attendance (evidence for a claim); invitations and replies are not marks. */
 export const ATTENDANCE_STATUSES = ['attended', 'absent_excused', 'absent'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
-export const isAttendanceStatus = (s: string | null | undefined): s is AttendanceStatus => (ATTENDANCE_STATUSES as readonly string[]).includes(s ?? '');
+export const isAttendanceStatus = (s: string | null | undefined): s is AttendanceStatus =>
+  (ATTENDANCE_STATUSES as readonly string[]).includes(s ?? '');
 
 /** A claim whose evidence is the person's presence: submitted, approved, in a batch or paid. */
 export interface LiveClaim {
@@ -47,7 +48,8 @@ export interface AttendanceChange {
   readonly walkIn: boolean;
 }
 
-const joinFr = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`);
+const joinFr = (items: string[]) =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
 
 /**
  * The per-person rules of attendance (docs/domain.md#attendance-is-evidence). Every path that
@@ -78,8 +80,17 @@ export function mayChangeAttendance(
   if (to === from || (to === null && !isAttendanceStatus(from))) return null;
   if (from === 'attended' && liveClaims.length) {
     const claims = joinFr(liveClaims.map((c) => `${c.reference} (${c.label.toLowerCase()})`));
-    throw sessionsError('attendance_behind_claim', { name: person.name, claims: `${liveClaims.length > 1 ? 'les demandes' : 'la demande'} ${claims}` },
-      liveClaims.map((c) => ({ field: 'participantId', message: `présence justifiant la demande ${c.reference}` })));
+    throw sessionsError(
+      'attendance_behind_claim',
+      { name: person.name, claims: `${liveClaims.length > 1 ? 'les demandes' : 'la demande'} ${claims}` },
+      liveClaims.map((c) => ({ field: 'participantId', message: `présence justifiant la demande ${c.reference}` })),
+    );
   }
-  return { sessionId: session.id, participantId: person.participantId, from, to, walkIn: from === null || person.walkIn } as AttendanceChange;
+  return {
+    sessionId: session.id,
+    participantId: person.participantId,
+    from,
+    to,
+    walkIn: from === null || person.walkIn,
+  } as AttendanceChange;
 }

@@ -9,7 +9,12 @@ const local = (d: Date, tz: string) => {
   return `${l.date}T${l.time}`;
 };
 
-export function presentSession(s: SessionRow, booking: BookingRow | undefined | null, counts: Record<string, number>, timeZone: string): Static<typeof SessionView> {
+export function presentSession(
+  s: SessionRow,
+  booking: BookingRow | undefined | null,
+  counts: Record<string, number>,
+  timeZone: string,
+): Static<typeof SessionView> {
   return {
     id: s.id,
     projectId: s.project_id,
@@ -24,7 +29,15 @@ export function presentSession(s: SessionRow, booking: BookingRow | undefined | 
     capacity: s.capacity,
     mealProvided: s.meal_provided,
     childcareOnSite: s.childcare_on_site,
-    booking: booking ? { id: booking.id, venueId: booking.venue_id, venueName: booking.venue_name, status: booking.status, costCents: booking.cost_cents } : null,
+    booking: booking
+      ? {
+          id: booking.id,
+          venueId: booking.venue_id,
+          venueName: booking.venue_name,
+          status: booking.status,
+          costCents: booking.cost_cents,
+        }
+      : null,
     counts,
   };
 }

@@ -19,7 +19,22 @@ export interface SessionRow extends Record<string, unknown> {
   cancelled_at: Date | null;
 }
 
-const COLUMNS = ['s.id', 's.project_id', 'p.name as project_name', 'p.solicitation_limit as project_solicitation_limit', 'p.participation_level as project_participation_level', 's.title', 's.kind', 's.starts_at', 's.ends_at', 's.status', 's.capacity', 's.meal_provided', 's.childcare_on_site', 's.cancelled_at'];
+const COLUMNS = [
+  's.id',
+  's.project_id',
+  'p.name as project_name',
+  'p.solicitation_limit as project_solicitation_limit',
+  'p.participation_level as project_participation_level',
+  's.title',
+  's.kind',
+  's.starts_at',
+  's.ends_at',
+  's.status',
+  's.capacity',
+  's.meal_provided',
+  's.childcare_on_site',
+  's.cancelled_at',
+];
 
 function base(db: Db) {
   return db('sessions as s').join('projects as p', 'p.id', 's.project_id').select(COLUMNS);
@@ -31,7 +46,12 @@ export function listSessions(db: Db, f: SessionListQuery, now: Date) {
   if (f.status) q.where('s.status', f.status);
   if (f.when === 'upcoming') q.where('s.ends_at', '>=', now);
   if (f.when === 'past') q.where('s.ends_at', '<', now);
-  return paginate<SessionRow>(q, f, { columns: { startsAt: 's.starts_at', title: 's.title' }, default: f.when === 'past' ? '-startsAt' : 'startsAt' }, 's.id');
+  return paginate<SessionRow>(
+    q,
+    f,
+    { columns: { startsAt: 's.starts_at', title: 's.title' }, default: f.when === 'past' ? '-startsAt' : 'startsAt' },
+    's.id',
+  );
 }
 
 export async function getSession(db: Db, id: string, forUpdate = false): Promise<SessionRow | undefined> {
@@ -47,8 +67,13 @@ export async function projectExists(db: Db, id: string): Promise<{ id: string; s
 export async function countsBySession(db: Db, ids: string[]): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>(ids.map((id) => [id, {}]));
   if (!ids.length) return out;
-  const rows = await db('session_participants').whereIn('session_id', ids).select('session_id', 'status').count({ n: '*' }).groupBy('session_id', 'status');
-  for (const r of rows as { session_id: string; status: string; n: number }[]) out.get(r.session_id)![r.status] = Number(r.n);
+  const rows = await db('session_participants')
+    .whereIn('session_id', ids)
+    .select('session_id', 'status')
+    .count({ n: '*' })
+    .groupBy('session_id', 'status');
+  for (const r of rows as { session_id: string; status: string; n: number }[])
+    out.get(r.session_id)![r.status] = Number(r.n);
   return out;
 }
 
@@ -72,14 +97,31 @@ export function sessionParticipants(db: Db, sessionId: string): Promise<SessionP
     .join('participants as p', 'p.id', 'sp.participant_id')
     .where('sp.session_id', sessionId)
     .orderByRaw('lower(p.last_name), lower(p.first_name), p.id')
-    .select('sp.participant_id', 'p.reference', 'p.first_name', 'p.last_name', 'p.email', 'p.preferred_channel', 'p.needs', 'sp.status', 'sp.walk_in', 'sp.invited_at', 'sp.replied_at') as unknown as Promise<SessionParticipantRow[]>;
+    .select(
+      'sp.participant_id',
+      'p.reference',
+      'p.first_name',
+      'p.last_name',
+      'p.email',
+      'p.preferred_channel',
+      'p.needs',
+      'sp.status',
+      'sp.walk_in',
+      'sp.invited_at',
+      'sp.replied_at',
+    ) as unknown as Promise<SessionParticipantRow[]>;
 }
 
 /**
  * How many sessions each participant was invited to (or attended as a walk-in) that start in
  * the 90 days up to `start`, excluding `sessionId` and cancelled sessions.
  */
-export async function solicitationsBefore(db: Db, participantIds: string[], start: Date, sessionId: string): Promise<Map<string, number>> {
+export async function solicitationsBefore(
+  db: Db,
+  participantIds: string[],
+  start: Date,
+  sessionId: string,
+): Promise<Map<string, number>> {
   const rows = await db('session_participants as sp')
     .join('sessions as s', 's.id', 'sp.session_id')
     .whereIn('sp.participant_id', participantIds)
@@ -95,22 +137,52 @@ export async function solicitationsBefore(db: Db, participantIds: string[], star
 
 /** True when the participant attended the session: it opens the right to claim for it. */
 export async function hasAttended(db: Db, sessionId: string, participantId: string): Promise<boolean> {
-  return !!(await db('session_participants').where({ session_id: sessionId, participant_id: participantId, status: 'attended' }).first('status'));
+  return !!(await db('session_participants')
+    .where({ session_id: sessionId, participant_id: participantId, status: 'attended' })
+    .first('status'));
 }
 
 /** Candidates for invitation: active participants filtered by partner, commune and needs. */
-export function invitationCandidates(db: Db, f: { partnerId?: string; commune?: string; need?: string; q?: string }, sessionId: string) {
+export function invitationCandidates(
+  db: Db,
+  f: { partnerId?: string; commune?: string; need?: string; q?: string },
+  sessionId: string,
+) {
   const q = db('participants as p')
     .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
-    .leftJoin('session_participants as sp', (j) => j.on('sp.participant_id', 'p.id').andOnVal('sp.session_id', sessionId))
+    .leftJoin('session_participants as sp', (j) =>
+      j.on('sp.participant_id', 'p.id').andOnVal('sp.session_id', sessionId),
+    )
     .where('p.status', 'active')
     .orderByRaw('lower(p.last_name), lower(p.first_name)')
     .limit(200)
-    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name', 'p.needs', 'p.email', 'p.preferred_channel', 'pa.name as partner_name', 'sp.status as session_status');
+    .select(
+      'p.id',
+      'p.reference',
+      'p.first_name',
+      'p.last_name',
+      'p.commune_name',
+      'p.needs',
+      'p.email',
+      'p.preferred_channel',
+      'pa.name as partner_name',
+      'sp.status as session_status',
+    );
   if (f.partnerId) q.where('p.partner_id', f.partnerId);
-  if (f.commune) q.where((w) => w.where('p.commune_insee', f.commune).orWhereILike('p.commune_name', `%${f.commune!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  if (f.commune)
+    q.where((w) =>
+      w
+        .where('p.commune_insee', f.commune)
+        .orWhereILike('p.commune_name', `%${f.commune!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+    );
   if (f.need) q.whereRaw('? = ANY(p.needs)', [f.need]);
-  if (f.q) q.where((w) => w.whereILike('p.last_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).orWhereILike('p.first_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`).orWhere('p.reference', f.q!));
+  if (f.q)
+    q.where((w) =>
+      w
+        .whereILike('p.last_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        .orWhereILike('p.first_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        .orWhere('p.reference', f.q!),
+    );
   return q;
 }
 
@@ -127,9 +199,17 @@ export function walkInCandidates(db: Db, sessionId: string, q: string) {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db('participants as p')
     .where('p.status', 'active')
-    .whereNotExists((w) => w.select(db.raw('1')).from('session_participants as sp').whereRaw('sp.participant_id = p.id').where('sp.session_id', sessionId))
+    .whereNotExists((w) =>
+      w
+        .select(db.raw('1'))
+        .from('session_participants as sp')
+        .whereRaw('sp.participant_id = p.id')
+        .where('sp.session_id', sessionId),
+    )
     .where((w) => w.whereILike('p.last_name', like).orWhereILike('p.first_name', like).orWhere('p.reference', q))
     .orderByRaw('lower(p.last_name), lower(p.first_name)')
     .limit(20)
-    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name') as unknown as Promise<{ id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]>;
+    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name') as unknown as Promise<
+    { id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]
+  >;
 }

@@ -7,7 +7,11 @@ export async function getSettings(db: Db): Promise<{ settings: Settings; version
   const row = await readSettingsRow(db);
   if (!row) return { settings: defaultSettings(), version: 0, updatedAt: null };
   // Fields added after the row was written take their default.
-  return { settings: mergeDeep(defaultSettings(), row.data) as Settings, version: row.version, updatedAt: row.updated_at };
+  return {
+    settings: mergeDeep(defaultSettings(), row.data) as Settings,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -15,7 +19,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Merges `patch` into `base` field by field; nested objects merge, everything else replaces. */
-export function mergeDeep(base: Record<string, unknown> | object, patch: Record<string, unknown> | object): Record<string, unknown> {
+export function mergeDeep(
+  base: Record<string, unknown> | object,
+  patch: Record<string, unknown> | object,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;

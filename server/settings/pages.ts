@@ -14,15 +14,35 @@ import { check } from '../shared/validate.js';
 
 type Kind = 'text' | 'nullable' | 'int' | 'euros' | 'bool';
 const FIELDS: [string, Kind][] = [
-  ['name', 'text'], ['legalForm', 'text'], ['siret', 'nullable'],
-  ['address.line1', 'text'], ['address.line2', 'text'], ['address.postalCode', 'text'], ['address.city', 'text'], ['phone', 'text'],
-  ['dpo.name', 'text'], ['dpo.email', 'text'], ['dpo.phone', 'text'],
-  ['timeZone', 'text'], ['payerMode', 'text'], ['sepaVersion', 'text'],
-  ['debtor.name', 'text'], ['debtor.iban', 'nullable'], ['debtor.bic', 'nullable'], ['deciderCannotBatch', 'bool'],
-  ['retention.activeYearsAfterLastContact', 'int'], ['retention.archiveYearsAfterLastPayment', 'int'], ['retention.dailyRun', 'bool'],
-  ['thresholds.receiptRequiredAboveCents', 'euros'], ['thresholds.allowanceYearlyWarningCents', 'euros'],
-  ['thresholds.claimDeadlineMonths', 'int'], ['thresholds.solicitationLimitPer90Days', 'int'],
-  ...COST_CATEGORIES.flatMap((c): [string, Kind][] => [[`accountingCodes.${c}.nature`, 'text'], [`accountingCodes.${c}.fonction`, 'text']]),
+  ['name', 'text'],
+  ['legalForm', 'text'],
+  ['siret', 'nullable'],
+  ['address.line1', 'text'],
+  ['address.line2', 'text'],
+  ['address.postalCode', 'text'],
+  ['address.city', 'text'],
+  ['phone', 'text'],
+  ['dpo.name', 'text'],
+  ['dpo.email', 'text'],
+  ['dpo.phone', 'text'],
+  ['timeZone', 'text'],
+  ['payerMode', 'text'],
+  ['sepaVersion', 'text'],
+  ['debtor.name', 'text'],
+  ['debtor.iban', 'nullable'],
+  ['debtor.bic', 'nullable'],
+  ['deciderCannotBatch', 'bool'],
+  ['retention.activeYearsAfterLastContact', 'int'],
+  ['retention.archiveYearsAfterLastPayment', 'int'],
+  ['retention.dailyRun', 'bool'],
+  ['thresholds.receiptRequiredAboveCents', 'euros'],
+  ['thresholds.allowanceYearlyWarningCents', 'euros'],
+  ['thresholds.claimDeadlineMonths', 'int'],
+  ['thresholds.solicitationLimitPer90Days', 'int'],
+  ...COST_CATEGORIES.flatMap((c): [string, Kind][] => [
+    [`accountingCodes.${c}.nature`, 'text'],
+    [`accountingCodes.${c}.fonction`, 'text'],
+  ]),
 ];
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown) {
@@ -37,7 +57,10 @@ function getPath(source: unknown, dotted: string): unknown {
 }
 
 /** Form fields (strings) → a settings patch; amounts typed in euros become cents. */
-function patchFromForm(form: Record<string, string | string[]>): { patch: Record<string, unknown>; errors: Record<string, string> } {
+function patchFromForm(form: Record<string, string | string[]>): {
+  patch: Record<string, unknown>;
+  errors: Record<string, string>;
+} {
   const patch: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const [name, kind] of FIELDS) {
@@ -66,22 +89,46 @@ function formValues(settings: Settings | Record<string, unknown>): Record<string
   const out: Record<string, string> = {};
   for (const [name, kind] of FIELDS) {
     const v = getPath(settings, name);
-    out[name] = v === null || v === undefined ? '' : kind === 'euros' && typeof v === 'number' ? centsToInput(v) : String(v);
+    out[name] =
+      v === null || v === undefined ? '' : kind === 'euros' && typeof v === 'number' ? centsToInput(v) : String(v);
   }
   return out;
 }
 
-const TIME_ZONES = ['Europe/Paris', 'America/Cayenne', 'America/Guadeloupe', 'America/Martinique', 'Indian/Reunion', 'Indian/Mayotte', 'America/Miquelon', 'Pacific/Noumea', 'Pacific/Tahiti'];
+const TIME_ZONES = [
+  'Europe/Paris',
+  'America/Cayenne',
+  'America/Guadeloupe',
+  'America/Martinique',
+  'Indian/Reunion',
+  'Indian/Mayotte',
+  'America/Miquelon',
+  'Pacific/Noumea',
+  'Pacific/Tahiti',
+];
 
 export function settingsPages(deps: Deps) {
-  const render = async (req: PageRequest, res: Response, values: Record<string, string>, errors: Record<string, string> = {}, status = 200) =>
-    page(deps, req, res, 'settings/form.njk', {
-      title: 'Paramètres de l’organisation',
-      values,
-      errors,
-      timeZones: TIME_ZONES.map((z) => ({ value: z, label: z })),
-      categories: COST_CATEGORIES.map((c) => ({ key: c, label: COST_CATEGORY_LABELS[c] })),
-    }, status);
+  const render = async (
+    req: PageRequest,
+    res: Response,
+    values: Record<string, string>,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) =>
+    page(
+      deps,
+      req,
+      res,
+      'settings/form.njk',
+      {
+        title: 'Paramètres de l’organisation',
+        values,
+        errors,
+        timeZones: TIME_ZONES.map((z) => ({ value: z, label: z })),
+        categories: COST_CATEGORIES.map((c) => ({ key: c, label: COST_CATEGORY_LABELS[c] })),
+      },
+      status,
+    );
 
   return [
     defineRoute({
@@ -109,7 +156,12 @@ export function settingsPages(deps: Deps) {
         if (Object.keys(all).length === 0) {
           try {
             const result = await updateSettings(deps, auditActorOf(req.ctx), patch as SettingsPatch);
-            await flash(deps, req, 'success', result.changed.length ? 'Les paramètres ont été enregistrés.' : 'Aucun changement.');
+            await flash(
+              deps,
+              req,
+              'success',
+              result.changed.length ? 'Les paramètres ont été enregistrés.' : 'Aucun changement.',
+            );
             res.redirect(303, '/admin/settings');
             return;
           } catch (e) {

@@ -13,7 +13,10 @@ export async function readSettingsRow(db: Db, forUpdate = false): Promise<Settin
 }
 
 export async function insertSettings(db: Db, data: Settings, userId: string | null): Promise<void> {
-  await db('organisation_settings').insert({ id: 1, data: JSON.stringify(data), updated_by: userId }).onConflict('id').ignore();
+  await db('organisation_settings')
+    .insert({ id: 1, data: JSON.stringify(data), updated_by: userId })
+    .onConflict('id')
+    .ignore();
 }
 
 export async function writeSettings(db: Db, data: Settings, userId: string | null, now: Date): Promise<SettingsRow> {

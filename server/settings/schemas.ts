@@ -1,7 +1,20 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CentsUpTo, obj, Nullable, Label } from '../shared/schema.js';
 
-export const COST_CATEGORIES = ['transport', 'mileage', 'childcare', 'meals', 'nights', 'allowances', 'venue', 'catering', 'facilitation', 'interpreting', 'printing', 'other'] as const;
+export const COST_CATEGORIES = [
+  'transport',
+  'mileage',
+  'childcare',
+  'meals',
+  'nights',
+  'allowances',
+  'venue',
+  'catering',
+  'facilitation',
+  'interpreting',
+  'printing',
+  'other',
+] as const;
 export type CostCategory = (typeof COST_CATEGORIES)[number];
 
 export const COST_CATEGORY_LABELS: Record<CostCategory, string> = {
@@ -24,7 +37,10 @@ const AccountingCode = obj({
   fonction: Type.String({ pattern: '^[0-9]{0,4}$', description: 'M57 function code (may be empty)' }),
 });
 
-const accountingProps = Object.fromEntries(COST_CATEGORIES.map((c) => [c, AccountingCode])) as Record<CostCategory, typeof AccountingCode>;
+const accountingProps = Object.fromEntries(COST_CATEGORIES.map((c) => [c, AccountingCode])) as Record<
+  CostCategory,
+  typeof AccountingCode
+>;
 
 const Text = (max: number) => Label({ minLength: 0, maxLength: max });
 
@@ -70,7 +86,9 @@ export const Settings = obj({
   sepaVersion: Type.Union([Type.Literal('pain.001.001.09'), Type.Literal('pain.001.001.03')]),
   debtor: Debtor,
   /** Separation of duties: whoever decided a claim cannot put it in a payment batch. */
-  deciderCannotBatch: Type.Boolean({ description: 'Whoever decided a claim cannot put it in a payment batch (separation of duties)' }),
+  deciderCannotBatch: Type.Boolean({
+    description: 'Whoever decided a claim cannot put it in a payment batch (separation of duties)',
+  }),
   accountingCodes: obj(accountingProps),
   retention: Retention,
   thresholds: Thresholds,
@@ -96,7 +114,11 @@ export const SettingsPatch = obj({
 });
 export type SettingsPatch = Static<typeof SettingsPatch>;
 
-export const SettingsResponse = obj({ settings: Settings, version: Type.Integer(), updatedAt: Type.String({ format: 'date-time' }) });
+export const SettingsResponse = obj({
+  settings: Settings,
+  version: Type.Integer(),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
 
 const DEFAULT_CODES: Record<CostCategory, { nature: string; fonction: string }> = {
   transport: { nature: '6251', fonction: '' },
@@ -129,6 +151,11 @@ export function defaultSettings(name = 'Mon organisation'): Settings {
     deciderCannotBatch: true,
     accountingCodes: structuredClone(DEFAULT_CODES),
     retention: { activeYearsAfterLastContact: 2, archiveYearsAfterLastPayment: 10, dailyRun: true },
-    thresholds: { receiptRequiredAboveCents: 1500, allowanceYearlyWarningCents: 50000, claimDeadlineMonths: 3, solicitationLimitPer90Days: 4 },
+    thresholds: {
+      receiptRequiredAboveCents: 1500,
+      allowanceYearlyWarningCents: 50000,
+      claimDeadlineMonths: 3,
+      solicitationLimitPer90Days: 4,
+    },
   };
 }

@@ -25,9 +25,15 @@ export async function updateSettings(deps: Deps, actor: AuditActor, patch: Setti
     if (next.debtor.bic) next.debtor.bic = next.debtor.bic.replace(/\s/g, '').toUpperCase();
     if (next.siret) next.siret = next.siret.replace(/\s/g, '');
     const fields = changedFields(before, next);
-    if (fields.length === 0) return { settings: next, version: row.version, updatedAt: row.updated_at, changed: fields };
+    if (fields.length === 0)
+      return { settings: next, version: row.version, updatedAt: row.updated_at, changed: fields };
     const saved = await writeSettings(trx, next, actor.userId, deps.now());
-    await recordAudit(trx, actor, { action: 'settings.updated', recordType: 'organisation_settings', recordId: '1', data: { fields } });
+    await recordAudit(trx, actor, {
+      action: 'settings.updated',
+      recordType: 'organisation_settings',
+      recordId: '1',
+      data: { fields },
+    });
     return { settings: saved.data, version: saved.version, updatedAt: saved.updated_at, changed: fields };
   });
 }

@@ -46,10 +46,15 @@ export const PUBLIC: Access = { public: true };
 export const AUTHENTICATED: Access = { authenticated: true };
 export const roles = (...list: Role[]): Access => ({ roles: list });
 /** The same roles, and auditors limited to some grants: the handler applies their scope. */
-export const withScopedAuditors = (access: Access): Access => ('roles' in access ? { roles: access.roles, scopedAuditors: true } : access);
+export const withScopedAuditors = (access: Access): Access =>
+  'roles' in access ? { roles: access.roles, scopedAuditors: true } : access;
 
 /** Whether these roles open something to the actor (the auditor role of a scoped auditor only where scoped auditors are let in). */
-export function rolesOpen(actor: Pick<Actor, 'roles' | 'auditorScoped'>, list: readonly Role[], scopedAuditors: boolean): boolean {
+export function rolesOpen(
+  actor: Pick<Actor, 'roles' | 'auditorScoped'>,
+  list: readonly Role[],
+  scopedAuditors: boolean,
+): boolean {
   return actor.roles.some((r) => list.includes(r) && (r !== 'auditor' || !actor.auditorScoped || scopedAuditors));
 }
 

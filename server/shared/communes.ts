@@ -33,7 +33,12 @@ interface Index {
 let index: Index | null = null;
 
 // A current commune wins over a delegated/associated one that shares its code.
-const TYPE_RANK: Record<Commune['type'], number> = { 'commune-actuelle': 0, 'arrondissement-municipal': 1, 'commune-deleguee': 2, 'commune-associee': 3 };
+const TYPE_RANK: Record<Commune['type'], number> = {
+  'commune-actuelle': 0,
+  'arrondissement-municipal': 1,
+  'commune-deleguee': 2,
+  'commune-associee': 3,
+};
 
 function load(): Index {
   if (index) return index;
@@ -42,7 +47,13 @@ function load(): Index {
   const raw = JSON.parse(fs.readFileSync(path.join(dir, 'data', 'communes.json'), 'utf8')) as RawCommune[];
   const byCode = new Map<string, Commune>();
   for (const r of raw) {
-    const c: Commune = { code: r.code, name: r.nom, postalCodes: r.codesPostaux ?? [], departement: r.departement ?? null, type: r.type };
+    const c: Commune = {
+      code: r.code,
+      name: r.nom,
+      postalCodes: r.codesPostaux ?? [],
+      departement: r.departement ?? null,
+      type: r.type,
+    };
     const existing = byCode.get(c.code);
     if (!existing || TYPE_RANK[c.type] < TYPE_RANK[existing.type]) byCode.set(c.code, c);
   }
@@ -98,7 +109,10 @@ export function searchCommunes(query: string, limit = 20): Commune[] {
   if (!q) return [];
   const { searchable } = load();
   if (/^\d{2,5}$/.test(q)) {
-    return searchable.filter((s) => s.commune.postalCodes.some((pc) => pc.startsWith(q))).slice(0, limit).map((s) => s.commune);
+    return searchable
+      .filter((s) => s.commune.postalCodes.some((pc) => pc.startsWith(q)))
+      .slice(0, limit)
+      .map((s) => s.commune);
   }
   const folded = foldName(q);
   if (folded.length < 2) return [];
@@ -112,14 +126,19 @@ export function searchCommunes(query: string, limit = 20): Commune[] {
   return [...starts.sort(byName), ...contains.sort(byName)].slice(0, limit);
 }
 
-export type CommuneResolution = { commune: Commune | null } | { field: 'communeInsee' | 'communeName' | 'postalCode'; message: string };
+export type CommuneResolution =
+  { commune: Commune | null } | { field: 'communeInsee' | 'communeName' | 'postalCode'; message: string };
 
 /**
  * Finds the commune meant by what a person typed: an INSEE code, or a commune name with or
  * without its postal code (a postal code alone is enough when it serves one commune).
  * Returns `{ commune: null }` when nothing was given.
  */
-export function resolveCommune(input: { insee?: string | null; name?: string | null; postalCode?: string | null }): CommuneResolution {
+export function resolveCommune(input: {
+  insee?: string | null;
+  name?: string | null;
+  postalCode?: string | null;
+}): CommuneResolution {
   const insee = input.insee?.trim();
   if (insee) {
     const c = communeByCode(insee);
@@ -132,16 +151,31 @@ export function resolveCommune(input: { insee?: string | null; name?: string | n
   if (!name) {
     if (candidates.length === 1) return { commune: candidates[0] };
     if (candidates.length === 0) return { commune: null };
-    return { field: 'communeName', message: `indiquez la commune (pour ${postalCode} : ${candidates.map((c) => c.name).join(', ')})` };
+    return {
+      field: 'communeName',
+      message: `indiquez la commune (pour ${postalCode} : ${candidates.map((c) => c.name).join(', ')})`,
+    };
   }
   const folded = foldName(name);
   if (candidates.length) {
     const match = candidates.filter((c) => foldName(c.name) === folded);
     if (match.length === 1) return { commune: match[0] };
-    return { field: 'communeName', message: `commune introuvable pour le code postal ${postalCode} (communes possibles : ${candidates.map((c) => c.name).join(', ')})` };
+    return {
+      field: 'communeName',
+      message: `commune introuvable pour le code postal ${postalCode} (communes possibles : ${candidates.map((c) => c.name).join(', ')})`,
+    };
   }
-  const exact = load().searchable.filter((s) => s.folded === folded).map((s) => s.commune);
+  const exact = load()
+    .searchable.filter((s) => s.folded === folded)
+    .map((s) => s.commune);
   if (exact.length === 1) return { commune: exact[0] };
-  if (exact.length > 1) return { field: 'postalCode', message: `plusieurs communes s’appellent ainsi : indiquez le code postal (${exact.slice(0, 6).map((c) => `${c.postalCodes[0] ?? c.code}`).join(', ')}${exact.length > 6 ? '…' : ''})` };
+  if (exact.length > 1)
+    return {
+      field: 'postalCode',
+      message: `plusieurs communes s’appellent ainsi : indiquez le code postal (${exact
+        .slice(0, 6)
+        .map((c) => `${c.postalCodes[0] ?? c.code}`)
+        .join(', ')}${exact.length > 6 ? '…' : ''})`,
+    };
   return { field: 'communeName', message: 'commune inconnue' };
 }

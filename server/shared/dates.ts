@@ -10,7 +10,16 @@ const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = partsFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     partsFormatters.set(timeZone, f);
   }
   return f;
@@ -26,8 +35,20 @@ interface WallClock {
 }
 
 function wallClock(instant: Date, timeZone: string): WallClock {
-  const parts = Object.fromEntries(partsFormatter(timeZone).formatToParts(instant).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour % 24, minute: parts.minute, second: parts.second };
+  const parts = Object.fromEntries(
+    partsFormatter(timeZone)
+      .formatToParts(instant)
+      .filter((p) => p.type !== 'literal')
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour % 24,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 /** Offset of the zone from UTC at this instant, in milliseconds (Paris: +1 h or +2 h). */
@@ -41,11 +62,13 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** Why a local time has no single instant: a DST change skips it (`gap`) or repeats it (`ambiguous`). */
 export class LocalTimeError extends Error {
   constructor(readonly reason: 'gap' | 'ambiguous' | 'invalid') {
-    super(reason === 'gap'
-      ? 'cette heure n’existe pas ce jour-là (passage à l’heure d’été) : choisissez une autre heure'
-      : reason === 'ambiguous'
-        ? 'cette heure existe deux fois ce jour-là (passage à l’heure d’hiver) : choisissez une autre heure ou indiquez le décalage horaire'
-        : 'doit être une date (AAAA-MM-JJ) et une heure (HH:MM) valides');
+    super(
+      reason === 'gap'
+        ? 'cette heure n’existe pas ce jour-là (passage à l’heure d’été) : choisissez une autre heure'
+        : reason === 'ambiguous'
+          ? 'cette heure existe deux fois ce jour-là (passage à l’heure d’hiver) : choisissez une autre heure ou indiquez le décalage horaire'
+          : 'doit être une date (AAAA-MM-JJ) et une heure (HH:MM) valides',
+    );
   }
 }
 
@@ -58,7 +81,11 @@ export function localToInstant(date: string, time: string, timeZone = DEFAULT_TI
   if (!isValidLocalDate(date) || !tm) throw new LocalTimeError('invalid');
   const [y, m, d] = date.split('-').map(Number);
   const asUtc = Date.UTC(y, m - 1, d, Number(tm[1]), Number(tm[2]));
-  const offsets = new Set([offsetAt(asUtc - 86_400_000, timeZone), offsetAt(asUtc, timeZone), offsetAt(asUtc + 86_400_000, timeZone)]);
+  const offsets = new Set([
+    offsetAt(asUtc - 86_400_000, timeZone),
+    offsetAt(asUtc, timeZone),
+    offsetAt(asUtc + 86_400_000, timeZone),
+  ]);
   const found = new Set<number>();
   for (const o of offsets) {
     const candidate = asUtc - o;
@@ -80,7 +107,11 @@ export function localDateTimeToInstant(value: string, timeZone = DEFAULT_TIME_ZO
 /** The local calendar day and wall-clock time of an instant: `{ date: '2026-10-25', time: '14:00' }`. */
 export function toLocal(instant: Date, timeZone = DEFAULT_TIME_ZONE): { date: string; time: string; minutes: number } {
   const w = wallClock(instant, timeZone);
-  return { date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}`, minutes: w.hour * 60 + w.minute };
+  return {
+    date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`,
+    time: `${pad(w.hour)}:${pad(w.minute)}`,
+    minutes: w.hour * 60 + w.minute,
+  };
 }
 
 /** The calendar day (`YYYY-MM-DD`) of an instant in a time zone: "today" is `localDay(now, tz)`. */

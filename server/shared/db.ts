@@ -33,7 +33,10 @@ export const MIGRATIONS_DIR = path.resolve(here, '../../db/migrations');
  */
 export const migrationSource: Knex.MigrationSource<string> = {
   async getMigrations() {
-    return fs.readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{8}T\d{4}-.*\.[jt]s$/.test(f) && !f.endsWith('.d.ts')).sort();
+    return fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /^\d{8}T\d{4}-.*\.[jt]s$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
   },
   getMigrationName(name) {
     return name.replace(/\.js$/, '.ts');
@@ -125,7 +128,10 @@ export interface EmbeddedDatabase extends Database {
  * folder is copied from `templateDir` (a migrated cluster) or, in memory, loaded from the
  * `loadDataDir` dump, instead of being created by initdb.
  */
-export async function openEmbeddedDatabase(dataDir: string | null, options: { loadDataDir?: Blob; templateDir?: string } = {}): Promise<EmbeddedDatabase> {
+export async function openEmbeddedDatabase(
+  dataDir: string | null,
+  options: { loadDataDir?: Blob; templateDir?: string } = {},
+): Promise<EmbeddedDatabase> {
   const release = dataDir === null ? () => {} : acquireDataDirLock(dataDir);
   try {
     // A new folder starts as a copy of the migrated template's cluster (a cleanly closed one):
@@ -170,7 +176,10 @@ export async function openEmbeddedDatabase(dataDir: string | null, options: { lo
 }
 
 /** `templateDir`: a new embedded folder starts as a copy of this cluster (the migrated template) instead of initdb. */
-export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }, options: { templateDir?: string } = {}): Promise<Database> {
+export async function openDatabase(
+  config: { databaseUrl: string | null; dataDir: string },
+  options: { templateDir?: string } = {},
+): Promise<Database> {
   return config.databaseUrl ? openServerDatabase(config.databaseUrl) : openEmbeddedDatabase(config.dataDir, options);
 }
 
@@ -178,7 +187,11 @@ export async function openDatabase(config: { databaseUrl: string | null; dataDir
  * A new, empty database on a PostgreSQL server (for test runs and benchmarks), with `drop()`
  * to close it and remove it. `prefix` names it, with the process id and a random suffix.
  */
-export async function createScratchDatabase(serverUrl: string, prefix: string, poolMax = 10): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix: string,
+  poolMax = 10,
+): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
   const { randomBytes } = await import('node:crypto');
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: { connectionString: serverUrl }, pool: { min: 0, max: 1 } });
@@ -209,7 +222,11 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serializati
  * transaction (an idempotent route's, shared/http.ts) it runs in a savepoint and leaves the
  * retry to the outer transaction, the one the server rolled back.
  */
-export async function inTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>, attempts = 3): Promise<T> {
+export async function inTransaction<T>(
+  db: Knex,
+  work: (trx: Knex.Transaction) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
   if (db.isTransaction) return db.transaction(work);
   for (let attempt = 1; ; attempt++) {
     try {

@@ -4,7 +4,12 @@ import { AppError, type GenericCode } from './errors.js';
 
 /** True when the client expects JSON rather than a page. */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.path === '/api' || req.path === '/health' || (!!req.get('accept') && !req.accepts('html'));
+  return (
+    req.path.startsWith('/api/') ||
+    req.path === '/api' ||
+    req.path === '/health' ||
+    (!!req.get('accept') && !req.accepts('html'))
+  );
 }
 
 export function notFoundHandler() {
@@ -36,7 +41,8 @@ export function toAppError(err: unknown, req: Request): AppError {
   const e = err as HttpishError;
   if (e?.type === 'entity.parse.failed') return new AppError('malformed_json');
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large');
-  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('unsupported_media_type');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return new AppError('unsupported_media_type');
   if (e?.severity && e.code && CLIENT_SQLSTATES[e.code]) {
     req.ctx?.log.warn({ err: err }, 'database refused client input');
     return new AppError(CLIENT_SQLSTATES[e.code]);

@@ -31,7 +31,11 @@ export const ERRORS = {
   invalid_credentials: [401, 'Adresse e-mail ou mot de passe incorrect.'],
   too_many_attempts: [429, 'Trop de tentatives. Réessayez dans quelques minutes.'],
   forbidden: [403, 'Vous n’avez pas les droits nécessaires pour cette action.'],
-  auditor_out_of_scope: [403, 'Votre accès d’auditeur est limité aux financements qui vous ont été ouverts.', 'forbidden'],
+  auditor_out_of_scope: [
+    403,
+    'Votre accès d’auditeur est limité aux financements qui vous ont été ouverts.',
+    'forbidden',
+  ],
   password_change_required: [403, 'Vous devez d’abord changer votre mot de passe (page « Mon compte »).'],
   csrf_failed: [403, 'Le formulaire a expiré ou ne vient pas de cette application. Rechargez la page et recommencez.'],
   override_forbidden: [403, 'Vous n’avez pas le droit de passer outre cette règle.'],
@@ -45,7 +49,9 @@ export const ERRORS = {
 } as const satisfies Catalogue;
 
 /** The generic codes `new AppError(code)` accepts (those whose message takes no argument). */
-export type GenericCode = { [K in keyof typeof ERRORS]: (typeof ERRORS)[K][1] extends string ? K : never }[keyof typeof ERRORS];
+export type GenericCode = {
+  [K in keyof typeof ERRORS]: (typeof ERRORS)[K][1] extends string ? K : never;
+}[keyof typeof ERRORS];
 
 /**
  * Every catalogue, by owner. A capability's `errors.ts` adds its own by declaration merging
@@ -102,14 +108,17 @@ const REGISTRY = new Map<string, { owner: string; entry: ErrorEntry }>();
 export function defineErrors<const C extends Catalogue>(owner: string, catalogue: C): C {
   for (const [key, entry] of Object.entries(catalogue)) {
     const known = REGISTRY.get(key);
-    if (known && known.entry !== entry) throw new Error(`Error code ${key} of ${owner} is already in the catalogue of ${known.owner}`);
+    if (known && known.entry !== entry)
+      throw new Error(`Error code ${key} of ${owner} is already in the catalogue of ${known.owner}`);
     REGISTRY.set(key, { owner, entry });
   }
   return catalogue;
 }
 defineErrors('shared', ERRORS);
 
-type Rest<E extends ErrorEntry> = E[1] extends (args: infer A) => string ? [args: A, details?: ErrorDetail[]] : [details?: ErrorDetail[]];
+type Rest<E extends ErrorEntry> = E[1] extends (args: infer A) => string
+  ? [args: A, details?: ErrorDetail[]]
+  : [details?: ErrorDetail[]];
 
 /**
  * The function a capability throws its refusals with: `paymentsError('batch_not_open')`,
@@ -158,7 +167,12 @@ export function describeError(key: string): ErrorDescription | undefined {
 /** One error for several refusals of the same request: the first one's code and status, their messages joined. */
 export function joinErrors(errors: AppError[], details: ErrorDetail[]): AppError {
   const [first] = errors;
-  const e = AppError.fromEntry(first.key, [first.status, '', first.code], errors.map((x) => x.message).join(' '), details);
+  const e = AppError.fromEntry(
+    first.key,
+    [first.status, '', first.code],
+    errors.map((x) => x.message).join(' '),
+    details,
+  );
   return e;
 }
 

@@ -12,7 +12,8 @@ export type DocumentType = 'application/pdf' | 'image/jpeg' | 'image/png';
 export function sniffDocumentType(bytes: Buffer): DocumentType | null {
   if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
   return null;
 }
 
@@ -32,7 +33,11 @@ export function sniffSpreadsheet(bytes: Buffer): 'xlsx' | 'csv' | null {
 export function safeFileName(name: string | undefined): string | null {
   if (!name) return null;
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^\.+/, '').trim().slice(0, 120);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 120);
   return clean || null;
 }
 
@@ -42,15 +47,28 @@ export function safeFileName(name: string | undefined): string | null {
  */
 export function singleUpload(field: string, maxBytes = MAX_DOCUMENT_BYTES): RequestHandler {
   // Browsers send file names in UTF-8 without saying so; multer's default (latin1) would garble `reçu.pdf`.
-  const parse = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 100_000, parts: 60 } }).single(field);
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 100_000, parts: 60 },
+  }).single(field);
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return next();
       const e = err as { code?: string; field?: string };
       if (e.code === 'LIMIT_FILE_SIZE') {
-        return next(sharedError('file_too_large', { mb: Math.round(maxBytes / 1024 / 1024) }, [{ field, message: `fichier trop volumineux (${Math.round(maxBytes / 1024 / 1024)} Mo au plus)` }]));
+        return next(
+          sharedError('file_too_large', { mb: Math.round(maxBytes / 1024 / 1024) }, [
+            { field, message: `fichier trop volumineux (${Math.round(maxBytes / 1024 / 1024)} Mo au plus)` },
+          ]),
+        );
       }
-      if (e.code === 'LIMIT_UNEXPECTED_FILE') return next(new AppError('validation_failed', undefined, [{ field: e.field ?? field, message: 'fichier inattendu dans ce champ' }]));
+      if (e.code === 'LIMIT_UNEXPECTED_FILE')
+        return next(
+          new AppError('validation_failed', undefined, [
+            { field: e.field ?? field, message: 'fichier inattendu dans ce champ' },
+          ]),
+        );
       return next(new AppError('malformed_form', undefined, [{ field, message: 'envoi de fichier mal formé' }]));
     });
   };
@@ -67,20 +85,44 @@ export interface StoredFile {
 export async function storeDocument(
   trx: Db,
   file: { buffer: Buffer; originalname?: string } | undefined,
-  options: { field: string; purpose: 'consent_evidence' | 'receipt' | 'invoice'; createdBy: string | null; required?: boolean },
+  options: {
+    field: string;
+    purpose: 'consent_evidence' | 'receipt' | 'invoice';
+    createdBy: string | null;
+    required?: boolean;
+  },
 ): Promise<StoredFile | null> {
   // A browser form with no file chosen sends an empty part without a name: that is "no file".
   if (!file || (file.buffer.length === 0 && !file.originalname)) {
-    if (options.required) throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'fichier obligatoire' }]);
+    if (options.required)
+      throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'fichier obligatoire' }]);
     return null;
   }
-  if (file.buffer.length === 0) throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'le fichier envoyé est vide' }]);
+  if (file.buffer.length === 0)
+    throw new AppError('validation_failed', undefined, [
+      { field: options.field, message: 'le fichier envoyé est vide' },
+    ]);
   const mediaType = sniffDocumentType(file.buffer);
-  if (!mediaType) throw new AppError('validation_failed', undefined, [{ field: options.field, message: 'doit être un PDF, un JPEG ou un PNG (le contenu du fichier ne correspond pas)' }]);
-  if (file.buffer.length > MAX_DOCUMENT_BYTES) throw new AppError('payload_too_large', undefined, [{ field: options.field, message: 'fichier trop volumineux' }]);
+  if (!mediaType)
+    throw new AppError('validation_failed', undefined, [
+      {
+        field: options.field,
+        message: 'doit être un PDF, un JPEG ou un PNG (le contenu du fichier ne correspond pas)',
+      },
+    ]);
+  if (file.buffer.length > MAX_DOCUMENT_BYTES)
+    throw new AppError('payload_too_large', undefined, [{ field: options.field, message: 'fichier trop volumineux' }]);
   const sha256 = createHash('sha256').update(file.buffer).digest('hex');
   const [row] = await trx('files')
-    .insert({ sha256, media_type: mediaType, size_bytes: file.buffer.length, content: file.buffer, original_name: safeFileName(file.originalname), purpose: options.purpose, created_by: options.createdBy })
+    .insert({
+      sha256,
+      media_type: mediaType,
+      size_bytes: file.buffer.length,
+      content: file.buffer,
+      original_name: safeFileName(file.originalname),
+      purpose: options.purpose,
+      created_by: options.createdBy,
+    })
     .returning(['id']);
   return { id: row.id, sha256, mediaType, sizeBytes: file.buffer.length };
 }
@@ -91,16 +133,36 @@ export async function storeDocument(
  */
 export async function storeSealedFile(
   trx: Db,
-  file: { sha256: string; mediaType: string; sizeBytes: number; ciphertext: Buffer; keyId: string; name: string; purpose: string; createdBy: string | null },
+  file: {
+    sha256: string;
+    mediaType: string;
+    sizeBytes: number;
+    ciphertext: Buffer;
+    keyId: string;
+    name: string;
+    purpose: string;
+    createdBy: string | null;
+  },
 ): Promise<{ id: string }> {
-  const [row] = await trx('files').insert({
-    sha256: file.sha256, media_type: file.mediaType, size_bytes: file.sizeBytes, content: file.ciphertext, key_id: file.keyId,
-    original_name: file.name, purpose: file.purpose, created_by: file.createdBy,
-  }).returning(['id']);
+  const [row] = await trx('files')
+    .insert({
+      sha256: file.sha256,
+      media_type: file.mediaType,
+      size_bytes: file.sizeBytes,
+      content: file.ciphertext,
+      key_id: file.keyId,
+      original_name: file.name,
+      purpose: file.purpose,
+      created_by: file.createdBy,
+    })
+    .returning(['id']);
   return { id: row.id };
 }
 
-export async function readFileContent(db: Db, id: string): Promise<{ mediaType: string; content: Buffer; name: string | null } | null> {
+export async function readFileContent(
+  db: Db,
+  id: string,
+): Promise<{ mediaType: string; content: Buffer; name: string | null } | null> {
   const row = await db('files').where({ id }).whereNotNull('content').first('media_type', 'content', 'original_name');
   return row ? { mediaType: row.media_type, content: row.content, name: row.original_name } : null;
 }
@@ -116,14 +178,24 @@ const INLINE_TYPES = new Set(['image/jpeg', 'image/png']);
  * is not a plain image goes as an attachment, never rendered in the service's origin.
  * `download` makes an image an attachment too (a "download" link).
  */
-export function sendStoredFile(res: Response, file: { content: Buffer; mediaType: string; filename?: string | null }, options: { download?: boolean } = {}): void {
+export function sendStoredFile(
+  res: Response,
+  file: { content: Buffer; mediaType: string; filename?: string | null },
+  options: { download?: boolean } = {},
+): void {
   const inline = !options.download && INLINE_TYPES.has(file.mediaType);
   const name = file.filename ? safeFileName(file.filename) : null;
   const ascii = name ? name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') : null;
-  res.setHeader('Content-Type', inline || file.mediaType === 'application/pdf' ? file.mediaType : 'application/octet-stream');
+  res.setHeader(
+    'Content-Type',
+    inline || file.mediaType === 'application/pdf' ? file.mediaType : 'application/octet-stream',
+  );
   res.setHeader('Content-Security-Policy', 'sandbox');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}${name ? `; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}` : ''}`);
+  res.setHeader(
+    'Content-Disposition',
+    `${inline ? 'inline' : 'attachment'}${name ? `; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}` : ''}`,
+  );
   res.send(file.content);
 }

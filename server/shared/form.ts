@@ -18,7 +18,10 @@ export function integer(v: unknown): number | string | undefined {
  * A form-level failure: field errors (400 with details) to show next to the fields, or a
  * conflict message (409) to show above the form; anything else is rethrown.
  */
-export function formFailure(e: unknown, rename: Record<string, string> | ((field: string) => string) = {}): { errors: Record<string, string>; message: string | null; error: AppError } {
+export function formFailure(
+  e: unknown,
+  rename: Record<string, string> | ((field: string) => string) = {},
+): { errors: Record<string, string>; message: string | null; error: AppError } {
   if (!(e instanceof AppError) || (e.status !== 400 && e.status !== 409)) throw e;
   const errors: Record<string, string> = {};
   for (const d of e.details) {

@@ -4,7 +4,14 @@ import { DEFAULT_TIME_ZONE } from './dates.js';
 /** `12/03/2026 14:00` in the given time zone. */
 export function formatDateTime(value: Date | string, timeZone = DEFAULT_TIME_ZONE): string {
   const d = typeof value === 'string' ? new Date(value) : value;
-  return new Intl.DateTimeFormat('fr-FR', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+  return new Intl.DateTimeFormat('fr-FR', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
     .format(d)
     .replace(/[\u202f\u00a0]/g, ' ')
     .replace(',', '');

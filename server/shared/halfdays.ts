@@ -37,7 +37,13 @@ export function countHalfDays(start: Date, end: Date, timeZone = DEFAULT_TIME_ZO
 export type VenueCostMode = 'free' | 'half_day' | 'day';
 
 /** A venue's cost for a range: free, per half-day touched or per local day touched. */
-export function venueCost(mode: VenueCostMode, unitCents: number, start: Date, end: Date, timeZone = DEFAULT_TIME_ZONE): Cents {
+export function venueCost(
+  mode: VenueCostMode,
+  unitCents: number,
+  start: Date,
+  end: Date,
+  timeZone = DEFAULT_TIME_ZONE,
+): Cents {
   if (mode === 'free') return cents(0);
   const { halfDays, days } = countHalfDays(start, end, timeZone);
   return cents((mode === 'half_day' ? halfDays : days) * unitCents);

@@ -67,31 +67,39 @@ interface BaseSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
   kind?: 'api' | 'page';
 }
 
-export type RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema> = BaseSpec<B, Q, P> & (
-  | {
-      /**
-       * `'form'`: a page POST that creates money rows. Its handler keeps its page logic
-       * (re-render on error, flash, redirect) and runs its money work through
-       * `keyedFormWork`, the same `idempotent()` as the API, keyed by the form's hidden
-       * `idempotencyKey` field: a double submit creates nothing more.
-       */
-      idempotent?: false | 'form';
-      handler: (req: TypedRequest<B, Q, P>, res: Response) => Promise<unknown> | unknown;
-    }
-  | {
-      /**
-       * A money-creating POST: it runs at most once per (user, route, `Idempotency-Key`)
-       * (shared/idempotency.ts). The handler does all its work in `trx`, the transaction the
-       * key row is written in, and returns its answer: the layer stores it with the key and
-       * replays it for a retry with the same body (`Idempotent-Replayed: true`), answers 422
-       * `idempotency_key_reused` for another body. OpenAPI declares the header and the 422.
-       */
-      idempotent: true;
-      handler: (req: TypedRequest<B, Q, P>, trx: Knex.Transaction) => Promise<Answer>;
-    }
-);
+export type RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema> = BaseSpec<
+  B,
+  Q,
+  P
+> &
+  (
+    | {
+        /**
+         * `'form'`: a page POST that creates money rows. Its handler keeps its page logic
+         * (re-render on error, flash, redirect) and runs its money work through
+         * `keyedFormWork`, the same `idempotent()` as the API, keyed by the form's hidden
+         * `idempotencyKey` field: a double submit creates nothing more.
+         */
+        idempotent?: false | 'form';
+        handler: (req: TypedRequest<B, Q, P>, res: Response) => Promise<unknown> | unknown;
+      }
+    | {
+        /**
+         * A money-creating POST: it runs at most once per (user, route, `Idempotency-Key`)
+         * (shared/idempotency.ts). The handler does all its work in `trx`, the transaction the
+         * key row is written in, and returns its answer: the layer stores it with the key and
+         * replays it for a retry with the same body (`Idempotent-Replayed: true`), answers 422
+         * `idempotency_key_reused` for another body. OpenAPI declares the header and the 422.
+         */
+        idempotent: true;
+        handler: (req: TypedRequest<B, Q, P>, trx: Knex.Transaction) => Promise<Answer>;
+      }
+  );
 
-export type TypedRequest<B extends TSchema, Q extends TSchema, P extends TSchema = TSchema> = Omit<Request, 'body' | 'query' | 'params'> & {
+export type TypedRequest<B extends TSchema, Q extends TSchema, P extends TSchema = TSchema> = Omit<
+  Request,
+  'body' | 'query' | 'params'
+> & {
   body: Static<B>;
   query: unknown extends Static<Q> ? Record<string, string | undefined> : Static<Q>;
   params: unknown extends Static<P> ? Record<string, string> : Static<P>;
@@ -100,7 +108,9 @@ export type TypedRequest<B extends TSchema, Q extends TSchema, P extends TSchema
 /** Marks the final handler of a mounted route, so tests can walk the router for undeclared policies. */
 export const ROUTE_SPEC = Symbol('routeSpec');
 
-export function defineRoute<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema>(spec: RouteSpec<B, Q, P>): RouteSpec {
+export function defineRoute<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema>(
+  spec: RouteSpec<B, Q, P>,
+): RouteSpec {
   if (!spec.access) throw new Error(`Route ${spec.method.toUpperCase()} ${spec.path} declares no access policy`);
   return spec as unknown as RouteSpec;
 }
@@ -125,10 +135,18 @@ function keyRoute(spec: RouteSpec, req: Request): string {
  * key): a resubmitted form gets the first work's result (e.g. the id to redirect to) and
  * writes nothing. Throws on a route not declared `'form'`, so a page cannot skip the flag.
  */
-export async function keyedFormWork<T>(deps: { db: Knex; now: () => Date }, req: { ctx: RequestContext }, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+export async function keyedFormWork<T>(
+  deps: { db: Knex; now: () => Date },
+  req: { ctx: RequestContext },
+  work: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
   const keyed = req.ctx.idempotency;
-  if (!keyed) throw new Error('keyedFormWork on a route not declared idempotent: \'form\'');
-  const result = await idempotent(deps.db, { userId: req.ctx.actor!.userId, ...keyed, now: deps.now() }, async (trx) => ({ status: 200, body: (await work(trx)) ?? null }));
+  if (!keyed) throw new Error("keyedFormWork on a route not declared idempotent: 'form'");
+  const result = await idempotent(
+    deps.db,
+    { userId: req.ctx.actor!.userId, ...keyed, now: deps.now() },
+    async (trx) => ({ status: 200, body: (await work(trx)) ?? null }),
+  );
   return result.body as T;
 }
 
@@ -149,7 +167,12 @@ export function watchThrown(watcher: typeof thrownWatcher): void {
 }
 
 /** Mounts routes: authorize → validate → guards → handler (in its idempotent transaction when declared); errors go to the error middleware. */
-export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex; now: () => Date }, guards: RouteGuard[] = []): void {
+export function mountRoutes(
+  router: Router,
+  specs: RouteSpec[],
+  deps: { db: Knex; now: () => Date },
+  guards: RouteGuard[] = [],
+): void {
   for (const spec of specs) {
     const authorize: RequestHandler = (req, _res, next) => {
       assertAccess(spec.access, req.ctx.actor);
@@ -159,7 +182,9 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex
       if (spec.params) req.params = validate(spec.params, { ...req.params }) as Record<string, string>;
       if (spec.query) {
         // An empty field of a GET form (`?role=`) means "no filter".
-        const given = Object.fromEntries(Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== ''));
+        const given = Object.fromEntries(
+          Object.entries(req.query as Record<string, unknown>).filter(([, v]) => v !== ''),
+        );
         const q = validate(spec.query, given);
         Object.defineProperty(req, 'query', { value: q, writable: true, configurable: true });
       }
@@ -182,14 +207,22 @@ export function mountRoutes(router: Router, specs: RouteSpec[], deps: { db: Knex
         const typed = req as unknown as TypedRequest<TSchema, TSchema, TSchema>;
         if (spec.idempotent === 'form') {
           const { _csrf: _token, [FORM_KEY_FIELD]: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;
-          req.ctx.idempotency = { route: keyRoute(spec, req), key: typeof key === 'string' && key !== '' ? idempotencyKeyOf(key) : null, body: keyedBody(req, fields) };
+          req.ctx.idempotency = {
+            route: keyRoute(spec, req),
+            key: typeof key === 'string' && key !== '' ? idempotencyKeyOf(key) : null,
+            body: keyedBody(req, fields),
+          };
         }
         if (spec.idempotent !== true) {
           await spec.handler(typed, res);
           return;
         }
         const key = idempotencyKeyOf(req.get('idempotency-key'));
-        const result = await idempotent(deps.db, { userId: req.ctx.actor!.userId, route: keyRoute(spec, req), key, body: keyedBody(req), now: deps.now() }, (trx) => spec.handler(typed, trx));
+        const result = await idempotent(
+          deps.db,
+          { userId: req.ctx.actor!.userId, route: keyRoute(spec, req), key, body: keyedBody(req), now: deps.now() },
+          (trx) => spec.handler(typed, trx),
+        );
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
         res.status(result.status).json(result.body);
       } catch (e) {

@@ -17,19 +17,27 @@ export interface IdempotentResponse<T = unknown> {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
 
 export function requestHash(body: unknown): string {
-  return createHash('sha256').update(canonical(body ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(canonical(body ?? null))
+    .digest('hex');
 }
 
 /** Validates an `Idempotency-Key` header value: 1 to 200 visible ASCII characters. */
 export function idempotencyKeyOf(header: string | undefined): string | null {
   if (header === undefined) return null;
-  if (!/^[\x21-\x7e]{1,200}$/.test(header)) throw new AppError('validation_failed', undefined, [{ field: 'Idempotency-Key', message: 'doit compter de 1 à 200 caractères visibles' }]);
+  if (!/^[\x21-\x7e]{1,200}$/.test(header))
+    throw new AppError('validation_failed', undefined, [
+      { field: 'Idempotency-Key', message: 'doit compter de 1 à 200 caractères visibles' },
+    ]);
   return header;
 }
 
@@ -54,7 +62,10 @@ export async function idempotent<T>(
   const hash = requestHash(request.body);
   const id = { user_id: request.userId, route: request.route, key: request.key };
   return inTransaction(db, async (trx) => {
-    await trx('idempotency_keys').where(id).where('created_at', '<', new Date(request.now.getTime() - IDEMPOTENCY_WINDOW_MS)).delete();
+    await trx('idempotency_keys')
+      .where(id)
+      .where('created_at', '<', new Date(request.now.getTime() - IDEMPOTENCY_WINDOW_MS))
+      .delete();
     const inserted = await trx.raw(
       `INSERT INTO idempotency_keys (user_id, route, key, request_hash, response_status, response_body, created_at)
        VALUES (?, ?, ?, ?, 0, '{}'::jsonb, ?) ON CONFLICT (user_id, route, key) DO NOTHING RETURNING key`,
@@ -67,12 +78,16 @@ export async function idempotent<T>(
       return { status: stored.response_status as number, body: stored.response_body as T, replayed: true };
     }
     const result = await work(trx);
-    await trx('idempotency_keys').where(id).update({ response_status: result.status, response_body: JSON.stringify(result.body) });
+    await trx('idempotency_keys')
+      .where(id)
+      .update({ response_status: result.status, response_body: JSON.stringify(result.body) });
     return { ...result, replayed: false };
   });
 }
 
 /** Forgets keys older than the window; returns how many went. */
 export async function purgeIdempotencyKeys(db: Db, now: Date): Promise<number> {
-  return db('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)).delete();
+  return db('idempotency_keys')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS))
+    .delete();
 }

@@ -11,7 +11,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: undefined,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.iban', '*.email'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.iban',
+          '*.email',
+        ],
         censor: '[redacted]',
       },
       serializers: { err: serializeError },
@@ -35,13 +42,20 @@ interface PgLikeError extends Error {
 
 export function serializeError(err: unknown): Record<string, unknown> {
   // Duck-typed: errors from modules loaded another way (CommonJS under tsx) may fail instanceof.
-  const errorLike = err instanceof Error || (!!err && typeof err === 'object' && typeof (err as Error).name === 'string' && typeof (err as Error).message === 'string');
+  const errorLike =
+    err instanceof Error ||
+    (!!err &&
+      typeof err === 'object' &&
+      typeof (err as Error).name === 'string' &&
+      typeof (err as Error).message === 'string');
   if (!errorLike) {
     // Something thrown that is not an Error: say what it is (its shape, never its values).
     const o = err && typeof err === 'object' ? (err as Record<string, unknown>) : null;
     return {
       type: err === null ? 'null' : typeof err,
-      ...(o ? { constructor: (o.constructor as { name?: string } | undefined)?.name, keys: Object.keys(o).slice(0, 12) } : {}),
+      ...(o
+        ? { constructor: (o.constructor as { name?: string } | undefined)?.name, keys: Object.keys(o).slice(0, 12) }
+        : {}),
       ...(o && typeof o.code === 'string' ? { code: o.code } : {}),
       ...(o && typeof o.name === 'string' ? { name: o.name } : {}),
     };

@@ -15,7 +15,10 @@ export function mailFileName(messageId: string): string {
 /** The outbox ids of the .eml files in MAIL_DIR (none when the folder does not exist). */
 export function mailFolderOutboxIds(mailDir: string): string[] {
   if (!fs.existsSync(mailDir)) return [];
-  return fs.readdirSync(mailDir).map((f) => /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@.*\.eml$/.exec(f)?.[1]).filter((id): id is string => !!id);
+  return fs
+    .readdirSync(mailDir)
+    .map((f) => /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@.*\.eml$/.exec(f)?.[1])
+    .filter((id): id is string => !!id);
 }
 
 /** Deletes the .eml files of these messages from MAIL_DIR; returns how many existed. */

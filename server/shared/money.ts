@@ -84,7 +84,9 @@ export function splitByBasisPoints(amountCents: number, parties: readonly number
   const remainders = parties.map((bp) => (amountCents * bp) % 10000);
   let left = amountCents - floors.reduce((s, x) => s + x, 0);
   const last = parties.length - 1;
-  const order = parties.map((_, i) => i).sort((a, b) => remainders[b] - remainders[a] || (a === last ? 1 : b === last ? -1 : a - b));
+  const order = parties
+    .map((_, i) => i)
+    .sort((a, b) => remainders[b] - remainders[a] || (a === last ? 1 : b === last ? -1 : a - b));
   for (const i of order) {
     if (left === 0) break;
     if (remainders[i] > 0) {

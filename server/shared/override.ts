@@ -7,7 +7,11 @@ import { AppError } from './errors.js';
  * `409 …_requires_override` (docs/domain.md#overrides). Put it in the body schema of the route.
  */
 export const Override = obj({
-  reason: FreeText({ minLength: 3, maxLength: 500, description: 'Why the rule is overruled (kept on the business record, never in the audit log)' }),
+  reason: FreeText({
+    minLength: 3,
+    maxLength: 500,
+    description: 'Why the rule is overruled (kept on the business record, never in the audit log)',
+  }),
 });
 export type Override = Static<typeof Override>;
 
@@ -18,10 +22,14 @@ export type Override = Static<typeof Override>;
  * on and records the override in its audit event (a reason code, never the free text).
  */
 export function requireOverride(refusal: AppError, override: Override | undefined, allowed: boolean): Override {
-  if (!refusal.code.endsWith('_requires_override')) throw new Error(`override codes end in _requires_override: ${refusal.code}`);
+  if (!refusal.code.endsWith('_requires_override'))
+    throw new Error(`override codes end in _requires_override: ${refusal.code}`);
   if (!override) throw refusal;
   if (!allowed) throw new AppError('override_forbidden');
   const reason = override.reason.trim();
-  if (reason.length < 3) throw new AppError('validation_failed', undefined, [{ field: 'override.reason', message: 'indiquez le motif (3 caractères au moins)' }]);
+  if (reason.length < 3)
+    throw new AppError('validation_failed', undefined, [
+      { field: 'override.reason', message: 'indiquez le motif (3 caractères au moins)' },
+    ]);
   return { reason };
 }

@@ -42,12 +42,25 @@ function pageContextOf(res: Response): PageContext {
 }
 
 /** Renders a staff page with the layout's needs (CSRF token, flash message, organisation name and time zone). */
-export async function page(deps: Deps, req: PageRequest, res: Response, template: string, vars: Record<string, unknown> = {}, status = 200): Promise<void> {
+export async function page(
+  deps: Deps,
+  req: PageRequest,
+  res: Response,
+  template: string,
+  vars: Record<string, unknown> = {},
+  status = 200,
+): Promise<void> {
   const layout = await pageContextOf(res).layout();
   renderPage(req, res, template, { actor: req.ctx.actor, ...layout }, vars, status);
 }
 
-const TITLES: Record<number, string> = { 403: 'Accès refusé', 404: 'Page introuvable', 409: 'Action impossible', 429: 'Trop de tentatives', 500: 'Erreur inattendue' };
+const TITLES: Record<number, string> = {
+  403: 'Accès refusé',
+  404: 'Page introuvable',
+  409: 'Action impossible',
+  429: 'Trop de tentatives',
+  500: 'Erreur inattendue',
+};
 
 /** French error pages (403, 404, 500…). */
 export async function renderErrorPage(deps: Deps, req: PageRequest, res: Response, error: AppError): Promise<void> {
@@ -61,7 +74,8 @@ export function formBody(req: { body?: unknown }): Record<string, string | strin
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf') continue;
-    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) out[k] = v as string | string[];
+    if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      out[k] = v as string | string[];
   }
   return out;
 }
@@ -77,13 +91,23 @@ export function fieldErrors(details: { field: string; message: string }[]): Reco
  * Runs the action of a page button, then goes back to `back` with a message: the success
  * text, or why it was refused (a 4xx the person can act on) in French.
  */
-export async function actThenRedirect(deps: Deps, req: PageRequest, res: Response, back: string, success: string, work: () => Promise<unknown>): Promise<void> {
+export async function actThenRedirect(
+  deps: Deps,
+  req: PageRequest,
+  res: Response,
+  back: string,
+  success: string,
+  work: () => Promise<unknown>,
+): Promise<void> {
   try {
     await work();
     await pageContextOf(res).flash('success', success);
   } catch (e) {
     if (!(e instanceof AppError) || e.status < 400 || e.status >= 500 || e.status === 401 || e.status === 403) throw e;
-    await pageContextOf(res).flash('error', e.details.length ? `${e.message} ${e.details.map((d) => d.message).join(' ; ')}` : e.message);
+    await pageContextOf(res).flash(
+      'error',
+      e.details.length ? `${e.message} ${e.details.map((d) => d.message).join(' ; ')}` : e.message,
+    );
   }
   res.redirect(303, back);
 }

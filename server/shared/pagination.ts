@@ -31,11 +31,18 @@ export async function paginate<Row extends Record<string, unknown>>(
   idColumn = 'id',
 ): Promise<Page<Row>> {
   const limit = params.limit ? Number(params.limit) : 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badField('limit', 'doit être un entier entre 1 et 200');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    throw badField('limit', 'doit être un entier entre 1 et 200');
   const sortName = params.sort ?? sort.default;
   const desc = sortName.startsWith('-');
   const column = sort.columns[desc ? sortName.slice(1) : sortName];
-  if (!column) throw badField('sort', `doit être l’un de : ${Object.keys(sort.columns).flatMap((c) => [c, `-${c}`]).join(', ')}`);
+  if (!column)
+    throw badField(
+      'sort',
+      `doit être l’un de : ${Object.keys(sort.columns)
+        .flatMap((c) => [c, `-${c}`])
+        .join(', ')}`,
+    );
   const sortAlias = '__sort';
   if (params.cursor) {
     let decoded: unknown;
@@ -44,7 +51,8 @@ export async function paginate<Row extends Record<string, unknown>>(
     } catch {
       throw badField('cursor', 'curseur invalide');
     }
-    if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== sortName) throw badField('cursor', 'curseur invalide ou d’un autre tri');
+    if (!Array.isArray(decoded) || decoded.length !== 3 || decoded[0] !== sortName)
+      throw badField('cursor', 'curseur invalide ou d’un autre tri');
     const [, value, id] = decoded;
     query.whereRaw(`(??, ??) ${desc ? '<' : '>'} (?, ?)`, [column, idColumn, value, id]);
   }
@@ -56,7 +64,8 @@ export async function paginate<Row extends Record<string, unknown>>(
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const idKey = idColumn.includes('.') ? idColumn.split('.').pop()! : idColumn;
-  const nextCursor = more && last ? Buffer.from(JSON.stringify([sortName, last[sortAlias], last[idKey]])).toString('base64url') : null;
+  const nextCursor =
+    more && last ? Buffer.from(JSON.stringify([sortName, last[sortAlias], last[idKey]])).toString('base64url') : null;
   for (const r of items) delete (r as Record<string, unknown>)[sortAlias];
   return { items, nextCursor };
 }

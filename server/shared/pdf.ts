@@ -11,7 +11,10 @@ const require = createRequire(import.meta.url);
 const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 let fontBytes: { regular: Buffer; bold: Buffer } | null = null;
 function fonts() {
-  fontBytes ??= { regular: fs.readFileSync(path.join(fontDir, 'DejaVuSans.ttf')), bold: fs.readFileSync(path.join(fontDir, 'DejaVuSans-Bold.ttf')) };
+  fontBytes ??= {
+    regular: fs.readFileSync(path.join(fontDir, 'DejaVuSans.ttf')),
+    bold: fs.readFileSync(path.join(fontDir, 'DejaVuSans-Bold.ttf')),
+  };
   return fontBytes;
 }
 
@@ -78,7 +81,12 @@ export class PdfDocument {
     doc.setLanguage('fr-FR');
     doc.setCreator('Participation back-office');
     const f = fonts();
-    const pdf = new PdfDocument(doc, await doc.embedFont(f.regular, { subset: true }), await doc.embedFont(f.bold, { subset: true }), header);
+    const pdf = new PdfDocument(
+      doc,
+      await doc.embedFont(f.regular, { subset: true }),
+      await doc.embedFont(f.bold, { subset: true }),
+      header,
+    );
     pdf.newPage();
     return pdf;
   }
@@ -93,7 +101,14 @@ export class PdfDocument {
   private flushRules() {
     if (!this.rules.length) return;
     const path = this.rules.flatMap(({ x1, x2, y }) => [ops.moveTo(x1, y), ops.lineTo(x2, y)]);
-    this.page.pushOperators(ops.pushGraphicsState(), ops.setStrokingColor(GREY), ops.setLineWidth(0.4), ...path, ops.stroke(), ops.popGraphicsState());
+    this.page.pushOperators(
+      ops.pushGraphicsState(),
+      ops.setStrokingColor(GREY),
+      ops.setLineWidth(0.4),
+      ...path,
+      ops.stroke(),
+      ops.popGraphicsState(),
+    );
     this.rules = [];
   }
 
@@ -183,7 +198,14 @@ export class PdfDocument {
   checkbox(label: string, checked = false, size = 10.5): this {
     const lines = this.wrap(label, size, this.width - 22);
     this.ensure(lines.length * size * 1.4 + 4);
-    this.page.drawRectangle({ x: MARGIN, y: this.y - size - 1, width: 11, height: 11, borderColor: INK, borderWidth: 1 });
+    this.page.drawRectangle({
+      x: MARGIN,
+      y: this.y - size - 1,
+      width: 11,
+      height: 11,
+      borderColor: INK,
+      borderWidth: 1,
+    });
     if (checked) this.page.drawText('X', { x: MARGIN + 2, y: this.y - size, size: 10, font: this.bold, color: INK });
     for (const l of lines) {
       this.page.drawText(l, { x: MARGIN + 20, y: this.y - size, size, font: this.regular, color: INK });
@@ -197,7 +219,12 @@ export class PdfDocument {
   signature(caption: string): this {
     this.ensure(60);
     this.y -= 36;
-    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: MARGIN + 220, y: this.y }, thickness: 0.8, color: INK });
+    this.page.drawLine({
+      start: { x: MARGIN, y: this.y },
+      end: { x: MARGIN + 220, y: this.y },
+      thickness: 0.8,
+      color: INK,
+    });
     this.page.drawText(caption, { x: MARGIN, y: this.y - 12, size: 9, font: this.regular, color: GREY });
     this.y -= 22;
     return this;
@@ -256,7 +283,13 @@ export class PdfDocument {
     const pages = this.doc.getPages();
     pages.forEach((p, i) => {
       const text = `Page ${i + 1} / ${pages.length}`;
-      p.drawText(text, { x: A4[0] - MARGIN - this.regular.widthOfTextAtSize(text, 8), y: MARGIN - 20, size: 8, font: this.regular, color: GREY });
+      p.drawText(text, {
+        x: A4[0] - MARGIN - this.regular.widthOfTextAtSize(text, 8),
+        y: MARGIN - 20,
+        size: 8,
+        font: this.regular,
+        color: GREY,
+      });
     });
     return this.doc.save();
   }

@@ -39,7 +39,9 @@ async function migrationHashes(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const file of await migrationSource.getMigrations([])) {
     const name = migrationSource.getMigrationName(file);
-    out[name] = createHash('sha256').update(fs.readFileSync(path.join(SOURCES_DIR, name))).digest('hex');
+    out[name] = createHash('sha256')
+      .update(fs.readFileSync(path.join(SOURCES_DIR, name)))
+      .digest('hex');
   }
   return out;
 }
@@ -59,7 +61,8 @@ export async function buildPgliteTemplate(dir = TEMPLATE_DIR): Promise<{ bytes: 
   const meta: TemplateMeta = { pglite: pgliteVersion(), migrations: await migrationHashes() };
   fs.writeFileSync(metaFile(dir), `${JSON.stringify(meta, null, 2)}\n`);
   let bytes = 0;
-  for (const e of fs.readdirSync(dataOf(dir), { recursive: true, withFileTypes: true })) if (e.isFile()) bytes += fs.statSync(path.join(e.parentPath, e.name)).size;
+  for (const e of fs.readdirSync(dataOf(dir), { recursive: true, withFileTypes: true }))
+    if (e.isFile()) bytes += fs.statSync(path.join(e.parentPath, e.name)).size;
   return { bytes, migrations };
 }
 

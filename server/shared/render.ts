@@ -10,14 +10,20 @@ import { PROJECT_ROOT } from './paths.js';
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
 /** Templates autoescape everything; `| safe` is not used on user data. */
-export const templates = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATES_DIR, { noCache: process.env.NODE_ENV !== 'production' }), {
-  autoescape: true,
-  throwOnUndefined: false,
-});
+export const templates = new nunjucks.Environment(
+  new nunjucks.FileSystemLoader(TEMPLATES_DIR, { noCache: process.env.NODE_ENV !== 'production' }),
+  {
+    autoescape: true,
+    throwOnUndefined: false,
+  },
+);
 templates.addFilter('cents', (v: number) => formatCents(v));
 templates.addFilter('datetime', (v: Date | string | null, tz?: string) => (v ? formatDateTime(v, tz) : ''));
 // A page form that creates money rows carries a fresh key: submitting it twice creates once (shared/http.ts keyedFormWork).
-templates.addGlobal('idempotencyKeyField', () => new nunjucks.runtime.SafeString(`<input type="hidden" name="idempotencyKey" value="${randomUUID()}">`));
+templates.addGlobal(
+  'idempotencyKeyField',
+  () => new nunjucks.runtime.SafeString(`<input type="hidden" name="idempotencyKey" value="${randomUUID()}">`),
+);
 templates.addFilter('date', (v: Date | string | null, tz?: string) => (v ? formatDate(v, tz) : ''));
 
 export interface NavItem {
@@ -31,7 +37,11 @@ export interface NavItem {
 /** The staff navigation, by capability. */
 export const NAV: NavItem[] = [
   { href: '/', label: 'Tableau de bord', roles: 'any' },
-  { href: '/participants', label: 'Participants', roles: ['staff', 'project_lead', 'finance', 'dpo', 'auditor', 'admin'] },
+  {
+    href: '/participants',
+    label: 'Participants',
+    roles: ['staff', 'project_lead', 'finance', 'dpo', 'auditor', 'admin'],
+  },
   { href: '/sessions', label: 'Sessions & lieux', roles: ['staff', 'project_lead', 'auditor', 'admin'] },
   { href: '/claims', label: 'Remboursements', roles: ['staff', 'project_lead', 'finance', 'auditor'] },
   { href: '/payments', label: 'Paiements', roles: ['finance', 'auditor'] },
@@ -64,7 +74,14 @@ export interface PageLocals {
 }
 
 /** Renders a page template inside the layout, with the request's navigation, CSRF token and flash message. */
-export function renderPage(req: Pick<Request, 'path'>, res: Response, template: string, locals: PageLocals, vars: Record<string, unknown> = {}, status = 200): void {
+export function renderPage(
+  req: Pick<Request, 'path'>,
+  res: Response,
+  template: string,
+  locals: PageLocals,
+  vars: Record<string, unknown> = {},
+  status = 200,
+): void {
   const html = templates.render(template, {
     ...vars,
     actor: locals.actor,

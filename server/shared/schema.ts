@@ -18,11 +18,14 @@ export function obj<T extends TProperties>(properties: T, options: ObjectOptions
 export type TextKind = 'name' | 'text' | 'secret';
 
 /** A name, title or label: trimmed, never blank (give `minLength: 0` for an optional label that may be cleared). */
-export const Label = (options: StringOptions & { maxLength: number }) => Type.String({ minLength: 1, ...options, 'x-text': 'name' });
+export const Label = (options: StringOptions & { maxLength: number }) =>
+  Type.String({ minLength: 1, ...options, 'x-text': 'name' });
 /** Free text where spaces are content: kept as typed. */
-export const FreeText = (options: StringOptions & { maxLength: number }) => Type.String({ ...options, 'x-text': 'text' });
+export const FreeText = (options: StringOptions & { maxLength: number }) =>
+  Type.String({ ...options, 'x-text': 'text' });
 /** A password or a token: kept as typed, refused when empty. */
-export const Secret = (options: StringOptions & { maxLength: number }) => Type.String({ minLength: 1, ...options, 'x-text': 'secret' });
+export const Secret = (options: StringOptions & { maxLength: number }) =>
+  Type.String({ minLength: 1, ...options, 'x-text': 'secret' });
 
 export const Uuid = Type.String({ format: 'uuid' });
 /**
@@ -35,12 +38,15 @@ export const RecordId = (table: string) => Type.String({ format: 'uuid', 'x-reco
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 /** The one schema of an amount sent in: integer cents, never negative, at most `maximum` (each field sets its bound). */
-export const CentsUpTo = (maximum: number, description?: string) => Type.Integer({ minimum: 0, maximum, ...(description ? { description } : {}) });
+export const CentsUpTo = (maximum: number, description?: string) =>
+  Type.Integer({ minimum: 0, maximum, ...(description ? { description } : {}) });
 /** An amount up to 100 million euros. */
 export const Cents = CentsUpTo(100_000_000_00);
 
 export const ListQuery = {
-  limit: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200 (default 50)' })),
+  limit: Type.Optional(
+    Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|1[0-9][0-9]|200)$', description: '1 to 200 (default 50)' }),
+  ),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
 };
 

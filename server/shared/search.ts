@@ -16,5 +16,8 @@ export function foldedSql(knex: Knex, column: string): Knex.Raw {
 
 /** The text a person typed, folded the same way as `foldedSql`. */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }

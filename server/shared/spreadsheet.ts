@@ -34,9 +34,11 @@ function zipEntries(bytes: Buffer): ZipEntry[] {
     const commentLength = bytes.readUInt16LE(at + 32);
     const local = bytes.readUInt32LE(at + 42);
     const name = bytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) throw fileError('classeur XLSX illisible');
+    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50)
+      throw fileError('classeur XLSX illisible');
     const dataStart = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
-    if (compressedSize === 0xffffffff || dataStart + compressedSize > bytes.length) throw fileError('classeur XLSX illisible');
+    if (compressedSize === 0xffffffff || dataStart + compressedSize > bytes.length)
+      throw fileError('classeur XLSX illisible');
     entries.push({ name, method, dataStart, compressedSize });
     at += 46 + nameLength + extraLength + commentLength;
   }
@@ -50,7 +52,8 @@ function zipEntries(bytes: Buffer): ZipEntry[] {
  */
 export async function assertZipExpandsWithin(bytes: Buffer, limit: number): Promise<void> {
   let total = 0;
-  const over = () => fileError(`classeur XLSX trop volumineux une fois décompressé (${Math.round(limit / 1024 / 1024)} Mo au plus)`);
+  const over = () =>
+    fileError(`classeur XLSX trop volumineux une fois décompressé (${Math.round(limit / 1024 / 1024)} Mo au plus)`);
   for (const entry of zipEntries(bytes)) {
     const data = bytes.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
     if (entry.method === 0) {
@@ -84,7 +87,11 @@ export function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ('richText' in value) return value.richText.map((r) => r.text).join('').trim();
+  if ('richText' in value)
+    return value.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
   if ('text' in value && typeof value.text === 'string') return value.text.trim();
   if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
   return '';
@@ -101,10 +108,19 @@ export interface SheetRow {
  * (400 naming `file`) when it expands past `maxUncompressedBytes`, and reading stops as soon as
  * it holds more than `maxRows` rows besides the header — a 65,000-row sheet is never parsed whole.
  */
-export async function readXlsxRows(bytes: Buffer, limits: { maxRows: number; maxUncompressedBytes?: number }): Promise<SheetRow[]> {
+export async function readXlsxRows(
+  bytes: Buffer,
+  limits: { maxRows: number; maxUncompressedBytes?: number },
+): Promise<SheetRow[]> {
   await assertZipExpandsWithin(bytes, limits.maxUncompressedBytes ?? MAX_XLSX_UNCOMPRESSED_BYTES);
   const { default: Excel } = await import('exceljs'); // loaded on first use (cold start)
-  const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([bytes]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   const rows: SheetRow[] = [];
   try {
     for await (const sheet of reader) {

@@ -6,8 +6,12 @@ import { AppError, type ErrorDetail } from './errors.js';
 import { isValidIban, isValidBic, isValidSiret, isValidTimeZone, isValidLocalDate } from './validators.js';
 
 // CommonJS packages seen through ESM interop.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
-const localizeFr = ((localizeModule as unknown as { default?: { fr: (e: ErrorObject[]) => void } }).default ?? (localizeModule as unknown as { fr: (e: ErrorObject[]) => void })).fr;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (a: Ajv) => void;
+const localizeFr = (
+  (localizeModule as unknown as { default?: { fr: (e: ErrorObject[]) => void } }).default ??
+  (localizeModule as unknown as { fr: (e: ErrorObject[]) => void })
+).fr;
 
 export const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: true });
 addFormats(ajv);
@@ -15,7 +19,10 @@ addFormats(ajv);
 ajv.addFormat('date', { type: 'string', validate: isValidLocalDate });
 ajv.addFormat('date-time', {
   type: 'string',
-  validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)) && isValidLocalDate(s.slice(0, 10)),
+  validate: (s: string) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+    !Number.isNaN(Date.parse(s)) &&
+    isValidLocalDate(s.slice(0, 10)),
 });
 ajv.addFormat('iban', { type: 'string', validate: isValidIban });
 ajv.addFormat('bic', { type: 'string', validate: isValidBic });
@@ -32,12 +39,20 @@ ajv.addKeyword({
   schemaType: 'string',
   modifying: true,
   errors: true,
-  validate: function xText(kind: string, data: string, parentSchema?: AnySchemaObject, cxt?: Parameters<SchemaValidateFunction>[3]) {
+  validate: function xText(
+    kind: string,
+    data: string,
+    parentSchema?: AnySchemaObject,
+    cxt?: Parameters<SchemaValidateFunction>[3],
+  ) {
     if (kind !== 'name') return true;
     const trimmed = data.trim();
-    if (trimmed !== data && cxt?.parentData) (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = trimmed;
+    if (trimmed !== data && cxt?.parentData)
+      (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = trimmed;
     if (trimmed === '' && ((parentSchema?.minLength as number | undefined) ?? 0) > 0) {
-      (xText as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: 'x-text', message: 'must not be blank', params: {} }];
+      (xText as unknown as { errors: Partial<ErrorObject>[] }).errors = [
+        { keyword: 'x-text', message: 'must not be blank', params: {} },
+      ];
       return false;
     }
     return true;
@@ -70,7 +85,8 @@ function fieldOf(e: ErrorObject): string {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const join = (child: string) => (base ? `${base}.${child}` : child);
   if (e.keyword === 'required') return join((e.params as { missingProperty: string }).missingProperty);
-  if (e.keyword === 'additionalProperties') return join((e.params as { additionalProperty: string }).additionalProperty);
+  if (e.keyword === 'additionalProperties')
+    return join((e.params as { additionalProperty: string }).additionalProperty);
   return base || '(corps)';
 }
 
@@ -111,7 +127,10 @@ export function validate<S extends TSchema>(schema: S, value: unknown): Static<S
 }
 
 /** Like `validate`, but returns the details instead of throwing (for forms re-rendered with messages). */
-export function check<S extends TSchema>(schema: S, value: unknown): { ok: true; value: Static<S> } | { ok: false; details: ErrorDetail[] } {
+export function check<S extends TSchema>(
+  schema: S,
+  value: unknown,
+): { ok: true; value: Static<S> } | { ok: false; details: ErrorDetail[] } {
   const fn = compile(schema);
   return fn(value) ? { ok: true, value: value as Static<S> } : { ok: false, details: toDetails(fn.errors) };
 }

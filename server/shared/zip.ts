@@ -30,7 +30,13 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
  * Checks that may refuse the download (404, 403, 409) must run before: once this is called the
  * status is 200.
  */
-export async function streamZip(res: ServerResponse, filename: string, date: Date, produce: (add: AddEntry) => Promise<void>, audit: (summary: ZipSummary) => Promise<void>): Promise<void> {
+export async function streamZip(
+  res: ServerResponse,
+  filename: string,
+  date: Date,
+  produce: (add: AddEntry) => Promise<void>,
+  audit: (summary: ZipSummary) => Promise<void>,
+): Promise<void> {
   const { ZipArchive } = await import('archiver'); // loaded with the first ZIP, not at start-up
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const hash = createHash('sha256');
@@ -38,10 +44,10 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
   const manifest: [string, number, string][] = [];
   let failure: Error | null = null;
   const failed = new Promise<never>((_, reject) => {
-    archive.on('error', (e) => reject(failure ??= e));
-    archive.on('warning', (e) => reject(failure ??= e));
+    archive.on('error', (e) => reject((failure ??= e)));
+    archive.on('warning', (e) => reject((failure ??= e)));
     res.on('close', () => {
-      if (!res.writableFinished) reject(failure ??= new Error('client_closed'));
+      if (!res.writableFinished) reject((failure ??= new Error('client_closed')));
     });
   });
   failed.catch(() => undefined);
@@ -80,7 +86,13 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
 
   try {
     await produce(add);
-    await add('manifest.csv', toCsv(['Fichier', 'Octets', 'SHA-256'], manifest.map(([n, b, h]) => [n, String(b), h])));
+    await add(
+      'manifest.csv',
+      toCsv(
+        ['Fichier', 'Octets', 'SHA-256'],
+        manifest.map(([n, b, h]) => [n, String(b), h]),
+      ),
+    );
     await Promise.race([archive.finalize(), failed]);
     await Promise.race([finished, failed]);
     audited = true;
@@ -89,7 +101,8 @@ export async function streamZip(res: ServerResponse, filename: string, date: Dat
   } catch (e) {
     archive.abort();
     // Cut off after bytes had gone: recorded as such (the original error is what is thrown).
-    if (!audited && bytes > 0) await audit({ sha256: digest(), bytes, files: manifest.length, completed: false }).catch(() => undefined);
+    if (!audited && bytes > 0)
+      await audit({ sha256: digest(), bytes, files: manifest.length, completed: false }).catch(() => undefined);
     // Before the first byte, the error handler can still answer properly; after, cut the download.
     if (res.headersSent) res.destroy();
     else for (const h of ['Content-Disposition', 'Content-Type', 'Cache-Control']) res.removeHeader(h);

@@ -2,7 +2,17 @@ import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import { assertStrongPassword, deleteSessionsOfUser, generatePassword, hashPassword, findUserByEmail, insertAccount, replacePassword, updateAccount, type UserRow } from '../auth/index.js';
+import {
+  assertStrongPassword,
+  deleteSessionsOfUser,
+  generatePassword,
+  hashPassword,
+  findUserByEmail,
+  insertAccount,
+  replacePassword,
+  updateAccount,
+  type UserRow,
+} from '../auth/index.js';
 import type { UserCreateBody, UserPatchBody } from './schemas.js';
 import { countOtherActiveAdmins, getUser, USER_COLUMNS } from './repo.js';
 import { presentUser } from './presenter.js';
@@ -17,9 +27,26 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
   const temporaryPassword = input.password ? null : generatePassword();
   const hash = await hashPassword(input.password ?? temporaryPassword!);
   return inTransaction(deps.db, async (trx) => {
-    if (await findUserByEmail(trx, input.email)) throw usersError('email_taken', [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
-    const row = await insertAccount<UserRow>(trx, { email: input.email.trim(), name: input.name.trim(), roles: input.roles, passwordHash: hash, mustChangePassword: true, now: deps.now() }, USER_COLUMNS);
-    await recordAudit(trx, actor, { action: 'user.created', recordType: 'user', recordId: row.id, data: { roles: input.roles } });
+    if (await findUserByEmail(trx, input.email))
+      throw usersError('email_taken', [{ field: 'email', message: 'un compte existe déjà avec cette adresse' }]);
+    const row = await insertAccount<UserRow>(
+      trx,
+      {
+        email: input.email.trim(),
+        name: input.name.trim(),
+        roles: input.roles,
+        passwordHash: hash,
+        mustChangePassword: true,
+        now: deps.now(),
+      },
+      USER_COLUMNS,
+    );
+    await recordAudit(trx, actor, {
+      action: 'user.created',
+      recordType: 'user',
+      recordId: row.id,
+      data: { roles: input.roles },
+    });
     return { user: presentUser(row), temporaryPassword };
   });
 }
@@ -29,7 +56,10 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
   return inTransaction(deps.db, async (trx) => {
     const before = await getUser(trx, id, true);
     if (!before) throw notFound('Compte');
-    const losesAdmin = before.roles.includes('admin') && before.active && ((patch.roles && !patch.roles.includes('admin')) || patch.active === false);
+    const losesAdmin =
+      before.roles.includes('admin') &&
+      before.active &&
+      ((patch.roles && !patch.roles.includes('admin')) || patch.active === false);
     if (losesAdmin) {
       // Serialise admin removals so two admins cannot demote each other at once.
       await trx.raw('SELECT pg_advisory_xact_lock(727100502)');
@@ -42,8 +72,18 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
     const row = await updateAccount<UserRow>(trx, id, changes, USER_COLUMNS);
     if (patch.active === false) await deleteSessionsOfUser(trx, id);
     const fields = Object.keys(patch);
-    const action = patch.active === false && before.active ? 'user.deactivated' : patch.active === true && !before.active ? 'user.reactivated' : 'user.updated';
-    await recordAudit(trx, actor, { action, recordType: 'user', recordId: id, data: { fields, ...(patch.roles ? { roles: patch.roles } : {}) } });
+    const action =
+      patch.active === false && before.active
+        ? 'user.deactivated'
+        : patch.active === true && !before.active
+          ? 'user.reactivated'
+          : 'user.updated';
+    await recordAudit(trx, actor, {
+      action,
+      recordType: 'user',
+      recordId: id,
+      data: { fields, ...(patch.roles ? { roles: patch.roles } : {}) },
+    });
     return presentUser(row);
   });
 }

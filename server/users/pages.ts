@@ -14,33 +14,59 @@ import { createUser, resetPassword, updateUser } from './manage-users.js';
 
 const asList = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-const roleOptions = (checked: string[]) => ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], checked: checked.includes(r) }));
+const roleOptions = (checked: string[]) =>
+  ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], checked: checked.includes(r) }));
 
 export function userPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/users', access: USER_ADMINS, summary: 'Staff accounts', query: UserListQuery,
+      kind: 'page',
+      method: 'get',
+      path: '/admin/users',
+      access: USER_ADMINS,
+      summary: 'Staff accounts',
+      query: UserListQuery,
       handler: async (req, res) => {
         const result = await listUsers(deps.db, { ...req.query, limit: req.query.limit ?? '25' });
-        const params = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][]);
+        const params = new URLSearchParams(
+          Object.entries(req.query).filter(([k, v]) => k !== 'cursor' && typeof v === 'string') as [string, string][],
+        );
         await page(deps, req, res, 'users/list.njk', {
           title: 'Comptes du personnel',
           users: result.items.map(presentUser),
-          nextHref: result.nextCursor ? `/admin/users?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}` : null,
+          nextHref: result.nextCursor
+            ? `/admin/users?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}`
+            : null,
           filters: req.query,
-          roleOptions: [{ value: '', label: 'Tous les rôles' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))],
+          roleOptions: [
+            { value: '', label: 'Tous les rôles' },
+            ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
+          ],
           roleLabels: ROLE_LABELS,
         });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/users/new', access: USER_ADMINS, summary: 'New staff account form',
+      kind: 'page',
+      method: 'get',
+      path: '/admin/users/new',
+      access: USER_ADMINS,
+      summary: 'New staff account form',
       handler: async (req, res) => {
-        await page(deps, req, res, 'users/new.njk', { title: 'Nouveau compte', values: {}, errors: {}, roleOptions: roleOptions([]) });
+        await page(deps, req, res, 'users/new.njk', {
+          title: 'Nouveau compte',
+          values: {},
+          errors: {},
+          roleOptions: roleOptions([]),
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/users', access: USER_ADMINS, summary: 'Create a staff account from the form',
+      kind: 'page',
+      method: 'post',
+      path: '/admin/users',
+      access: USER_ADMINS,
+      summary: 'Create a staff account from the form',
       handler: async (req, res) => {
         const form = formBody(req);
         const input = { email: str(form.email).trim(), name: str(form.name).trim(), roles: asList(form.roles) };
@@ -49,26 +75,58 @@ export function userPages(deps: Deps) {
         if (checked.ok) {
           try {
             const created = await createUser(deps, auditActorOf(req.ctx), checked.value);
-            return page(deps, req, res, 'users/created.njk', { title: 'Compte créé', user: created.user, temporaryPassword: created.temporaryPassword }, 201);
+            return page(
+              deps,
+              req,
+              res,
+              'users/created.njk',
+              { title: 'Compte créé', user: created.user, temporaryPassword: created.temporaryPassword },
+              201,
+            );
           } catch (e) {
             if (!(e instanceof AppError) || !e.details.length) throw e;
             errors = fieldErrors(e.details);
           }
         }
-        await page(deps, req, res, 'users/new.njk', { title: 'Nouveau compte', values: input, errors, roleOptions: roleOptions(input.roles) }, 400);
+        await page(
+          deps,
+          req,
+          res,
+          'users/new.njk',
+          { title: 'Nouveau compte', values: input, errors, roleOptions: roleOptions(input.roles) },
+          400,
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'get', path: '/admin/users/:id', access: USER_ADMINS, summary: 'Edit a staff account', params: UserIdParams,
+      kind: 'page',
+      method: 'get',
+      path: '/admin/users/:id',
+      access: USER_ADMINS,
+      summary: 'Edit a staff account',
+      params: UserIdParams,
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
         const view = presentUser(user);
-        await page(deps, req, res, 'users/edit.njk', { title: `Compte de ${view.name}`, user: view, values: view, errors: {}, roleOptions: roleOptions(view.roles), confirmReset: req.query.confirm === 'reset', confirmDeactivate: req.query.confirm === 'deactivate' });
+        await page(deps, req, res, 'users/edit.njk', {
+          title: `Compte de ${view.name}`,
+          user: view,
+          values: view,
+          errors: {},
+          roleOptions: roleOptions(view.roles),
+          confirmReset: req.query.confirm === 'reset',
+          confirmDeactivate: req.query.confirm === 'deactivate',
+        });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/users/:id', access: USER_ADMINS, summary: 'Save a staff account (name, roles, active)', params: UserIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/admin/users/:id',
+      access: USER_ADMINS,
+      summary: 'Save a staff account (name, roles, active)',
+      params: UserIdParams,
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
@@ -83,25 +141,53 @@ export function userPages(deps: Deps) {
         if (checked.ok) {
           try {
             await updateUser(deps, auditActorOf(req.ctx), req.params.id, checked.value);
-            const message = patch.active === false ? 'Le compte a été désactivé et ses sessions fermées.' : patch.active === true ? 'Le compte a été réactivé.' : 'Le compte a été enregistré.';
+            const message =
+              patch.active === false
+                ? 'Le compte a été désactivé et ses sessions fermées.'
+                : patch.active === true
+                  ? 'Le compte a été réactivé.'
+                  : 'Le compte a été enregistré.';
             await flash(deps, req, 'success', message);
             return res.redirect(303, `/admin/users/${req.params.id}`);
           } catch (e) {
-            if (!(e instanceof AppError) || e.status !== 400 && e.code !== 'last_admin') throw e;
+            if (!(e instanceof AppError) || (e.status !== 400 && e.code !== 'last_admin')) throw e;
             errors = e.details.length ? fieldErrors(e.details) : { roles: e.message };
           }
         }
         const view = presentUser(user);
-        await page(deps, req, res, 'users/edit.njk', { title: `Compte de ${view.name}`, user: view, values: { ...view, ...patch }, errors, roleOptions: roleOptions(asList(form.roles)) }, 400);
+        await page(
+          deps,
+          req,
+          res,
+          'users/edit.njk',
+          {
+            title: `Compte de ${view.name}`,
+            user: view,
+            values: { ...view, ...patch },
+            errors,
+            roleOptions: roleOptions(asList(form.roles)),
+          },
+          400,
+        );
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/admin/users/:id/reset-password', access: USER_ADMINS, summary: 'Reset a staff password', params: UserIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/admin/users/:id/reset-password',
+      access: USER_ADMINS,
+      summary: 'Reset a staff password',
+      params: UserIdParams,
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
         const { temporaryPassword } = await resetPassword(deps, auditActorOf(req.ctx), req.params.id);
-        await page(deps, req, res, 'users/created.njk', { title: 'Mot de passe réinitialisé', user: presentUser(user), temporaryPassword, reset: true });
+        await page(deps, req, res, 'users/created.njk', {
+          title: 'Mot de passe réinitialisé',
+          user: presentUser(user),
+          temporaryPassword,
+          reset: true,
+        });
       },
     }),
   ];

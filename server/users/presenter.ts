@@ -3,7 +3,12 @@ import type { UserRow } from '../auth/index.js';
 import type { UserView } from './schemas.js';
 
 /** The fields of a staff account an API response may show (never the password hash). */
-export function presentUser(u: Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'active' | 'must_change_password' | 'last_login_at' | 'created_at'>): Static<typeof UserView> {
+export function presentUser(
+  u: Pick<
+    UserRow,
+    'id' | 'email' | 'name' | 'roles' | 'active' | 'must_change_password' | 'last_login_at' | 'created_at'
+  >,
+): Static<typeof UserView> {
   return {
     id: u.id,
     email: u.email,

@@ -3,7 +3,16 @@ import { defineRoute } from '../shared/http.js';
 import { USER_ADMINS } from './policy.js';
 import { notFound } from '../shared/errors.js';
 import { auditActorOf } from '../audit/index.js';
-import { PasswordReset, UserCreateBody, UserCreated, UserIdParams, UserList, UserListQuery, UserPatchBody, UserView } from './schemas.js';
+import {
+  PasswordReset,
+  UserCreateBody,
+  UserCreated,
+  UserIdParams,
+  UserList,
+  UserListQuery,
+  UserPatchBody,
+  UserView,
+} from './schemas.js';
 import { getUser, listUsers } from './repo.js';
 import { presentUser } from './presenter.js';
 import { createUser, resetPassword, updateUser } from './manage-users.js';
@@ -11,7 +20,10 @@ import { createUser, resetPassword, updateUser } from './manage-users.js';
 export function userRoutes(deps: Deps) {
   return [
     defineRoute({
-      method: 'get', path: '/api/users', access: USER_ADMINS, tags: ['users'],
+      method: 'get',
+      path: '/api/users',
+      access: USER_ADMINS,
+      tags: ['users'],
       summary: 'Staff accounts: search (q), filters (role, active), sort (name, email, createdAt), cursor pagination',
       query: UserListQuery,
       responses: { 200: { description: 'A page of accounts', schema: UserList } },
@@ -21,7 +33,10 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/users', access: USER_ADMINS, tags: ['users'],
+      method: 'post',
+      path: '/api/users',
+      access: USER_ADMINS,
+      tags: ['users'],
       summary: 'Create a staff account (a password is generated when none is given)',
       body: UserCreateBody,
       responses: { 201: { description: 'Created', schema: UserCreated } },
@@ -31,8 +46,12 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'get', path: '/api/users/:id', access: USER_ADMINS, tags: ['users'],
-      summary: 'One staff account', params: UserIdParams,
+      method: 'get',
+      path: '/api/users/:id',
+      access: USER_ADMINS,
+      tags: ['users'],
+      summary: 'One staff account',
+      params: UserIdParams,
       responses: { 200: { description: 'Account', schema: UserView } },
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
@@ -41,9 +60,13 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'patch', path: '/api/users/:id', access: USER_ADMINS, tags: ['users'],
+      method: 'patch',
+      path: '/api/users/:id',
+      access: USER_ADMINS,
+      tags: ['users'],
       summary: 'Change name, roles or deactivate/reactivate (one active admin always remains)',
-      params: UserIdParams, body: UserPatchBody,
+      params: UserIdParams,
+      body: UserPatchBody,
       responses: { 200: { description: 'Account', schema: UserView } },
       errors: ['last_admin'],
       handler: async (req, res) => {
@@ -51,7 +74,10 @@ export function userRoutes(deps: Deps) {
       },
     }),
     defineRoute({
-      method: 'post', path: '/api/users/:id/reset-password', access: USER_ADMINS, tags: ['users'],
+      method: 'post',
+      path: '/api/users/:id/reset-password',
+      access: USER_ADMINS,
+      tags: ['users'],
       summary: 'Reset a password: a new one is generated and shown once; sessions are closed',
       params: UserIdParams,
       responses: { 200: { description: 'New temporary password', schema: PasswordReset } },

@@ -10,11 +10,14 @@ export const UserCreateBody = obj({
 });
 export type UserCreateBody = Static<typeof UserCreateBody>;
 
-export const UserPatchBody = obj({
-  name: Type.Optional(Label({ maxLength: 200 })),
-  roles: Type.Optional(RoleList),
-  active: Type.Optional(Type.Boolean()),
-}, { minProperties: 1 });
+export const UserPatchBody = obj(
+  {
+    name: Type.Optional(Label({ maxLength: 200 })),
+    roles: Type.Optional(RoleList),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { minProperties: 1 },
+);
 export type UserPatchBody = Static<typeof UserPatchBody>;
 
 export const UserView = obj({
@@ -37,6 +40,9 @@ export const UserListQuery = obj({
 });
 
 export const UserList = obj({ items: Type.Array(UserView), nextCursor: Nullable(Type.String()) });
-export const UserCreated = obj({ user: UserView, temporaryPassword: Nullable(Type.String({ description: 'Shown once when the server generated it' })) });
+export const UserCreated = obj({
+  user: UserView,
+  temporaryPassword: Nullable(Type.String({ description: 'Shown once when the server generated it' })),
+});
 export const PasswordReset = obj({ temporaryPassword: Type.String() });
 export const UserIdParams = obj({ id: RecordId('users') });

@@ -7,7 +7,15 @@ import { recordAudit, type AuditActor } from '../audit/index.js';
 import { getSettings } from '../settings/index.js';
 import { bookingConfirmed, bookingsCancelled, type HookControl } from '../grants/index.js';
 import type { BookingCreateBody } from './schemas.js';
-import { cancelExpiredOptions, getBooking, getVenue, insertBooking, liveBookingOfSession, overlappingConfirmed, sessionForBooking } from './repo.js';
+import {
+  cancelExpiredOptions,
+  getBooking,
+  getVenue,
+  insertBooking,
+  liveBookingOfSession,
+  overlappingConfirmed,
+  sessionForBooking,
+} from './repo.js';
 import { presentBooking } from './presenter.js';
 import { venuesError } from './errors.js';
 
@@ -23,10 +31,16 @@ export function sessionCancelled(): AppError {
 /** The 409 for an exclusion-constraint violation, naming the confirmed booking in the way (session and local time). */
 async function overlapError(db: Db, bookingId: string, timeZone: string): Promise<AppError> {
   const mine = await getBooking(db, bookingId);
-  const other = mine ? (await overlappingConfirmed(db, mine.venue_id, new Date(mine.starts_at), new Date(mine.ends_at), mine.id))[0] : undefined;
+  const other = mine
+    ? (await overlappingConfirmed(db, mine.venue_id, new Date(mine.starts_at), new Date(mine.ends_at), mine.id))[0]
+    : undefined;
   const when = other ? formatLocalRange(new Date(other.starts_at), new Date(other.ends_at), timeZone) : '';
   const what = other?.session_title ? `la session « ${other.session_title} »` : 'une autre réservation';
-  return other ? venuesError('booking_overlap_with', { what, when }, [{ field: 'bookingId', message: `${other.id} : ${what}, ${when}` }]) : venuesError('booking_overlap');
+  return other
+    ? venuesError('booking_overlap_with', { what, when }, [
+        { field: 'bookingId', message: `${other.id} : ${what}, ${when}` },
+      ])
+    : venuesError('booking_overlap');
 }
 
 /**
@@ -53,7 +67,13 @@ export async function costOf(db: Db, venueId: string, start: Date, end: Date, ti
 }
 
 /** Inside the caller's transaction: an option on a venue, for a session's times or a given range. */
-export async function createBookingIn(trx: Db, deps: Deps, actor: AuditActor, input: BookingCreateBody, timeZone: string) {
+export async function createBookingIn(
+  trx: Db,
+  deps: Deps,
+  actor: AuditActor,
+  input: BookingCreateBody,
+  timeZone: string,
+) {
   const venue = await getVenue(trx, input.venueId);
   if (!venue || !venue.active) throw validationError([{ field: 'venueId', message: 'lieu inconnu ou désactivé' }]);
   let start = input.startsAt ? new Date(input.startsAt) : null;
@@ -71,11 +91,21 @@ export async function createBookingIn(trx: Db, deps: Deps, actor: AuditActor, in
   if (end <= start) throw validationError([{ field: 'endsAt', message: 'doit être après le début' }]);
   const now = deps.now();
   const [row] = await insertBooking(trx, {
-    venueId: venue.id, sessionId: input.sessionId ?? null, start, end,
+    venueId: venue.id,
+    sessionId: input.sessionId ?? null,
+    start,
+    end,
     costCents: venueCost(venue.cost_mode, venue.cost_cents, start, end, timeZone),
-    optionExpiresAt: new Date(now.getTime() + OPTION_DAYS * 86_400_000), createdBy: actor.userId, now,
+    optionExpiresAt: new Date(now.getTime() + OPTION_DAYS * 86_400_000),
+    createdBy: actor.userId,
+    now,
   });
-  await recordAudit(trx, actor, { action: 'booking.created', recordType: 'booking', recordId: row.id, data: { venueId: venue.id, sessionId: input.sessionId ?? null } });
+  await recordAudit(trx, actor, {
+    action: 'booking.created',
+    recordType: 'booking',
+    recordId: row.id,
+    data: { venueId: venue.id, sessionId: input.sessionId ?? null },
+  });
   return row.id as string;
 }
 
@@ -96,20 +126,36 @@ export async function createBooking(deps: Deps, actor: AuditActor, input: Bookin
  * Confirms an option. Two confirmed bookings of one venue never overlap: the database refuses
  * the second (409 `booking_overlap`). Confirming a confirmed booking answers the same 200.
  */
-export async function confirmBooking(deps: Deps, actor: AuditActor, id: string, budget: Omit<HookControl, 'actor'> = {}) {
-  return mapOverlap(deps, () => id, () => inTransaction(deps.db, async (trx) => {
-    const b = await getBooking(trx, id, true);
-    if (!b) throw notFound('Réservation');
-    if (b.status === 'confirmed') return presentBooking(b);
-    if (b.status === 'cancelled') throw venuesError('booking_cancelled');
-    if (b.session_status === 'cancelled') throw sessionCancelled();
-    if (b.option_expires_at && b.option_expires_at < deps.now()) throw venuesError('booking_option_expired', { days: OPTION_DAYS });
-    const now = deps.now();
-    await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
-    await bookingConfirmed(trx, id, { actor, ...budget });
-    await recordAudit(trx, actor, { action: 'booking.confirmed', recordType: 'booking', recordId: id, data: { venueId: b.venue_id, costCents: b.cost_cents } });
-    return presentBooking((await getBooking(trx, id))!);
-  }));
+export async function confirmBooking(
+  deps: Deps,
+  actor: AuditActor,
+  id: string,
+  budget: Omit<HookControl, 'actor'> = {},
+) {
+  return mapOverlap(
+    deps,
+    () => id,
+    () =>
+      inTransaction(deps.db, async (trx) => {
+        const b = await getBooking(trx, id, true);
+        if (!b) throw notFound('Réservation');
+        if (b.status === 'confirmed') return presentBooking(b);
+        if (b.status === 'cancelled') throw venuesError('booking_cancelled');
+        if (b.session_status === 'cancelled') throw sessionCancelled();
+        if (b.option_expires_at && b.option_expires_at < deps.now())
+          throw venuesError('booking_option_expired', { days: OPTION_DAYS });
+        const now = deps.now();
+        await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
+        await bookingConfirmed(trx, id, { actor, ...budget });
+        await recordAudit(trx, actor, {
+          action: 'booking.confirmed',
+          recordType: 'booking',
+          recordId: id,
+          data: { venueId: b.venue_id, costCents: b.cost_cents },
+        });
+        return presentBooking((await getBooking(trx, id))!);
+      }),
+  );
 }
 
 /** Cancels an option or a confirmed booking (idempotent); the venue is free again. */
@@ -118,7 +164,9 @@ export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
     if (b.status !== 'cancelled') {
-      await trx('bookings').where({ id }).update({ status: 'cancelled', cancelled_at: deps.now(), updated_at: deps.now() });
+      await trx('bookings')
+        .where({ id })
+        .update({ status: 'cancelled', cancelled_at: deps.now(), updated_at: deps.now() });
       await bookingsCancelled(trx, { bookingId: id });
       await recordAudit(trx, actor, { action: 'booking.cancelled', recordType: 'booking', recordId: id });
     }
@@ -130,22 +178,39 @@ export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
 export async function expireBookingOptions(deps: Deps): Promise<number> {
   return inTransaction(deps.db, async (trx) => {
     const n = await cancelExpiredOptions(trx, deps.now());
-    if (n) await recordAudit(trx, { userId: null, requestId: 'job' }, { action: 'booking.options_expired', data: { count: n } });
+    if (n)
+      await recordAudit(
+        trx,
+        { userId: null, requestId: 'job' },
+        { action: 'booking.options_expired', data: { count: n } },
+      );
     return n;
   });
 }
 
 /** A session moved: its live booking follows (new hours, cost at the venue's rates for them). */
-export async function moveBookingOfSession(trx: Db, booking: { id: string; venue_id: string }, start: Date, end: Date, timeZone: string, now: Date): Promise<void> {
-  await trx('bookings').where({ id: booking.id }).update({
-    during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
-    cost_cents: await costOf(trx, booking.venue_id, start, end, timeZone),
-    updated_at: now,
-  });
+export async function moveBookingOfSession(
+  trx: Db,
+  booking: { id: string; venue_id: string },
+  start: Date,
+  end: Date,
+  timeZone: string,
+  now: Date,
+): Promise<void> {
+  await trx('bookings')
+    .where({ id: booking.id })
+    .update({
+      during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
+      cost_cents: await costOf(trx, booking.venue_id, start, end, timeZone),
+      updated_at: now,
+    });
 }
 
 /** A session was cancelled: its bookings are released, and their committed expenses with them. */
 export async function cancelBookingsOfSession(trx: Db, sessionId: string, now: Date): Promise<void> {
-  await trx('bookings').where({ session_id: sessionId }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+  await trx('bookings')
+    .where({ session_id: sessionId })
+    .whereNot('status', 'cancelled')
+    .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
   await bookingsCancelled(trx, { sessionId });
 }

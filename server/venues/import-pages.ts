@@ -13,25 +13,55 @@ import { VENUE_WRITERS } from './policy.js';
 export function venueImportPages(deps: Deps) {
   return [
     defineRoute({
-      kind: 'page', method: 'get', path: '/venues/import', access: VENUE_WRITERS, summary: 'Venue import form',
+      kind: 'page',
+      method: 'get',
+      path: '/venues/import',
+      access: VENUE_WRITERS,
+      summary: 'Venue import form',
       handler: async (req, res) => {
         await page(deps, req, res, 'venues/import.njk', { title: 'Importer des lieux', errors: {} });
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/venues/import', access: VENUE_WRITERS, summary: 'Preview a venue spreadsheet', upload: { field: 'file', maxBytes: 5 * 1024 * 1024 }, body: obj({}),
+      kind: 'page',
+      method: 'post',
+      path: '/venues/import',
+      access: VENUE_WRITERS,
+      summary: 'Preview a venue spreadsheet',
+      upload: { field: 'file', maxBytes: 5 * 1024 * 1024 },
+      body: obj({}),
       handler: async (req, res) => {
         try {
-          const preview = await previewVenueImport(deps, auditActorOf(req.ctx), (req as unknown as { file?: { buffer: Buffer } }).file);
-          await page(deps, req, res, 'venues/import.njk', { title: 'Importer des lieux : vérification', preview, errors: {} });
+          const preview = await previewVenueImport(
+            deps,
+            auditActorOf(req.ctx),
+            (req as unknown as { file?: { buffer: Buffer } }).file,
+          );
+          await page(deps, req, res, 'venues/import.njk', {
+            title: 'Importer des lieux : vérification',
+            preview,
+            errors: {},
+          });
         } catch (e) {
           if (!(e instanceof AppError) || e.status !== 400) throw e;
-          await page(deps, req, res, 'venues/import.njk', { title: 'Importer des lieux', errors: { file: e.details[0]?.message ?? e.message } }, 400);
+          await page(
+            deps,
+            req,
+            res,
+            'venues/import.njk',
+            { title: 'Importer des lieux', errors: { file: e.details[0]?.message ?? e.message } },
+            400,
+          );
         }
       },
     }),
     defineRoute({
-      kind: 'page', method: 'post', path: '/venues/import/:id/confirm', access: VENUE_WRITERS, summary: 'Confirm a venue import', params: ImportIdParams,
+      kind: 'page',
+      method: 'post',
+      path: '/venues/import/:id/confirm',
+      access: VENUE_WRITERS,
+      summary: 'Confirm a venue import',
+      params: ImportIdParams,
       handler: async (req, res) => {
         try {
           const r = await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id);

@@ -17,23 +17,66 @@ const IMPORT_HOURS = 24;
 
 /** Column headings people use in their spreadsheets → API field (compared without case or accents). */
 const HEADINGS: Record<string, string> = {
-  nom: 'name', 'nom du lieu': 'name', lieu: 'name', adresse: 'address', 'code postal': 'postalCode', cp: 'postalCode', commune: 'communeName', ville: 'communeName',
-  'code insee': 'communeInsee', insee: 'communeInsee', capacite: 'capacity', places: 'capacity', 'nombre de places': 'capacity',
-  'acces sans marche': 'stepFreeAccess', 'plain pied': 'stepFreeAccess', 'toilettes accessibles': 'accessibleToilets', 'boucle magnetique': 'hearingLoop',
-  'stationnement pmr': 'pmrParking', 'parking pmr': 'pmrParking', 'espace garde d enfants': 'childcareSpace', 'garde d enfants': 'childcareSpace',
-  transports: 'transportAccess', 'acces transports': 'transportAccess', 'acces en transports en commun': 'transportAccess', tarif: 'costMode', 'mode de cout': 'costMode',
-  cout: 'costCents', montant: 'costCents', 'cout en euros': 'costCents', contact: 'contactName', telephone: 'contactPhone', 'e mail': 'contactEmail', email: 'contactEmail', remarques: 'notes', notes: 'notes',
+  nom: 'name',
+  'nom du lieu': 'name',
+  lieu: 'name',
+  adresse: 'address',
+  'code postal': 'postalCode',
+  cp: 'postalCode',
+  commune: 'communeName',
+  ville: 'communeName',
+  'code insee': 'communeInsee',
+  insee: 'communeInsee',
+  capacite: 'capacity',
+  places: 'capacity',
+  'nombre de places': 'capacity',
+  'acces sans marche': 'stepFreeAccess',
+  'plain pied': 'stepFreeAccess',
+  'toilettes accessibles': 'accessibleToilets',
+  'boucle magnetique': 'hearingLoop',
+  'stationnement pmr': 'pmrParking',
+  'parking pmr': 'pmrParking',
+  'espace garde d enfants': 'childcareSpace',
+  'garde d enfants': 'childcareSpace',
+  transports: 'transportAccess',
+  'acces transports': 'transportAccess',
+  'acces en transports en commun': 'transportAccess',
+  tarif: 'costMode',
+  'mode de cout': 'costMode',
+  cout: 'costCents',
+  montant: 'costCents',
+  'cout en euros': 'costCents',
+  contact: 'contactName',
+  telephone: 'contactPhone',
+  'e mail': 'contactEmail',
+  email: 'contactEmail',
+  remarques: 'notes',
+  notes: 'notes',
 };
 const BOOLEAN_FIELDS = new Set(['stepFreeAccess', 'accessibleToilets', 'hearingLoop', 'pmrParking', 'childcareSpace']);
-const COST_MODES: Record<string, string> = { gratuit: 'free', free: 'free', 'demi journee': 'half_day', half_day: 'half_day', journee: 'day', day: 'day' };
+const COST_MODES: Record<string, string> = {
+  gratuit: 'free',
+  free: 'free',
+  'demi journee': 'half_day',
+  half_day: 'half_day',
+  journee: 'day',
+  day: 'day',
+};
 
-const normalise = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9_]+/g, ' ').trim();
+const normalise = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, ' ')
+    .trim();
 
 async function readRows(bytes: Buffer): Promise<string[][]> {
   const kind = sniffSpreadsheet(bytes);
   if (kind === 'csv') {
     const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    const delimiter = (text.split('\n')[0].match(/;/g)?.length ?? 0) >= (text.split('\n')[0].match(/,/g)?.length ?? 0) ? ';' : ',';
+    const delimiter =
+      (text.split('\n')[0].match(/;/g)?.length ?? 0) >= (text.split('\n')[0].match(/,/g)?.length ?? 0) ? ';' : ',';
     return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   }
   if (kind === 'xlsx') return (await readXlsxRows(bytes, { maxRows: MAX_IMPORT_ROWS })).map((r) => r.cells);
@@ -46,7 +89,12 @@ function toInput(headers: (string | undefined)[], cells: string[]): Record<strin
   headers.forEach((field, i) => {
     const raw = (cells[i] ?? '').trim();
     if (!field || raw === '') return;
-    if (BOOLEAN_FIELDS.has(field)) input[field] = ['oui', 'o', 'x', '1', 'vrai', 'true', 'yes'].includes(normalise(raw)) ? true : ['non', 'n', '0', 'faux', 'false', 'no'].includes(normalise(raw)) ? false : raw;
+    if (BOOLEAN_FIELDS.has(field))
+      input[field] = ['oui', 'o', 'x', '1', 'vrai', 'true', 'yes'].includes(normalise(raw))
+        ? true
+        : ['non', 'n', '0', 'faux', 'false', 'no'].includes(normalise(raw))
+          ? false
+          : raw;
     else if (field === 'capacity') input[field] = /^\d+$/.test(raw) ? Number(raw) : raw;
     else if (field === 'costCents') input[field] = parseEuros(raw) ?? raw;
     else if (field === 'costMode') input[field] = COST_MODES[normalise(raw)] ?? raw;
@@ -63,9 +111,11 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
   if (!file || !file.buffer.length) throw validationError([{ field: 'file', message: 'fichier obligatoire' }]);
   const [head, ...lines] = await readRows(file.buffer);
   if (!head) throw validationError([{ field: 'file', message: 'le fichier est vide' }]);
-  if (lines.length > MAX_IMPORT_ROWS) throw validationError([{ field: 'file', message: `au plus ${MAX_IMPORT_ROWS} lignes` }]);
+  if (lines.length > MAX_IMPORT_ROWS)
+    throw validationError([{ field: 'file', message: `au plus ${MAX_IMPORT_ROWS} lignes` }]);
   const headers = head.map((h) => HEADINGS[normalise(h ?? '')]);
-  if (!headers.includes('name') || !headers.includes('capacity')) throw validationError([{ field: 'file', message: 'les colonnes « Nom » et « Capacité » sont obligatoires' }]);
+  if (!headers.includes('name') || !headers.includes('capacity'))
+    throw validationError([{ field: 'file', message: 'les colonnes « Nom » et « Capacité » sont obligatoires' }]);
   const valid: Record<string, unknown>[] = [];
   const report: { row: number; field: string; message: string }[] = [];
   lines.forEach((cells, i) => {
@@ -75,17 +125,44 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
   });
   const errorRows = new Set(report.map((r) => r.row)).size;
   const row = await insertImportPreview<{ id: string }>(deps.db, {
-    kind: 'venues', rows: valid, report, validCount: valid.length, errorCount: errorRows,
-    createdBy: actor.userId, now: deps.now(), expiresAt: new Date(deps.now().getTime() + IMPORT_HOURS * 3600_000),
+    kind: 'venues',
+    rows: valid,
+    report,
+    validCount: valid.length,
+    errorCount: errorRows,
+    createdBy: actor.userId,
+    now: deps.now(),
+    expiresAt: new Date(deps.now().getTime() + IMPORT_HOURS * 3600_000),
   });
-  await recordAudit(deps.db, actor, { action: 'venue.import_previewed', recordType: 'import', recordId: row.id, data: { valid: valid.length, errors: errorRows } });
-  return { id: row.id as string, status: 'previewed', validCount: valid.length, errorCount: errorRows, report, preview: valid.slice(0, 50).map((v) => ({ name: v.name as string, communeName: (v.communeName as string | undefined) ?? null, capacity: v.capacity as number })) };
+  await recordAudit(deps.db, actor, {
+    action: 'venue.import_previewed',
+    recordType: 'import',
+    recordId: row.id,
+    data: { valid: valid.length, errors: errorRows },
+  });
+  return {
+    id: row.id as string,
+    status: 'previewed',
+    validCount: valid.length,
+    errorCount: errorRows,
+    report,
+    preview: valid.slice(0, 50).map((v) => ({
+      name: v.name as string,
+      communeName: (v.communeName as string | undefined) ?? null,
+      capacity: v.capacity as number,
+    })),
+  };
 }
 
 /** Writes the waiting lines as venues, once; confirming again answers the same result. */
 export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: string) {
   return inTransaction(deps.db, async (trx) => {
-    const imp = await getImportPreview<{ status: string; valid_count: number; expires_at: Date; rows: unknown }>(trx, 'venues', id, true);
+    const imp = await getImportPreview<{ status: string; valid_count: number; expires_at: Date; rows: unknown }>(
+      trx,
+      'venues',
+      id,
+      true,
+    );
     if (!imp) throw notFound('Import');
     if (imp.status === 'confirmed') return { id, status: 'confirmed', created: imp.valid_count as number };
     if (imp.status !== 'previewed') throw venuesError('venue_import_not_pending');
@@ -98,10 +175,20 @@ export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: stri
       const columns: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(r)) if (VENUE_COLUMNS[k]) columns[VENUE_COLUMNS[k]] = v;
       if (r.costMode === 'free' || !r.costMode) columns.cost_cents = 0;
-      await trx('venues').insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() });
+      await trx('venues').insert({
+        ...columns,
+        created_by: actor.userId,
+        created_at: deps.now(),
+        updated_at: deps.now(),
+      });
     }
     await closeImportPreview(trx, id, 'confirmed', deps.now());
-    await recordAudit(trx, actor, { action: 'venue.imported', recordType: 'import', recordId: id, data: { created: rows.length } });
+    await recordAudit(trx, actor, {
+      action: 'venue.imported',
+      recordType: 'import',
+      recordId: id,
+      data: { created: rows.length },
+    });
     return { id, status: 'confirmed', created: rows.length };
   });
 }

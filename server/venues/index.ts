@@ -6,7 +6,25 @@
 // Calls: audit, auth, grants, settings; shared/.
 
 export { VENUE_READERS, VENUE_WRITERS } from './policy.js';
-export { expireBookingOptions, createBookingIn, confirmBooking, cancelBooking, mapOverlap, costOf, sessionCancelled, moveBookingOfSession, cancelBookingsOfSession, OPTION_DAYS } from './bookings.js';
-export { liveBookingOfSession, committedVenueCents, getVenue, listVenues, type VenueRow, type BookingRow } from './repo.js';
+export {
+  expireBookingOptions,
+  createBookingIn,
+  confirmBooking,
+  cancelBooking,
+  mapOverlap,
+  costOf,
+  sessionCancelled,
+  moveBookingOfSession,
+  cancelBookingsOfSession,
+  OPTION_DAYS,
+} from './bookings.js';
+export {
+  liveBookingOfSession,
+  committedVenueCents,
+  getVenue,
+  listVenues,
+  type VenueRow,
+  type BookingRow,
+} from './repo.js';
 export { presentVenue, presentBooking } from './presenter.js';
 export { VENUE_ATTRIBUTES, VENUE_ATTRIBUTE_LABELS, COST_MODE_LABELS } from './schemas.js';

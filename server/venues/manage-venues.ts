@@ -8,7 +8,8 @@ import { presentVenue } from './presenter.js';
 
 function toColumns(input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) if (v !== undefined && VENUE_COLUMNS[k]) out[VENUE_COLUMNS[k]] = typeof v === 'string' ? v.trim() : v;
+  for (const [k, v] of Object.entries(input))
+    if (v !== undefined && VENUE_COLUMNS[k]) out[VENUE_COLUMNS[k]] = typeof v === 'string' ? v.trim() : v;
   return out;
 }
 
@@ -16,7 +17,9 @@ export async function createVenue(deps: Deps, actor: AuditActor, input: VenueCre
   return inTransaction(deps.db, async (trx) => {
     const columns = toColumns(input);
     if (input.costMode === 'free') columns.cost_cents = 0;
-    const [row] = await trx('venues').insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() }).returning('id');
+    const [row] = await trx('venues')
+      .insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() })
+      .returning('id');
     await recordAudit(trx, actor, { action: 'venue.created', recordType: 'venue', recordId: row.id });
     return presentVenue((await getVenue(trx, row.id))!);
   });
@@ -27,8 +30,15 @@ export async function updateVenue(deps: Deps, actor: AuditActor, id: string, pat
     if (!(await getVenue(trx, id))) throw notFound('Lieu');
     const columns = toColumns(patch);
     if (patch.costMode === 'free') columns.cost_cents = 0;
-    await trx('venues').where({ id }).update({ ...columns, updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'venue.updated', recordType: 'venue', recordId: id, data: { fields: Object.keys(patch) } });
+    await trx('venues')
+      .where({ id })
+      .update({ ...columns, updated_at: deps.now() });
+    await recordAudit(trx, actor, {
+      action: 'venue.updated',
+      recordType: 'venue',
+      recordId: id,
+      data: { fields: Object.keys(patch) },
+    });
     return presentVenue((await getVenue(trx, id))!);
   });
 }

@@ -28,9 +28,25 @@ export interface VenueRow extends Record<string, unknown> {
 
 /** API field → column, for inserts and updates. */
 export const VENUE_COLUMNS: Record<string, string> = {
-  name: 'name', address: 'address', postalCode: 'postal_code', communeInsee: 'commune_insee', communeName: 'commune_name', capacity: 'capacity',
-  stepFreeAccess: 'step_free_access', accessibleToilets: 'accessible_toilets', hearingLoop: 'hearing_loop', pmrParking: 'pmr_parking', childcareSpace: 'childcare_space',
-  transportAccess: 'transport_access', costMode: 'cost_mode', costCents: 'cost_cents', contactName: 'contact_name', contactPhone: 'contact_phone', contactEmail: 'contact_email', notes: 'notes', active: 'active',
+  name: 'name',
+  address: 'address',
+  postalCode: 'postal_code',
+  communeInsee: 'commune_insee',
+  communeName: 'commune_name',
+  capacity: 'capacity',
+  stepFreeAccess: 'step_free_access',
+  accessibleToilets: 'accessible_toilets',
+  hearingLoop: 'hearing_loop',
+  pmrParking: 'pmr_parking',
+  childcareSpace: 'childcare_space',
+  transportAccess: 'transport_access',
+  costMode: 'cost_mode',
+  costCents: 'cost_cents',
+  contactName: 'contact_name',
+  contactPhone: 'contact_phone',
+  contactEmail: 'contact_email',
+  notes: 'notes',
+  active: 'active',
 };
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -40,14 +56,22 @@ export function listVenues(db: Db, f: VenueListQuery) {
   const q = db('venues').select('*');
   if (f.q) q.where((w) => w.whereILike('name', like(f.q!)).orWhereILike('address', like(f.q!)));
   if (f.minCapacity) q.where('capacity', '>=', Number(f.minCapacity));
-  if (f.commune) q.where((w) => (/^[0-9][0-9AB][0-9]{3}$/.test(f.commune!) ? w.where('commune_insee', f.commune) : w.whereILike('commune_name', like(f.commune!))));
+  if (f.commune)
+    q.where((w) =>
+      /^[0-9][0-9AB][0-9]{3}$/.test(f.commune!)
+        ? w.where('commune_insee', f.commune)
+        : w.whereILike('commune_name', like(f.commune!)),
+    );
   if (f.cost === 'free') q.where((w) => w.where('cost_mode', 'free').orWhere('cost_cents', 0));
   if (f.cost === 'paid') q.whereNot('cost_mode', 'free').where('cost_cents', '>', 0);
   for (const need of (f.needs ?? '').split(',').filter(Boolean)) {
     if ((VENUE_ATTRIBUTES as readonly string[]).includes(need)) q.where(need, true);
   }
   q.where('active', f.active !== 'false');
-  return paginate<VenueRow>(q, f, { columns: { name: 'name', capacity: 'capacity', createdAt: 'created_at' }, default: 'name' });
+  return paginate<VenueRow>(q, f, {
+    columns: { name: 'name', capacity: 'capacity', createdAt: 'created_at' },
+    default: 'name',
+  });
 }
 
 export async function getVenue(db: Db, id: string): Promise<VenueRow | undefined> {
@@ -68,7 +92,18 @@ export interface BookingRow extends Record<string, unknown> {
   option_expires_at: Date | null;
 }
 
-const BOOKING_COLUMNS = ['b.id', 'b.venue_id', 'v.name as venue_name', 'b.session_id', 's.title as session_title', 's.status as session_status', 'b.status', 'b.cost_cents', 'b.option_expires_at', 'b.created_at'];
+const BOOKING_COLUMNS = [
+  'b.id',
+  'b.venue_id',
+  'v.name as venue_name',
+  'b.session_id',
+  's.title as session_title',
+  's.status as session_status',
+  'b.status',
+  'b.cost_cents',
+  'b.option_expires_at',
+  'b.created_at',
+];
 
 function bookings(db: Db) {
   return db('bookings as b')
@@ -78,7 +113,10 @@ function bookings(db: Db) {
     .select(db.raw('lower(b.during) AS starts_at, upper(b.during) AS ends_at'));
 }
 
-export function listBookings(db: Db, f: { venueId?: string; sessionId?: string; status?: string; limit?: string; cursor?: string }) {
+export function listBookings(
+  db: Db,
+  f: { venueId?: string; sessionId?: string; status?: string; limit?: string; cursor?: string },
+) {
   const q = bookings(db);
   if (f.venueId) q.where('b.venue_id', f.venueId);
   if (f.sessionId) q.where('b.session_id', f.sessionId);
@@ -92,14 +130,24 @@ export async function getBooking(db: Db, id: string, forUpdate = false): Promise
 }
 
 /** The live (option or confirmed) booking of a session, with its venue. */
-export async function liveBookingOfSession(db: Db, sessionId: string): Promise<(BookingRow & { venue: VenueRow }) | undefined> {
-  const b = (await bookings(db).where('b.session_id', sessionId).whereNot('b.status', 'cancelled').first()) as BookingRow | undefined;
+export async function liveBookingOfSession(
+  db: Db,
+  sessionId: string,
+): Promise<(BookingRow & { venue: VenueRow }) | undefined> {
+  const b = (await bookings(db).where('b.session_id', sessionId).whereNot('b.status', 'cancelled').first()) as
+    BookingRow | undefined;
   if (!b) return undefined;
   return { ...b, venue: (await getVenue(db, b.venue_id))! };
 }
 
 /** Confirmed bookings of the venue overlapping [start, end), other than `exceptId`. */
-export async function overlappingConfirmed(db: Db, venueId: string, start: Date, end: Date, exceptId: string): Promise<BookingRow[]> {
+export async function overlappingConfirmed(
+  db: Db,
+  venueId: string,
+  start: Date,
+  end: Date,
+  exceptId: string,
+): Promise<BookingRow[]> {
   return (await bookings(db)
     .where('b.venue_id', venueId)
     .where('b.status', 'confirmed')
@@ -108,31 +156,55 @@ export async function overlappingConfirmed(db: Db, venueId: string, start: Date,
     .orderByRaw('lower(b.during)')) as BookingRow[];
 }
 
-export async function sessionForBooking(db: Db, id: string): Promise<{ id: string; status: string; starts_at: Date; ends_at: Date } | undefined> {
+export async function sessionForBooking(
+  db: Db,
+  id: string,
+): Promise<{ id: string; status: string; starts_at: Date; ends_at: Date } | undefined> {
   return db('sessions').where({ id }).first('id', 'status', 'starts_at', 'ends_at');
 }
 
-export function insertBooking(db: Db, b: { venueId: string; sessionId: string | null; start: Date; end: Date; costCents: number; optionExpiresAt: Date; createdBy: string | null; now: Date }) {
-  return db('bookings').insert({
-    venue_id: b.venueId,
-    session_id: b.sessionId,
-    during: db.raw("tstzrange(?, ?, '[)')", [b.start, b.end]),
-    status: 'option',
-    cost_cents: b.costCents,
-    option_expires_at: b.optionExpiresAt,
-    created_by: b.createdBy,
-    created_at: b.now,
-    updated_at: b.now,
-  }).returning('id');
+export function insertBooking(
+  db: Db,
+  b: {
+    venueId: string;
+    sessionId: string | null;
+    start: Date;
+    end: Date;
+    costCents: number;
+    optionExpiresAt: Date;
+    createdBy: string | null;
+    now: Date;
+  },
+) {
+  return db('bookings')
+    .insert({
+      venue_id: b.venueId,
+      session_id: b.sessionId,
+      during: db.raw("tstzrange(?, ?, '[)')", [b.start, b.end]),
+      status: 'option',
+      cost_cents: b.costCents,
+      option_expires_at: b.optionExpiresAt,
+      created_by: b.createdBy,
+      created_at: b.now,
+      updated_at: b.now,
+    })
+    .returning('id');
 }
 
 /** Marks options past their expiry as cancelled; returns how many. */
 export function cancelExpiredOptions(db: Db, now: Date): Promise<number> {
-  return db('bookings').where('status', 'option').where('option_expires_at', '<', now).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+  return db('bookings')
+    .where('status', 'option')
+    .where('option_expires_at', '<', now)
+    .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
 }
 
 /** Committed venue cost of a project: its sessions' confirmed bookings. */
 export async function committedVenueCents(db: Db, projectId: string): Promise<number> {
-  const [row] = await db('bookings as b').join('sessions as s', 's.id', 'b.session_id').where('s.project_id', projectId).where('b.status', 'confirmed').sum({ n: 'b.cost_cents' });
+  const [row] = await db('bookings as b')
+    .join('sessions as s', 's.id', 'b.session_id')
+    .where('s.project_id', projectId)
+    .where('b.status', 'confirmed')
+    .sum({ n: 'b.cost_cents' });
   return Number(row.n ?? 0);
 }

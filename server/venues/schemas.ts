@@ -1,7 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, Cents, Email, ListQuery, Label, FreeText, RecordId } from '../shared/schema.js';
 
-export const VENUE_ATTRIBUTES = ['step_free_access', 'accessible_toilets', 'hearing_loop', 'pmr_parking', 'childcare_space'] as const;
+export const VENUE_ATTRIBUTES = [
+  'step_free_access',
+  'accessible_toilets',
+  'hearing_loop',
+  'pmr_parking',
+  'childcare_space',
+] as const;
 export type VenueAttribute = (typeof VENUE_ATTRIBUTES)[number];
 export const VENUE_ATTRIBUTE_LABELS: Record<VenueAttribute, string> = {
   step_free_access: 'Accès sans marche',
@@ -38,7 +44,9 @@ const fields = {
 };
 
 const { name, capacity, ...optional } = fields;
-export const VenueCreateBody = Type.Composite([obj({ name, capacity }), Type.Partial(obj(optional))], { additionalProperties: false });
+export const VenueCreateBody = Type.Composite([obj({ name, capacity }), Type.Partial(obj(optional))], {
+  additionalProperties: false,
+});
 export type VenueCreateBody = Static<typeof VenueCreateBody>;
 
 export const VenuePatchBody = Type.Partial(obj(fields), { additionalProperties: false, minProperties: 1 });
@@ -52,7 +60,13 @@ export const VenueListQuery = obj({
   minCapacity: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
   commune: Type.Optional(Type.String({ maxLength: 100, description: 'INSEE code or commune name' })),
   cost: Type.Optional(Type.Union([Type.Literal('free'), Type.Literal('paid')])),
-  needs: Type.Optional(Type.String({ maxLength: 200, pattern: '^[a-z_]+(,[a-z_]+)*$', description: `Comma-separated attributes the venue must have: ${VENUE_ATTRIBUTES.join(', ')}` })),
+  needs: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      pattern: '^[a-z_]+(,[a-z_]+)*$',
+      description: `Comma-separated attributes the venue must have: ${VENUE_ATTRIBUTES.join(', ')}`,
+    }),
+  ),
   active: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   sort: Type.Optional(Type.String({ maxLength: 20 })),
 });
@@ -67,10 +81,22 @@ export const VenueImportPreview = obj({
   status: Type.Literal('previewed'),
   validCount: Type.Integer(),
   errorCount: Type.Integer({ description: 'Lines with at least one error' }),
-  report: Type.Array(obj({ row: Type.Integer({ description: 'Line in the file (the header is line 1)' }), field: Type.String(), message: Type.String() })),
-  preview: Type.Array(obj({ name: Type.String(), communeName: Nullable(Type.String()), capacity: Type.Integer() }), { description: 'The first 50 valid lines' }),
+  report: Type.Array(
+    obj({
+      row: Type.Integer({ description: 'Line in the file (the header is line 1)' }),
+      field: Type.String(),
+      message: Type.String(),
+    }),
+  ),
+  preview: Type.Array(obj({ name: Type.String(), communeName: Nullable(Type.String()), capacity: Type.Integer() }), {
+    description: 'The first 50 valid lines',
+  }),
 });
-export const VenueImportConfirmed = obj({ id: Uuid, status: Type.Literal('confirmed'), created: Type.Integer({ description: 'Venues written' }) });
+export const VenueImportConfirmed = obj({
+  id: Uuid,
+  status: Type.Literal('confirmed'),
+  created: Type.Integer({ description: 'Venues written' }),
+});
 
 export const BookingCreateBody = obj({
   venueId: Uuid,

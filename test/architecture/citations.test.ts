@@ -83,14 +83,19 @@ describe('citations resolve inside the repository', () => {
   it('when a file of server/, test/, scripts/, db/ or docs/ cites a rule, then it cites docs/domain.md, not the design document outside the repository', () => {
     const found = textFiles(NO_OUTSIDE_CITATIONS)
       .filter(({ file }) => file !== SELF)
-      .flatMap(({ file, lines }) => lines.flatMap((line, i) => (OUTSIDE_CITATION.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+      .flatMap(({ file, lines }) =>
+        lines.flatMap((line, i) => (OUTSIDE_CITATION.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+      );
     expect(found, 'cite a heading of docs/domain.md (docs/domain.md#<heading>) instead').to.deep.equal([]);
   });
 
   it('when a file cites a heading of docs/domain.md (or of another document in docs/), then that heading exists', () => {
     const anchorsOf = new Map<string, Set<string>>();
     for (const name of fs.readdirSync(path.join(ROOT, 'docs')).filter((n) => n.endsWith('.md'))) {
-      anchorsOf.set(name.slice(0, -'.md'.length), new Set(headingAnchors(fs.readFileSync(path.join(ROOT, 'docs', name), 'utf8'))));
+      anchorsOf.set(
+        name.slice(0, -'.md'.length),
+        new Set(headingAnchors(fs.readFileSync(path.join(ROOT, 'docs', name), 'utf8'))),
+      );
     }
     expect(anchorsOf.get('domain')?.size ?? 0, 'docs/domain.md and its headings').to.be.greaterThan(10);
     const cited: string[] = [];
@@ -105,7 +110,10 @@ describe('citations resolve inside the repository', () => {
         }
       });
     }
-    expect(cited.filter((c) => c.startsWith('domain#')), 'citations of docs/domain.md').to.not.be.empty;
+    expect(
+      cited.filter((c) => c.startsWith('domain#')),
+      'citations of docs/domain.md',
+    ).to.not.be.empty;
     expect(missing, 'cited headings that docs/ does not have').to.deep.equal([]);
   });
 });

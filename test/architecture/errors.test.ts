@@ -11,7 +11,9 @@ const SERVER = join(import.meta.dirname, '../../server');
 /** Every catalogue: `server/shared/errors.ts` and each capability's `errors.ts`, by owner. */
 async function catalogues(): Promise<Map<string, Catalogue>> {
   const found = new Map<string, Catalogue>();
-  const owners = readdirSync(SERVER, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const owners = readdirSync(SERVER, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   for (const owner of owners) {
     const file = join(SERVER, owner, 'errors.ts');
     if (!existsSync(file)) continue;
@@ -43,11 +45,16 @@ describe('architecture: one error catalogue', () => {
     expect(all.length).to.be.greaterThan(100);
     const owners = new Map<string, string[]>();
     for (const e of all) owners.set(e.key, [...(owners.get(e.key) ?? []), e.owner]);
-    expect([...owners].filter(([, o]) => o.length > 1).map(([k, o]) => `${k}: ${o.join(', ')}`), 'keys in several catalogues').to.deep.equal([]);
+    expect(
+      [...owners].filter(([, o]) => o.length > 1).map(([k, o]) => `${k}: ${o.join(', ')}`),
+      'keys in several catalogues',
+    ).to.deep.equal([]);
     for (const e of all) {
       expect(e.status, e.key).to.be.within(400, 599);
       expect(e.message.trim(), e.key).to.not.equal('');
-      expect(e.message, `${e.key}: a message built from data takes its arguments by name`).to.not.equal('(message built from data)');
+      expect(e.message, `${e.key}: a message built from data takes its arguments by name`).to.not.equal(
+        '(message built from data)',
+      );
       expect(e.code, e.key).to.match(/^[a-z][a-z0-9_]*$/);
       // Registered under its own key (a key another module registered would have thrown at load).
       expect(describeError(e.key)?.owner, e.key).to.equal(e.owner);
@@ -62,7 +69,9 @@ describe('architecture: one error catalogue', () => {
 
   it('when a route declares the errors it answers, then each is in a catalogue', async () => {
     const keys = new Set((await everyEntry()).map((e) => e.key));
-    const unknown = declaredRoutes().flatMap((r) => (r.errors ?? []).filter((k) => !keys.has(k)).map((k) => `${r.method.toUpperCase()} ${r.path}: ${k}`));
+    const unknown = declaredRoutes().flatMap((r) =>
+      (r.errors ?? []).filter((k) => !keys.has(k)).map((k) => `${r.method.toUpperCase()} ${r.path}: ${k}`),
+    );
     expect(unknown).to.deep.equal([]);
   });
 });

@@ -9,7 +9,9 @@ describe('imports in server/', () => {
 
   it('when the runtime import graph is walked, then no file leads back to itself', () => {
     const graph = importGraph();
-    const loops = importCycles().map((cycle) => `${loopIn(graph, cycle).join('\n  → ')}\n  (${cycle.length} files in this cycle)`);
+    const loops = importCycles().map(
+      (cycle) => `${loopIn(graph, cycle).join('\n  → ')}\n  (${cycle.length} files in this cycle)`,
+    );
     expect(loops, `import cycles:\n${loops.join('\n')}`).to.deep.equal([]);
   });
 
@@ -25,6 +27,13 @@ describe('imports in server/', () => {
     expect(cyclesOf(graph)).to.deep.equal([['a', 'b', 'c'], ['f']]);
     expect(loopIn(graph, ['a', 'b', 'c'])).to.deep.equal(['a', 'b', 'c', 'a']);
     expect(loopIn(graph, ['f'])).to.deep.equal(['f', 'f']);
-    expect(cyclesOf(new Map([['a', ['b']], ['b', ['c']]]))).to.deep.equal([]);
+    expect(
+      cyclesOf(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+        ]),
+      ),
+    ).to.deep.equal([]);
   });
 });

@@ -16,21 +16,61 @@ const NOT_MONEY: { file: string; line: string; reason: string }[] = [
   { file: 'server/shared/dates.ts', line: 'Math.floor(ms / 1000)', reason: 'time-zone arithmetic' },
   { file: 'server/shared/dates.ts', line: 'Math.floor(index / 12)', reason: 'month index to year' },
   { file: 'server/reimbursement/windows.ts', line: 'Math.floor(ms / 60_000)', reason: 'time-zone arithmetic' },
-  { file: 'server/reimbursement/compute-line.ts', line: 'Math.floor(quarterHours / 4)', reason: 'quarter-hours to hours' },
+  {
+    file: 'server/reimbursement/compute-line.ts',
+    line: 'Math.floor(quarterHours / 4)',
+    reason: 'quarter-hours to hours',
+  },
   { file: 'server/reimbursement/mileage.ts', line: 'Math.floor(deciKm / 10)', reason: 'tenths of a km to km' },
   { file: 'server/claims/form.ts', line: 'Math.round(Number(clock[2] ?? 0) / 15)', reason: 'minutes to quarter-hours' },
-  { file: 'server/claims/form.ts', line: 'Math.round(Number(`${dec[1]}.${dec[2] ?? 0}`) * 4)', reason: 'hours to quarter-hours' },
-  { file: 'server/grants/pages.ts', line: 'Math.round(Number(s) * 100)', reason: 'a percentage typed in a form to basis points' },
+  {
+    file: 'server/claims/form.ts',
+    line: 'Math.round(Number(`${dec[1]}.${dec[2] ?? 0}`) * 4)',
+    reason: 'hours to quarter-hours',
+  },
+  {
+    file: 'server/grants/pages.ts',
+    line: 'Math.round(Number(s) * 100)',
+    reason: 'a percentage typed in a form to basis points',
+  },
   { file: 'server/grant-reports/rules.ts', line: 'Math.ceil((p / 100) * sorted.length)', reason: 'percentile rank' },
   { file: 'server/grant-reports/rules.ts', line: 'Math.floor(index / 12)', reason: 'month index to year' },
-  { file: 'server/grant-reports/rules.ts', line: 'Math.round(((actualCents - plannedCents) * 1000) / plannedCents) / 10', reason: 'a gap in percent (a ratio of two amounts, not an amount)' },
-  { file: 'server/grant-reports/financial-report.ts', line: 'Math.round((a.attended * 1000) / a.expected) / 10', reason: 'attendance rate in percent' },
-  { file: 'server/grant-reports/dashboard.ts', line: 'Math.round((attendance.attendedMinutes / 60) * 10) / 10', reason: 'hours attended' },
-  { file: 'server/grant-reports/charts.ts', line: 'Math.round((Math.max(0, c) / max) * BAR_AREA)', reason: 'bar length in pixels' },
-  { file: 'server/projects/charts.ts', line: 'Math.round((Math.min(100, r.value) / 100) * BAR_AREA)', reason: 'bar length in pixels' },
-  { file: 'server/projects/charts.ts', line: 'Math.round((r.target / 100) * BAR_AREA)', reason: 'bar length in pixels' },
+  {
+    file: 'server/grant-reports/rules.ts',
+    line: 'Math.round(((actualCents - plannedCents) * 1000) / plannedCents) / 10',
+    reason: 'a gap in percent (a ratio of two amounts, not an amount)',
+  },
+  {
+    file: 'server/grant-reports/financial-report.ts',
+    line: 'Math.round((a.attended * 1000) / a.expected) / 10',
+    reason: 'attendance rate in percent',
+  },
+  {
+    file: 'server/grant-reports/dashboard.ts',
+    line: 'Math.round((attendance.attendedMinutes / 60) * 10) / 10',
+    reason: 'hours attended',
+  },
+  {
+    file: 'server/grant-reports/charts.ts',
+    line: 'Math.round((Math.max(0, c) / max) * BAR_AREA)',
+    reason: 'bar length in pixels',
+  },
+  {
+    file: 'server/projects/charts.ts',
+    line: 'Math.round((Math.min(100, r.value) / 100) * BAR_AREA)',
+    reason: 'bar length in pixels',
+  },
+  {
+    file: 'server/projects/charts.ts',
+    line: 'Math.round((r.target / 100) * BAR_AREA)',
+    reason: 'bar length in pixels',
+  },
   { file: 'server/projects/dashboard.ts', line: 'Math.round((part * 100) / whole)', reason: 'a percentage of counts' },
-  { file: 'server/privacy/pages.ts', line: 'Math.floor((view.progress * 100) / view.total)', reason: 'progress of a retention run' },
+  {
+    file: 'server/privacy/pages.ts',
+    line: 'Math.floor((view.progress * 100) / view.total)',
+    reason: 'progress of a retention run',
+  },
   { file: 'server/privacy/retention-cli.ts', line: 'Math.round(ratio * width)', reason: 'progress bar' },
   { file: 'server/privacy/retention-cli.ts', line: 'Math.floor(ratio * 100)', reason: 'progress in percent' },
   { file: 'server/privacy/retention-cli.ts', line: '(result.durationMs / 1000).toFixed(1)', reason: 'seconds' },
@@ -72,13 +112,18 @@ describe('architecture: money is rounded and formatted in server/shared/money.ts
   });
 
   it('when an entry of the list no longer matches a line, then the list is out of date', () => {
-    const stale = NOT_MONEY.filter((a) => !files.some((f) => f.file === a.file && f.lines.some((l) => l.includes(a.line))));
+    const stale = NOT_MONEY.filter(
+      (a) => !files.some((f) => f.file === a.file && f.lines.some((l) => l.includes(a.line))),
+    );
     expect(stale.map((a) => `${a.file}: ${a.line}`)).to.deep.equal([]);
   });
 
   it('when cents become euros outside money.ts, then it goes through centsToEuros or centsToDecimal', () => {
-    const byHand = files.filter((f) => !EUROS_BY_HAND_ALLOWED.includes(f.file))
-      .flatMap(({ file, lines }) => lines.flatMap((text, i) => (CENTS_TO_EUROS.test(text) ? [`${file}:${i + 1}: ${text.trim()}`] : [])));
+    const byHand = files
+      .filter((f) => !EUROS_BY_HAND_ALLOWED.includes(f.file))
+      .flatMap(({ file, lines }) =>
+        lines.flatMap((text, i) => (CENTS_TO_EUROS.test(text) ? [`${file}:${i + 1}: ${text.trim()}`] : [])),
+      );
     expect(byHand).to.deep.equal([]);
   });
 });

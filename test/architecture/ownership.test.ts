@@ -26,7 +26,15 @@ describe('architecture: one owning capability per table', () => {
     const calls = tableCalls(tables, ['scripts/architecture/fixtures/writes.ts']);
     const writes = calls.filter((c) => c.access === 'write').map((c) => `${c.line} ${c.table}`);
     const reads = calls.filter((c) => c.access === 'read').map((c) => `${c.line} ${c.table}`);
-    expect(writes).to.deep.equal(['5 claims', '6 payments', '7 batch_claims', '8 claims', '9 expenses', '10 participants', '11 files']);
+    expect(writes).to.deep.equal([
+      '5 claims',
+      '6 payments',
+      '7 batch_claims',
+      '8 claims',
+      '9 expenses',
+      '10 participants',
+      '11 files',
+    ]);
     expect(reads).to.include.members(['12 claims', '13 payments', '14 claim_lines']);
   });
 });

@@ -12,7 +12,11 @@ describe('audit log', () => {
     const r = await admin.get('/api/audit?action=settings.updated&limit=1');
     expect(r.status).to.equal(200);
     expect(r.body.items).to.have.length(1);
-    expect(r.body.items[0]).to.include({ action: 'settings.updated', actorUserId: admin.user.id, recordType: 'organisation_settings' });
+    expect(r.body.items[0]).to.include({
+      action: 'settings.updated',
+      actorUserId: admin.user.id,
+      recordType: 'organisation_settings',
+    });
     expect(r.body.items[0].seq).to.be.a('number');
     expect(r.body.head.hash).to.match(/^[0-9a-f]{64}$/);
     const page = await admin.get('/admin/audit');
@@ -24,20 +28,29 @@ describe('audit log', () => {
     await recordAudit(db, { userId: null }, { action: 'test.append_only' });
     const row = await db('audit_events').where({ action: 'test.append_only' }).first();
     let updateError: unknown = null;
-    await db('audit_events').where({ id: row.id }).update({ action: 'test.changed' }).catch((e) => (updateError = e));
+    await db('audit_events')
+      .where({ id: row.id })
+      .update({ action: 'test.changed' })
+      .catch((e) => (updateError = e));
     expect(String(updateError)).to.match(/append-only/);
     let deleteError: unknown = null;
-    await db('audit_events').where({ id: row.id }).delete().catch((e) => (deleteError = e));
+    await db('audit_events')
+      .where({ id: row.id })
+      .delete()
+      .catch((e) => (deleteError = e));
     expect(String(deleteError)).to.match(/append-only/);
   });
 
   it('when a sealed audit row is tampered with, then the verifier reports the first broken link', async () => {
     const db = ctx().deps.db;
     const marker = randomUUID();
-    for (let i = 0; i < 3; i++) await recordAudit(db, { userId: null }, { action: 'test.tamper', recordId: `${marker}-${i}` });
+    for (let i = 0; i < 3; i++)
+      await recordAudit(db, { userId: null }, { action: 'test.tamper', recordId: `${marker}-${i}` });
     await sealAudit(ctx().deps);
     expect((await verifyAuditChain(ctx().deps)).ok).to.equal(true);
-    const target = await db('audit_events').where({ record_id: `${marker}-1` }).first();
+    const target = await db('audit_events')
+      .where({ record_id: `${marker}-1` })
+      .first();
     const link = await db('audit_chain').where({ event_id: target.id }).first();
     // A superuser can switch the trigger off: the chain still shows what was done.
     await db.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
@@ -48,7 +61,11 @@ describe('audit log', () => {
     }
     const report = await verifyAuditChain(ctx().deps);
     expect(report.ok).to.equal(false);
-    expect(report.firstBroken).to.deep.equal({ seq: Number(link.seq), eventId: Number(target.id), reason: 'event content changed (or link not computed with the audit key)' });
+    expect(report.firstBroken).to.deep.equal({
+      seq: Number(link.seq),
+      eventId: Number(target.id),
+      reason: 'event content changed (or link not computed with the audit key)',
+    });
     // Put it back so that later tests see an intact chain.
     await db.raw('ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only');
     try {
@@ -72,7 +89,9 @@ describe('audit log', () => {
           await recordAudit(trx, { userId: null }, { action: 'test.concurrent', recordId: `${marker}-${i}b` });
         }),
       );
-      const sealers = Array.from({ length: 10 }, (_, i) => sealAudit({ db: instances[i % 2].knex, config: ctx().deps.config }, 7));
+      const sealers = Array.from({ length: 10 }, (_, i) =>
+        sealAudit({ db: instances[i % 2].knex, config: ctx().deps.config }, 7),
+      );
       await Promise.all([...writers, ...sealers]);
       await sealAudit({ db: instances[0].knex, config: ctx().deps.config });
       const report = await verifyAuditChain({ db: instances[1].knex, config: ctx().deps.config });

@@ -6,7 +6,15 @@ import path from 'node:path';
 import { ctx, testConfig } from '../helpers/context.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { signedIn } from '../helpers/factories.js';
-import { auditVerifyCommand, recordAudit, sealAndCheckpoint, sealAudit, startAuditEpoch, verifyAuditChain, writeAuditCheckpoint } from '../../server/audit/index.js';
+import {
+  auditVerifyCommand,
+  recordAudit,
+  sealAndCheckpoint,
+  sealAudit,
+  startAuditEpoch,
+  verifyAuditChain,
+  writeAuditCheckpoint,
+} from '../../server/audit/index.js';
 import { createLogger } from '../../server/shared/logger.js';
 import { canonicalJson, readSignedFiles, signPayload } from '../../server/audit/checkpoints.js';
 import { createAuditKeys, auditKeysFromConfig } from '../../server/audit/keys.js';
@@ -18,7 +26,12 @@ import type { Db } from '../../server/shared/db.js';
  * The attacker: a database superuser without the service's environment. Each test gets its
  * own database and checkpoint folder, because the attacks destroy the chain.
  */
-interface Trail { db: Db; deps: { db: Db; config: ReturnType<typeof testConfig>; now: () => Date }; dir: string; testDb: TestDatabase }
+interface Trail {
+  db: Db;
+  deps: { db: Db; config: ReturnType<typeof testConfig>; now: () => Date };
+  dir: string;
+  testDb: TestDatabase;
+}
 let trail: Trail;
 
 /** `n` audited changes, sealed, and a checkpoint signed over them. */
@@ -62,7 +75,11 @@ async function lines(args: string[] = []) {
 }
 
 async function switchSeq(): Promise<number> {
-  const row = await trail.db('audit_chain as c').join('audit_events as e', 'e.id', 'c.event_id').where('e.action', SWITCH_ACTION).first('c.seq');
+  const row = await trail
+    .db('audit_chain as c')
+    .join('audit_events as e', 'e.id', 'c.event_id')
+    .where('e.action', SWITCH_ACTION)
+    .first('c.seq');
   return Number(row.seq);
 }
 
@@ -73,7 +90,12 @@ describe('audit chain against a database superuser', function () {
     const testDb = await createTestDatabase();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audit-attack-'));
     const config = testConfig({ AUDIT_CHECKPOINT_DIR: dir });
-    trail = { db: testDb.database.knex, deps: { db: testDb.database.knex, config, now: () => new Date() }, dir, testDb };
+    trail = {
+      db: testDb.database.knex,
+      deps: { db: testDb.database.knex, config, now: () => new Date() },
+      dir,
+      testDb,
+    };
     // An install that had audit events before this change: they were sealed in plain SHA-256.
     for (let i = 0; i < 2; i++) await recordAudit(trail.db, { userId: null }, { action: 'test.legacy' });
     await sealAudit(trail.deps);
@@ -92,7 +114,11 @@ describe('audit chain against a database superuser', function () {
       await trail.db.raw(RECOMPUTE_SHA256_IN_SQL);
     });
     // The forged chain is a perfect plain SHA-256 chain: exactly what the old verifier accepted.
-    const plain = await walkChain(trail.db, { start: { seq: 0, hash: GENESIS }, hmacKey: Buffer.alloc(32), switchSeq: null });
+    const plain = await walkChain(trail.db, {
+      start: { seq: 0, hash: GENESIS },
+      hmacKey: Buffer.alloc(32),
+      switchSeq: null,
+    });
     expect(plain.broken).to.equal(null);
 
     const { code, text } = await lines();
@@ -100,7 +126,10 @@ describe('audit chain against a database superuser', function () {
     expect(text).to.not.include('Audit chain intact');
     expect(text).to.include(`AUDIT CHAIN BROKEN at link #${keyedFrom}`);
     const report = await verifyAuditChain(trail.deps);
-    expect(report.firstBroken).to.include({ seq: keyedFrom, reason: 'event content changed (or link not computed with the audit key)' });
+    expect(report.firstBroken).to.include({
+      seq: keyedFrom,
+      reason: 'event content changed (or link not computed with the audit key)',
+    });
   });
 
   it('when the chain is also downgraded (switch event removed, links renumbered and recomputed in plain SHA-256), then the signed switch exposes it', async () => {
@@ -132,16 +161,22 @@ describe('audit chain against a database superuser', function () {
     await asSuperuser(async () => {
       await editEvent('r-1');
       // The function now shows the edited event as it was before the edit.
-      await trail.db.raw(`CREATE OR REPLACE FUNCTION audit_event_canonical(e audit_events) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
+      await trail.db
+        .raw(`CREATE OR REPLACE FUNCTION audit_event_canonical(e audit_events) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
         SELECT concat_ws('|', e.id::text, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
           coalesce(e.actor_user_id::text, ''), coalesce(e.actor_token_id::text, ''), e.action, coalesce(e.record_type, ''),
           coalesce(e.record_id, ''), CASE WHEN e.reason_code = 'forged' THEN '' ELSE coalesce(e.reason_code, '') END,
           coalesce(e.request_id, ''), e.data::text) $f$`);
     });
-    const { rows } = await trail.db.raw('SELECT audit_event_canonical(e) AS c FROM audit_events e WHERE e.id = ?', [target.id]);
+    const { rows } = await trail.db.raw('SELECT audit_event_canonical(e) AS c FROM audit_events e WHERE e.id = ?', [
+      target.id,
+    ]);
     expect(rows[0].c).to.not.include('forged');
     const report = await verifyAuditChain(trail.deps);
-    expect(report.firstBroken).to.include({ seq: Number(link.seq), reason: 'event content changed (or link not computed with the audit key)' });
+    expect(report.firstBroken).to.include({
+      seq: Number(link.seq),
+      reason: 'event content changed (or link not computed with the audit key)',
+    });
   });
 
   it('when a superuser recomputes the keyed links with a wrong key, then the first recomputed link is reported', async () => {
@@ -150,7 +185,10 @@ describe('audit chain against a database superuser', function () {
     const wrongKey = randomBytes(32);
     await asSuperuser(async () => {
       await editEvent('r-3');
-      const { rows } = await trail.db.raw('SELECT c.seq, c.prev_hash, audit_event_canonical(e) AS canonical FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq >= ? ORDER BY c.seq', [keyedFrom]);
+      const { rows } = await trail.db.raw(
+        'SELECT c.seq, c.prev_hash, audit_event_canonical(e) AS canonical FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq >= ? ORDER BY c.seq',
+        [keyedFrom],
+      );
       let prev: string = rows[0].prev_hash;
       for (const r of rows) {
         const hash = createHmac('sha256', wrongKey).update(`${prev}|${r.canonical}`, 'utf8').digest('hex');
@@ -160,21 +198,34 @@ describe('audit chain against a database superuser', function () {
     });
     const report = await verifyAuditChain(trail.deps);
     expect(report.ok).to.equal(false);
-    expect(report.firstBroken).to.include({ seq: keyedFrom, reason: 'event content changed (or link not computed with the audit key)' });
+    expect(report.firstBroken).to.include({
+      seq: keyedFrom,
+      reason: 'event content changed (or link not computed with the audit key)',
+    });
     expect((await lines()).code).to.equal(3);
   });
 
   it('when a superuser deletes the tail of the chain, then the truncation is reported against the last signed checkpoint, and no checkpoint is signed over it', async () => {
     const signed = await history(6);
     await asSuperuser(async () => {
-      const tail = await trail.db('audit_chain').where('seq', '>', signed.seq - 3).pluck('event_id');
-      await trail.db('audit_chain').where('seq', '>', signed.seq - 3).delete();
+      const tail = await trail
+        .db('audit_chain')
+        .where('seq', '>', signed.seq - 3)
+        .pluck('event_id');
+      await trail
+        .db('audit_chain')
+        .where('seq', '>', signed.seq - 3)
+        .delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
     const report = await verifyAuditChain(trail.deps);
     expect(report.ok).to.equal(false);
     expect(report.firstBroken).to.equal(null);
-    expect(report.checkpointProblem).to.match(new RegExp(`^truncated: the chain ends at link #${signed.seq - 3} but the checkpoint signed at .* covers link #${signed.seq}$`));
+    expect(report.checkpointProblem).to.match(
+      new RegExp(
+        `^truncated: the chain ends at link #${signed.seq - 3} but the checkpoint signed at .* covers link #${signed.seq}$`,
+      ),
+    );
     expect((await lines()).text).to.include('AUDIT CHAIN BROKEN: truncated');
     expect((await writeAuditCheckpoint(trail.deps, { force: true })).problem).to.match(/truncated/);
 
@@ -191,11 +242,21 @@ describe('audit chain against a database superuser', function () {
   it('when the truncation also inserts a fake "epoch started" event in SQL, then it is still reported as a truncation', async () => {
     const signed = await history(5);
     await asSuperuser(async () => {
-      const tail = await trail.db('audit_chain').where('seq', '>', signed.seq - 2).pluck('event_id');
-      await trail.db('audit_chain').where('seq', '>', signed.seq - 2).delete();
+      const tail = await trail
+        .db('audit_chain')
+        .where('seq', '>', signed.seq - 2)
+        .pluck('event_id');
+      await trail
+        .db('audit_chain')
+        .where('seq', '>', signed.seq - 2)
+        .delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
-    await recordAudit(trail.db, { userId: null }, { action: 'audit.epoch_started', reasonCode: 'restore', data: { epoch: 1 } });
+    await recordAudit(
+      trail.db,
+      { userId: null },
+      { action: 'audit.epoch_started', reasonCode: 'restore', data: { epoch: 1 } },
+    );
     const report = await verifyAuditChain(trail.deps);
     expect(report.ok).to.equal(false);
     expect(report.epoch).to.equal(0);
@@ -203,13 +264,22 @@ describe('audit chain against a database superuser', function () {
 
   it('when the checkpoint folder is lost but the DPO gives the downloaded checkpoint, then the truncation is still detected', async () => {
     const signed = await history(5);
-    const downloaded = fs.readFileSync(path.join(trail.dir, readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files.at(-1)!.name), 'utf8');
+    const downloaded = fs.readFileSync(
+      path.join(trail.dir, readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files.at(-1)!.name),
+      'utf8',
+    );
     const kept = path.join(os.tmpdir(), `dpo-${randomBytes(4).toString('hex')}.json`);
     fs.writeFileSync(kept, downloaded);
     fs.rmSync(trail.dir, { recursive: true, force: true });
     await asSuperuser(async () => {
-      const tail = await trail.db('audit_chain').where('seq', '>', signed.seq - 2).pluck('event_id');
-      await trail.db('audit_chain').where('seq', '>', signed.seq - 2).delete();
+      const tail = await trail
+        .db('audit_chain')
+        .where('seq', '>', signed.seq - 2)
+        .pluck('event_id');
+      await trail
+        .db('audit_chain')
+        .where('seq', '>', signed.seq - 2)
+        .delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
     expect((await verifyAuditChain(trail.deps)).ok, 'without any checkpoint the tail cannot be checked').to.equal(true);
@@ -231,7 +301,10 @@ describe('audit chain against a database superuser', function () {
     await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
     now = new Date(now.getTime() + 30_000);
     await sealAndCheckpoint(job);
-    expect(readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files, 'too soon: no new checkpoint').to.have.length(1);
+    expect(
+      readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files,
+      'too soon: no new checkpoint',
+    ).to.have.length(1);
     now = new Date(now.getTime() + 31_000);
     await sealAndCheckpoint(job);
     const files = readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files;
@@ -254,7 +327,10 @@ describe('audit chain against a database superuser', function () {
     const signed = await history(3);
     const other = createAuditKeys(randomBytes(32).toString('base64'), randomBytes(32).toString('base64'));
     const forged = { ...signed, seq: signed.seq + 1 };
-    fs.writeFileSync(path.join(trail.dir, `checkpoint-e0000-s${String(forged.seq).padStart(12, '0')}.json`), signPayload(other, forged));
+    fs.writeFileSync(
+      path.join(trail.dir, `checkpoint-e0000-s${String(forged.seq).padStart(12, '0')}.json`),
+      signPayload(other, forged),
+    );
     const report = await verifyAuditChain(trail.deps);
     expect(report.ok).to.equal(false);
     expect(report.checkpointProblem).to.include(`checkpoint-e0000-s${String(forged.seq).padStart(12, '0')}.json`);
@@ -264,8 +340,14 @@ describe('audit chain against a database superuser', function () {
     const before = await history(6);
     // The restore: the database goes back to a backup taken three links earlier.
     await asSuperuser(async () => {
-      const tail = await trail.db('audit_chain').where('seq', '>', before.seq - 3).pluck('event_id');
-      await trail.db('audit_chain').where('seq', '>', before.seq - 3).delete();
+      const tail = await trail
+        .db('audit_chain')
+        .where('seq', '>', before.seq - 3)
+        .pluck('event_id');
+      await trail
+        .db('audit_chain')
+        .where('seq', '>', before.seq - 3)
+        .delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
     expect((await verifyAuditChain(trail.deps)).checkpointProblem).to.match(/^truncated/);
@@ -283,8 +365,14 @@ describe('audit chain against a database superuser', function () {
     expect(later.epoch).to.equal(1);
     expect((await lines()).text).to.include('Audit chain intact');
     await asSuperuser(async () => {
-      const tail = await trail.db('audit_chain').where('seq', '>', later.seq - 1).pluck('event_id');
-      await trail.db('audit_chain').where('seq', '>', later.seq - 1).delete();
+      const tail = await trail
+        .db('audit_chain')
+        .where('seq', '>', later.seq - 1)
+        .pluck('event_id');
+      await trail
+        .db('audit_chain')
+        .where('seq', '>', later.seq - 1)
+        .delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
     expect((await verifyAuditChain(trail.deps)).checkpointProblem).to.match(/^truncated/);
@@ -305,14 +393,21 @@ describe('audit chain against a database superuser', function () {
     expect(signed.keyedFromSeq).to.equal(keyedFrom);
     expect(signed).to.include({ type: 'checkpoint', epoch: 0, count: signed.seq });
     const sw = await trail.db('audit_events').where({ action: SWITCH_ACTION }).first();
-    expect(sw.data).to.deep.equal({ algorithm: 'hmac-sha256', keyId: auditKeysFromConfig(trail.deps.config).hmacKeyId });
+    expect(sw.data).to.deep.equal({
+      algorithm: 'hmac-sha256',
+      keyId: auditKeysFromConfig(trail.deps.config).hmacKeyId,
+    });
     // Only one switch, however often sealing runs.
     await sealAudit(trail.deps);
     await sealAudit(trail.deps);
     const [{ n }] = await trail.db('audit_events').where({ action: SWITCH_ACTION }).count({ n: '*' });
     expect(Number(n)).to.equal(1);
     // The links before it are the legacy ones, still plain SHA-256 and still verifiable as they are.
-    const legacy = await walkChain(trail.db, { start: { seq: 0, hash: GENESIS }, hmacKey: Buffer.alloc(32), switchSeq: null });
+    const legacy = await walkChain(trail.db, {
+      start: { seq: 0, hash: GENESIS },
+      hmacKey: Buffer.alloc(32),
+      switchSeq: null,
+    });
     expect(legacy.broken?.seq).to.equal(keyedFrom);
     expect(keyedFrom).to.equal(3);
     expect((await verifyAuditChain(trail.deps)).ok).to.equal(true);
@@ -326,8 +421,11 @@ describe('audit keys and published checkpoint', function () {
     const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'audit-keys-')), 'data');
     const config = loadConfig({ DATA_DIR: dataDir, ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') });
     const keys = auditKeysFromConfig(config);
-    for (const f of [`${dataDir}.audit-hmac.key`, `${dataDir}.audit-signing.key`]) expect(fs.statSync(f).mode & 0o777).to.equal(0o600);
-    const again = auditKeysFromConfig(loadConfig({ DATA_DIR: dataDir, ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') }));
+    for (const f of [`${dataDir}.audit-hmac.key`, `${dataDir}.audit-signing.key`])
+      expect(fs.statSync(f).mode & 0o777).to.equal(0o600);
+    const again = auditKeysFromConfig(
+      loadConfig({ DATA_DIR: dataDir, ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') }),
+    );
     expect(again.publicKeyPem).to.equal(keys.publicKeyPem);
     expect(again.hmacKey.equals(keys.hmacKey)).to.equal(true);
     expect(config.auditCheckpointDir).to.equal(path.join(dataDir, 'audit-checkpoints'));
@@ -336,24 +434,44 @@ describe('audit keys and published checkpoint', function () {
   it('when DATABASE_URL is set without the audit keys, then the missing variable is named', () => {
     const base = { DATABASE_URL: 'postgres://x@localhost/db', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
     expect(() => loadConfig(base)).to.throw(ConfigError, /AUDIT_HMAC_KEY/);
-    expect(() => loadConfig({ ...base, AUDIT_HMAC_KEY: Buffer.alloc(32, 2).toString('base64') })).to.throw(ConfigError, /AUDIT_SIGNING_KEY/);
-    expect(() => loadConfig({ ...base, AUDIT_HMAC_KEY: 'short', AUDIT_SIGNING_KEY: 'short' })).to.throw(ConfigError, /AUDIT_HMAC_KEY/);
+    expect(() => loadConfig({ ...base, AUDIT_HMAC_KEY: Buffer.alloc(32, 2).toString('base64') })).to.throw(
+      ConfigError,
+      /AUDIT_SIGNING_KEY/,
+    );
+    expect(() => loadConfig({ ...base, AUDIT_HMAC_KEY: 'short', AUDIT_SIGNING_KEY: 'short' })).to.throw(
+      ConfigError,
+      /AUDIT_HMAC_KEY/,
+    );
   });
 
   it('when the DPO downloads the checkpoint, then the file verifies with the public key published on the register page, and the download is audited', async () => {
     const dpo = await signedIn('dpo');
     const register = await dpo.get('/privacy/register');
     expect(register.status).to.equal(200);
-    const pem = /<pre class="mono" id="audit-public-key">([^<]+)<\/pre>/.exec(register.text)![1].replace(/&#x2F;|&#47;/g, '/').replace(/&#x2B;|&#43;/g, '+').replace(/&#x3D;|&#61;/g, '=');
+    const pem = /<pre class="mono" id="audit-public-key">([^<]+)<\/pre>/
+      .exec(register.text)![1]
+      .replace(/&#x2F;|&#47;/g, '/')
+      .replace(/&#x2B;|&#43;/g, '+')
+      .replace(/&#x3D;|&#61;/g, '=');
     expect(register.text).to.include('/api/audit/checkpoint');
     const r = await dpo.get('/api/audit/checkpoint');
     expect(r.status).to.equal(200);
-    expect(r.headers.get('content-disposition')).to.match(/^attachment; filename="point-de-controle-audit-0-\d+\.json"$/);
+    expect(r.headers.get('content-disposition')).to.match(
+      /^attachment; filename="point-de-controle-audit-0-\d+\.json"$/,
+    );
     const doc = JSON.parse(r.text);
     expect(doc.payload).to.include({ type: 'checkpoint', epoch: 0 });
-    const ok = verifySignature(null, Buffer.from(canonicalJson(doc.payload)), createPublicKey(pem), Buffer.from(doc.signature, 'base64'));
+    const ok = verifySignature(
+      null,
+      Buffer.from(canonicalJson(doc.payload)),
+      createPublicKey(pem),
+      Buffer.from(doc.signature, 'base64'),
+    );
     expect(ok).to.equal(true);
-    const event = await ctx().deps.db('audit_events').where({ action: 'audit.checkpoint_downloaded', actor_user_id: dpo.user.id }).first();
+    const event = await ctx()
+      .deps.db('audit_events')
+      .where({ action: 'audit.checkpoint_downloaded', actor_user_id: dpo.user.id })
+      .first();
     expect(event.data).to.deep.equal({ epoch: 0, seq: doc.payload.seq });
     const audit = await dpo.get('/admin/audit');
     expect(audit.text).to.include(auditKeysFromConfig(ctx().deps.config).publicKeyFingerprint);
@@ -363,9 +481,17 @@ describe('audit keys and published checkpoint', function () {
   it('when events hold nulls, Unicode and JSON, then the service renders them exactly as the SQL function that sealed the older links', async () => {
     const db = ctx().deps.db;
     await recordAudit(db, { userId: null }, { action: 'test.canonical' });
-    await recordAudit(db, { userId: randomUUID(), tokenId: randomUUID(), requestId: 'req-1' }, {
-      action: 'test.canonical', recordType: 'claim', recordId: 'Łukasz|Nguyễn', reasonCode: 'code', data: { n: 1.5, s: 'é"\\\n', a: [null, true], nested: { z: 1, a: 2 } },
-    });
+    await recordAudit(
+      db,
+      { userId: randomUUID(), tokenId: randomUUID(), requestId: 'req-1' },
+      {
+        action: 'test.canonical',
+        recordType: 'claim',
+        recordId: 'Łukasz|Nguyễn',
+        reasonCode: 'code',
+        data: { n: 1.5, s: 'é"\\\n', a: [null, true], nested: { z: 1, a: 2 } },
+      },
+    );
     const { rows } = await db.raw(`SELECT audit_event_canonical(e) AS sql, ${EVENT_COLUMNS} FROM audit_events e`);
     expect(rows.length).to.be.greaterThan(2);
     for (const r of rows) expect(canonicalOf(r)).to.equal(r.sql);
@@ -380,7 +506,8 @@ describe('audit keys and published checkpoint', function () {
         if (entry.isDirectory()) walk(p);
         else if (/\.ts$/.test(entry.name)) {
           const text = fs.readFileSync(p, 'utf8');
-          if (/(['"`])audit_chain\1\)\s*\.insert|insert\s+into\s+audit_chain/i.test(text)) writers.push(path.relative('.', p));
+          if (/(['"`])audit_chain\1\)\s*\.insert|insert\s+into\s+audit_chain/i.test(text))
+            writers.push(path.relative('.', p));
           if (/audit_event_canonical\s*\(/.test(text)) trustsDbRendering.push(path.relative('.', p));
         }
       }
@@ -389,7 +516,9 @@ describe('audit keys and published checkpoint', function () {
     expect(writers).to.deep.equal(['server/audit/seal.ts']);
     // Links are computed and checked from the stored columns, never from a function a superuser can redefine.
     expect(trustsDbRendering).to.deep.equal([]);
-    const { rows } = await ctx().deps.db.raw(`SELECT proname FROM pg_proc WHERE prosrc ILIKE '%audit_chain%' AND prosrc ~* '(insert|update)'`);
+    const { rows } = await ctx().deps.db.raw(
+      `SELECT proname FROM pg_proc WHERE prosrc ILIKE '%audit_chain%' AND prosrc ~* '(insert|update)'`,
+    );
     expect(rows).to.deep.equal([]);
   });
 });

@@ -25,7 +25,10 @@ describe('signing in and out', () => {
       new Client().login('nobody@test.example', TEST_PASSWORD),
       new Client().login(inactive.email, TEST_PASSWORD),
     ]);
-    for (const a of answers) expect(a.body).to.deep.equal({ error: { code: 'invalid_credentials', message: 'Adresse e-mail ou mot de passe incorrect.', details: [] } });
+    for (const a of answers)
+      expect(a.body).to.deep.equal({
+        error: { code: 'invalid_credentials', message: 'Adresse e-mail ou mot de passe incorrect.', details: [] },
+      });
   });
 
   it('when one signs in again, then the session id is renewed and the old one no longer works', async () => {
@@ -54,7 +57,8 @@ describe('signing in and out', () => {
   it(`when an account fails ${LOGIN_LIMITS.perAccountAndAddress.failures} times from one address, then even the right password from that address is refused for a while (429)`, async function () {
     this.timeout(90_000); // ten argon2 checks on a busy machine
     const user = await createUser();
-    for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress.failures; i++) expect((await new Client().login(user.email, `wrong-${i}-password`)).status).to.equal(401);
+    for (let i = 0; i < LOGIN_LIMITS.perAccountAndAddress.failures; i++)
+      expect((await new Client().login(user.email, `wrong-${i}-password`)).status).to.equal(401);
     const blocked = await new Client().login(user.email, TEST_PASSWORD);
     expect(blocked.status).to.equal(429);
     expect(blocked.body.error.code).to.equal('too_many_attempts');
@@ -78,12 +82,18 @@ describe('signing in and out', () => {
     const b = new Client();
     await a.login(user.email, TEST_PASSWORD);
     await b.login(user.email, TEST_PASSWORD);
-    const wrong = await a.post('/api/auth/password', { currentPassword: 'nope-nope-nope', newPassword: 'Un-Nouveau-Mot-2026' });
+    const wrong = await a.post('/api/auth/password', {
+      currentPassword: 'nope-nope-nope',
+      newPassword: 'Un-Nouveau-Mot-2026',
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.body.error.details[0].field).to.equal('currentPassword');
     const short = await a.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'court' });
     expect(short.body.error.details[0].field).to.equal('newPassword');
-    expect((await a.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Un-Nouveau-Mot-2026' })).status).to.equal(204);
+    expect(
+      (await a.post('/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'Un-Nouveau-Mot-2026' }))
+        .status,
+    ).to.equal(204);
     expect((await a.get('/api/auth/me')).status).to.equal(200);
     expect((await b.get('/api/auth/me')).status).to.equal(401);
     expect((await new Client().login(user.email, TEST_PASSWORD)).status).to.equal(401);
@@ -108,10 +118,15 @@ describe('CSRF protection', () => {
 
   it('when a cookie-authenticated API call is not JSON and has no token header, then 403', async () => {
     const client = await signedIn('staff');
-    const r = await client.request('POST', '/api/auth/logout', { raw: 'x=1', headers: { 'content-type': 'text/plain' } });
+    const r = await client.request('POST', '/api/auth/logout', {
+      raw: 'x=1',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(r.status).to.equal(403);
     expect(r.body.error.code).to.equal('csrf_failed');
-    const withHeader = await client.request('POST', '/api/auth/logout', { headers: { 'x-csrf-token': client.csrfToken! } });
+    const withHeader = await client.request('POST', '/api/auth/logout', {
+      headers: { 'x-csrf-token': client.csrfToken! },
+    });
     expect(withHeader.status).to.equal(204);
   });
 
@@ -126,7 +141,9 @@ describe('CSRF protection', () => {
     const client = new Client();
     const form = await client.get('/login');
     const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    const r = await client.request('POST', '/login', { form: { _csrf: token, email: user.email, password: TEST_PASSWORD, next: '/admin' } });
+    const r = await client.request('POST', '/login', {
+      form: { _csrf: token, email: user.email, password: TEST_PASSWORD, next: '/admin' },
+    });
     expect(r.status).to.equal(303);
     expect(r.headers.get('location')).to.equal('/admin');
     expect((await client.get('/api/auth/me')).status).to.equal(200);
@@ -136,7 +153,9 @@ describe('CSRF protection', () => {
     const user = await createUser();
     const client = new Client();
     const token = /name="_csrf" value="([^"]+)"/.exec((await client.get('/login')).text)![1];
-    const r = await client.request('POST', '/login', { form: { _csrf: token, email: user.email, password: TEST_PASSWORD, next: '//evil.example/x' } });
+    const r = await client.request('POST', '/login', {
+      form: { _csrf: token, email: user.email, password: TEST_PASSWORD, next: '//evil.example/x' },
+    });
     expect(r.headers.get('location')).to.equal('/');
   });
 });

@@ -40,7 +40,10 @@ describe('credentials end when the password changes', function () {
     expect((await here.get('/api/auth/me')).status).to.equal(200);
     const rows = await ctx().deps.db('api_tokens').where({ user_id: user.id }).select('revoked_at');
     expect(rows.every((t) => t.revoked_at !== null)).to.equal(true);
-    const event = await ctx().deps.db('audit_events').where({ record_id: user.id, action: 'user.password_changed' }).first('data');
+    const event = await ctx()
+      .deps.db('audit_events')
+      .where({ record_id: user.id, action: 'user.password_changed' })
+      .first('data');
     expect(event.data).to.deep.equal({ tokensRevoked: 1, sessionsClosed: 1 });
   });
 
@@ -49,7 +52,11 @@ describe('credentials end when the password changes', function () {
     const client = new Client();
     await client.login(user.email, TEST_PASSWORD);
     const token = await tokenOf(client);
-    const r = await client.postForm('/account/password', { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+    const r = await client.postForm('/account/password', {
+      currentPassword: TEST_PASSWORD,
+      newPassword: NEW_PASSWORD,
+      confirmPassword: NEW_PASSWORD,
+    });
     expect(r.status).to.equal(303);
     expect((await Client.withToken(token).get('/api/auth/me')).status).to.equal(401);
     expect((await client.get('/account')).text).to.include('vos jetons d’API révoqués');
@@ -63,7 +70,10 @@ describe('credentials end when the password changes', function () {
     expect(r.status).to.equal(200);
     expect((await Client.withToken(token).get('/api/auth/me')).status).to.equal(401);
     expect((await person.get('/api/auth/me')).status).to.equal(401);
-    const event = await ctx().deps.db('audit_events').where({ record_id: person.user.id, action: 'user.password_reset' }).first('data');
+    const event = await ctx()
+      .deps.db('audit_events')
+      .where({ record_id: person.user.id, action: 'user.password_reset' })
+      .first('data');
     expect(event.data).to.deep.equal({ tokensRevoked: 1, sessionsClosed: 1 });
   });
 
@@ -76,7 +86,8 @@ describe('credentials end when the password changes', function () {
         else if (file.endsWith('.ts') && file !== path.join('server', 'auth', 'repo.ts')) {
           // An update that sets password_hash (inserts of new accounts are not changes).
           const text = fs.readFileSync(file, 'utf8');
-          if (/\.update\(\{[^}]*password_hash/.test(text) || /UPDATE\s+users\s+SET[^;]*password_hash/i.test(text)) offenders.push(file);
+          if (/\.update\(\{[^}]*password_hash/.test(text) || /UPDATE\s+users\s+SET[^;]*password_hash/i.test(text))
+            offenders.push(file);
         }
       }
     };
@@ -91,16 +102,27 @@ describe('a password that must be changed opens nothing else', function () {
   it('when a new finance account signs in with its temporary password, then it cannot reveal an IBAN nor create a token until it changes it', async () => {
     const admin = await signedIn('admin', 'finance', 'staff');
     const participant = await createParticipant();
-    const payee = await admin.post(`/api/participants/${participant.id}/payees`, { kind: 'participant', iban: freshIban() });
+    const payee = await admin.post(`/api/participants/${participant.id}/payees`, {
+      kind: 'participant',
+      iban: freshIban(),
+    });
     expect(payee.status, payee.text).to.equal(201);
-    const created = await admin.post('/api/users', { email: uniqueEmail('temp'), name: 'Nadia Temporaire', roles: ['finance', 'staff'] });
+    const created = await admin.post('/api/users', {
+      email: uniqueEmail('temp'),
+      name: 'Nadia Temporaire',
+      roles: ['finance', 'staff'],
+    });
     const person = new Client();
-    expect((await person.login(created.body.user.email, created.body.temporaryPassword)).body.user.mustChangePassword).to.equal(true);
+    expect(
+      (await person.login(created.body.user.email, created.body.temporaryPassword)).body.user.mustChangePassword,
+    ).to.equal(true);
 
     const reveal = await person.post(`/api/payees/${payee.body.payee.id}/reveal-iban`);
     expect(reveal.status).to.equal(403);
     expect(reveal.body.error.code).to.equal('password_change_required');
-    expect((await person.post('/api/tokens', { name: 'Avant', roles: ['staff'] })).body.error.code).to.equal('password_change_required');
+    expect((await person.post('/api/tokens', { name: 'Avant', roles: ['staff'] })).body.error.code).to.equal(
+      'password_change_required',
+    );
     const page = await person.postForm(`/participants/${participant.id}/payees/${payee.body.payee.id}/reveal-iban`, {});
     expect(page.status).to.equal(303);
     expect(page.headers.get('location')).to.equal('/account?must=1');
@@ -108,9 +130,17 @@ describe('a password that must be changed opens nothing else', function () {
     expect(account.status).to.equal(200);
     expect(account.text).to.include('choisissez-en un nouveau').and.not.include('/account/tokens');
     expect(await ctx().deps.db('api_tokens').where({ user_id: created.body.user.id }).first()).to.equal(undefined);
-    expect(await ctx().deps.db('audit_events').where({ action: 'payee.iban_revealed', actor_user_id: created.body.user.id }).first()).to.equal(undefined);
+    expect(
+      await ctx()
+        .deps.db('audit_events')
+        .where({ action: 'payee.iban_revealed', actor_user_id: created.body.user.id })
+        .first(),
+    ).to.equal(undefined);
 
-    const changed = await person.post('/api/auth/password', { currentPassword: created.body.temporaryPassword, newPassword: NEW_PASSWORD });
+    const changed = await person.post('/api/auth/password', {
+      currentPassword: created.body.temporaryPassword,
+      newPassword: NEW_PASSWORD,
+    });
     expect(changed.status).to.equal(204);
     expect((await person.post(`/api/payees/${payee.body.payee.id}/reveal-iban`)).status).to.equal(200);
     expect((await person.post('/api/tokens', { name: 'Après', roles: ['staff'] })).status).to.equal(201);
@@ -175,7 +205,10 @@ describe('a lock does not refuse the right password from a new address', functio
   });
 
   const loginFrom = (ip: string, email: string, password: string) =>
-    new Client(baseUrl).request('POST', '/api/auth/login', { json: { email, password }, headers: { 'x-forwarded-for': ip } });
+    new Client(baseUrl).request('POST', '/api/auth/login', {
+      json: { email, password },
+      headers: { 'x-forwarded-for': ip },
+    });
 
   it(`when one address fails ${LOGIN_LIMITS.perAccountAndAddress.failures} times, then the right password from another address signs in and the first address stays throttled`, async () => {
     const user = await createUser();
@@ -193,7 +226,13 @@ describe('a lock does not refuse the right password from a new address', functio
     const user = await createUser();
     const { keyring } = ctx().deps;
     // The failures of a distributed attack, as the counter holds them.
-    await ctx().deps.db('login_attempts').insert({ key: `acct:${keyring.keyedHash(user.email.toLowerCase())}`, window_start: new Date(), failures: LOGIN_LIMITS.perAccount.failures });
+    await ctx()
+      .deps.db('login_attempts')
+      .insert({
+        key: `acct:${keyring.keyedHash(user.email.toLowerCase())}`,
+        window_start: new Date(),
+        failures: LOGIN_LIMITS.perAccount.failures,
+      });
     expect((await loginFrom('192.0.2.30', user.email, 'wrong-once-password')).status).to.equal(401);
     expect((await loginFrom('192.0.2.30', user.email, TEST_PASSWORD)).status).to.equal(429);
     expect((await loginFrom('192.0.2.31', user.email, TEST_PASSWORD)).status).to.equal(200);
@@ -230,7 +269,11 @@ describe('passwords that are easy to guess are refused', function () {
 
   it('when the account page gets a common password, then the form says which field and why, in French', async () => {
     const client = await signedIn('staff');
-    const r = await client.postForm('/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'Azerty123456', confirmPassword: 'Azerty123456' });
+    const r = await client.postForm('/account/password', {
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'Azerty123456',
+      confirmPassword: 'Azerty123456',
+    });
     expect(r.status).to.equal(400);
     expect(r.text).to.include('le nouveau mot de passe est trop facile à deviner');
   });
@@ -238,14 +281,20 @@ describe('passwords that are easy to guess are refused', function () {
   it('when an admin gives a new account a common password, then 400 names password and no account is created', async () => {
     const admin = await signedIn('admin');
     const email = uniqueEmail('weak');
-    const r = await admin.post('/api/users', { email, name: 'Paul Faible', roles: ['staff'], password: 'Motdepasse2026' });
+    const r = await admin.post('/api/users', {
+      email,
+      name: 'Paul Faible',
+      roles: ['staff'],
+      password: 'Motdepasse2026',
+    });
     expect(r.status).to.equal(400);
     expect(r.body.error.details[0].field).to.equal('password');
     expect(await ctx().deps.db('users').where({ email }).first()).to.equal(undefined);
   });
 
   it('when the demo, test and example passwords are checked, then each one passes (seeds, tests and scripts keep working)', () => {
-    for (const p of [DEMO_PASSWORD, TEST_PASSWORD, NEW_PASSWORD, 'Un-Nouveau-Mot-2026']) expect(passwordWeakness(p), p).to.equal(null);
+    for (const p of [DEMO_PASSWORD, TEST_PASSWORD, NEW_PASSWORD, 'Un-Nouveau-Mot-2026'])
+      expect(passwordWeakness(p), p).to.equal(null);
   });
 
   it('when a password is 1024 characters long, then it is judged in bounded time (no CPU exhaustion from the estimator)', () => {

@@ -36,8 +36,14 @@ describe('@browser claims', function () {
   it('when staff enter a paper claim with the keyboard only and finance decide it line by line, then it is partially approved with the reason, and axe finds nothing on the claim pages', async () => {
     const tag = `Brw${randomBytes(3).toString('hex')}`;
     const day = daysAgo(3);
-    const { staff, person } = await attendedSession({ startsAt: `${day}T14:00:00+01:00`, endsAt: `${day}T17:00:00+01:00` });
-    await ctx().deps.db('participants').where({ id: person.id }).update({ last_name: `${tag}Girard`, first_name: 'Pierre' });
+    const { staff, person } = await attendedSession({
+      startsAt: `${day}T14:00:00+01:00`,
+      endsAt: `${day}T17:00:00+01:00`,
+    });
+    await ctx()
+      .deps.db('participants')
+      .where({ id: person.id })
+      .update({ last_name: `${tag}Girard`, first_name: 'Pierre' });
     const finance = await createUser({ roles: ['finance'], name: 'Finance Testeuse' });
     const base = ctx().baseUrl;
 
@@ -56,13 +62,20 @@ describe('@browser claims', function () {
       await page.getByLabel(/^3\. Session/).focus();
       await page.keyboard.press('ArrowDown');
       const session = page.getByLabel(/^3\. Session/);
-      expect(await session.locator('option:checked').textContent()).to.include('Atelier remboursements').and.include('présent·e');
+      expect(await session.locator('option:checked').textContent())
+        .to.include('Atelier remboursements')
+        .and.include('présent·e');
 
       // Sent too early (no line yet): the errors are listed, the choices kept.
       await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer et transmettre' }));
       await page.getByRole('alert').waitFor();
       expect(await page.getByRole('alert').textContent()).to.include('ajoutez au moins une ligne');
-      expect(await page.getByLabel(/^3\. Session/).locator('option:checked').textContent()).to.include('présent·e');
+      expect(
+        await page
+          .getByLabel(/^3\. Session/)
+          .locator('option:checked')
+          .textContent(),
+      ).to.include('présent·e');
       await expectNoAxeViolations(page, 'claim entry form with errors');
 
       // Line 1: Die ↔ Valence by car, 2 × 66 km, 5 CV. Enter in a field adds a line (the form's first button).
@@ -93,7 +106,11 @@ describe('@browser claims', function () {
       expect(entered).to.include('Seuls le service financier et le chef de ce projet décident de ses demandes.');
 
       // The ticket, scanned: it says 15,80 € (less than written on the form).
-      await page.getByLabel('Fichier (PDF, JPEG ou PNG, 10 Mo au plus)').setInputFiles({ name: 'billet.png', mimeType: 'image/png', buffer: receiptPng([randomInt(256), randomInt(256), randomInt(256)]) });
+      await page.getByLabel('Fichier (PDF, JPEG ou PNG, 10 Mo au plus)').setInputFiles({
+        name: 'billet.png',
+        mimeType: 'image/png',
+        buffer: receiptPng([randomInt(256), randomInt(256), randomInt(256)]),
+      });
       await typeInto(page, 'Montant du justificatif (€)', '15,80');
       await page.getByLabel('Ligne justifiée').focus();
       await page.keyboard.type('Ligne 2');
@@ -121,24 +138,60 @@ describe('@browser claims', function () {
       await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer la décision' }));
       await page.waitForSelector('text=La décision est enregistrée');
       const decided = await page.locator('main').textContent();
-      expect(decided).to.include('Acceptée en partie').and.include('Finance Testeuse').and.include('Motif : autre motif (voir la précision) (Le billet joint ne justifie que 15,80 €.)');
+      expect(decided)
+        .to.include('Acceptée en partie')
+        .and.include('Finance Testeuse')
+        .and.include('Motif : autre motif (voir la précision) (Le billet joint ne justifie que 15,80 €.)');
       await expectNoAxeViolations(page, 'claim detail (decided)');
 
       const claimId = claimUrl.split('/').pop()!;
-      const claim = await ctx().deps.db('claims').where({ id: claimId }).first('status', 'amount_granted_cents', 'entered_by', 'decided_by');
-      expect(claim).to.deep.equal({ status: 'partially_approved', amount_granted_cents: 4224 + 1580, entered_by: staff.user.id, decided_by: finance.id });
-      const lines = await ctx().deps.db('claim_lines').where({ claim_id: claimId }).orderBy('position').select('kind', 'granted_cents', 'reason_code');
-      expect(lines).to.deep.equal([{ kind: 'mileage', granted_cents: 4224, reason_code: null }, { kind: 'public_transport', granted_cents: 1580, reason_code: 'other' }]);
+      const claim = await ctx()
+        .deps.db('claims')
+        .where({ id: claimId })
+        .first('status', 'amount_granted_cents', 'entered_by', 'decided_by');
+      expect(claim).to.deep.equal({
+        status: 'partially_approved',
+        amount_granted_cents: 4224 + 1580,
+        entered_by: staff.user.id,
+        decided_by: finance.id,
+      });
+      const lines = await ctx()
+        .deps.db('claim_lines')
+        .where({ claim_id: claimId })
+        .orderBy('position')
+        .select('kind', 'granted_cents', 'reason_code');
+      expect(lines).to.deep.equal([
+        { kind: 'mileage', granted_cents: 4224, reason_code: null },
+        { kind: 'public_transport', granted_cents: 1580, reason_code: 'other' },
+      ]);
       // The acknowledgement and the decision are real outbox messages: out of the queue, so that other tests' workers do not send them.
-      expect(await ctx().deps.db('outbox_messages').where({ related_id: claimId, status: 'pending' }).update({ status: 'delivered', delivered_at: new Date() })).to.equal(2);
+      expect(
+        await ctx()
+          .deps.db('outbox_messages')
+          .where({ related_id: claimId, status: 'pending' })
+          .update({ status: 'delivered', delivered_at: new Date() }),
+      ).to.equal(2);
 
       // The demo's partially approved claim (childcare over the cap) and the other claim pages.
-      const demo = await ctx().deps.db('claims').where({ status: 'partially_approved' }).whereNot({ id: claimId }).orderBy('created_at').first('id');
-      for (const path of ['/claims', '/claims?status=submitted', '/claims/advances', `/participants/${person.id}/claims`, ...(demo ? [`/claims/${demo.id}`] : [])]) {
+      const demo = await ctx()
+        .deps.db('claims')
+        .where({ status: 'partially_approved' })
+        .whereNot({ id: claimId })
+        .orderBy('created_at')
+        .first('id');
+      for (const path of [
+        '/claims',
+        '/claims?status=submitted',
+        '/claims/advances',
+        `/participants/${person.id}/claims`,
+        ...(demo ? [`/claims/${demo.id}`] : []),
+      ]) {
         await page.goto(`${base}${path}`);
         await expectNoAxeViolations(page, path);
       }
-      expect(await page.goto(`${base}/claims/advances`).then(() => page.locator('main').textContent())).to.include('(avance)');
+      expect(await page.goto(`${base}/claims/advances`).then(() => page.locator('main').textContent())).to.include(
+        '(avance)',
+      );
     } finally {
       await reviewer.context.close();
     }
@@ -146,14 +199,29 @@ describe('@browser claims', function () {
 
   it('when a claim has an image receipt and a PDF receipt with a JavaScript OpenAction, then the page shows the image and offers the PDF as a download, both served sandboxed', async () => {
     const { staff, sessionId, person } = await attendedSession();
-    const created = await staff.post('/api/claims', { participantId: person.id, sessionIds: [sessionId], lines: [TICKET(1200)] });
+    const created = await staff.post('/api/claims', {
+      participantId: person.id,
+      sessionIds: [sessionId],
+      lines: [TICKET(1200)],
+    });
     expect(created.status, created.text).to.equal(201);
     const claimId = created.body.id as string;
     const png = receiptPng([randomInt(256), randomInt(256), randomInt(256)]);
     // The exact case of the issue: a PDF that runs a script when opened.
-    const pdf = Buffer.from(`%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R /OpenAction <</S /JavaScript /JS (app.alert\\(document.cookie\\))>> >> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n% ${claimId}`, 'latin1');
-    for (const [name, bytes, type] of [['billet.png', png, 'image/png'], ['billet.pdf', pdf, 'application/pdf']] as const) {
-      const up = await staff.upload('POST', `/api/claims/${claimId}/receipts`, { amountCents: '600' }, { field: 'file', name, bytes, type });
+    const pdf = Buffer.from(
+      `%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R /OpenAction <</S /JavaScript /JS (app.alert\\(document.cookie\\))>> >> endobj\n2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n% ${claimId}`,
+      'latin1',
+    );
+    for (const [name, bytes, type] of [
+      ['billet.png', png, 'image/png'],
+      ['billet.pdf', pdf, 'application/pdf'],
+    ] as const) {
+      const up = await staff.upload(
+        'POST',
+        `/api/claims/${claimId}/receipts`,
+        { amountCents: '600' },
+        { field: 'file', name, bytes, type },
+      );
       expect(up.status, up.text).to.equal(201);
     }
     const { page, context } = await newPage(browser);

@@ -49,7 +49,9 @@ describe('@browser consents and payees', function () {
       await page.waitForURL(`${ctx().baseUrl}/participants/${participant.id}/consents`);
       expect(await page.getByRole('status').textContent()).to.include('Le consentement a été enregistré.');
       const row = page.getByRole('row', { name: /Vous contacter pour participer/ });
-      expect(await row.textContent()).to.include('En cours').and.include('témoin : Agente Clavier');
+      expect(await row.textContent())
+        .to.include('En cours')
+        .and.include('témoin : Agente Clavier');
       await expectNoAxeViolations(page, 'consents page after recording');
 
       // The withdrawal confirmation is reachable and accessible too.
@@ -68,9 +70,14 @@ describe('@browser consents and payees', function () {
       await page.keyboard.press('Enter');
       await page.waitForURL(`${ctx().baseUrl}/participants/${participant.id}/payees`);
       const payeeRow = page.getByRole('row', { name: /Nguyễn/ });
-      expect(await payeeRow.textContent()).to.include(`•••${iban.slice(23, 24)} ${iban.slice(24)}`).and.not.include(iban.slice(4, 14));
+      expect(await payeeRow.textContent())
+        .to.include(`•••${iban.slice(23, 24)} ${iban.slice(24)}`)
+        .and.not.include(iban.slice(4, 14));
       await expectNoAxeViolations(page, 'payees page after adding');
-      await page.getByRole('link', { name: /^Modifier/ }).first().focus();
+      await page
+        .getByRole('link', { name: /^Modifier/ })
+        .first()
+        .focus();
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/payees\/[0-9a-f-]{36}$/);
       await expectNoAxeViolations(page, 'payee edit page');

@@ -27,7 +27,12 @@ describe('@browser signing in', function () {
       await page.keyboard.press('Enter');
       await page.waitForURL(`${ctx().baseUrl}/`);
       expect(await page.locator('h1').textContent()).to.equal('Bonjour Claire Testeuse');
-      expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Remboursements' }).count()).to.equal(1);
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Navigation principale' })
+          .getByRole('link', { name: 'Remboursements' })
+          .count(),
+      ).to.equal(1);
       expect(await page.getByRole('link', { name: 'Paiements' }).count()).to.equal(0); // staff do not pay
       await expectNoAxeViolations(page, 'dashboard');
       await page.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -59,7 +64,16 @@ describe('@browser signing in', function () {
     const { context, page } = await newPage(browser);
     try {
       await signInPage(page, admin.email, { via: 'button' });
-      for (const path of ['/admin', '/admin/users', '/admin/users/new', '/admin/settings', '/admin/audit', '/account', '/account/tokens', '/sessions']) {
+      for (const path of [
+        '/admin',
+        '/admin/users',
+        '/admin/users/new',
+        '/admin/settings',
+        '/admin/audit',
+        '/account',
+        '/account/tokens',
+        '/sessions',
+      ]) {
         await page.goto(`${ctx().baseUrl}${path}`);
         await expectNoAxeViolations(page, path);
       }

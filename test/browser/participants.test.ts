@@ -48,7 +48,12 @@ describe('@browser participants', function () {
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/participants\/[0-9a-f-]{36}$/);
       expect(await page.locator('h1').textContent()).to.equal(`${lastName} Thị Ánh`);
-      expect(await page.getByRole('navigation', { name: 'Onglets de la fiche' }).getByRole('link', { name: 'Fiche' }).getAttribute('aria-current')).to.equal('page');
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Onglets de la fiche' })
+          .getByRole('link', { name: 'Fiche' })
+          .getAttribute('aria-current'),
+      ).to.equal('page');
       await expectNoAxeViolations(page, 'participant detail');
       const detailUrl = page.url();
 
@@ -87,8 +92,11 @@ describe('@browser participants', function () {
       await page.goto(`${ctx().baseUrl}/participants/imports`);
       await expectNoAxeViolations(page, 'import upload page');
       await page.getByLabel('Fichier (obligatoire)').setInputFiles({
-        name: 'liste.csv', mimeType: 'text/csv',
-        buffer: Buffer.from(`Nom;Prénom;Courriel;Code postal;Commune\nImport${t};Rose;rose.${t.toLowerCase()}@example.org;26200;Montélimar\nImport${t};Lys;faux;26200;Montélimar\n`),
+        name: 'liste.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          `Nom;Prénom;Courriel;Code postal;Commune\nImport${t};Rose;rose.${t.toLowerCase()}@example.org;26200;Montélimar\nImport${t};Lys;faux;26200;Montélimar\n`,
+        ),
       });
       await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
       await page.waitForURL(/\/participants\/imports\/[0-9a-f-]{36}$/);

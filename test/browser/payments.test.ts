@@ -16,7 +16,10 @@ describe('@browser payments', function () {
     const admin = await signedIn('admin');
     const current = (await admin.get('/api/settings')).body.settings;
     restore = { payerMode: current.payerMode, sepaVersion: current.sepaVersion, debtor: current.debtor };
-    await admin.patch('/api/settings', { payerMode: 'sepa_transfer', debtor: { name: 'Régie du département', iban: frenchIban('30001', '00064', '00000054321'), bic: null } });
+    await admin.patch('/api/settings', {
+      payerMode: 'sepa_transfer',
+      debtor: { name: 'Régie du département', iban: frenchIban('30001', '00064', '00000054321'), bic: null },
+    });
   });
   after(async () => {
     await browser?.close();
@@ -39,19 +42,26 @@ describe('@browser payments', function () {
       await page.getByRole('button', { name: 'Afficher' }).click();
       await page.getByLabel(`Choisir ${claim.reference}`).check();
       await page.getByRole('button', { name: 'Recalculer le total' }).click();
-      expect(await page.getByRole('status').textContent()).to.include('1 demande(s)').and.include('13,44');
+      expect(await page.getByRole('status').textContent())
+        .to.include('1 demande(s)')
+        .and.include('13,44');
       await expectNoAxeViolations(page, 'batch builder');
       await page.getByRole('button', { name: 'Créer le lot' }).click();
       await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
       const batchUrl = page.url();
-      expect(await page.locator('main').textContent()).to.include('Ouvert').and.include('Inès Brouillard');
+      expect(await page.locator('main').textContent())
+        .to.include('Ouvert')
+        .and.include('Inès Brouillard');
       await expectNoAxeViolations(page, 'open batch');
 
       await page.getByRole('button', { name: 'Exporter le lot' }).click();
       await page.waitForURL(batchUrl);
       expect(await page.locator('main').textContent()).to.include('Exporté');
       await expectNoAxeViolations(page, 'exported batch');
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Fichier de virements SEPA (XML)' }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Fichier de virements SEPA (XML)' }).click(),
+      ]);
       const xml = fs.readFileSync((await download.path())!, 'utf8');
       expect(xml).to.include('<CtrlSum>13.44</CtrlSum>').and.include('Ines Brouillard');
 
@@ -68,15 +78,28 @@ describe('@browser payments', function () {
       await page.waitForURL(batchUrl);
       expect((await ctx().deps.db('claims').where({ id: claim.id }).first('status')).status).to.equal('paid');
 
-      const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Dossier de pièces \(ZIP\)/ }).click()]);
-      expect(fs.readFileSync((await bundle.path())!).subarray(0, 2).toString('latin1')).to.equal('PK');
+      const [bundle] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: /Dossier de pièces \(ZIP\)/ }).click(),
+      ]);
+      expect(
+        fs
+          .readFileSync((await bundle.path())!)
+          .subarray(0, 2)
+          .toString('latin1'),
+      ).to.equal('PK');
       expect(bundle.suggestedFilename()).to.match(/^dossier-B-\d{4}-\d+\.zip$/);
       await page.goto(`${base}/participants/${person.id}`);
       expect(await page.getByRole('heading', { name: 'Paiements' }).isVisible()).to.equal(true);
-      expect(await page.locator('main').textContent()).to.include(claim.reference).and.include('payé le');
+      expect(await page.locator('main').textContent())
+        .to.include(claim.reference)
+        .and.include('payé le');
       await expectNoAxeViolations(page, 'participant payments');
       await page.goto(`${base}/claims/${claim.id}`);
-      const [claimBundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Dossier de pièces (ZIP)' }).click()]);
+      const [claimBundle] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Dossier de pièces (ZIP)' }).click(),
+      ]);
       expect(claimBundle.suggestedFilename()).to.equal(`dossier-${claim.reference}.zip`);
     } finally {
       await context.close();

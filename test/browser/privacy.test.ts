@@ -23,7 +23,10 @@ describe('@browser data protection officer', function () {
     const { context, page } = await newPage(browser);
     try {
       await signInPage(page, dpo.email, { via: 'button' });
-      await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Données personnelles' }).click();
+      await page
+        .getByRole('navigation', { name: 'Navigation principale' })
+        .getByRole('link', { name: 'Données personnelles' })
+        .click();
       await expect(await page.locator('h1').textContent()).to.equal('Données personnelles');
       await expectNoAxeViolations(page, '/privacy');
       ctx().clock.now = new Date('1993-06-01T10:00:00Z');
@@ -56,8 +59,17 @@ describe('@browser data protection officer', function () {
 
   it('when a run is in progress, then its page refreshes itself without JavaScript until the result shows', async () => {
     const dpo = await createUser({ roles: ['dpo'] });
-    const [job] = await ctx().deps.db('jobs')
-      .insert({ kind: 'retention', status: 'running', params: JSON.stringify({ mode: 'apply', trigger: 'daily' }), progress: 200, total: 800, started_at: new Date(), heartbeat_at: new Date() })
+    const [job] = await ctx()
+      .deps.db('jobs')
+      .insert({
+        kind: 'retention',
+        status: 'running',
+        params: JSON.stringify({ mode: 'apply', trigger: 'daily' }),
+        progress: 200,
+        total: 800,
+        started_at: new Date(),
+        heartbeat_at: new Date(),
+      })
       .returning('id');
     const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
     try {
@@ -65,10 +77,19 @@ describe('@browser data protection officer', function () {
       await signInPage(page, dpo.email, { via: 'button' });
       await page.goto(`${ctx().baseUrl}/privacy/retention/runs/${job.id}`);
       expect(await page.locator('main').textContent()).to.include('25 %');
-      await ctx().deps.db('jobs').where({ id: job.id }).update({
-        status: 'completed', progress: 800, finished_at: new Date(),
-        result: JSON.stringify({ mode: 'apply', participants: { archive: 0, anonymise: 800 }, erased: { archive: {}, anonymise: { participants: { identity: 800 } } } }),
-      });
+      await ctx()
+        .deps.db('jobs')
+        .where({ id: job.id })
+        .update({
+          status: 'completed',
+          progress: 800,
+          finished_at: new Date(),
+          result: JSON.stringify({
+            mode: 'apply',
+            participants: { archive: 0, anonymise: 800 },
+            erased: { archive: {}, anonymise: { participants: { identity: 800 } } },
+          }),
+        });
       // No script on the page: only the meta refresh can bring the result.
       await page.getByRole('heading', { name: 'Ce que le passage a fait' }).waitFor({ timeout: 10_000 });
       expect(await page.locator('main').textContent()).to.include('800');
@@ -80,13 +101,30 @@ describe('@browser data protection officer', function () {
     const { context: checked, page } = await newPage(browser);
     try {
       await signInPage(page, dpo.email, { via: 'button' });
-      const [other] = await ctx().deps.db('jobs').insert({ kind: 'retention', status: 'running', params: JSON.stringify({ mode: 'dry_run', trigger: 'page' }), progress: 1, total: 4, started_at: new Date(), heartbeat_at: new Date() }).returning('id');
+      const [other] = await ctx()
+        .deps.db('jobs')
+        .insert({
+          kind: 'retention',
+          status: 'running',
+          params: JSON.stringify({ mode: 'dry_run', trigger: 'page' }),
+          progress: 1,
+          total: 4,
+          started_at: new Date(),
+          heartbeat_at: new Date(),
+        })
+        .returning('id');
       await page.goto(`${ctx().baseUrl}/privacy/retention/runs/${other.id}`);
-      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).disableRules(['meta-refresh']).analyze();
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .disableRules(['meta-refresh'])
+        .analyze();
       expect(results.violations.map((v) => v.id)).to.deep.equal([]);
       await page.getByRole('link', { name: 'Arrêter la mise à jour automatique' }).click();
       await expectNoAxeViolations(page, 'run page without refresh');
-      await ctx().deps.db('jobs').where({ id: other.id }).update({ status: 'failed', error_code: 'test', finished_at: new Date() });
+      await ctx()
+        .deps.db('jobs')
+        .where({ id: other.id })
+        .update({ status: 'failed', error_code: 'test', finished_at: new Date() });
     } finally {
       await checked.close();
     }

@@ -21,9 +21,20 @@ describe('@browser sessions', function () {
     const tag = `Brw${randomBytes(3).toString('hex')}`;
     const project = await createProject({ name: `Projet ${tag}` });
     const venue = await createVenue({ name: `Salle à l’étage ${tag}`, stepFreeAccess: false });
-    const wheelchair = await createParticipant({ contactConsent: true, firstName: 'Rose', lastName: `${tag}Aubry`, needs: ['step_free_access'] });
+    const wheelchair = await createParticipant({
+      contactConsent: true,
+      firstName: 'Rose',
+      lastName: `${tag}Aubry`,
+      needs: ['step_free_access'],
+    });
     await createParticipant({ contactConsent: true, firstName: 'Ánh', lastName: `${tag}Nguyễn` });
-    await createParticipant({ contactConsent: true, firstName: 'Paul', lastName: `${tag}Morel`, email: null, preferredChannel: 'letter' });
+    await createParticipant({
+      contactConsent: true,
+      firstName: 'Paul',
+      lastName: `${tag}Morel`,
+      email: null,
+      preferredChannel: 'letter',
+    });
     await createParticipant({ contactConsent: true, firstName: 'Léa', lastName: `${tag}Walkin` });
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
@@ -48,13 +59,16 @@ describe('@browser sessions', function () {
       await page.getByRole('button', { name: 'Réserver ce lieu' }).click();
       await page.getByRole('button', { name: 'Confirmer la réservation' }).click();
       await page.waitForSelector('text=La réservation est confirmée.');
-      expect(await page.locator('main').textContent()).to.include(venue.name).and.include('confirmée');
+      expect(await page.locator('main').textContent())
+        .to.include(venue.name)
+        .and.include('confirmée');
 
       await page.getByRole('link', { name: 'Inviter des participants' }).click();
       await page.getByLabel('Nom ou référence').fill(tag);
       await page.getByRole('button', { name: 'Filtrer' }).click();
       await expectNoAxeViolations(page, 'invitation selection');
-      for (const name of ['Aubry', 'Nguyễn', 'Morel']) await page.getByRole('checkbox', { name: new RegExp(`${tag}${name}`) }).check();
+      for (const name of ['Aubry', 'Nguyễn', 'Morel'])
+        await page.getByRole('checkbox', { name: new RegExp(`${tag}${name}`) }).check();
       await page.getByRole('button', { name: 'Envoyer les invitations' }).click();
       await page.waitForSelector('h1:has-text("Invitations envoyées")');
       const result = await page.locator('main').textContent();
@@ -66,8 +80,15 @@ describe('@browser sessions', function () {
       await page.getByLabel('Nom ou référence').fill(`${tag}Walkin`);
       await page.getByRole('button', { name: 'Chercher' }).click();
       await expectNoAxeViolations(page, 'attendance');
-      for (const name of ['Walkin Léa', 'Aubry Rose', 'Nguyễn Ánh']) await page.getByRole('group', { name: `Présence de ${tag}${name}` }).getByLabel('Présent·e', { exact: true }).check();
-      await page.getByRole('group', { name: `Présence de ${tag}Morel Paul` }).getByLabel('Absent·e excusé·e').check();
+      for (const name of ['Walkin Léa', 'Aubry Rose', 'Nguyễn Ánh'])
+        await page
+          .getByRole('group', { name: `Présence de ${tag}${name}` })
+          .getByLabel('Présent·e', { exact: true })
+          .check();
+      await page
+        .getByRole('group', { name: `Présence de ${tag}Morel Paul` })
+        .getByLabel('Absent·e excusé·e')
+        .check();
       await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
       await page.waitForURL(sessionUrl);
       const detail = await page.locator('main').textContent();
@@ -76,13 +97,32 @@ describe('@browser sessions', function () {
       await page.waitForSelector('text=La session est marquée comme tenue.');
 
       const sessionId = sessionUrl.split('/').pop();
-      const rows = await ctx().deps.db('session_participants').where({ session_id: sessionId }).select('participant_id', 'status', 'walk_in');
+      const rows = await ctx()
+        .deps.db('session_participants')
+        .where({ session_id: sessionId })
+        .select('participant_id', 'status', 'walk_in');
       expect(rows.find((r) => r.participant_id === wheelchair.id)?.status).to.equal('attended');
       expect(rows.filter((r) => r.walk_in)).to.have.length(1);
       // The invitations are real outbox messages: take them out of the queue so that they do not reach other tests' workers.
-      expect(await ctx().deps.db('outbox_messages').where({ related_id: sessionId, status: 'pending' }).update({ status: 'delivered', delivered_at: new Date() })).to.equal(3);
+      expect(
+        await ctx()
+          .deps.db('outbox_messages')
+          .where({ related_id: sessionId, status: 'pending' })
+          .update({ status: 'delivered', delivered_at: new Date() }),
+      ).to.equal(3);
 
-      for (const path of ['/sessions', '/projects', `/projects/${project.id}`, `/projects/${project.id}/dashboard`, `/projects/${project.id}/edit`, '/projects/new', '/venues', '/venues/new', '/venues/import', `/venues/${venue.id}`]) {
+      for (const path of [
+        '/sessions',
+        '/projects',
+        `/projects/${project.id}`,
+        `/projects/${project.id}/dashboard`,
+        `/projects/${project.id}/edit`,
+        '/projects/new',
+        '/venues',
+        '/venues/new',
+        '/venues/import',
+        `/venues/${venue.id}`,
+      ]) {
         await page.goto(`${base}${path}`);
         await expectNoAxeViolations(page, path);
       }

@@ -26,7 +26,9 @@ describe('claims: the lifecycle table', () => {
   it('when code in server/ writes a claim’s status, then it is claims/lifecycle.ts: no other file sets claims.status', () => {
     const writes = tableCalls(new Set(Object.keys(REGISTRY)))
       .filter((c) => c.table === 'claims' && c.access === 'write' && c.file !== 'server/claims/lifecycle.ts')
-      .filter((c) => (c.via === 'sql' ? /\bSET\b[\s\S]*\bstatus\s*=/.test(c.text) : /[{,]\s*status\s*[:,}]/.test(c.text)))
+      .filter((c) =>
+        c.via === 'sql' ? /\bSET\b[\s\S]*\bstatus\s*=/.test(c.text) : /[{,]\s*status\s*[:,}]/.test(c.text),
+      )
       .map((c) => `${c.file}:${c.line}`);
     expect(writes).to.deep.equal([]);
   });

@@ -5,7 +5,9 @@ import { pdfText } from '../helpers/documents.js';
 import type { Client } from '../helpers/client.js';
 
 async function getPdf(client: Client, path: string): Promise<{ status: number; type: string | null; bytes: Buffer }> {
-  const res = await fetch(`${ctx().baseUrl}${path}`, { headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  const res = await fetch(`${ctx().baseUrl}${path}`, {
+    headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
   return { status: res.status, type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -22,7 +24,10 @@ describe('consents: printable form', () => {
     expect(purposes.length).to.be.greaterThan(4);
     for (const p of purposes) expect(text, p.code).to.include(p.label);
     expect(text.match(/☐ Oui/g)).to.have.length(purposes.length);
-    expect(text).to.include('Changer d’avis').and.include('Signature de la personne').and.include('Département de la Drôme');
+    expect(text)
+      .to.include('Changer d’avis')
+      .and.include('Signature de la personne')
+      .and.include('Département de la Drôme');
     expect(text).to.include('dpo@departement.example');
   });
 
@@ -31,8 +36,12 @@ describe('consents: printable form', () => {
     const blank = await getPdf(lead, '/api/consent-form');
     expect(blank.status).to.equal(200);
     expect(pdfText(blank.bytes)).to.include('Prénom').and.include('représentant légal');
-    expect((await lead.get('/api/participants/00000000-0000-4000-8000-000000000000/consent-form')).status).to.equal(403);
+    expect((await lead.get('/api/participants/00000000-0000-4000-8000-000000000000/consent-form')).status).to.equal(
+      403,
+    );
     const staff = await signedIn('staff');
-    expect((await staff.get('/api/participants/00000000-0000-4000-8000-000000000000/consent-form')).status).to.equal(404);
+    expect((await staff.get('/api/participants/00000000-0000-4000-8000-000000000000/consent-form')).status).to.equal(
+      404,
+    );
   });
 });

@@ -19,9 +19,14 @@ describe('consents: demo data', () => {
     const ids = people.map((p) => p.id);
     await seedConsentsAndPayees(ctx().deps, { 'claire.martin@departement.example': claire.id }, ids);
 
-    const consents = await db('consents').whereIn('participant_id', ids).select('participant_id', 'purpose_code', 'channel', 'witness_user_id', 'withdrawn_on');
-    for (const id of ids) expect(consents.some((c) => c.participant_id === id && c.purpose_code === 'contact')).to.equal(true);
-    expect(new Set(consents.filter((c) => c.purpose_code === 'contact').map((c) => c.channel))).to.deep.equal(new Set(['paper', 'oral', 'online']));
+    const consents = await db('consents')
+      .whereIn('participant_id', ids)
+      .select('participant_id', 'purpose_code', 'channel', 'witness_user_id', 'withdrawn_on');
+    for (const id of ids)
+      expect(consents.some((c) => c.participant_id === id && c.purpose_code === 'contact')).to.equal(true);
+    expect(new Set(consents.filter((c) => c.purpose_code === 'contact').map((c) => c.channel))).to.deep.equal(
+      new Set(['paper', 'oral', 'online']),
+    );
     expect(consents.filter((c) => c.channel === 'oral').every((c) => c.witness_user_id === claire.id)).to.equal(true);
     expect(consents.filter((c) => c.purpose_code === 'bank_details')).to.have.length(3);
     expect(consents.filter((c) => c.withdrawn_on)).to.have.length(1);
@@ -31,9 +36,14 @@ describe('consents: demo data', () => {
     expect(payees.map((p: { kind: string }) => p.kind)).to.have.members(['participant', 'childcare_provider']);
     const shared = (await staff.get(`/api/participants/${ids[4]}/payees`)).body.items;
     expect(shared[0].ibanShared).to.equal(true);
-    expect(await db('payees').whereIn('participant_id', [ids[1], ids[3], ids[5]]).count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+    expect(await db('payees').whereIn('participant_id', [ids[1], ids[3], ids[5]]).count({ n: '*' })).to.deep.equal([
+      { n: 0 },
+    ]);
 
-    const counts = async () => [Number((await db('consents').whereIn('participant_id', ids).count({ n: '*' }))[0].n), Number((await db('payees').whereIn('participant_id', ids).count({ n: '*' }))[0].n)];
+    const counts = async () => [
+      Number((await db('consents').whereIn('participant_id', ids).count({ n: '*' }))[0].n),
+      Number((await db('payees').whereIn('participant_id', ids).count({ n: '*' }))[0].n),
+    ];
     const before = await counts();
     await seedConsentsAndPayees(ctx().deps, { 'claire.martin@departement.example': claire.id }, ids);
     expect(await counts()).to.deep.equal(before);

@@ -8,21 +8,37 @@ describe('consents: purposes catalogue', () => {
     const auditor = await signedIn('auditor');
     const r = await auditor.get('/api/consent-purposes');
     expect(r.status).to.equal(200);
-    expect(r.body.items.map((p: { code: string }) => p.code)).to.include.ordered.members(['contact', 'bank_details', 'needs', 'profile']);
-    expect(r.body.items.find((p: { code: string }) => p.code === 'needs')).to.include({ specialCategory: true, legalBasis: 'consent' });
+    expect(r.body.items.map((p: { code: string }) => p.code)).to.include.ordered.members([
+      'contact',
+      'bank_details',
+      'needs',
+      'profile',
+    ]);
+    expect(r.body.items.find((p: { code: string }) => p.code === 'needs')).to.include({
+      specialCategory: true,
+      legalBasis: 'consent',
+    });
   });
 
   it('when the DPO edits the text, then the version goes up and new consents carry it; a label-only edit keeps it; staff are refused', async () => {
     const dpo = await signedIn('dpo');
-    const before = (await dpo.get('/api/consent-purposes')).body.items.find((p: { code: string }) => p.code === 'media');
+    const before = (await dpo.get('/api/consent-purposes')).body.items.find(
+      (p: { code: string }) => p.code === 'media',
+    );
     const label = await dpo.patch('/api/consent-purposes/media', { label: before.label, validityMonths: 12 });
     expect(label.status).to.equal(200);
     expect(label.body).to.include({ textVersion: before.textVersion, validityMonths: 12 });
-    const text = await dpo.patch('/api/consent-purposes/media', { text: `${before.text} Les photos ne sont jamais publiées sans votre accord.` });
+    const text = await dpo.patch('/api/consent-purposes/media', {
+      text: `${before.text} Les photos ne sont jamais publiées sans votre accord.`,
+    });
     expect(text.body.textVersion).to.equal(before.textVersion + 1);
     expect(await auditActions('media')).to.include('consent_purpose.updated');
     const participant = await createParticipant();
-    const consent = await dpo.post(`/api/participants/${participant.id}/consents`, { purposeCode: 'media', channel: 'paper', givenOn: today() });
+    const consent = await dpo.post(`/api/participants/${participant.id}/consents`, {
+      purposeCode: 'media',
+      channel: 'paper',
+      givenOn: today(),
+    });
     expect(consent.body.consent.textVersion).to.equal(before.textVersion + 1);
     const same = await dpo.patch('/api/consent-purposes/media', { text: text.body.text });
     expect(same.body.textVersion).to.equal(before.textVersion + 1); // unchanged text, same version
@@ -44,11 +60,20 @@ describe('consents: purposes catalogue', () => {
     expect(list.status).to.equal(200);
     expect(list.text).to.include('Vous proposer d’autres projets');
     const row = await ctx().deps.db('consent_purposes').where({ code: 'future_solicitation' }).first();
-    const form = { label: row.label, text: row.text, legalBasis: row.legal_basis, validityMonths: String(row.validity_months), active: 'true' };
+    const form = {
+      label: row.label,
+      text: row.text,
+      legalBasis: row.legal_basis,
+      validityMonths: String(row.validity_months),
+      active: 'true',
+    };
     const bad = await dpo.postForm('/admin/consent-purposes/future_solicitation', { ...form, validityMonths: 'douze' });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('doit être un nombre entier de mois');
-    const saved = await dpo.postForm('/admin/consent-purposes/future_solicitation', { ...form, text: `${row.text} Vous pouvez refuser.` });
+    const saved = await dpo.postForm('/admin/consent-purposes/future_solicitation', {
+      ...form,
+      text: `${row.text} Vous pouvez refuser.`,
+    });
     expect(saved.status).to.equal(303);
     const after = await ctx().deps.db('consent_purposes').where({ code: 'future_solicitation' }).first();
     expect(after.text_version).to.equal(row.text_version + 1);

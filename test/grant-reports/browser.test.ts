@@ -36,7 +36,9 @@ describe('@browser grant reports', function () {
       await expectNoAxeViolations(page, 'grant dashboard');
       await page.getByRole('link', { name: '318,60 €' }).first().click();
       await page.waitForURL(/\/expenses\?grantId=/);
-      expect(await page.locator('main').textContent()).to.include(s.expenses.e8.reference).and.include('318,60 €');
+      expect(await page.locator('main').textContent())
+        .to.include(s.expenses.e8.reference)
+        .and.include('318,60 €');
       await expectNoAxeViolations(page, 'expenses behind a figure');
       await page.goBack();
       await page.getByRole('link', { name: 'Documents pour le financeur' }).click();
@@ -76,7 +78,15 @@ describe('@browser grant reports', function () {
   it('when an auditor limited to the grant signs in, then the menu offers only grants and expenses, the grant, its dashboard, a project dashboard and the statement open, participants are refused in French, and axe finds nothing', async () => {
     const s = await grantScenario();
     const auditor = await signedIn('auditor');
-    await ctx().deps.db('auditor_scopes').insert({ user_id: auditor.user.id, grant_id: s.g1.id, from_date: '2025-01-01', to_date: '2026-12-31', expires_at: new Date(Date.now() + 86_400_000) });
+    await ctx()
+      .deps.db('auditor_scopes')
+      .insert({
+        user_id: auditor.user.id,
+        grant_id: s.g1.id,
+        from_date: '2025-01-01',
+        to_date: '2026-12-31',
+        expires_at: new Date(Date.now() + 86_400_000),
+      });
     const { context, page } = await newPage(browser);
     const base = ctx().baseUrl;
     try {

@@ -16,7 +16,11 @@ describe('demo grant reports', () => {
     expect(Math.abs(first.requestedCents - first.eligibleActualCents / 2)).to.be.at.most(first.years.length);
     expect(first.requestedCents).to.be.greaterThan(0);
     const notes = await ctx().deps.db('grant_report_notes').where({ grant_id: grant.id }).select('category');
-    expect(notes.map((n: { category: string }) => n.category)).to.include.members(['facilitation', 'allowances', 'venue']);
+    expect(notes.map((n: { category: string }) => n.category)).to.include.members([
+      'facilitation',
+      'allowances',
+      'venue',
+    ]);
     const dashboard = await finance.get(`/api/grants/${grant.id}/dashboard`);
     expect(dashboard.body.totals.actualCents).to.be.at.least(first.eligibleActualCents);
     const doc = pdfText((await fetchBytes(finance, `/api/drawdowns/${first.id}/document.pdf`)).bytes);

@@ -27,10 +27,34 @@ describe('grant reports end to end (real claims, payments, bookings and invoices
       expect(r.status, r.text).to.equal(201);
       return r.body as { id: string; reference: string };
     };
-    const base = { periodStart: '2026-01-01', periodEnd: '2027-12-31', totalCents: 1_000_000, eligibleCategories: ['mileage', 'catering', 'venue'] };
-    grantA = await grant({ ...base, funder: 'Financeur A (e2e)', cofundingRateBp: 5000, ceilings: [{ year: 2026, ceilingCents: 10000 }, { year: 2027, ceilingCents: 100000 }], projects: [{ projectId: s.project.id, shareBp: 7000 }] });
-    grantB = await grant({ ...base, funder: 'Financeur B (e2e)', cofundingRateBp: 4000, projects: [{ projectId: s.project.id, shareBp: 2000 }] });
-    for (const [g, category, amountCents] of [[grantA, 'mileage', 50000], [grantA, 'catering', 30000], [grantA, 'venue', 20000], [grantB, 'mileage', 20000]] as const) {
+    const base = {
+      periodStart: '2026-01-01',
+      periodEnd: '2027-12-31',
+      totalCents: 1_000_000,
+      eligibleCategories: ['mileage', 'catering', 'venue'],
+    };
+    grantA = await grant({
+      ...base,
+      funder: 'Financeur A (e2e)',
+      cofundingRateBp: 5000,
+      ceilings: [
+        { year: 2026, ceilingCents: 10000 },
+        { year: 2027, ceilingCents: 100000 },
+      ],
+      projects: [{ projectId: s.project.id, shareBp: 7000 }],
+    });
+    grantB = await grant({
+      ...base,
+      funder: 'Financeur B (e2e)',
+      cofundingRateBp: 4000,
+      projects: [{ projectId: s.project.id, shareBp: 2000 }],
+    });
+    for (const [g, category, amountCents] of [
+      [grantA, 'mileage', 50000],
+      [grantA, 'catering', 30000],
+      [grantA, 'venue', 20000],
+      [grantB, 'mileage', 20000],
+    ] as const) {
       const r = await s.finance.post(`/api/grants/${g.id}/budget-lines`, { category, year: 2026, amountCents });
       expect(r.status, r.text).to.be.oneOf([200, 201]);
     }
@@ -45,19 +69,44 @@ describe('grant reports end to end (real claims, payments, bookings and invoices
 
     // A venue booked for a second session, confirmed (committed), its invoice paid on 01/07/2026.
     const venue = await createVenue({ costMode: 'day', costCents: 15000 });
-    const session = await s.staff.post('/api/sessions', { projectId: s.project.id, title: 'Atelier en salle', kind: 'workshop', startsAt: '2026-06-10T09:00:00+02:00', endsAt: '2026-06-10T16:00:00+02:00', capacity: 20, venueId: venue.id });
+    const session = await s.staff.post('/api/sessions', {
+      projectId: s.project.id,
+      title: 'Atelier en salle',
+      kind: 'workshop',
+      startsAt: '2026-06-10T09:00:00+02:00',
+      endsAt: '2026-06-10T16:00:00+02:00',
+      capacity: 20,
+      venueId: venue.id,
+    });
     expect(session.status, session.text).to.equal(201);
     const confirmed = await s.staff.post(`/api/bookings/${session.body.booking.id}/confirm`);
     expect(confirmed.status, confirmed.text).to.equal(200);
     const booked = await s.finance.get(`/api/expenses?projectId=${s.project.id}&source=booking`);
     expect(booked.body.items).to.have.length(1);
     refs.booking = booked.body.items[0].reference;
-    const invoiced = await s.finance.upload('POST', `/api/expenses/${booked.body.items[0].id}/invoice`, { paidOn: '2026-07-01' }, { field: 'file', name: 'salle.pdf', bytes: pdfBytes('venue'), type: 'application/pdf' });
+    const invoiced = await s.finance.upload(
+      'POST',
+      `/api/expenses/${booked.body.items[0].id}/invoice`,
+      { paidOn: '2026-07-01' },
+      { field: 'file', name: 'salle.pdf', bytes: pdfBytes('venue'), type: 'application/pdf' },
+    );
     expect(invoiced.status, invoiced.text).to.equal(200);
 
     // A catering invoice whose number starts like a formula.
-    const catering = await s.finance.upload('POST', '/api/expenses', { projectId: s.project.id, category: 'catering', amountCents: '12000', incurredOn: '2026-03-12', paidOn: '2026-05-02', invoiceNumber: '-SUM(1)', supplier: 'Traiteur' },
-      { field: 'file', name: 'traiteur.pdf', bytes: pdfBytes('catering'), type: 'application/pdf' });
+    const catering = await s.finance.upload(
+      'POST',
+      '/api/expenses',
+      {
+        projectId: s.project.id,
+        category: 'catering',
+        amountCents: '12000',
+        incurredOn: '2026-03-12',
+        paidOn: '2026-05-02',
+        invoiceNumber: '-SUM(1)',
+        supplier: 'Traiteur',
+      },
+      { field: 'file', name: 'traiteur.pdf', bytes: pdfBytes('catering'), type: 'application/pdf' },
+    );
     expect(catering.status, catering.text).to.equal(201);
     refs.catering = catering.body.reference;
 
@@ -75,37 +124,79 @@ describe('grant reports end to end (real claims, payments, bookings and invoices
     // Splits (largest remainder): 13,44 → A 9,41 / B 2,69 / own 1,34; 32,00 → 22,40 / 6,40 / 3,20;
     // 120,00 catering → A 84,00 (B has no catering line: own); 150,00 venue → A 105,00.
     const d = (await s.finance.get(`/api/grants/${grantA.id}/dashboard`)).body;
-    expect(d.byLine.map((l: any) => [l.category, l.year, l.plannedCents, l.committedCents, l.actualCents])).to.have.deep.members([
-      ['mileage', 2026, 50000, 3181, 3181], ['catering', 2026, 30000, 8400, 8400], ['venue', 2026, 20000, 10500, 10500],
+    expect(
+      d.byLine.map((l: any) => [l.category, l.year, l.plannedCents, l.committedCents, l.actualCents]),
+    ).to.have.deep.members([
+      ['mileage', 2026, 50000, 3181, 3181],
+      ['catering', 2026, 30000, 8400, 8400],
+      ['venue', 2026, 20000, 10500, 10500],
     ]);
-    expect(d.totals).to.include({ plannedCents: 100000, committedCents: 22081, actualCents: 22081, remainingCents: 77919 });
-    expect((await s.finance.get(`/api/grants/${grantB.id}/dashboard`)).body.totals).to.include({ plannedCents: 20000, actualCents: 909 });
+    expect(d.totals).to.include({
+      plannedCents: 100000,
+      committedCents: 22081,
+      actualCents: 22081,
+      remainingCents: 77919,
+    });
+    expect((await s.finance.get(`/api/grants/${grantB.id}/dashboard`)).body.totals).to.include({
+      plannedCents: 20000,
+      actualCents: 909,
+    });
 
-    const csv = (await fetchBytes(s.finance, `/api/grants/${grantA.id}/statement?from=2026-01-01&to=2027-12-31&format=csv`)).bytes.toString('utf8');
+    const csv = (
+      await fetchBytes(s.finance, `/api/grants/${grantA.id}/statement?from=2026-01-01&to=2027-12-31&format=csv`)
+    ).bytes.toString('utf8');
     // Parsed as a spreadsheet would: a label holding a comma is a quoted cell.
     const rows = parseCsv(csv, { delimiter: ';', bom: true, relax_column_count: true }) as string[][];
-    expect(rows.slice(1, 5).map((r) => [r[0], r[2], r[3] === refs.booking || r[3] === refs.catering ? r[3] : r[4], r[5], r[7]])).to.deep.equal([
+    expect(
+      rows
+        .slice(1, 5)
+        .map((r) => [r[0], r[2], r[3] === refs.booking || r[3] === refs.catering ? r[3] : r[4], r[5], r[7]]),
+    ).to.deep.equal([
       ['10/04/2026', 'Indemnités kilométriques 2026', refs.c1, 'sans justificatif (barème)', '9,41'],
       ['02/05/2026', 'Restauration, collations 2026', refs.catering, "'-SUM(1)", '84,00'],
       ['01/07/2026', 'Location de salles 2026', refs.booking, rows[3][5], '105,00'],
       ['20/01/2027', 'Indemnités kilométriques 2026', refs.c2, 'sans justificatif (barème)', '22,40'],
     ]);
-    expect(csv).to.include(';;Total Indemnités kilométriques 2026;;;2 ligne(s);;31,81\r\n').and.include(';;Total général;;;4 ligne(s);;220,81\r\n');
-    const pdf = pdfText((await fetchBytes(s.finance, `/api/grants/${grantA.id}/statement?from=2026-01-01&to=2027-12-31&format=pdf`)).bytes);
-    expect(pdf).to.include('9,41 €').and.include('84,00 €').and.include('105,00 €').and.include('22,40 €').and.include('220,81 €');
+    expect(csv)
+      .to.include(';;Total Indemnités kilométriques 2026;;;2 ligne(s);;31,81\r\n')
+      .and.include(';;Total général;;;4 ligne(s);;220,81\r\n');
+    const pdf = pdfText(
+      (await fetchBytes(s.finance, `/api/grants/${grantA.id}/statement?from=2026-01-01&to=2027-12-31&format=pdf`))
+        .bytes,
+    );
+    expect(pdf)
+      .to.include('9,41 €')
+      .and.include('84,00 €')
+      .and.include('105,00 €')
+      .and.include('22,40 €')
+      .and.include('220,81 €');
 
     const report = (await s.finance.get(`/api/grants/${grantA.id}/financial-report?year=2026`)).body;
-    expect(report.rows.map((r: any) => [r.category, r.plannedCents, r.actualCents, r.gapCents, r.gapPercent])).to.deep.equal([
-      ['mileage', 50000, 941, -49059, -98.1], ['venue', 20000, 10500, -9500, -47.5], ['catering', 30000, 8400, -21600, -72],
+    expect(
+      report.rows.map((r: any) => [r.category, r.plannedCents, r.actualCents, r.gapCents, r.gapPercent]),
+    ).to.deep.equal([
+      ['mileage', 50000, 941, -49059, -98.1],
+      ['venue', 20000, 10500, -9500, -47.5],
+      ['catering', 30000, 8400, -21600, -72],
     ]);
-    expect(report.totals).to.deep.equal({ plannedCents: 100000, actualCents: 19841, gapCents: -80159, gapPercent: -80.2 });
+    expect(report.totals).to.deep.equal({
+      plannedCents: 100000,
+      actualCents: 19841,
+      gapCents: -80159,
+      gapPercent: -80.2,
+    });
     const r2027 = (await s.finance.get(`/api/grants/${grantA.id}/financial-report?year=2027`)).body;
-    expect(r2027.rows.map((r: any) => [r.category, r.plannedCents, r.actualCents, r.gapPercent])).to.deep.equal([['mileage', 0, 2240, null]]);
+    expect(r2027.rows.map((r: any) => [r.category, r.plannedCents, r.actualCents, r.gapPercent])).to.deep.equal([
+      ['mileage', 0, 2240, null],
+    ]);
 
     const project = (await s.lead.get(`/api/projects/${s.project.id}/dashboard`)).body.budget;
     // Session ended 12/03/2026: submitted and decided on 16/03 (4 days), paid 10/04/2026 (29) and 20/01/2027 (314).
     expect(project.timeToMoney).to.deep.equal({
-      claims: 2, toSubmission: { count: 2, medianDays: 4, p90Days: 4 }, toDecision: { count: 2, medianDays: 4, p90Days: 4 }, toPayment: { count: 2, medianDays: 29, p90Days: 314 },
+      claims: 2,
+      toSubmission: { count: 2, medianDays: 4, p90Days: 4 },
+      toDecision: { count: 2, medianDays: 4, p90Days: 4 },
+      toPayment: { count: 2, medianDays: 29, p90Days: 314 },
     });
   });
 
@@ -113,8 +204,13 @@ describe('grant reports end to end (real claims, payments, bookings and invoices
     const first = await s.finance.post(`/api/grants/${grantA.id}/drawdowns`, { from: '2026-01-01', to: '2027-12-31' });
     expect(first.status, first.text).to.equal(201);
     expect(first.body).to.include({ number: 1, eligibleActualCents: 22081, requestedCents: 10000, partCount: 4 });
-    expect(first.body.years).to.deep.equal([{ year: 2026, eligibleActualCents: 22081, requestedCents: 10000, ceilingCents: 10000 }]);
-    expect((await s.finance.post(`/api/grants/${grantA.id}/drawdowns`, { from: '2026-01-01', to: '2027-12-31' })).body.error.code).to.equal('nothing_to_draw_down');
+    expect(first.body.years).to.deep.equal([
+      { year: 2026, eligibleActualCents: 22081, requestedCents: 10000, ceilingCents: 10000 },
+    ]);
+    expect(
+      (await s.finance.post(`/api/grants/${grantA.id}/drawdowns`, { from: '2026-01-01', to: '2027-12-31' })).body.error
+        .code,
+    ).to.equal('nothing_to_draw_down');
     const expense = await s.finance.get(`/api/expenses?projectId=${s.project.id}&source=booking`);
     expect(expense.body.items[0].parts.find((p: any) => p.grantId === grantA.id).inDrawdown).to.equal(true);
   });

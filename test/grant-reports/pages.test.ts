@@ -13,9 +13,17 @@ describe('grant report pages', () => {
     const finance = await signedIn('finance');
     const r = await finance.get(`/grants/${s.g1.id}/dashboard`);
     expect(r.status, r.text).to.equal(200);
-    expect(r.text).to.include('<h1>Budget de la subvention').and.include('role="img"').and.include('aria-label="Engagé par catégorie, trait rouge : prévu')
-      .and.include('<caption>Prévu, engagé et réalisé par catégorie (données du graphique)</caption>').and.include('318,60 €').and.include('Transports en commun et taxis 2025')
-      .and.include(`href="/expenses?grantId=${s.g1.id}&amp;status=actual"`).and.include('Reste à engager').and.include('href="/grants/' + s.g1.id + '/exports"').and.not.include('Votre accès d’auditeur');
+    expect(r.text)
+      .to.include('<h1>Budget de la subvention')
+      .and.include('role="img"')
+      .and.include('aria-label="Engagé par catégorie, trait rouge : prévu')
+      .and.include('<caption>Prévu, engagé et réalisé par catégorie (données du graphique)</caption>')
+      .and.include('318,60 €')
+      .and.include('Transports en commun et taxis 2025')
+      .and.include(`href="/expenses?grantId=${s.g1.id}&amp;status=actual"`)
+      .and.include('Reste à engager')
+      .and.include('href="/grants/' + s.g1.id + '/exports"')
+      .and.not.include('Votre accès d’auditeur');
     const lead = await signedIn('project_lead');
     const page = await lead.get(`/grants/${s.g1.id}/dashboard`);
     expect(page.status).to.equal(200);
@@ -27,10 +35,20 @@ describe('grant report pages', () => {
     const finance = await signedIn('finance');
     const exportsPage = await finance.get(`/grants/${s.g1.id}/exports?year=2026`);
     expect(exportsPage.status).to.equal(200);
-    expect(exportsPage.text).to.include('name="note_catering"').and.include('Télécharger l’état (PDF)').and.include(`/api/grants/${s.g1.id}/financial-report?year=2026&amp;format=pdf`);
-    const saved = await finance.postForm(`/grants/${s.g1.id}/financial-report/notes`, { year: '2026', note_catering: 'Traiteur reporté en 2027', note_transport: '' });
+    expect(exportsPage.text)
+      .to.include('name="note_catering"')
+      .and.include('Télécharger l’état (PDF)')
+      .and.include(`/api/grants/${s.g1.id}/financial-report?year=2026&amp;format=pdf`);
+    const saved = await finance.postForm(`/grants/${s.g1.id}/financial-report/notes`, {
+      year: '2026',
+      note_catering: 'Traiteur reporté en 2027',
+      note_transport: '',
+    });
     expect(saved.status).to.equal(303);
-    const notes = await ctx().deps.db('grant_report_notes').where({ grant_id: s.g1.id, year: 2026 }).select('category', 'explanation');
+    const notes = await ctx()
+      .deps.db('grant_report_notes')
+      .where({ grant_id: s.g1.id, year: 2026 })
+      .select('category', 'explanation');
     expect(notes).to.deep.equal([{ category: 'catering', explanation: 'Traiteur reporté en 2027' }]);
 
     const confirm = await finance.get(`/grants/${s.g1.id}/drawdowns/new?from=2025-01-01&to=2026-12-31`);
@@ -44,6 +62,9 @@ describe('grant report pages', () => {
     const drawdowns = await ctx().deps.db('drawdowns').where({ grant_id: s.g1.id }).select('number', 'requested_cents');
     expect(drawdowns).to.deep.equal([{ number: 1, requested_cents: 12400 }]);
     const after = await finance.get(`/grants/${s.g1.id}/exports`);
-    expect(after.text).to.include('La demande de versement a été créée.').and.include('124,00 €').and.include('/document.pdf');
+    expect(after.text)
+      .to.include('La demande de versement a été créée.')
+      .and.include('124,00 €')
+      .and.include('/document.pdf');
   });
 });

@@ -6,8 +6,17 @@ import { ctx } from '../helpers/context.js';
 import { approvedClaim, attendee, exportedBatch, mileage, payingSetup } from '../payments/helpers.js';
 import { db, expensesOfClaim, fundedGrant, lineOf, partsOf } from './helpers.js';
 
-const invoice = (client: Awaited<ReturnType<typeof signedIn>>, fields: Record<string, string>, bytes = SAMPLE_FILES.pdf) =>
-  client.upload('POST', '/api/expenses', fields, { field: 'file', name: 'facture.pdf', bytes, type: 'application/pdf' });
+const invoice = (
+  client: Awaited<ReturnType<typeof signedIn>>,
+  fields: Record<string, string>,
+  bytes = SAMPLE_FILES.pdf,
+) =>
+  client.upload('POST', '/api/expenses', fields, {
+    field: 'file',
+    name: 'facture.pdf',
+    bytes,
+    type: 'application/pdf',
+  });
 
 describe('grants: expenses', () => {
   it('when a claim is decided, then each granted line is a committed expense split on the budget line; paid → actual on the payment day; rejected by the bank → committed again', async () => {
@@ -16,12 +25,23 @@ describe('grants: expenses', () => {
     const a = await attendee(s);
     const claim = await approvedClaim(s, a.id, [mileage(420)]);
     const [e] = await expensesOfClaim(claim.id);
-    expect(e).to.include({ source: 'claim_line', status: 'committed', category: 'mileage', incurred_on: '2026-03-12', project_id: s.project.id });
+    expect(e).to.include({
+      source: 'claim_line',
+      status: 'committed',
+      category: 'mileage',
+      incurred_on: '2026-03-12',
+      project_id: s.project.id,
+    });
     expect(Number(e.amount_cents)).to.equal(claim.amountCents);
     const parts = await partsOf(e.id);
     expect(parts.reduce((t, p) => t + Number(p.amount_cents), 0)).to.equal(claim.amountCents);
-    expect(parts.find((p) => p.grant_id === g.id)!.amount_cents).to.be.oneOf([Math.floor(claim.amountCents / 2), Math.ceil(claim.amountCents / 2)]);
-    expect((await lineOf(s.finance, g.id, 'mileage')).committedCents).to.equal(Number(parts.find((p) => p.grant_id === g.id)!.amount_cents));
+    expect(parts.find((p) => p.grant_id === g.id)!.amount_cents).to.be.oneOf([
+      Math.floor(claim.amountCents / 2),
+      Math.ceil(claim.amountCents / 2),
+    ]);
+    expect((await lineOf(s.finance, g.id, 'mileage')).committedCents).to.equal(
+      Number(parts.find((p) => p.grant_id === g.id)!.amount_cents),
+    );
 
     const batch = await exportedBatch(s, [claim.id]);
     ctx().clock.now = new Date('2026-04-02T10:00:00+02:00');
@@ -31,34 +51,61 @@ describe('grants: expenses', () => {
     } finally {
       ctx().clock.now = null;
     }
-    expect(await db()('expenses').where({ id: e.id }).first('status', 'paid_on')).to.deep.equal({ status: 'actual', paid_on: '2026-04-02' });
+    expect(await db()('expenses').where({ id: e.id }).first('status', 'paid_on')).to.deep.equal({
+      status: 'actual',
+      paid_on: '2026-04-02',
+    });
     const line = await lineOf(s.finance, g.id, 'mileage');
     expect(line.committedCents).to.equal(0);
     expect(line.actualCents).to.be.greaterThan(0);
     const rej = await s.finance.post(`/api/payments/${batch.payments[0].id}/reject`, { reasonCode: 'AC04' });
     expect(rej.status, rej.text).to.equal(200);
-    expect(await db()('expenses').where({ id: e.id }).first('status', 'paid_on')).to.deep.equal({ status: 'committed', paid_on: null });
+    expect(await db()('expenses').where({ id: e.id }).first('status', 'paid_on')).to.deep.equal({
+      status: 'committed',
+      paid_on: null,
+    });
   });
 
   it('when a decision would push a budget line past its amount, then 409 names the line and what remains, the decision rolls back, a lead cannot overrule and finance can with a reason (audited)', async () => {
     const s = await payingSetup();
     const g = await fundedGrant(s.finance, s.project.id, { mileage: 100 });
     const a = await attendee(s);
-    const c = await s.staff.post('/api/claims', { participantId: a.id, sessionIds: [s.sessionId], lines: [mileage(420)], submit: true });
-    const decision = { lines: c.body.lines.map((l: { id: string; eligibleCents: number }) => ({ lineId: l.id, grantedCents: l.eligibleCents })) };
+    const c = await s.staff.post('/api/claims', {
+      participantId: a.id,
+      sessionIds: [s.sessionId],
+      lines: [mileage(420)],
+      submit: true,
+    });
+    const decision = {
+      lines: c.body.lines.map((l: { id: string; eligibleCents: number }) => ({
+        lineId: l.id,
+        grantedCents: l.eligibleCents,
+      })),
+    };
     const blocked = await s.lead.post(`/api/claims/${c.body.id}/decision`, decision);
     expect(blocked.status).to.equal(409);
     expect(blocked.body.error.code).to.equal('budget_exceeded_requires_override');
-    expect(blocked.body.error.details[0].message).to.include(g.reference).and.include('2026').and.include('100 centimes');
+    expect(blocked.body.error.details[0].message)
+      .to.include(g.reference)
+      .and.include('2026')
+      .and.include('100 centimes');
     expect((await db()('claims').where({ id: c.body.id }).first('status')).status).to.equal('submitted');
     expect(await expensesOfClaim(c.body.id)).to.have.length(0);
-    const leadOverride = await s.lead.post(`/api/claims/${c.body.id}/decision`, { ...decision, override: { reason: 'Urgence sociale' } });
+    const leadOverride = await s.lead.post(`/api/claims/${c.body.id}/decision`, {
+      ...decision,
+      override: { reason: 'Urgence sociale' },
+    });
     expect(leadOverride.status).to.equal(403);
-    const ok = await s.finance.post(`/api/claims/${c.body.id}/decision`, { ...decision, override: { reason: 'Dépassement validé par la direction' } });
+    const ok = await s.finance.post(`/api/claims/${c.body.id}/decision`, {
+      ...decision,
+      override: { reason: 'Dépassement validé par la direction' },
+    });
     expect(ok.status, ok.text).to.equal(200);
     const [e] = await expensesOfClaim(c.body.id);
     expect(e.override_reason).to.equal('Dépassement validé par la direction');
-    const audit = await db()('audit_events').where({ record_id: e.id, action: 'expense.budget_overridden' }).first('reason_code', 'data');
+    const audit = await db()('audit_events')
+      .where({ record_id: e.id, action: 'expense.budget_overridden' })
+      .first('reason_code', 'data');
     expect(audit.reason_code).to.equal('budget_override');
     expect(JSON.stringify(audit.data)).not.to.include('direction');
     expect((await lineOf(s.finance, g.id, 'mileage')).remainingCents).to.be.below(0);
@@ -68,22 +115,52 @@ describe('grants: expenses', () => {
     const s = await payingSetup();
     const g = await fundedGrant(s.finance, s.project.id, { venue: 1_000_000 });
     const venue = await createVenue({ costMode: 'day', costCents: 12_000 });
-    const sess = await s.staff.post('/api/sessions', { projectId: s.project.id, title: 'Atelier budget', kind: 'workshop', capacity: 10, startsAt: '2026-06-10T09:00:00+02:00', endsAt: '2026-06-10T17:00:00+02:00' });
+    const sess = await s.staff.post('/api/sessions', {
+      projectId: s.project.id,
+      title: 'Atelier budget',
+      kind: 'workshop',
+      capacity: 10,
+      startsAt: '2026-06-10T09:00:00+02:00',
+      endsAt: '2026-06-10T17:00:00+02:00',
+    });
     expect(sess.status, sess.text).to.equal(201);
     const b = await s.staff.post('/api/bookings', { venueId: venue.id, sessionId: sess.body.id });
     expect(b.status, b.text).to.equal(201);
     const conf = await s.staff.post(`/api/bookings/${b.body.id}/confirm`, {});
     expect(conf.status, conf.text).to.equal(200);
     const e = await db()('expenses').where({ booking_id: b.body.id }).first();
-    expect(e).to.include({ source: 'booking', category: 'venue', status: 'committed', incurred_on: '2026-06-10', session_id: sess.body.id });
+    expect(e).to.include({
+      source: 'booking',
+      category: 'venue',
+      status: 'committed',
+      incurred_on: '2026-06-10',
+      session_id: sess.body.id,
+    });
     expect(Number(e.amount_cents)).to.equal(12_000);
     expect((await lineOf(s.finance, g.id, 'venue')).committedCents).to.equal(12_000);
-    const inv = await s.finance.upload('POST', `/api/expenses/${e.id}/invoice`, { paidOn: '2026-06-30', amountCents: '11500' }, { field: 'file', name: 'facture.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' });
+    const inv = await s.finance.upload(
+      'POST',
+      `/api/expenses/${e.id}/invoice`,
+      { paidOn: '2026-06-30', amountCents: '11500' },
+      { field: 'file', name: 'facture.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' },
+    );
     expect(inv.status, inv.text).to.equal(200);
     expect(inv.body).to.include({ status: 'actual', paidOn: '2026-06-30', amountCents: 11_500, hasInvoice: true });
     expect((await lineOf(s.finance, g.id, 'venue')).actualCents).to.equal(11_500);
 
-    const b2 = await s.staff.post('/api/bookings', { venueId: venue.id, sessionId: (await s.staff.post('/api/sessions', { projectId: s.project.id, title: 'Atelier 2', kind: 'workshop', capacity: 10, startsAt: '2026-06-11T09:00:00+02:00', endsAt: '2026-06-11T12:00:00+02:00' })).body.id });
+    const b2 = await s.staff.post('/api/bookings', {
+      venueId: venue.id,
+      sessionId: (
+        await s.staff.post('/api/sessions', {
+          projectId: s.project.id,
+          title: 'Atelier 2',
+          kind: 'workshop',
+          capacity: 10,
+          startsAt: '2026-06-11T09:00:00+02:00',
+          endsAt: '2026-06-11T12:00:00+02:00',
+        })
+      ).body.id,
+    });
     await s.staff.post(`/api/bookings/${b2.body.id}/confirm`, {});
     expect((await db()('expenses').where({ booking_id: b2.body.id }).first('status')).status).to.equal('committed');
     await s.staff.post(`/api/bookings/${b2.body.id}/cancel`, {});
@@ -96,7 +173,16 @@ describe('grants: expenses', () => {
     const project = await createProject();
     const g1 = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 3333 });
     const g2 = await fundedGrant(finance, project.id, {}, { shareBp: 3333, funder: 'CAF' });
-    const fields = { projectId: project.id, category: 'catering', description: 'Buffet atelier', supplier: 'Traiteur du Vercors', invoiceNumber: 'FA-2026-118', amountCents: '10001', incurredOn: '2026-05-20', paidOn: '2026-06-01' };
+    const fields = {
+      projectId: project.id,
+      category: 'catering',
+      description: 'Buffet atelier',
+      supplier: 'Traiteur du Vercors',
+      invoiceNumber: 'FA-2026-118',
+      amountCents: '10001',
+      incurredOn: '2026-05-20',
+      paidOn: '2026-06-01',
+    };
     const r = await invoice(finance, fields);
     expect(r.status, r.text).to.equal(201);
     expect(r.body).to.include({ status: 'actual', paidOn: '2026-06-01', amountCents: 10001, source: 'invoice' });
@@ -104,10 +190,14 @@ describe('grants: expenses', () => {
     expect(r.body.parts.find((p: { grantId: string }) => p.grantId === g1.id).amountCents).to.be.oneOf([3333, 3334]);
     expect(r.body.parts.some((p: { grantId: string }) => p.grantId === g2.id)).to.equal(false);
     expect(r.body.warnings.map((w: { code: string }) => w.code)).to.deep.equal(['no_budget_line']);
-    const file = await fetch(`${ctx().baseUrl}/api/expenses/${r.body.id}/invoice`, { headers: { cookie: [...finance.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const file = await fetch(`${ctx().baseUrl}/api/expenses/${r.body.id}/invoice`, {
+      headers: { cookie: [...finance.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     expect(file.status).to.equal(200);
     expect(Buffer.from(await file.arrayBuffer()).equals(SAMPLE_FILES.pdf)).to.equal(true);
-    expect(await db()('audit_events').where({ record_id: r.body.id, action: 'expense.invoice_downloaded' }).first('id')).to.not.equal(undefined);
+    expect(
+      await db()('audit_events').where({ record_id: r.body.id, action: 'expense.invoice_downloaded' }).first('id'),
+    ).to.not.equal(undefined);
     const { category: _c, ...noCategory } = fields;
     const missing = await invoice(finance, noCategory);
     expect(missing.status).to.equal(400);
@@ -132,7 +222,10 @@ describe('grants: expenses', () => {
     const ok = await invoice(finance, { ...fields, 'override[reason]': 'Animation prolongée, validée' });
     expect(ok.status, ok.text).to.equal(201);
     expect(ok.body.overridden).to.equal(true);
-    expect((await db()('audit_events').where({ record_id: ok.body.id, action: 'expense.created' }).first('reason_code')).reason_code).to.equal('budget_override');
+    expect(
+      (await db()('audit_events').where({ record_id: ok.body.id, action: 'expense.created' }).first('reason_code'))
+        .reason_code,
+    ).to.equal('budget_override');
     const paid = await finance.post(`/api/expenses/${ok.body.id}/paid`, { paidOn: '2026-09-15' });
     expect(paid.body).to.include({ status: 'actual', paidOn: '2026-09-15' });
     const cancel = await finance.post(`/api/expenses/${ok.body.id}/cancel`, {});
@@ -142,10 +235,18 @@ describe('grants: expenses', () => {
   it('when a project is newly attached to a grant, then its existing expenses are re-split onto the grant', async () => {
     const finance = await signedIn('finance');
     const project = await createProject();
-    const r = await invoice(finance, { projectId: project.id, category: 'catering', amountCents: '999', incurredOn: '2026-02-01' });
+    const r = await invoice(finance, {
+      projectId: project.id,
+      category: 'catering',
+      amountCents: '999',
+      incurredOn: '2026-02-01',
+    });
     expect(r.body.parts).to.deep.equal([{ ...r.body.parts[0], grantId: null, amountCents: 999 }]);
     const g = await fundedGrant(finance, null, { catering: 100_000 });
-    const attach = await finance.patch(`/api/grants/${g.id}`, { version: g.version, projects: [{ projectId: project.id, shareBp: 5000 }] });
+    const attach = await finance.patch(`/api/grants/${g.id}`, {
+      version: g.version,
+      projects: [{ projectId: project.id, shareBp: 5000 }],
+    });
     expect(attach.status, attach.text).to.equal(200);
     const parts = await partsOf(r.body.id);
     expect(parts.map((p) => Number(p.amount_cents)).sort()).to.deep.equal([499, 500]);

@@ -27,24 +27,50 @@ describe('grants: pages', () => {
     expect(empty.status).to.equal(200);
     expect(empty.text).to.include('Aucun financement ne correspond');
     const created = await finance.postForm('/grants/new', {
-      funder: 'ARS — page', periodStart: '2026-01-01', periodEnd: '2026-12-31', totalEuros: '10 000', cofundingPercent: '150', eligibleCategories: ['catering'],
-      ceilingYear: ['2026'], ceilingEuros: ['5 000'], projectId: [project.id], sharePercent: ['100'],
+      funder: 'ARS — page',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      totalEuros: '10 000',
+      cofundingPercent: '150',
+      eligibleCategories: ['catering'],
+      ceilingYear: ['2026'],
+      ceilingEuros: ['5 000'],
+      projectId: [project.id],
+      sharePercent: ['100'],
     });
     expect(created.status).to.equal(400);
     expect(created.text).to.include('Le formulaire contient des erreurs').and.include('href="#f-cofundingPercent"');
     const ok = await finance.postForm('/grants/new', {
-      funder: 'ARS — page', periodStart: '2026-01-01', periodEnd: '2026-12-31', totalEuros: '10 000', cofundingPercent: '50', eligibleCategories: ['catering'],
-      ceilingYear: ['2026'], ceilingEuros: ['5 000'], projectId: [project.id], sharePercent: ['100'],
+      funder: 'ARS — page',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      totalEuros: '10 000',
+      cofundingPercent: '50',
+      eligibleCategories: ['catering'],
+      ceilingYear: ['2026'],
+      ceilingEuros: ['5 000'],
+      projectId: [project.id],
+      sharePercent: ['100'],
     });
     expect(ok.status, ok.text).to.equal(303);
     const grantUrl = ok.headers.get('location')!;
-    const line = await finance.postForm(`${grantUrl}/budget-lines`, { category: 'catering', year: '2026', amountEuros: '10' });
+    const line = await finance.postForm(`${grantUrl}/budget-lines`, {
+      category: 'catering',
+      year: '2026',
+      amountEuros: '10',
+    });
     expect(line.status).to.equal(303);
     const detail = await finance.get(grantUrl);
     expect(detail.text).to.include('Lignes budgétaires').and.include('10,00').and.include(project.name);
     // Over budget: the form asks finance for a reason, then records it.
     const form = new FormData();
-    for (const [k, v] of Object.entries({ projectId: project.id, category: 'catering', amountEuros: '25', incurredOn: '2026-04-01' })) form.append(k, v);
+    for (const [k, v] of Object.entries({
+      projectId: project.id,
+      category: 'catering',
+      amountEuros: '25',
+      incurredOn: '2026-04-01',
+    }))
+      form.append(k, v);
     form.append('file', new Blob([SAMPLE_FILES.pdf], { type: 'application/pdf' }), 'facture.pdf');
     const over = await finance.request('POST', `/expenses/new?_csrf=${finance.csrfToken}`, { multipart: form });
     expect(over.status).to.equal(409);
@@ -62,7 +88,14 @@ describe('grants: pages', () => {
     const s = await payingSetup();
     await fundedGrant(s.finance, s.project.id, { venue: 1_000_000 });
     const venue = await createVenue({ costMode: 'day', costCents: 9_000 });
-    const sess = await s.staff.post('/api/sessions', { projectId: s.project.id, title: 'Atelier facture', kind: 'workshop', capacity: 10, startsAt: '2026-06-15T09:00:00+02:00', endsAt: '2026-06-15T17:00:00+02:00' });
+    const sess = await s.staff.post('/api/sessions', {
+      projectId: s.project.id,
+      title: 'Atelier facture',
+      kind: 'workshop',
+      capacity: 10,
+      startsAt: '2026-06-15T09:00:00+02:00',
+      endsAt: '2026-06-15T17:00:00+02:00',
+    });
     const b = await s.staff.post('/api/bookings', { venueId: venue.id, sessionId: sess.body.id });
     expect((await s.staff.post(`/api/bookings/${b.body.id}/confirm`, {})).status).to.equal(200);
     const e = await db()('expenses').where({ booking_id: b.body.id }).first('id');
@@ -72,9 +105,15 @@ describe('grants: pages', () => {
     form.append('paidOn', '2026-07-01');
     form.append('amountEuros', '85,00');
     form.append('file', new Blob([SAMPLE_FILES.png], { type: 'image/png' }), 'facture.png');
-    const sent = await s.finance.request('POST', `/expenses/${e.id}/invoice?_csrf=${s.finance.csrfToken}`, { multipart: form });
+    const sent = await s.finance.request('POST', `/expenses/${e.id}/invoice?_csrf=${s.finance.csrfToken}`, {
+      multipart: form,
+    });
     expect(sent.status).to.equal(303);
-    expect(await db()('expenses').where({ id: e.id }).first('status', 'paid_on', 'amount_cents')).to.deep.equal({ status: 'actual', paid_on: '2026-07-01', amount_cents: 8500 });
+    expect(await db()('expenses').where({ id: e.id }).first('status', 'paid_on', 'amount_cents')).to.deep.equal({
+      status: 'actual',
+      paid_on: '2026-07-01',
+      amount_cents: 8500,
+    });
   });
 
   describe('@browser journey', function () {
@@ -124,7 +163,9 @@ describe('grants: pages', () => {
         expect(await page.textContent('main')).to.include('1 200,00');
         await page.goto(`${ctx().baseUrl}/expenses`);
         await expectNoAxeViolations(page, 'expenses list');
-        expect(await db()('expenses').where({ project_id: project.id, category: 'facilitation' }).first('id')).to.not.equal(undefined);
+        expect(
+          await db()('expenses').where({ project_id: project.id, category: 'facilitation' }).first('id'),
+        ).to.not.equal(undefined);
       } finally {
         await context.close();
         fs.rmSync(file, { force: true });

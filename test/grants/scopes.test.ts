@@ -12,18 +12,36 @@ describe('grants: auditor scopes and concurrency', () => {
     const project = await createProject();
     const g1 = await fundedGrant(finance, project.id, { catering: 100_000 });
     const g2 = await fundedGrant(finance, null, {}, { funder: 'ARS Auvergne-Rhône-Alpes' });
-    const enter = (incurredOn: string) => finance.upload('POST', '/api/expenses', { projectId: project.id, category: 'catering', amountCents: '2000', incurredOn }, { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' });
+    const enter = (incurredOn: string) =>
+      finance.upload(
+        'POST',
+        '/api/expenses',
+        { projectId: project.id, category: 'catering', amountCents: '2000', incurredOn },
+        { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' },
+      );
     const march = (await enter('2026-03-01')).body.id;
     const august = (await enter('2026-08-01')).body.id;
     // Without scope rows, an auditor reads everything.
     expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(200);
     const staffUser = await signedIn('staff');
-    const refused = await finance.post(`/api/grants/${g1.id}/auditor-scopes`, { userId: staffUser.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2099-01-01T00:00:00Z' });
+    const refused = await finance.post(`/api/grants/${g1.id}/auditor-scopes`, {
+      userId: staffUser.user.id,
+      fromDate: '2026-01-01',
+      toDate: '2026-06-30',
+      expiresAt: '2099-01-01T00:00:00Z',
+    });
     expect(refused.status).to.equal(400);
     expect(refused.body.error.details[0].field).to.equal('userId');
-    const scope = await finance.post(`/api/grants/${g1.id}/auditor-scopes`, { userId: auditor.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2099-01-01T00:00:00Z' });
+    const scope = await finance.post(`/api/grants/${g1.id}/auditor-scopes`, {
+      userId: auditor.user.id,
+      fromDate: '2026-01-01',
+      toDate: '2026-06-30',
+      expiresAt: '2099-01-01T00:00:00Z',
+    });
     expect(scope.status, scope.text).to.equal(200);
-    expect((await auditor.get('/api/grants?limit=200')).body.items.map((g: { id: string }) => g.id)).to.deep.equal([g1.id]);
+    expect((await auditor.get('/api/grants?limit=200')).body.items.map((g: { id: string }) => g.id)).to.deep.equal([
+      g1.id,
+    ]);
     expect((await auditor.get(`/api/grants/${g1.id}`)).status).to.equal(200);
     expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(404);
     const list = await auditor.get(`/api/expenses?projectId=${project.id}`);
@@ -33,12 +51,19 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditor.get(`/api/expenses/${august}/invoice`)).status).to.equal(404);
     expect((await auditor.post('/api/grants', {})).status).to.equal(403);
     // Expired: nothing at all.
-    await finance.post(`/api/grants/${g1.id}/auditor-scopes`, { userId: auditor.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2020-01-01T00:00:00Z' });
+    await finance.post(`/api/grants/${g1.id}/auditor-scopes`, {
+      userId: auditor.user.id,
+      fromDate: '2026-01-01',
+      toDate: '2026-06-30',
+      expiresAt: '2020-01-01T00:00:00Z',
+    });
     expect((await auditor.get(`/api/grants/${g1.id}`)).status).to.equal(404);
     expect((await auditor.get('/api/grants')).body.items).to.deep.equal([]);
     expect((await auditor.get('/api/expenses')).body.items).to.deep.equal([]);
     expect((await finance.get(`/api/grants/${g1.id}/auditor-scopes`)).body.items).to.have.length(1);
-    const removed = await finance.request('DELETE', `/api/grants/${g1.id}/auditor-scopes/${auditor.user.id}`, { json: {} });
+    const removed = await finance.request('DELETE', `/api/grants/${g1.id}/auditor-scopes/${auditor.user.id}`, {
+      json: {},
+    });
     expect(removed.status).to.equal(204);
     expect((await auditor.get(`/api/grants/${g2.id}`)).status).to.equal(200);
   });
@@ -55,9 +80,27 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditor.get(`/api/participants/${person.id}`)).status).to.equal(200);
     expect((await auditor.get(`/api/projects/${other.id}/dashboard`)).status).to.equal(200);
     for (const who of [auditor, auditorAndStaff]) {
-      expect((await finance.post(`/api/grants/${grant.id}/auditor-scopes`, { userId: who.user.id, fromDate: '2026-01-01', toDate: '2026-12-31', expiresAt: '2099-01-01T00:00:00Z' })).status).to.equal(200);
+      expect(
+        (
+          await finance.post(`/api/grants/${grant.id}/auditor-scopes`, {
+            userId: who.user.id,
+            fromDate: '2026-01-01',
+            toDate: '2026-12-31',
+            expiresAt: '2099-01-01T00:00:00Z',
+          })
+        ).status,
+      ).to.equal(200);
     }
-    for (const path of ['/api/participants', `/api/participants/${person.id}`, '/api/claims', '/api/payment-batches', '/api/sessions', '/api/venues', '/api/audit', `/api/projects/${funded.id}`]) {
+    for (const path of [
+      '/api/participants',
+      `/api/participants/${person.id}`,
+      '/api/claims',
+      '/api/payment-batches',
+      '/api/sessions',
+      '/api/venues',
+      '/api/audit',
+      `/api/projects/${funded.id}`,
+    ]) {
       const r = await auditor.get(path);
       expect(r.status, path).to.equal(403);
       expect(r.body.error.message, path).to.include('limité aux financements');
@@ -74,12 +117,15 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditor.get(`/projects/${other.id}/dashboard`)).status).to.equal(404);
     // Pages link them where they may go: the grant page to the project's dashboard, not to the project.
     const grantPage = await auditor.get(`/grants/${grant.id}`);
-    expect(grantPage.text).to.include(`href="/projects/${funded.id}/dashboard"`).and.not.include(`href="/projects/${funded.id}"`);
+    expect(grantPage.text)
+      .to.include(`href="/projects/${funded.id}/dashboard"`)
+      .and.not.include(`href="/projects/${funded.id}"`);
     const home = await auditor.get('/');
     expect(home.status).to.equal(200);
     const menu = home.text.slice(home.text.indexOf('<nav'), home.text.indexOf('</nav>'));
     expect(menu).to.include('href="/grants"').and.include('href="/expenses"');
-    for (const href of ['/participants', '/claims', '/payments', '/sessions', '/admin']) expect(menu, href).to.not.include(`href="${href}"`);
+    for (const href of ['/participants', '/claims', '/payments', '/sessions', '/admin'])
+      expect(menu, href).to.not.include(`href="${href}"`);
     // Another role opens what it opens anyway.
     expect((await auditorAndStaff.get(`/api/participants/${person.id}`)).status).to.equal(200);
     expect((await auditorAndStaff.get('/participants')).status).to.equal(200);
@@ -90,18 +136,52 @@ describe('grants: auditor scopes and concurrency', () => {
     const auditor = await signedIn('auditor');
     const project = await createProject();
     const gA = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 6000 });
-    const gB = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 4000, funder: 'ARS Auvergne-Rhône-Alpes' });
-    for (const g of [gA, gB]) expect((await finance.post(`/api/grants/${g.id}/budget-lines`, { category: 'catering', year: 2025, amountCents: 100_000 })).status).to.equal(201);
-    const enter = async (amountCents: string, incurredOn: string, paidOn?: string) => (await finance.upload('POST', '/api/expenses', { projectId: project.id, category: 'catering', amountCents, incurredOn, ...(paidOn ? { paidOn } : {}) },
-      { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' })).body.id as string;
+    const gB = await fundedGrant(
+      finance,
+      project.id,
+      { catering: 100_000 },
+      { shareBp: 4000, funder: 'ARS Auvergne-Rhône-Alpes' },
+    );
+    for (const g of [gA, gB])
+      expect(
+        (
+          await finance.post(`/api/grants/${g.id}/budget-lines`, {
+            category: 'catering',
+            year: 2025,
+            amountCents: 100_000,
+          })
+        ).status,
+      ).to.equal(201);
+    const enter = async (amountCents: string, incurredOn: string, paidOn?: string) =>
+      (
+        await finance.upload(
+          'POST',
+          '/api/expenses',
+          { projectId: project.id, category: 'catering', amountCents, incurredOn, ...(paidOn ? { paidOn } : {}) },
+          { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' },
+        )
+      ).body.id as string;
     const paidInRange = await enter('1000', '2025-12-20', '2026-01-10');
     const incurredInRange = await enter('2000', '2026-03-01');
     const outside = await enter('3000', '2025-06-01', '2025-07-01');
-    await finance.post(`/api/grants/${gA.id}/auditor-scopes`, { userId: auditor.user.id, fromDate: '2026-01-01', toDate: '2026-06-30', expiresAt: '2099-01-01T00:00:00Z' });
+    await finance.post(`/api/grants/${gA.id}/auditor-scopes`, {
+      userId: auditor.user.id,
+      fromDate: '2026-01-01',
+      toDate: '2026-06-30',
+      expiresAt: '2099-01-01T00:00:00Z',
+    });
 
     const list = (await auditor.get(`/api/expenses?projectId=${project.id}&sort=amountCents`)).body;
-    expect(list.items.map((e: any) => [e.id, e.amountCents, e.listedCents, e.parts.map((p: any) => [p.grantId, p.amountCents])])).to.deep.equal([
-      [paidInRange, 1000, 600, [[gA.id, 600]]], [incurredInRange, 2000, 1200, [[gA.id, 1200]]],
+    expect(
+      list.items.map((e: any) => [
+        e.id,
+        e.amountCents,
+        e.listedCents,
+        e.parts.map((p: any) => [p.grantId, p.amountCents]),
+      ]),
+    ).to.deep.equal([
+      [paidInRange, 1000, 600, [[gA.id, 600]]],
+      [incurredInRange, 2000, 1200, [[gA.id, 1200]]],
     ]);
     expect(list).to.include({ count: 2, totalCents: 1800 });
     expect((await auditor.get(`/api/expenses/${paidInRange}`)).body.parts).to.have.length(1);
@@ -109,24 +189,50 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditor.get(`/api/expenses?grantId=${gB.id}`)).body).to.include({ count: 0, totalCents: 0 });
     const page = await auditor.get(`/expenses?projectId=${project.id}`);
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('<dt>Total</dt><dd>18,00 €</dd>').and.include(gA.reference).and.not.include(gB.reference);
+    expect(page.text)
+      .to.include('<dt>Total</dt><dd>18,00 €</dd>')
+      .and.include(gA.reference)
+      .and.not.include(gB.reference);
 
     // Finance: whole amounts without a grant filter, the grant's parts with one.
-    expect((await finance.get(`/api/expenses?projectId=${project.id}`)).body).to.include({ count: 3, totalCents: 6000 });
-    expect((await finance.get(`/api/expenses?projectId=${project.id}&grantId=${gB.id}`)).body).to.include({ count: 3, totalCents: 2400 });
-    expect((await finance.get(`/api/expenses?grantId=${gA.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`)).body).to.include({ count: 1, totalCents: 600 });
+    expect((await finance.get(`/api/expenses?projectId=${project.id}`)).body).to.include({
+      count: 3,
+      totalCents: 6000,
+    });
+    expect((await finance.get(`/api/expenses?projectId=${project.id}&grantId=${gB.id}`)).body).to.include({
+      count: 3,
+      totalCents: 2400,
+    });
+    expect(
+      (await finance.get(`/api/expenses?grantId=${gA.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`)).body,
+    ).to.include({ count: 1, totalCents: 600 });
     const lineA = gA.budgetLines.find((l) => l.year === 2026)!;
-    expect((await finance.get(`/api/expenses?budgetLineId=${lineA.id}&status=committed,actual`)).body).to.include({ count: 1, totalCents: 1200 });
+    expect((await finance.get(`/api/expenses?budgetLineId=${lineA.id}&status=committed,actual`)).body).to.include({
+      count: 1,
+      totalCents: 1200,
+    });
 
     // The grant's budget lines: the auditor's range only (2025 line: paid in the range 6,00; 2026 line: incurred in it 12,00), without
     // remaining; finance: committed (not yet paid) and actual over all dates (2025 line: 6,00 + 18,00 paid), remaining. Each link adds up.
-    const lines = async (client: typeof finance) => (await client.get(`/api/grants/${gA.id}`)).body.budgetLines
-      .map((l: any) => ({ ...l, row: [l.year, l.committedCents, l.actualCents, l.remainingCents] }));
+    const lines = async (client: typeof finance) =>
+      (await client.get(`/api/grants/${gA.id}`)).body.budgetLines.map((l: any) => ({
+        ...l,
+        row: [l.year, l.committedCents, l.actualCents, l.remainingCents],
+      }));
     const scoped = await lines(auditor);
-    expect(scoped.map((l: any) => l.row)).to.have.deep.members([[2025, 0, 600, null], [2026, 1200, 0, null]]);
+    expect(scoped.map((l: any) => l.row)).to.have.deep.members([
+      [2025, 0, 600, null],
+      [2026, 1200, 0, null],
+    ]);
     const whole = await lines(finance);
-    expect(whole.map((l: any) => l.row)).to.have.deep.members([[2025, 0, 2400, 97600], [2026, 1200, 0, 98800]]);
-    for (const [client, ls] of [[auditor, scoped], [finance, whole]] as const) {
+    expect(whole.map((l: any) => l.row)).to.have.deep.members([
+      [2025, 0, 2400, 97600],
+      [2026, 1200, 0, 98800],
+    ]);
+    for (const [client, ls] of [
+      [auditor, scoped],
+      [finance, whole],
+    ] as const) {
       for (const l of ls) {
         expect(await followLink(client, l.links.committed), l.links.committed).to.equal(l.committedCents);
         expect(await followLink(client, l.links.actual), l.links.actual).to.equal(l.actualCents);
@@ -134,7 +240,10 @@ describe('grants: auditor scopes and concurrency', () => {
     }
     const detail = await auditor.get(`/grants/${gA.id}`);
     expect(detail.status).to.equal(200);
-    expect(detail.text).to.include('Votre accès d’auditeur est limité à la période du 01/01/2026 au 30/06/2026.').and.not.include('>Reste<').and.not.include('24,00 €');
+    expect(detail.text)
+      .to.include('Votre accès d’auditeur est limité à la période du 01/01/2026 au 30/06/2026.')
+      .and.not.include('>Reste<')
+      .and.not.include('24,00 €');
     expect((await auditor.get(`/grants/${gB.id}`)).status).to.equal(404);
   });
 
@@ -145,8 +254,18 @@ describe('grants: auditor scopes and concurrency', () => {
     const claims: { id: string; lines: { id: string; eligibleCents: number }[] }[] = [];
     for (let i = 0; i < 50; i++) {
       const person = await createParticipant();
-      await db()('session_participants').insert({ session_id: s.sessionId, participant_id: person.id, status: 'attended', walk_in: true });
-      const c = await s.staff.post('/api/claims', { participantId: person.id, sessionIds: [s.sessionId], lines: [MILEAGE], submit: true });
+      await db()('session_participants').insert({
+        session_id: s.sessionId,
+        participant_id: person.id,
+        status: 'attended',
+        walk_in: true,
+      });
+      const c = await s.staff.post('/api/claims', {
+        participantId: person.id,
+        sessionIds: [s.sessionId],
+        lines: [MILEAGE],
+        submit: true,
+      });
       expect(c.status, c.text).to.equal(201);
       claims.push(c.body);
     }
@@ -155,24 +274,49 @@ describe('grants: auditor scopes and concurrency', () => {
     const g = await fundedGrant(finance, s.project.id, { mileage: each * 10 });
     // 50 simultaneous requests (each on its own HTTP connection and, server side, its own database connection from the pool).
     const lead = s.lead;
-    const replies = await Promise.all(claims.map((c) => lead.post(`/api/claims/${c.id}/decision`, { lines: c.lines.map((l) => ({ lineId: l.id, grantedCents: l.eligibleCents })) })));
+    const replies = await Promise.all(
+      claims.map((c) =>
+        lead.post(`/api/claims/${c.id}/decision`, {
+          lines: c.lines.map((l) => ({ lineId: l.id, grantedCents: l.eligibleCents })),
+        }),
+      ),
+    );
     const codes = replies.map((r) => (r.status === 200 ? 'ok' : `${r.status} ${r.body?.error?.code}`));
     expect(codes.filter((c) => c === 'ok')).to.have.length(10);
     expect(codes.filter((c) => c === '409 budget_exceeded_requires_override')).to.have.length(40);
     const line = await lineOf(finance, g.id, 'mileage');
     expect(line.committedCents).to.equal(each * 10);
     expect(line.remainingCents).to.equal(0);
-    const decided = await db()('claims').whereIn('id', claims.map((c) => c.id)).whereNot('status', 'submitted').count({ n: '*' });
+    const decided = await db()('claims')
+      .whereIn(
+        'id',
+        claims.map((c) => c.id),
+      )
+      .whereNot('status', 'submitted')
+      .count({ n: '*' });
     expect(Number(decided[0].n)).to.equal(10);
   });
 
   it('@pg when 10 grants are created at once on one project with 20 % each, then at most 5 exist and its shares never pass 100 %', async () => {
     const finance = await signedIn('finance');
     const project = await createProject();
-    const base = { funder: 'Course aux parts', periodStart: '2026-01-01', periodEnd: '2026-12-31', totalCents: 1000, cofundingRateBp: 5000, eligibleCategories: ['transport'] };
-    const replies = await Promise.all(Array.from({ length: 10 }, () => finance.post('/api/grants', { ...base, projects: [{ projectId: project.id, shareBp: 2000 }] })));
+    const base = {
+      funder: 'Course aux parts',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      totalCents: 1000,
+      cofundingRateBp: 5000,
+      eligibleCategories: ['transport'],
+    };
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        finance.post('/api/grants', { ...base, projects: [{ projectId: project.id, shareBp: 2000 }] }),
+      ),
+    );
     expect(replies.filter((r) => r.status === 201)).to.have.length(5);
-    expect(replies.filter((r) => r.status === 400).every((r) => r.body.error.details[0].field === 'projects.0.shareBp')).to.equal(true);
+    expect(
+      replies.filter((r) => r.status === 400).every((r) => r.body.error.details[0].field === 'projects.0.shareBp'),
+    ).to.equal(true);
     const [{ total }] = await db()('grant_projects').where({ project_id: project.id }).sum({ total: 'share_bp' });
     expect(Number(total)).to.equal(10000);
   });

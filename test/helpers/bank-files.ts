@@ -16,7 +16,10 @@ let xmllintChecked = false;
 function requireXmllint(): void {
   if (xmllintChecked) return;
   const probe = spawnSync('xmllint', ['--version'], { encoding: 'utf8' });
-  if (probe.error) throw new Error('xmllint is missing: install libxml2-utils (bash .ci/run does) — every SEPA file of the suite is validated against the ISO 20022 and EPC schemas');
+  if (probe.error)
+    throw new Error(
+      'xmllint is missing: install libxml2-utils (bash .ci/run does) — every SEPA file of the suite is validated against the ISO 20022 and EPC schemas',
+    );
   xmllintChecked = true;
 }
 
@@ -38,16 +41,30 @@ export function xsdErrors(documents: { name: string; xml: string }[]): string[] 
     const bySchema = new Map<string, string[]>();
     for (const [i, d] of documents.entries()) {
       const version = sepaVersionOf(d.xml);
-      if (!version || !SCHEMAS[version]) { errors.push(`${d.name}: not a pain.001.001.09 or .03 document`); continue; }
+      if (!version || !SCHEMAS[version]) {
+        errors.push(`${d.name}: not a pain.001.001.09 or .03 document`);
+        continue;
+      }
       const file = path.join(dir, `${i}.xml`);
       fs.writeFileSync(file, d.xml);
       for (const xsd of SCHEMAS[version]) bySchema.set(xsd, [...(bySchema.get(xsd) ?? []), file]);
     }
     for (const [xsd, files] of bySchema) {
-      const run = spawnSync('xmllint', ['--noout', '--schema', path.join(XSD_DIR, xsd), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const run = spawnSync('xmllint', ['--noout', '--schema', path.join(XSD_DIR, xsd), ...files], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
       if (run.status !== 0) {
-        const named = run.stderr.replace(new RegExp(`${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\d+)\\.xml`, 'g'), (_m, i) => documents[Number(i)].name);
-        errors.push(...named.split('\n').filter((l) => l && !/ validates$/.test(l)).map((l) => `[${xsd}] ${l}`));
+        const named = run.stderr.replace(
+          new RegExp(`${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(\\d+)\\.xml`, 'g'),
+          (_m, i) => documents[Number(i)].name,
+        );
+        errors.push(
+          ...named
+            .split('\n')
+            .filter((l) => l && !/ validates$/.test(l))
+            .map((l) => `[${xsd}] ${l}`),
+        );
       }
     }
     return errors;
@@ -67,12 +84,20 @@ const validated = new Set<string>();
  */
 export async function validateStoredBankFiles(): Promise<number> {
   const { db, keyring } = ctx().deps;
-  const ids: string[] = (await db('files').where({ purpose: 'payment_file' }).pluck('id')).filter((id: string) => !validated.has(id));
+  const ids: string[] = (await db('files').where({ purpose: 'payment_file' }).pluck('id')).filter(
+    (id: string) => !validated.has(id),
+  );
   if (ids.length === 0) return 0;
   const rows = await db('files').whereIn('id', ids).select('id', 'original_name', 'content', 'key_id', 'erased_at');
   const erased = rows.filter((r) => !r.content);
-  if (erased.length) throw new Error(`bank file(s) ${erased.map((r) => r.id).join(', ')} erased before their schema validation: call validateStoredBankFiles() before anonymising`);
-  const documents = rows.map((r) => ({ name: `${r.original_name} (${r.id})`, xml: keyring.decrypt((r.content as Buffer).toString('base64'), r.key_id) }));
+  if (erased.length)
+    throw new Error(
+      `bank file(s) ${erased.map((r) => r.id).join(', ')} erased before their schema validation: call validateStoredBankFiles() before anonymising`,
+    );
+  const documents = rows.map((r) => ({
+    name: `${r.original_name} (${r.id})`,
+    xml: keyring.decrypt((r.content as Buffer).toString('base64'), r.key_id),
+  }));
   const errors = xsdErrors(documents);
   if (errors.length) throw new Error(`bank file(s) fail the ISO 20022 / EPC schemas:\n${errors.join('\n')}`);
   for (const r of rows) validated.add(r.id);

@@ -5,7 +5,16 @@ import { ctx } from './context.js';
 import { TEST_PASSWORD } from './factories.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
@@ -20,7 +29,9 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
 /** Runs axe-core (WCAG 2.1 A and AA rules) on the page and fails with the list of violations. */
 export async function expectNoAxeViolations(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
   expect(summary, `axe violations on ${label}`).to.deep.equal([]);
 }
 
@@ -32,11 +43,18 @@ export async function expectNoAxeViolations(page: Page, label: string): Promise<
 export type SignInWay = 'enter' | 'button' | 'typed';
 
 /** Signs `email` in on the login page of the test app (the test password unless given) and waits for the home page. */
-export async function signInPage(page: Page, email: string, options: { password?: string; via?: SignInWay } = {}): Promise<void> {
+export async function signInPage(
+  page: Page,
+  email: string,
+  options: { password?: string; via?: SignInWay } = {},
+): Promise<void> {
   const { password = TEST_PASSWORD, via = 'enter' } = options;
   const base = ctx().baseUrl;
   await page.goto(`${base}/login`);
-  for (const [label, text] of [['Adresse e-mail', email], ['Mot de passe', password]] as const) {
+  for (const [label, text] of [
+    ['Adresse e-mail', email],
+    ['Mot de passe', password],
+  ] as const) {
     const field = page.getByLabel(label, { exact: true });
     if (via === 'typed') {
       await field.focus();

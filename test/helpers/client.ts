@@ -2,7 +2,13 @@ import { ctx } from './context.js';
 import { routeOf, watched } from './money-walk.js';
 import { checkResponse } from './response-check.js';
 
-type Options = { json?: unknown; form?: Record<string, string | string[]>; raw?: string; multipart?: FormData; headers?: Record<string, string> };
+type Options = {
+  json?: unknown;
+  form?: Record<string, string | string[]>;
+  raw?: string;
+  multipart?: FormData;
+  headers?: Record<string, string>;
+};
 
 /** The request with an idempotency key: the header for the API, the form's hidden field for a page. */
 function withKey(options: Options, key: { value: string; asField: boolean }): Options {
@@ -60,14 +66,20 @@ export class Client {
   }
 
   async request<T = any>(method: string, path: string, options: Options = {}): Promise<Reply<T>> {
-    const hasKey = Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key') || !!options.form?.idempotencyKey || !!options.multipart?.has('idempotencyKey');
+    const hasKey =
+      Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key') ||
+      !!options.form?.idempotencyKey ||
+      !!options.multipart?.has('idempotencyKey');
     // A POST to an idempotent route is sent with a key and replayed by the money walk (money-walk.ts).
-    const { res, text } = await watched(method, this.baseUrl, path, hasKey, (key) => this.send(method, path, key ? withKey(options, key) : options));
+    const { res, text } = await watched(method, this.baseUrl, path, hasKey, (key) =>
+      this.send(method, path, key ? withKey(options, key) : options),
+    );
     this.keepCookies(res);
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
     // Every 2xx JSON body of an API route matches the schema OpenAPI publishes for it (response-check.ts).
-    if (this.baseUrl === ctx().baseUrl && text) checkResponse(routeOf(method, path), method, path, res.status, res.headers.get('content-type'), parsed);
+    if (this.baseUrl === ctx().baseUrl && text)
+      checkResponse(routeOf(method, path), method, path, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
@@ -80,7 +92,8 @@ export class Client {
     } else if (options.form) {
       extra['content-type'] = 'application/x-www-form-urlencoded';
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(options.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+      for (const [k, v] of Object.entries(options.form))
+        for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
       body = params.toString();
     } else if (options.multipart) body = options.multipart;
     else if (options.raw !== undefined) body = options.raw;
@@ -107,11 +120,24 @@ export class Client {
   }
 
   /** Sends multipart/form-data: text fields and one file, with the CSRF header a page script would add. */
-  async upload<T = any>(method: string, path: string, fields: Record<string, string>, file?: { field: string; name: string; bytes: Buffer; type?: string }): Promise<Reply<T>> {
+  async upload<T = any>(
+    method: string,
+    path: string,
+    fields: Record<string, string>,
+    file?: { field: string; name: string; bytes: Buffer; type?: string },
+  ): Promise<Reply<T>> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    if (file) form.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
-    return this.request<T>(method, path, { multipart: form, headers: this.csrfToken ? { 'x-csrf-token': this.csrfToken } : {} });
+    if (file)
+      form.append(
+        file.field,
+        new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }),
+        file.name,
+      );
+    return this.request<T>(method, path, {
+      multipart: form,
+      headers: this.csrfToken ? { 'x-csrf-token': this.csrfToken } : {},
+    });
   }
 
   async login(email: string, password: string): Promise<Reply> {

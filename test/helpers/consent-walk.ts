@@ -12,7 +12,9 @@ export const CONSENT_BASED_USES = (Object.keys(MESSAGE_USES) as MessageUseCode[]
  * moment the withdrawal is recorded (test/sessions/invitation-consent.test.ts). Read from the tables, not from the gate,
  * so a message written by any path — one that forgot the gate included — is judged.
  */
-export async function consentBasedMessagesWithoutConsent(db: Db): Promise<{ id: string; template: string; use: string; participant_id: string }[]> {
+export async function consentBasedMessagesWithoutConsent(
+  db: Db,
+): Promise<{ id: string; template: string; use: string; participant_id: string }[]> {
   const { settings } = await getSettings(db);
   const rows = await db.raw(
     `SELECT m.id, m.template, m.use, m.participant_id

@@ -36,7 +36,14 @@ export const LOG_FILE = path.resolve('test-results/app.log');
 
 /** Builds the configuration the app sees in tests. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: '0', DATA_DIR: 'test-results/data', ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'info', ...TEST_AUDIT_ENV, ...overrides });
+  return loadConfig({
+    PORT: '0',
+    DATA_DIR: 'test-results/data',
+    ENCRYPTION_KEY: TEST_KEY,
+    LOG_LEVEL: 'info',
+    ...TEST_AUDIT_ENV,
+    ...overrides,
+  });
 }
 
 /** One app and one fresh database for the whole run, shared by the test files. */

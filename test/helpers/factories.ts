@@ -15,10 +15,23 @@ export function uniqueEmail(prefix = 'user'): string {
 export async function createUser(options: { roles?: Role[]; email?: string; name?: string; active?: boolean } = {}) {
   hash ??= hashPassword(TEST_PASSWORD);
   const email = options.email ?? uniqueEmail(options.roles?.[0] ?? 'user');
-  const [row] = await ctx().deps.db('users')
-    .insert({ email, name: options.name ?? 'Agent Test', roles: options.roles ?? ['staff'], password_hash: await hash, active: options.active ?? true })
+  const [row] = await ctx()
+    .deps.db('users')
+    .insert({
+      email,
+      name: options.name ?? 'Agent Test',
+      roles: options.roles ?? ['staff'],
+      password_hash: await hash,
+      active: options.active ?? true,
+    })
     .returning(['id', 'email', 'name', 'roles']);
-  return { ...row, password: TEST_PASSWORD } as { id: string; email: string; name: string; roles: Role[]; password: string };
+  return { ...row, password: TEST_PASSWORD } as {
+    id: string;
+    email: string;
+    name: string;
+    roles: Role[];
+    password: string;
+  };
 }
 
 /** A client signed in as a new account with these roles. */
@@ -33,8 +46,16 @@ export async function signedIn(...roles: Role[]): Promise<Client & { user: Await
 
 /** Inserts a real partner (structure relais). */
 export async function createPartner(options: { name?: string } = {}) {
-  const [row] = await ctx().deps.db('partners')
-    .insert({ name: options.name ?? `Association ${randomBytes(4).toString('hex')}`, kind: 'association', contact_name: 'Référente Test', email: uniqueEmail('partner'), commune_insee: '26362', commune_name: 'Valence' })
+  const [row] = await ctx()
+    .deps.db('partners')
+    .insert({
+      name: options.name ?? `Association ${randomBytes(4).toString('hex')}`,
+      kind: 'association',
+      contact_name: 'Référente Test',
+      email: uniqueEmail('partner'),
+      commune_insee: '26362',
+      commune_name: 'Valence',
+    })
     .returning(['id', 'name']);
   return row as { id: string; name: string };
 }
@@ -44,8 +65,19 @@ export async function createPartner(options: { name?: string } = {}) {
  * person just registered, they have no consent: pass `contactConsent: true` for someone who
  * agreed to be contacted (invitations need it — the outbox's consent gate refuses otherwise).
  */
-export async function createParticipant(options: { firstName?: string; lastName?: string; email?: string | null; partnerId?: string | null; preferredChannel?: string; needs?: string[]; contactConsent?: boolean } = {}) {
-  const [row] = await ctx().deps.db('participants')
+export async function createParticipant(
+  options: {
+    firstName?: string;
+    lastName?: string;
+    email?: string | null;
+    partnerId?: string | null;
+    preferredChannel?: string;
+    needs?: string[];
+    contactConsent?: boolean;
+  } = {},
+) {
+  const [row] = await ctx()
+    .deps.db('participants')
     .insert({
       first_name: options.firstName ?? 'Camille',
       last_name: options.lastName ?? `Test${randomBytes(3).toString('hex')}`,
@@ -70,7 +102,14 @@ export async function giveContactConsent(participantId: string, givenOn = '2024-
   const db = ctx().deps.db;
   const purpose = await db('consent_purposes').where({ code: 'contact' }).first('legal_basis', 'text_version');
   const [row] = await db('consents')
-    .insert({ participant_id: participantId, purpose_code: 'contact', legal_basis: purpose.legal_basis, text_version: purpose.text_version, channel: 'paper', given_on: givenOn })
+    .insert({
+      participant_id: participantId,
+      purpose_code: 'contact',
+      legal_basis: purpose.legal_basis,
+      text_version: purpose.text_version,
+      channel: 'paper',
+      given_on: givenOn,
+    })
     .returning('id');
   return row.id as string;
 }

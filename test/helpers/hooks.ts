@@ -12,7 +12,9 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
     const c = await startTestContext();
-    process.stdout.write(`  database: ${c.deps.dbKind === 'server' ? 'PostgreSQL server' : 'embedded PGlite (in memory)'}\n`);
+    process.stdout.write(
+      `  database: ${c.deps.dbKind === 'server' ? 'PostgreSQL server' : 'embedded PGlite (in memory)'}\n`,
+    );
   },
   // Every SEPA file a test made (each is frozen in the database at export) passes the ISO
   // 20022 and EPC schemas: checked after each test, so no test can skip it.
@@ -30,14 +32,30 @@ export const mochaHooks = {
       const people = await c.deps.db('users').select('email', 'name');
       // Participants and payees too (the demo people and everyone the tests created, while
       // their data is still there): names, e-mails and phone numbers, as stored and as digits.
-      const participants = await c.deps.db('participants').select('first_name', 'last_name', 'email', 'phone', 'guardian_name', 'guardian_email', 'guardian_phone');
+      const participants = await c.deps
+        .db('participants')
+        .select('first_name', 'last_name', 'email', 'phone', 'guardian_name', 'guardian_email', 'guardian_phone');
       const payees = await c.deps.db('payees').whereNotNull('name').pluck('name');
       const phone = (p: string | null | undefined) => (p ? [p, p.replace(/\D/g, '')] : []);
       const needles = [
         ...people.flatMap((p) => [p.email, p.name]),
         ...DEMO_USERS.flatMap((u) => [u.email, u.name]),
-        ...DEMO_PEOPLE.flatMap((p) => [`${p.firstName} ${p.lastName}`, p.email, p.guardianName, p.guardianEmail, ...phone(p.phone), ...phone(p.guardianPhone)]),
-        ...participants.flatMap((p) => [p.first_name && p.last_name ? `${p.first_name} ${p.last_name}` : null, p.email, p.guardian_name, p.guardian_email, ...phone(p.phone), ...phone(p.guardian_phone)]),
+        ...DEMO_PEOPLE.flatMap((p) => [
+          `${p.firstName} ${p.lastName}`,
+          p.email,
+          p.guardianName,
+          p.guardianEmail,
+          ...phone(p.phone),
+          ...phone(p.guardianPhone),
+        ]),
+        ...participants.flatMap((p) => [
+          p.first_name && p.last_name ? `${p.first_name} ${p.last_name}` : null,
+          p.email,
+          p.guardian_name,
+          p.guardian_email,
+          ...phone(p.phone),
+          ...phone(p.guardian_phone),
+        ]),
         ...payees,
       ].filter((n): n is string => typeof n === 'string' && n.length > 6);
       const logs = c.logs.join('');
@@ -46,7 +64,10 @@ export const mochaHooks = {
       expect(logs).to.not.match(/FR76\s?\d{4}/);
       // Every message of the whole run, whatever wrote it: no consent-based message (invitation,
       // reminder, news…) reached a person without a live contact consent (docs/domain.md#messages-and-their-legal-basis).
-      expect(await consentBasedMessagesWithoutConsent(c.deps.db), 'consent-based messages queued without a live contact consent').to.deep.equal([]);
+      expect(
+        await consentBasedMessagesWithoutConsent(c.deps.db),
+        'consent-based messages queued without a live contact consent',
+      ).to.deep.equal([]);
       // Every POST the suite sent that added rows to a money table must be idempotent (money-walk.ts).
       expect(unflaggedMoneyRoutes(), 'money-creating POST routes without idempotent: true').to.deep.equal([]);
       expect(replayFailures, 'idempotent routes that did not replay the same key').to.deep.equal([]);

@@ -3,15 +3,33 @@ import { ctx } from './context.js';
 
 /** Inserts a real project (co-construction, active). */
 export async function createProject(options: { name?: string; solicitationLimit?: number | null } = {}) {
-  const [row] = await ctx().deps.db('projects')
-    .insert({ name: options.name ?? `Projet ${randomBytes(3).toString('hex')}`, participation_level: 'co_construction', starts_on: '2026-01-01', solicitation_limit: options.solicitationLimit ?? null })
+  const [row] = await ctx()
+    .deps.db('projects')
+    .insert({
+      name: options.name ?? `Projet ${randomBytes(3).toString('hex')}`,
+      participation_level: 'co_construction',
+      starts_on: '2026-01-01',
+      solicitation_limit: options.solicitationLimit ?? null,
+    })
     .returning(['id', 'name']);
   return row as { id: string; name: string };
 }
 
 /** Inserts a real venue; by default free, accessible and roomy. */
-export async function createVenue(options: { name?: string; capacity?: number; stepFreeAccess?: boolean; hearingLoop?: boolean; costMode?: 'free' | 'half_day' | 'day'; costCents?: number; communeInsee?: string; communeName?: string } = {}) {
-  const [row] = await ctx().deps.db('venues')
+export async function createVenue(
+  options: {
+    name?: string;
+    capacity?: number;
+    stepFreeAccess?: boolean;
+    hearingLoop?: boolean;
+    costMode?: 'free' | 'half_day' | 'day';
+    costCents?: number;
+    communeInsee?: string;
+    communeName?: string;
+  } = {},
+) {
+  const [row] = await ctx()
+    .deps.db('venues')
     .insert({
       name: options.name ?? `Salle ${randomBytes(3).toString('hex')}`,
       address: '1 place de la Liberté',

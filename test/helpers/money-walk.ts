@@ -13,13 +13,25 @@ import { declaredRoutes } from './routes.js';
  * is sent with one, then again with the same key: the second must get the same answer and
  * add no row (`replayFailures`).
  */
-export const MONEY_TABLES = ['claims', 'claim_lines', 'expenses', 'expense_parts', 'payment_batches', 'payments', 'batch_claims', 'drawdowns', 'drawdown_parts'] as const;
+export const MONEY_TABLES = [
+  'claims',
+  'claim_lines',
+  'expenses',
+  'expense_parts',
+  'payment_batches',
+  'payments',
+  'batch_claims',
+  'drawdowns',
+  'drawdown_parts',
+] as const;
 
 type Counts = Record<string, number>;
 
 /** Row counts of the money tables, in one query. */
 export async function moneyCounts(): Promise<Counts> {
-  const { rows } = await ctx().deps.db.raw(`SELECT ${MONEY_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
+  const { rows } = await ctx().deps.db.raw(
+    `SELECT ${MONEY_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`,
+  );
   return Object.fromEntries(Object.entries(rows[0] as Record<string, string>).map(([k, v]) => [k, Number(v)]));
 }
 
@@ -28,7 +40,14 @@ let matchers: { spec: RouteSpec; re: RegExp; params: number }[] | null = null;
 /** The declared route a concrete request went to (literal segments win over parameters). */
 export function routeOf(method: string, url: string): RouteSpec | null {
   matchers ??= declaredRoutes()
-    .map((spec) => ({ spec, re: new RegExp(`^${spec.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`, 'i'), params: (spec.path.match(/:/g) ?? []).length }))
+    .map((spec) => ({
+      spec,
+      re: new RegExp(
+        `^${spec.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`,
+        'i',
+      ),
+      params: (spec.path.match(/:/g) ?? []).length,
+    }))
     .sort((a, b) => a.params - b.params);
   const path = url.split('?')[0];
   return matchers.find((m) => m.spec.method === method.toLowerCase() && m.re.test(path))?.spec ?? null;
@@ -46,7 +65,8 @@ export const replayChecked = new Map<string, number>();
 const REPLAYS_PER_ROUTE = 2;
 export const replayFailures: string[] = [];
 
-const parsed = (s: Sent) => ((s.res.headers.get('content-type') ?? '').includes('application/json') && s.text ? JSON.parse(s.text) : s.text);
+const parsed = (s: Sent) =>
+  (s.res.headers.get('content-type') ?? '').includes('application/json') && s.text ? JSON.parse(s.text) : s.text;
 
 /** Per route (`POST /api/expenses`): the money tables it was seen adding rows to, and its flag. */
 export const moneyRoutes = new Map<string, { tables: Set<string>; idempotent: boolean }>();
@@ -59,7 +79,13 @@ let started = 0;
  * added. A POST that overlapped another request (Promise.all races) is not attributed:
  * the counts could hold the other's rows.
  */
-export async function watched(method: string, baseUrl: string, url: string, hasKey: boolean, send: (key: { value: string; asField: boolean } | null) => Promise<Sent>): Promise<Sent> {
+export async function watched(
+  method: string,
+  baseUrl: string,
+  url: string,
+  hasKey: boolean,
+  send: (key: { value: string; asField: boolean } | null) => Promise<Sent>,
+): Promise<Sent> {
   const watch = method.toUpperCase() === 'POST' && baseUrl === ctx().baseUrl;
   inFlight++;
   const mine = ++started;
@@ -69,8 +95,11 @@ export async function watched(method: string, baseUrl: string, url: string, hasK
     if (!watch || !alone) return await send(null);
     const spec = routeOf(method, url);
     const flagged = spec?.idempotent === true || (spec?.kind === 'page' && spec.idempotent === 'form');
-    const replays = spec ? replayChecked.get(`${spec.method.toUpperCase()} ${spec.path}`) ?? 0 : 0;
-    const key = flagged && alone && !hasKey && replays < REPLAYS_PER_ROUTE ? { value: `walk-${randomUUID()}`, asField: spec!.kind === 'page' } : null;
+    const replays = spec ? (replayChecked.get(`${spec.method.toUpperCase()} ${spec.path}`) ?? 0) : 0;
+    const key =
+      flagged && alone && !hasKey && replays < REPLAYS_PER_ROUTE
+        ? { value: `walk-${randomUUID()}`, asField: spec!.kind === 'page' }
+        : null;
     const before = await moneyCounts();
     const reply = await send(key);
     const after = await moneyCounts();
@@ -89,8 +118,12 @@ export async function watched(method: string, baseUrl: string, url: string, hasK
           again.res.status !== reply.res.status && `status ${reply.res.status} then ${again.res.status}`,
           !isDeepStrictEqual(afterAgain, after) && 'money rows added by the replay',
           spec.kind !== 'page' && !isDeepStrictEqual(parsed(again), parsed(reply)) && 'another body',
-          spec.kind !== 'page' && again.res.headers.get('idempotent-replayed') !== 'true' && 'no Idempotent-Replayed header',
-          spec.kind === 'page' && again.res.headers.get('location') !== reply.res.headers.get('location') && 'another redirect',
+          spec.kind !== 'page' &&
+            again.res.headers.get('idempotent-replayed') !== 'true' &&
+            'no Idempotent-Replayed header',
+          spec.kind === 'page' &&
+            again.res.headers.get('location') !== reply.res.headers.get('location') &&
+            'another redirect',
         ].filter(Boolean);
         if (problems.length) replayFailures.push(`${route} (${url}): ${problems.join(', ')}`);
         replayChecked.set(route, replays + 1);
@@ -104,5 +137,8 @@ export async function watched(method: string, baseUrl: string, url: string, hasK
 
 /** Routes seen adding money rows without `idempotent: true`, with the tables they added to. */
 export function unflaggedMoneyRoutes(): string[] {
-  return [...moneyRoutes].filter(([, r]) => !r.idempotent).map(([route, r]) => `${route} (${[...r.tables].join(', ')})`).sort();
+  return [...moneyRoutes]
+    .filter(([, r]) => !r.idempotent)
+    .map(([route, r]) => `${route} (${[...r.tables].join(', ')})`)
+    .sort();
 }

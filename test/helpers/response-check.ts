@@ -16,7 +16,8 @@ import { declaredRoutes } from './routes.js';
  */
 
 // CommonJS package seen through ESM interop.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: Ajv) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (a: Ajv) => void;
 
 // Its own ajv: the application's fills defaults and trims names in place (request reading); a
 // response is only read. Same formats and keywords, so a schema means the same thing.
@@ -47,7 +48,8 @@ function compile(schema: TSchema): ValidateFunction {
 }
 
 const label = (spec: RouteSpec) => `${spec.method.toUpperCase()} ${spec.path}`;
-const isJson = (contentType: string | null | undefined) => !contentType || /^application\/(?:[\w.+-]+\+)?json\b/.test(contentType);
+const isJson = (contentType: string | null | undefined) =>
+  !contentType || /^application\/(?:[\w.+-]+\+)?json\b/.test(contentType);
 
 /** API routes that declare a 2xx JSON answer (explicitly or by default) without its schema. */
 export function undescribedJsonRoutes(): string[] {
@@ -69,18 +71,34 @@ export function undescribedJsonRoutes(): string[] {
  * its declared schema does not describe. `spec` is the route the request went to (null for a
  * URL no route declares: the 404 handler, static files).
  */
-export function checkResponse(spec: RouteSpec | null, method: string, url: string, status: number, contentType: string | null, body: unknown): void {
+export function checkResponse(
+  spec: RouteSpec | null,
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): void {
   if (!spec || spec.kind === 'page' || status < 200 || status > 299 || status === 204) return;
   if (!contentType?.includes('json') || body === undefined) return;
   const route = label(spec);
   if (JSON_FILES[route]) return;
   const answer = spec.responses?.[status];
   if (!answer?.schema) {
-    throw new Error(`${route} (${method} ${url}) answered ${status} JSON without a declared response schema: declare responses[${status}].schema`);
+    throw new Error(
+      `${route} (${method} ${url}) answered ${status} JSON without a declared response schema: declare responses[${status}].schema`,
+    );
   }
   const validate = compile(answer.schema);
   if (!validate(body)) {
-    const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(body)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
-    throw new Error(`${route} (${method} ${url}) answered ${status} with a body its response schema does not describe: ${errors.join('; ')}`);
+    const errors = (validate.errors ?? [])
+      .slice(0, 5)
+      .map(
+        (e) =>
+          `${e.instancePath || '(body)'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      );
+    throw new Error(
+      `${route} (${method} ${url}) answered ${status} with a body its response schema does not describe: ${errors.join('; ')}`,
+    );
   }
 }

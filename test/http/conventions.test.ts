@@ -7,13 +7,21 @@ import { checkResponse, undescribedJsonRoutes } from '../helpers/response-check.
 
 describe('HTTP conventions', () => {
   it('when the JSON body is malformed, then 400 malformed_json, never 500', async () => {
-    const r = await new Client().request('POST', '/api/auth/login', { raw: '{"email":', headers: { 'content-type': 'application/json' } });
+    const r = await new Client().request('POST', '/api/auth/login', {
+      raw: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).to.equal(400);
-    expect(r.body).to.deep.equal({ error: { code: 'malformed_json', message: 'Le corps de la requête n’est pas un JSON valide.', details: [] } });
+    expect(r.body).to.deep.equal({
+      error: { code: 'malformed_json', message: 'Le corps de la requête n’est pas un JSON valide.', details: [] },
+    });
   });
 
   it('when the body is larger than the limit, then 413', async () => {
-    const r = await new Client().request('POST', '/api/auth/login', { raw: JSON.stringify({ email: 'x'.repeat(2_000_000) }), headers: { 'content-type': 'application/json' } });
+    const r = await new Client().request('POST', '/api/auth/login', {
+      raw: JSON.stringify({ email: 'x'.repeat(2_000_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).to.equal(413);
     expect(r.body.error.code).to.equal('payload_too_large');
   });
@@ -62,13 +70,17 @@ describe('HTTP conventions', () => {
       const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       expect(r.body.paths[path], path).to.have.property(route.method);
     }
-    expect(r.body.paths['/api/settings'].patch.requestBody.content['application/json'].schema.properties).to.have.property('siret');
+    expect(
+      r.body.paths['/api/settings'].patch.requestBody.content['application/json'].schema.properties,
+    ).to.have.property('siret');
   });
 
   it('when an API route answers JSON, then it declares the schema of its body (the test client checks every 2xx body against it)', () => {
     expect(undescribedJsonRoutes(), 'API routes with a 2xx JSON answer and no response schema').to.deep.equal([]);
     const claim = routeOf('GET', '/api/claims/00000000-0000-4000-8000-000000000000');
-    expect(() => checkResponse(claim, 'GET', '/api/claims/x', 200, 'application/json', { id: 'x' })).to.throw(/GET \/api\/claims\/:id .* does not describe/);
+    expect(() => checkResponse(claim, 'GET', '/api/claims/x', 200, 'application/json', { id: 'x' })).to.throw(
+      /GET \/api\/claims\/:id .* does not describe/,
+    );
   });
 
   it('when the interactive docs are opened, then the page and its script load', async () => {

@@ -14,7 +14,12 @@ describe('health', () => {
 
 describe('health when the database is down', () => {
   it('when the database does not answer, then /health is 503 with db unavailable', async () => {
-    const dead = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port: 1, user: 'nobody', database: 'none' }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 1000 });
+    const dead = knexFactory({
+      client: 'pg',
+      connection: { host: '127.0.0.1', port: 1, user: 'nobody', database: 'none' },
+      pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: 1000,
+    });
     const app = createApp({ ...ctx().deps, db: dead });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -13,13 +13,27 @@ describe('idempotent money-creating POSTs', () => {
     const finance = await signedIn('finance');
     const project = await createProject();
     await fundedGrant(finance, project.id, { catering: 100_000 });
-    const fields = { projectId: project.id, category: 'catering', amountCents: '4200', incurredOn: '2026-04-02', invoiceNumber: 'F-IDEM-1' };
-    const file = { field: 'file', name: 'facture.pdf', bytes: Buffer.concat([SAMPLE_FILES.pdf, Buffer.from(`% ${project.id}`)]), type: 'application/pdf' };
+    const fields = {
+      projectId: project.id,
+      category: 'catering',
+      amountCents: '4200',
+      incurredOn: '2026-04-02',
+      invoiceNumber: 'F-IDEM-1',
+    };
+    const file = {
+      field: 'file',
+      name: 'facture.pdf',
+      bytes: Buffer.concat([SAMPLE_FILES.pdf, Buffer.from(`% ${project.id}`)]),
+      type: 'application/pdf',
+    };
     const send = (key: string, f = fields, bytes = file.bytes) => {
       const form = new FormData();
       for (const [k, v] of Object.entries(f)) form.append(k, v);
       form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), 'facture.pdf');
-      return finance.request('POST', '/api/expenses', { multipart: form, headers: { 'idempotency-key': key, 'x-csrf-token': finance.csrfToken ?? '' } });
+      return finance.request('POST', '/api/expenses', {
+        multipart: form,
+        headers: { 'idempotency-key': key, 'x-csrf-token': finance.csrfToken ?? '' },
+      });
     };
     const before = await moneyCounts();
     const first = await send('invoice-F-IDEM-1');
@@ -28,7 +42,10 @@ describe('idempotent money-creating POSTs', () => {
     expect(again.status).to.equal(201);
     expect(again.headers.get('idempotent-replayed')).to.equal('true');
     expect(again.body).to.deep.equal(first.body);
-    const expenses = await ctx().deps.db('expenses').where({ project_id: project.id, invoice_number: 'F-IDEM-1' }).count({ n: '*' });
+    const expenses = await ctx()
+      .deps.db('expenses')
+      .where({ project_id: project.id, invoice_number: 'F-IDEM-1' })
+      .count({ n: '*' });
     expect(Number(expenses[0].n)).to.equal(1);
     expect((await moneyCounts()).expenses).to.equal(before.expenses + 1);
 
@@ -49,13 +66,32 @@ describe('idempotent money-creating POSTs', () => {
     const a = await signedIn('finance');
     const b = await signedIn('finance');
     const project = await createProject();
-    const body = (funder: string) => ({ funder, programme: 'Pacte', periodStart: '2026-01-01', periodEnd: '2026-12-31', totalCents: 100_000, cofundingRateBp: 5000, eligibleCategories: ['catering'], ceilings: [], projects: [{ projectId: project.id, shareBp: 1000 }] });
-    const r1 = await a.request('POST', '/api/grants', { json: body('A'), headers: { 'idempotency-key': 'shared-key' } });
-    const r2 = await b.request('POST', '/api/grants', { json: body('B'), headers: { 'idempotency-key': 'shared-key' } });
+    const body = (funder: string) => ({
+      funder,
+      programme: 'Pacte',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      totalCents: 100_000,
+      cofundingRateBp: 5000,
+      eligibleCategories: ['catering'],
+      ceilings: [],
+      projects: [{ projectId: project.id, shareBp: 1000 }],
+    });
+    const r1 = await a.request('POST', '/api/grants', {
+      json: body('A'),
+      headers: { 'idempotency-key': 'shared-key' },
+    });
+    const r2 = await b.request('POST', '/api/grants', {
+      json: body('B'),
+      headers: { 'idempotency-key': 'shared-key' },
+    });
     expect([r1.status, r2.status], r1.text + r2.text).to.deep.equal([201, 201]);
     expect(r2.body.id).to.not.equal(r1.body.id);
     // The same user, the same key, another route: not a replay of the grant.
-    const line = await a.request('POST', `/api/grants/${r1.body.id}/budget-lines`, { json: { category: 'catering', year: 2026, amountCents: 1000 }, headers: { 'idempotency-key': 'shared-key' } });
+    const line = await a.request('POST', `/api/grants/${r1.body.id}/budget-lines`, {
+      json: { category: 'catering', year: 2026, amountCents: 1000 },
+      headers: { 'idempotency-key': 'shared-key' },
+    });
     expect(line.status, line.text).to.equal(201);
     expect(line.headers.get('idempotent-replayed')).to.equal(null);
   });
@@ -64,10 +100,20 @@ describe('idempotent money-creating POSTs', () => {
     const doc = (await new Client().get('/api/openapi.json')).body;
     const api = declaredRoutes().filter((r) => r.kind !== 'page' && r.path.startsWith('/api/'));
     const flagged = api.filter((r) => r.idempotent === true).map((r) => `${r.method} ${r.path}`);
-    expect(flagged).to.include.members(['post /api/expenses', 'post /api/claims', 'post /api/payment-batches', 'post /api/grants/:id/drawdowns', 'post /api/claims/:id/settle', 'post /api/claims/:id/decision', 'post /api/bookings/:id/confirm']);
+    expect(flagged).to.include.members([
+      'post /api/expenses',
+      'post /api/claims',
+      'post /api/payment-batches',
+      'post /api/grants/:id/drawdowns',
+      'post /api/claims/:id/settle',
+      'post /api/claims/:id/decision',
+      'post /api/bookings/:id/confirm',
+    ]);
     for (const r of api) {
       const op = doc.paths[r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')][r.method];
-      const header = (op.parameters as { name: string; in: string }[]).find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+      const header = (op.parameters as { name: string; in: string }[]).find(
+        (p) => p.in === 'header' && p.name === 'Idempotency-Key',
+      );
       expect(!!header, `${r.method} ${r.path}`).to.equal(r.idempotent === true);
       expect(!!op.responses['422'], `${r.method} ${r.path}`).to.equal(r.idempotent === true || !!r.responses?.[422]);
     }

@@ -39,22 +39,31 @@ describe('route policies (deny by default)', function () {
   });
 
   it('when a route is public, then it is one of the few that may be', () => {
-    const publicRoutes = declaredRoutes().filter((r) => 'public' in r.access).map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
-    expect(publicRoutes).to.deep.equal([
-      'GET /api/docs',
-      'GET /api/docs/init.js',
-      'GET /api/openapi.json',
-      'GET /health',
-      'GET /login',
-      'POST /api/auth/login',
-      'POST /login',
-    ].sort());
+    const publicRoutes = declaredRoutes()
+      .filter((r) => 'public' in r.access)
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+      .sort();
+    expect(publicRoutes).to.deep.equal(
+      [
+        'GET /api/docs',
+        'GET /api/docs/init.js',
+        'GET /api/openapi.json',
+        'GET /health',
+        'GET /login',
+        'POST /api/auth/login',
+        'POST /login',
+      ].sort(),
+    );
   });
 
   it('when a non-public API route is called without credentials, then it answers 401 JSON', async () => {
     const anonymous = new Client();
     for (const r of declaredRoutes().filter((x) => x.kind !== 'page' && !('public' in x.access))) {
-      const res = await anonymous.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? {} : { json: {} });
+      const res = await anonymous.request(
+        r.method.toUpperCase(),
+        concretePath(r.path),
+        r.method === 'get' ? {} : { json: {} },
+      );
       expect(res.status, `${r.method} ${r.path}`).to.equal(401);
       expect(res.body.error.code).to.equal('unauthenticated');
     }
@@ -63,7 +72,11 @@ describe('route policies (deny by default)', function () {
   it('when a non-public page is opened without a session, then the browser is sent to the login page', async () => {
     const anonymous = new Client();
     for (const r of declaredRoutes().filter((x) => x.kind === 'page' && !('public' in x.access))) {
-      const res = await anonymous.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? {} : { form: {} });
+      const res = await anonymous.request(
+        r.method.toUpperCase(),
+        concretePath(r.path),
+        r.method === 'get' ? {} : { form: {} },
+      );
       // Form posts without a session fail the CSRF check first: also a refusal, never the handler.
       expect([303, 403], `${r.method} ${r.path}`).to.include(res.status);
       if (res.status === 303) expect(res.headers.get('location')).to.match(/^\/login\?next=/);
@@ -80,9 +93,14 @@ describe('route policies (deny by default)', function () {
       const key = others.join(',');
       if (!clients.has(key)) clients.set(key, await signedIn(...others));
       const client = clients.get(key)!;
-      const res = r.kind === 'page'
-        ? await client.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? {} : { form: { _csrf: client.csrfToken! } })
-        : await client.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? {} : { json: {} });
+      const res =
+        r.kind === 'page'
+          ? await client.request(
+              r.method.toUpperCase(),
+              concretePath(r.path),
+              r.method === 'get' ? {} : { form: { _csrf: client.csrfToken! } },
+            )
+          : await client.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? {} : { json: {} });
       expect(res.status, `${r.method} ${r.path} as ${key}`).to.equal(403);
       checked++;
     }

@@ -8,7 +8,13 @@ import { signedIn } from '../helpers/factories.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import { pdfText } from '../helpers/documents.js';
 import { Client } from '../helpers/client.js';
-import { createMailer, deliverDueEmails, drainDueEmails, enqueueMessage, backoffSeconds } from '../../server/notifications/index.js';
+import {
+  createMailer,
+  deliverDueEmails,
+  drainDueEmails,
+  enqueueMessage,
+  backoffSeconds,
+} from '../../server/notifications/index.js';
 import { openServerDatabase } from '../../server/shared/db.js';
 import type { Deps } from '../../server/shared/deps.js';
 
@@ -17,12 +23,16 @@ async function queue(n: number, tag: string): Promise<string[]> {
   const ids: string[] = [];
   await deps.db.transaction(async (trx) => {
     for (let i = 0; i < n; i++) {
-      ids.push((await enqueueMessage(trx, deps, {
-        template: 'test-message',
-        channel: 'email',
-        to: { email: `personne${i}.${tag}@test.example`, name: `Personne ${i}` },
-        vars: { name: `Personne ${i}`, orgName: 'Département de test' },
-      })).id);
+      ids.push(
+        (
+          await enqueueMessage(trx, deps, {
+            template: 'test-message',
+            channel: 'email',
+            to: { email: `personne${i}.${tag}@test.example`, name: `Personne ${i}` },
+            vars: { name: `Personne ${i}`, orgName: 'Département de test' },
+          })
+        ).id,
+      );
     }
   });
   return ids;
@@ -39,7 +49,11 @@ async function messageIds(ids: string[]): Promise<string[]> {
 async function drain(deps: Deps, send: Parameters<typeof deliverDueEmails>[1], ids: string[]) {
   for (let i = 0; i < 20; i++) {
     await deliverDueEmails(deps, send, 25);
-    const left = await ctx().deps.db('outbox_messages').whereIn('id', ids).whereNot('status', 'delivered').count({ n: '*' });
+    const left = await ctx()
+      .deps.db('outbox_messages')
+      .whereIn('id', ids)
+      .whereNot('status', 'delivered')
+      .count({ n: '*' });
     if (Number(left[0].n) === 0) return;
   }
 }
@@ -55,7 +69,10 @@ describe('outbox', () => {
     // A limit above anything due: messages other tests left pending come first in the queue.
     const first = await deliverDueEmails(ctx().deps, mailer.send, 5000);
     expect(first.delivered).to.equal(0);
-    const waiting = await ctx().deps.db('outbox_messages').whereIn('id', ids).select('status', 'attempts', 'next_attempt_at');
+    const waiting = await ctx()
+      .deps.db('outbox_messages')
+      .whereIn('id', ids)
+      .select('status', 'attempts', 'next_attempt_at');
     expect(waiting.every((m) => m.status === 'pending' && m.attempts === 1)).to.equal(true);
     await smtp.start(); // same port
     ctx().clock.now = new Date(Date.now() + backoffSeconds(1) * 1000 + 1000);
@@ -92,9 +109,15 @@ describe('outbox', () => {
       await smtp.stop();
       const down = await queue(25, 'backlog-down');
       const downMailer = createMailer(testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port) }));
-      const refused = await drainDueEmails(ctx().deps, downMailer.send, { limit: 10 }).finally(() => downMailer.close());
+      const refused = await drainDueEmails(ctx().deps, downMailer.send, { limit: 10 }).finally(() =>
+        downMailer.close(),
+      );
       expect(refused).to.deep.equal({ delivered: 0, failed: 10 });
-      const attempted = await ctx().deps.db('outbox_messages').whereIn('id', down).where('attempts', '>', 0).count({ n: '*' });
+      const attempted = await ctx()
+        .deps.db('outbox_messages')
+        .whereIn('id', down)
+        .where('attempts', '>', 0)
+        .count({ n: '*' });
       expect(Number(attempted[0].n)).to.equal(10);
     } finally {
       mailer.close();
@@ -106,7 +129,10 @@ describe('outbox', () => {
     this.timeout(60_000);
     const smtp = await new TestSmtp().start();
     const mailer = createMailer(testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) }));
-    const instances = await Promise.all([openServerDatabase(ctx().testDb.url!, 5), openServerDatabase(ctx().testDb.url!, 5)]);
+    const instances = await Promise.all([
+      openServerDatabase(ctx().testDb.url!, 5),
+      openServerDatabase(ctx().testDb.url!, 5),
+    ]);
     try {
       const ids = await queue(60, 'two');
       const workers = instances.map((db) => ({ ...ctx().deps, db: db.knex }));
@@ -137,7 +163,10 @@ describe('outbox', () => {
   it('when an admin lists the outbox, then statuses show without addresses; a failed message can be retried', async () => {
     const admin = await signedIn('admin');
     const [id] = await queue(1, 'retry');
-    await ctx().deps.db('outbox_messages').where({ id }).update({ status: 'failed', attempts: 8, last_error_code: 'ECONNREFUSED' });
+    await ctx()
+      .deps.db('outbox_messages')
+      .where({ id })
+      .update({ status: 'failed', attempts: 8, last_error_code: 'ECONNREFUSED' });
     const list = await admin.get('/api/outbox?status=failed');
     expect(list.status).to.equal(200);
     expect(list.body.items.map((m: { id: string }) => m.id)).to.include(id);
@@ -155,13 +184,24 @@ describe('outbox', () => {
     const ids: string[] = [];
     await deps.db.transaction(async (trx) => {
       for (const name of ['Nguyễn Thị Ánh', 'Jean Dupont']) {
-        ids.push((await enqueueMessage(trx, deps, { template: 'test-message', channel: 'letter', to: { name }, vars: { name, orgName: 'Département de test' } })).id);
+        ids.push(
+          (
+            await enqueueMessage(trx, deps, {
+              template: 'test-message',
+              channel: 'letter',
+              to: { name },
+              vars: { name, orgName: 'Département de test' },
+            })
+          ).id,
+        );
       }
     });
     const staff = await signedIn('staff');
     const r = await staff.request('GET', '/api/outbox/letters.pdf');
     expect(r.status).to.equal(200);
-    const res = await fetch(`${ctx().baseUrl}/api/outbox/letters.pdf`, { headers: { cookie: [...staff.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const res = await fetch(`${ctx().baseUrl}/api/outbox/letters.pdf`, {
+      headers: { cookie: [...staff.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     const text = pdfText(Buffer.from(await res.arrayBuffer()));
     expect(text).to.include('Bonjour Nguyễn Thị Ánh').and.include('Bonjour Jean Dupont');
     const marked = await staff.post('/api/outbox/letters/mark-printed', { ids });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { channelFor, fullName } from '../../server/participants/index.js';
 
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 describe('participants: how to reach a person, one rule', () => {
   it('when a person has an address and chose e-mail, then e-mail; anyone else gets a letter', () => {
@@ -16,7 +18,11 @@ describe('participants: how to reach a person, one rule', () => {
   });
 
   it('when code in server/ chooses between e-mail and letter, then it asks participants (no second copy of the rule)', () => {
-    const copies = files('server').filter((f) => !f.endsWith(join('participants', 'contact.ts')) && /preferred_channel\s*===\s*'email'/.test(readFileSync(f, 'utf8')));
+    const copies = files('server').filter(
+      (f) =>
+        !f.endsWith(join('participants', 'contact.ts')) &&
+        /preferred_channel\s*===\s*'email'/.test(readFileSync(f, 'utf8')),
+    );
     expect(copies).to.deep.equal([]);
   });
 });

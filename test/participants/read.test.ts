@@ -14,9 +14,16 @@ describe('participants: finding and reading', () => {
     const staff = await signedIn('staff');
     const t = tag();
     const partner = await createPartner({ name: `Relais ${t}` });
-    const anh = await registered(staff, newPerson({ lastName: `Nguyễn${t}`, firstName: 'Thị Ánh', phone: '06 39 98 02 01' }));
-    const other = await registered(staff, newPerson({ lastName: `Élie${t}`, partnerId: partner.id, communeInsee: '26113', postalCode: '26150' }));
-    const ids = async (q: string) => (await staff.get(`/api/participants?q=${encodeURIComponent(q)}`)).body.items.map((p: { id: string }) => p.id);
+    const anh = await registered(
+      staff,
+      newPerson({ lastName: `Nguyễn${t}`, firstName: 'Thị Ánh', phone: '06 39 98 02 01' }),
+    );
+    const other = await registered(
+      staff,
+      newPerson({ lastName: `Élie${t}`, partnerId: partner.id, communeInsee: '26113', postalCode: '26150' }),
+    );
+    const ids = async (q: string) =>
+      (await staff.get(`/api/participants?q=${encodeURIComponent(q)}`)).body.items.map((p: { id: string }) => p.id);
     expect(await ids(`nguyen${t}`)).to.deep.equal([anh.id]);
     expect(await ids(`Thị Ánh Nguyễn${t}`)).to.deep.equal([anh.id]);
     expect(await ids(`nguyen${t} thi`)).to.deep.equal([anh.id]);
@@ -34,27 +41,61 @@ describe('participants: finding and reading', () => {
     const partner = await createPartner();
     const made = [];
     for (const [i, name] of ['Bernard', 'Ábel', 'Caron', 'Dupuis'].entries()) {
-      made.push(await registered(staff, newPerson({ lastName: `${name}${t}`, firstName: 'X', partnerId: i < 3 ? partner.id : null, communeInsee: i === 3 ? '26281' : '26362', postalCode: i === 3 ? '26100' : '26000' })));
+      made.push(
+        await registered(
+          staff,
+          newPerson({
+            lastName: `${name}${t}`,
+            firstName: 'X',
+            partnerId: i < 3 ? partner.id : null,
+            communeInsee: i === 3 ? '26281' : '26362',
+            postalCode: i === 3 ? '26100' : '26000',
+          }),
+        ),
+      );
     }
     await giveConsent(made[2].id, 'needs');
     await staff.patch(`/api/participants/${made[2].id}`, { needs: ['childcare'] });
-    const names = (r: { body: { items: { lastName: string }[] } }) => r.body.items.map((p) => p.lastName.replace(t, ''));
+    const names = (r: { body: { items: { lastName: string }[] } }) =>
+      r.body.items.map((p) => p.lastName.replace(t, ''));
     const page1 = await staff.get(`/api/participants?q=${t}&limit=2&sort=lastName`);
     expect(names(page1)).to.deep.equal(['Ábel', 'Bernard']);
     const page2 = await staff.get(`/api/participants?q=${t}&limit=2&sort=lastName&cursor=${page1.body.nextCursor}`);
     expect(names(page2)).to.deep.equal(['Caron', 'Dupuis']);
     expect(page2.body.nextCursor).to.equal(null);
-    expect(names(await staff.get(`/api/participants?q=${t}&sort=-lastName`))).to.deep.equal(['Dupuis', 'Caron', 'Bernard', 'Ábel']);
-    expect(names(await staff.get(`/api/participants?q=${t}&sort=createdAt`))).to.deep.equal(['Bernard', 'Ábel', 'Caron', 'Dupuis']);
+    expect(names(await staff.get(`/api/participants?q=${t}&sort=-lastName`))).to.deep.equal([
+      'Dupuis',
+      'Caron',
+      'Bernard',
+      'Ábel',
+    ]);
+    expect(names(await staff.get(`/api/participants?q=${t}&sort=createdAt`))).to.deep.equal([
+      'Bernard',
+      'Ábel',
+      'Caron',
+      'Dupuis',
+    ]);
     expect(names(await staff.get(`/api/participants?q=${t}&sort=-createdAt&limit=1`))).to.deep.equal(['Dupuis']);
-    expect(names(await staff.get(`/api/participants?q=${t}&partnerId=${partner.id}`))).to.deep.equal(['Ábel', 'Bernard', 'Caron']);
+    expect(names(await staff.get(`/api/participants?q=${t}&partnerId=${partner.id}`))).to.deep.equal([
+      'Ábel',
+      'Bernard',
+      'Caron',
+    ]);
     expect(names(await staff.get(`/api/participants?q=${t}&communeInsee=26281`))).to.deep.equal(['Dupuis']);
     expect(names(await staff.get(`/api/participants?q=${t}&hasNeeds=true`))).to.deep.equal(['Caron']);
-    expect(names(await staff.get(`/api/participants?partnerId=${partner.id}&hasNeeds=false`))).to.deep.equal(['Ábel', 'Bernard']);
-    await ctx().deps.db('participants').where({ id: made[0].id }).update({ status: 'anonymised', first_name: null, last_name: null, email: null });
+    expect(names(await staff.get(`/api/participants?partnerId=${partner.id}&hasNeeds=false`))).to.deep.equal([
+      'Ábel',
+      'Bernard',
+    ]);
+    await ctx()
+      .deps.db('participants')
+      .where({ id: made[0].id })
+      .update({ status: 'anonymised', first_name: null, last_name: null, email: null });
     expect(names(await staff.get(`/api/participants?q=${t}`))).to.deep.equal(['Ábel', 'Caron', 'Dupuis']);
     const anonymised = await staff.get(`/api/participants?status=anonymised&q=${made[0].reference}`);
-    expect(anonymised.body.items).to.deep.equal([{ id: made[0].id, reference: made[0].reference, status: 'anonymised' }]);
+    expect(anonymised.body.items).to.deep.equal([
+      { id: made[0].id, reference: made[0].reference, status: 'anonymised' },
+    ]);
     for (const bad of ['sort=email', 'limit=500', 'cursor=garbage', 'status=deleted', 'partnerId=x']) {
       expect((await staff.get(`/api/participants?${bad}`)).status, bad).to.equal(400);
     }
@@ -62,16 +103,31 @@ describe('participants: finding and reading', () => {
 
   it('when other roles read, then each sees only its fields: auditor no contact, needs or profile; finance no needs or profile; project lead everything', async () => {
     const staff = await signedIn('staff');
-    const p = await registered(staff, newPerson({ phone: '06 39 98 02 02', addressLine1: '8 rue Bouffier', lastName: `Roles${tag()}` }));
+    const p = await registered(
+      staff,
+      newPerson({ phone: '06 39 98 02 02', addressLine1: '8 rue Bouffier', lastName: `Roles${tag()}` }),
+    );
     await giveConsent(p.id, 'needs');
     await giveConsent(p.id, 'profile');
     await staff.patch(`/api/participants/${p.id}`, { needs: ['sign_language'], profileAgeBand: '60-74' });
-    const read = async (role: 'auditor' | 'finance' | 'project_lead' | 'dpo') => (await (await signedIn(role)).get(`/api/participants/${p.id}`)).body;
+    const read = async (role: 'auditor' | 'finance' | 'project_lead' | 'dpo') =>
+      (await (await signedIn(role)).get(`/api/participants/${p.id}`)).body;
     const auditor = await read('auditor');
-    expect(Object.keys(auditor).sort()).to.deep.equal(['communeInsee', 'communeName', 'createdAt', 'id', 'partnerId', 'partnerName', 'reference', 'status', 'updatedAt']);
+    expect(Object.keys(auditor).sort()).to.deep.equal([
+      'communeInsee',
+      'communeName',
+      'createdAt',
+      'id',
+      'partnerId',
+      'partnerName',
+      'reference',
+      'status',
+      'updatedAt',
+    ]);
     const finance = await read('finance');
     expect(finance).to.include({ lastName: p.lastName, addressLine1: '8 rue Bouffier', postalCode: '26000' });
-    for (const hidden of ['email', 'phone', 'needs', 'needsNote', 'profileAgeBand']) expect(finance, hidden).to.not.have.property(hidden);
+    for (const hidden of ['email', 'phone', 'needs', 'needsNote', 'profileAgeBand'])
+      expect(finance, hidden).to.not.have.property(hidden);
     const lead = await read('project_lead');
     expect(lead).to.include({ email: p.email, profileAgeBand: '60-74' });
     expect(lead.needs).to.deep.equal(['sign_language']);
@@ -79,7 +135,9 @@ describe('participants: finding and reading', () => {
     const list = await (await signedIn('auditor')).get(`/api/participants?q=${p.reference}`);
     expect(list.body.items[0]).to.not.have.property('lastName');
     // An auditor cannot probe e-mails or names through search, nor filter on needs.
-    expect((await (await signedIn('auditor')).get(`/api/participants?q=${encodeURIComponent(p.email)}`)).body.items).to.deep.equal([]);
+    expect(
+      (await (await signedIn('auditor')).get(`/api/participants?q=${encodeURIComponent(p.email)}`)).body.items,
+    ).to.deep.equal([]);
     expect((await (await signedIn('auditor')).get(`/api/participants?q=${p.lastName}`)).body.items).to.deep.equal([]);
     expect((await (await signedIn('finance')).get('/api/participants?hasNeeds=true')).status).to.equal(403);
   });
@@ -87,7 +145,10 @@ describe('participants: finding and reading', () => {
   it('when a record is archived, then staff are refused (403 archived_restricted) and each read by finance or the DPO is audited', async () => {
     const staff = await signedIn('staff');
     const p = await registered(staff, newPerson({ lastName: `Archive${tag()}` }));
-    await ctx().deps.db('participants').where({ id: p.id }).update({ status: 'archived', archived_at: new Date(), email: null, preferred_channel: 'letter' });
+    await ctx()
+      .deps.db('participants')
+      .where({ id: p.id })
+      .update({ status: 'archived', archived_at: new Date(), email: null, preferred_channel: 'letter' });
     const refused = await staff.get(`/api/participants/${p.id}`);
     expect(refused.status).to.equal(403);
     expect(refused.body.error.code).to.equal('archived_restricted');
@@ -110,6 +171,8 @@ describe('participants: finding and reading', () => {
     const staff = await signedIn('staff');
     const r = await staff.get('/api/participants/00000000-0000-4000-8000-000000000000');
     expect(r.status).to.equal(404);
-    expect((await staff.patch('/api/participants/00000000-0000-4000-8000-000000000000', { firstName: 'A' })).status).to.equal(404);
+    expect(
+      (await staff.patch('/api/participants/00000000-0000-4000-8000-000000000000', { firstName: 'A' })).status,
+    ).to.equal(404);
   });
 });

@@ -12,19 +12,30 @@ describe('payees (pages)', () => {
     expect(empty.status).to.equal(200);
     expect(empty.text).to.include('Aucun bénéficiaire').and.include('Ajouter un bénéficiaire');
 
-    const bad = await staff.postForm(path, { kind: 'participant', iban: 'FR76 1234', name: '', bic: '', partnerId: '' });
+    const bad = await staff.postForm(path, {
+      kind: 'participant',
+      iban: 'FR76 1234',
+      name: '',
+      bic: '',
+      partnerId: '',
+    });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('Le formulaire contient des erreurs').and.include('doit être un IBAN valide');
 
     const iban = freshIban();
     const noCsrf = await staff.request('POST', path, { form: { kind: 'participant', iban } });
     expect(noCsrf.status).to.equal(403);
-    expect(await ctx().deps.db('payees').where({ participant_id: participant.id }).count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+    expect(await ctx().deps.db('payees').where({ participant_id: participant.id }).count({ n: '*' })).to.deep.equal([
+      { n: 0 },
+    ]);
 
     const ok = await staff.postForm(path, { kind: 'participant', iban, name: '', bic: '', partnerId: '' });
     expect(ok.status).to.equal(303);
     const list = await staff.get(path);
-    expect(list.text).to.include('Le bénéficiaire a été ajouté.').and.include('Bernadette Sauvageon').and.include(`•••${iban.slice(23, 24)} ${iban.slice(24)}`);
+    expect(list.text)
+      .to.include('Le bénéficiaire a été ajouté.')
+      .and.include('Bernadette Sauvageon')
+      .and.include(`•••${iban.slice(23, 24)} ${iban.slice(24)}`);
     expect(list.text).to.not.include(iban.slice(4, 14));
     expect(list.text).to.not.include('Afficher l’IBAN complet'); // staff do not reveal
 
@@ -52,7 +63,9 @@ describe('payees (pages)', () => {
     expect(shown.status).to.equal(200);
     expect(shown.text).to.include(spaced(iban));
     expect(shown.headers.get('cache-control')).to.equal('no-store');
-    const events = await ctx().deps.db('audit_events').where({ record_id: body.payee.id, action: 'payee.iban_revealed' });
+    const events = await ctx()
+      .deps.db('audit_events')
+      .where({ record_id: body.payee.id, action: 'payee.iban_revealed' });
     expect(events).to.have.length(1);
   });
 });

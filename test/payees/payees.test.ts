@@ -6,7 +6,11 @@ import { rowCounts } from '../helpers/routes.js';
 import { freshIban, spaced } from './ibans.js';
 
 async function auditEvents(recordId: string) {
-  return ctx().deps.db('audit_events').where({ record_id: recordId }).orderBy('id').select('action', 'actor_user_id', 'data');
+  return ctx()
+    .deps.db('audit_events')
+    .where({ record_id: recordId })
+    .orderBy('id')
+    .select('action', 'actor_user_id', 'data');
 }
 
 describe('payees (API)', () => {
@@ -14,7 +18,9 @@ describe('payees (API)', () => {
     const staff = await signedIn('staff');
     const participant = await createParticipant();
     const before = await rowCounts(['web_sessions']);
-    const r = await staff.post(`/api/participants/${participant.id}/payees`, { iban: 'FR76 3000 6000 0112 3456 7890 188' });
+    const r = await staff.post(`/api/participants/${participant.id}/payees`, {
+      iban: 'FR76 3000 6000 0112 3456 7890 188',
+    });
     expect(r.status).to.equal(400);
     expect(r.body.error.details).to.deep.include({ field: 'iban', message: 'doit être un IBAN valide' });
     expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
@@ -24,12 +30,24 @@ describe('payees (API)', () => {
     const staff = await signedIn('staff');
     const participant = await createParticipant({ firstName: 'Aïcha', lastName: 'Benmoussa' });
     const iban = freshIban();
-    const r = await staff.post(`/api/participants/${participant.id}/payees`, { iban: spaced(iban).toLowerCase(), bic: 'bnpa fr pp' });
+    const r = await staff.post(`/api/participants/${participant.id}/payees`, {
+      iban: spaced(iban).toLowerCase(),
+      bic: 'bnpa fr pp',
+    });
     expect(r.status).to.equal(201);
     expect(r.body.warnings).to.deep.equal([]);
     const payee = r.body.payee;
-    expect(payee).to.include({ kind: 'participant', name: 'Aïcha Benmoussa', bic: 'BNPAFRPP', active: true, ibanShared: false, participantId: participant.id });
-    expect(payee.ibanMasked).to.equal(`FR${iban.slice(2, 4)} •••• •••• •••• •••• •••${iban.slice(23, 24)} ${iban.slice(24)}`);
+    expect(payee).to.include({
+      kind: 'participant',
+      name: 'Aïcha Benmoussa',
+      bic: 'BNPAFRPP',
+      active: true,
+      ibanShared: false,
+      participantId: participant.id,
+    });
+    expect(payee.ibanMasked).to.equal(
+      `FR${iban.slice(2, 4)} •••• •••• •••• •••• •••${iban.slice(23, 24)} ${iban.slice(24)}`,
+    );
     expect(JSON.stringify(r.body)).to.not.include(iban.slice(4, 20));
     expect(payee).to.not.have.any.keys('ibanCiphertext', 'ibanHash', 'iban');
 
@@ -37,7 +55,8 @@ describe('payees (API)', () => {
     const { rows } = await ctx().deps.db.raw('SELECT p::text AS line FROM payees p');
     const dump = rows.map((x: { line: string }) => x.line).join('\n');
     expect(dump).to.include(payee.ibanMasked);
-    for (const needle of [iban, spaced(iban), iban.slice(4), iban.slice(4, 14), iban.slice(14, 23)]) expect(dump).to.not.include(needle);
+    for (const needle of [iban, spaced(iban), iban.slice(4), iban.slice(4, 14), iban.slice(14, 23)])
+      expect(dump).to.not.include(needle);
 
     const list = await staff.get(`/api/participants/${participant.id}/payees`);
     expect(list.status).to.equal(200);
@@ -81,12 +100,22 @@ describe('payees (API)', () => {
     const iban = freshIban();
     expect((await staff.post(`/api/participants/${first.id}/payees`, { iban })).body.warnings).to.deep.equal([]);
     // The same participant twice (e.g. a new payee row) is not a warning.
-    expect((await staff.post(`/api/participants/${first.id}/payees`, { kind: 'legal_representative', name: 'Mme Tutrice', iban })).body.warnings).to.deep.equal([]);
+    expect(
+      (
+        await staff.post(`/api/participants/${first.id}/payees`, {
+          kind: 'legal_representative',
+          name: 'Mme Tutrice',
+          iban,
+        })
+      ).body.warnings,
+    ).to.deep.equal([]);
     const r = await staff.post(`/api/participants/${second.id}/payees`, { iban: spaced(iban) });
     expect(r.status).to.equal(201);
     expect(r.body.warnings).to.have.length(1);
     expect(r.body.warnings[0].code).to.equal('iban_shared');
-    expect(r.body.warnings[0].message).to.include('Cet IBAN est déjà utilisé pour un autre bénéficiaire').and.include(first.reference);
+    expect(r.body.warnings[0].message)
+      .to.include('Cet IBAN est déjà utilisé pour un autre bénéficiaire')
+      .and.include(first.reference);
     expect(r.body.warnings[0].message).to.not.include('Premierdossier');
     expect(r.body.payee.ibanShared).to.equal(true);
     const list = await staff.get(`/api/participants/${first.id}/payees`);
@@ -97,15 +126,25 @@ describe('payees (API)', () => {
     const staff = await signedIn('staff');
     const partner = await createPartner({ name: `Secours Drômois ${randomInt(1e6)}` });
     const participant = await createParticipant({ partnerId: partner.id });
-    const noName = await staff.post(`/api/participants/${participant.id}/payees`, { kind: 'childcare_provider', iban: freshIban() });
+    const noName = await staff.post(`/api/participants/${participant.id}/payees`, {
+      kind: 'childcare_provider',
+      iban: freshIban(),
+    });
     expect(noName.status).to.equal(400);
     expect(noName.body.error.details[0].field).to.equal('name');
     const noPartner = await staff.post(`/api/participants/${participant.id}/payees`, { kind: 'partner' });
     expect(noPartner.body.error.details[0].field).to.equal('partnerId');
-    const ok = await staff.post(`/api/participants/${participant.id}/payees`, { kind: 'partner', partnerId: partner.id, iban: freshIban() });
+    const ok = await staff.post(`/api/participants/${participant.id}/payees`, {
+      kind: 'partner',
+      partnerId: partner.id,
+      iban: freshIban(),
+    });
     expect(ok.status).to.equal(201);
     expect(ok.body.payee).to.include({ kind: 'partner', name: partner.name, partnerId: partner.id });
-    const childcare = await staff.post(`/api/participants/${participant.id}/payees`, { kind: 'childcare_provider', name: 'Micro-crèche Les Lutins' });
+    const childcare = await staff.post(`/api/participants/${participant.id}/payees`, {
+      kind: 'childcare_provider',
+      name: 'Micro-crèche Les Lutins',
+    });
     expect(childcare.body.payee).to.include({ name: 'Micro-crèche Les Lutins', ibanMasked: null });
     const missing = await staff.post('/api/participants/00000000-0000-4000-8000-000000000000/payees', {});
     expect(missing.status).to.equal(404);
@@ -127,7 +166,11 @@ describe('payees (API)', () => {
     expect(after.iban_key_id).to.equal('k1');
     const off = await staff.patch(`/api/payees/${id}`, { active: false });
     expect(off.body.payee.active).to.equal(false);
-    expect((await auditEvents(id)).map((e) => e.action)).to.deep.equal(['payee.created', 'payee.updated', 'payee.deactivated']);
+    expect((await auditEvents(id)).map((e) => e.action)).to.deep.equal([
+      'payee.created',
+      'payee.updated',
+      'payee.deactivated',
+    ]);
     const finance = await signedIn('finance');
     expect((await finance.patch(`/api/payees/${id}`, { active: true })).status).to.equal(403);
     expect((await staff.patch(`/api/payees/${id}`, { iban: 'FR00 1234' })).status).to.equal(400);
@@ -136,10 +179,15 @@ describe('payees (API)', () => {
   it('when the participant is no longer active, then no payee can be added (staff do not pass the archive door: 403)', async () => {
     const staff = await signedIn('staff');
     const participant = await createParticipant();
-    await ctx().deps.db('participants').where({ id: participant.id }).update({ status: 'archived', archived_at: new Date() });
+    await ctx()
+      .deps.db('participants')
+      .where({ id: participant.id })
+      .update({ status: 'archived', archived_at: new Date() });
     const r = await staff.post(`/api/participants/${participant.id}/payees`, { iban: freshIban() });
     expect(r.status).to.equal(403);
     expect(r.body.error.code).to.equal('archived_restricted');
-    expect(Number((await ctx().deps.db('payees').where({ participant_id: participant.id }).count({ n: '*' }))[0].n)).to.equal(0);
+    expect(
+      Number((await ctx().deps.db('payees').where({ participant_id: participant.id }).count({ n: '*' }))[0].n),
+    ).to.equal(0);
   });
 });

@@ -17,15 +17,33 @@ const VERSIONS: SepaVersion[] = ['pain.001.001.09', 'pain.001.001.03'];
 /** A file written by `sepaXml` for one transfer to `name`. */
 function oneTransfer(version: SepaVersion, name: string): string {
   return sepaXml({
-    version, messageId: 'B-2026-00001', paymentInfoId: 'B-2026-00001-VIR', createdAt: '2026-03-12T10:00:00', executionDate: '2026-03-12', initiatorName: 'Département',
+    version,
+    messageId: 'B-2026-00001',
+    paymentInfoId: 'B-2026-00001-VIR',
+    createdAt: '2026-03-12T10:00:00',
+    executionDate: '2026-03-12',
+    initiatorName: 'Département',
     debtor: { name: 'Régie d’avances', iban: DEBTOR_IBAN, bic: 'BDFEFRPPCCT' },
-    transfers: [{ endToEndId: 'B-2026-00001/R-2026-00001', amountCents: 1344, name, iban: frenchIban('30004', '00001', '00000000001'), bic: null, remittance: 'Remboursement frais atelier 12/03/2026' }],
+    transfers: [
+      {
+        endToEndId: 'B-2026-00001/R-2026-00001',
+        amountCents: 1344,
+        name,
+        iban: frenchIban('30004', '00001', '00000000001'),
+        bic: null,
+        remittance: 'Remboursement frais atelier 12/03/2026',
+      },
+    ],
   });
 }
 
 async function sepaMode(version: SepaVersion) {
   const admin = await signedIn('admin');
-  const set = await admin.patch('/api/settings', { payerMode: 'sepa_transfer', sepaVersion: version, debtor: { name: 'Régie d’avances du Département', iban: DEBTOR_IBAN, bic: 'BDFEFRPPCCT' } });
+  const set = await admin.patch('/api/settings', {
+    payerMode: 'sepa_transfer',
+    sepaVersion: version,
+    debtor: { name: 'Régie d’avances du Département', iban: DEBTOR_IBAN, bic: 'BDFEFRPPCCT' },
+  });
   expect(set.status, set.text).to.equal(200);
   return admin;
 }
@@ -48,7 +66,9 @@ describe('payments: bank files are valid, or not produced, and never change', ()
       const errors = xsdErrors([{ name: 'issue', xml: empty }]);
       expect(errors.join('\n')).to.include('issue').and.include('minLength');
       const schemas = new Set(errors.filter((e) => e.includes('minLength')).map((e) => /^\[([^\]]+)\]/.exec(e)![1]));
-      expect([...schemas].sort(), version).to.deep.equal(version === 'pain.001.001.09' ? ['epc_pain.001.001.09.xsd', 'pain.001.001.09.xsd'] : ['pain.001.001.03.xsd']);
+      expect([...schemas].sort(), version).to.deep.equal(
+        version === 'pain.001.001.09' ? ['epc_pain.001.001.09.xsd', 'pain.001.001.09.xsd'] : ['pain.001.001.03.xsd'],
+      );
     }
   });
 
@@ -92,13 +112,23 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     expect(refused.body.error.code).to.equal('sepa_field_empty');
     const position = built.body.payments.find((p: { participantId: string }) => p.participantId === flower.id).position;
     expect(refused.body.error.message).to.include(`n° ${position} « 🌻 🌼 »`).and.include('alphabet latin');
-    expect(refused.body.error.details).to.deep.equal([{ field: `payments.${position - 1}.payeeName`, message: '« 🌻 🌼 » : aucun caractère de l’alphabet latin utilisable dans un virement SEPA' }]);
+    expect(refused.body.error.details).to.deep.equal([
+      {
+        field: `payments.${position - 1}.payeeName`,
+        message: '« 🌻 🌼 » : aucun caractère de l’alphabet latin utilisable dans un virement SEPA',
+      },
+    ]);
     const db = ctx().deps.db;
     const row = await db('payment_batches').where({ id: built.body.id }).first();
     expect(row).to.include({ status: 'open', sepa_file_id: null, exported_at: null });
-    const [{ n: snapshots }] = await db('payments').where({ batch_id: built.body.id }).whereNotNull('payee_name_snapshot').count({ n: '*' });
+    const [{ n: snapshots }] = await db('payments')
+      .where({ batch_id: built.body.id })
+      .whereNotNull('payee_name_snapshot')
+      .count({ n: '*' });
     expect(Number(snapshots)).to.equal(0);
-    expect(await db('audit_events').where({ action: 'payment_batch.exported', record_id: built.body.id })).to.have.length(0);
+    expect(
+      await db('audit_events').where({ action: 'payment_batch.exported', record_id: built.body.id }),
+    ).to.have.length(0);
 
     const fixed = await s.staff.patch(`/api/payees/${flower.payeeId}`, { name: 'Tournesol Marguerite' });
     expect(fixed.status, fixed.text).to.equal(200);
@@ -116,28 +146,53 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     const first = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
     expect(first.status).to.equal(200);
 
-    const moved = await admin.patch('/api/settings', { sepaVersion: 'pain.001.001.03', debtor: { name: 'Autre régie', iban: frenchIban('30002', '00550', '00001234567'), bic: 'CRLYFRPP' } });
+    const moved = await admin.patch('/api/settings', {
+      sepaVersion: 'pain.001.001.03',
+      debtor: { name: 'Autre régie', iban: frenchIban('30002', '00550', '00001234567'), bic: 'CRLYFRPP' },
+    });
     expect(moved.status, moved.text).to.equal(200);
-    const payee = await s.staff.patch(`/api/payees/${person.payeeId}`, { iban: freshIban(), name: 'Nouveau Titulaire' });
+    const payee = await s.staff.patch(`/api/payees/${person.payeeId}`, {
+      iban: freshIban(),
+      name: 'Nouveau Titulaire',
+    });
     expect(payee.status, payee.text).to.equal(200);
     const later = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
     expect(later.status).to.equal(200);
     expect(later.bytes.equals(first.bytes)).to.equal(true);
-    expect(later.bytes.toString('utf8')).to.include(DEBTOR_IBAN).and.include(person.iban!).and.include('<Nm>Eloise Fixe</Nm>');
+    expect(later.bytes.toString('utf8'))
+      .to.include(DEBTOR_IBAN)
+      .and.include(person.iban!)
+      .and.include('<Nm>Eloise Fixe</Nm>');
 
     const db = ctx().deps.db;
     const { sepa_file_id: fileId } = await db('payment_batches').where({ id: batch.id }).first('sepa_file_id');
     const stored = await db('files').where({ id: fileId }).first();
-    expect(stored).to.include({ purpose: 'payment_file', media_type: 'application/xml', key_id: 'k1', sha256: sha256Hex(first.bytes), size_bytes: first.bytes.length });
+    expect(stored).to.include({
+      purpose: 'payment_file',
+      media_type: 'application/xml',
+      key_id: 'k1',
+      sha256: sha256Hex(first.bytes),
+      size_bytes: first.bytes.length,
+    });
     expect(stored.content.includes(Buffer.from(person.iban!))).to.equal(false);
     expect(stored.content.includes(Buffer.from('Eloise'))).to.equal(false);
-    const audits = await db('audit_events').where({ record_id: batch.id }).whereIn('action', ['payment_batch.exported', 'payment_batch.file_downloaded']).orderBy('occurred_at');
+    const audits = await db('audit_events')
+      .where({ record_id: batch.id })
+      .whereIn('action', ['payment_batch.exported', 'payment_batch.file_downloaded'])
+      .orderBy('occurred_at');
     expect(audits.map((a) => a.data.sha256)).to.deep.equal([stored.sha256, stored.sha256, stored.sha256]);
   });
 
   it('when a batch was exported without a SEPA file (accounting-export mode, or before files were frozen), then its first SEPA download freezes one and later ones return it unchanged', async () => {
     const admin = await signedIn('admin');
-    expect((await admin.patch('/api/settings', { payerMode: 'accounting_export', debtor: { name: 'Régie', iban: null, bic: null } })).status).to.equal(200);
+    expect(
+      (
+        await admin.patch('/api/settings', {
+          payerMode: 'accounting_export',
+          debtor: { name: 'Régie', iban: null, bic: null },
+        })
+      ).status,
+    ).to.equal(200);
     const s = await payingSetup();
     const person = await attendee(s, { firstName: 'Ольга', lastName: 'Тардива' });
     const batch = await exportedBatch(s, [(await approvedClaim(s, person.id)).id]);
@@ -152,7 +207,10 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     const first = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
     expect(first.status).to.equal(200);
     expect(first.bytes.toString('utf8')).to.include("<Nm>Ol'ga Tardiva</Nm>").and.include('pain.001.001.03');
-    await admin.patch('/api/settings', { sepaVersion: 'pain.001.001.09', debtor: { name: 'Autre', iban: frenchIban('30002', '00550', '00001234567'), bic: null } });
+    await admin.patch('/api/settings', {
+      sepaVersion: 'pain.001.001.09',
+      debtor: { name: 'Autre', iban: frenchIban('30002', '00550', '00001234567'), bic: null },
+    });
     const again = await download(s.finance, `/api/payment-batches/${batch.id}/sepa.xml`);
     expect(again.bytes.equals(first.bytes)).to.equal(true);
     expect(await db('files').where({ purpose: 'payment_file', sha256: sha256Hex(first.bytes) })).to.have.length(1);
@@ -169,7 +227,9 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     // Anonymisation is for people with nothing left to pay (docs/domain.md#erasure-and-withdrawal): the batch is paid first.
     expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {})).status).to.equal(200);
     const db = ctx().deps.db;
-    await db.transaction((trx) => anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' }));
+    await db.transaction((trx) =>
+      anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' }),
+    );
     const { sepa_file_id: fileId } = await db('payment_batches').where({ id: batch.id }).first('sepa_file_id');
     const row = await db('files').where({ id: fileId }).first();
     expect(row.content).to.equal(null);
@@ -190,9 +250,14 @@ describe('payments: bank files are valid, or not produced, and never change', ()
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(p);
-        else if (p.endsWith('.ts') && !p.endsWith(path.join('payments', 'bank-file.ts')) && !p.endsWith(path.join('payments', 'sepa.ts'))) {
+        else if (
+          p.endsWith('.ts') &&
+          !p.endsWith(path.join('payments', 'bank-file.ts')) &&
+          !p.endsWith(path.join('payments', 'sepa.ts'))
+        ) {
           const text = fs.readFileSync(p, 'utf8');
-          if (/\bsepaXml\(|'payment_file'/.test(text) && !p.includes(`${path.sep}privacy${path.sep}`)) offenders.push(p);
+          if (/\bsepaXml\(|'payment_file'/.test(text) && !p.includes(`${path.sep}privacy${path.sep}`))
+            offenders.push(p);
         }
       }
     };

@@ -7,7 +7,7 @@ import { approvedClaim, attendee, download, exportedBatch, mileage, payingSetup 
 
 const db = () => ctx().deps.db;
 const liveBatchesOf = async (claimId: string) => db()('batch_claims').where({ claim_id: claimId, voided: false });
-const claimStatus = async (id: string) => (await db()('claims').where({ id }).first('status', 'flags'));
+const claimStatus = async (id: string) => await db()('claims').where({ id }).first('status', 'flags');
 
 describe('payments: batches', () => {
   it('when finance builds a batch, then one payment per payee sums its claims, the claims are in_batch, and the payment ids trace the claims', async () => {
@@ -25,7 +25,9 @@ describe('payments: batches', () => {
     expect(r.body.totalCents).to.equal(a1.amountCents + a2.amountCents + b1.amountCents);
     const pa = r.body.payments.find((p: { participantId: string }) => p.participantId === a.id);
     expect(pa.amountCents).to.equal(a1.amountCents + a2.amountCents);
-    expect(pa.claims.map((c: { reference: string }) => c.reference).sort()).to.deep.equal([a1.reference, a2.reference].sort());
+    expect(pa.claims.map((c: { reference: string }) => c.reference).sort()).to.deep.equal(
+      [a1.reference, a2.reference].sort(),
+    );
     expect(pa.endToEndId).to.include(r.body.reference);
     expect(JSON.stringify(r.body)).not.to.include(a.iban!).and.not.to.include(a.last_name);
     for (const c of [a1, a2, b1]) expect((await claimStatus(c.id)).status).to.equal('in_batch');
@@ -47,7 +49,9 @@ describe('payments: batches', () => {
     expect(again.status).to.equal(201);
     expect(again.body.id).to.equal(first.body.id);
     expect(again.headers.get('idempotent-replayed')).to.equal('true');
-    const stored = await db()('idempotency_keys').where({ key: `batch-${c1.id}` }).first('response_body');
+    const stored = await db()('idempotency_keys')
+      .where({ key: `batch-${c1.id}` })
+      .first('response_body');
     expect(JSON.stringify(stored.response_body)).to.include(c1.reference).and.not.include(a.last_name);
     const before = await rowCounts(['web_sessions']);
     const other = await s.finance.request('POST', '/api/payment-batches', { json: { claimIds: [c2.id] }, headers });
@@ -55,17 +59,32 @@ describe('payments: batches', () => {
     expect(other.body.error.code).to.equal('idempotency_key_reused');
     expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
     const exportKey = { 'idempotency-key': `export-${c1.id}` };
-    const e1 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/export`, { json: {}, headers: exportKey });
-    const e2 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/export`, { json: {}, headers: exportKey });
+    const e1 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/export`, {
+      json: {},
+      headers: exportKey,
+    });
+    const e2 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/export`, {
+      json: {},
+      headers: exportKey,
+    });
     expect([e1.status, e2.status]).to.deep.equal([200, 200]);
     expect(e2.body.exportedAt).to.equal(e1.body.exportedAt);
     const payKey = { 'idempotency-key': `pay-${c1.id}` };
-    const p1 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/mark-paid`, { json: {}, headers: payKey });
-    const p2 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/mark-paid`, { json: {}, headers: payKey });
+    const p1 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/mark-paid`, {
+      json: {},
+      headers: payKey,
+    });
+    const p2 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/mark-paid`, {
+      json: {},
+      headers: payKey,
+    });
     expect([p1.status, p2.status]).to.deep.equal([200, 200]);
     expect(p2.headers.get('idempotent-replayed')).to.equal('true');
     expect(await db()('outbox_messages').where({ template: 'payment-sent', participant_id: a.id })).to.have.length(1);
-    const p3 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/mark-paid`, { json: { paymentIds: [first.body.payments[0].id] }, headers: payKey });
+    const p3 = await s.finance.request('POST', `/api/payment-batches/${first.body.id}/mark-paid`, {
+      json: { paymentIds: [first.body.payments[0].id] },
+      headers: payKey,
+    });
     expect(p3.status).to.equal(422);
   });
 
@@ -74,8 +93,15 @@ describe('payments: batches', () => {
     const a = await attendee(s);
     const noIban = await attendee(s, { iban: false });
     const ok = await approvedClaim(s, a.id);
-    const refused = await s.staff.post('/api/claims', { participantId: a.id, sessionIds: [s.sessionId], lines: [mileage(80)], submit: true });
-    const rej = await s.lead.post(`/api/claims/${refused.body.id}/decision`, { lines: [{ lineId: refused.body.lines[0].id, grantedCents: 0, reasonCode: 'not_eligible' }] });
+    const refused = await s.staff.post('/api/claims', {
+      participantId: a.id,
+      sessionIds: [s.sessionId],
+      lines: [mileage(80)],
+      submit: true,
+    });
+    const rej = await s.lead.post(`/api/claims/${refused.body.id}/decision`, {
+      lines: [{ lineId: refused.body.lines[0].id, grantedCents: 0, reasonCode: 'not_eligible' }],
+    });
     expect(rej.body.status).to.equal('rejected');
     const cashOnly = await approvedClaim(s, noIban.id);
     const before = await rowCounts(['web_sessions']);
@@ -87,7 +113,9 @@ describe('payments: batches', () => {
     expect(r2.status).to.equal(409);
     expect(r2.body.error.code).to.equal('payee_without_iban');
     expect(r2.body.error.message).to.include(cashOnly.reference);
-    const r3 = await s.finance.post('/api/payment-batches', { claimIds: [ok.id, '00000000-0000-4000-8000-000000000000'] });
+    const r3 = await s.finance.post('/api/payment-batches', {
+      claimIds: [ok.id, '00000000-0000-4000-8000-000000000000'],
+    });
     expect(r3.status).to.equal(400);
     expect(r3.body.error.details[0].field).to.equal('claimIds.1');
     const r4 = await s.lead.post('/api/payment-batches', { claimIds: [ok.id] });
@@ -102,8 +130,15 @@ describe('payments: batches', () => {
   it('when finance decided a claim, then they cannot batch it (separation_of_duties naming it); with filters it is left out', async () => {
     const s = await payingSetup();
     const a = await attendee(s);
-    const c = await s.staff.post('/api/claims', { participantId: a.id, sessionIds: [s.sessionId], lines: [mileage(90)], submit: true });
-    const d = await s.finance.post(`/api/claims/${c.body.id}/decision`, { lines: [{ lineId: c.body.lines[0].id, grantedCents: c.body.lines[0].eligibleCents }] });
+    const c = await s.staff.post('/api/claims', {
+      participantId: a.id,
+      sessionIds: [s.sessionId],
+      lines: [mileage(90)],
+      submit: true,
+    });
+    const d = await s.finance.post(`/api/claims/${c.body.id}/decision`, {
+      lines: [{ lineId: c.body.lines[0].id, grantedCents: c.body.lines[0].eligibleCents }],
+    });
     expect(d.status, d.text).to.equal(200);
     const r = await s.finance.post('/api/payment-batches', { claimIds: [c.body.id] });
     expect(r.status).to.equal(409);
@@ -112,7 +147,9 @@ describe('payments: batches', () => {
     const other = await approvedClaim(s, a.id, [mileage(40)]);
     const f = await s.finance.post('/api/payment-batches', { projectId: s.project.id });
     expect(f.status, f.text).to.equal(201);
-    expect(f.body.payments.flatMap((p: { claims: { id: string }[] }) => p.claims.map((x) => x.id))).to.deep.equal([other.id]);
+    expect(f.body.payments.flatMap((p: { claims: { id: string }[] }) => p.claims.map((x) => x.id))).to.deep.equal([
+      other.id,
+    ]);
     expect(f.body.skipped.decidedByYou).to.equal(1);
   });
 
@@ -121,7 +158,9 @@ describe('payments: batches', () => {
     const a = await attendee(s);
     const c = await approvedClaim(s, a.id);
     const open = await s.finance.post('/api/payment-batches', { claimIds: [c.id] });
-    expect((await s.finance.post(`/api/payment-batches/${open.body.id}/void`, { reason: 'Erreur' })).body.error.code).to.equal('batch_not_exported');
+    expect(
+      (await s.finance.post(`/api/payment-batches/${open.body.id}/void`, { reason: 'Erreur' })).body.error.code,
+    ).to.equal('batch_not_exported');
     const cancelled = await s.finance.post(`/api/payment-batches/${open.body.id}/cancel`, {});
     expect(cancelled.status).to.equal(200);
     expect(cancelled.body.status).to.equal('cancelled');
@@ -134,7 +173,9 @@ describe('payments: batches', () => {
     expect(refused.status).to.equal(409);
     expect(refused.body.error.code).to.equal('batch_not_open');
     expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
-    const voided = await s.finance.post(`/api/payment-batches/${batch.id}/void`, { reason: 'Mauvais compte à débiter' });
+    const voided = await s.finance.post(`/api/payment-batches/${batch.id}/void`, {
+      reason: 'Mauvais compte à débiter',
+    });
     expect(voided.status, voided.text).to.equal(200);
     expect(voided.body.status).to.equal('voided');
     expect(voided.body.voidReason).to.equal('Mauvais compte à débiter');
@@ -154,7 +195,9 @@ describe('payments: batches', () => {
     const ca = await approvedClaim(s, a.id);
     const cb = await approvedClaim(s, b.id, [mileage(77)]);
     const batch = await exportedBatch(s, [ca.id, cb.id]);
-    const notExported = await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, { paymentIds: ['00000000-0000-4000-8000-000000000000'] });
+    const notExported = await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {
+      paymentIds: ['00000000-0000-4000-8000-000000000000'],
+    });
     expect(notExported.status).to.equal(400);
     const pb = batch.payments.find((p: { participantId: string }) => p.participantId === b.id);
     const pa = batch.payments.find((p: { participantId: string }) => p.participantId === a.id);
@@ -170,7 +213,9 @@ describe('payments: batches', () => {
     expect(back.status).to.equal('approved');
     expect(back.flags).to.include('payment_rejected');
     expect((await s.finance.post(`/api/payments/${pb.id}/reject`, { reasonCode: 'AC04' })).status).to.equal(200);
-    expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, { paymentIds: [pb.id] })).status).to.equal(409);
+    expect(
+      (await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, { paymentIds: [pb.id] })).status,
+    ).to.equal(409);
     const notice = await db()('outbox_messages').where({ template: 'payment-sent', participant_id: a.id });
     expect(notice).to.have.length(1);
     expect(notice[0].body_text).to.include(`${(ca.amountCents / 100).toFixed(2).replace('.', ',')}`);
@@ -200,13 +245,19 @@ describe('payments: batches', () => {
     expect(cells[7]).to.equal('6251');
     expect(cells[10]).to.equal('13,44');
     expect(cells[11]).to.equal(c.reference);
-    expect((await download(s.finance, `/api/payment-batches/${batch.id}/accounting.csv`)).bytes.equals(csv.bytes)).to.equal(true);
+    expect(
+      (await download(s.finance, `/api/payment-batches/${batch.id}/accounting.csv`)).bytes.equals(csv.bytes),
+    ).to.equal(true);
     const xlsx = await download(s.finance, `/api/payment-batches/${batch.id}/accounting.xlsx`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
     expect(book.worksheets[0].getRow(2).getCell(11).value).to.equal(13.44);
     const slip = pdfText((await download(s.finance, `/api/payment-batches/${batch.id}/slip.pdf`)).bytes);
-    expect(slip).to.include(batch.reference).and.include('Indemnités kilométriques').and.include('13,44').and.include('signature');
+    expect(slip)
+      .to.include(batch.reference)
+      .and.include('Indemnités kilométriques')
+      .and.include('13,44')
+      .and.include('signature');
     expect((await download(s.staff, `/api/payment-batches/${batch.id}/accounting.csv`)).status).to.equal(403);
     const audits = await db()('audit_events').where({ action: 'payment_batch.file_downloaded', record_id: batch.id });
     expect(audits.map((x) => x.data.file).sort()).to.deep.equal(['csv', 'csv', 'slip', 'xlsx']);
@@ -227,7 +278,11 @@ describe('payments: batches', () => {
     expect(await rowCounts(['web_sessions'])).to.deep.equal(before);
     const batch = await db()('payment_batches').where({ id: built.body.id }).first('status', 'exported_at');
     expect(batch).to.deep.equal({ status: 'open', exported_at: null });
-    expect((await db()('payments').where({ batch_id: built.body.id }).first('payee_name_snapshot')).payee_name_snapshot).to.equal(null);
-    expect((await s.finance.post('/api/payment-batches/00000000-0000-4000-8000-000000000000/export', {})).status).to.equal(404);
+    expect(
+      (await db()('payments').where({ batch_id: built.body.id }).first('payee_name_snapshot')).payee_name_snapshot,
+    ).to.equal(null);
+    expect(
+      (await s.finance.post('/api/payment-batches/00000000-0000-4000-8000-000000000000/export', {})).status,
+    ).to.equal(404);
   });
 });

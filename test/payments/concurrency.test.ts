@@ -15,23 +15,31 @@ describe('payments: concurrency', () => {
       for (let i = 0; i < 3; i++) claims.push(await approvedClaim(s, person.id, [mileage(100 + 10 * p + i)]));
     }
     const ids = claims.map((c) => c.id);
-    const instances = await Promise.all([openServerDatabase(ctx().testDb.url!, 8), openServerDatabase(ctx().testDb.url!, 8)]);
+    const instances = await Promise.all([
+      openServerDatabase(ctx().testDb.url!, 8),
+      openServerDatabase(ctx().testDb.url!, 8),
+    ]);
     try {
       const actor = { userId: s.finance.user.id, requestId: null };
-      const outcomes = await Promise.all(Array.from({ length: 64 }, async (_, i) => {
-        const knex = instances[i % 2].knex;
-        // Half name the claims (reversed for some, to provoke lock-order trouble), half use the project filter.
-        const input = i % 4 === 0 ? { projectId: s.project.id } : { claimIds: i % 3 === 0 ? [...ids].reverse() : ids };
-        try {
-          await knex.transaction((trx) => buildBatch(trx, actor, input, 'Europe/Paris', new Date()));
-          return 'built';
-        } catch (e) {
-          if (e instanceof AppError && e.status === 409) return e.code;
-          throw e;
-        }
-      }));
+      const outcomes = await Promise.all(
+        Array.from({ length: 64 }, async (_, i) => {
+          const knex = instances[i % 2].knex;
+          // Half name the claims (reversed for some, to provoke lock-order trouble), half use the project filter.
+          const input =
+            i % 4 === 0 ? { projectId: s.project.id } : { claimIds: i % 3 === 0 ? [...ids].reverse() : ids };
+          try {
+            await knex.transaction((trx) => buildBatch(trx, actor, input, 'Europe/Paris', new Date()));
+            return 'built';
+          } catch (e) {
+            if (e instanceof AppError && e.status === 409) return e.code;
+            throw e;
+          }
+        }),
+      );
       expect(outcomes.filter((o) => o === 'built').length).to.be.at.least(1);
-      expect(outcomes.filter((o) => o !== 'built').every((o) => ['claim_not_payable', 'no_claims_to_batch'].includes(o))).to.equal(true);
+      expect(
+        outcomes.filter((o) => o !== 'built').every((o) => ['claim_not_payable', 'no_claims_to_batch'].includes(o)),
+      ).to.equal(true);
       const db = ctx().deps.db;
       const rows = await db('batch_claims').whereIn('claim_id', ids).where({ voided: false });
       expect(rows).to.have.length(ids.length);
@@ -44,7 +52,9 @@ describe('payments: concurrency', () => {
         const [{ sum }] = await db('payments').where({ batch_id: b.id }).sum({ sum: 'amount_cents' });
         expect(Number(sum)).to.equal(expected);
       }
-      expect((await db('claims').whereIn('id', ids).distinct('status')).map((r) => r.status)).to.deep.equal(['in_batch']);
+      expect((await db('claims').whereIn('id', ids).distinct('status')).map((r) => r.status)).to.deep.equal([
+        'in_batch',
+      ]);
     } finally {
       await Promise.all(instances.map((i) => i.close()));
     }
@@ -57,7 +67,9 @@ describe('payments: concurrency', () => {
     expect((await s.finance.post('/api/payment-batches', { claimIds: [c.id] })).status).to.equal(201);
     const db = ctx().deps.db;
     const row = await db('batch_claims').where({ claim_id: c.id }).first();
-    const [other] = await db('payment_batches').insert({ kind: 'transfer', total_cents: 0, payment_count: 0 }).returning('id');
+    const [other] = await db('payment_batches')
+      .insert({ kind: 'transfer', total_cents: 0, payment_count: 0 })
+      .returning('id');
     let code = '';
     try {
       await db('batch_claims').insert({ ...row, batch_id: other.id });

@@ -8,7 +8,10 @@ import { approvedClaim, attendee, payingSetup } from './helpers.js';
 /** The invariants a crash must never break, over the claims of one project. */
 async function checkInvariants(projectId: string) {
   const db = ctx().deps.db;
-  const { rows: twice } = await db.raw(`SELECT claim_id FROM batch_claims bc JOIN claims c ON c.id = bc.claim_id WHERE c.project_id = ? AND NOT bc.voided GROUP BY claim_id HAVING count(*) > 1`, [projectId]);
+  const { rows: twice } = await db.raw(
+    `SELECT claim_id FROM batch_claims bc JOIN claims c ON c.id = bc.claim_id WHERE c.project_id = ? AND NOT bc.voided GROUP BY claim_id HAVING count(*) > 1`,
+    [projectId],
+  );
   expect(twice).to.have.length(0);
   const { rows: totals } = await db.raw(
     `SELECT b.id, b.total_cents, b.payment_count,
@@ -24,7 +27,9 @@ async function checkInvariants(projectId: string) {
     expect(Number(t.payments)).to.equal(t.payment_count);
   }
   const { rows: orphans } = await db.raw(
-    `SELECT c.id FROM claims c WHERE c.project_id = ? AND (c.status = 'in_batch') <> EXISTS (SELECT 1 FROM batch_claims bc WHERE bc.claim_id = c.id AND NOT bc.voided)`, [projectId]);
+    `SELECT c.id FROM claims c WHERE c.project_id = ? AND (c.status = 'in_batch') <> EXISTS (SELECT 1 FROM batch_claims bc WHERE bc.claim_id = c.id AND NOT bc.voided)`,
+    [projectId],
+  );
   expect(orphans).to.have.length(0);
 }
 
@@ -51,12 +56,19 @@ describe('payments: crashes', () => {
       const instance = await openServerDatabase(ctx().testDb.url!, 1);
       let pid = 0;
       let started!: () => void;
-      const ready = new Promise<void>((resolve) => { started = resolve; });
-      const outcome = instance.knex.transaction(async (trx) => {
-        pid = (await trx.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-        started();
-        return buildBatch(trx, actor, { projectId: s.project.id }, 'Europe/Paris', new Date());
-      }).then((r) => r.batchId, () => null);
+      const ready = new Promise<void>((resolve) => {
+        started = resolve;
+      });
+      const outcome = instance.knex
+        .transaction(async (trx) => {
+          pid = (await trx.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          started();
+          return buildBatch(trx, actor, { projectId: s.project.id }, 'Europe/Paris', new Date());
+        })
+        .then(
+          (r) => r.batchId,
+          () => null,
+        );
       await ready;
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 250)));
       await db.raw('SELECT pg_terminate_backend(?)', [pid]);
@@ -71,7 +83,9 @@ describe('payments: crashes', () => {
       await checkInvariants(s.project.id);
     }
     // Whatever survived, the claims can still be batched, each exactly once.
-    const last = await db.transaction((trx) => buildBatch(trx, actor, { projectId: s.project.id }, 'Europe/Paris', new Date()));
+    const last = await db.transaction((trx) =>
+      buildBatch(trx, actor, { projectId: s.project.id }, 'Europe/Paris', new Date()),
+    );
     expect((await db('batch_claims').where({ batch_id: last.batchId })).length).to.equal(1002);
     await checkInvariants(s.project.id);
     expect(new Set(committed).size).to.equal(committed.length);

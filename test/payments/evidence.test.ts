@@ -37,14 +37,28 @@ function manifestOf(zip: ReturnType<typeof unzipped>) {
 
 /** A claim with a ticket receipt, partly reduced by the lead, then batched, exported and paid. */
 async function paidClaimWithReceipt(s: PaySetup, participantId: string) {
-  const c = await s.staff.post('/api/claims', { participantId, sessionIds: [s.sessionId], lines: [mileage(420), TICKET(450)] });
+  const c = await s.staff.post('/api/claims', {
+    participantId,
+    sessionIds: [s.sessionId],
+    lines: [mileage(420), TICKET(450)],
+  });
   expect(c.status, c.text).to.equal(201);
   const receipt = Buffer.concat([SAMPLE_FILES.pdf, Buffer.from(`% evidence ${c.body.id}`)]);
-  const up = await s.staff.upload('POST', `/api/claims/${c.body.id}/receipts`, { amountCents: '450', lineId: c.body.lines[1].id }, { field: 'file', name: 'ticket.pdf', bytes: receipt, type: 'application/pdf' });
+  const up = await s.staff.upload(
+    'POST',
+    `/api/claims/${c.body.id}/receipts`,
+    { amountCents: '450', lineId: c.body.lines[1].id },
+    { field: 'file', name: 'ticket.pdf', bytes: receipt, type: 'application/pdf' },
+  );
   expect(up.status, up.text).to.equal(201);
   expect((await s.staff.post(`/api/claims/${c.body.id}/submit`)).status).to.equal(200);
   const [m, t] = c.body.lines;
-  const d = await s.lead.post(`/api/claims/${c.body.id}/decision`, { lines: [{ lineId: m.id, grantedCents: 1000, reasonCode: 'over_cap' }, { lineId: t.id, grantedCents: 450 }] });
+  const d = await s.lead.post(`/api/claims/${c.body.id}/decision`, {
+    lines: [
+      { lineId: m.id, grantedCents: 1000, reasonCode: 'over_cap' },
+      { lineId: t.id, grantedCents: 450 },
+    ],
+  });
   expect(d.status, d.text).to.equal(200);
   return { id: c.body.id as string, reference: c.body.reference as string, receipt };
 }
@@ -62,18 +76,36 @@ describe('payments: evidence bundles', () => {
     expect(res.type).to.equal('application/zip');
     const zip = unzipped(res.bytes);
     try {
-      expect(zip.names).to.have.members(['decision.pdf', 'presence.txt', `justificatifs/${claim.reference}-J1.pdf`, 'paiement.txt', 'manifest.csv']);
+      expect(zip.names).to.have.members([
+        'decision.pdf',
+        'presence.txt',
+        `justificatifs/${claim.reference}-J1.pdf`,
+        'paiement.txt',
+        'manifest.csv',
+      ]);
       expect(zip.listing).to.include('manifest.csv');
       expect(zip.read(`justificatifs/${claim.reference}-J1.pdf`).equals(claim.receipt)).to.equal(true);
       const trail = pdfText(zip.read('decision.pdf'));
-      expect(trail).to.include(`Historique de la décision — demande ${claim.reference}`).and.include(a.reference)
-        .and.include('Acceptée en partie').and.include('13,44').and.include('10,00').and.include('4,50')
-        .and.include('plafond').and.include('Décision').and.include('Demande transmise').and.include(s.lead.user.name);
+      expect(trail)
+        .to.include(`Historique de la décision — demande ${claim.reference}`)
+        .and.include(a.reference)
+        .and.include('Acceptée en partie')
+        .and.include('13,44')
+        .and.include('10,00')
+        .and.include('4,50')
+        .and.include('plafond')
+        .and.include('Décision')
+        .and.include('Demande transmise')
+        .and.include(s.lead.user.name);
       expect(trail).not.to.include('Preuve');
       const presence = zip.read('presence.txt').toString('utf8');
       expect(presence).to.include('Atelier remboursements').and.include('Présente').and.include('jeudi 12 mars 2026');
       const payment = zip.read('paiement.txt').toString('utf8');
-      expect(payment).to.include(batch.reference).and.include(batch.payments[0].endToEndId).and.include('Payé le').and.include('14,50');
+      expect(payment)
+        .to.include(batch.reference)
+        .and.include(batch.payments[0].endToEndId)
+        .and.include('Payé le')
+        .and.include('14,50');
       const manifest = manifestOf(zip);
       expect(manifest.map((m) => m.name)).to.have.members(zip.names.filter((n) => n !== 'manifest.csv'));
       for (const m of manifest) {
@@ -103,14 +135,20 @@ describe('payments: evidence bundles', () => {
     const zip = unzipped(res.bytes);
     try {
       expect(zip.names).to.include(`justificatifs/${claim.reference}-J1-efface.txt`).and.not.include('paiement.txt');
-      expect(zip.read(`justificatifs/${claim.reference}-J1-efface.txt`).toString('utf8')).to.include('effacé').and.include(sha256(claim.receipt));
+      expect(zip.read(`justificatifs/${claim.reference}-J1-efface.txt`).toString('utf8'))
+        .to.include('effacé')
+        .and.include(sha256(claim.receipt));
     } finally {
       zip.done();
     }
     const before = await db()('audit_events').where({ action: 'claim.evidence_downloaded' }).count({ n: '*' });
-    expect((await download(s.finance, '/api/claims/00000000-0000-4000-8000-000000000000/evidence.zip')).status).to.equal(404);
+    expect(
+      (await download(s.finance, '/api/claims/00000000-0000-4000-8000-000000000000/evidence.zip')).status,
+    ).to.equal(404);
     expect((await download(await signedIn('dpo'), `/api/claims/${claim.id}/evidence.zip`)).status).to.equal(403);
-    expect(await db()('audit_events').where({ action: 'claim.evidence_downloaded' }).count({ n: '*' })).to.deep.equal(before);
+    expect(await db()('audit_events').where({ action: 'claim.evidence_downloaded' }).count({ n: '*' })).to.deep.equal(
+      before,
+    );
   });
 
   it('when a batch bundle is downloaded, then it holds the slip, the accounting CSV and one folder per claim; finance only, exported batches only, audited with the hash', async () => {
@@ -125,7 +163,9 @@ describe('payments: evidence bundles', () => {
     expect(JSON.parse(refused.bytes.toString('utf8')).error.code).to.equal('batch_not_exported');
     expect((await s.finance.post(`/api/payment-batches/${open.body.id}/export`, {})).status).to.equal(200);
     expect((await download(s.staff, `/api/payment-batches/${open.body.id}/evidence.zip`)).status).to.equal(403);
-    expect((await download(await signedIn('auditor'), `/api/payment-batches/${open.body.id}/evidence.zip`)).status).to.equal(403);
+    expect(
+      (await download(await signedIn('auditor'), `/api/payment-batches/${open.body.id}/evidence.zip`)).status,
+    ).to.equal(403);
 
     const res = await download(s.finance, `/api/payment-batches/${open.body.id}/evidence.zip`);
     expect(res.status).to.equal(200);
@@ -133,20 +173,32 @@ describe('payments: evidence bundles', () => {
     try {
       const ref = open.body.reference;
       expect(zip.names).to.include.members([
-        `bordereau-${ref}.pdf`, `export-comptable-${ref}.csv`, 'manifest.csv',
-        `${ca.reference}/decision.pdf`, `${ca.reference}/presence.txt`, `${ca.reference}/justificatifs/${ca.reference}-J1.pdf`, `${ca.reference}/paiement.txt`,
-        `${cb.reference}/decision.pdf`, `${cb.reference}/presence.txt`, `${cb.reference}/paiement.txt`,
+        `bordereau-${ref}.pdf`,
+        `export-comptable-${ref}.csv`,
+        'manifest.csv',
+        `${ca.reference}/decision.pdf`,
+        `${ca.reference}/presence.txt`,
+        `${ca.reference}/justificatifs/${ca.reference}-J1.pdf`,
+        `${ca.reference}/paiement.txt`,
+        `${cb.reference}/decision.pdf`,
+        `${cb.reference}/presence.txt`,
+        `${cb.reference}/paiement.txt`,
       ]);
       expect(pdfText(zip.read(`bordereau-${ref}.pdf`))).to.include(ref);
       const csv = zip.read(`export-comptable-${ref}.csv`);
       const direct = await download(s.finance, `/api/payment-batches/${open.body.id}/accounting.csv`);
       expect(csv.equals(direct.bytes)).to.equal(true);
-      expect(zip.read(`${cb.reference}/paiement.txt`).toString('utf8')).to.include(ref).and.include('À payer');
+      expect(zip.read(`${cb.reference}/paiement.txt`).toString('utf8'))
+        .to.include(ref)
+        .and.include('À payer');
       for (const m of manifestOf(zip)) expect(sha256(zip.read(m.name)), m.name).to.equal(m.hash);
     } finally {
       zip.done();
     }
-    const audits = await db()('audit_events').where({ action: 'payment_batch.evidence_downloaded', record_id: open.body.id });
+    const audits = await db()('audit_events').where({
+      action: 'payment_batch.evidence_downloaded',
+      record_id: open.body.id,
+    });
     expect(audits).to.have.length(1);
     expect(audits[0].data.sha256).to.equal(sha256(res.bytes));
     expect(audits[0].data).to.include({ completed: true, bytes: res.bytes.length });
@@ -156,15 +208,25 @@ describe('payments: evidence bundles', () => {
     const audits: ZipSummary[] = [];
     const thrown: Error[] = [];
     const server = http.createServer((_req, res) => {
-      streamZip(res, 'x.zip', new Date('2026-03-12T10:00:00Z'), async (add) => {
-        await add('big.bin', randomBytes(2_000_000));
-        throw new Error('storage failed');
-      }, async (summary) => { audits.push(summary); }).catch((e: Error) => thrown.push(e));
+      streamZip(
+        res,
+        'x.zip',
+        new Date('2026-03-12T10:00:00Z'),
+        async (add) => {
+          await add('big.bin', randomBytes(2_000_000));
+          throw new Error('storage failed');
+        },
+        async (summary) => {
+          audits.push(summary);
+        },
+      ).catch((e: Error) => thrown.push(e));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
-      const outcome = await fetch(`http://127.0.0.1:${port}/`).then(async (r) => ({ status: r.status, body: Buffer.from(await r.arrayBuffer()) })).catch((e: Error) => e);
+      const outcome = await fetch(`http://127.0.0.1:${port}/`)
+        .then(async (r) => ({ status: r.status, body: Buffer.from(await r.arrayBuffer()) }))
+        .catch((e: Error) => e);
       expect(outcome).to.be.instanceOf(Error);
       for (let i = 0; i < 100 && !thrown.length; i++) await new Promise((r) => setTimeout(r, 20));
       expect(thrown.map((e) => e.message)).to.deep.equal(['storage failed']);
@@ -180,9 +242,17 @@ describe('payments: evidence bundles', () => {
   it('when a bundle fails before its first byte, then nothing is recorded and the error can still be answered', async () => {
     const audits: ZipSummary[] = [];
     const server = http.createServer((_req, res) => {
-      streamZip(res, 'x.zip', new Date('2026-03-12T10:00:00Z'), async () => {
-        throw new Error('nothing to add');
-      }, async (summary) => { audits.push(summary); }).catch(() => {
+      streamZip(
+        res,
+        'x.zip',
+        new Date('2026-03-12T10:00:00Z'),
+        async () => {
+          throw new Error('nothing to add');
+        },
+        async (summary) => {
+          audits.push(summary);
+        },
+      ).catch(() => {
         res.statusCode = 500;
         res.end('failed');
       });

@@ -40,12 +40,17 @@ describe('payments: pages', () => {
     await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {});
     const claimPage = await s.finance.get(`/claims/${c.id}`);
     expect(claimPage.text).to.include('payé le').and.include(`href="/payments/${batch.id}"`);
-    expect((await s.staff.get(`/claims/${c.id}`)).text).to.include(batch.reference).and.not.include(`href="/payments/${batch.id}"`);
+    expect((await s.staff.get(`/claims/${c.id}`)).text)
+      .to.include(batch.reference)
+      .and.not.include(`href="/payments/${batch.id}"`);
   });
 
   it('when a person was paid, then their page lists their claims with status, batch, paid date and amounts, the yearly totals with the allowance warning, and the certificate links for those who hand them out', async () => {
     const s = await payingSetup();
-    await ctx().deps.db('projects').where({ id: s.project.id }).update({ allowance_enabled: true, allowance_half_day_cents: 60000 });
+    await ctx()
+      .deps.db('projects')
+      .where({ id: s.project.id })
+      .update({ allowance_enabled: true, allowance_half_day_cents: 60000 });
     const a = await attendee(s, { firstName: 'Rose', lastName: 'Paiement' });
     const paid = await approvedClaim(s, a.id, [mileage(420), { kind: 'allowance' }]);
     const waiting = await approvedClaim(s, a.id, [mileage(100)]);
@@ -56,10 +61,24 @@ describe('payments: pages', () => {
     const staffPage = await s.staff.get(`/participants/${a.id}`);
     expect(staffPage.status).to.equal(200);
     const text = staffPage.text;
-    expect(text).to.include('<h2 id="paiements">Paiements</h2>').and.include(paid.reference).and.include(waiting.reference).and.include(batch.reference).and.include('payé le');
-    expect(text).to.include('Payée').and.include('Acceptée').and.include('613,44').and.include('600,00').and.include('13,44');
-    expect(text).to.include(`/api/participants/${a.id}/certificates/${year}?kind=refund`).and.include(`/api/participants/${a.id}/certificates/${year}?kind=allowance`);
-    expect(text).to.include(`/api/payments/${payment.id}/certificate.pdf?kind=refund`).and.include(`/api/payments/${payment.id}/certificate.pdf?kind=allowance`);
+    expect(text)
+      .to.include('<h2 id="paiements">Paiements</h2>')
+      .and.include(paid.reference)
+      .and.include(waiting.reference)
+      .and.include(batch.reference)
+      .and.include('payé le');
+    expect(text)
+      .to.include('Payée')
+      .and.include('Acceptée')
+      .and.include('613,44')
+      .and.include('600,00')
+      .and.include('13,44');
+    expect(text)
+      .to.include(`/api/participants/${a.id}/certificates/${year}?kind=refund`)
+      .and.include(`/api/participants/${a.id}/certificates/${year}?kind=allowance`);
+    expect(text)
+      .to.include(`/api/payments/${payment.id}/certificate.pdf?kind=refund`)
+      .and.include(`/api/payments/${payment.id}/certificate.pdf?kind=allowance`);
     expect(text).to.include(`Indemnités de participation versées en ${year}`).and.include('au-delà du seuil de 500,00');
     expect(text).not.to.include(`href="/payments/${batch.id}"`);
     expect((await s.finance.get(`/participants/${a.id}`)).text).to.include(`href="/payments/${batch.id}"`);
@@ -79,19 +98,34 @@ describe('payments: pages', () => {
     expect(detail.text).to.include(`/payments/${batch.id}/payments/${payment.id}/reject`);
     const confirm = await s.finance.get(`/payments/${batch.id}/payments/${payment.id}/reject`);
     expect(confirm.status).to.equal(200);
-    expect(confirm.text).to.include('Oui, enregistrer le rejet').and.include('Compte clôturé (AC04)').and.include(payment.endToEndId);
-    expect((await s.finance.get(`/payments/${batch.id}/payments/00000000-0000-4000-8000-000000000000/reject`)).status).to.equal(404);
-    const noReason = await s.finance.postForm(`/payments/${batch.id}/payments/${payment.id}/reject`, { reasonCode: '' });
+    expect(confirm.text)
+      .to.include('Oui, enregistrer le rejet')
+      .and.include('Compte clôturé (AC04)')
+      .and.include(payment.endToEndId);
+    expect(
+      (await s.finance.get(`/payments/${batch.id}/payments/00000000-0000-4000-8000-000000000000/reject`)).status,
+    ).to.equal(404);
+    const noReason = await s.finance.postForm(`/payments/${batch.id}/payments/${payment.id}/reject`, {
+      reasonCode: '',
+    });
     expect(noReason.status).to.equal(303);
     expect((await ctx().deps.db('payments').where({ id: payment.id }).first('status')).status).to.equal('pending');
-    const done = await s.finance.postForm(`/payments/${batch.id}/payments/${payment.id}/reject`, { reasonCode: 'AC04' });
+    const done = await s.finance.postForm(`/payments/${batch.id}/payments/${payment.id}/reject`, {
+      reasonCode: 'AC04',
+    });
     expect(done.status).to.equal(303);
     expect(done.headers.get('location')).to.equal(`/payments/${batch.id}`);
-    expect((await ctx().deps.db('payments').where({ id: payment.id }).first('status', 'rejected_reason_code'))).to.deep.equal({ status: 'rejected', rejected_reason_code: 'AC04' });
+    expect(
+      await ctx().deps.db('payments').where({ id: payment.id }).first('status', 'rejected_reason_code'),
+    ).to.deep.equal({ status: 'rejected', rejected_reason_code: 'AC04' });
     const claim = await ctx().deps.db('claims').where({ id: c.id }).first('status', 'flags');
     expect(claim.status).to.equal('approved');
     expect(claim.flags).to.include('payment_rejected');
-    expect((await s.finance.get(`/payments/${batch.id}`)).text).to.include('Compte clôturé').and.not.include(`/payments/${payment.id}/reject`);
-    expect((await (await signedIn('auditor')).get(`/payments/${batch.id}/payments/${payment.id}/reject`)).status).to.equal(403);
+    expect((await s.finance.get(`/payments/${batch.id}`)).text)
+      .to.include('Compte clôturé')
+      .and.not.include(`/payments/${payment.id}/reject`);
+    expect(
+      (await (await signedIn('auditor')).get(`/payments/${batch.id}/payments/${payment.id}/reject`)).status,
+    ).to.equal(403);
   });
 });

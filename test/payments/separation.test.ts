@@ -6,9 +6,16 @@ import { attendee, mileage, payingSetup, type PaySetup } from './helpers.js';
 
 /** A claim entered by staff and approved by finance itself (finance may decide claims). */
 async function decidedByFinance(s: PaySetup, participantId: string, distance: number) {
-  const c = await s.staff.post('/api/claims', { participantId, sessionIds: [s.sessionId], lines: [mileage(distance)], submit: true });
+  const c = await s.staff.post('/api/claims', {
+    participantId,
+    sessionIds: [s.sessionId],
+    lines: [mileage(distance)],
+    submit: true,
+  });
   expect(c.status, c.text).to.equal(201);
-  const d = await s.finance.post(`/api/claims/${c.body.id}/decision`, { lines: [{ lineId: c.body.lines[0].id, grantedCents: c.body.lines[0].eligibleCents }] });
+  const d = await s.finance.post(`/api/claims/${c.body.id}/decision`, {
+    lines: [{ lineId: c.body.lines[0].id, grantedCents: c.body.lines[0].eligibleCents }],
+  });
   expect(d.status, d.text).to.equal(200);
   return { id: c.body.id as string, reference: c.body.reference as string };
 }
@@ -51,7 +58,11 @@ describe('payments: separation of duties setting', () => {
     const saved = await admin.postForm('/admin/settings', { deciderCannotBatch: 'false' });
     expect(saved.status, saved.text).to.equal(303);
     expect((await admin.get('/api/settings')).body.settings.deciderCannotBatch).to.equal(false);
-    const audit = await ctx().deps.db('audit_events').where({ action: 'settings.updated' }).orderBy('id', 'desc').first('data');
+    const audit = await ctx()
+      .deps.db('audit_events')
+      .where({ action: 'settings.updated' })
+      .orderBy('id', 'desc')
+      .first('data');
     expect(JSON.stringify(audit?.data ?? {})).to.include('deciderCannotBatch');
     const s = await payingSetup();
     const a = await attendee(s);
@@ -63,7 +74,9 @@ describe('payments: separation of duties setting', () => {
     expect(explicit.status, explicit.text).to.equal(201);
     const filtered = await s.finance.post('/api/payment-batches', { projectId: s.project.id });
     expect(filtered.status, filtered.text).to.equal(201);
-    expect(filtered.body.payments.flatMap((p: { claims: { id: string }[] }) => p.claims.map((c) => c.id))).to.deep.equal([second.id]);
+    expect(
+      filtered.body.payments.flatMap((p: { claims: { id: string }[] }) => p.claims.map((c) => c.id)),
+    ).to.deep.equal([second.id]);
     expect(filtered.body.skipped.decidedByYou).to.equal(0);
     expect((await admin.patch('/api/settings', { deciderCannotBatch: 'no' })).status).to.equal(400);
   });

@@ -22,11 +22,12 @@ describe('archive door: every path parameter says what it identifies', () => {
         const where = `${route.method.toUpperCase()} ${route.path} :${name}`;
         if (!s) wrong.push(`${where}: not in params`);
         else if (s['x-record'] !== undefined) {
-          if (!(String(s['x-record']) in REGISTRY)) wrong.push(`${where}: x-record ${String(s['x-record'])} is no registry table`);
+          if (!(String(s['x-record']) in REGISTRY))
+            wrong.push(`${where}: x-record ${String(s['x-record'])} is no registry table`);
         } else if (s.format === 'uuid') wrong.push(`${where}: a uuid without its record type`);
       }
     }
-    expect(wrong, wrong.join("\n")).to.deep.equal([]);
+    expect(wrong, wrong.join('\n')).to.deep.equal([]);
   });
 });
 
@@ -36,13 +37,27 @@ describe('archive door: data of an archived person is for finance and the DPO, e
     const db = ctx().deps.db;
     const s = await payingSetup();
     const person = await createFullPerson();
-    await db('session_participants').insert({ session_id: s.sessionId, participant_id: person.id, status: 'attended', walk_in: true });
+    await db('session_participants').insert({
+      session_id: s.sessionId,
+      participant_id: person.id,
+      status: 'attended',
+      walk_in: true,
+    });
     const paid = await approvedClaim(s, person.id);
     const batch = await exportedBatch(s, [paid.id]);
     expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {})).status).to.equal(200);
-    const draft = await s.staff.post('/api/claims', { participantId: person.id, sessionIds: [s.sessionId], lines: [TICKET(450)] });
+    const draft = await s.staff.post('/api/claims', {
+      participantId: person.id,
+      sessionIds: [s.sessionId],
+      lines: [TICKET(450)],
+    });
     expect(draft.status, draft.text).to.equal(201);
-    const receipt = await s.staff.upload('POST', `/api/claims/${draft.body.id}/receipts`, { amountCents: '450' }, { field: 'file', name: 'ticket.pdf', bytes: Buffer.from(`%PDF-1.4\n% ticket ${person.id}\n%%EOF\n`) });
+    const receipt = await s.staff.upload(
+      'POST',
+      `/api/claims/${draft.body.id}/receipts`,
+      { amountCents: '450' },
+      { field: 'file', name: 'ticket.pdf', bytes: Buffer.from(`%PDF-1.4\n% ticket ${person.id}\n%%EOF\n`) },
+    );
     expect(receipt.status, receipt.text).to.equal(201);
     await db('participants').where({ id: person.id }).update({ status: 'archived', archived_at: new Date() });
 
@@ -59,17 +74,22 @@ describe('archive door: data of an archived person is for finance and the DPO, e
       payment_batches: batch.id,
       sessions: s.sessionId,
     };
-    for (const table of ['payees', 'payments', 'consents', 'claim_receipts', 'expenses']) expect(idOf[table], table).to.be.a('string');
+    for (const table of ['payees', 'payments', 'consents', 'claim_receipts', 'expenses'])
+      expect(idOf[table], table).to.be.a('string');
 
     const routes = declaredRoutes().filter((r) => r.method === 'get' && participantScopedParams(r).length > 0);
-    const clients = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, await signedIn(role)] as const)));
+    const clients = Object.fromEntries(
+      await Promise.all(ROLES.map(async (role) => [role, await signedIn(role)] as const)),
+    );
     const unbuilt: string[] = [];
     const granted: string[] = [];
     const leaked: string[] = [];
     for (const route of routes) {
       let unknown = false;
       const path = route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
-        const s2 = ((route.params as unknown as { properties: Record<string, { 'x-record'?: string }> }).properties)[name];
+        const s2 = (route.params as unknown as { properties: Record<string, { 'x-record'?: string }> }).properties[
+          name
+        ];
         if (!s2['x-record']) return String(new Date().getFullYear());
         const id = idOf[s2['x-record']];
         if (!id) unknown = true;
@@ -101,7 +121,11 @@ describe('archive door: data of an archived person is for finance and the DPO, e
     // The walk must have opened the archive for real (participant, claims, payees, certificates, evidence…).
     expect(granted.length, granted.join('\n')).to.be.at.least(14);
     // A batch file that carries an archived person leaves one event naming how many.
-    const events = async () => db('audit_events').where({ action: 'participant.archived_read', record_type: 'payment_batch', record_id: batch.id }).orderBy('id').pluck('data');
+    const events = async () =>
+      db('audit_events')
+        .where({ action: 'participant.archived_read', record_type: 'payment_batch', record_id: batch.id })
+        .orderBy('id')
+        .pluck('data');
     const before = (await events()).length;
     expect((await s.finance.get(`/api/payment-batches/${batch.id}/accounting.csv`)).status).to.equal(200);
     const after = await events();
@@ -111,6 +135,9 @@ describe('archive door: data of an archived person is for finance and the DPO, e
 });
 
 async function archivedReads(participantId: string, userId: string): Promise<number> {
-  const [{ n }] = await ctx().deps.db('audit_events').where({ action: 'participant.archived_read', record_id: participantId, actor_user_id: userId }).count({ n: '*' });
+  const [{ n }] = await ctx()
+    .deps.db('audit_events')
+    .where({ action: 'participant.archived_read', record_id: participantId, actor_user_id: userId })
+    .count({ n: '*' });
   return Number(n);
 }

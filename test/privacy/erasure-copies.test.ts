@@ -35,7 +35,9 @@ async function deliverToMailFolder() {
 
 /** The paths of the .eml files of a person's messages. */
 async function mailFilesOf(participantId: string): Promise<string[]> {
-  const ids = await db()('outbox_messages').where({ participant_id: participantId, channel: 'email' }).pluck('message_id');
+  const ids = await db()('outbox_messages')
+    .where({ participant_id: participantId, channel: 'email' })
+    .pluck('message_id');
   return (ids as string[]).map((id) => path.join(ctx().deps.config.mailDir, mailFileName(id)));
 }
 
@@ -56,13 +58,27 @@ describe('erasure reaches every copy', () => {
     const r = await dpo.post(`/api/participants/${person.id}/erase`, { reasonCode: 'erasure_request' });
     expect(r.status, r.text).to.equal(200);
     expect(r.body).to.include({ status: 'anonymised', outcome: 'anonymised' });
-    const claims = await db()('claims').whereIn('id', [draft, submitted]).orderBy('created_at').select('id', 'status', 'decision_reason_code', 'cancelled_at');
-    expect(claims.map((c) => [c.status, c.decision_reason_code])).to.deep.equal([['cancelled', 'effacement'], ['cancelled', 'effacement']]);
+    const claims = await db()('claims')
+      .whereIn('id', [draft, submitted])
+      .orderBy('created_at')
+      .select('id', 'status', 'decision_reason_code', 'cancelled_at');
+    expect(claims.map((c) => [c.status, c.decision_reason_code])).to.deep.equal([
+      ['cancelled', 'effacement'],
+      ['cancelled', 'effacement'],
+    ]);
     for (const id of [draft, submitted]) {
-      const audit = await db()('audit_events').where({ action: 'claim.cancelled', record_id: id }).first('reason_code', 'actor_user_id');
+      const audit = await db()('audit_events')
+        .where({ action: 'claim.cancelled', record_id: id })
+        .first('reason_code', 'actor_user_id');
       expect(audit).to.deep.equal({ reason_code: 'effacement', actor_user_id: dpo.user.id });
     }
-    expect(await db()('claims').where({ participant_id: person.id }).whereIn('status', ['approved', 'partially_approved', 'in_batch']).count({ n: '*' }).then((x) => Number(x[0].n))).to.equal(0);
+    expect(
+      await db()('claims')
+        .where({ participant_id: person.id })
+        .whereIn('status', ['approved', 'partially_approved', 'in_batch'])
+        .count({ n: '*' })
+        .then((x) => Number(x[0].n)),
+    ).to.equal(0);
     // The staff page of the claim says why it was cancelled.
     const page = await s.staff.get(`/claims/${submitted}`);
     expect(page.status).to.equal(200);
@@ -74,12 +90,25 @@ describe('erasure reaches every copy', () => {
     await fundedGrant(s.finance, s.project.id, { mileage: 100 });
     const person = await attendee(s, { lastName: `Depasse${tag()}` });
     const reason = `Dépassement accordé pour ${person.last_name}, hébergée chez sa sœur`;
-    const c = await s.staff.post('/api/claims', { participantId: person.id, sessionIds: [s.sessionId], lines: [MILEAGE], submit: true });
+    const c = await s.staff.post('/api/claims', {
+      participantId: person.id,
+      sessionIds: [s.sessionId],
+      lines: [MILEAGE],
+      submit: true,
+    });
     expect(c.status, c.text).to.equal(201);
-    const decision = { lines: c.body.lines.map((l: { id: string; eligibleCents: number }) => ({ lineId: l.id, grantedCents: l.eligibleCents })), override: { reason } };
+    const decision = {
+      lines: c.body.lines.map((l: { id: string; eligibleCents: number }) => ({
+        lineId: l.id,
+        grantedCents: l.eligibleCents,
+      })),
+      override: { reason },
+    };
     const d = await s.finance.post(`/api/claims/${c.body.id}/decision`, decision);
     expect(d.status, d.text).to.equal(200);
-    expect((await db()('expenses').where({ claim_id: c.body.id }).first('override_reason')).override_reason).to.equal(reason);
+    expect((await db()('expenses').where({ claim_id: c.body.id }).first('override_reason')).override_reason).to.equal(
+      reason,
+    );
 
     const dpo = await signedIn('dpo');
     const r = await dpo.post(`/api/participants/${person.id}/erase`, { reasonCode: 'erasure_request' });
@@ -90,8 +119,12 @@ describe('erasure reaches every copy', () => {
     expect((await db()('claims').where({ id: c.body.id }).first('status')).status).to.equal('approved');
     // What paying it needs stays in the archive: the name and the bank details.
     expect(await participantRow(person.id)).to.include({ last_name: person.last_name });
-    expect((await db()('payees').where({ participant_id: person.id }).first('iban_ciphertext')).iban_ciphertext).to.be.a('string');
-    const expense = await db()('expenses').where({ claim_id: c.body.id }).first('override_reason', 'amount_cents', 'status');
+    expect(
+      (await db()('payees').where({ participant_id: person.id }).first('iban_ciphertext')).iban_ciphertext,
+    ).to.be.a('string');
+    const expense = await db()('expenses')
+      .where({ claim_id: c.body.id })
+      .first('override_reason', 'amount_cents', 'status');
     expect(expense).to.deep.equal({ override_reason: null, amount_cents: expense.amount_cents, status: 'committed' });
     expect(Number(expense.amount_cents)).to.be.greaterThan(0);
     expect(r.body.erased.expenses).to.deep.equal({ free_text: 1 });
@@ -106,15 +139,30 @@ describe('erasure reaches every copy', () => {
   it('when someone tries to anonymise a person who is still owed money, then it is refused: an anonymised person never has anything payable', async () => {
     const s = await payingSetup();
     const person = await attendee(s, { lastName: `Du${tag()}` });
-    const c = await s.staff.post('/api/claims', { participantId: person.id, sessionIds: [s.sessionId], lines: [MILEAGE], submit: true });
-    const d = await s.lead.post(`/api/claims/${c.body.id}/decision`, { lines: c.body.lines.map((l: { id: string; eligibleCents: number }) => ({ lineId: l.id, grantedCents: l.eligibleCents })) });
+    const c = await s.staff.post('/api/claims', {
+      participantId: person.id,
+      sessionIds: [s.sessionId],
+      lines: [MILEAGE],
+      submit: true,
+    });
+    const d = await s.lead.post(`/api/claims/${c.body.id}/decision`, {
+      lines: c.body.lines.map((l: { id: string; eligibleCents: number }) => ({
+        lineId: l.id,
+        grantedCents: l.eligibleCents,
+      })),
+    });
     expect(d.status, d.text).to.equal(200);
-    const refused = await db().transaction((trx) => anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' })).then(() => 'anonymised', (e: Error) => e.message);
+    const refused = await db()
+      .transaction((trx) => anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' }))
+      .then(
+        () => 'anonymised',
+        (e: Error) => e.message,
+      );
     expect(refused).to.include('still to be paid');
     expect((await participantRow(person.id)).status).to.equal('active');
   });
 
-  it('when a person is erased, then the .eml files of their messages leave the mail folder, another person\'s stay, and a copy left behind is removed by the next retention run', async () => {
+  it("when a person is erased, then the .eml files of their messages leave the mail folder, another person's stay, and a copy left behind is removed by the next retention run", async () => {
     const s = await payingSetup();
     const person = await attendee(s, { lastName: `Courriel${tag()}` });
     const other = await attendee(s, { lastName: `Voisine${tag()}` });
@@ -135,12 +183,16 @@ describe('erasure reaches every copy', () => {
     expect(r.body.files).to.deep.equal({ mail_files: 1 });
     expect(fs.existsSync(file)).to.equal(false);
     expect(fs.existsSync(otherFile)).to.equal(true);
-    const leftovers = fs.readdirSync(ctx().deps.config.mailDir).filter((f) => fs.readFileSync(path.join(ctx().deps.config.mailDir, f), 'utf8').includes(person.last_name));
+    const leftovers = fs
+      .readdirSync(ctx().deps.config.mailDir)
+      .filter((f) => fs.readFileSync(path.join(ctx().deps.config.mailDir, f), 'utf8').includes(person.last_name));
     expect(leftovers).to.deep.equal([]);
 
     // A crash between the erasure's commit and the deletion leaves the copy: the retention run sweeps it.
     fs.writeFileSync(file, `To: ${person.email}\n\nBonjour ${person.first_name} ${person.last_name}\n`);
-    const run = await runRetention(dpo, 'apply') as Awaited<ReturnType<typeof runRetention>> & { files: Record<string, number> };
+    const run = (await runRetention(dpo, 'apply')) as Awaited<ReturnType<typeof runRetention>> & {
+      files: Record<string, number>;
+    };
     expect(run.files.mail_files).to.be.at.least(1);
     const runPage = await dpo.get(`/privacy/retention/runs/${run.jobId}`);
     expect(runPage.status).to.equal(200);

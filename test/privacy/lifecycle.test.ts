@@ -29,9 +29,23 @@ describe('personal-data lifecycle (controlled clock)', () => {
       const result = await runRetention(dpo, 'apply');
       expect(result.participants.anonymise).to.be.at.least(1);
       expect(result.participants.archive).to.equal(0);
-      expect(result.erased.anonymise.participants).to.include.keys('identity', 'contact', 'special_category_health', 'profile');
+      expect(result.erased.anonymise.participants).to.include.keys(
+        'identity',
+        'contact',
+        'special_category_health',
+        'profile',
+      );
       const row = await participantRow(person.id);
-      expect(row).to.include({ status: 'anonymised', reference: person.reference, first_name: null, last_name: null, email: null, phone: null, partner_id: null, needs_note: null });
+      expect(row).to.include({
+        status: 'anonymised',
+        reference: person.reference,
+        first_name: null,
+        last_name: null,
+        email: null,
+        phone: null,
+        partner_id: null,
+        needs_note: null,
+      });
       expect(row.needs).to.deep.equal([]);
       expect(row.anonymised_at.toISOString()).to.equal(years(t0, 2, 1).toISOString());
       expect(await findInPersonalColumns(person.needles)).to.deep.equal([]);
@@ -41,7 +55,9 @@ describe('personal-data lifecycle (controlled clock)', () => {
       const file = await ctx().deps.db('files').where({ id: person.fileId }).first();
       expect(file.content).to.equal(null);
       expect(file.erased_at).to.be.instanceOf(Date);
-      expect(await ctx().deps.db('consents').where({ participant_id: person.id }).count({ n: '*' })).to.deep.equal([{ n: 2 }]);
+      expect(await ctx().deps.db('consents').where({ participant_id: person.id }).count({ n: '*' })).to.deep.equal([
+        { n: 2 },
+      ]);
       const request = await ctx().deps.db('privacy_requests').where({ id: person.requestId }).first();
       expect(request).to.include({ kind: 'access', requester_note: null });
       // Staff cannot export; the DPO's export now holds nothing that identifies the person.
@@ -65,11 +81,27 @@ describe('personal-data lifecycle (controlled clock)', () => {
         await trx('participants').where({ id: person.id }).forUpdate();
         return archiveParticipants(trx, [person.id], ctx().deps.now());
       });
-      expect(erased.participants).to.include.keys('contact', 'special_category_health', 'profile', 'relationship', 'identity');
+      expect(erased.participants).to.include.keys(
+        'contact',
+        'special_category_health',
+        'profile',
+        'relationship',
+        'identity',
+      );
       expect(erased.payees ?? {}).to.deep.equal({}); // bank details stay for accounting
     });
     const archived = await participantRow(person.id);
-    expect(archived).to.include({ status: 'archived', first_name: person.first_name, last_name: person.last_name, email: null, phone: null, guardian_name: null, civility: null, is_minor: false, preferred_channel: 'letter' });
+    expect(archived).to.include({
+      status: 'archived',
+      first_name: person.first_name,
+      last_name: person.last_name,
+      email: null,
+      phone: null,
+      guardian_name: null,
+      civility: null,
+      is_minor: false,
+      preferred_channel: 'letter',
+    });
     expect(archived.archived_at.toISOString()).to.equal(t1.toISOString());
     const payee = await db('payees').where({ participant_id: person.id }).first();
     expect(payee.name).to.equal(`${person.first_name} ${person.last_name}`);
@@ -77,7 +109,10 @@ describe('personal-data lifecycle (controlled clock)', () => {
     expect((await db('files').where({ id: person.fileId }).first()).content).to.equal(null);
     // Only the accounting columns still hold the person: names and bank details.
     expect((await findInPersonalColumns([person.email!, person.phone, person.guardian])).sort()).to.deep.equal([]);
-    expect((await findInPersonalColumns([person.last_name])).sort()).to.deep.equal(['participants.last_name', 'payees.name']);
+    expect((await findInPersonalColumns([person.last_name])).sort()).to.deep.equal([
+      'participants.last_name',
+      'payees.name',
+    ]);
 
     await atClock(years(t1, 10, -1), async () => {
       await runRetention(dpo, 'apply');
@@ -87,7 +122,7 @@ describe('personal-data lifecycle (controlled clock)', () => {
       const result = await runRetention(dpo, 'apply');
       expect(result.participants.anonymise).to.be.at.least(1);
       expect(result.erased.anonymise.payees).to.include({ identity: 1, bank: 1 });
-      expect((await participantRow(person.id))).to.include({ status: 'anonymised', first_name: null, last_name: null });
+      expect(await participantRow(person.id)).to.include({ status: 'anonymised', first_name: null, last_name: null });
       expect(await findInPersonalColumns(person.needles)).to.deep.equal([]);
     });
   });
@@ -95,7 +130,14 @@ describe('personal-data lifecycle (controlled clock)', () => {
   it('when a consent was given after the last recorded contact, then it counts as the last contact', async () => {
     const contact = new Date('2005-02-01T09:00:00Z');
     const person = await createFullPerson({ lastContactAt: contact });
-    await ctx().deps.db('consents').insert({ participant_id: person.id, purpose_code: 'media', legal_basis: 'consent', text_version: 1, channel: 'paper', given_on: '2006-01-10' });
+    await ctx().deps.db('consents').insert({
+      participant_id: person.id,
+      purpose_code: 'media',
+      legal_basis: 'consent',
+      text_version: 1,
+      channel: 'paper',
+      given_on: '2006-01-10',
+    });
     const dpo = await signedIn('dpo');
     await atClock(years(contact, 2, 30), async () => {
       await runRetention(dpo, 'apply');

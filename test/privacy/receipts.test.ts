@@ -24,16 +24,28 @@ type Outcome = 'paid' | 'rejected' | 'draft' | 'cancelled' | 'approved';
 
 /** A claim with one ticket line and its receipt (a PDF quoting the person's name), taken to `outcome`. */
 async function claimWithReceipt(s: PaySetup, person: { id: string; last_name: string }, outcome: Outcome) {
-  const c = await s.staff.post('/api/claims', { participantId: person.id, sessionIds: [s.sessionId], lines: [TICKET(450)] });
+  const c = await s.staff.post('/api/claims', {
+    participantId: person.id,
+    sessionIds: [s.sessionId],
+    lines: [TICKET(450)],
+  });
   expect(c.status, c.text).to.equal(201);
   const bytes = Buffer.concat([SAMPLE_FILES.pdf, Buffer.from(`% ticket de ${person.last_name} ${c.body.id}`)]);
-  const up = await s.staff.upload('POST', `/api/claims/${c.body.id}/receipts`, { amountCents: '450', lineId: c.body.lines[0].id }, { field: 'file', name: `ticket-${person.last_name}.pdf`, bytes, type: 'application/pdf' });
+  const up = await s.staff.upload(
+    'POST',
+    `/api/claims/${c.body.id}/receipts`,
+    { amountCents: '450', lineId: c.body.lines[0].id },
+    { field: 'file', name: `ticket-${person.last_name}.pdf`, bytes, type: 'application/pdf' },
+  );
   expect(up.status, up.text).to.equal(201);
   if (outcome === 'cancelled') expect((await s.staff.post(`/api/claims/${c.body.id}/cancel`, {})).status).to.equal(200);
   if (['paid', 'rejected', 'approved'].includes(outcome)) {
     expect((await s.staff.post(`/api/claims/${c.body.id}/submit`)).status).to.equal(200);
     const line = c.body.lines[0].id;
-    const decision = outcome === 'rejected' ? { lineId: line, grantedCents: 0, reasonCode: 'not_eligible' } : { lineId: line, grantedCents: 450 };
+    const decision =
+      outcome === 'rejected'
+        ? { lineId: line, grantedCents: 0, reasonCode: 'not_eligible' }
+        : { lineId: line, grantedCents: 450 };
     const d = await s.lead.post(`/api/claims/${c.body.id}/decision`, { lines: [decision] });
     expect(d.status, d.text).to.equal(200);
   }
@@ -49,7 +61,9 @@ async function claimWithReceipt(s: PaySetup, person: { id: string; last_name: st
 
 /** Moves the person's last contact (and payments, when `paidAt`) into the past era of the test. */
 async function moveToEra(participantId: string, lastContactAt: Date, paidAt?: Date) {
-  await db()('participants').where({ id: participantId }).update({ last_contact_at: lastContactAt, created_at: lastContactAt });
+  await db()('participants')
+    .where({ id: participantId })
+    .update({ last_contact_at: lastContactAt, created_at: lastContactAt });
   if (paidAt) {
     await db()('payments').where({ participant_id: participantId }).update({ paid_at: paidAt });
     const batches = await db()('payments').where({ participant_id: participantId }).pluck('batch_id');
@@ -90,7 +104,9 @@ async function expectErased(receipt: { id: string; fileId: string; bytes: Buffer
   const f = await fileRow(receipt.fileId);
   expect(f).to.include({ content: null, original_name: null, sha256: sha256(receipt.bytes) });
   expect(f.erased_at.toISOString()).to.equal(at.toISOString());
-  expect(await db()('claim_receipts').where({ claim_id: receipt.id, file_id: receipt.fileId }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+  expect(
+    await db()('claim_receipts').where({ claim_id: receipt.id, file_id: receipt.fileId }).count({ n: '*' }),
+  ).to.deep.equal([{ n: 1 }]);
 }
 
 describe('retention of receipt files', () => {
@@ -117,7 +133,12 @@ describe('retention of receipt files', () => {
     await expectErased(rejected, archivedAt);
     await expectErased(draft, archivedAt);
     // The paid receipt is the one document still quoting the person, with the accounting columns.
-    expect((await findInPersonalColumns([person.last_name])).sort()).to.deep.equal(['files.content', 'files.original_name', 'participants.last_name', 'payments.payee_name_snapshot']);
+    expect((await findInPersonalColumns([person.last_name])).sort()).to.deep.equal([
+      'files.content',
+      'files.original_name',
+      'participants.last_name',
+      'payments.payee_name_snapshot',
+    ]);
     // Finance still proves the payment with its receipt: the evidence bundle carries it whole.
     const bundle = await bundleOf(s.finance, paid.id);
     expect(bundle.get(`justificatifs/${paid.reference}-J1.pdf`)?.equals(paid.bytes)).to.equal(true);
@@ -139,8 +160,14 @@ describe('retention of receipt files', () => {
     await expectErased(rejected, archivedAt); // erased once, at archiving: the date stays
     expect(await findInPersonalColumns([person.last_name])).to.deep.equal([]);
     // The audit of the runs holds counts only.
-    const batches = await db()('audit_events').where({ action: 'retention.batch_applied' }).orderBy('id', 'desc').limit(5).select('data');
-    expect(batches.some((b) => b.data.phase === 'archived' && b.data.erased.anonymise.files?.evidence >= 1)).to.equal(true);
+    const batches = await db()('audit_events')
+      .where({ action: 'retention.batch_applied' })
+      .orderBy('id', 'desc')
+      .limit(5)
+      .select('data');
+    expect(batches.some((b) => b.data.phase === 'archived' && b.data.erased.anonymise.files?.evidence >= 1)).to.equal(
+      true,
+    );
     expect(JSON.stringify(batches)).to.not.include(person.last_name);
   });
 
@@ -154,7 +181,9 @@ describe('retention of receipt files', () => {
     const rejected = await claimWithReceipt(s, erasedPerson, 'rejected');
     const cancelled = await claimWithReceipt(s, erasedPerson, 'cancelled');
     const erasedAt = new Date('2026-05-04T08:00:00Z');
-    const r = await atClock(erasedAt, () => dpo.post(`/api/participants/${erasedPerson.id}/erase`, { reasonCode: 'erasure_request' }));
+    const r = await atClock(erasedAt, () =>
+      dpo.post(`/api/participants/${erasedPerson.id}/erase`, { reasonCode: 'erasure_request' }),
+    );
     expect(r.status, r.text).to.equal(200);
     expect(r.body).to.include({ status: 'anonymised', outcome: 'anonymised' });
     expect(r.body.erased.files).to.deep.equal({ evidence: 2 });
@@ -164,7 +193,9 @@ describe('retention of receipt files', () => {
     // The bundle of the rejected claim now says the receipt was erased, with its hash.
     const bundle = await bundleOf(s.staff, rejected.id);
     expect([...bundle.keys()]).to.not.include(`justificatifs/${rejected.reference}-J1.pdf`);
-    expect(bundle.get(`justificatifs/${rejected.reference}-J1-efface.txt`)?.toString('utf8')).to.include(sha256(rejected.bytes));
+    expect(bundle.get(`justificatifs/${rejected.reference}-J1-efface.txt`)?.toString('utf8')).to.include(
+      sha256(rejected.bytes),
+    );
 
     // Reached by a retention run: an approved claim is owed (docs/domain.md#erasure-and-withdrawal), so its person is
     // archived, not anonymised, and its receipt stays with the accounts; the draft's goes.
@@ -191,8 +222,19 @@ describe('retention of receipt files', () => {
     const dpo = await signedIn('dpo');
     const json = await dpo.get('/api/privacy/register');
     expect(json.status).to.equal(200);
-    const kinds = Object.fromEntries((json.body.documents as { kind: string; participantLifecycle: boolean; retention: string[] }[]).map((d) => [d.kind, d]));
-    expect(Object.keys(kinds)).to.have.members(['consent_evidence', 'receipt_paid', 'receipt_unpaid', 'invoice', 'payment_file']);
+    const kinds = Object.fromEntries(
+      (json.body.documents as { kind: string; participantLifecycle: boolean; retention: string[] }[]).map((d) => [
+        d.kind,
+        d,
+      ]),
+    );
+    expect(Object.keys(kinds)).to.have.members([
+      'consent_evidence',
+      'receipt_paid',
+      'receipt_unpaid',
+      'invoice',
+      'payment_file',
+    ]);
     expect(kinds.receipt_paid.participantLifecycle).to.equal(true);
     expect(kinds.payment_file.participantLifecycle).to.equal(true);
     expect(kinds.payment_file.retention.join(' ')).to.include('archive restreinte 10 ans après le dernier paiement');
@@ -202,12 +244,17 @@ describe('retention of receipt files', () => {
     expect(kinds.invoice.retention.join(' ')).to.include('Hors du cycle de vie des participants');
     const reimbursement = json.body.activities.find((a: { purpose: string }) => a.purpose === 'reimbursement');
     const evidence = reimbursement.categories.find((c: { category: string }) => c.category === 'evidence');
-    expect(evidence.columns.join(' ')).to.include('files.content (Justificatifs des demandes accordées, en paiement ou payées');
+    expect(evidence.columns.join(' ')).to.include(
+      'files.content (Justificatifs des demandes accordées, en paiement ou payées',
+    );
     expect(JSON.stringify(json.body.activities)).to.not.include('Factures des fournisseurs');
 
     const page = await dpo.get('/privacy/register');
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('Documents déposés').and.include('Justificatifs des demandes accordées, en paiement ou payées').and.include('Factures des fournisseurs');
+    expect(page.text)
+      .to.include('Documents déposés')
+      .and.include('Justificatifs des demandes accordées, en paiement ou payées')
+      .and.include('Factures des fournisseurs');
     const pdf = await download(dpo, '/api/privacy/register?format=pdf');
     const text = pdfText(pdf.bytes).replace(/\s+/g, ' ');
     expect(text).to.include('Documents déposés').and.include('Factures des fournisseurs');

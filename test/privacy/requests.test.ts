@@ -23,11 +23,27 @@ describe('privacy requests (API)', () => {
     const staff = await signedIn('staff');
     const person = await createParticipant();
     const received = addDays(today(), -3);
-    const r = await staff.post('/api/privacy/requests', { participantId: person.id, kind: 'erasure', receivedOn: received, channel: 'mail', note: `Courrier de ${person.last_name}` });
+    const r = await staff.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'erasure',
+      receivedOn: received,
+      channel: 'mail',
+      note: `Courrier de ${person.last_name}`,
+    });
     expect(r.status, r.text).to.equal(201);
-    expect(r.body).to.include({ participantId: person.id, participantReference: person.reference, kind: 'erasure', status: 'open', dueOn: addOneMonth(received), overdue: false });
+    expect(r.body).to.include({
+      participantId: person.id,
+      participantReference: person.reference,
+      kind: 'erasure',
+      status: 'open',
+      dueOn: addOneMonth(received),
+      overdue: false,
+    });
     expect(r.body.reference).to.match(/^D-\d{4}-\d{5}$/);
-    const event = await ctx().deps.db('audit_events').where({ action: 'privacy_request.recorded', record_id: r.body.id }).first();
+    const event = await ctx()
+      .deps.db('audit_events')
+      .where({ action: 'privacy_request.recorded', record_id: r.body.id })
+      .first();
     expect(event.data).to.include({ kind: 'erasure', channel: 'mail' });
     expect(JSON.stringify(event)).to.not.include(person.last_name);
   });
@@ -37,22 +53,52 @@ describe('privacy requests (API)', () => {
     const person = await createParticipant();
     const count = async () => Number((await ctx().deps.db('privacy_requests').count({ n: '*' }))[0].n);
     const before = await count();
-    const future = await staff.post('/api/privacy/requests', { participantId: person.id, kind: 'access', receivedOn: addDays(today(), 2), channel: 'mail' });
+    const future = await staff.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'access',
+      receivedOn: addDays(today(), 2),
+      channel: 'mail',
+    });
     expect(future.status).to.equal(400);
     expect(future.body.error.details[0].field).to.equal('receivedOn');
-    const unknown = await staff.post('/api/privacy/requests', { participantId: '00000000-0000-4000-8000-000000000000', kind: 'access', receivedOn: today(), channel: 'mail' });
+    const unknown = await staff.post('/api/privacy/requests', {
+      participantId: '00000000-0000-4000-8000-000000000000',
+      kind: 'access',
+      receivedOn: today(),
+      channel: 'mail',
+    });
     expect(unknown.body.error.details[0].field).to.equal('participantId');
-    const badKind = await staff.post('/api/privacy/requests', { participantId: person.id, kind: 'forget', receivedOn: '2026-02-30', channel: 'mail' });
-    expect(badKind.body.error.details.map((d: { field: string }) => d.field)).to.include.members(['kind', 'receivedOn']);
+    const badKind = await staff.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'forget',
+      receivedOn: '2026-02-30',
+      channel: 'mail',
+    });
+    expect(badKind.body.error.details.map((d: { field: string }) => d.field)).to.include.members([
+      'kind',
+      'receivedOn',
+    ]);
     expect(await count()).to.equal(before);
   });
 
   it('when requests are listed, then filters, due-date sorting and the overdue flag work', async () => {
     const dpo = await signedIn('dpo');
     const person = await createParticipant();
-    const old = await dpo.post('/api/privacy/requests', { participantId: person.id, kind: 'objection', receivedOn: addDays(today(), -45), channel: 'phone' });
-    const recent = await dpo.post('/api/privacy/requests', { participantId: person.id, kind: 'objection', receivedOn: addDays(today(), -1), channel: 'email' });
-    const list = await dpo.get(`/api/privacy/requests?participantId=${person.id}&status=open&kind=objection&sort=dueOn`);
+    const old = await dpo.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'objection',
+      receivedOn: addDays(today(), -45),
+      channel: 'phone',
+    });
+    const recent = await dpo.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'objection',
+      receivedOn: addDays(today(), -1),
+      channel: 'email',
+    });
+    const list = await dpo.get(
+      `/api/privacy/requests?participantId=${person.id}&status=open&kind=objection&sort=dueOn`,
+    );
     expect(list.status).to.equal(200);
     expect(list.body.items.map((r: { id: string }) => r.id)).to.deep.equal([old.body.id, recent.body.id]);
     expect(list.body.items[0].overdue).to.equal(true);
@@ -67,7 +113,12 @@ describe('privacy requests (API)', () => {
     const staff = await signedIn('staff');
     const dpo = await signedIn('dpo');
     const person = await createParticipant();
-    const created = await staff.post('/api/privacy/requests', { participantId: person.id, kind: 'access', receivedOn: today(), channel: 'in_person' });
+    const created = await staff.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'access',
+      receivedOn: today(),
+      channel: 'in_person',
+    });
     const path = `/api/privacy/requests/${created.body.id}/complete`;
     expect((await staff.post(path, { outcomeCode: 'data_exported' })).status).to.equal(403);
     const notErased = await dpo.post(path, { outcomeCode: 'anonymised' });
@@ -80,7 +131,18 @@ describe('privacy requests (API)', () => {
     const other = await dpo.post(path, { outcomeCode: 'refused_unfounded' });
     expect(other.status).to.equal(409);
     expect(other.body.error.code).to.equal('request_already_closed');
-    const refused = await dpo.post('/api/privacy/requests', { participantId: person.id, kind: 'rectification', receivedOn: today(), channel: 'mail' });
-    expect((await dpo.post(`/api/privacy/requests/${refused.body.id}/complete`, { outcomeCode: 'refused_identity_unverified' })).body.status).to.equal('refused');
+    const refused = await dpo.post('/api/privacy/requests', {
+      participantId: person.id,
+      kind: 'rectification',
+      receivedOn: today(),
+      channel: 'mail',
+    });
+    expect(
+      (
+        await dpo.post(`/api/privacy/requests/${refused.body.id}/complete`, {
+          outcomeCode: 'refused_identity_unverified',
+        })
+      ).body.status,
+    ).to.equal('refused');
   });
 });

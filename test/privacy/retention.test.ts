@@ -17,9 +17,21 @@ async function participantsSnapshot(ids: string[]) {
 
 async function createDue(n: number, lastContactAt: Date): Promise<string[]> {
   const db = ctx().deps.db;
-  const rows = Array.from({ length: n }, (_, i) => ({ first_name: 'Lot', last_name: `Personne${i}`, preferred_channel: 'letter', last_contact_at: lastContactAt }));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    first_name: 'Lot',
+    last_name: `Personne${i}`,
+    preferred_channel: 'letter',
+    last_contact_at: lastContactAt,
+  }));
   const ids: string[] = [];
-  for (let i = 0; i < rows.length; i += 500) ids.push(...(await db('participants').insert(rows.slice(i, i + 500)).returning('id')).map((r) => r.id as string));
+  for (let i = 0; i < rows.length; i += 500)
+    ids.push(
+      ...(
+        await db('participants')
+          .insert(rows.slice(i, i + 500))
+          .returning('id')
+      ).map((r) => r.id as string),
+    );
   return ids;
 }
 
@@ -41,12 +53,20 @@ describe('retention runs', () => {
       const overview = await dpo.get('/api/privacy/retention');
       expect(overview.status).to.equal(200);
       expect(overview.body.due.anonymise).to.be.at.least(2);
-      expect(overview.body.runs.find((r: { id: string }) => r.id === result.jobId)).to.include({ mode: 'dry_run', trigger: 'api', status: 'completed' });
+      expect(overview.body.runs.find((r: { id: string }) => r.id === result.jobId)).to.include({
+        mode: 'dry_run',
+        trigger: 'api',
+        status: 'completed',
+      });
     });
     expect(await rowCounts(UNTOUCHED_TABLES)).to.deep.equal(before);
     expect(await participantsSnapshot(ids)).to.deep.equal(snapshot);
     expect(await ctx().deps.db('payees').whereIn('participant_id', ids).orderBy('id')).to.deep.equal(payees);
-    const audit = await ctx().deps.db('audit_events').where({ action: 'retention.previewed' }).orderBy('id', 'desc').first();
+    const audit = await ctx()
+      .deps.db('audit_events')
+      .where({ action: 'retention.previewed' })
+      .orderBy('id', 'desc')
+      .first();
     expect(JSON.stringify(audit.data)).to.not.include(people[0].last_name);
   });
 
@@ -130,8 +150,15 @@ describe('retention runs', () => {
       expect(ra.participants.anonymise + rb.participants.anonymise).to.equal(n);
       expect(ra.participants.anonymise, 'both runners took a share').to.be.greaterThan(0);
       expect(rb.participants.anonymise, 'both runners took a share').to.be.greaterThan(0);
-      expect((ra.erased.anonymise.participants?.identity ?? 0) + (rb.erased.anonymise.participants?.identity ?? 0)).to.equal(n);
-      const statuses = await ctx().deps.db('participants').whereIn('id', ids).groupBy('status').select('status').count({ n: '*' });
+      expect(
+        (ra.erased.anonymise.participants?.identity ?? 0) + (rb.erased.anonymise.participants?.identity ?? 0),
+      ).to.equal(n);
+      const statuses = await ctx()
+        .deps.db('participants')
+        .whereIn('id', ids)
+        .groupBy('status')
+        .select('status')
+        .count({ n: '*' });
       expect(statuses).to.deep.equal([{ status: 'anonymised', n }]);
     } finally {
       await a.close();

@@ -5,7 +5,13 @@ import { context, line, rateSet } from './helpers.js';
 describe('reimbursement rules: actual costs and receipts', () => {
   it('when a public transport ticket has its receipt, then the actual cost is eligible, in the transport category', () => {
     const r = computeLine(line({ kind: 'public_transport', amountCents: 1240 }), context());
-    expect(r).to.deep.equal({ eligibleCents: 1240, explanation: 'Transport en commun : 12,40 € (coût réel sur justificatif)', rule: 'actual_cost', flags: [], category: 'transport' });
+    expect(r).to.deep.equal({
+      eligibleCents: 1240,
+      explanation: 'Transport en commun : 12,40 € (coût réel sur justificatif)',
+      rule: 'actual_cost',
+      flags: [],
+      category: 'transport',
+    });
   });
 
   it('when a ticket has no receipt, even a cheap one, then it is flagged missing_receipt (the amount stays for the reviewer)', () => {
@@ -41,13 +47,19 @@ describe('reimbursement rules: actual costs and receipts', () => {
   });
 
   it('when the hourly cap makes a half cent (a quarter-hour at 18,50 €), then the cap rounds half up', () => {
-    const r = computeLine(line({ kind: 'childcare', amountCents: 1000, childcareQuarterHours: 1 }), context({ rates: rateSet({ childcareHourlyCapCents: 1850 }) }));
+    const r = computeLine(
+      line({ kind: 'childcare', amountCents: 1000, childcareQuarterHours: 1 }),
+      context({ rates: rateSet({ childcareHourlyCapCents: 1850 }) }),
+    );
     expect(r.eligibleCents).to.equal(463); // 4,625 €
     expect(r.flags).to.deep.equal(['over_cap']);
   });
 
   it('when childcare has no receipt, then both flags may appear', () => {
-    const r = computeLine(line({ kind: 'childcare', amountCents: 9000, childcareQuarterHours: 8, hasReceipt: false }), context());
+    const r = computeLine(
+      line({ kind: 'childcare', amountCents: 9000, childcareQuarterHours: 8, hasReceipt: false }),
+      context(),
+    );
     expect(r.flags).to.deep.equal(['missing_receipt', 'over_cap']);
   });
 
@@ -63,27 +75,47 @@ describe('reimbursement rules: actual costs and receipts', () => {
     [{ kind: 'taxi', amountCents: -1 }, 'amountCents'],
   ] as const) {
     it(`when a line has ${JSON.stringify(input)}, then it is refused naming ${field}`, () => {
-      expect(() => computeLine(line(input), context())).to.throw(LineInputError).with.property('field', field);
+      expect(() => computeLine(line(input), context()))
+        .to.throw(LineInputError)
+        .with.property('field', field);
     });
   }
 
   it('when another kind holds an amount above the receipt threshold without a receipt, then it is flagged; at the threshold, not', () => {
-    const over = computeLine(line({ kind: 'mileage', distanceDeciKm: 100, fiscalPower: 'cv_6_7', amountCents: 1501, hasReceipt: false }), context());
+    const over = computeLine(
+      line({ kind: 'mileage', distanceDeciKm: 100, fiscalPower: 'cv_6_7', amountCents: 1501, hasReceipt: false }),
+      context(),
+    );
     expect(over.flags).to.deep.equal(['missing_receipt']);
-    const at = computeLine(line({ kind: 'mileage', distanceDeciKm: 100, fiscalPower: 'cv_6_7', amountCents: 1500, hasReceipt: false }), context());
+    const at = computeLine(
+      line({ kind: 'mileage', distanceDeciKm: 100, fiscalPower: 'cv_6_7', amountCents: 1500, hasReceipt: false }),
+      context(),
+    );
     expect(at.flags).to.deep.equal([]);
   });
 
   it('when the line is the accompanying person’s, then only the explanation and the rule say so', () => {
     const own = computeLine(line({ kind: 'public_transport', amountCents: 1240 }), context());
     const companion = computeLine(line({ kind: 'public_transport', amountCents: 1240, forCompanion: true }), context());
-    expect(companion).to.deep.equal({ ...own, explanation: `Accompagnant — ${own.explanation}`, rule: 'actual_cost_companion' });
-    const km = computeLine(line({ kind: 'mileage', distanceDeciKm: 420, fiscalPower: 'cv_5_or_less', forCompanion: true }), context());
+    expect(companion).to.deep.equal({
+      ...own,
+      explanation: `Accompagnant — ${own.explanation}`,
+      rule: 'actual_cost_companion',
+    });
+    const km = computeLine(
+      line({ kind: 'mileage', distanceDeciKm: 420, fiscalPower: 'cv_5_or_less', forCompanion: true }),
+      context(),
+    );
     expect(km.explanation).to.equal('Accompagnant — 42 km × 0,32 € = 13,44 €');
     expect(km.rule).to.equal('mileage_band_1_companion');
   });
 
   it('when the policy given came into force after the travel day, then the call is a programming error', () => {
-    expect(() => computeLine(line({ kind: 'public_transport', amountCents: 100, travelDate: '2026-05-12' }), context({ rates: rateSet({ effectiveFrom: '2026-05-13' }) }))).to.throw(RangeError);
+    expect(() =>
+      computeLine(
+        line({ kind: 'public_transport', amountCents: 100, travelDate: '2026-05-12' }),
+        context({ rates: rateSet({ effectiveFrom: '2026-05-13' }) }),
+      ),
+    ).to.throw(RangeError);
   });
 });

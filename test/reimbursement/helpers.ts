@@ -4,7 +4,13 @@ import type { LineContext, LineInput, RateSet } from '../../server/reimbursement
 
 /** The organisation's default rate set (docs/domain.md#reimbursement-rates), with changes. */
 export function rateSet(changes: { [K in keyof RateSet]?: unknown } = {}): RateSet {
-  return { id: '00000000-0000-4000-8000-000000000001', effectiveFrom: '2022-03-14', projectPolicyId: null, ...defaultRates(), ...changes } as RateSet;
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    effectiveFrom: '2022-03-14',
+    projectPolicyId: null,
+    ...defaultRates(),
+    ...changes,
+  } as RateSet;
 }
 
 /** `'2026-05-12 11:00'` in Europe/Paris (or the zone given) → instant. */
@@ -27,6 +33,8 @@ export function context(changes: Partial<LineContext> = {}): LineContext {
 }
 
 /** A line as a person enters it (amounts as plain numbers of cents, branded here). */
-export function line(input: Partial<Omit<LineInput, 'amountCents'>> & Pick<LineInput, 'kind'> & { amountCents?: number }): LineInput {
+export function line(
+  input: Partial<Omit<LineInput, 'amountCents'>> & Pick<LineInput, 'kind'> & { amountCents?: number },
+): LineInput {
   return { travelDate: '2026-05-12', hasReceipt: true, ...input } as LineInput;
 }

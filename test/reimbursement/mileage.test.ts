@@ -10,7 +10,13 @@ const car = (distanceDeciKm: number, fiscalPower: 'cv_5_or_less' | 'cv_6_7' | 'c
 describe('reimbursement rules: mileage', () => {
   it('when a 42 km trip is the first of the year (≤ 5 CV), then it is paid at the first band and explained in French', () => {
     const r = computeLine(car(km(42)), context());
-    expect(r).to.deep.equal({ eligibleCents: 1344, explanation: '42 km × 0,32 € = 13,44 €', rule: 'mileage_band_1', flags: [], category: 'mileage' });
+    expect(r).to.deep.equal({
+      eligibleCents: 1344,
+      explanation: '42 km × 0,32 € = 13,44 €',
+      rule: 'mileage_band_1',
+      flags: [],
+      category: 'mileage',
+    });
   });
 
   it('when a trip brings the year to exactly 2 000 km, then all of it stays in the first band', () => {
@@ -57,8 +63,14 @@ describe('reimbursement rules: mileage', () => {
   });
 
   it('when a new calendar year starts (prior = 0 after 12 000 km last year), then the first band applies again', () => {
-    const december = computeLine({ ...car(km(50)), travelDate: '2026-12-31' }, context({ priorMileageDeciKmThisYear: km(12_000) }));
-    const january = computeLine({ ...car(km(50)), travelDate: '2027-01-01' }, context({ priorMileageDeciKmThisYear: 0 }));
+    const december = computeLine(
+      { ...car(km(50)), travelDate: '2026-12-31' },
+      context({ priorMileageDeciKmThisYear: km(12_000) }),
+    );
+    const january = computeLine(
+      { ...car(km(50)), travelDate: '2027-01-01' },
+      context({ priorMileageDeciKmThisYear: 0 }),
+    );
     expect(december.eligibleCents).to.equal(1150);
     expect(january.eligibleCents).to.equal(1600);
     expect(january.rule).to.equal('mileage_band_1');
@@ -83,7 +95,10 @@ describe('reimbursement rules: mileage', () => {
   });
 
   it('when the vehicle is a motorbike over 125 cm³ or a moped, then the flat rate applies whatever the year’s kilometres', () => {
-    const moto = computeLine(line({ kind: 'motorbike', distanceDeciKm: km(100) }), context({ priorMileageDeciKmThisYear: km(20_000) }));
+    const moto = computeLine(
+      line({ kind: 'motorbike', distanceDeciKm: km(100) }),
+      context({ priorMileageDeciKmThisYear: km(20_000) }),
+    );
     expect(moto).to.deep.include({ eligibleCents: 1500, rule: 'motorbike_rate', category: 'mileage' });
     expect(moto.explanation).to.equal('Moto de plus de 125 cm³ : 100 km × 0,15 € = 15,00 €');
     const moped = computeLine(line({ kind: 'moped', distanceDeciKm: 5 }), context());
@@ -102,7 +117,9 @@ describe('reimbursement rules: mileage', () => {
     [{ kind: 'moped' }, 'distanceDeciKm'],
   ] as const) {
     it(`when a mileage line has ${JSON.stringify(input)}, then it is refused naming ${field}`, () => {
-      expect(() => computeLine(line(input), context())).to.throw(LineInputError).with.property('field', field);
+      expect(() => computeLine(line(input), context()))
+        .to.throw(LineInputError)
+        .with.property('field', field);
     });
   }
 });

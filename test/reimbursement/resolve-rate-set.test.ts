@@ -4,8 +4,19 @@ import { defaultRates, type RatesPatch } from '../../server/reimbursement/schema
 import { computeLine } from '../../server/reimbursement/compute-line.js';
 import { context, line } from './helpers.js';
 
-const version = (id: string, effectiveFrom: string, rates: RatesPatch, projectId: string | null = null): RateVersion =>
-  ({ id, projectId, effectiveFrom, rates, createdBy: null, createdAt: new Date('2026-01-01T00:00:00Z') });
+const version = (
+  id: string,
+  effectiveFrom: string,
+  rates: RatesPatch,
+  projectId: string | null = null,
+): RateVersion => ({
+  id,
+  projectId,
+  effectiveFrom,
+  rates,
+  createdBy: null,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+});
 
 const v1 = version('org-1', '2022-03-14', defaultRates());
 const v2 = version('org-2', '2026-06-02', { ...defaultRates(), mealFlatCents: 2200 });
@@ -18,7 +29,16 @@ describe('reimbursement policy selection (pure)', () => {
     expect(before).to.deep.include({ id: 'org-1', effectiveFrom: '2022-03-14', mealFlatCents: 2000 });
     expect(on).to.deep.include({ id: 'org-2', effectiveFrom: '2026-06-02', mealFlatCents: 2200 });
     const meal = line({ kind: 'meal', travelDate: '2026-06-01', hasReceipt: false });
-    expect(computeLine(meal, context({ rates: before, departure: new Date('2026-06-01T09:00:00Z'), return: new Date('2026-06-01T13:00:00Z') })).eligibleCents).to.equal(2000);
+    expect(
+      computeLine(
+        meal,
+        context({
+          rates: before,
+          departure: new Date('2026-06-01T09:00:00Z'),
+          return: new Date('2026-06-01T13:00:00Z'),
+        }),
+      ).eligibleCents,
+    ).to.equal(2000);
   });
 
   it('when the travel date is before the first version, then no policy is in force', () => {
@@ -40,13 +60,28 @@ describe('reimbursement policy selection (pure)', () => {
   it('when the organisation changes after a project override, then both apply and the later date is the effective one', () => {
     const override = version('proj-1', '2026-01-01', { childcareHourlyCapCents: 2000 }, 'p');
     const p = resolveRateSet(organisation, [override], null, '2026-07-01')!;
-    expect(p).to.deep.include({ id: 'org-2', projectPolicyId: 'proj-1', effectiveFrom: '2026-06-02', mealFlatCents: 2200, childcareHourlyCapCents: 2000 });
+    expect(p).to.deep.include({
+      id: 'org-2',
+      projectPolicyId: 'proj-1',
+      effectiveFrom: '2026-06-02',
+      mealFlatCents: 2200,
+      childcareHourlyCapCents: 2000,
+    });
   });
 
   it('when a project switches its allowance on, then its half-day amount applies; off, the policies decide (null by default)', () => {
-    expect(resolveRateSet(organisation, [], { allowanceEnabled: true, allowanceHalfDayCents: 4302 }, '2026-07-01')!.allowanceHalfDayCents).to.equal(4302);
-    expect(resolveRateSet(organisation, [], { allowanceEnabled: false, allowanceHalfDayCents: 4302 }, '2026-07-01')!.allowanceHalfDayCents).to.equal(null);
+    expect(
+      resolveRateSet(organisation, [], { allowanceEnabled: true, allowanceHalfDayCents: 4302 }, '2026-07-01')!
+        .allowanceHalfDayCents,
+    ).to.equal(4302);
+    expect(
+      resolveRateSet(organisation, [], { allowanceEnabled: false, allowanceHalfDayCents: 4302 }, '2026-07-01')!
+        .allowanceHalfDayCents,
+    ).to.equal(null);
     const override = version('proj-1', '2026-01-01', { allowanceHalfDayCents: 3000 }, 'p');
-    expect(resolveRateSet(organisation, [override], { allowanceEnabled: false, allowanceHalfDayCents: null }, '2026-07-01')!.allowanceHalfDayCents).to.equal(3000);
+    expect(
+      resolveRateSet(organisation, [override], { allowanceEnabled: false, allowanceHalfDayCents: null }, '2026-07-01')!
+        .allowanceHalfDayCents,
+    ).to.equal(3000);
   });
 });

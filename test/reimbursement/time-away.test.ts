@@ -4,18 +4,29 @@ import { countWindows, localInstant, MEAL_WINDOWS, NIGHT_WINDOW } from '../../se
 import { context, line, local, rateSet } from './helpers.js';
 
 const meal = line({ kind: 'meal', hasReceipt: false });
-const away = (from: string, to: string, timeZone = 'Europe/Paris') => context({ departure: local(from, timeZone), return: local(to, timeZone), timeZone });
-const night = (amountCents: number, extra: Parameters<typeof line>[0] | object = {}) => line({ kind: 'night', amountCents, nightLocation: 'standard', ...extra });
+const away = (from: string, to: string, timeZone = 'Europe/Paris') =>
+  context({ departure: local(from, timeZone), return: local(to, timeZone), timeZone });
+const night = (amountCents: number, extra: Parameters<typeof line>[0] | object = {}) =>
+  line({ kind: 'night', amountCents, nightLocation: 'standard', ...extra });
 
 describe('reimbursement rules: meals, nights and allowances (time away)', () => {
   describe('meals', () => {
     it('when the time away is exactly 11:00 to 14:00, then the lunch window counts (bounds included)', () => {
       const r = computeLine(meal, away('2026-05-12 11:00', '2026-05-12 14:00'));
-      expect(r).to.deep.equal({ eligibleCents: 2000, explanation: '1 repas × 20,00 € = 20,00 €', rule: 'meal_windows_1', flags: [], category: 'meals' });
+      expect(r).to.deep.equal({
+        eligibleCents: 2000,
+        explanation: '1 repas × 20,00 € = 20,00 €',
+        rule: 'meal_windows_1',
+        flags: [],
+        category: 'meals',
+      });
     });
 
     it('when the departure is 11:01 or the return 13:59, then the window is not wholly covered and nothing is due', () => {
-      for (const [from, to] of [['11:01', '14:00'], ['11:00', '13:59']]) {
+      for (const [from, to] of [
+        ['11:01', '14:00'],
+        ['11:00', '13:59'],
+      ]) {
         const r = computeLine(meal, away(`2026-05-12 ${from}`, `2026-05-12 ${to}`));
         expect(r.eligibleCents, `${from}–${to}`).to.equal(0);
         expect(r.rule).to.equal('meal_no_window');
@@ -29,7 +40,12 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
 
     it('when a meal was provided, then nothing is due, with the rule meal_provided', () => {
       const r = computeLine(meal, { ...away('2026-05-12 10:00', '2026-05-12 21:00'), mealProvided: true });
-      expect(r).to.deep.include({ eligibleCents: 0, rule: 'meal_provided', flags: ['not_eligible'], category: 'meals' });
+      expect(r).to.deep.include({
+        eligibleCents: 0,
+        rule: 'meal_provided',
+        flags: ['not_eligible'],
+        category: 'meals',
+      });
     });
 
     it('when the trip lasts several days, then each day’s windows count (lunch, dinner, lunch)', () => {
@@ -51,7 +67,9 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
     });
 
     it('when the return is before the departure, then the line is refused naming return', () => {
-      expect(() => computeLine(meal, away('2026-05-12 14:00', '2026-05-12 11:00'))).to.throw(LineInputError).with.property('field', 'return');
+      expect(() => computeLine(meal, away('2026-05-12 14:00', '2026-05-12 11:00')))
+        .to.throw(LineInputError)
+        .with.property('field', 'return');
     });
   });
 
@@ -61,7 +79,9 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
     it('when the person is away over 0 h–5 h and the hotel costs less than the cap, then the actual cost is due', () => {
       const r = computeLine(night(8000), overnight);
       expect(r).to.deep.include({ eligibleCents: 8000, rule: 'actual_cost', flags: [], category: 'nights' });
-      expect(r.explanation).to.equal('Nuitée : 80,00 € (coût réel sur justificatif, plafond 1 nuit × 90,00 € = 90,00 €, plafond général)');
+      expect(r.explanation).to.equal(
+        'Nuitée : 80,00 € (coût réel sur justificatif, plafond 1 nuit × 90,00 € = 90,00 €, plafond général)',
+      );
     });
 
     for (const [location, amount, cap, rule] of [
@@ -78,7 +98,9 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
     it('when the person has reduced mobility, then the 150 € cap applies and the rule says so, never a diagnosis', () => {
       const r = computeLine(night(16_000, { reducedMobility: true, nightLocation: 'paris' }), overnight);
       expect(r).to.deep.include({ eligibleCents: 15_000, rule: 'cap_reduced_mobility', flags: ['over_cap'] });
-      expect(r.explanation).to.equal('Nuitée : 160,00 € plafonnés à 1 nuit × 150,00 € = 150,00 €, plafond mobilité réduite');
+      expect(r.explanation).to.equal(
+        'Nuitée : 160,00 € plafonnés à 1 nuit × 150,00 € = 150,00 €, plafond mobilité réduite',
+      );
     });
 
     it('when the return is at 4:59, then the person was not away over the whole 0 h–5 h window: nothing is due', () => {
@@ -108,13 +130,17 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
     it('when the night is that of a DST change (4 or 6 real hours), then it is one night all the same', () => {
       expect(computeLine(night(8000), away('2026-03-28 20:00', '2026-03-29 09:00')).eligibleCents).to.equal(8000);
       expect(computeLine(night(8000), away('2026-10-24 20:00', '2026-10-25 09:00')).eligibleCents).to.equal(8000);
-      expect(countWindows(local('2026-03-28 20:00'), local('2026-03-29 09:00'), NIGHT_WINDOW, 'Europe/Paris')).to.equal(1);
+      expect(countWindows(local('2026-03-28 20:00'), local('2026-03-29 09:00'), NIGHT_WINDOW, 'Europe/Paris')).to.equal(
+        1,
+      );
     });
   });
 
   describe('local windows', () => {
     it('when a local time is repeated by the autumn change, then the earlier instant is taken; other times map exactly', () => {
-      expect(localInstant('2026-10-25', 2 * 60 + 30, 'Europe/Paris').toISOString()).to.equal('2026-10-25T00:30:00.000Z');
+      expect(localInstant('2026-10-25', 2 * 60 + 30, 'Europe/Paris').toISOString()).to.equal(
+        '2026-10-25T00:30:00.000Z',
+      );
       expect(localInstant('2026-03-29', 11 * 60, 'Europe/Paris').toISOString()).to.equal('2026-03-29T09:00:00.000Z');
       expect(localInstant('2026-01-15', 0, 'Europe/Paris').toISOString()).to.equal('2026-01-14T23:00:00.000Z');
     });
@@ -136,7 +162,12 @@ describe('reimbursement rules: meals, nights and allowances (time away)', () => 
 
     it('when the policy has no allowance (the default), then nothing is due, flagged not_eligible, in its own category', () => {
       const r = computeLine(allowance, context());
-      expect(r).to.deep.include({ eligibleCents: 0, rule: 'allowance_off', flags: ['not_eligible'], category: 'allowances' });
+      expect(r).to.deep.include({
+        eligibleCents: 0,
+        rule: 'allowance_off',
+        flags: ['not_eligible'],
+        category: 'allowances',
+      });
     });
 
     for (const [from, to, halfDays] of [

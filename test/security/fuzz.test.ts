@@ -11,10 +11,44 @@ import type { Client, Reply } from '../helpers/client.js';
 /** Values people and scripts send that no field should accept blindly. */
 const HUGE = 'x'.repeat(100_000);
 const nastyString = fc.constantFrom(
-  '', ' ', '\uD800', '\uDFFF', '\u202Eevil', '\u0000', 'e\u0301', '👩‍👩‍👧‍👦', '\uFEFF', 'ﬀ', 'İ', '\t\n\r',
-  '=1+1', '+33 6', '-2', '@SUM(A1)', "' OR 1=1 --", '<script>alert(1)</script>', '../../etc/passwd', '%00', '${7*7}', '{{7*7}}',
-  '2026-02-30', '2026-13-01', '26/03/2026', '2026-10-25T02:30:00', '2026-03-29T02:30:00', '2026-10-25T02:30', '0000-00-00', '2026-06-31T12:00:00+02:00',
-  '12,50', '1e3', 'NaN', 'Infinity', '-0', '0x10', 'FR76 0000', HUGE,
+  '',
+  ' ',
+  '\uD800',
+  '\uDFFF',
+  '\u202Eevil',
+  '\u0000',
+  'e\u0301',
+  '👩‍👩‍👧‍👦',
+  '\uFEFF',
+  'ﬀ',
+  'İ',
+  '\t\n\r',
+  '=1+1',
+  '+33 6',
+  '-2',
+  '@SUM(A1)',
+  "' OR 1=1 --",
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '%00',
+  '${7*7}',
+  '{{7*7}}',
+  '2026-02-30',
+  '2026-13-01',
+  '26/03/2026',
+  '2026-10-25T02:30:00',
+  '2026-03-29T02:30:00',
+  '2026-10-25T02:30',
+  '0000-00-00',
+  '2026-06-31T12:00:00+02:00',
+  '12,50',
+  '1e3',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x10',
+  'FR76 0000',
+  HUGE,
 );
 const nastyNumber = fc.oneof(
   fc.constantFrom(-1, 0.5, -0.01, 1e21, 2 ** 53 + 2, -(2 ** 31) - 1, 2 ** 31, 1e-7),
@@ -35,9 +69,15 @@ const nasty: fc.Arbitrary<unknown> = fc.oneof(
 function bodyFor(schema: TSchema): fc.Arbitrary<Record<string, unknown>> {
   const names = Object.keys((schema as { properties?: Record<string, unknown> }).properties ?? {});
   const known = names.length
-    ? fc.record(Object.fromEntries(names.map((n) => [n, nasty])) as Record<string, fc.Arbitrary<unknown>>, { requiredKeys: [] })
+    ? fc.record(Object.fromEntries(names.map((n) => [n, nasty])) as Record<string, fc.Arbitrary<unknown>>, {
+        requiredKeys: [],
+      })
     : fc.constant({});
-  return fc.tuple(known, fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), nasty, { maxKeys: 2 }), { nil: undefined }))
+  return fc
+    .tuple(
+      known,
+      fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), nasty, { maxKeys: 2 }), { nil: undefined }),
+    )
     .map(([k, extra]) => ({ ...(extra ?? {}), ...k }));
 }
 
@@ -54,19 +94,34 @@ function explains(res: Reply): string | null {
   if (res.status < 400) return null;
   const error = res.body?.error;
   if (!error?.code || !error?.message) return `answered ${res.status} without a code and a message`;
-  if (res.status === 400 && error.code === 'validation_failed' && !(error.details?.length > 0 && error.details.every((d: { field?: string }) => typeof d.field === 'string' && d.field))) {
+  if (
+    res.status === 400 &&
+    error.code === 'validation_failed' &&
+    !(
+      error.details?.length > 0 &&
+      error.details.every((d: { field?: string }) => typeof d.field === 'string' && d.field)
+    )
+  ) {
     return 'answered 400 without naming the fields';
   }
   return null;
 }
 
 /** Routes whose valid-looking request would act on the whole database (they are probed with invalid bodies only). */
-const NO_ACTION = new Set(['POST /api/privacy/retention/runs', 'POST /api/auth/logout', 'POST /api/outbox/test', 'POST /api/auth/password']);
+const NO_ACTION = new Set([
+  'POST /api/privacy/retention/runs',
+  'POST /api/auth/logout',
+  'POST /api/outbox/test',
+  'POST /api/auth/password',
+]);
 
 describe('fuzzing the write routes with generated hostile input @pg', function () {
   this.timeout(600_000);
   let client: Client;
-  const writeRoutes = () => declaredRoutes().filter((r) => r.method !== 'get' && r.kind !== 'page' && r.body && !r.upload && !('public' in r.access));
+  const writeRoutes = () =>
+    declaredRoutes().filter(
+      (r) => r.method !== 'get' && r.kind !== 'page' && r.body && !r.upload && !('public' in r.access),
+    );
 
   before(async () => {
     client = await signedIn(...ROLES);
@@ -94,7 +149,8 @@ describe('fuzzing the write routes with generated hostile input @pg', function (
           if (why) problems.push(`${key}: ${why} for ${JSON.stringify(body).slice(0, 200)}`);
           if (invalid) {
             refusedBySchema++;
-            if (res.status !== 400 && res.status !== 413) problems.push(`${key}: schema-invalid body answered ${res.status}`);
+            if (res.status !== 400 && res.status !== 413)
+              problems.push(`${key}: schema-invalid body answered ${res.status}`);
           } else anyAccepted = true;
           return !why;
         }),
@@ -102,7 +158,8 @@ describe('fuzzing the write routes with generated hostile input @pg', function (
       );
       if (!anyAccepted) {
         const after = await rowCounts(['web_sessions', 'login_attempts']);
-        if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`${key}: refused requests changed row counts`);
+        if (JSON.stringify(after) !== JSON.stringify(before))
+          problems.push(`${key}: refused requests changed row counts`);
       }
     }
     expect(problems.slice(0, 20)).to.deep.equal([]);
@@ -111,16 +168,23 @@ describe('fuzzing the write routes with generated hostile input @pg', function (
   });
 
   it('when page forms get hostile fields, then none answers 5xx', async () => {
-    const pages = declaredRoutes().filter((r) => r.kind === 'page' && r.method === 'post' && r.path.includes(':') && !/logout/.test(r.path));
+    const pages = declaredRoutes().filter(
+      (r) => r.kind === 'page' && r.method === 'post' && r.path.includes(':') && !/logout/.test(r.path),
+    );
     expect(pages.length).to.be.greaterThan(20);
     const problems: string[] = [];
     for (const r of pages) {
       await fc.assert(
-        fc.asyncProperty(fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), nastyString, { maxKeys: 4 }), async (form) => {
-          const res = await client.request('POST', concretePath(r.path), { form: { ...form, _csrf: client.csrfToken ?? '' } });
-          if (res.status >= 500) problems.push(`POST ${r.path}: ${res.status}`);
-          return res.status < 500;
-        }),
+        fc.asyncProperty(
+          fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), nastyString, { maxKeys: 4 }),
+          async (form) => {
+            const res = await client.request('POST', concretePath(r.path), {
+              form: { ...form, _csrf: client.csrfToken ?? '' },
+            });
+            if (res.status >= 500) problems.push(`POST ${r.path}: ${res.status}`);
+            return res.status < 500;
+          },
+        ),
         { numRuns: 10, seed: 20261126, endOnFailure: true },
       );
     }
@@ -151,17 +215,30 @@ describe('fuzzing the write routes with generated hostile input @pg', function (
         { name: 'executable named .png', bytes: Buffer.from('MZ\x90\x00\x03'), fileName: 'photo.png' },
         { name: 'html named .jpg', bytes: Buffer.from('<html><script>alert(1)</script>'), fileName: 'x.jpg' },
         { name: 'empty file', bytes: Buffer.alloc(0), fileName: 'vide.pdf' },
-        { name: 'oversized pdf', bytes: Buffer.concat([PDF, Buffer.alloc(11 * 1024 * 1024, 0x20)]), fileName: 'gros.pdf' },
+        {
+          name: 'oversized pdf',
+          bytes: Buffer.concat([PDF, Buffer.alloc(11 * 1024 * 1024, 0x20)]),
+          fileName: 'gros.pdf',
+        },
         { name: 'file in an unexpected field', bytes: PDF, field: 'other', fileName: 'a.pdf' },
       ];
       for (const c of cases) {
-        const res = await client.upload('POST', path, { ...consentFields, purposeCode: 'NOPE-unknown' }, c.bytes ? { field: c.field ?? 'evidence', name: c.fileName!, bytes: c.bytes } : undefined);
+        const res = await client.upload(
+          'POST',
+          path,
+          { ...consentFields, purposeCode: 'NOPE-unknown' },
+          c.bytes ? { field: c.field ?? 'evidence', name: c.fileName!, bytes: c.bytes } : undefined,
+        );
         expect(res.status, c.name).to.be.within(400, 499);
         expect(explains(res), c.name).to.equal(null);
       }
       // The same odd files with otherwise valid fields.
       for (const c of cases.slice(0, 5)) {
-        const res = await client.upload('POST', path, consentFields, { field: 'evidence', name: c.fileName!, bytes: c.bytes! });
+        const res = await client.upload('POST', path, consentFields, {
+          field: 'evidence',
+          name: c.fileName!,
+          bytes: c.bytes!,
+        });
         expect(res.status, c.name).to.be.within(400, 499);
         expect(explains(res), c.name).to.equal(null);
       }
@@ -169,16 +246,36 @@ describe('fuzzing the write routes with generated hostile input @pg', function (
     });
 
     it('when a file name has accents, then it is stored as typed (UTF-8), not garbled', async () => {
-      const res = await client.upload('POST', `/api/participants/${participantId}/consents`, consentFields, { field: 'evidence', name: 'reçu de février – Œuvre.pdf', bytes: PDF });
+      const res = await client.upload('POST', `/api/participants/${participantId}/consents`, consentFields, {
+        field: 'evidence',
+        name: 'reçu de février – Œuvre.pdf',
+        bytes: PDF,
+      });
       expect(res.status).to.equal(201);
-      const stored = await ctx().deps.db('files').where({ purpose: 'consent_evidence' }).orderBy('created_at', 'desc').first('original_name');
+      const stored = await ctx()
+        .deps.db('files')
+        .where({ purpose: 'consent_evidence' })
+        .orderBy('created_at', 'desc')
+        .first('original_name');
       expect(stored.original_name).to.equal('reçu de février – Œuvre.pdf');
     });
 
     it('when a file name tries a path traversal, then the stored name keeps no path', async () => {
-      const names = ['../../etc/passwd.pdf', '..\\..\\windows\\system32\\x.pdf', '/absolute/path.pdf', 'C:\\temp\\a.pdf', '.hidden.pdf', 'a\u0000b.pdf'];
+      const names = [
+        '../../etc/passwd.pdf',
+        '..\\..\\windows\\system32\\x.pdf',
+        '/absolute/path.pdf',
+        'C:\\temp\\a.pdf',
+        '.hidden.pdf',
+        'a\u0000b.pdf',
+      ];
       for (const name of names) {
-        const res = await client.upload('POST', `/api/participants/${participantId}/consents`, { ...consentFields, purposeCode: 'NOPE-unknown' }, { field: 'evidence', name, bytes: PDF });
+        const res = await client.upload(
+          'POST',
+          `/api/participants/${participantId}/consents`,
+          { ...consentFields, purposeCode: 'NOPE-unknown' },
+          { field: 'evidence', name, bytes: PDF },
+        );
         expect(res.status, name).to.be.within(400, 499);
       }
       const stored = await ctx().deps.db('files').whereNotNull('original_name').pluck('original_name');

@@ -12,7 +12,12 @@ import { matrixMarkdown } from '../../scripts/rbac-matrix.js';
 type Outcome = 'unauthenticated' | 'forbidden' | 'passes';
 
 /** What the kept table says a principal gets on a route (an auditor limited to grants counts as `scoped-auditor`, not `auditor`). */
-function expected(who: string, principal: { roles: Role[]; scoped?: boolean } | null, kind: 'api' | 'page', method: string): Outcome {
+function expected(
+  who: string,
+  principal: { roles: Role[]; scoped?: boolean } | null,
+  kind: 'api' | 'page',
+  method: string,
+): Outcome {
   if (who === 'public') return 'passes';
   if (!principal) return kind === 'page' && method !== 'get' ? 'forbidden' : 'unauthenticated';
   if (who === 'signed-in') return 'passes';
@@ -43,7 +48,8 @@ function wouldAct(r: RouteSpec): boolean {
 async function call(client: Client, r: RouteSpec) {
   const path = concretePath(r.path);
   const method = r.method.toUpperCase();
-  if (r.kind === 'page') return client.request(method, path, r.method === 'get' ? {} : { form: { _csrf: client.csrfToken ?? '' } });
+  if (r.kind === 'page')
+    return client.request(method, path, r.method === 'get' ? {} : { form: { _csrf: client.csrfToken ?? '' } });
   return client.request(method, path, r.method === 'get' ? {} : { json: { rbacProbe: 1 } });
 }
 
@@ -55,12 +61,16 @@ describe('RBAC matrix (every route × every role, anonymous and a narrower API t
     const kept = Object.keys(EXPECTED_ACCESS).sort();
     const missing = declared.filter((k) => !kept.includes(k));
     const stale = kept.filter((k) => !declared.includes(k));
-    expect(missing, 'routes missing from test/security/rbac-matrix.ts (npx tsx scripts/rbac-matrix.ts --missing)').to.deep.equal([]);
+    expect(
+      missing,
+      'routes missing from test/security/rbac-matrix.ts (npx tsx scripts/rbac-matrix.ts --missing)',
+    ).to.deep.equal([]);
     expect(stale, 'rows of test/security/rbac-matrix.ts for routes that no longer exist').to.deep.equal([]);
   });
 
   it('when a route declares its policy, then it is exactly the one the table expects', () => {
-    const differing = declaredRoutes().filter((r) => EXPECTED_ACCESS[routeKey(r)] !== undefined && EXPECTED_ACCESS[routeKey(r)] !== accessKey(r.access))
+    const differing = declaredRoutes()
+      .filter((r) => EXPECTED_ACCESS[routeKey(r)] !== undefined && EXPECTED_ACCESS[routeKey(r)] !== accessKey(r.access))
       .map((r) => `${routeKey(r)}: declared '${accessKey(r.access)}', table '${EXPECTED_ACCESS[routeKey(r)]}'`);
     expect(differing).to.deep.equal([]);
   });
@@ -71,18 +81,45 @@ describe('RBAC matrix (every route × every role, anonymous and a narrower API t
   });
 
   it('@router when every principal calls every route, then the service answers as the table says', async () => {
-    const principals: { name: string; roles: Role[] | null; scoped?: boolean; client: Client; apiOnly?: boolean }[] = [{ name: 'anonymous', roles: null, client: new Client() }];
+    const principals: { name: string; roles: Role[] | null; scoped?: boolean; client: Client; apiOnly?: boolean }[] = [
+      { name: 'anonymous', roles: null, client: new Client() },
+    ];
     for (const role of ROLES) principals.push({ name: role, roles: [role], client: await signedIn(role) });
     // An auditor limited to one grant: only the routes that apply such a scope let them in.
     const scoped = await signedIn('auditor');
-    const [grant] = await ctx().deps.db('grants').insert({ funder: 'Matrice', programme: 'Axe', agreement_number: 'RBAC-1', period_start: '2026-01-01', period_end: '2026-12-31', total_cents: 100000, cofunding_rate_bp: 5000, eligible_categories: ['transport'] }).returning(['id']);
-    await ctx().deps.db('auditor_scopes').insert({ user_id: scoped.user.id, grant_id: grant.id, from_date: '2026-01-01', to_date: '2026-12-31', expires_at: new Date(Date.now() + 86_400_000) });
+    const [grant] = await ctx()
+      .deps.db('grants')
+      .insert({
+        funder: 'Matrice',
+        programme: 'Axe',
+        agreement_number: 'RBAC-1',
+        period_start: '2026-01-01',
+        period_end: '2026-12-31',
+        total_cents: 100000,
+        cofunding_rate_bp: 5000,
+        eligible_categories: ['transport'],
+      })
+      .returning(['id']);
+    await ctx()
+      .deps.db('auditor_scopes')
+      .insert({
+        user_id: scoped.user.id,
+        grant_id: grant.id,
+        from_date: '2026-01-01',
+        to_date: '2026-12-31',
+        expires_at: new Date(Date.now() + 86_400_000),
+      });
     principals.push({ name: 'auditor limited to a grant', roles: ['auditor'], scoped: true, client: scoped });
     // A token carrying fewer roles than its creator: it gets only what its own roles allow.
     const creator = await signedIn('finance', 'staff');
     const created = await creator.post('/api/tokens', { name: 'matrice', roles: ['staff'] });
     expect(created.status).to.equal(201);
-    principals.push({ name: 'token(staff) of a finance+staff user', roles: ['staff'], client: Client.withToken(created.body.token), apiOnly: true });
+    principals.push({
+      name: 'token(staff) of a finance+staff user',
+      roles: ['staff'],
+      client: Client.withToken(created.body.token),
+      apiOnly: true,
+    });
 
     const mismatches: string[] = [];
     let calls = 0;

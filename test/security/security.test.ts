@@ -19,10 +19,17 @@ function sourceFiles(dir = SERVER): string[] {
 describe('security pass', () => {
   it('when one signs in, then the session cookie is HttpOnly, SameSite=Lax, for the whole site, and Secure behind https', async () => {
     const user = await createUser({ roles: ['staff'] });
-    const res = await fetch(`${new Client().baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: user.password }) });
+    const res = await fetch(`${new Client().baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pbo_sid='));
     expect(cookie).to.be.a('string');
-    expect(cookie).to.match(/; HttpOnly/i).and.match(/; SameSite=Lax/i).and.match(/; Path=\//i);
+    expect(cookie)
+      .to.match(/; HttpOnly/i)
+      .and.match(/; SameSite=Lax/i)
+      .and.match(/; Path=\//i);
     expect(loadConfig({ PUBLIC_URL: 'https://participation.example' }).cookieSecure).to.equal(true);
     expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).cookieSecure).to.equal(false);
   });
@@ -46,7 +53,11 @@ describe('security pass', () => {
     const res = await client.get('/participants');
     expect(res.status).to.equal(200);
     const csp = res.headers.get('content-security-policy') ?? '';
-    expect(csp).to.include("default-src 'self'").and.include("script-src 'self'").and.include("frame-ancestors 'none'").and.include("form-action 'self'");
+    expect(csp)
+      .to.include("default-src 'self'")
+      .and.include("script-src 'self'")
+      .and.include("frame-ancestors 'none'")
+      .and.include("form-action 'self'");
     expect(csp).to.not.include("'unsafe-eval'");
     expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
     expect(res.headers.get('x-frame-options')).to.equal('SAMEORIGIN');
@@ -55,7 +66,15 @@ describe('security pass', () => {
   });
 
   it('when a spreadsheet row is written, then text that a spreadsheet would run is neutralised and numbers stay numbers', () => {
-    expect(sheetCells(['=SOMME(A1)', '+33 6', '-2', '@x', 'Dupont', 12.5, null])).to.deep.equal(["'=SOMME(A1)", "'+33 6", "'-2", "'@x", 'Dupont', 12.5, null]);
+    expect(sheetCells(['=SOMME(A1)', '+33 6', '-2', '@x', 'Dupont', 12.5, null])).to.deep.equal([
+      "'=SOMME(A1)",
+      "'+33 6",
+      "'-2",
+      "'@x",
+      'Dupont',
+      12.5,
+      null,
+    ]);
   });
 
   it('when the code writes a CSV or a spreadsheet, then it goes through the neutralising helpers of shared/csv.ts', () => {
@@ -66,7 +85,11 @@ describe('security pass', () => {
       const lines = text.split('\n');
       lines.forEach((line, i) => {
         // exceljs rows: every addRow gets cells through sheetCells/neutraliseFormula, or only headers, numbers and labels of ours.
-        if (/\.addRow\(/.test(line) && !/sheetCells|neutraliseFormula|xlsxText|HEADERS|addRow\(\[\]\)|\/ 100/.test(line)) offenders.push(`${file.slice(SERVER.length)}:${i + 1}`);
+        if (
+          /\.addRow\(/.test(line) &&
+          !/sheetCells|neutraliseFormula|xlsxText|HEADERS|addRow\(\[\]\)|\/ 100/.test(line)
+        )
+          offenders.push(`${file.slice(SERVER.length)}:${i + 1}`);
         // CSV built by hand (joining with ;) instead of csvLine/toCsv.
         if (/\.join\(';'\)/.test(line)) offenders.push(`${file.slice(SERVER.length)}:${i + 1}`);
       });

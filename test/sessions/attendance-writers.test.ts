@@ -40,7 +40,8 @@ function attendanceWriters(): string[] {
       const statement = src.slice(m.index, src.indexOf(';', m.index));
       if (WRITE.test(statement) || !READ.test(statement)) out.add(where(m.index));
     }
-    for (const m of src.matchAll(/\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|into\(\s*')\s*session_participants\b/gi)) out.add(where(m.index));
+    for (const m of src.matchAll(/\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|into\(\s*')\s*session_participants\b/gi))
+      out.add(where(m.index));
   }
   return [...out].sort();
 }
@@ -67,7 +68,10 @@ describe('attendance is evidence: one rule, one writer', () => {
       const rel = relative(ROOT, file);
       if (rel !== 'server/sessions/policy.ts' && /as\s+(unknown\s+as\s+)?AttendanceChange\b/.test(src)) casts.push(rel);
       if (rel === 'server/sessions/attendance-repo.ts') continue;
-      for (const m of src.matchAll(/applyAttendanceChange\(/g)) callers.push(`${rel} › ${enclosingFunction(src, m.index)} › ${src.includes('mayChangeAttendance(') ? 'asks the rule' : 'DOES NOT ASK THE RULE'}`);
+      for (const m of src.matchAll(/applyAttendanceChange\(/g))
+        callers.push(
+          `${rel} › ${enclosingFunction(src, m.index)} › ${src.includes('mayChangeAttendance(') ? 'asks the rule' : 'DOES NOT ASK THE RULE'}`,
+        );
     }
     expect(casts).to.deep.equal([]);
     expect(callers.sort()).to.deep.equal([
@@ -90,8 +94,16 @@ describe('attendance is evidence: one rule, one writer', () => {
     expect(demo, 'the demo project').to.not.equal(undefined);
     const future = db('sessions').where({ project_id: demo.id }).where('starts_at', '>', ctx().deps.now()).select('id');
     expect((await future).length, 'the demo has sessions to come').to.be.greaterThan(0);
-    expect(await db('session_participants').whereIn('session_id', future.clone()).whereIn('status', ['attended', 'absent_excused', 'absent']).select('participant_id')).to.deep.equal([]);
-    const claims = await db('claims as c').join('claim_sessions as cs', 'cs.claim_id', 'c.id').whereIn('cs.session_id', future.clone()).select('c.reference', 'c.is_advance');
+    expect(
+      await db('session_participants')
+        .whereIn('session_id', future.clone())
+        .whereIn('status', ['attended', 'absent_excused', 'absent'])
+        .select('participant_id'),
+    ).to.deep.equal([]);
+    const claims = await db('claims as c')
+      .join('claim_sessions as cs', 'cs.claim_id', 'c.id')
+      .whereIn('cs.session_id', future.clone())
+      .select('c.reference', 'c.is_advance');
     expect(claims.length, 'the demo has an advance for a session to come').to.be.greaterThan(0);
     expect(claims.filter((c) => !c.is_advance)).to.deep.equal([]);
   });

@@ -8,20 +8,32 @@ describe('organisation settings', () => {
     const r = await admin.get('/api/settings');
     expect(r.status).to.equal(200);
     expect(r.body.settings.timeZone).to.equal('Europe/Paris');
-    expect(r.body.settings.retention).to.deep.equal({ activeYearsAfterLastContact: 2, archiveYearsAfterLastPayment: 10, dailyRun: true });
+    expect(r.body.settings.retention).to.deep.equal({
+      activeYearsAfterLastContact: 2,
+      archiveYearsAfterLastPayment: 10,
+      dailyRun: true,
+    });
   });
 
   it('when some fields change, then nested objects merge and the audit names the fields, not the values', async () => {
     const admin = await signedIn('admin');
     const before = await admin.get('/api/settings');
-    const r = await admin.patch('/api/settings', { siret: '3560 0000 0000 01', address: { city: 'Crest' }, debtor: { iban: 'fr14 2004 1010 0505 0001 3m02 606' } });
+    const r = await admin.patch('/api/settings', {
+      siret: '3560 0000 0000 01',
+      address: { city: 'Crest' },
+      debtor: { iban: 'fr14 2004 1010 0505 0001 3m02 606' },
+    });
     expect(r.status).to.equal(200);
     expect(r.body.settings.siret).to.equal('35600000000001');
     expect(r.body.settings.debtor.iban).to.equal('FR1420041010050500013M02606');
     expect(r.body.settings.address.city).to.equal('Crest');
     expect(r.body.settings.address.postalCode).to.equal(before.body.settings.address.postalCode);
     expect(r.body.version).to.equal(before.body.version + 1);
-    const event = await ctx().deps.db('audit_events').where({ action: 'settings.updated' }).orderBy('id', 'desc').first();
+    const event = await ctx()
+      .deps.db('audit_events')
+      .where({ action: 'settings.updated' })
+      .orderBy('id', 'desc')
+      .first();
     expect(event.actor_user_id).to.equal(admin.user.id);
     expect(event.data.fields).to.include.members(['siret', 'address.city', 'debtor.iban']);
     expect(JSON.stringify(event)).to.not.include('FR14').and.not.include('Crest');
@@ -30,7 +42,8 @@ describe('organisation settings', () => {
   it('when the same values are sent again, then nothing is written and no audit event is added', async () => {
     const admin = await signedIn('admin');
     const current = await admin.get('/api/settings');
-    const count = async () => Number((await ctx().deps.db('audit_events').where({ action: 'settings.updated' }).count({ n: '*' }))[0].n);
+    const count = async () =>
+      Number((await ctx().deps.db('audit_events').where({ action: 'settings.updated' }).count({ n: '*' }))[0].n);
     const before = await count();
     const r = await admin.patch('/api/settings', { name: current.body.settings.name });
     expect(r.body.version).to.equal(current.body.version);
@@ -61,8 +74,10 @@ describe('organisation settings', () => {
     const page = await admin.get('/admin/settings');
     expect(page.status).to.equal(200);
     const form: Record<string, string> = {};
-    for (const m of page.text.matchAll(/<input id="f-[^"]+" name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1]] = m[2].replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    for (const m of page.text.matchAll(/<select id="f-[^"]+" name="([^"]+)"[\s\S]*?<option value="([^"]*)" selected/g)) form[m[1]] = m[2];
+    for (const m of page.text.matchAll(/<input id="f-[^"]+" name="([^"]+)"[^>]*value="([^"]*)"/g))
+      form[m[1]] = m[2].replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    for (const m of page.text.matchAll(/<select id="f-[^"]+" name="([^"]+)"[\s\S]*?<option value="([^"]*)" selected/g))
+      form[m[1]] = m[2];
     const bad = await admin.postForm('/admin/settings', { ...form, siret: '123' });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include('doit être un numéro SIRET valide');

@@ -68,10 +68,20 @@ describe('encryption key rotation', () => {
     const k2 = Buffer.alloc(32, 2).toString('base64');
     const before = keyringFromConfig(loadConfig({ ENCRYPTION_KEY: k1, ENCRYPTION_KEY_ID: 'k1' }));
     const stored = before.encrypt('FR7630006000011234567890189');
-    const after = keyringFromConfig(loadConfig({ ENCRYPTION_KEY: k2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_OLD_KEYS: `k1:${k1}`, ENCRYPTION_HASH_KEY_ID: 'k1' }));
+    const after = keyringFromConfig(
+      loadConfig({
+        ENCRYPTION_KEY: k2,
+        ENCRYPTION_KEY_ID: 'k2',
+        ENCRYPTION_OLD_KEYS: `k1:${k1}`,
+        ENCRYPTION_HASH_KEY_ID: 'k1',
+      }),
+    );
     expect(after.decrypt(stored.ciphertext, stored.keyId)).to.equal('FR7630006000011234567890189');
     expect(after.encrypt('x').keyId).to.equal('k2');
     expect(after.keyedHash('FR76')).to.equal(before.keyedHash('FR76'));
-    expect(() => loadConfig({ ENCRYPTION_KEY: k2, ENCRYPTION_HASH_KEY_ID: 'k9' })).to.throw(ConfigError, /ENCRYPTION_HASH_KEY_ID/);
+    expect(() => loadConfig({ ENCRYPTION_KEY: k2, ENCRYPTION_HASH_KEY_ID: 'k9' })).to.throw(
+      ConfigError,
+      /ENCRYPTION_HASH_KEY_ID/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { formatLocalRange, localDateTimeToInstant, localToInstant, LocalTimeError, toLocal, formatLongDate } from '../../server/shared/dates.js';
+import {
+  formatLocalRange,
+  localDateTimeToInstant,
+  localToInstant,
+  LocalTimeError,
+  toLocal,
+  formatLongDate,
+} from '../../server/shared/dates.js';
 import { countHalfDays, venueCost } from '../../server/shared/halfdays.js';
 
 const at = (iso: string) => new Date(iso);
@@ -11,13 +18,17 @@ describe('dates (Europe/Paris)', () => {
   });
 
   it('when the local time is skipped by the spring change (2026-03-29T02:30), then it is refused as a gap', () => {
-    expect(() => localToInstant('2026-03-29', '02:30')).to.throw(LocalTimeError).with.property('reason', 'gap');
+    expect(() => localToInstant('2026-03-29', '02:30'))
+      .to.throw(LocalTimeError)
+      .with.property('reason', 'gap');
     expect(localToInstant('2026-03-29', '03:00').toISOString()).to.equal('2026-03-29T01:00:00.000Z');
     expect(localToInstant('2026-03-29', '01:59').toISOString()).to.equal('2026-03-29T00:59:00.000Z');
   });
 
   it('when the local time is repeated by the autumn change (2026-10-25T02:30), then it is refused as ambiguous', () => {
-    expect(() => localDateTimeToInstant('2026-10-25T02:30')).to.throw(LocalTimeError).with.property('reason', 'ambiguous');
+    expect(() => localDateTimeToInstant('2026-10-25T02:30'))
+      .to.throw(LocalTimeError)
+      .with.property('reason', 'ambiguous');
   });
 
   it('when a session is on the day of the October change, then its local times are kept', () => {
@@ -29,7 +40,9 @@ describe('dates (Europe/Paris)', () => {
   });
 
   it('when the date or time does not exist at all, then it is invalid', () => {
-    expect(() => localToInstant('2026-02-30', '10:00')).to.throw(LocalTimeError).with.property('reason', 'invalid');
+    expect(() => localToInstant('2026-02-30', '10:00'))
+      .to.throw(LocalTimeError)
+      .with.property('reason', 'invalid');
     expect(() => localToInstant('2026-02-10', '24:00')).to.throw(LocalTimeError);
   });
 
@@ -49,12 +62,21 @@ describe('half-days (split at 13:00 local)', () => {
   });
 
   it('when a session spans two days, then each day counts its own half-days', () => {
-    expect(countHalfDays(paris('2026-05-12', '14:00'), paris('2026-05-13', '11:00'))).to.deep.equal({ halfDays: 2, days: 2 });
-    expect(countHalfDays(paris('2026-05-12', '14:00'), paris('2026-05-13', '00:00'))).to.deep.equal({ halfDays: 1, days: 1 });
+    expect(countHalfDays(paris('2026-05-12', '14:00'), paris('2026-05-13', '11:00'))).to.deep.equal({
+      halfDays: 2,
+      days: 2,
+    });
+    expect(countHalfDays(paris('2026-05-12', '14:00'), paris('2026-05-13', '00:00'))).to.deep.equal({
+      halfDays: 1,
+      days: 1,
+    });
   });
 
   it('when the range is empty or reversed, then it counts nothing', () => {
-    expect(countHalfDays(paris('2026-05-12', '14:00'), paris('2026-05-12', '14:00'))).to.deep.equal({ halfDays: 0, days: 0 });
+    expect(countHalfDays(paris('2026-05-12', '14:00'), paris('2026-05-12', '14:00'))).to.deep.equal({
+      halfDays: 0,
+      days: 0,
+    });
   });
 
   it('when the October change falls during a session, then the local 13:00 still splits it', () => {

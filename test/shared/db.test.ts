@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireDataDirLock, createScratchDatabase, DataDirLockedError, migrateLatest, migrationSource, MIGRATIONS_DIR } from '../../server/shared/db.js';
+import {
+  acquireDataDirLock,
+  createScratchDatabase,
+  DataDirLockedError,
+  migrateLatest,
+  migrationSource,
+  MIGRATIONS_DIR,
+} from '../../server/shared/db.js';
 
 describe('database', () => {
   it('when a second process opens a data folder in use, then it refuses with a clear message', () => {
@@ -36,14 +43,21 @@ describe('database', () => {
     const scratch = await createScratchDatabase(process.env.DATABASE_URL!, 'pbo_migr', 2);
     const db = scratch.database;
     try {
-      const tables = async () => (await db.knex.raw("SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_name NOT LIKE 'knex_%' ORDER BY 1")).rows.map((r: { table_name: string }) => r.table_name);
+      const tables = async () =>
+        (
+          await db.knex.raw(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema='public' AND table_name NOT LIKE 'knex_%' ORDER BY 1",
+          )
+        ).rows.map((r: { table_name: string }) => r.table_name);
       const applied = await migrateLatest(db.knex);
       expect(applied.length).to.equal(fs.readdirSync(MIGRATIONS_DIR).length);
       const full = await tables();
       // Down one at a time, so that each migration's down is exercised on its own.
       for (let i = 0; i < applied.length; i++) await db.knex.migrate.down({ migrationSource });
       expect(await tables()).to.deep.equal([]);
-      const { rows } = await db.knex.raw("SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace WHERE s.nspname = 'public'");
+      const { rows } = await db.knex.raw(
+        "SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace WHERE s.nspname = 'public'",
+      );
       expect(Number(rows[0].n)).to.equal(0);
       await migrateLatest(db.knex);
       expect(await tables()).to.deep.equal(full);

@@ -7,16 +7,34 @@ import { pdfText, SAMPLE_FILES } from '../helpers/documents.js';
 describe('documents', () => {
   it('when a PDF holds names in any script and a long table, then pdftotext reads them back on every page', async () => {
     const pdf = await PdfDocument.create('Essai', 'Département de la Drôme — essai');
-    pdf.heading('Feuille d’émargement').facts([['Participante', 'Nguyễn Thị Ánh'], ['Autre', 'Łukasz Ağaoğlu — 1 234,56 €']]);
+    pdf.heading('Feuille d’émargement').facts([
+      ['Participante', 'Nguyễn Thị Ánh'],
+      ['Autre', 'Łukasz Ağaoğlu — 1 234,56 €'],
+    ]);
     pdf.checkbox('J’accepte d’être recontacté·e', true).signature('Signature');
-    pdf.table([{ header: 'N°', width: 1 }, { header: 'Nom', width: 4 }, { header: 'Montant', width: 2, align: 'right' }], Array.from({ length: 80 }, (_, i) => [String(i + 1), `Personne ${i + 1}`, '12,50 €']));
+    pdf.table(
+      [
+        { header: 'N°', width: 1 },
+        { header: 'Nom', width: 4 },
+        { header: 'Montant', width: 2, align: 'right' },
+      ],
+      Array.from({ length: 80 }, (_, i) => [String(i + 1), `Personne ${i + 1}`, '12,50 €']),
+    );
     const text = pdfText(await pdf.save());
     expect(text).to.include('Nguyễn Thị Ánh').and.include('Łukasz Ağaoğlu').and.include('1 234,56 €');
-    expect(text).to.include('Personne 80').and.match(/Page 2 \/ \d/);
+    expect(text)
+      .to.include('Personne 80')
+      .and.match(/Page 2 \/ \d/);
   });
 
   it('when a CSV is written, then it is the French Excel dialect and formulas are neutralised', () => {
-    const csv = toCsv(['Nom', 'Montant', 'Note'], [['=HYPERLINK("x")', centsToCsv(-1234), 'a;b'], ['@SUM(A1)', centsToCsv(5), '+33 6 12']]);
+    const csv = toCsv(
+      ['Nom', 'Montant', 'Note'],
+      [
+        ['=HYPERLINK("x")', centsToCsv(-1234), 'a;b'],
+        ['@SUM(A1)', centsToCsv(5), '+33 6 12'],
+      ],
+    );
     expect(csv.startsWith('\uFEFFNom;Montant;Note\r\n')).to.equal(true);
     expect(csv).to.include(`"'=HYPERLINK(""x"")";-12,34;"a;b"\r\n`);
     expect(csv).to.include("'@SUM(A1);0,05;'+33 6 12\r\n");

@@ -5,7 +5,9 @@ describe('human references', () => {
   it('when a counter passes 99,999, then references grow a digit instead of repeating', async () => {
     const db = ctx().deps.db;
     await db.transaction(async (trx) => {
-      await trx.raw("INSERT INTO reference_counters (prefix, year, last_value) VALUES ('Z', extract(year FROM (now() AT TIME ZONE 'Europe/Paris'))::int, 99998)");
+      await trx.raw(
+        "INSERT INTO reference_counters (prefix, year, last_value) VALUES ('Z', extract(year FROM (now() AT TIME ZONE 'Europe/Paris'))::int, 99998)",
+      );
       const refs = [];
       for (let i = 0; i < 3; i++) refs.push((await trx.raw("SELECT next_reference('Z') AS r")).rows[0].r);
       const year = refs[0].split('-')[1];

@@ -15,20 +15,30 @@ describe('transactions the server rolls back to break a deadlock', () => {
     try {
       await db.raw('INSERT INTO deadlock_probe (id, n) VALUES (1, 0), (2, 0)');
       let attempts = 0;
-      const request = (key: string, first: number, second: number) => idempotent(db, { userId: user.user.id, route: 'POST /probe', key, body: { first }, now: new Date() }, async (trx) => {
-        attempts++;
-        await trx.raw('UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [first]);
-        await sleep(300);
-        await trx.raw('UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [second]);
-        return { status: 201, body: { first } };
-      });
+      const request = (key: string, first: number, second: number) =>
+        idempotent(
+          db,
+          { userId: user.user.id, route: 'POST /probe', key, body: { first }, now: new Date() },
+          async (trx) => {
+            attempts++;
+            await trx.raw('UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [first]);
+            await sleep(300);
+            await trx.raw('UPDATE deadlock_probe SET n = n + 1 WHERE id = ?', [second]);
+            return { status: 201, body: { first } };
+          },
+        );
       const results = await Promise.all([request('probe-a', 1, 2), request('probe-b', 2, 1)]);
       expect(results.map((r) => r.status)).to.deep.equal([201, 201]);
       // Three runs: one was rolled back by the deadlock detector and ran again.
       expect(attempts).to.equal(3);
       const rows = (await db.raw('SELECT id, n FROM deadlock_probe ORDER BY id')).rows;
-      expect(rows).to.deep.equal([{ id: 1, n: 2 }, { id: 2, n: 2 }]);
-      const keys = await db('idempotency_keys').where({ user_id: user.user.id, route: 'POST /probe' }).select('key', 'response_status');
+      expect(rows).to.deep.equal([
+        { id: 1, n: 2 },
+        { id: 2, n: 2 },
+      ]);
+      const keys = await db('idempotency_keys')
+        .where({ user_id: user.user.id, route: 'POST /probe' })
+        .select('key', 'response_status');
       expect(keys.map((k: { key: string }) => k.key).sort()).to.deep.equal(['probe-a', 'probe-b']);
     } finally {
       await db.raw('DROP TABLE IF EXISTS deadlock_probe');

@@ -12,10 +12,24 @@ export async function zipBomb(size: number, name = 'xl/sharedStrings.xml'): Prom
   const zip = new ZipArchive({ zlib: { level: 9 } });
   const chunks: Buffer[] = [];
   zip.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((resolve, reject) => { zip.on('end', resolve); zip.on('error', reject); });
+  const done = new Promise((resolve, reject) => {
+    zip.on('end', resolve);
+    zip.on('error', reject);
+  });
   const block = Buffer.alloc(1024 * 1024);
   let left = size;
-  zip.append(Readable.from((function* () { while (left > 0) { const n = Math.min(left, block.length); left -= n; yield block.subarray(0, n); } })()), { name });
+  zip.append(
+    Readable.from(
+      (function* () {
+        while (left > 0) {
+          const n = Math.min(left, block.length);
+          left -= n;
+          yield block.subarray(0, n);
+        }
+      })(),
+    ),
+    { name },
+  );
   await zip.finalize();
   await done;
   return Buffer.concat(chunks);
@@ -43,12 +57,18 @@ describe('spreadsheet imports read within limits', () => {
   it('when a ZIP expands past the limit whatever sizes it declares, then it is refused naming the file', async () => {
     const bomb = await zipBomb(60 * 1024 * 1024);
     expect(bomb.length).to.be.below(1024 * 1024);
-    expect(await fileMessage(assertZipExpandsWithin(bomb, 40 * 1024 * 1024))).to.deep.equal({ field: 'file', message: 'classeur XLSX trop volumineux une fois décompressé (40 Mo au plus)' });
+    expect(await fileMessage(assertZipExpandsWithin(bomb, 40 * 1024 * 1024))).to.deep.equal({
+      field: 'file',
+      message: 'classeur XLSX trop volumineux une fois décompressé (40 Mo au plus)',
+    });
     await assertZipExpandsWithin(await zipBomb(1024 * 1024), 40 * 1024 * 1024);
   });
 
   it('when a sheet holds more rows than allowed, then reading stops with the row limit; within it, rows come with their line numbers', async () => {
-    expect(await fileMessage(readXlsxRows(await workbook(120), { maxRows: 100 }))).to.deep.equal({ field: 'file', message: '100 lignes au plus par import' });
+    expect(await fileMessage(readXlsxRows(await workbook(120), { maxRows: 100 }))).to.deep.equal({
+      field: 'file',
+      message: '100 lignes au plus par import',
+    });
     const rows = await readXlsxRows(await workbook(3), { maxRows: 100 });
     expect(rows).to.deep.equal([
       { line: 1, cells: ['Nom', 'Prénom', 'Commune'] },
@@ -60,7 +80,10 @@ describe('spreadsheet imports read within limits', () => {
 
   it('when a truncated or foreign ZIP is sent, then it is unreadable, not a 500', async () => {
     const good = await workbook(2);
-    expect(await fileMessage(readXlsxRows(good.subarray(0, good.length - 30), { maxRows: 10 }))).to.deep.equal({ field: 'file', message: 'classeur XLSX illisible' });
+    expect(await fileMessage(readXlsxRows(good.subarray(0, good.length - 30), { maxRows: 10 }))).to.deep.equal({
+      field: 'file',
+      message: 'classeur XLSX illisible',
+    });
   });
 
   it('when a ZIP bomb or a 5,001-row workbook is imported (participants, venues), then 400 names the file and nothing is stored', async () => {
@@ -70,9 +93,17 @@ describe('spreadsheet imports read within limits', () => {
     for (const path of ['/api/participants/imports', '/api/venues/imports']) {
       const r = await staff.upload('POST', path, {}, bomb);
       expect(r.status, path).to.equal(400);
-      expect(r.body.error.details[0]).to.deep.equal({ field: 'file', message: 'classeur XLSX trop volumineux une fois décompressé (40 Mo au plus)' });
+      expect(r.body.error.details[0]).to.deep.equal({
+        field: 'file',
+        message: 'classeur XLSX trop volumineux une fois décompressé (40 Mo au plus)',
+      });
     }
-    const many = await staff.upload('POST', '/api/participants/imports', {}, { field: 'file', name: 'liste.xlsx', bytes: await workbook(5001) });
+    const many = await staff.upload(
+      'POST',
+      '/api/participants/imports',
+      {},
+      { field: 'file', name: 'liste.xlsx', bytes: await workbook(5001) },
+    );
     expect(many.status).to.equal(400);
     expect(many.body.error.details[0]).to.deep.equal({ field: 'file', message: '5000 lignes au plus par import' });
     expect(await rowCounts(['imports', 'audit_events'])).to.deep.equal(before);

@@ -14,11 +14,19 @@ import { buildPgliteTemplate, findPgliteTemplate } from '../../server/shared/pgl
 async function schemaOf(knex: Knex): Promise<unknown> {
   const rows = async (sql: string) => (await knex.raw(sql)).rows;
   return {
-    columns: await rows(`select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = 'public' order by 1, 2`),
-    constraints: await rows(`select conrelid::regclass::text as rel, conname, pg_get_constraintdef(oid) as def from pg_constraint where connamespace = 'public'::regnamespace order by 1, 2`),
+    columns: await rows(
+      `select table_name, column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = 'public' order by 1, 2`,
+    ),
+    constraints: await rows(
+      `select conrelid::regclass::text as rel, conname, pg_get_constraintdef(oid) as def from pg_constraint where connamespace = 'public'::regnamespace order by 1, 2`,
+    ),
     indexes: await rows(`select indexname, indexdef from pg_indexes where schemaname = 'public' order by 1`),
-    functions: await rows(`select proname, pg_get_functiondef(oid) as def from pg_proc where pronamespace = 'public'::regnamespace order by 1`),
-    triggers: await rows(`select tgname, tgrelid::regclass::text as rel from pg_trigger where not tgisinternal order by 1`),
+    functions: await rows(
+      `select proname, pg_get_functiondef(oid) as def from pg_proc where pronamespace = 'public'::regnamespace order by 1`,
+    ),
+    triggers: await rows(
+      `select tgname, tgrelid::regclass::text as rel from pg_trigger where not tgisinternal order by 1`,
+    ),
     migrations: (await rows('select name from knex_migrations order by id')).map((r: { name: string }) => r.name),
   };
 }
@@ -47,7 +55,9 @@ describe('Embedded database template and npm start @process', function () {
       expect((expected as { migrations: string[] }).migrations.length).to.be.greaterThan(30);
       expect(await schemaOf(fromTemplate.knex)).to.deep.equal(expected);
       // A real folder on disk, usable after a restart.
-      await fromTemplate.knex('users').insert({ email: 'a@b.example', name: 'A', roles: ['admin'], password_hash: 'x' });
+      await fromTemplate
+        .knex('users')
+        .insert({ email: 'a@b.example', name: 'A', roles: ['admin'], password_hash: 'x' });
     } finally {
       await fromTemplate.close();
       await plain.close();
@@ -61,7 +71,10 @@ describe('Embedded database template and npm start @process', function () {
   });
 
   it('ignores a template that does not match: changed migration, other PGlite version, missing cluster', async () => {
-    const meta = JSON.parse(fs.readFileSync(path.join(templateDir, 'template.json'), 'utf8')) as { pglite: string; migrations: Record<string, string> };
+    const meta = JSON.parse(fs.readFileSync(path.join(templateDir, 'template.json'), 'utf8')) as {
+      pglite: string;
+      migrations: Record<string, string>;
+    };
     const variant = (name: string, m: unknown, withCluster = true) => {
       const d = path.join(dir, name);
       if (withCluster) fs.cpSync(path.join(templateDir, 'pgdata'), path.join(d, 'pgdata'), { recursive: true });
@@ -70,19 +83,38 @@ describe('Embedded database template and npm start @process', function () {
       return d;
     };
     const names = Object.keys(meta.migrations);
-    expect(await findPgliteTemplate(variant('changed', { ...meta, migrations: { ...meta.migrations, [names[0]]: '0'.repeat(64) } }))).to.equal(null);
-    expect(await findPgliteTemplate(variant('removed', { ...meta, migrations: { ...meta.migrations, '20200101T0000-gone.ts': 'a'.repeat(64) } }))).to.equal(null);
+    expect(
+      await findPgliteTemplate(
+        variant('changed', { ...meta, migrations: { ...meta.migrations, [names[0]]: '0'.repeat(64) } }),
+      ),
+    ).to.equal(null);
+    expect(
+      await findPgliteTemplate(
+        variant('removed', { ...meta, migrations: { ...meta.migrations, '20200101T0000-gone.ts': 'a'.repeat(64) } }),
+      ),
+    ).to.equal(null);
     expect(await findPgliteTemplate(variant('version', { ...meta, pglite: '0.0.1' }))).to.equal(null);
     expect(await findPgliteTemplate(variant('missing', meta, false))).to.equal(null);
     expect(await findPgliteTemplate(path.join(dir, 'nothing-here'))).to.equal(null);
     // An older template (fewer migrations than today) is still used: the rest apply on top.
-    const older = variant('older', { ...meta, migrations: Object.fromEntries(names.slice(0, -1).map((n) => [n, meta.migrations[n]])) });
+    const older = variant('older', {
+      ...meta,
+      migrations: Object.fromEntries(names.slice(0, -1).map((n) => [n, meta.migrations[n]])),
+    });
     expect(await findPgliteTemplate(older)).to.equal(path.join(older, 'pgdata'));
   });
 
   it('npm start (scripts/start.mjs) serves the compiled app on a new embedded folder: health, sign-in, pages and assets', async () => {
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: path.join(dir, 'started'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'never' },
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        DATA_DIR: path.join(dir, 'started'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DEMO_DATA: 'never',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -105,7 +137,11 @@ describe('Embedded database template and npm start @process', function () {
       const health = await fetch(`${url}/health`);
       expect(health.status).to.equal(200);
       expect(await health.json()).to.deep.include({ status: 'ok', db: 'ok' });
-      const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const login = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
       expect(login.status).to.equal(200);
       expect((await login.json()).user.email).to.equal(email);
       const page = await fetch(`${url}/login`);

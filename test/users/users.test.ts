@@ -20,14 +20,21 @@ describe('staff accounts (admin)', () => {
     const login = await new Client().login(email, r.body.temporaryPassword);
     expect(login.body.user.mustChangePassword).to.equal(true);
     expect(await auditActions(r.body.user.id)).to.include('user.created');
-    const event = await ctx().deps.db('audit_events').where({ record_id: r.body.user.id, action: 'user.created' }).first();
+    const event = await ctx()
+      .deps.db('audit_events')
+      .where({ record_id: r.body.user.id, action: 'user.created' })
+      .first();
     expect(JSON.stringify(event)).to.not.include(email).and.not.include('Inès');
   });
 
   it('when the e-mail is already used (any case), then 409 email_taken and nothing is created', async () => {
     const admin = await signedIn('admin');
     const existing = await createUser();
-    const r = await admin.post('/api/users', { email: existing.email.toUpperCase(), name: 'Doublon', roles: ['staff'] });
+    const r = await admin.post('/api/users', {
+      email: existing.email.toUpperCase(),
+      name: 'Doublon',
+      roles: ['staff'],
+    });
     expect(r.status).to.equal(409);
     expect(r.body.error.code).to.equal('email_taken');
   });
@@ -58,14 +65,24 @@ describe('staff accounts (admin)', () => {
     const admins = await db('users').where('active', true).whereRaw("'admin' = ANY(roles)").select('id');
     const admin = await signedIn('admin');
     // Leave exactly one active admin: the one signed in.
-    await db('users').whereIn('id', admins.map((a) => a.id)).update({ active: false });
+    await db('users')
+      .whereIn(
+        'id',
+        admins.map((a) => a.id),
+      )
+      .update({ active: false });
     try {
       const r = await admin.patch(`/api/users/${admin.user.id}`, { roles: ['staff'] });
       expect(r.status).to.equal(409);
       expect(r.body.error.code).to.equal('last_admin');
       expect((await admin.patch(`/api/users/${admin.user.id}`, { active: false })).status).to.equal(409);
     } finally {
-      await db('users').whereIn('id', admins.map((a) => a.id)).update({ active: true });
+      await db('users')
+        .whereIn(
+          'id',
+          admins.map((a) => a.id),
+        )
+        .update({ active: true });
     }
   });
 
@@ -100,12 +117,17 @@ describe('staff accounts (admin)', () => {
     const email = uniqueEmail('form');
     const bad = await admin.postForm('/admin/users', { email: 'x', name: '', roles: [] });
     expect(bad.status).to.equal(400);
-    expect(bad.text).to.include('Le formulaire contient des erreurs').and.include('doit être une adresse e-mail valide');
+    expect(bad.text)
+      .to.include('Le formulaire contient des erreurs')
+      .and.include('doit être une adresse e-mail valide');
     const created = await admin.postForm('/admin/users', { email, name: 'Paul Girard', roles: ['staff'] });
     expect(created.status).to.equal(201);
     expect(created.text).to.match(/id="temporary-password">[A-Za-z0-9]{20}</);
     const row = await ctx().deps.db('users').where({ email }).first();
-    const saved = await admin.postForm(`/admin/users/${row.id}`, { name: 'Paul Girard-Martin', roles: ['staff', 'finance'] });
+    const saved = await admin.postForm(`/admin/users/${row.id}`, {
+      name: 'Paul Girard-Martin',
+      roles: ['staff', 'finance'],
+    });
     expect(saved.status).to.equal(303);
     const after = await ctx().deps.db('users').where({ email }).first();
     expect(after.name).to.equal('Paul Girard-Martin');

@@ -13,63 +13,81 @@ import { consentPurposes } from '../repo.js';
  * and the settings: one activity per purpose, with its legal bases, people, data categories
  * (and the columns that hold them), recipients, retention and security measures.
  */
-export const ACTIVITIES: Record<Purpose, { name: string; description: string; recipients: (s: Settings) => string[] }> = {
-  participation: {
-    name: 'Organisation de la participation des personnes accompagnées',
-    description: 'Inscrire les personnes, les inviter aux ateliers et réunions, leur rendre compte de ce qui a été fait de leurs contributions.',
-    recipients: () => ['Agents habilités (agents administratifs, chefs de projet)', 'Structures relais, pour les personnes jointes par leur intermédiaire'],
-  },
-  reimbursement: {
-    name: 'Remboursement des frais et versement des indemnités',
-    description: 'Rembourser les frais de transport et de garde, verser les indemnités de participation, tenir les pièces comptables.',
-    recipients: (s) => ['Service financier', s.payerMode === 'accounting_export' ? 'Comptable public (paiement des mandats)' : 'Banque de l’organisation (virements SEPA)', 'Financeurs, sur la seule référence du participant'],
-  },
-  needs: {
-    name: 'Adaptation des ateliers aux besoins des personnes',
-    description: 'Prévoir l’accessibilité, l’interprétariat, les gros caractères, la garde d’enfants ou un accompagnant (données de santé : consentement exprès, art. 9 RGPD).',
-    recipients: () => ['Agents qui organisent les sessions'],
-  },
-  representativeness: {
-    name: 'Statistiques de représentativité des panels',
-    description: 'Vérifier que toutes sortes de personnes participent (tranche d’âge, activité, foyer, commune), avec des groupes d’au moins 5 personnes.',
-    recipients: () => ['Chefs de projet (statistiques agrégées)'],
-  },
-  accountability: {
-    name: 'Preuve des consentements et justification des dépenses',
-    description: 'Prouver les consentements recueillis (art. 7.1 RGPD) et justifier les dépenses auprès des financeurs par la seule référence du participant.',
-    recipients: () => ['DPO', 'Auditeurs et contrôleurs des financeurs (références seulement)'],
-  },
-  rights: {
-    name: 'Gestion des demandes d’exercice des droits',
-    description: 'Enregistrer et traiter dans le délai d’un mois les demandes d’accès, de rectification, d’effacement et d’opposition.',
-    recipients: () => ['DPO', 'Agents qui enregistrent les demandes'],
-  },
-  partners: {
-    name: 'Relations avec les structures relais',
-    description: 'Garder les coordonnées des référents des associations et services qui orientent les personnes.',
-    recipients: () => ['Agents habilités'],
-  },
-  imports: {
-    name: 'Import de listes de participants',
-    description: 'Contrôler un tableur avant de l’importer ; les lignes sont effacées à la confirmation, à l’annulation ou à l’expiration.',
-    recipients: () => ['Agent qui importe'],
-  },
-  staff_access: {
-    name: 'Gestion des comptes du personnel et des habilitations',
-    description: 'Créer les comptes, attribuer les rôles, tracer qui a fait quoi.',
-    recipients: () => ['Administrateurs'],
-  },
-  security: {
-    name: 'Sécurité du système d’information',
-    description: 'Authentifier le personnel, limiter les tentatives de connexion, journaliser les actions (art. 32 RGPD).',
-    recipients: () => ['Administrateurs', 'DPO'],
-  },
-  organisation: {
-    name: 'Paramètres de l’organisation',
-    description: 'Publier les coordonnées du délégué à la protection des données (art. 37.7 RGPD).',
-    recipients: () => ['Administrateurs'],
-  },
-};
+export const ACTIVITIES: Record<Purpose, { name: string; description: string; recipients: (s: Settings) => string[] }> =
+  {
+    participation: {
+      name: 'Organisation de la participation des personnes accompagnées',
+      description:
+        'Inscrire les personnes, les inviter aux ateliers et réunions, leur rendre compte de ce qui a été fait de leurs contributions.',
+      recipients: () => [
+        'Agents habilités (agents administratifs, chefs de projet)',
+        'Structures relais, pour les personnes jointes par leur intermédiaire',
+      ],
+    },
+    reimbursement: {
+      name: 'Remboursement des frais et versement des indemnités',
+      description:
+        'Rembourser les frais de transport et de garde, verser les indemnités de participation, tenir les pièces comptables.',
+      recipients: (s) => [
+        'Service financier',
+        s.payerMode === 'accounting_export'
+          ? 'Comptable public (paiement des mandats)'
+          : 'Banque de l’organisation (virements SEPA)',
+        'Financeurs, sur la seule référence du participant',
+      ],
+    },
+    needs: {
+      name: 'Adaptation des ateliers aux besoins des personnes',
+      description:
+        'Prévoir l’accessibilité, l’interprétariat, les gros caractères, la garde d’enfants ou un accompagnant (données de santé : consentement exprès, art. 9 RGPD).',
+      recipients: () => ['Agents qui organisent les sessions'],
+    },
+    representativeness: {
+      name: 'Statistiques de représentativité des panels',
+      description:
+        'Vérifier que toutes sortes de personnes participent (tranche d’âge, activité, foyer, commune), avec des groupes d’au moins 5 personnes.',
+      recipients: () => ['Chefs de projet (statistiques agrégées)'],
+    },
+    accountability: {
+      name: 'Preuve des consentements et justification des dépenses',
+      description:
+        'Prouver les consentements recueillis (art. 7.1 RGPD) et justifier les dépenses auprès des financeurs par la seule référence du participant.',
+      recipients: () => ['DPO', 'Auditeurs et contrôleurs des financeurs (références seulement)'],
+    },
+    rights: {
+      name: 'Gestion des demandes d’exercice des droits',
+      description:
+        'Enregistrer et traiter dans le délai d’un mois les demandes d’accès, de rectification, d’effacement et d’opposition.',
+      recipients: () => ['DPO', 'Agents qui enregistrent les demandes'],
+    },
+    partners: {
+      name: 'Relations avec les structures relais',
+      description: 'Garder les coordonnées des référents des associations et services qui orientent les personnes.',
+      recipients: () => ['Agents habilités'],
+    },
+    imports: {
+      name: 'Import de listes de participants',
+      description:
+        'Contrôler un tableur avant de l’importer ; les lignes sont effacées à la confirmation, à l’annulation ou à l’expiration.',
+      recipients: () => ['Agent qui importe'],
+    },
+    staff_access: {
+      name: 'Gestion des comptes du personnel et des habilitations',
+      description: 'Créer les comptes, attribuer les rôles, tracer qui a fait quoi.',
+      recipients: () => ['Administrateurs'],
+    },
+    security: {
+      name: 'Sécurité du système d’information',
+      description:
+        'Authentifier le personnel, limiter les tentatives de connexion, journaliser les actions (art. 32 RGPD).',
+      recipients: () => ['Administrateurs', 'DPO'],
+    },
+    organisation: {
+      name: 'Paramètres de l’organisation',
+      description: 'Publier les coordonnées du délégué à la protection des données (art. 37.7 RGPD).',
+      recipients: () => ['Administrateurs'],
+    },
+  };
 
 const SUBJECT_LABELS: Record<DataSubject, string> = {
   participant: 'Personnes accompagnées qui participent',
@@ -91,16 +109,26 @@ export const SECURITY_MEASURES = [
 export function retentionText(rule: RetentionRule, s: Settings): string {
   const r = s.retention;
   switch (rule) {
-    case 'active': return `${r.activeYearsAfterLastContact} ans après le dernier contact, puis effacement`;
-    case 'accounting': return `${r.activeYearsAfterLastContact} ans après le dernier contact ; en cas de paiement, archive restreinte ${r.archiveYearsAfterLastPayment} ans après le dernier paiement ; puis anonymisation`;
-    case 'kept': return 'Conservé ; ne permet plus d’identifier la personne après l’anonymisation';
-    case 'staff_account': return 'Durée du compte (désactivé au départ de l’agent)';
-    case 'session': return 'Jusqu’à la fin de la session de connexion';
-    case 'security_window': return 'Quelques minutes (fenêtre de limitation des tentatives)';
-    case 'audit': return 'Conservé : journal d’audit inaltérable (identifiants seulement)';
-    case 'partner_relationship': return 'Durée de la relation avec la structure';
-    case 'import_preview': return 'Jusqu’à la confirmation, l’annulation ou l’expiration de l’import';
-    case 'organisation': return 'Tant que la désignation est en vigueur';
+    case 'active':
+      return `${r.activeYearsAfterLastContact} ans après le dernier contact, puis effacement`;
+    case 'accounting':
+      return `${r.activeYearsAfterLastContact} ans après le dernier contact ; en cas de paiement, archive restreinte ${r.archiveYearsAfterLastPayment} ans après le dernier paiement ; puis anonymisation`;
+    case 'kept':
+      return 'Conservé ; ne permet plus d’identifier la personne après l’anonymisation';
+    case 'staff_account':
+      return 'Durée du compte (désactivé au départ de l’agent)';
+    case 'session':
+      return 'Jusqu’à la fin de la session de connexion';
+    case 'security_window':
+      return 'Quelques minutes (fenêtre de limitation des tentatives)';
+    case 'audit':
+      return 'Conservé : journal d’audit inaltérable (identifiants seulement)';
+    case 'partner_relationship':
+      return 'Durée de la relation avec la structure';
+    case 'import_preview':
+      return 'Jusqu’à la confirmation, l’annulation ou l’expiration de l’import';
+    case 'organisation':
+      return 'Tant que la désignation est en vigueur';
   }
 }
 
@@ -114,7 +142,9 @@ function personalEntries(): Entry[] {
   return Object.entries(REGISTRY).flatMap(([table, t]) => [
     ...Object.entries(t.columns).flatMap(([column, c]) => (c.personal ? [{ ...c, table, column }] : [])),
     ...Object.values(t.kinds ?? {}).flatMap((k) =>
-      Object.entries(k.columns).flatMap(([column, c]) => (c.personal ? [{ ...c, table, column: `${column} (${k.label})` }] : [])),
+      Object.entries(k.columns).flatMap(([column, c]) =>
+        c.personal ? [{ ...c, table, column: `${column} (${k.label})` }] : [],
+      ),
     ),
   ]);
 }
@@ -132,7 +162,9 @@ function documentKinds(settings: Settings) {
         kind,
         label: k.label,
         participantLifecycle: Boolean(k.participantLink),
-        retention: own.length ? [...new Set(own.map((c) => retentionText(c.retention, settings)))] : [k.note ?? 'Hors du cycle de vie des participants'],
+        retention: own.length
+          ? [...new Set(own.map((c) => retentionText(c.retention, settings)))]
+          : [k.note ?? 'Hors du cycle de vie des participants'],
       };
     }),
   );
@@ -155,35 +187,53 @@ function messageUses() {
 export async function buildRegister(db: Db, now: Date) {
   const { settings } = await getSettings(db);
   const entries = personalEntries();
-  const activities = (Object.keys(ACTIVITIES) as Purpose[]).filter((p) => entries.some((e) => e.purpose === p)).map((purpose) => {
-    const mine = entries.filter((e) => e.purpose === purpose);
-    const categories = [...new Set(mine.map((e) => e.category))].map((category: Category) => {
-      const cols = mine.filter((e) => e.category === category);
+  const activities = (Object.keys(ACTIVITIES) as Purpose[])
+    .filter((p) => entries.some((e) => e.purpose === p))
+    .map((purpose) => {
+      const mine = entries.filter((e) => e.purpose === purpose);
+      const categories = [...new Set(mine.map((e) => e.category))].map((category: Category) => {
+        const cols = mine.filter((e) => e.category === category);
+        return {
+          category,
+          label: CATEGORY_LABELS[category] ?? category,
+          specialCategory: cols.some((c) => c.specialCategory),
+          columns: cols.map((c) => `${c.table}.${c.column}`),
+          retention: [...new Set(cols.map((c) => retentionText(c.retention, settings)))],
+        };
+      });
       return {
-        category,
-        label: CATEGORY_LABELS[category] ?? category,
-        specialCategory: cols.some((c) => c.specialCategory),
-        columns: cols.map((c) => `${c.table}.${c.column}`),
-        retention: [...new Set(cols.map((c) => retentionText(c.retention, settings)))],
+        purpose,
+        name: ACTIVITIES[purpose].name,
+        description: ACTIVITIES[purpose].description,
+        legalBases: [...new Set(mine.map((e) => e.legalBasis))].map((b: LegalBasis) => ({
+          code: b,
+          label: REGISTER_LEGAL_BASIS_LABELS[b] ?? b,
+        })),
+        dataSubjects: [...new Set(mine.map((e) => e.subject))].map((s) => SUBJECT_LABELS[s]),
+        categories,
+        recipients: ACTIVITIES[purpose].recipients(settings),
+        transfersOutsideEu: 'Aucun',
       };
     });
-    return {
-      purpose,
-      name: ACTIVITIES[purpose].name,
-      description: ACTIVITIES[purpose].description,
-      legalBases: [...new Set(mine.map((e) => e.legalBasis))].map((b: LegalBasis) => ({ code: b, label: REGISTER_LEGAL_BASIS_LABELS[b] ?? b })),
-      dataSubjects: [...new Set(mine.map((e) => e.subject))].map((s) => SUBJECT_LABELS[s]),
-      categories,
-      recipients: ACTIVITIES[purpose].recipients(settings),
-      transfersOutsideEu: 'Aucun',
-    };
-  });
   return {
     generatedAt: now.toISOString(),
-    controller: { name: settings.name, legalForm: settings.legalForm, siret: settings.siret, address: settings.address },
+    controller: {
+      name: settings.name,
+      legalForm: settings.legalForm,
+      siret: settings.siret,
+      address: settings.address,
+    },
     dpo: settings.dpo,
     retention: settings.retention,
-    consentPurposes: (await consentPurposes(db)).map((p) => ({ code: p.code, label: p.label, legalBasis: p.legal_basis, legalBasisLabel: REGISTER_LEGAL_BASIS_LABELS[p.legal_basis] ?? p.legal_basis, specialCategory: p.special_category, textVersion: p.text_version, validityMonths: p.validity_months })),
+    consentPurposes: (await consentPurposes(db)).map((p) => ({
+      code: p.code,
+      label: p.label,
+      legalBasis: p.legal_basis,
+      legalBasisLabel: REGISTER_LEGAL_BASIS_LABELS[p.legal_basis] ?? p.legal_basis,
+      specialCategory: p.special_category,
+      textVersion: p.text_version,
+      validityMonths: p.validity_months,
+    })),
     activities,
     messageUses: messageUses(),
     documents: documentKinds(settings),

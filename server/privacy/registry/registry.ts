@@ -11,7 +11,8 @@ import { GRANTS_REGISTRY } from './grants.js';
  * and the processing register. A test fails when a table or column is undeclared, so every
  * new migration declares its columns here (docs/personal-data.md).
  */
-const P = (...args: Parameters<typeof personal> extends [unknown, ...infer R] ? R : never) => personal('participant', ...args);
+const P = (...args: Parameters<typeof personal> extends [unknown, ...infer R] ? R : never) =>
+  personal('participant', ...args);
 const timestamps = { created_at: plain(), updated_at: plain() };
 const contact = P('contact', 'participation', 'consent', 'active');
 const consentProof = P('consent_record', 'accountability', 'legal_obligation', 'kept');
@@ -34,14 +35,38 @@ export const REGISTRY: Record<string, TableDecl> = {
     export: {
       source: FROM_PERSON,
       columns: {
-        reference: 'Numéro de dossier', civility: 'Civilité', first_name: 'Prénom', last_name: 'Nom', email: 'Courriel', phone: 'Téléphone',
-        address_line1: 'Adresse', address_line2: 'Complément d’adresse', postal_code: 'Code postal', commune_insee: 'Code de la commune', commune_name: 'Commune',
+        reference: 'Numéro de dossier',
+        civility: 'Civilité',
+        first_name: 'Prénom',
+        last_name: 'Nom',
+        email: 'Courriel',
+        phone: 'Téléphone',
+        address_line1: 'Adresse',
+        address_line2: 'Complément d’adresse',
+        postal_code: 'Code postal',
+        commune_insee: 'Code de la commune',
+        commune_name: 'Commune',
         preferred_channel: 'Comment vous préférez être contacté',
-        partner: { label: 'Structure qui vous accompagne', sql: '(SELECT name FROM partners WHERE partners.id = participants.partner_id)' },
-        is_minor: 'Mineur', guardian_name: 'Représentant légal', guardian_email: 'Courriel du représentant légal', guardian_phone: 'Téléphone du représentant légal',
-        guardian_consent_on: 'Accord du représentant légal le', needs: 'Vos besoins pour participer', needs_note: 'Précision sur vos besoins',
-        profile_age_band: 'Tranche d’âge', profile_activity: 'Activité', profile_household: 'Foyer', profile_commune_insee: 'Commune (statistiques)',
-        status: 'État du dossier', last_contact_at: 'Dernier contact', created_at: 'Dossier créé le', archived_at: 'Archivé le', anonymised_at: 'Anonymisé le',
+        partner: {
+          label: 'Structure qui vous accompagne',
+          sql: '(SELECT name FROM partners WHERE partners.id = participants.partner_id)',
+        },
+        is_minor: 'Mineur',
+        guardian_name: 'Représentant légal',
+        guardian_email: 'Courriel du représentant légal',
+        guardian_phone: 'Téléphone du représentant légal',
+        guardian_consent_on: 'Accord du représentant légal le',
+        needs: 'Vos besoins pour participer',
+        needs_note: 'Précision sur vos besoins',
+        profile_age_band: 'Tranche d’âge',
+        profile_activity: 'Activité',
+        profile_household: 'Foyer',
+        profile_commune_insee: 'Commune (statistiques)',
+        status: 'État du dossier',
+        last_contact_at: 'Dernier contact',
+        created_at: 'Dossier créé le',
+        archived_at: 'Archivé le',
+        anonymised_at: 'Anonymisé le',
       },
     },
     columns: {
@@ -65,8 +90,13 @@ export const REGISTRY: Record<string, TableDecl> = {
       guardian_email: personal('guardian', 'contact', 'participation', 'consent', 'active'),
       guardian_phone: personal('guardian', 'contact', 'participation', 'consent', 'active'),
       guardian_consent_on: personal('guardian', 'consent_record', 'participation', 'consent', 'active'),
-      needs: P('special_category_health', 'needs', 'explicit_consent', 'active', { specialCategory: true, erasure: { constant: "'{}'" } }),
-      needs_note: freeText(P('special_category_health', 'needs', 'explicit_consent', 'active', { specialCategory: true })),
+      needs: P('special_category_health', 'needs', 'explicit_consent', 'active', {
+        specialCategory: true,
+        erasure: { constant: "'{}'" },
+      }),
+      needs_note: freeText(
+        P('special_category_health', 'needs', 'explicit_consent', 'active', { specialCategory: true }),
+      ),
       profile_age_band: P('profile', 'representativeness', 'consent', 'active'),
       profile_activity: P('profile', 'representativeness', 'consent', 'active'),
       profile_household: P('profile', 'representativeness', 'consent', 'active'),
@@ -89,10 +119,20 @@ export const REGISTRY: Record<string, TableDecl> = {
       source: FROM_PERSON,
       columns: {
         kind: 'Qui reçoit l’argent',
-        name: { label: 'Nom', sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.name END" },
-        iban_masked: { label: 'Compte bancaire (masqué)', sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.iban_masked END" },
-        bic: { label: 'BIC', sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.bic END" },
-        active: 'En service', created_at: 'Enregistré le',
+        name: {
+          label: 'Nom',
+          sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.name END",
+        },
+        iban_masked: {
+          label: 'Compte bancaire (masqué)',
+          sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.iban_masked END",
+        },
+        bic: {
+          label: 'BIC',
+          sql: "CASE WHEN payees.kind IN ('participant', 'legal_representative') THEN payees.bic END",
+        },
+        active: 'En service',
+        created_at: 'Enregistré le',
       },
     },
     columns: {
@@ -119,9 +159,17 @@ export const REGISTRY: Record<string, TableDecl> = {
     export: {
       source: FROM_PERSON,
       columns: {
-        purpose: { label: 'Pour quoi', sql: '(SELECT label FROM consent_purposes WHERE consent_purposes.code = consents.purpose_code)' },
-        legal_basis: 'Base légale', text_version: 'Version du texte', channel: 'Comment vous l’avez donné', given_on: 'Donné le', expires_on: 'Valable jusqu’au',
-        withdrawn_on: 'Retiré le', withdrawal_channel: 'Comment vous l’avez retiré',
+        purpose: {
+          label: 'Pour quoi',
+          sql: '(SELECT label FROM consent_purposes WHERE consent_purposes.code = consents.purpose_code)',
+        },
+        legal_basis: 'Base légale',
+        text_version: 'Version du texte',
+        channel: 'Comment vous l’avez donné',
+        given_on: 'Donné le',
+        expires_on: 'Valable jusqu’au',
+        withdrawn_on: 'Retiré le',
+        withdrawal_channel: 'Comment vous l’avez retiré',
       },
     },
     columns: {
@@ -189,16 +237,22 @@ export const REGISTRY: Record<string, TableDecl> = {
         rows: "purpose = 'invoice'",
         note: 'Hors du cycle de vie des participants : pièces comptables d’une entreprise ou d’une association, conservées avec la dépense',
         columns: {
-          content: plain('a supplier invoice (expenses.invoice_file_id): a document of a company or association, not participant data'),
+          content: plain(
+            'a supplier invoice (expenses.invoice_file_id): a document of a company or association, not participant data',
+          ),
           original_name: typedText('name of a supplier invoice file'),
         },
       },
       payment_file: {
         label: 'Fichiers de virement SEPA des lots exportés (figés à l’export, chiffrés)',
         rows: "purpose = 'payment_file'",
-        participantLink: 'id IN (SELECT b.sepa_file_id FROM payment_batches b JOIN payments p ON p.batch_id = b.id WHERE p.participant_id = ANY(?::uuid[]))',
+        participantLink:
+          'id IN (SELECT b.sepa_file_id FROM payment_batches b JOIN payments p ON p.batch_id = b.id WHERE p.participant_id = ANY(?::uuid[]))',
         columns: { content: bankFile, original_name: code('name of a bank file: the batch reference') },
-        export: { excluded: 'Le fichier de virement d’un lot nomme aussi les autres personnes payées ; vos paiements figurent dans « Paiements ».' },
+        export: {
+          excluded:
+            'Le fichier de virement d’un lot nomme aussi les autres personnes payées ; vos paiements figurent dans « Paiements ».',
+        },
       },
     },
   },
@@ -210,8 +264,15 @@ export const REGISTRY: Record<string, TableDecl> = {
     export: {
       source: FROM_PERSON,
       columns: {
-        reference: 'Référence', kind: 'Demande', received_on: 'Reçue le', channel: 'Reçue par', requester_note: 'Ce que vous avez demandé',
-        due_on: 'Réponse au plus tard le', status: 'État', outcome_code: 'Réponse', completed_on: 'Close le',
+        reference: 'Référence',
+        kind: 'Demande',
+        received_on: 'Reçue le',
+        channel: 'Reçue par',
+        requester_note: 'Ce que vous avez demandé',
+        due_on: 'Réponse au plus tard le',
+        status: 'État',
+        outcome_code: 'Réponse',
+        completed_on: 'Close le',
       },
     },
     columns: {
@@ -246,7 +307,9 @@ export const REGISTRY: Record<string, TableDecl> = {
       postal_code: typedText('postal code of an organisation'),
       commune_insee: plain(),
       commune_name: typedText('commune of an organisation'),
-      notes: freeText(personal('partner_contact', 'free_text', 'partners', 'legitimate_interest', 'partner_relationship')),
+      notes: freeText(
+        personal('partner_contact', 'free_text', 'partners', 'legitimate_interest', 'partner_relationship'),
+      ),
       active: plain(),
       created_by: staffRef(),
       ...timestamps,
@@ -274,8 +337,16 @@ export const REGISTRY: Record<string, TableDecl> = {
     owner: 'consents',
     label: 'Catalogue des finalités de consentement',
     columns: {
-      code: plain(), label: typedText('label of a consent purpose'), text: typedText('the consent text people agree to'), legal_basis: plain(), special_category: plain(), text_version: plain(),
-      validity_months: plain(), active: plain(), position: plain(), updated_at: plain(),
+      code: plain(),
+      label: typedText('label of a consent purpose'),
+      text: typedText('the consent text people agree to'),
+      legal_basis: plain(),
+      special_category: plain(),
+      text_version: plain(),
+      validity_months: plain(),
+      active: plain(),
+      position: plain(),
+      updated_at: plain(),
     },
   },
   users: {
@@ -373,9 +444,19 @@ export const REGISTRY: Record<string, TableDecl> = {
     owner: 'jobs',
     label: 'Traitements longs (conservation, imports, exports)',
     columns: {
-      id: plain(), kind: code(), status: plain(), progress: plain(), total: plain(),
-      params: code('options, never personal data'), result: code('counts and ids only'), error_code: code(),
-      created_by: staffRef(), created_at: plain(), started_at: plain(), finished_at: plain(), heartbeat_at: plain(),
+      id: plain(),
+      kind: code(),
+      status: plain(),
+      progress: plain(),
+      total: plain(),
+      params: code('options, never personal data'),
+      result: code('counts and ids only'),
+      error_code: code(),
+      created_by: staffRef(),
+      created_at: plain(),
+      started_at: plain(),
+      finished_at: plain(),
+      heartbeat_at: plain(),
     },
   },
   ...LOGISTICS_REGISTRY,

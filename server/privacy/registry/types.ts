@@ -8,17 +8,45 @@ export const DATA_SUBJECTS = ['participant', 'guardian', 'payee', 'staff', 'part
 export type DataSubject = (typeof DATA_SUBJECTS)[number];
 
 export const CATEGORIES = [
-  'identity', 'contact', 'relationship', 'bank', 'special_category_health', 'profile', 'consent_record', 'evidence',
-  'free_text', 'request_record', 'lifecycle', 'pseudonymous_id', 'staff_identity', 'authentication', 'technical',
+  'identity',
+  'contact',
+  'relationship',
+  'bank',
+  'special_category_health',
+  'profile',
+  'consent_record',
+  'evidence',
+  'free_text',
+  'request_record',
+  'lifecycle',
+  'pseudonymous_id',
+  'staff_identity',
+  'authentication',
+  'technical',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const LEGAL_BASES = ['consent', 'explicit_consent', 'public_task', 'legal_obligation', 'legitimate_interest'] as const;
+export const LEGAL_BASES = [
+  'consent',
+  'explicit_consent',
+  'public_task',
+  'legal_obligation',
+  'legitimate_interest',
+] as const;
 export type LegalBasis = (typeof LEGAL_BASES)[number];
 
 export const PURPOSES = [
-  'participation', 'reimbursement', 'needs', 'representativeness', 'accountability', 'rights',
-  'partners', 'imports', 'staff_access', 'security', 'organisation',
+  'participation',
+  'reimbursement',
+  'needs',
+  'representativeness',
+  'accountability',
+  'rights',
+  'partners',
+  'imports',
+  'staff_access',
+  'security',
+  'organisation',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
@@ -32,7 +60,16 @@ export type Purpose = (typeof PURPOSES)[number];
  * - the other rules concern data outside the participant lifecycle (staff, partners, sessions…).
  */
 export const RETENTION_RULES = [
-  'active', 'accounting', 'kept', 'staff_account', 'session', 'security_window', 'audit', 'partner_relationship', 'import_preview', 'organisation',
+  'active',
+  'accounting',
+  'kept',
+  'staff_account',
+  'session',
+  'security_window',
+  'audit',
+  'partner_relationship',
+  'import_preview',
+  'organisation',
 ] as const;
 export type RetentionRule = (typeof RETENTION_RULES)[number];
 
@@ -90,7 +127,9 @@ export interface ExportProjection {
 /** A column of the row (its French label) or a projection `{ label, sql }`. */
 export type ExportColumn = string | { label: string; sql: string };
 /** Rows linked to the person that the export leaves out, and why (French, shown in the export). */
-export interface ExportExcluded { excluded: string }
+export interface ExportExcluded {
+  excluded: string;
+}
 export type ExportDecl = ExportProjection | ExportExcluded;
 
 export const isExcluded = (e: ExportDecl): e is ExportExcluded => 'excluded' in e;
@@ -100,8 +139,26 @@ export const isExcluded = (e: ExportDecl): e is ExportExcluded => 'excluded' in 
  * idempotency keys, import previews, reference counters).
  */
 export const CAPABILITIES = [
-  'audit', 'auth', 'claims', 'consents', 'grant-reports', 'grants', 'jobs', 'notifications', 'participants', 'partners', 'payees',
-  'payments', 'privacy', 'projects', 'reimbursement', 'sessions', 'settings', 'shared', 'users', 'venues',
+  'audit',
+  'auth',
+  'claims',
+  'consents',
+  'grant-reports',
+  'grants',
+  'jobs',
+  'notifications',
+  'participants',
+  'partners',
+  'payees',
+  'payments',
+  'privacy',
+  'projects',
+  'reimbursement',
+  'sessions',
+  'settings',
+  'shared',
+  'users',
+  'venues',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
