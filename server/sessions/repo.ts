@@ -1,5 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { paginate } from '../shared/pagination.js';
+import type { ParticipantContact } from '../participants/index.js';
 import type { SessionListQuery } from './schemas.js';
 
 export interface SessionRow extends Record<string, unknown> {
@@ -77,14 +78,12 @@ export async function countsBySession(db: Db, ids: string[]): Promise<Map<string
   return out;
 }
 
-export interface SessionParticipantRow {
+/** A person of a session: who they are (participants' contact), and where they stand in the session (`status`: invited, confirmed, attended…). */
+export interface SessionParticipantRow extends Pick<
+  ParticipantContact,
+  'reference' | 'first_name' | 'last_name' | 'email' | 'preferred_channel' | 'needs'
+> {
   participant_id: string;
-  reference: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  preferred_channel: string;
-  needs: string[];
   status: string;
   walk_in: boolean;
   invited_at: Date | null;
