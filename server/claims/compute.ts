@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { toLocal } from '../shared/dates.js';
-import { computeLine, rateSetFor } from '../reimbursement/index.js';
+import { computeLine, LINE_CATEGORY, rateSetFor } from '../reimbursement/index.js';
 import type { LineInput, LineKind } from '../reimbursement/index.js';
 import type { LineInputBody } from './schemas.js';
 import {
@@ -18,18 +18,6 @@ import {
   type LineRow,
 } from './repo.js';
 import { claimDeadline } from './rules.js';
-
-export const CATEGORY_OF: Record<LineKind, string> = {
-  public_transport: 'transport',
-  taxi: 'transport',
-  mileage: 'mileage',
-  motorbike: 'mileage',
-  moped: 'mileage',
-  childcare: 'childcare',
-  meal: 'meals',
-  night: 'nights',
-  allowance: 'allowances',
-};
 
 /** Line flags that also flag the claim (the claim adds late, advance and payee flags). */
 const LINE_FLAGS_TO_CLAIM = ['missing_receipt', 'over_cap', 'taxi', 'not_eligible', 'reused_receipt'];
@@ -59,7 +47,7 @@ export function lineRows(
       position: i,
       kind: l.kind,
       travel_date: travelDate,
-      category: CATEGORY_OF[l.kind as LineKind],
+      category: LINE_CATEGORY[l.kind as LineKind],
       input: JSON.stringify({ ...input, travelDate }),
       requested_cents: 0,
       eligible_cents: 0,

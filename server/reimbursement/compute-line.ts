@@ -25,7 +25,8 @@ export class LineInputError extends Error {
 }
 
 type Category = LineComputation['category'];
-const CATEGORY: Record<LineKind, Category> = {
+/** The cost category of each kind of line (the budget's categories). */
+export const CATEGORY: Record<LineKind, Category> = {
   public_transport: 'transport',
   taxi: 'transport',
   mileage: 'mileage',

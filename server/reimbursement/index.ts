@@ -6,7 +6,13 @@
 // Owns: reimbursement_policies.
 // Calls: audit, auth, settings; shared/.
 
-export { computeLine, LineInputError, MAX_CHILDCARE_QUARTER_HOURS, RECEIPT_ALWAYS_REQUIRED } from './compute-line.js';
+export {
+  computeLine,
+  CATEGORY as LINE_CATEGORY,
+  LineInputError,
+  MAX_CHILDCARE_QUARTER_HOURS,
+  RECEIPT_ALWAYS_REQUIRED,
+} from './compute-line.js';
 export { nightLocationOf } from './night-location.js';
 export { rateSetFor } from './rate-set-for.js';
 export { Rates, RatesPatch, defaultRates } from './schemas.js';
