@@ -58,7 +58,8 @@ import { grantReportRoutes } from './grant-reports/routes.js';
 import { grantReportPages } from './grant-reports/pages.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { pageContext, renderErrorPage } from './shared/pages.js';
-import { getSettings } from './settings/index.js';
+import { getSettings, settingsLoader } from './settings/index.js';
+import { actingActorOf, makeActing } from './shared/acting.js';
 import { PROJECT_ROOT } from './shared/paths.js';
 
 const require = createRequire(import.meta.url);
@@ -122,13 +123,16 @@ export function createApp(deps: Deps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
+  const loadSettings = settingsLoader(deps.db);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.get('x-request-id');
     const requestId = given && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const log = deps.log.child({ reqId: requestId });
-    req.ctx = { requestId, actor: null, log, ip: req.ip ?? 'unknown' };
+    // Nobody until the session or token is resolved; `mountRoutes` builds the route's own.
+    const acting = makeActing({ actor: actingActorOf(null), requestId, now: deps.now(), settings: loadSettings });
+    req.ctx = { requestId, actor: null, acting, log, ip: req.ip ?? 'unknown' };
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       log.info(
@@ -193,7 +197,10 @@ export function createApp(deps: Deps): express.Express {
   const router = express.Router();
   const routes = allRoutes(deps);
   const docs = openApiRoutes(() => buildOpenApi([...routes, ...docs]));
-  mountRoutes(router, [...routes, ...docs], deps, [archiveDoor(deps, { canReadArchived, archivedRestricted })]);
+  mountRoutes(router, [...routes, ...docs], deps, {
+    settings: loadSettings,
+    guards: [archiveDoor(deps, { canReadArchived, archivedRestricted })],
+  });
   app.use(router);
 
   app.use(notFoundHandler());

@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import type { Acting } from '../shared/acting.js';
 
 /** Who did it, for the audit log: ids only. */
 export interface AuditActor {
@@ -21,7 +22,8 @@ export interface AuditEntry {
  * Appends one audit event in the caller's transaction, so that the event exists if and only
  * if the change it describes was committed.
  */
-export async function recordAudit(trx: Db, actor: AuditActor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(trx: Db, by: Acting | AuditActor, entry: AuditEntry): Promise<void> {
+  const actor = 'actor' in by ? { ...by.actor, requestId: by.requestId } : by;
   await trx('audit_events').insert({
     actor_user_id: actor.userId,
     actor_token_id: actor.tokenId ?? null,

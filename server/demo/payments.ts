@@ -1,11 +1,11 @@
 import type { DemoStep } from './load-demo.js';
-import { getSettings } from '../settings/index.js';
 import { createClaimIn } from '../claims/create-claim.js';
 import { submitClaim } from '../claims/submit-claim.js';
 import { decideClaim } from '../claims/decide-claim.js';
-import { buildBatch } from '../payments/build-batch.js';
-import { exportBatch } from '../payments/batch-lifecycle.js';
-import { markPaid } from '../payments/mark-paid.js';
+import { buildBatchIn } from '../payments/build-batch.js';
+import { exportBatchIn } from '../payments/batch-lifecycle.js';
+import { markPaidIn } from '../payments/mark-paid.js';
+import { demoStaff } from './acting.js';
 
 const STAFF = 'claire.martin@departement.example';
 const FINANCE = 'sophie.lefevre@departement.example';
@@ -46,7 +46,6 @@ export const demoPayments: DemoStep = async (deps, staff) => {
     .limit(TRIPS.length)
     .select('sp.participant_id', 'sp.session_id', 'pr.lead_user_id as lead');
   if (people.length === 0) return;
-  const { settings } = await getSettings(deps.db);
   const entering = { userId: clerk, requestId: 'demo' };
   const claimIds: string[] = [];
   for (const [i, p] of people.entries()) {
@@ -69,12 +68,12 @@ export const demoPayments: DemoStep = async (deps, staff) => {
     });
     claimIds.push(id);
   }
-  const paying = { userId: finance, requestId: 'demo' };
+  const paying = await demoStaff(deps, finance, ['finance']);
   for (const [i, claimId] of claimIds.entries()) {
     await deps.db.transaction(async (trx) => {
-      const { batchId } = await buildBatch(trx, paying, { claimIds: [claimId] }, settings.timeZone, deps.now());
-      if (i <= 1) await exportBatch(trx, deps.keyring, paying, settings, batchId, deps.now());
-      if (i === 0) await markPaid(trx, deps, paying, settings, batchId, undefined);
+      const { batchId } = await buildBatchIn(trx, deps, paying, { claimIds: [claimId] });
+      if (i <= 1) await exportBatchIn(trx, deps, paying, batchId);
+      if (i === 0) await markPaidIn(trx, deps, paying, { batchId });
     });
   }
 };

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
-import type { Keyring } from '../shared/crypto.js';
 import { notFound } from '../shared/errors.js';
 import { inTransaction } from '../shared/db.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { staffUserId, type Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';
 import { freezeBankFile } from './bank-file.js';
@@ -28,14 +28,10 @@ export function fileFormatFor(kind: 'transfer' | 'cash', settings: Settings): st
  * the payees, and the batch stays open. Exporting an exported or paid batch again answers the
  * same (its files are identical).
  */
-export async function exportBatch(
-  trx: Knex.Transaction,
-  keyring: Keyring,
-  actor: AuditActor & { userId: string },
-  settings: Settings,
-  batchId: string,
-  now: Date,
-): Promise<void> {
+export async function exportBatchIn(trx: Knex.Transaction, deps: Deps, acting: Acting, batchId: string): Promise<void> {
+  const settings = await acting.settings();
+  const { now } = acting;
+  const userId = staffUserId(acting);
   const batch = await lockedBatch(trx, batchId);
   if (batch.status === 'exported' || batch.status === 'paid') return;
   if (batch.status !== 'open') throw paymentsError('batch_not_open');
@@ -79,11 +75,11 @@ export async function exportBatch(
   }
   await trx('payment_batches')
     .where({ id: batchId })
-    .update({ status: 'exported', file_format: format, exported_at: now, exported_by: actor.userId, updated_at: now });
+    .update({ status: 'exported', file_format: format, exported_at: now, exported_by: userId, updated_at: now });
   const frozen = format.startsWith('pain.')
-    ? await freezeBankFile(trx, keyring, (await getBatch(trx, batchId))!, settings, actor.userId)
+    ? await freezeBankFile(trx, deps.keyring, (await getBatch(trx, batchId))!, settings, userId)
     : null;
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'payment_batch.exported',
     recordType: 'payment_batch',
     recordId: batchId,
@@ -91,11 +87,15 @@ export async function exportBatch(
   });
 }
 
+/** `exportBatchIn` in a transaction of its own. */
+export const exportBatch = (deps: Deps, acting: Acting, batchId: string) =>
+  inTransaction(deps.db, (trx) => exportBatchIn(trx, deps, acting, batchId));
+
 const liveClaimIds = async (trx: Knex.Transaction, batchId: string) =>
   (await batchClaims(trx, batchId)).filter((c) => !c.voided).map((c) => c.claim_id);
 
 /** Cancels an open batch: its claims return to approved and may be batched again. An exported batch may be at the bank: 409, void it instead. */
-export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string): Promise<void> {
+export async function cancelBatch(deps: Deps, acting: Acting, batchId: string): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'cancelled') return;
@@ -103,13 +103,13 @@ export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string
       throw paymentsError(
         batch.status === 'exported' ? 'batch_exported_cannot_cancel' : 'batch_not_open_cannot_cancel',
       );
-    const now = deps.now();
+    const { now } = acting;
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, null, now);
     await trx('payment_batches')
       .where({ id: batchId })
       .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'payment_batch.cancelled',
       recordType: 'payment_batch',
       recordId: batchId,
@@ -123,7 +123,8 @@ export async function cancelBatch(deps: Deps, actor: AuditActor, batchId: string
  * approved, flagged `batch_voided`, and may be batched again. A batch with payments already
  * marked paid cannot be voided (reject those payments one by one).
  */
-export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, reason: string): Promise<void> {
+export async function voidBatch(deps: Deps, acting: Acting, input: { batchId: string; reason: string }): Promise<void> {
+  const { batchId, reason } = input;
   await inTransaction(deps.db, async (trx) => {
     const batch = await lockedBatch(trx, batchId);
     if (batch.status === 'voided') return;
@@ -131,13 +132,13 @@ export async function voidBatch(deps: Deps, actor: AuditActor, batchId: string, 
     if (batch.status !== 'exported') throw paymentsError('batch_not_exported_cannot_void');
     const paid = await trx('payments').where({ batch_id: batchId, status: 'paid' }).count({ n: '*' });
     if (Number(paid[0].n) > 0) throw paymentsError('batch_partly_paid');
-    const now = deps.now();
+    const { now } = acting;
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, 'batch_voided', now);
     await trx('payment_batches')
       .where({ id: batchId })
       .update({ status: 'voided', voided_at: now, void_reason: reason.trim(), updated_at: now });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'payment_batch.voided',
       recordType: 'payment_batch',
       recordId: batchId,

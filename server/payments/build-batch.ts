@@ -1,7 +1,11 @@
 import type { Knex } from 'knex';
 import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { localToInstant } from '../shared/dates.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { staffUserId } from '../shared/acting.js';
+import type { Deps } from '../shared/deps.js';
+import { recordAudit } from '../audit/index.js';
+import { ownIbanHash } from '../payees/index.js';
 import { markInBatch } from '../claims/index.js';
 import type { BatchCreateBody } from './schemas.js';
 import { requireOverride } from '../shared/override.js';
@@ -83,15 +87,17 @@ async function explicitClaims(
  * `own_iban_requires_override` naming the claims, unless `override.reason` is given: it is kept
  * on the batch and audited as a code.
  */
-export async function buildBatch(
+export async function buildBatchIn(
   trx: Knex.Transaction,
-  actor: AuditActor & { userId: string },
+  deps: Deps,
+  acting: Acting,
   input: BatchCreateBody,
-  timeZone: string,
-  now: Date,
-  options: { deciderCannotBatch?: boolean; ownIbanHash?: string | null } = {},
 ): Promise<{ batchId: string; skipped?: Record<string, number> }> {
-  const excluded = options.deciderCannotBatch === false ? null : actor.userId;
+  const settings = await acting.settings();
+  const { now } = acting;
+  const userId = staffUserId(acting);
+  const excluded = settings.deciderCannotBatch === false ? null : userId;
+  const ownIban = ownIbanHash(deps.keyring, settings.debtor.iban);
   const kind = input.kind ?? 'transfer';
   const hasFilters = input.projectId || input.sessionId || input.decidedBefore || input.advancesOnly;
   if (input.claimIds && hasFilters)
@@ -104,7 +110,7 @@ export async function buildBatch(
       projectId: input.projectId,
       sessionId: input.sessionId,
       advancesOnly: input.advancesOnly,
-      decidedBefore: input.decidedBefore ? localToInstant(input.decidedBefore, '00:00', timeZone) : undefined,
+      decidedBefore: input.decidedBefore ? localToInstant(input.decidedBefore, '00:00', settings.timeZone) : undefined,
       notDecidedBy: excluded,
       withIban: kind === 'transfer',
     };
@@ -112,14 +118,13 @@ export async function buildBatch(
     skipped = await countSkipped(trx, filters);
   }
   if (claims.length === 0) throw paymentsError('no_claims_to_batch');
-  const ownIban =
-    kind === 'transfer' && options.ownIbanHash ? await claimsPayingIban(trx, claims, options.ownIbanHash) : [];
-  const ownIbanReason = ownIban.length
+  const payingOwnIban = kind === 'transfer' && ownIban ? await claimsPayingIban(trx, claims, ownIban) : [];
+  const ownIbanReason = payingOwnIban.length
     ? requireOverride(
         paymentsError(
           'own_iban_requires_override',
-          { references: ownIban.join(', ') },
-          ownIban.map((reference) => ({
+          { references: payingOwnIban.join(', ') },
+          payingOwnIban.map((reference) => ({
             field: `claim ${reference}`,
             message: 'bénéficiaire avec l’IBAN de l’organisme',
           })),
@@ -141,7 +146,7 @@ export async function buildBatch(
   const [batch] = await trx('payment_batches')
     .insert({
       kind,
-      created_by: actor.userId,
+      created_by: userId,
       total_cents: total,
       payment_count: ordered.length,
       own_iban_override_reason: ownIbanReason,
@@ -186,7 +191,7 @@ export async function buildBatch(
     claims.map((c) => c.id),
     now,
   );
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'payment_batch.created',
     recordType: 'payment_batch',
     recordId: batch.id,

@@ -1,8 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { auditArchivedInExport } from '../privacy/index.js';
 import { batchParticipantIdsSql, getBatch } from './repo.js';
 import { batchFileData } from './file-data.js';
@@ -32,11 +32,11 @@ const TYPES: Record<BatchFileKind, { type: string; ext: string }> = {
  */
 export async function downloadBatchFile(
   deps: Deps,
-  actor: AuditActor,
+  acting: Acting,
   batchId: string,
   kind: BatchFileKind,
 ): Promise<{ bytes: Buffer; type: string; filename: string }> {
-  const { settings } = await getSettings(deps.db);
+  const settings = await acting.settings();
   return inTransaction(deps.db, async (trx) => {
     const batch = await getBatch(trx, batchId, kind === 'sepa');
     if (!batch) throw notFound('Lot de paiement');
@@ -49,7 +49,7 @@ export async function downloadBatchFile(
     let bytes: Buffer;
     if (kind === 'sepa') {
       if (!batch.sepa_file_id)
-        batch.sepa_file_id = (await freezeBankFile(trx, deps.keyring, batch, settings, actor.userId ?? null)).id;
+        batch.sepa_file_id = (await freezeBankFile(trx, deps.keyring, batch, settings, acting.actor.userId)).id;
       bytes = (await bankFileBytes(trx, deps.keyring, batch))!.bytes;
     } else {
       const payments = await batchFileData(trx, deps.keyring, batch, settings.timeZone);
@@ -61,7 +61,7 @@ export async function downloadBatchFile(
             : Buffer.from(await batchSlip(batch, settings, payments, (s) => BATCH_STATUS_LABELS[s]));
     }
     const sha256 = sha256Hex(bytes);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'payment_batch.file_downloaded',
       recordType: 'payment_batch',
       recordId: batchId,
@@ -69,7 +69,7 @@ export async function downloadBatchFile(
     });
     await auditArchivedInExport(
       trx,
-      actor,
+      acting,
       { recordType: 'payment_batch', recordId: batchId, via: `batch file ${kind}` },
       batchParticipantIdsSql(batchId),
     );

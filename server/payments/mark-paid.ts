@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { inTransaction } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import { notFound, validationError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
 import type { Settings } from '../settings/index.js';
 import { lockClaimsInIdOrder, markPaid as markClaimsPaid, paymentRejected } from '../claims/index.js';
@@ -52,14 +53,14 @@ async function closeIfSettled(trx: Knex.Transaction, batchId: string, now: Date)
  * become `paid`, each participant is told (outbox, same transaction). Marking again what is
  * already paid answers the same.
  */
-export async function markPaid(
+export async function markPaidIn(
   trx: Knex.Transaction,
   deps: Deps,
-  actor: AuditActor,
-  settings: Settings,
-  batchId: string,
-  paymentIds: string[] | undefined,
+  acting: Acting,
+  input: { batchId: string; paymentIds?: string[] },
 ): Promise<void> {
+  const { batchId, paymentIds } = input;
+  const settings = await acting.settings();
   const batch = await getBatch(trx, batchId, true);
   if (!batch) throw notFound('Lot de paiement');
   if (batch.status !== 'exported' && batch.status !== 'paid')
@@ -82,7 +83,7 @@ export async function markPaid(
     );
   const todo = chosen.filter((p) => p.status === 'pending');
   if (todo.length === 0) return;
-  const now = deps.now();
+  const { now } = acting;
   const claims = (await batchClaims(trx, batchId)).filter((c) => !c.voided);
   // All at once, in id order (the loop below writes them payment by payment).
   const todoIds = new Set(todo.map((p) => p.id));
@@ -107,13 +108,17 @@ export async function markPaid(
     );
   }
   await closeIfSettled(trx, batchId, now);
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'payment_batch.marked_paid',
     recordType: 'payment_batch',
     recordId: batchId,
     data: { paymentCount: todo.length, paymentIds: todo.map((p) => p.id) },
   });
 }
+
+/** `markPaidIn` in a transaction of its own. */
+export const markPaid = (deps: Deps, acting: Acting, input: { batchId: string; paymentIds?: string[] }) =>
+  inTransaction(deps.db, (trx) => markPaidIn(trx, deps, acting, input));
 
 /**
  * Records a payment rejected by the bank (with its ISO reason code): its claims return to
@@ -122,10 +127,10 @@ export async function markPaid(
  */
 export async function rejectPayment(
   deps: Deps,
-  actor: AuditActor,
-  paymentId: string,
-  reasonCode: string,
+  acting: Acting,
+  input: { paymentId: string; reasonCode: string },
 ): Promise<{ batchId: string }> {
+  const { paymentId, reasonCode } = input;
   return inTransaction(deps.db, async (trx) => {
     const found = await trx('payments').where({ id: paymentId }).first('batch_id');
     if (!found) throw notFound('Paiement');
@@ -136,7 +141,7 @@ export async function rejectPayment(
       throw paymentsError('payment_already_rejected');
     }
     if (batch.status !== 'exported' && batch.status !== 'paid') throw paymentsError('batch_not_exported_cannot_reject');
-    const now = deps.now();
+    const { now } = acting;
     const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
     await trx('payments')
       .where({ id: paymentId })
@@ -152,7 +157,7 @@ export async function rejectPayment(
       now,
     );
     await closeIfSettled(trx, batch.id, now);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'payment.rejected',
       recordType: 'payment',
       recordId: paymentId,

@@ -6,11 +6,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
-import { inTransaction } from '../shared/db.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { getSettings } from '../settings/index.js';
-import { ownIbanHash } from '../payees/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
 import { BATCH_MANAGERS, BATCH_READERS } from './policy.js';
 import {
@@ -25,7 +21,7 @@ import {
 } from './schemas.js';
 import { batchPageView, listBatches } from './presenter.js';
 import { payableClaimsForBuilder, projectsWithPayableClaims } from './repo.js';
-import { buildBatch } from './build-batch.js';
+import { buildBatchIn } from './build-batch.js';
 import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
 import { bankFileFacts } from './bank-file.js';
 import { markPaid, rejectPayment } from './mark-paid.js';
@@ -54,7 +50,7 @@ export function paymentPages(deps: Deps) {
     error: string | null = null,
     askReason = false,
   ) => {
-    const { settings } = await getSettings(deps.db);
+    const settings = await req.ctx.acting.settings();
     const claims = (
       await payableClaimsForBuilder(deps.db, settings.deciderCannotBatch ? req.ctx.actor!.userId : null, projectId)
     ).map((c) => ({ ...c, checked: selected.includes(c.id), amount: Number(c.amount_to_pay_cents) }));
@@ -154,21 +150,14 @@ export function paymentPages(deps: Deps) {
         const projectId = uuidOrUndefined(text(form.projectId));
         if (text(form.action) !== 'create') return builder(req, res, projectId, selected, kind);
         if (selected.length === 0) return builder(req, res, projectId, selected, kind, 'Cochez au moins une demande.');
-        const { settings } = await getSettings(deps.db);
         const reason = text(form.overrideReason).slice(0, 500);
         try {
           const built = await keyedFormWork(deps, req, (trx) =>
-            buildBatch(
-              trx,
-              { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId },
-              { kind, claimIds: selected, ...(reason ? { override: { reason } } : {}) },
-              settings.timeZone,
-              deps.now(),
-              {
-                deciderCannotBatch: settings.deciderCannotBatch,
-                ownIbanHash: ownIbanHash(deps.keyring, settings.debtor.iban),
-              },
-            ),
+            buildBatchIn(trx, deps, req.ctx.acting, {
+              kind,
+              claimIds: selected,
+              ...(reason ? { override: { reason } } : {}),
+            }),
           );
           await flash(deps, req, 'success', 'Le lot est créé. Vérifiez-le puis exportez-le.');
           res.redirect(303, `/payments/${built.batchId}`);
@@ -196,7 +185,7 @@ export function paymentPages(deps: Deps) {
       params: BatchIdParams,
       handler: async (req, res) => {
         const batch = await batchPageView(deps.db, req.params.id);
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const bankFile = await bankFileFacts(deps.db, { sepa_file_id: batch.sepaFileId });
         await page(deps, req, res, 'payments/detail.njk', {
           title: `Lot ${batch.reference}`,
@@ -217,18 +206,8 @@ export function paymentPages(deps: Deps) {
       summary: 'Export the batch from its page',
       params: BatchIdParams,
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
         await act(deps, req, res, `/payments/${req.params.id}`, 'Le lot est exporté : ses fichiers sont prêts.', () =>
-          inTransaction(deps.db, (trx) =>
-            exportBatch(
-              trx,
-              deps.keyring,
-              { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId },
-              settings,
-              req.params.id,
-              deps.now(),
-            ),
-          ),
+          exportBatch(deps, req.ctx.acting, req.params.id),
         );
       },
     }),
@@ -240,17 +219,13 @@ export function paymentPages(deps: Deps) {
       summary: 'Mark the whole batch paid from its page',
       params: BatchIdParams,
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
         await act(
           deps,
           req,
           res,
           `/payments/${req.params.id}`,
           'Le lot est marqué payé. Les personnes sont prévenues.',
-          () =>
-            inTransaction(deps.db, (trx) =>
-              markPaid(trx, deps, auditActorOf(req.ctx), settings, req.params.id, undefined),
-            ),
+          () => markPaid(deps, req.ctx.acting, { batchId: req.params.id }),
         );
       },
     }),
@@ -296,7 +271,7 @@ export function paymentPages(deps: Deps) {
           res,
           `/payments/${req.params.id}`,
           'Le rejet est enregistré : les demandes de ce paiement pourront aller dans un nouveau lot.',
-          () => rejectPayment(deps, auditActorOf(req.ctx), req.params.paymentId, code),
+          () => rejectPayment(deps, req.ctx.acting, { paymentId: req.params.paymentId, reasonCode: code }),
         );
       },
     }),
@@ -316,7 +291,7 @@ export function paymentPages(deps: Deps) {
           res,
           `/payments/${req.params.id}`,
           'Le lot est annulé : ses demandes peuvent aller dans un autre lot.',
-          () => cancelBatch(deps, auditActorOf(req.ctx), req.params.id),
+          () => cancelBatch(deps, req.ctx.acting, req.params.id),
         );
       },
     }),
@@ -339,7 +314,7 @@ export function paymentPages(deps: Deps) {
           res,
           `/payments/${req.params.id}`,
           'Le lot est annulé : son fichier ne doit pas être envoyé à la banque.',
-          () => voidBatch(deps, auditActorOf(req.ctx), req.params.id, reason.slice(0, 500)),
+          () => voidBatch(deps, req.ctx.acting, { batchId: req.params.id, reason: reason.slice(0, 500) }),
         );
       },
     }),

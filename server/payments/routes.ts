@@ -1,9 +1,6 @@
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
-import { ownIbanHash } from '../payees/index.js';
 import {
   BatchCreateBody,
   BatchIdParams,
@@ -20,9 +17,9 @@ import {
 } from './schemas.js';
 import { BATCH_MANAGERS, BATCH_READERS, CERTIFICATE_READERS } from './policy.js';
 import { batchView, listBatches } from './presenter.js';
-import { buildBatch } from './build-batch.js';
-import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
-import { markPaid, rejectPayment } from './mark-paid.js';
+import { buildBatchIn } from './build-batch.js';
+import { cancelBatch, exportBatchIn, voidBatch } from './batch-lifecycle.js';
+import { markPaidIn, rejectPayment } from './mark-paid.js';
 import { downloadBatchFile, type BatchFileKind } from './download.js';
 import { certificatePdf, paymentCertificatePdf } from './certificates.js';
 
@@ -60,10 +57,6 @@ const FILES: { path: string; kind: BatchFileKind; summary: string; type: string 
 ];
 
 export function paymentRoutes(deps: Deps) {
-  const actorOf = (req: { ctx: import('../shared/http.js').RequestContext }) => ({
-    ...auditActorOf(req.ctx),
-    userId: req.ctx.actor!.userId,
-  });
   return [
     defineRoute({
       method: 'get',
@@ -97,11 +90,7 @@ export function paymentRoutes(deps: Deps) {
       ],
       responses: { 201: { description: 'Created', schema: BatchView } },
       handler: async (req, trx) => {
-        const s = (await getSettings(trx)).settings;
-        const built = await buildBatch(trx, actorOf(req), req.body, s.timeZone, deps.now(), {
-          deciderCannotBatch: s.deciderCannotBatch,
-          ownIbanHash: ownIbanHash(deps.keyring, s.debtor.iban),
-        });
+        const built = await buildBatchIn(trx, deps, req.ctx.acting, req.body);
         return { status: 201, body: await batchView(trx, built.batchId, built.skipped) };
       },
     }),
@@ -136,14 +125,7 @@ export function paymentRoutes(deps: Deps) {
         'sepa_field_empty',
       ],
       handler: async (req, trx) => {
-        await exportBatch(
-          trx,
-          deps.keyring,
-          actorOf(req),
-          (await getSettings(trx)).settings,
-          req.params.id,
-          deps.now(),
-        );
+        await exportBatchIn(trx, deps, req.ctx.acting, req.params.id);
         return { status: 200, body: await batchView(trx, req.params.id) };
       },
     }),
@@ -170,7 +152,7 @@ export function paymentRoutes(deps: Deps) {
             : []),
         ],
         handler: async (req, res) => {
-          send(res, await downloadBatchFile(deps, auditActorOf(req.ctx), req.params.id, f.kind));
+          send(res, await downloadBatchFile(deps, req.ctx.acting, req.params.id, f.kind));
         },
       }),
     ),
@@ -186,14 +168,7 @@ export function paymentRoutes(deps: Deps) {
       idempotent: true,
       errors: ['batch_open_cannot_pay', 'batch_cancelled_cannot_pay', 'payment_rejected'],
       handler: async (req, trx) => {
-        await markPaid(
-          trx,
-          deps,
-          auditActorOf(req.ctx),
-          (await getSettings(trx)).settings,
-          req.params.id,
-          req.body.paymentIds,
-        );
+        await markPaidIn(trx, deps, req.ctx.acting, { batchId: req.params.id, paymentIds: req.body.paymentIds });
         return { status: 200, body: await batchView(trx, req.params.id) };
       },
     }),
@@ -208,7 +183,7 @@ export function paymentRoutes(deps: Deps) {
       responses: { 200: { description: 'Batch', schema: BatchView } },
       errors: ['batch_exported_cannot_cancel', 'batch_not_open_cannot_cancel'],
       handler: async (req, res) => {
-        await cancelBatch(deps, auditActorOf(req.ctx), req.params.id);
+        await cancelBatch(deps, req.ctx.acting, req.params.id);
         res.json(await batchView(deps.db, req.params.id));
       },
     }),
@@ -224,7 +199,7 @@ export function paymentRoutes(deps: Deps) {
       responses: { 200: { description: 'Batch', schema: BatchView } },
       errors: ['batch_not_exported', 'batch_not_exported_cannot_void', 'batch_partly_paid'],
       handler: async (req, res) => {
-        await voidBatch(deps, auditActorOf(req.ctx), req.params.id, req.body.reason);
+        await voidBatch(deps, req.ctx.acting, { batchId: req.params.id, reason: req.body.reason });
         res.json(await batchView(deps.db, req.params.id));
       },
     }),
@@ -240,7 +215,10 @@ export function paymentRoutes(deps: Deps) {
       responses: { 200: { description: 'The batch', schema: BatchView } },
       errors: ['payment_already_rejected', 'batch_not_exported_cannot_reject'],
       handler: async (req, res) => {
-        const { batchId } = await rejectPayment(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonCode);
+        const { batchId } = await rejectPayment(deps, req.ctx.acting, {
+          paymentId: req.params.id,
+          reasonCode: req.body.reasonCode,
+        });
         res.json(await batchView(deps.db, batchId));
       },
     }),

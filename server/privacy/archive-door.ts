@@ -1,3 +1,4 @@
+import type { Acting } from '../shared/acting.js';
 import type { TSchema } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
@@ -86,7 +87,7 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
  */
 export async function auditArchivedInExport(
   trx: Db,
-  actor: AuditActor,
+  actor: Acting | AuditActor,
   exported: { recordType: string; recordId: string; via: string },
   participantIds: { sql: string; bindings: unknown[] },
 ): Promise<number> {

@@ -4,7 +4,7 @@
 //   category (docs/domain.md#cost-categories), retention periods and thresholds.
 // Owns: organisation_settings.
 // Calls: audit, auth; shared/.
-export { getSettings } from './get-settings.js';
+export { getSettings, settingsLoader } from './get-settings.js';
 export { updateSettings } from './update-settings.js';
 export { insertSettings } from './repo.js';
 export { defaultSettings, COST_CATEGORIES, COST_CATEGORY_LABELS, type Settings, type CostCategory } from './schemas.js';

@@ -34,6 +34,12 @@ export interface Actor {
   mustChangePassword: boolean;
 }
 
+/** What a role rule looks at: the roles in force and whether the auditor role is limited to some grants (an `Actor`, or `Acting.actor`). */
+export interface HasRoles {
+  roles: readonly Role[];
+  auditorScoped: boolean;
+}
+
 /**
  * Who may call a route. Every route declares one: `public` routes need nobody,
  * `authenticated` any signed-in actor, otherwise one of the listed roles. `scopedAuditors`:
@@ -50,16 +56,12 @@ export const withScopedAuditors = (access: Access): Access =>
   'roles' in access ? { roles: access.roles, scopedAuditors: true } : access;
 
 /** Whether these roles open something to the actor (the auditor role of a scoped auditor only where scoped auditors are let in). */
-export function rolesOpen(
-  actor: Pick<Actor, 'roles' | 'auditorScoped'>,
-  list: readonly Role[],
-  scopedAuditors: boolean,
-): boolean {
+export function rolesOpen(actor: HasRoles, list: readonly Role[], scopedAuditors: boolean): boolean {
   return actor.roles.some((r) => list.includes(r) && (r !== 'auditor' || !actor.auditorScoped || scopedAuditors));
 }
 
 /** Whether the pages tell the actor their view is limited to some grants: a scoped auditor with no other role. */
-export function limitedToGrants(actor: Pick<Actor, 'roles' | 'auditorScoped'> | null | undefined): boolean {
+export function limitedToGrants(actor: HasRoles | null | undefined): boolean {
   return !!actor?.auditorScoped && actor.roles.every((r) => r === 'auditor');
 }
 
@@ -68,7 +70,7 @@ export function rolesOf(access: Access): readonly Role[] {
   return 'roles' in access ? access.roles : [];
 }
 
-export function hasAnyRole(actor: Actor | null, list: readonly Role[]): boolean {
+export function hasAnyRole(actor: Pick<HasRoles, 'roles'> | null, list: readonly Role[]): boolean {
   return !!actor && actor.roles.some((r) => list.includes(r));
 }
 

@@ -8,11 +8,14 @@ import { validate } from './validate.js';
 import { singleUpload } from './files.js';
 import { idempotencyKeyOf, idempotent } from './idempotency.js';
 import type { ErrorCode } from './errors.js';
+import { actingActorOf, makeActing, type Acting, type SettingsLoader } from './acting.js';
 
 /** What every handler knows about the request beyond Express. */
 export interface RequestContext {
   requestId: string;
   actor: Actor | null;
+  /** Who acts, the request id, the request's clock reading and the settings: what use cases take (set by `mountRoutes`). */
+  acting: Acting;
   log: Logger;
   ip: string;
   /** On an `idempotent: 'form'` page route: the key and body its money work is bound to (see `keyedFormWork`). */
@@ -171,11 +174,18 @@ export function mountRoutes(
   router: Router,
   specs: RouteSpec[],
   deps: { db: Knex; now: () => Date },
-  guards: RouteGuard[] = [],
+  options: { settings: SettingsLoader; guards?: RouteGuard[] },
 ): void {
+  const guards = options.guards ?? [];
   for (const spec of specs) {
     const authorize: RequestHandler = (req, _res, next) => {
       assertAccess(spec.access, req.ctx.actor);
+      req.ctx.acting = makeActing({
+        actor: actingActorOf(req.ctx.actor),
+        requestId: req.ctx.requestId,
+        now: deps.now(),
+        settings: options.settings,
+      });
       next();
     };
     const parse: RequestHandler = (req, _res, next) => {
@@ -204,6 +214,8 @@ export function mountRoutes(
         return;
       }
       try {
+        // Read before any transaction opens: the embedded database has one connection.
+        if (req.method !== 'GET') await req.ctx.acting.settings();
         const typed = req as unknown as TypedRequest<TSchema, TSchema, TSchema>;
         if (spec.idempotent === 'form') {
           const { _csrf: _token, [FORM_KEY_FIELD]: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;

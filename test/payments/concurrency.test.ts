@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { openServerDatabase } from '../../server/shared/db.js';
-import { buildBatch } from '../../server/payments/build-batch.js';
+import { buildBatchIn } from '../../server/payments/build-batch.js';
+import { actingAs } from '../helpers/acting.js';
 import { AppError } from '../../server/shared/errors.js';
 import { approvedClaim, attendee, mileage, payingSetup } from './helpers.js';
 
@@ -20,7 +21,7 @@ describe('payments: concurrency', () => {
       openServerDatabase(ctx().testDb.url!, 8),
     ]);
     try {
-      const actor = { userId: s.finance.user.id, requestId: null };
+      const actor = await actingAs(s.finance.user.id, ['finance']);
       const outcomes = await Promise.all(
         Array.from({ length: 64 }, async (_, i) => {
           const knex = instances[i % 2].knex;
@@ -28,7 +29,7 @@ describe('payments: concurrency', () => {
           const input =
             i % 4 === 0 ? { projectId: s.project.id } : { claimIds: i % 3 === 0 ? [...ids].reverse() : ids };
           try {
-            await knex.transaction((trx) => buildBatch(trx, actor, input, 'Europe/Paris', new Date()));
+            await knex.transaction((trx) => buildBatchIn(trx, ctx().deps, actor, input));
             return 'built';
           } catch (e) {
             if (e instanceof AppError && e.status === 409) return e.code;

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { openServerDatabase } from '../../server/shared/db.js';
-import { buildBatch } from '../../server/payments/build-batch.js';
+import { buildBatchIn } from '../../server/payments/build-batch.js';
+import { actingAs } from '../helpers/acting.js';
 import { cancelBatch } from '../../server/payments/batch-lifecycle.js';
 import { approvedClaim, attendee, payingSetup } from './helpers.js';
 
@@ -50,7 +51,7 @@ describe('payments: crashes', () => {
          FROM claims, generate_series(1, 333) WHERE id = ANY(?::uuid[])`,
       [seeds.map((c) => c.id)],
     );
-    const actor = { userId: s.finance.user.id, requestId: null };
+    const actor = await actingAs(s.finance.user.id, ['finance']);
     const committed: string[] = []; // rounds whose batch committed before the kill (about half, with these delays)
     for (let round = 0; round < 20; round++) {
       const instance = await openServerDatabase(ctx().testDb.url!, 1);
@@ -63,7 +64,7 @@ describe('payments: crashes', () => {
         .transaction(async (trx) => {
           pid = (await trx.raw('SELECT pg_backend_pid() AS pid')).rows[0].pid;
           started();
-          return buildBatch(trx, actor, { projectId: s.project.id }, 'Europe/Paris', new Date());
+          return buildBatchIn(trx, ctx().deps, actor, { projectId: s.project.id });
         })
         .then(
           (r) => r.batchId,
@@ -83,9 +84,7 @@ describe('payments: crashes', () => {
       await checkInvariants(s.project.id);
     }
     // Whatever survived, the claims can still be batched, each exactly once.
-    const last = await db.transaction((trx) =>
-      buildBatch(trx, actor, { projectId: s.project.id }, 'Europe/Paris', new Date()),
-    );
+    const last = await db.transaction((trx) => buildBatchIn(trx, ctx().deps, actor, { projectId: s.project.id }));
     expect((await db('batch_claims').where({ batch_id: last.batchId })).length).to.equal(1002);
     await checkInvariants(s.project.id);
     expect(new Set(committed).size).to.equal(committed.length);

@@ -1,0 +1,10 @@
+import type { Role } from '../../server/shared/authorize.js';
+import { staffActing, withSettingsRead, type Acting } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
+import { ctx } from './context.js';
+
+/** A staff member acting outside a request, as the HTTP layer would build it (settings read now, from the test database). */
+export function actingAs(userId: string, roles: readonly Role[]): Promise<Acting> {
+  const { deps } = ctx();
+  return withSettingsRead(staffActing({ userId, roles, now: deps.now(), settings: settingsLoader(deps.db) }));
+}
