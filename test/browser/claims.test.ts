@@ -33,40 +33,59 @@ describe('@browser claims', function () {
     await browser?.close();
   });
 
-  it('when staff enter a paper claim with the keyboard only and finance decide it line by line, then it is partially approved with the reason, and axe finds nothing on the claim pages', async () => {
-    const tag = `Brw${randomBytes(3).toString('hex')}`;
-    const day = daysAgo(3);
-    const { staff, person } = await attendedSession({
-      startsAt: `${day}T14:00:00+01:00`,
-      endsAt: `${day}T17:00:00+01:00`,
-    });
-    await ctx()
-      .deps.db('participants')
-      .where({ id: person.id })
-      .update({ last_name: `${tag}Girard`, first_name: 'Pierre' });
-    const finance = await createUser({ roles: ['finance'], name: 'Finance Testeuse' });
-    const base = ctx().baseUrl;
-
-    // Staff: from the person's page to the entry form, then the paper form typed in.
-    const clerk = await newPage(browser);
+  // One journey, step by step: each step names the rule it checks and builds on the one before.
+  describe('a paper claim typed with the keyboard only, then decided line by line by finance', () => {
+    let base: string;
+    let staffEmail: string;
+    let staffId: string;
+    let personId: string;
+    let finance: Awaited<ReturnType<typeof createUser>>;
+    let clerk: Awaited<ReturnType<typeof newPage>>;
+    let reviewer: Awaited<ReturnType<typeof newPage>>;
     let claimUrl: string;
-    try {
+    let claimId: string;
+    before(async () => {
+      const tag = `Brw${randomBytes(3).toString('hex')}`;
+      const day = daysAgo(3);
+      const { staff, person } = await attendedSession({
+        startsAt: `${day}T14:00:00+01:00`,
+        endsAt: `${day}T17:00:00+01:00`,
+      });
+      await ctx()
+        .deps.db('participants')
+        .where({ id: person.id })
+        .update({ last_name: `${tag}Girard`, first_name: 'Pierre' });
+      finance = await createUser({ roles: ['finance'], name: 'Finance Testeuse' });
+      base = ctx().baseUrl;
+      staffEmail = staff.user.email;
+      staffId = staff.user.id;
+      personId = person.id;
+      clerk = await newPage(browser);
+      reviewer = await newPage(browser);
+    });
+    after(async () => {
+      await clerk?.context.close();
+      await reviewer?.context.close();
+    });
+
+    it('when staff open the entry form from the person’s page, then the person is chosen and the session they attended comes first', async () => {
       const page = clerk.page;
-      await signInPage(page, staff.user.email, { via: 'typed' });
-      await page.goto(`${base}/participants/${person.id}/claims`);
+      await signInPage(page, staffEmail, { via: 'typed' });
+      await page.goto(`${base}/participants/${personId}/claims`);
       await pressEnterOn(page, page.getByRole('link', { name: 'Saisir une demande' }));
       await page.waitForURL(/\/claims\/new\?participantId=/);
-      expect(await page.getByLabel(/^2\. Personne/).inputValue()).to.equal(person.id);
-
-      // The sessions the person attended come first: one arrow down picks it.
+      expect(await page.getByLabel(/^2\. Personne/).inputValue()).to.equal(personId);
+      // One arrow down picks it.
       await page.getByLabel(/^3\. Session/).focus();
       await page.keyboard.press('ArrowDown');
       const session = page.getByLabel(/^3\. Session/);
       expect(await session.locator('option:checked').textContent())
         .to.include('Atelier remboursements')
         .and.include('présent·e');
+    });
 
-      // Sent too early (no line yet): the errors are listed, the choices kept.
+    it('when the form is sent with no line, then the errors are listed and the choices kept, and axe finds nothing', async () => {
+      const page = clerk.page;
       await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer et transmettre' }));
       await page.getByRole('alert').waitFor();
       expect(await page.getByRole('alert').textContent()).to.include('ajoutez au moins une ligne');
@@ -77,7 +96,10 @@ describe('@browser claims', function () {
           .textContent(),
       ).to.include('présent·e');
       await expectNoAxeViolations(page, 'claim entry form with errors');
+    });
 
+    it('when lines are typed with the keyboard, then Enter in a field adds a line and each line keeps its kind and values', async () => {
+      const page = clerk.page;
       // Line 1: Die ↔ Valence by car, 2 × 66 km, 5 CV. Enter in a field adds a line (the form's first button).
       await page.getByLabel('Type de frais (ligne 1)').focus();
       await page.keyboard.type('Voiture');
@@ -90,22 +112,29 @@ describe('@browser claims', function () {
       expect(await page.getByLabel('Km aller-retour (ligne 1)').inputValue()).to.equal('132');
       expect(await page.getByLabel('Puissance fiscale (ligne 1)').inputValue()).to.equal('cv_5_or_less');
       expect(await page.getByLabel('Type de frais (ligne 1)').inputValue()).to.equal('mileage');
-
       // Line 2: the bus to Die station, 19,80 € for the return trip.
       await page.getByLabel('Type de frais (ligne 2)').focus();
       await page.keyboard.type('Transports');
       await typeInto(page, 'Montant payé en € (ligne 2)', '19,80');
       expect(await page.getByLabel('Type de frais (ligne 2)').inputValue()).to.equal('public_transport');
       await expectNoAxeViolations(page, 'claim entry form');
+    });
+
+    it('when the claim is sent, then it is submitted, the mileage computed at the rate in force, the missing receipt flagged and the deciders named', async () => {
+      const page = clerk.page;
       await pressEnterOn(page, page.getByRole('button', { name: 'Enregistrer et transmettre' }));
       await page.waitForURL(/\/claims\/[0-9a-f-]{36}$/);
       claimUrl = page.url();
+      claimId = claimUrl.split('/').pop()!;
       const entered = await page.locator('main').textContent();
       expect(entered).to.include('La demande est enregistrée et transmise pour décision.').and.include('À instruire');
       expect(entered).to.include('132 km × 0,32 € = 42,24 €').and.include('Justificatif manquant');
       expect(entered).to.include('Seuls le service financier et le chef de ce projet décident de ses demandes.');
+    });
 
-      // The ticket, scanned: it says 15,80 € (less than written on the form).
+    it('when the scanned ticket is attached to its line, then the claim no longer misses a receipt, and axe finds nothing', async () => {
+      const page = clerk.page;
+      // The ticket says 15,80 € (less than written on the form).
       await page.getByLabel('Fichier (PDF, JPEG ou PNG, 10 Mo au plus)').setInputFiles({
         name: 'billet.png',
         mimeType: 'image/png',
@@ -118,13 +147,9 @@ describe('@browser claims', function () {
       await page.waitForSelector('text=Le justificatif est ajouté.');
       expect(await page.locator('main').textContent()).not.to.include('Justificatif manquant');
       await expectNoAxeViolations(page, 'claim detail (staff, submitted)');
-    } finally {
-      await clerk.context.close();
-    }
+    });
 
-    // Finance: the mileage in full, the ticket reduced to what the receipt shows, with the reason.
-    const reviewer = await newPage(browser);
-    try {
+    it('when finance grant the mileage in full and the ticket down to its receipt with a reason, then the claim is partially approved with that reason, by them, entered by staff', async () => {
       const page = reviewer.page;
       await signInPage(page, finance.email, { via: 'typed' });
       await page.goto(claimUrl);
@@ -143,8 +168,6 @@ describe('@browser claims', function () {
         .and.include('Finance Testeuse')
         .and.include('Motif : autre motif (voir la précision) (Le billet joint ne justifie que 15,80 €.)');
       await expectNoAxeViolations(page, 'claim detail (decided)');
-
-      const claimId = claimUrl.split('/').pop()!;
       const claim = await ctx()
         .deps.db('claims')
         .where({ id: claimId })
@@ -152,7 +175,7 @@ describe('@browser claims', function () {
       expect(claim).to.deep.equal({
         status: 'partially_approved',
         amount_granted_cents: 4224 + 1580,
-        entered_by: staff.user.id,
+        entered_by: staffId,
         decided_by: finance.id,
       });
       const lines = await ctx()
@@ -164,15 +187,20 @@ describe('@browser claims', function () {
         { kind: 'mileage', granted_cents: 4224, reason_code: null },
         { kind: 'public_transport', granted_cents: 1580, reason_code: 'other' },
       ]);
-      // The acknowledgement and the decision are real outbox messages: out of the queue, so that other tests' workers do not send them.
+    });
+
+    it('when the claim is decided, then the acknowledgement and the decision wait in the outbox for the person', async () => {
+      // Real outbox messages: taken out of the queue, so that other tests' workers do not send them.
       expect(
         await ctx()
           .deps.db('outbox_messages')
           .where({ related_id: claimId, status: 'pending' })
           .update({ status: 'delivered', delivered_at: new Date() }),
       ).to.equal(2);
+    });
 
-      // The demo's partially approved claim (childcare over the cap) and the other claim pages.
+    it('when finance open the claim lists, the advances and the demo’s partially approved claim, then axe finds nothing and advances are marked', async () => {
+      const page = reviewer.page;
       const demo = await ctx()
         .deps.db('claims')
         .where({ status: 'partially_approved' })
@@ -183,7 +211,7 @@ describe('@browser claims', function () {
         '/claims',
         '/claims?status=submitted',
         '/claims/advances',
-        `/participants/${person.id}/claims`,
+        `/participants/${personId}/claims`,
         ...(demo ? [`/claims/${demo.id}`] : []),
       ]) {
         await page.goto(`${base}${path}`);
@@ -192,9 +220,7 @@ describe('@browser claims', function () {
       expect(await page.goto(`${base}/claims/advances`).then(() => page.locator('main').textContent())).to.include(
         '(avance)',
       );
-    } finally {
-      await reviewer.context.close();
-    }
+    });
   });
 
   it('when a claim has an image receipt and a PDF receipt with a JavaScript OpenAction, then the page shows the image and offers the PDF as a download, both served sandboxed', async () => {
