@@ -131,120 +131,141 @@ describe('grants: auditor scopes and concurrency', () => {
     expect((await auditorAndStaff.get('/participants')).status).to.equal(200);
   });
 
-  it('when an expense is split across two grants and an auditor is scoped to one, then list, total and expense show only that grant’s parts, incurred or paid within the range', async () => {
-    const finance = await signedIn('finance');
-    const auditor = await signedIn('auditor');
-    const project = await createProject();
-    const gA = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 6000 });
-    const gB = await fundedGrant(
-      finance,
-      project.id,
-      { catering: 100_000 },
-      { shareBp: 4000, funder: 'ARS Auvergne-Rhône-Alpes' },
-    );
-    for (const g of [gA, gB])
-      expect(
+  // One setting, several rules: an expense split across two grants, an auditor scoped to one grant and a date range.
+  describe('an expense split across two grants, an auditor scoped to one of them for the first half of 2026', () => {
+    let finance: Awaited<ReturnType<typeof signedIn>>;
+    let auditor: Awaited<ReturnType<typeof signedIn>>;
+    let project: Awaited<ReturnType<typeof createProject>>;
+    let gA: Awaited<ReturnType<typeof fundedGrant>>;
+    let gB: Awaited<ReturnType<typeof fundedGrant>>;
+    let paidInRange: string;
+    let incurredInRange: string;
+    let outside: string;
+    before(async () => {
+      finance = await signedIn('finance');
+      auditor = await signedIn('auditor');
+      project = await createProject();
+      gA = await fundedGrant(finance, project.id, { catering: 100_000 }, { shareBp: 6000 });
+      gB = await fundedGrant(
+        finance,
+        project.id,
+        { catering: 100_000 },
+        { shareBp: 4000, funder: 'ARS Auvergne-Rhône-Alpes' },
+      );
+      for (const g of [gA, gB])
+        expect(
+          (
+            await finance.post(`/api/grants/${g.id}/budget-lines`, {
+              category: 'catering',
+              year: 2025,
+              amountCents: 100_000,
+            })
+          ).status,
+        ).to.equal(201);
+      const enter = async (amountCents: string, incurredOn: string, paidOn?: string) =>
         (
-          await finance.post(`/api/grants/${g.id}/budget-lines`, {
-            category: 'catering',
-            year: 2025,
-            amountCents: 100_000,
-          })
-        ).status,
-      ).to.equal(201);
-    const enter = async (amountCents: string, incurredOn: string, paidOn?: string) =>
-      (
-        await finance.upload(
-          'POST',
-          '/api/expenses',
-          { projectId: project.id, category: 'catering', amountCents, incurredOn, ...(paidOn ? { paidOn } : {}) },
-          { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' },
-        )
-      ).body.id as string;
-    const paidInRange = await enter('1000', '2025-12-20', '2026-01-10');
-    const incurredInRange = await enter('2000', '2026-03-01');
-    const outside = await enter('3000', '2025-06-01', '2025-07-01');
-    await finance.post(`/api/grants/${gA.id}/auditor-scopes`, {
-      userId: auditor.user.id,
-      fromDate: '2026-01-01',
-      toDate: '2026-06-30',
-      expiresAt: '2099-01-01T00:00:00Z',
+          await finance.upload(
+            'POST',
+            '/api/expenses',
+            { projectId: project.id, category: 'catering', amountCents, incurredOn, ...(paidOn ? { paidOn } : {}) },
+            { field: 'file', name: 'f.pdf', bytes: SAMPLE_FILES.pdf, type: 'application/pdf' },
+          )
+        ).body.id as string;
+      paidInRange = await enter('1000', '2025-12-20', '2026-01-10');
+      incurredInRange = await enter('2000', '2026-03-01');
+      outside = await enter('3000', '2025-06-01', '2025-07-01');
+      await finance.post(`/api/grants/${gA.id}/auditor-scopes`, {
+        userId: auditor.user.id,
+        fromDate: '2026-01-01',
+        toDate: '2026-06-30',
+        expiresAt: '2099-01-01T00:00:00Z',
+      });
     });
 
-    const list = (await auditor.get(`/api/expenses?projectId=${project.id}&sort=amountCents`)).body;
-    expect(
-      list.items.map((e: any) => [
-        e.id,
-        e.amountCents,
-        e.listedCents,
-        e.parts.map((p: any) => [p.grantId, p.amountCents]),
-      ]),
-    ).to.deep.equal([
-      [paidInRange, 1000, 600, [[gA.id, 600]]],
-      [incurredInRange, 2000, 1200, [[gA.id, 1200]]],
-    ]);
-    expect(list).to.include({ count: 2, totalCents: 1800 });
-    expect((await auditor.get(`/api/expenses/${paidInRange}`)).body.parts).to.have.length(1);
-    expect((await auditor.get(`/api/expenses/${outside}`)).status).to.equal(404);
-    expect((await auditor.get(`/api/expenses?grantId=${gB.id}`)).body).to.include({ count: 0, totalCents: 0 });
-    const page = await auditor.get(`/expenses?projectId=${project.id}`);
-    expect(page.status).to.equal(200);
-    expect(page.text)
-      .to.include('<dt>Total</dt><dd>18,00 €</dd>')
-      .and.include(gA.reference)
-      .and.not.include(gB.reference);
-
-    // Finance: whole amounts without a grant filter, the grant's parts with one.
-    expect((await finance.get(`/api/expenses?projectId=${project.id}`)).body).to.include({
-      count: 3,
-      totalCents: 6000,
-    });
-    expect((await finance.get(`/api/expenses?projectId=${project.id}&grantId=${gB.id}`)).body).to.include({
-      count: 3,
-      totalCents: 2400,
-    });
-    expect(
-      (await finance.get(`/api/expenses?grantId=${gA.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`)).body,
-    ).to.include({ count: 1, totalCents: 600 });
-    const lineA = gA.budgetLines.find((l) => l.year === 2026)!;
-    expect((await finance.get(`/api/expenses?budgetLineId=${lineA.id}&status=committed,actual`)).body).to.include({
-      count: 1,
-      totalCents: 1200,
+    it('when the auditor lists the expenses, then only their grant’s parts of expenses incurred or paid within the range show, with their total; others are 404', async () => {
+      const list = (await auditor.get(`/api/expenses?projectId=${project.id}&sort=amountCents`)).body;
+      expect(
+        list.items.map((e: any) => [
+          e.id,
+          e.amountCents,
+          e.listedCents,
+          e.parts.map((p: any) => [p.grantId, p.amountCents]),
+        ]),
+      ).to.deep.equal([
+        [paidInRange, 1000, 600, [[gA.id, 600]]],
+        [incurredInRange, 2000, 1200, [[gA.id, 1200]]],
+      ]);
+      expect(list).to.include({ count: 2, totalCents: 1800 });
+      expect((await auditor.get(`/api/expenses/${paidInRange}`)).body.parts).to.have.length(1);
+      expect((await auditor.get(`/api/expenses/${outside}`)).status).to.equal(404);
+      expect((await auditor.get(`/api/expenses?grantId=${gB.id}`)).body).to.include({ count: 0, totalCents: 0 });
     });
 
-    // The grant's budget lines: the auditor's range only (2025 line: paid in the range 6,00; 2026 line: incurred in it 12,00), without
-    // remaining; finance: committed (not yet paid) and actual over all dates (2025 line: 6,00 + 18,00 paid), remaining. Each link adds up.
-    const lines = async (client: typeof finance) =>
-      (await client.get(`/api/grants/${gA.id}`)).body.budgetLines.map((l: any) => ({
-        ...l,
-        row: [l.year, l.committedCents, l.actualCents, l.remainingCents],
-      }));
-    const scoped = await lines(auditor);
-    expect(scoped.map((l: any) => l.row)).to.have.deep.members([
-      [2025, 0, 600, null],
-      [2026, 1200, 0, null],
-    ]);
-    const whole = await lines(finance);
-    expect(whole.map((l: any) => l.row)).to.have.deep.members([
-      [2025, 0, 2400, 97600],
-      [2026, 1200, 0, 98800],
-    ]);
-    for (const [client, ls] of [
-      [auditor, scoped],
-      [finance, whole],
-    ] as const) {
-      for (const l of ls) {
-        expect(await followLink(client, l.links.committed), l.links.committed).to.equal(l.committedCents);
-        expect(await followLink(client, l.links.actual), l.links.actual).to.equal(l.actualCents);
+    it('when the auditor opens the expenses page, then the total is their part and the other grant is not named', async () => {
+      const page = await auditor.get(`/expenses?projectId=${project.id}`);
+      expect(page.status).to.equal(200);
+      expect(page.text)
+        .to.include('<dt>Total</dt><dd>18,00 €</dd>')
+        .and.include(gA.reference)
+        .and.not.include(gB.reference);
+    });
+
+    it('when finance list the same expenses, then whole amounts show without a grant filter and the grant’s parts with one, by status, paid dates and budget line', async () => {
+      expect((await finance.get(`/api/expenses?projectId=${project.id}`)).body).to.include({
+        count: 3,
+        totalCents: 6000,
+      });
+      expect((await finance.get(`/api/expenses?projectId=${project.id}&grantId=${gB.id}`)).body).to.include({
+        count: 3,
+        totalCents: 2400,
+      });
+      expect(
+        (await finance.get(`/api/expenses?grantId=${gA.id}&status=actual&paidFrom=2026-01-01&paidTo=2026-01-31`)).body,
+      ).to.include({ count: 1, totalCents: 600 });
+      const lineA = gA.budgetLines.find((l) => l.year === 2026)!;
+      expect((await finance.get(`/api/expenses?budgetLineId=${lineA.id}&status=committed,actual`)).body).to.include({
+        count: 1,
+        totalCents: 1200,
+      });
+    });
+
+    it('when the grant’s budget lines are read, then the auditor gets their range only without remaining, finance everything with remaining, and each figure’s link adds up to it', async () => {
+      // Auditor: 2025 line paid in the range 6,00; 2026 line incurred in it 12,00. Finance: 2025 line 6,00 + 18,00 paid.
+      const lines = async (client: typeof finance) =>
+        (await client.get(`/api/grants/${gA.id}`)).body.budgetLines.map((l: any) => ({
+          ...l,
+          row: [l.year, l.committedCents, l.actualCents, l.remainingCents],
+        }));
+      const scoped = await lines(auditor);
+      expect(scoped.map((l: any) => l.row)).to.have.deep.members([
+        [2025, 0, 600, null],
+        [2026, 1200, 0, null],
+      ]);
+      const whole = await lines(finance);
+      expect(whole.map((l: any) => l.row)).to.have.deep.members([
+        [2025, 0, 2400, 97600],
+        [2026, 1200, 0, 98800],
+      ]);
+      for (const [client, ls] of [
+        [auditor, scoped],
+        [finance, whole],
+      ] as const) {
+        for (const l of ls) {
+          expect(await followLink(client, l.links.committed), l.links.committed).to.equal(l.committedCents);
+          expect(await followLink(client, l.links.actual), l.links.actual).to.equal(l.actualCents);
+        }
       }
-    }
-    const detail = await auditor.get(`/grants/${gA.id}`);
-    expect(detail.status).to.equal(200);
-    expect(detail.text)
-      .to.include('Votre accès d’auditeur est limité à la période du 01/01/2026 au 30/06/2026.')
-      .and.not.include('>Reste<')
-      .and.not.include('24,00 €');
-    expect((await auditor.get(`/grants/${gB.id}`)).status).to.equal(404);
+    });
+
+    it('when the auditor opens the grant page, then it says their access is limited to the period and shows no remaining nor whole amounts; the other grant is 404', async () => {
+      const detail = await auditor.get(`/grants/${gA.id}`);
+      expect(detail.status).to.equal(200);
+      expect(detail.text)
+        .to.include('Votre accès d’auditeur est limité à la période du 01/01/2026 au 30/06/2026.')
+        .and.not.include('>Reste<')
+        .and.not.include('24,00 €');
+      expect((await auditor.get(`/grants/${gB.id}`)).status).to.equal(404);
+    });
   });
 
   it('@pg when 50 claims are decided at once against a line with room for exactly 10, then exactly 10 pass, 40 get 409 and the line is never overspent', async function () {
