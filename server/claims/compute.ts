@@ -1,4 +1,4 @@
-import type { Deps } from '../shared/deps.js';
+import type { Acting } from '../shared/acting.js';
 import type { Db } from '../shared/db.js';
 import { validationError, type ErrorDetail } from '../shared/errors.js';
 import { toLocal } from '../shared/dates.js';
@@ -72,16 +72,18 @@ function requestedOf(input: LineInput, eligible: number): number {
  * Recomputes every line of a claim with the policy in force on its travel date, then the
  * claim's totals and flags. Decided lines keep their frozen mileage; with `freeze`, the
  * kilometres of earlier lines are read now and frozen (decision). Throws 400 naming
- * `lines.N.field` when a line lacks what its kind needs.
+ * `lines.N.field` when a line lacks what its kind needs. The time zone and the claim deadline
+ * are the acting's settings.
  */
 export async function recomputeClaim(
   trx: Db,
-  deps: Deps,
+  acting: Acting,
   claimId: string,
-  timeZone: string,
-  deadlineMonths: number,
   options: { freeze?: boolean } = {},
 ): Promise<ClaimRow> {
+  const settings = await acting.settings();
+  const timeZone = settings.timeZone;
+  const deadlineMonths = settings.thresholds.claimDeadlineMonths;
   const claim = (await getClaim(trx, claimId))!;
   const sessions = await sessionsByIds(trx, await claimSessionIds(trx, claimId));
   const lines = await claimLines(trx, claimId);
@@ -171,7 +173,7 @@ export async function recomputeClaim(
     trx,
     claimId,
     { amount_requested_cents: requested, amount_eligible_cents: eligible, flags: [...claimFlags].sort(), late },
-    deps.now(),
+    acting.now,
   );
   return (await getClaim(trx, claimId))!;
 }

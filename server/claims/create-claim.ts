@@ -1,11 +1,10 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import type { Role } from '../shared/authorize.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
 import { toLocal } from '../shared/dates.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import type { ClaimCreateBody, ClaimPatchBody } from './schemas.js';
 import {
   attendanceOf,
@@ -24,8 +23,14 @@ import { participantContact } from '../participants/index.js';
 import { lineRows, recomputeClaim } from './compute.js';
 import { OVERRIDE_ATTENDANCE_ROLES } from './policy.js';
 import { hasRole } from './rules.js';
-import { submitIn } from './submit-claim.js';
+import { submitClaimIn } from './submit-claim.js';
 import { claimsError } from './errors.js';
+
+/** What `updateDraft` changes: the draft and the patch (its keys, `version` aside, are audited). */
+export interface UpdateDraftInput {
+  claimId: string;
+  patch: ClaimPatchBody;
+}
 
 interface Times {
   departureAt?: string;
@@ -65,19 +70,14 @@ async function checkSessions(trx: Db, ids: string[]): Promise<ClaimSessionRow[]>
  * override reason is given; an advance is entered before the session instead, and a claim for
  * a session that has not started is refused (409 `session_not_started`).
  */
-export async function createClaimIn(
-  trx: Db,
-  deps: Deps,
-  actor: AuditActor,
-  actorRoles: readonly Role[],
-  input: ClaimCreateBody,
-) {
-  const { settings } = await getSettings(trx);
+export async function createClaimIn(trx: Db, deps: Deps, acting: Acting, input: ClaimCreateBody) {
+  const settings = await acting.settings();
+  const { actor } = acting;
   const person = await participantContact(trx, input.participantId);
   if (!person || person.status !== 'active' || person.merged_into_id)
     throw validationError([{ field: 'participantId', message: 'participant inconnu ou inactif' }]);
   const sessions = await checkSessions(trx, input.sessionIds);
-  const now = deps.now();
+  const { now } = acting;
   const flags: string[] = [];
   let overrideReason: string | null = null;
   if (input.isAdvance) {
@@ -106,7 +106,7 @@ export async function createClaimIn(
           })),
         ),
         input.override,
-        hasRole(actorRoles, OVERRIDE_ATTENDANCE_ROLES),
+        hasRole(actor.roles, OVERRIDE_ATTENDANCE_ROLES),
       );
       overrideReason = o.reason;
       flags.push('attendance_override');
@@ -139,21 +139,22 @@ export async function createClaimIn(
     trx,
     lineRows(claimId, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()),
   );
-  await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
-  await recordAudit(trx, actor, {
+  await recomputeClaim(trx, acting, claimId);
+  await recordAudit(trx, acting, {
     action: 'claim.created',
     recordType: 'claim',
     recordId: claimId,
     reasonCode: overrideReason ? 'attendance_override' : null,
     data: { lines: input.lines.length, sessions: sessions.length, advance: input.isAdvance ?? false },
   });
-  if (input.submit) await submitIn(trx, deps, actor, claimId);
+  if (input.submit) await submitClaimIn(trx, deps, acting, claimId);
   return claimId;
 }
 
-/** Changes a draft: payee, times, lines (replaced as a whole). A stale `version` is a 409. */
-export async function updateDraft(deps: Deps, actor: AuditActor, claimId: string, input: ClaimPatchBody) {
-  const { settings } = await getSettings(deps.db);
+/** Changes a draft (`claimId`) as `patch` says: payee, times, lines (replaced as a whole). A stale `version` is a 409. */
+export async function updateDraft(deps: Deps, acting: Acting, { claimId, patch: input }: UpdateDraftInput) {
+  const settings = await acting.settings();
+  const { now } = acting;
   return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
@@ -167,9 +168,9 @@ export async function updateDraft(deps: Deps, actor: AuditActor, claimId: string
       trx,
       claimId,
       { payee_id: input.payeeId ?? claim.payee_id, departure_at: departure, return_at: ret },
-      deps.now(),
+      now,
     );
-    await recordHand(trx, claimId, actor.userId, 'edited', deps.now());
+    await recordHand(trx, claimId, acting.actor.userId, 'edited', now);
     if (input.lines) {
       const receipts = new Set((await claimReceipts(trx, claimId)).map((r) => r.id));
       await trx('claim_lines').where({ claim_id: claimId }).delete();
@@ -178,8 +179,8 @@ export async function updateDraft(deps: Deps, actor: AuditActor, claimId: string
         lineRows(claimId, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, receipts),
       );
     }
-    await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
-    await recordAudit(trx, actor, {
+    await recomputeClaim(trx, acting, claimId);
+    await recordAudit(trx, acting, {
       action: 'claim.updated',
       recordType: 'claim',
       recordId: claimId,

@@ -1,12 +1,11 @@
 import { moveToStatus } from './lifecycle.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
 import { AppError, notFound, validationError, type ErrorDetail } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
 import { formatCents } from '../shared/money.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { staffUserId, type Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { recordClaimExpenses } from '../grants/index.js';
 import type { DecisionBody } from './schemas.js';
 import {
@@ -47,7 +46,7 @@ function sameDecision(lines: LineRow[], decisions: LineDecision[]): boolean {
 }
 
 /** `mayDecide` on the claim as it stands under its row lock: 403 for a non-decider, 409 `separation_of_duties` for a hand. */
-async function assertDecider(trx: Db, actor: Pick<Actor, 'userId' | 'roles'>, claim: ClaimRow) {
+async function assertDecider(trx: Db, actor: Acting['actor'], claim: ClaimRow) {
   const right = mayDecide(actor, await decisionFacts(trx, claim));
   if (right.ok) return;
   throw right.error;
@@ -110,153 +109,156 @@ async function checkLines(
   return { details, noReceipt, unacknowledged };
 }
 
+/** A decision: the claim (`claimId`) and, line by line, what is granted (the request's body). */
+export type DecideInput = DecisionBody & { claimId: string };
+
 /**
- * Decides a submitted claim line by line, under a row lock: ten simultaneous decisions give
- * one decision, one audit event and one letter. Mileage is recomputed with the kilometres
- * of earlier lines frozen now. Repeating the recorded decision answers the same; another
- * decision on a decided claim is 409 `claim_already_decided`.
+ * Decides a submitted claim line by line, in the caller's transaction, under a row lock: ten
+ * simultaneous decisions give one decision, one audit event and one letter. Mileage is
+ * recomputed with the kilometres of earlier lines frozen now. Repeating the recorded decision
+ * answers the same; another decision on a decided claim is 409 `claim_already_decided`.
  */
-export async function decideClaim(
-  deps: Deps,
-  actor: AuditActor & Pick<Actor, 'roles'> & { userId: string },
-  claimId: string,
-  input: DecisionBody,
-): Promise<void> {
-  const { settings } = await getSettings(deps.db);
-  await inTransaction(deps.db, async (trx) => {
-    let claim = await getClaim(trx, claimId, true);
-    if (!claim) throw notFound('Demande');
-    await assertDecider(trx, actor, claim);
-    if (DECIDED.includes(claim.status)) {
-      if (sameDecision(await claimLines(trx, claimId), input.lines)) return;
-      throw claimsError('claim_already_decided');
-    }
-    if (claim.status === 'cancelled') throw claimsError('claim_cancelled');
-    if (claim.status !== 'submitted') throw claimsError('claim_not_submitted');
-    claim = await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths, {
-      freeze: true,
-    });
-    const lines = await claimLines(trx, claimId);
-    const receipts = new Map((await claimReceipts(trx, claimId)).map((r) => [r.id, r]));
-    const { details, noReceipt, unacknowledged } = await checkLines(trx, lines, input.lines, receipts);
-    if (details.length) throw validationError(details);
-    if (unacknowledged.length) {
-      throw claimsError(
-        'receipt_reuse_unacknowledged',
-        unacknowledged.map((i) => ({
-          field: `lines.${i}.receiptReuseAcknowledged`,
-          message: 'justificatif déjà utilisé : à confirmer',
-        })),
-      );
-    }
-    let override: string | null = null;
-    if (noReceipt.length) {
-      override = requireOverride(
-        claimsError(
-          'receipt_requires_override',
-          noReceipt.map((id) => ({
-            field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`,
-            message: 'justificatif manquant',
-          })),
-        ),
-        input.override,
-        hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES),
-      ).reason;
-    }
-    const byId = new Map(input.lines.map((d) => [d.lineId, d]));
-    let granted = 0;
-    let requested = 0;
-    let reduced = 0;
-    for (const l of lines) {
-      const d = byId.get(l.id)!;
-      granted += d.grantedCents;
-      requested += l.requested_cents;
-      if (d.grantedCents < l.requested_cents) reduced++;
-      await trx('claim_lines')
-        .where({ id: l.id })
-        .update({
-          granted_cents: d.grantedCents,
-          reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents),
-          reason_note: d.reasonNote?.trim() || null,
-          receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
-        });
-    }
-    const status = granted === 0 ? 'rejected' : granted >= requested ? 'approved' : 'partially_approved';
-    const advance = claim.advance_of_claim_id ? await getClaim(trx, claim.advance_of_claim_id) : undefined;
-    const advanced = advance?.amount_granted_cents ?? 0;
-    const now = deps.now();
-    await moveToStatus(trx, [claimId], status, {
-      decided_at: now,
-      decided_by: actor.userId,
-      amount_granted_cents: granted,
-      amount_to_pay_cents: Math.max(0, granted - advanced),
-      to_recover_cents: Math.max(0, advanced - granted),
-      decision_note: input.note?.trim() || null,
-      decision_reason_code: override ? 'receipt_override' : null,
-      override_reason: override ?? claim.override_reason,
-      updated_at: now,
-      version: trx.raw('version + 1'),
-    });
-    const decided = (await getClaim(trx, claimId))!;
-    await recordClaimExpenses(
-      trx,
-      {
-        claim: {
-          id: claimId,
-          projectId: decided.project_id,
-          participantId: decided.participant_id,
-          advanceOfClaimId: decided.advance_of_claim_id,
-          amountToPayCents: Number(decided.amount_to_pay_cents),
-        },
-        lines: (await claimLines(trx, claimId)).map((l) => ({
-          id: l.id,
-          category: l.category,
-          travelDate: l.travel_date,
-          grantedCents: Number(l.granted_cents ?? 0),
-        })),
-      },
-      { actor, roles: actor.roles, override: input.override },
+export async function decideClaimIn(trx: Db, deps: Deps, acting: Acting, input: DecideInput): Promise<void> {
+  const { claimId } = input;
+  const settings = await acting.settings();
+  const { actor } = acting;
+  const userId = staffUserId(acting);
+  let claim = await getClaim(trx, claimId, true);
+  if (!claim) throw notFound('Demande');
+  await assertDecider(trx, actor, claim);
+  if (DECIDED.includes(claim.status)) {
+    if (sameDecision(await claimLines(trx, claimId), input.lines)) return;
+    throw claimsError('claim_already_decided');
+  }
+  if (claim.status === 'cancelled') throw claimsError('claim_cancelled');
+  if (claim.status !== 'submitted') throw claimsError('claim_not_submitted');
+  claim = await recomputeClaim(trx, acting, claimId, { freeze: true });
+  const lines = await claimLines(trx, claimId);
+  const receipts = new Map((await claimReceipts(trx, claimId)).map((r) => [r.id, r]));
+  const { details, noReceipt, unacknowledged } = await checkLines(trx, lines, input.lines, receipts);
+  if (details.length) throw validationError(details);
+  if (unacknowledged.length) {
+    throw claimsError(
+      'receipt_reuse_unacknowledged',
+      unacknowledged.map((i) => ({
+        field: `lines.${i}.receiptReuseAcknowledged`,
+        message: 'justificatif déjà utilisé : à confirmer',
+      })),
     );
-    await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
-    await recordAudit(trx, actor, {
-      action: 'claim.decided',
-      recordType: 'claim',
-      recordId: claimId,
-      reasonCode: override ? 'receipt_override' : null,
-      data: {
-        status,
-        lines: lines.length,
-        reduced,
-        reasons: [...new Set(input.lines.map((d) => d.reasonCode).filter(Boolean))],
+  }
+  let override: string | null = null;
+  if (noReceipt.length) {
+    override = requireOverride(
+      claimsError(
+        'receipt_requires_override',
+        noReceipt.map((id) => ({
+          field: `lines.${input.lines.findIndex((d) => d.lineId === id)}.grantedCents`,
+          message: 'justificatif manquant',
+        })),
+      ),
+      input.override,
+      hasRole(actor.roles, OVERRIDE_RECEIPT_ROLES),
+    ).reason;
+  }
+  const byId = new Map(input.lines.map((d) => [d.lineId, d]));
+  let granted = 0;
+  let requested = 0;
+  let reduced = 0;
+  for (const l of lines) {
+    const d = byId.get(l.id)!;
+    granted += d.grantedCents;
+    requested += l.requested_cents;
+    if (d.grantedCents < l.requested_cents) reduced++;
+    await trx('claim_lines')
+      .where({ id: l.id })
+      .update({
+        granted_cents: d.grantedCents,
+        reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents),
+        reason_note: d.reasonNote?.trim() || null,
+        receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
+      });
+  }
+  const status = granted === 0 ? 'rejected' : granted >= requested ? 'approved' : 'partially_approved';
+  const advance = claim.advance_of_claim_id ? await getClaim(trx, claim.advance_of_claim_id) : undefined;
+  const advanced = advance?.amount_granted_cents ?? 0;
+  const { now } = acting;
+  await moveToStatus(trx, [claimId], status, {
+    decided_at: now,
+    decided_by: userId,
+    amount_granted_cents: granted,
+    amount_to_pay_cents: Math.max(0, granted - advanced),
+    to_recover_cents: Math.max(0, advanced - granted),
+    decision_note: input.note?.trim() || null,
+    decision_reason_code: override ? 'receipt_override' : null,
+    override_reason: override ?? claim.override_reason,
+    updated_at: now,
+    version: trx.raw('version + 1'),
+  });
+  const decided = (await getClaim(trx, claimId))!;
+  await recordClaimExpenses(
+    trx,
+    {
+      claim: {
+        id: claimId,
+        projectId: decided.project_id,
+        participantId: decided.participant_id,
+        advanceOfClaimId: decided.advance_of_claim_id,
+        amountToPayCents: Number(decided.amount_to_pay_cents),
       },
-    });
+      lines: (await claimLines(trx, claimId)).map((l) => ({
+        id: l.id,
+        category: l.category,
+        travelDate: l.travel_date,
+        grantedCents: Number(l.granted_cents ?? 0),
+      })),
+    },
+    {
+      actor: { userId: actor.userId, tokenId: actor.tokenId, requestId: acting.requestId },
+      roles: actor.roles,
+      override: input.override,
+    },
+  );
+  await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
+  await recordAudit(trx, acting, {
+    action: 'claim.decided',
+    recordType: 'claim',
+    recordId: claimId,
+    reasonCode: override ? 'receipt_override' : null,
+    data: {
+      status,
+      lines: lines.length,
+      reduced,
+      reasons: [...new Set(input.lines.map((d) => d.reasonCode).filter(Boolean))],
+    },
   });
 }
 
+/** `decideClaimIn` in a transaction of its own (a savepoint when `deps.db` is a transaction: bulk approval). */
+export const decideClaim = (deps: Deps, acting: Acting, input: DecideInput): Promise<void> =>
+  inTransaction(deps.db, (trx) => decideClaimIn(trx, deps, acting, input));
+
 /**
- * Approves, each in its own transaction, the submitted claims without any flag, every line at
+ * Approves, in the caller's transaction and each in a savepoint of its own, the submitted claims without any flag, every line at
  * its computed amount; the others are listed as skipped with the reason. `mayDecide` is asked
  * for each claim (and again by `decideClaim` under the lock): a claim the actor had a hand on
  * is skipped as `separation_of_duties`.
  */
-export async function bulkApprove(
-  deps: Deps,
-  actor: AuditActor & Pick<Actor, 'roles'> & { userId: string },
-  claimIds: string[],
-) {
+export async function bulkApproveIn(trx: Db, deps: Deps, acting: Acting, claimIds: string[]) {
   const approved: string[] = [];
   const skipped: { claimId: string; reason: string }[] = [];
   for (const id of claimIds) {
-    const claim = await getClaim(deps.db, id);
-    const right = claim ? mayDecide(actor, await decisionFacts(deps.db, claim)) : null;
+    const claim = await getClaim(trx, id);
+    const right = claim ? mayDecide(acting.actor, await decisionFacts(trx, claim)) : null;
     if (!claim) skipped.push({ claimId: id, reason: 'not_found' });
     else if (claim.status !== 'submitted') skipped.push({ claimId: id, reason: `status_${claim.status}` });
     else if (right && !right.ok) skipped.push({ claimId: id, reason: right.code });
     else if (claim.flags.length) skipped.push({ claimId: id, reason: 'flagged' });
     else {
       try {
-        const lines = await claimLines(deps.db, id);
-        await decideClaim(deps, actor, id, {
+        const lines = await claimLines(trx, id);
+        // Each claim in a savepoint of its own: a refusal undoes that claim's work only.
+        await decideClaim({ ...deps, db: trx }, acting, {
+          claimId: id,
           lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })),
         });
         approved.push(id);

@@ -7,8 +7,6 @@ import { sendStoredFile } from '../shared/files.js';
 import { parseEuros } from '../shared/money.js';
 import { list, text } from '../shared/form.js';
 import { validationError } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act } from '../shared/pages.js';
 import {
   CLAIM_FLAG_LABELS,
@@ -24,8 +22,8 @@ import { claimView } from './presenter.js';
 import { participantName, userNames } from './choices.js';
 import { decisionFacts } from './repo.js';
 import { submitClaim } from './submit-claim.js';
-import { decideClaim } from './decide-claim.js';
-import { cancelClaim, settleAdvance } from './advances.js';
+import { decideClaimIn } from './decide-claim.js';
+import { cancelClaim, settleAdvanceIn } from './advances.js';
 import { attachReceipt, receiptFile } from './receipts.js';
 import { claimPaymentStatus } from '../payments/index.js';
 
@@ -42,9 +40,9 @@ export function detailPages(deps: Deps) {
       summary: 'Claim detail: lines, receipts, flags, decision form',
       params: ClaimIdParams,
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const claim = await claimView(deps.db, settings, req.params.id);
-        const actor = req.ctx.actor!;
+        const { actor } = req.ctx.acting;
         const facts = await decisionFacts(deps.db, { id: claim.id, project_id: claim.projectId });
         const people = await userNames(
           deps.db,
@@ -112,7 +110,7 @@ export function detailPages(deps: Deps) {
       params: ClaimIdParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/claims/${req.params.id}`, 'La demande est transmise.', () =>
-          submitClaim(deps, auditActorOf(req.ctx), req.params.id),
+          submitClaim(deps, req.ctx.acting, req.params.id),
         );
       },
     }),
@@ -125,7 +123,7 @@ export function detailPages(deps: Deps) {
       params: ClaimIdParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/claims/${req.params.id}`, 'La demande est annulée.', () =>
-          cancelClaim(deps, auditActorOf(req.ctx), req.params.id),
+          cancelClaim(deps, req.ctx.acting, { claimId: req.params.id }),
         );
       },
     }),
@@ -145,7 +143,12 @@ export function detailPages(deps: Deps) {
           const cents = parseEuros(req.body.amount);
           if (cents === null)
             throw validationError([{ field: 'amount', message: 'le montant doit être en euros, par exemple 12,50' }]);
-          return attachReceipt(deps, auditActorOf(req.ctx), req.params.id, file, cents, req.body.lineId);
+          return attachReceipt(deps, req.ctx.acting, {
+            claimId: req.params.id,
+            file,
+            amountCents: cents,
+            lineId: req.body.lineId,
+          });
         });
       },
     }),
@@ -164,7 +167,6 @@ export function detailPages(deps: Deps) {
         const reasons = list(form.reasonCode);
         const notes = list(form.reasonNote);
         const acks = new Set(list(form.ack));
-        const actor = req.ctx.actor!;
         await act(
           deps,
           req,
@@ -188,16 +190,12 @@ export function detailPages(deps: Deps) {
             });
             const overrideReason = text(form.overrideReason);
             await keyedFormWork(deps, req, (trx) =>
-              decideClaim(
-                { ...deps, db: trx },
-                { ...auditActorOf(req.ctx), userId: actor.userId, roles: actor.roles },
-                req.params.id,
-                {
-                  lines,
-                  ...(overrideReason ? { override: { reason: overrideReason } } : {}),
-                  ...(text(form.note) ? { note: text(form.note) } : {}),
-                },
-              ),
+              decideClaimIn(trx, deps, req.ctx.acting, {
+                claimId: req.params.id,
+                lines,
+                ...(overrideReason ? { override: { reason: overrideReason } } : {}),
+                ...(text(form.note) ? { note: text(form.note) } : {}),
+              }),
             );
           },
         );
@@ -213,7 +211,7 @@ export function detailPages(deps: Deps) {
       idempotent: 'form',
       handler: async (req, res) => {
         const form = formBody(req);
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const advance = await claimView(deps.db, settings, req.params.id);
         const absent = text(form.outcome) === 'absent';
         const lines = absent
@@ -230,9 +228,7 @@ export function detailPages(deps: Deps) {
           'La régularisation est créée et transmise pour décision.',
           () =>
             keyedFormWork(deps, req, (trx) =>
-              settleAdvance({ ...deps, db: trx }, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, {
-                lines,
-              }),
+              settleAdvanceIn(trx, deps, req.ctx.acting, { advanceId: req.params.id, lines }),
             ),
         );
       },

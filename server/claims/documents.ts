@@ -4,8 +4,8 @@ import { PdfDocument } from '../shared/pdf.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { formatLocalRange } from '../shared/dates.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { DECIDED, getClaim, sessionsByIds } from './repo.js';
 import { participantContact } from '../participants/index.js';
 import { claimVars } from './notify.js';
@@ -16,8 +16,8 @@ import { claimsError } from './errors.js';
  * The decision letter (PDF): each line asked and granted and, for any reduction or refusal,
  * its reason, how to contest it and within what deadline, and whom to call.
  */
-export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: string): Promise<Uint8Array> {
-  const { settings } = await getSettings(deps.db);
+export async function decisionLetter(deps: Deps, acting: Acting, claimId: string): Promise<Uint8Array> {
+  const settings = await acting.settings();
   const claim = await getClaim(deps.db, claimId);
   if (!claim) throw notFound('Demande');
   if (!DECIDED.includes(claim.status)) throw claimsError('claim_not_decided');
@@ -26,7 +26,7 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   const pdf = await PdfDocument.create(`Décision — ${claim.reference}`, settings.name);
   pdf.paragraph([settings.name, v.orgAddress].filter(Boolean).join('\n'), { size: 9.5 });
   pdf.space(6).paragraph([person.first_name, person.last_name].filter(Boolean).join(' '), { indent: 280 });
-  pdf.paragraph(`Le ${v.decidedOn ?? formatDate(deps.now(), settings.timeZone)}`, { indent: 280 });
+  pdf.paragraph(`Le ${v.decidedOn ?? formatDate(acting.now, settings.timeZone)}`, { indent: 280 });
   pdf.heading(`Décision sur votre demande de remboursement ${claim.reference}`, 2);
   pdf.paragraph(
     `Vous avez demandé le remboursement de vos frais pour : ${v.sessions.map((s) => `${s.title} (${s.when})`).join(' ; ')}.`,
@@ -65,7 +65,7 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   pdf.paragraph(
     `Appelez ou écrivez à ${settings.name}${settings.phone ? ` (${settings.phone})` : ''}${v.orgAddress ? `, ${v.orgAddress}` : ''}, en donnant la référence ${claim.reference}.`,
   );
-  await recordAudit(deps.db, actor, {
+  await recordAudit(deps.db, acting, {
     action: 'claim.decision_letter_printed',
     recordType: 'claim',
     recordId: claimId,
@@ -73,9 +73,14 @@ export async function decisionLetter(deps: Deps, actor: AuditActor, claimId: str
   return pdf.save();
 }
 
-/** The claim form to hand out at a session, prefilled with the person's name when given. */
-export async function claimFormPdf(deps: Deps, sessionId: string, participantId?: string): Promise<Uint8Array> {
-  const { settings } = await getSettings(deps.db);
+/** The claim form to hand out at a session (`sessionId`), prefilled with the person's name when `participantId` is given. */
+export async function claimFormPdf(
+  deps: Deps,
+  acting: Acting,
+  input: { sessionId: string; participantId?: string },
+): Promise<Uint8Array> {
+  const { sessionId, participantId } = input;
+  const settings = await acting.settings();
   const [session] = await sessionsByIds(deps.db, [sessionId]);
   if (!session) throw notFound('Session');
   const person = participantId ? await participantContact(deps.db, participantId) : undefined;

@@ -5,9 +5,7 @@ import { obj, Uuid } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
 import { formFailure, text, checked } from '../shared/form.js';
 import { formatLocalRange } from '../shared/dates.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { getSettings } from '../settings/index.js';
 import { page, formBody, type PageRequest } from '../shared/pages.js';
 import type { Response } from 'express';
 import { ClaimCreateBody } from './schemas.js';
@@ -28,7 +26,7 @@ export function entryPages(deps: Deps) {
     message: string | null = null,
     status = 200,
   ) => {
-    const { settings } = await getSettings(deps.db);
+    const settings = await req.ctx.acting.settings();
     const participantId =
       typeof values.participantId === 'string' && /^[0-9a-f-]{36}$/.test(values.participantId)
         ? values.participantId
@@ -37,7 +35,7 @@ export function entryPages(deps: Deps) {
     const found = q.length >= 2 ? await searchParticipants(deps.db, q) : [];
     const chosen = participantId ? await participantName(deps.db, participantId) : undefined;
     const people = [...(chosen ? [chosen] : []), ...found.filter((p) => p.id !== chosen?.id)];
-    const sessions = await sessionChoices(deps.db, deps.now(), participantId);
+    const sessions = await sessionChoices(deps.db, req.ctx.acting.now, participantId);
     await page(
       deps,
       req,
@@ -128,9 +126,7 @@ export function entryPages(deps: Deps) {
         let message: string | null = null;
         if (!Object.keys(errors).length && valid.ok) {
           try {
-            const id = await keyedFormWork(deps, req, (trx) =>
-              createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, valid.value),
-            );
+            const id = await keyedFormWork(deps, req, (trx) => createClaimIn(trx, deps, req.ctx.acting, valid.value));
             await flash(deps, req, 'success', 'La demande est enregistrée et transmise pour décision.');
             return res.redirect(303, `/claims/${id}`);
           } catch (e) {

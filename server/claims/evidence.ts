@@ -1,15 +1,16 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { defineRoute } from '../shared/http.js';
-import { hasAnyRole, type Actor } from '../shared/authorize.js';
+import { hasAnyRole, type HasRoles } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { readFileContent } from '../shared/files.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate, formatDateTime } from '../shared/format.js';
 import { formatLocalRange } from '../shared/dates.js';
-import { recordAudit, auditActorOf, type AuditActor } from '../audit/index.js';
-import { getSettings, type Settings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
+import type { Settings } from '../settings/index.js';
 import { streamZip, type AddEntry, type ZipSummary } from '../shared/zip.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { BATCH_MANAGERS, batchEvidence, batchParticipantIdsSql, paymentReferenceText } from '../payments/index.js';
@@ -224,7 +225,7 @@ async function addClaimFiles(db: Db, settings: Settings, claim: ClaimRow, add: A
 }
 
 /** An archived person's claims are for finance only (the DPO does not read claims), as their record is. */
-function assertMayRead(actor: Actor | null, status: string) {
+function assertMayRead(actor: Pick<HasRoles, 'roles'> | null, status: string) {
   if (status === 'archived' && !hasAnyRole(actor, ['finance'])) {
     throw claimsError('evidence_archived_restricted');
   }
@@ -233,8 +234,8 @@ function assertMayRead(actor: Actor | null, status: string) {
 const BatchIdParams = obj({ id: RecordId('payment_batches') });
 
 export function evidenceRoutes(deps: Deps) {
-  const audited = (actor: AuditActor, action: string, recordType: string, recordId: string) => (summary: ZipSummary) =>
-    inTransaction(deps.db, (trx) => recordAudit(trx, actor, { action, recordType, recordId, data: { ...summary } }));
+  const audited = (acting: Acting, action: string, recordType: string, recordId: string) => (summary: ZipSummary) =>
+    inTransaction(deps.db, (trx) => recordAudit(trx, acting, { action, recordType, recordId, data: { ...summary } }));
   return [
     defineRoute({
       method: 'get',
@@ -247,17 +248,17 @@ export function evidenceRoutes(deps: Deps) {
       responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
       errors: ['evidence_archived_restricted'],
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const claim = await getClaim(deps.db, req.params.id);
         if (!claim) throw notFound('Demande');
         const person = await deps.db('participants').where({ id: claim.participant_id }).first('status');
-        assertMayRead(req.ctx.actor, person.status);
+        assertMayRead(req.ctx.acting.actor, person.status);
         await streamZip(
           res,
           `dossier-${claim.reference}.zip`,
           claim.updated_at,
           (add) => addClaimFiles(deps.db, settings, claim, add),
-          audited(auditActorOf(req.ctx), 'claim.evidence_downloaded', 'claim', claim.id),
+          audited(req.ctx.acting, 'claim.evidence_downloaded', 'claim', claim.id),
         );
       },
     }),
@@ -272,11 +273,11 @@ export function evidenceRoutes(deps: Deps) {
       responses: { 200: { description: 'ZIP', contentType: 'application/zip' } },
       errors: ['batch_open_no_evidence', 'batch_cancelled_no_evidence'],
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const batch = await batchEvidence(deps, settings, req.params.id);
         await auditArchivedInExport(
           deps.db,
-          auditActorOf(req.ctx),
+          req.ctx.acting,
           { recordType: 'payment_batch', recordId: req.params.id, via: 'batch evidence ZIP' },
           batchParticipantIdsSql(req.params.id),
         );
@@ -292,7 +293,7 @@ export function evidenceRoutes(deps: Deps) {
               if (claim) await addClaimFiles(deps.db, settings, claim, add, `${claim.reference}/`);
             }
           },
-          audited(auditActorOf(req.ctx), 'payment_batch.evidence_downloaded', 'payment_batch', req.params.id),
+          audited(req.ctx.acting, 'payment_batch.evidence_downloaded', 'payment_batch', req.params.id),
         );
       },
     }),

@@ -5,7 +5,6 @@ import { hasAnyRole } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { toLocal } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { page } from '../shared/pages.js';
 import { CLAIM_FLAGS, CLAIM_FLAG_LABELS, CLAIM_STATUSES, CLAIM_STATUS_LABELS, ClaimListQuery } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITER_ROLES } from './policy.js';
@@ -37,7 +36,7 @@ export function claimPages(deps: Deps) {
       summary: 'Claims queue with filters, sort and counts per status',
       query: ClaimListQuery,
       handler: async (req, res) => {
-        const now = deps.now();
+        const { now } = req.ctx.acting;
         const f = { ...req.query, sort: req.query.sort ?? '-createdAt' };
         const result = await listClaims(deps.db, f, now);
         const counts = await countsByStatus(deps.db, f, now);
@@ -73,7 +72,7 @@ export function claimPages(deps: Deps) {
           ],
           ageOptions: AGES,
           sortOptions: SORTS,
-          canWrite: hasAnyRole(req.ctx.actor, CLAIM_WRITER_ROLES),
+          canWrite: hasAnyRole(req.ctx.acting.actor, CLAIM_WRITER_ROLES),
         });
       },
     }),
@@ -87,7 +86,7 @@ export function claimPages(deps: Deps) {
         const result = await listClaims(
           deps.db,
           { advancesToSettle: 'true', limit: '200', sort: 'createdAt' },
-          deps.now(),
+          req.ctx.acting.now,
         );
         await page(deps, req, res, 'claims/advances.njk', {
           title: 'Avances à régulariser',
@@ -105,11 +104,15 @@ export function claimPages(deps: Deps) {
       params: obj({ id: RecordId('participants') }),
       query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const p = await participantName(deps.db, req.params.id);
         if (!p) throw notFound('Participant');
-        const year = Number(req.query.year ?? toLocal(deps.now(), settings.timeZone).date.slice(0, 4));
-        const result = await listClaims(deps.db, { participantId: p.id, limit: '200', sort: '-createdAt' }, deps.now());
+        const year = Number(req.query.year ?? toLocal(req.ctx.acting.now, settings.timeZone).date.slice(0, 4));
+        const result = await listClaims(
+          deps.db,
+          { participantId: p.id, limit: '200', sort: '-createdAt' },
+          req.ctx.acting.now,
+        );
         await page(deps, req, res, 'claims/participant.njk', {
           title: `Remboursements — ${[p.first_name, p.last_name].filter(Boolean).join(' ')}`,
           participant: p,
@@ -118,7 +121,7 @@ export function claimPages(deps: Deps) {
           items: result.items,
           totals: await yearlyTotals(deps.db, settings, p.id, year),
           ...labels,
-          canWrite: hasAnyRole(req.ctx.actor, CLAIM_WRITER_ROLES),
+          canWrite: hasAnyRole(req.ctx.acting.actor, CLAIM_WRITER_ROLES),
         });
       },
     }),

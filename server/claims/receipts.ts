@@ -2,8 +2,8 @@ import type { Deps } from '../shared/deps.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { storeDocument, readFileContent } from '../shared/files.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { getClaim, linesBackedBy, recordHand } from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimsError } from './errors.js';
@@ -16,13 +16,17 @@ import { claimsError } from './errors.js';
  */
 export async function attachReceipt(
   deps: Deps,
-  actor: AuditActor,
-  claimId: string,
-  file: { buffer: Buffer; originalname?: string } | undefined,
-  amountCents: number,
-  lineId?: string,
+  acting: Acting,
+  input: {
+    claimId: string;
+    file: { buffer: Buffer; originalname?: string } | undefined;
+    amountCents: number;
+    lineId?: string;
+  },
 ) {
-  const { settings } = await getSettings(deps.db);
+  const { claimId, file, amountCents, lineId } = input;
+  const { actor, now } = acting;
+  await acting.settings(); // before the transaction: the computation reads them
   return inTransaction(deps.db, async (trx) => {
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
@@ -38,12 +42,12 @@ export async function attachReceipt(
     const [row] = await trx('claim_receipts')
       .insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId })
       .returning(['id']);
-    await recordHand(trx, claimId, actor.userId, 'receipt_added', deps.now());
+    await recordHand(trx, claimId, actor.userId, 'receipt_added', now);
     const reusedBy = await linesBackedBy(trx, stored!.sha256);
     if (lineId)
       await trx('claim_lines').where({ id: lineId }).update({ receipt_id: row.id, receipt_reuse_acknowledged: false });
-    await recomputeClaim(trx, deps, claimId, settings.timeZone, settings.thresholds.claimDeadlineMonths);
-    await recordAudit(trx, actor, {
+    await recomputeClaim(trx, acting, claimId);
+    await recordAudit(trx, acting, {
       action: 'claim.receipt_added',
       recordType: 'claim',
       recordId: claimId,

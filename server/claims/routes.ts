@@ -3,8 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { obj, RecordId } from '../shared/schema.js';
 import type { Knex } from 'knex';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
 import { toLocal } from '../shared/dates.js';
 import {
   BulkApproveBody,
@@ -29,8 +28,8 @@ import { claimView, presentSummary, yearlyTotals } from './presenter.js';
 import { createClaimIn, updateDraft } from './create-claim.js';
 import { submitClaim } from './submit-claim.js';
 import { attachReceipt } from './receipts.js';
-import { bulkApprove, decideClaim } from './decide-claim.js';
-import { cancelClaim, settleAdvance } from './advances.js';
+import { bulkApproveIn, decideClaimIn } from './decide-claim.js';
+import { cancelClaim, settleAdvanceIn } from './advances.js';
 import { claimFormPdf, decisionLetter } from './documents.js';
 import { evidenceRoutes } from './evidence.js';
 
@@ -40,13 +39,9 @@ const pdf = (res: import('express').Response, bytes: Uint8Array, name: string) =
 };
 
 export function claimRoutes(deps: Deps) {
-  const settings = async () => (await getSettings(deps.db)).settings;
-  const view = async (id: string) => claimView(deps.db, await settings(), id);
+  const view = async (acting: Acting, id: string) => claimView(deps.db, await acting.settings(), id);
   // Idempotent routes (shared/http.ts) work and answer in the transaction their key is written in.
-  const viewIn = async (trx: Knex, id: string) => claimView(trx, (await getSettings(trx)).settings, id);
-  const decider = (req: {
-    ctx: { actor: { userId: string; roles: import('../shared/authorize.js').Role[] } | null; requestId: string };
-  }) => ({ ...auditActorOf(req.ctx as never), userId: req.ctx.actor!.userId, roles: req.ctx.actor!.roles });
+  const viewIn = async (trx: Knex, acting: Acting, id: string) => claimView(trx, await acting.settings(), id);
   return [
     defineRoute({
       method: 'get',
@@ -58,7 +53,7 @@ export function claimRoutes(deps: Deps) {
       query: ClaimListQuery,
       responses: { 200: { description: 'A page of claims', schema: ClaimList } },
       handler: async (req, res) => {
-        const now = deps.now();
+        const { now } = req.ctx.acting;
         const page = await listClaims(deps.db, req.query, now);
         res.json({
           items: page.items.map(presentSummary),
@@ -88,8 +83,8 @@ export function claimRoutes(deps: Deps) {
       ],
       responses: { 201: { description: 'Created', schema: ClaimView } },
       handler: async (req, trx) => {
-        const id = await createClaimIn(trx, deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.body);
-        return { status: 201, body: await viewIn(trx, id) };
+        const id = await createClaimIn(trx, deps, req.ctx.acting, req.body);
+        return { status: 201, body: await viewIn(trx, req.ctx.acting, id) };
       },
     }),
     defineRoute({
@@ -101,7 +96,7 @@ export function claimRoutes(deps: Deps) {
       params: ClaimIdParams,
       responses: { 200: { description: 'Claim', schema: ClaimView } },
       handler: async (req, res) => {
-        res.json(await view(req.params.id));
+        res.json(await view(req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -115,8 +110,8 @@ export function claimRoutes(deps: Deps) {
       responses: { 200: { description: 'Claim', schema: ClaimView } },
       errors: ['claim_not_draft', 'claim_changed', 'claim_session_cancelled', 'policy_not_in_force'],
       handler: async (req, res) => {
-        await updateDraft(deps, auditActorOf(req.ctx), req.params.id, req.body);
-        res.json(await view(req.params.id));
+        await updateDraft(deps, req.ctx.acting, { claimId: req.params.id, patch: req.body });
+        res.json(await view(req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -133,15 +128,13 @@ export function claimRoutes(deps: Deps) {
       errors: ['receipts_frozen', 'file_too_large', 'malformed_form'],
       handler: async (req, res) => {
         const file = (req as unknown as { file?: { buffer: Buffer; originalname?: string } }).file;
-        await attachReceipt(
-          deps,
-          auditActorOf(req.ctx),
-          req.params.id,
+        await attachReceipt(deps, req.ctx.acting, {
+          claimId: req.params.id,
           file,
-          Number(req.body.amountCents),
-          req.body.lineId,
-        );
-        res.status(201).json(await view(req.params.id));
+          amountCents: Number(req.body.amountCents),
+          lineId: req.body.lineId,
+        });
+        res.status(201).json(await view(req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -155,8 +148,8 @@ export function claimRoutes(deps: Deps) {
       responses: { 200: { description: 'Claim', schema: ClaimView } },
       errors: ['claim_already_submitted', 'claim_empty'],
       handler: async (req, res) => {
-        await submitClaim(deps, auditActorOf(req.ctx), req.params.id);
-        res.json(await view(req.params.id));
+        await submitClaim(deps, req.ctx.acting, req.params.id);
+        res.json(await view(req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -181,8 +174,8 @@ export function claimRoutes(deps: Deps) {
         'budget_exceeded_requires_override',
       ],
       handler: async (req, trx) => {
-        await decideClaim({ ...deps, db: trx }, decider(req), req.params.id, req.body);
-        return { status: 200, body: await viewIn(trx, req.params.id) };
+        await decideClaimIn(trx, deps, req.ctx.acting, { ...req.body, claimId: req.params.id });
+        return { status: 200, body: await viewIn(trx, req.ctx.acting, req.params.id) };
       },
     }),
     defineRoute({
@@ -196,7 +189,7 @@ export function claimRoutes(deps: Deps) {
       idempotent: true,
       handler: async (req, trx) => ({
         status: 200,
-        body: await bulkApprove({ ...deps, db: trx }, decider(req), req.body.claimIds),
+        body: await bulkApproveIn(trx, deps, req.ctx.acting, req.body.claimIds),
       }),
     }),
     defineRoute({
@@ -210,8 +203,8 @@ export function claimRoutes(deps: Deps) {
       responses: { 200: { description: 'Claim', schema: ClaimView } },
       errors: ['claim_in_batch'],
       handler: async (req, res) => {
-        await cancelClaim(deps, auditActorOf(req.ctx), req.params.id, req.body.reasonNote);
-        res.json(await view(req.params.id));
+        await cancelClaim(deps, req.ctx.acting, { claimId: req.params.id, reasonNote: req.body.reasonNote });
+        res.json(await view(req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -234,14 +227,8 @@ export function claimRoutes(deps: Deps) {
         'policy_not_in_force',
       ],
       handler: async (req, trx) => {
-        const id = await settleAdvance(
-          { ...deps, db: trx },
-          auditActorOf(req.ctx),
-          req.ctx.actor!.roles,
-          req.params.id,
-          req.body,
-        );
-        return { status: 201, body: await viewIn(trx, id) };
+        const id = await settleAdvanceIn(trx, deps, req.ctx.acting, { ...req.body, advanceId: req.params.id });
+        return { status: 201, body: await viewIn(trx, req.ctx.acting, id) };
       },
     }),
     defineRoute({
@@ -253,7 +240,7 @@ export function claimRoutes(deps: Deps) {
       params: ClaimIdParams,
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
-        pdf(res, await decisionLetter(deps, auditActorOf(req.ctx), req.params.id), 'decision.pdf');
+        pdf(res, await decisionLetter(deps, req.ctx.acting, req.params.id), 'decision.pdf');
       },
     }),
     defineRoute({
@@ -266,7 +253,14 @@ export function claimRoutes(deps: Deps) {
       query: ClaimFormQuery,
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
-        pdf(res, await claimFormPdf(deps, req.params.id, req.query.participantId), 'demande-de-remboursement.pdf');
+        pdf(
+          res,
+          await claimFormPdf(deps, req.ctx.acting, {
+            sessionId: req.params.id,
+            participantId: req.query.participantId,
+          }),
+          'demande-de-remboursement.pdf',
+        );
       },
     }),
     defineRoute({
@@ -280,8 +274,8 @@ export function claimRoutes(deps: Deps) {
       query: obj({ year: Type.Optional(Type.String({ pattern: '^20[0-9]{2}$' })) }),
       responses: { 200: { description: 'Totals', schema: YearlyTotals } },
       handler: async (req, res) => {
-        const s = await settings();
-        const year = Number(req.query.year ?? toLocal(deps.now(), s.timeZone).date.slice(0, 4));
+        const s = await req.ctx.acting.settings();
+        const year = Number(req.query.year ?? toLocal(req.ctx.acting.now, s.timeZone).date.slice(0, 4));
         res.json(await yearlyTotals(deps.db, s, req.params.id, year));
       },
     }),

@@ -3,8 +3,8 @@ import { touchLastContact } from '../participants/index.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { claimLines, getClaim, recordHand } from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimVars, notifyClaim } from './notify.js';
@@ -15,26 +15,20 @@ import { claimsError } from './errors.js';
  * late against the deadline setting, over cap, reused receipt, taxi, advance to settle) and
  * queues the acknowledgement of receipt. Submitting a submitted claim changes nothing.
  */
-export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: string): Promise<void> {
+export async function submitClaimIn(trx: Db, deps: Deps, acting: Acting, claimId: string): Promise<void> {
   const claim = await getClaim(trx, claimId, true);
   if (!claim) throw notFound('Demande');
   if (claim.status === 'submitted') return;
   if (claim.status !== 'draft') throw claimsError('claim_already_submitted');
   const lines = await claimLines(trx, claimId);
   if (!lines.length && !claim.advance_of_claim_id) throw claimsError('claim_empty');
-  const { settings } = await getSettings(trx);
-  const now = deps.now();
+  const settings = await acting.settings();
+  const { now } = acting;
   await moveToStatus(trx, [claimId], 'submitted', { submitted_at: now });
-  await recordHand(trx, claimId, actor.userId, 'submitted', now);
-  const submitted = await recomputeClaim(
-    trx,
-    deps,
-    claimId,
-    settings.timeZone,
-    settings.thresholds.claimDeadlineMonths,
-  );
+  await recordHand(trx, claimId, acting.actor.userId, 'submitted', now);
+  const submitted = await recomputeClaim(trx, acting, claimId);
   await notifyClaim(trx, deps, 'claim-received', submitted, await claimVars(trx, settings, submitted));
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'claim.submitted',
     recordType: 'claim',
     recordId: claimId,
@@ -43,6 +37,6 @@ export async function submitIn(trx: Db, deps: Deps, actor: AuditActor, claimId: 
   await touchLastContact(trx, [claim.participant_id], now);
 }
 
-export async function submitClaim(deps: Deps, actor: AuditActor, claimId: string): Promise<void> {
-  await inTransaction(deps.db, (trx) => submitIn(trx, deps, actor, claimId));
-}
+/** `submitClaimIn` in a transaction of its own. */
+export const submitClaim = (deps: Deps, acting: Acting, claimId: string): Promise<void> =>
+  inTransaction(deps.db, (trx) => submitClaimIn(trx, deps, acting, claimId));

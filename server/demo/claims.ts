@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import type { Knex } from 'knex';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
+import { inTransaction } from '../shared/db.js';
 // The claims capability exports only its routes and pages; the demo drives its use cases
 // directly (as the other demo steps do with theirs) so that lines, flags and messages are real.
 import { createClaimIn } from '../claims/create-claim.js';
@@ -10,6 +11,7 @@ import { decideClaim } from '../claims/decide-claim.js';
 import { cancelClaim } from '../claims/advances.js';
 import type { ClaimCreateBody, DecisionBody, LineInputBody } from '../claims/schemas.js';
 import type { DemoStep } from './load-demo.js';
+import { demoStaff, demoSystem } from './acting.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';
 const FINANCE_EMAIL = 'sophie.lefevre@departement.example';
@@ -248,8 +250,9 @@ export const demoClaims: DemoStep = async (deps, staff) => {
   const clerk = staff[STAFF_EMAIL];
   const finance = staff[FINANCE_EMAIL];
   if (!clerk || !finance) return;
-  const entering: AuditActor = { userId: clerk, requestId: 'demo' };
-  const deciding = { userId: finance, requestId: 'demo', roles: ['finance' as const] };
+  // Each use case acts at its own moment, as it would from its own request.
+  const entering = () => demoStaff(deps, clerk, ['staff']);
+  const deciding = () => demoStaff(deps, finance, ['finance']);
   const now = deps.now();
   const held = await deps
     .db('sessions')
@@ -281,24 +284,23 @@ export const demoClaims: DemoStep = async (deps, staff) => {
       lines: c.lines,
       ...(c.isAdvance ? { isAdvance: true } : {}),
     };
-    const claimId = await deps.db.transaction(async (trx) => {
+    const creating = await entering();
+    const claimId = await inTransaction(deps.db, async (trx) => {
       await ensureOnList(trx, session, person.id, c.session !== 'future', now);
-      return createClaimIn(trx, deps, entering, ['staff'], { ...input, submit: false });
+      return createClaimIn(trx, deps, creating, { ...input, submit: false });
     });
     const lineIds: string[] = (
       await deps.db('claim_lines').where({ claim_id: claimId }).orderBy('position').select('id')
     ).map((l: { id: string }) => l.id);
     for (const r of c.receipts ?? [])
-      await attachReceipt(
-        deps,
-        entering,
+      await attachReceipt(deps, await entering(), {
         claimId,
-        { buffer: r.file, originalname: r.name },
-        r.amountCents,
-        lineIds[r.line],
-      );
-    if (c.outcome !== 'draft' && c.outcome !== 'cancelled') await submitClaim(deps, entering, claimId);
-    if (c.outcome === 'cancelled') await cancelClaim(deps, entering, claimId, c.note);
+        file: { buffer: r.file, originalname: r.name },
+        amountCents: r.amountCents,
+        lineId: lineIds[r.line],
+      });
+    if (c.outcome !== 'draft' && c.outcome !== 'cancelled') await submitClaim(deps, await entering(), claimId);
+    if (c.outcome === 'cancelled') await cancelClaim(deps, await entering(), { claimId, reasonNote: c.note });
     if (c.outcome === 'decided') {
       const eligible: { id: string; eligible_cents: number }[] = await deps
         .db('claim_lines')
@@ -309,14 +311,14 @@ export const demoClaims: DemoStep = async (deps, staff) => {
         lineId: l.id,
         ...(c.decision?.[i] ?? { grantedCents: l.eligible_cents }),
       }));
-      await decideClaim(deps, deciding, claimId, { lines, ...(c.note ? { note: c.note } : {}) });
+      await decideClaim(deps, await deciding(), { claimId, lines, ...(c.note ? { note: c.note } : {}) });
     }
     const { status } = await deps.db('claims').where({ id: claimId }).first('status');
     counts[status] = (counts[status] ?? 0) + 1;
   }
-  await recordAudit(
-    deps.db,
-    { userId: null, requestId: 'demo' },
-    { action: 'demo.claims_loaded', reasonCode: 'demo', data: { counts } },
-  );
+  await recordAudit(deps.db, await demoSystem(deps), {
+    action: 'demo.claims_loaded',
+    reasonCode: 'demo',
+    data: { counts },
+  });
 };

@@ -46,24 +46,26 @@ export const demoPayments: DemoStep = async (deps, staff) => {
     .limit(TRIPS.length)
     .select('sp.participant_id', 'sp.session_id', 'pr.lead_user_id as lead');
   if (people.length === 0) return;
-  const entering = { userId: clerk, requestId: 'demo' };
+  const entering = () => demoStaff(deps, clerk, ['staff']);
   const claimIds: string[] = [];
   for (const [i, p] of people.entries()) {
+    const creating = await entering();
     const id = await deps.db.transaction((trx) =>
-      createClaimIn(trx, deps, entering, ['staff'], {
+      createClaimIn(trx, deps, creating, {
         participantId: p.participant_id,
         sessionIds: [p.session_id],
         lines: [{ kind: 'mileage', distanceDeciKm: TRIPS[i], fiscalPower: 'cv_5_or_less' }],
         submit: false,
       }),
     );
-    await submitClaim(deps, entering, id);
+    await submitClaim(deps, await entering(), id);
     const lines: { id: string; eligible_cents: number }[] = await deps
       .db('claim_lines')
       .where({ claim_id: id })
       .orderBy('position')
       .select('id', 'eligible_cents');
-    await decideClaim(deps, { userId: p.lead, requestId: 'demo', roles: ['project_lead'] }, id, {
+    await decideClaim(deps, await demoStaff(deps, p.lead, ['project_lead']), {
+      claimId: id,
       lines: lines.map((l) => ({ lineId: l.id, grantedCents: l.eligible_cents })),
     });
     claimIds.push(id);

@@ -1,12 +1,11 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
 import { validationError } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
 import { toLocal } from '../shared/dates.js';
 import { formatDate } from '../shared/format.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { Rates, type RateVersionCreateBody, type RatesPatch } from './schemas.js';
 import { insertVersion, listVersions, projectAllowance, versionExists } from './repo.js';
 import { versionInForce, type RateVersion } from './resolve-rate-set.js';
@@ -43,13 +42,13 @@ export function changedRateFields(before: unknown, after: unknown, prefix = ''):
  */
 export async function createRateVersion(
   deps: Deps,
-  actor: Actor,
-  auditActor: AuditActor,
+  acting: Acting,
   body: RateVersionCreateBody,
 ): Promise<{ version: RateVersion; warnings: Warning[] }> {
+  const { actor } = acting;
   const projectId = body.projectId ?? null;
   const rates: RatesPatch = body.rates;
-  const { settings } = await getSettings(deps.db);
+  const settings = await acting.settings();
   try {
     return await inTransaction(deps.db, async (trx) => {
       if (projectId) {
@@ -80,14 +79,14 @@ export async function createRateVersion(
         createdBy: actor.userId,
       });
       const fields = projectId ? changedRateFields(undefined, rates) : changedRateFields(previous?.rates, rates);
-      await recordAudit(trx, auditActor, {
+      await recordAudit(trx, acting, {
         action: 'reimbursement_policy.created',
         recordType: 'reimbursement_policies',
         recordId: version.id,
         data: { projectId, effectiveFrom: body.effectiveFrom, fields },
       });
       const warnings: Warning[] = [];
-      if (body.effectiveFrom < toLocal(deps.now(), settings.timeZone).date) {
+      if (body.effectiveFrom < toLocal(acting.now, settings.timeZone).date) {
         warnings.push({
           code: 'policy_retroactive',
           message:

@@ -7,10 +7,8 @@ import { formatCents, centsToInput, parseEuros } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { isValidLocalDate } from '../shared/validators.js';
 import { toLocal } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { check } from '../shared/validate.js';
 import { obj } from '../shared/schema.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { RATE_READERS, RATE_WRITERS, mayWriteOrganisationRates, mayWriteProjectRates } from './policy.js';
@@ -126,10 +124,10 @@ export function ratePages(deps: Deps) {
     const project = projectId ? projects.find((p) => p.id === projectId) : undefined;
     const orgVersions = await listVersions(deps.db, null);
     const versions = projectId ? await listVersions(deps.db, projectId) : orgVersions;
-    const { settings } = await getSettings(deps.db);
-    const today = toLocal(deps.now(), settings.timeZone).date;
+    const settings = await req.ctx.acting.settings();
+    const today = toLocal(req.ctx.acting.now, settings.timeZone).date;
     const inForce = versionInForce(orgVersions, today)?.rates as Rates | undefined;
-    const actor = req.ctx.actor;
+    const { actor } = req.ctx.acting;
     const canWrite = projectId
       ? mayWriteProjectRates(actor, project?.lead_user_id ?? null)
       : mayWriteOrganisationRates(actor);
@@ -200,12 +198,7 @@ export function ratePages(deps: Deps) {
         const all = { ...(checked.ok || Object.keys(errors).length ? {} : fieldErrors(checked.details)), ...errors };
         if (Object.keys(all).length === 0) {
           try {
-            const result = await createRateVersion(
-              deps,
-              req.ctx.actor!,
-              auditActorOf(req.ctx),
-              body as RateVersionCreateBody,
-            );
+            const result = await createRateVersion(deps, req.ctx.acting, body as RateVersionCreateBody);
             const note = result.warnings.length ? ` ${result.warnings.map((w) => w.message).join(' ')}` : '';
             await flash(
               deps,

@@ -1,4 +1,4 @@
-import { hasAnyRole, roles, type Actor } from '../shared/authorize.js';
+import { hasAnyRole, roles, type HasRoles } from '../shared/authorize.js';
 
 /** Who reads the rate versions (`/api/policies`, `/admin/policies`): everyone who enters, decides or checks claims. */
 export const RATE_READERS = roles('staff', 'project_lead', 'finance', 'admin', 'auditor');
@@ -6,12 +6,15 @@ export const RATE_READERS = roles('staff', 'project_lead', 'finance', 'admin', '
 export const RATE_WRITERS = roles('finance', 'admin', 'project_lead');
 
 /** The organisation's rates: finance and administration. */
-export function mayWriteOrganisationRates(actor: Actor | null): boolean {
+export function mayWriteOrganisationRates(actor: Pick<HasRoles, 'roles'> | null): boolean {
   return hasAnyRole(actor, ['finance', 'admin']);
 }
 
 /** A project's override: finance, or the lead of that project. */
-export function mayWriteProjectRates(actor: Actor | null, leadUserId: string | null): boolean {
+export function mayWriteProjectRates(
+  actor: (Pick<HasRoles, 'roles'> & { userId: string | null }) | null,
+  leadUserId: string | null,
+): boolean {
   if (hasAnyRole(actor, ['finance'])) return true;
   return !!actor && hasAnyRole(actor, ['project_lead']) && leadUserId !== null && actor.userId === leadUserId;
 }

@@ -1,6 +1,5 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   RateVersionCreateBody,
   RateVersionCreated,
@@ -57,7 +56,7 @@ export function rateRoutes(deps: Deps) {
       responses: { 201: { description: 'Created, with warnings (policy_retroactive)', schema: RateVersionCreated } },
       errors: ['policy_version_exists', 'project_rates_forbidden', 'organisation_rates_forbidden'],
       handler: async (req, res) => {
-        const { version, warnings } = await createRateVersion(deps, req.ctx.actor!, auditActorOf(req.ctx), req.body);
+        const { version, warnings } = await createRateVersion(deps, req.ctx.acting, req.body);
         res.status(201).json({ version: presentVersion(version), warnings });
       },
     }),
