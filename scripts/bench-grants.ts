@@ -36,6 +36,8 @@ async function main() {
   const { benchDatabase, fmt, seconds } = await import('./bench-support.js');
   const { randomToken, sha256Hex } = await import('../server/shared/crypto.js');
   const { grantDashboard } = await import('../server/grant-reports/dashboard.js');
+  const { systemActing } = await import('../server/shared/acting.js');
+  const { settingsLoader } = await import('../server/settings/index.js');
   const { getGrant, statementQuery } = await import('../server/grant-reports/repo.js');
   const { statementPdf, streamRows, statementCells, PDF_COLUMNS } =
     await import('../server/grant-reports/statement.js');
@@ -138,7 +140,10 @@ async function main() {
     const onQuery = (q: { sql: string; bindings?: unknown[] }) =>
       captured.push({ sql: q.sql, bindings: q.bindings ?? [] });
     db.on('query', onQuery);
-    await grantDashboard(deps, grant);
+    // A fresh Acting per call: each reads the settings, as a request does.
+    const dashboard = () =>
+      grantDashboard(deps, systemActing({ now: deps.now(), settings: settingsLoader(db) }), { grant });
+    await dashboard();
     db.off('query', onQuery);
     const bare = new pg.Client({ connectionString: url });
     await bare.connect();
@@ -153,9 +158,9 @@ async function main() {
     };
     const appMs: number[] = [];
     const sqlMs: number[] = [];
-    await grantDashboard(deps, grant);
+    await dashboard();
     for (let r = 0; r < runs; r++) {
-      appMs.push(await timeIt(() => grantDashboard(deps, grant)));
+      appMs.push(await timeIt(dashboard));
       sqlMs.push(
         await timeIt(async () => {
           for (const q of captured) await bare.query(toPg(q.sql), q.bindings as unknown[]);

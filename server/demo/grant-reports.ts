@@ -1,10 +1,10 @@
 import type { DemoStep } from './load-demo.js';
 import { AppError } from '../shared/errors.js';
 import { localDay } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { createDrawdown } from '../grant-reports/drawdowns.js';
 import { saveNotes } from '../grant-reports/financial-report.js';
 import { getGrant } from '../grant-reports/repo.js';
+import { demoStaff } from './acting.js';
 
 const FINANCE_EMAIL = 'sophie.lefevre@departement.example';
 const AGREEMENT = 'PDS-26-2024-017';
@@ -20,12 +20,12 @@ export const demoGrantReports: DemoStep = async (deps, staff) => {
   if (!finance || !row) return;
   if (await deps.db('drawdowns').where({ grant_id: row.id }).first('id')) return;
   const grant = (await getGrant(deps.db, row.id))!;
-  const actor = { userId: finance, requestId: 'demo' };
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
+  const acting = await demoStaff(deps, finance, ['finance']);
+  const settings = await acting.settings();
+  const today = localDay(acting.now, settings.timeZone);
   const to = today < grant.period_end ? today : grant.period_end;
   try {
-    await deps.db.transaction((trx) => createDrawdown(trx, actor, grant.id, { from: grant.period_start, to }));
+    await createDrawdown(deps, acting, { grantId: grant.id, from: grant.period_start, to });
   } catch (e) {
     if (!(e instanceof AppError) || e.status !== 409) throw e;
   }
@@ -33,20 +33,24 @@ export const demoGrantReports: DemoStep = async (deps, staff) => {
     Number(grant.period_end.slice(0, 4)),
     Math.max(Number(grant.period_start.slice(0, 4)), Number(today.slice(0, 4))),
   );
-  await saveNotes(deps, actor, grant, year, [
-    {
-      category: 'facilitation',
-      explanation:
-        'La facture d’animation des ateliers de co-écriture est engagée ; elle sera payée à la remise du rapport de synthèse.',
-    },
-    {
-      category: 'allowances',
-      explanation:
-        'Le département n’a pas ouvert l’indemnité de participation sur ce projet cette année : seuls les frais réels ont été remboursés.',
-    },
-    {
-      category: 'venue',
-      explanation: 'Deux ateliers ont eu lieu dans des salles prêtées gratuitement par les centres sociaux.',
-    },
-  ]);
+  await saveNotes(deps, acting, {
+    grant,
+    year,
+    notes: [
+      {
+        category: 'facilitation',
+        explanation:
+          'La facture d’animation des ateliers de co-écriture est engagée ; elle sera payée à la remise du rapport de synthèse.',
+      },
+      {
+        category: 'allowances',
+        explanation:
+          'Le département n’a pas ouvert l’indemnité de participation sur ce projet cette année : seuls les frais réels ont été remboursés.',
+      },
+      {
+        category: 'venue',
+        explanation: 'Deux ateliers ont eu lieu dans des salles prêtées gratuitement par les centres sociaux.',
+      },
+    ],
+  });
 };

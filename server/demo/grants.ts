@@ -1,11 +1,11 @@
 import type { DemoStep } from './load-demo.js';
 import { addDays, toLocal } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { centsToDecimal } from '../shared/money.js';
 import { createGrant } from '../grants/manage-grants.js';
 import { addBudgetLine } from '../grants/budget-lines.js';
 import { createInvoiceExpense } from '../grants/expenses.js';
 import { receiptPdf } from './claims.js';
+import { demoStaff } from './acting.js';
 
 const FINANCE_EMAIL = 'sophie.lefevre@departement.example';
 const PROJECT_NAME = 'Refonte du guide des aides aux familles';
@@ -36,8 +36,8 @@ export const demoGrants: DemoStep = async (deps, staff) => {
   const project = await deps.db('projects').where({ name: PROJECT_NAME }).first('id');
   if (!finance || !project) return;
   if (await deps.db('grants').where({ agreement_number: AGREEMENT }).first('id')) return;
-  const actor = { userId: finance, requestId: 'demo' };
-  const { id } = await createGrant(deps, actor, {
+  const acting = await demoStaff(deps, finance, ['finance']);
+  const { id } = await createGrant(deps, acting, {
     funder: 'État — Pacte des solidarités',
     programme: 'Pacte local des solidarités de la Drôme',
     axis: 'Axe 4 — Participation des personnes concernées',
@@ -61,15 +61,15 @@ export const demoGrants: DemoStep = async (deps, staff) => {
   });
   for (const year of [2024, 2025, 2026, 2027]) {
     for (const [category, amountCents] of Object.entries(LINES))
-      await addBudgetLine(deps, actor, id, { category, year, amountCents });
+      await addBudgetLine(deps, acting, { grantId: id, category, year, amountCents });
   }
-  const { settings } = await getSettings(deps.db);
+  const settings = await acting.settings();
   const held = await deps
     .db('sessions')
     .where({ project_id: project.id, status: 'held' })
     .orderBy('starts_at')
     .select('starts_at');
-  const today = toLocal(deps.now(), settings.timeZone).date;
+  const today = toLocal(acting.now, settings.timeZone).date;
   const day = (i: number) =>
     held[i] ? toLocal(new Date(held[i].starts_at), settings.timeZone).date : addDays(today, -30 * (i + 1));
   const invoices = [
@@ -100,17 +100,12 @@ export const demoGrants: DemoStep = async (deps, staff) => {
       inv.description,
       `Total TTC : ${centsToDecimal(inv.amountCents)} EUR`,
     ]);
-    await createInvoiceExpense(
-      deps,
-      actor,
-      {
-        ...rest,
-        projectId: project.id,
-        amountCents: String(inv.amountCents),
-        ...(paidOn && paidOn <= today ? { paidOn } : {}),
-      },
-      { buffer: pdf, originalname: `facture-${inv.invoiceNumber}.pdf` },
-      { roles: ['finance'] },
-    );
+    await createInvoiceExpense(deps, acting, {
+      ...rest,
+      projectId: project.id,
+      amountCents: String(inv.amountCents),
+      ...(paidOn && paidOn <= today ? { paidOn } : {}),
+      file: { buffer: pdf, originalname: `facture-${inv.invoiceNumber}.pdf` },
+    });
   }
 };

@@ -1,9 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
+import type { Acting } from '../shared/acting.js';
 import { addDays, addMonths, localDay } from '../shared/dates.js';
 import { notFound } from '../shared/errors.js';
 import { basisPointsOf } from '../shared/money.js';
-import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
+import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import {
   attendanceOf,
   claimDelays,
@@ -82,16 +83,18 @@ function costs(actualCents: number, attendance: { participants: number; attended
  * attendance × the session's length) in held sessions of the grant's projects in its period.
  * Every figure carries the link to the expenses behind it.
  *
- * For an auditor limited to a range of days (`range`), the figures are theirs: committed =
+ * For an auditor limited to a range of days (`input.range`), the figures are theirs: committed =
  * parts incurred (day of service) in the range, actual = parts paid in the range, monthly
  * burn and cost per person within it; planned stays the grant's budget. Remaining
  * (planned − committed, over whole budget-line years) and the forecast (the pace of the months
  * before today, up to the end of the grant) would mix days outside the range: they are left
  * out (null).
  */
-export async function grantDashboard(deps: Deps, grant: GrantRow, range: DayRange | null = null) {
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
+export async function grantDashboard(deps: Deps, acting: Acting, input: { grant: GrantRow; range?: DayRange | null }) {
+  const { grant } = input;
+  const range = input.range ?? null;
+  const settings = await acting.settings();
+  const today = localDay(acting.now, settings.timeZone);
   const { lines, projects, actualByMonth: byMonth } = await grantFigures(deps.db, grant.id, range);
   const base = { grantId: grant.id };
   // The days the figures cover: the grant's period, within the auditor's range if any.
@@ -196,18 +199,23 @@ function delayStats(values: (number | null)[]) {
  * nearest rank). With an auditor's scope, only their grants' parts instead
  * (`scopedProjectBudget`).
  */
-export async function projectBudgetDashboard(deps: Deps, projectId: string): Promise<ProjectBudget>;
 export async function projectBudgetDashboard(
   deps: Deps,
-  projectId: string,
-  scope: AuditorScope,
+  acting: Acting,
+  input: { projectId: string; scope?: undefined },
+): Promise<ProjectBudget>;
+export async function projectBudgetDashboard(
+  deps: Deps,
+  acting: Acting,
+  input: { projectId: string; scope: AuditorScope },
 ): Promise<ScopedProjectBudget>;
 export async function projectBudgetDashboard(
   deps: Deps,
-  projectId: string,
-  scope?: AuditorScope,
+  acting: Acting,
+  input: { projectId: string; scope?: AuditorScope },
 ): Promise<ProjectBudget | ScopedProjectBudget> {
-  return scope ? scopedProjectBudget(deps, projectId, scope) : wholeProjectBudget(deps, projectId);
+  const { projectId, scope } = input;
+  return scope ? scopedProjectBudget(deps, acting, projectId, scope) : wholeProjectBudget(deps, acting, projectId);
 }
 
 export type ProjectBudget = Static<typeof ProjectBudgetView>;
@@ -223,8 +231,13 @@ export type ScopedProjectBudget = Static<typeof ScopedProjectBudgetView>;
  * per person and the time to money cover every expense and claim of the project, whatever
  * grant funds it and whenever: they are not given.
  */
-async function scopedProjectBudget(deps: Deps, projectId: string, scope: AuditorScope): Promise<ScopedProjectBudget> {
-  const { settings } = await getSettings(deps.db);
+async function scopedProjectBudget(
+  deps: Deps,
+  acting: Acting,
+  projectId: string,
+  scope: AuditorScope,
+): Promise<ScopedProjectBudget> {
+  const settings = await acting.settings();
   if (!(await projectPeriod(deps.db, projectId))) throw notFound('Projet');
   const grants = [];
   for (const grantId of scope.grantIds) {
@@ -263,14 +276,14 @@ async function scopedProjectBudget(deps: Deps, projectId: string, scope: Auditor
     });
   }
   grants.sort((a, b) => a.reference.localeCompare(b.reference));
-  return { asOf: localDay(deps.now(), settings.timeZone), grants };
+  return { asOf: localDay(acting.now, settings.timeZone), grants };
 }
 
-async function wholeProjectBudget(deps: Deps, projectId: string): Promise<ProjectBudget> {
-  const { settings } = await getSettings(deps.db);
+async function wholeProjectBudget(deps: Deps, acting: Acting, projectId: string): Promise<ProjectBudget> {
+  const settings = await acting.settings();
   const period = await projectPeriod(deps.db, projectId);
   if (!period) throw notFound('Projet');
-  const today = localDay(deps.now(), settings.timeZone);
+  const today = localDay(acting.now, settings.timeZone);
   const rows = await projectCategoryFigures(deps.db, projectId);
   const order = Object.keys(COST_CATEGORY_LABELS);
   rows.sort((a, b) => order.indexOf(a.category) - order.indexOf(b.category));

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Deps } from '../shared/deps.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { getGrant, grantCeilings, type GrantRow } from './repo.js';
 import {
   claimedByYear,
@@ -37,13 +39,16 @@ import { grantReportsError } from './errors.js';
  * numbered 1, 2, 3… and a part has at most one live claim (the partial unique index on
  * drawdown_parts backs it). 409 nothing_to_draw_down when nothing is left to claim or
  * withdraw; 409 drawdown_ceiling_reached when the ceilings leave the amount unchanged.
+ * In the caller's transaction; `input.from`–`input.to` is the period.
  */
-export async function createDrawdown(
+export async function createDrawdownIn(
   trx: Knex.Transaction,
-  actor: AuditActor,
-  grantId: string,
-  period: { from: string; to: string },
+  _deps: Deps,
+  acting: Acting,
+  input: { grantId: string; from: string; to: string },
 ): Promise<string> {
+  const { grantId } = input;
+  const period = { from: input.from, to: input.to };
   if (period.to < period.from)
     throw validationError([{ field: 'to', message: 'doit être postérieure ou égale au début de la période' }]);
   const grant = await lockGrant(trx, grantId);
@@ -55,7 +60,7 @@ export async function createDrawdown(
     period_from: period.from,
     period_to: period.to,
     cofunding_rate_bp: grant.cofunding_rate_bp,
-    created_by: actor.userId,
+    created_by: acting.actor.userId,
   });
   const withdrawn = await withdrawParts(trx, id, grantId);
   const claimed = await claimParts(trx, id, grantId, period.from, period.to);
@@ -68,7 +73,7 @@ export async function createDrawdown(
   );
   if (years.every((y) => y.requestedCents === 0)) throw grantReportsError('drawdown_ceiling_reached');
   await finishDrawdown(trx, id, years);
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'drawdown.created',
     recordType: 'drawdown',
     recordId: id,
@@ -197,3 +202,7 @@ export async function previewDrawdown(db: Db, grant: GrantRow, from: string, to:
     requestedCents: years.reduce((s, y) => s + y.requestedCents, 0),
   };
 }
+
+/** `createDrawdownIn` in a transaction of its own. */
+export const createDrawdown = (deps: Deps, acting: Acting, input: { grantId: string; from: string; to: string }) =>
+  inTransaction(deps.db, (trx) => createDrawdownIn(trx, deps, acting, input));

@@ -4,8 +4,9 @@ import type { Deps } from '../shared/deps.js';
 import { centsToCsv, neutraliseFormula, sheetCells, toCsv, type CsvValue } from '../shared/csv.js';
 import { centsToEuros, formatCents } from '../shared/money.js';
 import { PdfDocument } from '../shared/pdf.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { COST_CATEGORY_LABELS, getSettings, type CostCategory } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
+import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { attendanceOf, grantProjectIds, reportNotes, saveReportNotes, yearFigures, type GrantRow } from './repo.js';
 import { gapPercent } from './rules.js';
 import type { FinancialReportView } from './schemas.js';
@@ -23,8 +24,13 @@ const pct = (p: number | null) => (p === null ? '—' : `${p.toLocaleString('fr-
  * and what the money did (sessions held, distinct people who attended, attendance rate in
  * the held sessions of the grant's projects that year).
  */
-export async function financialReport(deps: Deps, grant: GrantRow, year: number): Promise<FinancialReportView> {
-  const { settings } = await getSettings(deps.db);
+export async function financialReport(
+  deps: Deps,
+  acting: Acting,
+  input: { grant: GrantRow; year: number },
+): Promise<FinancialReportView> {
+  const { grant, year } = input;
+  const settings = await acting.settings();
   const figures = (await yearFigures(deps.db, grant.id, year)).sort(
     (a, b) => ORDER.indexOf(a.category) - ORDER.indexOf(b.category),
   );
@@ -198,17 +204,16 @@ export async function financialReportPdf(r: FinancialReport, grant: GrantRow): P
   return pdf.save();
 }
 
-/** Replaces the gap explanations of a year (an empty text removes one); audited without the text. */
+/** Replaces the gap explanations (`notes`) of a year of `grant` (an empty text removes one); audited without the text. */
 export async function saveNotes(
   deps: Deps,
-  actor: AuditActor,
-  grant: GrantRow,
-  year: number,
-  notes: { category: string; explanation: string }[],
+  acting: Acting,
+  input: { grant: GrantRow; year: number; notes: { category: string; explanation: string }[] },
 ): Promise<void> {
+  const { grant, year, notes } = input;
   await inTransaction(deps.db, async (trx) => {
-    await saveReportNotes(trx, grant.id, year, notes, actor.userId);
-    await recordAudit(trx, actor, {
+    await saveReportNotes(trx, grant.id, year, notes, acting.actor.userId);
+    await recordAudit(trx, acting, {
       action: 'grant.report_notes_saved',
       recordType: 'grant',
       recordId: grant.id,

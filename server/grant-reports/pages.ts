@@ -6,8 +6,7 @@ import { obj } from '../shared/schema.js';
 import { text } from '../shared/form.js';
 import { localDay } from '../shared/dates.js';
 import { validate } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
-import { COST_CATEGORIES, getSettings } from '../settings/index.js';
+import { COST_CATEGORIES } from '../settings/index.js';
 import { page, formBody, actThenRedirect } from '../shared/pages.js';
 import { auditorScope, periodVisible, scopeRange, visiblePeriod } from '../grants/index.js';
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
@@ -15,7 +14,7 @@ import { DrawdownBody, GrantIdParams, NotesBody } from './schemas.js';
 import { grantDashboard } from './dashboard.js';
 import { budgetCharts } from './charts.js';
 import { financialReport, saveNotes } from './financial-report.js';
-import { createDrawdown, drawdownList, previewDrawdown } from './drawdowns.js';
+import { createDrawdownIn, drawdownList, previewDrawdown } from './drawdowns.js';
 import { periodOf } from './routes.js';
 
 const ExportsQuery = obj({
@@ -30,7 +29,7 @@ const DayRange = obj({
 
 export function grantReportPages(deps: Deps) {
   const scoped = async (ctx: RequestContext, id: string) => {
-    const scope = await auditorScope(deps.db, ctx.actor, deps.now());
+    const scope = await auditorScope(deps.db, ctx.acting);
     return { scope, grant: await grantInScope(deps.db, scope, id) };
   };
   return [
@@ -43,7 +42,7 @@ export function grantReportPages(deps: Deps) {
       params: GrantIdParams,
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
-        const dashboard = await grantDashboard(deps, grant, scopeRange(scope, grant.id));
+        const dashboard = await grantDashboard(deps, req.ctx.acting, { grant, range: scopeRange(scope, grant.id) });
         await page(deps, req, res, 'grant-reports/dashboard.njk', {
           title: `Budget — ${grant.funder} (${grant.reference})`,
           grant,
@@ -71,9 +70,9 @@ export function grantReportPages(deps: Deps) {
       query: ExportsQuery,
       handler: async (req, res) => {
         const { scope, grant } = await scoped(req.ctx, req.params.id);
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const visible = visiblePeriod(scope, grant);
-        const thisYear = Number(localDay(deps.now(), settings.timeZone).slice(0, 4));
+        const thisYear = Number(localDay(req.ctx.acting.now, settings.timeZone).slice(0, 4));
         const firstYear = Number(visible.from.slice(0, 4));
         const lastYear = Number(visible.to.slice(0, 4));
         const asked = Number(req.query.year);
@@ -90,7 +89,7 @@ export function grantReportPages(deps: Deps) {
           year,
           canWrite,
           years: Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i),
-          report: yearFullyVisible ? await financialReport(deps, grant, year) : null,
+          report: yearFullyVisible ? await financialReport(deps, req.ctx.acting, { grant, year }) : null,
           drawdowns: (await drawdownList(deps.db, grant.id)).filter((d) => periodVisible(scope, grant, d)),
         });
       },
@@ -134,7 +133,9 @@ export function grantReportPages(deps: Deps) {
           'La demande de versement a été créée.',
           async () => {
             const body = validate(DrawdownBody, { from: text(form.from), to: text(form.to) });
-            await keyedFormWork(deps, req, (trx) => createDrawdown(trx, auditActorOf(req.ctx), req.params.id, body));
+            await keyedFormWork(deps, req, (trx) =>
+              createDrawdownIn(trx, deps, req.ctx.acting, { ...body, grantId: req.params.id }),
+            );
           },
         );
       },
@@ -164,7 +165,7 @@ export function grantReportPages(deps: Deps) {
                 explanation: text(form[`note_${c}`]),
               })),
             });
-            await saveNotes(deps, auditActorOf(req.ctx), grant, body.year, body.notes);
+            await saveNotes(deps, req.ctx.acting, { grant, year: body.year, notes: body.notes });
           },
         );
       },

@@ -6,8 +6,6 @@ import { auditArchivedInExport } from '../privacy/index.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { formatCents } from '../shared/money.js';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
 import {
   DrawdownBody,
   DrawdownIdParams,
@@ -42,7 +40,7 @@ import {
   financialReportXlsx,
   saveNotes,
 } from './financial-report.js';
-import { createDrawdown, drawdownList, drawdownPdf, drawdownSummary, drawdownView } from './drawdowns.js';
+import { createDrawdownIn, drawdownList, drawdownPdf, drawdownSummary, drawdownView } from './drawdowns.js';
 import { evidenceZip } from './evidence.js';
 import { sendBuffer, streamDownload, TYPES } from './send.js';
 
@@ -66,7 +64,7 @@ export function periodOf(
 async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
   const d = await getDrawdown(deps.db, id);
   if (!d) throw notFound('Demande de versement');
-  const scope = await auditorScope(deps.db, ctx.actor, deps.now());
+  const scope = await auditorScope(deps.db, ctx.acting);
   const grant = await grantInScope(deps.db, scope, d.grant_id);
   assertPeriodInScope(scope, grant.id, d.period_from, d.period_to);
   return { drawdown: await drawdownView(deps.db, id), grant };
@@ -74,10 +72,10 @@ async function drawdownInScope(deps: Deps, ctx: RequestContext, id: string) {
 
 export function grantReportRoutes(deps: Deps) {
   const scopedGrant = async (ctx: RequestContext, id: string, db: Knex = deps.db) => {
-    const scope = await auditorScope(db, ctx.actor, deps.now());
+    const scope = await auditorScope(db, ctx.acting);
     return { scope, grant: await grantInScope(db, scope, id) };
   };
-  const orgName = async () => (await getSettings(deps.db)).settings.name;
+  const orgName = async (ctx: RequestContext) => (await ctx.acting.settings()).name;
   return [
     defineRoute({
       method: 'get',
@@ -90,7 +88,7 @@ export function grantReportRoutes(deps: Deps) {
       responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
-        res.json(await grantDashboard(deps, grant, scopeRange(scope, grant.id)));
+        res.json(await grantDashboard(deps, req.ctx.acting, { grant, range: scopeRange(scope, grant.id) }));
       },
     }),
     defineRoute({
@@ -124,8 +122,12 @@ export function grantReportRoutes(deps: Deps) {
           return sendBuffer(
             deps,
             res,
-            auditActorOf(req.ctx),
-            { format, filename, bytes: await statementPdf(rows(), { grant, orgName: await orgName(), from, to }) },
+            req.ctx.acting,
+            {
+              format,
+              filename,
+              bytes: await statementPdf(rows(), { grant, orgName: await orgName(req.ctx), from, to }),
+            },
             audit,
           );
         }
@@ -135,7 +137,7 @@ export function grantReportRoutes(deps: Deps) {
             ? statementCsvByCopy(deps, grant.id, from, to)
             : Readable.from(statementCsv(rows()), { highWaterMark: 2 });
         const body = format === 'csv' ? await csv() : statementXlsx(rows(), `État ${grant.reference}`);
-        await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);
+        await streamDownload(deps, res, req.ctx.acting, { format, filename, body }, audit);
       },
     }),
     defineRoute({
@@ -153,7 +155,7 @@ export function grantReportRoutes(deps: Deps) {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
         const year = Number(req.query.year);
         assertPeriodInScope(scope, grant.id, `${year}-01-01`, `${year}-12-31`);
-        const report = await financialReport(deps, grant, year);
+        const report = await financialReport(deps, req.ctx.acting, { grant, year });
         const format = req.query.format ?? 'json';
         if (format === 'json') return res.json(report);
         const bytes =
@@ -165,7 +167,7 @@ export function grantReportRoutes(deps: Deps) {
         await sendBuffer(
           deps,
           res,
-          auditActorOf(req.ctx),
+          req.ctx.acting,
           { format, filename: `compte-rendu-financier-${grant.reference}-${year}.${format}`, bytes },
           { action: 'grant.financial_report_exported', recordType: 'grant', recordId: grant.id, data: { year } },
         );
@@ -183,8 +185,8 @@ export function grantReportRoutes(deps: Deps) {
       responses: { 200: { description: 'The report with its explanations', schema: FinancialReportView } },
       handler: async (req, res) => {
         const { grant } = await scopedGrant(req.ctx, req.params.id);
-        await saveNotes(deps, auditActorOf(req.ctx), grant, req.body.year, req.body.notes);
-        res.json(await financialReport(deps, grant, req.body.year));
+        await saveNotes(deps, req.ctx.acting, { grant, year: req.body.year, notes: req.body.notes });
+        res.json(await financialReport(deps, req.ctx.acting, { grant, year: req.body.year }));
       },
     }),
     defineRoute({
@@ -201,7 +203,7 @@ export function grantReportRoutes(deps: Deps) {
       errors: ['nothing_to_draw_down', 'drawdown_ceiling_reached'],
       handler: async (req, trx) => {
         await scopedGrant(req.ctx, req.params.id, trx);
-        const id = await createDrawdown(trx, auditActorOf(req.ctx), req.params.id, req.body);
+        const id = await createDrawdownIn(trx, deps, req.ctx.acting, { ...req.body, grantId: req.params.id });
         return { status: 201, body: await drawdownView(trx, id) };
       },
     }),
@@ -258,8 +260,8 @@ export function grantReportRoutes(deps: Deps) {
             return sendBuffer(
               deps,
               res,
-              auditActorOf(req.ctx),
-              { format, filename, bytes: await drawdownPdf(drawdown, grant, await orgName()) },
+              req.ctx.acting,
+              { format, filename, bytes: await drawdownPdf(drawdown, grant, await orgName(req.ctx)) },
               audit,
             );
           const withdrawn = drawdown.withdrawnPartCount
@@ -283,7 +285,7 @@ export function grantReportRoutes(deps: Deps) {
             format === 'csv'
               ? Readable.from(statementCsv(rows, [[], ...trailer]))
               : statementXlsx(rows, `Demande ${drawdown.number}`, [[], ...trailer]);
-          await streamDownload(deps, res, auditActorOf(req.ctx), { format, filename, body }, audit);
+          await streamDownload(deps, res, req.ctx.acting, { format, filename, body }, audit);
         },
       }),
     ),
@@ -303,18 +305,18 @@ export function grantReportRoutes(deps: Deps) {
         const { from, to } = periodOf(req.query, scope, grant);
         await auditArchivedInExport(
           deps.db,
-          auditActorOf(req.ctx),
+          req.ctx.acting,
           { recordType: 'grant', recordId: grant.id, via: 'grant evidence ZIP' },
           periodParticipantIdsSql(grant.id, from, to),
         );
         await streamDownload(
           deps,
           res,
-          auditActorOf(req.ctx),
+          req.ctx.acting,
           {
             format: 'zip',
             filename: `preuves-${grant.reference}-${from}-${to}.zip`,
-            body: evidenceZip(deps, grant, await orgName(), from, to),
+            body: evidenceZip(deps, grant, await orgName(req.ctx), from, to),
           },
           { action: 'grant.evidence_exported', recordType: 'grant', recordId: grant.id, data: { from, to } },
         );

@@ -3,7 +3,8 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 
 export const TYPES = {
   csv: 'text/csv; charset=utf-8',
@@ -29,7 +30,7 @@ export interface ExportAudit {
 export async function streamDownload(
   deps: Deps,
   res: Response,
-  actor: AuditActor,
+  acting: Acting,
   file: { format: FileFormat; filename: string; body: Readable },
   audit: ExportAudit,
 ): Promise<void> {
@@ -57,7 +58,7 @@ export async function streamDownload(
     res.destroy();
   } finally {
     if (completed || bytes > 0)
-      await recordAudit(deps.db, actor, {
+      await recordAudit(deps.db, acting, {
         action: audit.action,
         recordType: audit.recordType,
         recordId: audit.recordId,
@@ -70,14 +71,14 @@ export async function streamDownload(
 export async function sendBuffer(
   deps: Deps,
   res: Response,
-  actor: AuditActor,
+  acting: Acting,
   file: { format: FileFormat; filename: string; bytes: Uint8Array },
   audit: ExportAudit,
 ): Promise<void> {
   await streamDownload(
     deps,
     res,
-    actor,
+    acting,
     { format: file.format, filename: file.filename, body: Readable.from([Buffer.from(file.bytes)]) },
     audit,
   );

@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
-import { inTransaction } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { notFound, validationError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { getBudgetLine, getGrant, grantProjects } from './repo.js';
 import { resplitProjects } from './manage-grants.js';
 import type { Warning } from './budget.js';
@@ -13,15 +14,17 @@ const pgCode = (e: unknown) => (e as { code?: string }).code;
  * Adds a budget line (category × year) to a grant: the year inside the grant's period (else
  * 400 `year`), the category among the eligible ones (else 400 `category`), one line per
  * category and year (else 409 `budget_line_exists`). Expenses that had nowhere to go for that
- * category and year are re-split onto it.
+ * category and year are re-split onto it. In the caller's transaction (the line is inserted in
+ * a savepoint of its own, so that a duplicate answers 409 and leaves the caller's work alone).
  */
-export async function addBudgetLine(
-  deps: Deps,
-  actor: AuditActor,
-  grantId: string,
-  input: { category: string; year: number; amountCents: number },
+export async function addBudgetLineIn(
+  trx: Db,
+  _deps: Deps,
+  acting: Acting,
+  input: { grantId: string; category: string; year: number; amountCents: number },
 ): Promise<{ id: string; warnings: Warning[] }> {
-  return inTransaction(deps.db, async (trx) => {
+  const { grantId } = input;
+  return inTransaction(trx, async (trx) => {
     const g = await getGrant(trx, grantId, true);
     if (!g) throw notFound('Financement');
     const details = [];
@@ -43,8 +46,8 @@ export async function addBudgetLine(
       .returning(['id']);
     await trx('grants')
       .where({ id: grantId })
-      .update({ version: g.version + 1, updated_at: deps.now() });
-    await recordAudit(trx, actor, {
+      .update({ version: g.version + 1, updated_at: acting.now });
+    await recordAudit(trx, acting, {
       action: 'budget_line.created',
       recordType: 'grant',
       recordId: grantId,
@@ -52,7 +55,7 @@ export async function addBudgetLine(
     });
     const warnings = await resplitProjects(
       trx,
-      actor,
+      acting,
       (await grantProjects(trx, grantId)).map((p) => p.project_id),
     );
     return { id: row.id as string, warnings };
@@ -63,20 +66,26 @@ export async function addBudgetLine(
   });
 }
 
-/** Changes a line's amount (a line may end below what it carries: the grant page shows it overspent). */
+/** `addBudgetLineIn` in a transaction of its own. */
+export const addBudgetLine = (
+  deps: Deps,
+  acting: Acting,
+  input: { grantId: string; category: string; year: number; amountCents: number },
+) => inTransaction(deps.db, (trx) => addBudgetLineIn(trx, deps, acting, input));
+
+/** Changes line `lineId`'s amount (a line may end below what it carries: the grant page shows it overspent). */
 export async function updateBudgetLine(
   deps: Deps,
-  actor: AuditActor,
-  grantId: string,
-  lineId: string,
-  amountCents: number,
+  acting: Acting,
+  input: { grantId: string; lineId: string; amountCents: number },
 ): Promise<void> {
+  const { grantId, lineId, amountCents } = input;
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
-    await trx('budget_lines').where({ id: lineId }).update({ amount_cents: amountCents, updated_at: deps.now() });
+    await trx('budget_lines').where({ id: lineId }).update({ amount_cents: amountCents, updated_at: acting.now });
     await trx('grants').where({ id: grantId }).increment('version', 1);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'budget_line.updated',
       recordType: 'grant',
       recordId: grantId,
@@ -86,7 +95,12 @@ export async function updateBudgetLine(
 }
 
 /** Deletes a line no expense part uses (else 409 `budget_line_in_use`). */
-export async function deleteBudgetLine(deps: Deps, actor: AuditActor, grantId: string, lineId: string): Promise<void> {
+export async function deleteBudgetLine(
+  deps: Deps,
+  acting: Acting,
+  input: { grantId: string; lineId: string },
+): Promise<void> {
+  const { grantId, lineId } = input;
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
@@ -94,7 +108,7 @@ export async function deleteBudgetLine(deps: Deps, actor: AuditActor, grantId: s
       throw grantsError('budget_line_in_use');
     await trx('budget_lines').where({ id: lineId }).delete();
     await trx('grants').where({ id: grantId }).increment('version', 1);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'budget_line.deleted',
       recordType: 'grant',
       recordId: grantId,

@@ -2,8 +2,9 @@ import type { Db } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import type { Override } from '../shared/override.js';
 import { localDay } from '../shared/dates.js';
+import type { Acting } from '../shared/acting.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { getSettings, type Settings } from '../settings/index.js';
 import { insertExpense } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 
@@ -112,13 +113,12 @@ export async function recordClaimExpenses(
 }
 
 /** The local day the live payment of a claim was paid, if it was. */
-async function paidDayOfClaim(trx: Db, claimId: string): Promise<string | null> {
+async function paidDayOfClaim(trx: Db, settings: Settings, claimId: string): Promise<string | null> {
   const row = await trx('batch_claims as bc')
     .join('payments as p', 'p.id', 'bc.payment_id')
     .where({ 'bc.claim_id': claimId, 'bc.voided': false, 'p.status': 'paid' })
     .first('p.paid_at');
   if (!row?.paid_at) return null;
-  const { settings } = await getSettings(trx);
   return localDay(new Date(row.paid_at), settings.timeZone);
 }
 
@@ -206,7 +206,7 @@ export async function bookingsCancelled(trx: Db, where: { bookingId?: string; se
  * confirmed before the project was funded, or before this capability existed). No budget
  * check: the caller re-splits and reports overspending.
  */
-export async function backfillBookings(trx: Db, projectId: string, actor: AuditActor): Promise<number> {
+export async function backfillBookings(trx: Db, acting: Acting, projectId: string): Promise<number> {
   const rows = await trx('bookings as b')
     .join('sessions as s', 's.id', 'b.session_id')
     .where({ 's.project_id': projectId, 'b.status': 'confirmed' })
@@ -214,7 +214,7 @@ export async function backfillBookings(trx: Db, projectId: string, actor: AuditA
     .whereNotExists(trx('expenses as e').whereRaw('e.booking_id = b.id'))
     .select('b.id', 'b.cost_cents', 'b.session_id', trx.raw('lower(b.during) AS starts_at'));
   if (!rows.length) return 0;
-  const { settings } = await getSettings(trx);
+  const settings = await acting.settings();
   for (const b of rows) {
     await insertExpense(trx, {
       project_id: projectId,
@@ -224,7 +224,7 @@ export async function backfillBookings(trx: Db, projectId: string, actor: AuditA
       session_id: b.session_id,
       amount_cents: Number(b.cost_cents),
       incurred_on: localDay(new Date(b.starts_at), settings.timeZone),
-      created_by: actor.userId,
+      created_by: acting.actor.userId,
       description: 'Réservation de salle',
     });
   }
@@ -237,7 +237,7 @@ export async function backfillBookings(trx: Db, projectId: string, actor: AuditA
  * with nothing more to pay follows its advance's payment); an advance already settled gets
  * none (its settlement carries the cost). No budget check: the caller re-splits.
  */
-export async function backfillClaims(trx: Db, projectId: string, actor: AuditActor): Promise<number> {
+export async function backfillClaims(trx: Db, acting: Acting, projectId: string): Promise<number> {
   const lines = await trx('claim_lines as l')
     .join('claims as c', 'c.id', 'l.claim_id')
     .where('c.project_id', projectId)
@@ -264,7 +264,7 @@ export async function backfillClaims(trx: Db, projectId: string, actor: AuditAct
     );
   const paidDays = new Map<string, string | null>();
   const paidDay = async (claimId: string) => {
-    if (!paidDays.has(claimId)) paidDays.set(claimId, await paidDayOfClaim(trx, claimId));
+    if (!paidDays.has(claimId)) paidDays.set(claimId, await paidDayOfClaim(trx, await acting.settings(), claimId));
     return paidDays.get(claimId)!;
   };
   for (const l of lines) {
@@ -283,7 +283,7 @@ export async function backfillClaims(trx: Db, projectId: string, actor: AuditAct
       participant_id: l.participant_id,
       amount_cents: l.granted_cents,
       incurred_on: l.travel_date,
-      created_by: actor.userId,
+      created_by: acting.actor.userId,
       ...(paidOn ? { status: 'actual', paid_on: paidOn } : {}),
     });
   }

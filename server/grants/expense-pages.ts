@@ -9,7 +9,6 @@ import { obj } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
 import { formFailure, text } from '../shared/form.js';
 import { parseEuros } from '../shared/money.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
@@ -29,7 +28,7 @@ import {
   type ExpenseListQuery,
 } from './schemas.js';
 import { expenseView, listExpenses } from './presenter.js';
-import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
+import { cancelExpense, createInvoiceExpenseIn, enterBookingInvoiceIn, markExpensePaid } from './expenses.js';
 import { auditorScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
 import { budgetLineLabel, expenseLinks, grantChoices, projectChoices } from './repo.js';
@@ -88,7 +87,7 @@ const FIELDS = [
 ];
 
 export function expensePages(deps: Deps) {
-  const scopeOf = (req: PageRequest) => auditorScope(deps.db, req.ctx.actor, deps.now());
+  const scopeOf = (req: PageRequest) => auditorScope(deps.db, req.ctx.acting);
   // A scoped auditor is offered only their grants.
   const options = async (scope: AuditorScope | null = null) => ({
     projectOptions: [
@@ -262,13 +261,11 @@ export function expensePages(deps: Deps) {
           const checked = check(ExpenseCreateBody, input);
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
           const { id, warnings } = await keyedFormWork(deps, req, (trx) =>
-            createInvoiceExpense(
-              { ...deps, db: trx },
-              { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId },
-              checked.value,
+            createInvoiceExpenseIn(trx, deps, req.ctx.acting, {
+              ...checked.value,
               file,
-              { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined },
-            ),
+              override: reason ? { reason } : undefined,
+            }),
           );
           await flash(
             deps,
@@ -329,7 +326,7 @@ export function expensePages(deps: Deps) {
       params: ExpenseIdParams,
       handler: async (req, res) => {
         await expenseView(deps.db, req.params.id, await scopeOf(req));
-        sendFile(res, await downloadInvoice(deps.db, auditActorOf(req.ctx), req.params.id));
+        sendFile(res, await downloadInvoice(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -344,7 +341,7 @@ export function expensePages(deps: Deps) {
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est marquée payée.', async () => {
           if (!day(paidOn))
             throw grantsError('paid_on_invalid', [{ field: 'paidOn', message: 'indiquez la date (AAAA-MM-JJ)' }]);
-          return markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, paidOn);
+          return markExpensePaid(deps, req.ctx.acting, { expenseId: req.params.id, paidOn });
         });
       },
     }),
@@ -376,14 +373,13 @@ export function expensePages(deps: Deps) {
             if (cents === null)
               throw grantsError('amount_invalid', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
             return keyedFormWork(deps, req, (trx) =>
-              enterBookingInvoice(
-                { ...deps, db: trx },
-                { ...auditActorOf(req.ctx), userId: req.ctx.actor!.userId },
-                req.params.id,
-                { paidOn, ...(cents !== undefined ? { amountCents: String(cents) } : {}) },
+              enterBookingInvoiceIn(trx, deps, req.ctx.acting, {
+                expenseId: req.params.id,
+                paidOn,
+                ...(cents !== undefined ? { amountCents: String(cents) } : {}),
                 file,
-                { roles: req.ctx.actor!.roles, override: reason ? { reason } : undefined },
-              ),
+                override: reason ? { reason } : undefined,
+              }),
             );
           },
         );
@@ -413,7 +409,7 @@ export function expensePages(deps: Deps) {
       params: ExpenseIdParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/expenses/${req.params.id}`, 'La dépense est annulée.', () =>
-          cancelExpense(deps, auditActorOf(req.ctx), req.params.id),
+          cancelExpense(deps, req.ctx.acting, req.params.id),
         );
       },
     }),

@@ -1,32 +1,34 @@
 import type { Deps } from '../shared/deps.js';
-import { inTransaction } from '../shared/db.js';
-import type { Role } from '../shared/authorize.js';
+import { inTransaction, type Db } from '../shared/db.js';
+import { staffUserId, type Acting } from '../shared/acting.js';
 import type { Override } from '../shared/override.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { storeDocument } from '../shared/files.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { ExpenseCreateBody } from './schemas.js';
 import { expenseInDrawdown, getExpense, insertExpense } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 import { grantsError } from './errors.js';
 
-type Control = { roles: readonly Role[]; override?: Override };
 type Upload = { buffer: Buffer; originalname?: string } | undefined;
 
 /**
- * Enters an invoice by hand (catering, facilitation, printing…) with its file: committed, or
+ * Enters an invoice by hand (catering, facilitation, printing…) with its `file`: committed, or
  * actual at once when `paidOn` is given; split across the project's grants, under the budget
- * control (409 `budget_exceeded_requires_override`, finance may overrule with a reason).
+ * control (409 `budget_exceeded_requires_override`, finance may overrule with
+ * `override.reason`). In the caller's transaction (a savepoint of its own).
  */
-export async function createInvoiceExpense(
-  deps: Deps,
-  actor: AuditActor & { userId: string },
-  input: ExpenseCreateBody,
-  file: Upload,
-  control: Control,
+export async function createInvoiceExpenseIn(
+  trx: Db,
+  _deps: Deps,
+  acting: Acting,
+  input: ExpenseCreateBody & { file: Upload; override?: Override },
 ): Promise<{ id: string; warnings: Warning[] }> {
   const amountCents = Number(input.amountCents);
-  return inTransaction(deps.db, async (trx) => {
+  const { file } = input;
+  const control = { roles: acting.actor.roles, override: input.override };
+  const userId = staffUserId(acting);
+  return inTransaction(trx, async (trx) => {
     const project = await trx('projects').where({ id: input.projectId }).first('id');
     if (!project) throw validationError([{ field: 'projectId', message: 'démarche inconnue' }]);
     if (input.paidOn && input.paidOn < input.incurredOn)
@@ -34,7 +36,7 @@ export async function createInvoiceExpense(
     const stored = await storeDocument(trx, file, {
       field: 'file',
       purpose: 'invoice',
-      createdBy: actor.userId,
+      createdBy: userId,
       required: true,
     });
     const id = await insertExpense(trx, {
@@ -49,10 +51,10 @@ export async function createInvoiceExpense(
       incurred_on: input.incurredOn,
       status: input.paidOn ? 'actual' : 'committed',
       paid_on: input.paidOn ?? null,
-      created_by: actor.userId,
-      created_at: deps.now(),
-      committed_at: deps.now(),
-      updated_at: deps.now(),
+      created_by: userId,
+      created_at: acting.now,
+      committed_at: acting.now,
+      updated_at: acting.now,
     });
     const placed = await placeExpenses(
       trx,
@@ -61,7 +63,7 @@ export async function createInvoiceExpense(
     );
     if (placed.overridden)
       await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'expense.created',
       recordType: 'expense',
       recordId: id,
@@ -77,19 +79,28 @@ export async function createInvoiceExpense(
   });
 }
 
-/**
- * The invoice of a venue booking arrives: stored, the expense becomes actual on `paidOn`,
- * with a corrected amount if the invoice differs (re-split under the budget control).
- */
-export async function enterBookingInvoice(
+/** `createInvoiceExpenseIn` in a transaction of its own. */
+export const createInvoiceExpense = (
   deps: Deps,
-  actor: AuditActor & { userId: string },
-  expenseId: string,
-  input: { paidOn: string; amountCents?: string },
-  file: Upload,
-  control: Control,
+  acting: Acting,
+  input: ExpenseCreateBody & { file: Upload; override?: Override },
+) => inTransaction(deps.db, (trx) => createInvoiceExpenseIn(trx, deps, acting, input));
+
+/**
+ * The invoice (`file`) of a venue booking arrives: stored, the expense becomes actual on
+ * `paidOn`, with a corrected amount if the invoice differs (re-split under the budget control,
+ * `override.reason` to overrule it). In the caller's transaction (a savepoint of its own).
+ */
+export async function enterBookingInvoiceIn(
+  trx: Db,
+  _deps: Deps,
+  acting: Acting,
+  input: { expenseId: string; paidOn: string; amountCents?: string; file: Upload; override?: Override },
 ): Promise<{ warnings: Warning[] }> {
-  return inTransaction(deps.db, async (trx) => {
+  const { expenseId, file } = input;
+  const control = { roles: acting.actor.roles, override: input.override };
+  const userId = staffUserId(acting);
+  return inTransaction(trx, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
     if (e.source === 'claim_line') throw grantsError('expense_follows_claim');
@@ -99,7 +110,7 @@ export async function enterBookingInvoice(
     const stored = await storeDocument(trx, file, {
       field: 'file',
       purpose: 'invoice',
-      createdBy: actor.userId,
+      createdBy: userId,
       required: true,
     });
     const amountCents = input.amountCents !== undefined ? Number(input.amountCents) : e.amount_cents;
@@ -120,10 +131,10 @@ export async function enterBookingInvoice(
         amount_cents: amountCents,
         status: 'actual',
         paid_on: input.paidOn,
-        updated_at: deps.now(),
+        updated_at: acting.now,
         ...(overridden ? { override_reason: control.override!.reason.trim() } : {}),
       });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'expense.invoiced',
       recordType: 'expense',
       recordId: e.id,
@@ -134,8 +145,13 @@ export async function enterBookingInvoice(
   });
 }
 
-/** Marks an invoice or booking expense paid on a day (actual); the same day again answers the same. */
-export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: string, paidOn: string): Promise<void> {
+/** Marks an invoice or booking expense paid on a day, `paidOn` (actual); the same day again answers the same. */
+export async function markExpensePaid(
+  deps: Deps,
+  acting: Acting,
+  input: { expenseId: string; paidOn: string },
+): Promise<void> {
+  const { expenseId, paidOn } = input;
   await inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
@@ -145,13 +161,13 @@ export async function markExpensePaid(deps: Deps, actor: AuditActor, expenseId: 
     if (e.status === 'actual') throw grantsError('expense_already_paid', { paidOn: String(e.paid_on) });
     if (paidOn < e.incurred_on)
       throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
-    await trx('expenses').where({ id: e.id }).update({ status: 'actual', paid_on: paidOn, updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'expense.paid', recordType: 'expense', recordId: e.id });
+    await trx('expenses').where({ id: e.id }).update({ status: 'actual', paid_on: paidOn, updated_at: acting.now });
+    await recordAudit(trx, acting, { action: 'expense.paid', recordType: 'expense', recordId: e.id });
   });
 }
 
 /** Cancels an invoice or booking expense not yet claimed in a drawdown (idempotent). */
-export async function cancelExpense(deps: Deps, actor: AuditActor, expenseId: string): Promise<void> {
+export async function cancelExpense(deps: Deps, acting: Acting, expenseId: string): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const e = await getExpense(trx, expenseId, true);
     if (!e) throw notFound('Dépense');
@@ -160,7 +176,7 @@ export async function cancelExpense(deps: Deps, actor: AuditActor, expenseId: st
     if (await expenseInDrawdown(trx, e.id)) throw grantsError('drawn_expense_not_cancellable');
     await trx('expenses')
       .where({ id: e.id })
-      .update({ status: 'cancelled', paid_on: null, cancelled_at: deps.now(), updated_at: deps.now() });
-    await recordAudit(trx, actor, { action: 'expense.cancelled', recordType: 'expense', recordId: e.id });
+      .update({ status: 'cancelled', paid_on: null, cancelled_at: acting.now, updated_at: acting.now });
+    await recordAudit(trx, acting, { action: 'expense.cancelled', recordType: 'expense', recordId: e.id });
   });
 }

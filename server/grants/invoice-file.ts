@@ -1,17 +1,19 @@
-import type { Db } from '../shared/db.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Deps } from '../shared/deps.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 
 const EXT: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 /** The invoice file of an expense, its download audited with the file's SHA-256 (null when none). */
-export async function downloadInvoice(db: Db, actor: AuditActor, expenseId: string) {
+export async function downloadInvoice(deps: Deps, acting: Acting, expenseId: string) {
+  const { db } = deps;
   const row = await db('expenses as e')
     .join('files as f', 'f.id', 'e.invoice_file_id')
     .where('e.id', expenseId)
     .whereNotNull('f.content')
     .first('e.reference', 'f.id', 'f.media_type', 'f.content', 'f.sha256');
   if (!row) return null;
-  await recordAudit(db, actor, {
+  await recordAudit(db, acting, {
     action: 'expense.invoice_downloaded',
     recordType: 'expense',
     recordId: expenseId,

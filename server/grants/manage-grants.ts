@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { notFound, validationError, type ErrorDetail } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import type { GrantCreateBody, GrantPatchBody } from './schemas.js';
 import {
   getGrant,
@@ -80,11 +81,11 @@ async function checkShares(trx: Db, grantId: string | null, projects: { projectI
  * expense theirs. No budget
  * check: the lines now overspent come back as warnings.
  */
-export async function resplitProjects(trx: Db, actor: AuditActor, projectIds: string[]): Promise<Warning[]> {
+export async function resplitProjects(trx: Db, acting: Acting, projectIds: string[]): Promise<Warning[]> {
   const warnings: Warning[] = [];
   for (const projectId of [...new Set(projectIds)].sort()) {
-    await backfillBookings(trx, projectId, actor);
-    await backfillClaims(trx, projectId, actor);
+    await backfillBookings(trx, acting, projectId);
+    await backfillClaims(trx, acting, projectId);
     const expenses = await resplittableExpenses(trx, projectId);
     if (!expenses.length) continue;
     const placed = await placeExpenses(
@@ -99,7 +100,7 @@ export async function resplitProjects(trx: Db, actor: AuditActor, projectIds: st
       { check: false },
     );
     warnings.push(...placed.warnings.filter((w) => w.code === 'budget_line_overspent'));
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'expenses.resplit',
       recordType: 'project',
       recordId: projectId,
@@ -130,28 +131,30 @@ const columns = (g: GrantInput) => {
   return out;
 };
 
-export async function createGrant(
-  deps: Deps,
-  actor: AuditActor,
+/** Creates a grant with its ceilings and funded projects, in the caller's transaction; its projects' expenses are re-split. */
+export async function createGrantIn(
+  trx: Db,
+  _deps: Deps,
+  acting: Acting,
   input: GrantCreateBody,
 ): Promise<{ id: string; warnings: Warning[] }> {
   const details = checkFields(input);
   if (!input.funder.trim()) details.unshift({ field: 'funder', message: 'champ obligatoire' });
   if (details.length) throw validationError(details);
-  return inTransaction(deps.db, async (trx) => {
+  return inTransaction(trx, async (trx) => {
     const projects = input.projects ?? [];
     await checkShares(trx, null, projects);
     const [row] = await trx('grants')
-      .insert({ ...columns(input), created_by: actor.userId })
+      .insert({ ...columns(input), created_by: acting.actor.userId })
       .returning(['id']);
     await replaceCeilings(trx, row.id, input.ceilings ?? []);
     await replaceProjects(trx, row.id, projects);
     const warnings = await resplitProjects(
       trx,
-      actor,
+      acting,
       projects.map((p) => p.projectId),
     );
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'grant.created',
       recordType: 'grant',
       recordId: row.id,
@@ -161,14 +164,17 @@ export async function createGrant(
   });
 }
 
-/** Changes a grant when `version` is the current one (else 409 version_conflict); shares changed → re-split. */
-export async function updateGrant(
-  deps: Deps,
-  actor: AuditActor,
-  id: string,
-  input: GrantPatchBody,
+/**
+ * Changes grant `id` as `patch` says when `patch.version` is the current one (else 409
+ * version_conflict); shares changed → re-split. In the caller's transaction (a savepoint of its own).
+ */
+export async function updateGrantIn(
+  trx: Db,
+  _deps: Deps,
+  acting: Acting,
+  { id, patch: input }: { id: string; patch: GrantPatchBody },
 ): Promise<{ warnings: Warning[] }> {
-  return inTransaction(deps.db, async (trx) => {
+  return inTransaction(trx, async (trx) => {
     const g = await getGrant(trx, id, true);
     if (!g) throw notFound('Financement');
     if (g.version !== input.version)
@@ -211,15 +217,15 @@ export async function updateGrant(
     const { version: _v, ceilings, projects, ...rest } = input;
     await trx('grants')
       .where({ id })
-      .update({ ...columns(rest), version: g.version + 1, updated_at: deps.now() });
+      .update({ ...columns(rest), version: g.version + 1, updated_at: acting.now });
     if (ceilings) await replaceCeilings(trx, id, ceilings);
     if (projects) await replaceProjects(trx, id, projects);
     // Anything that moves the split (shares, period, eligibility) re-splits the projects concerned.
     const moves = projects || input.periodStart || input.periodEnd || input.eligibleCategories;
     const warnings = moves
-      ? await resplitProjects(trx, actor, [...before, ...(projects ?? []).map((p) => p.projectId)])
+      ? await resplitProjects(trx, acting, [...before, ...(projects ?? []).map((p) => p.projectId)])
       : [];
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'grant.updated',
       recordType: 'grant',
       recordId: id,
@@ -228,3 +234,11 @@ export async function updateGrant(
     return { warnings };
   });
 }
+
+/** `updateGrantIn` in a transaction of its own. */
+export const updateGrant = (deps: Deps, acting: Acting, input: { id: string; patch: GrantPatchBody }) =>
+  inTransaction(deps.db, (trx) => updateGrantIn(trx, deps, acting, input));
+
+/** `createGrantIn` in a transaction of its own. */
+export const createGrant = (deps: Deps, acting: Acting, input: GrantCreateBody) =>
+  inTransaction(deps.db, (trx) => createGrantIn(trx, deps, acting, input));

@@ -8,15 +8,14 @@ import { check } from '../shared/validate.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { formFailure, list, text } from '../shared/form.js';
 import { centsToInput, parseEuros } from '../shared/money.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody, actThenRedirect as act, type PageRequest } from '../shared/pages.js';
 import { GRANT_READERS, GRANT_WRITERS, assertGrantInScope, scopeRange } from './policy.js';
 import { BudgetLineBody, GrantCreateBody, GrantPatchBody, IdParams, LineParams } from './schemas.js';
 import { budgetLineUsage, figureLinks, grantView, listGrants } from './presenter.js';
-import { createGrant, updateGrant } from './manage-grants.js';
-import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
+import { createGrantIn, updateGrantIn } from './manage-grants.js';
+import { addBudgetLineIn, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
 import { auditorScope } from './scopes.js';
 import { expensePages } from './expense-pages.js';
 import { projectChoices } from './repo.js';
@@ -75,7 +74,7 @@ const formField = (f: string) =>
   f.replace(/^ceilings\.(\d+)\.(year|ceilingCents)$/, 'ceilings').replace(/^projects\.(\d+)\..*$/, 'projects');
 
 export function grantPages(deps: Deps) {
-  const scopeOf = (req: PageRequest) => auditorScope(deps.db, req.ctx.actor, deps.now());
+  const scopeOf = (req: PageRequest) => auditorScope(deps.db, req.ctx.acting);
   const projects = async () => (await projectChoices(deps.db, true)).map((p) => ({ value: p.id, label: p.name }));
   const form = async (
     req: PageRequest,
@@ -187,7 +186,7 @@ export function grantPages(deps: Deps) {
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
           const { id } = await keyedFormWork(deps, req, (trx) =>
-            createGrant({ ...deps, db: trx }, auditActorOf(req.ctx), checked.value),
+            createGrantIn(trx, deps, req.ctx.acting, checked.value),
           );
           await flash(deps, req, 'success', 'Le financement est créé. Ajoutez ses lignes budgétaires.');
           res.redirect(303, `/grants/${id}`);
@@ -266,7 +265,7 @@ export function grantPages(deps: Deps) {
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
           const { warnings } = await keyedFormWork(deps, req, (trx) =>
-            updateGrant({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, checked.value),
+            updateGrantIn(trx, deps, req.ctx.acting, { id: req.params.id, patch: checked.value }),
           );
           await flash(
             deps,
@@ -303,7 +302,7 @@ export function grantPages(deps: Deps) {
               checked.ok ? [{ field: 'amountCents', message: 'montant en euros invalide' }] : checked.details,
             );
           return keyedFormWork(deps, req, (trx) =>
-            addBudgetLine({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, checked.value),
+            addBudgetLineIn(trx, deps, req.ctx.acting, { ...checked.value, grantId: req.params.id }),
           );
         });
       },
@@ -320,7 +319,11 @@ export function grantPages(deps: Deps) {
         await act(deps, req, res, `/grants/${req.params.id}`, 'Le montant de la ligne est modifié.', async () => {
           if (amount === null)
             throw grantsError('amount_invalid', [{ field: 'amountCents', message: 'indiquez un montant en euros' }]);
-          return updateBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId, amount);
+          return updateBudgetLine(deps, req.ctx.acting, {
+            grantId: req.params.id,
+            lineId: req.params.lineId,
+            amountCents: amount,
+          });
         });
       },
     }),
@@ -352,7 +355,7 @@ export function grantPages(deps: Deps) {
       params: LineParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/grants/${req.params.id}`, 'La ligne budgétaire est supprimée.', () =>
-          deleteBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId),
+          deleteBudgetLine(deps, req.ctx.acting, { grantId: req.params.id, lineId: req.params.lineId }),
         );
       },
     }),

@@ -1,4 +1,4 @@
-import { roles, withScopedAuditors, type Actor, type Role } from '../shared/authorize.js';
+import { roles, withScopedAuditors, type HasRoles, type Role } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { grantsError } from './errors.js';
 import { formatDate } from '../shared/format.js';
@@ -27,7 +27,7 @@ export const BUDGET_OVERRIDE_ROLES: readonly Role[] = ['finance'];
  */
 
 /** An auditor is scoped when auditing is all they do here (no role that reads everything anyway). */
-export function isScopedAuditor(actor: Pick<Actor, 'roles'> | null): boolean {
+export function isScopedAuditor(actor: Pick<HasRoles, 'roles'> | null): boolean {
   return (
     !!actor &&
     actor.roles.includes('auditor') &&

@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute, type RequestContext } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { sendStoredFile } from '../shared/files.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   BudgetLineBody,
   BudgetLinePatch,
@@ -29,9 +28,9 @@ import {
 } from './schemas.js';
 import { EXPENSE_WRITERS, GRANT_READERS, GRANT_WRITERS, assertGrantInScope, scopeRange } from './policy.js';
 import { expenseView, grantView, listExpenses, listGrants } from './presenter.js';
-import { createGrant, updateGrant } from './manage-grants.js';
-import { addBudgetLine, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
-import { cancelExpense, createInvoiceExpense, enterBookingInvoice, markExpensePaid } from './expenses.js';
+import { createGrantIn, updateGrant } from './manage-grants.js';
+import { addBudgetLineIn, deleteBudgetLine, updateBudgetLine } from './budget-lines.js';
+import { cancelExpense, createInvoiceExpenseIn, enterBookingInvoiceIn, markExpensePaid } from './expenses.js';
 import { auditorScope, listScopes, removeScope, setScope } from './scopes.js';
 import { downloadInvoice } from './invoice-file.js';
 
@@ -41,9 +40,7 @@ const fileOf = (req: unknown) => (req as { file?: Upload }).file;
 const BUDGET_ERRORS = ['budget_exceeded_requires_override', 'override_forbidden'] as const;
 
 export function grantRoutes(deps: Deps) {
-  const scopeOf = (ctx: RequestContext) => auditorScope(deps.db, ctx.actor, deps.now());
-  const actorOf = (ctx: RequestContext) => ({ ...auditActorOf(ctx), userId: ctx.actor!.userId });
-  const control = (ctx: RequestContext, override?: { reason: string }) => ({ roles: ctx.actor!.roles, override });
+  const scopeOf = (ctx: RequestContext) => auditorScope(deps.db, ctx.acting);
   return [
     defineRoute({
       method: 'get',
@@ -69,7 +66,7 @@ export function grantRoutes(deps: Deps) {
       responses: { 201: { description: 'Created (warnings: lines overspent by the re-split)', schema: GrantView } },
       idempotent: true,
       handler: async (req, trx) => {
-        const { id, warnings } = await createGrant({ ...deps, db: trx }, auditActorOf(req.ctx), req.body);
+        const { id, warnings } = await createGrantIn(trx, deps, req.ctx.acting, req.body);
         return { status: 201, body: await grantView(trx, id, warnings) };
       },
     }),
@@ -100,7 +97,7 @@ export function grantRoutes(deps: Deps) {
       responses: { 200: { description: 'Grant', schema: GrantView } },
       errors: ['version_conflict'],
       handler: async (req, res) => {
-        const { warnings } = await updateGrant(deps, auditActorOf(req.ctx), req.params.id, req.body);
+        const { warnings } = await updateGrant(deps, req.ctx.acting, { id: req.params.id, patch: req.body });
         res.json(await grantView(deps.db, req.params.id, warnings));
       },
     }),
@@ -116,7 +113,7 @@ export function grantRoutes(deps: Deps) {
       errors: ['budget_line_exists'],
       idempotent: true,
       handler: async (req, trx) => {
-        const { warnings } = await addBudgetLine({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, req.body);
+        const { warnings } = await addBudgetLineIn(trx, deps, req.ctx.acting, { ...req.body, grantId: req.params.id });
         return { status: 201, body: await grantView(trx, req.params.id, warnings) };
       },
     }),
@@ -130,7 +127,11 @@ export function grantRoutes(deps: Deps) {
       body: BudgetLinePatch,
       responses: { 200: { description: 'Grant', schema: GrantView } },
       handler: async (req, res) => {
-        await updateBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId, req.body.amountCents);
+        await updateBudgetLine(deps, req.ctx.acting, {
+          grantId: req.params.id,
+          lineId: req.params.lineId,
+          amountCents: req.body.amountCents,
+        });
         res.json(await grantView(deps.db, req.params.id));
       },
     }),
@@ -144,7 +145,7 @@ export function grantRoutes(deps: Deps) {
       responses: { 200: { description: 'Grant', schema: GrantView } },
       errors: ['budget_line_in_use'],
       handler: async (req, res) => {
-        await deleteBudgetLine(deps, auditActorOf(req.ctx), req.params.id, req.params.lineId);
+        await deleteBudgetLine(deps, req.ctx.acting, { grantId: req.params.id, lineId: req.params.lineId });
         res.json(await grantView(deps.db, req.params.id));
       },
     }),
@@ -171,7 +172,7 @@ export function grantRoutes(deps: Deps) {
       body: ScopeBody,
       responses: { 200: { description: 'Scope', schema: ScopeView } },
       handler: async (req, res) => {
-        res.json(await setScope(deps.db, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await setScope(deps, req.ctx.acting, { ...req.body, grantId: req.params.id }));
       },
     }),
     defineRoute({
@@ -183,7 +184,7 @@ export function grantRoutes(deps: Deps) {
       params: ScopeParams,
       responses: { 204: { description: 'Removed' } },
       handler: async (req, res) => {
-        await removeScope(deps.db, auditActorOf(req.ctx), req.params.id, req.params.userId);
+        await removeScope(deps, req.ctx.acting, { grantId: req.params.id, userId: req.params.userId });
         res.status(204).end();
       },
     }),
@@ -213,13 +214,10 @@ export function grantRoutes(deps: Deps) {
       errors: [...BUDGET_ERRORS, 'file_too_large', 'malformed_form'],
       idempotent: true,
       handler: async (req, trx) => {
-        const { id, warnings } = await createInvoiceExpense(
-          { ...deps, db: trx },
-          actorOf(req.ctx),
-          req.body,
-          fileOf(req),
-          control(req.ctx, req.body.override),
-        );
+        const { id, warnings } = await createInvoiceExpenseIn(trx, deps, req.ctx.acting, {
+          ...req.body,
+          file: fileOf(req),
+        });
         return { status: 201, body: await expenseView(trx, id, null, warnings) };
       },
     }),
@@ -256,14 +254,11 @@ export function grantRoutes(deps: Deps) {
       ],
       idempotent: true,
       handler: async (req, trx) => {
-        const { warnings } = await enterBookingInvoice(
-          { ...deps, db: trx },
-          actorOf(req.ctx),
-          req.params.id,
-          req.body,
-          fileOf(req),
-          control(req.ctx, req.body.override),
-        );
+        const { warnings } = await enterBookingInvoiceIn(trx, deps, req.ctx.acting, {
+          ...req.body,
+          expenseId: req.params.id,
+          file: fileOf(req),
+        });
         return { status: 200, body: await expenseView(trx, req.params.id, null, warnings) };
       },
     }),
@@ -277,7 +272,7 @@ export function grantRoutes(deps: Deps) {
       responses: { 200: { description: 'The file', contentType: 'application/pdf' } },
       handler: async (req, res) => {
         await expenseView(deps.db, req.params.id, await scopeOf(req.ctx));
-        sendFile(res, await downloadInvoice(deps.db, auditActorOf(req.ctx), req.params.id));
+        sendFile(res, await downloadInvoice(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -291,7 +286,7 @@ export function grantRoutes(deps: Deps) {
       responses: { 200: { description: 'Expense', schema: ExpenseView } },
       errors: ['expense_follows_claim', 'expense_cancelled', 'expense_already_paid'],
       handler: async (req, res) => {
-        await markExpensePaid(deps, auditActorOf(req.ctx), req.params.id, req.body.paidOn);
+        await markExpensePaid(deps, req.ctx.acting, { expenseId: req.params.id, paidOn: req.body.paidOn });
         res.json(await expenseView(deps.db, req.params.id, null));
       },
     }),
@@ -306,7 +301,7 @@ export function grantRoutes(deps: Deps) {
       responses: { 200: { description: 'Expense', schema: ExpenseView } },
       errors: ['claim_expense_not_cancellable', 'drawn_expense_not_cancellable'],
       handler: async (req, res) => {
-        await cancelExpense(deps, auditActorOf(req.ctx), req.params.id);
+        await cancelExpense(deps, req.ctx.acting, req.params.id);
         res.json(await expenseView(deps.db, req.params.id, null));
       },
     }),

@@ -1,24 +1,23 @@
 import type { Static } from '@sinclair/typebox';
+import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { notFound, validationError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import { isScopedAuditor, type AuditorScope } from './policy.js';
 import { getGrant, projectFundedBy } from './repo.js';
 import type { ScopeView } from './schemas.js';
 
 /**
- * The scope of the actor: `null` when nothing limits them (not a pure auditor, or an auditor
+ * The scope of the one acting (`acting.actor`, on the day `acting.now`): `null` when nothing limits them (not a pure auditor, or an auditor
  * without any scope row); otherwise the unexpired scoped grants with their date ranges
  * (possibly none: all scopes expired → the auditor sees nothing). Dashboards and funder
  * documents apply the same scope.
  */
-export async function auditorScope(
-  db: Db,
-  user: Pick<Actor, 'userId' | 'roles'> | null,
-  now: Date = new Date(),
-): Promise<AuditorScope | null> {
-  if (!user || !isScopedAuditor(user)) return null;
+export async function auditorScope(db: Db, acting: Acting): Promise<AuditorScope | null> {
+  const user = acting.actor;
+  const now = acting.now;
+  if (!isScopedAuditor(user)) return null;
   const rows = await db('auditor_scopes')
     .where({ user_id: user.userId })
     .select('grant_id', 'from_date', 'to_date', 'expires_at');
@@ -66,12 +65,12 @@ export async function listScopes(db: Db, grantId: string) {
 
 /** Gives (or changes) an auditor's access to one grant, for expenses within a date range, until an expiry. */
 export async function setScope(
-  db: Db,
-  actor: AuditActor,
-  grantId: string,
-  input: { userId: string; fromDate: string; toDate: string; expiresAt: string },
+  deps: Deps,
+  acting: Acting,
+  input: { grantId: string; userId: string; fromDate: string; toDate: string; expiresAt: string },
 ) {
-  return inTransaction(db, async (trx) => {
+  const { grantId } = input;
+  return inTransaction(deps.db, async (trx) => {
     if (!(await getGrant(trx, grantId))) throw notFound('Financement');
     const user = await trx('users').where({ id: input.userId }).first('id', 'roles', 'active');
     if (!user) throw validationError([{ field: 'userId', message: 'compte inconnu' }]);
@@ -86,12 +85,12 @@ export async function setScope(
         from_date: input.fromDate,
         to_date: input.toDate,
         expires_at: input.expiresAt,
-        created_by: actor.userId,
+        created_by: acting.actor.userId,
       })
       .onConflict(['user_id', 'grant_id'])
       .merge(['from_date', 'to_date', 'expires_at', 'created_by'])
       .returning('*');
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'auditor_scope.set',
       recordType: 'grant',
       recordId: grantId,
@@ -101,11 +100,13 @@ export async function setScope(
   });
 }
 
-export async function removeScope(db: Db, actor: AuditActor, grantId: string, userId: string) {
-  await inTransaction(db, async (trx) => {
+/** Removes auditor `userId`'s access to grant `grantId`. */
+export async function removeScope(deps: Deps, acting: Acting, input: { grantId: string; userId: string }) {
+  const { grantId, userId } = input;
+  await inTransaction(deps.db, async (trx) => {
     const n = await trx('auditor_scopes').where({ grant_id: grantId, user_id: userId }).delete();
     if (!n) throw notFound('Accès auditeur');
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'auditor_scope.removed',
       recordType: 'grant',
       recordId: grantId,

@@ -1,11 +1,10 @@
 import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { formatLocalShort } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { committedVenueCents } from '../venues/index.js';
 import { projectBudgetDashboard } from '../grant-reports/index.js';
 import { assertProjectInScope, auditorScope } from '../grants/index.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { getProject } from './repo.js';
 import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
 import {
@@ -34,13 +33,9 @@ const percent = (part: number, whole: number) => (whole ? Math.round((part * 100
  * range, the figures the project's row of their grant dashboard shows; a project none of
  * their grants funds is 404 to them.
  */
-export async function projectDashboard(
-  deps: Deps,
-  projectId: string,
-  actor: Actor | null = null,
-): Promise<ProjectDashboardView> {
-  const scope = await auditorScope(deps.db, actor, deps.now());
-  const { settings } = await getSettings(deps.db);
+export async function projectDashboard(deps: Deps, acting: Acting, projectId: string): Promise<ProjectDashboardView> {
+  const scope = await auditorScope(deps.db, acting);
+  const settings = await acting.settings();
   const project = await getProject(deps.db, projectId);
   if (!project) throw notFound('Projet');
   await assertProjectInScope(deps.db, scope, projectId);
@@ -117,7 +112,7 @@ export async function projectDashboard(
     venueCosts: scope
       ? null
       : { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
-    budget: scope ? null : await projectBudgetDashboard(deps, projectId),
-    auditorBudget: scope ? await projectBudgetDashboard(deps, projectId, scope) : null,
+    budget: scope ? null : await projectBudgetDashboard(deps, acting, { projectId }),
+    auditorBudget: scope ? await projectBudgetDashboard(deps, acting, { projectId, scope }) : null,
   };
 }

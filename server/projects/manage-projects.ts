@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { validationError, notFound, type ErrorDetail } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { TARGET_VALUES, type ProjectCreateBody, type ProjectPatchBody, type TargetDimension } from './schemas.js';
 import { getProject, replaceBudget, replaceTargets, userExists, type ProjectDetail } from './repo.js';
 import { presentProject } from './presenter.js';
@@ -44,7 +45,7 @@ async function checkProject(db: Db, p: Merged): Promise<void> {
 }
 
 /** Creates a project with its planned budget per category and its target panel composition. */
-export async function createProject(deps: Deps, actor: AuditActor, input: ProjectCreateBody) {
+export async function createProject(deps: Deps, acting: Acting, input: ProjectCreateBody) {
   return inTransaction(deps.db, async (trx) => {
     const merged = {
       startsOn: input.startsOn,
@@ -66,14 +67,14 @@ export async function createProject(deps: Deps, actor: AuditActor, input: Projec
         solicitation_limit: input.solicitationLimit ?? null,
         allowance_enabled: merged.allowanceEnabled,
         allowance_half_day_cents: merged.allowanceHalfDayCents,
-        created_by: actor.userId,
-        created_at: deps.now(),
-        updated_at: deps.now(),
+        created_by: acting.actor.userId,
+        created_at: acting.now,
+        updated_at: acting.now,
       })
       .returning('id');
     await replaceBudget(trx, row.id, input.budget ?? {});
     await replaceTargets(trx, row.id, input.targets ?? []);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'project.created',
       recordType: 'project',
       recordId: row.id,
@@ -83,8 +84,9 @@ export async function createProject(deps: Deps, actor: AuditActor, input: Projec
   });
 }
 
-/** Changes a project; `budget` and `targets`, when given, replace the previous ones. */
-export async function updateProject(deps: Deps, actor: AuditActor, id: string, patch: ProjectPatchBody) {
+/** Changes project `id` as `patch` says; `budget` and `targets`, when given, replace the previous ones. */
+export async function updateProject(deps: Deps, acting: Acting, input: { id: string; patch: ProjectPatchBody }) {
+  const { id, patch } = input;
   return inTransaction(deps.db, async (trx) => {
     const before: ProjectDetail | undefined = await getProject(trx, id, true);
     if (!before) throw notFound('Projet');
@@ -98,7 +100,7 @@ export async function updateProject(deps: Deps, actor: AuditActor, id: string, p
       targets: patch.targets,
     };
     await checkProject(trx, { ...merged, leadUserId: patch.leadUserId !== undefined ? merged.leadUserId : null });
-    const changes: Record<string, unknown> = { updated_at: deps.now() };
+    const changes: Record<string, unknown> = { updated_at: acting.now };
     if (patch.name !== undefined) changes.name = patch.name.trim();
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.participationLevel !== undefined) changes.participation_level = patch.participationLevel;
@@ -112,7 +114,7 @@ export async function updateProject(deps: Deps, actor: AuditActor, id: string, p
     await trx('projects').where({ id }).update(changes);
     if (patch.budget) await replaceBudget(trx, id, patch.budget);
     if (patch.targets) await replaceTargets(trx, id, patch.targets);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'project.updated',
       recordType: 'project',
       recordId: id,

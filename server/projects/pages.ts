@@ -4,7 +4,6 @@ import { hasAnyRole } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { parseEuros, centsToInput } from '../shared/money.js';
 import { formFailure, integer, nullableText, text, checked } from '../shared/form.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS } from '../settings/index.js';
 import { page, formBody } from '../shared/pages.js';
@@ -135,7 +134,7 @@ export function projectPages(deps: Deps) {
         const form = formBody(req);
         const input = readForm(form);
         try {
-          const created = await createProject(deps, auditActorOf(req.ctx), validate(ProjectCreateBody, input));
+          const created = await createProject(deps, req.ctx.acting, validate(ProjectCreateBody, input));
           await flash(deps, req, 'success', 'Le projet a été créé.');
           return res.redirect(303, `/projects/${created.id}`);
         } catch (e) {
@@ -161,7 +160,7 @@ export function projectPages(deps: Deps) {
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
-        const dashboard = await projectDashboard(deps, p.id, req.ctx.actor);
+        const dashboard = await projectDashboard(deps, req.ctx.acting, p.id);
         await page(deps, req, res, 'projects/detail.njk', {
           title: p.name,
           project: presentProject(p),
@@ -206,15 +205,13 @@ export function projectPages(deps: Deps) {
         if (!p) throw notFound('Projet');
         const form = formBody(req);
         try {
-          await updateProject(
-            deps,
-            auditActorOf(req.ctx),
-            p.id,
-            validate(ProjectPatchBody, {
+          await updateProject(deps, req.ctx.acting, {
+            id: p.id,
+            patch: validate(ProjectPatchBody, {
               ...readForm(form),
               status: text(form.status) === 'closed' ? 'closed' : 'active',
             }),
-          );
+          });
           await flash(deps, req, 'success', 'Le projet a été enregistré.');
           return res.redirect(303, `/projects/${p.id}`);
         } catch (e) {
@@ -247,7 +244,7 @@ export function projectPages(deps: Deps) {
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
-        const dashboard = await projectDashboard(deps, p.id, req.ctx.actor);
+        const dashboard = await projectDashboard(deps, req.ctx.acting, p.id);
         await page(deps, req, res, 'projects/dashboard.njk', {
           title: `Tableau de bord — ${p.name}`,
           project: presentProject(p),

@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   ProjectCreateBody,
   ProjectDashboardView,
@@ -41,7 +40,7 @@ export function projectRoutes(deps: Deps) {
       body: ProjectCreateBody,
       responses: { 201: { description: 'Created', schema: ProjectView } },
       handler: async (req, res) => {
-        res.status(201).json(await createProject(deps, auditActorOf(req.ctx), req.body));
+        res.status(201).json(await createProject(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -68,7 +67,7 @@ export function projectRoutes(deps: Deps) {
       body: ProjectPatchBody,
       responses: { 200: { description: 'Project', schema: ProjectView } },
       handler: async (req, res) => {
-        res.json(await updateProject(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await updateProject(deps, req.ctx.acting, { id: req.params.id, patch: req.body }));
       },
     }),
     defineRoute({
@@ -81,7 +80,7 @@ export function projectRoutes(deps: Deps) {
       params: ProjectIdParams,
       responses: { 200: { description: 'Dashboard', schema: ProjectDashboardView } },
       handler: async (req, res) => {
-        res.json(await projectDashboard(deps, req.params.id, req.ctx.actor));
+        res.json(await projectDashboard(deps, req.ctx.acting, req.params.id));
       },
     }),
   ];
