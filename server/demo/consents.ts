@@ -53,7 +53,9 @@ export async function seedConsentsAndPayees(
   participantIds: string[],
 ): Promise<void> {
   const witness = staff[WITNESS_EMAIL];
-  const acting = witness ? await demoStaff(deps, witness, ['staff']) : await demoSystem(deps);
+  // One Acting per person, as one request each through the API (their own clock reading).
+  const act = () => (witness ? demoStaff(deps, witness, ['staff']) : demoSystem(deps));
+  let acting = await act();
   const today = localDay(acting.now, (await acting.settings()).timeZone);
   const taken = async (participantId: string, purposeCode: string) =>
     !!(await deps
@@ -65,6 +67,7 @@ export async function seedConsentsAndPayees(
   const channels = witness ? (['paper', 'oral', 'online'] as const) : (['paper', 'online'] as const);
 
   for (const [i, id] of participantIds.entries()) {
+    acting = await act();
     const givenOn = daysBefore(today, 12 + ((i * 37) % 240));
     if (!(await taken(id, 'contact'))) {
       const channel = channels[i % channels.length];
