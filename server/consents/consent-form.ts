@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
-import { getSettings, type Settings } from '../settings/index.js';
+import type { Settings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
 import { getParticipant, listPurposes, type ConsentParticipant } from './repo.js';
 import type { LegalBasis } from './schemas.js';
 
@@ -63,11 +64,12 @@ function identity(participant: ConsentParticipant | null): [string, string][] {
  */
 export async function consentFormPdf(
   deps: Deps,
+  acting: Acting,
   participantId: string | null,
 ): Promise<{ bytes: Uint8Array; fileName: string }> {
   const participant = participantId ? ((await getParticipant(deps.db, participantId)) ?? null) : null;
   if (participantId && !participant) throw notFound('Participant');
-  const { settings } = await getSettings(deps.db);
+  const settings = await acting.settings();
   const purposes = await listPurposes(deps.db, { activeOnly: true });
 
   const pdf = await PdfDocument.create('Formulaire de consentement', `${settings.name} — Formulaire de consentement`);

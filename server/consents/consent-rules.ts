@@ -1,15 +1,13 @@
-import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
 import { getParticipant, type ConsentParticipant } from './repo.js';
 import { localDay } from '../shared/dates.js';
 import { consentsError } from './errors.js';
 
-/** Today in the organisation's time zone (read within the caller's transaction). */
-export async function organisationToday(deps: Deps, db: Db): Promise<string> {
-  const { settings } = await getSettings(db);
-  return localDay(deps.now(), settings.timeZone);
+/** Today in the organisation's time zone, as the request sees it (its clock, its settings). */
+export async function organisationToday(acting: Acting): Promise<string> {
+  return localDay(acting.now, (await acting.settings()).timeZone);
 }
 
 /**

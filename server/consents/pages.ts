@@ -5,7 +5,6 @@ import { defineRoute } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import {
@@ -56,9 +55,9 @@ export function consentPages(deps: Deps) {
   ) => {
     const participant = await getParticipant(deps.db, participantId);
     if (!participant) throw notFound('Participant');
-    const today = await organisationToday(deps, deps.db);
+    const today = await organisationToday(req.ctx.acting);
     const consents = (await listConsents(deps.db, participantId)).map((c) => presentConsent(c, today));
-    const canRecord = canRecordConsents(req.ctx.actor);
+    const canRecord = canRecordConsents(req.ctx.acting.actor);
     const purposes = await listPurposes(deps.db, { activeOnly: true });
     const withdrawing = state.withdrawId
       ? (consents.find((c) => c.id === state.withdrawId && (c.status === 'live' || c.status === 'expired')) ?? null)
@@ -78,7 +77,7 @@ export function consentPages(deps: Deps) {
         statusLabels: STATUS_LABELS,
         channelLabels: CHANNEL_LABELS,
         canRecord: canRecord && participant.status === 'active' && !participant.merged_into_id,
-        canReadEvidence: canReadEvidence(req.ctx.actor),
+        canReadEvidence: canReadEvidence(req.ctx.acting.actor),
         purposeOptions: [
           { value: '', label: '— Choisir —' },
           ...purposes.map((p) => ({ value: p.code, label: `${p.label} (texte n° ${p.text_version})` })),
@@ -136,13 +135,11 @@ export function consentPages(deps: Deps) {
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const { supersededConsentId } = await recordConsent(
-              deps,
-              auditActorOf(req.ctx),
-              req.params.id,
-              checked.value,
-              req.file,
-            );
+            const { supersededConsentId } = await recordConsent(deps, req.ctx.acting, {
+              participantId: req.params.id,
+              consent: checked.value,
+              evidence: req.file,
+            });
             await flash(
               deps,
               req,
@@ -181,7 +178,11 @@ export function consentPages(deps: Deps) {
         let errors = checked.ok ? {} : rename(fieldErrors(checked.details));
         if (checked.ok) {
           try {
-            await withdrawConsent(deps, auditActorOf(req.ctx), req.params.id, req.params.consentId, checked.value);
+            await withdrawConsent(deps, req.ctx.acting, {
+              participantId: req.params.id,
+              consentId: req.params.consentId,
+              withdrawal: checked.value,
+            });
             await flash(deps, req, 'success', 'Le retrait du consentement a été enregistré.');
             return res.redirect(303, `/participants/${req.params.id}/consents`);
           } catch (e) {

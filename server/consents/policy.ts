@@ -1,4 +1,4 @@
-import { hasAnyRole, roles, type Actor, type Role } from '../shared/authorize.js';
+import { hasAnyRole, roles, type HasRoles, type Role } from '../shared/authorize.js';
 
 const RECORDER_ROLES: Role[] = ['staff', 'dpo'];
 const EVIDENCE_ROLES: Role[] = ['staff', 'dpo'];
@@ -12,5 +12,5 @@ export const EVIDENCE_READERS = roles(...EVIDENCE_ROLES);
 /** The catalogue of purposes is a setting of the organisation and of its DPO. */
 export const PURPOSE_EDITORS = roles('admin', 'dpo');
 
-export const canRecordConsents = (actor: Actor | null) => hasAnyRole(actor, RECORDER_ROLES);
-export const canReadEvidence = (actor: Actor | null) => hasAnyRole(actor, EVIDENCE_ROLES);
+export const canRecordConsents = (actor: Pick<HasRoles, 'roles'> | null) => hasAnyRole(actor, RECORDER_ROLES);
+export const canReadEvidence = (actor: Pick<HasRoles, 'roles'> | null) => hasAnyRole(actor, EVIDENCE_ROLES);

@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { LEGAL_BASES, LEGAL_BASIS_LABELS, PurposeCodeParams, PurposePatchBody } from './schemas.js';
@@ -96,7 +95,7 @@ export function purposePages(deps: Deps) {
         if (checked.ok && !Object.keys(errors).length) {
           try {
             const before = await getPurpose(deps.db, req.params.code);
-            const after = await updatePurpose(deps, auditActorOf(req.ctx), req.params.code, checked.value);
+            const after = await updatePurpose(deps, req.ctx.acting, { code: req.params.code, patch: checked.value });
             const bumped = before && after.textVersion !== before.text_version;
             await flash(
               deps,

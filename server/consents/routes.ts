@@ -4,7 +4,6 @@ import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
 import { sendStoredFile } from '../shared/files.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   ConsentCreateBody,
   ConsentIdParams,
@@ -59,7 +58,7 @@ export function consentRoutes(deps: Deps) {
       body: PurposePatchBody,
       responses: { 200: { description: 'Purpose', schema: PurposeView } },
       handler: async (req, res) => {
-        res.json(await updatePurpose(deps, auditActorOf(req.ctx), req.params.code, req.body));
+        res.json(await updatePurpose(deps, req.ctx.acting, { code: req.params.code, patch: req.body }));
       },
     }),
     defineRoute({
@@ -72,7 +71,7 @@ export function consentRoutes(deps: Deps) {
       responses: { 200: { description: 'Consents, newest first', schema: ConsentList } },
       handler: async (req, res) => {
         if (!(await getParticipant(deps.db, req.params.id))) throw notFound('Participant');
-        const today = await organisationToday(deps, deps.db);
+        const today = await organisationToday(req.ctx.acting);
         res.json({ items: (await listConsents(deps.db, req.params.id)).map((c) => presentConsent(c, today)) });
       },
     }),
@@ -92,7 +91,15 @@ export function consentRoutes(deps: Deps) {
       },
       errors: ['consent_participant_merged', 'consent_participant_not_active', 'file_too_large', 'malformed_form'],
       handler: async (req, res) => {
-        res.status(201).json(await recordConsent(deps, auditActorOf(req.ctx), req.params.id, req.body, req.file));
+        res
+          .status(201)
+          .json(
+            await recordConsent(deps, req.ctx.acting, {
+              participantId: req.params.id,
+              consent: req.body,
+              evidence: req.file,
+            }),
+          );
       },
     }),
     defineRoute({
@@ -107,7 +114,13 @@ export function consentRoutes(deps: Deps) {
       responses: { 200: { description: 'The withdrawn consent', schema: ConsentView } },
       errors: ['consent_superseded'],
       handler: async (req, res) => {
-        res.json(await withdrawConsent(deps, auditActorOf(req.ctx), req.params.id, req.params.consentId, req.body));
+        res.json(
+          await withdrawConsent(deps, req.ctx.acting, {
+            participantId: req.params.id,
+            consentId: req.params.consentId,
+            withdrawal: req.body,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -119,7 +132,7 @@ export function consentRoutes(deps: Deps) {
       params: ConsentIdParams,
       responses: { 200: { description: 'PDF, JPEG or PNG', contentType: 'application/octet-stream' } },
       handler: async (req, res) => {
-        const file = await readConsentEvidence(deps, auditActorOf(req.ctx), req.params.id);
+        const file = await readConsentEvidence(deps, req.ctx.acting, req.params.id);
         sendStoredFile(
           res,
           { content: file.content, mediaType: file.mediaType, filename: file.fileName },
@@ -137,7 +150,7 @@ export function consentRoutes(deps: Deps) {
       responses: PDF,
       handler: async (req, res) => {
         res.setHeader('Cache-Control', 'no-store');
-        sendPdf(res, await consentFormPdf(deps, req.params.id));
+        sendPdf(res, await consentFormPdf(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -147,8 +160,8 @@ export function consentRoutes(deps: Deps) {
       tags: ['consents'],
       summary: 'Blank printable consent form (PDF)',
       responses: PDF,
-      handler: async (_req, res) => {
-        sendPdf(res, await consentFormPdf(deps, null));
+      handler: async (req, res) => {
+        sendPdf(res, await consentFormPdf(deps, req.ctx.acting, null));
       },
     }),
   ];

@@ -1,12 +1,11 @@
 import { composeIBAN } from 'ibantools';
 import type { Deps } from '../shared/deps.js';
-import type { AuditActor } from '../audit/index.js';
 import { isValidIban } from '../shared/validators.js';
-import { getSettings } from '../settings/index.js';
 import { recordConsent, withdrawConsent } from '../consents/index.js';
 import { localDay } from '../shared/dates.js';
 import { createPayee } from '../payees/index.js';
 import type { DemoStep } from './load-demo.js';
+import { demoStaff, demoSystem } from './acting.js';
 
 const WITNESS_EMAIL = 'claire.martin@departement.example';
 
@@ -54,9 +53,10 @@ export async function seedConsentsAndPayees(
   participantIds: string[],
 ): Promise<void> {
   const witness = staff[WITNESS_EMAIL];
-  const actor: AuditActor = { userId: witness ?? null, requestId: 'demo' };
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
+  // One Acting per person, as one request each through the API (their own clock reading).
+  const act = () => (witness ? demoStaff(deps, witness, ['staff']) : demoSystem(deps));
+  let acting = await act();
+  const today = localDay(acting.now, (await acting.settings()).timeZone);
   const taken = async (participantId: string, purposeCode: string) =>
     !!(await deps
       .db('consents')
@@ -67,30 +67,40 @@ export async function seedConsentsAndPayees(
   const channels = witness ? (['paper', 'oral', 'online'] as const) : (['paper', 'online'] as const);
 
   for (const [i, id] of participantIds.entries()) {
+    acting = await act();
     const givenOn = daysBefore(today, 12 + ((i * 37) % 240));
     if (!(await taken(id, 'contact'))) {
       const channel = channels[i % channels.length];
-      await recordConsent(deps, actor, id, {
-        purposeCode: 'contact',
-        channel,
-        givenOn,
-        ...(channel === 'oral' ? { witnessUserId: witness } : {}),
+      await recordConsent(deps, acting, {
+        participantId: id,
+        consent: {
+          purposeCode: 'contact',
+          channel,
+          givenOn,
+          ...(channel === 'oral' ? { witnessUserId: witness } : {}),
+        },
       });
     }
     if (i % 2 === 0) {
       if (!(await taken(id, 'bank_details')))
-        await recordConsent(deps, actor, id, { purposeCode: 'bank_details', channel: 'paper', givenOn });
+        await recordConsent(deps, acting, {
+          participantId: id,
+          consent: { purposeCode: 'bank_details', channel: 'paper', givenOn },
+        });
       const hasPayee = await deps.db('payees').where({ participant_id: id }).first('id');
       if (!hasPayee) {
         // The fifth person shares the first one's account (a couple): the page shows the warning.
         const iban = i === 4 ? demoIban(0) : demoIban(i);
-        await createPayee(deps, actor, id, { kind: 'participant', iban });
+        await createPayee(deps, acting, { participantId: id, payee: { kind: 'participant', iban } });
         if (i === 2)
-          await createPayee(deps, actor, id, {
-            kind: 'childcare_provider',
-            name: 'Micro-crèche Les Petits Pas',
-            iban: demoIban(100),
-            bic: 'AGRIFRPP',
+          await createPayee(deps, acting, {
+            participantId: id,
+            payee: {
+              kind: 'childcare_provider',
+              name: 'Micro-crèche Les Petits Pas',
+              iban: demoIban(100),
+              bic: 'AGRIFRPP',
+            },
           });
       }
     }
@@ -101,14 +111,14 @@ export async function seedConsentsAndPayees(
     withdrawing &&
     !(await deps.db('consents').where({ participant_id: withdrawing, purpose_code: 'media' }).first('id'))
   ) {
-    const { consent } = await recordConsent(deps, actor, withdrawing, {
-      purposeCode: 'media',
-      channel: 'paper',
-      givenOn: daysBefore(today, 60),
+    const { consent } = await recordConsent(deps, acting, {
+      participantId: withdrawing,
+      consent: { purposeCode: 'media', channel: 'paper', givenOn: daysBefore(today, 60) },
     });
-    await withdrawConsent(deps, actor, withdrawing, consent.id, {
-      withdrawnOn: daysBefore(today, 20),
-      channel: 'phone',
+    await withdrawConsent(deps, acting, {
+      participantId: withdrawing,
+      consentId: consent.id,
+      withdrawal: { withdrawnOn: daysBefore(today, 20), channel: 'phone' },
     });
   }
 }

@@ -1,5 +1,4 @@
 import type { AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
 import { createPartner } from '../partners/index.js';
 import { localDay } from '../shared/dates.js';
 import type { ParticipantCreateBody, ParticipantPatchBody } from '../participants/index.js';
@@ -7,6 +6,7 @@ import type { ParticipantCreateBody, ParticipantPatchBody } from '../participant
 import { registerParticipant } from '../participants/register-participant.js';
 import { updateParticipant } from '../participants/update-participant.js';
 import type { DemoStep } from './load-demo.js';
+import { demoStaff, demoSystem } from './acting.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';
 
@@ -356,9 +356,13 @@ function addMonths(day: string, months: number): string {
  * only after a matching paper consent (purposes `needs` and `profile`), as the rules demand.
  */
 export const demoParticipants: DemoStep = async (deps, staff) => {
-  const actor: AuditActor = { userId: staff[STAFF_EMAIL] ?? null, requestId: 'demo' };
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
+  const clerk = staff[STAFF_EMAIL];
+  // One Acting per person, as one request each through the API (their own clock reading).
+  const act = () => (clerk ? demoStaff(deps, clerk, ['staff']) : demoSystem(deps));
+  const acting = await act();
+  // Partners are not converted to the Acting yet: their use case still takes an AuditActor.
+  const actor: AuditActor = { userId: acting.actor.userId, requestId: acting.requestId };
+  const today = localDay(acting.now, (await acting.settings()).timeZone);
   const partnerIds: Record<string, string> = {};
   for (const { key, ...partner } of PARTNERS) partnerIds[key] = (await createPartner(deps, actor, null, partner)).id;
   const purposes = new Map(
@@ -372,7 +376,7 @@ export const demoParticipants: DemoStep = async (deps, staff) => {
 
   for (const [i, { partner, later, ...person }] of DEMO_PEOPLE.entries()) {
     const guardian = person.isMinor ? { guardianConsentOn: daysBefore(today, 40 + i) } : {};
-    const created = await registerParticipant(deps, actor, null, {
+    const created = await registerParticipant(deps, await act(), {
       ...person,
       ...guardian,
       ...(partner ? { partnerId: partnerIds[partner] } : {}),
@@ -394,9 +398,9 @@ export const demoParticipants: DemoStep = async (deps, staff) => {
         channel: 'paper',
         given_on: givenOn,
         expires_on: purpose.validity_months ? addMonths(givenOn, purpose.validity_months) : null,
-        recorded_by: actor.userId,
+        recorded_by: acting.actor.userId,
       });
     }
-    await updateParticipant(deps, actor, null, created.id, later);
+    await updateParticipant(deps, await act(), { id: created.id, patch: later });
   }
 };

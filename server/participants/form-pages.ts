@@ -2,9 +2,7 @@ import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError, type ErrorDetail } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { getSettings } from '../settings/index.js';
 import { activePartnerOptions } from '../partners/index.js';
 import { page, formBody, type PageRequest } from '../shared/pages.js';
 import { ParticipantCreateBody, ParticipantIdParams, ParticipantPatchBody } from './schemas.js';
@@ -94,15 +92,15 @@ export function formPages(deps: Deps) {
       status,
     );
 
-  const today = async () => localDay(deps.now(), (await getSettings(deps.db)).settings.timeZone);
+  const today = async (req: PageRequest) => localDay(req.ctx.acting.now, (await req.ctx.acting.settings()).timeZone);
 
-  const consentsOf = async (id: string) => {
-    const live = await livePurposes(deps.db, id, await today());
+  const consentsOf = async (req: PageRequest, id: string) => {
+    const live = await livePurposes(deps.db, id, await today(req));
     return { needs: live.has('needs'), profile: live.has('profile') };
   };
 
   const editable = async (req: PageRequest, id: string) => {
-    const { row, view } = await readParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, id, 'page');
+    const { row, view } = await readParticipant(deps, req.ctx.acting, { id, via: 'page' });
     if (row.merged_into_id || row.status !== 'active') throw participantsError('participant_not_editable');
     return { row, view };
   };
@@ -130,7 +128,7 @@ export function formPages(deps: Deps) {
         });
         Object.assign(errors, {
           ...formProblems(ParticipantCreateBody, input, EMPTY_STATE, {
-            today: await today(),
+            today: await today(req),
             chooseChannel: !input.preferredChannel,
           }),
           ...errors,
@@ -140,12 +138,7 @@ export function formPages(deps: Deps) {
         if (reasonOnly) delete input.override;
         if (!Object.keys(errors).length || reasonOnly) {
           try {
-            const created = await registerParticipant(
-              deps,
-              auditActorOf(req.ctx),
-              req.ctx.actor,
-              input as ParticipantCreateBody,
-            );
+            const created = await registerParticipant(deps, req.ctx.acting, input as ParticipantCreateBody);
             await flash(deps, req, 'success', `La fiche ${created.reference} a été créée.`);
             return res.redirect(303, `/participants/${created.id}`);
           } catch (e) {
@@ -157,7 +150,7 @@ export function formPages(deps: Deps) {
                 const row = d.id ? await getParticipant(deps.db, d.id) : undefined;
                 if (row)
                   duplicates.push({
-                    view: presentParticipant(row, req.ctx.actor),
+                    view: presentParticipant(row, req.ctx.acting.actor),
                     reason: d.message.split(' : ').slice(1).join(' : '),
                   });
               }
@@ -178,7 +171,7 @@ export function formPages(deps: Deps) {
       params: ParticipantIdParams,
       handler: async (req, res) => {
         const { view } = await editable(req, req.params.id);
-        await renderEdit(req, res, view, formValuesOf(view), {}, await consentsOf(view.id));
+        await renderEdit(req, res, view, formValuesOf(view), {}, await consentsOf(req, view.id));
       },
     }),
     defineRoute({
@@ -190,18 +183,18 @@ export function formPages(deps: Deps) {
       params: ParticipantIdParams,
       handler: async (req, res) => {
         const { row, view } = await editable(req, req.params.id);
-        const consent = await consentsOf(view.id);
+        const consent = await consentsOf(req, view.id);
         const { values, input, errors } = inputFromForm(formBody(req), { mode: 'edit', ...consent });
         Object.assign(errors, {
           ...formProblems(ParticipantPatchBody, input, stateFromRow(row), {
-            today: await today(),
+            today: await today(req),
             chooseChannel: false,
           }),
           ...errors,
         });
         if (!Object.keys(errors).length) {
           try {
-            await updateParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, view.id, input as ParticipantPatchBody);
+            await updateParticipant(deps, req.ctx.acting, { id: view.id, patch: input as ParticipantPatchBody });
             await flash(deps, req, 'success', 'La fiche a été enregistrée.');
             return res.redirect(303, `/participants/${view.id}`);
           } catch (e) {

@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, fieldErrors } from '../shared/pages.js';
 import { ImportIdParams } from './schemas.js';
@@ -60,7 +59,10 @@ export function importPages(deps: Deps) {
       body: UploadForm,
       handler: async (req, res) => {
         try {
-          const view = await previewImport(deps, auditActorOf(req.ctx), req.file, mappingFromForm(req.body));
+          const view = await previewImport(deps, req.ctx.acting, {
+            file: req.file,
+            mapping: mappingFromForm(req.body),
+          });
           return res.redirect(303, `/participants/imports/${view.importId}`);
         } catch (e) {
           if (!(e instanceof AppError) || e.status !== 400) throw e;
@@ -84,7 +86,7 @@ export function importPages(deps: Deps) {
       summary: 'Import participants: preview, errors per row, confirm or cancel',
       params: ImportIdParams,
       handler: async (req, res) => {
-        const view = await getImport(deps, req.params.id);
+        const view = await getImport(deps, req.ctx.acting, req.params.id);
         await page(deps, req, res, 'participants/import-preview.njk', {
           title: 'Aperçu de l’import',
           imp: view,
@@ -103,7 +105,7 @@ export function importPages(deps: Deps) {
       params: ImportIdParams,
       handler: async (req, res) => {
         try {
-          const result = await confirmImport(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id);
+          const result = await confirmImport(deps, req.ctx.acting, req.params.id);
           await flash(
             deps,
             req,
@@ -126,7 +128,7 @@ export function importPages(deps: Deps) {
       summary: 'Import participants: cancel',
       params: ImportIdParams,
       handler: async (req, res) => {
-        await cancelImport(deps, auditActorOf(req.ctx), req.params.id);
+        await cancelImport(deps, req.ctx.acting, req.params.id);
         await flash(deps, req, 'info', 'L’import a été annulé ; les lignes lues ont été effacées.');
         res.redirect(303, '/participants/imports');
       },

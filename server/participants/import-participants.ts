@@ -6,11 +6,10 @@ import {
 } from '../shared/import-previews.js';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { notFound, type ErrorDetail } from '../shared/errors.js';
 import { foldName } from '../shared/communes.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { recordAudit } from '../audit/index.js';
 import { activePartnerOptions } from '../partners/index.js';
 import { findDuplicates, insertParticipant } from './repo.js';
 import { toColumns, type ParticipantState } from './rules.js';
@@ -80,21 +79,21 @@ async function present(db: Db, imp: ImportRow, now: Date) {
 export type ImportView = Awaited<ReturnType<typeof present>>;
 
 /**
- * Reads a spreadsheet, maps its columns, checks every row with the creation rules and against
+ * Reads a spreadsheet (`input.file`), maps its columns (`input.mapping`: JSON, optional), checks every row with the creation rules and against
  * likely duplicates (in the file and in the database), and keeps the valid rows for 24 hours.
  * Writes nothing to participants; the report holds row numbers, fields and messages only.
  */
 export async function previewImport(
   deps: Deps,
-  actor: AuditActor,
-  file: { buffer: Buffer } | undefined,
-  mappingText: string | undefined,
+  acting: Acting,
+  input: { file: { buffer: Buffer } | undefined; mapping: string | undefined },
 ): Promise<ImportView> {
-  const mapping = parseMapping(mappingText);
+  const { file } = input;
+  const mapping = parseMapping(input.mapping);
   const table = await readTable(file?.buffer);
   const columns: Column[] = mapColumns(table.headers, mapping);
-  const { settings } = await getSettings(deps.db);
-  const now = deps.now();
+  const settings = await acting.settings();
+  const { now } = acting;
   const today = localDay(now, settings.timeZone);
   const partners = new Map((await activePartnerOptions(deps.db)).map((p) => [foldName(p.name), p.id]));
   const errors: ImportError[] = [];
@@ -138,11 +137,11 @@ export async function previewImport(
       report: errors,
       validCount: valid.length,
       errorCount: errorRows,
-      createdBy: actor.userId,
+      createdBy: acting.actor.userId,
       now,
       expiresAt: new Date(now.getTime() + TTL_MS),
     });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'participants.import_previewed',
       recordType: 'import',
       recordId: row.id,
@@ -153,10 +152,10 @@ export async function previewImport(
   return present(deps.db, imp, now);
 }
 
-export async function getImport(deps: Deps, id: string): Promise<ImportView> {
+export async function getImport(deps: Deps, acting: Acting, id: string): Promise<ImportView> {
   const imp = await getImportPreview<ImportRow>(deps.db, 'participants', id);
   if (!imp) throw notFound('Import');
-  return present(deps.db, imp, deps.now());
+  return present(deps.db, imp, acting.now);
 }
 
 async function lockImport(trx: Db, id: string): Promise<ImportRow> {
@@ -170,10 +169,10 @@ async function lockImport(trx: Db, id: string): Promise<ImportRow> {
  * erased. Confirming twice answers the same result. A row that became a likely duplicate since
  * the preview stops everything (409 `import_stale`): preview the file again.
  */
-export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Actor | null, id: string) {
+export async function confirmImport(deps: Deps, acting: Acting, id: string) {
   return inTransaction(deps.db, async (trx) => {
     const imp = await lockImport(trx, id);
-    const now = deps.now();
+    const { now } = acting;
     if (imp.status === 'confirmed')
       return { importId: id, status: 'confirmed' as const, createdCount: imp.valid_count };
     if (imp.status !== 'previewed') throw participantsError('import_not_pending');
@@ -195,9 +194,9 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
         last_contact_at: now,
         created_at: now,
         updated_at: now,
-        created_by: actor.userId,
+        created_by: acting.actor.userId,
       });
-      await recordAudit(trx, actor, {
+      await recordAudit(trx, acting, {
         action: 'participant.created',
         recordType: 'participant',
         recordId: created.id,
@@ -206,7 +205,7 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
       });
     }
     await closeImportPreview(trx, id, 'confirmed', now);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'participants.imported',
       recordType: 'import',
       recordId: id,
@@ -217,13 +216,13 @@ export async function confirmImport(deps: Deps, actor: AuditActor, _reader: Acto
 }
 
 /** Drops a previewed import and its rows; cancelling twice answers the same. */
-export async function cancelImport(deps: Deps, actor: AuditActor, id: string) {
+export async function cancelImport(deps: Deps, acting: Acting, id: string) {
   return inTransaction(deps.db, async (trx) => {
     const imp = await lockImport(trx, id);
     if (imp.status === 'confirmed') throw participantsError('import_already_confirmed');
     if (imp.status === 'previewed') {
-      await closeImportPreview(trx, id, 'cancelled', deps.now());
-      await recordAudit(trx, actor, {
+      await closeImportPreview(trx, id, 'cancelled', acting.now);
+      await recordAudit(trx, acting, {
         action: 'participants.import_cancelled',
         recordType: 'import',
         recordId: id,

@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../shared/pages.js';
 import { ParticipantIdParams } from './schemas.js';
@@ -24,7 +23,7 @@ export function mergePages(deps: Deps) {
       summary: 'Merge a duplicate into this participant: choose it',
       params: ParticipantIdParams,
       handler: async (req, res) => {
-        const { view } = await readParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, 'page');
+        const { view } = await readParticipant(deps, req.ctx.acting, { id: req.params.id, via: 'page' });
         await page(deps, req, res, 'participants/merge.njk', {
           title: `Fusionner un doublon dans ${view.reference}`,
           kept: view,
@@ -43,8 +42,8 @@ export function mergePages(deps: Deps) {
       summary: 'Merge a duplicate into this participant: compare, then confirm',
       params: ParticipantIdParams,
       handler: async (req, res) => {
-        const actor = auditActorOf(req.ctx);
-        const { view: kept } = await readParticipant(deps, actor, req.ctx.actor, req.params.id, 'page');
+        const { acting } = req.ctx;
+        const { view: kept } = await readParticipant(deps, acting, { id: req.params.id, via: 'page' });
         const form = formBody(req);
         const reference = typeof form.sourceReference === 'string' ? form.sourceReference.trim() : '';
         const render = (errors: Record<string, string>, status: number) =>
@@ -65,7 +64,7 @@ export function mergePages(deps: Deps) {
           );
         if (form.confirm === 'yes' && typeof form.sourceId === 'string' && UUID.test(form.sourceId)) {
           try {
-            const result = await mergeParticipants(deps, actor, req.ctx.actor, kept.id, form.sourceId);
+            const result = await mergeParticipants(deps, acting, { keptId: kept.id, sourceId: form.sourceId });
             const moved = result.moved;
             await flash(
               deps,
@@ -88,7 +87,7 @@ export function mergePages(deps: Deps) {
         if (!found) return render({ sourceReference: 'aucune fiche ne porte cette référence' }, 400);
         if (found.id === kept.id)
           return render({ sourceReference: 'c’est la fiche conservée : indiquez la fiche en double' }, 400);
-        const { row: sourceRow, view: source } = await readParticipant(deps, actor, req.ctx.actor, found.id, 'lookup');
+        const { row: sourceRow, view: source } = await readParticipant(deps, acting, { id: found.id, via: 'lookup' });
         if (sourceRow.merged_into_id || sourceRow.status !== 'active')
           return render({ sourceReference: 'cette fiche est déjà fusionnée, archivée ou anonymisée' }, 409);
         await page(deps, req, res, 'participants/merge-confirm.njk', {

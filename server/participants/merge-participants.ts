@@ -1,8 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { notFound, validationError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import { getParticipant, lockParticipant } from './repo.js';
 import { presentParticipant } from './presenter.js';
 import { moveSessionParticipants } from '../sessions/index.js';
@@ -15,18 +15,14 @@ import { movePrivacyRequests } from '../privacy/index.js';
 import { participantsError } from './errors.js';
 
 /**
- * Merges two records of one person: `keptId` stays; the source's consents, payees and privacy
- * requests move to it; the source points to it (`merged_into_id`) and disappears from lists,
+ * Merges two records of one person: `input.keptId` stays; the source's (`input.sourceId`) consents,
+ * payees and privacy requests move to it; the source points to it (`merged_into_id`) and disappears from lists,
  * and records merged earlier into the source follow. Both must be active and live. Audited
  * with both ids.
  */
-export async function mergeParticipants(
-  deps: Deps,
-  actor: AuditActor,
-  reader: Actor | null,
-  keptId: string,
-  sourceId: string,
-) {
+export async function mergeParticipants(deps: Deps, acting: Acting, input: { keptId: string; sourceId: string }) {
+  const { keptId, sourceId } = input;
+  const reader = acting.actor;
   if (keptId === sourceId)
     throw validationError([{ field: 'sourceId', message: 'doit désigner une autre fiche que celle conservée' }]);
   return inTransaction(deps.db, async (trx) => {
@@ -60,11 +56,11 @@ export async function mergeParticipants(
     const consents = await moveConsents(trx, sourceId, keptId);
     const payees = await movePayees(trx, sourceId, keptId);
     const privacyRequests = await movePrivacyRequests(trx, sourceId, keptId);
-    const sessions = await moveSessionParticipants(trx, sourceId, keptId, deps.now());
+    const sessions = await moveSessionParticipants(trx, sourceId, keptId, acting.now);
     const messages = await moveMessages(trx, sourceId, keptId);
     const claims = await moveClaims(trx, sourceId, keptId);
     await movePayments(trx, sourceId, keptId);
-    const now = deps.now();
+    const { now } = acting;
     await trx('participants').where({ merged_into_id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     await trx('participants').where({ id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
     // The person's last contact is the latest of both records'.
@@ -75,7 +71,7 @@ export async function mergeParticipants(
         updated_at: now,
       });
     const moved = { consents, payees, privacyRequests };
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'participant.merged',
       recordType: 'participant',
       recordId: keptId,

@@ -3,9 +3,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { obj } from '../shared/schema.js';
 import { validate } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { getSettings } from '../settings/index.js';
 import { activePartnerOptions } from '../partners/index.js';
 import { page } from '../shared/pages.js';
 import { ParticipantIdParams, ParticipantListQuery } from './schemas.js';
@@ -65,13 +63,13 @@ export function browsePages(deps: Deps) {
       summary: 'Participants list with search, filters and sort',
       query: PageListQuery,
       handler: async (req, res) => {
-        const actor = req.ctx.actor;
+        const actor = req.ctx.acting.actor;
         const groups = readableGroups(actor);
         const filters = Object.fromEntries(
           Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== ''),
         ) as Record<string, string>;
         const query = validate(ParticipantListQuery, { ...filters, limit: '25' });
-        const result = await listForReader(deps, auditActorOf(req.ctx), actor, query);
+        const result = await listForReader(deps, req.ctx.acting, query);
         const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
         const searching = Object.keys(filters).some((k) => !['sort', 'cursor'].includes(k));
         await page(deps, req, res, 'participants/list.njk', {
@@ -110,17 +108,18 @@ export function browsePages(deps: Deps) {
       summary: 'A participant: identity, contact, needs, profile (per role) and history',
       params: ParticipantIdParams,
       handler: async (req, res) => {
-        const actor = req.ctx.actor;
-        const { row, view } = await readParticipant(deps, auditActorOf(req.ctx), actor, req.params.id, 'page');
+        const { acting } = req.ctx;
+        const { actor } = acting;
+        const { row, view } = await readParticipant(deps, acting, { id: req.params.id, via: 'page' });
         if (row.merged_into_id) {
           await flash(deps, req, 'info', `La fiche ${row.reference} a été fusionnée dans celle-ci.`);
           return res.redirect(303, `/participants/${row.merged_into_id}`);
         }
         const groups = readableGroups(actor);
-        const { settings } = await getSettings(deps.db);
+        const settings = await acting.settings();
         const live =
           groups.has('needs') || groups.has('profile')
-            ? await livePurposes(deps.db, row.id, localDay(deps.now(), settings.timeZone))
+            ? await livePurposes(deps.db, row.id, localDay(acting.now, settings.timeZone))
             : new Set<string>();
         await page(deps, req, res, 'participants/detail.njk', {
           title: view.lastName ? `${view.lastName} ${view.firstName ?? ''}`.trim() : `Participant ${view.reference}`,

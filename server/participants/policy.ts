@@ -1,4 +1,7 @@
-import { roles, hasAnyRole, type Actor, type Role } from '../shared/authorize.js';
+import { roles, hasAnyRole, type HasRoles, type Role } from '../shared/authorize.js';
+
+/** Who reads or writes, as the rules below see them: the roles in force (an `Actor`, or `Acting.actor`). */
+type Reader = Pick<HasRoles, 'roles'> | null;
 import { AppError } from '../shared/errors.js';
 import { participantsError } from './errors.js';
 
@@ -35,15 +38,15 @@ export const ARCHIVE_READER_ROLES: readonly Role[] = ['finance', 'dpo'];
 export const PARTICIPANT_READERS = roles(...PARTICIPANT_READER_ROLES);
 export const PARTICIPANT_WRITERS = roles(...PARTICIPANT_WRITER_ROLES);
 
-export function readableGroups(actor: Actor | null): Set<FieldGroup> {
+export function readableGroups(actor: Reader): Set<FieldGroup> {
   return new Set((actor?.roles ?? []).flatMap((r) => GROUPS_BY_ROLE[r] ?? []));
 }
 
-export function canWrite(actor: Actor | null): boolean {
+export function canWrite(actor: Reader): boolean {
   return hasAnyRole(actor, PARTICIPANT_WRITER_ROLES);
 }
 
-export function canReadArchived(actor: Actor | null): boolean {
+export function canReadArchived(actor: Reader): boolean {
   return hasAnyRole(actor, ARCHIVE_READER_ROLES);
 }
 
@@ -52,6 +55,6 @@ export function archivedRestricted(): AppError {
 }
 
 /** Throws 403 `archived_restricted` when the actor may not read archived records. */
-export function assertMayReadArchived(actor: Actor | null): void {
+export function assertMayReadArchived(actor: Reader): void {
   if (!canReadArchived(actor)) throw archivedRestricted();
 }

@@ -1,4 +1,4 @@
-import type { Actor } from '../shared/authorize.js';
+import type { HasRoles } from '../shared/authorize.js';
 import { readableGroups, type FieldGroup } from './policy.js';
 
 export interface ParticipantRow {
@@ -69,7 +69,7 @@ const GROUP_FIELDS: Record<FieldGroup, (r: ParticipantRow) => Record<string, unk
  */
 export function presentParticipant(
   r: ParticipantRow,
-  actor: Actor | null,
+  actor: Pick<HasRoles, 'roles'> | null,
   groups: Set<FieldGroup> = readableGroups(actor),
 ) {
   if (r.merged_into_id) return { id: r.id, reference: r.reference, status: r.status, mergedIntoId: r.merged_into_id };

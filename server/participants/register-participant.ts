@@ -1,10 +1,9 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { validationError } from '../shared/errors.js';
 import { requireOverride } from '../shared/override.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { ParticipantCreateBody } from './schemas.js';
 import { applyInput, checkParticipant, COLUMN_OF, EMPTY_STATE, toColumns, type ParticipantState } from './rules.js';
 import { assertConsentsCover, assertPartnerUsable, duplicateDetails } from './checks.js';
@@ -31,14 +30,10 @@ export function filledFields(s: ParticipantState): string[] {
  * unless the request repeats with `override.reason`: then the record is created and the
  * override audited. Never merges on its own. The creation counts as a contact.
  */
-export async function registerParticipant(
-  deps: Deps,
-  actor: AuditActor,
-  reader: Actor | null,
-  input: ParticipantCreateBody,
-) {
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
+export async function registerParticipant(deps: Deps, acting: Acting, input: ParticipantCreateBody) {
+  const reader = acting.actor;
+  const settings = await acting.settings();
+  const today = localDay(acting.now, settings.timeZone);
   const { state, details } = checkParticipant(applyInput(EMPTY_STATE, input), {
     today,
     chooseChannel: !input.preferredChannel,
@@ -55,15 +50,15 @@ export async function registerParticipant(
         canWrite(reader),
       );
     }
-    const now = deps.now();
+    const { now } = acting;
     const { id } = await insertParticipant(trx, {
       ...toColumns(state),
       last_contact_at: now,
       created_at: now,
       updated_at: now,
-      created_by: actor.userId,
+      created_by: acting.actor.userId,
     });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'participant.created',
       recordType: 'participant',
       recordId: id,

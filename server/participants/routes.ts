@@ -1,6 +1,5 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   ImportCancelled,
   ImportConfirmed,
@@ -40,7 +39,7 @@ export function participantRoutes(deps: Deps) {
       },
       errors: ['archived_restricted', 'needs_filter_forbidden'],
       handler: async (req, res) => {
-        const page = await listForReader(deps, auditActorOf(req.ctx), req.ctx.actor, req.query);
+        const page = await listForReader(deps, req.ctx.acting, req.query);
         res.json({ items: page.items, nextCursor: page.nextCursor });
       },
     }),
@@ -55,7 +54,7 @@ export function participantRoutes(deps: Deps) {
       responses: { 201: { description: 'Created', schema: ParticipantView } },
       errors: ['participant_duplicate_requires_override', 'override_forbidden', 'consent_required'],
       handler: async (req, res) => {
-        res.status(201).json(await registerParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.body));
+        res.status(201).json(await registerParticipant(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -70,7 +69,7 @@ export function participantRoutes(deps: Deps) {
       responses: { 201: { description: 'Preview', schema: ImportView } },
       errors: ['import_columns_unmapped'],
       handler: async (req, res) => {
-        res.status(201).json(await previewImport(deps, auditActorOf(req.ctx), req.file, req.body.mapping));
+        res.status(201).json(await previewImport(deps, req.ctx.acting, { file: req.file, mapping: req.body.mapping }));
       },
     }),
     defineRoute({
@@ -82,7 +81,7 @@ export function participantRoutes(deps: Deps) {
       params: ImportIdParams,
       responses: { 200: { description: 'Import', schema: ImportView } },
       handler: async (req, res) => {
-        res.json(await getImport(deps, req.params.id));
+        res.json(await getImport(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -95,7 +94,7 @@ export function participantRoutes(deps: Deps) {
       responses: { 200: { description: 'Confirmed', schema: ImportConfirmed } },
       errors: ['import_expired', 'import_not_pending', 'import_stale'],
       handler: async (req, res) => {
-        res.json(await confirmImport(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id));
+        res.json(await confirmImport(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -108,7 +107,7 @@ export function participantRoutes(deps: Deps) {
       responses: { 200: { description: 'Cancelled', schema: ImportCancelled } },
       errors: ['import_already_confirmed'],
       handler: async (req, res) => {
-        res.json(await cancelImport(deps, auditActorOf(req.ctx), req.params.id));
+        res.json(await cancelImport(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -125,7 +124,7 @@ export function participantRoutes(deps: Deps) {
       },
       errors: ['archived_restricted'],
       handler: async (req, res) => {
-        res.json((await readParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, 'api')).view);
+        res.json((await readParticipant(deps, req.ctx.acting, { id: req.params.id, via: 'api' })).view);
       },
     }),
     defineRoute({
@@ -139,7 +138,7 @@ export function participantRoutes(deps: Deps) {
       responses: { 200: { description: 'Participant', schema: ParticipantView } },
       errors: ['participant_merged', 'participant_not_active', 'consent_required'],
       handler: async (req, res) => {
-        res.json(await updateParticipant(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body));
+        res.json(await updateParticipant(deps, req.ctx.acting, { id: req.params.id, patch: req.body }));
       },
     }),
     defineRoute({
@@ -154,7 +153,7 @@ export function participantRoutes(deps: Deps) {
       responses: { 200: { description: 'Merged', schema: MergeResult } },
       errors: ['merge_source_merged', 'merge_source_not_active'],
       handler: async (req, res) => {
-        res.json(await mergeParticipants(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body.sourceId));
+        res.json(await mergeParticipants(deps, req.ctx.acting, { keptId: req.params.id, sourceId: req.body.sourceId }));
       },
     }),
   ];

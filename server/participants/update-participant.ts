@@ -1,9 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { notFound, validationError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { ParticipantPatchBody } from './schemas.js';
 import { applyInput, changedFields, checkParticipant, stateFromRow, toColumns } from './rules.js';
 import { assertConsentsCover, assertPartnerUsable } from './checks.js';
@@ -14,19 +13,18 @@ import { localDay } from '../shared/dates.js';
 import { participantsError } from './errors.js';
 
 /**
- * Changes an active participant's fields under the same rules as the creation; needs and
+ * Changes an active participant's fields (`input.patch` on participant `input.id`) under the same rules as the creation; needs and
  * profile answers need their live consent. Sending what is already stored changes nothing.
  * Does not touch `last_contact_at`: only contacts from the person count (docs/domain.md#last-contact).
  */
 export async function updateParticipant(
   deps: Deps,
-  actor: AuditActor,
-  reader: Actor | null,
-  id: string,
-  patch: ParticipantPatchBody,
+  acting: Acting,
+  input: { id: string; patch: ParticipantPatchBody },
 ) {
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
+  const { id, patch } = input;
+  const settings = await acting.settings();
+  const today = localDay(acting.now, settings.timeZone);
   return inTransaction(deps.db, async (trx) => {
     const row = await lockParticipant(trx, id);
     if (!row) throw notFound('Participant');
@@ -40,14 +38,14 @@ export async function updateParticipant(
     assertConsentsCover(before, state, await livePurposes(trx, id, today));
     const changed = changedFields(before, state);
     if (changed.length) {
-      await updateParticipantRow(trx, id, { ...toColumns(state, changed), updated_at: deps.now() });
-      await recordAudit(trx, actor, {
+      await updateParticipantRow(trx, id, { ...toColumns(state, changed), updated_at: acting.now });
+      await recordAudit(trx, acting, {
         action: 'participant.updated',
         recordType: 'participant',
         recordId: id,
         data: { fields: changed.filter((f) => f !== 'communeName') },
       });
     }
-    return presentParticipant((await getParticipant(trx, id))!, reader);
+    return presentParticipant((await getParticipant(trx, id))!, acting.actor);
   });
 }

@@ -5,7 +5,6 @@ import { defineRoute } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import {
@@ -61,7 +60,7 @@ export function payeePages(deps: Deps) {
     status = 200,
   ) => {
     const participant = await participantOr404(deps, participantId);
-    const actor = req.ctx.actor;
+    const actor = req.ctx.acting.actor;
     const payees = (await listPayees(deps.db, participantId)).map(presentPayee);
     const canWrite = canWritePayees(actor);
     await page(
@@ -157,7 +156,10 @@ export function payeePages(deps: Deps) {
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const { warnings } = await createPayee(deps, auditActorOf(req.ctx), req.params.id, checked.value);
+            const { warnings } = await createPayee(deps, req.ctx.acting, {
+              participantId: req.params.id,
+              payee: checked.value,
+            });
             await flash(
               deps,
               req,
@@ -210,7 +212,10 @@ export function payeePages(deps: Deps) {
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const { warnings } = await updatePayee(deps, auditActorOf(req.ctx), req.params.payeeId, checked.value);
+            const { warnings } = await updatePayee(deps, req.ctx.acting, {
+              payeeId: req.params.payeeId,
+              patch: checked.value,
+            });
             await flash(
               deps,
               req,
@@ -244,7 +249,7 @@ export function payeePages(deps: Deps) {
         const participant = await participantOr404(deps, req.params.id);
         const row = await getPayee(deps.db, req.params.payeeId);
         if (!row || row.participant_id !== req.params.id) throw notFound('Bénéficiaire');
-        const { iban } = await revealIban(deps, auditActorOf(req.ctx), req.params.payeeId);
+        const { iban } = await revealIban(deps, req.ctx.acting, req.params.payeeId);
         res.setHeader('Cache-Control', 'no-store');
         await page(deps, req, res, 'payees/revealed.njk', {
           title: 'IBAN complet',

@@ -2,7 +2,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import type { Db } from '../shared/db.js';
 import type { Keyring } from '../shared/crypto.js';
 import { requireOverride, type Override } from '../shared/override.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
 import { ownIbanHash } from './iban.js';
 import { getParticipant, sharedIbanReferences, type PayeeParticipant } from './repo.js';
 import type { Warning } from './schemas.js';
@@ -53,13 +53,13 @@ export const OWN_IBAN_WARNING: Warning = {
  * the organisation's.
  */
 export async function ownIbanOverride(
-  db: Db,
   keyring: Keyring,
+  acting: Acting,
   ibanHash: string | null,
   override: Override | undefined,
 ): Promise<string | null> {
   if (!ibanHash) return null;
-  const { settings } = await getSettings(db);
+  const settings = await acting.settings();
   if (ibanHash !== ownIbanHash(keyring, settings.debtor.iban)) return null;
   return requireOverride(
     payeesError('payee_own_iban_requires_override', [{ field: 'iban', message: 'IBAN du compte de l’organisme' }]),

@@ -1,4 +1,4 @@
-import { hasAnyRole, roles, type Actor, type Role } from '../shared/authorize.js';
+import { hasAnyRole, roles, type HasRoles, type Role } from '../shared/authorize.js';
 
 const WRITER_ROLES: Role[] = ['staff'];
 const REVEALER_ROLES: Role[] = ['finance', 'admin'];
@@ -9,5 +9,5 @@ export const PAYEE_WRITERS = roles(...WRITER_ROLES);
 /** Only finance and admins may see a full IBAN, and each time is audited. */
 export const IBAN_REVEALERS = roles(...REVEALER_ROLES);
 
-export const canWritePayees = (actor: Actor | null) => hasAnyRole(actor, WRITER_ROLES);
-export const canRevealIban = (actor: Actor | null) => hasAnyRole(actor, REVEALER_ROLES);
+export const canWritePayees = (actor: Pick<HasRoles, 'roles'> | null) => hasAnyRole(actor, WRITER_ROLES);
+export const canRevealIban = (actor: Pick<HasRoles, 'roles'> | null) => hasAnyRole(actor, REVEALER_ROLES);

@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   ParticipantIdParams,
   PayeeCreateBody,
@@ -45,7 +44,9 @@ export function payeeRoutes(deps: Deps) {
       responses: { 201: { description: 'Created, with warnings', schema: PayeeResult } },
       errors: ['payee_participant_merged', 'payee_participant_not_active', 'payee_own_iban_requires_override'],
       handler: async (req, res) => {
-        res.status(201).json(await createPayee(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res
+          .status(201)
+          .json(await createPayee(deps, req.ctx.acting, { participantId: req.params.id, payee: req.body }));
       },
     }),
     defineRoute({
@@ -59,7 +60,7 @@ export function payeeRoutes(deps: Deps) {
       responses: { 200: { description: 'Payee, with warnings', schema: PayeeResult } },
       errors: ['payee_own_iban_requires_override'],
       handler: async (req, res) => {
-        res.json(await updatePayee(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await updatePayee(deps, req.ctx.acting, { payeeId: req.params.id, patch: req.body }));
       },
     }),
     defineRoute({
@@ -72,7 +73,7 @@ export function payeeRoutes(deps: Deps) {
       responses: { 200: { description: 'The IBAN', schema: RevealedIban } },
       errors: ['payee_without_iban'],
       handler: async (req, res) => {
-        const { payeeId, iban } = await revealIban(deps, auditActorOf(req.ctx), req.params.id);
+        const { payeeId, iban } = await revealIban(deps, req.ctx.acting, req.params.id);
         res.setHeader('Cache-Control', 'no-store');
         res.json({ payeeId, iban });
       },

@@ -90,7 +90,11 @@ describe('@browser consents and payees', function () {
     const participant = await createParticipant();
     const iban = freshIban();
     const { createPayee } = await import('../../server/payees/index.js');
-    const { payee } = await createPayee(ctx().deps, { userId: null }, participant.id, { iban });
+    const { systemActing, withSettingsRead } = await import('../../server/shared/acting.js');
+    const { settingsLoader } = await import('../../server/settings/index.js');
+    const { deps } = ctx();
+    const acting = await withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db) }));
+    const { payee } = await createPayee(deps, acting, { participantId: participant.id, payee: { iban } });
     const finance = await createUser({ roles: ['finance'] });
     const admin = await createUser({ roles: ['admin'] });
     const { context, page } = await newPage(browser);
