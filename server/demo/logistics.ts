@@ -1,9 +1,9 @@
 import type { Deps } from '../shared/deps.js';
-import type { Knex } from 'knex';
 import { addDays, localToInstant, toLocal } from '../shared/dates.js';
 import { venueCost } from '../shared/halfdays.js';
+import { inTransaction } from '../shared/db.js';
 import { recordAudit } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { demoSystem } from './acting.js';
 
 const VENUES = [
   {
@@ -105,11 +105,11 @@ const VENUES = [
  * sessions have no invitations.
  */
 export async function demoLogistics(deps: Deps, staff: Record<string, string>): Promise<void> {
-  const { settings } = await getSettings(deps.db);
-  const tz = settings.timeZone;
-  const today = toLocal(deps.now(), tz).date;
+  const acting = await demoSystem(deps);
+  const tz = (await acting.settings()).timeZone;
+  const today = toLocal(acting.now, tz).date;
   const at = (days: number, time: string) => localToInstant(addDays(today, days), time, tz);
-  await deps.db.transaction(async (trx: Knex.Transaction) => {
+  await inTransaction(deps.db, async (trx) => {
     const lead = staff['karim.benali@departement.example'] ?? null;
     const clerk = staff['claire.martin@departement.example'] ?? null;
     const [project] = await trx('projects')
@@ -207,7 +207,7 @@ export async function demoLogistics(deps: Deps, staff: Record<string, string>): 
         during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
         status: 'confirmed',
         cost_cents: venueCost(v.cost_mode, v.cost_cents, start, end, tz),
-        confirmed_at: deps.now(),
+        confirmed_at: acting.now,
         created_by: clerk,
       });
       const invited = people.slice(0, i < 2 ? 10 : 8);
@@ -235,14 +235,10 @@ export async function demoLogistics(deps: Deps, staff: Record<string, string>): 
         });
       }
     }
-    await recordAudit(
-      trx,
-      { userId: null, requestId: 'demo' },
-      {
-        action: 'demo.logistics_loaded',
-        reasonCode: 'demo',
-        data: { projectId: project.id, venues: venues.length, participants: people.length },
-      },
-    );
+    await recordAudit(trx, acting, {
+      action: 'demo.logistics_loaded',
+      reasonCode: 'demo',
+      data: { projectId: project.id, venues: venues.length, participants: people.length },
+    });
   });
 }

@@ -1,5 +1,6 @@
 import type { AuditActor } from '../audit/index.js';
 import { createPartner } from '../partners/index.js';
+import { demoStaff, demoSystem } from './acting.js';
 import { localDay } from '../shared/dates.js';
 import type { ParticipantCreateBody, ParticipantPatchBody } from '../participants/index.js';
 // The demo is a composition root of its own: it runs the participants' use cases as the API does.
@@ -364,7 +365,8 @@ export const demoParticipants: DemoStep = async (deps, staff) => {
   const actor: AuditActor = { userId: acting.actor.userId, requestId: acting.requestId };
   const today = localDay(acting.now, (await acting.settings()).timeZone);
   const partnerIds: Record<string, string> = {};
-  for (const { key, ...partner } of PARTNERS) partnerIds[key] = (await createPartner(deps, actor, null, partner)).id;
+  const entering = staff[STAFF_EMAIL] ? await demoStaff(deps, staff[STAFF_EMAIL], ['staff']) : await demoSystem(deps);
+  for (const { key, ...partner } of PARTNERS) partnerIds[key] = (await createPartner(deps, entering, partner)).id;
   const purposes = new Map(
     (
       await deps

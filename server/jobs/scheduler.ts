@@ -4,6 +4,8 @@ import { deleteExpiredSessions } from '../auth/index.js';
 import { runDailyRetention } from '../privacy/index.js';
 import { createMailer, drainDueEmails } from '../notifications/index.js';
 import { expireBookingOptions } from '../venues/index.js';
+import { systemActing, withSettingsRead } from '../shared/acting.js';
+import { settingsLoader } from '../settings/index.js';
 import { expireStaleImports } from '../participants/index.js';
 import { purgeIdempotencyKeys } from '../shared/idempotency.js';
 
@@ -19,7 +21,15 @@ const JOBS: Job[] = [
   { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
   // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
   { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },
-  { name: 'booking-options', everyMs: 3600_000, run: (deps) => expireBookingOptions(deps) },
+  {
+    name: 'booking-options',
+    everyMs: 3600_000,
+    run: async (deps) =>
+      expireBookingOptions(
+        deps,
+        await withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'job' })),
+      ),
+  },
   // Import previews hold personal data for 24 h at most; idempotency keys are kept 24 h.
   { name: 'expired-previews-and-keys', everyMs: 3600_000, run: (deps) => purgeExpired(deps) },
 ];

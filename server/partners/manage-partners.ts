@@ -1,10 +1,10 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { AppError, notFound, type ErrorDetail } from '../shared/errors.js';
-import type { Actor } from '../shared/authorize.js';
+import type { Acting } from '../shared/acting.js';
 import { communeByCode } from '../shared/communes.js';
 import { normalisePhone, PHONE_MESSAGE } from '../shared/phone.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import type { PartnerCreateBody, PartnerPatchBody } from './schemas.js';
 import { findPartnerIdByName, getPartner, insertPartner, lockPartner, updatePartnerRow } from './repo.js';
 import { presentPartner } from './presenter.js';
@@ -67,36 +67,32 @@ const nameTaken = () =>
   partnersError('partner_name_taken', [{ field: 'name', message: 'une structure relais porte déjà ce nom' }]);
 
 /** Creates a partner (structure relais); its name is unique whatever the case. */
-export async function createPartner(deps: Deps, actor: AuditActor, reader: Actor | null, input: PartnerCreateBody) {
+export async function createPartner(deps: Deps, acting: Acting, input: PartnerCreateBody) {
   const values = toColumns(input);
+  const { now } = acting;
   return inTransaction(deps.db, async (trx) => {
     // Serialise creations so that two people cannot add the same name at once.
     await trx.raw('SELECT pg_advisory_xact_lock(727100601)');
     if (await findPartnerIdByName(trx, String(values.name))) throw nameTaken();
     const id = await insertPartner(trx, {
       ...values,
-      created_by: actor.userId,
-      created_at: deps.now(),
-      updated_at: deps.now(),
+      created_by: acting.actor.userId,
+      created_at: now,
+      updated_at: now,
     });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'partner.created',
       recordType: 'partner',
       recordId: id,
       data: { fields: Object.keys(input) },
     });
-    return presentPartner((await getPartner(trx, id))!, reader);
+    return presentPartner((await getPartner(trx, id))!, acting.actor);
   });
 }
 
-/** Changes a partner; `active: false` deactivates it (its participants keep the link). */
-export async function updatePartner(
-  deps: Deps,
-  actor: AuditActor,
-  reader: Actor | null,
-  id: string,
-  patch: PartnerPatchBody,
-) {
+/** Changes partner `id` with `patch`; `active: false` deactivates it (its participants keep the link). */
+export async function updatePartner(deps: Deps, acting: Acting, input: { id: string; patch: PartnerPatchBody }) {
+  const { id, patch } = input;
   const values = toColumns(patch);
   return inTransaction(deps.db, async (trx) => {
     const before = await lockPartner(trx, id);
@@ -105,19 +101,19 @@ export async function updatePartner(
       await trx.raw('SELECT pg_advisory_xact_lock(727100601)');
       if (await findPartnerIdByName(trx, values.name, id)) throw nameTaken();
     }
-    await updatePartnerRow(trx, id, { ...values, updated_at: deps.now() });
+    await updatePartnerRow(trx, id, { ...values, updated_at: acting.now });
     const action =
       patch.active === false && before.active
         ? 'partner.deactivated'
         : patch.active === true && !before.active
           ? 'partner.reactivated'
           : 'partner.updated';
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action,
       recordType: 'partner',
       recordId: id,
       data: { fields: Object.keys(patch) },
     });
-    return presentPartner((await getPartner(trx, id))!, reader);
+    return presentPartner((await getPartner(trx, id))!, acting.actor);
   });
 }

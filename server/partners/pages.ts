@@ -9,7 +9,6 @@ import { check, validate } from '../shared/validate.js';
 import type { TSchema } from '@sinclair/typebox';
 import type { ErrorDetail } from '../shared/errors.js';
 import { resolveCommune } from '../shared/communes.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import {
@@ -123,13 +122,13 @@ export function partnerPages(deps: Deps) {
         const params = new URLSearchParams(Object.entries(filters).filter(([k]) => k !== 'cursor'));
         await page(deps, req, res, 'partners/list.njk', {
           title: 'Structures relais',
-          partners: result.items.map((p) => presentPartner(p, req.ctx.actor)),
+          partners: result.items.map((p) => presentPartner(p, req.ctx.acting.actor)),
           nextHref: result.nextCursor
             ? `/partners?${params.toString()}${params.size ? '&' : ''}cursor=${result.nextCursor}`
             : null,
           filters: req.query,
           kindLabels: PARTNER_KIND_LABELS,
-          canEdit: hasAnyRole(req.ctx.actor, PARTNER_WRITER_ROLES),
+          canEdit: hasAnyRole(req.ctx.acting.actor, PARTNER_WRITER_ROLES),
         });
       },
     }),
@@ -152,7 +151,7 @@ export function partnerPages(deps: Deps) {
         Object.assign(errors, { ...formProblems(PartnerCreateBody, input), ...errors });
         if (!Object.keys(errors).length) {
           try {
-            const created = await createPartner(deps, auditActorOf(req.ctx), req.ctx.actor, input as PartnerCreateBody);
+            const created = await createPartner(deps, req.ctx.acting, input as PartnerCreateBody);
             await flash(deps, req, 'success', 'La structure relais a été créée.');
             return res.redirect(303, `/partners/${created.id}`);
           } catch (e) {
@@ -174,8 +173,8 @@ export function partnerPages(deps: Deps) {
       handler: async (req, res) => {
         const row = await getPartner(deps.db, req.params.id);
         if (!row) throw notFound('Structure relais');
-        const partner = presentPartner(row, req.ctx.actor);
-        if (!hasAnyRole(req.ctx.actor, PARTNER_WRITER_ROLES)) {
+        const partner = presentPartner(row, req.ctx.acting.actor);
+        if (!hasAnyRole(req.ctx.acting.actor, PARTNER_WRITER_ROLES)) {
           return page(deps, req, res, 'partners/form.njk', {
             title: partner.name,
             partner,
@@ -204,7 +203,7 @@ export function partnerPages(deps: Deps) {
         const row = await getPartner(deps.db, req.params.id);
         if (!row) throw notFound('Structure relais');
         const form = formBody(req);
-        let values: Record<string, string> = formValues(presentPartner(row, req.ctx.actor));
+        let values: Record<string, string> = formValues(presentPartner(row, req.ctx.acting.actor));
         let input: Record<string, unknown>;
         let errors: Record<string, string> = {};
         if (form.action === 'deactivate') input = { active: false };
@@ -213,7 +212,7 @@ export function partnerPages(deps: Deps) {
         Object.assign(errors, { ...formProblems(PartnerPatchBody, input), ...errors });
         if (!Object.keys(errors).length) {
           try {
-            await updatePartner(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, input as PartnerPatchBody);
+            await updatePartner(deps, req.ctx.acting, { id: req.params.id, patch: input as PartnerPatchBody });
             const message =
               input.active === false
                 ? 'La structure relais a été désactivée.'
@@ -227,7 +226,7 @@ export function partnerPages(deps: Deps) {
             Object.assign(errors, fieldErrors(e.details.map(toForm)));
           }
         }
-        await renderForm(req, res, { partner: presentPartner(row, req.ctx.actor), values, errors }, 400);
+        await renderForm(req, res, { partner: presentPartner(row, req.ctx.acting.actor), values, errors }, 400);
       },
     }),
   ];

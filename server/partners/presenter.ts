@@ -1,4 +1,4 @@
-import type { Actor } from '../shared/authorize.js';
+import type { HasRoles } from '../shared/authorize.js';
 import { hasAnyRole } from '../shared/authorize.js';
 import type { PartnerRow } from './repo.js';
 
@@ -6,7 +6,7 @@ import type { PartnerRow } from './repo.js';
 const CONTACT_READERS = ['admin', 'staff', 'project_lead', 'finance', 'dpo'] as const;
 
 /** The fields of a partner a response may show, for this actor. */
-export function presentPartner(p: PartnerRow, actor: Actor | null) {
+export function presentPartner(p: PartnerRow, actor: Pick<HasRoles, 'roles'> | null) {
   const contact = hasAnyRole(actor, CONTACT_READERS);
   return {
     id: p.id,

@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   PartnerCreateBody,
   PartnerIdParams,
@@ -27,7 +26,10 @@ export function partnerRoutes(deps: Deps) {
       responses: { 200: { description: 'A page of partners', schema: PartnerList } },
       handler: async (req, res) => {
         const page = await listPartners(deps.db, req.query);
-        res.json({ items: page.items.map((p) => presentPartner(p, req.ctx.actor)), nextCursor: page.nextCursor });
+        res.json({
+          items: page.items.map((p) => presentPartner(p, req.ctx.acting.actor)),
+          nextCursor: page.nextCursor,
+        });
       },
     }),
     defineRoute({
@@ -40,7 +42,7 @@ export function partnerRoutes(deps: Deps) {
       responses: { 201: { description: 'Created', schema: PartnerView } },
       errors: ['partner_name_taken'],
       handler: async (req, res) => {
-        res.status(201).json(await createPartner(deps, auditActorOf(req.ctx), req.ctx.actor, req.body));
+        res.status(201).json(await createPartner(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -54,7 +56,7 @@ export function partnerRoutes(deps: Deps) {
       handler: async (req, res) => {
         const partner = await getPartner(deps.db, req.params.id);
         if (!partner) throw notFound('Structure relais');
-        res.json(presentPartner(partner, req.ctx.actor));
+        res.json(presentPartner(partner, req.ctx.acting.actor));
       },
     }),
     defineRoute({
@@ -68,7 +70,7 @@ export function partnerRoutes(deps: Deps) {
       responses: { 200: { description: 'Partner', schema: PartnerView } },
       errors: ['partner_name_taken'],
       handler: async (req, res) => {
-        res.json(await updatePartner(deps, auditActorOf(req.ctx), req.ctx.actor, req.params.id, req.body));
+        res.json(await updatePartner(deps, req.ctx.acting, { id: req.params.id, patch: req.body }));
       },
     }),
   ];

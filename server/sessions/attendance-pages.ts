@@ -5,9 +5,7 @@ import { AppError, notFound } from '../shared/errors.js';
 import { obj } from '../shared/schema.js';
 import { text } from '../shared/form.js';
 import { formatLocalRange } from '../shared/dates.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { getSettings } from '../settings/index.js';
 import { page, formBody } from '../shared/pages.js';
 import { PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
 import { getSession, sessionParticipants, walkInCandidates } from './repo.js';
@@ -34,7 +32,7 @@ export function attendancePages(deps: Deps) {
       params: SessionIdParams,
       query: obj({ q: Type.Optional(Type.String({ maxLength: 100 })) }),
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const session = await getSession(deps.db, req.params.id);
         if (!session) throw notFound('Session');
         const rows = await sessionParticipants(deps.db, session.id);
@@ -51,7 +49,7 @@ export function attendancePages(deps: Deps) {
             .join(', '),
         }));
         // Display only: the rule itself is mayChangeAttendance (policy.ts), which the POST goes through.
-        const started = deps.now().getTime() >= session.starts_at.getTime();
+        const started = req.ctx.acting.now.getTime() >= session.starts_at.getTime();
         const q = started ? (req.query.q ?? '').trim() : '';
         await page(deps, req, res, 'sessions/attendance.njk', {
           title: `Présences — ${session.title}`,
@@ -83,7 +81,9 @@ export function attendancePages(deps: Deps) {
           marks.push({ participantId: m[1], status: status === '' ? null : (status as AttendanceStatus) });
         }
         try {
-          const result = await changeAttendance(deps, auditActorOf(req.ctx), req.params.id, marks, {
+          const result = await changeAttendance(deps, req.ctx.acting, {
+            sessionId: req.params.id,
+            marks,
             mode: 'each',
             field: () => 'status',
           });

@@ -2,9 +2,9 @@ import type { Deps } from '../shared/deps.js';
 import { notFound } from '../shared/errors.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { formatLocalRange } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { liveBookingOfSession } from '../venues/index.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { SESSION_KIND_LABELS } from './schemas.js';
 import { getSession, sessionParticipants } from './repo.js';
 
@@ -13,8 +13,8 @@ import { getSession, sessionParticipants } from './repo.js';
  * place), everyone invited or already recorded (declined people left out), sorted by last
  * name, a signature column and blank lines for walk-ins.
  */
-export async function attendanceSheet(deps: Deps, actor: AuditActor, sessionId: string): Promise<Uint8Array> {
-  const { settings } = await getSettings(deps.db);
+export async function attendanceSheet(deps: Deps, acting: Acting, sessionId: string): Promise<Uint8Array> {
+  const settings = await acting.settings();
   const session = await getSession(deps.db, sessionId);
   if (!session) throw notFound('Session');
   const booking = await liveBookingOfSession(deps.db, sessionId);
@@ -51,7 +51,7 @@ export async function attendanceSheet(deps: Deps, actor: AuditActor, sessionId: 
     rows,
     11,
   );
-  await recordAudit(deps.db, actor, {
+  await recordAudit(deps.db, acting, {
     action: 'session.attendance_sheet_printed',
     recordType: 'session',
     recordId: sessionId,

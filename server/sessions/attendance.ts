@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { AppError, joinErrors, notFound, validationError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { liveClaimsOfSession } from '../claims/index.js';
 import { sessionCancelled } from '../venues/index.js';
 import { getSession, sessionParticipants, type SessionRow } from './repo.js';
@@ -27,22 +28,26 @@ export interface Refusal {
 const nameOf = (p: { first_name: string | null; last_name: string | null; reference: string }) =>
   [p.first_name, p.last_name].filter(Boolean).join(' ') || p.reference;
 
+/** What changing attendance names: the session, the marks, and how refusals are answered (`field` names a mark's form field). */
+export interface AttendanceInput {
+  sessionId: string;
+  marks: AttendanceMark[];
+  mode: 'all' | 'each';
+  field?: (i: number) => string;
+}
+
 /**
  * Changes the attendance of the listed people of a session, person by person: people left out
  * keep their mark. Each change goes through `mayChangeAttendance` (policy.ts) and the one
- * writer `applyAttendanceChange`, in one transaction with the session locked. With `each`
- * (the attendance page), a refused person is reported and the others are saved; with `all`
- * (the API), one refusal refuses the whole request. Each change is audited; attending is a
- * contact (retention clock) and opens the right to a claim.
+ * writer `applyAttendanceChange`, in one transaction with the session locked. With `mode`
+ * `each` (the attendance page), a refused person is reported and the others are saved; with
+ * `all` (the API), one refusal refuses the whole request. Each change is audited; attending is
+ * a contact (retention clock) and opens the right to a claim.
  */
-export async function changeAttendance(
-  deps: Deps,
-  actor: AuditActor,
-  sessionId: string,
-  marks: AttendanceMark[],
-  options: { mode: 'all' | 'each'; field?: (i: number) => string },
-) {
-  const field = options.field ?? ((i: number) => `entries.${i}.participantId`);
+export async function changeAttendance(deps: Deps, acting: Acting, input: AttendanceInput) {
+  const { sessionId, marks } = input;
+  const { now } = acting;
+  const field = input.field ?? ((i: number) => `entries.${i}.participantId`);
   return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
@@ -50,17 +55,16 @@ export async function changeAttendance(
     const ids = marks.map((m) => m.participantId);
     const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
     if (dup >= 0) throw validationError([{ field: field(dup), message: 'personne en double' }]);
-    const { changes, refusals } = await decide(trx, session, marks, field, deps.now());
-    if (refusals.length && options.mode === 'all') {
+    const { changes, refusals } = await decide(trx, session, marks, field, now);
+    if (refusals.length && input.mode === 'all') {
       throw joinErrors(
         refusals.map((r) => r.error),
         refusals.map((r) => ({ field: field(ids.indexOf(r.participantId)), message: r.message })),
       );
     }
-    const now = deps.now();
     for (const change of changes) {
       await applyAttendanceChange(trx, change, now);
-      await recordAudit(trx, actor, {
+      await recordAudit(trx, acting, {
         action: 'session.attendance_changed',
         recordType: 'session',
         recordId: sessionId,
@@ -121,7 +125,7 @@ async function decide(trx: Db, session: SessionRow, marks: AttendanceMark[], fie
 }
 
 /** Marks a session as held; its attendance must be recorded first. Repeating answers the same 200. */
-export async function markHeld(deps: Deps, actor: AuditActor, sessionId: string) {
+export async function markHeld(deps: Deps, acting: Acting, sessionId: string) {
   return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
@@ -132,8 +136,8 @@ export async function markHeld(deps: Deps, actor: AuditActor, sessionId: string)
       .whereIn('status', ATTENDANCE_STATUSES)
       .count({ n: '*' });
     if (Number(n) === 0) throw sessionsError('attendance_missing');
-    await trx('sessions').where({ id: sessionId }).update({ status: 'held', updated_at: deps.now() });
-    await recordAudit(trx, actor, {
+    await trx('sessions').where({ id: sessionId }).update({ status: 'held', updated_at: acting.now });
+    await recordAudit(trx, acting, {
       action: 'session.held',
       recordType: 'session',
       recordId: sessionId,

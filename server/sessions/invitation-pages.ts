@@ -6,8 +6,6 @@ import { AppError, notFound } from '../shared/errors.js';
 import { obj, Uuid } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
 import { formatLocalRange, localDay } from '../shared/dates.js';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
 import { contactableParticipants } from '../consents/index.js';
 import { page, formBody, type PageRequest } from '../shared/pages.js';
 import { InvitationsBody, PARTICIPATION_STATUS_LABELS, SessionIdParams } from './schemas.js';
@@ -43,7 +41,7 @@ async function renderInvite(
   extra: Record<string, unknown> = {},
   status = 200,
 ) {
-  const { settings } = await getSettings(deps.db);
+  const settings = await req.ctx.acting.settings();
   const session = await getSession(deps.db, sessionId);
   if (!session) throw notFound('Session');
   const rows = await invitationCandidates(
@@ -61,7 +59,7 @@ async function renderInvite(
   const contactable = await contactableParticipants(
     deps.db,
     rows.map((p: Record<string, unknown>) => p.id as string),
-    localDay(deps.now(), settings.timeZone),
+    localDay(req.ctx.acting.now, settings.timeZone),
   );
   const candidates = rows.map((p: Record<string, unknown>) => ({
     ...p,
@@ -134,13 +132,13 @@ export function invitationPages(deps: Deps) {
             400,
           );
         try {
-          const result = await inviteParticipants(
-            deps,
-            auditActorOf(req.ctx),
-            req.ctx.actor!.roles,
-            req.params.id,
-            validate(InvitationsBody, { participantIds, ...(form.override === '1' ? { override: { reason } } : {}) }),
-          );
+          const result = await inviteParticipants(deps, req.ctx.acting, {
+            ...validate(InvitationsBody, {
+              participantIds,
+              ...(form.override === '1' ? { override: { reason } } : {}),
+            }),
+            sessionId: req.params.id,
+          });
           const session = (await getSession(deps.db, req.params.id))!;
           await page(deps, req, res, 'sessions/invited.njk', {
             title: 'Invitations envoyées',

@@ -1,9 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { AppError, notFound, validationError } from '../shared/errors.js';
-import type { Role } from '../shared/authorize.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { liveBookingOfSession, sessionCancelled, type VenueRow } from '../venues/index.js';
 import type { InvitationsBody, ReplyBody } from './schemas.js';
 import { getSession, solicitationsBefore, type SessionRow } from './repo.js';
@@ -73,21 +72,16 @@ export function invitationWarnings(
 }
 
 /**
- * Invites participants to a session: one invitation row and one message (e-mail or letter)
+ * Invites participants (`participantIds`) to session `sessionId`: one invitation row and one message (e-mail or letter)
  * each, in one transaction. People without a live contact consent are not invited: they come
  * back in `notContacted` ("non contacté·e : pas de consentement"), never silently skipped.
  * People invited to too many sessions in the 90 days before the session start need an
  * override with a reason (409 `solicitation_limit_requires_override`). Already invited people
  * are left as they are.
  */
-export async function inviteParticipants(
-  deps: Deps,
-  actor: AuditActor,
-  actorRoles: readonly Role[],
-  sessionId: string,
-  input: InvitationsBody,
-) {
-  const { settings } = await getSettings(deps.db);
+export async function inviteParticipants(deps: Deps, acting: Acting, input: InvitationsBody & { sessionId: string }) {
+  const { sessionId } = input;
+  const settings = await acting.settings();
   return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
@@ -129,13 +123,13 @@ export async function inviteParticipants(
         })),
       );
     }
-    if (over.length && !actorRoles.some((r) => OVERRIDE_SOLICITATION_ROLES.includes(r)))
+    if (over.length && !acting.actor.roles.some((r) => OVERRIDE_SOLICITATION_ROLES.includes(r)))
       throw new AppError('override_forbidden');
 
     const booking = await liveBookingOfSession(trx, sessionId);
     const venue = booking?.venue ?? null;
     const vars = sessionVars(settings, session, venue);
-    const now = deps.now();
+    const { now } = acting;
     const overIds = new Set(over.map((p) => p.id));
     const invited: { participantId: string; channel: 'email' | 'letter'; messageId: string }[] = [];
     const notContacted: NotContacted[] = [];
@@ -165,7 +159,7 @@ export async function inviteParticipants(
     const invitedIds = new Set(invited.map((i) => i.participantId));
     const overInvited = [...overIds].filter((id) => invitedIds.has(id));
     if (overInvited.length) {
-      await recordAudit(trx, actor, {
+      await recordAudit(trx, acting, {
         action: 'session.solicitation_override',
         recordType: 'session',
         recordId: sessionId,
@@ -173,7 +167,7 @@ export async function inviteParticipants(
         data: { participantIds: overInvited, limit },
       });
     }
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'session.invited',
       recordType: 'session',
       recordId: sessionId,
@@ -203,7 +197,8 @@ export async function inviteParticipants(
 }
 
 /** Records a participant's answer (confirmed or declined); a reply is a contact (retention clock). */
-export async function recordReply(deps: Deps, actor: AuditActor, sessionId: string, input: ReplyBody) {
+export async function recordReply(deps: Deps, acting: Acting, input: ReplyBody & { sessionId: string }) {
+  const { sessionId } = input;
   return inTransaction(deps.db, async (trx) => {
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
@@ -214,12 +209,12 @@ export async function recordReply(deps: Deps, actor: AuditActor, sessionId: stri
     if (!row)
       throw validationError([{ field: 'participantId', message: 'cette personne n’est pas invitée à cette session' }]);
     if (!['invited', 'confirmed', 'declined'].includes(row.status)) throw sessionsError('attendance_recorded');
-    const now = deps.now();
+    const { now } = acting;
     if (row.status !== input.status) {
       await trx('session_participants')
         .where({ session_id: sessionId, participant_id: input.participantId })
         .update({ status: input.status, replied_at: now });
-      await recordAudit(trx, actor, {
+      await recordAudit(trx, acting, {
         action: 'session.reply',
         recordType: 'session',
         recordId: sessionId,

@@ -2,8 +2,8 @@ import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { localDateTimeToInstant, LocalTimeError } from '../shared/dates.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import {
   cancelBookingsOfSession,
   createBookingIn,
@@ -70,14 +70,14 @@ export async function sessionView(db: Db, id: string, timeZone: string) {
 }
 
 /** Creates a session of a project; with `venueId`, the venue is held as an option for its times. */
-export async function createSession(deps: Deps, actor: AuditActor, input: SessionCreateBody) {
-  const { settings } = await getSettings(deps.db);
+export async function createSession(deps: Deps, acting: Acting, input: SessionCreateBody) {
+  const settings = await acting.settings();
   return inTransaction(deps.db, async (trx) => {
     const project = await projectExists(trx, input.projectId);
     if (!project) throw validationError([{ field: 'projectId', message: 'projet inconnu' }]);
     if (project.status === 'closed') throw sessionsError('project_closed');
     const { start, end } = resolveTimes(input, settings.timeZone);
-    const now = deps.now();
+    const { now } = acting;
     const [row] = await trx('sessions')
       .insert({
         project_id: input.projectId,
@@ -88,29 +88,31 @@ export async function createSession(deps: Deps, actor: AuditActor, input: Sessio
         capacity: input.capacity,
         meal_provided: input.mealProvided ?? false,
         childcare_on_site: input.childcareOnSite ?? false,
-        created_by: actor.userId,
+        created_by: acting.actor.userId,
         created_at: now,
         updated_at: now,
       })
       .returning('id');
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'session.created',
       recordType: 'session',
       recordId: row.id,
       data: { projectId: input.projectId },
     });
-    if (input.venueId)
-      await createBookingIn(trx, deps, actor, { venueId: input.venueId, sessionId: row.id }, settings.timeZone);
+    if (input.venueId) await createBookingIn(trx, deps, acting, { venueId: input.venueId, sessionId: row.id });
     return sessionView(trx, row.id, settings.timeZone);
   });
 }
 
-/** Changes a session; new times move its live booking (and may then overlap: 409 `booking_overlap`). */
-export async function updateSession(deps: Deps, actor: AuditActor, id: string, patch: SessionPatchBody) {
-  const { settings } = await getSettings(deps.db);
+/** Changes session `id` with `patch`; new times move its live booking (and may then overlap: 409 `booking_overlap`). */
+export async function updateSession(deps: Deps, acting: Acting, input: { id: string; patch: SessionPatchBody }) {
+  const { id, patch } = input;
+  const settings = await acting.settings();
+  const { now } = acting;
   let bookingId: string | null = null;
   return mapOverlap(
-    deps,
+    deps.db,
+    acting,
     () => bookingId,
     () =>
       inTransaction(deps.db, async (trx) => {
@@ -118,7 +120,7 @@ export async function updateSession(deps: Deps, actor: AuditActor, id: string, p
         if (!s) throw notFound('Session');
         if (s.status === 'cancelled') throw sessionCancelled();
         const { start, end } = resolveTimes(patch, settings.timeZone, { start: s.starts_at, end: s.ends_at });
-        const changes: Record<string, unknown> = { starts_at: start, ends_at: end, updated_at: deps.now() };
+        const changes: Record<string, unknown> = { starts_at: start, ends_at: end, updated_at: now };
         if (patch.title !== undefined) changes.title = patch.title.trim();
         if (patch.kind !== undefined) changes.kind = patch.kind;
         if (patch.capacity !== undefined) changes.capacity = patch.capacity;
@@ -128,9 +130,9 @@ export async function updateSession(deps: Deps, actor: AuditActor, id: string, p
         const booking = await liveBookingOfSession(trx, id);
         if (booking && (start.getTime() !== s.starts_at.getTime() || end.getTime() !== s.ends_at.getTime())) {
           bookingId = booking.id;
-          await moveBookingOfSession(trx, booking, start, end, settings.timeZone, deps.now());
+          await moveBookingOfSession(trx, booking, start, end, settings.timeZone, now);
         }
-        await recordAudit(trx, actor, {
+        await recordAudit(trx, acting, {
           action: 'session.updated',
           recordType: 'session',
           recordId: id,
@@ -145,14 +147,14 @@ export async function updateSession(deps: Deps, actor: AuditActor, id: string, p
  * Cancels a session: its booking is released and every invitee who had not declined is told,
  * by e-mail or letter, in the same transaction. Cancelling again answers the same 200.
  */
-export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
-  const { settings } = await getSettings(deps.db);
+export async function cancelSession(deps: Deps, acting: Acting, id: string) {
+  const settings = await acting.settings();
   return inTransaction(deps.db, async (trx) => {
     const s = await getSession(trx, id, true);
     if (!s) throw notFound('Session');
     if (s.status === 'held') throw sessionsError('session_held');
     if (s.status === 'scheduled') {
-      const now = deps.now();
+      const { now } = acting;
       const booking = await liveBookingOfSession(trx, id);
       await trx('sessions').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
       await cancelBookingsOfSession(trx, id, now);
@@ -163,7 +165,7 @@ export async function cancelSession(deps: Deps, actor: AuditActor, id: string) {
       for (const p of people)
         results.push(await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id));
       const notContacted = results.filter((r) => !r.queued).length;
-      await recordAudit(trx, actor, {
+      await recordAudit(trx, acting, {
         action: 'session.cancelled',
         recordType: 'session',
         recordId: id,

@@ -7,9 +7,7 @@ import { obj, Uuid } from '../shared/schema.js';
 import { check, validate } from '../shared/validate.js';
 import { checked, formFailure, integer, text } from '../shared/form.js';
 import { formatLocalRange } from '../shared/dates.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
-import { getSettings } from '../settings/index.js';
 import { listVenues, liveBookingOfSession, presentVenue, VENUE_ATTRIBUTE_LABELS } from '../venues/index.js';
 import { page, formBody, actThenRedirect as act } from '../shared/pages.js';
 import {
@@ -29,7 +27,7 @@ import { markHeld } from './attendance.js';
 import { SESSION_READERS, SESSION_WRITERS, SESSION_WRITER_ROLES } from './policy.js';
 import { invitationPages } from './invitation-pages.js';
 import { attendancePages } from './attendance-pages.js';
-import { projectChoices, bookForSession, confirmSessionBooking, cancelSessionBooking } from './page-actions.js';
+import { projectChoices, bookForSession, confirmSessionBookingIn, cancelSessionBooking } from './page-actions.js';
 
 const kindOptions = SESSION_KINDS.map((k) => ({ value: k, label: SESSION_KIND_LABELS[k] }));
 const rename = (f: string) =>
@@ -55,9 +53,9 @@ export function sessionPages(deps: Deps) {
       access: SESSION_READERS,
       summary: 'Sessions: upcoming and past',
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const load = async (when: 'upcoming' | 'past') => {
-          const result = await listSessions(deps.db, { when, limit: '50' }, deps.now());
+          const result = await listSessions(deps.db, { when, limit: '50' }, req.ctx.acting.now);
           const counts = await countsBySession(
             deps.db,
             result.items.map((s) => s.id),
@@ -76,7 +74,7 @@ export function sessionPages(deps: Deps) {
           past: await load('past'),
           statusLabels: SESSION_STATUS_LABELS,
           kindLabels: SESSION_KIND_LABELS,
-          canWrite: hasAnyRole(req.ctx.actor, SESSION_WRITER_ROLES),
+          canWrite: hasAnyRole(req.ctx.acting.actor, SESSION_WRITER_ROLES),
         });
       },
     }),
@@ -129,7 +127,7 @@ export function sessionPages(deps: Deps) {
         if (!valid.ok) for (const d of valid.details) errors[rename(d.field)] ??= d.message;
         if (valid.ok && date) {
           try {
-            const created = await createSession(deps, auditActorOf(req.ctx), valid.value);
+            const created = await createSession(deps, req.ctx.acting, valid.value);
             await flash(deps, req, 'success', 'La session a été créée.');
             return res.redirect(303, `/sessions/${created.id}`);
           } catch (e) {
@@ -154,7 +152,7 @@ export function sessionPages(deps: Deps) {
       summary: 'Session detail with booking and people',
       params: SessionIdParams,
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const s = await getSession(deps.db, req.params.id);
         if (!s) throw notFound('Session');
         const booking = await liveBookingOfSession(deps.db, s.id);
@@ -172,7 +170,7 @@ export function sessionPages(deps: Deps) {
           statusLabels: PARTICIPATION_STATUS_LABELS,
           sessionStatusLabels: SESSION_STATUS_LABELS,
           kindLabels: SESSION_KIND_LABELS,
-          canWrite: hasAnyRole(req.ctx.actor, SESSION_WRITER_ROLES),
+          canWrite: hasAnyRole(req.ctx.acting.actor, SESSION_WRITER_ROLES),
           confirmCancel: req.query.confirm === 'cancel',
         });
       },
@@ -192,7 +190,7 @@ export function sessionPages(deps: Deps) {
           res,
           `/sessions/${req.params.id}`,
           'Le lieu est posé en option pour 7 jours : confirmez la réservation.',
-          () => bookForSession(deps, auditActorOf(req.ctx), req.params.id, venueId),
+          () => bookForSession(deps, req.ctx.acting, { sessionId: req.params.id, venueId }),
         );
       },
     }),
@@ -206,9 +204,7 @@ export function sessionPages(deps: Deps) {
       idempotent: 'form',
       handler: async (req, res) => {
         await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est confirmée.', () =>
-          keyedFormWork(deps, req, (trx) =>
-            confirmSessionBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id),
-          ),
+          keyedFormWork(deps, req, (trx) => confirmSessionBookingIn(trx, deps, req.ctx.acting, req.params.id)),
         );
       },
     }),
@@ -221,7 +217,7 @@ export function sessionPages(deps: Deps) {
       params: SessionIdParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/sessions/${req.params.id}`, 'La réservation est annulée.', () =>
-          cancelSessionBooking(deps, auditActorOf(req.ctx), req.params.id),
+          cancelSessionBooking(deps, req.ctx.acting, req.params.id),
         );
       },
     }),
@@ -235,15 +231,13 @@ export function sessionPages(deps: Deps) {
       handler: async (req, res) => {
         const form = formBody(req);
         await act(deps, req, res, `/sessions/${req.params.id}`, 'La réponse est enregistrée.', () =>
-          recordReply(
-            deps,
-            auditActorOf(req.ctx),
-            req.params.id,
-            validate(ReplyBody, {
+          recordReply(deps, req.ctx.acting, {
+            ...validate(ReplyBody, {
               participantId: text(form.participantId),
               status: text(form.status) === 'declined' ? 'declined' : 'confirmed',
             }),
-          ),
+            sessionId: req.params.id,
+          }),
         );
       },
     }),
@@ -261,7 +255,7 @@ export function sessionPages(deps: Deps) {
           res,
           `/sessions/${req.params.id}`,
           'La session est annulée ; les personnes invitées sont prévenues.',
-          () => cancelSession(deps, auditActorOf(req.ctx), req.params.id),
+          () => cancelSession(deps, req.ctx.acting, req.params.id),
         );
       },
     }),
@@ -274,7 +268,7 @@ export function sessionPages(deps: Deps) {
       params: SessionIdParams,
       handler: async (req, res) => {
         await act(deps, req, res, `/sessions/${req.params.id}`, 'La session est marquée comme tenue.', () =>
-          markHeld(deps, auditActorOf(req.ctx), req.params.id),
+          markHeld(deps, req.ctx.acting, req.params.id),
         );
       },
     }),

@@ -1,7 +1,5 @@
 import type { Deps } from '../shared/deps.js';
-import { defineRoute } from '../shared/http.js';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { defineRoute, type RequestContext } from '../shared/http.js';
 import {
   AttendanceBody,
   AttendanceMarkBody,
@@ -28,7 +26,7 @@ import { SESSION_READERS, SESSION_WRITERS, type AttendanceStatus } from './polic
 import { liveBookingOfSession } from '../venues/index.js';
 
 export function sessionRoutes(deps: Deps) {
-  const tz = async () => (await getSettings(deps.db)).settings.timeZone;
+  const tz = async (req: { ctx: RequestContext }) => (await req.ctx.acting.settings()).timeZone;
   return [
     defineRoute({
       method: 'get',
@@ -39,12 +37,12 @@ export function sessionRoutes(deps: Deps) {
       query: SessionListQuery,
       responses: { 200: { description: 'A page of sessions', schema: SessionList } },
       handler: async (req, res) => {
-        const page = await listSessions(deps.db, req.query, deps.now());
+        const page = await listSessions(deps.db, req.query, req.ctx.acting.now);
         const counts = await countsBySession(
           deps.db,
           page.items.map((s) => s.id),
         );
-        const zone = await tz();
+        const zone = await tz(req);
         const items = [];
         for (const s of page.items)
           items.push(presentSession(s, await liveBookingOfSession(deps.db, s.id), counts.get(s.id)!, zone));
@@ -62,7 +60,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 201: { description: 'Created', schema: SessionView } },
       errors: ['project_closed', 'booking_overlap', 'booking_overlap_with', 'session_already_booked'],
       handler: async (req, res) => {
-        res.status(201).json(await createSession(deps, auditActorOf(req.ctx), req.body));
+        res.status(201).json(await createSession(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -74,7 +72,7 @@ export function sessionRoutes(deps: Deps) {
       params: SessionIdParams,
       responses: { 200: { description: 'Session', schema: SessionView } },
       handler: async (req, res) => {
-        res.json(await sessionView(deps.db, req.params.id, await tz()));
+        res.json(await sessionView(deps.db, req.params.id, await tz(req)));
       },
     }),
     defineRoute({
@@ -88,7 +86,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: { description: 'Session', schema: SessionView } },
       errors: ['booking_overlap', 'booking_overlap_with', 'session_cancelled'],
       handler: async (req, res) => {
-        res.json(await updateSession(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await updateSession(deps, req.ctx.acting, { id: req.params.id, patch: req.body }));
       },
     }),
     defineRoute({
@@ -101,7 +99,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: { description: 'Cancelled', schema: SessionView } },
       errors: ['session_held'],
       handler: async (req, res) => {
-        res.json(await cancelSession(deps, auditActorOf(req.ctx), req.params.id));
+        res.json(await cancelSession(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -113,7 +111,7 @@ export function sessionRoutes(deps: Deps) {
       params: SessionIdParams,
       responses: { 200: { description: 'People', schema: ParticipantList } },
       handler: async (req, res) => {
-        await sessionView(deps.db, req.params.id, await tz());
+        await sessionView(deps.db, req.params.id, await tz(req));
         res.json({ items: (await sessionParticipants(deps.db, req.params.id)).map(presentSessionParticipant) });
       },
     }),
@@ -134,7 +132,7 @@ export function sessionRoutes(deps: Deps) {
         'session_held_no_invitation',
       ],
       handler: async (req, res) => {
-        res.json(await inviteParticipants(deps, auditActorOf(req.ctx), req.ctx.actor!.roles, req.params.id, req.body));
+        res.json(await inviteParticipants(deps, req.ctx.acting, { ...req.body, sessionId: req.params.id }));
       },
     }),
     defineRoute({
@@ -148,7 +146,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: { description: 'The reply recorded', schema: ReplyView } },
       errors: ['attendance_recorded', 'attendance_session_cancelled', 'session_cancelled'],
       handler: async (req, res) => {
-        res.json(await recordReply(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await recordReply(deps, req.ctx.acting, { ...req.body, sessionId: req.params.id }));
       },
     }),
     defineRoute({
@@ -168,13 +166,14 @@ export function sessionRoutes(deps: Deps) {
         'session_cancelled',
       ],
       handler: async (req, res) => {
-        const { items } = await changeAttendance(
-          deps,
-          auditActorOf(req.ctx),
-          req.params.id,
-          req.body.entries.map((e) => ({ participantId: e.participantId, status: e.status as AttendanceStatus })),
-          { mode: 'all' },
-        );
+        const { items } = await changeAttendance(deps, req.ctx.acting, {
+          sessionId: req.params.id,
+          marks: req.body.entries.map((e) => ({
+            participantId: e.participantId,
+            status: e.status as AttendanceStatus,
+          })),
+          mode: 'all',
+        });
         res.json({ items });
       },
     }),
@@ -195,13 +194,12 @@ export function sessionRoutes(deps: Deps) {
         'session_cancelled',
       ],
       handler: async (req, res) => {
-        const { items } = await changeAttendance(
-          deps,
-          auditActorOf(req.ctx),
-          req.params.id,
-          [{ participantId: req.params.participantId, status: req.body.status as AttendanceStatus }],
-          { mode: 'all', field: () => 'participantId' },
-        );
+        const { items } = await changeAttendance(deps, req.ctx.acting, {
+          sessionId: req.params.id,
+          marks: [{ participantId: req.params.participantId, status: req.body.status as AttendanceStatus }],
+          mode: 'all',
+          field: () => 'participantId',
+        });
         res.json({ items });
       },
     }),
@@ -216,13 +214,12 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: { description: 'People', schema: ParticipantList } },
       errors: ['attendance_behind_claim', 'attendance_session_cancelled', 'session_cancelled'],
       handler: async (req, res) => {
-        const { items } = await changeAttendance(
-          deps,
-          auditActorOf(req.ctx),
-          req.params.id,
-          [{ participantId: req.params.participantId, status: null }],
-          { mode: 'all', field: () => 'participantId' },
-        );
+        const { items } = await changeAttendance(deps, req.ctx.acting, {
+          sessionId: req.params.id,
+          marks: [{ participantId: req.params.participantId, status: null }],
+          mode: 'all',
+          field: () => 'participantId',
+        });
         res.json({ items });
       },
     }),
@@ -236,8 +233,8 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: { description: 'Session', schema: SessionView } },
       errors: ['attendance_missing'],
       handler: async (req, res) => {
-        await markHeld(deps, auditActorOf(req.ctx), req.params.id);
-        res.json(await sessionView(deps.db, req.params.id, await tz()));
+        await markHeld(deps, req.ctx.acting, req.params.id);
+        res.json(await sessionView(deps.db, req.params.id, await tz(req)));
       },
     }),
     defineRoute({
@@ -249,7 +246,7 @@ export function sessionRoutes(deps: Deps) {
       params: SessionIdParams,
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
-        const pdf = await attendanceSheet(deps, auditActorOf(req.ctx), req.params.id);
+        const pdf = await attendanceSheet(deps, req.ctx.acting, req.params.id);
         res.type('application/pdf').setHeader('Content-Disposition', 'attachment; filename="emargement.pdf"');
         res.send(Buffer.from(pdf));
       },

@@ -1,10 +1,11 @@
+import type { Knex } from 'knex';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { AppError, notFound, validationError } from '../shared/errors.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { venueCost } from '../shared/halfdays.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { bookingConfirmed, bookingsCancelled, type HookControl } from '../grants/index.js';
 import type { BookingCreateBody } from './schemas.js';
 import {
@@ -45,16 +46,22 @@ async function overlapError(db: Db, bookingId: string, timeZone: string): Promis
 
 /**
  * Runs `work` and turns a violation of the no-overlap constraint (SQLSTATE 23P01, also raised
- * when two transactions race) into a 409 `booking_overlap` naming the other booking.
+ * when two transactions race) into a 409 `booking_overlap` naming the other booking, read
+ * through `db` (outside `work`'s transaction or savepoint, which the violation rolled back).
  */
-export async function mapOverlap<T>(deps: Deps, bookingId: () => string | null, work: () => Promise<T>): Promise<T> {
+export async function mapOverlap<T>(
+  db: Db,
+  acting: Acting,
+  bookingId: () => string | null,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } catch (e) {
     const id = bookingId();
     if (pgCode(e) === '23P01' && id) {
-      const { settings } = await getSettings(deps.db);
-      throw await overlapError(deps.db, id, settings.timeZone);
+      const settings = await acting.settings();
+      throw await overlapError(db, id, settings.timeZone);
     }
     throw e;
   }
@@ -67,13 +74,8 @@ export async function costOf(db: Db, venueId: string, start: Date, end: Date, ti
 }
 
 /** Inside the caller's transaction: an option on a venue, for a session's times or a given range. */
-export async function createBookingIn(
-  trx: Db,
-  deps: Deps,
-  actor: AuditActor,
-  input: BookingCreateBody,
-  timeZone: string,
-) {
+export async function createBookingIn(trx: Db, deps: Deps, acting: Acting, input: BookingCreateBody) {
+  const { timeZone } = await acting.settings();
   const venue = await getVenue(trx, input.venueId);
   if (!venue || !venue.active) throw validationError([{ field: 'venueId', message: 'lieu inconnu ou désactivé' }]);
   let start = input.startsAt ? new Date(input.startsAt) : null;
@@ -89,7 +91,7 @@ export async function createBookingIn(
   if (!start) throw validationError([{ field: 'startsAt', message: 'champ obligatoire (ou indiquez une session)' }]);
   if (!end) throw validationError([{ field: 'endsAt', message: 'champ obligatoire (ou indiquez une session)' }]);
   if (end <= start) throw validationError([{ field: 'endsAt', message: 'doit être après le début' }]);
-  const now = deps.now();
+  const { now } = acting;
   const [row] = await insertBooking(trx, {
     venueId: venue.id,
     sessionId: input.sessionId ?? null,
@@ -97,10 +99,10 @@ export async function createBookingIn(
     end,
     costCents: venueCost(venue.cost_mode, venue.cost_cents, start, end, timeZone),
     optionExpiresAt: new Date(now.getTime() + OPTION_DAYS * 86_400_000),
-    createdBy: actor.userId,
+    createdBy: acting.actor.userId,
     now,
   });
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'booking.created',
     recordType: 'booking',
     recordId: row.id,
@@ -109,11 +111,10 @@ export async function createBookingIn(
   return row.id as string;
 }
 
-export async function createBooking(deps: Deps, actor: AuditActor, input: BookingCreateBody) {
-  const { settings } = await getSettings(deps.db);
+export async function createBooking(deps: Deps, acting: Acting, input: BookingCreateBody) {
   try {
     return await inTransaction(deps.db, async (trx) => {
-      const id = await createBookingIn(trx, deps, actor, input, settings.timeZone);
+      const id = await createBookingIn(trx, deps, acting, input);
       return presentBooking((await getBooking(trx, id))!);
     });
   } catch (e) {
@@ -122,68 +123,85 @@ export async function createBooking(deps: Deps, actor: AuditActor, input: Bookin
   }
 }
 
+/** What confirming names: the booking, and the budget override (finance) when its cost goes over a budget line. */
+export interface ConfirmBookingInput {
+  bookingId: string;
+  override?: HookControl['override'];
+}
+
+async function confirming(trx: Db, acting: Acting, input: ConfirmBookingInput) {
+  const id = input.bookingId;
+  const { now } = acting;
+  const b = await getBooking(trx, id, true);
+  if (!b) throw notFound('Réservation');
+  if (b.status === 'confirmed') return presentBooking(b);
+  if (b.status === 'cancelled') throw venuesError('booking_cancelled');
+  if (b.session_status === 'cancelled') throw sessionCancelled();
+  if (b.option_expires_at && b.option_expires_at < now)
+    throw venuesError('booking_option_expired', { days: OPTION_DAYS });
+  await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
+  // grants' hook still takes the audit log's actor shape (grants/commitments.ts HookControl).
+  await bookingConfirmed(trx, id, {
+    actor: { ...acting.actor, requestId: acting.requestId },
+    roles: acting.actor.roles,
+    override: input.override,
+  });
+  await recordAudit(trx, acting, {
+    action: 'booking.confirmed',
+    recordType: 'booking',
+    recordId: id,
+    data: { venueId: b.venue_id, costCents: b.cost_cents },
+  });
+  return presentBooking((await getBooking(trx, id))!);
+}
+
 /**
  * Confirms an option. Two confirmed bookings of one venue never overlap: the database refuses
  * the second (409 `booking_overlap`). Confirming a confirmed booking answers the same 200.
+ * Over a budget line, finance repeats with `override` (the roles are the actor's).
  */
-export async function confirmBooking(
-  deps: Deps,
-  actor: AuditActor,
-  id: string,
-  budget: Omit<HookControl, 'actor'> = {},
-) {
+export async function confirmBooking(deps: Deps, acting: Acting, input: ConfirmBookingInput) {
   return mapOverlap(
-    deps,
-    () => id,
-    () =>
-      inTransaction(deps.db, async (trx) => {
-        const b = await getBooking(trx, id, true);
-        if (!b) throw notFound('Réservation');
-        if (b.status === 'confirmed') return presentBooking(b);
-        if (b.status === 'cancelled') throw venuesError('booking_cancelled');
-        if (b.session_status === 'cancelled') throw sessionCancelled();
-        if (b.option_expires_at && b.option_expires_at < deps.now())
-          throw venuesError('booking_option_expired', { days: OPTION_DAYS });
-        const now = deps.now();
-        await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
-        await bookingConfirmed(trx, id, { actor, ...budget });
-        await recordAudit(trx, actor, {
-          action: 'booking.confirmed',
-          recordType: 'booking',
-          recordId: id,
-          data: { venueId: b.venue_id, costCents: b.cost_cents },
-        });
-        return presentBooking((await getBooking(trx, id))!);
-      }),
+    deps.db,
+    acting,
+    () => input.bookingId,
+    () => inTransaction(deps.db, (trx) => confirming(trx, acting, input)),
+  );
+}
+
+/**
+ * `confirmBooking` in the caller's transaction (an idempotent route's), in a savepoint of it:
+ * an overlap the database refuses leaves the transaction usable, to name the other booking.
+ */
+export async function confirmBookingIn(trx: Knex.Transaction, deps: Deps, acting: Acting, input: ConfirmBookingInput) {
+  return mapOverlap(
+    trx,
+    acting,
+    () => input.bookingId,
+    () => inTransaction(trx, (sp) => confirming(sp, acting, input)),
   );
 }
 
 /** Cancels an option or a confirmed booking (idempotent); the venue is free again. */
-export async function cancelBooking(deps: Deps, actor: AuditActor, id: string) {
+export async function cancelBooking(deps: Deps, acting: Acting, id: string) {
+  const { now } = acting;
   return inTransaction(deps.db, async (trx) => {
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
     if (b.status !== 'cancelled') {
-      await trx('bookings')
-        .where({ id })
-        .update({ status: 'cancelled', cancelled_at: deps.now(), updated_at: deps.now() });
+      await trx('bookings').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
       await bookingsCancelled(trx, { bookingId: id });
-      await recordAudit(trx, actor, { action: 'booking.cancelled', recordType: 'booking', recordId: id });
+      await recordAudit(trx, acting, { action: 'booking.cancelled', recordType: 'booking', recordId: id });
     }
     return presentBooking((await getBooking(trx, id))!);
   });
 }
 
-/** Background job: options past their delay are cancelled. */
-export async function expireBookingOptions(deps: Deps): Promise<number> {
+/** Background job (run by the system, `systemActing`): options past their delay are cancelled. */
+export async function expireBookingOptions(deps: Deps, acting: Acting): Promise<number> {
   return inTransaction(deps.db, async (trx) => {
-    const n = await cancelExpiredOptions(trx, deps.now());
-    if (n)
-      await recordAudit(
-        trx,
-        { userId: null, requestId: 'job' },
-        { action: 'booking.options_expired', data: { count: n } },
-      );
+    const n = await cancelExpiredOptions(trx, acting.now);
+    if (n) await recordAudit(trx, acting, { action: 'booking.options_expired', data: { count: n } });
     return n;
   });
 }

@@ -2,7 +2,6 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError } from '../shared/errors.js';
 import { obj } from '../shared/schema.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page } from '../shared/pages.js';
 import { ImportIdParams } from './schemas.js';
@@ -32,11 +31,9 @@ export function venueImportPages(deps: Deps) {
       body: obj({}),
       handler: async (req, res) => {
         try {
-          const preview = await previewVenueImport(
-            deps,
-            auditActorOf(req.ctx),
-            (req as unknown as { file?: { buffer: Buffer } }).file,
-          );
+          const preview = await previewVenueImport(deps, req.ctx.acting, {
+            file: (req as unknown as { file?: { buffer: Buffer } }).file,
+          });
           await page(deps, req, res, 'venues/import.njk', {
             title: 'Importer des lieux : vérification',
             preview,
@@ -64,7 +61,7 @@ export function venueImportPages(deps: Deps) {
       params: ImportIdParams,
       handler: async (req, res) => {
         try {
-          const r = await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id);
+          const r = await confirmVenueImport(deps, req.ctx.acting, req.params.id);
           await flash(deps, req, 'success', `${r.created} lieu(x) importé(s).`);
         } catch (e) {
           if (!(e instanceof AppError) || e.status !== 409) throw e;

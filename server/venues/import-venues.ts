@@ -7,7 +7,8 @@ import { sniffSpreadsheet } from '../shared/files.js';
 import { readXlsxRows } from '../shared/spreadsheet.js';
 import { parseEuros } from '../shared/money.js';
 import { check } from '../shared/validate.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { VenueCreateBody } from './schemas.js';
 import { VENUE_COLUMNS } from './repo.js';
 import { venuesError } from './errors.js';
@@ -107,7 +108,8 @@ function toInput(headers: (string | undefined)[], cells: string[]): Record<strin
  * Reads a venue spreadsheet and keeps the valid lines waiting for confirmation: nothing is
  * written to `venues` yet. The report names lines and fields, never values.
  */
-export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { buffer: Buffer } | undefined) {
+export async function previewVenueImport(deps: Deps, acting: Acting, input: { file: { buffer: Buffer } | undefined }) {
+  const { file } = input;
   if (!file || !file.buffer.length) throw validationError([{ field: 'file', message: 'fichier obligatoire' }]);
   const [head, ...lines] = await readRows(file.buffer);
   if (!head) throw validationError([{ field: 'file', message: 'le fichier est vide' }]);
@@ -130,11 +132,11 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
     report,
     validCount: valid.length,
     errorCount: errorRows,
-    createdBy: actor.userId,
-    now: deps.now(),
-    expiresAt: new Date(deps.now().getTime() + IMPORT_HOURS * 3600_000),
+    createdBy: acting.actor.userId,
+    now: acting.now,
+    expiresAt: new Date(acting.now.getTime() + IMPORT_HOURS * 3600_000),
   });
-  await recordAudit(deps.db, actor, {
+  await recordAudit(deps.db, acting, {
     action: 'venue.import_previewed',
     recordType: 'import',
     recordId: row.id,
@@ -155,7 +157,8 @@ export async function previewVenueImport(deps: Deps, actor: AuditActor, file: { 
 }
 
 /** Writes the waiting lines as venues, once; confirming again answers the same result. */
-export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: string) {
+export async function confirmVenueImport(deps: Deps, acting: Acting, id: string) {
+  const { now } = acting;
   return inTransaction(deps.db, async (trx) => {
     const imp = await getImportPreview<{ status: string; valid_count: number; expires_at: Date; rows: unknown }>(
       trx,
@@ -166,8 +169,8 @@ export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: stri
     if (!imp) throw notFound('Import');
     if (imp.status === 'confirmed') return { id, status: 'confirmed', created: imp.valid_count as number };
     if (imp.status !== 'previewed') throw venuesError('venue_import_not_pending');
-    if (imp.expires_at < deps.now()) {
-      await closeImportPreview(trx, id, 'expired', deps.now());
+    if (imp.expires_at < now) {
+      await closeImportPreview(trx, id, 'expired', now);
       throw venuesError('venue_import_expired');
     }
     const rows = (imp.rows ?? []) as Record<string, unknown>[];
@@ -177,13 +180,13 @@ export async function confirmVenueImport(deps: Deps, actor: AuditActor, id: stri
       if (r.costMode === 'free' || !r.costMode) columns.cost_cents = 0;
       await trx('venues').insert({
         ...columns,
-        created_by: actor.userId,
-        created_at: deps.now(),
-        updated_at: deps.now(),
+        created_by: acting.actor.userId,
+        created_at: now,
+        updated_at: now,
       });
     }
-    await closeImportPreview(trx, id, 'confirmed', deps.now());
-    await recordAudit(trx, actor, {
+    await closeImportPreview(trx, id, 'confirmed', now);
+    await recordAudit(trx, acting, {
       action: 'venue.imported',
       recordType: 'import',
       recordId: id,

@@ -3,13 +3,14 @@
 // Shape: venues (capacity, accessibility, cost per half-day or day); bookings option → confirmed →
 //   cancelled, two confirmed bookings of one venue never overlapping (database constraint).
 // Owns: venues, bookings.
-// Calls: audit, auth, grants, settings; shared/.
+// Calls: audit, auth, grants; shared/.
 
 export { VENUE_READERS, VENUE_WRITERS } from './policy.js';
 export {
   expireBookingOptions,
   createBookingIn,
   confirmBooking,
+  confirmBookingIn,
   cancelBooking,
   mapOverlap,
   costOf,
@@ -17,6 +18,7 @@ export {
   moveBookingOfSession,
   cancelBookingsOfSession,
   OPTION_DAYS,
+  type ConfirmBookingInput,
 } from './bookings.js';
 export {
   liveBookingOfSession,

@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import type { VenueCreateBody, VenuePatchBody } from './schemas.js';
 import { getVenue, VENUE_COLUMNS } from './repo.js';
 import { presentVenue } from './presenter.js';
@@ -13,27 +14,29 @@ function toColumns(input: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export async function createVenue(deps: Deps, actor: AuditActor, input: VenueCreateBody) {
+export async function createVenue(deps: Deps, acting: Acting, input: VenueCreateBody) {
+  const { now } = acting;
   return inTransaction(deps.db, async (trx) => {
     const columns = toColumns(input);
     if (input.costMode === 'free') columns.cost_cents = 0;
     const [row] = await trx('venues')
-      .insert({ ...columns, created_by: actor.userId, created_at: deps.now(), updated_at: deps.now() })
+      .insert({ ...columns, created_by: acting.actor.userId, created_at: now, updated_at: now })
       .returning('id');
-    await recordAudit(trx, actor, { action: 'venue.created', recordType: 'venue', recordId: row.id });
+    await recordAudit(trx, acting, { action: 'venue.created', recordType: 'venue', recordId: row.id });
     return presentVenue((await getVenue(trx, row.id))!);
   });
 }
 
-export async function updateVenue(deps: Deps, actor: AuditActor, id: string, patch: VenuePatchBody) {
+export async function updateVenue(deps: Deps, acting: Acting, input: { id: string; patch: VenuePatchBody }) {
+  const { id, patch } = input;
   return inTransaction(deps.db, async (trx) => {
     if (!(await getVenue(trx, id))) throw notFound('Lieu');
     const columns = toColumns(patch);
     if (patch.costMode === 'free') columns.cost_cents = 0;
     await trx('venues')
       .where({ id })
-      .update({ ...columns, updated_at: deps.now() });
-    await recordAudit(trx, actor, {
+      .update({ ...columns, updated_at: acting.now });
+    await recordAudit(trx, acting, {
       action: 'venue.updated',
       recordType: 'venue',
       recordId: id,

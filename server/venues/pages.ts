@@ -3,7 +3,6 @@ import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
 import { parseEuros, centsToInput } from '../shared/money.js';
 import { checked, formFailure, integer, list, nullableText, text } from '../shared/form.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../shared/pages.js';
 import {
@@ -93,7 +92,7 @@ export function venuePages(deps: Deps) {
           filters: { ...req.query, needs },
           attributes,
           costModes: COST_MODE_LABELS,
-          canWrite: mayWriteVenues(req.ctx.actor),
+          canWrite: mayWriteVenues(req.ctx.acting.actor),
         });
       },
     }),
@@ -122,7 +121,7 @@ export function venuePages(deps: Deps) {
       handler: async (req, res) => {
         const form = formBody(req);
         try {
-          await createVenue(deps, auditActorOf(req.ctx), validate(VenueCreateBody, readForm(form)));
+          await createVenue(deps, req.ctx.acting, validate(VenueCreateBody, readForm(form)));
           await flash(deps, req, 'success', 'Le lieu a été ajouté.');
           return res.redirect(303, '/venues');
         } catch (e) {
@@ -177,12 +176,10 @@ export function venuePages(deps: Deps) {
         if (!v) throw notFound('Lieu');
         const form = formBody(req);
         try {
-          await updateVenue(
-            deps,
-            auditActorOf(req.ctx),
-            v.id,
-            validate(VenuePatchBody, { ...readForm(form), active: checked(form.active) }),
-          );
+          await updateVenue(deps, req.ctx.acting, {
+            id: v.id,
+            patch: validate(VenuePatchBody, { ...readForm(form), active: checked(form.active) }),
+          });
           await flash(deps, req, 'success', 'Le lieu a été enregistré.');
           return res.redirect(303, '/venues');
         } catch (e) {

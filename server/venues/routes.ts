@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { notFound } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   BookingCreateBody,
   BookingIdParams,
@@ -21,7 +20,7 @@ import {
 import { getBooking, getVenue, listBookings, listVenues } from './repo.js';
 import { presentBooking, presentVenue } from './presenter.js';
 import { createVenue, updateVenue } from './manage-venues.js';
-import { cancelBooking, confirmBooking, createBooking } from './bookings.js';
+import { cancelBooking, confirmBookingIn, createBooking } from './bookings.js';
 import { confirmVenueImport, previewVenueImport } from './import-venues.js';
 import { obj } from '../shared/schema.js';
 import { Type } from '@sinclair/typebox';
@@ -53,7 +52,7 @@ export function venueRoutes(deps: Deps) {
       body: VenueCreateBody,
       responses: { 201: { description: 'Created', schema: VenueView } },
       handler: async (req, res) => {
-        res.status(201).json(await createVenue(deps, auditActorOf(req.ctx), req.body));
+        res.status(201).json(await createVenue(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -72,15 +71,11 @@ export function venueRoutes(deps: Deps) {
         },
       },
       handler: async (req, res) => {
-        res
-          .status(201)
-          .json(
-            await previewVenueImport(
-              deps,
-              auditActorOf(req.ctx),
-              (req as unknown as { file?: { buffer: Buffer } }).file,
-            ),
-          );
+        res.status(201).json(
+          await previewVenueImport(deps, req.ctx.acting, {
+            file: (req as unknown as { file?: { buffer: Buffer } }).file,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -93,7 +88,7 @@ export function venueRoutes(deps: Deps) {
       responses: { 200: { description: 'Confirmed (created count)', schema: VenueImportConfirmed } },
       errors: ['venue_import_not_pending', 'venue_import_expired'],
       handler: async (req, res) => {
-        res.json(await confirmVenueImport(deps, auditActorOf(req.ctx), req.params.id));
+        res.json(await confirmVenueImport(deps, req.ctx.acting, req.params.id));
       },
     }),
     defineRoute({
@@ -120,7 +115,7 @@ export function venueRoutes(deps: Deps) {
       body: VenuePatchBody,
       responses: { 200: { description: 'Venue', schema: VenueView } },
       handler: async (req, res) => {
-        res.json(await updateVenue(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await updateVenue(deps, req.ctx.acting, { id: req.params.id, patch: req.body }));
       },
     }),
     defineRoute({
@@ -147,7 +142,7 @@ export function venueRoutes(deps: Deps) {
       responses: { 201: { description: 'Option', schema: BookingView } },
       errors: ['session_cancelled', 'session_already_booked', 'booking_overlap', 'booking_overlap_with'],
       handler: async (req, res) => {
-        res.status(201).json(await createBooking(deps, auditActorOf(req.ctx), req.body));
+        res.status(201).json(await createBooking(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -186,8 +181,8 @@ export function venueRoutes(deps: Deps) {
       ],
       handler: async (req, trx) => ({
         status: 200,
-        body: await confirmBooking({ ...deps, db: trx }, auditActorOf(req.ctx), req.params.id, {
-          roles: req.ctx.actor!.roles,
+        body: await confirmBookingIn(trx, deps, req.ctx.acting, {
+          bookingId: req.params.id,
           override: req.body.override,
         }),
       }),
@@ -201,7 +196,7 @@ export function venueRoutes(deps: Deps) {
       params: BookingIdParams,
       responses: { 200: { description: 'Cancelled', schema: BookingView } },
       handler: async (req, res) => {
-        res.json(await cancelBooking(deps, auditActorOf(req.ctx), req.params.id));
+        res.json(await cancelBooking(deps, req.ctx.acting, req.params.id));
       },
     }),
   ];

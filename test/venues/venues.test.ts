@@ -3,6 +3,8 @@ import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { createProject, createVenue, nextSlot } from '../helpers/logistics.js';
 import { expireBookingOptions } from '../../server/venues/index.js';
+import { systemActing } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
 
 describe('venues', () => {
   it('when staff add venues, then the search filters by capacity, commune, cost and needed attributes', async () => {
@@ -128,7 +130,9 @@ describe('bookings', () => {
     expect((await staff.post(`/api/bookings/${late.body.id}/confirm`)).body.error.code).to.equal(
       'booking_option_expired',
     );
-    expect(await expireBookingOptions(ctx().deps)).to.be.greaterThan(0);
+    const { deps } = ctx();
+    const job = systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'job' });
+    expect(await expireBookingOptions(deps, job)).to.be.greaterThan(0);
     expect((await staff.get(`/api/bookings/${b.body.id}`)).body.status).to.equal('cancelled');
   });
 
