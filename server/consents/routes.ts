@@ -91,15 +91,13 @@ export function consentRoutes(deps: Deps) {
       },
       errors: ['consent_participant_merged', 'consent_participant_not_active', 'file_too_large', 'malformed_form'],
       handler: async (req, res) => {
-        res
-          .status(201)
-          .json(
-            await recordConsent(deps, req.ctx.acting, {
-              participantId: req.params.id,
-              consent: req.body,
-              evidence: req.file,
-            }),
-          );
+        res.status(201).json(
+          await recordConsent(deps, req.ctx.acting, {
+            participantId: req.params.id,
+            consent: req.body,
+            evidence: req.file,
+          }),
+        );
       },
     }),
     defineRoute({

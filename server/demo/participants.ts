@@ -1,4 +1,3 @@
-import type { AuditActor } from '../audit/index.js';
 import { createPartner } from '../partners/index.js';
 import { demoStaff, demoSystem } from './acting.js';
 import { localDay } from '../shared/dates.js';
@@ -7,7 +6,6 @@ import type { ParticipantCreateBody, ParticipantPatchBody } from '../participant
 import { registerParticipant } from '../participants/register-participant.js';
 import { updateParticipant } from '../participants/update-participant.js';
 import type { DemoStep } from './load-demo.js';
-import { demoStaff, demoSystem } from './acting.js';
 
 const STAFF_EMAIL = 'claire.martin@departement.example';
 
@@ -361,12 +359,9 @@ export const demoParticipants: DemoStep = async (deps, staff) => {
   // One Acting per person, as one request each through the API (their own clock reading).
   const act = () => (clerk ? demoStaff(deps, clerk, ['staff']) : demoSystem(deps));
   const acting = await act();
-  // Partners are not converted to the Acting yet: their use case still takes an AuditActor.
-  const actor: AuditActor = { userId: acting.actor.userId, requestId: acting.requestId };
   const today = localDay(acting.now, (await acting.settings()).timeZone);
   const partnerIds: Record<string, string> = {};
-  const entering = staff[STAFF_EMAIL] ? await demoStaff(deps, staff[STAFF_EMAIL], ['staff']) : await demoSystem(deps);
-  for (const { key, ...partner } of PARTNERS) partnerIds[key] = (await createPartner(deps, entering, partner)).id;
+  for (const { key, ...partner } of PARTNERS) partnerIds[key] = (await createPartner(deps, acting, partner)).id;
   const purposes = new Map(
     (
       await deps
