@@ -10,6 +10,8 @@ import { randomToken, sha256Hex } from '../server/shared/crypto.js';
 import { benchDatabase, fmt, seconds } from './bench-support.js';
 import { createApp } from '../server/app.js';
 import { startRetentionRun, type RetentionResult } from '../server/privacy/index.js';
+import { systemActing, withSettingsRead } from '../server/shared/acting.js';
+import { settingsLoader } from '../server/settings/index.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -87,16 +89,25 @@ try {
   const idle = await sample(() => performance.now() > idleEnd, 200);
 
   // 3. Dry run, then apply, the same way as the API and the CLI (a job, batches, audit).
-  const actor = { userId: null, requestId: 'bench' };
+  const acting = () =>
+    withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'bench' }));
   t = performance.now();
-  const dry = (await (await startRetentionRun(deps, { mode: 'dry_run', trigger: 'cli', actor, batchSize })).finished)
-    .result as RetentionResult;
+  const dry = (
+    await (
+      await startRetentionRun(deps, await acting(), { mode: 'dry_run', trigger: 'cli', batchSize })
+    ).finished
+  ).result as RetentionResult;
   const dryMs = performance.now() - t;
   let running = true;
   t = performance.now();
-  const run = await startRetentionRun(deps, { mode: 'apply', trigger: 'cli', actor, batchSize }, (done, total) => {
-    process.stdout.write(`\rapplying retention ${fmt(done)} / ${fmt(total)}`);
-  });
+  const run = await startRetentionRun(
+    deps,
+    await acting(),
+    { mode: 'apply', trigger: 'cli', batchSize },
+    (done, total) => {
+      process.stdout.write(`\rapplying retention ${fmt(done)} / ${fmt(total)}`);
+    },
+  );
   const during = sample(() => !running);
   const job = await run.finished;
   const applyMs = performance.now() - t;

@@ -1,8 +1,9 @@
 import type { DemoStep } from './load-demo.js';
-import { getSettings } from '../settings/index.js';
 import { recordPrivacyRequest } from '../privacy/index.js';
 import { completePrivacyRequest } from '../privacy/requests.js';
 import { addDays, localDay } from '../shared/dates.js';
+import { inTransaction } from '../shared/db.js';
+import { demoStaff, demoSystem } from './acting.js';
 
 const DPO_EMAIL = 'jean-marc.rousseau@departement.example';
 
@@ -12,9 +13,10 @@ const DPO_EMAIL = 'jean-marc.rousseau@departement.example';
  * the DPO dashboard and the retention preview show something.
  */
 export const demoPrivacy: DemoStep = async (deps, staff) => {
-  const { settings } = await getSettings(deps.db);
-  const today = localDay(deps.now(), settings.timeZone);
-  const dpo = { userId: staff[DPO_EMAIL] ?? null, requestId: 'demo' };
+  const dpoId = staff[DPO_EMAIL];
+  const dpo = dpoId ? await demoStaff(deps, dpoId, ['dpo']) : await demoSystem(deps);
+  const settings = await dpo.settings();
+  const today = localDay(dpo.now, settings.timeZone);
   const people = await deps.db('participants').where({ status: 'active' }).orderBy('reference').limit(2).select('id');
   if (people.length) {
     await recordPrivacyRequest(deps, dpo, {
@@ -31,15 +33,16 @@ export const demoPrivacy: DemoStep = async (deps, staff) => {
       receivedOn: addDays(today, -40),
       note: 'Nouveau numéro de téléphone communiqué par téléphone.',
     });
-    await completePrivacyRequest(deps, dpo, done.id, {
+    await completePrivacyRequest(deps, dpo, {
+      id: done.id,
       outcomeCode: 'rectified',
       outcomeNote: 'Numéro corrigé dans le dossier.',
     });
   }
-  const threeYearsAgo = new Date(deps.now());
+  const threeYearsAgo = new Date(dpo.now);
   threeYearsAgo.setUTCFullYear(threeYearsAgo.getUTCFullYear() - 3);
   const staffId = staff['claire.martin@departement.example'] ?? null;
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const [person] = await trx('participants')
       .insert({
         first_name: 'Lucien',

@@ -2,22 +2,23 @@ import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { PdfDocument } from '../shared/pdf.js';
 import { formatDate } from '../shared/format.js';
-import { getSettings } from '../settings/index.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { pendingLetters, markPrinted } from './repo.js';
 
 /**
- * One PDF with every letter waiting to be printed (one or more pages each), for people
- * without e-mail (addressed to their association when that is their channel). Printing is a separate, explicit step (`markLettersPrinted`), so a bundle
- * downloaded twice prints the same letters.
+ * One PDF with every letter waiting to be printed (one or more pages each; only those of
+ * `ids` when given), for people without e-mail (addressed to their association when that is
+ * their channel), dated the acting's day. Printing is a separate, explicit step
+ * (`markLettersPrinted`), so a bundle downloaded twice prints the same letters.
  */
 export async function letterBundle(
   deps: Deps,
-  actor: AuditActor,
-  ids?: string[],
+  acting: Acting,
+  input: { ids?: string[] } = {},
 ): Promise<{ pdf: Uint8Array; ids: string[] }> {
-  const { settings } = await getSettings(deps.db);
-  const letters = await pendingLetters(deps.db, ids);
+  const settings = await acting.settings();
+  const letters = await pendingLetters(deps.db, input.ids);
   const pdf = await PdfDocument.create('Courriers à imprimer', settings.name);
   letters.forEach((l, i) => {
     if (i > 0) pdf.pageBreak();
@@ -44,18 +45,19 @@ export async function letterBundle(
           ]
     ).filter((x) => x && x.trim());
     pdf.space(10).paragraph(to.join('\n') || '(adresse à compléter)', { indent: 280 });
-    pdf.space(10).paragraph(`Le ${formatDate(deps.now(), settings.timeZone)}`, { indent: 280 });
+    pdf.space(10).paragraph(`Le ${formatDate(acting.now, settings.timeZone)}`, { indent: 280 });
     pdf.space(6).heading(l.subject, 2).paragraph(l.body_text);
   });
   if (!letters.length) pdf.paragraph('Aucun courrier en attente d’impression.');
-  await recordAudit(deps.db, actor, { action: 'outbox.letters_exported', data: { count: letters.length } });
+  await recordAudit(deps.db, acting, { action: 'outbox.letters_exported', data: { count: letters.length } });
   return { pdf: await pdf.save(), ids: letters.map((l) => l.id) };
 }
 
-export async function markLettersPrinted(deps: Deps, actor: AuditActor, ids: string[]): Promise<number> {
+/** Marks the letters `ids` printed and posted (at the acting's clock); returns how many were still pending. */
+export async function markLettersPrinted(deps: Deps, acting: Acting, input: { ids: string[] }): Promise<number> {
   return inTransaction(deps.db, async (trx) => {
-    const n = await markPrinted(trx, ids, deps.now());
-    await recordAudit(trx, actor, { action: 'outbox.letters_printed', data: { count: n } });
+    const n = await markPrinted(trx, input.ids, acting.now);
+    await recordAudit(trx, acting, { action: 'outbox.letters_printed', data: { count: n } });
     return n;
   });
 }

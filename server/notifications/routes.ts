@@ -1,9 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { LETTER_PRINTERS, OUTBOX_ADMINS } from './policy.js';
-import { notFound } from '../shared/errors.js';
 import { obj, RecordId } from '../shared/schema.js';
-import { auditActorOf, recordAudit } from '../audit/index.js';
 import { page, fieldErrors } from '../shared/pages.js';
 import { flash } from '../auth/index.js';
 import { MarkPrintedBody, MarkPrintedResult, OutboxList, OutboxQuery, OutboxView, TestEmailBody } from './schemas.js';
@@ -13,16 +11,6 @@ import { formBody } from '../shared/pages.js';
 import { countByStatus, getOutboxMessage, listOutbox, presentOutbox } from './repo.js';
 import { retryMessage } from './worker.js';
 import { letterBundle, markLettersPrinted } from './letters.js';
-
-async function retry(deps: Deps, ctx: Parameters<typeof auditActorOf>[0], id: string) {
-  const ok = await retryMessage(deps, id);
-  if (!ok) throw notFound('Message à renvoyer');
-  await recordAudit(deps.db, auditActorOf(ctx), {
-    action: 'outbox.retried',
-    recordType: 'outbox_message',
-    recordId: id,
-  });
-}
 
 export function outboxRoutes(deps: Deps) {
   return [
@@ -52,7 +40,7 @@ export function outboxRoutes(deps: Deps) {
       params: obj({ id: RecordId('outbox_messages') }),
       responses: { 200: { description: 'Queued again', schema: OutboxView } },
       handler: async (req, res) => {
-        await retry(deps, req.ctx, req.params.id);
+        await retryMessage(deps, req.ctx.acting, req.params.id);
         res.json(presentOutbox((await getOutboxMessage(deps.db, req.params.id))!));
       },
     }),
@@ -65,7 +53,7 @@ export function outboxRoutes(deps: Deps) {
       body: TestEmailBody,
       responses: { 202: { description: 'Queued', schema: OutboxView } },
       handler: async (req, res) => {
-        const id = await sendTestEmail(deps, auditActorOf(req.ctx), req.body.to);
+        const id = await sendTestEmail(deps, req.ctx.acting, { to: req.body.to });
         res.status(202).json(presentOutbox((await getOutboxMessage(deps.db, id))!));
       },
     }),
@@ -77,7 +65,7 @@ export function outboxRoutes(deps: Deps) {
       summary: 'One PDF with every letter waiting to be printed',
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
-        const { pdf } = await letterBundle(deps, auditActorOf(req.ctx));
+        const { pdf } = await letterBundle(deps, req.ctx.acting);
         res.type('application/pdf').setHeader('Content-Disposition', 'attachment; filename="courriers.pdf"');
         res.send(Buffer.from(pdf));
       },
@@ -91,7 +79,7 @@ export function outboxRoutes(deps: Deps) {
       body: MarkPrintedBody,
       responses: { 200: { description: 'How many were marked', schema: MarkPrintedResult } },
       handler: async (req, res) => {
-        res.json({ printed: await markLettersPrinted(deps, auditActorOf(req.ctx), req.body.ids) });
+        res.json({ printed: await markLettersPrinted(deps, req.ctx.acting, { ids: req.body.ids }) });
       },
     }),
   ];
@@ -144,7 +132,7 @@ export function outboxPages(deps: Deps) {
             400,
           );
         }
-        await sendTestEmail(deps, auditActorOf(req.ctx), checked.value.to);
+        await sendTestEmail(deps, req.ctx.acting, { to: checked.value.to });
         await flash(deps, req, 'success', 'Un e-mail de test a été mis en file d’envoi.');
         res.redirect(303, '/admin/outbox');
       },
@@ -157,7 +145,7 @@ export function outboxPages(deps: Deps) {
       summary: 'Retry a message',
       params: obj({ id: RecordId('outbox_messages') }),
       handler: async (req, res) => {
-        await retry(deps, req.ctx, req.params.id);
+        await retryMessage(deps, req.ctx.acting, req.params.id);
         await flash(deps, req, 'success', 'Le message sera renvoyé dans quelques secondes.');
         res.redirect(303, '/admin/outbox');
       },

@@ -1,4 +1,9 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
+import { notFound } from '../shared/errors.js';
+import { systemActing, withSettingsRead, type Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
+import { settingsLoader } from '../settings/index.js';
 import type { SendEmail } from './mailer.js';
 
 /** After this many failed attempts an e-mail is marked failed (visible on the outbox page). */
@@ -25,11 +30,11 @@ interface Claimed {
 /**
  * Claims due e-mails (pending, or sending with an expired lease: its instance died) with
  * FOR UPDATE SKIP LOCKED, so that concurrent workers never take the same message, and
- * reserves them with a lease. Committed before any sending.
+ * reserves them with a lease from the acting's clock. Committed before any sending.
  */
-async function claim(deps: Deps, limit: number): Promise<Claimed[]> {
-  const now = deps.now();
-  return deps.db.transaction(async (trx) => {
+async function claim(deps: Deps, acting: Acting, limit: number): Promise<Claimed[]> {
+  const { now } = acting;
+  return inTransaction(deps.db, async (trx) => {
     const { rows } = await trx.raw(
       `SELECT id FROM outbox_messages
         WHERE channel = 'email' AND recipient_email IS NOT NULL
@@ -63,16 +68,26 @@ async function claim(deps: Deps, limit: number): Promise<Claimed[]> {
 }
 
 /**
- * Delivers due e-mails once each: a message is marked delivered only after the server
- * accepted it; a failure schedules a retry with backoff. A crash between the two leaves the
- * message `sending` until its lease expires; it is then sent again with the same Message-ID.
+ * The outbox worker acting for one batch: the platform, at this moment (a batch's lease
+ * counts from when it is taken), its settings read before any transaction.
+ */
+function workerActing(deps: Deps): Promise<Acting> {
+  return withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'outbox' }));
+}
+
+/**
+ * Delivers due e-mails once each (the worker, acting as the system): a message is marked
+ * delivered only after the server accepted it; a failure schedules a retry with backoff. A
+ * crash between the two leaves the message `sending` until its lease expires; it is then
+ * sent again with the same Message-ID. What happens after a send is dated by the clock then
+ * (`deps.now()`), not the batch's: sending takes time, and the lease was counted from the claim.
  */
 export async function deliverDueEmails(
   deps: Deps,
   send: SendEmail,
   limit = 20,
 ): Promise<{ delivered: number; failed: number }> {
-  const claimed = await claim(deps, limit);
+  const claimed = await claim(deps, await workerActing(deps), limit);
   let delivered = 0;
   let failed = 0;
   for (const m of claimed) {
@@ -134,12 +149,13 @@ export async function drainDueEmails(
   }
 }
 
-/** Puts a failed (or waiting) message back in the queue now. */
-export async function retryMessage(deps: Deps, id: string): Promise<boolean> {
+/** Puts a failed (or waiting) e-mail `id` back in the queue, due at the acting's clock; audited. 404 when there is no such e-mail to send. */
+export async function retryMessage(deps: Deps, acting: Acting, id: string): Promise<void> {
   const n = await deps
     .db('outbox_messages')
     .where({ id, channel: 'email' })
     .whereIn('status', ['failed', 'pending'])
-    .update({ status: 'pending', next_attempt_at: deps.now(), attempts: 0, last_error_code: null });
-  return n > 0;
+    .update({ status: 'pending', next_attempt_at: acting.now, attempts: 0, last_error_code: null });
+  if (n === 0) throw notFound('Message à renvoyer');
+  await recordAudit(deps.db, acting, { action: 'outbox.retried', recordType: 'outbox_message', recordId: id });
 }

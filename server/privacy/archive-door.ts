@@ -3,9 +3,9 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { RouteGuard, RouteSpec } from '../shared/http.js';
-import type { Actor } from '../shared/authorize.js';
+import type { HasRoles } from '../shared/authorize.js';
 import type { AppError } from '../shared/errors.js';
-import { auditActorOf, recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit, type AuditActor } from '../audit/index.js';
 import { REGISTRY } from './registry/registry.js';
 
 /**
@@ -15,7 +15,7 @@ import { REGISTRY } from './registry/registry.js';
  * which read privacy's registry.
  */
 export interface ArchiveRule {
-  canReadArchived(actor: Actor | null): boolean;
+  canReadArchived(actor: HasRoles | null): boolean;
   archivedRestricted(): AppError;
 }
 
@@ -64,12 +64,12 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
       scoped.map((p) => params[p.param]),
     );
     if (!rows.length) return;
-    const actor = req.ctx.actor as Actor | null;
-    if (!canReadArchived(actor)) throw archivedRestricted();
+    const { acting } = req.ctx;
+    if (!canReadArchived(acting.actor)) throw archivedRestricted();
     const via = `${spec.method.toUpperCase()} ${spec.path}`;
     await inTransaction(deps.db, async (trx) => {
       for (const { id } of rows as { id: string }[])
-        await recordAudit(trx, auditActorOf(req.ctx), {
+        await recordAudit(trx, acting, {
           action: 'participant.archived_read',
           recordType: 'participant',
           recordId: id,
@@ -83,7 +83,8 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
  * The door for exports that gather many people (a batch file, a grant's evidence ZIP): when
  * the people behind it (`participantIds`, a subquery with its bindings) include archived ones,
  * one `participant.archived_read` event on the exported record names how many. Call it in the
- * transaction that audits the export.
+ * transaction that audits the export. (It takes the acting or, until every capability is
+ * converted, the audit's ids.)
  */
 export async function auditArchivedInExport(
   trx: Db,

@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { hasAccountingRecords } from './accounting.js';
 import type { ErasureCounts } from './erasure.js';
 import { anonymiseParticipants, archiveParticipants } from './lifecycle.js';
@@ -19,11 +20,12 @@ import type { EraseBody } from './schemas.js';
  * 17(3)(b)): what is owed is still paid, only what accounting needs stays, in the restricted
  * archive. Once committed, the files the product wrote about them (mail folder) are deleted;
  * a crash before that leaves them to the next retention run's sweep.
- * The reason goes on the request (closed here) and in the audit event as a code.
- * Repeating the erasure changes nothing and answers the same state.
+ * The reason goes on the request (closed here, when `requestId` names one) and in the audit
+ * event as a code. Repeating the erasure changes nothing and answers the same state.
  */
-export async function eraseParticipant(deps: Deps, actor: AuditActor, participantId: string, input: EraseBody) {
-  const today = await organisationToday(deps.db, deps.now());
+export async function eraseParticipant(deps: Deps, acting: Acting, input: { participantId: string } & EraseBody) {
+  const { participantId } = input;
+  const today = await organisationToday(acting);
   const result = await inTransaction(deps.db, async (trx) => {
     const person = await getParticipantLifecycle(trx, participantId, true);
     if (!person) throw notFound('Personne');
@@ -40,7 +42,7 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
         ]);
       }
     }
-    const now = deps.now();
+    const { now } = acting;
     const keepForAccounting = await hasAccountingRecords(trx, participantId);
     let outcome: 'anonymised' | 'archived' = 'anonymised';
     let erased: ErasureCounts = {};
@@ -48,10 +50,10 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
       if (keepForAccounting) {
         outcome = 'archived';
         if (person.status === 'active') erased = await archiveParticipants(trx, [participantId], now);
-      } else erased = await anonymiseParticipants(trx, [participantId], now, actor);
+      } else erased = await anonymiseParticipants(trx, acting, [participantId]);
     }
     if (person.status !== outcome) {
-      await recordAudit(trx, actor, {
+      await recordAudit(trx, acting, {
         action: 'participant.erased',
         recordType: 'participant',
         recordId: participantId,
@@ -60,15 +62,11 @@ export async function eraseParticipant(deps: Deps, actor: AuditActor, participan
       });
     }
     const closed = request
-      ? await closeRequestIn(
-          trx,
-          actor,
+      ? await closeRequestIn(trx, acting, {
           request,
-          outcome === 'anonymised' ? 'anonymised' : 'archived_legal_retention',
-          `Motif : ${ERASURE_REASON_LABELS[input.reasonCode]}.`,
-          today,
-          now,
-        )
+          outcome: outcome === 'anonymised' ? 'anonymised' : 'archived_legal_retention',
+          note: `Motif : ${ERASURE_REASON_LABELS[input.reasonCode]}.`,
+        })
       : null;
     return {
       participantId,

@@ -1,8 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { localDay } from '../shared/dates.js';
 import type { ServerResponse } from 'node:http';
 import { streamZip, type ZipSummary } from '../shared/zip.js';
@@ -21,12 +21,13 @@ const OWN_PAYEE_KINDS = ['participant', 'legal_representative'];
  * declaration says is theirs, with purposes, legal bases, recipients, retention and source;
  * `notExported` names what is left out and why. The sections before it (participant,
  * consents, payees, requests) are the same data laid out for the letter. IBANs appear masked:
- * the export itself must not become a risk.
+ * the export itself must not become a risk. As of the acting's clock.
  */
-export async function buildParticipantExport(db: Db, participantId: string, now: Date) {
+export async function buildParticipantExport(db: Db, acting: Acting, participantId: string) {
+  const { now } = acting;
   const found = await participantExportRows(db, participantId);
   if (!found) return null;
-  const { settings } = await getSettings(db);
+  const settings = await acting.settings();
   const { sections, notExported, files } = await exportSections(db, participantId, settings);
   const today = localDay(now, settings.timeZone);
   const { p, consents, payees } = found;
@@ -113,13 +114,13 @@ export type ParticipantExport = Built['data'];
 /** The export as JSON or PDF for the DPO, audited ('participant.exported', with the format only). */
 export async function exportParticipant(
   deps: Deps,
-  actor: AuditActor,
-  participantId: string,
-  format: 'json' | 'pdf',
+  acting: Acting,
+  input: { participantId: string; format: 'json' | 'pdf' },
 ): Promise<ParticipantExport> {
-  const built = await buildParticipantExport(deps.db, participantId, deps.now());
+  const { participantId, format } = input;
+  const built = await buildParticipantExport(deps.db, acting, participantId);
   if (!built) throw notFound('Personne');
-  await recordAudit(deps.db, actor, {
+  await recordAudit(deps.db, acting, {
     action: 'participant.exported',
     recordType: 'participant',
     recordId: participantId,
@@ -135,14 +136,14 @@ export async function exportParticipant(
  */
 export async function streamParticipantExportZip(
   deps: Deps,
-  actor: AuditActor,
+  acting: Acting,
   participantId: string,
   res: ServerResponse,
 ): Promise<void> {
-  const now = deps.now();
-  const built = await buildParticipantExport(deps.db, participantId, now);
+  const { now } = acting;
+  const built = await buildParticipantExport(deps.db, acting, participantId);
   if (!built) throw notFound('Personne');
-  const { settings } = await getSettings(deps.db);
+  const settings = await acting.settings();
   const { data, files } = built;
   await streamZip(
     res,
@@ -157,7 +158,7 @@ export async function streamParticipantExportZip(
       }
     },
     (summary: ZipSummary) =>
-      recordAudit(deps.db, actor, {
+      recordAudit(deps.db, acting, {
         action: 'participant.exported',
         recordType: 'participant',
         recordId: participantId,

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { cancelClaimsOnErasure } from '../claims/index.js';
 import { markAnonymised, markArchived } from '../participants/index.js';
-import type { AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
 import {
   accountingRecordsSql,
   lastPaymentAtSql,
@@ -87,17 +87,16 @@ export async function archiveParticipants(trx: Db, ids: string[], now: Date): Pr
  * here, so here: their draft and submitted claims are cancelled, reason "effacement"
  * (docs/domain.md#erasure-and-withdrawal), and an anonymised person never has a claim still to pay — a caller that
  * passes someone with a claim approved or in a batch is a bug (they must be archived).
+ * At the acting's clock, audited as the acting.
  */
-export async function anonymiseParticipants(
-  trx: Db,
-  ids: string[],
-  now: Date,
-  actor: AuditActor,
-): Promise<ErasureCounts> {
+export async function anonymiseParticipants(trx: Db, acting: Acting, ids: string[]): Promise<ErasureCounts> {
   if (ids.length === 0) return {};
+  const { now } = acting;
   const payable = await trx('claims').whereIn('participant_id', ids).whereIn('status', PAYABLE_STATUSES).first('id');
   if (payable) throw new Error('anonymisation refused: a claim is still to be paid (the person must be archived)');
-  await cancelClaimsOnErasure(trx, actor, ids, now);
+  // Transition: claims' cancelClaimsOnErasure still takes the audit's ids (AuditActor) until claims is converted.
+  const auditedAs = { userId: acting.actor.userId, tokenId: acting.actor.tokenId, requestId: acting.requestId };
+  await cancelClaimsOnErasure(trx, auditedAs, ids, now);
   // Status first: the table only requires names of active people.
   await markAnonymised(trx, ids, now);
   return applyErasures(trx, ids, 'anonymise', now);
@@ -110,17 +109,16 @@ async function split(trx: Db, phase: Phase, ids: string[]) {
 }
 
 /**
- * Takes up to `limit` due participants of the phase under row locks, skipping those another
- * runner holds (two runners never process one person), and applies their step.
+ * Takes up to `limit` due participants of the phase at the acting's clock under row locks,
+ * skipping those another runner holds (two runners never process one person), and applies their step.
  */
 export async function applyDueBatch(
   trx: Db,
-  phase: Phase,
-  policy: RetentionPolicy,
-  now: Date,
-  limit: number,
-  actor: AuditActor,
+  acting: Acting,
+  input: { phase: Phase; policy: RetentionPolicy; limit: number },
 ): Promise<BatchResult> {
+  const { phase, policy, limit } = input;
+  const { now } = acting;
   const due = dueSql(phase, policy, now);
   // No ORDER BY: the (status, last_contact_at) index yields due people in index order and
   // the scan stops at the limit; sorting every due person by id made each batch O(due).
@@ -135,7 +133,7 @@ export async function applyDueBatch(
     participants: { archive: steps.archive.length, anonymise: steps.anonymise.length },
     erased: {
       archive: await archiveParticipants(trx, steps.archive, now),
-      anonymise: await anonymiseParticipants(trx, steps.anonymise, now, actor),
+      anonymise: await anonymiseParticipants(trx, acting, steps.anonymise),
     },
   };
 }

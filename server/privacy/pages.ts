@@ -4,7 +4,7 @@ import { ROLE_LABELS } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { getJob } from '../jobs/index.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf, auditPublicKey } from '../audit/index.js';
+import { auditPublicKey } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody } from '../shared/pages.js';
 import { RequestCompleteBody, RequestIdParams, RunBody, RunIdParams } from './schemas.js';
@@ -86,7 +86,7 @@ export function privacyPages(deps: Deps) {
       access: RETENTION_RUNNERS,
       summary: 'DPO dashboard',
       handler: async (req, res) => {
-        const d = await privacyDashboard(deps.db, deps.now());
+        const d = await privacyDashboard(deps, req.ctx.acting);
         await page(deps, req, res, 'privacy/dashboard.njk', {
           title: 'Données personnelles',
           d,
@@ -104,7 +104,7 @@ export function privacyPages(deps: Deps) {
       handler: async (req, res) => {
         await page(deps, req, res, 'privacy/register.njk', {
           title: 'Registre des activités de traitement',
-          r: await buildRegister(deps.db, deps.now()),
+          r: await buildRegister(deps.db, req.ctx.acting),
           auditKey: auditPublicKey(deps.config),
         });
       },
@@ -116,7 +116,7 @@ export function privacyPages(deps: Deps) {
       access: RETENTION_RUNNERS,
       summary: 'Retention: preview and runs',
       handler: async (req, res) => {
-        const o = await retentionOverview(deps.db, deps.now(), 20);
+        const o = await retentionOverview(deps, req.ctx.acting, { runs: 20 });
         await page(deps, req, res, 'privacy/retention.njk', {
           title: 'Conservation des données',
           o,
@@ -135,11 +135,7 @@ export function privacyPages(deps: Deps) {
       handler: async (req, res) => {
         const checked = check(RunBody, { mode: formBody(req).mode });
         if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-        const { job } = await startRetentionRun(deps, {
-          mode: checked.value.mode,
-          trigger: 'page',
-          actor: auditActorOf(req.ctx),
-        });
+        const { job } = await startRetentionRun(deps, req.ctx.acting, { mode: checked.value.mode, trigger: 'page' });
         res.redirect(303, `/privacy/retention/runs/${job.id}`);
       },
     }),
@@ -151,7 +147,7 @@ export function privacyPages(deps: Deps) {
       summary: 'Progress and result of a retention run',
       params: RunIdParams,
       handler: async (req, res) => {
-        const job = await getJob(deps.db, req.params.id, deps.now());
+        const job = await getJob(deps.db, req.params.id, req.ctx.acting.now);
         if (!job || job.kind !== RETENTION_JOB) throw notFound('Traitement');
         const view = presentRun(job);
         const running = view.status === 'running' || view.status === 'queued';
@@ -186,12 +182,10 @@ export function privacyPages(deps: Deps) {
         });
         try {
           if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-          await completePrivacyRequest(
-            deps,
-            auditActorOf(req.ctx),
-            req.params.id,
-            checked.value as RequestCompleteBody,
-          );
+          await completePrivacyRequest(deps, req.ctx.acting, {
+            id: req.params.id,
+            ...(checked.value as RequestCompleteBody),
+          });
           await flash(deps, req, 'success', `La demande ${request.reference} est close.`);
         } catch (e) {
           if (!(e instanceof AppError) || e.status >= 500) throw e;

@@ -3,7 +3,6 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import {
@@ -39,7 +38,7 @@ export function participantPrivacyPages(deps: Deps) {
   ) => {
     const person = await getParticipantLifecycle(deps.db, id);
     if (!person) throw notFound('Personne');
-    const today = await organisationToday(deps.db, deps.now());
+    const today = await organisationToday(req.ctx.acting);
     const requests = (await requestsOfParticipant(deps.db, id)).map((r) => presentRequest(r, today));
     await page(
       deps,
@@ -109,7 +108,7 @@ export function participantPrivacyPages(deps: Deps) {
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const created = await recordPrivacyRequest(deps, auditActorOf(req.ctx), checked.value as RequestCreateBody);
+            const created = await recordPrivacyRequest(deps, req.ctx.acting, checked.value as RequestCreateBody);
             await flash(
               deps,
               req,
@@ -136,7 +135,10 @@ export function participantPrivacyPages(deps: Deps) {
         const form = formBody(req);
         const checked = check(EraseBody, { reasonCode: str(form.reasonCode), requestId: str(form.requestId) || null });
         if (!checked.ok) throw new AppError('validation_failed', undefined, checked.details);
-        const result = await eraseParticipant(deps, auditActorOf(req.ctx), req.params.id, checked.value as EraseBody);
+        const result = await eraseParticipant(deps, req.ctx.acting, {
+          participantId: req.params.id,
+          ...(checked.value as EraseBody),
+        });
         await flash(
           deps,
           req,

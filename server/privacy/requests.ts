@@ -1,8 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { AppError, notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { addMonths, localDay } from '../shared/dates.js';
 
 /**
@@ -21,17 +21,17 @@ const ERASURE_OUTCOMES: Record<string, 'anonymised' | 'archived'> = {
   archived_legal_retention: 'archived',
 };
 
-export async function organisationToday(db: Db, now: Date): Promise<string> {
-  const { settings } = await getSettings(db);
-  return localDay(now, settings.timeZone);
+/** The acting's day in the organisation's time zone. */
+export async function organisationToday(acting: Acting): Promise<string> {
+  return localDay(acting.now, (await acting.settings()).timeZone);
 }
 
 /**
  * Records a request of a person (access, rectification, erasure, objection) with its legal
  * deadline: one month after it was received (GDPR art. 12(3)). Audited without the note.
  */
-export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input: RequestCreateBody) {
-  const today = await organisationToday(deps.db, deps.now());
+export async function recordPrivacyRequest(deps: Deps, acting: Acting, input: RequestCreateBody) {
+  const today = await organisationToday(acting);
   if (input.receivedOn > today)
     throw new AppError('validation_failed', undefined, [
       { field: 'receivedOn', message: 'ne peut pas être une date future' },
@@ -50,10 +50,10 @@ export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input:
       channel: input.channel,
       requester_note: note,
       due_on: addOneMonth(input.receivedOn),
-      created_by: actor.userId,
-      now: deps.now(),
+      created_by: acting.actor.userId,
+      now: acting.now,
     });
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'privacy_request.recorded',
       recordType: 'privacy_request',
       recordId: id,
@@ -64,18 +64,16 @@ export async function recordPrivacyRequest(deps: Deps, actor: AuditActor, input:
 }
 
 /**
- * Closes a request inside the caller's transaction. Repeating the same outcome returns the
- * request unchanged; another outcome on a closed request is a 409.
+ * Closes a request inside the caller's transaction, on the acting's day. Repeating the same
+ * outcome returns the request unchanged; another outcome on a closed request is a 409.
  */
 export async function closeRequestIn(
   trx: Db,
-  actor: AuditActor,
-  request: RequestRow,
-  outcome: OutcomeCode,
-  note: string | null,
-  today: string,
-  now: Date,
+  acting: Acting,
+  input: { request: RequestRow; outcome: OutcomeCode; note: string | null },
 ) {
+  const { request, outcome, note } = input;
+  const today = await organisationToday(acting);
   if (request.status !== 'open') {
     if (request.outcome_code === outcome) return request;
     throw privacyError('request_already_closed');
@@ -85,10 +83,10 @@ export async function closeRequestIn(
     outcome_code: outcome,
     outcome_note: note,
     completed_on: today,
-    handled_by: actor.userId,
-    now,
+    handled_by: acting.actor.userId,
+    now: acting.now,
   });
-  await recordAudit(trx, actor, {
+  await recordAudit(trx, acting, {
     action: 'privacy_request.completed',
     recordType: 'privacy_request',
     recordId: request.id,
@@ -98,9 +96,10 @@ export async function closeRequestIn(
   return (await getRequest(trx, request.id))!;
 }
 
-/** Records the outcome of a request (DPO). Erasure outcomes require the erasure to have been done. */
-export async function completePrivacyRequest(deps: Deps, actor: AuditActor, id: string, input: RequestCompleteBody) {
-  const today = await organisationToday(deps.db, deps.now());
+/** Records the outcome of request `id` (DPO). Erasure outcomes require the erasure to have been done. */
+export async function completePrivacyRequest(deps: Deps, acting: Acting, input: { id: string } & RequestCompleteBody) {
+  const { id } = input;
+  const today = await organisationToday(acting);
   return inTransaction(deps.db, async (trx) => {
     const request = await getRequest(trx, id, true);
     if (!request) throw notFound('Demande');
@@ -111,15 +110,11 @@ export async function completePrivacyRequest(deps: Deps, actor: AuditActor, id: 
         throw privacyError('erasure_not_done');
       }
     }
-    const closed = await closeRequestIn(
-      trx,
-      actor,
+    const closed = await closeRequestIn(trx, acting, {
       request,
-      input.outcomeCode as OutcomeCode,
-      input.outcomeNote?.trim() || null,
-      today,
-      deps.now(),
-    );
+      outcome: input.outcomeCode as OutcomeCode,
+      note: input.outcomeNote?.trim() || null,
+    });
     return presentRequest(closed, today);
   });
 }

@@ -1,4 +1,6 @@
 import type { Deps } from '../shared/deps.js';
+import { systemActing, withSettingsRead } from '../shared/acting.js';
+import { settingsLoader } from '../settings/index.js';
 import { startRetentionRun, type RetentionMode, type RetentionResult } from './retention.js';
 
 type Out = (text: string) => void;
@@ -44,9 +46,13 @@ export async function retentionCommand(deps: Deps, args: string[], out: Out): Pr
   }
   const interactive = process.stdout.isTTY === true;
   let lastDraw = 0;
+  const acting = await withSettingsRead(
+    systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'cli' }),
+  );
   const { job, finished } = await startRetentionRun(
     deps,
-    { mode, trigger: 'cli', actor: { userId: null, requestId: 'cli' }, batchSize },
+    acting,
+    { mode, trigger: 'cli', batchSize },
     (done, total) => {
       if (Date.now() - lastDraw < 100 && done < total) return;
       lastDraw = Date.now();

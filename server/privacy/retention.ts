@@ -1,8 +1,9 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { getJob, startJob, type JobRow } from '../jobs/index.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { systemActing, withSettingsRead, type Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
+import { settingsLoader } from '../settings/index.js';
 import type { ErasureCounts, Step } from './erasure.js';
 import { sweepProductFiles } from './product-files.js';
 import {
@@ -33,8 +34,9 @@ export interface RetentionResult extends Record<string, unknown> {
   durationMs: number;
 }
 
-export async function retentionPolicy(db: Db): Promise<RetentionPolicy & { dailyRun: boolean }> {
-  const { settings } = await getSettings(db);
+/** The retention settings in force for the acting. */
+export async function retentionPolicy(acting: Acting): Promise<RetentionPolicy & { dailyRun: boolean }> {
+  const settings = await acting.settings();
   return {
     activeYears: settings.retention.activeYearsAfterLastContact,
     archiveYears: settings.retention.archiveYearsAfterLastPayment,
@@ -49,16 +51,18 @@ export async function retentionPolicy(db: Db): Promise<RetentionPolicy & { daily
  * (two instances, the daily job and an operator) never process one person twice and a crash
  * keeps every committed batch. Then the files the product wrote about erased people are
  * deleted (server/privacy/product-files.ts), those of this run's people and any a crash left
- * behind. `dry_run` reads the same batches and changes nothing.
+ * behind. `dry_run` reads the same batches and changes nothing. Everything is as of the
+ * acting's clock, audited as the acting (its settings read before the first transaction).
  */
 export async function executeRetention(
   deps: Deps,
-  input: { mode: RetentionMode; actor: AuditActor; jobId: string | null; batchSize?: number },
+  acting: Acting,
+  input: { mode: RetentionMode; jobId: string | null; batchSize?: number },
   onProgress: (done: number, total: number) => Promise<void> = async () => {},
 ): Promise<RetentionResult> {
   const started = Date.now();
-  const now = deps.now();
-  const policy = await retentionPolicy(deps.db);
+  const { now } = acting;
+  const policy = await retentionPolicy(acting);
   const due = await countDue(deps.db, policy, now);
   const total = due.archive + due.anonymise + due.anonymiseFromArchive;
   const totals = emptyBatchTotals();
@@ -71,9 +75,9 @@ export async function executeRetention(
       const batch: BatchResult =
         input.mode === 'apply'
           ? await inTransaction(deps.db, async (trx) => {
-              const b = await applyDueBatch(trx, phase, policy, now, limit, input.actor);
+              const b = await applyDueBatch(trx, acting, { phase, policy, limit });
               if (b.ids.length) {
-                await recordAudit(trx, input.actor, {
+                await recordAudit(trx, acting, {
                   action: 'retention.batch_applied',
                   recordType: 'job',
                   recordId: input.jobId,
@@ -101,7 +105,7 @@ export async function executeRetention(
     files,
     durationMs: Date.now() - started,
   };
-  await recordAudit(deps.db, input.actor, {
+  await recordAudit(deps.db, acting, {
     action: input.mode === 'apply' ? 'retention.applied' : 'retention.previewed',
     recordType: 'job',
     recordId: input.jobId,
@@ -112,11 +116,13 @@ export async function executeRetention(
 
 /**
  * Starts a retention run as a job (202 + polling for the API, a progress bar for the CLI,
- * the daily job). `finished` settles when the run is over and its job row final.
+ * the daily job), created by and audited as the acting. `finished` settles when the run is
+ * over and its job row final.
  */
 export async function startRetentionRun(
   deps: Deps,
-  input: { mode: RetentionMode; trigger: RetentionTrigger; actor: AuditActor; batchSize?: number },
+  acting: Acting,
+  input: { mode: RetentionMode; trigger: RetentionTrigger; batchSize?: number },
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ job: JobRow; finished: Promise<JobRow> }> {
   let giveId!: (id: string) => void;
@@ -125,10 +131,11 @@ export async function startRetentionRun(
   const workDone = new Promise<void>((resolve) => (settle = resolve));
   const job = await startJob(
     deps,
-    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: input.actor.userId },
+    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: acting.actor.userId },
     async (progress) => {
       try {
-        return await executeRetention(deps, { ...input, jobId: await jobId }, async (done, total) => {
+        const run = { mode: input.mode, batchSize: input.batchSize, jobId: await jobId };
+        return await executeRetention(deps, acting, run, async (done, total) => {
           onProgress?.(done, total);
           await progress(done, total);
         });
@@ -139,7 +146,8 @@ export async function startRetentionRun(
   );
   giveId(job.id);
   const finished = workDone.then(async () => {
-    // startJob writes the final status right after the work settles.
+    // startJob writes the final status right after the work settles. (The clock moves while
+    // polling: a job's staleness is judged now, not when the run started.)
     for (;;) {
       const row = await getJob(deps.db, job.id, deps.now());
       if (!row || row.status !== 'running') return row ?? job;
@@ -160,19 +168,18 @@ export async function listRetentionRuns(db: Db, limit = 20): Promise<JobRow[]> {
  * checking at once may both start: harmless, the row locks make the second one find nothing.
  */
 export async function runDailyRetention(deps: Deps): Promise<JobRow | null> {
-  const policy = await retentionPolicy(deps.db);
+  const acting = await withSettingsRead(
+    systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'daily-retention' }),
+  );
+  const policy = await retentionPolicy(acting);
   if (!policy.dailyRun) return null;
-  const now = deps.now();
+  const { now } = acting;
   const { rows } = await deps.db.raw(
     `SELECT 1 FROM jobs WHERE kind = ? AND params->>'trigger' = 'daily'
        AND (created_at AT TIME ZONE ?)::date = (?::timestamptz AT TIME ZONE ?)::date LIMIT 1`,
     [RETENTION_JOB, policy.timeZone, now, policy.timeZone],
   );
   if (rows.length) return null;
-  const { finished } = await startRetentionRun(deps, {
-    mode: 'apply',
-    trigger: 'daily',
-    actor: { userId: null, requestId: 'daily-retention' },
-  });
+  const { finished } = await startRetentionRun(deps, acting, { mode: 'apply', trigger: 'daily' });
   return finished;
 }

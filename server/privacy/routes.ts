@@ -1,8 +1,6 @@
 import type { Response } from 'express';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { auditActorOf } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
 import {
   EraseBody,
   EraseResult,
@@ -50,7 +48,7 @@ export function privacyRoutes(deps: Deps) {
       query: RequestListQuery,
       responses: { 200: { description: 'A page of requests', schema: RequestList } },
       handler: async (req, res) => {
-        const today = await organisationToday(deps.db, deps.now());
+        const today = await organisationToday(req.ctx.acting);
         const page = await listRequests(deps.db, req.query);
         res.json({ items: page.items.map((r) => presentRequest(r, today)), nextCursor: page.nextCursor });
       },
@@ -64,7 +62,7 @@ export function privacyRoutes(deps: Deps) {
       body: RequestCreateBody,
       responses: { 201: { description: 'Recorded', schema: RequestView } },
       handler: async (req, res) => {
-        res.status(201).json(await recordPrivacyRequest(deps, auditActorOf(req.ctx), req.body as RequestCreateBody));
+        res.status(201).json(await recordPrivacyRequest(deps, req.ctx.acting, req.body as RequestCreateBody));
       },
     }),
     defineRoute({
@@ -79,7 +77,10 @@ export function privacyRoutes(deps: Deps) {
       errors: ['request_already_closed', 'erasure_not_done'],
       handler: async (req, res) => {
         res.json(
-          await completePrivacyRequest(deps, auditActorOf(req.ctx), req.params.id, req.body as RequestCompleteBody),
+          await completePrivacyRequest(deps, req.ctx.acting, {
+            id: req.params.id,
+            ...(req.body as RequestCompleteBody),
+          }),
         );
       },
     }),
@@ -90,8 +91,8 @@ export function privacyRoutes(deps: Deps) {
       tags: ['privacy'],
       summary: 'Retention preview (participants due now by step, coming months) and past runs',
       responses: { 200: { description: 'Overview', schema: RetentionOverview } },
-      handler: async (_req, res) => {
-        const { timeZone: _tz, ...overview } = await retentionOverview(deps.db, deps.now());
+      handler: async (req, res) => {
+        const { timeZone: _tz, ...overview } = await retentionOverview(deps, req.ctx.acting);
         res.json(overview);
       },
     }),
@@ -104,11 +105,7 @@ export function privacyRoutes(deps: Deps) {
       body: RunBody,
       responses: { 202: { description: 'Run started', schema: RunView } },
       handler: async (req, res) => {
-        const { job } = await startRetentionRun(deps, {
-          mode: req.body.mode,
-          trigger: 'api',
-          actor: auditActorOf(req.ctx),
-        });
+        const { job } = await startRetentionRun(deps, req.ctx.acting, { mode: req.body.mode, trigger: 'api' });
         res.status(202).location(`/api/jobs/${job.id}`).json(presentRun(job));
       },
     }),
@@ -122,7 +119,7 @@ export function privacyRoutes(deps: Deps) {
       responses: { 200: { description: 'Register (JSON, application/pdf or text/csv)', schema: RegisterDocument } },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
-        const register = await exportRegister(deps, auditActorOf(req.ctx), format);
+        const register = await exportRegister(deps, req.ctx.acting, { format });
         if (format === 'json') return res.json(register);
         if (format === 'csv') {
           res
@@ -130,7 +127,7 @@ export function privacyRoutes(deps: Deps) {
             .setHeader('Content-Disposition', 'attachment; filename="registre-des-traitements.csv"');
           return res.send(registerCsv(register));
         }
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         sendPdf(res, await registerPdf(register, settings.timeZone), 'registre-des-traitements.pdf');
       },
     }),
@@ -148,13 +145,13 @@ export function privacyRoutes(deps: Deps) {
       },
       handler: async (req, res) => {
         const format = req.query.format ?? 'json';
-        if (format === 'zip') return streamParticipantExportZip(deps, auditActorOf(req.ctx), req.params.id, res);
-        const data = await exportParticipant(deps, auditActorOf(req.ctx), req.params.id, format);
+        if (format === 'zip') return streamParticipantExportZip(deps, req.ctx.acting, req.params.id, res);
+        const data = await exportParticipant(deps, req.ctx.acting, { participantId: req.params.id, format });
         if (format === 'json') {
           res.setHeader('Content-Disposition', `attachment; filename="donnees-${data.participant.reference}.json"`);
           return res.json(data);
         }
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         sendPdf(res, await participantExportPdf(data, settings.timeZone), `donnees-${data.participant.reference}.pdf`);
       },
     }),
@@ -169,7 +166,9 @@ export function privacyRoutes(deps: Deps) {
       body: EraseBody,
       responses: { 200: { description: 'State after erasure', schema: EraseResult } },
       handler: async (req, res) => {
-        res.json(await eraseParticipant(deps, auditActorOf(req.ctx), req.params.id, req.body as EraseBody));
+        res.json(
+          await eraseParticipant(deps, req.ctx.acting, { participantId: req.params.id, ...(req.body as EraseBody) }),
+        );
       },
     }),
   ];

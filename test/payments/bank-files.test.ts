@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ctx } from '../helpers/context.js';
+import { systemActing } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
 import { signedIn } from '../helpers/factories.js';
 import { validateStoredBankFiles, xsdErrors } from '../helpers/bank-files.js';
 import { frenchIban } from '../../server/demo/consents.js';
@@ -227,9 +229,8 @@ describe('payments: bank files are valid, or not produced, and never change', ()
     // Anonymisation is for people with nothing left to pay (docs/domain.md#erasure-and-withdrawal): the batch is paid first.
     expect((await s.finance.post(`/api/payment-batches/${batch.id}/mark-paid`, {})).status).to.equal(200);
     const db = ctx().deps.db;
-    await db.transaction((trx) =>
-      anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' }),
-    );
+    const acting = systemActing({ now: new Date(), settings: settingsLoader(db), runId: 'test' });
+    await db.transaction((trx) => anonymiseParticipants(trx, acting, [person.id]));
     const { sepa_file_id: fileId } = await db('payment_batches').where({ id: batch.id }).first('sepa_file_id');
     const row = await db('files').where({ id: fileId }).first();
     expect(row.content).to.equal(null);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
+import { systemActing } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
 import { signedIn, giveContactConsent } from '../helpers/factories.js';
 import { createMailer, deliverDueEmails } from '../../server/notifications/index.js';
 import { mailFileName } from '../../server/shared/mail-folder.js';
@@ -152,8 +154,9 @@ describe('erasure reaches every copy', () => {
       })),
     });
     expect(d.status, d.text).to.equal(200);
+    const acting = systemActing({ now: new Date(), settings: settingsLoader(db()), runId: 'test' });
     const refused = await db()
-      .transaction((trx) => anonymiseParticipants(trx, [person.id], new Date(), { userId: null, requestId: 'test' }))
+      .transaction((trx) => anonymiseParticipants(trx, acting, [person.id]))
       .then(
         () => 'anonymised',
         (e: Error) => e.message,

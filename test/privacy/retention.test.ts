@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
+import { systemActing, withSettingsRead } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
 import { signedIn, createParticipant } from '../helpers/factories.js';
 import { rowCounts } from '../helpers/routes.js';
 import { openServerDatabase } from '../../server/shared/db.js';
@@ -142,10 +144,12 @@ describe('retention runs', () => {
     const [a, b] = [await openServerDatabase(url, 4), await openServerDatabase(url, 4)];
     try {
       const depsOf = (db: typeof a): Deps => ({ ...ctx().deps, db: db.knex, now: () => years(era, 3) });
-      const actor = { userId: null, requestId: 'concurrency-test' };
+      const actingOn = (d: Deps) =>
+        withSettingsRead(systemActing({ now: d.now(), settings: settingsLoader(d.db), runId: 'concurrency-test' }));
+      const [actingA, actingB] = [await actingOn(depsOf(a)), await actingOn(depsOf(b))];
       const [ra, rb] = await Promise.all([
-        executeRetention(depsOf(a), { mode: 'apply', actor, jobId: null, batchSize: 50 }),
-        executeRetention(depsOf(b), { mode: 'apply', actor, jobId: null, batchSize: 50 }),
+        executeRetention(depsOf(a), actingA, { mode: 'apply', jobId: null, batchSize: 50 }),
+        executeRetention(depsOf(b), actingB, { mode: 'apply', jobId: null, batchSize: 50 }),
       ]);
       expect(ra.participants.anonymise + rb.participants.anonymise).to.equal(n);
       expect(ra.participants.anonymise, 'both runners took a share').to.be.greaterThan(0);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { actingAs } from '../helpers/acting.js';
 import { ctx } from '../helpers/context.js';
 import { createParticipant, createPartner, giveContactConsent, signedIn } from '../helpers/factories.js';
 import { createProject } from '../helpers/logistics.js';
@@ -172,7 +173,7 @@ describe('invitations and the contact consent', () => {
     expect(n).to.include({ status: 'pending', channel: 'letter', use: 'claim_decision', recipient_email: null });
     expect(c).to.include({ status: 'pending', channel: 'email', recipient_email: consenting.email });
 
-    const { pdf } = await letterBundle(ctx().deps, { userId: staff.user.id }, [w.id, n.id]);
+    const { pdf } = await letterBundle(ctx().deps, await actingAs(staff.user.id, ['staff']), { ids: [w.id, n.id] });
     const text = pdfText(pdf);
     expect(text).to.include('Yasmine RetraitDec').and.include(`aux bons soins de ${partner.name}`);
     expect(text).to.include('Gérard JamaisDec').and.include('26000 Valence');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { actingAs } from '../helpers/acting.js';
 import { ctx, testConfig } from '../helpers/context.js';
 import { createParticipant, signedIn } from '../helpers/factories.js';
 import { createProject, createVenue } from '../helpers/logistics.js';
@@ -85,7 +86,7 @@ describe('invitations', () => {
     const messageIds = r.body.invited
       .filter((i: { channel: string }) => i.channel === 'letter')
       .map((i: { messageId: string }) => i.messageId);
-    const { pdf } = await letterBundle(ctx().deps, { userId: staff.user.id }, messageIds);
+    const { pdf } = await letterBundle(ctx().deps, await actingAs(staff.user.id, ['staff']), { ids: messageIds });
     const text = pdfText(pdf);
     expect(text)
       .to.include('Bonjour Ánh Nguyễn Thị')

@@ -1,7 +1,8 @@
 import type { Db } from '../../shared/db.js';
 import type { Deps } from '../../shared/deps.js';
-import { recordAudit, type AuditActor } from '../../audit/index.js';
-import { getSettings, type Settings } from '../../settings/index.js';
+import type { Acting } from '../../shared/acting.js';
+import { recordAudit } from '../../audit/index.js';
+import type { Settings } from '../../settings/index.js';
 import { REGISTRY } from '../registry/registry.js';
 import { MESSAGE_USES } from '../registry/uses.js';
 import type { Category, DataSubject, LegalBasis, PersonalColumn, Purpose, RetentionRule } from '../registry/types.js';
@@ -184,8 +185,10 @@ function messageUses() {
   }));
 }
 
-export async function buildRegister(db: Db, now: Date) {
-  const { settings } = await getSettings(db);
+/** The register as of the acting's clock, with the organisation's settings. */
+export async function buildRegister(db: Db, acting: Acting) {
+  const { now } = acting;
+  const settings = await acting.settings();
   const entries = personalEntries();
   const activities = (Object.keys(ACTIVITIES) as Purpose[])
     .filter((p) => entries.some((e) => e.purpose === p))
@@ -243,8 +246,13 @@ export async function buildRegister(db: Db, now: Date) {
 export type Register = Awaited<ReturnType<typeof buildRegister>>;
 
 /** The register for an export (JSON, PDF or CSV): every export is audited with its format. */
-export async function exportRegister(deps: Deps, actor: AuditActor, format: 'json' | 'pdf' | 'csv'): Promise<Register> {
-  const register = await buildRegister(deps.db, deps.now());
-  await recordAudit(deps.db, actor, { action: 'privacy.register_exported', recordType: 'register', data: { format } });
+export async function exportRegister(
+  deps: Deps,
+  acting: Acting,
+  input: { format: 'json' | 'pdf' | 'csv' },
+): Promise<Register> {
+  const { format } = input;
+  const register = await buildRegister(deps.db, acting);
+  await recordAudit(deps.db, acting, { action: 'privacy.register_exported', recordType: 'register', data: { format } });
   return register;
 }
