@@ -1,6 +1,7 @@
 import { moveToStatus } from './lifecycle.js';
 import type { Db } from '../shared/db.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import { claimCancelled } from '../grants/index.js';
 
 /** The reason code a claim carries when it is cancelled because its person is erased (docs/domain.md#erasure-and-withdrawal). */
@@ -16,13 +17,9 @@ const UNDECIDED = ['draft', 'submitted'] as const;
  * Decided claims are left alone: a claim approved, batched or paid keeps its person archived
  * (the caller checks), a rejected or cancelled one owes nothing.
  */
-export async function cancelClaimsOnErasure(
-  trx: Db,
-  actor: AuditActor,
-  participantIds: string[],
-  now: Date,
-): Promise<string[]> {
+export async function cancelClaimsOnErasure(trx: Db, acting: Acting, participantIds: string[]): Promise<string[]> {
   if (participantIds.length === 0) return [];
+  const { now } = acting;
   const rows = (await trx('claims')
     .whereIn('participant_id', participantIds)
     .whereIn('status', UNDECIDED)
@@ -37,7 +34,7 @@ export async function cancelClaimsOnErasure(
       version: trx.raw('version + 1'),
     });
     await claimCancelled(trx, claim.id);
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'claim.cancelled',
       recordType: 'claim',
       recordId: claim.id,

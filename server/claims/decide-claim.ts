@@ -197,6 +197,7 @@ export async function decideClaimIn(trx: Db, deps: Deps, acting: Acting, input: 
   const decided = (await getClaim(trx, claimId))!;
   await recordClaimExpenses(
     trx,
+    acting,
     {
       claim: {
         id: claimId,
@@ -212,13 +213,9 @@ export async function decideClaimIn(trx: Db, deps: Deps, acting: Acting, input: 
         grantedCents: Number(l.granted_cents ?? 0),
       })),
     },
-    {
-      actor: { userId: actor.userId, tokenId: actor.tokenId, requestId: acting.requestId },
-      roles: actor.roles,
-      override: input.override,
-    },
+    { override: input.override },
   );
-  await notifyClaim(trx, deps, 'claim-decision', decided, await claimVars(trx, settings, decided));
+  await notifyClaim(trx, deps, acting, 'claim-decision', decided, await claimVars(trx, settings, decided));
   await recordAudit(trx, acting, {
     action: 'claim.decided',
     recordType: 'claim',

@@ -1,3 +1,4 @@
+import type { Acting } from '../shared/acting.js';
 import type { Db } from '../shared/db.js';
 import { claimsPaid, claimsUnpaid } from '../grants/index.js';
 import type { ClaimStatus } from './schemas.js';
@@ -86,11 +87,11 @@ async function withSettlements(trx: Db, advanceIds: string[]): Promise<string[]>
 }
 
 /** Payments marked the payment of these batched claims paid: their expenses become actual, dated by the payment's day. */
-export async function markPaid(trx: Db, claimIds: string[], now: Date): Promise<void> {
+export async function markPaid(trx: Db, acting: Acting, claimIds: string[]): Promise<void> {
   if (claimIds.length === 0) return;
   await lockClaimsInIdOrder(trx, claimIds);
-  await moveToStatus(trx, claimIds, 'paid', { version: trx.raw('version + 1'), updated_at: now });
-  await claimsPaid(trx, await withSettlements(trx, claimIds), now);
+  await moveToStatus(trx, claimIds, 'paid', { version: trx.raw('version + 1'), updated_at: acting.now });
+  await claimsPaid(trx, acting, await withSettlements(trx, claimIds));
 }
 
 /** The bank rejected the payment of these claims: back to their decided status, flagged, and their expenses committed again. */

@@ -1,3 +1,4 @@
+import type { Acting } from '../shared/acting.js';
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { formatLocalRange } from '../shared/dates.js';
@@ -49,6 +50,7 @@ export async function claimVars(db: Db, settings: Settings, claim: ClaimRow) {
 export async function notifyClaim(
   trx: Db,
   deps: Deps,
+  acting: Acting,
   template: 'claim-received' | 'claim-decision',
   claim: ClaimRow,
   vars: Record<string, unknown>,
@@ -56,7 +58,7 @@ export async function notifyClaim(
   const p = (await participantContact(trx, claim.participant_id))!;
   const channel = channelFor(p);
   const name = fullName(p);
-  return enqueueMessage(trx, deps, {
+  return enqueueMessage(trx, deps, acting, {
     template,
     channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },

@@ -27,7 +27,7 @@ export async function submitClaimIn(trx: Db, deps: Deps, acting: Acting, claimId
   await moveToStatus(trx, [claimId], 'submitted', { submitted_at: now });
   await recordHand(trx, claimId, acting.actor.userId, 'submitted', now);
   const submitted = await recomputeClaim(trx, acting, claimId);
-  await notifyClaim(trx, deps, 'claim-received', submitted, await claimVars(trx, settings, submitted));
+  await notifyClaim(trx, deps, acting, 'claim-received', submitted, await claimVars(trx, settings, submitted));
   await recordAudit(trx, acting, {
     action: 'claim.submitted',
     recordType: 'claim',

@@ -1,10 +1,9 @@
 import type { Db } from '../shared/db.js';
-import type { Role } from '../shared/authorize.js';
 import type { Override } from '../shared/override.js';
 import { localDay } from '../shared/dates.js';
 import type { Acting } from '../shared/acting.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings, type Settings } from '../settings/index.js';
+import { recordAudit } from '../audit/index.js';
+import type { Settings } from '../settings/index.js';
 import { insertExpense } from './repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 
@@ -13,18 +12,16 @@ import { placeExpenses, type Warning } from './budget.js';
  * claim is decided, paid, unpaid or cancelled, and when a booking is confirmed or cancelled.
  */
 
-/** What the deciding use case passes: who acts (roles for the override) and the override if given. */
+/** What the deciding use case passes beside who acts (whose roles may override): the override if given. */
 export interface HookControl {
-  actor: AuditActor;
-  roles?: readonly Role[];
   override?: Override;
 }
 
 const OVERRIDE_CODE = 'budget_override';
 
-async function auditOverride(trx: Db, actor: AuditActor, expenseIds: string[], source: string) {
+async function auditOverride(trx: Db, acting: Acting, expenseIds: string[], source: string) {
   for (const id of expenseIds)
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'expense.budget_overridden',
       recordType: 'expense',
       recordId: id,
@@ -55,6 +52,7 @@ export interface DecidedClaim {
  */
 export async function recordClaimExpenses(
   trx: Db,
+  acting: Acting,
   { claim, lines: decided }: DecidedClaim,
   control: HookControl,
 ): Promise<Warning[]> {
@@ -87,7 +85,7 @@ export async function recordClaimExpenses(
         participant_id: claim.participantId,
         amount_cents: l.grantedCents,
         incurred_on: l.travelDate,
-        created_by: control.actor.userId,
+        created_by: acting.actor.userId,
       }),
     );
   }
@@ -100,11 +98,11 @@ export async function recordClaimExpenses(
       incurredOn: l.travelDate,
       amountCents: l.grantedCents,
     })),
-    { check: true, override: control.override, roles: control.roles },
+    { check: true, override: control.override, roles: acting.actor.roles },
   );
   if (placed.overridden) {
     await trx('expenses').whereIn('id', ids).update({ override_reason: control.override!.reason.trim() });
-    await auditOverride(trx, control.actor, ids, 'claim_line');
+    await auditOverride(trx, acting, ids, 'claim_line');
   }
   if (claim.advanceOfClaimId && claim.amountToPayCents === 0 && advancePaidOn) {
     await trx('expenses').whereIn('id', ids).update({ status: 'actual', paid_on: advancePaidOn, updated_at: now });
@@ -127,9 +125,10 @@ async function paidDayOfClaim(trx: Db, settings: Settings, claimId: string): Pro
  * become actual, dated by the payment's local day. Claims pass the settlements that had
  * nothing more to pay after their advance with it.
  */
-export async function claimsPaid(trx: Db, claimIds: string[], paidAt: Date): Promise<void> {
+export async function claimsPaid(trx: Db, acting: Acting, claimIds: string[]): Promise<void> {
   if (!claimIds.length) return;
-  const { settings } = await getSettings(trx);
+  const settings = await acting.settings();
+  const paidAt = acting.now;
   await trx('expenses')
     .whereIn('claim_id', claimIds)
     .where({ status: 'committed' })
@@ -159,14 +158,19 @@ export async function claimCancelled(trx: Db, claimId: string): Promise<void> {
  * (category venue, day of the booking, project of its session). A booking without a session
  * or without cost commits nothing. Over budget → 409 `budget_exceeded_requires_override`.
  */
-export async function bookingConfirmed(trx: Db, bookingId: string, control: HookControl): Promise<Warning[]> {
+export async function bookingConfirmed(
+  trx: Db,
+  acting: Acting,
+  bookingId: string,
+  control: HookControl,
+): Promise<Warning[]> {
   const b = await trx('bookings as b')
     .join('sessions as s', 's.id', 'b.session_id')
     .where('b.id', bookingId)
     .first('b.id', 'b.cost_cents', 'b.session_id', 's.project_id', trx.raw('lower(b.during) AS starts_at'));
   if (!b || Number(b.cost_cents) <= 0) return [];
   if (await trx('expenses').where({ booking_id: bookingId }).first('id')) return [];
-  const { settings } = await getSettings(trx);
+  const settings = await acting.settings();
   const incurredOn = localDay(new Date(b.starts_at), settings.timeZone);
   const id = await insertExpense(trx, {
     project_id: b.project_id,
@@ -176,17 +180,17 @@ export async function bookingConfirmed(trx: Db, bookingId: string, control: Hook
     session_id: b.session_id,
     amount_cents: Number(b.cost_cents),
     incurred_on: incurredOn,
-    created_by: control.actor.userId,
+    created_by: acting.actor.userId,
     description: 'Réservation de salle',
   });
   const placed = await placeExpenses(
     trx,
     [{ id, projectId: b.project_id, category: 'venue', incurredOn, amountCents: Number(b.cost_cents) }],
-    { check: true, override: control.override, roles: control.roles },
+    { check: true, override: control.override, roles: acting.actor.roles },
   );
   if (placed.overridden) {
     await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
-    await auditOverride(trx, control.actor, [id], 'booking');
+    await auditOverride(trx, acting, [id], 'booking');
   }
   return placed.warnings;
 }

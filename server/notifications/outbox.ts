@@ -1,8 +1,8 @@
+import type { Acting } from '../shared/acting.js';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../shared/db.js';
 import type { Deps } from '../shared/deps.js';
 import { localDay } from '../shared/dates.js';
-import { getSettings } from '../settings/index.js';
 import { useOfTemplate, MESSAGE_USES, type MessageUseCode } from '../privacy/index.js';
 import { mayContact } from '../consents/index.js';
 import { renderEmail } from './templates.js';
@@ -48,7 +48,8 @@ export function messageIdFor(id: string, publicUrl: string): string {
  */
 export async function enqueueMessage(
   trx: Db,
-  deps: Pick<Deps, 'config' | 'now'>,
+  deps: Pick<Deps, 'config'>,
+  acting: Acting,
   input: EnqueueInput,
 ): Promise<EnqueueResult> {
   if (input.channel === 'email' && !input.to.email) throw new Error('an e-mail needs an address');
@@ -57,11 +58,11 @@ export async function enqueueMessage(
   if ((MESSAGE_USES[use].audience === 'participant') !== Boolean(participantId)) {
     throw new Error(`a ${use} message ${participantId ? 'is not for a participant' : 'must name its participant'}`);
   }
-  const now = deps.now();
+  const { now } = acting;
   let channel = input.channel;
   let withheld = false;
   if (participantId) {
-    const { settings } = await getSettings(trx);
+    const settings = await acting.settings();
     const permission = await mayContact(trx, participantId, use, localDay(now, settings.timeZone));
     if (!permission.ok) withheld = true;
     else if (!permission.direct) channel = 'letter';

@@ -9,7 +9,7 @@ export async function sendTestEmail(deps: Deps, acting: Acting, input: { to: str
   const { to } = input;
   const settings = await acting.settings();
   return inTransaction(deps.db, async (trx) => {
-    const { id } = await enqueueMessage(trx, deps, {
+    const { id } = await enqueueMessage(trx, deps, acting, {
       template: 'test-message',
       channel: 'email',
       to: { email: to },

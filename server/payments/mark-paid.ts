@@ -5,7 +5,6 @@ import { notFound, validationError } from '../shared/errors.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { enqueueMessage } from '../notifications/index.js';
-import type { Settings } from '../settings/index.js';
 import { lockClaimsInIdOrder, markPaid as markClaimsPaid, paymentRejected } from '../claims/index.js';
 import { channelFor, fullName, participantContact } from '../participants/index.js';
 import { batchClaims, batchPayments, getBatch, voidBatchRows, type PaymentRow } from './repo.js';
@@ -15,7 +14,7 @@ import { paymentsError } from './errors.js';
 async function notifyPayment(
   trx: Knex.Transaction,
   deps: Deps,
-  settings: Settings,
+  acting: Acting,
   payment: PaymentRow,
   claimReferences: string[],
 ) {
@@ -23,7 +22,8 @@ async function notifyPayment(
   if (!p || p.status !== 'active') return;
   const channel = channelFor(p);
   const name = fullName(p);
-  await enqueueMessage(trx, deps, {
+  const settings = await acting.settings();
+  await enqueueMessage(trx, deps, acting, {
     template: 'payment-sent',
     channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },
@@ -96,13 +96,13 @@ export async function markPaidIn(
     await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
     await markClaimsPaid(
       trx,
+      acting,
       mine.map((c) => c.claim_id),
-      now,
     );
     await notifyPayment(
       trx,
       deps,
-      settings,
+      acting,
       p,
       mine.map((c) => c.reference),
     );

@@ -94,9 +94,7 @@ export async function anonymiseParticipants(trx: Db, acting: Acting, ids: string
   const { now } = acting;
   const payable = await trx('claims').whereIn('participant_id', ids).whereIn('status', PAYABLE_STATUSES).first('id');
   if (payable) throw new Error('anonymisation refused: a claim is still to be paid (the person must be archived)');
-  // Transition: claims' cancelClaimsOnErasure still takes the audit's ids (AuditActor) until claims is converted.
-  const auditedAs = { userId: acting.actor.userId, tokenId: acting.actor.tokenId, requestId: acting.requestId };
-  await cancelClaimsOnErasure(trx, auditedAs, ids, now);
+  await cancelClaimsOnErasure(trx, acting, ids);
   // Status first: the table only requires names of active people.
   await markAnonymised(trx, ids, now);
   return applyErasures(trx, ids, 'anonymise', now);

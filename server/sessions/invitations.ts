@@ -135,7 +135,7 @@ export async function inviteParticipants(deps: Deps, acting: Acting, input: Invi
     const notContacted: NotContacted[] = [];
     for (const p of fresh) {
       // The outbox asks the consent gate: no live contact consent, no invitation (and no invitation row).
-      const message = await notifyParticipant(trx, deps, 'invitation', p, vars, sessionId);
+      const message = await notifyParticipant(trx, deps, acting, 'invitation', p, vars, sessionId);
       if (!message.queued) {
         notContacted.push({
           participantId: p.id,

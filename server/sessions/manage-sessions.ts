@@ -163,7 +163,9 @@ export async function cancelSession(deps: Deps, acting: Acting, id: string) {
       // Without a live contact consent nobody is told by message: the person's page lists it (non contacté·e).
       const results = [];
       for (const p of people)
-        results.push(await notifyParticipant(trx, deps, 'session-cancelled', { ...p, id: p.participant_id }, vars, id));
+        results.push(
+          await notifyParticipant(trx, deps, acting, 'session-cancelled', { ...p, id: p.participant_id }, vars, id),
+        );
       const notContacted = results.filter((r) => !r.queued).length;
       await recordAudit(trx, acting, {
         action: 'session.cancelled',

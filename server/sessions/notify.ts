@@ -1,3 +1,4 @@
+import type { Acting } from '../shared/acting.js';
 import type { Deps } from '../shared/deps.js';
 import type { Db } from '../shared/db.js';
 import { formatLocalRange, formatLongDate, formatTimeFr } from '../shared/dates.js';
@@ -56,6 +57,7 @@ export function sessionVars(settings: Settings, s: SessionRow, venue: VenueRow |
 export async function notifyParticipant(
   trx: Db,
   deps: Deps,
+  acting: Acting,
   template: 'invitation' | 'session-cancelled',
   p: Person,
   vars: Record<string, unknown>,
@@ -63,7 +65,7 @@ export async function notifyParticipant(
 ): Promise<EnqueueResult> {
   const channel = channelFor(p);
   const name = fullName(p);
-  return enqueueMessage(trx, deps, {
+  return enqueueMessage(trx, deps, acting, {
     template,
     channel,
     to: { participantId: p.id, email: channel === 'email' ? p.email : null, name },

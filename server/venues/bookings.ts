@@ -140,12 +140,7 @@ async function confirming(trx: Db, acting: Acting, input: ConfirmBookingInput) {
   if (b.option_expires_at && b.option_expires_at < now)
     throw venuesError('booking_option_expired', { days: OPTION_DAYS });
   await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
-  // grants' hook still takes the audit log's actor shape (grants/commitments.ts HookControl).
-  await bookingConfirmed(trx, id, {
-    actor: { ...acting.actor, requestId: acting.requestId },
-    roles: acting.actor.roles,
-    override: input.override,
-  });
+  await bookingConfirmed(trx, acting, id, { override: input.override });
   await recordAudit(trx, acting, {
     action: 'booking.confirmed',
     recordType: 'booking',

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ctx, testConfig } from '../helpers/context.js';
+import { actingAsSystem } from '../helpers/acting.js';
 import { signedIn } from '../helpers/factories.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import { pdfText } from '../helpers/documents.js';
@@ -20,12 +21,13 @@ import type { Deps } from '../../server/shared/deps.js';
 
 async function queue(n: number, tag: string): Promise<string[]> {
   const { deps } = ctx();
+  const acting = await actingAsSystem();
   const ids: string[] = [];
   await deps.db.transaction(async (trx) => {
     for (let i = 0; i < n; i++) {
       ids.push(
         (
-          await enqueueMessage(trx, deps, {
+          await enqueueMessage(trx, deps, acting, {
             template: 'test-message',
             channel: 'email',
             to: { email: `personne${i}.${tag}@test.example`, name: `Personne ${i}` },
@@ -181,12 +183,13 @@ describe('outbox', () => {
 
   it('when letters wait to be printed, then one PDF holds them all and marking them printed empties the queue', async () => {
     const { deps } = ctx();
+    const acting = await actingAsSystem();
     const ids: string[] = [];
     await deps.db.transaction(async (trx) => {
       for (const name of ['Nguyễn Thị Ánh', 'Jean Dupont']) {
         ids.push(
           (
-            await enqueueMessage(trx, deps, {
+            await enqueueMessage(trx, deps, acting, {
               template: 'test-message',
               channel: 'letter',
               to: { name },

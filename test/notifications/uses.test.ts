@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ctx } from '../helpers/context.js';
+import { actingAsSystem } from '../helpers/acting.js';
 import { createParticipant, giveContactConsent, signedIn } from '../helpers/factories.js';
 import { consentBasedMessagesWithoutConsent } from '../helpers/consent-walk.js';
 import { enqueueMessage } from '../../server/notifications/index.js';
@@ -53,18 +54,19 @@ describe('messages: every template has a declared use, and consent-based ones pa
 
   it('when a message uses a template without a declared use, or a participant message names no participant, then nothing is written', async () => {
     const { deps } = ctx();
+    const acting = await actingAsSystem();
     const before = Number((await db()('outbox_messages').count({ n: '*' }))[0].n);
     expect(
       await failure(
         deps.db.transaction((trx) =>
-          enqueueMessage(trx, deps, { template: 'newsletter', channel: 'letter', to: { name: 'X' }, vars: {} }),
+          enqueueMessage(trx, deps, acting, { template: 'newsletter', channel: 'letter', to: { name: 'X' }, vars: {} }),
         ),
       ),
     ).to.match(/no declared use/);
     expect(
       await failure(
         deps.db.transaction((trx) =>
-          enqueueMessage(trx, deps, { template: 'invitation', channel: 'letter', to: { name: 'X' }, vars: {} }),
+          enqueueMessage(trx, deps, acting, { template: 'invitation', channel: 'letter', to: { name: 'X' }, vars: {} }),
         ),
       ),
     ).to.match(/must name its participant/);
@@ -72,7 +74,7 @@ describe('messages: every template has a declared use, and consent-based ones pa
     expect(
       await failure(
         deps.db.transaction((trx) =>
-          enqueueMessage(trx, deps, {
+          enqueueMessage(trx, deps, acting, {
             template: 'test-message',
             channel: 'email',
             to: { participantId: person.id, email: 'a@test.example' },
@@ -100,6 +102,7 @@ describe('messages: every template has a declared use, and consent-based ones pa
 
   it('when a message is written around the gate, then the walk over the outbox (run after the whole suite too) finds it', async () => {
     const { deps } = ctx();
+    const acting = await actingAsSystem();
     const person = await createParticipant();
     const id = randomUUID();
     // What a sender that forgot the gate would write: an invitation straight into the table.
@@ -118,7 +121,7 @@ describe('messages: every template has a declared use, and consent-based ones pa
       expect((await consentBasedMessagesWithoutConsent(db())).map((m) => m.id)).to.include(id);
       // A legally required message to the same person is not a breach; a withheld invitation is not either.
       const legal = await deps.db.transaction((trx) =>
-        enqueueMessage(trx, deps, {
+        enqueueMessage(trx, deps, acting, {
           template: 'payment-sent',
           channel: 'email',
           to: { participantId: person.id, email: person.email, name: 'X' },
@@ -127,7 +130,7 @@ describe('messages: every template has a declared use, and consent-based ones pa
       );
       expect(legal).to.include({ queued: true, channel: 'letter', use: 'payment_notice' });
       const held = await deps.db.transaction((trx) =>
-        enqueueMessage(trx, deps, {
+        enqueueMessage(trx, deps, acting, {
           template: 'invitation',
           channel: 'email',
           to: { participantId: person.id, email: person.email, name: 'X' },
