@@ -8,6 +8,8 @@ import { auditEpochCommand, auditKeyFilePaths, auditVerifyCommand } from './audi
 import { createUser } from './users/index.js';
 import { loadDemo, isEmptyForDemo } from './demo/index.js';
 import { ROLES, type Role } from './shared/authorize.js';
+import { systemActing, withSettingsRead } from './shared/acting.js';
+import { settingsLoader } from './settings/index.js';
 import { retentionCommand } from './privacy/retention-cli.js';
 
 /** Operator commands. Output is for the operator's terminal, never personal data. */
@@ -139,11 +141,10 @@ async function main(argv: string[]) {
       if (!email) throw new Error('--email is required');
       if (roles.some((r) => !ROLES.includes(r))) throw new Error(`--roles must be among ${ROLES.join(', ')}`);
       await withService(config, async ({ deps }) => {
-        const { user, temporaryPassword } = await createUser(
-          deps,
-          { userId: null, requestId: 'cli' },
-          { email, name, roles },
+        const acting = await withSettingsRead(
+          systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'cli' }),
         );
+        const { user, temporaryPassword } = await createUser(deps, acting, { email, name, roles });
         say(`Account created for ${user.email} with roles ${user.roles.join(', ')}.`);
         say(`Temporary password (shown once, to change at first login): ${temporaryPassword}`);
       });

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import type { Deps } from '../shared/deps.js';
+import { systemActing, withSettingsRead } from '../shared/acting.js';
+import { settingsLoader } from '../settings/index.js';
 import { sealAudit } from './seal.js';
 import { verifyAuditChain } from './verify.js';
 import { writeAuditCheckpoint } from './write-checkpoint.js';
@@ -53,7 +55,10 @@ export async function auditEpochCommand(deps: CliDeps, args: string[], say: Out)
   const reason = option(args, 'reason') ?? 'restore';
   if (!/^[a-z_]{1,40}$/.test(reason))
     throw new Error('--reason must be a code (lower-case letters and _), e.g. restore');
-  const epoch = await startAuditEpoch(deps, { userId: null, requestId: 'cli' }, reason);
+  const acting = await withSettingsRead(
+    systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'cli' }),
+  );
+  const epoch = await startAuditEpoch(deps, acting, { reason });
   say(`Epoch ${epoch.epoch} started at link #${epoch.seq} (${reason}).`);
   if (epoch.previous)
     say(

@@ -2,7 +2,8 @@ import type { Deps } from '../shared/deps.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import { getJob, startJob, type JobRow } from '../jobs/index.js';
 import { recordAudit, type AuditActor } from '../audit/index.js';
-import { getSettings } from '../settings/index.js';
+import { getSettings, settingsLoader } from '../settings/index.js';
+import { staffActing, systemActing } from '../shared/acting.js';
 import type { ErasureCounts, Step } from './erasure.js';
 import { sweepProductFiles } from './product-files.js';
 import {
@@ -123,9 +124,13 @@ export async function startRetentionRun(
   const jobId = new Promise<string>((resolve) => (giveId = resolve));
   let settle!: () => void;
   const workDone = new Promise<void>((resolve) => (settle = resolve));
+  const started = { now: deps.now(), settings: settingsLoader(deps.db), requestId: input.actor.requestId };
   const job = await startJob(
     deps,
-    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: input.actor.userId },
+    input.actor.userId
+      ? staffActing({ ...started, userId: input.actor.userId, roles: [] })
+      : systemActing({ ...started, runId: started.requestId }),
+    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger } },
     async (progress) => {
       try {
         return await executeRetention(deps, { ...input, jobId: await jobId }, async (done, total) => {
