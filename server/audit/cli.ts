@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Deps } from '../shared/deps.js';
-import { systemActing, withSettingsRead } from '../shared/acting.js';
-import { settingsLoader } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
 import { sealAudit } from './seal.js';
 import { verifyAuditChain } from './verify.js';
 import { writeAuditCheckpoint } from './write-checkpoint.js';
@@ -50,14 +49,14 @@ export async function auditVerifyCommand(deps: CliDeps, args: string[], say: Out
   return 0;
 }
 
-/** `audit-epoch --reason restore`: after restoring a backup, opens a new epoch (see epoch.ts). */
-export async function auditEpochCommand(deps: CliDeps, args: string[], say: Out): Promise<number> {
+/**
+ * `audit-epoch --reason restore`: after restoring a backup, opens a new epoch (see epoch.ts),
+ * audited as `acting` (the operator's command: the platform, request id `cli`).
+ */
+export async function auditEpochCommand(deps: CliDeps, acting: Acting, args: string[], say: Out): Promise<number> {
   const reason = option(args, 'reason') ?? 'restore';
   if (!/^[a-z_]{1,40}$/.test(reason))
     throw new Error('--reason must be a code (lower-case letters and _), e.g. restore');
-  const acting = await withSettingsRead(
-    systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'cli' }),
-  );
   const epoch = await startAuditEpoch(deps, acting, { reason });
   say(`Epoch ${epoch.epoch} started at link #${epoch.seq} (${reason}).`);
   if (epoch.previous)

@@ -26,11 +26,12 @@ function signingIn(acting: Acting, userId: string | null, signedIn = false): Act
 }
 
 /**
- * Checks an e-mail and password (`ip`: the address the attempt comes from). Failures are counted per (account, address), per address and
- * per account (LOGIN_LIMITS); a blocked pair or address is refused before the password is
- * checked. The account-wide count never refuses an address that has not failed on this
- * account: the right password from a new address always gets through. The message is the
- * same whether the e-mail is unknown, the account inactive or the password wrong.
+ * Checks an e-mail and password (`ip`: the address the attempt comes from). Failures are
+ * counted per (account, address), per address and per account (LOGIN_LIMITS); a blocked pair
+ * or address is refused before the password is checked. The account-wide count never refuses
+ * an address that has not failed on this account: the right password from a new address
+ * always gets through. The message is the same whether the e-mail is unknown, the account
+ * inactive or the password wrong.
  */
 export async function login(
   deps: Deps,
