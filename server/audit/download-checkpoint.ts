@@ -18,7 +18,7 @@ export async function downloadCheckpoint(
   acting: Acting,
 ): Promise<{ filename: string; text: string } | null> {
   await sealAudit(deps);
-  const { problem } = await writeAuditCheckpoint(deps, { force: true });
+  const { problem } = await writeAuditCheckpoint(deps, { force: true, now: acting.now });
   if (problem) return null;
   const keys = auditKeysFromConfig(deps.config);
   const { files } = readSignedFiles(deps.config.auditCheckpointDir, keys);

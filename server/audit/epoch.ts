@@ -63,6 +63,6 @@ export async function startAuditEpoch(
     signedAt: acting.now.toISOString(),
   };
   writeSignedFile(deps.config.auditCheckpointDir, keys, payload);
-  await writeAuditCheckpoint(deps, { force: true });
+  await writeAuditCheckpoint(deps, { force: true, now: acting.now });
   return payload;
 }
