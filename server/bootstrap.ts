@@ -1,8 +1,9 @@
 import type { Deps } from './shared/deps.js';
 import { inTransaction } from './shared/db.js';
+import { systemActing, withSettingsRead } from './shared/acting.js';
 import { recordAudit } from './audit/index.js';
 import { generatePassword, hashPassword, insertAccount } from './auth/index.js';
-import { defaultSettings, insertSettings } from './settings/index.js';
+import { defaultSettings, insertSettings, settingsLoader } from './settings/index.js';
 import { loadDemo } from './demo/index.js';
 
 export interface BootstrapResult {
@@ -25,6 +26,7 @@ export async function bootstrap(deps: Deps, options: { loadDemoData: boolean }):
     const email = deps.config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     const generated = deps.config.adminPassword ? null : generatePassword();
     const hash = await hashPassword(deps.config.adminPassword ?? generated!);
+    const acting = await withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db) }));
     await inTransaction(deps.db, async (trx) => {
       const row = await insertAccount<{ id: string }>(trx, {
         email,
@@ -33,17 +35,13 @@ export async function bootstrap(deps: Deps, options: { loadDemoData: boolean }):
         passwordHash: hash,
         mustChangePassword: false,
       });
-      await recordAudit(
-        trx,
-        { userId: null },
-        {
-          action: 'user.created',
-          recordType: 'user',
-          recordId: row.id,
-          reasonCode: 'first_admin',
-          data: { roles: ['admin'] },
-        },
-      );
+      await recordAudit(trx, acting, {
+        action: 'user.created',
+        recordType: 'user',
+        recordId: row.id,
+        reasonCode: 'first_admin',
+        data: { roles: ['admin'] },
+      });
     });
     admin = { email, password: generated };
   }

@@ -8,10 +8,17 @@ import { auditEpochCommand, auditKeyFilePaths, auditVerifyCommand } from './audi
 import { createUser } from './users/index.js';
 import { loadDemo, isEmptyForDemo } from './demo/index.js';
 import { ROLES, type Role } from './shared/authorize.js';
+import type { Deps } from './shared/deps.js';
+import { systemActing, withSettingsRead } from './shared/acting.js';
+import { settingsLoader } from './settings/index.js';
 import { retentionCommand } from './privacy/retention-cli.js';
 
 /** Operator commands. Output is for the operator's terminal, never personal data. */
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** An operator's command acting as the platform (audited under request id `cli`), settings read first. */
+const operator = (deps: Pick<Deps, 'db' | 'now'>) =>
+  withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'cli' }));
 
 // Variables from ./.env, if present (the environment wins).
 if (fs.existsSync('.env')) process.loadEnvFile('.env');
@@ -104,7 +111,7 @@ async function restore(config: Config, file: string | undefined) {
     return;
   }
   await withService(config, async ({ deps }) => {
-    await auditEpochCommand(deps, ['--reason', 'restore'], say);
+    await auditEpochCommand(deps, await operator(deps), ['--reason', 'restore'], say);
   });
 }
 
@@ -139,11 +146,7 @@ async function main(argv: string[]) {
       if (!email) throw new Error('--email is required');
       if (roles.some((r) => !ROLES.includes(r))) throw new Error(`--roles must be among ${ROLES.join(', ')}`);
       await withService(config, async ({ deps }) => {
-        const { user, temporaryPassword } = await createUser(
-          deps,
-          { userId: null, requestId: 'cli' },
-          { email, name, roles },
-        );
+        const { user, temporaryPassword } = await createUser(deps, await operator(deps), { email, name, roles });
         say(`Account created for ${user.email} with roles ${user.roles.join(', ')}.`);
         say(`Temporary password (shown once, to change at first login): ${temporaryPassword}`);
       });
@@ -156,7 +159,7 @@ async function main(argv: string[]) {
       return;
     case 'audit-epoch':
       await withService(config, async ({ deps }) => {
-        process.exitCode = await auditEpochCommand(deps, args, say);
+        process.exitCode = await auditEpochCommand(deps, await operator(deps), args, say);
       });
       return;
     case 'retention':

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Deps } from '../shared/deps.js';
+import type { Acting } from '../shared/acting.js';
 import { sealAudit } from './seal.js';
 import { verifyAuditChain } from './verify.js';
 import { writeAuditCheckpoint } from './write-checkpoint.js';
@@ -48,12 +49,15 @@ export async function auditVerifyCommand(deps: CliDeps, args: string[], say: Out
   return 0;
 }
 
-/** `audit-epoch --reason restore`: after restoring a backup, opens a new epoch (see epoch.ts). */
-export async function auditEpochCommand(deps: CliDeps, args: string[], say: Out): Promise<number> {
+/**
+ * `audit-epoch --reason restore`: after restoring a backup, opens a new epoch (see epoch.ts),
+ * audited as `acting` (the operator's command: the platform, request id `cli`).
+ */
+export async function auditEpochCommand(deps: CliDeps, acting: Acting, args: string[], say: Out): Promise<number> {
   const reason = option(args, 'reason') ?? 'restore';
   if (!/^[a-z_]{1,40}$/.test(reason))
     throw new Error('--reason must be a code (lower-case letters and _), e.g. restore');
-  const epoch = await startAuditEpoch(deps, { userId: null, requestId: 'cli' }, reason);
+  const epoch = await startAuditEpoch(deps, acting, { reason });
   say(`Epoch ${epoch.epoch} started at link #${epoch.seq} (${reason}).`);
   if (epoch.previous)
     say(

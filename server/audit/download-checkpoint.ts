@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Deps } from '../shared/deps.js';
 import { auditKeysFromConfig } from './keys.js';
 import { currentState, fileNameOf, readSignedFiles } from './checkpoints.js';
-import { recordAudit, type AuditActor } from './record.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from './record.js';
 import { sealAudit } from './seal.js';
 import { writeAuditCheckpoint } from './write-checkpoint.js';
 
@@ -14,17 +15,17 @@ import { writeAuditCheckpoint } from './write-checkpoint.js';
  */
 export async function downloadCheckpoint(
   deps: Deps,
-  actor: AuditActor,
+  acting: Acting,
 ): Promise<{ filename: string; text: string } | null> {
   await sealAudit(deps);
-  const { problem } = await writeAuditCheckpoint(deps, { force: true });
+  const { problem } = await writeAuditCheckpoint(deps, { force: true, now: acting.now });
   if (problem) return null;
   const keys = auditKeysFromConfig(deps.config);
   const { files } = readSignedFiles(deps.config.auditCheckpointDir, keys);
   const last = currentState(files.map((f) => f.payload)).last;
   if (!last) return null;
   const text = fs.readFileSync(path.join(deps.config.auditCheckpointDir, fileNameOf(last)), 'utf8');
-  await recordAudit(deps.db, actor, {
+  await recordAudit(deps.db, acting, {
     action: 'audit.checkpoint_downloaded',
     recordType: 'audit_chain',
     recordId: String(last.seq),

@@ -1,7 +1,8 @@
 import { auditKeysFromConfig } from './keys.js';
 import { EPOCH_ACTION, findSwitch } from './chain.js';
 import { currentState, readSignedFiles, writeSignedFile, type EpochPayload } from './checkpoints.js';
-import { recordAudit, type AuditActor } from './record.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from './record.js';
 import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
 import { writeAuditCheckpoint, type CheckpointDeps } from './write-checkpoint.js';
@@ -14,9 +15,14 @@ import { auditError } from './errors.js';
  * so the links lost by the restore are reported as an epoch, not as a truncation. Only a
  * holder of the signing key (the operator's CLI) can do this: a superuser who removes the
  * tail in SQL cannot make it look like a restore. Refused when the restored chain is itself
- * broken (an edited event is never covered by an epoch).
+ * broken (an edited event is never covered by an epoch). `reason` is a code (e.g. `restore`).
  */
-export async function startAuditEpoch(deps: CheckpointDeps, actor: AuditActor, reason: string): Promise<EpochPayload> {
+export async function startAuditEpoch(
+  deps: CheckpointDeps,
+  acting: Acting,
+  input: { reason: string },
+): Promise<EpochPayload> {
+  const { reason } = input;
   const keys = auditKeysFromConfig(deps.config);
   const { files } = readSignedFiles(deps.config.auditCheckpointDir, keys);
   const state = currentState(files.map((f) => f.payload));
@@ -34,7 +40,7 @@ export async function startAuditEpoch(deps: CheckpointDeps, actor: AuditActor, r
   }
   const epoch = state.epoch + 1;
   const previous = state.last ? { epoch: state.last.epoch, seq: state.last.seq, hash: state.last.hash } : null;
-  await recordAudit(deps.db, actor, {
+  await recordAudit(deps.db, acting, {
     action: EPOCH_ACTION,
     recordType: 'audit_chain',
     reasonCode: reason,
@@ -54,9 +60,9 @@ export async function startAuditEpoch(deps: CheckpointDeps, actor: AuditActor, r
     hash: rows[0].hash,
     keyedFromSeq: before.keyedFromSeq,
     previous,
-    signedAt: deps.now().toISOString(),
+    signedAt: acting.now.toISOString(),
   };
   writeSignedFile(deps.config.auditCheckpointDir, keys, payload);
-  await writeAuditCheckpoint(deps, { force: true });
+  await writeAuditCheckpoint(deps, { force: true, now: acting.now });
   return payload;
 }

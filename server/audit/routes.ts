@@ -1,13 +1,11 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
-import { getSettings } from '../settings/index.js';
 import { page } from '../shared/pages.js';
 import { AuditList, AuditQuery, ChainReportView, SignedCheckpointFile } from './schemas.js';
 import { listAuditEvents, presentAuditEvent } from './repo.js';
 import { sealAudit } from './seal.js';
 import { auditHead, verifyAuditChain } from './verify.js';
 import { downloadCheckpoint } from './download-checkpoint.js';
-import { auditActorOf } from './actor.js';
 import { auditPublicKey } from './public-key.js';
 import { AUDIT_READERS } from './policy.js';
 import { auditError } from './errors.js';
@@ -24,7 +22,7 @@ export function auditRoutes(deps: Deps) {
       responses: { 200: { description: 'A page of events', schema: AuditList } },
       handler: async (req, res) => {
         await sealAudit(deps);
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const page = await listAuditEvents(deps.db, req.query, settings.timeZone);
         res.json({
           items: page.items.map(presentAuditEvent),
@@ -57,7 +55,7 @@ export function auditRoutes(deps: Deps) {
       },
       errors: ['checkpoint_not_extended'],
       handler: async (req, res) => {
-        const file = await downloadCheckpoint(deps, auditActorOf(req.ctx));
+        const file = await downloadCheckpoint(deps, req.ctx.acting);
         if (!file) throw auditError('checkpoint_not_extended');
         res.type('application/json').setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
         res.send(file.text);
@@ -77,7 +75,7 @@ export function auditPages(deps: Deps) {
       query: AuditQuery,
       handler: async (req, res) => {
         await sealAudit(deps);
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const result = await listAuditEvents(
           deps.db,
           { ...req.query, limit: req.query.limit ?? '50' },

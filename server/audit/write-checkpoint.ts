@@ -23,12 +23,14 @@ export interface CheckpointResult {
  * Signs a checkpoint of the current head into the checkpoint folder, but only for a chain
  * that extends the last signed statement: the links added since are verified first (HMAC
  * included), so a truncated or rewritten chain is never signed over and stays detectable.
- * Without `force`, signs at most once every AUDIT_CHECKPOINT_EVERY_SECONDS.
+ * Without `force`, signs at most once every AUDIT_CHECKPOINT_EVERY_SECONDS. `now`: the
+ * signing time (a use case's `acting.now`; the clock's when not given: the periodic job).
  */
 export async function writeAuditCheckpoint(
   deps: CheckpointDeps,
-  opts: { force?: boolean } = {},
+  opts: { force?: boolean; now?: Date } = {},
 ): Promise<CheckpointResult> {
+  const now = opts.now ?? deps.now();
   const keys = auditKeysFromConfig(deps.config);
   const dir = deps.config.auditCheckpointDir;
   const { files, invalid } = readSignedFiles(dir, keys);
@@ -38,7 +40,7 @@ export async function writeAuditCheckpoint(
   if (
     !opts.force &&
     latest &&
-    deps.now().getTime() - Date.parse(latest.signedAt) < deps.config.auditCheckpointEverySeconds * 1000
+    now.getTime() - Date.parse(latest.signedAt) < deps.config.auditCheckpointEverySeconds * 1000
   ) {
     return { written: null, problem: null };
   }
@@ -62,7 +64,7 @@ export async function writeAuditCheckpoint(
     hash: walk.head.hash,
     count: walk.head.seq,
     keyedFromSeq: dbSwitch !== null && dbSwitch <= walk.head.seq ? dbSwitch : null,
-    signedAt: deps.now().toISOString(),
+    signedAt: now.toISOString(),
   };
   writeSignedFile(dir, keys, payload);
   pruneCheckpoints(dir, readSignedFiles(dir, keys).files);

@@ -3,7 +3,7 @@ import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED, PUBLIC, ROLES, ROLE_LABELS, type Role } from '../shared/authorize.js';
 import { AppError } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf, recordAudit } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import { page, formBody, fieldErrors } from '../shared/pages.js';
 import { ChangePasswordBody, LoginBody, TokenCreateBody } from './schemas.js';
 import { login } from './login.js';
@@ -53,10 +53,7 @@ export function authPages(deps: Deps) {
         if (!checked.ok) message = 'Saisissez votre adresse e-mail et votre mot de passe.';
         else {
           try {
-            const { userId, mustChangePassword } = await login(deps, input, {
-              ip: req.ctx.ip,
-              requestId: req.ctx.requestId,
-            });
+            const { userId, mustChangePassword } = await login(deps, req.ctx.acting, { ...input, ip: req.ctx.ip });
             await closeSession(deps, req, res);
             await openSession(deps, res, userId);
             return res.redirect(303, mustChangePassword ? CHANGE_PASSWORD_PAGE : next);
@@ -82,7 +79,7 @@ export function authPages(deps: Deps) {
       access: AUTHENTICATED,
       summary: 'Sign out',
       handler: async (req, res) => {
-        await recordAudit(deps.db, auditActorOf(req.ctx), {
+        await recordAudit(deps.db, req.ctx.acting, {
           action: 'auth.logout',
           recordType: 'user',
           recordId: req.ctx.actor!.userId,
@@ -117,12 +114,7 @@ export function authPages(deps: Deps) {
           errors.confirmPassword ??= 'les deux mots de passe ne sont pas identiques';
         if (!Object.keys(errors).length) {
           try {
-            const actor = req.ctx.actor!;
-            await changeOwnPassword(
-              deps,
-              { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId },
-              input,
-            );
+            await changeOwnPassword(deps, req.ctx.acting, { ...input, keepSessionId: req.ctx.actor!.sessionId });
             await flash(
               deps,
               req,
@@ -162,11 +154,7 @@ export function authPages(deps: Deps) {
         let errors: Record<string, string> = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const created = await createToken(
-              deps,
-              { ...auditActorOf(req.ctx), roles: req.ctx.actor!.roles },
-              checked.value,
-            );
+            const created = await createToken(deps, req.ctx.acting, checked.value);
             return tokensPage(deps, req, res, {}, created.token, 201);
           } catch (e) {
             if (!(e instanceof AppError) || e.code !== 'validation_failed') throw e;
@@ -184,11 +172,7 @@ export function authPages(deps: Deps) {
       summary: 'Revoke an API token',
       params: obj({ id: RecordId('api_tokens') }),
       handler: async (req, res) => {
-        await revokeToken(
-          deps,
-          { ...auditActorOf(req.ctx), isAdmin: req.ctx.actor!.roles.includes('admin') },
-          req.params.id,
-        );
+        await revokeToken(deps, req.ctx.acting, req.params.id);
         await flash(deps, req, 'success', 'Le jeton a été révoqué : il ne permet plus d’accéder à l’API.');
         res.redirect(303, '/account/tokens');
       },
@@ -205,8 +189,8 @@ async function tokensPage(
   status = 200,
   values: { name?: string; roles?: string[]; expiresOn?: string | null } = {},
 ) {
-  const actor = req.ctx.actor!;
-  const tokens = await listTokens(deps, actor.roles.includes('admin') ? null : actor.userId);
+  const { actor } = req.ctx.acting;
+  const tokens = await listTokens(deps, req.ctx.acting);
   await page(
     deps,
     req,

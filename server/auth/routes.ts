@@ -2,7 +2,7 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED, PUBLIC } from '../shared/authorize.js';
 import { notFound } from '../shared/errors.js';
-import { auditActorOf, recordAudit } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import {
   ChangePasswordBody,
   IdParams,
@@ -47,7 +47,7 @@ export function authRoutes(deps: Deps) {
         429: { description: 'Too many attempts' },
       },
       handler: async (req, res) => {
-        const { userId } = await login(deps, req.body, { ip: req.ctx.ip, requestId: req.ctx.requestId });
+        const { userId } = await login(deps, req.ctx.acting, { ...req.body, ip: req.ctx.ip });
         await closeSession(deps, req, res); // a new session id at every login
         const { csrfToken } = await openSession(deps, res, userId);
         res.json({ user: await me(deps, userId), via: 'session', csrfToken });
@@ -62,7 +62,7 @@ export function authRoutes(deps: Deps) {
       responses: { 204: { description: 'Signed out' } },
       handler: async (req, res) => {
         if (req.ctx.actor?.via === 'session') {
-          await recordAudit(deps.db, auditActorOf(req.ctx), {
+          await recordAudit(deps.db, req.ctx.acting, {
             action: 'auth.logout',
             recordType: 'user',
             recordId: req.ctx.actor.userId,
@@ -97,11 +97,7 @@ export function authRoutes(deps: Deps) {
       handler: async (req, res) => {
         const actor = req.ctx.actor!;
         if (actor.via !== 'session') throw authError('password_change_by_token');
-        await changeOwnPassword(
-          deps,
-          { ...auditActorOf(req.ctx), userId: actor.userId, sessionId: actor.sessionId },
-          req.body,
-        );
+        await changeOwnPassword(deps, req.ctx.acting, { ...req.body, keepSessionId: actor.sessionId });
         res.status(204).end();
       },
     }),
@@ -113,8 +109,7 @@ export function authRoutes(deps: Deps) {
       tags: ['auth'],
       responses: { 200: { description: 'Tokens', schema: TokenList } },
       handler: async (req, res) => {
-        const actor = req.ctx.actor!;
-        res.json({ items: await listTokens(deps, actor.roles.includes('admin') ? null : actor.userId) });
+        res.json({ items: await listTokens(deps, req.ctx.acting) });
       },
     }),
     defineRoute({
@@ -127,9 +122,8 @@ export function authRoutes(deps: Deps) {
       responses: { 201: { description: 'Created', schema: TokenCreated } },
       errors: ['token_by_token'],
       handler: async (req, res) => {
-        const actor = req.ctx.actor!;
-        if (actor.via !== 'session') throw authError('token_by_token');
-        res.status(201).json(await createToken(deps, { ...auditActorOf(req.ctx), roles: actor.roles }, req.body));
+        if (req.ctx.actor!.via !== 'session') throw authError('token_by_token');
+        res.status(201).json(await createToken(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -141,10 +135,7 @@ export function authRoutes(deps: Deps) {
       params: IdParams,
       responses: { 200: { description: 'Revoked', schema: TokenView } },
       handler: async (req, res) => {
-        const actor = req.ctx.actor!;
-        res.json(
-          await revokeToken(deps, { ...auditActorOf(req.ctx), isAdmin: actor.roles.includes('admin') }, req.params.id),
-        );
+        res.json(await revokeToken(deps, req.ctx.acting, req.params.id));
       },
     }),
   ];

@@ -1,4 +1,5 @@
 import type { Deps } from '../shared/deps.js';
+import { inTransaction } from '../shared/db.js';
 import type { Role } from '../shared/authorize.js';
 import { recordAudit } from '../audit/index.js';
 import { hashPassword } from '../auth/index.js';
@@ -11,6 +12,7 @@ import { demoClaims } from './claims.js';
 import { demoGrants } from './grants.js';
 import { demoPayments } from './payments.js';
 import { demoGrantReports } from './grant-reports.js';
+import { demoSystem } from './acting.js';
 
 /** Every demo account uses this password (documented in the README); change it before real use. */
 export const DEMO_PASSWORD = 'Demo-Atelier-2026';
@@ -53,8 +55,7 @@ export async function isEmptyForDemo(deps: Deps): Promise<boolean> {
  */
 export async function loadDemo(deps: Deps): Promise<boolean> {
   if (!(await isEmptyForDemo(deps))) return false;
-  const system = { userId: null, requestId: 'demo' };
-  await updateSettings(deps, system, {
+  await updateSettings(deps, await demoSystem(deps), {
     name: 'Département de la Drôme',
     legalForm: 'public_body',
     siret: '22260001700008',
@@ -65,9 +66,11 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
     payerMode: 'accounting_export',
     debtor: { name: 'Département de la Drôme — régie d’avances', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' },
   });
+  // Acting again once the demo settings are saved (the first one read them before).
+  const system = await demoSystem(deps);
   const hash = await hashPassword(DEMO_PASSWORD);
   const staff: Record<string, string> = {};
-  await deps.db.transaction(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     for (const u of DEMO_USERS) {
       const [row] = await trx('users')
         .insert({ email: u.email, name: u.name, roles: u.roles, password_hash: hash })

@@ -3,5 +3,5 @@
 // GET /api/jobs/:id shows it to the one who started it or an admin. The periodic work of the
 // service (sealing the audit chain, retention, the outbox…) is run by `scheduler.ts`, started
 // from main.ts and not exported here: it calls six capabilities, several of which start jobs.
-export { startJob, getJob, presentJob, type JobRow, type Progress } from './records.js';
+export { startJob, getJob, showJob, presentJob, type JobRow, type Progress } from './records.js';
 export { JobView } from './routes.js';

@@ -2,9 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { AUTHENTICATED } from '../shared/authorize.js';
-import { notFound } from '../shared/errors.js';
 import { obj, Uuid, Nullable, RecordId } from '../shared/schema.js';
-import { getJob, presentJob } from './records.js';
+import { presentJob, showJob } from './records.js';
 
 export const JobView = obj({
   id: Uuid,
@@ -34,10 +33,7 @@ export function jobRoutes(deps: Deps) {
       params: obj({ id: RecordId('jobs') }),
       responses: { 200: { description: 'Job', schema: JobView } },
       handler: async (req, res) => {
-        const job = await getJob(deps.db, req.params.id, deps.now());
-        const actor = req.ctx.actor!;
-        if (!job || (job.created_by !== actor.userId && !actor.roles.includes('admin'))) throw notFound('Tâche');
-        res.json(presentJob(job));
+        res.json(presentJob(await showJob(deps, req.ctx.acting, req.params.id)));
       },
     }),
   ];

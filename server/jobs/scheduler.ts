@@ -1,42 +1,44 @@
 import type { Deps } from '../shared/deps.js';
+import { systemActing, withSettingsRead, type Acting } from '../shared/acting.js';
+import { settingsLoader } from '../settings/index.js';
 import { sealAndCheckpoint } from '../audit/index.js';
 import { deleteExpiredSessions } from '../auth/index.js';
 import { runDailyRetention } from '../privacy/index.js';
 import { createMailer, drainDueEmails } from '../notifications/index.js';
 import { expireBookingOptions } from '../venues/index.js';
-import { systemActing, withSettingsRead } from '../shared/acting.js';
-import { settingsLoader } from '../settings/index.js';
 import { expireStaleImports } from '../participants/index.js';
 import { purgeIdempotencyKeys } from '../shared/idempotency.js';
 
 interface Job {
   name: string;
   everyMs: number;
-  run: (deps: Deps) => Promise<unknown>;
+  /**
+   * One run, acting as the platform (`acting`: audited under the job's name, one clock reading
+   * per run; its settings are read when first asked, so a run that needs them inside a
+   * transaction reads them first: `withSettingsRead`).
+   */
+  run: (deps: Deps, acting: Acting) => Promise<unknown>;
 }
 
 const JOBS: Job[] = [
   // Seals with the keyed hash, and signs a checkpoint outside the database when one is due.
   { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAndCheckpoint(deps) },
-  { name: 'expired-sessions', everyMs: 3600_000, run: (deps) => deleteExpiredSessions(deps.db, deps.now()) },
+  { name: 'expired-sessions', everyMs: 3600_000, run: (deps, acting) => deleteExpiredSessions(deps.db, acting.now) },
   // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
   { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },
   {
     name: 'booking-options',
     everyMs: 3600_000,
-    run: async (deps) =>
-      expireBookingOptions(
-        deps,
-        await withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'job' })),
-      ),
+    run: async (deps, acting) => expireBookingOptions(deps, await withSettingsRead(acting)),
   },
   // Import previews hold personal data for 24 h at most; idempotency keys are kept 24 h.
-  { name: 'expired-previews-and-keys', everyMs: 3600_000, run: (deps) => purgeExpired(deps) },
+  { name: 'expired-previews-and-keys', everyMs: 3600_000, run: (deps, acting) => purgeExpired(deps, acting) },
 ];
 
-export async function purgeExpired(deps: Deps): Promise<void> {
-  await expireStaleImports(deps.db, deps.now());
-  await purgeIdempotencyKeys(deps.db, deps.now());
+/** Expires import previews and idempotency keys older than 24 h (as of the run's clock). */
+export async function purgeExpired(deps: Deps, acting: Acting): Promise<void> {
+  await expireStaleImports(deps.db, acting.now);
+  await purgeIdempotencyKeys(deps.db, acting.now);
 }
 
 /** Runs periodic work inside the service; each job never overlaps itself. */
@@ -49,8 +51,9 @@ export function startBackgroundJobs(deps: Deps) {
     return setInterval(() => {
       if (busy) return;
       busy = true;
+      const acting = systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: job.name });
       const p = job
-        .run(deps)
+        .run(deps, acting)
         .catch((e) => deps.log.error({ job: job.name, err: e }, 'background job failed'))
         .finally(() => {
           busy = false;

@@ -60,7 +60,6 @@ export async function markPaidIn(
   input: { batchId: string; paymentIds?: string[] },
 ): Promise<void> {
   const { batchId, paymentIds } = input;
-  const settings = await acting.settings();
   const batch = await getBatch(trx, batchId, true);
   if (!batch) throw notFound('Lot de paiement');
   if (batch.status !== 'exported' && batch.status !== 'paid')

@@ -131,7 +131,8 @@ export async function startRetentionRun(
   const workDone = new Promise<void>((resolve) => (settle = resolve));
   const job = await startJob(
     deps,
-    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger }, createdBy: acting.actor.userId },
+    acting,
+    { kind: RETENTION_JOB, params: { mode: input.mode, trigger: input.trigger } },
     async (progress) => {
       try {
         const run = { mode: input.mode, batchSize: input.batchSize, jobId: await jobId };

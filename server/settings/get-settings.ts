@@ -2,12 +2,12 @@ import type { Db } from '../shared/db.js';
 import { defaultSettings, type Settings } from './schemas.js';
 import { readSettingsRow } from './repo.js';
 
-/** The organisation's settings, or the defaults before anyone saved them. */
 /** Reads the settings when first asked, for one request's or one run's `Acting` (shared/acting.ts). */
 export function settingsLoader(db: Db): () => Promise<Settings> {
   return async () => (await getSettings(db)).settings;
 }
 
+/** The organisation's settings, or the defaults before anyone saved them (with the row's version). */
 export async function getSettings(db: Db): Promise<{ settings: Settings; version: number; updatedAt: Date | null }> {
   const row = await readSettingsRow(db);
   if (!row) return { settings: defaultSettings(), version: 0, updatedAt: null };

@@ -3,12 +3,10 @@ import { defineRoute } from '../shared/http.js';
 import { SETTINGS_ADMINS } from './policy.js';
 import { AppError } from '../shared/errors.js';
 import { centsToInput, parseEuros } from '../shared/money.js';
-import { auditActorOf } from '../audit/index.js';
 import type { Response } from 'express';
 import { page, formBody, fieldErrors, type PageRequest } from '../shared/pages.js';
 import { flash } from '../auth/index.js';
 import { COST_CATEGORIES, COST_CATEGORY_LABELS, SettingsPatch, type Settings } from './schemas.js';
-import { getSettings } from './get-settings.js';
 import { updateSettings } from './update-settings.js';
 import { check } from '../shared/validate.js';
 
@@ -138,8 +136,7 @@ export function settingsPages(deps: Deps) {
       access: SETTINGS_ADMINS,
       summary: 'Settings page',
       handler: async (req, res) => {
-        const { settings } = await getSettings(deps.db);
-        await render(req, res, formValues(settings));
+        await render(req, res, formValues(await req.ctx.acting.settings()));
       },
     }),
     defineRoute({
@@ -155,7 +152,7 @@ export function settingsPages(deps: Deps) {
         const all = { ...errors, ...(checked.ok ? {} : fieldErrors(checked.details)) };
         if (Object.keys(all).length === 0) {
           try {
-            const result = await updateSettings(deps, auditActorOf(req.ctx), patch as SettingsPatch);
+            const result = await updateSettings(deps, req.ctx.acting, patch as SettingsPatch);
             await flash(
               deps,
               req,

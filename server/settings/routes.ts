@@ -1,7 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { SETTINGS_ADMINS } from './policy.js';
-import { auditActorOf } from '../audit/index.js';
 import { SettingsPatch, SettingsResponse } from './schemas.js';
 import { getSettings } from './get-settings.js';
 import { updateSettings } from './update-settings.js';
@@ -34,7 +33,7 @@ export function settingsRoutes(deps: Deps) {
       body: SettingsPatch,
       responses: { 200: { description: 'Settings after the change', schema: SettingsResponse } },
       handler: async (req, res) => {
-        const result = await updateSettings(deps, auditActorOf(req.ctx), req.body);
+        const result = await updateSettings(deps, req.ctx.acting, req.body);
         res.json(present(result));
       },
     }),

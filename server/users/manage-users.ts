@@ -1,7 +1,8 @@
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import type { Acting } from '../shared/acting.js';
+import { recordAudit } from '../audit/index.js';
 import {
   assertStrongPassword,
   deleteSessionsOfUser,
@@ -22,7 +23,7 @@ import { usersError } from './errors.js';
  * Creates a staff account. Without a password one is generated and returned once; a given one
  * must not be easy to guess. Either way the person must choose their own at first login.
  */
-export async function createUser(deps: Deps, actor: AuditActor, input: UserCreateBody) {
+export async function createUser(deps: Deps, acting: Acting, input: UserCreateBody) {
   if (input.password) assertStrongPassword(input.password, 'password', 'le mot de passe', input);
   const temporaryPassword = input.password ? null : generatePassword();
   const hash = await hashPassword(input.password ?? temporaryPassword!);
@@ -37,11 +38,11 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
         roles: input.roles,
         passwordHash: hash,
         mustChangePassword: true,
-        now: deps.now(),
+        now: acting.now,
       },
       USER_COLUMNS,
     );
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'user.created',
       recordType: 'user',
       recordId: row.id,
@@ -51,8 +52,9 @@ export async function createUser(deps: Deps, actor: AuditActor, input: UserCreat
   });
 }
 
-/** Changes name, roles or the active flag; at least one active admin always remains. */
-export async function updateUser(deps: Deps, actor: AuditActor, id: string, patch: UserPatchBody) {
+/** Changes name, roles or the active flag of account `userId`; at least one active admin always remains. */
+export async function updateUser(deps: Deps, acting: Acting, input: { userId: string; patch: UserPatchBody }) {
+  const { userId: id, patch } = input;
   return inTransaction(deps.db, async (trx) => {
     const before = await getUser(trx, id, true);
     if (!before) throw notFound('Compte');
@@ -65,7 +67,7 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
       await trx.raw('SELECT pg_advisory_xact_lock(727100502)');
       if ((await countOtherActiveAdmins(trx, id)) === 0) throw usersError('last_admin');
     }
-    const changes: { name?: string; roles?: string[]; active?: boolean; now: Date } = { now: deps.now() };
+    const changes: { name?: string; roles?: string[]; active?: boolean; now: Date } = { now: acting.now };
     if (patch.name !== undefined) changes.name = patch.name.trim();
     if (patch.roles !== undefined) changes.roles = patch.roles;
     if (patch.active !== undefined) changes.active = patch.active;
@@ -78,7 +80,7 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
         : patch.active === true && !before.active
           ? 'user.reactivated'
           : 'user.updated';
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action,
       recordType: 'user',
       recordId: id,
@@ -93,14 +95,14 @@ export async function updateUser(deps: Deps, actor: AuditActor, id: string, patc
  * All its sessions are closed and all its API tokens revoked: whoever knew the old password
  * (or held a token made with it) is out.
  */
-export async function resetPassword(deps: Deps, actor: AuditActor, id: string) {
+export async function resetPassword(deps: Deps, acting: Acting, id: string) {
   const temporaryPassword = generatePassword();
   const hash = await hashPassword(temporaryPassword);
   return inTransaction(deps.db, async (trx) => {
     const user = await getUser(trx, id, true);
     if (!user) throw notFound('Compte');
-    const ended = await replacePassword(trx, id, { hash, mustChange: true, now: deps.now() });
-    await recordAudit(trx, actor, { action: 'user.password_reset', recordType: 'user', recordId: id, data: ended });
+    const ended = await replacePassword(trx, id, { hash, mustChange: true, now: acting.now });
+    await recordAudit(trx, acting, { action: 'user.password_reset', recordType: 'user', recordId: id, data: ended });
     return { temporaryPassword };
   });
 }

@@ -4,7 +4,6 @@ import { ROLES, ROLE_LABELS } from '../shared/authorize.js';
 import { USER_ADMINS } from './policy.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { check } from '../shared/validate.js';
-import { auditActorOf } from '../audit/index.js';
 import { flash } from '../auth/index.js';
 import { page, formBody, fieldErrors } from '../shared/pages.js';
 import { UserCreateBody, UserIdParams, UserListQuery, UserPatchBody } from './schemas.js';
@@ -74,7 +73,7 @@ export function userPages(deps: Deps) {
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            const created = await createUser(deps, auditActorOf(req.ctx), checked.value);
+            const created = await createUser(deps, req.ctx.acting, checked.value);
             return page(
               deps,
               req,
@@ -140,7 +139,7 @@ export function userPages(deps: Deps) {
         let errors = checked.ok ? {} : fieldErrors(checked.details);
         if (checked.ok) {
           try {
-            await updateUser(deps, auditActorOf(req.ctx), req.params.id, checked.value);
+            await updateUser(deps, req.ctx.acting, { userId: req.params.id, patch: checked.value });
             const message =
               patch.active === false
                 ? 'Le compte a été désactivé et ses sessions fermées.'
@@ -181,7 +180,7 @@ export function userPages(deps: Deps) {
       handler: async (req, res) => {
         const user = await getUser(deps.db, req.params.id);
         if (!user) throw notFound('Compte');
-        const { temporaryPassword } = await resetPassword(deps, auditActorOf(req.ctx), req.params.id);
+        const { temporaryPassword } = await resetPassword(deps, req.ctx.acting, req.params.id);
         await page(deps, req, res, 'users/created.njk', {
           title: 'Mot de passe réinitialisé',
           user: presentUser(user),

@@ -2,7 +2,6 @@ import type { Deps } from '../shared/deps.js';
 import { defineRoute } from '../shared/http.js';
 import { USER_ADMINS } from './policy.js';
 import { notFound } from '../shared/errors.js';
-import { auditActorOf } from '../audit/index.js';
 import {
   PasswordReset,
   UserCreateBody,
@@ -42,7 +41,7 @@ export function userRoutes(deps: Deps) {
       responses: { 201: { description: 'Created', schema: UserCreated } },
       errors: ['email_taken'],
       handler: async (req, res) => {
-        res.status(201).json(await createUser(deps, auditActorOf(req.ctx), req.body));
+        res.status(201).json(await createUser(deps, req.ctx.acting, req.body));
       },
     }),
     defineRoute({
@@ -70,7 +69,7 @@ export function userRoutes(deps: Deps) {
       responses: { 200: { description: 'Account', schema: UserView } },
       errors: ['last_admin'],
       handler: async (req, res) => {
-        res.json(await updateUser(deps, auditActorOf(req.ctx), req.params.id, req.body));
+        res.json(await updateUser(deps, req.ctx.acting, { userId: req.params.id, patch: req.body }));
       },
     }),
     defineRoute({
@@ -82,7 +81,7 @@ export function userRoutes(deps: Deps) {
       params: UserIdParams,
       responses: { 200: { description: 'New temporary password', schema: PasswordReset } },
       handler: async (req, res) => {
-        res.json(await resetPassword(deps, auditActorOf(req.ctx), req.params.id));
+        res.json(await resetPassword(deps, req.ctx.acting, req.params.id));
       },
     }),
   ];

@@ -16,6 +16,8 @@ import {
   writeAuditCheckpoint,
 } from '../../server/audit/index.js';
 import { createLogger } from '../../server/shared/logger.js';
+import { systemActing } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
 import { canonicalJson, readSignedFiles, signPayload } from '../../server/audit/checkpoints.js';
 import { createAuditKeys, auditKeysFromConfig } from '../../server/audit/keys.js';
 import { canonicalOf, EVENT_COLUMNS, GENESIS, SWITCH_ACTION, walkChain } from '../../server/audit/chain.js';
@@ -33,6 +35,10 @@ interface Trail {
   testDb: TestDatabase;
 }
 let trail: Trail;
+
+/** The operator's command-line tool acting on the trail's database. */
+const operator = (runId: string | null) =>
+  systemActing({ now: trail.deps.now(), settings: settingsLoader(trail.deps.db), runId });
 
 /** `n` audited changes, sealed, and a checkpoint signed over them. */
 async function history(n: number, tag = 'test.attack') {
@@ -352,7 +358,7 @@ describe('audit chain against a database superuser', function () {
     });
     expect((await verifyAuditChain(trail.deps)).checkpointProblem).to.match(/^truncated/);
 
-    const epoch = await startAuditEpoch(trail.deps, { userId: null, requestId: 'cli' }, 'restore');
+    const epoch = await startAuditEpoch(trail.deps, operator('cli'), { reason: 'restore' });
     expect(epoch).to.include({ epoch: 1, reason: 'restore', seq: before.seq - 2 });
     expect(epoch.previous).to.deep.equal({ epoch: 0, seq: before.seq, hash: before.hash });
     const report = await verifyAuditChain(trail.deps);
@@ -382,7 +388,7 @@ describe('audit chain against a database superuser', function () {
     await history(4);
     await asSuperuser(() => editEvent('r-1'));
     let error: unknown = null;
-    await startAuditEpoch(trail.deps, { userId: null }, 'restore').catch((e) => (error = e));
+    await startAuditEpoch(trail.deps, operator(null), { reason: 'restore' }).catch((e) => (error = e));
     expect(String(error)).to.match(/rompue au maillon/);
     expect(fs.readdirSync(trail.dir).filter((f) => f.startsWith('epoch-'))).to.deep.equal([]);
   });

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { createUser } from '../helpers/factories.js';
 import { purgeExpired } from '../../server/jobs/scheduler.js';
+import { systemActing } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
 
 describe('hourly purge of expired previews and idempotency keys', () => {
   it('when an import preview is past its 24 h and a key older than 24 h, then the rows and the key go; fresh ones stay', async () => {
@@ -44,7 +46,8 @@ describe('hourly purge of expired previews and idempotency keys', () => {
         response_body: '{}',
       },
     ]);
-    await purgeExpired(ctx().deps);
+    const { deps } = ctx();
+    await purgeExpired(deps, systemActing({ now: deps.now(), settings: settingsLoader(deps.db), runId: 'test' }));
     expect(await db('imports').where({ id: stale.id }).first('status', 'rows')).to.deep.equal({
       status: 'expired',
       rows: null,
