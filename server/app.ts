@@ -58,7 +58,7 @@ import { grantReportRoutes } from './grant-reports/routes.js';
 import { grantReportPages } from './grant-reports/pages.js';
 import { buildOpenApi, openApiRoutes } from './openapi/index.js';
 import { pageContext, renderErrorPage } from './shared/pages.js';
-import { getSettings, settingsLoader } from './settings/index.js';
+import { settingsLoader } from './settings/index.js';
 import { actingActorOf, makeActing } from './shared/acting.js';
 import { PROJECT_ROOT } from './shared/paths.js';
 
@@ -153,7 +153,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(
     pageContext((req, res) => ({
       async layout() {
-        const { settings } = await getSettings(deps.db);
+        const settings = await req.ctx.acting.settings();
         const actor = req.ctx.actor;
         return {
           csrfToken: actor?.csrfToken ?? preSessionCsrf(deps, req, res),

@@ -1,13 +1,6 @@
 import type { Db } from '../shared/db.js';
 import type { Acting } from '../shared/acting.js';
 
-/** Who did it, for the audit log: ids only. */
-export interface AuditActor {
-  userId: string | null;
-  tokenId?: string | null;
-  requestId?: string | null;
-}
-
 export interface AuditEntry {
   action: string;
   recordType?: string;
@@ -22,12 +15,11 @@ export interface AuditEntry {
  * Appends one audit event in the caller's transaction, so that the event exists if and only
  * if the change it describes was committed.
  */
-export async function recordAudit(trx: Db, by: Acting | AuditActor, entry: AuditEntry): Promise<void> {
-  const actor = 'actor' in by ? { ...by.actor, requestId: by.requestId } : by;
+export async function recordAudit(trx: Db, acting: Acting, entry: AuditEntry): Promise<void> {
   await trx('audit_events').insert({
-    actor_user_id: actor.userId,
-    actor_token_id: actor.tokenId ?? null,
-    request_id: actor.requestId ?? null,
+    actor_user_id: acting.actor.userId,
+    actor_token_id: acting.actor.tokenId,
+    request_id: acting.requestId,
     action: entry.action,
     record_type: entry.recordType ?? null,
     record_id: entry.recordId ?? null,

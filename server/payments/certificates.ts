@@ -5,7 +5,7 @@ import { localToInstant } from '../shared/dates.js';
 import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
-import { getSettings } from '../settings/index.js';
+import type { Acting } from '../shared/acting.js';
 import { paymentsError } from './errors.js';
 
 export type CertificateKind = 'refund' | 'allowance';
@@ -92,11 +92,11 @@ const EXPLANATIONS: Record<CertificateKind, string> = {
 /** The yearly payment certificate (PDF) of one kind, to show a social-benefits office. */
 export async function certificatePdf(
   deps: Deps,
-  participantId: string,
-  year: number,
-  kind: CertificateKind,
+  acting: Acting,
+  input: { participantId: string; year: number; kind: CertificateKind },
 ): Promise<Uint8Array> {
-  const { settings } = await getSettings(deps.db);
+  const { participantId, year, kind } = input;
+  const settings = await acting.settings();
   const person = await deps
     .db('participants')
     .where({ id: participantId })
@@ -130,7 +130,7 @@ export async function certificatePdf(
   }
   pdf.paragraph(EXPLANATIONS[kind]);
   pdf.signature(
-    `Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`,
+    `Fait le ${formatDate(acting.now, settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`,
   );
   return pdf.save();
 }
@@ -142,10 +142,11 @@ export async function certificatePdf(
  */
 export async function paymentCertificatePdf(
   deps: Deps,
-  paymentId: string,
-  kind: CertificateKind,
+  acting: Acting,
+  input: { paymentId: string; kind: CertificateKind },
 ): Promise<{ bytes: Uint8Array; filename: string }> {
-  const { settings } = await getSettings(deps.db);
+  const { paymentId, kind } = input;
+  const settings = await acting.settings();
   const payment = await deps
     .db('payments as p')
     .join('payment_batches as b', 'b.id', 'p.batch_id')
@@ -190,7 +191,7 @@ export async function paymentCertificatePdf(
   );
   pdf.paragraph(EXPLANATIONS[kind]);
   pdf.signature(
-    `Fait le ${formatDate(deps.now(), settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`,
+    `Fait le ${formatDate(acting.now, settings.timeZone)}, pour ${settings.name} (nom, fonction, signature)`,
   );
   return {
     bytes: await pdf.save(),

@@ -232,7 +232,11 @@ export function paymentRoutes(deps: Deps) {
       query: CertificateQuery,
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' } },
       handler: async (req, res) => {
-        const bytes = await certificatePdf(deps, req.params.id, Number(req.params.year), req.query.kind);
+        const bytes = await certificatePdf(deps, req.ctx.acting, {
+          participantId: req.params.id,
+          year: Number(req.params.year),
+          kind: req.query.kind,
+        });
         send(res, {
           bytes,
           type: 'application/pdf',
@@ -252,7 +256,10 @@ export function paymentRoutes(deps: Deps) {
       responses: { 200: { description: 'PDF', contentType: 'application/pdf' }, 404: { description: 'not_found' } },
       errors: ['payment_not_paid', 'payment_rejected_no_certificate', 'nothing_to_certify', 'no_allowance_to_certify'],
       handler: async (req, res) => {
-        const file = await paymentCertificatePdf(deps, req.params.id, req.query.kind);
+        const file = await paymentCertificatePdf(deps, req.ctx.acting, {
+          paymentId: req.params.id,
+          kind: req.query.kind,
+        });
         send(res, { bytes: file.bytes, type: 'application/pdf', filename: file.filename });
       },
     }),

@@ -5,7 +5,7 @@ import { inTransaction, type Db } from '../shared/db.js';
 import type { RouteGuard, RouteSpec } from '../shared/http.js';
 import type { HasRoles } from '../shared/authorize.js';
 import type { AppError } from '../shared/errors.js';
-import { recordAudit, type AuditActor } from '../audit/index.js';
+import { recordAudit } from '../audit/index.js';
 import { REGISTRY } from './registry/registry.js';
 
 /**
@@ -83,12 +83,11 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
  * The door for exports that gather many people (a batch file, a grant's evidence ZIP): when
  * the people behind it (`participantIds`, a subquery with its bindings) include archived ones,
  * one `participant.archived_read` event on the exported record names how many. Call it in the
- * transaction that audits the export. (It takes the acting or, until every capability is
- * converted, the audit's ids.)
+ * transaction that audits the export, as the acting.
  */
 export async function auditArchivedInExport(
   trx: Db,
-  actor: Acting | AuditActor,
+  acting: Acting,
   exported: { recordType: string; recordId: string; via: string },
   participantIds: { sql: string; bindings: unknown[] },
 ): Promise<number> {
@@ -98,7 +97,7 @@ export async function auditArchivedInExport(
   );
   const count = Number(rows[0].n);
   if (count > 0)
-    await recordAudit(trx, actor, {
+    await recordAudit(trx, acting, {
       action: 'participant.archived_read',
       recordType: exported.recordType,
       recordId: exported.recordId,

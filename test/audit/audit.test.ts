@@ -4,6 +4,7 @@ import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { recordAudit, sealAudit, verifyAuditChain } from '../../server/audit/index.js';
 import { openServerDatabase } from '../../server/shared/db.js';
+import { auditIds } from '../helpers/acting.js';
 
 describe('audit log', () => {
   it('when a change is audited, then the event is listed with filters and the chain head is shown', async () => {
@@ -25,7 +26,7 @@ describe('audit log', () => {
 
   it('when someone tries to update or delete an audit row, then the database refuses', async () => {
     const db = ctx().deps.db;
-    await recordAudit(db, { userId: null }, { action: 'test.append_only' });
+    await recordAudit(db, auditIds(), { action: 'test.append_only' });
     const row = await db('audit_events').where({ action: 'test.append_only' }).first();
     let updateError: unknown = null;
     await db('audit_events')
@@ -45,7 +46,7 @@ describe('audit log', () => {
     const db = ctx().deps.db;
     const marker = randomUUID();
     for (let i = 0; i < 3; i++)
-      await recordAudit(db, { userId: null }, { action: 'test.tamper', recordId: `${marker}-${i}` });
+      await recordAudit(db, auditIds(), { action: 'test.tamper', recordId: `${marker}-${i}` });
     await sealAudit(ctx().deps);
     expect((await verifyAuditChain(ctx().deps)).ok).to.equal(true);
     const target = await db('audit_events')
@@ -84,9 +85,9 @@ describe('audit log', () => {
       const marker = randomUUID();
       const writers = Array.from({ length: 40 }, (_, i) =>
         instances[i % 2].knex.transaction(async (trx) => {
-          await recordAudit(trx, { userId: null }, { action: 'test.concurrent', recordId: `${marker}-${i}` });
+          await recordAudit(trx, auditIds(), { action: 'test.concurrent', recordId: `${marker}-${i}` });
           await trx.raw('SELECT pg_sleep(?)', [Math.random() / 50]);
-          await recordAudit(trx, { userId: null }, { action: 'test.concurrent', recordId: `${marker}-${i}b` });
+          await recordAudit(trx, auditIds(), { action: 'test.concurrent', recordId: `${marker}-${i}b` });
         }),
       );
       const sealers = Array.from({ length: 10 }, (_, i) =>

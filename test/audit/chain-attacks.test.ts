@@ -23,6 +23,7 @@ import { createAuditKeys, auditKeysFromConfig } from '../../server/audit/keys.js
 import { canonicalOf, EVENT_COLUMNS, GENESIS, SWITCH_ACTION, walkChain } from '../../server/audit/chain.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import type { Db } from '../../server/shared/db.js';
+import { auditIds } from '../helpers/acting.js';
 
 /**
  * The attacker: a database superuser without the service's environment. Each test gets its
@@ -42,7 +43,7 @@ const operator = (runId: string | null) =>
 
 /** `n` audited changes, sealed, and a checkpoint signed over them. */
 async function history(n: number, tag = 'test.attack') {
-  for (let i = 0; i < n; i++) await recordAudit(trail.db, { userId: null }, { action: tag, recordId: `r-${i}` });
+  for (let i = 0; i < n; i++) await recordAudit(trail.db, auditIds(), { action: tag, recordId: `r-${i}` });
   await sealAudit(trail.deps);
   const { written, problem } = await writeAuditCheckpoint(trail.deps, { force: true });
   expect(problem).to.equal(null);
@@ -103,7 +104,7 @@ describe('audit chain against a database superuser', function () {
       testDb,
     };
     // An install that had audit events before this change: they were sealed in plain SHA-256.
-    for (let i = 0; i < 2; i++) await recordAudit(trail.db, { userId: null }, { action: 'test.legacy' });
+    for (let i = 0; i < 2; i++) await recordAudit(trail.db, auditIds(), { action: 'test.legacy' });
     await sealAudit(trail.deps);
   });
   afterEach(async function () {
@@ -236,7 +237,7 @@ describe('audit chain against a database superuser', function () {
     expect((await writeAuditCheckpoint(trail.deps, { force: true })).problem).to.match(/truncated/);
 
     // New events written over the gap do not hide it: the link the checkpoint signed differs.
-    for (let i = 0; i < 5; i++) await recordAudit(trail.db, { userId: null }, { action: 'test.after' });
+    for (let i = 0; i < 5; i++) await recordAudit(trail.db, auditIds(), { action: 'test.after' });
     await sealAudit(trail.deps);
     const after = await verifyAuditChain(trail.deps);
     expect(after.ok).to.equal(false);
@@ -258,11 +259,11 @@ describe('audit chain against a database superuser', function () {
         .delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
-    await recordAudit(
-      trail.db,
-      { userId: null },
-      { action: 'audit.epoch_started', reasonCode: 'restore', data: { epoch: 1 } },
-    );
+    await recordAudit(trail.db, auditIds(), {
+      action: 'audit.epoch_started',
+      reasonCode: 'restore',
+      data: { epoch: 1 },
+    });
     const report = await verifyAuditChain(trail.deps);
     expect(report.ok).to.equal(false);
     expect(report.epoch).to.equal(0);
@@ -300,11 +301,11 @@ describe('audit chain against a database superuser', function () {
     const log = createLogger('info', { write: (l: string) => lines.push(l) });
     let now = new Date('2026-12-07T10:00:00Z');
     const job = { ...trail.deps, now: () => now, log };
-    await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
+    await recordAudit(trail.db, auditIds(), { action: 'test.job' });
     await sealAndCheckpoint(job);
     const first = readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files;
     expect(first).to.have.length(1);
-    await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
+    await recordAudit(trail.db, auditIds(), { action: 'test.job' });
     now = new Date(now.getTime() + 30_000);
     await sealAndCheckpoint(job);
     expect(
@@ -321,7 +322,7 @@ describe('audit chain against a database superuser', function () {
       await trail.db('audit_chain').where('seq', '>=', head).delete();
       await trail.db('audit_events').whereIn('id', tail).delete();
     });
-    await recordAudit(trail.db, { userId: null }, { action: 'test.job' });
+    await recordAudit(trail.db, auditIds(), { action: 'test.job' });
     now = new Date(now.getTime() + 61_000);
     await sealAndCheckpoint(job);
     expect(readSignedFiles(trail.dir, auditKeysFromConfig(trail.deps.config)).files).to.have.length(2);
@@ -486,18 +487,14 @@ describe('audit keys and published checkpoint', function () {
 
   it('when events hold nulls, Unicode and JSON, then the service renders them exactly as the SQL function that sealed the older links', async () => {
     const db = ctx().deps.db;
-    await recordAudit(db, { userId: null }, { action: 'test.canonical' });
-    await recordAudit(
-      db,
-      { userId: randomUUID(), tokenId: randomUUID(), requestId: 'req-1' },
-      {
-        action: 'test.canonical',
-        recordType: 'claim',
-        recordId: 'Łukasz|Nguyễn',
-        reasonCode: 'code',
-        data: { n: 1.5, s: 'é"\\\n', a: [null, true], nested: { z: 1, a: 2 } },
-      },
-    );
+    await recordAudit(db, auditIds(), { action: 'test.canonical' });
+    await recordAudit(db, auditIds({ userId: randomUUID(), tokenId: randomUUID(), requestId: 'req-1' }), {
+      action: 'test.canonical',
+      recordType: 'claim',
+      recordId: 'Łukasz|Nguyễn',
+      reasonCode: 'code',
+      data: { n: 1.5, s: 'é"\\\n', a: [null, true], nested: { z: 1, a: 2 } },
+    });
     const { rows } = await db.raw(`SELECT audit_event_canonical(e) AS sql, ${EVENT_COLUMNS} FROM audit_events e`);
     expect(rows.length).to.be.greaterThan(2);
     for (const r of rows) expect(canonicalOf(r)).to.equal(r.sql);

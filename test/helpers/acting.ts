@@ -1,5 +1,5 @@
 import type { Role } from '../../server/shared/authorize.js';
-import { staffActing, systemActing, withSettingsRead, type Acting } from '../../server/shared/acting.js';
+import { makeActing, staffActing, systemActing, withSettingsRead, type Acting } from '../../server/shared/acting.js';
 import { settingsLoader } from '../../server/settings/index.js';
 import { ctx } from './context.js';
 
@@ -13,4 +13,23 @@ export function actingAs(userId: string, roles: readonly Role[]): Promise<Acting
 export function actingAsSystem(): Promise<Acting> {
   const { deps } = ctx();
   return withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db) }));
+}
+
+/** An `Acting` that carries only ids, for tests that write audit events directly (`recordAudit` reads nothing else). */
+export function auditIds(
+  ids: { userId?: string | null; tokenId?: string | null; requestId?: string | null } = {},
+): Acting {
+  return makeActing({
+    actor: {
+      kind: ids.tokenId ? 'token' : ids.userId ? 'user' : 'system',
+      userId: ids.userId ?? null,
+      tokenId: ids.tokenId ?? null,
+      participantId: null,
+      roles: [],
+      auditorScoped: false,
+    },
+    requestId: ids.requestId ?? null,
+    now: new Date(),
+    settings: () => Promise.reject(new Error('an audit-only Acting has no settings')),
+  });
 }

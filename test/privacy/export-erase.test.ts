@@ -4,17 +4,18 @@ import { signedIn, createParticipant } from '../helpers/factories.js';
 import { pdfText } from '../helpers/documents.js';
 import { recordAudit } from '../../server/audit/index.js';
 import { createFullPerson, findInPersonalColumns, participantRow } from './helpers.js';
+import { auditIds } from '../helpers/acting.js';
 
 describe('right of access: export', () => {
   it('when the DPO exports a person, then the JSON holds everything (IBAN masked) and the export is audited', async () => {
     const person = await createFullPerson();
     const dpo = await signedIn('dpo');
     const finance = await signedIn('finance');
-    await recordAudit(
-      ctx().deps.db,
-      { userId: finance.user.id },
-      { action: 'participant.archived_read', recordType: 'participant', recordId: person.id },
-    );
+    await recordAudit(ctx().deps.db, auditIds({ userId: finance.user.id }), {
+      action: 'participant.archived_read',
+      recordType: 'participant',
+      recordId: person.id,
+    });
     const r = await dpo.get(`/api/participants/${person.id}/export`);
     expect(r.status).to.equal(200);
     expect(r.headers.get('content-disposition')).to.include(`donnees-${person.reference}.json`);
@@ -48,11 +49,11 @@ describe('right of access: export', () => {
     const person = await createFullPerson();
     const dpo = await signedIn('dpo');
     const finance = await signedIn('finance');
-    await recordAudit(
-      ctx().deps.db,
-      { userId: finance.user.id },
-      { action: 'participant.archived_read', recordType: 'participant', recordId: person.id },
-    );
+    await recordAudit(ctx().deps.db, auditIds({ userId: finance.user.id }), {
+      action: 'participant.archived_read',
+      recordType: 'participant',
+      recordId: person.id,
+    });
     const r = await fetch(`${ctx().baseUrl}/api/participants/${person.id}/export?format=pdf`, {
       headers: { cookie: [...dpo.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     });
