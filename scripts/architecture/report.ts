@@ -2,7 +2,15 @@
 // the working tree (table writes outside their owner, imports past an index.ts, import cycles,
 // error codes made inline). The architecture tests (test/architecture/) fail when one is not 0.
 import { REGISTRY } from '../../server/privacy/index.js';
-import { capabilityOf, importCycles, importsPastIndex, inlineErrorCodes, tableCalls } from './scan.js';
+import {
+  callsOf,
+  capabilityOf,
+  importCycles,
+  importsPastIndex,
+  inlineErrorCodes,
+  tableCalls,
+  whoActsParameters,
+} from './scan.js';
 
 const tables = new Set(Object.keys(REGISTRY));
 const calls = tableCalls(tables);
@@ -10,6 +18,9 @@ const outsideRepos = calls.filter((c) => !/(^|[-/])repo\.ts$/.test(c.file));
 const ownerOf = (t: string) => (REGISTRY[t] as { owner?: string }).owner;
 const foreignWrites = calls.filter((c) => c.access === 'write' && ownerOf(c.table) !== capabilityOf(c.file));
 const cycles = importCycles();
+const shapes = new Map<string, number>();
+for (const p of whoActsParameters()) shapes.set(p.what, (shapes.get(p.what) ?? 0) + 1);
+const settingsReads = callsOf('getSettings').filter((c) => !c.file.startsWith('server/settings/'));
 const lines = [
   `tables declared                     ${tables.size}`,
   `table calls in server/              ${calls.length} (${calls.filter((c) => c.access === 'write').length} writes)`,
@@ -18,6 +29,8 @@ const lines = [
   `imports past another index.ts       ${importsPastIndex().length}`,
   `import cycles (files in them)       ${cycles.length} (${cycles.reduce((n, c) => n + c.length, 0)})`,
   `error codes made inline             ${inlineErrorCodes().length}`,
+  `shapes of who acts (parameters)     ${shapes.size} (${[...shapes].map(([k, n]) => `${k} ${n}`).join(', ')})`,
+  `settings read outside settings      ${settingsReads.length}`,
 ];
 process.stdout.write(lines.join('\n') + '\n');
 if (process.argv.includes('--list')) {

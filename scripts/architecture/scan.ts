@@ -320,3 +320,85 @@ export function inlineErrorCodes(files = serverFiles()): InlineError[] {
   }
   return out;
 }
+
+export interface Finding {
+  file: string;
+  line: number;
+  what: string;
+}
+
+/**
+ * The HTTP layer makes the `Acting` from the session or token (`Actor`, server/shared/authorize.ts):
+ * these files may take an `Actor`; nothing else does.
+ */
+const ACTOR_MAKERS = new Set(['server/auth/sessions.ts', 'server/auth/password-change-gate.ts']);
+
+/** Parameter names that say who acts: an object literal with a user id under one of them is a shape of its own. */
+const WHO_ACTS_NAMES = /^(actor|acting|reader|writer|by|who|caller|decider|user)$/;
+
+/**
+ * The "who acts" shape a parameter type names: `Acting` (or a part of it, `ActingActor`),
+ * `Actor`, `AuditActor`, or an object literal with a user id under a who-acts name.
+ */
+function whoActsShape(parameter: ts.ParameterDeclaration, sf: ts.SourceFile): string | null {
+  const type = parameter.type!;
+  const literalCounts = WHO_ACTS_NAMES.test(parameter.name.getText(sf));
+  const names = new Set<string>();
+  const visit = (n: ts.Node) => {
+    if (ts.isTypeReferenceNode(n)) names.add(n.typeName.getText(sf));
+    if (literalCounts && ts.isTypeLiteralNode(n) && n.members.some((m) => m.name?.getText(sf) === 'userId'))
+      names.add('{ userId… }');
+    ts.forEachChild(n, visit);
+  };
+  visit(type);
+  for (const name of ['AuditActor', 'Actor', '{ userId… }']) if (names.has(name)) return name;
+  return names.has('Acting') || names.has('ActingActor') ? 'Acting' : null;
+}
+
+/**
+ * Every function parameter under `server/` (but the toolbox `server/shared/` and the files that
+ * make the `Actor`) that says who acts, with the shape it takes. One way to act: all `Acting`.
+ */
+export function whoActsParameters(files = serverFiles()): Finding[] {
+  const out: Finding[] = [];
+  for (const file of files) {
+    if (file.startsWith('server/shared/') || ACTOR_MAKERS.has(file)) continue;
+    const sf = parse(file);
+    const visit = (node: ts.Node) => {
+      if (ts.isParameter(node) && node.type) {
+        const shape = whoActsShape(node, sf);
+        if (shape) out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, what: shape });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}
+
+/** Calls `name(…)` or `x.name(…)` under `server/`. */
+export function callsOf(name: string, files = serverFiles()): Finding[] {
+  const out: Finding[] = [];
+  for (const file of files) {
+    const sf = parse(file);
+    const visit = (node: ts.Node) => {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression;
+        const called = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee)
+            ? callee.name.text
+            : null;
+        if (called === name)
+          out.push({
+            file,
+            line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
+            what: node.getText(sf),
+          });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return out;
+}

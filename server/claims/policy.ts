@@ -1,4 +1,5 @@
-import { roles, type HasRoles, type Role } from '../shared/authorize.js';
+import { roles, type Role } from '../shared/authorize.js';
+import type { ActingActor } from '../shared/acting.js';
 import type { AppError } from '../shared/errors.js';
 import { claimsError } from './errors.js';
 
@@ -59,10 +60,7 @@ const refused = (code: 'forbidden' | 'separation_of_duties', error: AppError): D
  * into it). The one rule the decision use case, the API, the claim page and bulk approval apply;
  * the refusal carries the French reason shown to the user.
  */
-export function mayDecide(
-  actor: Pick<HasRoles, 'roles'> & { userId: string | null },
-  claim: DecisionFacts,
-): DecisionRight {
+export function mayDecide(actor: Pick<ActingActor, 'roles' | 'userId'>, claim: DecisionFacts): DecisionRight {
   const decider =
     actor.roles.includes('finance') || (actor.roles.includes('project_lead') && claim.projectLeadId === actor.userId);
   if (!decider) return refused('forbidden', claimsError('not_claim_decider'));

@@ -1,4 +1,5 @@
 import { hasAnyRole, roles, type HasRoles } from '../shared/authorize.js';
+import type { ActingActor } from '../shared/acting.js';
 
 /** Who reads the rate versions (`/api/policies`, `/admin/policies`): everyone who enters, decides or checks claims. */
 export const RATE_READERS = roles('staff', 'project_lead', 'finance', 'admin', 'auditor');
@@ -12,7 +13,7 @@ export function mayWriteOrganisationRates(actor: Pick<HasRoles, 'roles'> | null)
 
 /** A project's override: finance, or the lead of that project. */
 export function mayWriteProjectRates(
-  actor: (Pick<HasRoles, 'roles'> & { userId: string | null }) | null,
+  actor: Pick<ActingActor, 'roles' | 'userId'> | null,
   leadUserId: string | null,
 ): boolean {
   if (hasAnyRole(actor, ['finance'])) return true;
