@@ -81,6 +81,8 @@ const TABLE_METHODS = new Set([
   'fullOuterJoin',
   'whereExists',
 ]);
+/** The names a database handle goes by when called on a table (`trx('claims')`); other functions given a table name (`RecordId('claims')`) are not queries. */
+const DB_HANDLES = new Set(['db', 'trx', 'knex', 'tx']);
 const SQL_WRITE = /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?([a-z_][a-z0-9_]*)"?/g;
 const SQL_READ = /\b(?:FROM|JOIN)\s+"?([a-z_][a-z0-9_]*)"?/g;
 
@@ -119,7 +121,7 @@ export function tableCalls(tables: ReadonlySet<string>, files = serverFiles()): 
           const callee = node.expression;
           const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
           const isTableCall =
-            ts.isIdentifier(callee) ||
+            (ts.isIdentifier(callee) && DB_HANDLES.has(callee.text)) ||
             (ts.isPropertyAccessExpression(callee) &&
               (callee.name.text === 'db' || TABLE_METHODS.has(callee.name.text)));
           if (isTableCall) {
