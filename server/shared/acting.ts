@@ -27,9 +27,9 @@ export interface ActingActor {
  * request, and the organisation's settings, read once.
  *
  * `settings()` reads them the first time it is asked and keeps them. The HTTP layer asks
- * before the handler of every state-changing route, so that a use case inside a transaction
- * never opens a second connection (the embedded database has one); a GET handler that opens a
- * transaction asks before it.
+ * before the handler of every state-changing route, every page and every route on the embedded
+ * database, so that a use case inside a transaction never waits for a second connection (the
+ * embedded database has one); an API read that opens a transaction and needs them asks first.
  */
 export interface Acting {
   actor: ActingActor;

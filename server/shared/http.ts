@@ -173,7 +173,7 @@ export function watchThrown(watcher: typeof thrownWatcher): void {
 export function mountRoutes(
   router: Router,
   specs: RouteSpec[],
-  deps: { db: Knex; now: () => Date },
+  deps: { db: Knex; now: () => Date; dbKind?: 'server' | 'embedded' },
   options: { settings: SettingsLoader; guards?: RouteGuard[] },
 ): void {
   const guards = options.guards ?? [];
@@ -214,8 +214,11 @@ export function mountRoutes(
         return;
       }
       try {
-        // Read before any transaction opens: the embedded database has one connection.
-        if (req.method !== 'GET') await req.ctx.acting.settings();
+        // Read before any transaction opens (the embedded database has one connection, the
+        // server's pool is finite): for every state-changing route, every page (its layout
+        // needs them anyway) and every route on the embedded database. An API read reads them
+        // when it first asks (most never do: the claims queue).
+        if (req.method !== 'GET' || spec.kind === 'page' || deps.dbKind === 'embedded') await req.ctx.acting.settings();
         const typed = req as unknown as TypedRequest<TSchema, TSchema, TSchema>;
         if (spec.idempotent === 'form') {
           const { _csrf: _token, [FORM_KEY_FIELD]: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;
