@@ -25,7 +25,7 @@ import {
 } from './schemas.js';
 import { CLAIM_READERS } from './policy.js';
 import { claimLines, claimSessionIds, getClaim, sessionsByIds, type ClaimRow } from './repo.js';
-import { userNames } from './choices.js';
+import { userNames } from './choices-repo.js';
 import { claimsError } from './errors.js';
 
 /**

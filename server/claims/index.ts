@@ -18,5 +18,5 @@ export {
   paymentRejected,
   releaseFromBatch,
 } from './lifecycle.js';
-export { liveClaimsOfSession } from './live-claims.js';
+export { liveClaimsOfSession } from './live-claims-repo.js';
 export { cancelClaimsOnErasure, ERASURE_CANCEL_REASON } from './cancel-on-erasure.js';
