@@ -10,9 +10,9 @@ export { yearlyTotals } from './presenter.js';
 export { CLAIM_READERS } from './policy.js';
 export { CLAIM_STATUS_LABELS, LINE_KIND_LABELS, REASON_LABELS } from './schemas.js';
 export { moveClaims } from './merge.js';
+export { lockClaimsInIdOrder } from './lifecycle-repo.js';
 export {
   CLAIM_TRANSITIONS,
-  lockClaimsInIdOrder,
   markInBatch,
   markPaid,
   paymentRejected,
