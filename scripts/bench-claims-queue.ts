@@ -18,7 +18,7 @@ import pg from 'pg';
 import { randomToken, sha256Hex } from '../server/shared/crypto.js';
 import { benchDatabase, fmt, seconds } from './bench-support.js';
 import { createApp } from '../server/app.js';
-import { listClaims } from '../server/claims/queue.js';
+import { listClaims } from '../server/claims/queue-repo.js';
 import type { ClaimListQuery } from '../server/claims/schemas.js';
 
 const arg = (name: string, fallback: number) => {

@@ -13,6 +13,8 @@ import {
   attendanceOf,
   claimSessionIds,
   getClaim,
+  insertClaim,
+  insertClaimSessions,
   insertLines,
   recordHand,
   sessionsByIds,
@@ -62,25 +64,22 @@ export async function settleAdvanceIn(trx: Db, deps: Deps, acting: Acting, input
     ...(absent ? ['absent'] : []),
     ...(overrideReason ? ['attendance_override'] : []),
   ];
-  const [row] = await trx('claims')
-    .insert({
-      participant_id: advance.participant_id,
-      payee_id: advance.payee_id,
-      project_id: advance.project_id,
-      advance_of_claim_id: advanceId,
-      departure_at: departure,
-      return_at: ret,
-      entered_by: actor.userId,
-      flags,
-      override_reason: overrideReason,
-      to_recover_cents: absent && !input.lines.length ? (advance.amount_granted_cents ?? 0) : 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id']);
-  const id = row.id as string;
+  const id = await insertClaim(trx, {
+    participant_id: advance.participant_id,
+    payee_id: advance.payee_id,
+    project_id: advance.project_id,
+    advance_of_claim_id: advanceId,
+    departure_at: departure,
+    return_at: ret,
+    entered_by: actor.userId,
+    flags,
+    override_reason: overrideReason,
+    to_recover_cents: absent && !input.lines.length ? (advance.amount_granted_cents ?? 0) : 0,
+    created_at: now,
+    updated_at: now,
+  });
   await recordHand(trx, id, actor.userId, 'advance_settled', now);
-  await trx('claim_sessions').insert(sessionIds.map((s) => ({ claim_id: id, session_id: s })));
+  await insertClaimSessions(trx, id, sessionIds);
   await insertLines(trx, lineRows(id, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()));
   await recomputeClaim(trx, acting, id);
   await recomputeClaim(trx, acting, advanceId);

@@ -1,4 +1,5 @@
 import { moveToStatus } from './lifecycle.js';
+import { undecidedClaimsForUpdate } from './lifecycle-repo.js';
 import type { Db } from '../shared/db.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
@@ -6,9 +7,6 @@ import { claimCancelled } from '../grants/index.js';
 
 /** The reason code a claim carries when it is cancelled because its person is erased (docs/domain.md#erasure-and-withdrawal). */
 export const ERASURE_CANCEL_REASON = 'effacement';
-
-/** Claim statuses cancelled when their person is anonymised: nothing was decided yet. */
-const UNDECIDED = ['draft', 'submitted'] as const;
 
 /**
  * Cancels the draft and submitted claims of people about to be anonymised, reason
@@ -20,12 +18,7 @@ const UNDECIDED = ['draft', 'submitted'] as const;
 export async function cancelClaimsOnErasure(trx: Db, acting: Acting, participantIds: string[]): Promise<string[]> {
   if (participantIds.length === 0) return [];
   const { now } = acting;
-  const rows = (await trx('claims')
-    .whereIn('participant_id', participantIds)
-    .whereIn('status', UNDECIDED)
-    .orderBy('id')
-    .forUpdate()
-    .select('id', 'status')) as { id: string; status: string }[];
+  const rows = await undecidedClaimsForUpdate(trx, participantIds);
   for (const claim of rows) {
     await moveToStatus(trx, [claim.id], 'cancelled', {
       cancelled_at: now,

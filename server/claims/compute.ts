@@ -10,9 +10,11 @@ import {
   claimReceipts,
   claimSessionIds,
   getClaim,
+  hasSettlement,
   linesBackedBy,
   priorMileageDeciKm,
   sessionsByIds,
+  setLineComputation,
   touchClaim,
   type ClaimRow,
   type LineRow,
@@ -140,26 +142,20 @@ export async function recomputeClaim(
     const asked = requestedOf(input, result.eligibleCents);
     requested += asked;
     eligible += result.eligibleCents;
-    await trx('claim_lines')
-      .where({ id: line.id })
-      .update({
-        category: result.category,
-        requested_cents: asked,
-        eligible_cents: result.eligibleCents,
-        explanation: result.explanation,
-        rule: result.rule,
-        flags,
-        prior_mileage_decikm:
-          line.kind === 'mileage' && (options.freeze || line.prior_mileage_decikm !== null) ? prior : null,
-      });
+    await setLineComputation(trx, line.id, {
+      category: result.category,
+      requested_cents: asked,
+      eligible_cents: result.eligibleCents,
+      explanation: result.explanation,
+      rule: result.rule,
+      flags,
+      prior_mileage_decikm:
+        line.kind === 'mileage' && (options.freeze || line.prior_mileage_decikm !== null) ? prior : null,
+    });
   }
   if (details.length) throw validationError(details);
   if (claim.is_advance && !['cancelled', 'draft'].includes(claim.status)) claimFlags.add('advance_to_settle');
-  if (
-    claim.is_advance &&
-    (await trx('claims').where({ advance_of_claim_id: claimId }).whereNot('status', 'cancelled').first('id'))
-  )
-    claimFlags.delete('advance_to_settle');
+  if (claim.is_advance && (await hasSettlement(trx, claimId))) claimFlags.delete('advance_to_settle');
   for (const kept of ['attendance_override', 'advance_settlement', 'absent'])
     if (claim.flags.includes(kept)) claimFlags.add(kept);
   if (!claim.payee_id) claimFlags.add('no_payee');

@@ -11,7 +11,10 @@ import {
   claimReceipts,
   claimSessionIds,
   defaultPayeeId,
+  deleteLines,
   getClaim,
+  insertClaim,
+  insertClaimSessions,
   insertLines,
   payeeOfParticipant,
   recordHand,
@@ -117,24 +120,25 @@ export async function createClaimIn(trx: Db, deps: Deps, acting: Acting, input: 
     throw validationError([{ field: 'payeeId', message: 'bénéficiaire inconnu, inactif ou d’une autre personne' }]);
   payeeId ??= await defaultPayeeId(trx, input.participantId);
   const { departure, ret } = claimTimes(sessions, input);
-  const [row] = await trx('claims')
-    .insert({
-      participant_id: input.participantId,
-      payee_id: payeeId,
-      project_id: sessions[0].project_id,
-      is_advance: input.isAdvance ?? false,
-      departure_at: departure,
-      return_at: ret,
-      entered_by: actor.userId,
-      flags,
-      override_reason: overrideReason,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id']);
-  const claimId = row.id as string;
+  const claimId = await insertClaim(trx, {
+    participant_id: input.participantId,
+    payee_id: payeeId,
+    project_id: sessions[0].project_id,
+    is_advance: input.isAdvance ?? false,
+    departure_at: departure,
+    return_at: ret,
+    entered_by: actor.userId,
+    flags,
+    override_reason: overrideReason,
+    created_at: now,
+    updated_at: now,
+  });
   await recordHand(trx, claimId, actor.userId, 'created', now);
-  await trx('claim_sessions').insert(sessions.map((s) => ({ claim_id: claimId, session_id: s.id })));
+  await insertClaimSessions(
+    trx,
+    claimId,
+    sessions.map((s) => s.id),
+  );
   await insertLines(
     trx,
     lineRows(claimId, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, new Set()),
@@ -173,7 +177,7 @@ export async function updateDraft(deps: Deps, acting: Acting, { claimId, patch: 
     await recordHand(trx, claimId, acting.actor.userId, 'edited', now);
     if (input.lines) {
       const receipts = new Set((await claimReceipts(trx, claimId)).map((r) => r.id));
-      await trx('claim_lines').where({ claim_id: claimId }).delete();
+      await deleteLines(trx, claimId);
       await insertLines(
         trx,
         lineRows(claimId, input.lines, toLocal(sessions[0].starts_at, settings.timeZone).date, receipts),

@@ -15,6 +15,7 @@ import {
   decisionFacts,
   getClaim,
   linesBackedBy,
+  setLineDecision,
   type ClaimRow,
   type LineRow,
 } from './repo.js';
@@ -169,14 +170,12 @@ export async function decideClaimIn(trx: Db, deps: Deps, acting: Acting, input: 
     granted += d.grantedCents;
     requested += l.requested_cents;
     if (d.grantedCents < l.requested_cents) reduced++;
-    await trx('claim_lines')
-      .where({ id: l.id })
-      .update({
-        granted_cents: d.grantedCents,
-        reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents),
-        reason_note: d.reasonNote?.trim() || null,
-        receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
-      });
+    await setLineDecision(trx, l.id, {
+      granted_cents: d.grantedCents,
+      reason_code: d.reasonCode ?? defaultReason(l, d.grantedCents),
+      reason_note: d.reasonNote?.trim() || null,
+      receipt_reuse_acknowledged: !!d.receiptReuseAcknowledged && l.flags.includes('reused_receipt'),
+    });
   }
   const status = granted === 0 ? 'rejected' : granted >= requested ? 'approved' : 'partially_approved';
   const advance = claim.advance_of_claim_id ? await getClaim(trx, claim.advance_of_claim_id) : undefined;

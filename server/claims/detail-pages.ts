@@ -19,7 +19,7 @@ import {
 } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITERS, CLAIM_WRITER_ROLES, CLAIM_DECIDERS, HAND_LABELS, mayDecide } from './policy.js';
 import { claimView } from './presenter.js';
-import { participantName, userNames } from './choices.js';
+import { participantName, userNames } from './choices-repo.js';
 import { decisionFacts } from './repo.js';
 import { submitClaim } from './submit-claim.js';
 import { decideClaimIn } from './decide-claim.js';

@@ -11,7 +11,7 @@ import type { Response } from 'express';
 import { ClaimCreateBody } from './schemas.js';
 import { CLAIM_WRITERS } from './policy.js';
 import { createClaimIn } from './create-claim.js';
-import { participantName, searchParticipants, sessionChoices } from './choices.js';
+import { participantName, searchParticipants, sessionChoices } from './choices-repo.js';
 import { KIND_OPTIONS, POWER_OPTIONS, formField, lineRowsOf, linesFromRows, type LineRowForm } from './form.js';
 
 const EMPTY_ROW: LineRowForm = { kind: '', travelDate: '', amount: '', km: '', fiscalPower: '', hours: '' };

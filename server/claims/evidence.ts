@@ -25,7 +25,8 @@ import {
 } from './schemas.js';
 import { CLAIM_READERS } from './policy.js';
 import { claimLines, claimSessionIds, getClaim, sessionsByIds, type ClaimRow } from './repo.js';
-import { userNames } from './choices.js';
+import { userNames } from './choices-repo.js';
+import { attendanceEntries, bundleReceipts, claimEvents, participantStatus } from './evidence-repo.js';
 import { claimsError } from './errors.js';
 
 /**
@@ -61,22 +62,6 @@ const ATTENDANCE_LABELS: Record<string, string> = {
   absent: 'Absente',
 };
 const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
-
-/** The claim's audit trail: ids and codes only (no free text lives there). */
-function claimEvents(db: Db, claimId: string) {
-  return db('audit_events')
-    .where({ record_type: 'claim', record_id: claimId })
-    .orderBy('id')
-    .select('occurred_at', 'actor_user_id', 'action', 'reason_code', 'data') as unknown as Promise<
-    {
-      occurred_at: Date;
-      actor_user_id: string | null;
-      action: string;
-      reason_code: string | null;
-      data: Record<string, unknown>;
-    }[]
-  >;
-}
 
 /**
  * The decision trail (PDF): each line asked, computed, granted, with its rule and reason, then
@@ -177,13 +162,11 @@ export async function decisionTrailPdf(db: Db, settings: Settings, claim: ClaimR
 /** The attendance entry of each of the claim's sessions, as plain text. */
 async function attendanceText(db: Db, settings: Settings, claim: ClaimRow): Promise<string> {
   const sessions = await sessionsByIds(db, await claimSessionIds(db, claim.id));
-  const entries = await db('session_participants')
-    .where({ participant_id: claim.participant_id })
-    .whereIn(
-      'session_id',
-      sessions.map((s) => s.id),
-    )
-    .select('session_id', 'status', 'walk_in', 'attendance_recorded_at');
+  const entries = await attendanceEntries(
+    db,
+    claim.participant_id,
+    sessions.map((s) => s.id),
+  );
   const blocks = sessions.map((s) => {
     const e = entries.find((x) => x.session_id === s.id);
     return [
@@ -205,11 +188,7 @@ async function attendanceText(db: Db, settings: Settings, claim: ClaimRow): Prom
 async function addClaimFiles(db: Db, settings: Settings, claim: ClaimRow, add: AddEntry, folder = ''): Promise<void> {
   await add(`${folder}decision.pdf`, await decisionTrailPdf(db, settings, claim));
   await add(`${folder}presence.txt`, await attendanceText(db, settings, claim));
-  const receipts = await db('claim_receipts as r')
-    .join('files as f', 'f.id', 'r.file_id')
-    .where('r.claim_id', claim.id)
-    .orderBy(['r.created_at', 'r.id'])
-    .select('r.file_id', 'r.amount_cents', 'f.sha256', 'f.media_type', 'f.erased_at');
+  const receipts = await bundleReceipts(db, claim.id);
   for (const [i, r] of receipts.entries()) {
     const name = `${folder}justificatifs/${claim.reference}-J${i + 1}`;
     const file = r.erased_at ? null : await readFileContent(db, r.file_id);
@@ -251,7 +230,7 @@ export function evidenceRoutes(deps: Deps) {
         const settings = await req.ctx.acting.settings();
         const claim = await getClaim(deps.db, req.params.id);
         if (!claim) throw notFound('Demande');
-        const person = await deps.db('participants').where({ id: claim.participant_id }).first('status');
+        const person = await participantStatus(deps.db, claim.participant_id);
         assertMayRead(req.ctx.acting.actor, person.status);
         await streamZip(
           res,

@@ -9,14 +9,8 @@
 export { yearlyTotals } from './presenter.js';
 export { CLAIM_READERS } from './policy.js';
 export { CLAIM_STATUS_LABELS, LINE_KIND_LABELS, REASON_LABELS } from './schemas.js';
-export { moveClaims } from './merge.js';
-export {
-  CLAIM_TRANSITIONS,
-  lockClaimsInIdOrder,
-  markInBatch,
-  markPaid,
-  paymentRejected,
-  releaseFromBatch,
-} from './lifecycle.js';
-export { liveClaimsOfSession } from './live-claims.js';
+export { moveClaims } from './repo.js';
+export { lockClaimsInIdOrder } from './lifecycle-repo.js';
+export { CLAIM_TRANSITIONS, markInBatch, markPaid, paymentRejected, releaseFromBatch } from './lifecycle.js';
+export { liveClaimsOfSession } from './live-claims-repo.js';
 export { cancelClaimsOnErasure, ERASURE_CANCEL_REASON } from './cancel-on-erasure.js';

@@ -2,6 +2,7 @@ import type { Acting } from '../shared/acting.js';
 import type { Db } from '../shared/db.js';
 import { claimsPaid, claimsUnpaid } from '../grants/index.js';
 import type { ClaimStatus } from './schemas.js';
+import { lockClaimsInIdOrder, settlementIdsFollowing } from './lifecycle-repo.js';
 
 /**
  * The claim lifecycle (docs/domain.md#claim-lifecycle): which status may follow which. Every change of a
@@ -34,16 +35,6 @@ export const mayMove = (from: ClaimStatus, to: ClaimStatus): boolean =>
   (CLAIM_TRANSITIONS[from] as readonly ClaimStatus[]).includes(to);
 
 /**
- * Locks these claims in id order. Every write to several claims takes all its claim locks this
- * way, at once, before writing (the batch builder's lockClaimsById too): an UPDATE … WHERE id
- * IN (…) locks rows in the order it finds them, and two writes taking overlapping claims in
- * different orders (or in several steps) could each hold one the other waits for.
- */
-export async function lockClaimsInIdOrder(trx: Db, claimIds: string[]): Promise<void> {
-  await trx.raw('SELECT 1 FROM claims WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE', [claimIds]);
-}
-
-/**
  * Moves claims to `to` with the other columns the step writes, in the caller's transaction.
  * The use case has checked the status and said why not in French; a claim found in a status
  * the table does not allow is a bug, and the whole transaction rolls back.
@@ -72,18 +63,9 @@ export async function markInBatch(trx: Db, claimIds: string[], now: Date): Promi
   await moveToStatus(trx, claimIds, 'in_batch', { version: trx.raw('version + 1'), updated_at: now });
 }
 
-/**
- * Settlements whose expenses follow their advance's payment (decided, nothing more to pay):
- * when an advance is paid or its payment rejected, their expenses follow it.
- */
+/** These claims and the settlements whose expenses follow them: when an advance is paid or its payment rejected, their expenses follow it. */
 async function withSettlements(trx: Db, advanceIds: string[]): Promise<string[]> {
-  const settlements = await trx('claims')
-    .whereIn('advance_of_claim_id', advanceIds)
-    .where('amount_to_pay_cents', 0)
-    .whereNotNull('decided_at')
-    .whereNot('status', 'cancelled')
-    .select('id');
-  return [...advanceIds, ...settlements.map((r: { id: string }) => r.id)];
+  return [...advanceIds, ...(await settlementIdsFollowing(trx, advanceIds))];
 }
 
 /** Payments marked the payment of these batched claims paid: their expenses become actual, dated by the payment's day. */

@@ -8,9 +8,9 @@ import { toLocal } from '../shared/dates.js';
 import { page } from '../shared/pages.js';
 import { CLAIM_FLAGS, CLAIM_FLAG_LABELS, CLAIM_STATUSES, CLAIM_STATUS_LABELS, ClaimListQuery } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITER_ROLES } from './policy.js';
-import { countsByStatus, listClaims } from './queue.js';
+import { countsByStatus, listClaims } from './queue-repo.js';
 import { yearlyTotals } from './presenter.js';
-import { participantName, projectOptions, sessionChoices } from './choices.js';
+import { participantName, projectOptions, sessionChoices } from './choices-repo.js';
 
 const SORTS = [
   { value: '-createdAt', label: 'Plus récentes d’abord' },

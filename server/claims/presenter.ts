@@ -15,7 +15,7 @@ import {
   type ReceiptRow,
 } from './repo.js';
 import { reuseOf } from './compute.js';
-import type { ClaimListRow } from './queue.js';
+import type { ClaimListRow } from './queue-repo.js';
 import type { ClaimView, ClaimSummary } from './schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -4,7 +4,15 @@ import { storeDocument, readFileContent } from '../shared/files.js';
 import { inTransaction, type Db } from '../shared/db.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
-import { getClaim, linesBackedBy, recordHand } from './repo.js';
+import {
+  getClaim,
+  insertReceipt,
+  isLineOfClaim,
+  linesBackedBy,
+  linkLineToReceipt,
+  receiptFileId,
+  recordHand,
+} from './repo.js';
 import { recomputeClaim } from './compute.js';
 import { claimsError } from './errors.js';
 
@@ -31,7 +39,7 @@ export async function attachReceipt(
     const claim = await getClaim(trx, claimId, true);
     if (!claim) throw notFound('Demande');
     if (!['draft', 'submitted'].includes(claim.status)) throw claimsError('receipts_frozen');
-    if (lineId && !(await trx('claim_lines').where({ id: lineId, claim_id: claimId }).first('id')))
+    if (lineId && !(await isLineOfClaim(trx, claimId, lineId)))
       throw validationError([{ field: 'lineId', message: 'ligne inconnue pour cette demande' }]);
     const stored = await storeDocument(trx, file, {
       field: 'file',
@@ -39,22 +47,24 @@ export async function attachReceipt(
       createdBy: actor.userId,
       required: true,
     });
-    const [row] = await trx('claim_receipts')
-      .insert({ claim_id: claimId, file_id: stored!.id, amount_cents: amountCents, created_by: actor.userId })
-      .returning(['id']);
+    const receiptId = await insertReceipt(trx, {
+      claim_id: claimId,
+      file_id: stored!.id,
+      amount_cents: amountCents,
+      created_by: actor.userId,
+    });
     await recordHand(trx, claimId, actor.userId, 'receipt_added', now);
     const reusedBy = await linesBackedBy(trx, stored!.sha256);
-    if (lineId)
-      await trx('claim_lines').where({ id: lineId }).update({ receipt_id: row.id, receipt_reuse_acknowledged: false });
+    if (lineId) await linkLineToReceipt(trx, lineId, receiptId);
     await recomputeClaim(trx, acting, claimId);
     await recordAudit(trx, acting, {
       action: 'claim.receipt_added',
       recordType: 'claim',
       recordId: claimId,
-      data: { receiptId: row.id, fileId: stored!.id, reused: reusedBy.length > 0 },
+      data: { receiptId, fileId: stored!.id, reused: reusedBy.length > 0 },
     });
     return {
-      receiptId: row.id as string,
+      receiptId,
       reusedBy: reusedBy.map((u) => ({ claimId: u.claim_id, reference: u.reference, lineId: u.line_id })),
     };
   });
@@ -62,8 +72,8 @@ export async function attachReceipt(
 
 /** The file of a receipt of this claim (for previews), or 404. */
 export async function receiptFile(db: Db, claimId: string, receiptId: string) {
-  const r = await db('claim_receipts').where({ id: receiptId, claim_id: claimId }).first('file_id');
-  const file = r ? await readFileContent(db, r.file_id) : null;
+  const fileId = await receiptFileId(db, claimId, receiptId);
+  const file = fileId ? await readFileContent(db, fileId) : null;
   if (!file) throw notFound('Justificatif');
   return file;
 }

@@ -195,6 +195,52 @@ export function linesBackedBy(db: Db, sha256: string): Promise<ReceiptUse[]> {
   >;
 }
 
+/** Inserts a claim (its status the table's default, draft); answers its id. */
+export async function insertClaim(trx: Db, values: Record<string, unknown>): Promise<string> {
+  const [row] = await trx('claims').insert(values).returning(['id']);
+  return row.id as string;
+}
+
+export async function insertClaimSessions(trx: Db, claimId: string, sessionIds: string[]): Promise<void> {
+  await trx('claim_sessions').insert(sessionIds.map((s) => ({ claim_id: claimId, session_id: s })));
+}
+
+export async function deleteLines(trx: Db, claimId: string): Promise<void> {
+  await trx('claim_lines').where({ claim_id: claimId }).delete();
+}
+
+/** Writes what the computation found for a line (category, amounts, explanation, rule, flags, mileage frozen). */
+export async function setLineComputation(trx: Db, lineId: string, values: Record<string, unknown>): Promise<void> {
+  await trx('claim_lines').where({ id: lineId }).update(values);
+}
+
+/** Writes the decision on a line (granted, reason, reuse acknowledged). */
+export async function setLineDecision(trx: Db, lineId: string, values: Record<string, unknown>): Promise<void> {
+  await trx('claim_lines').where({ id: lineId }).update(values);
+}
+
+/** Whether the line belongs to this claim. */
+export async function isLineOfClaim(db: Db, claimId: string, lineId: string): Promise<boolean> {
+  return !!(await db('claim_lines').where({ id: lineId, claim_id: claimId }).first('id'));
+}
+
+/** Inserts a receipt of a claim (its file already stored); answers its id. */
+export async function insertReceipt(trx: Db, values: Record<string, unknown>): Promise<string> {
+  const [row] = await trx('claim_receipts').insert(values).returning(['id']);
+  return row.id as string;
+}
+
+/** Links a line to a receipt; the reuse, if any, is to acknowledge again. */
+export async function linkLineToReceipt(trx: Db, lineId: string, receiptId: string): Promise<void> {
+  await trx('claim_lines').where({ id: lineId }).update({ receipt_id: receiptId, receipt_reuse_acknowledged: false });
+}
+
+/** The file id of a receipt of this claim. */
+export async function receiptFileId(db: Db, claimId: string, receiptId: string): Promise<string | undefined> {
+  return (await db('claim_receipts').where({ id: receiptId, claim_id: claimId }).first('file_id'))?.file_id as
+    string | undefined;
+}
+
 export async function insertLines(trx: Db, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length) await trx('claim_lines').insert(rows);
 }
@@ -248,6 +294,11 @@ export async function settlementOf(db: Db, advanceId: string): Promise<{ id: str
   return db('claims').where({ advance_of_claim_id: advanceId }).whereNot('status', 'cancelled').first('id', 'status');
 }
 
+/** Whether the advance has a settlement (not cancelled). */
+export async function hasSettlement(db: Db, advanceId: string): Promise<boolean> {
+  return !!(await db('claims').where({ advance_of_claim_id: advanceId }).whereNot('status', 'cancelled').first('id'));
+}
+
 export const DECIDED: ClaimStatus[] = ['approved', 'partially_approved', 'rejected', 'in_batch', 'paid'];
 
 /** Granted refunds and allowances of the participant's decided claims in a calendar year (advances replaced by their settlement). */
@@ -276,4 +327,9 @@ export async function yearlyGranted(
     else refunds += Number(r.total);
   }
   return { refunds, allowances };
+}
+
+/** A merged person's claims follow the record that is kept (their payees move with them). */
+export async function moveClaims(db: Db, sourceId: string, keptId: string): Promise<number> {
+  return db('claims').where({ participant_id: sourceId }).update({ participant_id: keptId });
 }

@@ -23,7 +23,7 @@ import {
 } from './schemas.js';
 import { Override } from '../shared/override.js';
 import { CLAIM_DECIDERS, CLAIM_READERS, CLAIM_WRITERS } from './policy.js';
-import { countsByStatus, listClaims } from './queue.js';
+import { countsByStatus, listClaims } from './queue-repo.js';
 import { claimView, presentSummary, yearlyTotals } from './presenter.js';
 import { createClaimIn, updateDraft } from './create-claim.js';
 import { submitClaim } from './submit-claim.js';
