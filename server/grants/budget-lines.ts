@@ -4,6 +4,14 @@ import { notFound, validationError } from '../shared/errors.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { getBudgetLine, getGrant, grantProjects } from './repo.js';
+import { incrementGrantVersion, updateGrantRow } from './grants-repo.js';
+import {
+  budgetLineExists,
+  budgetLineInUse,
+  deleteBudgetLineRow,
+  insertBudgetLine,
+  setBudgetLineAmount,
+} from './budget-lines-repo.js';
 import { resplitProjects } from './manage-grants.js';
 import type { Warning } from './budget.js';
 import { grantsError } from './errors.js';
@@ -36,17 +44,11 @@ export async function addBudgetLineIn(
     if (!g.eligible_categories.includes(input.category))
       details.push({ field: 'category', message: 'cette catégorie n’est pas éligible à ce financement' });
     if (details.length) throw validationError(details);
-    if (
-      await trx('budget_lines').where({ grant_id: grantId, category: input.category, year: input.year }).first('id')
-    ) {
+    if (await budgetLineExists(trx, grantId, input.category, input.year)) {
       throw grantsError('budget_line_exists', [{ field: 'category', message: 'ligne existante' }]);
     }
-    const [row] = await trx('budget_lines')
-      .insert({ grant_id: grantId, category: input.category, year: input.year, amount_cents: input.amountCents })
-      .returning(['id']);
-    await trx('grants')
-      .where({ id: grantId })
-      .update({ version: g.version + 1, updated_at: acting.now });
+    const row = await insertBudgetLine(trx, input);
+    await updateGrantRow(trx, grantId, { version: g.version + 1, updated_at: acting.now });
     await recordAudit(trx, acting, {
       action: 'budget_line.created',
       recordType: 'grant',
@@ -83,8 +85,8 @@ export async function updateBudgetLine(
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
-    await trx('budget_lines').where({ id: lineId }).update({ amount_cents: amountCents, updated_at: acting.now });
-    await trx('grants').where({ id: grantId }).increment('version', 1);
+    await setBudgetLineAmount(trx, lineId, amountCents, acting.now);
+    await incrementGrantVersion(trx, grantId);
     await recordAudit(trx, acting, {
       action: 'budget_line.updated',
       recordType: 'grant',
@@ -104,10 +106,9 @@ export async function deleteBudgetLine(
   await inTransaction(deps.db, async (trx) => {
     const line = await getBudgetLine(trx, lineId, true);
     if (!line || line.grant_id !== grantId) throw notFound('Ligne budgétaire');
-    if (await trx('expense_parts').where({ budget_line_id: lineId }).first('id'))
-      throw grantsError('budget_line_in_use');
-    await trx('budget_lines').where({ id: lineId }).delete();
-    await trx('grants').where({ id: grantId }).increment('version', 1);
+    if (await budgetLineInUse(trx, lineId)) throw grantsError('budget_line_in_use');
+    await deleteBudgetLineRow(trx, lineId);
+    await incrementGrantVersion(trx, grantId);
     await recordAudit(trx, acting, {
       action: 'budget_line.deleted',
       recordType: 'grant',

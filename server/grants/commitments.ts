@@ -5,6 +5,21 @@ import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { insertExpense } from './repo.js';
+import {
+  advancePaidOn as advancePaidOnOf,
+  bookingHasExpense,
+  bookingWithProject,
+  bookingsWithoutExpense,
+  cancelBookingExpenses,
+  cancelClaimExpenses,
+  claimLinesWithoutExpense,
+  claimsExpensesActual,
+  claimsExpensesCommitted,
+  paidAtOfClaim,
+  setExpensesActual,
+  setOverrideReason,
+  setOverrideReasons,
+} from './commitments-repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 
 /**
@@ -60,17 +75,8 @@ export async function recordClaimExpenses(
   // The day the advance was paid is the day its expenses became actual (claimsPaid): read before they are cancelled.
   let advancePaidOn: string | null = null;
   if (claim.advanceOfClaimId) {
-    advancePaidOn =
-      (
-        await trx('expenses')
-          .where({ claim_id: claim.advanceOfClaimId, status: 'actual' })
-          .orderBy('paid_on')
-          .first('paid_on')
-      )?.paid_on ?? null;
-    await trx('expenses')
-      .where({ claim_id: claim.advanceOfClaimId })
-      .whereNot('status', 'cancelled')
-      .update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+    advancePaidOn = await advancePaidOnOf(trx, claim.advanceOfClaimId);
+    await cancelClaimExpenses(trx, claim.advanceOfClaimId, now);
   }
   const lines = decided.filter((l) => l.grantedCents > 0);
   const ids: string[] = [];
@@ -101,23 +107,20 @@ export async function recordClaimExpenses(
     { check: true, override: control.override, roles: acting.actor.roles },
   );
   if (placed.overridden) {
-    await trx('expenses').whereIn('id', ids).update({ override_reason: control.override!.reason.trim() });
+    await setOverrideReasons(trx, ids, control.override!.reason.trim());
     await auditOverride(trx, acting, ids, 'claim_line');
   }
   if (claim.advanceOfClaimId && claim.amountToPayCents === 0 && advancePaidOn) {
-    await trx('expenses').whereIn('id', ids).update({ status: 'actual', paid_on: advancePaidOn, updated_at: now });
+    await setExpensesActual(trx, ids, advancePaidOn, now);
   }
   return placed.warnings;
 }
 
 /** The local day the live payment of a claim was paid, if it was. */
 async function paidDayOfClaim(trx: Db, settings: Settings, claimId: string): Promise<string | null> {
-  const row = await trx('batch_claims as bc')
-    .join('payments as p', 'p.id', 'bc.payment_id')
-    .where({ 'bc.claim_id': claimId, 'bc.voided': false, 'p.status': 'paid' })
-    .first('p.paid_at');
-  if (!row?.paid_at) return null;
-  return localDay(new Date(row.paid_at), settings.timeZone);
+  const paidAt = await paidAtOfClaim(trx, claimId);
+  if (!paidAt) return null;
+  return localDay(new Date(paidAt), settings.timeZone);
 }
 
 /**
@@ -129,28 +132,18 @@ export async function claimsPaid(trx: Db, acting: Acting, claimIds: string[]): P
   if (!claimIds.length) return;
   const settings = await acting.settings();
   const paidAt = acting.now;
-  await trx('expenses')
-    .whereIn('claim_id', claimIds)
-    .where({ status: 'committed' })
-    .update({ status: 'actual', paid_on: localDay(paidAt, settings.timeZone), updated_at: paidAt });
+  await claimsExpensesActual(trx, claimIds, localDay(paidAt, settings.timeZone), paidAt);
 }
 
 /** The bank rejected the payment of these claims (same transaction, settlements included): their actual expenses are committed again. */
 export async function claimsUnpaid(trx: Db, claimIds: string[]): Promise<void> {
   if (!claimIds.length) return;
-  await trx('expenses')
-    .whereIn('claim_id', claimIds)
-    .where({ status: 'actual' })
-    .update({ status: 'committed', paid_on: null, updated_at: trx.fn.now() });
+  await claimsExpensesCommitted(trx, claimIds);
 }
 
 /** A decided claim was cancelled before payment (same transaction): its expenses are cancelled. */
 export async function claimCancelled(trx: Db, claimId: string): Promise<void> {
-  const now = trx.fn.now();
-  await trx('expenses')
-    .where({ claim_id: claimId })
-    .whereNot('status', 'cancelled')
-    .update({ status: 'cancelled', paid_on: null, cancelled_at: now, updated_at: now });
+  await cancelClaimExpenses(trx, claimId, trx.fn.now());
 }
 
 /**
@@ -164,12 +157,9 @@ export async function bookingConfirmed(
   bookingId: string,
   control: HookControl,
 ): Promise<Warning[]> {
-  const b = await trx('bookings as b')
-    .join('sessions as s', 's.id', 'b.session_id')
-    .where('b.id', bookingId)
-    .first('b.id', 'b.cost_cents', 'b.session_id', 's.project_id', trx.raw('lower(b.during) AS starts_at'));
+  const b = await bookingWithProject(trx, bookingId);
   if (!b || Number(b.cost_cents) <= 0) return [];
-  if (await trx('expenses').where({ booking_id: bookingId }).first('id')) return [];
+  if (await bookingHasExpense(trx, bookingId)) return [];
   const settings = await acting.settings();
   const incurredOn = localDay(new Date(b.starts_at), settings.timeZone);
   const id = await insertExpense(trx, {
@@ -189,7 +179,7 @@ export async function bookingConfirmed(
     { check: true, override: control.override, roles: acting.actor.roles },
   );
   if (placed.overridden) {
-    await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
+    await setOverrideReason(trx, id, control.override!.reason.trim());
     await auditOverride(trx, acting, [id], 'booking');
   }
   return placed.warnings;
@@ -197,12 +187,7 @@ export async function bookingConfirmed(
 
 /** Bookings were cancelled (one booking, or all of a session): their committed expenses are cancelled (an invoiced one stays actual). */
 export async function bookingsCancelled(trx: Db, where: { bookingId?: string; sessionId?: string }): Promise<void> {
-  const now = trx.fn.now();
-  const q = trx('expenses').where({ source: 'booking', status: 'committed' });
-  if (where.bookingId) q.where({ booking_id: where.bookingId });
-  else if (where.sessionId) q.where({ session_id: where.sessionId });
-  else return;
-  await q.update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+  await cancelBookingExpenses(trx, where, trx.fn.now());
 }
 
 /**
@@ -211,12 +196,7 @@ export async function bookingsCancelled(trx: Db, where: { bookingId?: string; se
  * check: the caller re-splits and reports overspending.
  */
 export async function backfillBookings(trx: Db, acting: Acting, projectId: string): Promise<number> {
-  const rows = await trx('bookings as b')
-    .join('sessions as s', 's.id', 'b.session_id')
-    .where({ 's.project_id': projectId, 'b.status': 'confirmed' })
-    .where('b.cost_cents', '>', 0)
-    .whereNotExists(trx('expenses as e').whereRaw('e.booking_id = b.id'))
-    .select('b.id', 'b.cost_cents', 'b.session_id', trx.raw('lower(b.during) AS starts_at'));
+  const rows = await bookingsWithoutExpense(trx, projectId);
   if (!rows.length) return 0;
   const settings = await acting.settings();
   for (const b of rows) {
@@ -242,30 +222,7 @@ export async function backfillBookings(trx: Db, acting: Acting, projectId: strin
  * none (its settlement carries the cost). No budget check: the caller re-splits.
  */
 export async function backfillClaims(trx: Db, acting: Acting, projectId: string): Promise<number> {
-  const lines = await trx('claim_lines as l')
-    .join('claims as c', 'c.id', 'l.claim_id')
-    .where('c.project_id', projectId)
-    .whereIn('c.status', ['approved', 'partially_approved', 'in_batch', 'paid'])
-    .where('l.granted_cents', '>', 0)
-    .whereNotExists(trx('expenses as e').whereRaw('e.claim_line_id = l.id'))
-    .whereNotExists(
-      trx('claims as s')
-        .whereRaw('s.advance_of_claim_id = c.id')
-        .whereNotNull('s.decided_at')
-        .whereNot('s.status', 'cancelled'),
-    )
-    .orderBy(['c.id', 'l.position'])
-    .select(
-      'l.id',
-      'l.category',
-      'l.travel_date',
-      'l.granted_cents',
-      'c.id as claim_id',
-      'c.participant_id',
-      'c.status',
-      'c.advance_of_claim_id',
-      'c.amount_to_pay_cents',
-    );
+  const lines = await claimLinesWithoutExpense(trx, projectId);
   const paidDays = new Map<string, string | null>();
   const paidDay = async (claimId: string) => {
     if (!paidDays.has(claimId)) paidDays.set(claimId, await paidDayOfClaim(trx, await acting.settings(), claimId));
@@ -274,7 +231,7 @@ export async function backfillClaims(trx: Db, acting: Acting, projectId: string)
   for (const l of lines) {
     const followsAdvance = l.advance_of_claim_id && Number(l.amount_to_pay_cents) === 0;
     const paidOn = followsAdvance
-      ? await paidDay(l.advance_of_claim_id)
+      ? await paidDay(l.advance_of_claim_id!)
       : l.status === 'paid'
         ? await paidDay(l.claim_id)
         : null;

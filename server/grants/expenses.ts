@@ -7,6 +7,13 @@ import { storeDocument } from '../shared/files.js';
 import { recordAudit } from '../audit/index.js';
 import type { ExpenseCreateBody } from './schemas.js';
 import { expenseInDrawdown, getExpense, insertExpense } from './repo.js';
+import {
+  projectExists,
+  setExpenseCancelled,
+  setExpenseInvoiced,
+  setExpenseOverride,
+  setExpensePaid,
+} from './expenses-repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 import { grantsError } from './errors.js';
 
@@ -29,8 +36,8 @@ export async function createInvoiceExpenseIn(
   const control = { roles: acting.actor.roles, override: input.override };
   const userId = staffUserId(acting);
   return inTransaction(trx, async (trx) => {
-    const project = await trx('projects').where({ id: input.projectId }).first('id');
-    if (!project) throw validationError([{ field: 'projectId', message: 'démarche inconnue' }]);
+    if (!(await projectExists(trx, input.projectId)))
+      throw validationError([{ field: 'projectId', message: 'démarche inconnue' }]);
     if (input.paidOn && input.paidOn < input.incurredOn)
       throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
     const stored = await storeDocument(trx, file, {
@@ -61,8 +68,7 @@ export async function createInvoiceExpenseIn(
       [{ id, projectId: input.projectId, category: input.category, incurredOn: input.incurredOn, amountCents }],
       { check: true, ...control },
     );
-    if (placed.overridden)
-      await trx('expenses').where({ id }).update({ override_reason: control.override!.reason.trim() });
+    if (placed.overridden) await setExpenseOverride(trx, id, control.override!.reason.trim());
     await recordAudit(trx, acting, {
       action: 'expense.created',
       recordType: 'expense',
@@ -124,16 +130,13 @@ export async function enterBookingInvoiceIn(
         { check: true, ...control },
       ));
     }
-    await trx('expenses')
-      .where({ id: e.id })
-      .update({
-        invoice_file_id: stored!.id,
-        amount_cents: amountCents,
-        status: 'actual',
-        paid_on: input.paidOn,
-        updated_at: acting.now,
-        ...(overridden ? { override_reason: control.override!.reason.trim() } : {}),
-      });
+    await setExpenseInvoiced(trx, e.id, {
+      invoiceFileId: stored!.id,
+      amountCents,
+      paidOn: input.paidOn,
+      now: acting.now,
+      ...(overridden ? { overrideReason: control.override!.reason.trim() } : {}),
+    });
     await recordAudit(trx, acting, {
       action: 'expense.invoiced',
       recordType: 'expense',
@@ -161,7 +164,7 @@ export async function markExpensePaid(
     if (e.status === 'actual') throw grantsError('expense_already_paid', { paidOn: String(e.paid_on) });
     if (paidOn < e.incurred_on)
       throw validationError([{ field: 'paidOn', message: 'ne peut précéder la date de la dépense' }]);
-    await trx('expenses').where({ id: e.id }).update({ status: 'actual', paid_on: paidOn, updated_at: acting.now });
+    await setExpensePaid(trx, e.id, paidOn, acting.now);
     await recordAudit(trx, acting, { action: 'expense.paid', recordType: 'expense', recordId: e.id });
   });
 }
@@ -174,9 +177,7 @@ export async function cancelExpense(deps: Deps, acting: Acting, expenseId: strin
     if (e.status === 'cancelled') return;
     if (e.source === 'claim_line') throw grantsError('claim_expense_not_cancellable');
     if (await expenseInDrawdown(trx, e.id)) throw grantsError('drawn_expense_not_cancellable');
-    await trx('expenses')
-      .where({ id: e.id })
-      .update({ status: 'cancelled', paid_on: null, cancelled_at: acting.now, updated_at: acting.now });
+    await setExpenseCancelled(trx, e.id, acting.now);
     await recordAudit(trx, acting, { action: 'expense.cancelled', recordType: 'expense', recordId: e.id });
   });
 }

@@ -1,17 +1,14 @@
 import type { Deps } from '../shared/deps.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
+import { invoiceFileOf } from './expenses-repo.js';
 
 const EXT: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 /** The invoice file of an expense, its download audited with the file's SHA-256 (null when none). */
 export async function downloadInvoice(deps: Deps, acting: Acting, expenseId: string) {
   const { db } = deps;
-  const row = await db('expenses as e')
-    .join('files as f', 'f.id', 'e.invoice_file_id')
-    .where('e.id', expenseId)
-    .whereNotNull('f.content')
-    .first('e.reference', 'f.id', 'f.media_type', 'f.content', 'f.sha256');
+  const row = await invoiceFileOf(db, expenseId);
   if (!row) return null;
   await recordAudit(db, acting, {
     action: 'expense.invoice_downloaded',

@@ -13,6 +13,8 @@ import {
   replaceProjects,
   resplittableExpenses,
 } from './repo.js';
+import { insertGrant, updateGrantRow } from './grants-repo.js';
+import { hasBudgetLineOutside } from './budget-lines-repo.js';
 import { placeExpenses, type Warning } from './budget.js';
 import { backfillBookings, backfillClaims } from './commitments.js';
 import { grantsError } from './errors.js';
@@ -144,9 +146,7 @@ export async function createGrantIn(
   return inTransaction(trx, async (trx) => {
     const projects = input.projects ?? [];
     await checkShares(trx, null, projects);
-    const [row] = await trx('grants')
-      .insert({ ...columns(input), created_by: acting.actor.userId })
-      .returning(['id']);
+    const row = await insertGrant(trx, { ...columns(input), created_by: acting.actor.userId });
     await replaceCeilings(trx, row.id, input.ceilings ?? []);
     await replaceProjects(trx, row.id, projects);
     const warnings = await resplitProjects(
@@ -196,15 +196,14 @@ export async function updateGrantIn(
       details.unshift({ field: 'funder', message: 'champ obligatoire' });
     if (details.length) throw validationError(details);
     if (input.periodStart || input.periodEnd) {
-      const outside = await trx('budget_lines')
-        .where({ grant_id: id })
-        .where((w) =>
-          w
-            .where('year', '<', Number(merged.periodStart.slice(0, 4)))
-            .orWhere('year', '>', Number(merged.periodEnd.slice(0, 4))),
+      if (
+        await hasBudgetLineOutside(
+          trx,
+          id,
+          Number(merged.periodStart.slice(0, 4)),
+          Number(merged.periodEnd.slice(0, 4)),
         )
-        .first('id');
-      if (outside)
+      )
         throw validationError([
           {
             field: input.periodStart ? 'periodStart' : 'periodEnd',
@@ -215,9 +214,7 @@ export async function updateGrantIn(
     const before = (await grantProjects(trx, id)).map((p) => p.project_id);
     if (input.projects) await checkShares(trx, id, input.projects);
     const { version: _v, ceilings, projects, ...rest } = input;
-    await trx('grants')
-      .where({ id })
-      .update({ ...columns(rest), version: g.version + 1, updated_at: acting.now });
+    await updateGrantRow(trx, id, { ...columns(rest), version: g.version + 1, updated_at: acting.now });
     if (ceilings) await replaceCeilings(trx, id, ceilings);
     if (projects) await replaceProjects(trx, id, projects);
     // Anything that moves the split (shares, period, eligibility) re-splits the projects concerned.

@@ -1,8 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
-import { containsPattern } from '../shared/search.js';
-import { paginate } from '../shared/pagination.js';
 import type { Knex } from 'knex';
 import type { ExpenseFilters, ExpenseListQuery, GrantSummary, ExpenseView } from './schemas.js';
 import { expensesHref } from './links.js';
@@ -23,6 +21,8 @@ import {
   type GrantRow,
   type PartRow,
 } from './repo.js';
+import { grantListPage } from './grants-repo.js';
+import { expenseIdQuery } from './expenses-repo.js';
 import { partInScope, scopeRanges, type AuditorScope } from './policy.js';
 import type { Warning } from './budget.js';
 
@@ -113,28 +113,7 @@ export async function listGrants(
   params: { limit?: string; cursor?: string; sort?: string; q?: string },
   scope: AuditorScope | null,
 ) {
-  const q = db('grants').select('*');
-  if (params.q) {
-    const p = containsPattern(params.q);
-    q.where((w) =>
-      w
-        .whereILike('funder', p)
-        .orWhereILike('reference', p)
-        .orWhereILike('agreement_number', p)
-        .orWhereILike('programme', p),
-    );
-  }
-  if (scope) q.whereIn('id', scope.grantIds);
-  const page = await paginate<GrantRow & Record<string, unknown>>(q, params, {
-    columns: {
-      funder: 'funder',
-      reference: 'reference',
-      periodStart: 'period_start',
-      createdAt: 'created_at',
-      totalCents: 'total_cents',
-    },
-    default: '-createdAt',
-  });
+  const page = await grantListPage(db, params, scope);
   return { items: page.items.map(presentGrantSummary), nextCursor: page.nextCursor };
 }
 
@@ -189,8 +168,7 @@ export function applyExpenseScope(db: Db, q: Knex.QueryBuilder, scope: AuditorSc
 export async function expenseView(db: Db, id: string, scope: AuditorScope | null, warnings?: Warning[]) {
   const e = await getExpense(db, id);
   if (!e) throw notFound('Dépense');
-  if (scope && !(await applyExpenseScope(db, db('expenses as e').where('e.id', id).first('e.id'), scope)))
-    throw notFound('Dépense');
+  if (scope && !(await applyExpenseScope(db, expenseIdQuery(db, id), scope))) throw notFound('Dépense');
   return presentExpense(e, await expenseParts(db, [id]), warnings, scope);
 }
 

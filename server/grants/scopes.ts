@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/index.js';
 import { isScopedAuditor, type AuditorScope } from './policy.js';
 import { getGrant, projectFundedBy } from './repo.js';
 import type { ScopeView } from './schemas.js';
+import { auditorScopeRows, deleteScope, grantScopeRows, scopeUser, upsertScope } from './scopes-repo.js';
 
 /**
  * The scope of the one acting (`acting.actor`, on the day `acting.now`): `null` when nothing limits them (not a pure auditor, or an auditor
@@ -18,9 +19,7 @@ export async function auditorScope(db: Db, acting: Acting): Promise<AuditorScope
   const user = acting.actor;
   const now = acting.now;
   if (!isScopedAuditor(user)) return null;
-  const rows = await db('auditor_scopes')
-    .where({ user_id: user.userId })
-    .select('grant_id', 'from_date', 'to_date', 'expires_at');
+  const rows = await auditorScopeRows(db, user.userId);
   if (!rows.length) return null;
   const live = rows.filter((r: { expires_at: Date }) => new Date(r.expires_at) > now);
   return {
@@ -60,7 +59,7 @@ export function presentScope(r: {
 
 export async function listScopes(db: Db, grantId: string) {
   if (!(await getGrant(db, grantId))) throw notFound('Financement');
-  return (await db('auditor_scopes').where({ grant_id: grantId }).orderBy('created_at').select('*')).map(presentScope);
+  return (await grantScopeRows(db, grantId)).map(presentScope);
 }
 
 /** Gives (or changes) an auditor's access to one grant, for expenses within a date range, until an expiry. */
@@ -72,24 +71,20 @@ export async function setScope(
   const { grantId } = input;
   return inTransaction(deps.db, async (trx) => {
     if (!(await getGrant(trx, grantId))) throw notFound('Financement');
-    const user = await trx('users').where({ id: input.userId }).first('id', 'roles', 'active');
+    const user = await scopeUser(trx, input.userId);
     if (!user) throw validationError([{ field: 'userId', message: 'compte inconnu' }]);
     if (!(user.roles as string[]).includes('auditor'))
       throw validationError([{ field: 'userId', message: 'ce compte n’a pas le rôle auditeur' }]);
     if (input.toDate < input.fromDate)
       throw validationError([{ field: 'toDate', message: 'doit être après la date de début' }]);
-    const [row] = await trx('auditor_scopes')
-      .insert({
-        user_id: input.userId,
-        grant_id: grantId,
-        from_date: input.fromDate,
-        to_date: input.toDate,
-        expires_at: input.expiresAt,
-        created_by: acting.actor.userId,
-      })
-      .onConflict(['user_id', 'grant_id'])
-      .merge(['from_date', 'to_date', 'expires_at', 'created_by'])
-      .returning('*');
+    const row = await upsertScope(trx, {
+      user_id: input.userId,
+      grant_id: grantId,
+      from_date: input.fromDate,
+      to_date: input.toDate,
+      expires_at: input.expiresAt,
+      created_by: acting.actor.userId,
+    });
     await recordAudit(trx, acting, {
       action: 'auditor_scope.set',
       recordType: 'grant',
@@ -104,7 +99,7 @@ export async function setScope(
 export async function removeScope(deps: Deps, acting: Acting, input: { grantId: string; userId: string }) {
   const { grantId, userId } = input;
   await inTransaction(deps.db, async (trx) => {
-    const n = await trx('auditor_scopes').where({ grant_id: grantId, user_id: userId }).delete();
+    const n = await deleteScope(trx, grantId, userId);
     if (!n) throw notFound('Accès auditeur');
     await recordAudit(trx, acting, {
       action: 'auditor_scope.removed',
