@@ -7,6 +7,7 @@ import { batchFileData } from './file-data.js';
 import { batchSepaFile } from './documents.js';
 import { sepaBlankFields, sepaXml } from './sepa.js';
 import type { BatchRow } from './repo.js';
+import { setBatchSepaFile } from './lifecycle-repo.js';
 
 /**
  * The bank file of a batch is frozen: built once, stored encrypted, then only read.
@@ -64,7 +65,7 @@ export async function freezeBankFile(
     purpose: 'payment_file',
     createdBy,
   });
-  await trx('payment_batches').where({ id: batch.id }).update({ sepa_file_id: row.id });
+  await setBatchSepaFile(trx, batch.id, row.id);
   return { id: row.id, sha256 };
 }
 
