@@ -7,6 +7,8 @@ import { batchFileData } from './file-data.js';
 import { batchSepaFile } from './documents.js';
 import { sepaBlankFields, sepaXml } from './sepa.js';
 import type { BatchRow } from './repo.js';
+import { setBatchSepaFile } from './lifecycle-repo.js';
+import { fileFacts, sealedFileRow } from './documents-repo.js';
 
 /**
  * The bank file of a batch is frozen: built once, stored encrypted, then only read.
@@ -64,7 +66,7 @@ export async function freezeBankFile(
     purpose: 'payment_file',
     createdBy,
   });
-  await trx('payment_batches').where({ id: batch.id }).update({ sepa_file_id: row.id });
+  await setBatchSepaFile(trx, batch.id, row.id);
   return { id: row.id, sha256 };
 }
 
@@ -75,9 +77,7 @@ export async function bankFileBytes(
   batch: BatchRow,
 ): Promise<{ bytes: Buffer; sha256: string } | null> {
   if (!batch.sepa_file_id) return null;
-  const row = await trx('files')
-    .where({ id: batch.sepa_file_id, purpose: 'payment_file' })
-    .first('sha256', 'content', 'key_id', 'erased_at');
+  const row = await sealedFileRow(trx, batch.sepa_file_id, 'payment_file');
   if (!row) throw new Error(`the bank file of batch ${batch.id} is missing`);
   if (!row.content) {
     throw paymentsError('payment_file_erased', { sha256: row.sha256 }, [{ field: 'sha256', message: row.sha256 }]);
@@ -93,6 +93,6 @@ export async function bankFileFacts(
   batch: { sepa_file_id: string | null },
 ): Promise<{ sha256: string; erased: boolean } | null> {
   if (!batch.sepa_file_id) return null;
-  const row = await db('files').where({ id: batch.sepa_file_id }).first('sha256', 'erased_at');
+  const row = await fileFacts(db, batch.sepa_file_id);
   return row ? { sha256: row.sha256, erased: !!row.erased_at } : null;
 }

@@ -6,6 +6,14 @@ import { staffUserId, type Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import type { Settings } from '../settings/index.js';
 import { batchClaims, getBatch, participantNames, releaseClaims, type BatchRow } from './repo.js';
+import {
+  paidPaymentCount,
+  paymentsWithLivePayees,
+  setBatchCancelled,
+  setBatchExported,
+  setBatchVoided,
+  setPaymentSnapshot,
+} from './lifecycle-repo.js';
 import { freezeBankFile } from './bank-file.js';
 import { paymentsError } from './errors.js';
 
@@ -37,20 +45,7 @@ export async function exportBatchIn(trx: Knex.Transaction, deps: Deps, acting: A
   if (batch.status !== 'open') throw paymentsError('batch_not_open');
   const format = fileFormatFor(batch.kind, settings);
   if (format.startsWith('pain.') && !settings.debtor.iban) throw paymentsError('debtor_not_configured');
-  const rows = await trx('payments as p')
-    .leftJoin('payees as py', 'py.id', 'p.payee_id')
-    .where('p.batch_id', batchId)
-    .orderBy('p.position')
-    .select(
-      'p.id',
-      'p.position',
-      'p.participant_id',
-      'py.name',
-      'py.iban_ciphertext',
-      'py.iban_key_id',
-      'py.bic',
-      'py.active',
-    );
+  const rows = await paymentsWithLivePayees(trx, batchId);
   const names = await participantNames(
     trx,
     rows.map((r) => r.participant_id),
@@ -64,18 +59,14 @@ export async function exportBatchIn(trx: Knex.Transaction, deps: Deps, acting: A
       );
   }
   for (const r of rows) {
-    await trx('payments')
-      .where({ id: r.id })
-      .update({
-        payee_name_snapshot: r.name ?? names.get(r.participant_id)?.name ?? null,
-        iban_ciphertext_snapshot: batch.kind === 'transfer' ? r.iban_ciphertext : null,
-        iban_key_id_snapshot: batch.kind === 'transfer' ? r.iban_key_id : null,
-        bic_snapshot: batch.kind === 'transfer' ? r.bic : null,
-      });
+    await setPaymentSnapshot(trx, r.id, {
+      payee_name_snapshot: r.name ?? names.get(r.participant_id)?.name ?? null,
+      iban_ciphertext_snapshot: batch.kind === 'transfer' ? r.iban_ciphertext : null,
+      iban_key_id_snapshot: batch.kind === 'transfer' ? r.iban_key_id : null,
+      bic_snapshot: batch.kind === 'transfer' ? r.bic : null,
+    });
   }
-  await trx('payment_batches')
-    .where({ id: batchId })
-    .update({ status: 'exported', file_format: format, exported_at: now, exported_by: userId, updated_at: now });
+  await setBatchExported(trx, batchId, format, userId, now);
   const frozen = format.startsWith('pain.')
     ? await freezeBankFile(trx, deps.keyring, (await getBatch(trx, batchId))!, settings, userId)
     : null;
@@ -106,9 +97,7 @@ export async function cancelBatch(deps: Deps, acting: Acting, batchId: string): 
     const { now } = acting;
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, null, now);
-    await trx('payment_batches')
-      .where({ id: batchId })
-      .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+    await setBatchCancelled(trx, batchId, now);
     await recordAudit(trx, acting, {
       action: 'payment_batch.cancelled',
       recordType: 'payment_batch',
@@ -130,14 +119,11 @@ export async function voidBatch(deps: Deps, acting: Acting, input: { batchId: st
     if (batch.status === 'voided') return;
     if (batch.status === 'open') throw paymentsError('batch_not_exported');
     if (batch.status !== 'exported') throw paymentsError('batch_not_exported_cannot_void');
-    const paid = await trx('payments').where({ batch_id: batchId, status: 'paid' }).count({ n: '*' });
-    if (Number(paid[0].n) > 0) throw paymentsError('batch_partly_paid');
+    if ((await paidPaymentCount(trx, batchId)) > 0) throw paymentsError('batch_partly_paid');
     const { now } = acting;
     const claims = await liveClaimIds(trx, batchId);
     await releaseClaims(trx, claims, 'batch_voided', now);
-    await trx('payment_batches')
-      .where({ id: batchId })
-      .update({ status: 'voided', voided_at: now, void_reason: reason.trim(), updated_at: now });
+    await setBatchVoided(trx, batchId, reason.trim(), now);
     await recordAudit(trx, acting, {
       action: 'payment_batch.voided',
       recordType: 'payment_batch',

@@ -17,6 +17,7 @@ import {
   PAYABLE,
   type PayableClaimRow,
 } from './repo.js';
+import { insertBatch, insertBatchClaims, insertPayment } from './lifecycle-repo.js';
 import { paymentsError } from './errors.js';
 
 const SEPA_ID_MAX = 35;
@@ -143,35 +144,32 @@ export async function buildBatchIn(
     .map((g) => g.sort((a, b) => a.reference.localeCompare(b.reference)))
     .sort((a, b) => a[0].reference.localeCompare(b[0].reference));
   const total = claims.reduce((s, c) => s + Number(c.amount_to_pay_cents), 0);
-  const [batch] = await trx('payment_batches')
-    .insert({
-      kind,
-      created_by: userId,
-      total_cents: total,
-      payment_count: ordered.length,
-      own_iban_override_reason: ownIbanReason,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id', 'reference']);
+  const batch = await insertBatch(trx, {
+    kind,
+    created_by: userId,
+    total_cents: total,
+    payment_count: ordered.length,
+    own_iban_override_reason: ownIbanReason,
+    created_at: now,
+    updated_at: now,
+  });
   for (const [i, group] of ordered.entries()) {
-    const [payment] = await trx('payments')
-      .insert({
-        batch_id: batch.id,
-        position: i + 1,
-        participant_id: group[0].participant_id,
-        payee_id: group[0].payee_id,
-        amount_cents: group.reduce((s, c) => s + Number(c.amount_to_pay_cents), 0),
-        end_to_end_id: endToEndId(
-          batch.reference,
-          group.map((c) => c.reference),
-          i + 1,
-        ),
-        created_at: now,
-      })
-      .returning('id');
+    const payment = await insertPayment(trx, {
+      batch_id: batch.id,
+      position: i + 1,
+      participant_id: group[0].participant_id,
+      payee_id: group[0].payee_id,
+      amount_cents: group.reduce((s, c) => s + Number(c.amount_to_pay_cents), 0),
+      end_to_end_id: endToEndId(
+        batch.reference,
+        group.map((c) => c.reference),
+        i + 1,
+      ),
+      created_at: now,
+    });
     try {
-      await trx('batch_claims').insert(
+      await insertBatchClaims(
+        trx,
         group.map((c) => ({
           batch_id: batch.id,
           claim_id: c.id,

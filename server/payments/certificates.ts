@@ -6,6 +6,7 @@ import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import type { Acting } from '../shared/acting.js';
+import { certificatePayment, certificatePerson, paidClaimRows } from './documents-repo.js';
 import { paymentsError } from './errors.js';
 
 export type CertificateKind = 'refund' | 'allowance';
@@ -28,33 +29,9 @@ export async function paidLines(
   db: Db,
   where: { participantId?: string; paymentId?: string; batchId?: string; from?: Date; to?: Date },
 ): Promise<Record<CertificateKind, CertificateLine[]>> {
-  const q = db('payments as p')
-    .join('batch_claims as bc', 'bc.payment_id', 'p.id')
-    .join('claims as c', 'c.id', 'bc.claim_id')
-    .where('p.status', 'paid')
-    .orderBy([{ column: 'p.paid_at' }, { column: 'c.reference' }])
-    .select(
-      'p.id as payment_id',
-      'p.paid_at',
-      'c.reference',
-      'bc.amount_cents',
-      db.raw(
-        "coalesce((SELECT sum(l.granted_cents) FROM claim_lines l WHERE l.claim_id = c.id AND l.category <> 'allowances'), 0)::bigint AS refund",
-      ),
-    );
-  if (where.participantId) q.where('p.participant_id', where.participantId);
-  if (where.paymentId) q.where('p.id', where.paymentId);
-  if (where.batchId) q.where('p.batch_id', where.batchId);
-  if (where.from) q.where('p.paid_at', '>=', where.from);
-  if (where.to) q.where('p.paid_at', '<', where.to);
+  const rows = await paidClaimRows(db, where);
   const out: Record<CertificateKind, CertificateLine[]> = { refund: [], allowance: [] };
-  for (const r of (await q) as {
-    payment_id: string;
-    paid_at: Date;
-    reference: string;
-    amount_cents: string;
-    refund: string;
-  }[]) {
+  for (const r of rows) {
     const paid = Number(r.amount_cents);
     const refund = Math.min(paid, Number(r.refund));
     const line = { paymentId: r.payment_id, paidAt: r.paid_at, claimReference: r.reference };
@@ -97,10 +74,7 @@ export async function certificatePdf(
 ): Promise<Uint8Array> {
   const { participantId, year, kind } = input;
   const settings = await acting.settings();
-  const person = await deps
-    .db('participants')
-    .where({ id: participantId })
-    .first('reference', 'first_name', 'last_name');
+  const person = await certificatePerson(deps.db, participantId);
   if (!person) throw notFound('Participant');
   const lines = (await paidInYear(deps, participantId, year, settings.timeZone))[kind];
   const total = lines.reduce((s, l) => s + l.cents, 0);
@@ -147,20 +121,7 @@ export async function paymentCertificatePdf(
 ): Promise<{ bytes: Uint8Array; filename: string }> {
   const { paymentId, kind } = input;
   const settings = await acting.settings();
-  const payment = await deps
-    .db('payments as p')
-    .join('payment_batches as b', 'b.id', 'p.batch_id')
-    .join('participants as pa', 'pa.id', 'p.participant_id')
-    .where('p.id', paymentId)
-    .first(
-      'p.status',
-      'p.paid_at',
-      'p.end_to_end_id',
-      'b.reference as batch_reference',
-      'pa.reference',
-      'pa.first_name',
-      'pa.last_name',
-    );
+  const payment = await certificatePayment(deps.db, paymentId);
   if (!payment) throw notFound('Paiement');
   if (payment.status !== 'paid')
     throw paymentsError(payment.status === 'rejected' ? 'payment_rejected_no_certificate' : 'payment_not_paid');

@@ -8,6 +8,7 @@ import { batchClaims, getBatch } from './repo.js';
 import { batchFileData } from './file-data.js';
 import { accountingCsv, batchSlip } from './documents.js';
 import { BATCH_STATUS_LABELS, PAYMENT_STATUS_LABELS, REJECT_REASON_LABELS } from './schemas.js';
+import { claimPaymentHistory } from './documents-repo.js';
 import { paymentsError } from './errors.js';
 
 /** What the batch evidence bundle holds besides its claims: the slip, the accounting CSV, and the claims in reference order. */
@@ -47,24 +48,7 @@ export async function batchEvidence(deps: Deps, settings: Settings, batchId: str
  * was never in an exported batch. No name nor bank details.
  */
 export async function paymentReferenceText(db: Db, settings: Settings, claimId: string): Promise<string | null> {
-  const rows = await db('batch_claims as bc')
-    .join('payment_batches as b', 'b.id', 'bc.batch_id')
-    .join('payments as p', 'p.id', 'bc.payment_id')
-    .where('bc.claim_id', claimId)
-    .whereIn('b.status', ['exported', 'paid', 'voided'])
-    .orderBy('b.created_at')
-    .select(
-      'b.reference',
-      'b.status as batch_status',
-      'b.exported_at',
-      'b.voided_at',
-      'p.end_to_end_id',
-      'p.status',
-      'p.paid_at',
-      'p.rejected_reason_code',
-      'p.rejected_at',
-      'bc.amount_cents',
-    );
+  const rows = await claimPaymentHistory(db, claimId);
   if (rows.length === 0) return null;
   const day = (d: Date | null) => (d ? formatDate(d, settings.timeZone) : '—');
   const blocks = rows.map((r) =>

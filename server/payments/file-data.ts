@@ -2,6 +2,7 @@ import type { Db } from '../shared/db.js';
 import type { Keyring } from '../shared/crypto.js';
 import { toLocal } from '../shared/dates.js';
 import { batchClaims, batchPayments, type BatchRow } from './repo.js';
+import { claimReceiptRows, claimSessionStarts, grantedByCategory } from './documents-repo.js';
 
 export interface FileClaim {
   reference: string;
@@ -44,19 +45,9 @@ export async function batchFileData(
   const payments = await batchPayments(db, batch.id);
   const links = await batchClaims(db, batch.id);
   const claimIds = links.map((l) => l.claim_id);
-  const sessions = await db('claim_sessions as cs')
-    .join('sessions as s', 's.id', 'cs.session_id')
-    .whereIn('cs.claim_id', claimIds)
-    .orderBy('s.starts_at')
-    .select('cs.claim_id', 's.starts_at');
-  const lines = await db('claim_lines')
-    .whereIn('claim_id', claimIds)
-    .groupBy('claim_id', 'category')
-    .select('claim_id', 'category', db.raw('coalesce(sum(granted_cents), 0)::bigint AS granted'));
-  const receipts = await db('claim_receipts')
-    .whereIn('claim_id', claimIds)
-    .orderBy(['created_at', 'id'])
-    .select('claim_id');
+  const sessions = await claimSessionStarts(db, claimIds);
+  const lines = await grantedByCategory(db, claimIds);
+  const receipts = await claimReceiptRows(db, claimIds);
   const claimOf = (l: (typeof links)[number]): FileClaim => {
     const dates = [
       ...new Set(sessions.filter((s) => s.claim_id === l.claim_id).map((s) => toLocal(s.starts_at, timeZone).date)),

@@ -5,8 +5,8 @@
 //   per payee (pending → paid | rejected, with a snapshot of name and IBAN), the claims each pays.
 // Owns: payment_batches, payments, batch_claims.
 // Calls: audit, auth, grants, notifications, payees, privacy, settings; shared/.
-export { claimPaymentStatus, participantPayments } from './presenter.js';
-export { movePayments } from './repo.js';
+export { participantPayments } from './presenter.js';
+export { claimPaymentStatus, movePayments } from './repo.js';
 export { batchEvidence, paymentReferenceText } from './evidence.js';
 export { BATCH_MANAGERS, BATCH_READERS, CERTIFICATE_READERS } from './policy.js';
 export { PAYMENT_STATUS_LABELS } from './schemas.js';

@@ -8,6 +8,13 @@ import { enqueueMessage } from '../notifications/index.js';
 import { lockClaimsInIdOrder, markPaid as markClaimsPaid, paymentRejected } from '../claims/index.js';
 import { channelFor, fullName, participantContact } from '../participants/index.js';
 import { batchClaims, batchPayments, getBatch, voidBatchRows, type PaymentRow } from './repo.js';
+import {
+  lockPayment,
+  paymentBatchId,
+  setBatchPaidIfExported,
+  setPaymentPaid,
+  setPaymentRejected,
+} from './lifecycle-repo.js';
 import { paymentsError } from './errors.js';
 
 /** Tells the participant their payment was made (e-mail when they chose it, else a letter), in the caller's transaction. */
@@ -43,9 +50,7 @@ async function notifyPayment(
 async function closeIfSettled(trx: Knex.Transaction, batchId: string, now: Date) {
   const payments = await batchPayments(trx, batchId);
   if (payments.some((p) => p.status === 'pending') || !payments.some((p) => p.status === 'paid')) return;
-  await trx('payment_batches')
-    .where({ id: batchId, status: 'exported' })
-    .update({ status: 'paid', paid_at: now, updated_at: now });
+  await setBatchPaidIfExported(trx, batchId, now);
 }
 
 /**
@@ -92,7 +97,7 @@ export async function markPaidIn(
   );
   for (const p of todo) {
     const mine = claims.filter((c) => c.payment_id === p.id);
-    await trx('payments').where({ id: p.id }).update({ status: 'paid', paid_at: now });
+    await setPaymentPaid(trx, p.id, now);
     await markClaimsPaid(
       trx,
       acting,
@@ -131,10 +136,10 @@ export async function rejectPayment(
 ): Promise<{ batchId: string }> {
   const { paymentId, reasonCode } = input;
   return inTransaction(deps.db, async (trx) => {
-    const found = await trx('payments').where({ id: paymentId }).first('batch_id');
-    if (!found) throw notFound('Paiement');
-    const batch = (await getBatch(trx, found.batch_id, true))!;
-    const payment = (await trx('payments').where({ id: paymentId }).forUpdate().first()) as PaymentRow;
+    const batchId = await paymentBatchId(trx, paymentId);
+    if (!batchId) throw notFound('Paiement');
+    const batch = (await getBatch(trx, batchId, true))!;
+    const payment = await lockPayment(trx, paymentId);
     if (payment.status === 'rejected') {
       if (payment.rejected_reason_code === reasonCode) return { batchId: batch.id };
       throw paymentsError('payment_already_rejected');
@@ -142,9 +147,7 @@ export async function rejectPayment(
     if (batch.status !== 'exported' && batch.status !== 'paid') throw paymentsError('batch_not_exported_cannot_reject');
     const { now } = acting;
     const claims = (await batchClaims(trx, batch.id)).filter((c) => !c.voided && c.payment_id === paymentId);
-    await trx('payments')
-      .where({ id: paymentId })
-      .update({ status: 'rejected', rejected_reason_code: reasonCode, rejected_at: now });
+    await setPaymentRejected(trx, paymentId, reasonCode, now);
     await paymentRejected(
       trx,
       claims.map((c) => c.claim_id),

@@ -3,10 +3,11 @@ import type { Db } from '../shared/db.js';
 import { localDay } from '../shared/dates.js';
 import type { Settings } from '../settings/index.js';
 import { notFound } from '../shared/errors.js';
-import { paginate, type ListParams } from '../shared/pagination.js';
+import type { ListParams } from '../shared/pagination.js';
 import type { BatchViewT, BatchStatus, BatchSummary } from './schemas.js';
 import {
   batchClaims,
+  batchesPage,
   batchPayments,
   getBatch,
   livePayees,
@@ -105,32 +106,8 @@ export async function batchPageView(db: Db, batchId: string) {
 }
 
 export async function listBatches(db: Db, params: ListParams & { status?: BatchStatus }) {
-  const q = db('payment_batches').select('*');
-  if (params.status) q.where({ status: params.status });
-  const page = await paginate<BatchRow & Record<string, unknown>>(q, params, {
-    columns: { createdAt: 'created_at', reference: 'reference' },
-    default: '-createdAt',
-  });
+  const page = await batchesPage(db, params);
   return { items: page.items.map(presentBatchSummary), nextCursor: page.nextCursor };
-}
-
-/** Payment status of one claim, for the claim page: the live batch (or the last one) and its payment. */
-export async function claimPaymentStatus(db: Db, claimId: string) {
-  const row = await db('batch_claims as bc')
-    .join('payment_batches as b', 'b.id', 'bc.batch_id')
-    .join('payments as p', 'p.id', 'bc.payment_id')
-    .where('bc.claim_id', claimId)
-    .orderBy('b.created_at', 'desc')
-    .first(
-      'b.id as batchId',
-      'b.reference as batchReference',
-      'b.status as batchStatus',
-      'p.status as paymentStatus',
-      'p.paid_at as paidAt',
-      'p.rejected_reason_code as rejectedReasonCode',
-      'bc.voided',
-    );
-  return row ?? null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import { paginate, type ListParams } from '../shared/pagination.js';
 import { releaseFromBatch } from '../claims/index.js';
 
 export interface BatchRow {
@@ -137,6 +138,16 @@ export async function getBatch(trx: Db, id: string, lock = false): Promise<Batch
   return lock ? q.forUpdate() : q;
 }
 
+/** A page of batches (of one status, if given), newest first unless the params sort otherwise. */
+export async function batchesPage(db: Db, params: ListParams & { status?: BatchRow['status'] }) {
+  const q = db('payment_batches').select('*');
+  if (params.status) q.where({ status: params.status });
+  return paginate<BatchRow & Record<string, unknown>>(q, params, {
+    columns: { createdAt: 'created_at', reference: 'reference' },
+    default: '-createdAt',
+  });
+}
+
 export async function batchPayments(trx: Db, batchId: string): Promise<PaymentRow[]> {
   return trx('payments').where({ batch_id: batchId }).orderBy('position');
 }
@@ -247,6 +258,25 @@ export async function projectsWithPayableClaims(db: Db): Promise<{ id: string; n
 /** Merging two records of one person: the source's payments follow its claims to the kept record (certificates, retention). */
 export async function movePayments(db: Db, sourceId: string, keptId: string): Promise<number> {
   return db('payments').where({ participant_id: sourceId }).update({ participant_id: keptId });
+}
+
+/** Payment status of one claim, for the claim page: the live batch (or the last one) and its payment. */
+export async function claimPaymentStatus(db: Db, claimId: string) {
+  const row = await db('batch_claims as bc')
+    .join('payment_batches as b', 'b.id', 'bc.batch_id')
+    .join('payments as p', 'p.id', 'bc.payment_id')
+    .where('bc.claim_id', claimId)
+    .orderBy('b.created_at', 'desc')
+    .first(
+      'b.id as batchId',
+      'b.reference as batchReference',
+      'b.status as batchStatus',
+      'p.status as paymentStatus',
+      'p.paid_at as paidAt',
+      'p.rejected_reason_code as rejectedReasonCode',
+      'bc.voided',
+    );
+  return row ?? null;
 }
 
 export interface ClaimPaymentRow {
