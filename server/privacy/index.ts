@@ -14,7 +14,7 @@ export {
   type RetentionMode,
   type RetentionResult,
 } from './retention.js';
-export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
+export { hasAccountingRecords, lastPaymentAt } from './accounting-repo.js';
 export { recordPrivacyRequest, movePrivacyRequests } from './requests.js';
 export { addOneMonth } from './requests.js';
 export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry/uses.js';

@@ -9,7 +9,7 @@ import {
   participantsWithAccountingRecords,
   PAYABLE_STATUSES,
   payableClaimsSql,
-} from './accounting.js';
+} from './accounting-repo.js';
 import { addCounts, applyErasures, countErasures, type ErasureCounts, type Step } from './erasure.js';
 
 /**
