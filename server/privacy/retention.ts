@@ -9,13 +9,13 @@ import { sweepProductFiles } from './product-files.js';
 import {
   addBatch,
   applyDueBatch,
-  countDue,
   emptyBatchTotals,
   previewDueBatch,
   type BatchResult,
   type Phase,
   type RetentionPolicy,
 } from './lifecycle.js';
+import { countDue } from './lifecycle-repo.js';
 
 /** Retention runs: a dry run counts, an apply run archives and anonymises, in batches. */
 export type RetentionMode = 'dry_run' | 'apply';
