@@ -15,7 +15,8 @@ export {
   type RetentionResult,
 } from './retention.js';
 export { hasAccountingRecords, lastPaymentAt } from './accounting-repo.js';
-export { recordPrivacyRequest, movePrivacyRequests } from './requests.js';
+export { recordPrivacyRequest } from './requests.js';
+export { movePrivacyRequests } from './repo.js';
 export { addOneMonth } from './requests.js';
 export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry/uses.js';
 export {
