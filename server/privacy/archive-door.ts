@@ -7,6 +7,7 @@ import type { HasRoles } from '../shared/authorize.js';
 import type { AppError } from '../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { REGISTRY } from './registry/registry.js';
+import { archivedParticipantIdsAmong, countArchivedAmong } from './repo.js';
 
 /**
  * Who may open the restricted archive (docs/domain.md#restricted-archive) and the refusal of anyone else: the one list,
@@ -59,16 +60,17 @@ export function archiveDoor(deps: Deps, { canReadArchived, archivedRestricted }:
     if (!scoped.length) return;
     const params = req.params as Record<string, string>;
     const parts = scoped.map((p) => `(${participantOfRowSql(p.table)})`);
-    const { rows } = await deps.db.raw(
-      `SELECT id FROM participants WHERE status = 'archived' AND merged_into_id IS NULL AND id IN (${parts.join(' UNION ')})`,
+    const archivedIds = await archivedParticipantIdsAmong(
+      deps.db,
+      parts,
       scoped.map((p) => params[p.param]),
     );
-    if (!rows.length) return;
+    if (!archivedIds.length) return;
     const { acting } = req.ctx;
     if (!canReadArchived(acting.actor)) throw archivedRestricted();
     const via = `${spec.method.toUpperCase()} ${spec.path}`;
     await inTransaction(deps.db, async (trx) => {
-      for (const { id } of rows as { id: string }[])
+      for (const id of archivedIds)
         await recordAudit(trx, acting, {
           action: 'participant.archived_read',
           recordType: 'participant',
@@ -91,11 +93,7 @@ export async function auditArchivedInExport(
   exported: { recordType: string; recordId: string; via: string },
   participantIds: { sql: string; bindings: unknown[] },
 ): Promise<number> {
-  const { rows } = await trx.raw(
-    `SELECT count(*)::int AS n FROM participants WHERE status = 'archived' AND merged_into_id IS NULL AND id IN (${participantIds.sql})`,
-    participantIds.bindings as never[],
-  );
-  const count = Number(rows[0].n);
+  const count = await countArchivedAmong(trx, participantIds);
   if (count > 0)
     await recordAudit(trx, acting, {
       action: 'participant.archived_read',

@@ -3,7 +3,7 @@ import { inTransaction } from '../shared/db.js';
 import { AppError, notFound } from '../shared/errors.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
-import { hasAccountingRecords } from './accounting.js';
+import { hasAccountingRecords } from './accounting-repo.js';
 import type { ErasureCounts } from './erasure.js';
 import { anonymiseParticipants, archiveParticipants } from './lifecycle.js';
 import { ERASURE_REASON_LABELS } from './labels.js';

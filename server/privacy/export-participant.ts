@@ -7,7 +7,7 @@ import { localDay } from '../shared/dates.js';
 import type { ServerResponse } from 'node:http';
 import { streamZip, type ZipSummary } from '../shared/zip.js';
 import { participantExportPdf } from './export-pdf.js';
-import { archivedReadsOf, participantExportRows, requestsOfParticipant } from './repo.js';
+import { archivedReadsOf, liveFileContent, participantExportRows, requestsOfParticipant } from './repo.js';
 import { presentRequest } from './presenter.js';
 import { exportSections } from './export-sections.js';
 
@@ -153,7 +153,7 @@ export async function streamParticipantExportZip(
       await add('export.json', JSON.stringify(data, null, 2));
       await add('export.pdf', await participantExportPdf(data, settings.timeZone));
       for (const f of files) {
-        const row = await deps.db('files').where({ id: f.fileId }).whereNull('erased_at').first('content');
+        const row = await liveFileContent(deps.db, f.fileId);
         if (row?.content) await add(f.name, row.content as Buffer);
       }
     },

@@ -14,8 +14,9 @@ export {
   type RetentionMode,
   type RetentionResult,
 } from './retention.js';
-export { hasAccountingRecords, lastPaymentAt } from './accounting.js';
-export { recordPrivacyRequest, movePrivacyRequests } from './requests.js';
+export { hasAccountingRecords, lastPaymentAt } from './accounting-repo.js';
+export { recordPrivacyRequest } from './requests.js';
+export { movePrivacyRequests } from './repo.js';
 export { addOneMonth } from './requests.js';
 export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry/uses.js';
 export {

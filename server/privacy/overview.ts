@@ -1,6 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import type { Acting } from '../shared/acting.js';
-import { countDue, upcomingByMonth } from './lifecycle.js';
+import { countDue, upcomingByMonth } from './lifecycle-repo.js';
 import { listRetentionRuns, retentionPolicy } from './retention.js';
 import { openRequests, watchedEventsSince } from './repo.js';
 import { presentRequest, presentRun } from './presenter.js';

@@ -18,7 +18,7 @@ import { getParticipantLifecycle, requestsOfParticipant } from './repo.js';
 import { presentRequest } from './presenter.js';
 import { organisationToday, recordPrivacyRequest } from './requests.js';
 import { eraseParticipant } from './erase-participant.js';
-import { hasAccountingRecords } from './accounting.js';
+import { hasAccountingRecords } from './accounting-repo.js';
 import { DPO_ONLY } from './policy.js';
 import { labels } from './pages.js';
 import { ERASURE_REASON_LABELS } from './labels.js';

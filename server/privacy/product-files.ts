@@ -1,5 +1,6 @@
 import type { Deps } from '../shared/deps.js';
 import { mailFolderOutboxIds, removeMailFiles } from '../shared/mail-folder.js';
+import { erasedMessageIdsOfOutbox, erasedMessageIdsOfParticipants } from './repo.js';
 
 /**
  * Files the product writes outside the database are copies of rows and follow the retention
@@ -32,19 +33,14 @@ export const mailFolderSweep: ProductFileSweep = {
   name: 'mail_files',
   async sweep(deps, scope) {
     const mailDir = deps.config.mailDir;
-    const erasedPeople = `SELECT o.message_id FROM outbox_messages o JOIN participants p ON p.id = o.participant_id WHERE p.status <> 'active'`;
     const messageIds: string[] = [];
     if (scope.participantIds) {
       if (!scope.participantIds.length) return 0;
-      const { rows } = await deps.db.raw(`${erasedPeople} AND o.participant_id = ANY(?::uuid[])`, [
-        scope.participantIds,
-      ]);
-      messageIds.push(...(rows as { message_id: string }[]).map((r) => r.message_id));
+      messageIds.push(...(await erasedMessageIdsOfParticipants(deps.db, scope.participantIds)));
     } else {
       const onDisk = mailFolderOutboxIds(mailDir);
       for (let i = 0; i < onDisk.length; i += CHUNK) {
-        const { rows } = await deps.db.raw(`${erasedPeople} AND o.id = ANY(?::uuid[])`, [onDisk.slice(i, i + CHUNK)]);
-        messageIds.push(...(rows as { message_id: string }[]).map((r) => r.message_id));
+        messageIds.push(...(await erasedMessageIdsOfOutbox(deps.db, onDisk.slice(i, i + CHUNK))));
       }
     }
     if (scope.dryRun) return countExisting(mailDir, messageIds);

@@ -1,7 +1,12 @@
+import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
+import type { JobRow } from '../jobs/index.js';
 import { paginate } from '../shared/pagination.js';
 
-/** Data access of the privacy capability: requests, the participant's lifecycle row, audit reads. */
+/**
+ * Data access of the privacy capability: requests, the participant's lifecycle row, audit reads,
+ * the archive door's checks, the export's files, the product-file sweeps, retention runs.
+ */
 
 export interface RequestRow extends Record<string, unknown> {
   id: string;
@@ -235,4 +240,73 @@ export async function consentPurposes(db: Db): Promise<
     .where({ active: true })
     .orderBy('position')
     .select('code', 'label', 'legal_basis', 'special_category', 'text_version', 'validity_months');
+}
+
+/** Merging two records of one person: the source's privacy requests move to the kept record. Returns how many moved. */
+export async function movePrivacyRequests(trx: Db, sourceId: string, keptId: string): Promise<number> {
+  return trx('privacy_requests').where({ participant_id: sourceId }).update({ participant_id: keptId });
+}
+
+/**
+ * Ids of the archived participants (not merged into another) among those the subqueries name
+ * (`participantSql`, each with `?` bindings, in order), for the archive door.
+ */
+export async function archivedParticipantIdsAmong(
+  db: Db,
+  participantSql: string[],
+  bindings: Knex.RawBinding[],
+): Promise<string[]> {
+  const { rows } = await db.raw(
+    `SELECT id FROM participants WHERE status = 'archived' AND merged_into_id IS NULL AND id IN (${participantSql.join(' UNION ')})`,
+    bindings,
+  );
+  return (rows as { id: string }[]).map((r) => r.id);
+}
+
+/** How many archived participants (not merged into another) the subquery `participantIds` names. */
+export async function countArchivedAmong(
+  trx: Db,
+  participantIds: { sql: string; bindings: unknown[] },
+): Promise<number> {
+  const { rows } = await trx.raw(
+    `SELECT count(*)::int AS n FROM participants WHERE status = 'archived' AND merged_into_id IS NULL AND id IN (${participantIds.sql})`,
+    participantIds.bindings as never[],
+  );
+  return Number(rows[0].n);
+}
+
+/** The content of a file not erased, for the export ZIP; undefined when the file is gone or erased. */
+export async function liveFileContent(db: Db, fileId: string): Promise<{ content: Buffer | null } | undefined> {
+  return (await db('files').where({ id: fileId }).whereNull('erased_at').first('content')) as
+    { content: Buffer | null } | undefined;
+}
+
+/** Outbox messages of people whose data the lifecycle has erased (archived or anonymised). */
+const ERASED_PEOPLE_MESSAGES = `SELECT o.message_id FROM outbox_messages o JOIN participants p ON p.id = o.participant_id WHERE p.status <> 'active'`;
+
+/** Message ids of the outbox messages of these participants, when their data was erased. */
+export async function erasedMessageIdsOfParticipants(db: Db, participantIds: string[]): Promise<string[]> {
+  const { rows } = await db.raw(`${ERASED_PEOPLE_MESSAGES} AND o.participant_id = ANY(?::uuid[])`, [participantIds]);
+  return (rows as { message_id: string }[]).map((r) => r.message_id);
+}
+
+/** Message ids of these outbox messages (by outbox id) whose person's data was erased. */
+export async function erasedMessageIdsOfOutbox(db: Db, outboxIds: string[]): Promise<string[]> {
+  const { rows } = await db.raw(`${ERASED_PEOPLE_MESSAGES} AND o.id = ANY(?::uuid[])`, [outboxIds]);
+  return (rows as { message_id: string }[]).map((r) => r.message_id);
+}
+
+/** Past runs of the job `kind` (retention), newest first. */
+export async function listJobsOfKind(db: Db, kind: string, limit: number): Promise<JobRow[]> {
+  return (await db('jobs').where({ kind }).orderBy('created_at', 'desc').limit(limit)) as JobRow[];
+}
+
+/** True when a daily run of the job `kind` was created on `now`'s day in the time zone. */
+export async function hasDailyRunOn(db: Db, kind: string, timeZone: string, now: Date): Promise<boolean> {
+  const { rows } = await db.raw(
+    `SELECT 1 FROM jobs WHERE kind = ? AND params->>'trigger' = 'daily'
+       AND (created_at AT TIME ZONE ?)::date = (?::timestamptz AT TIME ZONE ?)::date LIMIT 1`,
+    [kind, timeZone, now, timeZone],
+  );
+  return rows.length > 0;
 }

@@ -118,8 +118,3 @@ export async function completePrivacyRequest(deps: Deps, acting: Acting, input: 
     return presentRequest(closed, today);
   });
 }
-
-/** Merging two records of one person: the source's privacy requests move to the kept record. Returns how many moved. */
-export async function movePrivacyRequests(trx: Db, sourceId: string, keptId: string): Promise<number> {
-  return trx('privacy_requests').where({ participant_id: sourceId }).update({ participant_id: keptId });
-}

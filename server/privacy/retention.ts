@@ -9,13 +9,14 @@ import { sweepProductFiles } from './product-files.js';
 import {
   addBatch,
   applyDueBatch,
-  countDue,
   emptyBatchTotals,
   previewDueBatch,
   type BatchResult,
   type Phase,
   type RetentionPolicy,
 } from './lifecycle.js';
+import { countDue } from './lifecycle-repo.js';
+import { hasDailyRunOn, listJobsOfKind } from './repo.js';
 
 /** Retention runs: a dry run counts, an apply run archives and anonymises, in batches. */
 export type RetentionMode = 'dry_run' | 'apply';
@@ -160,7 +161,7 @@ export async function startRetentionRun(
 
 /** Past runs, newest first. */
 export async function listRetentionRuns(db: Db, limit = 20): Promise<JobRow[]> {
-  return (await db('jobs').where({ kind: RETENTION_JOB }).orderBy('created_at', 'desc').limit(limit)) as JobRow[];
+  return listJobsOfKind(db, RETENTION_JOB, limit);
 }
 
 /**
@@ -175,12 +176,7 @@ export async function runDailyRetention(deps: Deps): Promise<JobRow | null> {
   const policy = await retentionPolicy(acting);
   if (!policy.dailyRun) return null;
   const { now } = acting;
-  const { rows } = await deps.db.raw(
-    `SELECT 1 FROM jobs WHERE kind = ? AND params->>'trigger' = 'daily'
-       AND (created_at AT TIME ZONE ?)::date = (?::timestamptz AT TIME ZONE ?)::date LIMIT 1`,
-    [RETENTION_JOB, policy.timeZone, now, policy.timeZone],
-  );
-  if (rows.length) return null;
+  if (await hasDailyRunOn(deps.db, RETENTION_JOB, policy.timeZone, now)) return null;
   const { finished } = await startRetentionRun(deps, acting, { mode: 'apply', trigger: 'daily' });
   return finished;
 }

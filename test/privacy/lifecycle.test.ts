@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { archiveParticipants } from '../../server/privacy/lifecycle.js';
-import { hasAccountingRecords, lastPaymentAt } from '../../server/privacy/accounting.js';
+import { hasAccountingRecords, lastPaymentAt } from '../../server/privacy/accounting-repo.js';
 import { atClock, createFullPerson, findInPersonalColumns, participantRow, runRetention, years } from './helpers.js';
 
 // The app shares one database with every other test file, so these walks happen in the past:

@@ -1,6 +1,6 @@
 import { byKind, code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './types.js';
 import { FROM_PERSON, THEIR_DOCUMENT } from './export.js';
-import { receiptFilesSql } from '../accounting.js';
+import { receiptFilesSql } from '../accounting-repo.js';
 import { LOGISTICS_REGISTRY } from './logistics.js';
 import { GRANTS_REGISTRY } from './grants.js';
 
