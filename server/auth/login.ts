@@ -4,7 +4,8 @@ import { AppError } from '../shared/errors.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
-import { clearFailures, isBlocked, LOGIN_LIMITS, recordFailure } from './rate-limit.js';
+import { isBlocked, LOGIN_LIMITS } from './rate-limit.js';
+import { clearFailures, recordFailure } from './rate-limit-repo.js';
 import * as repo from './repo.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import { loginAttemptOf } from './rate-limit-repo.js';
 
 /**
  * Sign-in throttling (docs/security.md, "Credentials end when they should"):
@@ -23,24 +24,8 @@ export async function isBlocked(
   limit: { failures: number; windowMinutes: number },
   now: Date,
 ): Promise<boolean> {
-  const row = await db('login_attempts').where({ key }).first();
+  const row = await loginAttemptOf(db, key);
   if (!row) return false;
   const expired = now.getTime() - new Date(row.window_start).getTime() > limit.windowMinutes * 60_000;
   return !expired && row.failures >= limit.failures;
-}
-
-/** Counts one failure; a window that has expired starts again. */
-export async function recordFailure(db: Db, key: string, limit: { windowMinutes: number }, now: Date): Promise<void> {
-  const since = new Date(now.getTime() - limit.windowMinutes * 60_000);
-  await db.raw(
-    `INSERT INTO login_attempts (key, window_start, failures) VALUES (?, ?, 1)
-     ON CONFLICT (key) DO UPDATE SET
-       failures = CASE WHEN login_attempts.window_start < ? THEN 1 ELSE login_attempts.failures + 1 END,
-       window_start = CASE WHEN login_attempts.window_start < ? THEN EXCLUDED.window_start ELSE login_attempts.window_start END`,
-    [key, now, since, since],
-  );
-}
-
-export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db('login_attempts').where({ key }).delete();
 }

@@ -118,6 +118,14 @@ export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> 
   return db('web_sessions').where('expires_at', '<=', now).delete();
 }
 
+/** The session's pending message, if any. */
+export function flashOf(
+  db: Db,
+  idHash: string,
+): Promise<{ flash: { type: string; message: string } | null } | undefined> {
+  return db('web_sessions').where({ id_hash: idHash }).first('flash');
+}
+
 export async function setFlash(db: Db, idHash: string, flash: { type: string; message: string } | null): Promise<void> {
   await db('web_sessions')
     .where({ id_hash: idHash })

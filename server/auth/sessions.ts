@@ -130,7 +130,7 @@ export async function takeFlash(
 ): Promise<{ type: string; message: string } | null> {
   const sessionId = req.ctx.actor?.sessionId;
   if (!sessionId) return null;
-  const row = await deps.db('web_sessions').where({ id_hash: sessionId }).first('flash');
+  const row = await repo.flashOf(deps.db, sessionId);
   if (!row?.flash) return null;
   await repo.setFlash(deps.db, sessionId, null);
   return row.flash as { type: string; message: string };

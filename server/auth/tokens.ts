@@ -1,26 +1,14 @@
 import type { Static } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { inTransaction } from '../shared/db.js';
-import type { Role } from '../shared/authorize.js';
 import { AppError, notFound } from '../shared/errors.js';
 import { randomToken, sha256Hex } from '../shared/crypto.js';
 import { staffUserId, type Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import type { TokenCreateBody, TokenView } from './schemas.js';
+import { insertToken, lockToken, setTokenRevoked, tokenRows, type TokenRow } from './tokens-repo.js';
 
-export interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  prefix: string;
-  roles: Role[];
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
-}
-
-const COLUMNS = ['id', 'user_id', 'name', 'prefix', 'roles', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'];
+export type { TokenRow };
 
 export function presentToken(t: TokenRow): Static<typeof TokenView> {
   return {
@@ -53,46 +41,41 @@ export async function createToken(deps: Deps, acting: Acting, input: TokenCreate
     throw new AppError('validation_failed', undefined, [{ field: 'expiresOn', message: 'doit être une date future' }]);
   }
   return inTransaction(deps.db, async (trx) => {
-    const [row] = await trx('api_tokens')
-      .insert({
-        user_id: userId,
-        name: input.name.trim(),
-        token_hash: sha256Hex(secret),
-        prefix: secret.slice(0, 10),
-        roles: input.roles,
-        expires_at: expiresAt,
-        created_at: acting.now,
-      })
-      .returning(COLUMNS);
+    const row = await insertToken(trx, {
+      user_id: userId,
+      name: input.name.trim(),
+      token_hash: sha256Hex(secret),
+      prefix: secret.slice(0, 10),
+      roles: input.roles,
+      expires_at: expiresAt,
+      created_at: acting.now,
+    });
     await recordAudit(trx, acting, {
       action: 'token.created',
       recordType: 'api_token',
       recordId: row.id,
       data: { roles: input.roles },
     });
-    return { token: secret, item: presentToken(row as TokenRow) };
+    return { token: secret, item: presentToken(row) };
   });
 }
 
 /** The API tokens the actor may see: their own, everyone's for an admin. */
 export async function listTokens(deps: Deps, acting: Acting) {
-  const q = deps.db('api_tokens').select(COLUMNS).orderBy('created_at', 'desc');
-  if (!acting.actor.roles.includes('admin')) q.where({ user_id: staffUserId(acting) });
-  return ((await q) as TokenRow[]).map(presentToken);
+  return (await tokenRows(deps.db, acting.actor.roles.includes('admin') ? undefined : staffUserId(acting))).map(
+    presentToken,
+  );
 }
 
 /** Revokes a token (its owner, or an admin). Revoking twice answers the same. */
 export async function revokeToken(deps: Deps, acting: Acting, tokenId: string) {
   const isAdmin = acting.actor.roles.includes('admin');
   return inTransaction(deps.db, async (trx) => {
-    const row = (await trx('api_tokens').where({ id: tokenId }).forUpdate().first(COLUMNS)) as TokenRow | undefined;
+    const row = await lockToken(trx, tokenId);
     if (!row || (row.user_id !== acting.actor.userId && !isAdmin)) throw notFound('Jeton');
     if (row.revoked_at) return presentToken(row);
-    const [updated] = await trx('api_tokens')
-      .where({ id: tokenId })
-      .update({ revoked_at: acting.now })
-      .returning(COLUMNS);
+    const updated = await setTokenRevoked(trx, tokenId, acting.now);
     await recordAudit(trx, acting, { action: 'token.revoked', recordType: 'api_token', recordId: tokenId });
-    return presentToken(updated as TokenRow);
+    return presentToken(updated);
   });
 }

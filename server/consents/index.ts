@@ -6,7 +6,7 @@
 // Owns: consents, consent_purposes.
 // Calls: audit, auth, privacy, settings; shared/.
 export { liveConsentPurposes } from './live.js';
-export { moveConsents } from './merge.js';
+export { moveConsents } from './repo.js';
 export { recordConsent } from './record-consent.js';
 export { withdrawConsent } from './withdraw-consent.js';
 export { mayContact, contactableParticipants, type ContactPermission } from './may-contact.js';

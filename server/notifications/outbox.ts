@@ -6,6 +6,7 @@ import { localDay } from '../shared/dates.js';
 import { useOfTemplate, MESSAGE_USES, type MessageUseCode } from '../privacy/index.js';
 import { mayContact } from '../consents/index.js';
 import { renderEmail } from './templates.js';
+import { insertMessage } from './repo.js';
 
 export interface OutboxRecipient {
   participantId?: string | null;
@@ -69,7 +70,7 @@ export async function enqueueMessage(
   }
   const rendered = renderEmail(input.template, input.vars);
   const id = randomUUID();
-  await trx('outbox_messages').insert({
+  await insertMessage(trx, {
     id,
     message_id: messageIdFor(id, deps.config.publicUrl),
     channel,

@@ -171,3 +171,86 @@ export function participantMessageRows(db: Db, participantId: string, limit = 10
       'delivered_at',
     ) as unknown as Promise<ParticipantMessageRow[]>;
 }
+
+/** Queues one message (the outbox's only insert). */
+export async function insertMessage(db: Db, values: Record<string, unknown>): Promise<void> {
+  await db('outbox_messages').insert(values);
+}
+
+/** An e-mail claimed by the worker, with what it needs to send it. */
+export interface Claimed {
+  id: string;
+  message_id: string;
+  recipient_email: string;
+  recipient_name: string | null;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  attempts: number;
+}
+
+/**
+ * Due e-mails (pending, or sending with an expired lease) under FOR UPDATE SKIP LOCKED, so that
+ * concurrent workers never take the same message.
+ */
+export async function lockDueEmails(trx: Db, now: Date, limit: number): Promise<{ id: string }[]> {
+  const { rows } = await trx.raw(
+    `SELECT id FROM outbox_messages
+      WHERE channel = 'email' AND recipient_email IS NOT NULL
+        AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until < ?))
+      ORDER BY next_attempt_at, created_at
+      LIMIT ? FOR UPDATE SKIP LOCKED`,
+    [now, now, limit],
+  );
+  return rows;
+}
+
+/** Reserves the claimed messages until `leaseUntil` and counts an attempt. */
+export async function leaseMessages(trx: Db, ids: string[], leaseUntil: Date): Promise<Claimed[]> {
+  return (await trx('outbox_messages')
+    .whereIn('id', ids)
+    .update({
+      status: 'sending',
+      lease_until: leaseUntil,
+      attempts: trx.raw('attempts + 1'),
+    })
+    .returning([
+      'id',
+      'message_id',
+      'recipient_email',
+      'recipient_name',
+      'subject',
+      'body_text',
+      'body_html',
+      'attempts',
+    ])) as Claimed[];
+}
+
+/** The server accepted the e-mail (only while it is still `sending`). */
+export async function setDelivered(db: Db, id: string, now: Date): Promise<void> {
+  await db('outbox_messages')
+    .where({ id, status: 'sending' })
+    .update({ status: 'delivered', delivered_at: now, lease_until: null, last_error_code: null });
+}
+
+/** A send failed: a retry is scheduled, or the message is given up. */
+export function setSendFailed(
+  db: Db,
+  id: string,
+  values: { status: 'failed' | 'pending'; lastErrorCode: string; nextAttemptAt: Date },
+): Promise<number> {
+  return db('outbox_messages').where({ id }).update({
+    status: values.status,
+    lease_until: null,
+    last_error_code: values.lastErrorCode,
+    next_attempt_at: values.nextAttemptAt,
+  });
+}
+
+/** A failed or waiting e-mail goes back in the queue, due now; the number of rows changed (0 or 1). */
+export function requeueEmail(db: Db, id: string, now: Date): Promise<number> {
+  return db('outbox_messages')
+    .where({ id, channel: 'email' })
+    .whereIn('status', ['failed', 'pending'])
+    .update({ status: 'pending', next_attempt_at: now, attempts: 0, last_error_code: null });
+}

@@ -5,6 +5,7 @@ import { systemActing, withSettingsRead, type Acting } from '../shared/acting.js
 import { recordAudit } from '../audit/index.js';
 import { settingsLoader } from '../settings/index.js';
 import type { SendEmail } from './mailer.js';
+import { leaseMessages, lockDueEmails, requeueEmail, setDelivered, setSendFailed, type Claimed } from './repo.js';
 
 /** After this many failed attempts an e-mail is marked failed (visible on the outbox page). */
 export const MAX_ATTEMPTS = 8;
@@ -16,17 +17,6 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
 }
 
-interface Claimed {
-  id: string;
-  message_id: string;
-  recipient_email: string;
-  recipient_name: string | null;
-  subject: string;
-  body_text: string;
-  body_html: string;
-  attempts: number;
-}
-
 /**
  * Claims due e-mails (pending, or sending with an expired lease: its instance died) with
  * FOR UPDATE SKIP LOCKED, so that concurrent workers never take the same message, and
@@ -35,35 +25,13 @@ interface Claimed {
 async function claim(deps: Deps, acting: Acting, limit: number): Promise<Claimed[]> {
   const { now } = acting;
   return inTransaction(deps.db, async (trx) => {
-    const { rows } = await trx.raw(
-      `SELECT id FROM outbox_messages
-        WHERE channel = 'email' AND recipient_email IS NOT NULL
-          AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until < ?))
-        ORDER BY next_attempt_at, created_at
-        LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [now, now, limit],
-    );
+    const rows = await lockDueEmails(trx, now, limit);
     if (!rows.length) return [];
-    return (await trx('outbox_messages')
-      .whereIn(
-        'id',
-        rows.map((r: { id: string }) => r.id),
-      )
-      .update({
-        status: 'sending',
-        lease_until: new Date(now.getTime() + LEASE_SECONDS * 1000),
-        attempts: trx.raw('attempts + 1'),
-      })
-      .returning([
-        'id',
-        'message_id',
-        'recipient_email',
-        'recipient_name',
-        'subject',
-        'body_text',
-        'body_html',
-        'attempts',
-      ])) as Claimed[];
+    return leaseMessages(
+      trx,
+      rows.map((r) => r.id),
+      new Date(now.getTime() + LEASE_SECONDS * 1000),
+    );
   });
 }
 
@@ -100,10 +68,7 @@ export async function deliverDueEmails(
         text: m.body_text,
         html: m.body_html,
       });
-      await deps
-        .db('outbox_messages')
-        .where({ id: m.id, status: 'sending' })
-        .update({ status: 'delivered', delivered_at: deps.now(), lease_until: null, last_error_code: null });
+      await setDelivered(deps.db, m.id, deps.now());
       delivered++;
     } catch (e) {
       failed++;
@@ -113,16 +78,11 @@ export async function deliverDueEmails(
         'e-mail not delivered',
       );
       const giveUp = m.attempts >= MAX_ATTEMPTS;
-      await deps
-        .db('outbox_messages')
-        .where({ id: m.id })
-        .update({
-          status: giveUp ? 'failed' : 'pending',
-          lease_until: null,
-          last_error_code: String(code).slice(0, 60),
-          next_attempt_at: new Date(deps.now().getTime() + backoffSeconds(m.attempts) * 1000),
-        })
-        .catch((err) => deps.log.error({ err: err }, 'outbox update failed'));
+      await setSendFailed(deps.db, m.id, {
+        status: giveUp ? 'failed' : 'pending',
+        lastErrorCode: String(code).slice(0, 60),
+        nextAttemptAt: new Date(deps.now().getTime() + backoffSeconds(m.attempts) * 1000),
+      }).catch((err) => deps.log.error({ err: err }, 'outbox update failed'));
     }
   }
   return { delivered, failed };
@@ -151,11 +111,7 @@ export async function drainDueEmails(
 
 /** Puts a failed (or waiting) e-mail `id` back in the queue, due at the acting's clock; audited. 404 when there is no such e-mail to send. */
 export async function retryMessage(deps: Deps, acting: Acting, id: string): Promise<void> {
-  const n = await deps
-    .db('outbox_messages')
-    .where({ id, channel: 'email' })
-    .whereIn('status', ['failed', 'pending'])
-    .update({ status: 'pending', next_attempt_at: acting.now, attempts: 0, last_error_code: null });
+  const n = await requeueEmail(deps.db, id, acting.now);
   if (n === 0) throw notFound('Message à renvoyer');
   await recordAudit(deps.db, acting, { action: 'outbox.retried', recordType: 'outbox_message', recordId: id });
 }

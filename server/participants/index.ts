@@ -13,17 +13,17 @@ export {
   canReadArchived,
   archivedRestricted,
 } from './policy.js';
-export { markArchived, markAnonymised } from './lifecycle.js';
 export {
+  markArchived,
+  markAnonymised,
   touchLastContact,
   eraseProfile,
   eraseNeeds,
   setPreferredChannel,
   participantContact,
   activeParticipantContacts,
-  channelFor,
-  fullName,
   type ParticipantContact,
-} from './contact.js';
+} from './repo.js';
+export { channelFor, fullName } from './contact.js';
 export { expireStaleImports } from '../shared/import-previews.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';

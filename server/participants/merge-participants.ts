@@ -3,7 +3,7 @@ import { inTransaction } from '../shared/db.js';
 import type { Acting } from '../shared/acting.js';
 import { notFound, validationError } from '../shared/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { getParticipant, lockParticipant } from './repo.js';
+import { getParticipant, lockParticipant, repointMergedInto, setLastContact, setMergedInto } from './repo.js';
 import { presentParticipant } from './presenter.js';
 import { moveSessionParticipants } from '../sessions/index.js';
 import { moveMessages } from '../notifications/index.js';
@@ -61,15 +61,15 @@ export async function mergeParticipants(deps: Deps, acting: Acting, input: { kep
     const claims = await moveClaims(trx, sourceId, keptId);
     await movePayments(trx, sourceId, keptId);
     const { now } = acting;
-    await trx('participants').where({ merged_into_id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
-    await trx('participants').where({ id: sourceId }).update({ merged_into_id: keptId, updated_at: now });
+    await repointMergedInto(trx, sourceId, keptId, now);
+    await setMergedInto(trx, sourceId, keptId, now);
     // The person's last contact is the latest of both records'.
-    await trx('participants')
-      .where({ id: keptId })
-      .update({
-        last_contact_at: source.last_contact_at > kept.last_contact_at ? source.last_contact_at : kept.last_contact_at,
-        updated_at: now,
-      });
+    await setLastContact(
+      trx,
+      keptId,
+      source.last_contact_at > kept.last_contact_at ? source.last_contact_at : kept.last_contact_at,
+      now,
+    );
     const moved = { consents, payees, privacyRequests };
     await recordAudit(trx, acting, {
       action: 'participant.merged',

@@ -1,5 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { FIELD_LABELS } from './labels.js';
+import { timelineAuditEvents, timelineConsents, timelineRequests } from './timeline-repo.js';
 
 /** One dated line of a participant's history; `day` events carry a date, others an instant. */
 export interface TimelineEvent {
@@ -55,10 +56,7 @@ function auditLabel(
  */
 export async function participantTimeline(db: Db, participantId: string, limit = 100): Promise<TimelineEvent[]> {
   const events: TimelineEvent[] = [];
-  const consents = await db('consents as c')
-    .join('consent_purposes as cp', 'cp.code', 'c.purpose_code')
-    .where('c.participant_id', participantId)
-    .select('c.given_on', 'c.channel', 'c.withdrawn_on', 'c.withdrawal_channel', 'cp.label');
+  const consents = await timelineConsents(db, participantId);
   for (const c of consents) {
     events.push({
       at: c.given_on,
@@ -72,9 +70,7 @@ export async function participantTimeline(db: Db, participantId: string, limit =
         label: `Consentement retiré${c.withdrawal_channel ? ` ${CHANNELS[c.withdrawal_channel] ?? ''}` : ''} : ${c.label}`,
       });
   }
-  const requests = await db('privacy_requests')
-    .where({ participant_id: participantId })
-    .select('reference', 'kind', 'received_on', 'status', 'completed_on');
+  const requests = await timelineRequests(db, participantId);
   for (const r of requests) {
     const kind = REQUEST_KINDS[r.kind] ?? r.kind;
     events.push({ at: r.received_on, precision: 'day', label: `Demande ${kind} reçue (${r.reference})` });
@@ -85,15 +81,7 @@ export async function participantTimeline(db: Db, participantId: string, limit =
         label: `Demande ${kind} ${r.status === 'refused' ? 'refusée' : 'traitée'} (${r.reference})`,
       });
   }
-  const audits = await db('audit_events')
-    .where((w) =>
-      w
-        .where({ record_type: 'participant', record_id: participantId })
-        .orWhere((m) => m.where('action', 'participant.merged').whereRaw("data->>'sourceId' = ?", [participantId])),
-    )
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .select('occurred_at', 'action', 'reason_code', 'data');
+  const audits = await timelineAuditEvents(db, participantId, limit);
   for (const e of audits)
     events.push({
       at: (e.occurred_at as Date).toISOString(),

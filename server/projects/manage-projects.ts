@@ -4,7 +4,15 @@ import { validationError, notFound, type ErrorDetail } from '../shared/errors.js
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { TARGET_VALUES, type ProjectCreateBody, type ProjectPatchBody, type TargetDimension } from './schemas.js';
-import { getProject, replaceBudget, replaceTargets, userExists, type ProjectDetail } from './repo.js';
+import {
+  getProject,
+  insertProject,
+  replaceBudget,
+  replaceTargets,
+  updateProjectRow,
+  userExists,
+  type ProjectDetail,
+} from './repo.js';
 import { presentProject } from './presenter.js';
 
 type Merged = {
@@ -56,22 +64,20 @@ export async function createProject(deps: Deps, acting: Acting, input: ProjectCr
       targets: input.targets,
     };
     await checkProject(trx, merged);
-    const [row] = await trx('projects')
-      .insert({
-        name: input.name.trim(),
-        description: input.description ?? '',
-        participation_level: input.participationLevel,
-        lead_user_id: merged.leadUserId,
-        starts_on: input.startsOn,
-        ends_on: merged.endsOn,
-        solicitation_limit: input.solicitationLimit ?? null,
-        allowance_enabled: merged.allowanceEnabled,
-        allowance_half_day_cents: merged.allowanceHalfDayCents,
-        created_by: acting.actor.userId,
-        created_at: acting.now,
-        updated_at: acting.now,
-      })
-      .returning('id');
+    const row = await insertProject(trx, {
+      name: input.name.trim(),
+      description: input.description ?? '',
+      participation_level: input.participationLevel,
+      lead_user_id: merged.leadUserId,
+      starts_on: input.startsOn,
+      ends_on: merged.endsOn,
+      solicitation_limit: input.solicitationLimit ?? null,
+      allowance_enabled: merged.allowanceEnabled,
+      allowance_half_day_cents: merged.allowanceHalfDayCents,
+      created_by: acting.actor.userId,
+      created_at: acting.now,
+      updated_at: acting.now,
+    });
     await replaceBudget(trx, row.id, input.budget ?? {});
     await replaceTargets(trx, row.id, input.targets ?? []);
     await recordAudit(trx, acting, {
@@ -111,7 +117,7 @@ export async function updateProject(deps: Deps, acting: Acting, input: { id: str
     if (patch.solicitationLimit !== undefined) changes.solicitation_limit = patch.solicitationLimit;
     if (patch.allowanceEnabled !== undefined) changes.allowance_enabled = patch.allowanceEnabled;
     if (patch.allowanceHalfDayCents !== undefined) changes.allowance_half_day_cents = patch.allowanceHalfDayCents;
-    await trx('projects').where({ id }).update(changes);
+    await updateProjectRow(trx, id, changes);
     if (patch.budget) await replaceBudget(trx, id, patch.budget);
     if (patch.targets) await replaceTargets(trx, id, patch.targets);
     await recordAudit(trx, acting, {

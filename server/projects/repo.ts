@@ -119,3 +119,12 @@ export async function leadOptions(db: Db): Promise<{ id: string; name: string }[
     .orderBy('name')
     .select('id', 'name');
 }
+
+export async function insertProject(db: Db, values: Record<string, unknown>): Promise<{ id: string }> {
+  const [row] = await db('projects').insert(values).returning('id');
+  return row;
+}
+
+export async function updateProjectRow(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {
+  await db('projects').where({ id }).update(changes);
+}

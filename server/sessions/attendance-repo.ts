@@ -1,5 +1,5 @@
 import type { Db } from '../shared/db.js';
-import type { AttendanceChange } from './policy.js';
+import { ATTENDANCE_STATUSES, type AttendanceChange } from './policy.js';
 
 export interface AttendanceRow {
   participant_id: string;
@@ -47,4 +47,27 @@ export async function applyAttendanceChange(trx: Db, change: AttendanceChange, a
   } else {
     await row.update({ status: change.to, attendance_recorded_at: at });
   }
+}
+
+/** How many people of the session have an attendance mark. */
+export async function attendanceMarkCount(db: Db, sessionId: string): Promise<string | number | undefined> {
+  const [{ n }] = await db('session_participants')
+    .where({ session_id: sessionId })
+    .whereIn('status', ATTENDANCE_STATUSES)
+    .count({ n: '*' });
+  return n;
+}
+
+/** The sessions where both records of a merged person have a row, with both rows' statuses. */
+export function sessionsOfBoth(
+  db: Db,
+  sourceId: string,
+  keptId: string,
+): Promise<{ session_id: string; source_status: string; attendance_recorded_at: Date | null; kept_status: string }[]> {
+  return db('session_participants as s')
+    .join('session_participants as k', (k) =>
+      k.on('k.session_id', 's.session_id').andOn('k.participant_id', db.raw('?', [keptId])),
+    )
+    .where('s.participant_id', sourceId)
+    .select('s.session_id', 's.status as source_status', 's.attendance_recorded_at', 'k.status as kept_status');
 }

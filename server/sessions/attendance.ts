@@ -5,10 +5,10 @@ import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { liveClaimsOfSession } from '../claims/index.js';
 import { sessionCancelled } from '../venues/index.js';
-import { getSession, sessionParticipants, type SessionRow } from './repo.js';
+import { getSession, sessionParticipants, setSessionHeld, type SessionRow } from './repo.js';
 import { activeParticipantContacts, touchLastContact } from '../participants/index.js';
-import { applyAttendanceChange, attendanceRows } from './attendance-repo.js';
-import { ATTENDANCE_STATUSES, mayChangeAttendance, type AttendanceChange, type AttendanceStatus } from './policy.js';
+import { applyAttendanceChange, attendanceMarkCount, attendanceRows } from './attendance-repo.js';
+import { mayChangeAttendance, type AttendanceChange, type AttendanceStatus } from './policy.js';
 import { presentSessionParticipant } from './presenter.js';
 import { sessionsError } from './errors.js';
 
@@ -131,12 +131,9 @@ export async function markHeld(deps: Deps, acting: Acting, sessionId: string) {
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
     if (session.status === 'held') return;
-    const [{ n }] = await trx('session_participants')
-      .where({ session_id: sessionId })
-      .whereIn('status', ATTENDANCE_STATUSES)
-      .count({ n: '*' });
+    const n = await attendanceMarkCount(trx, sessionId);
     if (Number(n) === 0) throw sessionsError('attendance_missing');
-    await trx('sessions').where({ id: sessionId }).update({ status: 'held', updated_at: acting.now });
+    await setSessionHeld(trx, sessionId, acting.now);
     await recordAudit(trx, acting, {
       action: 'session.held',
       recordType: 'session',

@@ -5,7 +5,14 @@ import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { liveBookingOfSession, sessionCancelled, type VenueRow } from '../venues/index.js';
 import type { InvitationsBody, ReplyBody } from './schemas.js';
-import { getSession, solicitationsBefore, type SessionRow } from './repo.js';
+import {
+  alreadyOnList,
+  getSession,
+  listStatus,
+  notDeclinedCount,
+  solicitationsBefore,
+  type SessionRow,
+} from './repo.js';
 import { activeParticipantContacts, touchLastContact, type ParticipantContact } from '../participants/index.js';
 import { notifyParticipant, sessionVars } from './notify.js';
 import { OVERRIDE_SOLICITATION_ROLES } from './policy.js';
@@ -95,14 +102,7 @@ export async function inviteParticipants(deps: Deps, acting: Acting, input: Invi
       throw validationError(
         unknown.map(({ i }) => ({ field: `participantIds.${i}`, message: 'participant inconnu ou inactif' })),
       );
-    const existing = new Set(
-      (
-        await trx('session_participants')
-          .where({ session_id: sessionId })
-          .whereIn('participant_id', input.participantIds)
-          .select('participant_id')
-      ).map((r) => r.participant_id as string),
-    );
+    const existing = new Set(await alreadyOnList(trx, sessionId, input.participantIds));
     const fresh = people.filter((p) => !existing.has(p.id));
 
     const limit = session.project_solicitation_limit ?? settings.thresholds.solicitationLimitPer90Days;
@@ -178,10 +178,7 @@ export async function inviteParticipants(deps: Deps, acting: Acting, input: Invi
         notContacted: notContacted.length,
       },
     });
-    const [{ n }] = await trx('session_participants')
-      .where({ session_id: sessionId })
-      .whereNot('status', 'declined')
-      .count({ n: '*' });
+    const n = await notDeclinedCount(trx, sessionId);
     return {
       invited,
       notContacted,
@@ -203,9 +200,7 @@ export async function recordReply(deps: Deps, acting: Acting, input: ReplyBody &
     const session = await getSession(trx, sessionId, true);
     if (!session) throw notFound('Session');
     if (session.status === 'cancelled') throw sessionCancelled();
-    const row = await trx('session_participants')
-      .where({ session_id: sessionId, participant_id: input.participantId })
-      .first('status');
+    const row = await listStatus(trx, sessionId, input.participantId);
     if (!row)
       throw validationError([{ field: 'participantId', message: 'cette personne n’est pas invitée à cette session' }]);
     if (!['invited', 'confirmed', 'declined'].includes(row.status)) throw sessionsError('attendance_recorded');

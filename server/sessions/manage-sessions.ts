@@ -13,7 +13,15 @@ import {
   sessionCancelled,
 } from '../venues/index.js';
 import type { SessionCreateBody, SessionPatchBody } from './schemas.js';
-import { countsBySession, getSession, projectExists, sessionParticipants } from './repo.js';
+import {
+  countsBySession,
+  getSession,
+  insertSession,
+  projectExists,
+  sessionParticipants,
+  setSessionCancelled,
+  updateSessionRow,
+} from './repo.js';
 import { presentSession } from './presenter.js';
 import { notifyParticipant, sessionVars } from './notify.js';
 import { sessionsError } from './errors.js';
@@ -78,21 +86,19 @@ export async function createSession(deps: Deps, acting: Acting, input: SessionCr
     if (project.status === 'closed') throw sessionsError('project_closed');
     const { start, end } = resolveTimes(input, settings.timeZone);
     const { now } = acting;
-    const [row] = await trx('sessions')
-      .insert({
-        project_id: input.projectId,
-        title: input.title.trim(),
-        kind: input.kind,
-        starts_at: start,
-        ends_at: end,
-        capacity: input.capacity,
-        meal_provided: input.mealProvided ?? false,
-        childcare_on_site: input.childcareOnSite ?? false,
-        created_by: acting.actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id');
+    const row = await insertSession(trx, {
+      project_id: input.projectId,
+      title: input.title.trim(),
+      kind: input.kind,
+      starts_at: start,
+      ends_at: end,
+      capacity: input.capacity,
+      meal_provided: input.mealProvided ?? false,
+      childcare_on_site: input.childcareOnSite ?? false,
+      created_by: acting.actor.userId,
+      created_at: now,
+      updated_at: now,
+    });
     await recordAudit(trx, acting, {
       action: 'session.created',
       recordType: 'session',
@@ -126,7 +132,7 @@ export async function updateSession(deps: Deps, acting: Acting, input: { id: str
         if (patch.capacity !== undefined) changes.capacity = patch.capacity;
         if (patch.mealProvided !== undefined) changes.meal_provided = patch.mealProvided;
         if (patch.childcareOnSite !== undefined) changes.childcare_on_site = patch.childcareOnSite;
-        await trx('sessions').where({ id }).update(changes);
+        await updateSessionRow(trx, id, changes);
         const booking = await liveBookingOfSession(trx, id);
         if (booking && (start.getTime() !== s.starts_at.getTime() || end.getTime() !== s.ends_at.getTime())) {
           bookingId = booking.id;
@@ -156,7 +162,7 @@ export async function cancelSession(deps: Deps, acting: Acting, id: string) {
     if (s.status === 'scheduled') {
       const { now } = acting;
       const booking = await liveBookingOfSession(trx, id);
-      await trx('sessions').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+      await setSessionCancelled(trx, id, now);
       await cancelBookingsOfSession(trx, id, now);
       const vars = sessionVars(settings, s, booking?.venue ?? null);
       const people = (await sessionParticipants(trx, id)).filter((p) => ['invited', 'confirmed'].includes(p.status));

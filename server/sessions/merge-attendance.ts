@@ -1,7 +1,7 @@
 import type { Db } from '../shared/db.js';
 import { liveClaimsOfSession } from '../claims/index.js';
 import { getSession } from './repo.js';
-import { applyAttendanceChange, attendanceRows } from './attendance-repo.js';
+import { applyAttendanceChange, attendanceRows, sessionsOfBoth } from './attendance-repo.js';
 import { isAttendanceStatus, mayChangeAttendance } from './policy.js';
 
 const STATUS_STRENGTH = ['invited', 'declined', 'confirmed', 'absent', 'absent_excused', 'attended'];
@@ -13,12 +13,7 @@ const STATUS_STRENGTH = ['invited', 'declined', 'confirmed', 'absent', 'absent_e
  * `mayChangeAttendance` like any other. Rows of the source alone change owner, marks unchanged.
  */
 export async function moveSessionParticipants(trx: Db, sourceId: string, keptId: string, now: Date): Promise<number> {
-  const both = await trx('session_participants as s')
-    .join('session_participants as k', function () {
-      this.on('k.session_id', 's.session_id').andOn('k.participant_id', trx.raw('?', [keptId]));
-    })
-    .where('s.participant_id', sourceId)
-    .select('s.session_id', 's.status as source_status', 's.attendance_recorded_at', 'k.status as kept_status');
+  const both = await sessionsOfBoth(trx, sourceId, keptId);
   for (const row of both) {
     if (STATUS_STRENGTH.indexOf(row.source_status) > STATUS_STRENGTH.indexOf(row.kept_status)) {
       if (isAttendanceStatus(row.source_status)) {

@@ -212,3 +212,44 @@ export function walkInCandidates(db: Db, sessionId: string, q: string) {
     { id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]
   >;
 }
+
+export async function insertSession(db: Db, values: Record<string, unknown>): Promise<{ id: string }> {
+  const [row] = await db('sessions').insert(values).returning('id');
+  return row;
+}
+
+export async function updateSessionRow(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {
+  await db('sessions').where({ id }).update(changes);
+}
+
+export async function setSessionCancelled(db: Db, id: string, now: Date): Promise<void> {
+  await db('sessions').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+}
+
+export async function setSessionHeld(db: Db, id: string, now: Date): Promise<void> {
+  await db('sessions').where({ id }).update({ status: 'held', updated_at: now });
+}
+
+/** Which of these people already have a row in the session (invited, replied or marked). */
+export async function alreadyOnList(db: Db, sessionId: string, participantIds: string[]): Promise<string[]> {
+  return (
+    await db('session_participants')
+      .where({ session_id: sessionId })
+      .whereIn('participant_id', participantIds)
+      .select('participant_id')
+  ).map((r) => r.participant_id as string);
+}
+
+/** How many people of the session have not declined. */
+export async function notDeclinedCount(db: Db, sessionId: string): Promise<string | number | undefined> {
+  const [{ n }] = await db('session_participants')
+    .where({ session_id: sessionId })
+    .whereNot('status', 'declined')
+    .count({ n: '*' });
+  return n;
+}
+
+/** The person's row status in the session, if they are on its list. */
+export function listStatus(db: Db, sessionId: string, participantId: string): Promise<{ status: string } | undefined> {
+  return db('session_participants').where({ session_id: sessionId, participant_id: participantId }).first('status');
+}

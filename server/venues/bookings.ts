@@ -10,12 +10,16 @@ import { bookingConfirmed, bookingsCancelled, type HookControl } from '../grants
 import type { BookingCreateBody } from './schemas.js';
 import {
   cancelExpiredOptions,
+  cancelLiveBookingsOfSession,
   getBooking,
   getVenue,
   insertBooking,
   liveBookingOfSession,
   overlappingConfirmed,
   sessionForBooking,
+  setBookingCancelled,
+  setBookingConfirmed,
+  setBookingTimes,
 } from './repo.js';
 import { presentBooking } from './presenter.js';
 import { venuesError } from './errors.js';
@@ -139,7 +143,7 @@ async function confirming(trx: Db, acting: Acting, input: ConfirmBookingInput) {
   if (b.session_status === 'cancelled') throw sessionCancelled();
   if (b.option_expires_at && b.option_expires_at < now)
     throw venuesError('booking_option_expired', { days: OPTION_DAYS });
-  await trx('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
+  await setBookingConfirmed(trx, id, now);
   await bookingConfirmed(trx, acting, id, { override: input.override });
   await recordAudit(trx, acting, {
     action: 'booking.confirmed',
@@ -184,7 +188,7 @@ export async function cancelBooking(deps: Deps, acting: Acting, id: string) {
     const b = await getBooking(trx, id, true);
     if (!b) throw notFound('Réservation');
     if (b.status !== 'cancelled') {
-      await trx('bookings').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+      await setBookingCancelled(trx, id, now);
       await bookingsCancelled(trx, { bookingId: id });
       await recordAudit(trx, acting, { action: 'booking.cancelled', recordType: 'booking', recordId: id });
     }
@@ -210,20 +214,11 @@ export async function moveBookingOfSession(
   timeZone: string,
   now: Date,
 ): Promise<void> {
-  await trx('bookings')
-    .where({ id: booking.id })
-    .update({
-      during: trx.raw("tstzrange(?, ?, '[)')", [start, end]),
-      cost_cents: await costOf(trx, booking.venue_id, start, end, timeZone),
-      updated_at: now,
-    });
+  await setBookingTimes(trx, booking.id, start, end, await costOf(trx, booking.venue_id, start, end, timeZone), now);
 }
 
 /** A session was cancelled: its bookings are released, and their committed expenses with them. */
 export async function cancelBookingsOfSession(trx: Db, sessionId: string, now: Date): Promise<void> {
-  await trx('bookings')
-    .where({ session_id: sessionId })
-    .whereNot('status', 'cancelled')
-    .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+  await cancelLiveBookingsOfSession(trx, sessionId, now);
   await bookingsCancelled(trx, { sessionId });
 }

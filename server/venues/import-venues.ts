@@ -10,7 +10,7 @@ import { check } from '../shared/validate.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import { VenueCreateBody } from './schemas.js';
-import { VENUE_COLUMNS } from './repo.js';
+import { addVenue, VENUE_COLUMNS } from './repo.js';
 import { venuesError } from './errors.js';
 
 export const MAX_IMPORT_ROWS = 2000;
@@ -178,7 +178,7 @@ export async function confirmVenueImport(deps: Deps, acting: Acting, id: string)
       const columns: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(r)) if (VENUE_COLUMNS[k]) columns[VENUE_COLUMNS[k]] = v;
       if (r.costMode === 'free' || !r.costMode) columns.cost_cents = 0;
-      await trx('venues').insert({
+      await addVenue(trx, {
         ...columns,
         created_by: acting.actor.userId,
         created_at: now,

@@ -4,7 +4,7 @@ import { notFound } from '../shared/errors.js';
 import type { Acting } from '../shared/acting.js';
 import { recordAudit } from '../audit/index.js';
 import type { VenueCreateBody, VenuePatchBody } from './schemas.js';
-import { getVenue, VENUE_COLUMNS } from './repo.js';
+import { getVenue, insertVenue, updateVenueRow, VENUE_COLUMNS } from './repo.js';
 import { presentVenue } from './presenter.js';
 
 function toColumns(input: Record<string, unknown>): Record<string, unknown> {
@@ -19,9 +19,12 @@ export async function createVenue(deps: Deps, acting: Acting, input: VenueCreate
   return inTransaction(deps.db, async (trx) => {
     const columns = toColumns(input);
     if (input.costMode === 'free') columns.cost_cents = 0;
-    const [row] = await trx('venues')
-      .insert({ ...columns, created_by: acting.actor.userId, created_at: now, updated_at: now })
-      .returning('id');
+    const row = await insertVenue(trx, {
+      ...columns,
+      created_by: acting.actor.userId,
+      created_at: now,
+      updated_at: now,
+    });
     await recordAudit(trx, acting, { action: 'venue.created', recordType: 'venue', recordId: row.id });
     return presentVenue((await getVenue(trx, row.id))!);
   });
@@ -33,9 +36,7 @@ export async function updateVenue(deps: Deps, acting: Acting, input: { id: strin
     if (!(await getVenue(trx, id))) throw notFound('Lieu');
     const columns = toColumns(patch);
     if (patch.costMode === 'free') columns.cost_cents = 0;
-    await trx('venues')
-      .where({ id })
-      .update({ ...columns, updated_at: acting.now });
+    await updateVenueRow(trx, id, { ...columns, updated_at: acting.now });
     await recordAudit(trx, acting, {
       action: 'venue.updated',
       recordType: 'venue',

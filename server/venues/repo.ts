@@ -208,3 +208,51 @@ export async function committedVenueCents(db: Db, projectId: string): Promise<nu
     .sum({ n: 'b.cost_cents' });
   return Number(row.n ?? 0);
 }
+
+export async function insertVenue(db: Db, values: Record<string, unknown>): Promise<{ id: string }> {
+  const [row] = await db('venues').insert(values).returning('id');
+  return row;
+}
+
+/** A venue of an import (no id read back). */
+export async function addVenue(db: Db, values: Record<string, unknown>): Promise<void> {
+  await db('venues').insert(values);
+}
+
+export async function updateVenueRow(db: Db, id: string, values: Record<string, unknown>): Promise<void> {
+  await db('venues').where({ id }).update(values);
+}
+
+export async function setBookingConfirmed(db: Db, id: string, now: Date): Promise<void> {
+  await db('bookings').where({ id }).update({ status: 'confirmed', confirmed_at: now, updated_at: now });
+}
+
+export async function setBookingCancelled(db: Db, id: string, now: Date): Promise<void> {
+  await db('bookings').where({ id }).update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+}
+
+/** New hours and cost for a booking whose session moved. */
+export async function setBookingTimes(
+  db: Db,
+  id: string,
+  start: Date,
+  end: Date,
+  costCents: number,
+  now: Date,
+): Promise<void> {
+  await db('bookings')
+    .where({ id })
+    .update({
+      during: db.raw("tstzrange(?, ?, '[)')", [start, end]),
+      cost_cents: costCents,
+      updated_at: now,
+    });
+}
+
+/** The session's bookings that are not cancelled yet become cancelled. */
+export async function cancelLiveBookingsOfSession(db: Db, sessionId: string, now: Date): Promise<void> {
+  await db('bookings')
+    .where({ session_id: sessionId })
+    .whereNot('status', 'cancelled')
+    .update({ status: 'cancelled', cancelled_at: now, updated_at: now });
+}
