@@ -33,6 +33,7 @@ export function healthRoutes(deps: Deps) {
       method: 'get',
       path: '/health',
       access: PUBLIC,
+      settings: false,
       tags: ['health'],
       summary: 'Liveness and database check (503 when the database does not answer)',
       responses: {

@@ -68,6 +68,11 @@ interface BaseSpec<B extends TSchema, Q extends TSchema, P extends TSchema> {
   responses?: Record<number, { description: string; schema?: TSchema; contentType?: string }>;
   /** `page` routes render HTML and stay out of the OpenAPI document. */
   kind?: 'api' | 'page';
+  /**
+   * `false`: the handler never reads the settings (the health check, which must answer when the
+   * database does not), so the HTTP layer does not read them ahead of it.
+   */
+  settings?: false;
 }
 
 export type RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSchema, P extends TSchema = TSchema> = BaseSpec<
@@ -218,7 +223,9 @@ export function mountRoutes(
         // server's pool is finite): for every state-changing route, every page (its layout
         // needs them anyway) and every route on the embedded database. An API read reads them
         // when it first asks (most never do: the claims queue).
-        if (req.method !== 'GET' || spec.kind === 'page' || deps.dbKind === 'embedded') await req.ctx.acting.settings();
+        const readsSettings = spec.settings !== false;
+        if (readsSettings && (req.method !== 'GET' || spec.kind === 'page' || deps.dbKind === 'embedded'))
+          await req.ctx.acting.settings();
         const typed = req as unknown as TypedRequest<TSchema, TSchema, TSchema>;
         if (spec.idempotent === 'form') {
           const { _csrf: _token, [FORM_KEY_FIELD]: key, ...fields } = (req.body ?? {}) as Record<string, unknown>;
