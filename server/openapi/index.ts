@@ -18,6 +18,7 @@ const ERROR_RESPONSES: Record<number, string> = {
   404: 'Not found',
   409: 'State conflict (stable `code`; `…_requires_override` may be repeated with `override.reason`)',
   422: '`idempotency_key_reused`: this `Idempotency-Key` already served this route with another body',
+  410: '`idempotent_answer_erased`: this `Idempotency-Key` already served this route; its first answer named a person since erased, so it is not given again (nothing is done twice)',
 };
 
 /** The header every `idempotent: true` route accepts (shared/http.ts, shared/idempotency.ts). */
@@ -28,7 +29,7 @@ const IDEMPOTENCY_KEY = {
   schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
   description:
     'Makes this money-creating request safe to retry: for 24 h, the same key (per user and route) with the same body gets the first answer again ' +
-    '(header `Idempotent-Replayed: true`) and creates nothing more; with another body, 422 `idempotency_key_reused`. A refused request (4xx) stores nothing.',
+    '(header `Idempotent-Replayed: true`) and creates nothing more; with another body, 422 `idempotency_key_reused`; once the person the first answer named is erased, 410 `idempotent_answer_erased`. A refused request (4xx) stores nothing.',
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -85,7 +86,7 @@ export function buildOpenApi(routes: RouteSpec[]) {
           : { description: resp.description };
     }
     const isPublic = 'public' in r.access;
-    const errorCodes = [400, ...(isPublic ? [] : [401, 403]), ...(r.idempotent ? [422] : [])];
+    const errorCodes = [400, ...(isPublic ? [] : [401, 403]), ...(r.idempotent ? [410, 422] : [])];
     for (const code of errorCodes) {
       responses[code] ??= {
         description: ERROR_RESPONSES[code],

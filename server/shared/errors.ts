@@ -43,6 +43,10 @@ export const ERRORS = {
   route_not_found: [404, 'Cette adresse n’existe pas.'],
   conflict: [409, 'Cette action est en conflit avec l’état actuel des données.'],
   idempotency_key_reused: [422, 'Cette clé d’idempotence a déjà servi pour une autre requête.'],
+  idempotent_answer_erased: [
+    410,
+    'Cette requête a déjà été faite ; sa première réponse a été effacée avec les données de la personne. Rien n’a été refait.',
+  ],
   internal_error: [500, 'Une erreur inattendue est survenue. L’équipe technique a été prévenue.'],
   service_unavailable: [503, 'Le service est momentanément indisponible.'],
   overloaded: [503, 'Le service est très sollicité : réessayez dans quelques secondes.', 'service_unavailable'],

@@ -75,6 +75,7 @@ export async function idempotent<T>(
       const stored = await trx('idempotency_keys').where(id).first('request_hash', 'response_status', 'response_body');
       if (!stored) throw new AppError('conflict');
       if (stored.request_hash !== hash) throw new AppError('idempotency_key_reused');
+      if (isErasedAnswer(stored.response_body)) throw new AppError('idempotent_answer_erased');
       return { status: stored.response_status as number, body: stored.response_body as T, replayed: true };
     }
     const result = await work(trx);
@@ -84,6 +85,19 @@ export async function idempotent<T>(
     return { ...result, replayed: false };
   });
 }
+
+/**
+ * What a stored first answer becomes when it named a person who is archived or anonymised (the
+ * personal-data registry erases it, `idempotency_keys.response_body`): the key stays, so a replay
+ * does nothing twice, and answers 410 `idempotent_answer_erased` instead of the erased answer.
+ */
+export const ERASED_ANSWER = { erased: true } as const;
+
+const isErasedAnswer = (body: unknown) =>
+  typeof body === 'object' &&
+  body !== null &&
+  (body as { erased?: unknown }).erased === true &&
+  Object.keys(body).length === 1;
 
 /** Forgets keys older than the window; returns how many went. */
 export async function purgeIdempotencyKeys(db: Db, now: Date): Promise<number> {

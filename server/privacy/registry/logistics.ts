@@ -1,5 +1,6 @@
 import { code, freeText, personal, plain, staffRef, typedText, type TableDecl } from './types.js';
 import { FROM_CLAIMS, FROM_FINANCE, FROM_MESSAGES, FROM_SESSIONS, claimRef } from './export.js';
+import { ERASED_ANSWER } from '../../shared/idempotency.js';
 
 /** Registry of the logistics tables (projects, venues, sessions, bookings, attendance), the claims and the outbox. */
 const venueContact = (category: 'identity' | 'contact' | 'free_text') =>
@@ -371,13 +372,23 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
   idempotency_keys: {
     owner: 'shared',
     label: 'Clés d’idempotence des requêtes d’argent (24 heures)',
+    // The first answer of a money request repeats what it said of a person (a claim's decision
+    // note, a payee's name): it goes with the person, replaced by a marker, and the key stays,
+    // so a replay still does nothing twice. Rows name their person by id in the answer.
+    participantLink: "response_body::text LIKE ANY (ARRAY(SELECT '%' || p::text || '%' FROM unnest(?::uuid[]) AS p))",
+    export: {
+      excluded:
+        'Copie technique, gardée 24 heures au plus, de la première réponse à une demande d’argent : son contenu figure dans les rubriques des demandes et des paiements.',
+    },
     columns: {
       user_id: staffRef(),
       route: code(),
       key: code('a random key chosen by the client'),
       request_hash: code('SHA-256 of the request body'),
       response_status: plain(),
-      response_body: code('the first response: ids, references, codes and amounts, never names'),
+      response_body: personal('participant', 'technical', 'reimbursement', 'public_task', 'active', {
+        erasure: { constant: `'${JSON.stringify(ERASED_ANSWER)}'::jsonb` },
+      }),
       created_at: plain(),
     },
   },
