@@ -7,7 +7,14 @@ import { recordAudit } from '../audit/index.js';
 import { isScopedAuditor, type AuditorScope } from './policy.js';
 import { getGrant, projectFundedBy } from './repo.js';
 import type { ScopeView } from './schemas.js';
-import { auditorScopeRows, deleteScope, grantScopeRows, scopeUser, upsertScope } from './scopes-repo.js';
+import {
+  auditorScopeRows,
+  deleteScope,
+  grantScopeRows,
+  scopeUser,
+  upsertScope,
+  type AuditorScopeRow,
+} from './scopes-repo.js';
 
 /**
  * The scope of the one acting (`acting.actor`, on the day `acting.now`): `null` when nothing limits them (not a pure auditor, or an auditor
@@ -39,14 +46,7 @@ export async function assertProjectInScope(db: Db, scope: AuditorScope | null, p
   if (!(await projectFundedBy(db, projectId, scope.grantIds))) throw notFound('Projet');
 }
 
-export function presentScope(r: {
-  id: string;
-  user_id: string;
-  grant_id: string;
-  from_date: string;
-  to_date: string;
-  expires_at: Date;
-}): Static<typeof ScopeView> {
+export function presentScope(r: AuditorScopeRow): Static<typeof ScopeView> {
   return {
     id: r.id,
     userId: r.user_id,
