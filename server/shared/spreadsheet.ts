@@ -121,6 +121,11 @@ export async function readXlsxRows(
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  // ExcelJS's reader names a sheet from the workbook part (`this.model.sheets`), which it has not
+  // read yet when the sheet comes first in the ZIP, and then throws; ExcelJS's own writer puts the
+  // parts in no fixed order (about one workbook in 300). Names are not needed here: start empty.
+  const named = reader as unknown as { model?: { sheets?: unknown[] } };
+  named.model ??= { sheets: [] };
   const rows: SheetRow[] = [];
   try {
     for await (const sheet of reader) {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { AppError } from '../../server/shared/errors.js';
 import { assertZipExpandsWithin, readXlsxRows } from '../../server/shared/spreadsheet.js';
 import { signedIn } from '../helpers/factories.js';
@@ -75,6 +76,30 @@ describe('spreadsheet imports read within limits', () => {
       { line: 2, cells: ['Nom0', 'Anne', 'Valence'] },
       { line: 3, cells: ['Nom1', 'Anne', 'Valence'] },
       { line: 4, cells: ['Nom2', 'Anne', 'Valence'] },
+    ]);
+  });
+
+  it('when a workbook’s sheet comes before its workbook part in the ZIP (ExcelJS writes its parts in no fixed order), then it is read, not refused as unreadable', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Lieux');
+    sheet.addRow(['Nom', 'Capacité']);
+    sheet.addRow(['Médiathèque', 30]);
+    const written = await JSZip.loadAsync(Buffer.from(await book.xlsx.writeBuffer()));
+    const names = Object.keys(written.files).filter((n) => !written.files[n].dir);
+    const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml'];
+    const order = [
+      ...first,
+      'xl/worksheets/sheet1.xml',
+      ...names.filter((n) => ![...first, 'xl/worksheets/sheet1.xml'].includes(n)),
+    ];
+    expect(names).to.include.members(first);
+    const reordered = new JSZip();
+    for (const n of order) reordered.file(n, await written.files[n].async('nodebuffer'));
+    const bytes = await reordered.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const rows = await readXlsxRows(bytes, { maxRows: 10 });
+    expect(rows.map((r) => r.cells)).to.deep.equal([
+      ['Nom', 'Capacité'],
+      ['Médiathèque', '30'],
     ]);
   });
 
