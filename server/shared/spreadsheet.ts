@@ -50,7 +50,7 @@ function zipEntries(bytes: Buffer): ZipEntry[] {
  * not trusted: each entry is inflated as a stream and its output counted, stopping at the limit
  * (so the work done is bounded by the limit too, and the event loop keeps serving meanwhile).
  */
-export async function assertZipExpandsWithin(bytes: Buffer, limit: number): Promise<void> {
+export async function assertZipExpandsWithin(bytes: Buffer, limit: number): Promise<number> {
   let total = 0;
   const over = () =>
     fileError(`classeur XLSX trop volumineux une fois décompressé (${Math.round(limit / 1024 / 1024)} Mo au plus)`);
@@ -78,6 +78,7 @@ export async function assertZipExpandsWithin(bytes: Buffer, limit: number): Prom
       inflate.destroy();
     }
   }
+  return total;
 }
 
 /** The text of a cell as a person reads it (numbers with a decimal comma, booleans oui/non, dates YYYY-MM-DD). */
@@ -104,16 +105,50 @@ export interface SheetRow {
 }
 
 /**
- * The non-empty rows of the first sheet of an XLSX file, read as a stream: the file is refused
- * (400 naming `file`) when it expands past `maxUncompressedBytes`, and reading stops as soon as
- * it holds more than `maxRows` rows besides the header — a 65,000-row sheet is never parsed whole.
+ * Up to this size once unzipped (a 5,000-line list is under 2 MB), a workbook is read whole:
+ * ExcelJS's streaming reader depends on the order of the parts in the ZIP, which its own writer
+ * does not fix (a sheet before the shared strings reads as empty cells, about one workbook in 300).
+ */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
+const rowCells = (row: ExcelJS.Row) => {
+  const values = (row.values ?? []) as ExcelJS.CellValue[];
+  return Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1]));
+};
+
+/** `readXlsxRows` for a small workbook: every part read first, whatever their order. */
+async function rowsOfLoadedWorkbook(Excel: typeof ExcelJS, bytes: Buffer, maxRows: number): Promise<SheetRow[]> {
+  const book = new Excel.Workbook();
+  try {
+    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch {
+    throw fileError('classeur XLSX illisible');
+  }
+  const rows: SheetRow[] = [];
+  const sheet = book.worksheets[0];
+  if (!sheet) return rows;
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    if (rows.length > maxRows + 1) return;
+    const cells = rowCells(row);
+    if (cells.some((c) => c !== '')) rows.push({ line: row.number, cells });
+  });
+  if (rows.length > maxRows + 1) throw fileError(`${maxRows} lignes au plus par import`);
+  return rows;
+}
+
+/**
+ * The non-empty rows of the first sheet of an XLSX file: the file is refused (400 naming `file`)
+ * when it expands past `maxUncompressedBytes`, and when it holds more than `maxRows` rows besides
+ * the header. A small workbook is read whole; a larger one as a stream that stops as soon as the
+ * row limit is passed, so a 65,000-row sheet is never parsed whole.
  */
 export async function readXlsxRows(
   bytes: Buffer,
   limits: { maxRows: number; maxUncompressedBytes?: number },
 ): Promise<SheetRow[]> {
-  await assertZipExpandsWithin(bytes, limits.maxUncompressedBytes ?? MAX_XLSX_UNCOMPRESSED_BYTES);
+  const expanded = await assertZipExpandsWithin(bytes, limits.maxUncompressedBytes ?? MAX_XLSX_UNCOMPRESSED_BYTES);
   const { default: Excel } = await import('exceljs'); // loaded on first use (cold start)
+  if (expanded <= READ_WHOLE_BYTES) return rowsOfLoadedWorkbook(Excel, bytes, limits.maxRows);
   const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -130,8 +165,7 @@ export async function readXlsxRows(
   try {
     for await (const sheet of reader) {
       for await (const row of sheet) {
-        const values = (row.values ?? []) as ExcelJS.CellValue[];
-        const cells = Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1]));
+        const cells = rowCells(row);
         if (!cells.some((c) => c !== '')) continue;
         rows.push({ line: row.number, cells });
         if (rows.length > limits.maxRows + 1) throw fileError(`${limits.maxRows} lignes au plus par import`);
