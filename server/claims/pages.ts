@@ -8,7 +8,7 @@ import { toLocal } from '../shared/dates.js';
 import { page } from '../shared/pages.js';
 import { CLAIM_FLAGS, CLAIM_FLAG_LABELS, CLAIM_STATUSES, CLAIM_STATUS_LABELS, ClaimListQuery } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITER_ROLES } from './policy.js';
-import { countsByStatus, listClaims } from './queue-repo.js';
+import { cappedCountsByStatus, COUNT_CAP, listClaims } from './queue-repo.js';
 import { yearlyTotals } from './presenter.js';
 import { participantName, projectOptions, sessionChoices } from './choices-repo.js';
 
@@ -39,7 +39,13 @@ export function claimPages(deps: Deps) {
         const { now } = req.ctx.acting;
         const f = { ...req.query, sort: req.query.sort ?? '-createdAt' };
         const result = await listClaims(deps.db, f, now);
-        const counts = await countsByStatus(deps.db, f, now);
+        const counted = await cappedCountsByStatus(deps.db, f, now);
+        const counts = Object.fromEntries(
+          CLAIM_STATUSES.map((s) => [
+            s,
+            (counted[s] ?? 0) > COUNT_CAP ? `plus de ${COUNT_CAP.toLocaleString('fr-FR')}` : String(counted[s] ?? 0),
+          ]),
+        );
         const { cursor: _c, ...kept } = f;
         const next = result.nextCursor
           ? `/claims?${new URLSearchParams({ ...(kept as Record<string, string>), cursor: result.nextCursor })}`
@@ -53,7 +59,7 @@ export function claimPages(deps: Deps) {
           ...labels,
           statusOptions: [
             { value: '', label: 'Tous' },
-            ...CLAIM_STATUSES.map((s) => ({ value: s, label: `${CLAIM_STATUS_LABELS[s]} (${counts[s] ?? 0})` })),
+            ...CLAIM_STATUSES.map((s) => ({ value: s, label: `${CLAIM_STATUS_LABELS[s]} (${counts[s]})` })),
           ],
           flagOptions: [
             { value: '', label: 'Tous' },

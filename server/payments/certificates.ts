@@ -27,7 +27,14 @@ export interface CertificateLine {
  */
 export async function paidLines(
   db: Db,
-  where: { participantId?: string; paymentId?: string; batchId?: string; from?: Date; to?: Date },
+  where: {
+    participantId?: string;
+    paymentId?: string;
+    paymentIds?: string[];
+    batchId?: string;
+    from?: Date;
+    to?: Date;
+  },
 ): Promise<Record<CertificateKind, CertificateLine[]>> {
   const rows = await paidClaimRows(db, where);
   const out: Record<CertificateKind, CertificateLine[]> = { refund: [], allowance: [] };

@@ -15,7 +15,14 @@ export interface PaidClaimRow {
 /** Claims paid by paid payments (of a participant, a payment or a batch, paid in an instant range), by payment date then claim reference. */
 export async function paidClaimRows(
   db: Db,
-  where: { participantId?: string; paymentId?: string; batchId?: string; from?: Date; to?: Date },
+  where: {
+    participantId?: string;
+    paymentId?: string;
+    paymentIds?: string[];
+    batchId?: string;
+    from?: Date;
+    to?: Date;
+  },
 ): Promise<PaidClaimRow[]> {
   const q = db('payments as p')
     .join('batch_claims as bc', 'bc.payment_id', 'p.id')
@@ -33,6 +40,7 @@ export async function paidClaimRows(
     );
   if (where.participantId) q.where('p.participant_id', where.participantId);
   if (where.paymentId) q.where('p.id', where.paymentId);
+  if (where.paymentIds) q.whereIn('p.id', where.paymentIds);
   if (where.batchId) q.where('p.batch_id', where.batchId);
   if (where.from) q.where('p.paid_at', '>=', where.from);
   if (where.to) q.where('p.paid_at', '<', where.to);

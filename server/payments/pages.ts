@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../shared/deps.js';
 import { defineRoute, keyedFormWork } from '../shared/http.js';
-import { AppError, notFound } from '../shared/errors.js';
+import { AppError } from '../shared/errors.js';
 import { hasAnyRole, rolesOf } from '../shared/authorize.js';
 import { obj, RecordId } from '../shared/schema.js';
 import { list, text } from '../shared/form.js';
@@ -19,7 +19,7 @@ import {
   REJECT_REASON_LABELS,
   type BatchStatus,
 } from './schemas.js';
-import { batchPageView, listBatches } from './presenter.js';
+import { batchPageView, batchPaymentPageView, batchSummaryView, listBatches } from './presenter.js';
 import { payableClaimsForBuilder, projectsWithPayableClaims } from './repo.js';
 import { buildBatchIn } from './build-batch.js';
 import { cancelBatch, exportBatch, voidBatch } from './batch-lifecycle.js';
@@ -30,6 +30,7 @@ const ListPageQuery = obj({
   status: Type.Optional(Type.String({ maxLength: 20 })),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),
 });
+const BatchPageQuery = obj({ after: Type.Optional(Type.String({ maxLength: 12 })) });
 const BuilderQuery = obj({ projectId: Type.Optional(Type.String({ maxLength: 40 })) });
 const labels = {
   statusLabels: BATCH_STATUS_LABELS,
@@ -89,7 +90,7 @@ export function paymentPages(deps: Deps) {
       summary: `Confirm ${what === 'cancel' ? 'cancelling' : 'voiding'} a batch`,
       params: BatchIdParams,
       handler: async (req, res) => {
-        const batch = await batchPageView(deps.db, req.params.id);
+        const batch = await batchSummaryView(deps.db, req.params.id);
         await page(deps, req, res, 'payments/confirm.njk', {
           title: `Annuler le lot ${batch.reference}`,
           batch,
@@ -181,10 +182,13 @@ export function paymentPages(deps: Deps) {
       method: 'get',
       path: '/payments/:id',
       access: BATCH_READERS,
-      summary: 'Batch detail with downloads and actions',
+      summary: 'Batch detail with downloads and actions, and one page of its payments',
       params: BatchIdParams,
+      query: BatchPageQuery,
       handler: async (req, res) => {
-        const batch = await batchPageView(deps.db, req.params.id);
+        // `after`: the position of the last payment of the previous page (keyset); anything else is the first page.
+        const after = /^\d{1,9}$/.test(req.query.after ?? '') ? Number(req.query.after) : 0;
+        const batch = await batchPageView(deps.db, req.params.id, after);
         const settings = await req.ctx.acting.settings();
         const bankFile = await bankFileFacts(deps.db, { sepa_file_id: batch.sepaFileId });
         await page(deps, req, res, 'payments/detail.njk', {
@@ -194,6 +198,10 @@ export function paymentPages(deps: Deps) {
           bankFile,
           hasFiles: batch.status === 'exported' || batch.status === 'paid',
           hasSepa: batch.kind === 'transfer' && (!!bankFile || !!settings.debtor.iban),
+          firstShown: batch.payments[0]?.position ?? null,
+          lastShown: batch.payments[batch.payments.length - 1]?.position ?? null,
+          firstHref: after > 0 ? `/payments/${batch.id}` : null,
+          nextHref: batch.nextAfter !== null ? `/payments/${batch.id}?after=${batch.nextAfter}` : null,
           ...labels,
         });
       },
@@ -237,9 +245,7 @@ export function paymentPages(deps: Deps) {
       summary: 'Confirm a payment rejected by the bank, with its reason',
       params: PaymentPageParams,
       handler: async (req, res) => {
-        const batch = await batchPageView(deps.db, req.params.id);
-        const payment = batch.payments.find((p) => p.id === req.params.paymentId);
-        if (!payment) throw notFound('Paiement');
+        const { batch, payment } = await batchPaymentPageView(deps.db, req.params.id, req.params.paymentId);
         await page(deps, req, res, 'payments/reject.njk', {
           title: `Rejet du paiement n° ${payment.position} du lot ${batch.reference}`,
           batch,
@@ -259,8 +265,7 @@ export function paymentPages(deps: Deps) {
       handler: async (req, res) => {
         const reason = text(formBody(req).reasonCode);
         const code = REJECT_REASONS.find((r) => r === reason);
-        const batch = await batchPageView(deps.db, req.params.id);
-        if (!batch.payments.some((p) => p.id === req.params.paymentId)) throw notFound('Paiement');
+        await batchPaymentPageView(deps.db, req.params.id, req.params.paymentId);
         if (!code) {
           await flash(deps, req, 'error', 'Choisissez le motif du rejet donné par la banque.');
           return res.redirect(303, `/payments/${req.params.id}/payments/${req.params.paymentId}/reject`);

@@ -13,7 +13,12 @@ import {
   livePayees,
   participantClaimPayments,
   participantNames,
+  batchPaymentsAfter,
+  batchPayment,
+  paymentsClaims,
   type BatchRow,
+  type BatchClaimRow,
+  type PaymentRow,
 } from './repo.js';
 import { paidLines } from './certificates.js';
 
@@ -36,6 +41,34 @@ export function presentBatchSummary(b: BatchRow): Static<typeof BatchSummary> {
   };
 }
 
+type PaymentClaims = BatchViewT['payments'][number]['claims'];
+
+/** The claims of each payment, grouped in one pass (never a lookup per payment). */
+function claimsByPayment(claims: BatchClaimRow[]): Map<string, PaymentClaims> {
+  const byPayment = new Map<string, PaymentClaims>();
+  for (const c of claims) {
+    const list = byPayment.get(c.payment_id) ?? [];
+    list.push({ id: c.claim_id, reference: c.reference, amountCents: Number(c.amount_cents), voided: c.voided });
+    byPayment.set(c.payment_id, list);
+  }
+  return byPayment;
+}
+
+function presentPayment(p: PaymentRow, claims: Map<string, PaymentClaims>): BatchViewT['payments'][number] {
+  return {
+    id: p.id,
+    position: p.position,
+    participantId: p.participant_id,
+    payeeId: p.payee_id,
+    amountCents: Number(p.amount_cents),
+    endToEndId: p.end_to_end_id,
+    status: p.status,
+    rejectedReasonCode: p.rejected_reason_code,
+    paidAt: iso(p.paid_at),
+    claims: claims.get(p.id) ?? [],
+  };
+}
+
 /**
  * A batch with its payments and their claims: ids, references, codes and amounts only, never
  * names nor bank details (the response of an idempotent POST is stored with its key).
@@ -44,37 +77,52 @@ export async function batchView(db: Db, batchId: string, skipped?: Record<string
   const b = await getBatch(db, batchId);
   if (!b) throw notFound('Lot de paiement');
   const payments = await batchPayments(db, batchId);
-  const claims = await batchClaims(db, batchId);
+  const claims = claimsByPayment(await batchClaims(db, batchId));
   return {
     ...presentBatchSummary(b),
     voidReason: b.void_reason,
-    payments: payments.map((p) => ({
-      id: p.id,
-      position: p.position,
-      participantId: p.participant_id,
-      payeeId: p.payee_id,
-      amountCents: Number(p.amount_cents),
-      endToEndId: p.end_to_end_id,
-      status: p.status,
-      rejectedReasonCode: p.rejected_reason_code,
-      paidAt: iso(p.paid_at),
-      claims: claims
-        .filter((c) => c.payment_id === p.id)
-        .map((c) => ({
-          id: c.claim_id,
-          reference: c.reference,
-          amountCents: Number(c.amount_cents),
-          voided: c.voided,
-        })),
-    })),
+    payments: payments.map((p) => presentPayment(p, claims)),
     ...(skipped ? { skipped } : {}),
   };
 }
 
-/** The batch page's view: the API view plus each payee's name (export snapshot, or the payee as it is now while open) and masked IBAN. */
-export async function batchPageView(db: Db, batchId: string) {
-  const view = await batchView(db, batchId);
-  const rows = await batchPayments(db, batchId);
+/** Payments shown per page of a batch (a batch may hold tens of thousands). */
+export const BATCH_PAGE_SIZE = 50;
+
+/**
+ * The batch page's view: the batch, and one page of its payments (after a position) with each
+ * payee's name (export snapshot, or the payee as it is now while open), masked IBAN and which
+ * certificates exist. Totals come from the batch row, never from the rows shown.
+ */
+export async function batchPageView(db: Db, batchId: string, afterPosition = 0) {
+  const b = await getBatch(db, batchId);
+  if (!b) throw notFound('Lot de paiement');
+  const rows = await batchPaymentsAfter(db, batchId, afterPosition, BATCH_PAGE_SIZE + 1);
+  const more = rows.length > BATCH_PAGE_SIZE;
+  const shown = rows.slice(0, BATCH_PAGE_SIZE);
+  return { ...(await presentBatchPage(db, b, shown)), nextAfter: more ? shown[shown.length - 1].position : null };
+}
+
+/** The batch without its payments (a confirmation page). */
+export async function batchSummaryView(db: Db, batchId: string) {
+  const b = await getBatch(db, batchId);
+  if (!b) throw notFound('Lot de paiement');
+  return presentBatchSummary(b);
+}
+
+/** The batch with the one payment a page acts on (reject), or not found. */
+export async function batchPaymentPageView(db: Db, batchId: string, paymentId: string) {
+  const b = await getBatch(db, batchId);
+  if (!b) throw notFound('Lot de paiement');
+  const p = await batchPayment(db, batchId, paymentId);
+  if (!p) throw notFound('Paiement');
+  const view = await presentBatchPage(db, b, [p]);
+  return { batch: view, payment: view.payments[0] };
+}
+
+async function presentBatchPage(db: Db, b: BatchRow, rows: PaymentRow[]) {
+  const ids = rows.map((p) => p.id);
+  const claims = claimsByPayment(await paymentsClaims(db, ids));
   const payees = await livePayees(
     db,
     rows.map((p) => p.payee_id).filter((x): x is string => !!x),
@@ -83,23 +131,22 @@ export async function batchPageView(db: Db, batchId: string) {
     db,
     rows.map((p) => p.participant_id),
   );
-  const paid = await paidLines(db, { batchId });
-  const { sepa_file_id: sepaFileId, own_iban_override_reason: ownIbanOverrideReason } = (await getBatch(db, batchId))!;
+  const paid = ids.length ? await paidLines(db, { paymentIds: ids }) : { refund: [], allowance: [] };
+  const withRefund = new Set(paid.refund.map((l) => l.paymentId));
+  const withAllowance = new Set(paid.allowance.map((l) => l.paymentId));
   return {
-    ...view,
-    sepaFileId,
-    ownIbanOverrideReason,
-    payments: view.payments.map((p, i) => {
+    ...presentBatchSummary(b),
+    voidReason: b.void_reason,
+    sepaFileId: b.sepa_file_id,
+    ownIbanOverrideReason: b.own_iban_override_reason,
+    payments: rows.map((row) => {
+      const p = presentPayment(row, claims);
       const live = p.payeeId ? payees.get(p.payeeId) : undefined;
-      const certificates = {
-        refund: paid.refund.some((l) => l.paymentId === p.id),
-        allowance: paid.allowance.some((l) => l.paymentId === p.id),
-      };
       return {
         ...p,
-        payeeName: rows[i].payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null,
+        payeeName: row.payee_name_snapshot ?? live?.name ?? people.get(p.participantId)?.name ?? null,
         ibanMasked: live?.iban_masked ?? null,
-        certificates,
+        certificates: { refund: withRefund.has(p.id), allowance: withAllowance.has(p.id) },
       };
     }),
   };
@@ -119,9 +166,11 @@ export async function listBatches(db: Db, params: ListParams & { status?: BatchS
 export async function participantPayments(db: Db, settings: Settings, participantId: string) {
   const claims = await participantClaimPayments(db, participantId);
   const paid = await paidLines(db, { participantId });
+  const withRefund = new Set(paid.refund.map((l) => l.paymentId));
+  const withAllowance = new Set(paid.allowance.map((l) => l.paymentId));
   const kindsOf = (paymentId: string | null) => ({
-    refund: !!paymentId && paid.refund.some((l) => l.paymentId === paymentId),
-    allowance: !!paymentId && paid.allowance.some((l) => l.paymentId === paymentId),
+    refund: !!paymentId && withRefund.has(paymentId),
+    allowance: !!paymentId && withAllowance.has(paymentId),
   });
   const years = new Map<number, { year: number; refundsCents: number; allowancesCents: number }>();
   for (const kind of ['refund', 'allowance'] as const) {

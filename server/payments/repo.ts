@@ -152,6 +152,25 @@ export async function batchPayments(trx: Db, batchId: string): Promise<PaymentRo
   return trx('payments').where({ batch_id: batchId }).orderBy('position');
 }
 
+/** One page of a batch's payments in position order, after a position (keyset on the batch's (batch_id, position) key). */
+export async function batchPaymentsAfter(
+  trx: Db,
+  batchId: string,
+  afterPosition: number,
+  limit: number,
+): Promise<PaymentRow[]> {
+  return trx('payments')
+    .where({ batch_id: batchId })
+    .where('position', '>', afterPosition)
+    .orderBy('position')
+    .limit(limit);
+}
+
+/** One payment of a batch, or undefined. */
+export async function batchPayment(trx: Db, batchId: string, paymentId: string): Promise<PaymentRow | undefined> {
+  return trx('payments').where({ batch_id: batchId, id: paymentId }).first();
+}
+
 export interface BatchClaimRow {
   batch_id: string;
   claim_id: string;
@@ -167,6 +186,16 @@ export async function batchClaims(trx: Db, batchId: string): Promise<BatchClaimR
   return trx('batch_claims as bc')
     .join('claims as c', 'c.id', 'bc.claim_id')
     .where('bc.batch_id', batchId)
+    .orderBy('c.reference')
+    .select('bc.*', 'c.reference', 'c.participant_id', 'c.is_advance');
+}
+
+/** The claims of some payments (a page of a batch), by reference. */
+export async function paymentsClaims(trx: Db, paymentIds: string[]): Promise<BatchClaimRow[]> {
+  if (!paymentIds.length) return [];
+  return trx('batch_claims as bc')
+    .join('claims as c', 'c.id', 'bc.claim_id')
+    .whereIn('bc.payment_id', paymentIds)
     .orderBy('c.reference')
     .select('bc.*', 'c.reference', 'c.participant_id', 'c.is_advance');
 }
@@ -249,8 +278,9 @@ export async function payableClaimsForBuilder(
 }
 
 export async function projectsWithPayableClaims(db: Db): Promise<{ id: string; name: string }[]> {
-  return db('projects')
-    .whereIn('id', db('claims').whereIn('status', PAYABLE).select('project_id'))
+  // One index probe per project (claims_project_status), never a pass over the payable claims.
+  return db('projects as p')
+    .whereExists(db('claims as c').whereRaw('c.project_id = p.id').whereIn('c.status', PAYABLE).select(db.raw('1')))
     .orderBy('name')
     .select('id', 'name');
 }

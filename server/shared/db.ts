@@ -109,7 +109,9 @@ export function isFreshDataDir(dataDir: string): boolean {
 export async function openServerDatabase(databaseUrl: string, poolMax = 10): Promise<Database> {
   const knex = knexFactory({
     client: 'pg',
-    connection: { connectionString: databaseUrl, application_name: 'participation' },
+    // JIT off: our statements read one page or one record through indexes; compiling them cost
+    // 200–240 ms on the project dashboard at scale 1 (issue 16) for nothing gained.
+    connection: { connectionString: databaseUrl, application_name: 'participation', options: '-c jit=off' },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
   });

@@ -128,4 +128,33 @@ describe('payments: pages', () => {
       (await (await signedIn('auditor')).get(`/payments/${batch.id}/payments/${payment.id}/reject`)).status,
     ).to.equal(403);
   });
+
+  it('when a batch holds more payments than a page, then its page shows 50 at a time in order, with the count from the batch and links to the next and first payments', async () => {
+    const s = await payingSetup();
+    const people = [];
+    for (let i = 0; i < 6; i++)
+      people.push(...(await Promise.all(Array.from({ length: 9 }, () => attendee(s, { iban: false })))));
+    const claims = [];
+    for (let i = 0; i < people.length; i += 9)
+      claims.push(...(await Promise.all(people.slice(i, i + 9).map((p) => approvedClaim(s, p.id)))));
+    const built = await s.finance.post('/api/payment-batches', { claimIds: claims.map((c) => c.id), kind: 'cash' });
+    expect(built.status, built.text).to.equal(201);
+    expect(built.body.payments).to.have.length(54);
+    const first = await s.finance.get(`/payments/${built.body.id}`);
+    expect(first.status).to.equal(200);
+    const positions = (text: string) => [...text.matchAll(/<tr>\s*<td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
+    expect(positions(first.text)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(first.text).to.include('n° 1 à 50 sur 54').and.include(`href="/payments/${built.body.id}?after=50"`);
+    const next = await s.finance.get(`/payments/${built.body.id}?after=50`);
+    expect(positions(next.text)).to.deep.equal([51, 52, 53, 54]);
+    expect(next.text)
+      .to.include('n° 51 à 54 sur 54')
+      .and.include('Premiers paiements du lot')
+      .and.not.include('Paiements suivants');
+    const byPosition = new Map<number, { claims: { reference: string }[] }>(
+      built.body.payments.map((p: { position: number; claims: { reference: string }[] }) => [p.position, p]),
+    );
+    expect(next.text).to.include(byPosition.get(53)!.claims[0].reference);
+    expect((await s.finance.get(`/payments/${built.body.id}?after=oops`)).status).to.equal(200);
+  });
 });
