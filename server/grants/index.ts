@@ -4,7 +4,8 @@
 // Shape: grants (active, closed) with annual ceilings, funded projects and shares, budget lines
 //   (category × year); expenses committed → actual (or cancelled), split into parts per grant;
 //   auditors' scopes (grants and dates).
-// Owns: grants, grant_ceilings, grant_projects, budget_lines, expenses, expense_parts, auditor_scopes.
+// Owns: grants, grant_ceilings, grant_projects, budget_lines, expenses, expense_parts, auditor_scopes,
+//   grant_part_rollup, expense_rollup (kept by triggers: db/migrations/20261207T2310-expense-rollups.ts).
 // Calls: audit, auth, settings; shared/.
 
 // Grants and budgets: the public interface other capabilities (claims, venues, payments,
@@ -40,6 +41,8 @@ export {
   grantCeilings,
   grantProjects,
   budgetLines,
+  compactExpenseRollups,
+  expenseRollupDrift,
   expenseParts,
   getExpense,
   fundingGrants,

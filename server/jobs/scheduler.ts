@@ -7,6 +7,7 @@ import { runDailyRetention } from '../privacy/index.js';
 import { createMailer, drainDueEmails } from '../notifications/index.js';
 import { expireBookingOptions } from '../venues/index.js';
 import { expireStaleImports } from '../participants/index.js';
+import { compactExpenseRollups } from '../grants/index.js';
 import { purgeIdempotencyKeys } from '../shared/idempotency.js';
 
 interface Job {
@@ -31,6 +32,8 @@ const JOBS: Job[] = [
     everyMs: 3600_000,
     run: async (deps, acting) => expireBookingOptions(deps, await withSettingsRead(acting)),
   },
+  // Merges the expense rollups' delta rows (written by triggers on every expense write).
+  { name: 'expense-rollups', everyMs: 60_000, run: (deps) => compactExpenseRollups(deps.db) },
   // Import previews hold personal data for 24 h at most; idempotency keys are kept 24 h.
   { name: 'expired-previews-and-keys', everyMs: 3600_000, run: (deps, acting) => purgeExpired(deps, acting) },
 ];
