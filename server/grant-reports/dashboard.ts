@@ -6,8 +6,6 @@ import { notFound } from '../shared/errors.js';
 import { basisPointsOf } from '../shared/money.js';
 import { COST_CATEGORY_LABELS, type CostCategory } from '../settings/index.js';
 import {
-  attendanceOf,
-  claimDelays,
   getGrant,
   grantFigures,
   grantProjectIds,
@@ -18,9 +16,10 @@ import {
   type GrantRow,
 } from './repo.js';
 import { expensesHref, type AuditorScope, type ExpenseLinkFilters } from '../grants/index.js';
-import { forecastAtPace, monthOf, monthRange, percentile, perUnit, PACE_MONTHS } from './rules.js';
+import { forecastAtPace, monthOf, monthRange, perUnit, PACE_MONTHS } from './rules.js';
 import { monthLabel } from './charts.js';
 import type { ProjectBudgetView, ScopedProjectBudgetView } from './schemas.js';
+import { grantDashboardAttendance, type ProjectMoneyFigures } from './figures.js';
 
 const label = (c: string) => COST_CATEGORY_LABELS[c as CostCategory] ?? c;
 
@@ -117,10 +116,7 @@ export async function grantDashboard(deps: Deps, acting: Acting, input: { grant:
   const forecast = range
     ? null
     : forecastAtPace({ today, periodEnd: grant.period_end, actualToDateCents: total.actual, actualByMonth: byMonth });
-  const attendance =
-    from <= to
-      ? await attendanceOf(deps.db, await grantProjectIds(deps.db, grant.id), from, to, settings.timeZone)
-      : { participants: 0, attendedMinutes: 0 };
+  const { attendance, computedAt } = await grantDashboardAttendance(deps, acting, grant, range);
 
   return {
     grant: {
@@ -173,6 +169,7 @@ export async function grantDashboard(deps: Deps, acting: Acting, input: { grant:
         }
       : null,
     costs: costs(total.actual, attendance),
+    costsComputedAt: computedAt ? computedAt.toISOString() : null,
   };
 }
 
@@ -186,11 +183,6 @@ function monthDays(month: string, range: DayRange | null = null): { paidFrom: st
   };
 }
 
-function delayStats(values: (number | null)[]) {
-  const known = values.filter((v): v is number => v !== null);
-  return { count: known.length, medianDays: percentile(known, 50), p90Days: percentile(known, 90) };
-}
-
 /**
  * The money side of a project dashboard: planned (project budget) vs committed, actual and
  * remaining per category, actual per month and the forecast to the project's end, cost per
@@ -202,7 +194,7 @@ function delayStats(values: (number | null)[]) {
 export async function projectBudgetDashboard(
   deps: Deps,
   acting: Acting,
-  input: { projectId: string; scope?: undefined },
+  input: { projectId: string; scope?: undefined; money: ProjectMoneyFigures },
 ): Promise<ProjectBudget>;
 export async function projectBudgetDashboard(
   deps: Deps,
@@ -212,10 +204,12 @@ export async function projectBudgetDashboard(
 export async function projectBudgetDashboard(
   deps: Deps,
   acting: Acting,
-  input: { projectId: string; scope?: AuditorScope },
+  input: { projectId: string; scope?: AuditorScope; money?: ProjectMoneyFigures },
 ): Promise<ProjectBudget | ScopedProjectBudget> {
-  const { projectId, scope } = input;
-  return scope ? scopedProjectBudget(deps, acting, projectId, scope) : wholeProjectBudget(deps, acting, projectId);
+  const { projectId, scope, money } = input;
+  if (scope) return scopedProjectBudget(deps, acting, projectId, scope);
+  if (!money) throw new Error('projectBudgetDashboard: the whole budget needs the project’s money figures');
+  return wholeProjectBudget(deps, acting, projectId, money);
 }
 
 export type ProjectBudget = Static<typeof ProjectBudgetView>;
@@ -279,7 +273,12 @@ async function scopedProjectBudget(
   return { asOf: localDay(acting.now, settings.timeZone), grants };
 }
 
-async function wholeProjectBudget(deps: Deps, acting: Acting, projectId: string): Promise<ProjectBudget> {
+async function wholeProjectBudget(
+  deps: Deps,
+  acting: Acting,
+  projectId: string,
+  money: ProjectMoneyFigures,
+): Promise<ProjectBudget> {
   const settings = await acting.settings();
   const period = await projectPeriod(deps.db, projectId);
   if (!period) throw notFound('Projet');
@@ -293,8 +292,6 @@ async function wholeProjectBudget(deps: Deps, acting: Acting, projectId: string)
   );
   const byMonth = await projectActualByMonth(deps.db, projectId);
   const end = period.ends_on;
-  const attendance = await attendanceOf(deps.db, [projectId], period.starts_on, end ?? '9999-12-31', settings.timeZone);
-  const delays = await claimDelays(deps.db, projectId, settings.timeZone);
   const base = { projectId };
   return {
     asOf: today,
@@ -316,12 +313,7 @@ async function wholeProjectBudget(deps: Deps, acting: Acting, projectId: string)
           plannedCents: total.planned,
         }
       : null,
-    costs: costs(total.actual, attendance),
-    timeToMoney: {
-      claims: delays.length,
-      toSubmission: delayStats(delays.map((d) => d.to_submission)),
-      toDecision: delayStats(delays.map((d) => d.to_decision)),
-      toPayment: delayStats(delays.map((d) => d.to_payment)),
-    },
+    costs: costs(total.actual, money.attendance),
+    timeToMoney: money.timeToMoney,
   };
 }

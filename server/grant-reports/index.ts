@@ -4,8 +4,15 @@
 // Shape: numbered drawdowns per grant (per year: eligible actual spend × rate, within the ceiling),
 //   the expense parts they claim (withdrawn when no longer actual), notes explaining report gaps;
 //   statements, reports and dashboards read from grants' records.
-// Owns: drawdowns, drawdown_years, drawdown_parts, grant_report_notes.
+// Owns: drawdowns, drawdown_years, drawdown_parts, grant_report_notes, grant_figures.
 // Calls: audit, grants, privacy, settings; shared/.
 export { projectBudgetDashboard } from './dashboard.js';
+export {
+  computeProjectMoneyFigures,
+  FIGURES_MAX_AGE_MS,
+  refreshGrantFigures,
+  refreshStaleGrantFigures,
+  type ProjectMoneyFigures,
+} from './figures.js';
 export { ProjectBudgetView, ScopedProjectBudgetView } from './schemas.js';
 export { budgetCharts } from './charts.js';

@@ -12,6 +12,7 @@ import { auditorScope, periodVisible, scopeRange, visiblePeriod } from '../grant
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { DrawdownBody, GrantIdParams, NotesBody } from './schemas.js';
 import { grantDashboard } from './dashboard.js';
+import { refreshGrantFigures } from './figures.js';
 import { budgetCharts } from './charts.js';
 import { financialReport, saveNotes } from './financial-report.js';
 import { createDrawdownIn, drawdownList, previewDrawdown } from './drawdowns.js';
@@ -33,6 +34,25 @@ export function grantReportPages(deps: Deps) {
     return { scope, grant: await grantInScope(deps.db, scope, id) };
   };
   return [
+    defineRoute({
+      kind: 'page',
+      method: 'post',
+      path: '/grants/:id/dashboard/figures',
+      access: DASHBOARD_READERS,
+      summary: 'Recompute now the attendance behind the grant dashboard’s costs',
+      params: GrantIdParams,
+      handler: async (req, res) => {
+        const { grant } = await scoped(req.ctx, req.params.id);
+        await actThenRedirect(
+          deps,
+          req,
+          res,
+          `/grants/${grant.id}/dashboard`,
+          'Le coût par personne et par heure est recalculé.',
+          () => refreshGrantFigures(deps, req.ctx.acting, grant.id),
+        );
+      },
+    }),
     defineRoute({
       kind: 'page',
       method: 'get',

@@ -156,13 +156,14 @@ export interface ProjectCategoryFigures {
 
 /** A project's planned budget (project_budget) and its expenses (whole amounts) per category. */
 export async function projectCategoryFigures(db: Db, projectId: string): Promise<ProjectCategoryFigures[]> {
+  // From the expense rollup (kept by triggers), not from the project's expenses.
   const { rows } = await db.raw(
     `
     WITH spent AS (
       SELECT category,
              SUM(amount_cents) FILTER (WHERE status IN ('committed', 'actual'))::bigint AS committed,
              SUM(amount_cents) FILTER (WHERE status = 'actual')::bigint AS actual
-        FROM expenses WHERE project_id = ? GROUP BY category)
+        FROM expense_rollup WHERE project_id = ? GROUP BY category HAVING SUM(expense_count) <> 0)
     SELECT COALESCE(pb.category, spent.category) AS category, COALESCE(pb.planned_cents, 0)::bigint AS planned,
            COALESCE(spent.committed, 0)::bigint AS committed, COALESCE(spent.actual, 0)::bigint AS actual
       FROM (SELECT category, planned_cents FROM project_budget WHERE project_id = ?) pb
@@ -176,7 +177,8 @@ export async function projectActualByMonth(db: Db, projectId: string): Promise<M
   const { rows } = await db.raw(
     `
     SELECT to_char(paid_on, 'YYYY-MM') AS month, SUM(amount_cents)::bigint AS actual
-      FROM expenses WHERE project_id = ? AND status = 'actual' GROUP BY 1 ORDER BY 1`,
+      FROM expense_rollup WHERE project_id = ? AND status = 'actual' GROUP BY 1
+    HAVING SUM(expense_count) <> 0 ORDER BY 1`,
     [projectId],
   );
   return new Map(rows.map((r: { month: string; actual: number }) => [r.month, r.actual]));

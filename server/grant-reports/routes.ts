@@ -29,6 +29,7 @@ import {
 } from '../grants/index.js';
 import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { grantDashboard } from './dashboard.js';
+import { refreshGrantFigures } from './figures.js';
 import { drawdownPartsQuery, statementQuery, type GrantRow, periodParticipantIdsSql } from './repo.js';
 import { getDrawdown } from './drawdowns-repo.js';
 import { assertPdfSize, statementCsv, statementPdf, statementXlsx, streamRows } from './statement.js';
@@ -88,6 +89,21 @@ export function grantReportRoutes(deps: Deps) {
       responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
       handler: async (req, res) => {
         const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
+        res.json(await grantDashboard(deps, req.ctx.acting, { grant, range: scopeRange(scope, grant.id) }));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/grants/:id/figures',
+      access: DASHBOARD_READERS,
+      tags: ['grant-reports'],
+      summary:
+        'Recompute now the attendance behind the grant dashboard’s cost per person and per hour (distinct people over every session of its projects in its period), which the service otherwise refreshes every 30 minutes; answers the dashboard',
+      params: GrantIdParams,
+      responses: { 200: { description: 'Dashboard', schema: GrantDashboardView } },
+      handler: async (req, res) => {
+        const { scope, grant } = await scopedGrant(req.ctx, req.params.id);
+        await refreshGrantFigures(deps, req.ctx.acting, grant.id);
         res.json(await grantDashboard(deps, req.ctx.acting, { grant, range: scopeRange(scope, grant.id) }));
       },
     }),

@@ -137,6 +137,10 @@ export const GrantDashboardView = obj({
     perParticipantCents: Type.Union([Type.Integer(), Type.Null()]),
     perAttendedHourCents: Type.Union([Type.Integer(), Type.Null()]),
   }),
+  costsComputedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description:
+      'when the attendance behind the costs was computed (in the background, or on POST /api/grants/{id}/figures); null: computed for this answer (a scoped auditor’s range)',
+  }),
 });
 
 const Links = Figures.links;

@@ -8,6 +8,8 @@ import { createMailer, drainDueEmails } from '../notifications/index.js';
 import { expireBookingOptions } from '../venues/index.js';
 import { expireStaleImports } from '../participants/index.js';
 import { compactExpenseRollups } from '../grants/index.js';
+import { refreshStaleGrantFigures } from '../grant-reports/index.js';
+import { refreshStaleProjectFigures } from '../projects/index.js';
 import { purgeIdempotencyKeys } from '../shared/idempotency.js';
 
 interface Job {
@@ -34,6 +36,15 @@ const JOBS: Job[] = [
   },
   // Merges the expense rollups' delta rows (written by triggers on every expense write).
   { name: 'expense-rollups', everyMs: 60_000, run: (deps) => compactExpenseRollups(deps.db) },
+  // Whole-project and whole-grant dashboard figures older than 30 minutes, a few per run.
+  {
+    name: 'dashboard-figures',
+    everyMs: 120_000,
+    run: async (deps, acting) => {
+      await refreshStaleProjectFigures(deps, acting);
+      await refreshStaleGrantFigures(deps, acting);
+    },
+  },
   // Import previews hold personal data for 24 h at most; idempotency keys are kept 24 h.
   { name: 'expired-previews-and-keys', everyMs: 3600_000, run: (deps, acting) => purgeExpired(deps, acting) },
 ];

@@ -6,7 +6,8 @@ import { projectBudgetDashboard } from '../grant-reports/index.js';
 import { assertProjectInScope, auditorScope } from '../grants/index.js';
 import type { Acting } from '../shared/acting.js';
 import { getProject } from './repo.js';
-import { consentedProfiles, projectAttendance, projectSessions } from './dashboard-repo.js';
+import { firstAttendedSession, recentSessionStats, retainedFrom, sessionCount } from './dashboard-repo.js';
+import { projectFigures } from './figures.js';
 import {
   DIMENSION_LABELS,
   TARGET_VALUES,
@@ -17,6 +18,9 @@ import {
 
 /** Groups smaller than this are not shown, so that nobody can be recognised. */
 export const MIN_GROUP_SIZE = 5;
+
+/** Sessions a dashboard shows (the last ones by start); the sessions list has them all. */
+export const RECENT_SESSIONS = 30;
 
 const percent = (part: number, whole: number) => (whole ? Math.round((part * 100) / whole) : null);
 
@@ -39,80 +43,93 @@ export async function projectDashboard(deps: Deps, acting: Acting, projectId: st
   const project = await getProject(deps.db, projectId);
   if (!project) throw notFound('Projet');
   await assertProjectInScope(deps.db, scope, projectId);
-  const sessions = await projectSessions(deps.db, projectId);
-  const rows = await projectAttendance(deps.db, projectId);
-  const bySession = new Map<string, { session_id: string; participant_id: string; status: string }[]>();
-  for (const r of rows) bySession.set(r.session_id, [...(bySession.get(r.session_id) ?? []), r]);
+  const recent = await recentSessionStats(deps.db, projectId, RECENT_SESSIONS);
+  const sessionStats = recent.map((s) => ({
+    id: s.id,
+    title: s.title,
+    startsAt: s.starts_at.toISOString(),
+    startLocal: formatLocalShort(s.starts_at, settings.timeZone),
+    status: s.status,
+    expected: s.expected,
+    attended: s.attended,
+    attendanceRate: s.status === 'cancelled' ? null : percent(s.attended, s.expected),
+  }));
 
-  const sessionStats = sessions.map((s) => {
-    const people = bySession.get(s.id) ?? [];
-    const expected = people.filter((p) => p.status !== 'declined').length;
-    const attended = people.filter((p) => p.status === 'attended').length;
-    return {
-      id: s.id,
-      title: s.title,
-      startsAt: s.starts_at.toISOString(),
-      startLocal: formatLocalShort(s.starts_at, settings.timeZone),
-      status: s.status,
-      expected,
-      attended,
-      attendanceRate: s.status === 'cancelled' ? null : percent(attended, expected),
-    };
-  });
-
-  const attendedSets = sessions
-    .filter((s) => s.status !== 'cancelled')
-    .map((s) => ({
-      s,
-      ids: new Set((bySession.get(s.id) ?? []).filter((p) => p.status === 'attended').map((p) => p.participant_id)),
-    }))
-    .filter((x) => x.ids.size > 0);
-  const first = attendedSets[0];
+  // Fidelity: the attendees of the first attended session, at that session and at each recent one.
+  const first = await firstAttendedSession(deps.db, projectId);
+  const shown = recent.filter((s) => s.status !== 'cancelled' && s.attended > 0 && s.id !== first?.id);
+  const retained = first
+    ? await retainedFrom(
+        deps.db,
+        first.id,
+        shown.map((s) => s.id),
+      )
+    : new Map<string, number>();
   const attrition = first
-    ? attendedSets.map(({ s, ids }) => ({
+    ? [
+        { id: first.id, title: first.title, starts_at: first.starts_at, kept: first.attended },
+        ...shown.map((s) => ({ id: s.id, title: s.title, starts_at: s.starts_at, kept: retained.get(s.id) ?? 0 })),
+      ].map((s) => ({
         sessionId: s.id,
         title: s.title,
         startLocal: formatLocalShort(s.starts_at, settings.timeZone),
-        retained: [...first.ids].filter((id) => ids.has(id)).length,
-        retainedPercent: percent([...first.ids].filter((id) => ids.has(id)).length, first.ids.size),
+        retained: s.kept,
+        retainedPercent: percent(s.kept, first.attended),
       }))
     : [];
 
-  const profiles = await consentedProfiles(deps.db, projectId);
+  const { figures, computedAt } = await projectFigures(deps, acting, projectId);
   const composition = (Object.keys(TARGET_VALUES) as TargetDimension[]).map((dimension) => {
-    const answered = profiles.filter((p) => p[dimension]);
+    const answered = figures.profiles.filter((p) => p[dimension]).reduce((n, p) => n + p.n, 0);
     return {
       dimension,
       label: DIMENSION_LABELS[dimension],
-      answered: answered.length >= MIN_GROUP_SIZE ? answered.length : null,
+      answered: answered >= MIN_GROUP_SIZE ? answered : null,
       groups: TARGET_VALUES[dimension].map((value) => {
-        const count = answered.filter((p) => p[dimension] === value).length;
-        const shown = count >= MIN_GROUP_SIZE && answered.length >= MIN_GROUP_SIZE;
+        const count = figures.profiles.filter((p) => p[dimension] === value).reduce((n, p) => n + p.n, 0);
+        const shown = count >= MIN_GROUP_SIZE && answered >= MIN_GROUP_SIZE;
         const target = project.targets.find((t) => t.dimension === dimension && t.value === value);
         return {
           value,
           label: VALUE_LABELS[value] ?? value,
           count: shown ? count : null,
-          percent: shown ? percent(count, answered.length) : null,
+          percent: shown ? percent(count, answered) : null,
           targetPercent: target?.percent ?? null,
         };
       }),
     };
   });
 
-  const totalExpected = sessionStats.reduce((s, x) => s + (x.status === 'held' ? x.expected : 0), 0);
-  const totalAttended = sessionStats.reduce((s, x) => s + (x.status === 'held' ? x.attended : 0), 0);
   return {
     projectId,
     sessions: sessionStats,
-    overallAttendanceRate: percent(totalAttended, totalExpected),
+    sessionCount: await sessionCount(deps.db, projectId),
+    overallAttendanceRate: percent(figures.overall.attended, figures.overall.expected),
     attrition,
     composition,
     minGroupSize: MIN_GROUP_SIZE,
+    figuresComputedAt: computedAt.toISOString(),
     venueCosts: scope
       ? null
       : { committedCents: await committedVenueCents(deps.db, projectId), plannedCents: project.budget.venue ?? 0 },
-    budget: scope ? null : await projectBudgetDashboard(deps, acting, { projectId }),
+    budget: scope ? null : await projectBudgetDashboard(deps, acting, { projectId, money: figures.money }),
     auditorBudget: scope ? await projectBudgetDashboard(deps, acting, { projectId, scope }) : null,
+  };
+}
+
+/** The project page's sessions: the last 30 by start with their counts, and how many there are in all. */
+export async function projectRecentSessions(deps: Deps, acting: Acting, projectId: string) {
+  const settings = await acting.settings();
+  const rows = await recentSessionStats(deps.db, projectId, RECENT_SESSIONS);
+  return {
+    total: await sessionCount(deps.db, projectId),
+    items: rows.map((s) => ({
+      id: s.id,
+      title: s.title,
+      startLocal: formatLocalShort(s.starts_at, settings.timeZone),
+      status: s.status,
+      expected: s.expected,
+      attended: s.attended,
+    })),
   };
 }

@@ -23,7 +23,8 @@ import {
 import { getProject, leadOptions, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
-import { projectDashboard } from './dashboard.js';
+import { projectDashboard, projectRecentSessions } from './dashboard.js';
+import { refreshProjectFigures } from './figures.js';
 import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS, PROJECT_WRITER_ROLES } from './policy.js';
 import { dashboardCharts } from './charts.js';
 
@@ -160,11 +161,11 @@ export function projectPages(deps: Deps) {
       handler: async (req, res) => {
         const p = await getProject(deps.db, req.params.id);
         if (!p) throw notFound('Projet');
-        const dashboard = await projectDashboard(deps, req.ctx.acting, p.id);
+        const sessions = await projectRecentSessions(deps, req.ctx.acting, p.id);
         await page(deps, req, res, 'projects/detail.njk', {
           title: p.name,
           project: presentProject(p),
-          dashboard,
+          sessions,
           levels: PARTICIPATION_LEVEL_LABELS,
           budgetFields,
           dimensionLabels: DIMENSION_LABELS,
@@ -251,6 +252,20 @@ export function projectPages(deps: Deps) {
           dashboard,
           charts: dashboardCharts(dashboard),
         });
+      },
+    }),
+    defineRoute({
+      kind: 'page',
+      method: 'post',
+      path: '/projects/:id/figures',
+      access: PROJECT_DASHBOARD_READERS,
+      summary: 'Recompute now the whole-project figures of the dashboard',
+      params: ProjectIdParams,
+      handler: async (req, res) => {
+        await projectDashboard(deps, req.ctx.acting, req.params.id); // 404 and scope first
+        await refreshProjectFigures(deps, req.ctx.acting, req.params.id);
+        await flash(deps, req, 'success', 'Les indicateurs d’ensemble sont recalculés.');
+        res.redirect(303, `/projects/${req.params.id}/dashboard`);
       },
     }),
   ];

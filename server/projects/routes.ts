@@ -14,6 +14,7 @@ import { getProject, listProjects } from './repo.js';
 import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
 import { projectDashboard } from './dashboard.js';
+import { refreshProjectFigures } from './figures.js';
 import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS } from './policy.js';
 
 export function projectRoutes(deps: Deps) {
@@ -80,6 +81,21 @@ export function projectRoutes(deps: Deps) {
       params: ProjectIdParams,
       responses: { 200: { description: 'Dashboard', schema: ProjectDashboardView } },
       handler: async (req, res) => {
+        res.json(await projectDashboard(deps, req.ctx.acting, req.params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/projects/:id/figures',
+      access: PROJECT_DASHBOARD_READERS,
+      tags: ['projects'],
+      summary:
+        'Recompute now the whole-project figures of the dashboard (overall attendance rate, panel composition, cost per person, time to money), which the service otherwise refreshes every 30 minutes; answers the dashboard',
+      params: ProjectIdParams,
+      responses: { 200: { description: 'Dashboard', schema: ProjectDashboardView } },
+      handler: async (req, res) => {
+        await projectDashboard(deps, req.ctx.acting, req.params.id); // 404 and scope first
+        await refreshProjectFigures(deps, req.ctx.acting, req.params.id);
         res.json(await projectDashboard(deps, req.ctx.acting, req.params.id));
       },
     }),

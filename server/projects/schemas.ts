@@ -135,6 +135,7 @@ export const ProjectDashboardView = obj({
       attendanceRate: Percent,
     }),
   ),
+  sessionCount: Type.Integer({ description: 'all sessions of the project; `sessions` holds the last 30 by start' }),
   overallAttendanceRate: Percent,
   attrition: Type.Array(
     obj({
@@ -162,6 +163,11 @@ export const ProjectDashboardView = obj({
     }),
   ),
   minGroupSize: Type.Integer(),
+  figuresComputedAt: Type.String({
+    format: 'date-time',
+    description:
+      'when the whole-project figures (overall attendance rate, composition, cost per person, time to money) were computed: in the background every 30 minutes, or on POST /api/projects/{id}/figures',
+  }),
   venueCosts: Nullable(
     obj({ committedCents: Type.Integer(), plannedCents: Type.Integer() }, { description: 'null for a scoped auditor' }),
   ),

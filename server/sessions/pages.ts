@@ -8,7 +8,13 @@ import { check, validate } from '../shared/validate.js';
 import { checked, formFailure, integer, text } from '../shared/form.js';
 import { formatLocalRange } from '../shared/dates.js';
 import { flash } from '../auth/index.js';
-import { listVenues, liveBookingOfSession, presentVenue, VENUE_ATTRIBUTE_LABELS } from '../venues/index.js';
+import {
+  listVenues,
+  liveBookingOfSession,
+  liveBookingsOfSessions,
+  presentVenue,
+  VENUE_ATTRIBUTE_LABELS,
+} from '../venues/index.js';
 import { page, formBody, actThenRedirect as act } from '../shared/pages.js';
 import {
   ReplyBody,
@@ -51,27 +57,40 @@ export function sessionPages(deps: Deps) {
       method: 'get',
       path: '/sessions',
       access: SESSION_READERS,
-      summary: 'Sessions: upcoming and past',
+      summary: 'Sessions: upcoming and past (50 of each, older past sessions page by page), for one project if asked',
+      query: obj({
+        projectId: Type.Optional(Type.String({ maxLength: 40 })),
+        cursor: Type.Optional(Type.String({ maxLength: 500 })),
+      }),
       handler: async (req, res) => {
         const settings = await req.ctx.acting.settings();
-        const load = async (when: 'upcoming' | 'past') => {
-          const result = await listSessions(deps.db, { when, limit: '50' }, req.ctx.acting.now);
-          const counts = await countsBySession(
-            deps.db,
-            result.items.map((s) => s.id),
-          );
-          const items = [];
-          for (const s of result.items)
-            items.push({
-              ...presentSession(s, await liveBookingOfSession(deps.db, s.id), counts.get(s.id)!, settings.timeZone),
+        const projectId = /^[0-9a-f-]{36}$/i.test(req.query.projectId ?? '') ? req.query.projectId : undefined;
+        const load = async (when: 'upcoming' | 'past', cursor?: string) => {
+          const result = await listSessions(deps.db, { when, limit: '50', projectId, cursor }, req.ctx.acting.now);
+          const ids = result.items.map((s) => s.id);
+          const counts = await countsBySession(deps.db, ids);
+          const booked = await liveBookingsOfSessions(deps.db, ids);
+          return {
+            items: result.items.map((s) => ({
+              ...presentSession(s, booked.get(s.id), counts.get(s.id)!, settings.timeZone),
               when: formatLocalRange(s.starts_at, s.ends_at, settings.timeZone),
-            });
-          return items;
+            })),
+            nextCursor: result.nextCursor,
+          };
         };
+        // Older past sessions page by page (the cursor is the past list's); upcoming stay on top of the first page.
+        const upcoming = req.query.cursor ? { items: [], nextCursor: null } : await load('upcoming');
+        const past = await load('past', req.query.cursor);
+        const shown = [...upcoming.items, ...past.items][0];
+        const project = projectId ? { id: projectId, name: shown?.projectName ?? 'ce projet' } : null;
+        const filter = projectId ? `projectId=${projectId}&` : '';
         await page(deps, req, res, 'sessions/list.njk', {
           title: 'Sessions & lieux',
-          upcoming: await load('upcoming'),
-          past: await load('past'),
+          upcoming: upcoming.items,
+          past: past.items,
+          project,
+          firstPage: !req.query.cursor,
+          olderHref: past.nextCursor ? `/sessions?${filter}cursor=${past.nextCursor}` : null,
           statusLabels: SESSION_STATUS_LABELS,
           kindLabels: SESSION_KIND_LABELS,
           canWrite: hasAnyRole(req.ctx.acting.actor, SESSION_WRITER_ROLES),

@@ -23,7 +23,7 @@ import { inviteParticipants, recordReply } from './invitations.js';
 import { changeAttendance, markHeld } from './attendance.js';
 import { attendanceSheet } from './attendance-sheet.js';
 import { SESSION_READERS, SESSION_WRITERS, type AttendanceStatus } from './policy.js';
-import { liveBookingOfSession } from '../venues/index.js';
+import { liveBookingsOfSessions } from '../venues/index.js';
 
 export function sessionRoutes(deps: Deps) {
   const tz = async (req: { ctx: RequestContext }) => (await req.ctx.acting.settings()).timeZone;
@@ -43,9 +43,11 @@ export function sessionRoutes(deps: Deps) {
           page.items.map((s) => s.id),
         );
         const zone = await tz(req);
-        const items = [];
-        for (const s of page.items)
-          items.push(presentSession(s, await liveBookingOfSession(deps.db, s.id), counts.get(s.id)!, zone));
+        const booked = await liveBookingsOfSessions(
+          deps.db,
+          page.items.map((s) => s.id),
+        );
+        const items = page.items.map((s) => presentSession(s, booked.get(s.id), counts.get(s.id)!, zone));
         res.json({ items, nextCursor: page.nextCursor });
       },
     }),

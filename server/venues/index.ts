@@ -22,6 +22,7 @@ export {
 } from './bookings.js';
 export {
   liveBookingOfSession,
+  liveBookingsOfSessions,
   committedVenueCents,
   getVenue,
   listVenues,

@@ -140,6 +140,15 @@ export async function liveBookingOfSession(
   return { ...b, venue: (await getVenue(db, b.venue_id))! };
 }
 
+/** The live booking of each of some sessions (a page of a list), in one query; sessions without one are absent. */
+export async function liveBookingsOfSessions(db: Db, sessionIds: string[]): Promise<Map<string, BookingRow>> {
+  if (!sessionIds.length) return new Map();
+  const rows = (await bookings(db)
+    .whereIn('b.session_id', sessionIds)
+    .whereNot('b.status', 'cancelled')) as BookingRow[];
+  return new Map(rows.map((b) => [b.session_id as string, b]));
+}
+
 /** Confirmed bookings of the venue overlapping [start, end), other than `exceptId`. */
 export async function overlappingConfirmed(
   db: Db,

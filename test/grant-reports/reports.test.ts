@@ -103,6 +103,12 @@ describe('grant reports: the hand-computed scenario', () => {
       perAttendedHourCents: 2549,
     });
     expect(d.auditorRange).to.equal(null);
+    // The attendance behind the costs is stored with the time it was counted; staff may recount it.
+    expect(Date.parse(d.costsComputedAt)).to.be.closeTo(ctx().deps.now().getTime(), 600_000);
+    const again = await finance.post(`/api/grants/${s.g1.id}/figures`, {});
+    expect(again.status, again.text).to.equal(200);
+    expect(again.body.costs).to.deep.equal(d.costs);
+    expect(again.body.costsComputedAt >= d.costsComputedAt).to.equal(true);
     expect(d.totals.links.actual).to.equal(`/expenses?grantId=${s.g1.id}&status=actual`);
     expect(d.byCategory.find((c: any) => c.category === 'venue').links.committed).to.equal(
       `/expenses?grantId=${s.g1.id}&category=venue&status=committed%2Cactual`,
@@ -556,6 +562,7 @@ describe('grant reports: the hand-computed scenario', () => {
     ).to.deep.equal({ '2025-04': 6060, '2025-07': 15000 });
     expect(d.monthly.at(-1).cumulativeCents).to.equal(21060);
     expect(d.forecast).to.equal(null);
+    expect(d.costsComputedAt).to.equal(null); // a scoped auditor's range: counted for this answer
     // 2025 sessions only: 3 people, 2×3 h + 2×2 h.
     expect(d.costs).to.deep.equal({
       participants: 3,

@@ -92,6 +92,15 @@ export const GRANTS_REGISTRY: Record<string, TableDecl> = {
       ...timestamps,
     },
   },
+  grant_figures: {
+    owner: 'grant-reports',
+    label: 'Indicateurs d’ensemble d’un financement, calculés en arrière-plan (personnes présentes, heures)',
+    columns: {
+      grant_id: plain(),
+      computed_at: plain(),
+      figures: code('counts computed by the service, no text typed by anyone'),
+    },
+  },
   grant_part_rollup: {
     owner: 'grants',
     label:

@@ -34,6 +34,15 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       ...timestamps,
     },
   },
+  project_figures: {
+    owner: 'projects',
+    label: 'Indicateurs d’ensemble d’une démarche, calculés en arrière-plan (présence, composition du panel, délais)',
+    columns: {
+      project_id: plain(),
+      computed_at: plain(),
+      figures: code('counts computed by the service, no text typed by anyone'),
+    },
+  },
   project_budget: {
     owner: 'projects',
     label: 'Budget prévu par catégorie',
