@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
+import { addMonths, localDay } from '../shared/dates.js';
 import { accountingRecordsSql, lastPaymentAtSql, PAYABLE_STATUSES, payableClaimsSql } from './accounting-repo.js';
 import type { Phase, RetentionPolicy } from './lifecycle.js';
 
@@ -113,7 +114,11 @@ export async function countDue(
 
 /**
  * Active participants who will reach the end of their active period in each of the next
- * `months` calendar months (organisation time zone), from the current month on.
+ * `months` calendar months (organisation time zone), from the current month on. Only people
+ * whose last contact on record is old enough can be due before the window ends (a consent
+ * only moves the last contact later): the (status, last_contact_at) index gives them, so the
+ * cost follows the people due soon (and those overdue the daily run has not taken yet), not
+ * every active participant.
  */
 export async function upcomingByMonth(
   db: Db,
@@ -124,12 +129,32 @@ export async function upcomingByMonth(
   const last = lastContactSql(policy.timeZone);
   const { rows } = await db.raw(
     `WITH bounds AS (SELECT date_trunc('month', ?::timestamptz AT TIME ZONE ?) AS first),
-          due AS (SELECT (${last.sql} + make_interval(years => ?)) AT TIME ZONE ? AS at FROM participants p WHERE p.status = 'active')
-     SELECT to_char(m.month, 'YYYY-MM') AS month,
-            (SELECT count(*) FROM due WHERE due.at >= greatest(m.month, ?::timestamptz AT TIME ZONE ?) AND due.at < m.month + interval '1 month') AS n
-       FROM bounds, generate_series(bounds.first, bounds.first + make_interval(months => ?), interval '1 month') AS m(month)
-      ORDER BY m.month`,
-    [now, policy.timeZone, ...last.bindings, policy.activeYears, policy.timeZone, now, policy.timeZone, months - 1],
+          span AS (SELECT first, first + make_interval(months => ?) AS stop, (first + make_interval(months => ?)) AT TIME ZONE ? AS stop_at FROM bounds),
+          due AS (SELECT (${last.sql} + make_interval(years => ?)) AT TIME ZONE ? AS at
+                    FROM participants p, span w
+                   WHERE p.status = 'active' AND p.last_contact_at < w.stop_at - make_interval(years => ?) + interval '2 days')
+     SELECT to_char(date_trunc('month', due.at), 'YYYY-MM') AS month, count(*) AS n
+       FROM due, span w
+      WHERE due.at >= greatest(w.first, ?::timestamptz AT TIME ZONE ?) AND due.at < w.stop
+      GROUP BY 1`,
+    [
+      now,
+      policy.timeZone,
+      months,
+      months,
+      policy.timeZone,
+      ...last.bindings,
+      policy.activeYears,
+      policy.timeZone,
+      policy.activeYears,
+      now,
+      policy.timeZone,
+    ],
   );
-  return (rows as { month: string; n: number }[]).map((r) => ({ month: r.month, count: Number(r.n) }));
+  const counts = new Map((rows as { month: string; n: number }[]).map((r) => [r.month, Number(r.n)]));
+  const first = `${localDay(now, policy.timeZone).slice(0, 7)}-01`;
+  return Array.from({ length: months }, (_, i) => {
+    const month = addMonths(first, i).slice(0, 7);
+    return { month, count: counts.get(month) ?? 0 };
+  });
 }
