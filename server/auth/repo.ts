@@ -1,4 +1,5 @@
 import type { Db } from '../shared/db.js';
+import { preparedRows } from '../shared/prepared.js';
 import type { Role } from '../shared/authorize.js';
 
 export interface UserRow {
@@ -143,23 +144,29 @@ export interface TokenActorRow {
   must_change_password: boolean;
 }
 
-export function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<TokenActorRow | undefined> {
-  return db('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .where('t.token_hash', tokenHash)
-    .whereNull('t.revoked_at')
-    .andWhere((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
-    .andWhere('u.active', true)
-    .first(
-      't.id',
-      't.user_id',
-      't.roles',
-      'u.roles as user_roles',
-      'u.name',
-      't.last_used_at',
-      'u.must_change_password',
-      db.raw(AUDITOR_SCOPED),
-    );
+export async function findLiveToken(db: Db, tokenHash: string, now: Date): Promise<TokenActorRow | undefined> {
+  // Every API request starts with it: a prepared statement (one plan per connection).
+  const [row] = await preparedRows<TokenActorRow>(
+    db,
+    db('api_tokens as t')
+      .join('users as u', 'u.id', 't.user_id')
+      .where('t.token_hash', tokenHash)
+      .whereNull('t.revoked_at')
+      .andWhere((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', now))
+      .andWhere('u.active', true)
+      .select(
+        't.id',
+        't.user_id',
+        't.roles',
+        'u.roles as user_roles',
+        'u.name',
+        't.last_used_at',
+        'u.must_change_password',
+        db.raw(AUDITOR_SCOPED),
+      )
+      .limit(1),
+  );
+  return row;
 }
 
 export async function touchToken(db: Db, id: string, now: Date): Promise<void> {

@@ -29,6 +29,7 @@ export async function paginate<Row extends Record<string, unknown>>(
   params: ListParams,
   sort: SortSpec,
   idColumn = 'id',
+  run: (q: Knex.QueryBuilder) => Promise<unknown[]> = async (q) => q,
 ): Promise<Page<Row>> {
   const limit = params.limit ? Number(params.limit) : 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 200)
@@ -56,10 +57,12 @@ export async function paginate<Row extends Record<string, unknown>>(
     const [, value, id] = decoded;
     query.whereRaw(`(??, ??) ${desc ? '<' : '>'} (?, ?)`, [column, idColumn, value, id]);
   }
-  const rows = (await query
-    .select(query.client.raw('(??)::text as ??', [column, sortAlias])) // text keeps microseconds
-    .orderByRaw(`?? ${desc ? 'DESC' : 'ASC'}, ?? ${desc ? 'DESC' : 'ASC'}`, [column, idColumn])
-    .limit(limit + 1)) as (Row & { __sort: unknown })[];
+  const rows = (await run(
+    query
+      .select(query.client.raw('(??)::text as ??', [column, sortAlias])) // text keeps microseconds
+      .orderByRaw(`?? ${desc ? 'DESC' : 'ASC'}, ?? ${desc ? 'DESC' : 'ASC'}`, [column, idColumn])
+      .limit(limit + 1),
+  )) as (Row & { __sort: unknown })[];
   const more = rows.length > limit;
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
