@@ -42,9 +42,11 @@ async function main(args: string[]) {
     say(
       `Generating scale ${scale} (seed ${seed}): ${n.participants.toLocaleString('en-US')} participants, ${n.sessions.toLocaleString('en-US')} sessions, ${n.claims.toLocaleString('en-US')} claims…`,
     );
-    const summary = await generateData(deps.db, deps.keyring, { scale, seed });
+    const summary = await generateData(deps.db, deps.keyring, { scale, seed, config: deps.config });
     for (const [table, count] of Object.entries(summary.counts))
       say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
+    if (summary.checkpointProblem)
+      say(`No checkpoint signed over the generated audit chain: ${summary.checkpointProblem}`);
     say(
       `Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`,
     );

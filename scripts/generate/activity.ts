@@ -1,0 +1,176 @@
+// What real use leaves behind, for the data generator (scripts/generate-data.ts): audit events
+// linked into the hash chain exactly as the service's sealer links them (server/audit/seal.ts:
+// the same canonical text, the same keyed hash), and the bodies of the messages the claims
+// queue (server/claims/notify.ts), rendered once per template by the app's own templates.
+import { canonicalOf, linkHash } from '../../server/audit/chain.js';
+import { renderEmail } from '../../server/notifications/templates.js';
+import { formatCents } from '../../server/shared/money.js';
+import type { Loader } from './bulk.js';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/**
+ * The text PostgreSQL gives for a jsonb value (`data::text`), which the chain hashes: object keys
+ * ordered by length then bytes, `", "` and `": "` between items. Numbers here are integers.
+ */
+export function jsonbText(v: Json): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(jsonbText).join(', ')}]`;
+  const keys = Object.keys(v).sort((a, b) => {
+    const [x, y] = [Buffer.from(a), Buffer.from(b)];
+    return x.length - y.length || Buffer.compare(x, y);
+  });
+  return `{${keys.map((k) => `${JSON.stringify(k)}: ${jsonbText(v[k])}`).join(', ')}}`;
+}
+
+/** `occurred_at` as the canonical text shows it (microseconds, UTC). */
+const canonicalAt = (ms: number) => `${new Date(ms).toISOString().slice(0, 23)}000Z`;
+
+export interface GeneratedEvent {
+  atMs: number;
+  actor: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  reasonCode?: string | null;
+  requestId: string | null;
+  data: { [key: string]: Json };
+}
+
+/**
+ * Appends events after the chain's head with explicit ids (the sequence is moved past them at
+ * the end), each with its link: the keyed hash of the previous hash and the event's canonical
+ * text, sealed a few seconds after it occurred (the sealer runs every 5 s).
+ */
+export class AuditTrail {
+  count = 0;
+
+  constructor(
+    private events: Loader,
+    private chain: Loader,
+    private hmacKey: Buffer,
+    private nextId: number,
+    private head: { seq: number; hash: string },
+  ) {}
+
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+
+  async push(e: GeneratedEvent): Promise<void> {
+    const id = String(this.nextId++);
+    const data = jsonbText(e.data);
+    const canonical = canonicalOf({
+      e_id: id,
+      e_at: canonicalAt(e.atMs),
+      e_actor_user_id: e.actor,
+      e_actor_token_id: null,
+      e_action: e.action,
+      e_record_type: e.recordType,
+      e_record_id: e.recordId,
+      e_reason_code: e.reasonCode ?? null,
+      e_request_id: e.requestId,
+      e_data: data,
+    });
+    const hash = linkHash(this.head.hash, canonical, this.hmacKey);
+    const at = new Date(e.atMs).toISOString();
+    await this.events.push(
+      id,
+      at,
+      e.actor,
+      e.action,
+      e.recordType,
+      e.recordId,
+      e.reasonCode ?? null,
+      e.requestId,
+      data,
+    );
+    const seq = this.head.seq + 1;
+    await this.chain.push(seq, id, this.head.hash, hash, new Date(e.atMs + 1000 + (seq % 5) * 1000).toISOString());
+    this.head = { seq, hash };
+    this.count++;
+  }
+}
+
+export const AUDIT_EVENT_COLUMNS: [string, string][] = [
+  ['id', 'bigint'],
+  ['occurred_at', 'timestamptz'],
+  ['actor_user_id', 'uuid'],
+  ['action', 'text'],
+  ['record_type', 'text'],
+  ['record_id', 'text'],
+  ['reason_code', 'text'],
+  ['request_id', 'text'],
+  ['data', 'jsonb'],
+];
+export const AUDIT_CHAIN_COLUMNS: [string, string][] = [
+  ['seq', 'bigint'],
+  ['event_id', 'bigint'],
+  ['prev_hash', 'text'],
+  ['hash', 'text'],
+  ['sealed_at', 'timestamptz'],
+];
+
+// Stand-ins replaced in the rendered text: a name, a reference and two amounts no real claim has.
+const NAME = 'Zzname';
+const REF = 'R-0000-ZZZZZ';
+const ASKED = 987_654_301;
+const GRANTED = 987_654_302;
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+export interface MessageBody {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * The two claim messages, rendered once with the app's templates and stand-ins, then filled per
+ * message (rendering each of a million messages would take minutes). One generic line per
+ * decision: the body is as long as the app's, not a copy of the claim.
+ */
+export function claimMessages(orgName: string) {
+  const common = { orgName, orgAddress: '', orgPhone: '', name: NAME, reference: REF, isAdvance: false };
+  const received = renderEmail('claim-received', {
+    ...common,
+    sessions: [{ title: 'Atelier', when: 'le jour de la séance' }],
+    askedCents: ASKED,
+  });
+  const decision = (reduced: boolean) =>
+    renderEmail('claim-decision', {
+      ...common,
+      contest: [`Vous pouvez contester cette décision auprès de ${orgName} dans un délai de 2 mois.`],
+      lines: [
+        {
+          label: 'Frais de déplacement',
+          date: 'la date de la séance',
+          askedCents: ASKED,
+          grantedCents: GRANTED,
+          reduced,
+          reason: reduced ? 'Au-dessus du plafond' : null,
+          reasonNote: null,
+        },
+      ],
+      askedCents: ASKED,
+      grantedCents: GRANTED,
+      toPayCents: GRANTED,
+      toRecoverCents: 0,
+      anyReduction: reduced,
+    });
+  const templates = { received, decided: decision(false), reduced: decision(true) };
+  const [asked, granted] = [formatCents(ASKED), formatCents(GRANTED)];
+  return (
+    which: keyof typeof templates,
+    v: { name: string; reference: string; askedCents: number; grantedCents: number },
+  ): MessageBody => {
+    const t = templates[which];
+    const fill = (s: string, html: boolean) =>
+      s
+        .replaceAll(NAME, html ? escapeHtml(v.name) : v.name)
+        .replaceAll(REF, v.reference)
+        .replaceAll(asked, formatCents(v.askedCents))
+        .replaceAll(granted, formatCents(v.grantedCents));
+    return { subject: fill(t.subject, false), text: fill(t.text, false), html: fill(t.html, true) };
+  };
+}
