@@ -18,9 +18,12 @@ import {
   AUDIT_CHAIN_COLUMNS,
   AUDIT_EVENT_COLUMNS,
   AuditTrail,
-  claimMessages,
+  CLAIM_TEXTS,
+  claimMessageColumns,
+  escapeHtml,
   type GeneratedEvent,
 } from './generate/activity.js';
+import { formatCents } from '../server/shared/money.js';
 import { Loader, Pipeline, progressBar, withoutSecondaryIndexes, type Progress } from './generate/bulk.js';
 import {
   communeSampler,
@@ -568,28 +571,41 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
       const event = async (e: Omit<GeneratedEvent, 'requestId'>) => {
         if (trail) await trail.push({ ...e, requestId: uuid(ra) });
       };
-      const outboxLoader = loader('outbox_messages', [
-        ['id', 'uuid'],
-        ['message_id', 'text'],
-        ['channel', 'text'],
-        ['template', 'text'],
-        ['use', 'text'],
-        ['participant_id', 'uuid'],
-        ['recipient_email', 'text'],
-        ['recipient_name', 'text'],
-        ['subject', 'text'],
-        ['body_text', 'text'],
-        ['body_html', 'text'],
-        ['status', 'text'],
-        ['attempts', 'integer'],
-        ['next_attempt_at', 'timestamptz'],
-        ['last_error_code', 'text'],
-        ['related_type', 'text'],
-        ['related_id', 'text'],
-        ['created_at', 'timestamptz'],
-        ['delivered_at', 'timestamptz'],
-      ]);
-      const render = claimMessages('Service participation');
+      // Subject and bodies are filled in by the database from the app's rendered templates (activity.ts).
+      const outboxLoader = new Loader(
+        db,
+        'outbox_messages',
+        [
+          ['id', 'uuid'],
+          ['message_id', 'text'],
+          ['channel', 'text'],
+          ['template', 'text'],
+          ['use', 'text'],
+          ['participant_id', 'uuid'],
+          ['recipient_email', 'text'],
+          ['recipient_name', 'text'],
+          ['status', 'text'],
+          ['attempts', 'integer'],
+          ['next_attempt_at', 'timestamptz'],
+          ['last_error_code', 'text'],
+          ['related_type', 'text'],
+          ['related_id', 'text'],
+          ['created_at', 'timestamptz'],
+          ['delivered_at', 'timestamptz'],
+          ['tpl', 'integer'],
+          ['name_html', 'text'],
+          ['reference', 'text'],
+          ['asked', 'text'],
+          ['granted', 'text'],
+          ['day', 'text'],
+        ],
+        progress,
+        pipeline,
+        chunk,
+        claimMessageColumns('Service participation'),
+        ['tpl', 'name_html', 'reference', 'asked', 'granted', 'day'],
+      );
+      loaders.push(outboxLoader);
       const uses = {
         'claim-received': useOfTemplate('claim-received'),
         'claim-decision': useOfTemplate('claim-decision'),
@@ -601,7 +617,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
        */
       const message = async (
         template: 'claim-received' | 'claim-decision',
-        body: ReturnType<typeof render>,
+        text: keyof typeof CLAIM_TEXTS,
+        v: { reference: string; askedCents: number; grantedCents: number; dayMs: number },
         p: (typeof person)[number],
         claimId: string,
         atMs: number,
@@ -635,9 +652,6 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           p.id,
           p.email,
           p.name,
-          body.subject,
-          body.text,
-          body.html,
           status,
           attempts,
           iso(status === 'failed' ? atMs + 4 * 3600_000 : atMs),
@@ -646,6 +660,12 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           claimId,
           iso(atMs),
           deliveredMs === null ? null : iso(deliveredMs),
+          CLAIM_TEXTS[text],
+          escapeHtml(p.name),
+          v.reference,
+          formatCents(v.askedCents),
+          formatCents(v.grantedCents),
+          isoDay(v.dayMs).split('-').reverse().join('/'),
         );
       };
 
@@ -939,7 +959,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
             await claimEvent('claim.submitted', submitted, enteredBy, { flags: [], lines });
             await message(
               'claim-received',
-              render('received', { name: p.name, reference, askedCents: requested, grantedCents: 0 }),
+              'received',
+              { reference, askedCents: requested, grantedCents: 0, dayMs: start },
               p,
               claimId,
               submitted,
@@ -955,12 +976,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
             });
             await message(
               'claim-decision',
-              render(reduced ? 'reduced' : 'decided', {
-                name: p.name,
-                reference,
-                askedCents: requested,
-                grantedCents: granted,
-              }),
+              reduced ? 'reduced' : 'decided',
+              { reference, askedCents: requested, grantedCents: granted, dayMs: start },
               p,
               claimId,
               decided,

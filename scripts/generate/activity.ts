@@ -5,7 +5,7 @@
 import { canonicalOf, linkHash } from '../../server/audit/chain.js';
 import { renderEmail } from '../../server/notifications/templates.js';
 import { formatCents } from '../../server/shared/money.js';
-import type { Loader } from './bulk.js';
+import type { Computed, Loader } from './bulk.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -114,29 +114,24 @@ export const AUDIT_CHAIN_COLUMNS: [string, string][] = [
 // Stand-ins replaced in the rendered text: a name, a reference and two amounts no real claim has.
 const NAME = 'Zzname';
 const REF = 'R-0000-ZZZZZ';
+const DAY = 'ZZ/ZZ/ZZZZ';
 const ASKED = 987_654_301;
 const GRANTED = 987_654_302;
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-export interface MessageBody {
-  subject: string;
-  text: string;
-  html: string;
-}
 
 /**
- * The two claim messages, rendered once with the app's templates and stand-ins, then filled per
- * message (rendering each of a million messages would take minutes). One generic line per
- * decision: the body is as long as the app's, not a copy of the claim.
+ * The bodies of the two claim messages, rendered once with the app's templates and stand-ins,
+ * and filled per message by the database as the rows go in (`Computed` columns of the outbox's
+ * loader): a million bodies are neither rendered nor sent one by one. Each row gives `tpl`
+ * (which text: `CLAIM_TEXTS`), `name_html`, `reference`, `asked` and `granted` (formatted), `day` (dd/mm/yyyy).
  */
-export function claimMessages(orgName: string) {
+export function claimMessageColumns(orgName: string): Computed[] {
   const common = { orgName, orgAddress: '', orgPhone: '', name: NAME, reference: REF, isAdvance: false };
   const received = renderEmail('claim-received', {
     ...common,
-    sessions: [{ title: 'Atelier', when: 'le jour de la séance' }],
+    sessions: [{ title: 'Atelier', when: `le ${DAY}` }],
     askedCents: ASKED,
   });
+  // One generic line per decision: the body is as long as the app's, not a copy of the claim.
   const decision = (reduced: boolean) =>
     renderEmail('claim-decision', {
       ...common,
@@ -144,7 +139,7 @@ export function claimMessages(orgName: string) {
       lines: [
         {
           label: 'Frais de déplacement',
-          date: 'la date de la séance',
+          date: DAY,
           askedCents: ASKED,
           grantedCents: GRANTED,
           reduced,
@@ -158,19 +153,22 @@ export function claimMessages(orgName: string) {
       toRecoverCents: 0,
       anyReduction: reduced,
     });
-  const templates = { received, decided: decision(false), reduced: decision(true) };
-  const [asked, granted] = [formatCents(ASKED), formatCents(GRANTED)];
-  return (
-    which: keyof typeof templates,
-    v: { name: string; reference: string; askedCents: number; grantedCents: number },
-  ): MessageBody => {
-    const t = templates[which];
-    const fill = (s: string, html: boolean) =>
-      s
-        .replaceAll(NAME, html ? escapeHtml(v.name) : v.name)
-        .replaceAll(REF, v.reference)
-        .replaceAll(asked, formatCents(v.askedCents))
-        .replaceAll(granted, formatCents(v.grantedCents));
-    return { subject: fill(t.subject, false), text: fill(t.text, false), html: fill(t.html, true) };
-  };
+  const texts = [received, decision(false), decision(true)]; // CLAIM_TEXTS order
+  const part = (column: string, key: 'subject' | 'text' | 'html', name: string): Computed => ({
+    column,
+    sql: (c) =>
+      `replace(replace(replace(replace(replace((?::text[])[${c('tpl')}], ?, ${c(name)}), ?, ${c('reference')}), ?, ${c('asked')}), ?, ${c('granted')}), ?, ${c('day')})`,
+    bindings: [texts.map((t) => t[key]), NAME, REF, formatCents(ASKED), formatCents(GRANTED), DAY],
+  });
+  return [
+    part('subject', 'subject', 'recipient_name'),
+    part('body_text', 'text', 'recipient_name'),
+    part('body_html', 'html', 'name_html'),
+  ];
 }
+
+export const CLAIM_TEXTS = { received: 1, decided: 2, reduced: 3 } as const;
+
+/** A name as the HTML templates escape it (nunjucks autoescape). */
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

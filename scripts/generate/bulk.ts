@@ -73,6 +73,16 @@ export class Pipeline {
   }
 }
 
+/**
+ * A column computed in the database from the row's values (`c(name)` is the SQL of a value of the
+ * row), with bindings of its own: the same long text sent once a chunk instead of once a row.
+ */
+export interface Computed {
+  column: string;
+  sql: (c: (name: string) => string) => string;
+  bindings: (string | string[])[];
+}
+
 /** Buffers rows of one table column by column and inserts them a chunk at a time. */
 export class Loader {
   private columns: Value[][];
@@ -81,7 +91,10 @@ export class Loader {
   /** Time spent in the database, ms (for the summary). */
   ms = 0;
 
-  /** `columns`: [name, SQL type] pairs; each value is sent as text and cast to its type. */
+  /**
+   * `columns`: [name, SQL type] pairs; each value is sent as text and cast to its type. A name
+   * in `virtual` is a value only `computed` columns use, not a column of the table.
+   */
   constructor(
     private db: Knex,
     readonly table: string,
@@ -89,6 +102,8 @@ export class Loader {
     private progress: Progress,
     private pipeline: Pipeline,
     private chunk = 10_000,
+    private computed: Computed[] = [],
+    private virtual: string[] = [],
   ) {
     this.columns = spec.map(() => []);
   }
@@ -106,17 +121,28 @@ export class Loader {
     const n = this.count;
     this.columns = this.spec.map(() => []);
     this.count = 0;
-    const names = this.spec.map(([name]) => `"${name}"`).join(', ');
-    const select = this.spec.map(([, type], i) => `c${i}::${type}`).join(', ');
+    const real = this.spec.map(([name], i) => ({ name, i })).filter(({ name }) => !this.virtual.includes(name));
+    const value = (name: string) => {
+      const i = this.spec.findIndex(([n]) => n === name);
+      if (i < 0) throw new Error(`no value ${name} in ${this.table}`);
+      return `c${i}::${this.spec[i][1]}`;
+    };
+    const names = [...real.map(({ name }) => name), ...this.computed.map((c) => c.column)]
+      .map((name) => `"${name}"`)
+      .join(', ');
+    const select = [...real.map(({ name }) => value(name)), ...this.computed.map((c) => c.sql(value))].join(', ');
     const params = this.spec.map(() => `?::text[]`).join(', ');
     const aliases = this.spec.map((_, i) => `c${i}`).join(', ');
+    const bindings = [...this.computed.flatMap((c) => c.bindings), ...columns];
     await this.pipeline.run(async () => {
       const t0 = performance.now();
       await this.db.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
+        // A lost chunk on a crash means generating again anyway: no wait for the WAL flush at each commit.
+        await trx.raw('SET LOCAL synchronous_commit = off');
         await trx.raw(
           `INSERT INTO ${this.table} (${names}) SELECT ${select} FROM unnest(${params}) AS u(${aliases})`,
-          columns as never,
+          bindings as never,
         );
       });
       this.ms += performance.now() - t0;
