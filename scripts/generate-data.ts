@@ -10,9 +10,10 @@ import type { Keyring } from '../server/shared/crypto.js';
 import { normaliseIban } from '../server/shared/validators.js';
 import { maskIban } from '../server/payees/index.js';
 import { hashPassword } from '../server/auth/index.js';
-import { auditHead, auditKeysFromConfig, sealAudit, writeAuditCheckpoint } from '../server/audit/index.js';
+import { auditHead, auditKeysFromConfig, sealAudit } from '../server/audit/index.js';
 import { messageIdFor } from '../server/notifications/index.js';
 import { useOfTemplate } from '../server/privacy/index.js';
+import { archiveParticipants } from '../server/privacy/lifecycle.js';
 import type { Config } from '../server/config.js';
 import {
   AUDIT_CHAIN_COLUMNS,
@@ -21,6 +22,7 @@ import {
   CLAIM_TEXTS,
   claimMessageColumns,
   escapeHtml,
+  signGeneratedHead,
   type GeneratedEvent,
 } from './generate/activity.js';
 import { formatCents } from '../server/shared/money.js';
@@ -277,10 +279,25 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
     'audit_events',
     'audit_chain',
   ];
+  /** People the daily retention run archived (archived after the load, by the app's own step). */
+  const archived: { id: string; archivedMs: number }[] = [];
   await withoutSecondaryIndexes(
     db,
     LOADED,
     async () => {
+      // --- Audit events with their links (archived reads, claims, batches) ---
+      const trail = audit
+        ? new AuditTrail(
+            loader('audit_events', AUDIT_EVENT_COLUMNS),
+            loader('audit_chain', AUDIT_CHAIN_COLUMNS),
+            audit.key,
+            audit.nextId,
+            audit.head,
+          )
+        : null;
+      const event = async (e: Omit<GeneratedEvent, 'requestId'>) => {
+        if (trail) await trail.push({ ...e, requestId: uuid(ra) });
+      };
       // --- Participants and their payees (IBAN sealed as the app does: encrypted, keyed hash, masked) ---
       const participantLoader = loader('participants', [
         ['id', 'uuid'],
@@ -386,13 +403,31 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         const channel = hasEmail && r() < 0.8 ? 'email' : r() < 0.5 ? 'phone' : 'letter';
         const reference = nextReference('P', created);
         const id = uuid(r);
-        // Last contact: mostly within the last 400 days; one in eight of those known long enough
+        // Last contact: mostly within the last 400 days; for 12 % of those known long enough
         // 640 to 735 days ago, so that the retention run (2 years after the last contact) finds
         // people due in each of the coming months and a few due now.
+        // 3 % were last seen 760 to 1,000 days ago: the daily run archived them (below), and
+        // finance or the DPO has opened some of their records since.
         let lastContact = until - int(r, 0, 400) * DAY;
-        if (ra() < 0.12) {
-          const old = until - int(ra, 640, 735) * DAY;
-          if (old >= created) lastContact = old;
+        const far = ra();
+        if (far < 0.15) {
+          const old = until - (far < 0.03 ? int(ra, 760, 1000) : int(ra, 640, 735)) * DAY;
+          if (old >= created) {
+            lastContact = old;
+            if (far < 0.03) {
+              const archivedMs = lastContact + 731 * DAY + 2 * 3600_000;
+              archived.push({ id, archivedMs });
+              for (let k = int(ra, 0, 3); k > 0; k--)
+                await event({
+                  atMs: archivedMs + Math.floor(ra() * (until - archivedMs)),
+                  actor: pick(ra, finance),
+                  action: 'participant.archived_read',
+                  recordType: 'participant',
+                  recordId: id,
+                  data: { via: 'GET /participants/:id' },
+                });
+            }
+          }
         }
         await participantLoader.push(
           id,
@@ -558,19 +593,7 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['amount_cents', 'bigint'],
       ]);
 
-      // --- Audit events with their links, messages to the participants ---
-      const trail = audit
-        ? new AuditTrail(
-            loader('audit_events', AUDIT_EVENT_COLUMNS),
-            loader('audit_chain', AUDIT_CHAIN_COLUMNS),
-            audit.key,
-            audit.nextId,
-            audit.head,
-          )
-        : null;
-      const event = async (e: Omit<GeneratedEvent, 'requestId'>) => {
-        if (trail) await trail.push({ ...e, requestId: uuid(ra) });
-      };
+      // --- Messages to the participants ---
       // Subject and bodies are filled in by the database from the app's rendered templates (activity.ts).
       const outboxLoader = new Loader(
         db,
@@ -1229,15 +1252,27 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
       [prefix, Number(year), value],
     );
   }
+  // The daily run archived them, a month at a time here (each call updates every table that
+  // links to people): the app's archiving step (status, archived_at, and what accounting does
+  // not need erased in every table that holds it).
+  const months = new Map<string, { ids: string[]; atMs: number }>();
+  for (const a of archived) {
+    const month = new Date(a.archivedMs).toISOString().slice(0, 7);
+    const w = months.get(month) ?? { ids: [], atMs: 0 };
+    w.ids.push(a.id);
+    w.atMs = Math.max(w.atMs, a.archivedMs);
+    months.set(month, w);
+  }
+  const tArchive = performance.now();
+  for (const w of months.values()) await db.transaction((trx) => archiveParticipants(trx, w.ids, new Date(w.atMs)));
+  const timings = [`archived ${archived.length} people in ${((performance.now() - tArchive) / 1000).toFixed(1)} s`];
   // The sequence goes on after the generated events; a signed checkpoint covers the chain's new head.
   let checkpointProblem: string | null = null;
   if (audit) {
+    const tCheckpoint = performance.now();
     await db.raw(`SELECT setval(pg_get_serial_sequence('audit_events', 'id'), (SELECT max(id) FROM audit_events))`);
-    const { problem } = await writeAuditCheckpoint(
-      { db, config: audit.config, now: () => new Date() },
-      { force: true },
-    );
-    checkpointProblem = problem;
+    checkpointProblem = await signGeneratedHead(db, audit.config, new Date());
+    timings.push(`checkpoint signed over the chain in ${((performance.now() - tCheckpoint) / 1000).toFixed(1)} s`);
   }
   progress.done();
   await db.raw('ANALYZE');
@@ -1267,8 +1302,10 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
     counts[t] = Number((await db(t).count({ n: '*' }))[0].n);
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (process.env.GENERATE_TIMINGS)
+  if (process.env.GENERATE_TIMINGS) {
+    for (const t of timings) process.stderr.write(`  ${t}\n`);
     for (const l of loaders) process.stderr.write(`  ${l.table}: ${l.loaded} rows in ${(l.ms / 1000).toFixed(1)} s\n`);
+  }
   const rows = Object.values(counts).reduce((s, x) => s + x, 0);
   return { counts, seconds, rowsPerSecond: rows / seconds, checkpointProblem };
 }

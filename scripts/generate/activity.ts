@@ -2,7 +2,17 @@
 // linked into the hash chain exactly as the service's sealer links them (server/audit/seal.ts:
 // the same canonical text, the same keyed hash), and the bodies of the messages the claims
 // queue (server/claims/notify.ts), rendered once per template by the app's own templates.
-import { canonicalOf, linkHash } from '../../server/audit/chain.js';
+import { canonicalOf, findSwitch, linkHash } from '../../server/audit/chain.js';
+import {
+  currentState,
+  pruneCheckpoints,
+  readSignedFiles,
+  writeSignedFile,
+  type CheckpointPayload,
+} from '../../server/audit/checkpoints.js';
+import { auditHead, auditKeysFromConfig } from '../../server/audit/index.js';
+import type { Config } from '../../server/config.js';
+import type { Db } from '../../server/shared/db.js';
 import { renderEmail } from '../../server/notifications/templates.js';
 import { formatCents } from '../../server/shared/money.js';
 import type { Computed, Loader } from './bulk.js';
@@ -90,6 +100,40 @@ export class AuditTrail {
     this.head = { seq, hash };
     this.count++;
   }
+}
+
+/**
+ * Signs a checkpoint of the chain's head into the configuration's checkpoint folder, as the
+ * service's job does (server/audit/write-checkpoint.ts) but without walking the chain again:
+ * the generator computed every link itself (the invariant checker verifies them). Refuses, with
+ * the reason, when the folder's last signed statement is not a link of this chain (a folder
+ * shared with another database).
+ */
+export async function signGeneratedHead(db: Db, config: Config, now: Date): Promise<string | null> {
+  const keys = auditKeysFromConfig(config);
+  const dir = config.auditCheckpointDir;
+  const { files, invalid } = readSignedFiles(dir, keys);
+  if (invalid.length) return `signed file(s) that do not verify: ${invalid.join(', ')}`;
+  const state = currentState(files.map((f) => f.payload));
+  if (state.last) {
+    const link = await db('audit_chain').select('hash').where({ seq: state.last.seq }).first();
+    if (link?.hash !== state.last.hash)
+      return `the folder's last signed link #${state.last.seq} is not this chain's (${dir} holds another database's checkpoints)`;
+  }
+  const head = await auditHead(db);
+  if (!head) return null;
+  const payload: CheckpointPayload = {
+    type: 'checkpoint',
+    epoch: state.epoch,
+    seq: head.seq,
+    hash: head.hash,
+    count: head.seq,
+    keyedFromSeq: state.last?.keyedFromSeq ?? (await findSwitch(db))?.seq ?? null,
+    signedAt: now.toISOString(),
+  };
+  writeSignedFile(dir, keys, payload);
+  pruneCheckpoints(dir, readSignedFiles(dir, keys).files);
+  return null;
 }
 
 export const AUDIT_EVENT_COLUMNS: [string, string][] = [

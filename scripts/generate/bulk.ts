@@ -154,9 +154,10 @@ export class Loader {
 
 /**
  * Runs `work` with the secondary indexes of `tables` dropped, then builds them again (one
- * sort per index instead of one insertion per row). Primary keys and indexes behind
- * constraints (UNIQUE, EXCLUDE) stay; a unique index rebuilt afterwards still refuses
- * duplicates. The indexes are rebuilt even when `work` fails.
+ * sort per index instead of one insertion per row). UNIQUE constraints go and come back the
+ * same way, unless a foreign key uses their index; primary keys and EXCLUDE constraints stay.
+ * A unique index or constraint built again afterwards still refuses duplicates (the build
+ * fails). The indexes are rebuilt even when `work` fails.
  */
 export async function withoutSecondaryIndexes<T>(
   db: Knex,
@@ -172,12 +173,25 @@ export async function withoutSecondaryIndexes<T>(
     [tables],
   );
   const indexes = rows as { name: string; def: string }[];
+  const uniques = (
+    await db.raw(
+      `SELECT c.conrelid::regclass::text AS tbl, c.conname AS name, pg_get_constraintdef(c.oid) AS def
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'u' AND t.relname = ANY(?) AND t.relnamespace = 'public'::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)`,
+      [tables],
+    )
+  ).rows as { tbl: string; name: string; def: string }[];
   for (const ix of indexes) await db.raw(`DROP INDEX ${ix.name}`);
+  for (const u of uniques) await db.raw(`ALTER TABLE ${u.tbl} DROP CONSTRAINT "${u.name}"`);
   try {
     return await work();
   } finally {
     const t0 = performance.now();
     for (const ix of indexes) await db.raw(ix.def);
-    say(`rebuilt ${indexes.length} secondary indexes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const u of uniques) await db.raw(`ALTER TABLE ${u.tbl} ADD CONSTRAINT "${u.name}" ${u.def}`);
+    say(
+      `rebuilt ${indexes.length} secondary indexes and ${uniques.length} unique constraints in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
 }
