@@ -47,6 +47,10 @@ async function main(args: string[]) {
       say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
     if (summary.checkpointProblem)
       say(`No checkpoint signed over the generated audit chain: ${summary.checkpointProblem}`);
+    else
+      say(
+        `Audit chain checkpoint signed in ${deps.config.auditCheckpointDir}: serve this database with the same AUDIT_HMAC_KEY, AUDIT_SIGNING_KEY and AUDIT_CHECKPOINT_DIR (else the sealing job finds the chain broken and walks all of it every 5 s).`,
+      );
     say(
       `Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`,
     );
