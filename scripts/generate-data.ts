@@ -10,6 +10,22 @@ import type { Keyring } from '../server/shared/crypto.js';
 import { normaliseIban } from '../server/shared/validators.js';
 import { maskIban } from '../server/payees/index.js';
 import { hashPassword } from '../server/auth/index.js';
+import { auditHead, auditKeysFromConfig, sealAudit } from '../server/audit/index.js';
+import { messageIdFor } from '../server/notifications/index.js';
+import { useOfTemplate } from '../server/privacy/index.js';
+import { archiveParticipants } from '../server/privacy/lifecycle.js';
+import type { Config } from '../server/config.js';
+import {
+  AUDIT_CHAIN_COLUMNS,
+  AUDIT_EVENT_COLUMNS,
+  AuditTrail,
+  CLAIM_TEXTS,
+  claimMessageColumns,
+  escapeHtml,
+  signGeneratedHead,
+  type GeneratedEvent,
+} from './generate/activity.js';
+import { formatCents } from '../server/shared/money.js';
 import { Loader, Pipeline, progressBar, withoutSecondaryIndexes, type Progress } from './generate/bulk.js';
 import {
   communeSampler,
@@ -36,12 +52,20 @@ export interface GenerateOptions {
   chunk?: number;
   /** Chunks inserted at once (default 3; the embedded database has one connection and queues them). */
   parallel?: number;
+  /**
+   * The service's configuration: its audit keys link the generated audit events into the chain
+   * (and sign a checkpoint of its head into AUDIT_CHECKPOINT_DIR); its public URL names the
+   * messages. Without it, no audit event is generated.
+   */
+  config?: Config;
 }
 
 export interface GenerateSummary {
   counts: Record<string, number>;
   seconds: number;
   rowsPerSecond: number;
+  /** Why no checkpoint of the generated chain could be signed (e.g. the folder holds another chain's), or null. */
+  checkpointProblem?: string | null;
 }
 
 const DAY = 86_400_000;
@@ -56,6 +80,8 @@ const CLAIM_KINDS = [
   ['allowance', 'allowances', 5],
 ] as const;
 const YEARS_OF_GRANTS = 3;
+/** The reasons banks give most (server/payments/schemas.ts REJECT_REASONS), weighted: closed account, wrong IBAN, deceased, refusal. */
+const REJECT_CODES = ['AC04', 'AC04', 'AC04', 'AC01', 'AC01', 'MD07', 'MS03', 'AC06', 'RR01', 'AM05'] as const;
 
 /** Where a claim ends up (by the age of its session). */
 function claimStatus(r: Random, ageDays: number): string {
@@ -104,7 +130,7 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
   const r = seeded(options.seed);
   const until = Date.parse(`${options.until ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`);
   const from = until - YEARS_OF_GRANTS * 365 * DAY;
-  const estimate = n.participants * 2 + n.sessions * 3 + n.claims * 16;
+  const estimate = n.participants * 3 + n.sessions * 3 + n.claims * (options.config ? 22 : 18);
   const progress: Progress = options.quiet
     ? { add: () => undefined, done: () => undefined }
     : progressBar(estimate, 'generating');
@@ -121,6 +147,20 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
   const [{ n: people }] = await db('participants').count({ n: '*' });
   if (Number(existing) > 0 || Number(people) > 0)
     throw new Error('the database already holds participants or claims: generate into an empty database');
+  // What real use leaves behind (audit events, messages, consents, advances, bank rejections)
+  // draws from a stream of its own: the rest of the dataset stays what it was before they existed.
+  const ra = seeded(options.seed ^ 0x5eed);
+  // The chain goes on from its head: what is pending (the bootstrap's events) is sealed first,
+  // which also records the switch to keyed links.
+  const audit = options.config
+    ? await (async (config: Config) => {
+        await sealAudit({ db, config });
+        const head = await auditHead(db);
+        const [{ max }] = (await db.raw('SELECT coalesce(max(id), 0)::text AS max FROM audit_events')).rows;
+        return { config, key: auditKeysFromConfig(config).hmacKey, head: head!, nextId: Number(max) + 1 };
+      })(options.config)
+    : null;
+  const publicUrl = options.config?.publicUrl ?? 'http://localhost:3000';
 
   // --- Users: staff who enter claims, a lead per project who decides, finance who pays ---
   const hash = await hashPassword(`generated-${options.seed}-not-for-login`);
@@ -234,11 +274,30 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
     'payment_batches',
     'payments',
     'batch_claims',
+    'consents',
+    'outbox_messages',
+    'audit_events',
+    'audit_chain',
   ];
+  /** People the daily retention run archived (archived after the load, by the app's own step). */
+  const archived: { id: string; archivedMs: number }[] = [];
   await withoutSecondaryIndexes(
     db,
     LOADED,
     async () => {
+      // --- Audit events with their links (archived reads, claims, batches) ---
+      const trail = audit
+        ? new AuditTrail(
+            loader('audit_events', AUDIT_EVENT_COLUMNS),
+            loader('audit_chain', AUDIT_CHAIN_COLUMNS),
+            audit.key,
+            audit.nextId,
+            audit.head,
+          )
+        : null;
+      const event = async (e: Omit<GeneratedEvent, 'requestId'>) => {
+        if (trail) await trail.push({ ...e, requestId: uuid(ra) });
+      };
       // --- Participants and their payees (IBAN sealed as the app does: encrypted, keyed hash, masked) ---
       const participantLoader = loader('participants', [
         ['id', 'uuid'],
@@ -268,6 +327,57 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['created_at', 'timestamptz'],
         ['updated_at', 'timestamptz'],
       ]);
+      const consentLoader = loader('consents', [
+        ['id', 'uuid'],
+        ['participant_id', 'uuid'],
+        ['purpose_code', 'text'],
+        ['legal_basis', 'text'],
+        ['text_version', 'integer'],
+        ['channel', 'text'],
+        ['witness_user_id', 'uuid'],
+        ['given_on', 'date'],
+        ['expires_on', 'date'],
+        ['withdrawn_on', 'date'],
+        ['withdrawal_channel', 'text'],
+        ['withdrawn_by', 'uuid'],
+        ['recorded_by', 'uuid'],
+        ['created_at', 'timestamptz'],
+      ]);
+      /** Consents given between `createdMs` and the last contact (a consent counts as a contact for retention), some withdrawn; the optional purposes expire after 24 months. */
+      const consents = async (participantId: string, createdMs: number, lastMs: number) => {
+        for (const [purpose, share, months] of [
+          ['contact', 0.65, null],
+          ['future_solicitation', 0.3, 24],
+          ['profile', 0.2, 24],
+          ['media', 0.15, 24],
+          ['needs', 0.1, 24],
+        ] as const) {
+          if (ra() >= share) continue;
+          const givenMs = createdMs + Math.floor(ra() * Math.max(0, lastMs - createdMs));
+          const given = new Date(givenMs);
+          const channel = pick(ra, ['paper', 'paper', 'online', 'oral'] as const);
+          const by = pick(ra, staff);
+          const withdrawn = ra() < 0.05 ? isoDay(givenMs + Math.floor(ra() * Math.max(0, lastMs - givenMs))) : null;
+          await consentLoader.push(
+            uuid(ra),
+            participantId,
+            purpose,
+            'consent',
+            1,
+            channel,
+            channel === 'oral' ? by : null,
+            isoDay(givenMs),
+            months === null
+              ? null
+              : isoDay(Date.UTC(given.getUTCFullYear(), given.getUTCMonth() + months, given.getUTCDate())),
+            withdrawn,
+            withdrawn === null ? null : pick(ra, ['paper', 'email', 'phone'] as const),
+            withdrawn === null ? null : by,
+            by,
+            iso(givenMs),
+          );
+        }
+      };
       const person: {
         id: string;
         payee: string;
@@ -276,6 +386,7 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         cipher: string | null;
         keyId: string | null;
         reference: string;
+        email: string | null;
       }[] = [];
       for (let i = 0; i < n.participants; i++) {
         const created = from - 60 * DAY + Math.floor((i / n.participants) * (until - from - 30 * DAY));
@@ -292,6 +403,32 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         const channel = hasEmail && r() < 0.8 ? 'email' : r() < 0.5 ? 'phone' : 'letter';
         const reference = nextReference('P', created);
         const id = uuid(r);
+        // Last contact: mostly within the last 400 days; for 12 % of those known long enough
+        // 640 to 735 days ago, so that the retention run (2 years after the last contact) finds
+        // people due in each of the coming months and a few due now.
+        // 3 % were last seen 760 to 1,000 days ago: the daily run archived them (below), and
+        // finance or the DPO has opened some of their records since.
+        let lastContact = until - int(r, 0, 400) * DAY;
+        const far = ra();
+        if (far < 0.15) {
+          const old = until - (far < 0.03 ? int(ra, 760, 1000) : int(ra, 640, 735)) * DAY;
+          if (old >= created) {
+            lastContact = old;
+            if (far < 0.03) {
+              const archivedMs = lastContact + 731 * DAY + 2 * 3600_000;
+              archived.push({ id, archivedMs });
+              for (let k = int(ra, 0, 3); k > 0; k--)
+                await event({
+                  atMs: archivedMs + Math.floor(ra() * (until - archivedMs)),
+                  actor: pick(ra, finance),
+                  action: 'participant.archived_read',
+                  recordType: 'participant',
+                  recordId: id,
+                  data: { via: 'GET /participants/:id' },
+                });
+            }
+          }
+        }
         await participantLoader.push(
           id,
           reference,
@@ -305,10 +442,11 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           c.insee,
           c.name,
           channel,
-          iso(until - int(r, 0, 400) * DAY),
+          iso(lastContact),
           iso(created),
           iso(created),
         );
+        await consents(id, created, lastContact);
         const hasIban = r() < 0.92;
         let sealed: { ciphertext: string; keyId: string } | null = null;
         let ibanHash: string | null = null;
@@ -339,10 +477,12 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           cipher: sealed?.ciphertext ?? null,
           keyId: sealed?.keyId ?? null,
           reference,
+          email: channel === 'email' ? email : null,
         });
       }
       await participantLoader.flush();
       await payeeLoader.flush();
+      await consentLoader.flush();
       await pipeline.drain();
 
       // --- Sessions, bookings, attendance, claims, lines, expenses ---
@@ -386,6 +526,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['payee_id', 'uuid'],
         ['project_id', 'uuid'],
         ['status', 'text'],
+        ['is_advance', 'boolean'],
+        ['flags', 'text[]'],
         ['departure_at', 'timestamptz'],
         ['return_at', 'timestamptz'],
         ['submitted_at', 'timestamptz'],
@@ -451,6 +593,105 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['amount_cents', 'bigint'],
       ]);
 
+      // --- Messages to the participants ---
+      // Subject and bodies are filled in by the database from the app's rendered templates (activity.ts).
+      const outboxLoader = new Loader(
+        db,
+        'outbox_messages',
+        [
+          ['id', 'uuid'],
+          ['message_id', 'text'],
+          ['channel', 'text'],
+          ['template', 'text'],
+          ['use', 'text'],
+          ['participant_id', 'uuid'],
+          ['recipient_email', 'text'],
+          ['recipient_name', 'text'],
+          ['status', 'text'],
+          ['attempts', 'integer'],
+          ['next_attempt_at', 'timestamptz'],
+          ['last_error_code', 'text'],
+          ['related_type', 'text'],
+          ['related_id', 'text'],
+          ['created_at', 'timestamptz'],
+          ['delivered_at', 'timestamptz'],
+          ['tpl', 'integer'],
+          ['name_html', 'text'],
+          ['reference', 'text'],
+          ['asked', 'text'],
+          ['granted', 'text'],
+          ['day', 'text'],
+        ],
+        progress,
+        pipeline,
+        chunk,
+        claimMessageColumns('Service participation'),
+        ['tpl', 'name_html', 'reference', 'asked', 'granted', 'day'],
+      );
+      loaders.push(outboxLoader);
+      const uses = {
+        'claim-received': useOfTemplate('claim-received'),
+        'claim-decision': useOfTemplate('claim-decision'),
+      };
+      /**
+       * One message about a claim, by e-mail to people who chose it (else a letter): e-mails
+       * delivered within two minutes (one in 300 failed after 8 attempts), letters printed within
+       * a week; the last ones still pending.
+       */
+      const message = async (
+        template: 'claim-received' | 'claim-decision',
+        text: keyof typeof CLAIM_TEXTS,
+        v: { reference: string; askedCents: number; grantedCents: number; dayMs: number },
+        p: (typeof person)[number],
+        claimId: string,
+        atMs: number,
+      ) => {
+        const id = uuid(ra);
+        const email = p.email !== null;
+        const age = until - atMs;
+        const failed = email && ra() < 1 / 300;
+        const status = email
+          ? age < DAY / 2
+            ? 'pending'
+            : failed
+              ? 'failed'
+              : 'delivered'
+          : age < 7 * DAY
+            ? 'pending'
+            : 'printed';
+        const attempts = status === 'failed' ? 8 : status === 'delivered' ? 1 : 0;
+        const deliveredMs =
+          status === 'delivered'
+            ? atMs + int(ra, 2, 120) * 1000
+            : status === 'printed'
+              ? atMs + int(ra, 1, 7) * DAY
+              : null;
+        await outboxLoader.push(
+          id,
+          messageIdFor(id, publicUrl),
+          email ? 'email' : 'letter',
+          template,
+          uses[template],
+          p.id,
+          p.email,
+          p.name,
+          status,
+          attempts,
+          iso(status === 'failed' ? atMs + 4 * 3600_000 : atMs),
+          status === 'failed' ? pick(ra, ['smtp_550', 'smtp_552', 'dns']) : null,
+          'claim',
+          claimId,
+          iso(atMs),
+          deliveredMs === null ? null : iso(deliveredMs),
+          CLAIM_TEXTS[text],
+          escapeHtml(p.name),
+          v.reference,
+          formatCents(v.askedCents),
+          formatCents(v.grantedCents),
+          isoDay(v.dayMs).split('-').reverse().join('/'),
+        );
+      };
+
       /** The batch that pays a claim decided at `decidedMs`: one per month and kind, paid early the next month (never after `until`). */
       const batches = new Map<
         string,
@@ -459,7 +700,7 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           kind: 'transfer' | 'cash';
           status: 'paid' | 'exported' | 'open';
           createdMs: number;
-          claims: { id: string; reference: string; person: number; amount: number }[];
+          claims: { id: string; reference: string; person: number; amount: number; rejected: boolean }[];
         }
       >();
       const paidOn = (decidedMs: number) => {
@@ -624,13 +865,23 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           const drawn = claimStatus(r, ageDays);
           const partial = drawn === 'partially_approved';
           const status = partial ? 'paid' : drawn;
-          const submitted =
+          let submitted =
             status === 'draft' ? null : Math.max(end, Math.min(until - 3600_000, end + int(r, 1, 10) * DAY));
-          const decided = ['draft', 'submitted', 'cancelled'].includes(status)
+          let decided = ['draft', 'submitted', 'cancelled'].includes(status)
             ? null
             : Math.max(submitted!, Math.min(until - 1800_000, submitted! + int(r, 2, 15) * DAY));
           const claimId = uuid(r);
-          const createdMs = end + int(r, 1, 20) * 3600_000;
+          let createdMs = end + int(r, 1, 20) * 3600_000;
+          // An advance (3 % of recent claims): asked, and mostly decided, before the session; not settled yet.
+          const advance = ageDays < 75 && status !== 'draft' && ra() < 0.03;
+          if (advance) {
+            createdMs = start - int(ra, 8, 21) * DAY;
+            submitted = createdMs + 3600_000;
+            if (decided !== null) decided = submitted + int(ra, 1, 5) * DAY;
+          }
+          // A transfer the bank returned (1 paid claim in 200): the claim is approved again, flagged, to go into a new batch.
+          const bankRejected = status === 'paid' && p.hasIban && ra() < 0.005;
+          const storedStatus = bankRejected ? 'approved' : status;
           const reference = nextReference('R', createdMs);
           let requested = 0;
           let granted = 0;
@@ -687,19 +938,22 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
             lineRows.push({ id: lineId, category, granted: lineGranted });
           }
           const toPay = decided === null ? null : granted;
+          const enteredBy = pick(r, staff);
           await claimLoader.push(
             claimId,
             reference,
             p.id,
             p.payee,
             project.id,
-            status,
+            storedStatus,
+            advance,
+            bankRejected ? '{payment_rejected}' : '{}',
             iso(start - 3600_000),
             iso(end + 3600_000),
             submitted === null ? null : iso(submitted),
             decided === null ? null : iso(decided),
             decided === null ? null : project.lead,
-            pick(r, staff),
+            enteredBy,
             status === 'cancelled' ? iso(end + 12 * DAY) : null,
             requested,
             requested,
@@ -717,9 +971,43 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
               status === 'in_batch'
                 ? batchFor(kind, r() < 0.5 ? 'exported' : 'open', decided!)
                 : batchFor(kind, 'paid', decided!);
-            batch.claims.push({ id: claimId, reference, person: pIndex, amount: granted });
-            if (status !== 'in_batch') paidMs = paidOn(decided!);
+            batch.claims.push({ id: claimId, reference, person: pIndex, amount: granted, rejected: bankRejected });
+            if (status !== 'in_batch' && !bankRejected) paidMs = paidOn(decided!);
           }
+          // What the app records along the way: created, submitted, decided (or cancelled), and the two letters.
+          const claimEvent = (action: string, atMs: number, actor: string, data: GeneratedEvent['data']) =>
+            event({ atMs, actor, action, recordType: 'claim', recordId: claimId, data });
+          await claimEvent('claim.created', createdMs, enteredBy, { lines, sessions: 1, advance });
+          if (submitted !== null) {
+            await claimEvent('claim.submitted', submitted, enteredBy, { flags: [], lines });
+            await message(
+              'claim-received',
+              'received',
+              { reference, askedCents: requested, grantedCents: 0, dayMs: start },
+              p,
+              claimId,
+              submitted,
+            );
+          }
+          if (decided !== null) {
+            const reduced = partial ? 1 : status === 'rejected' ? lines : 0;
+            await claimEvent('claim.decided', decided, project.lead, {
+              status: partial ? 'partially_approved' : status === 'rejected' ? 'rejected' : 'approved',
+              lines,
+              reduced,
+              reasons: partial ? ['over_cap'] : status === 'rejected' ? ['not_eligible'] : [],
+            });
+            await message(
+              'claim-decision',
+              reduced ? 'reduced' : 'decided',
+              { reference, askedCents: requested, grantedCents: granted, dayMs: start },
+              p,
+              claimId,
+              decided,
+            );
+          }
+          if (status === 'cancelled')
+            await claimEvent('claim.cancelled', end + 12 * DAY, enteredBy, { from: 'submitted' });
           if (decided !== null) {
             for (const line of lineRows) {
               if (line.granted > 0 && status !== 'rejected')
@@ -748,6 +1036,7 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         lineLoader,
         expenseLoader,
         partLoader,
+        outboxLoader,
       ])
         await l.flush();
       await pipeline.drain();
@@ -780,6 +1069,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['amount_cents', 'bigint'],
         ['end_to_end_id', 'text'],
         ['status', 'text'],
+        ['rejected_reason_code', 'text'],
+        ['rejected_at', 'timestamptz'],
         ['paid_at', 'timestamptz'],
         ['created_at', 'timestamptz'],
       ]);
@@ -788,14 +1079,24 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['claim_id', 'uuid'],
         ['payment_id', 'uuid'],
         ['amount_cents', 'bigint'],
+        ['voided', 'boolean'],
+        ['voided_at', 'timestamptz'],
       ]);
       const ordered = [...batches.values()].sort((a, b) => a.createdMs - b.createdMs);
       for (const b of ordered) {
         const reference = nextReference('B', b.createdMs);
-        const byPerson = new Map<number, typeof b.claims>();
-        for (const c of b.claims) byPerson.set(c.person, [...(byPerson.get(c.person) ?? []), c]);
-        const groups = [...byPerson.entries()]
-          .map(([pi, cs]) => ({ p: person[pi], cs: cs.sort((x, y) => x.reference.localeCompare(y.reference)) }))
+        // One payment per payee; the claims of a transfer the bank returned in a payment of their own.
+        const byPerson = new Map<string, typeof b.claims>();
+        for (const c of b.claims) {
+          const key = `${c.person}|${c.rejected}`;
+          byPerson.set(key, [...(byPerson.get(key) ?? []), c]);
+        }
+        const groups = [...byPerson.values()]
+          .map((cs) => ({
+            p: person[cs[0].person],
+            cs: cs.sort((x, y) => x.reference.localeCompare(y.reference)),
+            rejected: cs[0].rejected,
+          }))
           .sort((x, y) => x.cs[0].reference.localeCompare(y.cs[0].reference));
         const total = b.claims.reduce((s, c) => s + c.amount, 0);
         const exported = b.status !== 'open';
@@ -815,8 +1116,28 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
           iso(b.createdMs),
           iso(paidMs ?? b.createdMs),
         );
+        const batchEvent = (action: string, atMs: number, actor: string, data: GeneratedEvent['data']) =>
+          event({ atMs, actor, action, recordType: 'payment_batch', recordId: b.id, data });
+        await batchEvent('payment_batch.created', b.createdMs, finance[0], {
+          kind: b.kind,
+          claimCount: b.claims.length,
+          paymentCount: groups.length,
+          totalCents: total,
+        });
+        if (exported)
+          await batchEvent('payment_batch.exported', b.createdMs + DAY / 2, finance[1], {
+            format: b.kind === 'transfer' ? 'pain.001.001.09' : 'cash_slip',
+            paymentCount: groups.length,
+          });
+        const paidIds: string[] = [];
+        const rejections: { id: string; atMs: number; code: string; claims: number }[] = [];
         for (const [i, g] of groups.entries()) {
           const paymentId = uuid(r);
+          // Returned by the bank a few days after the batch was paid, with an ISO 20022 reason.
+          const rejection =
+            g.rejected && paidMs !== null
+              ? { atMs: Math.min(until - DAY / 4, paidMs + int(ra, 2, 6) * DAY), code: pick(ra, REJECT_CODES) }
+              : null;
           const e2e = `${reference}/${g.cs[0].reference}${g.cs.length > 1 ? `+${g.cs.length - 1}` : ''}`;
           await paymentLoader.push(
             paymentId,
@@ -829,14 +1150,47 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
             exported && b.kind === 'transfer' ? g.p.keyId : null,
             g.cs.reduce((s, c) => s + c.amount, 0),
             e2e.length <= 35 ? e2e : `${reference}/P${i + 1}`,
-            b.status === 'paid' ? 'paid' : 'pending',
-            paidMs === null ? null : iso(paidMs),
+            g.rejected ? 'rejected' : b.status === 'paid' ? 'paid' : 'pending',
+            g.rejected ? rejection!.code : null,
+            rejection === null ? null : iso(rejection.atMs),
+            paidMs === null || g.rejected ? null : iso(paidMs),
             iso(b.createdMs),
           );
-          for (const c of g.cs) await batchClaimLoader.push(b.id, c.id, paymentId, c.amount);
+          for (const c of g.cs)
+            await batchClaimLoader.push(
+              b.id,
+              c.id,
+              paymentId,
+              c.amount,
+              g.rejected,
+              rejection === null ? null : iso(rejection.atMs),
+            );
+          if (rejection) rejections.push({ ...rejection, id: paymentId, claims: g.cs.length });
+          else if (b.status === 'paid') paidIds.push(paymentId);
         }
+        if (paidMs !== null)
+          await batchEvent('payment_batch.marked_paid', paidMs, finance[0], {
+            paymentCount: paidIds.length,
+            paymentIds: paidIds,
+          });
+        for (const x of rejections)
+          await event({
+            atMs: x.atMs,
+            actor: finance[0],
+            action: 'payment.rejected',
+            recordType: 'payment',
+            recordId: x.id,
+            reasonCode: x.code,
+            data: { batchId: b.id, claimCount: x.claims },
+          });
       }
-      for (const l of [batchLoader, paymentLoader, batchClaimLoader]) await l.flush();
+      for (const l of [
+        batchLoader,
+        paymentLoader,
+        batchClaimLoader,
+        ...loaders.filter((x) => x.table.startsWith('audit_')),
+      ])
+        await l.flush();
       await pipeline.drain();
     },
     options.quiet ? undefined : (line) => process.stderr.write(`\n${line}`),
@@ -898,6 +1252,28 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
       [prefix, Number(year), value],
     );
   }
+  // The daily run archived them, a month at a time here (each call updates every table that
+  // links to people): the app's archiving step (status, archived_at, and what accounting does
+  // not need erased in every table that holds it).
+  const months = new Map<string, { ids: string[]; atMs: number }>();
+  for (const a of archived) {
+    const month = new Date(a.archivedMs).toISOString().slice(0, 7);
+    const w = months.get(month) ?? { ids: [], atMs: 0 };
+    w.ids.push(a.id);
+    w.atMs = Math.max(w.atMs, a.archivedMs);
+    months.set(month, w);
+  }
+  const tArchive = performance.now();
+  for (const w of months.values()) await db.transaction((trx) => archiveParticipants(trx, w.ids, new Date(w.atMs)));
+  const timings = [`archived ${archived.length} people in ${((performance.now() - tArchive) / 1000).toFixed(1)} s`];
+  // The sequence goes on after the generated events; a signed checkpoint covers the chain's new head.
+  let checkpointProblem: string | null = null;
+  if (audit) {
+    const tCheckpoint = performance.now();
+    await db.raw(`SELECT setval(pg_get_serial_sequence('audit_events', 'id'), (SELECT max(id) FROM audit_events))`);
+    checkpointProblem = await signGeneratedHead(db, audit.config, new Date());
+    timings.push(`checkpoint signed over the chain in ${((performance.now() - tCheckpoint) / 1000).toFixed(1)} s`);
+  }
   progress.done();
   await db.raw('ANALYZE');
 
@@ -918,12 +1294,18 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
     'budget_lines',
     'expenses',
     'expense_parts',
+    'consents',
+    'outbox_messages',
+    'audit_events',
+    'audit_chain',
   ]) {
     counts[t] = Number((await db(t).count({ n: '*' }))[0].n);
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (process.env.GENERATE_TIMINGS)
+  if (process.env.GENERATE_TIMINGS) {
+    for (const t of timings) process.stderr.write(`  ${t}\n`);
     for (const l of loaders) process.stderr.write(`  ${l.table}: ${l.loaded} rows in ${(l.ms / 1000).toFixed(1)} s\n`);
+  }
   const rows = Object.values(counts).reduce((s, x) => s + x, 0);
-  return { counts, seconds, rowsPerSecond: rows / seconds };
+  return { counts, seconds, rowsPerSecond: rows / seconds, checkpointProblem };
 }

@@ -142,6 +142,20 @@ async function paymentTotals(db: Db): Promise<InvariantResult> {
   return { name: 'every payment = sum of its batch_claims', checked: rows.length, violations };
 }
 
+/** A transfer the bank returned (rejectPayment): its batch rows are voided, so that its claims can be paid again. */
+async function rejectedPayments(db: Db): Promise<InvariantResult> {
+  const rows = await rowsOf<{ id: string; live: string }>(
+    db,
+    `SELECT p.id, count(*) AS live FROM payments p JOIN batch_claims bc ON bc.payment_id = p.id
+      WHERE p.status = 'rejected' AND NOT bc.voided GROUP BY p.id`,
+  );
+  return {
+    name: 'every payment the bank rejected has its batch rows voided',
+    checked: await count(db, `SELECT count(*) AS n FROM payments WHERE status = 'rejected'`),
+    violations: rows.map((r) => ({ id: r.id, detail: `rejected with ${r.live} batch rows still live` })),
+  };
+}
+
 async function budgetLines(db: Db): Promise<InvariantResult> {
   const rows = await rowsOf<{ id: string; amount_cents: string; spent: string }>(
     db,
@@ -328,6 +342,7 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
     claimStatusMatchesBatches,
     batchTotals,
     paymentTotals,
+    rejectedPayments,
     budgetLines,
     expenseParts,
     drawdowns,

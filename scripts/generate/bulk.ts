@@ -73,6 +73,16 @@ export class Pipeline {
   }
 }
 
+/**
+ * A column computed in the database from the row's values (`c(name)` is the SQL of a value of the
+ * row), with bindings of its own: the same long text sent once a chunk instead of once a row.
+ */
+export interface Computed {
+  column: string;
+  sql: (c: (name: string) => string) => string;
+  bindings: (string | string[])[];
+}
+
 /** Buffers rows of one table column by column and inserts them a chunk at a time. */
 export class Loader {
   private columns: Value[][];
@@ -81,7 +91,10 @@ export class Loader {
   /** Time spent in the database, ms (for the summary). */
   ms = 0;
 
-  /** `columns`: [name, SQL type] pairs; each value is sent as text and cast to its type. */
+  /**
+   * `columns`: [name, SQL type] pairs; each value is sent as text and cast to its type. A name
+   * in `virtual` is a value only `computed` columns use, not a column of the table.
+   */
   constructor(
     private db: Knex,
     readonly table: string,
@@ -89,6 +102,8 @@ export class Loader {
     private progress: Progress,
     private pipeline: Pipeline,
     private chunk = 10_000,
+    private computed: Computed[] = [],
+    private virtual: string[] = [],
   ) {
     this.columns = spec.map(() => []);
   }
@@ -106,17 +121,28 @@ export class Loader {
     const n = this.count;
     this.columns = this.spec.map(() => []);
     this.count = 0;
-    const names = this.spec.map(([name]) => `"${name}"`).join(', ');
-    const select = this.spec.map(([, type], i) => `c${i}::${type}`).join(', ');
+    const real = this.spec.map(([name], i) => ({ name, i })).filter(({ name }) => !this.virtual.includes(name));
+    const value = (name: string) => {
+      const i = this.spec.findIndex(([n]) => n === name);
+      if (i < 0) throw new Error(`no value ${name} in ${this.table}`);
+      return `c${i}::${this.spec[i][1]}`;
+    };
+    const names = [...real.map(({ name }) => name), ...this.computed.map((c) => c.column)]
+      .map((name) => `"${name}"`)
+      .join(', ');
+    const select = [...real.map(({ name }) => value(name)), ...this.computed.map((c) => c.sql(value))].join(', ');
     const params = this.spec.map(() => `?::text[]`).join(', ');
     const aliases = this.spec.map((_, i) => `c${i}`).join(', ');
+    const bindings = [...this.computed.flatMap((c) => c.bindings), ...columns];
     await this.pipeline.run(async () => {
       const t0 = performance.now();
       await this.db.transaction(async (trx) => {
         await trx.raw('SET LOCAL session_replication_role = replica');
+        // A lost chunk on a crash means generating again anyway: no wait for the WAL flush at each commit.
+        await trx.raw('SET LOCAL synchronous_commit = off');
         await trx.raw(
           `INSERT INTO ${this.table} (${names}) SELECT ${select} FROM unnest(${params}) AS u(${aliases})`,
-          columns as never,
+          bindings as never,
         );
       });
       this.ms += performance.now() - t0;
@@ -128,9 +154,10 @@ export class Loader {
 
 /**
  * Runs `work` with the secondary indexes of `tables` dropped, then builds them again (one
- * sort per index instead of one insertion per row). Primary keys and indexes behind
- * constraints (UNIQUE, EXCLUDE) stay; a unique index rebuilt afterwards still refuses
- * duplicates. The indexes are rebuilt even when `work` fails.
+ * sort per index instead of one insertion per row). UNIQUE constraints go and come back the
+ * same way, unless a foreign key uses their index; primary keys and EXCLUDE constraints stay.
+ * A unique index or constraint built again afterwards still refuses duplicates (the build
+ * fails). The indexes are rebuilt even when `work` fails.
  */
 export async function withoutSecondaryIndexes<T>(
   db: Knex,
@@ -146,12 +173,25 @@ export async function withoutSecondaryIndexes<T>(
     [tables],
   );
   const indexes = rows as { name: string; def: string }[];
+  const uniques = (
+    await db.raw(
+      `SELECT c.conrelid::regclass::text AS tbl, c.conname AS name, pg_get_constraintdef(c.oid) AS def
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'u' AND t.relname = ANY(?) AND t.relnamespace = 'public'::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)`,
+      [tables],
+    )
+  ).rows as { tbl: string; name: string; def: string }[];
   for (const ix of indexes) await db.raw(`DROP INDEX ${ix.name}`);
+  for (const u of uniques) await db.raw(`ALTER TABLE ${u.tbl} DROP CONSTRAINT "${u.name}"`);
   try {
     return await work();
   } finally {
     const t0 = performance.now();
     for (const ix of indexes) await db.raw(ix.def);
-    say(`rebuilt ${indexes.length} secondary indexes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const u of uniques) await db.raw(`ALTER TABLE ${u.tbl} ADD CONSTRAINT "${u.name}" ${u.def}`);
+    say(
+      `rebuilt ${indexes.length} secondary indexes and ${uniques.length} unique constraints in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
 }

@@ -42,9 +42,15 @@ async function main(args: string[]) {
     say(
       `Generating scale ${scale} (seed ${seed}): ${n.participants.toLocaleString('en-US')} participants, ${n.sessions.toLocaleString('en-US')} sessions, ${n.claims.toLocaleString('en-US')} claims…`,
     );
-    const summary = await generateData(deps.db, deps.keyring, { scale, seed });
+    const summary = await generateData(deps.db, deps.keyring, { scale, seed, config: deps.config });
     for (const [table, count] of Object.entries(summary.counts))
       say(`  ${table.padEnd(22)} ${count.toLocaleString('en-US').padStart(12)}`);
+    if (summary.checkpointProblem)
+      say(`No checkpoint signed over the generated audit chain: ${summary.checkpointProblem}`);
+    else
+      say(
+        `Audit chain checkpoint signed in ${deps.config.auditCheckpointDir}: serve this database with the same AUDIT_HMAC_KEY, AUDIT_SIGNING_KEY and AUDIT_CHECKPOINT_DIR (else the sealing job finds the chain broken and walks all of it every 5 s).`,
+      );
     say(
       `Loaded in ${summary.seconds.toFixed(1)} s (${Math.round(summary.rowsPerSecond).toLocaleString('en-US')} rows/s).`,
     );
