@@ -5,6 +5,7 @@
 // violation).
 import type { Db } from '../../server/shared/db.js';
 import { sealAudit, verifyAuditChain } from '../../server/audit/index.js';
+import { expenseRollupDrift } from '../../server/grants/index.js';
 import type { Config } from '../../server/config.js';
 
 export interface Violation {
@@ -315,6 +316,21 @@ async function evidenceAfterStart(db: Db): Promise<InvariantResult> {
   };
 }
 
+/** The expense rollups (kept by triggers) equal the sums of the expenses and parts they stand for. */
+async function expenseRollups(db: Db): Promise<InvariantResult> {
+  const drift = await expenseRollupDrift(db);
+  const violations: Violation[] = [];
+  if (drift.parts)
+    violations.push({ id: 'grant_part_rollup', detail: `${drift.parts} combination(s) differ from the parts` });
+  if (drift.expenses)
+    violations.push({ id: 'expense_rollup', detail: `${drift.expenses} combination(s) differ from the expenses` });
+  return {
+    name: 'expense rollups equal the expenses and parts they sum',
+    checked: await count(db, 'SELECT (SELECT count(*) FROM expenses) + (SELECT count(*) FROM expense_parts) AS n'),
+    violations,
+  };
+}
+
 async function auditChain(db: Db, options: InvariantOptions): Promise<InvariantResult> {
   if (!options.audit) return { name: 'audit chain (not checked: no audit keys given)', checked: 0, violations: [] };
   const deps = { db, config: options.audit };
@@ -345,6 +361,7 @@ export async function checkInvariants(db: Db, options: InvariantOptions = {}): P
     rejectedPayments,
     budgetLines,
     expenseParts,
+    expenseRollups,
     drawdowns,
     bookings,
     evidenceAfterStart,

@@ -42,6 +42,7 @@ export {
   grantProjects,
   budgetLines,
   compactExpenseRollups,
+  rebuildExpenseRollups,
   expenseRollupDrift,
   expenseParts,
   getExpense,

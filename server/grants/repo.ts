@@ -169,6 +169,29 @@ export async function compactExpenseRollups(db: Db): Promise<void> {
 }
 
 /**
+ * Rebuilds the rollups from the detail rows, in one transaction (a bulk load that wrote parts
+ * before their expenses, or a repair after `expenseRollupDrift` found a difference).
+ */
+export async function rebuildExpenseRollups(db: Db): Promise<void> {
+  const PK = 'grant_id, budget_line_id, project_id, category, source, status, incurred_on, paid_on';
+  const EK = 'project_id, category, source, status, incurred_on, paid_on';
+  await db.transaction(async (trx) => {
+    await trx.raw('LOCK TABLE expenses, expense_parts IN SHARE MODE');
+    await trx.raw('TRUNCATE grant_part_rollup, expense_rollup');
+    await trx.raw(`
+      INSERT INTO grant_part_rollup (${PK}, part_count, amount_cents, compacted)
+      SELECT p.grant_id, p.budget_line_id, e.project_id, e.category, e.source, e.status, e.incurred_on, e.paid_on,
+             count(*), sum(p.amount_cents), true
+        FROM expense_parts p JOIN expenses e ON e.id = p.expense_id
+       WHERE p.grant_id IS NOT NULL
+       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`);
+    await trx.raw(`
+      INSERT INTO expense_rollup (${EK}, expense_count, amount_cents, compacted)
+      SELECT ${EK}, count(*), sum(amount_cents), true FROM expenses GROUP BY ${EK}`);
+  });
+}
+
+/**
  * Rollup combinations that differ from their detail rows (the invariant checker's and the
  * tests' check; 0 and 0 when the triggers kept them exact). Reads every part: never on a page.
  */
