@@ -8,7 +8,8 @@ import { toLocal } from '../shared/dates.js';
 import { page } from '../shared/pages.js';
 import { CLAIM_FLAGS, CLAIM_FLAG_LABELS, CLAIM_STATUSES, CLAIM_STATUS_LABELS, ClaimListQuery } from './schemas.js';
 import { CLAIM_READERS, CLAIM_WRITER_ROLES } from './policy.js';
-import { cappedCountsByStatus, COUNT_CAP, listClaims } from './queue-repo.js';
+import { cappedCountsByStatus, listClaims } from './queue-repo.js';
+import { countLabel } from '../shared/counts.js';
 import { yearlyTotals } from './presenter.js';
 import { participantName, projectOptions, sessionChoices } from './choices-repo.js';
 
@@ -40,12 +41,7 @@ export function claimPages(deps: Deps) {
         const f = { ...req.query, sort: req.query.sort ?? '-createdAt' };
         const result = await listClaims(deps.db, f, now);
         const counted = await cappedCountsByStatus(deps.db, f, now);
-        const counts = Object.fromEntries(
-          CLAIM_STATUSES.map((s) => [
-            s,
-            (counted[s] ?? 0) > COUNT_CAP ? `plus de ${COUNT_CAP.toLocaleString('fr-FR')}` : String(counted[s] ?? 0),
-          ]),
-        );
+        const counts = Object.fromEntries(CLAIM_STATUSES.map((s) => [s, countLabel(counted[s] ?? 0)]));
         const { cursor: _c, ...kept } = f;
         const next = result.nextCursor
           ? `/claims?${new URLSearchParams({ ...(kept as Record<string, string>), cursor: result.nextCursor })}`

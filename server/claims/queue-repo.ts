@@ -1,5 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { paginate } from '../shared/pagination.js';
+import { cappedCounts, COUNT_CAP } from '../shared/counts.js';
 import { preparedRows } from '../shared/prepared.js';
 import { CLAIM_STATUSES, type ClaimListQuery } from './schemas.js';
 
@@ -92,29 +93,14 @@ export async function countsByStatus(db: Db, f: ClaimListQuery, now: Date): Prom
   return Object.fromEntries((rows as { status: string; n: number }[]).map((r) => [r.status, Number(r.n)]));
 }
 
-/** Above this, a page says "plus de 10 000" instead of counting on (a count over a million claims costs a page view 100 ms). */
-export const COUNT_CAP = 10_000;
+export { COUNT_CAP };
 
-/**
- * How many claims per status under the same filters, each counted up to `COUNT_CAP + 1` (a
- * value over the cap means "more than"): one statement whose cost is bounded by the cap,
- * whatever the size of the table (each status reads at most cap + 1 index entries).
- */
+/** How many claims per status under the same filters (the status filter aside), each counted up to the cap (`cappedCounts`). */
 export async function cappedCountsByStatus(
   db: Db,
   f: ClaimListQuery,
   now: Date,
   cap = COUNT_CAP,
 ): Promise<Record<string, number>> {
-  const parts = CLAIM_STATUSES.map((s) =>
-    db.raw('SELECT ?::text AS status, count(*)::int AS n FROM (?) AS x', [
-      s,
-      filteredClaims(db, f, now, false)
-        .where('c.status', s)
-        .select(db.raw('1'))
-        .limit(cap + 1),
-    ]),
-  );
-  const { rows } = await db.raw(parts.map(() => '(?)').join(' UNION ALL '), parts);
-  return Object.fromEntries((rows as { status: string; n: number }[]).map((r) => [r.status, Number(r.n)]));
+  return cappedCounts(db, CLAIM_STATUSES, (s) => filteredClaims(db, f, now, false).where('c.status', s), cap);
 }

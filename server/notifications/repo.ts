@@ -1,7 +1,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../shared/db.js';
+import { cappedCounts } from '../shared/counts.js';
 import { paginate } from '../shared/pagination.js';
-import type { OutboxQuery, OutboxView } from './schemas.js';
+import { OUTBOX_STATUSES, type OutboxQuery, type OutboxView } from './schemas.js';
 
 export interface OutboxRow extends Record<string, unknown> {
   id: string;
@@ -48,12 +49,9 @@ export async function getOutboxMessage(db: Db, id: string): Promise<OutboxRow | 
   return (await db('outbox_messages').where({ id }).first(LIST_COLUMNS)) as OutboxRow | undefined;
 }
 
+/** Messages per status, each counted up to 10,001 (`cappedCounts`: the outbox keeps every message for years). */
 export async function countByStatus(db: Db): Promise<Record<string, number>> {
-  const rows = (await db('outbox_messages').select('status').count({ n: '*' }).groupBy('status')) as {
-    status: string;
-    n: number;
-  }[];
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  return cappedCounts(db, OUTBOX_STATUSES, (s) => db('outbox_messages').where('status', s));
 }
 
 export interface LetterRow {

@@ -9,8 +9,13 @@ import { sendTestEmail } from './test-email.js';
 import { check } from '../shared/validate.js';
 import { formBody } from '../shared/pages.js';
 import { countByStatus, getOutboxMessage, listOutbox, presentOutbox } from './repo.js';
+import { countLabel } from '../shared/counts.js';
 import { retryMessage } from './worker.js';
 import { letterBundle, markLettersPrinted } from './letters.js';
+
+/** Each status's count as the page shows it (the counts stop past 10,000). */
+const countLabels = (counts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counts).map(([status, n]) => [status, countLabel(n)]));
 
 export function outboxRoutes(deps: Deps) {
   return [
@@ -99,7 +104,7 @@ export function outboxPages(deps: Deps) {
         await page(deps, req, res, 'notifications/outbox.njk', {
           title: 'Messages envoyés et à envoyer',
           messages: result.items.map(presentOutbox),
-          counts: await countByStatus(deps.db),
+          countLabels: countLabels(await countByStatus(deps.db)),
           filters: req.query,
           errors: fieldErrors([]),
         });
@@ -124,7 +129,7 @@ export function outboxPages(deps: Deps) {
             {
               title: 'Messages envoyés et à envoyer',
               messages: result.items.map(presentOutbox),
-              counts: await countByStatus(deps.db),
+              countLabels: countLabels(await countByStatus(deps.db)),
               filters: {},
               errors: fieldErrors(checked.details),
               testTo: form.to,

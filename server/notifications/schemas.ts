@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { obj, Uuid, Nullable, ListQuery, Email } from '../shared/schema.js';
 
-export const OutboxStatus = Type.Union(
-  ['pending', 'sending', 'delivered', 'failed', 'printed', 'withheld'].map((s) => Type.Literal(s)),
-);
+export const OUTBOX_STATUSES = ['pending', 'sending', 'delivered', 'failed', 'printed', 'withheld'] as const;
+export const OutboxStatus = Type.Union(OUTBOX_STATUSES.map((s) => Type.Literal(s)));
 
 export const OutboxQuery = obj({
   ...ListQuery,
@@ -34,7 +33,9 @@ export const OutboxView = obj({
 export const OutboxList = obj({
   items: Type.Array(OutboxView),
   nextCursor: Nullable(Type.String()),
-  counts: Type.Record(Type.String(), Type.Integer()),
+  counts: Type.Record(Type.String(), Type.Integer(), {
+    description: 'messages per status, each counted up to 10,001: 10001 means more than 10,000',
+  }),
 });
 export const MarkPrintedBody = obj({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true }) });
 export const MarkPrintedResult = obj({ printed: Type.Integer({ description: 'Letters marked printed and posted' }) });
