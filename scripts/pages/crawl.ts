@@ -34,12 +34,16 @@ export interface Visit {
 
 /** A signed-in role: a session cookie for pages, an API token for `/api`. */
 export class RoleClient {
-  cookie = '';
+  readonly cookies = new Map<string, string>();
   token = '';
   constructor(
     readonly baseUrl: string,
     readonly role: Role,
   ) {}
+
+  private get cookie() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
 
   /** GET as this role (session for pages, token for the API); the request id lets the caller find the request's log line. */
   async get(url: string, requestId?: string): Promise<Visit> {
@@ -63,7 +67,9 @@ export class RoleClient {
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
-      if (!/=$/.test(pair)) this.cookie = this.cookie ? `${this.cookie}; ${pair}` : pair;
+      const i = pair.indexOf('=');
+      if (i < 0 || i === pair.length - 1) this.cookies.delete(pair.slice(0, i));
+      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
     }
     const text = await res.text();
     return {
