@@ -11,7 +11,10 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:pages [-- --scale 0.1] [--full] [--n 10]
 //   [--database-url URL]… (an existing dataset instead of generating one, one per scale; its keys
 //   ENCRYPTION_KEY, AUDIT_HMAC_KEY, AUDIT_SIGNING_KEY in the environment) [--regenerate]
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { openServerDatabase, migrateLatest } from '../server/shared/db.js';
 import { bootstrap } from '../server/bootstrap.js';
@@ -29,6 +32,8 @@ const scales = full ? [0.1, 1] : [Number(option('scale') ?? 0.1)];
 const n = Number(option('n') ?? 10);
 const given = args.flatMap((a, i) => (a === '--database-url' ? [args[i + 1]] : []));
 const SEED = 42;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BASELINE_HEADING = '### Baseline, 7 December 2026';
 /** Over this, a URL is requested twice after its warm-up instead of N times (the biggest batch took 30 s at scale 1). */
 const SLOW_MS = 5_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -68,7 +73,11 @@ async function dataset(scale: number): Promise<{ url: string; keys: Keys }> {
       const deps = depsFor(url.toString(), keys, database.knex, 'warn');
       await bootstrap(deps, { loadDemoData: false });
       const t0 = performance.now();
-      const summary = await generateData(database.knex, deps.keyring, { scale, seed: SEED });
+      const summary = await generateData(database.knex, deps.keyring, {
+        scale,
+        seed: SEED,
+        quiet: !process.stderr.isTTY,
+      });
       const t1 = performance.now();
       await database.knex.raw('VACUUM ANALYZE');
       say(
@@ -134,6 +143,20 @@ async function measure(url: string, keys: Keys): Promise<Map<string, RouteResult
   }
 }
 
+/** The baseline of issue 16 (docs/benchmarks.md), p95 by route and scale, printed beside each figure. */
+function baseline(): Map<string, Record<string, number>> {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs/benchmarks.md'), 'utf8');
+  const at = doc.indexOf(BASELINE_HEADING);
+  const out = new Map<string, Record<string, number>>();
+  if (at < 0) return out;
+  for (const line of doc.slice(at).split('\n').slice(1)) {
+    const m = /^\| `(.+?)` \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|/.exec(line);
+    if (m) out.set(m[1], { '0.1': Number(m[3]), '1': Number(m[5]) });
+    else if (line.startsWith('#')) break;
+  }
+  return out;
+}
+
 const started = new Date();
 const before = load();
 const runs: { scale: number; results: Map<string, RouteResult> }[] = [];
@@ -149,7 +172,8 @@ const patterns = [...new Set(runs.flatMap((r) => [...r.results.keys()]))];
 patterns.sort((a, b) => Number(runs[0].results.get(a)?.named ?? true) - Number(runs[0].results.get(b)?.named ?? true));
 const header = ['route', ...runs.flatMap((r) => [`${r.scale} p50`, `${r.scale} p95`])];
 if (runs.length > 1) header.push('growth (p50)');
-header.push('flag');
+const base = baseline();
+header.push(...runs.map((r) => `baseline ${r.scale} p95`), 'flag');
 const rows: string[][] = [];
 let over = 0;
 let growing = 0;
@@ -177,6 +201,7 @@ for (const pattern of patterns) {
       growing++;
     }
   }
+  for (const r of runs) cells.push(f1(base.get(cells[0])?.[String(r.scale)] ?? NaN));
   if (exported) flags.push('export');
   cells.push(flags.join(', '));
   rows.push(cells);

@@ -127,11 +127,11 @@ export async function signInAll(baseUrl: string, deps: Pick<Deps, 'db' | 'now'>)
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The route pattern of a URL: ids → `{id}`, the query string → its parameter names (`?cursor&sort`). */
+/** The route pattern of a URL: ids → `{id}`, the query string → its parameter names in order (`?cursor&sort`), as the baseline. */
 export function routePattern(url: string): string {
   const [path, query] = url.split('?', 2);
   const segments = path.split('/').map((s) => (UUID.test(s) || /^\d+$/.test(s) ? '{id}' : s));
-  const keys = query ? [...new Set([...new URLSearchParams(query).keys()])] : [];
+  const keys = query ? [...new Set([...new URLSearchParams(query).keys()])].sort() : [];
   return segments.join('/') + (keys.length ? `?${keys.join('&')}` : '');
 }
 
