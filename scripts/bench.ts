@@ -3,6 +3,7 @@
 // the same run on the same machine, the ratio and the target. The scripts it runs print their
 // own details (kept in test-results/bench/<name>.log); this one parses their summary lines.
 // Default sizes finish in a few minutes; --full uses the 1,000,000-row sizes.
+// The page latency step keeps its generated datasets on the server (pbo_pages_s0_1, pbo_pages_s1) and reuses them.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench [-- --full] [--only claims,grants,retention,cold-start,pages,generator] [--from-logs]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
