@@ -3,7 +3,8 @@
 // the same run on the same machine, the ratio and the target. The scripts it runs print their
 // own details (kept in test-results/bench/<name>.log); this one parses their summary lines.
 // Default sizes finish in a few minutes; --full uses the 1,000,000-row sizes.
-// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench [-- --full] [--only claims,grants,retention,cold-start,generator] [--from-logs]
+// The page latency step keeps its generated datasets on the server (pbo_pages_s0_1, pbo_pages_s1) and reuses them.
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench [-- --full] [--only claims,grants,retention,cold-start,pages,generator] [--from-logs]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -210,6 +211,34 @@ function parseGenerator(out: string): Row[] {
   ];
 }
 
+function parsePages(out: string): Row[] {
+  const m =
+    /pages: (\d+) routes at scale ([\d.]+), (\d+) over 100 ms p95(?:, (\d+) growing over 1\.5× from scale [\d.]+)?; worst (.*) p95 ([\d.–]+) ms/.exec(
+      out,
+    );
+  if (!m) throw new Error('pages: summary line not found');
+  const rows: Row[] = [
+    {
+      figure: `pages and APIs over 100 ms p95 at scale ${m[2]} (of ${m[1]} routes)`,
+      measured: m[3],
+      limit: `worst ${m[5]} ${m[6]} ms`,
+      ratio: '–',
+      target: '0',
+      ok: check(Number(m[3]) === 0),
+    },
+  ];
+  if (m[4] !== undefined)
+    rows.push({
+      figure: 'routes over 20 ms growing > 1.5× (and > 10 ms) from scale 0.1 to 1',
+      measured: m[4],
+      limit: '–',
+      ratio: '–',
+      target: '0',
+      ok: check(Number(m[4]) === 0),
+    });
+  return rows;
+}
+
 const steps: Step[] = [
   {
     name: 'claims',
@@ -238,6 +267,14 @@ const steps: Step[] = [
     args: ['--runs', full ? '3' : '2'],
     needsServer: false,
     parse: parseColdStart,
+  },
+  {
+    name: 'pages',
+    script: 'scripts/bench-pages.ts',
+    // Scale 0.1 by default; --full: scales 0.1 and 1 (a dataset of each kept on the server, reused).
+    args: full ? ['--full'] : ['--scale', '0.1'],
+    needsServer: true,
+    parse: parsePages,
   },
   {
     name: 'generator',
