@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import type { Keyring } from '../server/shared/crypto.js';
 import { normaliseIban } from '../server/shared/validators.js';
 import { maskIban } from '../server/payees/index.js';
+import { searchColumns } from '../server/participants/index.js';
 import { hashPassword } from '../server/auth/index.js';
 import { Loader, Pipeline, progressBar, withoutSecondaryIndexes, type Progress } from './generate/bulk.js';
 import {
@@ -253,6 +254,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['commune_insee', 'text'],
         ['commune_name', 'text'],
         ['preferred_channel', 'text'],
+        ['sort_name', 'text'],
+        ['search_contact', 'text'],
         ['last_contact_at', 'timestamptz'],
         ['created_at', 'timestamptz'],
         ['updated_at', 'timestamptz'],
@@ -292,19 +295,24 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         const channel = hasEmail && r() < 0.8 ? 'email' : r() < 0.5 ? 'phone' : 'letter';
         const reference = nextReference('P', created);
         const id = uuid(r);
+        const civility = pick(r, ['mme', 'm', 'mme', 'm', 'mx']);
+        const phone = r() < 0.85 ? mobile(r) : null;
+        const search = searchColumns({ first_name: first, last_name: last, email, phone });
         await participantLoader.push(
           id,
           reference,
-          pick(r, ['mme', 'm', 'mme', 'm', 'mx']),
+          civility,
           first,
           last,
           email,
-          r() < 0.85 ? mobile(r) : null,
+          phone,
           `${int(r, 1, 200)} ${pick(r, ['rue des Lilas', 'allée des Peupliers', 'chemin du Moulin', 'rue Pasteur', 'impasse des Acacias', 'résidence Les Tilleuls'])}`,
           c.postalCode,
           c.insee,
           c.name,
           channel,
+          search.sort_name,
+          search.search_contact,
           iso(until - int(r, 0, 400) * DAY),
           iso(created),
           iso(created),

@@ -1,15 +1,20 @@
 import type { Db } from '../shared/db.js';
+import { wordPatterns } from '../shared/search.js';
 
-/** Active people by name or reference, for the entry form's search field. */
+/**
+ * Active people by name (every word, accents and case ignored, on the stored folded name and
+ * its trigram index) or reference, for the entry form's search field.
+ */
 export function searchParticipants(db: Db, q: string) {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db('participants as p')
     .where('p.status', 'active')
     .whereNull('p.merged_into_id')
     .where((w) =>
-      w.whereILike('p.last_name', like).orWhereILike('p.first_name', like).orWhere('p.reference', q.toUpperCase()),
+      w.where('p.reference', q.trim().toUpperCase()).orWhere((name) => {
+        for (const pattern of wordPatterns(q)) name.where('p.sort_name', 'like', pattern);
+      }),
     )
-    .orderByRaw('lower(p.last_name), lower(p.first_name)')
+    .orderBy([{ column: 'p.sort_name' }, { column: 'p.id' }])
     .limit(20)
     .select('p.id', 'p.reference', 'p.first_name', 'p.last_name') as unknown as Promise<
     { id: string; reference: string; first_name: string; last_name: string }[]

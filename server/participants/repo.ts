@@ -1,20 +1,25 @@
+import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { paginate, type Page } from '../shared/pagination.js';
-import { containsPattern, foldedSql, foldText } from '../shared/search.js';
+import { containsPattern, foldText, wordPatterns } from '../shared/search.js';
 import { normalisePhone, phoneDigits } from '../shared/phone.js';
+import { communeCodesNamed } from '../shared/communes.js';
+import { searchColumns, SEARCHED_COLUMNS, type SearchSources } from './search-columns.js';
 import type { ParticipantRow } from './presenter.js';
 
-/** Participants with their partner's name and a folded "last first" name to sort on. */
-function participantsQuery(db: Db) {
+/**
+ * Participants with their partner's name (`sort_name`, the folded "last first", is a stored
+ * column); `narrow` filters the participants first (`p`), and `fence` (a LIMIT above the
+ * count of matches) keeps the planner from walking the sort index: the matches are sorted.
+ */
+function participantsQuery(db: Db, narrow?: { where: (q: Knex.QueryBuilder) => void; fence?: number }) {
   const inner = db('participants as p')
     .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
-    .select(
-      'p.*',
-      'pa.name as partner_name',
-      db.raw(
-        `(${foldedSql(db, 'p.last_name').toQuery()} || ' ' || ${foldedSql(db, 'p.first_name').toQuery()}) AS sort_name`,
-      ),
-    );
+    .select('p.*', 'pa.name as partner_name');
+  if (narrow) {
+    narrow.where(inner);
+    if (narrow.fence) inner.limit(narrow.fence);
+  }
   return db.from(inner.as('x')).select('x.*');
 }
 
@@ -45,42 +50,96 @@ export interface ListFilters {
   sort?: string;
 }
 
+/**
+ * A search that finds more than this many records is walked along the sort index (its matches
+ * are dense enough to fill a page early); fewer are fetched through the search indexes and
+ * sorted. Either way a page costs at most about this many rows, whatever the table's size.
+ */
+const SORT_MATCHES_UP_TO = 5_000;
+
+/** The conditions of the list (on participants as `p`): status, live record, search, filters. */
+function listConditions(f: ListFilters, scope: SearchScope): (q: Knex.QueryBuilder) => void {
+  const q = f.q?.trim();
+  return (query) => {
+    query.whereNull('p.merged_into_id').where('p.status', f.status ?? 'active');
+    if (q) query.where((w) => searchCondition(w, q, scope));
+    if (f.partnerId) query.where('p.partner_id', f.partnerId);
+    if (f.communeInsee) query.where('p.commune_insee', f.communeInsee);
+    if (f.hasNeeds === 'true') query.whereRaw('cardinality(p.needs) > 0');
+    if (f.hasNeeds === 'false') query.whereRaw('cardinality(p.needs) = 0');
+  };
+}
+
+const isDigits = (q: string) => /^[\d\s.+()-]+$/.test(q);
+
+/**
+ * What was typed, found in the reference, the partner's name, the commune's name, the folded
+ * name (every word, any order: "élodie mar" finds Martin Élodie), the e-mail or the phone,
+ * as far as the reader's scope allows. Each branch reads an index (trigram, or btree on the
+ * partner and commune codes), so the planner ORs bitmaps instead of scanning every participant;
+ * digits are a phone number or a reference, never a name (a branch that cannot match would
+ * only blur the planner's estimates).
+ */
+function searchCondition(w: Knex.QueryBuilder, q: string, scope: SearchScope): void {
+  const digitsOnly = isDigits(q);
+  w.whereILike('p.reference', containsPattern(q));
+  if (!digitsOnly) {
+    w.orWhereRaw('p.partner_id = ANY(ARRAY(SELECT id FROM partners WHERE sort_name LIKE ?))', [
+      containsPattern(foldText(q)),
+    ]);
+    const communes = communeCodesNamed(q);
+    // Through ARRAY(…), the planner does not count each code as used (hundreds of communes
+    // match "martin", few of them have participants): it would expect a large share of the table.
+    if (communes.length) w.orWhereRaw('p.commune_insee = ANY(ARRAY(SELECT unnest(?::text[])))', [communes]);
+  }
+  if (scope !== 'minimal' && !digitsOnly)
+    w.orWhere((name) => {
+      for (const pattern of wordPatterns(q)) name.where('p.sort_name', 'like', pattern);
+    });
+  if (scope !== 'full') return;
+  const digits = searchedDigits(q);
+  if (digits === '') return;
+  w.orWhere('p.search_contact', 'like', containsPattern(digits ?? foldText(q)));
+}
+
+/** The phone digits a search means (`+33 6 12…` → `0612…`), '' for digits too few, null for text. */
+function searchedDigits(q: string): string | null {
+  const phone = normalisePhone(q);
+  if (phone) return phoneDigits(phone);
+  return isDigits(q) ? phoneDigits(q) : null;
+}
+
+/** True when the trigram indexes can narrow the search: a word of three characters at least. */
+function indexable(q: string): boolean {
+  const digits = searchedDigits(q);
+  if (digits !== null) return digits.length >= 3 || q.replace(/\s/g, '').length >= 3;
+  return foldText(q)
+    .split(/\s+/)
+    .some((w) => w.length >= 3);
+}
+
 /** Live records only (merged ones are hidden), active by default; keyset pages. */
-export function listParticipants(
+export async function listParticipants(
   db: Db,
   f: ListFilters,
   scope: SearchScope,
 ): Promise<Page<ParticipantRow & Record<string, unknown>>> {
-  const query = participantsQuery(db)
-    .whereNull('x.merged_into_id')
-    .where('x.status', f.status ?? 'active');
+  const where = listConditions(f, scope);
   const q = f.q?.trim();
-  if (q) {
-    const like = containsPattern(q);
-    const folded = containsPattern(foldText(q));
-    query.where((w) => {
-      w.whereILike('x.reference', like)
-        .orWhereRaw(`${foldedSql(db, 'x.commune_name').toQuery()} LIKE ?`, [folded])
-        .orWhereRaw(`${foldedSql(db, 'x.partner_name').toQuery()} LIKE ?`, [folded]);
-      if (scope === 'minimal') return;
-      const first = foldedSql(db, 'x.first_name').toQuery();
-      const last = foldedSql(db, 'x.last_name').toQuery();
-      w.orWhereRaw(`(${first} || ' ' || ${last}) LIKE ?`, [folded]).orWhereRaw(`(${last} || ' ' || ${first}) LIKE ?`, [
-        folded,
-      ]);
-      if (scope === 'identity') return;
-      w.orWhereILike('x.email', like);
-      const phone = normalisePhone(q);
-      if (phone) w.orWhere('x.phone', phone);
-      else if (/^[\d\s.]{4,}$/.test(q)) w.orWhereRaw("replace(x.phone, ' ', '') LIKE ?", [`%${phoneDigits(q)}%`]);
-    });
+  // A search with few matches: sort them (walking the sort index to find them could read most
+  // of the table when they sit together, as the people of one name do). Counted up to the
+  // bound, through the search indexes.
+  let fence: number | undefined;
+  if (q && indexable(q)) {
+    const sample = db('participants as p')
+      .select(db.raw('1'))
+      .limit(SORT_MATCHES_UP_TO + 1);
+    where(sample);
+    const [{ n }] = await db.from(sample.as('m')).count({ n: '*' });
+    if (Number(n) <= SORT_MATCHES_UP_TO) fence = SORT_MATCHES_UP_TO + 1;
   }
-  if (f.partnerId) query.where('x.partner_id', f.partnerId);
-  if (f.communeInsee) query.where('x.commune_insee', f.communeInsee);
-  if (f.hasNeeds === 'true') query.whereRaw('cardinality(x.needs) > 0');
-  if (f.hasNeeds === 'false') query.whereRaw('cardinality(x.needs) = 0');
   return paginate<ParticipantRow & Record<string, unknown>>(
-    query,
+    participantsQuery(db, { where, fence }),
     f,
     {
       columns: { lastName: 'x.sort_name', createdAt: 'x.created_at', reference: 'x.reference' },
@@ -90,15 +149,23 @@ export function listParticipants(
   );
 }
 
+/** Inserts a participant (`values`: every column given, names and contacts included) with its search columns. */
 export async function insertParticipant(
   db: Db,
   values: Record<string, unknown>,
 ): Promise<{ id: string; reference: string }> {
-  const [row] = await db('participants').insert(values).returning(['id', 'reference']);
+  const [row] = await db('participants')
+    .insert({ ...values, ...searchColumns(values as SearchSources) })
+    .returning(['id', 'reference']);
   return row;
 }
 
+/** Changes a participant's columns; when a name or a contact changes, its search columns follow in the same UPDATE. */
 export async function updateParticipantRow(db: Db, id: string, values: Record<string, unknown>): Promise<void> {
+  if (SEARCHED_COLUMNS.some((c) => c in values)) {
+    const current = await db('participants').where({ id }).first(SEARCHED_COLUMNS);
+    if (current) values = { ...values, ...searchColumns({ ...current, ...values } as SearchSources) };
+  }
   await db('participants').where({ id }).update(values);
 }
 
