@@ -237,15 +237,25 @@ export async function findDuplicates(
   }));
 }
 
-/** Communes where live participants live, for the list filter. */
+/**
+ * Communes where live participants live, for the list filter. Read by skipping from one commune
+ * code to the next along the commune index (one probe per commune: bounded by the territory,
+ * not by the number of people), rather than grouping every participant.
+ */
 export async function communesInUse(db: Db): Promise<{ code: string; name: string }[]> {
-  return db('participants')
-    .whereNull('merged_into_id')
-    .where('status', 'active')
-    .whereNotNull('commune_insee')
-    .groupBy('commune_insee', 'commune_name')
-    .orderBy('commune_name')
-    .select('commune_insee as code', 'commune_name as name');
+  const live = "p.status = 'active' AND p.merged_into_id IS NULL";
+  const { rows } = await db.raw(
+    `WITH RECURSIVE c AS (
+       (SELECT p.commune_insee, p.commune_name FROM participants p
+         WHERE ${live} AND p.commune_insee IS NOT NULL ORDER BY p.commune_insee LIMIT 1)
+       UNION ALL
+       SELECT n.commune_insee, n.commune_name FROM c CROSS JOIN LATERAL
+         (SELECT p.commune_insee, p.commune_name FROM participants p
+           WHERE ${live} AND p.commune_insee > c.commune_insee ORDER BY p.commune_insee LIMIT 1) n
+     )
+     SELECT commune_insee AS code, commune_name AS name FROM c ORDER BY commune_name, commune_insee`,
+  );
+  return rows as { code: string; name: string }[];
 }
 
 /**
