@@ -51,11 +51,15 @@ export interface ListFilters {
 }
 
 /**
- * A search that finds more than this many records is walked along the sort index (its matches
- * are dense enough to fill a page early); fewer are fetched through the search indexes and
- * sorted. Either way a page costs at most about this many rows, whatever the table's size.
+ * A search that finds more than this many records walks the sort index, filtering (its matches
+ * are dense enough to fill a page early: at 100,000 people, one row in 50 at least); fewer are
+ * fetched through the search indexes and sorted. Sorting m matches reads about 2m rows (count,
+ * then fetch), walking about 51 × people / m: they cross near 2,000 at 100,000 people (scale 1),
+ * where a page of any search reads a few thousand rows at most (EXPLAIN on a copy of the
+ * generated data; a common name's people sit together in the sort order, so walking to them
+ * could read most of the table).
  */
-const SORT_MATCHES_UP_TO = 5_000;
+const SORT_MATCHES_UP_TO = 2_000;
 
 /** The conditions of the list (on participants as `p`): status, live record, search, filters. */
 function listConditions(f: ListFilters, scope: SearchScope): (q: Knex.QueryBuilder) => void {
