@@ -10,6 +10,7 @@ import type { Keyring } from '../server/shared/crypto.js';
 import { normaliseIban } from '../server/shared/validators.js';
 import { maskIban } from '../server/payees/index.js';
 import { searchColumns } from '../server/participants/index.js';
+import { venueSearchText } from '../server/venues/index.js';
 import { hashPassword } from '../server/auth/index.js';
 import { Loader, Pipeline, progressBar, withoutSecondaryIndexes, type Progress } from './generate/bulk.js';
 import {
@@ -196,12 +197,15 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
     ['step_free_access', 'boolean'],
     ['cost_mode', 'text'],
     ['cost_cents', 'integer'],
+    ['search_text', 'text'],
   ]);
-  for (const [i, v] of venues.entries())
+  for (const [i, v] of venues.entries()) {
+    const name = `${pick(r, ['Salle polyvalente', 'Maison des associations', 'Centre social', 'Médiathèque', 'Espace France Services'])} ${i + 1}`;
+    const address = `${int(r, 1, 120)} ${pick(r, ['rue de la République', 'avenue Victor Hugo', 'place de la Mairie', 'rue Jean Jaurès', 'boulevard Gambetta'])}`;
     await venueLoader.push(
       v.id,
-      `${pick(r, ['Salle polyvalente', 'Maison des associations', 'Centre social', 'Médiathèque', 'Espace France Services'])} ${i + 1}`,
-      `${int(r, 1, 120)} ${pick(r, ['rue de la République', 'avenue Victor Hugo', 'place de la Mairie', 'rue Jean Jaurès', 'boulevard Gambetta'])}`,
+      name,
+      address,
       v.c.postalCode,
       v.c.insee,
       v.c.name,
@@ -209,7 +213,9 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
       r() < 0.8,
       v.mode,
       v.cost,
+      venueSearchText({ name, address, commune_name: v.c.name }),
     );
+  }
   await venueLoader.flush();
   await pipeline.drain();
 
