@@ -1,15 +1,10 @@
 import type { Db } from '../shared/db.js';
-import { wordPatterns } from '../shared/search.js';
-
-/** Up to this many matches are sorted; more walk the name index (see participants' list). */
-const SORT_MATCHES_UP_TO = 2_000;
+import { searchSource, wordPatterns } from '../shared/search.js';
 
 /**
  * Active people by name (every word, accents and case ignored, on the stored folded name and
- * its trigram index) or reference, for the entry form's search field: the first 20 by name.
- * A common name's people sit together in the name order, so walking the index to them could
- * read most of the table: up to SORT_MATCHES_UP_TO matches are fetched through the search
- * indexes and sorted (the LIMIT keeps the planner from walking); more are dense enough to walk.
+ * its trigram index) or reference, for the entry form's search field: the first 20 by name
+ * (sorted from the matches, or walked to when they are many: `searchSource`).
  */
 export async function searchParticipants(db: Db, q: string) {
   const matches = () =>
@@ -22,16 +17,9 @@ export async function searchParticipants(db: Db, q: string) {
         }),
       )
       .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.sort_name');
-  const [{ n }] = await db
-    .from(
-      matches()
-        .limit(SORT_MATCHES_UP_TO + 1)
-        .as('m'),
-    )
-    .count({ n: '*' });
-  const found = Number(n) <= SORT_MATCHES_UP_TO ? matches().limit(SORT_MATCHES_UP_TO + 1) : matches();
+  const { source } = await searchSource(db, matches);
   return db
-    .from(found.as('m'))
+    .from(source.as('m'))
     .orderBy([{ column: 'm.sort_name' }, { column: 'm.id' }])
     .limit(20)
     .select('m.id', 'm.reference', 'm.first_name', 'm.last_name') as unknown as Promise<

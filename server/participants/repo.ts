@@ -1,26 +1,21 @@
 import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { paginate, type Page } from '../shared/pagination.js';
-import { containsPattern, foldText, wordPatterns } from '../shared/search.js';
+import { containsPattern, foldText, searchSource, wordPatterns } from '../shared/search.js';
 import { normalisePhone, phoneDigits } from '../shared/phone.js';
 import { communeCodesNamed } from '../shared/communes.js';
 import { searchColumns, SEARCHED_COLUMNS, type SearchSources } from './search-columns.js';
 import type { ParticipantRow } from './presenter.js';
 
-/**
- * Participants with their partner's name (`sort_name`, the folded "last first", is a stored
- * column); `narrow` filters the participants first (`p`), and `fence` (a LIMIT above the
- * count of matches) keeps the planner from walking the sort index: the matches are sorted.
- */
-function participantsQuery(db: Db, narrow?: { where: (q: Knex.QueryBuilder) => void; fence?: number }) {
-  const inner = db('participants as p')
+/** Participants with their partner's name (`sort_name`, the folded "last first", is a stored column). */
+function participantsRows(db: Db) {
+  return db('participants as p')
     .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
     .select('p.*', 'pa.name as partner_name');
-  if (narrow) {
-    narrow.where(inner);
-    if (narrow.fence) inner.limit(narrow.fence);
-  }
-  return db.from(inner.as('x')).select('x.*');
+}
+
+function participantsQuery(db: Db, rows = participantsRows(db)) {
+  return db.from(rows.as('x')).select('x.*');
 }
 
 export async function getParticipant(db: Db, id: string): Promise<ParticipantRow | undefined> {
@@ -49,17 +44,6 @@ export interface ListFilters {
   cursor?: string;
   sort?: string;
 }
-
-/**
- * A search that finds more than this many records walks the sort index, filtering (its matches
- * are dense enough to fill a page early: at 100,000 people, one row in 50 at least); fewer are
- * fetched through the search indexes and sorted. Sorting m matches reads about 2m rows (count,
- * then fetch), walking about 51 × people / m: they cross near 2,000 at 100,000 people (scale 1),
- * where a page of any search reads a few thousand rows at most (EXPLAIN on a copy of the
- * generated data; a common name's people sit together in the sort order, so walking to them
- * could read most of the table).
- */
-const SORT_MATCHES_UP_TO = 2_000;
 
 /** The conditions of the list (on participants as `p`): status, live record, search, filters. */
 function listConditions(f: ListFilters, scope: SearchScope): (q: Knex.QueryBuilder) => void {
@@ -122,28 +106,22 @@ function indexable(q: string): boolean {
     .some((w) => w.length >= 3);
 }
 
-/** Live records only (merged ones are hidden), active by default; keyset pages. */
+/**
+ * Live records only (merged ones are hidden), active by default; keyset pages. A search's
+ * matches are sorted when they are few, walked along the sort index when they are many
+ * (`searchSource`): either way a page reads a few thousand rows at most at scale 1.
+ */
 export async function listParticipants(
   db: Db,
   f: ListFilters,
   scope: SearchScope,
 ): Promise<Page<ParticipantRow & Record<string, unknown>>> {
   const where = listConditions(f, scope);
+  const matches = () => participantsRows(db).modify(where);
   const q = f.q?.trim();
-  // A search with few matches: sort them (walking the sort index to find them could read most
-  // of the table when they sit together, as the people of one name do). Counted up to the
-  // bound, through the search indexes.
-  let fence: number | undefined;
-  if (q && indexable(q)) {
-    const sample = db('participants as p')
-      .select(db.raw('1'))
-      .limit(SORT_MATCHES_UP_TO + 1);
-    where(sample);
-    const [{ n }] = await db.from(sample.as('m')).count({ n: '*' });
-    if (Number(n) <= SORT_MATCHES_UP_TO) fence = SORT_MATCHES_UP_TO + 1;
-  }
+  const { source } = q && indexable(q) ? await searchSource(db, matches) : { source: matches() };
   return paginate<ParticipantRow & Record<string, unknown>>(
-    participantsQuery(db, { where, fence }),
+    participantsQuery(db, source),
     f,
     {
       columns: { lastName: 'x.sort_name', createdAt: 'x.created_at', reference: 'x.reference' },
@@ -295,12 +273,16 @@ export function participantContact(db: Db, id: string): Promise<ParticipantConta
   return db('participants').where({ id }).first(CONTACT_COLUMNS) as Promise<ParticipantContact | undefined>;
 }
 
-/** The active, unmerged people among `ids` (archived or anonymised people are not invited, paid or written to). */
+/**
+ * The active, unmerged people among `ids` (archived or anonymised people are not invited, paid or
+ * written to), in the order of `ids` (whichever index the planner reads them through).
+ */
 export function activeParticipantContacts(db: Db, ids: string[]): Promise<ParticipantContact[]> {
   return db('participants')
     .whereIn('id', ids)
     .where('status', 'active')
     .whereNull('merged_into_id')
+    .orderByRaw('array_position(?::uuid[], id)', [ids])
     .select(CONTACT_COLUMNS) as unknown as Promise<ParticipantContact[]>;
 }
 

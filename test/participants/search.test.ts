@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { archiveParticipants } from '../../server/privacy/lifecycle.js';
+import { invitationCandidates, walkInCandidates } from '../../server/sessions/repo.js';
+import { createProject } from '../helpers/logistics.js';
 import { newPerson, tag } from './support.js';
 
 // Search through the stored, folded columns (sort_name, search_contact) and their indexes.
@@ -123,5 +125,32 @@ describe('participants: search that scales', () => {
     expect(await searchColumnsOf(p.id)).to.deep.equal({ sort_name: '', search_contact: null });
     const found = await dpo.get(`/api/participants?status=anonymised&q=efface${t}`);
     expect(found.body.items).to.deep.equal([]);
+  });
+
+  it('when staff look for a person to invite or to add as a walk-in, then accents, case and word order do not matter either', async () => {
+    const staff = await signedIn('staff');
+    const t = tag().toLowerCase();
+    const p = await registered(staff, newPerson({ firstName: 'Noël', lastName: `Lefèvre${t}` }));
+    const project = await createProject();
+    const s = await staff.post('/api/sessions', {
+      projectId: project.id,
+      title: 'Atelier',
+      kind: 'workshop',
+      startLocal: '2027-03-10T14:00',
+      endLocal: '2027-03-10T16:00',
+      capacity: 10,
+    });
+    expect(s.status, s.text).to.equal(201);
+    const db = ctx().deps.db;
+    for (const q of [`noel LEFEVRE${t}`, `lefèvre${t}`, p.reference.toLowerCase()]) {
+      expect(
+        (await invitationCandidates(db, { q }, s.body.id)).map((r) => r.id),
+        q,
+      ).to.deep.equal([p.id]);
+      expect(
+        (await walkInCandidates(db, s.body.id, q)).map((r) => r.id),
+        q,
+      ).to.deep.equal([p.id]);
+    }
   });
 });
