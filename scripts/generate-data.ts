@@ -9,6 +9,8 @@ import type { Knex } from 'knex';
 import type { Keyring } from '../server/shared/crypto.js';
 import { normaliseIban } from '../server/shared/validators.js';
 import { maskIban } from '../server/payees/index.js';
+import { searchColumns } from '../server/participants/index.js';
+import { venueSearchText } from '../server/venues/index.js';
 import { hashPassword } from '../server/auth/index.js';
 import { rebuildExpenseRollups } from '../server/grants/index.js';
 import { auditHead, auditKeysFromConfig, sealAudit } from '../server/audit/index.js';
@@ -236,12 +238,15 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
     ['step_free_access', 'boolean'],
     ['cost_mode', 'text'],
     ['cost_cents', 'integer'],
+    ['search_text', 'text'],
   ]);
-  for (const [i, v] of venues.entries())
+  for (const [i, v] of venues.entries()) {
+    const name = `${pick(r, ['Salle polyvalente', 'Maison des associations', 'Centre social', 'Médiathèque', 'Espace France Services'])} ${i + 1}`;
+    const address = `${int(r, 1, 120)} ${pick(r, ['rue de la République', 'avenue Victor Hugo', 'place de la Mairie', 'rue Jean Jaurès', 'boulevard Gambetta'])}`;
     await venueLoader.push(
       v.id,
-      `${pick(r, ['Salle polyvalente', 'Maison des associations', 'Centre social', 'Médiathèque', 'Espace France Services'])} ${i + 1}`,
-      `${int(r, 1, 120)} ${pick(r, ['rue de la République', 'avenue Victor Hugo', 'place de la Mairie', 'rue Jean Jaurès', 'boulevard Gambetta'])}`,
+      name,
+      address,
       v.c.postalCode,
       v.c.insee,
       v.c.name,
@@ -249,7 +254,9 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
       r() < 0.8,
       v.mode,
       v.cost,
+      venueSearchText({ name, address, commune_name: v.c.name }),
     );
+  }
   await venueLoader.flush();
   await pipeline.drain();
 
@@ -313,6 +320,8 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
         ['commune_insee', 'text'],
         ['commune_name', 'text'],
         ['preferred_channel', 'text'],
+        ['sort_name', 'text'],
+        ['search_contact', 'text'],
         ['last_contact_at', 'timestamptz'],
         ['created_at', 'timestamptz'],
         ['updated_at', 'timestamptz'],
@@ -430,19 +439,24 @@ export async function generateData(db: Knex, keyring: Keyring, options: Generate
             }
           }
         }
+        const civility = pick(r, ['mme', 'm', 'mme', 'm', 'mx']);
+        const phone = r() < 0.85 ? mobile(r) : null;
+        const search = searchColumns({ first_name: first, last_name: last, email, phone });
         await participantLoader.push(
           id,
           reference,
-          pick(r, ['mme', 'm', 'mme', 'm', 'mx']),
+          civility,
           first,
           last,
           email,
-          r() < 0.85 ? mobile(r) : null,
+          phone,
           `${int(r, 1, 200)} ${pick(r, ['rue des Lilas', 'allée des Peupliers', 'chemin du Moulin', 'rue Pasteur', 'impasse des Acacias', 'résidence Les Tilleuls'])}`,
           c.postalCode,
           c.insee,
           c.name,
           channel,
+          search.sort_name,
+          search.search_contact,
           iso(lastContact),
           iso(created),
           iso(created),

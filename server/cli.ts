@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { acquireDataDirLock, DataDirLockedError, isFreshDataDir, migrationSource } from './shared/db.js';
+import {
+  acquireDataDirLock,
+  DataDirLockedError,
+  isFreshDataDir,
+  migrationSource,
+  pgliteExtensions,
+} from './shared/db.js';
 import { withService } from './service.js';
 import { bootstrap } from './bootstrap.js';
 import { auditEpochCommand, auditKeyFilePaths, auditVerifyCommand } from './audit/index.js';
@@ -59,8 +65,7 @@ async function backup(config: Config, file: string | undefined) {
   const release = acquireDataDirLock(config.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
-    const pglite = await PGlite.create(path.join(config.dataDir, 'pgdata'), { extensions: { btree_gist } });
+    const pglite = await PGlite.create(path.join(config.dataDir, 'pgdata'), { extensions: await pgliteExtensions() });
     const dump = await pglite.dumpDataDir('gzip');
     await pglite.close();
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -85,11 +90,10 @@ async function restore(config: Config, file: string | undefined) {
   const release = acquireDataDirLock(config.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
     const blob = new Blob([fs.readFileSync(file)]);
     const pglite = await PGlite.create(path.join(config.dataDir, 'pgdata'), {
       loadDataDir: blob,
-      extensions: { btree_gist },
+      extensions: await pgliteExtensions(),
     });
     await pglite.query('SELECT 1');
     await pglite.close();

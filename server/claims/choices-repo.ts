@@ -1,17 +1,28 @@
 import type { Db } from '../shared/db.js';
+import { searchSource, wordPatterns } from '../shared/search.js';
 
-/** Active people by name or reference, for the entry form's search field. */
-export function searchParticipants(db: Db, q: string) {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return db('participants as p')
-    .where('p.status', 'active')
-    .whereNull('p.merged_into_id')
-    .where((w) =>
-      w.whereILike('p.last_name', like).orWhereILike('p.first_name', like).orWhere('p.reference', q.toUpperCase()),
-    )
-    .orderByRaw('lower(p.last_name), lower(p.first_name)')
+/**
+ * Active people by name (every word, accents and case ignored, on the stored folded name and
+ * its trigram index) or reference, for the entry form's search field: the first 20 by name
+ * (sorted from the matches, or walked to when they are many: `searchSource`).
+ */
+export async function searchParticipants(db: Db, q: string) {
+  const matches = () =>
+    db('participants as p')
+      .where('p.status', 'active')
+      .whereNull('p.merged_into_id')
+      .where((w) =>
+        w.where('p.reference', q.trim().toUpperCase()).orWhere((name) => {
+          for (const pattern of wordPatterns(q)) name.where('p.sort_name', 'like', pattern);
+        }),
+      )
+      .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.sort_name');
+  const { source } = await searchSource(db, matches);
+  return db
+    .from(source.as('m'))
+    .orderBy([{ column: 'm.sort_name' }, { column: 'm.id' }])
     .limit(20)
-    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name') as unknown as Promise<
+    .select('m.id', 'm.reference', 'm.first_name', 'm.last_name') as unknown as Promise<
     { id: string; reference: string; first_name: string; last_name: string }[]
   >;
 }

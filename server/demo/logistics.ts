@@ -3,6 +3,7 @@ import { addDays, localToInstant, toLocal } from '../shared/dates.js';
 import { venueCost } from '../shared/halfdays.js';
 import { inTransaction } from '../shared/db.js';
 import { recordAudit } from '../audit/index.js';
+import { venueSearchText } from '../venues/index.js';
 import { demoSystem } from './acting.js';
 
 const VENUES = [
@@ -146,7 +147,7 @@ export async function demoLogistics(deps: Deps, staff: Record<string, string>): 
       { project_id: project.id, dimension: 'activity', value: 'in_work', percent: 40 },
     ]);
     const venues = await trx('venues')
-      .insert(VENUES.map((v) => ({ ...v, created_by: clerk })))
+      .insert(VENUES.map((v) => ({ ...v, search_text: venueSearchText(v), created_by: clerk })))
       .returning(['id', 'cost_mode', 'cost_cents']);
 
     const plan = [

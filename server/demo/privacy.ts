@@ -3,6 +3,7 @@ import { recordPrivacyRequest } from '../privacy/index.js';
 import { completePrivacyRequest } from '../privacy/requests.js';
 import { addDays, localDay } from '../shared/dates.js';
 import { inTransaction } from '../shared/db.js';
+import { searchColumns } from '../participants/index.js';
 import { demoStaff, demoSystem } from './acting.js';
 
 const DPO_EMAIL = 'jean-marc.rousseau@departement.example';
@@ -47,6 +48,7 @@ export const demoPrivacy: DemoStep = async (deps, staff) => {
       .insert({
         first_name: 'Lucien',
         last_name: 'Marchetti',
+        ...searchColumns({ first_name: 'Lucien', last_name: 'Marchetti' }),
         preferred_channel: 'letter',
         address_line1: '4 impasse des Tanneurs',
         postal_code: '26400',

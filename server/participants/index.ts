@@ -25,5 +25,6 @@ export {
   type ParticipantContact,
 } from './repo.js';
 export { channelFor, fullName } from './contact.js';
+export { searchColumns } from './search-columns.js';
 export { expireStaleImports } from '../shared/import-previews.js';
 export type { ParticipantCreateBody, ParticipantPatchBody } from './schemas.js';

@@ -1,21 +1,21 @@
+import type { Knex } from 'knex';
 import type { Db } from '../shared/db.js';
 import { paginate, type Page } from '../shared/pagination.js';
-import { containsPattern, foldedSql, foldText } from '../shared/search.js';
+import { containsPattern, foldText, searchSource, wordPatterns } from '../shared/search.js';
 import { normalisePhone, phoneDigits } from '../shared/phone.js';
+import { communeCodesNamed } from '../shared/communes.js';
+import { searchColumns, SEARCHED_COLUMNS, type SearchSources } from './search-columns.js';
 import type { ParticipantRow } from './presenter.js';
 
-/** Participants with their partner's name and a folded "last first" name to sort on. */
-function participantsQuery(db: Db) {
-  const inner = db('participants as p')
+/** Participants with their partner's name (`sort_name`, the folded "last first", is a stored column). */
+function participantsRows(db: Db) {
+  return db('participants as p')
     .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
-    .select(
-      'p.*',
-      'pa.name as partner_name',
-      db.raw(
-        `(${foldedSql(db, 'p.last_name').toQuery()} || ' ' || ${foldedSql(db, 'p.first_name').toQuery()}) AS sort_name`,
-      ),
-    );
-  return db.from(inner.as('x')).select('x.*');
+    .select('p.*', 'pa.name as partner_name');
+}
+
+function participantsQuery(db: Db, rows = participantsRows(db)) {
+  return db.from(rows.as('x')).select('x.*');
 }
 
 export async function getParticipant(db: Db, id: string): Promise<ParticipantRow | undefined> {
@@ -45,42 +45,83 @@ export interface ListFilters {
   sort?: string;
 }
 
-/** Live records only (merged ones are hidden), active by default; keyset pages. */
-export function listParticipants(
+/** The conditions of the list (on participants as `p`): status, live record, search, filters. */
+function listConditions(f: ListFilters, scope: SearchScope): (q: Knex.QueryBuilder) => void {
+  const q = f.q?.trim();
+  return (query) => {
+    query.whereNull('p.merged_into_id').where('p.status', f.status ?? 'active');
+    if (q) query.where((w) => searchCondition(w, q, scope));
+    if (f.partnerId) query.where('p.partner_id', f.partnerId);
+    if (f.communeInsee) query.where('p.commune_insee', f.communeInsee);
+    if (f.hasNeeds === 'true') query.whereRaw('cardinality(p.needs) > 0');
+    if (f.hasNeeds === 'false') query.whereRaw('cardinality(p.needs) = 0');
+  };
+}
+
+const isDigits = (q: string) => /^[\d\s.+()-]+$/.test(q);
+
+/**
+ * What was typed, found in the reference, the partner's name, the commune's name, the folded
+ * name (every word, any order: "élodie mar" finds Martin Élodie), the e-mail or the phone,
+ * as far as the reader's scope allows. Each branch reads an index (trigram, or btree on the
+ * partner and commune codes), so the planner ORs bitmaps instead of scanning every participant;
+ * digits are a phone number or a reference, never a name (a branch that cannot match would
+ * only blur the planner's estimates).
+ */
+function searchCondition(w: Knex.QueryBuilder, q: string, scope: SearchScope): void {
+  const digitsOnly = isDigits(q);
+  w.whereILike('p.reference', containsPattern(q));
+  if (!digitsOnly) {
+    w.orWhereRaw('p.partner_id = ANY(ARRAY(SELECT id FROM partners WHERE sort_name LIKE ?))', [
+      containsPattern(foldText(q)),
+    ]);
+    const communes = communeCodesNamed(q);
+    // Through ARRAY(…), the planner does not count each code as used (hundreds of communes
+    // match "martin", few of them have participants): it would expect a large share of the table.
+    if (communes.length) w.orWhereRaw('p.commune_insee = ANY(ARRAY(SELECT unnest(?::text[])))', [communes]);
+  }
+  if (scope !== 'minimal' && !digitsOnly)
+    w.orWhere((name) => {
+      for (const pattern of wordPatterns(q)) name.where('p.sort_name', 'like', pattern);
+    });
+  if (scope !== 'full') return;
+  const digits = searchedDigits(q);
+  if (digits === '') return;
+  w.orWhere('p.search_contact', 'like', containsPattern(digits ?? foldText(q)));
+}
+
+/** The phone digits a search means (`+33 6 12…` → `0612…`), '' for digits too few, null for text. */
+function searchedDigits(q: string): string | null {
+  const phone = normalisePhone(q);
+  if (phone) return phoneDigits(phone);
+  return isDigits(q) ? phoneDigits(q) : null;
+}
+
+/** True when the trigram indexes can narrow the search: a word of three characters at least. */
+function indexable(q: string): boolean {
+  const digits = searchedDigits(q);
+  if (digits !== null) return digits.length >= 3 || q.replace(/\s/g, '').length >= 3;
+  return foldText(q)
+    .split(/\s+/)
+    .some((w) => w.length >= 3);
+}
+
+/**
+ * Live records only (merged ones are hidden), active by default; keyset pages. A search's
+ * matches are sorted when they are few, walked along the sort index when they are many
+ * (`searchSource`): either way a page reads a few thousand rows at most at scale 1.
+ */
+export async function listParticipants(
   db: Db,
   f: ListFilters,
   scope: SearchScope,
 ): Promise<Page<ParticipantRow & Record<string, unknown>>> {
-  const query = participantsQuery(db)
-    .whereNull('x.merged_into_id')
-    .where('x.status', f.status ?? 'active');
+  const where = listConditions(f, scope);
+  const matches = () => participantsRows(db).modify(where);
   const q = f.q?.trim();
-  if (q) {
-    const like = containsPattern(q);
-    const folded = containsPattern(foldText(q));
-    query.where((w) => {
-      w.whereILike('x.reference', like)
-        .orWhereRaw(`${foldedSql(db, 'x.commune_name').toQuery()} LIKE ?`, [folded])
-        .orWhereRaw(`${foldedSql(db, 'x.partner_name').toQuery()} LIKE ?`, [folded]);
-      if (scope === 'minimal') return;
-      const first = foldedSql(db, 'x.first_name').toQuery();
-      const last = foldedSql(db, 'x.last_name').toQuery();
-      w.orWhereRaw(`(${first} || ' ' || ${last}) LIKE ?`, [folded]).orWhereRaw(`(${last} || ' ' || ${first}) LIKE ?`, [
-        folded,
-      ]);
-      if (scope === 'identity') return;
-      w.orWhereILike('x.email', like);
-      const phone = normalisePhone(q);
-      if (phone) w.orWhere('x.phone', phone);
-      else if (/^[\d\s.]{4,}$/.test(q)) w.orWhereRaw("replace(x.phone, ' ', '') LIKE ?", [`%${phoneDigits(q)}%`]);
-    });
-  }
-  if (f.partnerId) query.where('x.partner_id', f.partnerId);
-  if (f.communeInsee) query.where('x.commune_insee', f.communeInsee);
-  if (f.hasNeeds === 'true') query.whereRaw('cardinality(x.needs) > 0');
-  if (f.hasNeeds === 'false') query.whereRaw('cardinality(x.needs) = 0');
+  const { source } = q && indexable(q) ? await searchSource(db, matches) : { source: matches() };
   return paginate<ParticipantRow & Record<string, unknown>>(
-    query,
+    participantsQuery(db, source),
     f,
     {
       columns: { lastName: 'x.sort_name', createdAt: 'x.created_at', reference: 'x.reference' },
@@ -90,15 +131,23 @@ export function listParticipants(
   );
 }
 
+/** Inserts a participant (`values`: every column given, names and contacts included) with its search columns. */
 export async function insertParticipant(
   db: Db,
   values: Record<string, unknown>,
 ): Promise<{ id: string; reference: string }> {
-  const [row] = await db('participants').insert(values).returning(['id', 'reference']);
+  const [row] = await db('participants')
+    .insert({ ...values, ...searchColumns(values as SearchSources) })
+    .returning(['id', 'reference']);
   return row;
 }
 
+/** Changes a participant's columns; when a name or a contact changes, its search columns follow in the same UPDATE. */
 export async function updateParticipantRow(db: Db, id: string, values: Record<string, unknown>): Promise<void> {
+  if (SEARCHED_COLUMNS.some((c) => c in values)) {
+    const current = await db('participants').where({ id }).first(SEARCHED_COLUMNS);
+    if (current) values = { ...values, ...searchColumns({ ...current, ...values } as SearchSources) };
+  }
   await db('participants').where({ id }).update(values);
 }
 
@@ -170,15 +219,25 @@ export async function findDuplicates(
   }));
 }
 
-/** Communes where live participants live, for the list filter. */
+/**
+ * Communes where live participants live, for the list filter. Read by skipping from one commune
+ * code to the next along the commune index (one probe per commune: bounded by the territory,
+ * not by the number of people), rather than grouping every participant.
+ */
 export async function communesInUse(db: Db): Promise<{ code: string; name: string }[]> {
-  return db('participants')
-    .whereNull('merged_into_id')
-    .where('status', 'active')
-    .whereNotNull('commune_insee')
-    .groupBy('commune_insee', 'commune_name')
-    .orderBy('commune_name')
-    .select('commune_insee as code', 'commune_name as name');
+  const live = "p.status = 'active' AND p.merged_into_id IS NULL";
+  const { rows } = await db.raw(
+    `WITH RECURSIVE c AS (
+       (SELECT p.commune_insee, p.commune_name FROM participants p
+         WHERE ${live} AND p.commune_insee IS NOT NULL ORDER BY p.commune_insee LIMIT 1)
+       UNION ALL
+       SELECT n.commune_insee, n.commune_name FROM c CROSS JOIN LATERAL
+         (SELECT p.commune_insee, p.commune_name FROM participants p
+           WHERE ${live} AND p.commune_insee > c.commune_insee ORDER BY p.commune_insee LIMIT 1) n
+     )
+     SELECT commune_insee AS code, commune_name AS name FROM c ORDER BY commune_name, commune_insee`,
+  );
+  return rows as { code: string; name: string }[];
 }
 
 /**
@@ -214,12 +273,16 @@ export function participantContact(db: Db, id: string): Promise<ParticipantConta
   return db('participants').where({ id }).first(CONTACT_COLUMNS) as Promise<ParticipantContact | undefined>;
 }
 
-/** The active, unmerged people among `ids` (archived or anonymised people are not invited, paid or written to). */
+/**
+ * The active, unmerged people among `ids` (archived or anonymised people are not invited, paid or
+ * written to), in the order of `ids` (whichever index the planner reads them through).
+ */
 export function activeParticipantContacts(db: Db, ids: string[]): Promise<ParticipantContact[]> {
   return db('participants')
     .whereIn('id', ids)
     .where('status', 'active')
     .whereNull('merged_into_id')
+    .orderByRaw('array_position(?::uuid[], id)', [ids])
     .select(CONTACT_COLUMNS) as unknown as Promise<ParticipantContact[]>;
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { paginate } from '../shared/pagination.js';
-import { containsPattern, foldedSql } from '../shared/search.js';
+import { containsPattern, foldText } from '../shared/search.js';
 
 export interface PartnerRow {
   id: string;
@@ -20,7 +20,7 @@ export interface PartnerRow {
   updated_at: Date;
 }
 
-/** Partners with their count of live participants and a folded name to sort on. */
+/** Partners with their count of live participants (`sort_name`, the folded name, is a stored column). */
 function partnersQuery(db: Db) {
   const inner = db('partners as pa').select(
     'pa.*',
@@ -28,9 +28,25 @@ function partnersQuery(db: Db) {
       '(SELECT count(*) FROM participants p WHERE p.partner_id = pa.id AND p.merged_into_id IS NULL AND p.status = ?)::int AS participant_count',
       ['active'],
     ),
-    foldedSql(db as never, 'pa.name').wrap('', ' AS sort_name'),
   );
   return db.from(inner.as('x')).select('x.*');
+}
+
+const SEARCHED_COLUMNS = ['name', 'contact_name', 'commune_name', 'email'] as const;
+type SearchSources = Partial<Record<(typeof SEARCHED_COLUMNS)[number], string | null>>;
+
+/**
+ * The stored, folded copies the list sorts and searches on (db/migrations/…-partners-search-columns.ts):
+ * `sort_name` the name, `search_text` the name, contact, commune and e-mail, lower case and
+ * without accents. Every write of a source column writes them with it.
+ */
+function searchColumns(p: SearchSources): { sort_name: string; search_text: string } {
+  return {
+    sort_name: foldText(p.name ?? ''),
+    search_text: SEARCHED_COLUMNS.map((c) => foldText(p[c] ?? ''))
+      .filter(Boolean)
+      .join(' '),
+  };
 }
 
 export function listPartners(
@@ -39,14 +55,7 @@ export function listPartners(
 ) {
   const query = partnersQuery(db);
   if (f.q) {
-    const like = containsPattern(f.q.trim());
-    query.where((w) =>
-      w
-        .whereILike('x.name', like)
-        .orWhereILike('x.contact_name', like)
-        .orWhereILike('x.commune_name', like)
-        .orWhereILike('x.email', like),
-    );
+    query.where('x.search_text', 'like', containsPattern(foldText(f.q.trim())));
   }
   if (f.active) query.where('x.active', f.active === 'true');
   return paginate<PartnerRow & Record<string, unknown>>(
@@ -73,12 +82,20 @@ export async function findPartnerIdByName(db: Db, name: string, exceptId?: strin
   return row?.id;
 }
 
+/** Inserts a partner (`values`: every column given) with its search columns. */
 export async function insertPartner(db: Db, values: Record<string, unknown>): Promise<string> {
-  const [row] = await db('partners').insert(values).returning('id');
+  const [row] = await db('partners')
+    .insert({ ...values, ...searchColumns(values as SearchSources) })
+    .returning('id');
   return row.id;
 }
 
+/** Changes a partner's columns; when a searched one changes, the search columns follow in the same UPDATE. */
 export async function updatePartnerRow(db: Db, id: string, values: Record<string, unknown>): Promise<void> {
+  if (SEARCHED_COLUMNS.some((c) => c in values)) {
+    const current = await db('partners').where({ id }).first(SEARCHED_COLUMNS);
+    if (current) values = { ...values, ...searchColumns({ ...current, ...values } as SearchSources) };
+  }
   await db('partners').where({ id }).update(values);
 }
 

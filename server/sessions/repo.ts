@@ -1,5 +1,7 @@
 import type { Db } from '../shared/db.js';
+import type { Knex } from 'knex';
 import { paginate } from '../shared/pagination.js';
+import { searchSource, wordPatterns } from '../shared/search.js';
 import type { ParticipantContact } from '../participants/index.js';
 import type { SessionListQuery } from './schemas.js';
 
@@ -141,48 +143,57 @@ export async function hasAttended(db: Db, sessionId: string, participantId: stri
     .first('status'));
 }
 
-/** Candidates for invitation: active participants filtered by partner, commune and needs. */
-export function invitationCandidates(
+/**
+ * Candidates for invitation: active participants filtered by partner, commune and needs, and by
+ * name (every word, accents and case ignored, on the stored folded name) or reference; the
+ * first 200 by name (a search's matches sorted, or walked to when they are many: `searchSource`).
+ */
+export async function invitationCandidates(
   db: Db,
   f: { partnerId?: string; commune?: string; need?: string; q?: string },
   sessionId: string,
 ) {
-  const q = db('participants as p')
-    .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
-    .leftJoin('session_participants as sp', (j) =>
-      j.on('sp.participant_id', 'p.id').andOnVal('sp.session_id', sessionId),
-    )
-    .where('p.status', 'active')
-    .orderByRaw('lower(p.last_name), lower(p.first_name)')
-    .limit(200)
-    .select(
-      'p.id',
-      'p.reference',
-      'p.first_name',
-      'p.last_name',
-      'p.commune_name',
-      'p.needs',
-      'p.email',
-      'p.preferred_channel',
-      'pa.name as partner_name',
-      'sp.status as session_status',
-    );
-  if (f.partnerId) q.where('p.partner_id', f.partnerId);
-  if (f.commune)
-    q.where((w) =>
-      w
-        .where('p.commune_insee', f.commune)
-        .orWhereILike('p.commune_name', `%${f.commune!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
-    );
-  if (f.need) q.whereRaw('? = ANY(p.needs)', [f.need]);
-  if (f.q)
-    q.where((w) =>
-      w
-        .whereILike('p.last_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-        .orWhereILike('p.first_name', `%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-        .orWhere('p.reference', f.q!),
-    );
-  return q;
+  const matches = () => {
+    const q = db('participants as p')
+      .leftJoin('partners as pa', 'pa.id', 'p.partner_id')
+      .leftJoin('session_participants as sp', (j) =>
+        j.on('sp.participant_id', 'p.id').andOnVal('sp.session_id', sessionId),
+      )
+      .where('p.status', 'active')
+      .select(
+        'p.id',
+        'p.reference',
+        'p.first_name',
+        'p.last_name',
+        'p.commune_name',
+        'p.needs',
+        'p.email',
+        'p.preferred_channel',
+        'pa.name as partner_name',
+        'sp.status as session_status',
+      );
+    if (f.partnerId) q.where('p.partner_id', f.partnerId);
+    if (f.commune)
+      q.where((w) =>
+        w
+          .where('p.commune_insee', f.commune)
+          .orWhereILike('p.commune_name', `%${f.commune!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+      );
+    if (f.need) q.whereRaw('? = ANY(p.needs)', [f.need]);
+    if (f.q) q.where((w) => nameOrReference(w, f.q!));
+    return q;
+  };
+  // Without a search, the name index gives the first 200 at once.
+  if (!f.q) return matches().orderByRaw('lower(p.last_name), lower(p.first_name)').limit(200);
+  const { source } = await searchSource(db, matches);
+  return db.from(source.as('c')).orderByRaw('lower(c.last_name), lower(c.first_name)').limit(200).select('c.*');
+}
+
+/** A person's reference, or every word typed in their folded name (its trigram index). */
+function nameOrReference(w: Knex.QueryBuilder, q: string) {
+  w.where('p.reference', q.trim().toUpperCase()).orWhere((name) => {
+    for (const pattern of wordPatterns(q)) name.where('p.sort_name', 'like', pattern);
+  });
 }
 
 export function partnerOptions(db: Db): Promise<{ id: string; name: string }[]> {
@@ -193,22 +204,26 @@ export function activeProjects(db: Db): Promise<{ id: string; name: string }[]> 
   return db('projects').where('status', 'active').orderByRaw('lower(name)').select('id', 'name');
 }
 
-/** Active people not yet in the session, by name or reference (walk-in search). */
-export function walkInCandidates(db: Db, sessionId: string, q: string) {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return db('participants as p')
-    .where('p.status', 'active')
-    .whereNotExists((w) =>
-      w
-        .select(db.raw('1'))
-        .from('session_participants as sp')
-        .whereRaw('sp.participant_id = p.id')
-        .where('sp.session_id', sessionId),
-    )
-    .where((w) => w.whereILike('p.last_name', like).orWhereILike('p.first_name', like).orWhere('p.reference', q))
-    .orderByRaw('lower(p.last_name), lower(p.first_name)')
+/** Active people not yet in the session, by name or reference (walk-in search): the first 20 by name. */
+export async function walkInCandidates(db: Db, sessionId: string, q: string) {
+  const matches = () =>
+    db('participants as p')
+      .where('p.status', 'active')
+      .whereNotExists((w) =>
+        w
+          .select(db.raw('1'))
+          .from('session_participants as sp')
+          .whereRaw('sp.participant_id = p.id')
+          .where('sp.session_id', sessionId),
+      )
+      .where((w) => nameOrReference(w, q))
+      .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name');
+  const { source } = await searchSource(db, matches);
+  return db
+    .from(source.as('c'))
+    .orderByRaw('lower(c.last_name), lower(c.first_name)')
     .limit(20)
-    .select('p.id', 'p.reference', 'p.first_name', 'p.last_name', 'p.commune_name') as unknown as Promise<
+    .select('c.*') as unknown as Promise<
     { id: string; reference: string; first_name: string; last_name: string; commune_name: string | null }[]
   >;
 }

@@ -126,6 +126,19 @@ export function searchCommunes(query: string, limit = 20): Commune[] {
   return [...starts.sort(byName), ...contains.sort(byName)].slice(0, limit);
 }
 
+/**
+ * INSEE codes of the communes (and municipal arrondissements) whose name contains what was
+ * typed, accents and case ignored, for a search of records by commune through an index on
+ * their code. Nothing under three letters: too many communes would match.
+ */
+export function communeCodesNamed(query: string): string[] {
+  const folded = foldName(query);
+  if (folded.replace(/[^a-z]/g, '').length < 3) return [];
+  return load()
+    .searchable.filter((s) => s.folded.includes(folded))
+    .map((s) => s.commune.code);
+}
+
 export type CommuneResolution =
   { commune: Commune | null } | { field: 'communeInsee' | 'communeName' | 'postalCode'; message: string };
 

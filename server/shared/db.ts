@@ -125,6 +125,18 @@ export interface EmbeddedDatabase extends Database {
 }
 
 /**
+ * The contrib extensions the migrations create (btree_gist for the bookings' exclusion
+ * constraint, pg_trgm for the search indexes), for every PGlite opened on a data folder: PGlite
+ * ships them but loads only those it is given, and a folder whose schema uses one cannot be
+ * opened without it.
+ */
+export async function pgliteExtensions() {
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  return { btree_gist, pg_trgm };
+}
+
+/**
  * Opens the embedded PostgreSQL (PGlite) in `dataDir/pgdata`, or in memory when `dataDir` is null.
  * One PGlite instance, a pool of one connection: always pass the transaction down. A new
  * folder is copied from `templateDir` (a migrated cluster) or, in memory, loaded from the
@@ -148,10 +160,9 @@ export async function openEmbeddedDatabase(
       fs.renameSync(partial, target);
     }
     const { PGlite } = await import('@electric-sql/pglite');
-    const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
     const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
     const pglite = await PGlite.create(dataDir === null ? 'memory://' : path.join(dataDir, 'pgdata'), {
-      extensions: { btree_gist },
+      extensions: await pgliteExtensions(),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
     const pgConfig = createPgConfig(pglite);

@@ -30,4 +30,5 @@ export {
   type BookingRow,
 } from './repo.js';
 export { presentVenue, presentBooking } from './presenter.js';
+export { venueSearchText } from './repo.js';
 export { VENUE_ATTRIBUTES, VENUE_ATTRIBUTE_LABELS, COST_MODE_LABELS } from './schemas.js';

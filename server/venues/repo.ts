@@ -1,5 +1,6 @@
 import type { Db } from '../shared/db.js';
 import { paginate } from '../shared/pagination.js';
+import { containsPattern, foldText } from '../shared/search.js';
 import { VENUE_ATTRIBUTES, type VenueListQuery } from './schemas.js';
 
 export interface VenueRow extends Record<string, unknown> {
@@ -54,7 +55,7 @@ const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** Venues matching a search: capacity at least, commune (INSEE code or name), free or paid, attributes needed. */
 export function listVenues(db: Db, f: VenueListQuery) {
   const q = db('venues').select('*');
-  if (f.q) q.where((w) => w.whereILike('name', like(f.q!)).orWhereILike('address', like(f.q!)));
+  if (f.q) q.where('search_text', 'like', containsPattern(foldText(f.q.trim())));
   if (f.minCapacity) q.where('capacity', '>=', Number(f.minCapacity));
   if (f.commune)
     q.where((w) =>
@@ -218,17 +219,38 @@ export async function committedVenueCents(db: Db, projectId: string): Promise<nu
   return Number(row.n ?? 0);
 }
 
+const SEARCHED_COLUMNS = ['name', 'address', 'commune_name'] as const;
+type SearchSources = Partial<Record<(typeof SEARCHED_COLUMNS)[number], string | null>>;
+
+/**
+ * The stored, folded copy the venues search reads (db/migrations/…-venues-search-column.ts):
+ * name, address and commune, lower case and without accents. Every write of them writes it.
+ */
+export function venueSearchText(v: SearchSources): string {
+  return SEARCHED_COLUMNS.map((c) => foldText(v[c] ?? ''))
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Inserts a venue (`values`: every column given) with its search column. */
 export async function insertVenue(db: Db, values: Record<string, unknown>): Promise<{ id: string }> {
-  const [row] = await db('venues').insert(values).returning('id');
+  const [row] = await db('venues')
+    .insert({ ...values, search_text: venueSearchText(values as SearchSources) })
+    .returning('id');
   return row;
 }
 
 /** A venue of an import (no id read back). */
 export async function addVenue(db: Db, values: Record<string, unknown>): Promise<void> {
-  await db('venues').insert(values);
+  await db('venues').insert({ ...values, search_text: venueSearchText(values as SearchSources) });
 }
 
+/** Changes a venue's columns; when a searched one changes, the search column follows in the same UPDATE. */
 export async function updateVenueRow(db: Db, id: string, values: Record<string, unknown>): Promise<void> {
+  if (SEARCHED_COLUMNS.some((c) => c in values)) {
+    const current = await db('venues').where({ id }).first(SEARCHED_COLUMNS);
+    if (current) values = { ...values, search_text: venueSearchText({ ...current, ...values } as SearchSources) };
+  }
   await db('venues').where({ id }).update(values);
 }
 

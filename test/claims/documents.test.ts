@@ -76,6 +76,11 @@ describe('claims: documents and messages', () => {
       const r = await staff.get(path);
       expect(r.status, `${path}: ${r.text.slice(0, 300)}`).to.equal(200);
     }
+    // The entry form finds the person by their name in capitals, first name first, or by reference.
+    for (const q of [`${person.first_name} ${person.last_name}`.toUpperCase(), person.reference.toLowerCase()]) {
+      const r = await staff.get(`/claims/new?q=${encodeURIComponent(q)}`);
+      expect(r.text, q).to.include(`value="${person.id}"`);
+    }
     const entry = await staff.postForm('/claims/new', {
       participantId: person.id,
       sessionId,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../../server/shared/authorize.js';
 import { hashPassword } from '../../server/auth/index.js';
+import { searchColumns } from '../../server/participants/index.js';
+import { insertPartner } from '../../server/partners/repo.js';
 import { ctx } from './context.js';
 import { Client } from './client.js';
 
@@ -46,18 +48,16 @@ export async function signedIn(...roles: Role[]): Promise<Client & { user: Await
 
 /** Inserts a real partner (structure relais). */
 export async function createPartner(options: { name?: string } = {}) {
-  const [row] = await ctx()
-    .deps.db('partners')
-    .insert({
-      name: options.name ?? `Association ${randomBytes(4).toString('hex')}`,
-      kind: 'association',
-      contact_name: 'Référente Test',
-      email: uniqueEmail('partner'),
-      commune_insee: '26362',
-      commune_name: 'Valence',
-    })
-    .returning(['id', 'name']);
-  return row as { id: string; name: string };
+  // Through the partners repo, as the app writes (it fills the search columns).
+  const id = await insertPartner(ctx().deps.db, {
+    name: options.name ?? `Association ${randomBytes(4).toString('hex')}`,
+    kind: 'association',
+    contact_name: 'Référente Test',
+    email: uniqueEmail('partner'),
+    commune_insee: '26362',
+    commune_name: 'Valence',
+  });
+  return (await ctx().deps.db('partners').where({ id }).first('id', 'name')) as { id: string; name: string };
 }
 
 /**
@@ -76,12 +76,16 @@ export async function createParticipant(
     contactConsent?: boolean;
   } = {},
 ) {
+  const names = {
+    first_name: options.firstName ?? 'Camille',
+    last_name: options.lastName ?? `Test${randomBytes(3).toString('hex')}`,
+    email: options.email === undefined ? uniqueEmail('participant') : options.email,
+  };
   const [row] = await ctx()
     .deps.db('participants')
     .insert({
-      first_name: options.firstName ?? 'Camille',
-      last_name: options.lastName ?? `Test${randomBytes(3).toString('hex')}`,
-      email: options.email === undefined ? uniqueEmail('participant') : options.email,
+      ...names,
+      ...searchColumns(names),
       preferred_channel: options.preferredChannel ?? 'email',
       partner_id: options.partnerId ?? null,
       needs: options.needs ?? [],

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ctx } from './context.js';
+import { venueSearchText } from '../../server/venues/index.js';
 
 /** Inserts a real project (co-construction, active). */
 export async function createProject(options: { name?: string; solicitationLimit?: number | null } = {}) {
@@ -28,21 +29,22 @@ export async function createVenue(
     communeName?: string;
   } = {},
 ) {
+  const venue = {
+    name: options.name ?? `Salle ${randomBytes(3).toString('hex')}`,
+    address: '1 place de la Liberté',
+    postal_code: '26000',
+    commune_insee: options.communeInsee ?? '26362',
+    commune_name: options.communeName ?? 'Valence',
+    capacity: options.capacity ?? 30,
+    step_free_access: options.stepFreeAccess ?? true,
+    hearing_loop: options.hearingLoop ?? false,
+    transport_access: 'Bus ligne 1, arrêt Liberté',
+    cost_mode: options.costMode ?? 'free',
+    cost_cents: options.costCents ?? 0,
+  };
   const [row] = await ctx()
     .deps.db('venues')
-    .insert({
-      name: options.name ?? `Salle ${randomBytes(3).toString('hex')}`,
-      address: '1 place de la Liberté',
-      postal_code: '26000',
-      commune_insee: options.communeInsee ?? '26362',
-      commune_name: options.communeName ?? 'Valence',
-      capacity: options.capacity ?? 30,
-      step_free_access: options.stepFreeAccess ?? true,
-      hearing_loop: options.hearingLoop ?? false,
-      transport_access: 'Bus ligne 1, arrêt Liberté',
-      cost_mode: options.costMode ?? 'free',
-      cost_cents: options.costCents ?? 0,
-    })
+    .insert({ ...venue, search_text: venueSearchText(venue) })
     .returning(['id', 'name']);
   return row as { id: string; name: string };
 }

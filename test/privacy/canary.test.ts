@@ -225,6 +225,11 @@ describe('erasure canary', () => {
         .toString('utf8')
         .toLowerCase();
     expect(dump()).to.include(canary);
+    // The stored, folded copies the participants search reads hold the names and contacts too
+    // (the phone's digits without spaces): the erasure must reach them like the rest.
+    const copies = await ctx().deps.db('participants').where({ id }).first('sort_name', 'search_contact');
+    expect(copies.sort_name).to.include(canary);
+    expect(copies.search_contact).to.include(canary).and.include(phone);
 
     const r = await dpo.post(`/api/participants/${id}/erase`, {
       reasonCode: 'erasure_request',

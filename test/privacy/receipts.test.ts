@@ -132,11 +132,13 @@ describe('retention of receipt files', () => {
     await expectKept(paid);
     await expectErased(rejected, archivedAt);
     await expectErased(draft, archivedAt);
-    // The paid receipt is the one document still quoting the person, with the accounting columns.
+    // The paid receipt is the one document still quoting the person, with the accounting columns
+    // (the name, and its folded copy the list sorts and searches on).
     expect((await findInPersonalColumns([person.last_name])).sort()).to.deep.equal([
       'files.content',
       'files.original_name',
       'participants.last_name',
+      'participants.sort_name',
       'payments.payee_name_snapshot',
     ]);
     // Finance still proves the payment with its receipt: the evidence bundle carries it whole.

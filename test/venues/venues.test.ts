@@ -38,6 +38,14 @@ describe('venues', () => {
     expect(await names('commune=die')).to.have.length(2);
     expect(await names('cost=paid')).to.deep.equal([`${tag} Salle paroissiale`]);
     expect(await names('needs=step_free_access,hearing_loop')).to.deep.equal([`${tag} Maison des associations`]);
+    // The search folds accents and case, on the name, the address and the commune, and follows a rename.
+    const found = async (q: string) =>
+      (await staff.get(`/api/venues?q=${encodeURIComponent(q)}`)).body.items.map((v: { id: string }) => v.id);
+    expect(await found(`${tag.toUpperCase()} salle PAROISSIALE`)).to.deep.equal([b.body.id]);
+    const renamed = await staff.patch(`/api/venues/${b.body.id}`, { name: `${tag} Médiathèque` });
+    expect(renamed.status, renamed.text).to.equal(200);
+    expect(await found(`${tag} mediatheque`)).to.deep.equal([b.body.id]);
+    expect(await found(`${tag} salle paroissiale`)).to.deep.equal([]);
     const off = await staff.patch(`/api/venues/${b.body.id}`, { active: false });
     expect(off.body.active).to.equal(false);
     expect(await names('')).to.have.length(1);

@@ -68,6 +68,7 @@ export const LOGISTICS_REGISTRY: Record<string, TableDecl> = {
       postal_code: plain(),
       commune_insee: plain(),
       commune_name: typedText('commune of a venue'),
+      search_text: typedText('folded copy of the name, address and commune of a venue, for search'),
       capacity: plain(),
       step_free_access: plain(),
       accessible_toilets: plain(),

@@ -103,6 +103,11 @@ export const REGISTRY: Record<string, TableDecl> = {
       profile_commune_insee: P('profile', 'representativeness', 'consent', 'active'),
       merged_into_id: plain('link between two records of one person'),
       last_contact_at: P('lifecycle', 'accountability', 'legal_obligation', 'kept'),
+      // Folded copies for the list's sort and search (server/participants/search-columns.ts),
+      // erased with their sources: the names at anonymisation ('' keeps the sort column NOT
+      // NULL), the contacts at archiving. Not exported: the export gives the sources.
+      sort_name: P('identity', 'reimbursement', 'legal_obligation', 'accounting', { erasure: { constant: "''" } }),
+      search_contact: contact,
       archived_at: plain(),
       anonymised_at: plain(),
       created_by: staffRef(),
@@ -307,6 +312,9 @@ export const REGISTRY: Record<string, TableDecl> = {
       postal_code: typedText('postal code of an organisation'),
       commune_insee: plain(),
       commune_name: typedText('commune of an organisation'),
+      sort_name: typedText('folded copy of the name of an organisation, for sort and search'),
+      // Folded copy of the name, contact, commune and e-mail, for the list's search: holds the contact's name and e-mail.
+      search_text: personal('partner_contact', 'contact', 'partners', 'legitimate_interest', 'partner_relationship'),
       notes: freeText(
         personal('partner_contact', 'free_text', 'partners', 'legitimate_interest', 'partner_relationship'),
       ),
