@@ -13,6 +13,11 @@ import { keyringFromConfig } from '../../server/shared/crypto.js';
 import { migrateLatest, openServerDatabase } from '../../server/shared/db.js';
 import type { Deps } from '../../server/shared/deps.js';
 import { createApp } from '../../server/app.js';
+import { systemActing, withSettingsRead } from '../../server/shared/acting.js';
+import { settingsLoader } from '../../server/settings/index.js';
+import { compactExpenseRollups } from '../../server/grants/index.js';
+import { refreshStaleGrantFigures } from '../../server/grant-reports/index.js';
+import { refreshStaleProjectFigures } from '../../server/projects/index.js';
 
 export interface Keys {
   ENCRYPTION_KEY: string;
@@ -109,4 +114,17 @@ export async function startApp(url: string, keys: Keys): Promise<RunningApp> {
       await database.close();
     },
   };
+}
+
+/**
+ * What the service's jobs would have done on a dataset before anyone looks at it: the expense
+ * rollups merged, and the dashboards' whole-project and whole-grant figures computed (jobs
+ * `expense-rollups` and `dashboard-figures`). Without it the first view of each dashboard would
+ * compute them, a cost a running service pays in the background.
+ */
+export async function runBackgroundJobs(deps: Deps): Promise<void> {
+  const acting = await withSettingsRead(systemActing({ now: deps.now(), settings: settingsLoader(deps.db) }));
+  await compactExpenseRollups(deps.db);
+  while ((await refreshStaleProjectFigures(deps, acting, 50)) > 0);
+  while ((await refreshStaleGrantFigures(deps, acting, 50)) > 0);
 }

@@ -21,7 +21,7 @@ export function auditRoutes(deps: Deps) {
       query: AuditQuery,
       responses: { 200: { description: 'A page of events', schema: AuditList } },
       handler: async (req, res) => {
-        await sealAudit(deps);
+        await sealAudit(deps, 5000, 'recent');
         const settings = await req.ctx.acting.settings();
         const page = await listAuditEvents(deps.db, req.query, settings.timeZone);
         res.json({
@@ -74,7 +74,7 @@ export function auditPages(deps: Deps) {
       summary: 'Audit log page',
       query: AuditQuery,
       handler: async (req, res) => {
-        await sealAudit(deps);
+        await sealAudit(deps, 5000, 'recent');
         const settings = await req.ctx.acting.settings();
         const result = await listAuditEvents(
           deps.db,

@@ -22,17 +22,27 @@ const SEAL_LOCK = 727100501;
  * run records the switch event: its link and every later one is an HMAC under the audit key,
  * computed here in the service because the key must never reach the database.
  */
-export async function sealAudit(deps: AuditDeps, maxRows = 5000): Promise<number> {
+export async function sealAudit(deps: AuditDeps, maxRows = 5000, scope: SealScope = 'all'): Promise<number> {
   const keys = auditKeysFromConfig(deps.config);
   let total = 0;
   for (;;) {
-    const n = await inTransaction(deps.db, (trx) => sealBatch(trx, keys, maxRows));
+    const n = await inTransaction(deps.db, (trx) => sealBatch(trx, keys, maxRows, scope));
     total += n;
     if (n < maxRows) return total;
   }
 }
 
-async function sealBatch(trx: Db, keys: AuditKeys, maxRows: number): Promise<number> {
+/**
+ * Which unsealed events a run looks for. `all`: every event (an anti-join over the whole log:
+ * the verifier, the CLI, the hourly sweep). `recent`: those above the last sealed event's id
+ * less `RECENT_WINDOW` ids (the 5-second job and the audit pages: their cost does not grow with
+ * the log). An event whose transaction commits after 10,000 later events were sealed waits for
+ * the hourly sweep; it is never lost, only sealed later.
+ */
+export type SealScope = 'all' | 'recent';
+export const RECENT_WINDOW = 10_000;
+
+async function sealBatch(trx: Db, keys: AuditKeys, maxRows: number, scope: SealScope): Promise<number> {
   await trx.raw('SELECT pg_advisory_xact_lock(?)', [SEAL_LOCK]);
   const last = await trx('audit_chain').select('seq', 'hash').orderBy('seq', 'desc').first();
   let seq = last ? Number(last.seq) : 0;
@@ -50,11 +60,15 @@ async function sealBatch(trx: Db, keys: AuditKeys, maxRows: number): Promise<num
       .returning('id');
     switchEventId = String(row.id);
   }
+  const from =
+    scope === 'recent'
+      ? Math.max(0, Number((await trx('audit_chain').max({ id: 'event_id' }).first())?.id ?? 0) - RECENT_WINDOW)
+      : 0;
   const { rows } = await trx.raw(
     `SELECT ${EVENT_COLUMNS} FROM audit_events e
-      WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+      WHERE e.id > ? AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
       ORDER BY e.id LIMIT ?`,
-    [maxRows],
+    [from, maxRows],
   );
   const links = (rows as EventColumns[]).map((r) => {
     seq++;

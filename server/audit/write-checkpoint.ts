@@ -73,7 +73,7 @@ export async function writeAuditCheckpoint(
 
 /** The periodic job: seal, then sign a checkpoint when due; a chain that cannot be signed over is logged. */
 export async function sealAndCheckpoint(deps: Pick<Deps, 'db' | 'config' | 'now' | 'log'>): Promise<void> {
-  await sealAudit(deps);
+  await sealAudit(deps, 5000, 'recent');
   const { problem } = await writeAuditCheckpoint(deps);
   if (problem)
     deps.log.error(

@@ -1,7 +1,7 @@
 import type { Deps } from '../shared/deps.js';
 import { systemActing, withSettingsRead, type Acting } from '../shared/acting.js';
 import { settingsLoader } from '../settings/index.js';
-import { sealAndCheckpoint } from '../audit/index.js';
+import { sealAndCheckpoint, sealAudit } from '../audit/index.js';
 import { deleteExpiredSessions } from '../auth/index.js';
 import { runDailyRetention } from '../privacy/index.js';
 import { createMailer, drainDueEmails } from '../notifications/index.js';
@@ -26,6 +26,8 @@ interface Job {
 const JOBS: Job[] = [
   // Seals with the keyed hash, and signs a checkpoint outside the database when one is due.
   { name: 'audit-seal', everyMs: 5_000, run: (deps) => sealAndCheckpoint(deps) },
+  // The 5-second seal looks at recent events only; this one finds any event sealed late.
+  { name: 'audit-seal-sweep', everyMs: 3600_000, run: (deps) => sealAudit(deps) },
   { name: 'expired-sessions', everyMs: 3600_000, run: (deps, acting) => deleteExpiredSessions(deps.db, acting.now) },
   // Checked hourly; applies retention at most once per day (setting retention.dailyRun).
   { name: 'daily-retention', everyMs: 3600_000, run: (deps) => runDailyRetention(deps) },

@@ -4,6 +4,7 @@ import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { recordAudit, sealAudit, verifyAuditChain } from '../../server/audit/index.js';
 import { openServerDatabase } from '../../server/shared/db.js';
+import { RECENT_WINDOW } from '../../server/audit/seal.js';
 import { auditIds } from '../helpers/acting.js';
 
 describe('audit log', () => {
@@ -106,6 +107,47 @@ describe('audit log', () => {
       expect(Number(rows[0].seqs)).to.equal(80);
     } finally {
       await Promise.all(instances.map((i) => i.close()));
+    }
+  });
+
+  it('@pg when an event commits after more than 10,000 later events were sealed, then the 5-second seal (recent events only, its cost flat with the log) leaves it and the hourly sweep seals it; the chain verifies', async function () {
+    this.timeout(120_000);
+    const url = ctx().testDb.url!;
+    const late = await openServerDatabase(url, 2);
+    const deps = { db: ctx().deps.db, config: ctx().deps.config };
+    try {
+      await sealAudit(deps);
+      const marker = randomUUID();
+      let lateId = '';
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started: () => void = () => {};
+      const inserted = new Promise<void>((resolve) => (started = resolve));
+      const writer = late.knex.transaction(async (trx) => {
+        await recordAudit(trx, auditIds(), { action: 'test.late', recordId: marker });
+        lateId = String((await trx('audit_events').where({ record_id: marker }).first('id')).id);
+        started();
+        await held;
+      });
+      await inserted;
+      await ctx().deps.db.raw(
+        `INSERT INTO audit_events (action, record_type, record_id, data)
+         SELECT 'test.filler', 'test', ?, '{}'::jsonb FROM generate_series(1, ?)`,
+        [marker, RECENT_WINDOW + 1],
+      );
+      await sealAudit(deps, 5000, 'recent');
+      release();
+      await writer;
+      const sealed = async () => !!(await ctx().deps.db('audit_chain').where({ event_id: lateId }).first('seq'));
+      await sealAudit(deps, 5000, 'recent');
+      expect(await sealed()).to.equal(false);
+      await sealAudit(deps);
+      expect(await sealed()).to.equal(true);
+      const report = await verifyAuditChain(deps);
+      expect(report.ok).to.equal(true);
+      expect(report.unsealed).to.equal(0);
+    } finally {
+      await late.close();
     }
   });
 });
