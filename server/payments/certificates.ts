@@ -6,7 +6,7 @@ import { formatCents } from '../shared/money.js';
 import { formatDate } from '../shared/format.js';
 import { PdfDocument } from '../shared/pdf.js';
 import type { Acting } from '../shared/acting.js';
-import { certificatePayment, certificatePerson, paidClaimRows } from './documents-repo.js';
+import { certificatePayment, certificatePerson, paidClaimRows, type PaidClaimsFilter } from './documents-repo.js';
 import { paymentsError } from './errors.js';
 
 export type CertificateKind = 'refund' | 'allowance';
@@ -25,17 +25,7 @@ export interface CertificateLine {
  * social benefits. A claim paid less than its lines grant (an advance settlement) counts its
  * refunds first.
  */
-export async function paidLines(
-  db: Db,
-  where: {
-    participantId?: string;
-    paymentId?: string;
-    paymentIds?: string[];
-    batchId?: string;
-    from?: Date;
-    to?: Date;
-  },
-): Promise<Record<CertificateKind, CertificateLine[]>> {
+export async function paidLines(db: Db, where: PaidClaimsFilter): Promise<Record<CertificateKind, CertificateLine[]>> {
   const rows = await paidClaimRows(db, where);
   const out: Record<CertificateKind, CertificateLine[]> = { refund: [], allowance: [] };
   for (const r of rows) {

@@ -12,18 +12,18 @@ export interface PaidClaimRow {
   refund: string;
 }
 
+/** Which paid claims: of a person, a payment, some payments (a page of a batch), a batch, paid within [from, to). */
+export interface PaidClaimsFilter {
+  participantId?: string;
+  paymentId?: string;
+  paymentIds?: string[];
+  batchId?: string;
+  from?: Date;
+  to?: Date;
+}
+
 /** Claims paid by paid payments (of a participant, a payment or a batch, paid in an instant range), by payment date then claim reference. */
-export async function paidClaimRows(
-  db: Db,
-  where: {
-    participantId?: string;
-    paymentId?: string;
-    paymentIds?: string[];
-    batchId?: string;
-    from?: Date;
-    to?: Date;
-  },
-): Promise<PaidClaimRow[]> {
+export async function paidClaimRows(db: Db, where: PaidClaimsFilter): Promise<PaidClaimRow[]> {
   const q = db('payments as p')
     .join('batch_claims as bc', 'bc.payment_id', 'p.id')
     .join('claims as c', 'c.id', 'bc.claim_id')
