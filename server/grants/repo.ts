@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../shared/db.js';
+import { inTransaction, type Db } from '../shared/db.js';
 import { paginate, type ListParams } from '../shared/pagination.js';
 import type { ExpenseFilters } from './schemas.js';
 
@@ -175,7 +175,7 @@ export async function compactExpenseRollups(db: Db): Promise<void> {
 export async function rebuildExpenseRollups(db: Db): Promise<void> {
   const PK = 'grant_id, budget_line_id, project_id, category, source, status, incurred_on, paid_on';
   const EK = 'project_id, category, source, status, incurred_on, paid_on';
-  await db.transaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.raw('LOCK TABLE expenses, expense_parts IN SHARE MODE');
     await trx.raw('TRUNCATE grant_part_rollup, expense_rollup');
     await trx.raw(`
