@@ -9,7 +9,14 @@ import { validate } from '../shared/validate.js';
 import { COST_CATEGORIES } from '../settings/index.js';
 import { page, formBody, actThenRedirect } from '../shared/pages.js';
 import { auditorScope, periodVisible, scopeRange, visiblePeriod } from '../grants/index.js';
-import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
+import {
+  DASHBOARD_READERS,
+  FIGURES_REFRESHERS,
+  FIGURES_REFRESHER_ROLES,
+  DRAWDOWN_WRITERS,
+  REPORT_EXPORTERS,
+  grantInScope,
+} from './policy.js';
 import { DrawdownBody, GrantIdParams, NotesBody } from './schemas.js';
 import { grantDashboard } from './dashboard.js';
 import { refreshGrantFigures } from './figures.js';
@@ -38,7 +45,7 @@ export function grantReportPages(deps: Deps) {
       kind: 'page',
       method: 'post',
       path: '/grants/:id/dashboard/figures',
-      access: DASHBOARD_READERS,
+      access: FIGURES_REFRESHERS,
       summary: 'Recompute now the attendance behind the grant dashboard’s costs',
       params: GrantIdParams,
       handler: async (req, res) => {
@@ -77,6 +84,7 @@ export function grantReportPages(deps: Deps) {
             })),
           },
           canExport: hasAnyRole(req.ctx.actor, rolesOf(REPORT_EXPORTERS)),
+          canRefresh: hasAnyRole(req.ctx.actor, FIGURES_REFRESHER_ROLES),
         });
       },
     }),

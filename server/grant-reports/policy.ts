@@ -1,4 +1,4 @@
-import { roles, withScopedAuditors } from '../shared/authorize.js';
+import { roles, withScopedAuditors, type Role } from '../shared/authorize.js';
 import type { Db } from '../shared/db.js';
 import { notFound } from '../shared/errors.js';
 import { assertGrantInScope, type AuditorScope } from '../grants/index.js';
@@ -6,6 +6,9 @@ import { getGrant, type GrantRow } from './repo.js';
 
 /** Who watches budgets: project leads, finance, auditors (within their scope) and admins. */
 export const DASHBOARD_READERS = withScopedAuditors(roles('project_lead', 'finance', 'auditor', 'admin'));
+/** Who may have a grant dashboard's attendance counted now (a heavy read; auditors read, they do not drive the service). */
+export const FIGURES_REFRESHER_ROLES: readonly Role[] = ['project_lead', 'finance', 'admin'];
+export const FIGURES_REFRESHERS = roles(...FIGURES_REFRESHER_ROLES);
 /** Funder documents (statement, financial report, drawdown documents, evidence bundle). */
 export const REPORT_EXPORTERS = withScopedAuditors(roles('finance', 'auditor', 'admin'));
 /** Who asks the funder for money and explains the gaps. */

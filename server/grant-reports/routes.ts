@@ -27,7 +27,7 @@ import {
   visiblePeriod,
   type AuditorScope,
 } from '../grants/index.js';
-import { DASHBOARD_READERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
+import { DASHBOARD_READERS, FIGURES_REFRESHERS, DRAWDOWN_WRITERS, REPORT_EXPORTERS, grantInScope } from './policy.js';
 import { grantDashboard } from './dashboard.js';
 import { refreshGrantFigures } from './figures.js';
 import { drawdownPartsQuery, statementQuery, type GrantRow, periodParticipantIdsSql } from './repo.js';
@@ -95,7 +95,7 @@ export function grantReportRoutes(deps: Deps) {
     defineRoute({
       method: 'post',
       path: '/api/grants/:id/figures',
-      access: DASHBOARD_READERS,
+      access: FIGURES_REFRESHERS,
       tags: ['grant-reports'],
       summary:
         'Recompute now the attendance behind the grant dashboard’s cost per person and per hour (distinct people over every session of its projects in its period), which the service otherwise refreshes every 30 minutes; answers the dashboard',

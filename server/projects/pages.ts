@@ -25,7 +25,14 @@ import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
 import { projectDashboard, projectRecentSessions } from './dashboard.js';
 import { refreshProjectFigures } from './figures.js';
-import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS, PROJECT_WRITER_ROLES } from './policy.js';
+import {
+  FIGURES_REFRESHERS,
+  FIGURES_REFRESHER_ROLES,
+  PROJECT_DASHBOARD_READERS,
+  PROJECT_READERS,
+  PROJECT_WRITERS,
+  PROJECT_WRITER_ROLES,
+} from './policy.js';
 import { dashboardCharts } from './charts.js';
 
 const levelOptions = PARTICIPATION_LEVELS.map((l) => ({ value: l, label: PARTICIPATION_LEVEL_LABELS[l] }));
@@ -251,6 +258,7 @@ export function projectPages(deps: Deps) {
           project: presentProject(p),
           dashboard,
           charts: dashboardCharts(dashboard),
+          canRefresh: hasAnyRole(req.ctx.actor, FIGURES_REFRESHER_ROLES),
         });
       },
     }),
@@ -258,7 +266,7 @@ export function projectPages(deps: Deps) {
       kind: 'page',
       method: 'post',
       path: '/projects/:id/figures',
-      access: PROJECT_DASHBOARD_READERS,
+      access: FIGURES_REFRESHERS,
       summary: 'Recompute now the whole-project figures of the dashboard',
       params: ProjectIdParams,
       handler: async (req, res) => {

@@ -15,7 +15,7 @@ import { presentProject } from './presenter.js';
 import { createProject, updateProject } from './manage-projects.js';
 import { projectDashboard } from './dashboard.js';
 import { refreshProjectFigures } from './figures.js';
-import { PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS } from './policy.js';
+import { FIGURES_REFRESHERS, PROJECT_DASHBOARD_READERS, PROJECT_READERS, PROJECT_WRITERS } from './policy.js';
 
 export function projectRoutes(deps: Deps) {
   return [
@@ -87,7 +87,7 @@ export function projectRoutes(deps: Deps) {
     defineRoute({
       method: 'post',
       path: '/api/projects/:id/figures',
-      access: PROJECT_DASHBOARD_READERS,
+      access: FIGURES_REFRESHERS,
       tags: ['projects'],
       summary:
         'Recompute now the whole-project figures of the dashboard (overall attendance rate, panel composition, cost per person, time to money), which the service otherwise refreshes every 30 minutes; answers the dashboard',
