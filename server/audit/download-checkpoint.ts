@@ -17,7 +17,8 @@ export async function downloadCheckpoint(
   deps: Deps,
   acting: Acting,
 ): Promise<{ filename: string; text: string } | null> {
-  await sealAudit(deps);
+  // Recent events, like the 5-second seal: the hourly sweep seals any event that committed late.
+  await sealAudit(deps, 5000, 'recent');
   const { problem } = await writeAuditCheckpoint(deps, { force: true, now: acting.now });
   if (problem) return null;
   const keys = auditKeysFromConfig(deps.config);

@@ -68,6 +68,8 @@ const SORTS = [
   { value: '-amountCents', label: 'Montant décroissant' },
   { value: 'amountCents', label: 'Montant croissant' },
   { value: 'reference', label: 'Référence' },
+  { value: '-paidOn', label: 'Date de paiement, la plus récente d’abord (dépenses réalisées)' },
+  { value: 'paidOn', label: 'Date de paiement, la plus ancienne d’abord (dépenses réalisées)' },
 ];
 const READ_EXPENSE = rolesOf(GRANT_READERS);
 const labels = {
@@ -162,7 +164,11 @@ export function expensePages(deps: Deps) {
           paidFrom: day(q.paidFrom),
           paidTo: day(q.paidTo),
         };
-        const sort = SORTS.some((o) => o.value === q.sort) ? q.sort! : SORTS[0].value;
+        // Payment days sort actual expenses only; a list of payment days is by payment day first.
+        const paidOnly = f.status === 'actual';
+        const defaultSort = paidOnly && (f.paidFrom || f.paidTo) ? '-paidOn' : SORTS[0].value;
+        const sort =
+          SORTS.some((o) => o.value === q.sort) && (paidOnly || !q.sort!.endsWith('paidOn')) ? q.sort! : defaultSort;
         const scope = await scopeOf(req);
         const result = await listExpenses(
           deps.db,
@@ -171,7 +177,7 @@ export function expensePages(deps: Deps) {
         );
         const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v) as [string, string][]);
         const filtered = params.size > 0;
-        if (sort !== SORTS[0].value) params.set('sort', sort);
+        if (sort !== defaultSort) params.set('sort', sort);
         const o = await options(scope);
         const line = f.budgetLineId ? await budgetLineLabel(deps.db, f.budgetLineId) : undefined;
         const nameOf = (list: { value: string; label: string }[], id: string | undefined) =>
@@ -209,7 +215,7 @@ export function expensePages(deps: Deps) {
           byParts,
           scoped: !!scope,
           sort,
-          sortOptions: SORTS,
+          sortOptions: paidOnly ? SORTS : SORTS.filter((o) => !o.value.endsWith('paidOn')),
           sortLabel: SORTS.find((x) => x.value === sort)!.label,
           ...o,
           canWrite: hasAnyRole(req.ctx.actor, rolesOf(EXPENSE_WRITERS)),

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { inTransaction, type Db } from '../shared/db.js';
+import { AppError } from '../shared/errors.js';
 import { paginate, type ListParams } from '../shared/pagination.js';
 import type { ExpenseFilters } from './schemas.js';
 
@@ -487,6 +488,17 @@ export async function expenseListPage(
         .as('listed_cents')
     : db.raw('e.amount_cents AS listed_cents');
   const q = matchingExpenses(db, f, p).select('e.*', listed);
+  // Actual expenses only have a payment day: they may be sorted by it (the default when the
+  // list is of payment days, the "actual" figure of a dashboard: walking the days of service
+  // back to a past year of payments read every later expense first).
+  const paidOnly = f.statuses?.length === 1 && f.statuses[0] === 'actual';
+  if (!paidOnly && page.sort?.replace(/^-/, '') === 'paidOn')
+    throw new AppError('validation_failed', undefined, [
+      {
+        field: 'sort',
+        message: 'le tri par date de paiement demande status=actual (seules les dépenses payées en ont une)',
+      },
+    ]);
   const result = await paginate<ExpenseRow & { listed_cents: number } & Record<string, unknown>>(
     q,
     page,
@@ -496,8 +508,9 @@ export async function expenseListPage(
         createdAt: 'e.created_at',
         amountCents: 'e.amount_cents',
         reference: 'e.reference',
+        ...(paidOnly ? { paidOn: 'e.paid_on' } : {}),
       },
-      default: '-incurredOn',
+      default: paidOnly && (f.paidFrom || f.paidTo) ? '-paidOn' : '-incurredOn',
     },
     'e.id',
   );

@@ -194,7 +194,7 @@ export function grantRoutes(deps: Deps) {
       access: GRANT_READERS,
       tags: ['expenses'],
       summary:
-        'Expenses with their parts per grant and budget line; filters projectId, grantId, budgetLineId, category, status (one or several: committed,actual), source, from/to (days of service), paidFrom/paidTo (payment days); count and totalCents over all pages — filtered by grant or budget line, only the parts on it count (listedCents), so a dashboard link gives its figure; a scoped auditor sees only the parts of their grants and range; sort incurredOn|createdAt|amountCents|reference',
+        'Expenses with their parts per grant and budget line; filters projectId, grantId, budgetLineId, category, status (one or several: committed,actual), source, from/to (days of service), paidFrom/paidTo (payment days); count and totalCents over all pages — filtered by grant or budget line, only the parts on it count (listedCents), so a dashboard link gives its figure; a scoped auditor sees only the parts of their grants and range; sort incurredOn|createdAt|amountCents|reference|paidOn (status=actual only; the default, newest first, when paidFrom or paidTo is given)',
       query: ExpenseListQuery,
       responses: { 200: { description: 'A page of expenses', schema: ExpenseList } },
       handler: async (req, res) => {

@@ -161,19 +161,25 @@ export interface WatchedEventRow {
 }
 
 function watched(db: Db) {
-  return db('audit_events as e')
-    .leftJoin('users as u', 'u.id', 'e.actor_user_id')
-    .joinRaw("LEFT JOIN participants p ON e.record_type = 'participant' AND p.id::text = e.record_id")
-    .select(
-      'e.occurred_at',
-      'e.action',
-      'e.record_type',
-      'e.record_id',
-      'e.data',
-      'u.name as actor_name',
-      'u.roles as actor_roles',
-      'p.reference as participant_reference',
-    );
+  return (
+    db('audit_events as e')
+      .leftJoin('users as u', 'u.id', 'e.actor_user_id')
+      // The record id is text (any record); a participant's is a uuid, compared as one so that the
+      // participants' primary key finds it (p.id::text = … read every participant).
+      .joinRaw(
+        "LEFT JOIN participants p ON p.id = CASE WHEN e.record_type = 'participant' AND e.record_id ~ '^[0-9a-f-]{36}$' THEN e.record_id::uuid END",
+      )
+      .select(
+        'e.occurred_at',
+        'e.action',
+        'e.record_type',
+        'e.record_id',
+        'e.data',
+        'u.name as actor_name',
+        'u.roles as actor_roles',
+        'p.reference as participant_reference',
+      )
+  );
 }
 
 export async function watchedEventsSince(db: Db, since: Date, limit = 100): Promise<WatchedEventRow[]> {

@@ -209,6 +209,27 @@ describe('grants: expenses', () => {
     expect(list.body.items.map((x: { id: string }) => x.id)).to.deep.equal([r.body.id]);
     const byGrant = await finance.get(`/api/expenses?grantId=${g1.id}`);
     expect(byGrant.body.items.map((x: { id: string }) => x.id)).to.deep.equal([r.body.id]);
+    // A list of payment days is by payment day, newest first: paid later, served earlier, listed first.
+    const later = await invoice(finance, {
+      ...fields,
+      invoiceNumber: 'FA-2026-119',
+      incurredOn: '2026-05-01',
+      paidOn: '2026-06-20',
+    });
+    expect(later.status, later.text).to.equal(201);
+    const paid = await finance.get(
+      `/api/expenses?projectId=${project.id}&status=actual&paidFrom=2026-06-01&paidTo=2026-06-30&limit=1`,
+    );
+    expect(paid.body.items.map((x: { id: string }) => x.id)).to.deep.equal([later.body.id]);
+    const next = await finance.get(
+      `/api/expenses?projectId=${project.id}&status=actual&paidFrom=2026-06-01&paidTo=2026-06-30&limit=1&cursor=${paid.body.nextCursor}`,
+    );
+    expect(next.body.items.map((x: { id: string }) => x.id)).to.deep.equal([r.body.id]);
+    const byService = await finance.get(`/api/expenses?projectId=${project.id}&status=actual&sort=-incurredOn`);
+    expect(byService.body.items.map((x: { id: string }) => x.id)).to.deep.equal([r.body.id, later.body.id]);
+    const unpaidSort = await finance.get(`/api/expenses?projectId=${project.id}&sort=-paidOn`);
+    expect(unpaidSort.status).to.equal(400);
+    expect(unpaidSort.body.error.details[0].field).to.equal('sort');
   });
 
   it('when an invoice overspends a line, then 409; finance repeats with override[reason] and it is stored; a committed invoice is paid then cancelled', async () => {
