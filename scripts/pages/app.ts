@@ -18,6 +18,7 @@ import { settingsLoader } from '../../server/settings/index.js';
 import { compactExpenseRollups } from '../../server/grants/index.js';
 import { refreshStaleGrantFigures } from '../../server/grant-reports/index.js';
 import { refreshStaleProjectFigures } from '../../server/projects/index.js';
+import { refreshRetentionForecast } from '../../server/privacy/index.js';
 
 export interface Keys {
   ENCRYPTION_KEY: string;
@@ -118,7 +119,8 @@ export async function startApp(url: string, keys: Keys): Promise<RunningApp> {
 
 /**
  * What the service's jobs would have done on a dataset before anyone looks at it: the expense
- * rollups merged, and the dashboards' whole-project and whole-grant figures computed (jobs
+ * rollups merged, the dashboards' whole-project and whole-grant figures and the retention
+ * forecast computed (jobs
  * `expense-rollups` and `dashboard-figures`). Without it the first view of each dashboard would
  * compute them, a cost a running service pays in the background.
  */
@@ -127,4 +129,5 @@ export async function runBackgroundJobs(deps: Deps): Promise<void> {
   await compactExpenseRollups(deps.db);
   while ((await refreshStaleProjectFigures(deps, acting, 50)) > 0);
   while ((await refreshStaleGrantFigures(deps, acting, 50)) > 0);
+  await refreshRetentionForecast(deps, acting);
 }

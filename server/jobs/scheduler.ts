@@ -3,7 +3,7 @@ import { systemActing, withSettingsRead, type Acting } from '../shared/acting.js
 import { settingsLoader } from '../settings/index.js';
 import { sealAndCheckpoint, sealAudit } from '../audit/index.js';
 import { deleteExpiredSessions } from '../auth/index.js';
-import { runDailyRetention } from '../privacy/index.js';
+import { refreshStaleRetentionForecast, runDailyRetention } from '../privacy/index.js';
 import { createMailer, drainDueEmails } from '../notifications/index.js';
 import { expireBookingOptions } from '../venues/index.js';
 import { expireStaleImports } from '../participants/index.js';
@@ -38,13 +38,14 @@ const JOBS: Job[] = [
   },
   // Merges the expense rollups' delta rows (written by triggers on every expense write).
   { name: 'expense-rollups', everyMs: 60_000, run: (deps) => compactExpenseRollups(deps.db) },
-  // Whole-project and whole-grant dashboard figures older than 30 minutes, a few per run.
+  // Whole-project and whole-grant dashboard figures and the retention forecast older than 30 minutes.
   {
     name: 'dashboard-figures',
     everyMs: 120_000,
     run: async (deps, acting) => {
       await refreshStaleProjectFigures(deps, acting);
       await refreshStaleGrantFigures(deps, acting);
+      await refreshStaleRetentionForecast(deps, await withSettingsRead(acting));
     },
   },
   // Import previews hold personal data for 24 h at most; idempotency keys are kept 24 h.

@@ -4,7 +4,7 @@
 // Shape: the personal-data registry (every table and column, its owner, purpose, legal basis,
 //   retention), retention runs active → archived → anonymised, erasure, the access export,
 //   privacy requests (open → completed | refused), the archive door (docs/domain.md#restricted-archive).
-// Owns: privacy_requests (and blanks the personal columns the registry declares, in every table).
+// Owns: privacy_requests, privacy_figures (and blanks the personal columns the registry declares, in every table).
 // Calls: audit, auth, claims, jobs, notifications, participants, settings; shared/.
 export { REGISTRY } from './registry/registry.js';
 export {
@@ -16,6 +16,7 @@ export {
 } from './retention.js';
 export { hasAccountingRecords, lastPaymentAt } from './accounting-repo.js';
 export { recordPrivacyRequest } from './requests.js';
+export { refreshRetentionForecast, refreshStaleRetentionForecast } from './overview.js';
 export { movePrivacyRequests } from './repo.js';
 export { addOneMonth } from './requests.js';
 export { MESSAGE_USES, isConsentBased, useOfTemplate, type MessageUse, type MessageUseCode } from './registry/uses.js';

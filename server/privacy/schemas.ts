@@ -122,6 +122,10 @@ export const RetentionOverview = obj({
   }),
   due: obj({ archive: Type.Integer(), anonymise: Type.Integer(), anonymiseFromArchive: Type.Integer() }),
   upcoming: Type.Array(obj({ month: Type.String(), count: Type.Integer() })),
+  upcomingComputedAt: Type.String({
+    format: 'date-time',
+    description: 'when `upcoming` was computed: in the background every 30 minutes (it reads every person due soon)',
+  }),
   runs: Type.Array(RunView),
 });
 

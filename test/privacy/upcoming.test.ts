@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { ctx } from '../helpers/context.js';
 import { signedIn } from '../helpers/factories.js';
 import { atClock, years } from './helpers.js';
+import { actingAsSystem } from '../helpers/acting.js';
+import { refreshRetentionForecast } from '../../server/privacy/index.js';
 
 // This test's era: February 1965 (see lifecycle.test.ts: each test has its own past).
 const NOW = new Date('1965-02-10T12:00:00Z');
@@ -40,7 +42,13 @@ describe('retention: who comes due in the next months', () => {
     await person('1965-03-01', '1965-04-20'); // a consent after the last contact: April
     await person('1965-02-01'); // overdue: counted as due, not upcoming
     await person('1965-06-01'); // after the window
+    // The forecast is stored (the job recomputes it every 30 minutes): as it was until recomputed.
+    const stored = await atClock(NOW, () => dpo.get('/api/privacy/retention'));
+    expect(stored.body.upcoming).to.deep.equal(first.body.upcoming);
+    expect(stored.body.upcomingComputedAt).to.equal(first.body.upcomingComputedAt);
+    await atClock(NOW, async () => refreshRetentionForecast(ctx().deps, await actingAsSystem()));
     const r = await atClock(NOW, () => dpo.get('/api/privacy/retention'));
+    expect(r.body.upcomingComputedAt).to.equal(NOW.toISOString());
     const delta = r.body.upcoming.map((m: { month: string; count: number }, i: number) => [
       m.month,
       m.count - first.body.upcoming[i].count,

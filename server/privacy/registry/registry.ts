@@ -261,6 +261,15 @@ export const REGISTRY: Record<string, TableDecl> = {
       },
     },
   },
+  privacy_figures: {
+    owner: 'privacy',
+    label: 'Prévisions de la conservation, calculées en arrière-plan (nombres de personnes par mois)',
+    columns: {
+      name: code('which figure'),
+      computed_at: plain(),
+      figures: code('counts computed by the service, no text typed by anyone'),
+    },
+  },
   privacy_requests: {
     owner: 'privacy',
     label: 'Demandes d’exercice des droits',
