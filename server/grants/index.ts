@@ -10,6 +10,7 @@
 
 // Grants and budgets: the public interface other capabilities (claims, venues, payments,
 // grant-reports) may use. Signatures here stay stable.
+export { compactExpenseRollups, expenseRollupDrift, rebuildExpenseRollups } from './rollups-repo.js';
 export { allocate, splitExpense, type Allocation, type FundingGrant, type PlannedPart } from './allocation.js';
 export { placeExpenses, planParts, type Warning, type BudgetControl } from './budget.js';
 export {
@@ -41,9 +42,6 @@ export {
   grantCeilings,
   grantProjects,
   budgetLines,
-  compactExpenseRollups,
-  rebuildExpenseRollups,
-  expenseRollupDrift,
   expenseParts,
   getExpense,
   fundingGrants,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { inTransaction, type Db } from '../shared/db.js';
+import type { Db } from '../shared/db.js';
 import { AppError } from '../shared/errors.js';
 import { paginate, type ListParams } from '../shared/pagination.js';
 import type { ExpenseFilters } from './schemas.js';
@@ -162,61 +162,6 @@ export async function budgetLines(
     actual_cents: Number(r.actual_cents),
     in_use: !!r.in_use,
   }));
-}
-
-/** Merges the rollup deltas the triggers wrote since the last run (a job, every minute). */
-export async function compactExpenseRollups(db: Db): Promise<void> {
-  await db.raw('SELECT compact_expense_rollups()');
-}
-
-/**
- * Rebuilds the rollups from the detail rows, in one transaction (a bulk load that wrote parts
- * before their expenses, or a repair after `expenseRollupDrift` found a difference).
- */
-export async function rebuildExpenseRollups(db: Db): Promise<void> {
-  const PK = 'grant_id, budget_line_id, project_id, category, source, status, incurred_on, paid_on';
-  const EK = 'project_id, category, source, status, incurred_on, paid_on';
-  await inTransaction(db, async (trx) => {
-    await trx.raw('LOCK TABLE expenses, expense_parts IN SHARE MODE');
-    await trx.raw('TRUNCATE grant_part_rollup, expense_rollup');
-    await trx.raw(`
-      INSERT INTO grant_part_rollup (${PK}, part_count, amount_cents, compacted)
-      SELECT p.grant_id, p.budget_line_id, e.project_id, e.category, e.source, e.status, e.incurred_on, e.paid_on,
-             count(*), sum(p.amount_cents), true
-        FROM expense_parts p JOIN expenses e ON e.id = p.expense_id
-       WHERE p.grant_id IS NOT NULL
-       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`);
-    await trx.raw(`
-      INSERT INTO expense_rollup (${EK}, expense_count, amount_cents, compacted)
-      SELECT ${EK}, count(*), sum(amount_cents), true FROM expenses GROUP BY ${EK}`);
-  });
-}
-
-/**
- * Rollup combinations that differ from their detail rows (the invariant checker's and the
- * tests' check; 0 and 0 when the triggers kept them exact). Reads every part: never on a page.
- */
-export async function expenseRollupDrift(db: Db): Promise<{ parts: number; expenses: number }> {
-  const PK = 'grant_id, budget_line_id, project_id, category, source, status, incurred_on, paid_on';
-  const EK = 'project_id, category, source, status, incurred_on, paid_on';
-  const { rows } = await db.raw(`
-    WITH r AS (
-      SELECT ${PK}, sum(part_count) AS n, sum(amount_cents) AS a FROM grant_part_rollup
-       GROUP BY ${PK} HAVING sum(part_count) <> 0 OR sum(amount_cents) <> 0
-    ), d AS (
-      SELECT p.grant_id, p.budget_line_id, e.project_id, e.category, e.source, e.status, e.incurred_on, e.paid_on,
-             count(*) AS n, sum(p.amount_cents) AS a
-        FROM expense_parts p JOIN expenses e ON e.id = p.expense_id
-       WHERE p.grant_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-    ), er AS (
-      SELECT ${EK}, sum(expense_count) AS n, sum(amount_cents) AS a FROM expense_rollup
-       GROUP BY ${EK} HAVING sum(expense_count) <> 0 OR sum(amount_cents) <> 0
-    ), ed AS (
-      SELECT ${EK}, count(*) AS n, sum(amount_cents) AS a FROM expenses GROUP BY ${EK}
-    )
-    SELECT (SELECT count(*) FROM ((TABLE r EXCEPT TABLE d) UNION ALL (TABLE d EXCEPT TABLE r)) x)::int AS parts,
-           (SELECT count(*) FROM ((TABLE er EXCEPT TABLE ed) UNION ALL (TABLE ed EXCEPT TABLE er)) y)::int AS expenses`);
-  return rows[0];
 }
 
 /** A range of days (`YYYY-MM-DD`, both ends included): a scoped auditor's on one grant. */
