@@ -6,7 +6,13 @@ import { projectBudgetDashboard } from '../grant-reports/index.js';
 import { assertProjectInScope, auditorScope } from '../grants/index.js';
 import type { Acting } from '../shared/acting.js';
 import { getProject } from './repo.js';
-import { firstAttendedSession, recentSessionStats, retainedFrom, sessionCount } from './dashboard-repo.js';
+import {
+  firstAttendedSession,
+  recentSessionStats,
+  retainedFrom,
+  sessionCount,
+  type SessionStatRow,
+} from './dashboard-repo.js';
 import { projectFigures } from './figures.js';
 import {
   DIMENSION_LABELS,
@@ -18,6 +24,20 @@ import {
 
 /** Groups smaller than this are not shown, so that nobody can be recognised. */
 export const MIN_GROUP_SIZE = 5;
+
+/** A session with its expected and attended counts, as the project page and dashboard show it. */
+function presentSessionStat(s: SessionStatRow, timeZone: string) {
+  return {
+    id: s.id,
+    title: s.title,
+    startsAt: s.starts_at.toISOString(),
+    startLocal: formatLocalShort(s.starts_at, timeZone),
+    status: s.status,
+    expected: s.expected,
+    attended: s.attended,
+    attendanceRate: s.status === 'cancelled' ? null : percent(s.attended, s.expected),
+  };
+}
 
 /** Sessions a dashboard shows (the last ones by start); the sessions list has them all. */
 export const RECENT_SESSIONS = 30;
@@ -44,16 +64,7 @@ export async function projectDashboard(deps: Deps, acting: Acting, projectId: st
   if (!project) throw notFound('Projet');
   await assertProjectInScope(deps.db, scope, projectId);
   const recent = await recentSessionStats(deps.db, projectId, RECENT_SESSIONS);
-  const sessionStats = recent.map((s) => ({
-    id: s.id,
-    title: s.title,
-    startsAt: s.starts_at.toISOString(),
-    startLocal: formatLocalShort(s.starts_at, settings.timeZone),
-    status: s.status,
-    expected: s.expected,
-    attended: s.attended,
-    attendanceRate: s.status === 'cancelled' ? null : percent(s.attended, s.expected),
-  }));
+  const sessionStats = recent.map((s) => presentSessionStat(s, settings.timeZone));
 
   // Fidelity: the attendees of the first attended session, at that session and at each recent one.
   const first = await firstAttendedSession(deps.db, projectId);
@@ -123,13 +134,6 @@ export async function projectRecentSessions(deps: Deps, acting: Acting, projectI
   const rows = await recentSessionStats(deps.db, projectId, RECENT_SESSIONS);
   return {
     total: await sessionCount(deps.db, projectId),
-    items: rows.map((s) => ({
-      id: s.id,
-      title: s.title,
-      startLocal: formatLocalShort(s.starts_at, settings.timeZone),
-      status: s.status,
-      expected: s.expected,
-      attended: s.attended,
-    })),
+    items: rows.map((s) => presentSessionStat(s, settings.timeZone)),
   };
 }
